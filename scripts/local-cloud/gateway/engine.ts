@@ -1,0 +1,617 @@
+/**
+ * The document database behind the gateway: collections in memory, every change made durable
+ * through the write-ahead log before it is acknowledged, MongoDB query/update/aggregation
+ * semantics from mingo, unique indexes, and CloudBase-style transactions.
+ *
+ * Concurrency model: Node runs each request's engine work synchronously, so every single
+ * operation (including a multi-document `where().update()` and a transaction commit) is applied
+ * atomically with respect to all others. Transactions are optimistic: each document a
+ * transaction reads or writes remembers its version at first touch; a write to a document that
+ * changed since, or a commit when any touched document changed since, fails with
+ * DATABASE_TRANSACTION_CONFLICT and applies nothing (the SDK's runTransaction then retries).
+ */
+import { randomBytes } from 'node:crypto'
+import { isDeepStrictEqual } from 'node:util'
+import { Aggregator, Query, update as applyUpdate } from 'mingo'
+import type { CollectionSpec, IndexSpec } from '../../../shared/db/collections'
+import { cloneValue, fromLogJSON, isPlainObject, toLogJSON, type Doc } from './ejson'
+import type { DurableLog, LogOp, RecoveredState } from './durable-log'
+
+export class DbError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export const ERR = {
+  collectionNotExist: (c: string) =>
+    new DbError('DATABASE_COLLECTION_NOT_EXIST', `collection ${c} does not exist`),
+  collectionExists: (c: string) =>
+    new DbError('DATABASE_COLLECTION_ALREADY_EXIST', `collection ${c} already exists`),
+  duplicate: (c: string, index: string) =>
+    new DbError('DATABASE_DUPLICATE_WRITE', `duplicate key in ${c}, unique index ${index}`),
+  conflict: () => new DbError('DATABASE_TRANSACTION_CONFLICT', 'database transaction conflict'),
+  txNotFound: (id: string) =>
+    new DbError('DATABASE_TRANSACTION_FAIL', `transaction ${id} does not exist or has ended`),
+  invalid: (message: string) => new DbError('INVALID_PARAM', message),
+}
+
+interface Entry {
+  doc: Doc
+  ver: number
+}
+
+type Scalar = string | number | boolean | null
+/** Marker for values an equality index cannot key (objects, regexps): always a candidate. */
+const ANY = '*'
+
+function keyOf(value: unknown): string {
+  if (value === undefined || value === null) return 'null'
+  switch (typeof value) {
+    case 'string':
+      return `s${value}`
+    case 'number':
+      return `n${value}`
+    case 'boolean':
+      return `b${value}`
+    default:
+      if (value instanceof Date) return `d${value.getTime()}`
+      return ANY
+  }
+}
+
+function getPath(doc: unknown, fieldPath: string): unknown {
+  let current: unknown = doc
+  for (const part of fieldPath.split('.')) {
+    if (Array.isArray(current)) return ANY_PATH
+    if (!isPlainObject(current)) return undefined
+    current = current[part]
+  }
+  return current
+}
+const ANY_PATH = Symbol('array-in-path')
+
+/** Keys a document is filed under in a single-field equality index (multikey for arrays). */
+function indexKeys(doc: Doc, field: string): string[] {
+  const value = getPath(doc, field)
+  if (value === ANY_PATH) return [ANY]
+  if (Array.isArray(value)) return value.length === 0 ? ['null', ANY] : [...new Set(value.map(keyOf)), ANY]
+  return [keyOf(value)]
+}
+
+class UniqueIndex {
+  readonly owners = new Map<string, string>()
+  constructor(readonly spec: IndexSpec) {}
+
+  key(doc: Doc): string | null {
+    const parts: string[] = []
+    for (const field of this.spec.fields) {
+      const value = getPath(doc, field)
+      if (value === undefined && this.spec.sparse) return null
+      parts.push(value === ANY_PATH ? JSON.stringify(toLogJSON({ v: getPath(doc, field) })) : keyOf(value) === ANY ? `j${JSON.stringify(toLogJSON({ v: value }))}` : keyOf(value))
+    }
+    return parts.join('\u0001')
+  }
+}
+
+class Collection {
+  readonly docs = new Map<string, Entry>()
+  readonly unique: UniqueIndex[]
+  /** field → key → ids; the first field of every declared index, for equality lookups. */
+  readonly fieldIndexes = new Map<string, Map<string, Set<string>>>()
+
+  constructor(
+    readonly name: string,
+    indexes: readonly IndexSpec[],
+  ) {
+    this.unique = indexes.filter((i) => i.unique).map((i) => new UniqueIndex(i))
+    for (const index of indexes) {
+      const field = index.fields[0]
+      if (field && field !== '_id') this.fieldIndexes.set(field, new Map())
+    }
+  }
+
+  indexDoc(doc: Doc, add: boolean): void {
+    for (const [field, buckets] of this.fieldIndexes) {
+      for (const key of indexKeys(doc, field)) {
+        let bucket = buckets.get(key)
+        if (add) {
+          if (!bucket) buckets.set(key, (bucket = new Set()))
+          bucket.add(doc._id)
+        } else if (bucket) {
+          bucket.delete(doc._id)
+          if (bucket.size === 0) buckets.delete(key)
+        }
+      }
+    }
+    for (const unique of this.unique) {
+      const key = unique.key(doc)
+      if (key === null) continue
+      if (add) unique.owners.set(key, doc._id)
+      else if (unique.owners.get(key) === doc._id) unique.owners.delete(key)
+    }
+  }
+
+  /** Candidate documents for a query: narrowed by _id or an indexed equality when possible. */
+  candidates(query: Record<string, unknown>): Iterable<Entry> {
+    const idCondition = query._id
+    const idValues = equalityValues(idCondition)
+    if (idValues) {
+      const out: Entry[] = []
+      for (const id of idValues) {
+        const entry = typeof id === 'string' || typeof id === 'number' ? this.docs.get(String(id)) : undefined
+        if (entry) out.push(entry)
+      }
+      return out
+    }
+    for (const [field, buckets] of this.fieldIndexes) {
+      const values = equalityValues(query[field])
+      if (!values) continue
+      const ids = new Set<string>()
+      for (const value of values) for (const id of buckets.get(keyOf(value)) ?? []) ids.add(id)
+      for (const id of buckets.get(ANY) ?? []) ids.add(id)
+      const out: Entry[] = []
+      for (const id of ids) {
+        const entry = this.docs.get(id)
+        if (entry) out.push(entry)
+      }
+      return out
+    }
+    return this.docs.values()
+  }
+}
+
+/** The scalar values an equality-style condition can match, or null if it is not one. */
+function equalityValues(condition: unknown): Scalar[] | Date[] | null {
+  const isKeyable = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v) || v instanceof Date
+  if (condition === undefined) return null
+  if (isKeyable(condition)) return [condition as Scalar]
+  if (isPlainObject(condition)) {
+    const keys = Object.keys(condition)
+    if (keys.length === 1 && keys[0] === '$eq' && isKeyable(condition.$eq)) return [condition.$eq as Scalar]
+    if (keys.length === 1 && keys[0] === '$in' && Array.isArray(condition.$in) && condition.$in.every(isKeyable)) {
+      return condition.$in as Scalar[]
+    }
+  }
+  return null
+}
+
+function hasOperators(data: Record<string, unknown>): boolean {
+  return Object.keys(data).some((k) => k.startsWith('$'))
+}
+
+export function newId(): string {
+  // Time-ordered like CloudBase's ids: 8 hex chars of seconds, then 24 random hex chars.
+  return Math.floor(Date.now() / 1000).toString(16).padStart(8, '0') + randomBytes(12).toString('hex')
+}
+
+export interface FindOptions {
+  sort?: Record<string, 1 | -1>
+  skip?: number
+  limit?: number
+  projection?: Record<string, unknown>
+}
+
+interface Change {
+  coll: Collection
+  id: string
+  before: Entry | undefined
+  after: Doc | null
+}
+
+interface TxTouch {
+  coll: string
+  id: string
+  /** version at first touch; 0 = did not exist */
+  ver: number
+  /** the transaction's view of the document (undefined = missing) */
+  view: Doc | undefined
+  written: boolean
+}
+
+interface Transaction {
+  id: string
+  touched: Map<string, TxTouch>
+  lastUsed: number
+}
+
+export interface ModifyArgs {
+  query: Record<string, unknown>
+  data: Record<string, unknown>
+  multi: boolean
+  merge: boolean
+  upsert: boolean
+}
+
+const TRANSACTION_IDLE_MS = 60_000
+
+export class Engine {
+  private readonly collections = new Map<string, Collection>()
+  private readonly specs = new Map<string, CollectionSpec>()
+  private readonly transactions = new Map<string, Transaction>()
+  private version = 0
+  private readonly sweeper: NodeJS.Timeout
+
+  constructor(
+    private readonly log: DurableLog,
+    specs: readonly CollectionSpec[],
+    state: RecoveredState,
+  ) {
+    for (const spec of specs) this.specs.set(spec.name, spec)
+    for (const name of state.collections) this.ensureCollectionObject(name)
+    for (const { c, d } of state.docs) this.loadDoc(c, d)
+    for (const record of state.records) {
+      for (const op of record.ops) {
+        if (op.create) this.ensureCollectionObject(op.c)
+        else if (op.id !== undefined) {
+          const coll = this.ensureCollectionObject(op.c)
+          const before = coll.docs.get(op.id)
+          if (before) {
+            coll.indexDoc(before.doc, false)
+            coll.docs.delete(op.id)
+          }
+          if (op.d !== undefined) this.loadDoc(op.c, op.d)
+        }
+      }
+    }
+    this.sweeper = setInterval(() => this.sweepTransactions(), 10_000)
+    this.sweeper.unref()
+  }
+
+  private loadDoc(c: string, d: unknown): void {
+    const coll = this.ensureCollectionObject(c)
+    const doc = fromLogJSON(d) as Doc
+    coll.docs.set(doc._id, { doc, ver: ++this.version })
+    coll.indexDoc(doc, true)
+  }
+
+  private ensureCollectionObject(name: string): Collection {
+    let coll = this.collections.get(name)
+    if (!coll) {
+      coll = new Collection(name, this.specs.get(name)?.indexes ?? [])
+      this.collections.set(name, coll)
+    }
+    return coll
+  }
+
+  /** Creates the declared collections that do not exist yet (at gateway start). */
+  async ensureCollections(specs: readonly CollectionSpec[]): Promise<void> {
+    const missing = specs.filter((s) => !this.collections.has(s.name))
+    if (missing.length === 0) return
+    for (const spec of missing) this.ensureCollectionObject(spec.name)
+    await this.log.append(missing.map((s) => ({ c: s.name, create: true as const })))
+  }
+
+  async createCollection(name: string): Promise<void> {
+    if (!/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(name)) throw ERR.invalid(`invalid collection name ${name}`)
+    if (this.collections.has(name)) throw ERR.collectionExists(name)
+    this.ensureCollectionObject(name)
+    await this.log.append([{ c: name, create: true }])
+  }
+
+  /** For durability checks by readers: resolves when all applied changes are on disk. */
+  settle(): Promise<void> {
+    return this.log.waitDurable()
+  }
+
+  private coll(name: string): Collection {
+    const coll = this.collections.get(name)
+    if (!coll) throw ERR.collectionNotExist(name)
+    return coll
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  find(collName: string, query: Record<string, unknown>, options: FindOptions = {}): Doc[] {
+    const coll = this.coll(collName)
+    const matcher = new Query(query)
+    const matched: Doc[] = []
+    for (const entry of coll.candidates(query)) if (matcher.test(entry.doc)) matched.push(entry.doc)
+    let cursor = new Query({}).find<Doc>(matched, options.projection as never)
+    if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort)
+    if (options.skip) cursor = cursor.skip(options.skip)
+    if (options.limit !== undefined) cursor = cursor.limit(options.limit)
+    return cursor.all().map((doc) => cloneValue(doc))
+  }
+
+  count(collName: string, query: Record<string, unknown>): number {
+    const coll = this.coll(collName)
+    const matcher = new Query(query)
+    let total = 0
+    for (const entry of coll.candidates(query)) if (matcher.test(entry.doc)) total++
+    return total
+  }
+
+  aggregate(collName: string, pipeline: Record<string, unknown>[]): unknown[] {
+    const coll = this.coll(collName)
+    // Leading $match stages use the indexes, as they would on the real database.
+    let source: Iterable<Entry> = coll.docs.values()
+    let rest = pipeline
+    const first = pipeline[0]
+    if (first && isPlainObject(first.$match)) {
+      const query = first.$match
+      const matcher = new Query(query)
+      const narrowed: Entry[] = []
+      for (const entry of coll.candidates(query)) if (matcher.test(entry.doc)) narrowed.push(entry)
+      source = narrowed
+      rest = pipeline.slice(1)
+    }
+    // Stages may rewrite documents in place; give them copies so stored documents never change.
+    const docs = Array.from(source, (entry) => cloneValue(entry.doc))
+    const aggregator = new Aggregator(rest as never, {
+      collectionResolver: (name: string) => Array.from(this.coll(name).docs.values(), (e) => cloneValue(e.doc)),
+    } as never)
+    return aggregator.run(docs)
+  }
+
+  // ---------------------------------------------------------------- writes (outside transactions)
+
+  async insert(collName: string, docs: Record<string, unknown>[]): Promise<string[]> {
+    const coll = this.coll(collName)
+    const changes: Change[] = []
+    const ids: string[] = []
+    for (const raw of docs) {
+      if (!isPlainObject(raw)) throw ERR.invalid('document must be an object')
+      const id = raw._id === undefined ? newId() : String(raw._id)
+      if (coll.docs.has(id) || ids.includes(id)) throw ERR.duplicate(collName, '_id')
+      const doc = { ...cloneValue(raw), _id: id } as Doc
+      changes.push({ coll, id, before: undefined, after: doc })
+      ids.push(id)
+    }
+    await this.commit(changes)
+    return ids
+  }
+
+  async modify(collName: string, args: ModifyArgs): Promise<{ updated: number; upsertId?: string }> {
+    const coll = this.coll(collName)
+    const matcher = new Query(args.query)
+    const changes: Change[] = []
+    let matched = 0
+    for (const entry of coll.candidates(args.query)) {
+      if (!matcher.test(entry.doc)) continue
+      matched++
+      const after = this.applyData(entry.doc, args.data, args.merge)
+      if (!isDeepStrictEqual(after, entry.doc)) changes.push({ coll, id: entry.doc._id, before: entry, after })
+      if (!args.multi) break
+    }
+    if (matched === 0 && args.upsert) {
+      const idFromQuery = args.query._id
+      const id = typeof idFromQuery === 'string' ? idFromQuery : newId()
+      const base = { _id: id } as Doc
+      const after = this.applyData(base, args.data, args.merge)
+      await this.commit([{ coll, id, before: undefined, after }])
+      return { updated: 0, upsertId: id }
+    }
+    await this.commit(changes)
+    return { updated: changes.length }
+  }
+
+  async modifyAndReturn(
+    collName: string,
+    query: Record<string, unknown>,
+    data: Record<string, unknown>,
+  ): Promise<{ updated: number; doc: Doc | null }> {
+    const coll = this.coll(collName)
+    const matcher = new Query(query)
+    for (const entry of coll.candidates(query)) {
+      if (!matcher.test(entry.doc)) continue
+      const after = this.applyData(entry.doc, data, true)
+      if (isDeepStrictEqual(after, entry.doc)) return { updated: 0, doc: cloneValue(entry.doc) }
+      await this.commit([{ coll, id: entry.doc._id, before: entry, after }])
+      return { updated: 1, doc: cloneValue(after) }
+    }
+    return { updated: 0, doc: null }
+  }
+
+  async remove(collName: string, query: Record<string, unknown>, multi: boolean): Promise<number> {
+    const coll = this.coll(collName)
+    const matcher = new Query(query)
+    const changes: Change[] = []
+    for (const entry of coll.candidates(query)) {
+      if (!matcher.test(entry.doc)) continue
+      changes.push({ coll, id: entry.doc._id, before: entry, after: null })
+      if (!multi) break
+    }
+    await this.commit(changes)
+    return changes.length
+  }
+
+  /** The document after `data`: an operator update, a merge of plain fields, or a replacement. */
+  private applyData(current: Doc, data: Record<string, unknown>, merge: boolean): Doc {
+    if (hasOperators(data)) {
+      const next = cloneValue(current)
+      try {
+        applyUpdate(next, data as never, undefined, undefined, { cloneMode: 'deep' })
+      } catch (err) {
+        throw ERR.invalid(`invalid update: ${(err as Error).message}`)
+      }
+      next._id = current._id
+      return next
+    }
+    if (merge) return { ...cloneValue(current), ...cloneValue(data), _id: current._id }
+    return { ...cloneValue(data), _id: current._id }
+  }
+
+  /**
+   * Applies a change set atomically: checks unique indexes against the state after the whole set,
+   * then updates memory and appends one log record. The reply waits for that record's fsync.
+   */
+  private commit(changes: Change[]): Promise<void> {
+    if (changes.length === 0) return this.log.waitDurable()
+    this.checkUnique(changes)
+    const ops: LogOp[] = []
+    for (const change of changes) {
+      const { coll, id, after } = change
+      const existing = coll.docs.get(id)
+      if (existing) coll.indexDoc(existing.doc, false)
+      if (after) {
+        coll.docs.set(id, { doc: after, ver: ++this.version })
+        coll.indexDoc(after, true)
+        ops.push({ c: coll.name, id, d: toLogJSON(after) })
+      } else {
+        coll.docs.delete(id)
+        this.version++
+        ops.push({ c: coll.name, id })
+      }
+    }
+    const durable = this.log.append(ops)
+    this.maybeCompact()
+    return durable
+  }
+
+  private checkUnique(changes: Change[]): void {
+    const byColl = new Map<Collection, Change[]>()
+    for (const change of changes) {
+      const list = byColl.get(change.coll) ?? []
+      list.push(change)
+      byColl.set(change.coll, list)
+    }
+    for (const [coll, list] of byColl) {
+      if (coll.unique.length === 0) continue
+      const changedIds = new Set(list.map((c) => c.id))
+      for (const index of coll.unique) {
+        const claimed = new Map<string, string>()
+        for (const change of list) {
+          if (!change.after) continue
+          const key = index.key(change.after)
+          if (key === null) continue
+          const owner = index.owners.get(key)
+          if (owner !== undefined && owner !== change.id && !changedIds.has(owner)) {
+            throw ERR.duplicate(coll.name, index.spec.name)
+          }
+          if (owner !== undefined && owner !== change.id && changedIds.has(owner)) {
+            // The owner is changing in this same set: conflict only if it keeps the key.
+            const ownerChange = list.find((c) => c.id === owner)
+            if (ownerChange?.after && index.key(ownerChange.after) === key) throw ERR.duplicate(coll.name, index.spec.name)
+          }
+          const other = claimed.get(key)
+          if (other !== undefined && other !== change.id) throw ERR.duplicate(coll.name, index.spec.name)
+          claimed.set(key, change.id)
+        }
+      }
+    }
+  }
+
+  private maybeCompact(): void {
+    if (!this.log.needsCompaction()) return
+    // Waits for an idle moment of the log; retried on the next write otherwise.
+    queueMicrotask(() => {
+      void this.log.beginSnapshot(() => this.captureState())
+    })
+  }
+
+  /** Synchronous copy of everything, for a snapshot. */
+  captureState(): { collections: string[]; docs: { c: string; d: unknown }[] } {
+    const docs: { c: string; d: unknown }[] = []
+    for (const coll of this.collections.values()) {
+      for (const entry of coll.docs.values()) docs.push({ c: coll.name, d: toLogJSON(entry.doc) })
+    }
+    return { collections: [...this.collections.keys()], docs }
+  }
+
+  // ---------------------------------------------------------------- transactions
+
+  startTransaction(): string {
+    const id = `tx-${newId()}`
+    this.transactions.set(id, { id, touched: new Map(), lastUsed: Date.now() })
+    return id
+  }
+
+  private tx(id: string): Transaction {
+    const tx = this.transactions.get(id)
+    if (!tx) throw ERR.txNotFound(id)
+    tx.lastUsed = Date.now()
+    return tx
+  }
+
+  private touch(tx: Transaction, collName: string, id: string): TxTouch {
+    const key = `${collName}\u0000${id}`
+    let touched = tx.touched.get(key)
+    if (!touched) {
+      const entry = this.coll(collName).docs.get(id)
+      touched = { coll: collName, id, ver: entry?.ver ?? 0, view: entry?.doc, written: false }
+      tx.touched.set(key, touched)
+    }
+    return touched
+  }
+
+  private currentVersion(collName: string, id: string): number {
+    return this.coll(collName).docs.get(id)?.ver ?? 0
+  }
+
+  txGet(txId: string, collName: string, id: string): Doc | undefined {
+    const touched = this.touch(this.tx(txId), collName, id)
+    return touched.view && cloneValue(touched.view)
+  }
+
+  /** A document-level write inside a transaction; `fn` gets the transaction's view. */
+  txWrite(txId: string, collName: string, id: string, fn: (current: Doc | undefined) => Doc | null): number {
+    const tx = this.tx(txId)
+    const touched = this.touch(tx, collName, id)
+    if (this.currentVersion(collName, id) !== touched.ver) {
+      this.abort(txId)
+      throw ERR.conflict()
+    }
+    const next = fn(touched.view)
+    const changed = !isDeepStrictEqual(next ?? undefined, touched.view)
+    touched.view = next ?? undefined
+    touched.written = touched.written || changed
+    return changed ? 1 : 0
+  }
+
+  txInsert(txId: string, collName: string, raw: Record<string, unknown>): string {
+    const id = raw._id === undefined ? newId() : String(raw._id)
+    const tx = this.tx(txId)
+    const touched = this.touch(tx, collName, id)
+    if (touched.view) throw ERR.duplicate(collName, '_id')
+    this.txWrite(txId, collName, id, () => ({ ...cloneValue(raw), _id: id }) as Doc)
+    return id
+  }
+
+  txModify(txId: string, collName: string, id: string, data: Record<string, unknown>, merge: boolean, upsert: boolean): { updated: number; upsertId?: string } {
+    let upsertId: string | undefined
+    const updated = this.txWrite(txId, collName, id, (current) => {
+      if (!current) {
+        if (!upsert) return null
+        upsertId = id
+        return this.applyData({ _id: id } as Doc, data, merge)
+      }
+      return this.applyData(current, data, merge)
+    })
+    return upsertId ? { updated: 0, upsertId } : { updated }
+  }
+
+  async commitTransaction(txId: string): Promise<void> {
+    const tx = this.tx(txId)
+    this.transactions.delete(txId)
+    const changes: Change[] = []
+    for (const touched of tx.touched.values()) {
+      // Optimistic validation: anything this transaction read or wrote must be unchanged.
+      if (this.currentVersion(touched.coll, touched.id) !== touched.ver) throw ERR.conflict()
+      if (!touched.written) continue
+      const coll = this.coll(touched.coll)
+      changes.push({ coll, id: touched.id, before: coll.docs.get(touched.id), after: touched.view ?? null })
+    }
+    await this.commit(changes)
+  }
+
+  abort(txId: string): void {
+    this.transactions.delete(txId)
+  }
+
+  hasTransaction(txId: string): boolean {
+    return this.transactions.has(txId)
+  }
+
+  private sweepTransactions(): void {
+    const cutoff = Date.now() - TRANSACTION_IDLE_MS
+    for (const [id, tx] of this.transactions) if (tx.lastUsed < cutoff) this.transactions.delete(id)
+  }
+
+  close(): void {
+    clearInterval(this.sweeper)
+  }
+}
