@@ -2,14 +2,14 @@ import { z } from 'zod'
 
 /** `ping`: proves the path caller → host → function → database → back. */
 export const pingInput = {
-  ping: z.object({
+  ping: z.strictObject({
     /** Free text echoed back; bounded so a ping cannot be used to store large blobs. */
     note: z.string().max(200).optional(),
   }),
 } as const
 
 export const pingOutput = {
-  ping: z.object({
+  ping: z.strictObject({
     openid: z.string().nullable(),
     appid: z.string().nullable(),
     note: z.string().nullable(),

@@ -25,6 +25,15 @@ export interface CollectionSpec {
 
 export const COLLECTIONS = {
   pings: { name: 'pings', indexes: [{ name: 'openid', fields: ['openid'] }] },
+  stores: { name: 'stores', indexes: [{ name: 'code', fields: ['code'], unique: true }] },
+  clerks: {
+    name: 'clerks',
+    indexes: [
+      { name: 'code', fields: ['code'], unique: true },
+      { name: 'openid', fields: ['openid'], unique: true, sparse: true },
+      { name: 'storeId', fields: ['storeId'] },
+    ],
+  },
 } as const satisfies Record<string, CollectionSpec>
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS]['name']

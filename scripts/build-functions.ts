@@ -1,0 +1,100 @@
+/**
+ * Bundles every cloud function into a deployable folder, `dist/cloudfunctions/<name>/`:
+ * `index.js` (esbuild, everything inlined: the SDK, zod and shared/ — CloudBase then installs
+ * nothing), `package.json`, and `config.json` with the WeChat open-API permissions and timer
+ * triggers from cloudbaserc.json (the WeChat IDE reads config.json; the CloudBase CLI reads
+ * cloudbaserc.json). The local stack runs these same bundles.
+ */
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { build } from 'esbuild'
+
+const root = path.resolve(__dirname, '..')
+
+export interface FunctionManifest {
+  name: string
+  runtime: string
+  handler: string
+  timeout: number
+  memorySize: number
+  triggers?: { name: string; type: 'timer'; config: string }[]
+  config?: { permissions?: { openapi?: string[] } }
+}
+
+export function readManifest(): FunctionManifest[] {
+  const rc = JSON.parse(readFileSync(path.join(root, 'cloudbaserc.json'), 'utf8')) as { functions: FunctionManifest[] }
+  return rc.functions
+}
+
+/** Every folder in cloudfunctions/ must be declared in cloudbaserc.json and the other way round. */
+export function checkManifest(manifest: FunctionManifest[]): void {
+  const folders = readdirSync(path.join(root, 'cloudfunctions')).filter((name) =>
+    statSync(path.join(root, 'cloudfunctions', name)).isDirectory(),
+  )
+  const declared = manifest.map((f) => f.name)
+  const undeclared = folders.filter((f) => !declared.includes(f))
+  const missing = declared.filter((f) => !folders.includes(f))
+  if (undeclared.length || missing.length) {
+    throw new Error(
+      `cloudbaserc.json and cloudfunctions/ disagree: not declared [${undeclared.join(', ')}], no folder [${missing.join(', ')}]`,
+    )
+  }
+}
+
+export interface BuiltFunction {
+  name: string
+  dir: string
+  bytes: number
+  buildMs: number
+}
+
+export async function buildFunctions(outRoot = path.join(root, 'dist', 'cloudfunctions')): Promise<BuiltFunction[]> {
+  const manifest = readManifest()
+  checkManifest(manifest)
+  if (existsSync(outRoot)) rmSync(outRoot, { recursive: true, force: true })
+  return Promise.all(
+    manifest.map(async (fn) => {
+      const started = Date.now()
+      const dir = path.join(outRoot, fn.name)
+      await mkdir(dir, { recursive: true })
+      await build({
+        entryPoints: [path.join(root, 'cloudfunctions', fn.name, 'index.ts')],
+        outfile: path.join(dir, 'index.js'),
+        bundle: true,
+        platform: 'node',
+        target: 'node18',
+        format: 'cjs',
+        minify: true,
+        mainFields: ['module', 'main'],
+        legalComments: 'none',
+        logLevel: 'warning',
+        define: { 'process.env.NODE_ENV': '"production"' },
+      })
+      await writeFile(
+        path.join(dir, 'package.json'),
+        `${JSON.stringify({ name: fn.name, version: '1.0.0', private: true, main: 'index.js' }, null, 2)}\n`,
+      )
+      const config = {
+        permissions: { openapi: fn.config?.permissions?.openapi ?? [] },
+        triggers: fn.triggers ?? [],
+      }
+      await writeFile(path.join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`)
+      const bytes = statSync(path.join(dir, 'index.js')).size
+      return { name: fn.name, dir, bytes, buildMs: Date.now() - started }
+    }),
+  )
+}
+
+if (require.main === module) {
+  buildFunctions()
+    .then((built) => {
+      for (const fn of built) {
+        process.stdout.write(`  ${fn.name.padEnd(12)} ${(fn.bytes / 1024).toFixed(0).padStart(6)} KB  ${fn.buildMs} ms\n`)
+      }
+    })
+    .catch((err) => {
+      process.stderr.write(`${(err as Error).message}\n`)
+      process.exit(1)
+    })
+}

@@ -1,0 +1,187 @@
+/**
+ * The local function host: `POST /fn/<name>` runs the bundled `dist/cloudfunctions/<name>`'s
+ * `main(event, context)` the way CloudBase does.
+ *
+ * Identity travels in the invocation's `context.environment` (JSON with WX_OPENID, …), exactly
+ * where CloudBase puts it for a mini-program call, and never in `process.env`: the host runs many
+ * invocations concurrently in one process, and the SDK's `getCloudbaseContext(context)` reads the
+ * context first. A request with `authorization: Bearer …` (the HQ console) becomes a CloudBase
+ * HTTP-access event instead, as it is in production.
+ */
+import { randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import type http from 'node:http'
+import path from 'node:path'
+import { httpStatusOf } from '../../shared/errors'
+import { readBody, sendJson } from './gateway'
+
+type Main = (event: unknown, context: unknown) => Promise<unknown>
+
+export interface CallerHeaders {
+  openid?: string | null
+  unionid?: string | null
+  clientIp?: string | null
+}
+
+export interface FunctionHostOptions {
+  /** Folder of bundled functions (dist/cloudfunctions). */
+  functionsDir: string
+  /** The gateway the functions' SDK talks to, e.g. http://127.0.0.1:8787/admin */
+  serviceUrl: string
+  appid?: string
+  /** Per-function timeout in ms (from cloudbaserc.json); default 10 s. */
+  timeoutsMs?: Record<string, number>
+  /** Extra process environment for the functions (secrets the local stack generated). */
+  env?: Record<string, string>
+}
+
+export interface InvocationResult {
+  status: number
+  body: unknown
+  headers?: Record<string, string>
+}
+
+const FUNCTION_NAME = /^[a-z][a-z0-9-]{0,59}$/
+const OPENID = /^[A-Za-z0-9_-]{1,64}$/
+
+export class FunctionHost {
+  private readonly loaded = new Map<string, Main>()
+  readonly appid: string
+
+  constructor(private readonly options: FunctionHostOptions) {
+    this.appid = options.appid ?? 'wx-local-app'
+    // Process-wide SDK configuration (not identity): where the database is, and local credentials.
+    Object.assign(process.env, {
+      TENCENTCLOUD: 'true',
+      TCB_CONTEXT_CNFG: JSON.stringify({ URL: options.serviceUrl }),
+      TCB_ENV: 'local',
+      TENCENTCLOUD_SECRETID: 'local',
+      TENCENTCLOUD_SECRETKEY: 'local',
+      SILENCE: 'true',
+      ...options.env,
+    })
+  }
+
+  has(name: string): boolean {
+    return FUNCTION_NAME.test(name) && existsSync(path.join(this.options.functionsDir, name, 'index.js'))
+  }
+
+  private load(name: string): Main {
+    let main = this.loaded.get(name)
+    if (!main) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require(path.join(this.options.functionsDir, name, 'index.js')) as { main?: Main }
+      if (typeof mod.main !== 'function') throw new Error(`function ${name} exports no main()`)
+      main = mod.main
+      this.loaded.set(name, main)
+    }
+    return main
+  }
+
+  /** Runs one invocation; `event` is what the caller sent (mini-program) or an HTTP-access event. */
+  async invoke(name: string, event: unknown, caller: CallerHeaders = {}): Promise<unknown> {
+    const requestId = randomUUID()
+    const environment: Record<string, string> = {
+      WX_APPID: this.appid,
+      WX_CONTEXT_KEYS: 'WX_OPENID,WX_UNIONID,WX_APPID,WX_CLIENTIP',
+      TCB_CONTEXT_KEYS: 'TCB_ENV,TCB_SEQID,TCB_SOURCE',
+      TCB_ENV: 'local',
+      TCB_SEQID: requestId,
+      TCB_SOURCE: caller.openid ? 'wx_client' : 'http',
+    }
+    if (caller.openid) environment.WX_OPENID = caller.openid
+    if (caller.unionid) environment.WX_UNIONID = caller.unionid
+    if (caller.clientIp) environment.WX_CLIENTIP = caller.clientIp
+    const timeoutMs = this.options.timeoutsMs?.[name] ?? 10_000
+    const context = {
+      request_id: requestId,
+      function_name: name,
+      function_version: '$LATEST',
+      namespace: 'local',
+      memory_limit_in_mb: 256,
+      time_limit_in_ms: timeoutMs,
+      environment: JSON.stringify(environment),
+    }
+    const main = this.load(name)
+    let timer: NodeJS.Timeout | undefined
+    try {
+      return await Promise.race([
+        main(event, context),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`function ${name} timed out after ${timeoutMs} ms`)), timeoutMs)
+        }),
+      ])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /** Maps a function's return value to an HTTP answer: HTTP-access responses pass through. */
+  static toHttp(result: unknown): InvocationResult {
+    if (result && typeof result === 'object' && 'statusCode' in result && 'body' in result) {
+      const r = result as { statusCode: number; body: string; headers?: Record<string, string> }
+      let body: unknown = r.body
+      try {
+        body = JSON.parse(r.body)
+      } catch {
+        /* not JSON: pass the text through */
+      }
+      return { status: r.statusCode, body, headers: r.headers }
+    }
+    const envelope = result as { ok?: boolean; error?: { code?: string } }
+    if (envelope && envelope.ok === false) return { status: httpStatusOf(envelope.error?.code ?? 'INTERNAL'), body: envelope }
+    return { status: 200, body: result }
+  }
+
+  /** `POST /fn/<name>` */
+  async serve(name: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!this.has(name)) {
+      sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: `no cloud function named "${name}"` } })
+      return
+    }
+    const raw = (await readBody(req, 1024 * 1024)).toString('utf8')
+    const authorization = req.headers.authorization
+    const openidHeader = req.headers['x-openid']
+    const openid = typeof openidHeader === 'string' && openidHeader !== '' ? openidHeader : null
+    if (openid !== null && !OPENID.test(openid)) {
+      sendJson(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'x-openid is not a valid openid', field: 'x-openid' } })
+      return
+    }
+    let event: unknown
+    if (authorization) {
+      event = {
+        httpMethod: 'POST',
+        path: `/fn/${name}`,
+        headers: { authorization, 'content-type': 'application/json' },
+        body: raw,
+        isBase64Encoded: false,
+      }
+    } else {
+      try {
+        event = raw.trim() === '' ? {} : JSON.parse(raw)
+      } catch {
+        sendJson(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'request body is not valid JSON', field: 'body' } })
+        return
+      }
+      if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+        sendJson(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'request body must be a JSON object', field: 'body' } })
+        return
+      }
+    }
+    let answer: InvocationResult
+    try {
+      const unionid = req.headers['x-unionid']
+      answer = FunctionHost.toHttp(
+        await this.invoke(name, event, {
+          openid,
+          unionid: typeof unionid === 'string' ? unionid : null,
+          clientIp: req.socket.remoteAddress ?? null,
+        }),
+      )
+    } catch (err) {
+      process.stderr.write(`[function-host] ${name}: ${(err as Error).stack ?? err}\n`)
+      answer = { status: 500, body: { ok: false, error: { code: 'INTERNAL', message: (err as Error).message } } }
+    }
+    sendJson(res, answer.status, answer.body)
+  }
+}

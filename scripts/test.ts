@@ -1,0 +1,32 @@
+/**
+ * `npm test`: everything a change must pass, in the order that fails fastest.
+ * 1. type check  2. bundle the cloud functions  3. build the mini-program (weapp + h5)
+ * 4. jest over every project (unit, integration, conformance, component, e2e).
+ * Extra arguments go to jest (e.g. `npm test -- tests/unit`).
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+
+const root = path.resolve(__dirname, '..')
+const bin = (name: string) => path.join(root, 'node_modules', '.bin', name)
+
+function step(title: string, cmd: string, args: string[]): void {
+  const started = Date.now()
+  process.stdout.write(`\n▶ ${title}\n`)
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: process.env })
+  const seconds = ((Date.now() - started) / 1000).toFixed(1)
+  if (result.status !== 0) {
+    process.stdout.write(`✗ ${title} failed after ${seconds}s\n`)
+    process.exit(result.status ?? 1)
+  }
+  process.stdout.write(`✓ ${title} (${seconds}s)\n`)
+}
+
+const jestArgs = process.argv.slice(2)
+step('type check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])
+step('bundle cloud functions', bin('tsx'), ['scripts/build-functions.ts'])
+if (existsSync(path.join(root, 'scripts/build-miniprogram.ts'))) {
+  step('build mini-program (weapp + h5)', bin('tsx'), ['scripts/build-miniprogram.ts'])
+}
+step('jest', bin('jest'), ['--ci', ...jestArgs])

@@ -1,0 +1,207 @@
+/**
+ * Every cloud function is `defineFunction(...)`: it reads like a table of contents.
+ * 1. normalise the event (mini-program call, CloudBase HTTP access, or timer trigger),
+ * 2. validate `action` and its input with the contract's zod schema (INVALID_INPUT names the field),
+ * 3. resolve the caller from the invocation context on the server (never from the body),
+ * 4. call the action's handler (one service call),
+ * 5. answer with the `{ok,data}` / `{ok:false,error}` envelope, and
+ * 6. write one structured log line (function, action, request id, role, outcome, duration,
+ *    database round trips), the same on CloudBase and in the local stack.
+ */
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import type { Envelope } from '../contract/envelope'
+import { AppError, httpStatusOf, type ApiError } from '../errors'
+import { systemClock, type Clock } from '../ports/clock'
+import { invocationScope, wechatContext } from './cloudbase'
+
+export type CallerSource = 'wechat' | 'http' | 'timer'
+
+export interface Caller {
+  source: CallerSource
+  /** WeChat identity from the invocation context; null for HTTP access and timers. */
+  openid: string | null
+  unionid: string | null
+  appid: string | null
+  /** `authorization: Bearer …` of an HTTP access call (the HQ console). */
+  bearerToken: string | null
+  /** Set by the service that resolved the caller's role; reported in the log line. */
+  role: string
+}
+
+export interface InvocationContext {
+  fn: string
+  action: string
+  requestId: string
+  caller: Caller
+  clock: Clock
+}
+
+type Handlers<In extends Record<string, z.ZodType>, Out extends Record<keyof In, z.ZodType>> = {
+  [K in keyof In]: (ctx: InvocationContext, input: z.output<In[K]>) => Promise<z.input<Out[K]>>
+}
+
+export interface FunctionSpec<In extends Record<string, z.ZodType>, Out extends Record<keyof In, z.ZodType>> {
+  name: string
+  input: In
+  output: Out
+  handlers: Handlers<In, Out>
+  clock?: Clock
+}
+
+/** CloudBase HTTP access hands the function a request description instead of the body. */
+interface HttpAccessEvent {
+  httpMethod: string
+  path?: string
+  headers?: Record<string, string | undefined>
+  body?: string
+  isBase64Encoded?: boolean
+}
+
+interface TimerEvent {
+  Type: 'Timer'
+  TriggerName: string
+  Time?: string
+}
+
+export interface HttpAccessResponse {
+  statusCode: number
+  headers: Record<string, string>
+  body: string
+  isBase64Encoded: false
+}
+
+function isHttpAccessEvent(event: unknown): event is HttpAccessEvent {
+  return typeof event === 'object' && event !== null && typeof (event as HttpAccessEvent).httpMethod === 'string'
+}
+
+function isTimerEvent(event: unknown): event is TimerEvent {
+  return typeof event === 'object' && event !== null && (event as TimerEvent).Type === 'Timer'
+}
+
+function header(headers: HttpAccessEvent['headers'], name: string): string | null {
+  if (!headers) return null
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name && value) return value
+  return null
+}
+
+interface Normalised {
+  params: unknown
+  caller: Caller
+}
+
+function normaliseEvent(event: unknown, context: unknown): Normalised {
+  if (isHttpAccessEvent(event)) {
+    const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '{}'
+    let params: unknown
+    try {
+      params = JSON.parse(raw)
+    } catch {
+      throw new AppError('INVALID_INPUT', 'request body is not valid JSON', 'body')
+    }
+    const authorization = header(event.headers, 'authorization')
+    const bearerToken = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() || null : null
+    return {
+      params,
+      caller: { source: 'http', openid: null, unionid: null, appid: null, bearerToken, role: 'anonymous' },
+    }
+  }
+  if (isTimerEvent(event)) {
+    return {
+      params: { action: event.TriggerName },
+      caller: { source: 'timer', openid: null, unionid: null, appid: null, bearerToken: null, role: 'system' },
+    }
+  }
+  const identity = wechatContext(context)
+  // wx-server-sdk callers may carry `userInfo` in the event; identity comes from the context only.
+  const params =
+    typeof event === 'object' && event !== null
+      ? Object.fromEntries(Object.entries(event).filter(([key]) => key !== 'userInfo'))
+      : event
+  return {
+    params,
+    caller: { source: 'wechat', ...identity, bearerToken: null, role: identity.openid ? 'wechat-user' : 'anonymous' },
+  }
+}
+
+function invalidInput(error: z.ZodError): AppError {
+  const issue = error.issues[0]
+  const path = issue ? issue.path.map(String) : []
+  // An unknown key is reported on the object; name the key itself, which is what was wrong.
+  if (issue?.code === 'unrecognized_keys' && issue.keys[0]) path.push(issue.keys[0])
+  const field = path.join('.')
+  const message = issue ? `${field || 'input'}: ${issue.message}` : 'invalid input'
+  return new AppError('INVALID_INPUT', message, field || undefined)
+}
+
+function requestIdOf(context: unknown): string {
+  const id = (context as { request_id?: unknown } | null)?.request_id
+  return typeof id === 'string' && id !== '' ? id : randomUUID()
+}
+
+export function defineFunction<In extends Record<string, z.ZodType>, Out extends Record<keyof In, z.ZodType>>(
+  spec: FunctionSpec<In, Out>,
+) {
+  const actionNames = Object.keys(spec.input)
+  const actionSchema = z.object({ action: z.string().min(1) }).loose()
+
+  async function run(event: unknown, context: unknown, scope: { action: string; caller?: Caller }): Promise<unknown> {
+    const { params, caller } = normaliseEvent(event, context)
+    scope.caller = caller
+    const head = actionSchema.safeParse(params)
+    if (!head.success) throw new AppError('INVALID_INPUT', 'action is required', 'action')
+    const { action, ...rest } = head.data
+    scope.action = action
+    if (!Object.prototype.hasOwnProperty.call(spec.input, action)) {
+      throw new AppError('UNKNOWN_ACTION', `${spec.name} has no action "${action}" (known: ${actionNames.join(', ')})`, 'action')
+    }
+    const schema = spec.input[action] as z.ZodType
+    const parsed = schema.safeParse(rest)
+    if (!parsed.success) throw invalidInput(parsed.error)
+    const requestId = requestIdOf(context)
+    const ctx: InvocationContext = { fn: spec.name, action, requestId, caller, clock: spec.clock ?? systemClock }
+    const handler = spec.handlers[action as keyof In] as (c: InvocationContext, i: unknown) => Promise<unknown>
+    return handler(ctx, parsed.data)
+  }
+
+  return async function main(event: unknown, context: unknown): Promise<Envelope<unknown> | HttpAccessResponse> {
+    const started = Date.now()
+    const requestId = requestIdOf(context)
+    const invocation = { requestId, dbRoundTrips: 0 }
+    const scope: { action: string; caller?: Caller } = { action: '' }
+    let envelope: Envelope<unknown>
+    let failure: unknown
+    try {
+      const data = await invocationScope.run(invocation, () => run(event, context, scope))
+      envelope = { ok: true, data: data ?? null }
+    } catch (err) {
+      let error: ApiError
+      if (err instanceof AppError) error = err.toApiError()
+      else {
+        failure = err
+        error = { code: 'INTERNAL', message: 'internal error; it has been logged with the request id' }
+      }
+      envelope = { ok: false, error }
+    }
+    const line: Record<string, unknown> = {
+      fn: spec.name,
+      action: scope.action || null,
+      requestId,
+      role: scope.caller?.role ?? 'anonymous',
+      outcome: envelope.ok ? 'ok' : envelope.error.code,
+      durationMs: Date.now() - started,
+      dbRoundTrips: invocation.dbRoundTrips,
+    }
+    if (failure) line.error = failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)
+    if (process.env.FUNCTION_LOG !== 'off') process.stdout.write(`${JSON.stringify(line)}\n`)
+    if (isHttpAccessEvent(event)) {
+      return {
+        statusCode: envelope.ok ? 200 : httpStatusOf(envelope.error.code),
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify(envelope),
+        isBase64Encoded: false,
+      }
+    }
+    return envelope
+  }
+}
