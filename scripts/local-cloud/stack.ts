@@ -53,16 +53,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const h5Dir = options.h5Dir ?? path.join(root, 'miniprogram', 'dist', 'h5')
   const consoleDir = options.consoleDir ?? path.join(root, 'console', 'dist')
 
-  let functions: FunctionHost | undefined
+  // Both need the port, known only once the server listens; routes read them after that.
+  const late: { functions?: FunctionHost; db?: Database } = {}
   const gateway = await openGatewayCore({
     dataDir,
     now: options.now,
     invokeFunction: (name, data) => {
-      if (!functions?.has(name)) throw new Error(`no cloud function named "${name}"`)
-      return functions.invoke(name, data)
+      if (!late.functions?.has(name)) throw new Error(`no cloud function named "${name}"`)
+      return late.functions.invoke(name, data)
     },
   })
-  let db: Database | undefined
 
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/'
@@ -82,9 +82,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const fn = /^\/fn\/([^/]+)$/.exec(pathname)
       if (fn) {
         if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'use POST' } })
-        return functions!.serve(fn[1]!, req, res)
+        return late.functions!.serve(fn[1]!, req, res)
       }
-      if (pathname === '/dev/personas' && req.method === 'GET') return sendJson(res, 200, await listPersonas(db!, secrets.SCENE_SECRET))
+      if (pathname === '/dev/personas' && req.method === 'GET') return sendJson(res, 200, await listPersonas(late.db!, secrets.SCENE_SECRET))
       if (req.method === 'GET' || req.method === 'HEAD') {
         if (pathname === '/admin' || pathname.startsWith('/admin/')) {
           if (serveStatic(consoleDir, pathname.slice('/admin'.length) || '/', req, res)) return
@@ -109,8 +109,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const serviceUrl = `${url}/admin`
 
   const timeoutsMs = Object.fromEntries(readManifest().map((fn) => [fn.name, fn.timeout * 1000]))
-  functions = new FunctionHost({ functionsDir, serviceUrl, timeoutsMs, env: { ...secrets } })
-  db = tcb.init({ env: 'local', serviceUrl, secretId: 'local', secretKey: 'local' }).database()
+  const functions = new FunctionHost({ functionsDir, serviceUrl, timeoutsMs, env: { ...secrets } })
+  const db = tcb.init({ env: 'local', serviceUrl, secretId: 'local', secretKey: 'local' }).database()
+  late.functions = functions
+  late.db = db
   if (options.seed) await seedDemoData(db)
 
   return {
