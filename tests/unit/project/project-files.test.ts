@@ -1,0 +1,40 @@
+/** The project's own promises about itself: README, CI, manifest and index declarations agree. */
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { checkManifest, readManifest } from '../../../scripts/build-functions'
+import { indexTableMarkdown } from '../../../scripts/print-indexes'
+
+const root = path.resolve(__dirname, '..', '..', '..')
+const read = (file: string) => readFileSync(path.join(root, file), 'utf8')
+
+describe('project files', () => {
+  it('README starts with the two commands a newcomer runs', () => {
+    const firstBlock = read('README.md').split('```')[1] ?? ''
+    expect(firstBlock).toContain('npm install && npm start')
+    expect(firstBlock).toContain('npm install && npm test')
+  })
+
+  it('.ci/run runs the README test command after installing what a fresh machine lacks', () => {
+    const ci = read('.ci/run')
+    expect(ci).toMatch(/chromium/)
+    expect(ci).toMatch(/fonts-wqy-zenhei/)
+    expect(ci).toMatch(/npm install/)
+    expect(ci).toMatch(/\nnpm test\n/)
+  })
+
+  it('cloudbaserc.json declares exactly the folders in cloudfunctions/', () => {
+    expect(() => checkManifest(readManifest())).not.toThrow()
+  })
+
+  it("README's index table is the one shared/db/collections.ts declares", () => {
+    const readme = read('README.md')
+    const table = readme.split('<!-- indexes:start')[1]?.split('-->')[1]?.split('<!-- indexes:end')[0]?.trim()
+    expect(table).toBe(indexTableMarkdown())
+  })
+
+  it('project.config.json points the WeChat IDE at the builds', () => {
+    const config = JSON.parse(read('project.config.json')) as { miniprogramRoot: string; cloudfunctionRoot: string }
+    expect(config.miniprogramRoot).toBe('miniprogram/dist/weapp/')
+    expect(config.cloudfunctionRoot).toBe('dist/cloudfunctions/')
+  })
+})
