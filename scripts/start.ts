@@ -27,6 +27,9 @@ async function main() {
     `  Functions          POST ${stack.url}/fn/<name>   (${built.map((f) => f.name).join(', ')})`,
     `  Demo identities    ${stack.url}/dev/personas`,
     `  Health             ${stack.url}/health`,
+    stack.adminPassword
+      ? `  Console sign-in    admin / ${stack.adminPassword}${process.env.ADMIN_PASSWORD ? '  (from ADMIN_PASSWORD)' : '  (generated; set ADMIN_PASSWORD to choose)'}`
+      : '  Console sign-in    admin / (unchanged; set ADMIN_PASSWORD to reset it)',
     '',
   ]
   process.stdout.write(`${lines.join('\n')}\n`)

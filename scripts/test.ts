@@ -5,7 +5,7 @@
  * Extra arguments go to jest (e.g. `npm test -- tests/unit`).
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 
 const root = path.resolve(__dirname, '..')
@@ -30,4 +30,9 @@ step('bundle cloud functions', bin('tsx'), ['scripts/build-functions.ts'])
 if (existsSync(path.join(root, 'scripts/build-miniprogram.ts'))) {
   step('build mini-program (weapp + h5)', bin('tsx'), ['scripts/build-miniprogram.ts'])
 }
-step('jest', bin('jest'), ['--ci', ...jestArgs])
+const report = path.join(root, '.test-artifacts', 'jest-results.json')
+mkdirSync(path.dirname(report), { recursive: true })
+step('jest', bin('jest'), ['--ci', '--json', `--outputFile=${report}`, ...jestArgs])
+// One plain closing line that any CI log reader understands.
+const results = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number }
+process.stdout.write(`\n${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped\n`)

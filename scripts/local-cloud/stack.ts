@@ -13,8 +13,11 @@ import path from 'node:path'
 import tcb from '@cloudbase/node-sdk'
 import type { Database } from '../../shared/runtime/cloudbase'
 import { readManifest } from '../build-functions'
+import { randomBytes } from 'node:crypto'
+import { COLLECTIONS } from '../../shared/db/collections'
+import { ensureAdminAccount } from '../../shared/services/admin-service'
 import { listPersonas, seedDemoData } from '../seed/demo-data'
-import { isSdkRequest, openGatewayCore, sendJson, serveSdkRequest, type GatewayCore } from './gateway'
+import { isSdkRequest, openGatewayCore, readBody, sendJson, serveSdkRequest, type GatewayCore } from './gateway'
 import { FunctionHost } from './function-host'
 import { loadOrCreateSecrets, type LocalSecrets } from './secrets'
 import { serveStatic } from './static-files'
@@ -31,6 +34,8 @@ export interface LocalStackOptions {
   h5Dir?: string
   consoleDir?: string
   now?: () => number
+  /** Password of the console's `admin` account; generated (and returned) when absent. */
+  adminPassword?: string
 }
 
 export interface LocalStack {
@@ -42,6 +47,10 @@ export interface LocalStack {
   functions: FunctionHost
   /** An SDK database client pointed at this stack, for seeding and tests. */
   db: Database
+  /** Set when this start created or reset the console's `admin` account. */
+  adminPassword: string | null
+  /** Moves the functions' and the gateway's clock (local only; tests of timeouts). */
+  setClockOffset(ms: number): void
   close(): Promise<void>
 }
 
@@ -55,9 +64,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   // Both need the port, known only once the server listens; routes read them after that.
   const late: { functions?: FunctionHost; db?: Database } = {}
+  const clockNow = options.now ?? (() => Date.now() + (Number(process.env.CLOCK_OFFSET_MS) || 0))
   const gateway = await openGatewayCore({
     dataDir,
-    now: options.now,
+    now: clockNow,
     invokeFunction: (name, data) => {
       if (!late.functions?.has(name)) throw new Error(`no cloud function named "${name}"`)
       return late.functions.invoke(name, data)
@@ -85,6 +95,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         return late.functions!.serve(fn[1]!, req, res)
       }
       if (pathname === '/dev/personas' && req.method === 'GET') return sendJson(res, 200, await listPersonas(late.db!, secrets.SCENE_SECRET))
+      if (pathname === '/dev/clock') {
+        if (req.method === 'POST') {
+          const body = JSON.parse((await readBody(req, 1024)).toString('utf8') || '{}') as { offsetMs?: unknown }
+          if (typeof body.offsetMs !== 'number' || !Number.isFinite(body.offsetMs)) {
+            return sendJson(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'offsetMs must be a number', field: 'offsetMs' } })
+          }
+          process.env.CLOCK_OFFSET_MS = String(body.offsetMs)
+        }
+        return sendJson(res, 200, { offsetMs: Number(process.env.CLOCK_OFFSET_MS) || 0, now: new Date(clockNow()).toISOString() })
+      }
       if (req.method === 'GET' || req.method === 'HEAD') {
         if (pathname === '/admin' || pathname.startsWith('/admin/')) {
           if (serveStatic(consoleDir, pathname.slice('/admin'.length) || '/', req, res)) return
@@ -109,11 +129,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const serviceUrl = `${url}/admin`
 
   const timeoutsMs = Object.fromEntries(readManifest().map((fn) => [fn.name, fn.timeout * 1000]))
-  const functions = new FunctionHost({ functionsDir, serviceUrl, timeoutsMs, env: { ...secrets } })
+  const functions = new FunctionHost({
+    functionsDir,
+    serviceUrl,
+    timeoutsMs,
+    // The WeChat edges are simulated locally: codes open this stack's H5 app.
+    env: { ...secrets, WECHAT_ADAPTER: 'simulator', H5_BASE_URL: url },
+  })
   const db = tcb.init({ env: 'local', serviceUrl, secretId: 'local', secretKey: 'local' }).database()
   late.functions = functions
   late.db = db
   if (options.seed) await seedDemoData(db)
+  const adminPassword = await bootstrapAdmin(options.adminPassword)
 
   return {
     url,
@@ -123,6 +150,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     gateway,
     functions,
     db,
+    adminPassword,
+    setClockOffset(ms: number) {
+      process.env.CLOCK_OFFSET_MS = String(ms)
+    },
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
@@ -131,4 +162,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await gateway.close()
     },
   }
+}
+
+/**
+ * The console's `admin` account: ADMIN_PASSWORD (or the option) sets it on every start; with
+ * neither, a first start generates one. Returns the password when this start set it.
+ * Runs in the stack's process, whose SDK the function host already pointed at the gateway.
+ */
+async function bootstrapAdmin(password: string | undefined): Promise<string | null> {
+  const wanted = password ?? process.env.ADMIN_PASSWORD
+  if (wanted) {
+    await ensureAdminAccount('admin', wanted)
+    return wanted
+  }
+  const { database } = await import('../../shared/runtime/cloudbase')
+  const existing = (await database().collection(COLLECTIONS.admins.name).where({ username: 'admin' }).limit(1).get()) as { data: unknown[] }
+  if (existing.data.length > 0) return null
+  const generated = randomBytes(9).toString('base64url')
+  await ensureAdminAccount('admin', generated)
+  return generated
 }

@@ -31,9 +31,53 @@ export const COLLECTIONS = {
     indexes: [
       { name: 'code', fields: ['code'], unique: true },
       { name: 'openid', fields: ['openid'], unique: true, sparse: true },
-      { name: 'storeId', fields: ['storeId'] },
+      { name: 'storeId', fields: ['storeId', 'status', 'memberCount'] },
     ],
   },
+  /** One-time staff invites: a WeChat user who opens one becomes a clerk of the store. */
+  staffInvites: { name: 'staffInvites', indexes: [{ name: 'code', fields: ['code'], unique: true }] },
+  members: {
+    name: 'members',
+    indexes: [
+      // One member per WeChat user: this index is what makes concurrent first scans safe.
+      { name: 'openid', fields: ['openid'], unique: true, sparse: true },
+      { name: 'memberNo', fields: ['memberNo'], unique: true },
+      { name: 'clerkId', fields: ['clerkId', 'lastPurchaseAt'] },
+      { name: 'storeId', fields: ['storeId', 'joinedAt'] },
+      { name: 'phone', fields: ['phone'] },
+    ],
+  },
+  /** Append-only: every move of a member's attribution, with who, when and why. */
+  attributionLog: {
+    name: 'attributionLog',
+    indexes: [
+      { name: 'key', fields: ['key'], unique: true },
+      { name: 'memberId', fields: ['memberId', 'at'] },
+      { name: 'toClerkId', fields: ['toClerkId', 'at'] },
+    ],
+  },
+  /** Later scans of any code by an existing member. */
+  visits: { name: 'visits', indexes: [{ name: 'memberId', fields: ['memberId', 'at'] }] },
+  /** Append-only points ledger; `key` is the idempotency key (e.g. `member:<id>:welcome`). */
+  pointsLedger: {
+    name: 'pointsLedger',
+    indexes: [
+      { name: 'key', fields: ['key'], unique: true },
+      { name: 'memberId', fields: ['memberId', 'at'] },
+    ],
+  },
+  /** Monotonic counters (member numbers), advanced with atomic increments. */
+  counters: { name: 'counters', indexes: [] },
+  /** Member codes already used for a sale: a scan books once. */
+  memberCodeUses: { name: 'memberCodeUses', indexes: [{ name: 'code', fields: ['code'], unique: true }] },
+  admins: { name: 'admins', indexes: [{ name: 'username', fields: ['username'], unique: true }] },
+  adminSessions: { name: 'adminSessions', indexes: [{ name: 'tokenHash', fields: ['tokenHash'], unique: true }] },
+  /** Append-only log of every HQ action. */
+  auditLog: { name: 'auditLog', indexes: [{ name: 'at', fields: ['at'] }] },
+  /** Settings HQ can change (points rules, attribution policy), one document per area. */
+  settings: { name: 'settings', indexes: [] },
+  /** WeChat access tokens shared by all function instances. */
+  wechatTokens: { name: 'wechatTokens', indexes: [] },
 } as const satisfies Record<string, CollectionSpec>
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS]['name']

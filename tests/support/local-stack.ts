@@ -10,6 +10,8 @@ import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../
 
 const root = path.resolve(__dirname, '..', '..')
 
+export const TEST_ADMIN_PASSWORD = 'test-admin-password'
+
 function newestSourceMtime(dir: string): number {
   let newest = 0
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -44,7 +46,18 @@ export function ensureFunctionsBuilt(): Promise<string> {
   return builtDir
 }
 
+export interface Personas {
+  personas: { openid: string; role: string; name: string; storeId: string | null }[]
+  codes: { kind: 'store' | 'clerk'; storeId: string; clerkId: string | null; scene: string }[]
+}
+
 export interface TestStack extends LocalStack {
+  /** The demo identities and code scenes (`GET /dev/personas`). */
+  personas(): Promise<Personas>
+  /** Signs in to the console as `admin` and returns the bearer token. */
+  adminToken(): Promise<string>
+  /** POST /fn/admin with the console's bearer token. */
+  admin(body: unknown, token?: string): Promise<{ status: number; body: any }>
   /** POST /fn/<name> as a WeChat user (x-openid) or anonymous. */
   call(name: string, body: unknown, init?: { openid?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>
   stop(): Promise<void>
@@ -54,7 +67,8 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
   process.env.FUNCTION_LOG ??= 'off'
   const functionsDir = await ensureFunctionsBuilt()
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'o2o-stack-'))
-  const stack = await startLocalStack({ port: 0, seed: false, functionsDir, ...options, dataDir })
+  const stack = await startLocalStack({ port: 0, seed: false, functionsDir, adminPassword: TEST_ADMIN_PASSWORD, ...options, dataDir })
+  let cachedToken: string | undefined
   return Object.assign(stack, {
     async call(name: string, body: unknown, init: { openid?: string; headers?: Record<string, string> } = {}) {
       const headers: Record<string, string> = { 'content-type': 'application/json', ...init.headers }
@@ -73,7 +87,21 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
       }
       return { status: res.status, body: parsed as any }
     },
+    async personas() {
+      return (await (await fetch(`${stack.url}/dev/personas`)).json()) as Personas
+    },
+    async adminToken() {
+      if (cachedToken) return cachedToken
+      const res = await this.call('admin', { action: 'login', username: 'admin', password: TEST_ADMIN_PASSWORD })
+      if (!res.body.ok) throw new Error(`admin login failed: ${JSON.stringify(res.body)}`)
+      cachedToken = res.body.data.token as string
+      return cachedToken
+    },
+    async admin(body: unknown, token?: string) {
+      return this.call('admin', body, { headers: { authorization: `Bearer ${token ?? (await this.adminToken())}` } })
+    },
     async stop() {
+      stack.setClockOffset(0)
       await stack.close()
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true })
     },

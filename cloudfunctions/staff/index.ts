@@ -1,0 +1,18 @@
+import { staffInput, staffOutput } from '../../shared/contract/staff'
+import { defineFunction } from '../../shared/runtime/define-function'
+import { bindStaffInvite, listMyMembers, memberDetail, myCode, myStats, scanMember, staffMe } from '../../shared/services/staff-service'
+
+export const main = defineFunction({
+  name: 'staff',
+  input: staffInput,
+  output: staffOutput,
+  handlers: {
+    bindInvite: (ctx, input) => bindStaffInvite(ctx, input),
+    me: (ctx) => staffMe(ctx),
+    myMembers: (ctx, input) => listMyMembers(ctx, input),
+    memberDetail: (ctx, input) => memberDetail(ctx, input),
+    myCode: (ctx) => myCode(ctx),
+    myStats: (ctx) => myStats(ctx),
+    scanMember: (ctx, input) => scanMember(ctx, input),
+  },
+})

@@ -1,0 +1,46 @@
+import { z } from 'zod'
+import { emptyInput, isoDate, tier } from './common'
+
+export const memberView = z.object({
+  memberId: z.string(),
+  memberNo: z.string(),
+  phoneMasked: z.string().nullable(),
+  tier,
+  points: z.number().int(),
+  storeId: z.string(),
+  storeName: z.string(),
+  clerkId: z.string(),
+  clerkName: z.string(),
+  joinedAt: isoDate,
+})
+export type MemberView = z.infer<typeof memberView>
+
+export const memberInput = {
+  /** Bind the caller as a member from a scanned code (or return the existing member). */
+  bind: z.strictObject({
+    scene: z.string().min(1).max(32),
+    /** Local stack: typed phone number. Production: use phoneCode. */
+    phone: z.string().max(20).optional(),
+    /** Production: the code from the getPhoneNumber button. */
+    phoneCode: z.string().max(128).optional(),
+  }),
+  profile: emptyInput,
+  memberCode: emptyInput,
+  /** Everything stored about the caller (personal-information law: right of access). */
+  myData: emptyInput,
+  /** Delete the caller's account; ledgers keep an anonymised trail. */
+  deleteAccount: z.strictObject({ confirm: z.literal('DELETE') }),
+} as const
+
+export const memberOutput = {
+  bind: memberView.extend({ outcome: z.enum(['created', 'existing', 'reattributed']) }),
+  profile: memberView,
+  memberCode: z.object({ code: z.string(), memberNo: z.string(), expiresAt: isoDate, refreshAfterMs: z.number() }),
+  myData: z.object({
+    member: z.record(z.string(), z.unknown()),
+    attributionLog: z.array(z.record(z.string(), z.unknown())),
+    visits: z.array(z.record(z.string(), z.unknown())),
+    pointsLedger: z.array(z.record(z.string(), z.unknown())),
+  }),
+  deleteAccount: z.object({ deleted: z.literal(true) }),
+} as const

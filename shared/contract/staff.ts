@@ -1,0 +1,75 @@
+import { z } from 'zod'
+import { docId, emptyInput, isoDate, tier } from './common'
+
+export const staffProfile = z.object({
+  clerkId: z.string(),
+  name: z.string(),
+  code: z.string(),
+  isManager: z.boolean(),
+  storeId: z.string(),
+  storeName: z.string(),
+  memberCount: z.number().int(),
+})
+
+export const memberListItem = z.object({
+  memberId: z.string(),
+  memberNo: z.string(),
+  phoneMasked: z.string().nullable(),
+  tier,
+  points: z.number().int(),
+  clerkId: z.string(),
+  clerkName: z.string(),
+  joinedAt: isoDate,
+  lastPurchaseAt: isoDate.nullable(),
+  tags: z.array(z.string()),
+})
+
+export const staffInput = {
+  /** Open a one-time staff invite (its scene) and become a clerk of that store. */
+  bindInvite: z.strictObject({ invite: z.string().min(1).max(32) }),
+  me: emptyInput,
+  myMembers: z.strictObject({
+    /** Last 4 digits of the phone, the full phone, or the 9-digit member number. */
+    search: z.string().regex(/^\d{4,11}$/, '请输入手机号后四位、完整手机号或会员号').optional(),
+    sort: z.enum(['lastPurchase', 'joined']).default('joined'),
+    tag: z.string().min(1).max(20).optional(),
+    /** `store`: the whole store (managers only). */
+    scope: z.enum(['mine', 'store']).default('mine'),
+    offset: z.number().int().min(0).max(100_000).default(0),
+    limit: z.number().int().min(1).max(100).default(20),
+  }),
+  memberDetail: z.strictObject({ memberId: docId }),
+  myCode: emptyInput,
+  myStats: emptyInput,
+  /** Look up the member behind a scanned member code (any active clerk, any store). */
+  scanMember: z.strictObject({ memberCode: z.string().regex(/^\d{20}$/, '会员码应为 20 位数字') }),
+} as const
+
+export const staffOutput = {
+  bindInvite: staffProfile,
+  me: staffProfile,
+  myMembers: z.object({ items: z.array(memberListItem), nextOffset: z.number().int().nullable() }),
+  memberDetail: z.object({
+    member: memberListItem.extend({ storeId: z.string(), storeName: z.string() }),
+    attributionLog: z.array(
+      z.object({ reason: z.string(), fromClerkName: z.string().nullable(), toClerkName: z.string(), at: isoDate, note: z.string().nullable() }),
+    ),
+    visits: z.array(z.object({ storeName: z.string(), at: isoDate })),
+    pointsLedger: z.array(z.object({ kind: z.string(), points: z.number().int(), at: isoDate })),
+  }),
+  myCode: z.object({ scene: z.string(), pngBase64: z.string(), page: z.string() }),
+  myStats: z.object({
+    memberCount: z.number().int(),
+    newMembersThisWeek: z.number().int(),
+    newMembersThisMonth: z.number().int(),
+  }),
+  scanMember: z.object({
+    memberId: z.string(),
+    memberNo: z.string(),
+    phoneMasked: z.string().nullable(),
+    tier,
+    points: z.number().int(),
+    storeName: z.string(),
+    clerkName: z.string(),
+  }),
+} as const

@@ -1,0 +1,36 @@
+/**
+ * The WeChat edges the functions need, as one port. Production: `WeChatHttpsAdapter`
+ * (api.weixin.qq.com with an access token cached in the database). Local stack: the simulator
+ * (QR codes that open the H5 app, phone numbers typed by hand, an outbox for messages).
+ */
+export interface MiniProgramCodeRequest {
+  /** At most 32 visible characters (see shared/rules/scene.ts). */
+  scene: string
+  /** Page the code opens, e.g. `pages/bind/index`. */
+  page: string
+  width?: number
+}
+
+export interface PhoneProof {
+  /** Production: the code from `<button open-type="getPhoneNumber">`. */
+  phoneCode?: string
+  /** Local stack only: a number typed by hand. */
+  phone?: string
+}
+
+export interface WeChatPort {
+  /** PNG image of a mini-program code (wxacode.getUnlimited). */
+  getUnlimitedCode(request: MiniProgramCodeRequest): Promise<Buffer>
+  /** The verified phone number (11 digits) behind a proof; throws WeChatError when refused. */
+  resolvePhone(proof: PhoneProof): Promise<string>
+}
+
+export class WeChatError extends Error {
+  constructor(
+    readonly errcode: number | string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'WeChatError'
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Runs a CloudBase transaction with retries on DATABASE_TRANSACTION_CONFLICT.
+ *
+ * The SDK's own runTransaction retries at once, three times; under contention on one document
+ * (many members bound through one store's code at the same moment) that gives up too early. Here
+ * conflicts retry up to `attempts` times with a short jittered backoff; any other error aborts
+ * the transaction (nothing of it is applied) and is rethrown unchanged.
+ */
+import type { Database } from './cloudbase'
+
+export type Transaction = Awaited<ReturnType<Database['startTransaction']>>
+
+export function isDbError(err: unknown, code: string): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code
+}
+
+export async function withTransaction<T>(db: Database, body: (t: Transaction) => Promise<T>, attempts = 20): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const t = await db.startTransaction()
+    try {
+      const result = await body(t)
+      await t.commit()
+      return result
+    } catch (err) {
+      await t.rollback().catch(() => undefined)
+      if (!isDbError(err, 'DATABASE_TRANSACTION_CONFLICT') || attempt >= attempts) throw err
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt))
+    }
+  }
+}
