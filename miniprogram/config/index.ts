@@ -1,0 +1,66 @@
+/**
+ * Taro build configuration for both targets of the mini-program:
+ *   `taro build --type weapp` → dist/weapp (the WeChat package; project.config.json opens it)
+ *   `taro build --type h5`    → dist/h5    (served by the local stack at `/`)
+ * scripts/build-miniprogram.ts runs both in production mode.
+ */
+import path from 'node:path'
+import { defineConfig } from '@tarojs/cli'
+
+// Contract types and shared helpers live outside src/; Taro only compiles src/ and Taro's own
+// packages unless told otherwise (webpack5-runner's getScriptRule reads `compile.include`).
+const sharedDir = path.resolve(__dirname, '../../shared')
+
+export default defineConfig<'webpack5'>(async () => ({
+  projectName: 'o2o-membership',
+  designWidth: 750,
+  deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
+  sourceRoot: 'src',
+  outputRoot: `dist/${process.env.TARO_ENV}`,
+  framework: 'react',
+  compiler: 'webpack5',
+  // Persistent cache is off: a clean, reproducible build on every `npm test` is worth more than
+  // the few seconds a warm cache would save.
+  cache: { enable: false },
+  defineConstants: {
+    // Empty means "the environment the mini-program is bound to" (wx.cloud.DYNAMIC_CURRENT_ENV).
+    CLOUDBASE_ENV_ID: JSON.stringify(process.env.CLOUDBASE_ENV_ID ?? ''),
+    APP_VERSION: JSON.stringify(process.env.npm_package_version ?? '0.1.0'),
+  },
+  mini: {
+    compile: { include: [sharedDir] },
+    // Every component styles only its own BEM-named classes, so the order in which pages pull
+    // the same component stylesheets into a shared chunk cannot change what wins; without this
+    // mini-css-extract-plugin reports the differing import orders as a conflict.
+    miniCssExtractPluginOption: { ignoreOrder: true },
+    postcss: {
+      pxtransform: { enable: true, config: {} },
+      cssModules: { enable: false },
+    },
+  },
+  h5: {
+    // Served at the root of the local stack, which falls back to index.html for unknown paths,
+    // so the browser-history router works and an absolute public path is safe.
+    publicPath: '/',
+    staticDirectory: 'static',
+    router: { mode: 'browser' },
+    compile: { include: [sharedDir] },
+    output: { filename: 'js/[name].js', chunkFilename: 'chunk/[name].js' },
+    miniCssExtractPluginOption: {
+      ignoreOrder: true,
+      filename: 'css/[name].css',
+      chunkFilename: 'css/[name].css',
+    },
+    postcss: {
+      autoprefixer: { enable: true, config: {} },
+      cssModules: { enable: false },
+    },
+    devServer: { host: '127.0.0.1' },
+    webpackChain(chain) {
+      // webpack's default hint compares raw bytes against 244 KiB. Our budget is 250 KB of
+      // gzip for the first load, measured by scripts/bench/miniprogram-size.ts and enforced by
+      // tests/miniprogram/bundle-budget.test.ts, so the raw-size hint is noise here.
+      chain.performance.hints(false)
+    },
+  },
+}))

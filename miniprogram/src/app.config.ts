@@ -1,0 +1,49 @@
+// Page paths mirror lib/routes.ts (tests/unit/miniprogram/routes.test.ts checks both agree).
+export default defineAppConfig({
+  pages: [
+    'pages/home/index',
+    'pages/points/index',
+    'pages/gifts/index',
+    'pages/shop/index',
+    'pages/me/index',
+    'pages/bind/index',
+    'pages/member-code/index',
+    'pages/orders/index',
+  ],
+  // The staff desk is a subpackage: shoppers never download it.
+  subPackages: [
+    {
+      root: 'staff',
+      name: 'staff',
+      pages: [
+        'pages/home/index',
+        'pages/invite/index',
+        'pages/members/index',
+        'pages/record-sale/index',
+        'pages/verify-pickup/index',
+      ],
+    },
+  ],
+  window: {
+    navigationBarBackgroundColor: '#d6453d',
+    navigationBarTextStyle: 'white',
+    navigationBarTitleText: '会员中心',
+    backgroundColor: '#f5f6f8',
+    backgroundTextStyle: 'dark',
+  },
+  tabBar: {
+    color: '#8f959e',
+    selectedColor: '#d6453d',
+    backgroundColor: '#ffffff',
+    borderStyle: 'white',
+    list: [
+      { pagePath: 'pages/home/index', text: '首页', iconPath: 'assets/tab/home.png', selectedIconPath: 'assets/tab/home-active.png' },
+      { pagePath: 'pages/points/index', text: '积分', iconPath: 'assets/tab/points.png', selectedIconPath: 'assets/tab/points-active.png' },
+      { pagePath: 'pages/gifts/index', text: '礼品', iconPath: 'assets/tab/gifts.png', selectedIconPath: 'assets/tab/gifts-active.png' },
+      { pagePath: 'pages/shop/index', text: '商城', iconPath: 'assets/tab/shop.png', selectedIconPath: 'assets/tab/shop-active.png' },
+      { pagePath: 'pages/me/index', text: '我的', iconPath: 'assets/tab/me.png', selectedIconPath: 'assets/tab/me-active.png' },
+    ],
+  },
+  // Only inject the components a page actually uses (WeChat's on-demand injection).
+  lazyCodeLoading: 'requiredComponents',
+})

@@ -1,0 +1,77 @@
+/**
+ * H5 only: pick which demo identity the local stack sees, so one browser can try every role.
+ * Mounted by components/page-shell behind a build-time TARO_ENV check; absent from WeChat.
+ */
+import { View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
+import { useEffect, useState } from 'react'
+import { ROUTES } from '../lib/routes'
+import {
+  activeOpenid,
+  choosePersona,
+  loadPersonas,
+  ROLE_LABELS,
+  storedPersona,
+  type Persona,
+} from './persona-store'
+import './persona-switcher.scss'
+
+export function PersonaSwitcher() {
+  const [current, setCurrent] = useState<Persona | undefined>(storedPersona)
+  const [open, setOpen] = useState(false)
+  const [personas, setPersonas] = useState<Persona[] | undefined>(undefined)
+
+  useEffect(() => {
+    // A fresh browser gets the default persona on its first call; show it once chosen.
+    void activeOpenid().then(() => setCurrent(storedPersona()))
+  }, [])
+
+  useEffect(() => {
+    if (open && personas === undefined) void loadPersonas().then(setPersonas)
+  }, [open, personas])
+
+  const pick = (persona: Persona) => {
+    choosePersona(persona)
+    setCurrent(persona)
+    setOpen(false)
+    // Start over as the new identity, where that role starts: shoppers at home, staff at the desk.
+    void Taro.reLaunch({ url: persona.role === 'member' ? ROUTES.home : ROUTES.staffHome })
+  }
+
+  return (
+    <>
+      <View id='persona-switcher' className='persona-pill' onClick={() => setOpen(true)}>
+        <View className='persona-pill__dot' />
+        {current ? `${ROLE_LABELS[current.role]} · ${current.name}` : '选择本地身份'}
+      </View>
+      {open && (
+        <View className='persona-sheet' onClick={() => setOpen(false)}>
+          <View className='persona-sheet__panel' onClick={(e) => e.stopPropagation()}>
+            <View className='persona-sheet__title'>切换本地身份</View>
+            <View className='persona-sheet__note'>仅本地开发环境可见，正式小程序中使用微信身份</View>
+            {personas === undefined && <View className='persona-sheet__status'>正在读取身份列表…</View>}
+            {personas !== undefined && personas.length === 0 && (
+              <View className='persona-sheet__status'>本地服务没有提供身份列表（/dev/personas）</View>
+            )}
+            {personas?.map((persona) => (
+              <View
+                key={persona.openid}
+                className={
+                  persona.openid === current?.openid ? 'persona-option persona-option--current' : 'persona-option'
+                }
+                data-openid={persona.openid}
+                onClick={() => pick(persona)}
+              >
+                <View className={`persona-option__role persona-option__role--${persona.role}`}>
+                  {ROLE_LABELS[persona.role]}
+                </View>
+                <View className='persona-option__name'>{persona.name}</View>
+                {persona.storeId && <View className='persona-option__store'>{persona.storeId}</View>}
+              </View>
+            ))}
+          </View>
+        </View>
+      )}
+    </>
+  )
+}

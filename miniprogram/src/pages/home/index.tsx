@@ -1,0 +1,88 @@
+import { View } from '@tarojs/components'
+import Taro, { useLoad } from '@tarojs/taro'
+import { MemberCard } from '../../components/member-card'
+import { PageShell } from '../../components/page-shell'
+import { QueryView } from '../../components/query-view'
+import { Section } from '../../components/section'
+import { Skeleton } from '../../components/skeleton'
+import { TileGrid } from '../../components/tile-grid'
+import { useMemberStatus } from '../../hooks/use-member-status'
+import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
+import { greeting } from '../../lib/format'
+import { landingForScene, sceneFromQuery } from '../../lib/launch-scene'
+import { ROUTES } from '../../lib/routes'
+import { sceneFromScannedPath } from '../../lib/scan'
+import './index.scss'
+
+const BENEFITS = [
+  { key: 'earn', glyph: '积', title: '消费得积分', text: '线上线下消费都累积积分，等级越高积分越多' },
+  { key: 'redeem', glyph: '礼', title: '积分兑好礼', text: '积分换礼品，到店自提或邮寄到家' },
+  { key: 'pickup', glyph: '取', title: '线上买，到店取', text: '在线下单，选择附近门店自提' },
+]
+
+// Store and clerk codes are mini-program codes ('wxCode'), which WeChat accepts but Taro's
+// ScanType typing does not list.
+const MINI_PROGRAM_CODES = ['qrCode', 'wxCode'] as unknown as Array<keyof Taro.scanCode.ScanType>
+
+async function scanToBind(): Promise<void> {
+  try {
+    const result = await Taro.scanCode({ onlyFromCamera: true, scanType: MINI_PROGRAM_CODES })
+    const scene = sceneFromScannedPath(result.path)
+    if (scene === undefined) {
+      void Taro.showToast({ title: '这不是门店或导购的会员码', icon: 'none' })
+      return
+    }
+    void Taro.navigateTo({ url: `${ROUTES.bind}?scene=${encodeURIComponent(scene)}` })
+  } catch {
+    // Cancelled by the person; nothing to say.
+  }
+}
+
+export default function HomePage() {
+  const status = useMemberStatus()
+  usePullDownRefreshOf(status.refresh)
+
+  // A code's scene lands here when the code did not name a page (WeChat opens the first page).
+  useLoad((params: Record<string, string | undefined>) => {
+    const landing = landingForScene(ROUTES.home, sceneFromQuery(params))
+    if (landing !== undefined) void Taro.navigateTo({ url: landing })
+  })
+
+  const go = (url: string) => () => void Taro.navigateTo({ url })
+  const tab = (url: string) => () => void Taro.switchTab({ url })
+
+  return (
+    <PageShell className='home-page'>
+      <View className='home-header'>
+        <View className='home-header__greeting'>{greeting(new Date())}</View>
+        <View className='home-header__title'>欢迎来到会员中心</View>
+      </View>
+      <View className='home-card-slot'>
+        <QueryView query={status} skeleton={<Skeleton variant='card' />}>
+          {(member) => (
+            <MemberCard status={member} onScan={process.env.TARO_ENV === 'weapp' ? scanToBind : undefined} />
+          )}
+        </QueryView>
+      </View>
+      <TileGrid
+        tiles={[
+          { key: 'member-code', glyph: '码', title: '会员码', onTap: go(ROUTES.memberCode) },
+          { key: 'points', glyph: '积', title: '我的积分', onTap: tab(ROUTES.points) },
+          { key: 'gifts', glyph: '礼', title: '积分兑礼', onTap: tab(ROUTES.gifts) },
+          { key: 'shop', glyph: '购', title: '线上商城', onTap: tab(ROUTES.shop) },
+        ]}
+      />
+      <Section title='会员权益'>
+        {BENEFITS.map((benefit) => (
+          <View key={benefit.key} className='benefit'>
+            <View className='benefit__glyph'>{benefit.glyph}</View>
+            <View className='benefit__body'>
+              <View className='benefit__title'>{benefit.title}</View>
+              <View className='benefit__text'>{benefit.text}</View>
+            </View>
+          </View>
+        ))}
+      </Section>
+    </PageShell>
+  )
+}

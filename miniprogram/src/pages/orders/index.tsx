@@ -1,0 +1,87 @@
+import { View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
+import { useState } from 'react'
+import type { ApiResult } from '../../api'
+import { EmptyState } from '../../components/empty-state'
+import { PageShell } from '../../components/page-shell'
+import { QueryView } from '../../components/query-view'
+import { Skeleton } from '../../components/skeleton'
+import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
+import { useQuery } from '../../hooks/use-query'
+import { formatFen } from '../../lib/format'
+import { ROUTES } from '../../lib/routes'
+import './index.scss'
+
+interface OrderSummary {
+  orderId: string
+  title: string
+  totalFen: number
+  state: 'unpaid' | 'awaiting-pickup' | 'done'
+}
+
+const FILTERS = [
+  { key: 'all', label: '全部' },
+  { key: 'unpaid', label: '待付款' },
+  { key: 'awaiting-pickup', label: '待自提' },
+  { key: 'done', label: '已完成' },
+] as const
+
+type Filter = (typeof FILTERS)[number]['key']
+
+function matches(filter: Filter, order: OrderSummary): boolean {
+  return filter === 'all' || order.state === filter
+}
+
+// Orders come from the `shop` function, which arrives with the shop issue; until then there are
+// none to list.
+async function loadOrders(): Promise<ApiResult<OrderSummary[]>> {
+  return { ok: true, data: [] }
+}
+
+export default function OrdersPage() {
+  const orders = useQuery(loadOrders)
+  usePullDownRefreshOf(orders.refresh)
+  const [filter, setFilter] = useState<Filter>('all')
+
+  return (
+    <PageShell>
+      <View className='order-filters'>
+        {FILTERS.map((f) => (
+          <View
+            key={f.key}
+            className={f.key === filter ? 'order-filters__item order-filters__item--on' : 'order-filters__item'}
+            onClick={() => setFilter(f.key)}
+          >
+            {f.label}
+          </View>
+        ))}
+      </View>
+      <QueryView
+        query={orders}
+        skeleton={<Skeleton variant='list' rows={3} />}
+        isEmpty={(list) => !list.some((o) => matches(filter, o))}
+        empty={
+          <EmptyState
+            glyph='单'
+            title='还没有订单'
+            description='在线下单后，可在这里查看进度和自提码'
+            action={{ text: '去逛逛', onTap: () => void Taro.switchTab({ url: ROUTES.shop }) }}
+          />
+        }
+      >
+        {(list) => (
+          <View className='order-list'>
+            {list
+              .filter((o) => matches(filter, o))
+              .map((order) => (
+                <View key={order.orderId} className='order-item'>
+                  <View>{order.title}</View>
+                  <View className='order-item__total'>{formatFen(order.totalFen)}</View>
+                </View>
+              ))}
+          </View>
+        )}
+      </QueryView>
+    </PageShell>
+  )
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '线上商城', enablePullDownRefresh: true })
