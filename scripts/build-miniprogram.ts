@@ -28,7 +28,7 @@ interface StepResult {
 
 // What webpack, Taro and sass print for a warning. Progress-bar redraws are stripped first.
 const WARNING_LINE = /(^|\s)(WARNING|Warning:|ModuleWarning|Deprecation Warning|⚠)/
-const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*[A-Za-z]`, 'g')
 
 function run(title: string, cmd: string, args: string[], cwd: string): Promise<StepResult> {
   const started = Date.now()

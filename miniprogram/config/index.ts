@@ -39,11 +39,12 @@ export default defineConfig<'webpack5'>(async () => ({
     },
   },
   h5: {
-    // Served at the root of the local stack, which falls back to index.html for unknown paths,
-    // so the browser-history router works and an absolute public path is safe.
+    // Served at the root of the local stack. Hash routing (`/#/pages/bind/index?scene=…`) is
+    // what the simulated mini-program codes open (shared/adapters/wechat-simulator.ts), and it
+    // needs no server-side fallback for deep links.
     publicPath: '/',
     staticDirectory: 'static',
-    router: { mode: 'browser' },
+    router: { mode: 'hash' },
     compile: { include: [sharedDir] },
     output: { filename: 'js/[name].js', chunkFilename: 'chunk/[name].js' },
     miniCssExtractPluginOption: {

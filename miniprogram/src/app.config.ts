@@ -10,17 +10,18 @@ export default defineAppConfig({
     'pages/member-code/index',
     'pages/orders/index',
   ],
-  // The staff desk is a subpackage: shoppers never download it.
+  // The staff desk is a subpackage: shoppers never download it. Its invite page path is what the
+  // server puts in staff invite codes (shared/services/staff-service.ts STAFF_INVITE_PAGE).
   subPackages: [
     {
       root: 'staff',
       name: 'staff',
       pages: [
-        'pages/home/index',
-        'pages/invite/index',
-        'pages/members/index',
-        'pages/record-sale/index',
-        'pages/verify-pickup/index',
+        'home/index',
+        'invite/index',
+        'members/index',
+        'record-sale/index',
+        'verify-pickup/index',
       ],
     },
   ],

@@ -28,8 +28,11 @@ export class TransportError extends Error {
  */
 export type Transport = (fn: string, event: Record<string, unknown>) => Promise<unknown>
 
-/** Optional when every input field is optional, required otherwise. */
-type ParamsArg<P> = {} extends P ? [params?: P] : [params: P]
+type Empty = Record<never, never>
+/** Keys of P that must be given (not optional). */
+type RequiredKeys<P> = { [K in keyof P]-?: Empty extends Pick<P, K> ? never : K }[keyof P]
+/** Params may be left out when no field is required (`{}`, all-optional, `z.strictObject({})`). */
+type ParamsArg<P> = [RequiredKeys<P>] extends [never] ? [params?: P] : [params: P]
 
 export interface ApiClient<C extends ContractMap> {
   call<F extends FunctionName<C>, A extends ActionName<C, F>>(

@@ -7,7 +7,9 @@
  * Adding a function is one line in `Contracts`.
  */
 import type { z } from 'zod'
+import type { memberInput, memberOutput } from '../../../shared/contract/member'
 import type { pingInput, pingOutput } from '../../../shared/contract/ping'
+import type { staffInput, staffOutput } from '../../../shared/contract/staff'
 
 /** What every shared/contract/<fn>.ts provides. */
 export interface FunctionContract {
@@ -17,6 +19,8 @@ export interface FunctionContract {
 
 export type Contracts = {
   ping: { input: typeof pingInput; output: typeof pingOutput }
+  member: { input: typeof memberInput; output: typeof memberOutput }
+  staff: { input: typeof staffInput; output: typeof staffOutput }
 }
 
 export type ContractMap = Record<string, FunctionContract>

@@ -57,6 +57,8 @@ const FIELD_LABELS: Record<string, string> = {
   memberCode: '会员码',
   pickupCode: '核销码',
   note: '备注',
+  invite: '邀请码',
+  search: '搜索内容',
 }
 
 function wordingFor(code: string): Wording {
@@ -65,11 +67,25 @@ function wordingFor(code: string): Wording {
   return FALLBACK
 }
 
+// Our functions word their refusals for the person holding the phone, in Chinese
+// ("该邀请码已被使用…"), which says more than a generic line. Anything else (an English validation
+// message, an empty string) stays detail for logs and the code's own wording is shown. Server
+// faults and transport failures never show their text: it may carry internals.
+const CHINESE = /[\u4e00-\u9fff]/
+
+function showsServerText(code: string, detail: string): boolean {
+  return CHINESE.test(detail) && code !== 'INTERNAL' && !Object.prototype.hasOwnProperty.call(CLIENT_CODES, code)
+}
+
 export function clientError(code: string, detail: string, field?: string): ClientError {
   const wording = wordingFor(code)
   const label = field === undefined ? undefined : FIELD_LABELS[field.split('.').pop() ?? field]
   const message =
-    code === 'INVALID_INPUT' && label !== undefined ? `${label}填写有误，请检查后再试` : wording.message
+    showsServerText(code, detail)
+      ? detail
+      : code === 'INVALID_INPUT' && label !== undefined
+        ? `${label}填写有误，请检查后再试`
+        : wording.message
   return field === undefined
     ? { code, message, detail, retryable: wording.retryable }
     : { code, message, detail, field, retryable: wording.retryable }

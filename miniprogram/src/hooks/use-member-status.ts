@@ -1,20 +1,21 @@
 import { api, type ApiResult } from '../api'
+import type { OutputOf, Contracts } from '../api/contracts'
 import { useQuery } from './use-query'
 
-/**
- * Whether the person using the app holds a member card.
- *
- * The `member` function (bind, profile, memberCode) arrives with a later issue; until then nobody
- * can have bound a card, so once the backend has answered for this identity the answer is "not
- * yet a member". `ping` is that answer today: it proves the call reaches a function with the
- * caller's identity. When `member.profile` lands, this loader switches to it and `bound: true`
- * gains the profile; pages already handle both.
- */
-export type MemberStatus = { bound: false }
+export type MemberProfile = OutputOf<Contracts, 'member', 'profile'>
 
+/** Whether the person using the app holds a member card, and the card when they do. */
+export type MemberStatus = { bound: false } | { bound: true; member: MemberProfile }
+
+/**
+ * `member.profile` answers NOT_FOUND for someone who has not bound a card yet: for the app that
+ * is a state to show ("not yet a member — scan a store code"), not an error.
+ */
 export async function loadMemberStatus(): Promise<ApiResult<MemberStatus>> {
-  const reply = await api.call('ping', 'ping')
-  return reply.ok ? { ok: true, data: { bound: false } } : reply
+  const reply = await api.call('member', 'profile')
+  if (reply.ok) return { ok: true, data: { bound: true, member: reply.data } }
+  if (reply.error.code === 'NOT_FOUND') return { ok: true, data: { bound: false } }
+  return reply
 }
 
 export function useMemberStatus() {

@@ -76,3 +76,12 @@ export function greeting(now: Date): string {
   if (hour < 18) return '下午好'
   return '晚上好'
 }
+
+export type Tier = 'standard' | 'silver' | 'gold'
+
+export const TIER_LABELS: Record<Tier, string> = { standard: '普通会员', silver: '银卡会员', gold: '金卡会员' }
+
+/** "2026-03-05T06:07:00Z" → "2026-03-05" (China date). */
+export function formatDate(iso: string): string {
+  return formatDateTime(iso).slice(0, 10)
+}

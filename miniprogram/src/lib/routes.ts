@@ -11,11 +11,11 @@ export const ROUTES = {
   bind: '/pages/bind/index',
   memberCode: '/pages/member-code/index',
   orders: '/pages/orders/index',
-  staffHome: '/staff/pages/home/index',
-  staffInvite: '/staff/pages/invite/index',
-  staffMembers: '/staff/pages/members/index',
-  staffRecordSale: '/staff/pages/record-sale/index',
-  staffVerifyPickup: '/staff/pages/verify-pickup/index',
+  staffHome: '/staff/home/index',
+  staffInvite: '/staff/invite/index',
+  staffMembers: '/staff/members/index',
+  staffRecordSale: '/staff/record-sale/index',
+  staffVerifyPickup: '/staff/verify-pickup/index',
 } as const
 
 export type Route = (typeof ROUTES)[keyof typeof ROUTES]

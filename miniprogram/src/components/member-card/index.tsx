@@ -1,5 +1,6 @@
 import { View } from '@tarojs/components'
 import type { MemberStatus } from '../../hooks/use-member-status'
+import { formatPoints, TIER_LABELS } from '../../lib/format'
 import { ActionButton } from '../action-button'
 import './index.scss'
 
@@ -7,10 +8,12 @@ interface MemberCardProps {
   status: MemberStatus
   /** Opens the camera to scan a store's or clerk's code; absent where there is no camera scan (H5). */
   onScan?: () => void
+  /** Opens the member code page. */
+  onShowCode: () => void
 }
 
-/** The member card at the top of home. Not yet a member: how to become one. */
-export function MemberCard({ status, onScan }: MemberCardProps) {
+/** The member card at the top of home: the card itself, or how to get one. */
+export function MemberCard({ status, onScan, onShowCode }: MemberCardProps) {
   if (!status.bound) {
     return (
       <View className='member-card member-card--unbound' id='member-card'>
@@ -30,5 +33,30 @@ export function MemberCard({ status, onScan }: MemberCardProps) {
       </View>
     )
   }
-  return null
+
+  const { member } = status
+  return (
+    <View className={`member-card member-card--${member.tier}`} id='member-card'>
+      <View className='member-card__top'>
+        <View className='member-card__label'>会员卡</View>
+        <View className='member-card__badge'>{TIER_LABELS[member.tier]}</View>
+      </View>
+      <View className='member-card__points'>
+        <View className='member-card__figure' id='member-points'>
+          {formatPoints(member.points)}
+        </View>
+        <View className='member-card__unit'>积分</View>
+      </View>
+      <View className='member-card__number'>No. {member.memberNo}</View>
+      <View className='member-card__bottom'>
+        <View className='member-card__store'>
+          {member.storeName}
+          {member.clerkName ? ` · 专属导购 ${member.clerkName}` : ''}
+        </View>
+        <ActionButton kind='ghost' size='small' onTap={onShowCode} id='show-member-code'>
+          会员码
+        </ActionButton>
+      </View>
+    </View>
+  )
 }

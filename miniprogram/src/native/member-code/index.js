@@ -7,8 +7,8 @@
  * on its own with miniprogram-simulate. The H5 build draws the same layout with React
  * (components/member-code-view), from the same lib/qr-matrix.
  */
-import { groupCode } from '../../lib/format'
-import { qrLayout, qrPattern } from '../../lib/qr-matrix'
+const { groupCode } = require('../../lib/format')
+const { qrLayout, qrPattern } = require('../../lib/qr-matrix')
 
 Component({
   options: { addGlobalClass: false },

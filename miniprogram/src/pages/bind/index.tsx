@@ -1,23 +1,33 @@
-import { Input, View } from '@tarojs/components'
+import { Button, Input, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useState } from 'react'
+import { api } from '../../api'
 import { ActionButton } from '../../components/action-button'
+import { notifyFailure } from '../../feedback/notify-failure'
 import { EmptyState } from '../../components/empty-state'
-import { NoticeBar } from '../../components/notice-bar'
 import { PageShell } from '../../components/page-shell'
 import { isMainlandMobile } from '../../lib/format'
 import { sceneFromQuery } from '../../lib/launch-scene'
 import { ROUTES } from '../../lib/routes'
 import './index.scss'
 
+type Phone = { phone: string } | { phoneCode: string } | Record<string, never>
+
+const OUTCOME_TOAST = { created: '开卡成功', existing: '你已是会员', reattributed: '开卡成功' } as const
+
 /**
- * Where a scanned store or clerk code lands. The scene says who to attribute the member to; it
+ * Where a scanned store or clerk code lands. The scene says who the member is attributed to; it
  * is signed by the server, so this page passes it on untouched and never interprets it.
+ * On WeChat the phone number comes from the getPhoneNumber button (a one-time code the function
+ * exchanges); on H5 it is typed.
  */
 export default function BindPage() {
   const router = useRouter()
   const scene = sceneFromQuery(router.params)
   const [phone, setPhone] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [failure, setFailure] = useState<string | undefined>(undefined)
+  const phoneTyped = phone.trim() !== ''
   const phoneValid = isMainlandMobile(phone)
 
   if (scene === undefined) {
@@ -33,35 +43,80 @@ export default function BindPage() {
     )
   }
 
+  const bind = async (contact: Phone) => {
+    setBusy(true)
+    setFailure(undefined)
+    const reply = await api.call('member', 'bind', { scene, ...contact })
+    setBusy(false)
+    if (!reply.ok) {
+      setFailure(reply.error.message)
+      notifyFailure(reply.error, () => void bind(contact))
+      return
+    }
+    void Taro.showToast({ title: OUTCOME_TOAST[reply.data.outcome], icon: 'success' })
+    // Start over at home so every page shows the new card.
+    setTimeout(() => void Taro.reLaunch({ url: ROUTES.home }), 800)
+  }
+
   return (
     <PageShell>
       <View className='bind-card' id='bind-card'>
         <View className='bind-card__label'>会员卡</View>
         <View className='bind-card__title'>开通会员卡</View>
         <View className='bind-card__text'>开卡即送积分，消费累积积分可兑换礼品</View>
-        <View className='bind-card__scene' id='bind-scene'>
-          二维码 {scene}
+      </View>
+      {process.env.TARO_ENV === 'weapp' ? (
+        <View className='bind-actions'>
+          <Button
+            className='bind-phone-button'
+            openType='getPhoneNumber'
+            disabled={busy}
+            onGetPhoneNumber={(e) => {
+              const code = (e.detail as { code?: string }).code
+              // No code: the person declined to share the number; they can still open a card without it.
+              if (code) void bind({ phoneCode: code })
+            }}
+          >
+            微信手机号一键开卡
+          </Button>
+          <View className='bind-secondary' onClick={() => !busy && void bind({})}>
+            暂不提供手机号，直接开卡
+          </View>
         </View>
-      </View>
-      <View className='bind-form'>
-        <View className='bind-form__label'>手机号</View>
-        <Input
-          id='bind-phone'
-          className='bind-form__input'
-          type='number'
-          maxlength={11}
-          placeholder='请输入 11 位手机号'
-          value={phone}
-          onInput={(e) => setPhone(e.detail.value)}
-        />
-        {phone !== '' && !phoneValid && <View className='bind-form__error'>请输入正确的手机号</View>}
-      </View>
-      <NoticeBar>开卡服务正在接入，上线后即可在此开卡</NoticeBar>
-      <View className='bind-actions'>
-        <ActionButton block disabled id='bind-submit'>
-          立即开卡
-        </ActionButton>
-      </View>
+      ) : (
+        <>
+          <View className='bind-form'>
+            <View className='bind-form__label'>手机号（选填，用于门店查询会员）</View>
+            <Input
+              id='bind-phone'
+              className='bind-form__input'
+              type='number'
+              maxlength={11}
+              placeholder='请输入 11 位手机号'
+              value={phone}
+              onInput={(e) => setPhone(e.detail.value)}
+            />
+            {phoneTyped && !phoneValid && <View className='bind-form__error'>请输入正确的手机号</View>}
+          </View>
+          <View className='bind-actions'>
+            <ActionButton
+              block
+              id='bind-submit'
+              busy={busy}
+              disabled={phoneTyped && !phoneValid}
+              onTap={() => void bind(phoneTyped ? { phone: phone.trim() } : {})}
+            >
+              立即开卡
+            </ActionButton>
+          </View>
+        </>
+      )}
+      {failure && (
+        <View className='bind-failure' id='bind-failure'>
+          {failure}
+        </View>
+      )}
+      <View className='bind-terms'>开卡即表示同意《会员服务协议》与《隐私政策》</View>
     </PageShell>
   )
 }

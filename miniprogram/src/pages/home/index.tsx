@@ -24,6 +24,16 @@ const BENEFITS = [
 // ScanType typing does not list.
 const MINI_PROGRAM_CODES = ['qrCode', 'wxCode'] as unknown as Array<keyof Taro.scanCode.ScanType>
 
+/** H5: a scene in the address's query string, outside the hash route (`/?scene=…#/…`). */
+function h5SearchScene(): string | undefined {
+  if (process.env.TARO_ENV !== 'h5') return undefined
+  const scene = new URLSearchParams(window.location.search).get('scene')
+  if (scene === null) return undefined
+  // Consume it: coming back to home later must not open binding again.
+  window.history.replaceState(null, '', window.location.pathname + window.location.hash)
+  return sceneFromQuery({ scene: encodeURIComponent(scene) })
+}
+
 async function scanToBind(): Promise<void> {
   try {
     const result = await Taro.scanCode({ onlyFromCamera: true, scanType: MINI_PROGRAM_CODES })
@@ -42,9 +52,10 @@ export default function HomePage() {
   const status = useMemberStatus()
   usePullDownRefreshOf(status.refresh)
 
-  // A code's scene lands here when the code did not name a page (WeChat opens the first page).
+  // A code's scene lands here when the code did not name a page (WeChat opens the first page;
+  // on H5, `/?scene=…`).
   useLoad((params: Record<string, string | undefined>) => {
-    const landing = landingForScene(ROUTES.home, sceneFromQuery(params))
+    const landing = landingForScene(ROUTES.home, sceneFromQuery(params) ?? h5SearchScene())
     if (landing !== undefined) void Taro.navigateTo({ url: landing })
   })
 
@@ -60,7 +71,11 @@ export default function HomePage() {
       <View className='home-card-slot'>
         <QueryView query={status} skeleton={<Skeleton variant='card' />}>
           {(member) => (
-            <MemberCard status={member} onScan={process.env.TARO_ENV === 'weapp' ? scanToBind : undefined} />
+            <MemberCard
+              status={member}
+              onScan={process.env.TARO_ENV === 'weapp' ? scanToBind : undefined}
+              onShowCode={go(ROUTES.memberCode)}
+            />
           )}
         </QueryView>
       </View>

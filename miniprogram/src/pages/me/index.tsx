@@ -5,12 +5,15 @@ import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { useMemberStatus } from '../../hooks/use-member-status'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
+import { useStaffStatus } from '../../hooks/use-staff-profile'
+import { TIER_LABELS } from '../../lib/format'
 import { ROUTES } from '../../lib/routes'
 import './index.scss'
 
 export default function MePage() {
   const status = useMemberStatus()
-  usePullDownRefreshOf(status.refresh)
+  const staff = useStaffStatus()
+  usePullDownRefreshOf(() => Promise.all([status.refresh(), staff.refresh()]).then(() => undefined))
   const go = (url: string) => () => void Taro.navigateTo({ url })
 
   return (
@@ -18,9 +21,20 @@ export default function MePage() {
       <View className='me-header'>
         <View className='me-header__avatar'>会</View>
         <View className='me-header__body'>
-          <View className='me-header__name'>微信用户</View>
-          <QueryView query={status} skeleton={<View className='me-header__tag'>…</View>}>
-            {(member) => <View className='me-header__tag'>{member.bound ? '会员' : '未开卡'}</View>}
+          <QueryView query={status} skeleton={<View className='me-header__name'>微信用户</View>}>
+            {(member) =>
+              member.bound ? (
+                <>
+                  <View className='me-header__name'>{member.member.phoneMasked ?? `会员 ${member.member.memberNo}`}</View>
+                  <View className='me-header__tag'>{TIER_LABELS[member.member.tier]}</View>
+                </>
+              ) : (
+                <>
+                  <View className='me-header__name'>微信用户</View>
+                  <View className='me-header__tag'>未开卡</View>
+                </>
+              )
+            }
           </QueryView>
         </View>
       </View>
@@ -29,10 +43,19 @@ export default function MePage() {
         <ListRow glyph='单' title='我的订单' onTap={go(ROUTES.orders)} />
         <ListRow glyph='积' title='积分明细' onTap={() => void Taro.switchTab({ url: ROUTES.points })} />
       </ListGroup>
-      {/* Staff sign in from the same app; the desk checks their staff binding itself. */}
-      <ListGroup>
-        <ListRow id='staff-entry' glyph='店' title='店员工作台' note='店员专用' onTap={go(ROUTES.staffHome)} />
-      </ListGroup>
+      {/* Only staff see the way to the desk; for everyone else `staff.me` says FORBIDDEN. A failed
+          check hides the entry too: the desk is not what a shopper came for. */}
+      {staff.status === 'ready' && staff.data.staff && (
+        <ListGroup>
+          <ListRow
+            id='staff-entry'
+            glyph='店'
+            title='店员工作台'
+            note={staff.data.profile.storeName}
+            onTap={go(ROUTES.staffHome)}
+          />
+        </ListGroup>
+      )}
       <View className='me-footer'>版本 {APP_VERSION}</View>
     </PageShell>
   )

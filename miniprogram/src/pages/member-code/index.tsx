@@ -1,30 +1,64 @@
 import { View } from '@tarojs/components'
-import Taro from '@tarojs/taro'
+import Taro, { useDidHide, useDidShow } from '@tarojs/taro'
+import { useEffect, useState } from 'react'
+import { api, type ApiResult } from '../../api'
+import type { Contracts, OutputOf } from '../../api/contracts'
 import { EmptyState } from '../../components/empty-state'
 import { MemberCodePanel } from '../../components/member-code-panel'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Skeleton } from '../../components/skeleton'
-import { useMemberStatus } from '../../hooks/use-member-status'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
+import { useQuery } from '../../hooks/use-query'
 import { ROUTES } from '../../lib/routes'
 import './index.scss'
 
+type MemberCode = OutputOf<Contracts, 'member', 'memberCode'>
+type CodeState = { bound: false } | { bound: true; code: MemberCode }
+
+async function loadCode(): Promise<ApiResult<CodeState>> {
+  const reply = await api.call('member', 'memberCode')
+  if (reply.ok) return { ok: true, data: { bound: true, code: reply.data } }
+  if (reply.error.code === 'NOT_FOUND') return { ok: true, data: { bound: false } }
+  return reply
+}
+
+// The server says when to ask for the next code; keep within sane bounds whatever it says.
+function refreshDelay(ms: number): number {
+  return Math.min(Math.max(ms, 5_000), 5 * 60_000)
+}
+
 /**
- * The code a clerk scans at the counter to record a sale to this member. It comes from
- * `member.memberCode` and changes every minute; only a member has one.
+ * The code a clerk scans at the counter to record a sale to this member. It changes every minute,
+ * so the page asks for a new one when the server says to, while the page is on screen.
  */
 export default function MemberCodePage() {
-  const status = useMemberStatus()
-  usePullDownRefreshOf(status.refresh)
+  const code = useQuery(loadCode)
+  usePullDownRefreshOf(code.refresh)
+  const [visible, setVisible] = useState(true)
+  useDidShow(() => setVisible(true))
+  useDidHide(() => setVisible(false))
+
+  const shown = code.status === 'ready' && code.data.bound ? code.data.code : undefined
+  // A failed refresh sets refreshError (new object each time), which re-arms the timer too, so a
+  // dropped connection keeps being retried while the stale code stays on screen with a notice.
+  const refreshError = code.status === 'ready' ? code.refreshError : undefined
+  const { refresh } = code
+  useEffect(() => {
+    if (!visible || shown === undefined) return undefined
+    const timer = setTimeout(() => void refresh(), refreshDelay(shown.refreshAfterMs))
+    return () => clearTimeout(timer)
+  }, [visible, shown, refreshError, refresh])
 
   return (
     <PageShell className='member-code-page'>
-      <QueryView query={status} skeleton={<Skeleton variant='card' />}>
-        {(member) =>
-          member.bound ? (
-            <View className='member-code-card'>
-              <MemberCodePanel code='' caption='每分钟自动刷新，请勿截图给他人' />
+      <QueryView query={code} skeleton={<Skeleton variant='card' />}>
+        {(state) =>
+          state.bound ? (
+            <View className='member-code-card' id='member-code-card'>
+              <View className='member-code-card__title'>结账时出示给店员扫描</View>
+              <MemberCodePanel code={state.code.code} caption='每分钟自动刷新，请勿截图或转发给他人' />
+              <View className='member-code-card__number'>会员号 {state.code.memberNo}</View>
             </View>
           ) : (
             <EmptyState

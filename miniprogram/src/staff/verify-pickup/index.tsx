@@ -1,11 +1,11 @@
 import { View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { useState } from 'react'
-import { ActionButton } from '../../../components/action-button'
-import { FormField } from '../../../components/form-field'
-import { NoticeBar } from '../../../components/notice-bar'
-import { PageShell } from '../../../components/page-shell'
-import { normalizePickupCode } from '../../../lib/staff-forms'
+import { ActionButton } from '../../components/action-button'
+import { FormField } from '../../components/form-field'
+import { NoticeBar } from '../../components/notice-bar'
+import { PageShell } from '../../components/page-shell'
+import { normalizePickupCode } from '../../lib/staff-forms'
 import '../staff-form.scss'
 
 /**

@@ -1,0 +1,115 @@
+import { View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
+import { useEffect, useState } from 'react'
+import { api, type ApiResult, type ClientError } from '../../api'
+import type { Contracts, OutputOf } from '../../api/contracts'
+import { ActionButton } from '../../components/action-button'
+import { FormField } from '../../components/form-field'
+import { NoticeBar } from '../../components/notice-bar'
+import { PageShell } from '../../components/page-shell'
+import { formatPoints, TIER_LABELS } from '../../lib/format'
+import { checkSale, normalizeMemberCode, type SaleDraft } from '../../lib/staff-forms'
+import '../staff-form.scss'
+
+type ScannedMember = OutputOf<Contracts, 'staff', 'scanMember'>
+type Lookup = { state: 'idle' } | { state: 'loading' } | { state: 'done'; reply: ApiResult<ScannedMember> }
+
+async function scanInto(set: (value: string) => void): Promise<void> {
+  try {
+    const result = await Taro.scanCode({ onlyFromCamera: true, scanType: ['qrCode', 'barCode'] })
+    set(result.result)
+  } catch {
+    // Cancelled.
+  }
+}
+
+function MemberPreview({ lookup }: { lookup: Lookup }) {
+  if (lookup.state === 'idle') return null
+  if (lookup.state === 'loading') return <View className='sale-member sale-member--muted'>正在识别会员…</View>
+  if (!lookup.reply.ok) return <SaleLookupError error={lookup.reply.error} />
+  const member = lookup.reply.data
+  return (
+    <View className='sale-member' id='sale-member'>
+      <View className='sale-member__name'>{member.phoneMasked ?? `会员 ${member.memberNo}`}</View>
+      <View className='sale-member__meta'>
+        {TIER_LABELS[member.tier]} · {formatPoints(member.points)} 积分 · {member.storeName} {member.clerkName}
+      </View>
+    </View>
+  )
+}
+
+function SaleLookupError({ error }: { error: ClientError }) {
+  return <View className='sale-member sale-member--error'>{error.message}</View>
+}
+
+/**
+ * An offline sale at the counter: scan the member's code (the member is looked up at once, so the
+ * clerk sees who they are crediting), key in the paid amount and the receipt number. Sending the
+ * sale is `staff.recordSale`, which arrives with the sales issue.
+ */
+export default function RecordSalePage() {
+  const [draft, setDraft] = useState<SaleDraft>({ memberCode: '', amount: '', receiptNo: '' })
+  const [lookup, setLookup] = useState<Lookup>({ state: 'idle' })
+  const check = checkSale(draft)
+  const update = (field: keyof SaleDraft) => (value: string) => setDraft((d) => ({ ...d, [field]: value }))
+  const memberCode = normalizeMemberCode(draft.memberCode)
+
+  useEffect(() => {
+    if (memberCode === undefined) {
+      setLookup({ state: 'idle' })
+      return undefined
+    }
+    let current = true
+    setLookup({ state: 'loading' })
+    void api.call('staff', 'scanMember', { memberCode }).then((reply) => {
+      if (current) setLookup({ state: 'done', reply })
+    })
+    return () => {
+      current = false
+    }
+  }, [memberCode])
+
+  return (
+    <PageShell>
+      <View className='staff-form'>
+        <FormField
+          id='sale-member-code'
+          label='会员码'
+          type='number'
+          maxlength={24}
+          placeholder='扫描顾客出示的会员码'
+          value={draft.memberCode}
+          onChange={update('memberCode')}
+          error={check.errors.memberCode}
+          action={process.env.TARO_ENV === 'weapp' ? { text: '扫码', onTap: () => void scanInto(update('memberCode')) } : undefined}
+        />
+        <MemberPreview lookup={lookup} />
+        <FormField
+          id='sale-amount'
+          label='实付金额（元）'
+          type='digit'
+          placeholder='例如 88.50'
+          value={draft.amount}
+          onChange={update('amount')}
+          error={check.errors.amount}
+          hint={check.amountPreview ? `将记录 ${check.amountPreview}` : undefined}
+        />
+        <FormField
+          id='sale-receipt'
+          label='小票号'
+          placeholder='收银小票上的单号'
+          maxlength={40}
+          value={draft.receiptNo}
+          onChange={update('receiptNo')}
+          error={check.errors.receiptNo}
+        />
+      </View>
+      <NoticeBar>记录销售服务正在接入，上线后提交即为会员累积积分</NoticeBar>
+      <View className='staff-form-actions'>
+        <ActionButton block disabled id='sale-submit'>
+          提交销售
+        </ActionButton>
+      </View>
+    </PageShell>
+  )
+}
