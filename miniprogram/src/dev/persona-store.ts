@@ -1,46 +1,13 @@
 /**
  * H5 only: which demo identity the local stack should treat as "the WeChat user".
- * The local stack lists its demo identities at `GET /dev/personas`; the chosen one is kept in
- * localStorage so a reload keeps it, and sent as `x-openid` on every function call.
- * Never part of the WeChat build (see api/index.ts and components/page-shell).
+ * The chosen persona is kept in localStorage so a reload keeps it, and sent as `x-openid` on
+ * every function call. Never part of the WeChat build (see api/index.ts and components/page-shell).
  */
-export type PersonaRole = 'member' | 'clerk' | 'manager'
+import { defaultPersona, parsePersonas, type Persona } from './personas'
 
-export interface Persona {
-  openid: string
-  role: PersonaRole
-  name: string
-  storeId: string | null
-}
+export { personaLabel, ROLE_LABELS, storeLabels, type Persona } from './personas'
 
 const STORAGE_KEY = 'o2o.dev.persona'
-const ROLES: readonly PersonaRole[] = ['member', 'clerk', 'manager']
-
-export const ROLE_LABELS: Record<PersonaRole, string> = { member: '顾客', clerk: '店员', manager: '店长' }
-
-/** Keeps the well-formed entries of `GET /dev/personas`; a malformed one is skipped, not fatal. */
-export function parsePersonas(body: unknown): Persona[] {
-  const list = (body as { personas?: unknown } | null)?.personas
-  if (!Array.isArray(list)) return []
-  return list.flatMap((entry): Persona[] => {
-    const { openid, role, name, storeId } = (entry ?? {}) as Record<string, unknown>
-    if (typeof openid !== 'string' || openid === '') return []
-    if (typeof role !== 'string' || !ROLES.includes(role as PersonaRole)) return []
-    return [
-      {
-        openid,
-        role: role as PersonaRole,
-        name: typeof name === 'string' && name !== '' ? name : openid,
-        storeId: typeof storeId === 'string' ? storeId : null,
-      },
-    ]
-  })
-}
-
-/** The persona a fresh browser starts as: the first shopper, like a WeChat user who just opened the app. */
-export function defaultPersona(personas: readonly Persona[]): Persona | undefined {
-  return personas.find((p) => p.role === 'member') ?? personas[0]
-}
 
 let personasRequest: Promise<Persona[]> | undefined
 
@@ -78,3 +45,4 @@ export async function activeOpenid(): Promise<string | undefined> {
   choosePersona(fallback)
   return fallback.openid
 }
+

@@ -10,8 +10,10 @@ import {
   activeOpenid,
   choosePersona,
   loadPersonas,
+  personaLabel,
   ROLE_LABELS,
   storedPersona,
+  storeLabels,
   type Persona,
 } from './persona-store'
 import './persona-switcher.scss'
@@ -30,6 +32,8 @@ export function PersonaSwitcher() {
     if (open && personas === undefined) void loadPersonas().then(setPersonas)
   }, [open, personas])
 
+  const stores = storeLabels(personas ?? [])
+
   const pick = (persona: Persona) => {
     choosePersona(persona)
     setCurrent(persona)
@@ -42,7 +46,7 @@ export function PersonaSwitcher() {
     <>
       <View id='persona-switcher' className='persona-pill' onClick={() => setOpen(true)}>
         <View className='persona-pill__dot' />
-        {current ? `${ROLE_LABELS[current.role]} · ${current.name}` : '选择本地身份'}
+        {current ? personaLabel(current) : '选择本地身份'}
       </View>
       {open && (
         <View className='persona-sheet' onClick={() => setOpen(false)}>
@@ -66,7 +70,7 @@ export function PersonaSwitcher() {
                   {ROLE_LABELS[persona.role]}
                 </View>
                 <View className='persona-option__name'>{persona.name}</View>
-                {persona.storeId && <View className='persona-option__store'>{persona.storeId}</View>}
+                {persona.storeId && <View className='persona-option__store'>{stores.get(persona.storeId)}</View>}
               </View>
             ))}
           </View>
