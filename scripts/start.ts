@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs'
 import path from 'node:path'
+import { buildConsole } from './build-console'
 import { buildFunctions } from './build-functions'
 import { startLocalStack } from './local-cloud/stack'
 
@@ -11,6 +12,7 @@ const root = path.resolve(__dirname, '..')
 
 async function main() {
   const built = await buildFunctions()
+  await buildConsole()
   const stack = await startLocalStack({
     port: Number(process.env.PORT ?? 8787),
     dataDir: path.resolve(root, process.env.DATA_DIR ?? '.data'),
@@ -23,7 +25,7 @@ async function main() {
     `  Local stack running on ${stack.url}  (data: ${stack.dataDir})`,
     '',
     `  Mini-program (H5)  ${stack.url}/${h5Built ? '' : '   (not built yet: npm run build:miniprogram)'}`,
-    `  HQ console         ${stack.url}/admin/${consoleBuilt ? '' : '   (not built yet)'}`,
+    `  HQ console         ${stack.url}/admin/${consoleBuilt ? '' : '   (build failed)'}`,
     `  Functions          POST ${stack.url}/fn/<name>   (${built.map((f) => f.name).join(', ')})`,
     `  Demo identities    ${stack.url}/dev/personas`,
     `  Health             ${stack.url}/health`,

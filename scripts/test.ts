@@ -1,6 +1,6 @@
 /**
  * `npm test`: everything a change must pass, in the order that fails fastest.
- * 1. type check and lint  2. bundle the cloud functions  3. build the mini-program (weapp + h5)
+ * 1. type check and lint  2. bundle the cloud functions  3. build the console and the mini-program
  * 4. jest over every project (unit, integration, conformance, component, e2e).
  * Extra arguments go to jest (e.g. `npm test -- tests/unit`).
  */
@@ -25,8 +25,10 @@ function step(title: string, cmd: string, args: string[]): void {
 
 const jestArgs = process.argv.slice(2)
 step('type check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])
+step('type check (console)', bin('tsc'), ['-p', 'console/tsconfig.json', '--noEmit'])
 step('lint', bin('eslint'), ['.'])
 step('bundle cloud functions', bin('tsx'), ['scripts/build-functions.ts'])
+step('build HQ console', bin('tsx'), ['scripts/build-console.ts'])
 if (existsSync(path.join(root, 'scripts/build-miniprogram.ts'))) {
   step('build mini-program (weapp + h5)', bin('tsx'), ['scripts/build-miniprogram.ts'])
 }

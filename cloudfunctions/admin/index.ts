@@ -13,6 +13,7 @@ import {
   setAttributionPolicy,
   transferMembers,
 } from '../../shared/services/admin-service'
+import { dashboard, getAttributionPolicy, listAudit, listMembers, memberProfile } from '../../shared/services/admin-members'
 
 export const main = defineFunction({
   name: 'admin',
@@ -29,5 +30,11 @@ export const main = defineFunction({
     transferMembers: (ctx, input) => adminAction(ctx, 'write', input, (s) => transferMembers(ctx, s, input)),
     codeImage: (ctx, input) => adminAction(ctx, 'read', input, () => codeImage(input)),
     setAttributionPolicy: (ctx, input) => adminAction(ctx, 'write', input, () => setAttributionPolicy(input)),
+    getAttributionPolicy: (ctx) => adminAction(ctx, 'read', {}, () => getAttributionPolicy()),
+    me: (ctx) => adminAction(ctx, 'read', {}, async (session) => ({ username: session.username, role: session.role })),
+    listMembers: (ctx, input) => adminAction(ctx, 'read', input, () => listMembers(input)),
+    memberProfile: (ctx, input) => adminAction(ctx, 'read', input, () => memberProfile(input), { auditRead: true }),
+    dashboard: (ctx, input) => adminAction(ctx, 'read', input, () => dashboard(input, ctx.clock.now())),
+    listAudit: (ctx, input) => adminAction(ctx, 'read', input, () => listAudit(input)),
   },
 })

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { docId, emptyInput, isoDate } from './common'
+import { docId, emptyInput, isoDate, tier } from './common'
 
 const storeCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/, '门店编码为 1-12 位字母或数字')
 
@@ -26,6 +26,30 @@ export const clerkView = z.object({
   memberCount: z.number().int(),
   bound: z.boolean(),
   createdAt: isoDate,
+})
+
+const pageInput = {
+  page: z.number().int().min(1).max(10_000).default(1),
+  pageSize: z.number().int().min(1).max(100).default(20),
+}
+
+const paged = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() })
+
+export const adminMemberRow = z.object({
+  memberId: z.string(),
+  memberNo: z.string(),
+  phone: z.string().nullable(),
+  phoneMasked: z.string().nullable(),
+  tier,
+  points: z.number().int(),
+  storeId: z.string(),
+  storeName: z.string(),
+  clerkId: z.string(),
+  clerkName: z.string(),
+  joinedAt: isoDate,
+  lastPurchaseAt: isoDate.nullable(),
+  status: z.enum(['active', 'deleted']),
 })
 
 export const adminInput = {
@@ -56,6 +80,20 @@ export const adminInput = {
   }),
   codeImage: z.strictObject({ kind: z.enum(['store', 'clerk']), id: docId }),
   setAttributionPolicy: z.strictObject({ protectionDays: z.number().int().min(1).max(3650).nullable() }),
+  getAttributionPolicy: emptyInput,
+  me: emptyInput,
+  listMembers: z.strictObject({
+    ...pageInput,
+    search: z.string().trim().max(20).optional(),
+    storeId: docId.optional(),
+    clerkId: docId.optional(),
+    tier: tier.optional(),
+    sortBy: z.enum(['joinedAt', 'points', 'lastPurchaseAt']).default('joinedAt'),
+    sortOrder: z.enum(['asc', 'desc']).default('desc'),
+  }),
+  memberProfile: z.strictObject({ memberId: docId }),
+  dashboard: z.strictObject({ storeId: docId.optional(), days: z.number().int().min(1).max(366).default(30) }),
+  listAudit: z.strictObject({ ...pageInput, action: z.string().max(40).optional(), username: z.string().max(64).optional() }),
 } as const
 
 export const adminOutput = {
@@ -69,4 +107,22 @@ export const adminOutput = {
   transferMembers: z.object({ moved: z.number().int(), skipped: z.number().int(), remaining: z.number().int() }),
   codeImage: z.object({ scene: z.string(), pngBase64: z.string(), page: z.string() }),
   setAttributionPolicy: z.object({ protectionDays: z.number().int().nullable() }),
+  getAttributionPolicy: z.object({ protectionDays: z.number().int().nullable() }),
+  me: z.object({ username: z.string(), role: adminRole }),
+  listMembers: paged(adminMemberRow),
+  memberProfile: z.object({
+    member: adminMemberRow.extend({ openedStoreName: z.string(), openedClerkName: z.string(), tags: z.array(z.string()) }),
+    attributionLog: z.array(
+      z.object({ reason: z.string(), fromClerkName: z.string().nullable(), toClerkName: z.string(), actor: z.string(), note: z.string().nullable(), at: isoDate }),
+    ),
+    visits: z.array(z.object({ storeName: z.string(), at: isoDate })),
+    pointsLedger: z.array(z.object({ key: z.string(), kind: z.string(), points: z.number().int(), at: isoDate })),
+  }),
+  dashboard: z.object({
+    totalMembers: z.number().int(),
+    newMembersByDay: z.array(z.object({ day: z.string(), count: z.number().int() })),
+  }),
+  listAudit: paged(
+    z.object({ id: z.string(), at: isoDate, username: z.string().nullable(), action: z.string(), details: z.string(), outcome: z.string(), requestId: z.string() }),
+  ),
 } as const

@@ -143,14 +143,16 @@ async function audit(ctx: InvocationContext, session: AdminSession | null, actio
 
 /**
  * Runs an HQ action: authorise (analysts may only read), run, and audit the outcome either way.
- * Reads are not audited (they change nothing); every write is.
+ * Every write is audited; reads are audited only when they show personal data (`auditRead`).
  */
 export async function adminAction<T>(
   ctx: InvocationContext,
   needs: 'read' | 'write',
   details: Record<string, unknown>,
   run: (session: AdminSession) => Promise<T>,
+  options: { auditRead?: boolean } = {},
 ): Promise<T> {
+  const audited = needs === 'write' || options.auditRead === true
   const session = await requireAdmin(ctx, needs).catch(async (err) => {
     if (needs === 'write' && err instanceof AppError && err.code === 'FORBIDDEN') {
       await audit(ctx, null, ctx.action, { ...details, refused: 'read-only' }, 'FORBIDDEN')
@@ -159,10 +161,10 @@ export async function adminAction<T>(
   })
   try {
     const result = await run(session)
-    if (needs === 'write') await audit(ctx, session, ctx.action, details, 'ok')
+    if (audited) await audit(ctx, session, ctx.action, details, 'ok')
     return result
   } catch (err) {
-    if (needs === 'write') await audit(ctx, session, ctx.action, details, err instanceof AppError ? err.code : 'INTERNAL')
+    if (audited) await audit(ctx, session, ctx.action, details, err instanceof AppError ? err.code : 'INTERNAL')
     throw err
   }
 }

@@ -1,0 +1,56 @@
+import {
+  AuditOutlined,
+  DashboardOutlined,
+  LogoutOutlined,
+  SettingOutlined,
+  ShopOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons'
+import { Button, Layout, Menu, Space, Tag, Typography } from 'antd'
+import { Outlet, useLocation, useNavigate } from 'react-router-dom'
+import { useAuth } from './auth'
+
+const MENU = [
+  { key: '/', icon: <DashboardOutlined />, label: '数据看板' },
+  { key: '/stores', icon: <ShopOutlined />, label: '门店' },
+  { key: '/clerks', icon: <TeamOutlined />, label: '导购与邀请' },
+  { key: '/members', icon: <UserOutlined />, label: '会员' },
+  { key: '/settings', icon: <SettingOutlined />, label: '业绩归属规则' },
+  { key: '/audit', icon: <AuditOutlined />, label: '操作日志' },
+]
+
+export function ConsoleLayout() {
+  const { session, logout } = useAuth()
+  const navigate = useNavigate()
+  const location = useLocation()
+  const selected = MENU.filter((m) => m.key !== '/' && location.pathname.startsWith(m.key)).map((m) => m.key)
+  return (
+    <Layout style={{ minHeight: '100%' }}>
+      <Layout.Sider width={208} theme="light" style={{ borderRight: '1px solid #eee' }}>
+        <div style={{ padding: '18px 20px', fontWeight: 600, fontSize: 16, color: '#c2410c' }}>会员运营 · 总部</div>
+        <Menu mode="inline" selectedKeys={selected.length ? selected : ['/']} items={MENU} onClick={({ key }) => navigate(key)} />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header style={{ background: '#fff', display: 'flex', justifyContent: 'flex-end', alignItems: 'center', borderBottom: '1px solid #eee' }}>
+          <Space>
+            <Typography.Text id="console-user">{session?.username}</Typography.Text>
+            <Tag color={session?.role === 'hq-admin' ? 'volcano' : 'blue'}>{session?.role === 'hq-admin' ? '总部管理员' : '只读分析'}</Tag>
+            <Button
+              icon={<LogoutOutlined />}
+              onClick={async () => {
+                await logout()
+                navigate('/login')
+              }}
+            >
+              退出
+            </Button>
+          </Space>
+        </Layout.Header>
+        <Layout.Content style={{ padding: 24 }}>
+          <Outlet />
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  )
+}

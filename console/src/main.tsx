@@ -1,0 +1,52 @@
+import { App as AntApp, ConfigProvider } from 'antd'
+import zhCN from 'antd/locale/zh_CN'
+import dayjs from 'dayjs'
+import 'dayjs/locale/zh-cn'
+import { createRoot } from 'react-dom/client'
+import { HashRouter, Navigate, Route, Routes } from 'react-router-dom'
+import { AuthProvider, RequireSession } from './auth'
+import { ConsoleLayout } from './layout'
+import { AuditPage } from './pages/audit'
+import { ClerksPage } from './pages/clerks'
+import { DashboardPage } from './pages/dashboard'
+import { LoginPage } from './pages/login'
+import { MemberDetailPage } from './pages/member-detail'
+import { MembersPage } from './pages/members'
+import { SettingsPage } from './pages/settings'
+import { StoresPage } from './pages/stores'
+
+dayjs.locale('zh-cn')
+
+function Console() {
+  return (
+    <ConfigProvider locale={zhCN} theme={{ token: { colorPrimary: '#c2410c', borderRadius: 6 } }}>
+      <AntApp>
+        <HashRouter>
+          <AuthProvider>
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route
+                element={
+                  <RequireSession>
+                    <ConsoleLayout />
+                  </RequireSession>
+                }
+              >
+                <Route path="/" element={<DashboardPage />} />
+                <Route path="/stores" element={<StoresPage />} />
+                <Route path="/clerks" element={<ClerksPage />} />
+                <Route path="/members" element={<MembersPage />} />
+                <Route path="/members/:memberId" element={<MemberDetailPage />} />
+                <Route path="/settings" element={<SettingsPage />} />
+                <Route path="/audit" element={<AuditPage />} />
+                <Route path="*" element={<Navigate to="/" replace />} />
+              </Route>
+            </Routes>
+          </AuthProvider>
+        </HashRouter>
+      </AntApp>
+    </ConfigProvider>
+  )
+}
+
+createRoot(document.getElementById('root')!).render(<Console />)

@@ -1,0 +1,78 @@
+import { ArrowLeftOutlined } from '@ant-design/icons'
+import { Alert, Button, Card, Descriptions, Skeleton, Space, Table, Tag, Timeline, Typography } from 'antd'
+import dayjs from 'dayjs'
+import { useNavigate, useParams } from 'react-router-dom'
+import { useAdminQuery } from '../use-admin'
+import { TIER_LABEL } from './members'
+
+const REASON: Record<string, string> = { bind: '扫码开卡', transfer: '总部转移', rescan: '保护期后重新归属' }
+const KIND: Record<string, string> = { welcome: '开卡礼', earn: '消费积分', spend: '兑换', expire: '过期', refund: '退款扣回', adjust: '人工调整' }
+
+export function MemberDetailPage() {
+  const { memberId = '' } = useParams()
+  const navigate = useNavigate()
+  const profile = useAdminQuery('memberProfile', { memberId })
+  if (profile.loading && !profile.data) return <Card><Skeleton active /></Card>
+  if (profile.error) return <Alert type="error" showIcon message={profile.error} />
+  const data = profile.data!
+  const m = data.member
+  return (
+    <Space direction="vertical" style={{ width: '100%' }} size="large">
+      <Button icon={<ArrowLeftOutlined />} onClick={() => navigate(-1)}>
+        返回
+      </Button>
+      <Card title={`会员 ${m.memberNo}`}>
+        <Descriptions column={3} id="member-profile">
+          <Descriptions.Item label="手机">{m.phone ?? '已注销'}</Descriptions.Item>
+          <Descriptions.Item label="等级">{TIER_LABEL[m.tier]}</Descriptions.Item>
+          <Descriptions.Item label="积分">{m.points}</Descriptions.Item>
+          <Descriptions.Item label="归属门店">{m.storeName}</Descriptions.Item>
+          <Descriptions.Item label="归属导购">{m.clerkName}</Descriptions.Item>
+          <Descriptions.Item label="开卡导购">{`${m.openedClerkName}（${m.openedStoreName}）`}</Descriptions.Item>
+          <Descriptions.Item label="入会">{dayjs(m.joinedAt).format('YYYY-MM-DD HH:mm')}</Descriptions.Item>
+          <Descriptions.Item label="最近消费">{m.lastPurchaseAt ? dayjs(m.lastPurchaseAt).format('YYYY-MM-DD') : '—'}</Descriptions.Item>
+          <Descriptions.Item label="标签">{m.tags.length ? m.tags.map((t) => <Tag key={t}>{t}</Tag>) : '—'}</Descriptions.Item>
+        </Descriptions>
+      </Card>
+      <Card title="归属变更记录">
+        <div id="attribution-history">
+        <Timeline
+          items={data.attributionLog.map((l) => ({
+            children: (
+              <span>
+                <Typography.Text strong>{REASON[l.reason] ?? l.reason}</Typography.Text>　{l.fromClerkName ? `${l.fromClerkName} → ` : ''}
+                {l.toClerkName}　<Typography.Text type="secondary">{dayjs(l.at).format('YYYY-MM-DD HH:mm')} · {l.actor}{l.note ? ` · ${l.note}` : ''}</Typography.Text>
+              </span>
+            ),
+          }))}
+        />
+        </div>
+      </Card>
+      <Card title="积分流水">
+        <Table
+          rowKey="key"
+          size="small"
+          dataSource={data.pointsLedger}
+          pagination={{ pageSize: 10 }}
+          columns={[
+            { title: '时间', dataIndex: 'at', render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm') },
+            { title: '类型', dataIndex: 'kind', render: (k: string) => KIND[k] ?? k },
+            { title: '积分', dataIndex: 'points', align: 'right', render: (p: number) => (p > 0 ? `+${p}` : p) },
+          ]}
+        />
+      </Card>
+      <Card title="到店记录">
+        <Table
+          rowKey={(v) => `${v.at}-${v.storeName}`}
+          size="small"
+          dataSource={data.visits}
+          pagination={{ pageSize: 10 }}
+          columns={[
+            { title: '时间', dataIndex: 'at', render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm') },
+            { title: '门店', dataIndex: 'storeName' },
+          ]}
+        />
+      </Card>
+    </Space>
+  )
+}

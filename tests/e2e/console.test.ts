@@ -1,0 +1,130 @@
+/**
+ * The HQ console in Chromium, as HQ staff use it: sign in, create a store and download its code,
+ * invite a clerk, move a clerk's members to a colleague, and find it all in the audit log.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { buildConsole } from '../../scripts/build-console'
+import { launchChromium, screenshotter } from '../support/browser'
+import { startTestStack, TEST_ADMIN_PASSWORD, type TestStack } from '../support/local-stack'
+
+jest.setTimeout(60_000)
+
+let stack: TestStack
+let browser: Browser
+let page: Page
+const shot = screenshotter('console')
+/** Chooses an option of a searchable antd Select the way a keyboard user does. */
+async function pickOption(selector: string, label: string) {
+  await page.click(selector)
+  await page.keyboard.type(label)
+  await page.keyboard.press('Enter')
+}
+const nav = (label: string) => page.click(`.ant-menu-item:has-text("${label}")`)
+
+beforeAll(async () => {
+  if (!existsSync(path.resolve(__dirname, '..', '..', 'console', 'dist', 'index.html'))) await buildConsole()
+  stack = await startTestStack({ seed: true })
+  browser = await launchChromium()
+  const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, locale: 'zh-CN', acceptDownloads: true })
+  page = await context.newPage()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await stack?.stop()
+})
+
+test('sign-in refuses a wrong password and lets the admin in', async () => {
+  await page.goto(`${stack.url}/admin/`)
+  await page.waitForSelector('#login-username')
+  await page.fill('#login-username', 'admin')
+  await page.fill('#login-password', 'wrong-password')
+  await page.click('#login-submit')
+  await page.waitForSelector('#login-error')
+  expect(await page.textContent('#login-error')).toContain('用户名或密码错误')
+  await shot(page, 'login-refused')
+  await page.fill('#login-password', TEST_ADMIN_PASSWORD)
+  await page.click('#login-submit')
+  await page.waitForSelector('text=会员总数')
+  expect(await page.textContent('#console-user')).toBe('admin')
+  await shot(page, 'dashboard')
+})
+
+test('creates a store and downloads its mini-program code', async () => {
+  await nav('门店')
+  await page.waitForSelector('text=静安寺店')
+  await page.click('#store-create')
+  await page.fill('#store-code', 'SH009')
+  await page.fill('#store-name', '南京东路店')
+  await page.fill('#store-address', '上海市黄浦区南京东路 100 号')
+  await shot(page, 'store-form')
+  await page.click('#store-submit')
+  await page.waitForSelector('td:has-text("南京东路店")')
+  await shot(page, 'store-created')
+  const row = page.locator('tr', { hasText: '南京东路店' })
+  const [download] = await Promise.all([page.waitForEvent('download'), row.locator('.store-code-download').click()])
+  expect(download.suggestedFilename()).toContain('SH009')
+  const png = readFileSync((await download.path())!)
+  expect(png.subarray(1, 4).toString()).toBe('PNG')
+  expect(png.length).toBeGreaterThan(500)
+})
+
+test('invites a clerk for the new store; the invite binds a WeChat user', async () => {
+  await nav('导购与邀请')
+  await page.click('#invite-create')
+  await pickOption('#invite-store', '南京东路店')
+  await page.fill('#invite-name', '孙导购')
+  await page.click('#invite-submit')
+  await page.waitForSelector('#invite-image')
+  const invite = (await page.textContent('#invite-scene'))!.trim()
+  expect(invite).toMatch(/^i\./)
+  await shot(page, 'invite')
+  const joined = await stack.call('staff', { action: 'bindInvite', invite }, { openid: 'oConsoleInvitee' })
+  expect(joined.body.data).toMatchObject({ name: '孙导购', storeName: '南京东路店' })
+  await page.keyboard.press('Escape')
+  await page.reload()
+  await page.waitForSelector('tr:has-text("孙导购")')
+  expect(await page.locator('tr', { hasText: '孙导购' }).textContent()).toContain('已绑定')
+  await shot(page, 'clerk-bound')
+})
+
+test("moves all of a clerk's members to a colleague, with progress, and the members list shows it", async () => {
+  const demo = await stack.personas()
+  const fromCode = demo.codes.find((c) => c.kind === 'clerk')!
+  for (let i = 0; i < 3; i++) {
+    await stack.call('member', { action: 'bind', scene: fromCode.scene, phone: `1370000000${i}` }, { openid: `oConsoleMember${i}` })
+  }
+  const clerks = (await stack.db.collection('clerks').where({ storeId: fromCode.storeId }).get()) as { data: any[] }
+  const from = clerks.data.find((c) => c._id === fromCode.clerkId)
+  const to = clerks.data.find((c) => c._id !== fromCode.clerkId && c.status === 'active')
+  await nav('会员')
+  await page.waitForSelector('#members-table')
+  await page.click('#transfer-all')
+  await pickOption('#transfer-from', from.name)
+  await pickOption('#transfer-to', to.name)
+  await page.fill('#transfer-reason', '导购调岗')
+  await page.click('#transfer-confirm')
+  await page.waitForSelector('#transfer-progress >> text=转移完成')
+  expect(await page.textContent('#transfer-progress')).toContain(`已转移 ${from.memberCount} / ${from.memberCount}`)
+  await shot(page, 'transfer-done')
+  await page.click('#transfer-close')
+  await page.waitForSelector('.ant-modal-wrap', { state: 'hidden' })
+  await page.fill('#member-search', '0000')
+  await page.press('#member-search', 'Enter')
+  await page.waitForSelector(`#members-table tr:has-text("${to.name}")`)
+  expect(page.url()).toContain('search=0000')
+  await shot(page, 'members-after-transfer')
+  const moved = (await stack.db.collection('members').where({ clerkId: from._id, status: 'active' }).count()) as { total: number }
+  expect(moved.total).toBe(0)
+})
+
+test('the audit log lists what HQ did', async () => {
+  await nav('操作日志')
+  await page.waitForSelector('#audit-table >> text=transferMembers')
+  const text = await page.textContent('#audit-table')
+  expect(text).toContain('createStore')
+  expect(text).toContain('createStaffInvite')
+  await shot(page, 'audit')
+})

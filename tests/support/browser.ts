@@ -1,0 +1,33 @@
+/**
+ * Headless Chromium for end-to-end tests: Debian's /usr/bin/chromium driven by playwright-core,
+ * a fresh profile per browser, and screenshots of each step saved under .test-artifacts/e2e/.
+ */
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+}
+
+/** Saves numbered screenshots for one test into .test-artifacts/e2e/<name>/. */
+export function screenshotter(name: string) {
+  const dir = path.resolve(__dirname, '..', '..', '.test-artifacts', 'e2e', name)
+  mkdirSync(dir, { recursive: true })
+  let step = 0
+  return async (page: Page, label: string) => {
+    step++
+    await page.screenshot({ path: path.join(dir, `${String(step).padStart(2, '0')}-${label}.png`), fullPage: true })
+  }
+}
