@@ -79,7 +79,7 @@ export default function BindPage() {
           >
             微信手机号一键开卡
           </Button>
-          <View className='bind-secondary' onClick={() => !busy && void bind({})}>
+          <View id='bind-without-phone' className='bind-secondary' onClick={() => !busy && void bind({})}>
             暂不提供手机号，直接开卡
           </View>
         </View>

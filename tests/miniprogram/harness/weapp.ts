@@ -1,0 +1,286 @@
+/**
+ * Renders the real WeChat build (miniprogram/dist/weapp) in jsdom with miniprogram-simulate.
+ *
+ * Taro's output is an App plus Pages; miniprogram-simulate only knows Components. This harness
+ * supplies the rest of a mini-program's globals, just enough for Taro:
+ *   - `App(config)` keeps the app object; `getApp()` returns it; `getCurrentPages()` the open pages;
+ *   - `Page(config)` becomes a `Component` whose `attached` sets `route` and runs
+ *     onLoad(query) → onShow → onReady, as WeChat would when opening the page;
+ *   - `wx` gets the APIs the pages call, recorded for assertions, and `wx.cloud.callFunction`
+ *     answers from a per-test function table, the way the CloudBase functions would.
+ * Pages render with WeChat's official WXML compiler (the pure-JS one renders Taro's recursive
+ * templates empty). Taro renders after its first setData, asynchronously: tests wait for what
+ * they expect to see rather than sleeping.
+ */
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+
+/**
+ * The slice of miniprogram-simulate this harness uses. Its own typings pull in
+ * miniprogram-api-typings, whose global `require` would replace Node's for the whole repository's
+ * type check, so it is loaded untyped (through jest's registry, which isolates each test file).
+ */
+interface JComponent {
+  dom?: DomNode
+  instance: Record<string, unknown>
+  attach(parent: unknown): void
+  detach(): void
+  setData(data: Record<string, unknown>): void
+  querySelector(selector: string): RenderedNode | undefined
+  querySelectorAll(selector: string): RenderedNode[]
+}
+interface Simulate {
+  load(componentPath: string, tagName: string, options: { compiler: 'official'; rootPath: string }): string
+  render(id: string, properties?: Record<string, unknown>): JComponent
+}
+const simulate = jest.requireActual<Simulate>('miniprogram-simulate')
+
+export const WEAPP_DIR = path.resolve(__dirname, '../../../miniprogram/dist/weapp')
+
+/** A function's reply for `wx.cloud.callFunction`: the envelope, or a rejection (errMsg). */
+export type CloudReply = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } } | { errMsg: string }
+export type CloudHandler = (name: string, event: Record<string, unknown>) => CloudReply | Promise<CloudReply>
+
+export interface WxCall {
+  api: string
+  args: unknown
+}
+
+interface Harness {
+  calls: WxCall[]
+  cloudCalls: Array<{ name: string; data: Record<string, unknown> }>
+  handler: CloudHandler
+  pages: PageInstance[]
+  app: Record<string, unknown> | undefined
+  nextPage: { route: string; query: Record<string, string> } | undefined
+  componentIds: Map<string, string>
+}
+
+interface PageInstance {
+  route: string
+  data: Record<string, unknown>
+  [key: string]: unknown
+}
+
+type DomNode = {
+  textContent: string | null
+  querySelector(selector: string): DomNode | null
+  querySelectorAll(selector: string): ArrayLike<DomNode>
+  getAttribute(name: string): string | null
+  id: string
+}
+
+/** A node of the rendered tree as miniprogram-simulate sees it (ids and unprefixed classes work). */
+export interface RenderedNode {
+  dom?: DomNode
+  querySelector(selector: string): RenderedNode | undefined
+  querySelectorAll(selector: string): RenderedNode[]
+  dispatchEvent(eventName: string, options?: unknown): void
+}
+
+export interface RenderedPage {
+  /** The rendered page root (jsdom; its classes carry miniprogram-simulate's `main--` prefix). */
+  dom: DomNode
+  /** Finds by `#id` (Taro keeps JSX ids) or class, inside the page's own tree. */
+  find(selector: string): RenderedNode | undefined
+  findAll(selector: string): RenderedNode[]
+  /** Text of the first match, whitespace collapsed; undefined when nothing matches. */
+  textOf(selector: string): string | undefined
+  /** All visible text, whitespace collapsed. */
+  text(): string
+  /** Taps the element with this DOM id (Taro keeps JSX ids), as a finger would. */
+  tap(id: string): Promise<void>
+  /** Waits until `predicate` holds, re-checking after each macrotask; fails after `timeoutMs`. */
+  waitFor(predicate: () => boolean, what: string, timeoutMs?: number): Promise<void>
+  /** Waits until the page shows `text`. */
+  waitForText(text: string, timeoutMs?: number): Promise<void>
+  detach(): void
+}
+
+const state: Harness = {
+  calls: [],
+  cloudCalls: [],
+  handler: () => ({ errMsg: 'cloud.callFunction:fail no handler for this test' }),
+  pages: [],
+  app: undefined,
+  nextPage: undefined,
+  componentIds: new Map(),
+}
+
+export function assertWeappBuilt(): void {
+  if (!existsSync(path.join(WEAPP_DIR, 'app.json'))) {
+    throw new Error(
+      'miniprogram/dist/weapp is missing: build it with `node_modules/.bin/tsx scripts/build-miniprogram.ts weapp` ' +
+        '(`npm test` builds it before running jest).',
+    )
+  }
+}
+
+/** Replaces how cloud functions answer, for the rest of the test. */
+export function answerFunctions(handler: CloudHandler): void {
+  state.handler = handler
+}
+
+export function wxCalls(api?: string): WxCall[] {
+  return api === undefined ? state.calls : state.calls.filter((call) => call.api === api)
+}
+
+export function cloudCalls() {
+  return state.cloudCalls
+}
+
+export function resetCalls(): void {
+  state.calls.length = 0
+  state.cloudCalls.length = 0
+}
+
+function recorded(api: string, result: (args: Record<string, unknown>) => unknown = () => ({ errMsg: `${api}:ok` })) {
+  return (args: Record<string, unknown> = {}) => {
+    state.calls.push({ api, args })
+    const value = result(args)
+    const success = args.success as ((res: unknown) => void) | undefined
+    const complete = args.complete as ((res: unknown) => void) | undefined
+    success?.(value)
+    complete?.(value)
+    return Promise.resolve(value)
+  }
+}
+
+let installed = false
+
+/** Installs the mini-program globals and loads the built app (app.js and its chunks) once per test file. */
+export function installWeapp(): void {
+  assertWeappBuilt()
+  if (installed) return
+  installed = true
+  const g = globalThis as Record<string, unknown>
+  const wx = g.wx as Record<string, unknown>
+
+  Object.assign(wx, {
+    cloud: {
+      DYNAMIC_CURRENT_ENV: Symbol('DYNAMIC_CURRENT_ENV'),
+      init: recorded('cloud.init'),
+      callFunction: async (params: { name: string; data: Record<string, unknown> }) => {
+        state.cloudCalls.push({ name: params.name, data: params.data })
+        const reply = await state.handler(params.name, params.data)
+        if ('errMsg' in reply) throw reply
+        return { result: reply, errMsg: 'cloud.callFunction:ok' }
+      },
+    },
+    showToast: recorded('showToast'),
+    showModal: recorded('showModal', () => ({ confirm: false, cancel: true, errMsg: 'showModal:ok' })),
+    navigateTo: recorded('navigateTo'),
+    redirectTo: recorded('redirectTo'),
+    switchTab: recorded('switchTab'),
+    reLaunch: recorded('reLaunch'),
+    stopPullDownRefresh: recorded('stopPullDownRefresh'),
+    scanCode: recorded('scanCode', () => ({ errMsg: 'scanCode:fail cancel' })),
+  })
+
+  g.App = (config: Record<string, unknown>) => {
+    state.app = config
+  }
+  g.getApp = () => state.app
+  g.getCurrentPages = () => state.pages
+
+  const registerComponent = g.Component as (options: Record<string, unknown>) => void
+  g.Page = (config: Record<string, unknown>) => {
+    const methods: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(config)) if (typeof value === 'function') methods[key] = value
+    registerComponent({
+      data: config.data ?? {},
+      options: config.options,
+      methods,
+      lifetimes: {
+        attached(this: PageInstance) {
+          const opening = state.nextPage ?? { route: 'pages/home/index', query: {} }
+          this.route = opening.route
+          state.pages.push(this)
+          const call = (name: string, ...args: unknown[]) => (this[name] as ((...a: unknown[]) => void) | undefined)?.call(this, ...args)
+          call('onLoad', opening.query)
+          call('onShow')
+          call('onReady')
+        },
+        detached(this: PageInstance) {
+          ;(this.onUnload as (() => void) | undefined)?.call(this)
+          state.pages = state.pages.filter((page) => page !== this)
+        },
+      },
+    })
+  }
+
+  // app.js requires the shared chunks (runtime, taro, vendors, common) and calls App().
+  jest.requireActual(path.join(WEAPP_DIR, 'app.js'))
+  ;(state.app?.onLaunch as ((options: unknown) => void) | undefined)?.call(state.app, { path: 'pages/home/index', query: {}, scene: 1001 })
+}
+
+/** A detached jsdom element to attach a rendered component to. */
+function newParent(): unknown {
+  return (globalThis as unknown as { document: { createElement(tag: string): unknown } }).document.createElement('parent-wrapper')
+}
+
+/**
+ * A native component of the build on its own, e.g. `renderComponent('native/member-code/index',
+ * 'member-code', { code })`. Loaded once per test file, like pages.
+ */
+export function renderComponent(componentPath: string, tagName: string, properties: Record<string, unknown> = {}): JComponent {
+  installWeapp()
+  let id = state.componentIds.get(componentPath)
+  if (id === undefined) {
+    id = simulate.load(path.join(WEAPP_DIR, componentPath), tagName, { compiler: 'official', rootPath: WEAPP_DIR })
+    state.componentIds.set(componentPath, id)
+  }
+  const component = simulate.render(id, properties)
+  component.attach(newParent())
+  return component
+}
+
+function componentIdFor(route: string): string {
+  const known = state.componentIds.get(route)
+  if (known !== undefined) return known
+  // A page's chunk runs once per test file (webpack caches its module), so load each page once.
+  const id = simulate.load(path.join(WEAPP_DIR, route), 'main', { compiler: 'official', rootPath: WEAPP_DIR })
+  state.componentIds.set(route, id)
+  return id
+}
+
+/** Opens a built page, e.g. `openPage('pages/home/index')`, as WeChat would. */
+export function openPage(route: string, query: Record<string, string> = {}): RenderedPage {
+  installWeapp()
+  const id = componentIdFor(route)
+  const component = simulate.render(id)
+  state.nextPage = { route, query }
+  component.attach(newParent())
+  state.nextPage = undefined
+  const dom = component.dom as unknown as DomNode
+
+  const text = () => (dom.textContent ?? '').replace(/\s+/g, ' ').trim()
+  const waitFor = async (predicate: () => boolean, what: string, timeoutMs = 3000) => {
+    const started = Date.now()
+    while (!predicate()) {
+      if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; page shows: ${text()}`)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+  }
+  const find = (selector: string) => component.querySelector(selector) ?? undefined
+  return {
+    dom,
+    find,
+    findAll: (selector) => component.querySelectorAll(selector),
+    textOf: (selector) => {
+      const content = find(selector)?.dom?.textContent
+      return content == null ? undefined : content.replace(/\s+/g, ' ').trim()
+    },
+    text,
+    waitFor,
+    waitForText: (wanted, timeoutMs) => waitFor(() => text().includes(wanted), `"${wanted}"`, timeoutMs),
+    async tap(elementId: string) {
+      await waitFor(() => find(`#${elementId}`) !== undefined, `#${elementId}`)
+      const target = find(`#${elementId}`)
+      if (!target) throw new Error(`#${elementId} is not a tappable node`)
+      target.dispatchEvent('tap')
+      await new Promise((resolve) => setTimeout(resolve, 0))
+    },
+    detach: () => component.detach(),
+  }
+}

@@ -1,0 +1,30 @@
+import { qrPattern } from '../../miniprogram/src/lib/qr-matrix'
+import { NOT_A_MEMBER, ok } from './harness/fixtures'
+import { answerFunctions, openPage, resetCalls } from './harness/weapp'
+
+const CODE = '12345678901234567890'
+
+function runCount(code: string): number {
+  return qrPattern(code).rows.reduce((sum, row) => sum + row.length, 0)
+}
+
+describe('member code page (built)', () => {
+  beforeEach(resetCalls)
+
+  it('renders the member’s code with the native component', async () => {
+    answerFunctions(() => ok({ code: CODE, memberNo: '100000007', expiresAt: '2026-03-05T00:01:00Z', refreshAfterMs: 60_000 }))
+    const page = openPage('pages/member-code/index')
+    await page.waitForText('1234 5678 9012 3456 7890')
+    expect(page.text()).toContain('会员号 100000007')
+    // The native component renders in its own tree, its classes prefixed by its tag name.
+    expect(page.dom.querySelectorAll('[class~="member-code--member-code__run"]')).toHaveLength(runCount(CODE))
+    page.detach()
+  })
+
+  it('tells someone without a card that the code comes with one', async () => {
+    answerFunctions(() => NOT_A_MEMBER)
+    const page = openPage('pages/member-code/index')
+    await page.waitForText('开卡后显示会员码')
+    page.detach()
+  })
+})
