@@ -1,0 +1,137 @@
+/**
+ * Drives the H5 build of the mini-program in headless Chromium against the real local stack, the
+ * way a person would: a phone-sized browser, taps on what they can see, and a screenshot of each
+ * step in .test-artifacts/e2e/<test>/.
+ *
+ * The stack comes from tests/support/local-stack (free port, temporary data folder, demo data);
+ * the browser from tests/support/browser. This file adds what is specific to the mini-program:
+ * building H5 when it is missing or older than its sources, Taro's H5 page structure, the tab
+ * bar, the persona switcher, and a log of the function calls the app made.
+ */
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import { screenshotter } from '../../support/browser'
+
+const root = path.resolve(__dirname, '..', '..', '..')
+export const H5_DIR = path.join(root, 'miniprogram', 'dist', 'h5')
+
+function newestMtime(dir: string): number {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs)
+  }
+  return newest
+}
+
+/**
+ * The H5 build to serve. `npm test` builds it just before jest; run by hand, a missing or stale
+ * build (older than miniprogram/src, its config or the shared contracts) is rebuilt first.
+ */
+export function ensureH5Built(): string {
+  const index = path.join(H5_DIR, 'index.html')
+  const sources = Math.max(
+    ...['miniprogram/src', 'miniprogram/config', 'shared/contract'].map((dir) => newestMtime(path.join(root, dir))),
+  )
+  if (!existsSync(index) || statSync(index).mtimeMs < sources) {
+    const build = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/build-miniprogram.ts', 'h5'], {
+      cwd: root,
+      encoding: 'utf8',
+    })
+    if (build.status !== 0) throw new Error(`H5 build failed:\n${build.stdout}\n${build.stderr}`)
+  }
+  return H5_DIR
+}
+
+export interface FunctionCall {
+  name: string
+  action: string
+  openid: string | undefined
+  status: number | undefined
+}
+
+export interface MiniProgramSession {
+  page: Page
+  /** Every `POST /fn/<name>` the app made, in order, with the identity it sent. */
+  calls: FunctionCall[]
+  /** Script files the browser fetched, relative to the H5 build (e.g. "js/app.js"). */
+  scripts: string[]
+  /** The page on screen (Taro keeps earlier pages of the stack in the DOM, shaded). */
+  current(): Locator
+  /** Opens the app at `hashRoute` ('' for the home page) and waits for it to render. */
+  open(pathAndHash?: string): Promise<void>
+  /** Waits until `route` (e.g. '/staff/home/index') is on screen showing `text`. */
+  waitFor(route: string, text: string): Promise<void>
+  tapTab(label: string): Promise<void>
+  /** Picks a persona in the H5-only switcher by (part of) its name. */
+  switchPersona(name: string): Promise<void>
+  shot(label: string): Promise<void>
+  close(): Promise<void>
+}
+
+export async function openMiniProgram(browser: Browser, baseUrl: string, testName: string): Promise<MiniProgramSession> {
+  const context: BrowserContext = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  })
+  const page = await context.newPage()
+  // Fail a step in seconds, not after playwright's default half minute.
+  page.setDefaultTimeout(10_000)
+  const calls: FunctionCall[] = []
+  const scripts: string[] = []
+  page.on('request', (request) => {
+    const match = /\/fn\/([^/?]+)/.exec(request.url())
+    if (match && request.method() === 'POST') {
+      const body = JSON.parse(request.postData() ?? '{}') as { action?: string }
+      calls.push({ name: match[1]!, action: body.action ?? '', openid: request.headers()['x-openid'], status: undefined })
+    }
+    if (request.resourceType() === 'script' && request.url().startsWith(baseUrl)) {
+      scripts.push(new URL(request.url()).pathname.replace(/^\//, ''))
+    }
+  })
+  page.on('response', (response) => {
+    const match = /\/fn\/([^/?]+)/.exec(response.url())
+    if (!match) return
+    const pending = calls.find((call) => call.status === undefined && call.name === match[1])
+    if (pending) pending.status = response.status()
+  })
+  const screenshot = screenshotter(testName)
+  // Taro H5 marks the page on screen `taro_page_show`, pages under it `taro_page_shade`, and a page
+  // whose slide-in transition has finished `taro_page_stationed`; each page's element id is its
+  // route with the query.
+  const current = () => page.locator('.taro_page.taro_page_show:not(.taro_page_shade)').last()
+
+  const session: MiniProgramSession = {
+    page,
+    calls,
+    scripts,
+    current,
+    async open(pathAndHash = '') {
+      await page.goto(`${baseUrl}/${pathAndHash}`)
+      await page.waitForSelector('.taro_page')
+    },
+    async waitFor(route, text) {
+      await page.waitForURL((url) => url.hash.startsWith(`#${route}`))
+      const arrived = page.locator(`.taro_page.taro_page_show.taro_page_stationed:not(.taro_page_shade)[id^="${route}"]`)
+      await arrived.getByText(text, { exact: false }).first().waitFor()
+      await page.waitForLoadState('networkidle')
+    },
+    async tapTab(label) {
+      await page.locator('.weui-tabbar__item', { hasText: label }).click()
+    },
+    async switchPersona(name) {
+      // Every page carries its own switcher; use the one on screen.
+      await current().locator('#persona-switcher').click()
+      await current().locator('.persona-option', { hasText: name }).click()
+    },
+    shot: (label) => screenshot(page, label),
+    close: () => context.close(),
+  }
+  return session
+}
