@@ -42,6 +42,29 @@ describe('home (the built WeChat page)', () => {
     expect(cloudCalls()).toHaveLength(2)
   })
 
+  it('refreshes on pull-down, and keeps the card with a retry bar when that refresh fails', async () => {
+    let reply: ReturnType<typeof ok> | typeof OFFLINE = ok(MEMBER_PROFILE)
+    answerFunctions(() => reply)
+    page = openPage('pages/home/index')
+    await page.waitForText('1,280')
+
+    reply = ok({ ...MEMBER_PROFILE, points: 1380 })
+    page.pullDown()
+    await page.waitForText('1,380')
+    await page.waitFor(() => wxCalls('stopPullDownRefresh').length === 1, 'the refresh indicator to stop')
+
+    reply = OFFLINE
+    page.pullDown()
+    await page.waitForText('刷新失败：网络连接失败')
+    expect(page.text()).toContain('1,380')
+    await page.waitFor(() => wxCalls('stopPullDownRefresh').length === 2, 'the refresh indicator to stop')
+
+    reply = ok({ ...MEMBER_PROFILE, points: 1480 })
+    await page.tap('refresh-retry')
+    await page.waitForText('1,480')
+    expect(page.text()).not.toContain('刷新失败')
+  })
+
   it('sends a launch with a scanned scene to binding', async () => {
     answerFunctions(() => NOT_A_MEMBER)
     page = openPage('pages/home/index', { scene: 'ST%3AAB12' })

@@ -94,6 +94,8 @@ export interface RenderedPage {
   waitFor(predicate: () => boolean, what: string, timeoutMs?: number): Promise<void>
   /** Waits until the page shows `text`. */
   waitForText(text: string, timeoutMs?: number): Promise<void>
+  /** The person pulls the page down (WeChat calls the page's onPullDownRefresh). */
+  pullDown(): void
   detach(): void
 }
 
@@ -280,6 +282,11 @@ export function openPage(route: string, query: Record<string, string> = {}): Ren
       if (!target) throw new Error(`#${elementId} is not a tappable node`)
       target.dispatchEvent('tap')
       await new Promise((resolve) => setTimeout(resolve, 0))
+    },
+    pullDown() {
+      const handler = component.instance.onPullDownRefresh as (() => void) | undefined
+      if (!handler) throw new Error(`${route} has no onPullDownRefresh: is enablePullDownRefresh set in its config?`)
+      handler.call(component.instance)
     },
     detach: () => component.detach(),
   }

@@ -36,7 +36,7 @@ export function RefreshErrorBar({ error, onRetry }: RefreshErrorBarProps) {
     <View className='refresh-error-bar' data-error-code={error.code}>
       <View className='refresh-error-bar__message'>刷新失败：{error.message}</View>
       {error.retryable && (
-        <View className='refresh-error-bar__retry' onClick={onRetry}>
+        <View id='refresh-retry' className='refresh-error-bar__retry' onClick={onRetry}>
           重试
         </View>
       )}
