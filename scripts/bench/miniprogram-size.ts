@@ -108,7 +108,8 @@ export function measureH5FirstLoad(dir = H5_DIR, firstPage = 'pages/home/index')
 function buildMiniprogram(): void {
   const result = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'scripts', 'build-miniprogram.ts')], {
     cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // The build's progress goes to stderr: stdout carries only the bench's JSON lines.
+    stdio: ['ignore', 2, 2],
   })
   if (result.status !== 0) throw new Error('mini-program build failed')
 }
