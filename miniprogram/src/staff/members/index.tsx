@@ -10,7 +10,7 @@ import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
-import { loadStaffStatus } from '../../hooks/use-staff-profile'
+import { loadStaffStatus } from '../../hooks/use-staff-status'
 import { formatDate, formatPoints, TIER_LABELS } from '../../lib/format'
 import './index.scss'
 
