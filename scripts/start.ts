@@ -17,6 +17,7 @@ async function main() {
     port: Number(process.env.PORT ?? 8787),
     dataDir: path.resolve(root, process.env.DATA_DIR ?? '.data'),
     seed: true,
+    timers: true,
   })
   const h5Built = existsSync(path.join(root, 'miniprogram', 'dist', 'h5', 'index.html'))
   const consoleBuilt = existsSync(path.join(root, 'console', 'dist', 'index.html'))

@@ -13,7 +13,7 @@ import {
   setAttributionPolicy,
   transferMembers,
 } from '../../shared/services/admin-service'
-import { dashboard, getAttributionPolicy, listAudit, listMembers, memberProfile } from '../../shared/services/admin-members'
+import { dashboard, getAttributionPolicy, listAudit, listChatTemplates, listMembers, memberProfile, saveChatTemplate } from '../../shared/services/admin-members'
 
 export const main = defineFunction({
   name: 'admin',
@@ -34,6 +34,8 @@ export const main = defineFunction({
     me: (ctx) => adminAction(ctx, 'read', {}, async (session) => ({ username: session.username, role: session.role })),
     listMembers: (ctx, input) => adminAction(ctx, 'read', input, () => listMembers(input)),
     memberProfile: (ctx, input) => adminAction(ctx, 'read', input, () => memberProfile(input), { auditRead: true }),
+    listChatTemplates: (ctx) => adminAction(ctx, 'read', {}, () => listChatTemplates()),
+    saveChatTemplate: (ctx, input) => adminAction(ctx, 'write', input, () => saveChatTemplate(input, ctx.clock.now())),
     dashboard: (ctx, input) => adminAction(ctx, 'read', input, () => dashboard(input, ctx.clock.now())),
     listAudit: (ctx, input) => adminAction(ctx, 'read', input, () => listAudit(input)),
   },

@@ -1,5 +1,6 @@
 import { memberInput, memberOutput } from '../../shared/contract/member'
 import { defineFunction } from '../../shared/runtime/define-function'
+import { reportConsent } from '../../shared/services/consent-service'
 import { bindMember, deleteAccount, memberCode, memberProfile, myData } from '../../shared/services/member-service'
 
 export const main = defineFunction({
@@ -12,5 +13,6 @@ export const main = defineFunction({
     memberCode: (ctx) => memberCode(ctx),
     myData: (ctx) => myData(ctx),
     deleteAccount: (ctx) => deleteAccount(ctx),
+    reportConsent: (ctx, input) => reportConsent(ctx, input),
   },
 })

@@ -21,6 +21,8 @@ import { isSdkRequest, openGatewayCore, readBody, sendJson, serveSdkRequest, typ
 import { FunctionHost } from './function-host'
 import { loadOrCreateSecrets, type LocalSecrets } from './secrets'
 import { serveStatic } from './static-files'
+import { runTimers, type TimerSpec } from './timers'
+import { WeChatSandbox } from './wechat-sandbox'
 
 const root = path.resolve(__dirname, '..', '..')
 
@@ -36,6 +38,8 @@ export interface LocalStackOptions {
   now?: () => number
   /** Password of the console's `admin` account; generated (and returned) when absent. */
   adminPassword?: string
+  /** Run cloudbaserc.json's timer triggers on their schedule (npm start); tests fire them by hand. */
+  timers?: boolean
 }
 
 export interface LocalStack {
@@ -51,6 +55,8 @@ export interface LocalStack {
   adminPassword: string | null
   /** Moves the functions' and the gateway's clock (local only; tests of timeouts). */
   setClockOffset(ms: number): void
+  /** Fires a timer trigger now, as CloudBase would; returns the function's answer. */
+  fireTimer(fn: string, trigger: string): Promise<unknown>
   close(): Promise<void>
 }
 
@@ -64,6 +70,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   // Both need the port, known only once the server listens; routes read them after that.
   const late: { functions?: FunctionHost; db?: Database } = {}
+  const wechatSandbox = new WeChatSandbox(dataDir)
+  const storageDir = path.join(dataDir, 'files')
   const clockNow = options.now ?? (() => Date.now() + (Number(process.env.CLOCK_OFFSET_MS) || 0))
   const gateway = await openGatewayCore({
     dataDir,
@@ -95,6 +103,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         return late.functions!.serve(fn[1]!, req, res)
       }
       if (pathname === '/dev/personas' && req.method === 'GET') return sendJson(res, 200, await listPersonas(late.db!, secrets.SCENE_SECRET))
+      const timer = /^\/dev\/timer\/([a-z][a-z0-9-]*)\/([A-Za-z0-9_-]+)$/.exec(pathname)
+      if (timer && req.method === 'POST') return sendJson(res, 200, await fireTimer(timer[1]!, timer[2]!))
       if (pathname === '/dev/clock') {
         if (req.method === 'POST') {
           const body = JSON.parse((await readBody(req, 1024)).toString('utf8') || '{}') as { offsetMs?: unknown }
@@ -105,7 +115,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }
         return sendJson(res, 200, { offsetMs: Number(process.env.CLOCK_OFFSET_MS) || 0, now: new Date(clockNow()).toISOString() })
       }
+      if (pathname === '/sandbox/wechat/subscribe' && req.method === 'POST') {
+        return sendJson(res, 200, wechatSandbox.send(JSON.parse((await readBody(req, 64 * 1024)).toString('utf8'))))
+      }
+      if (pathname === '/sandbox/wechat/refuse' && req.method === 'POST') {
+        const body = JSON.parse((await readBody(req, 1024)).toString('utf8')) as { openid?: string; errcode?: number }
+        if (typeof body.openid !== 'string') return sendJson(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'openid is required', field: 'openid' } })
+        wechatSandbox.refuse(body.openid, Number(body.errcode ?? 43101))
+        return sendJson(res, 200, { ok: true })
+      }
+      if (pathname === '/sandbox/messages' && req.method === 'GET') {
+        const query = new URL(req.url ?? '/', 'http://local').searchParams
+        return sendJson(res, 200, { messages: wechatSandbox.list({ touser: query.get('touser'), templateId: query.get('templateId') }) })
+      }
       if (req.method === 'GET' || req.method === 'HEAD') {
+        if (pathname.startsWith('/files/')) {
+          if (serveStatic(storageDir, pathname.slice('/files'.length), req, res, { fallback: false })) return
+        }
         if (pathname === '/admin' || pathname.startsWith('/admin/')) {
           if (serveStatic(consoleDir, pathname.slice('/admin'.length) || '/', req, res)) return
         } else if (serveStatic(h5Dir, pathname, req, res)) return
@@ -128,18 +154,28 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const url = `http://${host}:${port}`
   const serviceUrl = `${url}/admin`
 
-  const timeoutsMs = Object.fromEntries(readManifest().map((fn) => [fn.name, fn.timeout * 1000]))
+  const manifest = readManifest()
+  const timeoutsMs = Object.fromEntries(manifest.map((fn) => [fn.name, fn.timeout * 1000]))
+  const timerSpecs: TimerSpec[] = manifest.flatMap((fn) => (fn.triggers ?? []).map((t) => ({ fn: fn.name, name: t.name, cron: t.config })))
+  async function fireTimer(fn: string, trigger: string): Promise<unknown> {
+    if (!timerSpecs.some((t) => t.fn === fn && t.name === trigger)) {
+      return { ok: false, error: { code: 'NOT_FOUND', message: `no timer ${trigger} on ${fn} in cloudbaserc.json` } }
+    }
+    const at = new Date(clockNow())
+    return late.functions!.invoke(fn, { Type: 'Timer', TriggerName: trigger, Time: at.toISOString() })
+  }
   const functions = new FunctionHost({
     functionsDir,
     serviceUrl,
     timeoutsMs,
     // The WeChat edges are simulated locally: codes open this stack's H5 app.
-    env: { ...secrets, WECHAT_ADAPTER: 'simulator', H5_BASE_URL: url },
+    env: { ...secrets, WECHAT_ADAPTER: 'simulator', H5_BASE_URL: url, STORAGE_DIR: storageDir },
   })
   const db = tcb.init({ env: 'local', serviceUrl, secretId: 'local', secretKey: 'local' }).database()
   late.functions = functions
   late.db = db
   if (options.seed) await seedDemoData(db)
+  const stopTimers = options.timers ? runTimers(timerSpecs, (t) => fireTimer(t.fn, t.name), clockNow) : () => undefined
   const adminPassword = await bootstrapAdmin(options.adminPassword)
 
   return {
@@ -154,7 +190,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     setClockOffset(ms: number) {
       process.env.CLOCK_OFFSET_MS = String(ms)
     },
+    fireTimer,
     async close() {
+      stopTimers()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
         server.closeAllConnections()

@@ -23,7 +23,13 @@ const TYPES: Record<string, string> = {
 }
 
 /** Returns false when it did not answer (no such folder), so the caller can fall through. */
-export function serveStatic(root: string, urlPath: string, req: http.IncomingMessage, res: http.ServerResponse): boolean {
+export function serveStatic(
+  root: string,
+  urlPath: string,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  options: { fallback?: boolean } = {},
+): boolean {
   if (!existsSync(root)) return false
   let relative: string
   try {
@@ -41,7 +47,7 @@ export function serveStatic(root: string, urlPath: string, req: http.IncomingMes
   if (!existsSync(file) || statSync(file).isDirectory()) {
     const index = path.join(file, 'index.html')
     // Client-side routes fall back to the app's index.html; missing assets stay 404.
-    file = existsSync(index) ? index : path.extname(file) === '' ? path.join(resolvedRoot, 'index.html') : file
+    file = existsSync(index) ? index : options.fallback !== false && path.extname(file) === '' ? path.join(resolvedRoot, 'index.html') : file
   }
   if (!existsSync(file)) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found')

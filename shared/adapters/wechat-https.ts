@@ -4,7 +4,14 @@
  * expires; `stable_token` is used so that concurrent refreshes do not invalidate each other.
  */
 import { normalisePhone } from '../rules/phone'
-import { WeChatError, type MiniProgramCodeRequest, type PhoneProof, type WeChatPort } from '../ports/wechat'
+import {
+  WeChatError,
+  type MiniProgramCodeRequest,
+  type PhoneProof,
+  type SubscribeMessage,
+  type SubscribeResult,
+  type WeChatPort,
+} from '../ports/wechat'
 
 export interface TokenStore {
   read(appid: string): Promise<{ token: string; expiresAt: Date } | null>
@@ -92,5 +99,18 @@ export class WeChatHttpsAdapter implements WeChatPort {
     const phone = body.phone_info?.purePhoneNumber && body.phone_info.countryCode === '86' ? normalisePhone(body.phone_info.purePhoneNumber) : null
     if (!phone) throw new WeChatError(40001, 'only mainland China mobile numbers can open a card')
     return phone
+  }
+
+  async sendSubscribeMessage(message: SubscribeMessage): Promise<SubscribeResult> {
+    const res = await this.post('/cgi-bin/message/subscribe/send', {
+      touser: message.touser,
+      template_id: message.templateId,
+      page: message.page,
+      data: message.data,
+      miniprogram_state: this.options.envVersion === 'develop' ? 'developer' : this.options.envVersion === 'trial' ? 'trial' : 'formal',
+      lang: 'zh_CN',
+    })
+    const body = (await res.json()) as { errcode?: number; errmsg?: string }
+    return { errcode: body.errcode ?? 0, errmsg: body.errmsg ?? 'ok' }
   }
 }

@@ -5,10 +5,24 @@
  */
 import QRCode from 'qrcode'
 import { normalisePhone } from '../rules/phone'
-import { WeChatError, type MiniProgramCodeRequest, type PhoneProof, type WeChatPort } from '../ports/wechat'
+import {
+  WeChatError,
+  type MiniProgramCodeRequest,
+  type PhoneProof,
+  type SubscribeMessage,
+  type SubscribeResult,
+  type WeChatPort,
+} from '../ports/wechat'
 
 export class WeChatSimulator implements WeChatPort {
-  constructor(private readonly h5BaseUrl: string) {}
+  /**
+   * @param h5BaseUrl the local stack's URL: codes open its H5 app, and subscribe messages go to
+   *   its sandbox outbox (`POST /sandbox/wechat/subscribe`, listed at `GET /sandbox/messages`).
+   */
+  constructor(
+    private readonly h5BaseUrl: string,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {}
 
   /** The H5 URL a code opens: the same page and scene as the WeChat code would. */
   codeUrl(request: MiniProgramCodeRequest): string {
@@ -23,5 +37,14 @@ export class WeChatSimulator implements WeChatPort {
     const phone = proof.phone === undefined ? null : normalisePhone(proof.phone)
     if (!phone) throw new WeChatError(40001, 'a valid 11-digit mainland mobile number is required')
     return phone
+  }
+
+  async sendSubscribeMessage(message: SubscribeMessage): Promise<SubscribeResult> {
+    const res = await this.fetchImpl(`${this.h5BaseUrl.replace(/\/$/, '')}/sandbox/wechat/subscribe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(message),
+    })
+    return (await res.json()) as SubscribeResult
   }
 }

@@ -92,6 +92,14 @@ export const adminInput = {
     sortOrder: z.enum(['asc', 'desc']).default('desc'),
   }),
   memberProfile: z.strictObject({ memberId: docId }),
+  listChatTemplates: emptyInput,
+  saveChatTemplate: z.strictObject({
+    templateId: docId.optional(),
+    title: z.string().trim().min(1).max(30),
+    text: z.string().trim().min(1).max(1000),
+    active: z.boolean().default(true),
+    sort: z.number().int().min(0).max(10_000).default(100),
+  }),
   dashboard: z.strictObject({ storeId: docId.optional(), days: z.number().int().min(1).max(366).default(30) }),
   listAudit: z.strictObject({ ...pageInput, action: z.string().max(40).optional(), username: z.string().max(64).optional() }),
 } as const
@@ -118,6 +126,10 @@ export const adminOutput = {
     visits: z.array(z.object({ storeName: z.string(), at: isoDate })),
     pointsLedger: z.array(z.object({ key: z.string(), kind: z.string(), points: z.number().int(), at: isoDate })),
   }),
+  listChatTemplates: z.object({
+    items: z.array(z.object({ templateId: z.string(), title: z.string(), text: z.string(), active: z.boolean(), sort: z.number().int(), updatedAt: isoDate })),
+  }),
+  saveChatTemplate: z.object({ templateId: z.string() }),
   dashboard: z.object({
     totalMembers: z.number().int(),
     newMembersByDay: z.array(z.object({ day: z.string(), count: z.number().int() })),

@@ -30,6 +30,10 @@ export const memberInput = {
   myData: emptyInput,
   /** Delete the caller's account; ledgers keep an anonymised trail. */
   deleteAccount: z.strictObject({ confirm: z.literal('DELETE') }),
+  /** What the member answered to wx.requestSubscribeMessage: each acceptance is one send credit. */
+  reportConsent: z.strictObject({
+    results: z.array(z.strictObject({ templateKey: z.enum(['newMessage', 'campaign', 'orderReady']), accepted: z.boolean() })).min(1).max(3),
+  }),
 } as const
 
 export const memberOutput = {
@@ -43,4 +47,5 @@ export const memberOutput = {
     pointsLedger: z.array(z.record(z.string(), z.unknown())),
   }),
   deleteAccount: z.object({ deleted: z.literal(true) }),
+  reportConsent: z.record(z.enum(['newMessage', 'campaign', 'orderReady']), z.number().int()),
 } as const

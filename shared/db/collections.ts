@@ -76,6 +76,30 @@ export const COLLECTIONS = {
   auditLog: { name: 'auditLog', indexes: [{ name: 'at', fields: ['at'] }] },
   /** Settings HQ can change (points rules, attribution policy), one document per area. */
   settings: { name: 'settings', indexes: [] },
+  /**
+   * One conversation per member (its _id is the member's id): the member talks with whoever is
+   * their clerk now, so a transfer keeps the history and the new clerk sees it.
+   */
+  conversations: {
+    name: 'conversations',
+    indexes: [
+      { name: 'clerkId', fields: ['clerkId', 'lastMessageAt'] },
+      { name: 'storeId', fields: ['storeId', 'lastMessageAt'] },
+      { name: 'memberUnread', fields: ['memberUnread', 'lastClerkMessageAt'] },
+    ],
+  },
+  /** Chat messages; `seq` orders a conversation, `clientMsgId` makes a resend idempotent. */
+  messages: {
+    name: 'messages',
+    indexes: [
+      { name: 'conversationSeq', fields: ['conversationId', 'seq'], unique: true },
+      { name: 'clientMsgId', fields: ['conversationId', 'clientMsgId'], unique: true },
+    ],
+  },
+  /** HQ's ready-made texts (统一文案) that clerks pick and edit before sending. */
+  chatTemplates: { name: 'chatTemplates', indexes: [{ name: 'active', fields: ['active', 'sort'] }] },
+  /** Subscribe-message send credits: one per accepted request, per member and template. */
+  subscribeConsents: { name: 'subscribeConsents', indexes: [{ name: 'memberId', fields: ['memberId'] }] },
   /** WeChat access tokens shared by all function instances. */
   wechatTokens: { name: 'wechatTokens', indexes: [] },
 } as const satisfies Record<string, CollectionSpec>

@@ -205,3 +205,8 @@ export function defineFunction<In extends Record<string, z.ZodType>, Out extends
     return envelope
   }
 }
+
+/** Timer-trigger actions must not be callable by users: only CloudBase's timer may run them. */
+export function requireTimer(ctx: InvocationContext): void {
+  if (ctx.caller.source !== 'timer') throw new AppError('FORBIDDEN', 'this action runs on a timer only')
+}

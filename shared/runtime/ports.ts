@@ -3,10 +3,13 @@
  * Production: WeChat over HTTPS (WECHAT_APPID, WECHAT_SECRET). The local stack's function host
  * sets WECHAT_ADAPTER=simulator and H5_BASE_URL. Secrets come from the environment in both.
  */
+import { CloudBaseStorage } from '../adapters/storage-cloudbase'
+import { LocalStorage } from '../adapters/storage-local'
 import { WeChatHttpsAdapter } from '../adapters/wechat-https'
 import { WeChatSimulator } from '../adapters/wechat-simulator'
 import { COLLECTIONS } from '../db/collections'
 import { AppError } from '../errors'
+import type { StoragePort } from '../ports/storage'
 import type { WeChatPort } from '../ports/wechat'
 import { database } from './cloudbase'
 
@@ -18,8 +21,14 @@ export interface Secrets {
 
 export interface Ports {
   wechat: WeChatPort
+  storage: StoragePort
   secrets: Secrets
+  /** WeChat subscribe-message template ids by our key (WECHAT_TEMPLATE_<KEY> in production). */
+  templateId(key: SubscribeTemplateKey): string
 }
+
+export const SUBSCRIBE_TEMPLATE_KEYS = ['newMessage', 'campaign', 'orderReady'] as const
+export type SubscribeTemplateKey = (typeof SUBSCRIBE_TEMPLATE_KEYS)[number]
 
 function requiredEnv(name: string): string {
   const value = process.env[name]
@@ -40,9 +49,13 @@ export function ports(): Ports {
     session: requiredEnv('SESSION_SECRET'),
   }
   let wechat: WeChatPort
-  if (process.env.WECHAT_ADAPTER === 'simulator') {
+  let storage: StoragePort
+  const local = process.env.WECHAT_ADAPTER === 'simulator'
+  if (local) {
     wechat = new WeChatSimulator(requiredEnv('H5_BASE_URL'))
+    storage = new LocalStorage(requiredEnv('STORAGE_DIR'), requiredEnv('H5_BASE_URL'))
   } else {
+    storage = new CloudBaseStorage()
     const tokens = database().collection(COLLECTIONS.wechatTokens.name)
     wechat = new WeChatHttpsAdapter({
       appid: requiredEnv('WECHAT_APPID'),
@@ -58,7 +71,11 @@ export function ports(): Ports {
       },
     })
   }
-  cached = { wechat, secrets }
+  const templateId = (key: SubscribeTemplateKey) => {
+    const envName = `WECHAT_TEMPLATE_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`
+    return process.env[envName] ?? (local ? `local-${key}` : requiredEnv(envName))
+  }
+  cached = { wechat, storage, secrets, templateId }
   return cached
 }
 

@@ -159,3 +159,31 @@ export async function dashboard(input: Input<'dashboard'>, now: Date) {
     newMembersByDay: byDay.data.map((d) => ({ day: d._id, count: d.count })),
   }
 }
+
+interface ChatTemplateDoc {
+  _id: string
+  title: string
+  text: string
+  active: boolean
+  sort: number
+  updatedAt: Date
+}
+
+export async function listChatTemplates() {
+  const res = (await database().collection(COLLECTIONS.chatTemplates.name).orderBy('sort', 'asc').limit(1000).get()) as Rows<ChatTemplateDoc>
+  return { items: res.data.map((t) => ({ templateId: t._id, title: t.title, text: t.text, active: t.active, sort: t.sort, updatedAt: t.updatedAt.toISOString() })) }
+}
+
+export async function saveChatTemplate(input: Input<'saveChatTemplate'>, now: Date) {
+  const templates = database().collection(COLLECTIONS.chatTemplates.name)
+  const fields = { title: input.title, text: input.text, active: input.active, sort: input.sort, updatedAt: now }
+  if (input.templateId) {
+    const res = (await templates.doc(input.templateId).update(fields)) as { updated: number }
+    if (res.updated === 0 && ((await templates.doc(input.templateId).get()) as Rows<unknown>).data.length === 0) {
+      throw new AppError('NOT_FOUND', '文案不存在', 'templateId')
+    }
+    return { templateId: input.templateId }
+  }
+  const { id } = (await templates.add(fields)) as { id: string }
+  return { templateId: id }
+}

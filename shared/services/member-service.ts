@@ -303,6 +303,9 @@ export async function moveMember(db: ReturnType<typeof database>, memberId: stri
       at: options.now,
     }
     await t.collection(COLLECTIONS.attributionLog.name).add(log)
+    // The member's conversation follows them: the new clerk sees the whole history.
+    const conversation = ((await t.collection(COLLECTIONS.conversations.name).doc(memberId).get()) as { data: unknown }).data
+    if (conversation) await t.collection(COLLECTIONS.conversations.name).doc(memberId).update({ clerkId: to._id, storeId: to.storeId })
     return { ...member, clerkId: to._id, storeId: to.storeId, attributedAt: options.now }
   })
 }

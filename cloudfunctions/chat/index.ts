@@ -1,0 +1,33 @@
+import { chatInput, chatOutput } from '../../shared/contract/chat'
+import { defineFunction, requireTimer } from '../../shared/runtime/define-function'
+import {
+  chatTemplates,
+  inbox,
+  listMessages,
+  markRead,
+  myConversation,
+  poll,
+  remindUnread,
+  sendMessage,
+  uploadImage,
+} from '../../shared/services/chat-service'
+
+export const main = defineFunction({
+  name: 'chat',
+  input: chatInput,
+  output: chatOutput,
+  handlers: {
+    myConversation: (ctx) => myConversation(ctx),
+    inbox: (ctx, input) => inbox(ctx, input),
+    messages: (ctx, input) => listMessages(ctx, input),
+    poll: (ctx, input) => poll(ctx, input),
+    send: (ctx, input) => sendMessage(ctx, input),
+    uploadImage: (ctx, input) => uploadImage(ctx, input),
+    markRead: (ctx, input) => markRead(ctx, input),
+    templates: (ctx) => chatTemplates(ctx),
+    remindUnread: async (ctx) => {
+      requireTimer(ctx)
+      return remindUnread(ctx)
+    },
+  },
+})

@@ -1,0 +1,23 @@
+/** The local stack's storage: files under STORAGE_DIR, served by the stack at /files/<path>. */
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import type { StoragePort } from '../ports/storage'
+
+export class LocalStorage implements StoragePort {
+  constructor(
+    private readonly dir: string,
+    private readonly baseUrl: string,
+  ) {}
+
+  async put(filePath: string, content: Buffer): Promise<string> {
+    if (filePath.includes('..') || path.isAbsolute(filePath)) throw new Error(`invalid storage path ${filePath}`)
+    const full = path.join(this.dir, filePath)
+    await mkdir(path.dirname(full), { recursive: true })
+    await writeFile(full, content)
+    return `local://${filePath}`
+  }
+
+  async url(fileId: string): Promise<string> {
+    return `${this.baseUrl.replace(/\/$/, '')}/files/${fileId.replace(/^local:\/\//, '')}`
+  }
+}
