@@ -40,8 +40,8 @@ export function MemberDetailPage() {
           items={data.attributionLog.map((l) => ({
             children: (
               <span>
-                <Typography.Text strong>{REASON[l.reason] ?? l.reason}</Typography.Text>　{l.fromClerkName ? `${l.fromClerkName} → ` : ''}
-                {l.toClerkName}　<Typography.Text type="secondary">{dayjs(l.at).format('YYYY-MM-DD HH:mm')} · {l.actor}{l.note ? ` · ${l.note}` : ''}</Typography.Text>
+                <Typography.Text strong>{REASON[l.reason] ?? l.reason}</Typography.Text> {l.fromClerkName ? `${l.fromClerkName} → ` : ''}
+                {l.toClerkName} <Typography.Text type="secondary">{dayjs(l.at).format('YYYY-MM-DD HH:mm')} · {l.actor}{l.note ? ` · ${l.note}` : ''}</Typography.Text>
               </span>
             ),
           }))}
