@@ -78,6 +78,22 @@ export const COLLECTIONS = {
   settings: { name: 'settings', indexes: [] },
   /** WeChat access tokens shared by all function instances. */
   wechatTokens: { name: 'wechatTokens', indexes: [] },
+  /**
+   * WeChat Pay payments, `_id` = out_trade_no. One payment per purpose (an order, a mail
+   * redemption): the unique index is what stops one order being charged twice.
+   */
+  payments: {
+    name: 'payments',
+    indexes: [
+      { name: 'purpose', fields: ['purpose.kind', 'purpose.id'], unique: true },
+      { name: 'status', fields: ['status', 'expiresAt'] },
+      { name: 'payerOpenid', fields: ['payerOpenid', 'createdAt'] },
+    ],
+  },
+  /** Refunds, `_id` = out_refund_no (derived from the business key, so a retry is the same refund). */
+  refunds: { name: 'refunds', indexes: [{ name: 'outTradeNo', fields: ['outTradeNo', 'createdAt'] }] },
+  /** Payments with nothing behind them, to check the payment edge end to end (local stack only). */
+  payProbes: { name: 'payProbes', indexes: [{ name: 'openid', fields: ['openid', 'createdAt'] }] },
 } as const satisfies Record<string, CollectionSpec>
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS]['name']

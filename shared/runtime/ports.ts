@@ -1,12 +1,16 @@
 /**
  * The adapters behind the ports, chosen from the function's environment once per process.
- * Production: WeChat over HTTPS (WECHAT_APPID, WECHAT_SECRET). The local stack's function host
- * sets WECHAT_ADAPTER=simulator and H5_BASE_URL. Secrets come from the environment in both.
+ * Production: WeChat over HTTPS (WECHAT_APPID, WECHAT_SECRET) and WeChat Pay (PAY_*). The local
+ * stack's function host sets WECHAT_ADAPTER=simulator and H5_BASE_URL, and the same PAY_*
+ * variables pointing the same pay adapter at its sandbox. Secrets come from the environment in both.
+ * Each port is built when first used, so a function needs only the variables of the ports it uses.
  */
+import { WeChatPayAdapter } from '../adapters/pay-wechatpay'
 import { WeChatHttpsAdapter } from '../adapters/wechat-https'
 import { WeChatSimulator } from '../adapters/wechat-simulator'
 import { COLLECTIONS } from '../db/collections'
 import { AppError } from '../errors'
+import type { PayPort } from '../ports/pay'
 import type { WeChatPort } from '../ports/wechat'
 import { database } from './cloudbase'
 
@@ -19,6 +23,7 @@ export interface Secrets {
 export interface Ports {
   wechat: WeChatPort
   secrets: Secrets
+  pay: PayPort
 }
 
 function requiredEnv(name: string): string {
@@ -30,15 +35,33 @@ function requiredEnv(name: string): string {
   return value
 }
 
-let cached: Ports | undefined
+/** PEM from an environment variable: CloudBase's console keeps one line, so `\n` escapes are accepted. */
+function pemEnv(name: string): string {
+  return requiredEnv(name).replace(/\\n/g, '\n')
+}
 
-export function ports(): Ports {
-  if (cached) return cached
-  const secrets: Secrets = {
-    scene: requiredEnv('SCENE_SECRET'),
-    memberCode: requiredEnv('MEMBER_CODE_SECRET'),
-    session: requiredEnv('SESSION_SECRET'),
-  }
+/**
+ * WeChat Pay from PAY_*: PAY_APPID, PAY_MCHID, PAY_MCH_SERIAL_NO, PAY_MCH_PRIVATE_KEY,
+ * PAY_API_V3_KEY, PAY_NOTIFY_URL; verification by PAY_PUBLIC_KEY_ID + PAY_PUBLIC_KEY (WeChat Pay
+ * public key) and/or PAY_PLATFORM_CERTIFICATES=on (platform certificates; both during a switch);
+ * PAY_API_BASE_URL only for the local sandbox.
+ */
+export function payFromEnv(): PayPort {
+  const publicKeyId = process.env.PAY_PUBLIC_KEY_ID
+  return new WeChatPayAdapter({
+    appid: requiredEnv('PAY_APPID'),
+    mchid: requiredEnv('PAY_MCHID'),
+    merchantSerialNo: requiredEnv('PAY_MCH_SERIAL_NO'),
+    merchantPrivateKey: pemEnv('PAY_MCH_PRIVATE_KEY'),
+    apiV3Key: requiredEnv('PAY_API_V3_KEY'),
+    notifyUrl: requiredEnv('PAY_NOTIFY_URL'),
+    ...(publicKeyId ? { publicKey: { id: publicKeyId, pem: pemEnv('PAY_PUBLIC_KEY') } } : {}),
+    platformCertificates: process.env.PAY_PLATFORM_CERTIFICATES === 'on',
+    ...(process.env.PAY_API_BASE_URL ? { baseUrl: process.env.PAY_API_BASE_URL } : {}),
+  })
+}
+
+function wechatFromEnv(): WeChatPort {
   let wechat: WeChatPort
   if (process.env.WECHAT_ADAPTER === 'simulator') {
     wechat = new WeChatSimulator(requiredEnv('H5_BASE_URL'))
@@ -58,7 +81,34 @@ export function ports(): Ports {
       },
     })
   }
-  cached = { wechat, secrets }
+  return wechat
+}
+
+let cached: Ports | undefined
+
+export function ports(): Ports {
+  if (cached) return cached
+  let secrets: Secrets | undefined
+  let wechat: WeChatPort | undefined
+  let pay: PayPort | undefined
+  cached = {
+    get secrets() {
+      secrets ??= {
+        scene: requiredEnv('SCENE_SECRET'),
+        memberCode: requiredEnv('MEMBER_CODE_SECRET'),
+        session: requiredEnv('SESSION_SECRET'),
+      }
+      return secrets
+    },
+    get wechat() {
+      wechat ??= wechatFromEnv()
+      return wechat
+    },
+    get pay() {
+      pay ??= payFromEnv()
+      return pay
+    },
+  }
   return cached
 }
 
