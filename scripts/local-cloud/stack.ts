@@ -20,6 +20,7 @@ import { randomBytes } from 'node:crypto'
 import { COLLECTIONS } from '../../shared/db/collections'
 import { ensureAdminAccount } from '../../shared/services/admin-service'
 import { listPersonas, seedDemoData } from '../seed/demo-data'
+import { seedShopDemo } from '../seed/shop-demo'
 import { isSdkRequest, openGatewayCore, readBody, sendJson, serveSdkRequest, type GatewayCore } from './gateway'
 import { FunctionHost } from './function-host'
 import { loadOrCreatePaySandboxKeys, PaySandbox, payEnvironment, type PaySandboxKeys, type PayVerificationMode } from './pay-sandbox'
@@ -176,7 +177,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   late.functions = functions
   late.db = db
   late.paySandbox = paySandbox
-  if (options.seed) await seedDemoData(db)
+  if (options.seed) {
+    await seedDemoData(db)
+    await seedShopDemo(db)
+  }
   const adminPassword = await bootstrapAdmin(options.adminPassword)
 
   return {

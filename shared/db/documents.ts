@@ -188,3 +188,65 @@ export interface PayProbeDoc {
   createdAt: Date
   paidAt: Date | null
 }
+
+export interface ProductDoc {
+  _id: string
+  name: string
+  description: string
+  /** One price online and in every store. */
+  priceFen: number
+  status: 'active' | 'inactive'
+  sort: number
+  createdAt: Date
+}
+
+export interface StockDoc {
+  /** `<productId>_<locationId>` */
+  _id: string
+  productId: string
+  /** A store id, or `central` (the warehouse that ships deliveries). */
+  locationId: string
+  /** What can still be ordered; never below zero. */
+  available: number
+  /** Held by unpaid orders (counted out of available already). */
+  reserved: number
+  updatedAt: Date
+}
+
+export type OrderStatus = 'awaiting_payment' | 'paid' | 'cancelled' | 'picked_up'
+
+export interface OrderLineDoc {
+  productId: string
+  name: string
+  priceFen: number
+  qty: number
+}
+
+export interface OrderDoc {
+  _id: string
+  openid: string
+  memberId: string | null
+  fulfilment: 'pickup' | 'delivery'
+  /** The pickup store; null for delivery. */
+  storeId: string | null
+  /** Where the stock is reserved: the pickup store or `central`. */
+  locationId: string
+  items: OrderLineDoc[]
+  totalFen: number
+  status: OrderStatus
+  outTradeNo: string | null
+  /** Unpaid by then: cancelled and its stock released. */
+  expiresAt: Date
+  createdAt: Date
+  paidAt: Date | null
+  /** Issued when a pickup order is paid. */
+  pickupCode?: string
+  /** The member's attribution at the moment of payment, frozen for commission. */
+  attribution: { storeId: string; clerkId: string } | null
+  /** When the after-payment effects (points, commission) were done; they run until then. */
+  paidEffectsAt: Date | null
+  cancelledAt: Date | null
+  cancelReason: 'expired' | 'cancelled' | null
+  refundedFen: number
+  refundNos: string[]
+}

@@ -8,16 +8,17 @@
  *   deliveries, a retry after a crash), so it acts once by itself: a conditional update on its
  *   own status (`where({_id, status: 'awaiting_payment'}).update(...)`) and side effects only
  *   when that update changed the document, or writes keyed by an idempotency key;
- * - onPaid may come after onClosed never (payments.ts refuses that), and onRefunded only after
+ * - onPaid never comes after onClosed (payments.ts refuses that), and onRefunded only after
  *   onPaid has returned.
  *
- * Kinds: `probe` (payment-probe.ts, local stack only); `order` (the shop) and `redemption`
- * (mail redemptions in the points module) register here when they land.
+ * Kinds: `order` (shop-service.ts), `probe` (payment-probe.ts, local stack only); `redemption`
+ * (mail redemptions, the points module) registers here when it lands.
  */
 import type { PaymentDoc, PaymentPurposeKind, RefundDoc } from '../db/documents'
 import { AppError } from '../errors'
 import type { InvocationContext } from '../runtime/define-function'
 import { probeOwner } from './payment-probe'
+import { orderOwner } from './shop-service'
 
 export interface PaymentOwner {
   /** The payment is paid: move the purpose on (once). */
@@ -33,6 +34,8 @@ export function ownerOf(kind: PaymentPurposeKind): PaymentOwner {
   switch (kind) {
     case 'probe':
       return probeOwner
+    case 'order':
+      return orderOwner
     default:
       throw new AppError('INTERNAL', `没有处理「${kind}」支付的服务`)
   }

@@ -390,7 +390,8 @@ export async function closePayment(ctx: InvocationContext, outTradeNo: string): 
       await ports().pay.closeOrder(outTradeNo)
     } catch (err) {
       if (err instanceof PayError && err.code === 'ORDERPAID') return syncPayment(ctx, outTradeNo)
-      return unavailable(err)
+      // WeChat never took the order (its prepay request failed): nothing there can be paid.
+      if (!(err instanceof PayError && err.code === 'ORDER_NOT_EXIST')) return unavailable(err)
     }
     const closedAt = ctx.clock.now()
     const res = (await payments().where({ _id: outTradeNo, status: 'pending' }).update({ status: 'closed', closedAt })) as { updated?: number }
