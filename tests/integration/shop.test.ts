@@ -31,6 +31,11 @@ async function available(productId: string, locationId: string): Promise<number>
   return res.data[0]!.available
 }
 
+async function reserved(productId: string, locationId: string): Promise<number> {
+  const res = (await stack.db.collection(COLLECTIONS.stock.name).doc(stockId(productId, locationId)).get()) as { data: StockDoc[] }
+  return res.data[0]!.reserved
+}
+
 async function pay(outTradeNo: string, body: Record<string, unknown> = {}) {
   const res = await fetch(`${stack.url}/sandbox/pay/${outTradeNo}`, { method: 'POST', body: JSON.stringify(body) })
   return { status: res.status, body: (await res.json()) as any }
@@ -51,10 +56,13 @@ describe('products', () => {
 describe('ordering for pickup', () => {
   it('reserves stock at the store, is paid once through the sandbox and gets a pickup code', async () => {
     const before = await available(CREAM, storeA)
+    // Another shopper's unpaid order holds one, so a sale counted twice would show.
+    expect((await shop({ action: 'createOrder', items: [{ productId: CREAM, qty: 1 }], fulfilment: 'pickup', storeId: storeA }, 'oHolder')).status).toBe(200)
     const created = await shop({ action: 'createOrder', items: [{ productId: CREAM, qty: 2 }], fulfilment: 'pickup', storeId: storeA })
     expect(created.status).toBe(200)
     expect(created.body.data).toMatchObject({ orderId: expect.any(String), outTradeNo: expect.any(String), totalFen: 33_600, payParams: { signType: 'RSA', package: expect.stringMatching(/^prepay_id=/) } })
-    expect(await available(CREAM, storeA)).toBe(before - 2)
+    expect(await available(CREAM, storeA)).toBe(before - 3)
+    expect(await reserved(CREAM, storeA)).toBe(3)
     expect(await available(CREAM, storeB)).toBe(20)
 
     const unpaid = await shop({ action: 'order', orderId: created.body.data.orderId })
@@ -67,8 +75,9 @@ describe('ordering for pickup', () => {
     expect(deliveries).toEqual(Array(10).fill(204))
     const order = await shop({ action: 'order', orderId: created.body.data.orderId })
     expect(order.body.data).toMatchObject({ status: 'paid', pickupCode: expect.stringMatching(/^\d{8}$/), storeId: storeA, fulfilment: 'pickup' })
-    // Sold, not released: the reservation became the sale.
-    expect(await available(CREAM, storeA)).toBe(before - 2)
+    // Sold once, not released: the reservation became the sale; the other order still holds one.
+    expect(await available(CREAM, storeA)).toBe(before - 3)
+    expect(await reserved(CREAM, storeA)).toBe(1)
     const stored = (await stack.db.collection(COLLECTIONS.orders.name).doc(created.body.data.orderId).get()) as { data: { pickupCode: string; paidEffectsAt: Date | null }[] }
     expect(stored.data[0]!.pickupCode).toBe(order.body.data.pickupCode)
     expect(stored.data[0]!.paidEffectsAt).not.toBeNull()
