@@ -90,8 +90,15 @@ class FetchHttp {
   private async send(method: string, url: string, headers: Record<string, string>, body?: string): Promise<Output> {
     // fetch negotiates compression itself.
     const { 'Accept-Encoding': _ignored, ...rest } = headers
-    const res = await this.fetchFn(this.target(url), { method, headers: rest, body, signal: AbortSignal.timeout(this.timeoutMs) })
-    const text = await res.text()
+    let res: Response
+    let text: string
+    try {
+      res = await this.fetchFn(this.target(url), { method, headers: rest, body, signal: AbortSignal.timeout(this.timeoutMs) })
+      text = await res.text()
+    } catch (err) {
+      // Unreachable or timed out: the outcome is unknown (a retry with the same numbers is safe).
+      throw new PayError('NETWORK', `${method} ${new URL(url).pathname}: ${(err as Error).message}`)
+    }
     let data: unknown = undefined
     try {
       data = text === '' ? undefined : JSON.parse(text)
