@@ -24,6 +24,8 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testEnvironment: 'node',
+      // Stacks start and bundles build in beforeAll; on a shared 2-core machine that can take seconds.
+      testTimeout: 30_000,
       testMatch: ['<rootDir>/tests/{integration,conformance}/**/*.test.ts'],
     },
     {

@@ -27,6 +27,17 @@ export function readManifest(): FunctionManifest[] {
   return rc.functions
 }
 
+export interface HttpAccessRoute {
+  /** The HTTP access path, e.g. `/pay/notify` (locally served under `/http`). */
+  path: string
+  function: string
+}
+
+export function readHttpAccess(): HttpAccessRoute[] {
+  const rc = JSON.parse(readFileSync(path.join(root, 'cloudbaserc.json'), 'utf8')) as { httpAccess?: HttpAccessRoute[] }
+  return rc.httpAccess ?? []
+}
+
 /** Every folder in cloudfunctions/ must be declared in cloudbaserc.json and the other way round. */
 export function checkManifest(manifest: FunctionManifest[]): void {
   const folders = readdirSync(path.join(root, 'cloudfunctions')).filter((name) =>

@@ -29,6 +29,7 @@ async function main() {
     `  HQ console         ${stack.url}/admin/${consoleBuilt ? '' : '   (build failed)'}`,
     `  Functions          POST ${stack.url}/fn/<name>   (${built.map((f) => f.name).join(', ')})`,
     `  Demo identities    ${stack.url}/dev/personas`,
+    `  WeChat Pay sandbox POST ${stack.url}/sandbox/pay/<out_trade_no>   (verification: ${process.env.PAY_VERIFICATION === 'certificate' ? 'platform certificate' : 'WeChat Pay public key'})`,
     `  Health             ${stack.url}/health`,
     stack.adminPassword
       ? `  Console sign-in    admin / ${stack.adminPassword}${process.env.ADMIN_PASSWORD ? '  (from ADMIN_PASSWORD)' : '  (generated; set ADMIN_PASSWORD to choose)'}`

@@ -133,6 +133,53 @@ export class FunctionHost {
     return { status: 200, body: result }
   }
 
+  /**
+   * CloudBase HTTP access (`/http/<path>` locally): the function gets the request as an
+   * HTTP-access event with the body exactly as sent and every header, and its
+   * `{statusCode, headers, body}` goes back as it is, as on CloudBase.
+   */
+  async serveHttpAccess(name: string, accessPath: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!this.has(name)) {
+      sendJson(res, 404, { code: 'NOT_FOUND', message: `no cloud function named "${name}"` })
+      return
+    }
+    const raw = await readBody(req, 1024 * 1024)
+    const type = String(req.headers['content-type'] ?? '')
+    const text = type === '' || /json|text|xml|x-www-form-urlencoded/.test(type)
+    const headers: Record<string, string> = {}
+    for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value
+    const query = new URL(req.url ?? '/', 'http://local').searchParams
+    const event = {
+      httpMethod: req.method ?? 'GET',
+      path: accessPath,
+      headers,
+      queryStringParameters: Object.fromEntries(query),
+      body: text ? raw.toString('utf8') : raw.toString('base64'),
+      isBase64Encoded: !text,
+    }
+    let result: { statusCode?: unknown; headers?: Record<string, string>; body?: unknown; isBase64Encoded?: boolean }
+    try {
+      result = (await this.invoke(name, event, { clientIp: req.socket.remoteAddress ?? null })) as typeof result
+    } catch (err) {
+      process.stderr.write(`[function-host] ${name} ${accessPath}: ${(err as Error).stack ?? err}\n`)
+      sendJson(res, 500, { code: 'INTERNAL', message: (err as Error).message })
+      return
+    }
+    if (!result || typeof result.statusCode !== 'number') {
+      // A function that returns a plain value: CloudBase sends it as JSON with 200.
+      sendJson(res, 200, result ?? null)
+      return
+    }
+    const body = typeof result.body === 'string' ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0)
+    if (result.statusCode === 204 || result.statusCode === 304) {
+      res.writeHead(result.statusCode, result.headers)
+      res.end()
+      return
+    }
+    res.writeHead(result.statusCode, { ...result.headers, 'content-length': String(body.length) })
+    res.end(body)
+  }
+
   /** `POST /fn/<name>` */
   async serve(name: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (!this.has(name)) {

@@ -4,6 +4,9 @@
  *   POST /fn/<name>        the function host
  *   GET  /health           {"ok":true}
  *   GET  /dev/personas     demo identities and code scenes (local only)
+ *   *    /http/<path>       CloudBase HTTP access (cloudbaserc.json `httpAccess`), e.g. POST /http/pay/notify
+ *   POST /sandbox/pay/<out_trade_no>, /sandbox/refund/<out_trade_no>, /sandbox/wxpay/v3/…
+ *                          the WeChat Pay sandbox (pay-sandbox.ts)
  *   GET  /admin/…          the HQ console build;  GET /…  the H5 mini-program build
  */
 import { mkdirSync } from 'node:fs'
@@ -12,13 +15,15 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import tcb from '@cloudbase/node-sdk'
 import type { Database } from '../../shared/runtime/cloudbase'
-import { readManifest } from '../build-functions'
+import { readHttpAccess, readManifest } from '../build-functions'
 import { randomBytes } from 'node:crypto'
 import { COLLECTIONS } from '../../shared/db/collections'
 import { ensureAdminAccount } from '../../shared/services/admin-service'
 import { listPersonas, seedDemoData } from '../seed/demo-data'
+import { seedShopDemo } from '../seed/shop-demo'
 import { isSdkRequest, openGatewayCore, readBody, sendJson, serveSdkRequest, type GatewayCore } from './gateway'
 import { FunctionHost } from './function-host'
+import { loadOrCreatePaySandboxKeys, PaySandbox, payEnvironment, type PaySandboxKeys, type PayVerificationMode } from './pay-sandbox'
 import { loadOrCreateSecrets, type LocalSecrets } from './secrets'
 import { serveStatic } from './static-files'
 import { runTimers, type TimerSpec } from './timers'
@@ -40,6 +45,13 @@ export interface LocalStackOptions {
   adminPassword?: string
   /** Run cloudbaserc.json's timer triggers on their schedule (npm start); tests fire them by hand. */
   timers?: boolean
+  /**
+   * How the sandbox signs WeChat Pay notifications and the functions verify them: the WeChat Pay
+   * public key (`PUB_KEY_ID_…`, the default, as for merchants since 2024) or platform certificates.
+   */
+  payVerification?: PayVerificationMode
+  /** Delay before an API-created refund settles in the sandbox (default 50 ms); null holds it. */
+  refundSettleMs?: number | null
 }
 
 export interface LocalStack {
@@ -49,6 +61,9 @@ export interface LocalStack {
   secrets: LocalSecrets
   gateway: GatewayCore
   functions: FunctionHost
+  /** The WeChat Pay sandbox and its keys (local only; tests sign their own notifications with them). */
+  paySandbox: PaySandbox
+  payKeys: PaySandboxKeys
   /** An SDK database client pointed at this stack, for seeding and tests. */
   db: Database
   /** Set when this start created or reset the console's `admin` account. */
@@ -64,12 +79,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const dataDir = path.resolve(options.dataDir)
   mkdirSync(dataDir, { recursive: true })
   const secrets = loadOrCreateSecrets(dataDir)
+  const payKeys = loadOrCreatePaySandboxKeys(dataDir)
+  const payVerification = options.payVerification ?? (process.env.PAY_VERIFICATION === 'certificate' ? 'certificate' : 'public-key')
+  const httpAccess = readHttpAccess()
   const functionsDir = options.functionsDir ?? path.join(root, 'dist', 'cloudfunctions')
   const h5Dir = options.h5Dir ?? path.join(root, 'miniprogram', 'dist', 'h5')
   const consoleDir = options.consoleDir ?? path.join(root, 'console', 'dist')
 
   // Both need the port, known only once the server listens; routes read them after that.
-  const late: { functions?: FunctionHost; db?: Database } = {}
+  const late: { functions?: FunctionHost; db?: Database; paySandbox?: PaySandbox } = {}
   const wechatSandbox = new WeChatSandbox(dataDir)
   const storageDir = path.join(dataDir, 'files')
   const clockNow = options.now ?? (() => Date.now() + (Number(process.env.CLOCK_OFFSET_MS) || 0))
@@ -102,6 +120,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'use POST' } })
         return late.functions!.serve(fn[1]!, req, res)
       }
+      if (pathname.startsWith('/http/')) {
+        // CloudBase HTTP access: the longest declared path that is this path or a prefix of it.
+        const accessPath = pathname.slice('/http'.length)
+        const route = httpAccess
+          .filter((r) => accessPath === r.path || accessPath.startsWith(`${r.path}/`))
+          .sort((a, b) => b.path.length - a.path.length)[0]
+        if (route) return late.functions!.serveHttpAccess(route.function, accessPath, req, res)
+      }
+      if (late.paySandbox?.handles(pathname)) return late.paySandbox.serve(req, res, pathname)
       if (pathname === '/dev/personas' && req.method === 'GET') return sendJson(res, 200, await listPersonas(late.db!, secrets.SCENE_SECRET))
       const timer = /^\/dev\/timer\/([a-z][a-z0-9-]*)\/([A-Za-z0-9_-]+)$/.exec(pathname)
       if (timer && req.method === 'POST') return sendJson(res, 200, await fireTimer(timer[1]!, timer[2]!))
@@ -164,17 +191,32 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const at = new Date(clockNow())
     return late.functions!.invoke(fn, { Type: 'Timer', TriggerName: trigger, Time: at.toISOString() })
   }
+  const appid = 'wx-local-app'
+  const paySandbox = new PaySandbox({ keys: payKeys, mode: payVerification, dataDir, stackUrl: url, now: clockNow, refundSettleMs: options.refundSettleMs })
   const functions = new FunctionHost({
     functionsDir,
     serviceUrl,
     timeoutsMs,
-    // The WeChat edges are simulated locally: codes open this stack's H5 app.
-    env: { ...secrets, WECHAT_ADAPTER: 'simulator', H5_BASE_URL: url, STORAGE_DIR: storageDir },
+    appid,
+    // The WeChat edges are simulated locally: codes open this stack's H5 app; WeChat Pay is the
+    // sandbox, reached by the production adapter through the same PAY_* variables as on CloudBase.
+    env: {
+      ...secrets,
+      WECHAT_ADAPTER: 'simulator',
+      H5_BASE_URL: url,
+      STORAGE_DIR: storageDir,
+      ...payEnvironment(payKeys, { appid, stackUrl: url, mode: payVerification }),
+      PAY_PROBE_ENABLED: 'on',
+    },
   })
   const db = tcb.init({ env: 'local', serviceUrl, secretId: 'local', secretKey: 'local' }).database()
   late.functions = functions
   late.db = db
-  if (options.seed) await seedDemoData(db)
+  late.paySandbox = paySandbox
+  if (options.seed) {
+    await seedDemoData(db)
+    await seedShopDemo(db)
+  }
   const stopTimers = options.timers ? runTimers(timerSpecs, (t) => fireTimer(t.fn, t.name), clockNow) : () => undefined
   const adminPassword = await bootstrapAdmin(options.adminPassword)
 
@@ -185,6 +227,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     secrets,
     gateway,
     functions,
+    paySandbox,
+    payKeys,
     db,
     adminPassword,
     setClockOffset(ms: number) {
@@ -193,6 +237,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     fireTimer,
     async close() {
       stopTimers()
+      paySandbox.close()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
         server.closeAllConnections()

@@ -102,6 +102,44 @@ export const COLLECTIONS = {
   subscribeConsents: { name: 'subscribeConsents', indexes: [{ name: 'memberId', fields: ['memberId'] }] },
   /** WeChat access tokens shared by all function instances. */
   wechatTokens: { name: 'wechatTokens', indexes: [] },
+  /**
+   * WeChat Pay payments, `_id` = out_trade_no. One payment per purpose (an order, a mail
+   * redemption): the unique index is what stops one order being charged twice.
+   */
+  payments: {
+    name: 'payments',
+    indexes: [
+      { name: 'purpose', fields: ['purpose.kind', 'purpose.id'], unique: true },
+      { name: 'status', fields: ['status', 'expiresAt'] },
+      { name: 'payerOpenid', fields: ['payerOpenid', 'createdAt'] },
+    ],
+  },
+  /** Refunds, `_id` = out_refund_no (derived from the business key, so a retry is the same refund). */
+  refunds: { name: 'refunds', indexes: [{ name: 'outTradeNo', fields: ['outTradeNo', 'createdAt'] }] },
+  /** Shop products: one price online and offline. */
+  products: { name: 'products', indexes: [{ name: 'status', fields: ['status', 'sort'] }] },
+  /**
+   * Stock per product and location (a store, or `central` for delivery), `_id` =
+   * `<productId>_<locationId>`; `available` never goes below zero.
+   */
+  stock: {
+    name: 'stock',
+    indexes: [
+      { name: 'productLocation', fields: ['productId', 'locationId'], unique: true },
+      { name: 'locationId', fields: ['locationId'] },
+    ],
+  },
+  /** Shop orders (pickup or delivery); a paid pickup order has a unique pickup code. */
+  orders: {
+    name: 'orders',
+    indexes: [
+      { name: 'openid', fields: ['openid', 'createdAt'] },
+      { name: 'status', fields: ['status', 'expiresAt'] },
+      { name: 'pickupCode', fields: ['pickupCode'], unique: true, sparse: true },
+    ],
+  },
+  /** Payments with nothing behind them, to check the payment edge end to end (local stack only). */
+  payProbes: { name: 'payProbes', indexes: [{ name: 'openid', fields: ['openid', 'createdAt'] }] },
 } as const satisfies Record<string, CollectionSpec>
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS]['name']

@@ -41,11 +41,41 @@ type Handlers<In extends Record<string, z.ZodType>, Out extends Record<keyof In,
   [K in keyof In]: (ctx: InvocationContext, input: z.output<In[K]>) => Promise<z.input<Out[K]>>
 }
 
+/** An HTTP-access request handed to a raw route as it arrived (signatures cover the exact body). */
+export interface HttpRequest {
+  method: string
+  path: string
+  /** Header names in lower case. */
+  headers: Record<string, string>
+  rawBody: string
+}
+
+export interface HttpReply {
+  statusCode: number
+  headers?: Record<string, string>
+  body?: string
+}
+
+/**
+ * A route that answers HTTP itself instead of the `{action,…}` envelope: for callers with their
+ * own protocol, such as WeChat Pay's notifications. Keyed by the HTTP access path
+ * (cloudbaserc.json `httpAccess`). A thrown AppError becomes `{code, message}` with its status.
+ */
+export interface HttpRoute {
+  /** The name in the log line. */
+  action: string
+  /** The caller's role in the log line (e.g. `wechatpay`). */
+  role: string
+  handle(ctx: InvocationContext, request: HttpRequest): Promise<HttpReply>
+}
+
 export interface FunctionSpec<In extends Record<string, z.ZodType>, Out extends Record<keyof In, z.ZodType>> {
   name: string
   input: In
   output: Out
   handlers: Handlers<In, Out>
+  /** Raw HTTP routes by HTTP access path, e.g. `{'/pay/notify': …}`. */
+  http?: Record<string, HttpRoute>
   clock?: Clock
 }
 
@@ -164,7 +194,64 @@ export function defineFunction<In extends Record<string, z.ZodType>, Out extends
     return handler(ctx, parsed.data)
   }
 
+  function rawRouteFor(event: unknown): HttpRoute | null {
+    if (!spec.http || !isHttpAccessEvent(event) || typeof event.path !== 'string') return null
+    const path = event.path.replace(/\/+$/, '') || '/'
+    return Object.prototype.hasOwnProperty.call(spec.http, path) ? spec.http[path]! : null
+  }
+
+  async function runRaw(route: HttpRoute, event: HttpAccessEvent, context: unknown): Promise<HttpAccessResponse> {
+    const started = Date.now()
+    const requestId = requestIdOf(context)
+    const invocation = { requestId, dbRoundTrips: 0 }
+    const caller: Caller = { source: 'http', openid: null, unionid: null, appid: null, bearerToken: null, role: route.role }
+    const headers: Record<string, string> = {}
+    for (const [key, value] of Object.entries(event.headers ?? {})) if (typeof value === 'string') headers[key.toLowerCase()] = value
+    const request: HttpRequest = {
+      method: event.httpMethod.toUpperCase(),
+      path: event.path ?? '/',
+      headers,
+      rawBody: event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '',
+    }
+    const ctx: InvocationContext = { fn: spec.name, action: route.action, requestId, caller, clock: spec.clock ?? systemClock }
+    let reply: HttpReply
+    let outcome = 'ok'
+    let failure: unknown
+    let detail: string | undefined
+    try {
+      reply = await invocationScope.run(invocation, () => route.handle(ctx, request))
+    } catch (err) {
+      const error: ApiError =
+        err instanceof AppError ? err.toApiError() : { code: 'INTERNAL', message: 'internal error; it has been logged with the request id' }
+      if (!(err instanceof AppError)) failure = err
+      else detail = err.message
+      outcome = error.code
+      reply = { statusCode: httpStatusOf(error.code), body: JSON.stringify({ code: error.code, message: error.message }) }
+    }
+    const line: Record<string, unknown> = {
+      fn: spec.name,
+      action: route.action,
+      requestId,
+      role: caller.role,
+      outcome,
+      status: reply.statusCode,
+      durationMs: Date.now() - started,
+      dbRoundTrips: invocation.dbRoundTrips,
+    }
+    if (detail) line.detail = detail
+    if (failure) line.error = failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)
+    if (process.env.FUNCTION_LOG !== 'off') process.stdout.write(`${JSON.stringify(line)}\n`)
+    return {
+      statusCode: reply.statusCode,
+      headers: reply.headers ?? (reply.body ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+      body: reply.body ?? '',
+      isBase64Encoded: false,
+    }
+  }
+
   return async function main(event: unknown, context: unknown): Promise<Envelope<unknown> | HttpAccessResponse> {
+    const raw = rawRouteFor(event)
+    if (raw) return runRaw(raw, event as HttpAccessEvent, context)
     const started = Date.now()
     const requestId = requestIdOf(context)
     const invocation = { requestId, dbRoundTrips: 0 }

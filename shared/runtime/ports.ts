@@ -1,14 +1,18 @@
 /**
  * The adapters behind the ports, chosen from the function's environment once per process.
- * Production: WeChat over HTTPS (WECHAT_APPID, WECHAT_SECRET). The local stack's function host
- * sets WECHAT_ADAPTER=simulator and H5_BASE_URL. Secrets come from the environment in both.
+ * Production: WeChat over HTTPS (WECHAT_APPID, WECHAT_SECRET) and WeChat Pay (PAY_*). The local
+ * stack's function host sets WECHAT_ADAPTER=simulator and H5_BASE_URL, and the same PAY_*
+ * variables pointing the same pay adapter at its sandbox. Secrets come from the environment in both.
+ * Each port is built when first used, so a function needs only the variables of the ports it uses.
  */
+import { WeChatPayAdapter } from '../adapters/pay-wechatpay'
 import { CloudBaseStorage } from '../adapters/storage-cloudbase'
 import { LocalStorage } from '../adapters/storage-local'
 import { WeChatHttpsAdapter } from '../adapters/wechat-https'
 import { WeChatSimulator } from '../adapters/wechat-simulator'
 import { COLLECTIONS } from '../db/collections'
 import { AppError } from '../errors'
+import type { PayPort } from '../ports/pay'
 import type { StoragePort } from '../ports/storage'
 import type { WeChatPort } from '../ports/wechat'
 import { database } from './cloudbase'
@@ -23,6 +27,7 @@ export interface Ports {
   wechat: WeChatPort
   storage: StoragePort
   secrets: Secrets
+  pay: PayPort
   /** WeChat subscribe-message template ids by our key (WECHAT_TEMPLATE_<KEY> in production). */
   templateId(key: SubscribeTemplateKey): string
 }
@@ -39,43 +44,90 @@ function requiredEnv(name: string): string {
   return value
 }
 
+/** PEM from an environment variable: CloudBase's console keeps one line, so `\n` escapes are accepted. */
+function pemEnv(name: string): string {
+  return requiredEnv(name).replace(/\\n/g, '\n')
+}
+
+/**
+ * WeChat Pay from PAY_*: PAY_APPID, PAY_MCHID, PAY_MCH_SERIAL_NO, PAY_MCH_PRIVATE_KEY,
+ * PAY_API_V3_KEY, PAY_NOTIFY_URL; verification by PAY_PUBLIC_KEY_ID + PAY_PUBLIC_KEY (WeChat Pay
+ * public key) and/or PAY_PLATFORM_CERTIFICATES=on (platform certificates; both during a switch);
+ * PAY_API_BASE_URL only for the local sandbox.
+ */
+export function payFromEnv(): PayPort {
+  const publicKeyId = process.env.PAY_PUBLIC_KEY_ID
+  return new WeChatPayAdapter({
+    appid: requiredEnv('PAY_APPID'),
+    mchid: requiredEnv('PAY_MCHID'),
+    merchantSerialNo: requiredEnv('PAY_MCH_SERIAL_NO'),
+    merchantPrivateKey: pemEnv('PAY_MCH_PRIVATE_KEY'),
+    apiV3Key: requiredEnv('PAY_API_V3_KEY'),
+    notifyUrl: requiredEnv('PAY_NOTIFY_URL'),
+    ...(publicKeyId ? { publicKey: { id: publicKeyId, pem: pemEnv('PAY_PUBLIC_KEY') } } : {}),
+    platformCertificates: process.env.PAY_PLATFORM_CERTIFICATES === 'on',
+    ...(process.env.PAY_API_BASE_URL ? { baseUrl: process.env.PAY_API_BASE_URL } : {}),
+  })
+}
+
+const isLocal = () => process.env.WECHAT_ADAPTER === 'simulator'
+
+function wechatFromEnv(): WeChatPort {
+  if (isLocal()) return new WeChatSimulator(requiredEnv('H5_BASE_URL'))
+  const tokens = database().collection(COLLECTIONS.wechatTokens.name)
+  return new WeChatHttpsAdapter({
+    appid: requiredEnv('WECHAT_APPID'),
+    secret: requiredEnv('WECHAT_SECRET'),
+    tokens: {
+      async read(appid) {
+        const res = (await tokens.doc(appid).get()) as { data: { token: string; expiresAt: Date }[] }
+        return res.data[0] ?? null
+      },
+      async write(appid, token, expiresAt) {
+        await tokens.doc(appid).set({ token, expiresAt })
+      },
+    },
+  })
+}
+
+function storageFromEnv(): StoragePort {
+  return isLocal() ? new LocalStorage(requiredEnv('STORAGE_DIR'), requiredEnv('H5_BASE_URL')) : new CloudBaseStorage()
+}
+
 let cached: Ports | undefined
 
 export function ports(): Ports {
   if (cached) return cached
-  const secrets: Secrets = {
-    scene: requiredEnv('SCENE_SECRET'),
-    memberCode: requiredEnv('MEMBER_CODE_SECRET'),
-    session: requiredEnv('SESSION_SECRET'),
+  let secrets: Secrets | undefined
+  let wechat: WeChatPort | undefined
+  let storage: StoragePort | undefined
+  let pay: PayPort | undefined
+  cached = {
+    get secrets() {
+      secrets ??= {
+        scene: requiredEnv('SCENE_SECRET'),
+        memberCode: requiredEnv('MEMBER_CODE_SECRET'),
+        session: requiredEnv('SESSION_SECRET'),
+      }
+      return secrets
+    },
+    get wechat() {
+      wechat ??= wechatFromEnv()
+      return wechat
+    },
+    get storage() {
+      storage ??= storageFromEnv()
+      return storage
+    },
+    get pay() {
+      pay ??= payFromEnv()
+      return pay
+    },
+    templateId(key: SubscribeTemplateKey) {
+      const envName = `WECHAT_TEMPLATE_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`
+      return process.env[envName] ?? (isLocal() ? `local-${key}` : requiredEnv(envName))
+    },
   }
-  let wechat: WeChatPort
-  let storage: StoragePort
-  const local = process.env.WECHAT_ADAPTER === 'simulator'
-  if (local) {
-    wechat = new WeChatSimulator(requiredEnv('H5_BASE_URL'))
-    storage = new LocalStorage(requiredEnv('STORAGE_DIR'), requiredEnv('H5_BASE_URL'))
-  } else {
-    storage = new CloudBaseStorage()
-    const tokens = database().collection(COLLECTIONS.wechatTokens.name)
-    wechat = new WeChatHttpsAdapter({
-      appid: requiredEnv('WECHAT_APPID'),
-      secret: requiredEnv('WECHAT_SECRET'),
-      tokens: {
-        async read(appid) {
-          const res = (await tokens.doc(appid).get()) as { data: { token: string; expiresAt: Date }[] }
-          return res.data[0] ?? null
-        },
-        async write(appid, token, expiresAt) {
-          await tokens.doc(appid).set({ token, expiresAt })
-        },
-      },
-    })
-  }
-  const templateId = (key: SubscribeTemplateKey) => {
-    const envName = `WECHAT_TEMPLATE_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`
-    return process.env[envName] ?? (local ? `local-${key}` : requiredEnv(envName))
-  }
-  cached = { wechat, storage, secrets, templateId }
   return cached
 }
 

@@ -1,0 +1,20 @@
+import { payInput, payOutput } from '../../shared/contract/pay'
+import { defineFunction } from '../../shared/runtime/define-function'
+import { closeProbe, createProbe, probeStatus, refundProbe } from '../../shared/services/payment-probe'
+import { receiveNotification } from '../../shared/services/payments'
+
+export const main = defineFunction({
+  name: 'pay',
+  input: payInput,
+  output: payOutput,
+  handlers: {
+    probeCreate: (ctx, input) => createProbe(ctx, input),
+    probeStatus: (ctx, input) => probeStatus(ctx, input),
+    probeRefund: (ctx, input) => refundProbe(ctx, input),
+    probeClose: (ctx, input) => closeProbe(ctx, input),
+  },
+  http: {
+    // WeChat Pay notifications (payments and refunds): verified, applied once, answered 204.
+    '/pay/notify': { action: 'notify', role: 'wechatpay', handle: (ctx, request) => receiveNotification(ctx, request) },
+  },
+})

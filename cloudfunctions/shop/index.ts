@@ -1,0 +1,17 @@
+import { shopInput, shopOutput } from '../../shared/contract/shop'
+import { defineFunction } from '../../shared/runtime/define-function'
+import { cancelOrder, createOrder, expireOrders, listProducts, myOrders, orderDetail } from '../../shared/services/shop-service'
+
+export const main = defineFunction({
+  name: 'shop',
+  input: shopInput,
+  output: shopOutput,
+  handlers: {
+    products: () => listProducts(),
+    createOrder: (ctx, input) => createOrder(ctx, input),
+    order: (ctx, input) => orderDetail(ctx, input),
+    myOrders: (ctx) => myOrders(ctx),
+    cancelOrder: (ctx, input) => cancelOrder(ctx, input),
+    expireOrders: (ctx) => expireOrders(ctx),
+  },
+})

@@ -1,0 +1,189 @@
+/**
+ * The shop through the local stack, as the mini-program calls it: products with one price and
+ * stock per location; orders for pickup or delivery that reserve stock on creation, are paid
+ * through the WeChat Pay sandbox (a paid pickup order gets a pickup code), and give their stock
+ * back when cancelled or unpaid after 15 minutes. Stock never goes below zero.
+ */
+import { COLLECTIONS } from '../../shared/db/collections'
+import type { StockDoc } from '../../shared/db/documents'
+import { CENTRAL, stockId } from '../../shared/rules/shop'
+import { startTestStack, type TestStack } from '../support/local-stack'
+
+let stack: TestStack
+let storeA: string
+let storeB: string
+const CREAM = 'p-rose-cream'
+const TEA = 'p-tea-gift'
+const HAND = 'p-hand-cream'
+const SCARF = 'p-silk-scarf'
+
+beforeAll(async () => {
+  stack = await startTestStack({ seed: true })
+  const stores = [...new Set((await stack.personas()).codes.filter((c) => c.kind === 'store').map((c) => c.storeId))]
+  ;[storeA, storeB] = stores as [string, string]
+})
+afterAll(() => stack.stop())
+
+const shop = (body: Record<string, unknown>, openid = 'oShopper') => stack.call('shop', body, { openid })
+
+async function available(productId: string, locationId: string): Promise<number> {
+  const res = (await stack.db.collection(COLLECTIONS.stock.name).doc(stockId(productId, locationId)).get()) as { data: StockDoc[] }
+  return res.data[0]!.available
+}
+
+async function reserved(productId: string, locationId: string): Promise<number> {
+  const res = (await stack.db.collection(COLLECTIONS.stock.name).doc(stockId(productId, locationId)).get()) as { data: StockDoc[] }
+  return res.data[0]!.reserved
+}
+
+async function pay(outTradeNo: string, body: Record<string, unknown> = {}) {
+  const res = await fetch(`${stack.url}/sandbox/pay/${outTradeNo}`, { method: 'POST', body: JSON.stringify(body) })
+  return { status: res.status, body: (await res.json()) as any }
+}
+
+describe('products', () => {
+  it('lists products with one price and what is orderable centrally and in every store (a plain array)', async () => {
+    const res = await shop({ action: 'products' })
+    expect(res.status).toBe(200)
+    expect(Array.isArray(res.body.data)).toBe(true)
+    const cream = res.body.data.find((p: { productId: string }) => p.productId === CREAM)
+    expect(cream).toMatchObject({ productId: CREAM, name: expect.any(String), priceFen: 16_800, available: { central: 200 } })
+    expect(cream.available.stores[storeA]).toBe(20)
+    expect(cream.available.stores[storeB]).toBe(20)
+  })
+})
+
+describe('ordering for pickup', () => {
+  it('reserves stock at the store, is paid once through the sandbox and gets a pickup code', async () => {
+    const before = await available(CREAM, storeA)
+    // Another shopper's unpaid order holds one, so a sale counted twice would show.
+    expect((await shop({ action: 'createOrder', items: [{ productId: CREAM, qty: 1 }], fulfilment: 'pickup', storeId: storeA }, 'oHolder')).status).toBe(200)
+    const created = await shop({ action: 'createOrder', items: [{ productId: CREAM, qty: 2 }], fulfilment: 'pickup', storeId: storeA })
+    expect(created.status).toBe(200)
+    expect(created.body.data).toMatchObject({ orderId: expect.any(String), outTradeNo: expect.any(String), totalFen: 33_600, payParams: { signType: 'RSA', package: expect.stringMatching(/^prepay_id=/) } })
+    expect(await available(CREAM, storeA)).toBe(before - 3)
+    expect(await reserved(CREAM, storeA)).toBe(3)
+    expect(await available(CREAM, storeB)).toBe(20)
+
+    const unpaid = await shop({ action: 'order', orderId: created.body.data.orderId })
+    expect(unpaid.body.data).toMatchObject({ status: 'awaiting_payment', pickupCode: null })
+
+    const paid = await pay(created.body.data.outTradeNo, { notify: false })
+    const deliveries = await Promise.all(
+      Array.from({ length: 10 }, () => fetch(`${stack.url}/http/pay/notify`, { method: 'POST', headers: paid.body.notification.headers, body: paid.body.notification.body }).then((r) => r.status)),
+    )
+    expect(deliveries).toEqual(Array(10).fill(204))
+    const order = await shop({ action: 'order', orderId: created.body.data.orderId })
+    expect(order.body.data).toMatchObject({ status: 'paid', pickupCode: expect.stringMatching(/^\d{8}$/), storeId: storeA, fulfilment: 'pickup' })
+    // Sold once, not released: the reservation became the sale; the other order still holds one.
+    expect(await available(CREAM, storeA)).toBe(before - 3)
+    expect(await reserved(CREAM, storeA)).toBe(1)
+    const stored = (await stack.db.collection(COLLECTIONS.orders.name).doc(created.body.data.orderId).get()) as { data: { pickupCode: string; paidEffectsAt: Date | null }[] }
+    expect(stored.data[0]!.pickupCode).toBe(order.body.data.pickupCode)
+    expect(stored.data[0]!.paidEffectsAt).not.toBeNull()
+  })
+
+  it('a payer back from requestPayment sees the order paid even before the notification', async () => {
+    const created = await shop({ action: 'createOrder', items: [{ productId: HAND, qty: 1 }], fulfilment: 'pickup', storeId: storeB })
+    await pay(created.body.data.outTradeNo, { notify: false })
+    const order = await shop({ action: 'order', orderId: created.body.data.orderId })
+    expect(order.body.data).toMatchObject({ status: 'paid', pickupCode: expect.stringMatching(/^\d{8}$/) })
+  })
+
+  it('refuses a pickup order without a store, and a delivery order with one', async () => {
+    const noStore = await shop({ action: 'createOrder', items: [{ productId: CREAM, qty: 1 }], fulfilment: 'pickup' })
+    expect(noStore.status).toBe(400)
+    expect(noStore.body.error.field).toBe('storeId')
+    const withStore = await shop({ action: 'createOrder', items: [{ productId: CREAM, qty: 1 }], fulfilment: 'delivery', storeId: storeA })
+    expect(withStore.status).toBe(400)
+    expect(withStore.body.error.field).toBe('storeId')
+    const unknown = await shop({ action: 'createOrder', items: [{ productId: 'no-such-product', qty: 1 }], fulfilment: 'delivery' })
+    expect(unknown.status).toBe(404)
+  })
+})
+
+describe('ordering for delivery', () => {
+  it('reserves in the central warehouse, not in a store; a paid delivery order has no pickup code', async () => {
+    const central = await available(SCARF, CENTRAL)
+    const store = await available(SCARF, storeA)
+    const created = await shop({ action: 'createOrder', items: [{ productId: SCARF, qty: 3 }], fulfilment: 'delivery' })
+    expect(created.status).toBe(200)
+    expect(await available(SCARF, CENTRAL)).toBe(central - 3)
+    expect(await available(SCARF, storeA)).toBe(store)
+    expect((await pay(created.body.data.outTradeNo)).body.delivery.status).toBe(204)
+    expect((await shop({ action: 'order', orderId: created.body.data.orderId })).body.data).toMatchObject({ status: 'paid', pickupCode: null })
+  })
+})
+
+describe('stock never goes below zero', () => {
+  it('an order that one line cannot fill reserves nothing', async () => {
+    const hand = await available(HAND, storeA)
+    const tea = await available(TEA, storeA)
+    const res = await shop({ action: 'createOrder', items: [{ productId: HAND, qty: 1 }, { productId: TEA, qty: tea + 1 }], fulfilment: 'pickup', storeId: storeA })
+    expect(res.status).toBe(409)
+    expect(await available(HAND, storeA)).toBe(hand)
+    expect(await available(TEA, storeA)).toBe(tea)
+  })
+
+  it('12 shoppers ordering the last 5 at once: 5 orders, 7 refusals, 0 left', async () => {
+    await stack.db.collection(COLLECTIONS.stock.name).doc(stockId(TEA, storeB)).update({ available: 5 })
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => shop({ action: 'createOrder', items: [{ productId: TEA, qty: 1 }], fulfilment: 'pickup', storeId: storeB }, `oRush${i}`)),
+    )
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(5)
+    expect(answers.filter((a) => a.status === 409)).toHaveLength(7)
+    expect(await available(TEA, storeB)).toBe(0)
+  })
+})
+
+describe('cancelling and expiry', () => {
+  it('the payer cancels an unpaid order: stock back, payment closed at WeChat, cannot be paid', async () => {
+    const before = await available(HAND, CENTRAL)
+    const created = await shop({ action: 'createOrder', items: [{ productId: HAND, qty: 4 }], fulfilment: 'delivery' }, 'oCanceller')
+    expect(await available(HAND, CENTRAL)).toBe(before - 4)
+    const cancelled = await shop({ action: 'cancelOrder', orderId: created.body.data.orderId }, 'oCanceller')
+    expect(cancelled.body.data.status).toBe('cancelled')
+    expect(await available(HAND, CENTRAL)).toBe(before)
+    expect((await pay(created.body.data.outTradeNo)).status).toBe(409)
+    // Cancelling again changes nothing.
+    expect((await shop({ action: 'cancelOrder', orderId: created.body.data.orderId }, 'oCanceller')).body.data.status).toBe('cancelled')
+    expect(await available(HAND, CENTRAL)).toBe(before)
+  })
+
+  it('a paid order cannot be cancelled here; another shopper cannot see it', async () => {
+    const created = await shop({ action: 'createOrder', items: [{ productId: HAND, qty: 1 }], fulfilment: 'delivery' }, 'oPaidCancel')
+    await pay(created.body.data.outTradeNo)
+    expect((await shop({ action: 'cancelOrder', orderId: created.body.data.orderId }, 'oPaidCancel')).status).toBe(409)
+    expect((await shop({ action: 'order', orderId: created.body.data.orderId }, 'oSomeoneElse')).status).toBe(404)
+  })
+
+  it('unpaid after 15 minutes: the timer cancels it once and releases its stock; WeChat will not take the payment', async () => {
+    const before = await available(SCARF, storeB)
+    const created = await shop({ action: 'createOrder', items: [{ productId: SCARF, qty: 2 }], fulfilment: 'pickup', storeId: storeB }, 'oSlowPayer')
+    expect(await available(SCARF, storeB)).toBe(before - 2)
+    stack.setClockOffset(14 * 60_000)
+    await stack.functions.invoke('shop', { Type: 'Timer', TriggerName: 'expireOrders' })
+    expect(await available(SCARF, storeB)).toBe(before - 2)
+    stack.setClockOffset(15 * 60_000 + 1_000)
+    const runs = await Promise.all([1, 2, 3].map(() => stack.functions.invoke('shop', { Type: 'Timer', TriggerName: 'expireOrders' })))
+    expect(runs.every((r) => (r as { ok: boolean }).ok)).toBe(true)
+    expect(await available(SCARF, storeB)).toBe(before)
+    const order = await shop({ action: 'order', orderId: created.body.data.orderId }, 'oSlowPayer')
+    expect(order.body.data.status).toBe('cancelled')
+    expect((await pay(created.body.data.outTradeNo)).status).toBe(409)
+    stack.setClockOffset(0)
+  })
+
+  it('an order looked at after its 15 minutes is cancelled then, even before the timer runs', async () => {
+    const before = await available(CREAM, CENTRAL)
+    const created = await shop({ action: 'createOrder', items: [{ productId: CREAM, qty: 1 }], fulfilment: 'delivery' }, 'oLooker')
+    stack.setClockOffset(16 * 60_000)
+    expect((await shop({ action: 'order', orderId: created.body.data.orderId }, 'oLooker')).body.data.status).toBe('cancelled')
+    expect(await available(CREAM, CENTRAL)).toBe(before)
+    stack.setClockOffset(0)
+  })
+
+  it('only the timer may run the expiry', async () => {
+    expect((await shop({ action: 'expireOrders' })).status).toBe(403)
+  })
+})
