@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { docId, emptyInput, isoDate } from './common'
+import { pointsAdminInput, pointsAdminOutput } from './points-admin'
 
 const storeCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/, '门店编码为 1-12 位字母或数字')
 
@@ -56,6 +57,7 @@ export const adminInput = {
   }),
   codeImage: z.strictObject({ kind: z.enum(['store', 'clerk']), id: docId }),
   setAttributionPolicy: z.strictObject({ protectionDays: z.number().int().min(1).max(3650).nullable() }),
+  ...pointsAdminInput,
 } as const
 
 export const adminOutput = {
@@ -69,4 +71,5 @@ export const adminOutput = {
   transferMembers: z.object({ moved: z.number().int(), skipped: z.number().int(), remaining: z.number().int() }),
   codeImage: z.object({ scene: z.string(), pngBase64: z.string(), page: z.string() }),
   setAttributionPolicy: z.object({ protectionDays: z.number().int().nullable() }),
+  ...pointsAdminOutput,
 } as const
