@@ -281,8 +281,8 @@ export async function expireDuePoints(ctx: PointsContext, options: { batch?: num
   const _ = database().command
   let memberCount = 0
   let points = 0
-  let more = true
-  while (more && Date.now() - started < budgetMs) {
+  let more: boolean
+  do {
     const due = (await members().where({ nextExpiryAt: _.lte(now) }).field({ _id: true }).limit(batch).get()) as Rows<{ _id: string }>
     more = due.data.length === batch
     const ids = due.data.map((m) => m._id)
@@ -291,7 +291,7 @@ export async function expireDuePoints(ctx: PointsContext, options: { batch?: num
       for (const r of results) points += r.points
     }
     memberCount += ids.length
-  }
+  } while (more && Date.now() - started < budgetMs)
   return { members: memberCount, expiredPoints: points, more }
 }
 

@@ -41,6 +41,17 @@ export async function expectLedgerConsistent(db: Database, memberId: string, now
     // nothing due: every credit that has expired has nothing left
     for (const c of credits) if (c.expiresAt.getTime() <= now.getTime()) expect(remainingOf(c, member.pointsDebited)).toBe(0)
   }
+  // oldest unexpired first: a debit only consumed credits that were unexpired at the time, and an
+  // expiry only credits that had expired
+  for (const debit of debits) {
+    for (const credit of credits) {
+      if (credit.end <= debit.start || credit.start >= debit.end) continue
+      const expired = credit.expiresAt.getTime() <= debit.at.getTime()
+      if (expired !== (debit.kind === 'expire')) {
+        throw new Error(`${debit.kind} at ${debit.at.toISOString()} consumed a credit expiring ${credit.expiresAt.toISOString()}`)
+      }
+    }
+  }
   expect(new Set(entries.map((e) => e.key)).size).toBe(entries.length)
   expect(member.pendingSpends ?? []).toEqual([])
   return { member, entries }
