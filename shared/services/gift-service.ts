@@ -105,10 +105,20 @@ export async function listGiftsForAdmin(input: AdminInput<'listGifts'>) {
   return { items: res.data.map((gift) => adminGiftView(gift, rows, names)) }
 }
 
-async function requireStoreOrCentral(storeId: string | null): Promise<void> {
-  if (storeId === null) return
+/** Store stock serves pickup and central stock serves mail: a gift holds only what it offers. */
+async function requireStockPlace(fulfilments: GiftDoc['fulfilments'], storeId: string | null, field: string): Promise<void> {
+  if (storeId === null) {
+    if (!fulfilments.includes('mail')) throw new AppError('INVALID_INPUT', '该礼品不支持邮寄，不能设置中央仓库存', field)
+    return
+  }
+  if (!fulfilments.includes('pickup')) throw new AppError('INVALID_INPUT', '该礼品不支持到店自提，不能设置门店库存', field)
   const store = await getStore(storeId)
-  if (!store) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
+  if (!store) throw new AppError('NOT_FOUND', '门店不存在', field)
+}
+
+/** A stock row can be redeemed while the gift is on sale and offers that row's fulfilment. */
+function rowActive(gift: Pick<GiftDoc, 'status' | 'fulfilments'>, storeId: string | null): boolean {
+  return gift.status === 'active' && gift.fulfilments.includes(storeId === null ? 'mail' : 'pickup')
 }
 
 function stockRowFor(gift: GiftDoc, storeId: string | null, available: number, now: Date): GiftStockDoc {
@@ -119,14 +129,14 @@ function stockRowFor(gift: GiftDoc, storeId: string | null, available: number, n
     available,
     giftName: gift.name,
     pointsPrice: gift.pointsPrice,
-    active: gift.status === 'active',
+    active: rowActive(gift, storeId),
     updatedAt: now,
   }
 }
 
 export async function createGift(ctx: InvocationContext, input: AdminInput<'createGift'>) {
   const now = ctx.clock.now()
-  for (const row of input.stock) await requireStoreOrCentral(row.storeId)
+  for (const [i, row] of input.stock.entries()) await requireStockPlace(input.fulfilments, row.storeId, `stock.${i}.storeId`)
   const gift: GiftDoc = {
     _id: newDocId(),
     name: input.name,
@@ -149,9 +159,9 @@ export async function createGift(ctx: InvocationContext, input: AdminInput<'crea
 }
 
 /**
- * Edits a gift. Name, price and status are copied onto its stock rows (which is what a
- * redemption reads), right after the gift itself: a redemption racing with an edit pays the
- * price its stock row carried when it took the unit, and records that price.
+ * Edits a gift. Name, price and whether each row can be redeemed are copied onto its stock rows
+ * (what a redemption reads), right after the gift itself: a redemption racing with an edit pays
+ * the price its stock row carried when it took the unit, and records that price.
  */
 export async function updateGift(ctx: InvocationContext, input: AdminInput<'updateGift'>) {
   const gift = await getGift(input.giftId)
@@ -160,8 +170,11 @@ export async function updateGift(ctx: InvocationContext, input: AdminInput<'upda
   const now = ctx.clock.now()
   const next: GiftDoc = { ...gift, ...changes, updatedAt: now }
   await gifts().doc(gift._id).update({ ...changes, updatedAt: now })
-  if (changes.name !== undefined || changes.pointsPrice !== undefined || changes.status !== undefined) {
-    await stock().where({ giftId: gift._id }).update({ giftName: next.name, pointsPrice: next.pointsPrice, active: next.status === 'active', updatedAt: now })
+  if (changes.name !== undefined || changes.pointsPrice !== undefined || changes.status !== undefined || changes.fulfilments !== undefined) {
+    const copy = { giftName: next.name, pointsPrice: next.pointsPrice, updatedAt: now }
+    const _ = database().command
+    await stock().where({ giftId: gift._id, storeId: _.neq(null) }).update({ ...copy, active: rowActive(next, 'store') })
+    await stock().where({ giftId: gift._id, storeId: null }).update({ ...copy, active: rowActive(next, null) })
   }
   const rows = await stockOf([gift._id])
   const names = new Map<string, string>()
@@ -177,7 +190,7 @@ export async function updateGift(ctx: InvocationContext, input: AdminInput<'upda
 export async function adjustGiftStock(ctx: InvocationContext, input: AdminInput<'adjustGiftStock'>) {
   const gift = await getGift(input.giftId)
   if (!gift) throw new AppError('NOT_FOUND', '礼品不存在', 'giftId')
-  await requireStoreOrCentral(input.storeId)
+  await requireStockPlace(gift.fulfilments, input.storeId, 'storeId')
   const _ = database().command
   const id = stockIdOf(gift._id, input.storeId)
   const now = ctx.clock.now()

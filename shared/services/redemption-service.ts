@@ -82,13 +82,14 @@ async function returnStock(stockId: string): Promise<void> {
 }
 
 async function whyNoStock(giftId: string, stockId: string): Promise<AppError> {
-  const row = ((await stock().doc(stockId).get()) as Rows<GiftStockDoc>).data[0]
-  if (!row) {
-    const gift = ((await database().collection(COLLECTIONS.gifts.name).doc(giftId).get()) as Rows<GiftDoc>).data[0]
-    if (!gift) return new AppError('NOT_FOUND', '该礼品不存在', 'giftId')
-    return new AppError('CONFLICT', '该门店暂无此礼品，请选择其他门店', 'storeId')
-  }
-  if (!row.active) return new AppError('CONFLICT', '该礼品已下架')
+  const [row, gift] = await Promise.all([
+    stock().doc(stockId).get() as Promise<Rows<GiftStockDoc>>,
+    database().collection(COLLECTIONS.gifts.name).doc(giftId).get() as Promise<Rows<GiftDoc>>,
+  ]).then(([r, g]) => [r.data[0], g.data[0]] as const)
+  if (!gift) return new AppError('NOT_FOUND', '该礼品不存在', 'giftId')
+  if (gift.status !== 'active') return new AppError('CONFLICT', '该礼品已下架')
+  if (!gift.fulfilments.includes('pickup')) return new AppError('CONFLICT', '该礼品不支持到店自提', 'fulfilment')
+  if (!row) return new AppError('CONFLICT', '该门店暂无此礼品，请选择其他门店', 'storeId')
   return new AppError('CONFLICT', '该门店库存不足，请选择其他门店', 'storeId')
 }
 

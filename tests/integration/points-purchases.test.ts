@@ -112,6 +112,51 @@ describe('purchases, refunds and tiers', () => {
   })
 })
 
+describe('the lists the pages scroll', () => {
+  it('points history pages by cursor, newest first, grouped by month, each entry once', async () => {
+    const m = await bind('oHistory')
+    const now = systemClock.now().getTime()
+    for (let k = 1; k <= 5; k++) {
+      await creditPurchasePoints(ctx, { memberId: m.memberId, orderId: `h-${k}`, paidFen: k * 1_000, at: new Date(now - k * 20 * DAY) })
+    }
+    const seen: any[] = []
+    let cursor: string | undefined
+    let pages = 0
+    do {
+      const res = await stack.call('points', { action: 'ledger', limit: 2, ...(cursor ? { cursor } : {}) }, { openid: 'oHistory' })
+      expect(res.status).toBe(200)
+      pages++
+      for (const group of res.body.data.groups) {
+        for (const item of group.items) {
+          const local = new Date(new Date(item.at).getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 7)
+          expect(group.month).toBe(local)
+          seen.push(item)
+        }
+      }
+      if (pages > 1) expect(res.body.data.nextExpiry).toBeNull()
+      cursor = res.body.data.nextCursor ?? undefined
+    } while (cursor)
+    expect(pages).toBe(3)
+    expect(seen.map((i) => i.points)).toEqual([100, 10, 20, 30, 40, 50])
+    expect(new Set(seen.map((i) => i.entryId)).size).toBe(6)
+    expect((await stack.call('points', { action: 'ledger', cursor: 'not-a-cursor' }, { openid: 'oHistory' })).body.error.field).toBe('cursor')
+  })
+
+  it('my redemptions page by cursor and filter by status', async () => {
+    await bind('oCollector')
+    const made = []
+    for (let i = 0; i < 3; i++) made.push((await redeem('oCollector')).body.data)
+    const clerk = demo.personas.find((p) => p.role === 'clerk' && p.storeId === storeA)!
+    await stack.call('staff', { action: 'verifyPickup', pickupCode: made[0].pickupCode }, { openid: clerk.openid })
+    const first = (await stack.call('points', { action: 'myRedemptions', limit: 2 }, { openid: 'oCollector' })).body.data
+    expect(first.items.map((r: any) => r.redemptionId)).toEqual([made[2].redemptionId, made[1].redemptionId])
+    const second = (await stack.call('points', { action: 'myRedemptions', limit: 2, cursor: first.nextCursor }, { openid: 'oCollector' })).body.data
+    expect(second).toMatchObject({ items: [{ redemptionId: made[0].redemptionId, status: 'collected' }], nextCursor: null })
+    const waiting = (await stack.call('points', { action: 'myRedemptions', status: 'awaitingPickup' }, { openid: 'oCollector' })).body.data
+    expect(waiting.items).toHaveLength(2)
+  })
+})
+
 describe('expiry, with the clock moved', () => {
   it('expires the oldest points left at the year’s end; spending uses the oldest first; the timer is idempotent', async () => {
     const year = shanghaiYear(new Date())

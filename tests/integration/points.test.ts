@@ -5,6 +5,7 @@
  * and cancellations, and the timers that expire points and repair half-done redemptions.
  */
 import { formatShanghaiMinute } from '../../shared/rules/calendar'
+import { seedDemoData } from '../../scripts/seed/demo-data'
 import { expectLedgerConsistent } from '../support/points'
 import { startTestStack, type Personas, type TestStack } from '../support/local-stack'
 
@@ -291,6 +292,20 @@ describe('HQ', () => {
     expect(audit.data.map((a) => a.outcome).sort()).toEqual(['CONFLICT', 'ok', 'ok'])
   })
 
+  it('keeps stock where the gift is offered: stores for pickup, the central warehouse for mail', async () => {
+    const mailOnly = await stack.admin({ action: 'createGift', name: '仅邮寄', pointsPrice: 10, fulfilments: ['mail'], stock: [{ storeId: storeA, available: 1 }] })
+    expect(mailOnly.status).toBe(400)
+    expect(mailOnly.body.error.field).toBe('stock.0.storeId')
+    const both = await stack.admin({ action: 'createGift', name: '改为仅邮寄', pointsPrice: 10, fulfilments: ['pickup', 'mail'], stock: [{ storeId: storeA, available: 5 }, { storeId: null, available: 5 }] })
+    const giftId = both.body.data.giftId
+    await stack.admin({ action: 'updateGift', giftId, fulfilments: ['mail'] })
+    await bind('oPickupGone', 55)
+    const res = await points('oPickupGone', { action: 'redeem', giftId, fulfilment: 'pickup', storeId: storeA })
+    expect(res.status).toBe(409)
+    expect(res.body.error.message).toContain('不支持到店自提')
+    expect(await stockOf(giftId, storeA)).toBe(5)
+  })
+
   it('cancels a redemption not yet collected: points and stock go back, the code no longer verifies', async () => {
     const member = await bind('oCancelled', 50)
     const before = await stockOf('demo-gift-coffee', storeB)
@@ -317,6 +332,15 @@ describe('HQ', () => {
     const res = await stack.admin({ action: 'cancelRedemption', redemptionId, reason: '误操作' })
     expect(res.status).toBe(409)
     expect(res.body.error.message).toContain('核销')
+  })
+})
+
+describe('demo data', () => {
+  it('seeding again adds no second set of gifts or stock', async () => {
+    const count = async (name: string) => ((await stack.db.collection(name).count()) as { total: number }).total
+    const before = { gifts: await count('gifts'), stock: await count('giftStock') }
+    expect(await seedDemoData(stack.db)).toEqual({ seeded: false })
+    expect({ gifts: await count('gifts'), stock: await count('giftStock') }).toEqual(before)
   })
 })
 
