@@ -74,7 +74,7 @@ it('100 concurrent redemptions by one member whose balance covers 10: exactly 10
   const { member: after, entries } = await expectLedgerConsistent(stack.db, member!.memberId)
   expect(after.points).toBe(0)
   expect(entries.filter((e: any) => e.kind === 'spend')).toHaveLength(10)
-})
+}, 60_000)
 
 it('100 members racing for a gift with 7 in stock: exactly 7 get it', async () => {
   const giftId = await createGift('并发测试 B', 60, [{ storeId: storeB, available: 7 }])
@@ -95,7 +95,7 @@ it('100 members racing for a gift with 7 in stock: exactly 7 get it', async () =
   }
   const redemptions = (await stack.db.collection('redemptions').where({ giftId }).get()) as { data: any[] }
   expect(redemptions.data).toHaveLength(7)
-})
+}, 60_000)
 
 it('spends racing with purchases and HQ adjustments on one account: every change lands once, the ledger adds up', async () => {
   const giftId = await createGift('并发测试 C', 30, [{ storeId: storeA, available: 100 }])
@@ -117,4 +117,4 @@ it('spends racing with purchases and HQ adjustments on one account: every change
   expect(entries.filter((e: any) => e.kind === 'earn')).toHaveLength(10)
   expect(after.points).toBe(100 + earned + 50 - 30 * redeemed)
   expect(await stockOf(giftId, storeA)).toBe(100 - redeemed)
-})
+}, 60_000)

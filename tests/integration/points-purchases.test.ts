@@ -284,5 +284,5 @@ describe('property: random sequences of purchases, refunds, spends, adjustments 
       }),
       { numRuns: 25 },
     )
-  })
+  }, 60_000)
 })
