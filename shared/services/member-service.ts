@@ -343,18 +343,20 @@ function plain(doc: object): Record<string, unknown> {
 export async function myData(ctx: InvocationContext) {
   const member = await requireMember(ctx)
   const db = database()
-  const byMember = (collection: string) =>
-    db.collection(collection).where({ memberId: member._id }).orderBy('at', 'asc').limit(1000).get() as Promise<Rows<object>>
-  const [log, visits, ledger] = await Promise.all([
+  const byMember = (collection: string, order = 'at') =>
+    db.collection(collection).where({ memberId: member._id }).orderBy(order, 'asc').limit(1000).get() as Promise<Rows<object>>
+  const [log, visits, ledger, redemptions] = await Promise.all([
     byMember(COLLECTIONS.attributionLog.name),
     byMember(COLLECTIONS.visits.name),
     byMember(COLLECTIONS.pointsLedger.name),
+    byMember(COLLECTIONS.redemptions.name, 'createdAt'),
   ])
   return {
     member: plain(member),
     attributionLog: log.data.map(plain),
     visits: visits.data.map(plain),
     pointsLedger: ledger.data.map(plain),
+    redemptions: redemptions.data.map(plain),
   }
 }
 

@@ -104,6 +104,11 @@ describe('redeeming for pickup and handing it over at the counter', () => {
     expect(history.body.data.nextExpiry.lastDay).toMatch(/^\d{4}-12-31$/)
   })
 
+  it("lists the redemption in the member's own data export", async () => {
+    const data = await stack.call('member', { action: 'myData' }, { openid: 'oPickup' })
+    expect(data.body.data.redemptions).toEqual([expect.objectContaining({ _id: redemption.redemptionId, giftName: '帆布购物袋', status: 'awaitingPickup' })])
+  })
+
   it("another member cannot open someone else's redemption", async () => {
     await bind('oNosy', 2)
     expect((await points('oNosy', { action: 'redemption', redemptionId: redemption.redemptionId })).status).toBe(404)
