@@ -208,18 +208,20 @@ describe('expiry, with the clock moved', () => {
     expect(refused.body.error.message).toContain('当前有 10 积分')
   })
 
-  it('a timer run that stopped half way is resumed by the next one', async () => {
+  it('a timer run that stopped half way is resumed by the next ones, even two at once', async () => {
     const year = shanghaiYear(new Date())
-    const members = await Promise.all(Array.from({ length: 5 }, (_, i) => bind(`oBatch${i}`)))
+    const members = await Promise.all(Array.from({ length: 8 }, (_, i) => bind(`oBatch${i}`)))
     stack.setClockOffset(until(year + 2, 1, 1) + 1000)
     const { expireDuePoints } = await import('../../shared/services/points-account-service')
     const first = await expireDuePoints(ctx, { batch: 2, budgetMs: 0 })
     expect(first).toMatchObject({ members: 2, more: true })
-    const rest = await timer('expirePoints')
-    expect(rest.data.more).toBe(false)
+    const [a, b] = await Promise.all([timer('expirePoints'), timer('expirePoints')])
+    expect(a.ok && b.ok).toBe(true)
+    expect((await timer('expirePoints')).data).toEqual({ members: 0, expiredPoints: 0, more: false })
     for (const m of members) {
-      const { member } = await expectLedgerConsistent(stack.db, m.memberId, systemClock.now())
+      const { member, entries } = await expectLedgerConsistent(stack.db, m.memberId, systemClock.now())
       expect(member.points).toBe(0)
+      expect(entries.filter((e: any) => e.kind === 'expire')).toEqual([expect.objectContaining({ points: -100 })])
     }
   })
 })

@@ -221,6 +221,9 @@ describe('HQ', () => {
     expect(audit.data[0]).toMatchObject({ username: 'admin', outcome: 'ok', details: { memberNo: member.memberNo, points: 250, reason: '客诉补偿' } })
     const entry = ((await stack.db.collection('pointsLedger').doc(res.body.data.entryId).get()) as { data: any[] }).data[0]
     expect(entry.source).toMatchObject({ type: 'adjustment', reason: '客诉补偿', by: 'admin' })
+    const seen = await stack.admin({ action: 'memberPoints', memberNo: member.memberNo })
+    expect(seen.body.data).toMatchObject({ points: 350, tier: 'standard' })
+    expect(seen.body.data.ledger.map((e: any) => e.title)).toEqual(['人工调整：客诉补偿', '开卡礼'])
 
     const tooMuch = await stack.admin({ action: 'adjustPoints', memberNo: member.memberNo, points: -351, reason: '扣减测试' })
     expect(tooMuch.status).toBe(409)
