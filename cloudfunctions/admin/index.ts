@@ -14,6 +14,11 @@ import {
   transferMembers,
 } from '../../shared/services/admin-service'
 import { dashboard, getAttributionPolicy, listAudit, listChatTemplates, listMembers, memberProfile, saveChatTemplate } from '../../shared/services/admin-members'
+import { adjustGiftStock, createGift, listGiftsForAdmin, updateGift } from '../../shared/services/gift-service'
+import { adjustPointsByMemberNo } from '../../shared/services/points-admin-service'
+import { loadPointsRules, savePointsRules } from '../../shared/services/points-rules-service'
+import { memberPointsForAdmin } from '../../shared/services/points-views'
+import { cancelRedemption } from '../../shared/services/redemption-service'
 
 export const main = defineFunction({
   name: 'admin',
@@ -38,5 +43,14 @@ export const main = defineFunction({
     saveChatTemplate: (ctx, input) => adminAction(ctx, 'write', input, () => saveChatTemplate(input, ctx.clock.now())),
     dashboard: (ctx, input) => adminAction(ctx, 'read', input, () => dashboard(input, ctx.clock.now())),
     listAudit: (ctx, input) => adminAction(ctx, 'read', input, () => listAudit(input)),
+    pointsRules: (ctx) => adminAction(ctx, 'read', {}, () => loadPointsRules()),
+    setPointsRules: (ctx, input) => adminAction(ctx, 'write', input, () => savePointsRules(input)),
+    adjustPoints: (ctx, input) => adminAction(ctx, 'write', input, (s) => adjustPointsByMemberNo(ctx, s, input)),
+    memberPoints: (ctx, input) => adminAction(ctx, 'read', input, () => memberPointsForAdmin(ctx, input)),
+    listGifts: (ctx, input) => adminAction(ctx, 'read', input, () => listGiftsForAdmin(input)),
+    createGift: (ctx, input) => adminAction(ctx, 'write', { ...input, images: input.images.length }, () => createGift(ctx, input)),
+    updateGift: (ctx, input) => adminAction(ctx, 'write', { ...input, images: input.images?.length }, () => updateGift(ctx, input)),
+    adjustGiftStock: (ctx, input) => adminAction(ctx, 'write', input, () => adjustGiftStock(ctx, input)),
+    cancelRedemption: (ctx, input) => adminAction(ctx, 'write', input, (s) => cancelRedemption(ctx, s, input)),
   },
 })

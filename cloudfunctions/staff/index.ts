@@ -1,5 +1,6 @@
 import { staffInput, staffOutput } from '../../shared/contract/staff'
 import { defineFunction } from '../../shared/runtime/define-function'
+import { pickupDetail, verifyPickup } from '../../shared/services/redemption-service'
 import { bindStaffInvite, listMyMembers, memberDetail, myCode, myStats, scanMember, staffMe } from '../../shared/services/staff-service'
 
 export const main = defineFunction({
@@ -14,5 +15,7 @@ export const main = defineFunction({
     myCode: (ctx) => myCode(ctx),
     myStats: (ctx) => myStats(ctx),
     scanMember: (ctx, input) => scanMember(ctx, input),
+    pickupDetail: (ctx, input) => pickupDetail(ctx, input),
+    verifyPickup: (ctx, input) => verifyPickup(ctx, input),
   },
 })

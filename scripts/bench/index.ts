@@ -7,12 +7,14 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { benchFunctions } from './functions'
 import { benchGateway } from './gateway'
+import { benchPoints } from './points'
 
 type Bench = () => Promise<object[]>
 
 const groups: Record<string, Bench> = {
   gateway: () => benchGateway(),
   functions: () => benchFunctions(),
+  points: () => benchPoints(),
 }
 
 // Benchmarks owned by other parts of the project register here when present.

@@ -1,11 +1,13 @@
 /**
  * Demo data for the local stack: two stores in Shanghai, each with a manager and two clerks,
- * and the personas the H5 persona switcher offers. Written through the real SDK, so it goes the
- * same path as production writes. Idempotent: an already seeded data folder is left alone.
+ * gifts with stock in every store and centrally, and the personas the H5 persona switcher
+ * offers. Written through the real SDK, so it goes the same path as production writes.
+ * Idempotent: what a data folder already has is left alone.
  */
 import { COLLECTIONS } from '../../shared/db/collections'
 import { signScene } from '../../shared/rules/scene'
 import type { Database } from '../../shared/runtime/cloudbase'
+import { seedDemoGifts } from './demo-gifts'
 
 export interface Persona {
   openid: string
@@ -62,7 +64,7 @@ export const DEMO_SHOPPERS: Persona[] = [
 export async function seedDemoData(db: Database, now: Date = new Date()): Promise<{ seeded: boolean }> {
   const stores = db.collection(COLLECTIONS.stores.name)
   const existing = (await stores.limit(1).get()) as { data: unknown[] }
-  if (existing.data.length > 0) return { seeded: false }
+  if (existing.data.length > 0) return seedDemoGifts(db, now)
   for (const store of DEMO_STORES) {
     const added = (await stores.add({
       code: store.code,
@@ -85,6 +87,7 @@ export async function seedDemoData(db: Database, now: Date = new Date()): Promis
       })),
     )
   }
+  await seedDemoGifts(db, now)
   return { seeded: true }
 }
 

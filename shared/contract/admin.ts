@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { docId, emptyInput, isoDate, tier } from './common'
+import { pointsAdminInput, pointsAdminOutput } from './points-admin'
 
 const storeCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/, '门店编码为 1-12 位字母或数字')
 
@@ -102,6 +103,7 @@ export const adminInput = {
   }),
   dashboard: z.strictObject({ storeId: docId.optional(), days: z.number().int().min(1).max(366).default(30) }),
   listAudit: z.strictObject({ ...pageInput, action: z.string().max(40).optional(), username: z.string().max(64).optional() }),
+  ...pointsAdminInput,
 } as const
 
 export const adminOutput = {
@@ -137,4 +139,5 @@ export const adminOutput = {
   listAudit: paged(
     z.object({ id: z.string(), at: isoDate, username: z.string().nullable(), action: z.string(), details: z.string(), outcome: z.string(), requestId: z.string() }),
   ),
+  ...pointsAdminOutput,
 } as const

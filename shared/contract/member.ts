@@ -45,6 +45,7 @@ export const memberOutput = {
     attributionLog: z.array(z.record(z.string(), z.unknown())),
     visits: z.array(z.record(z.string(), z.unknown())),
     pointsLedger: z.array(z.record(z.string(), z.unknown())),
+    redemptions: z.array(z.record(z.string(), z.unknown())),
   }),
   deleteAccount: z.object({ deleted: z.literal(true) }),
   reportConsent: z.record(z.enum(['newMessage', 'campaign', 'orderReady']), z.number().int()),

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { docId, emptyInput, isoDate, tier } from './common'
+import { redemptionView } from './points'
 
 export const staffProfile = z.object({
   clerkId: z.string(),
@@ -24,6 +25,11 @@ export const memberListItem = z.object({
   tags: z.array(z.string()),
 })
 
+/** Scanned from the member's QR or typed (spaces and dashes allowed). */
+const pickupCodeInput = z.string().regex(/^[\d\s-]{6,24}$/, '兑换码为 10 位数字')
+
+export const pickupView = redemptionView.extend({ memberNo: z.string(), phoneMasked: z.string().nullable() })
+
 export const staffInput = {
   /** Open a one-time staff invite (its scene) and become a clerk of that store. */
   bindInvite: z.strictObject({ invite: z.string().min(1).max(32) }),
@@ -43,6 +49,10 @@ export const staffInput = {
   myStats: emptyInput,
   /** Look up the member behind a scanned member code (any active clerk, any store). */
   scanMember: z.strictObject({ memberCode: z.string().regex(/^\d{20}$/, '会员码应为 20 位数字') }),
+  /** What a scanned or typed pickup code is for (clerks of the redemption's store). */
+  pickupDetail: z.strictObject({ pickupCode: pickupCodeInput }),
+  /** Hand a redeemed gift over: once per code, by a clerk of the redemption's store. */
+  verifyPickup: z.strictObject({ pickupCode: pickupCodeInput }),
 } as const
 
 export const staffOutput = {
@@ -72,4 +82,6 @@ export const staffOutput = {
     storeName: z.string(),
     clerkName: z.string(),
   }),
+  pickupDetail: pickupView,
+  verifyPickup: pickupView,
 } as const

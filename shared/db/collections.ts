@@ -45,6 +45,10 @@ export const COLLECTIONS = {
       { name: 'clerkId', fields: ['clerkId', 'lastPurchaseAt'] },
       { name: 'storeId', fields: ['storeId', 'joinedAt'] },
       { name: 'phone', fields: ['phone'] },
+      // The expiry job's work list: members whose oldest remaining points have come due.
+      { name: 'nextExpiryAt', fields: ['nextExpiryAt'] },
+      // repairRedemptions' work list: redemptions whose invocation may have died half way.
+      { name: 'pendingSpendsAt', fields: ['pendingSpends.at'] },
     ],
   },
   /** Append-only: every move of a member's attribution, with who, when and why. */
@@ -64,6 +68,27 @@ export const COLLECTIONS = {
     indexes: [
       { name: 'key', fields: ['key'], unique: true },
       { name: 'memberId', fields: ['memberId', 'at'] },
+      // The member's points line: credits with points remaining are those with end > debited.
+      { name: 'memberIdEnd', fields: ['memberId', 'end'] },
+    ],
+  },
+  /** The gift catalog HQ keeps. */
+  gifts: { name: 'gifts', indexes: [{ name: 'status', fields: ['status', 'sort'] }] },
+  /** Stock per gift and place (`<giftId>_<storeId>`, `<giftId>_central`), taken by conditional updates. */
+  giftStock: {
+    name: 'giftStock',
+    indexes: [
+      { name: 'giftId', fields: ['giftId'] },
+      { name: 'storeId', fields: ['storeId'] },
+    ],
+  },
+  /** Gift redemptions: pickup at a store (with a pickup code) or mail. */
+  redemptions: {
+    name: 'redemptions',
+    indexes: [
+      { name: 'pickupCode', fields: ['pickupCode'], unique: true, sparse: true },
+      { name: 'memberId', fields: ['memberId', 'createdAt'] },
+      { name: 'storeId', fields: ['storeId', 'status'] },
     ],
   },
   /** Monotonic counters (member numbers), advanced with atomic increments. */

@@ -18,3 +18,18 @@ export function startOfShanghaiMonth(at: Date): Date {
   const local = new Date(at.getTime() + SHANGHAI_OFFSET_MS)
   return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), 1) - SHANGHAI_OFFSET_MS)
 }
+
+/** `2026-05-01 14:03` in Asia/Shanghai, as clerks and shoppers read times. */
+export function formatShanghaiMinute(at: Date): string {
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ')
+}
+
+/** `2026-05`: the Asia/Shanghai month an instant falls in (points history groups by it). */
+export function shanghaiMonth(at: Date): string {
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 7)
+}
+
+/** `2026-12-31`: the Asia/Shanghai calendar day of an instant. */
+export function shanghaiDay(at: Date): string {
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10)
+}

@@ -10,7 +10,8 @@ import { AppError } from '../errors'
 import { DEFAULT_ATTRIBUTION_POLICY, decideScan, leastLoadedClerk, type AttributionPolicy } from '../rules/attribution'
 import { issueMemberCode, MEMBER_CODE_WINDOW_MS } from '../rules/member-code'
 import { maskPhone } from '../rules/phone'
-import { DEFAULT_POINTS_RULES, pointsExpiryFor } from '../rules/points'
+import { pointsExpiryFor } from '../rules/points'
+import { emptyAccount, planCredit } from '../rules/points-ledger'
 import { verifyScene } from '../rules/scene'
 import { WeChatError } from '../ports/wechat'
 import { database } from '../runtime/cloudbase'
@@ -18,6 +19,7 @@ import type { InvocationContext } from '../runtime/define-function'
 import { ports } from '../runtime/ports'
 import { isDbError, withTransaction } from '../runtime/transaction'
 import { findOne, getStore, namesFor } from './directory'
+import { loadPointsRules } from './points-rules-service'
 
 type Rows<T> = { data: T[] }
 
@@ -156,7 +158,11 @@ export async function bindMember(
   const _ = db.command
   const memberId = newDocId()
   const memberNo = await allocateMemberNo()
-  const welcome = DEFAULT_POINTS_RULES.welcomeBonus
+  const rules = await loadPointsRules()
+  const welcome = rules.welcomeBonus
+  // The welcome bonus is the first credit on the member's points line (shared/rules/points-ledger.ts).
+  const welcomeCredit = welcome > 0 ? planCredit(emptyAccount(), welcome, pointsExpiryFor(now, rules.expiryYears)) : null
+  const account = welcomeCredit?.account ?? emptyAccount()
   try {
     const clerk = await withTransaction(db, async (t) => {
       let clerk: ClerkDoc | null
@@ -184,7 +190,11 @@ export async function bindMember(
         phone,
         status: 'active',
         tier: 'standard',
-        points: welcome,
+        points: account.points,
+        pointsCredited: account.credited,
+        pointsDebited: account.debited,
+        nextExpiryAt: account.nextExpiryAt,
+        latestExpiryAt: account.latestExpiryAt,
         storeId: target.store._id,
         clerkId: clerk._id,
         attributedAt: now,
@@ -208,14 +218,17 @@ export async function bindMember(
         at: now,
       }
       await t.collection(COLLECTIONS.attributionLog.name).add(log)
-      if (welcome > 0) {
+      if (welcomeCredit) {
         const entry: Omit<PointsLedgerDoc, '_id'> = {
           key: `member:${memberId}:welcome`,
           memberId,
           kind: 'welcome',
           points: welcome,
           remaining: welcome,
-          expiresAt: pointsExpiryFor(now),
+          start: welcomeCredit.span.start,
+          end: welcomeCredit.span.end,
+          expiresAt: welcomeCredit.span.expiresAt,
+          source: { type: 'welcome' },
           at: now,
         }
         await t.collection(COLLECTIONS.pointsLedger.name).add(entry)
@@ -333,18 +346,20 @@ function plain(doc: object): Record<string, unknown> {
 export async function myData(ctx: InvocationContext) {
   const member = await requireMember(ctx)
   const db = database()
-  const byMember = (collection: string) =>
-    db.collection(collection).where({ memberId: member._id }).orderBy('at', 'asc').limit(1000).get() as Promise<Rows<object>>
-  const [log, visits, ledger] = await Promise.all([
+  const byMember = (collection: string, order = 'at') =>
+    db.collection(collection).where({ memberId: member._id }).orderBy(order, 'asc').limit(1000).get() as Promise<Rows<object>>
+  const [log, visits, ledger, redemptions] = await Promise.all([
     byMember(COLLECTIONS.attributionLog.name),
     byMember(COLLECTIONS.visits.name),
     byMember(COLLECTIONS.pointsLedger.name),
+    byMember(COLLECTIONS.redemptions.name, 'createdAt'),
   ])
   return {
     member: plain(member),
     attributionLog: log.data.map(plain),
     visits: visits.data.map(plain),
     pointsLedger: ledger.data.map(plain),
+    redemptions: redemptions.data.map(plain),
   }
 }
 
