@@ -1,18 +1,16 @@
 /**
  * The adapters behind the ports, chosen from the function's environment once per process.
- * Production: WeChat over HTTPS (WECHAT_APPID, WECHAT_SECRET) and WeChat Pay (PAY_*). The local
- * stack's function host sets WECHAT_ADAPTER=simulator and H5_BASE_URL, and the same PAY_*
- * variables pointing the same pay adapter at its sandbox. Secrets come from the environment in both.
+ * Production: WeChat over HTTPS (WECHAT_APPID, WECHAT_SECRET). The local stack's function host
+ * sets WECHAT_ADAPTER=simulator and H5_BASE_URL. Secrets come from the environment in both.
+ * WeChat Pay lives in ./pay-port.ts, so only the functions that take payments bundle its SDK.
  * Each port is built when first used, so a function needs only the variables of the ports it uses.
  */
-import { WeChatPayAdapter } from '../adapters/pay-wechatpay'
 import { CloudBaseStorage } from '../adapters/storage-cloudbase'
 import { LocalStorage } from '../adapters/storage-local'
 import { WeChatHttpsAdapter } from '../adapters/wechat-https'
 import { WeChatSimulator } from '../adapters/wechat-simulator'
 import { COLLECTIONS } from '../db/collections'
 import { AppError } from '../errors'
-import type { PayPort } from '../ports/pay'
 import type { StoragePort } from '../ports/storage'
 import type { WeChatPort } from '../ports/wechat'
 import { database } from './cloudbase'
@@ -27,7 +25,6 @@ export interface Ports {
   wechat: WeChatPort
   storage: StoragePort
   secrets: Secrets
-  pay: PayPort
   /** WeChat subscribe-message template ids by our key (WECHAT_TEMPLATE_<KEY> in production). */
   templateId(key: SubscribeTemplateKey): string
 }
@@ -42,32 +39,6 @@ function requiredEnv(name: string): string {
     throw new Error(`environment variable ${name} is not set for this function`)
   }
   return value
-}
-
-/** PEM from an environment variable: CloudBase's console keeps one line, so `\n` escapes are accepted. */
-function pemEnv(name: string): string {
-  return requiredEnv(name).replace(/\\n/g, '\n')
-}
-
-/**
- * WeChat Pay from PAY_*: PAY_APPID, PAY_MCHID, PAY_MCH_SERIAL_NO, PAY_MCH_PRIVATE_KEY,
- * PAY_API_V3_KEY, PAY_NOTIFY_URL; verification by PAY_PUBLIC_KEY_ID + PAY_PUBLIC_KEY (WeChat Pay
- * public key) and/or PAY_PLATFORM_CERTIFICATES=on (platform certificates; both during a switch);
- * PAY_API_BASE_URL only for the local sandbox.
- */
-export function payFromEnv(): PayPort {
-  const publicKeyId = process.env.PAY_PUBLIC_KEY_ID
-  return new WeChatPayAdapter({
-    appid: requiredEnv('PAY_APPID'),
-    mchid: requiredEnv('PAY_MCHID'),
-    merchantSerialNo: requiredEnv('PAY_MCH_SERIAL_NO'),
-    merchantPrivateKey: pemEnv('PAY_MCH_PRIVATE_KEY'),
-    apiV3Key: requiredEnv('PAY_API_V3_KEY'),
-    notifyUrl: requiredEnv('PAY_NOTIFY_URL'),
-    ...(publicKeyId ? { publicKey: { id: publicKeyId, pem: pemEnv('PAY_PUBLIC_KEY') } } : {}),
-    platformCertificates: process.env.PAY_PLATFORM_CERTIFICATES === 'on',
-    ...(process.env.PAY_API_BASE_URL ? { baseUrl: process.env.PAY_API_BASE_URL } : {}),
-  })
 }
 
 const isLocal = () => process.env.WECHAT_ADAPTER === 'simulator'
@@ -101,7 +72,6 @@ export function ports(): Ports {
   let secrets: Secrets | undefined
   let wechat: WeChatPort | undefined
   let storage: StoragePort | undefined
-  let pay: PayPort | undefined
   cached = {
     get secrets() {
       secrets ??= {
@@ -118,10 +88,6 @@ export function ports(): Ports {
     get storage() {
       storage ??= storageFromEnv()
       return storage
-    },
-    get pay() {
-      pay ??= payFromEnv()
-      return pay
     },
     templateId(key: SubscribeTemplateKey) {
       const envName = `WECHAT_TEMPLATE_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`

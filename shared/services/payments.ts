@@ -18,7 +18,7 @@ import { PayError, type JsapiPayParams, type NotificationRefusal, type PaymentSu
 import { newOutTradeNo, outRefundNoFor, paymentMismatch, refundMismatch } from '../rules/payment'
 import { database } from '../runtime/cloudbase'
 import type { HttpReply, HttpRequest, InvocationContext } from '../runtime/define-function'
-import { ports } from '../runtime/ports'
+import { payPort } from '../runtime/pay-port'
 import { isDbError, withTransaction } from '../runtime/transaction'
 import { ownerOf } from './payment-owners'
 
@@ -65,7 +65,7 @@ export interface CreatePaymentInput {
 export async function createPayment(ctx: InvocationContext, input: CreatePaymentInput): Promise<{ payment: PaymentDoc; payParams: JsapiPayParams }> {
   if (!Number.isSafeInteger(input.amountFen) || input.amountFen < 1) throw new AppError('INVALID_INPUT', '支付金额必须是正整数（分）', 'amountFen')
   ownerOf(input.purpose.kind)
-  const pay = ports().pay
+  const pay = payPort()
   const now = ctx.clock.now()
   let payment: PaymentDoc = {
     _id: newOutTradeNo(now),
@@ -126,7 +126,7 @@ const REFUSALS: Record<NotificationRefusal, [code: 'INVALID_INPUT' | 'UNAUTHENTI
  */
 export async function receiveNotification(ctx: InvocationContext, request: HttpRequest): Promise<HttpReply> {
   if (request.method !== 'POST') throw new AppError('INVALID_INPUT', '只接受 POST')
-  const verdict = await ports().pay.verifyNotification({ headers: request.headers, rawBody: request.rawBody, now: ctx.clock.now() })
+  const verdict = await payPort().verifyNotification({ headers: request.headers, rawBody: request.rawBody, now: ctx.clock.now() })
   if (!verdict.ok) {
     const [code, message] = REFUSALS[verdict.reason]
     throw new AppError(code, `${message}（${verdict.reason}: ${verdict.detail}）`)
@@ -330,7 +330,7 @@ export async function requestRefund(ctx: InvocationContext, input: RefundInput):
   const payment = await requirePayment(refund.outTradeNo)
   let answer
   try {
-    answer = await ports().pay.refund({ outTradeNo: refund.outTradeNo, outRefundNo, refundFen: refund.amountFen, totalFen: payment.amountFen, ...(input.reason ? { reason: input.reason } : {}) })
+    answer = await payPort().refund({ outTradeNo: refund.outTradeNo, outRefundNo, refundFen: refund.amountFen, totalFen: payment.amountFen, ...(input.reason ? { reason: input.reason } : {}) })
   } catch (err) {
     if (err instanceof PayError && err.httpStatus !== null && err.httpStatus >= 400 && err.httpStatus < 500 && err.code !== 'SYSTEM_ERROR' && err.code !== 'FREQUENCY_LIMITED') {
       // Refused for good: release the reservation once (the conditional update decides who does).
@@ -357,7 +357,7 @@ export async function requestRefund(ctx: InvocationContext, input: RefundInput):
 export async function syncPayment(ctx: InvocationContext, outTradeNo: string): Promise<PaymentDoc> {
   const payment = await requirePayment(outTradeNo)
   if (payment.status !== 'pending' && payment.ownerPaidAt) return payment
-  const transaction = await ports().pay.queryOrder(outTradeNo).catch(unavailable)
+  const transaction = await payPort().queryOrder(outTradeNo).catch(unavailable)
   if (!transaction || (transaction.tradeState !== 'SUCCESS' && transaction.tradeState !== 'REFUND')) return payment
   return settlePayment(
     ctx,
@@ -387,7 +387,7 @@ export async function closePayment(ctx: InvocationContext, outTradeNo: string): 
   let payment = await requirePayment(outTradeNo)
   if (payment.status === 'pending') {
     try {
-      await ports().pay.closeOrder(outTradeNo)
+      await payPort().closeOrder(outTradeNo)
     } catch (err) {
       if (err instanceof PayError && err.code === 'ORDERPAID') return syncPayment(ctx, outTradeNo)
       // WeChat never took the order (its prepay request failed): nothing there can be paid.
