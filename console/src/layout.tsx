@@ -1,5 +1,7 @@
 import {
   AuditOutlined,
+  GiftOutlined,
+  StarOutlined,
   DashboardOutlined,
   LogoutOutlined,
   SettingOutlined,
@@ -16,6 +18,8 @@ const MENU = [
   { key: '/stores', icon: <ShopOutlined />, label: '门店' },
   { key: '/clerks', icon: <TeamOutlined />, label: '导购与邀请' },
   { key: '/members', icon: <UserOutlined />, label: '会员' },
+  { key: '/gifts', icon: <GiftOutlined />, label: '礼品与库存' },
+  { key: '/points', icon: <StarOutlined />, label: '积分规则与调整' },
   { key: '/settings', icon: <SettingOutlined />, label: '业绩归属规则' },
   { key: '/audit', icon: <AuditOutlined />, label: '操作日志' },
 ]

@@ -9,9 +9,11 @@ import { ConsoleLayout } from './layout'
 import { AuditPage } from './pages/audit'
 import { ClerksPage } from './pages/clerks'
 import { DashboardPage } from './pages/dashboard'
+import { GiftsPage } from './pages/gifts'
 import { LoginPage } from './pages/login'
 import { MemberDetailPage } from './pages/member-detail'
 import { MembersPage } from './pages/members'
+import { PointsPage } from './pages/points'
 import { SettingsPage } from './pages/settings'
 import { StoresPage } from './pages/stores'
 
@@ -37,6 +39,8 @@ function Console() {
                 <Route path="/clerks" element={<ClerksPage />} />
                 <Route path="/members" element={<MembersPage />} />
                 <Route path="/members/:memberId" element={<MemberDetailPage />} />
+                <Route path="/gifts" element={<GiftsPage />} />
+                <Route path="/points" element={<PointsPage />} />
                 <Route path="/settings" element={<SettingsPage />} />
                 <Route path="/audit" element={<AuditPage />} />
                 <Route path="*" element={<Navigate to="/" replace />} />

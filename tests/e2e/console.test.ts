@@ -120,6 +120,48 @@ test("moves all of a clerk's members to a colleague, with progress, and the memb
   expect(moved.total).toBe(0)
 })
 
+test('creates a gift with stock in every store and adjusts one store’s stock', async () => {
+  await nav('礼品与库存')
+  await page.waitForSelector('#gifts-table')
+  await page.click('#gift-create')
+  await page.fill('#gift-name', '限定帆布袋')
+  await page.fill('#gift-points', '300')
+  await page.fill('#gift-stock', '5')
+  await page.click('#gift-submit')
+  await page.waitForSelector('#gifts-table tr:has-text("限定帆布袋")')
+  const row = page.locator('#gifts-table tr', { hasText: '限定帆布袋' })
+  await row.locator('.gift-stock').click()
+  await pickOption('#stock-location', '静安寺店')
+  await page.fill('#stock-delta', '-2')
+  await page.fill('#stock-reason', '破损报废')
+  await page.click('#stock-submit')
+  await page.waitForSelector('.ant-modal-wrap', { state: 'hidden' })
+  await shot(page, 'gifts')
+  const gift = ((await stack.db.collection('gifts').where({ name: '限定帆布袋' }).get()) as { data: any[] }).data[0]
+  const stock = (await stack.db.collection('giftStock').where({ giftId: gift._id }).get()) as { data: any[] }
+  const byStore = stock.data.map((s) => s.available).sort()
+  expect(byStore).toEqual([3, 5, 5])
+})
+
+test('changes the welcome bonus and adjusts a member’s points with a reason', async () => {
+  await nav('积分规则与调整')
+  await page.waitForSelector('#rules-welcome')
+  await page.fill('#rules-welcome', '150')
+  await page.click('#rules-save')
+  await page.waitForSelector('text=积分规则已保存')
+  const member = ((await stack.db.collection('members').where({ status: 'active' }).limit(1).get()) as { data: any[] }).data[0]
+  await page.fill('#points-member-search', member.memberNo)
+  await page.press('#points-member-search', 'Enter')
+  await page.waitForSelector('#points-member')
+  await page.fill('#adjust-points', '50')
+  await page.fill('#adjust-reason', '客诉补偿')
+  await page.click('#adjust-submit')
+  await page.waitForSelector(`#points-member >> text=${member.points + 50}`)
+  await shot(page, 'points')
+  const rules = await stack.admin({ action: 'pointsRules' })
+  expect(rules.body.data.welcomeBonus).toBe(150)
+})
+
 test('the audit log lists what HQ did', async () => {
   await nav('操作日志')
   await page.waitForSelector('#audit-table >> text=transferMembers')

@@ -1,0 +1,168 @@
+import { PlusOutlined } from '@ant-design/icons'
+import { Alert, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag, Typography } from 'antd'
+import { useState } from 'react'
+import type { AdminResult } from '../api'
+import { useAuth } from '../auth'
+import { useAdminMutation, useAdminQuery } from '../use-admin'
+
+type Gift = AdminResult<'listGifts'>['items'][number]
+
+export function GiftsPage() {
+  const { canWrite } = useAuth()
+  const gifts = useAdminQuery('listGifts', {})
+  const stores = useAdminQuery('listStores', {})
+  const mutate = useAdminMutation()
+  const [creating, setCreating] = useState(false)
+  const [stocking, setStocking] = useState<Gift | null>(null)
+  const [createForm] = Form.useForm()
+  const [stockForm] = Form.useForm()
+  const storeOptions = [{ value: '__central', label: '中央仓（邮寄）' }, ...(stores.data?.items ?? []).map((s) => ({ value: s.storeId, label: s.name }))]
+
+  return (
+    <Card
+      title="礼品与库存"
+      extra={
+        <Button id="gift-create" type="primary" icon={<PlusOutlined />} disabled={!canWrite} onClick={() => setCreating(true)}>
+          新建礼品
+        </Button>
+      }
+    >
+      {gifts.error && <Alert type="error" showIcon message={gifts.error} />}
+      <Table<Gift>
+        id="gifts-table"
+        rowKey="giftId"
+        loading={gifts.loading}
+        dataSource={gifts.data?.items ?? []}
+        pagination={{ pageSize: 20 }}
+        expandable={{
+          expandedRowRender: (gift) => (
+            <Table
+              size="small"
+              rowKey={(s) => s.storeId ?? 'central'}
+              pagination={false}
+              dataSource={gift.stock}
+              columns={[
+                { title: '库位', dataIndex: 'storeName' },
+                { title: '可兑库存', dataIndex: 'available', align: 'right', render: (n: number) => (n === 0 ? <Typography.Text type="danger">0</Typography.Text> : n) },
+              ]}
+            />
+          ),
+        }}
+        columns={[
+          { title: '礼品', dataIndex: 'name' },
+          { title: '所需积分', dataIndex: 'pointsPrice', align: 'right' },
+          { title: '方式', dataIndex: 'fulfilments', render: (f: string[]) => f.map((x) => <Tag key={x}>{x === 'pickup' ? '到店自提' : '邮寄'}</Tag>) },
+          { title: '总库存', render: (_, g) => g.stock.reduce((sum, s) => sum + s.available, 0), align: 'right' },
+          {
+            title: '上架',
+            dataIndex: 'status',
+            render: (status: string, gift) => (
+              <Switch
+                checked={status === 'active'}
+                disabled={!canWrite}
+                onChange={async (on) => {
+                  if (await mutate('updateGift', { giftId: gift.giftId, status: on ? 'active' : 'inactive' }, on ? '已上架' : '已下架')) void gifts.reload()
+                }}
+              />
+            ),
+          },
+          {
+            title: '操作',
+            render: (_, gift) => (
+              <Button size="small" className="gift-stock" disabled={!canWrite} onClick={() => setStocking(gift)}>
+                调整库存
+              </Button>
+            ),
+          },
+        ]}
+      />
+      <Modal
+        title="新建礼品"
+        open={creating}
+        okText="创建"
+        okButtonProps={{ id: 'gift-submit' }}
+        onCancel={() => setCreating(false)}
+        onOk={async () => {
+          const v = (await createForm.validateFields()) as { name: string; description?: string; pointsPrice: number; mail: boolean; shippingFeeYuan?: number; stockEach: number }
+          const stock = [
+            ...(stores.data?.items ?? []).filter((s) => s.status === 'active').map((s) => ({ storeId: s.storeId, available: v.stockEach })),
+            ...(v.mail ? [{ storeId: null, available: v.stockEach }] : []),
+          ]
+          const created = await mutate(
+            'createGift',
+            {
+              name: v.name,
+              description: v.description ?? '',
+              pointsPrice: v.pointsPrice,
+              fulfilments: v.mail ? ['pickup', 'mail'] : ['pickup'],
+              shippingFeeFen: Math.round((v.shippingFeeYuan ?? 0) * 100),
+              stock,
+            },
+            `礼品「${v.name}」已创建`,
+          )
+          if (created) {
+            setCreating(false)
+            createForm.resetFields()
+            void gifts.reload()
+          }
+        }}
+      >
+        <Form form={createForm} layout="vertical" initialValues={{ mail: false, stockEach: 10 }}>
+          <Form.Item name="name" label="名称" rules={[{ required: true, max: 40 }]}>
+            <Input id="gift-name" />
+          </Form.Item>
+          <Form.Item name="description" label="说明">
+            <Input.TextArea rows={2} maxLength={1000} />
+          </Form.Item>
+          <Form.Item name="pointsPrice" label="所需积分" rules={[{ required: true }]}>
+            <InputNumber id="gift-points" min={1} max={10_000_000} />
+          </Form.Item>
+          <Form.Item name="stockEach" label="每个门店的初始库存" rules={[{ required: true }]}>
+            <InputNumber id="gift-stock" min={0} max={1_000_000} />
+          </Form.Item>
+          <Space>
+            <Form.Item name="mail" label="可邮寄" valuePropName="checked">
+              <Switch />
+            </Form.Item>
+            <Form.Item name="shippingFeeYuan" label="邮费（元）">
+              <InputNumber min={0} max={1000} step={0.01} />
+            </Form.Item>
+          </Space>
+        </Form>
+      </Modal>
+      <Modal
+        title={`调整库存 · ${stocking?.name ?? ''}`}
+        open={stocking !== null}
+        okText="调整"
+        okButtonProps={{ id: 'stock-submit' }}
+        onCancel={() => setStocking(null)}
+        onOk={async () => {
+          const v = (await stockForm.validateFields()) as { location: string; delta: number; reason: string }
+          if (!stocking) return
+          const result = await mutate(
+            'adjustGiftStock',
+            { giftId: stocking.giftId, storeId: v.location === '__central' ? null : v.location, delta: v.delta, reason: v.reason },
+            '库存已调整',
+          )
+          if (result) {
+            setStocking(null)
+            stockForm.resetFields()
+            void gifts.reload()
+          }
+        }}
+      >
+        <Form form={stockForm} layout="vertical">
+          <Form.Item name="location" label="库位" rules={[{ required: true }]}>
+            <Select id="stock-location" options={storeOptions} showSearch optionFilterProp="label" />
+          </Form.Item>
+          <Form.Item name="delta" label="调整数量（负数为减少）" rules={[{ required: true }]}>
+            <InputNumber id="stock-delta" min={-1_000_000} max={1_000_000} />
+          </Form.Item>
+          <Form.Item name="reason" label="原因" rules={[{ required: true, min: 2, max: 200 }]}>
+            <Input id="stock-reason" />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Card>
+  )
+}

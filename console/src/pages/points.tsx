@@ -1,0 +1,150 @@
+import { Alert, Button, Card, Col, Descriptions, Form, Input, InputNumber, Row, Skeleton, Table, Typography } from 'antd'
+import dayjs from 'dayjs'
+import { useEffect, useState } from 'react'
+import type { AdminResult } from '../api'
+import { useAuth } from '../auth'
+import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { TIER_LABEL } from './members'
+
+type MemberPoints = AdminResult<'memberPoints'>
+
+export function PointsPage() {
+  const { canWrite } = useAuth()
+  const rules = useAdminQuery('pointsRules', {})
+  const mutate = useAdminMutation()
+  const [rulesForm] = Form.useForm()
+  const [adjustForm] = Form.useForm()
+  const [member, setMember] = useState<MemberPoints | null>(null)
+
+  useEffect(() => {
+    if (!rules.data) return
+    rulesForm.setFieldsValue({
+      ...rules.data,
+      silverYuan: rules.data.tierThresholdsFen.silver / 100,
+      goldYuan: rules.data.tierThresholdsFen.gold / 100,
+    })
+  }, [rules.data, rulesForm])
+
+  async function lookup(memberNo: string) {
+    const result = await mutate('memberPoints', { memberNo })
+    setMember(result)
+  }
+
+  return (
+    <Row gutter={16}>
+      <Col span={11}>
+        <Card title="积分规则">
+          {rules.error && <Alert type="error" showIcon message={rules.error} />}
+          {!rules.data ? (
+            <Skeleton active />
+          ) : (
+            <Form
+              form={rulesForm}
+              layout="vertical"
+              disabled={!canWrite}
+              onFinish={async (v: { pointsPerYuan: number; multipliers: { standard: number; silver: number; gold: number }; welcomeBonus: number; expiryYears: number; silverYuan: number; goldYuan: number }) => {
+                const saved = await mutate(
+                  'setPointsRules',
+                  {
+                    pointsPerYuan: v.pointsPerYuan,
+                    multipliers: v.multipliers,
+                    welcomeBonus: v.welcomeBonus,
+                    expiryYears: v.expiryYears,
+                    tierThresholdsFen: { silver: Math.round(v.silverYuan * 100), gold: Math.round(v.goldYuan * 100) },
+                  },
+                  '积分规则已保存',
+                )
+                if (saved) void rules.reload()
+              }}
+            >
+              <Form.Item name="pointsPerYuan" label="每消费 1 元得积分" rules={[{ required: true }]}>
+                <InputNumber min={0} max={100} step={0.1} />
+              </Form.Item>
+              <Form.Item label="等级倍率">
+                <Input.Group compact>
+                  <Form.Item name={['multipliers', 'standard']} noStyle>
+                    <InputNumber addonBefore="普通" min={0} max={10} step={0.1} />
+                  </Form.Item>
+                  <Form.Item name={['multipliers', 'silver']} noStyle>
+                    <InputNumber addonBefore="银卡" min={0} max={10} step={0.1} />
+                  </Form.Item>
+                  <Form.Item name={['multipliers', 'gold']} noStyle>
+                    <InputNumber addonBefore="金卡" min={0} max={10} step={0.1} />
+                  </Form.Item>
+                </Input.Group>
+              </Form.Item>
+              <Form.Item name="welcomeBonus" label="开卡礼（积分）">
+                <InputNumber id="rules-welcome" min={0} max={100_000} />
+              </Form.Item>
+              <Form.Item name="expiryYears" label="有效期：获得当年之后第几年年底过期">
+                <InputNumber min={0} max={10} />
+              </Form.Item>
+              <Form.Item label="等级门槛（近 365 天消费，元）">
+                <Input.Group compact>
+                  <Form.Item name="silverYuan" noStyle>
+                    <InputNumber addonBefore="银卡" min={1} />
+                  </Form.Item>
+                  <Form.Item name="goldYuan" noStyle>
+                    <InputNumber addonBefore="金卡" min={1} />
+                  </Form.Item>
+                </Input.Group>
+              </Form.Item>
+              <Button id="rules-save" type="primary" htmlType="submit">
+                保存规则
+              </Button>
+            </Form>
+          )}
+        </Card>
+      </Col>
+      <Col span={13}>
+        <Card title="会员积分与人工调整">
+          <Input.Search id="points-member-search" placeholder="9 位会员号" enterButton="查询" onSearch={(v) => void lookup(v.trim())} style={{ marginBottom: 16 }} />
+          {member && (
+            <>
+              <Descriptions column={3} size="small" id="points-member">
+                <Descriptions.Item label="会员号">{member.memberNo}</Descriptions.Item>
+                <Descriptions.Item label="积分">{member.points}</Descriptions.Item>
+                <Descriptions.Item label="等级">{TIER_LABEL[member.tier]}</Descriptions.Item>
+              </Descriptions>
+              <Form
+                form={adjustForm}
+                layout="inline"
+                disabled={!canWrite}
+                style={{ margin: '12px 0' }}
+                onFinish={async (v: { points: number; reason: string }) => {
+                  const requestKey = `console-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`
+                  const result = await mutate('adjustPoints', { memberNo: member.memberNo, points: v.points, reason: v.reason, requestKey }, '已调整')
+                  if (result) {
+                    adjustForm.resetFields()
+                    void lookup(member.memberNo)
+                  }
+                }}
+              >
+                <Form.Item name="points" rules={[{ required: true, message: '数量' }]}>
+                  <InputNumber id="adjust-points" placeholder="+/− 积分" min={-1_000_000} max={1_000_000} />
+                </Form.Item>
+                <Form.Item name="reason" rules={[{ required: true, min: 2, message: '请填写原因' }]}>
+                  <Input id="adjust-reason" placeholder="原因（记入流水）" style={{ width: 220 }} />
+                </Form.Item>
+                <Button id="adjust-submit" htmlType="submit">
+                  调整
+                </Button>
+              </Form>
+              <Table
+                size="small"
+                rowKey="entryId"
+                dataSource={member.ledger}
+                pagination={{ pageSize: 8 }}
+                columns={[
+                  { title: '时间', dataIndex: 'at', render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm') },
+                  { title: '来源', dataIndex: 'title' },
+                  { title: '积分', dataIndex: 'points', align: 'right', render: (p: number) => <Typography.Text type={p < 0 ? 'danger' : 'success'}>{p > 0 ? `+${p}` : p}</Typography.Text> },
+                ]}
+              />
+            </>
+          )}
+        </Card>
+      </Col>
+    </Row>
+  )
+}
