@@ -98,11 +98,101 @@ class UniqueIndex {
   }
 }
 
+/** Numbers and dates order; anything else is not in a range index. */
+function rangeValue(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return value
+  if (value instanceof Date) return value.getTime()
+  return null
+}
+
+interface RangeEntry {
+  v: number
+  id: string
+}
+
+/**
+ * An ordered index on one field, for range conditions ($gt/$gte/$lt/$lte on numbers or dates),
+ * as the real database's B-tree indexes serve them. A sorted array plus an unsorted tail of
+ * recent writes; the tail is merged in once it passes a quarter of the sorted part (so inserts
+ * stay amortised O(log n) and a query scans at most that tail linearly). Entries may be stale
+ * (the document changed or went since): they are only candidates, every candidate is re-checked
+ * by the query matcher, and merges drop stale entries.
+ */
+class RangeIndex {
+  private sorted: RangeEntry[] = []
+  private tail: RangeEntry[] = []
+
+  constructor(readonly field: string) {}
+
+  add(doc: Doc, docs: Map<string, Entry>): void {
+    const v = rangeValue(getPath(doc, this.field))
+    if (v === null) return
+    this.tail.push({ v, id: doc._id })
+    if (this.tail.length > Math.max(4096, this.sorted.length / 4)) this.merge(docs)
+  }
+
+  private merge(docs: Map<string, Entry>): void {
+    const current = (e: RangeEntry) => {
+      const entry = docs.get(e.id)
+      return entry !== undefined && rangeValue(getPath(entry.doc, this.field)) === e.v
+    }
+    const byValue = (a: RangeEntry, b: RangeEntry) => a.v - b.v || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    const all = this.sorted.concat(this.tail).filter(current).sort(byValue)
+    this.sorted = all.filter((e, i) => i === 0 || e.id !== all[i - 1]!.id || e.v !== all[i - 1]!.v)
+    this.tail = []
+  }
+
+  /** Ids whose value may lie in the range; null bounds are open. */
+  ids(lo: number | null, loInclusive: boolean, hi: number | null, hiInclusive: boolean): Set<string> {
+    const inRange = (v: number) =>
+      (lo === null || v > lo || (loInclusive && v === lo)) && (hi === null || v < hi || (hiInclusive && v === hi))
+    let start = 0
+    if (lo !== null) {
+      let high = this.sorted.length
+      while (start < high) {
+        const mid = (start + high) >> 1
+        if (this.sorted[mid]!.v < lo) start = mid + 1
+        else high = mid
+      }
+    }
+    const out = new Set<string>()
+    for (let i = start; i < this.sorted.length; i++) {
+      const e = this.sorted[i]!
+      if (hi !== null && (e.v > hi || (!hiInclusive && e.v === hi))) break
+      if (inRange(e.v)) out.add(e.id)
+    }
+    for (const e of this.tail) if (inRange(e.v)) out.add(e.id)
+    return out
+  }
+}
+
+/** `{ $gte: x, $lt: y }` on numbers or dates → bounds; anything else → null. */
+function rangeBounds(condition: unknown): { lo: number | null; loInclusive: boolean; hi: number | null; hiInclusive: boolean } | null {
+  if (!isPlainObject(condition)) return null
+  const keys = Object.keys(condition)
+  if (keys.length === 0 || !keys.every((k) => k === '$gt' || k === '$gte' || k === '$lt' || k === '$lte')) return null
+  const bounds = { lo: null as number | null, loInclusive: false, hi: null as number | null, hiInclusive: false }
+  for (const key of keys) {
+    const v = rangeValue(condition[key])
+    if (v === null) return null
+    if (key === '$gt' || key === '$gte') {
+      bounds.lo = v
+      bounds.loInclusive = key === '$gte'
+    } else {
+      bounds.hi = v
+      bounds.hiInclusive = key === '$lte'
+    }
+  }
+  return bounds
+}
+
 class Collection {
   readonly docs = new Map<string, Entry>()
   readonly unique: UniqueIndex[]
   /** field → key → ids; the first field of every declared index, for equality lookups. */
   readonly fieldIndexes = new Map<string, Map<string, Set<string>>>()
+  /** The same fields, ordered, for range conditions. */
+  readonly rangeIndexes = new Map<string, RangeIndex>()
 
   constructor(
     readonly name: string,
@@ -111,7 +201,10 @@ class Collection {
     this.unique = indexes.filter((i) => i.unique).map((i) => new UniqueIndex(i))
     for (const index of indexes) {
       const field = index.fields[0]
-      if (field && field !== '_id') this.fieldIndexes.set(field, new Map())
+      if (field && field !== '_id') {
+        this.fieldIndexes.set(field, new Map())
+        this.rangeIndexes.set(field, new RangeIndex(field))
+      }
     }
   }
 
@@ -128,6 +221,7 @@ class Collection {
         }
       }
     }
+    if (add) for (const range of this.rangeIndexes.values()) range.add(doc, this.docs)
     for (const unique of this.unique) {
       const key = unique.key(doc)
       if (key === null) continue
@@ -156,6 +250,16 @@ class Collection {
       for (const id of buckets.get(ANY) ?? []) ids.add(id)
       const out: Entry[] = []
       for (const id of ids) {
+        const entry = this.docs.get(id)
+        if (entry) out.push(entry)
+      }
+      return out
+    }
+    for (const [field, range] of this.rangeIndexes) {
+      const bounds = rangeBounds(query[field])
+      if (!bounds) continue
+      const out: Entry[] = []
+      for (const id of range.ids(bounds.lo, bounds.loInclusive, bounds.hi, bounds.hiInclusive)) {
         const entry = this.docs.get(id)
         if (entry) out.push(entry)
       }
@@ -204,6 +308,9 @@ function applyOperators(doc: Doc, data: Record<string, unknown>): void {
     operator(expr)(doc)
   }
 }
+
+/** Aggregation stages that build new documents and never modify their input. */
+const READ_ONLY_STAGES = new Set(['$match', '$group', '$sort', '$limit', '$skip', '$count', '$project', '$sortByCount', '$bucket', '$bucketAuto'])
 
 export function newId(): string {
   // Time-ordered like CloudBase's ids: 8 hex chars of seconds, then 24 random hex chars.
@@ -361,8 +468,10 @@ export class Engine {
       source = narrowed
       rest = pipeline.slice(1)
     }
-    // Stages may rewrite documents in place; give them copies so stored documents never change.
-    const docs = Array.from(source, (entry) => cloneValue(entry.doc))
+    // Some stages ($addFields, $lookup, …) write into the documents they get; those pipelines get
+    // copies so stored documents never change. Read-only pipelines (the dashboards') skip the copy.
+    const readOnly = rest.every((stage) => Object.keys(stage).every((op) => READ_ONLY_STAGES.has(op)))
+    const docs = Array.from(source, (entry) => (readOnly ? entry.doc : cloneValue(entry.doc)))
     const aggregator = new Aggregator(rest as never, {
       collectionResolver: (name: string) => Array.from(this.coll(name).docs.values(), (e) => cloneValue(e.doc)),
     } as never)
