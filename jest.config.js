@@ -24,8 +24,7 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testEnvironment: 'node',
-      // Stacks start and bundles build in beforeAll; on a shared 2-core machine that can take seconds.
-      testTimeout: 30_000,
+      setupFilesAfterEnv: ['<rootDir>/tests/support/jest-timeouts.ts'],
       testMatch: ['<rootDir>/tests/{integration,conformance}/**/*.test.ts'],
     },
     {
@@ -34,6 +33,12 @@ module.exports = {
       testEnvironment: 'jsdom',
       testMatch: ['<rootDir>/tests/miniprogram/**/*.test.{ts,tsx}'],
     },
-    { ...common, displayName: 'e2e', testEnvironment: 'node', testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tests/support/jest-timeouts.ts'],
+    },
   ],
 }

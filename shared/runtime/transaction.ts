@@ -6,6 +6,7 @@
  * conflicts retry up to `attempts` times with a short jittered backoff; any other error aborts
  * the transaction (nothing of it is applied) and is rethrown unchanged.
  */
+import { AppError } from '../errors'
 import type { Database } from './cloudbase'
 
 export type Transaction = Awaited<ReturnType<Database['startTransaction']>>
@@ -14,7 +15,7 @@ export function isDbError(err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code
 }
 
-export async function withTransaction<T>(db: Database, body: (t: Transaction) => Promise<T>, attempts = 20): Promise<T> {
+export async function withTransaction<T>(db: Database, body: (t: Transaction) => Promise<T>, attempts = 30): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const t = await db.startTransaction()
     try {
@@ -23,8 +24,13 @@ export async function withTransaction<T>(db: Database, body: (t: Transaction) =>
       return result
     } catch (err) {
       await t.rollback().catch(() => undefined)
-      if (!isDbError(err, 'DATABASE_TRANSACTION_CONFLICT') || attempt >= attempts) throw err
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt))
+      if (!isDbError(err, 'DATABASE_TRANSACTION_CONFLICT')) throw err
+      if (attempt >= attempts) {
+        // Still contended after every retry: tell the caller to try again rather than fail hard.
+        throw new AppError('CONFLICT', '当前操作的人较多，请稍后重试')
+      }
+      // Full jitter, growing to 200 ms: contenders spread out instead of colliding again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 4 * 2 ** attempt)))
     }
   }
 }

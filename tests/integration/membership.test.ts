@@ -103,7 +103,10 @@ describe('binding from a scanned code', () => {
     const clerksBefore = (await stack.db.collection('clerks').where({ storeId: store.storeId, status: 'active' }).get()) as { data: any[] }
     const before = new Map(clerksBefore.data.map((c) => [c._id, c.memberCount]))
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => bind(`oSpread${i}`, store.scene, 100 + i)))
-    for (const res of results) expect(res.body.data?.outcome).toBe('created')
+    for (const res of results) {
+      expect(res.body.error ?? null).toBeNull()
+      expect(res.body.data.outcome).toBe('created')
+    }
     const clerksAfter = (await stack.db.collection('clerks').where({ storeId: store.storeId, status: 'active' }).get()) as { data: any[] }
     const counts = clerksAfter.data.map((c) => c.memberCount)
     expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1)

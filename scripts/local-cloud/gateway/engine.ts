@@ -121,11 +121,18 @@ interface RangeEntry {
 class RangeIndex {
   private sorted: RangeEntry[] = []
   private tail: RangeEntry[] = []
+  /** Documents where the path crosses or ends in an array (multikey): always candidates. */
+  private arrays = new Set<string>()
 
   constructor(readonly field: string) {}
 
   add(doc: Doc, docs: Map<string, Entry>): void {
-    const v = rangeValue(getPath(doc, this.field))
+    const raw = getPath(doc, this.field)
+    if (raw === ANY_PATH || Array.isArray(raw)) {
+      this.arrays.add(doc._id)
+      return
+    }
+    const v = rangeValue(raw)
     if (v === null) return
     this.tail.push({ v, id: doc._id })
     if (this.tail.length > Math.max(4096, this.sorted.length / 4)) this.merge(docs)
@@ -140,6 +147,11 @@ class RangeIndex {
     const all = this.sorted.concat(this.tail).filter(current).sort(byValue)
     this.sorted = all.filter((e, i) => i === 0 || e.id !== all[i - 1]!.id || e.v !== all[i - 1]!.v)
     this.tail = []
+    for (const id of this.arrays) {
+      const entry = docs.get(id)
+      const raw = entry ? getPath(entry.doc, this.field) : undefined
+      if (!entry || (raw !== ANY_PATH && !Array.isArray(raw))) this.arrays.delete(id)
+    }
   }
 
   /** Ids whose value may lie in the range; null bounds are open. */
@@ -162,6 +174,7 @@ class RangeIndex {
       if (inRange(e.v)) out.add(e.id)
     }
     for (const e of this.tail) if (inRange(e.v)) out.add(e.id)
+    for (const id of this.arrays) out.add(id)
     return out
   }
 }

@@ -8,11 +8,19 @@ import os from 'node:os'
 import path from 'node:path'
 import { openGatewayCore } from '../../../scripts/local-cloud/gateway'
 
-type Op = { kind: 'insert'; id: number; v: number | null } | { kind: 'update'; id: number; v: number | null } | { kind: 'remove'; id: number }
+type Value = number | number[] | null
+type Op = { kind: 'insert'; id: number; v: Value } | { kind: 'update'; id: number; v: Value } | { kind: 'remove'; id: number }
+
+// Scalars, missing, and arrays (multikey: a bound matches if any element satisfies it).
+const valueArb: fc.Arbitrary<Value> = fc.oneof(
+  fc.integer({ min: -50, max: 50 }),
+  fc.constant(null),
+  fc.array(fc.integer({ min: -50, max: 50 }), { maxLength: 3 }),
+)
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('insert' as const), id: fc.nat(60), v: fc.option(fc.integer({ min: -50, max: 50 }), { nil: null }) }),
-  fc.record({ kind: fc.constant('update' as const), id: fc.nat(60), v: fc.option(fc.integer({ min: -50, max: 50 }), { nil: null }) }),
+  fc.record({ kind: fc.constant('insert' as const), id: fc.nat(60), v: valueArb }),
+  fc.record({ kind: fc.constant('update' as const), id: fc.nat(60), v: valueArb }),
   fc.record({ kind: fc.constant('remove' as const), id: fc.nat(60) }),
 )
 
@@ -28,7 +36,7 @@ test('indexed range queries equal a full scan after any history of writes', asyn
     fc.asyncProperty(fc.array(opArb, { maxLength: 300 }), fc.array(boundArb, { minLength: 1, maxLength: 5 }), async (ops, queries) => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'range-'))
       const core = await openGatewayCore({ dataDir: dir, collections: [{ name: 'indexed', indexes: [{ name: 'v', fields: ['v'] }] }] })
-      const model = new Map<string, number | null>()
+      const model = new Map<string, Value>()
       try {
         for (const op of ops) {
           const id = `d${op.id}`
@@ -49,8 +57,10 @@ test('indexed range queries equal a full scan after any history of writes', asyn
           if (q.hi !== null) condition[q.hiInclusive ? '$lte' : '$lt'] = q.hi
           if (Object.keys(condition).length === 0) continue
           const found = core.engine.find('indexed', { v: condition }, { limit: 10_000 }).map((d) => d._id).sort()
+          const lo = (x: number) => q.lo === null || x > q.lo || (q.loInclusive && x === q.lo)
+          const hi = (x: number) => q.hi === null || x < q.hi || (q.hiInclusive && x === q.hi)
           const expected = [...model.entries()]
-            .filter(([, v]) => v !== null && (q.lo === null || v > q.lo || (q.loInclusive && v === q.lo)) && (q.hi === null || v < q.hi || (q.hiInclusive && v === q.hi)))
+            .filter(([, v]) => (Array.isArray(v) ? v.some(lo) && v.some(hi) : v !== null && lo(v) && hi(v)))
             .map(([id]) => id)
             .sort()
           if (JSON.stringify(found) !== JSON.stringify(expected)) return false
