@@ -319,6 +319,17 @@ async function releaseOrder(ctx: InvocationContext, orderId: string): Promise<vo
 // ------------------------------------------------------------------ after payment: extension points
 
 /**
+ * A member who deleted their account (or an order that never earned points) has no points to
+ * move: that must not fail the notification forever (WeChat would retry it for a day).
+ */
+function skipGoneMember(ctx: InvocationContext, order: OrderDoc) {
+  return (err: unknown) => {
+    if (!(err instanceof AppError && err.code === 'NOT_FOUND')) throw err
+    process.stderr.write(`${JSON.stringify({ fn: ctx.fn, action: ctx.action, requestId: ctx.requestId, orderId: order._id, skipped: 'points', reason: err.message })}\n`)
+  }
+}
+
+/**
  * What else happens once an order is paid. Each step is idempotent by its own key, because this
  * runs until it has returned once (a crash halfway means it runs again):
  * - points: `order:<id>:earn` on the paid amount, with the tier recomputed (points module);
@@ -327,7 +338,9 @@ async function releaseOrder(ctx: InvocationContext, orderId: string): Promise<vo
  */
 async function afterOrderPaid(ctx: InvocationContext, order: OrderDoc): Promise<void> {
   const paidAt = order.paidAt ?? ctx.clock.now()
-  if (order.memberId) await creditPurchasePoints(ctx, { memberId: order.memberId, orderId: order._id, paidFen: order.totalFen, at: paidAt })
+  if (order.memberId) {
+    await creditPurchasePoints(ctx, { memberId: order.memberId, orderId: order._id, paidFen: order.totalFen, at: paidAt }).catch(skipGoneMember(ctx, order))
+  }
   if (order.attribution) {
     await bookCommission(ctx, {
       source: { kind: 'order', id: order._id },
@@ -349,7 +362,9 @@ async function afterOrderPaid(ctx: InvocationContext, order: OrderDoc): Promise<
  * never picked up, its stock back on the shelf (a conditional transition paid → refunded).
  */
 async function afterOrderRefunded(ctx: InvocationContext, order: OrderDoc, refund: RefundDoc): Promise<void> {
-  if (order.memberId) await reversePurchasePoints(ctx, { orderId: order._id, refundId: refund._id, refundFen: refund.amountFen })
+  if (order.memberId) {
+    await reversePurchasePoints(ctx, { orderId: order._id, refundId: refund._id, refundFen: refund.amountFen }).catch(skipGoneMember(ctx, order))
+  }
   if (order.attribution) await reverseCommission(ctx, { source: { kind: 'order', id: order._id }, refundNo: refund._id, refundFen: refund.amountFen })
   if (order.refundedFen >= order.totalFen) await restockRefundedOrder(ctx, order._id)
 }
