@@ -399,32 +399,33 @@ async function restockRefundedOrder(ctx: InvocationContext, orderId: string): Pr
  * A pickup code that collides with another order's fails the transaction on the unique index and
  * is drawn again.
  */
-async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promise<void> {
+async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promise<OrderDoc> {
   const orderId = payment.purpose.id
   const now = ctx.clock.now()
   const member = await findOne<MemberDoc>(COLLECTIONS.members.name, { openid: payment.payerOpenid })
   const attribution = member && member.status === 'active' ? { storeId: member.storeId, clerkId: member.clerkId } : null
   for (let attempt = 1; ; attempt++) {
     try {
-      await withTransaction(database(), async (t) => {
+      return await withTransaction(database(), async (t) => {
         const order = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, orderId)
         if (!order) throw new Error(`order ${orderId} of payment ${payment._id} not found`)
         if (order.status === 'cancelled') throw new Error(`order ${orderId} was cancelled before its payment ${payment._id} succeeded`)
-        if (order.status !== 'awaiting_payment') return
+        if (order.status !== 'awaiting_payment') return { ...order, _id: orderId }
         const rows: (StockDoc | null)[] = []
         for (const line of order.items) rows.push(await txGet<StockDoc>(t, COLLECTIONS.stock.name, stockId(line.productId, order.locationId)))
         for (const [i, line] of order.items.entries()) {
           const s = rows[i]
           if (s) await t.collection(COLLECTIONS.stock.name).doc(s._id).update({ reserved: Math.max(0, s.reserved - line.qty), updatedAt: now })
         }
-        await t.collection(COLLECTIONS.orders.name).doc(orderId).update({
-          status: 'paid',
+        const paid = {
+          status: 'paid' as const,
           paidAt: payment.paidAt ?? now,
           attribution,
           ...(order.fulfilment === 'pickup' ? { pickupCode: newPickupCode() } : {}),
-        })
+        }
+        await t.collection(COLLECTIONS.orders.name).doc(orderId).update(paid)
+        return { ...order, _id: orderId, ...paid }
       })
-      return
     } catch (err) {
       if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE') || attempt >= 5) throw err
     }
@@ -433,8 +434,8 @@ async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promi
 
 export const orderOwner: PaymentOwner = {
   async onPaid(ctx, payment) {
-    await markOrderPaid(ctx, payment)
-    const order = (await getOrder(payment.purpose.id))!
+    // The order as the transaction left it (no second read).
+    const order = await markOrderPaid(ctx, payment)
     if (order.status === 'paid' && !order.paidEffectsAt) {
       await afterOrderPaid(ctx, order)
       await orders().doc(order._id).update({ paidEffectsAt: ctx.clock.now() })
