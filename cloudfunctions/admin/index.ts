@@ -19,6 +19,8 @@ import { adjustPointsByMemberNo } from '../../shared/services/points-admin-servi
 import { loadPointsRules, savePointsRules } from '../../shared/services/points-rules-service'
 import { memberPointsForAdmin } from '../../shared/services/points-views'
 import { cancelRedemption } from '../../shared/services/redemption-service'
+import { loadCommissionRules, saveCommissionRules, settlement, settlementCsv } from '../../shared/services/commission-service'
+import { refundOrder } from '../../shared/services/shop-service'
 
 export const main = defineFunction({
   name: 'admin',
@@ -52,5 +54,10 @@ export const main = defineFunction({
     updateGift: (ctx, input) => adminAction(ctx, 'write', { ...input, images: input.images?.length }, () => updateGift(ctx, input)),
     adjustGiftStock: (ctx, input) => adminAction(ctx, 'write', input, () => adjustGiftStock(ctx, input)),
     cancelRedemption: (ctx, input) => adminAction(ctx, 'write', input, (s) => cancelRedemption(ctx, s, input)),
+    refundOrder: (ctx, input) => adminAction(ctx, 'write', input, () => refundOrder(ctx, input)),
+    commissionRules: (ctx) => adminAction(ctx, 'read', {}, () => loadCommissionRules()),
+    setCommissionRules: (ctx, input) => adminAction(ctx, 'write', input, () => saveCommissionRules(input)),
+    settlement: (ctx, input) => adminAction(ctx, 'read', input, () => settlement(input), { auditRead: true }),
+    settlementCsv: (ctx, input) => adminAction(ctx, 'read', input, () => settlementCsv(input), { auditRead: true }),
   },
 })

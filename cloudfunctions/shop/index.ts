@@ -1,5 +1,6 @@
 import { shopInput, shopOutput } from '../../shared/contract/shop'
 import { defineFunction } from '../../shared/runtime/define-function'
+import { settleCommission } from '../../shared/services/commission-service'
 import { cancelOrder, createOrder, expireOrders, listProducts, myOrders, orderDetail } from '../../shared/services/shop-service'
 
 export const main = defineFunction({
@@ -13,5 +14,6 @@ export const main = defineFunction({
     myOrders: (ctx) => myOrders(ctx),
     cancelOrder: (ctx, input) => cancelOrder(ctx, input),
     expireOrders: (ctx) => expireOrders(ctx),
+    settleCommission: (ctx) => settleCommission(ctx),
   },
 })

@@ -1,7 +1,9 @@
 import { staffInput, staffOutput } from '../../shared/contract/staff'
 import { defineFunction } from '../../shared/runtime/define-function'
-import { pickupDetail, verifyPickup } from '../../shared/services/redemption-service'
-import { bindStaffInvite, listMyMembers, memberDetail, myCode, myStats, scanMember, staffMe } from '../../shared/services/staff-service'
+import { clerkPerformance } from '../../shared/services/commission-service'
+import { pickupCodeDetail, verifyPickupCode } from '../../shared/services/counter-service'
+import { recordSale } from '../../shared/services/offline-sale-service'
+import { bindStaffInvite, listMyMembers, memberDetail, myCode, myStats, requireStaff, scanMember, staffMe } from '../../shared/services/staff-service'
 
 export const main = defineFunction({
   name: 'staff',
@@ -15,7 +17,9 @@ export const main = defineFunction({
     myCode: (ctx) => myCode(ctx),
     myStats: (ctx) => myStats(ctx),
     scanMember: (ctx, input) => scanMember(ctx, input),
-    pickupDetail: (ctx, input) => pickupDetail(ctx, input),
-    verifyPickup: (ctx, input) => verifyPickup(ctx, input),
+    pickupDetail: (ctx, input) => pickupCodeDetail(ctx, input),
+    verifyPickup: (ctx, input) => verifyPickupCode(ctx, input),
+    recordSale: (ctx, input) => recordSale(ctx, input),
+    performance: async (ctx, input) => clerkPerformance(ctx, (await requireStaff(ctx))._id, input.month),
   },
 })

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { benchFunctions } from './functions'
 import { benchGateway } from './gateway'
 import { benchPoints } from './points'
+import { benchShop } from './shop'
 
 type Bench = () => Promise<object[]>
 
@@ -15,6 +16,7 @@ const groups: Record<string, Bench> = {
   gateway: () => benchGateway(),
   functions: () => benchFunctions(),
   points: () => benchPoints(),
+  shop: () => benchShop(),
 }
 
 // Benchmarks owned by other parts of the project register here when present.

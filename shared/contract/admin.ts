@@ -4,6 +4,9 @@ import { pointsAdminInput, pointsAdminOutput } from './points-admin'
 
 const storeCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/, '门店编码为 1-12 位字母或数字')
 
+const settlementMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM')
+const commissionRulesView = z.object({ rateBp: z.number().int(), refundWindowDays: z.number().int() })
+
 export const adminRole = z.enum(['hq-admin', 'analyst'])
 
 export const storeView = z.object({
@@ -104,6 +107,14 @@ export const adminInput = {
   dashboard: z.strictObject({ storeId: docId.optional(), days: z.number().int().min(1).max(366).default(30) }),
   listAudit: z.strictObject({ ...pageInput, action: z.string().max(40).optional(), username: z.string().max(64).optional() }),
   ...pointsAdminInput,
+  /** Refund a paid order, fully (no amount) or partly; a retried request is the same refund. */
+  refundOrder: z.strictObject({ orderId: docId, amountFen: z.number().int().min(1).max(100_000_000).optional(), reason: z.string().trim().min(1).max(80) }),
+  commissionRules: emptyInput,
+  setCommissionRules: z.strictObject({ rateBp: z.number().int().min(0).max(5_000), refundWindowDays: z.number().int().min(0).max(90) }),
+  /** The month's commission settlement, one row per clerk or per (attributed) store. */
+  settlement: z.strictObject({ month: settlementMonth, by: z.enum(['clerk', 'store']) }),
+  /** The same as CSV for Excel (UTF-8 with BOM, amounts in yuan). */
+  settlementCsv: z.strictObject({ month: settlementMonth, by: z.enum(['clerk', 'store']) }),
 } as const
 
 export const adminOutput = {
@@ -140,4 +151,28 @@ export const adminOutput = {
     z.object({ id: z.string(), at: isoDate, username: z.string().nullable(), action: z.string(), details: z.string(), outcome: z.string(), requestId: z.string() }),
   ),
   ...pointsAdminOutput,
+  refundOrder: z.object({ orderId: z.string(), outRefundNo: z.string(), amountFen: z.number().int(), status: z.enum(['processing', 'succeeded', 'abnormal', 'closed', 'failed']) }),
+  commissionRules: commissionRulesView,
+  setCommissionRules: commissionRulesView,
+  settlement: z.object({
+    month: z.string(),
+    by: z.enum(['clerk', 'store']),
+    rows: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        storeId: z.string(),
+        storeName: z.string(),
+        orders: z.number().int(),
+        salesOnlineFen: z.number().int(),
+        salesOfflineFen: z.number().int(),
+        salesFen: z.number().int(),
+        commissionPendingFen: z.number().int(),
+        commissionSettledFen: z.number().int(),
+        commissionReversedFen: z.number().int(),
+        payableFen: z.number().int(),
+      }),
+    ),
+  }),
+  settlementCsv: z.object({ filename: z.string(), csv: z.string() }),
 } as const

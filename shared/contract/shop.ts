@@ -15,7 +15,7 @@ export const productView = z.object({
 
 export const orderView = z.object({
   orderId: z.string(),
-  status: z.enum(['awaiting_payment', 'paid', 'cancelled', 'picked_up']),
+  status: z.enum(['awaiting_payment', 'paid', 'cancelled', 'picked_up', 'refunded']),
   fulfilment,
   storeId: z.string().nullable(),
   items: z.array(z.object({ productId: z.string(), name: z.string(), priceFen: z.number().int(), qty: z.number().int() })),
@@ -47,6 +47,8 @@ export const shopInput = {
   cancelOrder: z.strictObject({ orderId: docId }),
   /** Timer trigger (every minute): unpaid orders past their 15 minutes are cancelled. */
   expireOrders: emptyInput,
+  /** Timer trigger (daily): pending commission whose refund window is over settles. */
+  settleCommission: emptyInput,
 } as const
 
 export const shopOutput = {
@@ -56,4 +58,5 @@ export const shopOutput = {
   myOrders: z.array(orderView),
   cancelOrder: orderView,
   expireOrders: z.object({ expired: z.number().int(), failed: z.number().int() }),
+  settleCommission: z.object({ settled: z.number().int(), more: z.boolean() }),
 } as const

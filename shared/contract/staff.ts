@@ -26,9 +26,28 @@ export const memberListItem = z.object({
 })
 
 /** Scanned from the member's QR or typed (spaces and dashes allowed). */
-const pickupCodeInput = z.string().regex(/^[\d\s-]{6,24}$/, '兑换码为 10 位数字')
+const pickupCodeInput = z.string().regex(/^[\d\s-]{6,24}$/, '提货码为 8 位数字，兑换码为 10 位数字')
 
 export const pickupView = redemptionView.extend({ memberNo: z.string(), phoneMasked: z.string().nullable() })
+
+/** A shop order at the pickup counter (8-digit pickup code). */
+export const orderPickupView = z.object({
+  kind: z.literal('order'),
+  orderId: z.string(),
+  pickupCode: z.string(),
+  status: z.enum(['awaiting_payment', 'paid', 'cancelled', 'picked_up', 'refunded']),
+  storeId: z.string(),
+  items: z.array(z.object({ productId: z.string(), name: z.string(), priceFen: z.number().int(), qty: z.number().int() })),
+  totalFen: z.number().int(),
+  refundedFen: z.number().int(),
+  paidAt: isoDate.nullable(),
+  pickedUpAt: isoDate.nullable(),
+  pickedUpBy: z.string().nullable(),
+  memberNo: z.string().nullable(),
+  phoneMasked: z.string().nullable(),
+})
+
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM')
 
 export const staffInput = {
   /** Open a one-time staff invite (its scene) and become a clerk of that store. */
@@ -49,10 +68,18 @@ export const staffInput = {
   myStats: emptyInput,
   /** Look up the member behind a scanned member code (any active clerk, any store). */
   scanMember: z.strictObject({ memberCode: z.string().regex(/^\d{20}$/, '会员码应为 20 位数字') }),
-  /** What a scanned or typed pickup code is for (clerks of the redemption's store). */
+  /** What a scanned or typed code is for: a shop order (8 digits) or a gift redemption (10), clerks of its store. */
   pickupDetail: z.strictObject({ pickupCode: pickupCodeInput }),
-  /** Hand a redeemed gift over: once per code, by a clerk of the redemption's store. */
+  /** Hand a paid pickup order (8 digits) or a redeemed gift (10 digits) over: once per code, by a clerk of its store. */
   verifyPickup: z.strictObject({ pickupCode: pickupCodeInput }),
+  /** Book an offline sale for the member whose dynamic code was scanned; a receipt number counts once per store. */
+  recordSale: z.strictObject({
+    memberCode: z.string().regex(/^\d{20}$/, '会员码应为 20 位数字'),
+    amountFen: z.number().int().min(1).max(100_000_000),
+    receiptNo: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, '小票号为 1-40 位字母、数字、- 或 _'),
+  }),
+  /** My members' sales and my commission for a month (default: this month), with a 6-month trend. */
+  performance: z.strictObject({ month: month.optional() }),
 } as const
 
 export const staffOutput = {
@@ -82,6 +109,26 @@ export const staffOutput = {
     storeName: z.string(),
     clerkName: z.string(),
   }),
-  pickupDetail: pickupView,
-  verifyPickup: pickupView,
+  pickupDetail: z.union([orderPickupView, pickupView]),
+  verifyPickup: z.union([orderPickupView, pickupView]),
+  recordSale: z.object({
+    saleId: z.string(),
+    memberNo: z.string(),
+    amountFen: z.number().int(),
+    receiptNo: z.string(),
+    storeId: z.string(),
+    pointsEarned: z.number().int(),
+    at: isoDate,
+  }),
+  performance: z.object({
+    month: z.string(),
+    orders: z.number().int(),
+    salesOnlineFen: z.number().int(),
+    salesOfflineFen: z.number().int(),
+    salesFen: z.number().int(),
+    commissionPendingFen: z.number().int(),
+    commissionSettledFen: z.number().int(),
+    commissionReversedFen: z.number().int(),
+    trend: z.array(z.object({ month: z.string(), salesFen: z.number().int(), commissionFen: z.number().int() })),
+  }),
 } as const

@@ -163,6 +163,25 @@ export const COLLECTIONS = {
       { name: 'pickupCode', fields: ['pickupCode'], unique: true, sparse: true },
     ],
   },
+  /** Offline sales booked at the till: a receipt number counts once per store. */
+  offlineSales: {
+    name: 'offlineSales',
+    indexes: [
+      { name: 'storeReceipt', fields: ['storeId', 'receiptNo'], unique: true },
+      { name: 'memberId', fields: ['memberId', 'at'] },
+    ],
+  },
+  /** Commission per sale and its reversals, keyed (`order:<id>:commission`), settled monthly. */
+  commissionLedger: {
+    name: 'commissionLedger',
+    indexes: [
+      { name: 'key', fields: ['key'], unique: true },
+      { name: 'clerkMonth', fields: ['clerkId', 'month'] },
+      { name: 'month', fields: ['month', 'storeId'] },
+      // settleCommission's work list.
+      { name: 'status', fields: ['status', 'settleAfter'] },
+    ],
+  },
   /** Payments with nothing behind them, to check the payment edge end to end (local stack only). */
   payProbes: { name: 'payProbes', indexes: [{ name: 'openid', fields: ['openid', 'createdAt'] }] },
 } as const satisfies Record<string, CollectionSpec>

@@ -306,7 +306,7 @@ export interface StockDoc {
   updatedAt: Date
 }
 
-export type OrderStatus = 'awaiting_payment' | 'paid' | 'cancelled' | 'picked_up'
+export type OrderStatus = 'awaiting_payment' | 'paid' | 'cancelled' | 'picked_up' | 'refunded'
 
 export interface OrderLineDoc {
   productId: string
@@ -342,6 +342,65 @@ export interface OrderDoc {
   cancelReason: 'expired' | 'cancelled' | null
   refundedFen: number
   refundNos: string[]
+  /** Set when a clerk of the pickup store handed the order over. */
+  pickedUpAt?: Date
+  pickedUpBy?: { clerkId: string; name: string }
+  /** A fully refunded pickup order that was never picked up: its stock went back. */
+  refundedAt?: Date
+}
+
+/** A sale at a store's till, booked by a clerk scanning the member's code (one per store and receipt). */
+export interface OfflineSaleDoc {
+  _id: string
+  memberId: string
+  memberNo: string
+  amountFen: number
+  receiptNo: string
+  /** The store where the sale happened (the clerk's). */
+  storeId: string
+  clerkId: string
+  clerkName: string
+  /** The member's attribution at the moment of the sale, for commission. */
+  attribution: { storeId: string; clerkId: string }
+  memberCode: string
+  at: Date
+  /** When points and commission were booked; they run (idempotently) until then. */
+  effectsAt: Date | null
+}
+
+/**
+ * Append-only commission ledger. `kind: 'earn'` is one per sale (key `order:<id>:commission` or
+ * `offline:<id>:commission`); a refund inside the refund window lowers its pending amount (once per
+ * refund: `reversals`), a later refund books a `kind: 'reversal'` entry with a negative amount
+ * (key `<source>:<id>:refund:<refundNo>:commission`).
+ */
+export interface CommissionEntryDoc {
+  _id: string
+  key: string
+  kind: 'earn' | 'reversal'
+  source: { kind: 'order' | 'offline'; id: string }
+  channel: 'online' | 'offline'
+  memberId: string | null
+  /** The attributed clerk and store (frozen at payment). */
+  clerkId: string
+  storeId: string
+  /** Offline: the store where the sale happened; online pickup: the pickup store; delivery: null. */
+  sellingStoreId: string | null
+  /** The sale amount (earn) or the refunded amount (reversal, negative). */
+  baseFen: number
+  rateBp: number
+  /** Earn: pending or settled commission after in-window refunds; reversal: negative. */
+  amountFen: number
+  /** Earn: everything refunded on this sale so far (in or after the window). */
+  refundedFen: number
+  reversals: { refundNo: string; refundFen: number; takebackFen: number; inWindow: boolean; at: Date }[]
+  status: 'pending' | 'settled' | 'cancelled'
+  /** Pending until then; null until the order is picked up. */
+  settleAfter: Date | null
+  settledAt: Date | null
+  /** Shanghai month of the sale (earn) or of the booking (reversal): the settlement month. */
+  month: string
+  at: Date
 }
 
 export type GiftFulfilment = 'pickup' | 'mail'

@@ -6,8 +6,9 @@
  * Orders are paid through the payments service; this service is the `order` owner
  * (payment-owners.ts): it hears onPaid / onClosed / onRefunded and never reads WeChat Pay itself.
  */
+import { createHash } from 'node:crypto'
 import { COLLECTIONS } from '../db/collections'
-import type { MemberDoc, OrderDoc, OrderLineDoc, PaymentDoc, ProductDoc, RefundDoc, StockDoc, StoreDoc } from '../db/documents'
+import type { ClerkDoc, MemberDoc, OrderDoc, OrderLineDoc, PaymentDoc, ProductDoc, RefundDoc, StockDoc, StoreDoc } from '../db/documents'
 import { AppError } from '../errors'
 import type { JsapiPayParams } from '../ports/pay'
 import {
@@ -22,13 +23,19 @@ import {
   type Fulfilment,
   type OrderLine,
 } from '../rules/shop'
+import { formatShanghaiMinute } from '../rules/calendar'
+import { settleAfterFor } from '../rules/commission'
+import { outRefundNoFor } from '../rules/payment'
+import { maskPhone } from '../rules/phone'
 import { database } from '../runtime/cloudbase'
 import type { InvocationContext } from '../runtime/define-function'
 import { isDbError, withTransaction, type Transaction } from '../runtime/transaction'
-import { findOne, getStore } from './directory'
+import { findOne, getStore, namesFor } from './directory'
 import { newDocId, requireOpenid } from './member-service'
 import type { PaymentOwner } from './payment-owners'
-import { closePayment, createPayment, paymentForPurpose, syncPayment } from './payments'
+import { bookCommission, commissionEntryId, loadCommissionRules, reverseCommission, saleCommissionKey } from './commission-service'
+import { closePayment, createPayment, getPayment, getRefund, paymentForPurpose, requestRefund, syncPayment } from './payments'
+import { creditPurchasePoints, reversePurchasePoints } from './points-account-service'
 
 type Rows<T> = { data: T[] }
 
@@ -312,20 +319,76 @@ async function releaseOrder(ctx: InvocationContext, orderId: string): Promise<vo
 // ------------------------------------------------------------------ after payment: extension points
 
 /**
- * What else happens once an order is paid. Each step must be idempotent by its own key, because
- * this runs until it has returned once (a crash halfway means it runs again):
- * - points: credit `order:<id>:earn` on the paid amount (points module);
- * - commission: a pending entry for `order.attribution` on the net amount (commission module);
- * - tier recomputation over the trailing 365 days (points module).
- * None is wired yet; the order already carries what they need (memberId, attribution, totalFen).
+ * A member who deleted their account (or an order that never earned points) has no points to
+ * move: that must not fail the notification forever (WeChat would retry it for a day).
  */
-async function afterOrderPaid(_ctx: InvocationContext, _order: OrderDoc): Promise<void> {}
+function skipGoneMember(ctx: InvocationContext, order: OrderDoc) {
+  return (err: unknown) => {
+    if (!(err instanceof AppError && err.code === 'NOT_FOUND')) throw err
+    process.stderr.write(`${JSON.stringify({ fn: ctx.fn, action: ctx.action, requestId: ctx.requestId, orderId: order._id, skipped: 'points', reason: err.message })}\n`)
+  }
+}
 
 /**
- * Once per succeeded refund (keyed by out_refund_no): points take-back and commission reversal
- * will plug in here (points and commission modules).
+ * What else happens once an order is paid. Each step is idempotent by its own key, because this
+ * runs until it has returned once (a crash halfway means it runs again):
+ * - points: `order:<id>:earn` on the paid amount, with the tier recomputed (points module);
+ * - commission: a pending entry `order:<id>:commission` for the frozen attribution; its refund
+ *   window starts when the order is picked up (verifyOrderPickup).
  */
-async function afterOrderRefunded(_ctx: InvocationContext, _order: OrderDoc, _refund: RefundDoc): Promise<void> {}
+async function afterOrderPaid(ctx: InvocationContext, order: OrderDoc): Promise<void> {
+  const paidAt = order.paidAt ?? ctx.clock.now()
+  if (order.memberId) {
+    await creditPurchasePoints(ctx, { memberId: order.memberId, orderId: order._id, paidFen: order.totalFen, at: paidAt }).catch(skipGoneMember(ctx, order))
+  }
+  if (order.attribution) {
+    await bookCommission(ctx, {
+      source: { kind: 'order', id: order._id },
+      channel: 'online',
+      memberId: order.memberId,
+      attribution: order.attribution,
+      sellingStoreId: order.storeId,
+      baseFen: order.totalFen,
+      at: paidAt,
+      settleAfter: null,
+    })
+  }
+}
+
+/**
+ * Once per succeeded refund (keyed by out_refund_no), until it has returned once; each step is
+ * idempotent by key: points take-back (`order:<id>:refund:<refundNo>`), commission reversal
+ * (the refund number on the commission entry), and for a fully refunded pickup order that was
+ * never picked up, its stock back on the shelf (a conditional transition paid → refunded).
+ */
+async function afterOrderRefunded(ctx: InvocationContext, order: OrderDoc, refund: RefundDoc): Promise<void> {
+  if (order.memberId) {
+    await reversePurchasePoints(ctx, { orderId: order._id, refundId: refund._id, refundFen: refund.amountFen }).catch(skipGoneMember(ctx, order))
+  }
+  if (order.attribution) await reverseCommission(ctx, { source: { kind: 'order', id: order._id }, refundNo: refund._id, refundFen: refund.amountFen })
+  if (order.refundedFen >= order.totalFen) await restockRefundedOrder(ctx, order._id)
+}
+
+/**
+ * A fully refunded order nobody picked up: its sold units go back to the store's stock.
+ *
+ * Guarantee: one transaction moves the order paid → refunded and adds its lines back, so the
+ * stock returns once; a picked-up order (or a delivery order, which may have shipped) keeps it.
+ */
+async function restockRefundedOrder(ctx: InvocationContext, orderId: string): Promise<void> {
+  const now = ctx.clock.now()
+  await withTransaction(database(), async (t) => {
+    const order = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, orderId)
+    if (!order || order.status !== 'paid' || order.fulfilment !== 'pickup' || order.refundedFen < order.totalFen) return
+    const rows: (StockDoc | null)[] = []
+    for (const line of order.items) rows.push(await txGet<StockDoc>(t, COLLECTIONS.stock.name, stockId(line.productId, order.locationId)))
+    for (const [i, line] of order.items.entries()) {
+      const s = rows[i]
+      if (s) await t.collection(COLLECTIONS.stock.name).doc(s._id).update({ available: s.available + line.qty, updatedAt: now })
+    }
+    await t.collection(COLLECTIONS.orders.name).doc(orderId).update({ status: 'refunded', refundedAt: now })
+  })
+}
 
 /**
  * Marks the order paid, sells its reserved stock, freezes the member's attribution for
@@ -336,32 +399,33 @@ async function afterOrderRefunded(_ctx: InvocationContext, _order: OrderDoc, _re
  * A pickup code that collides with another order's fails the transaction on the unique index and
  * is drawn again.
  */
-async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promise<void> {
+async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promise<OrderDoc> {
   const orderId = payment.purpose.id
   const now = ctx.clock.now()
   const member = await findOne<MemberDoc>(COLLECTIONS.members.name, { openid: payment.payerOpenid })
   const attribution = member && member.status === 'active' ? { storeId: member.storeId, clerkId: member.clerkId } : null
   for (let attempt = 1; ; attempt++) {
     try {
-      await withTransaction(database(), async (t) => {
+      return await withTransaction(database(), async (t) => {
         const order = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, orderId)
         if (!order) throw new Error(`order ${orderId} of payment ${payment._id} not found`)
         if (order.status === 'cancelled') throw new Error(`order ${orderId} was cancelled before its payment ${payment._id} succeeded`)
-        if (order.status !== 'awaiting_payment') return
+        if (order.status !== 'awaiting_payment') return { ...order, _id: orderId }
         const rows: (StockDoc | null)[] = []
         for (const line of order.items) rows.push(await txGet<StockDoc>(t, COLLECTIONS.stock.name, stockId(line.productId, order.locationId)))
         for (const [i, line] of order.items.entries()) {
           const s = rows[i]
           if (s) await t.collection(COLLECTIONS.stock.name).doc(s._id).update({ reserved: Math.max(0, s.reserved - line.qty), updatedAt: now })
         }
-        await t.collection(COLLECTIONS.orders.name).doc(orderId).update({
-          status: 'paid',
+        const paid = {
+          status: 'paid' as const,
           paidAt: payment.paidAt ?? now,
           attribution,
           ...(order.fulfilment === 'pickup' ? { pickupCode: newPickupCode() } : {}),
-        })
+        }
+        await t.collection(COLLECTIONS.orders.name).doc(orderId).update(paid)
+        return { ...order, _id: orderId, ...paid }
       })
-      return
     } catch (err) {
       if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE') || attempt >= 5) throw err
     }
@@ -370,8 +434,8 @@ async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promi
 
 export const orderOwner: PaymentOwner = {
   async onPaid(ctx, payment) {
-    await markOrderPaid(ctx, payment)
-    const order = (await getOrder(payment.purpose.id))!
+    // The order as the transaction left it (no second read).
+    const order = await markOrderPaid(ctx, payment)
     if (order.status === 'paid' && !order.paidEffectsAt) {
       await afterOrderPaid(ctx, order)
       await orders().doc(order._id).update({ paidEffectsAt: ctx.clock.now() })
@@ -383,9 +447,135 @@ export const orderOwner: PaymentOwner = {
   async onRefunded(ctx, payment, refund) {
     const _ = database().command
     // Once per refund: the refund's number joins the order's list in the same conditional update.
-    const res = (await orders()
+    await orders()
       .where({ _id: payment.purpose.id, refundNos: _.neq(refund._id) })
-      .update({ refundNos: _.push(refund._id), refundedFen: _.inc(refund.amountFen) })) as { updated?: number }
-    if (res.updated === 1) await afterOrderRefunded(ctx, (await getOrder(payment.purpose.id))!, refund)
+      .update({ refundNos: _.push(refund._id), refundedFen: _.inc(refund.amountFen) })
+    // Every step of afterOrderRefunded is idempotent by key, so it runs on every call until the
+    // payments service records that one returned (a crash after the update above still finishes).
+    await afterOrderRefunded(ctx, (await getOrder(payment.purpose.id))!, refund)
   },
+}
+
+// ------------------------------------------------------------------ the counter: order pickup
+
+export interface OrderPickupView {
+  kind: 'order'
+  orderId: string
+  pickupCode: string
+  status: OrderDoc['status']
+  storeId: string
+  items: OrderLineDoc[]
+  totalFen: number
+  refundedFen: number
+  paidAt: string | null
+  pickedUpAt: string | null
+  pickedUpBy: string | null
+  memberNo: string | null
+  phoneMasked: string | null
+}
+
+async function orderPickupView(order: OrderDoc): Promise<OrderPickupView> {
+  const member = order.memberId ? (((await database().collection(COLLECTIONS.members.name).doc(order.memberId).get()) as Rows<MemberDoc>).data[0] ?? null) : null
+  return {
+    kind: 'order',
+    orderId: order._id,
+    pickupCode: order.pickupCode ?? '',
+    status: order.status,
+    storeId: order.storeId ?? '',
+    items: order.items,
+    totalFen: order.totalFen,
+    refundedFen: order.refundedFen,
+    paidAt: order.paidAt?.toISOString() ?? null,
+    pickedUpAt: order.pickedUpAt?.toISOString() ?? null,
+    pickedUpBy: order.pickedUpBy?.name ?? null,
+    memberNo: member?.memberNo ?? null,
+    phoneMasked: member?.phone ? maskPhone(member.phone) : null,
+  }
+}
+
+async function orderByPickupCode(clerk: ClerkDoc, code: string): Promise<OrderDoc> {
+  const res = (await orders().where({ pickupCode: code }).limit(1).get()) as Rows<OrderDoc>
+  const order = res.data[0]
+  if (!order) throw new AppError('NOT_FOUND', '提货码不存在，请核对后重试', 'pickupCode')
+  if (order.storeId !== clerk.storeId) {
+    const storeName = order.storeId ? ((await namesFor([order.storeId], [])).stores.get(order.storeId) ?? '其他门店') : ''
+    throw new AppError('FORBIDDEN', `该订单需在「${storeName}」提货，本店不能核销`)
+  }
+  return order
+}
+
+function notPickable(order: OrderDoc): AppError {
+  if (order.status === 'picked_up' && order.pickedUpAt) {
+    return new AppError('CONFLICT', `该订单已于 ${formatShanghaiMinute(order.pickedUpAt)} 由 ${order.pickedUpBy?.name ?? '店员'} 核销提货`)
+  }
+  if (order.status === 'refunded' || order.refundedFen >= order.totalFen) return new AppError('CONFLICT', '该订单已退款，不能提货')
+  if (order.status === 'paid' && !order.paidEffectsAt) return new AppError('CONFLICT', '订单支付处理中，请稍候再核销')
+  return new AppError('CONFLICT', '该订单未支付或已取消，不能提货')
+}
+
+/** What an 8-digit pickup code is for (clerks and managers of the pickup store). */
+export async function orderPickupDetail(ctx: InvocationContext, clerk: ClerkDoc, code: string): Promise<OrderPickupView> {
+  return orderPickupView(await orderByPickupCode(clerk, code))
+}
+
+/**
+ * A clerk of the pickup store hands a paid order over, and the commission's refund window starts.
+ *
+ * Guarantee: one transaction moves the order paid → picked_up and sets the commission entry's
+ * settleAfter, so of any number of verifications of one code exactly one succeeds (the others
+ * conflict, retry, and are told when and by whom it was picked up), and the window starts once.
+ * An order whose after-payment effects have not finished is refused for a moment, so the
+ * commission entry always exists when its window starts.
+ */
+export async function verifyOrderPickup(ctx: InvocationContext, clerk: ClerkDoc, code: string): Promise<OrderPickupView> {
+  const found = await orderByPickupCode(clerk, code)
+  if (found.status !== 'paid' || !found.paidEffectsAt || found.refundedFen >= found.totalFen) throw notPickable(found)
+  const rules = await loadCommissionRules()
+  const now = ctx.clock.now()
+  const pickedUpBy = { clerkId: clerk._id, name: clerk.name }
+  const entryId = commissionEntryId(saleCommissionKey({ kind: 'order', id: found._id }))
+  const picked = await withTransaction(database(), async (t) => {
+    const order = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, found._id)
+    if (!order || order.status !== 'paid' || !order.paidEffectsAt || order.refundedFen >= order.totalFen) throw notPickable(order ?? found)
+    await t.collection(COLLECTIONS.orders.name).doc(order._id).update({ status: 'picked_up', pickedUpAt: now, pickedUpBy })
+    const entry = await txGet<{ settleAfter: Date | null; status: string }>(t, COLLECTIONS.commissionLedger.name, entryId)
+    if (entry && entry.settleAfter === null) await t.collection(COLLECTIONS.commissionLedger.name).doc(entryId).update({ settleAfter: settleAfterFor(now, rules) })
+    return { ...order, status: 'picked_up' as const, pickedUpAt: now, pickedUpBy }
+  })
+  return orderPickupView(picked)
+}
+
+// ------------------------------------------------------------------ refunds from the console
+
+/**
+ * HQ refunds (part of) a paid order. The refund's idempotency key is the request itself:
+ * `order:<id>:refund:full` for a full refund, `order:<id>:refund:<amount>:<hash of reason>` for a
+ * partial one, so a retried request (a timeout, a double click) is the same refund with the same
+ * refund number, and WeChat refunds it once. A second partial refund of the same amount needs a
+ * different reason.
+ */
+export async function refundOrder(
+  ctx: InvocationContext,
+  input: { orderId: string; amountFen?: number; reason: string },
+): Promise<{ orderId: string; outRefundNo: string; amountFen: number; status: RefundDoc['status'] }> {
+  const order = await getOrder(input.orderId)
+  if (!order) throw new AppError('NOT_FOUND', '订单不存在')
+  if (!order.outTradeNo || order.status === 'awaiting_payment' || order.status === 'cancelled') throw new AppError('CONFLICT', '只有已支付的订单可以退款')
+  let key: string
+  let amountFen: number
+  if (input.amountFen === undefined) {
+    key = `order:${order._id}:refund:full`
+    const earlier = await getRefund(outRefundNoFor(key))
+    if (earlier) amountFen = earlier.amountFen
+    else {
+      const payment = await getPayment(order.outTradeNo)
+      amountFen = payment ? payment.amountFen - payment.refundCommittedFen : 0
+      if (amountFen <= 0) throw new AppError('CONFLICT', '该订单已全额退款')
+    }
+  } else {
+    amountFen = input.amountFen
+    key = `order:${order._id}:refund:${amountFen}:${createHash('sha256').update(input.reason.trim()).digest('hex').slice(0, 12)}`
+  }
+  const refund = await requestRefund(ctx, { outTradeNo: order.outTradeNo, key, amountFen, reason: input.reason })
+  return { orderId: order._id, outRefundNo: refund._id, amountFen: refund.amountFen, status: refund.status }
 }

@@ -1,0 +1,115 @@
+/**
+ * Offline sales at the till: the clerk scans the member's dynamic code and books the amount and
+ * receipt number; the member earns points and their attributed clerk earns commission, exactly as
+ * for an online order, and the selling store is recorded.
+ */
+import { COLLECTIONS } from '../db/collections'
+import type { ClerkDoc, OfflineSaleDoc } from '../db/documents'
+import { AppError } from '../errors'
+import { formatShanghaiMinute } from '../rules/calendar'
+import { settleAfterFor } from '../rules/commission'
+import { database } from '../runtime/cloudbase'
+import type { InvocationContext } from '../runtime/define-function'
+import { isDbError, withTransaction } from '../runtime/transaction'
+import { bookCommission, loadCommissionRules } from './commission-service'
+import { findOne } from './directory'
+import { newDocId } from './member-service'
+import { creditPurchasePoints } from './points-account-service'
+import { requireStaff, resolveMemberCode } from './staff-service'
+
+const sales = () => database().collection(COLLECTIONS.offlineSales.name)
+
+async function saleByReceipt(storeId: string, receiptNo: string): Promise<OfflineSaleDoc | null> {
+  return findOne<OfflineSaleDoc>(COLLECTIONS.offlineSales.name, { storeId, receiptNo })
+}
+
+function receiptTaken(sale: OfflineSaleDoc): AppError {
+  return new AppError('CONFLICT', `小票号 ${sale.receiptNo} 已于 ${formatShanghaiMinute(sale.at)} 由 ${sale.clerkName} 登记，不能重复登记`, 'receiptNo')
+}
+
+/**
+ * Points and commission of a booked sale; idempotent by key (`order:<saleId>:earn`,
+ * `offline:<saleId>:commission`), so a retried request completes what a crash left undone.
+ */
+async function bookEffects(ctx: InvocationContext, sale: OfflineSaleDoc): Promise<number> {
+  const rules = await loadCommissionRules()
+  const points = await creditPurchasePoints(ctx, { memberId: sale.memberId, orderId: sale._id, paidFen: sale.amountFen, at: sale.at })
+  await bookCommission(
+    ctx,
+    {
+      source: { kind: 'offline', id: sale._id },
+      channel: 'offline',
+      memberId: sale.memberId,
+      attribution: sale.attribution,
+      sellingStoreId: sale.storeId,
+      baseFen: sale.amountFen,
+      at: sale.at,
+      settleAfter: settleAfterFor(sale.at, rules),
+    },
+    rules,
+  )
+  if (!sale.effectsAt) await sales().doc(sale._id).update({ effectsAt: ctx.clock.now() })
+  return points.points
+}
+
+function view(sale: OfflineSaleDoc, pointsEarned: number) {
+  return {
+    saleId: sale._id,
+    memberNo: sale.memberNo,
+    amountFen: sale.amountFen,
+    receiptNo: sale.receiptNo,
+    storeId: sale.storeId,
+    pointsEarned,
+    at: sale.at.toISOString(),
+  }
+}
+
+/**
+ * Books a sale at the clerk's store for the member whose code was scanned.
+ *
+ * Guarantees: the code's use and the sale are created in one transaction, each guarded by a
+ * unique index (`memberCodeUses.code`, `offlineSales.storeId+receiptNo`), so a code books one sale
+ * and a receipt number counts once per store, however many scans or taps arrive at once. The same
+ * request repeated (same code, receipt and amount) answers the sale already booked.
+ */
+export async function recordSale(ctx: InvocationContext, input: { memberCode: string; amountFen: number; receiptNo: string }) {
+  const clerk: ClerkDoc = await requireStaff(ctx)
+  const receiptNo = input.receiptNo.trim()
+  const existing = await saleByReceipt(clerk.storeId, receiptNo)
+  if (existing) {
+    if (existing.memberCode !== input.memberCode || existing.amountFen !== input.amountFen) throw receiptTaken(existing)
+    return view(existing, await bookEffects(ctx, existing))
+  }
+  const member = await resolveMemberCode(ctx, input.memberCode)
+  const now = ctx.clock.now()
+  const sale: OfflineSaleDoc = {
+    _id: newDocId(),
+    memberId: member._id,
+    memberNo: member.memberNo,
+    amountFen: input.amountFen,
+    receiptNo,
+    storeId: clerk.storeId,
+    clerkId: clerk._id,
+    clerkName: clerk.name,
+    attribution: { storeId: member.storeId, clerkId: member.clerkId },
+    memberCode: input.memberCode,
+    at: now,
+    effectsAt: null,
+  }
+  try {
+    await withTransaction(database(), async (t) => {
+      await t.collection(COLLECTIONS.memberCodeUses.name).doc(newDocId()).create({ code: input.memberCode, memberId: member._id, saleId: sale._id, storeId: clerk.storeId, at: now } as never)
+      const { _id, ...fields } = sale
+      await t.collection(COLLECTIONS.offlineSales.name).doc(_id).create(fields as never)
+    })
+  } catch (err) {
+    if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
+    const raced = await saleByReceipt(clerk.storeId, receiptNo)
+    if (raced) {
+      if (raced.memberCode === input.memberCode && raced.amountFen === input.amountFen) return view(raced, await bookEffects(ctx, raced))
+      throw receiptTaken(raced)
+    }
+    throw new AppError('CONFLICT', '该会员码已使用过，请顾客刷新会员码后重新扫描', 'memberCode')
+  }
+  return view(sale, await bookEffects(ctx, sale))
+}
