@@ -82,6 +82,7 @@ export default function GiftPage() {
                     {stores.map((store) => (
                       <View
                         key={store.storeId}
+                        id={`gift-store-${store.storeId}`}
                         className={store.storeId === storeId ? 'gift-store gift-store--on' : 'gift-store'}
                         onClick={() => setStoreId(store.storeId)}
                       >

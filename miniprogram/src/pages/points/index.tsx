@@ -120,7 +120,7 @@ export default function PointsPage() {
                     ))}
                     {nextCursor !== null ? (
                       <View className='ledger-more'>
-                        <ActionButton kind='secondary' size='small' busy={loadingMore} onTap={() => void loadMore()}>
+                        <ActionButton id='points-more' kind='secondary' size='small' busy={loadingMore} onTap={() => void loadMore()}>
                           加载更多
                         </ActionButton>
                       </View>
