@@ -94,7 +94,7 @@ test('issue 5: redeem a gift for pickup, the clerk verifies the code, the member
   const modal = app.page.locator('.taro__modal')
   await modal.getByText('静安寺店', { exact: false }).waitFor()
   await app.shot('07-confirm-redeem')
-  await modal.getByText('确认兑换', { exact: true }).click()
+  await modal.locator('.taro-model__confirm', { hasText: '确认兑换' }).click()
 
   await app.waitFor('/pages/redemption/index', '兑换成功')
   const digits = ((await app.current().locator('#pickup-code').textContent()) ?? '').trim()

@@ -9,7 +9,6 @@ import { QueryView } from '../../components/query-view'
 import { Section } from '../../components/section'
 import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
-import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
 import { formatPoints } from '../../lib/format'
 import { ROUTES, withQuery } from '../../lib/routes'
@@ -26,7 +25,6 @@ export default function GiftPage() {
   const { params } = useRouter()
   const giftId = params.giftId ?? ''
   const gift = useQuery(() => api.call('points', 'gift', { giftId }), [giftId])
-  usePullDownRefreshOf(gift.refresh)
   const [storeId, setStoreId] = useState<string | undefined>(undefined)
   const [busy, setBusy] = useState(false)
 
