@@ -97,7 +97,7 @@ test('issue 5: redeem a gift for pickup, the clerk verifies the code, the member
   await modal.locator('.taro-model__confirm', { hasText: '确认兑换' }).click()
 
   await app.waitFor('/pages/redemption/index', '兑换成功')
-  const digits = ((await app.current().locator('#pickup-code').textContent()) ?? '').trim()
+  const digits = ((await app.current().locator('#pickup-code .member-code__text').textContent()) ?? '').trim()
   expect(digits).toMatch(/^\d{4}( \d{1,4})+$/)
   expect(await app.current().locator('.member-code__run').count()).toBeGreaterThan(20) // the QR
   expect(await app.current().locator('#redemption-status').textContent()).toBe('待自提')
@@ -145,6 +145,12 @@ test('issue 5: redeem a gift for pickup, the clerk verifies the code, the member
   await app.page.goBack()
   await app.page.goBack()
   expect(await pointsOnScreen()).toBe('20')
-  expect(await app.current().locator('#points-ledger').textContent()).toContain('-80')
+  const ledger = (await app.current().locator('#points-ledger').textContent()) ?? ''
+  expect(ledger).toContain('兑换 帆布购物袋')
+  expect(ledger).toContain('-80')
+  // The card's next expiry and the welcome credit's remainder name the same last day.
+  const expiry = (await app.current().locator('#points-expiry').textContent()) ?? ''
+  const lastDay = /(\d{4}-\d{2}-\d{2})/.exec(expiry)?.[1] ?? 'none'
+  expect(ledger).toContain(`20 分 ${lastDay} 到期`)
   await app.shot('14-points-after')
 })

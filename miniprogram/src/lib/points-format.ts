@@ -1,5 +1,5 @@
 /** Formatting and list merging for the points, gifts and redemption pages (pure). */
-import { formatPoints } from './format'
+import { formatDate, formatPoints } from './format'
 
 export interface MonthGroup<T> {
   month: string
@@ -44,7 +44,11 @@ export function progressWidth(progress: number): string {
   return `${Math.round(clamped * 100)}%`
 }
 
-/** A pickup code for reading: "1234567890" → "123 456 7890" is harder; keep 4-grouping like member codes. */
-export function pickupDigits(code: string): string {
-  return code.replace(/\D/g, '').replace(/(.{4})(?=.)/g, '$1 ')
+/**
+ * Points expire at the start of a China day (an instant such as 2027-12-31T16:00Z); people are
+ * told the last day they can still use them: "2027-12-31".
+ */
+export function lastUsableDay(expiresAt: string): string {
+  const millis = Date.parse(expiresAt)
+  return Number.isNaN(millis) ? '' : formatDate(new Date(millis - 1).toISOString())
 }

@@ -1,4 +1,4 @@
-import { mergeMonthGroups, monthLabel, pickupDigits, progressWidth, signedPoints } from '../../../miniprogram/src/lib/points-format'
+import { lastUsableDay, mergeMonthGroups, monthLabel, progressWidth, signedPoints } from '../../../miniprogram/src/lib/points-format'
 
 describe('points formatting', () => {
   it('merges a month that continues on the next ledger page', () => {
@@ -21,7 +21,7 @@ describe('points formatting', () => {
     expect(first[0]!.items).toEqual([1])
   })
 
-  it('labels months, signs points, clamps progress and groups pickup digits', () => {
+  it('labels months, signs points, clamps progress and names the last usable day', () => {
     expect(monthLabel('2026-03')).toBe('2026年3月')
     expect(signedPoints(1200)).toBe('+1,200')
     expect(signedPoints(-80)).toBe('-80')
@@ -29,6 +29,7 @@ describe('points formatting', () => {
     expect(progressWidth(0.456)).toBe('46%')
     expect(progressWidth(3)).toBe('100%')
     expect(progressWidth(Number.NaN)).toBe('0%')
-    expect(pickupDigits('1234567890')).toBe('1234 5678 90')
+    expect(lastUsableDay('2027-12-31T16:00:00.000Z')).toBe('2027-12-31')
+    expect(lastUsableDay('nonsense')).toBe('')
   })
 })

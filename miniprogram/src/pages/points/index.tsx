@@ -13,7 +13,7 @@ import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
 import { formatDate, formatFen, formatPoints } from '../../lib/format'
-import { mergeMonthGroups, monthLabel, progressWidth, signedPoints, type MonthGroup } from '../../lib/points-format'
+import { lastUsableDay, mergeMonthGroups, monthLabel, progressWidth, signedPoints, type MonthGroup } from '../../lib/points-format'
 import { ROUTES } from '../../lib/routes'
 import './index.scss'
 
@@ -108,7 +108,7 @@ export default function PointsPage() {
                               <View className='ledger-item__title'>{item.title}</View>
                               <View className='ledger-item__meta'>
                                 {formatDate(item.at)}
-                                {item.expiresAt && item.remaining ? ` · ${formatPoints(item.remaining)} 分 ${formatDate(item.expiresAt)} 到期` : ''}
+                                {item.expiresAt && item.remaining ? ` · ${formatPoints(item.remaining)} 分 ${lastUsableDay(item.expiresAt)} 到期` : ''}
                               </View>
                             </View>
                             <View className={item.points >= 0 ? 'ledger-item__points ledger-item__points--in' : 'ledger-item__points'}>

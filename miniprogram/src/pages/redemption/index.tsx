@@ -8,7 +8,6 @@ import { Skeleton } from '../../components/skeleton'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
 import { formatDateTime, formatPoints } from '../../lib/format'
-import { pickupDigits } from '../../lib/points-format'
 import './index.scss'
 
 /** One redemption: while awaiting pickup, the pickup code as a QR and in digits; then its outcome. */
@@ -37,9 +36,9 @@ export default function RedemptionPage() {
               {r.status === 'awaitingPickup' && r.pickupCode && (
                 <View className='redemption__code'>
                   <View className='redemption__hint'>到 {r.storeName} 出示此码给店员核销</View>
-                  <MemberCodePanel code={r.pickupCode} />
-                  <View className='redemption__digits' id='pickup-code'>
-                    {pickupDigits(r.pickupCode)}
+                  {/* The renderer draws the QR and, under it, the code in groups of digits. */}
+                  <View id='pickup-code'>
+                    <MemberCodePanel code={r.pickupCode} />
                   </View>
                 </View>
               )}
