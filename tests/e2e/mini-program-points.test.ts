@@ -124,7 +124,19 @@ test('issue 5: redeem a gift for pickup, the clerk verifies the code, the member
   await app.current().locator('#pickup-lookup').click()
   await app.current().locator('#pickup-card').getByText('已领取', { exact: false }).waitFor()
   expect(await app.current().locator('#pickup-submit').getAttribute('class')).toContain('inactive')
+  expect(await app.current().locator('#pickup-not-open').textContent()).toContain('已核销')
+  expect(await app.current().locator('#pickup-card').textContent()).toContain(CLERK)
   await app.shot('11-clerk-code-already-used')
+
+  // A clerk of another store gets the server's answer: not this store's code.
+  await app.switchPersona('张婷')
+  await app.waitFor('/staff/home/index', '店员工作台')
+  await app.current().locator('#tile-verify-pickup').click()
+  await app.waitFor('/staff/verify-pickup/index', '核销码')
+  await app.current().locator('#pickup-code input').fill(pickupCode)
+  await app.current().locator('#pickup-lookup').click()
+  await app.current().locator('#pickup-problem').getByText('静安寺店', { exact: false }).waitFor()
+  await app.shot('11b-other-store-clerk')
 
   // Back to the member: the redemption is collected, the points are gone.
   await app.switchPersona('顾客 A')

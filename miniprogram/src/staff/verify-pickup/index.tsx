@@ -114,6 +114,11 @@ export default function VerifyPickupPage() {
           )}
         </View>
       )}
+      {step.at === 'confirm' && step.pickup.status !== 'awaitingPickup' && (
+        <View className='pickup-problem' id='pickup-not-open'>
+          {step.pickup.status === 'collected' ? '该兑换码已核销，礼品已领取，不能再次核销' : `该兑换当前「${step.pickup.statusText}」，不能核销`}
+        </View>
+      )}
       {problem && (
         <View className='pickup-problem' id='pickup-problem'>
           {problem.message}
