@@ -9,6 +9,9 @@ export default defineAppConfig({
     'pages/bind/index',
     'pages/member-code/index',
     'pages/orders/index',
+    'pages/gift/index',
+    'pages/redemption/index',
+    'pages/redemptions/index',
   ],
   // The staff desk is a subpackage: shoppers never download it. Its invite page path is what the
   // server puts in staff invite codes (shared/services/staff-service.ts STAFF_INVITE_PAGE).

@@ -1,3 +1,4 @@
+import { barsOf, encodeCode128C } from '../../miniprogram/src/lib/code128'
 import { qrPattern } from '../../miniprogram/src/lib/qr-matrix'
 import { NOT_A_MEMBER, ok } from './harness/fixtures'
 import { answerFunctions, openPage, resetCalls } from './harness/weapp'
@@ -18,6 +19,8 @@ describe('member code page (built)', () => {
     expect(page.text()).toContain('会员号 100000007')
     // The native component renders in its own tree, its classes prefixed by its tag name.
     expect(page.dom.querySelectorAll('[class~="member-code--member-code__run"]')).toHaveLength(runCount(CODE))
+    // Under the QR, the same digits as a Code 128 barcode drawn with views.
+    expect(page.findAll('.barcode__bar')).toHaveLength(barsOf(encodeCode128C(CODE)).length)
     page.detach()
   })
 

@@ -9,6 +9,7 @@
 import type { z } from 'zod'
 import type { memberInput, memberOutput } from '../../../shared/contract/member'
 import type { pingInput, pingOutput } from '../../../shared/contract/ping'
+import type { pointsInput, pointsOutput } from '../../../shared/contract/points'
 import type { staffInput, staffOutput } from '../../../shared/contract/staff'
 
 /** What every shared/contract/<fn>.ts provides. */
@@ -21,6 +22,7 @@ export type Contracts = {
   ping: { input: typeof pingInput; output: typeof pingOutput }
   member: { input: typeof memberInput; output: typeof memberOutput }
   staff: { input: typeof staffInput; output: typeof staffOutput }
+  points: { input: typeof pointsInput; output: typeof pointsOutput }
 }
 
 export type ContractMap = Record<string, FunctionContract>

@@ -1,5 +1,6 @@
-import { View } from '@tarojs/components'
-import type { ApiResult } from '../../api'
+import { Image, View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
+import { api } from '../../api'
 import { EmptyState } from '../../components/empty-state'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
@@ -7,20 +8,12 @@ import { Skeleton } from '../../components/skeleton'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
 import { formatPoints } from '../../lib/format'
+import { ROUTES, withQuery } from '../../lib/routes'
 import './index.scss'
 
-interface GiftSummary {
-  giftId: string
-  name: string
-  pointsPrice: number
-}
+const loadGifts = () => api.call('points', 'gifts')
 
-// The catalog comes from `points.gifts`, which arrives with the points issue. Until that
-// function exists the catalog is empty rather than invented; the page's states are already real.
-async function loadGifts(): Promise<ApiResult<GiftSummary[]>> {
-  return { ok: true, data: [] }
-}
-
+/** The gift catalog (`points.gifts`): image, name, price in points, what is left. */
 export default function GiftsPage() {
   const gifts = useQuery(loadGifts)
   usePullDownRefreshOf(gifts.refresh)
@@ -30,6 +23,9 @@ export default function GiftsPage() {
       <View className='gifts-banner'>
         <View className='gifts-banner__title'>积分好礼</View>
         <View className='gifts-banner__text'>到店自提或邮寄到家</View>
+        <View className='gifts-banner__link' id='my-redemptions' onClick={() => void Taro.navigateTo({ url: ROUTES.redemptions })}>
+          我的兑换 ›
+        </View>
       </View>
       <QueryView
         query={gifts}
@@ -38,13 +34,30 @@ export default function GiftsPage() {
         empty={<EmptyState glyph='礼' title='礼品正在上架' description='新礼品上架后会出现在这里，下拉可刷新' />}
       >
         {(list) => (
-          <View className='gift-list'>
-            {list.map((gift) => (
-              <View key={gift.giftId} className='gift-item'>
-                <View className='gift-item__name'>{gift.name}</View>
-                <View className='gift-item__price'>{formatPoints(gift.pointsPrice)} 积分</View>
-              </View>
-            ))}
+          <View className='gift-list' id='gift-list'>
+            {list.map((gift) => {
+              const available = gift.pickupAvailable + gift.mailAvailable
+              return (
+                <View
+                  key={gift.giftId}
+                  className='gift-item'
+                  onClick={() => void Taro.navigateTo({ url: withQuery(ROUTES.gift, { giftId: gift.giftId }) })}
+                >
+                  {gift.cover ? (
+                    <Image className='gift-item__image' src={gift.cover} mode='aspectFill' />
+                  ) : (
+                    <View className='gift-item__image gift-item__image--blank'>礼</View>
+                  )}
+                  <View className='gift-item__body'>
+                    <View className='gift-item__name'>{gift.name}</View>
+                    <View className='gift-item__price'>{formatPoints(gift.pointsPrice)} 积分</View>
+                    <View className={available > 0 ? 'gift-item__stock' : 'gift-item__stock gift-item__stock--out'}>
+                      {available > 0 ? `可兑 ${available} 件` : '已兑完'}
+                    </View>
+                  </View>
+                </View>
+              )
+            })}
           </View>
         )}
       </QueryView>

@@ -1,12 +1,16 @@
 import { View } from '@tarojs/components'
-import Taro, { useLoad } from '@tarojs/taro'
+import Taro, { useDidShow, useLoad } from '@tarojs/taro'
+import { useRef } from 'react'
+import { api, type ApiResult } from '../../api'
+import type { Contracts, OutputOf } from '../../api/contracts'
 import { MemberCard } from '../../components/member-card'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Section } from '../../components/section'
 import { Skeleton } from '../../components/skeleton'
 import { TileGrid } from '../../components/tile-grid'
-import { useMemberStatus } from '../../hooks/use-member-status'
+import { loadMemberStatus, type MemberStatus } from '../../hooks/use-member-status'
+import { useQuery } from '../../hooks/use-query'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { greeting } from '../../lib/format'
 import { landingForScene, sceneFromQuery } from '../../lib/launch-scene'
@@ -48,9 +52,28 @@ async function scanToBind(): Promise<void> {
   }
 }
 
+type Summary = OutputOf<Contracts, 'points', 'summary'>
+
+/**
+ * The card's points and tier come from `points.summary` (the ledger's own view), laid over the
+ * profile; a summary that fails to load leaves the profile's figures rather than failing the card.
+ */
+async function loadCard(): Promise<ApiResult<MemberStatus>> {
+  const [status, summary] = await Promise.all([loadMemberStatus(), api.call('points', 'summary')])
+  if (!status.ok || !status.data.bound || !summary.ok) return status
+  const s: Summary = summary.data
+  return { ok: true, data: { bound: true, member: { ...status.data.member, points: s.points, tier: s.tier } } }
+}
+
 export default function HomePage() {
-  const status = useMemberStatus()
+  const status = useQuery(loadCard)
   usePullDownRefreshOf(status.refresh)
+  // Back on the tab after redeeming or a purchase: the card shows the new balance.
+  const seen = useRef(false)
+  useDidShow(() => {
+    if (seen.current) void status.refresh()
+    seen.current = true
+  })
 
   // A code's scene lands here when the code did not name a page (WeChat opens the first page;
   // on H5, `/?scene=…`).

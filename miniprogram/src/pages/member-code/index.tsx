@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react'
 import { api, type ApiResult } from '../../api'
 import type { Contracts, OutputOf } from '../../api/contracts'
 import { EmptyState } from '../../components/empty-state'
+import { BarcodeView } from '../../components/barcode-view'
 import { MemberCodePanel } from '../../components/member-code-panel'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
@@ -58,6 +59,7 @@ export default function MemberCodePage() {
             <View className='member-code-card' id='member-code-card'>
               <View className='member-code-card__title'>结账时出示给店员扫描</View>
               <MemberCodePanel code={state.code.code} caption='每分钟自动刷新，请勿截图或转发给他人' />
+              <BarcodeView digits={state.code.code} />
               <View className='member-code-card__number'>会员号 {state.code.memberNo}</View>
             </View>
           ) : (
