@@ -9,6 +9,7 @@ import {
   poll,
   remindUnread,
   sendMessage,
+  sharePhone,
   uploadImage,
 } from '../../shared/services/chat-service'
 
@@ -22,6 +23,7 @@ export const main = defineFunction({
     messages: (ctx, input) => listMessages(ctx, input),
     poll: (ctx, input) => poll(ctx, input),
     send: (ctx, input) => sendMessage(ctx, input),
+    sharePhone: (ctx, input) => sharePhone(ctx, input),
     uploadImage: (ctx, input) => uploadImage(ctx, input),
     markRead: (ctx, input) => markRead(ctx, input),
     templates: (ctx) => chatTemplates(ctx),

@@ -18,7 +18,7 @@ export const messageView = z.object({
   seq: z.number().int(),
   sender: z.object({ kind: z.enum(['member', 'clerk']), name: z.string() }),
   mine: z.boolean(),
-  type: z.enum(['text', 'image', 'product', 'gift']),
+  type: z.enum(['text', 'image', 'product', 'gift', 'phone']),
   text: z.string().nullable(),
   imageUrl: z.string().nullable(),
   card: z.object({ id: z.string(), name: z.string(), priceFen: z.number().int().nullable(), pointsPrice: z.number().int().nullable() }).nullable(),
@@ -53,6 +53,8 @@ export const chatInput = {
   /** Long poll for H5: waits up to `waitMs` for messages after `afterSeq`. */
   poll: z.strictObject({ conversationId: docId, afterSeq: z.number().int().min(0), waitMs: z.number().int().min(0).max(20_000).default(15_000) }),
   send: z.strictObject({ conversationId: docId, clientMsgId, body: messageBody, templateId: docId.optional() }),
+  /** Member only: send my phone number to my clerk, who may then see it unmasked. */
+  sharePhone: z.strictObject({ conversationId: docId, clientMsgId }),
   uploadImage: z.strictObject({ contentType: z.enum(['image/png', 'image/jpeg']), base64: z.string().min(1).max(Math.ceil((MAX_IMAGE_BYTES * 4) / 3) + 4) }),
   markRead: z.strictObject({ conversationId: docId, upToSeq: z.number().int().min(0) }),
   templates: emptyInput,
@@ -66,6 +68,7 @@ export const chatOutput = {
   messages: z.object({ items: z.array(messageView), lastSeq: z.number().int() }),
   poll: z.object({ items: z.array(messageView), lastSeq: z.number().int() }),
   send: messageView.extend({ duplicate: z.boolean() }),
+  sharePhone: messageView.extend({ duplicate: z.boolean() }),
   uploadImage: z.object({ fileId: z.string(), url: z.string() }),
   markRead: z.object({ unread: z.number().int() }),
   templates: z.object({ items: z.array(z.object({ templateId: z.string(), title: z.string(), text: z.string() })) }),

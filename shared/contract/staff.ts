@@ -87,7 +87,7 @@ export const staffOutput = {
   me: staffProfile,
   myMembers: z.object({ items: z.array(memberListItem), nextOffset: z.number().int().nullable() }),
   memberDetail: z.object({
-    member: memberListItem.extend({ storeId: z.string(), storeName: z.string() }),
+    member: memberListItem.extend({ phone: z.string().nullable(), storeId: z.string(), storeName: z.string() }),
     attributionLog: z.array(
       z.object({ reason: z.string(), fromClerkName: z.string().nullable(), toClerkName: z.string(), at: isoDate, note: z.string().nullable() }),
     ),

@@ -177,6 +177,8 @@ export interface ConversationDoc {
   memberUnreadSince: Date | null
   /** When the member was last reminded by a subscribe message (at most one per hour). */
   memberRemindedAt: Date | null
+  /** Clerks the member shared their phone number with in this chat: they see it unmasked. */
+  phoneSharedWith?: string[]
   createdAt: Date
 }
 
@@ -185,6 +187,8 @@ export type MessageBody =
   | { type: 'image'; fileId: string }
   | { type: 'product'; productId: string; name: string; priceFen: number }
   | { type: 'gift'; giftId: string; name: string; pointsPrice: number }
+  /** The member's own number, shared with their clerk (sent only through chat.sharePhone). */
+  | { type: 'phone'; phone: string }
 
 export interface MessageDoc {
   /** Deterministic: conversation + client message id, so a resend finds the first one. */

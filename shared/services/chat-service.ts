@@ -114,6 +114,8 @@ function preview(body: MessageBody): string {
       return `[商品] ${body.name}`
     case 'gift':
       return `[礼品] ${body.name}`
+    case 'phone':
+      return '[手机号]'
   }
 }
 
@@ -125,7 +127,7 @@ async function toView(message: MessageDoc, viewer: { side: 'member' | 'clerk' })
     sender: { kind: message.sender.kind, name: message.sender.kind === 'member' ? '会员' : message.sender.name },
     mine: message.sender.kind === viewer.side,
     type: body.type,
-    text: body.type === 'text' ? body.text : null,
+    text: body.type === 'text' ? body.text : body.type === 'phone' ? body.phone : null,
     imageUrl: body.type === 'image' ? await ports().storage.url(body.fileId) : null,
     card:
       body.type === 'product'
@@ -260,24 +262,57 @@ export async function sendMessage(ctx: InvocationContext, input: Input<'send'>) 
     if (!template || !template.active) throw new AppError('NOT_FOUND', '文案不存在或已停用', 'templateId')
   }
   const body = await resolveBody(input.body, who.side)
+  const result = await appendMessage(ctx, who, input.conversationId, input.clientMsgId, body, input.templateId)
+  return { ...(await toView(result.message, who)), duplicate: result.duplicate }
+}
+
+/**
+ * The member shares their phone number with their current clerk: it is sent as a message (so the
+ * clerk sees it in the conversation) and the clerk is recorded on the conversation, which lets
+ * that clerk, and only that clerk, see the full number on the member's profile.
+ */
+export async function sharePhone(ctx: InvocationContext, input: Input<'sharePhone'>) {
+  const who = await participant(ctx, input.conversationId)
+  if (who.side !== 'member') throw new AppError('FORBIDDEN', '只有会员本人可以分享手机号')
+  const member = await findMemberByOpenid(who.openid)
+  if (!member?.phone) throw new AppError('NOT_FOUND', '没有可分享的手机号')
+  const result = await appendMessage(ctx, who, input.conversationId, input.clientMsgId, { type: 'phone', phone: member.phone })
+  await conversations().doc(input.conversationId).update({ phoneSharedWith: database().command.addToSet(who.conversation.clerkId) })
+  return { ...(await toView(result.message, who)), duplicate: result.duplicate }
+}
+
+/** Whether the member shared their phone number with this clerk in chat. */
+export async function phoneSharedWith(memberId: string, clerkId: string): Promise<boolean> {
+  const conversation = await getConversation(memberId)
+  return Boolean(conversation?.phoneSharedWith?.includes(clerkId))
+}
+
+async function appendMessage(
+  ctx: InvocationContext,
+  who: Participant,
+  conversationId: string,
+  clientMsgId: string,
+  body: MessageBody,
+  templateId?: string,
+): Promise<{ message: MessageDoc; duplicate: boolean }> {
   const db = database()
   const _ = db.command
   const now = ctx.clock.now()
-  const messageId = createHash('sha256').update(`${input.conversationId}:${input.clientMsgId}`).digest('hex').slice(0, 32)
+  const messageId = createHash('sha256').update(`${conversationId}:${clientMsgId}`).digest('hex').slice(0, 32)
   const clerkOpenid = who.side === 'clerk' ? who.openid : ((await getClerk(who.conversation.clerkId))?.openid ?? '')
-  const result = await withTransaction(db, async (t) => {
-    const conversation = ((await t.collection(COLLECTIONS.conversations.name).doc(input.conversationId).get()) as { data: ConversationDoc | null }).data
+  return withTransaction(db, async (t) => {
+    const conversation = ((await t.collection(COLLECTIONS.conversations.name).doc(conversationId).get()) as { data: ConversationDoc | null }).data
     if (!conversation) throw new AppError('NOT_FOUND', '会话不存在')
     const existing = ((await t.collection(COLLECTIONS.messages.name).doc(messageId).get()) as { data: MessageDoc | null }).data
     if (existing) return { message: existing, duplicate: true }
     const message: MessageDoc = {
       _id: messageId,
-      conversationId: input.conversationId,
+      conversationId,
       seq: conversation.lastSeq + 1,
-      clientMsgId: input.clientMsgId,
+      clientMsgId,
       sender: { kind: who.side, id: who.id, name: who.name },
       body,
-      ...(input.templateId ? { templateId: input.templateId } : {}),
+      ...(templateId ? { templateId } : {}),
       participantOpenids: [conversation.memberOpenid, clerkOpenid].filter(Boolean),
       at: now,
     }
@@ -290,10 +325,9 @@ export async function sendMessage(ctx: InvocationContext, input: Input<'send'>) 
     } else {
       update.clerkUnread = _.inc(1)
     }
-    await t.collection(COLLECTIONS.conversations.name).doc(input.conversationId).update(update)
+    await t.collection(COLLECTIONS.conversations.name).doc(conversationId).update(update)
     return { message, duplicate: false }
   })
-  return { ...(await toView(result.message, who)), duplicate: result.duplicate }
 }
 
 export async function markRead(ctx: InvocationContext, input: Input<'markRead'>) {

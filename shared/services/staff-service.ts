@@ -15,6 +15,7 @@ import { database } from '../runtime/cloudbase'
 import type { InvocationContext } from '../runtime/define-function'
 import { ports } from '../runtime/ports'
 import { isDbError, withTransaction } from '../runtime/transaction'
+import { phoneSharedWith } from './chat-service'
 import { findOne, getStore, namesFor } from './directory'
 import { newDocId, requireOpenid } from './member-service'
 
@@ -153,9 +154,12 @@ export async function memberDetail(ctx: InvocationContext, input: { memberId: st
   ])
   const clerkIds = [member.clerkId, ...log.data.flatMap((l) => [l.toClerkId, l.fromClerkId ?? ''])].filter(Boolean)
   const names = await namesFor([member.storeId, ...visits.data.map((v) => v.storeId)], clerkIds)
+  const shared = member.phone && (await phoneSharedWith(member._id, clerk._id))
   return {
     member: {
       ...listItem(member, names.clerks.get(member.clerkId) ?? ''),
+      // Masked unless the member shared the number with this clerk in chat.
+      phone: shared ? member.phone! : null,
       storeId: member.storeId,
       storeName: names.stores.get(member.storeId) ?? '',
     },

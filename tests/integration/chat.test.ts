@@ -155,6 +155,27 @@ describe('who may read and post', () => {
   })
 })
 
+describe('sharing a phone number', () => {
+  it('the member shares their number in chat; only that clerk then sees it unmasked', async () => {
+    const member = (await stack.call('member', { action: 'profile' }, { openid: MEMBER })).body.data
+    const before = await stack.call('staff', { action: 'memberDetail', memberId: member.memberId }, { openid: clerkOpenid })
+    expect(before.body.data.member.phone).toBeNull()
+    expect((await stack.call('chat', { action: 'sharePhone', conversationId, clientMsgId: newId() }, { openid: clerkOpenid })).status).toBe(403)
+    const shared = await stack.call('chat', { action: 'sharePhone', conversationId, clientMsgId: newId() }, { openid: MEMBER })
+    expect(shared.body.data).toMatchObject({ type: 'phone', mine: true })
+    expect(shared.body.data.text).toMatch(/^1\d{10}$/)
+    const seen = await stack.call('chat', { action: 'messages', conversationId }, { openid: clerkOpenid })
+    expect(seen.body.data.items.at(-1)).toMatchObject({ type: 'phone', text: shared.body.data.text })
+    const after = await stack.call('staff', { action: 'memberDetail', memberId: member.memberId }, { openid: clerkOpenid })
+    expect(after.body.data.member.phone).toBe(shared.body.data.text)
+    const storeId = demo.personas.find((p) => p.openid === clerkOpenid)!.storeId
+    const manager = demo.personas.find((p) => p.role === 'manager' && p.storeId === storeId)!
+    const managerView = await stack.call('staff', { action: 'memberDetail', memberId: member.memberId }, { openid: manager.openid })
+    expect(managerView.body.data.member.phone).toBeNull()
+    expect(managerView.body.data.member.phoneMasked).toMatch(/\*{4}/)
+  })
+})
+
 describe('transfer keeps history', () => {
   it('after HQ moves the member, the new clerk sees the whole conversation and the old one cannot', async () => {
     const member = (await stack.call('member', { action: 'profile' }, { openid: MEMBER })).body.data
