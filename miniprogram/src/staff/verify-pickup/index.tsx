@@ -7,20 +7,66 @@ import type { Contracts, OutputOf } from '../../api/contracts'
 import { ActionButton } from '../../components/action-button'
 import { FormField } from '../../components/form-field'
 import { PageShell } from '../../components/page-shell'
-import { formatDateTime, formatPoints } from '../../lib/format'
+import { formatDateTime, formatFen, formatPoints } from '../../lib/format'
 import { normalizePickupCode } from '../../lib/staff-forms'
 import '../staff-form.scss'
 import './index.scss'
 
 type Pickup = OutputOf<Contracts, 'staff', 'pickupDetail'>
+
+const ORDER_STATUS: Record<string, string> = {
+  awaiting_payment: '待支付',
+  paid: '待自提',
+  picked_up: '已提货',
+  cancelled: '已取消',
+  refunded: '已退款',
+}
+
+/** What the counter shows for a code: a redeemed gift (10 digits) or a paid shop order (8 digits). */
+interface PickupCard {
+  title: string
+  statusText: string
+  /** Still waiting to be handed over. */
+  open: boolean
+  handedOver: boolean
+  lines: string[]
+  handedOverAt: string | null
+  handedOverBy: string | null
+}
+
+function describePickup(pickup: Pickup): PickupCard {
+  const member = `会员：${pickup.phoneMasked ?? ''} 会员号 ${pickup.memberNo ?? ''}`
+  if ('kind' in pickup && pickup.kind === 'order') {
+    return {
+      title: pickup.items.map((item) => `${item.name} ×${item.qty}`).join('，'),
+      statusText: ORDER_STATUS[pickup.status] ?? pickup.status,
+      open: pickup.status === 'paid',
+      handedOver: pickup.status === 'picked_up',
+      lines: [member, `实付：${formatFen(pickup.totalFen - pickup.refundedFen)}`, ...(pickup.paidAt ? [`支付时间：${formatDateTime(pickup.paidAt)}`] : [])],
+      handedOverAt: pickup.pickedUpAt,
+      handedOverBy: pickup.pickedUpBy,
+    }
+  }
+  const gift = pickup as Exclude<Pickup, { kind: 'order' }>
+  return {
+    title: gift.giftName,
+    statusText: gift.statusText,
+    open: gift.status === 'awaitingPickup',
+    handedOver: gift.status === 'collected',
+    lines: [member, `积分：${formatPoints(gift.points)}`, `自提门店：${gift.storeName ?? ''}`, `兑换时间：${formatDateTime(gift.createdAt)}`],
+    handedOverAt: gift.collectedAt,
+    handedOverBy: gift.collectedByName,
+  }
+}
 type Step =
   | { at: 'enter' }
   | { at: 'confirm'; pickup: Pickup }
   | { at: 'done'; pickup: Pickup }
 
 /**
- * Handing over a redeemed gift: the clerk scans (WeChat) or types the member's pickup code, sees
- * what it is for (`staff.pickupDetail`), confirms, and `staff.verifyPickup` marks it collected.
+ * Handing over a redeemed gift or a paid shop order: the clerk scans (WeChat) or types the
+ * member's pickup code, sees what it is for (`staff.pickupDetail`), confirms, and
+ * `staff.verifyPickup` marks it collected.
  * The server checks the code belongs to this clerk's store and is used once; its message is shown.
  */
 export default function VerifyPickupPage() {
@@ -60,6 +106,8 @@ export default function VerifyPickupPage() {
     else setStep({ at: 'done', pickup: reply.data })
   }
 
+  const card = step.at === 'enter' ? null : describePickup(step.pickup)
+
   const restart = () => {
     setInput('')
     setProblem(undefined)
@@ -98,25 +146,24 @@ export default function VerifyPickupPage() {
               核销成功，请将礼品交给顾客
             </View>
           )}
-          <View className='pickup-card__gift'>{step.pickup.giftName}</View>
-          <View className='pickup-card__line'>状态：{step.pickup.statusText}</View>
-          <View className='pickup-card__line'>
-            会员：{step.pickup.phoneMasked ?? ''} 会员号 {step.pickup.memberNo}
-          </View>
-          <View className='pickup-card__line'>积分：{formatPoints(step.pickup.points)}</View>
-          <View className='pickup-card__line'>自提门店：{step.pickup.storeName ?? ''}</View>
-          <View className='pickup-card__line'>兑换时间：{formatDateTime(step.pickup.createdAt)}</View>
-          {step.pickup.collectedAt && (
+          <View className='pickup-card__gift'>{card!.title}</View>
+          <View className='pickup-card__line'>状态：{card!.statusText}</View>
+          {card!.lines.map((line) => (
+            <View key={line} className='pickup-card__line'>
+              {line}
+            </View>
+          ))}
+          {card!.handedOverAt && (
             <View className='pickup-card__line'>
-              领取时间：{formatDateTime(step.pickup.collectedAt)}
-              {step.pickup.collectedByName ? ` · ${step.pickup.collectedByName}` : ''}
+              领取时间：{formatDateTime(card!.handedOverAt)}
+              {card!.handedOverBy ? ` · ${card!.handedOverBy}` : ''}
             </View>
           )}
         </View>
       )}
-      {step.at === 'confirm' && step.pickup.status !== 'awaitingPickup' && (
+      {step.at === 'confirm' && !card!.open && (
         <View className='pickup-problem' id='pickup-not-open'>
-          {step.pickup.status === 'collected' ? '该兑换码已核销，礼品已领取，不能再次核销' : `该兑换当前「${step.pickup.statusText}」，不能核销`}
+          {card!.handedOver ? '该码已核销，已领取，不能再次核销' : `当前「${card!.statusText}」，不能核销`}
         </View>
       )}
       {problem && (
@@ -130,7 +177,7 @@ export default function VerifyPickupPage() {
             block
             id='pickup-submit'
             busy={busy}
-            disabled={step.pickup.status !== 'awaitingPickup'}
+            disabled={!card!.open}
             onTap={() => void verify(step.pickup)}
           >
             确认核销
