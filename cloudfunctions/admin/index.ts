@@ -14,6 +14,17 @@ import {
   transferMembers,
 } from '../../shared/services/admin-service'
 import { dashboard, getAttributionPolicy, listAudit, listChatTemplates, listMembers, memberProfile, saveChatTemplate } from '../../shared/services/admin-members'
+import {
+  audienceCount,
+  campaignResults,
+  createCampaign,
+  listCampaigns,
+  loadCampaignLimits,
+  resumeCampaign,
+  saveCampaignLimits,
+  sendCampaignNow,
+  stopCampaign,
+} from '../../shared/services/campaign-service'
 import { adjustGiftStock, createGift, listGiftsForAdmin, updateGift } from '../../shared/services/gift-service'
 import { adjustPointsByMemberNo } from '../../shared/services/points-admin-service'
 import { loadPointsRules, savePointsRules } from '../../shared/services/points-rules-service'
@@ -52,5 +63,14 @@ export const main = defineFunction({
     updateGift: (ctx, input) => adminAction(ctx, 'write', { ...input, images: input.images?.length }, () => updateGift(ctx, input)),
     adjustGiftStock: (ctx, input) => adminAction(ctx, 'write', input, () => adjustGiftStock(ctx, input)),
     cancelRedemption: (ctx, input) => adminAction(ctx, 'write', input, (s) => cancelRedemption(ctx, s, input)),
+    campaignAudienceCount: (ctx, input) => adminAction(ctx, 'read', {}, () => audienceCount(ctx, input.segment)),
+    createCampaign: (ctx, input) => adminAction(ctx, 'write', { name: input.name, segment: input.segment }, (s) => createCampaign(ctx, s.username, input)),
+    listCampaigns: (ctx, input) => adminAction(ctx, 'read', input, () => listCampaigns(input)),
+    campaignResults: (ctx, input) => adminAction(ctx, 'read', input, () => campaignResults(input.campaignId)),
+    stopCampaign: (ctx, input) => adminAction(ctx, 'write', input, () => stopCampaign(input.campaignId)),
+    resumeCampaign: (ctx, input) => adminAction(ctx, 'write', input, () => resumeCampaign(input.campaignId)),
+    sendCampaignNow: (ctx, input) => adminAction(ctx, 'write', input, () => sendCampaignNow(ctx, input.campaignId)),
+    campaignLimits: (ctx) => adminAction(ctx, 'read', {}, () => loadCampaignLimits()),
+    setCampaignLimits: (ctx, input) => adminAction(ctx, 'write', input, () => saveCampaignLimits(input)),
   },
 })

@@ -1,7 +1,8 @@
 import { staffInput, staffOutput } from '../../shared/contract/staff'
 import { defineFunction } from '../../shared/runtime/define-function'
+import { createStoreCampaign, storeAudienceCount } from '../../shared/services/campaign-service'
 import { pickupDetail, verifyPickup } from '../../shared/services/redemption-service'
-import { bindStaffInvite, listMyMembers, memberDetail, myCode, myStats, scanMember, staffMe } from '../../shared/services/staff-service'
+import { bindStaffInvite, listMyMembers, memberDetail, myCode, myStats, requireStaff, scanMember, staffMe } from '../../shared/services/staff-service'
 
 export const main = defineFunction({
   name: 'staff',
@@ -17,5 +18,7 @@ export const main = defineFunction({
     scanMember: (ctx, input) => scanMember(ctx, input),
     pickupDetail: (ctx, input) => pickupDetail(ctx, input),
     verifyPickup: (ctx, input) => verifyPickup(ctx, input),
+    storeCampaignAudienceCount: async (ctx, input) => storeAudienceCount(ctx, await requireStaff(ctx), input.segment),
+    createStoreCampaign: async (ctx, input) => createStoreCampaign(ctx, await requireStaff(ctx), input),
   },
 })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { docId, emptyInput, isoDate, tier } from './common'
+import { campaignAdminInput, campaignAdminOutput } from './campaign'
 import { pointsAdminInput, pointsAdminOutput } from './points-admin'
 
 const storeCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/, '门店编码为 1-12 位字母或数字')
@@ -104,6 +105,7 @@ export const adminInput = {
   dashboard: z.strictObject({ storeId: docId.optional(), days: z.number().int().min(1).max(366).default(30) }),
   listAudit: z.strictObject({ ...pageInput, action: z.string().max(40).optional(), username: z.string().max(64).optional() }),
   ...pointsAdminInput,
+  ...campaignAdminInput,
 } as const
 
 export const adminOutput = {
@@ -140,4 +142,5 @@ export const adminOutput = {
     z.object({ id: z.string(), at: isoDate, username: z.string().nullable(), action: z.string(), details: z.string(), outcome: z.string(), requestId: z.string() }),
   ),
   ...pointsAdminOutput,
+  ...campaignAdminOutput,
 } as const

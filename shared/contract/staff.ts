@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { campaignStaffInput, campaignStaffOutput } from './campaign'
 import { docId, emptyInput, isoDate, tier } from './common'
 import { redemptionView } from './points'
 
@@ -53,6 +54,7 @@ export const staffInput = {
   pickupDetail: z.strictObject({ pickupCode: pickupCodeInput }),
   /** Hand a redeemed gift over: once per code, by a clerk of the redemption's store. */
   verifyPickup: z.strictObject({ pickupCode: pickupCodeInput }),
+  ...campaignStaffInput,
 } as const
 
 export const staffOutput = {
@@ -84,4 +86,5 @@ export const staffOutput = {
   }),
   pickupDetail: pickupView,
   verifyPickup: pickupView,
+  ...campaignStaffOutput,
 } as const
