@@ -66,7 +66,7 @@ export const main = defineFunction({
     campaignAudienceCount: (ctx, input) => adminAction(ctx, 'read', {}, () => audienceCount(ctx, input.segment)),
     createCampaign: (ctx, input) => adminAction(ctx, 'write', { name: input.name, segment: input.segment }, (s) => createCampaign(ctx, s.username, input)),
     listCampaigns: (ctx, input) => adminAction(ctx, 'read', input, () => listCampaigns(input)),
-    campaignResults: (ctx, input) => adminAction(ctx, 'read', input, () => campaignResults(input.campaignId)),
+    campaignResults: (ctx, input) => adminAction(ctx, 'read', input, () => campaignResults(ctx, input.campaignId)),
     stopCampaign: (ctx, input) => adminAction(ctx, 'write', input, () => stopCampaign(input.campaignId)),
     resumeCampaign: (ctx, input) => adminAction(ctx, 'write', input, () => resumeCampaign(input.campaignId)),
     sendCampaignNow: (ctx, input) => adminAction(ctx, 'write', input, () => sendCampaignNow(ctx, input.campaignId)),

@@ -29,7 +29,6 @@ type Db = ReturnType<typeof database>
 
 /** Members read per batch, and per invocation at most this many batches or this much time. */
 export const BATCH_SIZE = 100
-const MAX_BATCHES_PER_INVOCATION = Number(process.env.CAMPAIGN_MAX_BATCHES ?? 50)
 const TIME_BUDGET_MS = 20_000
 const LEASE_MS = 60_000
 export const CLAIM_STALE_MS = 5 * 60_000
@@ -150,8 +149,10 @@ export async function createCampaign(ctx: InvocationContext, by: string, input: 
 export interface CampaignLimits {
   maxStoreCampaignsPerWeek: number
   maxStoreAudience: number
+  /** Batches of BATCH_SIZE members one timer run may send (throughput vs the function's timeout). */
+  dispatchBatchesPerRun?: number
 }
-const DEFAULT_LIMITS: CampaignLimits = { maxStoreCampaignsPerWeek: 2, maxStoreAudience: 2000 }
+const DEFAULT_LIMITS: CampaignLimits = { maxStoreCampaignsPerWeek: 2, maxStoreAudience: 2000, dispatchBatchesPerRun: 50 }
 
 export async function loadCampaignLimits(): Promise<CampaignLimits> {
   const res = (await database().collection(COLLECTIONS.settings.name).doc('campaigns').get()) as Rows<Partial<CampaignLimits>>
@@ -247,7 +248,7 @@ export const sendCampaignNow = (ctx: InvocationContext, campaignId: string) => t
 /**
  * One timer run: starts due scheduled campaigns and advances sending ones, each under a lease
  * (conditional update on leaseUntil, so two timer runs never walk one campaign at once), at most
- * MAX_BATCHES_PER_INVOCATION batches of BATCH_SIZE members or TIME_BUDGET_MS in all.
+ * `dispatchBatchesPerRun` (settings) batches of BATCH_SIZE members or TIME_BUDGET_MS in all.
  */
 export async function dispatchCampaigns(ctx: InvocationContext) {
   const db = database()
@@ -256,6 +257,7 @@ export async function dispatchCampaigns(ctx: InvocationContext) {
   const totals = { campaigns: 0, processed: 0, sent: 0, failed: 0, skipped: 0, finalized: 0 }
   let batches = 0
   const now = () => ctx.clock.now()
+  const MAX_BATCHES_PER_INVOCATION = (await loadCampaignLimits()).dispatchBatchesPerRun ?? 50
   const due = (await campaigns()
     .where(_.or([{ status: 'sending' }, { status: 'scheduled', sendAt: _.lte(now()) }]))
     .orderBy('sendAt', 'asc')
@@ -336,6 +338,7 @@ async function sendBatch(ctx: InvocationContext, campaign: CampaignDoc, members:
   const consenting = new Set(consents.data.map((c) => c.memberId))
   const weekKey = campaignWeekKey(startOfShanghaiWeek(ctx.clock.now()))
   const templateId = ports().templateId('campaign')
+  const page = `${campaign.page}${campaign.page.includes('?') ? '&' : '?'}campaign=${campaign._id}`
   const data = Object.fromEntries(Object.entries(campaign.fields).map(([k, v]) => [k, { value: v }]))
   await Promise.all(
     members
@@ -361,7 +364,7 @@ async function sendBatch(ctx: InvocationContext, campaign: CampaignDoc, members:
         }
         let result: { errcode: number; errmsg: string }
         try {
-          result = await ports().wechat.sendSubscribeMessage({ touser: member.openid!, templateId, page: campaign.page, data })
+          result = await ports().wechat.sendSubscribeMessage({ touser: member.openid!, templateId, page, data })
         } catch (err) {
           // No answer from WeChat: the message may or may not have gone; not retried (see top).
           await finish({ status: 'failed', reason: 'interrupted', errmsg: err instanceof Error ? err.message.slice(0, 200) : 'error' })
@@ -405,10 +408,11 @@ async function releaseWeeklySlot(memberId: string, weekKey: string) {
 
 // ---- results ----
 
-export async function campaignResults(campaignId: string) {
+export async function campaignResults(ctx: InvocationContext, campaignId: string) {
   const db = database()
   const _ = db.command
   const campaign = await getCampaign(campaignId)
+  await finalizeStaleClaims(campaignId, ctx.clock.now())
   const rows: (CampaignDeliveryDoc & { _id: string })[] = []
   let after = ''
   for (;;) {

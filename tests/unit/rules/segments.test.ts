@@ -8,7 +8,7 @@ const NOW = new Date('2026-11-23T04:00:00Z')
 const DAY = 86_400_000
 const ago = (days: number) => new Date(NOW.getTime() - days * DAY)
 
-interface M {
+type M = {
   _id: string
   openid?: string
   status: 'active' | 'deleted'
@@ -19,7 +19,7 @@ interface M {
   lastPurchaseAt: Date | null
   joinedAt: Date
   tags: string[]
-}
+} & Record<string, unknown>
 
 const m = (id: string, p: Partial<M>): M => ({
   _id: id,
