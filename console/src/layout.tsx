@@ -2,6 +2,7 @@ import {
   AuditOutlined,
   DashboardOutlined,
   LogoutOutlined,
+  NotificationOutlined,
   SettingOutlined,
   ShopOutlined,
   TeamOutlined,
@@ -16,6 +17,7 @@ const MENU = [
   { key: '/stores', icon: <ShopOutlined />, label: '门店' },
   { key: '/clerks', icon: <TeamOutlined />, label: '导购与邀请' },
   { key: '/members', icon: <UserOutlined />, label: '会员' },
+  { key: '/campaigns', icon: <NotificationOutlined />, label: '营销活动' },
   { key: '/settings', icon: <SettingOutlined />, label: '业绩归属规则' },
   { key: '/audit', icon: <AuditOutlined />, label: '操作日志' },
 ]

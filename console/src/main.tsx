@@ -7,6 +7,7 @@ import { HashRouter, Navigate, Route, Routes } from 'react-router-dom'
 import { AuthProvider, RequireSession } from './auth'
 import { ConsoleLayout } from './layout'
 import { AuditPage } from './pages/audit'
+import { CampaignsPage } from './pages/campaigns'
 import { ClerksPage } from './pages/clerks'
 import { DashboardPage } from './pages/dashboard'
 import { LoginPage } from './pages/login'
@@ -37,6 +38,7 @@ function Console() {
                 <Route path="/clerks" element={<ClerksPage />} />
                 <Route path="/members" element={<MembersPage />} />
                 <Route path="/members/:memberId" element={<MemberDetailPage />} />
+                <Route path="/campaigns" element={<CampaignsPage />} />
                 <Route path="/settings" element={<SettingsPage />} />
                 <Route path="/audit" element={<AuditPage />} />
                 <Route path="*" element={<Navigate to="/" replace />} />
