@@ -38,6 +38,9 @@ const member = (id: string, i: number, tier: string, storeId: string, clerkId: s
   latestExpiryAt: null,
 })
 
+/** Waits for the live audience count to show `n`. */
+const audience = (n: string) => page.waitForSelector(`.ant-modal .ant-statistic-content-value:text-is("${n}")`)
+
 /** Opens the multi-select under a form label and clicks an option. */
 async function pick(label: string, option: string) {
   await page.click(`.ant-modal .ant-form-item:has(label:text-is("${label}")) .ant-select`)
@@ -82,13 +85,13 @@ test('create a campaign for gold members of store 1, send it, see the outbox and
   await page.click('.ant-menu-item:has-text("营销活动")')
   await page.click('#campaign-create')
   await page.fill('#campaign-name', '金卡会员专享日')
-  await page.waitForFunction(() => document.querySelector('.ant-modal .ant-statistic-content-value')?.textContent === '5')
+  await audience('5')
   await pick('等级', '金卡')
-  await page.waitForFunction(() => document.querySelector('.ant-modal .ant-statistic-content-value')?.textContent === '4')
+  await audience('4')
   await pick('门店', '静安寺店')
   await page.fill('#campaign-thing1', '金卡会员双倍积分')
   // the live count: only our three gold members are gold in 静安寺店
-  await page.waitForFunction(() => document.querySelector('.ant-modal .ant-statistic-content-value')?.textContent === '3')
+  await audience('3')
   await shot(page, 'segment-builder')
   await page.click('.ant-modal-footer button.ant-btn-primary')
   await page.waitForSelector('td:has-text("金卡会员专享日")')
