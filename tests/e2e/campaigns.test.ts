@@ -39,7 +39,7 @@ const member = (id: string, i: number, tier: string, storeId: string, clerkId: s
 })
 
 /** Waits for the live audience count to show `n`. */
-const audience = (n: string) => page.waitForSelector(`.ant-modal .ant-statistic-content-value:text-is("${n}")`)
+const audience = (n: string) => page.waitForSelector(`#campaign-audience:text-is("${n}")`)
 
 /** Opens the multi-select under a form label and clicks an option. */
 async function pick(label: string, option: string) {

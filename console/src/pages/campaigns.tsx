@@ -1,5 +1,21 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons'
-import { Alert, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, InputNumber, Modal, Select, Space, Statistic, Table, Tag } from 'antd'
+import {
+  Alert,
+  Button,
+  Card,
+  DatePicker,
+  Descriptions,
+  Drawer,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Select,
+  Space,
+  Statistic,
+  Table,
+  Tag,
+} from 'antd'
 import dayjs, { type Dayjs } from 'dayjs'
 import { BarChart } from 'echarts/charts'
 import { GridComponent, TooltipComponent } from 'echarts/components'
@@ -48,8 +64,15 @@ interface FormValues {
 /** The segment the form describes: empty fields are left out (no condition). */
 function segmentOf(v: Partial<FormValues>): Segment {
   const s: Record<string, unknown> = {}
-  for (const key of ['tiers', 'storeIds', 'clerkIds', 'tags'] as const) if (v[key]?.length) s[key] = v[key]
-  for (const key of ['pointsMin', 'pointsMax', 'purchasedWithinDays', 'notPurchasedWithinDays', 'joinedWithinDays'] as const) {
+  for (const key of ['tiers', 'storeIds', 'clerkIds', 'tags'] as const)
+    if (v[key]?.length) s[key] = v[key]
+  for (const key of [
+    'pointsMin',
+    'pointsMax',
+    'purchasedWithinDays',
+    'notPurchasedWithinDays',
+    'joinedWithinDays',
+  ] as const) {
     if (typeof v[key] === 'number') s[key] = v[key]
   }
   return s as Segment
@@ -57,7 +80,9 @@ function segmentOf(v: Partial<FormValues>): Segment {
 
 function AudienceCount({ segment }: { segment: Segment }) {
   const key = JSON.stringify(segment)
-  const [state, setState] = useState<{ count?: number; error?: string; loading: boolean }>({ loading: true })
+  const [state, setState] = useState<{ count?: number; error?: string; loading: boolean }>({
+    loading: true,
+  })
   useEffect(() => {
     let live = true
     setState((s) => ({ ...s, loading: true }))
@@ -72,7 +97,16 @@ function AudienceCount({ segment }: { segment: Segment }) {
     }
   }, [key])
   if (state.error) return <Alert type="warning" showIcon message={state.error} />
-  return <Statistic title="目标会员（实时）" value={state.count ?? '…'} loading={state.loading && state.count === undefined} suffix="人" valueStyle={{ color: '#c2410c' }} />
+  return (
+    <Statistic
+      title="目标会员（实时）"
+      value={state.count ?? 0}
+      formatter={() => <span id="campaign-audience">{state.count ?? '…'}</span>}
+      loading={state.loading && state.count === undefined}
+      suffix="人"
+      valueStyle={{ color: '#c2410c' }}
+    />
+  )
 }
 
 function ResultsDrawer({ campaignId, onClose }: { campaignId: string; onClose: () => void }) {
@@ -83,19 +117,47 @@ function ResultsDrawer({ campaignId, onClose }: { campaignId: string; onClose: (
     if (!chartRef.current || !r) return
     const chart = echarts.init(chartRef.current)
     const failures = Object.entries(r.failedByCode)
-    const labels = ['目标', '有订阅授权', '已送达', '超出每周上限', ...failures.map(([code]) => `失败 ${code}`), '7 天内下单']
-    const values = [r.targeted, r.eligible, r.sent, r.skippedCap, ...failures.map(([, n]) => n), r.orderedWithin7Days]
+    const labels = [
+      '目标',
+      '有订阅授权',
+      '已送达',
+      '超出每周上限',
+      ...failures.map(([code]) => `失败 ${code}`),
+      '7 天内下单',
+    ]
+    const values = [
+      r.targeted,
+      r.eligible,
+      r.sent,
+      r.skippedCap,
+      ...failures.map(([, n]) => n),
+      r.orderedWithin7Days,
+    ]
     chart.setOption({
       tooltip: { trigger: 'axis' },
       grid: { left: 48, right: 16, top: 16, bottom: 48 },
       xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, rotate: 20 } },
       yAxis: { type: 'value', minInterval: 1 },
-      series: [{ name: '人数', type: 'bar', data: values, itemStyle: { color: '#c2410c' }, label: { show: true, position: 'top' } }],
+      series: [
+        {
+          name: '人数',
+          type: 'bar',
+          data: values,
+          itemStyle: { color: '#c2410c' },
+          label: { show: true, position: 'top' },
+        },
+      ],
     })
     return () => chart.dispose()
   }, [r])
   return (
-    <Drawer open width={720} title={r ? `活动结果：${r.campaign.name}` : '活动结果'} onClose={onClose} extra={<Button icon={<ReloadOutlined />} onClick={() => void results.reload()} />}>
+    <Drawer
+      open
+      width={720}
+      title={r ? `活动结果：${r.campaign.name}` : '活动结果'}
+      onClose={onClose}
+      extra={<Button icon={<ReloadOutlined />} onClick={() => void results.reload()} />}
+    >
       {results.error && <Alert type="error" showIcon message={results.error} />}
       {r && (
         <Space direction="vertical" style={{ width: '100%' }} id="campaign-results">
@@ -110,7 +172,9 @@ function ResultsDrawer({ campaignId, onClose }: { campaignId: string; onClose: (
             <Descriptions.Item label="超出每周上限">{r.skippedCap}</Descriptions.Item>
             <Descriptions.Item label="7 天内下单">{r.orderedWithin7Days}</Descriptions.Item>
             <Descriptions.Item label="状态">{STATUS[r.campaign.status].label}</Descriptions.Item>
-            <Descriptions.Item label="进度">{r.campaign.processed} / {r.campaign.targeted ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label="进度">
+              {r.campaign.processed} / {r.campaign.targeted ?? '—'}
+            </Descriptions.Item>
           </Descriptions>
           <div ref={chartRef} style={{ height: 320 }} id="campaign-chart" />
         </Space>
@@ -136,7 +200,13 @@ export function CampaignsPage() {
     if (v.time2) fields.time2 = v.time2
     const created = await mutate(
       'createCampaign',
-      { name: v.name, segment: segmentOf(v), page: v.page, fields, ...(v.sendAt ? { sendAt: v.sendAt.toISOString() } : {}) },
+      {
+        name: v.name,
+        segment: segmentOf(v),
+        page: v.page,
+        fields,
+        ...(v.sendAt ? { sendAt: v.sendAt.toISOString() } : {}),
+      },
       '活动已创建',
     )
     if (created) {
@@ -146,11 +216,16 @@ export function CampaignsPage() {
     }
   }
 
-  async function act(action: 'sendCampaignNow' | 'stopCampaign' | 'resumeCampaign', c: Campaign, done: string) {
+  async function act(
+    action: 'sendCampaignNow' | 'stopCampaign' | 'resumeCampaign',
+    c: Campaign,
+    done: string,
+  ) {
     if (await mutate(action, { campaignId: c.campaignId }, done)) void campaigns.reload()
   }
 
-  const storeName = (id: string | null) => (id ? (stores.data?.items.find((s) => s.storeId === id)?.name ?? id) : '总部')
+  const storeName = (id: string | null) =>
+    id ? (stores.data?.items.find((s) => s.storeId === id)?.name ?? id) : '总部'
 
   return (
     <Card
@@ -158,7 +233,13 @@ export function CampaignsPage() {
       extra={
         <Space>
           <Button icon={<ReloadOutlined />} onClick={() => void campaigns.reload()} />
-          <Button id="campaign-create" type="primary" icon={<PlusOutlined />} disabled={!canWrite} onClick={() => setCreating(true)}>
+          <Button
+            id="campaign-create"
+            type="primary"
+            icon={<PlusOutlined />}
+            disabled={!canWrite}
+            onClick={() => setCreating(true)}
+          >
             新建活动
           </Button>
         </Space>
@@ -173,30 +254,61 @@ export function CampaignsPage() {
         columns={[
           { title: '活动', dataIndex: 'name' },
           { title: '发起方', dataIndex: 'storeId', render: (id: string | null) => storeName(id) },
-          { title: '状态', dataIndex: 'status', render: (s: Campaign['status']) => <Tag color={STATUS[s].color}>{STATUS[s].label}</Tag> },
-          { title: '发送时间', dataIndex: 'sendAt', render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm') },
-          { title: '目标', dataIndex: 'targeted', align: 'right', render: (n: number | null) => n ?? '—' },
+          {
+            title: '状态',
+            dataIndex: 'status',
+            render: (s: Campaign['status']) => <Tag color={STATUS[s].color}>{STATUS[s].label}</Tag>,
+          },
+          {
+            title: '发送时间',
+            dataIndex: 'sendAt',
+            render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm'),
+          },
+          {
+            title: '目标',
+            dataIndex: 'targeted',
+            align: 'right',
+            render: (n: number | null) => n ?? '—',
+          },
           { title: '已处理', dataIndex: 'processed', align: 'right' },
           {
             title: '操作',
             render: (_, c) => (
               <Space>
                 {c.status === 'scheduled' && (
-                  <Button size="small" type="primary" disabled={!canWrite} onClick={() => void act('sendCampaignNow', c, '已安排立即发送')}>
+                  <Button
+                    size="small"
+                    type="primary"
+                    disabled={!canWrite}
+                    onClick={() => void act('sendCampaignNow', c, '已安排立即发送')}
+                  >
                     立即发送
                   </Button>
                 )}
                 {(c.status === 'scheduled' || c.status === 'sending') && (
-                  <Button size="small" danger disabled={!canWrite} onClick={() => void act('stopCampaign', c, '已停止')}>
+                  <Button
+                    size="small"
+                    danger
+                    disabled={!canWrite}
+                    onClick={() => void act('stopCampaign', c, '已停止')}
+                  >
                     停止
                   </Button>
                 )}
                 {c.status === 'stopped' && (
-                  <Button size="small" disabled={!canWrite} onClick={() => void act('resumeCampaign', c, '已继续')}>
+                  <Button
+                    size="small"
+                    disabled={!canWrite}
+                    onClick={() => void act('resumeCampaign', c, '已继续')}
+                  >
                     继续
                   </Button>
                 )}
-                <Button size="small" className="campaign-results-open" onClick={() => setResultsOf(c.campaignId)}>
+                <Button
+                  size="small"
+                  className="campaign-results-open"
+                  onClick={() => setResultsOf(c.campaignId)}
+                >
                   结果
                 </Button>
               </Space>
@@ -204,21 +316,61 @@ export function CampaignsPage() {
           },
         ]}
       />
-      <Modal open={creating} title="新建活动" width={760} okText="创建" onCancel={() => setCreating(false)} onOk={() => form.submit()} destroyOnHidden>
-        <Form<FormValues> form={form} layout="vertical" onFinish={(v) => void create(v)} initialValues={{ page: 'pages/index/index' }}>
+      <Modal
+        open={creating}
+        title="新建活动"
+        width={760}
+        okText="创建"
+        onCancel={() => setCreating(false)}
+        onOk={() => form.submit()}
+        destroyOnHidden
+      >
+        <Form<FormValues>
+          form={form}
+          layout="vertical"
+          onFinish={(v) => void create(v)}
+          initialValues={{ page: 'pages/index/index' }}
+        >
           <Form.Item name="name" label="活动名称" rules={[{ required: true, max: 40 }]}>
             <Input id="campaign-name" placeholder="如：双十二会员日" />
           </Form.Item>
-          <Card size="small" title="目标会员" extra={<AudienceCount segment={segmentOf(values ?? {})} />}>
+          <Card
+            size="small"
+            title="目标会员"
+            extra={<AudienceCount segment={segmentOf(values ?? {})} />}
+          >
             <Space wrap>
               <Form.Item name="tiers" label="等级">
-                <Select id="campaign-tiers" mode="multiple" style={{ width: 200 }} options={TIERS} placeholder="全部" />
+                <Select
+                  id="campaign-tiers"
+                  mode="multiple"
+                  style={{ width: 200 }}
+                  options={TIERS}
+                  placeholder="全部"
+                />
               </Form.Item>
               <Form.Item name="storeIds" label="门店">
-                <Select id="campaign-stores" mode="multiple" style={{ width: 220 }} placeholder="全部" options={(stores.data?.items ?? []).map((s) => ({ value: s.storeId, label: s.name }))} />
+                <Select
+                  id="campaign-stores"
+                  mode="multiple"
+                  style={{ width: 220 }}
+                  placeholder="全部"
+                  options={(stores.data?.items ?? []).map((s) => ({
+                    value: s.storeId,
+                    label: s.name,
+                  }))}
+                />
               </Form.Item>
               <Form.Item name="clerkIds" label="导购">
-                <Select mode="multiple" style={{ width: 220 }} placeholder="全部" options={(clerks.data?.items ?? []).map((c) => ({ value: c.clerkId, label: c.name }))} />
+                <Select
+                  mode="multiple"
+                  style={{ width: 220 }}
+                  placeholder="全部"
+                  options={(clerks.data?.items ?? []).map((c) => ({
+                    value: c.clerkId,
+                    label: c.name,
+                  }))}
+                />
               </Form.Item>
               <Form.Item name="pointsMin" label="积分不少于">
                 <InputNumber min={0} />
@@ -241,7 +393,11 @@ export function CampaignsPage() {
             </Space>
           </Card>
           <Space wrap style={{ marginTop: 16 }}>
-            <Form.Item name="thing1" label="消息内容（thing1，20 字内）" rules={[{ required: true, max: 20 }]}>
+            <Form.Item
+              name="thing1"
+              label="消息内容（thing1，20 字内）"
+              rules={[{ required: true, max: 20 }]}
+            >
               <Input id="campaign-thing1" style={{ width: 260 }} />
             </Form.Item>
             <Form.Item name="time2" label="活动时间（time2）" rules={[{ max: 20 }]}>
@@ -254,7 +410,11 @@ export function CampaignsPage() {
               <DatePicker showTime />
             </Form.Item>
           </Space>
-          <Alert type="info" showIcon message="只发给接受过活动订阅的会员；每位会员每周最多收到 2 个活动，同一活动只收到一次。" />
+          <Alert
+            type="info"
+            showIcon
+            message="只发给接受过活动订阅的会员；每位会员每周最多收到 2 个活动，同一活动只收到一次。"
+          />
         </Form>
       </Modal>
       {resultsOf && <ResultsDrawer campaignId={resultsOf} onClose={() => setResultsOf(null)} />}
