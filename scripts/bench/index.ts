@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import path from 'node:path'
+import { benchCampaigns } from './campaigns'
 import { benchFunctions } from './functions'
 import { benchGateway } from './gateway'
 import { benchPoints } from './points'
@@ -15,6 +16,7 @@ const groups: Record<string, Bench> = {
   gateway: () => benchGateway(),
   functions: () => benchFunctions(),
   points: () => benchPoints(),
+  campaigns: () => benchCampaigns(),
 }
 
 // Benchmarks owned by other parts of the project register here when present.
