@@ -59,7 +59,7 @@ export async function benchCampaigns(options: { members?: number; consentShare?:
       all: {},
       goldOneStore: { tiers: ['gold'], storeIds: ['store1'] },
       lapsedWithPoints: { pointsMin: 1000, notPurchasedWithinDays: 90 },
-      vipRecentThreeStores: { tags: ['vip'], purchasedWithinDays: 30, storeIds: ['store1', 'store2', 'store3'] },
+      vipRecentThreeStores: { tags: ['vip'], purchasedWithinDays: 30, storeIds: ['store0', 'store5', 'store10'] },
     }
     for (const [name, segment] of Object.entries(segments)) {
       const times: number[] = []
@@ -74,7 +74,7 @@ export async function benchCampaigns(options: { members?: number; consentShare?:
       rows.push({ bench: 'campaigns.audienceCount', segment: name, count, medianMs: round(times[1]!), maxMs: round(times[2]!) })
     }
 
-    await stack.db.collection('settings').doc('campaigns').set({ maxStoreCampaignsPerWeek: 2, maxStoreAudience: 2000, dispatchBatchesPerRun: 50 })
+    await stack.db.collection('settings').doc('campaigns').set({ maxStoreCampaignsPerWeek: 2, maxStoreAudience: 2000 }) // default batches: 500 members, 20 per run
     const created = await stack.admin({ action: 'createCampaign', name: 'bench', segment: {}, page: 'pages/index/index', fields: { thing1: '会员日' } })
     const campaignId = created.body.data.campaignId as string
     const t0 = performance.now()

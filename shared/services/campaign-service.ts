@@ -18,17 +18,27 @@ import { COLLECTIONS } from '../db/collections'
 import type { CampaignDeliveryDoc, CampaignDoc, ClerkDoc, MemberDoc } from '../db/documents'
 import { AppError } from '../errors'
 import { startOfShanghaiWeek } from '../rules/calendar'
-import { afterMember, campaignWeekKey, compileSegment, MEMBER_CAMPAIGNS_PER_WEEK, tallyDeliveries, type Query, type Segment } from '../rules/segments'
+import {
+  afterMember,
+  campaignWeekKey,
+  compileSegment,
+  MEMBER_CAMPAIGNS_PER_WEEK,
+  tallyDeliveries,
+  type Query,
+  type Segment,
+} from '../rules/segments'
 import { database } from '../runtime/cloudbase'
 import type { InvocationContext } from '../runtime/define-function'
 import { ports } from '../runtime/ports'
+import { isDbError } from '../runtime/transaction'
 import { refundConsent, spendConsent } from './consent-service'
 
 type Rows<T> = { data: T[] }
 type Db = ReturnType<typeof database>
 
-/** Members read per batch, and per invocation at most this many batches or this much time. */
-export const BATCH_SIZE = 100
+/** Members read per batch (settings may lower it), sends in flight at once, and the time one run may take. */
+export const BATCH_SIZE = 500
+const SEND_CONCURRENCY = 50
 const TIME_BUDGET_MS = 20_000
 const LEASE_MS = 60_000
 export const CLAIM_STALE_MS = 5 * 60_000
@@ -76,11 +86,17 @@ export function toCloudbaseQuery(db: Db, query: Query): Record<string, unknown> 
 
 async function countQuery(query: Query): Promise<number> {
   const db = database()
-  const res = (await db.collection(COLLECTIONS.members.name).where(toCloudbaseQuery(db, query)).count()) as { total: number }
+  const res = (await db
+    .collection(COLLECTIONS.members.name)
+    .where(toCloudbaseQuery(db, query))
+    .count()) as { total: number }
   return res.total
 }
 
-export async function audienceCount(ctx: InvocationContext, segment: Segment): Promise<{ count: number }> {
+export async function audienceCount(
+  ctx: InvocationContext,
+  segment: Segment,
+): Promise<{ count: number }> {
   return { count: await countQuery(compileSegment(segment, ctx.clock.now())) }
 }
 
@@ -113,7 +129,13 @@ interface CampaignInput {
   sendAt?: string
 }
 
-async function insertCampaign(ctx: InvocationContext, input: CampaignInput, scope: CampaignDoc['scope'], storeId: string | null, createdBy: string) {
+async function insertCampaign(
+  ctx: InvocationContext,
+  input: CampaignInput,
+  scope: CampaignDoc['scope'],
+  storeId: string | null,
+  createdBy: string,
+) {
   const now = ctx.clock.now()
   const doc: CampaignDoc = {
     _id: `cmp_${now.getTime().toString(36)}${randomBytes(6).toString('hex')}`,
@@ -149,18 +171,30 @@ export async function createCampaign(ctx: InvocationContext, by: string, input: 
 export interface CampaignLimits {
   maxStoreCampaignsPerWeek: number
   maxStoreAudience: number
-  /** Batches of BATCH_SIZE members one timer run may send (throughput vs the function's timeout). */
+  /** Batches one timer run may send, and members per batch (throughput vs the function's timeout). */
   dispatchBatchesPerRun?: number
+  dispatchBatchSize?: number
 }
-const DEFAULT_LIMITS: CampaignLimits = { maxStoreCampaignsPerWeek: 2, maxStoreAudience: 2000, dispatchBatchesPerRun: 50 }
+const DEFAULT_LIMITS: CampaignLimits = {
+  maxStoreCampaignsPerWeek: 2,
+  maxStoreAudience: 2000,
+  dispatchBatchesPerRun: 20,
+  dispatchBatchSize: BATCH_SIZE,
+}
 
 export async function loadCampaignLimits(): Promise<CampaignLimits> {
-  const res = (await database().collection(COLLECTIONS.settings.name).doc('campaigns').get()) as Rows<Partial<CampaignLimits>>
+  const res = (await database()
+    .collection(COLLECTIONS.settings.name)
+    .doc('campaigns')
+    .get()) as Rows<Partial<CampaignLimits>>
   return { ...DEFAULT_LIMITS, ...(res.data[0] ?? {}) }
 }
 
 export async function saveCampaignLimits(limits: CampaignLimits): Promise<CampaignLimits> {
-  await database().collection(COLLECTIONS.settings.name).doc('campaigns').set({ ...limits })
+  await database()
+    .collection(COLLECTIONS.settings.name)
+    .doc('campaigns')
+    .set({ ...limits })
   return limits
 }
 
@@ -172,7 +206,11 @@ function storeSegment(clerk: ClerkDoc, segment: Segment): Segment {
   return { ...segment, storeIds: [clerk.storeId] }
 }
 
-export async function storeAudienceCount(ctx: InvocationContext, clerk: ClerkDoc, segment: Segment) {
+export async function storeAudienceCount(
+  ctx: InvocationContext,
+  clerk: ClerkDoc,
+  segment: Segment,
+) {
   return audienceCount(ctx, storeSegment(clerk, segment))
 }
 
@@ -181,19 +219,32 @@ export async function storeAudienceCount(ctx: InvocationContext, clerk: ClerkDoc
  * at most maxStoreCampaignsPerWeek per store per Shanghai week. The weekly count is a counter
  * document taken by a conditional increment (count < max), so concurrent creations cannot pass it.
  */
-export async function createStoreCampaign(ctx: InvocationContext, clerk: ClerkDoc, input: CampaignInput) {
+export async function createStoreCampaign(
+  ctx: InvocationContext,
+  clerk: ClerkDoc,
+  input: CampaignInput,
+) {
   const segment = storeSegment(clerk, input.segment)
   const limits = await loadCampaignLimits()
   const { count } = await audienceCount(ctx, segment)
   if (count > limits.maxStoreAudience) {
-    throw new AppError('CONFLICT', `目标会员 ${count} 人，超过总部设定的上限 ${limits.maxStoreAudience} 人`, 'segment')
+    throw new AppError(
+      'CONFLICT',
+      `目标会员 ${count} 人，超过总部设定的上限 ${limits.maxStoreAudience} 人`,
+      'segment',
+    )
   }
   const db = database()
   const _ = db.command
   const now = ctx.clock.now()
   const counterId = `storeCampaigns:${clerk.storeId}:${campaignWeekKey(startOfShanghaiWeek(now))}`
   const counters = db.collection(COLLECTIONS.counters.name)
-  const take = async () => ((await counters.where({ _id: counterId, value: _.lt(limits.maxStoreCampaignsPerWeek) }).update({ value: _.inc(1) })) as { updated: number }).updated === 1
+  const take = async () =>
+    (
+      (await counters
+        .where({ _id: counterId, value: _.lt(limits.maxStoreCampaignsPerWeek) })
+        .update({ value: _.inc(1) })) as { updated: number }
+    ).updated === 1
   let taken = await take()
   if (!taken && limits.maxStoreCampaignsPerWeek > 0) {
     try {
@@ -203,7 +254,8 @@ export async function createStoreCampaign(ctx: InvocationContext, clerk: ClerkDo
       taken = await take() // created concurrently: try the conditional increment once more
     }
   }
-  if (!taken) throw new AppError('CONFLICT', `本周门店活动已达上限（${limits.maxStoreCampaignsPerWeek} 个）`)
+  if (!taken)
+    throw new AppError('CONFLICT', `本周门店活动已达上限（${limits.maxStoreCampaignsPerWeek} 个）`)
   return insertCampaign(ctx, { ...input, segment }, 'store', clerk.storeId, `clerk:${clerk._id}`)
 }
 
@@ -223,9 +275,16 @@ export async function listCampaigns(input: { status?: CampaignDoc['status'] }) {
 }
 
 /** State changes by conditional update on the current status: a stop and a finishing dispatch cannot both win. */
-async function transition(campaignId: string, from: CampaignDoc['status'][], patch: Partial<CampaignDoc>, refusal: string) {
+async function transition(
+  campaignId: string,
+  from: CampaignDoc['status'][],
+  patch: Partial<CampaignDoc>,
+  refusal: string,
+) {
   const _ = database().command
-  const res = (await campaigns().where({ _id: campaignId, status: _.in(from) }).update(patch)) as { updated: number }
+  const res = (await campaigns()
+    .where({ _id: campaignId, status: _.in(from) })
+    .update(patch)) as { updated: number }
   if (res.updated !== 1) {
     await getCampaign(campaignId)
     throw new AppError('CONFLICT', refusal)
@@ -233,22 +292,34 @@ async function transition(campaignId: string, from: CampaignDoc['status'][], pat
   return campaignViewOf(await getCampaign(campaignId))
 }
 
-export const stopCampaign = (campaignId: string) => transition(campaignId, ['scheduled', 'sending'], { status: 'stopped', leaseId: null, leaseUntil: null }, '活动已结束或已停止')
+export const stopCampaign = (campaignId: string) =>
+  transition(
+    campaignId,
+    ['scheduled', 'sending'],
+    { status: 'stopped', leaseId: null, leaseUntil: null },
+    '活动已结束或已停止',
+  )
 
 /** Resumes where it stopped: a campaign that had started goes on from its cursor. */
 export async function resumeCampaign(campaignId: string) {
   const doc = await getCampaign(campaignId)
-  return transition(campaignId, ['stopped'], { status: doc.startedAt ? 'sending' : 'scheduled' }, '只有已停止的活动可以继续')
+  return transition(
+    campaignId,
+    ['stopped'],
+    { status: doc.startedAt ? 'sending' : 'scheduled' },
+    '只有已停止的活动可以继续',
+  )
 }
 
-export const sendCampaignNow = (ctx: InvocationContext, campaignId: string) => transition(campaignId, ['scheduled'], { sendAt: ctx.clock.now() }, '只有待发送的活动可以立即发送')
+export const sendCampaignNow = (ctx: InvocationContext, campaignId: string) =>
+  transition(campaignId, ['scheduled'], { sendAt: ctx.clock.now() }, '只有待发送的活动可以立即发送')
 
 // ---- dispatch (timer) ----
 
 /**
  * One timer run: starts due scheduled campaigns and advances sending ones, each under a lease
  * (conditional update on leaseUntil, so two timer runs never walk one campaign at once), at most
- * `dispatchBatchesPerRun` (settings) batches of BATCH_SIZE members or TIME_BUDGET_MS in all.
+ * `dispatchBatchesPerRun` (settings) batches of `dispatchBatchSize` members or TIME_BUDGET_MS in all.
  */
 export async function dispatchCampaigns(ctx: InvocationContext) {
   const db = database()
@@ -257,7 +328,9 @@ export async function dispatchCampaigns(ctx: InvocationContext) {
   const totals = { campaigns: 0, processed: 0, sent: 0, failed: 0, skipped: 0, finalized: 0 }
   let batches = 0
   const now = () => ctx.clock.now()
-  const MAX_BATCHES_PER_INVOCATION = (await loadCampaignLimits()).dispatchBatchesPerRun ?? 50
+  const limits = await loadCampaignLimits()
+  const MAX_BATCHES_PER_INVOCATION = limits.dispatchBatchesPerRun ?? 20
+  const batchSize = Math.min(1000, limits.dispatchBatchSize ?? BATCH_SIZE)
   const due = (await campaigns()
     .where(_.or([{ status: 'sending' }, { status: 'scheduled', sendAt: _.lte(now()) }]))
     .orderBy('sendAt', 'asc')
@@ -268,7 +341,12 @@ export async function dispatchCampaigns(ctx: InvocationContext) {
     const leaseId = randomBytes(8).toString('hex')
     const at = now()
     const leased = (await campaigns()
-      .where(_.and([{ _id: candidate._id, status: _.in(['scheduled', 'sending']) }, _.or([{ leaseUntil: null }, { leaseUntil: _.lt(at) }])]))
+      .where(
+        _.and([
+          { _id: candidate._id, status: _.in(['scheduled', 'sending']) },
+          _.or([{ leaseUntil: null }, { leaseUntil: _.lt(at) }]),
+        ]),
+      )
       .update({ leaseId, leaseUntil: new Date(at.getTime() + LEASE_MS) })) as { updated: number }
     if (leased.updated !== 1) continue
     totals.campaigns++
@@ -276,7 +354,9 @@ export async function dispatchCampaigns(ctx: InvocationContext) {
     if (campaign.status === 'scheduled') {
       const startedAt = at
       const targeted = await countQuery(compileSegment(campaign.segment, startedAt))
-      const res = (await campaigns().where({ _id: campaign._id, status: 'scheduled', leaseId }).update({ status: 'sending', startedAt, targeted })) as { updated: number }
+      const res = (await campaigns()
+        .where({ _id: campaign._id, status: 'scheduled', leaseId })
+        .update({ status: 'sending', startedAt, targeted })) as { updated: number }
       if (res.updated !== 1) continue
       campaign = { ...campaign, status: 'sending', startedAt, targeted }
     }
@@ -292,7 +372,7 @@ export async function dispatchCampaigns(ctx: InvocationContext) {
         .where(toCloudbaseQuery(db, afterMember(query, cursor)))
         .orderBy('_id', 'asc')
         .field({ _id: true, openid: true })
-        .limit(BATCH_SIZE)
+        .limit(batchSize)
         .get()) as Rows<Pick<MemberDoc, '_id' | 'openid'>>
       const outcome = await sendBatch(ctx, campaign, page.data)
       totals.sent += outcome.sent
@@ -300,16 +380,27 @@ export async function dispatchCampaigns(ctx: InvocationContext) {
       totals.skipped += outcome.skipped
       totals.processed += page.data.length
       processed += page.data.length
-      const last = page.data.length < BATCH_SIZE
+      const last = page.data.length < batchSize
       if (page.data.length) cursor = page.data[page.data.length - 1]!._id
       // The cursor moves only under our lease and while the campaign is still sending: a stop wins.
       const patch = last
-        ? { cursor, processed, status: 'done' as const, finishedAt: now(), leaseId: null, leaseUntil: null }
+        ? {
+            cursor,
+            processed,
+            status: 'done' as const,
+            finishedAt: now(),
+            leaseId: null,
+            leaseUntil: null,
+          }
         : { cursor, processed, leaseUntil: new Date(now().getTime() + LEASE_MS) }
-      const moved = (await campaigns().where({ _id: campaign._id, status: 'sending', leaseId }).update(patch)) as { updated: number }
+      const moved = (await campaigns()
+        .where({ _id: campaign._id, status: 'sending', leaseId })
+        .update(patch)) as { updated: number }
       if (moved.updated !== 1 || last) break
     }
-    await campaigns().where({ _id: campaign._id, leaseId }).update({ leaseId: null, leaseUntil: null })
+    await campaigns()
+      .where({ _id: campaign._id, leaseId })
+      .update({ leaseId: null, leaseUntil: null })
   }
   return totals
 }
@@ -318,12 +409,20 @@ export async function dispatchCampaigns(ctx: InvocationContext) {
 async function finalizeStaleClaims(campaignId: string, at: Date): Promise<number> {
   const _ = database().command
   const res = (await deliveries()
-    .where({ campaignId, status: 'claimed', claimedAt: _.lt(new Date(at.getTime() - CLAIM_STALE_MS)) })
+    .where({
+      campaignId,
+      status: 'claimed',
+      claimedAt: _.lt(new Date(at.getTime() - CLAIM_STALE_MS)),
+    })
     .update({ status: 'failed', reason: 'interrupted', doneAt: at })) as { updated: number }
   return res.updated
 }
 
-async function sendBatch(ctx: InvocationContext, campaign: CampaignDoc, members: Pick<MemberDoc, '_id' | 'openid'>[]) {
+async function sendBatch(
+  ctx: InvocationContext,
+  campaign: CampaignDoc,
+  members: Pick<MemberDoc, '_id' | 'openid'>[],
+) {
   const db = database()
   const _ = db.command
   const out = { sent: 0, failed: 0, skipped: 0 }
@@ -333,25 +432,40 @@ async function sendBatch(ctx: InvocationContext, campaign: CampaignDoc, members:
     .collection(COLLECTIONS.subscribeConsents.name)
     .where({ _id: _.in(members.map((m) => `${m._id}:campaign`)), credits: _.gt(0) })
     .field({ memberId: true })
-    .limit(BATCH_SIZE)
+    .limit(1000)
     .get()) as Rows<{ memberId: string }>
   const consenting = new Set(consents.data.map((c) => c.memberId))
   const weekKey = campaignWeekKey(startOfShanghaiWeek(ctx.clock.now()))
   const templateId = ports().templateId('campaign')
   const page = `${campaign.page}${campaign.page.includes('?') ? '&' : '?'}campaign=${campaign._id}`
-  const data = Object.fromEntries(Object.entries(campaign.fields).map(([k, v]) => [k, { value: v }]))
-  await Promise.all(
-    members
-      .filter((m) => consenting.has(m._id) && m.openid)
-      .map(async (member) => {
+  const data = Object.fromEntries(
+    Object.entries(campaign.fields).map(([k, v]) => [k, { value: v }]),
+  )
+  const todo = members.filter((m) => consenting.has(m._id) && m.openid)
+  for (let i = 0; i < todo.length; i += SEND_CONCURRENCY) {
+    await Promise.all(
+      todo.slice(i, i + SEND_CONCURRENCY).map(async (member) => {
         const id = `${campaign._id}:${member._id}`
-        const row: CampaignDeliveryDoc = { _id: id, campaignId: campaign._id, memberId: member._id, openid: member.openid!, status: 'claimed', claimedAt: ctx.clock.now() }
+        const row: CampaignDeliveryDoc = {
+          _id: id,
+          campaignId: campaign._id,
+          memberId: member._id,
+          openid: member.openid!,
+          status: 'claimed',
+          claimedAt: ctx.clock.now(),
+        }
         try {
           await deliveries().add(row)
-        } catch {
-          return // claimed before (a restart or a concurrent run): this member is handled once, elsewhere
+        } catch (err) {
+          // Claimed before (a restart or a concurrent run): this member is handled once, elsewhere.
+          // Any other failure fails the run before the cursor moves, so the next run retries the batch.
+          if (isDbError(err, 'DATABASE_DUPLICATE_WRITE')) return
+          throw err
         }
-        const finish = (patch: Partial<CampaignDeliveryDoc>) => deliveries().doc(id).update({ ...patch, doneAt: ctx.clock.now() })
+        const finish = (patch: Partial<CampaignDeliveryDoc>) =>
+          deliveries()
+            .doc(id)
+            .update({ ...patch, doneAt: ctx.clock.now() })
         if (!(await spendConsent(member._id, 'campaign'))) {
           await deliveries().doc(id).remove() // credit spent meanwhile: no consent, as if never eligible
           return
@@ -364,10 +478,19 @@ async function sendBatch(ctx: InvocationContext, campaign: CampaignDoc, members:
         }
         let result: { errcode: number; errmsg: string }
         try {
-          result = await ports().wechat.sendSubscribeMessage({ touser: member.openid!, templateId, page, data })
+          result = await ports().wechat.sendSubscribeMessage({
+            touser: member.openid!,
+            templateId,
+            page,
+            data,
+          })
         } catch (err) {
           // No answer from WeChat: the message may or may not have gone; not retried (see top).
-          await finish({ status: 'failed', reason: 'interrupted', errmsg: err instanceof Error ? err.message.slice(0, 200) : 'error' })
+          await finish({
+            status: 'failed',
+            reason: 'interrupted',
+            errmsg: err instanceof Error ? err.message.slice(0, 200) : 'error',
+          })
           out.failed++
           return
         }
@@ -377,11 +500,16 @@ async function sendBatch(ctx: InvocationContext, campaign: CampaignDoc, members:
         } else {
           // Refused by WeChat: the message did not reach them, so it does not count toward their week.
           await releaseWeeklySlot(member._id, weekKey)
-          await finish({ status: 'failed', errcode: result.errcode, errmsg: result.errmsg.slice(0, 200) })
+          await finish({
+            status: 'failed',
+            errcode: result.errcode,
+            errmsg: result.errmsg.slice(0, 200),
+          })
           out.failed++
         }
       }),
-  )
+    )
+  }
   return out
 }
 
@@ -391,7 +519,12 @@ export async function takeWeeklySlot(memberId: string, weekKey: string): Promise
   const _ = db.command
   const weeks = db.collection(COLLECTIONS.campaignWeeks.name)
   const id = `${memberId}:${weekKey}`
-  const take = async () => ((await weeks.where({ _id: id, count: _.lt(MEMBER_CAMPAIGNS_PER_WEEK) }).update({ count: _.inc(1) })) as { updated: number }).updated === 1
+  const take = async () =>
+    (
+      (await weeks
+        .where({ _id: id, count: _.lt(MEMBER_CAMPAIGNS_PER_WEEK) })
+        .update({ count: _.inc(1) })) as { updated: number }
+    ).updated === 1
   if (await take()) return true
   try {
     await weeks.add({ _id: id, memberId, week: weekKey, count: 1 })
@@ -403,7 +536,10 @@ export async function takeWeeklySlot(memberId: string, weekKey: string): Promise
 
 async function releaseWeeklySlot(memberId: string, weekKey: string) {
   const _ = database().command
-  await database().collection(COLLECTIONS.campaignWeeks.name).where({ _id: `${memberId}:${weekKey}`, count: _.gt(0) }).update({ count: _.inc(-1) })
+  await database()
+    .collection(COLLECTIONS.campaignWeeks.name)
+    .where({ _id: `${memberId}:${weekKey}`, count: _.gt(0) })
+    .update({ count: _.inc(-1) })
 }
 
 // ---- results ----
@@ -451,7 +587,10 @@ export async function campaignResults(ctx: InvocationContext, campaignId: string
     campaign: campaignViewOf(campaign),
     targeted,
     eligible,
-    noConsent: campaign.status === 'done' ? Math.max(0, targeted - eligible) : Math.max(0, campaign.processed - eligible),
+    noConsent:
+      campaign.status === 'done'
+        ? Math.max(0, targeted - eligible)
+        : Math.max(0, campaign.processed - eligible),
     skippedCap: tally.skippedCap,
     sent: tally.sent,
     failed: tally.failed,

@@ -25,7 +25,7 @@ async function outbox(): Promise<{ touser: string; page: string }[]> {
 }
 const forCampaign = async (campaignId: string) => (await outbox()).filter((m) => m.page.includes(`campaign=${campaignId}`))
 const credits = async (id: string) => (((await stack.db.collection('subscribeConsents').doc(`${id}:campaign`).get()) as { data: any[] }).data[0]?.credits ?? 0) as number
-const setBatchesPerRun = (n: number) => stack.db.collection('settings').doc('campaigns').set({ maxStoreCampaignsPerWeek: 1, maxStoreAudience: 100, dispatchBatchesPerRun: n })
+const setBatchesPerRun = (n: number) => stack.db.collection('settings').doc('campaigns').set({ maxStoreCampaignsPerWeek: 1, maxStoreAudience: 100, dispatchBatchesPerRun: n, dispatchBatchSize: 100 })
 
 beforeAll(async () => {
   stack = await startTestStack({ seed: true })
