@@ -16,7 +16,7 @@ const round = (n: number, digits = 1) => Number(n.toFixed(digits))
 export async function benchCampaigns(options: { members?: number; consentShare?: number; dispatchBudgetMs?: number } = {}): Promise<object[]> {
   const total = options.members ?? 100_000
   const consentEvery = Math.round(1 / (options.consentShare ?? 0.1))
-  const budget = options.dispatchBudgetMs ?? 60_000
+  const budget = options.dispatchBudgetMs ?? 85_000
   const stack = await startTestStack({ seed: false })
   const rows: object[] = []
   try {
