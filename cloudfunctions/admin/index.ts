@@ -14,6 +14,17 @@ import {
   transferMembers,
 } from '../../shared/services/admin-service'
 import { dashboard, getAttributionPolicy, listAudit, listChatTemplates, listMembers, memberProfile, saveChatTemplate } from '../../shared/services/admin-members'
+import {
+  audienceCount,
+  campaignResults,
+  createCampaign,
+  listCampaigns,
+  loadCampaignLimits,
+  resumeCampaign,
+  saveCampaignLimits,
+  sendCampaignNow,
+  stopCampaign,
+} from '../../shared/services/campaign-service'
 import { adjustGiftStock, createGift, listGiftsForAdmin, updateGift } from '../../shared/services/gift-service'
 import { adjustPointsByMemberNo } from '../../shared/services/points-admin-service'
 import { loadPointsRules, savePointsRules } from '../../shared/services/points-rules-service'
@@ -59,5 +70,14 @@ export const main = defineFunction({
     setCommissionRules: (ctx, input) => adminAction(ctx, 'write', input, () => saveCommissionRules(input)),
     settlement: (ctx, input) => adminAction(ctx, 'read', input, () => settlement(input), { auditRead: true }),
     settlementCsv: (ctx, input) => adminAction(ctx, 'read', input, () => settlementCsv(input), { auditRead: true }),
+    campaignAudienceCount: (ctx, input) => adminAction(ctx, 'read', {}, () => audienceCount(ctx, input.segment)),
+    createCampaign: (ctx, input) => adminAction(ctx, 'write', { name: input.name, segment: input.segment }, (s) => createCampaign(ctx, s.username, input)),
+    listCampaigns: (ctx, input) => adminAction(ctx, 'read', input, () => listCampaigns(input)),
+    campaignResults: (ctx, input) => adminAction(ctx, 'read', input, () => campaignResults(ctx, input.campaignId)),
+    stopCampaign: (ctx, input) => adminAction(ctx, 'write', input, () => stopCampaign(input.campaignId)),
+    resumeCampaign: (ctx, input) => adminAction(ctx, 'write', input, () => resumeCampaign(input.campaignId)),
+    sendCampaignNow: (ctx, input) => adminAction(ctx, 'write', input, () => sendCampaignNow(ctx, input.campaignId)),
+    campaignLimits: (ctx) => adminAction(ctx, 'read', {}, () => loadCampaignLimits()),
+    setCampaignLimits: (ctx, input) => adminAction(ctx, 'write', input, () => saveCampaignLimits(input)),
   },
 })

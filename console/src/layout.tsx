@@ -4,6 +4,7 @@ import {
   StarOutlined,
   DashboardOutlined,
   LogoutOutlined,
+  NotificationOutlined,
   SettingOutlined,
   ShopOutlined,
   TeamOutlined,
@@ -20,6 +21,7 @@ const MENU = [
   { key: '/members', icon: <UserOutlined />, label: '会员' },
   { key: '/gifts', icon: <GiftOutlined />, label: '礼品与库存' },
   { key: '/points', icon: <StarOutlined />, label: '积分规则与调整' },
+  { key: '/campaigns', icon: <NotificationOutlined />, label: '营销活动' },
   { key: '/settings', icon: <SettingOutlined />, label: '业绩归属规则' },
   { key: '/audit', icon: <AuditOutlined />, label: '操作日志' },
 ]

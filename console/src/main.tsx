@@ -7,6 +7,7 @@ import { HashRouter, Navigate, Route, Routes } from 'react-router-dom'
 import { AuthProvider, RequireSession } from './auth'
 import { ConsoleLayout } from './layout'
 import { AuditPage } from './pages/audit'
+import { CampaignsPage } from './pages/campaigns'
 import { ClerksPage } from './pages/clerks'
 import { DashboardPage } from './pages/dashboard'
 import { GiftsPage } from './pages/gifts'
@@ -41,6 +42,7 @@ function Console() {
                 <Route path="/members/:memberId" element={<MemberDetailPage />} />
                 <Route path="/gifts" element={<GiftsPage />} />
                 <Route path="/points" element={<PointsPage />} />
+                <Route path="/campaigns" element={<CampaignsPage />} />
                 <Route path="/settings" element={<SettingsPage />} />
                 <Route path="/audit" element={<AuditPage />} />
                 <Route path="*" element={<Navigate to="/" replace />} />

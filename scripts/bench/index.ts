@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import path from 'node:path'
+import { benchCampaigns } from './campaigns'
 import { benchFunctions } from './functions'
 import { benchGateway } from './gateway'
 import { benchPoints } from './points'
@@ -17,6 +18,7 @@ const groups: Record<string, Bench> = {
   functions: () => benchFunctions(),
   points: () => benchPoints(),
   shop: () => benchShop(),
+  campaigns: () => benchCampaigns(),
 }
 
 // Benchmarks owned by other parts of the project register here when present.

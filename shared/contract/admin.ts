@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { docId, emptyInput, isoDate, tier } from './common'
+import { campaignAdminInput, campaignAdminOutput } from './campaign'
 import { pointsAdminInput, pointsAdminOutput } from './points-admin'
 
 const storeCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/, '门店编码为 1-12 位字母或数字')
@@ -115,6 +116,7 @@ export const adminInput = {
   settlement: z.strictObject({ month: settlementMonth, by: z.enum(['clerk', 'store']) }),
   /** The same as CSV for Excel (UTF-8 with BOM, amounts in yuan). */
   settlementCsv: z.strictObject({ month: settlementMonth, by: z.enum(['clerk', 'store']) }),
+  ...campaignAdminInput,
 } as const
 
 export const adminOutput = {
@@ -175,4 +177,5 @@ export const adminOutput = {
     ),
   }),
   settlementCsv: z.object({ filename: z.string(), csv: z.string() }),
+  ...campaignAdminOutput,
 } as const

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { campaignStaffInput, campaignStaffOutput } from './campaign'
 import { docId, emptyInput, isoDate, tier } from './common'
 import { redemptionView } from './points'
 
@@ -80,6 +81,7 @@ export const staffInput = {
   }),
   /** My members' sales and my commission for a month (default: this month), with a 6-month trend. */
   performance: z.strictObject({ month: month.optional() }),
+  ...campaignStaffInput,
 } as const
 
 export const staffOutput = {
@@ -131,4 +133,5 @@ export const staffOutput = {
     commissionReversedFen: z.number().int(),
     trend: z.array(z.object({ month: z.string(), salesFen: z.number().int(), commissionFen: z.number().int() })),
   }),
+  ...campaignStaffOutput,
 } as const

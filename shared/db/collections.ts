@@ -182,6 +182,24 @@ export const COLLECTIONS = {
       { name: 'status', fields: ['status', 'settleAfter'] },
     ],
   },
+  /** Subscribe-message campaigns to member segments (HQ's and store managers'). */
+  campaigns: {
+    name: 'campaigns',
+    indexes: [
+      { name: 'status', fields: ['status', 'sendAt'] },
+      { name: 'storeId', fields: ['storeId', 'createdAt'] },
+    ],
+  },
+  /**
+   * One row per campaign and member, `_id` = `<campaignId>:<memberId>`: inserted (claimed) before
+   * the message is sent, so the unique _id is what stops a restarted dispatch sending twice.
+   */
+  campaignDeliveries: {
+    name: 'campaignDeliveries',
+    indexes: [{ name: 'campaignId', fields: ['campaignId', 'status'] }],
+  },
+  /** Campaigns a member received per Shanghai week (`<memberId>:<yyyy-mm-dd>`), capped by conditional increments. */
+  campaignWeeks: { name: 'campaignWeeks', indexes: [] },
   /** Payments with nothing behind them, to check the payment edge end to end (local stack only). */
   payProbes: { name: 'payProbes', indexes: [{ name: 'openid', fields: ['openid', 'createdAt'] }] },
 } as const satisfies Record<string, CollectionSpec>

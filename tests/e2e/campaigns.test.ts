@@ -1,0 +1,116 @@
+/**
+ * Campaigns in the HQ console, in Chromium: build a segment (gold members of 静安寺店) and see the
+ * live count, create the campaign, send it now (the timer fired), find the messages in the WeChat
+ * sandbox outbox and the numbers on the results page.
+ */
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { buildConsole } from '../../scripts/build-console'
+import { launchChromium, screenshotter } from '../support/browser'
+import { startTestStack, TEST_ADMIN_PASSWORD, type TestStack } from '../support/local-stack'
+
+jest.setTimeout(90_000)
+
+let stack: TestStack
+let browser: Browser
+let page: Page
+const shot = screenshotter('campaigns')
+const GOLD = ['e2eGold1', 'e2eGold2', 'e2eGold3']
+const member = (id: string, i: number, tier: string, storeId: string, clerkId: string, now: Date) => ({
+  _id: id,
+  openid: `o-${id}`,
+  memberNo: String(880_000_000 + i),
+  status: 'active',
+  tier,
+  points: 2000,
+  storeId,
+  clerkId,
+  attributedAt: now,
+  openedStoreId: storeId,
+  openedClerkId: clerkId,
+  joinedAt: now,
+  lastPurchaseAt: null,
+  tags: [],
+  pointsCredited: 2000,
+  pointsDebited: 0,
+  nextExpiryAt: new Date('2099-01-01'),
+  latestExpiryAt: null,
+})
+
+/** Waits for the live audience count to show `n`. */
+const audience = (n: string) => page.waitForSelector(`#campaign-audience:text-is("${n}")`)
+
+/** Opens the multi-select under a form label and clicks an option. */
+async function pick(label: string, option: string) {
+  await page.click(`.ant-modal .ant-form-item:has(label:text-is("${label}")) .ant-select`)
+  await page.click(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`)
+  await page.keyboard.press('Escape')
+}
+
+beforeAll(async () => {
+  if (!existsSync(path.resolve(__dirname, '..', '..', 'console', 'dist', 'index.html'))) await buildConsole()
+  stack = await startTestStack({ seed: true })
+  // A few gold members of 静安寺店 (direct writes), two of whom accepted the campaign template.
+  const store = ((await stack.db.collection('stores').where({ code: 'SH001' }).get()) as { data: any[] }).data[0]
+  const clerk = ((await stack.db.collection('clerks').where({ storeId: store._id }).limit(1).get()) as { data: any[] }).data[0]
+  const now = new Date()
+  const other = ((await stack.db.collection('stores').where({ code: 'SH002' }).get()) as { data: any[] }).data[0]
+  const otherClerk = ((await stack.db.collection('clerks').where({ storeId: other._id }).limit(1).get()) as { data: any[] }).data[0]
+  await stack.db.collection('members').add([
+    ...GOLD.map((id, i) => member(id, i, 'gold', store._id, clerk._id, now)),
+    // not in the segment: silver in store 1, gold in store 2 (both could be messaged)
+    member('e2eSilver', 10, 'silver', store._id, clerk._id, now),
+    member('e2eGoldOther', 11, 'gold', other._id, otherClerk._id, now),
+  ])
+  await stack.db.collection('subscribeConsents').add(
+    ['e2eSilver', 'e2eGoldOther'].map((id) => ({ _id: `${id}:campaign`, memberId: id, templateKey: 'campaign', credits: 1, updatedAt: now })),
+  )
+  await stack.db.collection('subscribeConsents').add(GOLD.slice(0, 2).map((id) => ({ _id: `${id}:campaign`, memberId: id, templateKey: 'campaign', credits: 1, updatedAt: now })))
+  browser = await launchChromium()
+  page = await (await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'zh-CN' })).newPage()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await stack?.stop()
+})
+
+test('create a campaign for gold members of store 1, send it, see the outbox and the results', async () => {
+  await page.goto(`${stack.url}/admin/`)
+  await page.fill('#login-username', 'admin')
+  await page.fill('#login-password', TEST_ADMIN_PASSWORD)
+  await page.click('#login-submit')
+  await page.waitForSelector('text=会员总数')
+  await page.click('.ant-menu-item:has-text("营销活动")')
+  await page.click('#campaign-create')
+  await page.fill('#campaign-name', '金卡会员专享日')
+  await audience('5')
+  await pick('等级', '金卡')
+  await audience('4')
+  await pick('门店', '静安寺店')
+  await page.fill('#campaign-thing1', '金卡会员双倍积分')
+  // the live count: only our three gold members are gold in 静安寺店
+  await audience('3')
+  await shot(page, 'segment-builder')
+  await page.click('.ant-modal-footer button.ant-btn-primary')
+  await page.waitForSelector('td:has-text("金卡会员专享日")')
+  const row = page.locator('tr', { hasText: '金卡会员专享日' })
+  await row.locator('button:has-text("立即发送")').click()
+  await page.waitForSelector('text=已安排立即发送')
+
+  const fired = (await stack.fireTimer('campaign', 'dispatch')) as any
+  expect(fired.data).toMatchObject({ sent: 2 })
+  const outbox = ((await (await fetch(`${stack.url}/sandbox/messages?templateId=local-campaign`)).json()) as { messages: any[] }).messages
+  expect(outbox.map((m) => m.touser).sort()).toEqual(['o-e2eGold1', 'o-e2eGold2'])
+  expect(outbox[0].data.thing1.value).toBe('金卡会员双倍积分')
+
+  await page.click('.ant-card-extra button:has(.anticon-reload)')
+  await page.waitForSelector('tr:has-text("金卡会员专享日") >> text=已完成')
+  await row.locator('.campaign-results-open').click()
+  await page.waitForSelector('#campaign-results')
+  expect(await page.textContent('#campaign-sent')).toBe('2')
+  await page.waitForSelector('#campaign-chart canvas')
+  await page.waitForTimeout(1200) // the drawer's slide-in and the chart's animation, for the screenshot only
+  await shot(page, 'results')
+})
