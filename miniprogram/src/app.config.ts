@@ -25,6 +25,8 @@ export default defineAppConfig({
         'members/index',
         'record-sale/index',
         'verify-pickup/index',
+        'member-detail/index',
+        'my-code/index',
       ],
     },
   ],

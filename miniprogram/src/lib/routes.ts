@@ -19,6 +19,8 @@ export const ROUTES = {
   staffMembers: '/staff/members/index',
   staffRecordSale: '/staff/record-sale/index',
   staffVerifyPickup: '/staff/verify-pickup/index',
+  staffMemberDetail: '/staff/member-detail/index',
+  staffMyCode: '/staff/my-code/index',
 } as const
 
 export type Route = (typeof ROUTES)[keyof typeof ROUTES]

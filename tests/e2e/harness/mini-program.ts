@@ -82,7 +82,8 @@ export async function openMiniProgram(browser: Browser, baseUrl: string, testNam
   })
   const page = await context.newPage()
   // Fail a step in seconds, not after playwright's default half minute.
-  page.setDefaultTimeout(10_000)
+  // Generous: CI shares two cores with builds; a slow step must not read as a failure.
+  page.setDefaultTimeout(30_000)
   const calls: FunctionCall[] = []
   const scripts: string[] = []
   page.on('request', (request) => {

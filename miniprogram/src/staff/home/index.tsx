@@ -61,6 +61,7 @@ export default function StaffHomePage() {
                     subtitle: `${state.stats.memberCount} 位会员`,
                     onTap: go(ROUTES.staffMembers),
                   },
+                  { key: 'my-code', glyph: '码', title: '我的导购码', subtitle: '顾客扫码即归属于你', onTap: go(ROUTES.staffMyCode) },
                   { key: 'member-side', glyph: '返', title: '返回会员端', subtitle: '以顾客身份浏览', onTap: () => void Taro.switchTab({ url: ROUTES.home }) },
                 ]}
               />

@@ -1,4 +1,5 @@
 import { Input, View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
 import { useEffect, useState } from 'react'
 import { api, type ApiResult } from '../../api'
 import type { Contracts, OutputOf } from '../../api/contracts'
@@ -12,6 +13,7 @@ import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
 import { loadStaffStatus } from '../../hooks/use-staff-status'
 import { formatDate, formatPoints, TIER_LABELS } from '../../lib/format'
+import { ROUTES, withQuery } from '../../lib/routes'
 import './index.scss'
 
 type MemberPage = OutputOf<Contracts, 'staff', 'myMembers'>
@@ -124,7 +126,11 @@ export default function StaffMembersPage() {
         {(state) => (
           <View className='staff-member-list' id='staff-member-list'>
             {[...state.page.items, ...(more?.items ?? [])].map((member) => (
-              <View key={member.memberId} className='staff-member'>
+              <View
+                key={member.memberId}
+                className='staff-member'
+                onClick={() => void Taro.navigateTo({ url: withQuery(ROUTES.staffMemberDetail, { memberId: member.memberId }) })}
+              >
                 <View className='staff-member__main'>
                   <View className='staff-member__name'>{member.phoneMasked ?? `会员 ${member.memberNo}`}</View>
                   <View className='staff-member__meta'>

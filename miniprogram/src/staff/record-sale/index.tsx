@@ -7,11 +7,12 @@ import { ActionButton } from '../../components/action-button'
 import { FormField } from '../../components/form-field'
 import { NoticeBar } from '../../components/notice-bar'
 import { PageShell } from '../../components/page-shell'
-import { formatPoints, TIER_LABELS } from '../../lib/format'
+import { formatFen, formatPoints, TIER_LABELS } from '../../lib/format'
 import { checkSale, normalizeMemberCode, type SaleDraft } from '../../lib/staff-forms'
 import '../staff-form.scss'
 
 type ScannedMember = OutputOf<Contracts, 'staff', 'scanMember'>
+type RecordedSale = OutputOf<Contracts, 'staff', 'recordSale'>
 type Lookup = { state: 'idle' } | { state: 'loading' } | { state: 'done'; reply: ApiResult<ScannedMember> }
 
 async function scanInto(set: (value: string) => void): Promise<void> {
@@ -44,8 +45,9 @@ function SaleLookupError({ error }: { error: ClientError }) {
 
 /**
  * An offline sale at the counter: scan the member's code (the member is looked up at once, so the
- * clerk sees who they are crediting), key in the paid amount and the receipt number. Sending the
- * sale is `staff.recordSale`, which arrives with the sales issue.
+ * clerk sees who they are crediting), key in the paid amount and the receipt number, and send it
+ * (`staff.recordSale`): the member earns points and their clerk the commission. The server books a
+ * member code and a receipt number once, so a double tap or a retry cannot book the sale twice.
  */
 export default function RecordSalePage() {
   const [draft, setDraft] = useState<SaleDraft>({ memberCode: '', amount: '', receiptNo: '' })
@@ -53,6 +55,25 @@ export default function RecordSalePage() {
   const check = checkSale(draft)
   const update = (field: keyof SaleDraft) => (value: string) => setDraft((d) => ({ ...d, [field]: value }))
   const memberCode = normalizeMemberCode(draft.memberCode)
+  const [sending, setSending] = useState(false)
+  const [problem, setProblem] = useState<ClientError | undefined>(undefined)
+  const [recorded, setRecorded] = useState<RecordedSale | undefined>(undefined)
+
+  const submit = async () => {
+    if (!check.ready) return
+    setSending(true)
+    setProblem(undefined)
+    const reply = await api.call('staff', 'recordSale', check.ready)
+    setSending(false)
+    if (reply.ok) setRecorded(reply.data)
+    else setProblem(reply.error)
+  }
+
+  const next = () => {
+    setDraft({ memberCode: '', amount: '', receiptNo: '' })
+    setRecorded(undefined)
+    setProblem(undefined)
+  }
 
   useEffect(() => {
     if (memberCode === undefined) {
@@ -68,6 +89,24 @@ export default function RecordSalePage() {
       current = false
     }
   }, [memberCode])
+
+  if (recorded) {
+    return (
+      <PageShell>
+        <View className='sale-member' id='sale-recorded'>
+          <View className='sale-member__name'>销售已记录</View>
+          <View className='sale-member__meta'>
+            会员号 {recorded.memberNo} · 小票 {recorded.receiptNo} · {formatFen(recorded.amountFen)} · 积分 +{formatPoints(recorded.pointsEarned)}
+          </View>
+        </View>
+        <View className='staff-form-actions'>
+          <ActionButton block id='sale-next' onTap={next}>
+            继续记录
+          </ActionButton>
+        </View>
+      </PageShell>
+    )
+  }
 
   return (
     <PageShell>
@@ -104,9 +143,9 @@ export default function RecordSalePage() {
           error={check.errors.receiptNo}
         />
       </View>
-      <NoticeBar>记录销售服务正在接入，上线后提交即为会员累积积分</NoticeBar>
+      {problem && <NoticeBar>{problem.message}</NoticeBar>}
       <View className='staff-form-actions'>
-        <ActionButton block disabled id='sale-submit'>
+        <ActionButton block disabled={!check.ready} busy={sending} id='sale-submit' onTap={() => void submit()}>
           提交销售
         </ActionButton>
       </View>
