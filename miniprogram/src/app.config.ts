@@ -9,6 +9,8 @@ export default defineAppConfig({
     'pages/bind/index',
     'pages/member-code/index',
     'pages/orders/index',
+    // What chat subscribe reminders open (shared/services/chat-service.ts CHAT_PAGE).
+    'pages/chat/index',
   ],
   // The staff desk is a subpackage: shoppers never download it. Its invite page path is what the
   // server puts in staff invite codes (shared/services/staff-service.ts STAFF_INVITE_PAGE).
@@ -22,6 +24,8 @@ export default defineAppConfig({
         'members/index',
         'record-sale/index',
         'verify-pickup/index',
+        'inbox/index',
+        'chat/index',
       ],
     },
   ],

@@ -7,6 +7,7 @@
  * Adding a function is one line in `Contracts`.
  */
 import type { z } from 'zod'
+import type { chatInput, chatOutput } from '../../../shared/contract/chat'
 import type { memberInput, memberOutput } from '../../../shared/contract/member'
 import type { pingInput, pingOutput } from '../../../shared/contract/ping'
 import type { staffInput, staffOutput } from '../../../shared/contract/staff'
@@ -21,6 +22,7 @@ export type Contracts = {
   ping: { input: typeof pingInput; output: typeof pingOutput }
   member: { input: typeof memberInput; output: typeof memberOutput }
   staff: { input: typeof staffInput; output: typeof staffOutput }
+  chat: { input: typeof chatInput; output: typeof chatOutput }
 }
 
 export type ContractMap = Record<string, FunctionContract>

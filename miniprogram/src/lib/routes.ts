@@ -11,11 +11,14 @@ export const ROUTES = {
   bind: '/pages/bind/index',
   memberCode: '/pages/member-code/index',
   orders: '/pages/orders/index',
+  chat: '/pages/chat/index',
   staffHome: '/staff/home/index',
   staffInvite: '/staff/invite/index',
   staffMembers: '/staff/members/index',
   staffRecordSale: '/staff/record-sale/index',
   staffVerifyPickup: '/staff/verify-pickup/index',
+  staffInbox: '/staff/inbox/index',
+  staffChat: '/staff/chat/index',
 } as const
 
 export type Route = (typeof ROUTES)[keyof typeof ROUTES]

@@ -61,6 +61,7 @@ export default function StaffHomePage() {
                     subtitle: `${state.stats.memberCount} 位会员`,
                     onTap: go(ROUTES.staffMembers),
                   },
+                  { key: 'inbox', glyph: '聊', title: '会员消息', subtitle: '回复会员的咨询', onTap: go(ROUTES.staffInbox) },
                   { key: 'member-side', glyph: '返', title: '返回会员端', subtitle: '以顾客身份浏览', onTap: () => void Taro.switchTab({ url: ROUTES.home }) },
                 ]}
               />
