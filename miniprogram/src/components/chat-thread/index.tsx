@@ -62,7 +62,12 @@ export function ChatThread({ conversationId, header, tools, onFirstMessage, empt
   const items = session.items
   const newestKey = items[items.length - 1]?.key
   useEffect(() => {
-    if (newestKey !== undefined) void Taro.pageScrollTo({ scrollTop: 1_000_000, duration: 0 }).catch(() => undefined)
+    if (newestKey === undefined) return
+    try {
+      void Taro.pageScrollTo({ scrollTop: 1_000_000, duration: 0 }).catch(() => undefined)
+    } catch {
+      // Not available (an old base library): the person scrolls themselves.
+    }
   }, [newestKey])
 
   const firstMessageCheck = () => {
