@@ -39,6 +39,14 @@ async function type(app: MiniProgramSession, text: string): Promise<void> {
   await app.current().locator('#chat-send').click()
 }
 
+async function until(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now()
+  while (!predicate()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting until ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
 /** A message bubble with `text`, on the page on screen. */
 const bubble = (app: MiniProgramSession, text: string) => app.current().locator('.chat-bubble', { hasText: text })
 
@@ -120,7 +128,7 @@ test('the clerk answers with an edited HQ template and the member sees it withou
   expect(member.calls.some((c) => c.action === 'poll')).toBe(true)
   await member.shot('member-sees-clerk-reply')
   // Shown means read: the member marked it.
-  await expect.poll(() => member.calls.some((c) => c.action === 'markRead')).toBe(true)
+  await until(() => member.calls.some((c) => c.action === 'markRead'), 'the member marks the reply read')
 })
 
 test('the member answers and the clerk sees it without reloading', async () => {

@@ -76,7 +76,7 @@ export default function StaffInboxPage() {
                   void Taro.navigateTo({ url: withQuery(ROUTES.staffChat, { id: c.conversationId, label: c.memberLabel }) })
                 }
               >
-                <View className='inbox-row__avatar'>{c.memberLabel.slice(-2)}</View>
+                <View className='inbox-row__avatar'>会</View>
                 <View className='inbox-row__main'>
                   <View className='inbox-row__top'>
                     <View className='inbox-row__name'>{c.memberLabel}</View>
