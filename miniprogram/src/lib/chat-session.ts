@@ -4,7 +4,8 @@
  * No Taro or React in here: the page hands in the API calls and how new messages are noticed (a
  * `ChatSync`), and re-renders on `onChange`.
  */
-import type { ApiResult, ClientError } from '../api'
+import type { ApiResult } from '../api/client'
+import type { ClientError } from '../api/errors'
 import type { Contracts, InputOf, OutputOf } from '../api/contracts'
 
 export type MessageView = OutputOf<Contracts, 'chat', 'messages'>['items'][number]
