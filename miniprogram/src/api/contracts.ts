@@ -9,6 +9,7 @@
 import type { z } from 'zod'
 import type { chatInput, chatOutput } from '../../../shared/contract/chat'
 import type { memberInput, memberOutput } from '../../../shared/contract/member'
+import type { shopInput, shopOutput } from '../../../shared/contract/shop'
 import type { pingInput, pingOutput } from '../../../shared/contract/ping'
 import type { staffInput, staffOutput } from '../../../shared/contract/staff'
 
@@ -23,6 +24,7 @@ export type Contracts = {
   member: { input: typeof memberInput; output: typeof memberOutput }
   staff: { input: typeof staffInput; output: typeof staffOutput }
   chat: { input: typeof chatInput; output: typeof chatOutput }
+  shop: { input: typeof shopInput; output: typeof shopOutput }
 }
 
 export type ContractMap = Record<string, FunctionContract>

@@ -12,6 +12,8 @@ export const ROUTES = {
   memberCode: '/pages/member-code/index',
   orders: '/pages/orders/index',
   chat: '/pages/chat/index',
+  checkout: '/pages/checkout/index',
+  order: '/pages/order/index',
   staffHome: '/staff/home/index',
   staffInvite: '/staff/invite/index',
   staffMembers: '/staff/members/index',
