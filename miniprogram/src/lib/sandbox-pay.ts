@@ -5,7 +5,11 @@
  */
 export async function sandboxPay(outTradeNo: string): Promise<boolean> {
   try {
-    const res = await fetch(`/sandbox/pay/${encodeURIComponent(outTradeNo)}`, { method: 'POST' })
+    const res = await fetch(`/sandbox/pay/${encodeURIComponent(outTradeNo)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    })
     return res.ok
   } catch {
     return false
