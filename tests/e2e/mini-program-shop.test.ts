@@ -66,11 +66,12 @@ test('a member buys for pickup, pays in the sandbox and gets the pickup code', a
 })
 
 test('the order is listed in "my orders" and the cart is empty again', async () => {
-  await app.open('#/pages/orders/index')
+  // A fresh load (another query string), not just a new hash in the same document.
+  await app.open('?after=pay#/pages/orders/index')
   await app.waitFor('/pages/orders/index', creamName)
   expect(await app.current().locator('.order-item').first().textContent()).toContain('已付款')
   await app.shot('my-orders')
-  await app.open('#/pages/shop/index')
+  await app.open('?after=orders#/pages/shop/index')
   await app.waitFor('/pages/shop/index', creamName)
   expect(await app.current().getByText('去结算').count()).toBe(0)
 })

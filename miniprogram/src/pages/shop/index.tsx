@@ -78,7 +78,9 @@ export default function ShopPage() {
                     <View className='product-item__name'>{product.name}</View>
                     {product.description !== '' && <View className='product-item__desc'>{product.description}</View>}
                     <View className='product-item__price'>{formatFen(product.priceFen)}</View>
-                    <View className='product-item__stock'>{available > 0 ? `可订 ${available} 件` : '暂时缺货'}</View>
+                    <View className='product-item__stock'>
+                      {available > 0 ? `${fulfilment === 'pickup' ? '各门店共' : '仓库'}可订 ${available} 件` : '暂时缺货'}
+                    </View>
                   </View>
                   <View className='product-item__qty'>
                     {qty > 0 && (
@@ -102,7 +104,7 @@ export default function ShopPage() {
         )}
       </QueryView>
       {count > 0 && (
-        <View className='cart-bar'>
+        <View className={process.env.TARO_ENV === 'h5' ? 'cart-bar cart-bar--above-tabbar' : 'cart-bar'}>
           <View className='cart-bar__text'>
             已选 {count} 件 · {formatFen(totalFen)}
           </View>
