@@ -54,6 +54,13 @@ describe('WeChat package', () => {
     expect(offending).toEqual([])
   })
 
+  it("contains no trace of the local stack's pay sandbox (H5 pays with 模拟支付)", () => {
+    const offending = filesUnder(WEAPP_DIR)
+      .filter((file) => /\.(js|wxml)$/.test(file))
+      .filter((file) => /sandbox\/pay|模拟支付/.test(readFileSync(file, 'utf8')))
+    expect(offending).toEqual([])
+  })
+
   it('keeps staff pages out of the main package', () => {
     const mainFiles = filesUnder(WEAPP_DIR).filter((file) => !file.startsWith(path.join(WEAPP_DIR, 'staff') + path.sep))
     const staffOnly = ['店员工作台', '核销自提', '接受邀请', '总部模板']
