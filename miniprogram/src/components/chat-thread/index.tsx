@@ -85,8 +85,8 @@ export function ChatThread({ conversationId, header, tools, onFirstMessage, empt
     void session.send({ type: 'text', text }, templateId ? { templateId } : {})
   }
 
+  // No consent prompt here: it would collide with the photo picker; the first text asks.
   const sendImage = async () => {
-    firstMessageCheck()
     const image = await pickImage().catch(() => undefined)
     if (!image) return
     setUploading(true)
