@@ -26,6 +26,9 @@ export default defineConfig<'webpack5'>(async () => ({
     // Empty means "the environment the mini-program is bound to" (wx.cloud.DYNAMIC_CURRENT_ENV).
     CLOUDBASE_ENV_ID: JSON.stringify(process.env.CLOUDBASE_ENV_ID ?? ''),
     APP_VERSION: JSON.stringify(process.env.npm_package_version ?? '0.1.0'),
+    // The WeChat subscribe-message template the chat reminders use (the same variable the
+    // functions read); empty: the app does not ask for consent.
+    SUBSCRIBE_TEMPLATE_NEW_MESSAGE: JSON.stringify(process.env.WECHAT_TEMPLATE_NEW_MESSAGE ?? ''),
   },
   mini: {
     compile: { include: [sharedDir] },

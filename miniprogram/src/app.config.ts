@@ -12,6 +12,10 @@ export default defineAppConfig({
     'pages/gift/index',
     'pages/redemption/index',
     'pages/redemptions/index',
+    // What chat subscribe reminders open (shared/services/chat-service.ts CHAT_PAGE).
+    'pages/chat/index',
+    'pages/checkout/index',
+    'pages/order/index',
   ],
   // The staff desk is a subpackage: shoppers never download it. Its invite page path is what the
   // server puts in staff invite codes (shared/services/staff-service.ts STAFF_INVITE_PAGE).
@@ -27,6 +31,8 @@ export default defineAppConfig({
         'verify-pickup/index',
         'member-detail/index',
         'my-code/index',
+        'inbox/index',
+        'chat/index',
       ],
     },
   ],

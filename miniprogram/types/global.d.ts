@@ -17,6 +17,7 @@ declare namespace NodeJS {
 /** Replaced at build time (config/index.ts `defineConstants`). */
 declare const CLOUDBASE_ENV_ID: string
 declare const APP_VERSION: string
+declare const SUBSCRIBE_TEMPLATE_NEW_MESSAGE: string
 
 /** Node's `require`, used only behind a compile-time `TARO_ENV` guard so webpack drops the branch. */
 declare function require(id: string): any

@@ -40,7 +40,7 @@ describe('WeChat package', () => {
       expect(existsSync(path.join(WEAPP_DIR, tab.selectedIconPath))).toBe(true)
     }
     expect(app.subPackages).toEqual([
-      { root: 'staff', name: 'staff', pages: ['home/index', 'invite/index', 'members/index', 'record-sale/index', 'verify-pickup/index'] },
+      { root: 'staff', name: 'staff', pages: ['home/index', 'invite/index', 'members/index', 'record-sale/index', 'verify-pickup/index', 'member-detail/index', 'my-code/index', 'inbox/index', 'chat/index'] },
     ])
     for (const page of [...app.pages, ...app.subPackages.flatMap((pkg) => pkg.pages.map((p) => `${pkg.root}/${p}`))]) {
       for (const ext of ['js', 'json', 'wxml']) expect(existsSync(path.join(WEAPP_DIR, `${page}.${ext}`))).toBe(true)
@@ -54,9 +54,16 @@ describe('WeChat package', () => {
     expect(offending).toEqual([])
   })
 
+  it("contains no trace of the local stack's pay sandbox (H5 pays with 模拟支付)", () => {
+    const offending = filesUnder(WEAPP_DIR)
+      .filter((file) => /\.(js|wxml)$/.test(file))
+      .filter((file) => /sandbox\/pay|模拟支付/.test(readFileSync(file, 'utf8')))
+    expect(offending).toEqual([])
+  })
+
   it('keeps staff pages out of the main package', () => {
     const mainFiles = filesUnder(WEAPP_DIR).filter((file) => !file.startsWith(path.join(WEAPP_DIR, 'staff') + path.sep))
-    const staffOnly = ['店员工作台', '核销自提', '接受邀请']
+    const staffOnly = ['店员工作台', '核销自提', '接受邀请', '总部模板']
     const leaking = mainFiles.filter((file) => file.endsWith('.js') && !file.includes(`${path.sep}pages${path.sep}me${path.sep}`)).filter((file) => {
       const text = readFileSync(file, 'utf8')
       return staffOnly.some((words) => text.includes(words))

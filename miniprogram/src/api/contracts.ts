@@ -7,7 +7,9 @@
  * Adding a function is one line in `Contracts`.
  */
 import type { z } from 'zod'
+import type { chatInput, chatOutput } from '../../../shared/contract/chat'
 import type { memberInput, memberOutput } from '../../../shared/contract/member'
+import type { shopInput, shopOutput } from '../../../shared/contract/shop'
 import type { pingInput, pingOutput } from '../../../shared/contract/ping'
 import type { pointsInput, pointsOutput } from '../../../shared/contract/points'
 import type { staffInput, staffOutput } from '../../../shared/contract/staff'
@@ -23,6 +25,8 @@ export type Contracts = {
   member: { input: typeof memberInput; output: typeof memberOutput }
   staff: { input: typeof staffInput; output: typeof staffOutput }
   points: { input: typeof pointsInput; output: typeof pointsOutput }
+  chat: { input: typeof chatInput; output: typeof chatOutput }
+  shop: { input: typeof shopInput; output: typeof shopOutput }
 }
 
 export type ContractMap = Record<string, FunctionContract>

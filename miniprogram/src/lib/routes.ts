@@ -14,6 +14,9 @@ export const ROUTES = {
   gift: '/pages/gift/index',
   redemption: '/pages/redemption/index',
   redemptions: '/pages/redemptions/index',
+  chat: '/pages/chat/index',
+  checkout: '/pages/checkout/index',
+  order: '/pages/order/index',
   staffHome: '/staff/home/index',
   staffInvite: '/staff/invite/index',
   staffMembers: '/staff/members/index',
@@ -21,6 +24,8 @@ export const ROUTES = {
   staffVerifyPickup: '/staff/verify-pickup/index',
   staffMemberDetail: '/staff/member-detail/index',
   staffMyCode: '/staff/my-code/index',
+  staffInbox: '/staff/inbox/index',
+  staffChat: '/staff/chat/index',
 } as const
 
 export type Route = (typeof ROUTES)[keyof typeof ROUTES]

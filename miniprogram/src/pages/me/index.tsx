@@ -41,6 +41,9 @@ export default function MePage() {
       <ListGroup>
         <ListRow glyph='码' title='会员码' onTap={go(ROUTES.memberCode)} />
         <ListRow glyph='单' title='我的订单' onTap={go(ROUTES.orders)} />
+        {status.status === 'ready' && status.data.bound && (
+          <ListRow id='chat-entry' glyph='聊' title='联系我的导购' onTap={go(ROUTES.chat)} />
+        )}
         <ListRow glyph='积' title='积分明细' onTap={() => void Taro.switchTab({ url: ROUTES.points })} />
       </ListGroup>
       {/* Only staff see the way to the desk; for everyone else `staff.me` says FORBIDDEN. A failed

@@ -1,23 +1,20 @@
 import { View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { useState } from 'react'
-import type { ApiResult } from '../../api'
+import { api, type ApiResult } from '../../api'
+import type { Contracts, OutputOf } from '../../api/contracts'
 import { EmptyState } from '../../components/empty-state'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Skeleton } from '../../components/skeleton'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
-import { formatFen } from '../../lib/format'
+import { formatDateTime, formatFen } from '../../lib/format'
 import { ROUTES } from '../../lib/routes'
 import './index.scss'
 
-interface OrderSummary {
-  orderId: string
-  title: string
-  totalFen: number
-  state: 'unpaid' | 'awaiting-pickup' | 'done'
-}
+type Order = OutputOf<Contracts, 'shop', 'myOrders'>[number]
+type State = 'unpaid' | 'awaiting-pickup' | 'done'
 
 const FILTERS = [
   { key: 'all', label: '全部' },
@@ -28,14 +25,29 @@ const FILTERS = [
 
 type Filter = (typeof FILTERS)[number]['key']
 
-function matches(filter: Filter, order: OrderSummary): boolean {
-  return filter === 'all' || order.state === filter
+const STATE_OF: Record<Order['status'], State | 'cancelled'> = {
+  awaiting_payment: 'unpaid',
+  paid: 'awaiting-pickup',
+  picked_up: 'done',
+  cancelled: 'cancelled',
+  // Refunded by HQ: finished, listed with the completed ones.
+  refunded: 'done',
 }
 
-// Orders come from the `shop` function, which arrives with the shop issue; until then there are
-// none to list.
-async function loadOrders(): Promise<ApiResult<OrderSummary[]>> {
-  return { ok: true, data: [] }
+const STATUS_LABELS: Record<Order['status'], string> = {
+  awaiting_payment: '待付款',
+  paid: '已付款',
+  cancelled: '已取消',
+  picked_up: '已完成',
+  refunded: '已退款',
+}
+
+function matches(filter: Filter, order: Order): boolean {
+  return filter === 'all' || STATE_OF[order.status] === filter
+}
+
+function loadOrders(): Promise<ApiResult<Order[]>> {
+  return api.call('shop', 'myOrders')
 }
 
 export default function OrdersPage() {
@@ -74,8 +86,17 @@ export default function OrdersPage() {
             {list
               .filter((o) => matches(filter, o))
               .map((order) => (
-                <View key={order.orderId} className='order-item'>
-                  <View>{order.title}</View>
+                <View
+                  key={order.orderId}
+                  className='order-item'
+                  onClick={() => void Taro.navigateTo({ url: `${ROUTES.order}?id=${order.orderId}` })}
+                >
+                  <View>
+                    <View>{order.items.map((i) => i.name).join('、')}</View>
+                    <View className='order-item__meta'>
+                      {STATUS_LABELS[order.status]} · {formatDateTime(order.createdAt)}
+                    </View>
+                  </View>
                   <View className='order-item__total'>{formatFen(order.totalFen)}</View>
                 </View>
               ))}

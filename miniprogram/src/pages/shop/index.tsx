@@ -1,36 +1,41 @@
 import { View } from '@tarojs/components'
+import Taro, { useDidShow } from '@tarojs/taro'
 import { useState } from 'react'
-import type { ApiResult } from '../../api'
+import { api } from '../../api'
+import { ActionButton } from '../../components/action-button'
 import { EmptyState } from '../../components/empty-state'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Skeleton } from '../../components/skeleton'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
+import { cartCount, changeQty, loadCart, saveCart, type CartLine } from '../../lib/cart'
 import { formatFen } from '../../lib/format'
+import { ROUTES } from '../../lib/routes'
 import './index.scss'
-
-interface ProductSummary {
-  productId: string
-  name: string
-  priceFen: number
-}
 
 type Fulfilment = 'pickup' | 'delivery'
 
-// Products come from `shop.products`, which arrives with the shop issue. Until then the list is
-// empty rather than invented; the page's states are already real.
-async function loadProducts(): Promise<ApiResult<ProductSummary[]>> {
-  return { ok: true, data: [] }
-}
-
+/** Products with what can be ordered now, a cart kept in storage, and the way to checkout. */
 export default function ShopPage() {
-  const products = useQuery(loadProducts)
+  const products = useQuery(() => api.call('shop', 'products'), [])
   usePullDownRefreshOf(products.refresh)
   const [fulfilment, setFulfilment] = useState<Fulfilment>('pickup')
+  const [cart, setCart] = useState<CartLine[]>(loadCart)
+  // Checkout empties the cart on another page.
+  useDidShow(() => setCart(loadCart()))
+
+  const change = (productId: string, delta: number) => {
+    const next = changeQty(cart, productId, delta)
+    saveCart(next)
+    setCart(next)
+  }
+  const count = cartCount(cart)
+  const priced = products.status === 'ready' ? products.data : []
+  const totalFen = cart.reduce((sum, l) => sum + (priced.find((p) => p.productId === l.productId)?.priceFen ?? 0) * l.qty, 0)
 
   return (
-    <PageShell>
+    <PageShell className='shop-page'>
       <View className='fulfilment-switch'>
         {(
           [
@@ -60,16 +65,58 @@ export default function ShopPage() {
         }
       >
         {(list) => (
-          <View className='product-list'>
-            {list.map((product) => (
-              <View key={product.productId} className='product-item'>
-                <View className='product-item__name'>{product.name}</View>
-                <View className='product-item__price'>{formatFen(product.priceFen)}</View>
-              </View>
-            ))}
+          <View className='product-list' id='product-list'>
+            {list.map((product) => {
+              const available =
+                fulfilment === 'pickup'
+                  ? Object.values(product.available.stores).reduce((sum, n) => sum + Math.max(0, n), 0)
+                  : product.available.central
+              const qty = cart.find((l) => l.productId === product.productId)?.qty ?? 0
+              return (
+                <View key={product.productId} className='product-item'>
+                  <View className='product-item__main'>
+                    <View className='product-item__name'>{product.name}</View>
+                    {product.description !== '' && <View className='product-item__desc'>{product.description}</View>}
+                    <View className='product-item__price'>{formatFen(product.priceFen)}</View>
+                    <View className='product-item__stock'>
+                      {available > 0 ? `${fulfilment === 'pickup' ? '各门店共' : '仓库'}可订 ${available} 件` : '暂时缺货'}
+                    </View>
+                  </View>
+                  <View className='product-item__qty'>
+                    {qty > 0 && (
+                      <View className='qty-button' onClick={() => change(product.productId, -1)}>
+                        −
+                      </View>
+                    )}
+                    {qty > 0 && <View className='qty-value'>{qty}</View>}
+                    <View
+                      id={`add-${product.productId}`}
+                      className={available > qty ? 'qty-button qty-button--add' : 'qty-button qty-button--off'}
+                      onClick={available > qty ? () => change(product.productId, 1) : undefined}
+                    >
+                      +
+                    </View>
+                  </View>
+                </View>
+              )
+            })}
           </View>
         )}
       </QueryView>
+      {count > 0 && (
+        <View className={process.env.TARO_ENV === 'h5' ? 'cart-bar cart-bar--above-tabbar' : 'cart-bar'}>
+          <View className='cart-bar__text'>
+            已选 {count} 件 · {formatFen(totalFen)}
+          </View>
+          <ActionButton
+            id='go-checkout'
+            size='small'
+            onTap={() => void Taro.navigateTo({ url: `${ROUTES.checkout}?fulfilment=${fulfilment}` })}
+          >
+            去结算
+          </ActionButton>
+        </View>
+      )}
     </PageShell>
   )
 }

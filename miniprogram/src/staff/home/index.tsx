@@ -62,6 +62,7 @@ export default function StaffHomePage() {
                     onTap: go(ROUTES.staffMembers),
                   },
                   { key: 'my-code', glyph: '码', title: '我的导购码', subtitle: '顾客扫码即归属于你', onTap: go(ROUTES.staffMyCode) },
+                  { key: 'inbox', glyph: '聊', title: '会员消息', subtitle: '回复会员的咨询', onTap: go(ROUTES.staffInbox) },
                   { key: 'member-side', glyph: '返', title: '返回会员端', subtitle: '以顾客身份浏览', onTap: () => void Taro.switchTab({ url: ROUTES.home }) },
                 ]}
               />

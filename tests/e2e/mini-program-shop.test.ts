@@ -1,0 +1,77 @@
+/**
+ * The shop in the mini-program's H5 build against the local stack: a member puts a product in
+ * the cart, checks out for pickup at their store, pays with the sandbox's 模拟支付 (H5 has no
+ * WeChat Pay) and gets the pickup code as a QR; the order shows in "my orders".
+ * Screenshots: .test-artifacts/e2e/mini-program-shop/.
+ */
+import type { Browser } from 'playwright-core'
+import { launchChromium } from '../support/browser'
+import { startTestStack, type TestStack } from '../support/local-stack'
+import { ensureH5Built, openMiniProgram, type MiniProgramSession } from './harness/mini-program'
+
+jest.setTimeout(120_000)
+
+const CREAM = 'p-rose-cream'
+
+let stack: TestStack
+let browser: Browser
+let app: MiniProgramSession
+let creamName: string
+
+beforeAll(async () => {
+  const h5Dir = ensureH5Built()
+  stack = await startTestStack({ seed: true, h5Dir })
+  const demo = await stack.personas()
+  const manager = demo.personas.find((p) => p.role === 'manager' && p.name === '周店长')
+  const code = demo.codes.find((c) => c.kind === 'store' && c.storeId === manager?.storeId)
+  const bound = await stack.call('member', { action: 'bind', scene: code!.scene, phone: '13700137000' }, { openid: 'demo-shopper-a' })
+  expect(bound.body.ok).toBe(true)
+  const products = await stack.call('shop', { action: 'products' }, { openid: 'demo-shopper-a' })
+  creamName = products.body.data.find((p: { productId: string }) => p.productId === CREAM).name
+  browser = await launchChromium()
+  app = await openMiniProgram(browser, stack.url, 'mini-program-shop')
+})
+
+afterAll(async () => {
+  await app?.close()
+  await browser?.close()
+  await stack?.stop()
+})
+
+test('a member buys for pickup, pays in the sandbox and gets the pickup code', async () => {
+  await app.open()
+  await app.waitFor('/pages/home/index', '静安寺店')
+  await app.tapTab('商城')
+  await app.waitFor('/pages/shop/index', creamName)
+  await app.current().locator(`#add-${CREAM}`).click()
+  await app.current().locator(`#add-${CREAM}`).click()
+  await app.current().getByText('已选 2 件').waitFor()
+  await app.shot('shop-cart')
+
+  await app.current().locator('#go-checkout').click()
+  await app.waitFor('/pages/checkout/index', '自提门店')
+  expect(await app.current().locator('#store-picker').textContent()).toContain('静安寺店（我的门店）')
+  await app.shot('checkout')
+
+  await app.current().locator('#place-order').click()
+  await app.waitFor('/pages/order/index', '待付款')
+  expect(await app.current().textContent()).toContain(`${creamName} × 2`)
+  await app.shot('order-awaiting-payment')
+
+  await app.current().locator('#sandbox-pay').click()
+  await app.current().getByText('已付款').first().waitFor()
+  await app.current().locator('#pickup-code').waitFor()
+  expect(await app.current().locator('#pickup-code .member-code__run').count()).toBeGreaterThan(50)
+  await app.shot('order-paid-pickup-code')
+})
+
+test('the order is listed in "my orders" and the cart is empty again', async () => {
+  // A fresh load (another query string), not just a new hash in the same document.
+  await app.open('?after=pay#/pages/orders/index')
+  await app.waitFor('/pages/orders/index', creamName)
+  expect(await app.current().locator('.order-item').first().textContent()).toContain('已付款')
+  await app.shot('my-orders')
+  await app.open('?after=orders#/pages/shop/index')
+  await app.waitFor('/pages/shop/index', creamName)
+  expect(await app.current().getByText('去结算').count()).toBe(0)
+})
