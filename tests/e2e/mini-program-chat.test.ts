@@ -170,3 +170,13 @@ test('a failed send shows a retry, and the retry reuses the clientMsgId', async 
   await bubble(clerk, '这条先没发出去').waitFor()
   await member.shot('member-send-retried')
 })
+
+test('the member shares their phone number; the clerk sees it in the chat', async () => {
+  await member.current().locator('#chat-share-phone').click()
+  // Taro H5's showModal: confirm with its primary button.
+  await member.page.locator('.taro-model__btn:visible').last().click()
+  await bubble(member, '我的手机号').waitFor()
+  await bubble(clerk, '我的手机号').waitFor()
+  expect(((await bubble(clerk, '我的手机号').textContent()) ?? '').replace(/\s/g, '')).toMatch(/我的手机号：1\d{10}/)
+  await clerk.shot('clerk-sees-shared-phone')
+})

@@ -1,12 +1,26 @@
 import { View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
 import { ChatThread } from '../../components/chat-thread'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Skeleton } from '../../components/skeleton'
 import { useQuery } from '../../hooks/use-query'
 import { api } from '../../api'
+import { newClientMsgId } from '../../lib/chat-session'
 import { askNewMessageConsent } from '../../lib/subscribe-consent'
+import { notifyFailure } from '../../feedback/notify-failure'
 import './index.scss'
+
+/**
+ * Sends the member's own number to their clerk, after asking: until then clerks only ever see it
+ * masked (138****8000). The message arrives in the thread through the live updates.
+ */
+async function sharePhone(conversationId: string, clerkName: string): Promise<void> {
+  const confirmed = await Taro.showModal({ title: '发送手机号', content: `把你的手机号发给${clerkName}？导购将能看到完整号码，方便联系你。` })
+  if (!confirmed.confirm) return
+  const reply = await api.call('chat', 'sharePhone', { conversationId, clientMsgId: newClientMsgId() })
+  if (!reply.ok) notifyFailure(reply.error)
+}
 
 /** The member's chat with their clerk (what the chat subscribe reminders open). */
 export default function ChatPage() {
@@ -28,6 +42,11 @@ export default function ChatPage() {
             }
             emptyHint={`有问题随时问${c.clerkName}`}
             onFirstMessage={askNewMessageConsent}
+            tools={() => (
+              <View id='chat-share-phone' className='chat-page__tool' onClick={() => void sharePhone(c.conversationId, c.clerkName)}>
+                发送我的手机号
+              </View>
+            )}
           />
         )}
       </QueryView>
