@@ -1,4 +1,5 @@
 import { adminInput, adminOutput } from '../../shared/contract/admin'
+import { conversationForHq } from '../../shared/services/chat-service'
 import { defineFunction } from '../../shared/runtime/define-function'
 import {
   adminAction,
@@ -52,6 +53,7 @@ export const main = defineFunction({
     me: (ctx) => adminAction(ctx, 'read', {}, async (session) => ({ username: session.username, role: session.role })),
     listMembers: (ctx, input) => adminAction(ctx, 'read', input, () => listMembers(input)),
     memberProfile: (ctx, input) => adminAction(ctx, 'read', input, () => memberProfile(input), { auditRead: true }),
+    memberConversation: (ctx, input) => adminAction(ctx, 'read', input, () => conversationForHq(input.memberId, input), { auditRead: true }),
     listChatTemplates: (ctx) => adminAction(ctx, 'read', {}, () => listChatTemplates()),
     saveChatTemplate: (ctx, input) => adminAction(ctx, 'write', input, () => saveChatTemplate(input, ctx.clock.now())),
     dashboard: (ctx, input) => adminAction(ctx, 'read', input, () => dashboard(input, ctx.clock.now())),

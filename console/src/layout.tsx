@@ -1,5 +1,6 @@
 import {
   AuditOutlined,
+  MessageOutlined,
   GiftOutlined,
   StarOutlined,
   DashboardOutlined,
@@ -22,6 +23,7 @@ const MENU = [
   { key: '/gifts', icon: <GiftOutlined />, label: '礼品与库存' },
   { key: '/points', icon: <StarOutlined />, label: '积分规则与调整' },
   { key: '/campaigns', icon: <NotificationOutlined />, label: '营销活动' },
+  { key: '/chat-templates', icon: <MessageOutlined />, label: '聊天文案' },
   { key: '/settings', icon: <SettingOutlined />, label: '业绩归属规则' },
   { key: '/audit', icon: <AuditOutlined />, label: '操作日志' },
 ]

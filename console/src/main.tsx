@@ -8,6 +8,7 @@ import { AuthProvider, RequireSession } from './auth'
 import { ConsoleLayout } from './layout'
 import { AuditPage } from './pages/audit'
 import { CampaignsPage } from './pages/campaigns'
+import { ChatTemplatesPage } from './pages/chat-templates'
 import { ClerksPage } from './pages/clerks'
 import { DashboardPage } from './pages/dashboard'
 import { GiftsPage } from './pages/gifts'
@@ -43,6 +44,7 @@ function Console() {
                 <Route path="/gifts" element={<GiftsPage />} />
                 <Route path="/points" element={<PointsPage />} />
                 <Route path="/campaigns" element={<CampaignsPage />} />
+                <Route path="/chat-templates" element={<ChatTemplatesPage />} />
                 <Route path="/settings" element={<SettingsPage />} />
                 <Route path="/audit" element={<AuditPage />} />
                 <Route path="*" element={<Navigate to="/" replace />} />

@@ -98,6 +98,8 @@ export const adminInput = {
   }),
   memberProfile: z.strictObject({ memberId: docId }),
   listChatTemplates: emptyInput,
+  /** HQ reads a member's conversation with their clerk (audited: it is personal data). */
+  memberConversation: z.strictObject({ memberId: docId, beforeSeq: z.number().int().min(1).optional(), limit: z.number().int().min(1).max(100).default(50) }),
   saveChatTemplate: z.strictObject({
     templateId: docId.optional(),
     title: z.string().trim().min(1).max(30),
@@ -145,6 +147,11 @@ export const adminOutput = {
     items: z.array(z.object({ templateId: z.string(), title: z.string(), text: z.string(), active: z.boolean(), sort: z.number().int(), updatedAt: isoDate })),
   }),
   saveChatTemplate: z.object({ templateId: z.string() }),
+  memberConversation: z.object({
+    clerkName: z.string(),
+    lastSeq: z.number().int(),
+    items: z.array(z.object({ seq: z.number().int(), sender: z.enum(['member', 'clerk']), senderName: z.string(), type: z.string(), text: z.string().nullable(), at: isoDate })),
+  }),
   dashboard: z.object({
     totalMembers: z.number().int(),
     newMembersByDay: z.array(z.object({ day: z.string(), count: z.number().int() })),

@@ -431,3 +431,23 @@ export async function remindUnread(ctx: InvocationContext) {
   }
   return { due: due.data.length, sent, skipped }
 }
+
+/** HQ's read of one member's conversation (the admin function audits each opening). */
+export async function conversationForHq(memberId: string, input: { beforeSeq?: number; limit: number }) {
+  const conversation = await getConversation(memberId)
+  if (!conversation) return { clerkName: '', lastSeq: 0, items: [] }
+  const clerk = await getClerk(conversation.clerkId)
+  const items = await fetchMessages(memberId, input)
+  return {
+    clerkName: clerk?.name ?? '',
+    lastSeq: conversation.lastSeq,
+    items: items.map((m) => ({
+      seq: m.seq,
+      sender: m.sender.kind,
+      senderName: m.sender.kind === 'member' ? '会员' : m.sender.name,
+      type: m.body.type,
+      text: m.body.type === 'text' ? m.body.text : m.body.type === 'phone' ? m.body.phone : m.body.type === 'image' ? '[图片]' : m.body.name,
+      at: m.at.toISOString(),
+    })),
+  }
+}

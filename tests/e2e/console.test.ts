@@ -162,11 +162,35 @@ test('changes the welcome bonus and adjusts a member’s points with a reason', 
   expect(rules.body.data.welcomeBonus).toBe(150)
 })
 
+test('publishes a chat text for clerks and reads a member’s conversation (audited)', async () => {
+  await nav('聊天文案')
+  await page.click('#template-create')
+  await page.fill('#template-title', '周末活动')
+  await page.fill('#template-text', '本周末全场第二件半价，欢迎到店！')
+  await page.click('#template-submit')
+  await page.waitForSelector('#templates-table tr:has-text("周末活动")')
+  const demo = await stack.personas()
+  const clerk = demo.personas.find((p) => p.role === 'clerk')!
+  const templates = await stack.call('chat', { action: 'templates' }, { openid: clerk.openid })
+  expect(templates.body.data.items.map((t: any) => t.title)).toContain('周末活动')
+
+  const member = await stack.call('member', { action: 'profile' }, { openid: 'oConsoleMember0' })
+  const conversation = await stack.call('chat', { action: 'myConversation' }, { openid: 'oConsoleMember0' })
+  await stack.call('chat', { action: 'send', conversationId: conversation.body.data.conversationId, clientMsgId: 'console-e2e-0001', body: { type: 'text', text: '请问会员日是哪天？' } }, { openid: 'oConsoleMember0' })
+  await page.goto(`${stack.url}/admin/#/members/${member.body.data.memberId}`)
+  await page.click('#show-conversation')
+  await page.waitForSelector('#member-conversation >> text=请问会员日是哪天？')
+  await shot(page, 'member-conversation')
+})
+
 test('the audit log lists what HQ did', async () => {
   await nav('操作日志')
   await page.waitForSelector('#audit-table >> text=transferMembers')
   const text = await page.textContent('#audit-table')
   expect(text).toContain('createStore')
   expect(text).toContain('createStaffInvite')
+  await page.fill('.ant-input-search input >> nth=0', 'memberConversation')
+  await page.press('.ant-input-search input >> nth=0', 'Enter')
+  await page.waitForSelector('#audit-table >> text=memberConversation')
   await shot(page, 'audit')
 })

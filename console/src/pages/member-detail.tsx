@@ -1,6 +1,7 @@
 import { ArrowLeftOutlined } from '@ant-design/icons'
 import { Alert, Button, Card, Descriptions, Skeleton, Space, Table, Tag, Timeline, Typography } from 'antd'
 import dayjs from 'dayjs'
+import { useState } from 'react'
 import { useNavigate, useParams } from 'react-router-dom'
 import { useAdminQuery } from '../use-admin'
 import { TIER_LABEL } from './members'
@@ -12,6 +13,7 @@ export function MemberDetailPage() {
   const { memberId = '' } = useParams()
   const navigate = useNavigate()
   const profile = useAdminQuery('memberProfile', { memberId })
+  const [showChat, setShowChat] = useState(false)
   if (profile.loading && !profile.data) return <Card><Skeleton active /></Card>
   if (profile.error) return <Alert type="error" showIcon message={profile.error} />
   const data = profile.data!
@@ -48,6 +50,9 @@ export function MemberDetailPage() {
         />
         </div>
       </Card>
+      <Card title="与导购的聊天" extra={!showChat && <Button id="show-conversation" onClick={() => setShowChat(true)}>查看聊天记录</Button>}>
+        {showChat ? <Conversation memberId={memberId} /> : <Typography.Text type="secondary">聊天记录属于会员个人信息，查看会记入操作日志。</Typography.Text>}
+      </Card>
       <Card title="积分流水">
         <Table
           rowKey="key"
@@ -74,5 +79,26 @@ export function MemberDetailPage() {
         />
       </Card>
     </Space>
+  )
+}
+
+function Conversation({ memberId }: { memberId: string }) {
+  const chat = useAdminQuery('memberConversation', { memberId, limit: 50 })
+  if (chat.loading && !chat.data) return <Skeleton active />
+  if (chat.error) return <Alert type="error" showIcon message={chat.error} />
+  if (!chat.data || chat.data.items.length === 0) return <Typography.Text type="secondary">还没有聊天</Typography.Text>
+  return (
+    <div id="member-conversation">
+      {chat.data.items.map((m) => (
+        <div key={m.seq} style={{ textAlign: m.sender === 'member' ? 'left' : 'right', margin: '6px 0' }}>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {m.senderName} · {dayjs(m.at).format('MM-DD HH:mm')}
+          </Typography.Text>
+          <div>
+            <Tag color={m.sender === 'member' ? 'blue' : 'volcano'}>{m.text}</Tag>
+          </div>
+        </div>
+      ))}
+    </div>
   )
 }
