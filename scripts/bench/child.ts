@@ -50,3 +50,38 @@ export function startChildServer(script: string, env: Record<string, string> = {
     })
   })
 }
+
+/** One invocation's log line, as every function writes it (shared/runtime/define-function.ts). */
+export interface FunctionLogLine {
+  fn: string
+  action: string
+  outcome: string
+  dbRoundTrips: number
+  durationMs: number
+}
+
+/** Collects the function log lines a stack child prints on stdout. */
+export function collectFunctionLogs(server: ChildServer): FunctionLogLine[] {
+  const logs: FunctionLogLine[] = []
+  readline.createInterface({ input: server.child.stdout! }).on('line', (line) => {
+    if (!line.startsWith('{"fn"')) return
+    try {
+      logs.push(JSON.parse(line) as FunctionLogLine)
+    } catch {
+      /* not a log line */
+    }
+  })
+  return logs
+}
+
+export const round = (n: number, digits = 2) => Number(n.toFixed(digits))
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
+}
+
+/** Calls, average and maximum database round trips over some log lines. */
+export function tripStats(lines: FunctionLogLine[]) {
+  const trips = lines.map((l) => l.dbRoundTrips).sort((a, b) => a - b)
+  return { calls: trips.length, avg: trips.length ? round(trips.reduce((a, b) => a + b, 0) / trips.length) : 0, max: trips.at(-1) ?? 0 }
+}

@@ -11,46 +11,15 @@
  */
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
-import readline from 'node:readline'
-import { startChildServer } from './child'
-
-interface LogLine {
-  fn: string
-  action: string
-  outcome: string
-  dbRoundTrips: number
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
-}
-
-const round = (n: number, digits = 2) => Number(n.toFixed(digits))
-
-function tripStats(lines: LogLine[]) {
-  const trips = lines.map((l) => l.dbRoundTrips).sort((a, b) => a - b)
-  return {
-    calls: trips.length,
-    avg: trips.length ? round(trips.reduce((a, b) => a + b, 0) / trips.length) : 0,
-    max: trips.at(-1) ?? 0,
-  }
-}
+import { collectFunctionLogs, percentile, round, startChildServer, tripStats } from './child'
 
 export async function benchPoints(options: { members?: number; redemptions?: number; concurrency?: number } = {}): Promise<object[]> {
   const memberCount = options.members ?? 100
   const total = options.redemptions ?? 1500
   const concurrency = options.concurrency ?? 16
   const password = randomBytes(12).toString('base64url')
-  const server = await startChildServer('scripts/bench/points-stack.ts', { ADMIN_PASSWORD: password, FUNCTION_LOG: 'on' }, 180_000)
-  const logs: LogLine[] = []
-  readline.createInterface({ input: server.child.stdout! }).on('line', (line) => {
-    if (!line.startsWith('{"fn"')) return
-    try {
-      logs.push(JSON.parse(line) as LogLine)
-    } catch {
-      /* not a log line */
-    }
-  })
+  const server = await startChildServer('scripts/bench/stack-process.ts', { BENCH_NAME: 'points', ADMIN_PASSWORD: password, FUNCTION_LOG: 'on' }, 180_000)
+  const logs = collectFunctionLogs(server)
   const settle = () => new Promise((resolve) => setTimeout(resolve, 300))
   const call = async (fn: string, body: object, headers: Record<string, string> = {}) => {
     const res = await fetch(`${server.url}/fn/${fn}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })

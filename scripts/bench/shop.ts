@@ -11,43 +11,15 @@
  */
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
-import readline from 'node:readline'
-import { startChildServer } from './child'
-
-interface LogLine {
-  fn: string
-  action: string
-  outcome: string
-  dbRoundTrips: number
-  durationMs: number
-}
-
-const round = (n: number, digits = 2) => Number(n.toFixed(digits))
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
-}
-
-function tripStats(lines: LogLine[]) {
-  const trips = lines.map((l) => l.dbRoundTrips).sort((a, b) => a - b)
-  return { calls: trips.length, avg: trips.length ? round(trips.reduce((a, b) => a + b, 0) / trips.length) : 0, max: trips.at(-1) ?? 0 }
-}
+import { collectFunctionLogs, percentile, round, startChildServer, tripStats } from './child'
 
 export async function benchShop(options: { members?: number; orders?: number; concurrency?: number } = {}): Promise<object[]> {
   const memberCount = options.members ?? 50
   const total = options.orders ?? 300
   const concurrency = options.concurrency ?? 8
   const password = randomBytes(12).toString('base64url')
-  const server = await startChildServer('scripts/bench/shop-stack.ts', { ADMIN_PASSWORD: password, FUNCTION_LOG: 'on' }, 180_000)
-  const logs: LogLine[] = []
-  readline.createInterface({ input: server.child.stdout! }).on('line', (line) => {
-    if (!line.startsWith('{"fn"')) return
-    try {
-      logs.push(JSON.parse(line) as LogLine)
-    } catch {
-      /* not a log line */
-    }
-  })
+  const server = await startChildServer('scripts/bench/stack-process.ts', { BENCH_NAME: 'shop', BENCH_DEEP_STOCK: '1', ADMIN_PASSWORD: password, FUNCTION_LOG: 'on' }, 180_000)
+  const logs = collectFunctionLogs(server)
   const settle = () => new Promise((resolve) => setTimeout(resolve, 300))
   const post = async (pathname: string, body: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${server.url}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) })

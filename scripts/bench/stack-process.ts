@@ -1,7 +1,8 @@
 /**
- * The local stack for the shop benchmark, in its own process: private data and function
- * folders, demo data with deep stock (every stock row set to a million), function log lines on
- * stdout (the parent reads `dbRoundTrips` from them), then `{"listening": url}`.
+ * A local stack for a benchmark, in its own process (so the load generator does not share its
+ * event loop): private data and function folders, demo data, function log lines on stdout (the
+ * parent reads `dbRoundTrips` from them), then `{"listening": url}`.
+ * BENCH_DEEP_STOCK=1 sets every shop stock row to a million, so a long run never sells out.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
@@ -11,11 +12,14 @@ import { buildFunctions } from '../build-functions'
 import { startLocalStack } from '../local-cloud/stack'
 
 async function main() {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-shop-data-'))
-  const functionsDir = mkdtempSync(path.join(os.tmpdir(), 'bench-shop-fn-'))
+  const name = process.env.BENCH_NAME ?? 'bench'
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `bench-${name}-data-`))
+  const functionsDir = mkdtempSync(path.join(os.tmpdir(), `bench-${name}-fn-`))
   await buildFunctions(functionsDir)
   const stack = await startLocalStack({ dataDir, functionsDir, port: 0, seed: true, adminPassword: process.env.ADMIN_PASSWORD })
-  await stack.db.collection(COLLECTIONS.stock.name).where({ available: stack.db.command.gte(0) }).update({ available: 1_000_000 })
+  if (process.env.BENCH_DEEP_STOCK === '1') {
+    await stack.db.collection(COLLECTIONS.stock.name).where({ available: stack.db.command.gte(0) }).update({ available: 1_000_000 })
+  }
   process.stdout.write(`${JSON.stringify({ listening: stack.url })}\n`)
   const stop = () => {
     void stack.close().then(() => {
