@@ -31,6 +31,7 @@ export default defineAppConfig({
         'verify-pickup/index',
         'member-detail/index',
         'my-code/index',
+        'performance/index',
         'inbox/index',
         'chat/index',
       ],

@@ -17,6 +17,7 @@ let stack: TestStack
 let browser: Browser
 let app: MiniProgramSession
 let creamName: string
+let creamPriceFen: number
 
 beforeAll(async () => {
   const h5Dir = ensureH5Built()
@@ -27,7 +28,9 @@ beforeAll(async () => {
   const bound = await stack.call('member', { action: 'bind', scene: code!.scene, phone: '13700137000' }, { openid: 'demo-shopper-a' })
   expect(bound.body.ok).toBe(true)
   const products = await stack.call('shop', { action: 'products' }, { openid: 'demo-shopper-a' })
-  creamName = products.body.data.find((p: { productId: string }) => p.productId === CREAM).name
+  const cream = products.body.data.find((p: { productId: string }) => p.productId === CREAM)
+  creamName = cream.name
+  creamPriceFen = cream.priceFen
   browser = await launchChromium()
   app = await openMiniProgram(browser, stack.url, 'mini-program-shop')
 })
@@ -74,4 +77,43 @@ test('the order is listed in "my orders" and the cart is empty again', async () 
   await app.open('?after=orders#/pages/shop/index')
   await app.waitFor('/pages/shop/index', creamName)
   expect(await app.current().getByText('去结算').count()).toBe(0)
+})
+
+test('the clerk hands the order over at the counter and sees the commission; the member sees the points', async () => {
+  const profile = await stack.call('member', { action: 'profile' }, { openid: 'demo-shopper-a' })
+  const clerkName = profile.body.data.clerkName as string
+  const orders = await stack.call('shop', { action: 'myOrders' }, { openid: 'demo-shopper-a' })
+  const pickupCode = orders.body.data.find((o: { pickupCode?: string | null }) => o.pickupCode)?.pickupCode as string
+  expect(pickupCode).toMatch(/^\d{8}$/)
+
+  await app.open('?as=clerk#/pages/home/index')
+  await app.waitFor('/pages/home/index', '静安寺店')
+  await app.switchPersona(clerkName)
+  await app.waitFor('/staff/home/index', '店员工作台')
+  await app.current().locator('#tile-verify-pickup').click()
+  await app.waitFor('/staff/verify-pickup/index', '核销码')
+  await app.current().locator('#pickup-code input').fill(pickupCode)
+  await app.current().locator('#pickup-lookup').click()
+  await app.current().locator('#pickup-card').getByText(creamName, { exact: false }).waitFor()
+  await app.current().locator('#pickup-submit').click()
+  await app.current().locator('#pickup-done').waitFor()
+  await app.shot('clerk-hands-over-order')
+
+  await app.page.goBack()
+  await app.waitFor('/staff/home/index', '店员工作台')
+  await app.current().locator('#tile-performance').click()
+  await app.waitFor('/staff/performance/index', '本月提成')
+  const commission = (await app.current().locator('#performance-commission').textContent()) ?? ''
+  expect(commission).not.toContain('¥0.00待结算')
+  expect(commission).toMatch(/¥\d+\.\d{2}待结算/)
+  await app.shot('clerk-commission')
+
+  // The member's points for the order: one per yuan paid, on the card and in the history.
+  await app.switchPersona('顾客 A')
+  await app.tapTab('积分')
+  await app.waitFor('/pages/points/index', '积分明细')
+  const earned = Math.floor((2 * creamPriceFen) / 100) // two in the cart; standard tier, 1 point per yuan
+  expect((await app.current().locator('#points-balance').textContent())?.trim()).toBe(String(100 + earned))
+  expect((await app.current().locator('#points-ledger').textContent()) ?? '').toContain(`+${earned}`)
+  await app.shot('member-points-after-order')
 })

@@ -40,7 +40,7 @@ describe('WeChat package', () => {
       expect(existsSync(path.join(WEAPP_DIR, tab.selectedIconPath))).toBe(true)
     }
     expect(app.subPackages).toEqual([
-      { root: 'staff', name: 'staff', pages: ['home/index', 'invite/index', 'members/index', 'record-sale/index', 'verify-pickup/index', 'member-detail/index', 'my-code/index', 'inbox/index', 'chat/index'] },
+      { root: 'staff', name: 'staff', pages: ['home/index', 'invite/index', 'members/index', 'record-sale/index', 'verify-pickup/index', 'member-detail/index', 'my-code/index', 'performance/index', 'inbox/index', 'chat/index'] },
     ])
     for (const page of [...app.pages, ...app.subPackages.flatMap((pkg) => pkg.pages.map((p) => `${pkg.root}/${p}`))]) {
       for (const ext of ['js', 'json', 'wxml']) expect(existsSync(path.join(WEAPP_DIR, `${page}.${ext}`))).toBe(true)

@@ -24,6 +24,7 @@ export const ROUTES = {
   staffVerifyPickup: '/staff/verify-pickup/index',
   staffMemberDetail: '/staff/member-detail/index',
   staffMyCode: '/staff/my-code/index',
+  staffPerformance: '/staff/performance/index',
   staffInbox: '/staff/inbox/index',
   staffChat: '/staff/chat/index',
 } as const

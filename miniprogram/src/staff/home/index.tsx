@@ -61,6 +61,7 @@ export default function StaffHomePage() {
                     subtitle: `${state.stats.memberCount} 位会员`,
                     onTap: go(ROUTES.staffMembers),
                   },
+                  { key: 'performance', glyph: '绩', title: '我的业绩', subtitle: '销售与提成', onTap: go(ROUTES.staffPerformance) },
                   { key: 'my-code', glyph: '码', title: '我的导购码', subtitle: '顾客扫码即归属于你', onTap: go(ROUTES.staffMyCode) },
                   { key: 'inbox', glyph: '聊', title: '会员消息', subtitle: '回复会员的咨询', onTap: go(ROUTES.staffInbox) },
                   { key: 'member-side', glyph: '返', title: '返回会员端', subtitle: '以顾客身份浏览', onTap: () => void Taro.switchTab({ url: ROUTES.home }) },
