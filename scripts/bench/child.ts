@@ -1,6 +1,7 @@
 /** Starts a server script as a child process and waits for its `{"listening":url}` line. */
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
+import { performance } from 'node:perf_hooks'
 import readline from 'node:readline'
 
 const root = path.resolve(__dirname, '..', '..')
@@ -84,4 +85,32 @@ export function percentile(sorted: number[], p: number): number {
 export function tripStats(lines: FunctionLogLine[]) {
   const trips = lines.map((l) => l.dbRoundTrips).sort((a, b) => a - b)
   return { calls: trips.length, avg: trips.length ? round(trips.reduce((a, b) => a + b, 0) / trips.length) : 0, max: trips.at(-1) ?? 0 }
+}
+
+/**
+ * A closed-loop load: `concurrency` workers issue `total` operations back to back. `op` gets the
+ * operation's index and says whether it succeeded. Latencies come back sorted, in ms.
+ */
+export async function closedLoop(
+  total: number,
+  concurrency: number,
+  op: (index: number) => Promise<boolean>,
+): Promise<{ latencies: number[]; ok: number; seconds: number }> {
+  const latencies: number[] = []
+  let issued = 0
+  let ok = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (issued < total) {
+        const index = issued++
+        const t0 = performance.now()
+        if (await op(index)) ok++
+        latencies.push(performance.now() - t0)
+      }
+    }),
+  )
+  const seconds = (performance.now() - started) / 1000
+  latencies.sort((a, b) => a - b)
+  return { latencies, ok, seconds }
 }

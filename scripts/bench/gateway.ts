@@ -7,8 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { performance } from 'node:perf_hooks'
-import { startChildServer } from './child'
+import { closedLoop, percentile, round, startChildServer } from './child'
 
 process.env.TENCENTCLOUD = 'true'
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -22,32 +21,17 @@ interface LoadResult {
   p99Ms: number
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0
-}
-
 async function runLoad(op: () => Promise<unknown>, totalOps: number, concurrency: number): Promise<LoadResult> {
-  const latencies: number[] = []
-  let issued = 0
-  const started = performance.now()
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (issued < totalOps) {
-        issued++
-        const t0 = performance.now()
-        await op()
-        latencies.push(performance.now() - t0)
-      }
-    }),
-  )
-  const seconds = (performance.now() - started) / 1000
-  latencies.sort((a, b) => a - b)
+  const { latencies, seconds } = await closedLoop(totalOps, concurrency, async () => {
+    await op()
+    return true
+  })
   return {
     ops: latencies.length,
-    seconds: Number(seconds.toFixed(2)),
+    seconds: round(seconds),
     opsPerSec: Math.round(latencies.length / seconds),
-    p50Ms: Number(percentile(latencies, 50).toFixed(2)),
-    p99Ms: Number(percentile(latencies, 99).toFixed(2)),
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
   }
 }
 

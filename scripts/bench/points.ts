@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
-import { collectFunctionLogs, percentile, round, startChildServer, tripStats } from './child'
+import { closedLoop, collectFunctionLogs, percentile, round, startChildServer, tripStats } from './child'
 
 export async function benchPoints(options: { members?: number; redemptions?: number; concurrency?: number } = {}): Promise<object[]> {
   const memberCount = options.members ?? 100
@@ -55,24 +55,8 @@ export async function benchPoints(options: { members?: number; redemptions?: num
     await settle()
     logs.length = 0
 
-    const latencies: number[] = []
-    let issued = 0
-    let ok = 0
-    const started = performance.now()
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (issued < total) {
-          const openid = members[issued++ % members.length]!
-          const t0 = performance.now()
-          const res = await redeem(openid)
-          latencies.push(performance.now() - t0)
-          if (res.status === 200) ok++
-        }
-      }),
-    )
-    const seconds = (performance.now() - started) / 1000
+    const { latencies, ok, seconds } = await closedLoop(total, concurrency, async (i) => (await redeem(members[i % members.length]!)).status === 200)
     await settle()
-    latencies.sort((a, b) => a - b)
     const spread = tripStats(logs.filter((l) => l.fn === 'points' && l.action === 'redeem' && l.outcome === 'ok'))
     const rows: object[] = [
       {

@@ -10,8 +10,7 @@
  *  - shop.roundTrips: the counter and console paths, one call each.
  */
 import { randomBytes } from 'node:crypto'
-import { performance } from 'node:perf_hooks'
-import { collectFunctionLogs, percentile, round, startChildServer, tripStats } from './child'
+import { closedLoop, collectFunctionLogs, percentile, round, startChildServer, tripStats } from './child'
 
 export async function benchShop(options: { members?: number; orders?: number; concurrency?: number } = {}): Promise<object[]> {
   const memberCount = options.members ?? 50
@@ -64,24 +63,8 @@ export async function benchShop(options: { members?: number; orders?: number; co
     await settle()
     logs.length = 0
 
-    const latencies: number[] = []
-    let issued = 0
-    let ok = 0
-    const started = performance.now()
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (issued < total) {
-          const openid = members[issued++ % members.length]!
-          const t0 = performance.now()
-          const res = await buy(openid)
-          latencies.push(performance.now() - t0)
-          if (res.ok) ok++
-        }
-      }),
-    )
-    const seconds = (performance.now() - started) / 1000
+    const { latencies, ok, seconds } = await closedLoop(total, concurrency, async (i) => (await buy(members[i % members.length]!)).ok)
     await settle()
-    latencies.sort((a, b) => a - b)
     const notify = logs.filter((l) => l.fn === 'pay' && l.action === 'notify' && l.outcome === 'ok')
     const rows: object[] = [
       {
