@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { docId, emptyInput, isoDate, tier } from './common'
+import { docId, emptyInput, isoDate, salesFigures, tier } from './common'
 import { campaignAdminInput, campaignAdminOutput } from './campaign'
 import { pointsAdminInput, pointsAdminOutput } from './points-admin'
 
@@ -167,18 +167,11 @@ export const adminOutput = {
     month: z.string(),
     by: z.enum(['clerk', 'store']),
     rows: z.array(
-      z.object({
+      salesFigures.extend({
         id: z.string(),
         name: z.string(),
         storeId: z.string(),
         storeName: z.string(),
-        orders: z.number().int(),
-        salesOnlineFen: z.number().int(),
-        salesOfflineFen: z.number().int(),
-        salesFen: z.number().int(),
-        commissionPendingFen: z.number().int(),
-        commissionSettledFen: z.number().int(),
-        commissionReversedFen: z.number().int(),
         payableFen: z.number().int(),
       }),
     ),

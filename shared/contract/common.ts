@@ -8,3 +8,14 @@ export const tier = z.enum(['standard', 'silver', 'gold'])
 export const isoDate = z.string()
 
 export const emptyInput = z.strictObject({})
+
+/** A month's sales and commission figures, as the staff performance page and HQ settlement show them. */
+export const salesFigures = z.object({
+  orders: z.number().int(),
+  salesOnlineFen: z.number().int(),
+  salesOfflineFen: z.number().int(),
+  salesFen: z.number().int(),
+  commissionPendingFen: z.number().int(),
+  commissionSettledFen: z.number().int(),
+  commissionReversedFen: z.number().int(),
+})

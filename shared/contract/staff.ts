@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { campaignStaffInput, campaignStaffOutput } from './campaign'
-import { docId, emptyInput, isoDate, tier } from './common'
+import { docId, emptyInput, isoDate, salesFigures, tier } from './common'
 import { redemptionView } from './points'
 
 export const staffProfile = z.object({
@@ -122,15 +122,8 @@ export const staffOutput = {
     pointsEarned: z.number().int(),
     at: isoDate,
   }),
-  performance: z.object({
+  performance: salesFigures.extend({
     month: z.string(),
-    orders: z.number().int(),
-    salesOnlineFen: z.number().int(),
-    salesOfflineFen: z.number().int(),
-    salesFen: z.number().int(),
-    commissionPendingFen: z.number().int(),
-    commissionSettledFen: z.number().int(),
-    commissionReversedFen: z.number().int(),
     trend: z.array(z.object({ month: z.string(), salesFen: z.number().int(), commissionFen: z.number().int() })),
   }),
   ...campaignStaffOutput,
