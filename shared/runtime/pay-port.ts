@@ -5,12 +5,7 @@
  */
 import { WeChatPayAdapter } from '../adapters/pay-wechatpay'
 import type { PayPort } from '../ports/pay'
-
-function requiredEnv(name: string): string {
-  const value = process.env[name]
-  if (!value) throw new Error(`environment variable ${name} is not set for this function`)
-  return value
-}
+import { requiredEnv } from './env'
 
 /** PEM from an environment variable: CloudBase's console keeps one line, so `\n` escapes are accepted. */
 function pemEnv(name: string): string {

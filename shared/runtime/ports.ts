@@ -10,10 +10,10 @@ import { LocalStorage } from '../adapters/storage-local'
 import { WeChatHttpsAdapter } from '../adapters/wechat-https'
 import { WeChatSimulator } from '../adapters/wechat-simulator'
 import { COLLECTIONS } from '../db/collections'
-import { AppError } from '../errors'
 import type { StoragePort } from '../ports/storage'
 import type { WeChatPort } from '../ports/wechat'
 import { database } from './cloudbase'
+import { requiredEnv } from './env'
 
 export interface Secrets {
   scene: string
@@ -31,15 +31,6 @@ export interface Ports {
 
 export const SUBSCRIBE_TEMPLATE_KEYS = ['newMessage', 'campaign', 'orderReady'] as const
 export type SubscribeTemplateKey = (typeof SUBSCRIBE_TEMPLATE_KEYS)[number]
-
-function requiredEnv(name: string): string {
-  const value = process.env[name]
-  if (!value) {
-    // A deployment mistake, not the caller's: logged with the request id, reported as INTERNAL.
-    throw new Error(`environment variable ${name} is not set for this function`)
-  }
-  return value
-}
 
 const isLocal = () => process.env.WECHAT_ADAPTER === 'simulator'
 
@@ -95,13 +86,4 @@ export function ports(): Ports {
     },
   }
   return cached
-}
-
-/** For tests that run services in-process with their own adapters. */
-export function setPortsForTesting(value: Ports | undefined): void {
-  cached = value
-}
-
-export function notFound(what: string): AppError {
-  return new AppError('NOT_FOUND', what)
 }

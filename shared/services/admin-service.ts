@@ -16,7 +16,7 @@ import type { InvocationContext } from '../runtime/define-function'
 import { ports } from '../runtime/ports'
 import { isDbError } from '../runtime/transaction'
 import { findOne, getClerk, getStore } from './directory'
-import { moveMember, newDocId } from './member-service'
+import { moveMember } from './member-service'
 import { BIND_PAGE, STAFF_INVITE_PAGE } from './staff-service'
 
 type Rows<T> = { data: T[] }
@@ -327,4 +327,3 @@ export async function setAttributionPolicy(input: Input<'setAttributionPolicy'>)
   return { protectionDays: input.protectionDays }
 }
 
-export { newDocId }
