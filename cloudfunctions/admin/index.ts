@@ -33,6 +33,8 @@ import { memberPointsForAdmin } from '../../shared/services/points-views'
 import { cancelRedemption } from '../../shared/services/redemption-service'
 import { loadCommissionRules, saveCommissionRules, settlement, settlementCsv } from '../../shared/services/commission-service'
 import { refundOrder } from '../../shared/services/shop-service'
+import { listOrders, orderForAdmin } from '../../shared/services/admin-orders'
+import { createExportJob, createImportJob, jobDetail, listJobs, stepJob, stepRunningJobs } from '../../shared/services/job-service'
 
 export const main = defineFunction({
   name: 'admin',
@@ -81,5 +83,14 @@ export const main = defineFunction({
     sendCampaignNow: (ctx, input) => adminAction(ctx, 'write', input, () => sendCampaignNow(ctx, input.campaignId)),
     campaignLimits: (ctx) => adminAction(ctx, 'read', {}, () => loadCampaignLimits()),
     setCampaignLimits: (ctx, input) => adminAction(ctx, 'write', input, () => saveCampaignLimits(input)),
+    listOrders: (ctx, input) => adminAction(ctx, 'read', input, () => listOrders(input)),
+    orderDetail: (ctx, input) => adminAction(ctx, 'read', input, () => orderForAdmin(input)),
+    createImportJob: (ctx, input) =>
+      adminAction(ctx, 'write', { kind: input.kind, title: input.title, bytes: input.csv.length }, (s) => createImportJob(ctx, s, input)),
+    createExportJob: (ctx, input) => adminAction(ctx, 'write', input, (s) => createExportJob(ctx, s, input)),
+    jobStep: (ctx, input) => adminAction(ctx, 'write', input, () => stepJob(ctx, input.jobId)),
+    listJobs: (ctx, input) => adminAction(ctx, 'read', input, () => listJobs(input)),
+    job: (ctx, input) => adminAction(ctx, 'read', input, () => jobDetail(input)),
+    stepJobs: (ctx) => stepRunningJobs(ctx),
   },
 })

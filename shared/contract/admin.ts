@@ -57,6 +57,43 @@ export const adminMemberRow = z.object({
   status: z.enum(['active', 'deleted']),
 })
 
+const orderStatus = z.enum(['awaiting_payment', 'paid', 'cancelled', 'picked_up', 'refunded'])
+const shanghaiDayInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+
+export const adminOrderRow = z.object({
+  orderId: z.string(),
+  createdAt: isoDate,
+  status: orderStatus,
+  fulfilment: z.enum(['pickup', 'delivery']),
+  storeId: z.string().nullable(),
+  storeName: z.string().nullable(),
+  memberId: z.string().nullable(),
+  memberNo: z.string().nullable(),
+  totalFen: z.number().int(),
+  refundedFen: z.number().int(),
+  paidAt: isoDate.nullable(),
+})
+
+const jobKind = z.enum(['importStores', 'importClerks', 'exportSettlement'])
+const rowError = z.object({ line: z.number().int(), field: z.string(), reason: z.string() })
+export const jobView = z.object({
+  jobId: z.string(),
+  kind: jobKind,
+  title: z.string(),
+  status: z.enum(['running', 'succeeded', 'failed']),
+  total: z.number().int(),
+  done: z.number().int(),
+  created: z.number().int(),
+  skipped: z.number().int(),
+  /** The first row errors of a failed import (all of them are in `job`). */
+  errors: z.array(rowError),
+  errorCount: z.number().int(),
+  hasOutput: z.boolean(),
+  createdBy: z.string(),
+  createdAt: isoDate,
+  finishedAt: isoDate.nullable(),
+})
+
 export const adminInput = {
   login: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
   logout: emptyInput,
@@ -119,6 +156,27 @@ export const adminInput = {
   /** The same as CSV for Excel (UTF-8 with BOM, amounts in yuan). */
   settlementCsv: z.strictObject({ month: settlementMonth, by: z.enum(['clerk', 'store']) }),
   ...campaignAdminInput,
+  /** HQ's orders, filtered and sorted on the server; `search` is a 9-digit member number or an order id. */
+  listOrders: z.strictObject({
+    ...pageInput,
+    status: orderStatus.optional(),
+    storeId: docId.optional(),
+    from: shanghaiDayInput.optional(),
+    to: shanghaiDayInput.optional(),
+    search: z.string().trim().max(64).optional(),
+    sortBy: z.enum(['createdAt', 'totalFen']).default('createdAt'),
+    sortOrder: z.enum(['asc', 'desc']).default('desc'),
+  }),
+  orderDetail: z.strictObject({ orderId: docId }),
+  /** Starts a CSV import (validated in full first: a file with errors writes nothing). */
+  createImportJob: z.strictObject({ kind: z.enum(['importStores', 'importClerks']), title: z.string().trim().min(1).max(100), csv: z.string().min(1).max(1_000_000) }),
+  createExportJob: z.strictObject({ kind: z.literal('exportSettlement'), month: settlementMonth, by: z.enum(['clerk', 'store']) }),
+  /** Advances a running job by one batch (the console calls it while the page is open; a timer otherwise). */
+  jobStep: z.strictObject({ jobId: docId }),
+  listJobs: z.strictObject({ ...pageInput }),
+  job: z.strictObject({ jobId: docId }),
+  /** Timer: advances every running job by a batch. */
+  stepJobs: emptyInput,
 } as const
 
 export const adminOutput = {
@@ -178,4 +236,42 @@ export const adminOutput = {
   }),
   settlementCsv: z.object({ filename: z.string(), csv: z.string() }),
   ...campaignAdminOutput,
+  listOrders: paged(adminOrderRow),
+  orderDetail: z.object({
+    order: adminOrderRow.extend({
+      items: z.array(z.object({ productId: z.string(), name: z.string(), priceFen: z.number().int(), qty: z.number().int() })),
+      outTradeNo: z.string().nullable(),
+      pickupCode: z.string().nullable(),
+      pickedUpBy: z.string().nullable(),
+    }),
+    payment: z
+      .object({
+        outTradeNo: z.string(),
+        status: z.enum(['pending', 'paid', 'refunded', 'closed']),
+        amountFen: z.number().int(),
+        transactionId: z.string().nullable(),
+        paidAt: isoDate.nullable(),
+        refundedFen: z.number().int(),
+      })
+      .nullable(),
+    /** What a new refund may still take: paid minus every refund not failed. */
+    refundableFen: z.number().int(),
+    refunds: z.array(
+      z.object({
+        outRefundNo: z.string(),
+        amountFen: z.number().int(),
+        reason: z.string().nullable(),
+        status: z.enum(['processing', 'succeeded', 'abnormal', 'closed', 'failed']),
+        createdAt: isoDate,
+        settledAt: isoDate.nullable(),
+      }),
+    ),
+    timeline: z.array(z.object({ at: isoDate, event: z.string() })),
+  }),
+  createImportJob: jobView,
+  createExportJob: jobView,
+  jobStep: jobView,
+  listJobs: paged(jobView),
+  job: jobView.extend({ allErrors: z.array(rowError), output: z.object({ filename: z.string(), csv: z.string() }).nullable() }),
+  stepJobs: z.object({ stepped: z.number().int() }),
 } as const

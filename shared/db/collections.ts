@@ -161,6 +161,10 @@ export const COLLECTIONS = {
       { name: 'openid', fields: ['openid', 'createdAt'] },
       { name: 'status', fields: ['status', 'expiresAt'] },
       { name: 'pickupCode', fields: ['pickupCode'], unique: true, sparse: true },
+      // HQ's orders list: newest first, overall, per pickup store and per member.
+      { name: 'createdAt', fields: ['createdAt'] },
+      { name: 'storeId', fields: ['storeId', 'createdAt'] },
+      { name: 'memberId', fields: ['memberId', 'createdAt'] },
     ],
   },
   /** Offline sales booked at the till: a receipt number counts once per store. */
@@ -202,6 +206,14 @@ export const COLLECTIONS = {
   campaignWeeks: { name: 'campaignWeeks', indexes: [] },
   /** Payments with nothing behind them, to check the payment edge end to end (local stack only). */
   payProbes: { name: 'payProbes', indexes: [{ name: 'openid', fields: ['openid', 'createdAt'] }] },
+  /** HQ's long operations (CSV imports, exports), advanced in batches by the console and a timer. */
+  jobs: {
+    name: 'jobs',
+    indexes: [
+      { name: 'status', fields: ['status', 'createdAt'] },
+      { name: 'createdAt', fields: ['createdAt'] },
+    ],
+  },
 } as const satisfies Record<string, CollectionSpec>
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS]['name']

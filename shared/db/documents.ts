@@ -522,3 +522,37 @@ export interface CampaignDeliveryDoc {
   /** skipped: 'weeklyCap'; failed without a WeChat answer: 'interrupted'. */
   reason?: string
 }
+
+export type JobKind = 'importStores' | 'importClerks' | 'exportSettlement'
+
+/**
+ * A long HQ operation. Imports are validated in full when the job is created (a file with errors
+ * becomes a `failed` job with its row errors and writes nothing); then each step takes the lease,
+ * imports the next batch of `rows` from `done`, and moves `done` on.
+ */
+export interface JobDoc {
+  _id: string
+  kind: JobKind
+  status: 'running' | 'succeeded' | 'failed'
+  /** What HQ sees in the 任务 list, e.g. the uploaded file's name. */
+  title: string
+  createdBy: string
+  createdAt: Date
+  updatedAt: Date
+  finishedAt: Date | null
+  total: number
+  done: number
+  /** Rows written by this job, and rows that already existed (a resumed batch, or a code already in use). */
+  created: number
+  skipped: number
+  /** importStores: StoreImportRow[]; importClerks: ClerkImportRow[] with storeId; empty for exports. */
+  rows: unknown[]
+  /** exportSettlement: `{ month, by }`. */
+  params: Record<string, unknown>
+  errors: { line: number; field: string; reason: string }[]
+  /** A file the job produced (the export, or the imported clerks' invites), for the console to download. */
+  output: { filename: string; csv: string } | null
+  /** Who is stepping the job now; a step takes the lease with a conditional update, so batches never overlap. */
+  leaseId: string | null
+  leaseUntil: Date
+}

@@ -236,7 +236,7 @@ export async function listClerks(input: Input<'listClerks'>) {
 }
 
 const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
-function randomCode(length: number): string {
+export function randomCode(length: number): string {
   const bytes = randomBytes(length)
   return Array.from(bytes, (b) => INVITE_ALPHABET[b % INVITE_ALPHABET.length]).join('')
 }

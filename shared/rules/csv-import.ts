@@ -1,0 +1,201 @@
+/**
+ * CSV files HQ uploads to import stores and clerks (usually saved from Excel: UTF-8 with a BOM,
+ * CRLF line ends, quoted cells when a cell holds a comma, a quote or a line break). Parsing is
+ * all-or-nothing: every problem is reported with its line, field and reason, so HQ can fix the
+ * file once instead of importing half of it.
+ */
+
+export interface CsvRowError {
+  /** 1-based line of the file where the record starts (the header is line 1). */
+  line: number
+  /** The column's header as written in the file, or '' for a problem with the record itself. */
+  field: string
+  reason: string
+}
+
+export interface CsvRecord {
+  line: number
+  cells: string[]
+}
+
+/** RFC 4180 records; a record may span lines inside quotes. Blank lines are skipped. */
+export function parseCsv(text: string): { records: CsvRecord[]; errors: CsvRowError[] } {
+  const source = text.startsWith('\uFEFF') ? text.slice(1) : text
+  const records: CsvRecord[] = []
+  const errors: CsvRowError[] = []
+  let line = 1
+  let i = 0
+  while (i < source.length) {
+    const startLine = line
+    const cells: string[] = []
+    let broken: string | null = null
+    for (;;) {
+      let cell = ''
+      if (source[i] === '"') {
+        i++
+        let closed = false
+        while (i < source.length) {
+          const ch = source[i]
+          if (ch === '"') {
+            if (source[i + 1] === '"') {
+              cell += '"'
+              i += 2
+              continue
+            }
+            i++
+            closed = true
+            break
+          }
+          if (ch === '\n') line++
+          cell += ch
+          i++
+        }
+        if (!closed) broken ??= '引号没有闭合'
+        else if (i < source.length && source[i] !== ',' && source[i] !== '\r' && source[i] !== '\n') {
+          broken ??= '引号后面只能是逗号或换行'
+          while (i < source.length && source[i] !== ',' && source[i] !== '\r' && source[i] !== '\n') i++
+        }
+      } else {
+        while (i < source.length && source[i] !== ',' && source[i] !== '\r' && source[i] !== '\n') {
+          if (source[i] === '"') broken ??= '未加引号的单元格里不能有双引号'
+          cell += source[i]
+          i++
+        }
+      }
+      cells.push(cell)
+      if (source[i] === ',') {
+        i++
+        continue
+      }
+      break
+    }
+    if (source[i] === '\r') i++
+    if (source[i] === '\n') i++
+    line++
+    if (broken) errors.push({ line: startLine, field: '', reason: broken })
+    else if (!(cells.length === 1 && cells[0].trim() === '')) records.push({ line: startLine, cells })
+  }
+  return { records, errors }
+}
+
+interface Column {
+  key: string
+  /** Header names accepted for this column (Chinese as HQ writes them, or English). */
+  headers: readonly string[]
+  required: boolean
+}
+
+/** Maps records to objects by header, checking the header names the required columns. */
+function byHeader(text: string, columns: readonly Column[]): { rows: { line: number; values: Record<string, string>; header: Record<string, string> }[]; errors: CsvRowError[] } {
+  const { records, errors } = parseCsv(text)
+  if (records.length === 0) return { rows: [], errors: errors.length ? errors : [{ line: 1, field: '', reason: '文件是空的' }] }
+  const [head, ...body] = records
+  const headerNames = head.cells.map((c) => c.trim())
+  const index: Record<string, number> = {}
+  const label: Record<string, string> = {}
+  for (const column of columns) {
+    const at = headerNames.findIndex((h) => column.headers.some((name) => name.toLowerCase() === h.toLowerCase()))
+    label[column.key] = at >= 0 ? headerNames[at] : column.headers[0]
+    if (at >= 0) index[column.key] = at
+    else if (column.required) errors.push({ line: head.line, field: column.headers[0], reason: `表头缺少「${column.headers[0]}」列` })
+  }
+  if (errors.some((e) => e.line === head.line)) return { rows: [], errors }
+  const rows = body.map((record) => {
+    const values: Record<string, string> = {}
+    for (const column of columns) if (index[column.key] !== undefined) values[column.key] = (record.cells[index[column.key]] ?? '').trim()
+    if (record.cells.length > headerNames.length) errors.push({ line: record.line, field: '', reason: `列数 ${record.cells.length} 多于表头的 ${headerNames.length} 列` })
+    return { line: record.line, values, header: label }
+  })
+  if (rows.length === 0) errors.push({ line: head.line, field: '', reason: '除表头外没有数据行' })
+  return { rows, errors }
+}
+
+function checkText(value: string | undefined, max: number, line: number, field: string, errors: CsvRowError[]): string {
+  const text = value ?? ''
+  if (text === '') errors.push({ line, field, reason: '不能为空' })
+  else if ([...text].length > max) errors.push({ line, field, reason: `不能超过 ${max} 个字` })
+  return text
+}
+
+export const MAX_IMPORT_ROWS = 5000
+
+export interface StoreImportRow {
+  line: number
+  code: string
+  name: string
+  address: string
+  location?: { lat: number; lng: number }
+}
+
+const STORE_COLUMNS: readonly Column[] = [
+  { key: 'code', headers: ['门店编码', 'code'], required: true },
+  { key: 'name', headers: ['门店名称', 'name'], required: true },
+  { key: 'address', headers: ['地址', 'address'], required: true },
+  { key: 'lat', headers: ['纬度', 'lat'], required: false },
+  { key: 'lng', headers: ['经度', 'lng'], required: false },
+]
+
+function coordinate(value: string | undefined, limit: number, line: number, field: string, errors: CsvRowError[]): number | undefined {
+  if (!value) return undefined
+  const n = Number(value)
+  if (!Number.isFinite(n) || Math.abs(n) > limit) {
+    errors.push({ line, field, reason: `应为 -${limit} 到 ${limit} 之间的数字` })
+    return undefined
+  }
+  return n
+}
+
+/** Stores to create; codes are upper-cased (as `createStore` does) and must be unique in the file. */
+export function parseStoreImport(text: string): { rows: StoreImportRow[]; errors: CsvRowError[] } {
+  const { rows, errors } = byHeader(text, STORE_COLUMNS)
+  if (rows.length > MAX_IMPORT_ROWS) return { rows: [], errors: [...errors, { line: 1, field: '', reason: `一次最多导入 ${MAX_IMPORT_ROWS} 行，本文件有 ${rows.length} 行` }] }
+  const seen = new Map<string, number>()
+  const out: StoreImportRow[] = []
+  for (const { line, values, header } of rows) {
+    const code = (values.code ?? '').toUpperCase()
+    if (!/^[A-Z0-9]{1,12}$/.test(code)) errors.push({ line, field: header.code, reason: code === '' ? '不能为空' : '应为 1-12 位字母或数字' })
+    else if (seen.has(code)) errors.push({ line, field: header.code, reason: `与第 ${seen.get(code)} 行的门店编码 ${code} 重复` })
+    else seen.set(code, line)
+    const name = checkText(values.name, 40, line, header.name, errors)
+    const address = checkText(values.address, 120, line, header.address, errors)
+    const lat = coordinate(values.lat, 90, line, header.lat, errors)
+    const lng = coordinate(values.lng, 180, line, header.lng, errors)
+    if (Boolean(values.lat) !== Boolean(values.lng)) errors.push({ line, field: values.lat ? header.lng : header.lat, reason: '经度和纬度要么都填，要么都不填' })
+    out.push({ line, code, name, address, ...(lat !== undefined && lng !== undefined ? { location: { lat, lng } } : {}) })
+  }
+  errors.sort((a, b) => a.line - b.line)
+  return { rows: errors.length ? [] : out, errors }
+}
+
+export interface ClerkImportRow {
+  line: number
+  storeCode: string
+  name: string
+  isManager: boolean
+}
+
+const CLERK_COLUMNS: readonly Column[] = [
+  { key: 'storeCode', headers: ['门店编码', 'storeCode'], required: true },
+  { key: 'name', headers: ['姓名', 'name'], required: true },
+  { key: 'isManager', headers: ['店长', 'isManager'], required: false },
+]
+
+const YES = new Set(['是', 'y', 'yes', 'true', '1'])
+const NO = new Set(['', '否', 'n', 'no', 'false', '0'])
+
+/** Clerks to invite (each gets a staff invite for their store); store codes are checked by the caller. */
+export function parseClerkImport(text: string): { rows: ClerkImportRow[]; errors: CsvRowError[] } {
+  const { rows, errors } = byHeader(text, CLERK_COLUMNS)
+  if (rows.length > MAX_IMPORT_ROWS) return { rows: [], errors: [...errors, { line: 1, field: '', reason: `一次最多导入 ${MAX_IMPORT_ROWS} 行，本文件有 ${rows.length} 行` }] }
+  const out: ClerkImportRow[] = []
+  for (const { line, values, header } of rows) {
+    const storeCode = (values.storeCode ?? '').toUpperCase()
+    if (!/^[A-Z0-9]{1,12}$/.test(storeCode)) errors.push({ line, field: header.storeCode, reason: storeCode === '' ? '不能为空' : '应为 1-12 位字母或数字' })
+    const name = checkText(values.name, 20, line, header.name, errors)
+    const flag = (values.isManager ?? '').toLowerCase()
+    if (!YES.has(flag) && !NO.has(flag)) errors.push({ line, field: header.isManager, reason: '请填「是」或「否」' })
+    out.push({ line, storeCode, name, isManager: YES.has(flag) })
+  }
+  errors.sort((a, b) => a.line - b.line)
+  return { rows: errors.length ? [] : out, errors }
+}
