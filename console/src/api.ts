@@ -100,3 +100,19 @@ export function downloadPng(base64: string, filename: string): void {
   link.click()
   link.remove()
 }
+
+/**
+ * Saves CSV text as a file download. Excel needs a UTF-8 BOM to read Chinese right; the server's
+ * CSVs start with one already, so it is added only when missing (never twice).
+ */
+export function downloadCsv(csv: string, filename: string): void {
+  const blob = new Blob([csv.startsWith('\uFEFF') ? csv : `\uFEFF${csv}`], { type: 'text/csv;charset=utf-8' })
+  const url = URL.createObjectURL(blob)
+  const link = document.createElement('a')
+  link.href = url
+  link.download = filename
+  document.body.appendChild(link)
+  link.click()
+  link.remove()
+  URL.revokeObjectURL(url)
+}

@@ -1,5 +1,7 @@
 import {
+  AccountBookOutlined,
   AuditOutlined,
+  CloudSyncOutlined,
   MessageOutlined,
   GiftOutlined,
   StarOutlined,
@@ -8,6 +10,7 @@ import {
   NotificationOutlined,
   SettingOutlined,
   ShopOutlined,
+  ShoppingOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons'
@@ -25,6 +28,9 @@ const MENU = [
   { key: '/campaigns', icon: <NotificationOutlined />, label: '营销活动' },
   { key: '/chat-templates', icon: <MessageOutlined />, label: '聊天文案' },
   { key: '/settings', icon: <SettingOutlined />, label: '业绩归属规则' },
+  { key: '/orders', icon: <ShoppingOutlined />, label: '订单与退款' },
+  { key: '/settlement', icon: <AccountBookOutlined />, label: '提成结算' },
+  { key: '/jobs', icon: <CloudSyncOutlined />, label: '任务' },
   { key: '/audit', icon: <AuditOutlined />, label: '操作日志' },
 ]
 

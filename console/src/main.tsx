@@ -12,10 +12,13 @@ import { ChatTemplatesPage } from './pages/chat-templates'
 import { ClerksPage } from './pages/clerks'
 import { DashboardPage } from './pages/dashboard'
 import { GiftsPage } from './pages/gifts'
+import { JobsPage } from './pages/jobs'
 import { LoginPage } from './pages/login'
 import { MemberDetailPage } from './pages/member-detail'
 import { MembersPage } from './pages/members'
+import { OrdersPage } from './pages/orders'
 import { PointsPage } from './pages/points'
+import { SettlementPage } from './pages/settlement'
 import { SettingsPage } from './pages/settings'
 import { StoresPage } from './pages/stores'
 
@@ -46,6 +49,9 @@ function Console() {
                 <Route path="/campaigns" element={<CampaignsPage />} />
                 <Route path="/chat-templates" element={<ChatTemplatesPage />} />
                 <Route path="/settings" element={<SettingsPage />} />
+                <Route path="/orders" element={<OrdersPage />} />
+                <Route path="/settlement" element={<SettlementPage />} />
+                <Route path="/jobs" element={<JobsPage />} />
                 <Route path="/audit" element={<AuditPage />} />
                 <Route path="*" element={<Navigate to="/" replace />} />
               </Route>

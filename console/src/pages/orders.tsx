@@ -1,0 +1,303 @@
+import { Alert, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, Modal, Radio, Result, Select, Skeleton, Space, Table, Tag, Timeline, Typography } from 'antd'
+import type { SorterResult } from 'antd/es/table/interface'
+import dayjs, { type Dayjs } from 'dayjs'
+import { useMemo, useState } from 'react'
+import { fenToYuan, yuanToFen } from '../../../shared/rules/commission'
+import type { AdminResult } from '../api'
+import { useAuth } from '../auth'
+import { useUrlState } from '../url-state'
+import { useAdminMutation, useAdminQuery } from '../use-admin'
+
+type Row = AdminResult<'listOrders'>['items'][number]
+type Detail = AdminResult<'orderDetail'>
+type OrderStatus = Row['status']
+
+const DEFAULTS = { page: 1, pageSize: 20, status: '', storeId: '', from: '', to: '', search: '', sortBy: 'createdAt', sortOrder: 'desc', order: '' }
+const ORDER_STATUS: Record<OrderStatus, { label: string; color: string }> = {
+  awaiting_payment: { label: '待支付', color: 'default' },
+  paid: { label: '已支付', color: 'blue' },
+  picked_up: { label: '已提货', color: 'green' },
+  refunded: { label: '已退款', color: 'orange' },
+  cancelled: { label: '已取消', color: 'default' },
+}
+const REFUND_STATUS: Record<string, { label: string; color: string }> = {
+  processing: { label: '处理中', color: 'processing' },
+  succeeded: { label: '成功', color: 'green' },
+  abnormal: { label: '异常', color: 'red' },
+  closed: { label: '已关闭', color: 'default' },
+  failed: { label: '失败', color: 'red' },
+}
+const yuan = (fen: number) => `¥${fenToYuan(fen)}`
+
+export function OrdersPage() {
+  const [state, setState] = useUrlState(DEFAULTS)
+  const stores = useAdminQuery('listStores', {})
+  const params = useMemo(
+    () => ({
+      page: state.page,
+      pageSize: state.pageSize,
+      sortBy: state.sortBy as 'createdAt' | 'totalFen',
+      sortOrder: state.sortOrder as 'asc' | 'desc',
+      ...(state.status ? { status: state.status as OrderStatus } : {}),
+      ...(state.storeId ? { storeId: state.storeId } : {}),
+      ...(state.from ? { from: state.from } : {}),
+      ...(state.to ? { to: state.to } : {}),
+      ...(state.search ? { search: state.search } : {}),
+    }),
+    [state.page, state.pageSize, state.sortBy, state.sortOrder, state.status, state.storeId, state.from, state.to, state.search],
+  )
+  const orders = useAdminQuery('listOrders', params)
+  const sortOrderOf = (field: string) => (state.sortBy === field ? (state.sortOrder === 'asc' ? 'ascend' : 'descend') : null)
+
+  return (
+    <Card title="订单与退款">
+      <Space wrap style={{ marginBottom: 16 }}>
+        <Input.Search
+          id="order-search"
+          allowClear
+          placeholder="9 位会员号 / 订单号"
+          defaultValue={state.search}
+          onSearch={(value) => setState({ search: value.trim(), page: 1 })}
+          style={{ width: 240 }}
+        />
+        <Select
+          id="order-status-filter"
+          allowClear
+          placeholder="状态"
+          style={{ width: 120 }}
+          value={state.status || undefined}
+          options={Object.entries(ORDER_STATUS).map(([value, s]) => ({ value, label: s.label }))}
+          onChange={(v?: string) => setState({ status: v ?? '', page: 1 })}
+        />
+        <Select
+          allowClear
+          placeholder="提货门店"
+          style={{ width: 160 }}
+          value={state.storeId || undefined}
+          options={(stores.data?.items ?? []).map((s) => ({ value: s.storeId, label: s.name }))}
+          onChange={(v?: string) => setState({ storeId: v ?? '', page: 1 })}
+        />
+        <DatePicker.RangePicker
+          value={state.from && state.to ? [dayjs(state.from), dayjs(state.to)] : null}
+          onChange={(range: [Dayjs | null, Dayjs | null] | null) =>
+            setState({ from: range?.[0]?.format('YYYY-MM-DD') ?? '', to: range?.[1]?.format('YYYY-MM-DD') ?? '', page: 1 })
+          }
+        />
+      </Space>
+      {orders.error && <Alert type="error" showIcon message={orders.error} action={<Button onClick={() => void orders.reload()}>重试</Button>} />}
+      <Table<Row>
+        id="orders-table"
+        rowKey="orderId"
+        loading={orders.loading}
+        dataSource={orders.data?.items ?? []}
+        pagination={{ current: state.page, pageSize: state.pageSize, total: orders.data?.total ?? 0, showTotal: (t) => `共 ${t} 笔订单`, showSizeChanger: true }}
+        onChange={(pagination, _filters, sorter) => {
+          const s = sorter as SorterResult<Row>
+          setState({
+            page: pagination.current ?? 1,
+            pageSize: pagination.pageSize ?? 20,
+            sortBy: s.order ? String(s.field) : 'createdAt',
+            sortOrder: s.order === 'ascend' ? 'asc' : 'desc',
+          })
+        }}
+        columns={[
+          {
+            title: '订单号',
+            dataIndex: 'orderId',
+            render: (id: string) => (
+              <Button type="link" size="small" className="order-open" onClick={() => setState({ order: id })}>
+                {id}
+              </Button>
+            ),
+          },
+          { title: '下单时间', dataIndex: 'createdAt', sorter: true, sortOrder: sortOrderOf('createdAt'), render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm') },
+          { title: '会员号', dataIndex: 'memberNo', render: (no: string | null) => no ?? '—' },
+          { title: '方式', dataIndex: 'fulfilment', render: (f: string, row) => (f === 'pickup' ? `到店自提 · ${row.storeName ?? ''}` : '快递配送') },
+          { title: '金额', dataIndex: 'totalFen', align: 'right', sorter: true, sortOrder: sortOrderOf('totalFen'), render: yuan },
+          { title: '已退款', dataIndex: 'refundedFen', align: 'right', render: (fen: number) => (fen ? yuan(fen) : '—') },
+          { title: '状态', dataIndex: 'status', render: (s: OrderStatus) => <Tag color={ORDER_STATUS[s].color}>{ORDER_STATUS[s].label}</Tag> },
+        ]}
+      />
+      <OrderDrawer orderId={state.order || null} onClose={() => setState({ order: '' })} onRefunded={() => void orders.reload()} />
+    </Card>
+  )
+}
+
+function OrderDrawer({ orderId, onClose, onRefunded }: { orderId: string | null; onClose: () => void; onRefunded: () => void }) {
+  return (
+    <Drawer title={orderId ? `订单 ${orderId}` : ''} width={640} open={orderId !== null} onClose={onClose} destroyOnClose>
+      {orderId && <OrderDetail orderId={orderId} onRefunded={onRefunded} />}
+    </Drawer>
+  )
+}
+
+function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () => void }) {
+  const { canWrite } = useAuth()
+  const detail = useAdminQuery('orderDetail', { orderId })
+  const [refunding, setRefunding] = useState(false)
+  if (detail.loading && !detail.data) return <Skeleton active />
+  if (detail.error) return <Alert type="error" showIcon message={detail.error} />
+  const data = detail.data!
+  const o = data.order
+  const canRefund = data.refundableFen > 0
+  return (
+    <Space direction="vertical" size="large" style={{ width: '100%' }} id="order-detail">
+      <Descriptions column={2} size="small" bordered>
+        <Descriptions.Item label="状态">
+          <Tag color={ORDER_STATUS[o.status].color}>{ORDER_STATUS[o.status].label}</Tag>
+        </Descriptions.Item>
+        <Descriptions.Item label="会员号">{o.memberNo ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label="方式">{o.fulfilment === 'pickup' ? `到店自提 · ${o.storeName ?? ''}` : '快递配送'}</Descriptions.Item>
+        <Descriptions.Item label="提货码">{o.pickupCode ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label="订单金额">{yuan(o.totalFen)}</Descriptions.Item>
+        <Descriptions.Item label="已退款">
+          <span id="order-refunded">{yuan(o.refundedFen)}</span>
+        </Descriptions.Item>
+        <Descriptions.Item label="可退金额">
+          <span id="order-refundable">{yuan(data.refundableFen)}</span>
+        </Descriptions.Item>
+        <Descriptions.Item label="核销导购">{o.pickedUpBy ?? '—'}</Descriptions.Item>
+      </Descriptions>
+      <Table
+        size="small"
+        rowKey="productId"
+        pagination={false}
+        dataSource={o.items}
+        columns={[
+          { title: '商品', dataIndex: 'name' },
+          { title: '单价', dataIndex: 'priceFen', align: 'right', render: yuan },
+          { title: '数量', dataIndex: 'qty', align: 'right' },
+          { title: '小计', align: 'right', render: (_, item) => yuan(item.priceFen * item.qty) },
+        ]}
+      />
+      <Card size="small" title="支付">
+        {data.payment ? (
+          <Descriptions column={2} size="small">
+            <Descriptions.Item label="商户单号">{data.payment.outTradeNo}</Descriptions.Item>
+            <Descriptions.Item label="微信支付单号">{data.payment.transactionId ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label="支付金额">{yuan(data.payment.amountFen)}</Descriptions.Item>
+            <Descriptions.Item label="支付时间">{data.payment.paidAt ? dayjs(data.payment.paidAt).format('YYYY-MM-DD HH:mm:ss') : '—'}</Descriptions.Item>
+          </Descriptions>
+        ) : (
+          <Typography.Text type="secondary">未发起支付</Typography.Text>
+        )}
+      </Card>
+      <Card
+        size="small"
+        title="退款记录"
+        extra={
+          <Button id="refund-open" danger disabled={!canWrite || !canRefund} title={canWrite ? undefined : '只读账号不能退款'} onClick={() => setRefunding(true)}>
+            退款
+          </Button>
+        }
+      >
+        <Table
+          id="order-refunds"
+          size="small"
+          rowKey="outRefundNo"
+          pagination={false}
+          dataSource={data.refunds}
+          locale={{ emptyText: '暂无退款' }}
+          columns={[
+            { title: '退款单号', dataIndex: 'outRefundNo', ellipsis: true },
+            { title: '金额', dataIndex: 'amountFen', align: 'right', render: yuan },
+            { title: '原因', dataIndex: 'reason' },
+            { title: '状态', dataIndex: 'status', render: (s: string) => <Tag color={REFUND_STATUS[s].color}>{REFUND_STATUS[s].label}</Tag> },
+            { title: '申请时间', dataIndex: 'createdAt', render: (d: string) => dayjs(d).format('MM-DD HH:mm') },
+          ]}
+        />
+      </Card>
+      <Card size="small" title="状态时间线">
+        <Timeline items={data.timeline.map((t) => ({ children: `${dayjs(t.at).format('YYYY-MM-DD HH:mm:ss')}  ${t.event}` }))} />
+      </Card>
+      {refunding && (
+        <RefundDialog
+          orderId={o.orderId}
+          refundableFen={data.refundableFen}
+          onClose={(changed) => {
+            setRefunding(false)
+            if (changed) {
+              void detail.reload()
+              onRefunded()
+            }
+          }}
+        />
+      )}
+    </Space>
+  )
+}
+
+function RefundDialog({ orderId, refundableFen, onClose }: { orderId: string; refundableFen: number; onClose: (changed: boolean) => void }) {
+  const mutate = useAdminMutation()
+  const [form] = Form.useForm()
+  const [outcome, setOutcome] = useState<AdminResult<'refundOrder'> | null>(null)
+  const [submitting, setSubmitting] = useState(false)
+  const mode = Form.useWatch('mode', form) as 'full' | 'partial' | undefined
+  return (
+    <Modal
+      title="退款"
+      open
+      okText={outcome ? '完成' : '确认退款'}
+      okButtonProps={{ id: 'refund-submit', danger: !outcome, loading: submitting }}
+      cancelButtonProps={{ style: outcome ? { display: 'none' } : undefined }}
+      onCancel={() => onClose(outcome !== null)}
+      onOk={async () => {
+        if (outcome) return onClose(true)
+        const values = (await form.validateFields()) as { mode: 'full' | 'partial'; amount?: string; reason: string }
+        setSubmitting(true)
+        const result = await mutate('refundOrder', {
+          orderId,
+          reason: values.reason,
+          ...(values.mode === 'partial' ? { amountFen: yuanToFen(values.amount ?? '')! } : {}),
+        })
+        setSubmitting(false)
+        if (result) setOutcome(result)
+      }}
+    >
+      {outcome ? (
+        <Result
+          id="refund-outcome"
+          status={outcome.status === 'succeeded' || outcome.status === 'processing' ? 'success' : 'warning'}
+          title={`退款 ${yuan(outcome.amountFen)}：${REFUND_STATUS[outcome.status].label}`}
+          subTitle={`退款单号 ${outcome.outRefundNo}${outcome.status === 'processing' ? '，微信支付处理完成后自动到账' : ''}`}
+        />
+      ) : (
+        <Form form={form} layout="vertical" initialValues={{ mode: 'full' }}>
+          <Typography.Paragraph>
+            可退金额 <Typography.Text strong>{yuan(refundableFen)}</Typography.Text>
+          </Typography.Paragraph>
+          <Form.Item name="mode" label="退款方式">
+            <Radio.Group id="refund-mode">
+              <Radio value="full">全额退款</Radio>
+              <Radio value="partial" id="refund-partial">
+                部分退款
+              </Radio>
+            </Radio.Group>
+          </Form.Item>
+          {mode === 'partial' && (
+            <Form.Item
+              name="amount"
+              label="退款金额（元）"
+              rules={[
+                { required: true, message: '请输入退款金额' },
+                {
+                  validator: async (_, value: string | undefined) => {
+                    if (!value) return
+                    const fen = yuanToFen(value)
+                    if (fen === null) throw new Error('请输入大于 0 的金额，最多两位小数')
+                    if (fen > refundableFen) throw new Error(`不能超过可退金额 ${yuan(refundableFen)}`)
+                  },
+                },
+              ]}
+            >
+              <Input id="refund-amount" prefix="¥" placeholder="如 20.50" />
+            </Form.Item>
+          )}
+          <Form.Item name="reason" label="退款原因（记入操作日志）" rules={[{ required: true, whitespace: true, message: '请填写退款原因' }, { max: 80 }]}>
+            <Input id="refund-reason" placeholder="如：商品破损" />
+          </Form.Item>
+        </Form>
+      )}
+    </Modal>
+  )
+}
