@@ -73,45 +73,47 @@ export function parseCsv(text: string): { records: CsvRecord[]; errors: CsvRowEr
     if (source[i] === '\n') i++
     line++
     if (broken) errors.push({ line: startLine, field: '', reason: broken })
-    else if (!(cells.length === 1 && cells[0].trim() === '')) records.push({ line: startLine, cells })
+    else if (!(cells.length === 1 && cells[0]?.trim() === '')) records.push({ line: startLine, cells })
   }
   return { records, errors }
 }
 
 interface Column {
-  key: string
-  /** Header names accepted for this column (Chinese as HQ writes them, or English). */
-  headers: readonly string[]
+  /** Header names accepted for this column: the Chinese HQ writes first, then English. */
+  headers: readonly [string, ...string[]]
   required: boolean
 }
 
-/** Maps records to objects by header, checking the header names the required columns. */
-function byHeader(text: string, columns: readonly Column[]): { rows: { line: number; values: Record<string, string>; header: Record<string, string> }[]; errors: CsvRowError[] } {
+/**
+ * Maps records to values by header name (a column the file lacks reads as ''), checking the header
+ * names every required column; `header` is each column as the file calls it, for error messages.
+ */
+function byHeader<K extends string>(text: string, columns: Record<K, Column>): { rows: { line: number; values: Record<K, string> }[]; header: Record<K, string>; errors: CsvRowError[] } {
+  const keys = Object.keys(columns) as K[]
+  const header = Object.fromEntries(keys.map((k) => [k, columns[k].headers[0]])) as Record<K, string>
   const { records, errors } = parseCsv(text)
-  if (records.length === 0) return { rows: [], errors: errors.length ? errors : [{ line: 1, field: '', reason: '文件是空的' }] }
   const [head, ...body] = records
-  const headerNames = head.cells.map((c) => c.trim())
-  const index: Record<string, number> = {}
-  const label: Record<string, string> = {}
-  for (const column of columns) {
-    const at = headerNames.findIndex((h) => column.headers.some((name) => name.toLowerCase() === h.toLowerCase()))
-    label[column.key] = at >= 0 ? headerNames[at] : column.headers[0]
-    if (at >= 0) index[column.key] = at
-    else if (column.required) errors.push({ line: head.line, field: column.headers[0], reason: `表头缺少「${column.headers[0]}」列` })
+  if (!head) return { rows: [], header, errors: errors.length ? errors : [{ line: 1, field: '', reason: '文件是空的' }] }
+  const headerNames = head.cells.map((c) => c.trim().toLowerCase())
+  const index = new Map<K, number>()
+  for (const key of keys) {
+    const at = headerNames.findIndex((h) => columns[key].headers.some((name) => name.toLowerCase() === h))
+    if (at >= 0) {
+      index.set(key, at)
+      header[key] = head.cells[at]?.trim() ?? header[key]
+    } else if (columns[key].required) errors.push({ line: head.line, field: header[key], reason: `表头缺少「${header[key]}」列` })
   }
-  if (errors.some((e) => e.line === head.line)) return { rows: [], errors }
+  if (errors.some((e) => e.line === head.line)) return { rows: [], header, errors }
   const rows = body.map((record) => {
-    const values: Record<string, string> = {}
-    for (const column of columns) if (index[column.key] !== undefined) values[column.key] = (record.cells[index[column.key]] ?? '').trim()
+    const values = Object.fromEntries(keys.map((k) => [k, (record.cells[index.get(k) ?? -1] ?? '').trim()])) as Record<K, string>
     if (record.cells.length > headerNames.length) errors.push({ line: record.line, field: '', reason: `列数 ${record.cells.length} 多于表头的 ${headerNames.length} 列` })
-    return { line: record.line, values, header: label }
+    return { line: record.line, values }
   })
   if (rows.length === 0) errors.push({ line: head.line, field: '', reason: '除表头外没有数据行' })
-  return { rows, errors }
+  return { rows, header, errors }
 }
 
-function checkText(value: string | undefined, max: number, line: number, field: string, errors: CsvRowError[]): string {
-  const text = value ?? ''
+function checkText(text: string, max: number, line: number, field: string, errors: CsvRowError[]): string {
   if (text === '') errors.push({ line, field, reason: '不能为空' })
   else if ([...text].length > max) errors.push({ line, field, reason: `不能超过 ${max} 个字` })
   return text
@@ -127,15 +129,15 @@ export interface StoreImportRow {
   location?: { lat: number; lng: number }
 }
 
-const STORE_COLUMNS: readonly Column[] = [
-  { key: 'code', headers: ['门店编码', 'code'], required: true },
-  { key: 'name', headers: ['门店名称', 'name'], required: true },
-  { key: 'address', headers: ['地址', 'address'], required: true },
-  { key: 'lat', headers: ['纬度', 'lat'], required: false },
-  { key: 'lng', headers: ['经度', 'lng'], required: false },
-]
+const STORE_COLUMNS = {
+  code: { headers: ['门店编码', 'code'], required: true },
+  name: { headers: ['门店名称', 'name'], required: true },
+  address: { headers: ['地址', 'address'], required: true },
+  lat: { headers: ['纬度', 'lat'], required: false },
+  lng: { headers: ['经度', 'lng'], required: false },
+} satisfies Record<string, Column>
 
-function coordinate(value: string | undefined, limit: number, line: number, field: string, errors: CsvRowError[]): number | undefined {
+function coordinate(value: string, limit: number, line: number, field: string, errors: CsvRowError[]): number | undefined {
   if (!value) return undefined
   const n = Number(value)
   if (!Number.isFinite(n) || Math.abs(n) > limit) {
@@ -147,12 +149,12 @@ function coordinate(value: string | undefined, limit: number, line: number, fiel
 
 /** Stores to create; codes are upper-cased (as `createStore` does) and must be unique in the file. */
 export function parseStoreImport(text: string): { rows: StoreImportRow[]; errors: CsvRowError[] } {
-  const { rows, errors } = byHeader(text, STORE_COLUMNS)
+  const { rows, header, errors } = byHeader(text, STORE_COLUMNS)
   if (rows.length > MAX_IMPORT_ROWS) return { rows: [], errors: [...errors, { line: 1, field: '', reason: `一次最多导入 ${MAX_IMPORT_ROWS} 行，本文件有 ${rows.length} 行` }] }
   const seen = new Map<string, number>()
   const out: StoreImportRow[] = []
-  for (const { line, values, header } of rows) {
-    const code = (values.code ?? '').toUpperCase()
+  for (const { line, values } of rows) {
+    const code = values.code.toUpperCase()
     if (!/^[A-Z0-9]{1,12}$/.test(code)) errors.push({ line, field: header.code, reason: code === '' ? '不能为空' : '应为 1-12 位字母或数字' })
     else if (seen.has(code)) errors.push({ line, field: header.code, reason: `与第 ${seen.get(code)} 行的门店编码 ${code} 重复` })
     else seen.set(code, line)
@@ -174,25 +176,25 @@ export interface ClerkImportRow {
   isManager: boolean
 }
 
-const CLERK_COLUMNS: readonly Column[] = [
-  { key: 'storeCode', headers: ['门店编码', 'storeCode'], required: true },
-  { key: 'name', headers: ['姓名', 'name'], required: true },
-  { key: 'isManager', headers: ['店长', 'isManager'], required: false },
-]
+const CLERK_COLUMNS = {
+  storeCode: { headers: ['门店编码', 'storeCode'], required: true },
+  name: { headers: ['姓名', 'name'], required: true },
+  isManager: { headers: ['店长', 'isManager'], required: false },
+} satisfies Record<string, Column>
 
 const YES = new Set(['是', 'y', 'yes', 'true', '1'])
 const NO = new Set(['', '否', 'n', 'no', 'false', '0'])
 
 /** Clerks to invite (each gets a staff invite for their store); store codes are checked by the caller. */
 export function parseClerkImport(text: string): { rows: ClerkImportRow[]; errors: CsvRowError[] } {
-  const { rows, errors } = byHeader(text, CLERK_COLUMNS)
+  const { rows, header, errors } = byHeader(text, CLERK_COLUMNS)
   if (rows.length > MAX_IMPORT_ROWS) return { rows: [], errors: [...errors, { line: 1, field: '', reason: `一次最多导入 ${MAX_IMPORT_ROWS} 行，本文件有 ${rows.length} 行` }] }
   const out: ClerkImportRow[] = []
-  for (const { line, values, header } of rows) {
-    const storeCode = (values.storeCode ?? '').toUpperCase()
+  for (const { line, values } of rows) {
+    const storeCode = values.storeCode.toUpperCase()
     if (!/^[A-Z0-9]{1,12}$/.test(storeCode)) errors.push({ line, field: header.storeCode, reason: storeCode === '' ? '不能为空' : '应为 1-12 位字母或数字' })
     const name = checkText(values.name, 20, line, header.name, errors)
-    const flag = (values.isManager ?? '').toLowerCase()
+    const flag = values.isManager.toLowerCase()
     if (!YES.has(flag) && !NO.has(flag)) errors.push({ line, field: header.isManager, reason: '请填「是」或「否」' })
     out.push({ line, storeCode, name, isManager: YES.has(flag) })
   }

@@ -1,5 +1,5 @@
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons'
-import { Alert, Button, Card, Form, Modal, Progress, Select, Space, Table, Tag, Typography } from 'antd'
+import { Alert, Button, Card, Form, Modal, Progress, Select, Table, Tag, Typography } from 'antd'
 import dayjs from 'dayjs'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { ApiFailure, callAdmin, downloadCsv, type AdminResult } from '../api'

@@ -20,7 +20,7 @@ const ORDER_STATUS: Record<OrderStatus, { label: string; color: string }> = {
   refunded: { label: '已退款', color: 'orange' },
   cancelled: { label: '已取消', color: 'default' },
 }
-const REFUND_STATUS: Record<string, { label: string; color: string }> = {
+const REFUND_STATUS: Record<AdminResult<'refundOrder'>['status'], { label: string; color: string }> = {
   processing: { label: '处理中', color: 'processing' },
   succeeded: { label: '成功', color: 'green' },
   abnormal: { label: '异常', color: 'red' },
@@ -202,7 +202,7 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
             { title: '退款单号', dataIndex: 'outRefundNo', ellipsis: true },
             { title: '金额', dataIndex: 'amountFen', align: 'right', render: yuan },
             { title: '原因', dataIndex: 'reason' },
-            { title: '状态', dataIndex: 'status', render: (s: string) => <Tag color={REFUND_STATUS[s].color}>{REFUND_STATUS[s].label}</Tag> },
+            { title: '状态', dataIndex: 'status', render: (s: Detail['refunds'][number]['status']) => <Tag color={REFUND_STATUS[s].color}>{REFUND_STATUS[s].label}</Tag> },
             { title: '申请时间', dataIndex: 'createdAt', render: (d: string) => dayjs(d).format('MM-DD HH:mm') },
           ]}
         />
@@ -255,12 +255,13 @@ function RefundDialog({ orderId, refundableFen, onClose }: { orderId: string; re
       }}
     >
       {outcome ? (
-        <Result
-          id="refund-outcome"
-          status={outcome.status === 'succeeded' || outcome.status === 'processing' ? 'success' : 'warning'}
-          title={`退款 ${yuan(outcome.amountFen)}：${REFUND_STATUS[outcome.status].label}`}
-          subTitle={`退款单号 ${outcome.outRefundNo}${outcome.status === 'processing' ? '，微信支付处理完成后自动到账' : ''}`}
-        />
+        <div id="refund-outcome">
+          <Result
+            status={outcome.status === 'succeeded' || outcome.status === 'processing' ? 'success' : 'warning'}
+            title={`退款 ${yuan(outcome.amountFen)}：${REFUND_STATUS[outcome.status].label}`}
+            subTitle={`退款单号 ${outcome.outRefundNo}${outcome.status === 'processing' ? '，微信支付处理完成后自动到账' : ''}`}
+          />
+        </div>
       ) : (
         <Form form={form} layout="vertical" initialValues={{ mode: 'full' }}>
           <Typography.Paragraph>
