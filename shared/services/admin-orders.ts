@@ -104,7 +104,7 @@ export async function orderForAdmin(input: Input<'orderDetail'>) {
     memberNosOf(order.memberId ? [order.memberId] : []),
   ])
   const pay = payment.data[0] ?? null
-  const timeline: { at: Date; event: string }[] = [{ at: order.createdAt, event: '下单' }]
+  const timeline: { at: Date; event: string }[] = []
   if (order.paidAt) timeline.push({ at: order.paidAt, event: `支付成功 ¥${(order.totalFen / 100).toFixed(2)}` })
   if (order.pickedUpAt) timeline.push({ at: order.pickedUpAt, event: `门店核销提货${order.pickedUpBy ? `（${order.pickedUpBy.name}）` : ''}` })
   if (order.cancelledAt) timeline.push({ at: order.cancelledAt, event: order.cancelReason === 'expired' ? '超时未支付，已取消' : '已取消' })
@@ -114,6 +114,8 @@ export async function orderForAdmin(input: Input<'orderDetail'>) {
   }
   if (order.refundedAt) timeline.push({ at: order.refundedAt, event: '全额退款，库存已退回' })
   timeline.sort((a, b) => a.at.getTime() - b.at.getTime())
+  // WeChat reports payment times to the second, so a payment can read as before the order: the order comes first regardless.
+  timeline.unshift({ at: order.createdAt, event: '下单' })
   return {
     order: {
       ...orderRow(order, names.stores, memberNos),
