@@ -1,7 +1,7 @@
 import { Alert, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, Modal, Radio, Result, Select, Skeleton, Space, Table, Tag, Timeline, Typography } from 'antd'
 import type { SorterResult } from 'antd/es/table/interface'
 import dayjs, { type Dayjs } from 'dayjs'
-import { useMemo, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { fenToYuan, yuanToFen } from '../../../shared/rules/commission'
 import type { AdminResult } from '../api'
 import { useAuth } from '../auth'
@@ -28,6 +28,7 @@ const REFUND_STATUS: Record<AdminResult<'refundOrder'>['status'], { label: strin
   failed: { label: '失败', color: 'red' },
 }
 const yuan = (fen: number) => `¥${fenToYuan(fen)}`
+const REFUND_POLL_MS = 1000
 
 export function OrdersPage() {
   const [state, setState] = useUrlState(DEFAULTS)
@@ -118,7 +119,15 @@ export function OrdersPage() {
           { title: '状态', dataIndex: 'status', render: (s: OrderStatus) => <Tag color={ORDER_STATUS[s].color}>{ORDER_STATUS[s].label}</Tag> },
         ]}
       />
-      <OrderDrawer orderId={state.order || null} onClose={() => setState({ order: '' })} onRefunded={() => void orders.reload()} />
+      <OrderDrawer
+        orderId={state.order || null}
+        onClose={() => {
+          setState({ order: '' })
+          // A refund settles after the dialog closes: the list shows it from here on.
+          void orders.reload()
+        }}
+        onRefunded={() => void orders.reload()}
+      />
     </Card>
   )
 }
@@ -135,6 +144,13 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
   const { canWrite } = useAuth()
   const detail = useAdminQuery('orderDetail', { orderId })
   const [refunding, setRefunding] = useState(false)
+  const { data: loaded, reload } = detail
+  // WeChat Pay settles a refund after the request: look again until none is processing.
+  useEffect(() => {
+    if (!loaded?.refunds.some((r) => r.status === 'processing')) return
+    const timer = setTimeout(() => void reload(), REFUND_POLL_MS)
+    return () => clearTimeout(timer)
+  }, [loaded, reload])
   if (detail.loading && !detail.data) return <Skeleton active />
   if (detail.error) return <Alert type="error" showIcon message={detail.error} />
   const data = detail.data!
@@ -270,9 +286,7 @@ function RefundDialog({ orderId, refundableFen, onClose }: { orderId: string; re
           <Form.Item name="mode" label="退款方式">
             <Radio.Group id="refund-mode">
               <Radio value="full">全额退款</Radio>
-              <Radio value="partial" id="refund-partial">
-                部分退款
-              </Radio>
+              <Radio value="partial">部分退款</Radio>
             </Radio.Group>
           </Form.Item>
           {mode === 'partial' && (

@@ -1,0 +1,140 @@
+/**
+ * The HQ console in Chromium for money and bulk work: find a paid order and refund part of it,
+ * export the month's settlement as CSV (the downloaded file checked row by row against the data),
+ * and import stores from a CSV file as a job whose progress reaches 100% while HQ is elsewhere.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { buildConsole } from '../../scripts/build-console'
+import { fenToYuan, toCsv } from '../../shared/rules/commission'
+import { parseCsv } from '../../shared/rules/csv-import'
+import { launchChromium, screenshotter } from '../support/browser'
+import { startTestStack, TEST_ADMIN_PASSWORD, type TestStack } from '../support/local-stack'
+
+jest.setTimeout(90_000)
+
+let stack: TestStack
+let browser: Browser
+let page: Page
+const shot = screenshotter('console-orders')
+const nav = (label: string) => page.click(`.ant-menu-item:has-text("${label}")`)
+let order: { orderId: string; memberNo: string }
+
+beforeAll(async () => {
+  if (!existsSync(path.resolve(__dirname, '..', '..', 'console', 'dist', 'index.html'))) await buildConsole()
+  stack = await startTestStack({ seed: true })
+  browser = await launchChromium()
+  const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, locale: 'zh-CN', acceptDownloads: true })
+  page = await context.newPage()
+  const demo = await stack.personas()
+  const code = demo.codes.find((c) => c.kind === 'clerk')!
+  const bound = await stack.call('member', { action: 'bind', scene: code.scene, phone: '13800000077' }, { openid: 'oConsoleBuyer' })
+  const created = await stack.call('shop', { action: 'createOrder', items: [{ productId: 'p-rose-cream', qty: 1 }], fulfilment: 'pickup', storeId: code.storeId }, { openid: 'oConsoleBuyer' })
+  const paid = await fetch(`${stack.url}/sandbox/pay/${created.body.data.outTradeNo}`, { method: 'POST', body: '{}' })
+  expect(paid.status).toBe(200)
+  order = { orderId: created.body.data.orderId, memberNo: bound.body.data.memberNo }
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await stack?.stop()
+})
+
+test('signs in and refunds part of a paid order found by member number', async () => {
+  await page.goto(`${stack.url}/admin/`)
+  await page.fill('#login-username', 'admin')
+  await page.fill('#login-password', TEST_ADMIN_PASSWORD)
+  await page.click('#login-submit')
+  await page.waitForSelector('text=会员总数')
+  await nav('订单与退款')
+  await page.fill('#order-search', order.memberNo)
+  await page.press('#order-search', 'Enter')
+  await page.waitForSelector(`#orders-table tr:has-text("${order.orderId}")`)
+  expect(page.url()).toContain(`search=${order.memberNo}`)
+  await page.click(`#orders-table .order-open:has-text("${order.orderId}")`)
+  await page.waitForSelector('#order-detail >> text=支付成功 ¥168.00')
+  expect(await page.textContent('#order-refundable')).toBe('¥168.00')
+  await page.click('#refund-open')
+  await page.click('#refund-mode >> text=部分退款')
+  await page.fill('#refund-amount', '168.01')
+  await page.fill('#refund-reason', '包装破损')
+  await page.click('#refund-submit')
+  await page.waitForSelector('text=不能超过可退金额 ¥168.00')
+  await page.fill('#refund-amount', '20.5')
+  await page.click('#refund-submit')
+  await page.waitForSelector('#refund-outcome >> text=退款 ¥20.50')
+  await shot(page, 'refund-outcome')
+  await page.click('#refund-submit')
+  await page.waitForSelector('#order-refunded:has-text("¥20.50")')
+  expect(await page.textContent('#order-refundable')).toBe('¥147.50')
+  await page.waitForSelector('#order-refunds >> text=成功')
+  await shot(page, 'order-refunded')
+  await page.keyboard.press('Escape')
+  await page.waitForSelector(`#orders-table tr:has-text("¥20.50")`)
+})
+
+test('exports the settlement CSV; the downloaded rows match the settlement', async () => {
+  await nav('提成结算')
+  await page.click('#settlement-by-store')
+  await page.waitForSelector('#settlement-table tbody tr.ant-table-row')
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#settlement-export')])
+  const month = /^commission-store-(\d{4}-\d{2})\.csv$/.exec(download.suggestedFilename())![1]!
+  const bytes = readFileSync((await download.path())!)
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+  expect(bytes.subarray(3, 6).toString('utf8')).not.toBe('\uFEFF')
+  const { records, errors } = parseCsv(bytes.toString('utf8'))
+  expect(errors).toEqual([])
+  const [header, ...rows] = records.map((r) => r.cells)
+  expect(header).toEqual(['月份', '门店', '订单数', '线上销售额（元）', '线下销售额（元）', '净销售额（元）', '待结算提成（元）', '已结算提成（元）', '退款冲减（元）', '应付提成（元）'])
+  const settlement = (await stack.admin({ action: 'settlement', month, by: 'store' })).body.data
+  expect(rows).toEqual(
+    settlement.rows.map((r: Record<string, number | string>) => [
+      month,
+      r.name,
+      String(r.orders),
+      ...['salesOnlineFen', 'salesOfflineFen', 'salesFen', 'commissionPendingFen', 'commissionSettledFen', 'commissionReversedFen', 'payableFen'].map((k) => fenToYuan(r[k] as number)),
+    ]),
+  )
+  expect(rows.some((r) => r[5] === '147.50')).toBe(true)
+  await shot(page, 'settlement')
+})
+
+test('imports stores from CSV as a job; it reaches 100% and the stores appear', async () => {
+  const n = 120
+  const csv = toCsv(
+    ['门店编码', '门店名称', '地址', '纬度', '经度'],
+    Array.from({ length: n }, (_, i) => [`CSV${String(i).padStart(3, '0')}`, `导入${i}号店`, `上海市徐汇区"漕溪北路" ${i} 号`, '31.19', '121.43']),
+  )
+  await nav('任务')
+  await page.click('#import-open')
+  await page.setInputFiles('#import-file', { name: '门店.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') })
+  await page.click('#import-submit')
+  await page.waitForSelector('#jobs-table tr:has-text("门店.csv")')
+  // Leave while it runs; the timer carries it on, and coming back shows where it is.
+  await nav('门店')
+  for (let i = 0; i < 3; i++) await fetch(`${stack.url}/dev/timer/admin/stepJobs`, { method: 'POST' })
+  await nav('任务')
+  const row = page.locator('#jobs-table tr', { hasText: '门店.csv' })
+  await row.locator(`text=${n} / ${n}`).waitFor()
+  expect(await row.textContent()).toContain(`新建 ${n}`)
+  expect(await row.locator('.ant-progress').getAttribute('class')).toContain('ant-progress-status-success')
+  await shot(page, 'import-done')
+  await nav('门店')
+  await page.waitForSelector('td:has-text("导入7号店")')
+})
+
+test('a CSV with errors lists them by line and imports nothing', async () => {
+  await nav('任务')
+  await page.click('#import-open')
+  const csv = toCsv(['门店编码', '门店名称', '地址'], [['BAD01', '好店', '上海'], ['BAD-2', '', '上海']])
+  await page.setInputFiles('#import-file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') })
+  await page.click('#import-submit')
+  await page.waitForSelector('#import-errors')
+  const text = await page.textContent('#import-errors')
+  expect(text).toContain('第 3 行「门店编码」：应为 1-12 位字母或数字')
+  expect(text).toContain('第 3 行「门店名称」：不能为空')
+  await shot(page, 'import-errors')
+  const stores = await stack.admin({ action: 'listStores' })
+  expect(stores.body.data.items.some((s: { code: string }) => s.code === 'BAD01')).toBe(false)
+})
