@@ -76,7 +76,7 @@ test('signs in and refunds part of a paid order found by member number', async (
 
 test('exports the settlement CSV; the downloaded rows match the settlement', async () => {
   await nav('提成结算')
-  await page.click('#settlement-by-store')
+  await page.click('#settlement-by >> text=按门店')
   await page.waitForSelector('#settlement-table tbody tr.ant-table-row')
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#settlement-export')])
   const month = /^commission-store-(\d{4}-\d{2})\.csv$/.exec(download.suggestedFilename())![1]!

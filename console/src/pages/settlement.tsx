@@ -55,11 +55,9 @@ export function SettlementPage() {
           value={dayjs(`${state.month}-01`)}
           onChange={(d) => d && setState({ month: d.format('YYYY-MM') })}
         />
-        <Radio.Group value={by} onChange={(e) => setState({ by: e.target.value as string })} optionType="button">
+        <Radio.Group id="settlement-by" value={by} onChange={(e) => setState({ by: e.target.value as string })} optionType="button">
           <Radio.Button value="clerk">按导购</Radio.Button>
-          <Radio.Button value="store" id="settlement-by-store">
-            按门店
-          </Radio.Button>
+          <Radio.Button value="store">按门店</Radio.Button>
         </Radio.Group>
       </Space>
       {settlement.error && <Alert type="error" showIcon message={settlement.error} action={<Button onClick={() => void settlement.reload()}>重试</Button>} />}
