@@ -34,7 +34,7 @@ import { cancelRedemption } from '../../shared/services/redemption-service'
 import { loadCommissionRules, saveCommissionRules, settlement, settlementCsv } from '../../shared/services/commission-service'
 import { refundOrder } from '../../shared/services/shop-service'
 import { listOrders, orderForAdmin } from '../../shared/services/admin-orders'
-import { createExportJob, createImportJob, jobDetail, listJobs, stepJob, stepRunningJobs } from '../../shared/services/job-service'
+import { createExportJob, createImportJob, createTransferJob, jobDetail, listJobs, stepJob, stepRunningJobs } from '../../shared/services/job-service'
 
 export const main = defineFunction({
   name: 'admin',
@@ -88,6 +88,7 @@ export const main = defineFunction({
     createImportJob: (ctx, input) =>
       adminAction(ctx, 'write', { kind: input.kind, title: input.title, bytes: input.csv.length }, (s) => createImportJob(ctx, s, input)),
     createExportJob: (ctx, input) => adminAction(ctx, 'write', input, (s) => createExportJob(ctx, s, input)),
+    createTransferJob: (ctx, input) => adminAction(ctx, 'write', input, (s) => createTransferJob(ctx, s, input)),
     jobStep: (ctx, input) => adminAction(ctx, 'write', input, () => stepJob(ctx, input.jobId)),
     listJobs: (ctx, input) => adminAction(ctx, 'read', input, () => listJobs(input)),
     job: (ctx, input) => adminAction(ctx, 'read', input, () => jobDetail(input)),

@@ -74,7 +74,7 @@ export const adminOrderRow = z.object({
   paidAt: isoDate.nullable(),
 })
 
-const jobKind = z.enum(['importStores', 'importClerks', 'exportSettlement'])
+const jobKind = z.enum(['importStores', 'importClerks', 'exportSettlement', 'transferMembers'])
 const rowError = z.object({ line: z.number().int(), field: z.string(), reason: z.string() })
 export const jobView = z.object({
   jobId: z.string(),
@@ -171,6 +171,8 @@ export const adminInput = {
   /** Starts a CSV import (validated in full first: a file with errors writes nothing). */
   createImportJob: z.strictObject({ kind: z.enum(['importStores', 'importClerks']), title: z.string().trim().min(1).max(100), csv: z.string().min(1).max(1_000_000) }),
   createExportJob: z.strictObject({ kind: z.literal('exportSettlement'), month: settlementMonth, by: z.enum(['clerk', 'store']) }),
+  /** All of a clerk's members to another clerk, as a job (any number of members; leave and come back). */
+  createTransferJob: z.strictObject({ fromClerkId: docId, toClerkId: docId, reason: z.string().trim().min(1).max(200) }),
   /** Advances a running job by one batch (the console calls it while the page is open; a timer otherwise). */
   jobStep: z.strictObject({ jobId: docId }),
   listJobs: z.strictObject({ ...pageInput }),
@@ -270,6 +272,7 @@ export const adminOutput = {
   }),
   createImportJob: jobView,
   createExportJob: jobView,
+  createTransferJob: jobView,
   jobStep: jobView,
   listJobs: paged(jobView),
   job: jobView.extend({ allErrors: z.array(rowError), output: z.object({ filename: z.string(), csv: z.string() }).nullable() }),

@@ -523,7 +523,7 @@ export interface CampaignDeliveryDoc {
   reason?: string
 }
 
-export type JobKind = 'importStores' | 'importClerks' | 'exportSettlement'
+export type JobKind = 'importStores' | 'importClerks' | 'exportSettlement' | 'transferMembers'
 
 /**
  * A long HQ operation. Imports are validated in full when the job is created (a file with errors
@@ -547,7 +547,7 @@ export interface JobDoc {
   skipped: number
   /** importStores: StoreImportRow[]; importClerks: ClerkImportRow[] with storeId; empty for exports. */
   rows: unknown[]
-  /** exportSettlement: `{ month, by }`. */
+  /** exportSettlement: `{ month, by }`; transferMembers: `{ fromClerkId, toClerkId, reason }`. */
   params: Record<string, unknown>
   errors: { line: number; field: string; reason: string }[]
   /** A file the job produced (the export, or the imported clerks' invites), for the console to download. */

@@ -18,7 +18,7 @@ import { database } from '../runtime/cloudbase'
 import type { InvocationContext } from '../runtime/define-function'
 import { ports } from '../runtime/ports'
 import { isDbError } from '../runtime/transaction'
-import { randomCode, type AdminSession } from './admin-service'
+import { moveClerkMembers, randomCode, transferClerks, type AdminSession } from './admin-service'
 import { settlementCsv } from './commission-service'
 
 type Rows<T> = { data: T[] }
@@ -60,7 +60,7 @@ async function getJob(jobId: string): Promise<JobDoc> {
   return res.data[0]
 }
 
-async function insertJob(ctx: InvocationContext, session: AdminSession, fields: Pick<JobDoc, 'kind' | 'title' | 'rows' | 'params' | 'errors'>): Promise<JobDoc> {
+async function insertJob(ctx: InvocationContext, session: AdminSession, fields: Pick<JobDoc, 'kind' | 'title' | 'rows' | 'params' | 'errors' | 'total'>): Promise<JobDoc> {
   const now = ctx.clock.now()
   const failed = fields.errors.length > 0
   const job: Omit<JobDoc, '_id'> = {
@@ -70,7 +70,6 @@ async function insertJob(ctx: InvocationContext, session: AdminSession, fields: 
     createdAt: now,
     updatedAt: now,
     finishedAt: failed ? now : null,
-    total: fields.kind === 'exportSettlement' ? 1 : fields.rows.length,
     done: 0,
     created: 0,
     skipped: 0,
@@ -100,7 +99,7 @@ async function storesByCode(codes: string[]): Promise<Map<string, StoreDoc>> {
 export async function createImportJob(ctx: InvocationContext, session: AdminSession, input: Input<'createImportJob'>) {
   if (input.kind === 'importStores') {
     const parsed = parseStoreImport(input.csv)
-    return viewOf(await insertJob(ctx, session, { kind: input.kind, title: input.title, rows: parsed.rows, params: {}, errors: parsed.errors }))
+    return viewOf(await insertJob(ctx, session, { kind: input.kind, title: input.title, rows: parsed.rows, total: parsed.rows.length, params: {}, errors: parsed.errors }))
   }
   const parsed = parseClerkImport(input.csv)
   const errors: CsvRowError[] = [...parsed.errors]
@@ -114,12 +113,20 @@ export async function createImportJob(ctx: InvocationContext, session: AdminSess
     }
     if (errors.length === 0) rows = parsed.rows.map((r) => ({ ...r, storeId: stores.get(r.storeCode)!._id }))
   }
-  return viewOf(await insertJob(ctx, session, { kind: input.kind, title: input.title, rows, params: {}, errors }))
+  return viewOf(await insertJob(ctx, session, { kind: input.kind, title: input.title, rows, total: rows.length, params: {}, errors }))
 }
 
 export async function createExportJob(ctx: InvocationContext, session: AdminSession, input: Input<'createExportJob'>) {
   const title = `提成结算 ${input.month}（按${input.by === 'clerk' ? '导购' : '门店'}）`
-  return viewOf(await insertJob(ctx, session, { kind: input.kind, title, rows: [], params: { month: input.month, by: input.by }, errors: [] }))
+  return viewOf(await insertJob(ctx, session, { kind: input.kind, title, rows: [], total: 1, params: { month: input.month, by: input.by }, errors: [] }))
+}
+
+/** Moves all of a clerk's members to another clerk in batches (the members page's 整体转移). */
+export async function createTransferJob(ctx: InvocationContext, session: AdminSession, input: Input<'createTransferJob'>) {
+  const { from, to } = await transferClerks(input)
+  const members = (await database().collection(COLLECTIONS.members.name).where({ clerkId: from._id, status: 'active' }).count()) as { total: number }
+  const params = { fromClerkId: from._id, toClerkId: to._id, reason: input.reason }
+  return viewOf(await insertJob(ctx, session, { kind: 'transferMembers', title: `会员转移：${from.name} → ${to.name}`, rows: [], total: members.total, params, errors: [] }))
 }
 
 /** Inserts a document; false when it is already there (its unique key says so). */
@@ -201,8 +208,14 @@ export async function stepJob(ctx: InvocationContext, jobId: string): Promise<z.
   const job = await getJob(jobId)
   if (taken.updated !== 1 || job.leaseId !== leaseId) return viewOf(job)
   try {
-    let change: Partial<JobDoc>
-    if (job.kind === 'exportSettlement') {
+    let change: Partial<JobDoc> & Pick<JobDoc, 'done'>
+    if (job.kind === 'transferMembers') {
+      const params = job.params as { fromClerkId: string; toClerkId: string; reason: string }
+      const batch = await moveClerkMembers(ctx, job.createdBy, { ...(await transferClerks(params)), reason: params.reason }, JOB_BATCH_SIZE)
+      const done = job.done + batch.moved
+      // Members can join the clerk while the job runs: the total follows what is left.
+      change = { done, created: job.created + batch.moved, total: batch.remaining === 0 || batch.moved === 0 ? done : Math.max(job.total, done + batch.remaining) }
+    } else if (job.kind === 'exportSettlement') {
       const output = await settlementCsv(job.params as { month: string; by: 'clerk' | 'store' })
       change = { done: 1, created: 1, output }
     } else {
@@ -210,7 +223,7 @@ export async function stepJob(ctx: InvocationContext, jobId: string): Promise<z.
       change = { done: job.done + batch.count, created: job.created + batch.created, skipped: job.skipped + batch.skipped }
       if (change.done === job.total && job.kind === 'importClerks') change.output = await inviteList(job)
     }
-    const finished = change.done === job.total
+    const finished = change.done === (change.total ?? job.total)
     const next: Partial<JobDoc> = { ...change, updatedAt: now, leaseId: null, leaseUntil: new Date(0), ...(finished ? { status: 'succeeded', finishedAt: now } : {}) }
     // A step that outlived its lease records nothing: the stepper that took over redoes the batch, idempotently.
     await jobs()
@@ -218,7 +231,9 @@ export async function stepJob(ctx: InvocationContext, jobId: string): Promise<z.
       .update({ ...next, ...(next.output ? { output: _.set(next.output) } : {}) })
     return viewOf({ ...job, ...next })
   } catch (err) {
-    await jobs().where({ _id: job._id, leaseId }).update({ leaseId: null, leaseUntil: new Date(0) })
+    // A refusal (a clerk disabled meanwhile, say) ends the job with its reason; anything else is retried by the next step.
+    const refused = err instanceof AppError ? { status: 'failed', finishedAt: now, errors: _.set([{ line: 0, field: err.field ?? '', reason: err.message }]) } : {}
+    await jobs().where({ _id: job._id, leaseId }).update({ leaseId: null, leaseUntil: new Date(0), ...refused })
     throw err
   }
 }

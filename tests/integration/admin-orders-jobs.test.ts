@@ -201,6 +201,28 @@ describe('CSV import jobs', () => {
     expect(detail.body.data.output).toEqual(direct.body.data)
   })
 
+  it('moves all of a clerk’s members as a job, each once, however many steppers', async () => {
+    const code = demo.codes.find((c) => c.kind === 'clerk')!
+    for (let i = 0; i < JOB_BATCH_SIZE + 3; i++) {
+      const bound = await stack.call('member', { action: 'bind', scene: code.scene, phone: `137${String(10_000_000 + i).slice(-8)}` }, { openid: `oTransferJob${i}` })
+      expect(bound.status).toBe(200)
+    }
+    const clerks = (await stack.db.collection(COLLECTIONS.clerks.name).where({ storeId: code.storeId, status: 'active' }).get()) as { data: { _id: string; memberCount: number }[] }
+    const from = clerks.data.find((c) => c._id === code.clerkId)!
+    const to = clerks.data.find((c) => c._id !== code.clerkId)!
+    const res = await stack.admin({ action: 'createTransferJob', fromClerkId: from._id, toClerkId: to._id, reason: '导购离职' })
+    expect(res.body.data).toMatchObject({ kind: 'transferMembers', status: 'running', total: from.memberCount })
+    const jobId = res.body.data.jobId as string
+    while ((await job(jobId)).status === 'running') {
+      await Promise.all([stack.admin({ action: 'jobStep', jobId }), stack.admin({ action: 'jobStep', jobId }), fetch(`${stack.url}/dev/timer/admin/stepJobs`, { method: 'POST' })])
+    }
+    expect(await job(jobId)).toMatchObject({ status: 'succeeded', done: from.memberCount, total: from.memberCount })
+    expect(await count(COLLECTIONS.members.name, { clerkId: from._id, status: 'active' })).toBe(0)
+    expect(await count(COLLECTIONS.attributionLog.name, { reason: 'transfer', toClerkId: to._id })).toBe(from.memberCount)
+    const after = (await stack.db.collection(COLLECTIONS.clerks.name).doc(to._id).get()) as { data: { memberCount: number }[] }
+    expect(after.data[0]!.memberCount).toBe(to.memberCount + from.memberCount)
+  })
+
   it('analysts and WeChat identities cannot start or step jobs; the timer action is the timer’s only', async () => {
     const csv = toCsv(STORE_HEADER, storeRows('AN', 1))
     const refused = await stack.admin({ action: 'createImportJob', kind: 'importStores', title: 'a.csv', csv }, analystToken)
@@ -210,6 +232,7 @@ describe('CSV import jobs', () => {
     const someJob = listed.body.data.items[0].jobId as string
     expect((await stack.admin({ action: 'jobStep', jobId: someJob }, analystToken)).status).toBe(403)
     expect((await stack.admin({ action: 'createExportJob', kind: 'exportSettlement', month: '2026-01', by: 'clerk' }, analystToken)).status).toBe(403)
+    expect((await stack.admin({ action: 'createTransferJob', fromClerkId: 'a', toClerkId: 'b', reason: 'x' }, analystToken)).status).toBe(403)
     const clerk = demo.personas.find((p) => p.role === 'clerk')!
     expect((await stack.call('admin', { action: 'createImportJob', kind: 'importStores', title: 'a.csv', csv }, { openid: clerk.openid })).status).toBe(401)
     expect((await stack.admin({ action: 'stepJobs' })).status).toBe(403)

@@ -11,7 +11,7 @@ type Job = AdminResult<'listJobs'>['items'][number]
 type ImportKind = 'importStores' | 'importClerks'
 
 const DEFAULTS = { page: 1, pageSize: 20 }
-const KIND_LABEL: Record<Job['kind'], string> = { importStores: '导入门店', importClerks: '导入导购', exportSettlement: '导出提成结算' }
+const KIND_LABEL: Record<Job['kind'], string> = { importStores: '导入门店', importClerks: '导入导购', exportSettlement: '导出提成结算', transferMembers: '会员转移' }
 const STATUS: Record<Job['status'], { label: string; color: string }> = {
   running: { label: '进行中', color: 'processing' },
   succeeded: { label: '已完成', color: 'green' },
@@ -124,7 +124,7 @@ export function JobsPage() {
                 <Progress percent={percentOf(job)} size="small" status={job.status === 'failed' ? 'exception' : job.status === 'running' ? 'active' : 'success'} />
                 <Typography.Text type="secondary">
                   {job.done} / {job.total}
-                  {job.kind !== 'exportSettlement' && `，新建 ${job.created}，已存在跳过 ${job.skipped}`}
+                  {(job.kind === 'importStores' || job.kind === 'importClerks') && `，新建 ${job.created}，已存在跳过 ${job.skipped}`}
                 </Typography.Text>
               </div>
             ),

@@ -2,7 +2,7 @@ import { SwapOutlined } from '@ant-design/icons'
 import { Alert, Button, Card, Form, Input, Modal, Progress, Select, Space, Table, Tag, Typography } from 'antd'
 import type { SorterResult } from 'antd/es/table/interface'
 import dayjs from 'dayjs'
-import { useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { Link } from 'react-router-dom'
 import type { AdminResult } from '../api'
 import { useAuth } from '../auth'
@@ -37,6 +37,10 @@ export function MembersPage() {
   const [selected, setSelected] = useState<Row[]>([])
   const [transfer, setTransfer] = useState<{ mode: 'selected' | 'all' } | null>(null)
   const [progress, setProgress] = useState<{ moved: number; total: number; done: boolean } | null>(null)
+  const transferOpen = useRef(false)
+  useEffect(() => {
+    transferOpen.current = transfer !== null
+  }, [transfer])
   const [form] = Form.useForm()
   const clerkOptions = (clerks.data?.items ?? []).map((c) => ({ value: c.clerkId, label: `${c.name}（${c.code}${c.status === 'active' ? '' : '，已停用'}）`, disabled: false }))
 
@@ -55,19 +59,13 @@ export function MembersPage() {
       }
       setProgress({ moved, total: selected.length, done: true })
     } else if (values.fromClerkId) {
-      const from = clerks.data?.items.find((c) => c.clerkId === values.fromClerkId)
-      const total = from?.memberCount ?? 0
-      let moved = 0
-      setProgress({ moved, total, done: false })
-      // Batches of up to 200; each call reports what remains, so this can be run again safely.
-      for (;;) {
-        const result = await mutate('transferMembers', { fromClerkId: values.fromClerkId, toClerkId: values.toClerkId, reason: values.reason })
-        if (!result) break
-        moved += result.moved
-        setProgress({ moved, total: Math.max(total, moved + result.remaining), done: result.remaining === 0 })
-        if (result.remaining === 0 || result.moved === 0) break
+      // A server-side job: this dialog steps it while open; closed, the job timer carries it on (任务 page).
+      let job = await mutate('createTransferJob', { fromClerkId: values.fromClerkId, toClerkId: values.toClerkId, reason: values.reason })
+      while (job) {
+        setProgress({ moved: job.done, total: job.total, done: job.status !== 'running' })
+        if (job.status !== 'running' || !transferOpen.current) break
+        job = await mutate('jobStep', { jobId: job.jobId })
       }
-      setProgress((p) => (p ? { ...p, done: true } : p))
     }
     setSelected([])
     void members.reload()
@@ -212,6 +210,9 @@ export function MembersPage() {
             <Typography.Text>
               {progress.done ? '转移完成' : '转移中'}：已转移 {progress.moved} / {progress.total}
             </Typography.Text>
+            {!progress.done && transfer?.mode === 'all' && (
+              <Typography.Paragraph type="secondary">可以关闭窗口，转移会在后台继续，进度见「任务」。</Typography.Paragraph>
+            )}
           </div>
         )}
       </Modal>
