@@ -1,6 +1,6 @@
 /**
  * The HQ console in Chromium, as HQ staff use it: sign in, create a store and download its code,
- * invite a clerk, move a clerk's members to a colleague, and find it all in the audit log.
+ * invite a clerk, move a clerk's members to a colleague (a job), and find it all in the audit log.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -185,7 +185,7 @@ test('publishes a chat text for clerks and reads a member’s conversation (audi
 
 test('the audit log lists what HQ did', async () => {
   await nav('操作日志')
-  await page.waitForSelector('#audit-table >> text=transferMembers')
+  await page.waitForSelector('#audit-table >> text=createTransferJob')
   const text = await page.textContent('#audit-table')
   expect(text).toContain('createStore')
   expect(text).toContain('createStaffInvite')
