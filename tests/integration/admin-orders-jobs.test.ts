@@ -139,6 +139,13 @@ describe('CSV import jobs', () => {
     expect(listed.body.data.items.filter((s: { code: string }) => s.code.startsWith('IM'))).toHaveLength(n)
   })
 
+  it('the timer alone finishes a job of several batches (nobody has the console open)', async () => {
+    const rows = storeRows('TM', JOB_BATCH_SIZE * 3)
+    const res = await stack.admin({ action: 'createImportJob', kind: 'importStores', title: 'timer.csv', csv: toCsv(STORE_HEADER, rows) })
+    expect((await fetch(`${stack.url}/dev/timer/admin/stepJobs`, { method: 'POST' })).status).toBe(200)
+    expect(await job(res.body.data.jobId)).toMatchObject({ status: 'succeeded', done: rows.length, created: rows.length })
+  })
+
   it('a resumed job (its step lost mid-batch) and a re-import of the same file create nothing twice', async () => {
     const rows = storeRows('RS', JOB_BATCH_SIZE + 5)
     const first = await stack.admin({ action: 'createImportJob', kind: 'importStores', title: 'resume.csv', csv: toCsv(STORE_HEADER, rows) })
@@ -199,6 +206,8 @@ describe('CSV import jobs', () => {
     const detail = await stack.admin({ action: 'job', jobId: res.body.data.jobId })
     const direct = await stack.admin({ action: 'settlementCsv', month, by: 'store' })
     expect(detail.body.data.output).toEqual(direct.body.data)
+    const listed = await stack.admin({ action: 'listJobs' })
+    expect(listed.body.data.items.find((j: { jobId: string }) => j.jobId === res.body.data.jobId)).toMatchObject({ status: 'succeeded', hasOutput: true })
   })
 
   it('moves all of a clerk’s members as a job, each once, however many steppers', async () => {
