@@ -91,7 +91,8 @@ export const main = defineFunction({
     createTransferJob: (ctx, input) => adminAction(ctx, 'write', input, (s) => createTransferJob(ctx, s, input)),
     jobStep: (ctx, input) => adminAction(ctx, 'write', input, () => stepJob(ctx, input.jobId)),
     listJobs: (ctx, input) => adminAction(ctx, 'read', input, () => listJobs(input)),
-    job: (ctx, input) => adminAction(ctx, 'read', input, () => jobDetail(input)),
+    // Audited like settlementCsv: the job's file is the settlement, or the imported clerks' invites.
+    job: (ctx, input) => adminAction(ctx, 'read', input, () => jobDetail(input), { auditRead: true }),
     stepJobs: (ctx) => stepRunningJobs(ctx),
   },
 })
