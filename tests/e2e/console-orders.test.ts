@@ -1,7 +1,8 @@
 /**
  * The HQ console in Chromium for money and bulk work: find a paid order and refund part of it,
  * export the month's settlement as CSV (the downloaded file checked row by row against the data),
- * and import stores from a CSV file as a job whose progress reaches 100% while HQ is elsewhere.
+ * and import stores from a CSV file as a job whose progress reaches 100% while HQ is elsewhere;
+ * an analyst sees orders but cannot refund.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -9,6 +10,7 @@ import type { Browser, Page } from 'playwright-core'
 import { buildConsole } from '../../scripts/build-console'
 import { fenToYuan, toCsv } from '../../shared/rules/commission'
 import { parseCsv } from '../../shared/rules/csv-import'
+import { hashPassword } from '../../shared/rules/password'
 import { launchChromium, screenshotter } from '../support/browser'
 import { startTestStack, TEST_ADMIN_PASSWORD, type TestStack } from '../support/local-stack'
 
@@ -137,4 +139,20 @@ test('a CSV with errors lists them by line and imports nothing', async () => {
   await shot(page, 'import-errors')
   const stores = await stack.admin({ action: 'listStores' })
   expect(stores.body.data.items.some((s: { code: string }) => s.code === 'BAD01')).toBe(false)
+})
+
+test('an analyst sees the order but the refund button is disabled', async () => {
+  await stack.db.collection('admins').add({ username: 'analyst', passwordHash: await hashPassword('analyst-password'), role: 'analyst', failedAttempts: 0, lockedUntil: null, createdAt: new Date() })
+  const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, locale: 'zh-CN' })
+  const analyst = await context.newPage()
+  await analyst.goto(`${stack.url}/admin/`)
+  await analyst.fill('#login-username', 'analyst')
+  await analyst.fill('#login-password', 'analyst-password')
+  await analyst.click('#login-submit')
+  await analyst.waitForSelector('text=只读分析')
+  await analyst.goto(`${stack.url}/admin/#/orders?order=${order.orderId}`)
+  await analyst.waitForSelector('#order-detail >> text=支付成功 ¥168.00')
+  expect(await analyst.isDisabled('#refund-open')).toBe(true)
+  await shot(analyst, 'analyst-order')
+  await context.close()
 })
