@@ -85,3 +85,10 @@ export const TIER_LABELS: Record<Tier, string> = { standard: '普通会员', sil
 export function formatDate(iso: string): string {
   return formatDateTime(iso).slice(0, 10)
 }
+
+/** Metres → "850 m", "1.2 km", "12 km": what a store picker shows next to each store. */
+export function formatDistance(metres: number): string {
+  if (metres < 1000) return `${Math.max(0, Math.round(metres / 10) * 10)} m`
+  const km = metres / 1000
+  return km < 10 ? `${km.toFixed(1)} km` : `${Math.round(km)} km`
+}
