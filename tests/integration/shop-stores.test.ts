@@ -112,3 +112,32 @@ describe('delivery address', () => {
     expect(onPickup.body.error.field).toBe('deliveryAddress')
   })
 })
+
+describe('HQ sets a store’s location', () => {
+  it('a store without one is listed last; once HQ places it, by its distance', async () => {
+    const created = await stack.admin({ action: 'createStore', code: 'SH099', name: '陆家嘴店', address: '上海市浦东新区世纪大道 8 号' })
+    expect(created.body.data.location).toBeNull()
+    const lujiazui = created.body.data.storeId as string
+    const before = await shop({ action: 'stores', items: [], near: NEAR_XUJIAHUI })
+    expect(before.body.data.map((s: { name: string; distanceM: number | null }) => [s.name, s.distanceM === null])).toEqual([
+      ['徐家汇店', false],
+      ['静安寺店', false],
+      ['陆家嘴店', true],
+    ])
+
+    const outOfRange = await stack.admin({ action: 'setStoreLocation', storeId: lujiazui, lat: 31.2, lng: 181 })
+    expect(outOfRange.status).toBe(400)
+    expect(outOfRange.body.error.field).toBe('lng')
+    // Placed right next to the shopper: now it is the nearest.
+    const placed = await stack.admin({ action: 'setStoreLocation', storeId: lujiazui, ...NEAR_XUJIAHUI })
+    expect(placed.body.data).toEqual({ storeId: lujiazui, location: NEAR_XUJIAHUI })
+    expect((await stack.admin({ action: 'setStoreLocation', storeId: lujiazui, ...NEAR_XUJIAHUI })).status).toBe(200)
+    const after = await shop({ action: 'stores', items: [], near: NEAR_XUJIAHUI })
+    expect(after.body.data.map((s: { name: string }) => s.name)).toEqual(['陆家嘴店', '徐家汇店', '静安寺店'])
+    expect(after.body.data[0].distanceM).toBe(0)
+    const listed = await stack.admin({ action: 'listStores' })
+    expect(listed.body.data.items.find((s: { storeId: string }) => s.storeId === lujiazui).location).toEqual(NEAR_XUJIAHUI)
+
+    expect((await stack.admin({ action: 'setStoreLocation', storeId: 'no-such-store', lat: 31, lng: 121 })).status).toBe(404)
+  })
+})
