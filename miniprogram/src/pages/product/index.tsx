@@ -59,21 +59,27 @@ export default function ProductPage() {
                 <View className='product-stock'>快递到家：{p.available.central > 0 ? `仓库有货 ${p.available.central} 件` : '仓库暂时缺货'}</View>
               </Section>
               <View className='product-actions'>
-                <ActionButton
-                  kind='secondary'
-                  id='add-to-cart'
-                  disabled={orderable <= qtyInCart || qtyInCart >= MAX_QTY}
-                  onTap={addToCart}
-                >
-                  {qtyInCart > 0 ? `加入购物车（已有 ${qtyInCart} 件）` : '加入购物车'}
-                </ActionButton>
-                <ActionButton
-                  id='buy-now'
-                  disabled={orderable === 0}
-                  onTap={() => void Taro.navigateTo({ url: withQuery(ROUTES.checkout, { buy: productId }) })}
-                >
-                  {orderable === 0 ? '暂时缺货' : '立即购买'}
-                </ActionButton>
+                <View className='product-actions__slot'>
+                  <ActionButton
+                    block
+                    kind='secondary'
+                    id='add-to-cart'
+                    disabled={orderable <= qtyInCart || qtyInCart >= MAX_QTY}
+                    onTap={addToCart}
+                  >
+                    {qtyInCart > 0 ? `加入购物车（已有 ${qtyInCart} 件）` : '加入购物车'}
+                  </ActionButton>
+                </View>
+                <View className='product-actions__slot'>
+                  <ActionButton
+                    block
+                    id='buy-now'
+                    disabled={orderable === 0}
+                    onTap={() => void Taro.navigateTo({ url: withQuery(ROUTES.checkout, { buy: productId }) })}
+                  >
+                    {orderable === 0 ? '暂时缺货' : '立即购买'}
+                  </ActionButton>
+                </View>
               </View>
             </View>
           )
