@@ -88,7 +88,8 @@ export function formatDate(iso: string): string {
 
 /** Metres → "850 m", "1.2 km", "12 km": what a store picker shows next to each store. */
 export function formatDistance(metres: number): string {
-  if (metres < 1000) return `${Math.max(0, Math.round(metres / 10) * 10)} m`
-  const km = metres / 1000
-  return km < 10 ? `${km.toFixed(1)} km` : `${Math.round(km)} km`
+  const tens = Math.max(0, Math.round(metres / 10) * 10)
+  if (tens < 1000) return `${tens} m`
+  const tenthsOfKm = Math.round(metres / 100) / 10
+  return tenthsOfKm < 10 ? `${tenthsOfKm.toFixed(1)} km` : `${Math.round(metres / 1000)} km`
 }
