@@ -131,10 +131,10 @@ export function StoresPage() {
           <Alert type="info" showIcon style={{ marginBottom: 16 }} message="顾客下单选择自提门店时，按与此坐标的距离由近到远排序。请填写地图上取得的经纬度（GCJ-02）。" />
           <Space>
             <Form.Item name="lat" label="纬度" rules={[{ required: true, type: 'number', min: -90, max: 90, message: '纬度在 -90 到 90 之间' }]}>
-              <InputNumber id="store-location-lat" min={-90} max={90} step={0.0001} />
+              <InputNumber id="store-location-lat" step={0.0001} />
             </Form.Item>
             <Form.Item name="lng" label="经度" rules={[{ required: true, type: 'number', min: -180, max: 180, message: '经度在 -180 到 180 之间' }]}>
-              <InputNumber id="store-location-lng" min={-180} max={180} step={0.0001} />
+              <InputNumber id="store-location-lng" step={0.0001} />
             </Form.Item>
           </Space>
         </Form>
