@@ -12,24 +12,10 @@ import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
 import { formatDateTime, formatFen } from '../../lib/format'
+import { orderStatusLabel } from '../../lib/order-status'
 import './index.scss'
 
 type Order = OutputOf<Contracts, 'shop', 'order'>
-
-const ORDER_STATUS_LABELS: Record<Order['status'], string> = {
-  awaiting_payment: '待付款',
-  paid: '已付款',
-  cancelled: '已取消',
-  picked_up: '已完成',
-  refunded: '已退款',
-}
-
-/** A paid delivery order's progress shows in its header too. */
-function statusLabel(order: Order): string {
-  if (order.status === 'paid' && order.deliveredAt) return '已签收'
-  if (order.status === 'paid' && order.shipment) return '已发货'
-  return ORDER_STATUS_LABELS[order.status]
-}
 
 // H5 only (the local stack's pay sandbox); a build-time constant, so WeChat drops it.
 const sandboxPay: ((outTradeNo: string) => Promise<boolean>) | null =
@@ -98,7 +84,7 @@ export default function OrderPage() {
         {(o) => (
           <View>
             <View className='order-status' id='order-status'>
-              <View className='order-status__label'>{statusLabel(o)}</View>
+              <View className='order-status__label'>{orderStatusLabel(o)}</View>
               {o.status === 'awaiting_payment' && <View className='order-status__hint'>请在 {formatDateTime(o.expiresAt)} 前完成支付</View>}
             </View>
             {o.status === 'paid' && o.pickupCode && (
