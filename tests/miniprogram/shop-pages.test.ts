@@ -192,6 +192,29 @@ describe('shop (the built WeChat pages)', () => {
     })
   })
 
+  it('checkout for delivery: the address comes from the WeChat address book', async () => {
+    answerFunctions((name, event) => {
+      if (name === 'shop' && event.action === 'products') return ok(PRODUCTS)
+      if (name === 'shop' && event.action === 'stores') return ok([{ ...JINGAN, distanceM: null, shortages: [] }])
+      if (name === 'shop' && event.action === 'createOrder') return ok({ orderId: 'o9', outTradeNo: 'T9', payParams: {}, totalFen: 16800, expiresAt: '2026-11-20T02:15:00.000Z' })
+      return ok({})
+    })
+    page = openPage('pages/checkout/index', { buy: 'p-cream', fulfilment: 'delivery' })
+    await page.waitForText('收货地址')
+    await page.tap('import-wechat-address')
+    await page.waitFor(() => wxCalls('chooseAddress').length === 1, 'chooseAddress')
+    // The imported address reaches the form in a render React schedules after chooseAddress
+    // resolves (inputs show no text to wait for); a finger is never this quick.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    await page.tap('place-order')
+    await page.waitFor(() => cloudCalls().some((c) => c.data.action === 'createOrder'), 'createOrder')
+    expect(cloudCalls().find((c) => c.data.action === 'createOrder')?.data).toMatchObject({
+      fulfilment: 'delivery',
+      deliveryAddress: { name: '林女士', phone: '13812345678', region: '上海市 上海市 徐汇区', detail: '虹桥路 1 号 1001 室' },
+    })
+    expect(cloudCalls().find((c) => c.data.action === 'createOrder')?.data).not.toHaveProperty('storeId')
+  })
+
   it('shows a shipped delivery order with carrier, tracking number and where it goes', async () => {
     const shipped = {
       ...ORDER,

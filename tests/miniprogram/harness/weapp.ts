@@ -186,6 +186,16 @@ export function installWeapp(): void {
     reLaunch: recorded('reLaunch'),
     stopPullDownRefresh: recorded('stopPullDownRefresh'),
     scanCode: recorded('scanCode', () => ({ errMsg: 'scanCode:fail cancel' })),
+    // The address the shopper picks from their WeChat address book.
+    chooseAddress: recorded('chooseAddress', () => ({
+      userName: '林女士',
+      telNumber: '13812345678',
+      provinceName: '上海市',
+      cityName: '上海市',
+      countyName: '徐汇区',
+      detailInfo: '虹桥路 1 号 1001 室',
+      errMsg: 'chooseAddress:ok',
+    })),
     getLocation: (args: Record<string, unknown> = {}) => {
       state.calls.push({ api: 'getLocation', args })
       const reply = state.location ? { ...state.location, errMsg: 'getLocation:ok' } : { errMsg: 'getLocation:fail auth deny' }
