@@ -12,6 +12,7 @@ import {
   login,
   logout,
   setAttributionPolicy,
+  setStoreLocation,
   transferMembers,
 } from '../../shared/services/admin-service'
 import { dashboard, getAttributionPolicy, listAudit, listChatTemplates, listMembers, memberProfile, saveChatTemplate } from '../../shared/services/admin-members'
@@ -45,6 +46,7 @@ export const main = defineFunction({
     logout: (ctx) => logout(ctx),
     createStore: (ctx, input) => adminAction(ctx, 'write', input, () => createStore(ctx, input)),
     listStores: (ctx) => adminAction(ctx, 'read', {}, () => listStores()),
+    setStoreLocation: (ctx, input) => adminAction(ctx, 'write', input, () => setStoreLocation(input)),
     listClerks: (ctx, input) => adminAction(ctx, 'read', input, () => listClerks(input)),
     createStaffInvite: (ctx, input) => adminAction(ctx, 'write', input, (s) => createStaffInvite(ctx, s, input)),
     disableClerk: (ctx, input) => adminAction(ctx, 'write', input, () => disableClerk(ctx, input)),

@@ -1,7 +1,7 @@
 import { shopInput, shopOutput } from '../../shared/contract/shop'
 import { defineFunction } from '../../shared/runtime/define-function'
 import { settleCommission } from '../../shared/services/commission-service'
-import { cancelOrder, createOrder, expireOrders, listProducts, myOrders, orderDetail } from '../../shared/services/shop-service'
+import { cancelOrder, createOrder, expireOrders, listProducts, myOrders, orderDetail, pickupStores, productDetail } from '../../shared/services/shop-service'
 
 export const main = defineFunction({
   name: 'shop',
@@ -9,6 +9,8 @@ export const main = defineFunction({
   output: shopOutput,
   handlers: {
     products: () => listProducts(),
+    product: (_ctx, input) => productDetail(input),
+    stores: (ctx, input) => pickupStores(ctx, input),
     createOrder: (ctx, input) => createOrder(ctx, input),
     order: (ctx, input) => orderDetail(ctx, input),
     myOrders: (ctx) => myOrders(ctx),

@@ -16,6 +16,7 @@ export default defineAppConfig({
     'pages/chat/index',
     'pages/checkout/index',
     'pages/order/index',
+    'pages/product/index',
   ],
   // The staff desk is a subpackage: shoppers never download it. Its invite page path is what the
   // server puts in staff invite codes (shared/services/staff-service.ts STAFF_INVITE_PAGE).
@@ -57,6 +58,9 @@ export default defineAppConfig({
       { pagePath: 'pages/me/index', text: '我的', iconPath: 'assets/tab/me.png', selectedIconPath: 'assets/tab/me-active.png' },
     ],
   },
+  // The checkout's store picker (nearest first) and its delivery address import.
+  requiredPrivateInfos: ['getLocation', 'chooseAddress'],
+  permission: { 'scope.userLocation': { desc: '用于按距离为你推荐最近的自提门店' } },
   // Only inject the components a page actually uses (WeChat's on-demand injection).
   lazyCodeLoading: 'requiredComponents',
 })

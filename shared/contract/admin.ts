@@ -15,6 +15,8 @@ export const storeView = z.object({
   code: z.string(),
   name: z.string(),
   address: z.string(),
+  /** For the shoppers' store picker (nearest first); null until HQ sets it. */
+  location: z.object({ lat: z.number(), lng: z.number() }).nullable(),
   status: z.enum(['active', 'closed']),
   clerkCount: z.number().int(),
   memberCount: z.number().int(),
@@ -105,6 +107,8 @@ export const adminInput = {
     lng: z.number().min(-180).max(180).optional(),
   }),
   listStores: emptyInput,
+  /** Where the store is (GCJ-02, as Chinese maps give it), so shoppers see it by distance. */
+  setStoreLocation: z.strictObject({ storeId: docId, lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }),
   listClerks: z.strictObject({ storeId: docId.optional() }),
   createStaffInvite: z.strictObject({
     storeId: docId,
@@ -186,6 +190,7 @@ export const adminOutput = {
   logout: z.object({ loggedOut: z.literal(true) }),
   createStore: storeView,
   listStores: z.object({ items: z.array(storeView) }),
+  setStoreLocation: z.object({ storeId: z.string(), location: z.object({ lat: z.number(), lng: z.number() }) }),
   listClerks: z.object({ items: z.array(clerkView) }),
   createStaffInvite: z.object({ invite: z.string(), expiresAt: isoDate, pngBase64: z.string(), page: z.string() }),
   disableClerk: clerkView,

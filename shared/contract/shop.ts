@@ -4,6 +4,30 @@ import { payParams } from './pay'
 
 const fulfilment = z.enum(['pickup', 'delivery'])
 
+/** Where a delivery order goes. */
+export const deliveryAddress = z.object({
+  name: z.string().trim().min(1).max(20),
+  phone: z.string().trim().regex(/^1[3-9]\d{9}$/, '请输入 11 位手机号'),
+  region: z.string().trim().min(2).max(40),
+  detail: z.string().trim().min(4).max(100),
+})
+
+const cartItems = z.array(z.strictObject({ productId: docId, qty: z.number().int().min(1).max(99) })).max(20)
+
+/** A pickup store for the checkout's picker, with whether it can fill the cart now. */
+export const storeOption = z.object({
+  storeId: z.string(),
+  name: z.string(),
+  address: z.string(),
+  location: z.object({ lat: z.number(), lng: z.number() }).nullable(),
+  /** Metres from the shopper; null when either location is unknown. */
+  distanceM: z.number().int().nullable(),
+  /** The store the member belongs to. */
+  isHomeStore: z.boolean(),
+  /** Cart lines this store cannot fill (empty: it has everything). */
+  shortages: z.array(z.object({ productId: z.string(), name: z.string(), available: z.number().int(), wanted: z.number().int() })),
+})
+
 export const productView = z.object({
   productId: z.string(),
   name: z.string(),
@@ -26,19 +50,32 @@ export const orderView = z.object({
   paidAt: isoDate.nullable(),
   /** Shown at the counter; only on a paid pickup order. */
   pickupCode: z.string().nullable(),
+  /** Delivery orders: where it goes. */
+  deliveryAddress: deliveryAddress.nullable(),
+  /** Delivery orders, once handed to the carrier. */
+  shipment: z.object({ carrier: z.string(), trackingNo: z.string(), shippedAt: isoDate }).nullable(),
+  deliveredAt: isoDate.nullable(),
 })
 
 export const shopInput = {
   /** Active products with one price and what is orderable where. */
   products: emptyInput,
+  /** One active product with what is orderable where. */
+  product: z.strictObject({ productId: docId }),
+  /**
+   * Active pickup stores, nearest first when the shopper shares `near` (otherwise their own store
+   * first, then by name), each with what of `items` it cannot fill.
+   */
+  stores: z.strictObject({
+    items: cartItems,
+    near: z.strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).optional(),
+  }),
   /** Reserves stock (pickup: at the store; delivery: central) and starts a WeChat Pay payment. */
   createOrder: z.strictObject({
-    items: z
-      .array(z.strictObject({ productId: docId, qty: z.number().int().min(1).max(99) }))
-      .min(1)
-      .max(20),
+    items: cartItems.min(1),
     fulfilment,
     storeId: docId.optional(),
+    deliveryAddress: deliveryAddress.optional(),
   }),
   /** One of the caller's orders, brought up to date (asks WeChat Pay while unpaid). */
   order: z.strictObject({ orderId: docId }),
@@ -53,6 +90,8 @@ export const shopInput = {
 
 export const shopOutput = {
   products: z.array(productView),
+  product: productView,
+  stores: z.array(storeOption),
   createOrder: z.object({ orderId: z.string(), outTradeNo: z.string(), payParams, totalFen: z.number().int(), expiresAt: isoDate }),
   order: orderView,
   myOrders: z.array(orderView),

@@ -351,6 +351,19 @@ export interface OrderDoc {
   pickedUpBy?: { clerkId: string; name: string }
   /** A fully refunded pickup order that was never picked up: its stock went back. */
   refundedAt?: Date
+  /** Delivery orders: where to send it, as the shopper entered it at checkout. */
+  deliveryAddress?: DeliveryAddress
+  /** Delivery orders, once the warehouse handed it to a carrier. */
+  shipment?: { carrier: string; trackingNo: string; shippedAt: Date }
+  deliveredAt?: Date
+}
+
+export interface DeliveryAddress {
+  name: string
+  phone: string
+  /** Province, city and district, as one line. */
+  region: string
+  detail: string
 }
 
 /** A sale at a store's till, booked by a clerk scanning the member's code (one per store and receipt). */

@@ -175,6 +175,7 @@ function storeViewOf(store: StoreDoc, clerkCount: number, memberCount: number): 
     code: store.code,
     name: store.name,
     address: store.address,
+    location: store.location ?? null,
     status: store.status,
     clerkCount,
     memberCount,
@@ -227,6 +228,14 @@ export async function listStores() {
       return storeViewOf(store, mine.filter((c) => c.status === 'active').length, mine.reduce((sum, c) => sum + c.memberCount, 0))
     }),
   }
+}
+
+export async function setStoreLocation(input: Input<'setStoreLocation'>) {
+  const location = { lat: input.lat, lng: input.lng }
+  const res = (await database().collection(COLLECTIONS.stores.name).doc(input.storeId).update({ location })) as { updated: number }
+  // Nothing changed is also what setting the same location again answers.
+  if (res.updated === 0 && !(await getStore(input.storeId))) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
+  return { storeId: input.storeId, location }
 }
 
 export async function listClerks(input: Input<'listClerks'>) {

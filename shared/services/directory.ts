@@ -10,6 +10,12 @@ export async function getStore(storeId: string): Promise<StoreDoc | null> {
   return res.data[0] ?? null
 }
 
+/** Every store open for business (a chain has tens, not thousands). */
+export async function activeStores(): Promise<StoreDoc[]> {
+  const res = (await database().collection(COLLECTIONS.stores.name).where({ status: 'active' }).limit(1000).get()) as Rows<StoreDoc>
+  return res.data
+}
+
 export async function getClerk(clerkId: string): Promise<ClerkDoc | null> {
   const res = (await database().collection(COLLECTIONS.clerks.name).doc(clerkId).get()) as Rows<ClerkDoc>
   return res.data[0] ?? null

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto'
 import { COLLECTIONS } from '../db/collections'
-import type { ClerkDoc, MemberDoc, OrderDoc, OrderLineDoc, PaymentDoc, ProductDoc, RefundDoc, StockDoc, StoreDoc } from '../db/documents'
+import type { ClerkDoc, DeliveryAddress, MemberDoc, OrderDoc, OrderLineDoc, PaymentDoc, ProductDoc, RefundDoc, StockDoc, StoreDoc } from '../db/documents'
 import { AppError } from '../errors'
 import type { JsapiPayParams } from '../ports/pay'
 import {
@@ -24,13 +24,14 @@ import {
   type OrderLine,
 } from '../rules/shop'
 import { formatShanghaiMinute } from '../rules/calendar'
+import { byDistance, homeStoreFirst, type LatLng } from '../rules/store-distance'
 import { settleAfterFor } from '../rules/commission'
 import { outRefundNoFor } from '../rules/payment'
 import { maskPhone } from '../rules/phone'
 import { database } from '../runtime/cloudbase'
 import type { InvocationContext } from '../runtime/define-function'
 import { isDbError, withTransaction, type Transaction } from '../runtime/transaction'
-import { findOne, getStore, namesFor } from './directory'
+import { activeStores, findOne, getStore, namesFor } from './directory'
 import { newDocId, requireOpenid } from './member-service'
 import type { PaymentOwner } from './payment-owners'
 import { bookCommission, commissionEntryId, loadCommissionRules, reverseCommission, saleCommissionKey } from './commission-service'
@@ -62,16 +63,29 @@ export interface ProductView {
 }
 
 export async function listProducts(): Promise<ProductView[]> {
+  const products = (await database().collection(COLLECTIONS.products.name).where({ status: 'active' }).orderBy('sort', 'asc').limit(1000).get()) as Rows<ProductDoc>
+  return productViews(products.data)
+}
+
+/** One active product for its detail page. */
+export async function productDetail(input: { productId: string }): Promise<ProductView> {
+  const res = (await database().collection(COLLECTIONS.products.name).doc(input.productId).get()) as Rows<ProductDoc>
+  const product = res.data[0]
+  if (!product || product.status !== 'active') throw new AppError('NOT_FOUND', '商品不存在或已下架', 'productId')
+  return (await productViews([product]))[0]!
+}
+
+/** Products with their stock, in one more round trip. */
+async function productViews(products: ProductDoc[]): Promise<ProductView[]> {
+  if (products.length === 0) return []
   const db = database()
-  const products = (await db.collection(COLLECTIONS.products.name).where({ status: 'active' }).orderBy('sort', 'asc').limit(1000).get()) as Rows<ProductDoc>
-  if (products.data.length === 0) return []
   const stock = (await db
     .collection(COLLECTIONS.stock.name)
-    .where({ productId: db.command.in(products.data.map((p) => p._id)) })
+    .where({ productId: db.command.in(products.map((p) => p._id)) })
     .limit(1000)
     .get()) as Rows<StockDoc>
   const views = new Map<string, ProductView>(
-    products.data.map((p) => [p._id, { productId: p._id, name: p.name, description: p.description, priceFen: p.priceFen, available: { central: 0, stores: {} } }]),
+    products.map((p) => [p._id, { productId: p._id, name: p.name, description: p.description, priceFen: p.priceFen, available: { central: 0, stores: {} } }]),
   )
   for (const s of stock.data) {
     const view = views.get(s.productId)
@@ -80,6 +94,55 @@ export async function listProducts(): Promise<ProductView[]> {
     else view.available.stores[s.locationId] = s.available
   }
   return [...views.values()]
+}
+
+// ------------------------------------------------------------------ pickup stores
+
+export interface StoreOptionView {
+  storeId: string
+  name: string
+  address: string
+  location: { lat: number; lng: number } | null
+  distanceM: number | null
+  isHomeStore: boolean
+  shortages: Array<{ productId: string; name: string; available: number; wanted: number }>
+}
+
+/**
+ * The checkout's store picker: every active store, nearest to `near` first when the shopper
+ * shared it, otherwise their own store first and then by name; each with the cart lines it
+ * cannot fill now. Four reads, side by side.
+ */
+export async function pickupStores(ctx: InvocationContext, input: { items: OrderLine[]; near?: LatLng }): Promise<StoreOptionView[]> {
+  const lines = mergeLines(input.items)
+  const db = database()
+  const openid = ctx.caller.openid
+  const [stores, priced, stock, member] = await Promise.all([
+    activeStores(),
+    lines.length ? priceLines(lines) : [],
+    lines.length
+      ? (db
+          .collection(COLLECTIONS.stock.name)
+          .where({ productId: db.command.in(lines.map((l) => l.productId)) })
+          .limit(1000)
+          .get() as Promise<Rows<StockDoc>>)
+      : { data: [] },
+    openid ? findOne<MemberDoc>(COLLECTIONS.members.name, { openid }) : null,
+  ])
+  const available = new Map(stock.data.map((s) => [s._id, s.available]))
+  const homeStoreId = member?.status === 'active' ? member.storeId : null
+  const options = stores.map((store) => ({
+    storeId: store._id,
+    name: store.name,
+    address: store.address,
+    location: store.location ?? null,
+    isHomeStore: store._id === homeStoreId,
+    shortages: priced.flatMap((line) => {
+      const there = Math.max(0, available.get(stockId(line.productId, store._id)) ?? 0)
+      return there >= line.qty ? [] : [{ productId: line.productId, name: line.name, available: there, wanted: line.qty }]
+    }),
+  }))
+  return input.near ? byDistance(options, input.near) : homeStoreFirst(options, homeStoreId).map((o) => ({ ...o, distanceM: null }))
 }
 
 // ------------------------------------------------------------------ orders
@@ -96,6 +159,9 @@ export interface OrderView {
   createdAt: string
   paidAt: string | null
   pickupCode: string | null
+  deliveryAddress: DeliveryAddress | null
+  shipment: { carrier: string; trackingNo: string; shippedAt: string } | null
+  deliveredAt: string | null
 }
 
 function toView(order: OrderDoc): OrderView {
@@ -111,6 +177,9 @@ function toView(order: OrderDoc): OrderView {
     createdAt: order.createdAt.toISOString(),
     paidAt: order.paidAt?.toISOString() ?? null,
     pickupCode: order.status === 'paid' || order.status === 'picked_up' ? (order.pickupCode ?? null) : null,
+    deliveryAddress: order.deliveryAddress ?? null,
+    shipment: order.shipment ? { ...order.shipment, shippedAt: order.shipment.shippedAt.toISOString() } : null,
+    deliveredAt: order.deliveredAt?.toISOString() ?? null,
   }
 }
 
@@ -118,6 +187,7 @@ export interface CreateOrderInput {
   items: OrderLine[]
   fulfilment: Fulfilment
   storeId?: string
+  deliveryAddress?: DeliveryAddress
 }
 
 async function priceLines(lines: OrderLine[]): Promise<OrderLineDoc[]> {
@@ -154,6 +224,7 @@ export async function createOrder(
     const store: StoreDoc | null = await getStore(input.storeId)
     if (!store) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
     if (store.status !== 'active') throw new AppError('CONFLICT', '该门店已停业，请选择其他门店')
+    if (input.deliveryAddress) throw new AppError('INVALID_INPUT', '自提订单不需要收货地址', 'deliveryAddress')
   } else if (input.storeId) {
     throw new AppError('INVALID_INPUT', '配送订单由中心仓发货，不需要选择门店', 'storeId')
   }
@@ -181,6 +252,7 @@ export async function createOrder(
     cancelReason: null,
     refundedFen: 0,
     refundNos: [],
+    ...(input.deliveryAddress ? { deliveryAddress: input.deliveryAddress } : {}),
   }
 
   const db = database()

@@ -71,6 +71,22 @@ test('creates a store and downloads its mini-program code', async () => {
   expect(png.length).toBeGreaterThan(500)
 })
 
+test('places the new store on the map so shoppers see it by distance', async () => {
+  const row = page.locator('tr', { hasText: '南京东路店' })
+  expect(await row.textContent()).toContain('未设置')
+  await row.locator('.store-location-edit').click()
+  await page.fill('#store-location-lat', '95')
+  await page.fill('#store-location-lng', '121.4840')
+  await page.click('#store-location-submit')
+  await page.waitForSelector('text=纬度在 -90 到 90 之间')
+  await page.fill('#store-location-lat', '31.2376')
+  await page.click('#store-location-submit')
+  await row.getByText('31.2376, 121.4840').waitFor()
+  await shot(page, 'store-located')
+  const stored = (await stack.db.collection('stores').where({ code: 'SH009' }).get()) as { data: { location?: { lat: number; lng: number } }[] }
+  expect(stored.data[0]!.location).toEqual({ lat: 31.2376, lng: 121.484 })
+})
+
 test('invites a clerk for the new store; the invite binds a WeChat user', async () => {
   await nav('导购与邀请')
   await page.click('#invite-create')

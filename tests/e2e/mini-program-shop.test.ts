@@ -5,13 +5,17 @@
  * Screenshots: .test-artifacts/e2e/mini-program-shop/.
  */
 import type { Browser } from 'playwright-core'
+import { distanceMetres } from '../../shared/rules/store-distance'
+import { formatDistance } from '../../miniprogram/src/lib/format'
 import { launchChromium } from '../support/browser'
 import { startTestStack, type TestStack } from '../support/local-stack'
+import { COLLECTIONS } from '../../shared/db/collections'
 import { ensureH5Built, openMiniProgram, type MiniProgramSession } from './harness/mini-program'
 
 jest.setTimeout(120_000)
 
 const CREAM = 'p-rose-cream'
+const SCARF = 'p-silk-scarf'
 
 let stack: TestStack
 let browser: Browser
@@ -53,7 +57,8 @@ test('a member buys for pickup, pays in the sandbox and gets the pickup code', a
 
   await app.current().locator('#go-checkout').click()
   await app.waitFor('/pages/checkout/index', '自提门店')
-  expect(await app.current().locator('#store-picker').textContent()).toContain('静安寺店（我的门店）')
+  // No location shared: the member's own store first.
+  expect(await app.current().locator('.checkout-store').first().textContent()).toContain('静安寺店我的门店')
   await app.shot('checkout')
 
   await app.current().locator('#place-order').click()
@@ -116,4 +121,46 @@ test('the clerk hands the order over at the counter and sees the commission; the
   expect((await app.current().locator('#points-balance').textContent())?.trim()).toBe(String(100 + earned))
   expect((await app.current().locator('#points-ledger').textContent()) ?? '').toContain(`+${earned}`)
   await app.shot('member-points-after-order')
+})
+
+test('near 徐家汇 the checkout lists 徐家汇店 first with its distance; a product page puts the product in the cart', async () => {
+  // Outside 港汇恒隆, a short walk from 徐家汇店 (the member's own store is 静安寺店).
+  const here = { latitude: 31.1941, longitude: 121.4361 }
+  const nearby = await openMiniProgram(browser, stack.url, 'mini-program-shop-nearby', { geolocation: here })
+  try {
+    await nearby.open('#/pages/shop/index')
+    await nearby.waitFor('/pages/shop/index', creamName)
+    await nearby.current().locator(`#product-${SCARF}`).click()
+    await nearby.waitFor('/pages/product/index', '加入购物车')
+    expect(await nearby.current().locator('#product-price').textContent()).toBe('¥259.00')
+    expect(await nearby.current().locator('#product-stock').textContent()).toContain('2 家门店有货')
+    await nearby.shot('product-detail')
+    await nearby.current().locator('#add-to-cart').click()
+    await nearby.current().getByText('已有 1 件').waitFor()
+
+    await nearby.page.goBack()
+    await nearby.waitFor('/pages/shop/index', '已选 1 件')
+    await nearby.current().locator('#go-checkout').click()
+    await nearby.waitFor('/pages/checkout/index', '由近到远')
+    const stores = nearby.current().locator('.checkout-store')
+    const stored = (await stack.db.collection(COLLECTIONS.stores.name).limit(10).get()) as { data: { name: string; location: { lat: number; lng: number } }[] }
+    const from = { lat: here.latitude, lng: here.longitude }
+    const away = (name: string) => formatDistance(distanceMetres(from, stored.data.find((s) => s.name === name)!.location))
+    expect(await stores.nth(0).locator('.checkout-store__name').textContent()).toBe('徐家汇店')
+    expect(await stores.nth(0).locator('.checkout-store__distance').textContent()).toBe(away('徐家汇店'))
+    expect(await stores.nth(1).locator('.checkout-store__name').textContent()).toBe('静安寺店我的门店')
+    expect(await stores.nth(1).locator('.checkout-store__distance').textContent()).toBe(away('静安寺店'))
+    expect(away('静安寺店')).toMatch(/^3\.\d km$/)
+    await nearby.shot('checkout-nearest-first')
+
+    // The nearest store is chosen: the order is for pickup there.
+    await nearby.current().locator('#place-order').click()
+    await nearby.waitFor('/pages/order/index', '待付款')
+    expect(await nearby.current().textContent()).toContain('真丝方巾 90cm × 1')
+    const mine = await stack.call('shop', { action: 'myOrders' }, { openid: 'demo-shopper-a' })
+    const xujiahui = stored.data.find((s) => s.name === '徐家汇店') as unknown as { _id: string }
+    expect(mine.body.data[0]).toMatchObject({ storeId: xujiahui._id, fulfilment: 'pickup', items: [{ productId: SCARF, qty: 1 }] })
+  } finally {
+    await nearby.close()
+  }
 })

@@ -1,6 +1,6 @@
 import { qrPattern } from '../../miniprogram/src/lib/qr-matrix'
 import { ok } from './harness/fixtures'
-import { answerFunctions, cloudCalls, openPage, resetCalls, type RenderedPage } from './harness/weapp'
+import { answerFunctions, answerLocation, cloudCalls, openPage, resetCalls, wxCalls, type RenderedPage } from './harness/weapp'
 
 function runCount(code: string): number {
   return qrPattern(code).rows.reduce((sum, row) => sum + row.length, 0)
@@ -23,6 +23,27 @@ const ORDER = {
   createdAt: '2026-11-20T02:00:00.000Z',
   paidAt: '2026-11-20T02:01:00.000Z',
   pickupCode: '52074687',
+  deliveryAddress: null,
+  shipment: null,
+  deliveredAt: null,
+}
+
+const CREAM = PRODUCTS[0]!
+
+/** What `shop.stores` answers near 徐家汇 (nearest first), and without a location (home store first). */
+const XUJIAHUI = { storeId: 's2', name: '徐家汇店', address: '上海市徐汇区虹桥路 1 号', location: { lat: 31.1955, lng: 121.4375 }, isHomeStore: false }
+const JINGAN = { storeId: 's1', name: '静安寺店', address: '上海市静安区南京西路 1618 号', location: { lat: 31.2235, lng: 121.4453 }, isHomeStore: true }
+const LUJIAZUI = { storeId: 's3', name: '陆家嘴店', address: '上海市浦东新区世纪大道 8 号', location: null, isHomeStore: false }
+const TEA_SHORT = [{ productId: 'p-cream', name: '玫瑰保湿面霜 50g', available: 0, wanted: 1 }]
+
+/** The mini-program's storage as a map, so the cart a page saves is there to read. */
+function memoryStorage(): Map<string, unknown> {
+  const stored = new Map<string, unknown>()
+  Object.assign((globalThis as unknown as { wx: Record<string, unknown> }).wx, {
+    setStorageSync: (key: string, value: unknown) => void stored.set(key, value),
+    getStorageSync: (key: string) => stored.get(key) ?? '',
+  })
+  return stored
 }
 
 describe('shop (the built WeChat pages)', () => {
@@ -50,5 +71,168 @@ describe('shop (the built WeChat pages)', () => {
     expect(page.dom.querySelectorAll('[class~="member-code--member-code__run"]').length).toBe(runCount('52074687'))
     expect(page.text()).toContain('合计 ¥336.00')
     expect(page.text()).not.toContain('模拟支付')
+  })
+
+  it('opens a product from the list', async () => {
+    answerFunctions((name, event) => (name === 'shop' && event.action === 'products' ? ok(PRODUCTS) : ok({})))
+    page = openPage('pages/shop/index')
+    await page.tap('product-p-cream')
+    expect(wxCalls('navigateTo').at(-1)?.args).toMatchObject({ url: '/pages/product/index?id=p-cream' })
+  })
+
+  it('shows a product with price, description and stock, and adds it to the cart', async () => {
+    const storage = memoryStorage()
+    answerFunctions((name, event) => (name === 'shop' && event.action === 'product' ? ok(CREAM) : ok({})))
+    page = openPage('pages/product/index', { id: 'p-cream' })
+    await page.waitForText('玫瑰保湿面霜 50g')
+    expect(cloudCalls().find((c) => c.name === 'shop')?.data).toMatchObject({ action: 'product', productId: 'p-cream' })
+    expect(page.textOf('#product-price')).toBe('¥168.00')
+    expect(page.text()).toContain('温和保湿')
+    expect(page.textOf('#product-stock')).toContain('1 家门店有货，共 20 件')
+    expect(page.textOf('#product-stock')).toContain('仓库有货 200 件')
+
+    await page.tap('add-to-cart')
+    await page.waitForText('已有 1 件')
+    expect(storage.get('shop-cart')).toEqual([{ productId: 'p-cream', qty: 1 }])
+    await page.tap('add-to-cart')
+    await page.waitForText('已有 2 件')
+    expect(storage.get('shop-cart')).toEqual([{ productId: 'p-cream', qty: 2 }])
+
+    await page.tap('buy-now')
+    expect(wxCalls('navigateTo').at(-1)?.args).toMatchObject({ url: '/pages/checkout/index?buy=p-cream' })
+  })
+
+  it('a sold-out product cannot be bought', async () => {
+    answerFunctions((name, event) => (name === 'shop' && event.action === 'product' ? ok(PRODUCTS[1]) : ok({})))
+    page = openPage('pages/product/index', { id: 'p-tea' })
+    await page.waitForText('暂时缺货')
+    expect(page.textOf('#product-stock')).toContain('门店暂时缺货')
+    await page.tap('buy-now')
+    expect(wxCalls('navigateTo')).toHaveLength(0)
+  })
+
+  it('store picker: with the shopper’s location, nearest first with distances; a store short of stock is disabled with why', async () => {
+    answerLocation({ latitude: 31.1941, longitude: 121.4361 })
+    answerFunctions((name, event) => {
+      if (name === 'shop' && event.action === 'products') return ok(PRODUCTS)
+      if (name === 'shop' && event.action === 'stores') {
+        return ok([
+          { ...XUJIAHUI, distanceM: 196, shortages: TEA_SHORT },
+          { ...JINGAN, distanceM: 3342, shortages: [] },
+          { ...LUJIAZUI, distanceM: null, shortages: [] },
+        ])
+      }
+      return ok({})
+    })
+    page = openPage('pages/checkout/index', { buy: 'p-cream' })
+    await page.waitForText('由近到远')
+    expect(wxCalls('getLocation')[0]?.args).toMatchObject({ type: 'gcj02' })
+    expect(cloudCalls().find((c) => c.data.action === 'stores')?.data).toEqual({
+      action: 'stores',
+      items: [{ productId: 'p-cream', qty: 1 }],
+      near: { lat: 31.1941, lng: 121.4361 },
+    })
+    const stores = page.findAll('.checkout-store').map((n) => (n.dom?.textContent ?? '').replace(/\s+/g, ' ').trim())
+    expect(stores).toEqual([
+      `徐家汇店200 m上海市徐汇区虹桥路 1 号缺货：玫瑰保湿面霜 50g（剩 0 件）`,
+      `静安寺店我的门店3.3 km上海市静安区南京西路 1618 号`,
+      `陆家嘴店上海市浦东新区世纪大道 8 号`,
+    ])
+    // The nearest store cannot fill the cart: the next one is chosen, and tapping the first changes nothing.
+    expect(page.find('#store-s1')?.dom?.getAttribute('class')).toContain('checkout-store--on')
+    await page.tap('store-s2')
+    expect(page.find('#store-s2')?.dom?.getAttribute('class')).toContain('checkout-store--off')
+    expect(page.find('#store-s1')?.dom?.getAttribute('class')).toContain('checkout-store--on')
+  })
+
+  it('store picker: without permission, the stores as the server orders them (home store first), no distances', async () => {
+    answerLocation(null)
+    answerFunctions((name, event) => {
+      if (name === 'shop' && event.action === 'products') return ok(PRODUCTS)
+      if (name === 'shop' && event.action === 'stores') {
+        return ok([
+          { ...JINGAN, distanceM: null, shortages: [] },
+          { ...LUJIAZUI, distanceM: null, shortages: [] },
+          { ...XUJIAHUI, distanceM: null, shortages: [] },
+        ])
+      }
+      return ok({})
+    })
+    page = openPage('pages/checkout/index', { buy: 'p-cream' })
+    await page.waitForText('允许获取位置后')
+    expect(cloudCalls().find((c) => c.data.action === 'stores')?.data).not.toHaveProperty('near')
+    expect(page.findAll('.checkout-store__name').map((n) => n.dom?.textContent?.trim())).toEqual(['静安寺店我的门店', '陆家嘴店', '徐家汇店'])
+    expect(page.text()).not.toMatch(/\d km|\d m\b/)
+  })
+
+  it('checkout for delivery: checks the address before sending it with the order', async () => {
+    answerFunctions((name, event) => {
+      if (name === 'shop' && event.action === 'products') return ok(PRODUCTS)
+      if (name === 'shop' && event.action === 'stores') return ok([{ ...JINGAN, distanceM: null, shortages: [] }])
+      if (name === 'shop' && event.action === 'createOrder') return ok({ orderId: 'o9', outTradeNo: 'T9', payParams: {}, totalFen: 16800, expiresAt: '2026-11-20T02:15:00.000Z' })
+      return ok({})
+    })
+    page = openPage('pages/checkout/index', { buy: 'p-cream', fulfilment: 'delivery' })
+    await page.waitForText('收货地址')
+    await page.tap('place-order')
+    await page.waitForText('请输入 11 位手机号')
+    expect(cloudCalls().some((c) => c.data.action === 'createOrder')).toBe(false)
+    const type = (id: string, value: string) => page!.find(`#${id}`)!.dispatchEvent('input', { detail: { value } })
+    type('address-name', '林女士')
+    type('address-phone', '13812345678')
+    type('address-region', '上海市 徐汇区')
+    type('address-detail', '虹桥路 1 号 1001 室')
+    await page.tap('place-order')
+    await page.waitFor(() => cloudCalls().some((c) => c.data.action === 'createOrder'), 'createOrder')
+    expect(cloudCalls().find((c) => c.data.action === 'createOrder')?.data).toEqual({
+      action: 'createOrder',
+      items: [{ productId: 'p-cream', qty: 1 }],
+      fulfilment: 'delivery',
+      deliveryAddress: { name: '林女士', phone: '13812345678', region: '上海市 徐汇区', detail: '虹桥路 1 号 1001 室' },
+    })
+  })
+
+  it('checkout for delivery: the address comes from the WeChat address book', async () => {
+    answerFunctions((name, event) => {
+      if (name === 'shop' && event.action === 'products') return ok(PRODUCTS)
+      if (name === 'shop' && event.action === 'stores') return ok([{ ...JINGAN, distanceM: null, shortages: [] }])
+      if (name === 'shop' && event.action === 'createOrder') return ok({ orderId: 'o9', outTradeNo: 'T9', payParams: {}, totalFen: 16800, expiresAt: '2026-11-20T02:15:00.000Z' })
+      return ok({})
+    })
+    page = openPage('pages/checkout/index', { buy: 'p-cream', fulfilment: 'delivery' })
+    await page.waitForText('收货地址')
+    await page.tap('import-wechat-address')
+    await page.waitFor(() => wxCalls('chooseAddress').length === 1, 'chooseAddress')
+    // The imported address reaches the form in a render React schedules after chooseAddress
+    // resolves (inputs show no text to wait for); a finger is never this quick.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    await page.tap('place-order')
+    await page.waitFor(() => cloudCalls().some((c) => c.data.action === 'createOrder'), 'createOrder')
+    expect(cloudCalls().find((c) => c.data.action === 'createOrder')?.data).toMatchObject({
+      fulfilment: 'delivery',
+      deliveryAddress: { name: '林女士', phone: '13812345678', region: '上海市 上海市 徐汇区', detail: '虹桥路 1 号 1001 室' },
+    })
+    expect(cloudCalls().find((c) => c.data.action === 'createOrder')?.data).not.toHaveProperty('storeId')
+  })
+
+  it('shows a shipped delivery order with carrier, tracking number and where it goes', async () => {
+    const shipped = {
+      ...ORDER,
+      fulfilment: 'delivery',
+      storeId: null,
+      pickupCode: null,
+      deliveryAddress: { name: '林女士', phone: '13812345678', region: '上海市 徐汇区', detail: '虹桥路 1 号 1001 室' },
+      shipment: { carrier: '顺丰速运', trackingNo: 'SF1234567890', shippedAt: '2026-11-20T06:00:00.000Z' },
+    }
+    answerFunctions((name, event) => (name === 'shop' && event.action === 'order' ? ok(shipped) : ok({})))
+    page = openPage('pages/order/index', { id: 'o1' })
+    await page.waitForText('已发货')
+    expect(page.text()).toContain('顺丰速运 运单号 SF1234567890')
+    expect(page.text()).toContain('2026-11-20 14:00')
+    expect(page.textOf('#order-address')).toMatch(/^林女士 13812345678\s?上海市 徐汇区 虹桥路 1 号 1001 室$/)
+    // Submitted, paid, shipped; not yet delivered.
+    expect(page.findAll('.order-step--done')).toHaveLength(3)
+    expect(page.findAll('.order-step')).toHaveLength(4)
+    expect(page.find('#pickup-code')).toBeUndefined()
   })
 })

@@ -1,4 +1,4 @@
-import { DownloadOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons'
+import { DownloadOutlined, EnvironmentOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons'
 import { Alert, Button, Card, Form, Input, InputNumber, Modal, Space, Table, Tag } from 'antd'
 import dayjs from 'dayjs'
 import { useState } from 'react'
@@ -14,6 +14,8 @@ export function StoresPage() {
   const mutate = useAdminMutation()
   const [creating, setCreating] = useState(false)
   const [form] = Form.useForm()
+  const [locating, setLocating] = useState<Store | null>(null)
+  const [locationForm] = Form.useForm()
 
   async function downloadCode(store: Store) {
     const result = await mutate('codeImage', { kind: 'store', id: store.storeId })
@@ -42,6 +44,24 @@ export function StoresPage() {
           { title: '编码', dataIndex: 'code' },
           { title: '门店', dataIndex: 'name' },
           { title: '地址', dataIndex: 'address', ellipsis: true },
+          {
+            title: '坐标',
+            render: (_, store) => (
+              <Space size="small">
+                {store.location ? `${store.location.lat.toFixed(4)}, ${store.location.lng.toFixed(4)}` : <Tag color="orange">未设置</Tag>}
+                <Button
+                  size="small"
+                  icon={<EnvironmentOutlined />}
+                  className="store-location-edit"
+                  disabled={!canWrite}
+                  onClick={() => {
+                    locationForm.setFieldsValue(store.location ?? { lat: undefined, lng: undefined })
+                    setLocating(store)
+                  }}
+                />
+              </Space>
+            ),
+          },
           { title: '在岗导购', dataIndex: 'clerkCount', align: 'right' },
           { title: '会员', dataIndex: 'memberCount', align: 'right', sorter: (a, b) => a.memberCount - b.memberCount },
           { title: '状态', dataIndex: 'status', render: (s: string) => (s === 'active' ? <Tag color="green">营业中</Tag> : <Tag>已停业</Tag>) },
@@ -88,6 +108,33 @@ export function StoresPage() {
             </Form.Item>
             <Form.Item name="lng" label="经度">
               <InputNumber min={-180} max={180} step={0.0001} />
+            </Form.Item>
+          </Space>
+        </Form>
+      </Modal>
+      <Modal
+        title={`设置「${locating?.name ?? ''}」的坐标`}
+        open={locating !== null}
+        okText="保存"
+        okButtonProps={{ id: 'store-location-submit' }}
+        onCancel={() => setLocating(null)}
+        onOk={async () => {
+          if (!locating) return
+          const values = (await locationForm.validateFields()) as { lat: number; lng: number }
+          if (await mutate('setStoreLocation', { storeId: locating.storeId, ...values }, `「${locating.name}」的坐标已保存`)) {
+            setLocating(null)
+            void stores.reload()
+          }
+        }}
+      >
+        <Form form={locationForm} layout="vertical" id="store-location-form">
+          <Alert type="info" showIcon style={{ marginBottom: 16 }} message="顾客下单选择自提门店时，按与此坐标的距离由近到远排序。请填写地图上取得的经纬度（GCJ-02）。" />
+          <Space>
+            <Form.Item name="lat" label="纬度" rules={[{ required: true, type: 'number', min: -90, max: 90, message: '纬度在 -90 到 90 之间' }]}>
+              <InputNumber id="store-location-lat" step={0.0001} />
+            </Form.Item>
+            <Form.Item name="lng" label="经度" rules={[{ required: true, type: 'number', min: -180, max: 180, message: '经度在 -180 到 180 之间' }]}>
+              <InputNumber id="store-location-lng" step={0.0001} />
             </Form.Item>
           </Space>
         </Form>

@@ -85,3 +85,11 @@ export const TIER_LABELS: Record<Tier, string> = { standard: '普通会员', sil
 export function formatDate(iso: string): string {
   return formatDateTime(iso).slice(0, 10)
 }
+
+/** Metres → "850 m", "1.2 km", "12 km": what a store picker shows next to each store. */
+export function formatDistance(metres: number): string {
+  const tens = Math.max(0, Math.round(metres / 10) * 10)
+  if (tens < 1000) return `${tens} m`
+  const tenthsOfKm = Math.round(metres / 100) / 10
+  return tenthsOfKm < 10 ? `${tenthsOfKm.toFixed(1)} km` : `${Math.round(metres / 1000)} km`
+}

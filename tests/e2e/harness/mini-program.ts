@@ -71,7 +71,12 @@ export interface MiniProgramSession {
   close(): Promise<void>
 }
 
-export async function openMiniProgram(browser: Browser, baseUrl: string, testName: string): Promise<MiniProgramSession> {
+export interface SessionOptions {
+  /** Where the phone is: location permission granted at this position. Without it, refused. */
+  geolocation?: { latitude: number; longitude: number }
+}
+
+export async function openMiniProgram(browser: Browser, baseUrl: string, testName: string, options: SessionOptions = {}): Promise<MiniProgramSession> {
   const context: BrowserContext = await browser.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
@@ -79,6 +84,7 @@ export async function openMiniProgram(browser: Browser, baseUrl: string, testNam
     hasTouch: true,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
+    ...(options.geolocation ? { geolocation: options.geolocation, permissions: ['geolocation'] } : {}),
   })
   const page = await context.newPage()
   // Fail a step in seconds, not after playwright's default half minute.

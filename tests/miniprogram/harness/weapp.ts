@@ -54,6 +54,8 @@ interface Harness {
   app: Record<string, unknown> | undefined
   nextPage: { route: string; query: Record<string, string> } | undefined
   componentIds: Map<string, string>
+  /** What `wx.getLocation` answers: a position, or null for a refused permission. */
+  location: { latitude: number; longitude: number } | null
 }
 
 interface PageInstance {
@@ -107,6 +109,7 @@ const state: Harness = {
   app: undefined,
   nextPage: undefined,
   componentIds: new Map(),
+  location: null,
 }
 
 export function assertWeappBuilt(): void {
@@ -123,6 +126,11 @@ export function answerFunctions(handler: CloudHandler): void {
   state.handler = handler
 }
 
+/** The shopper shares this position with `wx.getLocation` (null: they refuse), until reset. */
+export function answerLocation(location: { latitude: number; longitude: number } | null): void {
+  state.location = location
+}
+
 export function wxCalls(api?: string): WxCall[] {
   return api === undefined ? state.calls : state.calls.filter((call) => call.api === api)
 }
@@ -134,6 +142,7 @@ export function cloudCalls() {
 export function resetCalls(): void {
   state.calls.length = 0
   state.cloudCalls.length = 0
+  state.location = null
 }
 
 function recorded(api: string, result: (args: Record<string, unknown>) => unknown = () => ({ errMsg: `${api}:ok` })) {
@@ -177,6 +186,22 @@ export function installWeapp(): void {
     reLaunch: recorded('reLaunch'),
     stopPullDownRefresh: recorded('stopPullDownRefresh'),
     scanCode: recorded('scanCode', () => ({ errMsg: 'scanCode:fail cancel' })),
+    // The address the shopper picks from their WeChat address book.
+    chooseAddress: recorded('chooseAddress', () => ({
+      userName: '林女士',
+      telNumber: '13812345678',
+      provinceName: '上海市',
+      cityName: '上海市',
+      countyName: '徐汇区',
+      detailInfo: '虹桥路 1 号 1001 室',
+      errMsg: 'chooseAddress:ok',
+    })),
+    getLocation: (args: Record<string, unknown> = {}) => {
+      state.calls.push({ api: 'getLocation', args })
+      const reply = state.location ? { ...state.location, errMsg: 'getLocation:ok' } : { errMsg: 'getLocation:fail auth deny' }
+      ;((state.location ? args.success : args.fail) as ((res: unknown) => void) | undefined)?.(reply)
+      ;(args.complete as ((res: unknown) => void) | undefined)?.(reply)
+    },
   })
 
   g.App = (config: Record<string, unknown>) => {

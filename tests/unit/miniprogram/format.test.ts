@@ -1,6 +1,7 @@
 import {
   formatDate,
   formatDateTime,
+  formatDistance,
   formatFen,
   formatPoints,
   greeting,
@@ -71,5 +72,19 @@ describe('formatting', () => {
     expect(greeting(new Date('2026-03-05T08:00:00Z'))).toBe('下午好') // 16:00
     expect(greeting(new Date('2026-03-05T12:00:00Z'))).toBe('晚上好') // 20:00
     expect(greeting(new Date('2026-03-05T18:00:00Z'))).toBe('夜深了') // 02:00
+  })
+})
+
+describe('formatDistance', () => {
+  it('shows metres to the ten under a kilometre, one decimal under ten, whole kilometres beyond', () => {
+    expect(formatDistance(0)).toBe('0 m')
+    expect(formatDistance(196)).toBe('200 m')
+    expect(formatDistance(994)).toBe('990 m')
+    expect(formatDistance(996)).toBe('1.0 km')
+    expect(formatDistance(1000)).toBe('1.0 km')
+    expect(formatDistance(1234)).toBe('1.2 km')
+    expect(formatDistance(9949)).toBe('9.9 km')
+    expect(formatDistance(9960)).toBe('10 km')
+    expect(formatDistance(12_600)).toBe('13 km')
   })
 })

@@ -2,85 +2,127 @@ import { View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useState } from 'react'
 import { api, type ApiResult } from '../../api'
-import type { Contracts, OutputOf } from '../../api/contracts'
+import type { Contracts, InputOf, OutputOf } from '../../api/contracts'
 import { ActionButton } from '../../components/action-button'
 import { EmptyState } from '../../components/empty-state'
+import { FormField } from '../../components/form-field'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
 import { useQuery } from '../../hooks/use-query'
-import { loadCart, saveCart } from '../../lib/cart'
-import { formatFen } from '../../lib/format'
+import { loadCart, saveCart, type CartLine } from '../../lib/cart'
+import { formatDistance, formatFen, isMainlandMobile } from '../../lib/format'
+import { shopperLocation } from '../../lib/location'
 import { requestWechatPayment } from '../../lib/pay'
 import { ROUTES } from '../../lib/routes'
 import './index.scss'
 
 type Product = OutputOf<Contracts, 'shop', 'products'>[number]
+type StoreOption = OutputOf<Contracts, 'shop', 'stores'>[number]
+type DeliveryAddress = NonNullable<InputOf<Contracts, 'shop', 'createOrder'>['deliveryAddress']>
 type Fulfilment = 'pickup' | 'delivery'
 
 interface Checkout {
   lines: Array<{ product: Product; qty: number }>
-  /** The member's own store, shown by name and listed first. */
-  homeStore: { storeId: string; storeName: string } | undefined
+  /** Nearest first when the shopper shared their location, else their own store first. */
+  stores: StoreOption[]
+  located: boolean
 }
 
-async function loadCheckout(): Promise<ApiResult<Checkout>> {
-  const [products, profile] = await Promise.all([api.call('shop', 'products'), api.call('member', 'profile')])
+/** "Buy now" from a product page checks out that product alone and leaves the cart as it is. */
+async function loadCheckout(buyNow: string | undefined): Promise<ApiResult<Checkout>> {
+  const wanted: CartLine[] = buyNow ? [{ productId: buyNow, qty: 1 }] : loadCart()
+  const [products, near] = await Promise.all([api.call('shop', 'products'), shopperLocation()])
   if (!products.ok) return products
-  const lines = loadCart().flatMap((line) => {
+  const lines = wanted.flatMap((line) => {
     const product = products.data.find((p) => p.productId === line.productId)
     return product ? [{ product, qty: line.qty }] : []
   })
-  const homeStore = profile.ok ? { storeId: profile.data.storeId, storeName: profile.data.storeName } : undefined
-  return { ok: true, data: { lines, homeStore } }
+  if (lines.length === 0) return { ok: true, data: { lines, stores: [], located: near !== null } }
+  const stores = await api.call('shop', 'stores', {
+    items: lines.map((l) => ({ productId: l.product.productId, qty: l.qty })),
+    ...(near ? { near } : {}),
+  })
+  if (!stores.ok) return stores
+  return { ok: true, data: { lines, stores: stores.data, located: near !== null } }
 }
 
-/**
- * Stores where every line can be picked up now. `shop.products` gives store ids and stock but
- * no store names or locations (there is no store list action yet), so only the member's own
- * store is named and listed first; "nearest first" needs store locations from the API.
- */
-function pickupStores(checkout: Checkout): Array<{ storeId: string; label: string }> {
-  const [first, ...rest] = checkout.lines
-  if (!first) return []
-  const ids = Object.keys(first.product.available.stores).filter((storeId) =>
-    [first, ...rest].every((l) => (l.product.available.stores[storeId] ?? 0) >= l.qty),
-  )
-  const home = checkout.homeStore
-  const sorted = home && ids.includes(home.storeId) ? [home.storeId, ...ids.filter((id) => id !== home.storeId)] : ids
-  return sorted.map((storeId, index) => ({
-    storeId,
-    label: storeId === home?.storeId ? `${home.storeName}（我的门店）` : `门店 ${index + 1}`,
-  }))
+/** Why a store cannot take this order, in a line. */
+function shortageText(store: StoreOption): string {
+  return `缺货：${store.shortages.map((s) => `${s.name}（剩 ${s.available} 件）`).join('、')}`
+}
+
+const EMPTY_ADDRESS: DeliveryAddress = { name: '', phone: '', region: '', detail: '' }
+
+/** The same limits as the server's `deliveryAddress` schema, so mistakes show before submitting. */
+function addressErrors(address: DeliveryAddress): Partial<Record<keyof DeliveryAddress, string>> {
+  const errors: Partial<Record<keyof DeliveryAddress, string>> = {}
+  if (address.name.trim().length < 1 || address.name.trim().length > 20) errors.name = '请填写收货人（20 字以内）'
+  if (!isMainlandMobile(address.phone)) errors.phone = '请输入 11 位手机号'
+  if (address.region.trim().length < 2 || address.region.trim().length > 40) errors.region = '请填写省市区'
+  if (address.detail.trim().length < 4 || address.detail.trim().length > 100) errors.detail = '请填写详细地址（至少 4 个字）'
+  return errors
 }
 
 export default function CheckoutPage() {
   const { params } = useRouter()
+  const buyNow = params.buy
   const [fulfilment, setFulfilment] = useState<Fulfilment>(params.fulfilment === 'delivery' ? 'delivery' : 'pickup')
   const [storeId, setStoreId] = useState<string | undefined>(undefined)
+  const [address, setAddress] = useState<DeliveryAddress>(EMPTY_ADDRESS)
+  const [showErrors, setShowErrors] = useState(false)
   const [busy, setBusy] = useState(false)
-  const checkout = useQuery(loadCheckout, [])
+  const checkout = useQuery(() => loadCheckout(buyNow), [buyNow])
+
+  const importWechatAddress = async () => {
+    try {
+      const picked = await Taro.chooseAddress()
+      setAddress({
+        name: picked.userName,
+        phone: picked.telNumber,
+        region: [picked.provinceName, picked.cityName, picked.countyName].filter(Boolean).join(' '),
+        detail: picked.detailInfo,
+      })
+    } catch {
+      // Cancelled or not allowed: the form stays as it was.
+    }
+  }
 
   const submit = async (state: Checkout, chosenStore: string | undefined) => {
+    if (fulfilment === 'delivery' && Object.keys(addressErrors(address)).length > 0) {
+      setShowErrors(true)
+      return
+    }
     setBusy(true)
     const created = await api.call('shop', 'createOrder', {
       items: state.lines.map((l) => ({ productId: l.product.productId, qty: l.qty })),
       fulfilment,
       ...(fulfilment === 'pickup' && chosenStore ? { storeId: chosenStore } : {}),
+      ...(fulfilment === 'delivery'
+        ? { deliveryAddress: { name: address.name.trim(), phone: address.phone.trim(), region: address.region.trim(), detail: address.detail.trim() } }
+        : {}),
     })
     if (!created.ok) {
       setBusy(false)
       notifyFailure(created.error)
       return
     }
-    saveCart([])
+    if (!buyNow) saveCart([])
     // WeChat: the pay sheet now; the order page shows the outcome (and lets them pay later).
     // H5 has no WeChat Pay: the order page offers the sandbox's 模拟支付.
     if (process.env.TARO_ENV === 'weapp') await requestWechatPayment(created.data.payParams)
     setBusy(false)
     void Taro.redirectTo({ url: `${ROUTES.order}?id=${created.data.orderId}` })
   }
+
+  const errors = showErrors ? addressErrors(address) : {}
+  const field = (key: keyof DeliveryAddress) => ({
+    id: `address-${key}`,
+    value: address[key],
+    error: errors[key],
+    onChange: (value: string) => setAddress((a) => ({ ...a, [key]: value })),
+  })
 
   return (
     <PageShell className='checkout-page'>
@@ -91,8 +133,8 @@ export default function CheckoutPage() {
         empty={<EmptyState glyph='购' title='购物车是空的' action={{ text: '去逛逛', onTap: () => void Taro.switchTab({ url: ROUTES.shop }) }} />}
       >
         {(state) => {
-          const stores = pickupStores(state)
-          const chosenStore = storeId && stores.some((s) => s.storeId === storeId) ? storeId : stores[0]?.storeId
+          const open = state.stores.filter((s) => s.shortages.length === 0)
+          const chosenStore = storeId && open.some((s) => s.storeId === storeId) ? storeId : open[0]?.storeId
           const totalFen = state.lines.reduce((sum, l) => sum + l.product.priceFen * l.qty, 0)
           const blocked =
             (fulfilment === 'pickup' && chosenStore === undefined) ||
@@ -120,6 +162,7 @@ export default function CheckoutPage() {
                   ).map(([value, label]) => (
                     <View
                       key={value}
+                      id={`fulfilment-${value}`}
                       className={value === fulfilment ? 'checkout-option checkout-option--on' : 'checkout-option'}
                       onClick={() => setFulfilment(value)}
                     >
@@ -129,20 +172,43 @@ export default function CheckoutPage() {
                 </View>
                 {fulfilment === 'pickup' && (
                   <View id='store-picker'>
-                    <View className='checkout-card__title'>自提门店</View>
-                    {stores.length === 0 && <View className='checkout-note'>没有门店能备齐这些商品，请改为快递或调整数量</View>}
-                    {stores.map((s) => (
-                      <View
-                        key={s.storeId}
-                        className={s.storeId === chosenStore ? 'checkout-store checkout-store--on' : 'checkout-store'}
-                        onClick={() => setStoreId(s.storeId)}
-                      >
-                        {s.label}
-                      </View>
-                    ))}
+                    <View className='checkout-card__title'>{state.located ? '自提门店 · 由近到远' : '自提门店'}</View>
+                    {!state.located && <View className='checkout-hint'>允许获取位置后，门店按距离由近到远排列</View>}
+                    {open.length === 0 && <View className='checkout-note'>没有门店能备齐这些商品，请改为快递或调整数量</View>}
+                    {state.stores.map((s) => {
+                      const disabled = s.shortages.length > 0
+                      const className = disabled ? 'checkout-store checkout-store--off' : s.storeId === chosenStore ? 'checkout-store checkout-store--on' : 'checkout-store'
+                      return (
+                        <View key={s.storeId} id={`store-${s.storeId}`} className={className} onClick={disabled ? undefined : () => setStoreId(s.storeId)}>
+                          <View className='checkout-store__head'>
+                            <View className='checkout-store__name'>
+                              {s.name}
+                              {s.isHomeStore && <View className='checkout-store__tag'>我的门店</View>}
+                            </View>
+                            {s.distanceM !== null && <View className='checkout-store__distance'>{formatDistance(s.distanceM)}</View>}
+                          </View>
+                          <View className='checkout-store__address'>{s.address}</View>
+                          {disabled && <View className='checkout-store__why'>{shortageText(s)}</View>}
+                        </View>
+                      )
+                    })}
                   </View>
                 )}
-                {fulfilment === 'delivery' && blocked && <View className='checkout-note'>仓库库存不足，请调整数量</View>}
+                {fulfilment === 'delivery' && (
+                  <View id='delivery-address'>
+                    <View className='checkout-card__title'>收货地址</View>
+                    {process.env.TARO_ENV === 'weapp' && (
+                      <View className='checkout-import' id='import-wechat-address' onClick={() => void importWechatAddress()}>
+                        使用微信收货地址
+                      </View>
+                    )}
+                    <FormField label='收货人' maxlength={20} placeholder='姓名' {...field('name')} />
+                    <FormField label='手机号' type='number' maxlength={11} placeholder='11 位手机号' {...field('phone')} />
+                    <FormField label='所在地区' maxlength={40} placeholder='省 市 区' {...field('region')} />
+                    <FormField label='详细地址' maxlength={100} placeholder='街道、门牌号' {...field('detail')} />
+                    {blocked && <View className='checkout-note'>仓库库存不足，请调整数量</View>}
+                  </View>
+                )}
               </View>
               <View className='checkout-bar'>
                 <View className='checkout-bar__total'>合计 {formatFen(totalFen)}</View>

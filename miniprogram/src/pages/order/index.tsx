@@ -12,17 +12,10 @@ import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
 import { formatDateTime, formatFen } from '../../lib/format'
+import { orderStatusLabel } from '../../lib/order-status'
 import './index.scss'
 
 type Order = OutputOf<Contracts, 'shop', 'order'>
-
-const ORDER_STATUS_LABELS: Record<Order['status'], string> = {
-  awaiting_payment: '待付款',
-  paid: '已付款',
-  cancelled: '已取消',
-  picked_up: '已完成',
-  refunded: '已退款',
-}
 
 // H5 only (the local stack's pay sandbox); a build-time constant, so WeChat drops it.
 const sandboxPay: ((outTradeNo: string) => Promise<boolean>) | null =
@@ -32,6 +25,8 @@ const sandboxPay: ((outTradeNo: string) => Promise<boolean>) | null =
 interface Step {
   key: string
   label: string
+  /** A second line: the carrier and tracking number once shipped. */
+  detail?: string
   at: string | null
   done: boolean
 }
@@ -39,14 +34,22 @@ interface Step {
 function timeline(order: Order): Step[] {
   const steps: Step[] = [{ key: 'created', label: '提交订单', at: order.createdAt, done: true }]
   if (order.status === 'cancelled') return [...steps, { key: 'cancelled', label: '订单已取消', at: null, done: true }]
-  if (order.status === 'refunded') return [...steps, { key: 'refunded', label: '已退款', at: null, done: true }]
   steps.push({ key: 'paid', label: '支付成功', at: order.paidAt, done: order.paidAt !== null })
   if (order.fulfilment === 'pickup') {
+    if (order.status === 'refunded') return [...steps, { key: 'refunded', label: '已退款', at: null, done: true }]
     steps.push({ key: 'ready', label: '到店出示自提码', at: null, done: order.status === 'paid' || order.status === 'picked_up' })
     steps.push({ key: 'picked', label: '已取货', at: null, done: order.status === 'picked_up' })
-  } else {
-    steps.push({ key: 'shipping', label: '仓库发货', at: null, done: false })
+    return steps
   }
+  // A delivery order keeps its shipping history when refunded afterwards (it may be on its way).
+  const shipment = order.shipment
+  steps.push(
+    shipment
+      ? { key: 'shipped', label: '已发货', detail: `${shipment.carrier} 运单号 ${shipment.trackingNo}`, at: shipment.shippedAt, done: true }
+      : { key: 'shipped', label: '等待仓库发货', at: null, done: false },
+  )
+  steps.push({ key: 'delivered', label: '已签收', at: order.deliveredAt, done: order.deliveredAt !== null })
+  if (order.status === 'refunded') steps.push({ key: 'refunded', label: '已退款', at: null, done: true })
   return steps
 }
 
@@ -81,7 +84,7 @@ export default function OrderPage() {
         {(o) => (
           <View>
             <View className='order-status' id='order-status'>
-              <View className='order-status__label'>{ORDER_STATUS_LABELS[o.status]}</View>
+              <View className='order-status__label'>{orderStatusLabel(o)}</View>
               {o.status === 'awaiting_payment' && <View className='order-status__hint'>请在 {formatDateTime(o.expiresAt)} 前完成支付</View>}
             </View>
             {o.status === 'paid' && o.pickupCode && (
@@ -93,7 +96,10 @@ export default function OrderPage() {
               {timeline(o).map((step) => (
                 <View key={step.key} className={step.done ? 'order-step order-step--done' : 'order-step'}>
                   <View className='order-step__dot' />
-                  <View className='order-step__label'>{step.label}</View>
+                  <View className='order-step__label'>
+                    {step.label}
+                    {step.detail && <View className='order-step__detail'>{step.detail}</View>}
+                  </View>
                   <View className='order-step__at'>{step.at ? formatDateTime(step.at) : ''}</View>
                 </View>
               ))}
@@ -107,6 +113,16 @@ export default function OrderPage() {
                   <View>{formatFen(item.priceFen * item.qty)}</View>
                 </View>
               ))}
+              {o.deliveryAddress && (
+                <View className='order-address' id='order-address'>
+                  <View>
+                    {o.deliveryAddress.name} {o.deliveryAddress.phone}
+                  </View>
+                  <View className='order-address__line'>
+                    {o.deliveryAddress.region} {o.deliveryAddress.detail}
+                  </View>
+                </View>
+              )}
               <View className='order-line order-line--total'>
                 <View>{o.fulfilment === 'pickup' ? '到店自提' : '快递到家'}</View>
                 <View>合计 {formatFen(o.totalFen)}</View>

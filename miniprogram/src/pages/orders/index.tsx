@@ -10,6 +10,7 @@ import { Skeleton } from '../../components/skeleton'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
 import { formatDateTime, formatFen } from '../../lib/format'
+import { orderStatusLabel } from '../../lib/order-status'
 import { ROUTES } from '../../lib/routes'
 import './index.scss'
 
@@ -32,14 +33,6 @@ const STATE_OF: Record<Order['status'], State | 'cancelled'> = {
   cancelled: 'cancelled',
   // Refunded by HQ: finished, listed with the completed ones.
   refunded: 'done',
-}
-
-const STATUS_LABELS: Record<Order['status'], string> = {
-  awaiting_payment: '待付款',
-  paid: '已付款',
-  cancelled: '已取消',
-  picked_up: '已完成',
-  refunded: '已退款',
 }
 
 function matches(filter: Filter, order: Order): boolean {
@@ -94,7 +87,7 @@ export default function OrdersPage() {
                   <View>
                     <View>{order.items.map((i) => i.name).join('、')}</View>
                     <View className='order-item__meta'>
-                      {STATUS_LABELS[order.status]} · {formatDateTime(order.createdAt)}
+                      {orderStatusLabel(order)} · {formatDateTime(order.createdAt)}
                     </View>
                   </View>
                   <View className='order-item__total'>{formatFen(order.totalFen)}</View>

@@ -11,7 +11,7 @@ import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
 import { cartCount, changeQty, loadCart, saveCart, type CartLine } from '../../lib/cart'
 import { formatFen } from '../../lib/format'
-import { ROUTES } from '../../lib/routes'
+import { ROUTES, withQuery } from '../../lib/routes'
 import './index.scss'
 
 type Fulfilment = 'pickup' | 'delivery'
@@ -74,7 +74,11 @@ export default function ShopPage() {
               const qty = cart.find((l) => l.productId === product.productId)?.qty ?? 0
               return (
                 <View key={product.productId} className='product-item'>
-                  <View className='product-item__main'>
+                  <View
+                    id={`product-${product.productId}`}
+                    className='product-item__main'
+                    onClick={() => void Taro.navigateTo({ url: withQuery(ROUTES.product, { id: product.productId }) })}
+                  >
                     <View className='product-item__name'>{product.name}</View>
                     {product.description !== '' && <View className='product-item__desc'>{product.description}</View>}
                     <View className='product-item__price'>{formatFen(product.priceFen)}</View>
