@@ -32,7 +32,7 @@ import { loadPointsRules, savePointsRules } from '../../shared/services/points-r
 import { memberPointsForAdmin } from '../../shared/services/points-views'
 import { cancelRedemption } from '../../shared/services/redemption-service'
 import { loadCommissionRules, saveCommissionRules, settlement, settlementCsv } from '../../shared/services/commission-service'
-import { refundOrder } from '../../shared/services/shop-service'
+import { markOrderDelivered, refundOrder, shipOrder } from '../../shared/services/shop-service'
 
 export const main = defineFunction({
   name: 'admin',
@@ -68,6 +68,8 @@ export const main = defineFunction({
     adjustGiftStock: (ctx, input) => adminAction(ctx, 'write', input, () => adjustGiftStock(ctx, input)),
     cancelRedemption: (ctx, input) => adminAction(ctx, 'write', input, (s) => cancelRedemption(ctx, s, input)),
     refundOrder: (ctx, input) => adminAction(ctx, 'write', input, () => refundOrder(ctx, input)),
+    shipOrder: (ctx, input) => adminAction(ctx, 'write', input, (session) => shipOrder(ctx, input, session.username)),
+    markOrderDelivered: (ctx, input) => adminAction(ctx, 'write', input, () => markOrderDelivered(ctx, input)),
     commissionRules: (ctx) => adminAction(ctx, 'read', {}, () => loadCommissionRules()),
     setCommissionRules: (ctx, input) => adminAction(ctx, 'write', input, () => saveCommissionRules(input)),
     settlement: (ctx, input) => adminAction(ctx, 'read', input, () => settlement(input), { auditRead: true }),

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { docId, emptyInput, isoDate, salesFigures, tier } from './common'
 import { campaignAdminInput, campaignAdminOutput } from './campaign'
 import { pointsAdminInput, pointsAdminOutput } from './points-admin'
+import { orderView, shipOrderInput } from './shop'
 
 const storeCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/, '门店编码为 1-12 位字母或数字')
 
@@ -112,6 +113,10 @@ export const adminInput = {
   ...pointsAdminInput,
   /** Refund a paid order, fully (no amount) or partly; a retried request is the same refund. */
   refundOrder: z.strictObject({ orderId: docId, amountFen: z.number().int().min(1).max(100_000_000).optional(), reason: z.string().trim().min(1).max(80) }),
+  /** Hand a paid delivery order to the carrier; the same carrier and tracking number again is the same shipment. */
+  shipOrder: shipOrderInput,
+  /** Mark a shipped delivery order delivered (the member can also confirm receipt); its commission's refund window starts. */
+  markOrderDelivered: z.strictObject({ orderId: docId }),
   commissionRules: emptyInput,
   setCommissionRules: z.strictObject({ rateBp: z.number().int().min(0).max(5_000), refundWindowDays: z.number().int().min(0).max(90) }),
   /** The month's commission settlement, one row per clerk or per (attributed) store. */
@@ -161,6 +166,8 @@ export const adminOutput = {
   ),
   ...pointsAdminOutput,
   refundOrder: z.object({ orderId: z.string(), outRefundNo: z.string(), amountFen: z.number().int(), status: z.enum(['processing', 'succeeded', 'abnormal', 'closed', 'failed']) }),
+  shipOrder: orderView,
+  markOrderDelivered: orderView,
   commissionRules: commissionRulesView,
   setCommissionRules: commissionRulesView,
   settlement: z.object({

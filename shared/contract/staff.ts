@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { campaignStaffInput, campaignStaffOutput } from './campaign'
 import { docId, emptyInput, isoDate, salesFigures, tier } from './common'
 import { redemptionView } from './points'
+import { orderStatus } from './shop'
 
 export const staffProfile = z.object({
   clerkId: z.string(),
@@ -36,7 +37,7 @@ export const orderPickupView = z.object({
   kind: z.literal('order'),
   orderId: z.string(),
   pickupCode: z.string(),
-  status: z.enum(['awaiting_payment', 'paid', 'cancelled', 'picked_up', 'refunded']),
+  status: orderStatus,
   storeId: z.string(),
   items: z.array(z.object({ productId: z.string(), name: z.string(), priceFen: z.number().int(), qty: z.number().int() })),
   totalFen: z.number().int(),

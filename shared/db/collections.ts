@@ -161,6 +161,7 @@ export const COLLECTIONS = {
       { name: 'openid', fields: ['openid', 'createdAt'] },
       { name: 'status', fields: ['status', 'expiresAt'] },
       { name: 'pickupCode', fields: ['pickupCode'], unique: true, sparse: true },
+      { name: 'effectsDueAt', fields: ['effectsDueAt'] },
     ],
   },
   /** Offline sales booked at the till: a receipt number counts once per store. */

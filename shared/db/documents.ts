@@ -310,7 +310,7 @@ export interface StockDoc {
   updatedAt: Date
 }
 
-export type OrderStatus = 'awaiting_payment' | 'paid' | 'cancelled' | 'picked_up' | 'refunded'
+export type OrderStatus = 'awaiting_payment' | 'paid' | 'cancelled' | 'picked_up' | 'refunded' | 'shipped' | 'delivered'
 
 export interface OrderLineDoc {
   productId: string
@@ -342,6 +342,11 @@ export interface OrderDoc {
   attribution: { storeId: string; clerkId: string } | null
   /** When the after-payment effects (points, commission) were done; they run until then. */
   paidEffectsAt: Date | null
+  /**
+   * Set with the payment (the effects are due), null once they are done: the timer sweep and the
+   * next read of the order apply them. Absent on orders paid before effects were deferred.
+   */
+  effectsDueAt?: Date | null
   cancelledAt: Date | null
   cancelReason: 'expired' | 'cancelled' | null
   refundedFen: number
@@ -351,6 +356,20 @@ export interface OrderDoc {
   pickedUpBy?: { clerkId: string; name: string }
   /** A fully refunded pickup order that was never picked up: its stock went back. */
   refundedAt?: Date
+  /** Delivery: where to send it (given when ordering). */
+  deliveryAddress?: DeliveryAddressDoc
+  /** Delivery: set when HQ hands it to the carrier. */
+  shipment?: { carrier: string; trackingNo: string; shippedAt: Date; by: string }
+  /** Delivery: received (confirmed by the member, or marked by HQ); the refund window starts here. */
+  deliveredAt?: Date
+  deliveredBy?: 'member' | 'hq'
+}
+
+export interface DeliveryAddressDoc {
+  name: string
+  phone: string
+  region: string
+  detail: string
 }
 
 /** A sale at a store's till, booked by a clerk scanning the member's code (one per store and receipt). */

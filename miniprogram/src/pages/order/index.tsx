@@ -22,6 +22,8 @@ const ORDER_STATUS_LABELS: Record<Order['status'], string> = {
   cancelled: '已取消',
   picked_up: '已完成',
   refunded: '已退款',
+  shipped: '已发货',
+  delivered: '已签收',
 }
 
 // H5 only (the local stack's pay sandbox); a build-time constant, so WeChat drops it.
@@ -45,7 +47,8 @@ function timeline(order: Order): Step[] {
     steps.push({ key: 'ready', label: '到店出示自提码', at: null, done: order.status === 'paid' || order.status === 'picked_up' })
     steps.push({ key: 'picked', label: '已取货', at: null, done: order.status === 'picked_up' })
   } else {
-    steps.push({ key: 'shipping', label: '仓库发货', at: null, done: false })
+    steps.push({ key: 'shipping', label: '仓库发货', at: order.shipment?.shippedAt ?? null, done: order.shipment !== null })
+    steps.push({ key: 'delivered', label: '已签收', at: order.deliveredAt, done: order.deliveredAt !== null })
   }
   return steps
 }

@@ -32,6 +32,9 @@ const STATE_OF: Record<Order['status'], State | 'cancelled'> = {
   cancelled: 'cancelled',
   // Refunded by HQ: finished, listed with the completed ones.
   refunded: 'done',
+  // On its way: still open, like one waiting at the store.
+  shipped: 'awaiting-pickup',
+  delivered: 'done',
 }
 
 const STATUS_LABELS: Record<Order['status'], string> = {
@@ -40,6 +43,8 @@ const STATUS_LABELS: Record<Order['status'], string> = {
   cancelled: '已取消',
   picked_up: '已完成',
   refunded: '已退款',
+  shipped: '已发货',
+  delivered: '已签收',
 }
 
 function matches(filter: Filter, order: Order): boolean {
