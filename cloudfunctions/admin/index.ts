@@ -33,6 +33,7 @@ import { memberPointsForAdmin } from '../../shared/services/points-views'
 import { cancelRedemption } from '../../shared/services/redemption-service'
 import { loadCommissionRules, saveCommissionRules, settlement, settlementCsv } from '../../shared/services/commission-service'
 import { markOrderDelivered, refundOrder, shipOrder } from '../../shared/services/shop-service'
+import { voidSale } from '../../shared/services/offline-sale-service'
 
 export const main = defineFunction({
   name: 'admin',
@@ -70,6 +71,8 @@ export const main = defineFunction({
     refundOrder: (ctx, input) => adminAction(ctx, 'write', input, () => refundOrder(ctx, input)),
     shipOrder: (ctx, input) => adminAction(ctx, 'write', input, (session) => shipOrder(ctx, input, session.username)),
     markOrderDelivered: (ctx, input) => adminAction(ctx, 'write', input, () => markOrderDelivered(ctx, input)),
+    voidOfflineSale: (ctx, input) =>
+      adminAction(ctx, 'write', input, (session) => voidSale(ctx, { ...input, by: { kind: 'hq', id: session.adminId, name: session.username } })),
     commissionRules: (ctx) => adminAction(ctx, 'read', {}, () => loadCommissionRules()),
     setCommissionRules: (ctx, input) => adminAction(ctx, 'write', input, () => saveCommissionRules(input)),
     settlement: (ctx, input) => adminAction(ctx, 'read', input, () => settlement(input), { auditRead: true }),

@@ -3,6 +3,7 @@ import { docId, emptyInput, isoDate, salesFigures, tier } from './common'
 import { campaignAdminInput, campaignAdminOutput } from './campaign'
 import { pointsAdminInput, pointsAdminOutput } from './points-admin'
 import { orderView, shipOrderInput } from './shop'
+import { offlineSaleVoid, voidReason } from './staff'
 
 const storeCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/, '门店编码为 1-12 位字母或数字')
 
@@ -117,6 +118,8 @@ export const adminInput = {
   shipOrder: shipOrderInput,
   /** Mark a shipped delivery order delivered (the member can also confirm receipt); its commission's refund window starts. */
   markOrderDelivered: z.strictObject({ orderId: docId }),
+  /** Void a store's offline sale by its receipt number, within the refund window: points and commission go back. */
+  voidOfflineSale: z.strictObject({ storeId: docId, receiptNo: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, '小票号为 1-40 位字母、数字、- 或 _'), reason: voidReason }),
   commissionRules: emptyInput,
   setCommissionRules: z.strictObject({ rateBp: z.number().int().min(0).max(5_000), refundWindowDays: z.number().int().min(0).max(90) }),
   /** The month's commission settlement, one row per clerk or per (attributed) store. */
@@ -168,6 +171,7 @@ export const adminOutput = {
   refundOrder: z.object({ orderId: z.string(), outRefundNo: z.string(), amountFen: z.number().int(), status: z.enum(['processing', 'succeeded', 'abnormal', 'closed', 'failed']) }),
   shipOrder: orderView,
   markOrderDelivered: orderView,
+  voidOfflineSale: offlineSaleVoid,
   commissionRules: commissionRulesView,
   setCommissionRules: commissionRulesView,
   settlement: z.object({

@@ -389,6 +389,8 @@ export interface OfflineSaleDoc {
   at: Date
   /** When points and commission were booked; they run (idempotently) until then. */
   effectsAt: Date | null
+  /** Voided within the refund window (the till took it back): points and commission reversed. */
+  voided?: { at: Date; by: { kind: 'clerk' | 'hq'; id: string; name: string }; reason: string }
 }
 
 /**

@@ -418,6 +418,51 @@ describe('offline sales', () => {
     expect((await sale(clerkOpenid, { memberCode: c2, amountFen: 1_000, receiptNo: 'R-9', storeId: storeB })).status).toBe(400)
   })
 
+  it('a clerk of the selling store voids a sale within the window: points back and commission cancelled, once', async () => {
+    await bind('oVoid1')
+    const before = await points('oVoid1')
+    const booked = await sale(clerkOpenid, { memberCode: await code('oVoid1'), amountFen: 30_000, receiptNo: 'V-0001' })
+    expect(booked.body.data.pointsEarned).toBe(300)
+    const saleId = booked.body.data.saleId as string
+    const voidSale = (openid: string, receiptNo = 'V-0001') => stack.call('staff', { action: 'voidSale', receiptNo, reason: '顾客退货' }, { openid })
+
+    // Another store's clerk does not find it; a member may not void.
+    expect((await voidSale(otherStoreClerk)).status).toBe(404)
+    expect((await voidSale('oVoid1')).status).toBe(403)
+    const voids = await Promise.all([1, 2, 3].map(() => voidSale(clerkOpenid)))
+    expect(voids.map((v) => v.status)).toEqual([200, 200, 200])
+    expect(new Set(voids.map((v) => v.body.data.voidedAt)).size).toBe(1)
+    expect(voids[0]!.body.data).toMatchObject({ saleId, receiptNo: 'V-0001', amountFen: 30_000, pointsTakenBack: 300, pointsShortfall: 0, reason: '顾客退货' })
+    expect(await points('oVoid1')).toBe(before)
+    expect(await entry(`offline:${saleId}:commission`)).toMatchObject({ status: 'cancelled', amountFen: 0, refundedFen: 30_000 })
+    const takebacks = (await stack.db.collection(COLLECTIONS.pointsLedger.name).where({ key: `order:${saleId}:refund:void` }).count()) as { total: number }
+    expect(takebacks.total).toBe(1)
+    // Again: the same void, nothing more taken.
+    expect((await voidSale(clerkOpenid)).body.data.voidedAt).toBe(voids[0]!.body.data.voidedAt)
+    expect(await points('oVoid1')).toBe(before)
+    // The receipt number stays used.
+    stack.setClockOffset(61_000)
+    expect((await sale(clerkOpenid, { memberCode: await code('oVoid1'), amountFen: 30_000, receiptNo: 'V-0001' })).status).toBe(409)
+  })
+
+  it('after the refund window a sale is no longer voided; HQ voids any store’s sale, audited', async () => {
+    await bind('oVoid2')
+    await sale(clerkOpenid, { memberCode: await code('oVoid2'), amountFen: 5_000, receiptNo: 'V-0002' })
+    stack.setClockOffset(61_000)
+    const atB = await sale(foreignClerk, { memberCode: await code('oVoid2'), amountFen: 8_000, receiptNo: 'V-0003' })
+    const hq = await stack.admin({ action: 'voidOfflineSale', storeId: storeB, receiptNo: 'V-0003', reason: '收银错误' })
+    expect(hq.status).toBe(200)
+    expect(hq.body.data).toMatchObject({ saleId: atB.body.data.saleId, pointsTakenBack: 80, voidedBy: 'admin' })
+    expect(await entry(`offline:${atB.body.data.saleId}:commission`)).toMatchObject({ status: 'cancelled' })
+    const audited = (await stack.db.collection(COLLECTIONS.auditLog.name).where({ action: 'voidOfflineSale' }).count()) as { total: number }
+    expect(audited.total).toBe(1)
+
+    stack.setClockOffset(7 * DAY_MS + 61_000)
+    const late = await stack.call('staff', { action: 'voidSale', receiptNo: 'V-0002', reason: '顾客退货' }, { openid: clerkOpenid })
+    expect(late.status).toBe(409)
+    expect(late.body.error.message).toContain('已超过 7 天退货期')
+  })
+
   it('ten scans of one code at once book one sale', async () => {
     await bind('oTill2')
     const c = await code('oTill2')
