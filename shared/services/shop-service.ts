@@ -5,6 +5,9 @@
  *
  * Orders are paid through the payments service; this service is the `order` owner
  * (payment-owners.ts): it hears onPaid / onClosed / onRefunded and never reads WeChat Pay itself.
+ * onPaid does only what the payment notification must not wait for; the rest (points,
+ * commission) follows through applyPaidEffects. A delivery order is shipped by HQ and received by
+ * the member (or marked by HQ); its commission's refund window starts at delivery.
  */
 import { createHash } from 'node:crypto'
 import { COLLECTIONS } from '../db/collections'

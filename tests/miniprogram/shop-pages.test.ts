@@ -23,6 +23,9 @@ const ORDER = {
   createdAt: '2026-11-20T02:00:00.000Z',
   paidAt: '2026-11-20T02:01:00.000Z',
   pickupCode: '52074687',
+  deliveryAddress: null,
+  shipment: null,
+  deliveredAt: null,
 }
 
 describe('shop (the built WeChat pages)', () => {
