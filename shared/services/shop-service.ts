@@ -452,27 +452,46 @@ export async function applyPaidEffects(ctx: InvocationContext, order: OrderDoc):
 
 /**
  * Timer `applyOrderEffects` (every minute): the after-payment effects nobody has read the order
- * for yet, in bounded batches. One failure does not stop the others; it stays due for next time.
+ * for yet, oldest first, `parallel` orders at a time, batch after batch until none are due or the
+ * time budget is spent (the function's timeout is 20 s). One failure does not stop the others: it
+ * stays due for the next run, and this run does not pick it again.
  */
-export async function applyDueOrderEffects(ctx: InvocationContext, options: { batch?: number } = {}): Promise<{ applied: number; failed: number; more: boolean }> {
+export async function applyDueOrderEffects(
+  ctx: InvocationContext,
+  options: { batch?: number; budgetMs?: number; parallel?: number } = {},
+): Promise<{ applied: number; failed: number; more: boolean }> {
   requireTimer(ctx)
   const batch = options.batch ?? 100
-  const due = (await orders()
-    .where({ effectsDueAt: database().command.lte(ctx.clock.now()) })
-    .limit(batch)
-    .get()) as Rows<OrderDoc>
+  const budgetMs = options.budgetMs ?? 15_000
+  const parallel = options.parallel ?? 4
+  const started = Date.now()
+  const _ = database().command
+  const dueBy = ctx.clock.now()
+  const failedIds: string[] = []
   let applied = 0
-  let failed = 0
-  for (const order of due.data) {
-    try {
-      await applyPaidEffects(ctx, order)
-      applied++
-    } catch (err) {
-      failed++
-      process.stderr.write(`${JSON.stringify({ fn: ctx.fn, action: ctx.action, requestId: ctx.requestId, orderId: order._id, error: (err as Error).message })}\n`)
+  let more: boolean
+  do {
+    const due = (await orders()
+      .where({ effectsDueAt: _.lte(dueBy), ...(failedIds.length ? { _id: _.nin(failedIds) } : {}) })
+      .orderBy('effectsDueAt', 'asc')
+      .limit(batch)
+      .get()) as Rows<OrderDoc>
+    more = due.data.length === batch
+    for (let i = 0; i < due.data.length; i += parallel) {
+      await Promise.all(
+        due.data.slice(i, i + parallel).map(async (order) => {
+          try {
+            await applyPaidEffects(ctx, order)
+            applied++
+          } catch (err) {
+            failedIds.push(order._id)
+            process.stderr.write(`${JSON.stringify({ fn: ctx.fn, action: ctx.action, requestId: ctx.requestId, orderId: order._id, error: (err as Error).message })}\n`)
+          }
+        }),
+      )
     }
-  }
-  return { applied, failed, more: due.data.length === batch }
+  } while (more && Date.now() - started < budgetMs)
+  return { applied, failed: failedIds.length, more }
 }
 
 /**
