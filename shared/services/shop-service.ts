@@ -549,7 +549,11 @@ async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promi
     if (o.status === 'cancelled') throw new Error(`order ${orderId} was cancelled before its payment ${payment._id} succeeded`)
     return o.status === 'awaiting_payment'
   }
-  if (!unpaid(order)) return
+  if (!unpaid(order)) {
+    // Paid before effects were deferred, by a call that died before finishing them: due now.
+    if (!order.paidEffectsAt && !order.effectsDueAt) await orders().doc(orderId).update({ effectsDueAt: now })
+    return
+  }
   const attribution = member && member.status === 'active' ? { storeId: member.storeId, clerkId: member.clerkId } : null
   for (let attempt = 1; ; attempt++) {
     const paid = {
