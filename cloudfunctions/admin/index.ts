@@ -33,9 +33,10 @@ import { loadPointsRules, savePointsRules } from '../../shared/services/points-r
 import { memberPointsForAdmin } from '../../shared/services/points-views'
 import { cancelRedemption } from '../../shared/services/redemption-service'
 import { loadCommissionRules, saveCommissionRules, settlement, settlementCsv } from '../../shared/services/commission-service'
-import { refundOrder } from '../../shared/services/shop-service'
 import { listOrders, orderForAdmin } from '../../shared/services/admin-orders'
 import { createExportJob, createImportJob, createTransferJob, jobDetail, listJobs, stepJob, stepRunningJobs } from '../../shared/services/job-service'
+import { markOrderDelivered, refundOrder, shipOrder } from '../../shared/services/shop-service'
+import { voidSale } from '../../shared/services/offline-sale-service'
 
 export const main = defineFunction({
   name: 'admin',
@@ -72,6 +73,10 @@ export const main = defineFunction({
     adjustGiftStock: (ctx, input) => adminAction(ctx, 'write', input, () => adjustGiftStock(ctx, input)),
     cancelRedemption: (ctx, input) => adminAction(ctx, 'write', input, (s) => cancelRedemption(ctx, s, input)),
     refundOrder: (ctx, input) => adminAction(ctx, 'write', input, () => refundOrder(ctx, input)),
+    shipOrder: (ctx, input) => adminAction(ctx, 'write', input, (session) => shipOrder(ctx, input, session.username)),
+    markOrderDelivered: (ctx, input) => adminAction(ctx, 'write', input, () => markOrderDelivered(ctx, input)),
+    voidOfflineSale: (ctx, input) =>
+      adminAction(ctx, 'write', input, (session) => voidSale(ctx, { ...input, by: { kind: 'hq', id: session.adminId, name: session.username } })),
     commissionRules: (ctx) => adminAction(ctx, 'read', {}, () => loadCommissionRules()),
     setCommissionRules: (ctx, input) => adminAction(ctx, 'write', input, () => saveCommissionRules(input)),
     settlement: (ctx, input) => adminAction(ctx, 'read', input, () => settlement(input), { auditRead: true }),

@@ -1,7 +1,7 @@
 import { shopInput, shopOutput } from '../../shared/contract/shop'
 import { defineFunction } from '../../shared/runtime/define-function'
 import { settleCommission } from '../../shared/services/commission-service'
-import { cancelOrder, createOrder, expireOrders, listProducts, myOrders, orderDetail, pickupStores, productDetail } from '../../shared/services/shop-service'
+import { applyDueOrderEffects, cancelOrder, confirmReceipt, createOrder, expireOrders, listProducts, myOrders, orderDetail, payOrder, pickupStores, productDetail } from '../../shared/services/shop-service'
 
 export const main = defineFunction({
   name: 'shop',
@@ -15,6 +15,9 @@ export const main = defineFunction({
     order: (ctx, input) => orderDetail(ctx, input),
     myOrders: (ctx) => myOrders(ctx),
     cancelOrder: (ctx, input) => cancelOrder(ctx, input),
+    payOrder: (ctx, input) => payOrder(ctx, input),
+    confirmReceipt: (ctx, input) => confirmReceipt(ctx, input),
+    applyOrderEffects: (ctx) => applyDueOrderEffects(ctx),
     expireOrders: (ctx) => expireOrders(ctx),
     settleCommission: (ctx) => settleCommission(ctx),
   },

@@ -2,7 +2,7 @@ import { staffInput, staffOutput } from '../../shared/contract/staff'
 import { defineFunction } from '../../shared/runtime/define-function'
 import { clerkPerformance } from '../../shared/services/commission-service'
 import { pickupCodeDetail, verifyPickupCode } from '../../shared/services/counter-service'
-import { recordSale } from '../../shared/services/offline-sale-service'
+import { recordSale, voidSaleOfMyStore } from '../../shared/services/offline-sale-service'
 import { createStoreCampaign, storeAudienceCount } from '../../shared/services/campaign-service'
 import { bindStaffInvite, listMyMembers, memberDetail, myCode, myStats, requireStaff, scanMember, staffMe } from '../../shared/services/staff-service'
 
@@ -21,6 +21,7 @@ export const main = defineFunction({
     pickupDetail: (ctx, input) => pickupCodeDetail(ctx, input),
     verifyPickup: (ctx, input) => verifyPickupCode(ctx, input),
     recordSale: (ctx, input) => recordSale(ctx, input),
+    voidSale: (ctx, input) => voidSaleOfMyStore(ctx, input),
     performance: async (ctx, input) => clerkPerformance(ctx, (await requireStaff(ctx))._id, input.month),
     storeCampaignAudienceCount: async (ctx, input) => storeAudienceCount(ctx, await requireStaff(ctx), input.segment),
     createStoreCampaign: async (ctx, input) => createStoreCampaign(ctx, await requireStaff(ctx), input),

@@ -7,6 +7,9 @@
  *    paid in the sandbox and its notification delivered to `POST /http/pay/notify`: paid orders per
  *    second end to end, and the database round trips each step costs, read from the functions' own
  *    log lines (`dbRoundTrips`). Target: at most 6 per notification.
+ *  - shop.paidEffects: the after-payment effects those orders left due (points, tier, commission,
+ *    the reservation becoming a sale), applied afterwards by the `applyOrderEffects` timer as it
+ *    runs every minute: orders per second and round trips per order, off the notification's path.
  *  - shop.roundTrips: the counter and console paths, one call each.
  */
 import { randomBytes } from 'node:crypto'
@@ -82,6 +85,27 @@ export async function benchShop(options: { members?: number; orders?: number; co
         target: 'at most 6 round trips per notification',
       },
     ]
+
+    // The effects the notifications left due, drained by the timer (nobody read these orders).
+    logs.length = 0
+    const drainStarted = performance.now()
+    let applied = 0
+    for (;;) {
+      const run = (await post('/dev/timer/shop/applyOrderEffects', {})).body as { ok: boolean; data: { applied: number; failed: number; more: boolean } }
+      if (!run.ok || run.data.failed > 0) throw new Error(`applyOrderEffects failed: ${JSON.stringify(run)}`)
+      applied += run.data.applied
+      if (!run.data.more) break
+    }
+    const drainSeconds = (performance.now() - drainStarted) / 1000
+    await settle()
+    const sweeps = logs.filter((l) => l.fn === 'shop' && l.action === 'applyOrderEffects' && l.outcome === 'ok')
+    rows.push({
+      bench: 'shop.paidEffects',
+      orders: applied,
+      ordersPerSec: round(applied / drainSeconds, 1),
+      timerRuns: sweeps.length,
+      dbRoundTripsPerOrder: round(sweeps.reduce((sum, l) => sum + l.dbRoundTrips, 0) / Math.max(1, applied)),
+    })
 
     // A repeated notification (WeChat retries): what a duplicate costs.
     logs.length = 0

@@ -2,6 +2,8 @@ import { z } from 'zod'
 import { docId, emptyInput, isoDate, salesFigures, tier } from './common'
 import { campaignAdminInput, campaignAdminOutput } from './campaign'
 import { pointsAdminInput, pointsAdminOutput } from './points-admin'
+import { orderStatus, orderView, shipOrderInput } from './shop'
+import { offlineSaleVoid, voidReason } from './staff'
 
 const storeCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/, '门店编码为 1-12 位字母或数字')
 
@@ -59,7 +61,6 @@ export const adminMemberRow = z.object({
   status: z.enum(['active', 'deleted']),
 })
 
-const orderStatus = z.enum(['awaiting_payment', 'paid', 'cancelled', 'picked_up', 'refunded'])
 const shanghaiDayInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
 
 export const adminOrderRow = z.object({
@@ -153,6 +154,12 @@ export const adminInput = {
   ...pointsAdminInput,
   /** Refund a paid order, fully (no amount) or partly; a retried request is the same refund. */
   refundOrder: z.strictObject({ orderId: docId, amountFen: z.number().int().min(1).max(100_000_000).optional(), reason: z.string().trim().min(1).max(80) }),
+  /** Hand a paid delivery order to the carrier; the same carrier and tracking number again is the same shipment. */
+  shipOrder: shipOrderInput,
+  /** Mark a shipped delivery order delivered (the member can also confirm receipt); its commission's refund window starts. */
+  markOrderDelivered: z.strictObject({ orderId: docId }),
+  /** Void a store's offline sale by its receipt number, within the refund window: points and commission go back. */
+  voidOfflineSale: z.strictObject({ storeId: docId, receiptNo: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, '小票号为 1-40 位字母、数字、- 或 _'), reason: voidReason }),
   commissionRules: emptyInput,
   setCommissionRules: z.strictObject({ rateBp: z.number().int().min(0).max(5_000), refundWindowDays: z.number().int().min(0).max(90) }),
   /** The month's commission settlement, one row per clerk or per (attributed) store. */
@@ -226,6 +233,9 @@ export const adminOutput = {
   ),
   ...pointsAdminOutput,
   refundOrder: z.object({ orderId: z.string(), outRefundNo: z.string(), amountFen: z.number().int(), status: z.enum(['processing', 'succeeded', 'abnormal', 'closed', 'failed']) }),
+  shipOrder: orderView,
+  markOrderDelivered: orderView,
+  voidOfflineSale: offlineSaleVoid,
   commissionRules: commissionRulesView,
   setCommissionRules: commissionRulesView,
   settlement: z.object({

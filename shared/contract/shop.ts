@@ -1,16 +1,9 @@
 import { z } from 'zod'
 import { docId, emptyInput, isoDate } from './common'
 import { payParams } from './pay'
+import { mailAddress } from './points'
 
 const fulfilment = z.enum(['pickup', 'delivery'])
-
-/** Where a delivery order goes. */
-export const deliveryAddress = z.object({
-  name: z.string().trim().min(1).max(20),
-  phone: z.string().trim().regex(/^1[3-9]\d{9}$/, '请输入 11 位手机号'),
-  region: z.string().trim().min(2).max(40),
-  detail: z.string().trim().min(4).max(100),
-})
 
 const cartItems = z.array(z.strictObject({ productId: docId, qty: z.number().int().min(1).max(99) })).max(20)
 
@@ -27,6 +20,10 @@ export const storeOption = z.object({
   /** Cart lines this store cannot fill (empty: it has everything). */
   shortages: z.array(z.object({ productId: z.string(), name: z.string(), available: z.number().int(), wanted: z.number().int() })),
 })
+export const orderStatus = z.enum(['awaiting_payment', 'paid', 'cancelled', 'picked_up', 'refunded', 'shipped', 'delivered'])
+
+/** Where a delivery order is sent (required for delivery, refused for pickup): the same address a mail redemption takes. */
+export const deliveryAddress = mailAddress
 
 export const productView = z.object({
   productId: z.string(),
@@ -39,7 +36,7 @@ export const productView = z.object({
 
 export const orderView = z.object({
   orderId: z.string(),
-  status: z.enum(['awaiting_payment', 'paid', 'cancelled', 'picked_up', 'refunded']),
+  status: orderStatus,
   fulfilment,
   storeId: z.string().nullable(),
   items: z.array(z.object({ productId: z.string(), name: z.string(), priceFen: z.number().int(), qty: z.number().int() })),
@@ -50,11 +47,19 @@ export const orderView = z.object({
   paidAt: isoDate.nullable(),
   /** Shown at the counter; only on a paid pickup order. */
   pickupCode: z.string().nullable(),
-  /** Delivery orders: where it goes. */
+  /** Delivery orders: where it goes, the carrier's tracking once shipped, and when it arrived. */
   deliveryAddress: deliveryAddress.nullable(),
-  /** Delivery orders, once handed to the carrier. */
   shipment: z.object({ carrier: z.string(), trackingNo: z.string(), shippedAt: isoDate }).nullable(),
   deliveredAt: isoDate.nullable(),
+})
+
+const orderPayment = z.object({ orderId: z.string(), outTradeNo: z.string(), payParams, totalFen: z.number().int(), expiresAt: isoDate })
+
+/** HQ (admin function) ships a paid delivery order. */
+export const shipOrderInput = z.strictObject({
+  orderId: docId,
+  carrier: z.string().trim().min(1).max(20),
+  trackingNo: z.string().trim().regex(/^[A-Za-z0-9-]{4,40}$/, '运单号只能包含字母、数字和连字符（4–40 位）'),
 })
 
 export const shopInput = {
@@ -82,6 +87,12 @@ export const shopInput = {
   myOrders: emptyInput,
   /** Cancels an unpaid order: closes its payment and releases its stock. */
   cancelOrder: z.strictObject({ orderId: docId }),
+  /** Fresh payment parameters for an unpaid order's one payment (the payer left the pay sheet). */
+  payOrder: z.strictObject({ orderId: docId }),
+  /** The member confirms a shipped delivery order arrived; its commission's refund window starts. */
+  confirmReceipt: z.strictObject({ orderId: docId }),
+  /** Timer trigger (every minute): after-payment effects (points, commission) nobody applied yet. */
+  applyOrderEffects: emptyInput,
   /** Timer trigger (every minute): unpaid orders past their 15 minutes are cancelled. */
   expireOrders: emptyInput,
   /** Timer trigger (daily): pending commission whose refund window is over settles. */
@@ -92,10 +103,13 @@ export const shopOutput = {
   products: z.array(productView),
   product: productView,
   stores: z.array(storeOption),
-  createOrder: z.object({ orderId: z.string(), outTradeNo: z.string(), payParams, totalFen: z.number().int(), expiresAt: isoDate }),
+  createOrder: orderPayment,
   order: orderView,
   myOrders: z.array(orderView),
   cancelOrder: orderView,
+  payOrder: orderPayment,
+  confirmReceipt: orderView,
+  applyOrderEffects: z.object({ applied: z.number().int(), failed: z.number().int(), more: z.boolean() }),
   expireOrders: z.object({ expired: z.number().int(), failed: z.number().int() }),
   settleCommission: z.object({ settled: z.number().int(), more: z.boolean() }),
 } as const

@@ -2,6 +2,25 @@ import { z } from 'zod'
 import { campaignStaffInput, campaignStaffOutput } from './campaign'
 import { docId, emptyInput, isoDate, salesFigures, tier } from './common'
 import { redemptionView } from './points'
+import { orderStatus } from './shop'
+
+const receiptNoInput = z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, '小票号为 1-40 位字母、数字、- 或 _')
+
+export const voidReason = z.string().trim().min(1, '请填写作废原因').max(80)
+
+/** A voided offline sale: what was taken back, when, by whom and why. */
+export const offlineSaleVoid = z.object({
+  saleId: z.string(),
+  receiptNo: z.string(),
+  storeId: z.string(),
+  amountFen: z.number().int(),
+  pointsTakenBack: z.number().int(),
+  /** Points the member had already spent: recorded, not taken. */
+  pointsShortfall: z.number().int(),
+  voidedAt: isoDate,
+  voidedBy: z.string(),
+  reason: z.string(),
+})
 
 export const staffProfile = z.object({
   clerkId: z.string(),
@@ -36,7 +55,7 @@ export const orderPickupView = z.object({
   kind: z.literal('order'),
   orderId: z.string(),
   pickupCode: z.string(),
-  status: z.enum(['awaiting_payment', 'paid', 'cancelled', 'picked_up', 'refunded']),
+  status: orderStatus,
   storeId: z.string(),
   items: z.array(z.object({ productId: z.string(), name: z.string(), priceFen: z.number().int(), qty: z.number().int() })),
   totalFen: z.number().int(),
@@ -77,8 +96,10 @@ export const staffInput = {
   recordSale: z.strictObject({
     memberCode: z.string().regex(/^\d{20}$/, '会员码应为 20 位数字'),
     amountFen: z.number().int().min(1).max(100_000_000),
-    receiptNo: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, '小票号为 1-40 位字母、数字、- 或 _'),
+    receiptNo: receiptNoInput,
   }),
+  /** Void an offline sale of my store by its receipt number, within the refund window: points and commission go back. */
+  voidSale: z.strictObject({ receiptNo: receiptNoInput, reason: voidReason }),
   /** My members' sales and my commission for a month (default: this month), with a 6-month trend. */
   performance: z.strictObject({ month: month.optional() }),
   ...campaignStaffInput,
@@ -122,6 +143,7 @@ export const staffOutput = {
     pointsEarned: z.number().int(),
     at: isoDate,
   }),
+  voidSale: offlineSaleVoid,
   performance: salesFigures.extend({
     month: z.string(),
     trend: z.array(z.object({ month: z.string(), salesFen: z.number().int(), commissionFen: z.number().int() })),

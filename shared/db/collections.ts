@@ -165,6 +165,7 @@ export const COLLECTIONS = {
       { name: 'createdAt', fields: ['createdAt'] },
       { name: 'storeId', fields: ['storeId', 'createdAt'] },
       { name: 'memberId', fields: ['memberId', 'createdAt'] },
+      { name: 'effectsDueAt', fields: ['effectsDueAt'] },
     ],
   },
   /** Offline sales booked at the till: a receipt number counts once per store. */

@@ -310,7 +310,7 @@ export interface StockDoc {
   updatedAt: Date
 }
 
-export type OrderStatus = 'awaiting_payment' | 'paid' | 'cancelled' | 'picked_up' | 'refunded'
+export type OrderStatus = 'awaiting_payment' | 'paid' | 'cancelled' | 'picked_up' | 'refunded' | 'shipped' | 'delivered'
 
 export interface OrderLineDoc {
   productId: string
@@ -342,6 +342,11 @@ export interface OrderDoc {
   attribution: { storeId: string; clerkId: string } | null
   /** When the after-payment effects (points, commission) were done; they run until then. */
   paidEffectsAt: Date | null
+  /**
+   * Set with the payment (the effects are due), null once they are done: the timer sweep and the
+   * next read of the order apply them. Absent on orders paid before effects were deferred.
+   */
+  effectsDueAt?: Date | null
   cancelledAt: Date | null
   cancelReason: 'expired' | 'cancelled' | null
   refundedFen: number
@@ -351,17 +356,18 @@ export interface OrderDoc {
   pickedUpBy?: { clerkId: string; name: string }
   /** A fully refunded pickup order that was never picked up: its stock went back. */
   refundedAt?: Date
-  /** Delivery orders: where to send it, as the shopper entered it at checkout. */
-  deliveryAddress?: DeliveryAddress
-  /** Delivery orders, once the warehouse handed it to a carrier. */
-  shipment?: { carrier: string; trackingNo: string; shippedAt: Date }
+  /** Delivery: where to send it (given when ordering). */
+  deliveryAddress?: DeliveryAddressDoc
+  /** Delivery: set when HQ hands it to the carrier. */
+  shipment?: { carrier: string; trackingNo: string; shippedAt: Date; by: string }
+  /** Delivery: received (confirmed by the member, or marked by HQ); the refund window starts here. */
   deliveredAt?: Date
+  deliveredBy?: 'member' | 'hq'
 }
 
-export interface DeliveryAddress {
+export interface DeliveryAddressDoc {
   name: string
   phone: string
-  /** Province, city and district, as one line. */
   region: string
   detail: string
 }
@@ -383,6 +389,8 @@ export interface OfflineSaleDoc {
   at: Date
   /** When points and commission were booked; they run (idempotently) until then. */
   effectsAt: Date | null
+  /** Voided within the refund window (the till took it back): points and commission reversed. */
+  voided?: { at: Date; by: { kind: 'clerk' | 'hq'; id: string; name: string }; reason: string }
 }
 
 /**

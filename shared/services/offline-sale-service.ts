@@ -1,20 +1,21 @@
 /**
  * Offline sales at the till: the clerk scans the member's dynamic code and books the amount and
  * receipt number; the member earns points and their attributed clerk earns commission, exactly as
- * for an online order, and the selling store is recorded.
+ * for an online order, and the selling store is recorded. Within the refund window a clerk of the
+ * selling store (or HQ) voids a sale by its receipt number: its points and commission go back.
  */
 import { COLLECTIONS } from '../db/collections'
 import type { ClerkDoc, OfflineSaleDoc } from '../db/documents'
 import { AppError } from '../errors'
 import { formatShanghaiMinute } from '../rules/calendar'
-import { settleAfterFor } from '../rules/commission'
+import { insideRefundWindow, settleAfterFor } from '../rules/commission'
 import { database } from '../runtime/cloudbase'
 import type { InvocationContext } from '../runtime/define-function'
 import { isDbError, withTransaction } from '../runtime/transaction'
-import { bookCommission, loadCommissionRules } from './commission-service'
+import { bookCommission, loadCommissionRules, reverseCommission } from './commission-service'
 import { findOne } from './directory'
 import { newDocId } from './member-service'
-import { creditPurchasePoints } from './points-account-service'
+import { creditPurchasePoints, reversePurchasePoints } from './points-account-service'
 import { requireStaff, resolveMemberCode } from './staff-service'
 
 const sales = () => database().collection(COLLECTIONS.offlineSales.name)
@@ -112,4 +113,64 @@ export async function recordSale(ctx: InvocationContext, input: { memberCode: st
     throw new AppError('CONFLICT', '该会员码已使用过，请顾客刷新会员码后重新扫描', 'memberCode')
   }
   return view(sale, await bookEffects(ctx, sale))
+}
+
+// ------------------------------------------------------------------ voiding
+
+/** The refund number a void uses in the points and commission ledgers (one void per sale). */
+const VOID_REFUND_NO = 'void'
+
+export interface VoidSaleInput {
+  storeId: string
+  receiptNo: string
+  reason: string
+  by: NonNullable<OfflineSaleDoc['voided']>['by']
+}
+
+/**
+ * Voids a sale of `storeId` by its receipt number, within the refund window after the sale: the
+ * points it earned are taken back (never below zero; a shortfall is recorded) and its commission
+ * is cancelled. Voiding a voided sale again answers the same void.
+ *
+ * Guarantee: the sale becomes voided by one conditional update (`where({_id, voided: null})`), so
+ * of concurrent voids one decides (and its reason and author are kept); every call then runs the
+ * reversals, each idempotent by its key (`order:<saleId>:refund:void`, the commission entry's
+ * `reversals`), so a void that crashed halfway is completed by the next call and nothing is
+ * taken back twice. A sale whose own points and commission had not been booked yet gets them
+ * first, so what is reversed always exists.
+ */
+export async function voidSale(ctx: InvocationContext, input: VoidSaleInput) {
+  const receiptNo = input.receiptNo.trim()
+  let sale = await saleByReceipt(input.storeId, receiptNo)
+  if (!sale) throw new AppError('NOT_FOUND', `本店没有小票号为 ${receiptNo} 的会员消费记录`, 'receiptNo')
+  if (!sale.voided) {
+    const rules = await loadCommissionRules()
+    const now = ctx.clock.now()
+    if (!insideRefundWindow(settleAfterFor(sale.at, rules), now)) {
+      throw new AppError('CONFLICT', `小票 ${receiptNo} 登记于 ${formatShanghaiMinute(sale.at)}，已超过 ${rules.refundWindowDays} 天退货期，不能作废`)
+    }
+    const voided = { at: now, by: input.by, reason: input.reason }
+    const res = (await sales().where({ _id: sale._id, voided: null }).update({ voided })) as { updated?: number }
+    sale = res.updated === 1 ? { ...sale, voided } : ((await saleByReceipt(input.storeId, receiptNo)) ?? sale)
+  }
+  if (!sale.effectsAt) await bookEffects(ctx, sale)
+  const points = await reversePurchasePoints(ctx, { orderId: sale._id, refundId: VOID_REFUND_NO, refundFen: sale.amountFen, at: sale.voided!.at })
+  await reverseCommission(ctx, { source: { kind: 'offline', id: sale._id }, refundNo: VOID_REFUND_NO, refundFen: sale.amountFen })
+  return {
+    saleId: sale._id,
+    receiptNo: sale.receiptNo,
+    storeId: sale.storeId,
+    amountFen: sale.amountFen,
+    pointsTakenBack: points.points,
+    pointsShortfall: points.shortfall,
+    voidedAt: sale.voided!.at.toISOString(),
+    voidedBy: sale.voided!.by.name,
+    reason: sale.voided!.reason,
+  }
+}
+
+/** A clerk (or manager) voids a sale of their own store: another store's receipts are not found. */
+export async function voidSaleOfMyStore(ctx: InvocationContext, input: { receiptNo: string; reason: string }) {
+  const clerk = await requireStaff(ctx)
+  return voidSale(ctx, { storeId: clerk.storeId, receiptNo: input.receiptNo, reason: input.reason, by: { kind: 'clerk', id: clerk._id, name: clerk.name } })
 }

@@ -147,36 +147,50 @@ async function requirePayment(outTradeNo: string): Promise<PaymentDoc> {
   return payment
 }
 
-/** A verified payment (notification or query) that must agree with what was ordered. */
+/**
+ * A verified payment (notification or query) that must agree with what was ordered.
+ *
+ * The hot path is one round trip for the payment: the pending → paid update matches only a
+ * payment that agrees with the event (merchant, app, amount, payer), and returns it. Anything
+ * else (a repeat, a closed payment, a disagreement) reads the payment and is told apart there.
+ */
 async function settlePayment(ctx: InvocationContext, event: PaymentSucceeded, via: 'notification' | 'query'): Promise<PaymentDoc> {
+  const facts = { transactionId: event.transactionId, paidAt: event.successTime, via }
+  const agreed = { mchid: event.mchid, appid: event.appid, amountFen: event.amountFen, payerOpenid: event.payerOpenid }
+  const moved = await movePendingToPaid(event.outTradeNo, facts, agreed)
+  if (moved) return markPaid(ctx, moved, facts)
   const payment = await requirePayment(event.outTradeNo)
   const mismatch = paymentMismatch(payment, event)
   if (mismatch) {
     await recordAnomaly(payment, `payment-${mismatch}`, `WeChat reported ${event.mchid}/${event.appid}/${event.amountFen}/${event.payerOpenid}`, ctx.clock.now())
     throw new AppError('CONFLICT', `支付结果与订单不符（${mismatch}），已记录待核查`)
   }
-  return markPaid(ctx, payment, { transactionId: event.transactionId, paidAt: event.successTime, via })
+  return markPaid(ctx, payment, facts)
+}
+
+type PaidFacts = { transactionId: string; paidAt: Date; via: NonNullable<PaymentDoc['paidVia']> }
+
+/**
+ * pending → paid, once. Guarantee: of any number of concurrent callers, exactly one moves it — the
+ * conditional update `where({_id, status: 'pending', ...})` matches for one of them only; the
+ * others get null (and so does a payment that is not pending, or disagrees with `agreed`).
+ */
+async function movePendingToPaid(outTradeNo: string, facts: PaidFacts, agreed: Partial<PaymentDoc> = {}): Promise<PaymentDoc | null> {
+  const change = { status: 'paid' as const, transactionId: facts.transactionId, paidAt: facts.paidAt, paidVia: facts.via }
+  const res = (await payments()
+    .where({ ...agreed, _id: outTradeNo, status: 'pending' })
+    .updateAndReturn(change)) as { updated?: number; doc?: PaymentDoc }
+  return res.updated === 1 && res.doc ? { ...res.doc, ...change, _id: outTradeNo } : null
 }
 
 /**
- * Moves the payment to paid and tells its owner.
- *
- * Guarantee: of any number of concurrent callers, exactly one moves pending → paid — the
- * conditional update `where({_id, status: 'pending'})` matches for one of them only. The owner's
- * onPaid then runs on every call until one has returned (ownerPaidAt): a caller that crashed
- * after the transition leaves the hook to the next delivery. onPaid must therefore act once by
- * itself (its own conditional update), which makes the whole exactly-once in effect.
+ * Moves the payment to paid (if it is still pending) and tells its owner. The owner's onPaid
+ * runs on every call until one has returned (ownerPaidAt): a caller that crashed after the
+ * transition leaves the hook to the next delivery. onPaid must therefore act once by itself (its
+ * own conditional update), which makes the whole exactly-once in effect.
  */
-async function markPaid(
-  ctx: InvocationContext,
-  payment: PaymentDoc,
-  facts: { transactionId: string; paidAt: Date; via: NonNullable<PaymentDoc['paidVia']> },
-): Promise<PaymentDoc> {
-  if (payment.status === 'pending') {
-    const change = { status: 'paid' as const, transactionId: facts.transactionId, paidAt: facts.paidAt, paidVia: facts.via }
-    const res = (await payments().where({ _id: payment._id, status: 'pending' }).update(change)) as { updated?: number }
-    payment = res.updated === 1 ? { ...payment, ...change } : await requirePayment(payment._id)
-  }
+async function markPaid(ctx: InvocationContext, payment: PaymentDoc, facts: PaidFacts): Promise<PaymentDoc> {
+  if (payment.status === 'pending') payment = (await movePendingToPaid(payment._id, facts)) ?? (await requirePayment(payment._id))
   if (payment.status === 'closed') {
     // Closed at WeChat before it was closed here, so WeChat cannot have taken the money; if it
     // says it did, people must look (and refund): never reopen what the owner has released.

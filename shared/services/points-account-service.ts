@@ -395,11 +395,18 @@ export async function reversePurchasePoints(
   const rules = await loadPointsRules()
   const now = ctx.clock.now()
   const at = input.at ?? now
+  const replay = async (existing: PointsLedgerDoc): Promise<RefundPointsResult> => {
+    const member = await getMember(existing.memberId)
+    return { applied: false, points: -existing.points, shortfall: existing.shortfall ?? 0, tier: member?.tier ?? 'standard', balance: member?.points ?? 0 }
+  }
   return once<RefundPointsResult>(
     key,
     () =>
       withMemberAccount(earn.memberId, now, async (t, member) => {
         const earlier = (await ledger().where({ memberId: member._id, kind: 'refund', 'order.orderId': input.orderId }).limit(1000).get()) as Rows<PointsLedgerDoc>
+        // A concurrent call with the same key committed after `once` looked: that one applied it.
+        const mine = earlier.data.find((e) => e.key === key)
+        if (mine) return replay(mine)
         const refundedBeforeFen = earlier.data.reduce((sum, e) => sum + (e.order?.refundFen ?? 0), 0)
         if (refundedBeforeFen + input.refundFen > paid.paidFen) {
           throw new AppError('INVALID_INPUT', `退款总额超过订单实付金额（已退 ${refundedBeforeFen} 分，实付 ${paid.paidFen} 分）`, 'refundFen')
@@ -427,10 +434,7 @@ export async function reversePurchasePoints(
         )
         return { applied: true, points: taken, shortfall, tier, balance: account.points }
       }),
-    async (existing) => {
-      const member = await getMember(existing.memberId)
-      return { applied: false, points: -existing.points, shortfall: existing.shortfall ?? 0, tier: member?.tier ?? 'standard', balance: member?.points ?? 0 }
-    },
+    replay,
   )
 }
 

@@ -5,10 +5,13 @@
  *
  * Orders are paid through the payments service; this service is the `order` owner
  * (payment-owners.ts): it hears onPaid / onClosed / onRefunded and never reads WeChat Pay itself.
+ * onPaid does only what the payment notification must not wait for; the rest (points,
+ * commission) follows through applyPaidEffects. A delivery order is shipped by HQ and received by
+ * the member (or marked by HQ); its commission's refund window starts at delivery.
  */
 import { createHash } from 'node:crypto'
 import { COLLECTIONS } from '../db/collections'
-import type { ClerkDoc, DeliveryAddress, MemberDoc, OrderDoc, OrderLineDoc, PaymentDoc, ProductDoc, RefundDoc, StockDoc, StoreDoc } from '../db/documents'
+import type { ClerkDoc, DeliveryAddressDoc, MemberDoc, OrderDoc, OrderLineDoc, PaymentDoc, ProductDoc, RefundDoc, StockDoc, StoreDoc } from '../db/documents'
 import { AppError } from '../errors'
 import type { JsapiPayParams } from '../ports/pay'
 import {
@@ -25,11 +28,11 @@ import {
 } from '../rules/shop'
 import { formatShanghaiMinute } from '../rules/calendar'
 import { byDistance, homeStoreFirst, type LatLng } from '../rules/store-distance'
-import { settleAfterFor } from '../rules/commission'
+import { settleAfterFor, type CommissionRules } from '../rules/commission'
 import { outRefundNoFor } from '../rules/payment'
 import { maskPhone } from '../rules/phone'
 import { database } from '../runtime/cloudbase'
-import type { InvocationContext } from '../runtime/define-function'
+import { requireTimer, type InvocationContext } from '../runtime/define-function'
 import { isDbError, withTransaction, type Transaction } from '../runtime/transaction'
 import { activeStores, findOne, getStore, namesFor } from './directory'
 import { newDocId, requireOpenid } from './member-service'
@@ -159,7 +162,7 @@ export interface OrderView {
   createdAt: string
   paidAt: string | null
   pickupCode: string | null
-  deliveryAddress: DeliveryAddress | null
+  deliveryAddress: DeliveryAddressDoc | null
   shipment: { carrier: string; trackingNo: string; shippedAt: string } | null
   deliveredAt: string | null
 }
@@ -178,7 +181,7 @@ function toView(order: OrderDoc): OrderView {
     paidAt: order.paidAt?.toISOString() ?? null,
     pickupCode: order.status === 'paid' || order.status === 'picked_up' ? (order.pickupCode ?? null) : null,
     deliveryAddress: order.deliveryAddress ?? null,
-    shipment: order.shipment ? { ...order.shipment, shippedAt: order.shipment.shippedAt.toISOString() } : null,
+    shipment: order.shipment ? { carrier: order.shipment.carrier, trackingNo: order.shipment.trackingNo, shippedAt: order.shipment.shippedAt.toISOString() } : null,
     deliveredAt: order.deliveredAt?.toISOString() ?? null,
   }
 }
@@ -187,7 +190,8 @@ export interface CreateOrderInput {
   items: OrderLine[]
   fulfilment: Fulfilment
   storeId?: string
-  deliveryAddress?: DeliveryAddress
+  /** Delivery only (and required there). */
+  deliveryAddress?: DeliveryAddressDoc
 }
 
 async function priceLines(lines: OrderLine[]): Promise<OrderLineDoc[]> {
@@ -225,8 +229,9 @@ export async function createOrder(
     if (!store) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
     if (store.status !== 'active') throw new AppError('CONFLICT', '该门店已停业，请选择其他门店')
     if (input.deliveryAddress) throw new AppError('INVALID_INPUT', '自提订单不需要收货地址', 'deliveryAddress')
-  } else if (input.storeId) {
-    throw new AppError('INVALID_INPUT', '配送订单由中心仓发货，不需要选择门店', 'storeId')
+  } else {
+    if (input.storeId) throw new AppError('INVALID_INPUT', '配送订单由中心仓发货，不需要选择门店', 'storeId')
+    if (!input.deliveryAddress) throw new AppError('INVALID_INPUT', '配送订单请填写收货地址', 'deliveryAddress')
   }
   const items = await priceLines(mergeLines(input.items))
   const member = await findOne<MemberDoc>(COLLECTIONS.members.name, { openid })
@@ -252,7 +257,7 @@ export async function createOrder(
     cancelReason: null,
     refundedFen: 0,
     refundNos: [],
-    ...(input.deliveryAddress ? { deliveryAddress: input.deliveryAddress } : {}),
+    ...(input.fulfilment === 'delivery' ? { deliveryAddress: input.deliveryAddress } : {}),
   }
 
   const db = database()
@@ -273,20 +278,56 @@ export async function createOrder(
 
   let started
   try {
-    started = await createPayment(ctx, {
-      purpose: { kind: 'order', id: order._id },
-      description: items.length === 1 ? items[0]!.name : `${items[0]!.name} 等 ${items.length} 件商品`,
-      amountFen: order.totalFen,
-      payerOpenid: openid,
-      expiresAt: order.expiresAt,
-    })
+    started = await startOrderPayment(ctx, order)
   } catch (err) {
     // Compensation next to the action: nothing can be paid, so give the stock back now.
     await cancelUnpaid(ctx, order).catch(() => undefined)
     throw err
   }
-  await orders().doc(order._id).update({ outTradeNo: started.payment._id })
+  await orders().doc(order._id).update({ outTradeNo: started.outTradeNo })
+  return started
+}
+
+export interface OrderPayment {
+  orderId: string
+  outTradeNo: string
+  payParams: JsapiPayParams
+  totalFen: number
+  expiresAt: string
+}
+
+/** The order's one payment: created on the first call, the same payment (fresh parameters) after. */
+async function startOrderPayment(ctx: InvocationContext, order: OrderDoc): Promise<OrderPayment> {
+  const { items } = order
+  const started = await createPayment(ctx, {
+    purpose: { kind: 'order', id: order._id },
+    description: items.length === 1 ? items[0]!.name : `${items[0]!.name} 等 ${items.length} 件商品`,
+    amountFen: order.totalFen,
+    payerOpenid: order.openid,
+    expiresAt: order.expiresAt,
+  })
   return { orderId: order._id, outTradeNo: started.payment._id, payParams: started.payParams, totalFen: order.totalFen, expiresAt: order.expiresAt.toISOString() }
+}
+
+/**
+ * The payer left WeChat's pay sheet and pays later: fresh payment parameters for the order's one
+ * payment (never a second payment for the same order), while it is still unpaid and in time.
+ */
+export async function payOrder(ctx: InvocationContext, input: { orderId: string }): Promise<OrderPayment> {
+  const order = await ownOrder(ctx, input.orderId)
+  if (order.status === 'awaiting_payment' && isPaymentWindowOver(order.expiresAt, ctx.clock.now())) {
+    await cancelUnpaid(ctx, order)
+    throw notPayable((await getOrder(order._id)) ?? order)
+  }
+  if (order.status !== 'awaiting_payment') throw notPayable(order)
+  return startOrderPayment(ctx, order)
+}
+
+function notPayable(order: OrderDoc): AppError {
+  const expired = '订单已超过 15 分钟未支付，已自动取消，请重新下单'
+  if (order.status === 'awaiting_payment') return new AppError('CONFLICT', expired)
+  if (order.status === 'cancelled') return new AppError('CONFLICT', order.cancelReason === 'expired' ? expired : '订单已取消，请重新下单')
+  return new AppError('CONFLICT', '订单已支付，无需再次支付')
 }
 
 async function ownOrder(ctx: InvocationContext, orderId: string): Promise<OrderDoc> {
@@ -299,7 +340,7 @@ async function ownOrder(ctx: InvocationContext, orderId: string): Promise<OrderD
 /**
  * The caller's order. An unpaid one is brought up to date first: after its window it is
  * cancelled; otherwise WeChat Pay is asked (the payer may just have paid: no waiting for the
- * notification).
+ * notification). A paid one's due after-payment effects are applied.
  */
 export async function orderDetail(ctx: InvocationContext, input: { orderId: string }): Promise<OrderView> {
   let order = await ownOrder(ctx, input.orderId)
@@ -308,6 +349,8 @@ export async function orderDetail(ctx: InvocationContext, input: { orderId: stri
     else if (order.outTradeNo) await syncPayment(ctx, order.outTradeNo)
     order = (await getOrder(order._id))!
   }
+  // The payer polls the order after paying: the points and commission follow right away.
+  await applyPaidEffects(ctx, order)
   return toView(order)
 }
 
@@ -388,11 +431,11 @@ async function releaseOrder(ctx: InvocationContext, orderId: string): Promise<vo
   })
 }
 
-// ------------------------------------------------------------------ after payment: extension points
+// ------------------------------------------------------------------ after payment
 
 /**
  * A member who deleted their account (or an order that never earned points) has no points to
- * move: that must not fail the notification forever (WeChat would retry it for a day).
+ * move: that must not keep the effects due forever.
  */
 function skipGoneMember(ctx: InvocationContext, order: OrderDoc) {
   return (err: unknown) => {
@@ -401,30 +444,117 @@ function skipGoneMember(ctx: InvocationContext, order: OrderDoc) {
   }
 }
 
+/** When the commission's refund window starts: the order's pickup or delivery (null until then). */
+const refundWindowFrom = (order: OrderDoc): Date | null => order.pickedUpAt ?? order.deliveredAt ?? null
+
 /**
- * What else happens once an order is paid. Each step is idempotent by its own key, because this
- * runs until it has returned once (a crash halfway means it runs again):
- * - points: `order:<id>:earn` on the paid amount, with the tier recomputed (points module);
- * - commission: a pending entry `order:<id>:commission` for the frozen attribution; its refund
- *   window starts when the order is picked up (verifyOrderPickup).
+ * Inside a transaction that has read `order` (after its pickup or delivery): starts the refund
+ * window of its commission entry if the entry exists and has none yet. Whichever of the handover
+ * and the after-payment effects commits second finds the entry and the handover together (both
+ * write the order, so they serialise), so the window starts exactly once.
  */
-async function afterOrderPaid(ctx: InvocationContext, order: OrderDoc): Promise<void> {
+async function startRefundWindow(t: Transaction, order: OrderDoc, rules: CommissionRules): Promise<void> {
+  const from = refundWindowFrom(order)
+  if (!from || !order.attribution) return
+  const entryId = commissionEntryId(saleCommissionKey({ kind: 'order', id: order._id }))
+  const entry = await txGet<{ settleAfter: Date | null }>(t, COLLECTIONS.commissionLedger.name, entryId)
+  if (entry && entry.settleAfter === null) await t.collection(COLLECTIONS.commissionLedger.name).doc(entryId).update({ settleAfter: settleAfterFor(from, rules) })
+}
+
+/**
+ * What follows an order's payment, off the notification's path: it runs until it has finished
+ * once, from the `applyOrderEffects` timer (every minute) and from the next read of the order by
+ * the member (the mini-program polls it after paying) or by a clerk at the counter, and before a
+ * refund is applied. Each step is idempotent by its own key, so any number of runs, concurrent or
+ * after a crash halfway, have one effect:
+ * - points: `order:<id>:earn` on the paid amount, with the tier and lastPurchaseAt (points module);
+ * - commission: a pending entry `order:<id>:commission` for the attribution frozen at payment;
+ * - finally one transaction that re-reads the order: the reservation becomes a sale (stock's
+ *   `reserved` goes down), the refund window starts if the order was already handed over, and
+ *   the effects are marked done. The order's own transition makes that transaction act once.
+ */
+export async function applyPaidEffects(ctx: InvocationContext, order: OrderDoc): Promise<void> {
+  if (!order.effectsDueAt) return
   const paidAt = order.paidAt ?? ctx.clock.now()
+  const rules = await loadCommissionRules()
   if (order.memberId) {
     await creditPurchasePoints(ctx, { memberId: order.memberId, orderId: order._id, paidFen: order.totalFen, at: paidAt }).catch(skipGoneMember(ctx, order))
   }
   if (order.attribution) {
-    await bookCommission(ctx, {
-      source: { kind: 'order', id: order._id },
-      channel: 'online',
-      memberId: order.memberId,
-      attribution: order.attribution,
-      sellingStoreId: order.storeId,
-      baseFen: order.totalFen,
-      at: paidAt,
-      settleAfter: null,
-    })
+    const from = refundWindowFrom(order)
+    await bookCommission(
+      ctx,
+      {
+        source: { kind: 'order', id: order._id },
+        channel: 'online',
+        memberId: order.memberId,
+        attribution: order.attribution,
+        sellingStoreId: order.storeId,
+        baseFen: order.totalFen,
+        at: paidAt,
+        settleAfter: from ? settleAfterFor(from, rules) : null,
+      },
+      rules,
+    )
   }
+  const now = ctx.clock.now()
+  await withTransaction(database(), async (t) => {
+    const fresh = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, order._id)
+    if (!fresh?.effectsDueAt) return
+    const current = { ...fresh, _id: order._id }
+    const rows: (StockDoc | null)[] = []
+    for (const line of current.items) rows.push(await txGet<StockDoc>(t, COLLECTIONS.stock.name, stockId(line.productId, current.locationId)))
+    for (const [i, line] of current.items.entries()) {
+      const s = rows[i]
+      if (s) await t.collection(COLLECTIONS.stock.name).doc(s._id).update({ reserved: Math.max(0, s.reserved - line.qty), updatedAt: now })
+    }
+    await startRefundWindow(t, current, rules)
+    await t.collection(COLLECTIONS.orders.name).doc(order._id).update({ effectsDueAt: null, paidEffectsAt: now })
+  })
+}
+
+/**
+ * Timer `applyOrderEffects` (every minute): the after-payment effects nobody has read the order
+ * for yet, oldest first, `parallel` orders at a time, batch after batch until none are due or the
+ * time budget is spent (the function's timeout is 20 s). One failure does not stop the others: it
+ * stays due for the next run, and this run does not pick it again.
+ */
+export async function applyDueOrderEffects(
+  ctx: InvocationContext,
+  options: { batch?: number; budgetMs?: number; parallel?: number } = {},
+): Promise<{ applied: number; failed: number; more: boolean }> {
+  requireTimer(ctx)
+  const batch = options.batch ?? 100
+  const budgetMs = options.budgetMs ?? 15_000
+  const parallel = options.parallel ?? 4
+  const started = Date.now()
+  const _ = database().command
+  const dueBy = ctx.clock.now()
+  const failedIds: string[] = []
+  let applied = 0
+  let more: boolean
+  do {
+    const due = (await orders()
+      .where({ effectsDueAt: _.lte(dueBy), ...(failedIds.length ? { _id: _.nin(failedIds) } : {}) })
+      .orderBy('effectsDueAt', 'asc')
+      .limit(batch)
+      .get()) as Rows<OrderDoc>
+    more = due.data.length === batch
+    for (let i = 0; i < due.data.length; i += parallel) {
+      await Promise.all(
+        due.data.slice(i, i + parallel).map(async (order) => {
+          try {
+            await applyPaidEffects(ctx, order)
+            applied++
+          } catch (err) {
+            failedIds.push(order._id)
+            process.stderr.write(`${JSON.stringify({ fn: ctx.fn, action: ctx.action, requestId: ctx.requestId, orderId: order._id, error: (err as Error).message })}\n`)
+          }
+        }),
+      )
+    }
+  } while (more && Date.now() - started < budgetMs)
+  return { applied, failed: failedIds.length, more }
 }
 
 /**
@@ -463,61 +593,63 @@ async function restockRefundedOrder(ctx: InvocationContext, orderId: string): Pr
 }
 
 /**
- * Marks the order paid, sells its reserved stock, freezes the member's attribution for
- * commission and, for pickup, issues a unique pickup code.
+ * What must happen before the payment notification is answered: the order becomes paid with the
+ * member's attribution frozen onto it, a pickup order gets its unique pickup code, and the
+ * after-payment effects are recorded as due (effectsDueAt) in the same write, so they can never
+ * be forgotten. Two reads (order and member, at once) and one write.
  *
- * Guarantee: one transaction moves the order awaiting_payment → paid with everything above, so a
- * repeated call (the payments service calls until one returns) finds it paid and changes nothing.
- * A pickup code that collides with another order's fails the transaction on the unique index and
- * is drawn again.
+ * Guarantee: the conditional update `where({_id, status: 'awaiting_payment'})` moves the order
+ * once; a repeated call finds it paid and changes nothing. A concurrent cancellation (a
+ * transaction over the order) conflicts with it and re-reads. A pickup code that collides with
+ * another order's fails the update on the unique index and is drawn again.
  */
-async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promise<OrderDoc> {
+async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promise<void> {
   const orderId = payment.purpose.id
   const now = ctx.clock.now()
-  const member = await findOne<MemberDoc>(COLLECTIONS.members.name, { openid: payment.payerOpenid })
+  const [order, member] = await Promise.all([getOrder(orderId), findOne<MemberDoc>(COLLECTIONS.members.name, { openid: payment.payerOpenid })])
+  if (!order) throw new Error(`order ${orderId} of payment ${payment._id} not found`)
+  const unpaid = (o: OrderDoc) => {
+    if (o.status === 'cancelled') throw new Error(`order ${orderId} was cancelled before its payment ${payment._id} succeeded`)
+    return o.status === 'awaiting_payment'
+  }
+  if (!unpaid(order)) {
+    // Paid before effects were deferred, by a call that died before finishing them: due now.
+    if (!order.paidEffectsAt && !order.effectsDueAt) await orders().doc(orderId).update({ effectsDueAt: now })
+    return
+  }
   const attribution = member && member.status === 'active' ? { storeId: member.storeId, clerkId: member.clerkId } : null
   for (let attempt = 1; ; attempt++) {
-    try {
-      return await withTransaction(database(), async (t) => {
-        const order = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, orderId)
-        if (!order) throw new Error(`order ${orderId} of payment ${payment._id} not found`)
-        if (order.status === 'cancelled') throw new Error(`order ${orderId} was cancelled before its payment ${payment._id} succeeded`)
-        if (order.status !== 'awaiting_payment') return { ...order, _id: orderId }
-        const rows: (StockDoc | null)[] = []
-        for (const line of order.items) rows.push(await txGet<StockDoc>(t, COLLECTIONS.stock.name, stockId(line.productId, order.locationId)))
-        for (const [i, line] of order.items.entries()) {
-          const s = rows[i]
-          if (s) await t.collection(COLLECTIONS.stock.name).doc(s._id).update({ reserved: Math.max(0, s.reserved - line.qty), updatedAt: now })
-        }
-        const paid = {
-          status: 'paid' as const,
-          paidAt: payment.paidAt ?? now,
-          attribution,
-          ...(order.fulfilment === 'pickup' ? { pickupCode: newPickupCode() } : {}),
-        }
-        await t.collection(COLLECTIONS.orders.name).doc(orderId).update(paid)
-        return { ...order, _id: orderId, ...paid }
-      })
-    } catch (err) {
-      if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE') || attempt >= 5) throw err
+    const paid = {
+      status: 'paid' as const,
+      paidAt: payment.paidAt ?? now,
+      attribution,
+      effectsDueAt: now,
+      ...(order.fulfilment === 'pickup' ? { pickupCode: newPickupCode() } : {}),
     }
+    try {
+      const res = (await orders().where({ _id: orderId, status: 'awaiting_payment' }).update(paid)) as { updated?: number }
+      if (res.updated === 1) return
+      const current = await getOrder(orderId)
+      if (!current || !unpaid(current)) return
+    } catch (err) {
+      if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
+    }
+    if (attempt >= 5) throw new AppError('CONFLICT', '订单状态更新冲突，请稍后重试')
   }
 }
 
 export const orderOwner: PaymentOwner = {
   async onPaid(ctx, payment) {
-    // The order as the transaction left it (no second read).
-    const order = await markOrderPaid(ctx, payment)
-    if (order.status === 'paid' && !order.paidEffectsAt) {
-      await afterOrderPaid(ctx, order)
-      await orders().doc(order._id).update({ paidEffectsAt: ctx.clock.now() })
-    }
+    await markOrderPaid(ctx, payment)
   },
   async onClosed(ctx, payment) {
     await releaseOrder(ctx, payment.purpose.id)
   },
   async onRefunded(ctx, payment, refund) {
     const _ = database().command
+    // A refund takes back what the payment gave: the effects must have happened first.
+    const paid = await getOrder(payment.purpose.id)
+    if (paid) await applyPaidEffects(ctx, paid)
     // Once per refund: the refund's number joins the order's list in the same conditional update.
     await orders()
       .where({ _id: payment.purpose.id, refundNos: _.neq(refund._id) })
@@ -581,40 +713,123 @@ function notPickable(order: OrderDoc): AppError {
     return new AppError('CONFLICT', `该订单已于 ${formatShanghaiMinute(order.pickedUpAt)} 由 ${order.pickedUpBy?.name ?? '店员'} 核销提货`)
   }
   if (order.status === 'refunded' || order.refundedFen >= order.totalFen) return new AppError('CONFLICT', '该订单已退款，不能提货')
-  if (order.status === 'paid' && !order.paidEffectsAt) return new AppError('CONFLICT', '订单支付处理中，请稍候再核销')
   return new AppError('CONFLICT', '该订单未支付或已取消，不能提货')
 }
 
-/** What an 8-digit pickup code is for (clerks and managers of the pickup store). */
+/**
+ * What an 8-digit pickup code is for (clerks and managers of the pickup store). The clerk looks
+ * before handing over: a chance to finish the order's after-payment effects.
+ */
 export async function orderPickupDetail(ctx: InvocationContext, clerk: ClerkDoc, code: string): Promise<OrderPickupView> {
-  return orderPickupView(await orderByPickupCode(clerk, code))
+  const order = await orderByPickupCode(clerk, code)
+  await applyPaidEffects(ctx, order)
+  return orderPickupView(order)
 }
 
 /**
  * A clerk of the pickup store hands a paid order over, and the commission's refund window starts.
+ * It does not wait for the after-payment effects: the window starts with whichever of the two
+ * commits second (startRefundWindow).
  *
  * Guarantee: one transaction moves the order paid → picked_up and sets the commission entry's
  * settleAfter, so of any number of verifications of one code exactly one succeeds (the others
  * conflict, retry, and are told when and by whom it was picked up), and the window starts once.
- * An order whose after-payment effects have not finished is refused for a moment, so the
- * commission entry always exists when its window starts.
  */
 export async function verifyOrderPickup(ctx: InvocationContext, clerk: ClerkDoc, code: string): Promise<OrderPickupView> {
   const found = await orderByPickupCode(clerk, code)
-  if (found.status !== 'paid' || !found.paidEffectsAt || found.refundedFen >= found.totalFen) throw notPickable(found)
+  if (found.status !== 'paid' || found.refundedFen >= found.totalFen) throw notPickable(found)
   const rules = await loadCommissionRules()
   const now = ctx.clock.now()
   const pickedUpBy = { clerkId: clerk._id, name: clerk.name }
-  const entryId = commissionEntryId(saleCommissionKey({ kind: 'order', id: found._id }))
   const picked = await withTransaction(database(), async (t) => {
     const order = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, found._id)
-    if (!order || order.status !== 'paid' || !order.paidEffectsAt || order.refundedFen >= order.totalFen) throw notPickable(order ?? found)
-    await t.collection(COLLECTIONS.orders.name).doc(order._id).update({ status: 'picked_up', pickedUpAt: now, pickedUpBy })
-    const entry = await txGet<{ settleAfter: Date | null; status: string }>(t, COLLECTIONS.commissionLedger.name, entryId)
-    if (entry && entry.settleAfter === null) await t.collection(COLLECTIONS.commissionLedger.name).doc(entryId).update({ settleAfter: settleAfterFor(now, rules) })
-    return { ...order, status: 'picked_up' as const, pickedUpAt: now, pickedUpBy }
+    if (!order || order.status !== 'paid' || order.refundedFen >= order.totalFen) throw notPickable(order ?? found)
+    const handedOver = { ...order, _id: found._id, status: 'picked_up' as const, pickedUpAt: now, pickedUpBy }
+    await t.collection(COLLECTIONS.orders.name).doc(found._id).update({ status: 'picked_up', pickedUpAt: now, pickedUpBy })
+    await startRefundWindow(t, handedOver, rules)
+    return handedOver
   })
   return orderPickupView(picked)
+}
+
+// ------------------------------------------------------------------ delivery: shipping and receipt
+
+async function deliveryOrder(orderId: string): Promise<OrderDoc> {
+  const order = await getOrder(orderId)
+  if (!order || order.fulfilment !== 'delivery') throw new AppError('NOT_FOUND', '配送订单不存在')
+  return order
+}
+
+function notShippable(order: OrderDoc): AppError {
+  if (order.shipment) return new AppError('CONFLICT', `该订单已于 ${formatShanghaiMinute(order.shipment.shippedAt)} 发货（${order.shipment.carrier} ${order.shipment.trackingNo}）`)
+  if (order.refundedFen >= order.totalFen) return new AppError('CONFLICT', '该订单已全额退款，不能发货')
+  if (order.status === 'cancelled') return new AppError('CONFLICT', '订单已取消，不能发货')
+  return new AppError('CONFLICT', '订单尚未支付，不能发货')
+}
+
+/**
+ * HQ hands a paid delivery order to the carrier. Sending the same carrier and tracking number
+ * again (a retry, a double click) is the same shipment.
+ *
+ * Guarantee: the conditional update `where({_id, status: 'paid', refundedFen})` ships once, and
+ * never an order a refund (which raises refundedFen) has just fully refunded: that one reads again.
+ */
+export async function shipOrder(
+  ctx: InvocationContext,
+  input: { orderId: string; carrier: string; trackingNo: string },
+  by: string,
+): Promise<OrderView> {
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const order = await deliveryOrder(input.orderId)
+    if (order.shipment && order.shipment.carrier === input.carrier && order.shipment.trackingNo === input.trackingNo) return toView(order)
+    if (order.status !== 'paid' || order.refundedFen >= order.totalFen) throw notShippable(order)
+    const shipment = { carrier: input.carrier, trackingNo: input.trackingNo, shippedAt: ctx.clock.now(), by }
+    const res = (await orders().where({ _id: order._id, status: 'paid', refundedFen: order.refundedFen }).update({ status: 'shipped', shipment })) as { updated?: number }
+    if (res.updated === 1) return toView({ ...order, status: 'shipped', shipment })
+  }
+  throw new AppError('CONFLICT', '订单状态正在变化，请刷新后重试')
+}
+
+function notReceivable(order: OrderDoc): AppError {
+  if (order.status === 'paid') return new AppError('CONFLICT', '订单尚未发货，不能确认收货')
+  if (order.status === 'refunded' || order.refundedFen >= order.totalFen) return new AppError('CONFLICT', '该订单已退款')
+  return new AppError('CONFLICT', '该订单未支付或已取消')
+}
+
+/**
+ * A shipped delivery order arrived (the member confirms, or HQ marks it from the carrier's
+ * tracking), and the commission's refund window starts. Marking it again changes nothing.
+ *
+ * Guarantee: one transaction moves the order shipped → delivered and starts the commission
+ * entry's window (startRefundWindow), so the window starts once however often it is marked.
+ */
+async function markDelivered(ctx: InvocationContext, orderId: string, by: NonNullable<OrderDoc['deliveredBy']>): Promise<OrderView> {
+  const rules = await loadCommissionRules()
+  const now = ctx.clock.now()
+  const order = await withTransaction(database(), async (t) => {
+    const found = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, orderId)
+    if (!found || found.fulfilment !== 'delivery') throw new AppError('NOT_FOUND', '配送订单不存在')
+    const current = { ...found, _id: orderId }
+    if (current.status === 'delivered') return current
+    if (current.status !== 'shipped') throw notReceivable(current)
+    const delivered = { ...current, status: 'delivered' as const, deliveredAt: now, deliveredBy: by }
+    await t.collection(COLLECTIONS.orders.name).doc(orderId).update({ status: 'delivered', deliveredAt: now, deliveredBy: by })
+    await startRefundWindow(t, delivered, rules)
+    return delivered
+  })
+  return toView(order)
+}
+
+/** The member confirms that their delivery arrived. */
+export async function confirmReceipt(ctx: InvocationContext, input: { orderId: string }): Promise<OrderView> {
+  const order = await ownOrder(ctx, input.orderId)
+  if (order.fulfilment !== 'delivery') throw new AppError('CONFLICT', '自提订单请到门店出示提货码取货')
+  return markDelivered(ctx, order._id, 'member')
+}
+
+/** HQ marks a shipped order delivered (the carrier's tracking says it arrived). */
+export async function markOrderDelivered(ctx: InvocationContext, input: { orderId: string }): Promise<OrderView> {
+  return markDelivered(ctx, input.orderId, 'hq')
 }
 
 // ------------------------------------------------------------------ refunds from the console

@@ -6,7 +6,7 @@
  * member's code; the daily timer settles commission; HQ exports the monthly settlement.
  */
 import { COLLECTIONS } from '../../shared/db/collections'
-import type { CommissionEntryDoc, StockDoc } from '../../shared/db/documents'
+import type { CommissionEntryDoc, OrderDoc, StockDoc } from '../../shared/db/documents'
 import { commissionFen, DAY_MS } from '../../shared/rules/commission'
 import { issueMemberCode } from '../../shared/rules/member-code'
 import { shanghaiMonth } from '../../shared/rules/calendar'
@@ -93,6 +93,25 @@ async function refund(orderId: string, outTradeNo: string, body: Record<string, 
 
 const pickup = (pickupCode: string, openid = clerkOpenid) => stack.call('staff', { action: 'verifyPickup', pickupCode }, { openid })
 
+async function orderDoc(orderId: string): Promise<OrderDoc> {
+  return ((await stack.db.collection(COLLECTIONS.orders.name).doc(orderId).get()) as { data: OrderDoc[] }).data[0]!
+}
+
+const earnEntries = async (orderId: string) => ((await stack.db.collection(COLLECTIONS.pointsLedger.name).where({ key: `order:${orderId}:earn` }).count()) as { total: number }).total
+const commissionEntries = async (orderId: string) => ((await stack.db.collection(COLLECTIONS.commissionLedger.name).where({ 'source.id': orderId }).count()) as { total: number }).total
+const applyEffects = () => stack.fireTimer('shop', 'applyOrderEffects') as Promise<{ ok: boolean; data: { applied: number; failed: number } }>
+
+const ADDRESS = { name: '李四', phone: '13900139000', region: '上海市 静安区', detail: '南京西路 1601 号' }
+
+/** Orders and pays (the notification delivered) without anyone reading the order afterwards. */
+async function payUnread(openid: string, order: Record<string, unknown> = { items: [{ productId: CREAM, qty: 1 }], fulfilment: 'pickup', storeId: storeA }) {
+  const created = await stack.call('shop', { action: 'createOrder', ...order }, { openid })
+  expect(created.status).toBe(200)
+  const paid = await sandbox(`/sandbox/pay/${created.body.data.outTradeNo}`, { notify: false })
+  expect(await deliver(paid.body.notification)).toBe(204)
+  return { orderId: created.body.data.orderId as string, outTradeNo: created.body.data.outTradeNo as string }
+}
+
 describe('an online order of a member', () => {
   it('paid once however often WeChat notifies: points once, commission pending for the attributed clerk', async () => {
     const m = await bind('oBuyer1')
@@ -137,6 +156,151 @@ describe('an online order of a member', () => {
     const second = await buyPaid('oBuyer2')
     const tries = await Promise.all(Array.from({ length: 5 }, () => pickup(second.pickupCode)))
     expect(tries.map((t) => t.status).sort()).toEqual([200, 409, 409, 409, 409])
+  })
+})
+
+describe('after-payment effects, off the notification', () => {
+  it('the notification leaves points and commission due; the timer applies them once, even alongside a read', async () => {
+    const m = await bind('oEffects1')
+    const before = await points('oEffects1')
+    const order = await payUnread('oEffects1')
+    expect(await orderDoc(order.orderId)).toMatchObject({
+      status: 'paid',
+      pickupCode: expect.stringMatching(/^\d{8}$/),
+      attribution: { clerkId: m.clerkId, storeId: m.storeId },
+      effectsDueAt: expect.any(Date),
+      paidEffectsAt: null,
+    })
+    expect(await points('oEffects1')).toBe(before)
+    expect(await commissionEntries(order.orderId)).toBe(0)
+    const reserved = (await stock(CREAM, storeA)).reserved
+
+    const [first, second] = await Promise.all([applyEffects(), applyEffects(), stack.call('shop', { action: 'order', orderId: order.orderId }, { openid: 'oEffects1' })])
+    expect(first).toMatchObject({ ok: true, data: { failed: 0 } })
+    expect(second).toMatchObject({ ok: true, data: { failed: 0 } })
+    expect(await points('oEffects1')).toBe(before + 168)
+    expect(await earnEntries(order.orderId)).toBe(1)
+    expect(await commissionEntries(order.orderId)).toBe(1)
+    expect((await stock(CREAM, storeA)).reserved).toBe(reserved - 1)
+    expect(await orderDoc(order.orderId)).toMatchObject({ effectsDueAt: null, paidEffectsAt: expect.any(Date) })
+    // Done is done: later runs change nothing.
+    await applyEffects()
+    expect(await points('oEffects1')).toBe(before + 168)
+    expect((await stock(CREAM, storeA)).reserved).toBe(reserved - 1)
+    // Only the timer runs the sweep.
+    expect((await stack.call('shop', { action: 'applyOrderEffects' }, { openid: 'oEffects1' })).status).toBe(403)
+  })
+
+  it('the clerk looking the code up applies them', async () => {
+    await bind('oEffects2')
+    const order = await payUnread('oEffects2')
+    const looked = await stack.call('staff', { action: 'pickupDetail', pickupCode: (await orderDoc(order.orderId)).pickupCode }, { openid: clerkOpenid })
+    expect(looked.status).toBe(200)
+    expect(await entry(`order:${order.orderId}:commission`)).toMatchObject({ status: 'pending', settleAfter: null })
+    expect(await earnEntries(order.orderId)).toBe(1)
+  })
+
+  it('a pickup does not wait for them: the refund window starts from the pickup once they are applied', async () => {
+    await bind('oEffects3')
+    const order = await payUnread('oEffects3')
+    const handed = await pickup((await orderDoc(order.orderId)).pickupCode!)
+    expect(handed.status).toBe(200)
+    expect(await entry(`order:${order.orderId}:commission`)).toBeUndefined()
+    await applyEffects()
+    const e = (await entry(`order:${order.orderId}:commission`))!
+    expect(e.status).toBe('pending')
+    expect(e.settleAfter!.getTime() - new Date(handed.body.data.pickedUpAt).getTime()).toBe(7 * DAY_MS)
+  })
+
+  it('a refund before they ran applies them first: the points come and go, the commission is cancelled, the stock is back', async () => {
+    await bind('oEffects4')
+    const before = await points('oEffects4')
+    const shelf = await stock(CREAM, storeA)
+    const order = await payUnread('oEffects4')
+    await refund(order.orderId, order.outTradeNo)
+    expect(await points('oEffects4')).toBe(before)
+    expect(await earnEntries(order.orderId)).toBe(1)
+    expect(await entry(`order:${order.orderId}:commission`)).toMatchObject({ status: 'cancelled', amountFen: 0 })
+    expect(await stock(CREAM, storeA)).toMatchObject({ available: shelf.available, reserved: shelf.reserved })
+    expect(await orderDoc(order.orderId)).toMatchObject({ status: 'refunded', effectsDueAt: null })
+  })
+})
+
+describe('delivery orders', () => {
+  const delivery = { items: [{ productId: HAND, qty: 2 }], fulfilment: 'delivery', deliveryAddress: ADDRESS }
+  const ship = (orderId: string, trackingNo = 'SF1234567890', carrier = '顺丰速运') => stack.admin({ action: 'shipOrder', orderId, carrier, trackingNo })
+  const confirm = (orderId: string, openid: string) => stack.call('shop', { action: 'confirmReceipt', orderId }, { openid })
+
+  it('HQ ships a paid order, the member confirms receipt, and the refund window starts at delivery', async () => {
+    await bind('oDeliver1')
+    const created = await stack.call('shop', { action: 'createOrder', ...delivery }, { openid: 'oDeliver1' })
+    const unpaid = await ship(created.body.data.orderId)
+    expect(unpaid.status).toBe(409)
+    expect(unpaid.body.error.message).toContain('尚未支付')
+    const paid = await sandbox(`/sandbox/pay/${created.body.data.outTradeNo}`)
+    expect(paid.body.delivery.status).toBe(204)
+    const orderId = created.body.data.orderId as string
+    expect((await stack.call('shop', { action: 'order', orderId }, { openid: 'oDeliver1' })).body.data).toMatchObject({ status: 'paid', deliveryAddress: ADDRESS, shipment: null })
+
+    const early = await confirm(orderId, 'oDeliver1')
+    expect(early.status).toBe(409)
+    expect(early.body.error.message).toBe('订单尚未发货，不能确认收货')
+
+    const shipped = await ship(orderId)
+    expect(shipped.status).toBe(200)
+    expect(shipped.body.data).toMatchObject({ status: 'shipped', shipment: { carrier: '顺丰速运', trackingNo: 'SF1234567890' }, deliveredAt: null })
+    // A retry is the same shipment; another tracking number is refused, naming the first.
+    expect((await ship(orderId)).body.data.shipment).toEqual(shipped.body.data.shipment)
+    const other = await ship(orderId, 'YT0000000001', '圆通速递')
+    expect(other.status).toBe(409)
+    expect(other.body.error.message).toContain('SF1234567890')
+    expect((await entry(`order:${orderId}:commission`))!.settleAfter).toBeNull()
+
+    expect((await confirm(orderId, 'oSomeoneElse')).status).toBe(404)
+    // Tapped three times at once: delivered once.
+    const receipts = await Promise.all([1, 2, 3].map(() => confirm(orderId, 'oDeliver1')))
+    expect(receipts.map((r) => r.status)).toEqual([200, 200, 200])
+    expect(new Set(receipts.map((r) => r.body.data.deliveredAt)).size).toBe(1)
+    const received = receipts[0]!
+    expect(received.body.data).toMatchObject({ status: 'delivered', deliveredAt: expect.any(String), shipment: shipped.body.data.shipment })
+    const again = await confirm(orderId, 'oDeliver1')
+    expect(again.body.data.deliveredAt).toBe(received.body.data.deliveredAt)
+    expect(await orderDoc(orderId)).toMatchObject({ deliveredBy: 'member', shipment: { by: 'admin' } })
+    const e = (await entry(`order:${orderId}:commission`))!
+    expect(e.settleAfter!.getTime() - new Date(received.body.data.deliveredAt).getTime()).toBe(7 * DAY_MS)
+    // HQ's shipping is audited like its other writes.
+    const audited = (await stack.db.collection(COLLECTIONS.auditLog.name).where({ action: 'shipOrder' }).count()) as { total: number }
+    expect(audited.total).toBe(4)
+  })
+
+  it('HQ marks delivered (before the effects ran: the window still starts at delivery); pickup and fully refunded orders do not ship', async () => {
+    await bind('oDeliver2')
+    const order = await payUnread('oDeliver2', delivery)
+    expect((await ship(order.orderId, 'JD0000000002', '京东物流')).status).toBe(200)
+    const delivered = await stack.admin({ action: 'markOrderDelivered', orderId: order.orderId })
+    expect(delivered.status).toBe(200)
+    expect(delivered.body.data.status).toBe('delivered')
+    expect((await stack.admin({ action: 'markOrderDelivered', orderId: order.orderId })).body.data.deliveredAt).toBe(delivered.body.data.deliveredAt)
+    expect(await orderDoc(order.orderId)).toMatchObject({ deliveredBy: 'hq' })
+    expect(await entry(`order:${order.orderId}:commission`)).toBeUndefined()
+    await applyEffects()
+    const e = (await entry(`order:${order.orderId}:commission`))!
+    expect(e.settleAfter!.getTime() - new Date(delivered.body.data.deliveredAt).getTime()).toBe(7 * DAY_MS)
+    const audited = (await stack.db.collection(COLLECTIONS.auditLog.name).where({ action: 'markOrderDelivered' }).count()) as { total: number }
+    expect(audited.total).toBe(2)
+
+    const pickupOrder = await buyPaid('oDeliver2')
+    expect((await ship(pickupOrder.orderId)).status).toBe(404)
+    expect((await stack.admin({ action: 'markOrderDelivered', orderId: pickupOrder.orderId })).status).toBe(404)
+    expect((await confirm(pickupOrder.orderId, 'oDeliver2')).status).toBe(409)
+
+    const refunded = await payUnread('oDeliver2', delivery)
+    await refund(refunded.orderId, refunded.outTradeNo)
+    const refused = await ship(refunded.orderId)
+    expect(refused.status).toBe(409)
+    expect(refused.body.error.message).toContain('全额退款')
+    // Not shipped, so nothing to receive.
+    expect((await stack.admin({ action: 'markOrderDelivered', orderId: refunded.orderId })).status).toBe(409)
   })
 })
 
@@ -255,6 +419,51 @@ describe('offline sales', () => {
     // Members cannot book sales; strict input.
     expect((await sale('oTill1', { memberCode: c2, amountFen: 1_000, receiptNo: 'R-9' })).status).toBe(403)
     expect((await sale(clerkOpenid, { memberCode: c2, amountFen: 1_000, receiptNo: 'R-9', storeId: storeB })).status).toBe(400)
+  })
+
+  it('a clerk of the selling store voids a sale within the window: points back and commission cancelled, once', async () => {
+    await bind('oVoid1')
+    const before = await points('oVoid1')
+    const booked = await sale(clerkOpenid, { memberCode: await code('oVoid1'), amountFen: 30_000, receiptNo: 'V-0001' })
+    expect(booked.body.data.pointsEarned).toBe(300)
+    const saleId = booked.body.data.saleId as string
+    const voidSale = (openid: string, receiptNo = 'V-0001') => stack.call('staff', { action: 'voidSale', receiptNo, reason: '顾客退货' }, { openid })
+
+    // Another store's clerk does not find it; a member may not void.
+    expect((await voidSale(otherStoreClerk)).status).toBe(404)
+    expect((await voidSale('oVoid1')).status).toBe(403)
+    const voids = await Promise.all([1, 2, 3].map(() => voidSale(clerkOpenid)))
+    expect(voids.map((v) => v.status)).toEqual([200, 200, 200])
+    expect(new Set(voids.map((v) => v.body.data.voidedAt)).size).toBe(1)
+    expect(voids[0]!.body.data).toMatchObject({ saleId, receiptNo: 'V-0001', amountFen: 30_000, pointsTakenBack: 300, pointsShortfall: 0, reason: '顾客退货' })
+    expect(await points('oVoid1')).toBe(before)
+    expect(await entry(`offline:${saleId}:commission`)).toMatchObject({ status: 'cancelled', amountFen: 0, refundedFen: 30_000 })
+    const takebacks = (await stack.db.collection(COLLECTIONS.pointsLedger.name).where({ key: `order:${saleId}:refund:void` }).count()) as { total: number }
+    expect(takebacks.total).toBe(1)
+    // Again: the same void, nothing more taken.
+    expect((await voidSale(clerkOpenid)).body.data.voidedAt).toBe(voids[0]!.body.data.voidedAt)
+    expect(await points('oVoid1')).toBe(before)
+    // The receipt number stays used.
+    stack.setClockOffset(61_000)
+    expect((await sale(clerkOpenid, { memberCode: await code('oVoid1'), amountFen: 30_000, receiptNo: 'V-0001' })).status).toBe(409)
+  })
+
+  it('after the refund window a sale is no longer voided; HQ voids any store’s sale, audited', async () => {
+    await bind('oVoid2')
+    await sale(clerkOpenid, { memberCode: await code('oVoid2'), amountFen: 5_000, receiptNo: 'V-0002' })
+    stack.setClockOffset(61_000)
+    const atB = await sale(foreignClerk, { memberCode: await code('oVoid2'), amountFen: 8_000, receiptNo: 'V-0003' })
+    const hq = await stack.admin({ action: 'voidOfflineSale', storeId: storeB, receiptNo: 'V-0003', reason: '收银错误' })
+    expect(hq.status).toBe(200)
+    expect(hq.body.data).toMatchObject({ saleId: atB.body.data.saleId, pointsTakenBack: 80, voidedBy: 'admin' })
+    expect(await entry(`offline:${atB.body.data.saleId}:commission`)).toMatchObject({ status: 'cancelled' })
+    const audited = (await stack.db.collection(COLLECTIONS.auditLog.name).where({ action: 'voidOfflineSale' }).count()) as { total: number }
+    expect(audited.total).toBe(1)
+
+    stack.setClockOffset(7 * DAY_MS + 61_000)
+    const late = await stack.call('staff', { action: 'voidSale', receiptNo: 'V-0002', reason: '顾客退货' }, { openid: clerkOpenid })
+    expect(late.status).toBe(409)
+    expect(late.body.error.message).toContain('已超过 7 天退货期')
   })
 
   it('ten scans of one code at once book one sale', async () => {

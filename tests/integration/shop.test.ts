@@ -16,6 +16,7 @@ const CREAM = 'p-rose-cream'
 const TEA = 'p-tea-gift'
 const HAND = 'p-hand-cream'
 const SCARF = 'p-silk-scarf'
+const ADDRESS = { name: '王小明', phone: '13800138000', region: '上海市 徐汇区', detail: '漕溪北路 88 号 1201 室' }
 
 beforeAll(async () => {
   stack = await startTestStack({ seed: true })
@@ -94,10 +95,10 @@ describe('ordering for pickup', () => {
     const noStore = await shop({ action: 'createOrder', items: [{ productId: CREAM, qty: 1 }], fulfilment: 'pickup' })
     expect(noStore.status).toBe(400)
     expect(noStore.body.error.field).toBe('storeId')
-    const withStore = await shop({ action: 'createOrder', items: [{ productId: CREAM, qty: 1 }], fulfilment: 'delivery', storeId: storeA })
+    const withStore = await shop({ action: 'createOrder', items: [{ productId: CREAM, qty: 1 }], fulfilment: 'delivery', storeId: storeA, deliveryAddress: ADDRESS })
     expect(withStore.status).toBe(400)
     expect(withStore.body.error.field).toBe('storeId')
-    const unknown = await shop({ action: 'createOrder', items: [{ productId: 'no-such-product', qty: 1 }], fulfilment: 'delivery' })
+    const unknown = await shop({ action: 'createOrder', items: [{ productId: 'no-such-product', qty: 1 }], fulfilment: 'delivery', deliveryAddress: ADDRESS })
     expect(unknown.status).toBe(404)
   })
 })
@@ -106,12 +107,78 @@ describe('ordering for delivery', () => {
   it('reserves in the central warehouse, not in a store; a paid delivery order has no pickup code', async () => {
     const central = await available(SCARF, CENTRAL)
     const store = await available(SCARF, storeA)
-    const created = await shop({ action: 'createOrder', items: [{ productId: SCARF, qty: 3 }], fulfilment: 'delivery' })
+    const created = await shop({ action: 'createOrder', items: [{ productId: SCARF, qty: 3 }], fulfilment: 'delivery', deliveryAddress: ADDRESS })
     expect(created.status).toBe(200)
     expect(await available(SCARF, CENTRAL)).toBe(central - 3)
     expect(await available(SCARF, storeA)).toBe(store)
     expect((await pay(created.body.data.outTradeNo)).body.delivery.status).toBe(204)
-    expect((await shop({ action: 'order', orderId: created.body.data.orderId })).body.data).toMatchObject({ status: 'paid', pickupCode: null })
+    expect((await shop({ action: 'order', orderId: created.body.data.orderId })).body.data).toMatchObject({
+      status: 'paid',
+      pickupCode: null,
+      deliveryAddress: ADDRESS,
+      shipment: null,
+      deliveredAt: null,
+    })
+  })
+
+  it('needs an address, checked field by field; a pickup order refuses one', async () => {
+    const order = (body: Record<string, unknown>) => shop({ action: 'createOrder', items: [{ productId: SCARF, qty: 1 }], ...body }, 'oAddress')
+    const missing = await order({ fulfilment: 'delivery' })
+    expect(missing.status).toBe(400)
+    expect(missing.body.error).toMatchObject({ field: 'deliveryAddress', message: '配送订单请填写收货地址' })
+    const badPhone = await order({ fulfilment: 'delivery', deliveryAddress: { ...ADDRESS, phone: '12345' } })
+    expect(badPhone.status).toBe(400)
+    expect(badPhone.body.error.field).toBe('deliveryAddress.phone')
+    const noDetail = await order({ fulfilment: 'delivery', deliveryAddress: { ...ADDRESS, detail: '  ' } })
+    expect(noDetail.status).toBe(400)
+    expect(noDetail.body.error.field).toBe('deliveryAddress.detail')
+    const extra = await order({ fulfilment: 'delivery', deliveryAddress: { ...ADDRESS, zip: '200000' } })
+    expect(extra.status).toBe(400)
+    const pickup = await order({ fulfilment: 'pickup', storeId: storeA, deliveryAddress: ADDRESS })
+    expect(pickup.status).toBe(400)
+    expect(pickup.body.error).toMatchObject({ field: 'deliveryAddress', message: '自提订单不需要收货地址' })
+    const myOrders = await shop({ action: 'myOrders' }, 'oAddress')
+    expect(myOrders.body.data).toEqual([])
+  })
+})
+
+describe('paying later', () => {
+  it('a payer who left the pay sheet gets fresh parameters for the same payment, and pays with them once', async () => {
+    const created = await shop({ action: 'createOrder', items: [{ productId: HAND, qty: 1 }], fulfilment: 'pickup', storeId: storeA }, 'oLater')
+    const again = await shop({ action: 'payOrder', orderId: created.body.data.orderId }, 'oLater')
+    expect(again.status).toBe(200)
+    expect(again.body.data).toMatchObject({
+      orderId: created.body.data.orderId,
+      outTradeNo: created.body.data.outTradeNo,
+      totalFen: created.body.data.totalFen,
+      expiresAt: created.body.data.expiresAt,
+      payParams: { signType: 'RSA', package: created.body.data.payParams.package },
+    })
+    expect(again.body.data.payParams.paySign).toEqual(expect.any(String))
+    expect((await shop({ action: 'payOrder', orderId: created.body.data.orderId }, 'oSomeoneElse')).status).toBe(404)
+    expect((await pay(again.body.data.outTradeNo)).body.delivery.status).toBe(204)
+    const paid = await shop({ action: 'payOrder', orderId: created.body.data.orderId }, 'oLater')
+    expect(paid.status).toBe(409)
+    expect(paid.body.error.message).toBe('订单已支付，无需再次支付')
+  })
+
+  it('refuses a cancelled order and an expired one, each saying so', async () => {
+    const cancelled = await shop({ action: 'createOrder', items: [{ productId: HAND, qty: 1 }], fulfilment: 'pickup', storeId: storeA }, 'oLater2')
+    await shop({ action: 'cancelOrder', orderId: cancelled.body.data.orderId }, 'oLater2')
+    const refused = await shop({ action: 'payOrder', orderId: cancelled.body.data.orderId }, 'oLater2')
+    expect(refused.status).toBe(409)
+    expect(refused.body.error.message).toBe('订单已取消，请重新下单')
+
+    const before = await available(HAND, storeA)
+    const late = await shop({ action: 'createOrder', items: [{ productId: HAND, qty: 1 }], fulfilment: 'pickup', storeId: storeA }, 'oLater2')
+    stack.setClockOffset(15 * 60_000 + 1_000)
+    const expired = await shop({ action: 'payOrder', orderId: late.body.data.orderId }, 'oLater2')
+    expect(expired.status).toBe(409)
+    expect(expired.body.error.message).toContain('已自动取消')
+    // Asking found it over time: it is cancelled now and its stock is back.
+    expect(await available(HAND, storeA)).toBe(before)
+    expect((await shop({ action: 'payOrder', orderId: late.body.data.orderId }, 'oLater2')).body.error.message).toContain('已自动取消')
+    stack.setClockOffset(0)
   })
 })
 
@@ -139,7 +206,7 @@ describe('stock never goes below zero', () => {
 describe('cancelling and expiry', () => {
   it('the payer cancels an unpaid order: stock back, payment closed at WeChat, cannot be paid', async () => {
     const before = await available(HAND, CENTRAL)
-    const created = await shop({ action: 'createOrder', items: [{ productId: HAND, qty: 4 }], fulfilment: 'delivery' }, 'oCanceller')
+    const created = await shop({ action: 'createOrder', items: [{ productId: HAND, qty: 4 }], fulfilment: 'delivery', deliveryAddress: ADDRESS }, 'oCanceller')
     expect(await available(HAND, CENTRAL)).toBe(before - 4)
     const cancelled = await shop({ action: 'cancelOrder', orderId: created.body.data.orderId }, 'oCanceller')
     expect(cancelled.body.data.status).toBe('cancelled')
@@ -151,7 +218,7 @@ describe('cancelling and expiry', () => {
   })
 
   it('a paid order cannot be cancelled here; another shopper cannot see it', async () => {
-    const created = await shop({ action: 'createOrder', items: [{ productId: HAND, qty: 1 }], fulfilment: 'delivery' }, 'oPaidCancel')
+    const created = await shop({ action: 'createOrder', items: [{ productId: HAND, qty: 1 }], fulfilment: 'delivery', deliveryAddress: ADDRESS }, 'oPaidCancel')
     await pay(created.body.data.outTradeNo)
     expect((await shop({ action: 'cancelOrder', orderId: created.body.data.orderId }, 'oPaidCancel')).status).toBe(409)
     expect((await shop({ action: 'order', orderId: created.body.data.orderId }, 'oSomeoneElse')).status).toBe(404)
@@ -176,7 +243,7 @@ describe('cancelling and expiry', () => {
 
   it('an order looked at after its 15 minutes is cancelled then, even before the timer runs', async () => {
     const before = await available(CREAM, CENTRAL)
-    const created = await shop({ action: 'createOrder', items: [{ productId: CREAM, qty: 1 }], fulfilment: 'delivery' }, 'oLooker')
+    const created = await shop({ action: 'createOrder', items: [{ productId: CREAM, qty: 1 }], fulfilment: 'delivery', deliveryAddress: ADDRESS }, 'oLooker')
     stack.setClockOffset(16 * 60_000)
     expect((await shop({ action: 'order', orderId: created.body.data.orderId }, 'oLooker')).body.data.status).toBe('cancelled')
     expect(await available(CREAM, CENTRAL)).toBe(before)

@@ -19,6 +19,8 @@ const ORDER_STATUS: Record<OrderStatus, { label: string; color: string }> = {
   picked_up: { label: '已提货', color: 'green' },
   refunded: { label: '已退款', color: 'orange' },
   cancelled: { label: '已取消', color: 'default' },
+  shipped: { label: '已发货', color: 'cyan' },
+  delivered: { label: '已签收', color: 'green' },
 }
 const REFUND_STATUS: Record<AdminResult<'refundOrder'>['status'], { label: string; color: string }> = {
   processing: { label: '处理中', color: 'processing' },

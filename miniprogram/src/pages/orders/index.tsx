@@ -33,6 +33,9 @@ const STATE_OF: Record<Order['status'], State | 'cancelled'> = {
   cancelled: 'cancelled',
   // Refunded by HQ: finished, listed with the completed ones.
   refunded: 'done',
+  // On its way: still open, like one waiting at the store.
+  shipped: 'awaiting-pickup',
+  delivered: 'done',
 }
 
 function matches(filter: Filter, order: Order): boolean {
