@@ -1,6 +1,6 @@
 import { qrPattern } from '../../miniprogram/src/lib/qr-matrix'
 import { ok } from './harness/fixtures'
-import { answerFunctions, answerLocation, cloudCalls, openPage, resetCalls, wxCalls, type RenderedPage } from './harness/weapp'
+import { answerFunctions, answerLocation, answerModals, cloudCalls, openPage, resetCalls, wxCalls, type RenderedPage } from './harness/weapp'
 
 function runCount(code: string): number {
   return qrPattern(code).rows.reduce((sum, row) => sum + row.length, 0)
@@ -234,5 +234,56 @@ describe('shop (the built WeChat pages)', () => {
     expect(page.findAll('.order-step--done')).toHaveLength(3)
     expect(page.findAll('.order-step')).toHaveLength(4)
     expect(page.find('#pickup-code')).toBeUndefined()
+  })
+  it('pays an unpaid order again with fresh parameters for the same payment', async () => {
+    const unpaid = { ...ORDER, status: 'awaiting_payment', paidAt: null, pickupCode: null }
+    const payParams = { appId: 'wx-app', timeStamp: '1763900000', nonceStr: 'n0nce', package: 'prepay_id=wx123', signType: 'RSA', paySign: 'c2lnbg==' }
+    let paid = false
+    answerFunctions((name, event) => {
+      if (name !== 'shop') return ok({})
+      if (event.action === 'payOrder') {
+        paid = true
+        return ok({ orderId: 'o1', outTradeNo: 'T1', payParams, totalFen: ORDER.totalFen, expiresAt: ORDER.expiresAt })
+      }
+      return ok(paid ? ORDER : unpaid)
+    })
+    page = openPage('pages/order/index', { id: 'o1' })
+    await page.waitForText('待付款')
+    expect(page.find('#sandbox-pay')).toBeUndefined()
+    await page.tap('pay-again')
+    await page.waitForText('已付款')
+    expect(cloudCalls().find((c) => c.data.action === 'payOrder')?.data).toMatchObject({ action: 'payOrder', orderId: 'o1' })
+    expect(wxCalls('requestPayment')[0]?.args).toMatchObject(payParams)
+    expect(page.find('#pickup-code')).toBeDefined()
+  })
+
+  it('confirms receipt of a shipped delivery order only after the member agrees', async () => {
+    const shipped = {
+      ...ORDER,
+      fulfilment: 'delivery',
+      storeId: null,
+      pickupCode: null,
+      status: 'shipped',
+      deliveryAddress: { name: '林女士', phone: '13812345678', region: '上海市 徐汇区', detail: '虹桥路 1 号 1001 室' },
+      shipment: { carrier: '顺丰速运', trackingNo: 'SF1234567890', shippedAt: '2026-11-20T06:00:00.000Z' },
+    }
+    let delivered = false
+    answerFunctions((name, event) => {
+      if (name !== 'shop') return ok({})
+      if (event.action === 'confirmReceipt') delivered = true
+      return ok(delivered ? { ...shipped, status: 'delivered', deliveredAt: '2026-11-22T02:00:00.000Z' } : shipped)
+    })
+    page = openPage('pages/order/index', { id: 'o1' })
+    await page.waitForText('确认收货')
+    await page.tap('confirm-receipt')
+    await page.waitFor(() => wxCalls('showModal').length === 1, 'the confirm dialog')
+    expect(cloudCalls().some((c) => c.data.action === 'confirmReceipt')).toBe(false)
+    answerModals(true)
+    await page.tap('confirm-receipt')
+    // The timeline always names the 已签收 step: wait for the button to go instead.
+    await page.waitFor(() => page.find('#confirm-receipt') === undefined, 'the confirm button to go')
+    expect(cloudCalls().filter((c) => c.data.action === 'confirmReceipt')).toHaveLength(1)
+    expect(page.textOf('#order-status')).toContain('已签收')
+    expect(page.findAll('.order-step--done')).toHaveLength(4)
   })
 })

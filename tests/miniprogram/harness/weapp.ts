@@ -56,6 +56,8 @@ interface Harness {
   componentIds: Map<string, string>
   /** What `wx.getLocation` answers: a position, or null for a refused permission. */
   location: { latitude: number; longitude: number } | null
+  /** Whether the person taps the confirm button of the next `wx.showModal` dialogs. */
+  confirmModals: boolean
 }
 
 interface PageInstance {
@@ -110,6 +112,7 @@ const state: Harness = {
   nextPage: undefined,
   componentIds: new Map(),
   location: null,
+  confirmModals: false,
 }
 
 export function assertWeappBuilt(): void {
@@ -131,6 +134,11 @@ export function answerLocation(location: { latitude: number; longitude: number }
   state.location = location
 }
 
+/** The person confirms (true) or cancels (false, the default) `wx.showModal` dialogs, until reset. */
+export function answerModals(confirm: boolean): void {
+  state.confirmModals = confirm
+}
+
 export function wxCalls(api?: string): WxCall[] {
   return api === undefined ? state.calls : state.calls.filter((call) => call.api === api)
 }
@@ -143,6 +151,7 @@ export function resetCalls(): void {
   state.calls.length = 0
   state.cloudCalls.length = 0
   state.location = null
+  state.confirmModals = false
 }
 
 function recorded(api: string, result: (args: Record<string, unknown>) => unknown = () => ({ errMsg: `${api}:ok` })) {
@@ -179,7 +188,9 @@ export function installWeapp(): void {
       },
     },
     showToast: recorded('showToast'),
-    showModal: recorded('showModal', () => ({ confirm: false, cancel: true, errMsg: 'showModal:ok' })),
+    showModal: recorded('showModal', () => ({ confirm: state.confirmModals, cancel: !state.confirmModals, errMsg: 'showModal:ok' })),
+    // The payer completes the WeChat pay sheet.
+    requestPayment: recorded('requestPayment'),
     navigateTo: recorded('navigateTo'),
     redirectTo: recorded('redirectTo'),
     switchTab: recorded('switchTab'),

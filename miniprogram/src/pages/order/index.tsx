@@ -13,6 +13,7 @@ import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
 import { formatDateTime, formatFen } from '../../lib/format'
 import { orderStatusLabel } from '../../lib/order-status'
+import { requestWechatPayment } from '../../lib/pay'
 import './index.scss'
 
 type Order = OutputOf<Contracts, 'shop', 'order'>
@@ -59,7 +60,7 @@ export default function OrderPage() {
   const orderId = params.id ?? ''
   const order = useQuery(() => api.call('shop', 'order', { orderId }), [orderId])
   usePullDownRefreshOf(order.refresh)
-  const [busy, setBusy] = useState<'pay' | 'cancel' | undefined>(undefined)
+  const [busy, setBusy] = useState<'pay' | 'cancel' | 'receive' | undefined>(undefined)
 
   const payInSandbox = async (outTradeNo: string) => {
     if (!sandboxPay) return
@@ -67,6 +68,27 @@ export default function OrderPage() {
     const paid = await sandboxPay(outTradeNo)
     setBusy(undefined)
     if (!paid) void Taro.showToast({ title: '模拟支付失败', icon: 'none' })
+    await order.refresh()
+  }
+
+  // WeChat: the payer left the pay sheet earlier; the same payment gets fresh parameters.
+  const payAgain = async () => {
+    setBusy('pay')
+    const reply = await api.call('shop', 'payOrder', { orderId })
+    if (reply.ok) await requestWechatPayment(reply.data.payParams)
+    else notifyFailure(reply.error)
+    setBusy(undefined)
+    await order.refresh()
+  }
+
+  const confirmReceipt = async () => {
+    const answer = await Taro.showModal({ title: '确认收货', content: '请确认已收到全部商品。确认后如有问题请联系客服。', confirmText: '确认收货' })
+    if (!answer.confirm) return
+    setBusy('receive')
+    const reply = await api.call('shop', 'confirmReceipt', { orderId })
+    setBusy(undefined)
+    if (!reply.ok) notifyFailure(reply.error)
+    else void Taro.showToast({ title: '已确认收货', icon: 'success' })
     await order.refresh()
   }
 
@@ -133,13 +155,23 @@ export default function OrderPage() {
                 <ActionButton kind='secondary' size='small' busy={busy === 'cancel'} onTap={() => void cancel()}>
                   取消订单
                 </ActionButton>
-                {/* WeChat pays at checkout; paying an older unpaid order needs its payParams again,
-                    which `shop.order` does not return yet. */}
+                {process.env.TARO_ENV === 'weapp' && (
+                  <ActionButton id='pay-again' size='small' busy={busy === 'pay'} onTap={() => void payAgain()}>
+                    去支付
+                  </ActionButton>
+                )}
                 {sandboxPay && o.outTradeNo && (
                   <ActionButton id='sandbox-pay' size='small' busy={busy === 'pay'} onTap={() => void payInSandbox(o.outTradeNo!)}>
                     模拟支付
                   </ActionButton>
                 )}
+              </View>
+            )}
+            {o.fulfilment === 'delivery' && o.shipment && !o.deliveredAt && o.status !== 'refunded' && (
+              <View className='order-actions'>
+                <ActionButton id='confirm-receipt' size='small' busy={busy === 'receive'} onTap={() => void confirmReceipt()}>
+                  确认收货
+                </ActionButton>
               </View>
             )}
           </View>
