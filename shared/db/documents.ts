@@ -465,10 +465,17 @@ export interface RedemptionDoc {
   /** Pickup: what the member shows (as text and QR); unique. */
   pickupCode?: string
   /** Mail: where to send it, and the shipping fee order (WeChat Pay). */
-  address?: { name: string; phone: string; region: string; detail: string }
+  address?: { name: string; phone: string; province: string; city: string; district: string; detail: string }
   shippingFeeFen?: number
   outTradeNo?: string
+  /** Mail: cancelled (points and stock back) if the shipping fee is not paid by then. */
   payBy?: Date
+  paidAt?: Date
+  shippedAt?: Date
+  shipment?: { carrier: string; trackingNo: string; by: string }
+  /** Mail: refunds of the shipping fee made in the merchant platform, once each (out_refund_no). */
+  refundNos?: string[]
+  refundedFen?: number
   createdAt: Date
   collectedAt?: Date
   collectedBy?: { clerkId: string; name: string }
