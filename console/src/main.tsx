@@ -13,6 +13,7 @@ import { ClerksPage } from './pages/clerks'
 import { DashboardPage } from './pages/dashboard'
 import { GiftsPage } from './pages/gifts'
 import { LoginPage } from './pages/login'
+import { MailRedemptionsPage } from './pages/mail-redemptions'
 import { MemberDetailPage } from './pages/member-detail'
 import { MembersPage } from './pages/members'
 import { PointsPage } from './pages/points'
@@ -42,6 +43,7 @@ function Console() {
                 <Route path="/members" element={<MembersPage />} />
                 <Route path="/members/:memberId" element={<MemberDetailPage />} />
                 <Route path="/gifts" element={<GiftsPage />} />
+                <Route path="/mail-redemptions" element={<MailRedemptionsPage />} />
                 <Route path="/points" element={<PointsPage />} />
                 <Route path="/campaigns" element={<CampaignsPage />} />
                 <Route path="/chat-templates" element={<ChatTemplatesPage />} />
