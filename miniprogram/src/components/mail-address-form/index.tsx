@@ -1,7 +1,8 @@
 import { View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import type { Contracts, InputOf } from '../../api/contracts'
-import { FormField } from '../../components/form-field'
+import { FormField } from '../form-field'
+import './index.scss'
 
 export type MailAddress = NonNullable<InputOf<Contracts, 'points', 'redeem'>['address']>
 export type AddressField = keyof MailAddress
@@ -35,7 +36,7 @@ export function MailAddressForm(props: { value: MailAddress; errors: Partial<Rec
     <View id='mail-address'>
       {process.env.TARO_ENV === 'weapp' && (
         <View
-          className='gift-address__wechat'
+          className='mail-address__wechat'
           id='mail-choose-address'
           onClick={async () => {
             const chosen = await chooseWechatAddress()
