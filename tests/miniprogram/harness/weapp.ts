@@ -177,6 +177,15 @@ export function installWeapp(): void {
     reLaunch: recorded('reLaunch'),
     stopPullDownRefresh: recorded('stopPullDownRefresh'),
     scanCode: recorded('scanCode', () => ({ errMsg: 'scanCode:fail cancel' })),
+    chooseAddress: recorded('chooseAddress', () => ({
+      userName: '林小姐',
+      telNumber: '13800000000',
+      provinceName: '上海市',
+      cityName: '上海市',
+      countyName: '静安区',
+      detailInfo: '南京西路 1 号 2 楼',
+      errMsg: 'chooseAddress:ok',
+    })),
   })
 
   g.App = (config: Record<string, unknown>) => {
