@@ -165,6 +165,8 @@ describe('gift detail (the built WeChat page)', () => {
 
     await page.tap('mail-choose-address')
     expect(wxCalls('chooseAddress')).toHaveLength(1)
+    const redeemClass = () => String((page?.find('#gift-redeem')?.dom as { className?: string } | undefined)?.className ?? '')
+    await page.waitFor(() => !redeemClass().includes('inactive'), 'the chosen address to complete the form')
     await page.tap('gift-redeem')
     await page.waitFor(() => wxCalls('showModal').length === 1, 'the confirmation')
     const content = (wxCalls('showModal')[0]!.args as { content: string }).content
