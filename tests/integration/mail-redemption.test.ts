@@ -132,6 +132,16 @@ describe('redeeming for mail, paying the shipping fee, shipping', () => {
     expect((await stack.admin({ action: 'mailRedemptions' })).body.data.items).toEqual([])
     expect((await stack.admin({ action: 'mailRedemptions', status: 'shipped' })).body.data.items.map((r: any) => r.redemptionId)).toContain(redeemed.redemptionId)
   })
+
+  it('deleting the account erases the address of a shipped redemption, not of one still owed', async () => {
+    const free = await stack.admin({ action: 'createGift', name: '包邮贴纸', pointsPrice: 10, fulfilments: ['mail'], shippingFeeFen: 0, stock: [{ storeId: null, available: 1 }] })
+    const waiting = (await points('oMailer', { action: 'redeem', giftId: free.body.data.giftId, fulfilment: 'mail', address })).body.data
+    expect(waiting.status).toBe('awaitingShipment')
+    expect((await stack.call('member', { action: 'deleteAccount', confirm: 'DELETE' }, { openid: 'oMailer' })).status).toBe(200)
+    const doc = async (id: string) => ((await stack.db.collection('redemptions').doc(id).get()) as { data: any[] }).data[0]
+    expect((await doc(redeemed.redemptionId)).address).toBeUndefined()
+    expect((await doc(waiting.redemptionId)).address).toEqual(address)
+  })
 })
 
 describe('unpaid mail redemptions', () => {

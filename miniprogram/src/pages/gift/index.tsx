@@ -136,14 +136,14 @@ export default function GiftPage() {
                       className={mode === 'mail' ? 'gift-store gift-store--on' : 'gift-store'}
                       onClick={() => setMode('mail')}
                     >
-                      <View className='gift-store__name'>邮寄到家</View>
+                      <View className='gift-store__name'>中心仓发货，寄到你填写的地址</View>
                       <View className='gift-store__meta' id='gift-shipping-fee'>
                         {detail.shippingFeeFen > 0 ? `运费 ${formatFen(detail.shippingFeeFen)}，微信支付` : '包邮'} · 余 {detail.mailAvailable} 件
                       </View>
                     </View>
                   ) : (
                     <View className='gift-store gift-store--disabled' id='gift-mail'>
-                      <View className='gift-store__name'>邮寄到家</View>
+                      <View className='gift-store__name'>中心仓发货</View>
                       <View className='gift-store__meta'>中心仓暂无库存，暂不能邮寄，可选择到店自提</View>
                     </View>
                   )}
