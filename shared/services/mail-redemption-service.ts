@@ -14,7 +14,7 @@
 import type { z } from 'zod'
 import type { mailAddress } from '../contract/points'
 import { COLLECTIONS } from '../db/collections'
-import type { MemberDoc, PaymentDoc, PendingSpend, RedemptionDoc } from '../db/documents'
+import type { MemberDoc, PendingSpend, RedemptionDoc } from '../db/documents'
 import { AppError } from '../errors'
 import { formatShanghaiMinute } from '../rules/calendar'
 import { MAIL_PAYMENT_WINDOW_MS } from '../rules/points'
@@ -218,7 +218,7 @@ export const redemptionOwner: PaymentOwner = {
     if (!doc) throw new Error(`redemption ${payment.purpose.id} of payment ${payment._id} not found`)
     if (doc.status === 'cancelled') throw new Error(`redemption ${doc._id} was cancelled before its payment ${payment._id} succeeded`)
   },
-  async onClosed(ctx, payment: PaymentDoc) {
+  async onClosed(ctx, payment) {
     const doc = await getRedemption(payment.purpose.id)
     if (!doc) throw new Error(`redemption ${payment.purpose.id} of payment ${payment._id} not found`)
     await releaseUnpaid(ctx, doc)
