@@ -85,6 +85,8 @@ export default function GiftPage() {
           const stores = detail.stores.filter((s) => s.available > 0)
           const chosen = stores.find((s) => s.storeId === storeId)
           const mailOffered = detail.fulfilments.includes('mail')
+          // A gift offered only by mail opens on mail.
+          const shown: Mode = detail.fulfilments.includes('pickup') ? mode : 'mail'
           const addressComplete = Object.values(address).every((v) => v.trim() !== '')
           return (
             <View id='gift-detail'>
@@ -102,38 +104,40 @@ export default function GiftPage() {
                 </View>
                 <View className='gift-head__text'>{detail.description}</View>
               </View>
-              <Section title='到店自提 · 选择门店'>
-                {stores.length === 0 ? (
-                  <View className='gift-store__none' id='gift-no-store'>
-                    暂无门店有货
-                  </View>
-                ) : (
-                  <View id='gift-stores'>
-                    {stores.map((store) => (
-                      <View
-                        key={store.storeId}
-                        id={`gift-store-${store.storeId}`}
-                        className={mode === 'pickup' && store.storeId === storeId ? 'gift-store gift-store--on' : 'gift-store'}
-                        onClick={() => {
-                          setMode('pickup')
-                          setStoreId(store.storeId)
-                        }}
-                      >
-                        <View className='gift-store__name'>{store.storeName}</View>
-                        <View className='gift-store__meta'>
-                          {store.address} · 余 {store.available} 件
+              {detail.fulfilments.includes('pickup') && (
+                <Section title='到店自提 · 选择门店'>
+                  {stores.length === 0 ? (
+                    <View className='gift-store__none' id='gift-no-store'>
+                      暂无门店有货
+                    </View>
+                  ) : (
+                    <View id='gift-stores'>
+                      {stores.map((store) => (
+                        <View
+                          key={store.storeId}
+                          id={`gift-store-${store.storeId}`}
+                          className={shown === 'pickup' && store.storeId === storeId ? 'gift-store gift-store--on' : 'gift-store'}
+                          onClick={() => {
+                            setMode('pickup')
+                            setStoreId(store.storeId)
+                          }}
+                        >
+                          <View className='gift-store__name'>{store.storeName}</View>
+                          <View className='gift-store__meta'>
+                            {store.address} · 余 {store.available} 件
+                          </View>
                         </View>
-                      </View>
-                    ))}
-                  </View>
-                )}
-              </Section>
+                      ))}
+                    </View>
+                  )}
+                </Section>
+              )}
               {mailOffered && (
                 <Section title='邮寄到家'>
                   {detail.mailAvailable > 0 ? (
                     <View
                       id='gift-mail'
-                      className={mode === 'mail' ? 'gift-store gift-store--on' : 'gift-store'}
+                      className={shown === 'mail' ? 'gift-store gift-store--on' : 'gift-store'}
                       onClick={() => setMode('mail')}
                     >
                       <View className='gift-store__name'>中心仓发货，寄到你填写的地址</View>
@@ -147,12 +151,12 @@ export default function GiftPage() {
                       <View className='gift-store__meta'>中心仓暂无库存，暂不能邮寄，可选择到店自提</View>
                     </View>
                   )}
-                  {mode === 'mail' && <MailAddressForm value={address} errors={addressErrors} onChange={setAddress} />}
+                  {shown === 'mail' && <MailAddressForm value={address} errors={addressErrors} onChange={setAddress} />}
                 </Section>
               )}
-              {mode === 'pickup' && stores.length > 0 && chosen === undefined && <NoticeBar>请选择自提门店</NoticeBar>}
+              {shown === 'pickup' && stores.length > 0 && chosen === undefined && <NoticeBar>请选择自提门店</NoticeBar>}
               <View className='gift-actions'>
-                {mode === 'mail' ? (
+                {shown === 'mail' ? (
                   <ActionButton
                     block
                     id='gift-redeem'
