@@ -54,7 +54,9 @@ async function getRedemption(redemptionId: string): Promise<RedemptionDoc | null
  * stock and the points are taken as for pickup, the spend entry and the redemption
  * (awaitingPayment, payable for 15 minutes) are written together, then the shipping fee's
  * payment is created. A gift shipped free goes straight to awaitingShipment. If the payment
- * cannot be created, the redemption is cancelled at once (points and stock back).
+ * cannot be created, the redemption is cancelled at once (points and stock back). Nine round
+ * trips: gift, stock, points, entry and redemption (together), pending mark and payment record
+ * (together), prepay id, out_trade_no on the redemption.
  */
 export async function redeemForMail(ctx: InvocationContext, input: { giftId: string; address?: MailAddress }) {
   const openid = requireOpenid(ctx)
