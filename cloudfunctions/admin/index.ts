@@ -31,6 +31,7 @@ import { adjustGiftStock, createGift, listGiftsForAdmin, updateGift } from '../.
 import { adjustPointsByMemberNo } from '../../shared/services/points-admin-service'
 import { loadPointsRules, savePointsRules } from '../../shared/services/points-rules-service'
 import { memberPointsForAdmin } from '../../shared/services/points-views'
+import { mailRedemptionsForHq, shipRedemption } from '../../shared/services/mail-redemption-service'
 import { cancelRedemption } from '../../shared/services/redemption-service'
 import { loadCommissionRules, saveCommissionRules, settlement, settlementCsv } from '../../shared/services/commission-service'
 import { listOrders, orderForAdmin } from '../../shared/services/admin-orders'
@@ -72,6 +73,8 @@ export const main = defineFunction({
     updateGift: (ctx, input) => adminAction(ctx, 'write', { ...input, images: input.images?.length }, () => updateGift(ctx, input)),
     adjustGiftStock: (ctx, input) => adminAction(ctx, 'write', input, () => adjustGiftStock(ctx, input)),
     cancelRedemption: (ctx, input) => adminAction(ctx, 'write', input, (s) => cancelRedemption(ctx, s, input)),
+    mailRedemptions: (ctx, input) => adminAction(ctx, 'read', input, () => mailRedemptionsForHq(input)),
+    shipRedemption: (ctx, input) => adminAction(ctx, 'write', input, (s) => shipRedemption(ctx, s, input)),
     refundOrder: (ctx, input) => adminAction(ctx, 'write', input, () => refundOrder(ctx, input)),
     shipOrder: (ctx, input) => adminAction(ctx, 'write', input, (session) => shipOrder(ctx, input, session.username)),
     markOrderDelivered: (ctx, input) => adminAction(ctx, 'write', input, () => markOrderDelivered(ctx, input)),

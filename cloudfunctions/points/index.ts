@@ -3,7 +3,8 @@ import { defineFunction } from '../../shared/runtime/define-function'
 import { catalogGift, listCatalog } from '../../shared/services/gift-service'
 import { expireDuePoints } from '../../shared/services/points-account-service'
 import { pointsHistory, pointsSummary } from '../../shared/services/points-views'
-import { myRedemption, myRedemptions, redeemGift, repairRedemptions } from '../../shared/services/redemption-service'
+import { cancelMyRedemption, expireMailRedemptions, payRedemption, redeemForMail, redemptionDetail } from '../../shared/services/mail-redemption-service'
+import { myRedemptions, redeemGift, repairRedemptions } from '../../shared/services/redemption-service'
 import { runAsTimer } from '../../shared/services/system-jobs'
 
 export const main = defineFunction({
@@ -13,12 +14,15 @@ export const main = defineFunction({
   handlers: {
     gifts: () => listCatalog(),
     gift: (_ctx, input) => catalogGift(input.giftId),
-    redeem: (ctx, input) => redeemGift(ctx, input),
+    redeem: (ctx, input) => (input.fulfilment === 'mail' ? redeemForMail(ctx, input) : redeemGift(ctx, input)),
     ledger: (ctx, input) => pointsHistory(ctx, input),
     summary: (ctx) => pointsSummary(ctx),
     myRedemptions: (ctx, input) => myRedemptions(ctx, input),
-    redemption: (ctx, input) => myRedemption(ctx, input),
+    redemption: (ctx, input) => redemptionDetail(ctx, input),
+    payRedemption: (ctx, input) => payRedemption(ctx, input),
+    cancelRedemption: (ctx, input) => cancelMyRedemption(ctx, input),
     expirePoints: (ctx) => runAsTimer(ctx, () => expireDuePoints(ctx)),
     repairRedemptions: (ctx) => runAsTimer(ctx, () => repairRedemptions(ctx)),
+    expireMailRedemptions: (ctx) => runAsTimer(ctx, () => expireMailRedemptions(ctx)),
   },
 })

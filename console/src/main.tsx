@@ -14,6 +14,7 @@ import { DashboardPage } from './pages/dashboard'
 import { GiftsPage } from './pages/gifts'
 import { JobsPage } from './pages/jobs'
 import { LoginPage } from './pages/login'
+import { MailRedemptionsPage } from './pages/mail-redemptions'
 import { MemberDetailPage } from './pages/member-detail'
 import { MembersPage } from './pages/members'
 import { OrdersPage } from './pages/orders'
@@ -45,6 +46,7 @@ function Console() {
                 <Route path="/members" element={<MembersPage />} />
                 <Route path="/members/:memberId" element={<MemberDetailPage />} />
                 <Route path="/gifts" element={<GiftsPage />} />
+                <Route path="/mail-redemptions" element={<MailRedemptionsPage />} />
                 <Route path="/points" element={<PointsPage />} />
                 <Route path="/campaigns" element={<CampaignsPage />} />
                 <Route path="/chat-templates" element={<ChatTemplatesPage />} />

@@ -3,6 +3,9 @@ import { z } from 'zod'
 import { docId, emptyInput, isoDate, tier } from './common'
 import { fulfilment, giftSummary, ledgerItem, redemptionView } from './points'
 
+/** A mail redemption as HQ ships it: who it is for, on top of what the member sees. */
+export const mailRedemptionView = redemptionView.extend({ memberNo: z.string() })
+
 const twoDecimals = (min: number, max: number) =>
   z
     .number()
@@ -110,6 +113,14 @@ export const pointsAdminInput = {
   }),
   /** Cancel a redemption not yet collected: points and stock go back. */
   cancelRedemption: z.strictObject({ redemptionId: docId, reason: z.string().trim().min(2).max(200) }),
+  /** Mail redemptions, oldest first: paid and waiting to be shipped, or shipped. */
+  mailRedemptions: z.strictObject({ status: z.enum(['awaitingShipment', 'shipped']).default('awaitingShipment'), limit: z.number().int().min(1).max(200).default(100) }),
+  /** HQ hands a paid mail redemption to the carrier: the member sees the tracking number. */
+  shipRedemption: z.strictObject({
+    redemptionId: docId,
+    carrier: z.string().trim().min(2, '请填写快递公司').max(20, '快递公司最多 20 个字'),
+    trackingNo: z.string().trim().regex(/^[A-Za-z0-9-]{6,32}$/, '运单号为 6–32 位字母或数字'),
+  }),
 } as const
 
 export const pointsAdminOutput = {
@@ -129,4 +140,6 @@ export const pointsAdminOutput = {
   updateGift: adminGiftView,
   adjustGiftStock: z.object({ giftId: z.string(), storeId: z.string().nullable(), available: z.number().int() }),
   cancelRedemption: redemptionView,
+  mailRedemptions: z.object({ items: z.array(mailRedemptionView) }),
+  shipRedemption: mailRedemptionView,
 } as const

@@ -1,16 +1,19 @@
 import { z } from 'zod'
 import { docId, emptyInput, isoDate, tier } from './common'
+import { payParams } from './pay'
 
 export const fulfilment = z.enum(['pickup', 'mail'])
 
 export const redemptionStatus = z.enum(['awaitingPickup', 'collected', 'awaitingPayment', 'awaitingShipment', 'shipped', 'cancelled'])
 
-/** A mail redemption's address (mail opens with the WeChat Pay port). */
+/** A postal address (mail redemptions and delivery orders), field by field as WeChat's address book has it. */
 export const mailAddress = z.strictObject({
-  name: z.string().trim().min(1).max(20),
-  phone: z.string().regex(/^1\d{10}$/, '请填写 11 位手机号'),
-  region: z.string().trim().min(1).max(60),
-  detail: z.string().trim().min(1).max(120),
+  name: z.string().trim().min(1, '请填写收件人姓名').max(20, '收件人姓名最多 20 个字'),
+  phone: z.string().trim().regex(/^1\d{10}$/, '请填写 11 位手机号'),
+  province: z.string().trim().min(1, '请选择省份').max(20, '省份最多 20 个字'),
+  city: z.string().trim().min(1, '请选择城市').max(20, '城市最多 20 个字'),
+  district: z.string().trim().min(1, '请选择区县').max(20, '区县最多 20 个字'),
+  detail: z.string().trim().min(4, '详细地址至少 4 个字（街道、门牌号）').max(120, '详细地址最多 120 个字'),
 })
 
 /** Opaque position in a newest-first list; pass back `nextCursor` for the next page. */
@@ -79,6 +82,13 @@ export const redemptionView = z.object({
   collectedByName: z.string().nullable(),
   cancelledAt: isoDate.nullable(),
   cancelReason: z.string().nullable(),
+  /** Mail: where it goes, the shipping fee, until when it may be paid, and the parcel once shipped. */
+  address: mailAddress.nullable(),
+  shippingFeeFen: z.number().int().nullable(),
+  payBy: isoDate.nullable(),
+  paidAt: isoDate.nullable(),
+  shippedAt: isoDate.nullable(),
+  shipment: z.object({ carrier: z.string(), trackingNo: z.string() }).nullable(),
 })
 
 export const pointsInput = {
@@ -96,6 +106,8 @@ export const pointsInput = {
     })
     .superRefine((value, issues) => {
       if (value.fulfilment === 'pickup' && !value.storeId) issues.addIssue({ code: 'custom', path: ['storeId'], message: '请选择自提门店' })
+      if (value.fulfilment === 'mail' && !value.address) issues.addIssue({ code: 'custom', path: ['address'], message: '请填写收货地址' })
+      if (value.fulfilment === 'mail' && value.storeId) issues.addIssue({ code: 'custom', path: ['storeId'], message: '邮寄兑换由中心仓发货，不需要选择门店' })
     }),
   /** Points history, newest first, grouped by month (Asia/Shanghai). */
   ledger: z.strictObject({ cursor: cursor.optional(), limit: z.number().int().min(1).max(50).default(20) }),
@@ -103,10 +115,16 @@ export const pointsInput = {
   summary: emptyInput,
   myRedemptions: z.strictObject({ status: redemptionStatus.optional(), cursor: cursor.optional(), limit: z.number().int().min(1).max(50).default(20) }),
   redemption: z.strictObject({ redemptionId: docId }),
+  /** Mail, unpaid: the payment parameters again (the member left WeChat's payment sheet). */
+  payRedemption: z.strictObject({ redemptionId: docId }),
+  /** Mail, unpaid: the member gives up; points and stock go back. */
+  cancelRedemption: z.strictObject({ redemptionId: docId }),
   /** Timer: expire points that have come due (idempotent, resumable). */
   expirePoints: emptyInput,
   /** Timer: finish or cancel redemptions whose invocation died half way. */
   repairRedemptions: emptyInput,
+  /** Timer: cancel mail redemptions whose shipping fee was not paid within 15 minutes. */
+  expireMailRedemptions: emptyInput,
 } as const
 
 export const pointsOutput = {
@@ -118,6 +136,11 @@ export const pointsOutput = {
     status: redemptionStatus,
     points: z.number().int(),
     balance: z.number().int(),
+    /** Mail with a shipping fee: the WeChat Pay order to pay before `payBy`. */
+    outTradeNo: z.string().optional(),
+    payParams: payParams.optional(),
+    shippingFeeFen: z.number().int().optional(),
+    payBy: isoDate.optional(),
   }),
   ledger: z.object({
     balance: z.number().int(),
@@ -140,6 +163,9 @@ export const pointsOutput = {
   }),
   myRedemptions: z.object({ items: z.array(redemptionView), nextCursor: z.string().nullable() }),
   redemption: redemptionView,
+  payRedemption: z.object({ redemptionId: z.string(), outTradeNo: z.string(), payParams, shippingFeeFen: z.number().int(), payBy: isoDate }),
+  cancelRedemption: redemptionView,
   expirePoints: z.object({ members: z.number().int(), expiredPoints: z.number().int(), more: z.boolean() }),
   repairRedemptions: z.object({ checked: z.number().int(), completed: z.number().int(), cancelled: z.number().int() }),
+  expireMailRedemptions: z.object({ expired: z.number().int(), failed: z.number().int() }),
 } as const

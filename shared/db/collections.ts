@@ -89,6 +89,8 @@ export const COLLECTIONS = {
       { name: 'pickupCode', fields: ['pickupCode'], unique: true, sparse: true },
       { name: 'memberId', fields: ['memberId', 'createdAt'] },
       { name: 'storeId', fields: ['storeId', 'status'] },
+      // expireMailRedemptions' work list (awaitingPayment past payBy) and HQ's shipping list.
+      { name: 'statusPayBy', fields: ['status', 'payBy'] },
     ],
   },
   /** Monotonic counters (member numbers), advanced with atomic increments. */

@@ -357,7 +357,7 @@ export interface OrderDoc {
   /** A fully refunded pickup order that was never picked up: its stock went back. */
   refundedAt?: Date
   /** Delivery: where to send it (given when ordering). */
-  deliveryAddress?: DeliveryAddressDoc
+  deliveryAddress?: PostalAddressDoc
   /** Delivery: set when HQ hands it to the carrier. */
   shipment?: { carrier: string; trackingNo: string; shippedAt: Date; by: string }
   /** Delivery: received (confirmed by the member, or marked by HQ); the refund window starts here. */
@@ -365,10 +365,13 @@ export interface OrderDoc {
   deliveredBy?: 'member' | 'hq'
 }
 
-export interface DeliveryAddressDoc {
+/** A postal address in mainland China as WeChat's address book gives it (orders for delivery, mail redemptions). */
+export interface PostalAddressDoc {
   name: string
   phone: string
-  region: string
+  province: string
+  city: string
+  district: string
   detail: string
 }
 
@@ -486,10 +489,17 @@ export interface RedemptionDoc {
   /** Pickup: what the member shows (as text and QR); unique. */
   pickupCode?: string
   /** Mail: where to send it, and the shipping fee order (WeChat Pay). */
-  address?: { name: string; phone: string; region: string; detail: string }
+  address?: PostalAddressDoc
   shippingFeeFen?: number
   outTradeNo?: string
+  /** Mail: cancelled (points and stock back) if the shipping fee is not paid by then. */
   payBy?: Date
+  paidAt?: Date
+  shippedAt?: Date
+  shipment?: { carrier: string; trackingNo: string; by: string }
+  /** Mail: refunds of the shipping fee made in the merchant platform, once each (out_refund_no). */
+  refundNos?: string[]
+  refundedFen?: number
   createdAt: Date
   collectedAt?: Date
   collectedBy?: { clerkId: string; name: string }

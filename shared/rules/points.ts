@@ -63,3 +63,6 @@ export function refundTakeback(input: { earned: number; paidFen: number; refunde
   const upTo = (refundedFen: number) => Math.floor((earned * Math.min(refundedFen, paidFen)) / paidFen)
   return upTo(refundedBeforeFen + refundFen) - upTo(refundedBeforeFen)
 }
+
+/** A mail redemption whose shipping fee is not paid within this is cancelled (points and stock back). */
+export const MAIL_PAYMENT_WINDOW_MS = 15 * 60_000

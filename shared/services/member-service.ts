@@ -364,9 +364,9 @@ export async function myData(ctx: InvocationContext) {
 }
 
 /**
- * Deletes the caller's account: the personal fields go (openid, unionid, phone, tags), the
- * member record stays as an anonymised row so ledgers, orders and commission keep a consistent
- * trail, and the clerk's member count drops.
+ * Deletes the caller's account: the personal fields go (openid, unionid, phone, tags, mail
+ * addresses), the member record stays as an anonymised row so ledgers, orders and commission
+ * keep a consistent trail, and the clerk's member count drops.
  */
 export async function deleteAccount(ctx: InvocationContext): Promise<{ deleted: true }> {
   const member = await requireMember(ctx)
@@ -385,5 +385,10 @@ export async function deleteAccount(ctx: InvocationContext): Promise<{ deleted: 
     await t.collection(COLLECTIONS.clerks.name).doc(member.clerkId).update({ memberCount: _.inc(-1) })
   })
   await db.collection(COLLECTIONS.visits.name).where({ memberId: member._id }).remove()
+  // A paid mail redemption HQ has yet to ship keeps its address: the gift is still owed.
+  await db
+    .collection(COLLECTIONS.redemptions.name)
+    .where({ memberId: member._id, fulfilment: 'mail', status: _.neq('awaitingShipment') })
+    .update({ address: _.remove() })
   return { deleted: true }
 }

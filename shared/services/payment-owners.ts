@@ -11,12 +11,13 @@
  * - onPaid never comes after onClosed (payments.ts refuses that), and onRefunded only after
  *   onPaid has returned.
  *
- * Kinds: `order` (shop-service.ts), `probe` (payment-probe.ts, local stack only); `redemption`
- * (mail redemptions, the points module) registers here when it lands.
+ * Kinds: `order` (shop-service.ts), `redemption` (mail redemptions' shipping fee,
+ * mail-redemption-service.ts), `probe` (payment-probe.ts, local stack only).
  */
 import type { PaymentDoc, PaymentPurposeKind, RefundDoc } from '../db/documents'
 import { AppError } from '../errors'
 import type { InvocationContext } from '../runtime/define-function'
+import { redemptionOwner } from './mail-redemption-service'
 import { probeOwner } from './payment-probe'
 import { orderOwner } from './shop-service'
 
@@ -36,6 +37,8 @@ export function ownerOf(kind: PaymentPurposeKind): PaymentOwner {
       return probeOwner
     case 'order':
       return orderOwner
+    case 'redemption':
+      return redemptionOwner
     default:
       throw new AppError('INTERNAL', `没有处理「${kind}」支付的服务`)
   }

@@ -5,8 +5,9 @@
  * invocation died half way.
  *
  * Mail redemptions (central stock, address, shipping fee through WeChat Pay, cancelled if unpaid
- * after 15 minutes) use the same documents (`fulfilment: 'mail'`, statuses awaitingPayment →
- * awaitingShipment → shipped) and open once the payment port is there.
+ * after 15 minutes) use the same documents and the same taking of points and stock
+ * (`fulfilment: 'mail'`, statuses awaitingPayment → awaitingShipment → shipped): see
+ * mail-redemption-service.ts.
  */
 import { z } from 'zod'
 import type { redemptionView } from '../contract/points'
@@ -42,8 +43,6 @@ import { afterCursor, cursorOf } from './paging'
 type Rows<T> = { data: T[] }
 type RedemptionView = z.infer<typeof redemptionView>
 
-export const MAIL_COMING_SOON = '邮寄兑换即将开放，请先选择到店自提'
-
 export const STATUS_TEXT: Record<RedemptionStatus, string> = {
   awaitingPickup: '待自提',
   collected: '已领取',
@@ -56,7 +55,7 @@ export const STATUS_TEXT: Record<RedemptionStatus, string> = {
 /** An invocation older than this has ended (function timeouts are seconds), whatever it did. */
 export const PENDING_STALE_MS = 2 * 60_000
 
-const redemptions = () => database().collection(COLLECTIONS.redemptions.name)
+export const redemptions = () => database().collection(COLLECTIONS.redemptions.name)
 const stock = () => database().collection(COLLECTIONS.giftStock.name)
 const ledger = () => database().collection(COLLECTIONS.pointsLedger.name)
 
@@ -67,7 +66,7 @@ const ledger = () => database().collection(COLLECTIONS.pointsLedger.name)
  * while at least one unit is there and the gift is on sale, so concurrent redemptions never take
  * stock below zero; it also returns the gift's name and price as that row carries them.
  */
-async function takeStock(stockId: string): Promise<GiftStockDoc | null> {
+export async function takeStock(stockId: string): Promise<GiftStockDoc | null> {
   const _ = database().command
   const res = (await stock().where({ _id: stockId, available: _.gte(1), active: true }).updateAndReturn({ available: _.inc(-1) })) as {
     updated: number
@@ -77,7 +76,7 @@ async function takeStock(stockId: string): Promise<GiftStockDoc | null> {
 }
 
 /** Compensation for takeStock when the points could not be taken. */
-async function returnStock(stockId: string): Promise<void> {
+export async function returnStock(stockId: string): Promise<void> {
   await stock().doc(stockId).update({ available: database().command.inc(1) })
 }
 
@@ -94,15 +93,55 @@ async function whyNoStock(giftId: string, stockId: string): Promise<AppError> {
 }
 
 /**
+ * Takes the member's points for a unit of stock already taken (one conditional update that also
+ * marks the spend pending); if they cannot be taken, the unit goes back and the member is told
+ * why. Shared by pickup and mail.
+ */
+export async function takePointsForUnit(ctx: InvocationContext, openid: string, pending: PendingSpend): Promise<{ member: MemberDoc; span: { start: number; end: number } }> {
+  const now = pending.at
+  let taken = await takePoints(openid, pending, now)
+  if (!taken) {
+    let member = await findMemberByOpenid(openid)
+    if (member?.status === 'active' && isExpiryDue(accountOf(member), now)) {
+      // Points came due and the expiry timer has not run yet: expire them here, then try again.
+      await expireMemberPoints(member._id, now)
+      taken = await takePoints(openid, pending, now)
+      if (!taken) member = await findMemberByOpenid(openid)
+    }
+    if (!taken) {
+      await returnStock(pending.stockId)
+      if (!member || member.status !== 'active') throw new AppError('NOT_FOUND', '还不是会员：请扫描门店或导购的二维码开卡')
+      ctx.caller.role = 'member'
+      throw new AppError('CONFLICT', `积分不足：兑换需要 ${pending.points} 积分，你当前有 ${member.points} 积分`)
+    }
+  }
+  ctx.caller.role = 'member'
+  return taken
+}
+
+/** The spend entry of a redemption, placed on the span its debit took (`redemption:<id>:spend`). */
+export function spendEntry(pending: PendingSpend, memberId: string, span: { start: number; end: number }): Omit<PointsLedgerDoc, '_id'> {
+  return {
+    key: `redemption:${pending.redemptionId}:spend`,
+    memberId,
+    kind: 'spend',
+    points: -pending.points,
+    start: span.start,
+    end: span.end,
+    source: { type: 'redemption', redemptionId: pending.redemptionId, giftId: pending.giftId, giftName: pending.giftName, storeId: pending.storeId },
+    at: pending.at,
+  }
+}
+
+/**
  * Redeems a gift for pickup in five round trips: take the store's unit (1), take the points (2),
  * write the spend entry and the redemption with its pickup code (3, 4, sent together), clear the
  * pending mark (5). Stock is taken first because it also reads the price; if the points then
  * cannot be taken, the unit goes back. A crash between 1 and 2 can under-count one unit (never
  * oversell); one after 2 is finished or undone by repairRedemptions().
  */
-export async function redeemGift(ctx: InvocationContext, input: { giftId: string; fulfilment: 'pickup' | 'mail'; storeId?: string }) {
+export async function redeemGift(ctx: InvocationContext, input: { giftId: string; storeId?: string }) {
   const openid = requireOpenid(ctx)
-  if (input.fulfilment === 'mail') throw new AppError('CONFLICT', MAIL_COMING_SOON, 'fulfilment')
   const storeId = input.storeId
   if (!storeId) throw new AppError('INVALID_INPUT', '请选择自提门店', 'storeId')
   const now = ctx.clock.now()
@@ -121,35 +160,7 @@ export async function redeemGift(ctx: InvocationContext, input: { giftId: string
     storeId,
     at: now,
   }
-  let taken = await takePoints(openid, pending, now)
-  if (!taken) {
-    let member = await findMemberByOpenid(openid)
-    if (member?.status === 'active' && isExpiryDue(accountOf(member), now)) {
-      // Points came due and the expiry timer has not run yet: expire them here, then try again.
-      await expireMemberPoints(member._id, now)
-      taken = await takePoints(openid, pending, now)
-      if (!taken) member = await findMemberByOpenid(openid)
-    }
-    if (!taken) {
-      await returnStock(stockId)
-      if (!member || member.status !== 'active') throw new AppError('NOT_FOUND', '还不是会员：请扫描门店或导购的二维码开卡')
-      ctx.caller.role = 'member'
-      throw new AppError('CONFLICT', `积分不足：兑换需要 ${unit.pointsPrice} 积分，你当前有 ${member.points} 积分`)
-    }
-  }
-  ctx.caller.role = 'member'
-  const { member, span } = taken
-
-  const entry: Omit<PointsLedgerDoc, '_id'> = {
-    key: `redemption:${redemptionId}:spend`,
-    memberId: member._id,
-    kind: 'spend',
-    points: -unit.pointsPrice,
-    start: span.start,
-    end: span.end,
-    source: { type: 'redemption', redemptionId, giftId: unit.giftId, giftName: unit.giftName, storeId },
-    at: now,
-  }
+  const { member, span } = await takePointsForUnit(ctx, openid, pending)
   const redemption: Omit<RedemptionDoc, '_id' | 'pickupCode'> = {
     memberId: member._id,
     giftId: unit.giftId,
@@ -161,7 +172,7 @@ export async function redeemGift(ctx: InvocationContext, input: { giftId: string
     status: 'awaitingPickup',
     createdAt: now,
   }
-  const [, pickupCode] = await Promise.all([ledger().add(entry), insertWithPickupCode(redemptionId, redemption)])
+  const [, pickupCode] = await Promise.all([ledger().add(spendEntry(pending, member._id, span)), insertWithPickupCode(redemptionId, redemption)])
   await clearPendingSpend(member._id, redemptionId)
   return { redemptionId, pickupCode, status: 'awaitingPickup' as const, points: unit.pointsPrice, balance: member.points }
 }
@@ -183,7 +194,7 @@ async function insertWithPickupCode(redemptionId: string, redemption: Omit<Redem
 
 // ------------------------------------------------------------------ the member's redemptions
 
-async function viewsOf(docs: RedemptionDoc[]): Promise<RedemptionView[]> {
+export async function viewsOf(docs: RedemptionDoc[]): Promise<RedemptionView[]> {
   if (docs.length === 0) return []
   const db = database()
   const giftIds = [...new Set(docs.map((d) => d.giftId))]
@@ -213,6 +224,12 @@ export function viewOf(doc: RedemptionDoc, storeName: string | null, giftImage: 
     collectedByName: doc.collectedBy?.name ?? null,
     cancelledAt: doc.cancelledAt ? doc.cancelledAt.toISOString() : null,
     cancelReason: doc.cancelReason ?? null,
+    address: doc.address ?? null,
+    shippingFeeFen: doc.shippingFeeFen ?? null,
+    payBy: doc.payBy ? doc.payBy.toISOString() : null,
+    paidAt: doc.paidAt ? doc.paidAt.toISOString() : null,
+    shippedAt: doc.shippedAt ? doc.shippedAt.toISOString() : null,
+    shipment: doc.shipment ? { carrier: doc.shipment.carrier, trackingNo: doc.shipment.trackingNo } : null,
   }
 }
 
@@ -233,11 +250,12 @@ export async function myRedemptions(ctx: InvocationContext, input: { status?: Re
   return { items: await viewsOf(docs), nextCursor: page.data.length > input.limit && last ? cursorOf(last.createdAt, last._id) : null }
 }
 
-export async function myRedemption(ctx: InvocationContext, input: { redemptionId: string }) {
+/** The caller's own redemption (NOT_FOUND for anyone else's). */
+export async function ownRedemption(ctx: InvocationContext, redemptionId: string): Promise<RedemptionDoc> {
   const member = await requireMember(ctx)
-  const doc = ((await redemptions().doc(input.redemptionId).get()) as Rows<RedemptionDoc>).data[0]
+  const doc = ((await redemptions().doc(redemptionId).get()) as Rows<RedemptionDoc>).data[0]
   if (!doc || doc.memberId !== member._id) throw new AppError('NOT_FOUND', '兑换记录不存在')
-  return (await viewsOf([doc]))[0]!
+  return doc
 }
 
 // ------------------------------------------------------------------ the counter
@@ -309,16 +327,18 @@ export async function verifyPickup(ctx: InvocationContext, input: { pickupCode: 
 /**
  * Cancels a redemption and gives back its points and stock, all in one transaction: the
  * redemption's status, the stock row, the member's balance and the `return` ledger entry change
- * together or not at all, and only from a cancellable status, so a cancellation applies once
- * even when retried or racing with the counter. `missing` recreates a redemption that was never
- * written (repair of a spend whose invocation died), as cancelled.
+ * together or not at all, and only from one of the statuses `from`, so a cancellation applies
+ * once even when retried or racing with the counter. `missing` recreates a redemption that was
+ * never written (repair of a spend whose invocation died), as cancelled. With `alreadyCancelledIsDone`
+ * a redemption found cancelled is returned as it is (a repeated hook), not refused.
  */
-async function cancelAndReturn(
+export async function cancelAndReturn(
   ctx: PointsContext,
   target: { redemptionId: string; memberId: string; stockId: string; points: number; giftName: string },
   reason: string,
-  missing?: Omit<RedemptionDoc, '_id' | 'status'>,
+  options: { from: RedemptionStatus[]; missing?: Omit<RedemptionDoc, '_id' | 'status'>; alreadyCancelledIsDone?: boolean },
 ): Promise<RedemptionDoc> {
+  const { missing } = options
   const now = ctx.clock.now()
   const rules = await loadPointsRules()
   const _ = database().command
@@ -327,7 +347,8 @@ async function cancelAndReturn(
     const current = ((await docRef.get()) as { data: RedemptionDoc | null }).data
     let cancelled: RedemptionDoc
     if (current) {
-      if (current.status !== 'awaitingPickup' && current.status !== 'awaitingPayment') throw alreadyDoneForCancel(current)
+      if (current.status === 'cancelled' && options.alreadyCancelledIsDone) return current
+      if (!options.from.includes(current.status)) throw alreadyDoneForCancel(current)
       cancelled = { ...current, status: 'cancelled', cancelledAt: now, cancelReason: reason }
       await docRef.update({ status: 'cancelled', cancelledAt: now, cancelReason: reason })
     } else {
@@ -365,10 +386,14 @@ function alreadyDoneForCancel(doc: RedemptionDoc): AppError {
 export async function cancelRedemption(ctx: InvocationContext, session: AdminSession, input: { redemptionId: string; reason: string }) {
   const doc = ((await redemptions().doc(input.redemptionId).get()) as Rows<RedemptionDoc>).data[0]
   if (!doc) throw new AppError('NOT_FOUND', '兑换记录不存在', 'redemptionId')
+  // An unpaid mail redemption still has an open WeChat Pay order: it is cancelled by closing that
+  // (the member's cancel or the 15-minute timer), never behind its back.
+  if (doc.status === 'awaitingPayment') throw new AppError('CONFLICT', '该邮寄兑换正在等待会员支付运费，15 分钟内未支付会自动取消')
   const cancelled = await cancelAndReturn(
     ctx,
     { redemptionId: doc._id, memberId: doc.memberId, stockId: doc.stockId, points: doc.points, giftName: doc.giftName },
     `${input.reason}（总部 ${session.username}）`,
+    { from: ['awaitingPickup'] },
   )
   return (await viewsOf([cancelled]))[0]!
 }
@@ -412,14 +437,18 @@ async function settlePendingSpend(ctx: PointsContext, member: MemberDoc, pending
   }
   try {
     await cancelAndReturn(ctx, { ...pending, memberId: member._id }, '兑换未完成，积分与库存已退回', {
-      memberId: member._id,
-      giftId: pending.giftId,
-      giftName: pending.giftName,
-      points: pending.points,
-      fulfilment: 'pickup',
-      stockId: pending.stockId,
-      storeId: pending.storeId,
-      createdAt: pending.at,
+      from: ['awaitingPickup'],
+      missing: {
+        memberId: member._id,
+        giftId: pending.giftId,
+        giftName: pending.giftName,
+        points: pending.points,
+        // Mail spends take central stock and carry no store.
+        fulfilment: pending.storeId ? 'pickup' : 'mail',
+        stockId: pending.stockId,
+        storeId: pending.storeId,
+        createdAt: pending.at,
+      },
     })
   } catch (err) {
     // A late write of the redemption itself won the race and it was handed over meanwhile: then

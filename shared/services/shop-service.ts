@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto'
 import { COLLECTIONS } from '../db/collections'
-import type { ClerkDoc, DeliveryAddressDoc, MemberDoc, OrderDoc, OrderLineDoc, PaymentDoc, ProductDoc, RefundDoc, StockDoc, StoreDoc } from '../db/documents'
+import type { ClerkDoc, PostalAddressDoc, MemberDoc, OrderDoc, OrderLineDoc, PaymentDoc, ProductDoc, RefundDoc, StockDoc, StoreDoc } from '../db/documents'
 import { AppError } from '../errors'
 import type { JsapiPayParams } from '../ports/pay'
 import {
@@ -162,7 +162,7 @@ export interface OrderView {
   createdAt: string
   paidAt: string | null
   pickupCode: string | null
-  deliveryAddress: DeliveryAddressDoc | null
+  deliveryAddress: PostalAddressDoc | null
   shipment: { carrier: string; trackingNo: string; shippedAt: string } | null
   deliveredAt: string | null
 }
@@ -191,7 +191,7 @@ export interface CreateOrderInput {
   fulfilment: Fulfilment
   storeId?: string
   /** Delivery only (and required there). */
-  deliveryAddress?: DeliveryAddressDoc
+  deliveryAddress?: PostalAddressDoc
 }
 
 async function priceLines(lines: OrderLine[]): Promise<OrderLineDoc[]> {

@@ -1,6 +1,7 @@
 /**
  * The HQ console in Chromium, as HQ staff use it: sign in, create a store and download its code,
- * invite a clerk, move a clerk's members to a colleague (a job), and find it all in the audit log.
+ * invite a clerk, move a clerk's members to a colleague, ship a mail redemption, and find it all
+ * in the audit log.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -197,6 +198,30 @@ test('publishes a chat text for clerks and reads a member’s conversation (audi
   await page.click('#show-conversation')
   await page.waitForSelector('#member-conversation >> text=请问会员日是哪天？')
   await shot(page, 'member-conversation')
+})
+
+test('ships a paid mail redemption with carrier and tracking number; the member sees it shipped', async () => {
+  const demo = await stack.personas()
+  const store = demo.codes.find((c) => c.kind === 'store')!
+  await stack.call('member', { action: 'bind', scene: store.scene, phone: '13512345678' }, { openid: 'oConsoleMailer' })
+  const address = { name: '周先生', phone: '13512345678', province: '上海市', city: '上海市', district: '徐汇区', detail: '漕溪北路 88 号' }
+  const redeemed = (await stack.call('points', { action: 'redeem', giftId: 'demo-gift-tote', fulfilment: 'mail', address }, { openid: 'oConsoleMailer' })).body.data
+  expect((await fetch(`${stack.url}/sandbox/pay/${redeemed.outTradeNo}`, { method: 'POST', body: '{}' })).status).toBe(200)
+
+  await nav('邮寄兑换发货')
+  const row = page.locator('#mail-redemptions-table tr', { hasText: '周先生' })
+  await row.waitFor()
+  expect(await row.textContent()).toContain('漕溪北路 88 号')
+  await row.locator('.mail-ship').click()
+  await page.fill('#ship-tracking', 'SF0012345678')
+  await page.click('#ship-submit')
+  await page.waitForSelector('text=已发货：顺丰速运 SF0012345678')
+  await page.waitForSelector('#mail-redemptions-table >> text=没有待发货的邮寄兑换')
+  await page.click('#mail-status >> text=已发货')
+  await page.waitForSelector('#mail-redemptions-table >> text=SF0012345678')
+  await shot(page, 'mail-shipped')
+  const seen = await stack.call('points', { action: 'redemption', redemptionId: redeemed.redemptionId }, { openid: 'oConsoleMailer' })
+  expect(seen.body.data).toMatchObject({ status: 'shipped', shipment: { carrier: '顺丰速运', trackingNo: 'SF0012345678' } })
 })
 
 test('the audit log lists what HQ did', async () => {

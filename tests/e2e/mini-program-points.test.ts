@@ -85,7 +85,7 @@ test('issue 5: redeem a gift for pickup, the clerk verifies the code, the member
   await app.current().locator('.gift-item', { hasText: '帆布购物袋' }).click()
   await app.waitFor('/pages/gift/index', '选择门店')
   expect(await app.current().locator('#gift-price').textContent()).toBe('80 积分')
-  expect(await app.current().locator('#gift-mail').textContent()).toContain('邮寄兑换即将开放')
+  expect(await app.current().locator('#gift-mail').textContent()).toContain('运费 ¥8.00')
   await app.current().locator('.gift-store', { hasText: '静安寺店' }).click()
   await app.shot('06-gift-detail-store-chosen')
 
@@ -208,4 +208,57 @@ test('issue 4/6 staff side: member history, my code, and an offline sale with th
   await app.waitFor('/staff/record-sale/index', '销售已记录')
   expect((await app.current().locator('#sale-recorded').textContent()) ?? '').toContain('积分 +128')
   await app.shot('19-sale-recorded')
+})
+
+test('issue 5 mail: redeem for mail with an address, pay the shipping fee (模拟支付), see 待发货, then HQ ships and the member sees the tracking number', async () => {
+  await app.switchPersona('顾客 A')
+  await app.waitFor('/pages/home/index', `专属导购 ${CLERK}`)
+  await app.tapTab('礼品')
+  await app.waitFor('/pages/gifts/index', '帆布购物袋')
+  await app.current().locator('.gift-item', { hasText: '帆布购物袋' }).click()
+  await app.waitFor('/pages/gift/index', '邮寄到家')
+  await app.current().locator('#gift-mail').click()
+  await app.current().locator('#mail-address').waitFor()
+  expect(await app.current().locator('#gift-redeem').textContent()).toContain('兑换并支付运费 ¥8.00')
+  const fields: Array<[string, string]> = [
+    ['name', '林小姐'],
+    ['phone', '13800000000'],
+    ['province', '上海市'],
+    ['city', '上海市'],
+    ['district', '静安区'],
+    ['detail', '1号'],
+  ]
+  for (const [field, value] of fields) await app.current().locator(`#mail-${field} input`).fill(value)
+  await app.current().locator('#gift-redeem').click()
+  const modal = app.page.locator('.taro__modal')
+  await modal.getByText('运费 ¥8.00', { exact: false }).waitFor()
+  await modal.locator('.taro-model__confirm', { hasText: '确认兑换' }).click()
+  // The server names the field: the error shows under the detail address.
+  await app.current().getByText('详细地址至少 4 个字', { exact: false }).waitFor()
+  await app.shot('20-mail-address-error')
+  await app.current().locator('#mail-detail input').fill('南京西路 1 号 2 楼')
+  await app.current().locator('#gift-redeem').click()
+  await modal.getByText('上海市上海市静安区', { exact: false }).waitFor()
+  await modal.locator('.taro-model__confirm', { hasText: '确认兑换' }).click()
+
+  await app.waitFor('/pages/redemption/index', '待支付运费')
+  expect(await app.current().locator('#redemption-countdown').textContent()).toMatch(/请在 1[45]:\d{2} 内支付运费 ¥8\.00/)
+  await app.shot('21-mail-awaiting-payment')
+  await app.current().locator('#redemption-pay-button').click()
+  await app.waitFor('/pages/redemption/index', '待发货')
+  expect(await app.current().locator('#redemption-status').textContent()).toBe('待发货')
+  expect(await app.current().locator('#redemption-address').textContent()).toContain('南京西路 1 号 2 楼')
+  await app.shot('22-mail-awaiting-shipment')
+
+  const mail = await stack.admin({ action: 'mailRedemptions' })
+  const redemptionId = mail.body.data.items[0].redemptionId as string
+  expect((await stack.admin({ action: 'shipRedemption', redemptionId, carrier: '顺丰速运', trackingNo: 'SF1234567890' })).status).toBe(200)
+  await app.page.goBack()
+  await app.waitFor('/pages/gifts/index', '我的兑换')
+  await app.current().locator('#my-redemptions').click()
+  await app.waitFor('/pages/redemptions/index', '邮寄到家')
+  await app.current().locator('.redemption-row', { hasText: '邮寄到家' }).click()
+  await app.waitFor('/pages/redemption/index', '已发货')
+  expect(await app.current().locator('#redemption-tracking').textContent()).toContain('顺丰速运 运单号 SF1234567890')
+  await app.shot('23-mail-shipped')
 })

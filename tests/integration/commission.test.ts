@@ -101,7 +101,7 @@ const earnEntries = async (orderId: string) => ((await stack.db.collection(COLLE
 const commissionEntries = async (orderId: string) => ((await stack.db.collection(COLLECTIONS.commissionLedger.name).where({ 'source.id': orderId }).count()) as { total: number }).total
 const applyEffects = () => stack.fireTimer('shop', 'applyOrderEffects') as Promise<{ ok: boolean; data: { applied: number; failed: number } }>
 
-const ADDRESS = { name: '李四', phone: '13900139000', region: '上海市 静安区', detail: '南京西路 1601 号' }
+const ADDRESS = { name: '李四', phone: '13900139000', province: '上海市', city: '上海市', district: '静安区', detail: '南京西路 1601 号' }
 
 /** Orders and pays (the notification delivered) without anyone reading the order afterwards. */
 async function payUnread(openid: string, order: Record<string, unknown> = { items: [{ productId: CREAM, qty: 1 }], fulfilment: 'pickup', storeId: storeA }) {

@@ -161,12 +161,15 @@ describe('redeeming for pickup and handing it over at the counter', () => {
 })
 
 describe('redemptions that cannot go through', () => {
-  it('mail is not open yet, and says so', async () => {
+  it('mail needs an address and no store, each named as the failing field (mail-redemption.test.ts has the rest)', async () => {
     await bind('oMail', 10)
-    const res = await points('oMail', { action: 'redeem', giftId: 'demo-gift-tote', fulfilment: 'mail', address: { name: '林', phone: '13800000000', region: '上海市', detail: '南京西路 1 号' } })
-    expect(res.status).toBe(409)
-    expect(res.body.error.message).toContain('邮寄兑换即将开放')
-    expect((await points('oMail', { action: 'redeem', giftId: 'demo-gift-tote', fulfilment: 'mail' })).body.error.message).toContain('邮寄兑换即将开放')
+    const noAddress = await points('oMail', { action: 'redeem', giftId: 'demo-gift-tote', fulfilment: 'mail' })
+    expect(noAddress.status).toBe(400)
+    expect(noAddress.body.error).toMatchObject({ code: 'INVALID_INPUT', field: 'address', message: 'address: 请填写收货地址' })
+    const address = { name: '林', phone: '13800000000', province: '上海市', city: '上海市', district: '静安区', detail: '南京西路 1 号' }
+    const withStore = await points('oMail', { action: 'redeem', giftId: 'demo-gift-tote', fulfilment: 'mail', storeId: storeA, address })
+    expect(withStore.status).toBe(400)
+    expect(withStore.body.error.field).toBe('storeId')
   })
 
   it('pickup needs a store, named as the failing field', async () => {

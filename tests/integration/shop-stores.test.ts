@@ -94,7 +94,7 @@ describe('shop.stores', () => {
 })
 
 describe('delivery address', () => {
-  const address = { name: '林女士', phone: '13812345678', region: '上海市 徐汇区', detail: '虹桥路 1 号 2 号楼 1001 室' }
+  const address = { name: '林女士', phone: '13812345678', province: '上海市', city: '上海市', district: '徐汇区', detail: '虹桥路 1 号 2 号楼 1001 室' }
 
   it('is kept on a delivery order and shown back', async () => {
     const created = await shop({ action: 'createOrder', items: [{ productId: CREAM, qty: 1 }], fulfilment: 'delivery', deliveryAddress: address }, 'oDeliveree')

@@ -16,7 +16,7 @@ const CREAM = 'p-rose-cream'
 const TEA = 'p-tea-gift'
 const HAND = 'p-hand-cream'
 const SCARF = 'p-silk-scarf'
-const ADDRESS = { name: '王小明', phone: '13800138000', region: '上海市 徐汇区', detail: '漕溪北路 88 号 1201 室' }
+const ADDRESS = { name: '王小明', phone: '13800138000', province: '上海市', city: '上海市', district: '徐汇区', detail: '漕溪北路 88 号 1201 室' }
 
 beforeAll(async () => {
   stack = await startTestStack({ seed: true })

@@ -118,7 +118,7 @@ describe('gift detail (the built WeChat page)', () => {
   beforeEach(resetCalls)
   afterEach(() => page?.detach())
 
-  it('lists only stores with stock, shows mail disabled with the reason, and redeems at the chosen store after confirming', async () => {
+  it('lists only stores with stock, shows mail unavailable with the reason, and redeems at the chosen store after confirming', async () => {
     answerFunctions((_name, event) => {
       if (event.action === 'gift') return ok(GIFT)
       if (event.action === 'redeem') return ok({ redemptionId: 'r-1', pickupCode: '1234567890', status: 'awaitingPickup', points: 500, balance: 780 })
@@ -131,7 +131,7 @@ describe('gift detail (the built WeChat page)', () => {
     const stores = page.textOf('#gift-stores') ?? ''
     expect(stores).toContain('静安寺店')
     expect(stores).not.toContain('徐家汇店')
-    expect(page.textOf('#gift-mail')).toContain('邮寄兑换即将开放，请先选择到店自提')
+    expect(page.textOf('#gift-mail')).toContain('中心仓暂无库存，暂不能邮寄')
     expect(page.text()).toContain('请选择自提门店')
 
     // Nothing happens before a store is chosen.
@@ -144,6 +144,34 @@ describe('gift detail (the built WeChat page)', () => {
     await page.tap('gift-redeem')
     expect(wxCalls('showModal')).toHaveLength(1)
     expect((wxCalls('showModal')[0]!.args as { content: string }).content).toContain('静安寺店')
+    expect(cloudCalls().some((c) => c.data.action === 'redeem')).toBe(false)
+  })
+
+  it('offers mail when the central warehouse has it: the shipping fee, an address taken from WeChat, the fee in the confirmation', async () => {
+    answerFunctions((_name, event) => {
+      if (event.action === 'gift') return ok({ ...GIFT, mailAvailable: 5 })
+      return { ok: false, error: { code: 'NOT_FOUND', message: 'x' } }
+    })
+    page = openPage('pages/gift/index', { giftId: 'gift-cup' })
+    await page.waitForText('保温杯')
+    expect(page.textOf('#gift-shipping-fee')).toContain('运费 ¥10.00')
+    expect(page.find('#mail-address')).toBeUndefined()
+
+    await page.tap('gift-mail')
+    await page.waitFor(() => page?.find('#mail-address') !== undefined, 'the address form')
+    // Nothing to send before the address is complete.
+    await page.tap('gift-redeem')
+    expect(wxCalls('showModal')).toHaveLength(0)
+
+    await page.tap('mail-choose-address')
+    expect(wxCalls('chooseAddress')).toHaveLength(1)
+    const redeemClass = () => String((page?.find('#gift-redeem')?.dom as { className?: string } | undefined)?.className ?? '')
+    await page.waitFor(() => !redeemClass().includes('inactive'), 'the chosen address to complete the form')
+    await page.tap('gift-redeem')
+    await page.waitFor(() => wxCalls('showModal').length === 1, 'the confirmation')
+    const content = (wxCalls('showModal')[0]!.args as { content: string }).content
+    expect(content).toContain('上海市徐汇区 虹桥路 1 号 1001 室')
+    expect(content).toContain('运费 ¥10.00')
     expect(cloudCalls().some((c) => c.data.action === 'redeem')).toBe(false)
   })
 })

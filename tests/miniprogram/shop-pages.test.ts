@@ -178,17 +178,19 @@ describe('shop (the built WeChat pages)', () => {
     await page.waitForText('请输入 11 位手机号')
     expect(cloudCalls().some((c) => c.data.action === 'createOrder')).toBe(false)
     const type = (id: string, value: string) => page!.find(`#${id}`)!.dispatchEvent('input', { detail: { value } })
-    type('address-name', '林女士')
-    type('address-phone', '13812345678')
-    type('address-region', '上海市 徐汇区')
-    type('address-detail', '虹桥路 1 号 1001 室')
+    type('mail-name', '林女士')
+    type('mail-phone', '13812345678')
+    type('mail-province', '上海市')
+    type('mail-city', '上海市')
+    type('mail-district', '徐汇区')
+    type('mail-detail', '虹桥路 1 号 1001 室')
     await page.tap('place-order')
     await page.waitFor(() => cloudCalls().some((c) => c.data.action === 'createOrder'), 'createOrder')
     expect(cloudCalls().find((c) => c.data.action === 'createOrder')?.data).toEqual({
       action: 'createOrder',
       items: [{ productId: 'p-cream', qty: 1 }],
       fulfilment: 'delivery',
-      deliveryAddress: { name: '林女士', phone: '13812345678', region: '上海市 徐汇区', detail: '虹桥路 1 号 1001 室' },
+      deliveryAddress: { name: '林女士', phone: '13812345678', province: '上海市', city: '上海市', district: '徐汇区', detail: '虹桥路 1 号 1001 室' },
     })
   })
 
@@ -201,7 +203,7 @@ describe('shop (the built WeChat pages)', () => {
     })
     page = openPage('pages/checkout/index', { buy: 'p-cream', fulfilment: 'delivery' })
     await page.waitForText('收货地址')
-    await page.tap('import-wechat-address')
+    await page.tap('mail-choose-address')
     await page.waitFor(() => wxCalls('chooseAddress').length === 1, 'chooseAddress')
     // The imported address reaches the form in a render React schedules after chooseAddress
     // resolves (inputs show no text to wait for); a finger is never this quick.
@@ -210,7 +212,7 @@ describe('shop (the built WeChat pages)', () => {
     await page.waitFor(() => cloudCalls().some((c) => c.data.action === 'createOrder'), 'createOrder')
     expect(cloudCalls().find((c) => c.data.action === 'createOrder')?.data).toMatchObject({
       fulfilment: 'delivery',
-      deliveryAddress: { name: '林女士', phone: '13812345678', region: '上海市 上海市 徐汇区', detail: '虹桥路 1 号 1001 室' },
+      deliveryAddress: { name: '林女士', phone: '13812345678', province: '上海市', city: '上海市', district: '徐汇区', detail: '虹桥路 1 号 1001 室' },
     })
     expect(cloudCalls().find((c) => c.data.action === 'createOrder')?.data).not.toHaveProperty('storeId')
   })
@@ -221,7 +223,7 @@ describe('shop (the built WeChat pages)', () => {
       fulfilment: 'delivery',
       storeId: null,
       pickupCode: null,
-      deliveryAddress: { name: '林女士', phone: '13812345678', region: '上海市 徐汇区', detail: '虹桥路 1 号 1001 室' },
+      deliveryAddress: { name: '林女士', phone: '13812345678', province: '上海市', city: '上海市', district: '徐汇区', detail: '虹桥路 1 号 1001 室' },
       shipment: { carrier: '顺丰速运', trackingNo: 'SF1234567890', shippedAt: '2026-11-20T06:00:00.000Z' },
     }
     answerFunctions((name, event) => (name === 'shop' && event.action === 'order' ? ok(shipped) : ok({})))
@@ -229,7 +231,7 @@ describe('shop (the built WeChat pages)', () => {
     await page.waitForText('已发货')
     expect(page.text()).toContain('顺丰速运 运单号 SF1234567890')
     expect(page.text()).toContain('2026-11-20 14:00')
-    expect(page.textOf('#order-address')).toMatch(/^林女士 13812345678\s?上海市 徐汇区 虹桥路 1 号 1001 室$/)
+    expect(page.textOf('#order-address')).toMatch(/^林女士 13812345678\s?上海市徐汇区 虹桥路 1 号 1001 室$/)
     // Submitted, paid, shipped; not yet delivered.
     expect(page.findAll('.order-step--done')).toHaveLength(3)
     expect(page.findAll('.order-step')).toHaveLength(4)
@@ -264,7 +266,7 @@ describe('shop (the built WeChat pages)', () => {
       storeId: null,
       pickupCode: null,
       status: 'shipped',
-      deliveryAddress: { name: '林女士', phone: '13812345678', region: '上海市 徐汇区', detail: '虹桥路 1 号 1001 室' },
+      deliveryAddress: { name: '林女士', phone: '13812345678', province: '上海市', city: '上海市', district: '徐汇区', detail: '虹桥路 1 号 1001 室' },
       shipment: { carrier: '顺丰速运', trackingNo: 'SF1234567890', shippedAt: '2026-11-20T06:00:00.000Z' },
     }
     let delivered = false
@@ -281,7 +283,7 @@ describe('shop (the built WeChat pages)', () => {
     answerModals(true)
     await page.tap('confirm-receipt')
     // The timeline always names the 已签收 step: wait for the button to go instead.
-    await page.waitFor(() => page.find('#confirm-receipt') === undefined, 'the confirm button to go')
+    await page.waitFor(() => page?.find('#confirm-receipt') === undefined, 'the confirm button to go')
     expect(cloudCalls().filter((c) => c.data.action === 'confirmReceipt')).toHaveLength(1)
     expect(page.textOf('#order-status')).toContain('已签收')
     expect(page.findAll('.order-step--done')).toHaveLength(4)

@@ -87,6 +87,13 @@ export function formatDate(iso: string): string {
 }
 
 /** Metres → "850 m", "1.2 km", "12 km": what a store picker shows next to each store. */
+/** One line for a postal address: province, city and district run together as Chinese addresses are written, then the street. */
+export function formatPostalAddress(a: { province: string; city: string; district: string; detail: string }): string {
+  // Municipalities repeat themselves (上海市 上海市): say it once.
+  const city = a.city === a.province ? '' : a.city
+  return `${a.province}${city}${a.district} ${a.detail}`
+}
+
 export function formatDistance(metres: number): string {
   const tens = Math.max(0, Math.round(metres / 10) * 10)
   if (tens < 1000) return `${tens} m`

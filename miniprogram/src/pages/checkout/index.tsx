@@ -5,7 +5,7 @@ import { api, type ApiResult } from '../../api'
 import type { Contracts, InputOf, OutputOf } from '../../api/contracts'
 import { ActionButton } from '../../components/action-button'
 import { EmptyState } from '../../components/empty-state'
-import { FormField } from '../../components/form-field'
+import { EMPTY_ADDRESS, MailAddressForm } from '../../components/mail-address-form'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Skeleton } from '../../components/skeleton'
@@ -53,17 +53,26 @@ function shortageText(store: StoreOption): string {
   return `缺货：${store.shortages.map((s) => `${s.name}（剩 ${s.available} 件）`).join('、')}`
 }
 
-const EMPTY_ADDRESS: DeliveryAddress = { name: '', phone: '', region: '', detail: '' }
-
-/** The same limits as the server's `deliveryAddress` schema, so mistakes show before submitting. */
+/** The same limits as the server's address schema, so mistakes show before submitting. */
 function addressErrors(address: DeliveryAddress): Partial<Record<keyof DeliveryAddress, string>> {
   const errors: Partial<Record<keyof DeliveryAddress, string>> = {}
   if (address.name.trim().length < 1 || address.name.trim().length > 20) errors.name = '请填写收货人（20 字以内）'
   if (!isMainlandMobile(address.phone)) errors.phone = '请输入 11 位手机号'
-  if (address.region.trim().length < 2 || address.region.trim().length > 40) errors.region = '请填写省市区'
-  if (address.detail.trim().length < 4 || address.detail.trim().length > 100) errors.detail = '请填写详细地址（至少 4 个字）'
+  if (address.province.trim().length < 1) errors.province = '请填写省份'
+  if (address.city.trim().length < 1) errors.city = '请填写城市'
+  if (address.district.trim().length < 1) errors.district = '请填写区县'
+  if (address.detail.trim().length < 4 || address.detail.trim().length > 120) errors.detail = '请填写详细地址（至少 4 个字）'
   return errors
 }
+
+const trimmed = (a: DeliveryAddress): DeliveryAddress => ({
+  name: a.name.trim(),
+  phone: a.phone.trim(),
+  province: a.province.trim(),
+  city: a.city.trim(),
+  district: a.district.trim(),
+  detail: a.detail.trim(),
+})
 
 export default function CheckoutPage() {
   const { params } = useRouter()
@@ -74,20 +83,6 @@ export default function CheckoutPage() {
   const [showErrors, setShowErrors] = useState(false)
   const [busy, setBusy] = useState(false)
   const checkout = useQuery(() => loadCheckout(buyNow), [buyNow])
-
-  const importWechatAddress = async () => {
-    try {
-      const picked = await Taro.chooseAddress()
-      setAddress({
-        name: picked.userName,
-        phone: picked.telNumber,
-        region: [picked.provinceName, picked.cityName, picked.countyName].filter(Boolean).join(' '),
-        detail: picked.detailInfo,
-      })
-    } catch {
-      // Cancelled or not allowed: the form stays as it was.
-    }
-  }
 
   const submit = async (state: Checkout, chosenStore: string | undefined) => {
     if (fulfilment === 'delivery' && Object.keys(addressErrors(address)).length > 0) {
@@ -100,7 +95,7 @@ export default function CheckoutPage() {
       fulfilment,
       ...(fulfilment === 'pickup' && chosenStore ? { storeId: chosenStore } : {}),
       ...(fulfilment === 'delivery'
-        ? { deliveryAddress: { name: address.name.trim(), phone: address.phone.trim(), region: address.region.trim(), detail: address.detail.trim() } }
+        ? { deliveryAddress: trimmed(address) }
         : {}),
     })
     if (!created.ok) {
@@ -117,12 +112,6 @@ export default function CheckoutPage() {
   }
 
   const errors = showErrors ? addressErrors(address) : {}
-  const field = (key: keyof DeliveryAddress) => ({
-    id: `address-${key}`,
-    value: address[key],
-    error: errors[key],
-    onChange: (value: string) => setAddress((a) => ({ ...a, [key]: value })),
-  })
 
   return (
     <PageShell className='checkout-page'>
@@ -197,15 +186,7 @@ export default function CheckoutPage() {
                 {fulfilment === 'delivery' && (
                   <View id='delivery-address'>
                     <View className='checkout-card__title'>收货地址</View>
-                    {process.env.TARO_ENV === 'weapp' && (
-                      <View className='checkout-import' id='import-wechat-address' onClick={() => void importWechatAddress()}>
-                        使用微信收货地址
-                      </View>
-                    )}
-                    <FormField label='收货人' maxlength={20} placeholder='姓名' {...field('name')} />
-                    <FormField label='手机号' type='number' maxlength={11} placeholder='11 位手机号' {...field('phone')} />
-                    <FormField label='所在地区' maxlength={40} placeholder='省 市 区' {...field('region')} />
-                    <FormField label='详细地址' maxlength={100} placeholder='街道、门牌号' {...field('detail')} />
+                    <MailAddressForm value={address} errors={errors} onChange={setAddress} />
                     {blocked && <View className='checkout-note'>仓库库存不足，请调整数量</View>}
                   </View>
                 )}

@@ -3,6 +3,7 @@ import Taro, { useRouter } from '@tarojs/taro'
 import { useState } from 'react'
 import { api } from '../../api'
 import { ActionButton } from '../../components/action-button'
+import { EMPTY_ADDRESS, MailAddressForm, type AddressField, type MailAddress } from '../../components/mail-address-form'
 import { NoticeBar } from '../../components/notice-bar'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
@@ -10,22 +11,25 @@ import { Section } from '../../components/section'
 import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
 import { useQuery } from '../../hooks/use-query'
-import { formatPoints } from '../../lib/format'
+import { formatFen, formatPoints, formatPostalAddress } from '../../lib/format'
+import { requestWechatPayment } from '../../lib/pay'
 import { ROUTES, withQuery } from '../../lib/routes'
 import './index.scss'
 
-/**
- * Mail redemption is refused by the server until the WeChat Pay port opens; this is the same
- * explanation it gives (shared/services/redemption-service.ts MAIL_COMING_SOON).
- */
-const MAIL_CLOSED_TEXT = '邮寄兑换即将开放，请先选择到店自提'
+type Mode = 'pickup' | 'mail'
 
-/** One gift: pictures, description, price; pick a store holding it, confirm, redeem for pickup. */
+/**
+ * One gift: pictures, description, price; either pick a store holding it for pickup, or (when
+ * the central warehouse has it) give an address and pay the shipping fee for mail.
+ */
 export default function GiftPage() {
   const { params } = useRouter()
   const giftId = params.giftId ?? ''
   const gift = useQuery(() => api.call('points', 'gift', { giftId }), [giftId])
+  const [mode, setMode] = useState<Mode>('pickup')
   const [storeId, setStoreId] = useState<string | undefined>(undefined)
+  const [address, setAddress] = useState<MailAddress>(EMPTY_ADDRESS)
+  const [addressErrors, setAddressErrors] = useState<Partial<Record<AddressField, string>>>({})
   const [busy, setBusy] = useState(false)
 
   const redeem = async (giftName: string, points: number, storeName: string) => {
@@ -47,6 +51,33 @@ export default function GiftPage() {
     void Taro.redirectTo({ url: withQuery(ROUTES.redemption, { redemptionId: reply.data.redemptionId, fresh: '1' }) })
   }
 
+  const redeemForMail = async (giftName: string, points: number, shippingFeeFen: number) => {
+    const fee = shippingFeeFen > 0 ? `，需支付运费 ${formatFen(shippingFeeFen)}（15 分钟内未支付将自动取消）` : '，包邮'
+    const confirm = await Taro.showModal({
+      title: '确认邮寄兑换',
+      content: `用 ${formatPoints(points)} 积分兑换「${giftName}」，寄到 ${formatPostalAddress(address)}${fee}`,
+      confirmText: '确认兑换',
+    })
+    if (!confirm.confirm) return
+    setBusy(true)
+    setAddressErrors({})
+    const reply = await api.call('points', 'redeem', { giftId, fulfilment: 'mail', address })
+    if (!reply.ok) {
+      setBusy(false)
+      const field = reply.error.field?.startsWith('address.') ? (reply.error.field.slice('address.'.length) as AddressField) : undefined
+      // The server names the field and says what is wrong with it: shown under that field.
+      if (field) setAddressErrors({ [field]: reply.error.message.replace(/^[\w.]+: /, '') })
+      else notifyFailure(reply.error)
+      void gift.refresh()
+      return
+    }
+    // WeChat: the pay sheet now; the redemption page shows the outcome (and lets them pay later).
+    // H5 has no WeChat Pay: the redemption page offers the sandbox's 模拟支付.
+    if (process.env.TARO_ENV === 'weapp' && reply.data.payParams) await requestWechatPayment(reply.data.payParams)
+    setBusy(false)
+    void Taro.redirectTo({ url: withQuery(ROUTES.redemption, { redemptionId: reply.data.redemptionId, fresh: '1' }) })
+  }
+
   return (
     <PageShell>
       <QueryView query={gift} skeleton={<Skeleton variant='card' />}>
@@ -54,6 +85,9 @@ export default function GiftPage() {
           const stores = detail.stores.filter((s) => s.available > 0)
           const chosen = stores.find((s) => s.storeId === storeId)
           const mailOffered = detail.fulfilments.includes('mail')
+          // A gift offered only by mail opens on mail.
+          const shown: Mode = detail.fulfilments.includes('pickup') ? mode : 'mail'
+          const addressComplete = Object.values(address).every((v) => v.trim() !== '')
           return (
             <View id='gift-detail'>
               {detail.cover ? (
@@ -70,48 +104,79 @@ export default function GiftPage() {
                 </View>
                 <View className='gift-head__text'>{detail.description}</View>
               </View>
-              <Section title='到店自提 · 选择门店'>
-                {stores.length === 0 ? (
-                  <View className='gift-store__none' id='gift-no-store'>
-                    暂无门店有货
-                  </View>
-                ) : (
-                  <View id='gift-stores'>
-                    {stores.map((store) => (
-                      <View
-                        key={store.storeId}
-                        id={`gift-store-${store.storeId}`}
-                        className={store.storeId === storeId ? 'gift-store gift-store--on' : 'gift-store'}
-                        onClick={() => setStoreId(store.storeId)}
-                      >
-                        <View className='gift-store__name'>{store.storeName}</View>
-                        <View className='gift-store__meta'>
-                          {store.address} · 余 {store.available} 件
+              {detail.fulfilments.includes('pickup') && (
+                <Section title='到店自提 · 选择门店'>
+                  {stores.length === 0 ? (
+                    <View className='gift-store__none' id='gift-no-store'>
+                      暂无门店有货
+                    </View>
+                  ) : (
+                    <View id='gift-stores'>
+                      {stores.map((store) => (
+                        <View
+                          key={store.storeId}
+                          id={`gift-store-${store.storeId}`}
+                          className={shown === 'pickup' && store.storeId === storeId ? 'gift-store gift-store--on' : 'gift-store'}
+                          onClick={() => {
+                            setMode('pickup')
+                            setStoreId(store.storeId)
+                          }}
+                        >
+                          <View className='gift-store__name'>{store.storeName}</View>
+                          <View className='gift-store__meta'>
+                            {store.address} · 余 {store.available} 件
+                          </View>
                         </View>
-                      </View>
-                    ))}
-                  </View>
-                )}
-              </Section>
-              {mailOffered && (
-                <Section title='邮寄到家'>
-                  <View className='gift-store gift-store--disabled' id='gift-mail'>
-                    <View className='gift-store__name'>邮寄（暂未开放）</View>
-                    <View className='gift-store__meta'>{MAIL_CLOSED_TEXT}</View>
-                  </View>
+                      ))}
+                    </View>
+                  )}
                 </Section>
               )}
-              {stores.length > 0 && chosen === undefined && <NoticeBar>请选择自提门店</NoticeBar>}
+              {mailOffered && (
+                <Section title='邮寄到家'>
+                  {detail.mailAvailable > 0 ? (
+                    <View
+                      id='gift-mail'
+                      className={shown === 'mail' ? 'gift-store gift-store--on' : 'gift-store'}
+                      onClick={() => setMode('mail')}
+                    >
+                      <View className='gift-store__name'>中心仓发货，寄到你填写的地址</View>
+                      <View className='gift-store__meta' id='gift-shipping-fee'>
+                        {detail.shippingFeeFen > 0 ? `运费 ${formatFen(detail.shippingFeeFen)}，微信支付` : '包邮'} · 余 {detail.mailAvailable} 件
+                      </View>
+                    </View>
+                  ) : (
+                    <View className='gift-store gift-store--disabled' id='gift-mail'>
+                      <View className='gift-store__name'>中心仓发货</View>
+                      <View className='gift-store__meta'>中心仓暂无库存，暂不能邮寄，可选择到店自提</View>
+                    </View>
+                  )}
+                  {shown === 'mail' && <MailAddressForm value={address} errors={addressErrors} onChange={setAddress} />}
+                </Section>
+              )}
+              {shown === 'pickup' && stores.length > 0 && chosen === undefined && <NoticeBar>请选择自提门店</NoticeBar>}
               <View className='gift-actions'>
-                <ActionButton
-                  block
-                  id='gift-redeem'
-                  disabled={chosen === undefined}
-                  busy={busy}
-                  onTap={() => chosen && void redeem(detail.name, detail.pointsPrice, chosen.storeName)}
-                >
-                  立即兑换
-                </ActionButton>
+                {shown === 'mail' ? (
+                  <ActionButton
+                    block
+                    id='gift-redeem'
+                    disabled={!addressComplete}
+                    busy={busy}
+                    onTap={() => void redeemForMail(detail.name, detail.pointsPrice, detail.shippingFeeFen)}
+                  >
+                    {detail.shippingFeeFen > 0 ? `兑换并支付运费 ${formatFen(detail.shippingFeeFen)}` : '立即兑换'}
+                  </ActionButton>
+                ) : (
+                  <ActionButton
+                    block
+                    id='gift-redeem'
+                    disabled={chosen === undefined}
+                    busy={busy}
+                    onTap={() => chosen && void redeem(detail.name, detail.pointsPrice, chosen.storeName)}
+                  >
+                    立即兑换
+                  </ActionButton>
+                )}
               </View>
             </View>
           )

@@ -11,7 +11,7 @@ import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
-import { formatDateTime, formatFen } from '../../lib/format'
+import { formatDateTime, formatFen, formatPostalAddress } from '../../lib/format'
 import { orderStatusLabel } from '../../lib/order-status'
 import { requestWechatPayment } from '../../lib/pay'
 import './index.scss'
@@ -141,7 +141,7 @@ export default function OrderPage() {
                     {o.deliveryAddress.name} {o.deliveryAddress.phone}
                   </View>
                   <View className='order-address__line'>
-                    {o.deliveryAddress.region} {o.deliveryAddress.detail}
+                    {formatPostalAddress(o.deliveryAddress)}
                   </View>
                 </View>
               )}

@@ -1,29 +1,102 @@
 import { View } from '@tarojs/components'
-import { useRouter } from '@tarojs/taro'
+import Taro, { useRouter } from '@tarojs/taro'
+import { useEffect, useState } from 'react'
 import { api } from '../../api'
+import type { Contracts, OutputOf } from '../../api/contracts'
+import { ActionButton } from '../../components/action-button'
 import { MemberCodePanel } from '../../components/member-code-panel'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Skeleton } from '../../components/skeleton'
+import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
-import { formatDateTime, formatPoints } from '../../lib/format'
+import { formatDateTime, formatFen, formatPoints, formatPostalAddress } from '../../lib/format'
+import { requestWechatPayment } from '../../lib/pay'
 import './index.scss'
 
-/** One redemption: while awaiting pickup, the pickup code as a QR and in digits; then its outcome. */
+type Redemption = OutputOf<Contracts, 'points', 'redemption'>
+
+// H5 only (the local stack's pay sandbox); a build-time constant, so WeChat drops it.
+const sandboxPay: ((outTradeNo: string) => Promise<boolean>) | null =
+  process.env.TARO_ENV === 'h5' ? require('../../lib/sandbox-pay').sandboxPay : null
+
+/** The steps of a mail redemption, with the time of each one reached. */
+interface Step {
+  key: string
+  label: string
+  at: string | null
+  done: boolean
+}
+
+function mailTimeline(r: Redemption): Step[] {
+  const steps: Step[] = [{ key: 'created', label: '提交兑换', at: r.createdAt, done: true }]
+  if (r.status === 'cancelled') return [...steps, { key: 'cancelled', label: '已取消，积分已退回', at: r.cancelledAt, done: true }]
+  if ((r.shippingFeeFen ?? 0) > 0) steps.push({ key: 'paid', label: `支付运费 ${formatFen(r.shippingFeeFen ?? 0)}`, at: r.paidAt, done: r.paidAt !== null })
+  steps.push({ key: 'shipped', label: r.shipment ? `已发货 · ${r.shipment.carrier} ${r.shipment.trackingNo}` : '仓库发货', at: r.shippedAt, done: r.status === 'shipped' })
+  return steps
+}
+
+/** mm:ss left until `iso`, ticking every second; null once it has passed. */
+function useCountdown(iso: string | null): string | null {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    if (!iso) return undefined
+    const timer = setInterval(() => setNow(Date.now()), 1000)
+    return () => clearInterval(timer)
+  }, [iso])
+  if (!iso) return null
+  const left = Math.floor((new Date(iso).getTime() - now) / 1000)
+  if (left <= 0) return null
+  return `${String(Math.floor(left / 60)).padStart(2, '0')}:${String(left % 60).padStart(2, '0')}`
+}
+
+/**
+ * One redemption. Pickup: while awaiting pickup, the pickup code as a QR and in digits; then its
+ * outcome. Mail: the shipping fee to pay (with the time left), then shipment and tracking number.
+ */
 export default function RedemptionPage() {
   const { params } = useRouter()
   const redemptionId = params.redemptionId ?? ''
   const fresh = params.fresh === '1'
   const redemption = useQuery(() => api.call('points', 'redemption', { redemptionId }), [redemptionId])
   usePullDownRefreshOf(redemption.refresh)
+  const [busy, setBusy] = useState<'pay' | 'cancel' | undefined>(undefined)
+  const payBy = redemption.status === 'ready' && redemption.data.status === 'awaitingPayment' ? redemption.data.payBy : null
+  const timeLeft = useCountdown(payBy)
+  const expired = payBy !== null && timeLeft === null
+
+  useEffect(() => {
+    // The 15 minutes are over: the server cancels it when asked, so ask.
+    if (expired) void redemption.refresh()
+  }, [expired])
+
+  const pay = async () => {
+    setBusy('pay')
+    const reply = await api.call('points', 'payRedemption', { redemptionId })
+    if (!reply.ok) notifyFailure(reply.error)
+    else if (process.env.TARO_ENV === 'weapp') await requestWechatPayment(reply.data.payParams)
+    else if (sandboxPay && !(await sandboxPay(reply.data.outTradeNo))) void Taro.showToast({ title: '模拟支付失败', icon: 'none' })
+    setBusy(undefined)
+    await redemption.refresh()
+  }
+
+  const cancel = async () => {
+    const confirm = await Taro.showModal({ title: '取消兑换', content: '取消后积分将退回账户', confirmText: '取消兑换', cancelText: '再想想' })
+    if (!confirm.confirm) return
+    setBusy('cancel')
+    const reply = await api.call('points', 'cancelRedemption', { redemptionId })
+    setBusy(undefined)
+    if (!reply.ok) notifyFailure(reply.error)
+    await redemption.refresh()
+  }
 
   return (
     <PageShell>
       <QueryView query={redemption} skeleton={<Skeleton variant='card' />}>
         {(r) => (
           <View className='redemption' id='redemption'>
-            {fresh && r.status === 'awaitingPickup' && (
+            {fresh && (r.status === 'awaitingPickup' || r.status === 'awaitingPayment' || r.status === 'awaitingShipment') && (
               <View className='redemption__success' id='redeem-success'>
                 兑换成功，已扣除 {formatPoints(r.points)} 积分
               </View>
@@ -33,6 +106,21 @@ export default function RedemptionPage() {
               <View className={`redemption__status redemption__status--${r.status}`} id='redemption-status'>
                 {r.statusText}
               </View>
+              {r.status === 'awaitingPayment' && (
+                <View className='redemption__pay' id='redemption-pay'>
+                  <View className='redemption__hint' id='redemption-countdown'>
+                    {timeLeft ? `请在 ${timeLeft} 内支付运费 ${formatFen(r.shippingFeeFen ?? 0)}，超时将自动取消并退回积分` : '支付已超时，正在取消…'}
+                  </View>
+                  <View className='redemption__actions'>
+                    <ActionButton id='redemption-cancel' kind='secondary' size='small' busy={busy === 'cancel'} onTap={() => void cancel()}>
+                      取消兑换
+                    </ActionButton>
+                    <ActionButton id='redemption-pay-button' size='small' busy={busy === 'pay'} disabled={timeLeft === null} onTap={() => void pay()}>
+                      {sandboxPay ? '模拟支付' : '支付运费'}
+                    </ActionButton>
+                  </View>
+                </View>
+              )}
               {r.status === 'awaitingPickup' && r.pickupCode && (
                 <View className='redemption__code'>
                   <View className='redemption__hint'>到 {r.storeName} 出示此码给店员核销</View>
@@ -49,7 +137,32 @@ export default function RedemptionPage() {
               )}
               {r.status === 'cancelled' && (
                 <View className='redemption__line'>
-                  {formatDateTime(r.cancelledAt ?? '')} 已取消{r.cancelReason ? `：${r.cancelReason}` : ''}，积分已退回
+                  {formatDateTime(r.cancelledAt ?? '')} 已取消{r.cancelReason ? `：${r.cancelReason}` : ''}
+                </View>
+              )}
+              {r.fulfilment === 'mail' && (
+                <View className='redemption__steps' id='redemption-timeline'>
+                  {mailTimeline(r).map((step) => (
+                    <View key={step.key} className={step.done ? 'redemption-step redemption-step--done' : 'redemption-step'}>
+                      <View className='redemption-step__dot' />
+                      <View className='redemption-step__label'>{step.label}</View>
+                      <View className='redemption-step__at'>{step.at ? formatDateTime(step.at) : ''}</View>
+                    </View>
+                  ))}
+                </View>
+              )}
+              {r.shipment && (
+                <View
+                  className='redemption__tracking'
+                  id='redemption-tracking'
+                  onClick={() => void Taro.setClipboardData({ data: r.shipment!.trackingNo })}
+                >
+                  {r.shipment.carrier} 运单号 {r.shipment.trackingNo}（点按复制）
+                </View>
+              )}
+              {r.address && (
+                <View className='redemption__line' id='redemption-address'>
+                  寄往 {r.address.name} {r.address.phone}，{formatPostalAddress(r.address)}
                 </View>
               )}
               <View className='redemption__line'>消耗积分 {formatPoints(r.points)}</View>

@@ -72,7 +72,7 @@ export default function RedemptionsPage() {
                 <View className='redemption-row__main'>
                   <View className='redemption-row__name'>{r.giftName}</View>
                   <View className='redemption-row__meta'>
-                    {formatPoints(r.points)} 积分 · {r.storeName ?? ''} · {formatDateTime(r.createdAt)}
+                    {formatPoints(r.points)} 积分 · {r.fulfilment === 'mail' ? '邮寄到家' : (r.storeName ?? '')} · {formatDateTime(r.createdAt)}
                   </View>
                 </View>
                 <View className={`redemption-row__status redemption-row__status--${r.status}`}>{statusLine(r)}</View>
