@@ -260,6 +260,10 @@ export const adminOutput = {
       outTradeNo: z.string().nullable(),
       pickupCode: z.string().nullable(),
       pickedUpBy: z.string().nullable(),
+      /** Delivery orders: where it goes, the shipment once HQ sent it, and when it arrived. */
+      deliveryAddress: orderView.shape.deliveryAddress,
+      shipment: orderView.shape.shipment,
+      deliveredAt: isoDate.nullable(),
     }),
     payment: z
       .object({

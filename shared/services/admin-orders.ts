@@ -107,6 +107,8 @@ export async function orderForAdmin(input: Input<'orderDetail'>) {
   const timeline: { at: Date; event: string }[] = []
   if (order.paidAt) timeline.push({ at: order.paidAt, event: `支付成功 ¥${(order.totalFen / 100).toFixed(2)}` })
   if (order.pickedUpAt) timeline.push({ at: order.pickedUpAt, event: `门店核销提货${order.pickedUpBy ? `（${order.pickedUpBy.name}）` : ''}` })
+  if (order.shipment) timeline.push({ at: order.shipment.shippedAt, event: `已发货：${order.shipment.carrier} ${order.shipment.trackingNo}` })
+  if (order.deliveredAt) timeline.push({ at: order.deliveredAt, event: order.deliveredBy === 'member' ? '会员确认收货' : '总部标记签收' })
   if (order.cancelledAt) timeline.push({ at: order.cancelledAt, event: order.cancelReason === 'expired' ? '超时未支付，已取消' : '已取消' })
   for (const r of refunds.data) {
     timeline.push({ at: r.createdAt, event: `申请退款 ¥${(r.amountFen / 100).toFixed(2)}${r.reason ? `：${r.reason}` : ''}` })
@@ -123,6 +125,9 @@ export async function orderForAdmin(input: Input<'orderDetail'>) {
       outTradeNo: order.outTradeNo,
       pickupCode: order.pickupCode ?? null,
       pickedUpBy: order.pickedUpBy?.name ?? null,
+      deliveryAddress: order.deliveryAddress ?? null,
+      shipment: order.shipment ? { carrier: order.shipment.carrier, trackingNo: order.shipment.trackingNo, shippedAt: order.shipment.shippedAt.toISOString() } : null,
+      deliveredAt: order.deliveredAt?.toISOString() ?? null,
     },
     payment: pay && {
       outTradeNo: pay._id,

@@ -1,7 +1,8 @@
 /**
  * The HQ console in Chromium for money and bulk work: find a paid order and refund part of it,
  * export the month's settlement as CSV (the downloaded file checked row by row against the data),
- * and import stores from a CSV file as a job whose progress reaches 100% while HQ is elsewhere;
+ * ship a paid delivery order and mark it delivered, and import stores from a CSV file as a job
+ * whose progress reaches 100% while HQ is elsewhere;
  * an analyst sees orders but cannot refund.
  */
 import { existsSync, readFileSync } from 'node:fs'
@@ -100,6 +101,45 @@ test('exports the settlement CSV; the downloaded rows match the settlement', asy
   )
   expect(rows.some((r) => r[5] === '147.50')).toBe(true)
   await shot(page, 'settlement')
+})
+
+test('ships a paid delivery order from its drawer, then marks it delivered; the member sees both', async () => {
+  const address = { name: '赵女士', phone: '13800000078', province: '上海市', city: '上海市', district: '长宁区', detail: '愚园路 1088 号 3 楼' }
+  const created = await stack.call('shop', { action: 'createOrder', items: [{ productId: 'p-rose-cream', qty: 1 }], fulfilment: 'delivery', deliveryAddress: address }, { openid: 'oConsoleBuyer' })
+  expect(created.status).toBe(200)
+  expect((await fetch(`${stack.url}/sandbox/pay/${created.body.data.outTradeNo}`, { method: 'POST', body: '{}' })).status).toBe(200)
+  const orderId: string = created.body.data.orderId
+
+  await nav('订单与退款')
+  await page.fill('#order-search', orderId)
+  await page.press('#order-search', 'Enter')
+  await page.click(`#orders-table .order-open:has-text("${orderId}")`)
+  await page.waitForSelector('#order-delivery >> text=上海市长宁区 愚园路 1088 号 3 楼')
+  expect(await page.textContent('#order-shipment')).toBe('未发货')
+  await page.click('#ship-open')
+  await page.waitForSelector('#ship-address >> text=赵女士')
+  await page.fill('#ship-tracking', 'x')
+  await page.click('#ship-submit')
+  await page.waitForSelector('text=运单号为 6–32 位字母、数字或连字符')
+  await page.fill('#ship-tracking', 'SF2026112300')
+  await page.click('#ship-submit')
+  await page.waitForSelector('#order-shipment:has-text("顺丰速运 SF2026112300")')
+  await page.waitForSelector('#order-detail >> text=已发货：顺丰速运 SF2026112300')
+  const shipped = await stack.call('shop', { action: 'order', orderId }, { openid: 'oConsoleBuyer' })
+  expect(shipped.body.data).toMatchObject({ status: 'shipped', shipment: { carrier: '顺丰速运', trackingNo: 'SF2026112300' }, deliveredAt: null })
+
+  await page.click('#mark-delivered')
+  await page.click('.ant-modal-confirm-btns >> text=标记签收')
+  await page.waitForSelector('#order-detail >> text=总部标记签收')
+  expect(await page.locator('#mark-delivered').count()).toBe(0)
+  await shot(page, 'order-delivered')
+  const delivered = await stack.call('shop', { action: 'order', orderId }, { openid: 'oConsoleBuyer' })
+  expect(delivered.body.data.status).toBe('delivered')
+  expect(delivered.body.data.deliveredAt).not.toBeNull()
+  const audit = await stack.admin({ action: 'listAudit', page: 1, pageSize: 20 })
+  expect(audit.body.data.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['shipOrder', 'markOrderDelivered']))
+  await page.click('.ant-drawer-close')
+  await page.waitForSelector('.ant-drawer-mask', { state: 'detached' })
 })
 
 test('imports stores from CSV as a job; it reaches 100% and the stores appear', async () => {

@@ -1,13 +1,12 @@
-import { Alert, Button, Card, Form, Input, Modal, Segmented, Table, Typography } from 'antd'
+import { Alert, Button, Card, Segmented, Table, Typography } from 'antd'
 import dayjs from 'dayjs'
 import { useState } from 'react'
 import type { AdminResult } from '../api'
 import { useAuth } from '../auth'
+import { formatPostalAddress, ShipDialog } from '../ship-dialog'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 
 type MailRedemption = AdminResult<'mailRedemptions'>['items'][number]
-
-const CARRIERS = ['顺丰速运', '中通快递', '圆通速递', '韵达快递', '申通快递', '京东物流', 'EMS']
 
 /** Mail redemptions whose shipping fee is paid: HQ ships them (carrier + tracking number) and sees what shipped. */
 export function MailRedemptionsPage() {
@@ -16,7 +15,6 @@ export function MailRedemptionsPage() {
   const list = useAdminQuery('mailRedemptions', { status })
   const mutate = useAdminMutation()
   const [shipping, setShipping] = useState<MailRedemption | null>(null)
-  const [form] = Form.useForm()
 
   return (
     <Card
@@ -52,11 +50,7 @@ export function MailRedemptionsPage() {
                 <span>
                   {r.address.name} {r.address.phone}
                   <br />
-                  <Typography.Text type="secondary">
-                    {r.address.province}
-                    {r.address.city}
-                    {r.address.district} {r.address.detail}
-                  </Typography.Text>
+                  <Typography.Text type="secondary">{formatPostalAddress(r.address)}</Typography.Text>
                 </span>
               ),
           },
@@ -83,44 +77,20 @@ export function MailRedemptionsPage() {
               },
         ]}
       />
-      <Modal
+      <ShipDialog
         title={`发货 · ${shipping?.giftName ?? ''}`}
+        address={shipping?.address ?? null}
         open={shipping !== null}
-        okText="确认发货"
-        okButtonProps={{ id: 'ship-submit' }}
         onCancel={() => setShipping(null)}
-        onOk={async () => {
-          const v = (await form.validateFields()) as { carrier: string; trackingNo: string }
-          if (!shipping) return
-          const shipped = await mutate('shipRedemption', { redemptionId: shipping.redemptionId, carrier: v.carrier, trackingNo: v.trackingNo }, `已发货：${v.carrier} ${v.trackingNo}`)
-          if (shipped) {
-            setShipping(null)
-            form.resetFields()
-            void list.reload()
-          }
+        onShip={async (carrier, trackingNo) => {
+          if (!shipping) return false
+          const shipped = await mutate('shipRedemption', { redemptionId: shipping.redemptionId, carrier, trackingNo }, `已发货：${carrier} ${trackingNo}`)
+          if (!shipped) return false
+          setShipping(null)
+          void list.reload()
+          return true
         }}
-      >
-        {shipping?.address && (
-          <Typography.Paragraph>
-            寄给 {shipping.address.name} {shipping.address.phone}，{shipping.address.province}
-            {shipping.address.city}
-            {shipping.address.district} {shipping.address.detail}
-          </Typography.Paragraph>
-        )}
-        <Form form={form} layout="vertical" initialValues={{ carrier: CARRIERS[0] }}>
-          <Form.Item name="carrier" label="快递公司" rules={[{ required: true, min: 2, max: 20, message: '请填写快递公司' }]}>
-            <Input id="ship-carrier" list="ship-carriers" />
-          </Form.Item>
-          <datalist id="ship-carriers">
-            {CARRIERS.map((c) => (
-              <option key={c} value={c} />
-            ))}
-          </datalist>
-          <Form.Item name="trackingNo" label="运单号" rules={[{ required: true, pattern: /^[A-Za-z0-9-]{6,32}$/, message: '运单号为 6–32 位字母或数字' }]}>
-            <Input id="ship-tracking" />
-          </Form.Item>
-        </Form>
-      </Modal>
+      />
     </Card>
   )
 }

@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'react'
 import { fenToYuan, yuanToFen } from '../../../shared/rules/commission'
 import type { AdminResult } from '../api'
 import { useAuth } from '../auth'
+import { formatPostalAddress, ShipDialog } from '../ship-dialog'
 import { useUrlState } from '../url-state'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 
@@ -146,6 +147,8 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
   const { canWrite } = useAuth()
   const detail = useAdminQuery('orderDetail', { orderId })
   const [refunding, setRefunding] = useState(false)
+  const [shipping, setShipping] = useState(false)
+  const mutate = useAdminMutation()
   const { data: loaded, reload } = detail
   // WeChat Pay settles a refund after the request: look again until none is processing.
   useEffect(() => {
@@ -188,6 +191,50 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
           { title: '小计', align: 'right', render: (_, item) => yuan(item.priceFen * item.qty) },
         ]}
       />
+      {o.fulfilment === 'delivery' && (
+        <Card
+          size="small"
+          title="配送"
+          id="order-delivery"
+          extra={
+            <Space>
+              {o.status === 'paid' && !o.shipment && (
+                <Button id="ship-open" type="primary" disabled={!canWrite} onClick={() => setShipping(true)}>
+                  发货
+                </Button>
+              )}
+              {o.shipment && !o.deliveredAt && o.status !== 'refunded' && (
+                <Button
+                  id="mark-delivered"
+                  disabled={!canWrite}
+                  onClick={() =>
+                    Modal.confirm({
+                      title: '标记为已签收？',
+                      content: '会员未点确认收货、但快递显示已签收时使用；退款期从签收时开始计算。',
+                      okText: '标记签收',
+                      onOk: async () => {
+                        if (await mutate('markOrderDelivered', { orderId: o.orderId }, '已标记签收')) void detail.reload()
+                      },
+                    })
+                  }
+                >
+                  标记签收
+                </Button>
+              )}
+            </Space>
+          }
+        >
+          <Descriptions column={1} size="small">
+            <Descriptions.Item label="收货地址">
+              {o.deliveryAddress ? `${o.deliveryAddress.name} ${o.deliveryAddress.phone}，${formatPostalAddress(o.deliveryAddress)}` : '—'}
+            </Descriptions.Item>
+            <Descriptions.Item label="快递">
+              <span id="order-shipment">{o.shipment ? `${o.shipment.carrier} ${o.shipment.trackingNo}（${dayjs(o.shipment.shippedAt).format('YYYY-MM-DD HH:mm')}）` : '未发货'}</span>
+            </Descriptions.Item>
+            <Descriptions.Item label="签收">{o.deliveredAt ? dayjs(o.deliveredAt).format('YYYY-MM-DD HH:mm') : '—'}</Descriptions.Item>
+          </Descriptions>
+        </Card>
+      )}
       <Card size="small" title="支付">
         {data.payment ? (
           <Descriptions column={2} size="small">
@@ -228,6 +275,20 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
       <Card size="small" title="状态时间线">
         <Timeline items={data.timeline.map((t) => ({ children: `${dayjs(t.at).format('YYYY-MM-DD HH:mm:ss')}  ${t.event}` }))} />
       </Card>
+      <ShipDialog
+        title={`发货 · 订单 ${o.orderId}`}
+        address={o.deliveryAddress}
+        open={shipping}
+        onCancel={() => setShipping(false)}
+        onShip={async (carrier, trackingNo) => {
+          const shipped = await mutate('shipOrder', { orderId: o.orderId, carrier, trackingNo }, `已发货：${carrier} ${trackingNo}`)
+          if (!shipped) return false
+          setShipping(false)
+          void detail.reload()
+          onRefunded()
+          return true
+        }}
+      />
       {refunding && (
         <RefundDialog
           orderId={o.orderId}
