@@ -31,6 +31,7 @@ import { adjustPointsByMemberNo } from '../../shared/services/points-admin-servi
 import { loadPointsRules, savePointsRules } from '../../shared/services/points-rules-service'
 import { memberPointsForAdmin } from '../../shared/services/points-views'
 import { cancelRedemption } from '../../shared/services/redemption-service'
+import { correctBirthday } from '../../shared/services/member-service'
 import { loadCommissionRules, saveCommissionRules, settlement, settlementCsv } from '../../shared/services/commission-service'
 import { refundOrder } from '../../shared/services/shop-service'
 
@@ -53,6 +54,7 @@ export const main = defineFunction({
     me: (ctx) => adminAction(ctx, 'read', {}, async (session) => ({ username: session.username, role: session.role })),
     listMembers: (ctx, input) => adminAction(ctx, 'read', input, () => listMembers(input)),
     memberProfile: (ctx, input) => adminAction(ctx, 'read', input, () => memberProfile(input), { auditRead: true }),
+    setMemberBirthday: (ctx, input) => adminAction(ctx, 'write', input, () => correctBirthday(input.memberId, input.birthday)),
     memberConversation: (ctx, input) => adminAction(ctx, 'read', input, () => conversationForHq(input.memberId, input), { auditRead: true }),
     listChatTemplates: (ctx) => adminAction(ctx, 'read', {}, () => listChatTemplates()),
     saveChatTemplate: (ctx, input) => adminAction(ctx, 'write', input, () => saveChatTemplate(input, ctx.clock.now())),

@@ -17,6 +17,7 @@ export const ROUTES = {
   chat: '/pages/chat/index',
   checkout: '/pages/checkout/index',
   order: '/pages/order/index',
+  campaigns: '/pages/campaigns/index',
   staffHome: '/staff/home/index',
   staffInvite: '/staff/invite/index',
   staffMembers: '/staff/members/index',

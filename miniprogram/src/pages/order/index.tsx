@@ -4,6 +4,7 @@ import { useState } from 'react'
 import { api } from '../../api'
 import type { Contracts, OutputOf } from '../../api/contracts'
 import { ActionButton } from '../../components/action-button'
+import { ConsentCard } from '../../components/consent-card'
 import { MemberCodePanel } from '../../components/member-code-panel'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
@@ -84,6 +85,8 @@ export default function OrderPage() {
               <View className='order-status__label'>{ORDER_STATUS_LABELS[o.status]}</View>
               {o.status === 'awaiting_payment' && <View className='order-status__hint'>请在 {formatDateTime(o.expiresAt)} 前完成支付</View>}
             </View>
+            {/* Just paid: the moment to offer campaign notifications (once per order, only without a credit). */}
+            {o.status === 'paid' && <ConsentCard moment={`order:${o.orderId}`} />}
             {o.status === 'paid' && o.pickupCode && (
               <View className='order-card' id='pickup-code'>
                 <MemberCodePanel code={o.pickupCode} caption='到店出示给店员扫描，即可取货' />
