@@ -245,11 +245,14 @@ describe('member facts: birthday and trailing spend', () => {
     const buyer = 'o-facts-buyer'
     const bound = await stack.call('member', { action: 'bind', scene, phone: '13700001111' }, { openid: buyer })
     expect(bound.status).toBe(200)
-    for (const [amountFen, receiptNo] of [[60_000, 'F-1'], [45_000, 'F-2']] as const) {
+    // A member code books one sale: the second is a minute later, with the next code.
+    for (const [amountFen, receiptNo, offsetMs] of [[60_000, 'F-1', 0], [45_000, 'F-2', 120_000]] as const) {
+      stack.setClockOffset(offsetMs)
       const code = (await stack.call('member', { action: 'memberCode' }, { openid: buyer })).body.data.code
       const sale = await stack.call('staff', { action: 'recordSale', memberCode: code, amountFen, receiptNo }, { openid: clerk.openid })
       expect(sale.status).toBe(200)
     }
+    stack.setClockOffset(0)
     const doc = ((await stack.db.collection('members').doc(bound.body.data.memberId).get()) as { data: any[] }).data[0]
     expect(doc).toMatchObject({ trailingSpendFen: 105_000, tier: 'silver' })
     const at1000 = await stack.admin({ action: 'campaignAudienceCount', segment: { storeIds: [storeId], spendMinFen: 105_000, spendMaxFen: 105_000 } })
@@ -262,7 +265,7 @@ describe('member facts: birthday and trailing spend', () => {
     const demo = await stack.personas()
     const scene = demo.codes.find((c) => c.kind === 'store' && c.storeId === storeId)!.scene
     const who = 'o-facts-birthday'
-    const bound = await stack.call('member', { action: 'bind', scene }, { openid: who })
+    const bound = await stack.call('member', { action: 'bind', scene, phone: '13700002222' }, { openid: who })
     expect(bound.body.data.birthday).toBeNull()
     expect((await stack.call('member', { action: 'setBirthday', birthday: '02-30' }, { openid: who })).status).toBe(400)
     const set = await stack.call('member', { action: 'setBirthday', birthday: '07-14' }, { openid: who })
@@ -290,7 +293,7 @@ describe('the member campaign centre', () => {
     const demo = await stack.personas()
     const scene = demo.codes.find((c) => c.kind === 'store' && c.storeId === storeId)!.scene
     const me = 'o-centre'
-    await stack.call('member', { action: 'bind', scene }, { openid: me })
+    expect((await stack.call('member', { action: 'bind', scene, phone: '13700003333' }, { openid: me })).status).toBe(200)
     expect((await stack.call('member', { action: 'myCampaigns' }, { openid: me })).body.data).toEqual({ items: [] })
     const before = await stack.call('member', { action: 'consentStatus' }, { openid: me })
     expect(before.body.data.templates).toEqual([

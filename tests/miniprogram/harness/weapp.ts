@@ -177,6 +177,11 @@ export function installWeapp(): void {
     reLaunch: recorded('reLaunch'),
     stopPullDownRefresh: recorded('stopPullDownRefresh'),
     scanCode: recorded('scanCode', () => ({ errMsg: 'scanCode:fail cancel' })),
+    // The person accepts every template asked for.
+    requestSubscribeMessage: recorded('requestSubscribeMessage', (args) => ({
+      errMsg: 'requestSubscribeMessage:ok',
+      ...Object.fromEntries((args.tmplIds as string[]).map((id) => [id, 'accept'])),
+    })),
   })
 
   g.App = (config: Record<string, unknown>) => {
