@@ -19,8 +19,8 @@ describe('the campaign centre (the built WeChat page)', () => {
     const list = page.textOf('#campaign-list') ?? ''
     expect(list.indexOf('周末到店礼')).toBeLessThan(list.indexOf('双十二会员日'))
     for (const shown of ['到店领取护手霜小样', '11月30日前', '静安寺店', '会员日双倍积分', '2026-11-21 10:00']) expect(list).toContain(shown)
-    expect(page.textOf('#consent-credit-campaign')).toBe('活动通知 可接收 1 条')
-    expect(page.textOf('#consent-credit-newMessage')).toBe('导购消息提醒 可接收 3 条')
+    expect(page.textOf('#consent-credit-campaign')).toBe('活动通知可接收 1 条')
+    expect(page.textOf('#consent-credit-newMessage')).toBe('导购消息提醒可接收 3 条')
     expect(page.find('#consent-later')).toBeUndefined() // the centre always offers it, nothing to put off
   })
 
@@ -33,10 +33,10 @@ describe('the campaign centre (the built WeChat page)', () => {
     })
     page = openPage('pages/campaigns/index')
     await page.waitForText('暂时没有活动')
-    await page.waitFor(() => page!.textOf('#consent-credit-campaign') === '活动通知 可接收 0 条', 'the credits')
+    await page.waitFor(() => page!.textOf('#consent-credit-campaign') === '活动通知可接收 0 条', 'the credits')
 
     await page.tap('consent-subscribe')
-    await page.waitFor(() => page!.textOf('#consent-credit-campaign') === '活动通知 可接收 1 条', 'the new credit')
+    await page.waitFor(() => page!.textOf('#consent-credit-campaign') === '活动通知可接收 1 条', 'the new credit')
     expect(wxCalls('requestSubscribeMessage').map((c) => c.args.tmplIds)).toEqual([['tmpl-campaign']])
     expect(cloudCalls().filter((c) => c.data.action === 'reportConsent').map((c) => c.data)).toEqual([
       { action: 'reportConsent', results: [{ templateKey: 'campaign', accepted: true }] },

@@ -149,6 +149,7 @@ function recorded(api: string, result: (args: Record<string, unknown>) => unknow
 }
 
 let installed = false
+const storage = new Map<string, unknown>()
 
 /** Installs the mini-program globals and loads the built app (app.js and its chunks) once per test file. */
 export function installWeapp(): void {
@@ -177,6 +178,10 @@ export function installWeapp(): void {
     reLaunch: recorded('reLaunch'),
     stopPullDownRefresh: recorded('stopPullDownRefresh'),
     scanCode: recorded('scanCode', () => ({ errMsg: 'scanCode:fail cancel' })),
+    // Storage that keeps what was set for the rest of the test file (the simulator's forgets it).
+    setStorageSync: (key: string, value: unknown) => void storage.set(key, value),
+    getStorageSync: (key: string) => (storage.has(key) ? storage.get(key) : ''),
+    removeStorageSync: (key: string) => void storage.delete(key),
     // The person accepts every template asked for.
     requestSubscribeMessage: recorded('requestSubscribeMessage', (args) => ({
       errMsg: 'requestSubscribeMessage:ok',
