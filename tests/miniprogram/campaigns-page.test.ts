@@ -1,4 +1,4 @@
-import { CONSENT_NONE, ok } from './harness/fixtures'
+import { CONSENT_NONE, MEMBER_PROFILE, ok } from './harness/fixtures'
 import { answerFunctions, cloudCalls, openPage, resetCalls, wxCalls, type RenderedPage } from './harness/weapp'
 
 const SENT = [
@@ -85,5 +85,31 @@ describe('after an order is paid', () => {
     await page.waitFor(() => cloudCalls().some((c) => c.data.action === 'consentStatus'), 'the consent status')
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(page.find('#consent-card')).toBeUndefined()
+  })
+})
+
+describe('my profile: the birthday, once', () => {
+  let page: RenderedPage | undefined
+  beforeEach(resetCalls)
+  afterEach(() => page?.detach())
+
+  it('offers to set it while unset, asking to confirm since it cannot be changed', async () => {
+    answerFunctions((name, event) => (event.action === 'profile' ? ok(MEMBER_PROFILE) : ok({})))
+    page = openPage('pages/profile/index')
+    await page.waitForText('请选择（用于生日礼遇）')
+    expect(page.text()).toContain('生日只能填写一次，保存后不能修改。')
+    // Nothing picked yet: saving does nothing.
+    await page.tap('birthday-save')
+    expect(wxCalls('showModal')).toEqual([])
+    expect(cloudCalls().map((c) => c.data.action)).toEqual(['profile'])
+  })
+
+  it('shows a birthday once set, with no way to change it here', async () => {
+    answerFunctions((name, event) => (event.action === 'profile' ? ok({ ...MEMBER_PROFILE, birthday: '03-15' }) : ok({})))
+    page = openPage('pages/profile/index')
+    await page.waitForText('3月15日')
+    expect(page.text()).toContain('如填错请联系门店更正')
+    expect(page.find('#birthday-save')).toBeUndefined()
+    expect(page.find('#birthday-picker')).toBeUndefined()
   })
 })

@@ -18,6 +18,7 @@ export const ROUTES = {
   checkout: '/pages/checkout/index',
   order: '/pages/order/index',
   campaigns: '/pages/campaigns/index',
+  profile: '/pages/profile/index',
   staffHome: '/staff/home/index',
   staffInvite: '/staff/invite/index',
   staffMembers: '/staff/members/index',
