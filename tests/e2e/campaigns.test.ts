@@ -132,15 +132,15 @@ test('a member opens the campaign centre on H5, subscribes, and finds the next c
     await app.waitFor('/pages/campaigns/index', '暂时没有活动')
     const credit = app.current().locator('#consent-credit-campaign')
     await credit.getByText('可接收 0 条').waitFor()
-    await app.shot('01-centre-before')
+    await app.shot('centre-before')
 
     await app.current().locator('#consent-subscribe').click()
     await app.current().locator('#consent-sheet').waitFor()
-    await app.shot('02-consent-sheet')
+    await app.shot('consent-sheet')
     await app.current().locator('#consent-accept').click()
     await credit.getByText('可接收 1 条').waitFor()
     expect(app.calls.filter((c) => c.action === 'reportConsent').map((c) => c.openid)).toEqual([shopper.openid])
-    await app.shot('03-subscribed')
+    await app.shot('subscribed')
 
     // HQ's next campaign to the store reaches them (the credit is spent) and shows in the centre.
     const created = await stack.admin({ action: 'createCampaign', name: '会员周末礼', segment: { storeIds: [store.storeId] }, page: 'pages/campaigns/index', fields: { thing1: '到店领取护手霜小样' } })
@@ -148,11 +148,14 @@ test('a member opens the campaign centre on H5, subscribes, and finds the next c
     await stack.fireTimer('campaign', 'dispatch')
     const outbox = ((await (await fetch(`${stack.url}/sandbox/messages?touser=${shopper.openid}`)).json()) as { messages: any[] }).messages
     expect(outbox.map((m) => m.page)).toEqual([`pages/campaigns/index?campaign=${created.body.data.campaignId}`])
-    await app.open('#/pages/campaigns/index')
+    // Back to 我的 and in again: the centre loads what was sent meanwhile.
+    await app.page.goBack()
+    await app.waitFor('/pages/me/index', '会员活动')
+    await app.current().locator('#campaigns-entry').click()
     await app.waitFor('/pages/campaigns/index', '会员周末礼')
     expect(await app.current().locator('#campaign-list').textContent()).toContain('到店领取护手霜小样')
     await credit.getByText('可接收 0 条').waitFor()
-    await app.shot('04-campaign-received')
+    await app.shot('campaign-received')
   } finally {
     await app.close()
   }
