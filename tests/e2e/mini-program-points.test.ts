@@ -157,7 +157,9 @@ test('issue 5: redeem a gift for pickup, the clerk verifies the code, the member
   await app.shot('13-member-redemption-detail')
 
   await app.page.goBack()
+  await app.waitFor('/pages/redemptions/index', '帆布购物袋')
   await app.page.goBack()
+  await app.waitFor('/pages/gifts/index', '我的兑换')
   expect(await pointsOnScreen()).toBe('20')
   const ledger = (await app.current().locator('#points-ledger').textContent()) ?? ''
   expect(ledger).toContain('兑换 帆布购物袋')
