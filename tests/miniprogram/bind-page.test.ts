@@ -43,7 +43,7 @@ describe('binding (the built WeChat page)', () => {
 
     await page.tap('consent-subscribe')
     await page.waitFor(() => wxCalls('reLaunch').length > 0, 'reLaunch to home')
-    expect(wxCalls('requestSubscribeMessage').map((c) => c.args.tmplIds)).toEqual([['tmpl-campaign']])
+    expect(wxCalls('requestSubscribeMessage').map((c) => (c.args as { tmplIds: string[] }).tmplIds)).toEqual([['tmpl-campaign']])
     expect(cloudCalls().find((c) => c.data.action === 'reportConsent')?.data).toEqual({ action: 'reportConsent', results: [{ templateKey: 'campaign', accepted: true }] })
     page.detach()
 

@@ -37,7 +37,7 @@ describe('the campaign centre (the built WeChat page)', () => {
 
     await page.tap('consent-subscribe')
     await page.waitFor(() => page!.textOf('#consent-credit-campaign') === '活动通知可接收 1 条', 'the new credit')
-    expect(wxCalls('requestSubscribeMessage').map((c) => c.args.tmplIds)).toEqual([['tmpl-campaign']])
+    expect(wxCalls('requestSubscribeMessage').map((c) => (c.args as { tmplIds: string[] }).tmplIds)).toEqual([['tmpl-campaign']])
     expect(cloudCalls().filter((c) => c.data.action === 'reportConsent').map((c) => c.data)).toEqual([
       { action: 'reportConsent', results: [{ templateKey: 'campaign', accepted: true }] },
     ])
