@@ -92,7 +92,7 @@ export function ConsentCard({ moment, onDone }: ConsentCardProps) {
       )}
       <View className='consent-card__actions'>
         {moment !== undefined && (
-          <ActionButton id='consent-later' kind='ghost' size='small' onTap={later}>
+          <ActionButton id='consent-later' kind='secondary' size='small' onTap={later}>
             暂不
           </ActionButton>
         )}

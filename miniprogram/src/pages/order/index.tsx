@@ -85,13 +85,13 @@ export default function OrderPage() {
               <View className='order-status__label'>{ORDER_STATUS_LABELS[o.status]}</View>
               {o.status === 'awaiting_payment' && <View className='order-status__hint'>请在 {formatDateTime(o.expiresAt)} 前完成支付</View>}
             </View>
-            {/* Just paid: the moment to offer campaign notifications (once per order, only without a credit). */}
-            {o.status === 'paid' && <ConsentCard moment={`order:${o.orderId}`} />}
             {o.status === 'paid' && o.pickupCode && (
               <View className='order-card' id='pickup-code'>
                 <MemberCodePanel code={o.pickupCode} caption='到店出示给店员扫描，即可取货' />
               </View>
             )}
+            {/* Just paid: the moment to offer campaign notifications (once per order, only without a credit). */}
+            {o.status === 'paid' && <ConsentCard moment={`order:${o.orderId}`} />}
             <View className='order-card'>
               {timeline(o).map((step) => (
                 <View key={step.key} className={step.done ? 'order-step order-step--done' : 'order-step'}>
