@@ -33,6 +33,7 @@ import { loadPointsRules, savePointsRules } from '../../shared/services/points-r
 import { memberPointsForAdmin } from '../../shared/services/points-views'
 import { mailRedemptionsForHq, shipRedemption } from '../../shared/services/mail-redemption-service'
 import { cancelRedemption } from '../../shared/services/redemption-service'
+import { correctBirthday } from '../../shared/services/member-service'
 import { loadCommissionRules, saveCommissionRules, settlement, settlementCsv } from '../../shared/services/commission-service'
 import { listOrders, orderForAdmin } from '../../shared/services/admin-orders'
 import { createExportJob, createImportJob, createTransferJob, jobDetail, listJobs, stepJob, stepRunningJobs } from '../../shared/services/job-service'
@@ -59,6 +60,7 @@ export const main = defineFunction({
     me: (ctx) => adminAction(ctx, 'read', {}, async (session) => ({ username: session.username, role: session.role })),
     listMembers: (ctx, input) => adminAction(ctx, 'read', input, () => listMembers(input)),
     memberProfile: (ctx, input) => adminAction(ctx, 'read', input, () => memberProfile(input), { auditRead: true }),
+    setMemberBirthday: (ctx, input) => adminAction(ctx, 'write', input, () => correctBirthday(input.memberId, input.birthday)),
     memberConversation: (ctx, input) => adminAction(ctx, 'read', input, () => conversationForHq(input.memberId, input), { auditRead: true }),
     listChatTemplates: (ctx) => adminAction(ctx, 'read', {}, () => listChatTemplates()),
     saveChatTemplate: (ctx, input) => adminAction(ctx, 'write', input, () => saveChatTemplate(input, ctx.clock.now())),

@@ -1,7 +1,8 @@
 import { memberInput, memberOutput } from '../../shared/contract/member'
 import { defineFunction } from '../../shared/runtime/define-function'
-import { reportConsent } from '../../shared/services/consent-service'
-import { bindMember, deleteAccount, memberCode, memberProfile, myData } from '../../shared/services/member-service'
+import { myCampaigns } from '../../shared/services/campaign-service'
+import { consentStatus, reportConsent } from '../../shared/services/consent-service'
+import { bindMember, deleteAccount, memberCode, memberProfile, myData, setBirthday } from '../../shared/services/member-service'
 
 export const main = defineFunction({
   name: 'member',
@@ -14,5 +15,8 @@ export const main = defineFunction({
     myData: (ctx) => myData(ctx),
     deleteAccount: (ctx) => deleteAccount(ctx),
     reportConsent: (ctx, input) => reportConsent(ctx, input),
+    consentStatus: (ctx) => consentStatus(ctx),
+    setBirthday: (ctx, input) => setBirthday(ctx, input.birthday),
+    myCampaigns: (ctx) => myCampaigns(ctx),
   },
 })

@@ -17,6 +17,8 @@ export default defineAppConfig({
     'pages/checkout/index',
     'pages/order/index',
     'pages/product/index',
+    'pages/campaigns/index',
+    'pages/profile/index',
   ],
   // The staff desk is a subpackage: shoppers never download it. Its invite page path is what the
   // server puts in staff invite codes (shared/services/staff-service.ts STAFF_INVITE_PAGE).

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { docId, emptyInput, isoDate, salesFigures, tier } from './common'
 import { campaignAdminInput, campaignAdminOutput } from './campaign'
+import { birthday } from './member'
 import { pointsAdminInput, pointsAdminOutput } from './points-admin'
 import { orderStatus, orderView, shipOrderInput } from './shop'
 import { offlineSaleVoid, voidReason } from './staff'
@@ -139,6 +140,8 @@ export const adminInput = {
     sortOrder: z.enum(['asc', 'desc']).default('desc'),
   }),
   memberProfile: z.strictObject({ memberId: docId }),
+  /** HQ corrects a birthday the member set wrong (members set theirs once). */
+  setMemberBirthday: z.strictObject({ memberId: docId, birthday, reason: z.string().trim().min(1).max(80) }),
   listChatTemplates: emptyInput,
   /** HQ reads a member's conversation with their clerk (audited: it is personal data). */
   memberConversation: z.strictObject({ memberId: docId, beforeSeq: z.number().int().min(1).optional(), limit: z.number().int().min(1).max(100).default(50) }),
@@ -208,13 +211,20 @@ export const adminOutput = {
   me: z.object({ username: z.string(), role: adminRole }),
   listMembers: paged(adminMemberRow),
   memberProfile: z.object({
-    member: adminMemberRow.extend({ openedStoreName: z.string(), openedClerkName: z.string(), tags: z.array(z.string()) }),
+    member: adminMemberRow.extend({
+      openedStoreName: z.string(),
+      openedClerkName: z.string(),
+      tags: z.array(z.string()),
+      birthday: z.string().nullable(),
+      trailingSpendFen: z.number().int(),
+    }),
     attributionLog: z.array(
       z.object({ reason: z.string(), fromClerkName: z.string().nullable(), toClerkName: z.string(), actor: z.string(), note: z.string().nullable(), at: isoDate }),
     ),
     visits: z.array(z.object({ storeName: z.string(), at: isoDate })),
     pointsLedger: z.array(z.object({ key: z.string(), kind: z.string(), points: z.number().int(), at: isoDate })),
   }),
+  setMemberBirthday: z.object({ memberId: z.string(), birthday: z.string() }),
   listChatTemplates: z.object({
     items: z.array(z.object({ templateId: z.string(), title: z.string(), text: z.string(), active: z.boolean(), sort: z.number().int(), updatedAt: isoDate })),
   }),

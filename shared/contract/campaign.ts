@@ -16,10 +16,16 @@ export const segmentSchema = z
     notPurchasedWithinDays: days.optional(),
     joinedWithinDays: days.optional(),
     tags: z.array(tag).max(20).optional(),
+    spendMinFen: z.number().int().min(0).max(10_000_000_000).optional(),
+    spendMaxFen: z.number().int().min(0).max(10_000_000_000).optional(),
+    birthdayMonths: z.array(z.number().int().min(1).max(12)).min(1).max(12).optional(),
   })
   .superRefine((s, issues) => {
     if (s.pointsMin !== undefined && s.pointsMax !== undefined && s.pointsMin > s.pointsMax) {
       issues.addIssue({ code: 'custom', path: ['pointsMax'], message: '积分上限不能低于下限' })
+    }
+    if (s.spendMinFen !== undefined && s.spendMaxFen !== undefined && s.spendMinFen > s.spendMaxFen) {
+      issues.addIssue({ code: 'custom', path: ['spendMaxFen'], message: '消费金额上限不能低于下限' })
     }
     if (s.purchasedWithinDays !== undefined && s.notPurchasedWithinDays !== undefined && s.notPurchasedWithinDays >= s.purchasedWithinDays) {
       issues.addIssue({ code: 'custom', path: ['notPurchasedWithinDays'], message: '最近购买与未购买天数互相矛盾' })

@@ -1,5 +1,9 @@
 import { z } from 'zod'
+import { isBirthday } from '../rules/birthday'
 import { emptyInput, isoDate, tier } from './common'
+
+const templateKey = z.enum(['newMessage', 'campaign', 'orderReady'])
+export const birthday = z.string().refine(isBirthday, '生日格式为 月-日，如 03-15')
 
 export const memberView = z.object({
   memberId: z.string(),
@@ -12,6 +16,8 @@ export const memberView = z.object({
   clerkId: z.string(),
   clerkName: z.string(),
   joinedAt: isoDate,
+  /** 'MM-DD' once the member set it; null before. */
+  birthday: z.string().nullable(),
 })
 export type MemberView = z.infer<typeof memberView>
 
@@ -32,8 +38,14 @@ export const memberInput = {
   deleteAccount: z.strictObject({ confirm: z.literal('DELETE') }),
   /** What the member answered to wx.requestSubscribeMessage: each acceptance is one send credit. */
   reportConsent: z.strictObject({
-    results: z.array(z.strictObject({ templateKey: z.enum(['newMessage', 'campaign', 'orderReady']), accepted: z.boolean() })).min(1).max(3),
+    results: z.array(z.strictObject({ templateKey, accepted: z.boolean() })).min(1).max(3),
   }),
+  /** The subscribe templates to ask for (WeChat's ids) and the caller's credits for each. */
+  consentStatus: emptyInput,
+  /** The birthday ('MM-DD'), once: afterwards only HQ corrects it. */
+  setBirthday: z.strictObject({ birthday: birthday }),
+  /** The campaign centre: the offers sent to the caller, newest first. */
+  myCampaigns: emptyInput,
 } as const
 
 export const memberOutput = {
@@ -48,5 +60,22 @@ export const memberOutput = {
     redemptions: z.array(z.record(z.string(), z.unknown())),
   }),
   deleteAccount: z.object({ deleted: z.literal(true) }),
-  reportConsent: z.record(z.enum(['newMessage', 'campaign', 'orderReady']), z.number().int()),
+  reportConsent: z.record(templateKey, z.number().int()),
+  consentStatus: z.object({
+    templates: z.array(z.object({ templateKey, templateId: z.string(), credits: z.number().int() })),
+  }),
+  setBirthday: memberView,
+  myCampaigns: z.object({
+    items: z.array(
+      z.object({
+        campaignId: z.string(),
+        title: z.string(),
+        /** The message's field values, in field order: what the member read in WeChat. */
+        lines: z.array(z.string()),
+        storeName: z.string().nullable(),
+        page: z.string(),
+        sentAt: isoDate,
+      }),
+    ),
+  }),
 } as const

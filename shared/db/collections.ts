@@ -49,6 +49,9 @@ export const COLLECTIONS = {
       { name: 'nextExpiryAt', fields: ['nextExpiryAt'] },
       // repairRedemptions' work list: redemptions whose invocation may have died half way.
       { name: 'pendingSpendsAt', fields: ['pendingSpends.at'] },
+      // Campaign segments by birthday month (a range per month) and by trailing spend.
+      { name: 'birthday', fields: ['birthday'] },
+      { name: 'trailingSpendFen', fields: ['trailingSpendFen'] },
     ],
   },
   /** Append-only: every move of a member's attribution, with who, when and why. */
@@ -203,7 +206,11 @@ export const COLLECTIONS = {
    */
   campaignDeliveries: {
     name: 'campaignDeliveries',
-    indexes: [{ name: 'campaignId', fields: ['campaignId', 'status'] }],
+    indexes: [
+      { name: 'campaignId', fields: ['campaignId', 'status'] },
+      // The member's campaign centre: what was sent to them, newest first.
+      { name: 'memberId', fields: ['memberId', 'doneAt'] },
+    ],
   },
   /** Campaigns a member received per Shanghai week (`<memberId>:<yyyy-mm-dd>`), capped by conditional increments. */
   campaignWeeks: { name: 'campaignWeeks', indexes: [] },

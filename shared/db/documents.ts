@@ -66,6 +66,16 @@ export interface MemberDoc {
   joinedAt: Date
   lastPurchaseAt: Date | null
   tags: string[]
+  /**
+   * 'MM-DD', for birthday offers. The member sets it once (so it cannot be moved to collect a
+   * birthday gift twice); only HQ corrects it afterwards, audited. Absent until set.
+   */
+  birthday?: string
+  /**
+   * Paid amount over the trailing 365 days, written with the tier on every purchase and refund
+   * (and when a view finds the tier stale), so campaigns can segment by it. Absent: nothing paid.
+   */
+  trailingSpendFen?: number
   deletedAt?: Date
   /**
    * The points queue (shared/rules/points-ledger.ts): `points` = pointsCredited − pointsDebited.

@@ -5,10 +5,12 @@
  * with mingo over a seeded population. Relative dates ("within N days") are resolved against
  * `now`, so a campaign compiles its segment once, when it starts sending, and keeps that query.
  *
- * Not in segments: trailing spend (the points module derives it from the ledger per member, it is
- * not on the member document) and birthdays (members do not store one).
+ * Trailing spend is the member's `trailingSpendFen`, written with the tier on every purchase and
+ * refund: a member whose last purchase left the 365-day window has spent nothing in it, whatever
+ * the stored figure (written before the purchases aged out) says.
  */
 import type { Tier } from '../db/documents'
+import { tierWindowStart } from './tiers'
 
 const DAY_MS = 86_400_000
 
@@ -26,6 +28,17 @@ export interface Segment {
   joinedWithinDays?: number
   /** Carries any of these tags. */
   tags?: string[]
+  /** Paid at least / at most this much (fen) over the trailing 365 days. */
+  spendMinFen?: number
+  spendMaxFen?: number
+  /** Born in any of these months (1–12). */
+  birthdayMonths?: number[]
+}
+
+/** Every 'MM-DD' of a month sorts between 'MM-01' and 'MM-31', so a month is one range on the field. */
+function birthdayMonthRange(month: number): Query {
+  const mm = String(month).padStart(2, '0')
+  return { birthday: { $gte: `${mm}-01`, $lte: `${mm}-31` } }
 }
 
 export type Query = Record<string, unknown>
@@ -48,6 +61,24 @@ export function compileSegment(segment: Segment, now: Date): Query {
     all.push({ joinedAt: { $gte: new Date(now.getTime() - segment.joinedWithinDays * DAY_MS) } })
   }
   if (segment.tags?.length) all.push({ tags: { $in: [...segment.tags] } })
+  if (segment.spendMinFen !== undefined && segment.spendMinFen > 0) {
+    all.push({ trailingSpendFen: { $gte: segment.spendMinFen } }, { lastPurchaseAt: { $gt: tierWindowStart(now) } })
+  }
+  if (segment.spendMaxFen !== undefined) {
+    // Nothing stored, or a last purchase outside the window, is a trailing spend of 0.
+    all.push({
+      $or: [
+        { trailingSpendFen: { $lte: segment.spendMaxFen } },
+        { trailingSpendFen: { $exists: false } },
+        { lastPurchaseAt: null },
+        { lastPurchaseAt: { $lte: tierWindowStart(now) } },
+      ],
+    })
+  }
+  if (segment.birthdayMonths?.length) {
+    const months = [...new Set(segment.birthdayMonths)].sort((a, b) => a - b)
+    all.push(months.length === 1 ? birthdayMonthRange(months[0]!) : { $or: months.map(birthdayMonthRange) })
+  }
   return { $and: all }
 }
 

@@ -78,6 +78,8 @@ export async function memberProfile(input: Input<'memberProfile'>) {
       openedStoreName: names.stores.get(member.openedStoreId) ?? '',
       openedClerkName: names.clerks.get(member.openedClerkId) ?? '',
       tags: member.tags,
+      birthday: member.birthday ?? null,
+      trailingSpendFen: member.trailingSpendFen ?? 0,
     },
     attributionLog: log.data.map((l) => ({
       reason: l.reason,

@@ -32,6 +32,8 @@ import type { InvocationContext } from '../runtime/define-function'
 import { ports } from '../runtime/ports'
 import { isDbError } from '../runtime/transaction'
 import { refundConsent, spendConsent } from './consent-service'
+import { namesFor } from './directory'
+import { requireMember } from './member-service'
 
 type Rows<T> = { data: T[] }
 type Db = ReturnType<typeof database>
@@ -540,6 +542,47 @@ async function releaseWeeklySlot(memberId: string, weekKey: string) {
     .collection(COLLECTIONS.campaignWeeks.name)
     .where({ _id: `${memberId}:${weekKey}`, count: _.gt(0) })
     .update({ count: _.inc(-1) })
+}
+
+// ---- the member's campaign centre ----
+
+const CAMPAIGN_CENTRE_SIZE = 50
+
+/** The campaigns sent to the caller (delivered by WeChat), newest first: three round trips and the store names. */
+export async function myCampaigns(ctx: InvocationContext) {
+  const member = await requireMember(ctx)
+  const _ = database().command
+  const sent = (await deliveries()
+    .where({ memberId: member._id, status: 'sent' })
+    .orderBy('doneAt', 'desc')
+    .field({ campaignId: true, doneAt: true })
+    .limit(CAMPAIGN_CENTRE_SIZE)
+    .get()) as Rows<Pick<CampaignDeliveryDoc, 'campaignId' | 'doneAt'>>
+  if (!sent.data.length) return { items: [] }
+  const found = (await campaigns()
+    .where({ _id: _.in(sent.data.map((d) => d.campaignId)) })
+    .field({ name: true, storeId: true, page: true, fields: true })
+    .limit(CAMPAIGN_CENTRE_SIZE)
+    .get()) as Rows<Pick<CampaignDoc, '_id' | 'name' | 'storeId' | 'page' | 'fields'>>
+  const byId = new Map(found.data.map((c) => [c._id, c]))
+  const storeIds = found.data.flatMap((c) => (c.storeId ? [c.storeId] : []))
+  const names = storeIds.length ? await namesFor(storeIds, []) : null
+  return {
+    items: sent.data.flatMap((delivery) => {
+      const campaign = byId.get(delivery.campaignId)
+      if (!campaign) return []
+      return [
+        {
+          campaignId: campaign._id,
+          title: campaign.name,
+          lines: Object.values(campaign.fields),
+          storeName: campaign.storeId ? (names?.stores.get(campaign.storeId) ?? '') : null,
+          page: campaign.page,
+          sentAt: delivery.doneAt!.toISOString(),
+        },
+      ]
+    }),
+  }
 }
 
 // ---- results ----

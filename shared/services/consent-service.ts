@@ -6,7 +6,7 @@
 import { COLLECTIONS } from '../db/collections'
 import { database } from '../runtime/cloudbase'
 import type { InvocationContext } from '../runtime/define-function'
-import { SUBSCRIBE_TEMPLATE_KEYS, type SubscribeTemplateKey } from '../runtime/ports'
+import { ports, SUBSCRIBE_TEMPLATE_KEYS, type SubscribeTemplateKey } from '../runtime/ports'
 import { requireMember } from './member-service'
 
 type Rows<T> = { data: T[] }
@@ -38,6 +38,21 @@ export async function consentCredits(memberId: string): Promise<Record<Subscribe
   const out = Object.fromEntries(SUBSCRIBE_TEMPLATE_KEYS.map((k) => [k, 0])) as Record<SubscribeTemplateKey, number>
   for (const row of res.data) out[row.templateKey] = row.credits
   return out
+}
+
+/** The templates something sends to members (campaign dispatch, chat reminders); orderReady has no sender yet. */
+const ASKED_TEMPLATES: readonly SubscribeTemplateKey[] = ['campaign', 'newMessage']
+
+/**
+ * What the mini-program asks WeChat for: each template's id (they differ per deployment, so the
+ * app takes them from here) and the caller's credits for it.
+ */
+export async function consentStatus(ctx: InvocationContext) {
+  const member = await requireMember(ctx)
+  const credits = await consentCredits(member._id)
+  return {
+    templates: ASKED_TEMPLATES.map((templateKey) => ({ templateKey, templateId: ports().templateId(templateKey), credits: credits[templateKey] })),
+  }
 }
 
 /** Spends one credit; false when the member has none (no consent to message them). */

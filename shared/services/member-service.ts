@@ -63,6 +63,7 @@ export async function toMemberView(member: MemberDoc, names?: { storeName?: stri
     clerkId: member.clerkId,
     clerkName,
     joinedAt: member.joinedAt.toISOString(),
+    birthday: member.birthday ?? null,
   }
 }
 
@@ -327,6 +328,31 @@ export async function memberProfile(ctx: InvocationContext): Promise<MemberView>
   return toMemberView(await requireMember(ctx))
 }
 
+/**
+ * The member sets their birthday once: a conditional update on its absence, so a second call
+ * (or two at once) cannot move it, which would let a birthday gift be collected twice a year.
+ */
+export async function setBirthday(ctx: InvocationContext, birthday: string): Promise<MemberView> {
+  const member = await requireMember(ctx)
+  const db = database()
+  const res = (await db
+    .collection(COLLECTIONS.members.name)
+    .where({ _id: member._id, birthday: db.command.exists(false) })
+    .update({ birthday })) as { updated: number }
+  if (res.updated !== 1) throw new AppError('CONFLICT', '生日已设置，不能再修改；如填错请联系门店更正', 'birthday')
+  return toMemberView({ ...member, birthday })
+}
+
+/** HQ corrects a member's birthday (the admin function audits the request with its reason). */
+export async function correctBirthday(memberId: string, birthday: string): Promise<{ memberId: string; birthday: string }> {
+  const res = (await database()
+    .collection(COLLECTIONS.members.name)
+    .where({ _id: memberId, status: 'active' })
+    .update({ birthday })) as { updated: number }
+  if (res.updated !== 1) throw new AppError('NOT_FOUND', '会员不存在或已注销', 'memberId')
+  return { memberId, birthday }
+}
+
 export async function memberCode(ctx: InvocationContext) {
   const member = await requireMember(ctx)
   const issued = issueMemberCode(member.memberNo, ctx.clock.now(), ports().secrets.memberCode)
@@ -378,6 +404,7 @@ export async function deleteAccount(ctx: InvocationContext): Promise<{ deleted: 
       openid: _.remove(),
       unionid: _.remove(),
       phone: _.remove(),
+      birthday: _.remove(),
       tags: [],
       status: 'deleted',
       deletedAt: now,

@@ -342,7 +342,8 @@ export async function creditPurchasePoints(
       withMemberAccount(input.memberId, now, async (t, member) => {
         if (member.status !== 'active') throw new AppError('NOT_FOUND', '会员不存在或已注销')
         const points = earnedPoints(input.paidFen, member.tier, rules)
-        const tier = tierFor((await trailingPaidFen(member._id, input.at)) + input.paidFen, rules.tierThresholdsFen)
+        const trailingSpendFen = (await trailingPaidFen(member._id, input.at)) + input.paidFen
+        const tier = tierFor(trailingSpendFen, rules.tierThresholdsFen)
         const lastPurchaseAt = member.lastPurchaseAt && member.lastPurchaseAt.getTime() > input.at.getTime() ? member.lastPurchaseAt : input.at
         const entry: NewEntry = {
           key,
@@ -352,11 +353,11 @@ export async function creditPurchasePoints(
           at: input.at,
         }
         if (points > 0) {
-          const { account } = await creditInTransaction(t, member, points, pointsExpiryFor(input.at, rules.expiryYears), entry, { tier, lastPurchaseAt })
+          const { account } = await creditInTransaction(t, member, points, pointsExpiryFor(input.at, rules.expiryYears), entry, { tier, trailingSpendFen, lastPurchaseAt })
           return { applied: true, points, tier, balance: account.points }
         }
         // Nothing to credit: still record the paid amount (it counts towards the tier).
-        await t.collection(COLLECTIONS.members.name).doc(member._id).update({ tier, lastPurchaseAt, ledgerVersion: database().command.inc(1) })
+        await t.collection(COLLECTIONS.members.name).doc(member._id).update({ tier, trailingSpendFen, lastPurchaseAt, ledgerVersion: database().command.inc(1) })
         await t.collection(COLLECTIONS.pointsLedger.name).add({ ...entry, memberId: member._id, points: 0 })
         return { applied: true, points: 0, tier, balance: member.points }
       }),
@@ -416,7 +417,8 @@ export async function reversePurchasePoints(
         const shortfall = due - taken
         const windowPaid = await trailingPaidFen(member._id, now)
         const countsInWindow = paid.paidAt.getTime() > tierWindowStart(now).getTime()
-        const tier = tierFor(windowPaid - (countsInWindow ? input.refundFen : 0), rules.tierThresholdsFen)
+        const trailingSpendFen = windowPaid - (countsInWindow ? input.refundFen : 0)
+        const tier = tierFor(trailingSpendFen, rules.tierThresholdsFen)
         const { account } = await debitInTransaction(
           t,
           member,
@@ -430,7 +432,7 @@ export async function reversePurchasePoints(
             ...(shortfall > 0 ? { shortfall } : {}),
             at,
           },
-          { tier },
+          { tier, trailingSpendFen },
         )
         return { applied: true, points: taken, shortfall, tier, balance: account.points }
       }),
@@ -439,18 +441,21 @@ export async function reversePurchasePoints(
 }
 
 /**
- * Brings the stored tier in line with the trailing window as of now (purchases age out of it
- * without any purchase or refund happening); one transaction, only when the tier changed.
+ * Brings the stored tier and trailing spend in line with the trailing window as of now (purchases
+ * age out of it without any purchase or refund happening); one transaction, only when they changed.
  */
 export async function refreshTier(member: MemberDoc, now: Date, rules: PointsRules): Promise<{ tier: Tier; paidFen: number }> {
   const paidFen = await trailingPaidFen(member._id, now)
   const tier = tierFor(paidFen, rules.tierThresholdsFen)
-  if (tier === member.tier) return { tier, paidFen }
+  if (tier === member.tier && paidFen === (member.trailingSpendFen ?? 0)) return { tier, paidFen }
   return withMemberAccount(member._id, now, async (t, fresh) => {
     const recount = await trailingPaidFen(fresh._id, now)
     const current = tierFor(recount, rules.tierThresholdsFen)
-    if (current !== fresh.tier) {
-      await t.collection(COLLECTIONS.members.name).doc(fresh._id).update({ tier: current, ledgerVersion: database().command.inc(1) })
+    if (current !== fresh.tier || recount !== (fresh.trailingSpendFen ?? 0)) {
+      await t
+        .collection(COLLECTIONS.members.name)
+        .doc(fresh._id)
+        .update({ tier: current, trailingSpendFen: recount, ledgerVersion: database().command.inc(1) })
     }
     return { tier: current, paidFen: recount }
   })

@@ -1,7 +1,9 @@
 /**
  * Campaigns in the HQ console, in Chromium: build a segment (gold members of 静安寺店) and see the
  * live count, create the campaign, send it now (the timer fired), find the messages in the WeChat
- * sandbox outbox and the numbers on the results page.
+ * sandbox outbox and the numbers on the results page. Then a member in the H5 app: opens the
+ * campaign centre, subscribes through the simulated consent sheet (the credit count goes up), and
+ * finds the next campaign HQ sends there.
  */
 import { existsSync } from 'node:fs'
 import path from 'node:path'
@@ -9,6 +11,7 @@ import type { Browser, Page } from 'playwright-core'
 import { buildConsole } from '../../scripts/build-console'
 import { launchChromium, screenshotter } from '../support/browser'
 import { startTestStack, TEST_ADMIN_PASSWORD, type TestStack } from '../support/local-stack'
+import { ensureH5Built, openMiniProgram } from './harness/mini-program'
 
 jest.setTimeout(90_000)
 
@@ -50,7 +53,7 @@ async function pick(label: string, option: string) {
 
 beforeAll(async () => {
   if (!existsSync(path.resolve(__dirname, '..', '..', 'console', 'dist', 'index.html'))) await buildConsole()
-  stack = await startTestStack({ seed: true })
+  stack = await startTestStack({ seed: true, h5Dir: ensureH5Built() })
   // A few gold members of 静安寺店 (direct writes), two of whom accepted the campaign template.
   const store = ((await stack.db.collection('stores').where({ code: 'SH001' }).get()) as { data: any[] }).data[0]
   const clerk = ((await stack.db.collection('clerks').where({ storeId: store._id }).limit(1).get()) as { data: any[] }).data[0]
@@ -113,4 +116,47 @@ test('create a campaign for gold members of store 1, send it, see the outbox and
   await page.waitForSelector('#campaign-chart canvas')
   await page.waitForTimeout(1200) // the drawer's slide-in and the chart's animation, for the screenshot only
   await shot(page, 'results')
+})
+
+test('a member opens the campaign centre on H5, subscribes, and finds the next campaign there', async () => {
+  const demo = await stack.personas()
+  const shopper = demo.personas.find((p) => p.role === 'member')! // the persona a fresh browser starts as
+  const store = demo.codes.find((c) => c.kind === 'store')!
+  expect((await stack.call('member', { action: 'bind', scene: store.scene, phone: '13900137000' }, { openid: shopper.openid })).status).toBe(200)
+  const app = await openMiniProgram(browser, stack.url, 'campaign-centre')
+  try {
+    await app.open()
+    await app.tapTab('我的')
+    await app.waitFor('/pages/me/index', '会员活动')
+    await app.current().locator('#campaigns-entry').click()
+    await app.waitFor('/pages/campaigns/index', '暂时没有活动')
+    const credit = app.current().locator('#consent-credit-campaign')
+    await credit.getByText('可接收 0 条').waitFor()
+    await app.shot('centre-before')
+
+    await app.current().locator('#consent-subscribe').click()
+    await app.current().locator('#consent-sheet').waitFor()
+    await app.shot('consent-sheet')
+    await app.current().locator('#consent-accept').click()
+    await credit.getByText('可接收 1 条').waitFor()
+    expect(app.calls.filter((c) => c.action === 'reportConsent').map((c) => c.openid)).toEqual([shopper.openid])
+    await app.shot('subscribed')
+
+    // HQ's next campaign to the store reaches them (the credit is spent) and shows in the centre.
+    const created = await stack.admin({ action: 'createCampaign', name: '会员周末礼', segment: { storeIds: [store.storeId] }, page: 'pages/campaigns/index', fields: { thing1: '到店领取护手霜小样' } })
+    expect(created.status).toBe(200)
+    await stack.fireTimer('campaign', 'dispatch')
+    const outbox = ((await (await fetch(`${stack.url}/sandbox/messages?touser=${shopper.openid}`)).json()) as { messages: any[] }).messages
+    expect(outbox.map((m) => m.page)).toEqual([`pages/campaigns/index?campaign=${created.body.data.campaignId}`])
+    // Back to 我的 and in again: the centre loads what was sent meanwhile.
+    await app.page.goBack()
+    await app.waitFor('/pages/me/index', '会员活动')
+    await app.current().locator('#campaigns-entry').click()
+    await app.waitFor('/pages/campaigns/index', '会员周末礼')
+    expect(await app.current().locator('#campaign-list').textContent()).toContain('到店领取护手霜小样')
+    await credit.getByText('可接收 0 条').waitFor()
+    await app.shot('campaign-received')
+  } finally {
+    await app.close()
+  }
 })

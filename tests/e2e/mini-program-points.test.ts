@@ -58,6 +58,8 @@ test('issue 4: a clerk’s code binds the shopper to that clerk, who sees the ne
   await app.shot('01-bind-with-clerk-code')
 
   await app.current().locator('#bind-submit').click()
+  // A new card is offered campaign notifications first (campaigns e2e answers it); go on home.
+  await app.current().locator('#bind-go-home').click()
   await app.waitFor('/pages/home/index', `专属导购 ${CLERK}`)
   const card = (await app.current().locator('#member-card').textContent()) ?? ''
   expect(card).toContain('静安寺店')
@@ -155,7 +157,9 @@ test('issue 5: redeem a gift for pickup, the clerk verifies the code, the member
   await app.shot('13-member-redemption-detail')
 
   await app.page.goBack()
+  await app.waitFor('/pages/redemptions/index', '帆布购物袋')
   await app.page.goBack()
+  await app.waitFor('/pages/gifts/index', '我的兑换')
   expect(await pointsOnScreen()).toBe('20')
   const ledger = (await app.current().locator('#points-ledger').textContent()) ?? ''
   expect(ledger).toContain('兑换 帆布购物袋')

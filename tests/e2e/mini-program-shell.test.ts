@@ -69,6 +69,8 @@ test('scanning a store code lands on binding, and the new card shows on home', a
   await app.shot('binding')
 
   await app.current().locator('#bind-submit').click()
+  // A new card is offered campaign notifications first (campaigns e2e answers it); go on home.
+  await app.current().locator('#bind-go-home').click()
   await app.waitFor('/pages/home/index', '静安寺店')
   const card = await app.current().locator('#member-card').textContent()
   expect(card).toContain('普通会员')

@@ -183,3 +183,147 @@ describe('store managers', () => {
     expect(again.status).toBe(409) // maxStoreCampaignsPerWeek 1
   })
 })
+
+describe('member facts: birthday and trailing spend', () => {
+  const FACTS = 'facts-it'
+  const DAY = 86_400_000
+  // Seeded with the facts as a purchase or the member would have written them.
+  const facts = [
+    { id: 'bf01', birthday: '03-01', trailingSpendFen: 600_000, lastPurchaseDaysAgo: 3 },
+    { id: 'bf02', birthday: '03-31', trailingSpendFen: 90_000, lastPurchaseDaysAgo: 100 },
+    { id: 'bf03', birthday: '04-01', trailingSpendFen: 500_000, lastPurchaseDaysAgo: 364 },
+    { id: 'bf04', birthday: '02-29' },
+    { id: 'bf05', trailingSpendFen: 800_000, lastPurchaseDaysAgo: 400 }, // bought before the window
+    { id: 'bf06', birthday: '03-15', trailingSpendFen: 700_000, lastPurchaseDaysAgo: 1, status: 'deleted' },
+  ]
+  const count = async (seg: Record<string, unknown>) => (await stack.admin({ action: 'campaignAudienceCount', segment: { tags: [FACTS], ...seg } })).body.data.count as number
+
+  beforeAll(async () => {
+    const clerk = ((await stack.db.collection('clerks').where({ storeId }).limit(1).get()) as { data: any[] }).data[0]
+    const now = Date.now()
+    await stack.db.collection('members').add(
+      facts.map((f, i) => ({
+        _id: f.id,
+        ...(f.status === 'deleted' ? {} : { openid: openid(f.id) }),
+        memberNo: String(710_000_000 + i),
+        status: f.status ?? 'active',
+        tier: 'standard',
+        points: 0,
+        storeId,
+        clerkId: clerk._id,
+        attributedAt: new Date(now),
+        openedStoreId: storeId,
+        openedClerkId: clerk._id,
+        joinedAt: new Date(now - 500 * DAY),
+        lastPurchaseAt: f.lastPurchaseDaysAgo === undefined ? null : new Date(now - f.lastPurchaseDaysAgo * DAY),
+        tags: [FACTS],
+        ...(f.birthday ? { birthday: f.birthday } : {}),
+        ...(f.trailingSpendFen ? { trailingSpendFen: f.trailingSpendFen } : {}),
+        pointsCredited: 0,
+        pointsDebited: 0,
+        nextExpiryAt: new Date('2099-01-01'),
+        latestExpiryAt: null,
+      })),
+    )
+  })
+
+  it('segments by birthday month and trailing spend give exactly the expected members', async () => {
+    expect(await count({})).toBe(5)
+    expect(await count({ birthdayMonths: [3] })).toBe(2) // bf01, bf02 (bf06 deleted)
+    expect(await count({ birthdayMonths: [2, 4] })).toBe(2) // bf04, bf03
+    expect(await count({ spendMinFen: 500_000 })).toBe(2) // bf01, bf03 (bf05's spend left the window)
+    expect(await count({ spendMaxFen: 100_000 })).toBe(3) // bf02, bf04 never bought, bf05 lapsed
+    expect(await count({ birthdayMonths: [3], spendMinFen: 100_000 })).toBe(1) // bf01
+    const bad = await stack.admin({ action: 'campaignAudienceCount', segment: { spendMinFen: 10, spendMaxFen: 5 } })
+    expect(bad.status).toBe(400)
+  })
+
+  it('purchases store the trailing spend with the tier; the segment finds the buyer', async () => {
+    const demo = await stack.personas()
+    const scene = demo.codes.find((c) => c.kind === 'clerk' && c.storeId === storeId)!.scene
+    const clerk = demo.personas.find((p) => p.role === 'clerk' && p.storeId === storeId)!
+    const buyer = 'o-facts-buyer'
+    const bound = await stack.call('member', { action: 'bind', scene, phone: '13700001111' }, { openid: buyer })
+    expect(bound.status).toBe(200)
+    // A member code books one sale: the second is a minute later, with the next code.
+    for (const [amountFen, receiptNo, offsetMs] of [[60_000, 'F-1', 0], [45_000, 'F-2', 120_000]] as const) {
+      stack.setClockOffset(offsetMs)
+      const code = (await stack.call('member', { action: 'memberCode' }, { openid: buyer })).body.data.code
+      const sale = await stack.call('staff', { action: 'recordSale', memberCode: code, amountFen, receiptNo }, { openid: clerk.openid })
+      expect(sale.status).toBe(200)
+    }
+    stack.setClockOffset(0)
+    const doc = ((await stack.db.collection('members').doc(bound.body.data.memberId).get()) as { data: any[] }).data[0]
+    expect(doc).toMatchObject({ trailingSpendFen: 105_000, tier: 'silver' })
+    const at1000 = await stack.admin({ action: 'campaignAudienceCount', segment: { storeIds: [storeId], spendMinFen: 105_000, spendMaxFen: 105_000 } })
+    expect(at1000.body.data.count).toBe(1)
+    const profile = await stack.admin({ action: 'memberProfile', memberId: bound.body.data.memberId })
+    expect(profile.body.data.member).toMatchObject({ trailingSpendFen: 105_000, birthday: null })
+  })
+
+  it('a member sets their birthday once; HQ corrects it, audited', async () => {
+    const demo = await stack.personas()
+    const scene = demo.codes.find((c) => c.kind === 'store' && c.storeId === storeId)!.scene
+    const who = 'o-facts-birthday'
+    const bound = await stack.call('member', { action: 'bind', scene, phone: '13700002222' }, { openid: who })
+    expect(bound.body.data.birthday).toBeNull()
+    expect((await stack.call('member', { action: 'setBirthday', birthday: '02-30' }, { openid: who })).status).toBe(400)
+    const set = await stack.call('member', { action: 'setBirthday', birthday: '07-14' }, { openid: who })
+    expect(set.body).toMatchObject({ ok: true, data: { birthday: '07-14' } })
+    const again = await stack.call('member', { action: 'setBirthday', birthday: '08-14' }, { openid: who })
+    expect(again.status).toBe(409)
+    expect(again.body.error.message).toContain('不能再修改')
+    expect((await stack.call('member', { action: 'profile' }, { openid: who })).body.data.birthday).toBe('07-14')
+
+    const memberId = bound.body.data.memberId
+    const noReason = await stack.admin({ action: 'setMemberBirthday', memberId, birthday: '07-24' })
+    expect(noReason.status).toBe(400)
+    const fixed = await stack.admin({ action: 'setMemberBirthday', memberId, birthday: '07-24', reason: '会员持身份证到店更正' })
+    expect(fixed.body).toEqual({ ok: true, data: { memberId, birthday: '07-24' } })
+    expect((await stack.call('member', { action: 'profile' }, { openid: who })).body.data.birthday).toBe('07-24')
+    expect((await stack.admin({ action: 'setMemberBirthday', memberId: 'nobody', birthday: '07-24', reason: 'x' })).status).toBe(404)
+    const audit = (await stack.db.collection('auditLog').where({ action: 'setMemberBirthday', outcome: 'ok' }).get()) as { data: any[] }
+    expect(audit.data).toHaveLength(1)
+    expect(audit.data[0]).toMatchObject({ username: 'admin', details: { memberId, birthday: '07-24', reason: '会员持身份证到店更正' } })
+  })
+})
+
+describe('the member campaign centre', () => {
+  it('lists the campaigns sent to me, newest first, with my consent credits', async () => {
+    const demo = await stack.personas()
+    const scene = demo.codes.find((c) => c.kind === 'store' && c.storeId === storeId)!.scene
+    const me = 'o-centre'
+    expect((await stack.call('member', { action: 'bind', scene, phone: '13700003333' }, { openid: me })).status).toBe(200)
+    expect((await stack.call('member', { action: 'myCampaigns' }, { openid: me })).body.data).toEqual({ items: [] })
+    const before = await stack.call('member', { action: 'consentStatus' }, { openid: me })
+    expect(before.body.data.templates).toEqual([
+      { templateKey: 'campaign', templateId: 'local-campaign', credits: 0 },
+      { templateKey: 'newMessage', templateId: 'local-newMessage', credits: 0 },
+    ])
+    for (let i = 0; i < 2; i++) await stack.call('member', { action: 'reportConsent', results: [{ templateKey: 'campaign', accepted: true }] }, { openid: me })
+    await stack.call('member', { action: 'reportConsent', results: [{ templateKey: 'campaign', accepted: false }] }, { openid: me })
+    const after = await stack.call('member', { action: 'consentStatus' }, { openid: me })
+    expect(after.body.data.templates[0]).toEqual({ templateKey: 'campaign', templateId: 'local-campaign', credits: 2 })
+
+    await stack.call('member', { action: 'setBirthday', birthday: '11-05' }, { openid: me })
+    const send = async (name: string, thing1: string) => {
+      const created = await stack.admin({ ...campaignBody, name, segment: { storeIds: [storeId], birthdayMonths: [11] }, fields: { thing1, time2: '11月30日前' } })
+      await stack.fireTimer('campaign', 'dispatch')
+      return created.body.data.campaignId as string
+    }
+    const first = await send('生日月礼遇', '生日月双倍积分')
+    stack.setClockOffset(60_000)
+    const second = await send('生日月到店礼', '到店领取生日礼')
+    stack.setClockOffset(0)
+    const centre = await stack.call('member', { action: 'myCampaigns' }, { openid: me })
+    expect(centre.body.data.items).toEqual([
+      { campaignId: second, title: '生日月到店礼', lines: ['到店领取生日礼', '11月30日前'], storeName: null, page: 'pages/index/index', sentAt: expect.any(String) },
+      { campaignId: first, title: '生日月礼遇', lines: ['生日月双倍积分', '11月30日前'], storeName: null, page: 'pages/index/index', sentAt: expect.any(String) },
+    ])
+    expect(Date.parse(centre.body.data.items[0].sentAt)).toBeGreaterThan(Date.parse(centre.body.data.items[1].sentAt))
+    expect((await stack.call('member', { action: 'consentStatus' }, { openid: me })).body.data.templates[0].credits).toBe(0)
+    // Nobody else's campaigns, and only for members.
+    expect((await stack.call('member', { action: 'myCampaigns' }, { openid: 'o-facts-birthday' })).body.data.items).toEqual([])
+    expect((await stack.call('member', { action: 'myCampaigns' }, { openid: 'o-stranger' })).status).toBe(404)
+  })
+})

@@ -25,6 +25,8 @@ async function bind(openid: string) {
   if (res.status !== 200) throw new Error(JSON.stringify(res.body))
   return res.body.data as { memberId: string; memberNo: string }
 }
+/** The member's stored trailing spend (what campaign segments read). */
+const trailingSpendOf = async (memberId: string) => ((await stack.db.collection('members').doc(memberId).get()) as { data: { trailingSpendFen?: number }[] }).data[0]?.trailingSpendFen
 const summary = async (openid: string) => (await stack.call('points', { action: 'summary' }, { openid })).body.data
 const redeem = (openid: string) => stack.call('points', { action: 'redeem', giftId, fulfilment: 'pickup', storeId: storeA }, { openid })
 const timer = (name: string) => stack.functions.invoke('points', { Type: 'Timer', TriggerName: name }) as Promise<any>
@@ -56,6 +58,7 @@ describe('purchases, refunds and tiers', () => {
     expect(third).toMatchObject({ points: 120, tier: 'silver' })
     card = await summary('oShopper')
     expect(card).toMatchObject({ tier: 'silver', multiplier: 1.2, points: 1320 })
+    expect(await trailingSpendOf(m.memberId)).toBe(120_099)
     expect(card.nextTier).toMatchObject({ tier: 'gold', remainingFen: 500_000 - 120_099 })
 
     // a retried payment notification credits nothing more
@@ -78,6 +81,7 @@ describe('purchases, refunds and tiers', () => {
     }
     expect(taken.reduce((a, b) => a + b, 0)).toBe(1000)
     expect(taken).toEqual([333, 333, 334])
+    expect(await trailingSpendOf(m.memberId)).toBe(0) // written with the tier by each refund
     // a retried refund changes nothing; refunding more than was paid is refused
     expect(await reversePurchasePoints(ctx, { orderId: 'r-1000', refundId: 'rf-0', refundFen: 33_333 })).toMatchObject({ applied: false, points: 333 })
     await expect(reversePurchasePoints(ctx, { orderId: 'r-1000', refundId: 'rf-9', refundFen: 1 })).rejects.toMatchObject({ code: 'INVALID_INPUT' })
@@ -105,9 +109,11 @@ describe('purchases, refunds and tiers', () => {
     await creditPurchasePoints(ctx, { memberId: m.body.data.memberId, orderId: 'l-6000', paidFen: 600_000, at: systemClock.now() })
     expect((await summary('oLapsed')).tier).toBe('gold')
     expect((await summary('oLapsed')).nextTier).toBeNull()
+    expect(await trailingSpendOf(m.body.data.memberId)).toBe(600_000)
     stack.setClockOffset(366 * DAY)
     const card = await summary('oLapsed')
     expect(card).toMatchObject({ tier: 'standard', paid365Fen: 0 })
+    expect(await trailingSpendOf(m.body.data.memberId)).toBe(0) // the view found it stale and wrote it with the tier
     expect((await stack.call('member', { action: 'profile' }, { openid: 'oLapsed' })).body.data.tier).toBe('standard')
   })
 })

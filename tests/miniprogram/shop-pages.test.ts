@@ -1,5 +1,5 @@
 import { qrPattern } from '../../miniprogram/src/lib/qr-matrix'
-import { ok } from './harness/fixtures'
+import { CONSENT_NONE, ok } from './harness/fixtures'
 import { answerFunctions, answerLocation, answerModals, cloudCalls, openPage, resetCalls, wxCalls, type RenderedPage } from './harness/weapp'
 
 function runCount(code: string): number {
@@ -61,7 +61,7 @@ describe('shop (the built WeChat pages)', () => {
   })
 
   it('shows a paid pickup order with its timeline, the pickup code and no sandbox pay button', async () => {
-    answerFunctions((name, event) => (name === 'shop' && event.action === 'order' ? ok(ORDER) : ok({})))
+    answerFunctions((name, event) => (name === 'shop' && event.action === 'order' ? ok(ORDER) : event.action === 'consentStatus' ? ok(CONSENT_NONE) : ok({})))
     page = openPage('pages/order/index', { id: 'o1' })
     await page.waitForText('已付款')
     expect(cloudCalls().find((c) => c.name === 'shop')?.data).toMatchObject({ action: 'order', orderId: 'o1' })

@@ -38,6 +38,8 @@ const STATUS: Record<Campaign['status'], { color: string; label: string }> = {
   done: { color: 'green', label: '已完成' },
 }
 
+const MONTHS = Array.from({ length: 12 }, (_, i) => ({ value: i + 1, label: `${i + 1} 月` }))
+
 const TIERS = [
   { value: 'standard', label: '普通' },
   { value: 'silver', label: '银卡' },
@@ -55,6 +57,10 @@ interface FormValues {
   notPurchasedWithinDays?: number | null
   joinedWithinDays?: number | null
   tags?: string[]
+  /** Yuan in the form; fen in the segment. */
+  spendMinYuan?: number | null
+  spendMaxYuan?: number | null
+  birthdayMonths?: number[]
   page: string
   thing1: string
   time2?: string
@@ -75,6 +81,9 @@ function segmentOf(v: Partial<FormValues>): Segment {
   ] as const) {
     if (typeof v[key] === 'number') s[key] = v[key]
   }
+  if (typeof v.spendMinYuan === 'number') s.spendMinFen = Math.round(v.spendMinYuan * 100)
+  if (typeof v.spendMaxYuan === 'number') s.spendMaxFen = Math.round(v.spendMaxYuan * 100)
+  if (v.birthdayMonths?.length) s.birthdayMonths = v.birthdayMonths
   return s as Segment
 }
 
@@ -329,7 +338,7 @@ export function CampaignsPage() {
           form={form}
           layout="vertical"
           onFinish={(v) => void create(v)}
-          initialValues={{ page: 'pages/index/index' }}
+          initialValues={{ page: 'pages/campaigns/index' }}
         >
           <Form.Item name="name" label="活动名称" rules={[{ required: true, max: 40 }]}>
             <Input id="campaign-name" placeholder="如：双十二会员日" />
@@ -389,6 +398,15 @@ export function CampaignsPage() {
               </Form.Item>
               <Form.Item name="tags" label="标签（任一）">
                 <Select mode="tags" style={{ width: 220 }} placeholder="输入后回车" />
+              </Form.Item>
+              <Form.Item name="spendMinYuan" label="近一年消费不少于（元）">
+                <InputNumber min={0} precision={2} />
+              </Form.Item>
+              <Form.Item name="spendMaxYuan" label="近一年消费不多于（元）">
+                <InputNumber min={0} precision={2} />
+              </Form.Item>
+              <Form.Item name="birthdayMonths" label="生日月份">
+                <Select id="campaign-birthday-months" mode="multiple" style={{ width: 220 }} options={MONTHS} placeholder="不限" />
               </Form.Item>
             </Space>
           </Card>

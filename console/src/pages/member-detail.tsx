@@ -1,9 +1,10 @@
 import { ArrowLeftOutlined } from '@ant-design/icons'
-import { Alert, Button, Card, Descriptions, Skeleton, Space, Table, Tag, Timeline, Typography } from 'antd'
+import { Alert, Button, Card, Descriptions, Form, Input, Modal, Skeleton, Space, Table, Tag, Timeline, Typography } from 'antd'
 import dayjs from 'dayjs'
 import { useState } from 'react'
 import { useNavigate, useParams } from 'react-router-dom'
-import { useAdminQuery } from '../use-admin'
+import { useAuth } from '../auth'
+import { useAdminMutation, useAdminQuery } from '../use-admin'
 import { TIER_LABEL } from './members'
 
 const REASON: Record<string, string> = { bind: '扫码开卡', transfer: '总部转移', rescan: '保护期后重新归属' }
@@ -14,6 +15,8 @@ export function MemberDetailPage() {
   const navigate = useNavigate()
   const profile = useAdminQuery('memberProfile', { memberId })
   const [showChat, setShowChat] = useState(false)
+  const [correcting, setCorrecting] = useState(false)
+  const { canWrite } = useAuth()
   if (profile.loading && !profile.data) return <Card><Skeleton active /></Card>
   if (profile.error) return <Alert type="error" showIcon message={profile.error} />
   const data = profile.data!
@@ -34,8 +37,18 @@ export function MemberDetailPage() {
           <Descriptions.Item label="入会">{dayjs(m.joinedAt).format('YYYY-MM-DD HH:mm')}</Descriptions.Item>
           <Descriptions.Item label="最近消费">{m.lastPurchaseAt ? dayjs(m.lastPurchaseAt).format('YYYY-MM-DD') : '—'}</Descriptions.Item>
           <Descriptions.Item label="标签">{m.tags.length ? m.tags.map((t) => <Tag key={t}>{t}</Tag>) : '—'}</Descriptions.Item>
+          <Descriptions.Item label="近一年消费">¥{(m.trailingSpendFen / 100).toFixed(2)}</Descriptions.Item>
+          <Descriptions.Item label="生日">
+            <Space>
+              <span id="member-birthday">{m.birthday ?? '未填写'}</span>
+              <Button size="small" id="correct-birthday" disabled={!canWrite} onClick={() => setCorrecting(true)}>
+                更正
+              </Button>
+            </Space>
+          </Descriptions.Item>
         </Descriptions>
       </Card>
+      {correcting && <CorrectBirthday memberId={memberId} current={m.birthday} onClose={() => setCorrecting(false)} onSaved={() => void profile.reload()} />}
       <Card title="归属变更记录">
         <div id="attribution-history">
         <Timeline
@@ -79,6 +92,30 @@ export function MemberDetailPage() {
         />
       </Card>
     </Space>
+  )
+}
+
+/** Members set their birthday once; HQ corrects a wrong one, with a reason (audited). */
+function CorrectBirthday({ memberId, current, onClose, onSaved }: { memberId: string; current: string | null; onClose: () => void; onSaved: () => void }) {
+  const mutate = useAdminMutation()
+  const [form] = Form.useForm<{ birthday: string; reason: string }>()
+  const save = async (v: { birthday: string; reason: string }) => {
+    if (await mutate('setMemberBirthday', { memberId, birthday: v.birthday, reason: v.reason }, '生日已更正')) {
+      onSaved()
+      onClose()
+    }
+  }
+  return (
+    <Modal open title="更正生日" okText="保存" onCancel={onClose} onOk={() => form.submit()} destroyOnHidden>
+      <Form form={form} layout="vertical" initialValues={{ birthday: current ?? '' }} onFinish={(v) => void save(v)}>
+        <Form.Item name="birthday" label="生日（月-日）" rules={[{ required: true, pattern: /^\d{2}-\d{2}$/, message: '格式如 03-15' }]}>
+          <Input id="birthday-input" placeholder="03-15" maxLength={5} />
+        </Form.Item>
+        <Form.Item name="reason" label="更正原因（记入操作日志）" rules={[{ required: true, max: 80 }]}>
+          <Input id="birthday-reason" placeholder="如：会员持证件到店核对" />
+        </Form.Item>
+      </Form>
+    </Modal>
   )
 }
 

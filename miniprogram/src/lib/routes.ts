@@ -18,6 +18,8 @@ export const ROUTES = {
   checkout: '/pages/checkout/index',
   order: '/pages/order/index',
   product: '/pages/product/index',
+  campaigns: '/pages/campaigns/index',
+  profile: '/pages/profile/index',
   staffHome: '/staff/home/index',
   staffInvite: '/staff/invite/index',
   staffMembers: '/staff/members/index',

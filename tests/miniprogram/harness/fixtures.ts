@@ -10,6 +10,15 @@ export const MEMBER_PROFILE = {
   clerkId: 'c1',
   clerkName: '王小美',
   joinedAt: '2026-03-01T02:00:00.000Z',
+  birthday: null,
+} as const
+
+/** `member.consentStatus` of a member who holds no credit yet. */
+export const CONSENT_NONE = {
+  templates: [
+    { templateKey: 'campaign', templateId: 'tmpl-campaign', credits: 0 },
+    { templateKey: 'newMessage', templateId: 'tmpl-new-message', credits: 0 },
+  ],
 } as const
 
 export const STAFF_PROFILE = {

@@ -167,6 +167,7 @@ function recorded(api: string, result: (args: Record<string, unknown>) => unknow
 }
 
 let installed = false
+const storage = new Map<string, unknown>()
 
 /** Installs the mini-program globals and loads the built app (app.js and its chunks) once per test file. */
 export function installWeapp(): void {
@@ -213,6 +214,15 @@ export function installWeapp(): void {
       ;((state.location ? args.success : args.fail) as ((res: unknown) => void) | undefined)?.(reply)
       ;(args.complete as ((res: unknown) => void) | undefined)?.(reply)
     },
+    // Storage that keeps what was set for the rest of the test file (the simulator's forgets it).
+    setStorageSync: (key: string, value: unknown) => void storage.set(key, value),
+    getStorageSync: (key: string) => (storage.has(key) ? storage.get(key) : ''),
+    removeStorageSync: (key: string) => void storage.delete(key),
+    // The person accepts every template asked for.
+    requestSubscribeMessage: recorded('requestSubscribeMessage', (args) => ({
+      errMsg: 'requestSubscribeMessage:ok',
+      ...Object.fromEntries((args.tmplIds as string[]).map((id) => [id, 'accept'])),
+    })),
   })
 
   g.App = (config: Record<string, unknown>) => {

@@ -36,16 +36,18 @@ const m = (id: string, p: Partial<M>): M => ({
 })
 
 const POPULATION: M[] = [
-  m('m01', { tier: 'gold', points: 5000, lastPurchaseAt: ago(3), tags: ['vip'] }),
-  m('m02', { tier: 'gold', storeId: 's2', clerkId: 'c3', points: 800, lastPurchaseAt: ago(40) }),
-  m('m03', { tier: 'silver', points: 1200, lastPurchaseAt: ago(10), tags: ['baby'] }),
+  m('m01', { tier: 'gold', points: 5000, lastPurchaseAt: ago(3), tags: ['vip'], birthday: '03-15', trailingSpendFen: 600_000 }),
+  m('m02', { tier: 'gold', storeId: 's2', clerkId: 'c3', points: 800, lastPurchaseAt: ago(40), birthday: '03-31', trailingSpendFen: 500_000 }),
+  m('m03', { tier: 'silver', points: 1200, lastPurchaseAt: ago(10), tags: ['baby'], birthday: '04-01', trailingSpendFen: 120_000 }),
   m('m04', { tier: 'standard', points: 0, joinedAt: ago(5) }),
-  m('m05', { tier: 'gold', clerkId: 'c2', points: 100, lastPurchaseAt: ago(200), tags: ['vip', 'baby'] }),
-  m('m06', { tier: 'gold', status: 'deleted', openid: undefined }),
+  m('m05', { tier: 'gold', clerkId: 'c2', points: 100, lastPurchaseAt: ago(200), tags: ['vip', 'baby'], birthday: '12-01', trailingSpendFen: 800_000 }),
+  m('m06', { tier: 'gold', status: 'deleted', openid: undefined, birthday: '03-10', trailingSpendFen: 900_000, lastPurchaseAt: ago(1) }),
   m('m07', { tier: 'silver', storeId: 's2', clerkId: 'c4', points: 3000, lastPurchaseAt: ago(29), joinedAt: ago(20) }),
   m('m08', { tier: 'gold', openid: undefined }), // active but unbound from WeChat: cannot be messaged
-  m('m09', { tier: 'standard', points: 999, lastPurchaseAt: ago(31) }),
-  m('m10', { tier: 'gold', points: 1000, lastPurchaseAt: ago(30) }),
+  m('m09', { tier: 'standard', points: 999, lastPurchaseAt: ago(31), birthday: '02-29', trailingSpendFen: 50_000 }),
+  m('m10', { tier: 'gold', points: 1000, lastPurchaseAt: ago(30), trailingSpendFen: 999_999 }),
+  // Last bought 400 days ago: the stored spend predates the window, so it has spent nothing in it.
+  m('m11', { lastPurchaseAt: ago(400), birthday: '03-01', trailingSpendFen: 700_000 }),
 ]
 
 function run(segment: Segment): string[] {
@@ -56,7 +58,7 @@ function run(segment: Segment): string[] {
 
 describe('compileSegment over a seeded population', () => {
   test('empty segment: every active member with an openid', () => {
-    expect(run({})).toEqual(['m01', 'm02', 'm03', 'm04', 'm05', 'm07', 'm09', 'm10'])
+    expect(run({})).toEqual(['m01', 'm02', 'm03', 'm04', 'm05', 'm07', 'm09', 'm10', 'm11'])
   })
   test('gold members of store s1', () => {
     expect(run({ tiers: ['gold'], storeIds: ['s1'] })).toEqual(['m01', 'm05', 'm10'])
@@ -71,7 +73,7 @@ describe('compileSegment over a seeded population', () => {
     expect(run({ purchasedWithinDays: 30 })).toEqual(['m01', 'm03', 'm07', 'm10'])
   })
   test('lapsed: not within 30 days includes never bought', () => {
-    expect(run({ notPurchasedWithinDays: 30 })).toEqual(['m02', 'm04', 'm05', 'm09'])
+    expect(run({ notPurchasedWithinDays: 30 })).toEqual(['m02', 'm04', 'm05', 'm09', 'm11'])
   })
   test('joined within 30 days', () => {
     expect(run({ joinedWithinDays: 30 })).toEqual(['m04', 'm07'])
@@ -83,6 +85,21 @@ describe('compileSegment over a seeded population', () => {
   test('combined: silver or gold, last bought 5 to 35 days ago', () => {
     expect(run({ tiers: ['silver', 'gold'], purchasedWithinDays: 35, notPurchasedWithinDays: 5 })).toEqual(['m03', 'm07', 'm10'])
   })
+  test('birthday months: every day of the month, boundaries included', () => {
+    expect(run({ birthdayMonths: [3] })).toEqual(['m01', 'm02', 'm11'])
+    expect(run({ birthdayMonths: [12, 2] })).toEqual(['m05', 'm09'])
+    expect(run({ birthdayMonths: [6] })).toEqual([])
+  })
+  test('trailing spend at least: a last purchase outside the window is no spend', () => {
+    expect(run({ spendMinFen: 500_000 })).toEqual(['m01', 'm02', 'm05', 'm10'])
+  })
+  test('trailing spend at most: includes never bought and lapsed past the window', () => {
+    expect(run({ spendMaxFen: 100_000 })).toEqual(['m04', 'm07', 'm09', 'm11'])
+    expect(run({ spendMinFen: 100_000, spendMaxFen: 600_000 })).toEqual(['m01', 'm02', 'm03'])
+  })
+  test('combined: gold, born in March, spent at least 5,000 yuan', () => {
+    expect(run({ tiers: ['gold'], birthdayMonths: [3], spendMinFen: 500_000 })).toEqual(['m01', 'm02'])
+  })
   test('afterMember continues strictly after the cursor', () => {
     const q = new Query(afterMember(compileSegment({ tiers: ['gold'] }, NOW), 'm01'))
     expect(POPULATION.filter((d) => q.test(d)).map((d) => d._id)).toEqual(['m02', 'm05', 'm10'])
@@ -92,6 +109,9 @@ describe('compileSegment over a seeded population', () => {
     expect(segmentSchema.safeParse({ purchasedWithinDays: 10, notPurchasedWithinDays: 30 }).success).toBe(false)
     expect(segmentSchema.safeParse({ birthdayMonth: 5 }).success).toBe(false)
     expect(segmentSchema.safeParse({ tiers: ['platinum'] }).success).toBe(false)
+    expect(segmentSchema.safeParse({ spendMinFen: 10, spendMaxFen: 5 }).success).toBe(false)
+    expect(segmentSchema.safeParse({ birthdayMonths: [13] }).success).toBe(false)
+    expect(segmentSchema.safeParse({ birthdayMonths: [] }).success).toBe(false)
   })
 })
 

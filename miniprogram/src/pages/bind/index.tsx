@@ -3,6 +3,7 @@ import Taro, { useRouter } from '@tarojs/taro'
 import { useState } from 'react'
 import { api } from '../../api'
 import { ActionButton } from '../../components/action-button'
+import { ConsentCard } from '../../components/consent-card'
 import { notifyFailure } from '../../feedback/notify-failure'
 import { EmptyState } from '../../components/empty-state'
 import { PageShell } from '../../components/page-shell'
@@ -21,12 +22,16 @@ const OUTCOME_TOAST = { created: '开卡成功', existing: '你已是会员', re
  * On WeChat the phone number comes from the getPhoneNumber button (a one-time code the function
  * exchanges); on H5 it is typed.
  */
+// Start over at home so every page shows the new card.
+const goHome = () => void Taro.reLaunch({ url: ROUTES.home })
+
 export default function BindPage() {
   const router = useRouter()
   const scene = sceneFromQuery(router.params)
   const [phone, setPhone] = useState('')
   const [busy, setBusy] = useState(false)
   const [failure, setFailure] = useState<string | undefined>(undefined)
+  const [opened, setOpened] = useState(false)
   const phoneTyped = phone.trim() !== ''
   const phoneValid = isMainlandMobile(phone)
 
@@ -54,8 +59,28 @@ export default function BindPage() {
       return
     }
     void Taro.showToast({ title: OUTCOME_TOAST[reply.data.outcome], icon: 'success' })
-    // Start over at home so every page shows the new card.
-    setTimeout(() => void Taro.reLaunch({ url: ROUTES.home }), 800)
+    // A new card is the moment to offer campaign notifications (the card asks once, and only
+    // without a credit); someone who already had one goes straight home.
+    if (reply.data.outcome === 'existing') setTimeout(goHome, 800)
+    else setOpened(true)
+  }
+
+  if (opened) {
+    return (
+      <PageShell>
+        <View className='bind-card' id='bind-done'>
+          <View className='bind-card__label'>会员卡</View>
+          <View className='bind-card__title'>开卡成功</View>
+          <View className='bind-card__text'>积分已到账，消费累积积分可兑换礼品</View>
+        </View>
+        <ConsentCard moment='bind' onDone={goHome} />
+        <View className='bind-actions'>
+          <ActionButton block id='bind-go-home' kind='secondary' onTap={goHome}>
+            进入会员首页
+          </ActionButton>
+        </View>
+      </PageShell>
+    )
   }
 
   return (

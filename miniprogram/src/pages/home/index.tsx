@@ -108,6 +108,7 @@ export default function HomePage() {
           { key: 'points', glyph: '积', title: '我的积分', onTap: tab(ROUTES.points) },
           { key: 'gifts', glyph: '礼', title: '积分兑礼', onTap: tab(ROUTES.gifts) },
           { key: 'shop', glyph: '购', title: '线上商城', onTap: tab(ROUTES.shop) },
+          { key: 'campaigns', glyph: '惠', title: '会员活动', onTap: go(ROUTES.campaigns) },
         ]}
       />
       <Section title='会员权益'>

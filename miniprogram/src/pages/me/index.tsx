@@ -45,6 +45,12 @@ export default function MePage() {
           <ListRow id='chat-entry' glyph='聊' title='联系我的导购' onTap={go(ROUTES.chat)} />
         )}
         <ListRow glyph='积' title='积分明细' onTap={() => void Taro.switchTab({ url: ROUTES.points })} />
+        {status.status === 'ready' && status.data.bound && (
+          <ListRow id='profile-entry' glyph='资' title='资料' note={status.data.member.birthday ? undefined : '填写生日，享生日礼遇'} onTap={go(ROUTES.profile)} />
+        )}
+        {status.status === 'ready' && status.data.bound && (
+          <ListRow id='campaigns-entry' glyph='惠' title='会员活动' note='优惠与活动通知' onTap={go(ROUTES.campaigns)} />
+        )}
       </ListGroup>
       {/* Only staff see the way to the desk; for everyone else `staff.me` says FORBIDDEN. A failed
           check hides the entry too: the desk is not what a shopper came for. */}

@@ -4,6 +4,7 @@ import { useState } from 'react'
 import { api } from '../../api'
 import type { Contracts, OutputOf } from '../../api/contracts'
 import { ActionButton } from '../../components/action-button'
+import { ConsentCard } from '../../components/consent-card'
 import { MemberCodePanel } from '../../components/member-code-panel'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
@@ -114,6 +115,8 @@ export default function OrderPage() {
                 <MemberCodePanel code={o.pickupCode} caption='到店出示给店员扫描，即可取货' />
               </View>
             )}
+            {/* Just paid: the moment to offer campaign notifications (once per order, only without a credit). */}
+            {o.status === 'paid' && <ConsentCard moment={`order:${o.orderId}`} />}
             <View className='order-card'>
               {timeline(o).map((step) => (
                 <View key={step.key} className={step.done ? 'order-step order-step--done' : 'order-step'}>
