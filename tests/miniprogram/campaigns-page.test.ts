@@ -74,14 +74,14 @@ describe('after an order is paid', () => {
     // The same order again: asked already, so not even the status is loaded.
     resetCalls()
     page = openPage('pages/order/index', { id: 'o-first' })
-    await page.waitForText('已付款')
+    await page.waitForText('待发货')
     expect(page.find('#consent-card')).toBeUndefined()
     expect(cloudCalls().map((c) => c.data.action)).toEqual(['order'])
     page.detach()
 
     consent = { templates: [{ templateKey: 'campaign', templateId: 'tmpl-campaign', credits: 2 }] }
     page = openPage('pages/order/index', { id: 'o-second' })
-    await page.waitForText('已付款')
+    await page.waitForText('待发货')
     await page.waitFor(() => cloudCalls().some((c) => c.data.action === 'consentStatus'), 'the consent status')
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(page.find('#consent-card')).toBeUndefined()
