@@ -14,7 +14,7 @@ import {
   setAttributionPolicy,
   transferMembers,
 } from '../../shared/services/admin-service'
-import { dashboard, getAttributionPolicy, listAudit, listChatTemplates, listMembers, memberProfile, saveChatTemplate } from '../../shared/services/admin-members'
+import { getAttributionPolicy, listAudit, listChatTemplates, listMembers, memberProfile, saveChatTemplate } from '../../shared/services/admin-members'
 import {
   audienceCount,
   campaignResults,
@@ -31,6 +31,7 @@ import { adjustPointsByMemberNo } from '../../shared/services/points-admin-servi
 import { loadPointsRules, savePointsRules } from '../../shared/services/points-rules-service'
 import { memberPointsForAdmin } from '../../shared/services/points-views'
 import { cancelRedemption } from '../../shared/services/redemption-service'
+import { dashboard, refreshToday, rollupDailyStats } from '../../shared/services/daily-stats-service'
 import { loadCommissionRules, saveCommissionRules, settlement, settlementCsv } from '../../shared/services/commission-service'
 import { refundOrder } from '../../shared/services/shop-service'
 
@@ -57,6 +58,9 @@ export const main = defineFunction({
     listChatTemplates: (ctx) => adminAction(ctx, 'read', {}, () => listChatTemplates()),
     saveChatTemplate: (ctx, input) => adminAction(ctx, 'write', input, () => saveChatTemplate(input, ctx.clock.now())),
     dashboard: (ctx, input) => adminAction(ctx, 'read', input, () => dashboard(input, ctx.clock.now())),
+    // Recomputing derived figures changes no business data: an analyst may refresh too.
+    refreshDashboard: (ctx) => adminAction(ctx, 'read', {}, () => refreshToday(ctx.clock.now())),
+    rollupDailyStats: (ctx) => rollupDailyStats(ctx),
     listAudit: (ctx, input) => adminAction(ctx, 'read', input, () => listAudit(input)),
     pointsRules: (ctx) => adminAction(ctx, 'read', {}, () => loadPointsRules()),
     setPointsRules: (ctx, input) => adminAction(ctx, 'write', input, () => savePointsRules(input)),

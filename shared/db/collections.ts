@@ -49,6 +49,8 @@ export const COLLECTIONS = {
       { name: 'nextExpiryAt', fields: ['nextExpiryAt'] },
       // repairRedemptions' work list: redemptions whose invocation may have died half way.
       { name: 'pendingSpendsAt', fields: ['pendingSpends.at'] },
+      // The daily stats rollup reads the members who joined in a range of days.
+      { name: 'joinedAt', fields: ['joinedAt'] },
     ],
   },
   /** Append-only: every move of a member's attribution, with who, when and why. */
@@ -70,6 +72,8 @@ export const COLLECTIONS = {
       { name: 'memberId', fields: ['memberId', 'at'] },
       // The member's points line: credits with points remaining are those with end > debited.
       { name: 'memberIdEnd', fields: ['memberId', 'end'] },
+      // The daily stats rollup reads the entries of a range of days.
+      { name: 'at', fields: ['at'] },
     ],
   },
   /** The gift catalog HQ keeps. */
@@ -140,7 +144,14 @@ export const COLLECTIONS = {
     ],
   },
   /** Refunds, `_id` = out_refund_no (derived from the business key, so a retry is the same refund). */
-  refunds: { name: 'refunds', indexes: [{ name: 'outTradeNo', fields: ['outTradeNo', 'createdAt'] }] },
+  refunds: {
+    name: 'refunds',
+    indexes: [
+      { name: 'outTradeNo', fields: ['outTradeNo', 'createdAt'] },
+      // The daily stats rollup reads the refunds that succeeded in a range of days.
+      { name: 'settledAt', fields: ['settledAt'] },
+    ],
+  },
   /** Shop products: one price online and offline. */
   products: { name: 'products', indexes: [{ name: 'status', fields: ['status', 'sort'] }] },
   /**
@@ -161,6 +172,8 @@ export const COLLECTIONS = {
       { name: 'openid', fields: ['openid', 'createdAt'] },
       { name: 'status', fields: ['status', 'expiresAt'] },
       { name: 'pickupCode', fields: ['pickupCode'], unique: true, sparse: true },
+      // The daily stats rollup reads the orders paid in a range of days.
+      { name: 'paidAt', fields: ['paidAt'] },
     ],
   },
   /** Offline sales booked at the till: a receipt number counts once per store. */
@@ -169,6 +182,8 @@ export const COLLECTIONS = {
     indexes: [
       { name: 'storeReceipt', fields: ['storeId', 'receiptNo'], unique: true },
       { name: 'memberId', fields: ['memberId', 'at'] },
+      // The daily stats rollup reads the sales of a range of days.
+      { name: 'at', fields: ['at'] },
     ],
   },
   /** Commission per sale and its reversals, keyed (`order:<id>:commission`), settled monthly. */
@@ -180,6 +195,8 @@ export const COLLECTIONS = {
       { name: 'month', fields: ['month', 'storeId'] },
       // settleCommission's work list.
       { name: 'status', fields: ['status', 'settleAfter'] },
+      // The daily stats rollup reads the entries of a range of days.
+      { name: 'at', fields: ['at'] },
     ],
   },
   /** Subscribe-message campaigns to member segments (HQ's and store managers'). */
@@ -202,6 +219,11 @@ export const COLLECTIONS = {
   campaignWeeks: { name: 'campaignWeeks', indexes: [] },
   /** Payments with nothing behind them, to check the payment edge end to end (local stack only). */
   payProbes: { name: 'payProbes', indexes: [{ name: 'openid', fields: ['openid', 'createdAt'] }] },
+  /**
+   * The dashboard's figures per Asia/Shanghai day and store (`_id` = `<day>_<storeId>`, `*` for
+   * all stores), written by the `rollupDailyStats` timer so the dashboard never aggregates orders.
+   */
+  dailyStats: { name: 'dailyStats', indexes: [{ name: 'day', fields: ['day', 'storeId'] }] },
 } as const satisfies Record<string, CollectionSpec>
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS]['name']
