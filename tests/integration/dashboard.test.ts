@@ -281,6 +281,26 @@ describe('the daily rollup and the dashboard', () => {
     expect(await rollupDocs()).toEqual(before)
   })
 
+  it('an interrupted run goes on from its cursor, then moves the watermark to when it started', async () => {
+    const docs = stack.db.collection(COLLECTIONS.dailyStats.name)
+    const salesOf = async (id: string) => ((await docs.doc(id).get()) as { data: DailyStatsDoc[] }).data[0]!.onlineSalesFen
+    // A run that died after 03-01: that day is done, 03-02 onwards is still to do.
+    await docs.doc(`2026-03-01_${A}`).update({ onlineSalesFen: 1 })
+    await docs.doc(`2026-03-02_${A}`).update({ onlineSalesFen: 1 })
+    const startedAt = new Date(Date.now() - 60_000)
+    await stack.db
+      .collection(COLLECTIONS.settings.name)
+      .doc('dailyStatsRollup')
+      .set({ watermark: null, run: { startedAt, nextDay: '2026-03-02', lastDay: statsDay(new Date()) } })
+    await rollUp()
+    expect(await salesOf(`2026-03-01_${A}`)).toBe(1)
+    expect(await salesOf(`2026-03-02_${A}`)).toBe(5_000)
+    const state = ((await stack.db.collection(COLLECTIONS.settings.name).doc('dailyStatsRollup').get()) as { data: { watermark: Date; run?: unknown }[] }).data[0]!
+    expect(state.watermark).toEqual(startedAt)
+    expect(state.run).toBeUndefined()
+    await docs.doc(`2026-03-01_${A}`).update({ onlineSalesFen: 10_000 })
+  })
+
   it("today's sales show after the next timer run, or at once with 刷新", async () => {
     const now = new Date()
     const today = statsDay(now)
