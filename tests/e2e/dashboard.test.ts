@@ -80,7 +80,7 @@ test('HQ filters the dashboard by store and reads its sales, fresh after 刷新'
 
   const yuanText = (fen: number) => (fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })
   const total = async (id: string) => ((await page.textContent(`#${id} .ant-statistic-content`)) ?? '').replace(/\s/g, '')
-  await page.waitForFunction((expected) => document.querySelector('#total-offline-sales .ant-statistic-content')?.textContent?.includes(expected), yuanText(12_345))
+  await page.waitForSelector(`#total-offline-sales .ant-statistic-content:has-text("${yuanText(12_345)}")`)
   expect(await total('total-offline-sales')).toBe(`¥${yuanText(12_345)}`)
   expect(await total('total-online-sales')).toBe(`¥${yuanText(onlineFen)}`)
   expect(await total('total-net-sales')).toBe(`¥${yuanText(onlineFen + 12_345)}`)
@@ -93,7 +93,7 @@ test('HQ filters the dashboard by store and reads its sales, fresh after 刷新'
 
   // The filter lives in the URL: the other store's page opens with its own figures.
   await page.goto(`${stack.url}/admin/?storeId=${second!.storeId}`)
-  await page.waitForFunction((expected) => document.querySelector('#total-offline-sales .ant-statistic-content')?.textContent?.includes(expected), yuanText(50_000))
+  await page.waitForSelector(`#total-offline-sales .ant-statistic-content:has-text("${yuanText(50_000)}")`)
   expect(await total('total-online-sales')).toBe(`¥${yuanText(0)}`)
   await shot(page, 'other-store')
 })

@@ -15,7 +15,7 @@ echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipCompone
 
 /** Empty from/to: the server's default, the 30 days ending today. */
 const DEFAULTS = { storeId: '', from: '', to: '' }
-const PRESETS = [7, 30, 90, 365].map((days) => ({ label: `近 ${days} 天`, value: [dayjs().subtract(days - 1, 'day'), dayjs()] as [Dayjs, Dayjs] }))
+const presets = () => [7, 30, 90, 365].map((days) => ({ label: `近 ${days} 天`, value: [dayjs().subtract(days - 1, 'day'), dayjs()] as [Dayjs, Dayjs] }))
 
 type Day = AdminResult<'dashboard'>['byDay'][number]
 type Series = { name: string; type: 'bar' | 'line'; pick: (d: Day) => number; color: string; stack?: string }
@@ -117,7 +117,7 @@ export function DashboardPage() {
         <DatePicker.RangePicker
           id="dashboard-range"
           allowClear={false}
-          presets={PRESETS}
+          presets={presets()}
           value={data ? [dayjs(data.from), dayjs(data.to)] : null}
           disabledDate={(d) => d.isAfter(dayjs(), 'day')}
           onChange={(range) => {
