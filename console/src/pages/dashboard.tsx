@@ -38,6 +38,7 @@ function DailyChart({ id, days, series, money }: { id: string; days: Day[]; seri
         name: s.name,
         type: s.type,
         stack: s.stack,
+        showSymbol: false,
         itemStyle: { color: s.color },
         data: days.map((d) => (money ? yuan(s.pick(d)) : s.pick(d))),
       })),
