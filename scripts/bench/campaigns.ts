@@ -23,8 +23,8 @@ export async function benchCampaigns(options: { members?: number; consentShare?:
   try {
     const now = new Date()
     const seedStarted = performance.now()
-    await insertMany(stack.db, 'members', total, (i) => benchMember(i, now))
-    await insertMany(stack.db, 'subscribeConsents', total, (i) =>
+    await insertMany(stack, 'members', total, (i) => benchMember(i, now))
+    await insertMany(stack, 'subscribeConsents', total, (i) =>
       i % consentEvery === 0 ? { _id: `${benchMemberId(i)}:campaign`, memberId: benchMemberId(i), templateKey: 'campaign', credits: 1, updatedAt: now } : null,
     )
     rows.push({ bench: 'campaigns.seed', members: total, consents: Math.ceil(total / consentEvery), seconds: round((performance.now() - seedStarted) / 1000) })

@@ -36,9 +36,19 @@ export async function benchDashboard(options: { members?: number; orders?: numbe
     const within = (i: number, salt: number) => new Date(now.getTime() - ((i * 2_654_435_761 + salt) % YEAR_MS))
     const storeOf = (m: number) => `store${m % STORES}`
     const seedStarted = performance.now()
-    await insertMany(stack.db, 'stores', STORES, (s) => ({ _id: `store${s}`, code: `B${s}`, name: `门店${s}`, address: '上海', status: 'active', createdAt: now }))
-    await insertMany(stack.db, 'members', memberCount, (i) => benchMember(i, now, { stores: STORES, clerks: 40, joinedWithinDays: 365 }))
-    await insertMany(stack.db, 'orders', orderCount, (i) => {
+    await insertMany(stack, 'stores', STORES, (s) => ({ _id: `store${s}`, code: `B${s}`, name: `门店${s}`, address: '上海', status: 'active', createdAt: now }))
+    await insertMany(stack, 'clerks', 40, (c) => ({
+      _id: `clerk${c}`,
+      code: `BC${c}`,
+      name: `导购${c}`,
+      storeId: `store${c % STORES}`,
+      isManager: false,
+      status: 'active',
+      memberCount: Math.ceil((memberCount - c) / 40),
+      createdAt: now,
+    }))
+    await insertMany(stack, 'members', memberCount, (i) => benchMember(i, now, { stores: STORES, clerks: 40, joinedWithinDays: 365 }))
+    await insertMany(stack, 'orders', orderCount, (i) => {
       const m = i % memberCount
       const paid = i % 20 !== 0
       const createdAt = within(i, 1)
@@ -65,7 +75,7 @@ export async function benchDashboard(options: { members?: number; orders?: numbe
         refundNos: [],
       }
     })
-    await insertMany(stack.db, 'offlineSales', offlineCount, (i) => {
+    await insertMany(stack, 'offlineSales', offlineCount, (i) => {
       const m = (i * 7) % memberCount
       return {
         _id: `bf${i}`,
@@ -83,12 +93,12 @@ export async function benchDashboard(options: { members?: number; orders?: numbe
       }
     })
     const ledgerKinds = ['earn', 'earn', 'earn', 'welcome', 'spend', 'return', 'expire', 'adjust'] as const
-    await insertMany(stack.db, 'pointsLedger', ledgerCount, (i) => {
+    await insertMany(stack, 'pointsLedger', ledgerCount, (i) => {
       const kind = ledgerKinds[i % ledgerKinds.length]!
       const points = kind === 'spend' || kind === 'expire' ? -(100 + (i % 9) * 50) : 10 + (i % 200)
       return { _id: `bl${i}`, key: `bench:${i}`, memberId: benchMemberId((i * 13) % memberCount), kind, points, at: within(i, 3) }
     })
-    await insertMany(stack.db, 'commissionLedger', commissionCount, (i) => {
+    await insertMany(stack, 'commissionLedger', commissionCount, (i) => {
       const online = i % 4 !== 0
       const m = i % memberCount
       const key = `${online ? 'order' : 'offline'}:b${i}:commission`
@@ -114,7 +124,7 @@ export async function benchDashboard(options: { members?: number; orders?: numbe
         at: within(i, 4),
       }
     })
-    await insertMany(stack.db, 'refunds', refundCount, (i) => ({
+    await insertMany(stack, 'refunds', refundCount, (i) => ({
       _id: `br${i}`,
       outTradeNo: `BT${i * 20 + 1}`,
       purpose: { kind: 'order', id: `bo${i * 20 + 1}` },

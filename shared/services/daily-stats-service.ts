@@ -298,7 +298,7 @@ export interface DashboardQuery {
   to?: string
 }
 
-/** The dashboard: the rollup's documents for the days asked (one read), the totals, and members now. */
+/** The dashboard: the rollup's documents for the days asked (one read), their totals, and members now. */
 export async function dashboard(input: DashboardQuery, now: Date) {
   const db = database()
   const to = input.to ?? statsDay(now)
@@ -311,11 +311,16 @@ export async function dashboard(input: DashboardQuery, now: Date) {
   const storeId = input.storeId ?? ALL_STORES
   const ids = days.map((day) => dailyStatsId(day, storeId))
   if (storeId !== ALL_STORES) ids.push(dailyStatsId(to, ALL_STORES))
-  const memberFilter: Record<string, unknown> = { status: 'active' }
-  if (input.storeId) memberFilter.storeId = input.storeId
-  const [docs, totalMembers] = await Promise.all([
+  const [docs, members] = await Promise.all([
     stats().where({ _id: db.command.in(ids) }).limit(PAGE).get() as Promise<Rows<DailyStatsDoc>>,
-    db.collection(COLLECTIONS.members.name).where(memberFilter).count() as Promise<{ total: number }>,
+    // Members now: the clerks' counters, which every bind, transfer and deletion moves in its
+    // transaction (a count over the members collection would read every member).
+    db
+      .collection(COLLECTIONS.clerks.name)
+      .aggregate()
+      .match(input.storeId ? { storeId: input.storeId } : {})
+      .group({ _id: null, total: db.command.aggregate.sum('$memberCount') })
+      .end() as Promise<Rows<{ total: number }>>,
   ])
   const byId = new Map(docs.data.map((d) => [d._id, d]))
   const totals = emptyFigures()
@@ -329,7 +334,7 @@ export async function dashboard(input: DashboardQuery, now: Date) {
   return {
     from,
     to,
-    totalMembers: totalMembers.total,
+    totalMembers: members.data[0]?.total ?? 0,
     totals,
     byDay,
     updatedAt: lastComputed ? lastComputed.toISOString() : null,

@@ -126,6 +126,11 @@ beforeAll(async () => {
     { _id: A, code: 'DA', name: '看板甲店', address: '上海', status: 'active', createdAt: at('2026-01-01T00:00:00Z') },
     { _id: B, code: 'DB', name: '看板乙店', address: '上海', status: 'active', createdAt: at('2026-01-01T00:00:00Z') },
   ])
+  // Two members per store, as the clerks' counters say (binding keeps them; seeding sets them).
+  await db.collection(COLLECTIONS.clerks.name).add([
+    { _id: `${A}-c1`, code: 'DA1', name: '甲店导购', storeId: A, isManager: false, status: 'active', memberCount: 2, createdAt: at('2026-01-01T00:00:00Z') },
+    { _id: `${B}-c1`, code: 'DB1', name: '乙店导购', storeId: B, isManager: false, status: 'active', memberCount: 2, createdAt: at('2026-01-01T00:00:00Z') },
+  ])
   await db.collection(COLLECTIONS.members.name).add([
     member('dm01', A, '2026-02-28T16:30:00Z'), // 03-01 in Shanghai
     member('dm02', A, '2026-03-02T03:00:00Z'),
