@@ -71,7 +71,10 @@ async function inBatches<T>(ids: string[], read: (batch: string[]) => Promise<Ro
   return out
 }
 
-/** Everything of the days `from`…`to`, per day and store: ten round trips or so whatever the volume. */
+/**
+ * Everything of the days `from`…`to`, per day and store: six aggregations and reads at once, then
+ * the stores of the members with points (a read per thousand) and of the refunded orders.
+ */
 async function computeDays(from: string, to: string): Promise<DayFigures> {
   const db = database()
   const _ = db.command
