@@ -36,7 +36,7 @@ export async function benchDashboard(options: { members?: number; orders?: numbe
     const within = (i: number, salt: number) => new Date(now.getTime() - ((i * 2_654_435_761 + salt) % YEAR_MS))
     const storeOf = (m: number) => `store${m % STORES}`
     const seedStarted = performance.now()
-    await insertMany(stack, 'stores', STORES, (s) => ({ _id: `store${s}`, code: `B${s}`, name: `门店${s}`, address: '上海', status: 'active', createdAt: now }))
+    await insertMany(stack, 'stores', STORES, (s) => ({ _id: `store${s}`, code: `B${s}`, name: `门店${s}`, address: '上海', status: 'active', createdAt: new Date(now.getTime() - YEAR_MS - DAY_MS) }))
     await insertMany(stack, 'clerks', 40, (c) => ({
       _id: `clerk${c}`,
       code: `BC${c}`,

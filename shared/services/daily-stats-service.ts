@@ -221,29 +221,14 @@ async function storeIds(): Promise<string[]> {
   return res.data.map((s) => s._id)
 }
 
-/** The earliest event the rollup counts, for the first run (each a range-index read of one document). */
-async function earliestEvent(): Promise<Date | null> {
-  const _ = database().command
-  const firstOf = async (collection: string, field: string) => {
-    const res = (await database()
-      .collection(collection)
-      .where({ [field]: _.gt(new Date(0)) })
-      .orderBy(field, 'asc')
-      .limit(1)
-      .field({ [field]: true })
-      .get()) as Rows<Record<string, Date>>
-    return res.data[0]?.[field] ?? null
-  }
-  const firsts = await Promise.all([
-    firstOf(COLLECTIONS.members.name, 'joinedAt'),
-    firstOf(COLLECTIONS.orders.name, 'paidAt'),
-    firstOf(COLLECTIONS.offlineSales.name, 'at'),
-    firstOf(COLLECTIONS.pointsLedger.name, 'at'),
-    firstOf(COLLECTIONS.commissionLedger.name, 'at'),
-    firstOf(COLLECTIONS.refunds.name, 'settledAt'),
-  ])
-  const times = firsts.filter((d): d is Date => d !== null).map((d) => d.getTime())
-  return times.length ? new Date(Math.min(...times)) : null
+/**
+ * Where the first run starts: the first store's opening. Members bind with a store's or a clerk's
+ * code and every sale is a member's, so nothing the rollup counts comes before it (the database
+ * finds that with one small read, where the earliest order would take a sort of all of them).
+ */
+async function firstStoreCreatedAt(): Promise<Date | null> {
+  const res = (await database().collection(COLLECTIONS.stores.name).orderBy('createdAt', 'asc').limit(1).field({ createdAt: true }).get()) as Rows<{ createdAt: Date }>
+  return res.data[0]?.createdAt ?? null
 }
 
 /**
@@ -259,14 +244,17 @@ export async function rollupDailyStats(ctx: InvocationContext): Promise<{ days: 
   let run = saved?.run ?? null
   if (!run) {
     const watermark = saved?.watermark ?? null
-    const nextDay = firstDayToRecompute({ watermark, earliestEvent: watermark ? null : await earliestEvent(), now })
+    const nextDay = firstDayToRecompute({ watermark, historyStart: watermark ? null : await firstStoreCreatedAt(), now })
     run = { startedAt: now, nextDay, lastDay: statsDay(now) }
     await state().set({ watermark, run })
   }
   const stores = await storeIds()
   let days = 0
   let written = 0
-  while (run.nextDay <= run.lastDay && Date.now() - started < TIME_BUDGET_MS) {
+  // A chunk is not started unless one as long as the last still fits in the budget.
+  let lastChunkMs = 0
+  while (run.nextDay <= run.lastDay && Date.now() - started + lastChunkMs < TIME_BUDGET_MS) {
+    const chunkStarted = Date.now()
     const chunkEnd = addDays(run.nextDay, CHUNK_DAYS - 1)
     const last: string = chunkEnd < run.lastDay ? chunkEnd : run.lastDay
     written += await recomputeDays(run.nextDay, last, stores, now)
@@ -277,6 +265,7 @@ export async function rollupDailyStats(ctx: InvocationContext): Promise<{ days: 
       .collection(COLLECTIONS.settings.name)
       .where({ _id: STATE_ID, 'run.startedAt': run.startedAt })
       .update({ 'run.nextDay': run.nextDay })
+    lastChunkMs = Date.now() - chunkStarted
   }
   const done = run.nextDay > run.lastDay
   if (done) {

@@ -47,18 +47,18 @@ describe('firstDayToRecompute', () => {
   const now = new Date('2026-03-10T04:00:00Z') // 12:00 in Shanghai
 
   it('always includes yesterday', () => {
-    expect(firstDayToRecompute({ watermark: now, earliestEvent: null, now })).toBe('2026-03-09')
+    expect(firstDayToRecompute({ watermark: now, historyStart: null, now })).toBe('2026-03-09')
   })
 
   it('goes back to the day of the watermark less the lookback', () => {
     const watermark = new Date(dayStart('2026-03-05').getTime() + ROLLUP_LOOKBACK_MS / 2)
-    expect(firstDayToRecompute({ watermark, earliestEvent: null, now })).toBe('2026-03-04')
-    expect(firstDayToRecompute({ watermark: new Date(watermark.getTime() + ROLLUP_LOOKBACK_MS), earliestEvent: null, now })).toBe('2026-03-05')
+    expect(firstDayToRecompute({ watermark, historyStart: null, now })).toBe('2026-03-04')
+    expect(firstDayToRecompute({ watermark: new Date(watermark.getTime() + ROLLUP_LOOKBACK_MS), historyStart: null, now })).toBe('2026-03-05')
   })
 
-  it('the first run starts from the earliest event; with no events, from yesterday', () => {
-    expect(firstDayToRecompute({ watermark: null, earliestEvent: new Date('2025-06-30T17:00:00Z'), now })).toBe('2025-07-01')
-    expect(firstDayToRecompute({ watermark: null, earliestEvent: null, now })).toBe('2026-03-09')
+  it('the first run starts from the start of history; with none, from yesterday', () => {
+    expect(firstDayToRecompute({ watermark: null, historyStart: new Date('2025-06-30T17:00:00Z'), now })).toBe('2025-07-01')
+    expect(firstDayToRecompute({ watermark: null, historyStart: null, now })).toBe('2026-03-09')
   })
 })
 
