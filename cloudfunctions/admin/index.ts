@@ -15,7 +15,7 @@ import {
   setStoreLocation,
   transferMembers,
 } from '../../shared/services/admin-service'
-import { dashboard, getAttributionPolicy, listAudit, listChatTemplates, listMembers, memberProfile, saveChatTemplate } from '../../shared/services/admin-members'
+import { getAttributionPolicy, listAudit, listChatTemplates, listMembers, memberProfile, saveChatTemplate } from '../../shared/services/admin-members'
 import {
   audienceCount,
   campaignResults,
@@ -34,6 +34,7 @@ import { memberPointsForAdmin } from '../../shared/services/points-views'
 import { mailRedemptionsForHq, shipRedemption } from '../../shared/services/mail-redemption-service'
 import { cancelRedemption } from '../../shared/services/redemption-service'
 import { correctBirthday } from '../../shared/services/member-service'
+import { dashboard, refreshToday, rollupDailyStats } from '../../shared/services/daily-stats-service'
 import { loadCommissionRules, saveCommissionRules, settlement, settlementCsv } from '../../shared/services/commission-service'
 import { listOrders, orderForAdmin } from '../../shared/services/admin-orders'
 import { createExportJob, createImportJob, createTransferJob, jobDetail, listJobs, stepJob, stepRunningJobs } from '../../shared/services/job-service'
@@ -65,6 +66,9 @@ export const main = defineFunction({
     listChatTemplates: (ctx) => adminAction(ctx, 'read', {}, () => listChatTemplates()),
     saveChatTemplate: (ctx, input) => adminAction(ctx, 'write', input, () => saveChatTemplate(input, ctx.clock.now())),
     dashboard: (ctx, input) => adminAction(ctx, 'read', input, () => dashboard(input, ctx.clock.now())),
+    // Recomputing derived figures changes no business data: an analyst may refresh too.
+    refreshDashboard: (ctx) => adminAction(ctx, 'read', {}, () => refreshToday(ctx.clock.now())),
+    rollupDailyStats: (ctx) => rollupDailyStats(ctx),
     listAudit: (ctx, input) => adminAction(ctx, 'read', input, () => listAudit(input)),
     pointsRules: (ctx) => adminAction(ctx, 'read', {}, () => loadPointsRules()),
     setPointsRules: (ctx, input) => adminAction(ctx, 'write', input, () => savePointsRules(input)),

@@ -10,6 +10,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import { startTestStack } from '../../tests/support/local-stack'
+import { benchMember, benchMemberId, insertMany } from './seed-bulk'
 
 const round = (n: number, digits = 1) => Number(n.toFixed(digits))
 
@@ -21,38 +22,11 @@ export async function benchCampaigns(options: { members?: number; consentShare?:
   const rows: object[] = []
   try {
     const now = new Date()
-    const tiers = ['standard', 'silver', 'gold'] as const
     const seedStarted = performance.now()
-    for (let start = 0; start < total; start += 1000) {
-      const members = []
-      const consents = []
-      for (let i = start; i < Math.min(total, start + 1000); i++) {
-        const id = `bm${String(i).padStart(6, '0')}`
-        members.push({
-          _id: id,
-          openid: `o-${id}`,
-          memberNo: String(600_000_000 + i),
-          status: 'active',
-          tier: tiers[i % 3],
-          points: (i * 37) % 5000,
-          storeId: `store${i % 20}`,
-          clerkId: `clerk${i % 200}`,
-          attributedAt: now,
-          openedStoreId: `store${i % 20}`,
-          openedClerkId: `clerk${i % 200}`,
-          joinedAt: new Date(now.getTime() - (i % 700) * 86_400_000),
-          lastPurchaseAt: i % 4 === 0 ? null : new Date(now.getTime() - (i % 400) * 86_400_000),
-          tags: i % 10 === 0 ? ['vip'] : [],
-          pointsCredited: 0,
-          pointsDebited: 0,
-          nextExpiryAt: new Date('2099-01-01'),
-          latestExpiryAt: null,
-        })
-        if (i % consentEvery === 0) consents.push({ _id: `${id}:campaign`, memberId: id, templateKey: 'campaign', credits: 1, updatedAt: now })
-      }
-      await stack.db.collection('members').add(members)
-      if (consents.length) await stack.db.collection('subscribeConsents').add(consents)
-    }
+    await insertMany(stack, 'members', total, (i) => benchMember(i, now))
+    await insertMany(stack, 'subscribeConsents', total, (i) =>
+      i % consentEvery === 0 ? { _id: `${benchMemberId(i)}:campaign`, memberId: benchMemberId(i), templateKey: 'campaign', credits: 1, updatedAt: now } : null,
+    )
     rows.push({ bench: 'campaigns.seed', members: total, consents: Math.ceil(total / consentEvery), seconds: round((performance.now() - seedStarted) / 1000) })
 
     const segments: Record<string, object> = {

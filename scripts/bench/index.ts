@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { benchCampaigns } from './campaigns'
+import { benchDashboard } from './dashboard'
 import { benchFunctions } from './functions'
 import { benchGateway } from './gateway'
 import { benchPoints } from './points'
@@ -19,6 +20,7 @@ const groups: Record<string, Bench> = {
   points: () => benchPoints(),
   shop: () => benchShop(),
   campaigns: () => benchCampaigns(),
+  dashboard: () => benchDashboard(),
 }
 
 // Benchmarks owned by other parts of the project register here when present.

@@ -8,6 +8,22 @@ import { offlineSaleVoid, voidReason } from './staff'
 
 const storeCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/, '门店编码为 1-12 位字母或数字')
 
+const statsDayInput = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '日期格式应为 YYYY-MM-DD')
+
+/** One day's (or a range's) dashboard figures; money in fen, sales gross with refunds apart. */
+const dailyFigures = z.object({
+  newMembers: z.number().int(),
+  onlineOrders: z.number().int(),
+  onlineSalesFen: z.number().int(),
+  offlineSales: z.number().int(),
+  offlineSalesFen: z.number().int(),
+  refundsFen: z.number().int(),
+  pointsIssued: z.number().int(),
+  pointsRedeemed: z.number().int(),
+  commissionAccruedFen: z.number().int(),
+  commissionReversedFen: z.number().int(),
+})
+
 const settlementMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM')
 const commissionRulesView = z.object({ rateBp: z.number().int(), refundWindowDays: z.number().int() })
 
@@ -152,7 +168,12 @@ export const adminInput = {
     active: z.boolean().default(true),
     sort: z.number().int().min(0).max(10_000).default(100),
   }),
-  dashboard: z.strictObject({ storeId: docId.optional(), days: z.number().int().min(1).max(366).default(30) }),
+  /** Figures per Asia/Shanghai day from the daily rollup; the range defaults to the 30 days ending today. */
+  dashboard: z.strictObject({ storeId: docId.optional(), from: statsDayInput.optional(), to: statsDayInput.optional() }),
+  /** Recomputes today's figures now (the 刷新 button); the timer does it every few minutes anyway. */
+  refreshDashboard: emptyInput,
+  /** Timer: the daily rollup the dashboard reads. */
+  rollupDailyStats: emptyInput,
   listAudit: z.strictObject({ ...pageInput, action: z.string().max(40).optional(), username: z.string().max(64).optional() }),
   ...pointsAdminInput,
   /** Refund a paid order, fully (no amount) or partly; a retried request is the same refund. */
@@ -235,9 +256,16 @@ export const adminOutput = {
     items: z.array(z.object({ seq: z.number().int(), sender: z.enum(['member', 'clerk']), senderName: z.string(), type: z.string(), text: z.string().nullable(), at: isoDate })),
   }),
   dashboard: z.object({
+    from: z.string(),
+    to: z.string(),
     totalMembers: z.number().int(),
-    newMembersByDay: z.array(z.object({ day: z.string(), count: z.number().int() })),
+    totals: dailyFigures,
+    byDay: z.array(dailyFigures.extend({ day: z.string() })),
+    /** When the last day of the range was computed; null before the rollup first covered it. */
+    updatedAt: isoDate.nullable(),
   }),
+  refreshDashboard: z.object({ updatedAt: isoDate }),
+  rollupDailyStats: z.object({ days: z.number().int(), written: z.number().int(), done: z.boolean(), nextDay: z.string().nullable() }),
   listAudit: paged(
     z.object({ id: z.string(), at: isoDate, username: z.string().nullable(), action: z.string(), details: z.string(), outcome: z.string(), requestId: z.string() }),
   ),

@@ -52,6 +52,8 @@ export const COLLECTIONS = {
       // Campaign segments by birthday month (a range per month) and by trailing spend.
       { name: 'birthday', fields: ['birthday'] },
       { name: 'trailingSpendFen', fields: ['trailingSpendFen'] },
+      // The daily stats rollup reads the members who joined in a range of days.
+      { name: 'joinedAt', fields: ['joinedAt'] },
     ],
   },
   /** Append-only: every move of a member's attribution, with who, when and why. */
@@ -73,6 +75,8 @@ export const COLLECTIONS = {
       { name: 'memberId', fields: ['memberId', 'at'] },
       // The member's points line: credits with points remaining are those with end > debited.
       { name: 'memberIdEnd', fields: ['memberId', 'end'] },
+      // The daily stats rollup reads the entries of a range of days.
+      { name: 'at', fields: ['at'] },
     ],
   },
   /** The gift catalog HQ keeps. */
@@ -145,7 +149,14 @@ export const COLLECTIONS = {
     ],
   },
   /** Refunds, `_id` = out_refund_no (derived from the business key, so a retry is the same refund). */
-  refunds: { name: 'refunds', indexes: [{ name: 'outTradeNo', fields: ['outTradeNo', 'createdAt'] }] },
+  refunds: {
+    name: 'refunds',
+    indexes: [
+      { name: 'outTradeNo', fields: ['outTradeNo', 'createdAt'] },
+      // The daily stats rollup reads the refunds that succeeded in a range of days.
+      { name: 'settledAt', fields: ['settledAt'] },
+    ],
+  },
   /** Shop products: one price online and offline. */
   products: { name: 'products', indexes: [{ name: 'status', fields: ['status', 'sort'] }] },
   /**
@@ -171,6 +182,8 @@ export const COLLECTIONS = {
       { name: 'storeId', fields: ['storeId', 'createdAt'] },
       { name: 'memberId', fields: ['memberId', 'createdAt'] },
       { name: 'effectsDueAt', fields: ['effectsDueAt'] },
+      // The daily stats rollup reads the orders paid in a range of days.
+      { name: 'paidAt', fields: ['paidAt'] },
     ],
   },
   /** Offline sales booked at the till: a receipt number counts once per store. */
@@ -179,6 +192,8 @@ export const COLLECTIONS = {
     indexes: [
       { name: 'storeReceipt', fields: ['storeId', 'receiptNo'], unique: true },
       { name: 'memberId', fields: ['memberId', 'at'] },
+      // The daily stats rollup reads the sales of a range of days.
+      { name: 'at', fields: ['at'] },
     ],
   },
   /** Commission per sale and its reversals, keyed (`order:<id>:commission`), settled monthly. */
@@ -190,6 +205,8 @@ export const COLLECTIONS = {
       { name: 'month', fields: ['month', 'storeId'] },
       // settleCommission's work list.
       { name: 'status', fields: ['status', 'settleAfter'] },
+      // The daily stats rollup reads the entries of a range of days.
+      { name: 'at', fields: ['at'] },
     ],
   },
   /** Subscribe-message campaigns to member segments (HQ's and store managers'). */
@@ -224,6 +241,11 @@ export const COLLECTIONS = {
       { name: 'createdAt', fields: ['createdAt'] },
     ],
   },
+  /**
+   * The dashboard's figures per Asia/Shanghai day and store (`_id` = `<day>_<storeId>`, `*` for
+   * all stores), written by the `rollupDailyStats` timer so the dashboard never aggregates orders.
+   */
+  dailyStats: { name: 'dailyStats', indexes: [{ name: 'day', fields: ['day', 'storeId'] }] },
 } as const satisfies Record<string, CollectionSpec>
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS]['name']

@@ -597,3 +597,39 @@ export interface JobDoc {
   leaseId: string | null
   leaseUntil: Date
 }
+
+/** One Asia/Shanghai day's dashboard figures for one store (`*`: all stores), rebuilt by the rollup timer. */
+export interface DailyStatsDoc {
+  /** `<day>_<storeId>` */
+  _id: string
+  /** `2026-03-02` */
+  day: string
+  storeId: string
+  /** Members whose card was opened that day, by the store that opened it. */
+  newMembers: number
+  /** Online orders paid that day (gross: refunds are counted on the day they succeed). */
+  onlineOrders: number
+  onlineSalesFen: number
+  offlineSales: number
+  offlineSalesFen: number
+  /** Order refunds that succeeded that day. */
+  refundsFen: number
+  pointsIssued: number
+  /** Points spent on gifts less points returned by cancelled redemptions. */
+  pointsRedeemed: number
+  /** Commission booked on that day's sales (before any refund). */
+  commissionAccruedFen: number
+  /** Commission taken back by that day's refunds (inside or after the refund window). */
+  commissionReversedFen: number
+  /** When this day was last recomputed (on the all-stores document only). */
+  computedAt?: Date
+}
+
+/** `settings/dailyStatsRollup`: how far the rollup has got, and the run under way. */
+export interface DailyStatsRollupState {
+  _id: string
+  /** Every event stamped before this (less the lookback) is in the rollup. */
+  watermark: Date | null
+  /** A run still going: it recomputes `nextDay`…`lastDay`, then moves the watermark to `startedAt`. */
+  run: { startedAt: Date; nextDay: string; lastDay: string } | null
+}

@@ -135,33 +135,6 @@ export async function getAttributionPolicy() {
   return { protectionDays: res.data[0]?.protectionDays ?? null }
 }
 
-/** Day-by-day figures for the dashboard (Asia/Shanghai days), optionally for one store. */
-export async function dashboard(input: Input<'dashboard'>, now: Date) {
-  const db = database()
-  const _ = db.command
-  const $ = _.aggregate
-  const from = new Date(now.getTime() - input.days * 86_400_000)
-  const match: Record<string, unknown> = { joinedAt: _.gte(from) }
-  if (input.storeId) match.storeId = input.storeId
-  const memberFilter: Record<string, unknown> = { status: 'active' }
-  if (input.storeId) memberFilter.storeId = input.storeId
-  const [byDay, totalMembers] = await Promise.all([
-    db
-      .collection(COLLECTIONS.members.name)
-      .aggregate()
-      .match(match)
-      .group({ _id: $.dateToString({ format: '%Y-%m-%d', date: '$joinedAt', timezone: '+08:00' }), count: $.sum(1) })
-      .sort({ _id: 1 })
-      .limit(1000)
-      .end() as Promise<{ data: { _id: string; count: number }[] }>,
-    db.collection(COLLECTIONS.members.name).where(memberFilter).count() as Promise<{ total: number }>,
-  ])
-  return {
-    totalMembers: totalMembers.total,
-    newMembersByDay: byDay.data.map((d) => ({ day: d._id, count: d.count })),
-  }
-}
-
 interface ChatTemplateDoc {
   _id: string
   title: string

@@ -199,6 +199,17 @@ function rangeBounds(condition: unknown): { lo: number | null; loInclusive: bool
   return bounds
 }
 
+/**
+ * A field's range conditions, also from a top-level `$and` (the SDK sends `_.gte(a).and(_.lt(b))`
+ * as `{$and: [{f: {$gte: a}}, {f: {$lt: b}}]}`). Every part must hold, so any of them, or all of
+ * them merged, bound the candidates.
+ */
+function fieldRange(query: Record<string, unknown>, field: string): unknown {
+  const parts = [query[field], ...(Array.isArray(query.$and) ? query.$and.map((q) => (isPlainObject(q) ? q[field] : undefined)) : [])]
+  const conditions = parts.filter((c): c is Record<string, unknown> => isPlainObject(c) && rangeBounds(c) !== null)
+  return conditions.length ? Object.assign({}, ...conditions) : query[field]
+}
+
 class Collection {
   readonly docs = new Map<string, Entry>()
   readonly unique: UniqueIndex[]
@@ -269,7 +280,7 @@ class Collection {
       return out
     }
     for (const [field, range] of this.rangeIndexes) {
-      const bounds = rangeBounds(query[field])
+      const bounds = rangeBounds(fieldRange(query, field))
       if (!bounds) continue
       const out: Entry[] = []
       for (const id of range.ids(bounds.lo, bounds.loInclusive, bounds.hi, bounds.hiInclusive)) {

@@ -64,6 +64,10 @@ test('indexed range queries equal a full scan after any history of writes', asyn
             .map(([id]) => id)
             .sort()
           if (JSON.stringify(found) !== JSON.stringify(expected)) return false
+          // The SDK sends `_.gte(a).and(_.lt(b))` as one condition per bound under $and.
+          const parts = Object.entries(condition).map(([op, bound]) => ({ v: { [op]: bound } }))
+          const viaAnd = core.engine.find('indexed', { $and: parts }, { limit: 10_000 }).map((d) => d._id).sort()
+          if (JSON.stringify(viaAnd) !== JSON.stringify(expected)) return false
         }
         return true
       } finally {
