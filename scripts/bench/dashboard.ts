@@ -7,6 +7,8 @@
  *  - dashboard.seed: what was seeded and how long it took;
  *  - dashboard.rollup: the `rollupDailyStats` timer from scratch over the whole year (runs of at
  *    most 20 s each, as CloudBase would fire them), and one more run once caught up;
+ *  - orders.list: HQ's orders list (`admin.listOrders`, 20 a page) newest first, page 200, paid only,
+ *    one store;
  *  - dashboard.read: `admin.dashboard` latency over 10 calls, all stores for 90 days and one
  *    store for 365 days. Target: under 2 s.
  */
@@ -203,6 +205,26 @@ export async function benchDashboard(options: { members?: number; orders?: numbe
       refreshTimes.push(performance.now() - t0)
     }
     rows.push({ bench: 'dashboard.refresh', calls: 3, medianMs: round(percentile([...refreshTimes].sort((a, b) => a - b), 50)), maxMs: round(Math.max(...refreshTimes)) })
+
+    // HQ's 订单与退款 list over the same million orders: server-side pages, newest first.
+    const lists: Record<string, object> = {
+      newestFirst: {},
+      page200: { page: 200 },
+      paidNewestFirst: { status: 'paid' },
+      oneStore: { storeId: 'store1' },
+    }
+    for (const [name, params] of Object.entries(lists)) {
+      const times: number[] = []
+      let total = 0
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now()
+        const res = await stack.admin({ action: 'listOrders', page: 1, pageSize: 20, sortBy: 'createdAt', sortOrder: 'desc', ...params })
+        times.push(performance.now() - t0)
+        if (res.status !== 200) throw new Error(`listOrders failed: ${JSON.stringify(res.body)}`)
+        total = res.body.data.total
+      }
+      rows.push({ bench: 'orders.list', view: name, calls: 5, medianMs: round(percentile([...times].sort((a, b) => a - b), 50)), maxMs: round(Math.max(...times)), total })
+    }
   } finally {
     await stack.stop()
   }

@@ -242,7 +242,7 @@ test('issue 5 mail: redeem for mail with an address, pay the shipping fee (模�
   await app.shot('20-mail-address-error')
   await app.current().locator('#mail-detail input').fill('南京西路 1 号 2 楼')
   await app.current().locator('#gift-redeem').click()
-  await modal.getByText('上海市上海市静安区', { exact: false }).waitFor()
+  await modal.getByText('上海市静安区 南京西路 1 号 2 楼', { exact: false }).waitFor()
   await modal.locator('.taro-model__confirm', { hasText: '确认兑换' }).click()
 
   await app.waitFor('/pages/redemption/index', '待支付运费')

@@ -226,7 +226,7 @@ describe('shop (the built WeChat pages)', () => {
       deliveryAddress: { name: '林女士', phone: '13812345678', province: '上海市', city: '上海市', district: '徐汇区', detail: '虹桥路 1 号 1001 室' },
       shipment: { carrier: '顺丰速运', trackingNo: 'SF1234567890', shippedAt: '2026-11-20T06:00:00.000Z' },
     }
-    answerFunctions((name, event) => (name === 'shop' && event.action === 'order' ? ok(shipped) : ok({})))
+    answerFunctions((name, event) => (name === 'shop' && event.action === 'order' ? ok(shipped) : event.action === 'consentStatus' ? ok(CONSENT_NONE) : ok({})))
     page = openPage('pages/order/index', { id: 'o1' })
     await page.waitForText('已发货')
     expect(page.text()).toContain('顺丰速运 运单号 SF1234567890')
@@ -242,6 +242,7 @@ describe('shop (the built WeChat pages)', () => {
     const payParams = { appId: 'wx-app', timeStamp: '1763900000', nonceStr: 'n0nce', package: 'prepay_id=wx123', signType: 'RSA', paySign: 'c2lnbg==' }
     let paid = false
     answerFunctions((name, event) => {
+      if (event.action === 'consentStatus') return ok(CONSENT_NONE)
       if (name !== 'shop') return ok({})
       if (event.action === 'payOrder') {
         paid = true

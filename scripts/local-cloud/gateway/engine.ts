@@ -110,6 +110,8 @@ interface RangeEntry {
   id: string
 }
 
+const byValue = (a: RangeEntry, b: RangeEntry) => a.v - b.v || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+
 /**
  * An ordered index on one field, for range conditions ($gt/$gte/$lt/$lte on numbers or dates),
  * as the real database's B-tree indexes serve them. A sorted array plus an unsorted tail of
@@ -123,6 +125,8 @@ class RangeIndex {
   private tail: RangeEntry[] = []
   /** Documents where the path crosses or ends in an array (multikey): always candidates. */
   private arrays = new Set<string>()
+  /** Documents with no number or date there (missing, null, a string…): the index cannot order them. */
+  private unorderable = new Set<string>()
 
   constructor(readonly field: string) {}
 
@@ -133,7 +137,10 @@ class RangeIndex {
       return
     }
     const v = rangeValue(raw)
-    if (v === null) return
+    if (v === null) {
+      this.unorderable.add(doc._id)
+      return
+    }
     this.tail.push({ v, id: doc._id })
     if (this.tail.length > Math.max(4096, this.sorted.length / 4)) this.merge(docs)
   }
@@ -143,7 +150,6 @@ class RangeIndex {
       const entry = docs.get(e.id)
       return entry !== undefined && rangeValue(getPath(entry.doc, this.field)) === e.v
     }
-    const byValue = (a: RangeEntry, b: RangeEntry) => a.v - b.v || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
     const all = this.sorted.concat(this.tail).filter(current).sort(byValue)
     this.sorted = all.filter((e, i) => i === 0 || e.id !== all[i - 1]!.id || e.v !== all[i - 1]!.v)
     this.tail = []
@@ -152,6 +158,35 @@ class RangeIndex {
       const raw = entry ? getPath(entry.doc, this.field) : undefined
       if (!entry || (raw !== ANY_PATH && !Array.isArray(raw))) this.arrays.delete(id)
     }
+    for (const id of this.unorderable) {
+      const entry = docs.get(id)
+      const raw = entry ? getPath(entry.doc, this.field) : undefined
+      if (!entry || raw === ANY_PATH || Array.isArray(raw) || rangeValue(raw) !== null) this.unorderable.delete(id)
+    }
+  }
+
+  /**
+   * Every entry by value (then id), ascending or descending: the sorted part merged with a sorted
+   * copy of the tail. May repeat an id or hold stale entries; the reader checks each document.
+   */
+  *inOrder(direction: 1 | -1): Generator<RangeEntry> {
+    const a = this.sorted
+    const t = [...this.tail].sort(byValue)
+    if (direction === 1) {
+      let i = 0
+      let j = 0
+      while (i < a.length || j < t.length) yield j >= t.length || (i < a.length && byValue(a[i]!, t[j]!) <= 0) ? a[i++]! : t[j++]!
+    } else {
+      let i = a.length - 1
+      let j = t.length - 1
+      while (i >= 0 || j >= 0) yield j < 0 || (i >= 0 && byValue(a[i]!, t[j]!) >= 0) ? a[i--]! : t[j--]!
+    }
+  }
+
+  /** Documents the order above leaves out (arrays, and values that are no number or date); may be stale. */
+  *unordered(): Generator<string> {
+    yield* this.arrays
+    yield* this.unorderable
   }
 
   /** Ids whose value may lie in the range; null bounds are open. */
@@ -291,6 +326,68 @@ class Collection {
     }
     return this.docs.values()
   }
+}
+
+/** Past this many documents (skip + limit) a page is sorted from all matches, as before. */
+const INDEX_ORDER_MAX_ROWS = 10_000
+
+/**
+ * `orderBy(field).skip(s).limit(l)` on a field with an ordered index: walks the index from the
+ * wanted end and stops once `s + l` matches are found, as a B-tree serves such a page, instead of
+ * matching and sorting every candidate (HQ's newest-first lists over a million orders). When an
+ * `_id`, equality or range lookup already narrowed the query to `narrowedTo` candidates, the walk
+ * is taken only if it should test fewer documents than sorting those would: about
+ * `(s + l) × size / narrowedTo` steps against `narrowedTo × log` comparisons.
+ * Returns a superset of the page for the caller's usual sort, skip and limit; null when this does
+ * not apply.
+ *
+ * Exactness: the walk yields the smallest (or largest) ordered values first; it continues through
+ * every tie of the last value taken, so a page boundary never depends on the walk's tie order;
+ * documents the index cannot order (no number or date in the field, or arrays) are all matched and
+ * left to the caller's sort, which places them where the database would.
+ */
+function pageByIndexOrder(coll: Collection, query: Record<string, unknown>, matcher: Query, options: FindOptions, narrowedTo: number | null): Doc[] | null {
+  const keys = options.sort ? Object.keys(options.sort) : []
+  if (keys.length !== 1 || options.limit === undefined) return null
+  const wanted = (options.skip ?? 0) + options.limit
+  if (wanted > INDEX_ORDER_MAX_ROWS) return null
+  const field = keys[0]!
+  const range = coll.rangeIndexes.get(field)
+  if (!range) return null
+  if (narrowedTo !== null && narrowedTo * narrowedTo < 4 * wanted * coll.docs.size) return null
+  const direction = options.sort![field] === -1 ? -1 : 1
+  const bounds = rangeBounds(fieldRange(query, field))
+  const beforeStart = (v: number) =>
+    bounds !== null && (direction === 1 ? bounds.lo !== null && (v < bounds.lo || (!bounds.loInclusive && v === bounds.lo)) : bounds.hi !== null && (v > bounds.hi || (!bounds.hiInclusive && v === bounds.hi)))
+  const pastEnd = (v: number) =>
+    bounds !== null && (direction === 1 ? bounds.hi !== null && (v > bounds.hi || (!bounds.hiInclusive && v === bounds.hi)) : bounds.lo !== null && (v < bounds.lo || (!bounds.loInclusive && v === bounds.lo)))
+  const picked: Doc[] = []
+  const seen = new Set<string>()
+  let lastValue: number | undefined
+  for (const e of range.inOrder(direction)) {
+    if (lastValue !== undefined && e.v !== lastValue) break
+    if (beforeStart(e.v)) continue
+    if (pastEnd(e.v)) break
+    if (seen.has(e.id)) continue
+    const entry = coll.docs.get(e.id)
+    // Stale: the document went, or its value moved (its current value has its own entry).
+    if (!entry || rangeValue(getPath(entry.doc, field)) !== e.v) continue
+    seen.add(e.id)
+    if (!matcher.test(entry.doc)) continue
+    picked.push(entry.doc)
+    if (picked.length === wanted) lastValue = e.v
+  }
+  for (const id of range.unordered()) {
+    if (seen.has(id)) continue
+    seen.add(id)
+    const entry = coll.docs.get(id)
+    if (!entry) continue
+    const raw = getPath(entry.doc, field)
+    // Now ordered (stale here): the walk above saw it, or it lies beyond the page.
+    if (raw !== ANY_PATH && !Array.isArray(raw) && rangeValue(raw) !== null) continue
+    if (matcher.test(entry.doc)) picked.push(entry.doc)
+  }
+  return picked
 }
 
 /** The scalar values an equality-style condition can match, or null if it is not one. */
@@ -461,8 +558,12 @@ export class Engine {
   find(collName: string, query: Record<string, unknown>, options: FindOptions = {}): Doc[] {
     const coll = this.coll(collName)
     const matcher = new Query(query)
-    const matched: Doc[] = []
-    for (const entry of coll.candidates(query)) if (matcher.test(entry.doc)) matched.push(entry.doc)
+    const candidates = coll.candidates(query)
+    let matched = pageByIndexOrder(coll, query, matcher, options, Array.isArray(candidates) ? candidates.length : null)
+    if (!matched) {
+      matched = []
+      for (const entry of candidates) if (matcher.test(entry.doc)) matched.push(entry.doc)
+    }
     let cursor = new Query({}).find<Doc>(matched, options.projection as never)
     if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort)
     if (options.skip) cursor = cursor.skip(options.skip)
@@ -472,6 +573,7 @@ export class Engine {
 
   count(collName: string, query: Record<string, unknown>): number {
     const coll = this.coll(collName)
+    if (Object.keys(query).length === 0) return coll.docs.size
     const matcher = new Query(query)
     let total = 0
     for (const entry of coll.candidates(query)) if (matcher.test(entry.doc)) total++
