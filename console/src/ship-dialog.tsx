@@ -1,16 +1,10 @@
 import { Form, Input, Modal, Typography } from 'antd'
+import type { PostalAddressDoc } from '../../shared/db/documents'
 
 /** Carriers HQ ships with most; any other can be typed. */
 const CARRIERS = ['顺丰速运', '中通快递', '圆通速递', '韵达快递', '申通快递', '京东物流', 'EMS']
 
-export interface PostalAddress {
-  name: string
-  phone: string
-  province: string
-  city: string
-  district: string
-  detail: string
-}
+type PostalAddress = PostalAddressDoc
 
 /** One line as Chinese addresses are written; a municipality (上海市 上海市) is said once. */
 export function formatPostalAddress(a: PostalAddress): string {

@@ -2,6 +2,7 @@
  * The dashboard's daily figures: which Asia/Shanghai day an event counts on, which days a rollup
  * run recomputes, and how one day's figures add up. Pure: no database.
  */
+import type { DailyStatsDoc } from '../db/documents'
 import { shanghaiDay } from './calendar'
 import { SHANGHAI_OFFSET_MS } from './points'
 
@@ -54,18 +55,8 @@ export function firstDayToRecompute(input: { watermark: Date | null; historyStar
   return day < yesterday ? day : yesterday
 }
 
-export interface DailyFigures {
-  newMembers: number
-  onlineOrders: number
-  onlineSalesFen: number
-  offlineSales: number
-  offlineSalesFen: number
-  refundsFen: number
-  pointsIssued: number
-  pointsRedeemed: number
-  commissionAccruedFen: number
-  commissionReversedFen: number
-}
+/** A day's figures: the rollup document less its keys. */
+export type DailyFigures = Omit<DailyStatsDoc, '_id' | 'day' | 'storeId' | 'computedAt'>
 
 export const FIGURE_KEYS = [
   'newMembers',

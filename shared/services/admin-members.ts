@@ -7,6 +7,7 @@ import { AppError } from '../errors'
 import { maskPhone } from '../rules/phone'
 import { database } from '../runtime/cloudbase'
 import { namesFor } from './directory'
+import { offsetPage } from './paging'
 
 type Rows<T> = { data: T[] }
 type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
@@ -42,18 +43,9 @@ export async function listMembers(input: Input<'listMembers'>) {
     else if (/^\d{4}$/.test(input.search)) where.phone = db.RegExp({ regexp: `${input.search}$` })
     else throw new AppError('INVALID_INPUT', '请输入手机号、手机号后四位或 9 位会员号', 'search')
   }
-  const collection = db.collection(COLLECTIONS.members.name)
-  const [page, total] = await Promise.all([
-    collection
-      .where(where)
-      .orderBy(input.sortBy, input.sortOrder)
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .get() as Promise<Rows<MemberDoc>>,
-    collection.where(where).count() as Promise<{ total: number }>,
-  ])
-  const names = await namesFor(page.data.map((m) => m.storeId), page.data.map((m) => m.clerkId))
-  return { items: page.data.map((m) => memberRow(m, names)), total: total.total, page: input.page, pageSize: input.pageSize }
+  const page = await offsetPage<MemberDoc>(db, COLLECTIONS.members.name, where, input)
+  const names = await namesFor(page.rows.map((m) => m.storeId), page.rows.map((m) => m.clerkId))
+  return { items: page.rows.map((m) => memberRow(m, names)), total: page.total, page: input.page, pageSize: input.pageSize }
 }
 
 export async function memberProfile(input: Input<'memberProfile'>) {

@@ -7,6 +7,7 @@ import { AppError } from '../errors'
 import { SHANGHAI_OFFSET_MS } from '../rules/points'
 import { database } from '../runtime/cloudbase'
 import { namesFor } from './directory'
+import { offsetPage } from './paging'
 
 type Rows<T> = { data: T[] }
 type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
@@ -65,21 +66,12 @@ export async function listOrders(input: Input<'listOrders'>) {
     } else if (/^[A-Za-z0-9_-]{1,64}$/.test(input.search)) where._id = input.search
     else throw new AppError('INVALID_INPUT', '请输入 9 位会员号或订单号', 'search')
   }
-  const collection = db.collection(COLLECTIONS.orders.name)
-  const [page, total] = await Promise.all([
-    collection
-      .where(where)
-      .orderBy(input.sortBy, input.sortOrder)
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .get() as Promise<Rows<OrderDoc>>,
-    collection.where(where).count() as Promise<{ total: number }>,
-  ])
+  const page = await offsetPage<OrderDoc>(db, COLLECTIONS.orders.name, where, input)
   const [names, memberNos] = await Promise.all([
-    namesFor(page.data.flatMap((o) => (o.storeId ? [o.storeId] : [])), []),
-    memberNosOf(page.data.flatMap((o) => (o.memberId ? [o.memberId] : []))),
+    namesFor(page.rows.flatMap((o) => (o.storeId ? [o.storeId] : [])), []),
+    memberNosOf(page.rows.flatMap((o) => (o.memberId ? [o.memberId] : []))),
   ])
-  return { items: page.data.map((o) => orderRow(o, names.stores, memberNos)), total: total.total, page: input.page, pageSize: input.pageSize }
+  return { items: page.rows.map((o) => orderRow(o, names.stores, memberNos)), total: page.total, page: input.page, pageSize: input.pageSize }
 }
 
 const REFUND_EVENT: Record<RefundDoc['status'], string> = {

@@ -4,6 +4,29 @@
  */
 import type { Database } from '../runtime/cloudbase'
 
+/**
+ * One server-side page of a console table (page numbers, a sort, a total), the page and the
+ * count read in parallel: two round trips however deep the page.
+ */
+export async function offsetPage<T>(
+  db: Database,
+  collectionName: string,
+  where: Record<string, unknown>,
+  input: { page: number; pageSize: number; sortBy: string; sortOrder: 'asc' | 'desc' },
+): Promise<{ rows: T[]; total: number }> {
+  const collection = db.collection(collectionName)
+  const [page, total] = await Promise.all([
+    collection
+      .where(where)
+      .orderBy(input.sortBy, input.sortOrder)
+      .skip((input.page - 1) * input.pageSize)
+      .limit(input.pageSize)
+      .get() as Promise<{ data: T[] }>,
+    collection.where(where).count() as Promise<{ total: number }>,
+  ])
+  return { rows: page.data, total: total.total }
+}
+
 export function cursorOf(at: Date, id: string): string {
   return `${at.getTime()}.${id}`
 }
