@@ -289,6 +289,45 @@ class Collection {
     }
   }
 
+  /**
+   * How many documents the `_id` or indexed-equality lookup of `candidates` would give, without
+   * reading them (null when the query has neither), so a caller can choose a cheaper plan first.
+   */
+  equalityCandidateCount(query: Record<string, unknown>): number | null {
+    const idValues = equalityValues(query._id)
+    if (idValues) return idValues.length
+    for (const [field, buckets] of this.fieldIndexes) {
+      const values = equalityValues(query[field])
+      if (!values) continue
+      let total = buckets.get(ANY)?.size ?? 0
+      for (const key of new Set(values.map(keyOf))) total += buckets.get(key)?.size ?? 0
+      return total
+    }
+    return null
+  }
+
+  /**
+   * The exact count of a query that is one indexed equality and nothing else, from the buckets'
+   * sizes (as an index-only count): only documents with arrays on the path are read and matched.
+   * A document with an array sits in its elements' buckets and in ANY: counted once, by the matcher.
+   */
+  equalityOnlyCount(query: Record<string, unknown>, matcher: Query): number | null {
+    const keys = Object.keys(query)
+    if (keys.length !== 1) return null
+    const buckets = this.fieldIndexes.get(keys[0]!)
+    const values = buckets ? equalityValues(query[keys[0]!]) : null
+    if (!buckets || !values) return null
+    const valueKeys = [...new Set(values.map(keyOf))]
+    let total = 0
+    for (const key of valueKeys) total += buckets.get(key)?.size ?? 0
+    for (const id of buckets.get(ANY) ?? []) {
+      for (const key of valueKeys) if (buckets.get(key)?.has(id)) total--
+      const entry = this.docs.get(id)
+      if (entry && matcher.test(entry.doc)) total++
+    }
+    return total
+  }
+
   /** Candidate documents for a query: narrowed by _id or an indexed equality when possible. */
   candidates(query: Record<string, unknown>): Iterable<Entry> {
     const idCondition = query._id
@@ -335,7 +374,7 @@ const INDEX_ORDER_MAX_ROWS = 10_000
  * `orderBy(field).skip(s).limit(l)` on a field with an ordered index: walks the index from the
  * wanted end and stops once `s + l` matches are found, as a B-tree serves such a page, instead of
  * matching and sorting every candidate (HQ's newest-first lists over a million orders). When an
- * `_id`, equality or range lookup already narrowed the query to `narrowedTo` candidates, the walk
+ * `_id` or equality lookup would already narrow the query to `narrowedTo` candidates, the walk
  * is taken only if it should test fewer documents than sorting those would: about
  * `(s + l) × size / narrowedTo` steps against `narrowedTo × log` comparisons.
  * Returns a superset of the page for the caller's usual sort, skip and limit; null when this does
@@ -558,11 +597,10 @@ export class Engine {
   find(collName: string, query: Record<string, unknown>, options: FindOptions = {}): Doc[] {
     const coll = this.coll(collName)
     const matcher = new Query(query)
-    const candidates = coll.candidates(query)
-    let matched = pageByIndexOrder(coll, query, matcher, options, Array.isArray(candidates) ? candidates.length : null)
+    let matched = pageByIndexOrder(coll, query, matcher, options, coll.equalityCandidateCount(query))
     if (!matched) {
       matched = []
-      for (const entry of candidates) if (matcher.test(entry.doc)) matched.push(entry.doc)
+      for (const entry of coll.candidates(query)) if (matcher.test(entry.doc)) matched.push(entry.doc)
     }
     let cursor = new Query({}).find<Doc>(matched, options.projection as never)
     if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort)
@@ -575,6 +613,8 @@ export class Engine {
     const coll = this.coll(collName)
     if (Object.keys(query).length === 0) return coll.docs.size
     const matcher = new Query(query)
+    const byIndex = coll.equalityOnlyCount(query, matcher)
+    if (byIndex !== null) return byIndex
     let total = 0
     for (const entry of coll.candidates(query)) if (matcher.test(entry.doc)) total++
     return total
