@@ -174,7 +174,8 @@ export const adminInput = {
   refreshDashboard: emptyInput,
   /** Timer: the daily rollup the dashboard reads. */
   rollupDailyStats: emptyInput,
-  listAudit: z.strictObject({ ...pageInput, action: z.string().max(40).optional(), username: z.string().max(64).optional() }),
+  /** `auditAction`, not `action`: a request's `action` names the admin action being called. */
+  listAudit: z.strictObject({ ...pageInput, auditAction: z.string().max(40).optional(), username: z.string().max(64).optional() }),
   ...pointsAdminInput,
   /** Refund a paid order, fully (no amount) or partly; a retried request is the same refund. */
   refundOrder: z.strictObject({ orderId: docId, amountFen: z.number().int().min(1).max(100_000_000).optional(), reason: z.string().trim().min(1).max(80) }),

@@ -99,7 +99,7 @@ interface AuditDoc {
 export async function listAudit(input: Input<'listAudit'>) {
   const db = database()
   const where: Record<string, unknown> = {}
-  if (input.action) where.action = input.action
+  if (input.auditAction) where.action = input.auditAction
   if (input.username) where.username = input.username
   const collection = db.collection(COLLECTIONS.auditLog.name)
   const [page, total] = await Promise.all([

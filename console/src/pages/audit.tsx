@@ -14,7 +14,7 @@ export function AuditPage() {
     () => ({
       page: state.page,
       pageSize: state.pageSize,
-      ...(state.action ? { action: state.action } : {}),
+      ...(state.action ? { auditAction: state.action } : {}),
       ...(state.username ? { username: state.username } : {}),
     }),
     [state],
@@ -23,7 +23,7 @@ export function AuditPage() {
   return (
     <Card title="操作日志">
       <Space style={{ marginBottom: 16 }}>
-        <Input.Search allowClear placeholder="操作（如 transferMembers）" defaultValue={state.action} onSearch={(v) => setState({ action: v.trim(), page: 1 })} />
+        <Input.Search id="audit-action-filter" allowClear placeholder="操作（如 createStore）" defaultValue={state.action} onSearch={(v) => setState({ action: v.trim(), page: 1 })} />
         <Input.Search allowClear placeholder="用户名" defaultValue={state.username} onSearch={(v) => setState({ username: v.trim(), page: 1 })} />
       </Space>
       {audit.error && <Alert type="error" showIcon message={audit.error} />}
