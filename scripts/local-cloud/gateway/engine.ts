@@ -385,7 +385,7 @@ const INDEX_ORDER_MAX_ROWS = 10_000
  * documents the index cannot order (no number or date in the field, or arrays) are all matched and
  * left to the caller's sort, which places them where the database would.
  */
-function pageByIndexOrder(coll: Collection, query: Record<string, unknown>, matcher: Query, options: FindOptions, narrowedTo: number | null): Doc[] | null {
+function pageByIndexOrder(coll: Collection, query: Record<string, unknown>, matcher: Query, options: FindOptions): Doc[] | null {
   const keys = options.sort ? Object.keys(options.sort) : []
   if (keys.length !== 1 || options.limit === undefined) return null
   const wanted = (options.skip ?? 0) + options.limit
@@ -393,6 +393,8 @@ function pageByIndexOrder(coll: Collection, query: Record<string, unknown>, matc
   const field = keys[0]!
   const range = coll.rangeIndexes.get(field)
   if (!range) return null
+  // Asked only now: every other read (an _id get, an unsorted where) skips this planning.
+  const narrowedTo = coll.equalityCandidateCount(query)
   if (narrowedTo !== null && narrowedTo * narrowedTo < 4 * wanted * coll.docs.size) return null
   const direction = options.sort![field] === -1 ? -1 : 1
   const bounds = rangeBounds(fieldRange(query, field))
@@ -597,7 +599,7 @@ export class Engine {
   find(collName: string, query: Record<string, unknown>, options: FindOptions = {}): Doc[] {
     const coll = this.coll(collName)
     const matcher = new Query(query)
-    let matched = pageByIndexOrder(coll, query, matcher, options, coll.equalityCandidateCount(query))
+    let matched = pageByIndexOrder(coll, query, matcher, options)
     if (!matched) {
       matched = []
       for (const entry of coll.candidates(query)) if (matcher.test(entry.doc)) matched.push(entry.doc)

@@ -65,15 +65,6 @@ function addressErrors(address: DeliveryAddress): Partial<Record<keyof DeliveryA
   return errors
 }
 
-const trimmed = (a: DeliveryAddress): DeliveryAddress => ({
-  name: a.name.trim(),
-  phone: a.phone.trim(),
-  province: a.province.trim(),
-  city: a.city.trim(),
-  district: a.district.trim(),
-  detail: a.detail.trim(),
-})
-
 export default function CheckoutPage() {
   const { params } = useRouter()
   const buyNow = params.buy
@@ -94,9 +85,8 @@ export default function CheckoutPage() {
       items: state.lines.map((l) => ({ productId: l.product.productId, qty: l.qty })),
       fulfilment,
       ...(fulfilment === 'pickup' && chosenStore ? { storeId: chosenStore } : {}),
-      ...(fulfilment === 'delivery'
-        ? { deliveryAddress: trimmed(address) }
-        : {}),
+      // The contract trims every field of the address, as for a mail redemption's.
+      ...(fulfilment === 'delivery' ? { deliveryAddress: address } : {}),
     })
     if (!created.ok) {
       setBusy(false)
