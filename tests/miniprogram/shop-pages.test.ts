@@ -65,7 +65,7 @@ describe('shop (the built WeChat pages)', () => {
     page = openPage('pages/order/index', { id: 'o1' })
     await page.waitForText('已付款')
     expect(cloudCalls().find((c) => c.name === 'shop')?.data).toMatchObject({ action: 'order', orderId: 'o1' })
-    expect(page.findAll('.order-step--done')).toHaveLength(3)
+    expect(page.findAll('.timeline-step--done')).toHaveLength(3)
     // The pickup code drawn as a QR by the native member-code component (classes prefixed by its tag).
     await page.waitForText('5207 4687')
     expect(page.dom.querySelectorAll('[class~="member-code--member-code__run"]').length).toBe(runCount('52074687'))
@@ -233,8 +233,8 @@ describe('shop (the built WeChat pages)', () => {
     expect(page.text()).toContain('2026-11-20 14:00')
     expect(page.textOf('#order-address')).toMatch(/^林女士 13812345678\s?上海市徐汇区 虹桥路 1 号 1001 室$/)
     // Submitted, paid, shipped; not yet delivered.
-    expect(page.findAll('.order-step--done')).toHaveLength(3)
-    expect(page.findAll('.order-step')).toHaveLength(4)
+    expect(page.findAll('.timeline-step--done')).toHaveLength(3)
+    expect(page.findAll('.timeline-step')).toHaveLength(4)
     expect(page.find('#pickup-code')).toBeUndefined()
   })
   it('pays an unpaid order again with fresh parameters for the same payment', async () => {
@@ -287,6 +287,6 @@ describe('shop (the built WeChat pages)', () => {
     await page.waitFor(() => page?.find('#confirm-receipt') === undefined, 'the confirm button to go')
     expect(cloudCalls().filter((c) => c.data.action === 'confirmReceipt')).toHaveLength(1)
     expect(page.textOf('#order-status')).toContain('已签收')
-    expect(page.findAll('.order-step--done')).toHaveLength(4)
+    expect(page.findAll('.timeline-step--done')).toHaveLength(4)
   })
 })

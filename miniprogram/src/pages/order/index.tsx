@@ -8,6 +8,7 @@ import { ConsentCard } from '../../components/consent-card'
 import { MemberCodePanel } from '../../components/member-code-panel'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
+import { StatusTimeline, type TimelineStep } from '../../components/status-timeline'
 import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
@@ -24,17 +25,8 @@ const sandboxPay: ((outTradeNo: string) => Promise<boolean>) | null =
   process.env.TARO_ENV === 'h5' ? require('../../lib/sandbox-pay').sandboxPay : null
 
 /** The steps an order goes through, with the time of each one reached. */
-interface Step {
-  key: string
-  label: string
-  /** A second line: the carrier and tracking number once shipped. */
-  detail?: string
-  at: string | null
-  done: boolean
-}
-
-function timeline(order: Order): Step[] {
-  const steps: Step[] = [{ key: 'created', label: '提交订单', at: order.createdAt, done: true }]
+function timeline(order: Order): TimelineStep[] {
+  const steps: TimelineStep[] = [{ key: 'created', label: '提交订单', at: order.createdAt, done: true }]
   if (order.status === 'cancelled') return [...steps, { key: 'cancelled', label: '订单已取消', at: null, done: true }]
   steps.push({ key: 'paid', label: '支付成功', at: order.paidAt, done: order.paidAt !== null })
   if (order.fulfilment === 'pickup') {
@@ -118,16 +110,7 @@ export default function OrderPage() {
             {/* Just paid: the moment to offer campaign notifications (once per order, only without a credit). */}
             {o.status === 'paid' && <ConsentCard moment={`order:${o.orderId}`} />}
             <View className='order-card'>
-              {timeline(o).map((step) => (
-                <View key={step.key} className={step.done ? 'order-step order-step--done' : 'order-step'}>
-                  <View className='order-step__dot' />
-                  <View className='order-step__label'>
-                    {step.label}
-                    {step.detail && <View className='order-step__detail'>{step.detail}</View>}
-                  </View>
-                  <View className='order-step__at'>{step.at ? formatDateTime(step.at) : ''}</View>
-                </View>
-              ))}
+              <StatusTimeline steps={timeline(o)} />
             </View>
             <View className='order-card'>
               {o.items.map((item) => (

@@ -7,6 +7,7 @@ import { ActionButton } from '../../components/action-button'
 import { MemberCodePanel } from '../../components/member-code-panel'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
+import { StatusTimeline, type TimelineStep } from '../../components/status-timeline'
 import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
@@ -22,15 +23,8 @@ const sandboxPay: ((outTradeNo: string) => Promise<boolean>) | null =
   process.env.TARO_ENV === 'h5' ? require('../../lib/sandbox-pay').sandboxPay : null
 
 /** The steps of a mail redemption, with the time of each one reached. */
-interface Step {
-  key: string
-  label: string
-  at: string | null
-  done: boolean
-}
-
-function mailTimeline(r: Redemption): Step[] {
-  const steps: Step[] = [{ key: 'created', label: '提交兑换', at: r.createdAt, done: true }]
+function mailTimeline(r: Redemption): TimelineStep[] {
+  const steps: TimelineStep[] = [{ key: 'created', label: '提交兑换', at: r.createdAt, done: true }]
   if (r.status === 'cancelled') return [...steps, { key: 'cancelled', label: '已取消，积分已退回', at: r.cancelledAt, done: true }]
   if ((r.shippingFeeFen ?? 0) > 0) steps.push({ key: 'paid', label: `支付运费 ${formatFen(r.shippingFeeFen ?? 0)}`, at: r.paidAt, done: r.paidAt !== null })
   steps.push({ key: 'shipped', label: r.shipment ? `已发货 · ${r.shipment.carrier} ${r.shipment.trackingNo}` : '仓库发货', at: r.shippedAt, done: r.status === 'shipped' })
@@ -141,14 +135,8 @@ export default function RedemptionPage() {
                 </View>
               )}
               {r.fulfilment === 'mail' && (
-                <View className='redemption__steps' id='redemption-timeline'>
-                  {mailTimeline(r).map((step) => (
-                    <View key={step.key} className={step.done ? 'redemption-step redemption-step--done' : 'redemption-step'}>
-                      <View className='redemption-step__dot' />
-                      <View className='redemption-step__label'>{step.label}</View>
-                      <View className='redemption-step__at'>{step.at ? formatDateTime(step.at) : ''}</View>
-                    </View>
-                  ))}
+                <View className='redemption__steps'>
+                  <StatusTimeline id='redemption-timeline' steps={mailTimeline(r)} />
                 </View>
               )}
               {r.shipment && (
