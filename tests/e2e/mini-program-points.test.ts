@@ -192,6 +192,8 @@ test('issue 4/6 staff side: member history, my code, and an offline sale with th
   await app.waitFor('/staff/home/index', '店员工作台')
   await app.current().locator('#tile-my-code').click()
   await app.waitFor('/staff/my-code/index', '保存图片')
+  // The code image arrives after the page's text (its PNG comes from the function): wait for it.
+  await app.current().locator('#my-code img').first().waitFor()
   expect(await app.current().locator('#my-code img').count()).toBeGreaterThan(0)
   await app.shot('17-my-code')
 
