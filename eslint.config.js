@@ -4,17 +4,33 @@ const tseslint = require('typescript-eslint')
 
 module.exports = tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '.data/**', '.build/**', '.test-artifacts/**', 'coverage/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.data/**',
+      '.build/**',
+      '.test-artifacts/**',
+      'coverage/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' },
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        __dirname: 'readonly',
+        console: 'readonly',
+      },
     },
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       'no-empty': ['error', { allowEmptyCatch: true }],
     },
   },
@@ -23,7 +39,13 @@ module.exports = tseslint.config(
     files: ['miniprogram/src/native/**/*.js'],
     languageOptions: {
       sourceType: 'script',
-      globals: { Component: 'readonly', wx: 'readonly', getApp: 'readonly', Page: 'readonly', App: 'readonly' },
+      globals: {
+        Component: 'readonly',
+        wx: 'readonly',
+        getApp: 'readonly',
+        Page: 'readonly',
+        App: 'readonly',
+      },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

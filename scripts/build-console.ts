@@ -34,12 +34,20 @@ export async function buildConsole(): Promise<{ bytes: number; gzipBytes: number
   })
   copyFileSync(path.join(consoleDir, 'index.html'), path.join(outDir, 'index.html'))
   const file = path.join(outDir, 'assets', 'app.js')
-  return { bytes: statSync(file).size, gzipBytes: gzipSync(readFileSync(file)).length, ms: Date.now() - started }
+  return {
+    bytes: statSync(file).size,
+    gzipBytes: gzipSync(readFileSync(file)).length,
+    ms: Date.now() - started,
+  }
 }
 
 if (require.main === module) {
   buildConsole()
-    .then((r) => process.stdout.write(`  console  ${(r.bytes / 1024).toFixed(0)} KB (${(r.gzipBytes / 1024).toFixed(0)} KB gzip)  ${r.ms} ms\n`))
+    .then((r) =>
+      process.stdout.write(
+        `  console  ${(r.bytes / 1024).toFixed(0)} KB (${(r.gzipBytes / 1024).toFixed(0)} KB gzip)  ${r.ms} ms\n`,
+      ),
+    )
     .catch((err) => {
       process.stderr.write(`${(err as Error).message}\n`)
       process.exit(1)

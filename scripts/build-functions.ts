@@ -23,7 +23,9 @@ export interface FunctionManifest {
 }
 
 export function readManifest(): FunctionManifest[] {
-  const rc = JSON.parse(readFileSync(path.join(root, 'cloudbaserc.json'), 'utf8')) as { functions: FunctionManifest[] }
+  const rc = JSON.parse(readFileSync(path.join(root, 'cloudbaserc.json'), 'utf8')) as {
+    functions: FunctionManifest[]
+  }
   return rc.functions
 }
 
@@ -34,7 +36,9 @@ export interface HttpAccessRoute {
 }
 
 export function readHttpAccess(): HttpAccessRoute[] {
-  const rc = JSON.parse(readFileSync(path.join(root, 'cloudbaserc.json'), 'utf8')) as { httpAccess?: HttpAccessRoute[] }
+  const rc = JSON.parse(readFileSync(path.join(root, 'cloudbaserc.json'), 'utf8')) as {
+    httpAccess?: HttpAccessRoute[]
+  }
   return rc.httpAccess ?? []
 }
 
@@ -60,7 +64,9 @@ export interface BuiltFunction {
   buildMs: number
 }
 
-export async function buildFunctions(outRoot = path.join(root, 'dist', 'cloudfunctions')): Promise<BuiltFunction[]> {
+export async function buildFunctions(
+  outRoot = path.join(root, 'dist', 'cloudfunctions'),
+): Promise<BuiltFunction[]> {
   const manifest = readManifest()
   checkManifest(manifest)
   if (existsSync(outRoot)) rmSync(outRoot, { recursive: true, force: true })
@@ -101,7 +107,9 @@ if (require.main === module) {
   buildFunctions()
     .then((built) => {
       for (const fn of built) {
-        process.stdout.write(`  ${fn.name.padEnd(12)} ${(fn.bytes / 1024).toFixed(0).padStart(6)} KB  ${fn.buildMs} ms\n`)
+        process.stdout.write(
+          `  ${fn.name.padEnd(12)} ${(fn.bytes / 1024).toFixed(0).padStart(6)} KB  ${fn.buildMs} ms\n`,
+        )
       }
     })
     .catch((err) => {

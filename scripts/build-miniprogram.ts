@@ -44,7 +44,13 @@ function run(title: string, cmd: string, args: string[], cwd: string): Promise<S
     child.on('close', (code) => {
       const clean = output.replace(ANSI, '')
       const warnings = clean.split(/\r?\n/).filter((line) => WARNING_LINE.test(line))
-      resolve({ title, ok: code === 0, seconds: (Date.now() - started) / 1000, output: clean, warnings })
+      resolve({
+        title,
+        ok: code === 0,
+        seconds: (Date.now() - started) / 1000,
+        output: clean,
+        warnings,
+      })
     })
   })
 }
@@ -60,17 +66,31 @@ function report(step: StepResult): boolean {
   if (!step.ok) {
     process.stdout.write(step.output.split(/\r?\n/).slice(-80).join('\n') + '\n')
   } else if (step.warnings.length > 0) {
-    process.stdout.write(`  ${step.warnings.length} warning line(s); builds must be warning-free:\n`)
-    process.stdout.write(step.warnings.slice(0, 20).map((line) => `    ${line.trim()}`).join('\n') + '\n')
+    process.stdout.write(
+      `  ${step.warnings.length} warning line(s); builds must be warning-free:\n`,
+    )
+    process.stdout.write(
+      step.warnings
+        .slice(0, 20)
+        .map((line) => `    ${line.trim()}`)
+        .join('\n') + '\n',
+    )
   }
   return passed
 }
 
 async function main(): Promise<void> {
-  const requested = process.argv.slice(2).filter((arg): arg is Target => arg === 'weapp' || arg === 'h5')
+  const requested = process.argv
+    .slice(2)
+    .filter((arg): arg is Target => arg === 'weapp' || arg === 'h5')
   const targets: Target[] = requested.length > 0 ? requested : ['weapp', 'h5']
 
-  const typeCheck = await run('tsc -p miniprogram/tsconfig.json', bin('tsc'), ['-p', 'miniprogram/tsconfig.json', '--noEmit'], root)
+  const typeCheck = await run(
+    'tsc -p miniprogram/tsconfig.json',
+    bin('tsc'),
+    ['-p', 'miniprogram/tsconfig.json', '--noEmit'],
+    root,
+  )
   if (!report(typeCheck)) process.exit(1)
 
   const builds = await Promise.all(targets.map(taroBuild))

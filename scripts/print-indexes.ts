@@ -7,7 +7,10 @@ import path from 'node:path'
 import { ALL_COLLECTIONS } from '../shared/db/collections'
 
 export function indexTableMarkdown(): string {
-  const rows = ['| collection | index name | fields (ascending) | unique | sparse |', '| --- | --- | --- | --- | --- |']
+  const rows = [
+    '| collection | index name | fields (ascending) | unique | sparse |',
+    '| --- | --- | --- | --- | --- |',
+  ]
   for (const coll of ALL_COLLECTIONS) {
     if (coll.indexes.length === 0) rows.push(`| \`${coll.name}\` | (only \`_id\`) | | | |`)
     for (const index of coll.indexes) {
@@ -27,11 +30,15 @@ export function writeReadmeTable(): void {
   const end = readme.indexOf('<!-- indexes:end')
   if (start < 0 || end < 0) throw new Error('README.md has no indexes markers')
   const afterStartComment = readme.indexOf('-->', start) + 3
-  writeFileSync(file, `${readme.slice(0, afterStartComment)}\n${indexTableMarkdown()}\n${readme.slice(end)}`)
+  writeFileSync(
+    file,
+    `${readme.slice(0, afterStartComment)}\n${indexTableMarkdown()}\n${readme.slice(end)}`,
+  )
 }
 
 if (require.main === module) {
   if (process.argv.includes('--write-readme')) writeReadmeTable()
-  else if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(ALL_COLLECTIONS, null, 2)}\n`)
+  else if (process.argv.includes('--json'))
+    process.stdout.write(`${JSON.stringify(ALL_COLLECTIONS, null, 2)}\n`)
   else process.stdout.write(`${indexTableMarkdown()}\n`)
 }

@@ -36,5 +36,11 @@ const report = path.join(root, '.test-artifacts', 'jest-results.json')
 mkdirSync(path.dirname(report), { recursive: true })
 step('jest', bin('jest'), ['--ci', '--json', `--outputFile=${report}`, ...jestArgs])
 // One plain closing line that any CI log reader understands.
-const results = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number }
-process.stdout.write(`\n${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped\n`)
+const results = JSON.parse(readFileSync(report, 'utf8')) as {
+  numPassedTests: number
+  numFailedTests: number
+  numPendingTests: number
+}
+process.stdout.write(
+  `\n${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped\n`,
+)

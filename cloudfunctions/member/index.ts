@@ -2,7 +2,14 @@ import { memberInput, memberOutput } from '../../shared/contract/member'
 import { defineFunction } from '../../shared/runtime/define-function'
 import { myCampaigns } from '../../shared/services/campaign-service'
 import { consentStatus, reportConsent } from '../../shared/services/consent-service'
-import { bindMember, deleteAccount, memberCode, memberProfile, myData, setBirthday } from '../../shared/services/member-service'
+import {
+  bindMember,
+  deleteAccount,
+  memberCode,
+  memberProfile,
+  myData,
+  setBirthday,
+} from '../../shared/services/member-service'
 
 export const main = defineFunction({
   name: 'member',

@@ -1,6 +1,11 @@
 import { payInput, payOutput } from '../../shared/contract/pay'
 import { defineFunction } from '../../shared/runtime/define-function'
-import { closeProbe, createProbe, probeStatus, refundProbe } from '../../shared/services/payment-probe'
+import {
+  closeProbe,
+  createProbe,
+  probeStatus,
+  refundProbe,
+} from '../../shared/services/payment-probe'
 import { receiveNotification } from '../../shared/services/payments'
 
 export const main = defineFunction({
@@ -15,6 +20,10 @@ export const main = defineFunction({
   },
   http: {
     // WeChat Pay notifications (payments and refunds): verified, applied once, answered 204.
-    '/pay/notify': { action: 'notify', role: 'wechatpay', handle: (ctx, request) => receiveNotification(ctx, request) },
+    '/pay/notify': {
+      action: 'notify',
+      role: 'wechatpay',
+      handle: (ctx, request) => receiveNotification(ctx, request),
+    },
   },
 })

@@ -1,7 +1,19 @@
 import { shopInput, shopOutput } from '../../shared/contract/shop'
 import { defineFunction } from '../../shared/runtime/define-function'
 import { settleCommission } from '../../shared/services/commission-service'
-import { applyDueOrderEffects, cancelOrder, confirmReceipt, createOrder, expireOrders, listProducts, myOrders, orderDetail, payOrder, pickupStores, productDetail } from '../../shared/services/shop-service'
+import {
+  applyDueOrderEffects,
+  cancelOrder,
+  confirmReceipt,
+  createOrder,
+  expireOrders,
+  listProducts,
+  myOrders,
+  orderDetail,
+  payOrder,
+  pickupStores,
+  productDetail,
+} from '../../shared/services/shop-service'
 
 export const main = defineFunction({
   name: 'shop',

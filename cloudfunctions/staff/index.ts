@@ -4,7 +4,16 @@ import { clerkPerformance } from '../../shared/services/commission-service'
 import { pickupCodeDetail, verifyPickupCode } from '../../shared/services/counter-service'
 import { recordSale, voidSaleOfMyStore } from '../../shared/services/offline-sale-service'
 import { createStoreCampaign, storeAudienceCount } from '../../shared/services/campaign-service'
-import { bindStaffInvite, listMyMembers, memberDetail, myCode, myStats, requireStaff, scanMember, staffMe } from '../../shared/services/staff-service'
+import {
+  bindStaffInvite,
+  listMyMembers,
+  memberDetail,
+  myCode,
+  myStats,
+  requireStaff,
+  scanMember,
+  staffMe,
+} from '../../shared/services/staff-service'
 
 export const main = defineFunction({
   name: 'staff',
@@ -22,8 +31,11 @@ export const main = defineFunction({
     verifyPickup: (ctx, input) => verifyPickupCode(ctx, input),
     recordSale: (ctx, input) => recordSale(ctx, input),
     voidSale: (ctx, input) => voidSaleOfMyStore(ctx, input),
-    performance: async (ctx, input) => clerkPerformance(ctx, (await requireStaff(ctx))._id, input.month),
-    storeCampaignAudienceCount: async (ctx, input) => storeAudienceCount(ctx, await requireStaff(ctx), input.segment),
-    createStoreCampaign: async (ctx, input) => createStoreCampaign(ctx, await requireStaff(ctx), input),
+    performance: async (ctx, input) =>
+      clerkPerformance(ctx, (await requireStaff(ctx))._id, input.month),
+    storeCampaignAudienceCount: async (ctx, input) =>
+      storeAudienceCount(ctx, await requireStaff(ctx), input.segment),
+    createStoreCampaign: async (ctx, input) =>
+      createStoreCampaign(ctx, await requireStaff(ctx), input),
   },
 })

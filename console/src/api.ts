@@ -64,13 +64,20 @@ export function setUnauthenticatedHandler(handler: () => void): void {
   onUnauthenticated = handler
 }
 
-export async function callAdmin<A extends AdminAction>(action: A, params: AdminParams<A> = {} as AdminParams<A>): Promise<AdminResult<A>> {
+export async function callAdmin<A extends AdminAction>(
+  action: A,
+  params: AdminParams<A> = {} as AdminParams<A>,
+): Promise<AdminResult<A>> {
   const session = loadSession()
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (session && action !== 'login') headers.authorization = `Bearer ${session.token}`
   let response: Response
   try {
-    response = await fetch(__CONSOLE_API_URL__, { method: 'POST', headers, body: JSON.stringify({ action, ...params }) })
+    response = await fetch(__CONSOLE_API_URL__, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ action, ...params }),
+    })
   } catch {
     throw new ApiFailure('NETWORK', '网络连接失败，请检查网络后重试')
   }
@@ -86,7 +93,11 @@ export async function callAdmin<A extends AdminAction>(action: A, params: AdminP
       saveSession(null)
       onUnauthenticated()
     }
-    throw new ApiFailure(error.code, error.message || MESSAGES[error.code] || '操作失败', error.field)
+    throw new ApiFailure(
+      error.code,
+      error.message || MESSAGES[error.code] || '操作失败',
+      error.field,
+    )
   }
   return body.data as AdminResult<A>
 }
@@ -106,7 +117,9 @@ export function downloadPng(base64: string, filename: string): void {
  * CSVs start with one already, so it is added only when missing (never twice).
  */
 export function downloadCsv(csv: string, filename: string): void {
-  const blob = new Blob([csv.startsWith('\uFEFF') ? csv : `\uFEFF${csv}`], { type: 'text/csv;charset=utf-8' })
+  const blob = new Blob([csv.startsWith('\uFEFF') ? csv : `\uFEFF${csv}`], {
+    type: 'text/csv;charset=utf-8',
+  })
   const url = URL.createObjectURL(blob)
   const link = document.createElement('a')
   link.href = url

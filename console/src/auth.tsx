@@ -1,4 +1,12 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  type ReactNode,
+} from 'react'
 import { Navigate, useLocation, useNavigate } from 'react-router-dom'
 import { callAdmin, loadSession, saveSession, setUnauthenticatedHandler, type Session } from './api'
 
@@ -22,7 +30,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [navigate])
   const login = useCallback(async (username: string, password: string) => {
     const result = await callAdmin('login', { username, password })
-    const next: Session = { token: result.token, username: result.username, role: result.role, expiresAt: result.expiresAt }
+    const next: Session = {
+      token: result.token,
+      username: result.username,
+      role: result.role,
+      expiresAt: result.expiresAt,
+    }
     saveSession(next)
     setSession(next)
   }, [])
@@ -34,7 +47,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       setSession(null)
     }
   }, [])
-  const value = useMemo(() => ({ session, canWrite: session?.role === 'hq-admin', login, logout }), [session, login, logout])
+  const value = useMemo(
+    () => ({ session, canWrite: session?.role === 'hq-admin', login, logout }),
+    [session, login, logout],
+  )
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>
 }
 
@@ -47,6 +63,7 @@ export function useAuth(): AuthValue {
 export function RequireSession({ children }: { children: ReactNode }) {
   const { session } = useAuth()
   const location = useLocation()
-  if (!session) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />
+  if (!session)
+    return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />
   return <>{children}</>
 }

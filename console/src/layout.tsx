@@ -40,18 +40,37 @@ export function ConsoleLayout() {
   const { session, logout } = useAuth()
   const navigate = useNavigate()
   const location = useLocation()
-  const selected = MENU.filter((m) => m.key !== '/' && location.pathname.startsWith(m.key)).map((m) => m.key)
+  const selected = MENU.filter((m) => m.key !== '/' && location.pathname.startsWith(m.key)).map(
+    (m) => m.key,
+  )
   return (
     <Layout style={{ minHeight: '100%' }}>
       <Layout.Sider width={208} theme="light" style={{ borderRight: '1px solid #eee' }}>
-        <div style={{ padding: '18px 20px', fontWeight: 600, fontSize: 16, color: '#c2410c' }}>会员运营 · 总部</div>
-        <Menu mode="inline" selectedKeys={selected.length ? selected : ['/']} items={MENU} onClick={({ key }) => navigate(key)} />
+        <div style={{ padding: '18px 20px', fontWeight: 600, fontSize: 16, color: '#c2410c' }}>
+          会员运营 · 总部
+        </div>
+        <Menu
+          mode="inline"
+          selectedKeys={selected.length ? selected : ['/']}
+          items={MENU}
+          onClick={({ key }) => navigate(key)}
+        />
       </Layout.Sider>
       <Layout>
-        <Layout.Header style={{ background: '#fff', display: 'flex', justifyContent: 'flex-end', alignItems: 'center', borderBottom: '1px solid #eee' }}>
+        <Layout.Header
+          style={{
+            background: '#fff',
+            display: 'flex',
+            justifyContent: 'flex-end',
+            alignItems: 'center',
+            borderBottom: '1px solid #eee',
+          }}
+        >
           <Space>
             <Typography.Text id="console-user">{session?.username}</Typography.Text>
-            <Tag color={session?.role === 'hq-admin' ? 'volcano' : 'blue'}>{session?.role === 'hq-admin' ? '总部管理员' : '只读分析'}</Tag>
+            <Tag color={session?.role === 'hq-admin' ? 'volcano' : 'blue'}>
+              {session?.role === 'hq-admin' ? '总部管理员' : '只读分析'}
+            </Tag>
             <Button
               icon={<LogoutOutlined />}
               onClick={async () => {

@@ -15,7 +15,13 @@ export function formatPostalAddress(a: PostalAddress): string {
  * HQ hands a parcel to a carrier: carrier and tracking number, checked as the server checks them.
  * Used for mail redemptions and for delivery orders. `onShip` resolves whether it was recorded.
  */
-export function ShipDialog(props: { title: string; address: PostalAddress | null; open: boolean; onCancel: () => void; onShip: (carrier: string, trackingNo: string) => Promise<boolean> }) {
+export function ShipDialog(props: {
+  title: string
+  address: PostalAddress | null
+  open: boolean
+  onCancel: () => void
+  onShip: (carrier: string, trackingNo: string) => Promise<boolean>
+}) {
   const [form] = Form.useForm<{ carrier: string; trackingNo: string }>()
   return (
     <Modal
@@ -36,7 +42,11 @@ export function ShipDialog(props: { title: string; address: PostalAddress | null
         </Typography.Paragraph>
       )}
       <Form form={form} layout="vertical" initialValues={{ carrier: CARRIERS[0] }} preserve={false}>
-        <Form.Item name="carrier" label="快递公司" rules={[{ required: true, min: 2, max: 20, message: '请填写快递公司' }]}>
+        <Form.Item
+          name="carrier"
+          label="快递公司"
+          rules={[{ required: true, min: 2, max: 20, message: '请填写快递公司' }]}
+        >
           <Input id="ship-carrier" list="ship-carriers" />
         </Form.Item>
         <datalist id="ship-carriers">
@@ -44,7 +54,17 @@ export function ShipDialog(props: { title: string; address: PostalAddress | null
             <option key={c} value={c} />
           ))}
         </datalist>
-        <Form.Item name="trackingNo" label="运单号" rules={[{ required: true, pattern: /^[A-Za-z0-9-]{6,32}$/, message: '运单号为 6–32 位字母、数字或连字符' }]}>
+        <Form.Item
+          name="trackingNo"
+          label="运单号"
+          rules={[
+            {
+              required: true,
+              pattern: /^[A-Za-z0-9-]{6,32}$/,
+              message: '运单号为 6–32 位字母、数字或连字符',
+            },
+          ]}
+        >
           <Input id="ship-tracking" />
         </Form.Item>
       </Form>

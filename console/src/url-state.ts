@@ -2,7 +2,9 @@
 import { useCallback, useMemo } from 'react'
 import { useSearchParams } from 'react-router-dom'
 
-export function useUrlState<T extends Record<string, string | number | undefined>>(defaults: T): [T, (patch: Partial<T>) => void] {
+export function useUrlState<T extends Record<string, string | number | undefined>>(
+  defaults: T,
+): [T, (patch: Partial<T>) => void] {
   const [params, setParams] = useSearchParams()
   const state = useMemo(() => {
     const out: Record<string, string | number | undefined> = { ...defaults }

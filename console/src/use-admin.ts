@@ -32,7 +32,11 @@ export function useAdminQuery<A extends AdminAction>(action: A, params: AdminPar
 export function useAdminMutation() {
   const { message } = App.useApp()
   return useCallback(
-    async <A extends AdminAction>(action: A, params: AdminParams<A>, success?: string): Promise<AdminResult<A> | null> => {
+    async <A extends AdminAction>(
+      action: A,
+      params: AdminParams<A>,
+      success?: string,
+    ): Promise<AdminResult<A> | null> => {
       try {
         const result = await callAdmin(action, params)
         if (success) void message.success(success)

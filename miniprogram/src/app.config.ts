@@ -53,11 +53,36 @@ export default defineAppConfig({
     backgroundColor: '#ffffff',
     borderStyle: 'white',
     list: [
-      { pagePath: 'pages/home/index', text: '首页', iconPath: 'assets/tab/home.png', selectedIconPath: 'assets/tab/home-active.png' },
-      { pagePath: 'pages/points/index', text: '积分', iconPath: 'assets/tab/points.png', selectedIconPath: 'assets/tab/points-active.png' },
-      { pagePath: 'pages/gifts/index', text: '礼品', iconPath: 'assets/tab/gifts.png', selectedIconPath: 'assets/tab/gifts-active.png' },
-      { pagePath: 'pages/shop/index', text: '商城', iconPath: 'assets/tab/shop.png', selectedIconPath: 'assets/tab/shop-active.png' },
-      { pagePath: 'pages/me/index', text: '我的', iconPath: 'assets/tab/me.png', selectedIconPath: 'assets/tab/me-active.png' },
+      {
+        pagePath: 'pages/home/index',
+        text: '首页',
+        iconPath: 'assets/tab/home.png',
+        selectedIconPath: 'assets/tab/home-active.png',
+      },
+      {
+        pagePath: 'pages/points/index',
+        text: '积分',
+        iconPath: 'assets/tab/points.png',
+        selectedIconPath: 'assets/tab/points-active.png',
+      },
+      {
+        pagePath: 'pages/gifts/index',
+        text: '礼品',
+        iconPath: 'assets/tab/gifts.png',
+        selectedIconPath: 'assets/tab/gifts-active.png',
+      },
+      {
+        pagePath: 'pages/shop/index',
+        text: '商城',
+        iconPath: 'assets/tab/shop.png',
+        selectedIconPath: 'assets/tab/shop-active.png',
+      },
+      {
+        pagePath: 'pages/me/index',
+        text: '我的',
+        iconPath: 'assets/tab/me.png',
+        selectedIconPath: 'assets/tab/me-active.png',
+      },
     ],
   },
   // The checkout's store picker (nearest first) and its delivery address import.

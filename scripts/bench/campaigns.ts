@@ -14,7 +14,9 @@ import { benchMember, benchMemberId, insertMany } from './seed-bulk'
 
 const round = (n: number, digits = 1) => Number(n.toFixed(digits))
 
-export async function benchCampaigns(options: { members?: number; consentShare?: number; dispatchBudgetMs?: number } = {}): Promise<object[]> {
+export async function benchCampaigns(
+  options: { members?: number; consentShare?: number; dispatchBudgetMs?: number } = {},
+): Promise<object[]> {
   const total = options.members ?? 100_000
   const consentEvery = Math.round(1 / (options.consentShare ?? 0.1))
   const budget = options.dispatchBudgetMs ?? 85_000
@@ -25,15 +27,32 @@ export async function benchCampaigns(options: { members?: number; consentShare?:
     const seedStarted = performance.now()
     await insertMany(stack, 'members', total, (i) => benchMember(i, now))
     await insertMany(stack, 'subscribeConsents', total, (i) =>
-      i % consentEvery === 0 ? { _id: `${benchMemberId(i)}:campaign`, memberId: benchMemberId(i), templateKey: 'campaign', credits: 1, updatedAt: now } : null,
+      i % consentEvery === 0
+        ? {
+            _id: `${benchMemberId(i)}:campaign`,
+            memberId: benchMemberId(i),
+            templateKey: 'campaign',
+            credits: 1,
+            updatedAt: now,
+          }
+        : null,
     )
-    rows.push({ bench: 'campaigns.seed', members: total, consents: Math.ceil(total / consentEvery), seconds: round((performance.now() - seedStarted) / 1000) })
+    rows.push({
+      bench: 'campaigns.seed',
+      members: total,
+      consents: Math.ceil(total / consentEvery),
+      seconds: round((performance.now() - seedStarted) / 1000),
+    })
 
     const segments: Record<string, object> = {
       all: {},
       goldOneStore: { tiers: ['gold'], storeIds: ['store1'] },
       lapsedWithPoints: { pointsMin: 1000, notPurchasedWithinDays: 90 },
-      vipRecentThreeStores: { tags: ['vip'], purchasedWithinDays: 30, storeIds: ['store0', 'store5', 'store10'] },
+      vipRecentThreeStores: {
+        tags: ['vip'],
+        purchasedWithinDays: 30,
+        storeIds: ['store0', 'store5', 'store10'],
+      },
     }
     for (const [name, segment] of Object.entries(segments)) {
       const times: number[] = []
@@ -45,11 +64,26 @@ export async function benchCampaigns(options: { members?: number; consentShare?:
         count = res.body.data.count
       }
       times.sort((a, b) => a - b)
-      rows.push({ bench: 'campaigns.audienceCount', segment: name, count, medianMs: round(times[1]!), maxMs: round(times[2]!) })
+      rows.push({
+        bench: 'campaigns.audienceCount',
+        segment: name,
+        count,
+        medianMs: round(times[1]!),
+        maxMs: round(times[2]!),
+      })
     }
 
-    await stack.db.collection('settings').doc('campaigns').set({ maxStoreCampaignsPerWeek: 2, maxStoreAudience: 2000 }) // default batches: 500 members, 20 per run
-    const created = await stack.admin({ action: 'createCampaign', name: 'bench', segment: {}, page: 'pages/index/index', fields: { thing1: '会员日' } })
+    await stack.db
+      .collection('settings')
+      .doc('campaigns')
+      .set({ maxStoreCampaignsPerWeek: 2, maxStoreAudience: 2000 }) // default batches: 500 members, 20 per run
+    const created = await stack.admin({
+      action: 'createCampaign',
+      name: 'bench',
+      segment: {},
+      page: 'pages/index/index',
+      fields: { thing1: '会员日' },
+    })
     const campaignId = created.body.data.campaignId as string
     const t0 = performance.now()
     let runs = 0
@@ -57,14 +91,25 @@ export async function benchCampaigns(options: { members?: number; consentShare?:
     let sent = 0
     let status = 'scheduled'
     while (performance.now() - t0 < budget && status !== 'done') {
-      const res = (await stack.fireTimer('campaign', 'dispatch')) as { data: { processed: number; sent: number } }
+      const res = (await stack.fireTimer('campaign', 'dispatch')) as {
+        data: { processed: number; sent: number }
+      }
       runs++
       processed += res.data.processed
       sent += res.data.sent
-      status = (((await stack.db.collection('campaigns').doc(campaignId).get()) as { data: { status: string }[] }).data[0]?.status ?? '')
+      status =
+        (
+          (await stack.db.collection('campaigns').doc(campaignId).get()) as {
+            data: { status: string }[]
+          }
+        ).data[0]?.status ?? ''
     }
     const seconds = (performance.now() - t0) / 1000
-    const outbox = ((await (await fetch(`${stack.url}/sandbox/messages?templateId=local-campaign`)).json()) as { messages: { touser: string }[] }).messages
+    const outbox = (
+      (await (await fetch(`${stack.url}/sandbox/messages?templateId=local-campaign`)).json()) as {
+        messages: { touser: string }[]
+      }
+    ).messages
     const duplicates = outbox.length - new Set(outbox.map((m) => m.touser)).size
     rows.push({
       bench: 'campaigns.dispatch',

@@ -12,7 +12,11 @@ export interface ChildServer {
   stop(signal?: NodeJS.Signals): Promise<void>
 }
 
-export function startChildServer(script: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<ChildServer> {
+export function startChildServer(
+  script: string,
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<ChildServer> {
   const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, script)], {
     cwd: root,
     env: { ...process.env, ...env },
@@ -84,7 +88,11 @@ export function percentile(sorted: number[], p: number): number {
 /** Calls, average and maximum database round trips over some log lines. */
 export function tripStats(lines: FunctionLogLine[]) {
   const trips = lines.map((l) => l.dbRoundTrips).sort((a, b) => a - b)
-  return { calls: trips.length, avg: trips.length ? round(trips.reduce((a, b) => a + b, 0) / trips.length) : 0, max: trips.at(-1) ?? 0 }
+  return {
+    calls: trips.length,
+    avg: trips.length ? round(trips.reduce((a, b) => a + b, 0) / trips.length) : 0,
+    max: trips.at(-1) ?? 0,
+  }
 }
 
 /**

@@ -22,7 +22,9 @@ const DAY_MS = 86_400_000
 const YEAR_MS = 365 * DAY_MS
 const STORES = 4
 
-export async function benchDashboard(options: { members?: number; orders?: number; calls?: number } = {}): Promise<object[]> {
+export async function benchDashboard(
+  options: { members?: number; orders?: number; calls?: number } = {},
+): Promise<object[]> {
   const memberCount = options.members ?? 100_000
   const orderCount = options.orders ?? 1_000_000
   const offlineCount = orderCount / 10
@@ -35,10 +37,18 @@ export async function benchDashboard(options: { members?: number; orders?: numbe
   try {
     const now = new Date()
     // Deterministic spread over the year before now (a multiplicative hash of i).
-    const within = (i: number, salt: number) => new Date(now.getTime() - ((i * 2_654_435_761 + salt) % YEAR_MS))
+    const within = (i: number, salt: number) =>
+      new Date(now.getTime() - ((i * 2_654_435_761 + salt) % YEAR_MS))
     const storeOf = (m: number) => `store${m % STORES}`
     const seedStarted = performance.now()
-    await insertMany(stack, 'stores', STORES, (s) => ({ _id: `store${s}`, code: `B${s}`, name: `门店${s}`, address: '上海', status: 'active', createdAt: new Date(now.getTime() - YEAR_MS - DAY_MS) }))
+    await insertMany(stack, 'stores', STORES, (s) => ({
+      _id: `store${s}`,
+      code: `B${s}`,
+      name: `门店${s}`,
+      address: '上海',
+      status: 'active',
+      createdAt: new Date(now.getTime() - YEAR_MS - DAY_MS),
+    }))
     await insertMany(stack, 'clerks', 40, (c) => ({
       _id: `clerk${c}`,
       code: `BC${c}`,
@@ -49,7 +59,9 @@ export async function benchDashboard(options: { members?: number; orders?: numbe
       memberCount: Math.ceil((memberCount - c) / 40),
       createdAt: now,
     }))
-    await insertMany(stack, 'members', memberCount, (i) => benchMember(i, now, { stores: STORES, clerks: 40, joinedWithinDays: 365 }))
+    await insertMany(stack, 'members', memberCount, (i) =>
+      benchMember(i, now, { stores: STORES, clerks: 40, joinedWithinDays: 365 }),
+    )
     await insertMany(stack, 'orders', orderCount, (i) => {
       const m = i % memberCount
       const paid = i % 20 !== 0
@@ -94,11 +106,27 @@ export async function benchDashboard(options: { members?: number; orders?: numbe
         effectsAt: within(i, 2),
       }
     })
-    const ledgerKinds = ['earn', 'earn', 'earn', 'welcome', 'spend', 'return', 'expire', 'adjust'] as const
+    const ledgerKinds = [
+      'earn',
+      'earn',
+      'earn',
+      'welcome',
+      'spend',
+      'return',
+      'expire',
+      'adjust',
+    ] as const
     await insertMany(stack, 'pointsLedger', ledgerCount, (i) => {
       const kind = ledgerKinds[i % ledgerKinds.length]!
       const points = kind === 'spend' || kind === 'expire' ? -(100 + (i % 9) * 50) : 10 + (i % 200)
-      return { _id: `bl${i}`, key: `bench:${i}`, memberId: benchMemberId((i * 13) % memberCount), kind, points, at: within(i, 3) }
+      return {
+        _id: `bl${i}`,
+        key: `bench:${i}`,
+        memberId: benchMemberId((i * 13) % memberCount),
+        kind,
+        points,
+        at: within(i, 3),
+      }
     })
     await insertMany(stack, 'commissionLedger', commissionCount, (i) => {
       const online = i % 4 !== 0
@@ -155,8 +183,12 @@ export async function benchDashboard(options: { members?: number; orders?: numbe
     let runs = 0
     let days = 0
     let written = 0
-    for (let done = false; !done; ) {
-      const res = (await stack.fireTimer('admin', 'rollupDailyStats')) as { ok: boolean; data: { days: number; written: number; done: boolean }; error?: unknown }
+    for (let done = false; !done;) {
+      const res = (await stack.fireTimer('admin', 'rollupDailyStats')) as {
+        ok: boolean
+        data: { days: number; written: number; done: boolean }
+        error?: unknown
+      }
       if (!res.ok) throw new Error(`rollupDailyStats failed: ${JSON.stringify(res.error)}`)
       runs++
       days += res.data.days
@@ -165,7 +197,9 @@ export async function benchDashboard(options: { members?: number; orders?: numbe
     }
     const fullSeconds = (performance.now() - rollupStarted) / 1000
     const again = performance.now()
-    const caughtUp = (await stack.fireTimer('admin', 'rollupDailyStats')) as { data: { days: number } }
+    const caughtUp = (await stack.fireTimer('admin', 'rollupDailyStats')) as {
+      data: { days: number }
+    }
     rows.push({
       bench: 'dashboard.rollup',
       timerRuns: runs,
@@ -176,7 +210,10 @@ export async function benchDashboard(options: { members?: number; orders?: numbe
       caughtUpRunDays: caughtUp.data.days,
     })
 
-    const views: Record<string, object> = { allStores90Days: { from: addDays(statsDay(now), -89) }, oneStore365Days: { storeId: 'store1', from: addDays(statsDay(now), -364) } }
+    const views: Record<string, object> = {
+      allStores90Days: { from: addDays(statsDay(now), -89) },
+      oneStore365Days: { storeId: 'store1', from: addDays(statsDay(now), -364) },
+    }
     for (const [name, params] of Object.entries(views)) {
       const times: number[] = []
       let totals: Record<string, number> = {}
@@ -191,7 +228,12 @@ export async function benchDashboard(options: { members?: number; orders?: numbe
         bench: 'dashboard.read',
         view: name,
         calls,
-        medianMs: round(percentile([...times].sort((a, b) => a - b), 50)),
+        medianMs: round(
+          percentile(
+            [...times].sort((a, b) => a - b),
+            50,
+          ),
+        ),
         maxMs: round(Math.max(...times)),
         targetMs: 2000,
         onlineOrders: totals.onlineOrders,
@@ -204,7 +246,17 @@ export async function benchDashboard(options: { members?: number; orders?: numbe
       await stack.admin({ action: 'refreshDashboard' })
       refreshTimes.push(performance.now() - t0)
     }
-    rows.push({ bench: 'dashboard.refresh', calls: 3, medianMs: round(percentile([...refreshTimes].sort((a, b) => a - b), 50)), maxMs: round(Math.max(...refreshTimes)) })
+    rows.push({
+      bench: 'dashboard.refresh',
+      calls: 3,
+      medianMs: round(
+        percentile(
+          [...refreshTimes].sort((a, b) => a - b),
+          50,
+        ),
+      ),
+      maxMs: round(Math.max(...refreshTimes)),
+    })
 
     // HQ's 订单与退款 list over the same million orders: server-side pages, newest first.
     const lists: Record<string, object> = {
@@ -218,16 +270,34 @@ export async function benchDashboard(options: { members?: number; orders?: numbe
       let total = 0
       for (let i = 0; i < 5; i++) {
         const t0 = performance.now()
-        const res = await stack.admin({ action: 'listOrders', page: 1, pageSize: 20, sortBy: 'createdAt', sortOrder: 'desc', ...params })
+        const res = await stack.admin({
+          action: 'listOrders',
+          page: 1,
+          pageSize: 20,
+          sortBy: 'createdAt',
+          sortOrder: 'desc',
+          ...params,
+        })
         times.push(performance.now() - t0)
         if (res.status !== 200) throw new Error(`listOrders failed: ${JSON.stringify(res.body)}`)
         total = res.body.data.total
       }
-      rows.push({ bench: 'orders.list', view: name, calls: 5, medianMs: round(percentile([...times].sort((a, b) => a - b), 50)), maxMs: round(Math.max(...times)), total })
+      rows.push({
+        bench: 'orders.list',
+        view: name,
+        calls: 5,
+        medianMs: round(
+          percentile(
+            [...times].sort((a, b) => a - b),
+            50,
+          ),
+        ),
+        maxMs: round(Math.max(...times)),
+        total,
+      })
     }
   } finally {
     await stack.stop()
   }
   return rows
 }
-

@@ -14,7 +14,9 @@ function coldRequireMs(file: string): number {
 export async function benchFunctions(): Promise<object[]> {
   const built = await buildFunctions()
   return built.map((fn) => {
-    const samples = Array.from({ length: 5 }, () => coldRequireMs(path.join(fn.dir, 'index.js'))).sort((a, b) => a - b)
+    const samples = Array.from({ length: 5 }, () =>
+      coldRequireMs(path.join(fn.dir, 'index.js')),
+    ).sort((a, b) => a - b)
     return {
       bench: 'function.bundle',
       name: fn.name,

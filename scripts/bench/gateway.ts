@@ -21,7 +21,11 @@ interface LoadResult {
   p99Ms: number
 }
 
-async function runLoad(op: () => Promise<unknown>, totalOps: number, concurrency: number): Promise<LoadResult> {
+async function runLoad(
+  op: () => Promise<unknown>,
+  totalOps: number,
+  concurrency: number,
+): Promise<LoadResult> {
   const { latencies, seconds } = await closedLoop(totalOps, concurrency, async () => {
     await op()
     return true
@@ -35,20 +39,42 @@ async function runLoad(op: () => Promise<unknown>, totalOps: number, concurrency
   }
 }
 
-export async function benchGateway(options: { ops?: number; concurrency?: number } = {}): Promise<object[]> {
+export async function benchGateway(
+  options: { ops?: number; concurrency?: number } = {},
+): Promise<object[]> {
   const totalOps = options.ops ?? 4000
   const concurrency = options.concurrency ?? 32
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-gw-'))
-  const gateway = await startChildServer('scripts/local-cloud/gateway/cli.ts', { PORT: '0', DATA_DIR: dataDir })
+  const gateway = await startChildServer('scripts/local-cloud/gateway/cli.ts', {
+    PORT: '0',
+    DATA_DIR: dataDir,
+  })
   const noop = await startChildServer('scripts/bench/noop-server.ts')
   try {
-    const gwDb = tcb.init({ env: 'bench', serviceUrl: `${gateway.url}/admin`, secretId: 'local', secretKey: 'local' }).database()
-    const noopDb = tcb.init({ env: 'bench', serviceUrl: `${noop.url}/admin`, secretId: 'local', secretKey: 'local' }).database()
+    const gwDb = tcb
+      .init({
+        env: 'bench',
+        serviceUrl: `${gateway.url}/admin`,
+        secretId: 'local',
+        secretKey: 'local',
+      })
+      .database()
+    const noopDb = tcb
+      .init({
+        env: 'bench',
+        serviceUrl: `${noop.url}/admin`,
+        secretId: 'local',
+        secretKey: 'local',
+      })
+      .database()
     await gwDb.createCollection('bench_counters')
     const { id } = (await gwDb.collection('bench_counters').add({ n: 0 })) as { id: string }
     const _ = gwDb.command
     const conditionalInc = (db: typeof gwDb) => () =>
-      db.collection('bench_counters').where({ _id: id, n: _.gte(0) }).update({ n: _.inc(1) })
+      db
+        .collection('bench_counters')
+        .where({ _id: id, n: _.gte(0) })
+        .update({ n: _.inc(1) })
     // Warm both paths (JIT, keep-alive sockets) before measuring.
     await runLoad(conditionalInc(gwDb), 300, concurrency)
     await runLoad(conditionalInc(noopDb), 300, concurrency)
@@ -61,13 +87,17 @@ export async function benchGateway(options: { ops?: number; concurrency?: number
     }
     const combine = (rounds: LoadResult[]) => ({
       ops: rounds.reduce((s, r) => s + r.ops, 0),
-      opsPerSec: Math.round(rounds.reduce((s, r) => s + r.ops, 0) / rounds.reduce((s, r) => s + r.seconds, 0)),
+      opsPerSec: Math.round(
+        rounds.reduce((s, r) => s + r.ops, 0) / rounds.reduce((s, r) => s + r.seconds, 0),
+      ),
       p50Ms: Math.max(...rounds.map((r) => r.p50Ms)),
       p99Ms: Math.max(...rounds.map((r) => r.p99Ms)),
     })
     const durable = combine(gatewayRounds)
     const floor = combine(floorRounds)
-    const final = (await gwDb.collection('bench_counters').doc(id).get()) as { data: { n: number }[] }
+    const final = (await gwDb.collection('bench_counters').doc(id).get()) as {
+      data: { n: number }[]
+    }
     return [
       { bench: 'gateway.conditionalInc', durable: true, concurrency, ...durable },
       { bench: 'gateway.floor.noopHandler', concurrency, ...floor },

@@ -33,7 +33,9 @@ async function main() {
     if (existsSync(path.join(__dirname, `${file}.ts`))) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const mod = require(file) as Record<string, unknown>
-      const fn = Object.values(mod).find((value) => typeof value === 'function' && value.name.startsWith('bench')) as Bench | undefined
+      const fn = Object.values(mod).find(
+        (value) => typeof value === 'function' && value.name.startsWith('bench'),
+      ) as Bench | undefined
       if (fn) groups[name] = fn
     }
   }

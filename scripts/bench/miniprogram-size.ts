@@ -85,11 +85,13 @@ export function measureH5FirstLoad(dir = H5_DIR, firstPage = 'pages/home/index')
 
   const appJs = js.map((file) => readFileSync(path.join(dir, file), 'utf8')).join('\n')
   const routeStart = appJs.indexOf(`"path":"${firstPage}"`)
-  if (routeStart < 0) throw new Error(`no route for ${firstPage} in the H5 entry scripts (${js.join(', ')})`)
+  if (routeStart < 0)
+    throw new Error(`no route for ${firstPage} in the H5 entry scripts (${js.join(', ')})`)
   const routeEnd = appJs.indexOf('"path":"', routeStart + 1)
   const route = appJs.slice(routeStart, routeEnd < 0 ? undefined : routeEnd)
   const chunkIds = [...route.matchAll(/\.e\((\d+)\)/g)].map((m) => m[1]!)
-  if (chunkIds.length === 0) throw new Error(`could not find the chunks of ${firstPage} in its route`)
+  if (chunkIds.length === 0)
+    throw new Error(`could not find the chunks of ${firstPage} in its route`)
   for (const id of chunkIds) {
     if (existsSync(path.join(dir, 'chunk', `${id}.js`))) js.push(`chunk/${id}.js`)
     if (existsSync(path.join(dir, 'css', `${id}.css`))) css.push(`css/${id}.css`)
@@ -106,11 +108,15 @@ export function measureH5FirstLoad(dir = H5_DIR, firstPage = 'pages/home/index')
 }
 
 function buildMiniprogram(): void {
-  const result = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'scripts', 'build-miniprogram.ts')], {
-    cwd: root,
-    // The build's progress goes to stderr: stdout carries only the bench's JSON lines.
-    stdio: ['ignore', 2, 2],
-  })
+  const result = spawnSync(
+    path.join(root, 'node_modules', '.bin', 'tsx'),
+    [path.join(root, 'scripts', 'build-miniprogram.ts')],
+    {
+      cwd: root,
+      // The build's progress goes to stderr: stdout carries only the bench's JSON lines.
+      stdio: ['ignore', 2, 2],
+    },
+  )
   if (result.status !== 0) throw new Error('mini-program build failed')
 }
 
@@ -147,7 +153,13 @@ export async function benchMiniprogramSize(options: { build?: boolean } = {}): P
       targetBytes: H5_FIRST_LOAD_JS_TARGET_BYTES,
       withinTarget: h5.jsGzipBytes < H5_FIRST_LOAD_JS_TARGET_BYTES,
     },
-    { bench: 'miniprogram.size', name: 'h5 first-load css (gzip)', bytes: h5.cssGzipBytes, kb: kb(h5.cssGzipBytes), files: h5.css },
+    {
+      bench: 'miniprogram.size',
+      name: 'h5 first-load css (gzip)',
+      bytes: h5.cssGzipBytes,
+      kb: kb(h5.cssGzipBytes),
+      files: h5.css,
+    },
   ]
 }
 

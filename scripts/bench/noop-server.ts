@@ -11,11 +11,16 @@ const server = http.createServer((req, res) => {
   req.on('end', () => {
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { action?: string }
     const reply = JSON.stringify({ requestId: 'noop', action: body.action, data: { updated: 1 } })
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(reply) })
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(reply),
+    })
     res.end(reply)
   })
 })
 server.keepAliveTimeout = 65_000
 server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ listening: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`)
+  process.stdout.write(
+    `${JSON.stringify({ listening: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`,
+  )
 })

@@ -11,29 +11,52 @@
  */
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
-import { closedLoop, collectFunctionLogs, percentile, round, startChildServer, tripStats } from './child'
+import {
+  closedLoop,
+  collectFunctionLogs,
+  percentile,
+  round,
+  startChildServer,
+  tripStats,
+} from './child'
 
-export async function benchPoints(options: { members?: number; redemptions?: number; concurrency?: number } = {}): Promise<object[]> {
+export async function benchPoints(
+  options: { members?: number; redemptions?: number; concurrency?: number } = {},
+): Promise<object[]> {
   const memberCount = options.members ?? 100
   const total = options.redemptions ?? 1500
   const concurrency = options.concurrency ?? 16
   const password = randomBytes(12).toString('base64url')
-  const server = await startChildServer('scripts/bench/stack-process.ts', { BENCH_NAME: 'points', ADMIN_PASSWORD: password, FUNCTION_LOG: 'on' }, 180_000)
+  const server = await startChildServer(
+    'scripts/bench/stack-process.ts',
+    { BENCH_NAME: 'points', ADMIN_PASSWORD: password, FUNCTION_LOG: 'on' },
+    180_000,
+  )
   const logs = collectFunctionLogs(server)
   const settle = () => new Promise((resolve) => setTimeout(resolve, 300))
   const call = async (fn: string, body: object, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${server.url}/fn/${fn}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
+    const res = await fetch(`${server.url}/fn/${fn}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    })
     return { status: res.status, body: (await res.json()) as any }
   }
   try {
-    const token = (await call('admin', { action: 'login', username: 'admin', password })).body.data.token as string
+    const token = (await call('admin', { action: 'login', username: 'admin', password })).body.data
+      .token as string
     const admin = (body: object) => call('admin', body, { authorization: `Bearer ${token}` })
     const personas = (await (await fetch(`${server.url}/dev/personas`)).json()) as {
       personas: { openid: string; role: string; storeId: string | null }[]
       codes: { kind: string; storeId: string; scene: string }[]
     }
     const storeId = personas.codes.find((c) => c.kind === 'store')!.storeId
-    const gift = await admin({ action: 'createGift', name: '压测礼品', pointsPrice: 1, stock: [{ storeId, available: 1_000_000 }] })
+    const gift = await admin({
+      action: 'createGift',
+      name: '压测礼品',
+      pointsPrice: 1,
+      stock: [{ storeId, available: 1_000_000 }],
+    })
     const giftId = gift.body.data.giftId as string
 
     const members: string[] = []
@@ -42,22 +65,41 @@ export async function benchPoints(options: { members?: number; redemptions?: num
         Array.from({ length: Math.min(10, memberCount - i) }, async (_, j) => {
           const openid = `bench-member-${i + j}`
           const code = personas.codes[(i + j) % personas.codes.length]!
-          const res = await call('member', { action: 'bind', scene: code.scene, phone: `138${String(10_000_000 + i + j).slice(-8)}` }, { 'x-openid': openid })
+          const res = await call(
+            'member',
+            {
+              action: 'bind',
+              scene: code.scene,
+              phone: `138${String(10_000_000 + i + j).slice(-8)}`,
+            },
+            { 'x-openid': openid },
+          )
           if (res.status !== 200) throw new Error(`bind failed: ${JSON.stringify(res.body)}`)
           members.push(openid)
         }),
       )
     }
-    const redeem = (openid: string) => call('points', { action: 'redeem', giftId, fulfilment: 'pickup', storeId }, { 'x-openid': openid })
+    const redeem = (openid: string) =>
+      call(
+        'points',
+        { action: 'redeem', giftId, fulfilment: 'pickup', storeId },
+        { 'x-openid': openid },
+      )
 
     // warm up: JIT, keep-alive sockets, the function bundle loaded
     await Promise.all(members.slice(0, concurrency).map((m) => redeem(m)))
     await settle()
     logs.length = 0
 
-    const { latencies, ok, seconds } = await closedLoop(total, concurrency, async (i) => (await redeem(members[i % members.length]!)).status === 200)
+    const { latencies, ok, seconds } = await closedLoop(
+      total,
+      concurrency,
+      async (i) => (await redeem(members[i % members.length]!)).status === 200,
+    )
     await settle()
-    const spread = tripStats(logs.filter((l) => l.fn === 'points' && l.action === 'redeem' && l.outcome === 'ok'))
+    const spread = tripStats(
+      logs.filter((l) => l.fn === 'points' && l.action === 'redeem' && l.outcome === 'ok'),
+    )
     const rows: object[] = [
       {
         bench: 'points.redeem',
@@ -76,9 +118,16 @@ export async function benchPoints(options: { members?: number; redemptions?: num
 
     // one member, balance for 100, 200 at once
     const [hot] = members.splice(0, 1)
-    const hotNo = (await call('member', { action: 'profile' }, { 'x-openid': hot! })).body.data.memberNo as string
-    const balance = (await call('member', { action: 'profile' }, { 'x-openid': hot! })).body.data.points as number
-    await admin({ action: 'adjustPoints', memberNo: hotNo, points: 100 - balance + 100, reason: '压测' })
+    const hotNo = (await call('member', { action: 'profile' }, { 'x-openid': hot! })).body.data
+      .memberNo as string
+    const balance = (await call('member', { action: 'profile' }, { 'x-openid': hot! })).body.data
+      .points as number
+    await admin({
+      action: 'adjustPoints',
+      memberNo: hotNo,
+      points: 100 - balance + 100,
+      reason: '压测',
+    })
     await admin({ action: 'adjustPoints', memberNo: hotNo, points: -100, reason: '压测' })
     await settle()
     logs.length = 0
@@ -112,7 +161,12 @@ export async function benchPoints(options: { members?: number; redemptions?: num
     await settle()
     rows.push({
       bench: 'points.roundTrips',
-      ...Object.fromEntries(logs.map((l) => [`${l.fn}.${l.action}${l.outcome === 'ok' ? '' : `.${l.outcome}`}`, l.dbRoundTrips])),
+      ...Object.fromEntries(
+        logs.map((l) => [
+          `${l.fn}.${l.action}${l.outcome === 'ok' ? '' : `.${l.outcome}`}`,
+          l.dbRoundTrips,
+        ]),
+      ),
     })
     return rows
   } finally {

@@ -12,8 +12,21 @@ const DAY_MS = 86_400_000
  * up to 5 minutes per batch (not its default 15 s): past 256 MB of log the gateway folds it into
  * a snapshot, which at a million documents takes a while.
  */
-export async function insertMany(stack: TestStack, collection: string, count: number, make: (i: number) => object | null): Promise<void> {
-  const db = tcb.init({ env: 'local', serviceUrl: `${stack.url}/admin`, secretId: 'local', secretKey: 'local', timeout: 300_000 }).database()
+export async function insertMany(
+  stack: TestStack,
+  collection: string,
+  count: number,
+  make: (i: number) => object | null,
+): Promise<void> {
+  const db = tcb
+    .init({
+      env: 'local',
+      serviceUrl: `${stack.url}/admin`,
+      secretId: 'local',
+      secretKey: 'local',
+      timeout: 300_000,
+    })
+    .database()
   for (let start = 0; start < count; start += 1000) {
     const docs: object[] = []
     for (let i = start; i < Math.min(count, start + 1000); i++) {
@@ -27,7 +40,11 @@ export async function insertMany(stack: TestStack, collection: string, count: nu
 export const benchMemberId = (i: number) => `bm${String(i).padStart(6, '0')}`
 
 /** Member `i` of a seeded population: `store<i % stores>`, `clerk<i % clerks>`, joined within the last `joinedWithinDays`. */
-export function benchMember(i: number, now: Date, options: { stores?: number; clerks?: number; joinedWithinDays?: number } = {}) {
+export function benchMember(
+  i: number,
+  now: Date,
+  options: { stores?: number; clerks?: number; joinedWithinDays?: number } = {},
+) {
   const tiers = ['standard', 'silver', 'gold'] as const
   const stores = options.stores ?? 20
   const clerks = options.clerks ?? 200

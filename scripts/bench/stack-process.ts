@@ -16,9 +16,18 @@ async function main() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `bench-${name}-data-`))
   const functionsDir = mkdtempSync(path.join(os.tmpdir(), `bench-${name}-fn-`))
   await buildFunctions(functionsDir)
-  const stack = await startLocalStack({ dataDir, functionsDir, port: 0, seed: true, adminPassword: process.env.ADMIN_PASSWORD })
+  const stack = await startLocalStack({
+    dataDir,
+    functionsDir,
+    port: 0,
+    seed: true,
+    adminPassword: process.env.ADMIN_PASSWORD,
+  })
   if (process.env.BENCH_DEEP_STOCK === '1') {
-    await stack.db.collection(COLLECTIONS.stock.name).where({ available: stack.db.command.gte(0) }).update({ available: 1_000_000 })
+    await stack.db
+      .collection(COLLECTIONS.stock.name)
+      .where({ available: stack.db.command.gte(0) })
+      .update({ available: 1_000_000 })
   }
   process.stdout.write(`${JSON.stringify({ listening: stack.url })}\n`)
   const stop = () => {

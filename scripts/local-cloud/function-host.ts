@@ -63,7 +63,9 @@ export class FunctionHost {
   }
 
   has(name: string): boolean {
-    return FUNCTION_NAME.test(name) && existsSync(path.join(this.options.functionsDir, name, 'index.js'))
+    return (
+      FUNCTION_NAME.test(name) && existsSync(path.join(this.options.functionsDir, name, 'index.js'))
+    )
   }
 
   private load(name: string): Main {
@@ -108,7 +110,10 @@ export class FunctionHost {
       return await Promise.race([
         main(event, context),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`function ${name} timed out after ${timeoutMs} ms`)), timeoutMs)
+          timer = setTimeout(
+            () => reject(new Error(`function ${name} timed out after ${timeoutMs} ms`)),
+            timeoutMs,
+          )
         }),
       ])
     } finally {
@@ -129,7 +134,8 @@ export class FunctionHost {
       return { status: r.statusCode, body, headers: r.headers }
     }
     const envelope = result as { ok?: boolean; error?: { code?: string } }
-    if (envelope && envelope.ok === false) return { status: httpStatusOf(envelope.error?.code ?? 'INTERNAL'), body: envelope }
+    if (envelope && envelope.ok === false)
+      return { status: httpStatusOf(envelope.error?.code ?? 'INTERNAL'), body: envelope }
     return { status: 200, body: result }
   }
 
@@ -138,7 +144,12 @@ export class FunctionHost {
    * HTTP-access event with the body exactly as sent and every header, and its
    * `{statusCode, headers, body}` goes back as it is, as on CloudBase.
    */
-  async serveHttpAccess(name: string, accessPath: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async serveHttpAccess(
+    name: string,
+    accessPath: string,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<void> {
     if (!this.has(name)) {
       sendJson(res, 404, { code: 'NOT_FOUND', message: `no cloud function named "${name}"` })
       return
@@ -147,7 +158,8 @@ export class FunctionHost {
     const type = String(req.headers['content-type'] ?? '')
     const text = type === '' || /json|text|xml|x-www-form-urlencoded/.test(type)
     const headers: Record<string, string> = {}
-    for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value
+    for (const [key, value] of Object.entries(req.headers))
+      if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value
     const query = new URL(req.url ?? '/', 'http://local').searchParams
     const event = {
       httpMethod: req.method ?? 'GET',
@@ -157,11 +169,20 @@ export class FunctionHost {
       body: text ? raw.toString('utf8') : raw.toString('base64'),
       isBase64Encoded: !text,
     }
-    let result: { statusCode?: unknown; headers?: Record<string, string>; body?: unknown; isBase64Encoded?: boolean }
+    let result: {
+      statusCode?: unknown
+      headers?: Record<string, string>
+      body?: unknown
+      isBase64Encoded?: boolean
+    }
     try {
-      result = (await this.invoke(name, event, { clientIp: req.socket.remoteAddress ?? null })) as typeof result
+      result = (await this.invoke(name, event, {
+        clientIp: req.socket.remoteAddress ?? null,
+      })) as typeof result
     } catch (err) {
-      process.stderr.write(`[function-host] ${name} ${accessPath}: ${(err as Error).stack ?? err}\n`)
+      process.stderr.write(
+        `[function-host] ${name} ${accessPath}: ${(err as Error).stack ?? err}\n`,
+      )
       sendJson(res, 500, { code: 'INTERNAL', message: (err as Error).message })
       return
     }
@@ -170,7 +191,10 @@ export class FunctionHost {
       sendJson(res, 200, result ?? null)
       return
     }
-    const body = typeof result.body === 'string' ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0)
+    const body =
+      typeof result.body === 'string'
+        ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8')
+        : Buffer.alloc(0)
     if (result.statusCode === 204 || result.statusCode === 304) {
       res.writeHead(result.statusCode, result.headers)
       res.end()
@@ -183,7 +207,10 @@ export class FunctionHost {
   /** `POST /fn/<name>` */
   async serve(name: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (!this.has(name)) {
-      sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: `no cloud function named "${name}"` } })
+      sendJson(res, 404, {
+        ok: false,
+        error: { code: 'NOT_FOUND', message: `no cloud function named "${name}"` },
+      })
       return
     }
     const raw = (await readBody(req, 1024 * 1024)).toString('utf8')
@@ -191,7 +218,14 @@ export class FunctionHost {
     const openidHeader = req.headers['x-openid']
     const openid = typeof openidHeader === 'string' && openidHeader !== '' ? openidHeader : null
     if (openid !== null && !OPENID.test(openid)) {
-      sendJson(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'x-openid is not a valid openid', field: 'x-openid' } })
+      sendJson(res, 400, {
+        ok: false,
+        error: {
+          code: 'INVALID_INPUT',
+          message: 'x-openid is not a valid openid',
+          field: 'x-openid',
+        },
+      })
       return
     }
     let event: unknown
@@ -207,11 +241,25 @@ export class FunctionHost {
       try {
         event = raw.trim() === '' ? {} : JSON.parse(raw)
       } catch {
-        sendJson(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'request body is not valid JSON', field: 'body' } })
+        sendJson(res, 400, {
+          ok: false,
+          error: {
+            code: 'INVALID_INPUT',
+            message: 'request body is not valid JSON',
+            field: 'body',
+          },
+        })
         return
       }
       if (typeof event !== 'object' || event === null || Array.isArray(event)) {
-        sendJson(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'request body must be a JSON object', field: 'body' } })
+        sendJson(res, 400, {
+          ok: false,
+          error: {
+            code: 'INVALID_INPUT',
+            message: 'request body must be a JSON object',
+            field: 'body',
+          },
+        })
         return
       }
     }
@@ -227,7 +275,10 @@ export class FunctionHost {
       )
     } catch (err) {
       process.stderr.write(`[function-host] ${name}: ${(err as Error).stack ?? err}\n`)
-      answer = { status: 500, body: { ok: false, error: { code: 'INTERNAL', message: (err as Error).message } } }
+      answer = {
+        status: 500,
+        body: { ok: false, error: { code: 'INTERNAL', message: (err as Error).message } },
+      }
     }
     sendJson(res, answer.status, answer.body)
   }

@@ -17,7 +17,9 @@ const NAMES: (keyof LocalSecrets)[] = ['SCENE_SECRET', 'MEMBER_CODE_SECRET', 'SE
 
 export function loadOrCreateSecrets(dataDir: string): LocalSecrets {
   const file = path.join(dataDir, 'secrets.json')
-  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>) : {}
+  const existing = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>)
+    : {}
   const secrets = { ...existing } as LocalSecrets
   let changed = false
   for (const name of NAMES) {

@@ -21,9 +21,22 @@ import { COLLECTIONS } from '../../shared/db/collections'
 import { ensureAdminAccount } from '../../shared/services/admin-service'
 import { listPersonas, seedDemoData } from '../seed/demo-data'
 import { seedShopDemo } from '../seed/shop-demo'
-import { isSdkRequest, openGatewayCore, readBody, sendJson, serveSdkRequest, type GatewayCore } from './gateway'
+import {
+  isSdkRequest,
+  openGatewayCore,
+  readBody,
+  sendJson,
+  serveSdkRequest,
+  type GatewayCore,
+} from './gateway'
 import { FunctionHost } from './function-host'
-import { loadOrCreatePaySandboxKeys, PaySandbox, payEnvironment, type PaySandboxKeys, type PayVerificationMode } from './pay-sandbox'
+import {
+  loadOrCreatePaySandboxKeys,
+  PaySandbox,
+  payEnvironment,
+  type PaySandboxKeys,
+  type PayVerificationMode,
+} from './pay-sandbox'
 import { loadOrCreateSecrets, type LocalSecrets } from './secrets'
 import { serveStatic } from './static-files'
 import { runTimers, type TimerSpec } from './timers'
@@ -80,7 +93,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   mkdirSync(dataDir, { recursive: true })
   const secrets = loadOrCreateSecrets(dataDir)
   const payKeys = loadOrCreatePaySandboxKeys(dataDir)
-  const payVerification = options.payVerification ?? (process.env.PAY_VERIFICATION === 'certificate' ? 'certificate' : 'public-key')
+  const payVerification =
+    options.payVerification ??
+    (process.env.PAY_VERIFICATION === 'certificate' ? 'certificate' : 'public-key')
   const httpAccess = readHttpAccess()
   const functionsDir = options.functionsDir ?? path.join(root, 'dist', 'cloudfunctions')
   const h5Dir = options.h5Dir ?? path.join(root, 'miniprogram', 'dist', 'h5')
@@ -117,7 +132,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (pathname === '/health') return sendJson(res, 200, { ok: true })
       const fn = /^\/fn\/([^/]+)$/.exec(pathname)
       if (fn) {
-        if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'use POST' } })
+        if (req.method !== 'POST')
+          return sendJson(res, 405, {
+            ok: false,
+            error: { code: 'INVALID_INPUT', message: 'use POST' },
+          })
         return late.functions!.serve(fn[1]!, req, res)
       }
       if (pathname.startsWith('/http/')) {
@@ -129,45 +148,84 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         if (route) return late.functions!.serveHttpAccess(route.function, accessPath, req, res)
       }
       if (late.paySandbox?.handles(pathname)) return late.paySandbox.serve(req, res, pathname)
-      if (pathname === '/dev/personas' && req.method === 'GET') return sendJson(res, 200, await listPersonas(late.db!, secrets.SCENE_SECRET))
+      if (pathname === '/dev/personas' && req.method === 'GET')
+        return sendJson(res, 200, await listPersonas(late.db!, secrets.SCENE_SECRET))
       const timer = /^\/dev\/timer\/([a-z][a-z0-9-]*)\/([A-Za-z0-9_-]+)$/.exec(pathname)
-      if (timer && req.method === 'POST') return sendJson(res, 200, await fireTimer(timer[1]!, timer[2]!))
+      if (timer && req.method === 'POST')
+        return sendJson(res, 200, await fireTimer(timer[1]!, timer[2]!))
       if (pathname === '/dev/clock') {
         if (req.method === 'POST') {
-          const body = JSON.parse((await readBody(req, 1024)).toString('utf8') || '{}') as { offsetMs?: unknown }
+          const body = JSON.parse((await readBody(req, 1024)).toString('utf8') || '{}') as {
+            offsetMs?: unknown
+          }
           if (typeof body.offsetMs !== 'number' || !Number.isFinite(body.offsetMs)) {
-            return sendJson(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'offsetMs must be a number', field: 'offsetMs' } })
+            return sendJson(res, 400, {
+              ok: false,
+              error: {
+                code: 'INVALID_INPUT',
+                message: 'offsetMs must be a number',
+                field: 'offsetMs',
+              },
+            })
           }
           process.env.CLOCK_OFFSET_MS = String(body.offsetMs)
         }
-        return sendJson(res, 200, { offsetMs: Number(process.env.CLOCK_OFFSET_MS) || 0, now: new Date(clockNow()).toISOString() })
+        return sendJson(res, 200, {
+          offsetMs: Number(process.env.CLOCK_OFFSET_MS) || 0,
+          now: new Date(clockNow()).toISOString(),
+        })
       }
       if (pathname === '/sandbox/wechat/subscribe' && req.method === 'POST') {
-        return sendJson(res, 200, wechatSandbox.send(JSON.parse((await readBody(req, 64 * 1024)).toString('utf8'))))
+        return sendJson(
+          res,
+          200,
+          wechatSandbox.send(JSON.parse((await readBody(req, 64 * 1024)).toString('utf8'))),
+        )
       }
       if (pathname === '/sandbox/wechat/refuse' && req.method === 'POST') {
-        const body = JSON.parse((await readBody(req, 1024)).toString('utf8')) as { openid?: string; errcode?: number }
-        if (typeof body.openid !== 'string') return sendJson(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'openid is required', field: 'openid' } })
+        const body = JSON.parse((await readBody(req, 1024)).toString('utf8')) as {
+          openid?: string
+          errcode?: number
+        }
+        if (typeof body.openid !== 'string')
+          return sendJson(res, 400, {
+            ok: false,
+            error: { code: 'INVALID_INPUT', message: 'openid is required', field: 'openid' },
+          })
         wechatSandbox.refuse(body.openid, Number(body.errcode ?? 43101))
         return sendJson(res, 200, { ok: true })
       }
       if (pathname === '/sandbox/messages' && req.method === 'GET') {
         const query = new URL(req.url ?? '/', 'http://local').searchParams
-        return sendJson(res, 200, { messages: wechatSandbox.list({ touser: query.get('touser'), templateId: query.get('templateId') }) })
+        return sendJson(res, 200, {
+          messages: wechatSandbox.list({
+            touser: query.get('touser'),
+            templateId: query.get('templateId'),
+          }),
+        })
       }
       if (req.method === 'GET' || req.method === 'HEAD') {
         if (pathname.startsWith('/files/')) {
-          if (serveStatic(storageDir, pathname.slice('/files'.length), req, res, { fallback: false })) return
+          if (
+            serveStatic(storageDir, pathname.slice('/files'.length), req, res, { fallback: false })
+          )
+            return
         }
         if (pathname === '/admin' || pathname.startsWith('/admin/')) {
           if (serveStatic(consoleDir, pathname.slice('/admin'.length) || '/', req, res)) return
         } else if (serveStatic(h5Dir, pathname, req, res)) return
       }
-      sendJson(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: `nothing at ${req.method} ${pathname}` } })
+      sendJson(res, 404, {
+        ok: false,
+        error: { code: 'NOT_FOUND', message: `nothing at ${req.method} ${pathname}` },
+      })
     }
     route().catch((err) => {
-      process.stderr.write(`[local-stack] ${req.method} ${pathname}: ${(err as Error).stack ?? err}\n`)
-      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } })
+      process.stderr.write(
+        `[local-stack] ${req.method} ${pathname}: ${(err as Error).stack ?? err}\n`,
+      )
+      if (!res.headersSent)
+        sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'internal error' } })
       else res.end()
     })
   })
@@ -183,16 +241,32 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const manifest = readManifest()
   const timeoutsMs = Object.fromEntries(manifest.map((fn) => [fn.name, fn.timeout * 1000]))
-  const timerSpecs: TimerSpec[] = manifest.flatMap((fn) => (fn.triggers ?? []).map((t) => ({ fn: fn.name, name: t.name, cron: t.config })))
+  const timerSpecs: TimerSpec[] = manifest.flatMap((fn) =>
+    (fn.triggers ?? []).map((t) => ({ fn: fn.name, name: t.name, cron: t.config })),
+  )
   async function fireTimer(fn: string, trigger: string): Promise<unknown> {
     if (!timerSpecs.some((t) => t.fn === fn && t.name === trigger)) {
-      return { ok: false, error: { code: 'NOT_FOUND', message: `no timer ${trigger} on ${fn} in cloudbaserc.json` } }
+      return {
+        ok: false,
+        error: { code: 'NOT_FOUND', message: `no timer ${trigger} on ${fn} in cloudbaserc.json` },
+      }
     }
     const at = new Date(clockNow())
-    return late.functions!.invoke(fn, { Type: 'Timer', TriggerName: trigger, Time: at.toISOString() })
+    return late.functions!.invoke(fn, {
+      Type: 'Timer',
+      TriggerName: trigger,
+      Time: at.toISOString(),
+    })
   }
   const appid = 'wx-local-app'
-  const paySandbox = new PaySandbox({ keys: payKeys, mode: payVerification, dataDir, stackUrl: url, now: clockNow, refundSettleMs: options.refundSettleMs })
+  const paySandbox = new PaySandbox({
+    keys: payKeys,
+    mode: payVerification,
+    dataDir,
+    stackUrl: url,
+    now: clockNow,
+    refundSettleMs: options.refundSettleMs,
+  })
   const functions = new FunctionHost({
     functionsDir,
     serviceUrl,
@@ -209,7 +283,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       PAY_PROBE_ENABLED: 'on',
     },
   })
-  const db = tcb.init({ env: 'local', serviceUrl, secretId: 'local', secretKey: 'local' }).database()
+  const db = tcb
+    .init({ env: 'local', serviceUrl, secretId: 'local', secretKey: 'local' })
+    .database()
   late.functions = functions
   late.db = db
   late.paySandbox = paySandbox
@@ -217,7 +293,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await seedDemoData(db)
     await seedShopDemo(db)
   }
-  const stopTimers = options.timers ? runTimers(timerSpecs, (t) => fireTimer(t.fn, t.name), clockNow) : () => undefined
+  const stopTimers = options.timers
+    ? runTimers(timerSpecs, (t) => fireTimer(t.fn, t.name), clockNow)
+    : () => undefined
   const adminPassword = await bootstrapAdmin(options.adminPassword)
 
   return {
@@ -259,7 +337,11 @@ async function bootstrapAdmin(password: string | undefined): Promise<string | nu
     return wanted
   }
   const { database } = await import('../../shared/runtime/cloudbase')
-  const existing = (await database().collection(COLLECTIONS.admins.name).where({ username: 'admin' }).limit(1).get()) as { data: unknown[] }
+  const existing = (await database()
+    .collection(COLLECTIONS.admins.name)
+    .where({ username: 'admin' })
+    .limit(1)
+    .get()) as { data: unknown[] }
   if (existing.data.length > 0) return null
   const generated = randomBytes(9).toString('base64url')
   await ensureAdminAccount('admin', generated)

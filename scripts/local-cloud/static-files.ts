@@ -47,7 +47,11 @@ export function serveStatic(
   if (!existsSync(file) || statSync(file).isDirectory()) {
     const index = path.join(file, 'index.html')
     // Client-side routes fall back to the app's index.html; missing assets stay 404.
-    file = existsSync(index) ? index : options.fallback !== false && path.extname(file) === '' ? path.join(resolvedRoot, 'index.html') : file
+    file = existsSync(index)
+      ? index
+      : options.fallback !== false && path.extname(file) === ''
+        ? path.join(resolvedRoot, 'index.html')
+        : file
   }
   if (!existsSync(file)) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found')

@@ -14,8 +14,13 @@ function fieldMatches(field: string, value: number): boolean {
     if (part === '*') return true
     const step = /^(\*|\d+(?:-\d+)?)\/(\d+)$/.exec(part)
     if (step) {
-      const [from, to] = step[1] === '*' ? [0, Number.MAX_SAFE_INTEGER] : step[1]!.split('-').map(Number)
-      return value >= from! && value <= (to ?? Number.MAX_SAFE_INTEGER) && (value - from!) % Number(step[2]) === 0
+      const [from, to] =
+        step[1] === '*' ? [0, Number.MAX_SAFE_INTEGER] : step[1]!.split('-').map(Number)
+      return (
+        value >= from! &&
+        value <= (to ?? Number.MAX_SAFE_INTEGER) &&
+        (value - from!) % Number(step[2]) === 0
+      )
     }
     const range = /^(\d+)-(\d+)$/.exec(part)
     if (range) return value >= Number(range[1]) && value <= Number(range[2])
@@ -41,7 +46,11 @@ export function cronMatches(cron: string, at: Date): boolean {
 }
 
 /** Fires matching timers once a second; returns a stop function. */
-export function runTimers(timers: TimerSpec[], fire: (timer: TimerSpec, at: Date) => Promise<unknown>, now: () => number): () => void {
+export function runTimers(
+  timers: TimerSpec[],
+  fire: (timer: TimerSpec, at: Date) => Promise<unknown>,
+  now: () => number,
+): () => void {
   let last = Math.floor(now() / 1000)
   const handle = setInterval(() => {
     const current = Math.floor(now() / 1000)
@@ -49,7 +58,9 @@ export function runTimers(timers: TimerSpec[], fire: (timer: TimerSpec, at: Date
       const at = new Date(second * 1000)
       for (const timer of timers) {
         if (cronMatches(timer.cron, at)) {
-          fire(timer, at).catch((err) => process.stderr.write(`[timer] ${timer.fn}/${timer.name}: ${(err as Error).message}\n`))
+          fire(timer, at).catch((err) =>
+            process.stderr.write(`[timer] ${timer.fn}/${timer.name}: ${(err as Error).message}\n`),
+          )
         }
       }
     }

@@ -35,11 +35,20 @@ export class WeChatSandbox {
 
   send(body: unknown): { errcode: number; errmsg: string } {
     const m = body as Partial<OutboxMessage>
-    if (typeof m.touser !== 'string' || typeof m.templateId !== 'string' || typeof m.data !== 'object' || m.data === null) {
-      return { errcode: 47003, errmsg: 'argument invalid: touser, template_id and data are required' }
+    if (
+      typeof m.touser !== 'string' ||
+      typeof m.templateId !== 'string' ||
+      typeof m.data !== 'object' ||
+      m.data === null
+    ) {
+      return {
+        errcode: 47003,
+        errmsg: 'argument invalid: touser, template_id and data are required',
+      }
     }
     for (const [key, field] of Object.entries(m.data)) {
-      if (typeof field?.value !== 'string' || field.value.length > 20 * 4) return { errcode: 47003, errmsg: `argument invalid: data.${key}.value` }
+      if (typeof field?.value !== 'string' || field.value.length > 20 * 4)
+        return { errcode: 47003, errmsg: `argument invalid: data.${key}.value` }
     }
     const errcode = this.refusals.get(m.touser) ?? 0
     const message: OutboxMessage = {
@@ -64,6 +73,10 @@ export class WeChatSandbox {
   }
 
   list(filter: { touser?: string | null; templateId?: string | null }): OutboxMessage[] {
-    return this.messages.filter((m) => (!filter.touser || m.touser === filter.touser) && (!filter.templateId || m.templateId === filter.templateId))
+    return this.messages.filter(
+      (m) =>
+        (!filter.touser || m.touser === filter.touser) &&
+        (!filter.templateId || m.templateId === filter.templateId),
+    )
   }
 }

@@ -45,7 +45,13 @@ function integerFromHex(hex: string): Buffer {
 
 function utcTime(at: Date): Buffer {
   const s = at.toISOString()
-  return tlv(0x17, Buffer.from(`${s.slice(2, 4)}${s.slice(5, 7)}${s.slice(8, 10)}${s.slice(11, 13)}${s.slice(14, 16)}${s.slice(17, 19)}Z`, 'ascii'))
+  return tlv(
+    0x17,
+    Buffer.from(
+      `${s.slice(2, 4)}${s.slice(5, 7)}${s.slice(8, 10)}${s.slice(11, 13)}${s.slice(14, 16)}${s.slice(17, 19)}Z`,
+      'ascii',
+    ),
+  )
 }
 
 function name(commonName: string): Buffer {
@@ -76,7 +82,11 @@ export function selfSignedCertificate(privateKeyPem: string, options: SelfSigned
     spki,
   )
   const signature = sign('RSA-SHA256', tbs, privateKey)
-  const der = sequence(tbs, SHA256_WITH_RSA, tlv(0x03, Buffer.concat([Buffer.from([0]), signature])))
+  const der = sequence(
+    tbs,
+    SHA256_WITH_RSA,
+    tlv(0x03, Buffer.concat([Buffer.from([0]), signature])),
+  )
   const base64 = der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n$/, '')
   return `-----BEGIN CERTIFICATE-----\n${base64}\n-----END CERTIFICATE-----\n`
 }

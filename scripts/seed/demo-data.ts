@@ -61,7 +61,10 @@ export const DEMO_SHOPPERS: Persona[] = [
   { openid: 'demo-shopper-b', role: 'member', name: '顾客 B（赵先生）', storeId: null },
 ]
 
-export async function seedDemoData(db: Database, now: Date = new Date()): Promise<{ seeded: boolean }> {
+export async function seedDemoData(
+  db: Database,
+  now: Date = new Date(),
+): Promise<{ seeded: boolean }> {
   const stores = db.collection(COLLECTIONS.stores.name)
   const existing = (await stores.limit(1).get()) as { data: unknown[] }
   if (existing.data.length > 0) return seedDemoGifts(db, now)
@@ -92,23 +95,53 @@ export async function seedDemoData(db: Database, now: Date = new Date()): Promis
 }
 
 /** What `GET /dev/personas` answers: demo identities and the scenes of every store and clerk code. */
-export async function listPersonas(db: Database, sceneSecret: string): Promise<{ personas: Persona[]; codes: DemoCode[] }> {
-  const storeDocs = ((await db.collection(COLLECTIONS.stores.name).limit(1000).get()) as { data: { _id: string; code: string }[] }).data
+export async function listPersonas(
+  db: Database,
+  sceneSecret: string,
+): Promise<{ personas: Persona[]; codes: DemoCode[] }> {
+  const storeDocs = (
+    (await db.collection(COLLECTIONS.stores.name).limit(1000).get()) as {
+      data: { _id: string; code: string }[]
+    }
+  ).data
   const clerkDocs = (
     (await db.collection(COLLECTIONS.clerks.name).limit(1000).get()) as {
-      data: { _id: string; code: string; storeId: string; name: string; openid?: string; isManager: boolean; status: string }[]
+      data: {
+        _id: string
+        code: string
+        storeId: string
+        name: string
+        openid?: string
+        isManager: boolean
+        status: string
+      }[]
     }
   ).data
   const personas: Persona[] = [...DEMO_SHOPPERS]
   const codes: DemoCode[] = []
   for (const store of storeDocs) {
-    codes.push({ kind: 'store', storeId: store._id, clerkId: null, scene: signScene({ kind: 'store', code: store.code }, sceneSecret) })
+    codes.push({
+      kind: 'store',
+      storeId: store._id,
+      clerkId: null,
+      scene: signScene({ kind: 'store', code: store.code }, sceneSecret),
+    })
   }
   for (const clerk of clerkDocs) {
     if (clerk.status !== 'active') continue
-    codes.push({ kind: 'clerk', storeId: clerk.storeId, clerkId: clerk._id, scene: signScene({ kind: 'clerk', code: clerk.code }, sceneSecret) })
+    codes.push({
+      kind: 'clerk',
+      storeId: clerk.storeId,
+      clerkId: clerk._id,
+      scene: signScene({ kind: 'clerk', code: clerk.code }, sceneSecret),
+    })
     if (clerk.openid?.startsWith('demo-')) {
-      personas.push({ openid: clerk.openid, role: clerk.isManager ? 'manager' : 'clerk', name: clerk.name, storeId: clerk.storeId })
+      personas.push({
+        openid: clerk.openid,
+        role: clerk.isManager ? 'manager' : 'clerk',
+        name: clerk.name,
+        storeId: clerk.storeId,
+      })
     }
   }
   return { personas, codes }

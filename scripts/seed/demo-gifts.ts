@@ -33,7 +33,12 @@ export const DEMO_GIFTS: DemoGift[] = [
     name: '帆布购物袋',
     description: '品牌帆布袋，可折叠，承重 10 公斤。',
     pointsPrice: 80,
-    images: [picture('#f4e3c3', '<path d="M35 45h50l-5 50H40z" fill="#c8a46e"/><path d="M48 45a12 12 0 0 1 24 0" stroke="#8a6a3a" stroke-width="4" fill="none"/>')],
+    images: [
+      picture(
+        '#f4e3c3',
+        '<path d="M35 45h50l-5 50H40z" fill="#c8a46e"/><path d="M48 45a12 12 0 0 1 24 0" stroke="#8a6a3a" stroke-width="4" fill="none"/>',
+      ),
+    ],
     fulfilments: ['pickup', 'mail'],
     shippingFeeFen: 800,
     sort: 10,
@@ -45,7 +50,12 @@ export const DEMO_GIFTS: DemoGift[] = [
     name: '保温杯',
     description: '不锈钢保温杯 350ml，保温 12 小时。',
     pointsPrice: 300,
-    images: [picture('#d7e8f5', '<rect x="42" y="30" width="36" height="62" rx="8" fill="#3d6f99"/><rect x="42" y="26" width="36" height="10" rx="3" fill="#22445f"/>')],
+    images: [
+      picture(
+        '#d7e8f5',
+        '<rect x="42" y="30" width="36" height="62" rx="8" fill="#3d6f99"/><rect x="42" y="26" width="36" height="10" rx="3" fill="#22445f"/>',
+      ),
+    ],
     fulfilments: ['pickup', 'mail'],
     shippingFeeFen: 1000,
     sort: 20,
@@ -57,7 +67,12 @@ export const DEMO_GIFTS: DemoGift[] = [
     name: '门店咖啡券',
     description: '到店兑换一杯美式咖啡，限自提门店领取。',
     pointsPrice: 50,
-    images: [picture('#efe0d6', '<path d="M38 50h40v22a20 20 0 0 1-40 0z" fill="#6b4226"/><path d="M78 56h6a8 8 0 0 1 0 16h-6" stroke="#6b4226" stroke-width="4" fill="none"/>')],
+    images: [
+      picture(
+        '#efe0d6',
+        '<path d="M38 50h40v22a20 20 0 0 1-40 0z" fill="#6b4226"/><path d="M78 56h6a8 8 0 0 1 0 16h-6" stroke="#6b4226" stroke-width="4" fill="none"/>',
+      ),
+    ],
     fulfilments: ['pickup'],
     shippingFeeFen: 0,
     sort: 30,
@@ -66,11 +81,20 @@ export const DEMO_GIFTS: DemoGift[] = [
   },
 ]
 
-export async function seedDemoGifts(db: Database, now: Date = new Date()): Promise<{ seeded: boolean }> {
+export async function seedDemoGifts(
+  db: Database,
+  now: Date = new Date(),
+): Promise<{ seeded: boolean }> {
   const gifts = db.collection(COLLECTIONS.gifts.name)
   const any = (await gifts.limit(1).get()) as { data: unknown[] }
   if (any.data.length > 0) return { seeded: false }
-  const stores = ((await db.collection(COLLECTIONS.stores.name).where({ status: 'active' }).limit(1000).get()) as { data: { _id: string }[] }).data
+  const stores = (
+    (await db
+      .collection(COLLECTIONS.stores.name)
+      .where({ status: 'active' })
+      .limit(1000)
+      .get()) as { data: { _id: string }[] }
+  ).data
   const ignoreDuplicate = (err: unknown) => {
     if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
   }
@@ -87,11 +111,16 @@ export async function seedDemoGifts(db: Database, now: Date = new Date()): Promi
       active: true,
       updatedAt: now,
     })
-    const rows = [...stores.map((s) => row(s._id, perStore)), ...(demo.fulfilments.includes('mail') ? [row(null, central)] : [])]
+    const rows = [
+      ...stores.map((s) => row(s._id, perStore)),
+      ...(demo.fulfilments.includes('mail') ? [row(null, central)] : []),
+    ]
     for (const doc of [gift, ...rows]) {
       const { _id, ...rest } = doc
       const collection = doc === gift ? gifts : db.collection(COLLECTIONS.giftStock.name)
-      await (collection.doc(_id) as unknown as { create(data: object): Promise<unknown> }).create(rest).catch(ignoreDuplicate)
+      await (collection.doc(_id) as unknown as { create(data: object): Promise<unknown> })
+        .create(rest)
+        .catch(ignoreDuplicate)
     }
   }
   return { seeded: true }

@@ -87,13 +87,23 @@ class FetchHttp {
     return url.startsWith(WECHATPAY_API) ? `${this.baseUrl}${url.slice(WECHATPAY_API.length)}` : url
   }
 
-  private async send(method: string, url: string, headers: Record<string, string>, body?: string): Promise<Output> {
+  private async send(
+    method: string,
+    url: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<Output> {
     // fetch negotiates compression itself.
     const { 'Accept-Encoding': _ignored, ...rest } = headers
     let res: Response
     let text: string
     try {
-      res = await this.fetchFn(this.target(url), { method, headers: rest, body, signal: AbortSignal.timeout(this.timeoutMs) })
+      res = await this.fetchFn(this.target(url), {
+        method,
+        headers: rest,
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      })
       text = await res.text()
     } catch (err) {
       // Unreachable or timed out: the outcome is unknown (a retry with the same numbers is safe).
@@ -108,7 +118,11 @@ class FetchHttp {
     return res.ok ? { status: res.status, data } : { status: res.status, data, error: text }
   }
 
-  post(url: string, params: Record<string, unknown>, headers: Record<string, string>): Promise<Output> {
+  post(
+    url: string,
+    params: Record<string, unknown>,
+    headers: Record<string, string>,
+  ): Promise<Output> {
     // The same JSON.stringify of the same object the library signed.
     return this.send('POST', url, headers, JSON.stringify(params))
   }
@@ -133,9 +147,13 @@ function refuse(reason: NotificationRefusal, detail: string): NotificationVerdic
 
 /** A WeChat error answer: `{code, message}` in the body. */
 function payErrorOf(operation: string, out: Output): PayError {
-  const body = (typeof out.data === 'object' && out.data !== null ? out.data : {}) as { code?: unknown; message?: unknown }
+  const body = (typeof out.data === 'object' && out.data !== null ? out.data : {}) as {
+    code?: unknown
+    message?: unknown
+  }
   const code = typeof body.code === 'string' ? body.code : `HTTP_${out.status}`
-  const message = typeof body.message === 'string' ? body.message : `${operation} failed with HTTP ${out.status}`
+  const message =
+    typeof body.message === 'string' ? body.message : `${operation} failed with HTTP ${out.status}`
   return new PayError(code, `${operation}: ${message}`, out.status)
 }
 
@@ -149,8 +167,10 @@ export class WeChatPayAdapter implements PayPort {
   private lastRefreshAt = -Infinity
 
   constructor(private readonly options: WeChatPayOptions) {
-    if (Buffer.byteLength(options.apiV3Key, 'utf8') !== 32) throw new Error('the APIv3 key must be 32 bytes')
-    if (!options.publicKey && !options.platformCertificates) throw new Error('configure a WeChat Pay public key or platform certificates (or both)')
+    if (Buffer.byteLength(options.apiV3Key, 'utf8') !== 32)
+      throw new Error('the APIv3 key must be 32 bytes')
+    if (!options.publicKey && !options.platformCertificates)
+      throw new Error('configure a WeChat Pay public key or platform certificates (or both)')
     this.appid = options.appid
     this.mchid = options.mchid
     const privateKey = createPrivateKey(options.merchantPrivateKey)
@@ -159,12 +179,21 @@ export class WeChatPayAdapter implements PayPort {
       mchid: options.mchid,
       serial_no: options.merchantSerialNo,
       // Only read to find the serial when serial_no is absent; the merchant's public key is honest filler.
-      publicKey: Buffer.from(createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }) as string),
+      publicKey: Buffer.from(
+        createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }) as string,
+      ),
       privateKey: Buffer.from(privateKey.export({ type: 'pkcs8', format: 'pem' }) as string),
       key: options.apiV3Key,
     })
-    this.pay.createHttp(new FetchHttp((options.baseUrl ?? WECHATPAY_API).replace(/\/$/, ''), options.fetch ?? fetch, options.requestTimeoutMs ?? 10_000) as never)
-    if (options.publicKey) this.trusted.set(options.publicKey.id, createPublicKey(options.publicKey.pem))
+    this.pay.createHttp(
+      new FetchHttp(
+        (options.baseUrl ?? WECHATPAY_API).replace(/\/$/, ''),
+        options.fetch ?? fetch,
+        options.requestTimeoutMs ?? 10_000,
+      ) as never,
+    )
+    if (options.publicKey)
+      this.trusted.set(options.publicKey.id, createPublicKey(options.publicKey.pem))
   }
 
   async createJsapiOrder(request: JsapiOrderRequest): Promise<JsapiOrder> {
@@ -176,11 +205,23 @@ export class WeChatPayAdapter implements PayPort {
       amount: { total: request.amountFen, currency: 'CNY' },
       payer: { openid: request.payerOpenid },
     })) as Output
-    const data = out.data as { package?: unknown; timeStamp?: unknown; nonceStr?: unknown; paySign?: unknown } | undefined
-    if (out.status !== 200 || typeof data?.package !== 'string' || !data.package.startsWith('prepay_id=')) throw payErrorOf('JSAPI order', out)
+    const data = out.data as
+      { package?: unknown; timeStamp?: unknown; nonceStr?: unknown; paySign?: unknown } | undefined
+    if (
+      out.status !== 200 ||
+      typeof data?.package !== 'string' ||
+      !data.package.startsWith('prepay_id=')
+    )
+      throw payErrorOf('JSAPI order', out)
     return {
       prepayId: data.package.slice('prepay_id='.length),
-      payParams: { timeStamp: String(data.timeStamp), nonceStr: String(data.nonceStr), package: data.package, signType: 'RSA', paySign: String(data.paySign) },
+      payParams: {
+        timeStamp: String(data.timeStamp),
+        nonceStr: String(data.nonceStr),
+        package: data.package,
+        signType: 'RSA',
+        paySign: String(data.paySign),
+      },
     }
   }
 
@@ -189,7 +230,12 @@ export class WeChatPayAdapter implements PayPort {
     if (out.status === 404) return null
     if (out.status !== 200) throw payErrorOf('query order', out)
     const parsed = transactionAnswer.safeParse(out.data)
-    if (!parsed.success) throw new PayError('INVALID_ANSWER', `query order: unexpected answer (${parsed.error.issues[0]?.message})`, out.status)
+    if (!parsed.success)
+      throw new PayError(
+        'INVALID_ANSWER',
+        `query order: unexpected answer (${parsed.error.issues[0]?.message})`,
+        out.status,
+      )
     const t = parsed.data
     return {
       outTradeNo: t.out_trade_no,
@@ -229,7 +275,12 @@ export class WeChatPayAdapter implements PayPort {
 
   private refundOf(out: Output): PayRefund {
     const parsed = refundAnswer.safeParse(out.data)
-    if (!parsed.success) throw new PayError('INVALID_ANSWER', `refund: unexpected answer (${parsed.error.issues[0]?.message})`, out.status)
+    if (!parsed.success)
+      throw new PayError(
+        'INVALID_ANSWER',
+        `refund: unexpected answer (${parsed.error.issues[0]?.message})`,
+        out.status,
+      )
     const r = parsed.data
     return {
       outRefundNo: r.out_refund_no,
@@ -249,9 +300,11 @@ export class WeChatPayAdapter implements PayPort {
    */
   private async keyFor(serial: string): Promise<KeyObject | null> {
     const known = this.trusted.get(serial)
-    if (known || !this.options.platformCertificates || !/^[0-9A-Fa-f]{1,64}$/.test(serial)) return known ?? null
+    if (known || !this.options.platformCertificates || !/^[0-9A-Fa-f]{1,64}$/.test(serial))
+      return known ?? null
     if (!this.refreshing) {
-      if (Date.now() - this.lastRefreshAt < (this.options.certificateRefreshMs ?? 60_000)) return null
+      if (Date.now() - this.lastRefreshAt < (this.options.certificateRefreshMs ?? 60_000))
+        return null
       this.lastRefreshAt = Date.now()
       this.refreshing = this.refreshCertificates().finally(() => {
         this.refreshing = null
@@ -263,7 +316,11 @@ export class WeChatPayAdapter implements PayPort {
 
   /** Downloads the platform certificates (the library decrypts them and reads the X.509). */
   async refreshCertificates(): Promise<void> {
-    const certificates = (await this.pay.get_certificates(this.options.apiV3Key)) as { serial_no: string; expire_time: string; publicKey: string }[]
+    const certificates = (await this.pay.get_certificates(this.options.apiV3Key)) as {
+      serial_no: string
+      expire_time: string
+      publicKey: string
+    }[]
     for (const certificate of certificates) {
       if (Date.parse(certificate.expire_time) <= Date.now()) continue
       this.trusted.set(certificate.serial_no, createPublicKey(certificate.publicKey))
@@ -276,14 +333,26 @@ export class WeChatPayAdapter implements PayPort {
     const signature = headerOf(request.headers, 'wechatpay-signature')
     const serial = headerOf(request.headers, 'wechatpay-serial')
     const signatureType = headerOf(request.headers, 'wechatpay-signature-type')
-    if (!timestamp || !/^\d{1,12}$/.test(timestamp) || !nonce || nonce.length > 64 || !signature || signature.length > 1024 || !serial || serial.length > 64) {
+    if (
+      !timestamp ||
+      !/^\d{1,12}$/.test(timestamp) ||
+      !nonce ||
+      nonce.length > 64 ||
+      !signature ||
+      signature.length > 1024 ||
+      !serial ||
+      serial.length > 64
+    ) {
       return refuse('malformed', 'Wechatpay-Timestamp, -Nonce, -Signature and -Serial are required')
     }
-    if (signatureType !== undefined && signatureType !== 'WECHATPAY2-SHA256-RSA2048') return refuse('malformed', `unsupported signature type ${signatureType}`)
-    if (!isFreshTimestamp(Number(timestamp), request.now)) return refuse('stale', `timestamp ${timestamp} is more than 5 minutes from now`)
+    if (signatureType !== undefined && signatureType !== 'WECHATPAY2-SHA256-RSA2048')
+      return refuse('malformed', `unsupported signature type ${signatureType}`)
+    if (!isFreshTimestamp(Number(timestamp), request.now))
+      return refuse('stale', `timestamp ${timestamp} is more than 5 minutes from now`)
     const key = await this.keyFor(serial)
     if (!key) return refuse('unknown-serial', `no trusted key has serial ${serial}`)
-    if (!verifySha256Rsa(signedMessage(timestamp, nonce, request.rawBody), signature, key)) return refuse('bad-signature', 'the signature does not verify over the body')
+    if (!verifySha256Rsa(signedMessage(timestamp, nonce, request.rawBody), signature, key))
+      return refuse('bad-signature', 'the signature does not verify over the body')
 
     let envelope
     try {
@@ -291,10 +360,15 @@ export class WeChatPayAdapter implements PayPort {
     } catch {
       return refuse('malformed', 'the body is not JSON')
     }
-    if (!envelope.success) return refuse('malformed', `not a notification: ${envelope.error.issues[0]?.path.join('.')} ${envelope.error.issues[0]?.message}`)
+    if (!envelope.success)
+      return refuse(
+        'malformed',
+        `not a notification: ${envelope.error.issues[0]?.path.join('.')} ${envelope.error.issues[0]?.message}`,
+      )
     const { id, event_type: eventType, create_time: createTime, resource } = envelope.data
     const plaintext = decryptResource(resource, this.options.apiV3Key)
-    if (plaintext === null) return refuse('undecryptable', 'the resource does not decrypt with the APIv3 key')
+    if (plaintext === null)
+      return refuse('undecryptable', 'the resource does not decrypt with the APIv3 key')
     let decrypted: unknown
     try {
       decrypted = JSON.parse(plaintext)
@@ -305,9 +379,14 @@ export class WeChatPayAdapter implements PayPort {
     let event: PayEvent
     if (eventType === 'TRANSACTION.SUCCESS') {
       const parsed = transactionResource.safeParse(decrypted)
-      if (!parsed.success) return refuse('invalid-resource', `transaction: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`)
+      if (!parsed.success)
+        return refuse(
+          'invalid-resource',
+          `transaction: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+        )
       const t = parsed.data
-      if (t.mchid !== this.mchid || t.appid !== this.appid) return refuse('wrong-merchant', `for ${t.mchid}/${t.appid}`)
+      if (t.mchid !== this.mchid || t.appid !== this.appid)
+        return refuse('wrong-merchant', `for ${t.mchid}/${t.appid}`)
       event = {
         kind: 'payment',
         outTradeNo: t.out_trade_no,
@@ -318,11 +397,20 @@ export class WeChatPayAdapter implements PayPort {
         payerOpenid: t.payer.openid,
         successTime: new Date(t.success_time),
       }
-    } else if (eventType === 'REFUND.SUCCESS' || eventType === 'REFUND.ABNORMAL' || eventType === 'REFUND.CLOSED') {
+    } else if (
+      eventType === 'REFUND.SUCCESS' ||
+      eventType === 'REFUND.ABNORMAL' ||
+      eventType === 'REFUND.CLOSED'
+    ) {
       const parsed = refundResource.safeParse(decrypted)
-      if (!parsed.success) return refuse('invalid-resource', `refund: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`)
+      if (!parsed.success)
+        return refuse(
+          'invalid-resource',
+          `refund: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+        )
       const r = parsed.data
-      if (`REFUND.${r.refund_status}` !== eventType) return refuse('invalid-resource', `${eventType} carries refund_status ${r.refund_status}`)
+      if (`REFUND.${r.refund_status}` !== eventType)
+        return refuse('invalid-resource', `${eventType} carries refund_status ${r.refund_status}`)
       if (r.mchid !== this.mchid) return refuse('wrong-merchant', `for ${r.mchid}`)
       event = {
         kind: 'refund',

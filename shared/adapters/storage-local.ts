@@ -10,7 +10,8 @@ export class LocalStorage implements StoragePort {
   ) {}
 
   async put(filePath: string, content: Buffer): Promise<string> {
-    if (filePath.includes('..') || path.isAbsolute(filePath)) throw new Error(`invalid storage path ${filePath}`)
+    if (filePath.includes('..') || path.isAbsolute(filePath))
+      throw new Error(`invalid storage path ${filePath}`)
     const full = path.join(this.dir, filePath)
     await mkdir(path.dirname(full), { recursive: true })
     await writeFile(full, content)

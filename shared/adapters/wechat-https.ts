@@ -44,14 +44,25 @@ export class WeChatHttpsAdapter implements WeChatPort {
 
   async accessToken(forceRefresh = false): Promise<string> {
     const cached = forceRefresh ? null : await this.options.tokens.read(this.options.appid)
-    if (cached && cached.expiresAt.getTime() - REFRESH_MARGIN_MS > this.now().getTime()) return cached.token
+    if (cached && cached.expiresAt.getTime() - REFRESH_MARGIN_MS > this.now().getTime())
+      return cached.token
     const res = await this.fetch(`${this.baseUrl}/cgi-bin/stable_token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ grant_type: 'client_credential', appid: this.options.appid, secret: this.options.secret }),
+      body: JSON.stringify({
+        grant_type: 'client_credential',
+        appid: this.options.appid,
+        secret: this.options.secret,
+      }),
     })
-    const body = (await res.json()) as { access_token?: string; expires_in?: number; errcode?: number; errmsg?: string }
-    if (!body.access_token) throw new WeChatError(body.errcode ?? res.status, body.errmsg ?? 'no access token')
+    const body = (await res.json()) as {
+      access_token?: string
+      expires_in?: number
+      errcode?: number
+      errmsg?: string
+    }
+    if (!body.access_token)
+      throw new WeChatError(body.errcode ?? res.status, body.errmsg ?? 'no access token')
     const expiresAt = new Date(this.now().getTime() + (body.expires_in ?? 7200) * 1000)
     await this.options.tokens.write(this.options.appid, body.access_token, expiresAt)
     return body.access_token
@@ -61,11 +72,14 @@ export class WeChatHttpsAdapter implements WeChatPort {
   private async post(path: string, payload: unknown): Promise<Response> {
     for (const refresh of [false, true]) {
       const token = await this.accessToken(refresh)
-      const res = await this.fetch(`${this.baseUrl}${path}?access_token=${encodeURIComponent(token)}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(payload),
-      })
+      const res = await this.fetch(
+        `${this.baseUrl}${path}?access_token=${encodeURIComponent(token)}`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(payload),
+        },
+      )
       if (!refresh && (res.headers.get('content-type') ?? '').includes('json')) {
         const peek = (await res.clone().json()) as { errcode?: number }
         if (peek.errcode === 40001 || peek.errcode === 42001) continue
@@ -92,11 +106,20 @@ export class WeChatHttpsAdapter implements WeChatPort {
   }
 
   async resolvePhone(proof: PhoneProof): Promise<string> {
-    if (!proof.phoneCode) throw new WeChatError(40029, 'phoneCode from the getPhoneNumber button is required')
+    if (!proof.phoneCode)
+      throw new WeChatError(40029, 'phoneCode from the getPhoneNumber button is required')
     const res = await this.post('/wxa/business/getuserphonenumber', { code: proof.phoneCode })
-    const body = (await res.json()) as { errcode?: number; errmsg?: string; phone_info?: { purePhoneNumber?: string; countryCode?: string } }
-    if (body.errcode) throw new WeChatError(body.errcode, body.errmsg ?? 'getuserphonenumber failed')
-    const phone = body.phone_info?.purePhoneNumber && body.phone_info.countryCode === '86' ? normalisePhone(body.phone_info.purePhoneNumber) : null
+    const body = (await res.json()) as {
+      errcode?: number
+      errmsg?: string
+      phone_info?: { purePhoneNumber?: string; countryCode?: string }
+    }
+    if (body.errcode)
+      throw new WeChatError(body.errcode, body.errmsg ?? 'getuserphonenumber failed')
+    const phone =
+      body.phone_info?.purePhoneNumber && body.phone_info.countryCode === '86'
+        ? normalisePhone(body.phone_info.purePhoneNumber)
+        : null
     if (!phone) throw new WeChatError(40001, 'only mainland China mobile numbers can open a card')
     return phone
   }
@@ -107,7 +130,12 @@ export class WeChatHttpsAdapter implements WeChatPort {
       template_id: message.templateId,
       page: message.page,
       data: message.data,
-      miniprogram_state: this.options.envVersion === 'develop' ? 'developer' : this.options.envVersion === 'trial' ? 'trial' : 'formal',
+      miniprogram_state:
+        this.options.envVersion === 'develop'
+          ? 'developer'
+          : this.options.envVersion === 'trial'
+            ? 'trial'
+            : 'formal',
       lang: 'zh_CN',
     })
     const body = (await res.json()) as { errcode?: number; errmsg?: string }

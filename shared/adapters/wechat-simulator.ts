@@ -30,7 +30,11 @@ export class WeChatSimulator implements WeChatPort {
   }
 
   async getUnlimitedCode(request: MiniProgramCodeRequest): Promise<Buffer> {
-    return QRCode.toBuffer(this.codeUrl(request), { type: 'png', width: request.width ?? 430, margin: 2 })
+    return QRCode.toBuffer(this.codeUrl(request), {
+      type: 'png',
+      width: request.width ?? 430,
+      margin: 2,
+    })
   }
 
   async resolvePhone(proof: PhoneProof): Promise<string> {
@@ -40,11 +44,14 @@ export class WeChatSimulator implements WeChatPort {
   }
 
   async sendSubscribeMessage(message: SubscribeMessage): Promise<SubscribeResult> {
-    const res = await this.fetchImpl(`${this.h5BaseUrl.replace(/\/$/, '')}/sandbox/wechat/subscribe`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(message),
-    })
+    const res = await this.fetchImpl(
+      `${this.h5BaseUrl.replace(/\/$/, '')}/sandbox/wechat/subscribe`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(message),
+      },
+    )
     return (await res.json()) as SubscribeResult
   }
 }

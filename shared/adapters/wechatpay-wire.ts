@@ -6,7 +6,14 @@
  * Schemas are not strict: WeChat adds fields over time, and an unknown field must not make a
  * genuine notification fail. They check every field this system reads.
  */
-import { createCipheriv, createDecipheriv, randomBytes, sign, verify, type KeyObject } from 'node:crypto'
+import {
+  createCipheriv,
+  createDecipheriv,
+  randomBytes,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto'
 import { z } from 'zod'
 
 /** What WeChat signs in a notification or an answer: `${timestamp}\n${nonce}\n${body}\n`. */
@@ -18,7 +25,11 @@ export function signSha256Rsa(message: Buffer, privateKey: KeyObject | string): 
   return sign('RSA-SHA256', message, privateKey).toString('base64')
 }
 
-export function verifySha256Rsa(message: Buffer, signatureBase64: string, publicKey: KeyObject): boolean {
+export function verifySha256Rsa(
+  message: Buffer,
+  signatureBase64: string,
+  publicKey: KeyObject,
+): boolean {
   try {
     return verify('RSA-SHA256', message, publicKey, Buffer.from(signatureBase64, 'base64'))
   } catch {
@@ -35,12 +46,31 @@ export interface EncryptedResource {
 }
 
 /** AEAD_AES_256_GCM with the 32-byte APIv3 key, as WeChat encrypts a notification's resource. */
-export function encryptResource(plaintext: string, apiV3Key: string, originalType: string, associatedData: string): EncryptedResource {
+export function encryptResource(
+  plaintext: string,
+  apiV3Key: string,
+  originalType: string,
+  associatedData: string,
+): EncryptedResource {
   const nonce = randomBytes(9).toString('base64url').slice(0, 12)
-  const cipher = createCipheriv('aes-256-gcm', Buffer.from(apiV3Key, 'utf8'), Buffer.from(nonce, 'utf8'))
+  const cipher = createCipheriv(
+    'aes-256-gcm',
+    Buffer.from(apiV3Key, 'utf8'),
+    Buffer.from(nonce, 'utf8'),
+  )
   cipher.setAAD(Buffer.from(associatedData, 'utf8'))
-  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()])
-  return { algorithm: 'AEAD_AES_256_GCM', ciphertext: body.toString('base64'), associated_data: associatedData, nonce, original_type: originalType }
+  const body = Buffer.concat([
+    cipher.update(plaintext, 'utf8'),
+    cipher.final(),
+    cipher.getAuthTag(),
+  ])
+  return {
+    algorithm: 'AEAD_AES_256_GCM',
+    ciphertext: body.toString('base64'),
+    associated_data: associatedData,
+    nonce,
+    original_type: originalType,
+  }
 }
 
 /**
@@ -48,14 +78,24 @@ export function encryptResource(plaintext: string, apiV3Key: string, originalTyp
  * tag). null when it does not authenticate. wechatpay-node-v3's `decipher_gcm` never calls
  * `final()`, so a wrong key gives garbage instead of an error; this is why it is not used here.
  */
-export function decryptResource(resource: { ciphertext: string; nonce: string; associated_data?: string | undefined }, apiV3Key: string): string | null {
+export function decryptResource(
+  resource: { ciphertext: string; nonce: string; associated_data?: string | undefined },
+  apiV3Key: string,
+): string | null {
   try {
     const data = Buffer.from(resource.ciphertext, 'base64')
     if (data.length <= 16) return null
-    const decipher = createDecipheriv('aes-256-gcm', Buffer.from(apiV3Key, 'utf8'), Buffer.from(resource.nonce, 'utf8'))
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      Buffer.from(apiV3Key, 'utf8'),
+      Buffer.from(resource.nonce, 'utf8'),
+    )
     decipher.setAuthTag(data.subarray(data.length - 16))
     decipher.setAAD(Buffer.from(resource.associated_data ?? '', 'utf8'))
-    return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString('utf8')
+    return Buffer.concat([
+      decipher.update(data.subarray(0, data.length - 16)),
+      decipher.final(),
+    ]).toString('utf8')
   } catch {
     return null
   }
@@ -64,7 +104,14 @@ export function decryptResource(resource: { ciphertext: string; nonce: string; a
 const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 const id = (max: number) => z.string().min(1).max(max)
 /** RFC 3339 with an offset, as WeChat writes times (`2026-01-01T10:00:00+08:00`). */
-const wechatTime = z.string().refine((s) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)$/.test(s) && !Number.isNaN(Date.parse(s)), 'not an RFC 3339 time')
+const wechatTime = z
+  .string()
+  .refine(
+    (s) =>
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)$/.test(s) &&
+      !Number.isNaN(Date.parse(s)),
+    'not an RFC 3339 time',
+  )
 
 /** The notification envelope (the body WeChat posts). */
 export const notificationEnvelope = z.object({
@@ -93,7 +140,12 @@ export const transactionResource = z.object({
   trade_state: z.literal('SUCCESS'),
   success_time: wechatTime,
   payer: z.object({ openid: id(128) }),
-  amount: z.object({ total: fen.min(1), payer_total: fen.optional(), currency: z.literal('CNY'), payer_currency: z.string().optional() }),
+  amount: z.object({
+    total: fen.min(1),
+    payer_total: fen.optional(),
+    currency: z.literal('CNY'),
+    payer_currency: z.string().optional(),
+  }),
 })
 export type TransactionResource = z.infer<typeof transactionResource>
 
@@ -107,7 +159,12 @@ export const refundResource = z.object({
   refund_status: z.enum(['SUCCESS', 'ABNORMAL', 'CLOSED']),
   success_time: wechatTime.optional(),
   user_received_account: z.string().max(64).optional(),
-  amount: z.object({ total: fen.min(1), refund: fen.min(1), payer_total: fen.optional(), payer_refund: fen.optional() }),
+  amount: z.object({
+    total: fen.min(1),
+    refund: fen.min(1),
+    payer_total: fen.optional(),
+    payer_refund: fen.optional(),
+  }),
 })
 export type RefundResource = z.infer<typeof refundResource>
 
@@ -117,10 +174,24 @@ export const transactionAnswer = z.object({
   appid: id(32),
   out_trade_no: id(32),
   transaction_id: id(32).optional(),
-  trade_state: z.enum(['SUCCESS', 'REFUND', 'NOTPAY', 'CLOSED', 'REVOKED', 'USERPAYING', 'PAYERROR']),
+  trade_state: z.enum([
+    'SUCCESS',
+    'REFUND',
+    'NOTPAY',
+    'CLOSED',
+    'REVOKED',
+    'USERPAYING',
+    'PAYERROR',
+  ]),
   success_time: wechatTime.optional(),
   payer: z.object({ openid: id(128).optional() }).optional(),
-  amount: z.object({ total: fen.min(1).optional(), payer_total: fen.optional(), currency: z.string().optional() }).optional(),
+  amount: z
+    .object({
+      total: fen.min(1).optional(),
+      payer_total: fen.optional(),
+      currency: z.string().optional(),
+    })
+    .optional(),
 })
 
 /** POST /v3/refund/domestic/refunds and GET /v3/refund/domestic/refunds/{out_refund_no} */

@@ -8,7 +8,9 @@ import { offlineSaleVoid, voidReason } from './staff'
 
 const storeCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/, '门店编码为 1-12 位字母或数字')
 
-const statsDayInput = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '日期格式应为 YYYY-MM-DD')
+const statsDayInput = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '日期格式应为 YYYY-MM-DD')
 
 /** One day's (or a range's) dashboard figures; money in fen, sales gross with refunds apart. */
 const dailyFigures = z.object({
@@ -25,7 +27,10 @@ const dailyFigures = z.object({
 })
 
 const settlementMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM')
-const commissionRulesView = z.object({ rateBp: z.number().int(), refundWindowDays: z.number().int() })
+const commissionRulesView = z.object({
+  rateBp: z.number().int(),
+  refundWindowDays: z.number().int(),
+})
 
 export const adminRole = z.enum(['hq-admin', 'analyst'])
 
@@ -60,7 +65,12 @@ const pageInput = {
 }
 
 const paged = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() })
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  })
 
 export const adminMemberRow = z.object({
   memberId: z.string(),
@@ -115,7 +125,10 @@ export const jobView = z.object({
 })
 
 export const adminInput = {
-  login: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) }),
+  login: z.strictObject({
+    username: z.string().min(1).max(64),
+    password: z.string().min(1).max(200),
+  }),
   logout: emptyInput,
   createStore: z.strictObject({
     code: storeCode,
@@ -126,7 +139,11 @@ export const adminInput = {
   }),
   listStores: emptyInput,
   /** Where the store is (GCJ-02, as Chinese maps give it), so shoppers see it by distance. */
-  setStoreLocation: z.strictObject({ storeId: docId, lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }),
+  setStoreLocation: z.strictObject({
+    storeId: docId,
+    lat: z.number().min(-90).max(90),
+    lng: z.number().min(-180).max(180),
+  }),
   listClerks: z.strictObject({ storeId: docId.optional() }),
   createStaffInvite: z.strictObject({
     storeId: docId,
@@ -143,7 +160,9 @@ export const adminInput = {
     reason: z.string().trim().min(1).max(200),
   }),
   codeImage: z.strictObject({ kind: z.enum(['store', 'clerk']), id: docId }),
-  setAttributionPolicy: z.strictObject({ protectionDays: z.number().int().min(1).max(3650).nullable() }),
+  setAttributionPolicy: z.strictObject({
+    protectionDays: z.number().int().min(1).max(3650).nullable(),
+  }),
   getAttributionPolicy: emptyInput,
   me: emptyInput,
   listMembers: z.strictObject({
@@ -157,10 +176,18 @@ export const adminInput = {
   }),
   memberProfile: z.strictObject({ memberId: docId }),
   /** HQ corrects a birthday the member set wrong (members set theirs once). */
-  setMemberBirthday: z.strictObject({ memberId: docId, birthday, reason: z.string().trim().min(1).max(80) }),
+  setMemberBirthday: z.strictObject({
+    memberId: docId,
+    birthday,
+    reason: z.string().trim().min(1).max(80),
+  }),
   listChatTemplates: emptyInput,
   /** HQ reads a member's conversation with their clerk (audited: it is personal data). */
-  memberConversation: z.strictObject({ memberId: docId, beforeSeq: z.number().int().min(1).optional(), limit: z.number().int().min(1).max(100).default(50) }),
+  memberConversation: z.strictObject({
+    memberId: docId,
+    beforeSeq: z.number().int().min(1).optional(),
+    limit: z.number().int().min(1).max(100).default(50),
+  }),
   saveChatTemplate: z.strictObject({
     templateId: docId.optional(),
     title: z.string().trim().min(1).max(30),
@@ -169,24 +196,46 @@ export const adminInput = {
     sort: z.number().int().min(0).max(10_000).default(100),
   }),
   /** Figures per Asia/Shanghai day from the daily rollup; the range defaults to the 30 days ending today. */
-  dashboard: z.strictObject({ storeId: docId.optional(), from: statsDayInput.optional(), to: statsDayInput.optional() }),
+  dashboard: z.strictObject({
+    storeId: docId.optional(),
+    from: statsDayInput.optional(),
+    to: statsDayInput.optional(),
+  }),
   /** Recomputes today's figures now (the 刷新 button); the timer does it every few minutes anyway. */
   refreshDashboard: emptyInput,
   /** Timer: the daily rollup the dashboard reads. */
   rollupDailyStats: emptyInput,
   /** `auditAction`, not `action`: a request's `action` names the admin action being called. */
-  listAudit: z.strictObject({ ...pageInput, auditAction: z.string().max(40).optional(), username: z.string().max(64).optional() }),
+  listAudit: z.strictObject({
+    ...pageInput,
+    auditAction: z.string().max(40).optional(),
+    username: z.string().max(64).optional(),
+  }),
   ...pointsAdminInput,
   /** Refund a paid order, fully (no amount) or partly; a retried request is the same refund. */
-  refundOrder: z.strictObject({ orderId: docId, amountFen: z.number().int().min(1).max(100_000_000).optional(), reason: z.string().trim().min(1).max(80) }),
+  refundOrder: z.strictObject({
+    orderId: docId,
+    amountFen: z.number().int().min(1).max(100_000_000).optional(),
+    reason: z.string().trim().min(1).max(80),
+  }),
   /** Hand a paid delivery order to the carrier; the same carrier and tracking number again is the same shipment. */
   shipOrder: shipOrderInput,
   /** Mark a shipped delivery order delivered (the member can also confirm receipt); its commission's refund window starts. */
   markOrderDelivered: z.strictObject({ orderId: docId }),
   /** Void a store's offline sale by its receipt number, within the refund window: points and commission go back. */
-  voidOfflineSale: z.strictObject({ storeId: docId, receiptNo: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, '小票号为 1-40 位字母、数字、- 或 _'), reason: voidReason }),
+  voidOfflineSale: z.strictObject({
+    storeId: docId,
+    receiptNo: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, '小票号为 1-40 位字母、数字、- 或 _'),
+    reason: voidReason,
+  }),
   commissionRules: emptyInput,
-  setCommissionRules: z.strictObject({ rateBp: z.number().int().min(0).max(5_000), refundWindowDays: z.number().int().min(0).max(90) }),
+  setCommissionRules: z.strictObject({
+    rateBp: z.number().int().min(0).max(5_000),
+    refundWindowDays: z.number().int().min(0).max(90),
+  }),
   /** The month's commission settlement, one row per clerk or per (attributed) store. */
   settlement: z.strictObject({ month: settlementMonth, by: z.enum(['clerk', 'store']) }),
   /** The same as CSV for Excel (UTF-8 with BOM, amounts in yuan). */
@@ -205,10 +254,22 @@ export const adminInput = {
   }),
   orderDetail: z.strictObject({ orderId: docId }),
   /** Starts a CSV import (validated in full first: a file with errors writes nothing). */
-  createImportJob: z.strictObject({ kind: z.enum(['importStores', 'importClerks']), title: z.string().trim().min(1).max(100), csv: z.string().min(1).max(1_000_000) }),
-  createExportJob: z.strictObject({ kind: z.literal('exportSettlement'), month: settlementMonth, by: z.enum(['clerk', 'store']) }),
+  createImportJob: z.strictObject({
+    kind: z.enum(['importStores', 'importClerks']),
+    title: z.string().trim().min(1).max(100),
+    csv: z.string().min(1).max(1_000_000),
+  }),
+  createExportJob: z.strictObject({
+    kind: z.literal('exportSettlement'),
+    month: settlementMonth,
+    by: z.enum(['clerk', 'store']),
+  }),
   /** All of a clerk's members to another clerk, as a job (any number of members; leave and come back). */
-  createTransferJob: z.strictObject({ fromClerkId: docId, toClerkId: docId, reason: z.string().trim().min(1).max(200) }),
+  createTransferJob: z.strictObject({
+    fromClerkId: docId,
+    toClerkId: docId,
+    reason: z.string().trim().min(1).max(200),
+  }),
   /** Advances a running job by one batch (the console calls it while the page is open; a timer otherwise). */
   jobStep: z.strictObject({ jobId: docId }),
   listJobs: z.strictObject({ ...pageInput }),
@@ -222,11 +283,23 @@ export const adminOutput = {
   logout: z.object({ loggedOut: z.literal(true) }),
   createStore: storeView,
   listStores: z.object({ items: z.array(storeView) }),
-  setStoreLocation: z.object({ storeId: z.string(), location: z.object({ lat: z.number(), lng: z.number() }) }),
+  setStoreLocation: z.object({
+    storeId: z.string(),
+    location: z.object({ lat: z.number(), lng: z.number() }),
+  }),
   listClerks: z.object({ items: z.array(clerkView) }),
-  createStaffInvite: z.object({ invite: z.string(), expiresAt: isoDate, pngBase64: z.string(), page: z.string() }),
+  createStaffInvite: z.object({
+    invite: z.string(),
+    expiresAt: isoDate,
+    pngBase64: z.string(),
+    page: z.string(),
+  }),
   disableClerk: clerkView,
-  transferMembers: z.object({ moved: z.number().int(), skipped: z.number().int(), remaining: z.number().int() }),
+  transferMembers: z.object({
+    moved: z.number().int(),
+    skipped: z.number().int(),
+    remaining: z.number().int(),
+  }),
   codeImage: z.object({ scene: z.string(), pngBase64: z.string(), page: z.string() }),
   setAttributionPolicy: z.object({ protectionDays: z.number().int().nullable() }),
   getAttributionPolicy: z.object({ protectionDays: z.number().int().nullable() }),
@@ -241,20 +314,47 @@ export const adminOutput = {
       trailingSpendFen: z.number().int(),
     }),
     attributionLog: z.array(
-      z.object({ reason: z.string(), fromClerkName: z.string().nullable(), toClerkName: z.string(), actor: z.string(), note: z.string().nullable(), at: isoDate }),
+      z.object({
+        reason: z.string(),
+        fromClerkName: z.string().nullable(),
+        toClerkName: z.string(),
+        actor: z.string(),
+        note: z.string().nullable(),
+        at: isoDate,
+      }),
     ),
     visits: z.array(z.object({ storeName: z.string(), at: isoDate })),
-    pointsLedger: z.array(z.object({ key: z.string(), kind: z.string(), points: z.number().int(), at: isoDate })),
+    pointsLedger: z.array(
+      z.object({ key: z.string(), kind: z.string(), points: z.number().int(), at: isoDate }),
+    ),
   }),
   setMemberBirthday: z.object({ memberId: z.string(), birthday: z.string() }),
   listChatTemplates: z.object({
-    items: z.array(z.object({ templateId: z.string(), title: z.string(), text: z.string(), active: z.boolean(), sort: z.number().int(), updatedAt: isoDate })),
+    items: z.array(
+      z.object({
+        templateId: z.string(),
+        title: z.string(),
+        text: z.string(),
+        active: z.boolean(),
+        sort: z.number().int(),
+        updatedAt: isoDate,
+      }),
+    ),
   }),
   saveChatTemplate: z.object({ templateId: z.string() }),
   memberConversation: z.object({
     clerkName: z.string(),
     lastSeq: z.number().int(),
-    items: z.array(z.object({ seq: z.number().int(), sender: z.enum(['member', 'clerk']), senderName: z.string(), type: z.string(), text: z.string().nullable(), at: isoDate })),
+    items: z.array(
+      z.object({
+        seq: z.number().int(),
+        sender: z.enum(['member', 'clerk']),
+        senderName: z.string(),
+        type: z.string(),
+        text: z.string().nullable(),
+        at: isoDate,
+      }),
+    ),
   }),
   dashboard: z.object({
     from: z.string(),
@@ -266,12 +366,30 @@ export const adminOutput = {
     updatedAt: isoDate.nullable(),
   }),
   refreshDashboard: z.object({ updatedAt: isoDate }),
-  rollupDailyStats: z.object({ days: z.number().int(), written: z.number().int(), done: z.boolean(), nextDay: z.string().nullable() }),
+  rollupDailyStats: z.object({
+    days: z.number().int(),
+    written: z.number().int(),
+    done: z.boolean(),
+    nextDay: z.string().nullable(),
+  }),
   listAudit: paged(
-    z.object({ id: z.string(), at: isoDate, username: z.string().nullable(), action: z.string(), details: z.string(), outcome: z.string(), requestId: z.string() }),
+    z.object({
+      id: z.string(),
+      at: isoDate,
+      username: z.string().nullable(),
+      action: z.string(),
+      details: z.string(),
+      outcome: z.string(),
+      requestId: z.string(),
+    }),
   ),
   ...pointsAdminOutput,
-  refundOrder: z.object({ orderId: z.string(), outRefundNo: z.string(), amountFen: z.number().int(), status: z.enum(['processing', 'succeeded', 'abnormal', 'closed', 'failed']) }),
+  refundOrder: z.object({
+    orderId: z.string(),
+    outRefundNo: z.string(),
+    amountFen: z.number().int(),
+    status: z.enum(['processing', 'succeeded', 'abnormal', 'closed', 'failed']),
+  }),
   shipOrder: orderView,
   markOrderDelivered: orderView,
   voidOfflineSale: offlineSaleVoid,
@@ -295,7 +413,14 @@ export const adminOutput = {
   listOrders: paged(adminOrderRow),
   orderDetail: z.object({
     order: adminOrderRow.extend({
-      items: z.array(z.object({ productId: z.string(), name: z.string(), priceFen: z.number().int(), qty: z.number().int() })),
+      items: z.array(
+        z.object({
+          productId: z.string(),
+          name: z.string(),
+          priceFen: z.number().int(),
+          qty: z.number().int(),
+        }),
+      ),
       outTradeNo: z.string().nullable(),
       pickupCode: z.string().nullable(),
       pickedUpBy: z.string().nullable(),
@@ -333,6 +458,9 @@ export const adminOutput = {
   createTransferJob: jobView,
   jobStep: jobView,
   listJobs: paged(jobView),
-  job: jobView.extend({ allErrors: z.array(rowError), output: z.object({ filename: z.string(), csv: z.string() }).nullable() }),
+  job: jobView.extend({
+    allErrors: z.array(rowError),
+    output: z.object({ filename: z.string(), csv: z.string() }).nullable(),
+  }),
   stepJobs: z.object({ stepped: z.number().int() }),
 } as const

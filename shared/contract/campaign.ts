@@ -24,24 +24,45 @@ export const segmentSchema = z
     if (s.pointsMin !== undefined && s.pointsMax !== undefined && s.pointsMin > s.pointsMax) {
       issues.addIssue({ code: 'custom', path: ['pointsMax'], message: '积分上限不能低于下限' })
     }
-    if (s.spendMinFen !== undefined && s.spendMaxFen !== undefined && s.spendMinFen > s.spendMaxFen) {
-      issues.addIssue({ code: 'custom', path: ['spendMaxFen'], message: '消费金额上限不能低于下限' })
+    if (
+      s.spendMinFen !== undefined &&
+      s.spendMaxFen !== undefined &&
+      s.spendMinFen > s.spendMaxFen
+    ) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['spendMaxFen'],
+        message: '消费金额上限不能低于下限',
+      })
     }
-    if (s.purchasedWithinDays !== undefined && s.notPurchasedWithinDays !== undefined && s.notPurchasedWithinDays >= s.purchasedWithinDays) {
-      issues.addIssue({ code: 'custom', path: ['notPurchasedWithinDays'], message: '最近购买与未购买天数互相矛盾' })
+    if (
+      s.purchasedWithinDays !== undefined &&
+      s.notPurchasedWithinDays !== undefined &&
+      s.notPurchasedWithinDays >= s.purchasedWithinDays
+    ) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['notPurchasedWithinDays'],
+        message: '最近购买与未购买天数互相矛盾',
+      })
     }
   })
 
 /** Template data: `{ thing1: '…', time2: '…' }` → WeChat's `{ thing1: { value } }`; values at most 20 characters. */
 const templateFields = z
-  .record(z.string().regex(/^[a-z_]+\d{1,2}$/, '模板字段名如 thing1'), z.string().trim().min(1).max(20))
+  .record(
+    z.string().regex(/^[a-z_]+\d{1,2}$/, '模板字段名如 thing1'),
+    z.string().trim().min(1).max(20),
+  )
   .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= 10, '模板字段 1-10 个')
 
 const campaignFields = {
   name: z.string().trim().min(1).max(40),
   segment: segmentSchema,
   templateKey: z.literal('campaign').default('campaign'),
-  page: z.string().regex(/^pages\/[A-Za-z0-9_/-]+(\?[A-Za-z0-9_=&%-]*)?$/, '页面路径如 pages/index/index'),
+  page: z
+    .string()
+    .regex(/^pages\/[A-Za-z0-9_/-]+(\?[A-Za-z0-9_=&%-]*)?$/, '页面路径如 pages/index/index'),
   fields: templateFields,
   /** When sending may start; now when absent. */
   sendAt: z.iso.datetime({ offset: true }).optional(),

@@ -38,7 +38,10 @@ export const memberInput = {
   deleteAccount: z.strictObject({ confirm: z.literal('DELETE') }),
   /** What the member answered to wx.requestSubscribeMessage: each acceptance is one send credit. */
   reportConsent: z.strictObject({
-    results: z.array(z.strictObject({ templateKey, accepted: z.boolean() })).min(1).max(3),
+    results: z
+      .array(z.strictObject({ templateKey, accepted: z.boolean() }))
+      .min(1)
+      .max(3),
   }),
   /** The subscribe templates to ask for (WeChat's ids) and the caller's credits for each. */
   consentStatus: emptyInput,
@@ -51,7 +54,12 @@ export const memberInput = {
 export const memberOutput = {
   bind: memberView.extend({ outcome: z.enum(['created', 'existing', 'reattributed']) }),
   profile: memberView,
-  memberCode: z.object({ code: z.string(), memberNo: z.string(), expiresAt: isoDate, refreshAfterMs: z.number() }),
+  memberCode: z.object({
+    code: z.string(),
+    memberNo: z.string(),
+    expiresAt: isoDate,
+    refreshAfterMs: z.number(),
+  }),
   myData: z.object({
     member: z.record(z.string(), z.unknown()),
     attributionLog: z.array(z.record(z.string(), z.unknown())),
@@ -62,7 +70,9 @@ export const memberOutput = {
   deleteAccount: z.object({ deleted: z.literal(true) }),
   reportConsent: z.record(templateKey, z.number().int()),
   consentStatus: z.object({
-    templates: z.array(z.object({ templateKey, templateId: z.string(), credits: z.number().int() })),
+    templates: z.array(
+      z.object({ templateKey, templateId: z.string(), credits: z.number().int() }),
+    ),
   }),
   setBirthday: memberView,
   myCampaigns: z.object({

@@ -55,6 +55,10 @@ export const payInput = {
 export const payOutput = {
   probeCreate: z.object({ probeId: z.string(), outTradeNo: z.string(), payParams }),
   probeStatus: probeView,
-  probeRefund: z.object({ outRefundNo: z.string(), status: z.enum(['processing', 'succeeded', 'abnormal', 'closed', 'failed']), amountFen: z.number().int() }),
+  probeRefund: z.object({
+    outRefundNo: z.string(),
+    status: z.enum(['processing', 'succeeded', 'abnormal', 'closed', 'failed']),
+    amountFen: z.number().int(),
+  }),
   probeClose: probeView,
 } as const

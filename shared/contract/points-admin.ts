@@ -31,7 +31,13 @@ export const pointsRulesView = z.object({
 export const adminGiftView = giftSummary.extend({
   status: z.enum(['active', 'inactive']),
   sort: z.number().int(),
-  stock: z.array(z.object({ storeId: z.string().nullable(), storeName: z.string(), available: z.number().int() })),
+  stock: z.array(
+    z.object({
+      storeId: z.string().nullable(),
+      storeName: z.string(),
+      available: z.number().int(),
+    }),
+  ),
   createdAt: isoDate,
   updatedAt: isoDate,
 })
@@ -51,15 +57,26 @@ export const pointsAdminInput = {
   setPointsRules: z
     .strictObject({
       pointsPerYuan: twoDecimals(0, 100),
-      multipliers: z.strictObject({ standard: twoDecimals(0, 10), silver: twoDecimals(0, 10), gold: twoDecimals(0, 10) }),
+      multipliers: z.strictObject({
+        standard: twoDecimals(0, 10),
+        silver: twoDecimals(0, 10),
+        gold: twoDecimals(0, 10),
+      }),
       welcomeBonus: z.number().int().min(0).max(100_000),
       /** Points earned in year Y expire at the end of year Y + expiryYears. */
       expiryYears: z.number().int().min(0).max(10),
-      tierThresholdsFen: z.strictObject({ silver: z.number().int().min(1), gold: z.number().int().min(1) }),
+      tierThresholdsFen: z.strictObject({
+        silver: z.number().int().min(1),
+        gold: z.number().int().min(1),
+      }),
     })
     .superRefine((value, issues) => {
       if (value.tierThresholdsFen.gold <= value.tierThresholdsFen.silver) {
-        issues.addIssue({ code: 'custom', path: ['tierThresholdsFen', 'gold'], message: '金卡门槛必须高于银卡门槛' })
+        issues.addIssue({
+          code: 'custom',
+          path: ['tierThresholdsFen', 'gold'],
+          message: '金卡门槛必须高于银卡门槛',
+        })
       }
     }),
   /** Add (positive) or remove (negative) points by hand, with the reason. */
@@ -73,7 +90,10 @@ export const pointsAdminInput = {
       .refine((n) => n !== 0, '调整积分不能为 0'),
     reason: z.string().trim().min(2).max(200),
     /** One per form submission: a retried submission applies once. */
-    requestKey: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
+    requestKey: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{8,64}$/)
+      .optional(),
   }),
   /** A member's points, tier and recent ledger. */
   memberPoints: z.strictObject({ memberNo }),
@@ -86,7 +106,15 @@ export const pointsAdminInput = {
     shippingFeeFen: giftFields.shippingFeeFen.default(0),
     sort: giftFields.sort.default(100),
     /** Opening stock: storeId null is the central warehouse (mail). */
-    stock: z.array(z.strictObject({ storeId: docId.nullable(), available: z.number().int().min(0).max(1_000_000) })).max(500).default([]),
+    stock: z
+      .array(
+        z.strictObject({
+          storeId: docId.nullable(),
+          available: z.number().int().min(0).max(1_000_000),
+        }),
+      )
+      .max(500)
+      .default([]),
   }),
   updateGift: z.strictObject({
     giftId: docId,
@@ -112,21 +140,35 @@ export const pointsAdminInput = {
     reason: z.string().trim().min(2).max(200),
   }),
   /** Cancel a redemption not yet collected: points and stock go back. */
-  cancelRedemption: z.strictObject({ redemptionId: docId, reason: z.string().trim().min(2).max(200) }),
+  cancelRedemption: z.strictObject({
+    redemptionId: docId,
+    reason: z.string().trim().min(2).max(200),
+  }),
   /** Mail redemptions, oldest first: paid and waiting to be shipped, or shipped. */
-  mailRedemptions: z.strictObject({ status: z.enum(['awaitingShipment', 'shipped']).default('awaitingShipment'), limit: z.number().int().min(1).max(200).default(100) }),
+  mailRedemptions: z.strictObject({
+    status: z.enum(['awaitingShipment', 'shipped']).default('awaitingShipment'),
+    limit: z.number().int().min(1).max(200).default(100),
+  }),
   /** HQ hands a paid mail redemption to the carrier: the member sees the tracking number. */
   shipRedemption: z.strictObject({
     redemptionId: docId,
     carrier: z.string().trim().min(2, '请填写快递公司').max(20, '快递公司最多 20 个字'),
-    trackingNo: z.string().trim().regex(/^[A-Za-z0-9-]{6,32}$/, '运单号为 6–32 位字母或数字'),
+    trackingNo: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]{6,32}$/, '运单号为 6–32 位字母或数字'),
   }),
 } as const
 
 export const pointsAdminOutput = {
   pointsRules: pointsRulesView,
   setPointsRules: pointsRulesView,
-  adjustPoints: z.object({ applied: z.boolean(), entryId: z.string(), memberNo: z.string(), balance: z.number().int() }),
+  adjustPoints: z.object({
+    applied: z.boolean(),
+    entryId: z.string(),
+    memberNo: z.string(),
+    balance: z.number().int(),
+  }),
   memberPoints: z.object({
     memberId: z.string(),
     memberNo: z.string(),
@@ -138,7 +180,11 @@ export const pointsAdminOutput = {
   listGifts: z.object({ items: z.array(adminGiftView) }),
   createGift: adminGiftView,
   updateGift: adminGiftView,
-  adjustGiftStock: z.object({ giftId: z.string(), storeId: z.string().nullable(), available: z.number().int() }),
+  adjustGiftStock: z.object({
+    giftId: z.string(),
+    storeId: z.string().nullable(),
+    available: z.number().int(),
+  }),
   cancelRedemption: redemptionView,
   mailRedemptions: z.object({ items: z.array(mailRedemptionView) }),
   shipRedemption: mailRedemptionView,

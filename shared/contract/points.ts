@@ -4,16 +4,30 @@ import { payParams } from './pay'
 
 export const fulfilment = z.enum(['pickup', 'mail'])
 
-export const redemptionStatus = z.enum(['awaitingPickup', 'collected', 'awaitingPayment', 'awaitingShipment', 'shipped', 'cancelled'])
+export const redemptionStatus = z.enum([
+  'awaitingPickup',
+  'collected',
+  'awaitingPayment',
+  'awaitingShipment',
+  'shipped',
+  'cancelled',
+])
 
 /** A postal address (mail redemptions and delivery orders), field by field as WeChat's address book has it. */
 export const mailAddress = z.strictObject({
   name: z.string().trim().min(1, '请填写收件人姓名').max(20, '收件人姓名最多 20 个字'),
-  phone: z.string().trim().regex(/^1\d{10}$/, '请填写 11 位手机号'),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^1\d{10}$/, '请填写 11 位手机号'),
   province: z.string().trim().min(1, '请选择省份').max(20, '省份最多 20 个字'),
   city: z.string().trim().min(1, '请选择城市').max(20, '城市最多 20 个字'),
   district: z.string().trim().min(1, '请选择区县').max(20, '区县最多 20 个字'),
-  detail: z.string().trim().min(4, '详细地址至少 4 个字（街道、门牌号）').max(120, '详细地址最多 120 个字'),
+  detail: z
+    .string()
+    .trim()
+    .min(4, '详细地址至少 4 个字（街道、门牌号）')
+    .max(120, '详细地址最多 120 个字'),
 })
 
 /** Opaque position in a newest-first list; pass back `nextCursor` for the next page. */
@@ -36,10 +50,19 @@ export const giftSummary = z.object({
 
 export const giftDetail = giftSummary.extend({
   /** Stores holding this gift for pickup, with what each has now. */
-  stores: z.array(z.object({ storeId: z.string(), storeName: z.string(), address: z.string(), available: z.number().int() })),
+  stores: z.array(
+    z.object({
+      storeId: z.string(),
+      storeName: z.string(),
+      address: z.string(),
+      available: z.number().int(),
+    }),
+  ),
 })
 
-export const nextExpiry = z.object({ points: z.number().int(), expiresAt: isoDate, lastDay: z.string() }).nullable()
+export const nextExpiry = z
+  .object({ points: z.number().int(), expiresAt: isoDate, lastDay: z.string() })
+  .nullable()
 
 export const ledgerItem = z.object({
   entryId: z.string(),
@@ -105,15 +128,29 @@ export const pointsInput = {
       address: mailAddress.optional(),
     })
     .superRefine((value, issues) => {
-      if (value.fulfilment === 'pickup' && !value.storeId) issues.addIssue({ code: 'custom', path: ['storeId'], message: '请选择自提门店' })
-      if (value.fulfilment === 'mail' && !value.address) issues.addIssue({ code: 'custom', path: ['address'], message: '请填写收货地址' })
-      if (value.fulfilment === 'mail' && value.storeId) issues.addIssue({ code: 'custom', path: ['storeId'], message: '邮寄兑换由中心仓发货，不需要选择门店' })
+      if (value.fulfilment === 'pickup' && !value.storeId)
+        issues.addIssue({ code: 'custom', path: ['storeId'], message: '请选择自提门店' })
+      if (value.fulfilment === 'mail' && !value.address)
+        issues.addIssue({ code: 'custom', path: ['address'], message: '请填写收货地址' })
+      if (value.fulfilment === 'mail' && value.storeId)
+        issues.addIssue({
+          code: 'custom',
+          path: ['storeId'],
+          message: '邮寄兑换由中心仓发货，不需要选择门店',
+        })
     }),
   /** Points history, newest first, grouped by month (Asia/Shanghai). */
-  ledger: z.strictObject({ cursor: cursor.optional(), limit: z.number().int().min(1).max(50).default(20) }),
+  ledger: z.strictObject({
+    cursor: cursor.optional(),
+    limit: z.number().int().min(1).max(50).default(20),
+  }),
   /** The card: balance, tier, progress to the next tier, next expiring points. */
   summary: emptyInput,
-  myRedemptions: z.strictObject({ status: redemptionStatus.optional(), cursor: cursor.optional(), limit: z.number().int().min(1).max(50).default(20) }),
+  myRedemptions: z.strictObject({
+    status: redemptionStatus.optional(),
+    cursor: cursor.optional(),
+    limit: z.number().int().min(1).max(50).default(20),
+  }),
   redemption: z.strictObject({ redemptionId: docId }),
   /** Mail, unpaid: the payment parameters again (the member left WeChat's payment sheet). */
   payRedemption: z.strictObject({ redemptionId: docId }),
@@ -156,16 +193,37 @@ export const pointsOutput = {
     multiplier: z.number(),
     /** Paid over the trailing 365 days, refunds deducted. */
     paid365Fen: z.number().int(),
-    nextTier: z.object({ tier, tierName: z.string(), thresholdFen: z.number().int(), remainingFen: z.number().int() }).nullable(),
+    nextTier: z
+      .object({
+        tier,
+        tierName: z.string(),
+        thresholdFen: z.number().int(),
+        remainingFen: z.number().int(),
+      })
+      .nullable(),
     /** 0..1 of the way from this tier to the next. */
     progress: z.number(),
     nextExpiry,
   }),
   myRedemptions: z.object({ items: z.array(redemptionView), nextCursor: z.string().nullable() }),
   redemption: redemptionView,
-  payRedemption: z.object({ redemptionId: z.string(), outTradeNo: z.string(), payParams, shippingFeeFen: z.number().int(), payBy: isoDate }),
+  payRedemption: z.object({
+    redemptionId: z.string(),
+    outTradeNo: z.string(),
+    payParams,
+    shippingFeeFen: z.number().int(),
+    payBy: isoDate,
+  }),
   cancelRedemption: redemptionView,
-  expirePoints: z.object({ members: z.number().int(), expiredPoints: z.number().int(), more: z.boolean() }),
-  repairRedemptions: z.object({ checked: z.number().int(), completed: z.number().int(), cancelled: z.number().int() }),
+  expirePoints: z.object({
+    members: z.number().int(),
+    expiredPoints: z.number().int(),
+    more: z.boolean(),
+  }),
+  repairRedemptions: z.object({
+    checked: z.number().int(),
+    completed: z.number().int(),
+    cancelled: z.number().int(),
+  }),
   expireMailRedemptions: z.object({ expired: z.number().int(), failed: z.number().int() }),
 } as const

@@ -5,7 +5,9 @@ import { mailAddress } from './points'
 
 const fulfilment = z.enum(['pickup', 'delivery'])
 
-const cartItems = z.array(z.strictObject({ productId: docId, qty: z.number().int().min(1).max(99) })).max(20)
+const cartItems = z
+  .array(z.strictObject({ productId: docId, qty: z.number().int().min(1).max(99) }))
+  .max(20)
 
 /** A pickup store for the checkout's picker, with whether it can fill the cart now. */
 export const storeOption = z.object({
@@ -18,9 +20,24 @@ export const storeOption = z.object({
   /** The store the member belongs to. */
   isHomeStore: z.boolean(),
   /** Cart lines this store cannot fill (empty: it has everything). */
-  shortages: z.array(z.object({ productId: z.string(), name: z.string(), available: z.number().int(), wanted: z.number().int() })),
+  shortages: z.array(
+    z.object({
+      productId: z.string(),
+      name: z.string(),
+      available: z.number().int(),
+      wanted: z.number().int(),
+    }),
+  ),
 })
-export const orderStatus = z.enum(['awaiting_payment', 'paid', 'cancelled', 'picked_up', 'refunded', 'shipped', 'delivered'])
+export const orderStatus = z.enum([
+  'awaiting_payment',
+  'paid',
+  'cancelled',
+  'picked_up',
+  'refunded',
+  'shipped',
+  'delivered',
+])
 
 /** Where a delivery order is sent (required for delivery, refused for pickup): the same address a mail redemption takes. */
 export const deliveryAddress = mailAddress
@@ -31,7 +48,10 @@ export const productView = z.object({
   description: z.string(),
   priceFen: z.number().int(),
   /** Orderable now: central warehouse (delivery) and per store id (pickup). */
-  available: z.object({ central: z.number().int(), stores: z.record(z.string(), z.number().int()) }),
+  available: z.object({
+    central: z.number().int(),
+    stores: z.record(z.string(), z.number().int()),
+  }),
 })
 
 export const orderView = z.object({
@@ -39,7 +59,14 @@ export const orderView = z.object({
   status: orderStatus,
   fulfilment,
   storeId: z.string().nullable(),
-  items: z.array(z.object({ productId: z.string(), name: z.string(), priceFen: z.number().int(), qty: z.number().int() })),
+  items: z.array(
+    z.object({
+      productId: z.string(),
+      name: z.string(),
+      priceFen: z.number().int(),
+      qty: z.number().int(),
+    }),
+  ),
   totalFen: z.number().int(),
   outTradeNo: z.string().nullable(),
   expiresAt: isoDate,
@@ -49,17 +76,28 @@ export const orderView = z.object({
   pickupCode: z.string().nullable(),
   /** Delivery orders: where it goes, the carrier's tracking once shipped, and when it arrived. */
   deliveryAddress: deliveryAddress.nullable(),
-  shipment: z.object({ carrier: z.string(), trackingNo: z.string(), shippedAt: isoDate }).nullable(),
+  shipment: z
+    .object({ carrier: z.string(), trackingNo: z.string(), shippedAt: isoDate })
+    .nullable(),
   deliveredAt: isoDate.nullable(),
 })
 
-const orderPayment = z.object({ orderId: z.string(), outTradeNo: z.string(), payParams, totalFen: z.number().int(), expiresAt: isoDate })
+const orderPayment = z.object({
+  orderId: z.string(),
+  outTradeNo: z.string(),
+  payParams,
+  totalFen: z.number().int(),
+  expiresAt: isoDate,
+})
 
 /** HQ (admin function) ships a paid delivery order. */
 export const shipOrderInput = z.strictObject({
   orderId: docId,
   carrier: z.string().trim().min(1).max(20),
-  trackingNo: z.string().trim().regex(/^[A-Za-z0-9-]{4,40}$/, '运单号只能包含字母、数字和连字符（4–40 位）'),
+  trackingNo: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9-]{4,40}$/, '运单号只能包含字母、数字和连字符（4–40 位）'),
 })
 
 export const shopInput = {
@@ -73,7 +111,9 @@ export const shopInput = {
    */
   stores: z.strictObject({
     items: cartItems,
-    near: z.strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).optional(),
+    near: z
+      .strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
+      .optional(),
   }),
   /** Reserves stock (pickup: at the store; delivery: central) and starts a WeChat Pay payment. */
   createOrder: z.strictObject({
@@ -109,7 +149,11 @@ export const shopOutput = {
   cancelOrder: orderView,
   payOrder: orderPayment,
   confirmReceipt: orderView,
-  applyOrderEffects: z.object({ applied: z.number().int(), failed: z.number().int(), more: z.boolean() }),
+  applyOrderEffects: z.object({
+    applied: z.number().int(),
+    failed: z.number().int(),
+    more: z.boolean(),
+  }),
   expireOrders: z.object({ expired: z.number().int(), failed: z.number().int() }),
   settleCommission: z.object({ settled: z.number().int(), more: z.boolean() }),
 } as const

@@ -4,7 +4,10 @@ import { docId, emptyInput, isoDate, salesFigures, tier } from './common'
 import { redemptionView } from './points'
 import { orderStatus } from './shop'
 
-const receiptNoInput = z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, '小票号为 1-40 位字母、数字、- 或 _')
+const receiptNoInput = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,40}$/, '小票号为 1-40 位字母、数字、- 或 _')
 
 export const voidReason = z.string().trim().min(1, '请填写作废原因').max(80)
 
@@ -48,7 +51,10 @@ export const memberListItem = z.object({
 /** Scanned from the member's QR or typed (spaces and dashes allowed). */
 const pickupCodeInput = z.string().regex(/^[\d\s-]{6,24}$/, '提货码为 8 位数字，兑换码为 10 位数字')
 
-export const pickupView = redemptionView.extend({ memberNo: z.string(), phoneMasked: z.string().nullable() })
+export const pickupView = redemptionView.extend({
+  memberNo: z.string(),
+  phoneMasked: z.string().nullable(),
+})
 
 /** A shop order at the pickup counter (8-digit pickup code). */
 export const orderPickupView = z.object({
@@ -57,7 +63,14 @@ export const orderPickupView = z.object({
   pickupCode: z.string(),
   status: orderStatus,
   storeId: z.string(),
-  items: z.array(z.object({ productId: z.string(), name: z.string(), priceFen: z.number().int(), qty: z.number().int() })),
+  items: z.array(
+    z.object({
+      productId: z.string(),
+      name: z.string(),
+      priceFen: z.number().int(),
+      qty: z.number().int(),
+    }),
+  ),
   totalFen: z.number().int(),
   refundedFen: z.number().int(),
   paidAt: isoDate.nullable(),
@@ -75,7 +88,10 @@ export const staffInput = {
   me: emptyInput,
   myMembers: z.strictObject({
     /** Last 4 digits of the phone, the full phone, or the 9-digit member number. */
-    search: z.string().regex(/^\d{4,11}$/, '请输入手机号后四位、完整手机号或会员号').optional(),
+    search: z
+      .string()
+      .regex(/^\d{4,11}$/, '请输入手机号后四位、完整手机号或会员号')
+      .optional(),
     sort: z.enum(['lastPurchase', 'joined']).default('joined'),
     tag: z.string().min(1).max(20).optional(),
     /** `store`: the whole store (managers only). */
@@ -110,9 +126,19 @@ export const staffOutput = {
   me: staffProfile,
   myMembers: z.object({ items: z.array(memberListItem), nextOffset: z.number().int().nullable() }),
   memberDetail: z.object({
-    member: memberListItem.extend({ phone: z.string().nullable(), storeId: z.string(), storeName: z.string() }),
+    member: memberListItem.extend({
+      phone: z.string().nullable(),
+      storeId: z.string(),
+      storeName: z.string(),
+    }),
     attributionLog: z.array(
-      z.object({ reason: z.string(), fromClerkName: z.string().nullable(), toClerkName: z.string(), at: isoDate, note: z.string().nullable() }),
+      z.object({
+        reason: z.string(),
+        fromClerkName: z.string().nullable(),
+        toClerkName: z.string(),
+        at: isoDate,
+        note: z.string().nullable(),
+      }),
     ),
     visits: z.array(z.object({ storeName: z.string(), at: isoDate })),
     pointsLedger: z.array(z.object({ kind: z.string(), points: z.number().int(), at: isoDate })),
@@ -146,7 +172,9 @@ export const staffOutput = {
   voidSale: offlineSaleVoid,
   performance: salesFigures.extend({
     month: z.string(),
-    trend: z.array(z.object({ month: z.string(), salesFen: z.number().int(), commissionFen: z.number().int() })),
+    trend: z.array(
+      z.object({ month: z.string(), salesFen: z.number().int(), commissionFen: z.number().int() }),
+    ),
   }),
   ...campaignStaffOutput,
 } as const

@@ -35,7 +35,10 @@ export const COLLECTIONS = {
     ],
   },
   /** One-time staff invites: a WeChat user who opens one becomes a clerk of the store. */
-  staffInvites: { name: 'staffInvites', indexes: [{ name: 'code', fields: ['code'], unique: true }] },
+  staffInvites: {
+    name: 'staffInvites',
+    indexes: [{ name: 'code', fields: ['code'], unique: true }],
+  },
   members: {
     name: 'members',
     indexes: [
@@ -103,9 +106,15 @@ export const COLLECTIONS = {
   /** Monotonic counters (member numbers), advanced with atomic increments. */
   counters: { name: 'counters', indexes: [] },
   /** Member codes already used for a sale: a scan books once. */
-  memberCodeUses: { name: 'memberCodeUses', indexes: [{ name: 'code', fields: ['code'], unique: true }] },
+  memberCodeUses: {
+    name: 'memberCodeUses',
+    indexes: [{ name: 'code', fields: ['code'], unique: true }],
+  },
   admins: { name: 'admins', indexes: [{ name: 'username', fields: ['username'], unique: true }] },
-  adminSessions: { name: 'adminSessions', indexes: [{ name: 'tokenHash', fields: ['tokenHash'], unique: true }] },
+  adminSessions: {
+    name: 'adminSessions',
+    indexes: [{ name: 'tokenHash', fields: ['tokenHash'], unique: true }],
+  },
   /** Append-only log of every HQ action. */
   auditLog: { name: 'auditLog', indexes: [{ name: 'at', fields: ['at'] }] },
   /** Settings HQ can change (points rules, attribution policy), one document per area. */
@@ -131,9 +140,15 @@ export const COLLECTIONS = {
     ],
   },
   /** HQ's ready-made texts (统一文案) that clerks pick and edit before sending. */
-  chatTemplates: { name: 'chatTemplates', indexes: [{ name: 'active', fields: ['active', 'sort'] }] },
+  chatTemplates: {
+    name: 'chatTemplates',
+    indexes: [{ name: 'active', fields: ['active', 'sort'] }],
+  },
   /** Subscribe-message send credits: one per accepted request, per member and template. */
-  subscribeConsents: { name: 'subscribeConsents', indexes: [{ name: 'memberId', fields: ['memberId'] }] },
+  subscribeConsents: {
+    name: 'subscribeConsents',
+    indexes: [{ name: 'memberId', fields: ['memberId'] }],
+  },
   /** WeChat access tokens shared by all function instances. */
   wechatTokens: { name: 'wechatTokens', indexes: [] },
   /**

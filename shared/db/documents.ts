@@ -320,7 +320,8 @@ export interface StockDoc {
   updatedAt: Date
 }
 
-export type OrderStatus = 'awaiting_payment' | 'paid' | 'cancelled' | 'picked_up' | 'refunded' | 'shipped' | 'delivered'
+export type OrderStatus =
+  'awaiting_payment' | 'paid' | 'cancelled' | 'picked_up' | 'refunded' | 'shipped' | 'delivered'
 
 export interface OrderLineDoc {
   productId: string
@@ -431,7 +432,13 @@ export interface CommissionEntryDoc {
   amountFen: number
   /** Earn: everything refunded on this sale so far (in or after the window). */
   refundedFen: number
-  reversals: { refundNo: string; refundFen: number; takebackFen: number; inWindow: boolean; at: Date }[]
+  reversals: {
+    refundNo: string
+    refundFen: number
+    takebackFen: number
+    inWindow: boolean
+    at: Date
+  }[]
   status: 'pending' | 'settled' | 'cancelled'
   /** Pending until then; null until the order is picked up. */
   settleAfter: Date | null
@@ -478,12 +485,7 @@ export interface GiftStockDoc {
 }
 
 export type RedemptionStatus =
-  | 'awaitingPickup'
-  | 'collected'
-  | 'awaitingPayment'
-  | 'awaitingShipment'
-  | 'shipped'
-  | 'cancelled'
+  'awaitingPickup' | 'collected' | 'awaitingPayment' | 'awaitingShipment' | 'shipped' | 'cancelled'
 
 export interface RedemptionDoc {
   _id: string

@@ -33,7 +33,8 @@ export interface JsapiOrder {
 }
 
 /** WeChat's trade_state. */
-export type TradeState = 'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR'
+export type TradeState =
+  'SUCCESS' | 'REFUND' | 'NOTPAY' | 'CLOSED' | 'REVOKED' | 'USERPAYING' | 'PAYERROR'
 
 export interface PayTransaction {
   outTradeNo: string

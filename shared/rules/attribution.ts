@@ -30,7 +30,8 @@ export function leastLoadedClerk(clerks: readonly ClerkLoad[]): ClerkLoad | null
     if (
       best === null ||
       clerk.memberCount < best.memberCount ||
-      (clerk.memberCount === best.memberCount && clerk.createdAt.getTime() < best.createdAt.getTime())
+      (clerk.memberCount === best.memberCount &&
+        clerk.createdAt.getTime() < best.createdAt.getTime())
     ) {
       best = clerk
     }

@@ -26,9 +26,17 @@ export function commissionFen(netFen: number, rateBp: number): number {
  * What a refund takes back, computed cumulatively (commission on what was left before minus on
  * what is left after), so any sequence of partial refunds adds up to exactly the commission.
  */
-export function commissionTakeback(input: { baseFen: number; refundedBeforeFen: number; refundFen: number; rateBp: number }): number {
+export function commissionTakeback(input: {
+  baseFen: number
+  refundedBeforeFen: number
+  refundFen: number
+  rateBp: number
+}): number {
   const before = commissionFen(input.baseFen - input.refundedBeforeFen, input.rateBp)
-  const after = commissionFen(input.baseFen - input.refundedBeforeFen - input.refundFen, input.rateBp)
+  const after = commissionFen(
+    input.baseFen - input.refundedBeforeFen - input.refundFen,
+    input.rateBp,
+  )
   return before - after
 }
 
@@ -57,7 +65,10 @@ export function monthsEndingWith(month: string, count: number): string[] {
 /** The UTC instants a Shanghai month spans: [start, end). */
 export function monthRange(month: string): { start: Date; end: Date } {
   const [y, m] = month.split('-').map(Number) as [number, number]
-  return { start: new Date(Date.UTC(y, m - 1, 1) - SHANGHAI_OFFSET_MS), end: new Date(Date.UTC(y, m, 1) - SHANGHAI_OFFSET_MS) }
+  return {
+    start: new Date(Date.UTC(y, m - 1, 1) - SHANGHAI_OFFSET_MS),
+    end: new Date(Date.UTC(y, m, 1) - SHANGHAI_OFFSET_MS),
+  }
 }
 
 /** 12345 → `123.45`, -5 → `-0.05`: yuan with two decimals, exact (no floating point). */
@@ -81,6 +92,9 @@ function csvCell(value: string | number): string {
 }
 
 /** CSV for Excel: UTF-8 with a BOM (so Chinese headers open right), CRLF line ends. */
-export function toCsv(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+export function toCsv(
+  header: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+): string {
   return `\uFEFF${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`
 }

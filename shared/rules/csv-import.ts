@@ -51,9 +51,15 @@ export function parseCsv(text: string): { records: CsvRecord[]; errors: CsvRowEr
           i++
         }
         if (!closed) broken ??= '引号没有闭合'
-        else if (i < source.length && source[i] !== ',' && source[i] !== '\r' && source[i] !== '\n') {
+        else if (
+          i < source.length &&
+          source[i] !== ',' &&
+          source[i] !== '\r' &&
+          source[i] !== '\n'
+        ) {
           broken ??= '引号后面只能是逗号或换行'
-          while (i < source.length && source[i] !== ',' && source[i] !== '\r' && source[i] !== '\n') i++
+          while (i < source.length && source[i] !== ',' && source[i] !== '\r' && source[i] !== '\n')
+            i++
         }
       } else {
         while (i < source.length && source[i] !== ',' && source[i] !== '\r' && source[i] !== '\n') {
@@ -73,7 +79,8 @@ export function parseCsv(text: string): { records: CsvRecord[]; errors: CsvRowEr
     if (source[i] === '\n') i++
     line++
     if (broken) errors.push({ line: startLine, field: '', reason: broken })
-    else if (!(cells.length === 1 && cells[0]?.trim() === '')) records.push({ line: startLine, cells })
+    else if (!(cells.length === 1 && cells[0]?.trim() === ''))
+      records.push({ line: startLine, cells })
   }
   return { records, errors }
 }
@@ -88,32 +95,63 @@ interface Column {
  * Maps records to values by header name (a column the file lacks reads as ''), checking the header
  * names every required column; `header` is each column as the file calls it, for error messages.
  */
-function byHeader<K extends string>(text: string, columns: Record<K, Column>): { rows: { line: number; values: Record<K, string> }[]; header: Record<K, string>; errors: CsvRowError[] } {
+function byHeader<K extends string>(
+  text: string,
+  columns: Record<K, Column>,
+): {
+  rows: { line: number; values: Record<K, string> }[]
+  header: Record<K, string>
+  errors: CsvRowError[]
+} {
   const keys = Object.keys(columns) as K[]
-  const header = Object.fromEntries(keys.map((k) => [k, columns[k].headers[0]])) as Record<K, string>
+  const header = Object.fromEntries(keys.map((k) => [k, columns[k].headers[0]])) as Record<
+    K,
+    string
+  >
   const { records, errors } = parseCsv(text)
   const [head, ...body] = records
-  if (!head) return { rows: [], header, errors: errors.length ? errors : [{ line: 1, field: '', reason: '文件是空的' }] }
+  if (!head)
+    return {
+      rows: [],
+      header,
+      errors: errors.length ? errors : [{ line: 1, field: '', reason: '文件是空的' }],
+    }
   const headerNames = head.cells.map((c) => c.trim().toLowerCase())
   const index = new Map<K, number>()
   for (const key of keys) {
-    const at = headerNames.findIndex((h) => columns[key].headers.some((name) => name.toLowerCase() === h))
+    const at = headerNames.findIndex((h) =>
+      columns[key].headers.some((name) => name.toLowerCase() === h),
+    )
     if (at >= 0) {
       index.set(key, at)
       header[key] = head.cells[at]?.trim() ?? header[key]
-    } else if (columns[key].required) errors.push({ line: head.line, field: header[key], reason: `表头缺少「${header[key]}」列` })
+    } else if (columns[key].required)
+      errors.push({ line: head.line, field: header[key], reason: `表头缺少「${header[key]}」列` })
   }
   if (errors.some((e) => e.line === head.line)) return { rows: [], header, errors }
   const rows = body.map((record) => {
-    const values = Object.fromEntries(keys.map((k) => [k, (record.cells[index.get(k) ?? -1] ?? '').trim()])) as Record<K, string>
-    if (record.cells.length > headerNames.length) errors.push({ line: record.line, field: '', reason: `列数 ${record.cells.length} 多于表头的 ${headerNames.length} 列` })
+    const values = Object.fromEntries(
+      keys.map((k) => [k, (record.cells[index.get(k) ?? -1] ?? '').trim()]),
+    ) as Record<K, string>
+    if (record.cells.length > headerNames.length)
+      errors.push({
+        line: record.line,
+        field: '',
+        reason: `列数 ${record.cells.length} 多于表头的 ${headerNames.length} 列`,
+      })
     return { line: record.line, values }
   })
   if (rows.length === 0) errors.push({ line: head.line, field: '', reason: '除表头外没有数据行' })
   return { rows, header, errors }
 }
 
-function checkText(text: string, max: number, line: number, field: string, errors: CsvRowError[]): string {
+function checkText(
+  text: string,
+  max: number,
+  line: number,
+  field: string,
+  errors: CsvRowError[],
+): string {
   if (text === '') errors.push({ line, field, reason: '不能为空' })
   else if ([...text].length > max) errors.push({ line, field, reason: `不能超过 ${max} 个字` })
   return text
@@ -137,7 +175,13 @@ const STORE_COLUMNS = {
   lng: { headers: ['经度', 'lng'], required: false },
 } satisfies Record<string, Column>
 
-function coordinate(value: string, limit: number, line: number, field: string, errors: CsvRowError[]): number | undefined {
+function coordinate(
+  value: string,
+  limit: number,
+  line: number,
+  field: string,
+  errors: CsvRowError[],
+): number | undefined {
   if (!value) return undefined
   const n = Number(value)
   if (!Number.isFinite(n) || Math.abs(n) > limit) {
@@ -150,20 +194,52 @@ function coordinate(value: string, limit: number, line: number, field: string, e
 /** Stores to create; codes are upper-cased (as `createStore` does) and must be unique in the file. */
 export function parseStoreImport(text: string): { rows: StoreImportRow[]; errors: CsvRowError[] } {
   const { rows, header, errors } = byHeader(text, STORE_COLUMNS)
-  if (rows.length > MAX_IMPORT_ROWS) return { rows: [], errors: [...errors, { line: 1, field: '', reason: `一次最多导入 ${MAX_IMPORT_ROWS} 行，本文件有 ${rows.length} 行` }] }
+  if (rows.length > MAX_IMPORT_ROWS)
+    return {
+      rows: [],
+      errors: [
+        ...errors,
+        {
+          line: 1,
+          field: '',
+          reason: `一次最多导入 ${MAX_IMPORT_ROWS} 行，本文件有 ${rows.length} 行`,
+        },
+      ],
+    }
   const seen = new Map<string, number>()
   const out: StoreImportRow[] = []
   for (const { line, values } of rows) {
     const code = values.code.toUpperCase()
-    if (!/^[A-Z0-9]{1,12}$/.test(code)) errors.push({ line, field: header.code, reason: code === '' ? '不能为空' : '应为 1-12 位字母或数字' })
-    else if (seen.has(code)) errors.push({ line, field: header.code, reason: `与第 ${seen.get(code)} 行的门店编码 ${code} 重复` })
+    if (!/^[A-Z0-9]{1,12}$/.test(code))
+      errors.push({
+        line,
+        field: header.code,
+        reason: code === '' ? '不能为空' : '应为 1-12 位字母或数字',
+      })
+    else if (seen.has(code))
+      errors.push({
+        line,
+        field: header.code,
+        reason: `与第 ${seen.get(code)} 行的门店编码 ${code} 重复`,
+      })
     else seen.set(code, line)
     const name = checkText(values.name, 40, line, header.name, errors)
     const address = checkText(values.address, 120, line, header.address, errors)
     const lat = coordinate(values.lat, 90, line, header.lat, errors)
     const lng = coordinate(values.lng, 180, line, header.lng, errors)
-    if (Boolean(values.lat) !== Boolean(values.lng)) errors.push({ line, field: values.lat ? header.lng : header.lat, reason: '经度和纬度要么都填，要么都不填' })
-    out.push({ line, code, name, address, ...(lat !== undefined && lng !== undefined ? { location: { lat, lng } } : {}) })
+    if (Boolean(values.lat) !== Boolean(values.lng))
+      errors.push({
+        line,
+        field: values.lat ? header.lng : header.lat,
+        reason: '经度和纬度要么都填，要么都不填',
+      })
+    out.push({
+      line,
+      code,
+      name,
+      address,
+      ...(lat !== undefined && lng !== undefined ? { location: { lat, lng } } : {}),
+    })
   }
   errors.sort((a, b) => a.line - b.line)
   return { rows: errors.length ? [] : out, errors }
@@ -188,14 +264,31 @@ const NO = new Set(['', '否', 'n', 'no', 'false', '0'])
 /** Clerks to invite (each gets a staff invite for their store); store codes are checked by the caller. */
 export function parseClerkImport(text: string): { rows: ClerkImportRow[]; errors: CsvRowError[] } {
   const { rows, header, errors } = byHeader(text, CLERK_COLUMNS)
-  if (rows.length > MAX_IMPORT_ROWS) return { rows: [], errors: [...errors, { line: 1, field: '', reason: `一次最多导入 ${MAX_IMPORT_ROWS} 行，本文件有 ${rows.length} 行` }] }
+  if (rows.length > MAX_IMPORT_ROWS)
+    return {
+      rows: [],
+      errors: [
+        ...errors,
+        {
+          line: 1,
+          field: '',
+          reason: `一次最多导入 ${MAX_IMPORT_ROWS} 行，本文件有 ${rows.length} 行`,
+        },
+      ],
+    }
   const out: ClerkImportRow[] = []
   for (const { line, values } of rows) {
     const storeCode = values.storeCode.toUpperCase()
-    if (!/^[A-Z0-9]{1,12}$/.test(storeCode)) errors.push({ line, field: header.storeCode, reason: storeCode === '' ? '不能为空' : '应为 1-12 位字母或数字' })
+    if (!/^[A-Z0-9]{1,12}$/.test(storeCode))
+      errors.push({
+        line,
+        field: header.storeCode,
+        reason: storeCode === '' ? '不能为空' : '应为 1-12 位字母或数字',
+      })
     const name = checkText(values.name, 20, line, header.name, errors)
     const flag = values.isManager.toLowerCase()
-    if (!YES.has(flag) && !NO.has(flag)) errors.push({ line, field: header.isManager, reason: '请填「是」或「否」' })
+    if (!YES.has(flag) && !NO.has(flag))
+      errors.push({ line, field: header.isManager, reason: '请填「是」或「否」' })
     out.push({ line, storeCode, name, isManager: YES.has(flag) })
   }
   errors.sort((a, b) => a.line - b.line)

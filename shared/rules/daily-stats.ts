@@ -47,9 +47,15 @@ export const dailyStatsId = (day: string, storeId: string) => `${day}_${storeId}
  * are that day's and later ones; yesterday and today are always recomputed. The first run starts
  * from the day of `historyStart`, before which nothing happened (the first store's opening).
  */
-export function firstDayToRecompute(input: { watermark: Date | null; historyStart: Date | null; now: Date }): string {
+export function firstDayToRecompute(input: {
+  watermark: Date | null
+  historyStart: Date | null
+  now: Date
+}): string {
   const yesterday = addDays(statsDay(input.now), -1)
-  const from = input.watermark ? new Date(input.watermark.getTime() - ROLLUP_LOOKBACK_MS) : input.historyStart
+  const from = input.watermark
+    ? new Date(input.watermark.getTime() - ROLLUP_LOOKBACK_MS)
+    : input.historyStart
   if (!from) return yesterday
   const day = statsDay(from)
   return day < yesterday ? day : yesterday

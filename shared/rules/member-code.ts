@@ -27,7 +27,11 @@ function mac(memberNo: string, window: number, secret: string): string {
   return String(digest.readUIntBE(0, 5) % 100_000_000).padStart(8, '0')
 }
 
-export function issueMemberCode(memberNo: string, at: Date, secret: string): { code: string; expiresAt: Date } {
+export function issueMemberCode(
+  memberNo: string,
+  at: Date,
+  secret: string,
+): { code: string; expiresAt: Date } {
   if (!/^\d{9}$/.test(memberNo)) throw new Error(`member number must be 9 digits: ${memberNo}`)
   const window = windowOf(at)
   const code = `${memberNo}${String(window % 1000).padStart(3, '0')}${mac(memberNo, window, secret)}`

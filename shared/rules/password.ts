@@ -1,5 +1,10 @@
 /** Console passwords: scrypt with a per-user salt; constant-time comparison. */
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import {
+  randomBytes,
+  scrypt as scryptCallback,
+  timingSafeEqual,
+  type ScryptOptions,
+} from 'node:crypto'
 
 const KEY_LENGTH = 32
 // N=2^14, r=8: ~16 MB and tens of milliseconds per hash, acceptable for a sign-in.
@@ -7,7 +12,9 @@ const PARAMS: ScryptOptions = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }
 
 function scrypt(password: string, salt: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scryptCallback(password, salt, KEY_LENGTH, PARAMS, (err, key) => (err ? reject(err) : resolve(key))),
+    scryptCallback(password, salt, KEY_LENGTH, PARAMS, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
   )
 }
 

@@ -10,7 +10,10 @@ import { SHANGHAI_OFFSET_MS } from './points'
 export const NOTIFICATION_MAX_SKEW_MS = 5 * 60_000
 
 export function isFreshTimestamp(timestampSeconds: number, now: Date): boolean {
-  return Number.isSafeInteger(timestampSeconds) && Math.abs(now.getTime() - timestampSeconds * 1000) <= NOTIFICATION_MAX_SKEW_MS
+  return (
+    Number.isSafeInteger(timestampSeconds) &&
+    Math.abs(now.getTime() - timestampSeconds * 1000) <= NOTIFICATION_MAX_SKEW_MS
+  )
 }
 
 /**
@@ -18,7 +21,10 @@ export function isFreshTimestamp(timestampSeconds: number, now: Date): boolean {
  * WeChat allows 6–32 of [A-Za-z0-9_-|*]). Sorts by creation time in the merchant platform.
  */
 export function newOutTradeNo(now: Date): string {
-  const stamp = new Date(now.getTime() + SHANGHAI_OFFSET_MS).toISOString().replace(/\D/g, '').slice(0, 14)
+  const stamp = new Date(now.getTime() + SHANGHAI_OFFSET_MS)
+    .toISOString()
+    .replace(/\D/g, '')
+    .slice(0, 14)
   return `P${stamp}${randomBytes(6).toString('hex')}`
 }
 
@@ -41,7 +47,10 @@ export interface ExpectedPayment {
 }
 
 /** The first field in which a verified payment notification disagrees with the payment, or null. */
-export function paymentMismatch(expected: ExpectedPayment, event: PaymentSucceeded): 'mchid' | 'appid' | 'amount' | 'payer' | null {
+export function paymentMismatch(
+  expected: ExpectedPayment,
+  event: PaymentSucceeded,
+): 'mchid' | 'appid' | 'amount' | 'payer' | null {
   if (event.mchid !== expected.mchid) return 'mchid'
   if (event.appid !== expected.appid) return 'appid'
   if (event.amountFen !== expected.amountFen) return 'amount'
@@ -50,7 +59,10 @@ export function paymentMismatch(expected: ExpectedPayment, event: PaymentSucceed
 }
 
 /** The same for a refund notification: it names the order's total, not the payer. */
-export function refundMismatch(expected: ExpectedPayment, event: RefundSettled): 'mchid' | 'amount' | null {
+export function refundMismatch(
+  expected: ExpectedPayment,
+  event: RefundSettled,
+): 'mchid' | 'amount' | null {
   if (event.mchid !== expected.mchid) return 'mchid'
   if (event.totalFen !== expected.amountFen || event.refundFen > event.totalFen) return 'amount'
   return null

@@ -65,16 +65,29 @@ export interface CreditPlan {
 
 /** Appends `points` (> 0) whose rules-given expiry is `expiresAt`. */
 export function planCredit(account: PointsAccount, points: number, expiresAt: Date): CreditPlan {
-  if (!Number.isInteger(points) || points <= 0) throw new Error(`a credit needs a positive whole number of points, got ${points}`)
+  if (!Number.isInteger(points) || points <= 0)
+    throw new Error(`a credit needs a positive whole number of points, got ${points}`)
   const latest = account.latestExpiryAt
   const queuedExpiry = latest && latest.getTime() > expiresAt.getTime() ? latest : expiresAt
-  const span: CreditSpan = { start: account.credited, end: account.credited + points, points, expiresAt: queuedExpiry }
+  const span: CreditSpan = {
+    start: account.credited,
+    end: account.credited + points,
+    points,
+    expiresAt: queuedExpiry,
+  }
   // With nothing left in the queue this credit is the oldest one remaining; otherwise an older
   // credit with points left expires no later than this one, so the bound stays as it is.
-  const nextExpiryAt = account.points === 0 ? queuedExpiry : minDate(account.nextExpiryAt, queuedExpiry)
+  const nextExpiryAt =
+    account.points === 0 ? queuedExpiry : minDate(account.nextExpiryAt, queuedExpiry)
   return {
     span,
-    account: { points: account.points + points, credited: span.end, debited: account.debited, nextExpiryAt, latestExpiryAt: queuedExpiry },
+    account: {
+      points: account.points + points,
+      credited: span.end,
+      debited: account.debited,
+      nextExpiryAt,
+      latestExpiryAt: queuedExpiry,
+    },
   }
 }
 
@@ -87,11 +100,16 @@ export type DebitPlan =
  * some points have come due and have not been expired yet (they must not be spent).
  */
 export function planDebit(account: PointsAccount, points: number, now: Date): DebitPlan {
-  if (!Number.isInteger(points) || points <= 0) throw new Error(`a debit needs a positive whole number of points, got ${points}`)
+  if (!Number.isInteger(points) || points <= 0)
+    throw new Error(`a debit needs a positive whole number of points, got ${points}`)
   if (isExpiryDue(account, now)) return { ok: false, reason: 'expiry-due' }
   if (account.points < points) return { ok: false, reason: 'insufficient' }
   const span = { start: account.debited, end: account.debited + points }
-  return { ok: true, span, account: { ...account, points: account.points - points, debited: span.end } }
+  return {
+    ok: true,
+    span,
+    account: { ...account, points: account.points - points, debited: span.end },
+  }
 }
 
 export interface ExpiryPlan {
@@ -107,7 +125,12 @@ export interface ExpiryPlan {
  * the page ends while credits are still due, the plan expires what it saw and leaves the account
  * due, so the next run carries on from there.
  */
-export function planExpiry(account: PointsAccount, open: readonly CreditSpan[], complete: boolean, now: Date): ExpiryPlan {
+export function planExpiry(
+  account: PointsAccount,
+  open: readonly CreditSpan[],
+  complete: boolean,
+  now: Date,
+): ExpiryPlan {
   let through = account.debited
   let next: Date | null = null
   for (const credit of open) {
@@ -120,7 +143,8 @@ export function planExpiry(account: PointsAccount, open: readonly CreditSpan[], 
   }
   const points = through - account.debited
   const lastSeen = open.at(-1)
-  const nextExpiryAt = next ?? (complete ? NO_EXPIRY : (lastSeen?.expiresAt ?? account.nextExpiryAt))
+  const nextExpiryAt =
+    next ?? (complete ? NO_EXPIRY : (lastSeen?.expiresAt ?? account.nextExpiryAt))
   return {
     points,
     span: { start: account.debited, end: through },
@@ -129,7 +153,10 @@ export function planExpiry(account: PointsAccount, open: readonly CreditSpan[], 
 }
 
 /** The oldest credits with points remaining that share the earliest expiry: the next to expire. */
-export function nextExpiringBatch(open: readonly CreditSpan[], debited: number): { points: number; expiresAt: Date } | null {
+export function nextExpiringBatch(
+  open: readonly CreditSpan[],
+  debited: number,
+): { points: number; expiresAt: Date } | null {
   let first: Date | null = null
   let points = 0
   for (const credit of open) {
@@ -152,11 +179,16 @@ function minDate(a: Date, b: Date): Date {
  * same length are interchangeable: either assignment consumes the same credits.) Null when
  * there is no such stretch.
  */
-export function findDebitGap(recorded: readonly Span[], debited: number, length: number): Span | null {
+export function findDebitGap(
+  recorded: readonly Span[],
+  debited: number,
+  length: number,
+): Span | null {
   const sorted = [...recorded].sort((a, b) => a.start - b.start)
   let cursor = 0
   for (const span of [...sorted, { start: debited, end: debited }]) {
-    if (span.start > cursor && span.start - cursor === length) return { start: cursor, end: span.start }
+    if (span.start > cursor && span.start - cursor === length)
+      return { start: cursor, end: span.start }
     cursor = Math.max(cursor, span.end)
   }
   return null

@@ -35,7 +35,10 @@ export function shanghaiYear(at: Date): number {
   return new Date(at.getTime() + SHANGHAI_OFFSET_MS).getUTCFullYear()
 }
 
-export function pointsExpiryFor(earnedAt: Date, expiryYears = DEFAULT_POINTS_RULES.expiryYears): Date {
+export function pointsExpiryFor(
+  earnedAt: Date,
+  expiryYears = DEFAULT_POINTS_RULES.expiryYears,
+): Date {
   return new Date(Date.UTC(shanghaiYear(earnedAt) + expiryYears + 1, 0, 1) - SHANGHAI_OFFSET_MS)
 }
 
@@ -49,7 +52,9 @@ const hundredths = (value: number) => Math.round(value * 100)
 export function earnedPoints(paidFen: number, tier: Tier, rules: PointsRules): number {
   if (paidFen <= 0) return 0
   const yuan = Math.floor(paidFen / 100)
-  return Math.floor((yuan * hundredths(rules.pointsPerYuan) * hundredths(rules.multipliers[tier])) / 10_000)
+  return Math.floor(
+    (yuan * hundredths(rules.pointsPerYuan) * hundredths(rules.multipliers[tier])) / 10_000,
+  )
 }
 
 /**
@@ -57,10 +62,16 @@ export function earnedPoints(paidFen: number, tier: Tier, rules: PointsRules): n
  * far, minus what earlier refunds of the order already took. Counting cumulatively means partial
  * refunds that add up to the whole order take back exactly what it earned, never more.
  */
-export function refundTakeback(input: { earned: number; paidFen: number; refundedBeforeFen: number; refundFen: number }): number {
+export function refundTakeback(input: {
+  earned: number
+  paidFen: number
+  refundedBeforeFen: number
+  refundFen: number
+}): number {
   const { earned, paidFen, refundedBeforeFen, refundFen } = input
   if (paidFen <= 0 || earned <= 0) return 0
-  const upTo = (refundedFen: number) => Math.floor((earned * Math.min(refundedFen, paidFen)) / paidFen)
+  const upTo = (refundedFen: number) =>
+    Math.floor((earned * Math.min(refundedFen, paidFen)) / paidFen)
   return upTo(refundedBeforeFen + refundFen) - upTo(refundedBeforeFen)
 }
 

@@ -24,7 +24,8 @@ function mac(body: string, secret: string): string {
 }
 
 export function signScene(target: SceneTarget, secret: string): string {
-  if (!CODE.test(target.code)) throw new Error(`scene code must be 1-12 letters or digits: ${target.code}`)
+  if (!CODE.test(target.code))
+    throw new Error(`scene code must be 1-12 letters or digits: ${target.code}`)
   const body = `${PREFIX[target.kind]}.${target.code}`
   return `${body}.${mac(body, secret)}`
 }

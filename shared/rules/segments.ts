@@ -51,7 +51,9 @@ export function compileSegment(segment: Segment, now: Date): Query {
   if (segment.pointsMin !== undefined) all.push({ points: { $gte: segment.pointsMin } })
   if (segment.pointsMax !== undefined) all.push({ points: { $lte: segment.pointsMax } })
   if (segment.purchasedWithinDays !== undefined) {
-    all.push({ lastPurchaseAt: { $gte: new Date(now.getTime() - segment.purchasedWithinDays * DAY_MS) } })
+    all.push({
+      lastPurchaseAt: { $gte: new Date(now.getTime() - segment.purchasedWithinDays * DAY_MS) },
+    })
   }
   if (segment.notPurchasedWithinDays !== undefined) {
     const cutoff = new Date(now.getTime() - segment.notPurchasedWithinDays * DAY_MS)
@@ -62,7 +64,10 @@ export function compileSegment(segment: Segment, now: Date): Query {
   }
   if (segment.tags?.length) all.push({ tags: { $in: [...segment.tags] } })
   if (segment.spendMinFen !== undefined && segment.spendMinFen > 0) {
-    all.push({ trailingSpendFen: { $gte: segment.spendMinFen } }, { lastPurchaseAt: { $gt: tierWindowStart(now) } })
+    all.push(
+      { trailingSpendFen: { $gte: segment.spendMinFen } },
+      { lastPurchaseAt: { $gt: tierWindowStart(now) } },
+    )
   }
   if (segment.spendMaxFen !== undefined) {
     // Nothing stored, or a last purchase outside the window, is a trailing spend of 0.
@@ -77,7 +82,11 @@ export function compileSegment(segment: Segment, now: Date): Query {
   }
   if (segment.birthdayMonths?.length) {
     const months = [...new Set(segment.birthdayMonths)].sort((a, b) => a - b)
-    all.push(months.length === 1 ? birthdayMonthRange(months[0]!) : { $or: months.map(birthdayMonthRange) })
+    all.push(
+      months.length === 1
+        ? birthdayMonthRange(months[0]!)
+        : { $or: months.map(birthdayMonthRange) },
+    )
   }
   return { $and: all }
 }

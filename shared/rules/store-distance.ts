@@ -17,7 +17,9 @@ const radians = (degrees: number) => (degrees * Math.PI) / 180
 export function distanceMetres(from: LatLng, to: LatLng): number {
   const dLat = radians(to.lat - from.lat)
   const dLng = radians(to.lng - from.lng)
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(radians(from.lat)) * Math.cos(radians(to.lat)) * Math.sin(dLng / 2) ** 2
+  const h =
+    Math.sin(dLat / 2) ** 2 +
+    Math.cos(radians(from.lat)) * Math.cos(radians(to.lat)) * Math.sin(dLng / 2) ** 2
   return Math.round(2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h))))
 }
 
@@ -30,7 +32,10 @@ export function byDistance<S extends { name: string; location?: LatLng | null }>
   stores: readonly S[],
   from: LatLng | null,
 ): Array<S & { distanceM: number | null }> {
-  const measured = stores.map((store) => ({ ...store, distanceM: from && store.location ? distanceMetres(from, store.location) : null }))
+  const measured = stores.map((store) => ({
+    ...store,
+    distanceM: from && store.location ? distanceMetres(from, store.location) : null,
+  }))
   return measured.sort((a, b) => {
     if (a.distanceM !== b.distanceM) {
       if (a.distanceM === null) return 1
@@ -42,9 +47,13 @@ export function byDistance<S extends { name: string; location?: LatLng | null }>
 }
 
 /** Without the shopper's location: their own store first, then by name. */
-export function homeStoreFirst<S extends { storeId: string; name: string }>(stores: readonly S[], homeStoreId: string | null): S[] {
+export function homeStoreFirst<S extends { storeId: string; name: string }>(
+  stores: readonly S[],
+  homeStoreId: string | null,
+): S[] {
   return [...stores].sort((a, b) => {
-    if ((a.storeId === homeStoreId) !== (b.storeId === homeStoreId)) return a.storeId === homeStoreId ? -1 : 1
+    if ((a.storeId === homeStoreId) !== (b.storeId === homeStoreId))
+      return a.storeId === homeStoreId ? -1 : 1
     return a.name.localeCompare(b.name, 'zh-Hans-CN')
   })
 }

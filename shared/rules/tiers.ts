@@ -29,13 +29,25 @@ export interface TierProgress {
   ratio: number
 }
 
-export function tierProgress(paidFen: number, thresholds: PointsRules['tierThresholdsFen']): TierProgress {
+export function tierProgress(
+  paidFen: number,
+  thresholds: PointsRules['tierThresholdsFen'],
+): TierProgress {
   const tier = tierFor(paidFen, thresholds)
-  const floorOf: Record<Tier, number> = { standard: 0, silver: thresholds.silver, gold: thresholds.gold }
+  const floorOf: Record<Tier, number> = {
+    standard: 0,
+    silver: thresholds.silver,
+    gold: thresholds.gold,
+  }
   const nextTier = TIER_ORDER[TIER_ORDER.indexOf(tier) + 1]
   if (!nextTier) return { tier, paidFen, next: null, ratio: 1 }
   const thresholdFen = floorOf[nextTier]
   const span = thresholdFen - floorOf[tier]
   const ratio = span > 0 ? Math.min(1, Math.max(0, (paidFen - floorOf[tier]) / span)) : 1
-  return { tier, paidFen, next: { tier: nextTier, thresholdFen, remainingFen: Math.max(0, thresholdFen - paidFen) }, ratio: Number(ratio.toFixed(4)) }
+  return {
+    tier,
+    paidFen,
+    next: { tier: nextTier, thresholdFen, remainingFen: Math.max(0, thresholdFen - paidFen) },
+    ratio: Number(ratio.toFixed(4)),
+  }
 }

@@ -37,9 +37,13 @@ export function database(): Database {
   if (!db) {
     db = cloudApp().database()
     type Requester = { send(...args: unknown[]): Promise<unknown> }
-    const DbClass = (db as unknown as { constructor: { reqClass: new (config: unknown) => Requester } }).constructor
+    const DbClass = (
+      db as unknown as { constructor: { reqClass: new (config: unknown) => Requester } }
+    ).constructor
     const Base = DbClass.reqClass
-    DbClass.reqClass = class CountingRequester extends (Base as new (config: unknown) => Requester) {
+    DbClass.reqClass = class CountingRequester extends (
+      (Base as new (config: unknown) => Requester)
+    ) {
       override send(...args: unknown[]): Promise<unknown> {
         const scope = invocationScope.getStore()
         if (scope) scope.dbRoundTrips++
@@ -51,10 +55,15 @@ export function database(): Database {
 }
 
 /** Identity fields CloudBase puts in a mini-program invocation's context. */
-export function wechatContext(context: unknown): { openid: string | null; unionid: string | null; appid: string | null } {
+export function wechatContext(context: unknown): {
+  openid: string | null
+  unionid: string | null
+  appid: string | null
+} {
   try {
     const ctx = tcb.getCloudbaseContext(context as never) as unknown as Record<string, unknown>
-    const pick = (key: string) => (typeof ctx[key] === 'string' && ctx[key] !== '' ? (ctx[key] as string) : null)
+    const pick = (key: string) =>
+      typeof ctx[key] === 'string' && ctx[key] !== '' ? (ctx[key] as string) : null
     return { openid: pick('WX_OPENID'), unionid: pick('WX_UNIONID'), appid: pick('WX_APPID') }
   } catch {
     return { openid: null, unionid: null, appid: null }

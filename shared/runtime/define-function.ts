@@ -69,7 +69,10 @@ export interface HttpRoute {
   handle(ctx: InvocationContext, request: HttpRequest): Promise<HttpReply>
 }
 
-export interface FunctionSpec<In extends Record<string, z.ZodType>, Out extends Record<keyof In, z.ZodType>> {
+export interface FunctionSpec<
+  In extends Record<string, z.ZodType>,
+  Out extends Record<keyof In, z.ZodType>,
+> {
   name: string
   input: In
   output: Out
@@ -102,7 +105,11 @@ export interface HttpAccessResponse {
 }
 
 function isHttpAccessEvent(event: unknown): event is HttpAccessEvent {
-  return typeof event === 'object' && event !== null && typeof (event as HttpAccessEvent).httpMethod === 'string'
+  return (
+    typeof event === 'object' &&
+    event !== null &&
+    typeof (event as HttpAccessEvent).httpMethod === 'string'
+  )
 }
 
 function isTimerEvent(event: unknown): event is TimerEvent {
@@ -111,7 +118,8 @@ function isTimerEvent(event: unknown): event is TimerEvent {
 
 function header(headers: HttpAccessEvent['headers'], name: string): string | null {
   if (!headers) return null
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name && value) return value
+  for (const [key, value] of Object.entries(headers))
+    if (key.toLowerCase() === name && value) return value
   return null
 }
 
@@ -122,7 +130,11 @@ interface Normalised {
 
 function normaliseEvent(event: unknown, context: unknown): Normalised {
   if (isHttpAccessEvent(event)) {
-    const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '{}'
+    const raw = event.body
+      ? event.isBase64Encoded
+        ? Buffer.from(event.body, 'base64').toString('utf8')
+        : event.body
+      : '{}'
     let params: unknown
     try {
       params = JSON.parse(raw)
@@ -130,16 +142,32 @@ function normaliseEvent(event: unknown, context: unknown): Normalised {
       throw new AppError('INVALID_INPUT', 'request body is not valid JSON', 'body')
     }
     const authorization = header(event.headers, 'authorization')
-    const bearerToken = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() || null : null
+    const bearerToken = authorization?.startsWith('Bearer ')
+      ? authorization.slice(7).trim() || null
+      : null
     return {
       params,
-      caller: { source: 'http', openid: null, unionid: null, appid: null, bearerToken, role: 'anonymous' },
+      caller: {
+        source: 'http',
+        openid: null,
+        unionid: null,
+        appid: null,
+        bearerToken,
+        role: 'anonymous',
+      },
     }
   }
   if (isTimerEvent(event)) {
     return {
       params: { action: event.TriggerName },
-      caller: { source: 'timer', openid: null, unionid: null, appid: null, bearerToken: null, role: 'system' },
+      caller: {
+        source: 'timer',
+        openid: null,
+        unionid: null,
+        appid: null,
+        bearerToken: null,
+        role: 'system',
+      },
     }
   }
   const identity = wechatContext(context)
@@ -150,7 +178,12 @@ function normaliseEvent(event: unknown, context: unknown): Normalised {
       : event
   return {
     params,
-    caller: { source: 'wechat', ...identity, bearerToken: null, role: identity.openid ? 'wechat-user' : 'anonymous' },
+    caller: {
+      source: 'wechat',
+      ...identity,
+      bearerToken: null,
+      role: identity.openid ? 'wechat-user' : 'anonymous',
+    },
   }
 }
 
@@ -169,13 +202,18 @@ function requestIdOf(context: unknown): string {
   return typeof id === 'string' && id !== '' ? id : randomUUID()
 }
 
-export function defineFunction<In extends Record<string, z.ZodType>, Out extends Record<keyof In, z.ZodType>>(
-  spec: FunctionSpec<In, Out>,
-) {
+export function defineFunction<
+  In extends Record<string, z.ZodType>,
+  Out extends Record<keyof In, z.ZodType>,
+>(spec: FunctionSpec<In, Out>) {
   const actionNames = Object.keys(spec.input)
   const actionSchema = z.object({ action: z.string().min(1) }).loose()
 
-  async function run(event: unknown, context: unknown, scope: { action: string; caller?: Caller }): Promise<unknown> {
+  async function run(
+    event: unknown,
+    context: unknown,
+    scope: { action: string; caller?: Caller },
+  ): Promise<unknown> {
     const { params, caller } = normaliseEvent(event, context)
     scope.caller = caller
     const head = actionSchema.safeParse(params)
@@ -183,14 +221,27 @@ export function defineFunction<In extends Record<string, z.ZodType>, Out extends
     const { action, ...rest } = head.data
     scope.action = action
     if (!Object.prototype.hasOwnProperty.call(spec.input, action)) {
-      throw new AppError('UNKNOWN_ACTION', `${spec.name} has no action "${action}" (known: ${actionNames.join(', ')})`, 'action')
+      throw new AppError(
+        'UNKNOWN_ACTION',
+        `${spec.name} has no action "${action}" (known: ${actionNames.join(', ')})`,
+        'action',
+      )
     }
     const schema = spec.input[action] as z.ZodType
     const parsed = schema.safeParse(rest)
     if (!parsed.success) throw invalidInput(parsed.error)
     const requestId = requestIdOf(context)
-    const ctx: InvocationContext = { fn: spec.name, action, requestId, caller, clock: spec.clock ?? systemClock }
-    const handler = spec.handlers[action as keyof In] as (c: InvocationContext, i: unknown) => Promise<unknown>
+    const ctx: InvocationContext = {
+      fn: spec.name,
+      action,
+      requestId,
+      caller,
+      clock: spec.clock ?? systemClock,
+    }
+    const handler = spec.handlers[action as keyof In] as (
+      c: InvocationContext,
+      i: unknown,
+    ) => Promise<unknown>
     return handler(ctx, parsed.data)
   }
 
@@ -200,20 +251,42 @@ export function defineFunction<In extends Record<string, z.ZodType>, Out extends
     return Object.prototype.hasOwnProperty.call(spec.http, path) ? spec.http[path]! : null
   }
 
-  async function runRaw(route: HttpRoute, event: HttpAccessEvent, context: unknown): Promise<HttpAccessResponse> {
+  async function runRaw(
+    route: HttpRoute,
+    event: HttpAccessEvent,
+    context: unknown,
+  ): Promise<HttpAccessResponse> {
     const started = Date.now()
     const requestId = requestIdOf(context)
     const invocation = { requestId, dbRoundTrips: 0 }
-    const caller: Caller = { source: 'http', openid: null, unionid: null, appid: null, bearerToken: null, role: route.role }
+    const caller: Caller = {
+      source: 'http',
+      openid: null,
+      unionid: null,
+      appid: null,
+      bearerToken: null,
+      role: route.role,
+    }
     const headers: Record<string, string> = {}
-    for (const [key, value] of Object.entries(event.headers ?? {})) if (typeof value === 'string') headers[key.toLowerCase()] = value
+    for (const [key, value] of Object.entries(event.headers ?? {}))
+      if (typeof value === 'string') headers[key.toLowerCase()] = value
     const request: HttpRequest = {
       method: event.httpMethod.toUpperCase(),
       path: event.path ?? '/',
       headers,
-      rawBody: event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '',
+      rawBody: event.body
+        ? event.isBase64Encoded
+          ? Buffer.from(event.body, 'base64').toString('utf8')
+          : event.body
+        : '',
     }
-    const ctx: InvocationContext = { fn: spec.name, action: route.action, requestId, caller, clock: spec.clock ?? systemClock }
+    const ctx: InvocationContext = {
+      fn: spec.name,
+      action: route.action,
+      requestId,
+      caller,
+      clock: spec.clock ?? systemClock,
+    }
     let reply: HttpReply
     let outcome = 'ok'
     let failure: unknown
@@ -222,11 +295,16 @@ export function defineFunction<In extends Record<string, z.ZodType>, Out extends
       reply = await invocationScope.run(invocation, () => route.handle(ctx, request))
     } catch (err) {
       const error: ApiError =
-        err instanceof AppError ? err.toApiError() : { code: 'INTERNAL', message: 'internal error; it has been logged with the request id' }
+        err instanceof AppError
+          ? err.toApiError()
+          : { code: 'INTERNAL', message: 'internal error; it has been logged with the request id' }
       if (!(err instanceof AppError)) failure = err
       else detail = err.message
       outcome = error.code
-      reply = { statusCode: httpStatusOf(error.code), body: JSON.stringify({ code: error.code, message: error.message }) }
+      reply = {
+        statusCode: httpStatusOf(error.code),
+        body: JSON.stringify({ code: error.code, message: error.message }),
+      }
     }
     const line: Record<string, unknown> = {
       fn: spec.name,
@@ -239,17 +317,22 @@ export function defineFunction<In extends Record<string, z.ZodType>, Out extends
       dbRoundTrips: invocation.dbRoundTrips,
     }
     if (detail) line.detail = detail
-    if (failure) line.error = failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)
+    if (failure)
+      line.error = failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)
     if (process.env.FUNCTION_LOG !== 'off') process.stdout.write(`${JSON.stringify(line)}\n`)
     return {
       statusCode: reply.statusCode,
-      headers: reply.headers ?? (reply.body ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+      headers:
+        reply.headers ?? (reply.body ? { 'content-type': 'application/json; charset=utf-8' } : {}),
       body: reply.body ?? '',
       isBase64Encoded: false,
     }
   }
 
-  return async function main(event: unknown, context: unknown): Promise<Envelope<unknown> | HttpAccessResponse> {
+  return async function main(
+    event: unknown,
+    context: unknown,
+  ): Promise<Envelope<unknown> | HttpAccessResponse> {
     const raw = rawRouteFor(event)
     if (raw) return runRaw(raw, event as HttpAccessEvent, context)
     const started = Date.now()
@@ -266,7 +349,10 @@ export function defineFunction<In extends Record<string, z.ZodType>, Out extends
       if (err instanceof AppError) error = err.toApiError()
       else {
         failure = err
-        error = { code: 'INTERNAL', message: 'internal error; it has been logged with the request id' }
+        error = {
+          code: 'INTERNAL',
+          message: 'internal error; it has been logged with the request id',
+        }
       }
       envelope = { ok: false, error }
     }
@@ -279,7 +365,8 @@ export function defineFunction<In extends Record<string, z.ZodType>, Out extends
       durationMs: Date.now() - started,
       dbRoundTrips: invocation.dbRoundTrips,
     }
-    if (failure) line.error = failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)
+    if (failure)
+      line.error = failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)
     if (process.env.FUNCTION_LOG !== 'off') process.stdout.write(`${JSON.stringify(line)}\n`)
     if (isHttpAccessEvent(event)) {
       return {
@@ -295,5 +382,6 @@ export function defineFunction<In extends Record<string, z.ZodType>, Out extends
 
 /** Timer-trigger actions must not be callable by users: only CloudBase's timer may run them. */
 export function requireTimer(ctx: InvocationContext): void {
-  if (ctx.caller.source !== 'timer') throw new AppError('FORBIDDEN', 'this action runs on a timer only')
+  if (ctx.caller.source !== 'timer')
+    throw new AppError('FORBIDDEN', 'this action runs on a timer only')
 }

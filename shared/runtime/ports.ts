@@ -42,7 +42,9 @@ function wechatFromEnv(): WeChatPort {
     secret: requiredEnv('WECHAT_SECRET'),
     tokens: {
       async read(appid) {
-        const res = (await tokens.doc(appid).get()) as { data: { token: string; expiresAt: Date }[] }
+        const res = (await tokens.doc(appid).get()) as {
+          data: { token: string; expiresAt: Date }[]
+        }
         return res.data[0] ?? null
       },
       async write(appid, token, expiresAt) {
@@ -53,7 +55,9 @@ function wechatFromEnv(): WeChatPort {
 }
 
 function storageFromEnv(): StoragePort {
-  return isLocal() ? new LocalStorage(requiredEnv('STORAGE_DIR'), requiredEnv('H5_BASE_URL')) : new CloudBaseStorage()
+  return isLocal()
+    ? new LocalStorage(requiredEnv('STORAGE_DIR'), requiredEnv('H5_BASE_URL'))
+    : new CloudBaseStorage()
 }
 
 let cached: Ports | undefined

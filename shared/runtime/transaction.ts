@@ -15,7 +15,11 @@ export function isDbError(err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code
 }
 
-export async function withTransaction<T>(db: Database, body: (t: Transaction) => Promise<T>, attempts = 30): Promise<T> {
+export async function withTransaction<T>(
+  db: Database,
+  body: (t: Transaction) => Promise<T>,
+  attempts = 30,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const t = await db.startTransaction()
     try {
@@ -30,7 +34,9 @@ export async function withTransaction<T>(db: Database, body: (t: Transaction) =>
         throw new AppError('CONFLICT', '当前操作的人较多，请稍后重试')
       }
       // Full jitter, growing to 200 ms: contenders spread out instead of colliding again.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 4 * 2 ** attempt)))
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.random() * Math.min(200, 4 * 2 ** attempt)),
+      )
     }
   }
 }

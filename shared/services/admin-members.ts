@@ -44,17 +44,33 @@ export async function listMembers(input: Input<'listMembers'>) {
     else throw new AppError('INVALID_INPUT', '请输入手机号、手机号后四位或 9 位会员号', 'search')
   }
   const page = await offsetPage<MemberDoc>(db, COLLECTIONS.members.name, where, input)
-  const names = await namesFor(page.rows.map((m) => m.storeId), page.rows.map((m) => m.clerkId))
-  return { items: page.rows.map((m) => memberRow(m, names)), total: page.total, page: input.page, pageSize: input.pageSize }
+  const names = await namesFor(
+    page.rows.map((m) => m.storeId),
+    page.rows.map((m) => m.clerkId),
+  )
+  return {
+    items: page.rows.map((m) => memberRow(m, names)),
+    total: page.total,
+    page: input.page,
+    pageSize: input.pageSize,
+  }
 }
 
 export async function memberProfile(input: Input<'memberProfile'>) {
   const db = database()
-  const found = (await db.collection(COLLECTIONS.members.name).doc(input.memberId).get()) as Rows<MemberDoc>
+  const found = (await db
+    .collection(COLLECTIONS.members.name)
+    .doc(input.memberId)
+    .get()) as Rows<MemberDoc>
   const member = found.data[0]
   if (!member) throw new AppError('NOT_FOUND', '会员不存在', 'memberId')
   const recent = <T>(collection: string) =>
-    db.collection(collection).where({ memberId: member._id }).orderBy('at', 'desc').limit(200).get() as Promise<Rows<T>>
+    db
+      .collection(collection)
+      .where({ memberId: member._id })
+      .orderBy('at', 'desc')
+      .limit(200)
+      .get() as Promise<Rows<T>>
   const [log, visits, ledger] = await Promise.all([
     recent<AttributionLogDoc>(COLLECTIONS.attributionLog.name),
     recent<VisitDoc>(COLLECTIONS.visits.name),
@@ -62,7 +78,11 @@ export async function memberProfile(input: Input<'memberProfile'>) {
   ])
   const names = await namesFor(
     [member.storeId, member.openedStoreId, ...visits.data.map((v) => v.storeId)],
-    [member.clerkId, member.openedClerkId, ...log.data.flatMap((l) => [l.toClerkId, l.fromClerkId ?? '']).filter(Boolean)],
+    [
+      member.clerkId,
+      member.openedClerkId,
+      ...log.data.flatMap((l) => [l.toClerkId, l.fromClerkId ?? '']).filter(Boolean),
+    ],
   )
   return {
     member: {
@@ -81,8 +101,16 @@ export async function memberProfile(input: Input<'memberProfile'>) {
       note: l.note ?? null,
       at: l.at.toISOString(),
     })),
-    visits: visits.data.map((v) => ({ storeName: names.stores.get(v.storeId) ?? '', at: v.at.toISOString() })),
-    pointsLedger: ledger.data.map((e) => ({ key: e.key, kind: e.kind, points: e.points, at: e.at.toISOString() })),
+    visits: visits.data.map((v) => ({
+      storeName: names.stores.get(v.storeId) ?? '',
+      at: v.at.toISOString(),
+    })),
+    pointsLedger: ledger.data.map((e) => ({
+      key: e.key,
+      kind: e.kind,
+      points: e.points,
+      at: e.at.toISOString(),
+    })),
   }
 }
 
@@ -103,7 +131,12 @@ export async function listAudit(input: Input<'listAudit'>) {
   if (input.username) where.username = input.username
   const collection = db.collection(COLLECTIONS.auditLog.name)
   const [page, total] = await Promise.all([
-    collection.where(where).orderBy('at', 'desc').skip((input.page - 1) * input.pageSize).limit(input.pageSize).get() as Promise<Rows<AuditDoc>>,
+    collection
+      .where(where)
+      .orderBy('at', 'desc')
+      .skip((input.page - 1) * input.pageSize)
+      .limit(input.pageSize)
+      .get() as Promise<Rows<AuditDoc>>,
     collection.where(where).count() as Promise<{ total: number }>,
   ])
   return {
@@ -123,7 +156,10 @@ export async function listAudit(input: Input<'listAudit'>) {
 }
 
 export async function getAttributionPolicy() {
-  const res = (await database().collection(COLLECTIONS.settings.name).doc('attribution').get()) as Rows<{ protectionDays?: number | null }>
+  const res = (await database()
+    .collection(COLLECTIONS.settings.name)
+    .doc('attribution')
+    .get()) as Rows<{ protectionDays?: number | null }>
   return { protectionDays: res.data[0]?.protectionDays ?? null }
 }
 
@@ -137,16 +173,38 @@ interface ChatTemplateDoc {
 }
 
 export async function listChatTemplates() {
-  const res = (await database().collection(COLLECTIONS.chatTemplates.name).orderBy('sort', 'asc').limit(1000).get()) as Rows<ChatTemplateDoc>
-  return { items: res.data.map((t) => ({ templateId: t._id, title: t.title, text: t.text, active: t.active, sort: t.sort, updatedAt: t.updatedAt.toISOString() })) }
+  const res = (await database()
+    .collection(COLLECTIONS.chatTemplates.name)
+    .orderBy('sort', 'asc')
+    .limit(1000)
+    .get()) as Rows<ChatTemplateDoc>
+  return {
+    items: res.data.map((t) => ({
+      templateId: t._id,
+      title: t.title,
+      text: t.text,
+      active: t.active,
+      sort: t.sort,
+      updatedAt: t.updatedAt.toISOString(),
+    })),
+  }
 }
 
 export async function saveChatTemplate(input: Input<'saveChatTemplate'>, now: Date) {
   const templates = database().collection(COLLECTIONS.chatTemplates.name)
-  const fields = { title: input.title, text: input.text, active: input.active, sort: input.sort, updatedAt: now }
+  const fields = {
+    title: input.title,
+    text: input.text,
+    active: input.active,
+    sort: input.sort,
+    updatedAt: now,
+  }
   if (input.templateId) {
     const res = (await templates.doc(input.templateId).update(fields)) as { updated: number }
-    if (res.updated === 0 && ((await templates.doc(input.templateId).get()) as Rows<unknown>).data.length === 0) {
+    if (
+      res.updated === 0 &&
+      ((await templates.doc(input.templateId).get()) as Rows<unknown>).data.length === 0
+    ) {
       throw new AppError('NOT_FOUND', '文案不存在', 'templateId')
     }
     return { templateId: input.templateId }

@@ -19,7 +19,11 @@ function shanghaiDayStart(day: string): Date {
   return new Date(Date.parse(`${day}T00:00:00Z`) - SHANGHAI_OFFSET_MS)
 }
 
-function orderRow(order: OrderDoc, stores: Map<string, string>, memberNos: Map<string, string>): z.infer<typeof adminOrderRow> {
+function orderRow(
+  order: OrderDoc,
+  stores: Map<string, string>,
+  memberNos: Map<string, string>,
+): z.infer<typeof adminOrderRow> {
   return {
     orderId: order._id,
     createdAt: order.createdAt.toISOString(),
@@ -60,18 +64,32 @@ export async function listOrders(input: Input<'listOrders'>) {
   if (range.length) where.createdAt = range.length === 2 ? _.and(range as never[]) : range[0]
   if (input.search) {
     if (/^\d{9}$/.test(input.search)) {
-      const member = (await db.collection(COLLECTIONS.members.name).where({ memberNo: input.search }).field({ _id: true }).limit(1).get()) as Rows<{ _id: string }>
-      if (!member.data[0]) return { items: [], total: 0, page: input.page, pageSize: input.pageSize }
+      const member = (await db
+        .collection(COLLECTIONS.members.name)
+        .where({ memberNo: input.search })
+        .field({ _id: true })
+        .limit(1)
+        .get()) as Rows<{ _id: string }>
+      if (!member.data[0])
+        return { items: [], total: 0, page: input.page, pageSize: input.pageSize }
       where.memberId = member.data[0]._id
     } else if (/^[A-Za-z0-9_-]{1,64}$/.test(input.search)) where._id = input.search
     else throw new AppError('INVALID_INPUT', '请输入 9 位会员号或订单号', 'search')
   }
   const page = await offsetPage<OrderDoc>(db, COLLECTIONS.orders.name, where, input)
   const [names, memberNos] = await Promise.all([
-    namesFor(page.rows.flatMap((o) => (o.storeId ? [o.storeId] : [])), []),
+    namesFor(
+      page.rows.flatMap((o) => (o.storeId ? [o.storeId] : [])),
+      [],
+    ),
     memberNosOf(page.rows.flatMap((o) => (o.memberId ? [o.memberId] : []))),
   ])
-  return { items: page.rows.map((o) => orderRow(o, names.stores, memberNos)), total: page.total, page: input.page, pageSize: input.pageSize }
+  return {
+    items: page.rows.map((o) => orderRow(o, names.stores, memberNos)),
+    total: page.total,
+    page: input.page,
+    pageSize: input.pageSize,
+  }
 }
 
 const REFUND_EVENT: Record<RefundDoc['status'], string> = {
@@ -84,27 +102,63 @@ const REFUND_EVENT: Record<RefundDoc['status'], string> = {
 
 export async function orderForAdmin(input: Input<'orderDetail'>) {
   const db = database()
-  const found = (await db.collection(COLLECTIONS.orders.name).doc(input.orderId).get()) as Rows<OrderDoc>
+  const found = (await db
+    .collection(COLLECTIONS.orders.name)
+    .doc(input.orderId)
+    .get()) as Rows<OrderDoc>
   const order = found.data[0]
   if (!order) throw new AppError('NOT_FOUND', '订单不存在', 'orderId')
   const [payment, refunds, names, memberNos] = await Promise.all([
-    order.outTradeNo ? (db.collection(COLLECTIONS.payments.name).doc(order.outTradeNo).get() as Promise<Rows<PaymentDoc>>) : { data: [] as PaymentDoc[] },
     order.outTradeNo
-      ? (db.collection(COLLECTIONS.refunds.name).where({ outTradeNo: order.outTradeNo }).orderBy('createdAt', 'asc').limit(100).get() as Promise<Rows<RefundDoc>>)
+      ? (db.collection(COLLECTIONS.payments.name).doc(order.outTradeNo).get() as Promise<
+          Rows<PaymentDoc>
+        >)
+      : { data: [] as PaymentDoc[] },
+    order.outTradeNo
+      ? (db
+          .collection(COLLECTIONS.refunds.name)
+          .where({ outTradeNo: order.outTradeNo })
+          .orderBy('createdAt', 'asc')
+          .limit(100)
+          .get() as Promise<Rows<RefundDoc>>)
       : { data: [] as RefundDoc[] },
     namesFor(order.storeId ? [order.storeId] : [], []),
     memberNosOf(order.memberId ? [order.memberId] : []),
   ])
   const pay = payment.data[0] ?? null
   const timeline: { at: Date; event: string }[] = []
-  if (order.paidAt) timeline.push({ at: order.paidAt, event: `支付成功 ¥${(order.totalFen / 100).toFixed(2)}` })
-  if (order.pickedUpAt) timeline.push({ at: order.pickedUpAt, event: `门店核销提货${order.pickedUpBy ? `（${order.pickedUpBy.name}）` : ''}` })
-  if (order.shipment) timeline.push({ at: order.shipment.shippedAt, event: `已发货：${order.shipment.carrier} ${order.shipment.trackingNo}` })
-  if (order.deliveredAt) timeline.push({ at: order.deliveredAt, event: order.deliveredBy === 'member' ? '会员确认收货' : '总部标记签收' })
-  if (order.cancelledAt) timeline.push({ at: order.cancelledAt, event: order.cancelReason === 'expired' ? '超时未支付，已取消' : '已取消' })
+  if (order.paidAt)
+    timeline.push({ at: order.paidAt, event: `支付成功 ¥${(order.totalFen / 100).toFixed(2)}` })
+  if (order.pickedUpAt)
+    timeline.push({
+      at: order.pickedUpAt,
+      event: `门店核销提货${order.pickedUpBy ? `（${order.pickedUpBy.name}）` : ''}`,
+    })
+  if (order.shipment)
+    timeline.push({
+      at: order.shipment.shippedAt,
+      event: `已发货：${order.shipment.carrier} ${order.shipment.trackingNo}`,
+    })
+  if (order.deliveredAt)
+    timeline.push({
+      at: order.deliveredAt,
+      event: order.deliveredBy === 'member' ? '会员确认收货' : '总部标记签收',
+    })
+  if (order.cancelledAt)
+    timeline.push({
+      at: order.cancelledAt,
+      event: order.cancelReason === 'expired' ? '超时未支付，已取消' : '已取消',
+    })
   for (const r of refunds.data) {
-    timeline.push({ at: r.createdAt, event: `申请退款 ¥${(r.amountFen / 100).toFixed(2)}${r.reason ? `：${r.reason}` : ''}` })
-    if (r.settledAt) timeline.push({ at: r.settledAt, event: `${REFUND_EVENT[r.status]} ¥${(r.amountFen / 100).toFixed(2)}` })
+    timeline.push({
+      at: r.createdAt,
+      event: `申请退款 ¥${(r.amountFen / 100).toFixed(2)}${r.reason ? `：${r.reason}` : ''}`,
+    })
+    if (r.settledAt)
+      timeline.push({
+        at: r.settledAt,
+        event: `${REFUND_EVENT[r.status]} ¥${(r.amountFen / 100).toFixed(2)}`,
+      })
   }
   if (order.refundedAt) timeline.push({ at: order.refundedAt, event: '全额退款，库存已退回' })
   timeline.sort((a, b) => a.at.getTime() - b.at.getTime())
@@ -113,12 +167,23 @@ export async function orderForAdmin(input: Input<'orderDetail'>) {
   return {
     order: {
       ...orderRow(order, names.stores, memberNos),
-      items: order.items.map((i) => ({ productId: i.productId, name: i.name, priceFen: i.priceFen, qty: i.qty })),
+      items: order.items.map((i) => ({
+        productId: i.productId,
+        name: i.name,
+        priceFen: i.priceFen,
+        qty: i.qty,
+      })),
       outTradeNo: order.outTradeNo,
       pickupCode: order.pickupCode ?? null,
       pickedUpBy: order.pickedUpBy?.name ?? null,
       deliveryAddress: order.deliveryAddress ?? null,
-      shipment: order.shipment ? { carrier: order.shipment.carrier, trackingNo: order.shipment.trackingNo, shippedAt: order.shipment.shippedAt.toISOString() } : null,
+      shipment: order.shipment
+        ? {
+            carrier: order.shipment.carrier,
+            trackingNo: order.shipment.trackingNo,
+            shippedAt: order.shipment.shippedAt.toISOString(),
+          }
+        : null,
       deliveredAt: order.deliveredAt?.toISOString() ?? null,
     },
     payment: pay && {
@@ -129,7 +194,10 @@ export async function orderForAdmin(input: Input<'orderDetail'>) {
       paidAt: pay.paidAt?.toISOString() ?? null,
       refundedFen: pay.refundedFen,
     },
-    refundableFen: pay && (pay.status === 'paid' || pay.status === 'refunded') ? Math.max(0, pay.amountFen - pay.refundCommittedFen) : 0,
+    refundableFen:
+      pay && (pay.status === 'paid' || pay.status === 'refunded')
+        ? Math.max(0, pay.amountFen - pay.refundCommittedFen)
+        : 0,
     refunds: refunds.data.map((r) => ({
       outRefundNo: r._id,
       amountFen: r.amountFen,

@@ -57,16 +57,30 @@ export const LOCK_MINUTES = 15
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 /** Creates or resets the `admin` account (local stack bootstrap, and first deploy). */
-export async function ensureAdminAccount(username: string, password: string, role: AdminRole = 'hq-admin', now = new Date()): Promise<void> {
+export async function ensureAdminAccount(
+  username: string,
+  password: string,
+  role: AdminRole = 'hq-admin',
+  now = new Date(),
+): Promise<void> {
   const db = database()
   const admins = db.collection(COLLECTIONS.admins.name)
   const existing = await findOne<AdminDoc>(COLLECTIONS.admins.name, { username })
   const passwordHash = await hashPassword(password)
   if (existing) {
-    await admins.doc(existing._id).update({ passwordHash, role, failedAttempts: 0, lockedUntil: null })
+    await admins
+      .doc(existing._id)
+      .update({ passwordHash, role, failedAttempts: 0, lockedUntil: null })
     return
   }
-  await admins.add({ username, passwordHash, role, failedAttempts: 0, lockedUntil: null, createdAt: now })
+  await admins.add({
+    username,
+    passwordHash,
+    role,
+    failedAttempts: 0,
+    lockedUntil: null,
+    createdAt: now,
+  })
 }
 
 export async function login(ctx: InvocationContext, input: Input<'login'>) {
@@ -81,7 +95,10 @@ export async function login(ctx: InvocationContext, input: Input<'login'>) {
   }
   if (admin.lockedUntil && admin.lockedUntil.getTime() > now.getTime()) {
     await audit(ctx, null, 'login', { username: input.username }, 'RATE_LIMITED')
-    throw new AppError('RATE_LIMITED', `登录失败次数过多，请 ${Math.ceil((admin.lockedUntil.getTime() - now.getTime()) / 60_000)} 分钟后再试`)
+    throw new AppError(
+      'RATE_LIMITED',
+      `登录失败次数过多，请 ${Math.ceil((admin.lockedUntil.getTime() - now.getTime()) / 60_000)} 分钟后再试`,
+    )
   }
   if (!(await verifyPassword(input.password, admin.passwordHash))) {
     // Atomic increment: parallel guesses cannot slip under the limit.
@@ -90,7 +107,10 @@ export async function login(ctx: InvocationContext, input: Input<'login'>) {
       .where({ _id: admin._id })
       .updateAndReturn({ failedAttempts: _.inc(1) })) as { doc?: AdminDoc }
     if ((res.doc?.failedAttempts ?? 0) >= MAX_FAILED_SIGN_INS) {
-      await db.collection(COLLECTIONS.admins.name).doc(admin._id).update({ lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000), failedAttempts: 0 })
+      await db
+        .collection(COLLECTIONS.admins.name)
+        .doc(admin._id)
+        .update({ lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000), failedAttempts: 0 })
     }
     await audit(ctx, null, 'login', { username: input.username }, 'UNAUTHENTICATED')
     throw refused
@@ -105,40 +125,66 @@ export async function login(ctx: InvocationContext, input: Input<'login'>) {
     expiresAt,
     createdAt: now,
   } satisfies Omit<SessionDoc, '_id'>)
-  if (admin.failedAttempts > 0) await db.collection(COLLECTIONS.admins.name).doc(admin._id).update({ failedAttempts: 0 })
+  if (admin.failedAttempts > 0)
+    await db.collection(COLLECTIONS.admins.name).doc(admin._id).update({ failedAttempts: 0 })
   ctx.caller.role = admin.role
-  await audit(ctx, { adminId: admin._id, username: admin.username, role: admin.role }, 'login', {}, 'ok')
+  await audit(
+    ctx,
+    { adminId: admin._id, username: admin.username, role: admin.role },
+    'login',
+    {},
+    'ok',
+  )
   return { token, expiresAt: expiresAt.toISOString(), role: admin.role, username: admin.username }
 }
 
 /** The session behind the caller's bearer token; only the HQ console's HTTP access calls carry one. */
-export async function requireAdmin(ctx: InvocationContext, needs: 'read' | 'write'): Promise<AdminSession> {
+export async function requireAdmin(
+  ctx: InvocationContext,
+  needs: 'read' | 'write',
+): Promise<AdminSession> {
   const token = ctx.caller.bearerToken
   if (!token) throw new AppError('UNAUTHENTICATED', '请先登录总部后台')
-  const session = await findOne<SessionDoc>(COLLECTIONS.adminSessions.name, { tokenHash: sha256(token) })
-  if (!session || session.expiresAt.getTime() <= ctx.clock.now().getTime()) throw new AppError('UNAUTHENTICATED', '登录已过期，请重新登录')
+  const session = await findOne<SessionDoc>(COLLECTIONS.adminSessions.name, {
+    tokenHash: sha256(token),
+  })
+  if (!session || session.expiresAt.getTime() <= ctx.clock.now().getTime())
+    throw new AppError('UNAUTHENTICATED', '登录已过期，请重新登录')
   ctx.caller.role = session.role
-  if (needs === 'write' && session.role !== 'hq-admin') throw new AppError('FORBIDDEN', '只读账号不能修改数据')
+  if (needs === 'write' && session.role !== 'hq-admin')
+    throw new AppError('FORBIDDEN', '只读账号不能修改数据')
   return { adminId: session.adminId, username: session.username, role: session.role }
 }
 
 export async function logout(ctx: InvocationContext) {
   const session = await requireAdmin(ctx, 'read')
-  await database().collection(COLLECTIONS.adminSessions.name).where({ tokenHash: sha256(ctx.caller.bearerToken!) }).remove()
+  await database()
+    .collection(COLLECTIONS.adminSessions.name)
+    .where({ tokenHash: sha256(ctx.caller.bearerToken!) })
+    .remove()
   await audit(ctx, session, 'logout', {}, 'ok')
   return { loggedOut: true as const }
 }
 
-async function audit(ctx: InvocationContext, session: AdminSession | null, action: string, details: Record<string, unknown>, outcome: string): Promise<void> {
-  await database().collection(COLLECTIONS.auditLog.name).add({
-    at: ctx.clock.now(),
-    adminId: session?.adminId ?? null,
-    username: session?.username ?? (typeof details.username === 'string' ? details.username : null),
-    action,
-    details,
-    outcome,
-    requestId: ctx.requestId,
-  })
+async function audit(
+  ctx: InvocationContext,
+  session: AdminSession | null,
+  action: string,
+  details: Record<string, unknown>,
+  outcome: string,
+): Promise<void> {
+  await database()
+    .collection(COLLECTIONS.auditLog.name)
+    .add({
+      at: ctx.clock.now(),
+      adminId: session?.adminId ?? null,
+      username:
+        session?.username ?? (typeof details.username === 'string' ? details.username : null),
+      action,
+      details,
+      outcome,
+      requestId: ctx.requestId,
+    })
 }
 
 /**
@@ -164,12 +210,23 @@ export async function adminAction<T>(
     if (audited) await audit(ctx, session, ctx.action, details, 'ok')
     return result
   } catch (err) {
-    if (audited) await audit(ctx, session, ctx.action, details, err instanceof AppError ? err.code : 'INTERNAL')
+    if (audited)
+      await audit(
+        ctx,
+        session,
+        ctx.action,
+        details,
+        err instanceof AppError ? err.code : 'INTERNAL',
+      )
     throw err
   }
 }
 
-function storeViewOf(store: StoreDoc, clerkCount: number, memberCount: number): z.infer<typeof storeView> {
+function storeViewOf(
+  store: StoreDoc,
+  clerkCount: number,
+  memberCount: number,
+): z.infer<typeof storeView> {
   return {
     storeId: store._id,
     code: store.code,
@@ -203,7 +260,9 @@ export async function createStore(ctx: InvocationContext, input: Input<'createSt
     code: input.code.toUpperCase(),
     name: input.name,
     address: input.address,
-    ...(input.lat !== undefined && input.lng !== undefined ? { location: { lat: input.lat, lng: input.lng } } : {}),
+    ...(input.lat !== undefined && input.lng !== undefined
+      ? { location: { lat: input.lat, lng: input.lng } }
+      : {}),
     status: 'active',
     createdAt: ctx.clock.now(),
   }
@@ -211,7 +270,8 @@ export async function createStore(ctx: InvocationContext, input: Input<'createSt
     const { id } = (await db.collection(COLLECTIONS.stores.name).add(store)) as { id: string }
     return storeViewOf({ _id: id, ...store }, 0, 0)
   } catch (err) {
-    if (isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw new AppError('CONFLICT', `门店编码 ${store.code} 已存在`, 'code')
+    if (isDbError(err, 'DATABASE_DUPLICATE_WRITE'))
+      throw new AppError('CONFLICT', `门店编码 ${store.code} 已存在`, 'code')
     throw err
   }
 }
@@ -219,28 +279,47 @@ export async function createStore(ctx: InvocationContext, input: Input<'createSt
 export async function listStores() {
   const db = database()
   const [stores, clerks] = await Promise.all([
-    db.collection(COLLECTIONS.stores.name).orderBy('createdAt', 'asc').limit(1000).get() as Promise<Rows<StoreDoc>>,
-    db.collection(COLLECTIONS.clerks.name).field({ storeId: true, memberCount: true, status: true }).limit(1000).get() as Promise<Rows<ClerkDoc>>,
+    db.collection(COLLECTIONS.stores.name).orderBy('createdAt', 'asc').limit(1000).get() as Promise<
+      Rows<StoreDoc>
+    >,
+    db
+      .collection(COLLECTIONS.clerks.name)
+      .field({ storeId: true, memberCount: true, status: true })
+      .limit(1000)
+      .get() as Promise<Rows<ClerkDoc>>,
   ])
   return {
     items: stores.data.map((store) => {
       const mine = clerks.data.filter((c) => c.storeId === store._id)
-      return storeViewOf(store, mine.filter((c) => c.status === 'active').length, mine.reduce((sum, c) => sum + c.memberCount, 0))
+      return storeViewOf(
+        store,
+        mine.filter((c) => c.status === 'active').length,
+        mine.reduce((sum, c) => sum + c.memberCount, 0),
+      )
     }),
   }
 }
 
 export async function setStoreLocation(input: Input<'setStoreLocation'>) {
   const location = { lat: input.lat, lng: input.lng }
-  const res = (await database().collection(COLLECTIONS.stores.name).doc(input.storeId).update({ location })) as { updated: number }
+  const res = (await database()
+    .collection(COLLECTIONS.stores.name)
+    .doc(input.storeId)
+    .update({ location })) as { updated: number }
   // Nothing changed is also what setting the same location again answers.
-  if (res.updated === 0 && !(await getStore(input.storeId))) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
+  if (res.updated === 0 && !(await getStore(input.storeId)))
+    throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
   return { storeId: input.storeId, location }
 }
 
 export async function listClerks(input: Input<'listClerks'>) {
   const where = input.storeId ? { storeId: input.storeId } : {}
-  const res = (await database().collection(COLLECTIONS.clerks.name).where(where).orderBy('createdAt', 'asc').limit(1000).get()) as Rows<ClerkDoc>
+  const res = (await database()
+    .collection(COLLECTIONS.clerks.name)
+    .where(where)
+    .orderBy('createdAt', 'asc')
+    .limit(1000)
+    .get()) as Rows<ClerkDoc>
   return { items: res.data.map(clerkViewOf) }
 }
 
@@ -250,9 +329,14 @@ export function randomCode(length: number): string {
   return Array.from(bytes, (b) => INVITE_ALPHABET[b % INVITE_ALPHABET.length]).join('')
 }
 
-export async function createStaffInvite(ctx: InvocationContext, session: AdminSession, input: Input<'createStaffInvite'>) {
+export async function createStaffInvite(
+  ctx: InvocationContext,
+  session: AdminSession,
+  input: Input<'createStaffInvite'>,
+) {
   const store = await getStore(input.storeId)
-  if (!store || store.status !== 'active') throw new AppError('NOT_FOUND', '门店不存在或已停业', 'storeId')
+  if (!store || store.status !== 'active')
+    throw new AppError('NOT_FOUND', '门店不存在或已停业', 'storeId')
   const now = ctx.clock.now()
   const invite: Omit<StaffInviteDoc, '_id'> = {
     code: randomCode(10),
@@ -267,7 +351,12 @@ export async function createStaffInvite(ctx: InvocationContext, session: AdminSe
   await database().collection(COLLECTIONS.staffInvites.name).add(invite)
   const scene = signScene({ kind: 'invite', code: invite.code }, ports().secrets.scene)
   const png = await ports().wechat.getUnlimitedCode({ scene, page: STAFF_INVITE_PAGE })
-  return { invite: scene, expiresAt: invite.expiresAt.toISOString(), pngBase64: png.toString('base64'), page: STAFF_INVITE_PAGE }
+  return {
+    invite: scene,
+    expiresAt: invite.expiresAt.toISOString(),
+    pngBase64: png.toString('base64'),
+    page: STAFF_INVITE_PAGE,
+  }
 }
 
 /** A disabled clerk's code stops binding; their members stay with them until HQ transfers them. */
@@ -277,13 +366,20 @@ export async function disableClerk(ctx: InvocationContext, input: Input<'disable
   if (!clerk) throw new AppError('NOT_FOUND', '导购不存在', 'clerkId')
   if (clerk.status === 'disabled') return clerkViewOf(clerk)
   const now = ctx.clock.now()
-  await db.collection(COLLECTIONS.clerks.name).doc(clerk._id).update({ status: 'disabled', disabledAt: now, disabledReason: input.reason })
+  await db
+    .collection(COLLECTIONS.clerks.name)
+    .doc(clerk._id)
+    .update({ status: 'disabled', disabledAt: now, disabledReason: input.reason })
   return clerkViewOf({ ...clerk, status: 'disabled', disabledAt: now })
 }
 
 /** The two clerks of a transfer: different, both known, and the receiving one active. */
-export async function transferClerks(input: { fromClerkId: string; toClerkId: string }): Promise<{ from: ClerkDoc; to: ClerkDoc }> {
-  if (input.fromClerkId === input.toClerkId) throw new AppError('INVALID_INPUT', '转出和转入导购不能相同', 'toClerkId')
+export async function transferClerks(input: {
+  fromClerkId: string
+  toClerkId: string
+}): Promise<{ from: ClerkDoc; to: ClerkDoc }> {
+  if (input.fromClerkId === input.toClerkId)
+    throw new AppError('INVALID_INPUT', '转出和转入导购不能相同', 'toClerkId')
   const [from, to] = await Promise.all([getClerk(input.fromClerkId), getClerk(input.toClerkId)])
   if (!from) throw new AppError('NOT_FOUND', '转出导购不存在', 'fromClerkId')
   if (!to) throw new AppError('NOT_FOUND', '转入导购不存在', 'toClerkId')
@@ -305,7 +401,12 @@ export async function moveClerkMembers(
   const db = database()
   const where: Record<string, unknown> = { clerkId: transfer.from._id, status: 'active' }
   if (transfer.memberIds) where._id = db.command.in(transfer.memberIds)
-  const res = (await db.collection(COLLECTIONS.members.name).where(where).field({ _id: true }).limit(limit).get()) as Rows<Pick<MemberDoc, '_id'>>
+  const res = (await db
+    .collection(COLLECTIONS.members.name)
+    .where(where)
+    .field({ _id: true })
+    .limit(limit)
+    .get()) as Rows<Pick<MemberDoc, '_id'>>
   const now = ctx.clock.now()
   let moved = 0
   for (const { _id } of res.data) {
@@ -320,14 +421,28 @@ export async function moveClerkMembers(
   }
   const remaining = transfer.memberIds
     ? 0
-    : ((await db.collection(COLLECTIONS.members.name).where({ clerkId: transfer.from._id, status: 'active' }).count()) as { total: number }).total
+    : (
+        (await db
+          .collection(COLLECTIONS.members.name)
+          .where({ clerkId: transfer.from._id, status: 'active' })
+          .count()) as { total: number }
+      ).total
   return { moved, remaining }
 }
 
 /** Moves the chosen members (or the next 200 of a clerk's); `remaining` tells the console whether to call again. */
-export async function transferMembers(ctx: InvocationContext, session: AdminSession, input: Input<'transferMembers'>) {
+export async function transferMembers(
+  ctx: InvocationContext,
+  session: AdminSession,
+  input: Input<'transferMembers'>,
+) {
   const { from, to } = await transferClerks(input)
-  const { moved, remaining } = await moveClerkMembers(ctx, session.username, { from, to, reason: input.reason, memberIds: input.memberIds }, 200)
+  const { moved, remaining } = await moveClerkMembers(
+    ctx,
+    session.username,
+    { from, to, reason: input.reason, memberIds: input.memberIds },
+    200,
+  )
   return { moved, skipped: input.memberIds ? input.memberIds.length - moved : 0, remaining }
 }
 
@@ -347,7 +462,9 @@ export async function codeImage(input: Input<'codeImage'>) {
 }
 
 export async function setAttributionPolicy(input: Input<'setAttributionPolicy'>) {
-  await database().collection(COLLECTIONS.settings.name).doc('attribution').set({ protectionDays: input.protectionDays })
+  await database()
+    .collection(COLLECTIONS.settings.name)
+    .doc('attribution')
+    .set({ protectionDays: input.protectionDays })
   return { protectionDays: input.protectionDays }
 }
-

@@ -98,7 +98,9 @@ async function participant(ctx: InvocationContext, conversationId: string): Prom
     ctx.caller.role = clerk.isManager ? 'manager' : 'clerk'
     const conversation = await getConversation(conversationId)
     if (!conversation) throw new AppError('NOT_FOUND', '会话不存在')
-    const mine = conversation.clerkId === clerk._id || (clerk.isManager && conversation.storeId === clerk.storeId)
+    const mine =
+      conversation.clerkId === clerk._id ||
+      (clerk.isManager && conversation.storeId === clerk.storeId)
     if (mine) return { side: 'clerk', conversation, id: clerk._id, name: clerk.name, openid }
   }
   throw new AppError('FORBIDDEN', '无权查看该会话')
@@ -119,12 +121,18 @@ function preview(body: MessageBody): string {
   }
 }
 
-async function toView(message: MessageDoc, viewer: { side: 'member' | 'clerk' }): Promise<MessageView> {
+async function toView(
+  message: MessageDoc,
+  viewer: { side: 'member' | 'clerk' },
+): Promise<MessageView> {
   const body = message.body
   return {
     messageId: message._id,
     seq: message.seq,
-    sender: { kind: message.sender.kind, name: message.sender.kind === 'member' ? '会员' : message.sender.name },
+    sender: {
+      kind: message.sender.kind,
+      name: message.sender.kind === 'member' ? '会员' : message.sender.name,
+    },
     mine: message.sender.kind === viewer.side,
     type: body.type,
     text: body.type === 'text' ? body.text : body.type === 'phone' ? body.phone : null,
@@ -139,13 +147,26 @@ async function toView(message: MessageDoc, viewer: { side: 'member' | 'clerk' })
   }
 }
 
-async function conversationViews(list: ConversationDoc[], side: 'member' | 'clerk'): Promise<ConversationView[]> {
+async function conversationViews(
+  list: ConversationDoc[],
+  side: 'member' | 'clerk',
+): Promise<ConversationView[]> {
   if (list.length === 0) return []
   const db = database()
   const _ = db.command
   const [members, clerks] = await Promise.all([
-    db.collection(COLLECTIONS.members.name).where({ _id: _.in(list.map((c) => c.memberId)) }).field({ memberNo: true, phone: true }).limit(100).get() as Promise<Rows<MemberDoc>>,
-    db.collection(COLLECTIONS.clerks.name).where({ _id: _.in([...new Set(list.map((c) => c.clerkId))]) }).field({ name: true }).limit(100).get() as Promise<Rows<ClerkDoc>>,
+    db
+      .collection(COLLECTIONS.members.name)
+      .where({ _id: _.in(list.map((c) => c.memberId)) })
+      .field({ memberNo: true, phone: true })
+      .limit(100)
+      .get() as Promise<Rows<MemberDoc>>,
+    db
+      .collection(COLLECTIONS.clerks.name)
+      .where({ _id: _.in([...new Set(list.map((c) => c.clerkId))]) })
+      .field({ name: true })
+      .limit(100)
+      .get() as Promise<Rows<ClerkDoc>>,
   ])
   const memberById = new Map(members.data.map((m) => [m._id, m]))
   const clerkName = new Map(clerks.data.map((c) => [c._id, c.name]))
@@ -155,7 +176,9 @@ async function conversationViews(list: ConversationDoc[], side: 'member' | 'cler
       conversationId: c._id,
       memberId: c.memberId,
       memberNo: member?.memberNo ?? '',
-      memberLabel: member?.phone ? `会员 ${maskPhone(member.phone)}` : `会员 ${member?.memberNo ?? ''}`,
+      memberLabel: member?.phone
+        ? `会员 ${maskPhone(member.phone)}`
+        : `会员 ${member?.memberNo ?? ''}`,
       clerkId: c.clerkId,
       clerkName: clerkName.get(c.clerkId) ?? '',
       lastMessagePreview: c.lastMessagePreview,
@@ -169,7 +192,8 @@ async function conversationViews(list: ConversationDoc[], side: 'member' | 'cler
 export async function myConversation(ctx: InvocationContext): Promise<ConversationView> {
   const openid = requireOpenid(ctx)
   const member = await findMemberByOpenid(openid)
-  if (!member || member.status !== 'active') throw new AppError('NOT_FOUND', '开卡后即可与你的专属导购聊天')
+  if (!member || member.status !== 'active')
+    throw new AppError('NOT_FOUND', '开卡后即可与你的专属导购聊天')
   ctx.caller.role = 'member'
   const conversation = await ensureConversation(member, ctx.clock.now())
   return (await conversationViews([conversation], 'member'))[0]!
@@ -180,12 +204,21 @@ export async function inbox(ctx: InvocationContext, input: Input<'inbox'>) {
   const clerk = await findOne<ClerkDoc>(COLLECTIONS.clerks.name, { openid })
   if (!clerk || clerk.status !== 'active') throw new AppError('FORBIDDEN', '仅限在岗店员使用')
   ctx.caller.role = clerk.isManager ? 'manager' : 'clerk'
-  if (input.scope === 'store' && !clerk.isManager) throw new AppError('FORBIDDEN', '仅店长可查看全店会话')
+  if (input.scope === 'store' && !clerk.isManager)
+    throw new AppError('FORBIDDEN', '仅店长可查看全店会话')
   const db = database()
   const _ = db.command
-  const where = input.scope === 'store' ? { storeId: clerk.storeId, lastSeq: _.gt(0) } : { clerkId: clerk._id, lastSeq: _.gt(0) }
+  const where =
+    input.scope === 'store'
+      ? { storeId: clerk.storeId, lastSeq: _.gt(0) }
+      : { clerkId: clerk._id, lastSeq: _.gt(0) }
   const [page, unread] = await Promise.all([
-    conversations().where(where).orderBy('lastMessageAt', 'desc').skip(input.offset).limit(input.limit + 1).get() as Promise<Rows<ConversationDoc>>,
+    conversations()
+      .where(where)
+      .orderBy('lastMessageAt', 'desc')
+      .skip(input.offset)
+      .limit(input.limit + 1)
+      .get() as Promise<Rows<ConversationDoc>>,
     conversations()
       .aggregate()
       .match(input.scope === 'store' ? { storeId: clerk.storeId } : { clerkId: clerk._id })
@@ -199,23 +232,40 @@ export async function inbox(ctx: InvocationContext, input: Input<'inbox'>) {
   }
 }
 
-async function fetchMessages(conversationId: string, input: { afterSeq?: number; beforeSeq?: number; limit: number }): Promise<MessageDoc[]> {
+async function fetchMessages(
+  conversationId: string,
+  input: { afterSeq?: number; beforeSeq?: number; limit: number },
+): Promise<MessageDoc[]> {
   const db = database()
   const _ = db.command
   const messages = db.collection(COLLECTIONS.messages.name)
   if (input.afterSeq !== undefined) {
-    const res = (await messages.where({ conversationId, seq: _.gt(input.afterSeq) }).orderBy('seq', 'asc').limit(input.limit).get()) as Rows<MessageDoc>
+    const res = (await messages
+      .where({ conversationId, seq: _.gt(input.afterSeq) })
+      .orderBy('seq', 'asc')
+      .limit(input.limit)
+      .get()) as Rows<MessageDoc>
     return res.data
   }
-  const where = input.beforeSeq !== undefined ? { conversationId, seq: _.lt(input.beforeSeq) } : { conversationId }
-  const res = (await messages.where(where).orderBy('seq', 'desc').limit(input.limit).get()) as Rows<MessageDoc>
+  const where =
+    input.beforeSeq !== undefined
+      ? { conversationId, seq: _.lt(input.beforeSeq) }
+      : { conversationId }
+  const res = (await messages
+    .where(where)
+    .orderBy('seq', 'desc')
+    .limit(input.limit)
+    .get()) as Rows<MessageDoc>
   return res.data.reverse()
 }
 
 export async function listMessages(ctx: InvocationContext, input: Input<'messages'>) {
   const who = await participant(ctx, input.conversationId)
   const items = await fetchMessages(input.conversationId, input)
-  return { items: await Promise.all(items.map((m) => toView(m, who))), lastSeq: who.conversation.lastSeq }
+  return {
+    items: await Promise.all(items.map((m) => toView(m, who))),
+    lastSeq: who.conversation.lastSeq,
+  }
 }
 
 /** Long poll for the H5 build (WeChat uses the database's realtime watch instead). */
@@ -232,22 +282,35 @@ export async function poll(ctx: InvocationContext, input: Input<'poll'>) {
   return { items: await Promise.all(items.map((m) => toView(m, who))), lastSeq }
 }
 
-async function resolveBody(body: Input<'send'>['body'], side: 'member' | 'clerk'): Promise<MessageBody> {
+async function resolveBody(
+  body: Input<'send'>['body'],
+  side: 'member' | 'clerk',
+): Promise<MessageBody> {
   switch (body.type) {
     case 'text':
       return body
     case 'image':
-      if (!/^(local|cloud):\/\/.*chat\//.test(body.fileId)) throw new AppError('INVALID_INPUT', '图片须先通过聊天上传', 'body.fileId')
+      if (!/^(local|cloud):\/\/.*chat\//.test(body.fileId))
+        throw new AppError('INVALID_INPUT', '图片须先通过聊天上传', 'body.fileId')
       return body
     case 'product': {
       if (side !== 'clerk') throw new AppError('FORBIDDEN', '只有导购可以发送商品卡片')
-      const product = await findOne<{ _id: string; name: string; priceFen: number }>('products', { _id: body.productId })
+      const product = await findOne<{ _id: string; name: string; priceFen: number }>('products', {
+        _id: body.productId,
+      })
       if (!product) throw new AppError('NOT_FOUND', '商品不存在', 'body.productId')
-      return { type: 'product', productId: product._id, name: product.name, priceFen: product.priceFen }
+      return {
+        type: 'product',
+        productId: product._id,
+        name: product.name,
+        priceFen: product.priceFen,
+      }
     }
     case 'gift': {
       if (side !== 'clerk') throw new AppError('FORBIDDEN', '只有导购可以发送礼品卡片')
-      const gift = await findOne<{ _id: string; name: string; pointsPrice: number }>('gifts', { _id: body.giftId })
+      const gift = await findOne<{ _id: string; name: string; pointsPrice: number }>('gifts', {
+        _id: body.giftId,
+      })
       if (!gift) throw new AppError('NOT_FOUND', '礼品不存在', 'body.giftId')
       return { type: 'gift', giftId: gift._id, name: gift.name, pointsPrice: gift.pointsPrice }
     }
@@ -256,13 +319,25 @@ async function resolveBody(body: Input<'send'>['body'], side: 'member' | 'clerk'
 
 export async function sendMessage(ctx: InvocationContext, input: Input<'send'>) {
   const who = await participant(ctx, input.conversationId)
-  if (input.templateId && who.side !== 'clerk') throw new AppError('FORBIDDEN', '只有导购可以使用总部文案')
+  if (input.templateId && who.side !== 'clerk')
+    throw new AppError('FORBIDDEN', '只有导购可以使用总部文案')
   if (input.templateId) {
-    const template = await findOne<{ _id: string; active: boolean }>(COLLECTIONS.chatTemplates.name, { _id: input.templateId })
-    if (!template || !template.active) throw new AppError('NOT_FOUND', '文案不存在或已停用', 'templateId')
+    const template = await findOne<{ _id: string; active: boolean }>(
+      COLLECTIONS.chatTemplates.name,
+      { _id: input.templateId },
+    )
+    if (!template || !template.active)
+      throw new AppError('NOT_FOUND', '文案不存在或已停用', 'templateId')
   }
   const body = await resolveBody(input.body, who.side)
-  const result = await appendMessage(ctx, who, input.conversationId, input.clientMsgId, body, input.templateId)
+  const result = await appendMessage(
+    ctx,
+    who,
+    input.conversationId,
+    input.clientMsgId,
+    body,
+    input.templateId,
+  )
   return { ...(await toView(result.message, who)), duplicate: result.duplicate }
 }
 
@@ -276,8 +351,13 @@ export async function sharePhone(ctx: InvocationContext, input: Input<'sharePhon
   if (who.side !== 'member') throw new AppError('FORBIDDEN', '只有会员本人可以分享手机号')
   const member = await findMemberByOpenid(who.openid)
   if (!member?.phone) throw new AppError('NOT_FOUND', '没有可分享的手机号')
-  const result = await appendMessage(ctx, who, input.conversationId, input.clientMsgId, { type: 'phone', phone: member.phone })
-  await conversations().doc(input.conversationId).update({ phoneSharedWith: database().command.addToSet(who.conversation.clerkId) })
+  const result = await appendMessage(ctx, who, input.conversationId, input.clientMsgId, {
+    type: 'phone',
+    phone: member.phone,
+  })
+  await conversations()
+    .doc(input.conversationId)
+    .update({ phoneSharedWith: database().command.addToSet(who.conversation.clerkId) })
   return { ...(await toView(result.message, who)), duplicate: result.duplicate }
 }
 
@@ -298,12 +378,24 @@ async function appendMessage(
   const db = database()
   const _ = db.command
   const now = ctx.clock.now()
-  const messageId = createHash('sha256').update(`${conversationId}:${clientMsgId}`).digest('hex').slice(0, 32)
-  const clerkOpenid = who.side === 'clerk' ? who.openid : ((await getClerk(who.conversation.clerkId))?.openid ?? '')
+  const messageId = createHash('sha256')
+    .update(`${conversationId}:${clientMsgId}`)
+    .digest('hex')
+    .slice(0, 32)
+  const clerkOpenid =
+    who.side === 'clerk' ? who.openid : ((await getClerk(who.conversation.clerkId))?.openid ?? '')
   return withTransaction(db, async (t) => {
-    const conversation = ((await t.collection(COLLECTIONS.conversations.name).doc(conversationId).get()) as { data: ConversationDoc | null }).data
+    const conversation = (
+      (await t.collection(COLLECTIONS.conversations.name).doc(conversationId).get()) as {
+        data: ConversationDoc | null
+      }
+    ).data
     if (!conversation) throw new AppError('NOT_FOUND', '会话不存在')
-    const existing = ((await t.collection(COLLECTIONS.messages.name).doc(messageId).get()) as { data: MessageDoc | null }).data
+    const existing = (
+      (await t.collection(COLLECTIONS.messages.name).doc(messageId).get()) as {
+        data: MessageDoc | null
+      }
+    ).data
     if (existing) return { message: existing, duplicate: true }
     const message: MessageDoc = {
       _id: messageId,
@@ -316,8 +408,15 @@ async function appendMessage(
       participantOpenids: [conversation.memberOpenid, clerkOpenid].filter(Boolean),
       at: now,
     }
-    await t.collection(COLLECTIONS.messages.name).doc(messageId).create(message as never)
-    const update: Record<string, unknown> = { lastSeq: message.seq, lastMessageAt: now, lastMessagePreview: preview(body) }
+    await t
+      .collection(COLLECTIONS.messages.name)
+      .doc(messageId)
+      .create(message as never)
+    const update: Record<string, unknown> = {
+      lastSeq: message.seq,
+      lastMessageAt: now,
+      lastMessagePreview: preview(body),
+    }
     if (who.side === 'clerk') {
       update.memberUnread = _.inc(1)
       update.lastClerkMessageAt = now
@@ -338,7 +437,11 @@ export async function markRead(ctx: InvocationContext, input: Input<'markRead'>)
   const unreadField = who.side === 'member' ? 'memberUnread' : 'clerkUnread'
   const otherSide = who.side === 'member' ? 'clerk' : 'member'
   return withTransaction(db, async (t) => {
-    const conversation = ((await t.collection(COLLECTIONS.conversations.name).doc(input.conversationId).get()) as { data: ConversationDoc }).data
+    const conversation = (
+      (await t.collection(COLLECTIONS.conversations.name).doc(input.conversationId).get()) as {
+        data: ConversationDoc
+      }
+    ).data
     const upTo = Math.min(input.upToSeq, conversation.lastSeq)
     if (upTo <= conversation[readField]) return { unread: conversation[unreadField] }
     // Counted outside the transaction; a message sent meanwhile changes the conversation, which
@@ -357,10 +460,14 @@ export async function markRead(ctx: InvocationContext, input: Input<'markRead'>)
 export async function uploadImage(ctx: InvocationContext, input: Input<'uploadImage'>) {
   const openid = requireOpenid(ctx)
   const bytes = Buffer.from(input.base64, 'base64')
-  if (bytes.length === 0 || bytes.length > MAX_IMAGE_BYTES) throw new AppError('INVALID_INPUT', '图片不能超过 2MB', 'base64')
+  if (bytes.length === 0 || bytes.length > MAX_IMAGE_BYTES)
+    throw new AppError('INVALID_INPUT', '图片不能超过 2MB', 'base64')
   const png = bytes.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))
   const jpeg = bytes.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))
-  if ((input.contentType === 'image/png' && !png) || (input.contentType === 'image/jpeg' && !jpeg)) {
+  if (
+    (input.contentType === 'image/png' && !png) ||
+    (input.contentType === 'image/jpeg' && !jpeg)
+  ) {
     throw new AppError('INVALID_INPUT', '只能发送 PNG 或 JPEG 图片', 'base64')
   }
   const now = ctx.clock.now()
@@ -374,7 +481,12 @@ export async function chatTemplates(ctx: InvocationContext) {
   const openid = requireOpenid(ctx)
   const clerk = await findOne<ClerkDoc>(COLLECTIONS.clerks.name, { openid })
   if (!clerk || clerk.status !== 'active') throw new AppError('FORBIDDEN', '仅限在岗店员使用')
-  const res = (await database().collection(COLLECTIONS.chatTemplates.name).where({ active: true }).orderBy('sort', 'asc').limit(200).get()) as Rows<{
+  const res = (await database()
+    .collection(COLLECTIONS.chatTemplates.name)
+    .where({ active: true })
+    .orderBy('sort', 'asc')
+    .limit(200)
+    .get()) as Rows<{
     _id: string
     title: string
     text: string
@@ -395,8 +507,14 @@ export async function remindUnread(ctx: InvocationContext) {
   const due = (await conversations()
     .where(
       _.and([
-        { memberUnread: _.gt(0), memberUnreadSince: _.lte(new Date(now.getTime() - REMIND_AFTER_MS)) },
-        _.or([{ memberRemindedAt: null }, { memberRemindedAt: _.lte(new Date(now.getTime() - REMIND_AT_MOST_EVERY_MS)) }]),
+        {
+          memberUnread: _.gt(0),
+          memberUnreadSince: _.lte(new Date(now.getTime() - REMIND_AFTER_MS)),
+        },
+        _.or([
+          { memberRemindedAt: null },
+          { memberRemindedAt: _.lte(new Date(now.getTime() - REMIND_AT_MOST_EVERY_MS)) },
+        ]),
       ]),
     )
     .limit(100)
@@ -423,7 +541,12 @@ export async function remindUnread(ctx: InvocationContext) {
       data: {
         thing1: { value: (clerk?.name ?? '你的导购').slice(0, 20) },
         thing2: { value: (conversation.lastMessagePreview || '你有一条新消息').slice(0, 20) },
-        time3: { value: new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ') },
+        time3: {
+          value: new Date(now.getTime() + 8 * 3_600_000)
+            .toISOString()
+            .slice(0, 16)
+            .replace('T', ' '),
+        },
       },
     })
     if (result.errcode === 0) sent++
@@ -433,7 +556,10 @@ export async function remindUnread(ctx: InvocationContext) {
 }
 
 /** HQ's read of one member's conversation (the admin function audits each opening). */
-export async function conversationForHq(memberId: string, input: { beforeSeq?: number; limit: number }) {
+export async function conversationForHq(
+  memberId: string,
+  input: { beforeSeq?: number; limit: number },
+) {
   const conversation = await getConversation(memberId)
   if (!conversation) return { clerkName: '', lastSeq: 0, items: [] }
   const clerk = await getClerk(conversation.clerkId)
@@ -446,7 +572,14 @@ export async function conversationForHq(memberId: string, input: { beforeSeq?: n
       sender: m.sender.kind,
       senderName: m.sender.kind === 'member' ? '会员' : m.sender.name,
       type: m.body.type,
-      text: m.body.type === 'text' ? m.body.text : m.body.type === 'phone' ? m.body.phone : m.body.type === 'image' ? '[图片]' : m.body.name,
+      text:
+        m.body.type === 'text'
+          ? m.body.text
+          : m.body.type === 'phone'
+            ? m.body.phone
+            : m.body.type === 'image'
+              ? '[图片]'
+              : m.body.name,
       at: m.at.toISOString(),
     })),
   }

@@ -36,7 +36,8 @@ const ledger = () => database().collection(COLLECTIONS.commissionLedger.name)
 
 /** Ledger document ids are their keys (`:` is not used in ids). */
 export const commissionEntryId = (key: string) => key.replace(/:/g, '_')
-export const saleCommissionKey = (source: CommissionEntryDoc['source']) => `${source.kind}:${source.id}:commission`
+export const saleCommissionKey = (source: CommissionEntryDoc['source']) =>
+  `${source.kind}:${source.id}:commission`
 
 // ------------------------------------------------------------------ rules (HQ-settable)
 
@@ -45,7 +46,9 @@ let cached: { rules: CommissionRules; at: number } | null = null
 /** The commission rules, cached for 30 s per instance (saves a round trip on every payment). */
 export async function loadCommissionRules(): Promise<CommissionRules> {
   if (cached && Date.now() - cached.at < 30_000) return cached.rules
-  const res = (await database().collection(COLLECTIONS.settings.name).doc(SETTINGS_ID).get()) as { data: Partial<CommissionRules>[] }
+  const res = (await database().collection(COLLECTIONS.settings.name).doc(SETTINGS_ID).get()) as {
+    data: Partial<CommissionRules>[]
+  }
   const stored = res.data[0]
   const rules = {
     rateBp: stored?.rateBp ?? DEFAULT_COMMISSION_RULES.rateBp,
@@ -56,7 +59,10 @@ export async function loadCommissionRules(): Promise<CommissionRules> {
 }
 
 export async function saveCommissionRules(rules: CommissionRules): Promise<CommissionRules> {
-  await database().collection(COLLECTIONS.settings.name).doc(SETTINGS_ID).set({ ...rules })
+  await database()
+    .collection(COLLECTIONS.settings.name)
+    .doc(SETTINGS_ID)
+    .set({ ...rules })
   cached = { rules, at: Date.now() }
   return rules
 }
@@ -80,7 +86,11 @@ export interface SaleForCommission {
  * come from the sale, so of any number of calls exactly one insert succeeds; the others hit
  * DATABASE_DUPLICATE_WRITE and change nothing.
  */
-export async function bookCommission(_ctx: InvocationContext, sale: SaleForCommission, rules?: CommissionRules): Promise<void> {
+export async function bookCommission(
+  _ctx: InvocationContext,
+  sale: SaleForCommission,
+  rules?: CommissionRules,
+): Promise<void> {
   const { rateBp } = rules ?? (await loadCommissionRules())
   const key = saleCommissionKey(sale.source)
   const entry: CommissionEntryDoc = {
@@ -115,7 +125,10 @@ async function getEntry(id: string): Promise<CommissionEntryDoc | null> {
   return ((await ledger().doc(id).get()) as Rows<CommissionEntryDoc>).data[0] ?? null
 }
 
-async function bookNegative(entry: CommissionEntryDoc, rev: CommissionEntryDoc['reversals'][number]): Promise<void> {
+async function bookNegative(
+  entry: CommissionEntryDoc,
+  rev: CommissionEntryDoc['reversals'][number],
+): Promise<void> {
   if (rev.takebackFen === 0) return
   const key = `${entry.source.kind}:${entry.source.id}:refund:${rev.refundNo}:commission`
   const negative: CommissionEntryDoc = {
@@ -166,7 +179,12 @@ export async function reverseCommission(
       return { takebackFen: done.takebackFen, inWindow: done.inWindow }
     }
     const refundFen = Math.min(input.refundFen, entry.baseFen - entry.refundedFen)
-    const takebackFen = commissionTakeback({ baseFen: entry.baseFen, refundedBeforeFen: entry.refundedFen, refundFen, rateBp: entry.rateBp })
+    const takebackFen = commissionTakeback({
+      baseFen: entry.baseFen,
+      refundedBeforeFen: entry.refundedFen,
+      refundFen,
+      rateBp: entry.rateBp,
+    })
     const inWindow = entry.status !== 'settled' && insideRefundWindow(entry.settleAfter, now)
     const rev = { refundNo: input.refundNo, refundFen, takebackFen, inWindow, at: now }
     const amountFen = inWindow ? entry.amountFen - takebackFen : entry.amountFen
@@ -176,7 +194,9 @@ export async function reverseCommission(
         refundedFen: entry.refundedFen + refundFen,
         amountFen,
         reversals: database().command.push(rev),
-        ...(inWindow && entry.refundedFen + refundFen >= entry.baseFen ? { status: 'cancelled' } : {}),
+        ...(inWindow && entry.refundedFen + refundFen >= entry.baseFen
+          ? { status: 'cancelled' }
+          : {}),
       })) as { updated?: number }
     if (res.updated !== 1) continue
     if (!inWindow) await bookNegative(entry, rev)
@@ -193,7 +213,10 @@ export async function reverseCommission(
  * (`where({_id in batch, status: 'pending', settleAfter <= now})`), so a repeated or concurrent
  * run settles nothing twice, and an entry a refund changed meanwhile is settled at its new amount.
  */
-export async function settleCommission(ctx: InvocationContext, options: { batch?: number; maxBatches?: number } = {}): Promise<{ settled: number; more: boolean }> {
+export async function settleCommission(
+  ctx: InvocationContext,
+  options: { batch?: number; maxBatches?: number } = {},
+): Promise<{ settled: number; more: boolean }> {
   requireTimer(ctx)
   const batch = options.batch ?? 200
   const maxBatches = options.maxBatches ?? 25
@@ -201,7 +224,10 @@ export async function settleCommission(ctx: InvocationContext, options: { batch?
   const _ = database().command
   let settled = 0
   for (let i = 0; i < maxBatches; i++) {
-    const due = (await ledger().where({ status: 'pending', settleAfter: _.lte(now) }).limit(batch).get()) as Rows<CommissionEntryDoc>
+    const due = (await ledger()
+      .where({ status: 'pending', settleAfter: _.lte(now) })
+      .limit(batch)
+      .get()) as Rows<CommissionEntryDoc>
     if (due.data.length === 0) return { settled, more: false }
     const res = (await ledger()
       .where({ _id: _.in(due.data.map((e) => e._id)), status: 'pending', settleAfter: _.lte(now) })
@@ -217,7 +243,11 @@ export async function settleCommission(ctx: InvocationContext, options: { batch?
 async function entriesWhere(where: Record<string, unknown>): Promise<CommissionEntryDoc[]> {
   const out: CommissionEntryDoc[] = []
   for (let skip = 0; skip < 20_000; skip += 1000) {
-    const page = (await ledger().where(where).skip(skip).limit(1000).get()) as Rows<CommissionEntryDoc>
+    const page = (await ledger()
+      .where(where)
+      .skip(skip)
+      .limit(1000)
+      .get()) as Rows<CommissionEntryDoc>
     out.push(...page.data)
     if (page.data.length < 1000) break
   }
@@ -233,7 +263,14 @@ interface Totals {
   reversedFen: number
 }
 
-const emptyTotals = (): Totals => ({ orders: 0, onlineFen: 0, offlineFen: 0, pendingFen: 0, settledFen: 0, reversedFen: 0 })
+const emptyTotals = (): Totals => ({
+  orders: 0,
+  onlineFen: 0,
+  offlineFen: 0,
+  pendingFen: 0,
+  settledFen: 0,
+  reversedFen: 0,
+})
 
 function add(t: Totals, e: CommissionEntryDoc): void {
   if (e.kind === 'reversal') {
@@ -270,7 +307,11 @@ export async function clerkPerformance(ctx: InvocationContext, clerkId: string, 
     commissionReversedFen: t.reversedFen,
     trend: months.map((m) => {
       const mt = byMonth.get(m)!
-      return { month: m, salesFen: mt.onlineFen + mt.offlineFen, commissionFen: mt.pendingFen + mt.settledFen + mt.reversedFen }
+      return {
+        month: m,
+        salesFen: mt.onlineFen + mt.offlineFen,
+        commissionFen: mt.pendingFen + mt.settledFen + mt.reversedFen,
+      }
     }),
   }
 }
@@ -292,8 +333,12 @@ export interface SettlementRow {
 }
 
 /** One row per clerk (or per attributed store) for a month's sales and commission. */
-export async function settlement(input: { month: string; by: 'clerk' | 'store' }): Promise<{ month: string; by: 'clerk' | 'store'; rows: SettlementRow[] }> {
-  if (!MONTH_RE.test(input.month)) throw new AppError('INVALID_INPUT', '月份格式应为 YYYY-MM', 'month')
+export async function settlement(input: {
+  month: string
+  by: 'clerk' | 'store'
+}): Promise<{ month: string; by: 'clerk' | 'store'; rows: SettlementRow[] }> {
+  if (!MONTH_RE.test(input.month))
+    throw new AppError('INVALID_INPUT', '月份格式应为 YYYY-MM', 'month')
   const entries = await entriesWhere({ month: input.month })
   const groups = new Map<string, { storeId: string; totals: Totals }>()
   for (const e of entries) {
@@ -323,12 +368,20 @@ export async function settlement(input: { month: string; by: 'clerk' | 'store' }
       payableFen: t.settledFen + t.reversedFen,
     }
   })
-  rows.sort((a, b) => a.storeName.localeCompare(b.storeName, 'zh') || b.salesFen - a.salesFen || a.id.localeCompare(b.id))
+  rows.sort(
+    (a, b) =>
+      a.storeName.localeCompare(b.storeName, 'zh') ||
+      b.salesFen - a.salesFen ||
+      a.id.localeCompare(b.id),
+  )
   return { month: input.month, by: input.by, rows }
 }
 
 /** The settlement as CSV for Excel (UTF-8 with BOM, amounts in yuan with two decimals). */
-export async function settlementCsv(input: { month: string; by: 'clerk' | 'store' }): Promise<{ filename: string; csv: string }> {
+export async function settlementCsv(input: {
+  month: string
+  by: 'clerk' | 'store'
+}): Promise<{ filename: string; csv: string }> {
   const { rows } = await settlement(input)
   const header = [
     '月份',

@@ -12,7 +12,10 @@ import { requireMember } from './member-service'
 type Rows<T> = { data: T[] }
 const consentId = (memberId: string, key: SubscribeTemplateKey) => `${memberId}:${key}`
 
-export async function reportConsent(ctx: InvocationContext, input: { results: { templateKey: SubscribeTemplateKey; accepted: boolean }[] }) {
+export async function reportConsent(
+  ctx: InvocationContext,
+  input: { results: { templateKey: SubscribeTemplateKey; accepted: boolean }[] },
+) {
   const member = await requireMember(ctx)
   const db = database()
   const _ = db.command
@@ -20,22 +23,44 @@ export async function reportConsent(ctx: InvocationContext, input: { results: { 
   for (const result of input.results) {
     if (!result.accepted) continue
     const id = consentId(member._id, result.templateKey)
-    const updated = (await db.collection(COLLECTIONS.subscribeConsents.name).where({ _id: id }).update({ credits: _.inc(1), updatedAt: now })) as { updated: number }
+    const updated = (await db
+      .collection(COLLECTIONS.subscribeConsents.name)
+      .where({ _id: id })
+      .update({ credits: _.inc(1), updatedAt: now })) as { updated: number }
     if (updated.updated === 0) {
       try {
-        await db.collection(COLLECTIONS.subscribeConsents.name).add({ _id: id, memberId: member._id, templateKey: result.templateKey, credits: 1, updatedAt: now })
+        await db
+          .collection(COLLECTIONS.subscribeConsents.name)
+          .add({
+            _id: id,
+            memberId: member._id,
+            templateKey: result.templateKey,
+            credits: 1,
+            updatedAt: now,
+          })
       } catch {
         // created concurrently by another report: add ours to it
-        await db.collection(COLLECTIONS.subscribeConsents.name).where({ _id: id }).update({ credits: _.inc(1), updatedAt: now })
+        await db
+          .collection(COLLECTIONS.subscribeConsents.name)
+          .where({ _id: id })
+          .update({ credits: _.inc(1), updatedAt: now })
       }
     }
   }
   return consentCredits(member._id)
 }
 
-export async function consentCredits(memberId: string): Promise<Record<SubscribeTemplateKey, number>> {
-  const res = (await database().collection(COLLECTIONS.subscribeConsents.name).where({ memberId }).get()) as Rows<{ templateKey: SubscribeTemplateKey; credits: number }>
-  const out = Object.fromEntries(SUBSCRIBE_TEMPLATE_KEYS.map((k) => [k, 0])) as Record<SubscribeTemplateKey, number>
+export async function consentCredits(
+  memberId: string,
+): Promise<Record<SubscribeTemplateKey, number>> {
+  const res = (await database()
+    .collection(COLLECTIONS.subscribeConsents.name)
+    .where({ memberId })
+    .get()) as Rows<{ templateKey: SubscribeTemplateKey; credits: number }>
+  const out = Object.fromEntries(SUBSCRIBE_TEMPLATE_KEYS.map((k) => [k, 0])) as Record<
+    SubscribeTemplateKey,
+    number
+  >
   for (const row of res.data) out[row.templateKey] = row.credits
   return out
 }
@@ -51,7 +76,11 @@ export async function consentStatus(ctx: InvocationContext) {
   const member = await requireMember(ctx)
   const credits = await consentCredits(member._id)
   return {
-    templates: ASKED_TEMPLATES.map((templateKey) => ({ templateKey, templateId: ports().templateId(templateKey), credits: credits[templateKey] })),
+    templates: ASKED_TEMPLATES.map((templateKey) => ({
+      templateKey,
+      templateId: ports().templateId(templateKey),
+      credits: credits[templateKey],
+    })),
   }
 }
 
@@ -59,12 +88,18 @@ export async function consentStatus(ctx: InvocationContext) {
 export async function spendConsent(memberId: string, key: SubscribeTemplateKey): Promise<boolean> {
   const db = database()
   const _ = db.command
-  const res = (await db.collection(COLLECTIONS.subscribeConsents.name).where({ _id: consentId(memberId, key), credits: _.gt(0) }).update({ credits: _.inc(-1) })) as { updated: number }
+  const res = (await db
+    .collection(COLLECTIONS.subscribeConsents.name)
+    .where({ _id: consentId(memberId, key), credits: _.gt(0) })
+    .update({ credits: _.inc(-1) })) as { updated: number }
   return res.updated === 1
 }
 
 /** Gives a credit back when a message could not be sent for reasons that did not use it up. */
 export async function refundConsent(memberId: string, key: SubscribeTemplateKey): Promise<void> {
   const db = database()
-  await db.collection(COLLECTIONS.subscribeConsents.name).where({ _id: consentId(memberId, key) }).update({ credits: db.command.inc(1) })
+  await db
+    .collection(COLLECTIONS.subscribeConsents.name)
+    .where({ _id: consentId(memberId, key) })
+    .update({ credits: db.command.inc(1) })
 }

@@ -15,7 +15,14 @@
  * watermark (to when it started).
  */
 import { COLLECTIONS } from '../db/collections'
-import type { CommissionEntryDoc, DailyStatsDoc, DailyStatsRollupState, MemberDoc, OrderDoc, RefundDoc } from '../db/documents'
+import type {
+  CommissionEntryDoc,
+  DailyStatsDoc,
+  DailyStatsRollupState,
+  MemberDoc,
+  OrderDoc,
+  RefundDoc,
+} from '../db/documents'
 import {
   ALL_STORES,
   addDays,
@@ -63,7 +70,10 @@ function figuresOf(acc: DayFigures, day: string, storeId: string | null | undefi
   return figures
 }
 
-async function inBatches<T>(ids: string[], read: (batch: string[]) => Promise<Rows<T>>): Promise<T[]> {
+async function inBatches<T>(
+  ids: string[],
+  read: (batch: string[]) => Promise<Rows<T>>,
+): Promise<T[]> {
   const out: T[] = []
   const pages = []
   for (let i = 0; i < ids.length; i += PAGE) pages.push(read(ids.slice(i, i + PAGE)))
@@ -80,13 +90,32 @@ async function computeDays(from: string, to: string): Promise<DayFigures> {
   const _ = db.command
   const $ = _.aggregate
   const range = _.gte(dayStart(from)).and(_.lt(dayStart(addDays(to, 1))))
-  const dayOf = (field: string) => $.dateToString({ format: '%Y-%m-%d', date: field, timezone: '+08:00' })
-  type Group<K extends string> = { _id: { day: string; store?: string | null; memberId?: string } } & Record<K, number>
-  const grouped = <K extends string>(collection: string, match: Record<string, unknown>, id: Record<string, unknown>, sums: Record<K, unknown>) =>
-    db.collection(collection).aggregate().match(match).group({ _id: id, ...sums }).limit(100_000).end() as Promise<Rows<Group<K>>>
+  const dayOf = (field: string) =>
+    $.dateToString({ format: '%Y-%m-%d', date: field, timezone: '+08:00' })
+  type Group<K extends string> = {
+    _id: { day: string; store?: string | null; memberId?: string }
+  } & Record<K, number>
+  const grouped = <K extends string>(
+    collection: string,
+    match: Record<string, unknown>,
+    id: Record<string, unknown>,
+    sums: Record<K, unknown>,
+  ) =>
+    db
+      .collection(collection)
+      .aggregate()
+      .match(match)
+      .group({ _id: id, ...sums })
+      .limit(100_000)
+      .end() as Promise<Rows<Group<K>>>
 
   const [members, orders, offline, commission, points, refunds] = await Promise.all([
-    grouped(COLLECTIONS.members.name, { joinedAt: range }, { day: dayOf('$joinedAt'), store: '$openedStoreId' }, { n: $.sum(1) }),
+    grouped(
+      COLLECTIONS.members.name,
+      { joinedAt: range },
+      { day: dayOf('$joinedAt'), store: '$openedStoreId' },
+      { n: $.sum(1) },
+    ),
     grouped(
       COLLECTIONS.orders.name,
       { paidAt: range },
@@ -104,15 +133,29 @@ async function computeDays(from: string, to: string): Promise<DayFigures> {
       COLLECTIONS.commissionLedger.name,
       { at: range, kind: 'earn' },
       { day: dayOf('$at'), store: '$storeId' },
-      { fen: $.sum($.floor($.divide([$.add([$.multiply(['$baseFen', '$rateBp']), 5000]), 10_000]))) },
+      {
+        fen: $.sum($.floor($.divide([$.add([$.multiply(['$baseFen', '$rateBp']), 5000]), 10_000]))),
+      },
     ),
     grouped(
       COLLECTIONS.pointsLedger.name,
       { at: range },
       { day: dayOf('$at'), memberId: '$memberId' },
       {
-        issued: $.sum($.cond({ if: $.and([$.in(['$kind', [...POINTS_ISSUED_KINDS]]), $.gt(['$points', 0])]), then: '$points', else: 0 })),
-        redeemed: $.sum($.cond({ if: $.in(['$kind', [...POINTS_REDEEMED_KINDS]]), then: $.multiply(['$points', -1]), else: 0 })),
+        issued: $.sum(
+          $.cond({
+            if: $.and([$.in(['$kind', [...POINTS_ISSUED_KINDS]]), $.gt(['$points', 0])]),
+            then: '$points',
+            else: 0,
+          }),
+        ),
+        redeemed: $.sum(
+          $.cond({
+            if: $.in(['$kind', [...POINTS_REDEEMED_KINDS]]),
+            then: $.multiply(['$points', -1]),
+            else: 0,
+          }),
+        ),
       },
     ),
     succeededOrderRefunds(from, to),
@@ -120,17 +163,34 @@ async function computeDays(from: string, to: string): Promise<DayFigures> {
 
   const acc: DayFigures = new Map()
   for (const g of members.data) figuresOf(acc, g._id.day, g._id.store).newMembers += g.n
-  for (const g of orders.data) addFigures(figuresOf(acc, g._id.day, g._id.store), { onlineOrders: g.n, onlineSalesFen: g.fen })
-  for (const g of offline.data) addFigures(figuresOf(acc, g._id.day, g._id.store), { offlineSales: g.n, offlineSalesFen: g.fen })
-  for (const g of commission.data) figuresOf(acc, g._id.day, g._id.store).commissionAccruedFen += g.fen
+  for (const g of orders.data)
+    addFigures(figuresOf(acc, g._id.day, g._id.store), { onlineOrders: g.n, onlineSalesFen: g.fen })
+  for (const g of offline.data)
+    addFigures(figuresOf(acc, g._id.day, g._id.store), {
+      offlineSales: g.n,
+      offlineSalesFen: g.fen,
+    })
+  for (const g of commission.data)
+    figuresOf(acc, g._id.day, g._id.store).commissionAccruedFen += g.fen
 
   const pointGroups = points.data.filter((g) => g.issued !== 0 || g.redeemed !== 0)
   const memberIds = [...new Set(pointGroups.map((g) => g._id.memberId!))]
-  const owners = await inBatches(memberIds, (batch) =>
-    db.collection(COLLECTIONS.members.name).where({ _id: _.in(batch) }).field({ storeId: true }).limit(PAGE).get() as Promise<Rows<Pick<MemberDoc, '_id' | 'storeId'>>>,
+  const owners = await inBatches(
+    memberIds,
+    (batch) =>
+      db
+        .collection(COLLECTIONS.members.name)
+        .where({ _id: _.in(batch) })
+        .field({ storeId: true })
+        .limit(PAGE)
+        .get() as Promise<Rows<Pick<MemberDoc, '_id' | 'storeId'>>>,
   )
   const storeOfMember = new Map(owners.map((m) => [m._id, m.storeId]))
-  for (const g of pointGroups) addFigures(figuresOf(acc, g._id.day, storeOfMember.get(g._id.memberId!)), { pointsIssued: g.issued, pointsRedeemed: g.redeemed })
+  for (const g of pointGroups)
+    addFigures(figuresOf(acc, g._id.day, storeOfMember.get(g._id.memberId!)), {
+      pointsIssued: g.issued,
+      pointsRedeemed: g.redeemed,
+    })
 
   await addRefunds(acc, refunds)
   return acc
@@ -142,7 +202,11 @@ async function succeededOrderRefunds(from: string, to: string): Promise<RefundDo
   for (let skip = 0; ; skip += PAGE) {
     const page = (await database()
       .collection(COLLECTIONS.refunds.name)
-      .where({ settledAt: _.gte(dayStart(from)).and(_.lt(dayStart(addDays(to, 1)))), status: 'succeeded', 'purpose.kind': 'order' })
+      .where({
+        settledAt: _.gte(dayStart(from)).and(_.lt(dayStart(addDays(to, 1)))),
+        status: 'succeeded',
+        'purpose.kind': 'order',
+      })
       .skip(skip)
       .limit(PAGE)
       .get()) as Rows<RefundDoc>
@@ -157,13 +221,25 @@ async function addRefunds(acc: DayFigures, refunds: RefundDoc[]): Promise<void> 
   const _ = database().command
   const orderIds = [...new Set(refunds.map((r) => r.purpose.id))]
   const [orders, entries] = await Promise.all([
-    inBatches(orderIds, (batch) =>
-      database().collection(COLLECTIONS.orders.name).where({ _id: _.in(batch) }).field({ attribution: true }).limit(PAGE).get() as Promise<Rows<Pick<OrderDoc, '_id' | 'attribution'>>>,
+    inBatches(
+      orderIds,
+      (batch) =>
+        database()
+          .collection(COLLECTIONS.orders.name)
+          .where({ _id: _.in(batch) })
+          .field({ attribution: true })
+          .limit(PAGE)
+          .get() as Promise<Rows<Pick<OrderDoc, '_id' | 'attribution'>>>,
     ),
     inBatches(
       orderIds.map((id) => commissionEntryId(saleCommissionKey({ kind: 'order', id }))),
       (batch) =>
-        database().collection(COLLECTIONS.commissionLedger.name).where({ _id: _.in(batch) }).field({ source: true, storeId: true, reversals: true }).limit(PAGE).get() as Promise<
+        database()
+          .collection(COLLECTIONS.commissionLedger.name)
+          .where({ _id: _.in(batch) })
+          .field({ source: true, storeId: true, reversals: true })
+          .limit(PAGE)
+          .get() as Promise<
           Rows<Pick<CommissionEntryDoc, '_id' | 'source' | 'storeId' | 'reversals'>>
         >,
     ),
@@ -175,7 +251,8 @@ async function addRefunds(acc: DayFigures, refunds: RefundDoc[]): Promise<void> 
     figuresOf(acc, day, storeOfOrder.get(refund.purpose.id)).refundsFen += refund.amountFen
     const entry = entryOfOrder.get(refund.purpose.id)
     const reversal = entry?.reversals.find((r) => r.refundNo === refund._id)
-    if (entry && reversal) figuresOf(acc, day, entry.storeId).commissionReversedFen += reversal.takebackFen
+    if (entry && reversal)
+      figuresOf(acc, day, entry.storeId).commissionReversedFen += reversal.takebackFen
   }
 }
 
@@ -188,7 +265,12 @@ function figuresFromDoc(doc: DailyStatsDoc): DailyFigures {
  * carries `computedAt`), a store's when its figures changed (stores with none that day and no
  * document yet are left without one: the dashboard reads a missing day as zeros).
  */
-async function recomputeDays(from: string, to: string, storeIds: string[], now: Date): Promise<number> {
+async function recomputeDays(
+  from: string,
+  to: string,
+  storeIds: string[],
+  now: Date,
+): Promise<number> {
   const days = daysBetween(from, to)
   const [computed, existing] = await Promise.all([
     computeDays(from, to),
@@ -203,13 +285,25 @@ async function recomputeDays(from: string, to: string, storeIds: string[], now: 
     const byStore = computed.get(day) ?? new Map<string | null, DailyFigures>()
     const all = emptyFigures()
     for (const figures of byStore.values()) addFigures(all, figures)
-    writes.push(stats().doc(dailyStatsId(day, ALL_STORES)).set({ day, storeId: ALL_STORES, ...all, computedAt: now }))
-    const stores = new Set([...storeIds, ...[...byStore.keys()].filter((s): s is string => s !== null)])
+    writes.push(
+      stats()
+        .doc(dailyStatsId(day, ALL_STORES))
+        .set({ day, storeId: ALL_STORES, ...all, computedAt: now }),
+    )
+    const stores = new Set([
+      ...storeIds,
+      ...[...byStore.keys()].filter((s): s is string => s !== null),
+    ])
     for (const storeId of stores) {
       const figures = byStore.get(storeId) ?? emptyFigures()
       const old = before.get(dailyStatsId(day, storeId))
-      if (old ? sameFigures(figuresFromDoc(old), figures) : sameFigures(figures, emptyFigures())) continue
-      writes.push(stats().doc(dailyStatsId(day, storeId)).set({ day, storeId, ...figures }))
+      if (old ? sameFigures(figuresFromDoc(old), figures) : sameFigures(figures, emptyFigures()))
+        continue
+      writes.push(
+        stats()
+          .doc(dailyStatsId(day, storeId))
+          .set({ day, storeId, ...figures }),
+      )
     }
   }
   await Promise.all(writes)
@@ -217,7 +311,11 @@ async function recomputeDays(from: string, to: string, storeIds: string[], now: 
 }
 
 async function storeIds(): Promise<string[]> {
-  const res = (await database().collection(COLLECTIONS.stores.name).field({ _id: true }).limit(PAGE).get()) as Rows<{ _id: string }>
+  const res = (await database()
+    .collection(COLLECTIONS.stores.name)
+    .field({ _id: true })
+    .limit(PAGE)
+    .get()) as Rows<{ _id: string }>
   return res.data.map((s) => s._id)
 }
 
@@ -227,7 +325,12 @@ async function storeIds(): Promise<string[]> {
  * finds that with one small read, where the earliest order would take a sort of all of them).
  */
 async function firstStoreCreatedAt(): Promise<Date | null> {
-  const res = (await database().collection(COLLECTIONS.stores.name).orderBy('createdAt', 'asc').limit(1).field({ createdAt: true }).get()) as Rows<{ createdAt: Date }>
+  const res = (await database()
+    .collection(COLLECTIONS.stores.name)
+    .orderBy('createdAt', 'asc')
+    .limit(1)
+    .field({ createdAt: true })
+    .get()) as Rows<{ createdAt: Date }>
   return res.data[0]?.createdAt ?? null
 }
 
@@ -235,7 +338,9 @@ async function firstStoreCreatedAt(): Promise<Date | null> {
  * Timer `rollupDailyStats`: goes on with the run under way, or starts one from the watermark,
  * recomputing a week at a time until today or the time budget; a finished run moves the watermark.
  */
-export async function rollupDailyStats(ctx: InvocationContext): Promise<{ days: number; written: number; done: boolean; nextDay: string | null }> {
+export async function rollupDailyStats(
+  ctx: InvocationContext,
+): Promise<{ days: number; written: number; done: boolean; nextDay: string | null }> {
   requireTimer(ctx)
   const started = Date.now()
   const now = ctx.clock.now()
@@ -244,7 +349,11 @@ export async function rollupDailyStats(ctx: InvocationContext): Promise<{ days: 
   let run = saved?.run ?? null
   if (!run) {
     const watermark = saved?.watermark ?? null
-    const nextDay = firstDayToRecompute({ watermark, historyStart: watermark ? null : await firstStoreCreatedAt(), now })
+    const nextDay = firstDayToRecompute({
+      watermark,
+      historyStart: watermark ? null : await firstStoreCreatedAt(),
+      now,
+    })
     run = { startedAt: now, nextDay, lastDay: statsDay(now) }
     await state().set({ watermark, run })
   }
@@ -304,7 +413,10 @@ export async function dashboard(input: DashboardQuery, now: Date) {
   const ids = days.map((day) => dailyStatsId(day, storeId))
   if (storeId !== ALL_STORES) ids.push(dailyStatsId(to, ALL_STORES))
   const [docs, members] = await Promise.all([
-    stats().where({ _id: db.command.in(ids) }).limit(PAGE).get() as Promise<Rows<DailyStatsDoc>>,
+    stats()
+      .where({ _id: db.command.in(ids) })
+      .limit(PAGE)
+      .get() as Promise<Rows<DailyStatsDoc>>,
     // Members now: the clerks' counters, which every bind, transfer and deletion moves in its
     // transaction (a count over the members collection would read every member).
     db

@@ -5,9 +5,20 @@
 import { randomBytes } from 'node:crypto'
 import type { MemberView } from '../contract/member'
 import { COLLECTIONS } from '../db/collections'
-import type { AttributionLogDoc, ClerkDoc, MemberDoc, PointsLedgerDoc, StoreDoc } from '../db/documents'
+import type {
+  AttributionLogDoc,
+  ClerkDoc,
+  MemberDoc,
+  PointsLedgerDoc,
+  StoreDoc,
+} from '../db/documents'
 import { AppError } from '../errors'
-import { DEFAULT_ATTRIBUTION_POLICY, decideScan, leastLoadedClerk, type AttributionPolicy } from '../rules/attribution'
+import {
+  DEFAULT_ATTRIBUTION_POLICY,
+  decideScan,
+  leastLoadedClerk,
+  type AttributionPolicy,
+} from '../rules/attribution'
 import { issueMemberCode, MEMBER_CODE_WINDOW_MS } from '../rules/member-code'
 import { maskPhone } from '../rules/phone'
 import { pointsExpiryFor } from '../rules/points'
@@ -39,12 +50,16 @@ export async function findMemberByOpenid(openid: string): Promise<MemberDoc | nu
 
 export async function requireMember(ctx: InvocationContext): Promise<MemberDoc> {
   const member = await findMemberByOpenid(requireOpenid(ctx))
-  if (!member || member.status !== 'active') throw new AppError('NOT_FOUND', '还不是会员：请扫描门店或导购的二维码开卡')
+  if (!member || member.status !== 'active')
+    throw new AppError('NOT_FOUND', '还不是会员：请扫描门店或导购的二维码开卡')
   ctx.caller.role = 'member'
   return member
 }
 
-export async function toMemberView(member: MemberDoc, names?: { storeName?: string; clerkName?: string }): Promise<MemberView> {
+export async function toMemberView(
+  member: MemberDoc,
+  names?: { storeName?: string; clerkName?: string },
+): Promise<MemberView> {
   let storeName = names?.storeName
   let clerkName = names?.clerkName
   if (storeName === undefined || clerkName === undefined) {
@@ -95,10 +110,16 @@ let policyCache: { value: AttributionPolicy; readAt: number } | undefined
 /** HQ's attribution policy; cached for a minute per function instance. */
 async function attributionPolicy(now: Date): Promise<AttributionPolicy> {
   if (policyCache && now.getTime() - policyCache.readAt < 60_000) return policyCache.value
-  const res = (await database().collection(COLLECTIONS.settings.name).doc('attribution').get()) as Rows<Partial<AttributionPolicy>>
+  const res = (await database()
+    .collection(COLLECTIONS.settings.name)
+    .doc('attribution')
+    .get()) as Rows<Partial<AttributionPolicy>>
   const stored = res.data[0]
   const value: AttributionPolicy = {
-    protectionDays: typeof stored?.protectionDays === 'number' ? stored.protectionDays : DEFAULT_ATTRIBUTION_POLICY.protectionDays,
+    protectionDays:
+      typeof stored?.protectionDays === 'number'
+        ? stored.protectionDays
+        : DEFAULT_ATTRIBUTION_POLICY.protectionDays,
   }
   policyCache = { value, readAt: now.getTime() }
   return value
@@ -142,16 +163,24 @@ export async function bindMember(
   const now = ctx.clock.now()
   const target = await resolveScene(input.scene)
   const existing = await findMemberByOpenid(openid)
-  if (existing && existing.status === 'active') return recordScan(ctx, existing, input.scene, target, now)
+  if (existing && existing.status === 'active')
+    return recordScan(ctx, existing, input.scene, target, now)
 
-  if (target.store.status !== 'active') throw new AppError('CONFLICT', '该门店已停业，请扫描其他门店的二维码')
-  if (target.clerk && target.clerk.status !== 'active') throw new AppError('CONFLICT', '该导购已停用，请扫描门店二维码开卡')
+  if (target.store.status !== 'active')
+    throw new AppError('CONFLICT', '该门店已停业，请扫描其他门店的二维码')
+  if (target.clerk && target.clerk.status !== 'active')
+    throw new AppError('CONFLICT', '该导购已停用，请扫描门店二维码开卡')
 
   let phone: string
   try {
     phone = await ports().wechat.resolvePhone({ phone: input.phone, phoneCode: input.phoneCode })
   } catch (err) {
-    if (err instanceof WeChatError) throw new AppError('INVALID_INPUT', '请提供有效的手机号（中国大陆 11 位手机号）', input.phoneCode ? 'phoneCode' : 'phone')
+    if (err instanceof WeChatError)
+      throw new AppError(
+        'INVALID_INPUT',
+        '请提供有效的手机号（中国大陆 11 位手机号）',
+        input.phoneCode ? 'phoneCode' : 'phone',
+      )
     throw err
   }
 
@@ -162,24 +191,43 @@ export async function bindMember(
   const rules = await loadPointsRules()
   const welcome = rules.welcomeBonus
   // The welcome bonus is the first credit on the member's points line (shared/rules/points-ledger.ts).
-  const welcomeCredit = welcome > 0 ? planCredit(emptyAccount(), welcome, pointsExpiryFor(now, rules.expiryYears)) : null
+  const welcomeCredit =
+    welcome > 0
+      ? planCredit(emptyAccount(), welcome, pointsExpiryFor(now, rules.expiryYears))
+      : null
   const account = welcomeCredit?.account ?? emptyAccount()
   try {
     const clerk = await withTransaction(db, async (t) => {
       let clerk: ClerkDoc | null
       if (target.clerk) {
-        clerk = ((await t.collection(COLLECTIONS.clerks.name).doc(target.clerk._id).get()) as { data: ClerkDoc | null }).data
-        if (!clerk || clerk.status !== 'active') throw new AppError('CONFLICT', '该导购已停用，请扫描门店二维码开卡')
+        clerk = (
+          (await t.collection(COLLECTIONS.clerks.name).doc(target.clerk._id).get()) as {
+            data: ClerkDoc | null
+          }
+        ).data
+        if (!clerk || clerk.status !== 'active')
+          throw new AppError('CONFLICT', '该导购已停用，请扫描门店二维码开卡')
       } else {
         const candidates = (await db
           .collection(COLLECTIONS.clerks.name)
           .where({ storeId: target.store._id, status: 'active' })
           .limit(1000)
           .get()) as Rows<ClerkDoc>
-        const chosen = leastLoadedClerk(candidates.data.map((c) => ({ clerkId: c._id, memberCount: c.memberCount, createdAt: c.createdAt, status: c.status })))
+        const chosen = leastLoadedClerk(
+          candidates.data.map((c) => ({
+            clerkId: c._id,
+            memberCount: c.memberCount,
+            createdAt: c.createdAt,
+            status: c.status,
+          })),
+        )
         if (!chosen) throw new AppError('CONFLICT', '该门店暂无在岗导购，请联系店员')
         // Read inside the transaction: if anyone changes this clerk before we commit, we retry.
-        clerk = ((await t.collection(COLLECTIONS.clerks.name).doc(chosen.clerkId).get()) as { data: ClerkDoc | null }).data
+        clerk = (
+          (await t.collection(COLLECTIONS.clerks.name).doc(chosen.clerkId).get()) as {
+            data: ClerkDoc | null
+          }
+        ).data
         if (!clerk || clerk.status !== 'active' || clerk.memberCount !== chosen.memberCount) {
           throw Object.assign(new Error('clerk changed'), { code: 'DATABASE_TRANSACTION_CONFLICT' })
         }
@@ -205,7 +253,10 @@ export async function bindMember(
         lastPurchaseAt: null,
         tags: [],
       }
-      await t.collection(COLLECTIONS.members.name).doc(memberId).create(member as never)
+      await t
+        .collection(COLLECTIONS.members.name)
+        .doc(memberId)
+        .create(member as never)
       const log: Omit<AttributionLogDoc, '_id'> = {
         key: `bind:${memberId}`,
         memberId,
@@ -234,12 +285,18 @@ export async function bindMember(
         }
         await t.collection(COLLECTIONS.pointsLedger.name).add(entry)
       }
-      await t.collection(COLLECTIONS.clerks.name).doc(clerk._id).update({ memberCount: _.inc(1) })
+      await t
+        .collection(COLLECTIONS.clerks.name)
+        .doc(clerk._id)
+        .update({ memberCount: _.inc(1) })
       return clerk
     })
     ctx.caller.role = 'member'
     const member = (await findMemberByOpenid(openid))!
-    return { ...(await toMemberView(member, { storeName: target.store.name, clerkName: clerk.name })), outcome: 'created' }
+    return {
+      ...(await toMemberView(member, { storeName: target.store.name, clerkName: clerk.name })),
+      outcome: 'created',
+    }
   } catch (err) {
     if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
     // Another first scan by the same person won the race: theirs is the member.
@@ -271,7 +328,14 @@ async function recordScan(
       note: `scene ${scene}`,
       now,
     })
-    if (moved) return { ...(await toMemberView(moved, { storeName: target.store.name, clerkName: scannedClerk.name })), outcome: 'reattributed' }
+    if (moved)
+      return {
+        ...(await toMemberView(moved, {
+          storeName: target.store.name,
+          clerkName: scannedClerk.name,
+        })),
+        outcome: 'reattributed',
+      }
   }
   await db.collection(COLLECTIONS.visits.name).add({
     memberId: member._id,
@@ -296,14 +360,32 @@ export interface MoveOptions {
  * counts and the log entry change together or not at all. Returns the moved member, or null if
  * it was already with that clerk (or no longer active).
  */
-export async function moveMember(db: ReturnType<typeof database>, memberId: string, to: Pick<ClerkDoc, '_id' | 'storeId'>, options: MoveOptions): Promise<MemberDoc | null> {
+export async function moveMember(
+  db: ReturnType<typeof database>,
+  memberId: string,
+  to: Pick<ClerkDoc, '_id' | 'storeId'>,
+  options: MoveOptions,
+): Promise<MemberDoc | null> {
   const _ = db.command
   return withTransaction(db, async (t) => {
-    const member = ((await t.collection(COLLECTIONS.members.name).doc(memberId).get()) as { data: MemberDoc | null }).data
+    const member = (
+      (await t.collection(COLLECTIONS.members.name).doc(memberId).get()) as {
+        data: MemberDoc | null
+      }
+    ).data
     if (!member || member.status !== 'active' || member.clerkId === to._id) return null
-    await t.collection(COLLECTIONS.members.name).doc(memberId).update({ clerkId: to._id, storeId: to.storeId, attributedAt: options.now })
-    await t.collection(COLLECTIONS.clerks.name).doc(member.clerkId).update({ memberCount: _.inc(-1) })
-    await t.collection(COLLECTIONS.clerks.name).doc(to._id).update({ memberCount: _.inc(1) })
+    await t
+      .collection(COLLECTIONS.members.name)
+      .doc(memberId)
+      .update({ clerkId: to._id, storeId: to.storeId, attributedAt: options.now })
+    await t
+      .collection(COLLECTIONS.clerks.name)
+      .doc(member.clerkId)
+      .update({ memberCount: _.inc(-1) })
+    await t
+      .collection(COLLECTIONS.clerks.name)
+      .doc(to._id)
+      .update({ memberCount: _.inc(1) })
     const log: Omit<AttributionLogDoc, '_id'> = {
       key: options.key,
       memberId,
@@ -318,8 +400,14 @@ export async function moveMember(db: ReturnType<typeof database>, memberId: stri
     }
     await t.collection(COLLECTIONS.attributionLog.name).add(log)
     // The member's conversation follows them: the new clerk sees the whole history.
-    const conversation = ((await t.collection(COLLECTIONS.conversations.name).doc(memberId).get()) as { data: unknown }).data
-    if (conversation) await t.collection(COLLECTIONS.conversations.name).doc(memberId).update({ clerkId: to._id, storeId: to.storeId })
+    const conversation = (
+      (await t.collection(COLLECTIONS.conversations.name).doc(memberId).get()) as { data: unknown }
+    ).data
+    if (conversation)
+      await t
+        .collection(COLLECTIONS.conversations.name)
+        .doc(memberId)
+        .update({ clerkId: to._id, storeId: to.storeId })
     return { ...member, clerkId: to._id, storeId: to.storeId, attributedAt: options.now }
   })
 }
@@ -339,12 +427,16 @@ export async function setBirthday(ctx: InvocationContext, birthday: string): Pro
     .collection(COLLECTIONS.members.name)
     .where({ _id: member._id, birthday: db.command.exists(false) })
     .update({ birthday })) as { updated: number }
-  if (res.updated !== 1) throw new AppError('CONFLICT', '生日已设置，不能再修改；如填错请联系门店更正', 'birthday')
+  if (res.updated !== 1)
+    throw new AppError('CONFLICT', '生日已设置，不能再修改；如填错请联系门店更正', 'birthday')
   return toMemberView({ ...member, birthday })
 }
 
 /** HQ corrects a member's birthday (the admin function audits the request with its reason). */
-export async function correctBirthday(memberId: string, birthday: string): Promise<{ memberId: string; birthday: string }> {
+export async function correctBirthday(
+  memberId: string,
+  birthday: string,
+): Promise<{ memberId: string; birthday: string }> {
   const res = (await database()
     .collection(COLLECTIONS.members.name)
     .where({ _id: memberId, status: 'active' })
@@ -373,7 +465,12 @@ export async function myData(ctx: InvocationContext) {
   const member = await requireMember(ctx)
   const db = database()
   const byMember = (collection: string, order = 'at') =>
-    db.collection(collection).where({ memberId: member._id }).orderBy(order, 'asc').limit(1000).get() as Promise<Rows<object>>
+    db
+      .collection(collection)
+      .where({ memberId: member._id })
+      .orderBy(order, 'asc')
+      .limit(1000)
+      .get() as Promise<Rows<object>>
   const [log, visits, ledger, redemptions] = await Promise.all([
     byMember(COLLECTIONS.attributionLog.name),
     byMember(COLLECTIONS.visits.name),
@@ -409,7 +506,10 @@ export async function deleteAccount(ctx: InvocationContext): Promise<{ deleted: 
       status: 'deleted',
       deletedAt: now,
     })
-    await t.collection(COLLECTIONS.clerks.name).doc(member.clerkId).update({ memberCount: _.inc(-1) })
+    await t
+      .collection(COLLECTIONS.clerks.name)
+      .doc(member.clerkId)
+      .update({ memberCount: _.inc(-1) })
   })
   await db.collection(COLLECTIONS.visits.name).where({ memberId: member._id }).remove()
   // A paid mail redemption HQ has yet to ship keeps its address: the gift is still owed.

@@ -25,7 +25,11 @@ async function saleByReceipt(storeId: string, receiptNo: string): Promise<Offlin
 }
 
 function receiptTaken(sale: OfflineSaleDoc): AppError {
-  return new AppError('CONFLICT', `小票号 ${sale.receiptNo} 已于 ${formatShanghaiMinute(sale.at)} 由 ${sale.clerkName} 登记，不能重复登记`, 'receiptNo')
+  return new AppError(
+    'CONFLICT',
+    `小票号 ${sale.receiptNo} 已于 ${formatShanghaiMinute(sale.at)} 由 ${sale.clerkName} 登记，不能重复登记`,
+    'receiptNo',
+  )
 }
 
 /**
@@ -34,7 +38,12 @@ function receiptTaken(sale: OfflineSaleDoc): AppError {
  */
 async function bookEffects(ctx: InvocationContext, sale: OfflineSaleDoc): Promise<number> {
   const rules = await loadCommissionRules()
-  const points = await creditPurchasePoints(ctx, { memberId: sale.memberId, orderId: sale._id, paidFen: sale.amountFen, at: sale.at })
+  const points = await creditPurchasePoints(ctx, {
+    memberId: sale.memberId,
+    orderId: sale._id,
+    paidFen: sale.amountFen,
+    at: sale.at,
+  })
   await bookCommission(
     ctx,
     {
@@ -73,12 +82,16 @@ function view(sale: OfflineSaleDoc, pointsEarned: number) {
  * and a receipt number counts once per store, however many scans or taps arrive at once. The same
  * request repeated (same code, receipt and amount) answers the sale already booked.
  */
-export async function recordSale(ctx: InvocationContext, input: { memberCode: string; amountFen: number; receiptNo: string }) {
+export async function recordSale(
+  ctx: InvocationContext,
+  input: { memberCode: string; amountFen: number; receiptNo: string },
+) {
   const clerk: ClerkDoc = await requireStaff(ctx)
   const receiptNo = input.receiptNo.trim()
   const existing = await saleByReceipt(clerk.storeId, receiptNo)
   if (existing) {
-    if (existing.memberCode !== input.memberCode || existing.amountFen !== input.amountFen) throw receiptTaken(existing)
+    if (existing.memberCode !== input.memberCode || existing.amountFen !== input.amountFen)
+      throw receiptTaken(existing)
     return view(existing, await bookEffects(ctx, existing))
   }
   const member = await resolveMemberCode(ctx, input.memberCode)
@@ -99,15 +112,28 @@ export async function recordSale(ctx: InvocationContext, input: { memberCode: st
   }
   try {
     await withTransaction(database(), async (t) => {
-      await t.collection(COLLECTIONS.memberCodeUses.name).doc(newDocId()).create({ code: input.memberCode, memberId: member._id, saleId: sale._id, storeId: clerk.storeId, at: now } as never)
+      await t
+        .collection(COLLECTIONS.memberCodeUses.name)
+        .doc(newDocId())
+        .create({
+          code: input.memberCode,
+          memberId: member._id,
+          saleId: sale._id,
+          storeId: clerk.storeId,
+          at: now,
+        } as never)
       const { _id, ...fields } = sale
-      await t.collection(COLLECTIONS.offlineSales.name).doc(_id).create(fields as never)
+      await t
+        .collection(COLLECTIONS.offlineSales.name)
+        .doc(_id)
+        .create(fields as never)
     })
   } catch (err) {
     if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
     const raced = await saleByReceipt(clerk.storeId, receiptNo)
     if (raced) {
-      if (raced.memberCode === input.memberCode && raced.amountFen === input.amountFen) return view(raced, await bookEffects(ctx, raced))
+      if (raced.memberCode === input.memberCode && raced.amountFen === input.amountFen)
+        return view(raced, await bookEffects(ctx, raced))
       throw receiptTaken(raced)
     }
     throw new AppError('CONFLICT', '该会员码已使用过，请顾客刷新会员码后重新扫描', 'memberCode')
@@ -142,20 +168,38 @@ export interface VoidSaleInput {
 export async function voidSale(ctx: InvocationContext, input: VoidSaleInput) {
   const receiptNo = input.receiptNo.trim()
   let sale = await saleByReceipt(input.storeId, receiptNo)
-  if (!sale) throw new AppError('NOT_FOUND', `本店没有小票号为 ${receiptNo} 的会员消费记录`, 'receiptNo')
+  if (!sale)
+    throw new AppError('NOT_FOUND', `本店没有小票号为 ${receiptNo} 的会员消费记录`, 'receiptNo')
   if (!sale.voided) {
     const rules = await loadCommissionRules()
     const now = ctx.clock.now()
     if (!insideRefundWindow(settleAfterFor(sale.at, rules), now)) {
-      throw new AppError('CONFLICT', `小票 ${receiptNo} 登记于 ${formatShanghaiMinute(sale.at)}，已超过 ${rules.refundWindowDays} 天退货期，不能作废`)
+      throw new AppError(
+        'CONFLICT',
+        `小票 ${receiptNo} 登记于 ${formatShanghaiMinute(sale.at)}，已超过 ${rules.refundWindowDays} 天退货期，不能作废`,
+      )
     }
     const voided = { at: now, by: input.by, reason: input.reason }
-    const res = (await sales().where({ _id: sale._id, voided: null }).update({ voided })) as { updated?: number }
-    sale = res.updated === 1 ? { ...sale, voided } : ((await saleByReceipt(input.storeId, receiptNo)) ?? sale)
+    const res = (await sales().where({ _id: sale._id, voided: null }).update({ voided })) as {
+      updated?: number
+    }
+    sale =
+      res.updated === 1
+        ? { ...sale, voided }
+        : ((await saleByReceipt(input.storeId, receiptNo)) ?? sale)
   }
   if (!sale.effectsAt) await bookEffects(ctx, sale)
-  const points = await reversePurchasePoints(ctx, { orderId: sale._id, refundId: VOID_REFUND_NO, refundFen: sale.amountFen, at: sale.voided!.at })
-  await reverseCommission(ctx, { source: { kind: 'offline', id: sale._id }, refundNo: VOID_REFUND_NO, refundFen: sale.amountFen })
+  const points = await reversePurchasePoints(ctx, {
+    orderId: sale._id,
+    refundId: VOID_REFUND_NO,
+    refundFen: sale.amountFen,
+    at: sale.voided!.at,
+  })
+  await reverseCommission(ctx, {
+    source: { kind: 'offline', id: sale._id },
+    refundNo: VOID_REFUND_NO,
+    refundFen: sale.amountFen,
+  })
   return {
     saleId: sale._id,
     receiptNo: sale.receiptNo,
@@ -170,7 +214,15 @@ export async function voidSale(ctx: InvocationContext, input: VoidSaleInput) {
 }
 
 /** A clerk (or manager) voids a sale of their own store: another store's receipts are not found. */
-export async function voidSaleOfMyStore(ctx: InvocationContext, input: { receiptNo: string; reason: string }) {
+export async function voidSaleOfMyStore(
+  ctx: InvocationContext,
+  input: { receiptNo: string; reason: string },
+) {
   const clerk = await requireStaff(ctx)
-  return voidSale(ctx, { storeId: clerk.storeId, receiptNo: input.receiptNo, reason: input.reason, by: { kind: 'clerk', id: clerk._id, name: clerk.name } })
+  return voidSale(ctx, {
+    storeId: clerk.storeId,
+    receiptNo: input.receiptNo,
+    reason: input.reason,
+    by: { kind: 'clerk', id: clerk._id, name: clerk.name },
+  })
 }

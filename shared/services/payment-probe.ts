@@ -23,7 +23,8 @@ const PROBE_PAYMENT_WINDOW_MS = 15 * 60_000
 const probes = () => database().collection(COLLECTIONS.payProbes.name)
 
 function requireProbesEnabled(ctx: InvocationContext): string {
-  if (process.env.PAY_PROBE_ENABLED !== 'on') throw new AppError('FORBIDDEN', '支付探针只在本地环境可用')
+  if (process.env.PAY_PROBE_ENABLED !== 'on')
+    throw new AppError('FORBIDDEN', '支付探针只在本地环境可用')
   if (!ctx.caller.openid) throw new AppError('UNAUTHENTICATED', '请在微信中打开小程序')
   ctx.caller.role = 'wechat-user'
   return ctx.caller.openid
@@ -37,7 +38,10 @@ async function ownProbe(ctx: InvocationContext, probeId: string): Promise<PayPro
   return probe
 }
 
-export async function createProbe(ctx: InvocationContext, input: { amountFen: number; description?: string }): Promise<{ probeId: string; outTradeNo: string; payParams: JsapiPayParams }> {
+export async function createProbe(
+  ctx: InvocationContext,
+  input: { amountFen: number; description?: string },
+): Promise<{ probeId: string; outTradeNo: string; payParams: JsapiPayParams }> {
   const openid = requireProbesEnabled(ctx)
   const now = ctx.clock.now()
   const probeId = randomBytes(16).toString('hex')
@@ -88,16 +92,29 @@ function view(probe: PayProbeDoc, payment: PaymentDoc | null) {
   }
 }
 
-export async function probeStatus(ctx: InvocationContext, input: { probeId: string; sync?: boolean }) {
+export async function probeStatus(
+  ctx: InvocationContext,
+  input: { probeId: string; sync?: boolean },
+) {
   let probe = await ownProbe(ctx, input.probeId)
-  const payment = input.sync ? await syncPayment(ctx, probe.outTradeNo) : await getPayment(probe.outTradeNo)
+  const payment = input.sync
+    ? await syncPayment(ctx, probe.outTradeNo)
+    : await getPayment(probe.outTradeNo)
   if (input.sync) probe = await ownProbe(ctx, input.probeId)
   return view(probe, payment)
 }
 
-export async function refundProbe(ctx: InvocationContext, input: { probeId: string; amountFen: number; key: string }) {
+export async function refundProbe(
+  ctx: InvocationContext,
+  input: { probeId: string; amountFen: number; key: string },
+) {
   const probe = await ownProbe(ctx, input.probeId)
-  const refund = await requestRefund(ctx, { outTradeNo: probe.outTradeNo, key: `probe:${probe._id}:${input.key}`, amountFen: input.amountFen, reason: '探针退款' })
+  const refund = await requestRefund(ctx, {
+    outTradeNo: probe.outTradeNo,
+    key: `probe:${probe._id}:${input.key}`,
+    amountFen: input.amountFen,
+    reason: '探针退款',
+  })
   return { outRefundNo: refund._id, status: refund.status, amountFen: refund.amountFen }
 }
 
@@ -111,20 +128,35 @@ export const probeOwner: PaymentOwner = {
   async onPaid(ctx, payment) {
     const _ = database().command
     const id = payment.purpose.id
-    await probes().doc(id).update({ onPaidCalls: _.inc(1) })
-    const res = (await probes().where({ _id: id, status: 'awaiting_payment' }).update({ status: 'paid', paidAt: ctx.clock.now() })) as { updated?: number }
-    if (res.updated === 1) await probes().doc(id).update({ paidEffects: _.inc(1) })
-    else if (!((await probes().doc(id).get()) as Rows<PayProbeDoc>).data[0]) throw new Error(`probe ${id} not written yet`)
+    await probes()
+      .doc(id)
+      .update({ onPaidCalls: _.inc(1) })
+    const res = (await probes()
+      .where({ _id: id, status: 'awaiting_payment' })
+      .update({ status: 'paid', paidAt: ctx.clock.now() })) as { updated?: number }
+    if (res.updated === 1)
+      await probes()
+        .doc(id)
+        .update({ paidEffects: _.inc(1) })
+    else if (!((await probes().doc(id).get()) as Rows<PayProbeDoc>).data[0])
+      throw new Error(`probe ${id} not written yet`)
   },
   async onClosed(_ctx, payment) {
-    await probes().where({ _id: payment.purpose.id, status: 'awaiting_payment' }).update({ status: 'closed' })
+    await probes()
+      .where({ _id: payment.purpose.id, status: 'awaiting_payment' })
+      .update({ status: 'closed' })
   },
   async onRefunded(_ctx, payment, refund: RefundDoc) {
     const _ = database().command
     const id = payment.purpose.id
     const res = (await probes()
       .where({ _id: id, refundNos: _.neq(refund._id) })
-      .update({ refundNos: _.push(refund._id), refundedFen: _.inc(refund.amountFen) })) as { updated?: number }
-    if (res.updated === 1) await probes().doc(id).update({ refundEffects: _.inc(1) })
+      .update({ refundNos: _.push(refund._id), refundedFen: _.inc(refund.amountFen) })) as {
+      updated?: number
+    }
+    if (res.updated === 1)
+      await probes()
+        .doc(id)
+        .update({ refundEffects: _.inc(1) })
   },
 }

@@ -14,7 +14,13 @@
 import { COLLECTIONS } from '../db/collections'
 import type { PaymentDoc, PaymentPurpose, RefundDoc, RefundDocStatus } from '../db/documents'
 import { AppError } from '../errors'
-import { PayError, type JsapiPayParams, type NotificationRefusal, type PaymentSucceeded, type RefundSettled } from '../ports/pay'
+import {
+  PayError,
+  type JsapiPayParams,
+  type NotificationRefusal,
+  type PaymentSucceeded,
+  type RefundSettled,
+} from '../ports/pay'
 import { newOutTradeNo, outRefundNoFor, paymentMismatch, refundMismatch } from '../rules/payment'
 import { database } from '../runtime/cloudbase'
 import type { HttpReply, HttpRequest, InvocationContext } from '../runtime/define-function'
@@ -38,12 +44,16 @@ export async function getRefund(outRefundNo: string): Promise<RefundDoc | null> 
 }
 
 export async function paymentForPurpose(purpose: PaymentPurpose): Promise<PaymentDoc | null> {
-  const res = (await payments().where({ 'purpose.kind': purpose.kind, 'purpose.id': purpose.id }).limit(1).get()) as Rows<PaymentDoc>
+  const res = (await payments()
+    .where({ 'purpose.kind': purpose.kind, 'purpose.id': purpose.id })
+    .limit(1)
+    .get()) as Rows<PaymentDoc>
   return res.data[0] ?? null
 }
 
 function unavailable(err: unknown): never {
-  if (err instanceof PayError) throw new AppError('INTERNAL', `微信支付暂不可用，请稍后再试（${err.code}）`)
+  if (err instanceof PayError)
+    throw new AppError('INTERNAL', `微信支付暂不可用，请稍后再试（${err.code}）`)
   throw err
 }
 
@@ -62,8 +72,12 @@ export interface CreatePaymentInput {
  * could ever notify about it. A purpose already paying returns its payment (with fresh payment
  * parameters for the same prepay id, as WeChat answers a repeated order the same way).
  */
-export async function createPayment(ctx: InvocationContext, input: CreatePaymentInput): Promise<{ payment: PaymentDoc; payParams: JsapiPayParams }> {
-  if (!Number.isSafeInteger(input.amountFen) || input.amountFen < 1) throw new AppError('INVALID_INPUT', '支付金额必须是正整数（分）', 'amountFen')
+export async function createPayment(
+  ctx: InvocationContext,
+  input: CreatePaymentInput,
+): Promise<{ payment: PaymentDoc; payParams: JsapiPayParams }> {
+  if (!Number.isSafeInteger(input.amountFen) || input.amountFen < 1)
+    throw new AppError('INVALID_INPUT', '支付金额必须是正整数（分）', 'amountFen')
   ownerOf(input.purpose.kind)
   const pay = payPort()
   const now = ctx.clock.now()
@@ -96,10 +110,18 @@ export async function createPayment(ctx: InvocationContext, input: CreatePayment
     if (!existing) throw err
     payment = existing
   }
-  if (payment.status !== 'pending') throw new AppError('CONFLICT', payment.status === 'closed' ? '支付已关闭' : '已经支付过了')
-  if (payment.amountFen !== input.amountFen || payment.payerOpenid !== input.payerOpenid) throw new AppError('CONFLICT', '该订单已有一笔不同的支付')
+  if (payment.status !== 'pending')
+    throw new AppError('CONFLICT', payment.status === 'closed' ? '支付已关闭' : '已经支付过了')
+  if (payment.amountFen !== input.amountFen || payment.payerOpenid !== input.payerOpenid)
+    throw new AppError('CONFLICT', '该订单已有一笔不同的支付')
   const order = await pay
-    .createJsapiOrder({ outTradeNo: payment._id, description: payment.description, amountFen: payment.amountFen, payerOpenid: payment.payerOpenid, expiresAt: payment.expiresAt })
+    .createJsapiOrder({
+      outTradeNo: payment._id,
+      description: payment.description,
+      amountFen: payment.amountFen,
+      payerOpenid: payment.payerOpenid,
+      expiresAt: payment.expiresAt,
+    })
     .catch(unavailable)
   if (payment.prepayId !== order.prepayId) {
     await payments().doc(payment._id).update({ prepayId: order.prepayId })
@@ -110,7 +132,10 @@ export async function createPayment(ctx: InvocationContext, input: CreatePayment
 
 // ------------------------------------------------------------------ notifications
 
-const REFUSALS: Record<NotificationRefusal, [code: 'INVALID_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN', message: string]> = {
+const REFUSALS: Record<
+  NotificationRefusal,
+  [code: 'INVALID_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN', message: string]
+> = {
   malformed: ['INVALID_INPUT', '通知格式无效'],
   stale: ['UNAUTHENTICATED', '通知时间戳与当前时间相差超过 5 分钟'],
   'unknown-serial': ['UNAUTHENTICATED', '未知的微信支付平台证书序列号或公钥 ID'],
@@ -124,9 +149,16 @@ const REFUSALS: Record<NotificationRefusal, [code: 'INVALID_INPUT' | 'UNAUTHENTI
  * `POST /pay/notify` (CloudBase HTTP access). WeChat's protocol: 204 when handled (also for a
  * repeat), otherwise 4xx/5xx with `{code, message}`, and WeChat retries. Refusals change nothing.
  */
-export async function receiveNotification(ctx: InvocationContext, request: HttpRequest): Promise<HttpReply> {
+export async function receiveNotification(
+  ctx: InvocationContext,
+  request: HttpRequest,
+): Promise<HttpReply> {
   if (request.method !== 'POST') throw new AppError('INVALID_INPUT', '只接受 POST')
-  const verdict = await payPort().verifyNotification({ headers: request.headers, rawBody: request.rawBody, now: ctx.clock.now() })
+  const verdict = await payPort().verifyNotification({
+    headers: request.headers,
+    rawBody: request.rawBody,
+    now: ctx.clock.now(),
+  })
   if (!verdict.ok) {
     const [code, message] = REFUSALS[verdict.reason]
     throw new AppError(code, `${message}（${verdict.reason}: ${verdict.detail}）`)
@@ -137,8 +169,15 @@ export async function receiveNotification(ctx: InvocationContext, request: HttpR
   return { statusCode: 204 }
 }
 
-async function recordAnomaly(payment: PaymentDoc, kind: string, detail: string, now: Date): Promise<void> {
-  await payments().doc(payment._id).update({ anomaly: { kind, detail, at: now } })
+async function recordAnomaly(
+  payment: PaymentDoc,
+  kind: string,
+  detail: string,
+  now: Date,
+): Promise<void> {
+  await payments()
+    .doc(payment._id)
+    .update({ anomaly: { kind, detail, at: now } })
 }
 
 async function requirePayment(outTradeNo: string): Promise<PaymentDoc> {
@@ -154,15 +193,29 @@ async function requirePayment(outTradeNo: string): Promise<PaymentDoc> {
  * payment that agrees with the event (merchant, app, amount, payer), and returns it. Anything
  * else (a repeat, a closed payment, a disagreement) reads the payment and is told apart there.
  */
-async function settlePayment(ctx: InvocationContext, event: PaymentSucceeded, via: 'notification' | 'query'): Promise<PaymentDoc> {
+async function settlePayment(
+  ctx: InvocationContext,
+  event: PaymentSucceeded,
+  via: 'notification' | 'query',
+): Promise<PaymentDoc> {
   const facts = { transactionId: event.transactionId, paidAt: event.successTime, via }
-  const agreed = { mchid: event.mchid, appid: event.appid, amountFen: event.amountFen, payerOpenid: event.payerOpenid }
+  const agreed = {
+    mchid: event.mchid,
+    appid: event.appid,
+    amountFen: event.amountFen,
+    payerOpenid: event.payerOpenid,
+  }
   const moved = await movePendingToPaid(event.outTradeNo, facts, agreed)
   if (moved) return markPaid(ctx, moved, facts)
   const payment = await requirePayment(event.outTradeNo)
   const mismatch = paymentMismatch(payment, event)
   if (mismatch) {
-    await recordAnomaly(payment, `payment-${mismatch}`, `WeChat reported ${event.mchid}/${event.appid}/${event.amountFen}/${event.payerOpenid}`, ctx.clock.now())
+    await recordAnomaly(
+      payment,
+      `payment-${mismatch}`,
+      `WeChat reported ${event.mchid}/${event.appid}/${event.amountFen}/${event.payerOpenid}`,
+      ctx.clock.now(),
+    )
     throw new AppError('CONFLICT', `支付结果与订单不符（${mismatch}），已记录待核查`)
   }
   return markPaid(ctx, payment, facts)
@@ -175,8 +228,17 @@ type PaidFacts = { transactionId: string; paidAt: Date; via: NonNullable<Payment
  * conditional update `where({_id, status: 'pending', ...})` matches for one of them only; the
  * others get null (and so does a payment that is not pending, or disagrees with `agreed`).
  */
-async function movePendingToPaid(outTradeNo: string, facts: PaidFacts, agreed: Partial<PaymentDoc> = {}): Promise<PaymentDoc | null> {
-  const change = { status: 'paid' as const, transactionId: facts.transactionId, paidAt: facts.paidAt, paidVia: facts.via }
+async function movePendingToPaid(
+  outTradeNo: string,
+  facts: PaidFacts,
+  agreed: Partial<PaymentDoc> = {},
+): Promise<PaymentDoc | null> {
+  const change = {
+    status: 'paid' as const,
+    transactionId: facts.transactionId,
+    paidAt: facts.paidAt,
+    paidVia: facts.via,
+  }
   const res = (await payments()
     .where({ ...agreed, _id: outTradeNo, status: 'pending' })
     .updateAndReturn(change)) as { updated?: number; doc?: PaymentDoc }
@@ -189,12 +251,22 @@ async function movePendingToPaid(outTradeNo: string, facts: PaidFacts, agreed: P
  * transition leaves the hook to the next delivery. onPaid must therefore act once by itself (its
  * own conditional update), which makes the whole exactly-once in effect.
  */
-async function markPaid(ctx: InvocationContext, payment: PaymentDoc, facts: PaidFacts): Promise<PaymentDoc> {
-  if (payment.status === 'pending') payment = (await movePendingToPaid(payment._id, facts)) ?? (await requirePayment(payment._id))
+async function markPaid(
+  ctx: InvocationContext,
+  payment: PaymentDoc,
+  facts: PaidFacts,
+): Promise<PaymentDoc> {
+  if (payment.status === 'pending')
+    payment = (await movePendingToPaid(payment._id, facts)) ?? (await requirePayment(payment._id))
   if (payment.status === 'closed') {
     // Closed at WeChat before it was closed here, so WeChat cannot have taken the money; if it
     // says it did, people must look (and refund): never reopen what the owner has released.
-    await recordAnomaly(payment, 'paid-after-close', `transaction ${facts.transactionId}`, ctx.clock.now())
+    await recordAnomaly(
+      payment,
+      'paid-after-close',
+      `transaction ${facts.transactionId}`,
+      ctx.clock.now(),
+    )
     throw new AppError('CONFLICT', '支付已关闭却收到支付成功，已记录待人工退款')
   }
   if (!payment.ownerPaidAt) {
@@ -206,21 +278,38 @@ async function markPaid(ctx: InvocationContext, payment: PaymentDoc, facts: Paid
   return payment
 }
 
-const REFUND_STATUS: Record<RefundSettled['status'], RefundDocStatus> = { SUCCESS: 'succeeded', ABNORMAL: 'abnormal', CLOSED: 'closed' }
+const REFUND_STATUS: Record<RefundSettled['status'], RefundDocStatus> = {
+  SUCCESS: 'succeeded',
+  ABNORMAL: 'abnormal',
+  CLOSED: 'closed',
+}
 
 async function settleRefund(ctx: InvocationContext, event: RefundSettled): Promise<void> {
   let payment = await requirePayment(event.outTradeNo)
   const mismatch = refundMismatch(payment, event)
   if (mismatch) {
-    await recordAnomaly(payment, `refund-${mismatch}`, `WeChat reported refund ${event.outRefundNo} of ${event.refundFen}/${event.totalFen}`, ctx.clock.now())
+    await recordAnomaly(
+      payment,
+      `refund-${mismatch}`,
+      `WeChat reported refund ${event.outRefundNo} of ${event.refundFen}/${event.totalFen}`,
+      ctx.clock.now(),
+    )
     throw new AppError('CONFLICT', `退款结果与订单不符（${mismatch}），已记录待核查`)
   }
   if (payment.status === 'pending') {
     // WeChat refunds only paid transactions, so the refund proves the payment: its notification
     // is still on its way (or failed). The owner hears "paid" before "refunded", as it happened.
-    payment = await markPaid(ctx, payment, { transactionId: event.transactionId, paidAt: ctx.clock.now(), via: 'refund-notification' })
+    payment = await markPaid(ctx, payment, {
+      transactionId: event.transactionId,
+      paidAt: ctx.clock.now(),
+      via: 'refund-notification',
+    })
   } else if (payment.status === 'closed') {
-    await markPaid(ctx, payment, { transactionId: event.transactionId, paidAt: ctx.clock.now(), via: 'refund-notification' })
+    await markPaid(ctx, payment, {
+      transactionId: event.transactionId,
+      paidAt: ctx.clock.now(),
+      via: 'refund-notification',
+    })
   }
   const refund = await applyRefundOutcome(ctx, payment._id, {
     outRefundNo: event.outRefundNo,
@@ -247,15 +336,27 @@ async function applyRefundOutcome(
   const db = database()
   const now = ctx.clock.now()
   return withTransaction(db, async (t) => {
-    const payment = ((await t.collection(COLLECTIONS.payments.name).doc(outTradeNo).get()) as { data: PaymentDoc | null }).data
+    const payment = (
+      (await t.collection(COLLECTIONS.payments.name).doc(outTradeNo).get()) as {
+        data: PaymentDoc | null
+      }
+    ).data
     if (!payment) throw new AppError('NOT_FOUND', `没有这笔支付：${outTradeNo}`)
-    const existing = ((await t.collection(COLLECTIONS.refunds.name).doc(outcome.outRefundNo).get()) as { data: RefundDoc | null }).data
-    if (existing && existing.status !== 'processing' && existing.status !== 'abnormal') return existing
+    const existing = (
+      (await t.collection(COLLECTIONS.refunds.name).doc(outcome.outRefundNo).get()) as {
+        data: RefundDoc | null
+      }
+    ).data
+    if (existing && existing.status !== 'processing' && existing.status !== 'abnormal')
+      return existing
     let committed = payment.refundCommittedFen
     let refund: RefundDoc
     if (existing) {
       refund = { ...existing, status: outcome.status, refundId: outcome.refundId, settledAt: now }
-      await t.collection(COLLECTIONS.refunds.name).doc(existing._id).update({ status: refund.status, refundId: refund.refundId, settledAt: now })
+      await t
+        .collection(COLLECTIONS.refunds.name)
+        .doc(existing._id)
+        .update({ status: refund.status, refundId: refund.refundId, settledAt: now })
     } else {
       refund = {
         _id: outcome.outRefundNo,
@@ -271,19 +372,29 @@ async function applyRefundOutcome(
         ownerNotifiedAt: null,
       }
       const { _id, ...fields } = refund
-      await t.collection(COLLECTIONS.refunds.name).doc(_id).create(fields as never)
+      await t
+        .collection(COLLECTIONS.refunds.name)
+        .doc(_id)
+        .create(fields as never)
       committed += refund.amountFen
     }
     if (refund.status === 'closed') committed -= refund.amountFen
     const refundedFen = payment.refundedFen + (refund.status === 'succeeded' ? refund.amountFen : 0)
     const status = refundedFen >= payment.amountFen ? 'refunded' : payment.status
-    await t.collection(COLLECTIONS.payments.name).doc(outTradeNo).update({ refundedFen, refundCommittedFen: committed, status })
+    await t
+      .collection(COLLECTIONS.payments.name)
+      .doc(outTradeNo)
+      .update({ refundedFen, refundCommittedFen: committed, status })
     return refund
   })
 }
 
 /** The owner's onRefunded, until it has returned once (it must act once by itself, keyed by out_refund_no). */
-async function notifyOwnerOfRefund(ctx: InvocationContext, outTradeNo: string, refund: RefundDoc): Promise<void> {
+async function notifyOwnerOfRefund(
+  ctx: InvocationContext,
+  outTradeNo: string,
+  refund: RefundDoc,
+): Promise<void> {
   if (refund.status !== 'succeeded' || refund.ownerNotifiedAt) return
   const payment = await requirePayment(outTradeNo)
   await ownerOf(payment.purpose.kind).onRefunded(ctx, payment, refund)
@@ -307,20 +418,37 @@ export interface RefundInput {
  * Guarantee: the refund is reserved against the payment (refundCommittedFen) in the same
  * optimistic transaction that creates it, so concurrent refunds never exceed what was paid.
  */
-export async function requestRefund(ctx: InvocationContext, input: RefundInput): Promise<RefundDoc> {
-  if (!Number.isSafeInteger(input.amountFen) || input.amountFen < 1) throw new AppError('INVALID_INPUT', '退款金额必须是正整数（分）', 'amountFen')
+export async function requestRefund(
+  ctx: InvocationContext,
+  input: RefundInput,
+): Promise<RefundDoc> {
+  if (!Number.isSafeInteger(input.amountFen) || input.amountFen < 1)
+    throw new AppError('INVALID_INPUT', '退款金额必须是正整数（分）', 'amountFen')
   const outRefundNo = outRefundNoFor(input.key)
   const db = database()
   const now = ctx.clock.now()
   let refund =
     (await getRefund(outRefundNo)) ??
     (await withTransaction(db, async (t) => {
-      const payment = ((await t.collection(COLLECTIONS.payments.name).doc(input.outTradeNo).get()) as { data: PaymentDoc | null }).data
+      const payment = (
+        (await t.collection(COLLECTIONS.payments.name).doc(input.outTradeNo).get()) as {
+          data: PaymentDoc | null
+        }
+      ).data
       if (!payment) throw new AppError('NOT_FOUND', `没有这笔支付：${input.outTradeNo}`)
-      const existing = ((await t.collection(COLLECTIONS.refunds.name).doc(outRefundNo).get()) as { data: RefundDoc | null }).data
+      const existing = (
+        (await t.collection(COLLECTIONS.refunds.name).doc(outRefundNo).get()) as {
+          data: RefundDoc | null
+        }
+      ).data
       if (existing) return existing
-      if (payment.status !== 'paid') throw new AppError('CONFLICT', payment.status === 'refunded' ? '已全额退款' : '只有已支付的订单可以退款')
-      if (payment.refundCommittedFen + input.amountFen > payment.amountFen) throw new AppError('CONFLICT', '退款金额超过可退金额')
+      if (payment.status !== 'paid')
+        throw new AppError(
+          'CONFLICT',
+          payment.status === 'refunded' ? '已全额退款' : '只有已支付的订单可以退款',
+        )
+      if (payment.refundCommittedFen + input.amountFen > payment.amountFen)
+        throw new AppError('CONFLICT', '退款金额超过可退金额')
       const created: RefundDoc = {
         _id: outRefundNo,
         outTradeNo: payment._id,
@@ -335,21 +463,48 @@ export async function requestRefund(ctx: InvocationContext, input: RefundInput):
         ownerNotifiedAt: null,
       }
       const { _id, ...fields } = created
-      await t.collection(COLLECTIONS.refunds.name).doc(_id).create(fields as never)
-      await t.collection(COLLECTIONS.payments.name).doc(payment._id).update({ refundCommittedFen: payment.refundCommittedFen + input.amountFen })
+      await t
+        .collection(COLLECTIONS.refunds.name)
+        .doc(_id)
+        .create(fields as never)
+      await t
+        .collection(COLLECTIONS.payments.name)
+        .doc(payment._id)
+        .update({ refundCommittedFen: payment.refundCommittedFen + input.amountFen })
       return created
     }))
-  if (refund.outTradeNo !== input.outTradeNo || refund.amountFen !== input.amountFen) throw new AppError('CONFLICT', '同一退款请求的金额或订单不一致')
+  if (refund.outTradeNo !== input.outTradeNo || refund.amountFen !== input.amountFen)
+    throw new AppError('CONFLICT', '同一退款请求的金额或订单不一致')
   if (refund.status !== 'processing') return refund
   const payment = await requirePayment(refund.outTradeNo)
   let answer
   try {
-    answer = await payPort().refund({ outTradeNo: refund.outTradeNo, outRefundNo, refundFen: refund.amountFen, totalFen: payment.amountFen, ...(input.reason ? { reason: input.reason } : {}) })
+    answer = await payPort().refund({
+      outTradeNo: refund.outTradeNo,
+      outRefundNo,
+      refundFen: refund.amountFen,
+      totalFen: payment.amountFen,
+      ...(input.reason ? { reason: input.reason } : {}),
+    })
   } catch (err) {
-    if (err instanceof PayError && err.httpStatus !== null && err.httpStatus >= 400 && err.httpStatus < 500 && err.code !== 'SYSTEM_ERROR' && err.code !== 'FREQUENCY_LIMITED') {
+    if (
+      err instanceof PayError &&
+      err.httpStatus !== null &&
+      err.httpStatus >= 400 &&
+      err.httpStatus < 500 &&
+      err.code !== 'SYSTEM_ERROR' &&
+      err.code !== 'FREQUENCY_LIMITED'
+    ) {
       // Refused for good: release the reservation once (the conditional update decides who does).
-      const res = (await refunds().where({ _id: outRefundNo, status: 'processing' }).update({ status: 'failed', failure: `${err.code}: ${err.message}` })) as { updated?: number }
-      if (res.updated === 1) await payments().doc(refund.outTradeNo).update({ refundCommittedFen: db.command.inc(-refund.amountFen) })
+      const res = (await refunds()
+        .where({ _id: outRefundNo, status: 'processing' })
+        .update({ status: 'failed', failure: `${err.code}: ${err.message}` })) as {
+        updated?: number
+      }
+      if (res.updated === 1)
+        await payments()
+          .doc(refund.outTradeNo)
+          .update({ refundCommittedFen: db.command.inc(-refund.amountFen) })
       throw new AppError('CONFLICT', `微信支付拒绝退款（${err.code}）`)
     }
     return unavailable(err)
@@ -358,7 +513,12 @@ export async function requestRefund(ctx: InvocationContext, input: RefundInput):
     if (!refund.refundId) await refunds().doc(outRefundNo).update({ refundId: answer.refundId })
     return { ...refund, refundId: answer.refundId }
   }
-  refund = await applyRefundOutcome(ctx, refund.outTradeNo, { outRefundNo, refundId: answer.refundId, amountFen: refund.amountFen, status: REFUND_STATUS[answer.status] })
+  refund = await applyRefundOutcome(ctx, refund.outTradeNo, {
+    outRefundNo,
+    refundId: answer.refundId,
+    amountFen: refund.amountFen,
+    status: REFUND_STATUS[answer.status],
+  })
   await notifyOwnerOfRefund(ctx, refund.outTradeNo, refund)
   return refund
 }
@@ -372,7 +532,8 @@ export async function syncPayment(ctx: InvocationContext, outTradeNo: string): P
   const payment = await requirePayment(outTradeNo)
   if (payment.status !== 'pending' && payment.ownerPaidAt) return payment
   const transaction = await payPort().queryOrder(outTradeNo).catch(unavailable)
-  if (!transaction || (transaction.tradeState !== 'SUCCESS' && transaction.tradeState !== 'REFUND')) return payment
+  if (!transaction || (transaction.tradeState !== 'SUCCESS' && transaction.tradeState !== 'REFUND'))
+    return payment
   return settlePayment(
     ctx,
     {
@@ -397,7 +558,10 @@ export async function syncPayment(ctx: InvocationContext, outTradeNo: string): P
  * Guarantee: pending → closed happens once (conditional update); onClosed runs until it has
  * returned once and must act once by itself.
  */
-export async function closePayment(ctx: InvocationContext, outTradeNo: string): Promise<PaymentDoc> {
+export async function closePayment(
+  ctx: InvocationContext,
+  outTradeNo: string,
+): Promise<PaymentDoc> {
   let payment = await requirePayment(outTradeNo)
   if (payment.status === 'pending') {
     try {
@@ -408,8 +572,13 @@ export async function closePayment(ctx: InvocationContext, outTradeNo: string): 
       if (!(err instanceof PayError && err.code === 'ORDER_NOT_EXIST')) return unavailable(err)
     }
     const closedAt = ctx.clock.now()
-    const res = (await payments().where({ _id: outTradeNo, status: 'pending' }).update({ status: 'closed', closedAt })) as { updated?: number }
-    payment = res.updated === 1 ? { ...payment, status: 'closed', closedAt } : await requirePayment(outTradeNo)
+    const res = (await payments()
+      .where({ _id: outTradeNo, status: 'pending' })
+      .update({ status: 'closed', closedAt })) as { updated?: number }
+    payment =
+      res.updated === 1
+        ? { ...payment, status: 'closed', closedAt }
+        : await requirePayment(outTradeNo)
   }
   if (payment.status === 'closed' && !payment.ownerClosedAt) {
     await ownerOf(payment.purpose.kind).onClosed(ctx, payment)

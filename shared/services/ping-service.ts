@@ -7,7 +7,10 @@ import type { PingResult } from '../contract/ping'
  * Writes one ping document and reads it back: proves identity, the database path and the
  * envelope end to end. Two round trips, by design.
  */
-export async function recordPing(ctx: InvocationContext, note: string | undefined): Promise<PingResult> {
+export async function recordPing(
+  ctx: InvocationContext,
+  note: string | undefined,
+): Promise<PingResult> {
   const db = database()
   const pings = db.collection(COLLECTIONS.pings.name)
   const storedAt = ctx.clock.now()

@@ -43,7 +43,12 @@ export interface PointsContext {
 const ledger = () => database().collection(COLLECTIONS.pointsLedger.name)
 const members = () => database().collection(COLLECTIONS.members.name)
 
-export function accountOf(member: Pick<MemberDoc, 'points' | 'pointsCredited' | 'pointsDebited' | 'nextExpiryAt' | 'latestExpiryAt'>): PointsAccount {
+export function accountOf(
+  member: Pick<
+    MemberDoc,
+    'points' | 'pointsCredited' | 'pointsDebited' | 'nextExpiryAt' | 'latestExpiryAt'
+  >,
+): PointsAccount {
   return {
     points: member.points,
     credited: member.pointsCredited,
@@ -54,12 +59,17 @@ export function accountOf(member: Pick<MemberDoc, 'points' | 'pointsCredited' | 
 }
 
 export function creditSpanOf(entry: PointsLedgerDoc): CreditSpan | null {
-  if (entry.points <= 0 || entry.start === undefined || entry.end === undefined || !entry.expiresAt) return null
+  if (entry.points <= 0 || entry.start === undefined || entry.end === undefined || !entry.expiresAt)
+    return null
   return { start: entry.start, end: entry.end, points: entry.points, expiresAt: entry.expiresAt }
 }
 
 /** The member's credits that still have points, oldest first (one round trip). */
-export async function openCredits(memberId: string, debited: number, limit = 1000): Promise<{ credits: CreditSpan[]; complete: boolean }> {
+export async function openCredits(
+  memberId: string,
+  debited: number,
+  limit = 1000,
+): Promise<{ credits: CreditSpan[]; complete: boolean }> {
   const _ = database().command
   const res = (await ledger()
     .where({ memberId, end: _.gt(debited), points: _.gt(0) })
@@ -76,7 +86,9 @@ export async function openCredits(memberId: string, debited: number, limit = 100
 class ExpiryDue extends Error {}
 
 async function readMember(t: Transaction, memberId: string): Promise<MemberDoc | null> {
-  return ((await t.collection(COLLECTIONS.members.name).doc(memberId).get()) as { data: MemberDoc | null }).data
+  return (
+    (await t.collection(COLLECTIONS.members.name).doc(memberId).get()) as { data: MemberDoc | null }
+  ).data
 }
 
 /**
@@ -86,7 +98,11 @@ async function readMember(t: Transaction, memberId: string): Promise<MemberDoc |
  * in between also makes it run again. Points that have come due are expired first, in their own
  * transaction, so no other change ever sees them.
  */
-export async function withMemberAccount<T>(memberId: string, now: Date, body: (t: Transaction, member: MemberDoc) => Promise<T>): Promise<T> {
+export async function withMemberAccount<T>(
+  memberId: string,
+  now: Date,
+  body: (t: Transaction, member: MemberDoc) => Promise<T>,
+): Promise<T> {
   const db = database()
   for (let round = 0; ; round++) {
     try {
@@ -125,14 +141,17 @@ export async function creditInTransaction(
 ): Promise<{ entryId: string; account: PointsAccount }> {
   const _ = database().command
   const plan = planCredit(accountOf(member), points, rulesExpiry)
-  await t.collection(COLLECTIONS.members.name).doc(member._id).update({
-    points: _.inc(points),
-    pointsCredited: _.inc(points),
-    nextExpiryAt: plan.account.nextExpiryAt,
-    latestExpiryAt: plan.account.latestExpiryAt,
-    ledgerVersion: _.inc(1),
-    ...extra,
-  })
+  await t
+    .collection(COLLECTIONS.members.name)
+    .doc(member._id)
+    .update({
+      points: _.inc(points),
+      pointsCredited: _.inc(points),
+      nextExpiryAt: plan.account.nextExpiryAt,
+      latestExpiryAt: plan.account.latestExpiryAt,
+      ledgerVersion: _.inc(1),
+      ...extra,
+    })
   const doc: Omit<PointsLedgerDoc, '_id'> = {
     ...entry,
     memberId: member._id,
@@ -163,13 +182,21 @@ async function debitInTransaction(
     span = plan.span
     account = plan.account
   }
-  await t.collection(COLLECTIONS.members.name).doc(member._id).update({
-    points: _.inc(-points),
-    pointsDebited: _.inc(points),
-    ledgerVersion: _.inc(1),
-    ...extra,
-  })
-  const doc: Omit<PointsLedgerDoc, '_id'> = { ...entry, memberId: member._id, points: -points, ...(span ? { start: span.start, end: span.end } : {}) }
+  await t
+    .collection(COLLECTIONS.members.name)
+    .doc(member._id)
+    .update({
+      points: _.inc(-points),
+      pointsDebited: _.inc(points),
+      ledgerVersion: _.inc(1),
+      ...extra,
+    })
+  const doc: Omit<PointsLedgerDoc, '_id'> = {
+    ...entry,
+    memberId: member._id,
+    points: -points,
+    ...(span ? { start: span.start, end: span.end } : {}),
+  }
   const added = (await t.collection(COLLECTIONS.pointsLedger.name).add(doc)) as { id: string }
   return { entryId: added.id, account }
 }
@@ -179,7 +206,11 @@ async function entryByKey(key: string): Promise<PointsLedgerDoc | null> {
 }
 
 /** Runs an idempotent ledger change: if its key was applied before (now or by a racing call), `replay` answers. */
-async function once<T>(key: string, apply: () => Promise<T>, replay: (existing: PointsLedgerDoc) => Promise<T>): Promise<T> {
+async function once<T>(
+  key: string,
+  apply: () => Promise<T>,
+  replay: (existing: PointsLedgerDoc) => Promise<T>,
+): Promise<T> {
   const before = await entryByKey(key)
   if (before) return replay(before)
   try {
@@ -224,7 +255,9 @@ export async function takePoints(
 /** Removes a finished spend from the member's pending list (one round trip). */
 export async function clearPendingSpend(memberId: string, redemptionId: string): Promise<void> {
   const _ = database().command
-  await members().doc(memberId).update({ pendingSpends: _.pull({ redemptionId }) })
+  await members()
+    .doc(memberId)
+    .update({ pendingSpends: _.pull({ redemptionId }) })
 }
 
 // ------------------------------------------------------------------ expiry
@@ -244,12 +277,15 @@ export async function expireMemberPoints(memberId: string, now: Date): Promise<{
     if (!member || !isExpiryDue(accountOf(member), now)) return { points: 0 }
     const open = await openCredits(memberId, member.pointsDebited)
     const plan = planExpiry(accountOf(member), open.credits, open.complete, now)
-    await t.collection(COLLECTIONS.members.name).doc(memberId).update({
-      points: _.inc(-plan.points),
-      pointsDebited: _.inc(plan.points),
-      nextExpiryAt: plan.account.nextExpiryAt,
-      ledgerVersion: _.inc(1),
-    })
+    await t
+      .collection(COLLECTIONS.members.name)
+      .doc(memberId)
+      .update({
+        points: _.inc(-plan.points),
+        pointsDebited: _.inc(plan.points),
+        nextExpiryAt: plan.account.nextExpiryAt,
+        ledgerVersion: _.inc(1),
+      })
     if (plan.points > 0) {
       const entry: Omit<PointsLedgerDoc, '_id'> = {
         key: `member:${memberId}:expire:${plan.span.start}`,
@@ -272,7 +308,10 @@ export async function expireMemberPoints(memberId: string, now: Date): Promise<{
  * member it finishes is no longer due (its `nextExpiryAt` moves past now), so a run that stops
  * half way, by crash or time budget, leaves exactly the unfinished members for the next run.
  */
-export async function expireDuePoints(ctx: PointsContext, options: { batch?: number; budgetMs?: number; parallel?: number } = {}) {
+export async function expireDuePoints(
+  ctx: PointsContext,
+  options: { batch?: number; budgetMs?: number; parallel?: number } = {},
+) {
   const batch = options.batch ?? 100
   const budgetMs = options.budgetMs ?? 20_000
   const parallel = options.parallel ?? 4
@@ -283,11 +322,17 @@ export async function expireDuePoints(ctx: PointsContext, options: { batch?: num
   let points = 0
   let more: boolean
   do {
-    const due = (await members().where({ nextExpiryAt: _.lte(now) }).field({ _id: true }).limit(batch).get()) as Rows<{ _id: string }>
+    const due = (await members()
+      .where({ nextExpiryAt: _.lte(now) })
+      .field({ _id: true })
+      .limit(batch)
+      .get()) as Rows<{ _id: string }>
     more = due.data.length === batch
     const ids = due.data.map((m) => m._id)
     for (let i = 0; i < ids.length; i += parallel) {
-      const results = await Promise.all(ids.slice(i, i + parallel).map((id) => expireMemberPoints(id, now)))
+      const results = await Promise.all(
+        ids.slice(i, i + parallel).map((id) => expireMemberPoints(id, now)),
+      )
       for (const r of results) points += r.points
     }
     memberCount += ids.length
@@ -332,7 +377,8 @@ export async function creditPurchasePoints(
   ctx: PointsContext,
   input: { memberId: string; orderId: string; paidFen: number; at: Date },
 ): Promise<PurchasePointsResult> {
-  if (!Number.isInteger(input.paidFen) || input.paidFen < 0) throw new AppError('INVALID_INPUT', '实付金额必须是非负整数（分）', 'paidFen')
+  if (!Number.isInteger(input.paidFen) || input.paidFen < 0)
+    throw new AppError('INVALID_INPUT', '实付金额必须是非负整数（分）', 'paidFen')
   const key = `order:${input.orderId}:earn`
   const rules = await loadPointsRules()
   const now = ctx.clock.now()
@@ -344,26 +390,56 @@ export async function creditPurchasePoints(
         const points = earnedPoints(input.paidFen, member.tier, rules)
         const trailingSpendFen = (await trailingPaidFen(member._id, input.at)) + input.paidFen
         const tier = tierFor(trailingSpendFen, rules.tierThresholdsFen)
-        const lastPurchaseAt = member.lastPurchaseAt && member.lastPurchaseAt.getTime() > input.at.getTime() ? member.lastPurchaseAt : input.at
+        const lastPurchaseAt =
+          member.lastPurchaseAt && member.lastPurchaseAt.getTime() > input.at.getTime()
+            ? member.lastPurchaseAt
+            : input.at
         const entry: NewEntry = {
           key,
           kind: 'earn',
           order: { orderId: input.orderId, paidFen: input.paidFen, paidAt: input.at },
-          source: { type: 'order', orderId: input.orderId, paidFen: input.paidFen, tier: member.tier },
+          source: {
+            type: 'order',
+            orderId: input.orderId,
+            paidFen: input.paidFen,
+            tier: member.tier,
+          },
           at: input.at,
         }
         if (points > 0) {
-          const { account } = await creditInTransaction(t, member, points, pointsExpiryFor(input.at, rules.expiryYears), entry, { tier, trailingSpendFen, lastPurchaseAt })
+          const { account } = await creditInTransaction(
+            t,
+            member,
+            points,
+            pointsExpiryFor(input.at, rules.expiryYears),
+            entry,
+            { tier, trailingSpendFen, lastPurchaseAt },
+          )
           return { applied: true, points, tier, balance: account.points }
         }
         // Nothing to credit: still record the paid amount (it counts towards the tier).
-        await t.collection(COLLECTIONS.members.name).doc(member._id).update({ tier, trailingSpendFen, lastPurchaseAt, ledgerVersion: database().command.inc(1) })
-        await t.collection(COLLECTIONS.pointsLedger.name).add({ ...entry, memberId: member._id, points: 0 })
+        await t
+          .collection(COLLECTIONS.members.name)
+          .doc(member._id)
+          .update({
+            tier,
+            trailingSpendFen,
+            lastPurchaseAt,
+            ledgerVersion: database().command.inc(1),
+          })
+        await t
+          .collection(COLLECTIONS.pointsLedger.name)
+          .add({ ...entry, memberId: member._id, points: 0 })
         return { applied: true, points: 0, tier, balance: member.points }
       }),
     async (existing) => {
       const member = await getMember(existing.memberId)
-      return { applied: false, points: existing.points, tier: member?.tier ?? 'standard', balance: member?.points ?? 0 }
+      return {
+        applied: false,
+        points: existing.points,
+        tier: member?.tier ?? 'standard',
+        balance: member?.points ?? 0,
+      }
     },
   )
 }
@@ -388,9 +464,11 @@ export async function reversePurchasePoints(
   ctx: PointsContext,
   input: { orderId: string; refundId: string; refundFen: number; at?: Date },
 ): Promise<RefundPointsResult> {
-  if (!Number.isInteger(input.refundFen) || input.refundFen <= 0) throw new AppError('INVALID_INPUT', '退款金额必须是正整数（分）', 'refundFen')
+  if (!Number.isInteger(input.refundFen) || input.refundFen <= 0)
+    throw new AppError('INVALID_INPUT', '退款金额必须是正整数（分）', 'refundFen')
   const earn = await entryByKey(`order:${input.orderId}:earn`)
-  if (!earn || !earn.order?.paidFen) throw new AppError('NOT_FOUND', '该订单没有积分记录', 'orderId')
+  if (!earn || !earn.order?.paidFen)
+    throw new AppError('NOT_FOUND', '该订单没有积分记录', 'orderId')
   const paid = { paidFen: earn.order.paidFen, paidAt: earn.order.paidAt, earned: earn.points }
   const key = `order:${input.orderId}:refund:${input.refundId}`
   const rules = await loadPointsRules()
@@ -398,21 +476,42 @@ export async function reversePurchasePoints(
   const at = input.at ?? now
   const replay = async (existing: PointsLedgerDoc): Promise<RefundPointsResult> => {
     const member = await getMember(existing.memberId)
-    return { applied: false, points: -existing.points, shortfall: existing.shortfall ?? 0, tier: member?.tier ?? 'standard', balance: member?.points ?? 0 }
+    return {
+      applied: false,
+      points: -existing.points,
+      shortfall: existing.shortfall ?? 0,
+      tier: member?.tier ?? 'standard',
+      balance: member?.points ?? 0,
+    }
   }
   return once<RefundPointsResult>(
     key,
     () =>
       withMemberAccount(earn.memberId, now, async (t, member) => {
-        const earlier = (await ledger().where({ memberId: member._id, kind: 'refund', 'order.orderId': input.orderId }).limit(1000).get()) as Rows<PointsLedgerDoc>
+        const earlier = (await ledger()
+          .where({ memberId: member._id, kind: 'refund', 'order.orderId': input.orderId })
+          .limit(1000)
+          .get()) as Rows<PointsLedgerDoc>
         // A concurrent call with the same key committed after `once` looked: that one applied it.
         const mine = earlier.data.find((e) => e.key === key)
         if (mine) return replay(mine)
-        const refundedBeforeFen = earlier.data.reduce((sum, e) => sum + (e.order?.refundFen ?? 0), 0)
+        const refundedBeforeFen = earlier.data.reduce(
+          (sum, e) => sum + (e.order?.refundFen ?? 0),
+          0,
+        )
         if (refundedBeforeFen + input.refundFen > paid.paidFen) {
-          throw new AppError('INVALID_INPUT', `退款总额超过订单实付金额（已退 ${refundedBeforeFen} 分，实付 ${paid.paidFen} 分）`, 'refundFen')
+          throw new AppError(
+            'INVALID_INPUT',
+            `退款总额超过订单实付金额（已退 ${refundedBeforeFen} 分，实付 ${paid.paidFen} 分）`,
+            'refundFen',
+          )
         }
-        const due = refundTakeback({ earned: paid.earned, paidFen: paid.paidFen, refundedBeforeFen, refundFen: input.refundFen })
+        const due = refundTakeback({
+          earned: paid.earned,
+          paidFen: paid.paidFen,
+          refundedBeforeFen,
+          refundFen: input.refundFen,
+        })
         const taken = Math.min(due, member.points)
         const shortfall = due - taken
         const windowPaid = await trailingPaidFen(member._id, now)
@@ -427,8 +526,18 @@ export async function reversePurchasePoints(
           {
             key,
             kind: 'refund',
-            order: { orderId: input.orderId, paidAt: paid.paidAt, refundId: input.refundId, refundFen: input.refundFen },
-            source: { type: 'refund', orderId: input.orderId, refundId: input.refundId, refundFen: input.refundFen },
+            order: {
+              orderId: input.orderId,
+              paidAt: paid.paidAt,
+              refundId: input.refundId,
+              refundFen: input.refundFen,
+            },
+            source: {
+              type: 'refund',
+              orderId: input.orderId,
+              refundId: input.refundId,
+              refundFen: input.refundFen,
+            },
             ...(shortfall > 0 ? { shortfall } : {}),
             at,
           },
@@ -444,7 +553,11 @@ export async function reversePurchasePoints(
  * Brings the stored tier and trailing spend in line with the trailing window as of now (purchases
  * age out of it without any purchase or refund happening); one transaction, only when they changed.
  */
-export async function refreshTier(member: MemberDoc, now: Date, rules: PointsRules): Promise<{ tier: Tier; paidFen: number }> {
+export async function refreshTier(
+  member: MemberDoc,
+  now: Date,
+  rules: PointsRules,
+): Promise<{ tier: Tier; paidFen: number }> {
   const paidFen = await trailingPaidFen(member._id, now)
   const tier = tierFor(paidFen, rules.tierThresholdsFen)
   if (tier === member.tier && paidFen === (member.trailingSpendFen ?? 0)) return { tier, paidFen }
@@ -455,7 +568,11 @@ export async function refreshTier(member: MemberDoc, now: Date, rules: PointsRul
       await t
         .collection(COLLECTIONS.members.name)
         .doc(fresh._id)
-        .update({ tier: current, trailingSpendFen: recount, ledgerVersion: database().command.inc(1) })
+        .update({
+          tier: current,
+          trailingSpendFen: recount,
+          ledgerVersion: database().command.inc(1),
+        })
     }
     return { tier: current, paidFen: recount }
   })
@@ -479,17 +596,37 @@ export async function adjustMemberPoints(
     key,
     () =>
       withMemberAccount(input.memberId, now, async (t, member) => {
-        const entry: NewEntry = { key, kind: 'adjust', source: { type: 'adjustment', reason: input.reason, by: input.by }, at: now }
+        const entry: NewEntry = {
+          key,
+          kind: 'adjust',
+          source: { type: 'adjustment', reason: input.reason, by: input.by },
+          at: now,
+        }
         if (input.points > 0) {
-          const done = await creditInTransaction(t, member, input.points, pointsExpiryFor(now, rules.expiryYears), entry)
+          const done = await creditInTransaction(
+            t,
+            member,
+            input.points,
+            pointsExpiryFor(now, rules.expiryYears),
+            entry,
+          )
           return { applied: true, entryId: done.entryId, balance: done.account.points }
         }
         const take = -input.points
-        if (member.points < take) throw new AppError('CONFLICT', `该会员当前只有 ${member.points} 积分，不能扣减 ${take} 积分`, 'points')
+        if (member.points < take)
+          throw new AppError(
+            'CONFLICT',
+            `该会员当前只有 ${member.points} 积分，不能扣减 ${take} 积分`,
+            'points',
+          )
         const done = await debitInTransaction(t, member, take, now, entry)
         return { applied: true, entryId: done.entryId, balance: done.account.points }
       }),
-    async (existing) => ({ applied: false, entryId: existing._id, balance: (await getMember(existing.memberId))?.points ?? 0 }),
+    async (existing) => ({
+      applied: false,
+      entryId: existing._id,
+      balance: (await getMember(existing.memberId))?.points ?? 0,
+    }),
   )
 }
 

@@ -7,7 +7,10 @@ export const POINTS_SETTINGS_ID = 'points'
 
 /** One round trip. Read on every use: a rule HQ saves applies to the next purchase. */
 export async function loadPointsRules(): Promise<PointsRules> {
-  const res = (await database().collection(COLLECTIONS.settings.name).doc(POINTS_SETTINGS_ID).get()) as { data: Partial<PointsRules>[] }
+  const res = (await database()
+    .collection(COLLECTIONS.settings.name)
+    .doc(POINTS_SETTINGS_ID)
+    .get()) as { data: Partial<PointsRules>[] }
   const stored = res.data[0]
   if (!stored) return DEFAULT_POINTS_RULES
   return {
@@ -20,6 +23,9 @@ export async function loadPointsRules(): Promise<PointsRules> {
 }
 
 export async function savePointsRules(rules: PointsRules): Promise<PointsRules> {
-  await database().collection(COLLECTIONS.settings.name).doc(POINTS_SETTINGS_ID).set({ ...rules })
+  await database()
+    .collection(COLLECTIONS.settings.name)
+    .doc(POINTS_SETTINGS_ID)
+    .set({ ...rules })
   return rules
 }

@@ -21,7 +21,11 @@ import { afterCursor, cursorOf } from './paging'
 type Rows<T> = { data: T[] }
 type LedgerItem = z.infer<typeof ledgerItem>
 
-export const TIER_NAMES: Record<Tier, string> = { standard: '普通会员', silver: '银卡会员', gold: '金卡会员' }
+export const TIER_NAMES: Record<Tier, string> = {
+  standard: '普通会员',
+  silver: '银卡会员',
+  gold: '金卡会员',
+}
 
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`
 
@@ -48,7 +52,8 @@ export function entryTitle(entry: PointsLedgerDoc): string {
 
 export function ledgerItemOf(entry: PointsLedgerDoc, debited: number): LedgerItem {
   const source = (entry.source ?? {}) as Record<string, unknown>
-  const pick = (key: string) => (typeof source[key] === 'string' ? { [key]: source[key] as string } : {})
+  const pick = (key: string) =>
+    typeof source[key] === 'string' ? { [key]: source[key] as string } : {}
   const credit = creditSpanOf(entry)
   return {
     entryId: entry._id,
@@ -76,17 +81,30 @@ async function nextExpiryOf(member: MemberDoc): Promise<z.infer<typeof nextExpir
   const open = await openCredits(member._id, member.pointsDebited, 50)
   const batch = nextExpiringBatch(open.credits, member.pointsDebited)
   if (!batch) return null
-  return { points: batch.points, expiresAt: batch.expiresAt.toISOString(), lastDay: shanghaiDay(new Date(batch.expiresAt.getTime() - 1)) }
+  return {
+    points: batch.points,
+    expiresAt: batch.expiresAt.toISOString(),
+    lastDay: shanghaiDay(new Date(batch.expiresAt.getTime() - 1)),
+  }
 }
 
 /** Points history, newest first, one page; groups are months in Asia/Shanghai. */
-export async function pointsHistory(ctx: InvocationContext, input: { cursor?: string; limit: number }) {
+export async function pointsHistory(
+  ctx: InvocationContext,
+  input: { cursor?: string; limit: number },
+) {
   const member = await requireMember(ctx)
   const db = database()
   const after = afterCursor(db, 'at', input.cursor)
   const where = after ? db.command.and([{ memberId: member._id }, after]) : { memberId: member._id }
   const [page, expiry] = await Promise.all([
-    db.collection(COLLECTIONS.pointsLedger.name).where(where).orderBy('at', 'desc').orderBy('_id', 'desc').limit(input.limit + 1).get() as Promise<Rows<PointsLedgerDoc>>,
+    db
+      .collection(COLLECTIONS.pointsLedger.name)
+      .where(where)
+      .orderBy('at', 'desc')
+      .orderBy('_id', 'desc')
+      .limit(input.limit + 1)
+      .get() as Promise<Rows<PointsLedgerDoc>>,
     input.cursor ? Promise.resolve(null) : nextExpiryOf(member),
   ])
   const entries = page.data.slice(0, input.limit)
@@ -111,7 +129,10 @@ export async function pointsSummary(ctx: InvocationContext) {
   const member = await requireMember(ctx)
   const now = ctx.clock.now()
   const rules = await loadPointsRules()
-  const [{ tier, paidFen }, expiry] = await Promise.all([refreshTier(member, now, rules), nextExpiryOf(member)])
+  const [{ tier, paidFen }, expiry] = await Promise.all([
+    refreshTier(member, now, rules),
+    nextExpiryOf(member),
+  ])
   const progress = tierProgress(paidFen, rules.tierThresholdsFen)
   return {
     points: member.points,
@@ -131,7 +152,12 @@ export async function memberPointsForAdmin(ctx: InvocationContext, input: { memb
   if (!member) throw new AppError('NOT_FOUND', '会员不存在', 'memberNo')
   const db = database()
   const [recent, paidFen] = await Promise.all([
-    db.collection(COLLECTIONS.pointsLedger.name).where({ memberId: member._id }).orderBy('at', 'desc').limit(50).get() as Promise<Rows<PointsLedgerDoc>>,
+    db
+      .collection(COLLECTIONS.pointsLedger.name)
+      .where({ memberId: member._id })
+      .orderBy('at', 'desc')
+      .limit(50)
+      .get() as Promise<Rows<PointsLedgerDoc>>,
     trailingPaidFen(member._id, ctx.clock.now()),
   ])
   return {

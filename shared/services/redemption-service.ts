@@ -12,7 +12,16 @@
 import { z } from 'zod'
 import type { redemptionView } from '../contract/points'
 import { COLLECTIONS } from '../db/collections'
-import type { ClerkDoc, GiftDoc, GiftStockDoc, MemberDoc, PendingSpend, PointsLedgerDoc, RedemptionDoc, RedemptionStatus } from '../db/documents'
+import type {
+  ClerkDoc,
+  GiftDoc,
+  GiftStockDoc,
+  MemberDoc,
+  PendingSpend,
+  PointsLedgerDoc,
+  RedemptionDoc,
+  RedemptionStatus,
+} from '../db/documents'
 import { AppError } from '../errors'
 import { formatShanghaiMinute } from '../rules/calendar'
 import { newPickupCode, normalisePickupCode } from '../rules/pickup-code'
@@ -68,7 +77,9 @@ const ledger = () => database().collection(COLLECTIONS.pointsLedger.name)
  */
 export async function takeStock(stockId: string): Promise<GiftStockDoc | null> {
   const _ = database().command
-  const res = (await stock().where({ _id: stockId, available: _.gte(1), active: true }).updateAndReturn({ available: _.inc(-1) })) as {
+  const res = (await stock()
+    .where({ _id: stockId, available: _.gte(1), active: true })
+    .updateAndReturn({ available: _.inc(-1) })) as {
     updated: number
     doc?: GiftStockDoc
   }
@@ -77,7 +88,9 @@ export async function takeStock(stockId: string): Promise<GiftStockDoc | null> {
 
 /** Compensation for takeStock when the points could not be taken. */
 export async function returnStock(stockId: string): Promise<void> {
-  await stock().doc(stockId).update({ available: database().command.inc(1) })
+  await stock()
+    .doc(stockId)
+    .update({ available: database().command.inc(1) })
 }
 
 async function whyNoStock(giftId: string, stockId: string): Promise<AppError> {
@@ -87,7 +100,8 @@ async function whyNoStock(giftId: string, stockId: string): Promise<AppError> {
   ]).then(([r, g]) => [r.data[0], g.data[0]] as const)
   if (!gift) return new AppError('NOT_FOUND', '该礼品不存在', 'giftId')
   if (gift.status !== 'active') return new AppError('CONFLICT', '该礼品已下架')
-  if (!gift.fulfilments.includes('pickup')) return new AppError('CONFLICT', '该礼品不支持到店自提', 'fulfilment')
+  if (!gift.fulfilments.includes('pickup'))
+    return new AppError('CONFLICT', '该礼品不支持到店自提', 'fulfilment')
   if (!row) return new AppError('CONFLICT', '该门店暂无此礼品，请选择其他门店', 'storeId')
   return new AppError('CONFLICT', '该门店库存不足，请选择其他门店', 'storeId')
 }
@@ -97,7 +111,11 @@ async function whyNoStock(giftId: string, stockId: string): Promise<AppError> {
  * marks the spend pending); if they cannot be taken, the unit goes back and the member is told
  * why. Shared by pickup and mail.
  */
-export async function takePointsForUnit(ctx: InvocationContext, openid: string, pending: PendingSpend): Promise<{ member: MemberDoc; span: { start: number; end: number } }> {
+export async function takePointsForUnit(
+  ctx: InvocationContext,
+  openid: string,
+  pending: PendingSpend,
+): Promise<{ member: MemberDoc; span: { start: number; end: number } }> {
   const now = pending.at
   let taken = await takePoints(openid, pending, now)
   if (!taken) {
@@ -110,9 +128,13 @@ export async function takePointsForUnit(ctx: InvocationContext, openid: string, 
     }
     if (!taken) {
       await returnStock(pending.stockId)
-      if (!member || member.status !== 'active') throw new AppError('NOT_FOUND', '还不是会员：请扫描门店或导购的二维码开卡')
+      if (!member || member.status !== 'active')
+        throw new AppError('NOT_FOUND', '还不是会员：请扫描门店或导购的二维码开卡')
       ctx.caller.role = 'member'
-      throw new AppError('CONFLICT', `积分不足：兑换需要 ${pending.points} 积分，你当前有 ${member.points} 积分`)
+      throw new AppError(
+        'CONFLICT',
+        `积分不足：兑换需要 ${pending.points} 积分，你当前有 ${member.points} 积分`,
+      )
     }
   }
   ctx.caller.role = 'member'
@@ -120,7 +142,11 @@ export async function takePointsForUnit(ctx: InvocationContext, openid: string, 
 }
 
 /** The spend entry of a redemption, placed on the span its debit took (`redemption:<id>:spend`). */
-export function spendEntry(pending: PendingSpend, memberId: string, span: { start: number; end: number }): Omit<PointsLedgerDoc, '_id'> {
+export function spendEntry(
+  pending: PendingSpend,
+  memberId: string,
+  span: { start: number; end: number },
+): Omit<PointsLedgerDoc, '_id'> {
   return {
     key: `redemption:${pending.redemptionId}:spend`,
     memberId,
@@ -128,7 +154,13 @@ export function spendEntry(pending: PendingSpend, memberId: string, span: { star
     points: -pending.points,
     start: span.start,
     end: span.end,
-    source: { type: 'redemption', redemptionId: pending.redemptionId, giftId: pending.giftId, giftName: pending.giftName, storeId: pending.storeId },
+    source: {
+      type: 'redemption',
+      redemptionId: pending.redemptionId,
+      giftId: pending.giftId,
+      giftName: pending.giftName,
+      storeId: pending.storeId,
+    },
     at: pending.at,
   }
 }
@@ -140,7 +172,10 @@ export function spendEntry(pending: PendingSpend, memberId: string, span: { star
  * cannot be taken, the unit goes back. A crash between 1 and 2 can under-count one unit (never
  * oversell); one after 2 is finished or undone by repairRedemptions().
  */
-export async function redeemGift(ctx: InvocationContext, input: { giftId: string; storeId?: string }) {
+export async function redeemGift(
+  ctx: InvocationContext,
+  input: { giftId: string; storeId?: string },
+) {
   const openid = requireOpenid(ctx)
   const storeId = input.storeId
   if (!storeId) throw new AppError('INVALID_INPUT', '请选择自提门店', 'storeId')
@@ -172,22 +207,37 @@ export async function redeemGift(ctx: InvocationContext, input: { giftId: string
     status: 'awaitingPickup',
     createdAt: now,
   }
-  const [, pickupCode] = await Promise.all([ledger().add(spendEntry(pending, member._id, span)), insertWithPickupCode(redemptionId, redemption)])
+  const [, pickupCode] = await Promise.all([
+    ledger().add(spendEntry(pending, member._id, span)),
+    insertWithPickupCode(redemptionId, redemption),
+  ])
   await clearPendingSpend(member._id, redemptionId)
-  return { redemptionId, pickupCode, status: 'awaitingPickup' as const, points: unit.pointsPrice, balance: member.points }
+  return {
+    redemptionId,
+    pickupCode,
+    status: 'awaitingPickup' as const,
+    points: unit.pointsPrice,
+    balance: member.points,
+  }
 }
 
 /** Inserts the redemption under a fresh pickup code, drawing again on the rare collision. */
-async function insertWithPickupCode(redemptionId: string, redemption: Omit<RedemptionDoc, '_id' | 'pickupCode'>): Promise<string> {
+async function insertWithPickupCode(
+  redemptionId: string,
+  redemption: Omit<RedemptionDoc, '_id' | 'pickupCode'>,
+): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     const pickupCode = newPickupCode()
     try {
-      await redemptions().doc(redemptionId).create({ ...redemption, pickupCode } as never)
+      await redemptions()
+        .doc(redemptionId)
+        .create({ ...redemption, pickupCode } as never)
       return pickupCode
     } catch (err) {
       if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE') || attempt >= 5) throw err
       // The id itself taken means repairRedemptions already settled this one: stop here.
-      if (((await redemptions().doc(redemptionId).get()) as Rows<RedemptionDoc>).data.length > 0) throw err
+      if (((await redemptions().doc(redemptionId).get()) as Rows<RedemptionDoc>).data.length > 0)
+        throw err
     }
   }
 }
@@ -199,14 +249,28 @@ export async function viewsOf(docs: RedemptionDoc[]): Promise<RedemptionView[]> 
   const db = database()
   const giftIds = [...new Set(docs.map((d) => d.giftId))]
   const [names, gifts] = await Promise.all([
-    namesFor(docs.flatMap((d) => (d.storeId ? [d.storeId] : [])), []),
-    db.collection(COLLECTIONS.gifts.name).where({ _id: db.command.in(giftIds) }).field({ images: true }).limit(1000).get() as Promise<Rows<Pick<GiftDoc, '_id' | 'images'>>>,
+    namesFor(
+      docs.flatMap((d) => (d.storeId ? [d.storeId] : [])),
+      [],
+    ),
+    db
+      .collection(COLLECTIONS.gifts.name)
+      .where({ _id: db.command.in(giftIds) })
+      .field({ images: true })
+      .limit(1000)
+      .get() as Promise<Rows<Pick<GiftDoc, '_id' | 'images'>>>,
   ])
   const covers = new Map(gifts.data.map((g) => [g._id, g.images[0] ?? null]))
-  return docs.map((d) => viewOf(d, d.storeId ? (names.stores.get(d.storeId) ?? '') : null, covers.get(d.giftId) ?? null))
+  return docs.map((d) =>
+    viewOf(d, d.storeId ? (names.stores.get(d.storeId) ?? '') : null, covers.get(d.giftId) ?? null),
+  )
 }
 
-export function viewOf(doc: RedemptionDoc, storeName: string | null, giftImage: string | null): RedemptionView {
+export function viewOf(
+  doc: RedemptionDoc,
+  storeName: string | null,
+  giftImage: string | null,
+): RedemptionView {
   return {
     redemptionId: doc._id,
     giftId: doc.giftId,
@@ -229,11 +293,16 @@ export function viewOf(doc: RedemptionDoc, storeName: string | null, giftImage: 
     payBy: doc.payBy ? doc.payBy.toISOString() : null,
     paidAt: doc.paidAt ? doc.paidAt.toISOString() : null,
     shippedAt: doc.shippedAt ? doc.shippedAt.toISOString() : null,
-    shipment: doc.shipment ? { carrier: doc.shipment.carrier, trackingNo: doc.shipment.trackingNo } : null,
+    shipment: doc.shipment
+      ? { carrier: doc.shipment.carrier, trackingNo: doc.shipment.trackingNo }
+      : null,
   }
 }
 
-export async function myRedemptions(ctx: InvocationContext, input: { status?: RedemptionStatus; cursor?: string; limit: number }) {
+export async function myRedemptions(
+  ctx: InvocationContext,
+  input: { status?: RedemptionStatus; cursor?: string; limit: number },
+) {
   const member = await requireMember(ctx)
   const db = database()
   const mine: Record<string, unknown> = { memberId: member._id }
@@ -247,11 +316,17 @@ export async function myRedemptions(ctx: InvocationContext, input: { status?: Re
     .get()) as Rows<RedemptionDoc>
   const docs = page.data.slice(0, input.limit)
   const last = docs.at(-1)
-  return { items: await viewsOf(docs), nextCursor: page.data.length > input.limit && last ? cursorOf(last.createdAt, last._id) : null }
+  return {
+    items: await viewsOf(docs),
+    nextCursor: page.data.length > input.limit && last ? cursorOf(last.createdAt, last._id) : null,
+  }
 }
 
 /** The caller's own redemption (NOT_FOUND for anyone else's). */
-export async function ownRedemption(ctx: InvocationContext, redemptionId: string): Promise<RedemptionDoc> {
+export async function ownRedemption(
+  ctx: InvocationContext,
+  redemptionId: string,
+): Promise<RedemptionDoc> {
   const member = await requireMember(ctx)
   const doc = ((await redemptions().doc(redemptionId).get()) as Rows<RedemptionDoc>).data[0]
   if (!doc || doc.memberId !== member._id) throw new AppError('NOT_FOUND', '兑换记录不存在')
@@ -262,7 +337,10 @@ export async function ownRedemption(ctx: InvocationContext, redemptionId: string
 
 async function byPickupCode(pickupCode: string): Promise<RedemptionDoc> {
   const code = normalisePickupCode(pickupCode)
-  const res = (await redemptions().where({ pickupCode: code }).limit(1).get()) as Rows<RedemptionDoc>
+  const res = (await redemptions()
+    .where({ pickupCode: code })
+    .limit(1)
+    .get()) as Rows<RedemptionDoc>
   const doc = res.data[0]
   if (!doc) throw new AppError('NOT_FOUND', '兑换码不存在，请核对后重试', 'pickupCode')
   return doc
@@ -270,13 +348,21 @@ async function byPickupCode(pickupCode: string): Promise<RedemptionDoc> {
 
 async function refuseOtherStore(clerk: ClerkDoc, doc: RedemptionDoc): Promise<void> {
   if (doc.fulfilment === 'pickup' && doc.storeId === clerk.storeId) return
-  const storeName = doc.storeId ? ((await namesFor([doc.storeId], [])).stores.get(doc.storeId) ?? '其他门店') : '邮寄'
-  throw new AppError('FORBIDDEN', doc.storeId ? `该兑换需在「${storeName}」核销，本店不能核销` : '邮寄兑换无需到店核销')
+  const storeName = doc.storeId
+    ? ((await namesFor([doc.storeId], [])).stores.get(doc.storeId) ?? '其他门店')
+    : '邮寄'
+  throw new AppError(
+    'FORBIDDEN',
+    doc.storeId ? `该兑换需在「${storeName}」核销，本店不能核销` : '邮寄兑换无需到店核销',
+  )
 }
 
 function alreadyDone(doc: RedemptionDoc): AppError {
   if (doc.status === 'collected' && doc.collectedAt) {
-    return new AppError('CONFLICT', `该兑换码已于 ${formatShanghaiMinute(doc.collectedAt)} 由 ${doc.collectedBy?.name ?? '店员'} 核销，礼品已领取`)
+    return new AppError(
+      'CONFLICT',
+      `该兑换码已于 ${formatShanghaiMinute(doc.collectedAt)} 由 ${doc.collectedBy?.name ?? '店员'} 核销，礼品已领取`,
+    )
   }
   if (doc.status === 'cancelled') return new AppError('CONFLICT', '该兑换已取消，不能核销')
   return new AppError('CONFLICT', `该兑换当前状态为「${STATUS_TEXT[doc.status]}」，不能核销`)
@@ -312,7 +398,9 @@ export async function verifyPickup(ctx: InvocationContext, input: { pickupCode: 
   if (doc.status !== 'awaitingPickup') throw alreadyDone(doc)
   const now = ctx.clock.now()
   const collectedBy = { clerkId: clerk._id, name: clerk.name }
-  const res = (await redemptions().where({ _id: doc._id, status: 'awaitingPickup' }).update({ status: 'collected', collectedAt: now, collectedBy })) as {
+  const res = (await redemptions()
+    .where({ _id: doc._id, status: 'awaitingPickup' })
+    .update({ status: 'collected', collectedAt: now, collectedBy })) as {
     updated: number
   }
   if (!res.updated) {
@@ -334,9 +422,19 @@ export async function verifyPickup(ctx: InvocationContext, input: { pickupCode: 
  */
 export async function cancelAndReturn(
   ctx: PointsContext,
-  target: { redemptionId: string; memberId: string; stockId: string; points: number; giftName: string },
+  target: {
+    redemptionId: string
+    memberId: string
+    stockId: string
+    points: number
+    giftName: string
+  },
   reason: string,
-  options: { from: RedemptionStatus[]; missing?: Omit<RedemptionDoc, '_id' | 'status'>; alreadyCancelledIsDone?: boolean },
+  options: {
+    from: RedemptionStatus[]
+    missing?: Omit<RedemptionDoc, '_id' | 'status'>
+    alreadyCancelledIsDone?: boolean
+  },
 ): Promise<RedemptionDoc> {
   const { missing } = options
   const now = ctx.clock.now()
@@ -353,10 +451,24 @@ export async function cancelAndReturn(
       await docRef.update({ status: 'cancelled', cancelledAt: now, cancelReason: reason })
     } else {
       if (!missing) throw new AppError('NOT_FOUND', '兑换记录不存在')
-      cancelled = { _id: target.redemptionId, ...missing, status: 'cancelled', cancelledAt: now, cancelReason: reason }
-      await docRef.create({ ...missing, status: 'cancelled', cancelledAt: now, cancelReason: reason })
+      cancelled = {
+        _id: target.redemptionId,
+        ...missing,
+        status: 'cancelled',
+        cancelledAt: now,
+        cancelReason: reason,
+      }
+      await docRef.create({
+        ...missing,
+        status: 'cancelled',
+        cancelledAt: now,
+        cancelReason: reason,
+      })
     }
-    await t.collection(COLLECTIONS.giftStock.name).doc(target.stockId).update({ available: _.inc(1) })
+    await t
+      .collection(COLLECTIONS.giftStock.name)
+      .doc(target.stockId)
+      .update({ available: _.inc(1) })
     await creditInTransaction(
       t,
       member,
@@ -365,7 +477,11 @@ export async function cancelAndReturn(
       {
         key: `redemption:${target.redemptionId}:return`,
         kind: 'return',
-        source: { type: 'redemptionCancelled', redemptionId: target.redemptionId, giftName: target.giftName },
+        source: {
+          type: 'redemptionCancelled',
+          redemptionId: target.redemptionId,
+          giftName: target.giftName,
+        },
         at: now,
       },
       { pendingSpends: _.pull({ redemptionId: target.redemptionId }) },
@@ -377,21 +493,35 @@ export async function cancelAndReturn(
 function alreadyDoneForCancel(doc: RedemptionDoc): AppError {
   if (doc.status === 'cancelled') return new AppError('CONFLICT', '该兑换已取消')
   if (doc.status === 'collected' && doc.collectedAt) {
-    return new AppError('CONFLICT', `该兑换已于 ${formatShanghaiMinute(doc.collectedAt)} 由 ${doc.collectedBy?.name ?? '店员'} 核销，不能取消`)
+    return new AppError(
+      'CONFLICT',
+      `该兑换已于 ${formatShanghaiMinute(doc.collectedAt)} 由 ${doc.collectedBy?.name ?? '店员'} 核销，不能取消`,
+    )
   }
   return new AppError('CONFLICT', `该兑换当前状态为「${STATUS_TEXT[doc.status]}」，不能取消`)
 }
 
 /** HQ cancels a redemption that was not collected: points and stock go back. */
-export async function cancelRedemption(ctx: InvocationContext, session: AdminSession, input: { redemptionId: string; reason: string }) {
+export async function cancelRedemption(
+  ctx: InvocationContext,
+  session: AdminSession,
+  input: { redemptionId: string; reason: string },
+) {
   const doc = ((await redemptions().doc(input.redemptionId).get()) as Rows<RedemptionDoc>).data[0]
   if (!doc) throw new AppError('NOT_FOUND', '兑换记录不存在', 'redemptionId')
   // An unpaid mail redemption still has an open WeChat Pay order: it is cancelled by closing that
   // (the member's cancel or the 15-minute timer), never behind its back.
-  if (doc.status === 'awaitingPayment') throw new AppError('CONFLICT', '该邮寄兑换正在等待会员支付运费，15 分钟内未支付会自动取消')
+  if (doc.status === 'awaitingPayment')
+    throw new AppError('CONFLICT', '该邮寄兑换正在等待会员支付运费，15 分钟内未支付会自动取消')
   const cancelled = await cancelAndReturn(
     ctx,
-    { redemptionId: doc._id, memberId: doc.memberId, stockId: doc.stockId, points: doc.points, giftName: doc.giftName },
+    {
+      redemptionId: doc._id,
+      memberId: doc.memberId,
+      stockId: doc.stockId,
+      points: doc.points,
+      giftName: doc.giftName,
+    },
     `${input.reason}（总部 ${session.username}）`,
     { from: ['awaitingPickup'] },
   )
@@ -405,7 +535,11 @@ export async function cancelRedemption(ctx: InvocationContext, session: AdminSes
  * the redemption exists the spend was complete and the mark goes; if not, the member never got
  * a pickup code, so the redemption is recorded as cancelled and the points and stock go back.
  */
-async function settlePendingSpend(ctx: PointsContext, member: MemberDoc, pending: PendingSpend): Promise<'completed' | 'cancelled'> {
+async function settlePendingSpend(
+  ctx: PointsContext,
+  member: MemberDoc,
+  pending: PendingSpend,
+): Promise<'completed' | 'cancelled'> {
   const key = `redemption:${pending.redemptionId}:spend`
   const existing = ((await ledger().where({ key }).limit(1).get()) as Rows<PointsLedgerDoc>).data[0]
   if (!existing) {
@@ -414,7 +548,10 @@ async function settlePendingSpend(ctx: PointsContext, member: MemberDoc, pending
       .field({ start: true, end: true })
       .limit(1000)
       .get()) as Rows<{ start?: number; end?: number }>
-    const recorded = debits.data.filter((d) => d.start !== undefined && d.end !== undefined) as { start: number; end: number }[]
+    const recorded = debits.data.filter((d) => d.start !== undefined && d.end !== undefined) as {
+      start: number
+      end: number
+    }[]
     const gap = findDebitGap(recorded, member.pointsDebited, pending.points)
     try {
       await ledger().add({
@@ -423,37 +560,54 @@ async function settlePendingSpend(ctx: PointsContext, member: MemberDoc, pending
         kind: 'spend',
         points: -pending.points,
         ...(gap ? { start: gap.start, end: gap.end } : {}),
-        source: { type: 'redemption', redemptionId: pending.redemptionId, giftId: pending.giftId, giftName: pending.giftName, storeId: pending.storeId, repaired: true },
+        source: {
+          type: 'redemption',
+          redemptionId: pending.redemptionId,
+          giftId: pending.giftId,
+          giftName: pending.giftName,
+          storeId: pending.storeId,
+          repaired: true,
+        },
         at: pending.at,
       } satisfies Omit<PointsLedgerDoc, '_id'>)
     } catch (err) {
       if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
     }
   }
-  const redemption = ((await redemptions().doc(pending.redemptionId).get()) as Rows<RedemptionDoc>).data[0]
+  const redemption = ((await redemptions().doc(pending.redemptionId).get()) as Rows<RedemptionDoc>)
+    .data[0]
   if (redemption) {
     await clearPendingSpend(member._id, pending.redemptionId)
     return 'completed'
   }
   try {
-    await cancelAndReturn(ctx, { ...pending, memberId: member._id }, '兑换未完成，积分与库存已退回', {
-      from: ['awaitingPickup'],
-      missing: {
-        memberId: member._id,
-        giftId: pending.giftId,
-        giftName: pending.giftName,
-        points: pending.points,
-        // Mail spends take central stock and carry no store.
-        fulfilment: pending.storeId ? 'pickup' : 'mail',
-        stockId: pending.stockId,
-        storeId: pending.storeId,
-        createdAt: pending.at,
+    await cancelAndReturn(
+      ctx,
+      { ...pending, memberId: member._id },
+      '兑换未完成，积分与库存已退回',
+      {
+        from: ['awaitingPickup'],
+        missing: {
+          memberId: member._id,
+          giftId: pending.giftId,
+          giftName: pending.giftName,
+          points: pending.points,
+          // Mail spends take central stock and carry no store.
+          fulfilment: pending.storeId ? 'pickup' : 'mail',
+          stockId: pending.stockId,
+          storeId: pending.storeId,
+          createdAt: pending.at,
+        },
       },
-    })
+    )
   } catch (err) {
     // A late write of the redemption itself won the race and it was handed over meanwhile: then
     // it is complete after all.
-    if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE') && !(err instanceof AppError && err.code === 'CONFLICT')) throw err
+    if (
+      !isDbError(err, 'DATABASE_DUPLICATE_WRITE') &&
+      !(err instanceof AppError && err.code === 'CONFLICT')
+    )
+      throw err
     await clearPendingSpend(member._id, pending.redemptionId)
     return 'completed'
   }

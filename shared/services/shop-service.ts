@@ -11,7 +11,18 @@
  */
 import { createHash } from 'node:crypto'
 import { COLLECTIONS } from '../db/collections'
-import type { ClerkDoc, PostalAddressDoc, MemberDoc, OrderDoc, OrderLineDoc, PaymentDoc, ProductDoc, RefundDoc, StockDoc, StoreDoc } from '../db/documents'
+import type {
+  ClerkDoc,
+  PostalAddressDoc,
+  MemberDoc,
+  OrderDoc,
+  OrderLineDoc,
+  PaymentDoc,
+  ProductDoc,
+  RefundDoc,
+  StockDoc,
+  StoreDoc,
+} from '../db/documents'
 import { AppError } from '../errors'
 import type { JsapiPayParams } from '../ports/pay'
 import {
@@ -37,8 +48,22 @@ import { isDbError, withTransaction, type Transaction } from '../runtime/transac
 import { activeStores, findOne, getStore, namesFor } from './directory'
 import { newDocId, requireOpenid } from './member-service'
 import type { PaymentOwner } from './payment-owners'
-import { bookCommission, commissionEntryId, loadCommissionRules, reverseCommission, saleCommissionKey } from './commission-service'
-import { closePayment, createPayment, getPayment, getRefund, paymentForPurpose, requestRefund, syncPayment } from './payments'
+import {
+  bookCommission,
+  commissionEntryId,
+  loadCommissionRules,
+  reverseCommission,
+  saleCommissionKey,
+} from './commission-service'
+import {
+  closePayment,
+  createPayment,
+  getPayment,
+  getRefund,
+  paymentForPurpose,
+  requestRefund,
+  syncPayment,
+} from './payments'
 import { creditPurchasePoints, reversePurchasePoints } from './points-account-service'
 
 type Rows<T> = { data: T[] }
@@ -66,15 +91,24 @@ export interface ProductView {
 }
 
 export async function listProducts(): Promise<ProductView[]> {
-  const products = (await database().collection(COLLECTIONS.products.name).where({ status: 'active' }).orderBy('sort', 'asc').limit(1000).get()) as Rows<ProductDoc>
+  const products = (await database()
+    .collection(COLLECTIONS.products.name)
+    .where({ status: 'active' })
+    .orderBy('sort', 'asc')
+    .limit(1000)
+    .get()) as Rows<ProductDoc>
   return productViews(products.data)
 }
 
 /** One active product for its detail page. */
 export async function productDetail(input: { productId: string }): Promise<ProductView> {
-  const res = (await database().collection(COLLECTIONS.products.name).doc(input.productId).get()) as Rows<ProductDoc>
+  const res = (await database()
+    .collection(COLLECTIONS.products.name)
+    .doc(input.productId)
+    .get()) as Rows<ProductDoc>
   const product = res.data[0]
-  if (!product || product.status !== 'active') throw new AppError('NOT_FOUND', '商品不存在或已下架', 'productId')
+  if (!product || product.status !== 'active')
+    throw new AppError('NOT_FOUND', '商品不存在或已下架', 'productId')
   return (await productViews([product]))[0]!
 }
 
@@ -88,7 +122,16 @@ async function productViews(products: ProductDoc[]): Promise<ProductView[]> {
     .limit(1000)
     .get()) as Rows<StockDoc>
   const views = new Map<string, ProductView>(
-    products.map((p) => [p._id, { productId: p._id, name: p.name, description: p.description, priceFen: p.priceFen, available: { central: 0, stores: {} } }]),
+    products.map((p) => [
+      p._id,
+      {
+        productId: p._id,
+        name: p.name,
+        description: p.description,
+        priceFen: p.priceFen,
+        available: { central: 0, stores: {} },
+      },
+    ]),
   )
   for (const s of stock.data) {
     const view = views.get(s.productId)
@@ -116,7 +159,10 @@ export interface StoreOptionView {
  * shared it, otherwise their own store first and then by name; each with the cart lines it
  * cannot fill now. Four reads, side by side.
  */
-export async function pickupStores(ctx: InvocationContext, input: { items: OrderLine[]; near?: LatLng }): Promise<StoreOptionView[]> {
+export async function pickupStores(
+  ctx: InvocationContext,
+  input: { items: OrderLine[]; near?: LatLng },
+): Promise<StoreOptionView[]> {
   const lines = mergeLines(input.items)
   const db = database()
   const openid = ctx.caller.openid
@@ -142,10 +188,14 @@ export async function pickupStores(ctx: InvocationContext, input: { items: Order
     isHomeStore: store._id === homeStoreId,
     shortages: priced.flatMap((line) => {
       const there = Math.max(0, available.get(stockId(line.productId, store._id)) ?? 0)
-      return there >= line.qty ? [] : [{ productId: line.productId, name: line.name, available: there, wanted: line.qty }]
+      return there >= line.qty
+        ? []
+        : [{ productId: line.productId, name: line.name, available: there, wanted: line.qty }]
     }),
   }))
-  return input.near ? byDistance(options, input.near) : homeStoreFirst(options, homeStoreId).map((o) => ({ ...o, distanceM: null }))
+  return input.near
+    ? byDistance(options, input.near)
+    : homeStoreFirst(options, homeStoreId).map((o) => ({ ...o, distanceM: null }))
 }
 
 // ------------------------------------------------------------------ orders
@@ -179,9 +229,16 @@ function toView(order: OrderDoc): OrderView {
     expiresAt: order.expiresAt.toISOString(),
     createdAt: order.createdAt.toISOString(),
     paidAt: order.paidAt?.toISOString() ?? null,
-    pickupCode: order.status === 'paid' || order.status === 'picked_up' ? (order.pickupCode ?? null) : null,
+    pickupCode:
+      order.status === 'paid' || order.status === 'picked_up' ? (order.pickupCode ?? null) : null,
     deliveryAddress: order.deliveryAddress ?? null,
-    shipment: order.shipment ? { carrier: order.shipment.carrier, trackingNo: order.shipment.trackingNo, shippedAt: order.shipment.shippedAt.toISOString() } : null,
+    shipment: order.shipment
+      ? {
+          carrier: order.shipment.carrier,
+          trackingNo: order.shipment.trackingNo,
+          shippedAt: order.shipment.shippedAt.toISOString(),
+        }
+      : null,
     deliveredAt: order.deliveredAt?.toISOString() ?? null,
   }
 }
@@ -204,7 +261,8 @@ async function priceLines(lines: OrderLine[]): Promise<OrderLineDoc[]> {
   const byId = new Map(found.data.map((p) => [p._id, p]))
   return lines.map((line, i) => {
     const product = byId.get(line.productId)
-    if (!product || product.status !== 'active') throw new AppError('NOT_FOUND', '商品不存在或已下架', `items.${i}.productId`)
+    if (!product || product.status !== 'active')
+      throw new AppError('NOT_FOUND', '商品不存在或已下架', `items.${i}.productId`)
     return { productId: product._id, name: product.name, priceFen: product.priceFen, qty: line.qty }
   })
 }
@@ -220,7 +278,13 @@ async function priceLines(lines: OrderLine[]): Promise<OrderLineDoc[]> {
 export async function createOrder(
   ctx: InvocationContext,
   input: CreateOrderInput,
-): Promise<{ orderId: string; outTradeNo: string; payParams: JsapiPayParams; totalFen: number; expiresAt: string }> {
+): Promise<{
+  orderId: string
+  outTradeNo: string
+  payParams: JsapiPayParams
+  totalFen: number
+  expiresAt: string
+}> {
   const openid = requireOpenid(ctx)
   const now = ctx.clock.now()
   if (input.fulfilment === 'pickup') {
@@ -228,10 +292,13 @@ export async function createOrder(
     const store: StoreDoc | null = await getStore(input.storeId)
     if (!store) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
     if (store.status !== 'active') throw new AppError('CONFLICT', '该门店已停业，请选择其他门店')
-    if (input.deliveryAddress) throw new AppError('INVALID_INPUT', '自提订单不需要收货地址', 'deliveryAddress')
+    if (input.deliveryAddress)
+      throw new AppError('INVALID_INPUT', '自提订单不需要收货地址', 'deliveryAddress')
   } else {
-    if (input.storeId) throw new AppError('INVALID_INPUT', '配送订单由中心仓发货，不需要选择门店', 'storeId')
-    if (!input.deliveryAddress) throw new AppError('INVALID_INPUT', '配送订单请填写收货地址', 'deliveryAddress')
+    if (input.storeId)
+      throw new AppError('INVALID_INPUT', '配送订单由中心仓发货，不需要选择门店', 'storeId')
+    if (!input.deliveryAddress)
+      throw new AppError('INVALID_INPUT', '配送订单请填写收货地址', 'deliveryAddress')
   }
   const items = await priceLines(mergeLines(input.items))
   const member = await findOne<MemberDoc>(COLLECTIONS.members.name, { openid })
@@ -264,16 +331,34 @@ export async function createOrder(
   await withTransaction(db, async (t) => {
     const rows: StockDoc[] = []
     for (const line of items) {
-      const s = await txGet<StockDoc>(t, COLLECTIONS.stock.name, stockId(line.productId, locationId))
-      if (!s || s.available < line.qty) throw new AppError('CONFLICT', `库存不足：${line.name}${s ? `（剩余 ${s.available}）` : ''}`)
+      const s = await txGet<StockDoc>(
+        t,
+        COLLECTIONS.stock.name,
+        stockId(line.productId, locationId),
+      )
+      if (!s || s.available < line.qty)
+        throw new AppError(
+          'CONFLICT',
+          `库存不足：${line.name}${s ? `（剩余 ${s.available}）` : ''}`,
+        )
       rows.push(s)
     }
     for (const [i, line] of items.entries()) {
       const s = rows[i]!
-      await t.collection(COLLECTIONS.stock.name).doc(s._id).update({ available: s.available - line.qty, reserved: s.reserved + line.qty, updatedAt: now })
+      await t
+        .collection(COLLECTIONS.stock.name)
+        .doc(s._id)
+        .update({
+          available: s.available - line.qty,
+          reserved: s.reserved + line.qty,
+          updatedAt: now,
+        })
     }
     const { _id, ...fields } = order
-    await t.collection(COLLECTIONS.orders.name).doc(_id).create(fields as never)
+    await t
+      .collection(COLLECTIONS.orders.name)
+      .doc(_id)
+      .create(fields as never)
   })
 
   let started
@@ -301,21 +386,34 @@ async function startOrderPayment(ctx: InvocationContext, order: OrderDoc): Promi
   const { items } = order
   const started = await createPayment(ctx, {
     purpose: { kind: 'order', id: order._id },
-    description: items.length === 1 ? items[0]!.name : `${items[0]!.name} 等 ${items.length} 件商品`,
+    description:
+      items.length === 1 ? items[0]!.name : `${items[0]!.name} 等 ${items.length} 件商品`,
     amountFen: order.totalFen,
     payerOpenid: order.openid,
     expiresAt: order.expiresAt,
   })
-  return { orderId: order._id, outTradeNo: started.payment._id, payParams: started.payParams, totalFen: order.totalFen, expiresAt: order.expiresAt.toISOString() }
+  return {
+    orderId: order._id,
+    outTradeNo: started.payment._id,
+    payParams: started.payParams,
+    totalFen: order.totalFen,
+    expiresAt: order.expiresAt.toISOString(),
+  }
 }
 
 /**
  * The payer left WeChat's pay sheet and pays later: fresh payment parameters for the order's one
  * payment (never a second payment for the same order), while it is still unpaid and in time.
  */
-export async function payOrder(ctx: InvocationContext, input: { orderId: string }): Promise<OrderPayment> {
+export async function payOrder(
+  ctx: InvocationContext,
+  input: { orderId: string },
+): Promise<OrderPayment> {
   const order = await ownOrder(ctx, input.orderId)
-  if (order.status === 'awaiting_payment' && isPaymentWindowOver(order.expiresAt, ctx.clock.now())) {
+  if (
+    order.status === 'awaiting_payment' &&
+    isPaymentWindowOver(order.expiresAt, ctx.clock.now())
+  ) {
     await cancelUnpaid(ctx, order)
     throw notPayable((await getOrder(order._id)) ?? order)
   }
@@ -326,7 +424,11 @@ export async function payOrder(ctx: InvocationContext, input: { orderId: string 
 function notPayable(order: OrderDoc): AppError {
   const expired = '订单已超过 15 分钟未支付，已自动取消，请重新下单'
   if (order.status === 'awaiting_payment') return new AppError('CONFLICT', expired)
-  if (order.status === 'cancelled') return new AppError('CONFLICT', order.cancelReason === 'expired' ? expired : '订单已取消，请重新下单')
+  if (order.status === 'cancelled')
+    return new AppError(
+      'CONFLICT',
+      order.cancelReason === 'expired' ? expired : '订单已取消，请重新下单',
+    )
   return new AppError('CONFLICT', '订单已支付，无需再次支付')
 }
 
@@ -342,7 +444,10 @@ async function ownOrder(ctx: InvocationContext, orderId: string): Promise<OrderD
  * cancelled; otherwise WeChat Pay is asked (the payer may just have paid: no waiting for the
  * notification). A paid one's due after-payment effects are applied.
  */
-export async function orderDetail(ctx: InvocationContext, input: { orderId: string }): Promise<OrderView> {
+export async function orderDetail(
+  ctx: InvocationContext,
+  input: { orderId: string },
+): Promise<OrderView> {
   let order = await ownOrder(ctx, input.orderId)
   if (order.status === 'awaiting_payment') {
     if (isPaymentWindowOver(order.expiresAt, ctx.clock.now())) await cancelUnpaid(ctx, order)
@@ -356,15 +461,23 @@ export async function orderDetail(ctx: InvocationContext, input: { orderId: stri
 
 export async function myOrders(ctx: InvocationContext): Promise<OrderView[]> {
   const openid = requireOpenid(ctx)
-  const res = (await orders().where({ openid }).orderBy('createdAt', 'desc').limit(50).get()) as Rows<OrderDoc>
+  const res = (await orders()
+    .where({ openid })
+    .orderBy('createdAt', 'desc')
+    .limit(50)
+    .get()) as Rows<OrderDoc>
   return res.data.map(toView)
 }
 
 /** The payer cancels an unpaid order: its payment is closed and its stock released. */
-export async function cancelOrder(ctx: InvocationContext, input: { orderId: string }): Promise<OrderView> {
+export async function cancelOrder(
+  ctx: InvocationContext,
+  input: { orderId: string },
+): Promise<OrderView> {
   const order = await ownOrder(ctx, input.orderId)
   if (order.status === 'cancelled') return toView(order)
-  if (order.status !== 'awaiting_payment') throw new AppError('CONFLICT', '订单已支付，如需退款请联系门店')
+  if (order.status !== 'awaiting_payment')
+    throw new AppError('CONFLICT', '订单已支付，如需退款请联系门店')
   await cancelUnpaid(ctx, order)
   const after = (await getOrder(order._id))!
   // Paid just before the cancel reached WeChat: it stays paid.
@@ -385,7 +498,9 @@ async function cancelUnpaid(ctx: InvocationContext, order: OrderDoc): Promise<vo
  * Timer `expireOrders` (every minute): cancels unpaid orders whose 15 minutes are over and
  * releases their stock. One failure does not stop the others; it is retried next minute.
  */
-export async function expireOrders(ctx: InvocationContext): Promise<{ expired: number; failed: number }> {
+export async function expireOrders(
+  ctx: InvocationContext,
+): Promise<{ expired: number; failed: number }> {
   if (ctx.caller.source !== 'timer') throw new AppError('FORBIDDEN', '仅供定时任务调用')
   const db = database()
   const due = (await orders()
@@ -400,7 +515,9 @@ export async function expireOrders(ctx: InvocationContext): Promise<{ expired: n
       expired++
     } catch (err) {
       failed++
-      process.stderr.write(`${JSON.stringify({ fn: ctx.fn, action: ctx.action, requestId: ctx.requestId, orderId: order._id, error: (err as Error).message })}\n`)
+      process.stderr.write(
+        `${JSON.stringify({ fn: ctx.fn, action: ctx.action, requestId: ctx.requestId, orderId: order._id, error: (err as Error).message })}\n`,
+      )
     }
   }
   return { expired, failed }
@@ -418,16 +535,30 @@ async function releaseOrder(ctx: InvocationContext, orderId: string): Promise<vo
     const order = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, orderId)
     if (!order || order.status !== 'awaiting_payment') return
     const rows: (StockDoc | null)[] = []
-    for (const line of order.items) rows.push(await txGet<StockDoc>(t, COLLECTIONS.stock.name, stockId(line.productId, order.locationId)))
+    for (const line of order.items)
+      rows.push(
+        await txGet<StockDoc>(t, COLLECTIONS.stock.name, stockId(line.productId, order.locationId)),
+      )
     for (const [i, line] of order.items.entries()) {
       const s = rows[i]
-      if (s) await t.collection(COLLECTIONS.stock.name).doc(s._id).update({ available: s.available + line.qty, reserved: Math.max(0, s.reserved - line.qty), updatedAt: now })
+      if (s)
+        await t
+          .collection(COLLECTIONS.stock.name)
+          .doc(s._id)
+          .update({
+            available: s.available + line.qty,
+            reserved: Math.max(0, s.reserved - line.qty),
+            updatedAt: now,
+          })
     }
-    await t.collection(COLLECTIONS.orders.name).doc(orderId).update({
-      status: 'cancelled',
-      cancelledAt: now,
-      cancelReason: isPaymentWindowOver(order.expiresAt, now) ? 'expired' : 'cancelled',
-    })
+    await t
+      .collection(COLLECTIONS.orders.name)
+      .doc(orderId)
+      .update({
+        status: 'cancelled',
+        cancelledAt: now,
+        cancelReason: isPaymentWindowOver(order.expiresAt, now) ? 'expired' : 'cancelled',
+      })
   })
 }
 
@@ -440,12 +571,15 @@ async function releaseOrder(ctx: InvocationContext, orderId: string): Promise<vo
 function skipGoneMember(ctx: InvocationContext, order: OrderDoc) {
   return (err: unknown) => {
     if (!(err instanceof AppError && err.code === 'NOT_FOUND')) throw err
-    process.stderr.write(`${JSON.stringify({ fn: ctx.fn, action: ctx.action, requestId: ctx.requestId, orderId: order._id, skipped: 'points', reason: err.message })}\n`)
+    process.stderr.write(
+      `${JSON.stringify({ fn: ctx.fn, action: ctx.action, requestId: ctx.requestId, orderId: order._id, skipped: 'points', reason: err.message })}\n`,
+    )
   }
 }
 
 /** When the commission's refund window starts: the order's pickup or delivery (null until then). */
-const refundWindowFrom = (order: OrderDoc): Date | null => order.pickedUpAt ?? order.deliveredAt ?? null
+const refundWindowFrom = (order: OrderDoc): Date | null =>
+  order.pickedUpAt ?? order.deliveredAt ?? null
 
 /**
  * Inside a transaction that has read `order` (after its pickup or delivery): starts the refund
@@ -453,12 +587,24 @@ const refundWindowFrom = (order: OrderDoc): Date | null => order.pickedUpAt ?? o
  * and the after-payment effects commits second finds the entry and the handover together (both
  * write the order, so they serialise), so the window starts exactly once.
  */
-async function startRefundWindow(t: Transaction, order: OrderDoc, rules: CommissionRules): Promise<void> {
+async function startRefundWindow(
+  t: Transaction,
+  order: OrderDoc,
+  rules: CommissionRules,
+): Promise<void> {
   const from = refundWindowFrom(order)
   if (!from || !order.attribution) return
   const entryId = commissionEntryId(saleCommissionKey({ kind: 'order', id: order._id }))
-  const entry = await txGet<{ settleAfter: Date | null }>(t, COLLECTIONS.commissionLedger.name, entryId)
-  if (entry && entry.settleAfter === null) await t.collection(COLLECTIONS.commissionLedger.name).doc(entryId).update({ settleAfter: settleAfterFor(from, rules) })
+  const entry = await txGet<{ settleAfter: Date | null }>(
+    t,
+    COLLECTIONS.commissionLedger.name,
+    entryId,
+  )
+  if (entry && entry.settleAfter === null)
+    await t
+      .collection(COLLECTIONS.commissionLedger.name)
+      .doc(entryId)
+      .update({ settleAfter: settleAfterFor(from, rules) })
 }
 
 /**
@@ -478,7 +624,12 @@ export async function applyPaidEffects(ctx: InvocationContext, order: OrderDoc):
   const paidAt = order.paidAt ?? ctx.clock.now()
   const rules = await loadCommissionRules()
   if (order.memberId) {
-    await creditPurchasePoints(ctx, { memberId: order.memberId, orderId: order._id, paidFen: order.totalFen, at: paidAt }).catch(skipGoneMember(ctx, order))
+    await creditPurchasePoints(ctx, {
+      memberId: order.memberId,
+      orderId: order._id,
+      paidFen: order.totalFen,
+      at: paidAt,
+    }).catch(skipGoneMember(ctx, order))
   }
   if (order.attribution) {
     const from = refundWindowFrom(order)
@@ -503,13 +654,27 @@ export async function applyPaidEffects(ctx: InvocationContext, order: OrderDoc):
     if (!fresh?.effectsDueAt) return
     const current = { ...fresh, _id: order._id }
     const rows: (StockDoc | null)[] = []
-    for (const line of current.items) rows.push(await txGet<StockDoc>(t, COLLECTIONS.stock.name, stockId(line.productId, current.locationId)))
+    for (const line of current.items)
+      rows.push(
+        await txGet<StockDoc>(
+          t,
+          COLLECTIONS.stock.name,
+          stockId(line.productId, current.locationId),
+        ),
+      )
     for (const [i, line] of current.items.entries()) {
       const s = rows[i]
-      if (s) await t.collection(COLLECTIONS.stock.name).doc(s._id).update({ reserved: Math.max(0, s.reserved - line.qty), updatedAt: now })
+      if (s)
+        await t
+          .collection(COLLECTIONS.stock.name)
+          .doc(s._id)
+          .update({ reserved: Math.max(0, s.reserved - line.qty), updatedAt: now })
     }
     await startRefundWindow(t, current, rules)
-    await t.collection(COLLECTIONS.orders.name).doc(order._id).update({ effectsDueAt: null, paidEffectsAt: now })
+    await t
+      .collection(COLLECTIONS.orders.name)
+      .doc(order._id)
+      .update({ effectsDueAt: null, paidEffectsAt: now })
   })
 }
 
@@ -548,7 +713,9 @@ export async function applyDueOrderEffects(
             applied++
           } catch (err) {
             failedIds.push(order._id)
-            process.stderr.write(`${JSON.stringify({ fn: ctx.fn, action: ctx.action, requestId: ctx.requestId, orderId: order._id, error: (err as Error).message })}\n`)
+            process.stderr.write(
+              `${JSON.stringify({ fn: ctx.fn, action: ctx.action, requestId: ctx.requestId, orderId: order._id, error: (err as Error).message })}\n`,
+            )
           }
         }),
       )
@@ -563,11 +730,24 @@ export async function applyDueOrderEffects(
  * (the refund number on the commission entry), and for a fully refunded pickup order that was
  * never picked up, its stock back on the shelf (a conditional transition paid → refunded).
  */
-async function afterOrderRefunded(ctx: InvocationContext, order: OrderDoc, refund: RefundDoc): Promise<void> {
+async function afterOrderRefunded(
+  ctx: InvocationContext,
+  order: OrderDoc,
+  refund: RefundDoc,
+): Promise<void> {
   if (order.memberId) {
-    await reversePurchasePoints(ctx, { orderId: order._id, refundId: refund._id, refundFen: refund.amountFen }).catch(skipGoneMember(ctx, order))
+    await reversePurchasePoints(ctx, {
+      orderId: order._id,
+      refundId: refund._id,
+      refundFen: refund.amountFen,
+    }).catch(skipGoneMember(ctx, order))
   }
-  if (order.attribution) await reverseCommission(ctx, { source: { kind: 'order', id: order._id }, refundNo: refund._id, refundFen: refund.amountFen })
+  if (order.attribution)
+    await reverseCommission(ctx, {
+      source: { kind: 'order', id: order._id },
+      refundNo: refund._id,
+      refundFen: refund.amountFen,
+    })
   if (order.refundedFen >= order.totalFen) await restockRefundedOrder(ctx, order._id)
 }
 
@@ -581,14 +761,30 @@ async function restockRefundedOrder(ctx: InvocationContext, orderId: string): Pr
   const now = ctx.clock.now()
   await withTransaction(database(), async (t) => {
     const order = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, orderId)
-    if (!order || order.status !== 'paid' || order.fulfilment !== 'pickup' || order.refundedFen < order.totalFen) return
+    if (
+      !order ||
+      order.status !== 'paid' ||
+      order.fulfilment !== 'pickup' ||
+      order.refundedFen < order.totalFen
+    )
+      return
     const rows: (StockDoc | null)[] = []
-    for (const line of order.items) rows.push(await txGet<StockDoc>(t, COLLECTIONS.stock.name, stockId(line.productId, order.locationId)))
+    for (const line of order.items)
+      rows.push(
+        await txGet<StockDoc>(t, COLLECTIONS.stock.name, stockId(line.productId, order.locationId)),
+      )
     for (const [i, line] of order.items.entries()) {
       const s = rows[i]
-      if (s) await t.collection(COLLECTIONS.stock.name).doc(s._id).update({ available: s.available + line.qty, updatedAt: now })
+      if (s)
+        await t
+          .collection(COLLECTIONS.stock.name)
+          .doc(s._id)
+          .update({ available: s.available + line.qty, updatedAt: now })
     }
-    await t.collection(COLLECTIONS.orders.name).doc(orderId).update({ status: 'refunded', refundedAt: now })
+    await t
+      .collection(COLLECTIONS.orders.name)
+      .doc(orderId)
+      .update({ status: 'refunded', refundedAt: now })
   })
 }
 
@@ -606,18 +802,26 @@ async function restockRefundedOrder(ctx: InvocationContext, orderId: string): Pr
 async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promise<void> {
   const orderId = payment.purpose.id
   const now = ctx.clock.now()
-  const [order, member] = await Promise.all([getOrder(orderId), findOne<MemberDoc>(COLLECTIONS.members.name, { openid: payment.payerOpenid })])
+  const [order, member] = await Promise.all([
+    getOrder(orderId),
+    findOne<MemberDoc>(COLLECTIONS.members.name, { openid: payment.payerOpenid }),
+  ])
   if (!order) throw new Error(`order ${orderId} of payment ${payment._id} not found`)
   const unpaid = (o: OrderDoc) => {
-    if (o.status === 'cancelled') throw new Error(`order ${orderId} was cancelled before its payment ${payment._id} succeeded`)
+    if (o.status === 'cancelled')
+      throw new Error(`order ${orderId} was cancelled before its payment ${payment._id} succeeded`)
     return o.status === 'awaiting_payment'
   }
   if (!unpaid(order)) {
     // Paid before effects were deferred, by a call that died before finishing them: due now.
-    if (!order.paidEffectsAt && !order.effectsDueAt) await orders().doc(orderId).update({ effectsDueAt: now })
+    if (!order.paidEffectsAt && !order.effectsDueAt)
+      await orders().doc(orderId).update({ effectsDueAt: now })
     return
   }
-  const attribution = member && member.status === 'active' ? { storeId: member.storeId, clerkId: member.clerkId } : null
+  const attribution =
+    member && member.status === 'active'
+      ? { storeId: member.storeId, clerkId: member.clerkId }
+      : null
   for (let attempt = 1; ; attempt++) {
     const paid = {
       status: 'paid' as const,
@@ -627,7 +831,9 @@ async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promi
       ...(order.fulfilment === 'pickup' ? { pickupCode: newPickupCode() } : {}),
     }
     try {
-      const res = (await orders().where({ _id: orderId, status: 'awaiting_payment' }).update(paid)) as { updated?: number }
+      const res = (await orders()
+        .where({ _id: orderId, status: 'awaiting_payment' })
+        .update(paid)) as { updated?: number }
       if (res.updated === 1) return
       const current = await getOrder(orderId)
       if (!current || !unpaid(current)) return
@@ -679,7 +885,14 @@ export interface OrderPickupView {
 }
 
 async function orderPickupView(order: OrderDoc): Promise<OrderPickupView> {
-  const member = order.memberId ? (((await database().collection(COLLECTIONS.members.name).doc(order.memberId).get()) as Rows<MemberDoc>).data[0] ?? null) : null
+  const member = order.memberId
+    ? ((
+        (await database()
+          .collection(COLLECTIONS.members.name)
+          .doc(order.memberId)
+          .get()) as Rows<MemberDoc>
+      ).data[0] ?? null)
+    : null
   return {
     kind: 'order',
     orderId: order._id,
@@ -702,7 +915,9 @@ async function orderByPickupCode(clerk: ClerkDoc, code: string): Promise<OrderDo
   const order = res.data[0]
   if (!order) throw new AppError('NOT_FOUND', '提货码不存在，请核对后重试', 'pickupCode')
   if (order.storeId !== clerk.storeId) {
-    const storeName = order.storeId ? ((await namesFor([order.storeId], [])).stores.get(order.storeId) ?? '其他门店') : ''
+    const storeName = order.storeId
+      ? ((await namesFor([order.storeId], [])).stores.get(order.storeId) ?? '其他门店')
+      : ''
     throw new AppError('FORBIDDEN', `该订单需在「${storeName}」提货，本店不能核销`)
   }
   return order
@@ -710,9 +925,13 @@ async function orderByPickupCode(clerk: ClerkDoc, code: string): Promise<OrderDo
 
 function notPickable(order: OrderDoc): AppError {
   if (order.status === 'picked_up' && order.pickedUpAt) {
-    return new AppError('CONFLICT', `该订单已于 ${formatShanghaiMinute(order.pickedUpAt)} 由 ${order.pickedUpBy?.name ?? '店员'} 核销提货`)
+    return new AppError(
+      'CONFLICT',
+      `该订单已于 ${formatShanghaiMinute(order.pickedUpAt)} 由 ${order.pickedUpBy?.name ?? '店员'} 核销提货`,
+    )
   }
-  if (order.status === 'refunded' || order.refundedFen >= order.totalFen) return new AppError('CONFLICT', '该订单已退款，不能提货')
+  if (order.status === 'refunded' || order.refundedFen >= order.totalFen)
+    return new AppError('CONFLICT', '该订单已退款，不能提货')
   return new AppError('CONFLICT', '该订单未支付或已取消，不能提货')
 }
 
@@ -720,7 +939,11 @@ function notPickable(order: OrderDoc): AppError {
  * What an 8-digit pickup code is for (clerks and managers of the pickup store). The clerk looks
  * before handing over: a chance to finish the order's after-payment effects.
  */
-export async function orderPickupDetail(ctx: InvocationContext, clerk: ClerkDoc, code: string): Promise<OrderPickupView> {
+export async function orderPickupDetail(
+  ctx: InvocationContext,
+  clerk: ClerkDoc,
+  code: string,
+): Promise<OrderPickupView> {
   const order = await orderByPickupCode(clerk, code)
   await applyPaidEffects(ctx, order)
   return orderPickupView(order)
@@ -735,7 +958,11 @@ export async function orderPickupDetail(ctx: InvocationContext, clerk: ClerkDoc,
  * settleAfter, so of any number of verifications of one code exactly one succeeds (the others
  * conflict, retry, and are told when and by whom it was picked up), and the window starts once.
  */
-export async function verifyOrderPickup(ctx: InvocationContext, clerk: ClerkDoc, code: string): Promise<OrderPickupView> {
+export async function verifyOrderPickup(
+  ctx: InvocationContext,
+  clerk: ClerkDoc,
+  code: string,
+): Promise<OrderPickupView> {
   const found = await orderByPickupCode(clerk, code)
   if (found.status !== 'paid' || found.refundedFen >= found.totalFen) throw notPickable(found)
   const rules = await loadCommissionRules()
@@ -743,9 +970,19 @@ export async function verifyOrderPickup(ctx: InvocationContext, clerk: ClerkDoc,
   const pickedUpBy = { clerkId: clerk._id, name: clerk.name }
   const picked = await withTransaction(database(), async (t) => {
     const order = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, found._id)
-    if (!order || order.status !== 'paid' || order.refundedFen >= order.totalFen) throw notPickable(order ?? found)
-    const handedOver = { ...order, _id: found._id, status: 'picked_up' as const, pickedUpAt: now, pickedUpBy }
-    await t.collection(COLLECTIONS.orders.name).doc(found._id).update({ status: 'picked_up', pickedUpAt: now, pickedUpBy })
+    if (!order || order.status !== 'paid' || order.refundedFen >= order.totalFen)
+      throw notPickable(order ?? found)
+    const handedOver = {
+      ...order,
+      _id: found._id,
+      status: 'picked_up' as const,
+      pickedUpAt: now,
+      pickedUpBy,
+    }
+    await t
+      .collection(COLLECTIONS.orders.name)
+      .doc(found._id)
+      .update({ status: 'picked_up', pickedUpAt: now, pickedUpBy })
     await startRefundWindow(t, handedOver, rules)
     return handedOver
   })
@@ -761,8 +998,13 @@ async function deliveryOrder(orderId: string): Promise<OrderDoc> {
 }
 
 function notShippable(order: OrderDoc): AppError {
-  if (order.shipment) return new AppError('CONFLICT', `该订单已于 ${formatShanghaiMinute(order.shipment.shippedAt)} 发货（${order.shipment.carrier} ${order.shipment.trackingNo}）`)
-  if (order.refundedFen >= order.totalFen) return new AppError('CONFLICT', '该订单已全额退款，不能发货')
+  if (order.shipment)
+    return new AppError(
+      'CONFLICT',
+      `该订单已于 ${formatShanghaiMinute(order.shipment.shippedAt)} 发货（${order.shipment.carrier} ${order.shipment.trackingNo}）`,
+    )
+  if (order.refundedFen >= order.totalFen)
+    return new AppError('CONFLICT', '该订单已全额退款，不能发货')
   if (order.status === 'cancelled') return new AppError('CONFLICT', '订单已取消，不能发货')
   return new AppError('CONFLICT', '订单尚未支付，不能发货')
 }
@@ -781,10 +1023,22 @@ export async function shipOrder(
 ): Promise<OrderView> {
   for (let attempt = 1; attempt <= 5; attempt++) {
     const order = await deliveryOrder(input.orderId)
-    if (order.shipment && order.shipment.carrier === input.carrier && order.shipment.trackingNo === input.trackingNo) return toView(order)
+    if (
+      order.shipment &&
+      order.shipment.carrier === input.carrier &&
+      order.shipment.trackingNo === input.trackingNo
+    )
+      return toView(order)
     if (order.status !== 'paid' || order.refundedFen >= order.totalFen) throw notShippable(order)
-    const shipment = { carrier: input.carrier, trackingNo: input.trackingNo, shippedAt: ctx.clock.now(), by }
-    const res = (await orders().where({ _id: order._id, status: 'paid', refundedFen: order.refundedFen }).update({ status: 'shipped', shipment })) as { updated?: number }
+    const shipment = {
+      carrier: input.carrier,
+      trackingNo: input.trackingNo,
+      shippedAt: ctx.clock.now(),
+      by,
+    }
+    const res = (await orders()
+      .where({ _id: order._id, status: 'paid', refundedFen: order.refundedFen })
+      .update({ status: 'shipped', shipment })) as { updated?: number }
     if (res.updated === 1) return toView({ ...order, status: 'shipped', shipment })
   }
   throw new AppError('CONFLICT', '订单状态正在变化，请刷新后重试')
@@ -792,7 +1046,8 @@ export async function shipOrder(
 
 function notReceivable(order: OrderDoc): AppError {
   if (order.status === 'paid') return new AppError('CONFLICT', '订单尚未发货，不能确认收货')
-  if (order.status === 'refunded' || order.refundedFen >= order.totalFen) return new AppError('CONFLICT', '该订单已退款')
+  if (order.status === 'refunded' || order.refundedFen >= order.totalFen)
+    return new AppError('CONFLICT', '该订单已退款')
   return new AppError('CONFLICT', '该订单未支付或已取消')
 }
 
@@ -803,7 +1058,11 @@ function notReceivable(order: OrderDoc): AppError {
  * Guarantee: one transaction moves the order shipped → delivered and starts the commission
  * entry's window (startRefundWindow), so the window starts once however often it is marked.
  */
-async function markDelivered(ctx: InvocationContext, orderId: string, by: NonNullable<OrderDoc['deliveredBy']>): Promise<OrderView> {
+async function markDelivered(
+  ctx: InvocationContext,
+  orderId: string,
+  by: NonNullable<OrderDoc['deliveredBy']>,
+): Promise<OrderView> {
   const rules = await loadCommissionRules()
   const now = ctx.clock.now()
   const order = await withTransaction(database(), async (t) => {
@@ -812,8 +1071,16 @@ async function markDelivered(ctx: InvocationContext, orderId: string, by: NonNul
     const current = { ...found, _id: orderId }
     if (current.status === 'delivered') return current
     if (current.status !== 'shipped') throw notReceivable(current)
-    const delivered = { ...current, status: 'delivered' as const, deliveredAt: now, deliveredBy: by }
-    await t.collection(COLLECTIONS.orders.name).doc(orderId).update({ status: 'delivered', deliveredAt: now, deliveredBy: by })
+    const delivered = {
+      ...current,
+      status: 'delivered' as const,
+      deliveredAt: now,
+      deliveredBy: by,
+    }
+    await t
+      .collection(COLLECTIONS.orders.name)
+      .doc(orderId)
+      .update({ status: 'delivered', deliveredAt: now, deliveredBy: by })
     await startRefundWindow(t, delivered, rules)
     return delivered
   })
@@ -821,14 +1088,21 @@ async function markDelivered(ctx: InvocationContext, orderId: string, by: NonNul
 }
 
 /** The member confirms that their delivery arrived. */
-export async function confirmReceipt(ctx: InvocationContext, input: { orderId: string }): Promise<OrderView> {
+export async function confirmReceipt(
+  ctx: InvocationContext,
+  input: { orderId: string },
+): Promise<OrderView> {
   const order = await ownOrder(ctx, input.orderId)
-  if (order.fulfilment !== 'delivery') throw new AppError('CONFLICT', '自提订单请到门店出示提货码取货')
+  if (order.fulfilment !== 'delivery')
+    throw new AppError('CONFLICT', '自提订单请到门店出示提货码取货')
   return markDelivered(ctx, order._id, 'member')
 }
 
 /** HQ marks a shipped order delivered (the carrier's tracking says it arrived). */
-export async function markOrderDelivered(ctx: InvocationContext, input: { orderId: string }): Promise<OrderView> {
+export async function markOrderDelivered(
+  ctx: InvocationContext,
+  input: { orderId: string },
+): Promise<OrderView> {
   return markDelivered(ctx, input.orderId, 'hq')
 }
 
@@ -844,10 +1118,16 @@ export async function markOrderDelivered(ctx: InvocationContext, input: { orderI
 export async function refundOrder(
   ctx: InvocationContext,
   input: { orderId: string; amountFen?: number; reason: string },
-): Promise<{ orderId: string; outRefundNo: string; amountFen: number; status: RefundDoc['status'] }> {
+): Promise<{
+  orderId: string
+  outRefundNo: string
+  amountFen: number
+  status: RefundDoc['status']
+}> {
   const order = await getOrder(input.orderId)
   if (!order) throw new AppError('NOT_FOUND', '订单不存在')
-  if (!order.outTradeNo || order.status === 'awaiting_payment' || order.status === 'cancelled') throw new AppError('CONFLICT', '只有已支付的订单可以退款')
+  if (!order.outTradeNo || order.status === 'awaiting_payment' || order.status === 'cancelled')
+    throw new AppError('CONFLICT', '只有已支付的订单可以退款')
   let key: string
   let amountFen: number
   if (input.amountFen === undefined) {
@@ -863,6 +1143,16 @@ export async function refundOrder(
     amountFen = input.amountFen
     key = `order:${order._id}:refund:${amountFen}:${createHash('sha256').update(input.reason.trim()).digest('hex').slice(0, 12)}`
   }
-  const refund = await requestRefund(ctx, { outTradeNo: order.outTradeNo, key, amountFen, reason: input.reason })
-  return { orderId: order._id, outRefundNo: refund._id, amountFen: refund.amountFen, status: refund.status }
+  const refund = await requestRefund(ctx, {
+    outTradeNo: order.outTradeNo,
+    key,
+    amountFen,
+    reason: input.reason,
+  })
+  return {
+    orderId: order._id,
+    outRefundNo: refund._id,
+    amountFen: refund.amountFen,
+    status: refund.status,
+  }
 }

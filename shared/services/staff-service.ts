@@ -5,7 +5,14 @@
 import { z } from 'zod'
 import type { memberListItem, staffInput } from '../contract/staff'
 import { COLLECTIONS } from '../db/collections'
-import type { AttributionLogDoc, ClerkDoc, MemberDoc, PointsLedgerDoc, StaffInviteDoc, VisitDoc } from '../db/documents'
+import type {
+  AttributionLogDoc,
+  ClerkDoc,
+  MemberDoc,
+  PointsLedgerDoc,
+  StaffInviteDoc,
+  VisitDoc,
+} from '../db/documents'
 import { AppError } from '../errors'
 import { startOfShanghaiMonth, startOfShanghaiWeek } from '../rules/calendar'
 import { maskPhone } from '../rules/phone'
@@ -58,13 +65,16 @@ export async function bindStaffInvite(ctx: InvocationContext, input: { invite: s
   const openid = requireOpenid(ctx)
   const now = ctx.clock.now()
   const target = verifyScene(input.invite, ports().secrets.scene)
-  if (!target || target.kind !== 'invite') throw new AppError('INVALID_INPUT', '邀请码无效', 'invite')
+  if (!target || target.kind !== 'invite')
+    throw new AppError('INVALID_INPUT', '邀请码无效', 'invite')
   const invite = await findOne<StaffInviteDoc>(COLLECTIONS.staffInvites.name, { code: target.code })
   if (!invite) throw new AppError('NOT_FOUND', '邀请码不存在')
   const already = await findOne<ClerkDoc>(COLLECTIONS.clerks.name, { openid })
-  if (already && invite.usedByOpenid === openid && already._id === invite.clerkId) return staffProfile(already)
+  if (already && invite.usedByOpenid === openid && already._id === invite.clerkId)
+    return staffProfile(already)
   if (invite.usedAt) throw new AppError('CONFLICT', '该邀请码已被使用，请向总部申请新的邀请')
-  if (invite.expiresAt.getTime() <= now.getTime()) throw new AppError('CONFLICT', '该邀请码已过期，请向总部申请新的邀请')
+  if (invite.expiresAt.getTime() <= now.getTime())
+    throw new AppError('CONFLICT', '该邀请码已过期，请向总部申请新的邀请')
   if (already) throw new AppError('CONFLICT', '你的微信已绑定为店员，无需重复绑定')
   const db = database()
   const clerkId = newDocId()
@@ -80,14 +90,27 @@ export async function bindStaffInvite(ctx: InvocationContext, input: { invite: s
   }
   try {
     await withTransaction(db, async (t) => {
-      const fresh = ((await t.collection(COLLECTIONS.staffInvites.name).doc(invite._id).get()) as { data: StaffInviteDoc | null }).data
-      if (!fresh || fresh.usedAt) throw new AppError('CONFLICT', '该邀请码已被使用，请向总部申请新的邀请')
-      await t.collection(COLLECTIONS.staffInvites.name).doc(invite._id).update({ usedAt: now, usedByOpenid: openid, clerkId })
-      await t.collection(COLLECTIONS.clerks.name).doc(clerkId).create(clerk as never)
+      const fresh = (
+        (await t.collection(COLLECTIONS.staffInvites.name).doc(invite._id).get()) as {
+          data: StaffInviteDoc | null
+        }
+      ).data
+      if (!fresh || fresh.usedAt)
+        throw new AppError('CONFLICT', '该邀请码已被使用，请向总部申请新的邀请')
+      await t
+        .collection(COLLECTIONS.staffInvites.name)
+        .doc(invite._id)
+        .update({ usedAt: now, usedByOpenid: openid, clerkId })
+      await t
+        .collection(COLLECTIONS.clerks.name)
+        .doc(clerkId)
+        .create(clerk as never)
     })
   } catch (err) {
-    if (isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw new AppError('CONFLICT', '你的微信已绑定为店员，无需重复绑定')
-    if (isDbError(err, 'DATABASE_TRANSACTION_CONFLICT')) throw new AppError('CONFLICT', '该邀请码已被使用，请向总部申请新的邀请')
+    if (isDbError(err, 'DATABASE_DUPLICATE_WRITE'))
+      throw new AppError('CONFLICT', '你的微信已绑定为店员，无需重复绑定')
+    if (isDbError(err, 'DATABASE_TRANSACTION_CONFLICT'))
+      throw new AppError('CONFLICT', '该邀请码已被使用，请向总部申请新的邀请')
     throw err
   }
   ctx.caller.role = invite.isManager ? 'manager' : 'clerk'
@@ -111,11 +134,16 @@ function listItem(member: MemberDoc, clerkName: string): MemberListItem {
   }
 }
 
-export async function listMyMembers(ctx: InvocationContext, input: z.output<(typeof staffInput)['myMembers']>) {
+export async function listMyMembers(
+  ctx: InvocationContext,
+  input: z.output<(typeof staffInput)['myMembers']>,
+) {
   const clerk = await requireStaff(ctx)
-  if (input.scope === 'store' && !clerk.isManager) throw new AppError('FORBIDDEN', '仅店长可查看全店会员')
+  if (input.scope === 'store' && !clerk.isManager)
+    throw new AppError('FORBIDDEN', '仅店长可查看全店会员')
   const db = database()
-  const where: Record<string, unknown> = input.scope === 'store' ? { storeId: clerk.storeId } : { clerkId: clerk._id }
+  const where: Record<string, unknown> =
+    input.scope === 'store' ? { storeId: clerk.storeId } : { clerkId: clerk._id }
   where.status = 'active'
   if (input.tag) where.tags = input.tag
   if (input.search) {
@@ -126,11 +154,25 @@ export async function listMyMembers(ctx: InvocationContext, input: z.output<(typ
     else throw new AppError('INVALID_INPUT', '请输入手机号后四位、完整手机号或会员号', 'search')
   }
   let query = db.collection(COLLECTIONS.members.name).where(where)
-  query = input.sort === 'lastPurchase' ? query.orderBy('lastPurchaseAt', 'desc').orderBy('joinedAt', 'desc') : query.orderBy('joinedAt', 'desc')
+  query =
+    input.sort === 'lastPurchase'
+      ? query.orderBy('lastPurchaseAt', 'desc').orderBy('joinedAt', 'desc')
+      : query.orderBy('joinedAt', 'desc')
   // One extra row tells whether there is a next page without a count query.
-  const res = (await query.skip(input.offset).limit(input.limit + 1).get()) as Rows<MemberDoc>
+  const res = (await query
+    .skip(input.offset)
+    .limit(input.limit + 1)
+    .get()) as Rows<MemberDoc>
   const page = res.data.slice(0, input.limit)
-  const names = input.scope === 'store' ? (await namesFor([], page.map((m) => m.clerkId))).clerks : new Map([[clerk._id, clerk.name]])
+  const names =
+    input.scope === 'store'
+      ? (
+          await namesFor(
+            [],
+            page.map((m) => m.clerkId),
+          )
+        ).clerks
+      : new Map([[clerk._id, clerk.name]])
   return {
     items: page.map((m) => listItem(m, names.get(m.clerkId) ?? '')),
     nextOffset: res.data.length > input.limit ? input.offset + input.limit : null,
@@ -140,19 +182,30 @@ export async function listMyMembers(ctx: InvocationContext, input: z.output<(typ
 export async function memberDetail(ctx: InvocationContext, input: { memberId: string }) {
   const clerk = await requireStaff(ctx)
   const db = database()
-  const found = (await db.collection(COLLECTIONS.members.name).doc(input.memberId).get()) as Rows<MemberDoc>
+  const found = (await db
+    .collection(COLLECTIONS.members.name)
+    .doc(input.memberId)
+    .get()) as Rows<MemberDoc>
   const member = found.data[0]
   if (!member || member.status !== 'active') throw new AppError('NOT_FOUND', '会员不存在')
   const visible = clerk.isManager ? member.storeId === clerk.storeId : member.clerkId === clerk._id
   if (!visible) throw new AppError('FORBIDDEN', '只能查看自己的会员')
   const recent = <T>(collection: string) =>
-    db.collection(collection).where({ memberId: member._id }).orderBy('at', 'desc').limit(50).get() as Promise<Rows<T>>
+    db
+      .collection(collection)
+      .where({ memberId: member._id })
+      .orderBy('at', 'desc')
+      .limit(50)
+      .get() as Promise<Rows<T>>
   const [log, visits, ledger] = await Promise.all([
     recent<AttributionLogDoc>(COLLECTIONS.attributionLog.name),
     recent<VisitDoc>(COLLECTIONS.visits.name),
     recent<PointsLedgerDoc>(COLLECTIONS.pointsLedger.name),
   ])
-  const clerkIds = [member.clerkId, ...log.data.flatMap((l) => [l.toClerkId, l.fromClerkId ?? ''])].filter(Boolean)
+  const clerkIds = [
+    member.clerkId,
+    ...log.data.flatMap((l) => [l.toClerkId, l.fromClerkId ?? '']),
+  ].filter(Boolean)
   const names = await namesFor([member.storeId, ...visits.data.map((v) => v.storeId)], clerkIds)
   const shared = member.phone && (await phoneSharedWith(member._id, clerk._id))
   return {
@@ -170,8 +223,15 @@ export async function memberDetail(ctx: InvocationContext, input: { memberId: st
       at: l.at.toISOString(),
       note: l.reason === 'transfer' ? (l.note ?? null) : null,
     })),
-    visits: visits.data.map((v) => ({ storeName: names.stores.get(v.storeId) ?? '', at: v.at.toISOString() })),
-    pointsLedger: ledger.data.map((e) => ({ kind: e.kind, points: e.points, at: e.at.toISOString() })),
+    visits: visits.data.map((v) => ({
+      storeName: names.stores.get(v.storeId) ?? '',
+      at: v.at.toISOString(),
+    })),
+    pointsLedger: ledger.data.map((e) => ({
+      kind: e.kind,
+      points: e.points,
+      at: e.at.toISOString(),
+    })),
   }
 }
 
@@ -188,19 +248,35 @@ export async function myStats(ctx: InvocationContext) {
   const _ = db.command
   const now = ctx.clock.now()
   const newSince = (since: Date) =>
-    db.collection(COLLECTIONS.attributionLog.name).where({ toClerkId: clerk._id, reason: 'bind', at: _.gte(since) }).count() as Promise<{ total: number }>
-  const [week, month] = await Promise.all([newSince(startOfShanghaiWeek(now)), newSince(startOfShanghaiMonth(now))])
-  return { memberCount: clerk.memberCount, newMembersThisWeek: week.total, newMembersThisMonth: month.total }
+    db
+      .collection(COLLECTIONS.attributionLog.name)
+      .where({ toClerkId: clerk._id, reason: 'bind', at: _.gte(since) })
+      .count() as Promise<{ total: number }>
+  const [week, month] = await Promise.all([
+    newSince(startOfShanghaiWeek(now)),
+    newSince(startOfShanghaiMonth(now)),
+  ])
+  return {
+    memberCount: clerk.memberCount,
+    newMembersThisWeek: week.total,
+    newMembersThisMonth: month.total,
+  }
 }
 
 /**
  * The member behind a code the clerk scanned. Only the current and the previous minute's codes
  * verify; anything older is refused as expired, anything edited as forged.
  */
-export async function resolveMemberCode(ctx: InvocationContext, memberCode: string): Promise<MemberDoc> {
+export async function resolveMemberCode(
+  ctx: InvocationContext,
+  memberCode: string,
+): Promise<MemberDoc> {
   const check = verifyMemberCode(memberCode, ctx.clock.now(), ports().secrets.memberCode)
   if (!check.ok) {
-    const message = check.reason === 'expired' ? '会员码已过期，请顾客刷新会员码后重新扫描' : '会员码无效，请重新扫描'
+    const message =
+      check.reason === 'expired'
+        ? '会员码已过期，请顾客刷新会员码后重新扫描'
+        : '会员码无效，请重新扫描'
     throw new AppError('INVALID_INPUT', message, 'memberCode')
   }
   const member = await findOne<MemberDoc>(COLLECTIONS.members.name, { memberNo: check.memberNo })

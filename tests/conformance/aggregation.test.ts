@@ -21,12 +21,60 @@ beforeAll(async () => {
     { _id: 'u3', name: 'Cai', tier: 'gold' },
   ])
   await h.db.collection(orders).add([
-    { _id: 'o1', shop: 'A', amount: 10, status: 'paid', userId: 'u1', items: ['tea', 'cake'], at: new Date('2024-01-01T10:00:00Z') },
-    { _id: 'o2', shop: 'A', amount: 25, status: 'paid', userId: 'u2', items: ['tea'], at: new Date('2024-01-02T10:00:00Z') },
-    { _id: 'o3', shop: 'B', amount: 7, status: 'paid', userId: 'u1', items: ['bun'], at: new Date('2024-01-03T10:00:00Z') },
-    { _id: 'o4', shop: 'B', amount: 100, status: 'refunded', userId: 'u3', items: [], at: new Date('2024-01-04T10:00:00Z') },
-    { _id: 'o5', shop: 'C', amount: 3, status: 'paid', userId: 'u9', items: ['tea', 'tea', 'bun'], at: new Date('2024-01-05T10:00:00Z') },
-    { _id: 'o6', shop: 'A', amount: 5, status: 'paid', userId: 'u3', items: ['cake'], at: new Date('2024-01-06T10:00:00Z') },
+    {
+      _id: 'o1',
+      shop: 'A',
+      amount: 10,
+      status: 'paid',
+      userId: 'u1',
+      items: ['tea', 'cake'],
+      at: new Date('2024-01-01T10:00:00Z'),
+    },
+    {
+      _id: 'o2',
+      shop: 'A',
+      amount: 25,
+      status: 'paid',
+      userId: 'u2',
+      items: ['tea'],
+      at: new Date('2024-01-02T10:00:00Z'),
+    },
+    {
+      _id: 'o3',
+      shop: 'B',
+      amount: 7,
+      status: 'paid',
+      userId: 'u1',
+      items: ['bun'],
+      at: new Date('2024-01-03T10:00:00Z'),
+    },
+    {
+      _id: 'o4',
+      shop: 'B',
+      amount: 100,
+      status: 'refunded',
+      userId: 'u3',
+      items: [],
+      at: new Date('2024-01-04T10:00:00Z'),
+    },
+    {
+      _id: 'o5',
+      shop: 'C',
+      amount: 3,
+      status: 'paid',
+      userId: 'u9',
+      items: ['tea', 'tea', 'bun'],
+      at: new Date('2024-01-05T10:00:00Z'),
+    },
+    {
+      _id: 'o6',
+      shop: 'A',
+      amount: 5,
+      status: 'paid',
+      userId: 'u3',
+      items: ['cake'],
+      at: new Date('2024-01-06T10:00:00Z'),
+    },
   ])
 })
 afterAll(async () => {
@@ -68,7 +116,9 @@ test('match with db.command operators; group avg/min/max/push over all (_id null
       ids: $().push('$_id'),
     })
     .end()
-  expect(res.data).toEqual([{ _id: null, avg: 47 / 4, min: 5, max: 25, ids: ['o6', 'o3', 'o1', 'o2'] }])
+  expect(res.data).toEqual([
+    { _id: null, avg: 47 / 4, min: 5, max: 25, ids: ['o6', 'o3', 'o1', 'o2'] },
+  ])
 })
 
 test('match on dates', async () => {
@@ -112,7 +162,12 @@ test('unwind then group counts array elements', async () => {
 })
 
 test('count stage', async () => {
-  const res = await h.db.collection(orders).aggregate().match({ status: 'paid' }).count('paid').end()
+  const res = await h.db
+    .collection(orders)
+    .aggregate()
+    .match({ status: 'paid' })
+    .count('paid')
+    .end()
   expect(res.data).toEqual([{ paid: 5 }])
 })
 

@@ -5,7 +5,16 @@
  */
 import { type ChildProcess, spawn } from 'child_process'
 import path from 'path'
-import { connect, type Db, GATEWAY_CLI, makeDataDir, readAll, REPO_ROOT, removeDir, sleep } from './helpers'
+import {
+  connect,
+  type Db,
+  GATEWAY_CLI,
+  makeDataDir,
+  readAll,
+  REPO_ROOT,
+  removeDir,
+  sleep,
+} from './helpers'
 
 jest.setTimeout(60_000)
 
@@ -133,8 +142,14 @@ test('kill -9 mid-load: every acknowledged insert survives and transfers are all
         await db.runTransaction(async (t: Tx) => {
           const a = (await t.collection('crash_acct').doc('a').get()).data as { bal: number }
           const b = (await t.collection('crash_acct').doc('b').get()).data as { bal: number }
-          await t.collection('crash_acct').doc('a').update({ bal: a.bal - amt })
-          await t.collection('crash_acct').doc('b').update({ bal: b.bal + amt })
+          await t
+            .collection('crash_acct')
+            .doc('a')
+            .update({ bal: a.bal - amt })
+          await t
+            .collection('crash_acct')
+            .doc('b')
+            .update({ bal: b.bal + amt })
         }, 50)
         ackedMoved += amt
       } catch (e) {
@@ -188,8 +203,14 @@ test('kill -9 mid-load: every acknowledged insert survives and transfers are all
   // the restarted gateway accepts writes and transactions
   await db2.collection('crash_log').add({ w: -1, seq: 0 })
   await db2.runTransaction(async (t: Tx) => {
-    await t.collection('crash_acct').doc('a').update({ bal: db2.command.inc(-1) })
-    await t.collection('crash_acct').doc('b').update({ bal: db2.command.inc(1) })
+    await t
+      .collection('crash_acct')
+      .doc('a')
+      .update({ bal: db2.command.inc(-1) })
+    await t
+      .collection('crash_acct')
+      .doc('b')
+      .update({ bal: db2.command.inc(1) })
   })
 
   killGroup(second.proc)

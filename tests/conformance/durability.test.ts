@@ -2,7 +2,15 @@
  * Conformance: restart durability. Everything acknowledged before `close()` is read back by a
  * new gateway on the same data directory; a rolled-back (or never committed) transaction is absent.
  */
-import { type Db, type Harness, makeDataDir, readAll, readDoc, removeDir, startHarness } from './helpers'
+import {
+  type Db,
+  type Harness,
+  makeDataDir,
+  readAll,
+  readDoc,
+  removeDir,
+  startHarness,
+} from './helpers'
 
 jest.setTimeout(40_000)
 
@@ -43,11 +51,39 @@ test('phase 1: write documents, updates, removes and transactions, then close', 
   await db.createCollection('dur_bulk')
 
   // plain writes of many kinds
-  await db.collection('dur_docs').doc('typed').set({ s: 'x', n: 1.25, i: 7, b: true, nil: null, when, arr: [1, { a: 2 }], o: { p: { q: 'r' } } })
-  expected.typed = { _id: 'typed', s: 'x', n: 1.25, i: 7, b: true, nil: null, when, arr: [1, { a: 2 }], o: { p: { q: 'r' } } }
+  await db
+    .collection('dur_docs')
+    .doc('typed')
+    .set({
+      s: 'x',
+      n: 1.25,
+      i: 7,
+      b: true,
+      nil: null,
+      when,
+      arr: [1, { a: 2 }],
+      o: { p: { q: 'r' } },
+    })
+  expected.typed = {
+    _id: 'typed',
+    s: 'x',
+    n: 1.25,
+    i: 7,
+    b: true,
+    nil: null,
+    when,
+    arr: [1, { a: 2 }],
+    o: { p: { q: 'r' } },
+  }
 
-  await db.collection('dur_docs').doc('upd').set({ n: 1, tags: ['a'] })
-  await db.collection('dur_docs').doc('upd').update({ n: db.command.inc(4), tags: db.command.push('b'), o: { k: 1 } })
+  await db
+    .collection('dur_docs')
+    .doc('upd')
+    .set({ n: 1, tags: ['a'] })
+  await db
+    .collection('dur_docs')
+    .doc('upd')
+    .update({ n: db.command.inc(4), tags: db.command.push('b'), o: { k: 1 } })
   expected.upd = { _id: 'upd', n: 5, tags: ['a', 'b'], o: { k: 1 } }
 
   await db.collection('dur_docs').doc('gone').set({ v: 1 })
@@ -58,16 +94,30 @@ test('phase 1: write documents, updates, removes and transactions, then close', 
   expected.replaced = { _id: 'replaced', fresh: true }
 
   // bulk inserts with auto ids, then a multi update and a multi remove
-  const res = await db.collection('dur_bulk').add(Array.from({ length: 200 }, (_, i) => ({ i, even: i % 2 === 0 })))
+  const res = await db
+    .collection('dur_bulk')
+    .add(Array.from({ length: 200 }, (_, i) => ({ i, even: i % 2 === 0 })))
   bulkIds = res.ids!
   expect(bulkIds).toHaveLength(200)
-  expect((await db.collection('dur_bulk').where({ even: true }).update({ touched: true })).updated).toBe(100)
-  expect((await db.collection('dur_bulk').where({ i: db.command.gte(190) }).remove()).deleted).toBe(10)
+  expect(
+    (await db.collection('dur_bulk').where({ even: true }).update({ touched: true })).updated,
+  ).toBe(100)
+  expect(
+    (
+      await db
+        .collection('dur_bulk')
+        .where({ i: db.command.gte(190) })
+        .remove()
+    ).deleted,
+  ).toBe(10)
 
   // committed transaction
   const t1 = (await db.startTransaction()) as Tx
   await t1.collection('dur_docs').doc('tx_new').create({ by: 't1' })
-  await t1.collection('dur_docs').doc('upd').update({ n: db.command.inc(100) })
+  await t1
+    .collection('dur_docs')
+    .doc('upd')
+    .update({ n: db.command.inc(100) })
   await t1.commit()
   expected.tx_new = { _id: 'tx_new', by: 't1' }
   expected.upd = { ...expected.upd, n: 105 }
@@ -92,11 +142,13 @@ test('phase 1: write documents, updates, removes and transactions, then close', 
   // unique index content
   await db.collection('dur_unique').add({ code: 'K1' })
 
-  for (const [id, doc] of Object.entries(expected)) expect(await readDoc(db, 'dur_docs', id)).toEqual(doc)
+  for (const [id, doc] of Object.entries(expected))
+    expect(await readDoc(db, 'dur_docs', id)).toEqual(doc)
 })
 
 async function checkState(db: Db) {
-  for (const [id, doc] of Object.entries(expected)) expect(await readDoc(db, 'dur_docs', id)).toEqual(doc)
+  for (const [id, doc] of Object.entries(expected))
+    expect(await readDoc(db, 'dur_docs', id)).toEqual(doc)
   expect(await readDoc(db, 'dur_docs', 'gone')).toBeUndefined()
   expect(await readDoc(db, 'dur_docs', 'tx_rolled')).toBeUndefined()
   expect(await readDoc(db, 'dur_docs', 'tx_open')).toBeUndefined()
@@ -109,7 +161,10 @@ async function checkState(db: Db) {
   bulkIds.forEach((id, i) => {
     const d = byId.get(id)
     if (i >= 190) expect(d).toBeUndefined()
-    else expect(d).toEqual(i % 2 === 0 ? { _id: id, i, even: true, touched: true } : { _id: id, i, even: false })
+    else
+      expect(d).toEqual(
+        i % 2 === 0 ? { _id: id, i, even: true, touched: true } : { _id: id, i, even: false },
+      )
   })
 }
 

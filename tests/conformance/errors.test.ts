@@ -11,7 +11,10 @@ beforeAll(async () => {
   h = await startHarness({
     collections: [
       { name: 'conf_codes', indexes: [{ name: 'code', fields: ['code'], unique: true }] },
-      { name: 'conf_sparse', indexes: [{ name: 'ref', fields: ['ref'], unique: true, sparse: true }] },
+      {
+        name: 'conf_sparse',
+        indexes: [{ name: 'ref', fields: ['ref'], unique: true, sparse: true }],
+      },
       { name: 'conf_dense', indexes: [{ name: 'ref', fields: ['ref'], unique: true }] },
       { name: 'conf_pair', indexes: [{ name: 'shop_day', fields: ['shop', 'day'], unique: true }] },
       { name: 'conf_plain', indexes: [{ name: 'k', fields: ['k'] }] },
@@ -144,9 +147,12 @@ describe('unique indexes', () => {
 
   test('20 concurrent inserts of the same unique value: exactly one succeeds', async () => {
     const coll = h.db.collection('conf_codes')
-    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => coll.add({ code: 'RACE', i })))
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => coll.add({ code: 'RACE', i })),
+    )
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
-    for (const r of results) if (r.status === 'rejected') expect((r.reason as { code?: unknown }).code).toBe(DUP)
+    for (const r of results)
+      if (r.status === 'rejected') expect((r.reason as { code?: unknown }).code).toBe(DUP)
     expect((await coll.where({ code: 'RACE' }).count()).total).toBe(1)
   })
 
@@ -172,8 +178,12 @@ describe('unknown collection', () => {
   })
 
   test('get / doc().get / count on an unknown collection are refused', async () => {
-    expect((await rejectionOf(h.db.collection('never_created').where({}).get())).code).toBe(NOT_EXIST)
-    expect((await rejectionOf(h.db.collection('never_created').doc('x').get())).code).toBe(NOT_EXIST)
+    expect((await rejectionOf(h.db.collection('never_created').where({}).get())).code).toBe(
+      NOT_EXIST,
+    )
+    expect((await rejectionOf(h.db.collection('never_created').doc('x').get())).code).toBe(
+      NOT_EXIST,
+    )
     expect((await rejectionOf(h.db.collection('never_created').count())).code).toBe(NOT_EXIST)
   })
 

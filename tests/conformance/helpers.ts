@@ -36,7 +36,9 @@ interface GatewayModule {
 // The SDK implements DocumentReference.create (document.js) but its .d.ts omits it.
 declare module '@cloudbase/database/dist/commonjs/document' {
   interface DocumentReference {
-    create(data: object): Promise<{ id?: string; inserted?: number; ok?: number; requestId?: string }>
+    create(
+      data: object,
+    ): Promise<{ id?: string; inserted?: number; ok?: number; requestId?: string }>
   }
 }
 
@@ -118,7 +120,11 @@ export async function rejectionOf(p: Promise<unknown>): Promise<SdkError> {
 }
 
 /** The single document with this id, or undefined (doc(id).get() outside a transaction is `{data: [doc]}`). */
-export async function readDoc(db: Db, coll: string, id: string): Promise<Record<string, any> | undefined> {
+export async function readDoc(
+  db: Db,
+  coll: string,
+  id: string,
+): Promise<Record<string, any> | undefined> {
   const res = await db.collection(coll).doc(id).get()
   const data = (res as { data: Record<string, any>[] }).data
   expect(Array.isArray(data)).toBe(true)
@@ -129,7 +135,13 @@ export async function readDoc(db: Db, coll: string, id: string): Promise<Record<
 export async function readAll(db: Db, coll: string): Promise<Record<string, any>[]> {
   const out: Record<string, any>[] = []
   for (let page = 0; page < 1000; page++) {
-    const res = await db.collection(coll).where({}).orderBy('_id', 'asc').skip(page * 1000).limit(1000).get()
+    const res = await db
+      .collection(coll)
+      .where({})
+      .orderBy('_id', 'asc')
+      .skip(page * 1000)
+      .limit(1000)
+      .get()
     out.push(...res.data)
     if (res.data.length < 1000) break
   }

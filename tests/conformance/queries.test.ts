@@ -120,9 +120,20 @@ describe('paging, ordering, projection', () => {
   test('orderBy + skip + limit page through in order', async () => {
     const page = await h.db.collection(big).where({}).orderBy('n', 'asc').skip(10).limit(5).get()
     expect(page.data.map((d) => d.n)).toEqual([10, 11, 12, 13, 14])
-    const desc = await h.db.collection(big).where({ n: h.db.command.lt(20) }).orderBy('n', 'desc').limit(3).get()
+    const desc = await h.db
+      .collection(big)
+      .where({ n: h.db.command.lt(20) })
+      .orderBy('n', 'desc')
+      .limit(3)
+      .get()
     expect(desc.data.map((d) => d.n)).toEqual([19, 18, 17])
-    const tail = await h.db.collection(big).where({}).orderBy('n', 'asc').skip(1095).limit(100).get()
+    const tail = await h.db
+      .collection(big)
+      .where({})
+      .orderBy('n', 'asc')
+      .skip(1095)
+      .limit(100)
+      .get()
     expect(tail.data.map((d) => d.n)).toEqual([1095, 1096, 1097, 1098, 1099])
     const beyond = await h.db.collection(big).where({}).skip(5000).get()
     expect(beyond.data).toEqual([])
@@ -310,7 +321,10 @@ describe('query operators (db.command)', () => {
     expect(await find({ tags: _().all(['a', 'b']) })).toEqual(['p1', 'p3'])
     expect(await find({ tags: _().size(0) })).toEqual(['p4'])
     expect(await find({ tags: _().size(2) })).toEqual(['p1'])
-    expect(await find({ scores: _().elemMatch({ s: 'math', v: _().gte(80) }) })).toEqual(['p1', 'p5'])
+    expect(await find({ scores: _().elemMatch({ s: 'math', v: _().gte(80) }) })).toEqual([
+      'p1',
+      'p5',
+    ])
     // without elemMatch the two conditions may be met by different elements
     expect(await find({ 'scores.s': 'art', 'scores.v': _().gte(90) })).toEqual(['p1', 'p3'])
     expect(await find({ scores: _().elemMatch({ s: 'art', v: _().gte(90) }) })).toEqual(['p3'])
@@ -334,9 +348,18 @@ describe('query operators (db.command)', () => {
   })
 
   test('dates compare as dates', async () => {
-    expect(await find({ joined: _().gte(new Date('2024-01-01T00:00:00Z')) })).toEqual(['p1', 'p2', 'p4', 'p5'])
+    expect(await find({ joined: _().gte(new Date('2024-01-01T00:00:00Z')) })).toEqual([
+      'p1',
+      'p2',
+      'p4',
+      'p5',
+    ])
     expect(
-      await find({ joined: _().gt(new Date('2024-02-01T00:00:00Z')).and(_().lt(new Date('2024-06-01T00:00:00Z'))) }),
+      await find({
+        joined: _()
+          .gt(new Date('2024-02-01T00:00:00Z'))
+          .and(_().lt(new Date('2024-06-01T00:00:00Z'))),
+      }),
     ).toEqual(['p2', 'p5'])
     expect(await find({ joined: new Date('2024-02-29T00:00:00Z') })).toEqual(['p5'])
   })
@@ -347,6 +370,13 @@ describe('query operators (db.command)', () => {
   })
 
   test('count honours operators', async () => {
-    expect((await h.db.collection(c).where({ age: _().gte(30) }).count()).total).toBe(3)
+    expect(
+      (
+        await h.db
+          .collection(c)
+          .where({ age: _().gte(30) })
+          .count()
+      ).total,
+    ).toBe(3)
   })
 })

@@ -32,7 +32,10 @@ const start = async (): Promise<Tx> => (await h.db.startTransaction()) as Tx
 const run = <T>(cb: (t: Tx) => Promise<T>, times?: number): Promise<T> =>
   h.db.runTransaction(cb, times) as Promise<T>
 
-async function seeded(base: string, docs: Record<string, Record<string, unknown>>): Promise<string> {
+async function seeded(
+  base: string,
+  docs: Record<string, Record<string, unknown>>,
+): Promise<string> {
   const c = await h.fresh(base)
   for (const [id, doc] of Object.entries(docs)) await h.db.collection(c).doc(id).set(doc)
   return c
@@ -67,7 +70,10 @@ describe('commit and rollback', () => {
   test('commit applies update, set, create and remove together; outsiders see nothing before commit', async () => {
     const c = await seeded('txcommit', { a: { v: 1, keep: 'k' }, b: { v: 2 }, d: { v: 4 } })
     const t = await start()
-    await t.collection(c).doc('a').update({ v: h.db.command.inc(10) })
+    await t
+      .collection(c)
+      .doc('a')
+      .update({ v: h.db.command.inc(10) })
     await t.collection(c).doc('b').set({ w: 'replaced' })
     await t.collection(c).doc('n').create({ v: 'new' })
     const rm = await t.collection(c).doc('d').remove()
@@ -84,7 +90,11 @@ describe('commit and rollback', () => {
     expect(await readDoc(h.db, c, 'b')).toEqual({ _id: 'b', v: 2 })
     expect(await readDoc(h.db, c, 'n')).toBeUndefined()
     expect(await readDoc(h.db, c, 'd')).toEqual({ _id: 'd', v: 4 })
-    expect((await h.db.collection(c).where({}).get()).data.map((x) => x._id).sort()).toEqual(['a', 'b', 'd'])
+    expect((await h.db.collection(c).where({}).get()).data.map((x) => x._id).sort()).toEqual([
+      'a',
+      'b',
+      'd',
+    ])
 
     await t.commit()
 
@@ -169,11 +179,17 @@ describe('conflicts', () => {
     const t = await start()
     const seen = (await t.collection(c).doc('x').get()).data as { v: number }
     expect(seen.v).toBe(10)
-    const plain = await h.db.collection(c).where({ _id: 'x', v: h.db.command.gte(5) }).update({ v: h.db.command.inc(-5) })
+    const plain = await h.db
+      .collection(c)
+      .where({ _id: 'x', v: h.db.command.gte(5) })
+      .update({ v: h.db.command.inc(-5) })
     expect(plain.updated).toBe(1)
     const err = await rejectionOf(
       (async () => {
-        await t.collection(c).doc('x').update({ v: seen.v + 1 })
+        await t
+          .collection(c)
+          .doc('x')
+          .update({ v: seen.v + 1 })
         await t.commit()
       })(),
     )
@@ -188,7 +204,10 @@ describe('runTransaction', () => {
     const c = await seeded('rt', { a: { v: 1 } })
     const out = await run(async (t) => {
       const cur = (await t.collection(c).doc('a').get()).data as { v: number }
-      await t.collection(c).doc('a').update({ v: cur.v + 1 })
+      await t
+        .collection(c)
+        .doc('a')
+        .update({ v: cur.v + 1 })
       return 'done'
     })
     expect(out).toBe('done')
@@ -228,7 +247,10 @@ describe('runTransaction', () => {
       Array.from({ length: N }, () =>
         run(async (t) => {
           const cur = (await t.collection(c).doc('n').get()).data as { v: number }
-          await t.collection(c).doc('n').update({ v: cur.v + 1 })
+          await t
+            .collection(c)
+            .doc('n')
+            .update({ v: cur.v + 1 })
         }, 40),
       ),
     )
@@ -244,18 +266,26 @@ describe('runTransaction', () => {
       Array.from({ length: N }, () =>
         run(async (t) => {
           const cur = (await t.collection(c).doc('n').get()).data as { v: number }
-          await t.collection(c).doc('n').update({ v: cur.v + 1 })
+          await t
+            .collection(c)
+            .doc('n')
+            .update({ v: cur.v + 1 })
         }),
       ),
     )
     const ok = results.filter((r) => r.status === 'fulfilled').length
-    const codes = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as { code?: unknown }).code] : []))
+    const codes = results.flatMap((r) =>
+      r.status === 'rejected' ? [(r.reason as { code?: unknown }).code] : [],
+    )
     expect(ok).toBeGreaterThan(0)
     expect(codes.every((code) => code === 'DATABASE_TRANSACTION_CONFLICT')).toBe(true)
     expect((await readDoc(h.db, c, 'n'))!.v).toBe(ok)
     // and nothing is left locked: a plain transaction can still update the doc
     await run(async (t) => {
-      await t.collection(c).doc('n').update({ v: h.db.command.inc(1) })
+      await t
+        .collection(c)
+        .doc('n')
+        .update({ v: h.db.command.inc(1) })
     })
     expect((await readDoc(h.db, c, 'n'))!.v).toBe(ok + 1)
   })
@@ -268,8 +298,14 @@ describe('runTransaction', () => {
         run(async (t) => {
           const a = (await t.collection(c).doc('a').get()).data as { bal: number }
           const b = (await t.collection(c).doc('b').get()).data as { bal: number }
-          await t.collection(c).doc('a').update({ bal: a.bal - amt })
-          await t.collection(c).doc('b').update({ bal: b.bal + amt })
+          await t
+            .collection(c)
+            .doc('a')
+            .update({ bal: a.bal - amt })
+          await t
+            .collection(c)
+            .doc('b')
+            .update({ bal: b.bal + amt })
         }, 40),
       ),
     )

@@ -30,8 +30,14 @@ async function seed(base: string, doc: Record<string, unknown>): Promise<[string
 
 describe('doc(id).update', () => {
   test('nested object merges into the existing object (siblings kept); returns {updated: 1}', async () => {
-    const [c, id] = await seed('merge', { name: 'a', addr: { city: 'SH', zip: '200000', geo: { lat: 1, lng: 2 } } })
-    const res = await h.db.collection(c).doc(id).update({ addr: { city: 'BJ', geo: { lat: 9 } }, extra: 1 })
+    const [c, id] = await seed('merge', {
+      name: 'a',
+      addr: { city: 'SH', zip: '200000', geo: { lat: 1, lng: 2 } },
+    })
+    const res = await h.db
+      .collection(c)
+      .doc(id)
+      .update({ addr: { city: 'BJ', geo: { lat: 9 } }, extra: 1 })
     expect(res.updated).toBe(1)
     expect(await readDoc(h.db, c, id)).toEqual({
       _id: id,
@@ -44,7 +50,11 @@ describe('doc(id).update', () => {
   test('dotted path update sets one nested field', async () => {
     const [c, id] = await seed('dotted', { addr: { city: 'SH', zip: '1' } })
     await h.db.collection(c).doc(id).update({ 'addr.zip': '2', 'new.deep': true })
-    expect(await readDoc(h.db, c, id)).toEqual({ _id: id, addr: { city: 'SH', zip: '2' }, new: { deep: true } })
+    expect(await readDoc(h.db, c, id)).toEqual({
+      _id: id,
+      addr: { city: 'SH', zip: '2' },
+      new: { deep: true },
+    })
   })
 
   test('update of a missing doc reports {updated: 0} and creates nothing', async () => {
@@ -56,7 +66,10 @@ describe('doc(id).update', () => {
 
   test('_.set replaces a nested object instead of merging', async () => {
     const [c, id] = await seed('set', { addr: { city: 'SH', zip: '200000' } })
-    await h.db.collection(c).doc(id).update({ addr: _().set({ city: 'BJ' }) })
+    await h.db
+      .collection(c)
+      .doc(id)
+      .update({ addr: _().set({ city: 'BJ' }) })
     expect(await readDoc(h.db, c, id)).toEqual({ _id: id, addr: { city: 'BJ' } })
   })
 
@@ -67,13 +80,19 @@ describe('doc(id).update', () => {
       .doc(id)
       .update({ n: _().inc(5), m: _().mul(4), fresh: _().inc(2), sub: { k: _().inc(-3) } })
     expect(await readDoc(h.db, c, id)).toEqual({ _id: id, n: 15, m: 12, fresh: 2, sub: { k: -2 } })
-    await h.db.collection(c).doc(id).update({ n: _().inc(0.5) })
+    await h.db
+      .collection(c)
+      .doc(id)
+      .update({ n: _().inc(0.5) })
     expect((await readDoc(h.db, c, id))!.n).toBe(15.5)
   })
 
   test('_.remove() deletes a field (and a nested field)', async () => {
     const [c, id] = await seed('remove', { a: 1, b: 2, sub: { x: 1, y: 2 } })
-    await h.db.collection(c).doc(id).update({ b: _().remove(), sub: { x: _().remove() } })
+    await h.db
+      .collection(c)
+      .doc(id)
+      .update({ b: _().remove(), sub: { x: _().remove() } })
     expect(await readDoc(h.db, c, id)).toEqual({ _id: id, a: 1, sub: { y: 2 } })
   })
 
@@ -88,7 +107,10 @@ describe('doc(id).update', () => {
 
   test('_.rename', async () => {
     const [c, id] = await seed('rename', { old: 'v', keep: 1 })
-    await h.db.collection(c).doc(id).update({ old: _().rename('renamed') })
+    await h.db
+      .collection(c)
+      .doc(id)
+      .update({ old: _().rename('renamed') })
     expect(await readDoc(h.db, c, id)).toEqual({ _id: id, renamed: 'v', keep: 1 })
   })
 
@@ -177,7 +199,10 @@ describe('where().update / remove, doc().remove, updateAndReturn', () => {
       { g: 2, v: 0 },
       { g: 1, v: 0 },
     ])
-    const res = await h.db.collection(c).where({ g: 1 }).update({ v: _().inc(1), touched: true })
+    const res = await h.db
+      .collection(c)
+      .where({ g: 1 })
+      .update({ v: _().inc(1), touched: true })
     expect(res.updated).toBe(3)
     const none = await h.db.collection(c).where({ g: 9 }).update({ v: 5 })
     expect(none.updated).toBe(0)
@@ -200,7 +225,11 @@ describe('where().update / remove, doc().remove, updateAndReturn', () => {
     // query.js sends multi = apiOptions.multiple (default true)
     const c = await h.fresh('single')
     await h.db.collection(c).add([{ g: 1 }, { g: 1 }, { g: 1 }])
-    const res = await h.db.collection(c).where({ g: 1 }).options({ multiple: false }).update({ hit: true })
+    const res = await h.db
+      .collection(c)
+      .where({ g: 1 })
+      .options({ multiple: false })
+      .update({ hit: true })
     expect(res.updated).toBe(1)
     expect((await h.db.collection(c).where({ hit: true }).count()).total).toBe(1)
   })
@@ -221,7 +250,10 @@ describe('where().update / remove, doc().remove, updateAndReturn', () => {
   test('updateAndReturn returns {updated: 1, doc} with the new document', async () => {
     const c = await h.fresh('uar')
     const { id } = await h.db.collection(c).add({ n: 1, name: 'a' })
-    const res = await h.db.collection(c).where({ _id: id }).updateAndReturn({ n: _().inc(41) })
+    const res = await h.db
+      .collection(c)
+      .where({ _id: id })
+      .updateAndReturn({ n: _().inc(41) })
     expect(res.updated).toBe(1)
     expect(res.doc).toEqual({ _id: id, n: 42, name: 'a' })
     const miss = await h.db.collection(c).where({ _id: 'nope' }).updateAndReturn({ n: 1 })
@@ -233,7 +265,11 @@ describe('where().update / remove, doc().remove, updateAndReturn', () => {
 describe('conditional balance updates', () => {
   test('where({_id, points: gte(10)}).update(inc(-10)) → updated 1 or 0', async () => {
     const [c, id] = await seed('bal', { points: 15 })
-    const spend = () => h.db.collection(c).where({ _id: id, points: _().gte(10) }).update({ points: _().inc(-10) })
+    const spend = () =>
+      h.db
+        .collection(c)
+        .where({ _id: id, points: _().gte(10) })
+        .update({ points: _().inc(-10) })
     expect((await spend()).updated).toBe(1)
     expect((await spend()).updated).toBe(0)
     expect((await readDoc(h.db, c, id))!.points).toBe(5)
@@ -243,7 +279,10 @@ describe('conditional balance updates', () => {
     const [c, id] = await seed('bal50', { points: 100 })
     const results = await Promise.all(
       Array.from({ length: 50 }, () =>
-        h.db.collection(c).where({ _id: id, points: _().gte(10) }).update({ points: _().inc(-10) }),
+        h.db
+          .collection(c)
+          .where({ _id: id, points: _().gte(10) })
+          .update({ points: _().inc(-10) }),
       ),
     )
     const updated = results.map((r) => r.updated as number)
@@ -274,7 +313,10 @@ describe('db.serverDate()', () => {
     const c = await h.fresh('sdate_upd')
     const { id } = await h.db.collection(c).add({ at: h.db.serverDate() })
     clock = CLOCK_START + 3_600_000
-    await h.db.collection(c).doc(id!).update({ at: h.db.serverDate(), seen: h.db.serverDate({ offset: -1000 }) })
+    await h.db
+      .collection(c)
+      .doc(id!)
+      .update({ at: h.db.serverDate(), seen: h.db.serverDate({ offset: -1000 }) })
     const got = await readDoc(h.db, c, id!)
     expect((got!.at as Date).getTime()).toBe(CLOCK_START + 3_600_000)
     expect((got!.seen as Date).getTime()).toBe(CLOCK_START + 3_600_000 - 1000)

@@ -20,7 +20,14 @@ let browser: Browser
 let page: Page
 const shot = screenshotter('campaigns')
 const GOLD = ['e2eGold1', 'e2eGold2', 'e2eGold3']
-const member = (id: string, i: number, tier: string, storeId: string, clerkId: string, now: Date) => ({
+const member = (
+  id: string,
+  i: number,
+  tier: string,
+  storeId: string,
+  clerkId: string,
+  now: Date,
+) => ({
   _id: id,
   openid: `o-${id}`,
   memberNo: String(880_000_000 + i),
@@ -52,26 +59,59 @@ async function pick(label: string, option: string) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.resolve(__dirname, '..', '..', 'console', 'dist', 'index.html'))) await buildConsole()
+  if (!existsSync(path.resolve(__dirname, '..', '..', 'console', 'dist', 'index.html')))
+    await buildConsole()
   stack = await startTestStack({ seed: true, h5Dir: ensureH5Built() })
   // A few gold members of 静安寺店 (direct writes), two of whom accepted the campaign template.
-  const store = ((await stack.db.collection('stores').where({ code: 'SH001' }).get()) as { data: any[] }).data[0]
-  const clerk = ((await stack.db.collection('clerks').where({ storeId: store._id }).limit(1).get()) as { data: any[] }).data[0]
+  const store = (
+    (await stack.db.collection('stores').where({ code: 'SH001' }).get()) as { data: any[] }
+  ).data[0]
+  const clerk = (
+    (await stack.db.collection('clerks').where({ storeId: store._id }).limit(1).get()) as {
+      data: any[]
+    }
+  ).data[0]
   const now = new Date()
-  const other = ((await stack.db.collection('stores').where({ code: 'SH002' }).get()) as { data: any[] }).data[0]
-  const otherClerk = ((await stack.db.collection('clerks').where({ storeId: other._id }).limit(1).get()) as { data: any[] }).data[0]
+  const other = (
+    (await stack.db.collection('stores').where({ code: 'SH002' }).get()) as { data: any[] }
+  ).data[0]
+  const otherClerk = (
+    (await stack.db.collection('clerks').where({ storeId: other._id }).limit(1).get()) as {
+      data: any[]
+    }
+  ).data[0]
   await stack.db.collection('members').add([
     ...GOLD.map((id, i) => member(id, i, 'gold', store._id, clerk._id, now)),
     // not in the segment: silver in store 1, gold in store 2 (both could be messaged)
     member('e2eSilver', 10, 'silver', store._id, clerk._id, now),
     member('e2eGoldOther', 11, 'gold', other._id, otherClerk._id, now),
   ])
-  await stack.db.collection('subscribeConsents').add(
-    ['e2eSilver', 'e2eGoldOther'].map((id) => ({ _id: `${id}:campaign`, memberId: id, templateKey: 'campaign', credits: 1, updatedAt: now })),
-  )
-  await stack.db.collection('subscribeConsents').add(GOLD.slice(0, 2).map((id) => ({ _id: `${id}:campaign`, memberId: id, templateKey: 'campaign', credits: 1, updatedAt: now })))
+  await stack.db
+    .collection('subscribeConsents')
+    .add(
+      ['e2eSilver', 'e2eGoldOther'].map((id) => ({
+        _id: `${id}:campaign`,
+        memberId: id,
+        templateKey: 'campaign',
+        credits: 1,
+        updatedAt: now,
+      })),
+    )
+  await stack.db
+    .collection('subscribeConsents')
+    .add(
+      GOLD.slice(0, 2).map((id) => ({
+        _id: `${id}:campaign`,
+        memberId: id,
+        templateKey: 'campaign',
+        credits: 1,
+        updatedAt: now,
+      })),
+    )
   browser = await launchChromium()
-  page = await (await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'zh-CN' })).newPage()
+  page = await (
+    await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'zh-CN' })
+  ).newPage()
 })
 
 afterAll(async () => {
@@ -104,7 +144,11 @@ test('create a campaign for gold members of store 1, send it, see the outbox and
 
   const fired = (await stack.fireTimer('campaign', 'dispatch')) as any
   expect(fired.data).toMatchObject({ sent: 2 })
-  const outbox = ((await (await fetch(`${stack.url}/sandbox/messages?templateId=local-campaign`)).json()) as { messages: any[] }).messages
+  const outbox = (
+    (await (await fetch(`${stack.url}/sandbox/messages?templateId=local-campaign`)).json()) as {
+      messages: any[]
+    }
+  ).messages
   expect(outbox.map((m) => m.touser).sort()).toEqual(['o-e2eGold1', 'o-e2eGold2'])
   expect(outbox[0].data.thing1.value).toBe('金卡会员双倍积分')
 
@@ -122,7 +166,15 @@ test('a member opens the campaign centre on H5, subscribes, and finds the next c
   const demo = await stack.personas()
   const shopper = demo.personas.find((p) => p.role === 'member')! // the persona a fresh browser starts as
   const store = demo.codes.find((c) => c.kind === 'store')!
-  expect((await stack.call('member', { action: 'bind', scene: store.scene, phone: '13900137000' }, { openid: shopper.openid })).status).toBe(200)
+  expect(
+    (
+      await stack.call(
+        'member',
+        { action: 'bind', scene: store.scene, phone: '13900137000' },
+        { openid: shopper.openid },
+      )
+    ).status,
+  ).toBe(200)
   const app = await openMiniProgram(browser, stack.url, 'campaign-centre')
   try {
     await app.open()
@@ -139,21 +191,37 @@ test('a member opens the campaign centre on H5, subscribes, and finds the next c
     await app.shot('consent-sheet')
     await app.current().locator('#consent-accept').click()
     await credit.getByText('可接收 1 条').waitFor()
-    expect(app.calls.filter((c) => c.action === 'reportConsent').map((c) => c.openid)).toEqual([shopper.openid])
+    expect(app.calls.filter((c) => c.action === 'reportConsent').map((c) => c.openid)).toEqual([
+      shopper.openid,
+    ])
     await app.shot('subscribed')
 
     // HQ's next campaign to the store reaches them (the credit is spent) and shows in the centre.
-    const created = await stack.admin({ action: 'createCampaign', name: '会员周末礼', segment: { storeIds: [store.storeId] }, page: 'pages/campaigns/index', fields: { thing1: '到店领取护手霜小样' } })
+    const created = await stack.admin({
+      action: 'createCampaign',
+      name: '会员周末礼',
+      segment: { storeIds: [store.storeId] },
+      page: 'pages/campaigns/index',
+      fields: { thing1: '到店领取护手霜小样' },
+    })
     expect(created.status).toBe(200)
     await stack.fireTimer('campaign', 'dispatch')
-    const outbox = ((await (await fetch(`${stack.url}/sandbox/messages?touser=${shopper.openid}`)).json()) as { messages: any[] }).messages
-    expect(outbox.map((m) => m.page)).toEqual([`pages/campaigns/index?campaign=${created.body.data.campaignId}`])
+    const outbox = (
+      (await (await fetch(`${stack.url}/sandbox/messages?touser=${shopper.openid}`)).json()) as {
+        messages: any[]
+      }
+    ).messages
+    expect(outbox.map((m) => m.page)).toEqual([
+      `pages/campaigns/index?campaign=${created.body.data.campaignId}`,
+    ])
     // Back to 我的 and in again: the centre loads what was sent meanwhile.
     await app.page.goBack()
     await app.waitFor('/pages/me/index', '会员活动')
     await app.current().locator('#campaigns-entry').click()
     await app.waitFor('/pages/campaigns/index', '会员周末礼')
-    expect(await app.current().locator('#campaign-list').textContent()).toContain('到店领取护手霜小样')
+    expect(await app.current().locator('#campaign-list').textContent()).toContain(
+      '到店领取护手霜小样',
+    )
     await credit.getByText('可接收 0 条').waitFor()
     await app.shot('campaign-received')
   } finally {

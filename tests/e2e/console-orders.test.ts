@@ -25,16 +25,37 @@ const nav = (label: string) => page.click(`.ant-menu-item:has-text("${label}")`)
 let order: { orderId: string; memberNo: string }
 
 beforeAll(async () => {
-  if (!existsSync(path.resolve(__dirname, '..', '..', 'console', 'dist', 'index.html'))) await buildConsole()
+  if (!existsSync(path.resolve(__dirname, '..', '..', 'console', 'dist', 'index.html')))
+    await buildConsole()
   stack = await startTestStack({ seed: true })
   browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, locale: 'zh-CN', acceptDownloads: true })
+  const context = await browser.newContext({
+    viewport: { width: 1360, height: 860 },
+    locale: 'zh-CN',
+    acceptDownloads: true,
+  })
   page = await context.newPage()
   const demo = await stack.personas()
   const code = demo.codes.find((c) => c.kind === 'clerk')!
-  const bound = await stack.call('member', { action: 'bind', scene: code.scene, phone: '13800000077' }, { openid: 'oConsoleBuyer' })
-  const created = await stack.call('shop', { action: 'createOrder', items: [{ productId: 'p-rose-cream', qty: 1 }], fulfilment: 'pickup', storeId: code.storeId }, { openid: 'oConsoleBuyer' })
-  const paid = await fetch(`${stack.url}/sandbox/pay/${created.body.data.outTradeNo}`, { method: 'POST', body: '{}' })
+  const bound = await stack.call(
+    'member',
+    { action: 'bind', scene: code.scene, phone: '13800000077' },
+    { openid: 'oConsoleBuyer' },
+  )
+  const created = await stack.call(
+    'shop',
+    {
+      action: 'createOrder',
+      items: [{ productId: 'p-rose-cream', qty: 1 }],
+      fulfilment: 'pickup',
+      storeId: code.storeId,
+    },
+    { openid: 'oConsoleBuyer' },
+  )
+  const paid = await fetch(`${stack.url}/sandbox/pay/${created.body.data.outTradeNo}`, {
+    method: 'POST',
+    body: '{}',
+  })
   expect(paid.status).toBe(200)
   order = { orderId: created.body.data.orderId, memberNo: bound.body.data.memberNo }
 })
@@ -81,7 +102,10 @@ test('exports the settlement CSV; the downloaded rows match the settlement', asy
   await nav('提成结算')
   await page.click('#settlement-by >> text=按门店')
   await page.waitForSelector('#settlement-table tbody tr.ant-table-row')
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#settlement-export')])
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.click('#settlement-export'),
+  ])
   const month = /^commission-store-(\d{4}-\d{2})\.csv$/.exec(download.suggestedFilename())![1]!
   const bytes = readFileSync((await download.path())!)
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
@@ -89,14 +113,33 @@ test('exports the settlement CSV; the downloaded rows match the settlement', asy
   const { records, errors } = parseCsv(bytes.toString('utf8'))
   expect(errors).toEqual([])
   const [header, ...rows] = records.map((r) => r.cells)
-  expect(header).toEqual(['月份', '门店', '订单数', '线上销售额（元）', '线下销售额（元）', '净销售额（元）', '待结算提成（元）', '已结算提成（元）', '退款冲减（元）', '应付提成（元）'])
+  expect(header).toEqual([
+    '月份',
+    '门店',
+    '订单数',
+    '线上销售额（元）',
+    '线下销售额（元）',
+    '净销售额（元）',
+    '待结算提成（元）',
+    '已结算提成（元）',
+    '退款冲减（元）',
+    '应付提成（元）',
+  ])
   const settlement = (await stack.admin({ action: 'settlement', month, by: 'store' })).body.data
   expect(rows).toEqual(
     settlement.rows.map((r: Record<string, number | string>) => [
       month,
       r.name,
       String(r.orders),
-      ...['salesOnlineFen', 'salesOfflineFen', 'salesFen', 'commissionPendingFen', 'commissionSettledFen', 'commissionReversedFen', 'payableFen'].map((k) => fenToYuan(r[k] as number)),
+      ...[
+        'salesOnlineFen',
+        'salesOfflineFen',
+        'salesFen',
+        'commissionPendingFen',
+        'commissionSettledFen',
+        'commissionReversedFen',
+        'payableFen',
+      ].map((k) => fenToYuan(r[k] as number)),
     ]),
   )
   expect(rows.some((r) => r[5] === '147.50')).toBe(true)
@@ -104,10 +147,33 @@ test('exports the settlement CSV; the downloaded rows match the settlement', asy
 })
 
 test('ships a paid delivery order from its drawer, then marks it delivered; the member sees both', async () => {
-  const address = { name: '赵女士', phone: '13800000078', province: '上海市', city: '上海市', district: '长宁区', detail: '愚园路 1088 号 3 楼' }
-  const created = await stack.call('shop', { action: 'createOrder', items: [{ productId: 'p-rose-cream', qty: 1 }], fulfilment: 'delivery', deliveryAddress: address }, { openid: 'oConsoleBuyer' })
+  const address = {
+    name: '赵女士',
+    phone: '13800000078',
+    province: '上海市',
+    city: '上海市',
+    district: '长宁区',
+    detail: '愚园路 1088 号 3 楼',
+  }
+  const created = await stack.call(
+    'shop',
+    {
+      action: 'createOrder',
+      items: [{ productId: 'p-rose-cream', qty: 1 }],
+      fulfilment: 'delivery',
+      deliveryAddress: address,
+    },
+    { openid: 'oConsoleBuyer' },
+  )
   expect(created.status).toBe(200)
-  expect((await fetch(`${stack.url}/sandbox/pay/${created.body.data.outTradeNo}`, { method: 'POST', body: '{}' })).status).toBe(200)
+  expect(
+    (
+      await fetch(`${stack.url}/sandbox/pay/${created.body.data.outTradeNo}`, {
+        method: 'POST',
+        body: '{}',
+      })
+    ).status,
+  ).toBe(200)
   const orderId: string = created.body.data.orderId
 
   await nav('订单与退款')
@@ -125,19 +191,33 @@ test('ships a paid delivery order from its drawer, then marks it delivered; the 
   await page.click('#ship-submit')
   await page.waitForSelector('#order-shipment:has-text("顺丰速运 SF2026112300")')
   await page.waitForSelector('#order-detail >> text=已发货：顺丰速运 SF2026112300')
-  const shipped = await stack.call('shop', { action: 'order', orderId }, { openid: 'oConsoleBuyer' })
-  expect(shipped.body.data).toMatchObject({ status: 'shipped', shipment: { carrier: '顺丰速运', trackingNo: 'SF2026112300' }, deliveredAt: null })
+  const shipped = await stack.call(
+    'shop',
+    { action: 'order', orderId },
+    { openid: 'oConsoleBuyer' },
+  )
+  expect(shipped.body.data).toMatchObject({
+    status: 'shipped',
+    shipment: { carrier: '顺丰速运', trackingNo: 'SF2026112300' },
+    deliveredAt: null,
+  })
 
   await page.click('#mark-delivered')
   await page.click('.ant-modal-confirm-btns >> text=标记签收')
   await page.waitForSelector('#order-detail >> text=总部标记签收')
   expect(await page.locator('#mark-delivered').count()).toBe(0)
   await shot(page, 'order-delivered')
-  const delivered = await stack.call('shop', { action: 'order', orderId }, { openid: 'oConsoleBuyer' })
+  const delivered = await stack.call(
+    'shop',
+    { action: 'order', orderId },
+    { openid: 'oConsoleBuyer' },
+  )
   expect(delivered.body.data.status).toBe('delivered')
   expect(delivered.body.data.deliveredAt).not.toBeNull()
   const audit = await stack.admin({ action: 'listAudit', page: 1, pageSize: 20 })
-  expect(audit.body.data.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['shipOrder', 'markOrderDelivered']))
+  expect(audit.body.data.items.map((e: { action: string }) => e.action)).toEqual(
+    expect.arrayContaining(['shipOrder', 'markOrderDelivered']),
+  )
   await page.click('.ant-drawer-close')
   await page.waitForSelector('.ant-drawer-mask', { state: 'detached' })
 })
@@ -146,21 +226,34 @@ test('imports stores from CSV as a job; it reaches 100% and the stores appear', 
   const n = 120
   const csv = toCsv(
     ['门店编码', '门店名称', '地址', '纬度', '经度'],
-    Array.from({ length: n }, (_, i) => [`CSV${String(i).padStart(3, '0')}`, `导入${i}号店`, `上海市徐汇区"漕溪北路" ${i} 号`, '31.19', '121.43']),
+    Array.from({ length: n }, (_, i) => [
+      `CSV${String(i).padStart(3, '0')}`,
+      `导入${i}号店`,
+      `上海市徐汇区"漕溪北路" ${i} 号`,
+      '31.19',
+      '121.43',
+    ]),
   )
   await nav('任务')
   await page.click('#import-open')
-  await page.setInputFiles('#import-file', { name: '门店.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') })
+  await page.setInputFiles('#import-file', {
+    name: '门店.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(csv, 'utf8'),
+  })
   await page.click('#import-submit')
   await page.waitForSelector('#jobs-table tr:has-text("门店.csv")')
   // Leave while it runs; the timer carries it on, and coming back shows where it is.
   await nav('门店')
-  for (let i = 0; i < 3; i++) await fetch(`${stack.url}/dev/timer/admin/stepJobs`, { method: 'POST' })
+  for (let i = 0; i < 3; i++)
+    await fetch(`${stack.url}/dev/timer/admin/stepJobs`, { method: 'POST' })
   await nav('任务')
   const row = page.locator('#jobs-table tr', { hasText: '门店.csv' })
   await row.locator(`text=${n} / ${n}`).waitFor()
   expect(await row.textContent()).toContain(`新建 ${n}`)
-  expect(await row.locator('.ant-progress').getAttribute('class')).toContain('ant-progress-status-success')
+  expect(await row.locator('.ant-progress').getAttribute('class')).toContain(
+    'ant-progress-status-success',
+  )
   await shot(page, 'import-done')
   await nav('门店')
   await page.waitForSelector('td:has-text("导入7号店")')
@@ -169,8 +262,18 @@ test('imports stores from CSV as a job; it reaches 100% and the stores appear', 
 test('a CSV with errors lists them by line and imports nothing', async () => {
   await nav('任务')
   await page.click('#import-open')
-  const csv = toCsv(['门店编码', '门店名称', '地址'], [['BAD01', '好店', '上海'], ['BAD-2', '', '上海']])
-  await page.setInputFiles('#import-file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') })
+  const csv = toCsv(
+    ['门店编码', '门店名称', '地址'],
+    [
+      ['BAD01', '好店', '上海'],
+      ['BAD-2', '', '上海'],
+    ],
+  )
+  await page.setInputFiles('#import-file', {
+    name: 'bad.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(csv, 'utf8'),
+  })
   await page.click('#import-submit')
   await page.waitForSelector('#import-errors')
   const text = await page.textContent('#import-errors')
@@ -182,8 +285,20 @@ test('a CSV with errors lists them by line and imports nothing', async () => {
 })
 
 test('an analyst sees the order but the refund button is disabled', async () => {
-  await stack.db.collection('admins').add({ username: 'analyst', passwordHash: await hashPassword('analyst-password'), role: 'analyst', failedAttempts: 0, lockedUntil: null, createdAt: new Date() })
-  const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, locale: 'zh-CN' })
+  await stack.db
+    .collection('admins')
+    .add({
+      username: 'analyst',
+      passwordHash: await hashPassword('analyst-password'),
+      role: 'analyst',
+      failedAttempts: 0,
+      lockedUntil: null,
+      createdAt: new Date(),
+    })
+  const context = await browser.newContext({
+    viewport: { width: 1360, height: 860 },
+    locale: 'zh-CN',
+  })
   const analyst = await context.newPage()
   await analyst.goto(`${stack.url}/admin/`)
   await analyst.fill('#login-username', 'analyst')

@@ -25,10 +25,15 @@ async function pickOption(selector: string, label: string) {
 const nav = (label: string) => page.click(`.ant-menu-item:has-text("${label}")`)
 
 beforeAll(async () => {
-  if (!existsSync(path.resolve(__dirname, '..', '..', 'console', 'dist', 'index.html'))) await buildConsole()
+  if (!existsSync(path.resolve(__dirname, '..', '..', 'console', 'dist', 'index.html')))
+    await buildConsole()
   stack = await startTestStack({ seed: true })
   browser = await launchChromium()
-  const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, locale: 'zh-CN', acceptDownloads: true })
+  const context = await browser.newContext({
+    viewport: { width: 1360, height: 860 },
+    locale: 'zh-CN',
+    acceptDownloads: true,
+  })
   page = await context.newPage()
 })
 
@@ -65,7 +70,10 @@ test('creates a store and downloads its mini-program code', async () => {
   await page.waitForSelector('td:has-text("南京东路店")')
   await shot(page, 'store-created')
   const row = page.locator('tr', { hasText: '南京东路店' })
-  const [download] = await Promise.all([page.waitForEvent('download'), row.locator('.store-code-download').click()])
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    row.locator('.store-code-download').click(),
+  ])
   expect(download.suggestedFilename()).toContain('SH009')
   const png = readFileSync((await download.path())!)
   expect(png.subarray(1, 4).toString()).toBe('PNG')
@@ -84,7 +92,9 @@ test('places the new store on the map so shoppers see it by distance', async () 
   await page.click('#store-location-submit')
   await row.getByText('31.2376, 121.4840').waitFor()
   await shot(page, 'store-located')
-  const stored = (await stack.db.collection('stores').where({ code: 'SH009' }).get()) as { data: { location?: { lat: number; lng: number } }[] }
+  const stored = (await stack.db.collection('stores').where({ code: 'SH009' }).get()) as {
+    data: { location?: { lat: number; lng: number } }[]
+  }
   expect(stored.data[0]!.location).toEqual({ lat: 31.2376, lng: 121.484 })
 })
 
@@ -98,7 +108,11 @@ test('invites a clerk for the new store; the invite binds a WeChat user', async 
   const invite = (await page.textContent('#invite-scene'))!.trim()
   expect(invite).toMatch(/^i\./)
   await shot(page, 'invite')
-  const joined = await stack.call('staff', { action: 'bindInvite', invite }, { openid: 'oConsoleInvitee' })
+  const joined = await stack.call(
+    'staff',
+    { action: 'bindInvite', invite },
+    { openid: 'oConsoleInvitee' },
+  )
   expect(joined.body.data).toMatchObject({ name: '孙导购', storeName: '南京东路店' })
   await page.keyboard.press('Escape')
   await page.reload()
@@ -111,9 +125,16 @@ test("moves all of a clerk's members to a colleague, with progress, and the memb
   const demo = await stack.personas()
   const fromCode = demo.codes.find((c) => c.kind === 'clerk')!
   for (let i = 0; i < 3; i++) {
-    await stack.call('member', { action: 'bind', scene: fromCode.scene, phone: `1370000000${i}` }, { openid: `oConsoleMember${i}` })
+    await stack.call(
+      'member',
+      { action: 'bind', scene: fromCode.scene, phone: `1370000000${i}` },
+      { openid: `oConsoleMember${i}` },
+    )
   }
-  const clerks = (await stack.db.collection('clerks').where({ storeId: fromCode.storeId }).get()) as { data: any[] }
+  const clerks = (await stack.db
+    .collection('clerks')
+    .where({ storeId: fromCode.storeId })
+    .get()) as { data: any[] }
   const from = clerks.data.find((c) => c._id === fromCode.clerkId)
   const to = clerks.data.find((c) => c._id !== fromCode.clerkId && c.status === 'active')
   await nav('会员')
@@ -124,7 +145,9 @@ test("moves all of a clerk's members to a colleague, with progress, and the memb
   await page.fill('#transfer-reason', '导购调岗')
   await page.click('#transfer-confirm')
   await page.waitForSelector('#transfer-progress >> text=转移完成')
-  expect(await page.textContent('#transfer-progress')).toContain(`已转移 ${from.memberCount} / ${from.memberCount}`)
+  expect(await page.textContent('#transfer-progress')).toContain(
+    `已转移 ${from.memberCount} / ${from.memberCount}`,
+  )
   await shot(page, 'transfer-done')
   await page.click('#transfer-close')
   await page.waitForSelector('.ant-modal-wrap', { state: 'hidden' })
@@ -133,7 +156,10 @@ test("moves all of a clerk's members to a colleague, with progress, and the memb
   await page.waitForSelector(`#members-table tr:has-text("${to.name}")`)
   expect(page.url()).toContain('search=0000')
   await shot(page, 'members-after-transfer')
-  const moved = (await stack.db.collection('members').where({ clerkId: from._id, status: 'active' }).count()) as { total: number }
+  const moved = (await stack.db
+    .collection('members')
+    .where({ clerkId: from._id, status: 'active' })
+    .count()) as { total: number }
   expect(moved.total).toBe(0)
 })
 
@@ -154,8 +180,12 @@ test('creates a gift with stock in every store and adjusts one store’s stock',
   await page.click('#stock-submit')
   await page.waitForSelector('.ant-modal-wrap', { state: 'hidden' })
   await shot(page, 'gifts')
-  const gift = ((await stack.db.collection('gifts').where({ name: '限定帆布袋' }).get()) as { data: any[] }).data[0]
-  const stock = (await stack.db.collection('giftStock').where({ giftId: gift._id }).get()) as { data: any[] }
+  const gift = (
+    (await stack.db.collection('gifts').where({ name: '限定帆布袋' }).get()) as { data: any[] }
+  ).data[0]
+  const stock = (await stack.db.collection('giftStock').where({ giftId: gift._id }).get()) as {
+    data: any[]
+  }
   const byStore = stock.data.map((s) => s.available).sort()
   expect(byStore).toEqual([3, 5, 5])
 })
@@ -166,7 +196,11 @@ test('changes the welcome bonus and adjusts a member’s points with a reason', 
   await page.fill('#rules-welcome', '150')
   await page.click('#rules-save')
   await page.waitForSelector('text=积分规则已保存')
-  const member = ((await stack.db.collection('members').where({ status: 'active' }).limit(1).get()) as { data: any[] }).data[0]
+  const member = (
+    (await stack.db.collection('members').where({ status: 'active' }).limit(1).get()) as {
+      data: any[]
+    }
+  ).data[0]
   await page.fill('#points-member-search', member.memberNo)
   await page.press('#points-member-search', 'Enter')
   await page.waitForSelector('#points-member')
@@ -192,8 +226,21 @@ test('publishes a chat text for clerks and reads a member’s conversation (audi
   expect(templates.body.data.items.map((t: any) => t.title)).toContain('周末活动')
 
   const member = await stack.call('member', { action: 'profile' }, { openid: 'oConsoleMember0' })
-  const conversation = await stack.call('chat', { action: 'myConversation' }, { openid: 'oConsoleMember0' })
-  await stack.call('chat', { action: 'send', conversationId: conversation.body.data.conversationId, clientMsgId: 'console-e2e-0001', body: { type: 'text', text: '请问会员日是哪天？' } }, { openid: 'oConsoleMember0' })
+  const conversation = await stack.call(
+    'chat',
+    { action: 'myConversation' },
+    { openid: 'oConsoleMember0' },
+  )
+  await stack.call(
+    'chat',
+    {
+      action: 'send',
+      conversationId: conversation.body.data.conversationId,
+      clientMsgId: 'console-e2e-0001',
+      body: { type: 'text', text: '请问会员日是哪天？' },
+    },
+    { openid: 'oConsoleMember0' },
+  )
   await page.goto(`${stack.url}/admin/#/members/${member.body.data.memberId}`)
   await page.click('#show-conversation')
   await page.waitForSelector('#member-conversation >> text=请问会员日是哪天？')
@@ -203,10 +250,30 @@ test('publishes a chat text for clerks and reads a member’s conversation (audi
 test('ships a paid mail redemption with carrier and tracking number; the member sees it shipped', async () => {
   const demo = await stack.personas()
   const store = demo.codes.find((c) => c.kind === 'store')!
-  await stack.call('member', { action: 'bind', scene: store.scene, phone: '13512345678' }, { openid: 'oConsoleMailer' })
-  const address = { name: '周先生', phone: '13512345678', province: '上海市', city: '上海市', district: '徐汇区', detail: '漕溪北路 88 号' }
-  const redeemed = (await stack.call('points', { action: 'redeem', giftId: 'demo-gift-tote', fulfilment: 'mail', address }, { openid: 'oConsoleMailer' })).body.data
-  expect((await fetch(`${stack.url}/sandbox/pay/${redeemed.outTradeNo}`, { method: 'POST', body: '{}' })).status).toBe(200)
+  await stack.call(
+    'member',
+    { action: 'bind', scene: store.scene, phone: '13512345678' },
+    { openid: 'oConsoleMailer' },
+  )
+  const address = {
+    name: '周先生',
+    phone: '13512345678',
+    province: '上海市',
+    city: '上海市',
+    district: '徐汇区',
+    detail: '漕溪北路 88 号',
+  }
+  const redeemed = (
+    await stack.call(
+      'points',
+      { action: 'redeem', giftId: 'demo-gift-tote', fulfilment: 'mail', address },
+      { openid: 'oConsoleMailer' },
+    )
+  ).body.data
+  expect(
+    (await fetch(`${stack.url}/sandbox/pay/${redeemed.outTradeNo}`, { method: 'POST', body: '{}' }))
+      .status,
+  ).toBe(200)
 
   await nav('邮寄兑换发货')
   const row = page.locator('#mail-redemptions-table tr', { hasText: '周先生' })
@@ -220,8 +287,15 @@ test('ships a paid mail redemption with carrier and tracking number; the member 
   await page.click('#mail-status >> text=已发货')
   await page.waitForSelector('#mail-redemptions-table >> text=SF0012345678')
   await shot(page, 'mail-shipped')
-  const seen = await stack.call('points', { action: 'redemption', redemptionId: redeemed.redemptionId }, { openid: 'oConsoleMailer' })
-  expect(seen.body.data).toMatchObject({ status: 'shipped', shipment: { carrier: '顺丰速运', trackingNo: 'SF0012345678' } })
+  const seen = await stack.call(
+    'points',
+    { action: 'redemption', redemptionId: redeemed.redemptionId },
+    { openid: 'oConsoleMailer' },
+  )
+  expect(seen.body.data).toMatchObject({
+    status: 'shipped',
+    shipment: { carrier: '顺丰速运', trackingNo: 'SF0012345678' },
+  })
 })
 
 test('the audit log lists what HQ did', async () => {

@@ -48,7 +48,8 @@ async function until(predicate: () => boolean, what: string, timeoutMs = 10_000)
 }
 
 /** A message bubble with `text`, on the page on screen. */
-const bubble = (app: MiniProgramSession, text: string) => app.current().locator('.chat-bubble', { hasText: text })
+const bubble = (app: MiniProgramSession, text: string) =>
+  app.current().locator('.chat-bubble', { hasText: text })
 
 beforeAll(async () => {
   const h5Dir = ensureH5Built()
@@ -58,9 +59,17 @@ beforeAll(async () => {
   const me = await stack.call('staff', { action: 'me' }, { openid: 'demo-clerk-1' })
   const code = demo.codes.find((c) => c.kind === 'clerk' && c.clerkId === me.body.data.clerkId)
   if (!code) throw new Error('no clerk code for 王小美')
-  const bound = await stack.call('member', { action: 'bind', scene: code.scene, phone: PHONE }, { openid: 'demo-shopper-a' })
+  const bound = await stack.call(
+    'member',
+    { action: 'bind', scene: code.scene, phone: PHONE },
+    { openid: 'demo-shopper-a' },
+  )
   expect(bound.body.ok).toBe(true)
-  const template = await stack.admin({ action: 'saveChatTemplate', title: '新品到店', text: '您好，本周新品已到店，欢迎来试穿！' })
+  const template = await stack.admin({
+    action: 'saveChatTemplate',
+    title: '新品到店',
+    text: '您好，本周新品已到店，欢迎来试穿！',
+  })
   expect(template.body.ok).toBe(true)
 
   browser = await launchChromium()
@@ -128,7 +137,10 @@ test('the clerk answers with an edited HQ template and the member sees it withou
   expect(member.calls.some((c) => c.action === 'poll')).toBe(true)
   await member.shot('member-sees-clerk-reply')
   // Shown means read: the member marked it.
-  await until(() => member.calls.some((c) => c.action === 'markRead'), 'the member marks the reply read')
+  await until(
+    () => member.calls.some((c) => c.action === 'markRead'),
+    'the member marks the reply read',
+  )
 })
 
 test('the member answers and the clerk sees it without reloading', async () => {
@@ -138,7 +150,8 @@ test('the member answers and the clerk sees it without reloading', async () => {
   await clerk.shot('clerk-sees-member-reply')
 
   // Both sides list the same three messages in the same order.
-  const texts = async (app: MiniProgramSession) => (await app.current().locator('.chat-bubble').allTextContents()).map((t) => t.trim())
+  const texts = async (app: MiniProgramSession) =>
+    (await app.current().locator('.chat-bubble').allTextContents()).map((t) => t.trim())
   expect(await texts(member)).toEqual(await texts(clerk))
   expect(await texts(member)).toHaveLength(3)
 })
@@ -177,6 +190,8 @@ test('the member shares their phone number; the clerk sees it in the chat', asyn
   await member.page.locator('.taro-model__btn:visible').last().click()
   await bubble(member, '我的手机号').waitFor()
   await bubble(clerk, '我的手机号').waitFor()
-  expect(((await bubble(clerk, '我的手机号').textContent()) ?? '').replace(/\s/g, '')).toMatch(/我的手机号：1\d{10}/)
+  expect(((await bubble(clerk, '我的手机号').textContent()) ?? '').replace(/\s/g, '')).toMatch(
+    /我的手机号：1\d{10}/,
+  )
   await clerk.shot('clerk-sees-shared-phone')
 })

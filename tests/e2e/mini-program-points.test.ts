@@ -38,7 +38,9 @@ afterAll(async () => {
 })
 
 async function clerkScene(openid: string): Promise<string> {
-  const found = (await stack.db.collection(COLLECTIONS.clerks.name).where({ openid }).get()) as { data: { _id: string }[] }
+  const found = (await stack.db.collection(COLLECTIONS.clerks.name).where({ openid }).get()) as {
+    data: { _id: string }[]
+  }
   const clerkId = found.data[0]?._id
   const code = demo.codes.find((c) => c.kind === 'clerk' && c.clerkId === clerkId)
   if (!code) throw new Error(`no clerk code for ${openid}`)
@@ -99,7 +101,9 @@ test('issue 5: redeem a gift for pickup, the clerk verifies the code, the member
   await modal.locator('.taro-model__confirm', { hasText: '确认兑换' }).click()
 
   await app.waitFor('/pages/redemption/index', '兑换成功')
-  const digits = ((await app.current().locator('#pickup-code .member-code__text').textContent()) ?? '').trim()
+  const digits = (
+    (await app.current().locator('#pickup-code .member-code__text').textContent()) ?? ''
+  ).trim()
   expect(digits).toMatch(/^\d{4}( \d{1,4})+$/)
   expect(await app.current().locator('.member-code__run').count()).toBeGreaterThan(20) // the QR
   expect(await app.current().locator('#redemption-status').textContent()).toBe('待自提')
@@ -225,7 +229,9 @@ test('issue 5 mail: redeem for mail with an address, pay the shipping fee (模�
   await app.waitFor('/pages/gift/index', '邮寄到家')
   await app.current().locator('#gift-mail').click()
   await app.current().locator('#mail-address').waitFor()
-  expect(await app.current().locator('#gift-redeem').textContent()).toContain('兑换并支付运费 ¥8.00')
+  expect(await app.current().locator('#gift-redeem').textContent()).toContain(
+    '兑换并支付运费 ¥8.00',
+  )
   const fields: Array<[string, string]> = [
     ['name', '林小姐'],
     ['phone', '13800000000'],
@@ -234,7 +240,8 @@ test('issue 5 mail: redeem for mail with an address, pay the shipping fee (模�
     ['district', '静安区'],
     ['detail', '1号'],
   ]
-  for (const [field, value] of fields) await app.current().locator(`#mail-${field} input`).fill(value)
+  for (const [field, value] of fields)
+    await app.current().locator(`#mail-${field} input`).fill(value)
   await app.current().locator('#gift-redeem').click()
   const modal = app.page.locator('.taro__modal')
   await modal.getByText('运费 ¥8.00', { exact: false }).waitFor()
@@ -248,23 +255,38 @@ test('issue 5 mail: redeem for mail with an address, pay the shipping fee (模�
   await modal.locator('.taro-model__confirm', { hasText: '确认兑换' }).click()
 
   await app.waitFor('/pages/redemption/index', '待支付运费')
-  expect(await app.current().locator('#redemption-countdown').textContent()).toMatch(/请在 1[45]:\d{2} 内支付运费 ¥8\.00/)
+  expect(await app.current().locator('#redemption-countdown').textContent()).toMatch(
+    /请在 1[45]:\d{2} 内支付运费 ¥8\.00/,
+  )
   await app.shot('21-mail-awaiting-payment')
   await app.current().locator('#redemption-pay-button').click()
   await app.waitFor('/pages/redemption/index', '待发货')
   expect(await app.current().locator('#redemption-status').textContent()).toBe('待发货')
-  expect(await app.current().locator('#redemption-address').textContent()).toContain('南京西路 1 号 2 楼')
+  expect(await app.current().locator('#redemption-address').textContent()).toContain(
+    '南京西路 1 号 2 楼',
+  )
   await app.shot('22-mail-awaiting-shipment')
 
   const mail = await stack.admin({ action: 'mailRedemptions' })
   const redemptionId = mail.body.data.items[0].redemptionId as string
-  expect((await stack.admin({ action: 'shipRedemption', redemptionId, carrier: '顺丰速运', trackingNo: 'SF1234567890' })).status).toBe(200)
+  expect(
+    (
+      await stack.admin({
+        action: 'shipRedemption',
+        redemptionId,
+        carrier: '顺丰速运',
+        trackingNo: 'SF1234567890',
+      })
+    ).status,
+  ).toBe(200)
   await app.page.goBack()
   await app.waitFor('/pages/gifts/index', '我的兑换')
   await app.current().locator('#my-redemptions').click()
   await app.waitFor('/pages/redemptions/index', '邮寄到家')
   await app.current().locator('.redemption-row', { hasText: '邮寄到家' }).click()
   await app.waitFor('/pages/redemption/index', '已发货')
-  expect(await app.current().locator('#redemption-tracking').textContent()).toContain('顺丰速运 运单号 SF1234567890')
+  expect(await app.current().locator('#redemption-tracking').textContent()).toContain(
+    '顺丰速运 运单号 SF1234567890',
+  )
   await app.shot('23-mail-shipped')
 })

@@ -47,9 +47,16 @@ test('a new shopper opens the app and is told how to become a member', async () 
   await app.waitFor('/pages/home/index', '还不是会员')
 
   expect(await app.current().textContent()).toContain('到店扫描门店或导购的二维码，即可开卡')
-  expect(await app.current().locator('#persona-switcher').textContent()).toContain('顾客 A（林女士）')
+  expect(await app.current().locator('#persona-switcher').textContent()).toContain(
+    '顾客 A（林女士）',
+  )
   // The H5 app stands in for WeChat's identity with the first shopper persona.
-  expect(app.calls).toContainEqual({ name: 'member', action: 'profile', openid: 'demo-shopper-a', status: 404 })
+  expect(app.calls).toContainEqual({
+    name: 'member',
+    action: 'profile',
+    openid: 'demo-shopper-a',
+    status: 404,
+  })
   await app.shot('home-new-shopper')
 
   // What the first load cost is what the size bench counts.
@@ -80,7 +87,9 @@ test('scanning a store code lands on binding, and the new card shows on home', a
 
   await app.current().locator('#show-member-code').click()
   await app.waitFor('/pages/member-code/index', '结账时出示给店员扫描')
-  expect(await app.current().locator('.member-code__text').textContent()).toMatch(/^\d{4}( \d{4}){4}$/)
+  expect(await app.current().locator('.member-code__text').textContent()).toMatch(
+    /^\d{4}( \d{4}){4}$/,
+  )
   expect(await app.current().locator('.member-code__run').count()).toBeGreaterThan(50)
   await app.shot('member-code')
 
@@ -109,7 +118,10 @@ test('switching to a clerk lands on the staff desk', async () => {
   for (const task of ['记录销售', '核销自提', '我的会员', '会员概况', '本周新增']) {
     expect(await app.current().textContent()).toContain(task)
   }
-  expect(app.calls.filter((call) => call.name === 'staff').at(-1)).toMatchObject({ openid: 'demo-clerk-1', status: 200 })
+  expect(app.calls.filter((call) => call.name === 'staff').at(-1)).toMatchObject({
+    openid: 'demo-clerk-1',
+    status: 200,
+  })
   expect(await app.current().locator('#persona-switcher').textContent()).toContain('店员 · 王小美')
   await app.shot('staff-desk-clerk')
 })

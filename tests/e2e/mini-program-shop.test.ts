@@ -29,7 +29,11 @@ beforeAll(async () => {
   const demo = await stack.personas()
   const manager = demo.personas.find((p) => p.role === 'manager' && p.name === '周店长')
   const code = demo.codes.find((c) => c.kind === 'store' && c.storeId === manager?.storeId)
-  const bound = await stack.call('member', { action: 'bind', scene: code!.scene, phone: '13700137000' }, { openid: 'demo-shopper-a' })
+  const bound = await stack.call(
+    'member',
+    { action: 'bind', scene: code!.scene, phone: '13700137000' },
+    { openid: 'demo-shopper-a' },
+  )
   expect(bound.body.ok).toBe(true)
   const products = await stack.call('shop', { action: 'products' }, { openid: 'demo-shopper-a' })
   const cream = products.body.data.find((p: { productId: string }) => p.productId === CREAM)
@@ -58,7 +62,9 @@ test('a member buys for pickup, pays in the sandbox and gets the pickup code', a
   await app.current().locator('#go-checkout').click()
   await app.waitFor('/pages/checkout/index', '自提门店')
   // No location shared: the member's own store first.
-  expect(await app.current().locator('.checkout-store').first().textContent()).toContain('静安寺店我的门店')
+  expect(await app.current().locator('.checkout-store').first().textContent()).toContain(
+    '静安寺店我的门店',
+  )
   await app.shot('checkout')
 
   await app.current().locator('#place-order').click()
@@ -88,7 +94,8 @@ test('the clerk hands the order over at the counter and sees the commission; the
   const profile = await stack.call('member', { action: 'profile' }, { openid: 'demo-shopper-a' })
   const clerkName = profile.body.data.clerkName as string
   const orders = await stack.call('shop', { action: 'myOrders' }, { openid: 'demo-shopper-a' })
-  const pickupCode = orders.body.data.find((o: { pickupCode?: string | null }) => o.pickupCode)?.pickupCode as string
+  const pickupCode = orders.body.data.find((o: { pickupCode?: string | null }) => o.pickupCode)
+    ?.pickupCode as string
   expect(pickupCode).toMatch(/^\d{8}$/)
 
   await app.open('?as=clerk#/pages/home/index')
@@ -118,15 +125,21 @@ test('the clerk hands the order over at the counter and sees the commission; the
   await app.tapTab('积分')
   await app.waitFor('/pages/points/index', '积分明细')
   const earned = Math.floor((2 * creamPriceFen) / 100) // two in the cart; standard tier, 1 point per yuan
-  expect((await app.current().locator('#points-balance').textContent())?.trim()).toBe(String(100 + earned))
-  expect((await app.current().locator('#points-ledger').textContent()) ?? '').toContain(`+${earned}`)
+  expect((await app.current().locator('#points-balance').textContent())?.trim()).toBe(
+    String(100 + earned),
+  )
+  expect((await app.current().locator('#points-ledger').textContent()) ?? '').toContain(
+    `+${earned}`,
+  )
   await app.shot('member-points-after-order')
 })
 
 test('near 徐家汇 the checkout lists 徐家汇店 first with its distance; a product page puts the product in the cart', async () => {
   // Outside 港汇恒隆, a short walk from 徐家汇店 (the member's own store is 静安寺店).
   const here = { latitude: 31.1941, longitude: 121.4361 }
-  const nearby = await openMiniProgram(browser, stack.url, 'mini-program-shop-nearby', { geolocation: here })
+  const nearby = await openMiniProgram(browser, stack.url, 'mini-program-shop-nearby', {
+    geolocation: here,
+  })
   try {
     await nearby.open('#/pages/shop/index')
     await nearby.waitFor('/pages/shop/index', creamName)
@@ -143,13 +156,22 @@ test('near 徐家汇 the checkout lists 徐家汇店 first with its distance; a 
     await nearby.current().locator('#go-checkout').click()
     await nearby.waitFor('/pages/checkout/index', '由近到远')
     const stores = nearby.current().locator('.checkout-store')
-    const stored = (await stack.db.collection(COLLECTIONS.stores.name).limit(10).get()) as { data: { name: string; location: { lat: number; lng: number } }[] }
+    const stored = (await stack.db.collection(COLLECTIONS.stores.name).limit(10).get()) as {
+      data: { name: string; location: { lat: number; lng: number } }[]
+    }
     const from = { lat: here.latitude, lng: here.longitude }
-    const away = (name: string) => formatDistance(distanceMetres(from, stored.data.find((s) => s.name === name)!.location))
+    const away = (name: string) =>
+      formatDistance(distanceMetres(from, stored.data.find((s) => s.name === name)!.location))
     expect(await stores.nth(0).locator('.checkout-store__name').textContent()).toBe('徐家汇店')
-    expect(await stores.nth(0).locator('.checkout-store__distance').textContent()).toBe(away('徐家汇店'))
-    expect(await stores.nth(1).locator('.checkout-store__name').textContent()).toBe('静安寺店我的门店')
-    expect(await stores.nth(1).locator('.checkout-store__distance').textContent()).toBe(away('静安寺店'))
+    expect(await stores.nth(0).locator('.checkout-store__distance').textContent()).toBe(
+      away('徐家汇店'),
+    )
+    expect(await stores.nth(1).locator('.checkout-store__name').textContent()).toBe(
+      '静安寺店我的门店',
+    )
+    expect(await stores.nth(1).locator('.checkout-store__distance').textContent()).toBe(
+      away('静安寺店'),
+    )
     expect(away('静安寺店')).toMatch(/^3\.\d km$/)
     await nearby.shot('checkout-nearest-first')
 
@@ -159,7 +181,11 @@ test('near 徐家汇 the checkout lists 徐家汇店 first with its distance; a 
     expect(await nearby.current().textContent()).toContain('真丝方巾 90cm × 1')
     const mine = await stack.call('shop', { action: 'myOrders' }, { openid: 'demo-shopper-a' })
     const xujiahui = stored.data.find((s) => s.name === '徐家汇店') as unknown as { _id: string }
-    expect(mine.body.data[0]).toMatchObject({ storeId: xujiahui._id, fulfilment: 'pickup', items: [{ productId: SCARF, qty: 1 }] })
+    expect(mine.body.data[0]).toMatchObject({
+      storeId: xujiahui._id,
+      fulfilment: 'pickup',
+      items: [{ productId: SCARF, qty: 1 }],
+    })
   } finally {
     await nearby.close()
   }

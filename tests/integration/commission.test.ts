@@ -11,7 +11,12 @@ import { commissionFen, DAY_MS } from '../../shared/rules/commission'
 import { issueMemberCode } from '../../shared/rules/member-code'
 import { shanghaiMonth } from '../../shared/rules/calendar'
 import { stockId } from '../../shared/rules/shop'
-import { startTestStack, TEST_ADMIN_PASSWORD, type Personas, type TestStack } from '../support/local-stack'
+import {
+  startTestStack,
+  TEST_ADMIN_PASSWORD,
+  type Personas,
+  type TestStack,
+} from '../support/local-stack'
 
 jest.setTimeout(120_000)
 
@@ -39,7 +44,8 @@ beforeAll(async () => {
     const me = await stack.call('staff', { action: 'me' }, { openid: p.openid })
     if (me.body.data?.clerkId === clerkCode.clerkId) clerkOpenid = p.openid
   }
-  if (!clerkOpenid) throw new Error(`no persona for clerk ${clerkCode.clerkId}: ${JSON.stringify(demo.personas)}`)
+  if (!clerkOpenid)
+    throw new Error(`no persona for clerk ${clerkCode.clerkId}: ${JSON.stringify(demo.personas)}`)
   foreignClerk = demo.personas.find((p) => p.role === 'clerk' && p.storeId === storeB)!.openid
   otherStoreClerk = foreignClerk
 })
@@ -47,69 +53,154 @@ afterEach(() => stack.setClockOffset(0))
 afterAll(() => stack.stop())
 
 async function bind(openid: string) {
-  const res = await stack.call('member', { action: 'bind', scene: clerkCode.scene, phone: `136${String(10_000_000 + ++phones).slice(-8)}` }, { openid })
+  const res = await stack.call(
+    'member',
+    {
+      action: 'bind',
+      scene: clerkCode.scene,
+      phone: `136${String(10_000_000 + ++phones).slice(-8)}`,
+    },
+    { openid },
+  )
   if (res.status !== 200) throw new Error(JSON.stringify(res.body))
-  return res.body.data as { memberId: string; memberNo: string; clerkId: string; storeId: string; points: number }
+  return res.body.data as {
+    memberId: string
+    memberNo: string
+    clerkId: string
+    storeId: string
+    points: number
+  }
 }
 
-const points = async (openid: string) => (await stack.call('member', { action: 'profile' }, { openid })).body.data.points as number
+const points = async (openid: string) =>
+  (await stack.call('member', { action: 'profile' }, { openid })).body.data.points as number
 
 async function sandbox(path: string, body: unknown = {}) {
   const res = await fetch(`${stack.url}${path}`, { method: 'POST', body: JSON.stringify(body) })
   return { status: res.status, body: (await res.json()) as any }
 }
 
-const deliver = (n: { headers: Record<string, string>; body: string }) => fetch(`${stack.url}/http/pay/notify`, { method: 'POST', headers: n.headers, body: n.body }).then((r) => r.status)
+const deliver = (n: { headers: Record<string, string>; body: string }) =>
+  fetch(`${stack.url}/http/pay/notify`, { method: 'POST', headers: n.headers, body: n.body }).then(
+    (r) => r.status,
+  )
 
 /** Orders `qty` creams for pickup at store A and pays; the notification is delivered `deliveries` times at once. */
 async function buyPaid(openid: string, qty = 1, deliveries = 1, storeId = storeA) {
-  const created = await stack.call('shop', { action: 'createOrder', items: [{ productId: CREAM, qty }], fulfilment: 'pickup', storeId }, { openid })
+  const created = await stack.call(
+    'shop',
+    { action: 'createOrder', items: [{ productId: CREAM, qty }], fulfilment: 'pickup', storeId },
+    { openid },
+  )
   expect(created.status).toBe(200)
   const paid = await sandbox(`/sandbox/pay/${created.body.data.outTradeNo}`, { notify: false })
   expect(paid.status).toBe(200)
-  expect(await Promise.all(Array.from({ length: deliveries }, () => deliver(paid.body.notification)))).toEqual(Array(deliveries).fill(204))
-  const order = (await stack.call('shop', { action: 'order', orderId: created.body.data.orderId }, { openid })).body.data
+  expect(
+    await Promise.all(Array.from({ length: deliveries }, () => deliver(paid.body.notification))),
+  ).toEqual(Array(deliveries).fill(204))
+  const order = (
+    await stack.call('shop', { action: 'order', orderId: created.body.data.orderId }, { openid })
+  ).body.data
   expect(order.status).toBe('paid')
-  return { orderId: order.orderId as string, outTradeNo: order.outTradeNo as string, pickupCode: order.pickupCode as string, totalFen: order.totalFen as number }
+  return {
+    orderId: order.orderId as string,
+    outTradeNo: order.outTradeNo as string,
+    pickupCode: order.pickupCode as string,
+    totalFen: order.totalFen as number,
+  }
 }
 
 async function entry(key: string): Promise<CommissionEntryDoc | undefined> {
-  const res = (await stack.db.collection(COLLECTIONS.commissionLedger.name).where({ key }).get()) as { data: CommissionEntryDoc[] }
+  const res = (await stack.db
+    .collection(COLLECTIONS.commissionLedger.name)
+    .where({ key })
+    .get()) as { data: CommissionEntryDoc[] }
   return res.data[0]
 }
 
 async function stock(productId: string, locationId: string): Promise<StockDoc> {
-  return ((await stack.db.collection(COLLECTIONS.stock.name).doc(stockId(productId, locationId)).get()) as { data: StockDoc[] }).data[0]!
+  return (
+    (await stack.db
+      .collection(COLLECTIONS.stock.name)
+      .doc(stockId(productId, locationId))
+      .get()) as { data: StockDoc[] }
+  ).data[0]!
 }
 
 /** HQ refunds; the sandbox then settles the refund and posts its notification. */
-async function refund(orderId: string, outTradeNo: string, body: Record<string, unknown> = {}, token?: string) {
-  const res = await stack.admin({ action: 'refundOrder', orderId, reason: '顾客退货', ...body }, token)
+async function refund(
+  orderId: string,
+  outTradeNo: string,
+  body: Record<string, unknown> = {},
+  token?: string,
+) {
+  const res = await stack.admin(
+    { action: 'refundOrder', orderId, reason: '顾客退货', ...body },
+    token,
+  )
   expect(res.status).toBe(200)
-  const settled = await sandbox(`/sandbox/refund/${outTradeNo}`, { outRefundNo: res.body.data.outRefundNo })
+  const settled = await sandbox(`/sandbox/refund/${outTradeNo}`, {
+    outRefundNo: res.body.data.outRefundNo,
+  })
   expect(settled.status).toBe(200)
   return res.body.data as { outRefundNo: string; amountFen: number }
 }
 
-const pickup = (pickupCode: string, openid = clerkOpenid) => stack.call('staff', { action: 'verifyPickup', pickupCode }, { openid })
+const pickup = (pickupCode: string, openid = clerkOpenid) =>
+  stack.call('staff', { action: 'verifyPickup', pickupCode }, { openid })
 
 async function orderDoc(orderId: string): Promise<OrderDoc> {
-  return ((await stack.db.collection(COLLECTIONS.orders.name).doc(orderId).get()) as { data: OrderDoc[] }).data[0]!
+  return (
+    (await stack.db.collection(COLLECTIONS.orders.name).doc(orderId).get()) as { data: OrderDoc[] }
+  ).data[0]!
 }
 
-const earnEntries = async (orderId: string) => ((await stack.db.collection(COLLECTIONS.pointsLedger.name).where({ key: `order:${orderId}:earn` }).count()) as { total: number }).total
-const commissionEntries = async (orderId: string) => ((await stack.db.collection(COLLECTIONS.commissionLedger.name).where({ 'source.id': orderId }).count()) as { total: number }).total
-const applyEffects = () => stack.fireTimer('shop', 'applyOrderEffects') as Promise<{ ok: boolean; data: { applied: number; failed: number } }>
+const earnEntries = async (orderId: string) =>
+  (
+    (await stack.db
+      .collection(COLLECTIONS.pointsLedger.name)
+      .where({ key: `order:${orderId}:earn` })
+      .count()) as { total: number }
+  ).total
+const commissionEntries = async (orderId: string) =>
+  (
+    (await stack.db
+      .collection(COLLECTIONS.commissionLedger.name)
+      .where({ 'source.id': orderId })
+      .count()) as { total: number }
+  ).total
+const applyEffects = () =>
+  stack.fireTimer('shop', 'applyOrderEffects') as Promise<{
+    ok: boolean
+    data: { applied: number; failed: number }
+  }>
 
-const ADDRESS = { name: '李四', phone: '13900139000', province: '上海市', city: '上海市', district: '静安区', detail: '南京西路 1601 号' }
+const ADDRESS = {
+  name: '李四',
+  phone: '13900139000',
+  province: '上海市',
+  city: '上海市',
+  district: '静安区',
+  detail: '南京西路 1601 号',
+}
 
 /** Orders and pays (the notification delivered) without anyone reading the order afterwards. */
-async function payUnread(openid: string, order: Record<string, unknown> = { items: [{ productId: CREAM, qty: 1 }], fulfilment: 'pickup', storeId: storeA }) {
+async function payUnread(
+  openid: string,
+  order: Record<string, unknown> = {
+    items: [{ productId: CREAM, qty: 1 }],
+    fulfilment: 'pickup',
+    storeId: storeA,
+  },
+) {
   const created = await stack.call('shop', { action: 'createOrder', ...order }, { openid })
   expect(created.status).toBe(200)
   const paid = await sandbox(`/sandbox/pay/${created.body.data.outTradeNo}`, { notify: false })
   expect(await deliver(paid.body.notification)).toBe(204)
-  return { orderId: created.body.data.orderId as string, outTradeNo: created.body.data.outTradeNo as string }
+  return {
+    orderId: created.body.data.orderId as string,
+    outTradeNo: created.body.data.outTradeNo as string,
+  }
 }
 
 describe('an online order of a member', () => {
@@ -118,9 +209,15 @@ describe('an online order of a member', () => {
     const before = await points('oBuyer1')
     const order = await buyPaid('oBuyer1', 2, 10)
     expect(await points('oBuyer1')).toBe(before + 336)
-    const earn = (await stack.db.collection(COLLECTIONS.pointsLedger.name).where({ key: `order:${order.orderId}:earn` }).count()) as { total: number }
+    const earn = (await stack.db
+      .collection(COLLECTIONS.pointsLedger.name)
+      .where({ key: `order:${order.orderId}:earn` })
+      .count()) as { total: number }
     expect(earn.total).toBe(1)
-    const commissions = (await stack.db.collection(COLLECTIONS.commissionLedger.name).where({ 'source.id': order.orderId }).get()) as { data: CommissionEntryDoc[] }
+    const commissions = (await stack.db
+      .collection(COLLECTIONS.commissionLedger.name)
+      .where({ 'source.id': order.orderId })
+      .get()) as { data: CommissionEntryDoc[] }
     expect(commissions.data).toHaveLength(1)
     expect(commissions.data[0]).toMatchObject({
       key: `order:${order.orderId}:commission`,
@@ -145,7 +242,12 @@ describe('an online order of a member', () => {
     expect((await pickup('12345678')).status).toBe(404)
     const ok = await pickup(order.pickupCode)
     expect(ok.status).toBe(200)
-    expect(ok.body.data).toMatchObject({ kind: 'order', orderId: order.orderId, status: 'picked_up', pickedUpBy: expect.any(String) })
+    expect(ok.body.data).toMatchObject({
+      kind: 'order',
+      orderId: order.orderId,
+      status: 'picked_up',
+      pickedUpBy: expect.any(String),
+    })
     const again = await pickup(order.pickupCode.replace(/^(\d{4})/, '$1 '))
     expect(again.status).toBe(409)
     expect(again.body.error.message).toContain(ok.body.data.pickedUpBy)
@@ -175,28 +277,44 @@ describe('after-payment effects, off the notification', () => {
     expect(await commissionEntries(order.orderId)).toBe(0)
     const reserved = (await stock(CREAM, storeA)).reserved
 
-    const [first, second] = await Promise.all([applyEffects(), applyEffects(), stack.call('shop', { action: 'order', orderId: order.orderId }, { openid: 'oEffects1' })])
+    const [first, second] = await Promise.all([
+      applyEffects(),
+      applyEffects(),
+      stack.call('shop', { action: 'order', orderId: order.orderId }, { openid: 'oEffects1' }),
+    ])
     expect(first).toMatchObject({ ok: true, data: { failed: 0 } })
     expect(second).toMatchObject({ ok: true, data: { failed: 0 } })
     expect(await points('oEffects1')).toBe(before + 168)
     expect(await earnEntries(order.orderId)).toBe(1)
     expect(await commissionEntries(order.orderId)).toBe(1)
     expect((await stock(CREAM, storeA)).reserved).toBe(reserved - 1)
-    expect(await orderDoc(order.orderId)).toMatchObject({ effectsDueAt: null, paidEffectsAt: expect.any(Date) })
+    expect(await orderDoc(order.orderId)).toMatchObject({
+      effectsDueAt: null,
+      paidEffectsAt: expect.any(Date),
+    })
     // Done is done: later runs change nothing.
     await applyEffects()
     expect(await points('oEffects1')).toBe(before + 168)
     expect((await stock(CREAM, storeA)).reserved).toBe(reserved - 1)
     // Only the timer runs the sweep.
-    expect((await stack.call('shop', { action: 'applyOrderEffects' }, { openid: 'oEffects1' })).status).toBe(403)
+    expect(
+      (await stack.call('shop', { action: 'applyOrderEffects' }, { openid: 'oEffects1' })).status,
+    ).toBe(403)
   })
 
   it('the clerk looking the code up applies them', async () => {
     await bind('oEffects2')
     const order = await payUnread('oEffects2')
-    const looked = await stack.call('staff', { action: 'pickupDetail', pickupCode: (await orderDoc(order.orderId)).pickupCode }, { openid: clerkOpenid })
+    const looked = await stack.call(
+      'staff',
+      { action: 'pickupDetail', pickupCode: (await orderDoc(order.orderId)).pickupCode },
+      { openid: clerkOpenid },
+    )
     expect(looked.status).toBe(200)
-    expect(await entry(`order:${order.orderId}:commission`)).toMatchObject({ status: 'pending', settleAfter: null })
+    expect(await entry(`order:${order.orderId}:commission`)).toMatchObject({
+      status: 'pending',
+      settleAfter: null,
+    })
     expect(await earnEntries(order.orderId)).toBe(1)
   })
 
@@ -209,7 +327,9 @@ describe('after-payment effects, off the notification', () => {
     await applyEffects()
     const e = (await entry(`order:${order.orderId}:commission`))!
     expect(e.status).toBe('pending')
-    expect(e.settleAfter!.getTime() - new Date(handed.body.data.pickedUpAt).getTime()).toBe(7 * DAY_MS)
+    expect(e.settleAfter!.getTime() - new Date(handed.body.data.pickedUpAt).getTime()).toBe(
+      7 * DAY_MS,
+    )
   })
 
   it('a refund before they ran applies them first: the points come and go, the commission is cancelled, the stock is back', async () => {
@@ -220,27 +340,45 @@ describe('after-payment effects, off the notification', () => {
     await refund(order.orderId, order.outTradeNo)
     expect(await points('oEffects4')).toBe(before)
     expect(await earnEntries(order.orderId)).toBe(1)
-    expect(await entry(`order:${order.orderId}:commission`)).toMatchObject({ status: 'cancelled', amountFen: 0 })
-    expect(await stock(CREAM, storeA)).toMatchObject({ available: shelf.available, reserved: shelf.reserved })
+    expect(await entry(`order:${order.orderId}:commission`)).toMatchObject({
+      status: 'cancelled',
+      amountFen: 0,
+    })
+    expect(await stock(CREAM, storeA)).toMatchObject({
+      available: shelf.available,
+      reserved: shelf.reserved,
+    })
     expect(await orderDoc(order.orderId)).toMatchObject({ status: 'refunded', effectsDueAt: null })
   })
 })
 
 describe('delivery orders', () => {
-  const delivery = { items: [{ productId: HAND, qty: 2 }], fulfilment: 'delivery', deliveryAddress: ADDRESS }
-  const ship = (orderId: string, trackingNo = 'SF1234567890', carrier = '顺丰速运') => stack.admin({ action: 'shipOrder', orderId, carrier, trackingNo })
-  const confirm = (orderId: string, openid: string) => stack.call('shop', { action: 'confirmReceipt', orderId }, { openid })
+  const delivery = {
+    items: [{ productId: HAND, qty: 2 }],
+    fulfilment: 'delivery',
+    deliveryAddress: ADDRESS,
+  }
+  const ship = (orderId: string, trackingNo = 'SF1234567890', carrier = '顺丰速运') =>
+    stack.admin({ action: 'shipOrder', orderId, carrier, trackingNo })
+  const confirm = (orderId: string, openid: string) =>
+    stack.call('shop', { action: 'confirmReceipt', orderId }, { openid })
 
   it('HQ ships a paid order, the member confirms receipt, and the refund window starts at delivery', async () => {
     await bind('oDeliver1')
-    const created = await stack.call('shop', { action: 'createOrder', ...delivery }, { openid: 'oDeliver1' })
+    const created = await stack.call(
+      'shop',
+      { action: 'createOrder', ...delivery },
+      { openid: 'oDeliver1' },
+    )
     const unpaid = await ship(created.body.data.orderId)
     expect(unpaid.status).toBe(409)
     expect(unpaid.body.error.message).toContain('尚未支付')
     const paid = await sandbox(`/sandbox/pay/${created.body.data.outTradeNo}`)
     expect(paid.body.delivery.status).toBe(204)
     const orderId = created.body.data.orderId as string
-    expect((await stack.call('shop', { action: 'order', orderId }, { openid: 'oDeliver1' })).body.data).toMatchObject({ status: 'paid', deliveryAddress: ADDRESS, shipment: null })
+    expect(
+      (await stack.call('shop', { action: 'order', orderId }, { openid: 'oDeliver1' })).body.data,
+    ).toMatchObject({ status: 'paid', deliveryAddress: ADDRESS, shipment: null })
 
     const early = await confirm(orderId, 'oDeliver1')
     expect(early.status).toBe(409)
@@ -248,7 +386,11 @@ describe('delivery orders', () => {
 
     const shipped = await ship(orderId)
     expect(shipped.status).toBe(200)
-    expect(shipped.body.data).toMatchObject({ status: 'shipped', shipment: { carrier: '顺丰速运', trackingNo: 'SF1234567890' }, deliveredAt: null })
+    expect(shipped.body.data).toMatchObject({
+      status: 'shipped',
+      shipment: { carrier: '顺丰速运', trackingNo: 'SF1234567890' },
+      deliveredAt: null,
+    })
     // A retry is the same shipment; another tracking number is refused, naming the first.
     expect((await ship(orderId)).body.data.shipment).toEqual(shipped.body.data.shipment)
     const other = await ship(orderId, 'YT0000000001', '圆通速递')
@@ -262,14 +404,26 @@ describe('delivery orders', () => {
     expect(receipts.map((r) => r.status)).toEqual([200, 200, 200])
     expect(new Set(receipts.map((r) => r.body.data.deliveredAt)).size).toBe(1)
     const received = receipts[0]!
-    expect(received.body.data).toMatchObject({ status: 'delivered', deliveredAt: expect.any(String), shipment: shipped.body.data.shipment })
+    expect(received.body.data).toMatchObject({
+      status: 'delivered',
+      deliveredAt: expect.any(String),
+      shipment: shipped.body.data.shipment,
+    })
     const again = await confirm(orderId, 'oDeliver1')
     expect(again.body.data.deliveredAt).toBe(received.body.data.deliveredAt)
-    expect(await orderDoc(orderId)).toMatchObject({ deliveredBy: 'member', shipment: { by: 'admin' } })
+    expect(await orderDoc(orderId)).toMatchObject({
+      deliveredBy: 'member',
+      shipment: { by: 'admin' },
+    })
     const e = (await entry(`order:${orderId}:commission`))!
-    expect(e.settleAfter!.getTime() - new Date(received.body.data.deliveredAt).getTime()).toBe(7 * DAY_MS)
+    expect(e.settleAfter!.getTime() - new Date(received.body.data.deliveredAt).getTime()).toBe(
+      7 * DAY_MS,
+    )
     // HQ's shipping is audited like its other writes.
-    const audited = (await stack.db.collection(COLLECTIONS.auditLog.name).where({ action: 'shipOrder' }).count()) as { total: number }
+    const audited = (await stack.db
+      .collection(COLLECTIONS.auditLog.name)
+      .where({ action: 'shipOrder' })
+      .count()) as { total: number }
     expect(audited.total).toBe(4)
   })
 
@@ -280,18 +434,28 @@ describe('delivery orders', () => {
     const delivered = await stack.admin({ action: 'markOrderDelivered', orderId: order.orderId })
     expect(delivered.status).toBe(200)
     expect(delivered.body.data.status).toBe('delivered')
-    expect((await stack.admin({ action: 'markOrderDelivered', orderId: order.orderId })).body.data.deliveredAt).toBe(delivered.body.data.deliveredAt)
+    expect(
+      (await stack.admin({ action: 'markOrderDelivered', orderId: order.orderId })).body.data
+        .deliveredAt,
+    ).toBe(delivered.body.data.deliveredAt)
     expect(await orderDoc(order.orderId)).toMatchObject({ deliveredBy: 'hq' })
     expect(await entry(`order:${order.orderId}:commission`)).toBeUndefined()
     await applyEffects()
     const e = (await entry(`order:${order.orderId}:commission`))!
-    expect(e.settleAfter!.getTime() - new Date(delivered.body.data.deliveredAt).getTime()).toBe(7 * DAY_MS)
-    const audited = (await stack.db.collection(COLLECTIONS.auditLog.name).where({ action: 'markOrderDelivered' }).count()) as { total: number }
+    expect(e.settleAfter!.getTime() - new Date(delivered.body.data.deliveredAt).getTime()).toBe(
+      7 * DAY_MS,
+    )
+    const audited = (await stack.db
+      .collection(COLLECTIONS.auditLog.name)
+      .where({ action: 'markOrderDelivered' })
+      .count()) as { total: number }
     expect(audited.total).toBe(2)
 
     const pickupOrder = await buyPaid('oDeliver2')
     expect((await ship(pickupOrder.orderId)).status).toBe(404)
-    expect((await stack.admin({ action: 'markOrderDelivered', orderId: pickupOrder.orderId })).status).toBe(404)
+    expect(
+      (await stack.admin({ action: 'markOrderDelivered', orderId: pickupOrder.orderId })).status,
+    ).toBe(404)
     expect((await confirm(pickupOrder.orderId, 'oDeliver2')).status).toBe(409)
 
     const refunded = await payUnread('oDeliver2', delivery)
@@ -300,7 +464,9 @@ describe('delivery orders', () => {
     expect(refused.status).toBe(409)
     expect(refused.body.error.message).toContain('全额退款')
     // Not shipped, so nothing to receive.
-    expect((await stack.admin({ action: 'markOrderDelivered', orderId: refunded.orderId })).status).toBe(409)
+    expect(
+      (await stack.admin({ action: 'markOrderDelivered', orderId: refunded.orderId })).status,
+    ).toBe(409)
   })
 })
 
@@ -311,23 +477,42 @@ describe('refunds from the console', () => {
     const order = await buyPaid('oRefund1')
     expect((await pickup(order.pickupCode)).status).toBe(200)
     const first = await refund(order.orderId, order.outTradeNo)
-    const retry = await stack.admin({ action: 'refundOrder', orderId: order.orderId, reason: '顾客退货' })
+    const retry = await stack.admin({
+      action: 'refundOrder',
+      orderId: order.orderId,
+      reason: '顾客退货',
+    })
     expect(retry.body.data.outRefundNo).toBe(first.outRefundNo)
     expect(retry.body.data.status).toBe('succeeded')
     expect(first.amountFen).toBe(order.totalFen)
     const e = (await entry(`order:${order.orderId}:commission`))!
     expect(e).toMatchObject({ status: 'cancelled', amountFen: 0, refundedFen: order.totalFen })
     expect(e.reversals).toHaveLength(1)
-    expect(await entry(`order:${order.orderId}:refund:${first.outRefundNo}:commission`)).toBeUndefined()
+    expect(
+      await entry(`order:${order.orderId}:refund:${first.outRefundNo}:commission`),
+    ).toBeUndefined()
     expect(await points('oRefund1')).toBe(before)
     // A retried partial refund (same amount and reason) is the same refund number too.
     const other = await buyPaid('oRefund1')
-    const a = await stack.admin({ action: 'refundOrder', orderId: other.orderId, amountFen: 1000, reason: '少发赠品' })
-    const b = await stack.admin({ action: 'refundOrder', orderId: other.orderId, amountFen: 1000, reason: '少发赠品' })
+    const a = await stack.admin({
+      action: 'refundOrder',
+      orderId: other.orderId,
+      amountFen: 1000,
+      reason: '少发赠品',
+    })
+    const b = await stack.admin({
+      action: 'refundOrder',
+      orderId: other.orderId,
+      amountFen: 1000,
+      reason: '少发赠品',
+    })
     expect(a.status).toBe(200)
     expect(b.body.data.outRefundNo).toBe(a.body.data.outRefundNo)
     // HQ refunds are audited.
-    const audited = (await stack.db.collection(COLLECTIONS.auditLog.name).where({ action: 'refundOrder' }).count()) as { total: number }
+    const audited = (await stack.db
+      .collection(COLLECTIONS.auditLog.name)
+      .where({ action: 'refundOrder' })
+      .count()) as { total: number }
     expect(audited.total).toBeGreaterThanOrEqual(3)
   })
 
@@ -338,7 +523,11 @@ describe('refunds from the console', () => {
     expect((await stock(CREAM, storeA)).available).toBe(before.available - 3)
     await refund(order.orderId, order.outTradeNo)
     expect((await stock(CREAM, storeA)).available).toBe(before.available)
-    const view = await stack.call('shop', { action: 'order', orderId: order.orderId }, { openid: 'oRefund2' })
+    const view = await stack.call(
+      'shop',
+      { action: 'order', orderId: order.orderId },
+      { openid: 'oRefund2' },
+    )
     expect(view.body.data.status).toBe('refunded')
     const tried = await pickup(order.pickupCode)
     expect(tried.status).toBe(409)
@@ -362,41 +551,88 @@ describe('refunds from the console', () => {
     expect((await entry(`order:${order.orderId}:commission`))!.settledAt).toEqual(settled.settledAt)
 
     // Eight days on, the console signs in again (sessions last 12 hours).
-    const login = await stack.call('admin', { action: 'login', username: 'admin', password: TEST_ADMIN_PASSWORD })
-    const r = await refund(order.orderId, order.outTradeNo, { amountFen: 8_400 }, login.body.data.token)
+    const login = await stack.call('admin', {
+      action: 'login',
+      username: 'admin',
+      password: TEST_ADMIN_PASSWORD,
+    })
+    const r = await refund(
+      order.orderId,
+      order.outTradeNo,
+      { amountFen: 8_400 },
+      login.body.data.token,
+    )
     const negative = (await entry(`order:${order.orderId}:refund:${r.outRefundNo}:commission`))!
-    expect(negative).toMatchObject({ kind: 'reversal', amountFen: -252, baseFen: -8_400, clerkId: settled.clerkId, month: shanghaiMonth(new Date(Date.now() + 8 * DAY_MS)) })
-    expect((await entry(`order:${order.orderId}:commission`))!).toMatchObject({ status: 'settled', amountFen: 504, refundedFen: 8_400 })
+    expect(negative).toMatchObject({
+      kind: 'reversal',
+      amountFen: -252,
+      baseFen: -8_400,
+      clerkId: settled.clerkId,
+      month: shanghaiMonth(new Date(Date.now() + 8 * DAY_MS)),
+    })
+    expect((await entry(`order:${order.orderId}:commission`))!).toMatchObject({
+      status: 'settled',
+      amountFen: 504,
+      refundedFen: 8_400,
+    })
     // The same refund notification again books nothing more.
     await sandbox(`/sandbox/refund/${order.outTradeNo}`, { outRefundNo: r.outRefundNo })
-    const all = (await stack.db.collection(COLLECTIONS.commissionLedger.name).where({ 'source.id': order.orderId }).count()) as { total: number }
+    const all = (await stack.db
+      .collection(COLLECTIONS.commissionLedger.name)
+      .where({ 'source.id': order.orderId })
+      .count()) as { total: number }
     expect(all.total).toBe(2)
   })
 })
 
 describe('offline sales', () => {
   const code = async (openid: string, at?: Date) => {
-    if (!at) return (await stack.call('member', { action: 'memberCode' }, { openid })).body.data.code as string
-    const memberNo = (await stack.call('member', { action: 'profile' }, { openid })).body.data.memberNo as string
+    if (!at)
+      return (await stack.call('member', { action: 'memberCode' }, { openid })).body.data
+        .code as string
+    const memberNo = (await stack.call('member', { action: 'profile' }, { openid })).body.data
+      .memberNo as string
     return issueMemberCode(memberNo, at, stack.secrets.MEMBER_CODE_SECRET).code
   }
-  const sale = (openid: string, body: Record<string, unknown>) => stack.call('staff', { action: 'recordSale', ...body }, { openid })
+  const sale = (openid: string, body: Record<string, unknown>) =>
+    stack.call('staff', { action: 'recordSale', ...body }, { openid })
 
   it('books points and commission; a code books once, a receipt once per store; an expired code is refused', async () => {
     const m = await bind('oTill1')
     const before = await points('oTill1')
     const c1 = await code('oTill1')
     // Sold at the other store: the member's own clerk still earns, the selling store is recorded.
-    const booked = await sale(foreignClerk, { memberCode: c1, amountFen: 25_050, receiptNo: 'R-0001' })
+    const booked = await sale(foreignClerk, {
+      memberCode: c1,
+      amountFen: 25_050,
+      receiptNo: 'R-0001',
+    })
     expect(booked.status).toBe(200)
-    expect(booked.body.data).toMatchObject({ memberNo: m.memberNo, amountFen: 25_050, receiptNo: 'R-0001', storeId: storeB, pointsEarned: 250 })
+    expect(booked.body.data).toMatchObject({
+      memberNo: m.memberNo,
+      amountFen: 25_050,
+      receiptNo: 'R-0001',
+      storeId: storeB,
+      pointsEarned: 250,
+    })
     expect(await points('oTill1')).toBe(before + 250)
     const e = (await entry(`offline:${booked.body.data.saleId}:commission`))!
-    expect(e).toMatchObject({ channel: 'offline', clerkId: m.clerkId, storeId: m.storeId, sellingStoreId: storeB, amountFen: 752, status: 'pending' })
+    expect(e).toMatchObject({
+      channel: 'offline',
+      clerkId: m.clerkId,
+      storeId: m.storeId,
+      sellingStoreId: storeB,
+      amountFen: 752,
+      status: 'pending',
+    })
     expect(e.settleAfter!.getTime() - new Date(booked.body.data.at).getTime()).toBe(7 * DAY_MS)
 
     // The same request again (a retry) is the same sale.
-    const retry = await sale(foreignClerk, { memberCode: c1, amountFen: 25_050, receiptNo: 'R-0001' })
+    const retry = await sale(foreignClerk, {
+      memberCode: c1,
+      amountFen: 25_050,
+      receiptNo: 'R-0001',
+    })
     expect(retry.body.data.saleId).toBe(booked.body.data.saleId)
     expect(await points('oTill1')).toBe(before + 250)
     // The code is used: another receipt with it is refused.
@@ -410,24 +646,46 @@ describe('offline sales', () => {
     expect(dup.status).toBe(409)
     expect(dup.body.error.field).toBe('receiptNo')
     // ...but another store's receipt R-0001 is another sale.
-    expect((await sale(clerkOpenid, { memberCode: c2, amountFen: 1_000, receiptNo: 'R-0001' })).status).toBe(200)
+    expect(
+      (await sale(clerkOpenid, { memberCode: c2, amountFen: 1_000, receiptNo: 'R-0001' })).status,
+    ).toBe(200)
     // A code from three minutes ago is expired.
     const old = await code('oTill1', new Date(Date.now() + 61_000 - 3 * 60_000))
-    const expired = await sale(clerkOpenid, { memberCode: old, amountFen: 1_000, receiptNo: 'R-0003' })
+    const expired = await sale(clerkOpenid, {
+      memberCode: old,
+      amountFen: 1_000,
+      receiptNo: 'R-0003',
+    })
     expect(expired.status).toBe(400)
     expect(expired.body.error.message).toContain('过期')
     // Members cannot book sales; strict input.
-    expect((await sale('oTill1', { memberCode: c2, amountFen: 1_000, receiptNo: 'R-9' })).status).toBe(403)
-    expect((await sale(clerkOpenid, { memberCode: c2, amountFen: 1_000, receiptNo: 'R-9', storeId: storeB })).status).toBe(400)
+    expect(
+      (await sale('oTill1', { memberCode: c2, amountFen: 1_000, receiptNo: 'R-9' })).status,
+    ).toBe(403)
+    expect(
+      (
+        await sale(clerkOpenid, {
+          memberCode: c2,
+          amountFen: 1_000,
+          receiptNo: 'R-9',
+          storeId: storeB,
+        })
+      ).status,
+    ).toBe(400)
   })
 
   it('a clerk of the selling store voids a sale within the window: points back and commission cancelled, once', async () => {
     await bind('oVoid1')
     const before = await points('oVoid1')
-    const booked = await sale(clerkOpenid, { memberCode: await code('oVoid1'), amountFen: 30_000, receiptNo: 'V-0001' })
+    const booked = await sale(clerkOpenid, {
+      memberCode: await code('oVoid1'),
+      amountFen: 30_000,
+      receiptNo: 'V-0001',
+    })
     expect(booked.body.data.pointsEarned).toBe(300)
     const saleId = booked.body.data.saleId as string
-    const voidSale = (openid: string, receiptNo = 'V-0001') => stack.call('staff', { action: 'voidSale', receiptNo, reason: '顾客退货' }, { openid })
+    const voidSale = (openid: string, receiptNo = 'V-0001') =>
+      stack.call('staff', { action: 'voidSale', receiptNo, reason: '顾客退货' }, { openid })
 
     // Another store's clerk does not find it; a member may not void.
     expect((await voidSale(otherStoreClerk)).status).toBe(404)
@@ -435,33 +693,81 @@ describe('offline sales', () => {
     const voids = await Promise.all([1, 2, 3].map(() => voidSale(clerkOpenid)))
     expect(voids.map((v) => v.status)).toEqual([200, 200, 200])
     expect(new Set(voids.map((v) => v.body.data.voidedAt)).size).toBe(1)
-    expect(voids[0]!.body.data).toMatchObject({ saleId, receiptNo: 'V-0001', amountFen: 30_000, pointsTakenBack: 300, pointsShortfall: 0, reason: '顾客退货' })
+    expect(voids[0]!.body.data).toMatchObject({
+      saleId,
+      receiptNo: 'V-0001',
+      amountFen: 30_000,
+      pointsTakenBack: 300,
+      pointsShortfall: 0,
+      reason: '顾客退货',
+    })
     expect(await points('oVoid1')).toBe(before)
-    expect(await entry(`offline:${saleId}:commission`)).toMatchObject({ status: 'cancelled', amountFen: 0, refundedFen: 30_000 })
-    const takebacks = (await stack.db.collection(COLLECTIONS.pointsLedger.name).where({ key: `order:${saleId}:refund:void` }).count()) as { total: number }
+    expect(await entry(`offline:${saleId}:commission`)).toMatchObject({
+      status: 'cancelled',
+      amountFen: 0,
+      refundedFen: 30_000,
+    })
+    const takebacks = (await stack.db
+      .collection(COLLECTIONS.pointsLedger.name)
+      .where({ key: `order:${saleId}:refund:void` })
+      .count()) as { total: number }
     expect(takebacks.total).toBe(1)
     // Again: the same void, nothing more taken.
     expect((await voidSale(clerkOpenid)).body.data.voidedAt).toBe(voids[0]!.body.data.voidedAt)
     expect(await points('oVoid1')).toBe(before)
     // The receipt number stays used.
     stack.setClockOffset(61_000)
-    expect((await sale(clerkOpenid, { memberCode: await code('oVoid1'), amountFen: 30_000, receiptNo: 'V-0001' })).status).toBe(409)
+    expect(
+      (
+        await sale(clerkOpenid, {
+          memberCode: await code('oVoid1'),
+          amountFen: 30_000,
+          receiptNo: 'V-0001',
+        })
+      ).status,
+    ).toBe(409)
   })
 
   it('after the refund window a sale is no longer voided; HQ voids any store’s sale, audited', async () => {
     await bind('oVoid2')
-    await sale(clerkOpenid, { memberCode: await code('oVoid2'), amountFen: 5_000, receiptNo: 'V-0002' })
+    await sale(clerkOpenid, {
+      memberCode: await code('oVoid2'),
+      amountFen: 5_000,
+      receiptNo: 'V-0002',
+    })
     stack.setClockOffset(61_000)
-    const atB = await sale(foreignClerk, { memberCode: await code('oVoid2'), amountFen: 8_000, receiptNo: 'V-0003' })
-    const hq = await stack.admin({ action: 'voidOfflineSale', storeId: storeB, receiptNo: 'V-0003', reason: '收银错误' })
+    const atB = await sale(foreignClerk, {
+      memberCode: await code('oVoid2'),
+      amountFen: 8_000,
+      receiptNo: 'V-0003',
+    })
+    const hq = await stack.admin({
+      action: 'voidOfflineSale',
+      storeId: storeB,
+      receiptNo: 'V-0003',
+      reason: '收银错误',
+    })
     expect(hq.status).toBe(200)
-    expect(hq.body.data).toMatchObject({ saleId: atB.body.data.saleId, pointsTakenBack: 80, voidedBy: 'admin' })
-    expect(await entry(`offline:${atB.body.data.saleId}:commission`)).toMatchObject({ status: 'cancelled' })
-    const audited = (await stack.db.collection(COLLECTIONS.auditLog.name).where({ action: 'voidOfflineSale' }).count()) as { total: number }
+    expect(hq.body.data).toMatchObject({
+      saleId: atB.body.data.saleId,
+      pointsTakenBack: 80,
+      voidedBy: 'admin',
+    })
+    expect(await entry(`offline:${atB.body.data.saleId}:commission`)).toMatchObject({
+      status: 'cancelled',
+    })
+    const audited = (await stack.db
+      .collection(COLLECTIONS.auditLog.name)
+      .where({ action: 'voidOfflineSale' })
+      .count()) as { total: number }
     expect(audited.total).toBe(1)
 
     stack.setClockOffset(7 * DAY_MS + 61_000)
-    const late = await stack.call('staff', { action: 'voidSale', receiptNo: 'V-0002', reason: '顾客退货' }, { openid: clerkOpenid })
+    const late = await stack.call(
+      'staff',
+      { action: 'voidSale', receiptNo: 'V-0002', reason: '顾客退货' },
+      { openid: clerkOpenid },
+    )
     expect(late.status).toBe(409)
     expect(late.body.error.message).toContain('已超过 7 天退货期')
   })
@@ -469,7 +775,11 @@ describe('offline sales', () => {
   it('ten scans of one code at once book one sale', async () => {
     await bind('oTill2')
     const c = await code('oTill2')
-    const tries = await Promise.all(Array.from({ length: 10 }, (_, i) => sale(clerkOpenid, { memberCode: c, amountFen: 5_000, receiptNo: `RACE-${i}` })))
+    const tries = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        sale(clerkOpenid, { memberCode: c, amountFen: 5_000, receiptNo: `RACE-${i}` }),
+      ),
+    )
     expect(tries.filter((t) => t.status === 200)).toHaveLength(1)
     expect(tries.filter((t) => t.status === 409)).toHaveLength(9)
   })
@@ -480,7 +790,11 @@ describe('performance and settlement', () => {
     const perf = await stack.call('staff', { action: 'performance' }, { openid: clerkOpenid })
     expect(perf.status).toBe(200)
     const month = shanghaiMonth(new Date())
-    expect(perf.body.data).toMatchObject({ month, salesOnlineFen: expect.any(Number), salesOfflineFen: expect.any(Number) })
+    expect(perf.body.data).toMatchObject({
+      month,
+      salesOnlineFen: expect.any(Number),
+      salesOfflineFen: expect.any(Number),
+    })
     expect(perf.body.data.salesOnlineFen).toBeGreaterThan(0)
     expect(perf.body.data.salesOfflineFen).toBeGreaterThan(0)
     expect(perf.body.data.commissionPendingFen).toBeGreaterThan(0)
@@ -490,34 +804,71 @@ describe('performance and settlement', () => {
     const rows = await stack.admin({ action: 'settlement', month, by: 'clerk' })
     expect(rows.status).toBe(200)
     const mine = rows.body.data.rows.find((r: { id: string }) => r.id === clerkCode.clerkId)
-    expect(mine).toMatchObject({ salesFen: perf.body.data.salesFen, commissionPendingFen: perf.body.data.commissionPendingFen, orders: perf.body.data.orders })
+    expect(mine).toMatchObject({
+      salesFen: perf.body.data.salesFen,
+      commissionPendingFen: perf.body.data.commissionPendingFen,
+      orders: perf.body.data.orders,
+    })
 
     const csv = await stack.admin({ action: 'settlementCsv', month, by: 'clerk' })
     expect(csv.status).toBe(200)
     const text: string = csv.body.data.csv
     expect(text.charCodeAt(0)).toBe(0xfeff)
     const lines = text.slice(1).trimEnd().split('\r\n')
-    expect(lines[0]).toBe('月份,店员,门店,订单数,线上销售额（元）,线下销售额（元）,净销售额（元）,待结算提成（元）,已结算提成（元）,退款冲减（元）,应付提成（元）')
+    expect(lines[0]).toBe(
+      '月份,店员,门店,订单数,线上销售额（元）,线下销售额（元）,净销售额（元）,待结算提成（元）,已结算提成（元）,退款冲减（元）,应付提成（元）',
+    )
     expect(lines).toHaveLength(rows.body.data.rows.length + 1)
     const yuan = (fen: number) => (fen / 100).toFixed(2)
     const row = lines.find((l) => l.includes(mine.name))!.split(',')
-    expect(row).toEqual([month, mine.name, mine.storeName, String(mine.orders), yuan(mine.salesOnlineFen), yuan(mine.salesOfflineFen), yuan(mine.salesFen), yuan(mine.commissionPendingFen), yuan(mine.commissionSettledFen), yuan(mine.commissionReversedFen), yuan(mine.payableFen)])
+    expect(row).toEqual([
+      month,
+      mine.name,
+      mine.storeName,
+      String(mine.orders),
+      yuan(mine.salesOnlineFen),
+      yuan(mine.salesOfflineFen),
+      yuan(mine.salesFen),
+      yuan(mine.commissionPendingFen),
+      yuan(mine.commissionSettledFen),
+      yuan(mine.commissionReversedFen),
+      yuan(mine.payableFen),
+    ])
 
     const byStore = await stack.admin({ action: 'settlement', month, by: 'store' })
     expect(byStore.body.data.rows.find((r: { id: string }) => r.id === storeA)).toBeDefined()
     // Audited.
-    const audited = (await stack.db.collection(COLLECTIONS.auditLog.name).where({ action: 'settlementCsv' }).count()) as { total: number }
+    const audited = (await stack.db
+      .collection(COLLECTIONS.auditLog.name)
+      .where({ action: 'settlementCsv' })
+      .count()) as { total: number }
     expect(audited.total).toBeGreaterThan(0)
     // Only HQ.
-    expect((await stack.call('admin', { action: 'settlement', month, by: 'clerk' })).status).toBe(401)
+    expect((await stack.call('admin', { action: 'settlement', month, by: 'clerk' })).status).toBe(
+      401,
+    )
   })
 })
 
 describe('shared stock', () => {
   it('100 concurrent orders for the last 7 units at one store: exactly 7 reservations', async () => {
-    await stack.db.collection(COLLECTIONS.stock.name).doc(stockId(HAND, storeB)).update({ available: 7, reserved: 0 })
+    await stack.db
+      .collection(COLLECTIONS.stock.name)
+      .doc(stockId(HAND, storeB))
+      .update({ available: 7, reserved: 0 })
     const tries = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => stack.call('shop', { action: 'createOrder', items: [{ productId: HAND, qty: 1 }], fulfilment: 'pickup', storeId: storeB }, { openid: `oRush${i}` })),
+      Array.from({ length: 100 }, (_, i) =>
+        stack.call(
+          'shop',
+          {
+            action: 'createOrder',
+            items: [{ productId: HAND, qty: 1 }],
+            fulfilment: 'pickup',
+            storeId: storeB,
+          },
+          { openid: `oRush${i}` },
+        ),
+      ),
     )
     expect(tries.filter((t) => t.status === 200)).toHaveLength(7)
     const s = await stock(HAND, storeB)

@@ -38,7 +38,13 @@ const member = (id: string, storeId: string, joinedAt: string) => ({
   latestExpiryAt: null,
 })
 
-const order = (id: string, memberId: string | null, storeId: string | null, totalFen: number, paidAt: string | null) => ({
+const order = (
+  id: string,
+  memberId: string | null,
+  storeId: string | null,
+  totalFen: number,
+  paidAt: string | null,
+) => ({
   _id: id,
   openid: `o-${memberId}`,
   memberId,
@@ -60,7 +66,14 @@ const order = (id: string, memberId: string | null, storeId: string | null, tota
   refundNos: [],
 })
 
-const offline = (id: string, memberId: string, attributedStore: string, sellingStore: string, amountFen: number, when: string) => ({
+const offline = (
+  id: string,
+  memberId: string,
+  attributedStore: string,
+  sellingStore: string,
+  amountFen: number,
+  when: string,
+) => ({
   _id: id,
   memberId,
   memberNo: '900000000',
@@ -75,7 +88,14 @@ const offline = (id: string, memberId: string, attributedStore: string, sellingS
   effectsAt: at(when),
 })
 
-const refund = (id: string, kind: 'order' | 'redemption', purposeId: string, amountFen: number, status: string, settledAt: string | null) => ({
+const refund = (
+  id: string,
+  kind: 'order' | 'redemption',
+  purposeId: string,
+  amountFen: number,
+  status: string,
+  settledAt: string | null,
+) => ({
   _id: id,
   outTradeNo: `T${purposeId}`,
   purpose: { kind, id: purposeId },
@@ -89,8 +109,21 @@ const refund = (id: string, kind: 'order' | 'redemption', purposeId: string, amo
   ownerNotifiedAt: settledAt ? at(settledAt) : null,
 })
 
-type Reversal = { refundNo: string; refundFen: number; takebackFen: number; inWindow: boolean; at: Date }
-const commission = (source: { kind: 'order' | 'offline'; id: string }, storeId: string, baseFen: number, rateBp: number, when: string, reversals: Reversal[] = []) => {
+type Reversal = {
+  refundNo: string
+  refundFen: number
+  takebackFen: number
+  inWindow: boolean
+  at: Date
+}
+const commission = (
+  source: { kind: 'order' | 'offline'; id: string },
+  storeId: string,
+  baseFen: number,
+  rateBp: number,
+  when: string,
+  reversals: Reversal[] = [],
+) => {
   const key = `${source.kind}:${source.id}:commission`
   const refundedFen = reversals.reduce((s, r) => s + r.refundFen, 0)
   const booked = Math.floor((baseFen * rateBp + 5000) / 10000)
@@ -117,19 +150,58 @@ const commission = (source: { kind: 'order' | 'offline'; id: string }, storeId: 
   }
 }
 
-const ledger = (key: string, memberId: string, kind: string, points: number, when: string) => ({ _id: key.replace(/:/g, '_'), key, memberId, kind, points, at: at(when) })
+const ledger = (key: string, memberId: string, kind: string, points: number, when: string) => ({
+  _id: key.replace(/:/g, '_'),
+  key,
+  memberId,
+  kind,
+  points,
+  at: at(when),
+})
 
 beforeAll(async () => {
   stack = await startTestStack({ seed: false })
   const db = stack.db
   await db.collection(COLLECTIONS.stores.name).add([
-    { _id: A, code: 'DA', name: '看板甲店', address: '上海', status: 'active', createdAt: at('2026-01-01T00:00:00Z') },
-    { _id: B, code: 'DB', name: '看板乙店', address: '上海', status: 'active', createdAt: at('2026-01-01T00:00:00Z') },
+    {
+      _id: A,
+      code: 'DA',
+      name: '看板甲店',
+      address: '上海',
+      status: 'active',
+      createdAt: at('2026-01-01T00:00:00Z'),
+    },
+    {
+      _id: B,
+      code: 'DB',
+      name: '看板乙店',
+      address: '上海',
+      status: 'active',
+      createdAt: at('2026-01-01T00:00:00Z'),
+    },
   ])
   // Two members per store, as the clerks' counters say (binding keeps them; seeding sets them).
   await db.collection(COLLECTIONS.clerks.name).add([
-    { _id: `${A}-c1`, code: 'DA1', name: '甲店导购', storeId: A, isManager: false, status: 'active', memberCount: 2, createdAt: at('2026-01-01T00:00:00Z') },
-    { _id: `${B}-c1`, code: 'DB1', name: '乙店导购', storeId: B, isManager: false, status: 'active', memberCount: 2, createdAt: at('2026-01-01T00:00:00Z') },
+    {
+      _id: `${A}-c1`,
+      code: 'DA1',
+      name: '甲店导购',
+      storeId: A,
+      isManager: false,
+      status: 'active',
+      memberCount: 2,
+      createdAt: at('2026-01-01T00:00:00Z'),
+    },
+    {
+      _id: `${B}-c1`,
+      code: 'DB1',
+      name: '乙店导购',
+      storeId: B,
+      isManager: false,
+      status: 'active',
+      memberCount: 2,
+      createdAt: at('2026-01-01T00:00:00Z'),
+    },
   ])
   await db.collection(COLLECTIONS.members.name).add([
     member('dm01', A, '2026-02-28T16:30:00Z'), // 03-01 in Shanghai
@@ -148,18 +220,32 @@ beforeAll(async () => {
     offline('df1', 'dm01', A, B, 20_000, '2026-03-02T08:00:00Z'), // sold at B, credited to A
     offline('df2', 'dm04', B, B, 4_050, '2026-03-03T09:00:00Z'),
   ])
-  await db.collection(COLLECTIONS.refunds.name).add([
-    refund('dr1', 'order', 'do1', 2_000, 'succeeded', '2026-03-03T02:00:00Z'),
-    refund('dr2', 'order', 'do3', 8_000, 'processing', null),
-    refund('dr3', 'redemption', 'dx1', 500, 'succeeded', '2026-03-03T03:00:00Z'),
-    refund('dr4', 'order', 'do2', 1_000, 'succeeded', '2026-03-03T06:00:00Z'),
-  ])
+  await db
+    .collection(COLLECTIONS.refunds.name)
+    .add([
+      refund('dr1', 'order', 'do1', 2_000, 'succeeded', '2026-03-03T02:00:00Z'),
+      refund('dr2', 'order', 'do3', 8_000, 'processing', null),
+      refund('dr3', 'redemption', 'dx1', 500, 'succeeded', '2026-03-03T03:00:00Z'),
+      refund('dr4', 'order', 'do2', 1_000, 'succeeded', '2026-03-03T06:00:00Z'),
+    ])
   await db.collection(COLLECTIONS.commissionLedger.name).add([
     commission({ kind: 'order', id: 'do1' }, A, 10_000, 300, '2026-03-01T02:00:00Z', [
-      { refundNo: 'dr1', refundFen: 2_000, takebackFen: 60, inWindow: true, at: at('2026-03-03T02:00:00Z') },
+      {
+        refundNo: 'dr1',
+        refundFen: 2_000,
+        takebackFen: 60,
+        inWindow: true,
+        at: at('2026-03-03T02:00:00Z'),
+      },
     ]),
     commission({ kind: 'order', id: 'do2' }, A, 5_000, 300, '2026-03-01T16:30:00Z', [
-      { refundNo: 'dr4', refundFen: 1_000, takebackFen: 30, inWindow: false, at: at('2026-03-03T06:00:00Z') },
+      {
+        refundNo: 'dr4',
+        refundFen: 1_000,
+        takebackFen: 30,
+        inWindow: false,
+        at: at('2026-03-03T06:00:00Z'),
+      },
     ]),
     commission({ kind: 'order', id: 'do3' }, B, 8_000, 300, '2026-03-02T05:00:00Z'),
     commission({ kind: 'offline', id: 'df1' }, A, 20_000, 300, '2026-03-02T08:00:00Z'),
@@ -173,21 +259,23 @@ beforeAll(async () => {
       amountFen: -30,
     },
   ])
-  await db.collection(COLLECTIONS.pointsLedger.name).add([
-    ledger('member:dm01:welcome', 'dm01', 'welcome', 100, '2026-02-28T16:30:00Z'),
-    ledger('order:do1:earn', 'dm01', 'earn', 100, '2026-03-01T02:00:00Z'),
-    ledger('member:dm02:welcome', 'dm02', 'welcome', 100, '2026-03-02T03:00:00Z'),
-    ledger('order:do2:earn', 'dm02', 'earn', 50, '2026-03-01T16:30:00Z'),
-    ledger('member:dm03:welcome', 'dm03', 'welcome', 100, '2026-03-02T15:59:00Z'),
-    ledger('order:do3:earn', 'dm03', 'earn', 80, '2026-03-02T05:00:00Z'),
-    ledger('member:dm04:welcome', 'dm04', 'welcome', 100, '2026-03-02T16:00:00Z'),
-    ledger('redemption:dx1:spend', 'dm01', 'spend', -150, '2026-03-02T09:00:00Z'),
-    ledger('redemption:dx1:return', 'dm01', 'return', 50, '2026-03-02T10:00:00Z'),
-    ledger('expire:dm03', 'dm03', 'expire', -10, '2026-03-03T01:00:00Z'),
-    ledger('adjust:dm04:1', 'dm04', 'adjust', 20, '2026-03-03T02:00:00Z'),
-    ledger('adjust:dm02:1', 'dm02', 'adjust', -5, '2026-03-03T02:00:00Z'),
-    ledger('order:do1:refund:dr1', 'dm01', 'refund', -20, '2026-03-03T02:00:00Z'),
-  ])
+  await db
+    .collection(COLLECTIONS.pointsLedger.name)
+    .add([
+      ledger('member:dm01:welcome', 'dm01', 'welcome', 100, '2026-02-28T16:30:00Z'),
+      ledger('order:do1:earn', 'dm01', 'earn', 100, '2026-03-01T02:00:00Z'),
+      ledger('member:dm02:welcome', 'dm02', 'welcome', 100, '2026-03-02T03:00:00Z'),
+      ledger('order:do2:earn', 'dm02', 'earn', 50, '2026-03-01T16:30:00Z'),
+      ledger('member:dm03:welcome', 'dm03', 'welcome', 100, '2026-03-02T15:59:00Z'),
+      ledger('order:do3:earn', 'dm03', 'earn', 80, '2026-03-02T05:00:00Z'),
+      ledger('member:dm04:welcome', 'dm04', 'welcome', 100, '2026-03-02T16:00:00Z'),
+      ledger('redemption:dx1:spend', 'dm01', 'spend', -150, '2026-03-02T09:00:00Z'),
+      ledger('redemption:dx1:return', 'dm01', 'return', 50, '2026-03-02T10:00:00Z'),
+      ledger('expire:dm03', 'dm03', 'expire', -10, '2026-03-03T01:00:00Z'),
+      ledger('adjust:dm04:1', 'dm04', 'adjust', 20, '2026-03-03T02:00:00Z'),
+      ledger('adjust:dm02:1', 'dm02', 'adjust', -5, '2026-03-03T02:00:00Z'),
+      ledger('order:do1:refund:dr1', 'dm01', 'refund', -20, '2026-03-03T02:00:00Z'),
+    ])
 })
 afterAll(() => stack.stop())
 
@@ -195,13 +283,40 @@ const f = (figures: Partial<DailyFigures>): DailyFigures => ({ ...emptyFigures()
 
 const expected: Record<string, Record<string, DailyFigures>> = {
   '2026-03-01': {
-    [A]: f({ newMembers: 1, onlineOrders: 1, onlineSalesFen: 10_000, pointsIssued: 200, commissionAccruedFen: 300 }),
+    [A]: f({
+      newMembers: 1,
+      onlineOrders: 1,
+      onlineSalesFen: 10_000,
+      pointsIssued: 200,
+      commissionAccruedFen: 300,
+    }),
     [B]: f({}),
-    '*': f({ newMembers: 1, onlineOrders: 1, onlineSalesFen: 10_000, pointsIssued: 200, commissionAccruedFen: 300 }),
+    '*': f({
+      newMembers: 1,
+      onlineOrders: 1,
+      onlineSalesFen: 10_000,
+      pointsIssued: 200,
+      commissionAccruedFen: 300,
+    }),
   },
   '2026-03-02': {
-    [A]: f({ newMembers: 1, onlineOrders: 1, onlineSalesFen: 5_000, offlineSales: 1, offlineSalesFen: 20_000, pointsIssued: 150, pointsRedeemed: 100, commissionAccruedFen: 750 }),
-    [B]: f({ newMembers: 1, onlineOrders: 1, onlineSalesFen: 8_000, pointsIssued: 180, commissionAccruedFen: 240 }),
+    [A]: f({
+      newMembers: 1,
+      onlineOrders: 1,
+      onlineSalesFen: 5_000,
+      offlineSales: 1,
+      offlineSalesFen: 20_000,
+      pointsIssued: 150,
+      pointsRedeemed: 100,
+      commissionAccruedFen: 750,
+    }),
+    [B]: f({
+      newMembers: 1,
+      onlineOrders: 1,
+      onlineSalesFen: 8_000,
+      pointsIssued: 180,
+      commissionAccruedFen: 240,
+    }),
     '*': f({
       newMembers: 2,
       onlineOrders: 2,
@@ -215,7 +330,13 @@ const expected: Record<string, Record<string, DailyFigures>> = {
   },
   '2026-03-03': {
     [A]: f({ refundsFen: 3_000, commissionReversedFen: 90 }),
-    [B]: f({ newMembers: 1, offlineSales: 1, offlineSalesFen: 4_050, pointsIssued: 120, commissionAccruedFen: 122 }),
+    [B]: f({
+      newMembers: 1,
+      offlineSales: 1,
+      offlineSalesFen: 4_050,
+      pointsIssued: 120,
+      commissionAccruedFen: 122,
+    }),
     '*': f({
       newMembers: 1,
       onlineOrders: 1,
@@ -232,13 +353,17 @@ const expected: Record<string, Record<string, DailyFigures>> = {
 
 function sum(rows: DailyFigures[]): DailyFigures {
   const total = emptyFigures()
-  for (const row of rows) for (const key of Object.keys(total) as (keyof DailyFigures)[]) total[key] += row[key]
+  for (const row of rows)
+    for (const key of Object.keys(total) as (keyof DailyFigures)[]) total[key] += row[key]
   return total
 }
 
 async function rollUp() {
   for (let run = 0; run < 10; run++) {
-    const res = (await stack.fireTimer('admin', 'rollupDailyStats')) as { ok: boolean; data: { done: boolean } }
+    const res = (await stack.fireTimer('admin', 'rollupDailyStats')) as {
+      ok: boolean
+      data: { done: boolean }
+    }
     expect(res.ok).toBe(true)
     if (res.data.done) return
   }
@@ -252,8 +377,13 @@ async function dashboard(params: Record<string, unknown>, token?: string) {
 }
 
 async function rollupDocs(): Promise<Omit<DailyStatsDoc, 'computedAt'>[]> {
-  const res = (await stack.db.collection(COLLECTIONS.dailyStats.name).where({ day: stack.db.command.in(Object.keys(expected)) }).get()) as { data: DailyStatsDoc[] }
-  return res.data.map(({ computedAt: _computedAt, ...rest }) => rest).sort((a, b) => a._id.localeCompare(b._id))
+  const res = (await stack.db
+    .collection(COLLECTIONS.dailyStats.name)
+    .where({ day: stack.db.command.in(Object.keys(expected)) })
+    .get()) as { data: DailyStatsDoc[] }
+  return res.data
+    .map(({ computedAt: _computedAt, ...rest }) => rest)
+    .sort((a, b) => a._id.localeCompare(b._id))
 }
 
 describe('the daily rollup and the dashboard', () => {
@@ -266,7 +396,11 @@ describe('the daily rollup and the dashboard', () => {
   it('the dashboard answers exactly per day, for all stores and for each store', async () => {
     await rollUp()
     for (const storeId of ['*', A, B]) {
-      const data = await dashboard({ from: '2026-03-01', to: '2026-03-03', ...(storeId === '*' ? {} : { storeId }) })
+      const data = await dashboard({
+        from: '2026-03-01',
+        to: '2026-03-03',
+        ...(storeId === '*' ? {} : { storeId }),
+      })
       const days = Object.keys(expected)
       expect(data.byDay).toEqual(days.map((day) => ({ day, ...expected[day]![storeId] })))
       expect(data.totals).toEqual(sum(days.map((day) => expected[day]![storeId]!)))
@@ -274,7 +408,16 @@ describe('the daily rollup and the dashboard', () => {
       expect(data.updatedAt).not.toBeNull()
     }
     // A store with nothing on a day has no document; all stores has one per day.
-    expect((await rollupDocs()).map((d) => d._id)).toEqual([`2026-03-01_*`, `2026-03-01_${A}`, `2026-03-02_*`, `2026-03-02_${A}`, `2026-03-02_${B}`, `2026-03-03_*`, `2026-03-03_${A}`, `2026-03-03_${B}`])
+    expect((await rollupDocs()).map((d) => d._id)).toEqual([
+      `2026-03-01_*`,
+      `2026-03-01_${A}`,
+      `2026-03-02_*`,
+      `2026-03-02_${A}`,
+      `2026-03-02_${B}`,
+      `2026-03-03_*`,
+      `2026-03-03_${A}`,
+      `2026-03-03_${B}`,
+    ])
   })
 
   it('running the rollup again, or again from scratch, changes nothing', async () => {
@@ -288,7 +431,8 @@ describe('the daily rollup and the dashboard', () => {
 
   it('an interrupted run goes on from its cursor, then moves the watermark to when it started', async () => {
     const docs = stack.db.collection(COLLECTIONS.dailyStats.name)
-    const salesOf = async (id: string) => ((await docs.doc(id).get()) as { data: DailyStatsDoc[] }).data[0]!.onlineSalesFen
+    const salesOf = async (id: string) =>
+      ((await docs.doc(id).get()) as { data: DailyStatsDoc[] }).data[0]!.onlineSalesFen
     // A run that died after 03-01: that day is done, 03-02 onwards is still to do.
     await docs.doc(`2026-03-01_${A}`).update({ onlineSalesFen: 1 })
     await docs.doc(`2026-03-02_${A}`).update({ onlineSalesFen: 1 })
@@ -296,11 +440,18 @@ describe('the daily rollup and the dashboard', () => {
     await stack.db
       .collection(COLLECTIONS.settings.name)
       .doc('dailyStatsRollup')
-      .set({ watermark: null, run: { startedAt, nextDay: '2026-03-02', lastDay: statsDay(new Date()) } })
+      .set({
+        watermark: null,
+        run: { startedAt, nextDay: '2026-03-02', lastDay: statsDay(new Date()) },
+      })
     await rollUp()
     expect(await salesOf(`2026-03-01_${A}`)).toBe(1)
     expect(await salesOf(`2026-03-02_${A}`)).toBe(5_000)
-    const state = ((await stack.db.collection(COLLECTIONS.settings.name).doc('dailyStatsRollup').get()) as { data: { watermark: Date; run?: unknown }[] }).data[0]!
+    const state = (
+      (await stack.db.collection(COLLECTIONS.settings.name).doc('dailyStatsRollup').get()) as {
+        data: { watermark: Date; run?: unknown }[]
+      }
+    ).data[0]!
     expect(state.watermark).toEqual(startedAt)
     expect(state.run).toBeUndefined()
     await docs.doc(`2026-03-01_${A}`).update({ onlineSalesFen: 10_000 })
@@ -309,12 +460,16 @@ describe('the daily rollup and the dashboard', () => {
   it("today's sales show after the next timer run, or at once with 刷新", async () => {
     const now = new Date()
     const today = statsDay(now)
-    await stack.db.collection(COLLECTIONS.orders.name).add([order('do-today-1', 'dm03', B, 1_234, now.toISOString())])
+    await stack.db
+      .collection(COLLECTIONS.orders.name)
+      .add([order('do-today-1', 'dm03', B, 1_234, now.toISOString())])
     await rollUp()
     const first = await dashboard({ storeId: B, from: today, to: today })
     expect(first.totals.onlineSalesFen).toBe(1_234)
 
-    await stack.db.collection(COLLECTIONS.orders.name).add([order('do-today-2', 'dm03', B, 766, new Date().toISOString())])
+    await stack.db
+      .collection(COLLECTIONS.orders.name)
+      .add([order('do-today-2', 'dm03', B, 766, new Date().toISOString())])
     const refreshed = await stack.admin({ action: 'refreshDashboard' })
     expect(refreshed.status).toBe(200)
     const second = await dashboard({ storeId: B, from: today, to: today })
@@ -331,13 +486,33 @@ describe('the daily rollup and the dashboard', () => {
       lockedUntil: null,
       createdAt: new Date(),
     })
-    const login = await stack.call('admin', { action: 'login', username: 'dash-analyst', password: 'analyst-password' })
+    const login = await stack.call('admin', {
+      action: 'login',
+      username: 'dash-analyst',
+      password: 'analyst-password',
+    })
     expect(login.body.data.role).toBe('analyst')
-    const data = await dashboard({ storeId: A, from: '2026-03-02', to: '2026-03-02' }, login.body.data.token)
+    const data = await dashboard(
+      { storeId: A, from: '2026-03-02', to: '2026-03-02' },
+      login.body.data.token,
+    )
     expect(data.totals).toEqual(expected['2026-03-02']![A])
-    expect((await stack.admin({ action: 'refreshDashboard' }, login.body.data.token)).status).toBe(200)
+    expect((await stack.admin({ action: 'refreshDashboard' }, login.body.data.token)).status).toBe(
+      200,
+    )
 
-    await stack.db.collection(COLLECTIONS.clerks.name).add({ _id: 'dash-clerk', code: 'DC1', openid: 'o-dash-clerk', name: '店员', storeId: A, isManager: true, status: 'active', memberCount: 0 })
+    await stack.db
+      .collection(COLLECTIONS.clerks.name)
+      .add({
+        _id: 'dash-clerk',
+        code: 'DC1',
+        openid: 'o-dash-clerk',
+        name: '店员',
+        storeId: A,
+        isManager: true,
+        status: 'active',
+        memberCount: 0,
+      })
     for (const action of ['dashboard', 'refreshDashboard']) {
       const res = await stack.call('admin', { action }, { openid: 'o-dash-clerk' })
       expect(res.status).toBe(401)
@@ -347,10 +522,18 @@ describe('the daily rollup and the dashboard', () => {
   })
 
   it('refuses a range the wrong way round or longer than a year', async () => {
-    const reversed = await stack.admin({ action: 'dashboard', from: '2026-03-03', to: '2026-03-01' })
+    const reversed = await stack.admin({
+      action: 'dashboard',
+      from: '2026-03-03',
+      to: '2026-03-01',
+    })
     expect(reversed.status).toBe(400)
     expect(reversed.body.error.field).toBe('from')
-    expect((await stack.admin({ action: 'dashboard', from: '2025-01-01', to: '2026-01-02' })).status).toBe(400)
-    expect((await stack.admin({ action: 'dashboard', from: '2025-01-01', to: '2026-01-01' })).status).toBe(200) // 366 days
+    expect(
+      (await stack.admin({ action: 'dashboard', from: '2025-01-01', to: '2026-01-02' })).status,
+    ).toBe(400)
+    expect(
+      (await stack.admin({ action: 'dashboard', from: '2025-01-01', to: '2026-01-01' })).status,
+    ).toBe(200) // 366 days
   })
 })

@@ -16,15 +16,24 @@ describe('ping through the local stack', () => {
     const res = await stack.call('ping', { action: 'ping', note: '你好' }, { openid: 'oShopperA' })
     expect(res.status).toBe(200)
     expect(res.body.ok).toBe(true)
-    expect(res.body.data).toMatchObject({ openid: 'oShopperA', appid: 'wx-local-app', note: '你好', readBack: true })
-    const stored = (await stack.db.collection('pings').doc(res.body.data.pingId).get()) as { data: any[] }
+    expect(res.body.data).toMatchObject({
+      openid: 'oShopperA',
+      appid: 'wx-local-app',
+      note: '你好',
+      readBack: true,
+    })
+    const stored = (await stack.db.collection('pings').doc(res.body.data.pingId).get()) as {
+      data: any[]
+    }
     expect(stored.data[0]).toMatchObject({ openid: 'oShopperA', note: '你好' })
     expect(stored.data[0].receivedAt).toBeInstanceOf(Date)
   })
 
   it('keeps concurrent callers apart: each of 60 parallel calls sees only its own identity', async () => {
     const openids = Array.from({ length: 60 }, (_, i) => `oUser${i}`)
-    const results = await Promise.all(openids.map((openid) => stack.call('ping', { action: 'ping', note: openid }, { openid })))
+    const results = await Promise.all(
+      openids.map((openid) => stack.call('ping', { action: 'ping', note: openid }, { openid })),
+    )
     for (const [i, res] of results.entries()) {
       expect(res.body.data.openid).toBe(openids[i])
       expect(res.body.data.note).toBe(openids[i])
@@ -32,12 +41,20 @@ describe('ping through the local stack', () => {
   })
 
   it('ignores an identity smuggled in the body', async () => {
-    const res = await stack.call('ping', { action: 'ping', userInfo: { openId: 'oSomeoneElse' } }, { openid: 'oReal' })
+    const res = await stack.call(
+      'ping',
+      { action: 'ping', userInfo: { openId: 'oSomeoneElse' } },
+      { openid: 'oReal' },
+    )
     expect(res.body.data.openid).toBe('oReal')
   })
 
   it('treats a bearer-token call as CloudBase HTTP access: no WeChat identity', async () => {
-    const res = await stack.call('ping', { action: 'ping' }, { openid: 'oIgnored', headers: { authorization: 'Bearer t0k' } })
+    const res = await stack.call(
+      'ping',
+      { action: 'ping' },
+      { openid: 'oIgnored', headers: { authorization: 'Bearer t0k' } },
+    )
     expect(res.status).toBe(200)
     expect(res.body.data.openid).toBeNull()
   })
@@ -113,8 +130,16 @@ describe('the rest of the contract', () => {
 
   it('functions.invokeFunction through the SDK reaches the same host', async () => {
     const tcb = (await import('@cloudbase/node-sdk')).default
-    const app = tcb.init({ env: 'local', serviceUrl: stack.serviceUrl, secretId: 'local', secretKey: 'local' })
-    const res = (await app.callFunction({ name: 'ping', data: { action: 'ping', note: 'from sdk' } })) as { result: any }
+    const app = tcb.init({
+      env: 'local',
+      serviceUrl: stack.serviceUrl,
+      secretId: 'local',
+      secretKey: 'local',
+    })
+    const res = (await app.callFunction({
+      name: 'ping',
+      data: { action: 'ping', note: 'from sdk' },
+    })) as { result: any }
     expect(res.result).toMatchObject({ ok: true, data: { note: 'from sdk', openid: null } })
   })
 
@@ -135,7 +160,13 @@ describe('the rest of the contract', () => {
     }
     const records = lines.filter((l) => l.startsWith('{"fn"')).map((l) => JSON.parse(l))
     expect(records).toHaveLength(2)
-    expect(records[0]).toMatchObject({ fn: 'ping', action: 'ping', role: 'wechat-user', outcome: 'ok', dbRoundTrips: 2 })
+    expect(records[0]).toMatchObject({
+      fn: 'ping',
+      action: 'ping',
+      role: 'wechat-user',
+      outcome: 'ok',
+      dbRoundTrips: 2,
+    })
     expect(records[1]).toMatchObject({ outcome: 'INVALID_INPUT', dbRoundTrips: 0 })
     for (const r of records) {
       expect(typeof r.requestId).toBe('string')

@@ -10,7 +10,10 @@ let stack: TestStack
 let demo: Personas
 const phone = (i: number) => `139${String(10_000_000 + i).slice(-8)}`
 
-function sceneOf(kind: 'store' | 'clerk', index = 0): { scene: string; storeId: string; clerkId: string | null } {
+function sceneOf(
+  kind: 'store' | 'clerk',
+  index = 0,
+): { scene: string; storeId: string; clerkId: string | null } {
   const code = demo.codes.filter((c) => c.kind === kind)[index]
   if (!code) throw new Error(`no demo ${kind} code ${index}`)
   return code
@@ -37,13 +40,25 @@ describe('binding from a scanned code', () => {
     const code = sceneOf('clerk', 1)
     const res = await bind('oBindClerk', code.scene, 1)
     expect(res.status).toBe(200)
-    expect(res.body.data).toMatchObject({ outcome: 'created', clerkId: code.clerkId, storeId: code.storeId, points: 100, tier: 'standard' })
+    expect(res.body.data).toMatchObject({
+      outcome: 'created',
+      clerkId: code.clerkId,
+      storeId: code.storeId,
+      points: 100,
+      tier: 'standard',
+    })
     expect(res.body.data.phoneMasked).toBe('139****0001')
     expect(res.body.data.clerkName).not.toBe('')
     const data = await stack.call('member', { action: 'myData' }, { openid: 'oBindClerk' })
     expect(data.body.data.attributionLog).toHaveLength(1)
-    expect(data.body.data.attributionLog[0]).toMatchObject({ reason: 'bind', toClerkId: code.clerkId, fromClerkId: null })
-    expect(data.body.data.pointsLedger).toEqual([expect.objectContaining({ kind: 'welcome', points: 100, remaining: 100 })])
+    expect(data.body.data.attributionLog[0]).toMatchObject({
+      reason: 'bind',
+      toClerkId: code.clerkId,
+      fromClerkId: null,
+    })
+    expect(data.body.data.pointsLedger).toEqual([
+      expect.objectContaining({ kind: 'welcome', points: 100, remaining: 100 }),
+    ])
   })
 
   it('a second bind returns the existing member and logs a visit; attribution does not move', async () => {
@@ -51,9 +66,15 @@ describe('binding from a scanned code', () => {
     const other = sceneOf('clerk', 4)
     const again = await bind('oBindClerk', other.scene, 1)
     expect(again.status).toBe(200)
-    expect(again.body.data).toMatchObject({ outcome: 'existing', clerkId: first.clerkId, points: 100 })
+    expect(again.body.data).toMatchObject({
+      outcome: 'existing',
+      clerkId: first.clerkId,
+      points: 100,
+    })
     const data = await stack.call('member', { action: 'myData' }, { openid: 'oBindClerk' })
-    expect(data.body.data.visits).toEqual([expect.objectContaining({ scene: other.scene, clerkId: other.clerkId })])
+    expect(data.body.data.visits).toEqual([
+      expect.objectContaining({ scene: other.scene, clerkId: other.clerkId }),
+    ])
     expect(data.body.data.attributionLog).toHaveLength(1)
   })
 
@@ -65,56 +86,90 @@ describe('binding from a scanned code', () => {
     const res = await bind('oForger', tamper(sceneOf('clerk', 1).scene), 2)
     expect(res.status).toBe(400)
     expect(res.body.error).toMatchObject({ code: 'INVALID_INPUT', field: 'scene' })
-    expect((await stack.call('member', { action: 'profile' }, { openid: 'oForger' })).status).toBe(404)
+    expect((await stack.call('member', { action: 'profile' }, { openid: 'oForger' })).status).toBe(
+      404,
+    )
   })
 
   it('refuses an invalid phone number and creates nothing', async () => {
-    const res = await stack.call('member', { action: 'bind', scene: sceneOf('store').scene, phone: '12345' }, { openid: 'oBadPhone' })
+    const res = await stack.call(
+      'member',
+      { action: 'bind', scene: sceneOf('store').scene, phone: '12345' },
+      { openid: 'oBadPhone' },
+    )
     expect(res.status).toBe(400)
     expect(res.body.error.field).toBe('phone')
-    expect((await stack.call('member', { action: 'profile' }, { openid: 'oBadPhone' })).status).toBe(404)
+    expect(
+      (await stack.call('member', { action: 'profile' }, { openid: 'oBadPhone' })).status,
+    ).toBe(404)
   })
 
   it('refuses a caller without a WeChat identity', async () => {
-    const res = await stack.call('member', { action: 'bind', scene: sceneOf('store').scene, phone: phone(3) })
+    const res = await stack.call('member', {
+      action: 'bind',
+      scene: sceneOf('store').scene,
+      phone: phone(3),
+    })
     expect(res.status).toBe(401)
   })
 
   it('50 concurrent first binds of one person through two codes: one member, one attribution, one welcome bonus', async () => {
     const a = sceneOf('clerk', 2)
     const b = sceneOf('store', 1)
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => bind('oRacer', i % 2 ? a.scene : b.scene, 50)))
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => bind('oRacer', i % 2 ? a.scene : b.scene, 50)),
+    )
     for (const res of results) expect(res.status).toBe(200)
     const memberIds = new Set(results.map((r) => r.body.data.memberId))
     expect(memberIds.size).toBe(1)
     expect(results.filter((r) => r.body.data.outcome === 'created')).toHaveLength(1)
     const [memberId] = [...memberIds]
-    const members = (await stack.db.collection('members').where({ openid: 'oRacer' }).get()) as { data: any[] }
+    const members = (await stack.db.collection('members').where({ openid: 'oRacer' }).get()) as {
+      data: any[]
+    }
     expect(members.data).toHaveLength(1)
-    const log = (await stack.db.collection('attributionLog').where({ memberId }).get()) as { data: any[] }
+    const log = (await stack.db.collection('attributionLog').where({ memberId }).get()) as {
+      data: any[]
+    }
     expect(log.data).toHaveLength(1)
-    const ledger = (await stack.db.collection('pointsLedger').where({ memberId }).get()) as { data: any[] }
+    const ledger = (await stack.db.collection('pointsLedger').where({ memberId }).get()) as {
+      data: any[]
+    }
     expect(ledger.data).toHaveLength(1)
     expect(members.data[0].points).toBe(100)
   })
 
   it("a store's code spreads 30 concurrent new members evenly over its active clerks", async () => {
     const store = sceneOf('store', 0)
-    const clerksBefore = (await stack.db.collection('clerks').where({ storeId: store.storeId, status: 'active' }).get()) as { data: any[] }
+    const clerksBefore = (await stack.db
+      .collection('clerks')
+      .where({ storeId: store.storeId, status: 'active' })
+      .get()) as { data: any[] }
     const before = new Map(clerksBefore.data.map((c) => [c._id, c.memberCount]))
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => bind(`oSpread${i}`, store.scene, 100 + i)))
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => bind(`oSpread${i}`, store.scene, 100 + i)),
+    )
     for (const res of results) {
       expect(res.body.error ?? null).toBeNull()
       expect(res.body.data.outcome).toBe('created')
     }
-    const clerksAfter = (await stack.db.collection('clerks').where({ storeId: store.storeId, status: 'active' }).get()) as { data: any[] }
+    const clerksAfter = (await stack.db
+      .collection('clerks')
+      .where({ storeId: store.storeId, status: 'active' })
+      .get()) as { data: any[] }
     const counts = clerksAfter.data.map((c) => c.memberCount)
     expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1)
-    const added = clerksAfter.data.reduce((sum, c) => sum + c.memberCount - (before.get(c._id) ?? 0), 0)
+    const added = clerksAfter.data.reduce(
+      (sum, c) => sum + c.memberCount - (before.get(c._id) ?? 0),
+      0,
+    )
     expect(added).toBe(30)
     // the counters agree with the members actually attributed
     for (const clerk of clerksAfter.data) {
-      const real = (await stack.db.collection('members').where({ clerkId: clerk._id, status: 'active' }).count()) as { total: number }
+      const real = (await stack.db
+        .collection('members')
+        .where({ clerkId: clerk._id, status: 'active' })
+        .count()) as { total: number }
       expect(real.total).toBe(clerk.memberCount)
     }
   })
@@ -122,30 +177,51 @@ describe('binding from a scanned code', () => {
 
 describe('the member code', () => {
   it('a clerk resolves a fresh code; an old or edited one is refused', async () => {
-    const code = (await stack.call('member', { action: 'memberCode' }, { openid: 'oBindClerk' })).body.data
+    const code = (await stack.call('member', { action: 'memberCode' }, { openid: 'oBindClerk' }))
+      .body.data
     expect(code.code).toMatch(/^\d{20}$/)
     expect(code.refreshAfterMs).toBeGreaterThan(0)
     const clerk = demo.personas.find((p) => p.role === 'clerk')!.openid
-    const scanned = await stack.call('staff', { action: 'scanMember', memberCode: code.code }, { openid: clerk })
+    const scanned = await stack.call(
+      'staff',
+      { action: 'scanMember', memberCode: code.code },
+      { openid: clerk },
+    )
     expect(scanned.status).toBe(200)
     expect(scanned.body.data.memberNo).toBe(code.memberNo)
 
-    const threeMinutesAgo = issueMemberCode(code.memberNo, new Date(Date.now() - 3 * 60_000), stack.secrets.MEMBER_CODE_SECRET)
-    const expired = await stack.call('staff', { action: 'scanMember', memberCode: threeMinutesAgo.code }, { openid: clerk })
+    const threeMinutesAgo = issueMemberCode(
+      code.memberNo,
+      new Date(Date.now() - 3 * 60_000),
+      stack.secrets.MEMBER_CODE_SECRET,
+    )
+    const expired = await stack.call(
+      'staff',
+      { action: 'scanMember', memberCode: threeMinutesAgo.code },
+      { openid: clerk },
+    )
     expect(expired.status).toBe(400)
     expect(expired.body.error).toMatchObject({ field: 'memberCode' })
     expect(expired.body.error.message).toContain('过期')
 
     const edited = code.code.slice(0, 19) + ((Number(code.code[19]) + 1) % 10)
-    expect((await stack.call('staff', { action: 'scanMember', memberCode: edited }, { openid: clerk })).status).toBe(400)
+    expect(
+      (await stack.call('staff', { action: 'scanMember', memberCode: edited }, { openid: clerk }))
+        .status,
+    ).toBe(400)
   })
 
   it('a code replayed after its window is refused (clock moved, not slept)', async () => {
-    const code = (await stack.call('member', { action: 'memberCode' }, { openid: 'oBindClerk' })).body.data.code
+    const code = (await stack.call('member', { action: 'memberCode' }, { openid: 'oBindClerk' }))
+      .body.data.code
     const clerk = demo.personas.find((p) => p.role === 'clerk')!.openid
     stack.setClockOffset(2 * 60_000 + 1000)
     try {
-      const replay = await stack.call('staff', { action: 'scanMember', memberCode: code }, { openid: clerk })
+      const replay = await stack.call(
+        'staff',
+        { action: 'scanMember', memberCode: code },
+        { openid: clerk },
+      )
       expect(replay.status).toBe(400)
       expect(replay.body.error.message).toContain('过期')
     } finally {
@@ -154,21 +230,36 @@ describe('the member code', () => {
   })
 
   it('a shopper cannot scan member codes', async () => {
-    const code = (await stack.call('member', { action: 'memberCode' }, { openid: 'oBindClerk' })).body.data.code
-    expect((await stack.call('staff', { action: 'scanMember', memberCode: code }, { openid: 'oBindClerk' })).status).toBe(403)
+    const code = (await stack.call('member', { action: 'memberCode' }, { openid: 'oBindClerk' }))
+      .body.data.code
+    expect(
+      (
+        await stack.call(
+          'staff',
+          { action: 'scanMember', memberCode: code },
+          { openid: 'oBindClerk' },
+        )
+      ).status,
+    ).toBe(403)
   })
 })
 
 describe('staff see only what is theirs', () => {
   let memberOfClerk1: string
   beforeAll(async () => {
-    memberOfClerk1 = (await stack.call('member', { action: 'profile' }, { openid: 'oBindClerk' })).body.data.memberId
+    memberOfClerk1 = (await stack.call('member', { action: 'profile' }, { openid: 'oBindClerk' }))
+      .body.data.memberId
   })
-  const openidOfClerk = (clerkId: string) => Object.entries(clerkIds).find(([, id]) => id === clerkId)![0]
+  const openidOfClerk = (clerkId: string) =>
+    Object.entries(clerkIds).find(([, id]) => id === clerkId)![0]
 
   it('the clerk sees the new member in "my members", with the phone masked', async () => {
     const clerkId = sceneOf('clerk', 1).clerkId!
-    const res = await stack.call('staff', { action: 'myMembers' }, { openid: openidOfClerk(clerkId) })
+    const res = await stack.call(
+      'staff',
+      { action: 'myMembers' },
+      { openid: openidOfClerk(clerkId) },
+    )
     expect(res.status).toBe(200)
     const item = res.body.data.items.find((m: any) => m.memberId === memberOfClerk1)
     expect(item).toMatchObject({ phoneMasked: '139****0001', points: 100 })
@@ -177,24 +268,57 @@ describe('staff see only what is theirs', () => {
 
   it('searches by the last four digits of the phone', async () => {
     const clerkId = sceneOf('clerk', 1).clerkId!
-    const res = await stack.call('staff', { action: 'myMembers', search: '0001' }, { openid: openidOfClerk(clerkId) })
+    const res = await stack.call(
+      'staff',
+      { action: 'myMembers', search: '0001' },
+      { openid: openidOfClerk(clerkId) },
+    )
     expect(res.body.data.items.map((m: any) => m.memberId)).toEqual([memberOfClerk1])
   })
 
   it("another clerk of the same store cannot read this clerk's member", async () => {
-    const other = demo.personas.find((p) => p.role === 'clerk' && p.storeId === sceneOf('clerk', 1).storeId && clerkIds[p.openid] !== sceneOf('clerk', 1).clerkId)!
-    const res = await stack.call('staff', { action: 'memberDetail', memberId: memberOfClerk1 }, { openid: other.openid })
+    const other = demo.personas.find(
+      (p) =>
+        p.role === 'clerk' &&
+        p.storeId === sceneOf('clerk', 1).storeId &&
+        clerkIds[p.openid] !== sceneOf('clerk', 1).clerkId,
+    )!
+    const res = await stack.call(
+      'staff',
+      { action: 'memberDetail', memberId: memberOfClerk1 },
+      { openid: other.openid },
+    )
     expect(res.status).toBe(403)
   })
 
   it("a clerk of another store cannot read the member; the store's manager can", async () => {
     const storeId = sceneOf('clerk', 1).storeId
     const foreign = demo.personas.find((p) => p.role === 'clerk' && p.storeId !== storeId)!
-    expect((await stack.call('staff', { action: 'memberDetail', memberId: memberOfClerk1 }, { openid: foreign.openid })).status).toBe(403)
+    expect(
+      (
+        await stack.call(
+          'staff',
+          { action: 'memberDetail', memberId: memberOfClerk1 },
+          { openid: foreign.openid },
+        )
+      ).status,
+    ).toBe(403)
     const foreignManager = demo.personas.find((p) => p.role === 'manager' && p.storeId !== storeId)!
-    expect((await stack.call('staff', { action: 'memberDetail', memberId: memberOfClerk1 }, { openid: foreignManager.openid })).status).toBe(403)
+    expect(
+      (
+        await stack.call(
+          'staff',
+          { action: 'memberDetail', memberId: memberOfClerk1 },
+          { openid: foreignManager.openid },
+        )
+      ).status,
+    ).toBe(403)
     const manager = demo.personas.find((p) => p.role === 'manager' && p.storeId === storeId)!
-    const detail = await stack.call('staff', { action: 'memberDetail', memberId: memberOfClerk1 }, { openid: manager.openid })
+    const detail = await stack.call(
+      'staff',
+      { action: 'memberDetail', memberId: memberOfClerk1 },
+      { openid: manager.openid },
+    )
     expect(detail.status).toBe(200)
     expect(detail.body.data.attributionLog[0]).toMatchObject({ reason: 'bind' })
     expect(detail.body.data.visits).toHaveLength(1)
@@ -202,16 +326,39 @@ describe('staff see only what is theirs', () => {
 
   it('only a manager may list the whole store', async () => {
     const clerk = demo.personas.find((p) => p.role === 'clerk')!
-    expect((await stack.call('staff', { action: 'myMembers', scope: 'store' }, { openid: clerk.openid })).status).toBe(403)
+    expect(
+      (await stack.call('staff', { action: 'myMembers', scope: 'store' }, { openid: clerk.openid }))
+        .status,
+    ).toBe(403)
     const manager = demo.personas.find((p) => p.role === 'manager' && p.storeId === clerk.storeId)!
-    const res = await stack.call('staff', { action: 'myMembers', scope: 'store', limit: 100 }, { openid: manager.openid })
+    const res = await stack.call(
+      'staff',
+      { action: 'myMembers', scope: 'store', limit: 100 },
+      { openid: manager.openid },
+    )
     expect(res.status).toBe(200)
     expect(res.body.data.items.every((m: any) => typeof m.clerkName === 'string')).toBe(true)
   })
 
   it('a shopper is not staff, and a member cannot ask for anyone else', async () => {
-    expect((await stack.call('staff', { action: 'memberDetail', memberId: memberOfClerk1 }, { openid: 'oSpread1' })).status).toBe(403)
-    expect((await stack.call('member', { action: 'profile', memberId: memberOfClerk1 }, { openid: 'oSpread1' })).status).toBe(400)
+    expect(
+      (
+        await stack.call(
+          'staff',
+          { action: 'memberDetail', memberId: memberOfClerk1 },
+          { openid: 'oSpread1' },
+        )
+      ).status,
+    ).toBe(403)
+    expect(
+      (
+        await stack.call(
+          'member',
+          { action: 'profile', memberId: memberOfClerk1 },
+          { openid: 'oSpread1' },
+        )
+      ).status,
+    ).toBe(400)
     const mine = await stack.call('member', { action: 'myData' }, { openid: 'oSpread1' })
     expect(mine.body.data.member._id).not.toBe(memberOfClerk1)
     expect(mine.body.data.member.openid).toBe('oSpread1')
@@ -219,13 +366,22 @@ describe('staff see only what is theirs', () => {
 
   it("counts the clerk's new members this week and month", async () => {
     const clerkId = sceneOf('clerk', 1).clerkId!
-    const stats = await stack.call('staff', { action: 'myStats' }, { openid: openidOfClerk(clerkId) })
+    const stats = await stack.call(
+      'staff',
+      { action: 'myStats' },
+      { openid: openidOfClerk(clerkId) },
+    )
     expect(stats.body.data.newMembersThisWeek).toBeGreaterThanOrEqual(1)
-    expect(stats.body.data.newMembersThisMonth).toBeGreaterThanOrEqual(stats.body.data.newMembersThisWeek)
-    expect(stats.body.data.memberCount).toBe((await stack.db.collection('members').where({ clerkId, status: 'active' }).count() as any).total)
+    expect(stats.body.data.newMembersThisMonth).toBeGreaterThanOrEqual(
+      stats.body.data.newMembersThisWeek,
+    )
+    expect(stats.body.data.memberCount).toBe(
+      ((await stack.db.collection('members').where({ clerkId, status: 'active' }).count()) as any)
+        .total,
+    )
   })
 
-  it("gives the clerk their own code as a PNG whose scene binds to them", async () => {
+  it('gives the clerk their own code as a PNG whose scene binds to them', async () => {
     const clerkId = sceneOf('clerk', 1).clerkId!
     const res = await stack.call('staff', { action: 'myCode' }, { openid: openidOfClerk(clerkId) })
     expect(res.status).toBe(200)
@@ -240,27 +396,55 @@ describe('staff invites', () => {
     const created = await stack.admin({ action: 'createStaffInvite', storeId, name: '新导购' })
     expect(created.status).toBe(200)
     expect(created.body.data.invite.length).toBeLessThanOrEqual(32)
-    const joined = await stack.call('staff', { action: 'bindInvite', invite: created.body.data.invite }, { openid: 'oNewClerk' })
+    const joined = await stack.call(
+      'staff',
+      { action: 'bindInvite', invite: created.body.data.invite },
+      { openid: 'oNewClerk' },
+    )
     expect(joined.status).toBe(200)
-    expect(joined.body.data).toMatchObject({ name: '新导购', storeId, isManager: false, memberCount: 0 })
+    expect(joined.body.data).toMatchObject({
+      name: '新导购',
+      storeId,
+      isManager: false,
+      memberCount: 0,
+    })
     // the same person opening it again just gets their profile back
-    expect((await stack.call('staff', { action: 'bindInvite', invite: created.body.data.invite }, { openid: 'oNewClerk' })).status).toBe(200)
-    const reuse = await stack.call('staff', { action: 'bindInvite', invite: created.body.data.invite }, { openid: 'oSomeoneElse' })
+    expect(
+      (
+        await stack.call(
+          'staff',
+          { action: 'bindInvite', invite: created.body.data.invite },
+          { openid: 'oNewClerk' },
+        )
+      ).status,
+    ).toBe(200)
+    const reuse = await stack.call(
+      'staff',
+      { action: 'bindInvite', invite: created.body.data.invite },
+      { openid: 'oSomeoneElse' },
+    )
     expect(reuse.status).toBe(409)
     expect(reuse.body.error.message).toContain('已被使用')
   })
 
   it('two people racing for one invite: exactly one becomes a clerk', async () => {
     const storeId = sceneOf('store', 1).storeId
-    const { invite } = (await stack.admin({ action: 'createStaffInvite', storeId, name: '抢码' })).body.data
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => stack.call('staff', { action: 'bindInvite', invite }, { openid: `oInviteRace${i}` })))
+    const { invite } = (await stack.admin({ action: 'createStaffInvite', storeId, name: '抢码' }))
+      .body.data
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        stack.call('staff', { action: 'bindInvite', invite }, { openid: `oInviteRace${i}` }),
+      ),
+    )
     expect(results.filter((r) => r.status === 200)).toHaveLength(1)
     expect(results.filter((r) => r.status === 409)).toHaveLength(9)
   })
 
   it('an expired invite is refused', async () => {
     const storeId = sceneOf('store', 1).storeId
-    const { invite } = (await stack.admin({ action: 'createStaffInvite', storeId, name: '过期', validHours: 1 })).body.data
+    const { invite } = (
+      await stack.admin({ action: 'createStaffInvite', storeId, name: '过期', validHours: 1 })
+    ).body.data
     stack.setClockOffset(61 * 60_000)
     try {
       const res = await stack.call('staff', { action: 'bindInvite', invite }, { openid: 'oLate' })
@@ -272,7 +456,11 @@ describe('staff invites', () => {
   })
 
   it('a forged invite is refused', async () => {
-    const res = await stack.call('staff', { action: 'bindInvite', invite: 'i.ABCDEFGHJK.AAAAAAAAAAAA' }, { openid: 'oForgedInvite' })
+    const res = await stack.call(
+      'staff',
+      { action: 'bindInvite', invite: 'i.ABCDEFGHJK.AAAAAAAAAAAA' },
+      { openid: 'oForgedInvite' },
+    )
     expect(res.status).toBe(400)
   })
 })
@@ -283,24 +471,46 @@ describe('HQ moves members', () => {
     const clerks = (await stack.db.collection('clerks').where({ storeId }).get()) as { data: any[] }
     const [from, to] = clerks.data.filter((c) => c.memberCount > 0)
     const moving = from.memberCount
-    const res = await stack.admin({ action: 'transferMembers', fromClerkId: from._id, toClerkId: to._id, reason: '导购离职' })
+    const res = await stack.admin({
+      action: 'transferMembers',
+      fromClerkId: from._id,
+      toClerkId: to._id,
+      reason: '导购离职',
+    })
     expect(res.status).toBe(200)
     expect(res.body.data).toMatchObject({ moved: moving, remaining: 0 })
-    const after = (await stack.db.collection('clerks').where({ _id: stack.db.command.in([from._id, to._id]) }).get()) as { data: any[] }
+    const after = (await stack.db
+      .collection('clerks')
+      .where({ _id: stack.db.command.in([from._id, to._id]) })
+      .get()) as { data: any[] }
     expect(after.data.find((c) => c._id === from._id).memberCount).toBe(0)
     expect(after.data.find((c) => c._id === to._id).memberCount).toBe(to.memberCount + moving)
-    const log = (await stack.db.collection('attributionLog').where({ reason: 'transfer', fromClerkId: from._id }).get()) as { data: any[] }
+    const log = (await stack.db
+      .collection('attributionLog')
+      .where({ reason: 'transfer', fromClerkId: from._id })
+      .get()) as { data: any[] }
     expect(log.data).toHaveLength(moving)
-    expect(log.data[0]).toMatchObject({ toClerkId: to._id, actor: { kind: 'admin', id: 'admin' }, note: '导购离职' })
+    expect(log.data[0]).toMatchObject({
+      toClerkId: to._id,
+      actor: { kind: 'admin', id: 'admin' },
+      note: '导购离职',
+    })
     // the audit log has the action
-    const audit = (await stack.db.collection('auditLog').where({ action: 'transferMembers' }).get()) as { data: any[] }
+    const audit = (await stack.db
+      .collection('auditLog')
+      .where({ action: 'transferMembers' })
+      .get()) as { data: any[] }
     expect(audit.data[0]).toMatchObject({ username: 'admin', outcome: 'ok' })
   })
 
   it("a disabled clerk's code stops binding, but their members stay", async () => {
     const code = sceneOf('clerk', 5)
     await bind('oBeforeDisable', code.scene, 300)
-    const disabled = await stack.admin({ action: 'disableClerk', clerkId: code.clerkId, reason: '离职' })
+    const disabled = await stack.admin({
+      action: 'disableClerk',
+      clerkId: code.clerkId,
+      reason: '离职',
+    })
     expect(disabled.body.data.status).toBe('disabled')
     const refused = await bind('oAfterDisable', code.scene, 301)
     expect(refused.status).toBe(409)
@@ -310,7 +520,11 @@ describe('HQ moves members', () => {
 
   it('admin actions need a console session: a clerk’s WeChat identity gets 401', async () => {
     const clerk = demo.personas.find((p) => p.role === 'manager')!
-    const res = await stack.call('admin', { action: 'createStore', code: 'X1', name: 'x', address: 'y' }, { openid: clerk.openid })
+    const res = await stack.call(
+      'admin',
+      { action: 'createStore', code: 'X1', name: 'x', address: 'y' },
+      { openid: clerk.openid },
+    )
     expect(res.status).toBe(401)
   })
 })
@@ -319,14 +533,25 @@ describe("the member's own data", () => {
   it('deleting the account removes personal data, keeps an anonymised ledger trail', async () => {
     const code = sceneOf('store', 1)
     const created = (await bind('oLeaving', code.scene, 400)).body.data
-    const res = await stack.call('member', { action: 'deleteAccount', confirm: 'DELETE' }, { openid: 'oLeaving' })
+    const res = await stack.call(
+      'member',
+      { action: 'deleteAccount', confirm: 'DELETE' },
+      { openid: 'oLeaving' },
+    )
     expect(res.body.data).toEqual({ deleted: true })
-    expect((await stack.call('member', { action: 'profile' }, { openid: 'oLeaving' })).status).toBe(404)
-    const row = ((await stack.db.collection('members').doc(created.memberId).get()) as { data: any[] }).data[0]
+    expect((await stack.call('member', { action: 'profile' }, { openid: 'oLeaving' })).status).toBe(
+      404,
+    )
+    const row = (
+      (await stack.db.collection('members').doc(created.memberId).get()) as { data: any[] }
+    ).data[0]
     expect(row.status).toBe('deleted')
     expect(row.openid).toBeUndefined()
     expect(row.phone).toBeUndefined()
-    const ledger = (await stack.db.collection('pointsLedger').where({ memberId: created.memberId }).get()) as { data: any[] }
+    const ledger = (await stack.db
+      .collection('pointsLedger')
+      .where({ memberId: created.memberId })
+      .get()) as { data: any[] }
     expect(ledger.data).toHaveLength(1)
     // and scanning again starts a fresh membership
     expect((await bind('oLeaving', code.scene, 401)).body.data.outcome).toBe('created')

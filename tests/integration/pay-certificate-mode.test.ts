@@ -4,7 +4,13 @@
  * serves (downloaded through wechatpay-node-v3, decrypted with the APIv3 key).
  */
 import { startTestStack, type TestStack } from '../support/local-stack'
-import { buildNotification, otherPrivateKey, sandboxSigner, transactionResource, type Notification } from '../support/wechatpay'
+import {
+  buildNotification,
+  otherPrivateKey,
+  sandboxSigner,
+  transactionResource,
+  type Notification,
+} from '../support/wechatpay'
 
 let stack: TestStack
 const PAYER = 'oPayerCertificate'
@@ -15,7 +21,13 @@ beforeAll(async () => {
 afterAll(() => stack.stop())
 
 async function notify(n: Notification) {
-  return (await fetch(`${stack.url}/http/pay/notify`, { method: 'POST', headers: n.headers, body: n.body })).status
+  return (
+    await fetch(`${stack.url}/http/pay/notify`, {
+      method: 'POST',
+      headers: n.headers,
+      body: n.body,
+    })
+  ).status
 }
 
 async function createProbe(amountFen: number) {
@@ -24,7 +36,8 @@ async function createProbe(amountFen: number) {
   return res.body.data as { probeId: string; outTradeNo: string }
 }
 
-const probe = async (probeId: string) => (await stack.call('pay', { action: 'probeStatus', probeId }, { openid: PAYER })).body.data
+const probe = async (probeId: string) =>
+  (await stack.call('pay', { action: 'probeStatus', probeId }, { openid: PAYER })).body.data
 
 describe('platform-certificate mode', () => {
   it('a payment is verified with the downloaded platform certificate and applied once', async () => {
@@ -35,17 +48,39 @@ describe('platform-certificate mode', () => {
     expect(body.delivery.status).toBe(204)
     const statuses = await Promise.all(Array.from({ length: 10 }, () => notify(body.notification)))
     expect(statuses).toEqual(Array(10).fill(204))
-    expect(await probe(probeId)).toMatchObject({ status: 'paid', paidEffects: 1, payment: { status: 'paid' } })
+    expect(await probe(probeId)).toMatchObject({
+      status: 'paid',
+      paidEffects: 1,
+      payment: { status: 'paid' },
+    })
   })
 
   it('refuses a notification signed with the WeChat Pay public key (not trusted in this mode), a forged serial and a forged signature', async () => {
     const { probeId, outTradeNo } = await createProbe(990)
-    const resource = transactionResource({ mchid: stack.payKeys.mchid, appid: stack.functions.appid, outTradeNo, amountFen: 990, openid: PAYER, at: new Date() })
-    const build = (signer: { serial: string; privateKey: string }) => buildNotification({ resource, at: new Date(), apiV3Key: stack.payKeys.apiV3Key, signer })
+    const resource = transactionResource({
+      mchid: stack.payKeys.mchid,
+      appid: stack.functions.appid,
+      outTradeNo,
+      amountFen: 990,
+      openid: PAYER,
+      at: new Date(),
+    })
+    const build = (signer: { serial: string; privateKey: string }) =>
+      buildNotification({ resource, at: new Date(), apiV3Key: stack.payKeys.apiV3Key, signer })
     expect(await notify(build(sandboxSigner(stack.payKeys, 'public-key')))).toBe(401)
-    expect(await notify(build({ serial: 'ABCDEF0123456789', privateKey: otherPrivateKey() }))).toBe(401)
-    expect(await notify(build({ serial: stack.payKeys.platform.serialNo, privateKey: otherPrivateKey() }))).toBe(401)
-    expect(await probe(probeId)).toMatchObject({ status: 'awaiting_payment', paidEffects: 0, payment: { status: 'pending' } })
+    expect(await notify(build({ serial: 'ABCDEF0123456789', privateKey: otherPrivateKey() }))).toBe(
+      401,
+    )
+    expect(
+      await notify(
+        build({ serial: stack.payKeys.platform.serialNo, privateKey: otherPrivateKey() }),
+      ),
+    ).toBe(401)
+    expect(await probe(probeId)).toMatchObject({
+      status: 'awaiting_payment',
+      paidEffects: 0,
+      payment: { status: 'pending' },
+    })
     // The genuine signer is accepted.
     expect(await notify(build(sandboxSigner(stack.payKeys, 'certificate')))).toBe(204)
     expect(await probe(probeId)).toMatchObject({ status: 'paid', paidEffects: 1 })
@@ -54,10 +89,21 @@ describe('platform-certificate mode', () => {
   it('refund notifications are verified the same way', async () => {
     const { probeId, outTradeNo } = await createProbe(500)
     await fetch(`${stack.url}/sandbox/pay/${outTradeNo}`, { method: 'POST' })
-    const refund = await stack.call('pay', { action: 'probeRefund', probeId, amountFen: 500, key: 'all' }, { openid: PAYER })
+    const refund = await stack.call(
+      'pay',
+      { action: 'probeRefund', probeId, amountFen: 500, key: 'all' },
+      { openid: PAYER },
+    )
     expect(refund.status).toBe(200)
-    const settled = await fetch(`${stack.url}/sandbox/refund/${outTradeNo}`, { method: 'POST', body: JSON.stringify({ outRefundNo: refund.body.data.outRefundNo }) })
+    const settled = await fetch(`${stack.url}/sandbox/refund/${outTradeNo}`, {
+      method: 'POST',
+      body: JSON.stringify({ outRefundNo: refund.body.data.outRefundNo }),
+    })
     expect(((await settled.json()) as { delivery: { status: number } }).delivery.status).toBe(204)
-    expect(await probe(probeId)).toMatchObject({ refundedFen: 500, refundEffects: 1, payment: { status: 'refunded' } })
+    expect(await probe(probeId)).toMatchObject({
+      refundedFen: 500,
+      refundEffects: 1,
+      payment: { status: 'refunded' },
+    })
   })
 })

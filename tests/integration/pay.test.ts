@@ -10,7 +10,12 @@
 import { createPublicKey, verify } from 'node:crypto'
 import { outRefundNoFor } from '../../shared/rules/payment'
 import { startTestStack, type TestStack } from '../support/local-stack'
-import { buildNotification, otherPrivateKey, transactionResource, type Notification } from '../support/wechatpay'
+import {
+  buildNotification,
+  otherPrivateKey,
+  transactionResource,
+  type Notification,
+} from '../support/wechatpay'
 
 let stack: TestStack
 const PAYER = 'oPayerPublicKey'
@@ -29,25 +34,40 @@ async function createProbe(amountFen: number, openid = PAYER) {
 }
 
 async function probe(probeId: string, sync = false, openid = PAYER) {
-  const res = await stack.call('pay', { action: 'probeStatus', probeId, ...(sync ? { sync } : {}) }, { openid })
+  const res = await stack.call(
+    'pay',
+    { action: 'probeStatus', probeId, ...(sync ? { sync } : {}) },
+    { openid },
+  )
   expect(res.status).toBe(200)
   return res.body.data
 }
 
 async function sandbox(path: string, body: unknown = {}) {
-  const res = await fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const res = await fetch(`${stack.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
   return { status: res.status, body: (await res.json()) as any }
 }
 
 /** Pays in the sandbox but holds the notification, returning it (genuine, signed now). */
-async function payHeld(outTradeNo: string, overrides: Record<string, unknown> = {}): Promise<Notification> {
+async function payHeld(
+  outTradeNo: string,
+  overrides: Record<string, unknown> = {},
+): Promise<Notification> {
   const res = await sandbox(`/sandbox/pay/${outTradeNo}`, { notify: false, ...overrides })
   expect(res.status).toBe(200)
   return res.body.notification
 }
 
 async function notify(n: Notification) {
-  const res = await fetch(`${stack.url}/http/pay/notify`, { method: 'POST', headers: n.headers, body: n.body })
+  const res = await fetch(`${stack.url}/http/pay/notify`, {
+    method: 'POST',
+    headers: n.headers,
+    body: n.body,
+  })
   const text = await res.text()
   return { status: res.status, body: text === '' ? null : JSON.parse(text) }
 }
@@ -55,18 +75,39 @@ async function notify(n: Notification) {
 describe('paying', () => {
   it('createPayment answers Taro.requestPayment parameters signed with the merchant key', async () => {
     const { payParams } = await createProbe(100)
-    expect(payParams).toEqual({ timeStamp: expect.stringMatching(/^\d+$/), nonceStr: expect.any(String), package: expect.stringMatching(/^prepay_id=wx/), signType: 'RSA', paySign: expect.any(String) })
+    expect(payParams).toEqual({
+      timeStamp: expect.stringMatching(/^\d+$/),
+      nonceStr: expect.any(String),
+      package: expect.stringMatching(/^prepay_id=wx/),
+      signType: 'RSA',
+      paySign: expect.any(String),
+    })
     const message = `${stack.functions.appid}\n${payParams.timeStamp}\n${payParams.nonceStr}\n${payParams.package}\n`
-    expect(verify('RSA-SHA256', Buffer.from(message), createPublicKey(stack.payKeys.merchant.publicKey), Buffer.from(payParams.paySign!, 'base64'))).toBe(true)
+    expect(
+      verify(
+        'RSA-SHA256',
+        Buffer.from(message),
+        createPublicKey(stack.payKeys.merchant.publicKey),
+        Buffer.from(payParams.paySign!, 'base64'),
+      ),
+    ).toBe(true)
   })
 
   it('POST /sandbox/pay/<out_trade_no> pays: the notification is answered 204 and the owner acts once', async () => {
     const { probeId, outTradeNo } = await createProbe(2590)
-    expect(await probe(probeId)).toMatchObject({ status: 'awaiting_payment', payment: { status: 'pending' } })
+    expect(await probe(probeId)).toMatchObject({
+      status: 'awaiting_payment',
+      payment: { status: 'pending' },
+    })
     const paid = await sandbox(`/sandbox/pay/${outTradeNo}`)
     expect(paid.status).toBe(200)
     expect(paid.body.delivery).toEqual({ status: 204, body: '' })
-    expect(await probe(probeId)).toMatchObject({ status: 'paid', paidEffects: 1, onPaidCalls: 1, payment: { status: 'paid', paidVia: 'notification', amountFen: 2590 } })
+    expect(await probe(probeId)).toMatchObject({
+      status: 'paid',
+      paidEffects: 1,
+      onPaidCalls: 1,
+      payment: { status: 'paid', paidVia: 'notification', amountFen: 2590 },
+    })
   })
 
   it('the same genuine notification delivered 10 times at once changes the state once', async () => {
@@ -94,7 +135,11 @@ describe('paying', () => {
     const { probeId, outTradeNo } = await createProbe(700)
     await payHeld(outTradeNo)
     expect(await probe(probeId)).toMatchObject({ status: 'awaiting_payment' })
-    expect(await probe(probeId, true)).toMatchObject({ status: 'paid', paidEffects: 1, payment: { status: 'paid', paidVia: 'query' } })
+    expect(await probe(probeId, true)).toMatchObject({
+      status: 'paid',
+      paidEffects: 1,
+      payment: { status: 'paid', paidVia: 'query' },
+    })
   })
 })
 
@@ -109,23 +154,41 @@ describe('refused notifications change nothing', () => {
   })
 
   async function unchanged() {
-    expect(await probe(probeId)).toMatchObject({ status: 'awaiting_payment', onPaidCalls: 0, paidEffects: 0, payment: { status: 'pending' } })
+    expect(await probe(probeId)).toMatchObject({
+      status: 'awaiting_payment',
+      onPaidCalls: 0,
+      paidEffects: 0,
+      payment: { status: 'pending' },
+    })
   }
 
   it('a forged signature: 401', async () => {
     const forged = buildNotification({
-      resource: transactionResource({ mchid: stack.payKeys.mchid, appid: stack.functions.appid, outTradeNo, amountFen: 3000, openid: PAYER, at: new Date() }),
+      resource: transactionResource({
+        mchid: stack.payKeys.mchid,
+        appid: stack.functions.appid,
+        outTradeNo,
+        amountFen: 3000,
+        openid: PAYER,
+        at: new Date(),
+      }),
       at: new Date(),
       apiV3Key: stack.payKeys.apiV3Key,
       signer: { serial: stack.payKeys.wechatPublicKey.id, privateKey: otherPrivateKey() },
     })
     const res = await notify(forged)
-    expect(res).toEqual({ status: 401, body: { code: 'UNAUTHENTICATED', message: expect.stringContaining('bad-signature') } })
+    expect(res).toEqual({
+      status: 401,
+      body: { code: 'UNAUTHENTICATED', message: expect.stringContaining('bad-signature') },
+    })
     await unchanged()
   })
 
   it('a tampered body: 401', async () => {
-    const res = await notify({ headers: genuine.headers, body: genuine.body.replace('"summary":"支付成功"', '"summary":"支付成功 "') })
+    const res = await notify({
+      headers: genuine.headers,
+      body: genuine.body.replace('"summary":"支付成功"', '"summary":"支付成功 "'),
+    })
     expect(res.status).toBe(401)
     await unchanged()
   })
@@ -140,8 +203,18 @@ describe('refused notifications change nothing', () => {
   })
 
   it('an unknown serial: 401; no headers: 400; not a POST: 400', async () => {
-    expect((await notify({ headers: { ...genuine.headers, 'wechatpay-serial': 'PUB_KEY_ID_00000000000000000000' }, body: genuine.body })).status).toBe(401)
-    expect((await notify({ headers: { 'content-type': 'application/json' }, body: genuine.body })).status).toBe(400)
+    expect(
+      (
+        await notify({
+          headers: { ...genuine.headers, 'wechatpay-serial': 'PUB_KEY_ID_00000000000000000000' },
+          body: genuine.body,
+        })
+      ).status,
+    ).toBe(401)
+    expect(
+      (await notify({ headers: { 'content-type': 'application/json' }, body: genuine.body }))
+        .status,
+    ).toBe(400)
     const get = await fetch(`${stack.url}/http/pay/notify`)
     expect(get.status).toBe(400)
     await unchanged()
@@ -152,15 +225,22 @@ describe('refused notifications change nothing', () => {
     ['payer', 409, { openid: 'oSomeoneElse' }],
     ['mchid', 403, { mchid: '1900099999' }],
     ['appid', 403, { appid: 'wx-another-app' }],
-  ])('genuinely signed but another %s: %i, anomaly noted when it is ours', async (field, status, overrides) => {
-    const n = await payHeld(outTradeNo, overrides)
-    const res = await notify(n)
-    expect(res.status).toBe(status)
-    expect(Object.keys(res.body)).toEqual(['code', 'message'])
-    const after = await probe(probeId)
-    expect(after).toMatchObject({ status: 'awaiting_payment', paidEffects: 0, payment: { status: 'pending' } })
-    if (status === 409) expect(after.payment.anomaly).toBe(`payment-${field}`)
-  })
+  ])(
+    'genuinely signed but another %s: %i, anomaly noted when it is ours',
+    async (field, status, overrides) => {
+      const n = await payHeld(outTradeNo, overrides)
+      const res = await notify(n)
+      expect(res.status).toBe(status)
+      expect(Object.keys(res.body)).toEqual(['code', 'message'])
+      const after = await probe(probeId)
+      expect(after).toMatchObject({
+        status: 'awaiting_payment',
+        paidEffects: 0,
+        payment: { status: 'pending' },
+      })
+      if (status === 409) expect(after.payment.anomaly).toBe(`payment-${field}`)
+    },
+  )
 
   it('and then the genuine one is accepted once', async () => {
     expect((await notify(genuine)).status).toBe(204)
@@ -175,7 +255,8 @@ describe('refunds', () => {
     return created
   }
 
-  const refund = (probeId: string, amountFen: number, key: string) => stack.call('pay', { action: 'probeRefund', probeId, amountFen, key }, { openid: PAYER })
+  const refund = (probeId: string, amountFen: number, key: string) =>
+    stack.call('pay', { action: 'probeRefund', probeId, amountFen, key }, { openid: PAYER })
 
   it('a refund settles once: its notification 10 times at once moves the money once; the same key is the same refund', async () => {
     const { probeId, outTradeNo } = await paidProbe(1000)
@@ -187,25 +268,43 @@ describe('refunds', () => {
     expect(retry.body.data.outRefundNo).toBe(outRefundNo)
     const settled = await sandbox(`/sandbox/refund/${outTradeNo}`, { outRefundNo, notify: false })
     expect(settled.status).toBe(200)
-    const answers = await Promise.all(Array.from({ length: 10 }, () => notify(settled.body.notification)))
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => notify(settled.body.notification)),
+    )
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(204))
-    expect(await probe(probeId)).toMatchObject({ refundedFen: 300, refundEffects: 1, payment: { status: 'paid', refundedFen: 300 } })
+    expect(await probe(probeId)).toMatchObject({
+      refundedFen: 300,
+      refundEffects: 1,
+      payment: { status: 'paid', refundedFen: 300 },
+    })
     // The same key with another amount is refused, not a second refund.
     expect((await refund(probeId, 200, 'r1')).status).toBe(409)
   })
 
   it('concurrent refunds never add up to more than was paid; a full refund ends the payment', async () => {
     const { probeId, outTradeNo } = await paidProbe(1000)
-    const answers = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((key) => refund(probeId, 400, key)))
+    const answers = await Promise.all(
+      ['a', 'b', 'c', 'd', 'e'].map((key) => refund(probeId, 400, key)),
+    )
     expect(answers.filter((a) => a.status === 200)).toHaveLength(2)
     expect(answers.filter((a) => a.status === 409)).toHaveLength(3)
     for (const a of answers.filter((x) => x.status === 200)) {
-      expect((await sandbox(`/sandbox/refund/${outTradeNo}`, { outRefundNo: a.body.data.outRefundNo })).body.delivery.status).toBe(204)
+      expect(
+        (await sandbox(`/sandbox/refund/${outTradeNo}`, { outRefundNo: a.body.data.outRefundNo }))
+          .body.delivery.status,
+      ).toBe(204)
     }
     const rest = await refund(probeId, 200, 'rest')
     expect(rest.status).toBe(200)
-    expect((await sandbox(`/sandbox/refund/${outTradeNo}`, { outRefundNo: rest.body.data.outRefundNo })).body.delivery.status).toBe(204)
-    expect(await probe(probeId)).toMatchObject({ refundedFen: 1000, refundEffects: 3, payment: { status: 'refunded', refundedFen: 1000 } })
+    expect(
+      (await sandbox(`/sandbox/refund/${outTradeNo}`, { outRefundNo: rest.body.data.outRefundNo }))
+        .body.delivery.status,
+    ).toBe(204)
+    expect(await probe(probeId)).toMatchObject({
+      refundedFen: 1000,
+      refundEffects: 3,
+      payment: { status: 'refunded', refundedFen: 1000 },
+    })
     expect((await refund(probeId, 1, 'more')).status).toBe(409)
   })
 
@@ -223,14 +322,30 @@ describe('refunds', () => {
       payment: { status: 'refunded', paidVia: 'refund-notification', refundedFen: 800 },
     })
     expect((await notify(heldPayment)).status).toBe(204)
-    expect(await probe(probeId)).toMatchObject({ status: 'paid', paidEffects: 1, refundEffects: 1, payment: { status: 'refunded' } })
+    expect(await probe(probeId)).toMatchObject({
+      status: 'paid',
+      paidEffects: 1,
+      refundEffects: 1,
+      payment: { status: 'refunded' },
+    })
   })
 
   it('a refund that WeChat closes releases its amount', async () => {
     const { probeId, outTradeNo } = await paidProbe(600)
     const r = await refund(probeId, 600, 'closing')
-    expect((await sandbox(`/sandbox/refund/${outTradeNo}`, { outRefundNo: r.body.data.outRefundNo, status: 'CLOSED' })).body.delivery.status).toBe(204)
-    expect(await probe(probeId)).toMatchObject({ refundedFen: 0, refundEffects: 0, payment: { status: 'paid' } })
+    expect(
+      (
+        await sandbox(`/sandbox/refund/${outTradeNo}`, {
+          outRefundNo: r.body.data.outRefundNo,
+          status: 'CLOSED',
+        })
+      ).body.delivery.status,
+    ).toBe(204)
+    expect(await probe(probeId)).toMatchObject({
+      refundedFen: 0,
+      refundEffects: 0,
+      payment: { status: 'paid' },
+    })
     expect((await refund(probeId, 600, 'again')).status).toBe(200)
   })
 
@@ -254,11 +369,18 @@ describe('closing an unpaid payment', () => {
     const { probeId, outTradeNo } = await createProbe(400)
     await payHeld(outTradeNo)
     const closed = await stack.call('pay', { action: 'probeClose', probeId }, { openid: PAYER })
-    expect(closed.body.data).toMatchObject({ status: 'paid', paidEffects: 1, payment: { status: 'paid', paidVia: 'query' } })
+    expect(closed.body.data).toMatchObject({
+      status: 'paid',
+      paidEffects: 1,
+      payment: { status: 'paid', paidVia: 'query' },
+    })
   })
 
   it("another user's probe is not found", async () => {
     const { probeId } = await createProbe(400)
-    expect((await stack.call('pay', { action: 'probeStatus', probeId }, { openid: 'oSomeoneElse' })).status).toBe(404)
+    expect(
+      (await stack.call('pay', { action: 'probeStatus', probeId }, { openid: 'oSomeoneElse' }))
+        .status,
+    ).toBe(404)
   })
 })

@@ -15,7 +15,11 @@ let storeA: string
 let storeB: string
 const phone = (i: number) => `136${String(10_000_000 + i).slice(-8)}`
 
-async function bindMany(prefix: string, count: number, from: number): Promise<{ openid: string; memberId: string; memberNo: string }[]> {
+async function bindMany(
+  prefix: string,
+  count: number,
+  from: number,
+): Promise<{ openid: string; memberId: string; memberNo: string }[]> {
   const codes = demo.codes
   const out: { openid: string; memberId: string; memberNo: string }[] = []
   for (let i = 0; i < count; i += 20) {
@@ -23,9 +27,17 @@ async function bindMany(prefix: string, count: number, from: number): Promise<{ 
       Array.from({ length: Math.min(20, count - i) }, async (_, j) => {
         const n = i + j
         const openid = `${prefix}${n}`
-        const res = await stack.call('member', { action: 'bind', scene: codes[n % codes.length]!.scene, phone: phone(from + n) }, { openid })
+        const res = await stack.call(
+          'member',
+          { action: 'bind', scene: codes[n % codes.length]!.scene, phone: phone(from + n) },
+          { openid },
+        )
         if (res.status !== 200) throw new Error(`bind ${openid}: ${JSON.stringify(res.body)}`)
-        return { openid, memberId: res.body.data.memberId as string, memberNo: res.body.data.memberNo as string }
+        return {
+          openid,
+          memberId: res.body.data.memberId as string,
+          memberNo: res.body.data.memberNo as string,
+        }
       }),
     )
     out.push(...chunk)
@@ -33,14 +45,19 @@ async function bindMany(prefix: string, count: number, from: number): Promise<{ 
   return out
 }
 
-async function createGift(name: string, pointsPrice: number, stock: { storeId: string | null; available: number }[]): Promise<string> {
+async function createGift(
+  name: string,
+  pointsPrice: number,
+  stock: { storeId: string | null; available: number }[],
+): Promise<string> {
   const res = await stack.admin({ action: 'createGift', name, pointsPrice, stock })
   if (res.status !== 200) throw new Error(JSON.stringify(res.body))
   return res.body.data.giftId
 }
 
 const stockOf = async (giftId: string, storeId: string) =>
-  (((await stack.db.collection('giftStock').doc(`${giftId}_${storeId}`).get()) as { data: any[] }).data[0]?.available as number)
+  ((await stack.db.collection('giftStock').doc(`${giftId}_${storeId}`).get()) as { data: any[] })
+    .data[0]?.available as number
 
 beforeAll(async () => {
   stack = await startTestStack({ seed: true })
@@ -54,10 +71,21 @@ afterAll(() => stack.stop())
 it('100 concurrent redemptions by one member whose balance covers 10: exactly 10 succeed', async () => {
   const giftId = await createGift('并发测试 A', 50, [{ storeId: storeA, available: 150 }])
   const [member] = await bindMany('oOneMember', 1, 0)
-  await stack.admin({ action: 'adjustPoints', memberNo: member!.memberNo, points: 400, reason: '并发测试充值' })
+  await stack.admin({
+    action: 'adjustPoints',
+    memberNo: member!.memberNo,
+    points: 400,
+    reason: '并发测试充值',
+  })
 
   const results = await Promise.all(
-    Array.from({ length: 100 }, () => stack.call('points', { action: 'redeem', giftId, fulfilment: 'pickup', storeId: storeA }, { openid: member!.openid })),
+    Array.from({ length: 100 }, () =>
+      stack.call(
+        'points',
+        { action: 'redeem', giftId, fulfilment: 'pickup', storeId: storeA },
+        { openid: member!.openid },
+      ),
+    ),
   )
   const ok = results.filter((r) => r.status === 200)
   expect(ok).toHaveLength(10)
@@ -65,11 +93,16 @@ it('100 concurrent redemptions by one member whose balance covers 10: exactly 10
   expect(refused).toHaveLength(90)
   for (const r of refused) expect(r.body.error.message).toContain('积分不足')
   expect(new Set(ok.map((r) => r.body.data.pickupCode)).size).toBe(10)
-  expect(ok.map((r) => r.body.data.balance).sort((a, b) => a - b)).toEqual([0, 50, 100, 150, 200, 250, 300, 350, 400, 450])
+  expect(ok.map((r) => r.body.data.balance).sort((a, b) => a - b)).toEqual([
+    0, 50, 100, 150, 200, 250, 300, 350, 400, 450,
+  ])
 
   // the refused ones gave their unit back; the redemptions and the ledger agree
   expect(await stockOf(giftId, storeA)).toBe(140)
-  const redemptions = (await stack.db.collection('redemptions').where({ memberId: member!.memberId }).get()) as { data: any[] }
+  const redemptions = (await stack.db
+    .collection('redemptions')
+    .where({ memberId: member!.memberId })
+    .get()) as { data: any[] }
   expect(redemptions.data).toHaveLength(10)
   const { member: after, entries } = await expectLedgerConsistent(stack.db, member!.memberId)
   expect(after.points).toBe(0)
@@ -80,7 +113,13 @@ it('100 members racing for a gift with 7 in stock: exactly 7 get it', async () =
   const giftId = await createGift('并发测试 B', 60, [{ storeId: storeB, available: 7 }])
   const racers = await bindMany('oRacer', 100, 100)
   const results = await Promise.all(
-    racers.map((m) => stack.call('points', { action: 'redeem', giftId, fulfilment: 'pickup', storeId: storeB }, { openid: m.openid })),
+    racers.map((m) =>
+      stack.call(
+        'points',
+        { action: 'redeem', giftId, fulfilment: 'pickup', storeId: storeB },
+        { openid: m.openid },
+      ),
+    ),
   )
   expect(results.filter((r) => r.status === 200)).toHaveLength(7)
   const refused = results.filter((r) => r.status === 409)
@@ -88,12 +127,16 @@ it('100 members racing for a gift with 7 in stock: exactly 7 get it', async () =
   for (const r of refused) expect(r.body.error.message).toContain('库存不足')
   expect(await stockOf(giftId, storeB)).toBe(0)
 
-  const winners = new Set(racers.filter((_, i) => results[i]!.status === 200).map((m) => m.memberId))
+  const winners = new Set(
+    racers.filter((_, i) => results[i]!.status === 200).map((m) => m.memberId),
+  )
   for (const racer of racers) {
     const { member } = await expectLedgerConsistent(stack.db, racer.memberId)
     expect(member.points).toBe(winners.has(racer.memberId) ? 40 : 100)
   }
-  const redemptions = (await stack.db.collection('redemptions').where({ giftId }).get()) as { data: any[] }
+  const redemptions = (await stack.db.collection('redemptions').where({ giftId }).get()) as {
+    data: any[]
+  }
   expect(redemptions.data).toHaveLength(7)
 }, 60_000)
 
@@ -101,12 +144,32 @@ it('spends racing with purchases and HQ adjustments on one account: every change
   const giftId = await createGift('并发测试 C', 30, [{ storeId: storeA, available: 100 }])
   const [member] = await bindMany('oMixed', 1, 300)
   const ctx = { clock: systemClock }
-  const purchases = Array.from({ length: 10 }, (_, i) => ({ orderId: `mixed-order-${i}`, paidFen: 5_000 + i * 100 }))
+  const purchases = Array.from({ length: 10 }, (_, i) => ({
+    orderId: `mixed-order-${i}`,
+    paidFen: 5_000 + i * 100,
+  }))
   const work = [
-    ...Array.from({ length: 20 }, () => stack.call('points', { action: 'redeem', giftId, fulfilment: 'pickup', storeId: storeA }, { openid: member!.openid })),
+    ...Array.from({ length: 20 }, () =>
+      stack.call(
+        'points',
+        { action: 'redeem', giftId, fulfilment: 'pickup', storeId: storeA },
+        { openid: member!.openid },
+      ),
+    ),
     // each purchase credited twice at once: the second is a retry and must change nothing
-    ...purchases.flatMap((p) => [0, 1].map(() => creditPurchasePoints(ctx, { memberId: member!.memberId, ...p, at: systemClock.now() }))),
-    ...Array.from({ length: 5 }, (_, i) => stack.admin({ action: 'adjustPoints', memberNo: member!.memberNo, points: 10, reason: `并发调整 ${i}` })),
+    ...purchases.flatMap((p) =>
+      [0, 1].map(() =>
+        creditPurchasePoints(ctx, { memberId: member!.memberId, ...p, at: systemClock.now() }),
+      ),
+    ),
+    ...Array.from({ length: 5 }, (_, i) =>
+      stack.admin({
+        action: 'adjustPoints',
+        memberNo: member!.memberNo,
+        points: 10,
+        reason: `并发调整 ${i}`,
+      }),
+    ),
   ]
   const results = await Promise.all(work)
   const redeemed = results.slice(0, 20).filter((r: any) => r.status === 200).length

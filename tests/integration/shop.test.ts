@@ -16,29 +16,50 @@ const CREAM = 'p-rose-cream'
 const TEA = 'p-tea-gift'
 const HAND = 'p-hand-cream'
 const SCARF = 'p-silk-scarf'
-const ADDRESS = { name: '王小明', phone: '13800138000', province: '上海市', city: '上海市', district: '徐汇区', detail: '漕溪北路 88 号 1201 室' }
+const ADDRESS = {
+  name: '王小明',
+  phone: '13800138000',
+  province: '上海市',
+  city: '上海市',
+  district: '徐汇区',
+  detail: '漕溪北路 88 号 1201 室',
+}
 
 beforeAll(async () => {
   stack = await startTestStack({ seed: true })
-  const stores = [...new Set((await stack.personas()).codes.filter((c) => c.kind === 'store').map((c) => c.storeId))]
+  const stores = [
+    ...new Set(
+      (await stack.personas()).codes.filter((c) => c.kind === 'store').map((c) => c.storeId),
+    ),
+  ]
   ;[storeA, storeB] = stores as [string, string]
 })
 afterAll(() => stack.stop())
 
-const shop = (body: Record<string, unknown>, openid = 'oShopper') => stack.call('shop', body, { openid })
+const shop = (body: Record<string, unknown>, openid = 'oShopper') =>
+  stack.call('shop', body, { openid })
 
 async function available(productId: string, locationId: string): Promise<number> {
-  const res = (await stack.db.collection(COLLECTIONS.stock.name).doc(stockId(productId, locationId)).get()) as { data: StockDoc[] }
+  const res = (await stack.db
+    .collection(COLLECTIONS.stock.name)
+    .doc(stockId(productId, locationId))
+    .get()) as { data: StockDoc[] }
   return res.data[0]!.available
 }
 
 async function reserved(productId: string, locationId: string): Promise<number> {
-  const res = (await stack.db.collection(COLLECTIONS.stock.name).doc(stockId(productId, locationId)).get()) as { data: StockDoc[] }
+  const res = (await stack.db
+    .collection(COLLECTIONS.stock.name)
+    .doc(stockId(productId, locationId))
+    .get()) as { data: StockDoc[] }
   return res.data[0]!.reserved
 }
 
 async function pay(outTradeNo: string, body: Record<string, unknown> = {}) {
-  const res = await fetch(`${stack.url}/sandbox/pay/${outTradeNo}`, { method: 'POST', body: JSON.stringify(body) })
+  const res = await fetch(`${stack.url}/sandbox/pay/${outTradeNo}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+  })
   return { status: res.status, body: (await res.json()) as any }
 }
 
@@ -48,7 +69,12 @@ describe('products', () => {
     expect(res.status).toBe(200)
     expect(Array.isArray(res.body.data)).toBe(true)
     const cream = res.body.data.find((p: { productId: string }) => p.productId === CREAM)
-    expect(cream).toMatchObject({ productId: CREAM, name: expect.any(String), priceFen: 16_800, available: { central: 200 } })
+    expect(cream).toMatchObject({
+      productId: CREAM,
+      name: expect.any(String),
+      priceFen: 16_800,
+      available: { central: 200 },
+    })
     expect(cream.available.stores[storeA]).toBe(20)
     expect(cream.available.stores[storeB]).toBe(20)
   })
@@ -58,10 +84,32 @@ describe('ordering for pickup', () => {
   it('reserves stock at the store, is paid once through the sandbox and gets a pickup code', async () => {
     const before = await available(CREAM, storeA)
     // Another shopper's unpaid order holds one, so a sale counted twice would show.
-    expect((await shop({ action: 'createOrder', items: [{ productId: CREAM, qty: 1 }], fulfilment: 'pickup', storeId: storeA }, 'oHolder')).status).toBe(200)
-    const created = await shop({ action: 'createOrder', items: [{ productId: CREAM, qty: 2 }], fulfilment: 'pickup', storeId: storeA })
+    expect(
+      (
+        await shop(
+          {
+            action: 'createOrder',
+            items: [{ productId: CREAM, qty: 1 }],
+            fulfilment: 'pickup',
+            storeId: storeA,
+          },
+          'oHolder',
+        )
+      ).status,
+    ).toBe(200)
+    const created = await shop({
+      action: 'createOrder',
+      items: [{ productId: CREAM, qty: 2 }],
+      fulfilment: 'pickup',
+      storeId: storeA,
+    })
     expect(created.status).toBe(200)
-    expect(created.body.data).toMatchObject({ orderId: expect.any(String), outTradeNo: expect.any(String), totalFen: 33_600, payParams: { signType: 'RSA', package: expect.stringMatching(/^prepay_id=/) } })
+    expect(created.body.data).toMatchObject({
+      orderId: expect.any(String),
+      outTradeNo: expect.any(String),
+      totalFen: 33_600,
+      payParams: { signType: 'RSA', package: expect.stringMatching(/^prepay_id=/) },
+    })
     expect(await available(CREAM, storeA)).toBe(before - 3)
     expect(await reserved(CREAM, storeA)).toBe(3)
     expect(await available(CREAM, storeB)).toBe(20)
@@ -71,34 +119,71 @@ describe('ordering for pickup', () => {
 
     const paid = await pay(created.body.data.outTradeNo, { notify: false })
     const deliveries = await Promise.all(
-      Array.from({ length: 10 }, () => fetch(`${stack.url}/http/pay/notify`, { method: 'POST', headers: paid.body.notification.headers, body: paid.body.notification.body }).then((r) => r.status)),
+      Array.from({ length: 10 }, () =>
+        fetch(`${stack.url}/http/pay/notify`, {
+          method: 'POST',
+          headers: paid.body.notification.headers,
+          body: paid.body.notification.body,
+        }).then((r) => r.status),
+      ),
     )
     expect(deliveries).toEqual(Array(10).fill(204))
     const order = await shop({ action: 'order', orderId: created.body.data.orderId })
-    expect(order.body.data).toMatchObject({ status: 'paid', pickupCode: expect.stringMatching(/^\d{8}$/), storeId: storeA, fulfilment: 'pickup' })
+    expect(order.body.data).toMatchObject({
+      status: 'paid',
+      pickupCode: expect.stringMatching(/^\d{8}$/),
+      storeId: storeA,
+      fulfilment: 'pickup',
+    })
     // Sold once, not released: the reservation became the sale; the other order still holds one.
     expect(await available(CREAM, storeA)).toBe(before - 3)
     expect(await reserved(CREAM, storeA)).toBe(1)
-    const stored = (await stack.db.collection(COLLECTIONS.orders.name).doc(created.body.data.orderId).get()) as { data: { pickupCode: string; paidEffectsAt: Date | null }[] }
+    const stored = (await stack.db
+      .collection(COLLECTIONS.orders.name)
+      .doc(created.body.data.orderId)
+      .get()) as { data: { pickupCode: string; paidEffectsAt: Date | null }[] }
     expect(stored.data[0]!.pickupCode).toBe(order.body.data.pickupCode)
     expect(stored.data[0]!.paidEffectsAt).not.toBeNull()
   })
 
   it('a payer back from requestPayment sees the order paid even before the notification', async () => {
-    const created = await shop({ action: 'createOrder', items: [{ productId: HAND, qty: 1 }], fulfilment: 'pickup', storeId: storeB })
+    const created = await shop({
+      action: 'createOrder',
+      items: [{ productId: HAND, qty: 1 }],
+      fulfilment: 'pickup',
+      storeId: storeB,
+    })
     await pay(created.body.data.outTradeNo, { notify: false })
     const order = await shop({ action: 'order', orderId: created.body.data.orderId })
-    expect(order.body.data).toMatchObject({ status: 'paid', pickupCode: expect.stringMatching(/^\d{8}$/) })
+    expect(order.body.data).toMatchObject({
+      status: 'paid',
+      pickupCode: expect.stringMatching(/^\d{8}$/),
+    })
   })
 
   it('refuses a pickup order without a store, and a delivery order with one', async () => {
-    const noStore = await shop({ action: 'createOrder', items: [{ productId: CREAM, qty: 1 }], fulfilment: 'pickup' })
+    const noStore = await shop({
+      action: 'createOrder',
+      items: [{ productId: CREAM, qty: 1 }],
+      fulfilment: 'pickup',
+    })
     expect(noStore.status).toBe(400)
     expect(noStore.body.error.field).toBe('storeId')
-    const withStore = await shop({ action: 'createOrder', items: [{ productId: CREAM, qty: 1 }], fulfilment: 'delivery', storeId: storeA, deliveryAddress: ADDRESS })
+    const withStore = await shop({
+      action: 'createOrder',
+      items: [{ productId: CREAM, qty: 1 }],
+      fulfilment: 'delivery',
+      storeId: storeA,
+      deliveryAddress: ADDRESS,
+    })
     expect(withStore.status).toBe(400)
     expect(withStore.body.error.field).toBe('storeId')
-    const unknown = await shop({ action: 'createOrder', items: [{ productId: 'no-such-product', qty: 1 }], fulfilment: 'delivery', deliveryAddress: ADDRESS })
+    const unknown = await shop({
+      action: 'createOrder',
+      items: [{ productId: 'no-such-product', qty: 1 }],
+      fulfilment: 'delivery',
+      deliveryAddress: ADDRESS,
+    })
     expect(unknown.status).toBe(404)
   })
 })
@@ -107,12 +192,19 @@ describe('ordering for delivery', () => {
   it('reserves in the central warehouse, not in a store; a paid delivery order has no pickup code', async () => {
     const central = await available(SCARF, CENTRAL)
     const store = await available(SCARF, storeA)
-    const created = await shop({ action: 'createOrder', items: [{ productId: SCARF, qty: 3 }], fulfilment: 'delivery', deliveryAddress: ADDRESS })
+    const created = await shop({
+      action: 'createOrder',
+      items: [{ productId: SCARF, qty: 3 }],
+      fulfilment: 'delivery',
+      deliveryAddress: ADDRESS,
+    })
     expect(created.status).toBe(200)
     expect(await available(SCARF, CENTRAL)).toBe(central - 3)
     expect(await available(SCARF, storeA)).toBe(store)
     expect((await pay(created.body.data.outTradeNo)).body.delivery.status).toBe(204)
-    expect((await shop({ action: 'order', orderId: created.body.data.orderId })).body.data).toMatchObject({
+    expect(
+      (await shop({ action: 'order', orderId: created.body.data.orderId })).body.data,
+    ).toMatchObject({
       status: 'paid',
       pickupCode: null,
       deliveryAddress: ADDRESS,
@@ -122,21 +214,37 @@ describe('ordering for delivery', () => {
   })
 
   it('needs an address, checked field by field; a pickup order refuses one', async () => {
-    const order = (body: Record<string, unknown>) => shop({ action: 'createOrder', items: [{ productId: SCARF, qty: 1 }], ...body }, 'oAddress')
+    const order = (body: Record<string, unknown>) =>
+      shop({ action: 'createOrder', items: [{ productId: SCARF, qty: 1 }], ...body }, 'oAddress')
     const missing = await order({ fulfilment: 'delivery' })
     expect(missing.status).toBe(400)
-    expect(missing.body.error).toMatchObject({ field: 'deliveryAddress', message: '配送订单请填写收货地址' })
-    const badPhone = await order({ fulfilment: 'delivery', deliveryAddress: { ...ADDRESS, phone: '12345' } })
+    expect(missing.body.error).toMatchObject({
+      field: 'deliveryAddress',
+      message: '配送订单请填写收货地址',
+    })
+    const badPhone = await order({
+      fulfilment: 'delivery',
+      deliveryAddress: { ...ADDRESS, phone: '12345' },
+    })
     expect(badPhone.status).toBe(400)
     expect(badPhone.body.error.field).toBe('deliveryAddress.phone')
-    const noDetail = await order({ fulfilment: 'delivery', deliveryAddress: { ...ADDRESS, detail: '  ' } })
+    const noDetail = await order({
+      fulfilment: 'delivery',
+      deliveryAddress: { ...ADDRESS, detail: '  ' },
+    })
     expect(noDetail.status).toBe(400)
     expect(noDetail.body.error.field).toBe('deliveryAddress.detail')
-    const extra = await order({ fulfilment: 'delivery', deliveryAddress: { ...ADDRESS, zip: '200000' } })
+    const extra = await order({
+      fulfilment: 'delivery',
+      deliveryAddress: { ...ADDRESS, zip: '200000' },
+    })
     expect(extra.status).toBe(400)
     const pickup = await order({ fulfilment: 'pickup', storeId: storeA, deliveryAddress: ADDRESS })
     expect(pickup.status).toBe(400)
-    expect(pickup.body.error).toMatchObject({ field: 'deliveryAddress', message: '自提订单不需要收货地址' })
+    expect(pickup.body.error).toMatchObject({
+      field: 'deliveryAddress',
+      message: '自提订单不需要收货地址',
+    })
     const myOrders = await shop({ action: 'myOrders' }, 'oAddress')
     expect(myOrders.body.data).toEqual([])
   })
@@ -144,7 +252,15 @@ describe('ordering for delivery', () => {
 
 describe('paying later', () => {
   it('a payer who left the pay sheet gets fresh parameters for the same payment, and pays with them once', async () => {
-    const created = await shop({ action: 'createOrder', items: [{ productId: HAND, qty: 1 }], fulfilment: 'pickup', storeId: storeA }, 'oLater')
+    const created = await shop(
+      {
+        action: 'createOrder',
+        items: [{ productId: HAND, qty: 1 }],
+        fulfilment: 'pickup',
+        storeId: storeA,
+      },
+      'oLater',
+    )
     const again = await shop({ action: 'payOrder', orderId: created.body.data.orderId }, 'oLater')
     expect(again.status).toBe(200)
     expect(again.body.data).toMatchObject({
@@ -155,7 +271,10 @@ describe('paying later', () => {
       payParams: { signType: 'RSA', package: created.body.data.payParams.package },
     })
     expect(again.body.data.payParams.paySign).toEqual(expect.any(String))
-    expect((await shop({ action: 'payOrder', orderId: created.body.data.orderId }, 'oSomeoneElse')).status).toBe(404)
+    expect(
+      (await shop({ action: 'payOrder', orderId: created.body.data.orderId }, 'oSomeoneElse'))
+        .status,
+    ).toBe(404)
     expect((await pay(again.body.data.outTradeNo)).body.delivery.status).toBe(204)
     const paid = await shop({ action: 'payOrder', orderId: created.body.data.orderId }, 'oLater')
     expect(paid.status).toBe(409)
@@ -163,21 +282,43 @@ describe('paying later', () => {
   })
 
   it('refuses a cancelled order and an expired one, each saying so', async () => {
-    const cancelled = await shop({ action: 'createOrder', items: [{ productId: HAND, qty: 1 }], fulfilment: 'pickup', storeId: storeA }, 'oLater2')
+    const cancelled = await shop(
+      {
+        action: 'createOrder',
+        items: [{ productId: HAND, qty: 1 }],
+        fulfilment: 'pickup',
+        storeId: storeA,
+      },
+      'oLater2',
+    )
     await shop({ action: 'cancelOrder', orderId: cancelled.body.data.orderId }, 'oLater2')
-    const refused = await shop({ action: 'payOrder', orderId: cancelled.body.data.orderId }, 'oLater2')
+    const refused = await shop(
+      { action: 'payOrder', orderId: cancelled.body.data.orderId },
+      'oLater2',
+    )
     expect(refused.status).toBe(409)
     expect(refused.body.error.message).toBe('订单已取消，请重新下单')
 
     const before = await available(HAND, storeA)
-    const late = await shop({ action: 'createOrder', items: [{ productId: HAND, qty: 1 }], fulfilment: 'pickup', storeId: storeA }, 'oLater2')
+    const late = await shop(
+      {
+        action: 'createOrder',
+        items: [{ productId: HAND, qty: 1 }],
+        fulfilment: 'pickup',
+        storeId: storeA,
+      },
+      'oLater2',
+    )
     stack.setClockOffset(15 * 60_000 + 1_000)
     const expired = await shop({ action: 'payOrder', orderId: late.body.data.orderId }, 'oLater2')
     expect(expired.status).toBe(409)
     expect(expired.body.error.message).toContain('已自动取消')
     // Asking found it over time: it is cancelled now and its stock is back.
     expect(await available(HAND, storeA)).toBe(before)
-    expect((await shop({ action: 'payOrder', orderId: late.body.data.orderId }, 'oLater2')).body.error.message).toContain('已自动取消')
+    expect(
+      (await shop({ action: 'payOrder', orderId: late.body.data.orderId }, 'oLater2')).body.error
+        .message,
+    ).toContain('已自动取消')
     stack.setClockOffset(0)
   })
 })
@@ -186,16 +327,37 @@ describe('stock never goes below zero', () => {
   it('an order that one line cannot fill reserves nothing', async () => {
     const hand = await available(HAND, storeA)
     const tea = await available(TEA, storeA)
-    const res = await shop({ action: 'createOrder', items: [{ productId: HAND, qty: 1 }, { productId: TEA, qty: tea + 1 }], fulfilment: 'pickup', storeId: storeA })
+    const res = await shop({
+      action: 'createOrder',
+      items: [
+        { productId: HAND, qty: 1 },
+        { productId: TEA, qty: tea + 1 },
+      ],
+      fulfilment: 'pickup',
+      storeId: storeA,
+    })
     expect(res.status).toBe(409)
     expect(await available(HAND, storeA)).toBe(hand)
     expect(await available(TEA, storeA)).toBe(tea)
   })
 
   it('12 shoppers ordering the last 5 at once: 5 orders, 7 refusals, 0 left', async () => {
-    await stack.db.collection(COLLECTIONS.stock.name).doc(stockId(TEA, storeB)).update({ available: 5 })
+    await stack.db
+      .collection(COLLECTIONS.stock.name)
+      .doc(stockId(TEA, storeB))
+      .update({ available: 5 })
     const answers = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => shop({ action: 'createOrder', items: [{ productId: TEA, qty: 1 }], fulfilment: 'pickup', storeId: storeB }, `oRush${i}`)),
+      Array.from({ length: 12 }, (_, i) =>
+        shop(
+          {
+            action: 'createOrder',
+            items: [{ productId: TEA, qty: 1 }],
+            fulfilment: 'pickup',
+            storeId: storeB,
+          },
+          `oRush${i}`,
+        ),
+      ),
     )
     expect(answers.filter((a) => a.status === 200)).toHaveLength(5)
     expect(answers.filter((a) => a.status === 409)).toHaveLength(7)
@@ -206,33 +368,72 @@ describe('stock never goes below zero', () => {
 describe('cancelling and expiry', () => {
   it('the payer cancels an unpaid order: stock back, payment closed at WeChat, cannot be paid', async () => {
     const before = await available(HAND, CENTRAL)
-    const created = await shop({ action: 'createOrder', items: [{ productId: HAND, qty: 4 }], fulfilment: 'delivery', deliveryAddress: ADDRESS }, 'oCanceller')
+    const created = await shop(
+      {
+        action: 'createOrder',
+        items: [{ productId: HAND, qty: 4 }],
+        fulfilment: 'delivery',
+        deliveryAddress: ADDRESS,
+      },
+      'oCanceller',
+    )
     expect(await available(HAND, CENTRAL)).toBe(before - 4)
-    const cancelled = await shop({ action: 'cancelOrder', orderId: created.body.data.orderId }, 'oCanceller')
+    const cancelled = await shop(
+      { action: 'cancelOrder', orderId: created.body.data.orderId },
+      'oCanceller',
+    )
     expect(cancelled.body.data.status).toBe('cancelled')
     expect(await available(HAND, CENTRAL)).toBe(before)
     expect((await pay(created.body.data.outTradeNo)).status).toBe(409)
     // Cancelling again changes nothing.
-    expect((await shop({ action: 'cancelOrder', orderId: created.body.data.orderId }, 'oCanceller')).body.data.status).toBe('cancelled')
+    expect(
+      (await shop({ action: 'cancelOrder', orderId: created.body.data.orderId }, 'oCanceller')).body
+        .data.status,
+    ).toBe('cancelled')
     expect(await available(HAND, CENTRAL)).toBe(before)
   })
 
   it('a paid order cannot be cancelled here; another shopper cannot see it', async () => {
-    const created = await shop({ action: 'createOrder', items: [{ productId: HAND, qty: 1 }], fulfilment: 'delivery', deliveryAddress: ADDRESS }, 'oPaidCancel')
+    const created = await shop(
+      {
+        action: 'createOrder',
+        items: [{ productId: HAND, qty: 1 }],
+        fulfilment: 'delivery',
+        deliveryAddress: ADDRESS,
+      },
+      'oPaidCancel',
+    )
     await pay(created.body.data.outTradeNo)
-    expect((await shop({ action: 'cancelOrder', orderId: created.body.data.orderId }, 'oPaidCancel')).status).toBe(409)
-    expect((await shop({ action: 'order', orderId: created.body.data.orderId }, 'oSomeoneElse')).status).toBe(404)
+    expect(
+      (await shop({ action: 'cancelOrder', orderId: created.body.data.orderId }, 'oPaidCancel'))
+        .status,
+    ).toBe(409)
+    expect(
+      (await shop({ action: 'order', orderId: created.body.data.orderId }, 'oSomeoneElse')).status,
+    ).toBe(404)
   })
 
   it('unpaid after 15 minutes: the timer cancels it once and releases its stock; WeChat will not take the payment', async () => {
     const before = await available(SCARF, storeB)
-    const created = await shop({ action: 'createOrder', items: [{ productId: SCARF, qty: 2 }], fulfilment: 'pickup', storeId: storeB }, 'oSlowPayer')
+    const created = await shop(
+      {
+        action: 'createOrder',
+        items: [{ productId: SCARF, qty: 2 }],
+        fulfilment: 'pickup',
+        storeId: storeB,
+      },
+      'oSlowPayer',
+    )
     expect(await available(SCARF, storeB)).toBe(before - 2)
     stack.setClockOffset(14 * 60_000)
     await stack.functions.invoke('shop', { Type: 'Timer', TriggerName: 'expireOrders' })
     expect(await available(SCARF, storeB)).toBe(before - 2)
     stack.setClockOffset(15 * 60_000 + 1_000)
-    const runs = await Promise.all([1, 2, 3].map(() => stack.functions.invoke('shop', { Type: 'Timer', TriggerName: 'expireOrders' })))
+    const runs = await Promise.all(
+      [1, 2, 3].map(() =>
+        stack.functions.invoke('shop', { Type: 'Timer', TriggerName: 'expireOrders' }),
+      ),
+    )
     expect(runs.every((r) => (r as { ok: boolean }).ok)).toBe(true)
     expect(await available(SCARF, storeB)).toBe(before)
     const order = await shop({ action: 'order', orderId: created.body.data.orderId }, 'oSlowPayer')
@@ -243,9 +444,20 @@ describe('cancelling and expiry', () => {
 
   it('an order looked at after its 15 minutes is cancelled then, even before the timer runs', async () => {
     const before = await available(CREAM, CENTRAL)
-    const created = await shop({ action: 'createOrder', items: [{ productId: CREAM, qty: 1 }], fulfilment: 'delivery', deliveryAddress: ADDRESS }, 'oLooker')
+    const created = await shop(
+      {
+        action: 'createOrder',
+        items: [{ productId: CREAM, qty: 1 }],
+        fulfilment: 'delivery',
+        deliveryAddress: ADDRESS,
+      },
+      'oLooker',
+    )
     stack.setClockOffset(16 * 60_000)
-    expect((await shop({ action: 'order', orderId: created.body.data.orderId }, 'oLooker')).body.data.status).toBe('cancelled')
+    expect(
+      (await shop({ action: 'order', orderId: created.body.data.orderId }, 'oLooker')).body.data
+        .status,
+    ).toBe('cancelled')
     expect(await available(CREAM, CENTRAL)).toBe(before)
     stack.setClockOffset(0)
   })

@@ -1,5 +1,12 @@
 import { CONSENT_NONE, MEMBER_PROFILE, ok } from './harness/fixtures'
-import { answerFunctions, cloudCalls, openPage, resetCalls, wxCalls, type RenderedPage } from './harness/weapp'
+import {
+  answerFunctions,
+  cloudCalls,
+  openPage,
+  resetCalls,
+  wxCalls,
+  type RenderedPage,
+} from './harness/weapp'
 
 describe('binding (the built WeChat page)', () => {
   let page: RenderedPage | undefined
@@ -13,7 +20,11 @@ describe('binding (the built WeChat page)', () => {
   })
 
   it('offers WeChat’s phone-number button and binds with the scene, then starts over at home', async () => {
-    answerFunctions((name, event) => (name === 'member' && event.action === 'bind' ? ok({ ...MEMBER_PROFILE, outcome: 'existing' }) : ok({})))
+    answerFunctions((name, event) =>
+      name === 'member' && event.action === 'bind'
+        ? ok({ ...MEMBER_PROFILE, outcome: 'existing' })
+        : ok({}),
+    )
     page = openPage('pages/bind/index', { scene: 'ST%3AAB12' })
 
     await page.waitForText('开通会员卡')
@@ -43,8 +54,13 @@ describe('binding (the built WeChat page)', () => {
 
     await page.tap('consent-subscribe')
     await page.waitFor(() => wxCalls('reLaunch').length > 0, 'reLaunch to home')
-    expect(wxCalls('requestSubscribeMessage').map((c) => (c.args as { tmplIds: string[] }).tmplIds)).toEqual([['tmpl-campaign']])
-    expect(cloudCalls().find((c) => c.data.action === 'reportConsent')?.data).toEqual({ action: 'reportConsent', results: [{ templateKey: 'campaign', accepted: true }] })
+    expect(
+      wxCalls('requestSubscribeMessage').map((c) => (c.args as { tmplIds: string[] }).tmplIds),
+    ).toEqual([['tmpl-campaign']])
+    expect(cloudCalls().find((c) => c.data.action === 'reportConsent')?.data).toEqual({
+      action: 'reportConsent',
+      results: [{ templateKey: 'campaign', accepted: true }],
+    })
     page.detach()
 
     // Asked once: binding again on this device goes straight to the "enter" button, no card.

@@ -20,7 +20,9 @@ function filesUnder(dir: string): string[] {
 
 function assertH5Built(): void {
   if (!existsSync(path.join(H5_DIR, 'index.html'))) {
-    throw new Error('miniprogram/dist/h5 is missing: build it with `node_modules/.bin/tsx scripts/build-miniprogram.ts h5` (`npm test` builds it first).')
+    throw new Error(
+      'miniprogram/dist/h5 is missing: build it with `node_modules/.bin/tsx scripts/build-miniprogram.ts h5` (`npm test` builds it first).',
+    )
   }
 }
 
@@ -31,7 +33,9 @@ describe('WeChat package', () => {
     const app = JSON.parse(readFileSync(path.join(WEAPP_DIR, 'app.json'), 'utf8')) as {
       pages: string[]
       subPackages: Array<{ root: string; pages: string[] }>
-      tabBar: { list: Array<{ pagePath: string; text: string; iconPath: string; selectedIconPath: string }> }
+      tabBar: {
+        list: Array<{ pagePath: string; text: string; iconPath: string; selectedIconPath: string }>
+      }
     }
     expect(app.pages[0]).toBe('pages/home/index')
     expect(app.tabBar.list.map((tab) => tab.text)).toEqual(['首页', '积分', '礼品', '商城', '我的'])
@@ -40,17 +44,38 @@ describe('WeChat package', () => {
       expect(existsSync(path.join(WEAPP_DIR, tab.selectedIconPath))).toBe(true)
     }
     expect(app.subPackages).toEqual([
-      { root: 'staff', name: 'staff', pages: ['home/index', 'invite/index', 'members/index', 'record-sale/index', 'verify-pickup/index', 'member-detail/index', 'my-code/index', 'performance/index', 'inbox/index', 'chat/index'] },
+      {
+        root: 'staff',
+        name: 'staff',
+        pages: [
+          'home/index',
+          'invite/index',
+          'members/index',
+          'record-sale/index',
+          'verify-pickup/index',
+          'member-detail/index',
+          'my-code/index',
+          'performance/index',
+          'inbox/index',
+          'chat/index',
+        ],
+      },
     ])
-    for (const page of [...app.pages, ...app.subPackages.flatMap((pkg) => pkg.pages.map((p) => `${pkg.root}/${p}`))]) {
-      for (const ext of ['js', 'json', 'wxml']) expect(existsSync(path.join(WEAPP_DIR, `${page}.${ext}`))).toBe(true)
+    for (const page of [
+      ...app.pages,
+      ...app.subPackages.flatMap((pkg) => pkg.pages.map((p) => `${pkg.root}/${p}`)),
+    ]) {
+      for (const ext of ['js', 'json', 'wxml'])
+        expect(existsSync(path.join(WEAPP_DIR, `${page}.${ext}`))).toBe(true)
     }
   })
 
   it('contains no trace of the H5 persona switcher or the local stack', () => {
     const offending = filesUnder(WEAPP_DIR)
       .filter((file) => /\.(js|wxml|json|wxss)$/.test(file))
-      .filter((file) => /dev\/personas|x-openid|persona|切换本地身份/.test(readFileSync(file, 'utf8')))
+      .filter((file) =>
+        /dev\/personas|x-openid|persona|切换本地身份/.test(readFileSync(file, 'utf8')),
+      )
     expect(offending).toEqual([])
   })
 
@@ -62,12 +87,19 @@ describe('WeChat package', () => {
   })
 
   it('keeps staff pages out of the main package', () => {
-    const mainFiles = filesUnder(WEAPP_DIR).filter((file) => !file.startsWith(path.join(WEAPP_DIR, 'staff') + path.sep))
+    const mainFiles = filesUnder(WEAPP_DIR).filter(
+      (file) => !file.startsWith(path.join(WEAPP_DIR, 'staff') + path.sep),
+    )
     const staffOnly = ['店员工作台', '核销自提', '接受邀请', '总部模板']
-    const leaking = mainFiles.filter((file) => file.endsWith('.js') && !file.includes(`${path.sep}pages${path.sep}me${path.sep}`)).filter((file) => {
-      const text = readFileSync(file, 'utf8')
-      return staffOnly.some((words) => text.includes(words))
-    })
+    const leaking = mainFiles
+      .filter(
+        (file) =>
+          file.endsWith('.js') && !file.includes(`${path.sep}pages${path.sep}me${path.sep}`),
+      )
+      .filter((file) => {
+        const text = readFileSync(file, 'utf8')
+        return staffOnly.some((words) => text.includes(words))
+      })
     expect(leaking.map((file) => path.relative(WEAPP_DIR, file))).toEqual([])
   })
 

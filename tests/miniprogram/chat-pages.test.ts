@@ -1,5 +1,12 @@
 import { STAFF_PROFILE, ok } from './harness/fixtures'
-import { answerFunctions, cloudCalls, openPage, resetCalls, wxCalls, type RenderedPage } from './harness/weapp'
+import {
+  answerFunctions,
+  cloudCalls,
+  openPage,
+  resetCalls,
+  wxCalls,
+  type RenderedPage,
+} from './harness/weapp'
 
 const CONVERSATION = {
   conversationId: 'm1',
@@ -30,7 +37,10 @@ const message = (seq: number, mine: boolean, fields: Record<string, unknown>) =>
 const MESSAGES = [
   message(1, true, { text: '你好，有大衣吗？' }),
   message(2, false, { text: '有的，给您看看这款' }),
-  message(3, false, { type: 'product', card: { id: 'p1', name: '羊毛大衣', priceFen: 129900, pointsPrice: null } }),
+  message(3, false, {
+    type: 'product',
+    card: { id: 'p1', name: '羊毛大衣', priceFen: 129900, pointsPrice: null },
+  }),
 ]
 
 function chatFunctions(extra: (event: Record<string, unknown>) => unknown = () => undefined) {
@@ -50,7 +60,16 @@ function chatFunctions(extra: (event: Record<string, unknown>) => unknown = () =
         return ok({ unread: 0 })
       case 'inbox':
         return ok({
-          items: [CONVERSATION, { ...CONVERSATION, conversationId: 'm2', memberLabel: '会员 100000008', unread: 0, lastMessagePreview: '谢谢' }],
+          items: [
+            CONVERSATION,
+            {
+              ...CONVERSATION,
+              conversationId: 'm2',
+              memberLabel: '会员 100000008',
+              unread: 0,
+              lastMessagePreview: '谢谢',
+            },
+          ],
           nextOffset: null,
           totalUnread: 2,
         })
@@ -73,17 +92,29 @@ describe('chat (the built WeChat pages)', () => {
     expect(page.textOf('#chat-peer')).toContain('王小美')
     const bubbles = page.findAll('.chat-bubble').map((b) => b.dom?.textContent?.replace(/\s+/g, ''))
     expect(bubbles).toEqual(['你好，有大衣吗？', '有的，给您看看这款', '商品羊毛大衣¥1,299.00'])
-    expect(page.findAll('.chat-row--mine').map((row) => row.dom?.textContent)).toEqual([expect.stringContaining('你好，有大衣吗？')])
+    expect(page.findAll('.chat-row--mine').map((row) => row.dom?.textContent)).toEqual([
+      expect.stringContaining('你好，有大衣吗？'),
+    ])
     expect(page.textOf('.chat-card')).toContain('¥1,299.00')
     // The clerk's messages carry her name.
-    expect(page.findAll('.chat-row__name').map((n) => n.dom?.textContent?.trim())).toEqual(['王小美', '王小美'])
+    expect(page.findAll('.chat-row__name').map((n) => n.dom?.textContent?.trim())).toEqual([
+      '王小美',
+      '王小美',
+    ])
     // Shown means read, up to the newest message.
     await page.waitFor(() => cloudCalls().some((c) => c.data.action === 'markRead'), 'markRead')
-    expect(cloudCalls().find((c) => c.data.action === 'markRead')?.data).toMatchObject({ conversationId: 'm1', upToSeq: 3 })
+    expect(cloudCalls().find((c) => c.data.action === 'markRead')?.data).toMatchObject({
+      conversationId: 'm1',
+      upToSeq: 3,
+    })
   })
 
   it('shows a retry when the first load fails', async () => {
-    chatFunctions((event) => (event.action === 'messages' ? { ok: false, error: { code: 'INTERNAL', message: 'boom' } } : undefined))
+    chatFunctions((event) =>
+      event.action === 'messages'
+        ? { ok: false, error: { code: 'INTERNAL', message: 'boom' } }
+        : undefined,
+    )
     page = openPage('pages/chat/index')
     await page.waitForText('重新加载')
   })
@@ -98,6 +129,8 @@ describe('chat (the built WeChat pages)', () => {
     expect(page.text()).toContain('全店会话')
     page.findAll('.inbox-row')[0]!.dispatchEvent('tap')
     await page.waitFor(() => wxCalls('navigateTo').length > 0, 'navigateTo')
-    expect(wxCalls('navigateTo')[0]?.args).toMatchObject({ url: expect.stringMatching(/^\/staff\/chat\/index\?id=m1&label=/) })
+    expect(wxCalls('navigateTo')[0]?.args).toMatchObject({
+      url: expect.stringMatching(/^\/staff\/chat\/index\?id=m1&label=/),
+    })
   })
 })

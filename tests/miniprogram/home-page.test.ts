@@ -1,5 +1,12 @@
 import { MEMBER_PROFILE, NOT_A_MEMBER, OFFLINE, ok } from './harness/fixtures'
-import { answerFunctions, cloudCalls, openPage, resetCalls, wxCalls, type RenderedPage } from './harness/weapp'
+import {
+  answerFunctions,
+  cloudCalls,
+  openPage,
+  resetCalls,
+  wxCalls,
+  type RenderedPage,
+} from './harness/weapp'
 
 describe('home (the built WeChat page)', () => {
   let page: RenderedPage | undefined
@@ -25,10 +32,20 @@ describe('home (the built WeChat page)', () => {
 
     await page.waitForText('1,280')
     const card = page.textOf('#member-card') ?? ''
-    for (const shown of ['银卡会员', '1,280', '积分', 'No. 100000007', '静安寺店', '专属导购 王小美']) expect(card).toContain(shown)
+    for (const shown of [
+      '银卡会员',
+      '1,280',
+      '积分',
+      'No. 100000007',
+      '静安寺店',
+      '专属导购 王小美',
+    ])
+      expect(card).toContain(shown)
 
     await page.tap('show-member-code')
-    expect(wxCalls('navigateTo').map((call) => (call.args as { url: string }).url)).toEqual(['/pages/member-code/index'])
+    expect(wxCalls('navigateTo').map((call) => (call.args as { url: string }).url)).toEqual([
+      '/pages/member-code/index',
+    ])
   })
 
   it('shows a retry instead of a blank page when the network fails, and recovers', async () => {
@@ -55,13 +72,19 @@ describe('home (the built WeChat page)', () => {
     reply = ok({ ...MEMBER_PROFILE, points: 1380 })
     page.pullDown()
     await page.waitForText('1,380')
-    await page.waitFor(() => wxCalls('stopPullDownRefresh').length === 1, 'the refresh indicator to stop')
+    await page.waitFor(
+      () => wxCalls('stopPullDownRefresh').length === 1,
+      'the refresh indicator to stop',
+    )
 
     reply = OFFLINE
     page.pullDown()
     await page.waitForText('刷新失败：网络连接失败')
     expect(page.text()).toContain('1,380')
-    await page.waitFor(() => wxCalls('stopPullDownRefresh').length === 2, 'the refresh indicator to stop')
+    await page.waitFor(
+      () => wxCalls('stopPullDownRefresh').length === 2,
+      'the refresh indicator to stop',
+    )
 
     reply = ok({ ...MEMBER_PROFILE, points: 1480 })
     await page.tap('refresh-retry')
@@ -74,6 +97,8 @@ describe('home (the built WeChat page)', () => {
     page = openPage('pages/home/index', { scene: 'ST%3AAB12' })
 
     await page.waitFor(() => wxCalls('navigateTo').length > 0, 'navigateTo')
-    expect(wxCalls('navigateTo')[0]?.args).toMatchObject({ url: '/pages/bind/index?scene=ST%3AAB12' })
+    expect(wxCalls('navigateTo')[0]?.args).toMatchObject({
+      url: '/pages/bind/index?scene=ST%3AAB12',
+    })
   })
 })

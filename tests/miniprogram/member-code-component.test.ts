@@ -10,14 +10,17 @@ function runCount(code: string): number {
 }
 
 describe('<member-code> native component (built)', () => {
-  const render = (properties: Record<string, unknown>) => renderComponent('native/member-code/index', 'member-code', properties)
+  const render = (properties: Record<string, unknown>) =>
+    renderComponent('native/member-code/index', 'member-code', properties)
 
   it('draws the QR symbol of the code as runs of dark modules, with the code printed in fours', () => {
     const comp = render({ code: CODE, caption: '每分钟自动刷新' })
 
     expect(comp.querySelectorAll('.member-code__row')).toHaveLength(21)
     expect(comp.querySelectorAll('.member-code__run')).toHaveLength(runCount(CODE))
-    expect(comp.querySelector('.member-code__text')?.dom?.textContent).toBe('1234 5678 9012 3456 7890')
+    expect(comp.querySelector('.member-code__text')?.dom?.textContent).toBe(
+      '1234 5678 9012 3456 7890',
+    )
     expect(comp.querySelector('.member-code__caption')?.dom?.textContent).toBe('每分钟自动刷新')
   })
 
@@ -26,7 +29,9 @@ describe('<member-code> native component (built)', () => {
     const next = '98765432109876543210'
     comp.setData({ code: next })
     expect(comp.querySelectorAll('.member-code__run')).toHaveLength(runCount(next))
-    expect(comp.querySelector('.member-code__text')?.dom?.textContent).toBe('9876 5432 1098 7654 3210')
+    expect(comp.querySelector('.member-code__text')?.dom?.textContent).toBe(
+      '9876 5432 1098 7654 3210',
+    )
   })
 
   it('shows a placeholder without a code, and says so when a code cannot be drawn', () => {

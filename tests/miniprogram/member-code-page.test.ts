@@ -13,12 +13,21 @@ describe('member code page (built)', () => {
   beforeEach(resetCalls)
 
   it('renders the member’s code with the native component', async () => {
-    answerFunctions(() => ok({ code: CODE, memberNo: '100000007', expiresAt: '2026-03-05T00:01:00Z', refreshAfterMs: 60_000 }))
+    answerFunctions(() =>
+      ok({
+        code: CODE,
+        memberNo: '100000007',
+        expiresAt: '2026-03-05T00:01:00Z',
+        refreshAfterMs: 60_000,
+      }),
+    )
     const page = openPage('pages/member-code/index')
     await page.waitForText('1234 5678 9012 3456 7890')
     expect(page.text()).toContain('会员号 100000007')
     // The native component renders in its own tree, its classes prefixed by its tag name.
-    expect(page.dom.querySelectorAll('[class~="member-code--member-code__run"]')).toHaveLength(runCount(CODE))
+    expect(page.dom.querySelectorAll('[class~="member-code--member-code__run"]')).toHaveLength(
+      runCount(CODE),
+    )
     // Under the QR, the same digits as a Code 128 barcode drawn with views.
     expect(page.findAll('.barcode__bar')).toHaveLength(barsOf(encodeCode128C(CODE)).length)
     page.detach()

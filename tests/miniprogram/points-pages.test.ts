@@ -1,5 +1,12 @@
 import { NOT_A_MEMBER, ok } from './harness/fixtures'
-import { answerFunctions, cloudCalls, openPage, resetCalls, wxCalls, type RenderedPage } from './harness/weapp'
+import {
+  answerFunctions,
+  cloudCalls,
+  openPage,
+  resetCalls,
+  wxCalls,
+  type RenderedPage,
+} from './harness/weapp'
 
 const SUMMARY = {
   points: 1280,
@@ -13,7 +20,17 @@ const SUMMARY = {
 }
 
 function entry(entryId: string, kind: string, points: number, title: string, at: string) {
-  return { entryId, kind, points, at, title, source: { type: kind }, expiresAt: null, remaining: null, shortfall: null }
+  return {
+    entryId,
+    kind,
+    points,
+    at,
+    title,
+    source: { type: kind },
+    expiresAt: null,
+    remaining: null,
+    shortfall: null,
+  }
 }
 
 const PAGE_1 = {
@@ -22,7 +39,10 @@ const PAGE_1 = {
   groups: [
     {
       month: '2026-11',
-      items: [entry('e3', 'spend', -500, '兑换 保温杯', '2026-11-20T02:00:00.000Z'), entry('e2', 'earn', 1280, '消费 ¥128.00', '2026-11-02T02:00:00.000Z')],
+      items: [
+        entry('e3', 'spend', -500, '兑换 保温杯', '2026-11-20T02:00:00.000Z'),
+        entry('e2', 'earn', 1280, '消费 ¥128.00', '2026-11-02T02:00:00.000Z'),
+      ],
     },
   ],
   nextCursor: '1700000000000.e2',
@@ -30,8 +50,14 @@ const PAGE_1 = {
 const PAGE_2 = {
   ...PAGE_1,
   groups: [
-    { month: '2026-11', items: [entry('e1b', 'adjust', 100, '总部调整', '2026-11-01T02:00:00.000Z')] },
-    { month: '2026-10', items: [entry('e1', 'welcome', 400, '开卡礼', '2026-10-08T02:00:00.000Z')] },
+    {
+      month: '2026-11',
+      items: [entry('e1b', 'adjust', 100, '总部调整', '2026-11-01T02:00:00.000Z')],
+    },
+    {
+      month: '2026-10',
+      items: [entry('e1', 'welcome', 400, '开卡礼', '2026-10-08T02:00:00.000Z')],
+    },
   ],
   nextCursor: null,
 }
@@ -84,12 +110,18 @@ describe('points tab (the built WeChat page)', () => {
     expect(merged).toContain('2026年10月')
     expect(merged).toContain('总部调整')
     expect(merged).toContain('没有更多了')
-    expect(cloudCalls().filter((c) => c.data.action === 'ledger').map((c) => c.data.cursor)).toEqual([undefined, '1700000000000.e2'])
+    expect(
+      cloudCalls()
+        .filter((c) => c.data.action === 'ledger')
+        .map((c) => c.data.cursor),
+    ).toEqual([undefined, '1700000000000.e2'])
   })
 
   it('shows an empty ledger for a new member, and how to get a card for someone without one', async () => {
     answerFunctions((_name, event) =>
-      event.action === 'summary' ? ok({ ...SUMMARY, points: 0, nextExpiry: null }) : ok({ ...PAGE_1, groups: [], nextCursor: null }),
+      event.action === 'summary'
+        ? ok({ ...SUMMARY, points: 0, nextExpiry: null })
+        : ok({ ...PAGE_1, groups: [], nextCursor: null }),
     )
     page = openPage('pages/points/index')
     await page.waitForText('还没有积分记录')
@@ -103,7 +135,9 @@ describe('points tab (the built WeChat page)', () => {
 
   it('refreshes on pull-down', async () => {
     let points = 1280
-    answerFunctions((_name, event) => (event.action === 'summary' ? ok({ ...SUMMARY, points }) : ok(PAGE_1)))
+    answerFunctions((_name, event) =>
+      event.action === 'summary' ? ok({ ...SUMMARY, points }) : ok(PAGE_1),
+    )
     page = openPage('pages/points/index')
     await page.waitForText('1,280')
     points = 780
@@ -121,7 +155,14 @@ describe('gift detail (the built WeChat page)', () => {
   it('lists only stores with stock, shows mail unavailable with the reason, and redeems at the chosen store after confirming', async () => {
     answerFunctions((_name, event) => {
       if (event.action === 'gift') return ok(GIFT)
-      if (event.action === 'redeem') return ok({ redemptionId: 'r-1', pickupCode: '1234567890', status: 'awaitingPickup', points: 500, balance: 780 })
+      if (event.action === 'redeem')
+        return ok({
+          redemptionId: 'r-1',
+          pickupCode: '1234567890',
+          status: 'awaitingPickup',
+          points: 500,
+          balance: 780,
+        })
       return { ok: false, error: { code: 'NOT_FOUND', message: 'x' } }
     })
     page = openPage('pages/gift/index', { giftId: 'gift-cup' })
@@ -139,7 +180,10 @@ describe('gift detail (the built WeChat page)', () => {
     expect(wxCalls('showModal')).toHaveLength(0)
 
     await page.tap('gift-store-store-a')
-    await page.waitFor(() => !(page?.text() ?? '').includes('请选择自提门店'), 'the store to be chosen')
+    await page.waitFor(
+      () => !(page?.text() ?? '').includes('请选择自提门店'),
+      'the store to be chosen',
+    )
     // The harness's modal answers "cancel": no redemption.
     await page.tap('gift-redeem')
     expect(wxCalls('showModal')).toHaveLength(1)
@@ -165,8 +209,14 @@ describe('gift detail (the built WeChat page)', () => {
 
     await page.tap('mail-choose-address')
     expect(wxCalls('chooseAddress')).toHaveLength(1)
-    const redeemClass = () => String((page?.find('#gift-redeem')?.dom as { className?: string } | undefined)?.className ?? '')
-    await page.waitFor(() => !redeemClass().includes('inactive'), 'the chosen address to complete the form')
+    const redeemClass = () =>
+      String(
+        (page?.find('#gift-redeem')?.dom as { className?: string } | undefined)?.className ?? '',
+      )
+    await page.waitFor(
+      () => !redeemClass().includes('inactive'),
+      'the chosen address to complete the form',
+    )
     await page.tap('gift-redeem')
     await page.waitFor(() => wxCalls('showModal').length === 1, 'the confirmation')
     const content = (wxCalls('showModal')[0]!.args as { content: string }).content

@@ -1,14 +1,35 @@
 import { qrPattern } from '../../miniprogram/src/lib/qr-matrix'
 import { CONSENT_NONE, ok } from './harness/fixtures'
-import { answerFunctions, answerLocation, answerModals, cloudCalls, openPage, resetCalls, wxCalls, type RenderedPage } from './harness/weapp'
+import {
+  answerFunctions,
+  answerLocation,
+  answerModals,
+  cloudCalls,
+  openPage,
+  resetCalls,
+  wxCalls,
+  type RenderedPage,
+} from './harness/weapp'
 
 function runCount(code: string): number {
   return qrPattern(code).rows.reduce((sum, row) => sum + row.length, 0)
 }
 
 const PRODUCTS = [
-  { productId: 'p-cream', name: '玫瑰保湿面霜 50g', description: '温和保湿', priceFen: 16800, available: { central: 200, stores: { s1: 20, s2: 0 } } },
-  { productId: 'p-tea', name: '明前龙井礼盒', description: '', priceFen: 39900, available: { central: 0, stores: {} } },
+  {
+    productId: 'p-cream',
+    name: '玫瑰保湿面霜 50g',
+    description: '温和保湿',
+    priceFen: 16800,
+    available: { central: 200, stores: { s1: 20, s2: 0 } },
+  },
+  {
+    productId: 'p-tea',
+    name: '明前龙井礼盒',
+    description: '',
+    priceFen: 39900,
+    available: { central: 0, stores: {} },
+  },
 ]
 
 const ORDER = {
@@ -31,9 +52,27 @@ const ORDER = {
 const CREAM = PRODUCTS[0]!
 
 /** What `shop.stores` answers near 徐家汇 (nearest first), and without a location (home store first). */
-const XUJIAHUI = { storeId: 's2', name: '徐家汇店', address: '上海市徐汇区虹桥路 1 号', location: { lat: 31.1955, lng: 121.4375 }, isHomeStore: false }
-const JINGAN = { storeId: 's1', name: '静安寺店', address: '上海市静安区南京西路 1618 号', location: { lat: 31.2235, lng: 121.4453 }, isHomeStore: true }
-const LUJIAZUI = { storeId: 's3', name: '陆家嘴店', address: '上海市浦东新区世纪大道 8 号', location: null, isHomeStore: false }
+const XUJIAHUI = {
+  storeId: 's2',
+  name: '徐家汇店',
+  address: '上海市徐汇区虹桥路 1 号',
+  location: { lat: 31.1955, lng: 121.4375 },
+  isHomeStore: false,
+}
+const JINGAN = {
+  storeId: 's1',
+  name: '静安寺店',
+  address: '上海市静安区南京西路 1618 号',
+  location: { lat: 31.2235, lng: 121.4453 },
+  isHomeStore: true,
+}
+const LUJIAZUI = {
+  storeId: 's3',
+  name: '陆家嘴店',
+  address: '上海市浦东新区世纪大道 8 号',
+  location: null,
+  isHomeStore: false,
+}
 const TEA_SHORT = [{ productId: 'p-cream', name: '玫瑰保湿面霜 50g', available: 0, wanted: 1 }]
 
 /** The mini-program's storage as a map, so the cart a page saves is there to read. */
@@ -52,7 +91,9 @@ describe('shop (the built WeChat pages)', () => {
   afterEach(() => page?.detach())
 
   it('lists products with price and what can be ordered for pickup', async () => {
-    answerFunctions((name, event) => (name === 'shop' && event.action === 'products' ? ok(PRODUCTS) : ok({})))
+    answerFunctions((name, event) =>
+      name === 'shop' && event.action === 'products' ? ok(PRODUCTS) : ok({}),
+    )
     page = openPage('pages/shop/index')
     await page.waitForText('玫瑰保湿面霜 50g')
     expect(page.text()).toContain('¥168.00')
@@ -61,31 +102,51 @@ describe('shop (the built WeChat pages)', () => {
   })
 
   it('shows a paid pickup order with its timeline, the pickup code and no sandbox pay button', async () => {
-    answerFunctions((name, event) => (name === 'shop' && event.action === 'order' ? ok(ORDER) : event.action === 'consentStatus' ? ok(CONSENT_NONE) : ok({})))
+    answerFunctions((name, event) =>
+      name === 'shop' && event.action === 'order'
+        ? ok(ORDER)
+        : event.action === 'consentStatus'
+          ? ok(CONSENT_NONE)
+          : ok({}),
+    )
     page = openPage('pages/order/index', { id: 'o1' })
     await page.waitForText('已付款')
-    expect(cloudCalls().find((c) => c.name === 'shop')?.data).toMatchObject({ action: 'order', orderId: 'o1' })
+    expect(cloudCalls().find((c) => c.name === 'shop')?.data).toMatchObject({
+      action: 'order',
+      orderId: 'o1',
+    })
     expect(page.findAll('.timeline-step--done')).toHaveLength(3)
     // The pickup code drawn as a QR by the native member-code component (classes prefixed by its tag).
     await page.waitForText('5207 4687')
-    expect(page.dom.querySelectorAll('[class~="member-code--member-code__run"]').length).toBe(runCount('52074687'))
+    expect(page.dom.querySelectorAll('[class~="member-code--member-code__run"]').length).toBe(
+      runCount('52074687'),
+    )
     expect(page.text()).toContain('合计 ¥336.00')
     expect(page.text()).not.toContain('模拟支付')
   })
 
   it('opens a product from the list', async () => {
-    answerFunctions((name, event) => (name === 'shop' && event.action === 'products' ? ok(PRODUCTS) : ok({})))
+    answerFunctions((name, event) =>
+      name === 'shop' && event.action === 'products' ? ok(PRODUCTS) : ok({}),
+    )
     page = openPage('pages/shop/index')
     await page.tap('product-p-cream')
-    expect(wxCalls('navigateTo').at(-1)?.args).toMatchObject({ url: '/pages/product/index?id=p-cream' })
+    expect(wxCalls('navigateTo').at(-1)?.args).toMatchObject({
+      url: '/pages/product/index?id=p-cream',
+    })
   })
 
   it('shows a product with price, description and stock, and adds it to the cart', async () => {
     const storage = memoryStorage()
-    answerFunctions((name, event) => (name === 'shop' && event.action === 'product' ? ok(CREAM) : ok({})))
+    answerFunctions((name, event) =>
+      name === 'shop' && event.action === 'product' ? ok(CREAM) : ok({}),
+    )
     page = openPage('pages/product/index', { id: 'p-cream' })
     await page.waitForText('玫瑰保湿面霜 50g')
-    expect(cloudCalls().find((c) => c.name === 'shop')?.data).toMatchObject({ action: 'product', productId: 'p-cream' })
+    expect(cloudCalls().find((c) => c.name === 'shop')?.data).toMatchObject({
+      action: 'product',
+      productId: 'p-cream',
+    })
     expect(page.textOf('#product-price')).toBe('¥168.00')
     expect(page.text()).toContain('温和保湿')
     expect(page.textOf('#product-stock')).toContain('1 家门店有货，共 20 件')
@@ -99,11 +160,15 @@ describe('shop (the built WeChat pages)', () => {
     expect(storage.get('shop-cart')).toEqual([{ productId: 'p-cream', qty: 2 }])
 
     await page.tap('buy-now')
-    expect(wxCalls('navigateTo').at(-1)?.args).toMatchObject({ url: '/pages/checkout/index?buy=p-cream' })
+    expect(wxCalls('navigateTo').at(-1)?.args).toMatchObject({
+      url: '/pages/checkout/index?buy=p-cream',
+    })
   })
 
   it('a sold-out product cannot be bought', async () => {
-    answerFunctions((name, event) => (name === 'shop' && event.action === 'product' ? ok(PRODUCTS[1]) : ok({})))
+    answerFunctions((name, event) =>
+      name === 'shop' && event.action === 'product' ? ok(PRODUCTS[1]) : ok({}),
+    )
     page = openPage('pages/product/index', { id: 'p-tea' })
     await page.waitForText('暂时缺货')
     expect(page.textOf('#product-stock')).toContain('门店暂时缺货')
@@ -132,7 +197,9 @@ describe('shop (the built WeChat pages)', () => {
       items: [{ productId: 'p-cream', qty: 1 }],
       near: { lat: 31.1941, lng: 121.4361 },
     })
-    const stores = page.findAll('.checkout-store').map((n) => (n.dom?.textContent ?? '').replace(/\s+/g, ' ').trim())
+    const stores = page
+      .findAll('.checkout-store')
+      .map((n) => (n.dom?.textContent ?? '').replace(/\s+/g, ' ').trim())
     expect(stores).toEqual([
       `徐家汇店200 m上海市徐汇区虹桥路 1 号缺货：玫瑰保湿面霜 50g（剩 0 件）`,
       `静安寺店我的门店3.3 km上海市静安区南京西路 1618 号`,
@@ -161,15 +228,27 @@ describe('shop (the built WeChat pages)', () => {
     page = openPage('pages/checkout/index', { buy: 'p-cream' })
     await page.waitForText('允许获取位置后')
     expect(cloudCalls().find((c) => c.data.action === 'stores')?.data).not.toHaveProperty('near')
-    expect(page.findAll('.checkout-store__name').map((n) => n.dom?.textContent?.trim())).toEqual(['静安寺店我的门店', '陆家嘴店', '徐家汇店'])
+    expect(page.findAll('.checkout-store__name').map((n) => n.dom?.textContent?.trim())).toEqual([
+      '静安寺店我的门店',
+      '陆家嘴店',
+      '徐家汇店',
+    ])
     expect(page.text()).not.toMatch(/\d km|\d m\b/)
   })
 
   it('checkout for delivery: checks the address before sending it with the order', async () => {
     answerFunctions((name, event) => {
       if (name === 'shop' && event.action === 'products') return ok(PRODUCTS)
-      if (name === 'shop' && event.action === 'stores') return ok([{ ...JINGAN, distanceM: null, shortages: [] }])
-      if (name === 'shop' && event.action === 'createOrder') return ok({ orderId: 'o9', outTradeNo: 'T9', payParams: {}, totalFen: 16800, expiresAt: '2026-11-20T02:15:00.000Z' })
+      if (name === 'shop' && event.action === 'stores')
+        return ok([{ ...JINGAN, distanceM: null, shortages: [] }])
+      if (name === 'shop' && event.action === 'createOrder')
+        return ok({
+          orderId: 'o9',
+          outTradeNo: 'T9',
+          payParams: {},
+          totalFen: 16800,
+          expiresAt: '2026-11-20T02:15:00.000Z',
+        })
       return ok({})
     })
     page = openPage('pages/checkout/index', { buy: 'p-cream', fulfilment: 'delivery' })
@@ -177,7 +256,8 @@ describe('shop (the built WeChat pages)', () => {
     await page.tap('place-order')
     await page.waitForText('请输入 11 位手机号')
     expect(cloudCalls().some((c) => c.data.action === 'createOrder')).toBe(false)
-    const type = (id: string, value: string) => page!.find(`#${id}`)!.dispatchEvent('input', { detail: { value } })
+    const type = (id: string, value: string) =>
+      page!.find(`#${id}`)!.dispatchEvent('input', { detail: { value } })
     type('mail-name', '林女士')
     type('mail-phone', '13812345678')
     type('mail-province', '上海市')
@@ -185,20 +265,38 @@ describe('shop (the built WeChat pages)', () => {
     type('mail-district', '徐汇区')
     type('mail-detail', '虹桥路 1 号 1001 室')
     await page.tap('place-order')
-    await page.waitFor(() => cloudCalls().some((c) => c.data.action === 'createOrder'), 'createOrder')
+    await page.waitFor(
+      () => cloudCalls().some((c) => c.data.action === 'createOrder'),
+      'createOrder',
+    )
     expect(cloudCalls().find((c) => c.data.action === 'createOrder')?.data).toEqual({
       action: 'createOrder',
       items: [{ productId: 'p-cream', qty: 1 }],
       fulfilment: 'delivery',
-      deliveryAddress: { name: '林女士', phone: '13812345678', province: '上海市', city: '上海市', district: '徐汇区', detail: '虹桥路 1 号 1001 室' },
+      deliveryAddress: {
+        name: '林女士',
+        phone: '13812345678',
+        province: '上海市',
+        city: '上海市',
+        district: '徐汇区',
+        detail: '虹桥路 1 号 1001 室',
+      },
     })
   })
 
   it('checkout for delivery: the address comes from the WeChat address book', async () => {
     answerFunctions((name, event) => {
       if (name === 'shop' && event.action === 'products') return ok(PRODUCTS)
-      if (name === 'shop' && event.action === 'stores') return ok([{ ...JINGAN, distanceM: null, shortages: [] }])
-      if (name === 'shop' && event.action === 'createOrder') return ok({ orderId: 'o9', outTradeNo: 'T9', payParams: {}, totalFen: 16800, expiresAt: '2026-11-20T02:15:00.000Z' })
+      if (name === 'shop' && event.action === 'stores')
+        return ok([{ ...JINGAN, distanceM: null, shortages: [] }])
+      if (name === 'shop' && event.action === 'createOrder')
+        return ok({
+          orderId: 'o9',
+          outTradeNo: 'T9',
+          payParams: {},
+          totalFen: 16800,
+          expiresAt: '2026-11-20T02:15:00.000Z',
+        })
       return ok({})
     })
     page = openPage('pages/checkout/index', { buy: 'p-cream', fulfilment: 'delivery' })
@@ -209,12 +307,24 @@ describe('shop (the built WeChat pages)', () => {
     // resolves (inputs show no text to wait for); a finger is never this quick.
     await new Promise((resolve) => setTimeout(resolve, 50))
     await page.tap('place-order')
-    await page.waitFor(() => cloudCalls().some((c) => c.data.action === 'createOrder'), 'createOrder')
+    await page.waitFor(
+      () => cloudCalls().some((c) => c.data.action === 'createOrder'),
+      'createOrder',
+    )
     expect(cloudCalls().find((c) => c.data.action === 'createOrder')?.data).toMatchObject({
       fulfilment: 'delivery',
-      deliveryAddress: { name: '林女士', phone: '13812345678', province: '上海市', city: '上海市', district: '徐汇区', detail: '虹桥路 1 号 1001 室' },
+      deliveryAddress: {
+        name: '林女士',
+        phone: '13812345678',
+        province: '上海市',
+        city: '上海市',
+        district: '徐汇区',
+        detail: '虹桥路 1 号 1001 室',
+      },
     })
-    expect(cloudCalls().find((c) => c.data.action === 'createOrder')?.data).not.toHaveProperty('storeId')
+    expect(cloudCalls().find((c) => c.data.action === 'createOrder')?.data).not.toHaveProperty(
+      'storeId',
+    )
   })
 
   it('shows a shipped delivery order with carrier, tracking number and where it goes', async () => {
@@ -223,15 +333,34 @@ describe('shop (the built WeChat pages)', () => {
       fulfilment: 'delivery',
       storeId: null,
       pickupCode: null,
-      deliveryAddress: { name: '林女士', phone: '13812345678', province: '上海市', city: '上海市', district: '徐汇区', detail: '虹桥路 1 号 1001 室' },
-      shipment: { carrier: '顺丰速运', trackingNo: 'SF1234567890', shippedAt: '2026-11-20T06:00:00.000Z' },
+      deliveryAddress: {
+        name: '林女士',
+        phone: '13812345678',
+        province: '上海市',
+        city: '上海市',
+        district: '徐汇区',
+        detail: '虹桥路 1 号 1001 室',
+      },
+      shipment: {
+        carrier: '顺丰速运',
+        trackingNo: 'SF1234567890',
+        shippedAt: '2026-11-20T06:00:00.000Z',
+      },
     }
-    answerFunctions((name, event) => (name === 'shop' && event.action === 'order' ? ok(shipped) : event.action === 'consentStatus' ? ok(CONSENT_NONE) : ok({})))
+    answerFunctions((name, event) =>
+      name === 'shop' && event.action === 'order'
+        ? ok(shipped)
+        : event.action === 'consentStatus'
+          ? ok(CONSENT_NONE)
+          : ok({}),
+    )
     page = openPage('pages/order/index', { id: 'o1' })
     await page.waitForText('已发货')
     expect(page.text()).toContain('顺丰速运 运单号 SF1234567890')
     expect(page.text()).toContain('2026-11-20 14:00')
-    expect(page.textOf('#order-address')).toMatch(/^林女士 13812345678\s?上海市徐汇区 虹桥路 1 号 1001 室$/)
+    expect(page.textOf('#order-address')).toMatch(
+      /^林女士 13812345678\s?上海市徐汇区 虹桥路 1 号 1001 室$/,
+    )
     // Submitted, paid, shipped; not yet delivered.
     expect(page.findAll('.timeline-step--done')).toHaveLength(3)
     expect(page.findAll('.timeline-step')).toHaveLength(4)
@@ -239,14 +368,27 @@ describe('shop (the built WeChat pages)', () => {
   })
   it('pays an unpaid order again with fresh parameters for the same payment', async () => {
     const unpaid = { ...ORDER, status: 'awaiting_payment', paidAt: null, pickupCode: null }
-    const payParams = { appId: 'wx-app', timeStamp: '1763900000', nonceStr: 'n0nce', package: 'prepay_id=wx123', signType: 'RSA', paySign: 'c2lnbg==' }
+    const payParams = {
+      appId: 'wx-app',
+      timeStamp: '1763900000',
+      nonceStr: 'n0nce',
+      package: 'prepay_id=wx123',
+      signType: 'RSA',
+      paySign: 'c2lnbg==',
+    }
     let paid = false
     answerFunctions((name, event) => {
       if (event.action === 'consentStatus') return ok(CONSENT_NONE)
       if (name !== 'shop') return ok({})
       if (event.action === 'payOrder') {
         paid = true
-        return ok({ orderId: 'o1', outTradeNo: 'T1', payParams, totalFen: ORDER.totalFen, expiresAt: ORDER.expiresAt })
+        return ok({
+          orderId: 'o1',
+          outTradeNo: 'T1',
+          payParams,
+          totalFen: ORDER.totalFen,
+          expiresAt: ORDER.expiresAt,
+        })
       }
       return ok(paid ? ORDER : unpaid)
     })
@@ -255,7 +397,10 @@ describe('shop (the built WeChat pages)', () => {
     expect(page.find('#sandbox-pay')).toBeUndefined()
     await page.tap('pay-again')
     await page.waitForText('已付款')
-    expect(cloudCalls().find((c) => c.data.action === 'payOrder')?.data).toMatchObject({ action: 'payOrder', orderId: 'o1' })
+    expect(cloudCalls().find((c) => c.data.action === 'payOrder')?.data).toMatchObject({
+      action: 'payOrder',
+      orderId: 'o1',
+    })
     expect(wxCalls('requestPayment')[0]?.args).toMatchObject(payParams)
     expect(page.find('#pickup-code')).toBeDefined()
   })
@@ -267,14 +412,29 @@ describe('shop (the built WeChat pages)', () => {
       storeId: null,
       pickupCode: null,
       status: 'shipped',
-      deliveryAddress: { name: '林女士', phone: '13812345678', province: '上海市', city: '上海市', district: '徐汇区', detail: '虹桥路 1 号 1001 室' },
-      shipment: { carrier: '顺丰速运', trackingNo: 'SF1234567890', shippedAt: '2026-11-20T06:00:00.000Z' },
+      deliveryAddress: {
+        name: '林女士',
+        phone: '13812345678',
+        province: '上海市',
+        city: '上海市',
+        district: '徐汇区',
+        detail: '虹桥路 1 号 1001 室',
+      },
+      shipment: {
+        carrier: '顺丰速运',
+        trackingNo: 'SF1234567890',
+        shippedAt: '2026-11-20T06:00:00.000Z',
+      },
     }
     let delivered = false
     answerFunctions((name, event) => {
       if (name !== 'shop') return ok({})
       if (event.action === 'confirmReceipt') delivered = true
-      return ok(delivered ? { ...shipped, status: 'delivered', deliveredAt: '2026-11-22T02:00:00.000Z' } : shipped)
+      return ok(
+        delivered
+          ? { ...shipped, status: 'delivered', deliveredAt: '2026-11-22T02:00:00.000Z' }
+          : shipped,
+      )
     })
     page = openPage('pages/order/index', { id: 'o1' })
     await page.waitForText('确认收货')
@@ -284,7 +444,10 @@ describe('shop (the built WeChat pages)', () => {
     answerModals(true)
     await page.tap('confirm-receipt')
     // The timeline always names the 已签收 step: wait for the button to go instead.
-    await page.waitFor(() => page?.find('#confirm-receipt') === undefined, 'the confirm button to go')
+    await page.waitFor(
+      () => page?.find('#confirm-receipt') === undefined,
+      'the confirm button to go',
+    )
     expect(cloudCalls().filter((c) => c.data.action === 'confirmReceipt')).toHaveLength(1)
     expect(page.textOf('#order-status')).toContain('已签收')
     expect(page.findAll('.timeline-step--done')).toHaveLength(4)

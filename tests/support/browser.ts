@@ -18,7 +18,10 @@ export const CHROMIUM_ARGS = [
 ]
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  })
 }
 
 /** Saves numbered screenshots for one test into .test-artifacts/e2e/<name>/. */
@@ -28,6 +31,9 @@ export function screenshotter(name: string) {
   let step = 0
   return async (page: Page, label: string) => {
     step++
-    await page.screenshot({ path: path.join(dir, `${String(step).padStart(2, '0')}-${label}.png`), fullPage: true })
+    await page.screenshot({
+      path: path.join(dir, `${String(step).padStart(2, '0')}-${label}.png`),
+      fullPage: true,
+    })
   }
 }

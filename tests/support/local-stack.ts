@@ -6,7 +6,11 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { buildFunctions, readManifest } from '../../scripts/build-functions'
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../scripts/local-cloud/stack'
+import {
+  startLocalStack,
+  type LocalStack,
+  type LocalStackOptions,
+} from '../../scripts/local-cloud/stack'
 
 const root = path.resolve(__dirname, '..', '..')
 
@@ -33,7 +37,10 @@ export function ensureFunctionsBuilt(): Promise<string> {
   builtDir ??= (async () => {
     const dist = path.join(root, 'dist', 'cloudfunctions')
     const manifest = readManifest()
-    const sources = Math.max(newestSourceMtime(path.join(root, 'shared')), newestSourceMtime(path.join(root, 'cloudfunctions')))
+    const sources = Math.max(
+      newestSourceMtime(path.join(root, 'shared')),
+      newestSourceMtime(path.join(root, 'cloudfunctions')),
+    )
     const fresh = manifest.every((fn) => {
       const bundle = path.join(dist, fn.name, 'index.js')
       return existsSync(bundle) && statSync(bundle).mtimeMs >= sources
@@ -59,7 +66,11 @@ export interface TestStack extends LocalStack {
   /** POST /fn/admin with the console's bearer token. */
   admin(body: unknown, token?: string): Promise<{ status: number; body: any }>
   /** POST /fn/<name> as a WeChat user (x-openid) or anonymous. */
-  call(name: string, body: unknown, init?: { openid?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>
+  call(
+    name: string,
+    body: unknown,
+    init?: { openid?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any }>
   stop(): Promise<void>
 }
 
@@ -67,11 +78,25 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
   process.env.FUNCTION_LOG ??= 'off'
   const functionsDir = await ensureFunctionsBuilt()
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'o2o-stack-'))
-  const stack = await startLocalStack({ port: 0, seed: false, functionsDir, adminPassword: TEST_ADMIN_PASSWORD, ...options, dataDir })
+  const stack = await startLocalStack({
+    port: 0,
+    seed: false,
+    functionsDir,
+    adminPassword: TEST_ADMIN_PASSWORD,
+    ...options,
+    dataDir,
+  })
   let cachedToken: string | undefined
   return Object.assign(stack, {
-    async call(name: string, body: unknown, init: { openid?: string; headers?: Record<string, string> } = {}) {
-      const headers: Record<string, string> = { 'content-type': 'application/json', ...init.headers }
+    async call(
+      name: string,
+      body: unknown,
+      init: { openid?: string; headers?: Record<string, string> } = {},
+    ) {
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        ...init.headers,
+      }
       if (init.openid) headers['x-openid'] = init.openid
       const res = await fetch(`${stack.url}/fn/${name}`, {
         method: 'POST',
@@ -92,13 +117,19 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
     },
     async adminToken() {
       if (cachedToken) return cachedToken
-      const res = await this.call('admin', { action: 'login', username: 'admin', password: TEST_ADMIN_PASSWORD })
+      const res = await this.call('admin', {
+        action: 'login',
+        username: 'admin',
+        password: TEST_ADMIN_PASSWORD,
+      })
       if (!res.body.ok) throw new Error(`admin login failed: ${JSON.stringify(res.body)}`)
       cachedToken = res.body.data.token as string
       return cachedToken
     },
     async admin(body: unknown, token?: string) {
-      return this.call('admin', body, { headers: { authorization: `Bearer ${token ?? (await this.adminToken())}` } })
+      return this.call('admin', body, {
+        headers: { authorization: `Bearer ${token ?? (await this.adminToken())}` },
+      })
     },
     async stop() {
       stack.setClockOffset(0)

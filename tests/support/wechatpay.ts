@@ -4,7 +4,12 @@
  * resource of the wrong shape. Built from the same wire functions the sandbox uses.
  */
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto'
-import { encryptResource, formatWechatTime, signedMessage, signSha256Rsa } from '../../shared/adapters/wechatpay-wire'
+import {
+  encryptResource,
+  formatWechatTime,
+  signedMessage,
+  signSha256Rsa,
+} from '../../shared/adapters/wechatpay-wire'
 import type { PaySandboxKeys } from '../../scripts/local-cloud/pay-sandbox'
 
 export interface Notification {
@@ -13,7 +18,11 @@ export interface Notification {
 }
 
 export function otherPrivateKey(): string {
-  return generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey
+  return generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey
 }
 
 export interface BuildOptions {
@@ -29,8 +38,10 @@ export interface BuildOptions {
 
 /** Encrypts the resource, wraps it in the envelope and signs the body. */
 export function buildNotification(options: BuildOptions): Notification {
-  const originalType = options.originalType ?? (options.eventType?.startsWith('REFUND.') ? 'refund' : 'transaction')
-  const plaintext = typeof options.resource === 'string' ? options.resource : JSON.stringify(options.resource)
+  const originalType =
+    options.originalType ?? (options.eventType?.startsWith('REFUND.') ? 'refund' : 'transaction')
+  const plaintext =
+    typeof options.resource === 'string' ? options.resource : JSON.stringify(options.resource)
   const body = JSON.stringify({
     id: randomUUID(),
     create_time: formatWechatTime(options.at),
@@ -42,7 +53,11 @@ export function buildNotification(options: BuildOptions): Notification {
   return { headers: signNotificationHeaders(body, options.at, options.signer), body }
 }
 
-export function signNotificationHeaders(body: string, at: Date, signer: { serial: string; privateKey: string }): Record<string, string> {
+export function signNotificationHeaders(
+  body: string,
+  at: Date,
+  signer: { serial: string; privateKey: string },
+): Record<string, string> {
   const timestamp = String(Math.floor(at.getTime() / 1000))
   const nonce = randomBytes(16).toString('hex')
   return {
@@ -58,14 +73,27 @@ export function signNotificationHeaders(body: string, at: Date, signer: { serial
 const serial = (signer: { serial: string }) => signer.serial
 
 /** The sandbox's signer in a mode: the WeChat Pay public key or the platform certificate's key. */
-export function sandboxSigner(keys: PaySandboxKeys, mode: 'public-key' | 'certificate'): { serial: string; privateKey: string } {
+export function sandboxSigner(
+  keys: PaySandboxKeys,
+  mode: 'public-key' | 'certificate',
+): { serial: string; privateKey: string } {
   return mode === 'public-key'
     ? { serial: keys.wechatPublicKey.id, privateKey: keys.wechatPublicKey.privateKey }
     : { serial: keys.platform.serialNo, privateKey: keys.platform.privateKey }
 }
 
 /** A decrypted TRANSACTION.SUCCESS resource; override any field. */
-export function transactionResource(fields: { mchid: string; appid: string; outTradeNo: string; amountFen: number; openid: string; at: Date }, extra: Record<string, unknown> = {}) {
+export function transactionResource(
+  fields: {
+    mchid: string
+    appid: string
+    outTradeNo: string
+    amountFen: number
+    openid: string
+    at: Date
+  },
+  extra: Record<string, unknown> = {},
+) {
   return {
     mchid: fields.mchid,
     appid: fields.appid,
@@ -78,13 +106,26 @@ export function transactionResource(fields: { mchid: string; appid: string; outT
     attach: '',
     success_time: formatWechatTime(fields.at),
     payer: { openid: fields.openid },
-    amount: { total: fields.amountFen, payer_total: fields.amountFen, currency: 'CNY', payer_currency: 'CNY' },
+    amount: {
+      total: fields.amountFen,
+      payer_total: fields.amountFen,
+      currency: 'CNY',
+      payer_currency: 'CNY',
+    },
     ...extra,
   }
 }
 
 /** A decrypted REFUND.* resource. */
-export function refundResource(fields: { mchid: string; outTradeNo: string; outRefundNo: string; refundFen: number; totalFen: number; status: 'SUCCESS' | 'ABNORMAL' | 'CLOSED'; at: Date }) {
+export function refundResource(fields: {
+  mchid: string
+  outTradeNo: string
+  outRefundNo: string
+  refundFen: number
+  totalFen: number
+  status: 'SUCCESS' | 'ABNORMAL' | 'CLOSED'
+  at: Date
+}) {
   return {
     mchid: fields.mchid,
     out_trade_no: fields.outTradeNo,
@@ -94,6 +135,11 @@ export function refundResource(fields: { mchid: string; outTradeNo: string; outR
     refund_status: fields.status,
     success_time: formatWechatTime(fields.at),
     user_received_account: '支付用户零钱',
-    amount: { total: fields.totalFen, refund: fields.refundFen, payer_total: fields.totalFen, payer_refund: fields.refundFen },
+    amount: {
+      total: fields.totalFen,
+      refund: fields.refundFen,
+      payer_total: fields.totalFen,
+      payer_refund: fields.refundFen,
+    },
   }
 }

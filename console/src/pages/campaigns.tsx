@@ -406,7 +406,13 @@ export function CampaignsPage() {
                 <InputNumber min={0} precision={2} />
               </Form.Item>
               <Form.Item name="birthdayMonths" label="生日月份">
-                <Select id="campaign-birthday-months" mode="multiple" style={{ width: 220 }} options={MONTHS} placeholder="不限" />
+                <Select
+                  id="campaign-birthday-months"
+                  mode="multiple"
+                  style={{ width: 220 }}
+                  options={MONTHS}
+                  placeholder="不限"
+                />
               </Form.Item>
             </Space>
           </Card>

@@ -1,5 +1,17 @@
 import { EditOutlined, PlusOutlined } from '@ant-design/icons'
-import { Alert, Button, Card, Form, Input, InputNumber, Modal, Switch, Table, Tag, Typography } from 'antd'
+import {
+  Alert,
+  Button,
+  Card,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Switch,
+  Table,
+  Tag,
+  Typography,
+} from 'antd'
 import dayjs from 'dayjs'
 import { useState } from 'react'
 import type { AdminResult } from '../api'
@@ -18,19 +30,29 @@ export function ChatTemplatesPage() {
 
   const open = (template: Template | 'new') => {
     setEditing(template)
-    form.setFieldsValue(template === 'new' ? { title: '', text: '', active: true, sort: 100 } : template)
+    form.setFieldsValue(
+      template === 'new' ? { title: '', text: '', active: true, sort: 100 } : template,
+    )
   }
 
   return (
     <Card
       title="聊天文案"
       extra={
-        <Button id="template-create" type="primary" icon={<PlusOutlined />} disabled={!canWrite} onClick={() => open('new')}>
+        <Button
+          id="template-create"
+          type="primary"
+          icon={<PlusOutlined />}
+          disabled={!canWrite}
+          onClick={() => open('new')}
+        >
           新建文案
         </Button>
       }
     >
-      <Typography.Paragraph type="secondary">导购在聊天中选用这些文案，可修改后再发送。停用的文案不再出现在导购端。</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        导购在聊天中选用这些文案，可修改后再发送。停用的文案不再出现在导购端。
+      </Typography.Paragraph>
       {templates.error && <Alert type="error" showIcon message={templates.error} />}
       <Table<Template>
         id="templates-table"
@@ -42,12 +64,25 @@ export function ChatTemplatesPage() {
           { title: '标题', dataIndex: 'title' },
           { title: '内容', dataIndex: 'text', ellipsis: true },
           { title: '排序', dataIndex: 'sort', align: 'right' },
-          { title: '状态', dataIndex: 'active', render: (a: boolean) => (a ? <Tag color="green">启用</Tag> : <Tag>停用</Tag>) },
-          { title: '更新', dataIndex: 'updatedAt', render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm') },
+          {
+            title: '状态',
+            dataIndex: 'active',
+            render: (a: boolean) => (a ? <Tag color="green">启用</Tag> : <Tag>停用</Tag>),
+          },
+          {
+            title: '更新',
+            dataIndex: 'updatedAt',
+            render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm'),
+          },
           {
             title: '操作',
             render: (_, t) => (
-              <Button size="small" icon={<EditOutlined />} disabled={!canWrite} onClick={() => open(t)}>
+              <Button
+                size="small"
+                icon={<EditOutlined />}
+                disabled={!canWrite}
+                onClick={() => open(t)}
+              >
                 编辑
               </Button>
             ),
@@ -61,10 +96,18 @@ export function ChatTemplatesPage() {
         okButtonProps={{ id: 'template-submit' }}
         onCancel={() => setEditing(null)}
         onOk={async () => {
-          const values = (await form.validateFields()) as { title: string; text: string; active: boolean; sort: number }
+          const values = (await form.validateFields()) as {
+            title: string
+            text: string
+            active: boolean
+            sort: number
+          }
           const saved = await mutate(
             'saveChatTemplate',
-            { ...values, ...(editing && editing !== 'new' ? { templateId: editing.templateId } : {}) },
+            {
+              ...values,
+              ...(editing && editing !== 'new' ? { templateId: editing.templateId } : {}),
+            },
             '文案已保存',
           )
           if (saved) {

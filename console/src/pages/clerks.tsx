@@ -1,5 +1,20 @@
 import { DownloadOutlined, PlusOutlined, StopOutlined } from '@ant-design/icons'
-import { Alert, Button, Card, Form, Image, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag, Typography } from 'antd'
+import {
+  Alert,
+  Button,
+  Card,
+  Form,
+  Image,
+  Input,
+  InputNumber,
+  Modal,
+  Select,
+  Space,
+  Switch,
+  Table,
+  Tag,
+  Typography,
+} from 'antd'
 import dayjs from 'dayjs'
 import { useState } from 'react'
 import { downloadPng, type AdminResult } from '../api'
@@ -39,7 +54,13 @@ export function ClerksPage() {
             options={(stores.data?.items ?? []).map((s) => ({ value: s.storeId, label: s.name }))}
             onChange={(value?: string) => setFilters({ storeId: value ?? '' })}
           />
-          <Button id="invite-create" type="primary" icon={<PlusOutlined />} disabled={!canWrite} onClick={() => setInviting(true)}>
+          <Button
+            id="invite-create"
+            type="primary"
+            icon={<PlusOutlined />}
+            disabled={!canWrite}
+            onClick={() => setInviting(true)}
+          >
             邀请导购
           </Button>
         </Space>
@@ -52,13 +73,43 @@ export function ClerksPage() {
         dataSource={clerks.data?.items ?? []}
         pagination={{ pageSize: 20 }}
         columns={[
-          { title: '姓名', dataIndex: 'name', render: (name: string, c) => (c.isManager ? <Space>{name}<Tag color="gold">店长</Tag></Space> : name) },
+          {
+            title: '姓名',
+            dataIndex: 'name',
+            render: (name: string, c) =>
+              c.isManager ? (
+                <Space>
+                  {name}
+                  <Tag color="gold">店长</Tag>
+                </Space>
+              ) : (
+                name
+              ),
+          },
           { title: '编码', dataIndex: 'code' },
           { title: '门店', dataIndex: 'storeId', render: (id: string) => storeName.get(id) ?? id },
-          { title: '会员数', dataIndex: 'memberCount', align: 'right', sorter: (a, b) => a.memberCount - b.memberCount },
-          { title: '微信', dataIndex: 'bound', render: (b: boolean) => (b ? <Tag color="green">已绑定</Tag> : <Tag>未绑定</Tag>) },
-          { title: '状态', dataIndex: 'status', render: (s: string) => (s === 'active' ? <Tag color="green">在岗</Tag> : <Tag color="red">已停用</Tag>) },
-          { title: '加入', dataIndex: 'createdAt', render: (d: string) => dayjs(d).format('YYYY-MM-DD') },
+          {
+            title: '会员数',
+            dataIndex: 'memberCount',
+            align: 'right',
+            sorter: (a, b) => a.memberCount - b.memberCount,
+          },
+          {
+            title: '微信',
+            dataIndex: 'bound',
+            render: (b: boolean) => (b ? <Tag color="green">已绑定</Tag> : <Tag>未绑定</Tag>),
+          },
+          {
+            title: '状态',
+            dataIndex: 'status',
+            render: (s: string) =>
+              s === 'active' ? <Tag color="green">在岗</Tag> : <Tag color="red">已停用</Tag>,
+          },
+          {
+            title: '加入',
+            dataIndex: 'createdAt',
+            render: (d: string) => dayjs(d).format('YYYY-MM-DD'),
+          },
           {
             title: '操作',
             render: (_, clerk) => (
@@ -69,12 +120,19 @@ export function ClerksPage() {
                   className="clerk-code-download"
                   onClick={async () => {
                     const result = await mutate('codeImage', { kind: 'clerk', id: clerk.clerkId })
-                    if (result) downloadPng(result.pngBase64, `导购码-${clerk.code}-${clerk.name}.png`)
+                    if (result)
+                      downloadPng(result.pngBase64, `导购码-${clerk.code}-${clerk.name}.png`)
                   }}
                 >
                   导购码
                 </Button>
-                <Button size="small" danger icon={<StopOutlined />} disabled={!canWrite || clerk.status !== 'active'} onClick={() => setDisabling(clerk)}>
+                <Button
+                  size="small"
+                  danger
+                  icon={<StopOutlined />}
+                  disabled={!canWrite || clerk.status !== 'active'}
+                  onClick={() => setDisabling(clerk)}
+                >
                   停用
                 </Button>
               </Space>
@@ -89,7 +147,12 @@ export function ClerksPage() {
         okButtonProps={{ id: 'invite-submit' }}
         onCancel={() => setInviting(false)}
         onOk={async () => {
-          const values = (await inviteForm.validateFields()) as { storeId: string; name: string; isManager: boolean; validHours: number }
+          const values = (await inviteForm.validateFields()) as {
+            storeId: string
+            name: string
+            isManager: boolean
+            validHours: number
+          }
           const result = await mutate('createStaffInvite', values, '邀请码已生成')
           if (result) {
             setInviting(false)
@@ -98,9 +161,24 @@ export function ClerksPage() {
           }
         }}
       >
-        <Form form={inviteForm} layout="vertical" initialValues={{ isManager: false, validHours: 72 }}>
-          <Form.Item name="storeId" label="门店" rules={[{ required: true, message: '请选择门店' }]}>
-            <Select id="invite-store" showSearch optionFilterProp="label" options={(stores.data?.items ?? []).filter((s) => s.status === 'active').map((s) => ({ value: s.storeId, label: s.name }))} />
+        <Form
+          form={inviteForm}
+          layout="vertical"
+          initialValues={{ isManager: false, validHours: 72 }}
+        >
+          <Form.Item
+            name="storeId"
+            label="门店"
+            rules={[{ required: true, message: '请选择门店' }]}
+          >
+            <Select
+              id="invite-store"
+              showSearch
+              optionFilterProp="label"
+              options={(stores.data?.items ?? [])
+                .filter((s) => s.status === 'active')
+                .map((s) => ({ value: s.storeId, label: s.name }))}
+            />
           </Form.Item>
           <Form.Item name="name" label="导购姓名" rules={[{ required: true, max: 20 }]}>
             <Input id="invite-name" />
@@ -117,7 +195,11 @@ export function ClerksPage() {
         title="导购邀请码"
         open={invite !== null}
         footer={
-          <Button type="primary" icon={<DownloadOutlined />} onClick={() => invite && downloadPng(invite.pngBase64, `导购邀请-${invite.invite}.png`)}>
+          <Button
+            type="primary"
+            icon={<DownloadOutlined />}
+            onClick={() => invite && downloadPng(invite.pngBase64, `导购邀请-${invite.invite}.png`)}
+          >
             下载邀请码
           </Button>
         }
@@ -125,11 +207,19 @@ export function ClerksPage() {
       >
         {invite && (
           <Space direction="vertical" align="center" style={{ width: '100%' }}>
-            <Image id="invite-image" width={220} src={`data:image/png;base64,${invite.pngBase64}`} preview={false} />
+            <Image
+              id="invite-image"
+              width={220}
+              src={`data:image/png;base64,${invite.pngBase64}`}
+              preview={false}
+            />
             <Typography.Text copyable id="invite-scene">
               {invite.invite}
             </Typography.Text>
-            <Typography.Text type="secondary">一次性使用，{dayjs(invite.expiresAt).format('MM-DD HH:mm')} 前有效。请导购用微信扫码完成绑定。</Typography.Text>
+            <Typography.Text type="secondary">
+              一次性使用，{dayjs(invite.expiresAt).format('MM-DD HH:mm')}{' '}
+              前有效。请导购用微信扫码完成绑定。
+            </Typography.Text>
           </Space>
         )}
       </Modal>
@@ -142,7 +232,11 @@ export function ClerksPage() {
         onOk={async () => {
           const { reason } = (await disableForm.validateFields()) as { reason: string }
           if (!disabling) return
-          const result = await mutate('disableClerk', { clerkId: disabling.clerkId, reason }, '已停用；其会员保留，请在「会员」中转移')
+          const result = await mutate(
+            'disableClerk',
+            { clerkId: disabling.clerkId, reason },
+            '已停用；其会员保留，请在「会员」中转移',
+          )
           if (result) {
             setDisabling(null)
             disableForm.resetFields()
@@ -150,7 +244,9 @@ export function ClerksPage() {
           }
         }}
       >
-        <Typography.Paragraph type="secondary">停用后其导购码不能再开卡；名下会员保持不变，直到你转移他们。</Typography.Paragraph>
+        <Typography.Paragraph type="secondary">
+          停用后其导购码不能再开卡；名下会员保持不变，直到你转移他们。
+        </Typography.Paragraph>
         <Form form={disableForm} layout="vertical">
           <Form.Item name="reason" label="原因" rules={[{ required: true, max: 200 }]}>
             <Input />

@@ -1,5 +1,19 @@
 import { PlusOutlined } from '@ant-design/icons'
-import { Alert, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Switch, Table, Tag, Typography } from 'antd'
+import {
+  Alert,
+  Button,
+  Card,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Select,
+  Space,
+  Switch,
+  Table,
+  Tag,
+  Typography,
+} from 'antd'
 import { useState } from 'react'
 import type { AdminResult } from '../api'
 import { useAuth } from '../auth'
@@ -16,13 +30,22 @@ export function GiftsPage() {
   const [stocking, setStocking] = useState<Gift | null>(null)
   const [createForm] = Form.useForm()
   const [stockForm] = Form.useForm()
-  const storeOptions = [{ value: '__central', label: '中央仓（邮寄）' }, ...(stores.data?.items ?? []).map((s) => ({ value: s.storeId, label: s.name }))]
+  const storeOptions = [
+    { value: '__central', label: '中央仓（邮寄）' },
+    ...(stores.data?.items ?? []).map((s) => ({ value: s.storeId, label: s.name })),
+  ]
 
   return (
     <Card
       title="礼品与库存"
       extra={
-        <Button id="gift-create" type="primary" icon={<PlusOutlined />} disabled={!canWrite} onClick={() => setCreating(true)}>
+        <Button
+          id="gift-create"
+          type="primary"
+          icon={<PlusOutlined />}
+          disabled={!canWrite}
+          onClick={() => setCreating(true)}
+        >
           新建礼品
         </Button>
       }
@@ -43,7 +66,13 @@ export function GiftsPage() {
               dataSource={gift.stock}
               columns={[
                 { title: '库位', dataIndex: 'storeName' },
-                { title: '可兑库存', dataIndex: 'available', align: 'right', render: (n: number) => (n === 0 ? <Typography.Text type="danger">0</Typography.Text> : n) },
+                {
+                  title: '可兑库存',
+                  dataIndex: 'available',
+                  align: 'right',
+                  render: (n: number) =>
+                    n === 0 ? <Typography.Text type="danger">0</Typography.Text> : n,
+                },
               ]}
             />
           ),
@@ -51,8 +80,17 @@ export function GiftsPage() {
         columns={[
           { title: '礼品', dataIndex: 'name' },
           { title: '所需积分', dataIndex: 'pointsPrice', align: 'right' },
-          { title: '方式', dataIndex: 'fulfilments', render: (f: string[]) => f.map((x) => <Tag key={x}>{x === 'pickup' ? '到店自提' : '邮寄'}</Tag>) },
-          { title: '总库存', render: (_, g) => g.stock.reduce((sum, s) => sum + s.available, 0), align: 'right' },
+          {
+            title: '方式',
+            dataIndex: 'fulfilments',
+            render: (f: string[]) =>
+              f.map((x) => <Tag key={x}>{x === 'pickup' ? '到店自提' : '邮寄'}</Tag>),
+          },
+          {
+            title: '总库存',
+            render: (_, g) => g.stock.reduce((sum, s) => sum + s.available, 0),
+            align: 'right',
+          },
           {
             title: '上架',
             dataIndex: 'status',
@@ -61,7 +99,14 @@ export function GiftsPage() {
                 checked={status === 'active'}
                 disabled={!canWrite}
                 onChange={async (on) => {
-                  if (await mutate('updateGift', { giftId: gift.giftId, status: on ? 'active' : 'inactive' }, on ? '已上架' : '已下架')) void gifts.reload()
+                  if (
+                    await mutate(
+                      'updateGift',
+                      { giftId: gift.giftId, status: on ? 'active' : 'inactive' },
+                      on ? '已上架' : '已下架',
+                    )
+                  )
+                    void gifts.reload()
                 }}
               />
             ),
@@ -69,7 +114,12 @@ export function GiftsPage() {
           {
             title: '操作',
             render: (_, gift) => (
-              <Button size="small" className="gift-stock" disabled={!canWrite} onClick={() => setStocking(gift)}>
+              <Button
+                size="small"
+                className="gift-stock"
+                disabled={!canWrite}
+                onClick={() => setStocking(gift)}
+              >
                 调整库存
               </Button>
             ),
@@ -83,9 +133,18 @@ export function GiftsPage() {
         okButtonProps={{ id: 'gift-submit' }}
         onCancel={() => setCreating(false)}
         onOk={async () => {
-          const v = (await createForm.validateFields()) as { name: string; description?: string; pointsPrice: number; mail: boolean; shippingFeeYuan?: number; stockEach: number }
+          const v = (await createForm.validateFields()) as {
+            name: string
+            description?: string
+            pointsPrice: number
+            mail: boolean
+            shippingFeeYuan?: number
+            stockEach: number
+          }
           const stock = [
-            ...(stores.data?.items ?? []).filter((s) => s.status === 'active').map((s) => ({ storeId: s.storeId, available: v.stockEach })),
+            ...(stores.data?.items ?? [])
+              .filter((s) => s.status === 'active')
+              .map((s) => ({ storeId: s.storeId, available: v.stockEach })),
             ...(v.mail ? [{ storeId: null, available: v.stockEach }] : []),
           ]
           const created = await mutate(
@@ -137,11 +196,20 @@ export function GiftsPage() {
         okButtonProps={{ id: 'stock-submit' }}
         onCancel={() => setStocking(null)}
         onOk={async () => {
-          const v = (await stockForm.validateFields()) as { location: string; delta: number; reason: string }
+          const v = (await stockForm.validateFields()) as {
+            location: string
+            delta: number
+            reason: string
+          }
           if (!stocking) return
           const result = await mutate(
             'adjustGiftStock',
-            { giftId: stocking.giftId, storeId: v.location === '__central' ? null : v.location, delta: v.delta, reason: v.reason },
+            {
+              giftId: stocking.giftId,
+              storeId: v.location === '__central' ? null : v.location,
+              delta: v.delta,
+              reason: v.reason,
+            },
             '库存已调整',
           )
           if (result) {
@@ -153,7 +221,12 @@ export function GiftsPage() {
       >
         <Form form={stockForm} layout="vertical">
           <Form.Item name="location" label="库位" rules={[{ required: true }]}>
-            <Select id="stock-location" options={storeOptions} showSearch optionFilterProp="label" />
+            <Select
+              id="stock-location"
+              options={storeOptions}
+              showSearch
+              optionFilterProp="label"
+            />
           </Form.Item>
           <Form.Item name="delta" label="调整数量（负数为减少）" rules={[{ required: true }]}>
             <InputNumber id="stock-delta" min={-1_000_000} max={1_000_000} />

@@ -11,7 +11,12 @@ type Job = AdminResult<'listJobs'>['items'][number]
 type ImportKind = 'importStores' | 'importClerks'
 
 const DEFAULTS = { page: 1, pageSize: 20 }
-const KIND_LABEL: Record<Job['kind'], string> = { importStores: '导入门店', importClerks: '导入导购', exportSettlement: '导出提成结算', transferMembers: '会员转移' }
+const KIND_LABEL: Record<Job['kind'], string> = {
+  importStores: '导入门店',
+  importClerks: '导入导购',
+  exportSettlement: '导出提成结算',
+  transferMembers: '会员转移',
+}
 const STATUS: Record<Job['status'], { label: string; color: string }> = {
   running: { label: '进行中', color: 'processing' },
   succeeded: { label: '已完成', color: 'green' },
@@ -25,7 +30,8 @@ const TEMPLATES: Record<ImportKind, string> = {
 const STEP_PAUSE_MS = 200
 const WATCH_PAUSE_MS = 2000
 
-const percentOf = (job: Job) => (job.total === 0 ? (job.status === 'running' ? 0 : 100) : Math.floor((job.done / job.total) * 100))
+const percentOf = (job: Job) =>
+  job.total === 0 ? (job.status === 'running' ? 0 : 100) : Math.floor((job.done / job.total) * 100)
 
 function ErrorList({ errors, more }: { errors: Job['errors']; more: number }) {
   return (
@@ -43,7 +49,10 @@ function ErrorList({ errors, more }: { errors: Job['errors']; more: number }) {
 export function JobsPage() {
   const { canWrite } = useAuth()
   const [state, setState] = useUrlState(DEFAULTS)
-  const params = useMemo(() => ({ page: state.page, pageSize: state.pageSize }), [state.page, state.pageSize])
+  const params = useMemo(
+    () => ({ page: state.page, pageSize: state.pageSize }),
+    [state.page, state.pageSize],
+  )
   const [data, setData] = useState<AdminResult<'listJobs'> | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [importing, setImporting] = useState(false)
@@ -95,23 +104,38 @@ export function JobsPage() {
     <Card
       title="任务"
       extra={
-        <Button id="import-open" type="primary" icon={<UploadOutlined />} disabled={!canWrite} onClick={() => setImporting(true)}>
+        <Button
+          id="import-open"
+          type="primary"
+          icon={<UploadOutlined />}
+          disabled={!canWrite}
+          onClick={() => setImporting(true)}
+        >
           导入 CSV
         </Button>
       }
     >
-      <Typography.Paragraph type="secondary">导入和导出在服务器上分批进行：可以离开本页，任务会继续；回来即可看到进度。</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        导入和导出在服务器上分批进行：可以离开本页，任务会继续；回来即可看到进度。
+      </Typography.Paragraph>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
       <Table<Job>
         id="jobs-table"
         rowKey="jobId"
         loading={data === null && error === null}
         dataSource={data?.items ?? []}
-        pagination={{ current: state.page, pageSize: state.pageSize, total: data?.total ?? 0, showTotal: (t) => `共 ${t} 个任务` }}
+        pagination={{
+          current: state.page,
+          pageSize: state.pageSize,
+          total: data?.total ?? 0,
+          showTotal: (t) => `共 ${t} 个任务`,
+        }}
         onChange={(p) => setState({ page: p.current ?? 1, pageSize: p.pageSize ?? 20 })}
         expandable={{
           rowExpandable: (job) => job.errorCount > 0,
-          expandedRowRender: (job) => <ErrorList errors={job.errors} more={job.errorCount - job.errors.length} />,
+          expandedRowRender: (job) => (
+            <ErrorList errors={job.errors} more={job.errorCount - job.errors.length} />
+          ),
         }}
         columns={[
           { title: '类型', dataIndex: 'kind', render: (k: Job['kind']) => KIND_LABEL[k] },
@@ -121,22 +145,50 @@ export function JobsPage() {
             width: 260,
             render: (_, job) => (
               <div className="job-progress" data-job-id={job.jobId}>
-                <Progress percent={percentOf(job)} size="small" status={job.status === 'failed' ? 'exception' : job.status === 'running' ? 'active' : 'success'} />
+                <Progress
+                  percent={percentOf(job)}
+                  size="small"
+                  status={
+                    job.status === 'failed'
+                      ? 'exception'
+                      : job.status === 'running'
+                        ? 'active'
+                        : 'success'
+                  }
+                />
                 <Typography.Text type="secondary">
                   {job.done} / {job.total}
-                  {(job.kind === 'importStores' || job.kind === 'importClerks') && `，新建 ${job.created}，已存在跳过 ${job.skipped}`}
+                  {(job.kind === 'importStores' || job.kind === 'importClerks') &&
+                    `，新建 ${job.created}，已存在跳过 ${job.skipped}`}
                 </Typography.Text>
               </div>
             ),
           },
-          { title: '状态', dataIndex: 'status', render: (s: Job['status'], job) => <Tag color={STATUS[s].color}>{job.errorCount ? `${job.errorCount} 处错误，未导入` : STATUS[s].label}</Tag> },
+          {
+            title: '状态',
+            dataIndex: 'status',
+            render: (s: Job['status'], job) => (
+              <Tag color={STATUS[s].color}>
+                {job.errorCount ? `${job.errorCount} 处错误，未导入` : STATUS[s].label}
+              </Tag>
+            ),
+          },
           { title: '发起人', dataIndex: 'createdBy' },
-          { title: '创建时间', dataIndex: 'createdAt', render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm:ss') },
+          {
+            title: '创建时间',
+            dataIndex: 'createdAt',
+            render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm:ss'),
+          },
           {
             title: '文件',
             render: (_, job) =>
               job.hasOutput && (
-                <Button size="small" className="job-download" icon={<DownloadOutlined />} onClick={() => void download(job)}>
+                <Button
+                  size="small"
+                  className="job-download"
+                  icon={<DownloadOutlined />}
+                  onClick={() => void download(job)}
+                >
                   {job.kind === 'importClerks' ? '邀请清单' : '下载'}
                 </Button>
               ),
@@ -172,7 +224,11 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
       onOk={async () => {
         if (!file) return
         setSubmitting(true)
-        const job = await mutate('createImportJob', { kind, title: file.name, csv: await file.text() })
+        const job = await mutate('createImportJob', {
+          kind,
+          title: file.name,
+          csv: await file.text(),
+        })
         setSubmitting(false)
         if (!job) return
         if (job.status === 'failed') setFailed(job)
@@ -191,7 +247,8 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
           />
         </Form.Item>
         <Typography.Paragraph type="secondary">
-          表头：{TEMPLATES[kind]}。UTF-8 编码（Excel「CSV UTF-8」格式）。整份文件先全部检查，有任何错误都不会导入。
+          表头：{TEMPLATES[kind]}。UTF-8 编码（Excel「CSV
+          UTF-8」格式）。整份文件先全部检查，有任何错误都不会导入。
         </Typography.Paragraph>
         <Form.Item label="CSV 文件">
           <input
@@ -211,7 +268,9 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
           type="error"
           showIcon
           message={`文件有 ${failed.errorCount} 处错误，没有导入任何数据。请修改后重新上传：`}
-          description={<ErrorList errors={failed.errors} more={failed.errorCount - failed.errors.length} />}
+          description={
+            <ErrorList errors={failed.errors} more={failed.errorCount - failed.errors.length} />
+          }
         />
       )}
     </Modal>

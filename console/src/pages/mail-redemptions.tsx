@@ -38,9 +38,16 @@ export function MailRedemptionsPage() {
         loading={list.loading}
         dataSource={list.data?.items ?? []}
         pagination={{ pageSize: 20 }}
-        locale={{ emptyText: status === 'awaitingShipment' ? '没有待发货的邮寄兑换' : '还没有已发货的邮寄兑换' }}
+        locale={{
+          emptyText:
+            status === 'awaitingShipment' ? '没有待发货的邮寄兑换' : '还没有已发货的邮寄兑换',
+        }}
         columns={[
-          { title: '兑换时间', dataIndex: 'createdAt', render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm') },
+          {
+            title: '兑换时间',
+            dataIndex: 'createdAt',
+            render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm'),
+          },
           { title: '礼品', dataIndex: 'giftName' },
           { title: '会员号', dataIndex: 'memberNo' },
           {
@@ -50,16 +57,29 @@ export function MailRedemptionsPage() {
                 <span>
                   {r.address.name} {r.address.phone}
                   <br />
-                  <Typography.Text type="secondary">{formatPostalAddress(r.address)}</Typography.Text>
+                  <Typography.Text type="secondary">
+                    {formatPostalAddress(r.address)}
+                  </Typography.Text>
                 </span>
               ),
           },
-          { title: '运费', dataIndex: 'shippingFeeFen', align: 'right', render: (fen: number | null) => `¥${((fen ?? 0) / 100).toFixed(2)}` },
+          {
+            title: '运费',
+            dataIndex: 'shippingFeeFen',
+            align: 'right',
+            render: (fen: number | null) => `¥${((fen ?? 0) / 100).toFixed(2)}`,
+          },
           status === 'awaitingShipment'
             ? {
                 title: '操作',
                 render: (_, r) => (
-                  <Button size="small" type="primary" className="mail-ship" disabled={!canWrite} onClick={() => setShipping(r)}>
+                  <Button
+                    size="small"
+                    type="primary"
+                    className="mail-ship"
+                    disabled={!canWrite}
+                    onClick={() => setShipping(r)}
+                  >
                     发货
                   </Button>
                 ),
@@ -71,7 +91,9 @@ export function MailRedemptionsPage() {
                     <span>
                       {r.shipment.carrier} {r.shipment.trackingNo}
                       <br />
-                      <Typography.Text type="secondary">{r.shippedAt ? dayjs(r.shippedAt).format('YYYY-MM-DD HH:mm') : ''}</Typography.Text>
+                      <Typography.Text type="secondary">
+                        {r.shippedAt ? dayjs(r.shippedAt).format('YYYY-MM-DD HH:mm') : ''}
+                      </Typography.Text>
                     </span>
                   ),
               },
@@ -84,7 +106,11 @@ export function MailRedemptionsPage() {
         onCancel={() => setShipping(null)}
         onShip={async (carrier, trackingNo) => {
           if (!shipping) return false
-          const shipped = await mutate('shipRedemption', { redemptionId: shipping.redemptionId, carrier, trackingNo }, `已发货：${carrier} ${trackingNo}`)
+          const shipped = await mutate(
+            'shipRedemption',
+            { redemptionId: shipping.redemptionId, carrier, trackingNo },
+            `已发货：${carrier} ${trackingNo}`,
+          )
           if (!shipped) return false
           setShipping(null)
           void list.reload()

@@ -1,5 +1,19 @@
 import { ArrowLeftOutlined } from '@ant-design/icons'
-import { Alert, Button, Card, Descriptions, Form, Input, Modal, Skeleton, Space, Table, Tag, Timeline, Typography } from 'antd'
+import {
+  Alert,
+  Button,
+  Card,
+  Descriptions,
+  Form,
+  Input,
+  Modal,
+  Skeleton,
+  Space,
+  Table,
+  Tag,
+  Timeline,
+  Typography,
+} from 'antd'
 import dayjs from 'dayjs'
 import { useState } from 'react'
 import { useNavigate, useParams } from 'react-router-dom'
@@ -7,8 +21,19 @@ import { useAuth } from '../auth'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 import { TIER_LABEL } from './members'
 
-const REASON: Record<string, string> = { bind: '扫码开卡', transfer: '总部转移', rescan: '保护期后重新归属' }
-const KIND: Record<string, string> = { welcome: '开卡礼', earn: '消费积分', spend: '兑换', expire: '过期', refund: '退款扣回', adjust: '人工调整' }
+const REASON: Record<string, string> = {
+  bind: '扫码开卡',
+  transfer: '总部转移',
+  rescan: '保护期后重新归属',
+}
+const KIND: Record<string, string> = {
+  welcome: '开卡礼',
+  earn: '消费积分',
+  spend: '兑换',
+  expire: '过期',
+  refund: '退款扣回',
+  adjust: '人工调整',
+}
 
 export function MemberDetailPage() {
   const { memberId = '' } = useParams()
@@ -17,7 +42,12 @@ export function MemberDetailPage() {
   const [showChat, setShowChat] = useState(false)
   const [correcting, setCorrecting] = useState(false)
   const { canWrite } = useAuth()
-  if (profile.loading && !profile.data) return <Card><Skeleton active /></Card>
+  if (profile.loading && !profile.data)
+    return (
+      <Card>
+        <Skeleton active />
+      </Card>
+    )
   if (profile.error) return <Alert type="error" showIcon message={profile.error} />
   const data = profile.data!
   const m = data.member
@@ -34,37 +64,77 @@ export function MemberDetailPage() {
           <Descriptions.Item label="归属门店">{m.storeName}</Descriptions.Item>
           <Descriptions.Item label="归属导购">{m.clerkName}</Descriptions.Item>
           <Descriptions.Item label="开卡导购">{`${m.openedClerkName}（${m.openedStoreName}）`}</Descriptions.Item>
-          <Descriptions.Item label="入会">{dayjs(m.joinedAt).format('YYYY-MM-DD HH:mm')}</Descriptions.Item>
-          <Descriptions.Item label="最近消费">{m.lastPurchaseAt ? dayjs(m.lastPurchaseAt).format('YYYY-MM-DD') : '—'}</Descriptions.Item>
-          <Descriptions.Item label="标签">{m.tags.length ? m.tags.map((t) => <Tag key={t}>{t}</Tag>) : '—'}</Descriptions.Item>
-          <Descriptions.Item label="近一年消费">¥{(m.trailingSpendFen / 100).toFixed(2)}</Descriptions.Item>
+          <Descriptions.Item label="入会">
+            {dayjs(m.joinedAt).format('YYYY-MM-DD HH:mm')}
+          </Descriptions.Item>
+          <Descriptions.Item label="最近消费">
+            {m.lastPurchaseAt ? dayjs(m.lastPurchaseAt).format('YYYY-MM-DD') : '—'}
+          </Descriptions.Item>
+          <Descriptions.Item label="标签">
+            {m.tags.length ? m.tags.map((t) => <Tag key={t}>{t}</Tag>) : '—'}
+          </Descriptions.Item>
+          <Descriptions.Item label="近一年消费">
+            ¥{(m.trailingSpendFen / 100).toFixed(2)}
+          </Descriptions.Item>
           <Descriptions.Item label="生日">
             <Space>
               <span id="member-birthday">{m.birthday ?? '未填写'}</span>
-              <Button size="small" id="correct-birthday" disabled={!canWrite} onClick={() => setCorrecting(true)}>
+              <Button
+                size="small"
+                id="correct-birthday"
+                disabled={!canWrite}
+                onClick={() => setCorrecting(true)}
+              >
                 更正
               </Button>
             </Space>
           </Descriptions.Item>
         </Descriptions>
       </Card>
-      {correcting && <CorrectBirthday memberId={memberId} current={m.birthday} onClose={() => setCorrecting(false)} onSaved={() => void profile.reload()} />}
+      {correcting && (
+        <CorrectBirthday
+          memberId={memberId}
+          current={m.birthday}
+          onClose={() => setCorrecting(false)}
+          onSaved={() => void profile.reload()}
+        />
+      )}
       <Card title="归属变更记录">
         <div id="attribution-history">
-        <Timeline
-          items={data.attributionLog.map((l) => ({
-            children: (
-              <span>
-                <Typography.Text strong>{REASON[l.reason] ?? l.reason}</Typography.Text> {l.fromClerkName ? `${l.fromClerkName} → ` : ''}
-                {l.toClerkName} <Typography.Text type="secondary">{dayjs(l.at).format('YYYY-MM-DD HH:mm')} · {l.actor}{l.note ? ` · ${l.note}` : ''}</Typography.Text>
-              </span>
-            ),
-          }))}
-        />
+          <Timeline
+            items={data.attributionLog.map((l) => ({
+              children: (
+                <span>
+                  <Typography.Text strong>{REASON[l.reason] ?? l.reason}</Typography.Text>{' '}
+                  {l.fromClerkName ? `${l.fromClerkName} → ` : ''}
+                  {l.toClerkName}{' '}
+                  <Typography.Text type="secondary">
+                    {dayjs(l.at).format('YYYY-MM-DD HH:mm')} · {l.actor}
+                    {l.note ? ` · ${l.note}` : ''}
+                  </Typography.Text>
+                </span>
+              ),
+            }))}
+          />
         </div>
       </Card>
-      <Card title="与导购的聊天" extra={!showChat && <Button id="show-conversation" onClick={() => setShowChat(true)}>查看聊天记录</Button>}>
-        {showChat ? <Conversation memberId={memberId} /> : <Typography.Text type="secondary">聊天记录属于会员个人信息，查看会记入操作日志。</Typography.Text>}
+      <Card
+        title="与导购的聊天"
+        extra={
+          !showChat && (
+            <Button id="show-conversation" onClick={() => setShowChat(true)}>
+              查看聊天记录
+            </Button>
+          )
+        }
+      >
+        {showChat ? (
+          <Conversation memberId={memberId} />
+        ) : (
+          <Typography.Text type="secondary">
+            聊天记录属于会员个人信息，查看会记入操作日志。
+          </Typography.Text>
+        )}
       </Card>
       <Card title="积分流水">
         <Table
@@ -73,9 +143,18 @@ export function MemberDetailPage() {
           dataSource={data.pointsLedger}
           pagination={{ pageSize: 10 }}
           columns={[
-            { title: '时间', dataIndex: 'at', render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm') },
+            {
+              title: '时间',
+              dataIndex: 'at',
+              render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm'),
+            },
             { title: '类型', dataIndex: 'kind', render: (k: string) => KIND[k] ?? k },
-            { title: '积分', dataIndex: 'points', align: 'right', render: (p: number) => (p > 0 ? `+${p}` : p) },
+            {
+              title: '积分',
+              dataIndex: 'points',
+              align: 'right',
+              render: (p: number) => (p > 0 ? `+${p}` : p),
+            },
           ]}
         />
       </Card>
@@ -86,7 +165,11 @@ export function MemberDetailPage() {
           dataSource={data.visits}
           pagination={{ pageSize: 10 }}
           columns={[
-            { title: '时间', dataIndex: 'at', render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm') },
+            {
+              title: '时间',
+              dataIndex: 'at',
+              render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm'),
+            },
             { title: '门店', dataIndex: 'storeName' },
           ]}
         />
@@ -96,22 +179,58 @@ export function MemberDetailPage() {
 }
 
 /** Members set their birthday once; HQ corrects a wrong one, with a reason (audited). */
-function CorrectBirthday({ memberId, current, onClose, onSaved }: { memberId: string; current: string | null; onClose: () => void; onSaved: () => void }) {
+function CorrectBirthday({
+  memberId,
+  current,
+  onClose,
+  onSaved,
+}: {
+  memberId: string
+  current: string | null
+  onClose: () => void
+  onSaved: () => void
+}) {
   const mutate = useAdminMutation()
   const [form] = Form.useForm<{ birthday: string; reason: string }>()
   const save = async (v: { birthday: string; reason: string }) => {
-    if (await mutate('setMemberBirthday', { memberId, birthday: v.birthday, reason: v.reason }, '生日已更正')) {
+    if (
+      await mutate(
+        'setMemberBirthday',
+        { memberId, birthday: v.birthday, reason: v.reason },
+        '生日已更正',
+      )
+    ) {
       onSaved()
       onClose()
     }
   }
   return (
-    <Modal open title="更正生日" okText="保存" onCancel={onClose} onOk={() => form.submit()} destroyOnHidden>
-      <Form form={form} layout="vertical" initialValues={{ birthday: current ?? '' }} onFinish={(v) => void save(v)}>
-        <Form.Item name="birthday" label="生日（月-日）" rules={[{ required: true, pattern: /^\d{2}-\d{2}$/, message: '格式如 03-15' }]}>
+    <Modal
+      open
+      title="更正生日"
+      okText="保存"
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ birthday: current ?? '' }}
+        onFinish={(v) => void save(v)}
+      >
+        <Form.Item
+          name="birthday"
+          label="生日（月-日）"
+          rules={[{ required: true, pattern: /^\d{2}-\d{2}$/, message: '格式如 03-15' }]}
+        >
           <Input id="birthday-input" placeholder="03-15" maxLength={5} />
         </Form.Item>
-        <Form.Item name="reason" label="更正原因（记入操作日志）" rules={[{ required: true, max: 80 }]}>
+        <Form.Item
+          name="reason"
+          label="更正原因（记入操作日志）"
+          rules={[{ required: true, max: 80 }]}
+        >
           <Input id="birthday-reason" placeholder="如：会员持证件到店核对" />
         </Form.Item>
       </Form>
@@ -123,11 +242,15 @@ function Conversation({ memberId }: { memberId: string }) {
   const chat = useAdminQuery('memberConversation', { memberId, limit: 50 })
   if (chat.loading && !chat.data) return <Skeleton active />
   if (chat.error) return <Alert type="error" showIcon message={chat.error} />
-  if (!chat.data || chat.data.items.length === 0) return <Typography.Text type="secondary">还没有聊天</Typography.Text>
+  if (!chat.data || chat.data.items.length === 0)
+    return <Typography.Text type="secondary">还没有聊天</Typography.Text>
   return (
     <div id="member-conversation">
       {chat.data.items.map((m) => (
-        <div key={m.seq} style={{ textAlign: m.sender === 'member' ? 'left' : 'right', margin: '6px 0' }}>
+        <div
+          key={m.seq}
+          style={{ textAlign: m.sender === 'member' ? 'left' : 'right', margin: '6px 0' }}
+        >
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {m.senderName} · {dayjs(m.at).format('MM-DD HH:mm')}
           </Typography.Text>

@@ -1,4 +1,23 @@
-import { Alert, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, Modal, Radio, Result, Select, Skeleton, Space, Table, Tag, Timeline, Typography } from 'antd'
+import {
+  Alert,
+  Button,
+  Card,
+  DatePicker,
+  Descriptions,
+  Drawer,
+  Form,
+  Input,
+  Modal,
+  Radio,
+  Result,
+  Select,
+  Skeleton,
+  Space,
+  Table,
+  Tag,
+  Timeline,
+  Typography,
+} from 'antd'
 import type { SorterResult } from 'antd/es/table/interface'
 import dayjs, { type Dayjs } from 'dayjs'
 import { useEffect, useMemo, useState } from 'react'
@@ -13,7 +32,18 @@ type Row = AdminResult<'listOrders'>['items'][number]
 type Detail = AdminResult<'orderDetail'>
 type OrderStatus = Row['status']
 
-const DEFAULTS = { page: 1, pageSize: 20, status: '', storeId: '', from: '', to: '', search: '', sortBy: 'createdAt', sortOrder: 'desc', order: '' }
+const DEFAULTS = {
+  page: 1,
+  pageSize: 20,
+  status: '',
+  storeId: '',
+  from: '',
+  to: '',
+  search: '',
+  sortBy: 'createdAt',
+  sortOrder: 'desc',
+  order: '',
+}
 const ORDER_STATUS: Record<OrderStatus, { label: string; color: string }> = {
   awaiting_payment: { label: '待支付', color: 'default' },
   paid: { label: '已支付', color: 'blue' },
@@ -23,7 +53,10 @@ const ORDER_STATUS: Record<OrderStatus, { label: string; color: string }> = {
   shipped: { label: '已发货', color: 'cyan' },
   delivered: { label: '已签收', color: 'green' },
 }
-const REFUND_STATUS: Record<AdminResult<'refundOrder'>['status'], { label: string; color: string }> = {
+const REFUND_STATUS: Record<
+  AdminResult<'refundOrder'>['status'],
+  { label: string; color: string }
+> = {
   processing: { label: '处理中', color: 'processing' },
   succeeded: { label: '成功', color: 'green' },
   abnormal: { label: '异常', color: 'red' },
@@ -48,10 +81,21 @@ export function OrdersPage() {
       ...(state.to ? { to: state.to } : {}),
       ...(state.search ? { search: state.search } : {}),
     }),
-    [state.page, state.pageSize, state.sortBy, state.sortOrder, state.status, state.storeId, state.from, state.to, state.search],
+    [
+      state.page,
+      state.pageSize,
+      state.sortBy,
+      state.sortOrder,
+      state.status,
+      state.storeId,
+      state.from,
+      state.to,
+      state.search,
+    ],
   )
   const orders = useAdminQuery('listOrders', params)
-  const sortOrderOf = (field: string) => (state.sortBy === field ? (state.sortOrder === 'asc' ? 'ascend' : 'descend') : null)
+  const sortOrderOf = (field: string) =>
+    state.sortBy === field ? (state.sortOrder === 'asc' ? 'ascend' : 'descend') : null
 
   return (
     <Card title="订单与退款">
@@ -84,17 +128,34 @@ export function OrdersPage() {
         <DatePicker.RangePicker
           value={state.from && state.to ? [dayjs(state.from), dayjs(state.to)] : null}
           onChange={(range: [Dayjs | null, Dayjs | null] | null) =>
-            setState({ from: range?.[0]?.format('YYYY-MM-DD') ?? '', to: range?.[1]?.format('YYYY-MM-DD') ?? '', page: 1 })
+            setState({
+              from: range?.[0]?.format('YYYY-MM-DD') ?? '',
+              to: range?.[1]?.format('YYYY-MM-DD') ?? '',
+              page: 1,
+            })
           }
         />
       </Space>
-      {orders.error && <Alert type="error" showIcon message={orders.error} action={<Button onClick={() => void orders.reload()}>重试</Button>} />}
+      {orders.error && (
+        <Alert
+          type="error"
+          showIcon
+          message={orders.error}
+          action={<Button onClick={() => void orders.reload()}>重试</Button>}
+        />
+      )}
       <Table<Row>
         id="orders-table"
         rowKey="orderId"
         loading={orders.loading}
         dataSource={orders.data?.items ?? []}
-        pagination={{ current: state.page, pageSize: state.pageSize, total: orders.data?.total ?? 0, showTotal: (t) => `共 ${t} 笔订单`, showSizeChanger: true }}
+        pagination={{
+          current: state.page,
+          pageSize: state.pageSize,
+          total: orders.data?.total ?? 0,
+          showTotal: (t) => `共 ${t} 笔订单`,
+          showSizeChanger: true,
+        }}
         onChange={(pagination, _filters, sorter) => {
           const s = sorter as SorterResult<Row>
           setState({
@@ -109,17 +170,51 @@ export function OrdersPage() {
             title: '订单号',
             dataIndex: 'orderId',
             render: (id: string) => (
-              <Button type="link" size="small" className="order-open" onClick={() => setState({ order: id })}>
+              <Button
+                type="link"
+                size="small"
+                className="order-open"
+                onClick={() => setState({ order: id })}
+              >
                 {id}
               </Button>
             ),
           },
-          { title: '下单时间', dataIndex: 'createdAt', sorter: true, sortOrder: sortOrderOf('createdAt'), render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm') },
+          {
+            title: '下单时间',
+            dataIndex: 'createdAt',
+            sorter: true,
+            sortOrder: sortOrderOf('createdAt'),
+            render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm'),
+          },
           { title: '会员号', dataIndex: 'memberNo', render: (no: string | null) => no ?? '—' },
-          { title: '方式', dataIndex: 'fulfilment', render: (f: string, row) => (f === 'pickup' ? `到店自提 · ${row.storeName ?? ''}` : '快递配送') },
-          { title: '金额', dataIndex: 'totalFen', align: 'right', sorter: true, sortOrder: sortOrderOf('totalFen'), render: yuan },
-          { title: '已退款', dataIndex: 'refundedFen', align: 'right', render: (fen: number) => (fen ? yuan(fen) : '—') },
-          { title: '状态', dataIndex: 'status', render: (s: OrderStatus) => <Tag color={ORDER_STATUS[s].color}>{ORDER_STATUS[s].label}</Tag> },
+          {
+            title: '方式',
+            dataIndex: 'fulfilment',
+            render: (f: string, row) =>
+              f === 'pickup' ? `到店自提 · ${row.storeName ?? ''}` : '快递配送',
+          },
+          {
+            title: '金额',
+            dataIndex: 'totalFen',
+            align: 'right',
+            sorter: true,
+            sortOrder: sortOrderOf('totalFen'),
+            render: yuan,
+          },
+          {
+            title: '已退款',
+            dataIndex: 'refundedFen',
+            align: 'right',
+            render: (fen: number) => (fen ? yuan(fen) : '—'),
+          },
+          {
+            title: '状态',
+            dataIndex: 'status',
+            render: (s: OrderStatus) => (
+              <Tag color={ORDER_STATUS[s].color}>{ORDER_STATUS[s].label}</Tag>
+            ),
+          },
         ]}
       />
       <OrderDrawer
@@ -135,9 +230,23 @@ export function OrdersPage() {
   )
 }
 
-function OrderDrawer({ orderId, onClose, onRefunded }: { orderId: string | null; onClose: () => void; onRefunded: () => void }) {
+function OrderDrawer({
+  orderId,
+  onClose,
+  onRefunded,
+}: {
+  orderId: string | null
+  onClose: () => void
+  onRefunded: () => void
+}) {
   return (
-    <Drawer title={orderId ? `订单 ${orderId}` : ''} width={640} open={orderId !== null} onClose={onClose} destroyOnClose>
+    <Drawer
+      title={orderId ? `订单 ${orderId}` : ''}
+      width={640}
+      open={orderId !== null}
+      onClose={onClose}
+      destroyOnClose
+    >
       {orderId && <OrderDetail orderId={orderId} onRefunded={onRefunded} />}
     </Drawer>
   )
@@ -168,7 +277,9 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
           <Tag color={ORDER_STATUS[o.status].color}>{ORDER_STATUS[o.status].label}</Tag>
         </Descriptions.Item>
         <Descriptions.Item label="会员号">{o.memberNo ?? '—'}</Descriptions.Item>
-        <Descriptions.Item label="方式">{o.fulfilment === 'pickup' ? `到店自提 · ${o.storeName ?? ''}` : '快递配送'}</Descriptions.Item>
+        <Descriptions.Item label="方式">
+          {o.fulfilment === 'pickup' ? `到店自提 · ${o.storeName ?? ''}` : '快递配送'}
+        </Descriptions.Item>
         <Descriptions.Item label="提货码">{o.pickupCode ?? '—'}</Descriptions.Item>
         <Descriptions.Item label="订单金额">{yuan(o.totalFen)}</Descriptions.Item>
         <Descriptions.Item label="已退款">
@@ -199,7 +310,12 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
           extra={
             <Space>
               {o.status === 'paid' && !o.shipment && (
-                <Button id="ship-open" type="primary" disabled={!canWrite} onClick={() => setShipping(true)}>
+                <Button
+                  id="ship-open"
+                  type="primary"
+                  disabled={!canWrite}
+                  onClick={() => setShipping(true)}
+                >
                   发货
                 </Button>
               )}
@@ -213,7 +329,10 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
                       content: '会员未点确认收货、但快递显示已签收时使用；退款期从签收时开始计算。',
                       okText: '标记签收',
                       onOk: async () => {
-                        if (await mutate('markOrderDelivered', { orderId: o.orderId }, '已标记签收')) void detail.reload()
+                        if (
+                          await mutate('markOrderDelivered', { orderId: o.orderId }, '已标记签收')
+                        )
+                          void detail.reload()
                       },
                     })
                   }
@@ -226,12 +345,20 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
         >
           <Descriptions column={1} size="small">
             <Descriptions.Item label="收货地址">
-              {o.deliveryAddress ? `${o.deliveryAddress.name} ${o.deliveryAddress.phone}，${formatPostalAddress(o.deliveryAddress)}` : '—'}
+              {o.deliveryAddress
+                ? `${o.deliveryAddress.name} ${o.deliveryAddress.phone}，${formatPostalAddress(o.deliveryAddress)}`
+                : '—'}
             </Descriptions.Item>
             <Descriptions.Item label="快递">
-              <span id="order-shipment">{o.shipment ? `${o.shipment.carrier} ${o.shipment.trackingNo}（${dayjs(o.shipment.shippedAt).format('YYYY-MM-DD HH:mm')}）` : '未发货'}</span>
+              <span id="order-shipment">
+                {o.shipment
+                  ? `${o.shipment.carrier} ${o.shipment.trackingNo}（${dayjs(o.shipment.shippedAt).format('YYYY-MM-DD HH:mm')}）`
+                  : '未发货'}
+              </span>
             </Descriptions.Item>
-            <Descriptions.Item label="签收">{o.deliveredAt ? dayjs(o.deliveredAt).format('YYYY-MM-DD HH:mm') : '—'}</Descriptions.Item>
+            <Descriptions.Item label="签收">
+              {o.deliveredAt ? dayjs(o.deliveredAt).format('YYYY-MM-DD HH:mm') : '—'}
+            </Descriptions.Item>
           </Descriptions>
         </Card>
       )}
@@ -239,9 +366,13 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
         {data.payment ? (
           <Descriptions column={2} size="small">
             <Descriptions.Item label="商户单号">{data.payment.outTradeNo}</Descriptions.Item>
-            <Descriptions.Item label="微信支付单号">{data.payment.transactionId ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label="微信支付单号">
+              {data.payment.transactionId ?? '—'}
+            </Descriptions.Item>
             <Descriptions.Item label="支付金额">{yuan(data.payment.amountFen)}</Descriptions.Item>
-            <Descriptions.Item label="支付时间">{data.payment.paidAt ? dayjs(data.payment.paidAt).format('YYYY-MM-DD HH:mm:ss') : '—'}</Descriptions.Item>
+            <Descriptions.Item label="支付时间">
+              {data.payment.paidAt ? dayjs(data.payment.paidAt).format('YYYY-MM-DD HH:mm:ss') : '—'}
+            </Descriptions.Item>
           </Descriptions>
         ) : (
           <Typography.Text type="secondary">未发起支付</Typography.Text>
@@ -251,7 +382,13 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
         size="small"
         title="退款记录"
         extra={
-          <Button id="refund-open" danger disabled={!canWrite || !canRefund} title={canWrite ? undefined : '只读账号不能退款'} onClick={() => setRefunding(true)}>
+          <Button
+            id="refund-open"
+            danger
+            disabled={!canWrite || !canRefund}
+            title={canWrite ? undefined : '只读账号不能退款'}
+            onClick={() => setRefunding(true)}
+          >
             退款
           </Button>
         }
@@ -267,13 +404,27 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
             { title: '退款单号', dataIndex: 'outRefundNo', ellipsis: true },
             { title: '金额', dataIndex: 'amountFen', align: 'right', render: yuan },
             { title: '原因', dataIndex: 'reason' },
-            { title: '状态', dataIndex: 'status', render: (s: Detail['refunds'][number]['status']) => <Tag color={REFUND_STATUS[s].color}>{REFUND_STATUS[s].label}</Tag> },
-            { title: '申请时间', dataIndex: 'createdAt', render: (d: string) => dayjs(d).format('MM-DD HH:mm') },
+            {
+              title: '状态',
+              dataIndex: 'status',
+              render: (s: Detail['refunds'][number]['status']) => (
+                <Tag color={REFUND_STATUS[s].color}>{REFUND_STATUS[s].label}</Tag>
+              ),
+            },
+            {
+              title: '申请时间',
+              dataIndex: 'createdAt',
+              render: (d: string) => dayjs(d).format('MM-DD HH:mm'),
+            },
           ]}
         />
       </Card>
       <Card size="small" title="状态时间线">
-        <Timeline items={data.timeline.map((t) => ({ children: `${dayjs(t.at).format('YYYY-MM-DD HH:mm:ss')}  ${t.event}` }))} />
+        <Timeline
+          items={data.timeline.map((t) => ({
+            children: `${dayjs(t.at).format('YYYY-MM-DD HH:mm:ss')}  ${t.event}`,
+          }))}
+        />
       </Card>
       <ShipDialog
         title={`发货 · 订单 ${o.orderId}`}
@@ -281,7 +432,11 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
         open={shipping}
         onCancel={() => setShipping(false)}
         onShip={async (carrier, trackingNo) => {
-          const shipped = await mutate('shipOrder', { orderId: o.orderId, carrier, trackingNo }, `已发货：${carrier} ${trackingNo}`)
+          const shipped = await mutate(
+            'shipOrder',
+            { orderId: o.orderId, carrier, trackingNo },
+            `已发货：${carrier} ${trackingNo}`,
+          )
           if (!shipped) return false
           setShipping(false)
           void detail.reload()
@@ -306,7 +461,15 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
   )
 }
 
-function RefundDialog({ orderId, refundableFen, onClose }: { orderId: string; refundableFen: number; onClose: (changed: boolean) => void }) {
+function RefundDialog({
+  orderId,
+  refundableFen,
+  onClose,
+}: {
+  orderId: string
+  refundableFen: number
+  onClose: (changed: boolean) => void
+}) {
   const mutate = useAdminMutation()
   const [form] = Form.useForm()
   const [outcome, setOutcome] = useState<AdminResult<'refundOrder'> | null>(null)
@@ -322,7 +485,11 @@ function RefundDialog({ orderId, refundableFen, onClose }: { orderId: string; re
       onCancel={() => onClose(outcome !== null)}
       onOk={async () => {
         if (outcome) return onClose(true)
-        const values = (await form.validateFields()) as { mode: 'full' | 'partial'; amount?: string; reason: string }
+        const values = (await form.validateFields()) as {
+          mode: 'full' | 'partial'
+          amount?: string
+          reason: string
+        }
         setSubmitting(true)
         const result = await mutate('refundOrder', {
           orderId,
@@ -336,7 +503,11 @@ function RefundDialog({ orderId, refundableFen, onClose }: { orderId: string; re
       {outcome ? (
         <div id="refund-outcome">
           <Result
-            status={outcome.status === 'succeeded' || outcome.status === 'processing' ? 'success' : 'warning'}
+            status={
+              outcome.status === 'succeeded' || outcome.status === 'processing'
+                ? 'success'
+                : 'warning'
+            }
             title={`退款 ${yuan(outcome.amountFen)}：${REFUND_STATUS[outcome.status].label}`}
             subTitle={`退款单号 ${outcome.outRefundNo}${outcome.status === 'processing' ? '，微信支付处理完成后自动到账' : ''}`}
           />
@@ -363,7 +534,8 @@ function RefundDialog({ orderId, refundableFen, onClose }: { orderId: string; re
                     if (!value) return
                     const fen = yuanToFen(value)
                     if (fen === null) throw new Error('请输入大于 0 的金额，最多两位小数')
-                    if (fen > refundableFen) throw new Error(`不能超过可退金额 ${yuan(refundableFen)}`)
+                    if (fen > refundableFen)
+                      throw new Error(`不能超过可退金额 ${yuan(refundableFen)}`)
                   },
                 },
               ]}
@@ -371,7 +543,11 @@ function RefundDialog({ orderId, refundableFen, onClose }: { orderId: string; re
               <Input id="refund-amount" prefix="¥" placeholder="如 20.50" />
             </Form.Item>
           )}
-          <Form.Item name="reason" label="退款原因（记入操作日志）" rules={[{ required: true, whitespace: true, message: '请填写退款原因' }, { max: 80 }]}>
+          <Form.Item
+            name="reason"
+            label="退款原因（记入操作日志）"
+            rules={[{ required: true, whitespace: true, message: '请填写退款原因' }, { max: 80 }]}
+          >
             <Input id="refund-reason" placeholder="如：商品破损" />
           </Form.Item>
         </Form>

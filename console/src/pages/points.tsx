@@ -1,4 +1,17 @@
-import { Alert, Button, Card, Col, Descriptions, Form, Input, InputNumber, Row, Skeleton, Table, Typography } from 'antd'
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Form,
+  Input,
+  InputNumber,
+  Row,
+  Skeleton,
+  Table,
+  Typography,
+} from 'antd'
 import dayjs from 'dayjs'
 import { useEffect, useState } from 'react'
 import type { AdminResult } from '../api'
@@ -42,7 +55,14 @@ export function PointsPage() {
               form={rulesForm}
               layout="vertical"
               disabled={!canWrite}
-              onFinish={async (v: { pointsPerYuan: number; multipliers: { standard: number; silver: number; gold: number }; welcomeBonus: number; expiryYears: number; silverYuan: number; goldYuan: number }) => {
+              onFinish={async (v: {
+                pointsPerYuan: number
+                multipliers: { standard: number; silver: number; gold: number }
+                welcomeBonus: number
+                expiryYears: number
+                silverYuan: number
+                goldYuan: number
+              }) => {
                 const saved = await mutate(
                   'setPointsRules',
                   {
@@ -50,14 +70,21 @@ export function PointsPage() {
                     multipliers: v.multipliers,
                     welcomeBonus: v.welcomeBonus,
                     expiryYears: v.expiryYears,
-                    tierThresholdsFen: { silver: Math.round(v.silverYuan * 100), gold: Math.round(v.goldYuan * 100) },
+                    tierThresholdsFen: {
+                      silver: Math.round(v.silverYuan * 100),
+                      gold: Math.round(v.goldYuan * 100),
+                    },
                   },
                   '积分规则已保存',
                 )
                 if (saved) void rules.reload()
               }}
             >
-              <Form.Item name="pointsPerYuan" label="每消费 1 元得积分" rules={[{ required: true }]}>
+              <Form.Item
+                name="pointsPerYuan"
+                label="每消费 1 元得积分"
+                rules={[{ required: true }]}
+              >
                 <InputNumber min={0} max={100} step={0.1} />
               </Form.Item>
               <Form.Item label="等级倍率">
@@ -98,7 +125,13 @@ export function PointsPage() {
       </Col>
       <Col span={13}>
         <Card title="会员积分与人工调整">
-          <Input.Search id="points-member-search" placeholder="9 位会员号" enterButton="查询" onSearch={(v) => void lookup(v.trim())} style={{ marginBottom: 16 }} />
+          <Input.Search
+            id="points-member-search"
+            placeholder="9 位会员号"
+            enterButton="查询"
+            onSearch={(v) => void lookup(v.trim())}
+            style={{ marginBottom: 16 }}
+          />
           {member && (
             <>
               <Descriptions column={3} size="small" id="points-member">
@@ -113,7 +146,11 @@ export function PointsPage() {
                 style={{ margin: '12px 0' }}
                 onFinish={async (v: { points: number; reason: string }) => {
                   const requestKey = `console-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`
-                  const result = await mutate('adjustPoints', { memberNo: member.memberNo, points: v.points, reason: v.reason, requestKey }, '已调整')
+                  const result = await mutate(
+                    'adjustPoints',
+                    { memberNo: member.memberNo, points: v.points, reason: v.reason, requestKey },
+                    '已调整',
+                  )
                   if (result) {
                     adjustForm.resetFields()
                     void lookup(member.memberNo)
@@ -121,9 +158,17 @@ export function PointsPage() {
                 }}
               >
                 <Form.Item name="points" rules={[{ required: true, message: '数量' }]}>
-                  <InputNumber id="adjust-points" placeholder="+/− 积分" min={-1_000_000} max={1_000_000} />
+                  <InputNumber
+                    id="adjust-points"
+                    placeholder="+/− 积分"
+                    min={-1_000_000}
+                    max={1_000_000}
+                  />
                 </Form.Item>
-                <Form.Item name="reason" rules={[{ required: true, min: 2, message: '请填写原因' }]}>
+                <Form.Item
+                  name="reason"
+                  rules={[{ required: true, min: 2, message: '请填写原因' }]}
+                >
                   <Input id="adjust-reason" placeholder="原因（记入流水）" style={{ width: 220 }} />
                 </Form.Item>
                 <Button id="adjust-submit" htmlType="submit">
@@ -136,9 +181,22 @@ export function PointsPage() {
                 dataSource={member.ledger}
                 pagination={{ pageSize: 8 }}
                 columns={[
-                  { title: '时间', dataIndex: 'at', render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm') },
+                  {
+                    title: '时间',
+                    dataIndex: 'at',
+                    render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm'),
+                  },
                   { title: '来源', dataIndex: 'title' },
-                  { title: '积分', dataIndex: 'points', align: 'right', render: (p: number) => <Typography.Text type={p < 0 ? 'danger' : 'success'}>{p > 0 ? `+${p}` : p}</Typography.Text> },
+                  {
+                    title: '积分',
+                    dataIndex: 'points',
+                    align: 'right',
+                    render: (p: number) => (
+                      <Typography.Text type={p < 0 ? 'danger' : 'success'}>
+                        {p > 0 ? `+${p}` : p}
+                      </Typography.Text>
+                    ),
+                  },
                 ]}
               />
             </>

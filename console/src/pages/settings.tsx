@@ -9,7 +9,12 @@ export function SettingsPage() {
   const mutate = useAdminMutation()
   const [mode, setMode] = useState<'permanent' | 'window' | null>(null)
   const [days, setDays] = useState<number | null>(null)
-  if (policy.loading && !policy.data) return <Card><Skeleton active /></Card>
+  if (policy.loading && !policy.data)
+    return (
+      <Card>
+        <Skeleton active />
+      </Card>
+    )
   if (policy.error) return <Alert type="error" showIcon message={policy.error} />
   const current = policy.data!.protectionDays
   const effectiveMode = mode ?? (current === null ? 'permanent' : 'window')
@@ -21,21 +26,35 @@ export function SettingsPage() {
       </Typography.Paragraph>
       <Form layout="vertical" style={{ maxWidth: 420 }}>
         <Form.Item label="归属方式">
-          <Radio.Group value={effectiveMode} onChange={(e) => setMode(e.target.value as 'permanent' | 'window')} disabled={!canWrite}>
+          <Radio.Group
+            value={effectiveMode}
+            onChange={(e) => setMode(e.target.value as 'permanent' | 'window')}
+            disabled={!canWrite}
+          >
             <Radio value="permanent">永久归属（首次扫码）</Radio>
             <Radio value="window">保护期</Radio>
           </Radio.Group>
         </Form.Item>
         {effectiveMode === 'window' && (
           <Form.Item label="保护期（天）">
-            <InputNumber min={1} max={3650} value={effectiveDays} onChange={(v) => setDays(v)} disabled={!canWrite} />
+            <InputNumber
+              min={1}
+              max={3650}
+              value={effectiveDays}
+              onChange={(v) => setDays(v)}
+              disabled={!canWrite}
+            />
           </Form.Item>
         )}
         <Button
           type="primary"
           disabled={!canWrite}
           onClick={async () => {
-            const result = await mutate('setAttributionPolicy', { protectionDays: effectiveMode === 'permanent' ? null : effectiveDays }, '已保存')
+            const result = await mutate(
+              'setAttributionPolicy',
+              { protectionDays: effectiveMode === 'permanent' ? null : effectiveDays },
+              '已保存',
+            )
             if (result) void policy.reload()
           }}
         >

@@ -27,7 +27,11 @@ export function SettlementPage() {
   }
 
   async function exportAsJob() {
-    const job = await mutate('createExportJob', { kind: 'exportSettlement', month: state.month, by }, '已在后台生成，可在「任务」中下载')
+    const job = await mutate(
+      'createExportJob',
+      { kind: 'exportSettlement', month: state.month, by },
+      '已在后台生成，可在「任务」中下载',
+    )
     if (job) navigate('/jobs')
   }
 
@@ -38,10 +42,19 @@ export function SettlementPage() {
       title="提成结算"
       extra={
         <Space>
-          <Button id="settlement-export" icon={<DownloadOutlined />} onClick={() => void exportNow()}>
+          <Button
+            id="settlement-export"
+            icon={<DownloadOutlined />}
+            onClick={() => void exportNow()}
+          >
             导出 CSV
           </Button>
-          <Button id="settlement-export-job" icon={<CloudDownloadOutlined />} disabled={!canWrite} onClick={() => void exportAsJob()}>
+          <Button
+            id="settlement-export-job"
+            icon={<CloudDownloadOutlined />}
+            disabled={!canWrite}
+            onClick={() => void exportAsJob()}
+          >
             后台导出
           </Button>
         </Space>
@@ -55,12 +68,24 @@ export function SettlementPage() {
           value={dayjs(`${state.month}-01`)}
           onChange={(d) => d && setState({ month: d.format('YYYY-MM') })}
         />
-        <Radio.Group id="settlement-by" value={by} onChange={(e) => setState({ by: e.target.value as string })} optionType="button">
+        <Radio.Group
+          id="settlement-by"
+          value={by}
+          onChange={(e) => setState({ by: e.target.value as string })}
+          optionType="button"
+        >
           <Radio.Button value="clerk">按导购</Radio.Button>
           <Radio.Button value="store">按门店</Radio.Button>
         </Radio.Group>
       </Space>
-      {settlement.error && <Alert type="error" showIcon message={settlement.error} action={<Button onClick={() => void settlement.reload()}>重试</Button>} />}
+      {settlement.error && (
+        <Alert
+          type="error"
+          showIcon
+          message={settlement.error}
+          action={<Button onClick={() => void settlement.reload()}>重试</Button>}
+        />
+      )}
       <Table<Row>
         id="settlement-table"
         rowKey="id"
@@ -73,12 +98,37 @@ export function SettlementPage() {
           { title: '门店', dataIndex: 'storeName' },
           { title: '订单数', dataIndex: 'orders', align: 'right' as const },
           { title: '线上销售', dataIndex: 'salesOnlineFen', align: 'right' as const, render: yuan },
-          { title: '线下销售', dataIndex: 'salesOfflineFen', align: 'right' as const, render: yuan },
+          {
+            title: '线下销售',
+            dataIndex: 'salesOfflineFen',
+            align: 'right' as const,
+            render: yuan,
+          },
           { title: '净销售额', dataIndex: 'salesFen', align: 'right' as const, render: yuan },
-          { title: '待结算提成', dataIndex: 'commissionPendingFen', align: 'right' as const, render: yuan },
-          { title: '已结算提成', dataIndex: 'commissionSettledFen', align: 'right' as const, render: yuan },
-          { title: '退款冲减', dataIndex: 'commissionReversedFen', align: 'right' as const, render: yuan },
-          { title: '应付提成', dataIndex: 'payableFen', align: 'right' as const, render: (fen: number) => <Typography.Text strong>{yuan(fen)}</Typography.Text> },
+          {
+            title: '待结算提成',
+            dataIndex: 'commissionPendingFen',
+            align: 'right' as const,
+            render: yuan,
+          },
+          {
+            title: '已结算提成',
+            dataIndex: 'commissionSettledFen',
+            align: 'right' as const,
+            render: yuan,
+          },
+          {
+            title: '退款冲减',
+            dataIndex: 'commissionReversedFen',
+            align: 'right' as const,
+            render: yuan,
+          },
+          {
+            title: '应付提成',
+            dataIndex: 'payableFen',
+            align: 'right' as const,
+            render: (fen: number) => <Typography.Text strong>{yuan(fen)}</Typography.Text>,
+          },
         ]}
         summary={() =>
           rows.length > 0 && (

@@ -1,4 +1,9 @@
-import { DownloadOutlined, EnvironmentOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons'
+import {
+  DownloadOutlined,
+  EnvironmentOutlined,
+  PlusOutlined,
+  ReloadOutlined,
+} from '@ant-design/icons'
 import { Alert, Button, Card, Form, Input, InputNumber, Modal, Space, Table, Tag } from 'antd'
 import dayjs from 'dayjs'
 import { useState } from 'react'
@@ -28,13 +33,26 @@ export function StoresPage() {
       extra={
         <Space>
           <Button icon={<ReloadOutlined />} onClick={() => void stores.reload()} />
-          <Button id="store-create" type="primary" icon={<PlusOutlined />} disabled={!canWrite} onClick={() => setCreating(true)}>
+          <Button
+            id="store-create"
+            type="primary"
+            icon={<PlusOutlined />}
+            disabled={!canWrite}
+            onClick={() => setCreating(true)}
+          >
             新建门店
           </Button>
         </Space>
       }
     >
-      {stores.error && <Alert type="error" showIcon message={stores.error} action={<Button onClick={() => void stores.reload()}>重试</Button>} />}
+      {stores.error && (
+        <Alert
+          type="error"
+          showIcon
+          message={stores.error}
+          action={<Button onClick={() => void stores.reload()}>重试</Button>}
+        />
+      )}
       <Table<Store>
         rowKey="storeId"
         loading={stores.loading}
@@ -48,14 +66,20 @@ export function StoresPage() {
             title: '坐标',
             render: (_, store) => (
               <Space size="small">
-                {store.location ? `${store.location.lat.toFixed(4)}, ${store.location.lng.toFixed(4)}` : <Tag color="orange">未设置</Tag>}
+                {store.location ? (
+                  `${store.location.lat.toFixed(4)}, ${store.location.lng.toFixed(4)}`
+                ) : (
+                  <Tag color="orange">未设置</Tag>
+                )}
                 <Button
                   size="small"
                   icon={<EnvironmentOutlined />}
                   className="store-location-edit"
                   disabled={!canWrite}
                   onClick={() => {
-                    locationForm.setFieldsValue(store.location ?? { lat: undefined, lng: undefined })
+                    locationForm.setFieldsValue(
+                      store.location ?? { lat: undefined, lng: undefined },
+                    )
                     setLocating(store)
                   }}
                 />
@@ -63,13 +87,32 @@ export function StoresPage() {
             ),
           },
           { title: '在岗导购', dataIndex: 'clerkCount', align: 'right' },
-          { title: '会员', dataIndex: 'memberCount', align: 'right', sorter: (a, b) => a.memberCount - b.memberCount },
-          { title: '状态', dataIndex: 'status', render: (s: string) => (s === 'active' ? <Tag color="green">营业中</Tag> : <Tag>已停业</Tag>) },
-          { title: '创建时间', dataIndex: 'createdAt', render: (d: string) => dayjs(d).format('YYYY-MM-DD') },
+          {
+            title: '会员',
+            dataIndex: 'memberCount',
+            align: 'right',
+            sorter: (a, b) => a.memberCount - b.memberCount,
+          },
+          {
+            title: '状态',
+            dataIndex: 'status',
+            render: (s: string) =>
+              s === 'active' ? <Tag color="green">营业中</Tag> : <Tag>已停业</Tag>,
+          },
+          {
+            title: '创建时间',
+            dataIndex: 'createdAt',
+            render: (d: string) => dayjs(d).format('YYYY-MM-DD'),
+          },
           {
             title: '门店码',
             render: (_, store) => (
-              <Button size="small" icon={<DownloadOutlined />} className="store-code-download" onClick={() => void downloadCode(store)}>
+              <Button
+                size="small"
+                icon={<DownloadOutlined />}
+                className="store-code-download"
+                onClick={() => void downloadCode(store)}
+              >
                 下载
               </Button>
             ),
@@ -83,7 +126,13 @@ export function StoresPage() {
         okButtonProps={{ id: 'store-submit' }}
         onCancel={() => setCreating(false)}
         onOk={async () => {
-          const values = (await form.validateFields()) as { code: string; name: string; address: string; lat?: number; lng?: number }
+          const values = (await form.validateFields()) as {
+            code: string
+            name: string
+            address: string
+            lat?: number
+            lng?: number
+          }
           const created = await mutate('createStore', values, `门店「${values.name}」已创建`)
           if (created) {
             setCreating(false)
@@ -93,7 +142,13 @@ export function StoresPage() {
         }}
       >
         <Form form={form} layout="vertical" id="store-form">
-          <Form.Item name="code" label="门店编码" rules={[{ required: true, pattern: /^[A-Za-z0-9]{1,12}$/, message: '1-12 位字母或数字' }]}>
+          <Form.Item
+            name="code"
+            label="门店编码"
+            rules={[
+              { required: true, pattern: /^[A-Za-z0-9]{1,12}$/, message: '1-12 位字母或数字' },
+            ]}
+          >
             <Input id="store-code" placeholder="如 SH003" />
           </Form.Item>
           <Form.Item name="name" label="门店名称" rules={[{ required: true, max: 40 }]}>
@@ -121,19 +176,54 @@ export function StoresPage() {
         onOk={async () => {
           if (!locating) return
           const values = (await locationForm.validateFields()) as { lat: number; lng: number }
-          if (await mutate('setStoreLocation', { storeId: locating.storeId, ...values }, `「${locating.name}」的坐标已保存`)) {
+          if (
+            await mutate(
+              'setStoreLocation',
+              { storeId: locating.storeId, ...values },
+              `「${locating.name}」的坐标已保存`,
+            )
+          ) {
             setLocating(null)
             void stores.reload()
           }
         }}
       >
         <Form form={locationForm} layout="vertical" id="store-location-form">
-          <Alert type="info" showIcon style={{ marginBottom: 16 }} message="顾客下单选择自提门店时，按与此坐标的距离由近到远排序。请填写地图上取得的经纬度（GCJ-02）。" />
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginBottom: 16 }}
+            message="顾客下单选择自提门店时，按与此坐标的距离由近到远排序。请填写地图上取得的经纬度（GCJ-02）。"
+          />
           <Space>
-            <Form.Item name="lat" label="纬度" rules={[{ required: true, type: 'number', min: -90, max: 90, message: '纬度在 -90 到 90 之间' }]}>
+            <Form.Item
+              name="lat"
+              label="纬度"
+              rules={[
+                {
+                  required: true,
+                  type: 'number',
+                  min: -90,
+                  max: 90,
+                  message: '纬度在 -90 到 90 之间',
+                },
+              ]}
+            >
               <InputNumber id="store-location-lat" step={0.0001} />
             </Form.Item>
-            <Form.Item name="lng" label="经度" rules={[{ required: true, type: 'number', min: -180, max: 180, message: '经度在 -180 到 180 之间' }]}>
+            <Form.Item
+              name="lng"
+              label="经度"
+              rules={[
+                {
+                  required: true,
+                  type: 'number',
+                  min: -180,
+                  max: 180,
+                  message: '经度在 -180 到 180 之间',
+                },
+              ]}
+            >
               <InputNumber id="store-location-lng" step={0.0001} />
             </Form.Item>
           </Space>

@@ -79,10 +79,17 @@ export function readEnvelope<T>(reply: unknown): ApiResult<T> {
     const envelope = reply as { ok: unknown; data?: unknown; error?: unknown }
     if (envelope.ok === true) return { ok: true, data: envelope.data as T }
     if (envelope.ok === false && typeof envelope.error === 'object' && envelope.error !== null) {
-      const { code, message, field } = envelope.error as { code?: unknown; message?: unknown; field?: unknown }
+      const { code, message, field } = envelope.error as {
+        code?: unknown
+        message?: unknown
+        field?: unknown
+      }
       if (typeof code === 'string') {
         const detail = typeof message === 'string' ? message : ''
-        return { ok: false, error: clientError(code, detail, typeof field === 'string' ? field : undefined) }
+        return {
+          ok: false,
+          error: clientError(code, detail, typeof field === 'string' ? field : undefined),
+        }
       }
     }
   }

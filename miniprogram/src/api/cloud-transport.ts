@@ -5,7 +5,10 @@
  */
 import { TransportError, type Transport } from './client'
 
-export type CallFunction = (params: { name: string; data: Record<string, unknown> }) => Promise<{ result?: unknown }>
+export type CallFunction = (params: {
+  name: string
+  data: Record<string, unknown>
+}) => Promise<{ result?: unknown }>
 
 // wx.request-level failures ("request:fail ...", "timeout") mean no network; cloud errCodes in the
 // -5xxxxx range are the function failing (e.g. -504002 execution error, -501000 not found).

@@ -62,8 +62,10 @@ const FIELD_LABELS: Record<string, string> = {
 }
 
 function wordingFor(code: string): Wording {
-  if (Object.prototype.hasOwnProperty.call(SERVER_CODES, code)) return SERVER_CODES[code as ErrorCode]
-  if (Object.prototype.hasOwnProperty.call(CLIENT_CODES, code)) return CLIENT_CODES[code as ClientSideCode]
+  if (Object.prototype.hasOwnProperty.call(SERVER_CODES, code))
+    return SERVER_CODES[code as ErrorCode]
+  if (Object.prototype.hasOwnProperty.call(CLIENT_CODES, code))
+    return CLIENT_CODES[code as ClientSideCode]
   return FALLBACK
 }
 
@@ -74,18 +76,21 @@ function wordingFor(code: string): Wording {
 const CHINESE = /[\u4e00-\u9fff]/
 
 function showsServerText(code: string, detail: string): boolean {
-  return CHINESE.test(detail) && code !== 'INTERNAL' && !Object.prototype.hasOwnProperty.call(CLIENT_CODES, code)
+  return (
+    CHINESE.test(detail) &&
+    code !== 'INTERNAL' &&
+    !Object.prototype.hasOwnProperty.call(CLIENT_CODES, code)
+  )
 }
 
 export function clientError(code: string, detail: string, field?: string): ClientError {
   const wording = wordingFor(code)
   const label = field === undefined ? undefined : FIELD_LABELS[field.split('.').pop() ?? field]
-  const message =
-    showsServerText(code, detail)
-      ? detail
-      : code === 'INVALID_INPUT' && label !== undefined
-        ? `${label}填写有误，请检查后再试`
-        : wording.message
+  const message = showsServerText(code, detail)
+    ? detail
+    : code === 'INVALID_INPUT' && label !== undefined
+      ? `${label}填写有误，请检查后再试`
+      : wording.message
   return field === undefined
     ? { code, message, detail, retryable: wording.retryable }
     : { code, message, detail, field, retryable: wording.retryable }

@@ -8,7 +8,10 @@ import { TransportError, type Transport } from './client'
 export interface HttpTransportOptions {
   /** '' for same origin (the local stack serves the H5 build and the functions together). */
   baseUrl: string
-  fetch: (url: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<{
+  fetch: (
+    url: string,
+    init: { method: string; headers: Record<string, string>; body: string },
+  ) => Promise<{
     status: number
     json(): Promise<unknown>
   }>

@@ -45,4 +45,3 @@ export async function activeOpenid(): Promise<string | undefined> {
   choosePersona(fallback)
   return fallback.openid
 }
-

@@ -44,24 +44,32 @@ export function PersonaSwitcher() {
 
   return (
     <>
-      <View id='persona-switcher' className='persona-pill' onClick={() => setOpen(true)}>
-        <View className='persona-pill__dot' />
+      <View id="persona-switcher" className="persona-pill" onClick={() => setOpen(true)}>
+        <View className="persona-pill__dot" />
         {current ? personaLabel(current) : '选择本地身份'}
       </View>
       {open && (
-        <View className='persona-sheet' onClick={() => setOpen(false)}>
-          <View className='persona-sheet__panel' onClick={(e) => e.stopPropagation()}>
-            <View className='persona-sheet__title'>切换本地身份</View>
-            <View className='persona-sheet__note'>仅本地开发环境可见，正式小程序中使用微信身份</View>
-            {personas === undefined && <View className='persona-sheet__status'>正在读取身份列表…</View>}
+        <View className="persona-sheet" onClick={() => setOpen(false)}>
+          <View className="persona-sheet__panel" onClick={(e) => e.stopPropagation()}>
+            <View className="persona-sheet__title">切换本地身份</View>
+            <View className="persona-sheet__note">
+              仅本地开发环境可见，正式小程序中使用微信身份
+            </View>
+            {personas === undefined && (
+              <View className="persona-sheet__status">正在读取身份列表…</View>
+            )}
             {personas !== undefined && personas.length === 0 && (
-              <View className='persona-sheet__status'>本地服务没有提供身份列表（/dev/personas）</View>
+              <View className="persona-sheet__status">
+                本地服务没有提供身份列表（/dev/personas）
+              </View>
             )}
             {personas?.map((persona) => (
               <View
                 key={persona.openid}
                 className={
-                  persona.openid === current?.openid ? 'persona-option persona-option--current' : 'persona-option'
+                  persona.openid === current?.openid
+                    ? 'persona-option persona-option--current'
+                    : 'persona-option'
                 }
                 data-openid={persona.openid}
                 onClick={() => pick(persona)}
@@ -69,8 +77,10 @@ export function PersonaSwitcher() {
                 <View className={`persona-option__role persona-option__role--${persona.role}`}>
                   {ROLE_LABELS[persona.role]}
                 </View>
-                <View className='persona-option__name'>{persona.name}</View>
-                {persona.storeId && <View className='persona-option__store'>{stores.get(persona.storeId)}</View>}
+                <View className="persona-option__name">{persona.name}</View>
+                {persona.storeId && (
+                  <View className="persona-option__store">{stores.get(persona.storeId)}</View>
+                )}
               </View>
             ))}
           </View>

@@ -13,7 +13,11 @@ export interface Persona {
 
 const ROLES: readonly PersonaRole[] = ['member', 'clerk', 'manager']
 
-export const ROLE_LABELS: Record<PersonaRole, string> = { member: '顾客', clerk: '店员', manager: '店长' }
+export const ROLE_LABELS: Record<PersonaRole, string> = {
+  member: '顾客',
+  clerk: '店员',
+  manager: '店长',
+}
 
 /** Keeps the well-formed entries of `GET /dev/personas`; a malformed one is skipped, not fatal. */
 export function parsePersonas(body: unknown): Persona[] {
@@ -49,7 +53,8 @@ export function personaLabel(persona: Persona): string {
 export function storeLabels(personas: readonly Persona[]): Map<string, string> {
   const labels = new Map<string, string>()
   for (const persona of personas) {
-    if (persona.storeId !== null && !labels.has(persona.storeId)) labels.set(persona.storeId, `门店 ${labels.size + 1}`)
+    if (persona.storeId !== null && !labels.has(persona.storeId))
+      labels.set(persona.storeId, `门店 ${labels.size + 1}`)
   }
   return labels
 }

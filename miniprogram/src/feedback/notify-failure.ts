@@ -7,11 +7,14 @@ import type { ClientError } from '../api'
  */
 export function notifyFailure(error: ClientError, retry?: () => void): void {
   if (retry && error.retryable) {
-    void Taro.showModal({ title: '操作未完成', content: error.message, confirmText: '重试', cancelText: '取消' }).then(
-      (choice) => {
-        if (choice.confirm) retry()
-      },
-    )
+    void Taro.showModal({
+      title: '操作未完成',
+      content: error.message,
+      confirmText: '重试',
+      cancelText: '取消',
+    }).then((choice) => {
+      if (choice.confirm) retry()
+    })
     return
   }
   void Taro.showToast({ title: error.message, icon: 'none', duration: 3000 })

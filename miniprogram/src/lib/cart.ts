@@ -15,7 +15,9 @@ export const MAX_QTY = 99
 export function loadCart(): CartLine[] {
   try {
     const stored: unknown = Taro.getStorageSync(KEY)
-    return Array.isArray(stored) ? (stored as CartLine[]).filter((l) => typeof l.productId === 'string' && l.qty > 0) : []
+    return Array.isArray(stored)
+      ? (stored as CartLine[]).filter((l) => typeof l.productId === 'string' && l.qty > 0)
+      : []
   } catch {
     return []
   }
@@ -30,7 +32,11 @@ export function changeQty(lines: CartLine[], productId: string, delta: number): 
   const current = lines.find((l) => l.productId === productId)?.qty ?? 0
   const qty = Math.min(MAX_QTY, Math.max(0, current + delta))
   const rest = lines.filter((l) => l.productId !== productId)
-  return qty === 0 ? rest : current === 0 ? [...lines, { productId, qty }] : lines.map((l) => (l.productId === productId ? { productId, qty } : l))
+  return qty === 0
+    ? rest
+    : current === 0
+      ? [...lines, { productId, qty }]
+      : lines.map((l) => (l.productId === productId ? { productId, qty } : l))
 }
 
 export function cartCount(lines: CartLine[]): number {

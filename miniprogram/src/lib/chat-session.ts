@@ -26,10 +26,18 @@ export type ChatItem =
     }
 
 export interface ChatApi {
-  messages(params: InputOf<Contracts, 'chat', 'messages'>): Promise<ApiResult<OutputOf<Contracts, 'chat', 'messages'>>>
-  poll(params: InputOf<Contracts, 'chat', 'poll'>): Promise<ApiResult<OutputOf<Contracts, 'chat', 'poll'>>>
-  send(params: InputOf<Contracts, 'chat', 'send'>): Promise<ApiResult<OutputOf<Contracts, 'chat', 'send'>>>
-  markRead(params: InputOf<Contracts, 'chat', 'markRead'>): Promise<ApiResult<OutputOf<Contracts, 'chat', 'markRead'>>>
+  messages(
+    params: InputOf<Contracts, 'chat', 'messages'>,
+  ): Promise<ApiResult<OutputOf<Contracts, 'chat', 'messages'>>>
+  poll(
+    params: InputOf<Contracts, 'chat', 'poll'>,
+  ): Promise<ApiResult<OutputOf<Contracts, 'chat', 'poll'>>>
+  send(
+    params: InputOf<Contracts, 'chat', 'send'>,
+  ): Promise<ApiResult<OutputOf<Contracts, 'chat', 'send'>>>
+  markRead(
+    params: InputOf<Contracts, 'chat', 'markRead'>,
+  ): Promise<ApiResult<OutputOf<Contracts, 'chat', 'markRead'>>>
 }
 
 /**
@@ -111,7 +119,11 @@ export class ChatSession {
   async loadOlder(): Promise<ClientError | undefined> {
     const oldest = Math.min(...this.sent.keys())
     if (!Number.isFinite(oldest) || oldest <= 1) return undefined
-    const reply = await this.api.messages({ conversationId: this.conversationId, beforeSeq: oldest, limit: PAGE_SIZE })
+    const reply = await this.api.messages({
+      conversationId: this.conversationId,
+      beforeSeq: oldest,
+      limit: PAGE_SIZE,
+    })
     if (!reply.ok) return reply.error
     this.hasOlder = (reply.data.items[0]?.seq ?? 1) > 1
     this.merge(reply.data.items)
@@ -120,13 +132,26 @@ export class ChatSession {
 
   /** Fetches whatever is after the last message shown (a realtime signal, or a periodic check). */
   async catchUp(): Promise<void> {
-    const reply = await this.api.messages({ conversationId: this.conversationId, afterSeq: this.lastSeq, limit: 100 })
+    const reply = await this.api.messages({
+      conversationId: this.conversationId,
+      afterSeq: this.lastSeq,
+      limit: 100,
+    })
     if (reply.ok) this.merge(reply.data.items)
   }
 
   /** Sends a new message; it shows at once as "sending". */
-  send(body: SendBody, extra: { templateId?: string; localPreview?: string } = {}): Promise<boolean> {
-    const item = { key: `pending-${newClientMsgId()}`, state: 'sending' as const, clientMsgId: newClientMsgId(), body, ...extra }
+  send(
+    body: SendBody,
+    extra: { templateId?: string; localPreview?: string } = {},
+  ): Promise<boolean> {
+    const item = {
+      key: `pending-${newClientMsgId()}`,
+      state: 'sending' as const,
+      clientMsgId: newClientMsgId(),
+      body,
+      ...extra,
+    }
     this.pending = [...this.pending, item]
     this.onChange()
     return this.deliverPending(item.clientMsgId)
@@ -134,7 +159,9 @@ export class ChatSession {
 
   /** Sends a failed message again with the same clientMsgId: the server stores it at most once. */
   retry(clientMsgId: string): Promise<boolean> {
-    this.pending = this.pending.map((p) => (p.clientMsgId === clientMsgId ? { ...p, state: 'sending', error: undefined } : p))
+    this.pending = this.pending.map((p) =>
+      p.clientMsgId === clientMsgId ? { ...p, state: 'sending', error: undefined } : p,
+    )
     this.onChange()
     return this.deliverPending(clientMsgId)
   }
@@ -161,7 +188,9 @@ export class ChatSession {
       ...(item.templateId ? { templateId: item.templateId } : {}),
     })
     if (!reply.ok) {
-      this.pending = this.pending.map((p) => (p.clientMsgId === clientMsgId ? { ...p, state: 'failed', error: reply.error } : p))
+      this.pending = this.pending.map((p) =>
+        p.clientMsgId === clientMsgId ? { ...p, state: 'failed', error: reply.error } : p,
+      )
       this.onChange()
       return false
     }
@@ -173,7 +202,8 @@ export class ChatSession {
 
   private merge(items: MessageView[]): void {
     if (this.closed) return
-    for (const message of items) this.sent.set(message.seq, { ...message, key: message.messageId, state: 'sent' })
+    for (const message of items)
+      this.sent.set(message.seq, { ...message, key: message.messageId, state: 'sent' })
     this.onChange()
     this.markShownRead()
   }
@@ -191,12 +221,19 @@ export class ChatSession {
  * H5: a long poll on `chat.poll`. The function answers as soon as the other side writes (or
  * after `waitMs` with nothing), and the loop asks again at once; after a failure it waits a bit.
  */
-export function longPollSync(poll: ChatApi['poll'], options: { waitMs?: number; retryAfterMs?: number } = {}): ChatSync {
+export function longPollSync(
+  poll: ChatApi['poll'],
+  options: { waitMs?: number; retryAfterMs?: number } = {},
+): ChatSync {
   return ({ conversationId, lastSeq, deliver }) => {
     let running = true
     void (async () => {
       while (running) {
-        const reply = await poll({ conversationId, afterSeq: lastSeq(), waitMs: options.waitMs ?? 15_000 })
+        const reply = await poll({
+          conversationId,
+          afterSeq: lastSeq(),
+          waitMs: options.waitMs ?? 15_000,
+        })
         if (!running) break
         if (reply.ok) deliver(reply.data.items)
         else await new Promise((resolve) => setTimeout(resolve, options.retryAfterMs ?? 3_000))

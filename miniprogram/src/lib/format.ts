@@ -79,7 +79,11 @@ export function greeting(now: Date): string {
 
 export type Tier = 'standard' | 'silver' | 'gold'
 
-export const TIER_LABELS: Record<Tier, string> = { standard: '普通会员', silver: '银卡会员', gold: '金卡会员' }
+export const TIER_LABELS: Record<Tier, string> = {
+  standard: '普通会员',
+  silver: '银卡会员',
+  gold: '金卡会员',
+}
 
 /** "2026-03-05T06:07:00Z" → "2026-03-05" (China date). */
 export function formatDate(iso: string): string {
@@ -88,7 +92,12 @@ export function formatDate(iso: string): string {
 
 /** Metres → "850 m", "1.2 km", "12 km": what a store picker shows next to each store. */
 /** One line for a postal address: province, city and district run together as Chinese addresses are written, then the street. */
-export function formatPostalAddress(a: { province: string; city: string; district: string; detail: string }): string {
+export function formatPostalAddress(a: {
+  province: string
+  city: string
+  district: string
+  detail: string
+}): string {
   // Municipalities repeat themselves (上海市 上海市): say it once.
   const city = a.city === a.province ? '' : a.city
   return `${a.province}${city}${a.district} ${a.detail}`

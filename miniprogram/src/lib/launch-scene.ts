@@ -8,7 +8,9 @@ import { normalizeRoute, ROUTES, withQuery } from './routes'
 /** WeChat's limit for `wxacode.getUnlimited` scenes; anything longer was not made by us. */
 export const MAX_SCENE_LENGTH = 32
 
-export function sceneFromQuery(query: Record<string, string | undefined> | undefined): string | undefined {
+export function sceneFromQuery(
+  query: Record<string, string | undefined> | undefined,
+): string | undefined {
   const raw = query?.scene
   if (typeof raw !== 'string' || raw === '') return undefined
   let scene: string

@@ -17,7 +17,11 @@ export async function shopperLocation(): Promise<LatLng | null> {
   // WeChat gives gcj02, the coordinates Chinese maps use and HQ enters for its stores; browsers
   // only know GPS (wgs84), a few hundred metres off in China: fine for ordering stores.
   const asking = Taro.getLocation({ type: process.env.TARO_ENV === 'h5' ? 'wgs84' : 'gcj02' })
-    .then((res) => (Number.isFinite(res.latitude) && Number.isFinite(res.longitude) ? { lat: res.latitude, lng: res.longitude } : null))
+    .then((res) =>
+      Number.isFinite(res.latitude) && Number.isFinite(res.longitude)
+        ? { lat: res.latitude, lng: res.longitude }
+        : null,
+    )
     .catch(() => null)
   let timer: ReturnType<typeof setTimeout> | undefined
   const giveUp = new Promise<null>((resolve) => {

@@ -14,7 +14,9 @@ const STATUS_LABELS: Record<Order['status'], string> = {
 }
 
 /** A paid delivery order says how far it has come: waiting for the warehouse, shipped, delivered. */
-export function orderStatusLabel(order: Pick<Order, 'status' | 'fulfilment' | 'shipment' | 'deliveredAt'>): string {
+export function orderStatusLabel(
+  order: Pick<Order, 'status' | 'fulfilment' | 'shipment' | 'deliveredAt'>,
+): string {
   // The status moves paid → shipped → delivered; the facts decide too, so a view that carries
   // the shipment before its status (or an older order) still reads right.
   if ((order.status === 'paid' || order.status === 'shipped') && order.fulfilment === 'delivery') {

@@ -19,7 +19,11 @@ function contentTypeOf(path: string, declared?: string): 'image/png' | 'image/jp
 export async function pickImage(): Promise<PickedImage | undefined> {
   let picked: Taro.chooseImage.SuccessCallbackResult
   try {
-    picked = await Taro.chooseImage({ count: 1, sizeType: ['compressed'], sourceType: ['album', 'camera'] })
+    picked = await Taro.chooseImage({
+      count: 1,
+      sizeType: ['compressed'],
+      sourceType: ['album', 'camera'],
+    })
   } catch {
     return undefined // cancelled
   }
@@ -34,7 +38,11 @@ export async function pickImage(): Promise<PickedImage | undefined> {
       reader.onerror = () => reject(reader.error)
       reader.readAsDataURL(blob)
     })
-    return { path, contentType: contentTypeOf(path, blob.type), base64: dataUrl.slice(dataUrl.indexOf(',') + 1) }
+    return {
+      path,
+      contentType: contentTypeOf(path, blob.type),
+      base64: dataUrl.slice(dataUrl.indexOf(',') + 1),
+    }
   }
   const base64 = await new Promise<string>((resolve, reject) => {
     Taro.getFileSystemManager().readFile({

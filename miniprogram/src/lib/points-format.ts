@@ -7,7 +7,10 @@ export interface MonthGroup<T> {
 }
 
 /** Appends a ledger page: a month that continues from the previous page is merged, not repeated. */
-export function mergeMonthGroups<T>(existing: readonly MonthGroup<T>[], next: readonly MonthGroup<T>[]): MonthGroup<T>[] {
+export function mergeMonthGroups<T>(
+  existing: readonly MonthGroup<T>[],
+  next: readonly MonthGroup<T>[],
+): MonthGroup<T>[] {
   const merged = existing.map((g) => ({ month: g.month, items: [...g.items] }))
   for (const group of next) {
     const last = merged[merged.length - 1]

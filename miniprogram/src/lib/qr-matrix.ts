@@ -11,7 +11,10 @@ interface QrSymbol {
   modules: { size: number; data: ArrayLike<number> }
 }
 interface QrCore {
-  create(data: Array<{ data: string | number[]; mode: string }>, options: { errorCorrectionLevel: string }): QrSymbol
+  create(
+    data: Array<{ data: string | number[]; mode: string }>,
+    options: { errorCorrectionLevel: string },
+  ): QrSymbol
 }
 // The encoder core only (no renderers, no Node streams). A plain require keeps this file free of
 // ambient module declarations, so it type-checks in the app and in the repo's Node tests alike.

@@ -55,7 +55,10 @@ export class QueryController<T> {
     } catch (err) {
       // The API client never throws; a loader that does has a bug, but the page still gets a
       // retry instead of hanging in "loading".
-      result = { ok: false, error: clientError('CLIENT_ERROR', err instanceof Error ? err.message : String(err)) }
+      result = {
+        ok: false,
+        error: clientError('CLIENT_ERROR', err instanceof Error ? err.message : String(err)),
+      }
     }
     if (generation !== this.generation) return
 

@@ -35,7 +35,13 @@ export const ROUTES = {
 export type Route = (typeof ROUTES)[keyof typeof ROUTES]
 
 /** Tab pages: reached with switchTab, never navigateTo. */
-export const TAB_ROUTES: readonly Route[] = [ROUTES.home, ROUTES.points, ROUTES.gifts, ROUTES.shop, ROUTES.me]
+export const TAB_ROUTES: readonly Route[] = [
+  ROUTES.home,
+  ROUTES.points,
+  ROUTES.gifts,
+  ROUTES.shop,
+  ROUTES.me,
+]
 
 export function isTabRoute(path: string): boolean {
   return (TAB_ROUTES as readonly string[]).includes(normalizeRoute(path))

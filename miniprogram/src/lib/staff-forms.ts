@@ -36,9 +36,12 @@ export function checkSale(draft: SaleDraft): SaleCheck {
   const receiptNo = draft.receiptNo.trim()
   const amountFen = draft.amount.trim() === '' ? undefined : parseYuanToFen(draft.amount)
 
-  if (memberCode !== '' && !MEMBER_CODE.test(memberCode)) errors.memberCode = '会员码应为 20 位数字，请重新扫描'
-  if (draft.amount.trim() !== '' && amountFen === undefined) errors.amount = '请输入大于 0 的金额，最多两位小数'
-  if (receiptNo !== '' && !RECEIPT_NO.test(receiptNo)) errors.receiptNo = '小票号只能包含字母、数字和短横线'
+  if (memberCode !== '' && !MEMBER_CODE.test(memberCode))
+    errors.memberCode = '会员码应为 20 位数字，请重新扫描'
+  if (draft.amount.trim() !== '' && amountFen === undefined)
+    errors.amount = '请输入大于 0 的金额，最多两位小数'
+  if (receiptNo !== '' && !RECEIPT_NO.test(receiptNo))
+    errors.receiptNo = '小票号只能包含字母、数字和短横线'
 
   const complete = memberCode !== '' && amountFen !== undefined && receiptNo !== ''
   const valid = Object.keys(errors).length === 0

@@ -6,7 +6,11 @@ export type ConsentTemplate = OutputOf<Contracts, 'member', 'consentStatus'>['te
 export type TemplateKey = ConsentTemplate['templateKey']
 export type ConsentAnswer = { templateKey: TemplateKey; accepted: boolean }[]
 
-export const TEMPLATE_LABELS: Record<TemplateKey, string> = { campaign: '活动通知', newMessage: '导购消息提醒', orderReady: '取货提醒' }
+export const TEMPLATE_LABELS: Record<TemplateKey, string> = {
+  campaign: '活动通知',
+  newMessage: '导购消息提醒',
+  orderReady: '取货提醒',
+}
 
 type RequestSubscribe = (options: { tmplIds: string[] }) => Promise<Record<string, string>>
 
@@ -15,11 +19,16 @@ type RequestSubscribe = (options: { tmplIds: string[] }) => Promise<Record<strin
  * (nothing when they dismissed it or turned subscriptions off). Must be called inside a tap
  * handler, before anything is awaited, or WeChat refuses to show the sheet.
  */
-export async function requestWechatConsent(templates: readonly ConsentTemplate[]): Promise<ConsentAnswer> {
+export async function requestWechatConsent(
+  templates: readonly ConsentTemplate[],
+): Promise<ConsentAnswer> {
   const request = Taro.requestSubscribeMessage as unknown as RequestSubscribe
   try {
     const answer = await request({ tmplIds: templates.map((t) => t.templateId) })
-    return templates.map((t) => ({ templateKey: t.templateKey, accepted: answer[t.templateId] === 'accept' }))
+    return templates.map((t) => ({
+      templateKey: t.templateKey,
+      accepted: answer[t.templateId] === 'accept',
+    }))
   } catch {
     return []
   }
@@ -41,10 +50,14 @@ export function askNewMessageConsent(): void {
   if (process.env.TARO_ENV !== 'weapp') return
   const templateId = SUBSCRIBE_TEMPLATE_NEW_MESSAGE
   if (templateId === '') return // not configured for this build
-  void requestWechatConsent([{ templateKey: 'newMessage', templateId, credits: 0 }]).then(reportConsentAnswer)
+  void requestWechatConsent([{ templateKey: 'newMessage', templateId, credits: 0 }]).then(
+    reportConsentAnswer,
+  )
 }
 
 /** The moments the app asks at (after binding, after an order) ask once each, kept on the device. */
 const askedKey = (moment: string) => `consent-asked:${moment}`
-export const consentAskedAt = (moment: string): boolean => Taro.getStorageSync(askedKey(moment)) === true
-export const markConsentAsked = (moment: string): void => Taro.setStorageSync(askedKey(moment), true)
+export const consentAskedAt = (moment: string): boolean =>
+  Taro.getStorageSync(askedKey(moment)) === true
+export const markConsentAsked = (moment: string): void =>
+  Taro.setStorageSync(askedKey(moment), true)

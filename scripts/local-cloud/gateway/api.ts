@@ -34,7 +34,8 @@ function parseOrder(raw: unknown, now: number): Record<string, 1 | -1> | undefin
   const sort: Record<string, 1 | -1> = {}
   const direction = (d: unknown): 1 | -1 => (d === -1 || d === 'desc' ? -1 : 1)
   if (Array.isArray(decoded)) {
-    for (const item of decoded) if (isPlainObject(item)) sort[String(item.field)] = direction(item.direction)
+    for (const item of decoded)
+      if (isPlainObject(item)) sort[String(item.field)] = direction(item.direction)
   } else if (isPlainObject(decoded)) {
     for (const [field, d] of Object.entries(decoded)) sort[field] = direction(d)
   }
@@ -48,12 +49,16 @@ function docId(query: Record<string, unknown>): string {
   return String(id)
 }
 
-export function createApi(engine: Engine, options: { now: () => number; invokeFunction?: InvokeFunction }) {
+export function createApi(
+  engine: Engine,
+  options: { now: () => number; invokeFunction?: InvokeFunction },
+) {
   const { now } = options
 
   async function dispatch(action: string, p: Params): Promise<Reply> {
     const t = now()
-    const txId = typeof p.transactionId === 'string' && p.transactionId !== '' ? p.transactionId : undefined
+    const txId =
+      typeof p.transactionId === 'string' && p.transactionId !== '' ? p.transactionId : undefined
     const isDoc = p.queryType === QUERY_TYPE_DOC
     switch (action) {
       case 'database.getDocument': {
@@ -64,8 +69,12 @@ export function createApi(engine: Engine, options: { now: () => number; invokeFu
           return { data: { list: doc ? [encodeEJSON(doc)] : [] } }
         }
         const requested = Number(p.limit ?? DEFAULT_LIMIT)
-        const limit = Number.isInteger(requested) && requested > 0 ? Math.min(requested, MAX_LIMIT) : DEFAULT_LIMIT
-        const offset = Number.isInteger(Number(p.offset)) && Number(p.offset) > 0 ? Number(p.offset) : 0
+        const limit =
+          Number.isInteger(requested) && requested > 0
+            ? Math.min(requested, MAX_LIMIT)
+            : DEFAULT_LIMIT
+        const offset =
+          Number.isInteger(Number(p.offset)) && Number(p.offset) > 0 ? Number(p.offset) : 0
         const projection = decodeEJSON(p.projection, t)
         const docs = engine.find(coll, query, {
           sort: parseOrder(p.order, t),
@@ -77,15 +86,20 @@ export function createApi(engine: Engine, options: { now: () => number; invokeFu
         return { data: { list: docs.map(encodeEJSON), limit, offset } }
       }
       case 'database.calculateDocument': {
-        const total = engine.count(str(p, 'collectionName'), asObject(decodeEJSON(p.query, t), 'query'))
+        const total = engine.count(
+          str(p, 'collectionName'),
+          asObject(decodeEJSON(p.query, t), 'query'),
+        )
         await engine.settle()
         return { data: { total } }
       }
       case 'database.insertDocument': {
         const coll = str(p, 'collectionName')
-        if (!Array.isArray(p.data) || p.data.length === 0) throw ERR.invalid('data must be a non-empty array')
+        if (!Array.isArray(p.data) || p.data.length === 0)
+          throw ERR.invalid('data must be a non-empty array')
         const docs = p.data.map((item) => asObject(decodeEJSON(item, t), 'document'))
-        if (txId) return { data: { insertedIds: docs.map((doc) => engine.txInsert(txId, coll, doc)) } }
+        if (txId)
+          return { data: { insertedIds: docs.map((doc) => engine.txInsert(txId, coll, doc)) } }
         return { data: { insertedIds: await engine.insert(coll, docs) } }
       }
       case 'database.modifyDocument': {
@@ -98,7 +112,13 @@ export function createApi(engine: Engine, options: { now: () => number; invokeFu
           const result = engine.txModify(txId, coll, docId(query), data, merge, upsert)
           return { data: { updated: result.updated, upsert_id: result.upsertId } }
         }
-        const result = await engine.modify(coll, { query, data, multi: p.multi !== false && !isDoc, merge, upsert })
+        const result = await engine.modify(coll, {
+          query,
+          data,
+          multi: p.multi !== false && !isDoc,
+          merge,
+          upsert,
+        })
         return { data: { updated: result.updated, upsert_id: result.upsertId } }
       }
       case 'database.modifyAndReturnDoc': {
@@ -106,7 +126,9 @@ export function createApi(engine: Engine, options: { now: () => number; invokeFu
         const query = asObject(decodeEJSON(p.query, t), 'query')
         const data = asObject(decodeEJSON(p.data, t), 'data')
         const result = await engine.modifyAndReturn(coll, query, data)
-        return { data: { updated: result.updated, doc: result.doc ? encodeEJSON(result.doc) : undefined } }
+        return {
+          data: { updated: result.updated, doc: result.doc ? encodeEJSON(result.doc) : undefined },
+        }
       }
       case 'database.removeDocument': {
         const coll = str(p, 'collectionName')
@@ -121,8 +143,10 @@ export function createApi(engine: Engine, options: { now: () => number; invokeFu
         const coll = str(p, 'collectionName')
         if (!Array.isArray(p.stages)) throw ERR.invalid('stages must be an array')
         const pipeline = p.stages.map((stage) => {
-          if (!isPlainObject(stage) || typeof stage.stageKey !== 'string') throw ERR.invalid('invalid stage')
-          const value = typeof stage.stageValue === 'string' ? decodeEJSON(stage.stageValue, t) : undefined
+          if (!isPlainObject(stage) || typeof stage.stageKey !== 'string')
+            throw ERR.invalid('invalid stage')
+          const value =
+            typeof stage.stageValue === 'string' ? decodeEJSON(stage.stageValue, t) : undefined
           return { [stage.stageKey]: value }
         })
         let list: unknown[]
@@ -130,7 +154,10 @@ export function createApi(engine: Engine, options: { now: () => number; invokeFu
           list = engine.aggregate(coll, pipeline)
         } catch (err) {
           if (err instanceof DbError) throw err
-          throw new DbError('DATABASE_REQUEST_FAILED', `aggregation failed: ${(err as Error).message}`)
+          throw new DbError(
+            'DATABASE_REQUEST_FAILED',
+            `aggregation failed: ${(err as Error).message}`,
+          )
         }
         await engine.settle()
         return { data: { list: list.map((doc) => encodeEJSON(doc as Doc)) } }
@@ -147,14 +174,21 @@ export function createApi(engine: Engine, options: { now: () => number; invokeFu
         await engine.createCollection(str(p, 'collectionName'))
         return {}
       case 'functions.invokeFunction': {
-        if (!options.invokeFunction) throw new DbError('FUNCTIONS_NOT_AVAILABLE', 'no function host attached')
+        if (!options.invokeFunction)
+          throw new DbError('FUNCTIONS_NOT_AVAILABLE', 'no function host attached')
         const name = str(p, 'function_name')
-        const raw = typeof p.request_data === 'string' && p.request_data !== '' ? JSON.parse(p.request_data) : {}
+        const raw =
+          typeof p.request_data === 'string' && p.request_data !== ''
+            ? JSON.parse(p.request_data)
+            : {}
         const result = await options.invokeFunction(name, raw)
         return { data: { response_data: JSON.stringify(result ?? null) } }
       }
       default:
-        throw new DbError('ACTION_NOT_SUPPORTED', `action ${action} is not supported by the local gateway`)
+        throw new DbError(
+          'ACTION_NOT_SUPPORTED',
+          `action ${action} is not supported by the local gateway`,
+        )
     }
   }
 
@@ -162,12 +196,14 @@ export function createApi(engine: Engine, options: { now: () => number; invokeFu
   return async function handle(body: unknown): Promise<Reply> {
     const requestId = randomUUID()
     try {
-      if (!isPlainObject(body) || typeof body.action !== 'string') throw ERR.invalid('action is required')
+      if (!isPlainObject(body) || typeof body.action !== 'string')
+        throw ERR.invalid('action is required')
       const reply = await dispatch(body.action, body)
       return { requestId, ...reply }
     } catch (err) {
       if (err instanceof DbError) return { requestId, code: err.code, message: err.message }
-      if (err instanceof SyntaxError) return { requestId, code: 'INVALID_PARAM', message: err.message }
+      if (err instanceof SyntaxError)
+        return { requestId, code: 'INVALID_PARAM', message: err.message }
       return { requestId, code: 'SYS_ERR', message: (err as Error).message }
     }
   }

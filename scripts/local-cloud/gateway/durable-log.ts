@@ -134,15 +134,20 @@ export class DurableLog {
     try {
       const text = await readFile(path.join(this.dir, SNAPSHOT), 'utf8')
       const { records } = parseFramed(text)
-      const header = records[0] ? (JSON.parse(records[0]) as { seq: number; collections: string[]; docs: number }) : null
+      const header = records[0]
+        ? (JSON.parse(records[0]) as { seq: number; collections: string[]; docs: number })
+        : null
       if (header && records.length === header.docs + 1) {
         snapshotSeq = header.seq
         state.seq = header.seq
         state.collections = header.collections
-        for (const line of records.slice(1)) state.docs.push(JSON.parse(line) as { c: string; d: unknown })
+        for (const line of records.slice(1))
+          state.docs.push(JSON.parse(line) as { c: string; d: unknown })
       } else if (header) {
         // Renamed into place only after a full sync, so this means outside damage: refuse to guess.
-        throw new Error(`snapshot in ${this.dir} is incomplete (${records.length - 1}/${header.docs} docs)`)
+        throw new Error(
+          `snapshot in ${this.dir} is incomplete (${records.length - 1}/${header.docs} docs)`,
+        )
       }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
@@ -270,7 +275,8 @@ export class DurableLog {
     const handle = await open(tmp, 'w')
     try {
       await handle.write(header)
-      for (let i = 0; i < lines.length; i += 10_000) await handle.write(lines.slice(i, i + 10_000).join(''))
+      for (let i = 0; i < lines.length; i += 10_000)
+        await handle.write(lines.slice(i, i + 10_000).join(''))
       await handle.sync()
     } finally {
       await handle.close()

@@ -64,7 +64,10 @@ export function toLogJSON(value: unknown): unknown {
 }
 
 export function fromLogJSON(value: unknown): unknown {
-  return normalize(EJSON.deserialize(value as Record<string, unknown>, { relaxed: true }), Date.now())
+  return normalize(
+    EJSON.deserialize(value as Record<string, unknown>, { relaxed: true }),
+    Date.now(),
+  )
 }
 
 /** Deep copy that keeps Dates and RegExps; documents are never shared between callers. */

@@ -79,7 +79,8 @@ const ANY_PATH = Symbol('array-in-path')
 function indexKeys(doc: Doc, field: string): string[] {
   const value = getPath(doc, field)
   if (value === ANY_PATH) return [ANY]
-  if (Array.isArray(value)) return value.length === 0 ? ['null', ANY] : [...new Set(value.map(keyOf)), ANY]
+  if (Array.isArray(value))
+    return value.length === 0 ? ['null', ANY] : [...new Set(value.map(keyOf)), ANY]
   return [keyOf(value)]
 }
 
@@ -92,7 +93,13 @@ class UniqueIndex {
     for (const field of this.spec.fields) {
       const value = getPath(doc, field)
       if (value === undefined && this.spec.sparse) return null
-      parts.push(value === ANY_PATH ? JSON.stringify(toLogJSON({ v: getPath(doc, field) })) : keyOf(value) === ANY ? `j${JSON.stringify(toLogJSON({ v: value }))}` : keyOf(value))
+      parts.push(
+        value === ANY_PATH
+          ? JSON.stringify(toLogJSON({ v: getPath(doc, field) }))
+          : keyOf(value) === ANY
+            ? `j${JSON.stringify(toLogJSON({ v: value }))}`
+            : keyOf(value),
+      )
     }
     return parts.join('\u0001')
   }
@@ -110,7 +117,8 @@ interface RangeEntry {
   id: string
 }
 
-const byValue = (a: RangeEntry, b: RangeEntry) => a.v - b.v || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+const byValue = (a: RangeEntry, b: RangeEntry) =>
+  a.v - b.v || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
 /**
  * An ordered index on one field, for range conditions ($gt/$gte/$lt/$lte on numbers or dates),
@@ -161,7 +169,8 @@ class RangeIndex {
     for (const id of this.unorderable) {
       const entry = docs.get(id)
       const raw = entry ? getPath(entry.doc, this.field) : undefined
-      if (!entry || raw === ANY_PATH || Array.isArray(raw) || rangeValue(raw) !== null) this.unorderable.delete(id)
+      if (!entry || raw === ANY_PATH || Array.isArray(raw) || rangeValue(raw) !== null)
+        this.unorderable.delete(id)
     }
   }
 
@@ -175,11 +184,13 @@ class RangeIndex {
     if (direction === 1) {
       let i = 0
       let j = 0
-      while (i < a.length || j < t.length) yield j >= t.length || (i < a.length && byValue(a[i]!, t[j]!) <= 0) ? a[i++]! : t[j++]!
+      while (i < a.length || j < t.length)
+        yield j >= t.length || (i < a.length && byValue(a[i]!, t[j]!) <= 0) ? a[i++]! : t[j++]!
     } else {
       let i = a.length - 1
       let j = t.length - 1
-      while (i >= 0 || j >= 0) yield j < 0 || (i >= 0 && byValue(a[i]!, t[j]!) >= 0) ? a[i--]! : t[j--]!
+      while (i >= 0 || j >= 0)
+        yield j < 0 || (i >= 0 && byValue(a[i]!, t[j]!) >= 0) ? a[i--]! : t[j--]!
     }
   }
 
@@ -190,9 +201,15 @@ class RangeIndex {
   }
 
   /** Ids whose value may lie in the range; null bounds are open. */
-  ids(lo: number | null, loInclusive: boolean, hi: number | null, hiInclusive: boolean): Set<string> {
+  ids(
+    lo: number | null,
+    loInclusive: boolean,
+    hi: number | null,
+    hiInclusive: boolean,
+  ): Set<string> {
     const inRange = (v: number) =>
-      (lo === null || v > lo || (loInclusive && v === lo)) && (hi === null || v < hi || (hiInclusive && v === hi))
+      (lo === null || v > lo || (loInclusive && v === lo)) &&
+      (hi === null || v < hi || (hiInclusive && v === hi))
     let start = 0
     if (lo !== null) {
       let high = this.sorted.length
@@ -215,11 +232,22 @@ class RangeIndex {
 }
 
 /** `{ $gte: x, $lt: y }` on numbers or dates → bounds; anything else → null. */
-function rangeBounds(condition: unknown): { lo: number | null; loInclusive: boolean; hi: number | null; hiInclusive: boolean } | null {
+function rangeBounds(
+  condition: unknown,
+): { lo: number | null; loInclusive: boolean; hi: number | null; hiInclusive: boolean } | null {
   if (!isPlainObject(condition)) return null
   const keys = Object.keys(condition)
-  if (keys.length === 0 || !keys.every((k) => k === '$gt' || k === '$gte' || k === '$lt' || k === '$lte')) return null
-  const bounds = { lo: null as number | null, loInclusive: false, hi: null as number | null, hiInclusive: false }
+  if (
+    keys.length === 0 ||
+    !keys.every((k) => k === '$gt' || k === '$gte' || k === '$lt' || k === '$lte')
+  )
+    return null
+  const bounds = {
+    lo: null as number | null,
+    loInclusive: false,
+    hi: null as number | null,
+    hiInclusive: false,
+  }
   for (const key of keys) {
     const v = rangeValue(condition[key])
     if (v === null) return null
@@ -240,8 +268,15 @@ function rangeBounds(condition: unknown): { lo: number | null; loInclusive: bool
  * them merged, bound the candidates.
  */
 function fieldRange(query: Record<string, unknown>, field: string): unknown {
-  const parts = [query[field], ...(Array.isArray(query.$and) ? query.$and.map((q) => (isPlainObject(q) ? q[field] : undefined)) : [])]
-  const conditions = parts.filter((c): c is Record<string, unknown> => isPlainObject(c) && rangeBounds(c) !== null)
+  const parts = [
+    query[field],
+    ...(Array.isArray(query.$and)
+      ? query.$and.map((q) => (isPlainObject(q) ? q[field] : undefined))
+      : []),
+  ]
+  const conditions = parts.filter(
+    (c): c is Record<string, unknown> => isPlainObject(c) && rangeBounds(c) !== null,
+  )
   return conditions.length ? Object.assign({}, ...conditions) : query[field]
 }
 
@@ -335,7 +370,8 @@ class Collection {
     if (idValues) {
       const out: Entry[] = []
       for (const id of idValues) {
-        const entry = typeof id === 'string' || typeof id === 'number' ? this.docs.get(String(id)) : undefined
+        const entry =
+          typeof id === 'string' || typeof id === 'number' ? this.docs.get(String(id)) : undefined
         if (entry) out.push(entry)
       }
       return out
@@ -385,7 +421,12 @@ const INDEX_ORDER_MAX_ROWS = 10_000
  * documents the index cannot order (no number or date in the field, or arrays) are all matched and
  * left to the caller's sort, which places them where the database would.
  */
-function pageByIndexOrder(coll: Collection, query: Record<string, unknown>, matcher: Query, options: FindOptions): Doc[] | null {
+function pageByIndexOrder(
+  coll: Collection,
+  query: Record<string, unknown>,
+  matcher: Query,
+  options: FindOptions,
+): Doc[] | null {
   const keys = options.sort ? Object.keys(options.sort) : []
   if (keys.length !== 1 || options.limit === undefined) return null
   const wanted = (options.skip ?? 0) + options.limit
@@ -399,9 +440,15 @@ function pageByIndexOrder(coll: Collection, query: Record<string, unknown>, matc
   const direction = options.sort![field] === -1 ? -1 : 1
   const bounds = rangeBounds(fieldRange(query, field))
   const beforeStart = (v: number) =>
-    bounds !== null && (direction === 1 ? bounds.lo !== null && (v < bounds.lo || (!bounds.loInclusive && v === bounds.lo)) : bounds.hi !== null && (v > bounds.hi || (!bounds.hiInclusive && v === bounds.hi)))
+    bounds !== null &&
+    (direction === 1
+      ? bounds.lo !== null && (v < bounds.lo || (!bounds.loInclusive && v === bounds.lo))
+      : bounds.hi !== null && (v > bounds.hi || (!bounds.hiInclusive && v === bounds.hi)))
   const pastEnd = (v: number) =>
-    bounds !== null && (direction === 1 ? bounds.hi !== null && (v > bounds.hi || (!bounds.hiInclusive && v === bounds.hi)) : bounds.lo !== null && (v < bounds.lo || (!bounds.loInclusive && v === bounds.lo)))
+    bounds !== null &&
+    (direction === 1
+      ? bounds.hi !== null && (v > bounds.hi || (!bounds.hiInclusive && v === bounds.hi))
+      : bounds.lo !== null && (v < bounds.lo || (!bounds.loInclusive && v === bounds.lo)))
   const picked: Doc[] = []
   const seen = new Set<string>()
   let lastValue: number | undefined
@@ -433,13 +480,20 @@ function pageByIndexOrder(coll: Collection, query: Record<string, unknown>, matc
 
 /** The scalar values an equality-style condition can match, or null if it is not one. */
 function equalityValues(condition: unknown): Scalar[] | Date[] | null {
-  const isKeyable = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v) || v instanceof Date
+  const isKeyable = (v: unknown) =>
+    v === null || ['string', 'number', 'boolean'].includes(typeof v) || v instanceof Date
   if (condition === undefined) return null
   if (isKeyable(condition)) return [condition as Scalar]
   if (isPlainObject(condition)) {
     const keys = Object.keys(condition)
-    if (keys.length === 1 && keys[0] === '$eq' && isKeyable(condition.$eq)) return [condition.$eq as Scalar]
-    if (keys.length === 1 && keys[0] === '$in' && Array.isArray(condition.$in) && condition.$in.every(isKeyable)) {
+    if (keys.length === 1 && keys[0] === '$eq' && isKeyable(condition.$eq))
+      return [condition.$eq as Scalar]
+    if (
+      keys.length === 1 &&
+      keys[0] === '$in' &&
+      Array.isArray(condition.$in) &&
+      condition.$in.every(isKeyable)
+    ) {
       return condition.$in as Scalar[]
     }
   }
@@ -459,7 +513,9 @@ const UPDATE_OPERATORS = updateOperators as unknown as Record<string, UpdateOper
  * the gateway's time under load); positional paths (`a.$.b`, `a.$[]`) take the full updater.
  */
 function applyOperators(doc: Doc, data: Record<string, unknown>): void {
-  const positional = Object.values(data).some((expr) => isPlainObject(expr) && Object.keys(expr).some((k) => k.includes('$')))
+  const positional = Object.values(data).some(
+    (expr) => isPlainObject(expr) && Object.keys(expr).some((k) => k.includes('$')),
+  )
   if (positional) {
     applyUpdate(doc, data as never, undefined, undefined, { cloneMode: 'deep' })
     return
@@ -472,11 +528,26 @@ function applyOperators(doc: Doc, data: Record<string, unknown>): void {
 }
 
 /** Aggregation stages that build new documents and never modify their input. */
-const READ_ONLY_STAGES = new Set(['$match', '$group', '$sort', '$limit', '$skip', '$count', '$project', '$sortByCount', '$bucket', '$bucketAuto'])
+const READ_ONLY_STAGES = new Set([
+  '$match',
+  '$group',
+  '$sort',
+  '$limit',
+  '$skip',
+  '$count',
+  '$project',
+  '$sortByCount',
+  '$bucket',
+  '$bucketAuto',
+])
 
 export function newId(): string {
   // Time-ordered like CloudBase's ids: 8 hex chars of seconds, then 24 random hex chars.
-  return Math.floor(Date.now() / 1000).toString(16).padStart(8, '0') + randomBytes(12).toString('hex')
+  return (
+    Math.floor(Date.now() / 1000)
+      .toString(16)
+      .padStart(8, '0') + randomBytes(12).toString('hex')
+  )
 }
 
 export interface FindOptions {
@@ -577,7 +648,8 @@ export class Engine {
   }
 
   async createCollection(name: string): Promise<void> {
-    if (!/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(name)) throw ERR.invalid(`invalid collection name ${name}`)
+    if (!/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(name))
+      throw ERR.invalid(`invalid collection name ${name}`)
     if (this.collections.has(name)) throw ERR.collectionExists(name)
     this.ensureCollectionObject(name)
     await this.log.append([{ c: name, create: true }])
@@ -602,7 +674,8 @@ export class Engine {
     let matched = pageByIndexOrder(coll, query, matcher, options)
     if (!matched) {
       matched = []
-      for (const entry of coll.candidates(query)) if (matcher.test(entry.doc)) matched.push(entry.doc)
+      for (const entry of coll.candidates(query))
+        if (matcher.test(entry.doc)) matched.push(entry.doc)
     }
     let cursor = new Query({}).find<Doc>(matched, options.projection as never)
     if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort)
@@ -638,11 +711,17 @@ export class Engine {
     }
     // Some stages ($addFields, $lookup, …) write into the documents they get; those pipelines get
     // copies so stored documents never change. Read-only pipelines (the dashboards') skip the copy.
-    const readOnly = rest.every((stage) => Object.keys(stage).every((op) => READ_ONLY_STAGES.has(op)))
+    const readOnly = rest.every((stage) =>
+      Object.keys(stage).every((op) => READ_ONLY_STAGES.has(op)),
+    )
     const docs = Array.from(source, (entry) => (readOnly ? entry.doc : cloneValue(entry.doc)))
-    const aggregator = new Aggregator(rest as never, {
-      collectionResolver: (name: string) => Array.from(this.coll(name).docs.values(), (e) => cloneValue(e.doc)),
-    } as never)
+    const aggregator = new Aggregator(
+      rest as never,
+      {
+        collectionResolver: (name: string) =>
+          Array.from(this.coll(name).docs.values(), (e) => cloneValue(e.doc)),
+      } as never,
+    )
     return aggregator.run(docs)
   }
 
@@ -664,7 +743,10 @@ export class Engine {
     return ids
   }
 
-  async modify(collName: string, args: ModifyArgs): Promise<{ updated: number; upsertId?: string }> {
+  async modify(
+    collName: string,
+    args: ModifyArgs,
+  ): Promise<{ updated: number; upsertId?: string }> {
     const coll = this.coll(collName)
     const matcher = new Query(args.query)
     const changes: Change[] = []
@@ -673,7 +755,8 @@ export class Engine {
       if (!matcher.test(entry.doc)) continue
       matched++
       const after = this.applyData(entry.doc, args.data, args.merge)
-      if (!isDeepStrictEqual(after, entry.doc)) changes.push({ coll, id: entry.doc._id, before: entry, after })
+      if (!isDeepStrictEqual(after, entry.doc))
+        changes.push({ coll, id: entry.doc._id, before: entry, after })
       if (!args.multi) break
     }
     if (matched === 0 && args.upsert) {
@@ -784,10 +867,12 @@ export class Engine {
           if (owner !== undefined && owner !== change.id && changedIds.has(owner)) {
             // The owner is changing in this same set: conflict only if it keeps the key.
             const ownerChange = list.find((c) => c.id === owner)
-            if (ownerChange?.after && index.key(ownerChange.after) === key) throw ERR.duplicate(coll.name, index.spec.name)
+            if (ownerChange?.after && index.key(ownerChange.after) === key)
+              throw ERR.duplicate(coll.name, index.spec.name)
           }
           const other = claimed.get(key)
-          if (other !== undefined && other !== change.id) throw ERR.duplicate(coll.name, index.spec.name)
+          if (other !== undefined && other !== change.id)
+            throw ERR.duplicate(coll.name, index.spec.name)
           claimed.set(key, change.id)
         }
       }
@@ -847,7 +932,12 @@ export class Engine {
   }
 
   /** A document-level write inside a transaction; `fn` gets the transaction's view. */
-  txWrite(txId: string, collName: string, id: string, fn: (current: Doc | undefined) => Doc | null): number {
+  txWrite(
+    txId: string,
+    collName: string,
+    id: string,
+    fn: (current: Doc | undefined) => Doc | null,
+  ): number {
     const tx = this.tx(txId)
     const touched = this.touch(tx, collName, id)
     if (this.currentVersion(collName, id) !== touched.ver) {
@@ -870,7 +960,14 @@ export class Engine {
     return id
   }
 
-  txModify(txId: string, collName: string, id: string, data: Record<string, unknown>, merge: boolean, upsert: boolean): { updated: number; upsertId?: string } {
+  txModify(
+    txId: string,
+    collName: string,
+    id: string,
+    data: Record<string, unknown>,
+    merge: boolean,
+    upsert: boolean,
+  ): { updated: number; upsertId?: string } {
     let upsertId: string | undefined
     const updated = this.txWrite(txId, collName, id, (current) => {
       if (!current) {
@@ -892,7 +989,12 @@ export class Engine {
       if (this.currentVersion(touched.coll, touched.id) !== touched.ver) throw ERR.conflict()
       if (!touched.written) continue
       const coll = this.coll(touched.coll)
-      changes.push({ coll, id: touched.id, before: coll.docs.get(touched.id), after: touched.view ?? null })
+      changes.push({
+        coll,
+        id: touched.id,
+        before: coll.docs.get(touched.id),
+        after: touched.view ?? null,
+      })
     }
     await this.commit(changes)
   }

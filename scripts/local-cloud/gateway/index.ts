@@ -35,14 +35,19 @@ export interface RunningGateway {
 }
 
 /** Opens the data folder, replays it, and returns the request handler. */
-export async function openGatewayCore(options: Omit<GatewayOptions, 'port' | 'host'>): Promise<GatewayCore> {
+export async function openGatewayCore(
+  options: Omit<GatewayOptions, 'port' | 'host'>,
+): Promise<GatewayCore> {
   const collections = options.collections ?? ALL_COLLECTIONS
   const { log, state } = await DurableLog.open(options.dataDir)
   const engine = new Engine(log, collections, state)
   await engine.ensureCollections(collections)
   // Fold the replayed log into a snapshot so the next start reads one file.
   if (state.records.length > 0) await log.beginSnapshot(() => engine.captureState())
-  const handle = createApi(engine, { now: options.now ?? Date.now, invokeFunction: options.invokeFunction })
+  const handle = createApi(engine, {
+    now: options.now ?? Date.now,
+    invokeFunction: options.invokeFunction,
+  })
   return {
     engine,
     handle,
@@ -73,17 +78,27 @@ export function readBody(req: http.IncomingMessage, limit = MAX_BODY_BYTES): Pro
 
 export function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  })
   res.end(body)
 }
 
 /** Serves one SDK call (any POST whose path ends in /admin). */
-export async function serveSdkRequest(core: GatewayCore, req: http.IncomingMessage, res: http.ServerResponse) {
+export async function serveSdkRequest(
+  core: GatewayCore,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+) {
   let body: unknown
   try {
     body = JSON.parse((await readBody(req)).toString('utf8'))
   } catch (err) {
-    sendJson(res, 200, { code: 'INVALID_PARAM', message: `invalid JSON body: ${(err as Error).message}` })
+    sendJson(res, 200, {
+      code: 'INVALID_PARAM',
+      message: `invalid JSON body: ${(err as Error).message}`,
+    })
     return
   }
   sendJson(res, 200, await core.handle(body))

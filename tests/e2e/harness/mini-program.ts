@@ -33,13 +33,19 @@ function newestMtime(dir: string): number {
 export function ensureH5Built(): string {
   const index = path.join(H5_DIR, 'index.html')
   const sources = Math.max(
-    ...['miniprogram/src', 'miniprogram/config', 'shared/contract'].map((dir) => newestMtime(path.join(root, dir))),
+    ...['miniprogram/src', 'miniprogram/config', 'shared/contract'].map((dir) =>
+      newestMtime(path.join(root, dir)),
+    ),
   )
   if (!existsSync(index) || statSync(index).mtimeMs < sources) {
-    const build = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/build-miniprogram.ts', 'h5'], {
-      cwd: root,
-      encoding: 'utf8',
-    })
+    const build = spawnSync(
+      path.join(root, 'node_modules', '.bin', 'tsx'),
+      ['scripts/build-miniprogram.ts', 'h5'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    )
     if (build.status !== 0) throw new Error(`H5 build failed:\n${build.stdout}\n${build.stderr}`)
   }
   return H5_DIR
@@ -76,7 +82,12 @@ export interface SessionOptions {
   geolocation?: { latitude: number; longitude: number }
 }
 
-export async function openMiniProgram(browser: Browser, baseUrl: string, testName: string, options: SessionOptions = {}): Promise<MiniProgramSession> {
+export async function openMiniProgram(
+  browser: Browser,
+  baseUrl: string,
+  testName: string,
+  options: SessionOptions = {},
+): Promise<MiniProgramSession> {
   const context: BrowserContext = await browser.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
@@ -84,7 +95,9 @@ export async function openMiniProgram(browser: Browser, baseUrl: string, testNam
     hasTouch: true,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
-    ...(options.geolocation ? { geolocation: options.geolocation, permissions: ['geolocation'] } : {}),
+    ...(options.geolocation
+      ? { geolocation: options.geolocation, permissions: ['geolocation'] }
+      : {}),
   })
   const page = await context.newPage()
   // Fail a step in seconds, not after playwright's default half minute.
@@ -96,7 +109,12 @@ export async function openMiniProgram(browser: Browser, baseUrl: string, testNam
     const match = /\/fn\/([^/?]+)/.exec(request.url())
     if (match && request.method() === 'POST') {
       const body = JSON.parse(request.postData() ?? '{}') as { action?: string }
-      calls.push({ name: match[1]!, action: body.action ?? '', openid: request.headers()['x-openid'], status: undefined })
+      calls.push({
+        name: match[1]!,
+        action: body.action ?? '',
+        openid: request.headers()['x-openid'],
+        status: undefined,
+      })
     }
     if (request.resourceType() === 'script' && request.url().startsWith(baseUrl)) {
       scripts.push(new URL(request.url()).pathname.replace(/^\//, ''))
@@ -125,7 +143,9 @@ export async function openMiniProgram(browser: Browser, baseUrl: string, testNam
     },
     async waitFor(route, text) {
       await page.waitForURL((url) => url.hash.startsWith(`#${route}`))
-      const arrived = page.locator(`.taro_page.taro_page_show.taro_page_stationed:not(.taro_page_shade)[id^="${route}"]`)
+      const arrived = page.locator(
+        `.taro_page.taro_page_show.taro_page_stationed:not(.taro_page_shade)[id^="${route}"]`,
+      )
       await arrived.getByText(text, { exact: false }).first().waitFor()
       await page.waitForLoadState('networkidle')
     },

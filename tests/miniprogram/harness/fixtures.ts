@@ -31,10 +31,20 @@ export const STAFF_PROFILE = {
   memberCount: 12,
 } as const
 
-export const STAFF_STATS = { memberCount: 12, newMembersThisWeek: 3, newMembersThisMonth: 7 } as const
+export const STAFF_STATS = {
+  memberCount: 12,
+  newMembersThisWeek: 3,
+  newMembersThisMonth: 7,
+} as const
 
-export const NOT_A_MEMBER = { ok: false as const, error: { code: 'NOT_FOUND', message: '还不是会员：请扫描门店或导购的二维码开卡' } }
-export const NOT_STAFF = { ok: false as const, error: { code: 'FORBIDDEN', message: '仅限在岗店员使用' } }
+export const NOT_A_MEMBER = {
+  ok: false as const,
+  error: { code: 'NOT_FOUND', message: '还不是会员：请扫描门店或导购的二维码开卡' },
+}
+export const NOT_STAFF = {
+  ok: false as const,
+  error: { code: 'FORBIDDEN', message: '仅限在岗店员使用' },
+}
 export const OFFLINE = { errMsg: 'cloud.callFunction:fail request:fail timeout' }
 
 export function ok(data: unknown) {

@@ -30,7 +30,11 @@ interface JComponent {
   querySelectorAll(selector: string): RenderedNode[]
 }
 interface Simulate {
-  load(componentPath: string, tagName: string, options: { compiler: 'official'; rootPath: string }): string
+  load(
+    componentPath: string,
+    tagName: string,
+    options: { compiler: 'official'; rootPath: string },
+  ): string
   render(id: string, properties?: Record<string, unknown>): JComponent
 }
 const simulate = jest.requireActual<Simulate>('miniprogram-simulate')
@@ -38,8 +42,14 @@ const simulate = jest.requireActual<Simulate>('miniprogram-simulate')
 export const WEAPP_DIR = path.resolve(__dirname, '../../../miniprogram/dist/weapp')
 
 /** A function's reply for `wx.cloud.callFunction`: the envelope, or a rejection (errMsg). */
-export type CloudReply = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } } | { errMsg: string }
-export type CloudHandler = (name: string, event: Record<string, unknown>) => CloudReply | Promise<CloudReply>
+export type CloudReply =
+  | { ok: true; data: unknown }
+  | { ok: false; error: { code: string; message: string } }
+  | { errMsg: string }
+export type CloudHandler = (
+  name: string,
+  event: Record<string, unknown>,
+) => CloudReply | Promise<CloudReply>
 
 export interface WxCall {
   api: string
@@ -154,7 +164,10 @@ export function resetCalls(): void {
   state.confirmModals = false
 }
 
-function recorded(api: string, result: (args: Record<string, unknown>) => unknown = () => ({ errMsg: `${api}:ok` })) {
+function recorded(
+  api: string,
+  result: (args: Record<string, unknown>) => unknown = () => ({ errMsg: `${api}:ok` }),
+) {
   return (args: Record<string, unknown> = {}) => {
     state.calls.push({ api, args })
     const value = result(args)
@@ -189,7 +202,11 @@ export function installWeapp(): void {
       },
     },
     showToast: recorded('showToast'),
-    showModal: recorded('showModal', () => ({ confirm: state.confirmModals, cancel: !state.confirmModals, errMsg: 'showModal:ok' })),
+    showModal: recorded('showModal', () => ({
+      confirm: state.confirmModals,
+      cancel: !state.confirmModals,
+      errMsg: 'showModal:ok',
+    })),
     // The payer completes the WeChat pay sheet.
     requestPayment: recorded('requestPayment'),
     navigateTo: recorded('navigateTo'),
@@ -210,8 +227,12 @@ export function installWeapp(): void {
     })),
     getLocation: (args: Record<string, unknown> = {}) => {
       state.calls.push({ api: 'getLocation', args })
-      const reply = state.location ? { ...state.location, errMsg: 'getLocation:ok' } : { errMsg: 'getLocation:fail auth deny' }
-      ;((state.location ? args.success : args.fail) as ((res: unknown) => void) | undefined)?.(reply)
+      const reply = state.location
+        ? { ...state.location, errMsg: 'getLocation:ok' }
+        : { errMsg: 'getLocation:fail auth deny' }
+      ;((state.location ? args.success : args.fail) as ((res: unknown) => void) | undefined)?.(
+        reply,
+      )
       ;(args.complete as ((res: unknown) => void) | undefined)?.(reply)
     },
     // Storage that keeps what was set for the rest of the test file (the simulator's forgets it).
@@ -234,7 +255,8 @@ export function installWeapp(): void {
   const registerComponent = g.Component as (options: Record<string, unknown>) => void
   g.Page = (config: Record<string, unknown>) => {
     const methods: Record<string, unknown> = {}
-    for (const [key, value] of Object.entries(config)) if (typeof value === 'function') methods[key] = value
+    for (const [key, value] of Object.entries(config))
+      if (typeof value === 'function') methods[key] = value
     registerComponent({
       data: config.data ?? {},
       options: config.options,
@@ -244,7 +266,8 @@ export function installWeapp(): void {
           const opening = state.nextPage ?? { route: 'pages/home/index', query: {} }
           this.route = opening.route
           state.pages.push(this)
-          const call = (name: string, ...args: unknown[]) => (this[name] as ((...a: unknown[]) => void) | undefined)?.call(this, ...args)
+          const call = (name: string, ...args: unknown[]) =>
+            (this[name] as ((...a: unknown[]) => void) | undefined)?.call(this, ...args)
           call('onLoad', opening.query)
           call('onShow')
           call('onReady')
@@ -259,23 +282,36 @@ export function installWeapp(): void {
 
   // app.js requires the shared chunks (runtime, taro, vendors, common) and calls App().
   jest.requireActual(path.join(WEAPP_DIR, 'app.js'))
-  ;(state.app?.onLaunch as ((options: unknown) => void) | undefined)?.call(state.app, { path: 'pages/home/index', query: {}, scene: 1001 })
+  ;(state.app?.onLaunch as ((options: unknown) => void) | undefined)?.call(state.app, {
+    path: 'pages/home/index',
+    query: {},
+    scene: 1001,
+  })
 }
 
 /** A detached jsdom element to attach a rendered component to. */
 function newParent(): unknown {
-  return (globalThis as unknown as { document: { createElement(tag: string): unknown } }).document.createElement('parent-wrapper')
+  return (
+    globalThis as unknown as { document: { createElement(tag: string): unknown } }
+  ).document.createElement('parent-wrapper')
 }
 
 /**
  * A native component of the build on its own, e.g. `renderComponent('native/member-code/index',
  * 'member-code', { code })`. Loaded once per test file, like pages.
  */
-export function renderComponent(componentPath: string, tagName: string, properties: Record<string, unknown> = {}): JComponent {
+export function renderComponent(
+  componentPath: string,
+  tagName: string,
+  properties: Record<string, unknown> = {},
+): JComponent {
   installWeapp()
   let id = state.componentIds.get(componentPath)
   if (id === undefined) {
-    id = simulate.load(path.join(WEAPP_DIR, componentPath), tagName, { compiler: 'official', rootPath: WEAPP_DIR })
+    id = simulate.load(path.join(WEAPP_DIR, componentPath), tagName, {
+      compiler: 'official',
+      rootPath: WEAPP_DIR,
+    })
     state.componentIds.set(componentPath, id)
   }
   const component = simulate.render(id, properties)
@@ -287,7 +323,10 @@ function componentIdFor(route: string): string {
   const known = state.componentIds.get(route)
   if (known !== undefined) return known
   // A page's chunk runs once per test file (webpack caches its module), so load each page once.
-  const id = simulate.load(path.join(WEAPP_DIR, route), 'main', { compiler: 'official', rootPath: WEAPP_DIR })
+  const id = simulate.load(path.join(WEAPP_DIR, route), 'main', {
+    compiler: 'official',
+    rootPath: WEAPP_DIR,
+  })
   state.componentIds.set(route, id)
   return id
 }
@@ -306,7 +345,10 @@ export function openPage(route: string, query: Record<string, string> = {}): Ren
   const waitFor = async (predicate: () => boolean, what: string, timeoutMs = 3000) => {
     const started = Date.now()
     while (!predicate()) {
-      if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; page shows: ${text()}`)
+      if (Date.now() - started > timeoutMs)
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${what}; page shows: ${text()}`,
+        )
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
   }
@@ -321,7 +363,8 @@ export function openPage(route: string, query: Record<string, string> = {}): Ren
     },
     text,
     waitFor,
-    waitForText: (wanted, timeoutMs) => waitFor(() => text().includes(wanted), `"${wanted}"`, timeoutMs),
+    waitForText: (wanted, timeoutMs) =>
+      waitFor(() => text().includes(wanted), `"${wanted}"`, timeoutMs),
     async tap(elementId: string) {
       await waitFor(() => find(`#${elementId}`) !== undefined, `#${elementId}`)
       const target = find(`#${elementId}`)
@@ -331,7 +374,10 @@ export function openPage(route: string, query: Record<string, string> = {}): Ren
     },
     pullDown() {
       const handler = component.instance.onPullDownRefresh as (() => void) | undefined
-      if (!handler) throw new Error(`${route} has no onPullDownRefresh: is enablePullDownRefresh set in its config?`)
+      if (!handler)
+        throw new Error(
+          `${route} has no onPullDownRefresh: is enablePullDownRefresh set in its config?`,
+        )
       handler.call(component.instance)
     },
     detach: () => component.detach(),

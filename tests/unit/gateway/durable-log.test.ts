@@ -4,13 +4,20 @@ import path from 'node:path'
 import { DurableLog } from '../../../scripts/local-cloud/gateway/durable-log'
 
 const tempDir = () => mkdtempSync(path.join(os.tmpdir(), 'wal-'))
-const walFile = (dir: string) => path.join(dir, readdirSync(dir).find((f) => f.startsWith('wal-'))!)
+const walFile = (dir: string) =>
+  path.join(
+    dir,
+    readdirSync(dir).find((f) => f.startsWith('wal-'))!,
+  )
 
 describe('durable log', () => {
   it('replays acknowledged records after a reopen', async () => {
     const dir = tempDir()
     const { log } = await DurableLog.open(dir)
-    await Promise.all([log.append([{ c: 'a', id: '1', d: { _id: '1', v: 1 } }]), log.append([{ c: 'a', id: '2', d: { _id: '2' } }])])
+    await Promise.all([
+      log.append([{ c: 'a', id: '1', d: { _id: '1', v: 1 } }]),
+      log.append([{ c: 'a', id: '2', d: { _id: '2' } }]),
+    ])
     await log.close()
     const { state } = await DurableLog.open(dir)
     expect(state.records.map((r) => r.s)).toEqual([1, 2])
@@ -48,7 +55,11 @@ describe('durable log', () => {
   it('groups concurrent appends into few syncs and acknowledges each', async () => {
     const dir = tempDir()
     const { log } = await DurableLog.open(dir)
-    const acks = await Promise.all(Array.from({ length: 200 }, (_, i) => log.append([{ c: 'a', id: String(i), d: { _id: String(i) } }]).then(() => i)))
+    const acks = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        log.append([{ c: 'a', id: String(i), d: { _id: String(i) } }]).then(() => i),
+      ),
+    )
     expect(acks).toHaveLength(200)
     expect(log.durableSeq).toBe(200)
     await log.close()
@@ -59,7 +70,10 @@ describe('durable log', () => {
     const { log } = await DurableLog.open(dir)
     await log.append([{ c: 'a', create: true }])
     await log.append([{ c: 'a', id: '1', d: { _id: '1', v: 1 } }])
-    await log.beginSnapshot(() => ({ collections: ['a'], docs: [{ c: 'a', d: { _id: '1', v: 1 } }] }))
+    await log.beginSnapshot(() => ({
+      collections: ['a'],
+      docs: [{ c: 'a', d: { _id: '1', v: 1 } }],
+    }))
     await log.append([{ c: 'a', id: '1', d: { _id: '1', v: 2 } }])
     await log.close()
     const { state } = await DurableLog.open(dir)

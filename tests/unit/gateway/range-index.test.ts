@@ -9,7 +9,10 @@ import path from 'node:path'
 import { openGatewayCore } from '../../../scripts/local-cloud/gateway'
 
 type Value = number | number[] | null
-type Op = { kind: 'insert'; id: number; v: Value } | { kind: 'update'; id: number; v: Value } | { kind: 'remove'; id: number }
+type Op =
+  | { kind: 'insert'; id: number; v: Value }
+  | { kind: 'update'; id: number; v: Value }
+  | { kind: 'remove'; id: number }
 
 // Scalars, missing, and arrays (multikey: a bound matches if any element satisfies it).
 const valueArb: fc.Arbitrary<Value> = fc.oneof(
@@ -33,59 +36,91 @@ const boundArb = fc.record({
 
 test('indexed range queries equal a full scan after any history of writes', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(opArb, { maxLength: 300 }), fc.array(boundArb, { minLength: 1, maxLength: 5 }), async (ops, queries) => {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'range-'))
-      const core = await openGatewayCore({ dataDir: dir, collections: [{ name: 'indexed', indexes: [{ name: 'v', fields: ['v'] }] }] })
-      const model = new Map<string, Value>()
-      try {
-        for (const op of ops) {
-          const id = `d${op.id}`
-          if (op.kind === 'insert' && !model.has(id)) {
-            await core.engine.insert('indexed', [op.v === null ? { _id: id } : { _id: id, v: op.v }])
-            model.set(id, op.v)
-          } else if (op.kind === 'update' && model.has(id)) {
-            await core.engine.modify('indexed', { query: { _id: id }, data: op.v === null ? { $unset: { v: '' } } : { $set: { v: op.v } }, multi: false, merge: true, upsert: false })
-            model.set(id, op.v)
-          } else if (op.kind === 'remove') {
-            await core.engine.remove('indexed', { _id: id }, false)
-            model.delete(id)
+    fc.asyncProperty(
+      fc.array(opArb, { maxLength: 300 }),
+      fc.array(boundArb, { minLength: 1, maxLength: 5 }),
+      async (ops, queries) => {
+        const dir = mkdtempSync(path.join(os.tmpdir(), 'range-'))
+        const core = await openGatewayCore({
+          dataDir: dir,
+          collections: [{ name: 'indexed', indexes: [{ name: 'v', fields: ['v'] }] }],
+        })
+        const model = new Map<string, Value>()
+        try {
+          for (const op of ops) {
+            const id = `d${op.id}`
+            if (op.kind === 'insert' && !model.has(id)) {
+              await core.engine.insert('indexed', [
+                op.v === null ? { _id: id } : { _id: id, v: op.v },
+              ])
+              model.set(id, op.v)
+            } else if (op.kind === 'update' && model.has(id)) {
+              await core.engine.modify('indexed', {
+                query: { _id: id },
+                data: op.v === null ? { $unset: { v: '' } } : { $set: { v: op.v } },
+                multi: false,
+                merge: true,
+                upsert: false,
+              })
+              model.set(id, op.v)
+            } else if (op.kind === 'remove') {
+              await core.engine.remove('indexed', { _id: id }, false)
+              model.delete(id)
+            }
           }
+          for (const q of queries) {
+            const condition: Record<string, number> = {}
+            if (q.lo !== null) condition[q.loInclusive ? '$gte' : '$gt'] = q.lo
+            if (q.hi !== null) condition[q.hiInclusive ? '$lte' : '$lt'] = q.hi
+            if (Object.keys(condition).length === 0) continue
+            const found = core.engine
+              .find('indexed', { v: condition }, { limit: 10_000 })
+              .map((d) => d._id)
+              .sort()
+            const lo = (x: number) => q.lo === null || x > q.lo || (q.loInclusive && x === q.lo)
+            const hi = (x: number) => q.hi === null || x < q.hi || (q.hiInclusive && x === q.hi)
+            const expected = [...model.entries()]
+              .filter(([, v]) =>
+                Array.isArray(v) ? v.some(lo) && v.some(hi) : v !== null && lo(v) && hi(v),
+              )
+              .map(([id]) => id)
+              .sort()
+            if (JSON.stringify(found) !== JSON.stringify(expected)) return false
+            // The SDK sends `_.gte(a).and(_.lt(b))` as one condition per bound under $and.
+            const parts = Object.entries(condition).map(([op, bound]) => ({ v: { [op]: bound } }))
+            const viaAnd = core.engine
+              .find('indexed', { $and: parts }, { limit: 10_000 })
+              .map((d) => d._id)
+              .sort()
+            if (JSON.stringify(viaAnd) !== JSON.stringify(expected)) return false
+          }
+          return true
+        } finally {
+          await core.close()
         }
-        for (const q of queries) {
-          const condition: Record<string, number> = {}
-          if (q.lo !== null) condition[q.loInclusive ? '$gte' : '$gt'] = q.lo
-          if (q.hi !== null) condition[q.hiInclusive ? '$lte' : '$lt'] = q.hi
-          if (Object.keys(condition).length === 0) continue
-          const found = core.engine.find('indexed', { v: condition }, { limit: 10_000 }).map((d) => d._id).sort()
-          const lo = (x: number) => q.lo === null || x > q.lo || (q.loInclusive && x === q.lo)
-          const hi = (x: number) => q.hi === null || x < q.hi || (q.hiInclusive && x === q.hi)
-          const expected = [...model.entries()]
-            .filter(([, v]) => (Array.isArray(v) ? v.some(lo) && v.some(hi) : v !== null && lo(v) && hi(v)))
-            .map(([id]) => id)
-            .sort()
-          if (JSON.stringify(found) !== JSON.stringify(expected)) return false
-          // The SDK sends `_.gte(a).and(_.lt(b))` as one condition per bound under $and.
-          const parts = Object.entries(condition).map(([op, bound]) => ({ v: { [op]: bound } }))
-          const viaAnd = core.engine.find('indexed', { $and: parts }, { limit: 10_000 }).map((d) => d._id).sort()
-          if (JSON.stringify(viaAnd) !== JSON.stringify(expected)) return false
-        }
-        return true
-      } finally {
-        await core.close()
-      }
-    }),
+      },
+    ),
     { numRuns: 60 },
   )
 })
 
 test('a range over a large indexed collection does not scan it: dates and the merge of recent writes', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'range-big-'))
-  const core = await openGatewayCore({ dataDir: dir, collections: [{ name: 'orders', indexes: [{ name: 'paidAt', fields: ['paidAt'] }] }] })
+  const core = await openGatewayCore({
+    dataDir: dir,
+    collections: [{ name: 'orders', indexes: [{ name: 'paidAt', fields: ['paidAt'] }] }],
+  })
   try {
     const day = 86_400_000
     const base = Date.UTC(2026, 0, 1)
     for (let i = 0; i < 20_000; i += 1000) {
-      await core.engine.insert('orders', Array.from({ length: 1000 }, (_, j) => ({ paidAt: new Date(base + ((i + j) % 365) * day), n: i + j })))
+      await core.engine.insert(
+        'orders',
+        Array.from({ length: 1000 }, (_, j) => ({
+          paidAt: new Date(base + ((i + j) % 365) * day),
+          n: i + j,
+        })),
+      )
     }
     const from = new Date(base + 335 * day)
     const found = core.engine.count('orders', { paidAt: { $gte: from } })
@@ -107,17 +142,28 @@ test('a sorted page read along the index equals the same page sorted from every 
       fc.boolean(),
       async (ops, direction, pageSize, bound, filterOdd) => {
         const dir = mkdtempSync(path.join(os.tmpdir(), 'range-sort-'))
-        const core = await openGatewayCore({ dataDir: dir, collections: [{ name: 'indexed', indexes: [{ name: 'v', fields: ['v'] }] }] })
+        const core = await openGatewayCore({
+          dataDir: dir,
+          collections: [{ name: 'indexed', indexes: [{ name: 'v', fields: ['v'] }] }],
+        })
         try {
           let n = 0
           const live = new Set<string>()
           for (const op of ops) {
             const id = `d${op.id}`
             if (op.kind === 'insert' && !live.has(id)) {
-              await core.engine.insert('indexed', [op.v === null ? { _id: id, n: n++ } : { _id: id, v: op.v, n: n++ }])
+              await core.engine.insert('indexed', [
+                op.v === null ? { _id: id, n: n++ } : { _id: id, v: op.v, n: n++ },
+              ])
               live.add(id)
             } else if (op.kind === 'update' && live.has(id)) {
-              await core.engine.modify('indexed', { query: { _id: id }, data: op.v === null ? { $unset: { v: '' } } : { $set: { v: op.v } }, multi: false, merge: true, upsert: false })
+              await core.engine.modify('indexed', {
+                query: { _id: id },
+                data: op.v === null ? { $unset: { v: '' } } : { $set: { v: op.v } },
+                multi: false,
+                merge: true,
+                upsert: false,
+              })
             } else if (op.kind === 'remove') {
               await core.engine.remove('indexed', { _id: id }, false)
               live.delete(id)
@@ -136,12 +182,30 @@ test('a sorted page read along the index equals the same page sorted from every 
           const key = (d: Record<string, unknown>) => JSON.stringify(d.v ?? null)
           const ids: string[] = []
           for (let skip = 0; skip <= all.length; skip += pageSize) {
-            const page = core.engine.find('indexed', query, { sort: { v: direction }, skip, limit: pageSize })
+            const page = core.engine.find('indexed', query, {
+              sort: { v: direction },
+              skip,
+              limit: pageSize,
+            })
             // The same sort values in the same places as the reference page (ties may hold other documents).
-            if (page.map(key).join() !== all.slice(skip, skip + pageSize).map(key).join()) return false
+            if (
+              page.map(key).join() !==
+              all
+                .slice(skip, skip + pageSize)
+                .map(key)
+                .join()
+            )
+              return false
             ids.push(...page.map((d) => String(d._id)))
           }
-          return new Set(ids).size === ids.length && [...ids].sort().join() === all.map((d) => String(d._id)).sort().join()
+          return (
+            new Set(ids).size === ids.length &&
+            [...ids].sort().join() ===
+              all
+                .map((d) => String(d._id))
+                .sort()
+                .join()
+          )
         } finally {
           await core.close()
         }

@@ -1,4 +1,9 @@
-import { createApiClient, readEnvelope, TransportError, type Transport } from '../../../miniprogram/src/api/client'
+import {
+  createApiClient,
+  readEnvelope,
+  TransportError,
+  type Transport,
+} from '../../../miniprogram/src/api/client'
 import type { Contracts } from '../../../miniprogram/src/api/contracts'
 
 function clientReplying(reply: unknown | (() => unknown)) {
@@ -12,7 +17,14 @@ function clientReplying(reply: unknown | (() => unknown)) {
 
 describe('API client', () => {
   it('sends {action, ...params} to the named function and returns the data of {ok:true}', async () => {
-    const data = { openid: 'o1', appid: null, note: 'hi', pingId: 'p1', storedAt: '2026-01-01T00:00:00Z', readBack: true }
+    const data = {
+      openid: 'o1',
+      appid: null,
+      note: 'hi',
+      pingId: 'p1',
+      storedAt: '2026-01-01T00:00:00Z',
+      readBack: true,
+    }
     const { api, calls } = clientReplying({ ok: true, data })
 
     const result = await api.call('ping', 'ping', { note: 'hi' })
@@ -34,7 +46,10 @@ describe('API client', () => {
   })
 
   it('shows the function’s own Chinese refusal', async () => {
-    const { api } = clientReplying({ ok: false, error: { code: 'CONFLICT', message: '该邀请码已被使用，请向总部申请新的邀请' } })
+    const { api } = clientReplying({
+      ok: false,
+      error: { code: 'CONFLICT', message: '该邀请码已被使用，请向总部申请新的邀请' },
+    })
     const result = await api.call('staff', 'bindInvite', { invite: 'abc' })
     expect(result).toEqual({
       ok: false,
@@ -48,23 +63,46 @@ describe('API client', () => {
   })
 
   it('replaces a message not meant for shoppers (English, internal) with the code’s wording', async () => {
-    const english = await clientReplying({ ok: false, error: { code: 'FORBIDDEN', message: 'caller is not staff' } }).api.call('staff', 'me')
+    const english = await clientReplying({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: 'caller is not staff' },
+    }).api.call('staff', 'me')
     expect(!english.ok && english.error.message).toBe('没有权限进行此操作')
 
-    const internal = await clientReplying({ ok: false, error: { code: 'INTERNAL', message: '数据库连接失败: ECONNREFUSED 10.0.0.3' } }).api.call('staff', 'me')
-    expect(!internal.ok && internal.error).toMatchObject({ message: '服务开小差了，请稍后重试', retryable: true })
+    const internal = await clientReplying({
+      ok: false,
+      error: { code: 'INTERNAL', message: '数据库连接失败: ECONNREFUSED 10.0.0.3' },
+    }).api.call('staff', 'me')
+    expect(!internal.ok && internal.error).toMatchObject({
+      message: '服务开小差了，请稍后重试',
+      retryable: true,
+    })
   })
 
   it('names the field of an INVALID_INPUT when the server gives one', async () => {
-    const { api } = clientReplying({ ok: false, error: { code: 'INVALID_INPUT', message: 'Invalid string', field: 'phone' } })
+    const { api } = clientReplying({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: 'Invalid string', field: 'phone' },
+    })
     const result = await api.call('member', 'bind', { scene: 's' })
-    expect(!result.ok && result.error).toMatchObject({ code: 'INVALID_INPUT', message: '手机号填写有误，请检查后再试', field: 'phone' })
+    expect(!result.ok && result.error).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: '手机号填写有误，请检查后再试',
+      field: 'phone',
+    })
   })
 
   it('gives a code this build does not know a generic message and a retry', async () => {
-    const { api } = clientReplying({ ok: false, error: { code: 'PAYMENT_WINDOW_CLOSED', message: 'window closed' } })
+    const { api } = clientReplying({
+      ok: false,
+      error: { code: 'PAYMENT_WINDOW_CLOSED', message: 'window closed' },
+    })
     const result = await api.call('member', 'profile')
-    expect(!result.ok && result.error).toMatchObject({ code: 'PAYMENT_WINDOW_CLOSED', message: '出了点问题，请稍后重试', retryable: true })
+    expect(!result.ok && result.error).toMatchObject({
+      code: 'PAYMENT_WINDOW_CLOSED',
+      message: '出了点问题，请稍后重试',
+      retryable: true,
+    })
   })
 
   it('turns a network failure into NETWORK with a retry, never a throw', async () => {
@@ -74,7 +112,12 @@ describe('API client', () => {
     const result = await api.call('member', 'profile')
     expect(result).toEqual({
       ok: false,
-      error: { code: 'NETWORK', message: '网络连接失败，请检查网络后重试', detail: 'Failed to fetch', retryable: true },
+      error: {
+        code: 'NETWORK',
+        message: '网络连接失败，请检查网络后重试',
+        detail: 'Failed to fetch',
+        retryable: true,
+      },
     })
   })
 
@@ -87,9 +130,19 @@ describe('API client', () => {
   })
 
   it('reports a reply that is not an envelope as BAD_RESPONSE', () => {
-    for (const reply of [undefined, null, 'oops', { data: 1 }, { ok: false }, { ok: false, error: { message: 'no code' } }]) {
+    for (const reply of [
+      undefined,
+      null,
+      'oops',
+      { data: 1 },
+      { ok: false },
+      { ok: false, error: { message: 'no code' } },
+    ]) {
       const result = readEnvelope(reply)
-      expect(!result.ok && result.error).toMatchObject({ code: 'BAD_RESPONSE', message: '服务返回了无法识别的内容，请稍后重试' })
+      expect(!result.ok && result.error).toMatchObject({
+        code: 'BAD_RESPONSE',
+        message: '服务返回了无法识别的内容，请稍后重试',
+      })
     }
   })
 })

@@ -1,4 +1,11 @@
-import { ChatSession, longPollSync, newClientMsgId, type ChatApi, type ChatSync, type MessageView } from '../../../miniprogram/src/lib/chat-session'
+import {
+  ChatSession,
+  longPollSync,
+  newClientMsgId,
+  type ChatApi,
+  type ChatSync,
+  type MessageView,
+} from '../../../miniprogram/src/lib/chat-session'
 
 const message = (seq: number, mine: boolean, text: string): MessageView => ({
   messageId: `id${seq}`,
@@ -13,7 +20,10 @@ const message = (seq: number, mine: boolean, text: string): MessageView => ({
 })
 
 const ok = <T>(data: T) => ({ ok: true as const, data })
-const offline = { ok: false as const, error: { code: 'NETWORK', message: '网络连接失败', detail: '', retryable: true } }
+const offline = {
+  ok: false as const,
+  error: { code: 'NETWORK', message: '网络连接失败', detail: '', retryable: true },
+}
 
 function fakeApi(history: MessageView[]) {
   const calls: Array<{ action: string; params: Record<string, unknown> }> = []
@@ -23,7 +33,10 @@ function fakeApi(history: MessageView[]) {
     async messages(params) {
       calls.push({ action: 'messages', params })
       const after = params.afterSeq
-      return ok({ items: stored.filter((m) => (after === undefined ? true : m.seq > after)), lastSeq: stored.length })
+      return ok({
+        items: stored.filter((m) => (after === undefined ? true : m.seq > after)),
+        lastSeq: stored.length,
+      })
     },
     async poll(params) {
       calls.push({ action: 'poll', params })
@@ -49,7 +62,11 @@ function fakeApi(history: MessageView[]) {
 }
 
 const manualSync = () => {
-  const hooks: { deliver?: (items: MessageView[]) => void; catchUp?: () => Promise<void>; stopped: boolean } = { stopped: false }
+  const hooks: {
+    deliver?: (items: MessageView[]) => void
+    catchUp?: () => Promise<void>
+    stopped: boolean
+  } = { stopped: false }
   const sync: ChatSync = ({ deliver, catchUp }) => {
     hooks.deliver = deliver
     hooks.catchUp = catchUp
@@ -77,13 +94,18 @@ describe('ChatSession', () => {
     const { sync, hooks } = manualSync()
     const session = new ChatSession('c1', api, sync, () => undefined)
     await session.open()
-    expect(calls.filter((c) => c.action === 'markRead').map((c) => c.params)).toEqual([{ conversationId: 'c1', upToSeq: 1 }])
+    expect(calls.filter((c) => c.action === 'markRead').map((c) => c.params)).toEqual([
+      { conversationId: 'c1', upToSeq: 1 },
+    ])
 
     session.setVisible(false)
     hooks.deliver!([message(2, false, 'again')])
     expect(calls.filter((c) => c.action === 'markRead')).toHaveLength(1)
     session.setVisible(true)
-    expect(calls.filter((c) => c.action === 'markRead').at(-1)?.params).toEqual({ conversationId: 'c1', upToSeq: 2 })
+    expect(calls.filter((c) => c.action === 'markRead').at(-1)?.params).toEqual({
+      conversationId: 'c1',
+      upToSeq: 2,
+    })
 
     // My own message needs no read receipt.
     hooks.deliver!([message(3, true, 'mine')])
@@ -97,13 +119,19 @@ describe('ChatSession', () => {
     failNextSends(1)
     expect(await session.send({ type: 'text', text: 'hello' })).toBe(false)
     const [failed] = session.items
-    expect(failed).toMatchObject({ state: 'failed', body: { type: 'text', text: 'hello' }, error: { code: 'NETWORK' } })
+    expect(failed).toMatchObject({
+      state: 'failed',
+      body: { type: 'text', text: 'hello' },
+      error: { code: 'NETWORK' },
+    })
 
     const clientMsgId = failed!.state === 'failed' ? failed!.clientMsgId : ''
     expect(await session.retry(clientMsgId)).toBe(true)
     const sends = calls.filter((c) => c.action === 'send').map((c) => c.params.clientMsgId)
     expect(sends).toEqual([clientMsgId, clientMsgId])
-    expect(session.items).toEqual([expect.objectContaining({ state: 'sent', seq: 1, text: 'hello' })])
+    expect(session.items).toEqual([
+      expect.objectContaining({ state: 'sent', seq: 1, text: 'hello' }),
+    ])
   })
 
   it('catches up from its last seq when a realtime signal says something changed', async () => {
@@ -113,7 +141,9 @@ describe('ChatSession', () => {
     await session.open()
     stored.push(message(2, false, 'b'))
     await hooks.catchUp!()
-    expect(calls.find((c) => c.action === 'messages' && c.params.afterSeq !== undefined)?.params).toMatchObject({ afterSeq: 1 })
+    expect(
+      calls.find((c) => c.action === 'messages' && c.params.afterSeq !== undefined)?.params,
+    ).toMatchObject({ afterSeq: 1 })
     expect(session.items).toHaveLength(2)
     session.close()
     expect(hooks.stopped).toBe(true)
@@ -127,7 +157,12 @@ describe('ChatSession', () => {
       seen.push(params.afterSeq)
       await new Promise<void>((resolve) => (release = resolve))
       return ok({ items: [message(++lastSeq, false, 'x')], lastSeq })
-    })({ conversationId: 'c1', lastSeq: () => lastSeq, deliver: () => undefined, catchUp: async () => undefined })
+    })({
+      conversationId: 'c1',
+      lastSeq: () => lastSeq,
+      deliver: () => undefined,
+      catchUp: async () => undefined,
+    })
     await new Promise((resolve) => setTimeout(resolve, 0))
     release()
     await new Promise((resolve) => setTimeout(resolve, 0))

@@ -1,5 +1,12 @@
 import fc from 'fast-check'
-import { barsOf, decodeCode128C, encodeCode128C, QUIET_ZONE, START_C, STOP } from '../../../miniprogram/src/lib/code128'
+import {
+  barsOf,
+  decodeCode128C,
+  encodeCode128C,
+  QUIET_ZONE,
+  START_C,
+  STOP,
+} from '../../../miniprogram/src/lib/code128'
 
 describe('Code 128 set C encoder', () => {
   it('encodes a known value with the standard checksum', () => {

@@ -1,4 +1,8 @@
-import { landingForScene, MAX_SCENE_LENGTH, sceneFromQuery } from '../../../miniprogram/src/lib/launch-scene'
+import {
+  landingForScene,
+  MAX_SCENE_LENGTH,
+  sceneFromQuery,
+} from '../../../miniprogram/src/lib/launch-scene'
 import { ROUTES } from '../../../miniprogram/src/lib/routes'
 import { sceneFromScannedPath } from '../../../miniprogram/src/lib/scan'
 
@@ -15,7 +19,9 @@ describe('entering from a scanned code', () => {
     expect(sceneFromQuery({})).toBeUndefined()
     expect(sceneFromQuery({ scene: '' })).toBeUndefined()
     expect(sceneFromQuery({ scene: '%20%20' })).toBeUndefined()
-    expect(sceneFromQuery({ scene: 'x'.repeat(MAX_SCENE_LENGTH) })).toBe('x'.repeat(MAX_SCENE_LENGTH))
+    expect(sceneFromQuery({ scene: 'x'.repeat(MAX_SCENE_LENGTH) })).toBe(
+      'x'.repeat(MAX_SCENE_LENGTH),
+    )
     expect(sceneFromQuery({ scene: 'x'.repeat(MAX_SCENE_LENGTH + 1) })).toBeUndefined()
   })
 

@@ -1,4 +1,9 @@
-import { defaultPersona, parsePersonas, personaLabel, storeLabels } from '../../../miniprogram/src/dev/personas'
+import {
+  defaultPersona,
+  parsePersonas,
+  personaLabel,
+  storeLabels,
+} from '../../../miniprogram/src/dev/personas'
 
 const body = {
   personas: [
@@ -12,12 +17,23 @@ const body = {
 
 describe('H5 personas', () => {
   it('reads the local stack’s persona list', () => {
-    expect(parsePersonas(body).map((p) => p.openid)).toEqual(['demo-manager-1', 'demo-shopper-a', 'demo-clerk-2', 'demo-clerk-1'])
+    expect(parsePersonas(body).map((p) => p.openid)).toEqual([
+      'demo-manager-1',
+      'demo-shopper-a',
+      'demo-clerk-2',
+      'demo-clerk-1',
+    ])
   })
 
   it('skips malformed entries instead of failing', () => {
     const parsed = parsePersonas({
-      personas: [null, { openid: '' }, { openid: 'x', role: 'admin' }, { openid: 'y', role: 'member' }, 'z'],
+      personas: [
+        null,
+        { openid: '' },
+        { openid: 'x', role: 'admin' },
+        { openid: 'y', role: 'member' },
+        'z',
+      ],
     })
     expect(parsed).toEqual([{ openid: 'y', role: 'member', name: 'y', storeId: null }])
     expect(parsePersonas(undefined)).toEqual([])
@@ -26,13 +42,20 @@ describe('H5 personas', () => {
 
   it('starts a fresh browser as the first shopper', () => {
     expect(defaultPersona(parsePersonas(body))?.openid).toBe('demo-shopper-a')
-    expect(defaultPersona(parsePersonas({ personas: [body.personas[0]] }))?.openid).toBe('demo-manager-1')
+    expect(defaultPersona(parsePersonas({ personas: [body.personas[0]] }))?.openid).toBe(
+      'demo-manager-1',
+    )
     expect(defaultPersona([])).toBeUndefined()
   })
 
   it('labels personas and numbers stores', () => {
     const personas = parsePersonas(body)
-    expect(personas.map(personaLabel)).toEqual(['店长 · 周店长', '顾客 A（林女士）', '店员 · 张婷', '店员 · 王小美'])
+    expect(personas.map(personaLabel)).toEqual([
+      '店长 · 周店长',
+      '顾客 A（林女士）',
+      '店员 · 张婷',
+      '店员 · 王小美',
+    ])
     expect([...storeLabels(personas)]).toEqual([
       ['store-a', '门店 1'],
       ['store-b', '门店 2'],

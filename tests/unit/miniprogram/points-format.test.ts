@@ -1,4 +1,10 @@
-import { lastUsableDay, mergeMonthGroups, monthLabel, progressWidth, signedPoints } from '../../../miniprogram/src/lib/points-format'
+import {
+  lastUsableDay,
+  mergeMonthGroups,
+  monthLabel,
+  progressWidth,
+  signedPoints,
+} from '../../../miniprogram/src/lib/points-format'
 
 describe('points formatting', () => {
   it('merges a month that continues on the next ledger page', () => {

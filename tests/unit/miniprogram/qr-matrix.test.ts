@@ -4,13 +4,16 @@ import { isDark, qrLayout, qrPattern } from '../../../miniprogram/src/lib/qr-mat
 // The reference: the library's own module matrix, produced through its ordinary API.
 /** `bytes`: compare against one byte segment of Node's UTF-8, instead of the library's own split. */
 function expectSameSymbol(text: string, bytes = false): void {
-  const data = bytes ? [{ data: new Uint8Array(Buffer.from(text, 'utf8')), mode: 'byte' as const }] : text
+  const data = bytes
+    ? [{ data: new Uint8Array(Buffer.from(text, 'utf8')), mode: 'byte' as const }]
+    : text
   const reference = QRCode.create(data, { errorCorrectionLevel: 'M' }).modules
   const pattern = qrPattern(text)
   expect(pattern.size).toBe(reference.size)
   for (let y = 0; y < pattern.size; y++) {
     for (let x = 0; x < pattern.size; x++) {
-      if (isDark(pattern, x, y) !== (reference.get(y, x) === 1)) throw new Error(`module (${x},${y}) differs for ${text}`)
+      if (isDark(pattern, x, y) !== (reference.get(y, x) === 1))
+        throw new Error(`module (${x},${y}) differs for ${text}`)
     }
   }
 }

@@ -93,7 +93,10 @@ describe('QueryController', () => {
       throw new Error('bug')
     })
     await controller.reload()
-    expect(controller.getState()).toMatchObject({ status: 'error', error: { code: 'CLIENT_ERROR', retryable: true } })
+    expect(controller.getState()).toMatchObject({
+      status: 'error',
+      error: { code: 'CLIENT_ERROR', retryable: true },
+    })
   })
 
   it('stops notifying after unsubscribe', async () => {

@@ -1,5 +1,11 @@
 import path from 'node:path'
-import { isTabRoute, normalizeRoute, ROUTES, TAB_ROUTES, withQuery } from '../../../miniprogram/src/lib/routes'
+import {
+  isTabRoute,
+  normalizeRoute,
+  ROUTES,
+  TAB_ROUTES,
+  withQuery,
+} from '../../../miniprogram/src/lib/routes'
 
 interface AppConfig {
   pages: string[]
@@ -49,7 +55,9 @@ describe('routes', () => {
     expect(normalizeRoute('pages/home/index?x=1')).toBe('/pages/home/index')
     expect(isTabRoute('pages/me/index')).toBe(true)
     expect(isTabRoute(ROUTES.bind)).toBe(false)
-    expect(withQuery(ROUTES.bind, { scene: 'a b', skip: undefined })).toBe('/pages/bind/index?scene=a%20b')
+    expect(withQuery(ROUTES.bind, { scene: 'a b', skip: undefined })).toBe(
+      '/pages/bind/index?scene=a%20b',
+    )
     expect(withQuery(ROUTES.home, {})).toBe('/pages/home/index')
   })
 })

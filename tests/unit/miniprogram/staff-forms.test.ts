@@ -1,10 +1,16 @@
-import { checkSale, normalizeMemberCode, normalizePickupCode } from '../../../miniprogram/src/lib/staff-forms'
+import {
+  checkSale,
+  normalizeMemberCode,
+  normalizePickupCode,
+} from '../../../miniprogram/src/lib/staff-forms'
 
 describe('counter forms', () => {
   const code = '12345678901234567890'
 
   it('is ready with a member code, an amount and a receipt number', () => {
-    expect(checkSale({ memberCode: '1234 5678 9012 3456 7890', amount: '88.5', receiptNo: ' R-001 ' })).toEqual({
+    expect(
+      checkSale({ memberCode: '1234 5678 9012 3456 7890', amount: '88.5', receiptNo: ' R-001 ' }),
+    ).toEqual({
       errors: {},
       amountPreview: '¥88.50',
       ready: { memberCode: code, amountFen: 8850, receiptNo: 'R-001' },

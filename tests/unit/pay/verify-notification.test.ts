@@ -8,7 +8,14 @@ import { WeChatPayAdapter } from '../../../shared/adapters/pay-wechatpay'
 import { encryptResource, formatWechatTime } from '../../../shared/adapters/wechatpay-wire'
 import { ManualClock } from '../../../shared/ports/clock'
 import { createPaySandboxKeys, type PaySandboxKeys } from '../../../scripts/local-cloud/pay-sandbox'
-import { buildNotification, otherPrivateKey, refundResource, sandboxSigner, signNotificationHeaders, transactionResource } from '../../support/wechatpay'
+import {
+  buildNotification,
+  otherPrivateKey,
+  refundResource,
+  sandboxSigner,
+  signNotificationHeaders,
+  transactionResource,
+} from '../../support/wechatpay'
 
 const APPID = 'wx-unit-app'
 let keys: PaySandboxKeys
@@ -32,16 +39,28 @@ function certificateServer() {
           serial_no: keys.platform.serialNo,
           effective_time: formatWechatTime(new Date(Date.now() - 86_400_000)),
           expire_time: formatWechatTime(new Date(Date.now() + 86_400_000 * 365)),
-          encrypt_certificate: encryptResource(keys.platform.certificate, keys.apiV3Key, 'certificate', 'certificate'),
+          encrypt_certificate: encryptResource(
+            keys.platform.certificate,
+            keys.apiV3Key,
+            'certificate',
+            'certificate',
+          ),
         },
       ],
     }
-    return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } })
+    return new Response(JSON.stringify(body), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    })
   }) as typeof fetch
   return { calls, fetchFn }
 }
 
-function adapter(mode: 'public-key' | 'certificate', fetchFn: typeof fetch = (() => Promise.reject(new Error('no network in unit tests'))) as typeof fetch) {
+function adapter(
+  mode: 'public-key' | 'certificate',
+  fetchFn: typeof fetch = (() =>
+    Promise.reject(new Error('no network in unit tests'))) as typeof fetch,
+) {
   return new WeChatPayAdapter({
     appid: APPID,
     mchid: keys.mchid,
@@ -49,20 +68,43 @@ function adapter(mode: 'public-key' | 'certificate', fetchFn: typeof fetch = (()
     merchantPrivateKey: keys.merchant.privateKey,
     apiV3Key: keys.apiV3Key,
     notifyUrl: 'https://example.test/pay/notify',
-    ...(mode === 'public-key' ? { publicKey: { id: keys.wechatPublicKey.id, pem: keys.wechatPublicKey.publicKey } } : { platformCertificates: true }),
+    ...(mode === 'public-key'
+      ? { publicKey: { id: keys.wechatPublicKey.id, pem: keys.wechatPublicKey.publicKey } }
+      : { platformCertificates: true }),
     baseUrl: 'https://wxpay.test',
     fetch: fetchFn,
   })
 }
 
 const payment = (extra: Record<string, unknown> = {}) =>
-  transactionResource({ mchid: keys.mchid, appid: APPID, outTradeNo: 'P20260301100000abcdef012345', amountFen: 2590, openid: 'oPayer', at: clock.now() }, extra)
+  transactionResource(
+    {
+      mchid: keys.mchid,
+      appid: APPID,
+      outTradeNo: 'P20260301100000abcdef012345',
+      amountFen: 2590,
+      openid: 'oPayer',
+      at: clock.now(),
+    },
+    extra,
+  )
 
-function genuine(mode: 'public-key' | 'certificate' = 'public-key', resource: object | string = payment(), eventType = 'TRANSACTION.SUCCESS') {
-  return buildNotification({ eventType, resource, at: clock.now(), apiV3Key: keys.apiV3Key, signer: sandboxSigner(keys, mode) })
+function genuine(
+  mode: 'public-key' | 'certificate' = 'public-key',
+  resource: object | string = payment(),
+  eventType = 'TRANSACTION.SUCCESS',
+) {
+  return buildNotification({
+    eventType,
+    resource,
+    at: clock.now(),
+    apiV3Key: keys.apiV3Key,
+    signer: sandboxSigner(keys, mode),
+  })
 }
 
-const verify = (a: WeChatPayAdapter, n: { headers: Record<string, string>; body: string }) => a.verifyNotification({ headers: n.headers, rawBody: n.body, now: clock.now() })
+const verify = (a: WeChatPayAdapter, n: { headers: Record<string, string>; body: string }) =>
+  a.verifyNotification({ headers: n.headers, rawBody: n.body, now: clock.now() })
 
 describe('a genuine notification', () => {
   it('is accepted in public-key mode as a typed payment event', async () => {
@@ -70,48 +112,101 @@ describe('a genuine notification', () => {
     expect(verdict).toMatchObject({
       ok: true,
       eventType: 'TRANSACTION.SUCCESS',
-      event: { kind: 'payment', outTradeNo: 'P20260301100000abcdef012345', amountFen: 2590, payerOpenid: 'oPayer', mchid: keys.mchid, appid: APPID },
+      event: {
+        kind: 'payment',
+        outTradeNo: 'P20260301100000abcdef012345',
+        amountFen: 2590,
+        payerOpenid: 'oPayer',
+        mchid: keys.mchid,
+        appid: APPID,
+      },
     })
-    if (verdict.ok && verdict.event.kind === 'payment') expect(verdict.event.successTime.toISOString()).toBe('2026-03-01T02:00:00.000Z')
+    if (verdict.ok && verdict.event.kind === 'payment')
+      expect(verdict.event.successTime.toISOString()).toBe('2026-03-01T02:00:00.000Z')
   })
 
   it('is accepted with headers in any case (as HTTP access may pass them)', async () => {
     const n = genuine()
-    const upper = Object.fromEntries(Object.entries(n.headers).map(([k, v]) => [k.replace(/(^|-)\w/g, (c) => c.toUpperCase()), v]))
+    const upper = Object.fromEntries(
+      Object.entries(n.headers).map(([k, v]) => [k.replace(/(^|-)\w/g, (c) => c.toUpperCase()), v]),
+    )
     expect((await verify(adapter('public-key'), { headers: upper, body: n.body })).ok).toBe(true)
   })
 
   it('refund notifications are typed refund events', async () => {
-    const resource = refundResource({ mchid: keys.mchid, outTradeNo: 'P1234567', outRefundNo: 'R1', refundFen: 100, totalFen: 2590, status: 'SUCCESS', at: clock.now() })
-    const verdict = await verify(adapter('public-key'), genuine('public-key', resource, 'REFUND.SUCCESS'))
-    expect(verdict).toMatchObject({ ok: true, event: { kind: 'refund', outRefundNo: 'R1', refundFen: 100, totalFen: 2590, status: 'SUCCESS' } })
+    const resource = refundResource({
+      mchid: keys.mchid,
+      outTradeNo: 'P1234567',
+      outRefundNo: 'R1',
+      refundFen: 100,
+      totalFen: 2590,
+      status: 'SUCCESS',
+      at: clock.now(),
+    })
+    const verdict = await verify(
+      adapter('public-key'),
+      genuine('public-key', resource, 'REFUND.SUCCESS'),
+    )
+    expect(verdict).toMatchObject({
+      ok: true,
+      event: {
+        kind: 'refund',
+        outRefundNo: 'R1',
+        refundFen: 100,
+        totalFen: 2590,
+        status: 'SUCCESS',
+      },
+    })
   })
 
   it('of a kind this system does not act on is accepted as "other"', async () => {
-    const verdict = await verify(adapter('public-key'), genuine('public-key', { anything: true }, 'MCHTRANSFER.BILL.FINISHED'))
+    const verdict = await verify(
+      adapter('public-key'),
+      genuine('public-key', { anything: true }, 'MCHTRANSFER.BILL.FINISHED'),
+    )
     expect(verdict).toMatchObject({ ok: true, event: { kind: 'other' } })
   })
 })
 
 describe('refused before anything is read', () => {
   it('a forged signature (another key naming the real public-key id)', async () => {
-    const n = buildNotification({ resource: payment(), at: clock.now(), apiV3Key: keys.apiV3Key, signer: { serial: keys.wechatPublicKey.id, privateKey: strangerKey } })
-    expect(await verify(adapter('public-key'), n)).toMatchObject({ ok: false, reason: 'bad-signature' })
+    const n = buildNotification({
+      resource: payment(),
+      at: clock.now(),
+      apiV3Key: keys.apiV3Key,
+      signer: { serial: keys.wechatPublicKey.id, privateKey: strangerKey },
+    })
+    expect(await verify(adapter('public-key'), n)).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    })
   })
 
   it('a tampered body (one character of a genuine notification changed)', async () => {
     const n = genuine()
     const tampered = { headers: n.headers, body: n.body.replace('支付成功', '支付成兑') }
     expect(tampered.body).not.toBe(n.body)
-    expect(await verify(adapter('public-key'), tampered)).toMatchObject({ ok: false, reason: 'bad-signature' })
+    expect(await verify(adapter('public-key'), tampered)).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    })
   })
 
   it('a tampered signature header or nonce', async () => {
     const n = genuine()
     const nonce = { ...n.headers, 'wechatpay-nonce': `${n.headers['wechatpay-nonce']}0` }
-    expect(await verify(adapter('public-key'), { headers: nonce, body: n.body })).toMatchObject({ ok: false, reason: 'bad-signature' })
-    const time = { ...n.headers, 'wechatpay-timestamp': String(Number(n.headers['wechatpay-timestamp']) + 1) }
-    expect(await verify(adapter('public-key'), { headers: time, body: n.body })).toMatchObject({ ok: false, reason: 'bad-signature' })
+    expect(await verify(adapter('public-key'), { headers: nonce, body: n.body })).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    })
+    const time = {
+      ...n.headers,
+      'wechatpay-timestamp': String(Number(n.headers['wechatpay-timestamp']) + 1),
+    }
+    expect(await verify(adapter('public-key'), { headers: time, body: n.body })).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+    })
   })
 
   it('stale: more than 5 minutes old, or more than 5 minutes ahead (injected clock)', async () => {
@@ -142,7 +237,12 @@ describe('refused before anything is read', () => {
       called++
       return Promise.reject(new Error('must not call'))
     }) as typeof fetch)
-    const n = buildNotification({ resource: payment(), at: clock.now(), apiV3Key: keys.apiV3Key, signer: { serial: 'PUB_KEY_ID_0000000000FAKE', privateKey: strangerKey } })
+    const n = buildNotification({
+      resource: payment(),
+      at: clock.now(),
+      apiV3Key: keys.apiV3Key,
+      signer: { serial: 'PUB_KEY_ID_0000000000FAKE', privateKey: strangerKey },
+    })
     expect(await verify(a, n)).toMatchObject({ ok: false, reason: 'unknown-serial' })
     const cert = genuine('certificate')
     expect(await verify(a, cert)).toMatchObject({ ok: false, reason: 'unknown-serial' })
@@ -152,16 +252,30 @@ describe('refused before anything is read', () => {
   it.each([
     ['no signature', (h: Record<string, string>) => ({ ...h, 'wechatpay-signature': '' })],
     ['no serial', (h: Record<string, string>) => ({ ...h, 'wechatpay-serial': '' })],
-    ['a timestamp that is not a number', (h: Record<string, string>) => ({ ...h, 'wechatpay-timestamp': '12a' })],
-    ['another signature type', (h: Record<string, string>) => ({ ...h, 'wechatpay-signature-type': 'WECHATPAY2-SM2-WITH-SM3' })],
+    [
+      'a timestamp that is not a number',
+      (h: Record<string, string>) => ({ ...h, 'wechatpay-timestamp': '12a' }),
+    ],
+    [
+      'another signature type',
+      (h: Record<string, string>) => ({
+        ...h,
+        'wechatpay-signature-type': 'WECHATPAY2-SM2-WITH-SM3',
+      }),
+    ],
   ])('malformed headers: %s', async (_title, edit) => {
     const n = genuine()
-    expect(await verify(adapter('public-key'), { headers: edit(n.headers), body: n.body })).toMatchObject({ ok: false, reason: 'malformed' })
+    expect(
+      await verify(adapter('public-key'), { headers: edit(n.headers), body: n.body }),
+    ).toMatchObject({ ok: false, reason: 'malformed' })
   })
 
   it('a signed body that is not a notification envelope', async () => {
     const body = '{"hello":"world"}'
-    const n = { headers: signNotificationHeaders(body, clock.now(), sandboxSigner(keys, 'public-key')), body }
+    const n = {
+      headers: signNotificationHeaders(body, clock.now(), sandboxSigner(keys, 'public-key')),
+      body,
+    }
     expect(await verify(adapter('public-key'), n)).toMatchObject({ ok: false, reason: 'malformed' })
   })
 })
@@ -170,7 +284,9 @@ describe('platform-certificate mode', () => {
   it('downloads the certificates once for an unknown serial, then verifies', async () => {
     const server = certificateServer()
     const a = adapter('certificate', server.fetchFn)
-    const verdicts = await Promise.all(Array.from({ length: 10 }, () => verify(a, genuine('certificate'))))
+    const verdicts = await Promise.all(
+      Array.from({ length: 10 }, () => verify(a, genuine('certificate'))),
+    )
     expect(verdicts.every((v) => v.ok)).toBe(true)
     expect(server.calls).toEqual(['https://wxpay.test/v3/certificates'])
   })
@@ -179,16 +295,29 @@ describe('platform-certificate mode', () => {
     const server = certificateServer()
     const a = adapter('certificate', server.fetchFn)
     for (let i = 0; i < 5; i++) {
-      const n = buildNotification({ resource: payment(), at: clock.now(), apiV3Key: keys.apiV3Key, signer: { serial: `ABCDEF${i}`, privateKey: strangerKey } })
+      const n = buildNotification({
+        resource: payment(),
+        at: clock.now(),
+        apiV3Key: keys.apiV3Key,
+        signer: { serial: `ABCDEF${i}`, privateKey: strangerKey },
+      })
       expect(await verify(a, n)).toMatchObject({ ok: false, reason: 'unknown-serial' })
     }
     expect(server.calls).toHaveLength(1)
-    expect(await verify(a, genuine('public-key'))).toMatchObject({ ok: false, reason: 'unknown-serial' })
+    expect(await verify(a, genuine('public-key'))).toMatchObject({
+      ok: false,
+      reason: 'unknown-serial',
+    })
   })
 
   it('the platform key does not verify a notification forged with another key under its serial', async () => {
     const a = adapter('certificate', certificateServer().fetchFn)
-    const n = buildNotification({ resource: payment(), at: clock.now(), apiV3Key: keys.apiV3Key, signer: { serial: keys.platform.serialNo, privateKey: strangerKey } })
+    const n = buildNotification({
+      resource: payment(),
+      at: clock.now(),
+      apiV3Key: keys.apiV3Key,
+      signer: { serial: keys.platform.serialNo, privateKey: strangerKey },
+    })
     expect(await verify(a, n)).toMatchObject({ ok: false, reason: 'bad-signature' })
   })
 })
@@ -198,23 +327,46 @@ describe('refused after the signature verified', () => {
     ['mchid', { mchid: '1900099999' }],
     ['appid', { appid: 'wx-another-app' }],
   ])('another merchant or mini-program (%s)', async (_field, extra) => {
-    expect(await verify(adapter('public-key'), genuine('public-key', payment(extra)))).toMatchObject({ ok: false, reason: 'wrong-merchant' })
+    expect(
+      await verify(adapter('public-key'), genuine('public-key', payment(extra))),
+    ).toMatchObject({ ok: false, reason: 'wrong-merchant' })
   })
 
   it('garbage after decryption: a resource encrypted with another APIv3 key', async () => {
     const otherKey = 'A'.repeat(32)
-    const n = buildNotification({ resource: payment(), at: clock.now(), apiV3Key: otherKey, signer: sandboxSigner(keys, 'public-key') })
-    expect(await verify(adapter('public-key'), n)).toMatchObject({ ok: false, reason: 'undecryptable' })
+    const n = buildNotification({
+      resource: payment(),
+      at: clock.now(),
+      apiV3Key: otherKey,
+      signer: sandboxSigner(keys, 'public-key'),
+    })
+    expect(await verify(adapter('public-key'), n)).toMatchObject({
+      ok: false,
+      reason: 'undecryptable',
+    })
     // What the library would have done: no error, just garbage (it never checks the GCM tag).
     const resource = JSON.parse(n.body).resource
-    const lib = new Pay({ appid: APPID, mchid: keys.mchid, serial_no: keys.merchant.serialNo, publicKey: Buffer.from(keys.merchant.publicKey), privateKey: Buffer.from(keys.merchant.privateKey) })
-    const garbage = lib.decipher_gcm<unknown>(resource.ciphertext, resource.associated_data, resource.nonce, keys.apiV3Key)
+    const lib = new Pay({
+      appid: APPID,
+      mchid: keys.mchid,
+      serial_no: keys.merchant.serialNo,
+      publicKey: Buffer.from(keys.merchant.publicKey),
+      privateKey: Buffer.from(keys.merchant.privateKey),
+    })
+    const garbage = lib.decipher_gcm<unknown>(
+      resource.ciphertext,
+      resource.associated_data,
+      resource.nonce,
+      keys.apiV3Key,
+    )
     expect(typeof garbage).toBe('string')
     expect(garbage).not.toContain('out_trade_no')
   })
 
   it('garbage after decryption: text that is not JSON', async () => {
-    expect(await verify(adapter('public-key'), genuine('public-key', 'not json at all'))).toMatchObject({ ok: false, reason: 'invalid-resource' })
+    expect(
+      await verify(adapter('public-key'), genuine('public-key', 'not json at all')),
+    ).toMatchObject({ ok: false, reason: 'invalid-resource' })
   })
 
   it.each([
@@ -225,11 +377,23 @@ describe('refused after the signature verified', () => {
     ['no payer', { payer: undefined }],
     ['a success time that is not a time', { success_time: 'yesterday' }],
   ])('a decrypted transaction with %s', async (_title, extra) => {
-    expect(await verify(adapter('public-key'), genuine('public-key', payment(extra)))).toMatchObject({ ok: false, reason: 'invalid-resource' })
+    expect(
+      await verify(adapter('public-key'), genuine('public-key', payment(extra))),
+    ).toMatchObject({ ok: false, reason: 'invalid-resource' })
   })
 
   it('a refund event whose resource says another refund status', async () => {
-    const resource = refundResource({ mchid: keys.mchid, outTradeNo: 'P1234567', outRefundNo: 'R1', refundFen: 100, totalFen: 2590, status: 'CLOSED', at: clock.now() })
-    expect(await verify(adapter('public-key'), genuine('public-key', resource, 'REFUND.SUCCESS'))).toMatchObject({ ok: false, reason: 'invalid-resource' })
+    const resource = refundResource({
+      mchid: keys.mchid,
+      outTradeNo: 'P1234567',
+      outRefundNo: 'R1',
+      refundFen: 100,
+      totalFen: 2590,
+      status: 'CLOSED',
+      at: clock.now(),
+    })
+    expect(
+      await verify(adapter('public-key'), genuine('public-key', resource, 'REFUND.SUCCESS')),
+    ).toMatchObject({ ok: false, reason: 'invalid-resource' })
   })
 })

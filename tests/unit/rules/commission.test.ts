@@ -1,5 +1,13 @@
 import fc from 'fast-check'
-import { commissionFen, commissionTakeback, fenToYuan, insideRefundWindow, monthRange, monthsEndingWith, toCsv } from '../../../shared/rules/commission'
+import {
+  commissionFen,
+  commissionTakeback,
+  fenToYuan,
+  insideRefundWindow,
+  monthRange,
+  monthsEndingWith,
+  toCsv,
+} from '../../../shared/rules/commission'
 
 describe('commission rules', () => {
   it('3% of the net amount, rounded half up to the fen', () => {
@@ -11,19 +19,29 @@ describe('commission rules', () => {
 
   it('partial refunds in any order take back exactly the commission, never more', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 0, max: 5_000 }), fc.array(fc.integer({ min: 1, max: 1_000_000 }), { maxLength: 8 }), (base, rate, parts) => {
-        let refunded = 0
-        let taken = 0
-        for (const part of parts) {
-          const refundFen = Math.min(part, base - refunded)
-          if (refundFen <= 0) break
-          const t = commissionTakeback({ baseFen: base, refundedBeforeFen: refunded, refundFen, rateBp: rate })
-          expect(t).toBeGreaterThanOrEqual(0)
-          taken += t
-          refunded += refundFen
-        }
-        expect(taken).toBe(commissionFen(base, rate) - commissionFen(base - refunded, rate))
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.integer({ min: 0, max: 5_000 }),
+        fc.array(fc.integer({ min: 1, max: 1_000_000 }), { maxLength: 8 }),
+        (base, rate, parts) => {
+          let refunded = 0
+          let taken = 0
+          for (const part of parts) {
+            const refundFen = Math.min(part, base - refunded)
+            if (refundFen <= 0) break
+            const t = commissionTakeback({
+              baseFen: base,
+              refundedBeforeFen: refunded,
+              refundFen,
+              rateBp: rate,
+            })
+            expect(t).toBeGreaterThanOrEqual(0)
+            taken += t
+            refunded += refundFen
+          }
+          expect(taken).toBe(commissionFen(base, rate) - commissionFen(base - refunded, rate))
+        },
+      ),
     )
   })
 
@@ -35,8 +53,18 @@ describe('commission rules', () => {
   })
 
   it('months in Shanghai time', () => {
-    expect(monthsEndingWith('2026-02', 6)).toEqual(['2025-09', '2025-10', '2025-11', '2025-12', '2026-01', '2026-02'])
-    expect(monthRange('2026-01')).toEqual({ start: new Date('2025-12-31T16:00:00Z'), end: new Date('2026-01-31T16:00:00Z') })
+    expect(monthsEndingWith('2026-02', 6)).toEqual([
+      '2025-09',
+      '2025-10',
+      '2025-11',
+      '2025-12',
+      '2026-01',
+      '2026-02',
+    ])
+    expect(monthRange('2026-01')).toEqual({
+      start: new Date('2025-12-31T16:00:00Z'),
+      end: new Date('2026-01-31T16:00:00Z'),
+    })
   })
 
   it('yuan with two decimals and CSV for Excel', () => {

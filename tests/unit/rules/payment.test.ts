@@ -1,6 +1,13 @@
 import fc from 'fast-check'
 import type { PaymentSucceeded, RefundSettled } from '../../../shared/ports/pay'
-import { isFreshTimestamp, newOutTradeNo, OUT_TRADE_NO, outRefundNoFor, paymentMismatch, refundMismatch } from '../../../shared/rules/payment'
+import {
+  isFreshTimestamp,
+  newOutTradeNo,
+  OUT_TRADE_NO,
+  outRefundNoFor,
+  paymentMismatch,
+  refundMismatch,
+} from '../../../shared/rules/payment'
 
 const expected = { amountFen: 2590, appid: 'wx-app', mchid: '1900012345', payerOpenid: 'oPayer' }
 const paid: PaymentSucceeded = {
@@ -62,12 +69,16 @@ describe('payment rules', () => {
 
   it('out_refund_no: a function of the business key (a retry is the same refund), WeChat-valid', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 200 }), fc.string({ minLength: 1, maxLength: 200 }), (k1, k2) => {
-        const a = outRefundNoFor(k1)
-        expect(a).toMatch(/^R[0-9a-f]{31}$/)
-        expect(outRefundNoFor(k1)).toBe(a)
-        if (k1 !== k2) expect(outRefundNoFor(k2)).not.toBe(a)
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 200 }),
+        fc.string({ minLength: 1, maxLength: 200 }),
+        (k1, k2) => {
+          const a = outRefundNoFor(k1)
+          expect(a).toMatch(/^R[0-9a-f]{31}$/)
+          expect(outRefundNoFor(k1)).toBe(a)
+          if (k1 !== k2) expect(outRefundNoFor(k2)).not.toBe(a)
+        },
+      ),
     )
   })
 })

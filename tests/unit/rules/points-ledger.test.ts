@@ -5,7 +5,12 @@
  * credits have left, never negative, each key applied once, spending the oldest unexpired first.
  */
 import fc from 'fast-check'
-import { DEFAULT_POINTS_RULES, earnedPoints, pointsExpiryFor, refundTakeback } from '../../../shared/rules/points'
+import {
+  DEFAULT_POINTS_RULES,
+  earnedPoints,
+  pointsExpiryFor,
+  refundTakeback,
+} from '../../../shared/rules/points'
 import {
   emptyAccount,
   findDebitGap,
@@ -63,7 +68,15 @@ class Account {
     this.once(`order:${orderId}:earn`, () => {
       const earned = earnedPoints(paidFen, 'standard', DEFAULT_POINTS_RULES)
       this.orders.set(orderId, { paidFen, earned, refundedFen: 0 })
-      if (earned === 0) return { key: `order:${orderId}:earn`, kind: 'earn', points: 0, start: 0, end: 0, at: this.now }
+      if (earned === 0)
+        return {
+          key: `order:${orderId}:earn`,
+          kind: 'earn',
+          points: 0,
+          start: 0,
+          end: 0,
+          at: this.now,
+        }
       const plan = planCredit(this.state, earned, pointsExpiryFor(this.now, this.expiryYears))
       this.state = plan.account
       return { key: `order:${orderId}:earn`, kind: 'earn', ...plan.span, at: this.now }
@@ -93,14 +106,33 @@ class Account {
     const fen = Math.min(refundFen, order.paidFen - order.refundedFen)
     if (fen <= 0) return
     this.once(`order:${orderId}:refund:${refundId}`, () => {
-      const due = refundTakeback({ earned: order.earned, paidFen: order.paidFen, refundedBeforeFen: order.refundedFen, refundFen: fen })
+      const due = refundTakeback({
+        earned: order.earned,
+        paidFen: order.paidFen,
+        refundedBeforeFen: order.refundedFen,
+        refundFen: fen,
+      })
       order.refundedFen += fen
       const taken = Math.min(due, this.state.points)
-      if (taken === 0) return { key: `order:${orderId}:refund:${refundId}`, kind: 'refund', points: 0, start: 0, end: 0, at: this.now }
+      if (taken === 0)
+        return {
+          key: `order:${orderId}:refund:${refundId}`,
+          kind: 'refund',
+          points: 0,
+          start: 0,
+          end: 0,
+          at: this.now,
+        }
       const plan = planDebit(this.state, taken, this.now)
       if (!plan.ok) throw new Error(plan.reason)
       this.state = plan.account
-      return { key: `order:${orderId}:refund:${refundId}`, kind: 'refund', points: -taken, ...plan.span, at: this.now }
+      return {
+        key: `order:${orderId}:refund:${refundId}`,
+        kind: 'refund',
+        points: -taken,
+        ...plan.span,
+        at: this.now,
+      }
     })
   }
 
@@ -114,7 +146,14 @@ class Account {
       const plan = planExpiry(this.state, pageOf, pageOf.length === open.length, this.now)
       const key = `member:m:expire:${plan.span.start}`
       this.state = plan.account
-      if (plan.points > 0) this.once(key, () => ({ key, kind: 'expire', points: -plan.points, ...plan.span, at: this.now }))
+      if (plan.points > 0)
+        this.once(key, () => ({
+          key,
+          kind: 'expire',
+          points: -plan.points,
+          ...plan.span,
+          at: this.now,
+        }))
     }
   }
 
@@ -128,7 +167,8 @@ class Account {
     expect(credits.reduce((s, c) => s + remainingOf(c, debited), 0)).toBe(points)
     // spans tile the line: credits [0, credited), debits [0, debited)
     let at = 0
-    for (const c of credits) expect([c.start, (at = c.end) - c.start]).toEqual([at - c.points, c.points])
+    for (const c of credits)
+      expect([c.start, (at = c.end) - c.start]).toEqual([at - c.points, c.points])
     expect(at).toBe(credited)
     at = 0
     for (const d of debits) {
@@ -137,7 +177,10 @@ class Account {
     }
     expect(at).toBe(debited)
     // credits queue in expiry order
-    for (let i = 1; i < credits.length; i++) expect(credits[i]!.expiresAt.getTime()).toBeGreaterThanOrEqual(credits[i - 1]!.expiresAt.getTime())
+    for (let i = 1; i < credits.length; i++)
+      expect(credits[i]!.expiresAt.getTime()).toBeGreaterThanOrEqual(
+        credits[i - 1]!.expiresAt.getTime(),
+      )
     // oldest unexpired first: debits consumed only credits unexpired at the time; expiry only expired ones
     for (const d of debits) {
       for (const c of credits) {
@@ -149,7 +192,8 @@ class Account {
     if (!isExpiryDue(this.state, this.now)) {
       for (const c of credits) {
         if (c.expiresAt.getTime() <= this.now.getTime()) expect(remainingOf(c, debited)).toBe(0)
-        if (remainingOf(c, debited) > 0) expect(this.state.nextExpiryAt.getTime()).toBeLessThanOrEqual(c.expiresAt.getTime())
+        if (remainingOf(c, debited) > 0)
+          expect(this.state.nextExpiryAt.getTime()).toBeLessThanOrEqual(c.expiresAt.getTime())
       }
     }
     expect(new Set(this.entries.map((e) => e.key)).size).toBe(this.entries.length)
@@ -166,12 +210,52 @@ type Op =
   | { kind: 'rules'; expiryYears: number }
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('earn' as const), order: fc.nat(6), fen: fc.nat(50_000) }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('spend' as const), key: fc.nat(8), points: fc.integer({ min: 1, max: 300 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('refund' as const), order: fc.nat(6), refund: fc.nat(2), fen: fc.integer({ min: 1, max: 50_000 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('time' as const), days: fc.integer({ min: 1, max: 400 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('expire' as const), page: fc.integer({ min: 1, max: 4 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('rules' as const), expiryYears: fc.integer({ min: 0, max: 3 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('earn' as const),
+      order: fc.nat(6),
+      fen: fc.nat(50_000),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('spend' as const),
+      key: fc.nat(8),
+      points: fc.integer({ min: 1, max: 300 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('refund' as const),
+      order: fc.nat(6),
+      refund: fc.nat(2),
+      fen: fc.integer({ min: 1, max: 50_000 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('time' as const),
+      days: fc.integer({ min: 1, max: 400 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('expire' as const),
+      page: fc.integer({ min: 1, max: 4 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('rules' as const),
+      expiryYears: fc.integer({ min: 0, max: 3 }),
+    }),
+  },
 )
 
 describe('the points queue', () => {
@@ -181,9 +265,12 @@ describe('the points queue', () => {
         const account = new Account()
         for (const step of ops) {
           if (step.kind === 'earn') account.earn(`o${step.order}`, step.fen)
-          else if (step.kind === 'spend') account.spend(`redemption:r${step.key}:spend`, step.points)
-          else if (step.kind === 'refund') account.refund(`o${step.order}`, `r${step.refund}`, step.fen)
-          else if (step.kind === 'time') account.now = new Date(account.now.getTime() + step.days * DAY)
+          else if (step.kind === 'spend')
+            account.spend(`redemption:r${step.key}:spend`, step.points)
+          else if (step.kind === 'refund')
+            account.refund(`o${step.order}`, `r${step.refund}`, step.fen)
+          else if (step.kind === 'time')
+            account.now = new Date(account.now.getTime() + step.days * DAY)
           else if (step.kind === 'expire') account.expire(step.page)
           else account.expiryYears = step.expiryYears
           account.check()
@@ -200,7 +287,10 @@ describe('the points queue', () => {
     if (!spent.ok) throw new Error('refused')
     expect(remainingOf(a.span, spent.account.debited)).toBe(0)
     expect(remainingOf(b.span, spent.account.debited)).toBe(150)
-    expect(nextExpiringBatch([a.span, b.span], spent.account.debited)).toEqual({ points: 150, expiresAt: b.span.expiresAt })
+    expect(nextExpiringBatch([a.span, b.span], spent.account.debited)).toEqual({
+      points: 150,
+      expiresAt: b.span.expiresAt,
+    })
   })
 
   it('refuses to spend points that have come due until they are expired', () => {
@@ -232,20 +322,37 @@ describe('the points queue', () => {
 
 describe('finding where a lost debit sat', () => {
   it('is the first uncovered stretch of exactly that length', () => {
-    expect(findDebitGap([{ start: 0, end: 10 }, { start: 30, end: 40 }], 40, 20)).toEqual({ start: 10, end: 30 })
+    expect(
+      findDebitGap(
+        [
+          { start: 0, end: 10 },
+          { start: 30, end: 40 },
+        ],
+        40,
+        20,
+      ),
+    ).toEqual({ start: 10, end: 30 })
     expect(findDebitGap([{ start: 0, end: 10 }], 30, 20)).toEqual({ start: 10, end: 30 })
     expect(findDebitGap([{ start: 0, end: 10 }], 30, 5)).toBeNull()
   })
 
   it('property: removing any debit from a tiling leaves a gap that finds it', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 20 }), fc.nat(), (lengths, pick) => {
-        let at = 0
-        const spans = lengths.map((l) => ({ start: at, end: (at += l) }))
-        const lost = spans[pick % spans.length]!
-        const gap = findDebitGap(spans.filter((s) => s !== lost), at, lost.end - lost.start)
-        expect(gap).toEqual(lost)
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 20 }),
+        fc.nat(),
+        (lengths, pick) => {
+          let at = 0
+          const spans = lengths.map((l) => ({ start: at, end: (at += l) }))
+          const lost = spans[pick % spans.length]!
+          const gap = findDebitGap(
+            spans.filter((s) => s !== lost),
+            at,
+            lost.end - lost.start,
+          )
+          expect(gap).toEqual(lost)
+        },
+      ),
     )
   })
 })

@@ -49,6 +49,8 @@ describe('signed code scenes', () => {
   })
 
   it('property: arbitrary strings never verify and never throw', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 40 }), (text) => verifyScene(text, SECRET) === null))
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (text) => verifyScene(text, SECRET) === null),
+    )
   })
 })

@@ -2,7 +2,14 @@ import { Query } from 'mingo'
 import { segmentSchema } from '../../../shared/contract/campaign'
 import type { Tier } from '../../../shared/db/documents'
 import { startOfShanghaiWeek } from '../../../shared/rules/calendar'
-import { afterMember, campaignWeekKey, compileSegment, tallyDeliveries, underWeeklyCap, type Segment } from '../../../shared/rules/segments'
+import {
+  afterMember,
+  campaignWeekKey,
+  compileSegment,
+  tallyDeliveries,
+  underWeeklyCap,
+  type Segment,
+} from '../../../shared/rules/segments'
 
 const NOW = new Date('2026-11-23T04:00:00Z')
 const DAY = 86_400_000
@@ -36,15 +43,65 @@ const m = (id: string, p: Partial<M>): M => ({
 })
 
 const POPULATION: M[] = [
-  m('m01', { tier: 'gold', points: 5000, lastPurchaseAt: ago(3), tags: ['vip'], birthday: '03-15', trailingSpendFen: 600_000 }),
-  m('m02', { tier: 'gold', storeId: 's2', clerkId: 'c3', points: 800, lastPurchaseAt: ago(40), birthday: '03-31', trailingSpendFen: 500_000 }),
-  m('m03', { tier: 'silver', points: 1200, lastPurchaseAt: ago(10), tags: ['baby'], birthday: '04-01', trailingSpendFen: 120_000 }),
+  m('m01', {
+    tier: 'gold',
+    points: 5000,
+    lastPurchaseAt: ago(3),
+    tags: ['vip'],
+    birthday: '03-15',
+    trailingSpendFen: 600_000,
+  }),
+  m('m02', {
+    tier: 'gold',
+    storeId: 's2',
+    clerkId: 'c3',
+    points: 800,
+    lastPurchaseAt: ago(40),
+    birthday: '03-31',
+    trailingSpendFen: 500_000,
+  }),
+  m('m03', {
+    tier: 'silver',
+    points: 1200,
+    lastPurchaseAt: ago(10),
+    tags: ['baby'],
+    birthday: '04-01',
+    trailingSpendFen: 120_000,
+  }),
   m('m04', { tier: 'standard', points: 0, joinedAt: ago(5) }),
-  m('m05', { tier: 'gold', clerkId: 'c2', points: 100, lastPurchaseAt: ago(200), tags: ['vip', 'baby'], birthday: '12-01', trailingSpendFen: 800_000 }),
-  m('m06', { tier: 'gold', status: 'deleted', openid: undefined, birthday: '03-10', trailingSpendFen: 900_000, lastPurchaseAt: ago(1) }),
-  m('m07', { tier: 'silver', storeId: 's2', clerkId: 'c4', points: 3000, lastPurchaseAt: ago(29), joinedAt: ago(20) }),
+  m('m05', {
+    tier: 'gold',
+    clerkId: 'c2',
+    points: 100,
+    lastPurchaseAt: ago(200),
+    tags: ['vip', 'baby'],
+    birthday: '12-01',
+    trailingSpendFen: 800_000,
+  }),
+  m('m06', {
+    tier: 'gold',
+    status: 'deleted',
+    openid: undefined,
+    birthday: '03-10',
+    trailingSpendFen: 900_000,
+    lastPurchaseAt: ago(1),
+  }),
+  m('m07', {
+    tier: 'silver',
+    storeId: 's2',
+    clerkId: 'c4',
+    points: 3000,
+    lastPurchaseAt: ago(29),
+    joinedAt: ago(20),
+  }),
   m('m08', { tier: 'gold', openid: undefined }), // active but unbound from WeChat: cannot be messaged
-  m('m09', { tier: 'standard', points: 999, lastPurchaseAt: ago(31), birthday: '02-29', trailingSpendFen: 50_000 }),
+  m('m09', {
+    tier: 'standard',
+    points: 999,
+    lastPurchaseAt: ago(31),
+    birthday: '02-29',
+    trailingSpendFen: 50_000,
+  }),
   m('m10', { tier: 'gold', points: 1000, lastPurchaseAt: ago(30), trailingSpendFen: 999_999 }),
   // Last bought 400 days ago: the stored spend predates the window, so it has spent nothing in it.
   m('m11', { lastPurchaseAt: ago(400), birthday: '03-01', trailingSpendFen: 700_000 }),
@@ -83,7 +140,9 @@ describe('compileSegment over a seeded population', () => {
     expect(run({ tags: ['vip', 'baby'], tiers: ['gold'] })).toEqual(['m01', 'm05'])
   })
   test('combined: silver or gold, last bought 5 to 35 days ago', () => {
-    expect(run({ tiers: ['silver', 'gold'], purchasedWithinDays: 35, notPurchasedWithinDays: 5 })).toEqual(['m03', 'm07', 'm10'])
+    expect(
+      run({ tiers: ['silver', 'gold'], purchasedWithinDays: 35, notPurchasedWithinDays: 5 }),
+    ).toEqual(['m03', 'm07', 'm10'])
   })
   test('birthday months: every day of the month, boundaries included', () => {
     expect(run({ birthdayMonths: [3] })).toEqual(['m01', 'm02', 'm11'])
@@ -98,7 +157,10 @@ describe('compileSegment over a seeded population', () => {
     expect(run({ spendMinFen: 100_000, spendMaxFen: 600_000 })).toEqual(['m01', 'm02', 'm03'])
   })
   test('combined: gold, born in March, spent at least 5,000 yuan', () => {
-    expect(run({ tiers: ['gold'], birthdayMonths: [3], spendMinFen: 500_000 })).toEqual(['m01', 'm02'])
+    expect(run({ tiers: ['gold'], birthdayMonths: [3], spendMinFen: 500_000 })).toEqual([
+      'm01',
+      'm02',
+    ])
   })
   test('afterMember continues strictly after the cursor', () => {
     const q = new Query(afterMember(compileSegment({ tiers: ['gold'] }, NOW), 'm01'))
@@ -106,7 +168,9 @@ describe('compileSegment over a seeded population', () => {
   })
   test('validation refuses contradictions and unknown fields', () => {
     expect(segmentSchema.safeParse({ pointsMin: 10, pointsMax: 5 }).success).toBe(false)
-    expect(segmentSchema.safeParse({ purchasedWithinDays: 10, notPurchasedWithinDays: 30 }).success).toBe(false)
+    expect(
+      segmentSchema.safeParse({ purchasedWithinDays: 10, notPurchasedWithinDays: 30 }).success,
+    ).toBe(false)
     expect(segmentSchema.safeParse({ birthdayMonth: 5 }).success).toBe(false)
     expect(segmentSchema.safeParse({ tiers: ['platinum'] }).success).toBe(false)
     expect(segmentSchema.safeParse({ spendMinFen: 10, spendMaxFen: 5 }).success).toBe(false)
@@ -123,8 +187,12 @@ describe('weekly cap and tallies', () => {
   })
   test('week key is the Shanghai Monday', () => {
     // Sunday 23:30 Shanghai belongs to the week of the Monday before; Monday 00:10 starts the next
-    expect(campaignWeekKey(startOfShanghaiWeek(new Date('2026-11-22T15:30:00Z')))).toBe('2026-11-16')
-    expect(campaignWeekKey(startOfShanghaiWeek(new Date('2026-11-22T16:10:00Z')))).toBe('2026-11-23')
+    expect(campaignWeekKey(startOfShanghaiWeek(new Date('2026-11-22T15:30:00Z')))).toBe(
+      '2026-11-16',
+    )
+    expect(campaignWeekKey(startOfShanghaiWeek(new Date('2026-11-22T16:10:00Z')))).toBe(
+      '2026-11-23',
+    )
   })
   test('tally by status and WeChat code; interrupted claims count failed', () => {
     const t = tallyDeliveries([
@@ -135,6 +203,12 @@ describe('weekly cap and tallies', () => {
       { status: 'skipped', reason: 'weeklyCap' },
       { status: 'claimed' },
     ])
-    expect(t).toEqual({ sent: 2, failed: 2, failedByCode: { '43101': 1, interrupted: 1 }, skippedCap: 1, inFlight: 1 })
+    expect(t).toEqual({
+      sent: 2,
+      failed: 2,
+      failedByCode: { '43101': 1, interrupted: 1 },
+      skippedCap: 1,
+      inFlight: 1,
+    })
   })
 })

@@ -26,7 +26,13 @@ describe('store distance', () => {
     const nearXujiahui = { lat: 31.1949, lng: 121.4369 }
     const sorted = byDistance(stores, nearXujiahui)
     // Same spot: by name in pinyin (dian < er); no location: wu < xin.
-    expect(sorted.map((s) => s.name)).toEqual(['徐家汇店', '徐家汇二店', '静安寺店', '无坐标店', '新开店'])
+    expect(sorted.map((s) => s.name)).toEqual([
+      '徐家汇店',
+      '徐家汇二店',
+      '静安寺店',
+      '无坐标店',
+      '新开店',
+    ])
     expect(sorted[0]!.distanceM).toBeLessThan(100)
     expect(sorted.at(-1)!.distanceM).toBeNull()
   })
@@ -37,14 +43,25 @@ describe('store distance', () => {
       { storeId: 'a', name: '静安寺店' },
       { storeId: 'c', name: '陆家嘴店' },
     ]
-    const byName = [...stores].sort((x, y) => x.name.localeCompare(y.name, 'zh-Hans-CN')).map((s) => s.storeId)
-    expect(homeStoreFirst(stores, 'c').map((s) => s.storeId)).toEqual(['c', ...byName.filter((id) => id !== 'c')])
+    const byName = [...stores]
+      .sort((x, y) => x.name.localeCompare(y.name, 'zh-Hans-CN'))
+      .map((s) => s.storeId)
+    expect(homeStoreFirst(stores, 'c').map((s) => s.storeId)).toEqual([
+      'c',
+      ...byName.filter((id) => id !== 'c'),
+    ])
     expect(homeStoreFirst(stores, null).map((s) => s.storeId)).toEqual(byName)
   })
 
   it('property: the result is a permutation of the stores, sorted by distance, the unlocated last', () => {
-    const point = fc.record({ lat: fc.double({ min: -90, max: 90, noNaN: true }), lng: fc.double({ min: -180, max: 180, noNaN: true }) })
-    const store = fc.record({ name: fc.string({ maxLength: 6 }), location: fc.option(point, { nil: null }) })
+    const point = fc.record({
+      lat: fc.double({ min: -90, max: 90, noNaN: true }),
+      lng: fc.double({ min: -180, max: 180, noNaN: true }),
+    })
+    const store = fc.record({
+      name: fc.string({ maxLength: 6 }),
+      location: fc.option(point, { nil: null }),
+    })
     fc.assert(
       fc.property(fc.array(store, { maxLength: 30 }), point, (stores, from) => {
         const sorted = byDistance(stores, from)
@@ -64,7 +81,8 @@ describe('store distance', () => {
           if (s.distanceM === null) expect(next.distanceM).toBeNull()
           else if (next.distanceM !== null) {
             expect(s.distanceM).toBeLessThanOrEqual(next.distanceM)
-            if (s.distanceM === next.distanceM) expect(s.name.localeCompare(next.name, 'zh-Hans-CN')).toBeLessThanOrEqual(0)
+            if (s.distanceM === next.distanceM)
+              expect(s.name.localeCompare(next.name, 'zh-Hans-CN')).toBeLessThanOrEqual(0)
           }
         }
       }),
@@ -72,4 +90,3 @@ describe('store distance', () => {
     )
   })
 })
-

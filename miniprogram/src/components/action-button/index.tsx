@@ -18,7 +18,16 @@ interface ActionButtonProps {
  * The app's button. A styled View rather than the platform <Button>: WeChat's button carries
  * its own borders and sizes that differ from H5, and none of our buttons need an open-type.
  */
-export function ActionButton({ children, onTap, kind = 'primary', size = 'large', disabled, busy, block, id }: ActionButtonProps) {
+export function ActionButton({
+  children,
+  onTap,
+  kind = 'primary',
+  size = 'large',
+  disabled,
+  busy,
+  block,
+  id,
+}: ActionButtonProps) {
   const inactive = disabled === true || busy === true
   const className = [
     'action-button',
@@ -34,7 +43,7 @@ export function ActionButton({ children, onTap, kind = 'primary', size = 'large'
       id={id}
       className={className}
       hoverClass={inactive ? 'none' : 'action-button--pressed'}
-      aria-role='button'
+      aria-role="button"
       aria-disabled={inactive}
       onClick={inactive ? undefined : onTap}
     >

@@ -19,9 +19,9 @@ export function BarcodeView({ digits }: { digits: string }) {
   if (layout === undefined) return null
   const pct = (modules: number) => `${((modules / layout.modules) * 100).toFixed(3)}%`
   return (
-    <View className='barcode' id='member-barcode' aria-label='条形码'>
+    <View className="barcode" id="member-barcode" aria-label="条形码">
       {layout.bars.map(([x, width]) => (
-        <View key={x} className='barcode__bar' style={{ left: pct(x), width: pct(width) }} />
+        <View key={x} className="barcode__bar" style={{ left: pct(x), width: pct(width) }} />
       ))}
     </View>
   )

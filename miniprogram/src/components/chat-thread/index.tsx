@@ -7,7 +7,14 @@ import { EmptyState } from '../empty-state'
 import { ErrorState } from '../error-state'
 import { Skeleton } from '../skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
-import { ChatSession, intervalSync, longPollSync, type ChatApi, type ChatItem, type ChatSync } from '../../lib/chat-session'
+import {
+  ChatSession,
+  intervalSync,
+  longPollSync,
+  type ChatApi,
+  type ChatItem,
+  type ChatSync,
+} from '../../lib/chat-session'
 import { formatDateTime, formatFen, formatPoints } from '../../lib/format'
 import { pickImage } from '../../lib/pick-image'
 import './index.scss'
@@ -21,7 +28,8 @@ const chatApi: ChatApi = {
 
 // H5 (local stack): long poll. WeChat: see intervalSync — the seam for the database's realtime
 // watch. A build-time constant, so each build keeps one.
-const chatSync: ChatSync = process.env.TARO_ENV === 'h5' ? longPollSync(chatApi.poll) : intervalSync()
+const chatSync: ChatSync =
+  process.env.TARO_ENV === 'h5' ? longPollSync(chatApi.poll) : intervalSync()
 
 export interface ChatThreadProps {
   conversationId: string
@@ -38,13 +46,22 @@ export interface ChatThreadProps {
 }
 
 /** A conversation: messages in seq order (mine on the right), a composer, live updates. */
-export function ChatThread({ conversationId, header, tools, onFirstMessage, emptyHint }: ChatThreadProps) {
+export function ChatThread({
+  conversationId,
+  header,
+  tools,
+  onFirstMessage,
+  emptyHint,
+}: ChatThreadProps) {
   const [, rerender] = useReducer((n: number) => n + 1, 0)
   const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading')
   const [draft, setDraft] = useState('')
   const [templateId, setTemplateId] = useState<string | undefined>(undefined)
   const [uploading, setUploading] = useState(false)
-  const session = useMemo(() => new ChatSession(conversationId, chatApi, chatSync, rerender), [conversationId])
+  const session = useMemo(
+    () => new ChatSession(conversationId, chatApi, chatSync, rerender),
+    [conversationId],
+  )
   const askedConsent = useRef(false)
 
   const open = async () => {
@@ -90,13 +107,19 @@ export function ChatThread({ conversationId, header, tools, onFirstMessage, empt
     const image = await pickImage().catch(() => undefined)
     if (!image) return
     setUploading(true)
-    const uploaded = await api.call('chat', 'uploadImage', { contentType: image.contentType, base64: image.base64 })
+    const uploaded = await api.call('chat', 'uploadImage', {
+      contentType: image.contentType,
+      base64: image.base64,
+    })
     setUploading(false)
     if (!uploaded.ok) {
       notifyFailure(uploaded.error)
       return
     }
-    void session.send({ type: 'image', fileId: uploaded.data.fileId }, { localPreview: uploaded.data.url })
+    void session.send(
+      { type: 'image', fileId: uploaded.data.fileId },
+      { localPreview: uploaded.data.url },
+    )
   }
 
   const insert = (text: string, picked?: string) => {
@@ -105,41 +128,53 @@ export function ChatThread({ conversationId, header, tools, onFirstMessage, empt
   }
 
   return (
-    <View className='chat-thread'>
+    <View className="chat-thread">
       {header}
-      {status === 'loading' && <Skeleton variant='list' rows={4} />}
-      {status === 'error' && session.loadError && <ErrorState error={session.loadError} onRetry={() => void open()} />}
+      {status === 'loading' && <Skeleton variant="list" rows={4} />}
+      {status === 'error' && session.loadError && (
+        <ErrorState error={session.loadError} onRetry={() => void open()} />
+      )}
       {status === 'ready' && (
-        <View className='chat-thread__list' id='chat-messages'>
+        <View className="chat-thread__list" id="chat-messages">
           {session.hasOlder && (
-            <View className='chat-thread__older' onClick={() => void session.loadOlder().then((e) => e && notifyFailure(e))}>
+            <View
+              className="chat-thread__older"
+              onClick={() => void session.loadOlder().then((e) => e && notifyFailure(e))}
+            >
               查看更早的消息
             </View>
           )}
-          {items.length === 0 && <EmptyState compact glyph='聊' title='还没有消息' description={emptyHint} />}
+          {items.length === 0 && (
+            <EmptyState compact glyph="聊" title="还没有消息" description={emptyHint} />
+          )}
           {items.map((item) => (
             <ChatBubble key={item.key} item={item} onRetry={(id) => void session.retry(id)} />
           ))}
         </View>
       )}
-      <View className='chat-composer'>
-        {tools && <View className='chat-composer__tools'>{tools(insert)}</View>}
-        <View className='chat-composer__row'>
-          <View id='chat-image' className='chat-composer__icon' onClick={() => void sendImage()}>
+      <View className="chat-composer">
+        {tools && <View className="chat-composer__tools">{tools(insert)}</View>}
+        <View className="chat-composer__row">
+          <View id="chat-image" className="chat-composer__icon" onClick={() => void sendImage()}>
             {uploading ? '…' : '图'}
           </View>
           <Input
-            id='chat-input'
-            className='chat-composer__input'
+            id="chat-input"
+            className="chat-composer__input"
             value={draft}
             maxlength={1000}
-            placeholder='输入消息'
-            confirmType='send'
+            placeholder="输入消息"
+            confirmType="send"
             adjustPosition
             onInput={(e) => setDraft(e.detail.value)}
             onConfirm={sendText}
           />
-          <ActionButton id='chat-send' size='small' disabled={draft.trim() === '' || status !== 'ready'} onTap={sendText}>
+          <ActionButton
+            id="chat-send"
+            size="small"
+            disabled={draft.trim() === '' || status !== 'ready'}
+            onTap={sendText}
+          >
             发送
           </ActionButton>
         </View>
@@ -151,18 +186,24 @@ export function ChatThread({ conversationId, header, tools, onFirstMessage, empt
 function ChatBubble({ item, onRetry }: { item: ChatItem; onRetry: (clientMsgId: string) => void }) {
   if (item.state !== 'sent') {
     return (
-      <View className='chat-row chat-row--mine' data-state={item.state}>
-        <View className='chat-row__status'>
+      <View className="chat-row chat-row--mine" data-state={item.state}>
+        <View className="chat-row__status">
           {item.state === 'sending' ? (
-            <View className='chat-row__sending'>发送中…</View>
+            <View className="chat-row__sending">发送中…</View>
           ) : (
-            <View className='chat-row__failed' onClick={() => onRetry(item.clientMsgId)}>
+            <View className="chat-row__failed" onClick={() => onRetry(item.clientMsgId)}>
               发送失败，点击重试
             </View>
           )}
         </View>
-        <View className='chat-bubble chat-bubble--mine chat-bubble--pending'>
-          {item.body.type === 'text' ? item.body.text : item.localPreview ? <Image className='chat-bubble__image' src={item.localPreview} mode='widthFix' /> : '[消息]'}
+        <View className="chat-bubble chat-bubble--mine chat-bubble--pending">
+          {item.body.type === 'text' ? (
+            item.body.text
+          ) : item.localPreview ? (
+            <Image className="chat-bubble__image" src={item.localPreview} mode="widthFix" />
+          ) : (
+            '[消息]'
+          )}
         </View>
       </View>
     )
@@ -170,30 +211,32 @@ function ChatBubble({ item, onRetry }: { item: ChatItem; onRetry: (clientMsgId: 
   const mine = item.mine
   return (
     <View className={mine ? 'chat-row chat-row--mine' : 'chat-row'} data-seq={item.seq}>
-      {!mine && <View className='chat-row__name'>{item.sender.name}</View>}
+      {!mine && <View className="chat-row__name">{item.sender.name}</View>}
       <View className={mine ? 'chat-bubble chat-bubble--mine' : 'chat-bubble'}>
-        {item.type === 'text' && <View className='chat-bubble__text'>{item.text}</View>}
-        {item.type === 'phone' && <View className='chat-bubble__text'>我的手机号：{item.text}</View>}
+        {item.type === 'text' && <View className="chat-bubble__text">{item.text}</View>}
+        {item.type === 'phone' && (
+          <View className="chat-bubble__text">我的手机号：{item.text}</View>
+        )}
         {item.type === 'image' && item.imageUrl && (
           <Image
-            className='chat-bubble__image'
+            className="chat-bubble__image"
             src={item.imageUrl}
-            mode='widthFix'
+            mode="widthFix"
             onClick={() => void Taro.previewImage({ urls: [item.imageUrl!] })}
           />
         )}
         {(item.type === 'product' || item.type === 'gift') && item.card && (
-          <View className='chat-card'>
-            <View className='chat-card__tag'>{item.type === 'product' ? '商品' : '礼品'}</View>
-            <View className='chat-card__name'>{item.card.name}</View>
-            <View className='chat-card__price'>
+          <View className="chat-card">
+            <View className="chat-card__tag">{item.type === 'product' ? '商品' : '礼品'}</View>
+            <View className="chat-card__name">{item.card.name}</View>
+            <View className="chat-card__price">
               {item.card.priceFen !== null ? formatFen(item.card.priceFen) : ''}
               {item.card.pointsPrice !== null ? `${formatPoints(item.card.pointsPrice)} 积分` : ''}
             </View>
           </View>
         )}
       </View>
-      <View className='chat-row__time'>{formatDateTime(item.at)}</View>
+      <View className="chat-row__time">{formatDateTime(item.at)}</View>
     </View>
   )
 }

@@ -34,16 +34,25 @@ interface ConsentCardProps {
 export function ConsentCard({ moment, onDone }: ConsentCardProps) {
   const [askedBefore] = useState(() => moment !== undefined && consentAskedAt(moment))
   const status = useQuery(
-    () => (askedBefore ? Promise.resolve({ ok: true as const, data: { templates: [] } }) : api.call('member', 'consentStatus')),
+    () =>
+      askedBefore
+        ? Promise.resolve({ ok: true as const, data: { templates: [] } })
+        : api.call('member', 'consentStatus'),
     [askedBefore],
   )
   const [sheet, setSheet] = useState<ConsentTemplate[] | undefined>(undefined)
   const [dismissed, setDismissed] = useState(false)
-  const [credits, setCredits] = useState<Partial<Record<ConsentTemplate['templateKey'], number>>>({})
+  const [credits, setCredits] = useState<Partial<Record<ConsentTemplate['templateKey'], number>>>(
+    {},
+  )
 
-  const templates = status.status === 'ready' ? status.data.templates.map((t) => ({ ...t, credits: credits[t.templateKey] ?? t.credits })) : []
+  const templates =
+    status.status === 'ready'
+      ? status.data.templates.map((t) => ({ ...t, credits: credits[t.templateKey] ?? t.credits }))
+      : []
   const campaign = templates.find((t) => t.templateKey === 'campaign')
-  const visible = !dismissed && campaign !== undefined && (moment === undefined || campaign.credits === 0)
+  const visible =
+    !dismissed && campaign !== undefined && (moment === undefined || campaign.credits === 0)
 
   useEffect(() => {
     if (visible && moment !== undefined) markConsentAsked(moment)
@@ -77,44 +86,55 @@ export function ConsentCard({ moment, onDone }: ConsentCardProps) {
 
   if (!visible) return null
   return (
-    <View className='consent-card' id='consent-card'>
-      <View className='consent-card__title'>订阅活动通知</View>
-      <View className='consent-card__text'>会员专属优惠、生日礼遇第一时间通过微信通知你；每订阅一次，可收到一条通知。</View>
+    <View className="consent-card" id="consent-card">
+      <View className="consent-card__title">订阅活动通知</View>
+      <View className="consent-card__text">
+        会员专属优惠、生日礼遇第一时间通过微信通知你；每订阅一次，可收到一条通知。
+      </View>
       {moment === undefined && (
-        <View className='consent-card__credits' id='consent-credits'>
+        <View className="consent-card__credits" id="consent-credits">
           {templates.map((t) => (
-            <View key={t.templateKey} className='consent-card__credit' id={`consent-credit-${t.templateKey}`}>
+            <View
+              key={t.templateKey}
+              className="consent-card__credit"
+              id={`consent-credit-${t.templateKey}`}
+            >
               <View>{TEMPLATE_LABELS[t.templateKey]}</View>
-              <View className='consent-card__count'>可接收 {t.credits} 条</View>
+              <View className="consent-card__count">可接收 {t.credits} 条</View>
             </View>
           ))}
         </View>
       )}
-      <View className='consent-card__actions'>
+      <View className="consent-card__actions">
         {moment !== undefined && (
-          <ActionButton id='consent-later' kind='secondary' size='small' onTap={later}>
+          <ActionButton id="consent-later" kind="secondary" size="small" onTap={later}>
             暂不
           </ActionButton>
         )}
-        <ActionButton id='consent-subscribe' size='small' onTap={subscribe}>
+        <ActionButton id="consent-subscribe" size="small" onTap={subscribe}>
           订阅活动通知
         </ActionButton>
       </View>
       {sheet && (
-        <View className='consent-sheet' id='consent-sheet'>
-          <View className='consent-sheet__panel'>
-            <View className='consent-sheet__title'>会员中心 申请向你发送以下消息</View>
+        <View className="consent-sheet" id="consent-sheet">
+          <View className="consent-sheet__panel">
+            <View className="consent-sheet__title">会员中心 申请向你发送以下消息</View>
             {sheet.map((t) => (
-              <View key={t.templateKey} className='consent-sheet__row'>
+              <View key={t.templateKey} className="consent-sheet__row">
                 {TEMPLATE_LABELS[t.templateKey]}
               </View>
             ))}
-            <View className='consent-sheet__note'>模拟的订阅授权（微信中为系统弹窗）</View>
-            <View className='consent-sheet__actions'>
-              <ActionButton id='consent-reject' kind='secondary' size='small' onTap={() => answerSheet(false)}>
+            <View className="consent-sheet__note">模拟的订阅授权（微信中为系统弹窗）</View>
+            <View className="consent-sheet__actions">
+              <ActionButton
+                id="consent-reject"
+                kind="secondary"
+                size="small"
+                onTap={() => answerSheet(false)}
+              >
                 拒绝
               </ActionButton>
-              <ActionButton id='consent-accept' size='small' onTap={() => answerSheet(true)}>
+              <ActionButton id="consent-accept" size="small" onTap={() => answerSheet(true)}>
                 允许
               </ActionButton>
             </View>

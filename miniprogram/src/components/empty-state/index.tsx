@@ -16,12 +16,12 @@ interface EmptyStateProps {
 export function EmptyState({ glyph, title, description, action, compact }: EmptyStateProps) {
   return (
     <View className={compact ? 'empty-state empty-state--compact' : 'empty-state'}>
-      <View className='empty-state__glyph'>{glyph}</View>
-      <View className='empty-state__title'>{title}</View>
-      {description && <View className='empty-state__description'>{description}</View>}
+      <View className="empty-state__glyph">{glyph}</View>
+      <View className="empty-state__title">{title}</View>
+      {description && <View className="empty-state__description">{description}</View>}
       {action && (
-        <View className='empty-state__action'>
-          <ActionButton kind='secondary' size='small' onTap={action.onTap}>
+        <View className="empty-state__action">
+          <ActionButton kind="secondary" size="small" onTap={action.onTap}>
             {action.text}
           </ActionButton>
         </View>

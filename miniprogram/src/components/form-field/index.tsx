@@ -17,14 +17,25 @@ interface FormFieldProps {
   action?: { text: string; onTap: () => void }
 }
 
-export function FormField({ id, label, value, onChange, placeholder, type = 'text', maxlength, error, hint, action }: FormFieldProps) {
+export function FormField({
+  id,
+  label,
+  value,
+  onChange,
+  placeholder,
+  type = 'text',
+  maxlength,
+  error,
+  hint,
+  action,
+}: FormFieldProps) {
   return (
-    <View className='form-field'>
-      <View className='form-field__label'>{label}</View>
-      <View className='form-field__row'>
+    <View className="form-field">
+      <View className="form-field__label">{label}</View>
+      <View className="form-field__row">
         <Input
           id={id}
-          className='form-field__input'
+          className="form-field__input"
           type={type}
           maxlength={maxlength}
           placeholder={placeholder}
@@ -32,12 +43,16 @@ export function FormField({ id, label, value, onChange, placeholder, type = 'tex
           onInput={(e) => onChange(e.detail.value)}
         />
         {action && (
-          <View className='form-field__action' onClick={action.onTap}>
+          <View className="form-field__action" onClick={action.onTap}>
             {action.text}
           </View>
         )}
       </View>
-      {error ? <View className='form-field__error'>{error}</View> : hint ? <View className='form-field__hint'>{hint}</View> : null}
+      {error ? (
+        <View className="form-field__error">{error}</View>
+      ) : hint ? (
+        <View className="form-field__hint">{hint}</View>
+      ) : null}
     </View>
   )
 }

@@ -15,15 +15,20 @@ interface ListRowProps {
 /** One row of a settings-style list; rows with onTap get an arrow and tap feedback. */
 export function ListRow({ title, glyph, note, onTap, id }: ListRowProps) {
   return (
-    <View id={id} className='list-row' hoverClass={onTap ? 'list-row--pressed' : 'none'} onClick={onTap}>
-      {glyph && <View className='list-row__glyph'>{glyph}</View>}
-      <View className='list-row__title'>{title}</View>
-      {note !== undefined && <View className='list-row__note'>{note}</View>}
-      {onTap && <View className='list-row__arrow' />}
+    <View
+      id={id}
+      className="list-row"
+      hoverClass={onTap ? 'list-row--pressed' : 'none'}
+      onClick={onTap}
+    >
+      {glyph && <View className="list-row__glyph">{glyph}</View>}
+      <View className="list-row__title">{title}</View>
+      {note !== undefined && <View className="list-row__note">{note}</View>}
+      {onTap && <View className="list-row__arrow" />}
     </View>
   )
 }
 
 export function ListGroup({ children }: { children: ReactNode }) {
-  return <View className='list-group'>{children}</View>
+  return <View className="list-group">{children}</View>
 }

@@ -7,9 +7,22 @@ import './index.scss'
 export type MailAddress = NonNullable<InputOf<Contracts, 'points', 'redeem'>['address']>
 export type AddressField = keyof MailAddress
 
-export const EMPTY_ADDRESS: MailAddress = { name: '', phone: '', province: '', city: '', district: '', detail: '' }
+export const EMPTY_ADDRESS: MailAddress = {
+  name: '',
+  phone: '',
+  province: '',
+  city: '',
+  district: '',
+  detail: '',
+}
 
-const FIELDS: Array<{ key: AddressField; label: string; placeholder: string; type?: 'number'; maxlength: number }> = [
+const FIELDS: Array<{
+  key: AddressField
+  label: string
+  placeholder: string
+  type?: 'number'
+  maxlength: number
+}> = [
   { key: 'name', label: '收件人', placeholder: '姓名', maxlength: 20 },
   { key: 'phone', label: '手机号', placeholder: '11 位手机号', type: 'number', maxlength: 11 },
   { key: 'province', label: '省份', placeholder: '如：上海市', maxlength: 20 },
@@ -22,7 +35,14 @@ const FIELDS: Array<{ key: AddressField; label: string; placeholder: string; typ
 async function chooseWechatAddress(): Promise<MailAddress | null> {
   try {
     const a = await Taro.chooseAddress()
-    return { name: a.userName, phone: a.telNumber, province: a.provinceName, city: a.cityName, district: a.countyName, detail: a.detailInfo }
+    return {
+      name: a.userName,
+      phone: a.telNumber,
+      province: a.provinceName,
+      city: a.cityName,
+      district: a.countyName,
+      detail: a.detailInfo,
+    }
   } catch {
     // Closed the picker, or refused the permission: the form stays as typed.
     return null
@@ -30,14 +50,18 @@ async function chooseWechatAddress(): Promise<MailAddress | null> {
 }
 
 /** The address of a mail redemption; errors per field come from the server (it names the field). */
-export function MailAddressForm(props: { value: MailAddress; errors: Partial<Record<AddressField, string>>; onChange: (value: MailAddress) => void }) {
+export function MailAddressForm(props: {
+  value: MailAddress
+  errors: Partial<Record<AddressField, string>>
+  onChange: (value: MailAddress) => void
+}) {
   const { value, errors, onChange } = props
   return (
-    <View id='mail-address'>
+    <View id="mail-address">
       {process.env.TARO_ENV === 'weapp' && (
         <View
-          className='mail-address__wechat'
-          id='mail-choose-address'
+          className="mail-address__wechat"
+          id="mail-choose-address"
           onClick={async () => {
             const chosen = await chooseWechatAddress()
             if (chosen) onChange(chosen)

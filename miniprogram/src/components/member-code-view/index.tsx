@@ -24,24 +24,34 @@ function layoutOf(code: string): { rows: QrBoxRow[]; failed: boolean } {
 export function MemberCodeView({ code, caption }: MemberCodeViewProps) {
   const { rows, failed } = useMemo(() => layoutOf(code), [code])
   return (
-    <View className='member-code'>
-      <View className='member-code__frame'>
+    <View className="member-code">
+      <View className="member-code__frame">
         {rows.length > 0 ? (
-          <View className='member-code__symbol' aria-label='会员码'>
+          <View className="member-code__symbol" aria-label="会员码">
             {rows.map((row) => (
-              <View key={row.key} className='member-code__row' style={{ top: row.top, height: row.height }}>
+              <View
+                key={row.key}
+                className="member-code__row"
+                style={{ top: row.top, height: row.height }}
+              >
                 {row.runs.map((run) => (
-                  <View key={run.key} className='member-code__run' style={{ left: run.left, width: run.width }} />
+                  <View
+                    key={run.key}
+                    className="member-code__run"
+                    style={{ left: run.left, width: run.width }}
+                  />
                 ))}
               </View>
             ))}
           </View>
         ) : (
-          <View className='member-code__placeholder'>{failed ? '会员码无法显示，请刷新' : '会员码加载中'}</View>
+          <View className="member-code__placeholder">
+            {failed ? '会员码无法显示，请刷新' : '会员码加载中'}
+          </View>
         )}
       </View>
-      {code && <View className='member-code__text'>{groupCode(code)}</View>}
-      {caption && <View className='member-code__caption'>{caption}</View>}
+      {code && <View className="member-code__text">{groupCode(code)}</View>}
+      {caption && <View className="member-code__caption">{caption}</View>}
     </View>
   )
 }

@@ -20,10 +20,13 @@ interface QueryViewProps<T> {
  */
 export function QueryView<T>({ query, skeleton, empty, isEmpty, children }: QueryViewProps<T>) {
   if (query.status === 'loading') return <>{skeleton ?? <Skeleton />}</>
-  if (query.status === 'error') return <ErrorState error={query.error} onRetry={() => void query.reload()} />
+  if (query.status === 'error')
+    return <ErrorState error={query.error} onRetry={() => void query.reload()} />
   return (
     <>
-      {query.refreshError && <RefreshErrorBar error={query.refreshError} onRetry={() => void query.refresh()} />}
+      {query.refreshError && (
+        <RefreshErrorBar error={query.refreshError} onRetry={() => void query.refresh()} />
+      )}
       {empty !== undefined && isEmpty?.(query.data) ? empty : children(query.data)}
     </>
   )

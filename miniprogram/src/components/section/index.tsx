@@ -12,12 +12,12 @@ interface SectionProps {
 /** A titled white card on the page background. */
 export function Section({ title, extra, children, id }: SectionProps) {
   return (
-    <View id={id} className='section'>
-      <View className='section__header'>
-        <View className='section__title'>{title}</View>
-        {extra !== undefined && <View className='section__extra'>{extra}</View>}
+    <View id={id} className="section">
+      <View className="section__header">
+        <View className="section__title">{title}</View>
+        {extra !== undefined && <View className="section__extra">{extra}</View>}
       </View>
-      <View className='section__body'>{children}</View>
+      <View className="section__body">{children}</View>
     </View>
   )
 }

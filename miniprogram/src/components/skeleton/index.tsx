@@ -12,22 +12,22 @@ export function Skeleton({ variant = 'block', rows = 3 }: SkeletonProps) {
   const lines = Array.from({ length: rows }, (_, i) => i)
   if (variant === 'card') {
     return (
-      <View className='skeleton skeleton--card' aria-label='加载中'>
-        <View className='skeleton__bar skeleton__bar--short' />
-        <View className='skeleton__bar skeleton__bar--figure' />
-        <View className='skeleton__bar skeleton__bar--medium' />
+      <View className="skeleton skeleton--card" aria-label="加载中">
+        <View className="skeleton__bar skeleton__bar--short" />
+        <View className="skeleton__bar skeleton__bar--figure" />
+        <View className="skeleton__bar skeleton__bar--medium" />
       </View>
     )
   }
   if (variant === 'list') {
     return (
-      <View className='skeleton skeleton--list' aria-label='加载中'>
+      <View className="skeleton skeleton--list" aria-label="加载中">
         {lines.map((i) => (
-          <View key={i} className='skeleton__item'>
-            <View className='skeleton__icon' />
-            <View className='skeleton__lines'>
-              <View className='skeleton__bar skeleton__bar--medium' />
-              <View className='skeleton__bar skeleton__bar--short' />
+          <View key={i} className="skeleton__item">
+            <View className="skeleton__icon" />
+            <View className="skeleton__lines">
+              <View className="skeleton__bar skeleton__bar--medium" />
+              <View className="skeleton__bar skeleton__bar--short" />
             </View>
           </View>
         ))}
@@ -35,9 +35,12 @@ export function Skeleton({ variant = 'block', rows = 3 }: SkeletonProps) {
     )
   }
   return (
-    <View className='skeleton skeleton--block' aria-label='加载中'>
+    <View className="skeleton skeleton--block" aria-label="加载中">
       {lines.map((i) => (
-        <View key={i} className={i === rows - 1 ? 'skeleton__bar skeleton__bar--medium' : 'skeleton__bar'} />
+        <View
+          key={i}
+          className={i === rows - 1 ? 'skeleton__bar skeleton__bar--medium' : 'skeleton__bar'}
+        />
       ))}
     </View>
   )

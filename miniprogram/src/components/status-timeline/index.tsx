@@ -17,13 +17,16 @@ export function StatusTimeline({ steps, id }: { steps: TimelineStep[]; id?: stri
   return (
     <View id={id}>
       {steps.map((step) => (
-        <View key={step.key} className={step.done ? 'timeline-step timeline-step--done' : 'timeline-step'}>
-          <View className='timeline-step__dot' />
-          <View className='timeline-step__label'>
+        <View
+          key={step.key}
+          className={step.done ? 'timeline-step timeline-step--done' : 'timeline-step'}
+        >
+          <View className="timeline-step__dot" />
+          <View className="timeline-step__label">
             {step.label}
-            {step.detail && <View className='timeline-step__detail'>{step.detail}</View>}
+            {step.detail && <View className="timeline-step__detail">{step.detail}</View>}
           </View>
-          <View className='timeline-step__at'>{step.at ? formatDateTime(step.at) : ''}</View>
+          <View className="timeline-step__at">{step.at ? formatDateTime(step.at) : ''}</View>
         </View>
       ))}
     </View>

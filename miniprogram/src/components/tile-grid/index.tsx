@@ -14,10 +14,16 @@ export function TileGrid({ tiles, columns = 4 }: { tiles: readonly Tile[]; colum
   return (
     <View className={`tile-grid tile-grid--${columns}`}>
       {tiles.map((tile) => (
-        <View key={tile.key} id={`tile-${tile.key}`} className='tile' hoverClass='tile--pressed' onClick={tile.onTap}>
-          <View className='tile__glyph'>{tile.glyph}</View>
-          <View className='tile__title'>{tile.title}</View>
-          {tile.subtitle && <View className='tile__subtitle'>{tile.subtitle}</View>}
+        <View
+          key={tile.key}
+          id={`tile-${tile.key}`}
+          className="tile"
+          hoverClass="tile--pressed"
+          onClick={tile.onTap}
+        >
+          <View className="tile__glyph">{tile.glyph}</View>
+          <View className="tile__title">{tile.title}</View>
+          {tile.subtitle && <View className="tile__subtitle">{tile.subtitle}</View>}
         </View>
       ))}
     </View>

@@ -14,7 +14,11 @@ import './index.scss'
 
 type Phone = { phone: string } | { phoneCode: string } | Record<string, never>
 
-const OUTCOME_TOAST = { created: '开卡成功', existing: '你已是会员', reattributed: '开卡成功' } as const
+const OUTCOME_TOAST = {
+  created: '开卡成功',
+  existing: '你已是会员',
+  reattributed: '开卡成功',
+} as const
 
 /**
  * Where a scanned store or clerk code lands. The scene says who the member is attributed to; it
@@ -39,9 +43,9 @@ export default function BindPage() {
     return (
       <PageShell>
         <EmptyState
-          glyph='扫'
-          title='请扫描门店或导购的二维码'
-          description='在门店收银台或导购处扫码，即可开通会员卡'
+          glyph="扫"
+          title="请扫描门店或导购的二维码"
+          description="在门店收银台或导购处扫码，即可开通会员卡"
           action={{ text: '返回首页', onTap: () => void Taro.switchTab({ url: ROUTES.home }) }}
         />
       </PageShell>
@@ -68,14 +72,14 @@ export default function BindPage() {
   if (opened) {
     return (
       <PageShell>
-        <View className='bind-card' id='bind-done'>
-          <View className='bind-card__label'>会员卡</View>
-          <View className='bind-card__title'>开卡成功</View>
-          <View className='bind-card__text'>积分已到账，消费累积积分可兑换礼品</View>
+        <View className="bind-card" id="bind-done">
+          <View className="bind-card__label">会员卡</View>
+          <View className="bind-card__title">开卡成功</View>
+          <View className="bind-card__text">积分已到账，消费累积积分可兑换礼品</View>
         </View>
-        <ConsentCard moment='bind' onDone={goHome} />
-        <View className='bind-actions'>
-          <ActionButton block id='bind-go-home' kind='secondary' onTap={goHome}>
+        <ConsentCard moment="bind" onDone={goHome} />
+        <View className="bind-actions">
+          <ActionButton block id="bind-go-home" kind="secondary" onTap={goHome}>
             进入会员首页
           </ActionButton>
         </View>
@@ -85,16 +89,16 @@ export default function BindPage() {
 
   return (
     <PageShell>
-      <View className='bind-card' id='bind-card'>
-        <View className='bind-card__label'>会员卡</View>
-        <View className='bind-card__title'>开通会员卡</View>
-        <View className='bind-card__text'>开卡即送积分，消费累积积分可兑换礼品</View>
+      <View className="bind-card" id="bind-card">
+        <View className="bind-card__label">会员卡</View>
+        <View className="bind-card__title">开通会员卡</View>
+        <View className="bind-card__text">开卡即送积分，消费累积积分可兑换礼品</View>
       </View>
       {process.env.TARO_ENV === 'weapp' ? (
-        <View className='bind-actions'>
+        <View className="bind-actions">
           <Button
-            className='bind-phone-button'
-            openType='getPhoneNumber'
+            className="bind-phone-button"
+            openType="getPhoneNumber"
             disabled={busy}
             onGetPhoneNumber={(e) => {
               const code = (e.detail as { code?: string }).code
@@ -104,29 +108,35 @@ export default function BindPage() {
           >
             微信手机号一键开卡
           </Button>
-          <View id='bind-without-phone' className='bind-secondary' onClick={() => !busy && void bind({})}>
+          <View
+            id="bind-without-phone"
+            className="bind-secondary"
+            onClick={() => !busy && void bind({})}
+          >
             暂不提供手机号，直接开卡
           </View>
         </View>
       ) : (
         <>
-          <View className='bind-form'>
-            <View className='bind-form__label'>手机号（选填，用于门店查询会员）</View>
+          <View className="bind-form">
+            <View className="bind-form__label">手机号（选填，用于门店查询会员）</View>
             <Input
-              id='bind-phone'
-              className='bind-form__input'
-              type='number'
+              id="bind-phone"
+              className="bind-form__input"
+              type="number"
               maxlength={11}
-              placeholder='请输入 11 位手机号'
+              placeholder="请输入 11 位手机号"
               value={phone}
               onInput={(e) => setPhone(e.detail.value)}
             />
-            {phoneTyped && !phoneValid && <View className='bind-form__error'>请输入正确的手机号</View>}
+            {phoneTyped && !phoneValid && (
+              <View className="bind-form__error">请输入正确的手机号</View>
+            )}
           </View>
-          <View className='bind-actions'>
+          <View className="bind-actions">
             <ActionButton
               block
-              id='bind-submit'
+              id="bind-submit"
               busy={busy}
               disabled={phoneTyped && !phoneValid}
               onTap={() => void bind(phoneTyped ? { phone: phone.trim() } : {})}
@@ -137,11 +147,11 @@ export default function BindPage() {
         </>
       )}
       {failure && (
-        <View className='bind-failure' id='bind-failure'>
+        <View className="bind-failure" id="bind-failure">
           {failure}
         </View>
       )}
-      <View className='bind-terms'>开卡即表示同意《会员服务协议》与《隐私政策》</View>
+      <View className="bind-terms">开卡即表示同意《会员服务协议》与《隐私政策》</View>
     </PageShell>
   )
 }

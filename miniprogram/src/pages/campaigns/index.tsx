@@ -22,27 +22,36 @@ export default function CampaignsPage() {
   return (
     <PageShell>
       <ConsentCard />
-      <Section title='我的活动' id='campaign-list'>
+      <Section title="我的活动" id="campaign-list">
         <QueryView
           query={list}
-          skeleton={<Skeleton variant='list' rows={3} />}
+          skeleton={<Skeleton variant="list" rows={3} />}
           isEmpty={(page) => page.items.length === 0}
-          empty={<EmptyState compact glyph='惠' title='暂时没有活动' description='订阅活动通知后，会员专属优惠会推送给你并出现在这里' />}
+          empty={
+            <EmptyState
+              compact
+              glyph="惠"
+              title="暂时没有活动"
+              description="订阅活动通知后，会员专属优惠会推送给你并出现在这里"
+            />
+          }
         >
           {(page) => (
             <View>
               {page.items.map((c) => (
-                <View key={c.campaignId} className='campaign-row'>
-                  <View className='campaign-row__head'>
-                    <View className='campaign-row__title'>{c.title}</View>
-                    {c.storeName !== null && <View className='campaign-row__store'>{c.storeName}</View>}
+                <View key={c.campaignId} className="campaign-row">
+                  <View className="campaign-row__head">
+                    <View className="campaign-row__title">{c.title}</View>
+                    {c.storeName !== null && (
+                      <View className="campaign-row__store">{c.storeName}</View>
+                    )}
                   </View>
                   {c.lines.map((line, i) => (
-                    <View key={i} className='campaign-row__line'>
+                    <View key={i} className="campaign-row__line">
                       {line}
                     </View>
                   ))}
-                  <View className='campaign-row__at'>{formatDateTime(c.sentAt)}</View>
+                  <View className="campaign-row__at">{formatDateTime(c.sentAt)}</View>
                 </View>
               ))}
             </View>

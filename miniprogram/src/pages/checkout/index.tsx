@@ -56,19 +56,23 @@ function shortageText(store: StoreOption): string {
 /** The same limits as the server's address schema, so mistakes show before submitting. */
 function addressErrors(address: DeliveryAddress): Partial<Record<keyof DeliveryAddress, string>> {
   const errors: Partial<Record<keyof DeliveryAddress, string>> = {}
-  if (address.name.trim().length < 1 || address.name.trim().length > 20) errors.name = '请填写收货人（20 字以内）'
+  if (address.name.trim().length < 1 || address.name.trim().length > 20)
+    errors.name = '请填写收货人（20 字以内）'
   if (!isMainlandMobile(address.phone)) errors.phone = '请输入 11 位手机号'
   if (address.province.trim().length < 1) errors.province = '请填写省份'
   if (address.city.trim().length < 1) errors.city = '请填写城市'
   if (address.district.trim().length < 1) errors.district = '请填写区县'
-  if (address.detail.trim().length < 4 || address.detail.trim().length > 120) errors.detail = '请填写详细地址（至少 4 个字）'
+  if (address.detail.trim().length < 4 || address.detail.trim().length > 120)
+    errors.detail = '请填写详细地址（至少 4 个字）'
   return errors
 }
 
 export default function CheckoutPage() {
   const { params } = useRouter()
   const buyNow = params.buy
-  const [fulfilment, setFulfilment] = useState<Fulfilment>(params.fulfilment === 'delivery' ? 'delivery' : 'pickup')
+  const [fulfilment, setFulfilment] = useState<Fulfilment>(
+    params.fulfilment === 'delivery' ? 'delivery' : 'pickup',
+  )
   const [storeId, setStoreId] = useState<string | undefined>(undefined)
   const [address, setAddress] = useState<DeliveryAddress>(EMPTY_ADDRESS)
   const [showErrors, setShowErrors] = useState(false)
@@ -104,35 +108,43 @@ export default function CheckoutPage() {
   const errors = showErrors ? addressErrors(address) : {}
 
   return (
-    <PageShell className='checkout-page'>
+    <PageShell className="checkout-page">
       <QueryView
         query={checkout}
-        skeleton={<Skeleton variant='list' rows={3} />}
+        skeleton={<Skeleton variant="list" rows={3} />}
         isEmpty={(state) => state.lines.length === 0}
-        empty={<EmptyState glyph='购' title='购物车是空的' action={{ text: '去逛逛', onTap: () => void Taro.switchTab({ url: ROUTES.shop }) }} />}
+        empty={
+          <EmptyState
+            glyph="购"
+            title="购物车是空的"
+            action={{ text: '去逛逛', onTap: () => void Taro.switchTab({ url: ROUTES.shop }) }}
+          />
+        }
       >
         {(state) => {
           const open = state.stores.filter((s) => s.shortages.length === 0)
-          const chosenStore = storeId && open.some((s) => s.storeId === storeId) ? storeId : open[0]?.storeId
+          const chosenStore =
+            storeId && open.some((s) => s.storeId === storeId) ? storeId : open[0]?.storeId
           const totalFen = state.lines.reduce((sum, l) => sum + l.product.priceFen * l.qty, 0)
           const blocked =
             (fulfilment === 'pickup' && chosenStore === undefined) ||
-            (fulfilment === 'delivery' && state.lines.some((l) => l.product.available.central < l.qty))
+            (fulfilment === 'delivery' &&
+              state.lines.some((l) => l.product.available.central < l.qty))
           return (
             <View>
-              <View className='checkout-card'>
+              <View className="checkout-card">
                 {state.lines.map((l) => (
-                  <View key={l.product.productId} className='checkout-line'>
-                    <View className='checkout-line__name'>
+                  <View key={l.product.productId} className="checkout-line">
+                    <View className="checkout-line__name">
                       {l.product.name} × {l.qty}
                     </View>
                     <View>{formatFen(l.product.priceFen * l.qty)}</View>
                   </View>
                 ))}
               </View>
-              <View className='checkout-card'>
-                <View className='checkout-card__title'>取货方式</View>
-                <View className='checkout-options'>
+              <View className="checkout-card">
+                <View className="checkout-card__title">取货方式</View>
+                <View className="checkout-options">
                   {(
                     [
                       ['pickup', '到店自提'],
@@ -142,7 +154,11 @@ export default function CheckoutPage() {
                     <View
                       key={value}
                       id={`fulfilment-${value}`}
-                      className={value === fulfilment ? 'checkout-option checkout-option--on' : 'checkout-option'}
+                      className={
+                        value === fulfilment
+                          ? 'checkout-option checkout-option--on'
+                          : 'checkout-option'
+                      }
                       onClick={() => setFulfilment(value)}
                     >
                       {label}
@@ -150,40 +166,71 @@ export default function CheckoutPage() {
                   ))}
                 </View>
                 {fulfilment === 'pickup' && (
-                  <View id='store-picker'>
-                    <View className='checkout-card__title'>{state.located ? '自提门店 · 由近到远' : '自提门店'}</View>
-                    {!state.located && <View className='checkout-hint'>允许获取位置后，门店按距离由近到远排列</View>}
-                    {open.length === 0 && <View className='checkout-note'>没有门店能备齐这些商品，请改为快递或调整数量</View>}
+                  <View id="store-picker">
+                    <View className="checkout-card__title">
+                      {state.located ? '自提门店 · 由近到远' : '自提门店'}
+                    </View>
+                    {!state.located && (
+                      <View className="checkout-hint">允许获取位置后，门店按距离由近到远排列</View>
+                    )}
+                    {open.length === 0 && (
+                      <View className="checkout-note">
+                        没有门店能备齐这些商品，请改为快递或调整数量
+                      </View>
+                    )}
                     {state.stores.map((s) => {
                       const disabled = s.shortages.length > 0
-                      const className = disabled ? 'checkout-store checkout-store--off' : s.storeId === chosenStore ? 'checkout-store checkout-store--on' : 'checkout-store'
+                      const className = disabled
+                        ? 'checkout-store checkout-store--off'
+                        : s.storeId === chosenStore
+                          ? 'checkout-store checkout-store--on'
+                          : 'checkout-store'
                       return (
-                        <View key={s.storeId} id={`store-${s.storeId}`} className={className} onClick={disabled ? undefined : () => setStoreId(s.storeId)}>
-                          <View className='checkout-store__head'>
-                            <View className='checkout-store__name'>
+                        <View
+                          key={s.storeId}
+                          id={`store-${s.storeId}`}
+                          className={className}
+                          onClick={disabled ? undefined : () => setStoreId(s.storeId)}
+                        >
+                          <View className="checkout-store__head">
+                            <View className="checkout-store__name">
                               {s.name}
-                              {s.isHomeStore && <View className='checkout-store__tag'>我的门店</View>}
+                              {s.isHomeStore && (
+                                <View className="checkout-store__tag">我的门店</View>
+                              )}
                             </View>
-                            {s.distanceM !== null && <View className='checkout-store__distance'>{formatDistance(s.distanceM)}</View>}
+                            {s.distanceM !== null && (
+                              <View className="checkout-store__distance">
+                                {formatDistance(s.distanceM)}
+                              </View>
+                            )}
                           </View>
-                          <View className='checkout-store__address'>{s.address}</View>
-                          {disabled && <View className='checkout-store__why'>{shortageText(s)}</View>}
+                          <View className="checkout-store__address">{s.address}</View>
+                          {disabled && (
+                            <View className="checkout-store__why">{shortageText(s)}</View>
+                          )}
                         </View>
                       )
                     })}
                   </View>
                 )}
                 {fulfilment === 'delivery' && (
-                  <View id='delivery-address'>
-                    <View className='checkout-card__title'>收货地址</View>
+                  <View id="delivery-address">
+                    <View className="checkout-card__title">收货地址</View>
                     <MailAddressForm value={address} errors={errors} onChange={setAddress} />
-                    {blocked && <View className='checkout-note'>仓库库存不足，请调整数量</View>}
+                    {blocked && <View className="checkout-note">仓库库存不足，请调整数量</View>}
                   </View>
                 )}
               </View>
-              <View className='checkout-bar'>
-                <View className='checkout-bar__total'>合计 {formatFen(totalFen)}</View>
-                <ActionButton id='place-order' size='small' busy={busy} disabled={blocked} onTap={() => void submit(state, chosenStore)}>
+              <View className="checkout-bar">
+                <View className="checkout-bar__total">合计 {formatFen(totalFen)}</View>
+                <ActionButton
+                  id="place-order"
+                  size="small"
+                  busy={busy}
+                  disabled={blocked}
+                  onTap={() => void submit(state, chosenStore)}
+                >
                   提交订单
                 </ActionButton>
               </View>

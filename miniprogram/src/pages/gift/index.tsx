@@ -3,7 +3,12 @@ import Taro, { useRouter } from '@tarojs/taro'
 import { useState } from 'react'
 import { api } from '../../api'
 import { ActionButton } from '../../components/action-button'
-import { EMPTY_ADDRESS, MailAddressForm, type AddressField, type MailAddress } from '../../components/mail-address-form'
+import {
+  EMPTY_ADDRESS,
+  MailAddressForm,
+  type AddressField,
+  type MailAddress,
+} from '../../components/mail-address-form'
 import { NoticeBar } from '../../components/notice-bar'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
@@ -48,11 +53,16 @@ export default function GiftPage() {
       void gift.refresh()
       return
     }
-    void Taro.redirectTo({ url: withQuery(ROUTES.redemption, { redemptionId: reply.data.redemptionId, fresh: '1' }) })
+    void Taro.redirectTo({
+      url: withQuery(ROUTES.redemption, { redemptionId: reply.data.redemptionId, fresh: '1' }),
+    })
   }
 
   const redeemForMail = async (giftName: string, points: number, shippingFeeFen: number) => {
-    const fee = shippingFeeFen > 0 ? `，需支付运费 ${formatFen(shippingFeeFen)}（15 分钟内未支付将自动取消）` : '，包邮'
+    const fee =
+      shippingFeeFen > 0
+        ? `，需支付运费 ${formatFen(shippingFeeFen)}（15 分钟内未支付将自动取消）`
+        : '，包邮'
     const confirm = await Taro.showModal({
       title: '确认邮寄兑换',
       content: `用 ${formatPoints(points)} 积分兑换「${giftName}」，寄到 ${formatPostalAddress(address)}${fee}`,
@@ -64,7 +74,9 @@ export default function GiftPage() {
     const reply = await api.call('points', 'redeem', { giftId, fulfilment: 'mail', address })
     if (!reply.ok) {
       setBusy(false)
-      const field = reply.error.field?.startsWith('address.') ? (reply.error.field.slice('address.'.length) as AddressField) : undefined
+      const field = reply.error.field?.startsWith('address.')
+        ? (reply.error.field.slice('address.'.length) as AddressField)
+        : undefined
       // The server names the field and says what is wrong with it: shown under that field.
       if (field) setAddressErrors({ [field]: reply.error.message.replace(/^[\w.]+: /, '') })
       else notifyFailure(reply.error)
@@ -73,14 +85,17 @@ export default function GiftPage() {
     }
     // WeChat: the pay sheet now; the redemption page shows the outcome (and lets them pay later).
     // H5 has no WeChat Pay: the redemption page offers the sandbox's 模拟支付.
-    if (process.env.TARO_ENV === 'weapp' && reply.data.payParams) await requestWechatPayment(reply.data.payParams)
+    if (process.env.TARO_ENV === 'weapp' && reply.data.payParams)
+      await requestWechatPayment(reply.data.payParams)
     setBusy(false)
-    void Taro.redirectTo({ url: withQuery(ROUTES.redemption, { redemptionId: reply.data.redemptionId, fresh: '1' }) })
+    void Taro.redirectTo({
+      url: withQuery(ROUTES.redemption, { redemptionId: reply.data.redemptionId, fresh: '1' }),
+    })
   }
 
   return (
     <PageShell>
-      <QueryView query={gift} skeleton={<Skeleton variant='card' />}>
+      <QueryView query={gift} skeleton={<Skeleton variant="card" />}>
         {(detail) => {
           const stores = detail.stores.filter((s) => s.available > 0)
           const chosen = stores.find((s) => s.storeId === storeId)
@@ -89,41 +104,45 @@ export default function GiftPage() {
           const shown: Mode = detail.fulfilments.includes('pickup') ? mode : 'mail'
           const addressComplete = Object.values(address).every((v) => v.trim() !== '')
           return (
-            <View id='gift-detail'>
+            <View id="gift-detail">
               {detail.cover ? (
-                <Image className='gift-cover' src={detail.cover} mode='aspectFill' />
+                <Image className="gift-cover" src={detail.cover} mode="aspectFill" />
               ) : (
-                <View className='gift-cover gift-cover--blank'>礼</View>
+                <View className="gift-cover gift-cover--blank">礼</View>
               )}
-              <View className='gift-head'>
-                <View className='gift-head__name' id='gift-name'>
+              <View className="gift-head">
+                <View className="gift-head__name" id="gift-name">
                   {detail.name}
                 </View>
-                <View className='gift-head__price' id='gift-price'>
+                <View className="gift-head__price" id="gift-price">
                   {formatPoints(detail.pointsPrice)} 积分
                 </View>
-                <View className='gift-head__text'>{detail.description}</View>
+                <View className="gift-head__text">{detail.description}</View>
               </View>
               {detail.fulfilments.includes('pickup') && (
-                <Section title='到店自提 · 选择门店'>
+                <Section title="到店自提 · 选择门店">
                   {stores.length === 0 ? (
-                    <View className='gift-store__none' id='gift-no-store'>
+                    <View className="gift-store__none" id="gift-no-store">
                       暂无门店有货
                     </View>
                   ) : (
-                    <View id='gift-stores'>
+                    <View id="gift-stores">
                       {stores.map((store) => (
                         <View
                           key={store.storeId}
                           id={`gift-store-${store.storeId}`}
-                          className={shown === 'pickup' && store.storeId === storeId ? 'gift-store gift-store--on' : 'gift-store'}
+                          className={
+                            shown === 'pickup' && store.storeId === storeId
+                              ? 'gift-store gift-store--on'
+                              : 'gift-store'
+                          }
                           onClick={() => {
                             setMode('pickup')
                             setStoreId(store.storeId)
                           }}
                         >
-                          <View className='gift-store__name'>{store.storeName}</View>
-                          <View className='gift-store__meta'>
+                          <View className="gift-store__name">{store.storeName}</View>
+                          <View className="gift-store__meta">
                             {store.address} · 余 {store.available} 件
                           </View>
                         </View>
@@ -133,46 +152,61 @@ export default function GiftPage() {
                 </Section>
               )}
               {mailOffered && (
-                <Section title='邮寄到家'>
+                <Section title="邮寄到家">
                   {detail.mailAvailable > 0 ? (
                     <View
-                      id='gift-mail'
+                      id="gift-mail"
                       className={shown === 'mail' ? 'gift-store gift-store--on' : 'gift-store'}
                       onClick={() => setMode('mail')}
                     >
-                      <View className='gift-store__name'>中心仓发货，寄到你填写的地址</View>
-                      <View className='gift-store__meta' id='gift-shipping-fee'>
-                        {detail.shippingFeeFen > 0 ? `运费 ${formatFen(detail.shippingFeeFen)}，微信支付` : '包邮'} · 余 {detail.mailAvailable} 件
+                      <View className="gift-store__name">中心仓发货，寄到你填写的地址</View>
+                      <View className="gift-store__meta" id="gift-shipping-fee">
+                        {detail.shippingFeeFen > 0
+                          ? `运费 ${formatFen(detail.shippingFeeFen)}，微信支付`
+                          : '包邮'}{' '}
+                        · 余 {detail.mailAvailable} 件
                       </View>
                     </View>
                   ) : (
-                    <View className='gift-store gift-store--disabled' id='gift-mail'>
-                      <View className='gift-store__name'>中心仓发货</View>
-                      <View className='gift-store__meta'>中心仓暂无库存，暂不能邮寄，可选择到店自提</View>
+                    <View className="gift-store gift-store--disabled" id="gift-mail">
+                      <View className="gift-store__name">中心仓发货</View>
+                      <View className="gift-store__meta">
+                        中心仓暂无库存，暂不能邮寄，可选择到店自提
+                      </View>
                     </View>
                   )}
-                  {shown === 'mail' && <MailAddressForm value={address} errors={addressErrors} onChange={setAddress} />}
+                  {shown === 'mail' && (
+                    <MailAddressForm value={address} errors={addressErrors} onChange={setAddress} />
+                  )}
                 </Section>
               )}
-              {shown === 'pickup' && stores.length > 0 && chosen === undefined && <NoticeBar>请选择自提门店</NoticeBar>}
-              <View className='gift-actions'>
+              {shown === 'pickup' && stores.length > 0 && chosen === undefined && (
+                <NoticeBar>请选择自提门店</NoticeBar>
+              )}
+              <View className="gift-actions">
                 {shown === 'mail' ? (
                   <ActionButton
                     block
-                    id='gift-redeem'
+                    id="gift-redeem"
                     disabled={!addressComplete}
                     busy={busy}
-                    onTap={() => void redeemForMail(detail.name, detail.pointsPrice, detail.shippingFeeFen)}
+                    onTap={() =>
+                      void redeemForMail(detail.name, detail.pointsPrice, detail.shippingFeeFen)
+                    }
                   >
-                    {detail.shippingFeeFen > 0 ? `兑换并支付运费 ${formatFen(detail.shippingFeeFen)}` : '立即兑换'}
+                    {detail.shippingFeeFen > 0
+                      ? `兑换并支付运费 ${formatFen(detail.shippingFeeFen)}`
+                      : '立即兑换'}
                   </ActionButton>
                 ) : (
                   <ActionButton
                     block
-                    id='gift-redeem'
+                    id="gift-redeem"
                     disabled={chosen === undefined}
                     busy={busy}
-                    onTap={() => chosen && void redeem(detail.name, detail.pointsPrice, chosen.storeName)}
+                    onTap={() =>
+                      chosen && void redeem(detail.name, detail.pointsPrice, chosen.storeName)
+                    }
                   >
                     立即兑换
                   </ActionButton>

@@ -20,38 +20,56 @@ export default function GiftsPage() {
 
   return (
     <PageShell>
-      <View className='gifts-banner'>
-        <View className='gifts-banner__title'>积分好礼</View>
-        <View className='gifts-banner__text'>到店自提或邮寄到家</View>
-        <View className='gifts-banner__link' id='my-redemptions' onClick={() => void Taro.navigateTo({ url: ROUTES.redemptions })}>
+      <View className="gifts-banner">
+        <View className="gifts-banner__title">积分好礼</View>
+        <View className="gifts-banner__text">到店自提或邮寄到家</View>
+        <View
+          className="gifts-banner__link"
+          id="my-redemptions"
+          onClick={() => void Taro.navigateTo({ url: ROUTES.redemptions })}
+        >
           我的兑换 ›
         </View>
       </View>
       <QueryView
         query={gifts}
-        skeleton={<Skeleton variant='list' rows={4} />}
+        skeleton={<Skeleton variant="list" rows={4} />}
         isEmpty={(list) => list.length === 0}
-        empty={<EmptyState glyph='礼' title='礼品正在上架' description='新礼品上架后会出现在这里，下拉可刷新' />}
+        empty={
+          <EmptyState
+            glyph="礼"
+            title="礼品正在上架"
+            description="新礼品上架后会出现在这里，下拉可刷新"
+          />
+        }
       >
         {(list) => (
-          <View className='gift-list' id='gift-list'>
+          <View className="gift-list" id="gift-list">
             {list.map((gift) => {
               const available = gift.pickupAvailable + gift.mailAvailable
               return (
                 <View
                   key={gift.giftId}
-                  className='gift-item'
-                  onClick={() => void Taro.navigateTo({ url: withQuery(ROUTES.gift, { giftId: gift.giftId }) })}
+                  className="gift-item"
+                  onClick={() =>
+                    void Taro.navigateTo({ url: withQuery(ROUTES.gift, { giftId: gift.giftId }) })
+                  }
                 >
                   {gift.cover ? (
-                    <Image className='gift-item__image' src={gift.cover} mode='aspectFill' />
+                    <Image className="gift-item__image" src={gift.cover} mode="aspectFill" />
                   ) : (
-                    <View className='gift-item__image gift-item__image--blank'>礼</View>
+                    <View className="gift-item__image gift-item__image--blank">礼</View>
                   )}
-                  <View className='gift-item__body'>
-                    <View className='gift-item__name'>{gift.name}</View>
-                    <View className='gift-item__price'>{formatPoints(gift.pointsPrice)} 积分</View>
-                    <View className={available > 0 ? 'gift-item__stock' : 'gift-item__stock gift-item__stock--out'}>
+                  <View className="gift-item__body">
+                    <View className="gift-item__name">{gift.name}</View>
+                    <View className="gift-item__price">{formatPoints(gift.pointsPrice)} 积分</View>
+                    <View
+                      className={
+                        available > 0
+                          ? 'gift-item__stock'
+                          : 'gift-item__stock gift-item__stock--out'
+                      }
+                    >
                       {available > 0 ? `可兑 ${available} 件` : '已兑完'}
                     </View>
                   </View>

@@ -19,7 +19,12 @@ import { sceneFromScannedPath } from '../../lib/scan'
 import './index.scss'
 
 const BENEFITS = [
-  { key: 'earn', glyph: '积', title: '消费得积分', text: '线上线下消费都累积积分，等级越高积分越多' },
+  {
+    key: 'earn',
+    glyph: '积',
+    title: '消费得积分',
+    text: '线上线下消费都累积积分，等级越高积分越多',
+  },
   { key: 'redeem', glyph: '礼', title: '积分兑好礼', text: '积分换礼品，到店自提或邮寄到家' },
   { key: 'pickup', glyph: '取', title: '线上买，到店取', text: '在线下单，选择附近门店自提' },
 ]
@@ -62,7 +67,10 @@ async function loadCard(): Promise<ApiResult<MemberStatus>> {
   const [status, summary] = await Promise.all([loadMemberStatus(), api.call('points', 'summary')])
   if (!status.ok || !status.data.bound || !summary.ok) return status
   const s: Summary = summary.data
-  return { ok: true, data: { bound: true, member: { ...status.data.member, points: s.points, tier: s.tier } } }
+  return {
+    ok: true,
+    data: { bound: true, member: { ...status.data.member, points: s.points, tier: s.tier } },
+  }
 }
 
 export default function HomePage() {
@@ -86,13 +94,13 @@ export default function HomePage() {
   const tab = (url: string) => () => void Taro.switchTab({ url })
 
   return (
-    <PageShell className='home-page'>
-      <View className='home-header'>
-        <View className='home-header__greeting'>{greeting(new Date())}</View>
-        <View className='home-header__title'>欢迎来到会员中心</View>
+    <PageShell className="home-page">
+      <View className="home-header">
+        <View className="home-header__greeting">{greeting(new Date())}</View>
+        <View className="home-header__title">欢迎来到会员中心</View>
       </View>
-      <View className='home-card-slot'>
-        <QueryView query={status} skeleton={<Skeleton variant='card' />}>
+      <View className="home-card-slot">
+        <QueryView query={status} skeleton={<Skeleton variant="card" />}>
           {(member) => (
             <MemberCard
               status={member}
@@ -111,13 +119,13 @@ export default function HomePage() {
           { key: 'campaigns', glyph: '惠', title: '会员活动', onTap: go(ROUTES.campaigns) },
         ]}
       />
-      <Section title='会员权益'>
+      <Section title="会员权益">
         {BENEFITS.map((benefit) => (
-          <View key={benefit.key} className='benefit'>
-            <View className='benefit__glyph'>{benefit.glyph}</View>
-            <View className='benefit__body'>
-              <View className='benefit__title'>{benefit.title}</View>
-              <View className='benefit__text'>{benefit.text}</View>
+          <View key={benefit.key} className="benefit">
+            <View className="benefit__glyph">{benefit.glyph}</View>
+            <View className="benefit__body">
+              <View className="benefit__title">{benefit.title}</View>
+              <View className="benefit__text">{benefit.text}</View>
             </View>
           </View>
         ))}

@@ -18,20 +18,22 @@ export default function MePage() {
 
   return (
     <PageShell>
-      <View className='me-header'>
-        <View className='me-header__avatar'>会</View>
-        <View className='me-header__body'>
-          <QueryView query={status} skeleton={<View className='me-header__name'>微信用户</View>}>
+      <View className="me-header">
+        <View className="me-header__avatar">会</View>
+        <View className="me-header__body">
+          <QueryView query={status} skeleton={<View className="me-header__name">微信用户</View>}>
             {(member) =>
               member.bound ? (
                 <>
-                  <View className='me-header__name'>{member.member.phoneMasked ?? `会员 ${member.member.memberNo}`}</View>
-                  <View className='me-header__tag'>{TIER_LABELS[member.member.tier]}</View>
+                  <View className="me-header__name">
+                    {member.member.phoneMasked ?? `会员 ${member.member.memberNo}`}
+                  </View>
+                  <View className="me-header__tag">{TIER_LABELS[member.member.tier]}</View>
                 </>
               ) : (
                 <>
-                  <View className='me-header__name'>微信用户</View>
-                  <View className='me-header__tag'>未开卡</View>
+                  <View className="me-header__name">微信用户</View>
+                  <View className="me-header__tag">未开卡</View>
                 </>
               )
             }
@@ -39,17 +41,33 @@ export default function MePage() {
         </View>
       </View>
       <ListGroup>
-        <ListRow glyph='码' title='会员码' onTap={go(ROUTES.memberCode)} />
-        <ListRow glyph='单' title='我的订单' onTap={go(ROUTES.orders)} />
+        <ListRow glyph="码" title="会员码" onTap={go(ROUTES.memberCode)} />
+        <ListRow glyph="单" title="我的订单" onTap={go(ROUTES.orders)} />
         {status.status === 'ready' && status.data.bound && (
-          <ListRow id='chat-entry' glyph='聊' title='联系我的导购' onTap={go(ROUTES.chat)} />
+          <ListRow id="chat-entry" glyph="聊" title="联系我的导购" onTap={go(ROUTES.chat)} />
         )}
-        <ListRow glyph='积' title='积分明细' onTap={() => void Taro.switchTab({ url: ROUTES.points })} />
+        <ListRow
+          glyph="积"
+          title="积分明细"
+          onTap={() => void Taro.switchTab({ url: ROUTES.points })}
+        />
         {status.status === 'ready' && status.data.bound && (
-          <ListRow id='profile-entry' glyph='资' title='资料' note={status.data.member.birthday ? undefined : '填写生日，享生日礼遇'} onTap={go(ROUTES.profile)} />
+          <ListRow
+            id="profile-entry"
+            glyph="资"
+            title="资料"
+            note={status.data.member.birthday ? undefined : '填写生日，享生日礼遇'}
+            onTap={go(ROUTES.profile)}
+          />
         )}
         {status.status === 'ready' && status.data.bound && (
-          <ListRow id='campaigns-entry' glyph='惠' title='会员活动' note='优惠与活动通知' onTap={go(ROUTES.campaigns)} />
+          <ListRow
+            id="campaigns-entry"
+            glyph="惠"
+            title="会员活动"
+            note="优惠与活动通知"
+            onTap={go(ROUTES.campaigns)}
+          />
         )}
       </ListGroup>
       {/* Only staff see the way to the desk; for everyone else `staff.me` says FORBIDDEN. A failed
@@ -57,15 +75,15 @@ export default function MePage() {
       {staff.status === 'ready' && staff.data.staff && (
         <ListGroup>
           <ListRow
-            id='staff-entry'
-            glyph='店'
-            title='店员工作台'
+            id="staff-entry"
+            glyph="店"
+            title="店员工作台"
             note={staff.data.profile.storeName}
             onTap={go(ROUTES.staffHome)}
           />
         </ListGroup>
       )}
-      <View className='me-footer'>版本 {APP_VERSION}</View>
+      <View className="me-footer">版本 {APP_VERSION}</View>
     </PageShell>
   )
 }

@@ -52,21 +52,24 @@ export default function MemberCodePage() {
   }, [visible, shown, refreshError, refresh])
 
   return (
-    <PageShell className='member-code-page'>
-      <QueryView query={code} skeleton={<Skeleton variant='card' />}>
+    <PageShell className="member-code-page">
+      <QueryView query={code} skeleton={<Skeleton variant="card" />}>
         {(state) =>
           state.bound ? (
-            <View className='member-code-card' id='member-code-card'>
-              <View className='member-code-card__title'>结账时出示给店员扫描</View>
-              <MemberCodePanel code={state.code.code} caption='每分钟自动刷新，请勿截图或转发给他人' />
+            <View className="member-code-card" id="member-code-card">
+              <View className="member-code-card__title">结账时出示给店员扫描</View>
+              <MemberCodePanel
+                code={state.code.code}
+                caption="每分钟自动刷新，请勿截图或转发给他人"
+              />
               <BarcodeView digits={state.code.code} />
-              <View className='member-code-card__number'>会员号 {state.code.memberNo}</View>
+              <View className="member-code-card__number">会员号 {state.code.memberNo}</View>
             </View>
           ) : (
             <EmptyState
-              glyph='码'
-              title='开卡后显示会员码'
-              description='结账时向店员出示会员码，消费即可累积积分'
+              glyph="码"
+              title="开卡后显示会员码"
+              description="结账时向店员出示会员码，消费即可累积积分"
               action={{ text: '去开卡', onTap: () => void Taro.switchTab({ url: ROUTES.home }) }}
             />
           )

@@ -26,12 +26,21 @@ const sandboxPay: ((outTradeNo: string) => Promise<boolean>) | null =
 
 /** The steps an order goes through, with the time of each one reached. */
 function timeline(order: Order): TimelineStep[] {
-  const steps: TimelineStep[] = [{ key: 'created', label: '提交订单', at: order.createdAt, done: true }]
-  if (order.status === 'cancelled') return [...steps, { key: 'cancelled', label: '订单已取消', at: null, done: true }]
+  const steps: TimelineStep[] = [
+    { key: 'created', label: '提交订单', at: order.createdAt, done: true },
+  ]
+  if (order.status === 'cancelled')
+    return [...steps, { key: 'cancelled', label: '订单已取消', at: null, done: true }]
   steps.push({ key: 'paid', label: '支付成功', at: order.paidAt, done: order.paidAt !== null })
   if (order.fulfilment === 'pickup') {
-    if (order.status === 'refunded') return [...steps, { key: 'refunded', label: '已退款', at: null, done: true }]
-    steps.push({ key: 'ready', label: '到店出示自提码', at: null, done: order.status === 'paid' || order.status === 'picked_up' })
+    if (order.status === 'refunded')
+      return [...steps, { key: 'refunded', label: '已退款', at: null, done: true }]
+    steps.push({
+      key: 'ready',
+      label: '到店出示自提码',
+      at: null,
+      done: order.status === 'paid' || order.status === 'picked_up',
+    })
     steps.push({ key: 'picked', label: '已取货', at: null, done: order.status === 'picked_up' })
     return steps
   }
@@ -39,11 +48,23 @@ function timeline(order: Order): TimelineStep[] {
   const shipment = order.shipment
   steps.push(
     shipment
-      ? { key: 'shipped', label: '已发货', detail: `${shipment.carrier} 运单号 ${shipment.trackingNo}`, at: shipment.shippedAt, done: true }
+      ? {
+          key: 'shipped',
+          label: '已发货',
+          detail: `${shipment.carrier} 运单号 ${shipment.trackingNo}`,
+          at: shipment.shippedAt,
+          done: true,
+        }
       : { key: 'shipped', label: '等待仓库发货', at: null, done: false },
   )
-  steps.push({ key: 'delivered', label: '已签收', at: order.deliveredAt, done: order.deliveredAt !== null })
-  if (order.status === 'refunded') steps.push({ key: 'refunded', label: '已退款', at: null, done: true })
+  steps.push({
+    key: 'delivered',
+    label: '已签收',
+    at: order.deliveredAt,
+    done: order.deliveredAt !== null,
+  })
+  if (order.status === 'refunded')
+    steps.push({ key: 'refunded', label: '已退款', at: null, done: true })
   return steps
 }
 
@@ -75,7 +96,11 @@ export default function OrderPage() {
   }
 
   const confirmReceipt = async () => {
-    const answer = await Taro.showModal({ title: '确认收货', content: '请确认已收到全部商品。确认后如有问题请联系客服。', confirmText: '确认收货' })
+    const answer = await Taro.showModal({
+      title: '确认收货',
+      content: '请确认已收到全部商品。确认后如有问题请联系客服。',
+      confirmText: '确认收货',
+    })
     if (!answer.confirm) return
     setBusy('receive')
     const reply = await api.call('shop', 'confirmReceipt', { orderId })
@@ -95,26 +120,30 @@ export default function OrderPage() {
 
   return (
     <PageShell>
-      <QueryView query={order} skeleton={<Skeleton variant='list' rows={4} />}>
+      <QueryView query={order} skeleton={<Skeleton variant="list" rows={4} />}>
         {(o) => (
           <View>
-            <View className='order-status' id='order-status'>
-              <View className='order-status__label'>{orderStatusLabel(o)}</View>
-              {o.status === 'awaiting_payment' && <View className='order-status__hint'>请在 {formatDateTime(o.expiresAt)} 前完成支付</View>}
+            <View className="order-status" id="order-status">
+              <View className="order-status__label">{orderStatusLabel(o)}</View>
+              {o.status === 'awaiting_payment' && (
+                <View className="order-status__hint">
+                  请在 {formatDateTime(o.expiresAt)} 前完成支付
+                </View>
+              )}
             </View>
             {o.status === 'paid' && o.pickupCode && (
-              <View className='order-card' id='pickup-code'>
-                <MemberCodePanel code={o.pickupCode} caption='到店出示给店员扫描，即可取货' />
+              <View className="order-card" id="pickup-code">
+                <MemberCodePanel code={o.pickupCode} caption="到店出示给店员扫描，即可取货" />
               </View>
             )}
             {/* Just paid: the moment to offer campaign notifications (once per order, only without a credit). */}
             {o.status === 'paid' && <ConsentCard moment={`order:${o.orderId}`} />}
-            <View className='order-card'>
+            <View className="order-card">
               <StatusTimeline steps={timeline(o)} />
             </View>
-            <View className='order-card'>
+            <View className="order-card">
               {o.items.map((item) => (
-                <View key={item.productId} className='order-line'>
+                <View key={item.productId} className="order-line">
                   <View>
                     {item.name} × {item.qty}
                   </View>
@@ -122,44 +151,67 @@ export default function OrderPage() {
                 </View>
               ))}
               {o.deliveryAddress && (
-                <View className='order-address' id='order-address'>
+                <View className="order-address" id="order-address">
                   <View>
                     {o.deliveryAddress.name} {o.deliveryAddress.phone}
                   </View>
-                  <View className='order-address__line'>
+                  <View className="order-address__line">
                     {formatPostalAddress(o.deliveryAddress)}
                   </View>
                 </View>
               )}
-              <View className='order-line order-line--total'>
+              <View className="order-line order-line--total">
                 <View>{o.fulfilment === 'pickup' ? '到店自提' : '快递到家'}</View>
                 <View>合计 {formatFen(o.totalFen)}</View>
               </View>
             </View>
             {o.status === 'awaiting_payment' && (
-              <View className='order-actions'>
-                <ActionButton kind='secondary' size='small' busy={busy === 'cancel'} onTap={() => void cancel()}>
+              <View className="order-actions">
+                <ActionButton
+                  kind="secondary"
+                  size="small"
+                  busy={busy === 'cancel'}
+                  onTap={() => void cancel()}
+                >
                   取消订单
                 </ActionButton>
                 {process.env.TARO_ENV === 'weapp' && (
-                  <ActionButton id='pay-again' size='small' busy={busy === 'pay'} onTap={() => void payAgain()}>
+                  <ActionButton
+                    id="pay-again"
+                    size="small"
+                    busy={busy === 'pay'}
+                    onTap={() => void payAgain()}
+                  >
                     去支付
                   </ActionButton>
                 )}
                 {sandboxPay && o.outTradeNo && (
-                  <ActionButton id='sandbox-pay' size='small' busy={busy === 'pay'} onTap={() => void payInSandbox(o.outTradeNo!)}>
+                  <ActionButton
+                    id="sandbox-pay"
+                    size="small"
+                    busy={busy === 'pay'}
+                    onTap={() => void payInSandbox(o.outTradeNo!)}
+                  >
                     模拟支付
                   </ActionButton>
                 )}
               </View>
             )}
-            {o.fulfilment === 'delivery' && o.shipment && !o.deliveredAt && o.status !== 'refunded' && (
-              <View className='order-actions'>
-                <ActionButton id='confirm-receipt' size='small' busy={busy === 'receive'} onTap={() => void confirmReceipt()}>
-                  确认收货
-                </ActionButton>
-              </View>
-            )}
+            {o.fulfilment === 'delivery' &&
+              o.shipment &&
+              !o.deliveredAt &&
+              o.status !== 'refunded' && (
+                <View className="order-actions">
+                  <ActionButton
+                    id="confirm-receipt"
+                    size="small"
+                    busy={busy === 'receive'}
+                    onTap={() => void confirmReceipt()}
+                  >
+                    确认收货
+                  </ActionButton>
+                </View>
+              )}
           </View>
         )}
       </QueryView>

@@ -53,11 +53,15 @@ export default function OrdersPage() {
 
   return (
     <PageShell>
-      <View className='order-filters'>
+      <View className="order-filters">
         {FILTERS.map((f) => (
           <View
             key={f.key}
-            className={f.key === filter ? 'order-filters__item order-filters__item--on' : 'order-filters__item'}
+            className={
+              f.key === filter
+                ? 'order-filters__item order-filters__item--on'
+                : 'order-filters__item'
+            }
             onClick={() => setFilter(f.key)}
           >
             {f.label}
@@ -66,34 +70,36 @@ export default function OrdersPage() {
       </View>
       <QueryView
         query={orders}
-        skeleton={<Skeleton variant='list' rows={3} />}
+        skeleton={<Skeleton variant="list" rows={3} />}
         isEmpty={(list) => !list.some((o) => matches(filter, o))}
         empty={
           <EmptyState
-            glyph='单'
-            title='还没有订单'
-            description='在线下单后，可在这里查看进度和自提码'
+            glyph="单"
+            title="还没有订单"
+            description="在线下单后，可在这里查看进度和自提码"
             action={{ text: '去逛逛', onTap: () => void Taro.switchTab({ url: ROUTES.shop }) }}
           />
         }
       >
         {(list) => (
-          <View className='order-list'>
+          <View className="order-list">
             {list
               .filter((o) => matches(filter, o))
               .map((order) => (
                 <View
                   key={order.orderId}
-                  className='order-item'
-                  onClick={() => void Taro.navigateTo({ url: `${ROUTES.order}?id=${order.orderId}` })}
+                  className="order-item"
+                  onClick={() =>
+                    void Taro.navigateTo({ url: `${ROUTES.order}?id=${order.orderId}` })
+                  }
                 >
                   <View>
                     <View>{order.items.map((i) => i.name).join('、')}</View>
-                    <View className='order-item__meta'>
+                    <View className="order-item__meta">
                       {orderStatusLabel(order)} · {formatDateTime(order.createdAt)}
                     </View>
                   </View>
-                  <View className='order-item__total'>{formatFen(order.totalFen)}</View>
+                  <View className="order-item__total">{formatFen(order.totalFen)}</View>
                 </View>
               ))}
           </View>

@@ -13,7 +13,14 @@ import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
 import { formatDate, formatFen, formatPoints } from '../../lib/format'
-import { lastUsableDay, mergeMonthGroups, monthLabel, progressWidth, signedPoints, type MonthGroup } from '../../lib/points-format'
+import {
+  lastUsableDay,
+  mergeMonthGroups,
+  monthLabel,
+  progressWidth,
+  signedPoints,
+  type MonthGroup,
+} from '../../lib/points-format'
 import { ROUTES } from '../../lib/routes'
 import './index.scss'
 
@@ -25,8 +32,12 @@ type PointsState = { bound: false } | { bound: true; summary: Summary; ledger: L
 const PAGE_SIZE = 20
 
 async function loadPoints(): Promise<ApiResult<PointsState>> {
-  const [summary, ledger] = await Promise.all([api.call('points', 'summary'), api.call('points', 'ledger', { limit: PAGE_SIZE })])
-  if (!summary.ok) return summary.error.code === 'NOT_FOUND' ? { ok: true, data: { bound: false } } : summary
+  const [summary, ledger] = await Promise.all([
+    api.call('points', 'summary'),
+    api.call('points', 'ledger', { limit: PAGE_SIZE }),
+  ])
+  if (!summary.ok)
+    return summary.error.code === 'NOT_FOUND' ? { ok: true, data: { bound: false } } : summary
   if (!ledger.ok) return ledger
   return { ok: true, data: { bound: true, summary: summary.data, ledger: ledger.data } }
 }
@@ -43,12 +54,14 @@ export default function PointsPage() {
   })
 
   // Pages after the first; reset whenever the first page reloads (pull-to-refresh).
-  const [more, setMore] = useState<{ groups: MonthGroup<LedgerItem>[]; nextCursor: string | null } | undefined>(undefined)
+  const [more, setMore] = useState<
+    { groups: MonthGroup<LedgerItem>[]; nextCursor: string | null } | undefined
+  >(undefined)
   const [loadingMore, setLoadingMore] = useState(false)
   const first = points.status === 'ready' && points.data.bound ? points.data.ledger : undefined
   useEffect(() => setMore(undefined), [first])
 
-  const nextCursor = more ? more.nextCursor : first?.nextCursor ?? null
+  const nextCursor = more ? more.nextCursor : (first?.nextCursor ?? null)
   const loadMore = async () => {
     if (nextCursor === null || loadingMore) return
     setLoadingMore(true)
@@ -58,60 +71,80 @@ export default function PointsPage() {
       notifyFailure(reply.error, () => void loadMore())
       return
     }
-    setMore((m) => ({ groups: mergeMonthGroups(m?.groups ?? [], reply.data.groups), nextCursor: reply.data.nextCursor }))
+    setMore((m) => ({
+      groups: mergeMonthGroups(m?.groups ?? [], reply.data.groups),
+      nextCursor: reply.data.nextCursor,
+    }))
   }
   useReachBottom(() => void loadMore())
 
   return (
     <PageShell>
-      <QueryView query={points} skeleton={<Skeleton variant='list' rows={4} />}>
+      <QueryView query={points} skeleton={<Skeleton variant="list" rows={4} />}>
         {(state) =>
           state.bound ? (
             <>
-              <View className='points-hero' id='points-hero'>
-                <View className='points-hero__label'>可用积分 · {state.summary.tierName}</View>
-                <View className='points-hero__figure' id='points-balance'>
+              <View className="points-hero" id="points-hero">
+                <View className="points-hero__label">可用积分 · {state.summary.tierName}</View>
+                <View className="points-hero__figure" id="points-balance">
                   {formatPoints(state.summary.points)}
                 </View>
                 {state.summary.nextTier ? (
-                  <View className='points-tier' id='points-tier'>
-                    <View className='points-tier__track'>
-                      <View className='points-tier__fill' style={{ width: progressWidth(state.summary.progress) }} />
+                  <View className="points-tier" id="points-tier">
+                    <View className="points-tier__track">
+                      <View
+                        className="points-tier__fill"
+                        style={{ width: progressWidth(state.summary.progress) }}
+                      />
                     </View>
-                    <View className='points-hero__note'>
-                      再消费 {formatFen(state.summary.nextTier.remainingFen)} 升级{state.summary.nextTier.tierName}（近一年已消费{' '}
+                    <View className="points-hero__note">
+                      再消费 {formatFen(state.summary.nextTier.remainingFen)} 升级
+                      {state.summary.nextTier.tierName}（近一年已消费{' '}
                       {formatFen(state.summary.paid365Fen)}）
                     </View>
                   </View>
                 ) : (
-                  <View className='points-hero__note' id='points-tier'>
+                  <View className="points-hero__note" id="points-tier">
                     已是最高等级 · 积分 {state.summary.multiplier} 倍
                   </View>
                 )}
-                <View className='points-hero__note' id='points-expiry'>
+                <View className="points-hero__note" id="points-expiry">
                   {state.summary.nextExpiry
                     ? `${formatPoints(state.summary.nextExpiry.points)} 积分将于 ${state.summary.nextExpiry.lastDay} 到期`
                     : '暂无即将到期的积分'}
                 </View>
               </View>
-              <Section title='积分明细'>
+              <Section title="积分明细">
                 {state.ledger.groups.length === 0 ? (
-                  <EmptyState compact glyph='积' title='还没有积分记录' description='消费、兑换礼品后，每一笔积分都会列在这里' />
+                  <EmptyState
+                    compact
+                    glyph="积"
+                    title="还没有积分记录"
+                    description="消费、兑换礼品后，每一笔积分都会列在这里"
+                  />
                 ) : (
-                  <View id='points-ledger'>
+                  <View id="points-ledger">
                     {mergeMonthGroups(state.ledger.groups, more?.groups ?? []).map((group) => (
-                      <View key={group.month} className='ledger-month'>
-                        <View className='ledger-month__title'>{monthLabel(group.month)}</View>
+                      <View key={group.month} className="ledger-month">
+                        <View className="ledger-month__title">{monthLabel(group.month)}</View>
                         {group.items.map((item) => (
-                          <View key={item.entryId} className='ledger-item'>
-                            <View className='ledger-item__main'>
-                              <View className='ledger-item__title'>{item.title}</View>
-                              <View className='ledger-item__meta'>
+                          <View key={item.entryId} className="ledger-item">
+                            <View className="ledger-item__main">
+                              <View className="ledger-item__title">{item.title}</View>
+                              <View className="ledger-item__meta">
                                 {formatDate(item.at)}
-                                {item.expiresAt && item.remaining ? ` · ${formatPoints(item.remaining)} 分 ${lastUsableDay(item.expiresAt)} 到期` : ''}
+                                {item.expiresAt && item.remaining
+                                  ? ` · ${formatPoints(item.remaining)} 分 ${lastUsableDay(item.expiresAt)} 到期`
+                                  : ''}
                               </View>
                             </View>
-                            <View className={item.points >= 0 ? 'ledger-item__points ledger-item__points--in' : 'ledger-item__points'}>
+                            <View
+                              className={
+                                item.points >= 0
+                                  ? 'ledger-item__points ledger-item__points--in'
+                                  : 'ledger-item__points'
+                              }
+                            >
                               {signedPoints(item.points)}
                             </View>
                           </View>
@@ -119,13 +152,19 @@ export default function PointsPage() {
                       </View>
                     ))}
                     {nextCursor !== null ? (
-                      <View className='ledger-more'>
-                        <ActionButton id='points-more' kind='secondary' size='small' busy={loadingMore} onTap={() => void loadMore()}>
+                      <View className="ledger-more">
+                        <ActionButton
+                          id="points-more"
+                          kind="secondary"
+                          size="small"
+                          busy={loadingMore}
+                          onTap={() => void loadMore()}
+                        >
                           加载更多
                         </ActionButton>
                       </View>
                     ) : (
-                      <View className='ledger-end'>没有更多了</View>
+                      <View className="ledger-end">没有更多了</View>
                     )}
                   </View>
                 )}
@@ -133,18 +172,21 @@ export default function PointsPage() {
             </>
           ) : (
             <>
-              <View className='points-hero'>
-                <View className='points-hero__label'>可用积分</View>
-                <View className='points-hero__figure'>--</View>
-                <View className='points-hero__note'>开卡后，消费即可累积积分</View>
+              <View className="points-hero">
+                <View className="points-hero__label">可用积分</View>
+                <View className="points-hero__figure">--</View>
+                <View className="points-hero__note">开卡后，消费即可累积积分</View>
               </View>
-              <Section title='积分明细'>
+              <Section title="积分明细">
                 <EmptyState
                   compact
-                  glyph='积'
-                  title='还没有积分记录'
-                  description='到店扫描门店或导购的二维码开卡，开卡即送积分'
-                  action={{ text: '去开卡', onTap: () => void Taro.switchTab({ url: ROUTES.home }) }}
+                  glyph="积"
+                  title="还没有积分记录"
+                  description="到店扫描门店或导购的二维码开卡，开卡即送积分"
+                  action={{
+                    text: '去开卡',
+                    onTap: () => void Taro.switchTab({ url: ROUTES.home }),
+                  }}
                 />
               </Section>
             </>

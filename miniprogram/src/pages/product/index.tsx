@@ -33,49 +33,59 @@ export default function ProductPage() {
   }
 
   return (
-    <PageShell className='product-page'>
-      <QueryView query={product} skeleton={<Skeleton variant='card' />}>
+    <PageShell className="product-page">
+      <QueryView query={product} skeleton={<Skeleton variant="card" />}>
         {(p) => {
           const storesWithStock = Object.values(p.available.stores).filter((n) => n > 0)
           const pickupUnits = storesWithStock.reduce((sum, n) => sum + n, 0)
           const orderable = Math.max(pickupUnits, p.available.central)
           return (
-            <View id='product-detail'>
+            <View id="product-detail">
               {/* Products carry no pictures yet: a tile with the name's first character stands in. */}
-              <View className='product-cover'>{p.name.slice(0, 1)}</View>
-              <View className='product-head'>
-                <View className='product-head__name' id='product-name'>
+              <View className="product-cover">{p.name.slice(0, 1)}</View>
+              <View className="product-head">
+                <View className="product-head__name" id="product-name">
                   {p.name}
                 </View>
-                <View className='product-head__price' id='product-price'>
+                <View className="product-head__price" id="product-price">
                   {formatFen(p.priceFen)}
                 </View>
-                {p.description !== '' && <View className='product-head__text'>{p.description}</View>}
+                {p.description !== '' && (
+                  <View className="product-head__text">{p.description}</View>
+                )}
               </View>
-              <Section title='库存' id='product-stock'>
-                <View className='product-stock'>
-                  到店自提：{storesWithStock.length > 0 ? `${storesWithStock.length} 家门店有货，共 ${pickupUnits} 件` : '门店暂时缺货'}
+              <Section title="库存" id="product-stock">
+                <View className="product-stock">
+                  到店自提：
+                  {storesWithStock.length > 0
+                    ? `${storesWithStock.length} 家门店有货，共 ${pickupUnits} 件`
+                    : '门店暂时缺货'}
                 </View>
-                <View className='product-stock'>快递到家：{p.available.central > 0 ? `仓库有货 ${p.available.central} 件` : '仓库暂时缺货'}</View>
+                <View className="product-stock">
+                  快递到家：
+                  {p.available.central > 0 ? `仓库有货 ${p.available.central} 件` : '仓库暂时缺货'}
+                </View>
               </Section>
-              <View className='product-actions'>
-                <View className='product-actions__slot'>
+              <View className="product-actions">
+                <View className="product-actions__slot">
                   <ActionButton
                     block
-                    kind='secondary'
-                    id='add-to-cart'
+                    kind="secondary"
+                    id="add-to-cart"
                     disabled={orderable <= qtyInCart || qtyInCart >= MAX_QTY}
                     onTap={addToCart}
                   >
                     {qtyInCart > 0 ? `加入购物车（已有 ${qtyInCart} 件）` : '加入购物车'}
                   </ActionButton>
                 </View>
-                <View className='product-actions__slot'>
+                <View className="product-actions__slot">
                   <ActionButton
                     block
-                    id='buy-now'
+                    id="buy-now"
                     disabled={orderable === 0}
-                    onTap={() => void Taro.navigateTo({ url: withQuery(ROUTES.checkout, { buy: productId }) })}
+                    onTap={() =>
+                      void Taro.navigateTo({ url: withQuery(ROUTES.checkout, { buy: productId }) })
+                    }
                   >
                     {orderable === 0 ? '暂时缺货' : '立即购买'}
                   </ActionButton>

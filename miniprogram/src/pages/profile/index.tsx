@@ -32,7 +32,11 @@ export default function ProfilePage() {
   const [busy, setBusy] = useState(false)
 
   const save = async (birthday: string) => {
-    const confirm = await Taro.showModal({ title: '确认生日', content: `生日为 ${birthdayLabel(birthday)}，保存后不能修改，确定吗？`, confirmText: '确定' })
+    const confirm = await Taro.showModal({
+      title: '确认生日',
+      content: `生日为 ${birthdayLabel(birthday)}，保存后不能修改，确定吗？`,
+      confirmText: '确定',
+    })
     if (!confirm.confirm) return
     setBusy(true)
     const reply = await api.call('member', 'setBirthday', { birthday })
@@ -47,33 +51,33 @@ export default function ProfilePage() {
 
   return (
     <PageShell>
-      <QueryView query={status} skeleton={<Skeleton variant='list' rows={4} />}>
+      <QueryView query={status} skeleton={<Skeleton variant="list" rows={4} />}>
         {(s) =>
           s.bound ? (
-            <Section title='会员资料' id='profile'>
-              <View className='profile-row'>
+            <Section title="会员资料" id="profile">
+              <View className="profile-row">
                 <View>会员号</View>
                 <View>{s.member.memberNo}</View>
               </View>
-              <View className='profile-row'>
+              <View className="profile-row">
                 <View>手机号</View>
                 <View>{s.member.phoneMasked ?? '未提供'}</View>
               </View>
-              <View className='profile-row'>
+              <View className="profile-row">
                 <View>等级</View>
                 <View>{TIER_LABELS[s.member.tier]}</View>
               </View>
-              <View className='profile-row'>
+              <View className="profile-row">
                 <View>入会日期</View>
                 <View>{formatDate(s.member.joinedAt)}</View>
               </View>
-              <View className='profile-row' id='profile-birthday'>
+              <View className="profile-row" id="profile-birthday">
                 <View>生日</View>
                 {s.member.birthday !== null ? (
                   <View>{birthdayLabel(s.member.birthday)}</View>
                 ) : (
                   <Picker
-                    mode='multiSelector'
+                    mode="multiSelector"
                     range={[MONTHS, DAYS]}
                     value={picked ?? [0, 0]}
                     onChange={(e) => {
@@ -81,31 +85,33 @@ export default function ProfilePage() {
                       setPicked([m ?? 0, d ?? 0])
                     }}
                   >
-                    <View id='birthday-picker' className='profile-row__pick'>
+                    <View id="birthday-picker" className="profile-row__pick">
                       {picked ? `${MONTHS[picked[0]]}${DAYS[picked[1]]}` : '请选择（用于生日礼遇）'}
                     </View>
                   </Picker>
                 )}
               </View>
               {s.member.birthday === null ? (
-                <View className='profile-actions'>
-                  <View className='profile-note'>生日只能填写一次，保存后不能修改。</View>
+                <View className="profile-actions">
+                  <View className="profile-note">生日只能填写一次，保存后不能修改。</View>
                   <ActionButton
                     block
-                    id='birthday-save'
+                    id="birthday-save"
                     busy={busy}
                     disabled={picked === undefined}
-                    onTap={() => picked && void save(`${pad2(picked[0] + 1)}-${pad2(picked[1] + 1)}`)}
+                    onTap={() =>
+                      picked && void save(`${pad2(picked[0] + 1)}-${pad2(picked[1] + 1)}`)
+                    }
                   >
                     保存生日
                   </ActionButton>
                 </View>
               ) : (
-                <View className='profile-note'>生日已设置，如填错请联系门店更正。</View>
+                <View className="profile-note">生日已设置，如填错请联系门店更正。</View>
               )}
             </Section>
           ) : (
-            <View className='profile-note'>开通会员卡后可填写资料</View>
+            <View className="profile-note">开通会员卡后可填写资料</View>
           )
         }
       </QueryView>

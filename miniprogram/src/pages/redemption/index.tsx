@@ -25,9 +25,24 @@ const sandboxPay: ((outTradeNo: string) => Promise<boolean>) | null =
 /** The steps of a mail redemption, with the time of each one reached. */
 function mailTimeline(r: Redemption): TimelineStep[] {
   const steps: TimelineStep[] = [{ key: 'created', label: '提交兑换', at: r.createdAt, done: true }]
-  if (r.status === 'cancelled') return [...steps, { key: 'cancelled', label: '已取消，积分已退回', at: r.cancelledAt, done: true }]
-  if ((r.shippingFeeFen ?? 0) > 0) steps.push({ key: 'paid', label: `支付运费 ${formatFen(r.shippingFeeFen ?? 0)}`, at: r.paidAt, done: r.paidAt !== null })
-  steps.push({ key: 'shipped', label: r.shipment ? `已发货 · ${r.shipment.carrier} ${r.shipment.trackingNo}` : '仓库发货', at: r.shippedAt, done: r.status === 'shipped' })
+  if (r.status === 'cancelled')
+    return [
+      ...steps,
+      { key: 'cancelled', label: '已取消，积分已退回', at: r.cancelledAt, done: true },
+    ]
+  if ((r.shippingFeeFen ?? 0) > 0)
+    steps.push({
+      key: 'paid',
+      label: `支付运费 ${formatFen(r.shippingFeeFen ?? 0)}`,
+      at: r.paidAt,
+      done: r.paidAt !== null,
+    })
+  steps.push({
+    key: 'shipped',
+    label: r.shipment ? `已发货 · ${r.shipment.carrier} ${r.shipment.trackingNo}` : '仓库发货',
+    at: r.shippedAt,
+    done: r.status === 'shipped',
+  })
   return steps
 }
 
@@ -53,10 +68,16 @@ export default function RedemptionPage() {
   const { params } = useRouter()
   const redemptionId = params.redemptionId ?? ''
   const fresh = params.fresh === '1'
-  const redemption = useQuery(() => api.call('points', 'redemption', { redemptionId }), [redemptionId])
+  const redemption = useQuery(
+    () => api.call('points', 'redemption', { redemptionId }),
+    [redemptionId],
+  )
   usePullDownRefreshOf(redemption.refresh)
   const [busy, setBusy] = useState<'pay' | 'cancel' | undefined>(undefined)
-  const payBy = redemption.status === 'ready' && redemption.data.status === 'awaitingPayment' ? redemption.data.payBy : null
+  const payBy =
+    redemption.status === 'ready' && redemption.data.status === 'awaitingPayment'
+      ? redemption.data.payBy
+      : null
   const timeLeft = useCountdown(payBy)
   const expired = payBy !== null && timeLeft === null
 
@@ -70,13 +91,19 @@ export default function RedemptionPage() {
     const reply = await api.call('points', 'payRedemption', { redemptionId })
     if (!reply.ok) notifyFailure(reply.error)
     else if (process.env.TARO_ENV === 'weapp') await requestWechatPayment(reply.data.payParams)
-    else if (sandboxPay && !(await sandboxPay(reply.data.outTradeNo))) void Taro.showToast({ title: '模拟支付失败', icon: 'none' })
+    else if (sandboxPay && !(await sandboxPay(reply.data.outTradeNo)))
+      void Taro.showToast({ title: '模拟支付失败', icon: 'none' })
     setBusy(undefined)
     await redemption.refresh()
   }
 
   const cancel = async () => {
-    const confirm = await Taro.showModal({ title: '取消兑换', content: '取消后积分将退回账户', confirmText: '取消兑换', cancelText: '再想想' })
+    const confirm = await Taro.showModal({
+      title: '取消兑换',
+      content: '取消后积分将退回账户',
+      confirmText: '取消兑换',
+      cancelText: '再想想',
+    })
     if (!confirm.confirm) return
     setBusy('cancel')
     const reply = await api.call('points', 'cancelRedemption', { redemptionId })
@@ -87,75 +114,97 @@ export default function RedemptionPage() {
 
   return (
     <PageShell>
-      <QueryView query={redemption} skeleton={<Skeleton variant='card' />}>
+      <QueryView query={redemption} skeleton={<Skeleton variant="card" />}>
         {(r) => (
-          <View className='redemption' id='redemption'>
-            {fresh && (r.status === 'awaitingPickup' || r.status === 'awaitingPayment' || r.status === 'awaitingShipment') && (
-              <View className='redemption__success' id='redeem-success'>
-                兑换成功，已扣除 {formatPoints(r.points)} 积分
-              </View>
-            )}
-            <View className='redemption__card'>
-              <View className='redemption__gift'>{r.giftName}</View>
-              <View className={`redemption__status redemption__status--${r.status}`} id='redemption-status'>
+          <View className="redemption" id="redemption">
+            {fresh &&
+              (r.status === 'awaitingPickup' ||
+                r.status === 'awaitingPayment' ||
+                r.status === 'awaitingShipment') && (
+                <View className="redemption__success" id="redeem-success">
+                  兑换成功，已扣除 {formatPoints(r.points)} 积分
+                </View>
+              )}
+            <View className="redemption__card">
+              <View className="redemption__gift">{r.giftName}</View>
+              <View
+                className={`redemption__status redemption__status--${r.status}`}
+                id="redemption-status"
+              >
                 {r.statusText}
               </View>
               {r.status === 'awaitingPayment' && (
-                <View className='redemption__pay' id='redemption-pay'>
-                  <View className='redemption__hint' id='redemption-countdown'>
-                    {timeLeft ? `请在 ${timeLeft} 内支付运费 ${formatFen(r.shippingFeeFen ?? 0)}，超时将自动取消并退回积分` : '支付已超时，正在取消…'}
+                <View className="redemption__pay" id="redemption-pay">
+                  <View className="redemption__hint" id="redemption-countdown">
+                    {timeLeft
+                      ? `请在 ${timeLeft} 内支付运费 ${formatFen(r.shippingFeeFen ?? 0)}，超时将自动取消并退回积分`
+                      : '支付已超时，正在取消…'}
                   </View>
-                  <View className='redemption__actions'>
-                    <ActionButton id='redemption-cancel' kind='secondary' size='small' busy={busy === 'cancel'} onTap={() => void cancel()}>
+                  <View className="redemption__actions">
+                    <ActionButton
+                      id="redemption-cancel"
+                      kind="secondary"
+                      size="small"
+                      busy={busy === 'cancel'}
+                      onTap={() => void cancel()}
+                    >
                       取消兑换
                     </ActionButton>
-                    <ActionButton id='redemption-pay-button' size='small' busy={busy === 'pay'} disabled={timeLeft === null} onTap={() => void pay()}>
+                    <ActionButton
+                      id="redemption-pay-button"
+                      size="small"
+                      busy={busy === 'pay'}
+                      disabled={timeLeft === null}
+                      onTap={() => void pay()}
+                    >
                       {sandboxPay ? '模拟支付' : '支付运费'}
                     </ActionButton>
                   </View>
                 </View>
               )}
               {r.status === 'awaitingPickup' && r.pickupCode && (
-                <View className='redemption__code'>
-                  <View className='redemption__hint'>到 {r.storeName} 出示此码给店员核销</View>
+                <View className="redemption__code">
+                  <View className="redemption__hint">到 {r.storeName} 出示此码给店员核销</View>
                   {/* The renderer draws the QR and, under it, the code in groups of digits. */}
-                  <View id='pickup-code'>
+                  <View id="pickup-code">
                     <MemberCodePanel code={r.pickupCode} />
                   </View>
                 </View>
               )}
               {r.status === 'collected' && (
-                <View className='redemption__line' id='redemption-collected'>
-                  {formatDateTime(r.collectedAt ?? '')} 已在 {r.storeName} 领取{r.collectedByName ? `（${r.collectedByName} 核销）` : ''}
+                <View className="redemption__line" id="redemption-collected">
+                  {formatDateTime(r.collectedAt ?? '')} 已在 {r.storeName} 领取
+                  {r.collectedByName ? `（${r.collectedByName} 核销）` : ''}
                 </View>
               )}
               {r.status === 'cancelled' && (
-                <View className='redemption__line'>
-                  {formatDateTime(r.cancelledAt ?? '')} 已取消{r.cancelReason ? `：${r.cancelReason}` : ''}
+                <View className="redemption__line">
+                  {formatDateTime(r.cancelledAt ?? '')} 已取消
+                  {r.cancelReason ? `：${r.cancelReason}` : ''}
                 </View>
               )}
               {r.fulfilment === 'mail' && (
-                <View className='redemption__steps'>
-                  <StatusTimeline id='redemption-timeline' steps={mailTimeline(r)} />
+                <View className="redemption__steps">
+                  <StatusTimeline id="redemption-timeline" steps={mailTimeline(r)} />
                 </View>
               )}
               {r.shipment && (
                 <View
-                  className='redemption__tracking'
-                  id='redemption-tracking'
+                  className="redemption__tracking"
+                  id="redemption-tracking"
                   onClick={() => void Taro.setClipboardData({ data: r.shipment!.trackingNo })}
                 >
                   {r.shipment.carrier} 运单号 {r.shipment.trackingNo}（点按复制）
                 </View>
               )}
               {r.address && (
-                <View className='redemption__line' id='redemption-address'>
+                <View className="redemption__line" id="redemption-address">
                   寄往 {r.address.name} {r.address.phone}，{formatPostalAddress(r.address)}
                 </View>
               )}
-              <View className='redemption__line'>消耗积分 {formatPoints(r.points)}</View>
-              <View className='redemption__line'>兑换时间 {formatDateTime(r.createdAt)}</View>
-              {r.storeName && <View className='redemption__line'>自提门店 {r.storeName}</View>}
+              <View className="redemption__line">消耗积分 {formatPoints(r.points)}</View>
+              <View className="redemption__line">兑换时间 {formatDateTime(r.createdAt)}</View>
+              {r.storeName && <View className="redemption__line">自提门店 {r.storeName}</View>}
             </View>
           </View>
         )}

@@ -35,21 +35,29 @@ export default function RedemptionsPage() {
     setShownOnce(true)
   })
 
-  const [more, setMore] = useState<{ items: Item[]; nextCursor: string | null } | undefined>(undefined)
+  const [more, setMore] = useState<{ items: Item[]; nextCursor: string | null } | undefined>(
+    undefined,
+  )
   const [loadingMore, setLoadingMore] = useState(false)
   const first = list.status === 'ready' ? list.data : undefined
   useEffect(() => setMore(undefined), [first])
-  const nextCursor = more ? more.nextCursor : first?.nextCursor ?? null
+  const nextCursor = more ? more.nextCursor : (first?.nextCursor ?? null)
   const loadMore = async () => {
     if (nextCursor === null || loadingMore) return
     setLoadingMore(true)
-    const reply = await api.call('points', 'myRedemptions', { limit: PAGE_SIZE, cursor: nextCursor })
+    const reply = await api.call('points', 'myRedemptions', {
+      limit: PAGE_SIZE,
+      cursor: nextCursor,
+    })
     setLoadingMore(false)
     if (!reply.ok) {
       notifyFailure(reply.error, () => void loadMore())
       return
     }
-    setMore((m) => ({ items: [...(m?.items ?? []), ...reply.data.items], nextCursor: reply.data.nextCursor }))
+    setMore((m) => ({
+      items: [...(m?.items ?? []), ...reply.data.items],
+      nextCursor: reply.data.nextCursor,
+    }))
   }
   useReachBottom(() => void loadMore())
 
@@ -57,30 +65,49 @@ export default function RedemptionsPage() {
     <PageShell>
       <QueryView
         query={list}
-        skeleton={<Skeleton variant='list' rows={4} />}
+        skeleton={<Skeleton variant="list" rows={4} />}
         isEmpty={(page) => page.items.length === 0}
-        empty={<EmptyState glyph='礼' title='还没有兑换记录' description='用积分兑换礼品后，会出现在这里' />}
+        empty={
+          <EmptyState
+            glyph="礼"
+            title="还没有兑换记录"
+            description="用积分兑换礼品后，会出现在这里"
+          />
+        }
       >
         {(page) => (
-          <View className='redemption-list' id='redemption-list'>
+          <View className="redemption-list" id="redemption-list">
             {[...page.items, ...(more?.items ?? [])].map((r) => (
               <View
                 key={r.redemptionId}
-                className='redemption-row'
-                onClick={() => void Taro.navigateTo({ url: withQuery(ROUTES.redemption, { redemptionId: r.redemptionId }) })}
+                className="redemption-row"
+                onClick={() =>
+                  void Taro.navigateTo({
+                    url: withQuery(ROUTES.redemption, { redemptionId: r.redemptionId }),
+                  })
+                }
               >
-                <View className='redemption-row__main'>
-                  <View className='redemption-row__name'>{r.giftName}</View>
-                  <View className='redemption-row__meta'>
-                    {formatPoints(r.points)} 积分 · {r.fulfilment === 'mail' ? '邮寄到家' : (r.storeName ?? '')} · {formatDateTime(r.createdAt)}
+                <View className="redemption-row__main">
+                  <View className="redemption-row__name">{r.giftName}</View>
+                  <View className="redemption-row__meta">
+                    {formatPoints(r.points)} 积分 ·{' '}
+                    {r.fulfilment === 'mail' ? '邮寄到家' : (r.storeName ?? '')} ·{' '}
+                    {formatDateTime(r.createdAt)}
                   </View>
                 </View>
-                <View className={`redemption-row__status redemption-row__status--${r.status}`}>{statusLine(r)}</View>
+                <View className={`redemption-row__status redemption-row__status--${r.status}`}>
+                  {statusLine(r)}
+                </View>
               </View>
             ))}
             {nextCursor !== null && (
-              <View className='redemption-list__more'>
-                <ActionButton kind='secondary' size='small' busy={loadingMore} onTap={() => void loadMore()}>
+              <View className="redemption-list__more">
+                <ActionButton
+                  kind="secondary"
+                  size="small"
+                  busy={loadingMore}
+                  onTap={() => void loadMore()}
+                >
                   加载更多
                 </ActionButton>
               </View>

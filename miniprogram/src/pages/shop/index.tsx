@@ -32,11 +32,14 @@ export default function ShopPage() {
   }
   const count = cartCount(cart)
   const priced = products.status === 'ready' ? products.data : []
-  const totalFen = cart.reduce((sum, l) => sum + (priced.find((p) => p.productId === l.productId)?.priceFen ?? 0) * l.qty, 0)
+  const totalFen = cart.reduce(
+    (sum, l) => sum + (priced.find((p) => p.productId === l.productId)?.priceFen ?? 0) * l.qty,
+    0,
+  )
 
   return (
-    <PageShell className='shop-page'>
-      <View className='fulfilment-switch'>
+    <PageShell className="shop-page">
+      <View className="fulfilment-switch">
         {(
           [
             ['pickup', '到店自提'],
@@ -45,7 +48,11 @@ export default function ShopPage() {
         ).map(([value, label]) => (
           <View
             key={value}
-            className={value === fulfilment ? 'fulfilment-switch__option fulfilment-switch__option--on' : 'fulfilment-switch__option'}
+            className={
+              value === fulfilment
+                ? 'fulfilment-switch__option fulfilment-switch__option--on'
+                : 'fulfilment-switch__option'
+            }
             onClick={() => setFulfilment(value)}
           >
             {label}
@@ -54,48 +61,67 @@ export default function ShopPage() {
       </View>
       <QueryView
         query={products}
-        skeleton={<Skeleton variant='list' rows={4} />}
+        skeleton={<Skeleton variant="list" rows={4} />}
         isEmpty={(list) => list.length === 0}
         empty={
           <EmptyState
-            glyph='购'
-            title='商品正在上架'
-            description={fulfilment === 'pickup' ? '上架后可在线下单，到附近门店自提' : '上架后可在线下单，快递送货到家'}
+            glyph="购"
+            title="商品正在上架"
+            description={
+              fulfilment === 'pickup'
+                ? '上架后可在线下单，到附近门店自提'
+                : '上架后可在线下单，快递送货到家'
+            }
           />
         }
       >
         {(list) => (
-          <View className='product-list' id='product-list'>
+          <View className="product-list" id="product-list">
             {list.map((product) => {
               const available =
                 fulfilment === 'pickup'
-                  ? Object.values(product.available.stores).reduce((sum, n) => sum + Math.max(0, n), 0)
+                  ? Object.values(product.available.stores).reduce(
+                      (sum, n) => sum + Math.max(0, n),
+                      0,
+                    )
                   : product.available.central
               const qty = cart.find((l) => l.productId === product.productId)?.qty ?? 0
               return (
-                <View key={product.productId} className='product-item'>
+                <View key={product.productId} className="product-item">
                   <View
                     id={`product-${product.productId}`}
-                    className='product-item__main'
-                    onClick={() => void Taro.navigateTo({ url: withQuery(ROUTES.product, { id: product.productId }) })}
+                    className="product-item__main"
+                    onClick={() =>
+                      void Taro.navigateTo({
+                        url: withQuery(ROUTES.product, { id: product.productId }),
+                      })
+                    }
                   >
-                    <View className='product-item__name'>{product.name}</View>
-                    {product.description !== '' && <View className='product-item__desc'>{product.description}</View>}
-                    <View className='product-item__price'>{formatFen(product.priceFen)}</View>
-                    <View className='product-item__stock'>
-                      {available > 0 ? `${fulfilment === 'pickup' ? '各门店共' : '仓库'}可订 ${available} 件` : '暂时缺货'}
+                    <View className="product-item__name">{product.name}</View>
+                    {product.description !== '' && (
+                      <View className="product-item__desc">{product.description}</View>
+                    )}
+                    <View className="product-item__price">{formatFen(product.priceFen)}</View>
+                    <View className="product-item__stock">
+                      {available > 0
+                        ? `${fulfilment === 'pickup' ? '各门店共' : '仓库'}可订 ${available} 件`
+                        : '暂时缺货'}
                     </View>
                   </View>
-                  <View className='product-item__qty'>
+                  <View className="product-item__qty">
                     {qty > 0 && (
-                      <View className='qty-button' onClick={() => change(product.productId, -1)}>
+                      <View className="qty-button" onClick={() => change(product.productId, -1)}>
                         −
                       </View>
                     )}
-                    {qty > 0 && <View className='qty-value'>{qty}</View>}
+                    {qty > 0 && <View className="qty-value">{qty}</View>}
                     <View
                       id={`add-${product.productId}`}
-                      className={available > qty ? 'qty-button qty-button--add' : 'qty-button qty-button--off'}
+                      className={
+                        available > qty
+                          ? 'qty-button qty-button--add'
+                          : 'qty-button qty-button--off'
+                      }
                       onClick={available > qty ? () => change(product.productId, 1) : undefined}
                     >
                       +
@@ -108,14 +134,18 @@ export default function ShopPage() {
         )}
       </QueryView>
       {count > 0 && (
-        <View className={process.env.TARO_ENV === 'h5' ? 'cart-bar cart-bar--above-tabbar' : 'cart-bar'}>
-          <View className='cart-bar__text'>
+        <View
+          className={process.env.TARO_ENV === 'h5' ? 'cart-bar cart-bar--above-tabbar' : 'cart-bar'}
+        >
+          <View className="cart-bar__text">
             已选 {count} 件 · {formatFen(totalFen)}
           </View>
           <ActionButton
-            id='go-checkout'
-            size='small'
-            onTap={() => void Taro.navigateTo({ url: `${ROUTES.checkout}?fulfilment=${fulfilment}` })}
+            id="go-checkout"
+            size="small"
+            onTap={() =>
+              void Taro.navigateTo({ url: `${ROUTES.checkout}?fulfilment=${fulfilment}` })
+            }
           >
             去结算
           </ActionButton>

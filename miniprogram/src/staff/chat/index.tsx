@@ -24,26 +24,30 @@ function TemplatePicker({ onPick }: { onPick: (text: string, templateId: string)
   }
 
   return (
-    <View className='template-picker'>
-      <View id='chat-templates' className='template-picker__toggle' onClick={() => void toggle()}>
+    <View className="template-picker">
+      <View id="chat-templates" className="template-picker__toggle" onClick={() => void toggle()}>
         {open ? '收起模板' : '总部模板'}
       </View>
       {open && (
-        <View className='template-picker__panel' id='template-panel'>
-          {error && <View className='template-picker__note'>{error.message}</View>}
-          {!error && templates === undefined && <View className='template-picker__note'>加载中…</View>}
-          {templates?.length === 0 && <View className='template-picker__note'>总部还没有发布模板</View>}
+        <View className="template-picker__panel" id="template-panel">
+          {error && <View className="template-picker__note">{error.message}</View>}
+          {!error && templates === undefined && (
+            <View className="template-picker__note">加载中…</View>
+          )}
+          {templates?.length === 0 && (
+            <View className="template-picker__note">总部还没有发布模板</View>
+          )}
           {templates?.map((t) => (
             <View
               key={t.templateId}
-              className='template-picker__item'
+              className="template-picker__item"
               onClick={() => {
                 onPick(t.text, t.templateId)
                 setOpen(false)
               }}
             >
-              <View className='template-picker__title'>{t.title}</View>
-              <View className='template-picker__text'>{t.text}</View>
+              <View className="template-picker__title">{t.title}</View>
+              <View className="template-picker__text">{t.text}</View>
             </View>
           ))}
         </View>
@@ -70,11 +74,17 @@ export default function StaffChatPage() {
   }, [label])
 
   return (
-    <PageShell className='staff-chat'>
+    <PageShell className="staff-chat">
       <ChatThread
         conversationId={conversationId}
-        header={label ? <View className='staff-chat__header' id='chat-peer'>{label}</View> : undefined}
-        emptyHint='打个招呼，或从总部模板里挑一条'
+        header={
+          label ? (
+            <View className="staff-chat__header" id="chat-peer">
+              {label}
+            </View>
+          ) : undefined
+        }
+        emptyHint="打个招呼，或从总部模板里挑一条"
         tools={(insert) => <TemplatePicker onPick={insert} />}
       />
     </PageShell>

@@ -1,1 +1,4 @@
-export default definePageConfig({ navigationBarTitleText: '店员工作台', enablePullDownRefresh: true })
+export default definePageConfig({
+  navigationBarTitleText: '店员工作台',
+  enablePullDownRefresh: true,
+})

@@ -32,28 +32,45 @@ export default function StaffHomePage() {
   const go = (url: string) => () => void Taro.navigateTo({ url })
 
   return (
-    <PageShell className='staff-home'>
-      <QueryView query={desk} skeleton={<Skeleton variant='card' />}>
+    <PageShell className="staff-home">
+      <QueryView query={desk} skeleton={<Skeleton variant="card" />}>
         {(state) =>
           !state.staff ? (
             <EmptyState
-              glyph='店'
-              title='仅限在岗店员使用'
-              description='店员请扫描总部发放的店员邀请码完成绑定'
-              action={{ text: '返回会员端', onTap: () => void Taro.switchTab({ url: ROUTES.home }) }}
+              glyph="店"
+              title="仅限在岗店员使用"
+              description="店员请扫描总部发放的店员邀请码完成绑定"
+              action={{
+                text: '返回会员端',
+                onTap: () => void Taro.switchTab({ url: ROUTES.home }),
+              }}
             />
           ) : (
             <>
-              <View className='staff-header' id='staff-header'>
-                <View className='staff-header__eyebrow'>{state.profile.isManager ? '店长' : '店员'} · {state.profile.storeName}</View>
-                <View className='staff-header__title'>店员工作台</View>
-                <View className='staff-header__text'>{state.profile.name}，今天也辛苦了</View>
+              <View className="staff-header" id="staff-header">
+                <View className="staff-header__eyebrow">
+                  {state.profile.isManager ? '店长' : '店员'} · {state.profile.storeName}
+                </View>
+                <View className="staff-header__title">店员工作台</View>
+                <View className="staff-header__text">{state.profile.name}，今天也辛苦了</View>
               </View>
               <TileGrid
                 columns={2}
                 tiles={[
-                  { key: 'record-sale', glyph: '销', title: '记录销售', subtitle: '扫描会员码', onTap: go(ROUTES.staffRecordSale) },
-                  { key: 'verify-pickup', glyph: '核', title: '核销自提', subtitle: '输入或扫描核销码', onTap: go(ROUTES.staffVerifyPickup) },
+                  {
+                    key: 'record-sale',
+                    glyph: '销',
+                    title: '记录销售',
+                    subtitle: '扫描会员码',
+                    onTap: go(ROUTES.staffRecordSale),
+                  },
+                  {
+                    key: 'verify-pickup',
+                    glyph: '核',
+                    title: '核销自提',
+                    subtitle: '输入或扫描核销码',
+                    onTap: go(ROUTES.staffVerifyPickup),
+                  },
                   {
                     key: 'members',
                     glyph: '员',
@@ -61,31 +78,60 @@ export default function StaffHomePage() {
                     subtitle: `${state.stats.memberCount} 位会员`,
                     onTap: go(ROUTES.staffMembers),
                   },
-                  { key: 'performance', glyph: '绩', title: '我的业绩', subtitle: '销售与提成', onTap: go(ROUTES.staffPerformance) },
-                  { key: 'my-code', glyph: '码', title: '我的导购码', subtitle: '顾客扫码即归属于你', onTap: go(ROUTES.staffMyCode) },
-                  { key: 'inbox', glyph: '聊', title: '会员消息', subtitle: '回复会员的咨询', onTap: go(ROUTES.staffInbox) },
-                  { key: 'member-side', glyph: '返', title: '返回会员端', subtitle: '以顾客身份浏览', onTap: () => void Taro.switchTab({ url: ROUTES.home }) },
+                  {
+                    key: 'performance',
+                    glyph: '绩',
+                    title: '我的业绩',
+                    subtitle: '销售与提成',
+                    onTap: go(ROUTES.staffPerformance),
+                  },
+                  {
+                    key: 'my-code',
+                    glyph: '码',
+                    title: '我的导购码',
+                    subtitle: '顾客扫码即归属于你',
+                    onTap: go(ROUTES.staffMyCode),
+                  },
+                  {
+                    key: 'inbox',
+                    glyph: '聊',
+                    title: '会员消息',
+                    subtitle: '回复会员的咨询',
+                    onTap: go(ROUTES.staffInbox),
+                  },
+                  {
+                    key: 'member-side',
+                    glyph: '返',
+                    title: '返回会员端',
+                    subtitle: '以顾客身份浏览',
+                    onTap: () => void Taro.switchTab({ url: ROUTES.home }),
+                  },
                 ]}
               />
-              <Section title='会员概况'>
-                <View className='staff-stats' id='staff-stats'>
-                  <View className='staff-stats__item'>
-                    <View className='staff-stats__figure'>{state.stats.memberCount}</View>
-                    <View className='staff-stats__label'>我的会员</View>
+              <Section title="会员概况">
+                <View className="staff-stats" id="staff-stats">
+                  <View className="staff-stats__item">
+                    <View className="staff-stats__figure">{state.stats.memberCount}</View>
+                    <View className="staff-stats__label">我的会员</View>
                   </View>
-                  <View className='staff-stats__item'>
-                    <View className='staff-stats__figure'>{state.stats.newMembersThisWeek}</View>
-                    <View className='staff-stats__label'>本周新增</View>
+                  <View className="staff-stats__item">
+                    <View className="staff-stats__figure">{state.stats.newMembersThisWeek}</View>
+                    <View className="staff-stats__label">本周新增</View>
                   </View>
-                  <View className='staff-stats__item'>
-                    <View className='staff-stats__figure'>{state.stats.newMembersThisMonth}</View>
-                    <View className='staff-stats__label'>本月新增</View>
+                  <View className="staff-stats__item">
+                    <View className="staff-stats__figure">{state.stats.newMembersThisMonth}</View>
+                    <View className="staff-stats__label">本月新增</View>
                   </View>
                 </View>
               </Section>
-              <Section title='今日业绩'>
+              <Section title="今日业绩">
                 {/* Sales and commission come with the staff sales issue (recordSale, commission ledger). */}
-                <EmptyState compact glyph='绩' title='暂无业绩数据' description='记录销售后，这里会显示今日销售额与提成' />
+                <EmptyState
+                  compact
+                  glyph="绩"
+                  title="暂无业绩数据"
+                  description="记录销售后，这里会显示今日销售额与提成"
+                />
               </Section>
             </>
           )

@@ -19,10 +19,16 @@ type Scope = 'mine' | 'store'
 
 function loadInbox(scope: Scope) {
   return async (): Promise<ApiResult<{ isManager: boolean; inbox: Inbox }>> => {
-    const [status, inbox] = await Promise.all([loadStaffStatus(), api.call('chat', 'inbox', { scope, limit: 50 })])
+    const [status, inbox] = await Promise.all([
+      loadStaffStatus(),
+      api.call('chat', 'inbox', { scope, limit: 50 }),
+    ])
     if (!status.ok) return status
     if (!inbox.ok) return inbox
-    return { ok: true, data: { isManager: status.data.staff && status.data.profile.isManager, inbox: inbox.data } }
+    return {
+      ok: true,
+      data: { isManager: status.data.staff && status.data.profile.isManager, inbox: inbox.data },
+    }
   }
 }
 
@@ -41,7 +47,7 @@ export default function StaffInboxPage() {
   return (
     <PageShell>
       {inbox.status === 'ready' && inbox.data.isManager && (
-        <View className='inbox-scope'>
+        <View className="inbox-scope">
           {(
             [
               ['mine', '我的会员'],
@@ -50,7 +56,11 @@ export default function StaffInboxPage() {
           ).map(([value, label]) => (
             <View
               key={value}
-              className={value === scope ? 'inbox-scope__option inbox-scope__option--on' : 'inbox-scope__option'}
+              className={
+                value === scope
+                  ? 'inbox-scope__option inbox-scope__option--on'
+                  : 'inbox-scope__option'
+              }
               onClick={() => setScope(value)}
             >
               {label}
@@ -60,34 +70,47 @@ export default function StaffInboxPage() {
       )}
       <QueryView
         query={inbox}
-        skeleton={<Skeleton variant='list' rows={5} />}
+        skeleton={<Skeleton variant="list" rows={5} />}
         isEmpty={(state) => state.inbox.items.length === 0}
-        empty={<EmptyState glyph='聊' title='还没有会话' description='会员给你发消息后，会出现在这里' />}
+        empty={
+          <EmptyState glyph="聊" title="还没有会话" description="会员给你发消息后，会出现在这里" />
+        }
       >
         {(state) => (
-          <View id='inbox-list'>
-            {state.inbox.totalUnread > 0 && <View className='inbox-total'>{state.inbox.totalUnread} 条未读</View>}
+          <View id="inbox-list">
+            {state.inbox.totalUnread > 0 && (
+              <View className="inbox-total">{state.inbox.totalUnread} 条未读</View>
+            )}
             {state.inbox.items.map((c) => (
               <View
                 key={c.conversationId}
-                className='inbox-row'
-                hoverClass='inbox-row--pressed'
+                className="inbox-row"
+                hoverClass="inbox-row--pressed"
                 onClick={() =>
-                  void Taro.navigateTo({ url: withQuery(ROUTES.staffChat, { id: c.conversationId, label: c.memberLabel }) })
+                  void Taro.navigateTo({
+                    url: withQuery(ROUTES.staffChat, {
+                      id: c.conversationId,
+                      label: c.memberLabel,
+                    }),
+                  })
                 }
               >
-                <View className='inbox-row__avatar'>会</View>
-                <View className='inbox-row__main'>
-                  <View className='inbox-row__top'>
-                    <View className='inbox-row__name'>{c.memberLabel}</View>
-                    <View className='inbox-row__time'>{c.lastMessageAt ? formatDateTime(c.lastMessageAt) : ''}</View>
+                <View className="inbox-row__avatar">会</View>
+                <View className="inbox-row__main">
+                  <View className="inbox-row__top">
+                    <View className="inbox-row__name">{c.memberLabel}</View>
+                    <View className="inbox-row__time">
+                      {c.lastMessageAt ? formatDateTime(c.lastMessageAt) : ''}
+                    </View>
                   </View>
-                  <View className='inbox-row__bottom'>
-                    <View className='inbox-row__preview'>
+                  <View className="inbox-row__bottom">
+                    <View className="inbox-row__preview">
                       {scope === 'store' ? `${c.clerkName} · ` : ''}
                       {c.lastMessagePreview || '暂无消息'}
                     </View>
-                    {c.unread > 0 && <View className='inbox-row__badge'>{c.unread > 99 ? '99+' : c.unread}</View>}
+                    {c.unread > 0 && (
+                      <View className="inbox-row__badge">{c.unread > 99 ? '99+' : c.unread}</View>
+                    )}
                   </View>
                 </View>
               </View>

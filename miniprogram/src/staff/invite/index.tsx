@@ -24,9 +24,9 @@ export default function StaffInvitePage() {
     return (
       <PageShell>
         <EmptyState
-          glyph='邀'
-          title='邀请码无效'
-          description='请扫描总部发给你的店员邀请码'
+          glyph="邀"
+          title="邀请码无效"
+          description="请扫描总部发给你的店员邀请码"
           action={{ text: '返回首页', onTap: () => void Taro.switchTab({ url: ROUTES.home }) }}
         />
       </PageShell>
@@ -49,17 +49,17 @@ export default function StaffInvitePage() {
 
   return (
     <PageShell>
-      <View className='invite-card' id='invite-card'>
-        <View className='invite-card__title'>你收到了一份店员邀请</View>
-        <View className='invite-card__text'>接受后，可使用店员工作台为会员记录销售、核销自提</View>
+      <View className="invite-card" id="invite-card">
+        <View className="invite-card__title">你收到了一份店员邀请</View>
+        <View className="invite-card__text">接受后，可使用店员工作台为会员记录销售、核销自提</View>
       </View>
       {failure && (
-        <View className='invite-failure' id='invite-failure'>
+        <View className="invite-failure" id="invite-failure">
           {failure}
         </View>
       )}
-      <View className='invite-actions'>
-        <ActionButton block id='invite-accept' busy={busy} onTap={() => void accept()}>
+      <View className="invite-actions">
+        <ActionButton block id="invite-accept" busy={busy} onTap={() => void accept()}>
           接受邀请
         </ActionButton>
       </View>

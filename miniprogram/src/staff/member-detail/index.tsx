@@ -11,8 +11,20 @@ import { useQuery } from '../../hooks/use-query'
 import { formatDate, formatDateTime, formatPoints, TIER_LABELS } from '../../lib/format'
 import './index.scss'
 
-const REASON: Record<string, string> = { bind: '扫码开卡', transfer: '总部转移', rescan: '保护期后重新归属' }
-const KIND: Record<string, string> = { welcome: '开卡礼', earn: '消费', spend: '兑换', expire: '过期', refund: '退款扣回', adjust: '总部调整', return: '退回' }
+const REASON: Record<string, string> = {
+  bind: '扫码开卡',
+  transfer: '总部转移',
+  rescan: '保护期后重新归属',
+}
+const KIND: Record<string, string> = {
+  welcome: '开卡礼',
+  earn: '消费',
+  spend: '兑换',
+  expire: '过期',
+  refund: '退款扣回',
+  adjust: '总部调整',
+  return: '退回',
+}
 
 /**
  * One member as their clerk (or the store's manager) sees them: masked phone unless the member
@@ -26,49 +38,66 @@ export default function StaffMemberDetailPage() {
   usePullDownRefreshOf(detail.refresh)
   return (
     <PageShell>
-      <QueryView query={detail} skeleton={<Skeleton variant='list' rows={6} />}>
+      <QueryView query={detail} skeleton={<Skeleton variant="list" rows={6} />}>
         {(data) => (
-          <View id='staff-member-detail'>
-            <View className='member-detail-head'>
-              <View className='member-detail-head__name'>{data.member.phone ?? data.member.phoneMasked ?? `会员 ${data.member.memberNo}`}</View>
-              <View className='member-detail-head__meta'>
-                {TIER_LABELS[data.member.tier]} · {formatPoints(data.member.points)} 积分 · 会员号 {data.member.memberNo}
+          <View id="staff-member-detail">
+            <View className="member-detail-head">
+              <View className="member-detail-head__name">
+                {data.member.phone ?? data.member.phoneMasked ?? `会员 ${data.member.memberNo}`}
               </View>
-              {data.member.phone === null && <View className='member-detail-head__hint'>会员在聊天中分享手机号后，这里会显示完整号码</View>}
+              <View className="member-detail-head__meta">
+                {TIER_LABELS[data.member.tier]} · {formatPoints(data.member.points)} 积分 · 会员号{' '}
+                {data.member.memberNo}
+              </View>
+              {data.member.phone === null && (
+                <View className="member-detail-head__hint">
+                  会员在聊天中分享手机号后，这里会显示完整号码
+                </View>
+              )}
             </View>
             <ListGroup>
-              <ListRow title='归属' note={`${data.member.storeName} · ${data.member.clerkName}`} />
-              <ListRow title='开卡' note={formatDate(data.member.joinedAt)} />
-              <ListRow title='最近消费' note={data.member.lastPurchaseAt ? formatDate(data.member.lastPurchaseAt) : '暂无'} />
-              <ListRow title='标签' note={data.member.tags.length ? data.member.tags.join('、') : '暂无'} />
+              <ListRow title="归属" note={`${data.member.storeName} · ${data.member.clerkName}`} />
+              <ListRow title="开卡" note={formatDate(data.member.joinedAt)} />
+              <ListRow
+                title="最近消费"
+                note={data.member.lastPurchaseAt ? formatDate(data.member.lastPurchaseAt) : '暂无'}
+              />
+              <ListRow
+                title="标签"
+                note={data.member.tags.length ? data.member.tags.join('、') : '暂无'}
+              />
             </ListGroup>
-            <Section title='归属记录'>
+            <Section title="归属记录">
               {data.attributionLog.map((entry) => (
-                <View key={`${entry.at}-${entry.reason}`} className='member-detail-line'>
-                  {REASON[entry.reason] ?? entry.reason}：{entry.fromClerkName ? `${entry.fromClerkName} → ` : ''}
+                <View key={`${entry.at}-${entry.reason}`} className="member-detail-line">
+                  {REASON[entry.reason] ?? entry.reason}：
+                  {entry.fromClerkName ? `${entry.fromClerkName} → ` : ''}
                   {entry.toClerkName} · {formatDateTime(entry.at)}
                   {entry.note ? ` · ${entry.note}` : ''}
                 </View>
               ))}
             </Section>
-            <Section title='积分记录'>
+            <Section title="积分记录">
               {data.pointsLedger.length === 0 ? (
-                <View className='member-detail-line member-detail-line--muted'>暂无</View>
+                <View className="member-detail-line member-detail-line--muted">暂无</View>
               ) : (
                 data.pointsLedger.map((entry) => (
-                  <View key={`${entry.at}-${entry.kind}-${entry.points}`} className='member-detail-line'>
+                  <View
+                    key={`${entry.at}-${entry.kind}-${entry.points}`}
+                    className="member-detail-line"
+                  >
                     {KIND[entry.kind] ?? entry.kind} {entry.points > 0 ? '+' : ''}
                     {formatPoints(entry.points)} · {formatDateTime(entry.at)}
                   </View>
                 ))
               )}
             </Section>
-            <Section title='到店记录'>
+            <Section title="到店记录">
               {data.visits.length === 0 ? (
-                <View className='member-detail-line member-detail-line--muted'>暂无</View>
+                <View className="member-detail-line member-detail-line--muted">暂无</View>
               ) : (
                 data.visits.map((visit) => (
-                  <View key={visit.at} className='member-detail-line'>
+                  <View key={visit.at} className="member-detail-line">
                     {visit.storeName} · {formatDateTime(visit.at)}
                   </View>
                 ))

@@ -38,7 +38,10 @@ function loadList(scope: Scope, search: string | undefined) {
     ])
     if (!status.ok) return status
     if (!page.ok) return page
-    return { ok: true, data: { isManager: status.data.staff && status.data.profile.isManager, page: page.data } }
+    return {
+      ok: true,
+      data: { isManager: status.data.staff && status.data.profile.isManager, page: page.data },
+    }
   }
 }
 
@@ -51,22 +54,32 @@ export default function StaffMembersPage() {
   usePullDownRefreshOf(list.refresh)
 
   // Pages after the first, appended by "load more"; reset whenever the first page is reloaded.
-  const [more, setMore] = useState<{ items: MemberItem[]; nextOffset: number | null } | undefined>(undefined)
+  const [more, setMore] = useState<{ items: MemberItem[]; nextOffset: number | null } | undefined>(
+    undefined,
+  )
   const [loadingMore, setLoadingMore] = useState(false)
   const firstPage = list.status === 'ready' ? list.data.page : undefined
   useEffect(() => setMore(undefined), [firstPage])
 
-  const nextOffset = more ? more.nextOffset : firstPage?.nextOffset ?? null
+  const nextOffset = more ? more.nextOffset : (firstPage?.nextOffset ?? null)
   const loadMore = async () => {
     if (nextOffset === null) return
     setLoadingMore(true)
-    const reply = await api.call('staff', 'myMembers', { scope, limit: PAGE_SIZE, offset: nextOffset, ...(search ? { search } : {}) })
+    const reply = await api.call('staff', 'myMembers', {
+      scope,
+      limit: PAGE_SIZE,
+      offset: nextOffset,
+      ...(search ? { search } : {}),
+    })
     setLoadingMore(false)
     if (!reply.ok) {
       notifyFailure(reply.error, () => void loadMore())
       return
     }
-    setMore((m) => ({ items: [...(m?.items ?? []), ...reply.data.items], nextOffset: reply.data.nextOffset }))
+    setMore((m) => ({
+      items: [...(m?.items ?? []), ...reply.data.items],
+      nextOffset: reply.data.nextOffset,
+    }))
   }
 
   const draftValid = draft.trim() === '' || SEARCH.test(draft.trim())
@@ -76,25 +89,25 @@ export default function StaffMembersPage() {
 
   return (
     <PageShell>
-      <View className='member-search'>
+      <View className="member-search">
         <Input
-          id='member-search'
-          className='member-search__input'
-          type='number'
+          id="member-search"
+          className="member-search__input"
+          type="number"
           maxlength={11}
-          placeholder='手机号后四位、完整手机号或会员号'
+          placeholder="手机号后四位、完整手机号或会员号"
           value={draft}
-          confirmType='search'
+          confirmType="search"
           onInput={(e) => setDraft(e.detail.value)}
           onConfirm={submitSearch}
         />
-        <View className='member-search__button' onClick={submitSearch}>
+        <View className="member-search__button" onClick={submitSearch}>
           搜索
         </View>
       </View>
-      {!draftValid && <View className='member-search__error'>请输入 4 到 11 位数字</View>}
+      {!draftValid && <View className="member-search__error">请输入 4 到 11 位数字</View>}
       {list.status === 'ready' && list.data.isManager && (
-        <View className='scope-switch'>
+        <View className="scope-switch">
           {(
             [
               ['mine', '我的会员'],
@@ -103,7 +116,11 @@ export default function StaffMembersPage() {
           ).map(([value, label]) => (
             <View
               key={value}
-              className={value === scope ? 'scope-switch__option scope-switch__option--on' : 'scope-switch__option'}
+              className={
+                value === scope
+                  ? 'scope-switch__option scope-switch__option--on'
+                  : 'scope-switch__option'
+              }
               onClick={() => setScope(value)}
             >
               {label}
@@ -113,37 +130,52 @@ export default function StaffMembersPage() {
       )}
       <QueryView
         query={list}
-        skeleton={<Skeleton variant='list' rows={5} />}
+        skeleton={<Skeleton variant="list" rows={5} />}
         isEmpty={(state) => state.page.items.length === 0}
         empty={
           search ? (
-            <EmptyState glyph='搜' title='没有找到会员' description='换个手机号或会员号试试' />
+            <EmptyState glyph="搜" title="没有找到会员" description="换个手机号或会员号试试" />
           ) : (
-            <EmptyState glyph='员' title='还没有会员' description='顾客扫描你的导购码开卡后，会出现在这里' />
+            <EmptyState
+              glyph="员"
+              title="还没有会员"
+              description="顾客扫描你的导购码开卡后，会出现在这里"
+            />
           )
         }
       >
         {(state) => (
-          <View className='staff-member-list' id='staff-member-list'>
+          <View className="staff-member-list" id="staff-member-list">
             {[...state.page.items, ...(more?.items ?? [])].map((member) => (
               <View
                 key={member.memberId}
-                className='staff-member'
-                onClick={() => void Taro.navigateTo({ url: withQuery(ROUTES.staffMemberDetail, { memberId: member.memberId }) })}
+                className="staff-member"
+                onClick={() =>
+                  void Taro.navigateTo({
+                    url: withQuery(ROUTES.staffMemberDetail, { memberId: member.memberId }),
+                  })
+                }
               >
-                <View className='staff-member__main'>
-                  <View className='staff-member__name'>{member.phoneMasked ?? `会员 ${member.memberNo}`}</View>
-                  <View className='staff-member__meta'>
+                <View className="staff-member__main">
+                  <View className="staff-member__name">
+                    {member.phoneMasked ?? `会员 ${member.memberNo}`}
+                  </View>
+                  <View className="staff-member__meta">
                     {TIER_LABELS[member.tier]} · {formatDate(member.joinedAt)} 开卡
                     {scope === 'store' ? ` · ${member.clerkName}` : ''}
                   </View>
                 </View>
-                <View className='staff-member__points'>{formatPoints(member.points)} 分</View>
+                <View className="staff-member__points">{formatPoints(member.points)} 分</View>
               </View>
             ))}
             {nextOffset !== null && (
-              <View className='staff-member-list__more'>
-                <ActionButton kind='secondary' size='small' busy={loadingMore} onTap={() => void loadMore()}>
+              <View className="staff-member-list__more">
+                <ActionButton
+                  kind="secondary"
+                  size="small"
+                  busy={loadingMore}
+                  onTap={() => void loadMore()}
+                >
                   加载更多
                 </ActionButton>
               </View>

@@ -32,12 +32,18 @@ export default function MyCodePage() {
   const code = useQuery(() => api.call('staff', 'myCode'), [])
   return (
     <PageShell>
-      <QueryView query={code} skeleton={<Skeleton variant='card' />}>
+      <QueryView query={code} skeleton={<Skeleton variant="card" />}>
         {(data) => (
-          <View className='my-code' id='my-code'>
-            <Image className='my-code__image' src={`data:image/png;base64,${data.pngBase64}`} mode='aspectFit' />
-            <View className='my-code__text'>顾客扫码开卡，即成为你的专属会员；之后在任何门店和线上的消费都计入你的业绩。</View>
-            <ActionButton block id='my-code-save' onTap={() => void saveCode(data.pngBase64)}>
+          <View className="my-code" id="my-code">
+            <Image
+              className="my-code__image"
+              src={`data:image/png;base64,${data.pngBase64}`}
+              mode="aspectFit"
+            />
+            <View className="my-code__text">
+              顾客扫码开卡，即成为你的专属会员；之后在任何门店和线上的消费都计入你的业绩。
+            </View>
+            <ActionButton block id="my-code-save" onTap={() => void saveCode(data.pngBase64)}>
               保存图片
             </ActionButton>
           </View>

@@ -18,42 +18,52 @@ export default function PerformancePage() {
   usePullDownRefreshOf(performance.refresh)
   return (
     <PageShell>
-      <QueryView query={performance} skeleton={<Skeleton variant='card' />}>
+      <QueryView query={performance} skeleton={<Skeleton variant="card" />}>
         {(data) => {
           const peak = Math.max(1, ...data.trend.map((m) => m.salesFen))
           return (
-            <View id='staff-performance'>
-              <View className='performance-head'>
-                <View className='performance-head__label'>{data.month} 会员消费</View>
-                <View className='performance-head__figure' id='performance-sales'>
+            <View id="staff-performance">
+              <View className="performance-head">
+                <View className="performance-head__label">{data.month} 会员消费</View>
+                <View className="performance-head__figure" id="performance-sales">
                   {formatFen(data.salesFen)}
                 </View>
-                <View className='performance-head__split'>
-                  线上 {formatFen(data.salesOnlineFen)} · 门店 {formatFen(data.salesOfflineFen)} · {data.orders} 笔
+                <View className="performance-head__split">
+                  线上 {formatFen(data.salesOnlineFen)} · 门店 {formatFen(data.salesOfflineFen)} ·{' '}
+                  {data.orders} 笔
                 </View>
               </View>
-              <Section title='本月提成'>
-                <View className='performance-commission' id='performance-commission'>
-                  <View className='performance-commission__item'>
-                    <View className='performance-commission__figure'>{formatFen(data.commissionPendingFen)}</View>
-                    <View className='performance-commission__label'>待结算（退款期内）</View>
+              <Section title="本月提成">
+                <View className="performance-commission" id="performance-commission">
+                  <View className="performance-commission__item">
+                    <View className="performance-commission__figure">
+                      {formatFen(data.commissionPendingFen)}
+                    </View>
+                    <View className="performance-commission__label">待结算（退款期内）</View>
                   </View>
-                  <View className='performance-commission__item'>
-                    <View className='performance-commission__figure'>{formatFen(data.commissionSettledFen)}</View>
-                    <View className='performance-commission__label'>已结算</View>
+                  <View className="performance-commission__item">
+                    <View className="performance-commission__figure">
+                      {formatFen(data.commissionSettledFen)}
+                    </View>
+                    <View className="performance-commission__label">已结算</View>
                   </View>
-                  <View className='performance-commission__item'>
-                    <View className='performance-commission__figure'>{formatFen(data.commissionReversedFen)}</View>
-                    <View className='performance-commission__label'>退款冲回</View>
+                  <View className="performance-commission__item">
+                    <View className="performance-commission__figure">
+                      {formatFen(data.commissionReversedFen)}
+                    </View>
+                    <View className="performance-commission__label">退款冲回</View>
                   </View>
                 </View>
               </Section>
-              <Section title='近 6 个月'>
-                <View className='performance-trend' id='performance-trend'>
+              <Section title="近 6 个月">
+                <View className="performance-trend" id="performance-trend">
                   {data.trend.map((month) => (
-                    <View key={month.month} className='performance-trend__col'>
-                      <View className='performance-trend__bar' style={{ height: `${Math.round((month.salesFen / peak) * 100)}%` }} />
-                      <View className='performance-trend__label'>{month.month.slice(5)}月</View>
+                    <View key={month.month} className="performance-trend__col">
+                      <View
+                        className="performance-trend__bar"
+                        style={{ height: `${Math.round((month.salesFen / peak) * 100)}%` }}
+                      />
+                      <View className="performance-trend__label">{month.month.slice(5)}月</View>
                     </View>
                   ))}
                 </View>

@@ -13,7 +13,8 @@ import '../staff-form.scss'
 
 type ScannedMember = OutputOf<Contracts, 'staff', 'scanMember'>
 type RecordedSale = OutputOf<Contracts, 'staff', 'recordSale'>
-type Lookup = { state: 'idle' } | { state: 'loading' } | { state: 'done'; reply: ApiResult<ScannedMember> }
+type Lookup =
+  { state: 'idle' } | { state: 'loading' } | { state: 'done'; reply: ApiResult<ScannedMember> }
 
 async function scanInto(set: (value: string) => void): Promise<void> {
   try {
@@ -26,21 +27,23 @@ async function scanInto(set: (value: string) => void): Promise<void> {
 
 function MemberPreview({ lookup }: { lookup: Lookup }) {
   if (lookup.state === 'idle') return null
-  if (lookup.state === 'loading') return <View className='sale-member sale-member--muted'>正在识别会员…</View>
+  if (lookup.state === 'loading')
+    return <View className="sale-member sale-member--muted">正在识别会员…</View>
   if (!lookup.reply.ok) return <SaleLookupError error={lookup.reply.error} />
   const member = lookup.reply.data
   return (
-    <View className='sale-member' id='sale-member'>
-      <View className='sale-member__name'>{member.phoneMasked ?? `会员 ${member.memberNo}`}</View>
-      <View className='sale-member__meta'>
-        {TIER_LABELS[member.tier]} · {formatPoints(member.points)} 积分 · {member.storeName} {member.clerkName}
+    <View className="sale-member" id="sale-member">
+      <View className="sale-member__name">{member.phoneMasked ?? `会员 ${member.memberNo}`}</View>
+      <View className="sale-member__meta">
+        {TIER_LABELS[member.tier]} · {formatPoints(member.points)} 积分 · {member.storeName}{' '}
+        {member.clerkName}
       </View>
     </View>
   )
 }
 
 function SaleLookupError({ error }: { error: ClientError }) {
-  return <View className='sale-member sale-member--error'>{error.message}</View>
+  return <View className="sale-member sale-member--error">{error.message}</View>
 }
 
 /**
@@ -53,7 +56,8 @@ export default function RecordSalePage() {
   const [draft, setDraft] = useState<SaleDraft>({ memberCode: '', amount: '', receiptNo: '' })
   const [lookup, setLookup] = useState<Lookup>({ state: 'idle' })
   const check = checkSale(draft)
-  const update = (field: keyof SaleDraft) => (value: string) => setDraft((d) => ({ ...d, [field]: value }))
+  const update = (field: keyof SaleDraft) => (value: string) =>
+    setDraft((d) => ({ ...d, [field]: value }))
   const memberCode = normalizeMemberCode(draft.memberCode)
   const [sending, setSending] = useState(false)
   const [problem, setProblem] = useState<ClientError | undefined>(undefined)
@@ -93,14 +97,15 @@ export default function RecordSalePage() {
   if (recorded) {
     return (
       <PageShell>
-        <View className='sale-member' id='sale-recorded'>
-          <View className='sale-member__name'>销售已记录</View>
-          <View className='sale-member__meta'>
-            会员号 {recorded.memberNo} · 小票 {recorded.receiptNo} · {formatFen(recorded.amountFen)} · 积分 +{formatPoints(recorded.pointsEarned)}
+        <View className="sale-member" id="sale-recorded">
+          <View className="sale-member__name">销售已记录</View>
+          <View className="sale-member__meta">
+            会员号 {recorded.memberNo} · 小票 {recorded.receiptNo} · {formatFen(recorded.amountFen)}{' '}
+            · 积分 +{formatPoints(recorded.pointsEarned)}
           </View>
         </View>
-        <View className='staff-form-actions'>
-          <ActionButton block id='sale-next' onTap={next}>
+        <View className="staff-form-actions">
+          <ActionButton block id="sale-next" onTap={next}>
             继续记录
           </ActionButton>
         </View>
@@ -110,33 +115,37 @@ export default function RecordSalePage() {
 
   return (
     <PageShell>
-      <View className='staff-form'>
+      <View className="staff-form">
         <FormField
-          id='sale-member-code'
-          label='会员码'
-          type='number'
+          id="sale-member-code"
+          label="会员码"
+          type="number"
           maxlength={24}
-          placeholder='扫描顾客出示的会员码'
+          placeholder="扫描顾客出示的会员码"
           value={draft.memberCode}
           onChange={update('memberCode')}
           error={check.errors.memberCode}
-          action={process.env.TARO_ENV === 'weapp' ? { text: '扫码', onTap: () => void scanInto(update('memberCode')) } : undefined}
+          action={
+            process.env.TARO_ENV === 'weapp'
+              ? { text: '扫码', onTap: () => void scanInto(update('memberCode')) }
+              : undefined
+          }
         />
         <MemberPreview lookup={lookup} />
         <FormField
-          id='sale-amount'
-          label='实付金额（元）'
-          type='digit'
-          placeholder='例如 88.50'
+          id="sale-amount"
+          label="实付金额（元）"
+          type="digit"
+          placeholder="例如 88.50"
           value={draft.amount}
           onChange={update('amount')}
           error={check.errors.amount}
           hint={check.amountPreview ? `将记录 ${check.amountPreview}` : undefined}
         />
         <FormField
-          id='sale-receipt'
-          label='小票号'
-          placeholder='收银小票上的单号'
+          id="sale-receipt"
+          label="小票号"
+          placeholder="收银小票上的单号"
           maxlength={40}
           value={draft.receiptNo}
           onChange={update('receiptNo')}
@@ -144,8 +153,14 @@ export default function RecordSalePage() {
         />
       </View>
       {problem && <NoticeBar>{problem.message}</NoticeBar>}
-      <View className='staff-form-actions'>
-        <ActionButton block disabled={!check.ready} busy={sending} id='sale-submit' onTap={() => void submit()}>
+      <View className="staff-form-actions">
+        <ActionButton
+          block
+          disabled={!check.ready}
+          busy={sending}
+          id="sale-submit"
+          onTap={() => void submit()}
+        >
           提交销售
         </ActionButton>
       </View>

@@ -42,7 +42,11 @@ function describePickup(pickup: Pickup): PickupCard {
       statusText: ORDER_STATUS[pickup.status] ?? pickup.status,
       open: pickup.status === 'paid',
       handedOver: pickup.status === 'picked_up',
-      lines: [member, `实付：${formatFen(pickup.totalFen - pickup.refundedFen)}`, ...(pickup.paidAt ? [`支付时间：${formatDateTime(pickup.paidAt)}`] : [])],
+      lines: [
+        member,
+        `实付：${formatFen(pickup.totalFen - pickup.refundedFen)}`,
+        ...(pickup.paidAt ? [`支付时间：${formatDateTime(pickup.paidAt)}`] : []),
+      ],
       handedOverAt: pickup.pickedUpAt,
       handedOverBy: pickup.pickedUpBy,
     }
@@ -53,15 +57,17 @@ function describePickup(pickup: Pickup): PickupCard {
     statusText: gift.statusText,
     open: gift.status === 'awaitingPickup',
     handedOver: gift.status === 'collected',
-    lines: [member, `积分：${formatPoints(gift.points)}`, `自提门店：${gift.storeName ?? ''}`, `兑换时间：${formatDateTime(gift.createdAt)}`],
+    lines: [
+      member,
+      `积分：${formatPoints(gift.points)}`,
+      `自提门店：${gift.storeName ?? ''}`,
+      `兑换时间：${formatDateTime(gift.createdAt)}`,
+    ],
     handedOverAt: gift.collectedAt,
     handedOverBy: gift.collectedByName,
   }
 }
-type Step =
-  | { at: 'enter' }
-  | { at: 'confirm'; pickup: Pickup }
-  | { at: 'done'; pickup: Pickup }
+type Step = { at: 'enter' } | { at: 'confirm'; pickup: Pickup } | { at: 'done'; pickup: Pickup }
 
 /**
  * Handing over a redeemed gift or a paid shop order: the clerk scans (WeChat) or types the
@@ -118,43 +124,53 @@ export default function VerifyPickupPage() {
     <PageShell>
       {step.at === 'enter' && (
         <>
-          <View className='staff-form'>
+          <View className="staff-form">
             <FormField
-              id='pickup-code'
-              label='核销码'
-              placeholder='输入顾客的兑换码'
+              id="pickup-code"
+              label="核销码"
+              placeholder="输入顾客的兑换码"
               value={input}
               onChange={(value) => {
                 setInput(value)
                 setProblem(undefined)
               }}
               error={input !== '' && code === undefined ? '核销码格式不对' : undefined}
-              action={process.env.TARO_ENV === 'weapp' ? { text: '扫码', onTap: () => void scan() } : undefined}
+              action={
+                process.env.TARO_ENV === 'weapp'
+                  ? { text: '扫码', onTap: () => void scan() }
+                  : undefined
+              }
             />
           </View>
-          <View className='staff-form-actions'>
-            <ActionButton block id='pickup-lookup' disabled={code === undefined} busy={busy} onTap={() => void lookUp(code)}>
+          <View className="staff-form-actions">
+            <ActionButton
+              block
+              id="pickup-lookup"
+              disabled={code === undefined}
+              busy={busy}
+              onTap={() => void lookUp(code)}
+            >
               查询兑换
             </ActionButton>
           </View>
         </>
       )}
       {step.at !== 'enter' && (
-        <View className='pickup-card' id='pickup-card'>
+        <View className="pickup-card" id="pickup-card">
           {step.at === 'done' && (
-            <View className='pickup-card__done' id='pickup-done'>
+            <View className="pickup-card__done" id="pickup-done">
               核销成功，请将礼品交给顾客
             </View>
           )}
-          <View className='pickup-card__gift'>{card!.title}</View>
-          <View className='pickup-card__line'>状态：{card!.statusText}</View>
+          <View className="pickup-card__gift">{card!.title}</View>
+          <View className="pickup-card__line">状态：{card!.statusText}</View>
           {card!.lines.map((line) => (
-            <View key={line} className='pickup-card__line'>
+            <View key={line} className="pickup-card__line">
               {line}
             </View>
           ))}
           {card!.handedOverAt && (
-            <View className='pickup-card__line'>
+            <View className="pickup-card__line">
               领取时间：{formatDateTime(card!.handedOverAt)}
               {card!.handedOverBy ? ` · ${card!.handedOverBy}` : ''}
             </View>
@@ -162,36 +178,38 @@ export default function VerifyPickupPage() {
         </View>
       )}
       {step.at === 'confirm' && !card!.open && (
-        <View className='pickup-problem' id='pickup-not-open'>
-          {card!.handedOver ? '该码已核销，已领取，不能再次核销' : `当前「${card!.statusText}」，不能核销`}
+        <View className="pickup-problem" id="pickup-not-open">
+          {card!.handedOver
+            ? '该码已核销，已领取，不能再次核销'
+            : `当前「${card!.statusText}」，不能核销`}
         </View>
       )}
       {problem && (
-        <View className='pickup-problem' id='pickup-problem'>
+        <View className="pickup-problem" id="pickup-problem">
           {problem.message}
         </View>
       )}
       {step.at === 'confirm' && (
-        <View className='staff-form-actions'>
+        <View className="staff-form-actions">
           <ActionButton
             block
-            id='pickup-submit'
+            id="pickup-submit"
             busy={busy}
             disabled={!card!.open}
             onTap={() => void verify(step.pickup)}
           >
             确认核销
           </ActionButton>
-          <View className='pickup-secondary'>
-            <ActionButton block kind='secondary' onTap={restart}>
+          <View className="pickup-secondary">
+            <ActionButton block kind="secondary" onTap={restart}>
               换一个码
             </ActionButton>
           </View>
         </View>
       )}
       {step.at === 'done' && (
-        <View className='staff-form-actions'>
-          <ActionButton block kind='secondary' id='pickup-next' onTap={restart}>
+        <View className="staff-form-actions">
+          <ActionButton block kind="secondary" id="pickup-next" onTap={restart}>
             继续核销
           </ActionButton>
         </View>
