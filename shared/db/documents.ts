@@ -528,7 +528,7 @@ export interface CampaignDoc {
   scope: 'hq' | 'store'
   /** Store campaigns: the manager's store (the segment is limited to it). */
   storeId: string | null
-  segment: import('../rules/segments').Segment
+  segment: import('../campaigns/rules/segments').Segment
   templateKey: 'campaign'
   page: string
   fields: Record<string, string>
