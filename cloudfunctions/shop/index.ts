@@ -1,12 +1,9 @@
 import { shopInput, shopOutput } from '../../shared/shop/contract'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
-import { settleCommission } from '../../shared/commission/commission-service'
 import {
-  applyDueOrderEffects,
   cancelOrder,
   confirmReceipt,
   createOrder,
-  expireOrders,
   listProducts,
   myOrders,
   orderDetail,
@@ -29,8 +26,5 @@ export const main = defineFunction({
     cancelOrder: (ctx, input) => cancelOrder(ctx, input),
     payOrder: (ctx, input) => payOrder(ctx, input),
     confirmReceipt: (ctx, input) => confirmReceipt(ctx, input),
-    applyOrderEffects: (ctx) => applyDueOrderEffects(ctx),
-    expireOrders: (ctx) => expireOrders(ctx),
-    settleCommission: (ctx) => settleCommission(ctx),
   },
 })

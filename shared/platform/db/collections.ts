@@ -119,6 +119,8 @@ export const COLLECTIONS = {
   auditLog: { name: 'auditLog', indexes: [{ name: 'at', fields: ['at'] }] },
   /** Settings HQ can change (points rules, attribution policy), one document per area. */
   settings: { name: 'settings', indexes: [] },
+  /** The scheduled jobs' last runs, one document per job (`_id` = the job's name). */
+  jobRuns: { name: 'jobRuns', indexes: [] },
   /**
    * One conversation per member (its _id is the member's id): the member talks with whoever is
    * their clerk now, so a transfer keeps the history and the new clerk sees it.
