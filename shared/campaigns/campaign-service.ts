@@ -14,8 +14,10 @@
 import { randomBytes } from 'node:crypto'
 import type { z } from 'zod'
 import type { campaignView } from './contract'
-import { COLLECTIONS } from '../platform/db/collections'
-import type { CampaignDeliveryDoc, CampaignDoc, ClerkDoc, MemberDoc } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { CampaignDeliveryDoc, CampaignDoc } from './documents'
+import type { MemberDoc } from '../membership/documents'
+import type { ClerkDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { startOfShanghaiWeek } from '../platform/calendar'
 import {

@@ -3,7 +3,7 @@
  * request (`wx.requestSubscribeMessage`), so each acceptance is one credit for that member and
  * template; sending spends one credit by an atomic conditional decrement, never below zero.
  */
-import { COLLECTIONS } from '../platform/db/collections'
+import { COLLECTIONS } from '../collections'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import {

@@ -10,8 +10,8 @@
  * is applied to the earn entry once (its refund number joins `reversals` in a conditional update),
  * and an after-window refund's negative entry has its own unique key.
  */
-import { COLLECTIONS } from '../platform/db/collections'
-import type { CommissionEntryDoc } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { CommissionEntryDoc } from './documents'
 import { AppError } from '../platform/errors'
 import {
   commissionFen,

@@ -8,8 +8,9 @@
  */
 import { z } from 'zod'
 import type { adminInput, jobView } from '../hq/contract'
-import { COLLECTIONS } from '../platform/db/collections'
-import type { JobDoc, StaffInviteDoc, StoreDoc } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { JobDoc } from '../hq/documents'
+import type { StaffInviteDoc, StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { toCsv } from '../commission/rules/commission'
 import {

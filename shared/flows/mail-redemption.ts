@@ -13,8 +13,9 @@
  */
 import type { z } from 'zod'
 import type { mailAddress } from '../points/contract'
-import { COLLECTIONS } from '../platform/db/collections'
-import type { MemberDoc, PendingSpend, RedemptionDoc } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { RedemptionDoc } from '../gifts/documents'
+import type { MemberDoc, PendingSpend } from '../membership/documents'
 import { AppError } from '../platform/errors'
 import { formatShanghaiMinute } from '../platform/calendar'
 import { MAIL_PAYMENT_WINDOW_MS } from '../points/rules/points'

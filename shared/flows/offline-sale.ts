@@ -4,8 +4,9 @@
  * for an online order, and the selling store is recorded. Within the refund window a clerk of the
  * selling store (or HQ) voids a sale by its receipt number: its points and commission go back.
  */
-import { COLLECTIONS } from '../platform/db/collections'
-import type { ClerkDoc, OfflineSaleDoc } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { OfflineSaleDoc } from '../shop/documents'
+import type { ClerkDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { formatShanghaiMinute } from '../platform/calendar'
 import { insideRefundWindow, settleAfterFor } from '../commission/rules/commission'

@@ -11,17 +11,11 @@
  */
 import { z } from 'zod'
 import type { redemptionView } from '../points/contract'
-import { COLLECTIONS } from '../platform/db/collections'
-import type {
-  ClerkDoc,
-  GiftDoc,
-  GiftStockDoc,
-  MemberDoc,
-  PendingSpend,
-  PointsLedgerDoc,
-  RedemptionDoc,
-  RedemptionStatus,
-} from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { GiftDoc, GiftStockDoc, RedemptionDoc, RedemptionStatus } from '../gifts/documents'
+import type { MemberDoc, PendingSpend } from '../membership/documents'
+import type { PointsLedgerDoc } from '../points/documents'
+import type { ClerkDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { formatShanghaiMinute } from '../platform/calendar'
 import { newPickupCode, normalisePickupCode } from '../gifts/rules/pickup-code'

@@ -14,15 +14,12 @@
  * time budget; the next timer run goes on from the cursor and only a finished run moves the
  * watermark (to when it started).
  */
-import { COLLECTIONS } from '../platform/db/collections'
-import type {
-  CommissionEntryDoc,
-  DailyStatsDoc,
-  DailyStatsRollupState,
-  MemberDoc,
-  OrderDoc,
-  RefundDoc,
-} from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { CommissionEntryDoc } from '../commission/documents'
+import type { DailyStatsDoc, DailyStatsRollupState } from './documents'
+import type { MemberDoc } from '../membership/documents'
+import type { RefundDoc } from '../payments/documents'
+import type { OrderDoc } from '../shop/documents'
 import {
   ALL_STORES,
   addDays,

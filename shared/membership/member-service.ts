@@ -4,14 +4,10 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { MemberView } from './contract'
-import { COLLECTIONS } from '../platform/db/collections'
-import type {
-  AttributionLogDoc,
-  ClerkDoc,
-  MemberDoc,
-  PointsLedgerDoc,
-  StoreDoc,
-} from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { AttributionLogDoc, MemberDoc } from './documents'
+import type { PointsLedgerDoc } from '../points/documents'
+import type { ClerkDoc, StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import {
   DEFAULT_ATTRIBUTION_POLICY,

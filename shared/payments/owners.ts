@@ -14,7 +14,7 @@
  * Kinds: `order` (shop-service.ts), `redemption` (mail redemptions' shipping fee,
  * mail-redemption-service.ts), `probe` (payment-probe.ts, local stack only).
  */
-import type { PaymentDoc, PaymentPurposeKind, RefundDoc } from '../db/documents'
+import type { PaymentDoc, PaymentPurposeKind, RefundDoc } from './documents'
 import { AppError } from '../platform/errors'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { redemptionOwner } from '../flows/mail-redemption'

@@ -13,8 +13,9 @@
  * Functions the shop calls when an order is paid or refunded: creditPurchasePoints(),
  * reversePurchasePoints().
  */
-import { COLLECTIONS } from '../platform/db/collections'
-import type { MemberDoc, PendingSpend, PointsLedgerDoc, Tier } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { MemberDoc, PendingSpend } from '../membership/documents'
+import type { PointsLedgerDoc, Tier } from './documents'
 import { AppError } from '../platform/errors'
 import type { Clock } from '../platform/ports/clock'
 import { earnedPoints, pointsExpiryFor, refundTakeback, type PointsRules } from './rules/points'

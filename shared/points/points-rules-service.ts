@@ -1,5 +1,5 @@
 /** HQ's points rules, one settings document (`settings/points`); defaults until HQ saves some. */
-import { COLLECTIONS } from '../platform/db/collections'
+import { COLLECTIONS } from '../collections'
 import { DEFAULT_POINTS_RULES, type PointsRules } from './rules/points'
 import { database } from '../platform/runtime/cloudbase'
 

@@ -4,8 +4,9 @@
  */
 import { z } from 'zod'
 import type { ledgerItem, nextExpiry } from './contract'
-import { COLLECTIONS } from '../platform/db/collections'
-import type { MemberDoc, PointsLedgerDoc, Tier } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { MemberDoc } from '../membership/documents'
+import type { PointsLedgerDoc, Tier } from './documents'
 import { AppError } from '../platform/errors'
 import { shanghaiDay, shanghaiMonth } from '../platform/calendar'
 import { nextExpiringBatch, remainingOf } from './rules/points-ledger'

@@ -7,8 +7,8 @@
  * update and counts its effects, so tests can see that many deliveries had one effect.
  */
 import { randomBytes } from 'node:crypto'
-import { COLLECTIONS } from '../platform/db/collections'
-import type { PaymentDoc, PayProbeDoc, RefundDoc } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { PaymentDoc, PayProbeDoc, RefundDoc } from '../payments/documents'
 import { AppError } from '../platform/errors'
 import type { JsapiPayParams } from '../platform/ports/pay'
 import { database } from '../platform/runtime/cloudbase'

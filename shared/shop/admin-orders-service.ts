@@ -1,8 +1,10 @@
 /** HQ: the orders list and an order's payment and refunds, for the console's 订单与退款 page. */
 import { z } from 'zod'
 import type { adminInput, adminOrderRow } from '../hq/contract'
-import { COLLECTIONS } from '../platform/db/collections'
-import type { MemberDoc, OrderDoc, PaymentDoc, RefundDoc } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { MemberDoc } from '../membership/documents'
+import type { PaymentDoc, RefundDoc } from '../payments/documents'
+import type { OrderDoc } from './documents'
 import { AppError } from '../platform/errors'
 import { SHANGHAI_OFFSET_MS } from '../points/rules/points'
 import { database } from '../platform/runtime/cloudbase'

@@ -10,19 +10,11 @@
  * the member (or marked by HQ); its commission's refund window starts at delivery.
  */
 import { createHash } from 'node:crypto'
-import { COLLECTIONS } from '../platform/db/collections'
-import type {
-  ClerkDoc,
-  PostalAddressDoc,
-  MemberDoc,
-  OrderDoc,
-  OrderLineDoc,
-  PaymentDoc,
-  ProductDoc,
-  RefundDoc,
-  StockDoc,
-  StoreDoc,
-} from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { MemberDoc } from '../membership/documents'
+import type { PaymentDoc, RefundDoc } from '../payments/documents'
+import type { PostalAddressDoc, OrderDoc, OrderLineDoc, ProductDoc, StockDoc } from './documents'
+import type { ClerkDoc, StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import type { JsapiPayParams } from '../platform/ports/pay'
 import {

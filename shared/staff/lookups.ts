@@ -1,6 +1,6 @@
 /** Reads of stores and clerks shared by the services. */
-import { COLLECTIONS } from '../platform/db/collections'
-import type { ClerkDoc, StoreDoc } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { ClerkDoc, StoreDoc } from './documents'
 import { database } from '../platform/runtime/cloudbase'
 
 type Rows<T> = { data: T[] }

@@ -4,15 +4,10 @@
  */
 import { z } from 'zod'
 import type { memberListItem, staffInput } from './contract'
-import { COLLECTIONS } from '../platform/db/collections'
-import type {
-  AttributionLogDoc,
-  ClerkDoc,
-  MemberDoc,
-  PointsLedgerDoc,
-  StaffInviteDoc,
-  VisitDoc,
-} from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { AttributionLogDoc, MemberDoc, VisitDoc } from '../membership/documents'
+import type { PointsLedgerDoc } from '../points/documents'
+import type { ClerkDoc, StaffInviteDoc } from './documents'
 import { AppError } from '../platform/errors'
 import { startOfShanghaiMonth, startOfShanghaiWeek } from '../platform/calendar'
 import { maskPhone } from '../platform/phone'

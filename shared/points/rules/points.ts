@@ -6,7 +6,7 @@
  * earned (default 1): an entry earned any time in 2026 expires at 2028-01-01T00:00:00+08:00,
  * which is stored in UTC as 2027-12-31T16:00:00Z.
  */
-import type { Tier } from '../../db/documents'
+import type { Tier } from '../documents'
 
 export const SHANGHAI_OFFSET_MS = 8 * 3_600_000
 
