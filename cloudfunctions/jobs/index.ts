@@ -11,14 +11,15 @@ import {
   runJobNow,
   type ScheduledJob,
 } from '../../shared/hq/system-jobs'
-import { applyDueOrderEffects, expireOrders } from '../../shared/shop/shop-service'
+import { applyDueOrderEffects } from '../../shared/flows/order-effects'
+import { expireOrders } from '../../shared/flows/orders'
 import { settleCommission } from '../../shared/commission/commission-service'
 import { expireDuePoints } from '../../shared/points/points-account-service'
 import { repairRedemptions } from '../../shared/flows/redemption'
 import { expireMailRedemptions } from '../../shared/flows/mail-redemption'
 import { stepRunningJobs } from '../../shared/flows/hq-jobs'
 import { rollupDailyStats } from '../../shared/hq/daily-stats-service'
-import { remindUnread } from '../../shared/chat/chat-service'
+import { remindUnread } from '../../shared/flows/chat-reminders'
 import { dispatchCampaigns } from '../../shared/campaigns/campaign-service'
 
 /** The trigger's name in cloudbaserc.json (`0 * * * * * *`). */

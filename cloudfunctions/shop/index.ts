@@ -1,16 +1,15 @@
+import '../../shared/flows/payment-owners'
 import { shopInput, shopOutput } from '../../shared/shop/contract'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
+import { confirmReceipt } from '../../shared/flows/order-fulfilment'
 import {
   cancelOrder,
-  confirmReceipt,
   createOrder,
-  listProducts,
-  myOrders,
   orderDetail,
   payOrder,
-  pickupStores,
-  productDetail,
-} from '../../shared/shop/shop-service'
+} from '../../shared/flows/orders'
+import { listProducts, pickupStores, productDetail } from '../../shared/shop/catalog-service'
+import { myOrders } from '../../shared/shop/orders'
 
 export const main = defineFunction({
   name: 'shop',

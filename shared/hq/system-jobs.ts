@@ -14,7 +14,7 @@
  *   resumable (bounded batches), so an overrun's remaining work is simply picked up next time.
  */
 import { AppError } from '../platform/errors'
-import { COLLECTIONS } from '../platform/db/collections'
+import { HQ_COLLECTIONS } from './collections'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { isDbError } from '../platform/runtime/transaction'
@@ -78,7 +78,7 @@ export function checkSchedule(jobs: readonly ScheduledJob[]): void {
   }
 }
 
-const runsColl = () => database().collection(COLLECTIONS.jobRuns.name)
+const runsColl = () => database().collection(HQ_COLLECTIONS.jobRuns.name)
 
 /** Takes `job`'s slot; false when it already ran for it (or another tick just took it). */
 async function claim(job: ScheduledJob, slotMs: number, known: JobRunDoc | undefined, now: Date) {

@@ -5,8 +5,9 @@
  * window; HQ refunds inside or after the window; clerks book offline sales by scanning the
  * member's code; the daily timer settles commission; HQ exports the monthly settlement.
  */
-import { COLLECTIONS } from '../../shared/platform/db/collections'
-import type { CommissionEntryDoc, OrderDoc, StockDoc } from '../../shared/db/documents'
+import { COLLECTIONS } from '../../shared/collections'
+import type { CommissionEntryDoc } from '../../shared/commission/documents'
+import type { OrderDoc, StockDoc } from '../../shared/shop/documents'
 import { commissionFen, DAY_MS } from '../../shared/commission/rules/commission'
 import { issueMemberCode } from '../../shared/membership/rules/member-code'
 import { shanghaiMonth } from '../../shared/platform/calendar'

@@ -4,8 +4,8 @@
  * `rollupDailyStats` timer fired as CloudBase would, and the `dashboard` action's figures checked
  * exactly per day and per store. Running the rollup again (or from scratch) changes nothing.
  */
-import { COLLECTIONS } from '../../shared/platform/db/collections'
-import type { DailyStatsDoc } from '../../shared/db/documents'
+import { COLLECTIONS } from '../../shared/collections'
+import type { DailyStatsDoc } from '../../shared/hq/documents'
 import { hashPassword } from '../../shared/hq/rules/password'
 import { emptyFigures, statsDay, type DailyFigures } from '../../shared/hq/rules/daily-stats'
 import { startTestStack, type TestStack } from '../support/local-stack'
