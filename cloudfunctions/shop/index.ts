@@ -2,12 +2,7 @@ import '../../shared/flows/payment-owners'
 import { shopInput, shopOutput } from '../../shared/shop/contract'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { confirmReceipt } from '../../shared/flows/order-fulfilment'
-import {
-  cancelOrder,
-  createOrder,
-  orderDetail,
-  payOrder,
-} from '../../shared/flows/orders'
+import { cancelOrder, createOrder, orderDetail, payOrder } from '../../shared/flows/orders'
 import { listProducts, pickupStores, productDetail } from '../../shared/shop/catalog-service'
 import { myOrders } from '../../shared/shop/orders'
 
