@@ -1,3 +1,4 @@
+import '../../shared/flows/payment-owners'
 /**
  * All scheduled work, behind one every-minute timer trigger (CloudBase allows one trigger per
  * function). The table says when each job is due and how long it may take; shared/hq/system-jobs

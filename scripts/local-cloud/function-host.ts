@@ -289,8 +289,9 @@ export class FunctionHost {
       const unionid = req.headers['x-unionid']
       answer = FunctionHost.toHttp(
         await this.invoke(name, event, {
-          openid,
-          unionid: typeof unionid === 'string' ? unionid : null,
+          // HTTP access carries no WeChat identity, whatever headers came with it.
+          openid: authorization ? null : openid,
+          unionid: !authorization && typeof unionid === 'string' ? unionid : null,
           clientIp: req.socket.remoteAddress ?? null,
           // The console's bearer calls are HTTP access; everything else stands for callFunction.
           source: authorization ? 'http' : 'client',
