@@ -31,7 +31,7 @@ describe('a timer-shaped callFunction', () => {
   let stack: TestStack
   beforeAll(async () => {
     stack = shared ??= await startTestStack()
-  })
+  }, 120_000)
 
   it('is refused (403) by every function, with or without a WeChat identity', async () => {
     const names = ['everyMinute', ...SCHEDULE.map((j) => j.name), ...OLD_TRIGGERS]

@@ -13,7 +13,7 @@ import { startTestStack, type TestStack } from '../support/local-stack'
 let stack: TestStack
 beforeAll(async () => {
   stack = await startTestStack()
-})
+}, 120_000)
 afterAll(() => stack.stop())
 
 function timerCtx(clock: ManualClock): InvocationContext {
