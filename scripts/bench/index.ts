@@ -9,6 +9,7 @@ import { benchCampaigns } from './campaigns'
 import { benchDashboard } from './dashboard'
 import { benchFunctions } from './functions'
 import { benchGateway } from './gateway'
+import { benchHotpaths } from './hotpaths'
 import { benchPoints } from './points'
 import { benchShop } from './shop'
 
@@ -21,6 +22,7 @@ const groups: Record<string, Bench> = {
   shop: () => benchShop(),
   campaigns: () => benchCampaigns(),
   dashboard: () => benchDashboard(),
+  hotpaths: () => benchHotpaths(),
 }
 
 // Benchmarks owned by other parts of the project register here when present.
