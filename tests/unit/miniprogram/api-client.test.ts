@@ -97,7 +97,11 @@ describe('API client', () => {
       ok: false,
       error: { code: 'INVALID_INPUT', message: '填写的信息有误：最多 32 个字', field: 'receiptNo' },
     })
-    const result = await api.call('staff', 'recordSale', {})
+    const result = await api.call('staff', 'recordSale', {
+      memberCode: 'M1',
+      amountFen: 100,
+      receiptNo: 'R'.repeat(40),
+    })
     expect(!result.ok && result.error).toMatchObject({ message: '小票号最多 32 个字' })
   })
 
