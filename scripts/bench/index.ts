@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import path from 'node:path'
+import { benchBursts } from './bursts'
 import { benchCampaigns } from './campaigns'
 import { benchDashboard } from './dashboard'
 import { benchFunctions } from './functions'
@@ -23,6 +24,7 @@ const groups: Record<string, Bench> = {
   campaigns: () => benchCampaigns(),
   dashboard: () => benchDashboard(),
   hotpaths: () => benchHotpaths(),
+  bursts: () => benchBursts(),
 }
 
 // Benchmarks owned by other parts of the project register here when present.

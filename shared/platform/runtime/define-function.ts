@@ -14,7 +14,7 @@ import type { Envelope } from '../contract/envelope'
 import { describeInputIssue } from '../contract/input-errors'
 import { AppError, httpStatusOf, type ApiError } from '../errors'
 import { systemClock, type Clock } from '../ports/clock'
-import { invocationScope, wechatContext } from './cloudbase'
+import { invocationScope, wechatContext, type InvocationScope } from './cloudbase'
 
 export type CallerSource = 'wechat' | 'http' | 'timer'
 
@@ -254,7 +254,7 @@ export function defineFunction<
   ): Promise<HttpAccessResponse> {
     const started = Date.now()
     const requestId = requestIdOf(context)
-    const invocation = { requestId, dbRoundTrips: 0 }
+    const invocation: InvocationScope = { requestId, dbRoundTrips: 0 }
     const caller: Caller = {
       source: 'http',
       openid: null,
@@ -311,6 +311,7 @@ export function defineFunction<
       status: reply.statusCode,
       durationMs: Date.now() - started,
       dbRoundTrips: invocation.dbRoundTrips,
+      txRetries: invocation.txRetries ?? 0,
     }
     if (detail) line.detail = detail
     if (failure)
@@ -333,7 +334,7 @@ export function defineFunction<
     if (raw) return runRaw(raw, event as HttpAccessEvent, context)
     const started = Date.now()
     const requestId = requestIdOf(context)
-    const invocation = { requestId, dbRoundTrips: 0 }
+    const invocation: InvocationScope = { requestId, dbRoundTrips: 0 }
     const scope: { action: string; caller?: Caller } = { action: '' }
     let envelope: Envelope<unknown>
     let failure: unknown
@@ -360,6 +361,7 @@ export function defineFunction<
       outcome: envelope.ok ? 'ok' : envelope.error.code,
       durationMs: Date.now() - started,
       dbRoundTrips: invocation.dbRoundTrips,
+      txRetries: invocation.txRetries ?? 0,
     }
     if (failure)
       line.error = failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)
