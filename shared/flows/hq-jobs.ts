@@ -371,7 +371,6 @@ export async function stepJob(
  * so jobs finish after the console is closed. A job someone else is stepping is left to them.
  */
 export async function stepRunningJobs(ctx: InvocationContext): Promise<{ stepped: number }> {
-  if (ctx.caller.source !== 'timer') throw new AppError('FORBIDDEN', '仅供定时任务调用')
   const started = Date.now()
   const running = (await jobs()
     .where({ status: 'running' })

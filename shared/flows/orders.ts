@@ -276,7 +276,6 @@ async function cancelUnpaid(ctx: InvocationContext, order: OrderDoc): Promise<vo
 export async function expireOrders(
   ctx: InvocationContext,
 ): Promise<{ expired: number; failed: number }> {
-  if (ctx.caller.source !== 'timer') throw new AppError('FORBIDDEN', '仅供定时任务调用')
   const db = database()
   const due = (await orders()
     .where({ status: 'awaiting_payment', expiresAt: db.command.lte(ctx.clock.now()) })
