@@ -134,7 +134,9 @@ export const main = defineFunction({
     cancelRedemption: (ctx, input) =>
       adminAction(ctx, 'write', input, (s) => cancelRedemption(ctx, s, input)),
     mailRedemptions: (ctx, input) =>
-      adminAction(ctx, 'read', input, () => mailRedemptionsForHq(input)),
+      adminAction(ctx, 'read', input, (s) =>
+        mailRedemptionsForHq(input, { actor: s.role, now: ctx.clock.now() }),
+      ),
     shipRedemption: (ctx, input) =>
       adminAction(ctx, 'write', input, (s) => shipRedemption(ctx, s, input)),
     refundOrder: (ctx, input) => adminAction(ctx, 'write', input, () => refundOrder(ctx, input)),
@@ -162,9 +164,10 @@ export const main = defineFunction({
       adminAction(ctx, 'write', { name: input.name, segment: input.segment }, (s) =>
         createCampaign(ctx, s.username, input),
       ),
-    listCampaigns: (ctx, input) => adminAction(ctx, 'read', input, () => listCampaigns(input)),
+    listCampaigns: (ctx, input) =>
+      adminAction(ctx, 'read', input, (s) => listCampaigns(input, s.role)),
     campaignResults: (ctx, input) =>
-      adminAction(ctx, 'read', input, () => campaignResults(ctx, input.campaignId)),
+      adminAction(ctx, 'read', input, (s) => campaignResults(ctx, input.campaignId, s.role)),
     stopCampaign: (ctx, input) =>
       adminAction(ctx, 'write', input, () => stopCampaign(input.campaignId)),
     resumeCampaign: (ctx, input) =>
@@ -174,8 +177,14 @@ export const main = defineFunction({
     campaignLimits: (ctx) => adminAction(ctx, 'read', {}, () => loadCampaignLimits()),
     setCampaignLimits: (ctx, input) =>
       adminAction(ctx, 'write', input, () => saveCampaignLimits(input)),
-    listOrders: (ctx, input) => adminAction(ctx, 'read', input, () => listOrders(input)),
-    orderDetail: (ctx, input) => adminAction(ctx, 'read', input, () => orderForAdmin(input)),
+    listOrders: (ctx, input) =>
+      adminAction(ctx, 'read', input, (s) =>
+        listOrders(input, { actor: s.role, now: ctx.clock.now() }),
+      ),
+    orderDetail: (ctx, input) =>
+      adminAction(ctx, 'read', input, (s) =>
+        orderForAdmin(input, { actor: s.role, now: ctx.clock.now() }),
+      ),
     createImportJob: (ctx, input) =>
       adminAction(
         ctx,
@@ -188,10 +197,10 @@ export const main = defineFunction({
     createTransferJob: (ctx, input) =>
       adminAction(ctx, 'write', input, (s) => createTransferJob(ctx, s, input)),
     jobStep: (ctx, input) => adminAction(ctx, 'write', input, () => stepJob(ctx, input.jobId)),
-    listJobs: (ctx, input) => adminAction(ctx, 'read', input, () => listJobs(input)),
+    listJobs: (ctx, input) => adminAction(ctx, 'read', input, (s) => listJobs(input, s.role)),
     // Audited like settlementCsv: the job's file is the settlement, or the imported clerks' invites.
     job: (ctx, input) =>
-      adminAction(ctx, 'read', input, () => jobDetail(input), { auditRead: true }),
+      adminAction(ctx, 'read', input, (s) => jobDetail(input, s.role), { auditRead: true }),
     stepJobs: (ctx) => stepRunningJobs(ctx),
   },
 })
