@@ -62,6 +62,7 @@ import {
   txGet,
 } from '../shop/orders'
 import { canTransition, orderState } from '../shop/lifecycle'
+import { REFUND_STATUS_LABELS } from '../payments/lifecycle'
 
 export interface CreateOrderInput {
   items: OrderLine[]
@@ -421,6 +422,7 @@ export async function refundOrder(
   outRefundNo: string
   amountFen: number
   status: RefundDoc['status']
+  statusLabel: string
 }> {
   const order = await getOrder(input.orderId)
   if (!order) throw new AppError('NOT_FOUND', '订单不存在')
@@ -454,5 +456,6 @@ export async function refundOrder(
     outRefundNo: refund._id,
     amountFen: refund.amountFen,
     status: refund.status,
+    statusLabel: REFUND_STATUS_LABELS[refund.status],
   }
 }

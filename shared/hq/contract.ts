@@ -397,7 +397,9 @@ export const adminOutput = {
     outRefundNo: z.string(),
     amountFen: z.number().int(),
     status: z.enum(['processing', 'succeeded', 'abnormal', 'closed', 'failed']),
+    statusLabel: z.string(),
   }),
+  /** The order as HQ sees it next (actions for an HQ admin). */
   shipOrder: orderView,
   markOrderDelivered: orderView,
   voidOfflineSale: offlineSaleVoid,
