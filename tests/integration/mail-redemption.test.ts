@@ -121,6 +121,7 @@ describe('redeeming for mail, paying the shipping fee, shipping', () => {
       fulfilment: 'mail',
       status: 'awaitingPayment',
       statusLabel: '待支付运费',
+      actions: ['pay', 'cancel'],
       storeId: null,
       pickupCode: null,
       address,
@@ -188,6 +189,8 @@ describe('redeeming for mail, paying the shipping fee, shipping', () => {
     expect(one.body.data).toMatchObject({
       status: 'awaitingShipment',
       statusLabel: '待发货',
+      // Paid: nothing left for the member to do (HQ ships it).
+      actions: [],
       shipment: null,
     })
     expect(one.body.data.paidAt).not.toBeNull()
@@ -210,6 +213,8 @@ describe('redeeming for mail, paying the shipping fee, shipping', () => {
         memberNo: member.memberNo,
         address,
         giftName: '帆布购物袋',
+        statusLabel: '待发货',
+        actions: ['ship'],
       }),
     ])
   })
@@ -233,6 +238,7 @@ describe('redeeming for mail, paying the shipping fee, shipping', () => {
     expect(shipped.body.data).toMatchObject({
       status: 'shipped',
       statusLabel: '已发货',
+      actions: [],
       shipment: { carrier: '顺丰速运', trackingNo: 'SF1234567890' },
     })
     const twice = await stack.admin({
