@@ -83,7 +83,9 @@ export async function verifyOrderPickup(
  * refunded one is not delivered any more (the table refuses it).
  *
  * Guarantee: one transaction moves the order shipped → delivered and starts the commission
- * entry's window (startRefundWindow), so the window starts once however often it is marked.
+ * entry's window (startRefundWindow), so the window starts once however often it is marked; a
+ * refund that lands meanwhile changes the order document, so the transaction conflicts and the
+ * retry reads the refund (and the table refuses a fully refunded order).
  */
 async function markDelivered(
   ctx: InvocationContext,
