@@ -180,7 +180,8 @@ export const main = defineFunction({
     updateGift: (ctx, input) => updateGift(ctx, input),
     adjustGiftStock: (ctx, input) => adjustGiftStock(ctx, input),
     cancelRedemption: async (ctx, input) => cancelRedemption(ctx, await hqSession(ctx), input),
-    mailRedemptions: (_ctx, input) => mailRedemptionsForHq(input),
+    mailRedemptions: async (ctx, input) =>
+      mailRedemptionsForHq(input, { actor: (await hqSession(ctx)).role, now: ctx.clock.now() }),
     shipRedemption: async (ctx, input) => shipRedemption(ctx, await hqSession(ctx), input),
     refundOrder: (ctx, input) => refundOrder(ctx, input),
     shipOrder: async (ctx, input) => shipOrder(ctx, input, (await hqSession(ctx)).username),
@@ -199,20 +200,23 @@ export const main = defineFunction({
     campaignAudienceCount: (ctx, input) => audienceCount(ctx, input.segment),
     createCampaign: async (ctx, input) =>
       createCampaign(ctx, (await hqSession(ctx)).username, input),
-    listCampaigns: (_ctx, input) => listCampaigns(input),
-    campaignResults: (ctx, input) => campaignResults(ctx, input.campaignId),
+    listCampaigns: async (ctx, input) => listCampaigns(input, (await hqSession(ctx)).role),
+    campaignResults: async (ctx, input) =>
+      campaignResults(ctx, input.campaignId, (await hqSession(ctx)).role),
     stopCampaign: (_ctx, input) => stopCampaign(input.campaignId),
     resumeCampaign: (_ctx, input) => resumeCampaign(input.campaignId),
     sendCampaignNow: (ctx, input) => sendCampaignNow(ctx, input.campaignId),
     campaignLimits: () => loadCampaignLimits(),
     setCampaignLimits: (_ctx, input) => saveCampaignLimits(input),
-    listOrders: (_ctx, input) => listOrders(input),
-    orderDetail: (_ctx, input) => orderForAdmin(input),
+    listOrders: async (ctx, input) =>
+      listOrders(input, { actor: (await hqSession(ctx)).role, now: ctx.clock.now() }),
+    orderDetail: async (ctx, input) =>
+      orderForAdmin(input, { actor: (await hqSession(ctx)).role, now: ctx.clock.now() }),
     createImportJob: async (ctx, input) => createImportJob(ctx, await hqSession(ctx), input),
     createExportJob: async (ctx, input) => createExportJob(ctx, await hqSession(ctx), input),
     createTransferJob: async (ctx, input) => createTransferJob(ctx, await hqSession(ctx), input),
     jobStep: (ctx, input) => stepJob(ctx, input.jobId),
-    listJobs: (_ctx, input) => listJobs(input),
-    job: (_ctx, input) => jobDetail(input),
+    listJobs: async (ctx, input) => listJobs(input, (await hqSession(ctx)).role),
+    job: async (ctx, input) => jobDetail(input, (await hqSession(ctx)).role),
   },
 })
