@@ -13,8 +13,13 @@ import path from 'node:path'
 
 export const HASH_FILE = '.build-hash'
 
-/** Folders never read as inputs: outputs, installs, caches. */
-const SKIP_DIRS = new Set(['node_modules', 'dist', '.build', '.data', '.test-artifacts', '.git'])
+/**
+ * Folders never read as inputs: outputs, installs, and every dot-folder (caches a build writes
+ * into its own inputs, such as Taro's miniprogram/.swc/, would otherwise make each build stale).
+ */
+const SKIP_DIRS = new Set(['node_modules', 'dist', 'coverage'])
+const skipped = (name: string, isDir: boolean) =>
+  isDir && (SKIP_DIRS.has(name) || name.startsWith('.'))
 
 export interface BuildSpec {
   /** Shown in progress lines. */
@@ -35,9 +40,9 @@ function listFiles(entry: string, into: string[]): void {
     into.push(entry)
     return
   }
-  for (const name of readdirSync(entry)) {
-    if (SKIP_DIRS.has(name)) continue
-    listFiles(path.join(entry, name), into)
+  for (const item of readdirSync(entry, { withFileTypes: true })) {
+    if (skipped(item.name, item.isDirectory())) continue
+    listFiles(path.join(entry, item.name), into)
   }
 }
 

@@ -64,6 +64,15 @@ describe('build cache', () => {
     expect(builds).toBe(3)
   })
 
+  it('ignores caches a build writes among its inputs (dot-folders), not dotfiles', async () => {
+    await build()
+    mkdirSync(path.join(base, 'src', '.swc', 'plugins'), { recursive: true })
+    writeFileSync(path.join(base, 'src', '.swc', 'plugins', 'cache.bin'), 'x')
+    expect(await build()).toBe('skipped')
+    writeFileSync(path.join(base, 'src', '.env'), 'A=1')
+    expect(await build()).toBe('built')
+  })
+
   it('records nothing when the build fails, so the next run builds again', async () => {
     await expect(
       buildIfStale(
