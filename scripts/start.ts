@@ -23,7 +23,7 @@ async function main() {
     '',
     `  Local stack running on ${stack.url}  (data: ${stack.dataDir})`,
     '',
-    `  Mini-program (H5)  ${stack.url}/   (open this; the pill at the bottom right switches persona)`,
+    `  Mini-program (H5)  ${stack.url}/   (open this; the pill at the bottom left switches persona)`,
     `  HQ console         ${stack.url}/admin/`,
     `  Functions          POST ${stack.url}/fn/<name>   (${readManifest()
       .map((f) => f.name)
