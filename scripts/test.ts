@@ -29,6 +29,7 @@ const jestArgs = process.argv.slice(2)
 step('type check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])
 step('type check (console)', bin('tsc'), ['-p', 'console/tsconfig.json', '--noEmit'])
 step('lint', bin('eslint'), ['.'])
+step('imports: no cycle, domains meet in flows/', bin('tsx'), ['scripts/check-imports.ts'])
 step('formatting (prettier --check; npm run format fixes it)', bin('prettier'), [
   '--check',
   '--log-level=warn',
