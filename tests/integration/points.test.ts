@@ -256,7 +256,7 @@ describe('redemptions that cannot go through', () => {
     expect(noAddress.body.error).toMatchObject({
       code: 'INVALID_INPUT',
       field: 'address',
-      message: 'address: 请填写收货地址',
+      message: '请填写收货地址',
     })
     const address = {
       name: '林',
