@@ -76,12 +76,18 @@ export function createApi(
         const offset =
           Number.isInteger(Number(p.offset)) && Number(p.offset) > 0 ? Number(p.offset) : 0
         const projection = decodeEJSON(p.projection, t)
-        const docs = engine.find(coll, query, {
+        const findOptions = {
           sort: parseOrder(p.order, t),
           skip: offset,
           limit,
           projection: projection === undefined ? undefined : asObject(projection, 'projection'),
-        })
+        }
+        // A where().get() carrying a transaction id reads the transaction's snapshot and writes.
+        if (txId) {
+          const docs = engine.txFind(txId, coll, query, findOptions)
+          return { data: { list: docs.map(encodeEJSON), limit, offset } }
+        }
+        const docs = engine.find(coll, query, findOptions)
         await engine.settle()
         return { data: { list: docs.map(encodeEJSON), limit, offset } }
       }
@@ -125,9 +131,12 @@ export function createApi(
         const coll = str(p, 'collectionName')
         const query = asObject(decodeEJSON(p.query, t), 'query')
         const data = asObject(decodeEJSON(p.data, t), 'data')
-        const result = await engine.modifyAndReturn(coll, query, data)
+        // Carrying a transaction id it joins the transaction (applied only by its commit).
+        const result = txId
+          ? engine.txModifyAndReturn(txId, coll, query, data)
+          : await engine.modifyAndReturn(coll, query, data)
         return {
-          data: { updated: result.updated, doc: result.doc ? encodeEJSON(result.doc) : undefined },
+          data: { updated: result.updated, doc: result.doc ? encodeEJSON(result.doc) : null },
         }
       }
       case 'database.removeDocument': {
