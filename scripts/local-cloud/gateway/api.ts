@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import { DbError, ERR, type Engine } from './engine'
+import { MingoError } from 'mingo/util'
+import { OperatorError } from './operators'
 import { decodeEJSON, encodeEJSON, isPlainObject, type Doc } from './ejson'
 
 export type InvokeFunction = (name: string, data: unknown) => Promise<unknown>
@@ -211,6 +213,9 @@ export function createApi(
       return { requestId, ...reply }
     } catch (err) {
       if (err instanceof DbError) return { requestId, code: err.code, message: err.message }
+      // A query or expression mingo or the gateway's operators refuse; the message names it.
+      if (err instanceof OperatorError || err instanceof MingoError)
+        return { requestId, code: 'DATABASE_REQUEST_FAILED', message: err.message }
       if (err instanceof SyntaxError)
         return { requestId, code: 'INVALID_PARAM', message: err.message }
       return { requestId, code: 'SYS_ERR', message: (err as Error).message }

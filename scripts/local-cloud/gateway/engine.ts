@@ -18,9 +18,10 @@
  */
 import { randomBytes } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
-import { Aggregator, Query, update as applyUpdate } from 'mingo'
+import { update as applyUpdate } from 'mingo'
 import * as updateOperators from 'mingo/operators/update'
 import type { CollectionSpec, IndexSpec } from '../../../shared/db/collections'
+import { Aggregator, Query } from './operators'
 import { cloneValue, fromLogJSON, isPlainObject, toLogJSON, type Doc } from './ejson'
 import type { DurableLog, LogOp, RecoveredState } from './durable-log'
 
@@ -519,6 +520,18 @@ function equalityValues(condition: unknown): Scalar[] | Date[] | null {
   return null
 }
 
+/** MongoDB refuses stored field names that start with `$` (they would read as operators). */
+function checkFieldNames(value: unknown): void {
+  if (Array.isArray(value)) for (const item of value) checkFieldNames(item)
+  else if (isPlainObject(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.startsWith('$'))
+        throw ERR.invalid(`field name ${key} is not valid for storage: it must not start with $`)
+      checkFieldNames(item)
+    }
+  }
+}
+
 function hasOperators(data: Record<string, unknown>): boolean {
   return Object.keys(data).some((k) => k.startsWith('$'))
 }
@@ -772,6 +785,7 @@ export class Engine {
       const ids: string[] = []
       for (const raw of docs) {
         if (!isPlainObject(raw)) throw ERR.invalid('document must be an object')
+        checkFieldNames(raw)
         const id = raw._id === undefined ? newId() : String(raw._id)
         if (coll.docs.has(id) || ids.includes(id)) throw ERR.duplicate(collName, '_id')
         const doc = { ...cloneValue(raw), _id: id } as Doc
@@ -1132,6 +1146,7 @@ export class Engine {
   }
 
   txInsert(txId: string, collName: string, raw: Record<string, unknown>): string {
+    checkFieldNames(raw)
     const id = raw._id === undefined ? newId() : String(raw._id)
     const tx = this.tx(txId)
     if (this.txView(tx, collName, id)) throw ERR.duplicate(collName, '_id')
