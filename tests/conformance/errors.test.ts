@@ -197,3 +197,17 @@ describe('unknown collection', () => {
     expect((await h.db.collection('conf_plain').where({ nothing: 1 }).get()).data).toEqual([])
   })
 })
+
+describe('cloud functions', () => {
+  test('callFunction of a name with no deployed function answers FUNCTION_NOT_FOUND', async () => {
+    const tcb = (await import('@cloudbase/node-sdk')).default
+    const app = tcb.init({
+      env: 'local-test',
+      serviceUrl: h.gw.serviceUrl,
+      secretId: 'local',
+      secretKey: 'local',
+    })
+    const err = await rejectionOf(app.callFunction({ name: 'nope', data: {} }))
+    expect(err.code).toBe('FUNCTION_NOT_FOUND')
+  })
+})

@@ -51,6 +51,9 @@ function docId(query: Record<string, unknown>): string {
   return String(id)
 }
 
+export const functionNotFound = (name: string) =>
+  new DbError('FUNCTION_NOT_FOUND', `cloud function ${name} not found`)
+
 export function createApi(
   engine: Engine,
   options: { now: () => number; invokeFunction?: InvokeFunction },
@@ -185,9 +188,10 @@ export function createApi(
         await engine.createCollection(str(p, 'collectionName'))
         return {}
       case 'functions.invokeFunction': {
-        if (!options.invokeFunction)
-          throw new DbError('FUNCTIONS_NOT_AVAILABLE', 'no function host attached')
         const name = str(p, 'function_name')
+        // CloudBase's answer for a name with no deployed function; a gateway without a function
+        // host has none.
+        if (!options.invokeFunction) throw functionNotFound(name)
         const raw =
           typeof p.request_data === 'string' && p.request_data !== ''
             ? JSON.parse(p.request_data)

@@ -1248,7 +1248,14 @@ export class Engine {
     if (this.locks.size === 0) return undefined
     for (const id of ids) {
       const lock = this.locks.get(lockKey(collName, id))
-      if (lock) return lock
+      if (lock) {
+        if (process.env.GATEWAY_DEBUG_LOCKS)
+          console.error(
+            `[gateway] plain write waits: ${collName}/${id} held by ${lock.txId}`,
+            new Error().stack,
+          )
+        return lock
+      }
     }
     return undefined
   }
