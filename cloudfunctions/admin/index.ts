@@ -1,6 +1,6 @@
-import { adminInput, adminOutput } from '../../shared/contract/admin'
-import { conversationForHq } from '../../shared/services/chat-service'
-import { defineFunction } from '../../shared/runtime/define-function'
+import { adminInput, adminOutput } from '../../shared/hq/contract'
+import { conversationForHq } from '../../shared/chat/chat-service'
+import { defineFunction } from '../../shared/platform/runtime/define-function'
 import {
   adminAction,
   codeImage,
@@ -14,7 +14,7 @@ import {
   setAttributionPolicy,
   setStoreLocation,
   transferMembers,
-} from '../../shared/services/admin-service'
+} from '../../shared/hq/admin-service'
 import {
   getAttributionPolicy,
   listAudit,
@@ -22,7 +22,7 @@ import {
   listMembers,
   memberProfile,
   saveChatTemplate,
-} from '../../shared/services/admin-members'
+} from '../../shared/hq/admin-members-service'
 import {
   audienceCount,
   campaignResults,
@@ -33,31 +33,27 @@ import {
   saveCampaignLimits,
   sendCampaignNow,
   stopCampaign,
-} from '../../shared/services/campaign-service'
+} from '../../shared/campaigns/campaign-service'
 import {
   adjustGiftStock,
   createGift,
   listGiftsForAdmin,
   updateGift,
-} from '../../shared/services/gift-service'
-import { adjustPointsByMemberNo } from '../../shared/services/points-admin-service'
-import { loadPointsRules, savePointsRules } from '../../shared/services/points-rules-service'
-import { memberPointsForAdmin } from '../../shared/services/points-views'
-import { mailRedemptionsForHq, shipRedemption } from '../../shared/services/mail-redemption-service'
-import { cancelRedemption } from '../../shared/services/redemption-service'
-import { correctBirthday } from '../../shared/services/member-service'
-import {
-  dashboard,
-  refreshToday,
-  rollupDailyStats,
-} from '../../shared/services/daily-stats-service'
+} from '../../shared/gifts/gift-service'
+import { adjustPointsByMemberNo } from '../../shared/points/points-admin-service'
+import { loadPointsRules, savePointsRules } from '../../shared/points/points-rules-service'
+import { memberPointsForAdmin } from '../../shared/points/points-views'
+import { mailRedemptionsForHq, shipRedemption } from '../../shared/flows/mail-redemption'
+import { cancelRedemption } from '../../shared/flows/redemption'
+import { correctBirthday } from '../../shared/membership/member-service'
+import { dashboard, refreshToday, rollupDailyStats } from '../../shared/hq/daily-stats-service'
 import {
   loadCommissionRules,
   saveCommissionRules,
   settlement,
   settlementCsv,
-} from '../../shared/services/commission-service'
-import { listOrders, orderForAdmin } from '../../shared/services/admin-orders'
+} from '../../shared/commission/commission-service'
+import { listOrders, orderForAdmin } from '../../shared/shop/admin-orders-service'
 import {
   createExportJob,
   createImportJob,
@@ -66,9 +62,9 @@ import {
   listJobs,
   stepJob,
   stepRunningJobs,
-} from '../../shared/services/job-service'
-import { markOrderDelivered, refundOrder, shipOrder } from '../../shared/services/shop-service'
-import { voidSale } from '../../shared/services/offline-sale-service'
+} from '../../shared/flows/hq-jobs'
+import { markOrderDelivered, refundOrder, shipOrder } from '../../shared/shop/shop-service'
+import { voidSale } from '../../shared/flows/offline-sale'
 
 export const main = defineFunction({
   name: 'admin',

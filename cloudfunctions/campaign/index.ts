@@ -1,6 +1,6 @@
-import { campaignInput, campaignOutput } from '../../shared/contract/campaign'
-import { defineFunction, requireTimer } from '../../shared/runtime/define-function'
-import { dispatchCampaigns } from '../../shared/services/campaign-service'
+import { campaignInput, campaignOutput } from '../../shared/campaigns/contract'
+import { defineFunction, requireTimer } from '../../shared/platform/runtime/define-function'
+import { dispatchCampaigns } from '../../shared/campaigns/campaign-service'
 
 export const main = defineFunction({
   name: 'campaign',

@@ -1,5 +1,5 @@
-import { chatInput, chatOutput } from '../../shared/contract/chat'
-import { defineFunction, requireTimer } from '../../shared/runtime/define-function'
+import { chatInput, chatOutput } from '../../shared/chat/contract'
+import { defineFunction, requireTimer } from '../../shared/platform/runtime/define-function'
 import {
   chatTemplates,
   inbox,
@@ -11,7 +11,7 @@ import {
   sendMessage,
   sharePhone,
   uploadImage,
-} from '../../shared/services/chat-service'
+} from '../../shared/chat/chat-service'
 
 export const main = defineFunction({
   name: 'chat',

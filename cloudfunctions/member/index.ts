@@ -1,7 +1,7 @@
-import { memberInput, memberOutput } from '../../shared/contract/member'
-import { defineFunction } from '../../shared/runtime/define-function'
-import { myCampaigns } from '../../shared/services/campaign-service'
-import { consentStatus, reportConsent } from '../../shared/services/consent-service'
+import { memberInput, memberOutput } from '../../shared/membership/contract'
+import { defineFunction } from '../../shared/platform/runtime/define-function'
+import { myCampaigns } from '../../shared/campaigns/campaign-service'
+import { consentStatus, reportConsent } from '../../shared/campaigns/consent-service'
 import {
   bindMember,
   deleteAccount,
@@ -9,7 +9,7 @@ import {
   memberProfile,
   myData,
   setBirthday,
-} from '../../shared/services/member-service'
+} from '../../shared/membership/member-service'
 
 export const main = defineFunction({
   name: 'member',

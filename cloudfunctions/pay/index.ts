@@ -1,12 +1,12 @@
-import { payInput, payOutput } from '../../shared/contract/pay'
-import { defineFunction } from '../../shared/runtime/define-function'
+import { payInput, payOutput } from '../../shared/payments/contract'
+import { defineFunction } from '../../shared/platform/runtime/define-function'
 import {
   closeProbe,
   createProbe,
   probeStatus,
   refundProbe,
 } from '../../shared/services/payment-probe'
-import { receiveNotification } from '../../shared/services/payments'
+import { receiveNotification } from '../../shared/payments/payment-service'
 
 export const main = defineFunction({
   name: 'pay',

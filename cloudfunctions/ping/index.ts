@@ -1,6 +1,6 @@
-import { pingInput, pingOutput } from '../../shared/contract/ping'
-import { defineFunction } from '../../shared/runtime/define-function'
-import { recordPing } from '../../shared/services/ping-service'
+import { pingInput, pingOutput } from '../../shared/platform/ping/contract'
+import { defineFunction } from '../../shared/platform/runtime/define-function'
+import { recordPing } from '../../shared/platform/ping/ping-service'
 
 export const main = defineFunction({
   name: 'ping',

@@ -1,21 +1,17 @@
-import { pointsInput, pointsOutput } from '../../shared/contract/points'
-import { defineFunction } from '../../shared/runtime/define-function'
-import { catalogGift, listCatalog } from '../../shared/services/gift-service'
-import { expireDuePoints } from '../../shared/services/points-account-service'
-import { pointsHistory, pointsSummary } from '../../shared/services/points-views'
+import { pointsInput, pointsOutput } from '../../shared/points/contract'
+import { defineFunction } from '../../shared/platform/runtime/define-function'
+import { catalogGift, listCatalog } from '../../shared/gifts/gift-service'
+import { expireDuePoints } from '../../shared/points/points-account-service'
+import { pointsHistory, pointsSummary } from '../../shared/points/points-views'
 import {
   cancelMyRedemption,
   expireMailRedemptions,
   payRedemption,
   redeemForMail,
   redemptionDetail,
-} from '../../shared/services/mail-redemption-service'
-import {
-  myRedemptions,
-  redeemGift,
-  repairRedemptions,
-} from '../../shared/services/redemption-service'
-import { runAsTimer } from '../../shared/services/system-jobs'
+} from '../../shared/flows/mail-redemption'
+import { myRedemptions, redeemGift, repairRedemptions } from '../../shared/flows/redemption'
+import { runAsTimer } from '../../shared/hq/system-jobs'
 
 export const main = defineFunction({
   name: 'points',

@@ -1,6 +1,6 @@
-import { shopInput, shopOutput } from '../../shared/contract/shop'
-import { defineFunction } from '../../shared/runtime/define-function'
-import { settleCommission } from '../../shared/services/commission-service'
+import { shopInput, shopOutput } from '../../shared/shop/contract'
+import { defineFunction } from '../../shared/platform/runtime/define-function'
+import { settleCommission } from '../../shared/commission/commission-service'
 import {
   applyDueOrderEffects,
   cancelOrder,
@@ -13,7 +13,7 @@ import {
   payOrder,
   pickupStores,
   productDetail,
-} from '../../shared/services/shop-service'
+} from '../../shared/shop/shop-service'
 
 export const main = defineFunction({
   name: 'shop',

@@ -1,9 +1,9 @@
-import { staffInput, staffOutput } from '../../shared/contract/staff'
-import { defineFunction } from '../../shared/runtime/define-function'
-import { clerkPerformance } from '../../shared/services/commission-service'
-import { pickupCodeDetail, verifyPickupCode } from '../../shared/services/counter-service'
-import { recordSale, voidSaleOfMyStore } from '../../shared/services/offline-sale-service'
-import { createStoreCampaign, storeAudienceCount } from '../../shared/services/campaign-service'
+import { staffInput, staffOutput } from '../../shared/staff/contract'
+import { defineFunction } from '../../shared/platform/runtime/define-function'
+import { clerkPerformance } from '../../shared/commission/commission-service'
+import { pickupCodeDetail, verifyPickupCode } from '../../shared/flows/pickup-counter'
+import { recordSale, voidSaleOfMyStore } from '../../shared/flows/offline-sale'
+import { createStoreCampaign, storeAudienceCount } from '../../shared/campaigns/campaign-service'
 import {
   bindStaffInvite,
   listMyMembers,
@@ -13,7 +13,7 @@ import {
   requireStaff,
   scanMember,
   staffMe,
-} from '../../shared/services/staff-service'
+} from '../../shared/staff/staff-service'
 
 export const main = defineFunction({
   name: 'staff',

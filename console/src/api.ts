@@ -4,8 +4,8 @@
  * CloudBase HTTP access path given at build time (CONSOLE_API_URL).
  */
 import type { z } from 'zod'
-import type { adminInput, adminOutput } from '../../shared/contract/admin'
-import type { ApiError } from '../../shared/errors'
+import type { adminInput, adminOutput } from '../../shared/hq/contract'
+import type { ApiError } from '../../shared/platform/errors'
 
 declare const __CONSOLE_API_URL__: string
 

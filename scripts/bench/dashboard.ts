@@ -13,7 +13,7 @@
  *    store for 365 days. Target: under 2 s.
  */
 import { performance } from 'node:perf_hooks'
-import { addDays, statsDay } from '../../shared/rules/daily-stats'
+import { addDays, statsDay } from '../../shared/hq/rules/daily-stats'
 import { startTestStack } from '../../tests/support/local-stack'
 import { percentile, round } from './child'
 import { benchMember, benchMemberId, insertMany } from './seed-bulk'

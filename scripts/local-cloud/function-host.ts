@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import type http from 'node:http'
 import path from 'node:path'
-import { httpStatusOf } from '../../shared/errors'
+import { httpStatusOf } from '../../shared/platform/errors'
 import { readBody, sendJson } from './gateway'
 
 type Main = (event: unknown, context: unknown) => Promise<unknown>

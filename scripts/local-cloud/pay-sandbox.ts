@@ -33,7 +33,7 @@ import {
   verifySha256Rsa,
   type RefundResource,
   type TransactionResource,
-} from '../../shared/adapters/wechatpay-wire'
+} from '../../shared/platform/adapters/wechatpay-wire'
 import { readBody, sendJson } from './gateway'
 import { selfSignedCertificate } from './x509'
 

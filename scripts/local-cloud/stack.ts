@@ -14,11 +14,11 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import tcb from '@cloudbase/node-sdk'
-import type { Database } from '../../shared/runtime/cloudbase'
+import type { Database } from '../../shared/platform/runtime/cloudbase'
 import { readHttpAccess, readManifest } from '../build-functions'
 import { randomBytes } from 'node:crypto'
-import { COLLECTIONS } from '../../shared/db/collections'
-import { ensureAdminAccount } from '../../shared/services/admin-service'
+import { COLLECTIONS } from '../../shared/collections'
+import { ensureAdminAccount } from '../../shared/hq/admin-service'
 import { listPersonas, seedDemoData } from '../seed/demo-data'
 import { seedShopDemo } from '../seed/shop-demo'
 import {
@@ -337,7 +337,7 @@ async function bootstrapAdmin(password: string | undefined): Promise<string | nu
     await ensureAdminAccount('admin', wanted)
     return wanted
   }
-  const { database } = await import('../../shared/runtime/cloudbase')
+  const { database } = await import('../../shared/platform/runtime/cloudbase')
   const existing = (await database()
     .collection(COLLECTIONS.admins.name)
     .where({ username: 'admin' })

@@ -4,9 +4,9 @@
  * offers. Written through the real SDK, so it goes the same path as production writes.
  * Idempotent: what a data folder already has is left alone.
  */
-import { COLLECTIONS } from '../../shared/db/collections'
-import { signScene } from '../../shared/rules/scene'
-import type { Database } from '../../shared/runtime/cloudbase'
+import { COLLECTIONS } from '../../shared/collections'
+import { signScene } from '../../shared/membership/rules/scene'
+import type { Database } from '../../shared/platform/runtime/cloudbase'
 import { seedDemoGifts } from './demo-gifts'
 
 export interface Persona {

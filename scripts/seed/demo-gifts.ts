@@ -2,11 +2,11 @@
  * Demo gifts: a few items with stock in every store (pickup) and in the central warehouse (mail).
  * Idempotent: fixed ids, and nothing is written once any gift exists.
  */
-import { COLLECTIONS } from '../../shared/db/collections'
-import type { GiftDoc, GiftStockDoc } from '../../shared/db/documents'
-import type { Database } from '../../shared/runtime/cloudbase'
-import { isDbError } from '../../shared/runtime/transaction'
-import { stockIdOf } from '../../shared/services/gift-service'
+import { COLLECTIONS } from '../../shared/collections'
+import type { GiftDoc, GiftStockDoc } from '../../shared/gifts/documents'
+import type { Database } from '../../shared/platform/runtime/cloudbase'
+import { isDbError } from '../../shared/platform/runtime/transaction'
+import { stockIdOf } from '../../shared/gifts/gift-service'
 
 /** A flat illustration as an SVG data URI, so the demo needs no image hosting. */
 function picture(background: string, shape: string): string {

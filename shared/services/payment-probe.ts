@@ -7,14 +7,20 @@
  * update and counts its effects, so tests can see that many deliveries had one effect.
  */
 import { randomBytes } from 'node:crypto'
-import { COLLECTIONS } from '../db/collections'
-import type { PaymentDoc, PayProbeDoc, RefundDoc } from '../db/documents'
-import { AppError } from '../errors'
-import type { JsapiPayParams } from '../ports/pay'
-import { database } from '../runtime/cloudbase'
-import type { InvocationContext } from '../runtime/define-function'
-import type { PaymentOwner } from './payment-owners'
-import { closePayment, createPayment, getPayment, requestRefund, syncPayment } from './payments'
+import { COLLECTIONS } from '../collections'
+import type { PaymentDoc, PayProbeDoc, RefundDoc } from '../payments/documents'
+import { AppError } from '../platform/errors'
+import type { JsapiPayParams } from '../platform/ports/pay'
+import { database } from '../platform/runtime/cloudbase'
+import type { InvocationContext } from '../platform/runtime/define-function'
+import type { PaymentOwner } from '../payments/owners'
+import {
+  closePayment,
+  createPayment,
+  getPayment,
+  requestRefund,
+  syncPayment,
+} from '../payments/payment-service'
 
 type Rows<T> = { data: T[] }
 

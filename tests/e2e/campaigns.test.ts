@@ -86,28 +86,24 @@ beforeAll(async () => {
     member('e2eSilver', 10, 'silver', store._id, clerk._id, now),
     member('e2eGoldOther', 11, 'gold', other._id, otherClerk._id, now),
   ])
-  await stack.db
-    .collection('subscribeConsents')
-    .add(
-      ['e2eSilver', 'e2eGoldOther'].map((id) => ({
-        _id: `${id}:campaign`,
-        memberId: id,
-        templateKey: 'campaign',
-        credits: 1,
-        updatedAt: now,
-      })),
-    )
-  await stack.db
-    .collection('subscribeConsents')
-    .add(
-      GOLD.slice(0, 2).map((id) => ({
-        _id: `${id}:campaign`,
-        memberId: id,
-        templateKey: 'campaign',
-        credits: 1,
-        updatedAt: now,
-      })),
-    )
+  await stack.db.collection('subscribeConsents').add(
+    ['e2eSilver', 'e2eGoldOther'].map((id) => ({
+      _id: `${id}:campaign`,
+      memberId: id,
+      templateKey: 'campaign',
+      credits: 1,
+      updatedAt: now,
+    })),
+  )
+  await stack.db.collection('subscribeConsents').add(
+    GOLD.slice(0, 2).map((id) => ({
+      _id: `${id}:campaign`,
+      memberId: id,
+      templateKey: 'campaign',
+      credits: 1,
+      updatedAt: now,
+    })),
+  )
   browser = await launchChromium()
   page = await (
     await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'zh-CN' })

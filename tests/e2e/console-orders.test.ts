@@ -9,9 +9,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { buildConsole } from '../../scripts/build-console'
-import { fenToYuan, toCsv } from '../../shared/rules/commission'
-import { parseCsv } from '../../shared/rules/csv-import'
-import { hashPassword } from '../../shared/rules/password'
+import { fenToYuan, toCsv } from '../../shared/commission/rules/commission'
+import { parseCsv } from '../../shared/hq/rules/csv-import'
+import { hashPassword } from '../../shared/hq/rules/password'
 import { launchChromium, screenshotter } from '../support/browser'
 import { startTestStack, TEST_ADMIN_PASSWORD, type TestStack } from '../support/local-stack'
 
@@ -285,16 +285,14 @@ test('a CSV with errors lists them by line and imports nothing', async () => {
 })
 
 test('an analyst sees the order but the refund button is disabled', async () => {
-  await stack.db
-    .collection('admins')
-    .add({
-      username: 'analyst',
-      passwordHash: await hashPassword('analyst-password'),
-      role: 'analyst',
-      failedAttempts: 0,
-      lockedUntil: null,
-      createdAt: new Date(),
-    })
+  await stack.db.collection('admins').add({
+    username: 'analyst',
+    passwordHash: await hashPassword('analyst-password'),
+    role: 'analyst',
+    failedAttempts: 0,
+    lockedUntil: null,
+    createdAt: new Date(),
+  })
   const context = await browser.newContext({
     viewport: { width: 1360, height: 860 },
     locale: 'zh-CN',

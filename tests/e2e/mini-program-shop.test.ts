@@ -5,11 +5,11 @@
  * Screenshots: .test-artifacts/e2e/mini-program-shop/.
  */
 import type { Browser } from 'playwright-core'
-import { distanceMetres } from '../../shared/rules/store-distance'
+import { distanceMetres } from '../../shared/shop/rules/store-distance'
 import { formatDistance } from '../../miniprogram/src/lib/format'
 import { launchChromium } from '../support/browser'
 import { startTestStack, type TestStack } from '../support/local-stack'
-import { COLLECTIONS } from '../../shared/db/collections'
+import { COLLECTIONS } from '../../shared/collections'
 import { ensureH5Built, openMiniProgram, type MiniProgramSession } from './harness/mini-program'
 
 jest.setTimeout(120_000)

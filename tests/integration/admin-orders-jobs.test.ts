@@ -4,11 +4,12 @@
  * stepped (concurrently, by the timer, resumed); a file with errors writes nothing; analysts and
  * WeChat identities are refused every new write, and every write is in the audit log.
  */
-import { COLLECTIONS } from '../../shared/db/collections'
-import type { JobDoc, StoreDoc } from '../../shared/db/documents'
-import { toCsv } from '../../shared/rules/commission'
-import { hashPassword } from '../../shared/rules/password'
-import { JOB_BATCH_SIZE } from '../../shared/services/job-service'
+import { COLLECTIONS } from '../../shared/collections'
+import type { JobDoc } from '../../shared/hq/documents'
+import type { StoreDoc } from '../../shared/staff/documents'
+import { toCsv } from '../../shared/commission/rules/commission'
+import { hashPassword } from '../../shared/hq/rules/password'
+import { JOB_BATCH_SIZE } from '../../shared/flows/hq-jobs'
 import { startTestStack, type Personas, type TestStack } from '../support/local-stack'
 
 jest.setTimeout(120_000)

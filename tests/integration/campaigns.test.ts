@@ -33,15 +33,12 @@ const credits = async (id: string) =>
   (((await stack.db.collection('subscribeConsents').doc(`${id}:campaign`).get()) as { data: any[] })
     .data[0]?.credits ?? 0) as number
 const setBatchesPerRun = (n: number) =>
-  stack.db
-    .collection('settings')
-    .doc('campaigns')
-    .set({
-      maxStoreCampaignsPerWeek: 1,
-      maxStoreAudience: 100,
-      dispatchBatchesPerRun: n,
-      dispatchBatchSize: 100,
-    })
+  stack.db.collection('settings').doc('campaigns').set({
+    maxStoreCampaignsPerWeek: 1,
+    maxStoreAudience: 100,
+    dispatchBatchesPerRun: n,
+    dispatchBatchSize: 100,
+  })
 
 beforeAll(async () => {
   stack = await startTestStack({ seed: true })
@@ -81,17 +78,15 @@ beforeAll(async () => {
     latestExpiryAt: null,
   }))
   await stack.db.collection('members').add(members)
-  await stack.db
-    .collection('subscribeConsents')
-    .add(
-      consenting.map((id) => ({
-        _id: `${id}:campaign`,
-        memberId: id,
-        templateKey: 'campaign',
-        credits: 1,
-        updatedAt: now,
-      })),
-    )
+  await stack.db.collection('subscribeConsents').add(
+    consenting.map((id) => ({
+      _id: `${id}:campaign`,
+      memberId: id,
+      templateKey: 'campaign',
+      credits: 1,
+      updatedAt: now,
+    })),
+  )
   await stack.db
     .collection('campaignWeeks')
     .add(capped.map((id) => ({ _id: `${id}:${weekKey}`, memberId: id, week: weekKey, count: 2 })))
@@ -152,16 +147,14 @@ describe('an HQ campaign', () => {
 
     // The crash: an invocation claimed cm0150 and died before sending, and its cursor write was
     // lost (the campaign doc still points at the start).
-    await stack.db
-      .collection('campaignDeliveries')
-      .add({
-        _id: `${campaignId}:cm0150`,
-        campaignId,
-        memberId: 'cm0150',
-        openid: openid('cm0150'),
-        status: 'claimed',
-        claimedAt: new Date(),
-      })
+    await stack.db.collection('campaignDeliveries').add({
+      _id: `${campaignId}:cm0150`,
+      campaignId,
+      memberId: 'cm0150',
+      openid: openid('cm0150'),
+      status: 'claimed',
+      claimedAt: new Date(),
+    })
     await stack.db
       .collection('campaigns')
       .doc(campaignId)

@@ -5,12 +5,13 @@
  * window; HQ refunds inside or after the window; clerks book offline sales by scanning the
  * member's code; the daily timer settles commission; HQ exports the monthly settlement.
  */
-import { COLLECTIONS } from '../../shared/db/collections'
-import type { CommissionEntryDoc, OrderDoc, StockDoc } from '../../shared/db/documents'
-import { commissionFen, DAY_MS } from '../../shared/rules/commission'
-import { issueMemberCode } from '../../shared/rules/member-code'
-import { shanghaiMonth } from '../../shared/rules/calendar'
-import { stockId } from '../../shared/rules/shop'
+import { COLLECTIONS } from '../../shared/collections'
+import type { CommissionEntryDoc } from '../../shared/commission/documents'
+import type { OrderDoc, StockDoc } from '../../shared/shop/documents'
+import { commissionFen, DAY_MS } from '../../shared/commission/rules/commission'
+import { issueMemberCode } from '../../shared/membership/rules/member-code'
+import { shanghaiMonth } from '../../shared/platform/calendar'
+import { stockId } from '../../shared/shop/rules/shop'
 import {
   startTestStack,
   TEST_ADMIN_PASSWORD,

@@ -4,10 +4,10 @@
  * `rollupDailyStats` timer fired as CloudBase would, and the `dashboard` action's figures checked
  * exactly per day and per store. Running the rollup again (or from scratch) changes nothing.
  */
-import { COLLECTIONS } from '../../shared/db/collections'
-import type { DailyStatsDoc } from '../../shared/db/documents'
-import { hashPassword } from '../../shared/rules/password'
-import { emptyFigures, statsDay, type DailyFigures } from '../../shared/rules/daily-stats'
+import { COLLECTIONS } from '../../shared/collections'
+import type { DailyStatsDoc } from '../../shared/hq/documents'
+import { hashPassword } from '../../shared/hq/rules/password'
+import { emptyFigures, statsDay, type DailyFigures } from '../../shared/hq/rules/daily-stats'
 import { startTestStack, type TestStack } from '../support/local-stack'
 
 jest.setTimeout(120_000)
@@ -501,18 +501,16 @@ describe('the daily rollup and the dashboard', () => {
       200,
     )
 
-    await stack.db
-      .collection(COLLECTIONS.clerks.name)
-      .add({
-        _id: 'dash-clerk',
-        code: 'DC1',
-        openid: 'o-dash-clerk',
-        name: '店员',
-        storeId: A,
-        isManager: true,
-        status: 'active',
-        memberCount: 0,
-      })
+    await stack.db.collection(COLLECTIONS.clerks.name).add({
+      _id: 'dash-clerk',
+      code: 'DC1',
+      openid: 'o-dash-clerk',
+      name: '店员',
+      storeId: A,
+      isManager: true,
+      status: 'active',
+      memberCount: 0,
+    })
     for (const action of ['dashboard', 'refreshDashboard']) {
       const res = await stack.call('admin', { action }, { openid: 'o-dash-clerk' })
       expect(res.status).toBe(401)

@@ -3,7 +3,7 @@
  * call it: binding from scanned codes, the races that must not double anything, staff scoping,
  * staff invites, HQ transfers and the member's rights over their data.
  */
-import { issueMemberCode } from '../../shared/rules/member-code'
+import { issueMemberCode } from '../../shared/membership/rules/member-code'
 import { startTestStack, type Personas, type TestStack } from '../support/local-stack'
 
 let stack: TestStack

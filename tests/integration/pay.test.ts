@@ -8,7 +8,7 @@
  * arrives before its payment's.
  */
 import { createPublicKey, verify } from 'node:crypto'
-import { outRefundNoFor } from '../../shared/rules/payment'
+import { outRefundNoFor } from '../../shared/payments/rules/payment'
 import { startTestStack, type TestStack } from '../support/local-stack'
 import {
   buildNotification,

@@ -4,8 +4,8 @@
  * (purchases, HQ adjustments) on one account. Nothing may go negative, nothing may double, and
  * every ledger must still add up.
  */
-import { systemClock } from '../../shared/ports/clock'
-import { creditPurchasePoints } from '../../shared/services/points-account-service'
+import { systemClock } from '../../shared/platform/ports/clock'
+import { creditPurchasePoints } from '../../shared/points/points-account-service'
 import { expectLedgerConsistent } from '../support/points'
 import { startTestStack, type Personas, type TestStack } from '../support/local-stack'
 

@@ -6,13 +6,13 @@
  * always leave a ledger that adds up.
  */
 import fc from 'fast-check'
-import { systemClock } from '../../shared/ports/clock'
-import { shanghaiYear, SHANGHAI_OFFSET_MS } from '../../shared/rules/points'
+import { systemClock } from '../../shared/platform/ports/clock'
+import { shanghaiYear, SHANGHAI_OFFSET_MS } from '../../shared/points/rules/points'
 import {
   adjustMemberPoints,
   creditPurchasePoints,
   reversePurchasePoints,
-} from '../../shared/services/points-account-service'
+} from '../../shared/points/points-account-service'
 import { expectLedgerConsistent } from '../support/points'
 import { startTestStack, type Personas, type TestStack } from '../support/local-stack'
 
@@ -388,7 +388,7 @@ describe('expiry, with the clock moved', () => {
     const year = shanghaiYear(new Date())
     const members = await Promise.all(Array.from({ length: 8 }, (_, i) => bind(`oBatch${i}`)))
     stack.setClockOffset(until(year + 2, 1, 1) + 1000)
-    const { expireDuePoints } = await import('../../shared/services/points-account-service')
+    const { expireDuePoints } = await import('../../shared/points/points-account-service')
     const first = await expireDuePoints(ctx, { batch: 2, budgetMs: 0 })
     expect(first).toMatchObject({ members: 2, more: true })
     const [a, b] = await Promise.all([timer('expirePoints'), timer('expirePoints')])

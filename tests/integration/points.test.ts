@@ -4,7 +4,7 @@
  * it over once (and only at that store), points history, HQ's rules, adjustments, gifts, stock
  * and cancellations, and the timers that expire points and repair half-done redemptions.
  */
-import { formatShanghaiMinute } from '../../shared/rules/calendar'
+import { formatShanghaiMinute } from '../../shared/platform/calendar'
 import { seedDemoData } from '../../scripts/seed/demo-data'
 import { expectLedgerConsistent } from '../support/points'
 import { startTestStack, type Personas, type TestStack } from '../support/local-stack'

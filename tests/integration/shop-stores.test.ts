@@ -3,7 +3,7 @@
  * nearest first (or the member's own store first) with what each cannot fill; and the delivery
  * address a delivery order carries.
  */
-import { COLLECTIONS } from '../../shared/db/collections'
+import { COLLECTIONS } from '../../shared/collections'
 import { startTestStack, type TestStack } from '../support/local-stack'
 
 let stack: TestStack
@@ -43,17 +43,14 @@ describe('shop.product', () => {
 
   it('is 404 for an unknown or delisted product', async () => {
     expect((await shop({ action: 'product', productId: 'no-such-product' })).status).toBe(404)
-    await stack.db
-      .collection(COLLECTIONS.products.name)
-      .doc('p-delisted')
-      .set({
-        name: '停售',
-        description: '',
-        priceFen: 100,
-        status: 'inactive',
-        sort: 99,
-        createdAt: new Date(),
-      })
+    await stack.db.collection(COLLECTIONS.products.name).doc('p-delisted').set({
+      name: '停售',
+      description: '',
+      priceFen: 100,
+      status: 'inactive',
+      sort: 99,
+      createdAt: new Date(),
+    })
     const delisted = await shop({ action: 'product', productId: 'p-delisted' })
     expect(delisted.status).toBe(404)
     expect(delisted.body.error.message).toBe('商品不存在或已下架')

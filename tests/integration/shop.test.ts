@@ -4,9 +4,9 @@
  * through the WeChat Pay sandbox (a paid pickup order gets a pickup code), and give their stock
  * back when cancelled or unpaid after 15 minutes. Stock never goes below zero.
  */
-import { COLLECTIONS } from '../../shared/db/collections'
-import type { StockDoc } from '../../shared/db/documents'
-import { CENTRAL, stockId } from '../../shared/rules/shop'
+import { COLLECTIONS } from '../../shared/collections'
+import type { StockDoc } from '../../shared/shop/documents'
+import { CENTRAL, stockId } from '../../shared/shop/rules/shop'
 import { startTestStack, type TestStack } from '../support/local-stack'
 
 let stack: TestStack

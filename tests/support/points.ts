@@ -3,8 +3,8 @@
  * the balance is the sum of the ledger and of what the unexpired credits have left, never
  * negative; credits and debits tile the member's points line; every key is applied once.
  */
-import { remainingOf } from '../../shared/rules/points-ledger'
-import type { Database } from '../../shared/runtime/cloudbase'
+import { remainingOf } from '../../shared/points/rules/points-ledger'
+import type { Database } from '../../shared/platform/runtime/cloudbase'
 
 type Rows = { data: any[] }
 

@@ -9,7 +9,7 @@ import {
   formatWechatTime,
   signedMessage,
   signSha256Rsa,
-} from '../../shared/adapters/wechatpay-wire'
+} from '../../shared/platform/adapters/wechatpay-wire'
 import type { PaySandboxKeys } from '../../scripts/local-cloud/pay-sandbox'
 
 export interface Notification {

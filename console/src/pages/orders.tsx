@@ -21,7 +21,7 @@ import {
 import type { SorterResult } from 'antd/es/table/interface'
 import dayjs, { type Dayjs } from 'dayjs'
 import { useEffect, useMemo, useState } from 'react'
-import { fenToYuan, yuanToFen } from '../../../shared/rules/commission'
+import { fenToYuan, yuanToFen } from '../../../shared/commission/rules/commission'
 import type { AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { formatPostalAddress, ShipDialog } from '../ship-dialog'

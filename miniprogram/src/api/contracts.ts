@@ -7,12 +7,12 @@
  * Adding a function is one line in `Contracts`.
  */
 import type { z } from 'zod'
-import type { chatInput, chatOutput } from '../../../shared/contract/chat'
-import type { memberInput, memberOutput } from '../../../shared/contract/member'
-import type { shopInput, shopOutput } from '../../../shared/contract/shop'
-import type { pingInput, pingOutput } from '../../../shared/contract/ping'
-import type { pointsInput, pointsOutput } from '../../../shared/contract/points'
-import type { staffInput, staffOutput } from '../../../shared/contract/staff'
+import type { chatInput, chatOutput } from '../../../shared/chat/contract'
+import type { memberInput, memberOutput } from '../../../shared/membership/contract'
+import type { shopInput, shopOutput } from '../../../shared/shop/contract'
+import type { pingInput, pingOutput } from '../../../shared/platform/ping/contract'
+import type { pointsInput, pointsOutput } from '../../../shared/points/contract'
+import type { staffInput, staffOutput } from '../../../shared/staff/contract'
 
 /** What every shared/contract/<fn>.ts provides. */
 export interface FunctionContract {

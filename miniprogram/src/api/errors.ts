@@ -3,7 +3,7 @@
  * `{ok:false,error}`, a network that is down, a reply nobody can read — becomes a ClientError
  * with a Chinese message and whether retrying unchanged can help.
  */
-import type { ErrorCode } from '../../../shared/errors'
+import type { ErrorCode } from '../../../shared/platform/errors'
 
 /** Failures detected on this side, before or instead of a function's reply. */
 export type ClientSideCode = 'NETWORK' | 'FUNCTION_FAILED' | 'BAD_RESPONSE'

@@ -4,9 +4,9 @@
  * edit, stale or garbled notification is refused.
  */
 import Pay from 'wechatpay-node-v3'
-import { WeChatPayAdapter } from '../../../shared/adapters/pay-wechatpay'
-import { encryptResource, formatWechatTime } from '../../../shared/adapters/wechatpay-wire'
-import { ManualClock } from '../../../shared/ports/clock'
+import { WeChatPayAdapter } from '../../../shared/platform/adapters/pay-wechatpay'
+import { encryptResource, formatWechatTime } from '../../../shared/platform/adapters/wechatpay-wire'
+import { ManualClock } from '../../../shared/platform/ports/clock'
 import { createPaySandboxKeys, type PaySandboxKeys } from '../../../scripts/local-cloud/pay-sandbox'
 import {
   buildNotification,

@@ -1,4 +1,4 @@
-import { isBirthday } from '../../../shared/rules/birthday'
+import { isBirthday } from '../../../shared/membership/rules/birthday'
 
 describe('birthday (MM-DD)', () => {
   test('days that exist in some year, 29 February included', () => {

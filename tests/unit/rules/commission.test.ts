@@ -7,7 +7,7 @@ import {
   monthRange,
   monthsEndingWith,
   toCsv,
-} from '../../../shared/rules/commission'
+} from '../../../shared/commission/rules/commission'
 
 describe('commission rules', () => {
   it('3% of the net amount, rounded half up to the fen', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
-import { fenToYuan, toCsv, yuanToFen } from '../../../shared/rules/commission'
-import { parseClerkImport, parseCsv, parseStoreImport } from '../../../shared/rules/csv-import'
+import { fenToYuan, toCsv, yuanToFen } from '../../../shared/commission/rules/commission'
+import { parseClerkImport, parseCsv, parseStoreImport } from '../../../shared/hq/rules/csv-import'
 
 /** Cells made of what breaks naive CSV readers: quotes, commas, CR, LF, spaces, Chinese. */
 const cell = fc.string({

@@ -8,7 +8,7 @@ import {
   firstDayToRecompute,
   ROLLUP_LOOKBACK_MS,
   statsDay,
-} from '../../../shared/rules/daily-stats'
+} from '../../../shared/hq/rules/daily-stats'
 
 describe('statsDay: the Asia/Shanghai day an event counts on', () => {
   it('an order paid at 2026-03-01T16:30Z counts on 2026-03-02', () => {

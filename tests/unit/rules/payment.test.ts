@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import type { PaymentSucceeded, RefundSettled } from '../../../shared/ports/pay'
+import type { PaymentSucceeded, RefundSettled } from '../../../shared/platform/ports/pay'
 import {
   isFreshTimestamp,
   newOutTradeNo,
@@ -7,7 +7,7 @@ import {
   outRefundNoFor,
   paymentMismatch,
   refundMismatch,
-} from '../../../shared/rules/payment'
+} from '../../../shared/payments/rules/payment'
 
 const expected = { amountFen: 2590, appid: 'wx-app', mchid: '1900012345', payerOpenid: 'oPayer' }
 const paid: PaymentSucceeded = {

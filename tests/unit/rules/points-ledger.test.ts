@@ -10,7 +10,7 @@ import {
   earnedPoints,
   pointsExpiryFor,
   refundTakeback,
-} from '../../../shared/rules/points'
+} from '../../../shared/points/rules/points'
 import {
   emptyAccount,
   findDebitGap,
@@ -24,7 +24,7 @@ import {
   type CreditSpan,
   type PointsAccount,
   type Span,
-} from '../../../shared/rules/points-ledger'
+} from '../../../shared/points/rules/points-ledger'
 
 const DAY = 86_400_000
 

@@ -4,13 +4,13 @@ import {
   earnedPoints,
   pointsExpiryFor,
   refundTakeback,
-} from '../../../shared/rules/points'
-import { tierFor, tierProgress } from '../../../shared/rules/tiers'
+} from '../../../shared/points/rules/points'
+import { tierFor, tierProgress } from '../../../shared/points/rules/tiers'
 import {
   formatPickupCode,
   newPickupCode,
   normalisePickupCode,
-} from '../../../shared/rules/pickup-code'
+} from '../../../shared/gifts/rules/pickup-code'
 
 const rules = DEFAULT_POINTS_RULES
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { SCENE_MAX_LENGTH, signScene, verifyScene } from '../../../shared/rules/scene'
+import { SCENE_MAX_LENGTH, signScene, verifyScene } from '../../../shared/membership/rules/scene'
 
 const SECRET = 'test-secret'
 

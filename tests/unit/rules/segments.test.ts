@@ -1,7 +1,7 @@
 import { Query } from 'mingo'
-import { segmentSchema } from '../../../shared/contract/campaign'
-import type { Tier } from '../../../shared/db/documents'
-import { startOfShanghaiWeek } from '../../../shared/rules/calendar'
+import { segmentSchema } from '../../../shared/campaigns/contract'
+import type { Tier } from '../../../shared/points/documents'
+import { startOfShanghaiWeek } from '../../../shared/platform/calendar'
 import {
   afterMember,
   campaignWeekKey,
@@ -9,7 +9,7 @@ import {
   tallyDeliveries,
   underWeeklyCap,
   type Segment,
-} from '../../../shared/rules/segments'
+} from '../../../shared/campaigns/rules/segments'
 
 const NOW = new Date('2026-11-23T04:00:00Z')
 const DAY = 86_400_000

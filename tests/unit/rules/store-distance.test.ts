@@ -1,5 +1,9 @@
 import fc from 'fast-check'
-import { byDistance, distanceMetres, homeStoreFirst } from '../../../shared/rules/store-distance'
+import {
+  byDistance,
+  distanceMetres,
+  homeStoreFirst,
+} from '../../../shared/shop/rules/store-distance'
 
 const JINGAN = { lat: 31.2235, lng: 121.4453 }
 const XUJIAHUI = { lat: 31.1955, lng: 121.4375 }

@@ -1,0 +1,107 @@
+/**
+ * Subscribe-message consent. WeChat lets a mini-program send one subscribe message per accepted
+ * request (`wx.requestSubscribeMessage`), so each acceptance is one credit for that member and
+ * template; sending spends one credit by an atomic conditional decrement, never below zero.
+ */
+import { COLLECTIONS } from '../collections'
+import { database } from '../platform/runtime/cloudbase'
+import type { InvocationContext } from '../platform/runtime/define-function'
+import {
+  ports,
+  SUBSCRIBE_TEMPLATE_KEYS,
+  type SubscribeTemplateKey,
+} from '../platform/runtime/ports'
+import { requireMember } from '../membership/member-service'
+
+type Rows<T> = { data: T[] }
+const consentId = (memberId: string, key: SubscribeTemplateKey) => `${memberId}:${key}`
+
+export async function reportConsent(
+  ctx: InvocationContext,
+  input: { results: { templateKey: SubscribeTemplateKey; accepted: boolean }[] },
+) {
+  const member = await requireMember(ctx)
+  const db = database()
+  const _ = db.command
+  const now = ctx.clock.now()
+  for (const result of input.results) {
+    if (!result.accepted) continue
+    const id = consentId(member._id, result.templateKey)
+    const updated = (await db
+      .collection(COLLECTIONS.subscribeConsents.name)
+      .where({ _id: id })
+      .update({ credits: _.inc(1), updatedAt: now })) as { updated: number }
+    if (updated.updated === 0) {
+      try {
+        await db.collection(COLLECTIONS.subscribeConsents.name).add({
+          _id: id,
+          memberId: member._id,
+          templateKey: result.templateKey,
+          credits: 1,
+          updatedAt: now,
+        })
+      } catch {
+        // created concurrently by another report: add ours to it
+        await db
+          .collection(COLLECTIONS.subscribeConsents.name)
+          .where({ _id: id })
+          .update({ credits: _.inc(1), updatedAt: now })
+      }
+    }
+  }
+  return consentCredits(member._id)
+}
+
+export async function consentCredits(
+  memberId: string,
+): Promise<Record<SubscribeTemplateKey, number>> {
+  const res = (await database()
+    .collection(COLLECTIONS.subscribeConsents.name)
+    .where({ memberId })
+    .get()) as Rows<{ templateKey: SubscribeTemplateKey; credits: number }>
+  const out = Object.fromEntries(SUBSCRIBE_TEMPLATE_KEYS.map((k) => [k, 0])) as Record<
+    SubscribeTemplateKey,
+    number
+  >
+  for (const row of res.data) out[row.templateKey] = row.credits
+  return out
+}
+
+/** The templates something sends to members (campaign dispatch, chat reminders); orderReady has no sender yet. */
+const ASKED_TEMPLATES: readonly SubscribeTemplateKey[] = ['campaign', 'newMessage']
+
+/**
+ * What the mini-program asks WeChat for: each template's id (they differ per deployment, so the
+ * app takes them from here) and the caller's credits for it.
+ */
+export async function consentStatus(ctx: InvocationContext) {
+  const member = await requireMember(ctx)
+  const credits = await consentCredits(member._id)
+  return {
+    templates: ASKED_TEMPLATES.map((templateKey) => ({
+      templateKey,
+      templateId: ports().templateId(templateKey),
+      credits: credits[templateKey],
+    })),
+  }
+}
+
+/** Spends one credit; false when the member has none (no consent to message them). */
+export async function spendConsent(memberId: string, key: SubscribeTemplateKey): Promise<boolean> {
+  const db = database()
+  const _ = db.command
+  const res = (await db
+    .collection(COLLECTIONS.subscribeConsents.name)
+    .where({ _id: consentId(memberId, key), credits: _.gt(0) })
+    .update({ credits: _.inc(-1) })) as { updated: number }
+  return res.updated === 1
+}
+
+/** Gives a credit back when a message could not be sent for reasons that did not use it up. */
+export async function refundConsent(memberId: string, key: SubscribeTemplateKey): Promise<void> {
+  const db = database()
+  await db
+    .collection(COLLECTIONS.subscribeConsents.name)
+    .where({ _id: consentId(memberId, key) })
+    .update({ credits: db.command.inc(1) })
+}

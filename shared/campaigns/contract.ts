@@ -1,0 +1,159 @@
+/** Campaigns: HQ's actions (spread into admin.ts), the store manager's (staff.ts), the timer function. */
+import { z } from 'zod'
+import { docId, emptyInput, isoDate, tier } from '../platform/contract/common'
+
+const days = z.number().int().min(1).max(3650)
+const tag = z.string().trim().min(1).max(20)
+
+export const segmentSchema = z
+  .strictObject({
+    tiers: z.array(tier).max(3).optional(),
+    storeIds: z.array(docId).max(200).optional(),
+    clerkIds: z.array(docId).max(500).optional(),
+    pointsMin: z.number().int().min(0).max(100_000_000).optional(),
+    pointsMax: z.number().int().min(0).max(100_000_000).optional(),
+    purchasedWithinDays: days.optional(),
+    notPurchasedWithinDays: days.optional(),
+    joinedWithinDays: days.optional(),
+    tags: z.array(tag).max(20).optional(),
+    spendMinFen: z.number().int().min(0).max(10_000_000_000).optional(),
+    spendMaxFen: z.number().int().min(0).max(10_000_000_000).optional(),
+    birthdayMonths: z.array(z.number().int().min(1).max(12)).min(1).max(12).optional(),
+  })
+  .superRefine((s, issues) => {
+    if (s.pointsMin !== undefined && s.pointsMax !== undefined && s.pointsMin > s.pointsMax) {
+      issues.addIssue({ code: 'custom', path: ['pointsMax'], message: '积分上限不能低于下限' })
+    }
+    if (
+      s.spendMinFen !== undefined &&
+      s.spendMaxFen !== undefined &&
+      s.spendMinFen > s.spendMaxFen
+    ) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['spendMaxFen'],
+        message: '消费金额上限不能低于下限',
+      })
+    }
+    if (
+      s.purchasedWithinDays !== undefined &&
+      s.notPurchasedWithinDays !== undefined &&
+      s.notPurchasedWithinDays >= s.purchasedWithinDays
+    ) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['notPurchasedWithinDays'],
+        message: '最近购买与未购买天数互相矛盾',
+      })
+    }
+  })
+
+/** Template data: `{ thing1: '…', time2: '…' }` → WeChat's `{ thing1: { value } }`; values at most 20 characters. */
+const templateFields = z
+  .record(
+    z.string().regex(/^[a-z_]+\d{1,2}$/, '模板字段名如 thing1'),
+    z.string().trim().min(1).max(20),
+  )
+  .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= 10, '模板字段 1-10 个')
+
+const campaignFields = {
+  name: z.string().trim().min(1).max(40),
+  segment: segmentSchema,
+  templateKey: z.literal('campaign').default('campaign'),
+  page: z
+    .string()
+    .regex(/^pages\/[A-Za-z0-9_/-]+(\?[A-Za-z0-9_=&%-]*)?$/, '页面路径如 pages/index/index'),
+  fields: templateFields,
+  /** When sending may start; now when absent. */
+  sendAt: z.iso.datetime({ offset: true }).optional(),
+}
+
+export const campaignStatus = z.enum(['scheduled', 'sending', 'stopped', 'done'])
+
+export const campaignView = z.object({
+  campaignId: z.string(),
+  name: z.string(),
+  scope: z.enum(['hq', 'store']),
+  storeId: z.string().nullable(),
+  status: campaignStatus,
+  segment: z.record(z.string(), z.unknown()),
+  page: z.string(),
+  fields: z.record(z.string(), z.string()),
+  sendAt: isoDate,
+  createdAt: isoDate,
+  createdBy: z.string(),
+  startedAt: isoDate.nullable(),
+  finishedAt: isoDate.nullable(),
+  targeted: z.number().int().nullable(),
+  processed: z.number().int(),
+})
+
+export const campaignResultsView = z.object({
+  campaign: campaignView,
+  targeted: z.number().int(),
+  /** Had a consent credit when their turn came (sent + failed + in flight + over the weekly cap). */
+  eligible: z.number().int(),
+  noConsent: z.number().int(),
+  skippedCap: z.number().int(),
+  sent: z.number().int(),
+  failed: z.number().int(),
+  failedByCode: z.record(z.string(), z.number().int()),
+  inFlight: z.number().int(),
+  /** Members sent the message whose last purchase is within 7 days after it. */
+  orderedWithin7Days: z.number().int(),
+})
+
+export const campaignLimitsView = z.object({
+  maxStoreCampaignsPerWeek: z.number().int(),
+  maxStoreAudience: z.number().int(),
+})
+
+export const campaignAdminInput = {
+  campaignAudienceCount: z.strictObject({ segment: segmentSchema }),
+  createCampaign: z.strictObject(campaignFields),
+  listCampaigns: z.strictObject({ status: campaignStatus.optional() }),
+  campaignResults: z.strictObject({ campaignId: docId }),
+  stopCampaign: z.strictObject({ campaignId: docId }),
+  resumeCampaign: z.strictObject({ campaignId: docId }),
+  sendCampaignNow: z.strictObject({ campaignId: docId }),
+  campaignLimits: emptyInput,
+  setCampaignLimits: z.strictObject({
+    maxStoreCampaignsPerWeek: z.number().int().min(0).max(50),
+    maxStoreAudience: z.number().int().min(0).max(1_000_000),
+  }),
+} as const
+
+export const campaignAdminOutput = {
+  campaignAudienceCount: z.object({ count: z.number().int() }),
+  createCampaign: campaignView,
+  listCampaigns: z.object({ items: z.array(campaignView) }),
+  campaignResults: campaignResultsView,
+  stopCampaign: campaignView,
+  resumeCampaign: campaignView,
+  sendCampaignNow: campaignView,
+  campaignLimits: campaignLimitsView,
+  setCampaignLimits: campaignLimitsView,
+} as const
+
+/** A store manager's campaign: the segment is limited to their store's members. */
+export const campaignStaffInput = {
+  storeCampaignAudienceCount: z.strictObject({ segment: segmentSchema }),
+  createStoreCampaign: z.strictObject(campaignFields),
+} as const
+
+export const campaignStaffOutput = {
+  storeCampaignAudienceCount: z.object({ count: z.number().int() }),
+  createStoreCampaign: campaignView,
+} as const
+
+export const campaignInput = { dispatch: emptyInput } as const
+export const campaignOutput = {
+  dispatch: z.object({
+    campaigns: z.number().int(),
+    processed: z.number().int(),
+    sent: z.number().int(),
+    failed: z.number().int(),
+    skipped: z.number().int(),
+    finalized: z.number().int(),
+  }),
+} as const

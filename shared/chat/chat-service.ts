@@ -1,0 +1,588 @@
+/**
+ * Chat between a member and their clerk. One conversation per member (id = member id); whoever
+ * is the member's clerk now is the other side, so a transfer keeps the history.
+ *
+ * Ordering and exactly-once: a message is written in one transaction with its conversation: the
+ * transaction reads the conversation, takes `lastSeq + 1` as the message's sequence number and
+ * writes both. Two concurrent sends to one conversation conflict and one retries, so sequence
+ * numbers are gap-free and both sides see one order. The message id is derived from the client's
+ * message id, so a resend finds the first message instead of storing it twice. Unread counters
+ * change in the same transactions, so they are exact.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { z } from 'zod'
+import type { chatInput, conversationView, messageView } from './contract'
+import { MAX_IMAGE_BYTES } from './contract'
+import { COLLECTIONS } from '../collections'
+import type { ConversationDoc, MessageBody, MessageDoc } from './documents'
+import type { MemberDoc } from '../membership/documents'
+import type { ClerkDoc } from '../staff/documents'
+import { AppError } from '../platform/errors'
+import { maskPhone } from '../platform/phone'
+import { database } from '../platform/runtime/cloudbase'
+import type { InvocationContext } from '../platform/runtime/define-function'
+import { ports } from '../platform/runtime/ports'
+import { isDbError, withTransaction } from '../platform/runtime/transaction'
+import { refundConsent, spendConsent } from '../campaigns/consent-service'
+import { findOne, getClerk } from '../staff/lookups'
+import { findMemberByOpenid, requireOpenid } from '../membership/member-service'
+
+type Rows<T> = { data: T[] }
+type Input<K extends keyof typeof chatInput> = z.output<(typeof chatInput)[K]>
+type MessageView = z.infer<typeof messageView>
+type ConversationView = z.infer<typeof conversationView>
+
+export const REMIND_AFTER_MS = 10 * 60_000
+export const REMIND_AT_MOST_EVERY_MS = 60 * 60_000
+const CHAT_PAGE = 'pages/chat/index'
+
+interface Participant {
+  side: 'member' | 'clerk'
+  conversation: ConversationDoc
+  /** The caller's own id on their side (member id or clerk id) and display name. */
+  id: string
+  name: string
+  openid: string
+}
+
+const conversations = () => database().collection(COLLECTIONS.conversations.name)
+
+async function getConversation(id: string): Promise<ConversationDoc | null> {
+  const res = (await conversations().doc(id).get()) as Rows<ConversationDoc>
+  return res.data[0] ?? null
+}
+
+/** The member's conversation, created on first use. */
+async function ensureConversation(member: MemberDoc, now: Date): Promise<ConversationDoc> {
+  const existing = await getConversation(member._id)
+  if (existing) return existing
+  const fresh: ConversationDoc = {
+    _id: member._id,
+    memberId: member._id,
+    memberOpenid: member.openid ?? '',
+    storeId: member.storeId,
+    clerkId: member.clerkId,
+    lastSeq: 0,
+    lastMessageAt: null,
+    lastClerkMessageAt: null,
+    lastMessagePreview: '',
+    memberUnread: 0,
+    clerkUnread: 0,
+    memberLastReadSeq: 0,
+    clerkLastReadSeq: 0,
+    memberUnreadSince: null,
+    memberRemindedAt: null,
+    createdAt: now,
+  }
+  try {
+    await conversations().add(fresh)
+    return fresh
+  } catch (err) {
+    if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
+    return (await getConversation(member._id))!
+  }
+}
+
+/**
+ * Who the caller is in this conversation. The member themself; their clerk; the store's manager.
+ * Anyone else — another member, a clerk of another member or store — is refused.
+ */
+async function participant(ctx: InvocationContext, conversationId: string): Promise<Participant> {
+  const openid = requireOpenid(ctx)
+  const member = await findMemberByOpenid(openid)
+  if (member && member.status === 'active' && member._id === conversationId) {
+    ctx.caller.role = 'member'
+    const conversation = await ensureConversation(member, ctx.clock.now())
+    return { side: 'member', conversation, id: member._id, name: '会员', openid }
+  }
+  const clerk = await findOne<ClerkDoc>(COLLECTIONS.clerks.name, { openid })
+  if (clerk && clerk.status === 'active') {
+    ctx.caller.role = clerk.isManager ? 'manager' : 'clerk'
+    const conversation = await getConversation(conversationId)
+    if (!conversation) throw new AppError('NOT_FOUND', '会话不存在')
+    const mine =
+      conversation.clerkId === clerk._id ||
+      (clerk.isManager && conversation.storeId === clerk.storeId)
+    if (mine) return { side: 'clerk', conversation, id: clerk._id, name: clerk.name, openid }
+  }
+  throw new AppError('FORBIDDEN', '无权查看该会话')
+}
+
+function preview(body: MessageBody): string {
+  switch (body.type) {
+    case 'text':
+      return body.text.slice(0, 40)
+    case 'image':
+      return '[图片]'
+    case 'product':
+      return `[商品] ${body.name}`
+    case 'gift':
+      return `[礼品] ${body.name}`
+    case 'phone':
+      return '[手机号]'
+  }
+}
+
+async function toView(
+  message: MessageDoc,
+  viewer: { side: 'member' | 'clerk' },
+): Promise<MessageView> {
+  const body = message.body
+  return {
+    messageId: message._id,
+    seq: message.seq,
+    sender: {
+      kind: message.sender.kind,
+      name: message.sender.kind === 'member' ? '会员' : message.sender.name,
+    },
+    mine: message.sender.kind === viewer.side,
+    type: body.type,
+    text: body.type === 'text' ? body.text : body.type === 'phone' ? body.phone : null,
+    imageUrl: body.type === 'image' ? await ports().storage.url(body.fileId) : null,
+    card:
+      body.type === 'product'
+        ? { id: body.productId, name: body.name, priceFen: body.priceFen, pointsPrice: null }
+        : body.type === 'gift'
+          ? { id: body.giftId, name: body.name, priceFen: null, pointsPrice: body.pointsPrice }
+          : null,
+    at: message.at.toISOString(),
+  }
+}
+
+async function conversationViews(
+  list: ConversationDoc[],
+  side: 'member' | 'clerk',
+): Promise<ConversationView[]> {
+  if (list.length === 0) return []
+  const db = database()
+  const _ = db.command
+  const [members, clerks] = await Promise.all([
+    db
+      .collection(COLLECTIONS.members.name)
+      .where({ _id: _.in(list.map((c) => c.memberId)) })
+      .field({ memberNo: true, phone: true })
+      .limit(100)
+      .get() as Promise<Rows<MemberDoc>>,
+    db
+      .collection(COLLECTIONS.clerks.name)
+      .where({ _id: _.in([...new Set(list.map((c) => c.clerkId))]) })
+      .field({ name: true })
+      .limit(100)
+      .get() as Promise<Rows<ClerkDoc>>,
+  ])
+  const memberById = new Map(members.data.map((m) => [m._id, m]))
+  const clerkName = new Map(clerks.data.map((c) => [c._id, c.name]))
+  return list.map((c) => {
+    const member = memberById.get(c.memberId)
+    return {
+      conversationId: c._id,
+      memberId: c.memberId,
+      memberNo: member?.memberNo ?? '',
+      memberLabel: member?.phone
+        ? `会员 ${maskPhone(member.phone)}`
+        : `会员 ${member?.memberNo ?? ''}`,
+      clerkId: c.clerkId,
+      clerkName: clerkName.get(c.clerkId) ?? '',
+      lastMessagePreview: c.lastMessagePreview,
+      lastMessageAt: c.lastMessageAt ? c.lastMessageAt.toISOString() : null,
+      unread: side === 'member' ? c.memberUnread : c.clerkUnread,
+      lastSeq: c.lastSeq,
+    }
+  })
+}
+
+export async function myConversation(ctx: InvocationContext): Promise<ConversationView> {
+  const openid = requireOpenid(ctx)
+  const member = await findMemberByOpenid(openid)
+  if (!member || member.status !== 'active')
+    throw new AppError('NOT_FOUND', '开卡后即可与你的专属导购聊天')
+  ctx.caller.role = 'member'
+  const conversation = await ensureConversation(member, ctx.clock.now())
+  return (await conversationViews([conversation], 'member'))[0]!
+}
+
+export async function inbox(ctx: InvocationContext, input: Input<'inbox'>) {
+  const openid = requireOpenid(ctx)
+  const clerk = await findOne<ClerkDoc>(COLLECTIONS.clerks.name, { openid })
+  if (!clerk || clerk.status !== 'active') throw new AppError('FORBIDDEN', '仅限在岗店员使用')
+  ctx.caller.role = clerk.isManager ? 'manager' : 'clerk'
+  if (input.scope === 'store' && !clerk.isManager)
+    throw new AppError('FORBIDDEN', '仅店长可查看全店会话')
+  const db = database()
+  const _ = db.command
+  const where =
+    input.scope === 'store'
+      ? { storeId: clerk.storeId, lastSeq: _.gt(0) }
+      : { clerkId: clerk._id, lastSeq: _.gt(0) }
+  const [page, unread] = await Promise.all([
+    conversations()
+      .where(where)
+      .orderBy('lastMessageAt', 'desc')
+      .skip(input.offset)
+      .limit(input.limit + 1)
+      .get() as Promise<Rows<ConversationDoc>>,
+    conversations()
+      .aggregate()
+      .match(input.scope === 'store' ? { storeId: clerk.storeId } : { clerkId: clerk._id })
+      .group({ _id: null, total: _.aggregate.sum('$clerkUnread') })
+      .end() as Promise<{ data: { total: number }[] }>,
+  ])
+  return {
+    items: await conversationViews(page.data.slice(0, input.limit), 'clerk'),
+    nextOffset: page.data.length > input.limit ? input.offset + input.limit : null,
+    totalUnread: unread.data[0]?.total ?? 0,
+  }
+}
+
+async function fetchMessages(
+  conversationId: string,
+  input: { afterSeq?: number; beforeSeq?: number; limit: number },
+): Promise<MessageDoc[]> {
+  const db = database()
+  const _ = db.command
+  const messages = db.collection(COLLECTIONS.messages.name)
+  if (input.afterSeq !== undefined) {
+    const res = (await messages
+      .where({ conversationId, seq: _.gt(input.afterSeq) })
+      .orderBy('seq', 'asc')
+      .limit(input.limit)
+      .get()) as Rows<MessageDoc>
+    return res.data
+  }
+  const where =
+    input.beforeSeq !== undefined
+      ? { conversationId, seq: _.lt(input.beforeSeq) }
+      : { conversationId }
+  const res = (await messages
+    .where(where)
+    .orderBy('seq', 'desc')
+    .limit(input.limit)
+    .get()) as Rows<MessageDoc>
+  return res.data.reverse()
+}
+
+export async function listMessages(ctx: InvocationContext, input: Input<'messages'>) {
+  const who = await participant(ctx, input.conversationId)
+  const items = await fetchMessages(input.conversationId, input)
+  return {
+    items: await Promise.all(items.map((m) => toView(m, who))),
+    lastSeq: who.conversation.lastSeq,
+  }
+}
+
+/** Long poll for the H5 build (WeChat uses the database's realtime watch instead). */
+export async function poll(ctx: InvocationContext, input: Input<'poll'>) {
+  const who = await participant(ctx, input.conversationId)
+  const deadline = Date.now() + input.waitMs
+  let lastSeq = who.conversation.lastSeq
+  while (lastSeq <= input.afterSeq && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    lastSeq = (await getConversation(input.conversationId))?.lastSeq ?? lastSeq
+  }
+  if (lastSeq <= input.afterSeq) return { items: [], lastSeq }
+  const items = await fetchMessages(input.conversationId, { afterSeq: input.afterSeq, limit: 100 })
+  return { items: await Promise.all(items.map((m) => toView(m, who))), lastSeq }
+}
+
+async function resolveBody(
+  body: Input<'send'>['body'],
+  side: 'member' | 'clerk',
+): Promise<MessageBody> {
+  switch (body.type) {
+    case 'text':
+      return body
+    case 'image':
+      if (!/^(local|cloud):\/\/.*chat\//.test(body.fileId))
+        throw new AppError('INVALID_INPUT', '图片须先通过聊天上传', 'body.fileId')
+      return body
+    case 'product': {
+      if (side !== 'clerk') throw new AppError('FORBIDDEN', '只有导购可以发送商品卡片')
+      const product = await findOne<{ _id: string; name: string; priceFen: number }>('products', {
+        _id: body.productId,
+      })
+      if (!product) throw new AppError('NOT_FOUND', '商品不存在', 'body.productId')
+      return {
+        type: 'product',
+        productId: product._id,
+        name: product.name,
+        priceFen: product.priceFen,
+      }
+    }
+    case 'gift': {
+      if (side !== 'clerk') throw new AppError('FORBIDDEN', '只有导购可以发送礼品卡片')
+      const gift = await findOne<{ _id: string; name: string; pointsPrice: number }>('gifts', {
+        _id: body.giftId,
+      })
+      if (!gift) throw new AppError('NOT_FOUND', '礼品不存在', 'body.giftId')
+      return { type: 'gift', giftId: gift._id, name: gift.name, pointsPrice: gift.pointsPrice }
+    }
+  }
+}
+
+export async function sendMessage(ctx: InvocationContext, input: Input<'send'>) {
+  const who = await participant(ctx, input.conversationId)
+  if (input.templateId && who.side !== 'clerk')
+    throw new AppError('FORBIDDEN', '只有导购可以使用总部文案')
+  if (input.templateId) {
+    const template = await findOne<{ _id: string; active: boolean }>(
+      COLLECTIONS.chatTemplates.name,
+      { _id: input.templateId },
+    )
+    if (!template || !template.active)
+      throw new AppError('NOT_FOUND', '文案不存在或已停用', 'templateId')
+  }
+  const body = await resolveBody(input.body, who.side)
+  const result = await appendMessage(
+    ctx,
+    who,
+    input.conversationId,
+    input.clientMsgId,
+    body,
+    input.templateId,
+  )
+  return { ...(await toView(result.message, who)), duplicate: result.duplicate }
+}
+
+/**
+ * The member shares their phone number with their current clerk: it is sent as a message (so the
+ * clerk sees it in the conversation) and the clerk is recorded on the conversation, which lets
+ * that clerk, and only that clerk, see the full number on the member's profile.
+ */
+export async function sharePhone(ctx: InvocationContext, input: Input<'sharePhone'>) {
+  const who = await participant(ctx, input.conversationId)
+  if (who.side !== 'member') throw new AppError('FORBIDDEN', '只有会员本人可以分享手机号')
+  const member = await findMemberByOpenid(who.openid)
+  if (!member?.phone) throw new AppError('NOT_FOUND', '没有可分享的手机号')
+  const result = await appendMessage(ctx, who, input.conversationId, input.clientMsgId, {
+    type: 'phone',
+    phone: member.phone,
+  })
+  await conversations()
+    .doc(input.conversationId)
+    .update({ phoneSharedWith: database().command.addToSet(who.conversation.clerkId) })
+  return { ...(await toView(result.message, who)), duplicate: result.duplicate }
+}
+
+/** Whether the member shared their phone number with this clerk in chat. */
+export async function phoneSharedWith(memberId: string, clerkId: string): Promise<boolean> {
+  const conversation = await getConversation(memberId)
+  return Boolean(conversation?.phoneSharedWith?.includes(clerkId))
+}
+
+async function appendMessage(
+  ctx: InvocationContext,
+  who: Participant,
+  conversationId: string,
+  clientMsgId: string,
+  body: MessageBody,
+  templateId?: string,
+): Promise<{ message: MessageDoc; duplicate: boolean }> {
+  const db = database()
+  const _ = db.command
+  const now = ctx.clock.now()
+  const messageId = createHash('sha256')
+    .update(`${conversationId}:${clientMsgId}`)
+    .digest('hex')
+    .slice(0, 32)
+  const clerkOpenid =
+    who.side === 'clerk' ? who.openid : ((await getClerk(who.conversation.clerkId))?.openid ?? '')
+  return withTransaction(db, async (t) => {
+    const conversation = (
+      (await t.collection(COLLECTIONS.conversations.name).doc(conversationId).get()) as {
+        data: ConversationDoc | null
+      }
+    ).data
+    if (!conversation) throw new AppError('NOT_FOUND', '会话不存在')
+    const existing = (
+      (await t.collection(COLLECTIONS.messages.name).doc(messageId).get()) as {
+        data: MessageDoc | null
+      }
+    ).data
+    if (existing) return { message: existing, duplicate: true }
+    const message: MessageDoc = {
+      _id: messageId,
+      conversationId,
+      seq: conversation.lastSeq + 1,
+      clientMsgId,
+      sender: { kind: who.side, id: who.id, name: who.name },
+      body,
+      ...(templateId ? { templateId } : {}),
+      participantOpenids: [conversation.memberOpenid, clerkOpenid].filter(Boolean),
+      at: now,
+    }
+    await t
+      .collection(COLLECTIONS.messages.name)
+      .doc(messageId)
+      .create(message as never)
+    const update: Record<string, unknown> = {
+      lastSeq: message.seq,
+      lastMessageAt: now,
+      lastMessagePreview: preview(body),
+    }
+    if (who.side === 'clerk') {
+      update.memberUnread = _.inc(1)
+      update.lastClerkMessageAt = now
+      if (conversation.memberUnread === 0) update.memberUnreadSince = now
+    } else {
+      update.clerkUnread = _.inc(1)
+    }
+    await t.collection(COLLECTIONS.conversations.name).doc(conversationId).update(update)
+    return { message, duplicate: false }
+  })
+}
+
+export async function markRead(ctx: InvocationContext, input: Input<'markRead'>) {
+  const who = await participant(ctx, input.conversationId)
+  const db = database()
+  const _ = db.command
+  const readField = who.side === 'member' ? 'memberLastReadSeq' : 'clerkLastReadSeq'
+  const unreadField = who.side === 'member' ? 'memberUnread' : 'clerkUnread'
+  const otherSide = who.side === 'member' ? 'clerk' : 'member'
+  return withTransaction(db, async (t) => {
+    const conversation = (
+      (await t.collection(COLLECTIONS.conversations.name).doc(input.conversationId).get()) as {
+        data: ConversationDoc
+      }
+    ).data
+    const upTo = Math.min(input.upToSeq, conversation.lastSeq)
+    if (upTo <= conversation[readField]) return { unread: conversation[unreadField] }
+    // Counted outside the transaction; a message sent meanwhile changes the conversation, which
+    // makes this transaction conflict and run again with the new count.
+    const remaining = (await db
+      .collection(COLLECTIONS.messages.name)
+      .where({ conversationId: input.conversationId, seq: _.gt(upTo), 'sender.kind': otherSide })
+      .count()) as { total: number }
+    const update: Record<string, unknown> = { [readField]: upTo, [unreadField]: remaining.total }
+    if (who.side === 'member' && remaining.total === 0) update.memberUnreadSince = null
+    await t.collection(COLLECTIONS.conversations.name).doc(input.conversationId).update(update)
+    return { unread: remaining.total }
+  })
+}
+
+export async function uploadImage(ctx: InvocationContext, input: Input<'uploadImage'>) {
+  const openid = requireOpenid(ctx)
+  const bytes = Buffer.from(input.base64, 'base64')
+  if (bytes.length === 0 || bytes.length > MAX_IMAGE_BYTES)
+    throw new AppError('INVALID_INPUT', '图片不能超过 2MB', 'base64')
+  const png = bytes.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))
+  const jpeg = bytes.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))
+  if (
+    (input.contentType === 'image/png' && !png) ||
+    (input.contentType === 'image/jpeg' && !jpeg)
+  ) {
+    throw new AppError('INVALID_INPUT', '只能发送 PNG 或 JPEG 图片', 'base64')
+  }
+  const now = ctx.clock.now()
+  const month = now.toISOString().slice(0, 7)
+  const name = `${createHash('sha256').update(openid).digest('hex').slice(0, 12)}-${randomBytes(8).toString('hex')}.${png ? 'png' : 'jpg'}`
+  const fileId = await ports().storage.put(`chat/${month}/${name}`, bytes, input.contentType)
+  return { fileId, url: await ports().storage.url(fileId) }
+}
+
+export async function chatTemplates(ctx: InvocationContext) {
+  const openid = requireOpenid(ctx)
+  const clerk = await findOne<ClerkDoc>(COLLECTIONS.clerks.name, { openid })
+  if (!clerk || clerk.status !== 'active') throw new AppError('FORBIDDEN', '仅限在岗店员使用')
+  const res = (await database()
+    .collection(COLLECTIONS.chatTemplates.name)
+    .where({ active: true })
+    .orderBy('sort', 'asc')
+    .limit(200)
+    .get()) as Rows<{
+    _id: string
+    title: string
+    text: string
+  }>
+  return { items: res.data.map((t) => ({ templateId: t._id, title: t.title, text: t.text })) }
+}
+
+/**
+ * Timer job: members who have had an unread clerk message for 10 minutes get one subscribe
+ * message, at most one an hour, and only with an unused consent. Safe to run concurrently: the
+ * credit is spent by a conditional decrement and the hourly slot is claimed by a conditional
+ * update on the value this run read, so two runs cannot both remind one member.
+ */
+export async function remindUnread(ctx: InvocationContext) {
+  const db = database()
+  const _ = db.command
+  const now = ctx.clock.now()
+  const due = (await conversations()
+    .where(
+      _.and([
+        {
+          memberUnread: _.gt(0),
+          memberUnreadSince: _.lte(new Date(now.getTime() - REMIND_AFTER_MS)),
+        },
+        _.or([
+          { memberRemindedAt: null },
+          { memberRemindedAt: _.lte(new Date(now.getTime() - REMIND_AT_MOST_EVERY_MS)) },
+        ]),
+      ]),
+    )
+    .limit(100)
+    .get()) as Rows<ConversationDoc>
+  let sent = 0
+  let skipped = 0
+  for (const conversation of due.data) {
+    if (!(await spendConsent(conversation.memberId, 'newMessage'))) {
+      skipped++
+      continue
+    }
+    const claimed = (await conversations()
+      .where({ _id: conversation._id, memberRemindedAt: conversation.memberRemindedAt })
+      .update({ memberRemindedAt: now })) as { updated: number }
+    if (claimed.updated !== 1) {
+      await refundConsent(conversation.memberId, 'newMessage')
+      continue
+    }
+    const clerk = await getClerk(conversation.clerkId)
+    const result = await ports().wechat.sendSubscribeMessage({
+      touser: conversation.memberOpenid,
+      templateId: ports().templateId('newMessage'),
+      page: `${CHAT_PAGE}?from=reminder`,
+      data: {
+        thing1: { value: (clerk?.name ?? '你的导购').slice(0, 20) },
+        thing2: { value: (conversation.lastMessagePreview || '你有一条新消息').slice(0, 20) },
+        time3: {
+          value: new Date(now.getTime() + 8 * 3_600_000)
+            .toISOString()
+            .slice(0, 16)
+            .replace('T', ' '),
+        },
+      },
+    })
+    if (result.errcode === 0) sent++
+    else skipped++
+  }
+  return { due: due.data.length, sent, skipped }
+}
+
+/** HQ's read of one member's conversation (the admin function audits each opening). */
+export async function conversationForHq(
+  memberId: string,
+  input: { beforeSeq?: number; limit: number },
+) {
+  const conversation = await getConversation(memberId)
+  if (!conversation) return { clerkName: '', lastSeq: 0, items: [] }
+  const clerk = await getClerk(conversation.clerkId)
+  const items = await fetchMessages(memberId, input)
+  return {
+    clerkName: clerk?.name ?? '',
+    lastSeq: conversation.lastSeq,
+    items: items.map((m) => ({
+      seq: m.seq,
+      sender: m.sender.kind,
+      senderName: m.sender.kind === 'member' ? '会员' : m.sender.name,
+      type: m.body.type,
+      text:
+        m.body.type === 'text'
+          ? m.body.text
+          : m.body.type === 'phone'
+            ? m.body.phone
+            : m.body.type === 'image'
+              ? '[图片]'
+              : m.body.name,
+      at: m.at.toISOString(),
+    })),
+  }
+}

@@ -1,0 +1,455 @@
+/**
+ * HQ's long operations as jobs: CSV imports of stores and clerks, and the settlement export. A job
+ * moves on one batch per step; the console steps it while its 任务 page is open and the `stepJobs`
+ * timer steps every running job, so it finishes when nobody watches. A step holds the job's lease
+ * (a conditional update), so two steppers never run the same batch at once; and each write is
+ * idempotent (a store by its unique code, an invite by an `_id` derived from the job and line), so
+ * a batch re-run after a lost lease or a crash writes nothing twice.
+ */
+import { z } from 'zod'
+import type { adminInput, jobView } from '../hq/contract'
+import { COLLECTIONS } from '../collections'
+import type { JobDoc } from '../hq/documents'
+import type { StaffInviteDoc, StoreDoc } from '../staff/documents'
+import { AppError } from '../platform/errors'
+import { toCsv } from '../commission/rules/commission'
+import {
+  parseClerkImport,
+  parseStoreImport,
+  type ClerkImportRow,
+  type CsvRowError,
+  type StoreImportRow,
+} from '../hq/rules/csv-import'
+import { signScene } from '../membership/rules/scene'
+import { database } from '../platform/runtime/cloudbase'
+import type { InvocationContext } from '../platform/runtime/define-function'
+import { ports } from '../platform/runtime/ports'
+import { isDbError } from '../platform/runtime/transaction'
+import {
+  moveClerkMembers,
+  randomCode,
+  transferClerks,
+  type AdminSession,
+} from '../hq/admin-service'
+import { settlementCsv } from '../commission/commission-service'
+
+type Rows<T> = { data: T[] }
+type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
+type ClerkJobRow = ClerkImportRow & { storeId: string }
+
+/** Rows written per step: one round trip each, in parallel, well inside a function's timeout. */
+export const JOB_BATCH_SIZE = 50
+const LEASE_MS = 25_000
+const ERRORS_SHOWN = 20
+/** Imported clerks' invites stay valid a week (the longest a console invite can). */
+const IMPORT_INVITE_HOURS = 168
+const TIMER_JOBS_PER_RUN = 10
+/** The admin function times out at 30 s; a timer run stops starting batches after this. */
+const TIMER_BUDGET_MS = 20_000
+
+const jobs = () => database().collection(COLLECTIONS.jobs.name)
+
+function viewOf(job: JobDoc): z.infer<typeof jobView> {
+  return {
+    jobId: job._id,
+    kind: job.kind,
+    title: job.title,
+    status: job.status,
+    total: job.total,
+    done: job.done,
+    created: job.created,
+    skipped: job.skipped,
+    errors: job.errors.slice(0, ERRORS_SHOWN),
+    errorCount: job.errors.length,
+    hasOutput: Boolean(job.output),
+    createdBy: job.createdBy,
+    createdAt: job.createdAt.toISOString(),
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+  }
+}
+
+async function getJob(jobId: string): Promise<JobDoc> {
+  const res = (await jobs().doc(jobId).get()) as Rows<JobDoc>
+  if (!res.data[0]) throw new AppError('NOT_FOUND', '任务不存在', 'jobId')
+  return res.data[0]
+}
+
+async function insertJob(
+  ctx: InvocationContext,
+  session: AdminSession,
+  fields: Pick<JobDoc, 'kind' | 'title' | 'rows' | 'params' | 'errors' | 'total'>,
+): Promise<JobDoc> {
+  const now = ctx.clock.now()
+  const failed = fields.errors.length > 0
+  const job: Omit<JobDoc, '_id'> = {
+    ...fields,
+    status: failed ? 'failed' : 'running',
+    createdBy: session.username,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: failed ? now : null,
+    done: 0,
+    created: 0,
+    skipped: 0,
+    output: null,
+    leaseId: null,
+    leaseUntil: new Date(0),
+  }
+  const { id } = (await jobs().add(job)) as { id: string }
+  return { _id: id, ...job }
+}
+
+/** Active stores by code, for checking a clerk file (at most a few round trips of 1000 codes). */
+async function storesByCode(codes: string[]): Promise<Map<string, StoreDoc>> {
+  const db = database()
+  const out = new Map<string, StoreDoc>()
+  for (let i = 0; i < codes.length; i += 1000) {
+    const res = (await db
+      .collection(COLLECTIONS.stores.name)
+      .where({ code: db.command.in(codes.slice(i, i + 1000)) })
+      .limit(1000)
+      .get()) as Rows<StoreDoc>
+    for (const store of res.data) out.set(store.code, store)
+  }
+  return out
+}
+
+/**
+ * Checks the whole file before anything is written: a file with any error becomes a failed job
+ * that lists every error (line, column, reason) and imports nothing.
+ */
+export async function createImportJob(
+  ctx: InvocationContext,
+  session: AdminSession,
+  input: Input<'createImportJob'>,
+) {
+  if (input.kind === 'importStores') {
+    const parsed = parseStoreImport(input.csv)
+    return viewOf(
+      await insertJob(ctx, session, {
+        kind: input.kind,
+        title: input.title,
+        rows: parsed.rows,
+        total: parsed.rows.length,
+        params: {},
+        errors: parsed.errors,
+      }),
+    )
+  }
+  const parsed = parseClerkImport(input.csv)
+  const errors: CsvRowError[] = [...parsed.errors]
+  let rows: ClerkJobRow[] = []
+  if (errors.length === 0) {
+    const stores = await storesByCode([...new Set(parsed.rows.map((r) => r.storeCode))])
+    for (const row of parsed.rows) {
+      const store = stores.get(row.storeCode)
+      if (!store)
+        errors.push({ line: row.line, field: '门店编码', reason: `门店 ${row.storeCode} 不存在` })
+      else if (store.status !== 'active')
+        errors.push({ line: row.line, field: '门店编码', reason: `门店 ${row.storeCode} 已停业` })
+    }
+    if (errors.length === 0)
+      rows = parsed.rows.map((r) => ({ ...r, storeId: stores.get(r.storeCode)!._id }))
+  }
+  return viewOf(
+    await insertJob(ctx, session, {
+      kind: input.kind,
+      title: input.title,
+      rows,
+      total: rows.length,
+      params: {},
+      errors,
+    }),
+  )
+}
+
+export async function createExportJob(
+  ctx: InvocationContext,
+  session: AdminSession,
+  input: Input<'createExportJob'>,
+) {
+  const title = `提成结算 ${input.month}（按${input.by === 'clerk' ? '导购' : '门店'}）`
+  return viewOf(
+    await insertJob(ctx, session, {
+      kind: input.kind,
+      title,
+      rows: [],
+      total: 1,
+      params: { month: input.month, by: input.by },
+      errors: [],
+    }),
+  )
+}
+
+/** Moves all of a clerk's members to another clerk in batches (the members page's 整体转移). */
+export async function createTransferJob(
+  ctx: InvocationContext,
+  session: AdminSession,
+  input: Input<'createTransferJob'>,
+) {
+  const { from, to } = await transferClerks(input)
+  const members = (await database()
+    .collection(COLLECTIONS.members.name)
+    .where({ clerkId: from._id, status: 'active' })
+    .count()) as { total: number }
+  const params = { fromClerkId: from._id, toClerkId: to._id, reason: input.reason }
+  return viewOf(
+    await insertJob(ctx, session, {
+      kind: 'transferMembers',
+      title: `会员转移：${from.name} → ${to.name}`,
+      rows: [],
+      total: members.total,
+      params,
+      errors: [],
+    }),
+  )
+}
+
+/** Inserts a document; false when it is already there (its unique key says so). */
+async function insertOnce(collection: string, doc: object): Promise<boolean> {
+  try {
+    await database().collection(collection).add(doc)
+    return true
+  } catch (err) {
+    if (isDbError(err, 'DATABASE_DUPLICATE_WRITE')) return false
+    throw err
+  }
+}
+
+const inviteIdOf = (jobId: string, line: number) => `${jobId}-${line}`
+
+async function importBatch(
+  ctx: InvocationContext,
+  job: JobDoc,
+): Promise<{ created: number; skipped: number; count: number }> {
+  const now = ctx.clock.now()
+  const batch = job.rows.slice(job.done, job.done + JOB_BATCH_SIZE)
+  const results = await Promise.all(
+    batch.map((raw) => {
+      if (job.kind === 'importStores') {
+        const row = raw as StoreImportRow
+        const store: Omit<StoreDoc, '_id'> = {
+          code: row.code,
+          name: row.name,
+          address: row.address,
+          ...(row.location ? { location: row.location } : {}),
+          status: 'active',
+          createdAt: now,
+        }
+        return insertOnce(COLLECTIONS.stores.name, store)
+      }
+      const row = raw as ClerkJobRow
+      const invite: StaffInviteDoc = {
+        _id: inviteIdOf(job._id, row.line),
+        code: randomCode(10),
+        clerkCode: `C${randomCode(7)}`,
+        storeId: row.storeId,
+        name: row.name,
+        isManager: row.isManager,
+        expiresAt: new Date(now.getTime() + IMPORT_INVITE_HOURS * 3_600_000),
+        createdAt: now,
+        createdBy: job.createdBy,
+      }
+      return insertOnce(COLLECTIONS.staffInvites.name, invite)
+    }),
+  )
+  const created = results.filter(Boolean).length
+  return { created, skipped: results.length - created, count: batch.length }
+}
+
+/** The imported clerks' invites as a file HQ hands out: each clerk opens their scene's code. */
+async function inviteList(job: JobDoc): Promise<{ filename: string; csv: string }> {
+  const db = database()
+  const ids = (job.rows as ClerkJobRow[]).map((r) => inviteIdOf(job._id, r.line))
+  const invites = new Map<string, StaffInviteDoc>()
+  for (let i = 0; i < ids.length; i += 1000) {
+    const res = (await db
+      .collection(COLLECTIONS.staffInvites.name)
+      .where({ _id: db.command.in(ids.slice(i, i + 1000)) })
+      .limit(1000)
+      .get()) as Rows<StaffInviteDoc>
+    for (const invite of res.data) invites.set(invite._id, invite)
+  }
+  const body = (job.rows as ClerkJobRow[]).flatMap((row) => {
+    const invite = invites.get(inviteIdOf(job._id, row.line))
+    return invite
+      ? [
+          [
+            row.storeCode,
+            row.name,
+            row.isManager ? '是' : '否',
+            signScene({ kind: 'invite', code: invite.code }, ports().secrets.scene),
+            invite.expiresAt.toISOString(),
+          ],
+        ]
+      : []
+  })
+  return {
+    filename: `clerk-invites-${job._id}.csv`,
+    csv: toCsv(['门店编码', '姓名', '店长', '邀请码', '有效期至'], body),
+  }
+}
+
+/**
+ * One step of a job under its lease. Returns the job as it stands; a step that finds the job
+ * leased by another stepper (or finished) changes nothing.
+ */
+export async function stepJob(
+  ctx: InvocationContext,
+  jobId: string,
+): Promise<z.infer<typeof jobView>> {
+  const _ = database().command
+  const now = ctx.clock.now()
+  const leaseId = `${ctx.requestId}:${jobId}`
+  const taken = (await jobs()
+    .where({ _id: jobId, status: 'running', leaseUntil: _.lt(now) })
+    .update({ leaseId, leaseUntil: new Date(now.getTime() + LEASE_MS) })) as { updated?: number }
+  const job = await getJob(jobId)
+  if (taken.updated !== 1 || job.leaseId !== leaseId) return viewOf(job)
+  try {
+    let change: Partial<JobDoc> & Pick<JobDoc, 'done'>
+    if (job.kind === 'transferMembers') {
+      const params = job.params as { fromClerkId: string; toClerkId: string; reason: string }
+      const batch = await moveClerkMembers(
+        ctx,
+        job.createdBy,
+        { ...(await transferClerks(params)), reason: params.reason },
+        JOB_BATCH_SIZE,
+      )
+      const done = job.done + batch.moved
+      // Members can join the clerk while the job runs: the total follows what is left.
+      change = {
+        done,
+        created: job.created + batch.moved,
+        total:
+          batch.remaining === 0 || batch.moved === 0
+            ? done
+            : Math.max(job.total, done + batch.remaining),
+      }
+    } else if (job.kind === 'exportSettlement') {
+      const output = await settlementCsv(job.params as { month: string; by: 'clerk' | 'store' })
+      change = { done: 1, created: 1, output }
+    } else {
+      const batch = await importBatch(ctx, job)
+      change = {
+        done: job.done + batch.count,
+        created: job.created + batch.created,
+        skipped: job.skipped + batch.skipped,
+      }
+      if (change.done === job.total && job.kind === 'importClerks')
+        change.output = await inviteList(job)
+    }
+    const finished = change.done === (change.total ?? job.total)
+    const next: Partial<JobDoc> = {
+      ...change,
+      updatedAt: now,
+      leaseId: null,
+      leaseUntil: new Date(0),
+      ...(finished ? { status: 'succeeded', finishedAt: now } : {}),
+    }
+    // A step that outlived its lease records nothing: the stepper that took over redoes the batch, idempotently.
+    await jobs()
+      .where({ _id: job._id, leaseId })
+      .update({ ...next, ...(next.output ? { output: _.set(next.output) } : {}) })
+    return viewOf({ ...job, ...next })
+  } catch (err) {
+    // A refusal (a clerk disabled meanwhile, say) ends the job with its reason; anything else is retried by the next step.
+    const refused =
+      err instanceof AppError
+        ? {
+            status: 'failed',
+            finishedAt: now,
+            errors: _.set([{ line: 0, field: err.field ?? '', reason: err.message }]),
+          }
+        : {}
+    await jobs()
+      .where({ _id: job._id, leaseId })
+      .update({ leaseId: null, leaseUntil: new Date(0), ...refused })
+    throw err
+  }
+}
+
+/**
+ * Timer: steps running jobs, oldest first, batch after batch until the run's time budget is spent,
+ * so jobs finish after the console is closed. A job someone else is stepping is left to them.
+ */
+export async function stepRunningJobs(ctx: InvocationContext): Promise<{ stepped: number }> {
+  if (ctx.caller.source !== 'timer') throw new AppError('FORBIDDEN', '仅供定时任务调用')
+  const started = Date.now()
+  const running = (await jobs()
+    .where({ status: 'running' })
+    .orderBy('createdAt', 'asc')
+    .field({ _id: true })
+    .limit(TIMER_JOBS_PER_RUN)
+    .get()) as Rows<Pick<JobDoc, '_id'>>
+  let stepped = 0
+  for (const { _id } of running.data) {
+    let lastDone = -1
+    for (;;) {
+      if (Date.now() - started > TIMER_BUDGET_MS) return { stepped }
+      const view = await stepJob(ctx, _id).catch((err: Error) => {
+        process.stderr.write(
+          `${JSON.stringify({ fn: ctx.fn, action: ctx.action, requestId: ctx.requestId, jobId: _id, error: err.message })}\n`,
+        )
+        return null
+      })
+      stepped++
+      if (!view || view.status !== 'running' || view.done === lastDone) break
+      lastDone = view.done
+    }
+  }
+  return { stepped }
+}
+
+/** The list leaves out what can be large (the rows, the file) but keeps whether a file is there. */
+const LIST_FIELDS = Object.fromEntries(
+  [
+    'kind',
+    'title',
+    'status',
+    'total',
+    'done',
+    'created',
+    'skipped',
+    'errors',
+    'createdBy',
+    'createdAt',
+    'updatedAt',
+    'finishedAt',
+    'params',
+    'leaseId',
+    'leaseUntil',
+    'output.filename',
+  ].map((f) => [f, true]),
+)
+
+export async function listJobs(input: Input<'listJobs'>) {
+  const [page, total] = await Promise.all([
+    jobs()
+      .orderBy('createdAt', 'desc')
+      .field(LIST_FIELDS)
+      .skip((input.page - 1) * input.pageSize)
+      .limit(input.pageSize)
+      .get() as Promise<
+      Rows<Omit<JobDoc, 'rows' | 'output'> & { output?: { filename: string } | null }>
+    >,
+    jobs().count() as Promise<{ total: number }>,
+  ])
+  return {
+    items: page.data.map((j) =>
+      viewOf({
+        ...j,
+        rows: [],
+        output: j.output ? { filename: j.output.filename, csv: '' } : null,
+      }),
+    ),
+    total: total.total,
+    page: input.page,
+    pageSize: input.pageSize,
+  }
+}
+
+export async function jobDetail(input: Input<'job'>) {
+  const job = await getJob(input.jobId)
+  return { ...viewOf(job), allErrors: job.errors, output: job.output }
+}

@@ -1,0 +1,471 @@
+/**
+ * HQ: console sign-in and the actions HQ takes on stores, clerks and members. Every action is
+ * authorised on the server from the session token (never from a role sent by the client) and
+ * written to the append-only audit log, success or failure.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import { z } from 'zod'
+import type { adminInput, clerkView, storeView } from './contract'
+import { COLLECTIONS } from '../collections'
+import type { MemberDoc } from '../membership/documents'
+import type { ClerkDoc, StaffInviteDoc, StoreDoc } from '../staff/documents'
+import { AppError } from '../platform/errors'
+import { hashPassword, verifyPassword } from './rules/password'
+import { signScene } from '../membership/rules/scene'
+import { database } from '../platform/runtime/cloudbase'
+import type { InvocationContext } from '../platform/runtime/define-function'
+import { ports } from '../platform/runtime/ports'
+import { isDbError } from '../platform/runtime/transaction'
+import { findOne, getClerk, getStore } from '../staff/lookups'
+import { moveMember } from '../membership/member-service'
+import { BIND_PAGE, STAFF_INVITE_PAGE } from '../staff/staff-service'
+
+type Rows<T> = { data: T[] }
+type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
+
+export type AdminRole = 'hq-admin' | 'analyst'
+
+interface AdminDoc {
+  _id: string
+  username: string
+  passwordHash: string
+  role: AdminRole
+  failedAttempts: number
+  lockedUntil: Date | null
+  createdAt: Date
+}
+
+interface SessionDoc {
+  _id: string
+  tokenHash: string
+  adminId: string
+  username: string
+  role: AdminRole
+  expiresAt: Date
+  createdAt: Date
+}
+
+export interface AdminSession {
+  adminId: string
+  username: string
+  role: AdminRole
+}
+
+export const SESSION_HOURS = 12
+export const MAX_FAILED_SIGN_INS = 5
+export const LOCK_MINUTES = 15
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
+
+/** Creates or resets the `admin` account (local stack bootstrap, and first deploy). */
+export async function ensureAdminAccount(
+  username: string,
+  password: string,
+  role: AdminRole = 'hq-admin',
+  now = new Date(),
+): Promise<void> {
+  const db = database()
+  const admins = db.collection(COLLECTIONS.admins.name)
+  const existing = await findOne<AdminDoc>(COLLECTIONS.admins.name, { username })
+  const passwordHash = await hashPassword(password)
+  if (existing) {
+    await admins
+      .doc(existing._id)
+      .update({ passwordHash, role, failedAttempts: 0, lockedUntil: null })
+    return
+  }
+  await admins.add({
+    username,
+    passwordHash,
+    role,
+    failedAttempts: 0,
+    lockedUntil: null,
+    createdAt: now,
+  })
+}
+
+export async function login(ctx: InvocationContext, input: Input<'login'>) {
+  const db = database()
+  const _ = db.command
+  const now = ctx.clock.now()
+  const admin = await findOne<AdminDoc>(COLLECTIONS.admins.name, { username: input.username })
+  const refused = new AppError('UNAUTHENTICATED', '用户名或密码错误')
+  if (!admin) {
+    await audit(ctx, null, 'login', { username: input.username }, 'UNAUTHENTICATED')
+    throw refused
+  }
+  if (admin.lockedUntil && admin.lockedUntil.getTime() > now.getTime()) {
+    await audit(ctx, null, 'login', { username: input.username }, 'RATE_LIMITED')
+    throw new AppError(
+      'RATE_LIMITED',
+      `登录失败次数过多，请 ${Math.ceil((admin.lockedUntil.getTime() - now.getTime()) / 60_000)} 分钟后再试`,
+    )
+  }
+  if (!(await verifyPassword(input.password, admin.passwordHash))) {
+    // Atomic increment: parallel guesses cannot slip under the limit.
+    const res = (await db
+      .collection(COLLECTIONS.admins.name)
+      .where({ _id: admin._id })
+      .updateAndReturn({ failedAttempts: _.inc(1) })) as { doc?: AdminDoc }
+    if ((res.doc?.failedAttempts ?? 0) >= MAX_FAILED_SIGN_INS) {
+      await db
+        .collection(COLLECTIONS.admins.name)
+        .doc(admin._id)
+        .update({ lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000), failedAttempts: 0 })
+    }
+    await audit(ctx, null, 'login', { username: input.username }, 'UNAUTHENTICATED')
+    throw refused
+  }
+  const token = randomBytes(32).toString('base64url')
+  const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000)
+  await db.collection(COLLECTIONS.adminSessions.name).add({
+    tokenHash: sha256(token),
+    adminId: admin._id,
+    username: admin.username,
+    role: admin.role,
+    expiresAt,
+    createdAt: now,
+  } satisfies Omit<SessionDoc, '_id'>)
+  if (admin.failedAttempts > 0)
+    await db.collection(COLLECTIONS.admins.name).doc(admin._id).update({ failedAttempts: 0 })
+  ctx.caller.role = admin.role
+  await audit(
+    ctx,
+    { adminId: admin._id, username: admin.username, role: admin.role },
+    'login',
+    {},
+    'ok',
+  )
+  return { token, expiresAt: expiresAt.toISOString(), role: admin.role, username: admin.username }
+}
+
+/** The session behind the caller's bearer token; only the HQ console's HTTP access calls carry one. */
+export async function requireAdmin(
+  ctx: InvocationContext,
+  needs: 'read' | 'write',
+): Promise<AdminSession> {
+  const token = ctx.caller.bearerToken
+  if (!token) throw new AppError('UNAUTHENTICATED', '请先登录总部后台')
+  const session = await findOne<SessionDoc>(COLLECTIONS.adminSessions.name, {
+    tokenHash: sha256(token),
+  })
+  if (!session || session.expiresAt.getTime() <= ctx.clock.now().getTime())
+    throw new AppError('UNAUTHENTICATED', '登录已过期，请重新登录')
+  ctx.caller.role = session.role
+  if (needs === 'write' && session.role !== 'hq-admin')
+    throw new AppError('FORBIDDEN', '只读账号不能修改数据')
+  return { adminId: session.adminId, username: session.username, role: session.role }
+}
+
+export async function logout(ctx: InvocationContext) {
+  const session = await requireAdmin(ctx, 'read')
+  await database()
+    .collection(COLLECTIONS.adminSessions.name)
+    .where({ tokenHash: sha256(ctx.caller.bearerToken!) })
+    .remove()
+  await audit(ctx, session, 'logout', {}, 'ok')
+  return { loggedOut: true as const }
+}
+
+async function audit(
+  ctx: InvocationContext,
+  session: AdminSession | null,
+  action: string,
+  details: Record<string, unknown>,
+  outcome: string,
+): Promise<void> {
+  await database()
+    .collection(COLLECTIONS.auditLog.name)
+    .add({
+      at: ctx.clock.now(),
+      adminId: session?.adminId ?? null,
+      username:
+        session?.username ?? (typeof details.username === 'string' ? details.username : null),
+      action,
+      details,
+      outcome,
+      requestId: ctx.requestId,
+    })
+}
+
+/**
+ * Runs an HQ action: authorise (analysts may only read), run, and audit the outcome either way.
+ * Every write is audited; reads are audited only when they show personal data (`auditRead`).
+ */
+export async function adminAction<T>(
+  ctx: InvocationContext,
+  needs: 'read' | 'write',
+  details: Record<string, unknown>,
+  run: (session: AdminSession) => Promise<T>,
+  options: { auditRead?: boolean } = {},
+): Promise<T> {
+  const audited = needs === 'write' || options.auditRead === true
+  const session = await requireAdmin(ctx, needs).catch(async (err) => {
+    if (needs === 'write' && err instanceof AppError && err.code === 'FORBIDDEN') {
+      await audit(ctx, null, ctx.action, { ...details, refused: 'read-only' }, 'FORBIDDEN')
+    }
+    throw err
+  })
+  try {
+    const result = await run(session)
+    if (audited) await audit(ctx, session, ctx.action, details, 'ok')
+    return result
+  } catch (err) {
+    if (audited)
+      await audit(
+        ctx,
+        session,
+        ctx.action,
+        details,
+        err instanceof AppError ? err.code : 'INTERNAL',
+      )
+    throw err
+  }
+}
+
+function storeViewOf(
+  store: StoreDoc,
+  clerkCount: number,
+  memberCount: number,
+): z.infer<typeof storeView> {
+  return {
+    storeId: store._id,
+    code: store.code,
+    name: store.name,
+    address: store.address,
+    location: store.location ?? null,
+    status: store.status,
+    clerkCount,
+    memberCount,
+    createdAt: store.createdAt.toISOString(),
+  }
+}
+
+function clerkViewOf(clerk: ClerkDoc): z.infer<typeof clerkView> {
+  return {
+    clerkId: clerk._id,
+    code: clerk.code,
+    name: clerk.name,
+    storeId: clerk.storeId,
+    isManager: clerk.isManager,
+    status: clerk.status,
+    memberCount: clerk.memberCount,
+    bound: Boolean(clerk.openid),
+    createdAt: clerk.createdAt.toISOString(),
+  }
+}
+
+export async function createStore(ctx: InvocationContext, input: Input<'createStore'>) {
+  const db = database()
+  const store: Omit<StoreDoc, '_id'> = {
+    code: input.code.toUpperCase(),
+    name: input.name,
+    address: input.address,
+    ...(input.lat !== undefined && input.lng !== undefined
+      ? { location: { lat: input.lat, lng: input.lng } }
+      : {}),
+    status: 'active',
+    createdAt: ctx.clock.now(),
+  }
+  try {
+    const { id } = (await db.collection(COLLECTIONS.stores.name).add(store)) as { id: string }
+    return storeViewOf({ _id: id, ...store }, 0, 0)
+  } catch (err) {
+    if (isDbError(err, 'DATABASE_DUPLICATE_WRITE'))
+      throw new AppError('CONFLICT', `门店编码 ${store.code} 已存在`, 'code')
+    throw err
+  }
+}
+
+export async function listStores() {
+  const db = database()
+  const [stores, clerks] = await Promise.all([
+    db.collection(COLLECTIONS.stores.name).orderBy('createdAt', 'asc').limit(1000).get() as Promise<
+      Rows<StoreDoc>
+    >,
+    db
+      .collection(COLLECTIONS.clerks.name)
+      .field({ storeId: true, memberCount: true, status: true })
+      .limit(1000)
+      .get() as Promise<Rows<ClerkDoc>>,
+  ])
+  return {
+    items: stores.data.map((store) => {
+      const mine = clerks.data.filter((c) => c.storeId === store._id)
+      return storeViewOf(
+        store,
+        mine.filter((c) => c.status === 'active').length,
+        mine.reduce((sum, c) => sum + c.memberCount, 0),
+      )
+    }),
+  }
+}
+
+export async function setStoreLocation(input: Input<'setStoreLocation'>) {
+  const location = { lat: input.lat, lng: input.lng }
+  const res = (await database()
+    .collection(COLLECTIONS.stores.name)
+    .doc(input.storeId)
+    .update({ location })) as { updated: number }
+  // Nothing changed is also what setting the same location again answers.
+  if (res.updated === 0 && !(await getStore(input.storeId)))
+    throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
+  return { storeId: input.storeId, location }
+}
+
+export async function listClerks(input: Input<'listClerks'>) {
+  const where = input.storeId ? { storeId: input.storeId } : {}
+  const res = (await database()
+    .collection(COLLECTIONS.clerks.name)
+    .where(where)
+    .orderBy('createdAt', 'asc')
+    .limit(1000)
+    .get()) as Rows<ClerkDoc>
+  return { items: res.data.map(clerkViewOf) }
+}
+
+const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
+export function randomCode(length: number): string {
+  const bytes = randomBytes(length)
+  return Array.from(bytes, (b) => INVITE_ALPHABET[b % INVITE_ALPHABET.length]).join('')
+}
+
+export async function createStaffInvite(
+  ctx: InvocationContext,
+  session: AdminSession,
+  input: Input<'createStaffInvite'>,
+) {
+  const store = await getStore(input.storeId)
+  if (!store || store.status !== 'active')
+    throw new AppError('NOT_FOUND', '门店不存在或已停业', 'storeId')
+  const now = ctx.clock.now()
+  const invite: Omit<StaffInviteDoc, '_id'> = {
+    code: randomCode(10),
+    clerkCode: `C${randomCode(7)}`,
+    storeId: store._id,
+    name: input.name,
+    isManager: input.isManager,
+    expiresAt: new Date(now.getTime() + input.validHours * 3_600_000),
+    createdAt: now,
+    createdBy: session.username,
+  }
+  await database().collection(COLLECTIONS.staffInvites.name).add(invite)
+  const scene = signScene({ kind: 'invite', code: invite.code }, ports().secrets.scene)
+  const png = await ports().wechat.getUnlimitedCode({ scene, page: STAFF_INVITE_PAGE })
+  return {
+    invite: scene,
+    expiresAt: invite.expiresAt.toISOString(),
+    pngBase64: png.toString('base64'),
+    page: STAFF_INVITE_PAGE,
+  }
+}
+
+/** A disabled clerk's code stops binding; their members stay with them until HQ transfers them. */
+export async function disableClerk(ctx: InvocationContext, input: Input<'disableClerk'>) {
+  const db = database()
+  const clerk = await getClerk(input.clerkId)
+  if (!clerk) throw new AppError('NOT_FOUND', '导购不存在', 'clerkId')
+  if (clerk.status === 'disabled') return clerkViewOf(clerk)
+  const now = ctx.clock.now()
+  await db
+    .collection(COLLECTIONS.clerks.name)
+    .doc(clerk._id)
+    .update({ status: 'disabled', disabledAt: now, disabledReason: input.reason })
+  return clerkViewOf({ ...clerk, status: 'disabled', disabledAt: now })
+}
+
+/** The two clerks of a transfer: different, both known, and the receiving one active. */
+export async function transferClerks(input: {
+  fromClerkId: string
+  toClerkId: string
+}): Promise<{ from: ClerkDoc; to: ClerkDoc }> {
+  if (input.fromClerkId === input.toClerkId)
+    throw new AppError('INVALID_INPUT', '转出和转入导购不能相同', 'toClerkId')
+  const [from, to] = await Promise.all([getClerk(input.fromClerkId), getClerk(input.toClerkId)])
+  if (!from) throw new AppError('NOT_FOUND', '转出导购不存在', 'fromClerkId')
+  if (!to) throw new AppError('NOT_FOUND', '转入导购不存在', 'toClerkId')
+  if (to.status !== 'active') throw new AppError('CONFLICT', '不能转给已停用的导购', 'toClerkId')
+  return { from, to }
+}
+
+/**
+ * Moves up to `limit` of `from`'s active members (or of the chosen ones) to `to`, each in its own
+ * transaction (member, both counts and the log entry together). Idempotent: a member already moved
+ * no longer matches, so a re-run moves only those left. `remaining` counts all of `from`'s members.
+ */
+export async function moveClerkMembers(
+  ctx: InvocationContext,
+  actor: string,
+  transfer: { from: ClerkDoc; to: ClerkDoc; reason: string; memberIds?: string[] },
+  limit: number,
+): Promise<{ moved: number; remaining: number }> {
+  const db = database()
+  const where: Record<string, unknown> = { clerkId: transfer.from._id, status: 'active' }
+  if (transfer.memberIds) where._id = db.command.in(transfer.memberIds)
+  const res = (await db
+    .collection(COLLECTIONS.members.name)
+    .where(where)
+    .field({ _id: true })
+    .limit(limit)
+    .get()) as Rows<Pick<MemberDoc, '_id'>>
+  const now = ctx.clock.now()
+  let moved = 0
+  for (const { _id } of res.data) {
+    const result = await moveMember(db, _id, transfer.to, {
+      key: `transfer:${ctx.requestId}:${_id}`,
+      reason: 'transfer',
+      actor: { kind: 'admin', id: actor },
+      note: transfer.reason,
+      now,
+    })
+    if (result) moved++
+  }
+  const remaining = transfer.memberIds
+    ? 0
+    : (
+        (await db
+          .collection(COLLECTIONS.members.name)
+          .where({ clerkId: transfer.from._id, status: 'active' })
+          .count()) as { total: number }
+      ).total
+  return { moved, remaining }
+}
+
+/** Moves the chosen members (or the next 200 of a clerk's); `remaining` tells the console whether to call again. */
+export async function transferMembers(
+  ctx: InvocationContext,
+  session: AdminSession,
+  input: Input<'transferMembers'>,
+) {
+  const { from, to } = await transferClerks(input)
+  const { moved, remaining } = await moveClerkMembers(
+    ctx,
+    session.username,
+    { from, to, reason: input.reason, memberIds: input.memberIds },
+    200,
+  )
+  return { moved, skipped: input.memberIds ? input.memberIds.length - moved : 0, remaining }
+}
+
+export async function codeImage(input: Input<'codeImage'>) {
+  let scene: string
+  if (input.kind === 'store') {
+    const store = await getStore(input.id)
+    if (!store) throw new AppError('NOT_FOUND', '门店不存在', 'id')
+    scene = signScene({ kind: 'store', code: store.code }, ports().secrets.scene)
+  } else {
+    const clerk = await getClerk(input.id)
+    if (!clerk) throw new AppError('NOT_FOUND', '导购不存在', 'id')
+    scene = signScene({ kind: 'clerk', code: clerk.code }, ports().secrets.scene)
+  }
+  const png = await ports().wechat.getUnlimitedCode({ scene, page: BIND_PAGE })
+  return { scene, pngBase64: png.toString('base64'), page: BIND_PAGE }
+}
+
+export async function setAttributionPolicy(input: Input<'setAttributionPolicy'>) {
+  await database()
+    .collection(COLLECTIONS.settings.name)
+    .doc('attribution')
+    .set({ protectionDays: input.protectionDays })
+  return { protectionDays: input.protectionDays }
+}

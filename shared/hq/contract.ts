@@ -1,0 +1,466 @@
+import { z } from 'zod'
+import { docId, emptyInput, isoDate, salesFigures, tier } from '../platform/contract/common'
+import { campaignAdminInput, campaignAdminOutput } from '../campaigns/contract'
+import { birthday } from '../membership/contract'
+import { pointsAdminInput, pointsAdminOutput } from '../points/admin-contract'
+import { orderStatus, orderView, shipOrderInput } from '../shop/contract'
+import { offlineSaleVoid, voidReason } from '../staff/contract'
+
+const storeCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/, '门店编码为 1-12 位字母或数字')
+
+const statsDayInput = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '日期格式应为 YYYY-MM-DD')
+
+/** One day's (or a range's) dashboard figures; money in fen, sales gross with refunds apart. */
+const dailyFigures = z.object({
+  newMembers: z.number().int(),
+  onlineOrders: z.number().int(),
+  onlineSalesFen: z.number().int(),
+  offlineSales: z.number().int(),
+  offlineSalesFen: z.number().int(),
+  refundsFen: z.number().int(),
+  pointsIssued: z.number().int(),
+  pointsRedeemed: z.number().int(),
+  commissionAccruedFen: z.number().int(),
+  commissionReversedFen: z.number().int(),
+})
+
+const settlementMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM')
+const commissionRulesView = z.object({
+  rateBp: z.number().int(),
+  refundWindowDays: z.number().int(),
+})
+
+export const adminRole = z.enum(['hq-admin', 'analyst'])
+
+export const storeView = z.object({
+  storeId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  address: z.string(),
+  /** For the shoppers' store picker (nearest first); null until HQ sets it. */
+  location: z.object({ lat: z.number(), lng: z.number() }).nullable(),
+  status: z.enum(['active', 'closed']),
+  clerkCount: z.number().int(),
+  memberCount: z.number().int(),
+  createdAt: isoDate,
+})
+
+export const clerkView = z.object({
+  clerkId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  storeId: z.string(),
+  isManager: z.boolean(),
+  status: z.enum(['active', 'disabled']),
+  memberCount: z.number().int(),
+  bound: z.boolean(),
+  createdAt: isoDate,
+})
+
+const pageInput = {
+  page: z.number().int().min(1).max(10_000).default(1),
+  pageSize: z.number().int().min(1).max(100).default(20),
+}
+
+const paged = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  })
+
+export const adminMemberRow = z.object({
+  memberId: z.string(),
+  memberNo: z.string(),
+  phone: z.string().nullable(),
+  phoneMasked: z.string().nullable(),
+  tier,
+  points: z.number().int(),
+  storeId: z.string(),
+  storeName: z.string(),
+  clerkId: z.string(),
+  clerkName: z.string(),
+  joinedAt: isoDate,
+  lastPurchaseAt: isoDate.nullable(),
+  status: z.enum(['active', 'deleted']),
+})
+
+const shanghaiDayInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+
+export const adminOrderRow = z.object({
+  orderId: z.string(),
+  createdAt: isoDate,
+  status: orderStatus,
+  fulfilment: z.enum(['pickup', 'delivery']),
+  storeId: z.string().nullable(),
+  storeName: z.string().nullable(),
+  memberId: z.string().nullable(),
+  memberNo: z.string().nullable(),
+  totalFen: z.number().int(),
+  refundedFen: z.number().int(),
+  paidAt: isoDate.nullable(),
+})
+
+const jobKind = z.enum(['importStores', 'importClerks', 'exportSettlement', 'transferMembers'])
+const rowError = z.object({ line: z.number().int(), field: z.string(), reason: z.string() })
+export const jobView = z.object({
+  jobId: z.string(),
+  kind: jobKind,
+  title: z.string(),
+  status: z.enum(['running', 'succeeded', 'failed']),
+  total: z.number().int(),
+  done: z.number().int(),
+  created: z.number().int(),
+  skipped: z.number().int(),
+  /** The first row errors of a failed import (all of them are in `job`). */
+  errors: z.array(rowError),
+  errorCount: z.number().int(),
+  hasOutput: z.boolean(),
+  createdBy: z.string(),
+  createdAt: isoDate,
+  finishedAt: isoDate.nullable(),
+})
+
+export const adminInput = {
+  login: z.strictObject({
+    username: z.string().min(1).max(64),
+    password: z.string().min(1).max(200),
+  }),
+  logout: emptyInput,
+  createStore: z.strictObject({
+    code: storeCode,
+    name: z.string().trim().min(1).max(40),
+    address: z.string().trim().min(1).max(120),
+    lat: z.number().min(-90).max(90).optional(),
+    lng: z.number().min(-180).max(180).optional(),
+  }),
+  listStores: emptyInput,
+  /** Where the store is (GCJ-02, as Chinese maps give it), so shoppers see it by distance. */
+  setStoreLocation: z.strictObject({
+    storeId: docId,
+    lat: z.number().min(-90).max(90),
+    lng: z.number().min(-180).max(180),
+  }),
+  listClerks: z.strictObject({ storeId: docId.optional() }),
+  createStaffInvite: z.strictObject({
+    storeId: docId,
+    name: z.string().trim().min(1).max(20),
+    isManager: z.boolean().default(false),
+    validHours: z.number().int().min(1).max(168).default(72),
+  }),
+  disableClerk: z.strictObject({ clerkId: docId, reason: z.string().trim().min(1).max(200) }),
+  /** Move all of a clerk's members (or the chosen ones) to another clerk; at most 200 per call. */
+  transferMembers: z.strictObject({
+    fromClerkId: docId,
+    toClerkId: docId,
+    memberIds: z.array(docId).min(1).max(200).optional(),
+    reason: z.string().trim().min(1).max(200),
+  }),
+  codeImage: z.strictObject({ kind: z.enum(['store', 'clerk']), id: docId }),
+  setAttributionPolicy: z.strictObject({
+    protectionDays: z.number().int().min(1).max(3650).nullable(),
+  }),
+  getAttributionPolicy: emptyInput,
+  me: emptyInput,
+  listMembers: z.strictObject({
+    ...pageInput,
+    search: z.string().trim().max(20).optional(),
+    storeId: docId.optional(),
+    clerkId: docId.optional(),
+    tier: tier.optional(),
+    sortBy: z.enum(['joinedAt', 'points', 'lastPurchaseAt']).default('joinedAt'),
+    sortOrder: z.enum(['asc', 'desc']).default('desc'),
+  }),
+  memberProfile: z.strictObject({ memberId: docId }),
+  /** HQ corrects a birthday the member set wrong (members set theirs once). */
+  setMemberBirthday: z.strictObject({
+    memberId: docId,
+    birthday,
+    reason: z.string().trim().min(1).max(80),
+  }),
+  listChatTemplates: emptyInput,
+  /** HQ reads a member's conversation with their clerk (audited: it is personal data). */
+  memberConversation: z.strictObject({
+    memberId: docId,
+    beforeSeq: z.number().int().min(1).optional(),
+    limit: z.number().int().min(1).max(100).default(50),
+  }),
+  saveChatTemplate: z.strictObject({
+    templateId: docId.optional(),
+    title: z.string().trim().min(1).max(30),
+    text: z.string().trim().min(1).max(1000),
+    active: z.boolean().default(true),
+    sort: z.number().int().min(0).max(10_000).default(100),
+  }),
+  /** Figures per Asia/Shanghai day from the daily rollup; the range defaults to the 30 days ending today. */
+  dashboard: z.strictObject({
+    storeId: docId.optional(),
+    from: statsDayInput.optional(),
+    to: statsDayInput.optional(),
+  }),
+  /** Recomputes today's figures now (the 刷新 button); the timer does it every few minutes anyway. */
+  refreshDashboard: emptyInput,
+  /** Timer: the daily rollup the dashboard reads. */
+  rollupDailyStats: emptyInput,
+  /** `auditAction`, not `action`: a request's `action` names the admin action being called. */
+  listAudit: z.strictObject({
+    ...pageInput,
+    auditAction: z.string().max(40).optional(),
+    username: z.string().max(64).optional(),
+  }),
+  ...pointsAdminInput,
+  /** Refund a paid order, fully (no amount) or partly; a retried request is the same refund. */
+  refundOrder: z.strictObject({
+    orderId: docId,
+    amountFen: z.number().int().min(1).max(100_000_000).optional(),
+    reason: z.string().trim().min(1).max(80),
+  }),
+  /** Hand a paid delivery order to the carrier; the same carrier and tracking number again is the same shipment. */
+  shipOrder: shipOrderInput,
+  /** Mark a shipped delivery order delivered (the member can also confirm receipt); its commission's refund window starts. */
+  markOrderDelivered: z.strictObject({ orderId: docId }),
+  /** Void a store's offline sale by its receipt number, within the refund window: points and commission go back. */
+  voidOfflineSale: z.strictObject({
+    storeId: docId,
+    receiptNo: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, '小票号为 1-40 位字母、数字、- 或 _'),
+    reason: voidReason,
+  }),
+  commissionRules: emptyInput,
+  setCommissionRules: z.strictObject({
+    rateBp: z.number().int().min(0).max(5_000),
+    refundWindowDays: z.number().int().min(0).max(90),
+  }),
+  /** The month's commission settlement, one row per clerk or per (attributed) store. */
+  settlement: z.strictObject({ month: settlementMonth, by: z.enum(['clerk', 'store']) }),
+  /** The same as CSV for Excel (UTF-8 with BOM, amounts in yuan). */
+  settlementCsv: z.strictObject({ month: settlementMonth, by: z.enum(['clerk', 'store']) }),
+  ...campaignAdminInput,
+  /** HQ's orders, filtered and sorted on the server; `search` is a 9-digit member number or an order id. */
+  listOrders: z.strictObject({
+    ...pageInput,
+    status: orderStatus.optional(),
+    storeId: docId.optional(),
+    from: shanghaiDayInput.optional(),
+    to: shanghaiDayInput.optional(),
+    search: z.string().trim().max(64).optional(),
+    sortBy: z.enum(['createdAt', 'totalFen']).default('createdAt'),
+    sortOrder: z.enum(['asc', 'desc']).default('desc'),
+  }),
+  orderDetail: z.strictObject({ orderId: docId }),
+  /** Starts a CSV import (validated in full first: a file with errors writes nothing). */
+  createImportJob: z.strictObject({
+    kind: z.enum(['importStores', 'importClerks']),
+    title: z.string().trim().min(1).max(100),
+    csv: z.string().min(1).max(1_000_000),
+  }),
+  createExportJob: z.strictObject({
+    kind: z.literal('exportSettlement'),
+    month: settlementMonth,
+    by: z.enum(['clerk', 'store']),
+  }),
+  /** All of a clerk's members to another clerk, as a job (any number of members; leave and come back). */
+  createTransferJob: z.strictObject({
+    fromClerkId: docId,
+    toClerkId: docId,
+    reason: z.string().trim().min(1).max(200),
+  }),
+  /** Advances a running job by one batch (the console calls it while the page is open; a timer otherwise). */
+  jobStep: z.strictObject({ jobId: docId }),
+  listJobs: z.strictObject({ ...pageInput }),
+  job: z.strictObject({ jobId: docId }),
+  /** Timer: advances every running job by a batch. */
+  stepJobs: emptyInput,
+} as const
+
+export const adminOutput = {
+  login: z.object({ token: z.string(), expiresAt: isoDate, role: adminRole, username: z.string() }),
+  logout: z.object({ loggedOut: z.literal(true) }),
+  createStore: storeView,
+  listStores: z.object({ items: z.array(storeView) }),
+  setStoreLocation: z.object({
+    storeId: z.string(),
+    location: z.object({ lat: z.number(), lng: z.number() }),
+  }),
+  listClerks: z.object({ items: z.array(clerkView) }),
+  createStaffInvite: z.object({
+    invite: z.string(),
+    expiresAt: isoDate,
+    pngBase64: z.string(),
+    page: z.string(),
+  }),
+  disableClerk: clerkView,
+  transferMembers: z.object({
+    moved: z.number().int(),
+    skipped: z.number().int(),
+    remaining: z.number().int(),
+  }),
+  codeImage: z.object({ scene: z.string(), pngBase64: z.string(), page: z.string() }),
+  setAttributionPolicy: z.object({ protectionDays: z.number().int().nullable() }),
+  getAttributionPolicy: z.object({ protectionDays: z.number().int().nullable() }),
+  me: z.object({ username: z.string(), role: adminRole }),
+  listMembers: paged(adminMemberRow),
+  memberProfile: z.object({
+    member: adminMemberRow.extend({
+      openedStoreName: z.string(),
+      openedClerkName: z.string(),
+      tags: z.array(z.string()),
+      birthday: z.string().nullable(),
+      trailingSpendFen: z.number().int(),
+    }),
+    attributionLog: z.array(
+      z.object({
+        reason: z.string(),
+        fromClerkName: z.string().nullable(),
+        toClerkName: z.string(),
+        actor: z.string(),
+        note: z.string().nullable(),
+        at: isoDate,
+      }),
+    ),
+    visits: z.array(z.object({ storeName: z.string(), at: isoDate })),
+    pointsLedger: z.array(
+      z.object({ key: z.string(), kind: z.string(), points: z.number().int(), at: isoDate }),
+    ),
+  }),
+  setMemberBirthday: z.object({ memberId: z.string(), birthday: z.string() }),
+  listChatTemplates: z.object({
+    items: z.array(
+      z.object({
+        templateId: z.string(),
+        title: z.string(),
+        text: z.string(),
+        active: z.boolean(),
+        sort: z.number().int(),
+        updatedAt: isoDate,
+      }),
+    ),
+  }),
+  saveChatTemplate: z.object({ templateId: z.string() }),
+  memberConversation: z.object({
+    clerkName: z.string(),
+    lastSeq: z.number().int(),
+    items: z.array(
+      z.object({
+        seq: z.number().int(),
+        sender: z.enum(['member', 'clerk']),
+        senderName: z.string(),
+        type: z.string(),
+        text: z.string().nullable(),
+        at: isoDate,
+      }),
+    ),
+  }),
+  dashboard: z.object({
+    from: z.string(),
+    to: z.string(),
+    totalMembers: z.number().int(),
+    totals: dailyFigures,
+    byDay: z.array(dailyFigures.extend({ day: z.string() })),
+    /** When the last day of the range was computed; null before the rollup first covered it. */
+    updatedAt: isoDate.nullable(),
+  }),
+  refreshDashboard: z.object({ updatedAt: isoDate }),
+  rollupDailyStats: z.object({
+    days: z.number().int(),
+    written: z.number().int(),
+    done: z.boolean(),
+    nextDay: z.string().nullable(),
+  }),
+  listAudit: paged(
+    z.object({
+      id: z.string(),
+      at: isoDate,
+      username: z.string().nullable(),
+      action: z.string(),
+      details: z.string(),
+      outcome: z.string(),
+      requestId: z.string(),
+    }),
+  ),
+  ...pointsAdminOutput,
+  refundOrder: z.object({
+    orderId: z.string(),
+    outRefundNo: z.string(),
+    amountFen: z.number().int(),
+    status: z.enum(['processing', 'succeeded', 'abnormal', 'closed', 'failed']),
+  }),
+  shipOrder: orderView,
+  markOrderDelivered: orderView,
+  voidOfflineSale: offlineSaleVoid,
+  commissionRules: commissionRulesView,
+  setCommissionRules: commissionRulesView,
+  settlement: z.object({
+    month: z.string(),
+    by: z.enum(['clerk', 'store']),
+    rows: z.array(
+      salesFigures.extend({
+        id: z.string(),
+        name: z.string(),
+        storeId: z.string(),
+        storeName: z.string(),
+        payableFen: z.number().int(),
+      }),
+    ),
+  }),
+  settlementCsv: z.object({ filename: z.string(), csv: z.string() }),
+  ...campaignAdminOutput,
+  listOrders: paged(adminOrderRow),
+  orderDetail: z.object({
+    order: adminOrderRow.extend({
+      items: z.array(
+        z.object({
+          productId: z.string(),
+          name: z.string(),
+          priceFen: z.number().int(),
+          qty: z.number().int(),
+        }),
+      ),
+      outTradeNo: z.string().nullable(),
+      pickupCode: z.string().nullable(),
+      pickedUpBy: z.string().nullable(),
+      /** Delivery orders: where it goes, the shipment once HQ sent it, and when it arrived. */
+      deliveryAddress: orderView.shape.deliveryAddress,
+      shipment: orderView.shape.shipment,
+      deliveredAt: isoDate.nullable(),
+    }),
+    payment: z
+      .object({
+        outTradeNo: z.string(),
+        status: z.enum(['pending', 'paid', 'refunded', 'closed']),
+        amountFen: z.number().int(),
+        transactionId: z.string().nullable(),
+        paidAt: isoDate.nullable(),
+        refundedFen: z.number().int(),
+      })
+      .nullable(),
+    /** What a new refund may still take: paid minus every refund not failed. */
+    refundableFen: z.number().int(),
+    refunds: z.array(
+      z.object({
+        outRefundNo: z.string(),
+        amountFen: z.number().int(),
+        reason: z.string().nullable(),
+        status: z.enum(['processing', 'succeeded', 'abnormal', 'closed', 'failed']),
+        createdAt: isoDate,
+        settledAt: isoDate.nullable(),
+      }),
+    ),
+    timeline: z.array(z.object({ at: isoDate, event: z.string() })),
+  }),
+  createImportJob: jobView,
+  createExportJob: jobView,
+  createTransferJob: jobView,
+  jobStep: jobView,
+  listJobs: paged(jobView),
+  job: jobView.extend({
+    allErrors: z.array(rowError),
+    output: z.object({ filename: z.string(), csv: z.string() }).nullable(),
+  }),
+  stepJobs: z.object({ stepped: z.number().int() }),
+} as const

@@ -1,0 +1,517 @@
+/**
+ * Membership: binding a WeChat user from a scanned code, the member's own views, the dynamic
+ * member code, and the member's rights over their data.
+ */
+import { randomBytes } from 'node:crypto'
+import type { MemberView } from './contract'
+import { COLLECTIONS } from '../collections'
+import type { AttributionLogDoc, MemberDoc } from './documents'
+import type { PointsLedgerDoc } from '../points/documents'
+import type { ClerkDoc, StoreDoc } from '../staff/documents'
+import { AppError } from '../platform/errors'
+import {
+  DEFAULT_ATTRIBUTION_POLICY,
+  decideScan,
+  leastLoadedClerk,
+  type AttributionPolicy,
+} from './rules/attribution'
+import { issueMemberCode, MEMBER_CODE_WINDOW_MS } from './rules/member-code'
+import { maskPhone } from '../platform/phone'
+import { pointsExpiryFor } from '../points/rules/points'
+import { emptyAccount, planCredit } from '../points/rules/points-ledger'
+import { verifyScene } from './rules/scene'
+import { WeChatError } from '../platform/ports/wechat'
+import { database } from '../platform/runtime/cloudbase'
+import type { InvocationContext } from '../platform/runtime/define-function'
+import { ports } from '../platform/runtime/ports'
+import { isDbError, withTransaction } from '../platform/runtime/transaction'
+import { findOne, getStore, namesFor } from '../staff/lookups'
+import { loadPointsRules } from '../points/points-rules-service'
+
+type Rows<T> = { data: T[] }
+
+export function newDocId(): string {
+  return randomBytes(16).toString('hex')
+}
+
+export function requireOpenid(ctx: InvocationContext): string {
+  if (!ctx.caller.openid) throw new AppError('UNAUTHENTICATED', '请在微信中打开小程序')
+  return ctx.caller.openid
+}
+
+/** The caller's member record, or null if they have not bound a card. One round trip. */
+export async function findMemberByOpenid(openid: string): Promise<MemberDoc | null> {
+  return findOne<MemberDoc>(COLLECTIONS.members.name, { openid })
+}
+
+export async function requireMember(ctx: InvocationContext): Promise<MemberDoc> {
+  const member = await findMemberByOpenid(requireOpenid(ctx))
+  if (!member || member.status !== 'active')
+    throw new AppError('NOT_FOUND', '还不是会员：请扫描门店或导购的二维码开卡')
+  ctx.caller.role = 'member'
+  return member
+}
+
+export async function toMemberView(
+  member: MemberDoc,
+  names?: { storeName?: string; clerkName?: string },
+): Promise<MemberView> {
+  let storeName = names?.storeName
+  let clerkName = names?.clerkName
+  if (storeName === undefined || clerkName === undefined) {
+    const found = await namesFor([member.storeId], [member.clerkId])
+    storeName ??= found.stores.get(member.storeId) ?? ''
+    clerkName ??= found.clerks.get(member.clerkId) ?? ''
+  }
+  return {
+    memberId: member._id,
+    memberNo: member.memberNo,
+    phoneMasked: member.phone ? maskPhone(member.phone) : null,
+    tier: member.tier,
+    points: member.points,
+    storeId: member.storeId,
+    storeName,
+    clerkId: member.clerkId,
+    clerkName,
+    joinedAt: member.joinedAt.toISOString(),
+    birthday: member.birthday ?? null,
+  }
+}
+
+interface ScanTarget {
+  store: StoreDoc
+  /** The clerk whose code was scanned; null for a store code. */
+  clerk: ClerkDoc | null
+}
+
+async function resolveScene(scene: string): Promise<ScanTarget> {
+  const target = verifyScene(scene, ports().secrets.scene)
+  if (!target || target.kind === 'invite') {
+    throw new AppError('INVALID_INPUT', '二维码无效：请扫描门店或导购出示的小程序码', 'scene')
+  }
+  if (target.kind === 'clerk') {
+    const clerk = await findOne<ClerkDoc>(COLLECTIONS.clerks.name, { code: target.code })
+    if (!clerk) throw new AppError('NOT_FOUND', '该导购不存在')
+    const store = await getStore(clerk.storeId)
+    if (!store) throw new AppError('NOT_FOUND', '该门店不存在')
+    return { store, clerk }
+  }
+  const store = await findOne<StoreDoc>(COLLECTIONS.stores.name, { code: target.code })
+  if (!store) throw new AppError('NOT_FOUND', '该门店不存在')
+  return { store, clerk: null }
+}
+
+let policyCache: { value: AttributionPolicy; readAt: number } | undefined
+
+/** HQ's attribution policy; cached for a minute per function instance. */
+async function attributionPolicy(now: Date): Promise<AttributionPolicy> {
+  if (policyCache && now.getTime() - policyCache.readAt < 60_000) return policyCache.value
+  const res = (await database()
+    .collection(COLLECTIONS.settings.name)
+    .doc('attribution')
+    .get()) as Rows<Partial<AttributionPolicy>>
+  const stored = res.data[0]
+  const value: AttributionPolicy = {
+    protectionDays:
+      typeof stored?.protectionDays === 'number'
+        ? stored.protectionDays
+        : DEFAULT_ATTRIBUTION_POLICY.protectionDays,
+  }
+  policyCache = { value, readAt: now.getTime() }
+  return value
+}
+
+async function allocateMemberNo(): Promise<string> {
+  const db = database()
+  const res = (await db
+    .collection(COLLECTIONS.counters.name)
+    .where({ _id: 'memberNo' })
+    .updateAndReturn({ value: db.command.inc(1) })) as { doc?: { value: number } }
+  const value = res.doc?.value
+  if (value === undefined) {
+    // First member ever: create the counter (a concurrent creator wins; then increment again).
+    try {
+      await db.collection(COLLECTIONS.counters.name).add({ _id: 'memberNo', value: 100_000_000 })
+    } catch (err) {
+      if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
+    }
+    return allocateMemberNo()
+  }
+  return String(value).padStart(9, '0')
+}
+
+export type BindOutcome = 'created' | 'existing' | 'reattributed'
+
+/**
+ * Binds the caller as a member from a scanned code.
+ *
+ * Guarantees: one member per openid even when the same person's first scans of two codes race
+ * (the unique `members.openid` index decides; the loser's transaction applies nothing and it
+ * returns the winner's member). The store code's clerk is chosen inside the same transaction:
+ * it reads the least-loaded clerk and increments their count, and the optimistic transaction
+ * makes the choice and the increment one step, so concurrent binds spread evenly.
+ */
+export async function bindMember(
+  ctx: InvocationContext,
+  input: { scene: string; phone?: string; phoneCode?: string },
+): Promise<MemberView & { outcome: BindOutcome }> {
+  const openid = requireOpenid(ctx)
+  const now = ctx.clock.now()
+  const target = await resolveScene(input.scene)
+  const existing = await findMemberByOpenid(openid)
+  if (existing && existing.status === 'active')
+    return recordScan(ctx, existing, input.scene, target, now)
+
+  if (target.store.status !== 'active')
+    throw new AppError('CONFLICT', '该门店已停业，请扫描其他门店的二维码')
+  if (target.clerk && target.clerk.status !== 'active')
+    throw new AppError('CONFLICT', '该导购已停用，请扫描门店二维码开卡')
+
+  let phone: string
+  try {
+    phone = await ports().wechat.resolvePhone({ phone: input.phone, phoneCode: input.phoneCode })
+  } catch (err) {
+    if (err instanceof WeChatError)
+      throw new AppError(
+        'INVALID_INPUT',
+        '请提供有效的手机号（中国大陆 11 位手机号）',
+        input.phoneCode ? 'phoneCode' : 'phone',
+      )
+    throw err
+  }
+
+  const db = database()
+  const _ = db.command
+  const memberId = newDocId()
+  const memberNo = await allocateMemberNo()
+  const rules = await loadPointsRules()
+  const welcome = rules.welcomeBonus
+  // The welcome bonus is the first credit on the member's points line (shared/rules/points-ledger.ts).
+  const welcomeCredit =
+    welcome > 0
+      ? planCredit(emptyAccount(), welcome, pointsExpiryFor(now, rules.expiryYears))
+      : null
+  const account = welcomeCredit?.account ?? emptyAccount()
+  try {
+    const clerk = await withTransaction(db, async (t) => {
+      let clerk: ClerkDoc | null
+      if (target.clerk) {
+        clerk = (
+          (await t.collection(COLLECTIONS.clerks.name).doc(target.clerk._id).get()) as {
+            data: ClerkDoc | null
+          }
+        ).data
+        if (!clerk || clerk.status !== 'active')
+          throw new AppError('CONFLICT', '该导购已停用，请扫描门店二维码开卡')
+      } else {
+        const candidates = (await db
+          .collection(COLLECTIONS.clerks.name)
+          .where({ storeId: target.store._id, status: 'active' })
+          .limit(1000)
+          .get()) as Rows<ClerkDoc>
+        const chosen = leastLoadedClerk(
+          candidates.data.map((c) => ({
+            clerkId: c._id,
+            memberCount: c.memberCount,
+            createdAt: c.createdAt,
+            status: c.status,
+          })),
+        )
+        if (!chosen) throw new AppError('CONFLICT', '该门店暂无在岗导购，请联系店员')
+        // Read inside the transaction: if anyone changes this clerk before we commit, we retry.
+        clerk = (
+          (await t.collection(COLLECTIONS.clerks.name).doc(chosen.clerkId).get()) as {
+            data: ClerkDoc | null
+          }
+        ).data
+        if (!clerk || clerk.status !== 'active' || clerk.memberCount !== chosen.memberCount) {
+          throw Object.assign(new Error('clerk changed'), { code: 'DATABASE_TRANSACTION_CONFLICT' })
+        }
+      }
+      const member: Omit<MemberDoc, '_id'> = {
+        openid,
+        ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}),
+        memberNo,
+        phone,
+        status: 'active',
+        tier: 'standard',
+        points: account.points,
+        pointsCredited: account.credited,
+        pointsDebited: account.debited,
+        nextExpiryAt: account.nextExpiryAt,
+        latestExpiryAt: account.latestExpiryAt,
+        storeId: target.store._id,
+        clerkId: clerk._id,
+        attributedAt: now,
+        openedStoreId: target.store._id,
+        openedClerkId: clerk._id,
+        joinedAt: now,
+        lastPurchaseAt: null,
+        tags: [],
+      }
+      await t
+        .collection(COLLECTIONS.members.name)
+        .doc(memberId)
+        .create(member as never)
+      const log: Omit<AttributionLogDoc, '_id'> = {
+        key: `bind:${memberId}`,
+        memberId,
+        reason: 'bind',
+        fromStoreId: null,
+        fromClerkId: null,
+        toStoreId: target.store._id,
+        toClerkId: clerk._id,
+        actor: { kind: 'member', id: memberId },
+        note: `scene ${input.scene}`,
+        at: now,
+      }
+      await t.collection(COLLECTIONS.attributionLog.name).add(log)
+      if (welcomeCredit) {
+        const entry: Omit<PointsLedgerDoc, '_id'> = {
+          key: `member:${memberId}:welcome`,
+          memberId,
+          kind: 'welcome',
+          points: welcome,
+          remaining: welcome,
+          start: welcomeCredit.span.start,
+          end: welcomeCredit.span.end,
+          expiresAt: welcomeCredit.span.expiresAt,
+          source: { type: 'welcome' },
+          at: now,
+        }
+        await t.collection(COLLECTIONS.pointsLedger.name).add(entry)
+      }
+      await t
+        .collection(COLLECTIONS.clerks.name)
+        .doc(clerk._id)
+        .update({ memberCount: _.inc(1) })
+      return clerk
+    })
+    ctx.caller.role = 'member'
+    const member = (await findMemberByOpenid(openid))!
+    return {
+      ...(await toMemberView(member, { storeName: target.store.name, clerkName: clerk.name })),
+      outcome: 'created',
+    }
+  } catch (err) {
+    if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
+    // Another first scan by the same person won the race: theirs is the member.
+    const winner = await findMemberByOpenid(openid)
+    if (!winner) throw err
+    ctx.caller.role = 'member'
+    return { ...(await toMemberView(winner)), outcome: 'existing' }
+  }
+}
+
+/** A later scan by an existing member: logged as a visit, or a re-attribution under a protection window. */
+async function recordScan(
+  ctx: InvocationContext,
+  member: MemberDoc,
+  scene: string,
+  target: ScanTarget,
+  now: Date,
+): Promise<MemberView & { outcome: BindOutcome }> {
+  ctx.caller.role = 'member'
+  const db = database()
+  const policy = await attributionPolicy(now)
+  const scannedClerk = target.clerk && target.clerk.status === 'active' ? target.clerk : null
+  const decision = decideScan(member, scannedClerk?._id ?? null, policy, now)
+  if (decision.kind === 'reattribute' && scannedClerk) {
+    const moved = await moveMember(db, member._id, scannedClerk, {
+      key: `rescan:${member._id}:${now.getTime()}`,
+      reason: 'rescan',
+      actor: { kind: 'member', id: member._id },
+      note: `scene ${scene}`,
+      now,
+    })
+    if (moved)
+      return {
+        ...(await toMemberView(moved, {
+          storeName: target.store.name,
+          clerkName: scannedClerk.name,
+        })),
+        outcome: 'reattributed',
+      }
+  }
+  await db.collection(COLLECTIONS.visits.name).add({
+    memberId: member._id,
+    scene,
+    storeId: target.store._id,
+    clerkId: target.clerk?._id ?? null,
+    at: now,
+  })
+  return { ...(await toMemberView(member)), outcome: 'existing' }
+}
+
+export interface MoveOptions {
+  key: string
+  reason: AttributionLogDoc['reason']
+  actor: AttributionLogDoc['actor']
+  note?: string
+  now: Date
+}
+
+/**
+ * Moves one member to another clerk in one transaction: the member's attribution, both clerks'
+ * counts and the log entry change together or not at all. Returns the moved member, or null if
+ * it was already with that clerk (or no longer active).
+ */
+export async function moveMember(
+  db: ReturnType<typeof database>,
+  memberId: string,
+  to: Pick<ClerkDoc, '_id' | 'storeId'>,
+  options: MoveOptions,
+): Promise<MemberDoc | null> {
+  const _ = db.command
+  return withTransaction(db, async (t) => {
+    const member = (
+      (await t.collection(COLLECTIONS.members.name).doc(memberId).get()) as {
+        data: MemberDoc | null
+      }
+    ).data
+    if (!member || member.status !== 'active' || member.clerkId === to._id) return null
+    await t
+      .collection(COLLECTIONS.members.name)
+      .doc(memberId)
+      .update({ clerkId: to._id, storeId: to.storeId, attributedAt: options.now })
+    await t
+      .collection(COLLECTIONS.clerks.name)
+      .doc(member.clerkId)
+      .update({ memberCount: _.inc(-1) })
+    await t
+      .collection(COLLECTIONS.clerks.name)
+      .doc(to._id)
+      .update({ memberCount: _.inc(1) })
+    const log: Omit<AttributionLogDoc, '_id'> = {
+      key: options.key,
+      memberId,
+      reason: options.reason,
+      fromStoreId: member.storeId,
+      fromClerkId: member.clerkId,
+      toStoreId: to.storeId,
+      toClerkId: to._id,
+      actor: options.actor,
+      ...(options.note ? { note: options.note } : {}),
+      at: options.now,
+    }
+    await t.collection(COLLECTIONS.attributionLog.name).add(log)
+    // The member's conversation follows them: the new clerk sees the whole history.
+    const conversation = (
+      (await t.collection(COLLECTIONS.conversations.name).doc(memberId).get()) as { data: unknown }
+    ).data
+    if (conversation)
+      await t
+        .collection(COLLECTIONS.conversations.name)
+        .doc(memberId)
+        .update({ clerkId: to._id, storeId: to.storeId })
+    return { ...member, clerkId: to._id, storeId: to.storeId, attributedAt: options.now }
+  })
+}
+
+export async function memberProfile(ctx: InvocationContext): Promise<MemberView> {
+  return toMemberView(await requireMember(ctx))
+}
+
+/**
+ * The member sets their birthday once: a conditional update on its absence, so a second call
+ * (or two at once) cannot move it, which would let a birthday gift be collected twice a year.
+ */
+export async function setBirthday(ctx: InvocationContext, birthday: string): Promise<MemberView> {
+  const member = await requireMember(ctx)
+  const db = database()
+  const res = (await db
+    .collection(COLLECTIONS.members.name)
+    .where({ _id: member._id, birthday: db.command.exists(false) })
+    .update({ birthday })) as { updated: number }
+  if (res.updated !== 1)
+    throw new AppError('CONFLICT', '生日已设置，不能再修改；如填错请联系门店更正', 'birthday')
+  return toMemberView({ ...member, birthday })
+}
+
+/** HQ corrects a member's birthday (the admin function audits the request with its reason). */
+export async function correctBirthday(
+  memberId: string,
+  birthday: string,
+): Promise<{ memberId: string; birthday: string }> {
+  const res = (await database()
+    .collection(COLLECTIONS.members.name)
+    .where({ _id: memberId, status: 'active' })
+    .update({ birthday })) as { updated: number }
+  if (res.updated !== 1) throw new AppError('NOT_FOUND', '会员不存在或已注销', 'memberId')
+  return { memberId, birthday }
+}
+
+export async function memberCode(ctx: InvocationContext) {
+  const member = await requireMember(ctx)
+  const issued = issueMemberCode(member.memberNo, ctx.clock.now(), ports().secrets.memberCode)
+  return {
+    code: issued.code,
+    memberNo: member.memberNo,
+    expiresAt: issued.expiresAt.toISOString(),
+    // Refresh at the next window boundary so the code on screen is always the current one.
+    refreshAfterMs: MEMBER_CODE_WINDOW_MS - (ctx.clock.now().getTime() % MEMBER_CODE_WINDOW_MS),
+  }
+}
+
+function plain(doc: object): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(doc)) as Record<string, unknown>
+}
+
+export async function myData(ctx: InvocationContext) {
+  const member = await requireMember(ctx)
+  const db = database()
+  const byMember = (collection: string, order = 'at') =>
+    db
+      .collection(collection)
+      .where({ memberId: member._id })
+      .orderBy(order, 'asc')
+      .limit(1000)
+      .get() as Promise<Rows<object>>
+  const [log, visits, ledger, redemptions] = await Promise.all([
+    byMember(COLLECTIONS.attributionLog.name),
+    byMember(COLLECTIONS.visits.name),
+    byMember(COLLECTIONS.pointsLedger.name),
+    byMember(COLLECTIONS.redemptions.name, 'createdAt'),
+  ])
+  return {
+    member: plain(member),
+    attributionLog: log.data.map(plain),
+    visits: visits.data.map(plain),
+    pointsLedger: ledger.data.map(plain),
+    redemptions: redemptions.data.map(plain),
+  }
+}
+
+/**
+ * Deletes the caller's account: the personal fields go (openid, unionid, phone, tags, mail
+ * addresses), the member record stays as an anonymised row so ledgers, orders and commission
+ * keep a consistent trail, and the clerk's member count drops.
+ */
+export async function deleteAccount(ctx: InvocationContext): Promise<{ deleted: true }> {
+  const member = await requireMember(ctx)
+  const db = database()
+  const _ = db.command
+  const now = ctx.clock.now()
+  await withTransaction(db, async (t) => {
+    await t.collection(COLLECTIONS.members.name).doc(member._id).update({
+      openid: _.remove(),
+      unionid: _.remove(),
+      phone: _.remove(),
+      birthday: _.remove(),
+      tags: [],
+      status: 'deleted',
+      deletedAt: now,
+    })
+    await t
+      .collection(COLLECTIONS.clerks.name)
+      .doc(member.clerkId)
+      .update({ memberCount: _.inc(-1) })
+  })
+  await db.collection(COLLECTIONS.visits.name).where({ memberId: member._id }).remove()
+  // A paid mail redemption HQ has yet to ship keeps its address: the gift is still owed.
+  await db
+    .collection(COLLECTIONS.redemptions.name)
+    .where({ memberId: member._id, fulfilment: 'mail', status: _.neq('awaitingShipment') })
+    .update({ address: _.remove() })
+  return { deleted: true }
+}

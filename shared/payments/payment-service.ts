@@ -1,0 +1,590 @@
+/**
+ * Payments: one WeChat Pay payment per purpose (a shop order, a mail redemption), its
+ * notifications, refunds and closing. The service that owns the purpose learns of each outcome
+ * through its hooks (payment-owners.ts) and never reads WeChat Pay itself.
+ *
+ * Guarantees, each stated once next to the update that provides it:
+ * - pending → paid happens once (a conditional update); the owner's hook runs until it has
+ *   returned once, and is written to act once (its own conditional update), so any number of
+ *   concurrent or repeated deliveries of a genuine notification have one effect;
+ * - a refund's money moves once (an optimistic transaction over the refund and the payment), and
+ *   refunds never add up to more than was paid;
+ * - a refund notification that arrives before the payment's counts as proof of payment.
+ */
+import { COLLECTIONS } from '../collections'
+import type { PaymentDoc, PaymentPurpose, RefundDoc, RefundDocStatus } from './documents'
+import { AppError } from '../platform/errors'
+import {
+  PayError,
+  type JsapiPayParams,
+  type NotificationRefusal,
+  type PaymentSucceeded,
+  type RefundSettled,
+} from '../platform/ports/pay'
+import { newOutTradeNo, outRefundNoFor, paymentMismatch, refundMismatch } from './rules/payment'
+import { database } from '../platform/runtime/cloudbase'
+import type { HttpReply, HttpRequest, InvocationContext } from '../platform/runtime/define-function'
+import { payPort } from '../platform/runtime/pay-port'
+import { isDbError, withTransaction } from '../platform/runtime/transaction'
+import { ownerOf } from './owners'
+
+type Rows<T> = { data: T[] }
+
+const payments = () => database().collection(COLLECTIONS.payments.name)
+const refunds = () => database().collection(COLLECTIONS.refunds.name)
+
+export async function getPayment(outTradeNo: string): Promise<PaymentDoc | null> {
+  const res = (await payments().doc(outTradeNo).get()) as Rows<PaymentDoc>
+  return res.data[0] ?? null
+}
+
+export async function getRefund(outRefundNo: string): Promise<RefundDoc | null> {
+  const res = (await refunds().doc(outRefundNo).get()) as Rows<RefundDoc>
+  return res.data[0] ?? null
+}
+
+export async function paymentForPurpose(purpose: PaymentPurpose): Promise<PaymentDoc | null> {
+  const res = (await payments()
+    .where({ 'purpose.kind': purpose.kind, 'purpose.id': purpose.id })
+    .limit(1)
+    .get()) as Rows<PaymentDoc>
+  return res.data[0] ?? null
+}
+
+function unavailable(err: unknown): never {
+  if (err instanceof PayError)
+    throw new AppError('INTERNAL', `微信支付暂不可用，请稍后再试（${err.code}）`)
+  throw err
+}
+
+// ------------------------------------------------------------------ creating
+
+export interface CreatePaymentInput {
+  purpose: PaymentPurpose
+  description: string
+  amountFen: number
+  payerOpenid: string
+  expiresAt: Date
+}
+
+/**
+ * Records the payment, then asks WeChat for the prepay id: the record exists before WeChat
+ * could ever notify about it. A purpose already paying returns its payment (with fresh payment
+ * parameters for the same prepay id, as WeChat answers a repeated order the same way).
+ */
+export async function createPayment(
+  ctx: InvocationContext,
+  input: CreatePaymentInput,
+): Promise<{ payment: PaymentDoc; payParams: JsapiPayParams }> {
+  if (!Number.isSafeInteger(input.amountFen) || input.amountFen < 1)
+    throw new AppError('INVALID_INPUT', '支付金额必须是正整数（分）', 'amountFen')
+  ownerOf(input.purpose.kind)
+  const pay = payPort()
+  const now = ctx.clock.now()
+  let payment: PaymentDoc = {
+    _id: newOutTradeNo(now),
+    purpose: input.purpose,
+    description: input.description,
+    amountFen: input.amountFen,
+    payerOpenid: input.payerOpenid,
+    appid: pay.appid,
+    mchid: pay.mchid,
+    status: 'pending',
+    prepayId: null,
+    createdAt: now,
+    expiresAt: input.expiresAt,
+    transactionId: null,
+    paidAt: null,
+    paidVia: null,
+    closedAt: null,
+    refundedFen: 0,
+    refundCommittedFen: 0,
+    ownerPaidAt: null,
+    ownerClosedAt: null,
+  }
+  try {
+    await payments().add(payment)
+  } catch (err) {
+    if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
+    const existing = await paymentForPurpose(input.purpose)
+    if (!existing) throw err
+    payment = existing
+  }
+  if (payment.status !== 'pending')
+    throw new AppError('CONFLICT', payment.status === 'closed' ? '支付已关闭' : '已经支付过了')
+  if (payment.amountFen !== input.amountFen || payment.payerOpenid !== input.payerOpenid)
+    throw new AppError('CONFLICT', '该订单已有一笔不同的支付')
+  const order = await pay
+    .createJsapiOrder({
+      outTradeNo: payment._id,
+      description: payment.description,
+      amountFen: payment.amountFen,
+      payerOpenid: payment.payerOpenid,
+      expiresAt: payment.expiresAt,
+    })
+    .catch(unavailable)
+  if (payment.prepayId !== order.prepayId) {
+    await payments().doc(payment._id).update({ prepayId: order.prepayId })
+    payment = { ...payment, prepayId: order.prepayId }
+  }
+  return { payment, payParams: order.payParams }
+}
+
+// ------------------------------------------------------------------ notifications
+
+const REFUSALS: Record<
+  NotificationRefusal,
+  [code: 'INVALID_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN', message: string]
+> = {
+  malformed: ['INVALID_INPUT', '通知格式无效'],
+  stale: ['UNAUTHENTICATED', '通知时间戳与当前时间相差超过 5 分钟'],
+  'unknown-serial': ['UNAUTHENTICATED', '未知的微信支付平台证书序列号或公钥 ID'],
+  'bad-signature': ['UNAUTHENTICATED', '通知签名无效'],
+  undecryptable: ['INVALID_INPUT', '通知内容无法解密'],
+  'invalid-resource': ['INVALID_INPUT', '通知内容不完整或不一致'],
+  'wrong-merchant': ['FORBIDDEN', '通知不属于本商户或本小程序'],
+}
+
+/**
+ * `POST /pay/notify` (CloudBase HTTP access). WeChat's protocol: 204 when handled (also for a
+ * repeat), otherwise 4xx/5xx with `{code, message}`, and WeChat retries. Refusals change nothing.
+ */
+export async function receiveNotification(
+  ctx: InvocationContext,
+  request: HttpRequest,
+): Promise<HttpReply> {
+  if (request.method !== 'POST') throw new AppError('INVALID_INPUT', '只接受 POST')
+  const verdict = await payPort().verifyNotification({
+    headers: request.headers,
+    rawBody: request.rawBody,
+    now: ctx.clock.now(),
+  })
+  if (!verdict.ok) {
+    const [code, message] = REFUSALS[verdict.reason]
+    throw new AppError(code, `${message}（${verdict.reason}: ${verdict.detail}）`)
+  }
+  const { event } = verdict
+  if (event.kind === 'payment') await settlePayment(ctx, event, 'notification')
+  else if (event.kind === 'refund') await settleRefund(ctx, event)
+  return { statusCode: 204 }
+}
+
+async function recordAnomaly(
+  payment: PaymentDoc,
+  kind: string,
+  detail: string,
+  now: Date,
+): Promise<void> {
+  await payments()
+    .doc(payment._id)
+    .update({ anomaly: { kind, detail, at: now } })
+}
+
+async function requirePayment(outTradeNo: string): Promise<PaymentDoc> {
+  const payment = await getPayment(outTradeNo)
+  if (!payment) throw new AppError('NOT_FOUND', `没有这笔支付：${outTradeNo}`)
+  return payment
+}
+
+/**
+ * A verified payment (notification or query) that must agree with what was ordered.
+ *
+ * The hot path is one round trip for the payment: the pending → paid update matches only a
+ * payment that agrees with the event (merchant, app, amount, payer), and returns it. Anything
+ * else (a repeat, a closed payment, a disagreement) reads the payment and is told apart there.
+ */
+async function settlePayment(
+  ctx: InvocationContext,
+  event: PaymentSucceeded,
+  via: 'notification' | 'query',
+): Promise<PaymentDoc> {
+  const facts = { transactionId: event.transactionId, paidAt: event.successTime, via }
+  const agreed = {
+    mchid: event.mchid,
+    appid: event.appid,
+    amountFen: event.amountFen,
+    payerOpenid: event.payerOpenid,
+  }
+  const moved = await movePendingToPaid(event.outTradeNo, facts, agreed)
+  if (moved) return markPaid(ctx, moved, facts)
+  const payment = await requirePayment(event.outTradeNo)
+  const mismatch = paymentMismatch(payment, event)
+  if (mismatch) {
+    await recordAnomaly(
+      payment,
+      `payment-${mismatch}`,
+      `WeChat reported ${event.mchid}/${event.appid}/${event.amountFen}/${event.payerOpenid}`,
+      ctx.clock.now(),
+    )
+    throw new AppError('CONFLICT', `支付结果与订单不符（${mismatch}），已记录待核查`)
+  }
+  return markPaid(ctx, payment, facts)
+}
+
+type PaidFacts = { transactionId: string; paidAt: Date; via: NonNullable<PaymentDoc['paidVia']> }
+
+/**
+ * pending → paid, once. Guarantee: of any number of concurrent callers, exactly one moves it — the
+ * conditional update `where({_id, status: 'pending', ...})` matches for one of them only; the
+ * others get null (and so does a payment that is not pending, or disagrees with `agreed`).
+ */
+async function movePendingToPaid(
+  outTradeNo: string,
+  facts: PaidFacts,
+  agreed: Partial<PaymentDoc> = {},
+): Promise<PaymentDoc | null> {
+  const change = {
+    status: 'paid' as const,
+    transactionId: facts.transactionId,
+    paidAt: facts.paidAt,
+    paidVia: facts.via,
+  }
+  const res = (await payments()
+    .where({ ...agreed, _id: outTradeNo, status: 'pending' })
+    .updateAndReturn(change)) as { updated?: number; doc?: PaymentDoc }
+  return res.updated === 1 && res.doc ? { ...res.doc, ...change, _id: outTradeNo } : null
+}
+
+/**
+ * Moves the payment to paid (if it is still pending) and tells its owner. The owner's onPaid
+ * runs on every call until one has returned (ownerPaidAt): a caller that crashed after the
+ * transition leaves the hook to the next delivery. onPaid must therefore act once by itself (its
+ * own conditional update), which makes the whole exactly-once in effect.
+ */
+async function markPaid(
+  ctx: InvocationContext,
+  payment: PaymentDoc,
+  facts: PaidFacts,
+): Promise<PaymentDoc> {
+  if (payment.status === 'pending')
+    payment = (await movePendingToPaid(payment._id, facts)) ?? (await requirePayment(payment._id))
+  if (payment.status === 'closed') {
+    // Closed at WeChat before it was closed here, so WeChat cannot have taken the money; if it
+    // says it did, people must look (and refund): never reopen what the owner has released.
+    await recordAnomaly(
+      payment,
+      'paid-after-close',
+      `transaction ${facts.transactionId}`,
+      ctx.clock.now(),
+    )
+    throw new AppError('CONFLICT', '支付已关闭却收到支付成功，已记录待人工退款')
+  }
+  if (!payment.ownerPaidAt) {
+    await ownerOf(payment.purpose.kind).onPaid(ctx, payment)
+    const ownerPaidAt = ctx.clock.now()
+    await payments().doc(payment._id).update({ ownerPaidAt })
+    payment = { ...payment, ownerPaidAt }
+  }
+  return payment
+}
+
+const REFUND_STATUS: Record<RefundSettled['status'], RefundDocStatus> = {
+  SUCCESS: 'succeeded',
+  ABNORMAL: 'abnormal',
+  CLOSED: 'closed',
+}
+
+async function settleRefund(ctx: InvocationContext, event: RefundSettled): Promise<void> {
+  let payment = await requirePayment(event.outTradeNo)
+  const mismatch = refundMismatch(payment, event)
+  if (mismatch) {
+    await recordAnomaly(
+      payment,
+      `refund-${mismatch}`,
+      `WeChat reported refund ${event.outRefundNo} of ${event.refundFen}/${event.totalFen}`,
+      ctx.clock.now(),
+    )
+    throw new AppError('CONFLICT', `退款结果与订单不符（${mismatch}），已记录待核查`)
+  }
+  if (payment.status === 'pending') {
+    // WeChat refunds only paid transactions, so the refund proves the payment: its notification
+    // is still on its way (or failed). The owner hears "paid" before "refunded", as it happened.
+    payment = await markPaid(ctx, payment, {
+      transactionId: event.transactionId,
+      paidAt: ctx.clock.now(),
+      via: 'refund-notification',
+    })
+  } else if (payment.status === 'closed') {
+    await markPaid(ctx, payment, {
+      transactionId: event.transactionId,
+      paidAt: ctx.clock.now(),
+      via: 'refund-notification',
+    })
+  }
+  const refund = await applyRefundOutcome(ctx, payment._id, {
+    outRefundNo: event.outRefundNo,
+    refundId: event.refundId,
+    amountFen: event.refundFen,
+    status: REFUND_STATUS[event.status],
+  })
+  await notifyOwnerOfRefund(ctx, payment._id, refund)
+}
+
+/**
+ * Records a refund's outcome and moves its money once.
+ *
+ * Guarantee: one optimistic transaction reads the refund and the payment and writes both, so
+ * two deliveries of the same notification cannot both add the refund to refundedFen: the second
+ * either conflicts and retries (then sees the refund settled) or starts after and sees it.
+ * A refund this system did not request (made in the merchant platform) is recorded on arrival.
+ */
+async function applyRefundOutcome(
+  ctx: InvocationContext,
+  outTradeNo: string,
+  outcome: { outRefundNo: string; refundId: string; amountFen: number; status: RefundDocStatus },
+): Promise<RefundDoc> {
+  const db = database()
+  const now = ctx.clock.now()
+  return withTransaction(db, async (t) => {
+    const payment = (
+      (await t.collection(COLLECTIONS.payments.name).doc(outTradeNo).get()) as {
+        data: PaymentDoc | null
+      }
+    ).data
+    if (!payment) throw new AppError('NOT_FOUND', `没有这笔支付：${outTradeNo}`)
+    const existing = (
+      (await t.collection(COLLECTIONS.refunds.name).doc(outcome.outRefundNo).get()) as {
+        data: RefundDoc | null
+      }
+    ).data
+    if (existing && existing.status !== 'processing' && existing.status !== 'abnormal')
+      return existing
+    let committed = payment.refundCommittedFen
+    let refund: RefundDoc
+    if (existing) {
+      refund = { ...existing, status: outcome.status, refundId: outcome.refundId, settledAt: now }
+      await t
+        .collection(COLLECTIONS.refunds.name)
+        .doc(existing._id)
+        .update({ status: refund.status, refundId: refund.refundId, settledAt: now })
+    } else {
+      refund = {
+        _id: outcome.outRefundNo,
+        outTradeNo,
+        purpose: payment.purpose,
+        key: null,
+        amountFen: outcome.amountFen,
+        reason: '商户平台退款',
+        status: outcome.status,
+        refundId: outcome.refundId,
+        createdAt: now,
+        settledAt: now,
+        ownerNotifiedAt: null,
+      }
+      const { _id, ...fields } = refund
+      await t
+        .collection(COLLECTIONS.refunds.name)
+        .doc(_id)
+        .create(fields as never)
+      committed += refund.amountFen
+    }
+    if (refund.status === 'closed') committed -= refund.amountFen
+    const refundedFen = payment.refundedFen + (refund.status === 'succeeded' ? refund.amountFen : 0)
+    const status = refundedFen >= payment.amountFen ? 'refunded' : payment.status
+    await t
+      .collection(COLLECTIONS.payments.name)
+      .doc(outTradeNo)
+      .update({ refundedFen, refundCommittedFen: committed, status })
+    return refund
+  })
+}
+
+/** The owner's onRefunded, until it has returned once (it must act once by itself, keyed by out_refund_no). */
+async function notifyOwnerOfRefund(
+  ctx: InvocationContext,
+  outTradeNo: string,
+  refund: RefundDoc,
+): Promise<void> {
+  if (refund.status !== 'succeeded' || refund.ownerNotifiedAt) return
+  const payment = await requirePayment(outTradeNo)
+  await ownerOf(payment.purpose.kind).onRefunded(ctx, payment, refund)
+  await refunds().doc(refund._id).update({ ownerNotifiedAt: ctx.clock.now() })
+}
+
+// ------------------------------------------------------------------ refunds, closing, syncing
+
+export interface RefundInput {
+  outTradeNo: string
+  /** The business reason as an idempotency key, e.g. `order:<id>:cancel`: one key, one refund. */
+  key: string
+  amountFen: number
+  reason?: string
+}
+
+/**
+ * Refunds (part of) a paid payment. Asking again with the same key is the same refund (same
+ * out_refund_no, which WeChat refunds once), also after a timeout.
+ *
+ * Guarantee: the refund is reserved against the payment (refundCommittedFen) in the same
+ * optimistic transaction that creates it, so concurrent refunds never exceed what was paid.
+ */
+export async function requestRefund(
+  ctx: InvocationContext,
+  input: RefundInput,
+): Promise<RefundDoc> {
+  if (!Number.isSafeInteger(input.amountFen) || input.amountFen < 1)
+    throw new AppError('INVALID_INPUT', '退款金额必须是正整数（分）', 'amountFen')
+  const outRefundNo = outRefundNoFor(input.key)
+  const db = database()
+  const now = ctx.clock.now()
+  let refund =
+    (await getRefund(outRefundNo)) ??
+    (await withTransaction(db, async (t) => {
+      const payment = (
+        (await t.collection(COLLECTIONS.payments.name).doc(input.outTradeNo).get()) as {
+          data: PaymentDoc | null
+        }
+      ).data
+      if (!payment) throw new AppError('NOT_FOUND', `没有这笔支付：${input.outTradeNo}`)
+      const existing = (
+        (await t.collection(COLLECTIONS.refunds.name).doc(outRefundNo).get()) as {
+          data: RefundDoc | null
+        }
+      ).data
+      if (existing) return existing
+      if (payment.status !== 'paid')
+        throw new AppError(
+          'CONFLICT',
+          payment.status === 'refunded' ? '已全额退款' : '只有已支付的订单可以退款',
+        )
+      if (payment.refundCommittedFen + input.amountFen > payment.amountFen)
+        throw new AppError('CONFLICT', '退款金额超过可退金额')
+      const created: RefundDoc = {
+        _id: outRefundNo,
+        outTradeNo: payment._id,
+        purpose: payment.purpose,
+        key: input.key,
+        amountFen: input.amountFen,
+        reason: input.reason ?? null,
+        status: 'processing',
+        refundId: null,
+        createdAt: now,
+        settledAt: null,
+        ownerNotifiedAt: null,
+      }
+      const { _id, ...fields } = created
+      await t
+        .collection(COLLECTIONS.refunds.name)
+        .doc(_id)
+        .create(fields as never)
+      await t
+        .collection(COLLECTIONS.payments.name)
+        .doc(payment._id)
+        .update({ refundCommittedFen: payment.refundCommittedFen + input.amountFen })
+      return created
+    }))
+  if (refund.outTradeNo !== input.outTradeNo || refund.amountFen !== input.amountFen)
+    throw new AppError('CONFLICT', '同一退款请求的金额或订单不一致')
+  if (refund.status !== 'processing') return refund
+  const payment = await requirePayment(refund.outTradeNo)
+  let answer
+  try {
+    answer = await payPort().refund({
+      outTradeNo: refund.outTradeNo,
+      outRefundNo,
+      refundFen: refund.amountFen,
+      totalFen: payment.amountFen,
+      ...(input.reason ? { reason: input.reason } : {}),
+    })
+  } catch (err) {
+    if (
+      err instanceof PayError &&
+      err.httpStatus !== null &&
+      err.httpStatus >= 400 &&
+      err.httpStatus < 500 &&
+      err.code !== 'SYSTEM_ERROR' &&
+      err.code !== 'FREQUENCY_LIMITED'
+    ) {
+      // Refused for good: release the reservation once (the conditional update decides who does).
+      const res = (await refunds()
+        .where({ _id: outRefundNo, status: 'processing' })
+        .update({ status: 'failed', failure: `${err.code}: ${err.message}` })) as {
+        updated?: number
+      }
+      if (res.updated === 1)
+        await payments()
+          .doc(refund.outTradeNo)
+          .update({ refundCommittedFen: db.command.inc(-refund.amountFen) })
+      throw new AppError('CONFLICT', `微信支付拒绝退款（${err.code}）`)
+    }
+    return unavailable(err)
+  }
+  if (answer.status === 'PROCESSING') {
+    if (!refund.refundId) await refunds().doc(outRefundNo).update({ refundId: answer.refundId })
+    return { ...refund, refundId: answer.refundId }
+  }
+  refund = await applyRefundOutcome(ctx, refund.outTradeNo, {
+    outRefundNo,
+    refundId: answer.refundId,
+    amountFen: refund.amountFen,
+    status: REFUND_STATUS[answer.status],
+  })
+  await notifyOwnerOfRefund(ctx, refund.outTradeNo, refund)
+  return refund
+}
+
+/**
+ * Asks WeChat how the payment stands and applies it (after the payer returns from
+ * requestPayment, or before giving up on an unpaid one). A genuine answer from the API is as
+ * good as a notification; it must agree with the order the same way.
+ */
+export async function syncPayment(ctx: InvocationContext, outTradeNo: string): Promise<PaymentDoc> {
+  const payment = await requirePayment(outTradeNo)
+  if (payment.status !== 'pending' && payment.ownerPaidAt) return payment
+  const transaction = await payPort().queryOrder(outTradeNo).catch(unavailable)
+  if (!transaction || (transaction.tradeState !== 'SUCCESS' && transaction.tradeState !== 'REFUND'))
+    return payment
+  return settlePayment(
+    ctx,
+    {
+      kind: 'payment',
+      outTradeNo,
+      transactionId: transaction.transactionId ?? '',
+      appid: transaction.appid,
+      mchid: transaction.mchid,
+      amountFen: transaction.amountFen,
+      payerOpenid: transaction.payerOpenid ?? '',
+      successTime: transaction.successTime ?? ctx.clock.now(),
+    },
+    'query',
+  )
+}
+
+/**
+ * Gives up on an unpaid payment: closes it at WeChat first (after which it cannot be paid), then
+ * here, then tells the owner (who releases what it held). If WeChat says it was paid meanwhile,
+ * it is settled as paid instead.
+ *
+ * Guarantee: pending → closed happens once (conditional update); onClosed runs until it has
+ * returned once and must act once by itself.
+ */
+export async function closePayment(
+  ctx: InvocationContext,
+  outTradeNo: string,
+): Promise<PaymentDoc> {
+  let payment = await requirePayment(outTradeNo)
+  if (payment.status === 'pending') {
+    try {
+      await payPort().closeOrder(outTradeNo)
+    } catch (err) {
+      if (err instanceof PayError && err.code === 'ORDERPAID') return syncPayment(ctx, outTradeNo)
+      // WeChat never took the order (its prepay request failed): nothing there can be paid.
+      if (!(err instanceof PayError && err.code === 'ORDER_NOT_EXIST')) return unavailable(err)
+    }
+    const closedAt = ctx.clock.now()
+    const res = (await payments()
+      .where({ _id: outTradeNo, status: 'pending' })
+      .update({ status: 'closed', closedAt })) as { updated?: number }
+    payment =
+      res.updated === 1
+        ? { ...payment, status: 'closed', closedAt }
+        : await requirePayment(outTradeNo)
+  }
+  if (payment.status === 'closed' && !payment.ownerClosedAt) {
+    await ownerOf(payment.purpose.kind).onClosed(ctx, payment)
+    const ownerClosedAt = ctx.clock.now()
+    await payments().doc(outTradeNo).update({ ownerClosedAt })
+    payment = { ...payment, ownerClosedAt }
+  }
+  return payment
+}

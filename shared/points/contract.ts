@@ -1,0 +1,229 @@
+import { z } from 'zod'
+import { docId, emptyInput, isoDate, tier } from '../platform/contract/common'
+import { payParams } from '../payments/contract'
+
+export const fulfilment = z.enum(['pickup', 'mail'])
+
+export const redemptionStatus = z.enum([
+  'awaitingPickup',
+  'collected',
+  'awaitingPayment',
+  'awaitingShipment',
+  'shipped',
+  'cancelled',
+])
+
+/** A postal address (mail redemptions and delivery orders), field by field as WeChat's address book has it. */
+export const mailAddress = z.strictObject({
+  name: z.string().trim().min(1, '请填写收件人姓名').max(20, '收件人姓名最多 20 个字'),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^1\d{10}$/, '请填写 11 位手机号'),
+  province: z.string().trim().min(1, '请选择省份').max(20, '省份最多 20 个字'),
+  city: z.string().trim().min(1, '请选择城市').max(20, '城市最多 20 个字'),
+  district: z.string().trim().min(1, '请选择区县').max(20, '区县最多 20 个字'),
+  detail: z
+    .string()
+    .trim()
+    .min(4, '详细地址至少 4 个字（街道、门牌号）')
+    .max(120, '详细地址最多 120 个字'),
+})
+
+/** Opaque position in a newest-first list; pass back `nextCursor` for the next page. */
+const cursor = z.string().regex(/^\d{1,15}\.[A-Za-z0-9_-]{1,64}$/, 'not a valid cursor')
+
+export const giftSummary = z.object({
+  giftId: z.string(),
+  name: z.string(),
+  description: z.string(),
+  pointsPrice: z.number().int(),
+  images: z.array(z.string()),
+  /** The first image, or null. */
+  cover: z.string().nullable(),
+  fulfilments: z.array(fulfilment),
+  shippingFeeFen: z.number().int(),
+  /** Units available for pickup over all stores, and centrally for mail. */
+  pickupAvailable: z.number().int(),
+  mailAvailable: z.number().int(),
+})
+
+export const giftDetail = giftSummary.extend({
+  /** Stores holding this gift for pickup, with what each has now. */
+  stores: z.array(
+    z.object({
+      storeId: z.string(),
+      storeName: z.string(),
+      address: z.string(),
+      available: z.number().int(),
+    }),
+  ),
+})
+
+export const nextExpiry = z
+  .object({ points: z.number().int(), expiresAt: isoDate, lastDay: z.string() })
+  .nullable()
+
+export const ledgerItem = z.object({
+  entryId: z.string(),
+  kind: z.enum(['welcome', 'earn', 'spend', 'expire', 'refund', 'adjust', 'return']),
+  /** Signed: credits positive, debits negative. */
+  points: z.number().int(),
+  at: isoDate,
+  /** The source in words, for the list: 开卡礼 / 消费 ¥128.00 / 兑换 保温杯 / 积分过期 / … */
+  title: z.string(),
+  source: z.object({
+    type: z.string(),
+    orderId: z.string().optional(),
+    refundId: z.string().optional(),
+    redemptionId: z.string().optional(),
+    giftName: z.string().optional(),
+    reason: z.string().optional(),
+  }),
+  /** Credits: when they expire and how many of them are left. */
+  expiresAt: isoDate.nullable(),
+  remaining: z.number().int().nullable(),
+  /** Refunds: points the balance could not cover. */
+  shortfall: z.number().int().nullable(),
+})
+
+export const redemptionView = z.object({
+  redemptionId: z.string(),
+  giftId: z.string(),
+  giftName: z.string(),
+  giftImage: z.string().nullable(),
+  points: z.number().int(),
+  fulfilment,
+  status: redemptionStatus,
+  statusText: z.string(),
+  storeId: z.string().nullable(),
+  storeName: z.string().nullable(),
+  /** While awaiting pickup: the code to show, as text and as the content of a QR code. */
+  pickupCode: z.string().nullable(),
+  createdAt: isoDate,
+  collectedAt: isoDate.nullable(),
+  collectedByName: z.string().nullable(),
+  cancelledAt: isoDate.nullable(),
+  cancelReason: z.string().nullable(),
+  /** Mail: where it goes, the shipping fee, until when it may be paid, and the parcel once shipped. */
+  address: mailAddress.nullable(),
+  shippingFeeFen: z.number().int().nullable(),
+  payBy: isoDate.nullable(),
+  paidAt: isoDate.nullable(),
+  shippedAt: isoDate.nullable(),
+  shipment: z.object({ carrier: z.string(), trackingNo: z.string() }).nullable(),
+})
+
+export const pointsInput = {
+  /** The gift catalog (anyone in the mini-program may browse). */
+  gifts: emptyInput,
+  gift: z.strictObject({ giftId: docId }),
+  redeem: z
+    .strictObject({
+      giftId: docId,
+      fulfilment,
+      /** Pickup: the store to collect at. */
+      storeId: docId.optional(),
+      /** Mail: where to send it. */
+      address: mailAddress.optional(),
+    })
+    .superRefine((value, issues) => {
+      if (value.fulfilment === 'pickup' && !value.storeId)
+        issues.addIssue({ code: 'custom', path: ['storeId'], message: '请选择自提门店' })
+      if (value.fulfilment === 'mail' && !value.address)
+        issues.addIssue({ code: 'custom', path: ['address'], message: '请填写收货地址' })
+      if (value.fulfilment === 'mail' && value.storeId)
+        issues.addIssue({
+          code: 'custom',
+          path: ['storeId'],
+          message: '邮寄兑换由中心仓发货，不需要选择门店',
+        })
+    }),
+  /** Points history, newest first, grouped by month (Asia/Shanghai). */
+  ledger: z.strictObject({
+    cursor: cursor.optional(),
+    limit: z.number().int().min(1).max(50).default(20),
+  }),
+  /** The card: balance, tier, progress to the next tier, next expiring points. */
+  summary: emptyInput,
+  myRedemptions: z.strictObject({
+    status: redemptionStatus.optional(),
+    cursor: cursor.optional(),
+    limit: z.number().int().min(1).max(50).default(20),
+  }),
+  redemption: z.strictObject({ redemptionId: docId }),
+  /** Mail, unpaid: the payment parameters again (the member left WeChat's payment sheet). */
+  payRedemption: z.strictObject({ redemptionId: docId }),
+  /** Mail, unpaid: the member gives up; points and stock go back. */
+  cancelRedemption: z.strictObject({ redemptionId: docId }),
+  /** Timer: expire points that have come due (idempotent, resumable). */
+  expirePoints: emptyInput,
+  /** Timer: finish or cancel redemptions whose invocation died half way. */
+  repairRedemptions: emptyInput,
+  /** Timer: cancel mail redemptions whose shipping fee was not paid within 15 minutes. */
+  expireMailRedemptions: emptyInput,
+} as const
+
+export const pointsOutput = {
+  gifts: z.array(giftSummary),
+  gift: giftDetail,
+  redeem: z.object({
+    redemptionId: z.string(),
+    pickupCode: z.string().optional(),
+    status: redemptionStatus,
+    points: z.number().int(),
+    balance: z.number().int(),
+    /** Mail with a shipping fee: the WeChat Pay order to pay before `payBy`. */
+    outTradeNo: z.string().optional(),
+    payParams: payParams.optional(),
+    shippingFeeFen: z.number().int().optional(),
+    payBy: isoDate.optional(),
+  }),
+  ledger: z.object({
+    balance: z.number().int(),
+    nextExpiry,
+    /** This page's entries by month; a month may continue on the next page (merge by `month`). */
+    groups: z.array(z.object({ month: z.string(), items: z.array(ledgerItem) })),
+    nextCursor: z.string().nullable(),
+  }),
+  summary: z.object({
+    points: z.number().int(),
+    tier,
+    tierName: z.string(),
+    multiplier: z.number(),
+    /** Paid over the trailing 365 days, refunds deducted. */
+    paid365Fen: z.number().int(),
+    nextTier: z
+      .object({
+        tier,
+        tierName: z.string(),
+        thresholdFen: z.number().int(),
+        remainingFen: z.number().int(),
+      })
+      .nullable(),
+    /** 0..1 of the way from this tier to the next. */
+    progress: z.number(),
+    nextExpiry,
+  }),
+  myRedemptions: z.object({ items: z.array(redemptionView), nextCursor: z.string().nullable() }),
+  redemption: redemptionView,
+  payRedemption: z.object({
+    redemptionId: z.string(),
+    outTradeNo: z.string(),
+    payParams,
+    shippingFeeFen: z.number().int(),
+    payBy: isoDate,
+  }),
+  cancelRedemption: redemptionView,
+  expirePoints: z.object({
+    members: z.number().int(),
+    expiredPoints: z.number().int(),
+    more: z.boolean(),
+  }),
+  repairRedemptions: z.object({
+    checked: z.number().int(),
+    completed: z.number().int(),
+    cancelled: z.number().int(),
+  }),
+  expireMailRedemptions: z.object({ expired: z.number().int(), failed: z.number().int() }),
+} as const

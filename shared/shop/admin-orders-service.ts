@@ -1,0 +1,213 @@
+/** HQ: the orders list and an order's payment and refunds, for the console's 订单与退款 page. */
+import { z } from 'zod'
+import type { adminInput, adminOrderRow } from '../hq/contract'
+import { COLLECTIONS } from '../collections'
+import type { MemberDoc } from '../membership/documents'
+import type { PaymentDoc, RefundDoc } from '../payments/documents'
+import type { OrderDoc } from './documents'
+import { AppError } from '../platform/errors'
+import { SHANGHAI_OFFSET_MS } from '../points/rules/points'
+import { database } from '../platform/runtime/cloudbase'
+import { namesFor } from '../staff/lookups'
+import { offsetPage } from '../platform/db/paging'
+
+type Rows<T> = { data: T[] }
+type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
+
+const DAY_MS = 86_400_000
+
+/** Midnight of a `YYYY-MM-DD` Asia/Shanghai day, as the instant stored dates compare with. */
+function shanghaiDayStart(day: string): Date {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - SHANGHAI_OFFSET_MS)
+}
+
+function orderRow(
+  order: OrderDoc,
+  stores: Map<string, string>,
+  memberNos: Map<string, string>,
+): z.infer<typeof adminOrderRow> {
+  return {
+    orderId: order._id,
+    createdAt: order.createdAt.toISOString(),
+    status: order.status,
+    fulfilment: order.fulfilment,
+    storeId: order.storeId,
+    storeName: order.storeId ? (stores.get(order.storeId) ?? '') : null,
+    memberId: order.memberId,
+    memberNo: order.memberId ? (memberNos.get(order.memberId) ?? null) : null,
+    totalFen: order.totalFen,
+    refundedFen: order.refundedFen,
+    paidAt: order.paidAt?.toISOString() ?? null,
+  }
+}
+
+async function memberNosOf(memberIds: string[]): Promise<Map<string, string>> {
+  if (memberIds.length === 0) return new Map()
+  const db = database()
+  const res = (await db
+    .collection(COLLECTIONS.members.name)
+    .where({ _id: db.command.in([...new Set(memberIds)]) })
+    .field({ memberNo: true })
+    .limit(1000)
+    .get()) as Rows<Pick<MemberDoc, '_id' | 'memberNo'>>
+  return new Map(res.data.map((m) => [m._id, m.memberNo]))
+}
+
+export async function listOrders(input: Input<'listOrders'>) {
+  const db = database()
+  const _ = db.command
+  const where: Record<string, unknown> = {}
+  if (input.status) where.status = input.status
+  if (input.storeId) where.storeId = input.storeId
+  const range = [
+    ...(input.from ? [_.gte(shanghaiDayStart(input.from))] : []),
+    ...(input.to ? [_.lt(new Date(shanghaiDayStart(input.to).getTime() + DAY_MS))] : []),
+  ]
+  if (range.length) where.createdAt = range.length === 2 ? _.and(range as never[]) : range[0]
+  if (input.search) {
+    if (/^\d{9}$/.test(input.search)) {
+      const member = (await db
+        .collection(COLLECTIONS.members.name)
+        .where({ memberNo: input.search })
+        .field({ _id: true })
+        .limit(1)
+        .get()) as Rows<{ _id: string }>
+      if (!member.data[0])
+        return { items: [], total: 0, page: input.page, pageSize: input.pageSize }
+      where.memberId = member.data[0]._id
+    } else if (/^[A-Za-z0-9_-]{1,64}$/.test(input.search)) where._id = input.search
+    else throw new AppError('INVALID_INPUT', '请输入 9 位会员号或订单号', 'search')
+  }
+  const page = await offsetPage<OrderDoc>(db, COLLECTIONS.orders.name, where, input)
+  const [names, memberNos] = await Promise.all([
+    namesFor(
+      page.rows.flatMap((o) => (o.storeId ? [o.storeId] : [])),
+      [],
+    ),
+    memberNosOf(page.rows.flatMap((o) => (o.memberId ? [o.memberId] : []))),
+  ])
+  return {
+    items: page.rows.map((o) => orderRow(o, names.stores, memberNos)),
+    total: page.total,
+    page: input.page,
+    pageSize: input.pageSize,
+  }
+}
+
+const REFUND_EVENT: Record<RefundDoc['status'], string> = {
+  processing: '退款处理中',
+  succeeded: '退款成功',
+  abnormal: '退款异常',
+  closed: '退款关闭',
+  failed: '退款失败',
+}
+
+export async function orderForAdmin(input: Input<'orderDetail'>) {
+  const db = database()
+  const found = (await db
+    .collection(COLLECTIONS.orders.name)
+    .doc(input.orderId)
+    .get()) as Rows<OrderDoc>
+  const order = found.data[0]
+  if (!order) throw new AppError('NOT_FOUND', '订单不存在', 'orderId')
+  const [payment, refunds, names, memberNos] = await Promise.all([
+    order.outTradeNo
+      ? (db.collection(COLLECTIONS.payments.name).doc(order.outTradeNo).get() as Promise<
+          Rows<PaymentDoc>
+        >)
+      : { data: [] as PaymentDoc[] },
+    order.outTradeNo
+      ? (db
+          .collection(COLLECTIONS.refunds.name)
+          .where({ outTradeNo: order.outTradeNo })
+          .orderBy('createdAt', 'asc')
+          .limit(100)
+          .get() as Promise<Rows<RefundDoc>>)
+      : { data: [] as RefundDoc[] },
+    namesFor(order.storeId ? [order.storeId] : [], []),
+    memberNosOf(order.memberId ? [order.memberId] : []),
+  ])
+  const pay = payment.data[0] ?? null
+  const timeline: { at: Date; event: string }[] = []
+  if (order.paidAt)
+    timeline.push({ at: order.paidAt, event: `支付成功 ¥${(order.totalFen / 100).toFixed(2)}` })
+  if (order.pickedUpAt)
+    timeline.push({
+      at: order.pickedUpAt,
+      event: `门店核销提货${order.pickedUpBy ? `（${order.pickedUpBy.name}）` : ''}`,
+    })
+  if (order.shipment)
+    timeline.push({
+      at: order.shipment.shippedAt,
+      event: `已发货：${order.shipment.carrier} ${order.shipment.trackingNo}`,
+    })
+  if (order.deliveredAt)
+    timeline.push({
+      at: order.deliveredAt,
+      event: order.deliveredBy === 'member' ? '会员确认收货' : '总部标记签收',
+    })
+  if (order.cancelledAt)
+    timeline.push({
+      at: order.cancelledAt,
+      event: order.cancelReason === 'expired' ? '超时未支付，已取消' : '已取消',
+    })
+  for (const r of refunds.data) {
+    timeline.push({
+      at: r.createdAt,
+      event: `申请退款 ¥${(r.amountFen / 100).toFixed(2)}${r.reason ? `：${r.reason}` : ''}`,
+    })
+    if (r.settledAt)
+      timeline.push({
+        at: r.settledAt,
+        event: `${REFUND_EVENT[r.status]} ¥${(r.amountFen / 100).toFixed(2)}`,
+      })
+  }
+  if (order.refundedAt) timeline.push({ at: order.refundedAt, event: '全额退款，库存已退回' })
+  timeline.sort((a, b) => a.at.getTime() - b.at.getTime())
+  // WeChat reports payment times to the second, so a payment can read as before the order: the order comes first regardless.
+  timeline.unshift({ at: order.createdAt, event: '下单' })
+  return {
+    order: {
+      ...orderRow(order, names.stores, memberNos),
+      items: order.items.map((i) => ({
+        productId: i.productId,
+        name: i.name,
+        priceFen: i.priceFen,
+        qty: i.qty,
+      })),
+      outTradeNo: order.outTradeNo,
+      pickupCode: order.pickupCode ?? null,
+      pickedUpBy: order.pickedUpBy?.name ?? null,
+      deliveryAddress: order.deliveryAddress ?? null,
+      shipment: order.shipment
+        ? {
+            carrier: order.shipment.carrier,
+            trackingNo: order.shipment.trackingNo,
+            shippedAt: order.shipment.shippedAt.toISOString(),
+          }
+        : null,
+      deliveredAt: order.deliveredAt?.toISOString() ?? null,
+    },
+    payment: pay && {
+      outTradeNo: pay._id,
+      status: pay.status,
+      amountFen: pay.amountFen,
+      transactionId: pay.transactionId,
+      paidAt: pay.paidAt?.toISOString() ?? null,
+      refundedFen: pay.refundedFen,
+    },
+    refundableFen:
+      pay && (pay.status === 'paid' || pay.status === 'refunded')
+        ? Math.max(0, pay.amountFen - pay.refundCommittedFen)
+        : 0,
+    refunds: refunds.data.map((r) => ({
+      outRefundNo: r._id,
+      amountFen: r.amountFen,
+      reason: r.reason,
+      status: r.status,
+      createdAt: r.createdAt.toISOString(),
+      settledAt: r.settledAt?.toISOString() ?? null,
+    })),
+    timeline: timeline.map((t) => ({ at: t.at.toISOString(), event: t.event })),
+  }
+}

@@ -1,0 +1,159 @@
+import { z } from 'zod'
+import { docId, emptyInput, isoDate } from '../platform/contract/common'
+import { payParams } from '../payments/contract'
+import { mailAddress } from '../points/contract'
+
+const fulfilment = z.enum(['pickup', 'delivery'])
+
+const cartItems = z
+  .array(z.strictObject({ productId: docId, qty: z.number().int().min(1).max(99) }))
+  .max(20)
+
+/** A pickup store for the checkout's picker, with whether it can fill the cart now. */
+export const storeOption = z.object({
+  storeId: z.string(),
+  name: z.string(),
+  address: z.string(),
+  location: z.object({ lat: z.number(), lng: z.number() }).nullable(),
+  /** Metres from the shopper; null when either location is unknown. */
+  distanceM: z.number().int().nullable(),
+  /** The store the member belongs to. */
+  isHomeStore: z.boolean(),
+  /** Cart lines this store cannot fill (empty: it has everything). */
+  shortages: z.array(
+    z.object({
+      productId: z.string(),
+      name: z.string(),
+      available: z.number().int(),
+      wanted: z.number().int(),
+    }),
+  ),
+})
+export const orderStatus = z.enum([
+  'awaiting_payment',
+  'paid',
+  'cancelled',
+  'picked_up',
+  'refunded',
+  'shipped',
+  'delivered',
+])
+
+/** Where a delivery order is sent (required for delivery, refused for pickup): the same address a mail redemption takes. */
+export const deliveryAddress = mailAddress
+
+export const productView = z.object({
+  productId: z.string(),
+  name: z.string(),
+  description: z.string(),
+  priceFen: z.number().int(),
+  /** Orderable now: central warehouse (delivery) and per store id (pickup). */
+  available: z.object({
+    central: z.number().int(),
+    stores: z.record(z.string(), z.number().int()),
+  }),
+})
+
+export const orderView = z.object({
+  orderId: z.string(),
+  status: orderStatus,
+  fulfilment,
+  storeId: z.string().nullable(),
+  items: z.array(
+    z.object({
+      productId: z.string(),
+      name: z.string(),
+      priceFen: z.number().int(),
+      qty: z.number().int(),
+    }),
+  ),
+  totalFen: z.number().int(),
+  outTradeNo: z.string().nullable(),
+  expiresAt: isoDate,
+  createdAt: isoDate,
+  paidAt: isoDate.nullable(),
+  /** Shown at the counter; only on a paid pickup order. */
+  pickupCode: z.string().nullable(),
+  /** Delivery orders: where it goes, the carrier's tracking once shipped, and when it arrived. */
+  deliveryAddress: deliveryAddress.nullable(),
+  shipment: z
+    .object({ carrier: z.string(), trackingNo: z.string(), shippedAt: isoDate })
+    .nullable(),
+  deliveredAt: isoDate.nullable(),
+})
+
+const orderPayment = z.object({
+  orderId: z.string(),
+  outTradeNo: z.string(),
+  payParams,
+  totalFen: z.number().int(),
+  expiresAt: isoDate,
+})
+
+/** HQ (admin function) ships a paid delivery order. */
+export const shipOrderInput = z.strictObject({
+  orderId: docId,
+  carrier: z.string().trim().min(1).max(20),
+  trackingNo: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9-]{4,40}$/, '运单号只能包含字母、数字和连字符（4–40 位）'),
+})
+
+export const shopInput = {
+  /** Active products with one price and what is orderable where. */
+  products: emptyInput,
+  /** One active product with what is orderable where. */
+  product: z.strictObject({ productId: docId }),
+  /**
+   * Active pickup stores, nearest first when the shopper shares `near` (otherwise their own store
+   * first, then by name), each with what of `items` it cannot fill.
+   */
+  stores: z.strictObject({
+    items: cartItems,
+    near: z
+      .strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
+      .optional(),
+  }),
+  /** Reserves stock (pickup: at the store; delivery: central) and starts a WeChat Pay payment. */
+  createOrder: z.strictObject({
+    items: cartItems.min(1),
+    fulfilment,
+    storeId: docId.optional(),
+    deliveryAddress: deliveryAddress.optional(),
+  }),
+  /** One of the caller's orders, brought up to date (asks WeChat Pay while unpaid). */
+  order: z.strictObject({ orderId: docId }),
+  myOrders: emptyInput,
+  /** Cancels an unpaid order: closes its payment and releases its stock. */
+  cancelOrder: z.strictObject({ orderId: docId }),
+  /** Fresh payment parameters for an unpaid order's one payment (the payer left the pay sheet). */
+  payOrder: z.strictObject({ orderId: docId }),
+  /** The member confirms a shipped delivery order arrived; its commission's refund window starts. */
+  confirmReceipt: z.strictObject({ orderId: docId }),
+  /** Timer trigger (every minute): after-payment effects (points, commission) nobody applied yet. */
+  applyOrderEffects: emptyInput,
+  /** Timer trigger (every minute): unpaid orders past their 15 minutes are cancelled. */
+  expireOrders: emptyInput,
+  /** Timer trigger (daily): pending commission whose refund window is over settles. */
+  settleCommission: emptyInput,
+} as const
+
+export const shopOutput = {
+  products: z.array(productView),
+  product: productView,
+  stores: z.array(storeOption),
+  createOrder: orderPayment,
+  order: orderView,
+  myOrders: z.array(orderView),
+  cancelOrder: orderView,
+  payOrder: orderPayment,
+  confirmReceipt: orderView,
+  applyOrderEffects: z.object({
+    applied: z.number().int(),
+    failed: z.number().int(),
+    more: z.boolean(),
+  }),
+  expireOrders: z.object({ expired: z.number().int(), failed: z.number().int() }),
+  settleCommission: z.object({ settled: z.number().int(), more: z.boolean() }),
+} as const

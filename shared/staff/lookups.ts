@@ -1,0 +1,72 @@
+/** Reads of stores and clerks shared by the services. */
+import { COLLECTIONS } from '../collections'
+import type { ClerkDoc, StoreDoc } from './documents'
+import { database } from '../platform/runtime/cloudbase'
+
+type Rows<T> = { data: T[] }
+
+export async function getStore(storeId: string): Promise<StoreDoc | null> {
+  const res = (await database()
+    .collection(COLLECTIONS.stores.name)
+    .doc(storeId)
+    .get()) as Rows<StoreDoc>
+  return res.data[0] ?? null
+}
+
+/** Every store open for business (a chain has tens, not thousands). */
+export async function activeStores(): Promise<StoreDoc[]> {
+  const res = (await database()
+    .collection(COLLECTIONS.stores.name)
+    .where({ status: 'active' })
+    .limit(1000)
+    .get()) as Rows<StoreDoc>
+  return res.data
+}
+
+export async function getClerk(clerkId: string): Promise<ClerkDoc | null> {
+  const res = (await database()
+    .collection(COLLECTIONS.clerks.name)
+    .doc(clerkId)
+    .get()) as Rows<ClerkDoc>
+  return res.data[0] ?? null
+}
+
+export async function findOne<T>(
+  collection: string,
+  where: Record<string, unknown>,
+): Promise<T | null> {
+  const res = (await database().collection(collection).where(where).limit(1).get()) as Rows<T>
+  return res.data[0] ?? null
+}
+
+/** Stores and clerks by id in two round trips, for views that show names. */
+export async function namesFor(
+  storeIds: string[],
+  clerkIds: string[],
+): Promise<{ stores: Map<string, string>; clerks: Map<string, string> }> {
+  const db = database()
+  const _ = db.command
+  const unique = (ids: string[]) => [...new Set(ids)].slice(0, 1000)
+  const [stores, clerks] = await Promise.all([
+    storeIds.length
+      ? (db
+          .collection(COLLECTIONS.stores.name)
+          .where({ _id: _.in(unique(storeIds)) })
+          .field({ name: true })
+          .limit(1000)
+          .get() as Promise<Rows<{ _id: string; name: string }>>)
+      : { data: [] },
+    clerkIds.length
+      ? (db
+          .collection(COLLECTIONS.clerks.name)
+          .where({ _id: _.in(unique(clerkIds)) })
+          .field({ name: true })
+          .limit(1000)
+          .get() as Promise<Rows<{ _id: string; name: string }>>)
+      : { data: [] },
+  ])
+  return {
+    stores: new Map(stores.data.map((s) => [s._id, s.name])),
+    clerks: new Map(clerks.data.map((c) => [c._id, c.name])),
+  }
+}
