@@ -4,10 +4,10 @@
  * (which the SDK throws). Result shapes follow what the SDK's database module reads.
  */
 import { randomUUID } from 'node:crypto'
-import { DbError, ERR, type Engine } from './engine'
+import { DbError, ERR, isDocId, type Engine } from './engine'
 import { MingoError } from 'mingo/util'
 import { OperatorError } from './operators'
-import { decodeEJSON, encodeEJSON, isPlainObject, type Doc } from './ejson'
+import { decodeEJSON, encodeEJSON, isPlainObject, type Doc, type DocId } from './ejson'
 
 export type InvokeFunction = (name: string, data: unknown) => Promise<unknown>
 
@@ -44,11 +44,11 @@ function parseOrder(raw: unknown, now: number): Record<string, 1 | -1> | undefin
   return sort
 }
 
-/** The _id of a document-level call (`doc(id).…`), whose query is `{_id: id}`. */
-function docId(query: Record<string, unknown>): string {
+/** The _id of a document-level call (`doc(id).…`), whose query is `{_id: id}`; its type kept. */
+function docId(query: Record<string, unknown>): DocId {
   const id = query._id
-  if (typeof id !== 'string' && typeof id !== 'number') throw ERR.invalid('document id is required')
-  return String(id)
+  if (!isDocId(id)) throw ERR.invalid('document id is required')
+  return id
 }
 
 export const functionNotFound = (name: string) =>

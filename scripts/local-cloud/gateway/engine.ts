@@ -22,7 +22,15 @@ import { update as applyUpdate } from 'mingo'
 import * as updateOperators from 'mingo/operators/update'
 import type { CollectionSpec, IndexSpec } from '../../../shared/collections'
 import { Aggregator, Query } from './operators'
-import { cloneValue, fromLogJSON, isPlainObject, toLogJSON, type Doc } from './ejson'
+import {
+  cloneValue,
+  fromLogJSON,
+  isObjectId,
+  isPlainObject,
+  toLogJSON,
+  type Doc,
+  type DocId,
+} from './ejson'
 import type { DurableLog, LogOp, RecoveredState } from './durable-log'
 
 export class DbError extends Error {
@@ -54,6 +62,23 @@ export const ERR = {
 interface Entry {
   doc: Doc
   ver: number
+}
+
+/** Whether a value may be an `_id`: a string, a finite number or an ObjectId. */
+export function isDocId(value: unknown): value is DocId {
+  return (
+    (typeof value === 'string' && value !== '') ||
+    (typeof value === 'number' && Number.isFinite(value)) ||
+    isObjectId(value)
+  )
+}
+
+/** The key a document is stored and indexed under: its `_id`, with the type kept apart. */
+export function idKey(id: unknown): string {
+  if (typeof id === 'string') return id
+  if (typeof id === 'number') return `\u0001n${id}`
+  if (isObjectId(id)) return `\u0001o${id.toHexString()}`
+  throw ERR.invalid('_id must be a string, a number or an ObjectId')
 }
 
 type Scalar = string | number | boolean | null
@@ -151,16 +176,17 @@ class RangeIndex {
 
   add(doc: Doc, docs: Map<string, Entry>): void {
     const raw = getPath(doc, this.field)
+    const id = idKey(doc._id)
     if (raw === ANY_PATH || Array.isArray(raw)) {
-      this.arrays.add(doc._id)
+      this.arrays.add(id)
       return
     }
     const v = rangeValue(raw)
     if (v === null) {
-      this.unorderable.add(doc._id)
+      this.unorderable.add(id)
       return
     }
-    this.tail.push({ v, id: doc._id })
+    this.tail.push({ v, id })
     if (this.tail.length > Math.max(4096, this.sorted.length / 4)) this.merge(docs)
   }
 
@@ -323,14 +349,15 @@ class Collection {
   }
 
   indexDoc(doc: Doc, add: boolean): void {
+    const id = idKey(doc._id)
     for (const [field, buckets] of this.fieldIndexes) {
       for (const key of indexKeys(doc, field)) {
         let bucket = buckets.get(key)
         if (add) {
           if (!bucket) buckets.set(key, (bucket = new Set()))
-          bucket.add(doc._id)
+          bucket.add(id)
         } else if (bucket) {
-          bucket.delete(doc._id)
+          bucket.delete(id)
           if (bucket.size === 0) buckets.delete(key)
         }
       }
@@ -339,8 +366,8 @@ class Collection {
     for (const unique of this.unique) {
       const key = unique.key(doc)
       if (key === null) continue
-      if (add) unique.owners.set(key, doc._id)
-      else if (unique.owners.get(key) === doc._id) unique.owners.delete(key)
+      if (add) unique.owners.set(key, id)
+      else if (unique.owners.get(key) === id) unique.owners.delete(key)
     }
   }
 
@@ -386,12 +413,16 @@ class Collection {
   /** Candidate documents for a query: narrowed by _id or an indexed equality when possible. */
   candidates(query: Record<string, unknown>): Iterable<Entry> {
     const idCondition = query._id
+    if (isObjectId(idCondition)) {
+      const entry = this.docs.get(idKey(idCondition))
+      return entry ? [entry] : []
+    }
     const idValues = equalityValues(idCondition)
     if (idValues) {
       const out: Entry[] = []
       for (const id of idValues) {
         const entry =
-          typeof id === 'string' || typeof id === 'number' ? this.docs.get(String(id)) : undefined
+          typeof id === 'string' || typeof id === 'number' ? this.docs.get(idKey(id)) : undefined
         if (entry) out.push(entry)
       }
       return out
@@ -673,7 +704,7 @@ export class Engine {
   private loadDoc(c: string, d: unknown): void {
     const coll = this.ensureCollectionObject(c)
     const doc = fromLogJSON(d) as Doc
-    coll.docs.set(doc._id, { doc, ver: ++this.version })
+    coll.docs.set(idKey(doc._id), { doc, ver: ++this.version })
     coll.indexDoc(doc, true)
   }
 
@@ -778,21 +809,25 @@ export class Engine {
   // ends, then runs on the state it left (as MongoDB's non-transaction writes wait for the lock).
   // Each attempt is synchronous from matching to commit, so it stays atomic.
 
-  async insert(collName: string, docs: Record<string, unknown>[]): Promise<string[]> {
+  async insert(collName: string, docs: Record<string, unknown>[]): Promise<DocId[]> {
     for (;;) {
       const coll = this.coll(collName)
       const changes: Change[] = []
-      const ids: string[] = []
+      const ids: DocId[] = []
+      const keys: string[] = []
       for (const raw of docs) {
         if (!isPlainObject(raw)) throw ERR.invalid('document must be an object')
         checkFieldNames(raw)
-        const id = raw._id === undefined ? newId() : String(raw._id)
-        if (coll.docs.has(id) || ids.includes(id)) throw ERR.duplicate(collName, '_id')
+        const id = raw._id === undefined ? newId() : raw._id
+        if (!isDocId(id)) throw ERR.invalid('_id must be a string, a number or an ObjectId')
+        const key = idKey(id)
+        if (coll.docs.has(key) || keys.includes(key)) throw ERR.duplicate(collName, '_id')
         const doc = { ...cloneValue(raw), _id: id } as Doc
-        changes.push({ coll, id, before: undefined, after: doc })
+        changes.push({ coll, id: key, before: undefined, after: doc })
         ids.push(id)
+        keys.push(key)
       }
-      const lock = this.heldLock(collName, ids)
+      const lock = this.heldLock(collName, keys)
       if (lock) {
         await lock.released
         continue
@@ -802,10 +837,7 @@ export class Engine {
     }
   }
 
-  async modify(
-    collName: string,
-    args: ModifyArgs,
-  ): Promise<{ updated: number; upsertId?: string }> {
+  async modify(collName: string, args: ModifyArgs): Promise<{ updated: number; upsertId?: DocId }> {
     for (;;) {
       const coll = this.coll(collName)
       const matcher = new Query(args.query)
@@ -813,27 +845,28 @@ export class Engine {
       const matchedIds: string[] = []
       for (const entry of coll.candidates(args.query)) {
         if (!matcher.test(entry.doc)) continue
-        matchedIds.push(entry.doc._id)
+        const key = idKey(entry.doc._id)
+        matchedIds.push(key)
         const after = this.applyData(entry.doc, args.data, args.merge)
         if (!isDeepStrictEqual(after, entry.doc))
-          changes.push({ coll, id: entry.doc._id, before: entry, after })
+          changes.push({ coll, id: key, before: entry, after })
         if (!args.multi) break
       }
       const idFromQuery = args.query._id
       const upsertId =
         matchedIds.length === 0 && args.upsert
-          ? typeof idFromQuery === 'string'
+          ? isDocId(idFromQuery)
             ? idFromQuery
             : newId()
           : undefined
-      const lock = this.heldLock(collName, upsertId ? [upsertId] : matchedIds)
+      const lock = this.heldLock(collName, upsertId !== undefined ? [idKey(upsertId)] : matchedIds)
       if (lock) {
         await lock.released
         continue
       }
-      if (upsertId) {
+      if (upsertId !== undefined) {
         const after = this.applyData({ _id: upsertId } as Doc, args.data, args.merge)
-        await this.commit([{ coll, id: upsertId, before: undefined, after }])
+        await this.commit([{ coll, id: idKey(upsertId), before: undefined, after }])
         return { updated: 0, upsertId }
       }
       await this.commit(changes)
@@ -858,14 +891,15 @@ export class Engine {
         break
       }
       if (!found) return { updated: 0, doc: null }
-      const lock = this.heldLock(collName, [found.doc._id])
+      const key = idKey(found.doc._id)
+      const lock = this.heldLock(collName, [key])
       if (lock) {
         await lock.released
         continue
       }
       const after = this.applyData(found.doc, data, true)
       if (!isDeepStrictEqual(after, found.doc))
-        await this.commit([{ coll, id: found.doc._id, before: found, after }])
+        await this.commit([{ coll, id: key, before: found, after }])
       else await this.log.waitDurable()
       return { updated: 1, doc: cloneValue(after) }
     }
@@ -878,7 +912,7 @@ export class Engine {
       const changes: Change[] = []
       for (const entry of coll.candidates(query)) {
         if (!matcher.test(entry.doc)) continue
-        changes.push({ coll, id: entry.doc._id, before: entry, after: null })
+        changes.push({ coll, id: idKey(entry.doc._id), before: entry, after: null })
         if (!multi) break
       }
       const lock = this.heldLock(
@@ -1069,15 +1103,15 @@ export class Engine {
     return tx
   }
 
-  /** The transaction's view of one document: its own write, else its snapshot. */
-  private txView(tx: Transaction, collName: string, id: string): Doc | undefined {
-    const own = tx.writes.get(lockKey(collName, id))
+  /** The transaction's view of one document (by key): its own write, else its snapshot. */
+  private txView(tx: Transaction, collName: string, key: string): Doc | undefined {
+    const own = tx.writes.get(lockKey(collName, key))
     if (own) return own.doc
-    return this.atSnapshot(this.coll(collName), id, tx.snap)
+    return this.atSnapshot(this.coll(collName), key, tx.snap)
   }
 
-  txGet(txId: string, collName: string, id: string): Doc | undefined {
-    const doc = this.txView(this.tx(txId), collName, id)
+  txGet(txId: string, collName: string, id: DocId): Doc | undefined {
+    const doc = this.txView(this.tx(txId), collName, idKey(id))
     return doc && cloneValue(doc)
   }
 
@@ -1096,7 +1130,7 @@ export class Engine {
     const coll = this.coll(collName)
     const matcher = new Query(query)
     const ids = new Set<string>()
-    for (const entry of coll.candidates(query)) ids.add(entry.doc._id)
+    for (const entry of coll.candidates(query)) ids.add(idKey(entry.doc._id))
     for (const id of coll.history.keys()) ids.add(id)
     for (const w of tx.writes.values()) if (w.coll === collName) ids.add(w.id)
     const matched: Doc[] = []
@@ -1120,11 +1154,12 @@ export class Engine {
   txWrite(
     txId: string,
     collName: string,
-    id: string,
+    docId: DocId,
     fn: (current: Doc | undefined) => Doc | null,
   ): number {
     const tx = this.tx(txId)
     const coll = this.coll(collName)
+    const id = idKey(docId)
     const key = lockKey(collName, id)
     let own = tx.writes.get(key)
     if (!own) {
@@ -1145,11 +1180,12 @@ export class Engine {
     return isDeepStrictEqual(next, before) ? 0 : 1
   }
 
-  txInsert(txId: string, collName: string, raw: Record<string, unknown>): string {
+  txInsert(txId: string, collName: string, raw: Record<string, unknown>): DocId {
     checkFieldNames(raw)
-    const id = raw._id === undefined ? newId() : String(raw._id)
+    const id = raw._id === undefined ? newId() : raw._id
+    if (!isDocId(id)) throw ERR.invalid('_id must be a string, a number or an ObjectId')
     const tx = this.tx(txId)
-    if (this.txView(tx, collName, id)) throw ERR.duplicate(collName, '_id')
+    if (this.txView(tx, collName, idKey(id))) throw ERR.duplicate(collName, '_id')
     this.txWrite(txId, collName, id, () => ({ ...cloneValue(raw), _id: id }) as Doc)
     return id
   }
@@ -1157,12 +1193,12 @@ export class Engine {
   txModify(
     txId: string,
     collName: string,
-    id: string,
+    id: DocId,
     data: Record<string, unknown>,
     merge: boolean,
     upsert: boolean,
-  ): { updated: number; upsertId?: string } {
-    let upsertId: string | undefined
+  ): { updated: number; upsertId?: DocId } {
+    let upsertId: DocId | undefined
     let matched = false
     const updated = this.txWrite(txId, collName, id, (current) => {
       if (!current) {
@@ -1173,7 +1209,7 @@ export class Engine {
       matched = true
       return this.applyData(current, data, merge)
     })
-    if (upsertId) return { updated: 0, upsertId }
+    if (upsertId !== undefined) return { updated: 0, upsertId }
     // A replacement (set) of an existing document counts as updated even when nothing changed.
     return { updated: !merge && matched ? 1 : updated }
   }
