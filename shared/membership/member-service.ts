@@ -493,6 +493,14 @@ export async function deleteAccount(ctx: InvocationContext): Promise<{ deleted: 
   const _ = db.command
   const now = ctx.clock.now()
   await withTransaction(db, async (t) => {
+    // Read in the transaction and written by it: a second deletion (or a retry after a conflict)
+    // finds it deleted, and a transfer that committed first is the clerk whose count drops.
+    const fresh = (
+      (await t.collection(COLLECTIONS.members.name).doc(member._id).get()) as {
+        data: MemberDoc | null
+      }
+    ).data
+    if (!fresh || fresh.status !== 'active') return
     await t.collection(COLLECTIONS.members.name).doc(member._id).update({
       openid: _.remove(),
       unionid: _.remove(),
@@ -504,7 +512,7 @@ export async function deleteAccount(ctx: InvocationContext): Promise<{ deleted: 
     })
     await t
       .collection(COLLECTIONS.clerks.name)
-      .doc(member.clerkId)
+      .doc(fresh.clerkId)
       .update({ memberCount: _.inc(-1) })
   })
   await db.collection(COLLECTIONS.visits.name).where({ memberId: member._id }).remove()
