@@ -211,3 +211,22 @@ describe('cloud functions', () => {
     expect(err.code).toBe('FUNCTION_NOT_FOUND')
   })
 })
+
+describe('CloudBase features the gateway does not serve answer a clear error', () => {
+  test('realtime watch: its first request (auth.wsWebSign, sent by watch()) is refused naming the feature', async () => {
+    // watch() itself only logs the refusal and keeps retrying (realtime/websocket-client.js), so
+    // this sends its first request through the SDK's own request class.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Db } = require('@cloudbase/database') as {
+      Db: {
+        reqClass: new (config: unknown) => {
+          send(action: string, params: object): Promise<unknown>
+        }
+      }
+    }
+    const request = new Db.reqClass((h.db as unknown as { config: unknown }).config)
+    const err = await rejectionOf(request.send('auth.wsWebSign', { runtime: 'node' }))
+    expect(err.code).toBe('ACTION_NOT_SUPPORTED')
+    expect(err.message).toContain('realtime watch (websocket push) is not served')
+  })
+})

@@ -199,6 +199,12 @@ export function createApi(
         const result = await options.invokeFunction(name, raw)
         return { data: { response_data: JSON.stringify(result ?? null) } }
       }
+      case 'auth.wsWebSign':
+        // The first request of `watch()`: realtime runs over CloudBase's websocket service.
+        throw new DbError(
+          'ACTION_NOT_SUPPORTED',
+          'realtime watch (websocket push) is not served by the local gateway: poll with get() instead',
+        )
       default:
         throw new DbError(
           'ACTION_NOT_SUPPORTED',
