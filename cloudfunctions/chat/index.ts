@@ -1,5 +1,6 @@
 import { chatInput, chatOutput } from '../../shared/chat/contract'
 import { defineFunction, requireTimer } from '../../shared/platform/runtime/define-function'
+import { remindUnread } from '../../shared/flows/chat-reminders'
 import {
   chatTemplates,
   inbox,
@@ -7,7 +8,6 @@ import {
   markRead,
   myConversation,
   poll,
-  remindUnread,
   sendMessage,
   sharePhone,
   uploadImage,

@@ -1,3 +1,4 @@
+import '../../shared/flows/payment-owners'
 import { pointsInput, pointsOutput } from '../../shared/points/contract'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { catalogGift, listCatalog } from '../../shared/gifts/gift-service'

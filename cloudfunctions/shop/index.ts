@@ -1,19 +1,18 @@
+import '../../shared/flows/payment-owners'
 import { shopInput, shopOutput } from '../../shared/shop/contract'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { settleCommission } from '../../shared/commission/commission-service'
+import { applyDueOrderEffects } from '../../shared/flows/order-effects'
+import { confirmReceipt } from '../../shared/flows/order-fulfilment'
 import {
-  applyDueOrderEffects,
   cancelOrder,
-  confirmReceipt,
   createOrder,
   expireOrders,
-  listProducts,
-  myOrders,
   orderDetail,
   payOrder,
-  pickupStores,
-  productDetail,
-} from '../../shared/shop/shop-service'
+} from '../../shared/flows/orders'
+import { listProducts, pickupStores, productDetail } from '../../shared/shop/catalog-service'
+import { myOrders } from '../../shared/shop/orders'
 
 export const main = defineFunction({
   name: 'shop',

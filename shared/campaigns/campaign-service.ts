@@ -35,7 +35,7 @@ import { ports } from '../platform/runtime/ports'
 import { isDbError } from '../platform/runtime/transaction'
 import { refundConsent, spendConsent } from './consent-service'
 import { namesFor } from '../staff/lookups'
-import { requireMember } from '../membership/member-service'
+import { requireMember } from '../membership/lookups'
 
 type Rows<T> = { data: T[] }
 type Db = ReturnType<typeof database>

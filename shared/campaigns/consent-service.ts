@@ -11,7 +11,7 @@ import {
   SUBSCRIBE_TEMPLATE_KEYS,
   type SubscribeTemplateKey,
 } from '../platform/runtime/ports'
-import { requireMember } from '../membership/member-service'
+import { requireMember } from '../membership/lookups'
 
 type Rows<T> = { data: T[] }
 const consentId = (memberId: string, key: SubscribeTemplateKey) => `${memberId}:${key}`

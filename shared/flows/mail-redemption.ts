@@ -22,9 +22,10 @@ import { MAIL_PAYMENT_WINDOW_MS } from '../points/rules/points'
 import { isPaymentWindowOver } from '../shop/rules/shop'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
-import type { AdminSession } from '../hq/admin-service'
+import type { AdminSession } from '../hq/documents'
 import { getGift, stockIdOf } from '../gifts/gift-service'
-import { newDocId, requireOpenid } from '../membership/member-service'
+import { newDocId } from '../platform/ids'
+import { requireOpenid } from '../platform/runtime/identity'
 import type { PaymentOwner } from '../payments/owners'
 import {
   closePayment,

@@ -13,15 +13,13 @@ import { insideRefundWindow, settleAfterFor } from '../commission/rules/commissi
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { isDbError, withTransaction } from '../platform/runtime/transaction'
-import {
-  bookCommission,
-  loadCommissionRules,
-  reverseCommission,
-} from '../commission/commission-service'
+import { loadCommissionRules } from '../commission/lookups'
+import { bookCommission, reverseCommission } from '../commission/commission-service'
 import { findOne } from '../staff/lookups'
-import { newDocId } from '../membership/member-service'
+import { newDocId } from '../platform/ids'
 import { creditPurchasePoints, reversePurchasePoints } from '../points/points-account-service'
-import { requireStaff, resolveMemberCode } from '../staff/staff-service'
+import { requireStaff } from '../staff/lookups'
+import { resolveMemberCode } from '../staff/staff-service'
 
 const sales = () => database().collection(COLLECTIONS.offlineSales.name)
 

@@ -13,7 +13,7 @@ import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { isDbError } from '../platform/runtime/transaction'
 import { getStore } from '../staff/lookups'
-import { newDocId } from '../membership/member-service'
+import { newDocId } from '../platform/ids'
 
 type Rows<T> = { data: T[] }
 type AdminInput<K extends keyof typeof pointsAdminInput> = z.output<(typeof pointsAdminInput)[K]>

@@ -132,10 +132,10 @@ export const adminInput = {
   logout: emptyInput,
   createStore: z.strictObject({
     code: storeCode,
-    name: z.string().trim().min(1).max(40),
-    address: z.string().trim().min(1).max(120),
-    lat: z.number().min(-90).max(90).optional(),
-    lng: z.number().min(-180).max(180).optional(),
+    name: z.string().trim().min(1).max(40).describe('门店名称'),
+    address: z.string().trim().min(1).max(120).describe('门店地址'),
+    lat: z.number().min(-90).max(90).describe('纬度').optional(),
+    lng: z.number().min(-180).max(180).describe('经度').optional(),
   }),
   listStores: emptyInput,
   /** Where the store is (GCJ-02, as Chinese maps give it), so shoppers see it by distance. */

@@ -39,7 +39,7 @@ import {
 import { AppError } from '../platform/errors'
 import { database } from '../platform/runtime/cloudbase'
 import { requireTimer, type InvocationContext } from '../platform/runtime/define-function'
-import { commissionEntryId, saleCommissionKey } from '../commission/commission-service'
+import { commissionEntryId, saleCommissionKey } from '../commission/rules/commission'
 
 type Rows<T> = { data: T[] }
 

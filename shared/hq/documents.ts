@@ -1,5 +1,7 @@
 /** hq: shapes of the stored documents. Dates are Date (UTC); money is integer fen; points integers. */
 
+export type AdminRole = 'hq-admin' | 'analyst'
+
 export type JobKind = 'importStores' | 'importClerks' | 'exportSettlement' | 'transferMembers'
 
 /**
@@ -68,4 +70,10 @@ export interface DailyStatsRollupState {
   watermark: Date | null
   /** A run still going: it recomputes `nextDay`…`lastDay`, then moves the watermark to `startedAt`. */
   run: { startedAt: Date; nextDay: string; lastDay: string } | null
+}
+
+export interface AdminSession {
+  adminId: string
+  username: string
+  role: AdminRole
 }

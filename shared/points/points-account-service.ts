@@ -32,7 +32,7 @@ import { tierFor, tierWindowStart } from './rules/tiers'
 import { database } from '../platform/runtime/cloudbase'
 import { isDbError, withTransaction, type Transaction } from '../platform/runtime/transaction'
 import { findOne } from '../staff/lookups'
-import { loadPointsRules } from './points-rules-service'
+import { loadPointsRules } from './lookups'
 
 type Rows<T> = { data: T[] }
 

@@ -14,9 +14,9 @@ import { tierProgress } from './rules/tiers'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { findOne } from '../staff/lookups'
-import { requireMember } from '../membership/member-service'
+import { requireMember } from '../membership/lookups'
 import { creditSpanOf, openCredits, refreshTier, trailingPaidFen } from './points-account-service'
-import { loadPointsRules } from './points-rules-service'
+import { loadPointsRules } from './lookups'
 import { afterCursor, cursorOf } from '../platform/db/paging'
 
 type Rows<T> = { data: T[] }

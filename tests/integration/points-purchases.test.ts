@@ -7,7 +7,8 @@
  */
 import fc from 'fast-check'
 import { systemClock } from '../../shared/platform/ports/clock'
-import { shanghaiYear, SHANGHAI_OFFSET_MS } from '../../shared/points/rules/points'
+import { SHANGHAI_OFFSET_MS } from '../../shared/platform/calendar'
+import { shanghaiYear } from '../../shared/points/rules/points'
 import {
   adjustMemberPoints,
   creditPurchasePoints,

@@ -4,7 +4,7 @@
  */
 import type { DailyStatsDoc } from '../documents'
 import { shanghaiDay } from '../../platform/calendar'
-import { SHANGHAI_OFFSET_MS } from '../../points/rules/points'
+import { SHANGHAI_OFFSET_MS } from '../../platform/calendar'
 
 const DAY_MS = 86_400_000
 

@@ -13,6 +13,8 @@ import tcb from '@cloudbase/node-sdk'
 export interface InvocationScope {
   requestId: string
   dbRoundTrips: number
+  /** Transactions this invocation had to start again after a write conflict. */
+  txRetries?: number
 }
 
 export const invocationScope = new AsyncLocalStorage<InvocationScope>()

@@ -11,9 +11,10 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import type { Envelope } from '../contract/envelope'
+import { describeInputIssue } from '../contract/input-errors'
 import { AppError, httpStatusOf, type ApiError } from '../errors'
 import { systemClock, type Clock } from '../ports/clock'
-import { invocationScope, wechatContext } from './cloudbase'
+import { invocationScope, wechatContext, type InvocationScope } from './cloudbase'
 
 export type CallerSource = 'wechat' | 'http' | 'timer'
 
@@ -139,7 +140,7 @@ function normaliseEvent(event: unknown, context: unknown): Normalised {
     try {
       params = JSON.parse(raw)
     } catch {
-      throw new AppError('INVALID_INPUT', 'request body is not valid JSON', 'body')
+      throw new AppError('INVALID_INPUT', '请求内容不是有效的 JSON', 'body')
     }
     const authorization = header(event.headers, 'authorization')
     const bearerToken = authorization?.startsWith('Bearer ')
@@ -187,14 +188,9 @@ function normaliseEvent(event: unknown, context: unknown): Normalised {
   }
 }
 
-function invalidInput(error: z.ZodError): AppError {
-  const issue = error.issues[0]
-  const path = issue ? issue.path.map(String) : []
-  // An unknown key is reported on the object; name the key itself, which is what was wrong.
-  if (issue?.code === 'unrecognized_keys' && issue.keys[0]) path.push(issue.keys[0])
-  const field = path.join('.')
-  const message = issue ? `${field || 'input'}: ${issue.message}` : 'invalid input'
-  return new AppError('INVALID_INPUT', message, field || undefined)
+function invalidInput(error: z.ZodError, schema?: z.ZodType): AppError {
+  const { message, field } = describeInputIssue(error, schema)
+  return new AppError('INVALID_INPUT', message, field)
 }
 
 function requestIdOf(context: unknown): string {
@@ -217,19 +213,19 @@ export function defineFunction<
     const { params, caller } = normaliseEvent(event, context)
     scope.caller = caller
     const head = actionSchema.safeParse(params)
-    if (!head.success) throw new AppError('INVALID_INPUT', 'action is required', 'action')
+    if (!head.success) throw new AppError('INVALID_INPUT', '缺少要调用的操作（action）', 'action')
     const { action, ...rest } = head.data
     scope.action = action
     if (!Object.prototype.hasOwnProperty.call(spec.input, action)) {
       throw new AppError(
         'UNKNOWN_ACTION',
-        `${spec.name} has no action "${action}" (known: ${actionNames.join(', ')})`,
+        `${spec.name} 没有「${action}」这个操作（可用：${actionNames.join('、')}）`,
         'action',
       )
     }
     const schema = spec.input[action] as z.ZodType
     const parsed = schema.safeParse(rest)
-    if (!parsed.success) throw invalidInput(parsed.error)
+    if (!parsed.success) throw invalidInput(parsed.error, schema)
     const requestId = requestIdOf(context)
     const ctx: InvocationContext = {
       fn: spec.name,
@@ -258,7 +254,7 @@ export function defineFunction<
   ): Promise<HttpAccessResponse> {
     const started = Date.now()
     const requestId = requestIdOf(context)
-    const invocation = { requestId, dbRoundTrips: 0 }
+    const invocation: InvocationScope = { requestId, dbRoundTrips: 0 }
     const caller: Caller = {
       source: 'http',
       openid: null,
@@ -315,6 +311,7 @@ export function defineFunction<
       status: reply.statusCode,
       durationMs: Date.now() - started,
       dbRoundTrips: invocation.dbRoundTrips,
+      txRetries: invocation.txRetries ?? 0,
     }
     if (detail) line.detail = detail
     if (failure)
@@ -337,7 +334,7 @@ export function defineFunction<
     if (raw) return runRaw(raw, event as HttpAccessEvent, context)
     const started = Date.now()
     const requestId = requestIdOf(context)
-    const invocation = { requestId, dbRoundTrips: 0 }
+    const invocation: InvocationScope = { requestId, dbRoundTrips: 0 }
     const scope: { action: string; caller?: Caller } = { action: '' }
     let envelope: Envelope<unknown>
     let failure: unknown
@@ -364,6 +361,7 @@ export function defineFunction<
       outcome: envelope.ok ? 'ok' : envelope.error.code,
       durationMs: Date.now() - started,
       dbRoundTrips: invocation.dbRoundTrips,
+      txRetries: invocation.txRetries ?? 0,
     }
     if (failure)
       line.error = failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)

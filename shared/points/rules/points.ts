@@ -1,3 +1,4 @@
+import { SHANGHAI_OFFSET_MS } from '../../platform/calendar'
 /**
  * Points rules that do not need the database: what HQ can set, how many points a payment earns,
  * and when points expire.
@@ -7,8 +8,6 @@
  * which is stored in UTC as 2027-12-31T16:00:00Z.
  */
 import type { Tier } from '../documents'
-
-export const SHANGHAI_OFFSET_MS = 8 * 3_600_000
 
 export interface PointsRules {
   /** Points per whole yuan paid, before the tier multiplier (at most two decimals). */
