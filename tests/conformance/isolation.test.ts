@@ -1,9 +1,9 @@
 /**
  * Conformance: transaction isolation as CloudBase's database (MongoDB underneath) provides it.
  *
- * - Reads inside a transaction come from a snapshot taken when it started (MongoDB's snapshot
- *   read concern for transactions), whether the document was first read before or after an
- *   outside change.
+ * - Reads inside a transaction come from one snapshot (MongoDB's snapshot read concern for
+ *   transactions), taken at its first operation as MongoDB takes it, whether a document was first
+ *   read before or after an outside change.
  * - A write to a document another open transaction has written fails at once with
  *   DATABASE_TRANSACTION_CONFLICT (MongoDB's WriteConflict), not only at commit.
  * - Commit does not validate documents the transaction only read (snapshot isolation allows write
@@ -71,6 +71,7 @@ describe('snapshot reads', () => {
   test('where().get() in a transaction reads the snapshot', async () => {
     const c = await seeded('snapwhere', { a: { v: 1 }, b: { v: 1 } })
     const t = await start()
+    expect((await t.collection(c).doc('zzz').get()).data).toBeNull()
     await h.db.collection(c).doc('a').update({ v: 2 })
     await h.db.collection(c).doc('c').set({ v: 1 })
     const got = await t.collection(c).where({ v: 1 }).get()
@@ -93,6 +94,16 @@ describe('snapshot reads', () => {
     const outside = await h.db.collection(c).where({ v: 2 }).get()
     expect(outside.data).toEqual([{ _id: 'b', v: 2 }])
     await t.rollback()
+  })
+
+  test('the snapshot is taken at the first operation, not at startTransaction (as MongoDB does)', async () => {
+    const c = await seeded('snapfirst', { a: { v: 1 } })
+    const t = await start()
+    await h.db.collection(c).doc('a').update({ v: 2 })
+    expect((await t.collection(c).doc('a').get()).data).toEqual({ _id: 'a', v: 2 })
+    await h.db.collection(c).doc('a').update({ v: 3 })
+    expect((await t.collection(c).doc('a').get()).data).toEqual({ _id: 'a', v: 2 })
+    await t.commit()
   })
 })
 

@@ -6,7 +6,8 @@
  * Concurrency model: Node runs each request's engine work synchronously, so every single
  * operation (including a multi-document `where().update()` and a transaction commit) is applied
  * atomically with respect to all others. Transactions behave as CloudBase's (MongoDB's) do:
- * - reads come from a snapshot taken at the transaction's start (documents changed since keep
+ * - reads come from a snapshot taken at the transaction's first operation, as MongoDB takes it
+ *   (startTransaction only opens it; documents changed since the snapshot keep
  *   their older versions in a per-document history while a transaction may still need them);
  * - a write takes the document's lock: a document another open transaction has written, or one
  *   changed since this transaction's snapshot, fails the write at once with
@@ -636,7 +637,7 @@ interface TxWrite {
 
 interface Transaction {
   id: string
-  /** the engine version its reads see */
+  /** the engine version its reads see; -1 until its first operation takes the snapshot */
   snap: number
   started: number
   /** its own writes, by lock key; each holds that document's lock */
@@ -1040,7 +1041,8 @@ export class Engine {
   /** Drops history no open transaction can read (every version that ended at or before the oldest snapshot). */
   private dropHistory(): void {
     let oldest = Infinity
-    for (const tx of this.transactions.values()) if (tx.snap < oldest) oldest = tx.snap
+    for (const tx of this.transactions.values())
+      if (tx.snap >= 0 && tx.snap < oldest) oldest = tx.snap
     const queue = this.historyQueue
     while (this.historyHead < queue.length && queue[this.historyHead]!.to <= oldest) {
       const { coll, id, to } = queue[this.historyHead++]!
@@ -1085,7 +1087,7 @@ export class Engine {
     const id = `tx-${newId()}`
     this.transactions.set(id, {
       id,
-      snap: this.version,
+      snap: -1,
       started: this.now(),
       writes: new Map(),
     })
@@ -1100,6 +1102,7 @@ export class Engine {
       this.abort(id)
       throw ERR.txNotFound()
     }
+    if (tx.snap < 0) tx.snap = this.version
     return tx
   }
 
