@@ -137,7 +137,7 @@ export async function benchHotpaths(options: { shoppers?: number } = {}): Promis
     // The rest are applied by the timer, as nobody reads them.
     await settle()
     logs.length = 0
-    await post('/dev/timer/shop/applyOrderEffects', {})
+    await post('/dev/jobs/applyOrderEffects', {})
     await settle()
     const timerLines = logs.filter((l) => l.action === 'applyOrderEffects' && l.outcome === 'ok')
     const applied = orders.length - half.length

@@ -203,8 +203,6 @@ export const adminInput = {
   }),
   /** Recomputes today's figures now (the 刷新 button); the timer does it every few minutes anyway. */
   refreshDashboard: emptyInput,
-  /** Timer: the daily rollup the dashboard reads. */
-  rollupDailyStats: emptyInput,
   /** `auditAction`, not `action`: a request's `action` names the admin action being called. */
   listAudit: z.strictObject({
     ...pageInput,
@@ -274,8 +272,6 @@ export const adminInput = {
   jobStep: z.strictObject({ jobId: docId }),
   listJobs: z.strictObject({ ...pageInput }),
   job: z.strictObject({ jobId: docId }),
-  /** Timer: advances every running job by a batch. */
-  stepJobs: emptyInput,
 } as const
 
 export const adminOutput = {
@@ -366,12 +362,6 @@ export const adminOutput = {
     updatedAt: isoDate.nullable(),
   }),
   refreshDashboard: z.object({ updatedAt: isoDate }),
-  rollupDailyStats: z.object({
-    days: z.number().int(),
-    written: z.number().int(),
-    done: z.boolean(),
-    nextDay: z.string().nullable(),
-  }),
   listAudit: paged(
     z.object({
       id: z.string(),
@@ -462,5 +452,4 @@ export const adminOutput = {
     allErrors: z.array(rowError),
     output: z.object({ filename: z.string(), csv: z.string() }).nullable(),
   }),
-  stepJobs: z.object({ stepped: z.number().int() }),
 } as const

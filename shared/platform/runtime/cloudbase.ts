@@ -56,6 +56,15 @@ export function database(): Database {
   return db
 }
 
+/** Every variable of the invocation's context (and the process's CloudBase ones); {} if unreadable. */
+export function cloudbaseContext(context: unknown): Record<string, unknown> {
+  try {
+    return tcb.getCloudbaseContext(context as never) as unknown as Record<string, unknown>
+  } catch {
+    return {}
+  }
+}
+
 /** Identity fields CloudBase puts in a mini-program invocation's context. */
 export function wechatContext(context: unknown): {
   openid: string | null

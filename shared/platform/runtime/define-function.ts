@@ -14,7 +14,7 @@ import type { Envelope } from '../contract/envelope'
 import { describeInputIssue } from '../contract/input-errors'
 import { AppError, httpStatusOf, type ApiError } from '../errors'
 import { systemClock, type Clock } from '../ports/clock'
-import { invocationScope, wechatContext, type InvocationScope } from './cloudbase'
+import { cloudbaseContext, invocationScope, wechatContext, type InvocationScope } from './cloudbase'
 
 export type CallerSource = 'wechat' | 'http' | 'timer'
 
@@ -78,8 +78,13 @@ export interface FunctionSpec<
   input: In
   output: Out
   handlers: Handlers<In, Out>
-  /** Raw HTTP routes by HTTP access path, e.g. `{'/pay/notify': …}`. */
-  http?: Record<string, HttpRoute>
+  /**
+   * The raw route every HTTP-access event reaching this function goes to (e.g. WeChat Pay's
+   * notifications). It is chosen by the function the access path reaches, never by the path
+   * string: CloudBase may hand the function the path whole (`/pay/notify`) or relative to the
+   * access path (`/`).
+   */
+  http?: HttpRoute
   clock?: Clock
 }
 
@@ -96,6 +101,8 @@ interface TimerEvent {
   Type: 'Timer'
   TriggerName: string
   Time?: string
+  /** The trigger's additional message (SCF's 附加信息); the local stack names a job with it. */
+  Message?: string
 }
 
 export interface HttpAccessResponse {
@@ -113,8 +120,27 @@ function isHttpAccessEvent(event: unknown): event is HttpAccessEvent {
   )
 }
 
-function isTimerEvent(event: unknown): event is TimerEvent {
-  return typeof event === 'object' && event !== null && (event as TimerEvent).Type === 'Timer'
+function isTimerShaped(event: unknown): event is TimerEvent {
+  return (
+    typeof event === 'object' &&
+    event !== null &&
+    (event as TimerEvent).Type === 'Timer' &&
+    typeof (event as TimerEvent).TriggerName === 'string'
+  )
+}
+
+/**
+ * What the invocation context (never the event) says about who invoked the function. A
+ * mini-program `callFunction` always carries the caller's identity (`WX_OPENID`, or a CloudBase
+ * web user's `TCB_UUID`); a timer trigger carries none and runs with `TRIGGER_SRC=timer`. The
+ * event's data is the caller's to choose, so it can claim anything: only the context decides.
+ */
+export function invocationKind(context: unknown): 'client' | 'timer' | 'other' {
+  const ctx = cloudbaseContext(context)
+  const has = (key: string) => typeof ctx[key] === 'string' && ctx[key] !== ''
+  if (['WX_OPENID', 'WX_UNIONID', 'TCB_UUID', 'TCB_CUSTOM_USER_ID'].some(has)) return 'client'
+  if (typeof ctx.TCB_SOURCE === 'string' && /client/i.test(ctx.TCB_SOURCE)) return 'client'
+  return ctx.TRIGGER_SRC === 'timer' ? 'timer' : 'other'
 }
 
 function header(headers: HttpAccessEvent['headers'], name: string): string | null {
@@ -130,7 +156,13 @@ interface Normalised {
 }
 
 function normaliseEvent(event: unknown, context: unknown): Normalised {
-  if (isHttpAccessEvent(event)) {
+  const kind = invocationKind(context)
+  // Data shaped like a timer or HTTP-access event from a caller is a forgery, refused as such.
+  if (kind !== 'timer' && isTimerShaped(event))
+    throw new AppError('FORBIDDEN', 'only the timer trigger sends timer events')
+  if (kind === 'client' && isHttpAccessEvent(event))
+    throw new AppError('FORBIDDEN', 'only CloudBase HTTP access sends HTTP-access events')
+  if (kind !== 'client' && isHttpAccessEvent(event)) {
     const raw = event.body
       ? event.isBase64Encoded
         ? Buffer.from(event.body, 'base64').toString('utf8')
@@ -158,9 +190,14 @@ function normaliseEvent(event: unknown, context: unknown): Normalised {
       },
     }
   }
-  if (isTimerEvent(event)) {
+  if (kind === 'timer' && isTimerShaped(event)) {
     return {
-      params: { action: event.TriggerName },
+      params: {
+        action: event.TriggerName,
+        ...(typeof event.Message === 'string' && event.Message !== ''
+          ? { message: event.Message }
+          : {}),
+      },
       caller: {
         source: 'timer',
         openid: null,
@@ -241,10 +278,9 @@ export function defineFunction<
     return handler(ctx, parsed.data)
   }
 
-  function rawRouteFor(event: unknown): HttpRoute | null {
-    if (!spec.http || !isHttpAccessEvent(event) || typeof event.path !== 'string') return null
-    const path = event.path.replace(/\/+$/, '') || '/'
-    return Object.prototype.hasOwnProperty.call(spec.http, path) ? spec.http[path]! : null
+  function rawRouteFor(event: unknown, context: unknown): HttpRoute | null {
+    if (!spec.http || !isHttpAccessEvent(event)) return null
+    return invocationKind(context) === 'client' ? null : spec.http
   }
 
   async function runRaw(
@@ -330,7 +366,7 @@ export function defineFunction<
     event: unknown,
     context: unknown,
   ): Promise<Envelope<unknown> | HttpAccessResponse> {
-    const raw = rawRouteFor(event)
+    const raw = rawRouteFor(event, context)
     if (raw) return runRaw(raw, event as HttpAccessEvent, context)
     const started = Date.now()
     const requestId = requestIdOf(context)
@@ -366,7 +402,7 @@ export function defineFunction<
     if (failure)
       line.error = failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)
     if (process.env.FUNCTION_LOG !== 'off') process.stdout.write(`${JSON.stringify(line)}\n`)
-    if (isHttpAccessEvent(event)) {
+    if (invocationKind(context) !== 'client' && isHttpAccessEvent(event)) {
       return {
         statusCode: envelope.ok ? 200 : httpStatusOf(envelope.error.code),
         headers: { 'content-type': 'application/json; charset=utf-8' },
