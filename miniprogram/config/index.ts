@@ -43,7 +43,7 @@ export default defineConfig<'webpack5'>(async () => ({
   },
   h5: {
     // Served at the root of the local stack. Hash routing (`/#/pages/bind/index?scene=…`) is
-    // what the simulated mini-program codes open (shared/adapters/wechat-simulator.ts), and it
+    // what the local mini-program codes open (scripts/local-cloud/wechat-sandbox.ts), and it
     // needs no server-side fallback for deep links.
     publicPath: '/',
     staticDirectory: 'static',

@@ -1,6 +1,7 @@
 /** Campaigns: HQ's actions (spread into admin.ts), the store manager's (staff.ts), the timer function. */
 import { z } from 'zod'
 import { docId, emptyInput, isoDate, tier } from '../platform/contract/common'
+import { templateDataProblems } from './templates'
 
 const days = z.number().int().min(1).max(3650)
 const tag = z.string().trim().min(1).max(20)
@@ -48,13 +49,21 @@ export const segmentSchema = z
     }
   })
 
-/** Template data: `{ thing1: '…', time2: '…' }` → WeChat's `{ thing1: { value } }`; values at most 20 characters. */
+/**
+ * Template data: `{ thing1: '…', time2: '…' }` → WeChat's `{ thing1: { value } }`. Checked against
+ * the campaign template's catalogue (./templates.ts): a field WeChat would refuse with 47003 at
+ * every recipient is refused here, naming the field.
+ */
 const templateFields = z
   .record(
     z.string().regex(/^[a-z_]+\d{1,2}$/, '模板字段名如 thing1'),
-    z.string().trim().min(1).max(20),
+    z.string().trim().min(1).max(40),
   )
   .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= 10, '模板字段 1-10 个')
+  .superRefine((fields, issues) => {
+    for (const problem of templateDataProblems('campaign', fields))
+      issues.addIssue({ code: 'custom', path: [problem.key], message: problem.message })
+  })
 
 const campaignFields = {
   name: z.string().trim().min(1).max(40),
@@ -86,6 +95,8 @@ export const campaignView = z.object({
   finishedAt: isoDate.nullable(),
   targeted: z.number().int().nullable(),
   processed: z.number().int(),
+  /** Why sending stopped by itself (Chinese; e.g. WeChat refused the template), null otherwise. */
+  stopReason: z.string().nullable(),
 })
 
 export const campaignResultsView = z.object({
@@ -155,5 +166,7 @@ export const campaignOutput = {
     failed: z.number().int(),
     skipped: z.number().int(),
     finalized: z.number().int(),
+    /** Campaigns this run stopped because WeChat refused their template or data. */
+    stopped: z.number().int(),
   }),
 } as const
