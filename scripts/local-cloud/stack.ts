@@ -9,6 +9,7 @@
  *                          the WeChat Pay sandbox (pay-sandbox.ts)
  *   POST /sandbox/wechat/cgi-bin/…, /sandbox/wechat/wxa/…, GET /sandbox/messages
  *                          WeChat's open API sandbox (wechat-sandbox.ts)
+ *   POST /files/<cloudPath> a client upload to storage (storage-upload.ts); GET /files/… serves it
  *   GET  /admin/…          the HQ console build;  GET /…  the H5 mini-program build
  */
 import { mkdirSync } from 'node:fs'
@@ -41,6 +42,7 @@ import {
 } from './pay-sandbox'
 import { loadOrCreateSecrets, type LocalSecrets } from './secrets'
 import { serveStatic } from './static-files'
+import { serveUpload } from './storage-upload'
 import { runTimers, type TimerSpec } from './timers'
 import { WeChatSandbox } from './wechat-sandbox'
 
@@ -198,6 +200,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         })
       }
       if (wechatSandbox.handles(pathname)) return wechatSandbox.serve(req, res, pathname)
+      if (pathname.startsWith('/files/') && req.method === 'POST')
+        return serveUpload(storageDir, req, res, pathname)
       if (req.method === 'GET' || req.method === 'HEAD') {
         if (pathname.startsWith('/files/')) {
           if (

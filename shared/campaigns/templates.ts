@@ -4,8 +4,10 @@
  * The template ids differ per deployment: WECHAT_TEMPLATE_<KEY> (shared/platform/runtime/ports.ts).
  * A template chosen in the WeChat console must have exactly these keys.
  */
-import type { SubscribeTemplateKey } from '../platform/runtime/ports'
 import { subscribeFieldProblem, type SubscribeFieldType } from './rules/subscribe-fields'
+
+/** Our names for the templates (SUBSCRIBE_TEMPLATE_KEYS in shared/platform/runtime/ports.ts). */
+type SubscribeTemplateKey = 'newMessage' | 'campaign' | 'orderReady'
 
 export interface TemplateField {
   key: string
