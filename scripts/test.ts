@@ -29,6 +29,9 @@ step('type check (console)', bin('tsc'), ['-p', 'console/tsconfig.json', '--noEm
 step('lint', bin('eslint'), ['.'])
 step('bundle cloud functions', bin('tsx'), ['scripts/build-functions.ts'])
 step('build HQ console', bin('tsx'), ['scripts/build-console.ts'])
+// The WeChat build needs a CloudBase environment id (miniprogram/config/cloud-env.ts); tests name
+// a local one explicitly.
+process.env.CLOUDBASE_ENV_ID ||= 'o2o-local-test'
 if (existsSync(path.join(root, 'scripts/build-miniprogram.ts'))) {
   step('build mini-program (weapp + h5)', bin('tsx'), ['scripts/build-miniprogram.ts'])
 }
