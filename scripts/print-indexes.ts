@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { ALL_COLLECTIONS } from '../shared/platform/db/collections'
+import { ALL_COLLECTIONS } from '../shared/collections'
 
 export function indexTableMarkdown(): string {
   const rows = [

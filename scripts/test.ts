@@ -27,6 +27,7 @@ const jestArgs = process.argv.slice(2)
 step('type check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])
 step('type check (console)', bin('tsc'), ['-p', 'console/tsconfig.json', '--noEmit'])
 step('lint', bin('eslint'), ['.'])
+step('imports: no cycle, domains meet in flows/', bin('tsx'), ['scripts/check-imports.ts'])
 step('bundle cloud functions', bin('tsx'), ['scripts/build-functions.ts'])
 step('build HQ console', bin('tsx'), ['scripts/build-console.ts'])
 // The WeChat build needs a CloudBase environment id (miniprogram/config/cloud-env.ts); tests name

@@ -1,6 +1,8 @@
+import '../../shared/flows/payment-owners'
 import { adminInput, adminOutput } from '../../shared/hq/contract'
 import { conversationForHq } from '../../shared/chat/chat-service'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
+import { transferMembers } from '../../shared/flows/transfer-members'
 import {
   adminAction,
   codeImage,
@@ -13,7 +15,6 @@ import {
   logout,
   setAttributionPolicy,
   setStoreLocation,
-  transferMembers,
 } from '../../shared/hq/admin-service'
 import {
   getAttributionPolicy,
@@ -41,14 +42,15 @@ import {
   updateGift,
 } from '../../shared/gifts/gift-service'
 import { adjustPointsByMemberNo } from '../../shared/points/points-admin-service'
-import { loadPointsRules, savePointsRules } from '../../shared/points/points-rules-service'
+import { loadPointsRules } from '../../shared/points/lookups'
+import { savePointsRules } from '../../shared/points/points-rules-service'
 import { memberPointsForAdmin } from '../../shared/points/points-views'
 import { mailRedemptionsForHq, shipRedemption } from '../../shared/flows/mail-redemption'
 import { cancelRedemption } from '../../shared/flows/redemption'
 import { correctBirthday } from '../../shared/membership/member-service'
-import { dashboard, refreshToday, rollupDailyStats } from '../../shared/hq/daily-stats-service'
+import { dashboard, refreshToday } from '../../shared/hq/daily-stats-service'
+import { loadCommissionRules } from '../../shared/commission/lookups'
 import {
-  loadCommissionRules,
   saveCommissionRules,
   settlement,
   settlementCsv,
@@ -61,9 +63,10 @@ import {
   jobDetail,
   listJobs,
   stepJob,
-  stepRunningJobs,
 } from '../../shared/flows/hq-jobs'
-import { markOrderDelivered, refundOrder, shipOrder } from '../../shared/shop/shop-service'
+import { markOrderDelivered } from '../../shared/flows/order-fulfilment'
+import { refundOrder } from '../../shared/flows/orders'
+import { shipOrder } from '../../shared/shop/fulfilment-service'
 import { voidSale } from '../../shared/flows/offline-sale'
 
 export const main = defineFunction({
@@ -108,7 +111,6 @@ export const main = defineFunction({
       adminAction(ctx, 'read', input, () => dashboard(input, ctx.clock.now())),
     // Recomputing derived figures changes no business data: an analyst may refresh too.
     refreshDashboard: (ctx) => adminAction(ctx, 'read', {}, () => refreshToday(ctx.clock.now())),
-    rollupDailyStats: (ctx) => rollupDailyStats(ctx),
     listAudit: (ctx, input) => adminAction(ctx, 'read', input, () => listAudit(input)),
     pointsRules: (ctx) => adminAction(ctx, 'read', {}, () => loadPointsRules()),
     setPointsRules: (ctx, input) => adminAction(ctx, 'write', input, () => savePointsRules(input)),
@@ -188,6 +190,5 @@ export const main = defineFunction({
     // Audited like settlementCsv: the job's file is the settlement, or the imported clerks' invites.
     job: (ctx, input) =>
       adminAction(ctx, 'read', input, () => jobDetail(input), { auditRead: true }),
-    stepJobs: (ctx) => stepRunningJobs(ctx),
   },
 })

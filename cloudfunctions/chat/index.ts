@@ -1,5 +1,5 @@
 import { chatInput, chatOutput } from '../../shared/chat/contract'
-import { defineFunction, requireTimer } from '../../shared/platform/runtime/define-function'
+import { defineFunction } from '../../shared/platform/runtime/define-function'
 import {
   chatTemplates,
   inbox,
@@ -7,7 +7,6 @@ import {
   markRead,
   myConversation,
   poll,
-  remindUnread,
   sendMessage,
   sharePhone,
   uploadFolder,
@@ -27,9 +26,5 @@ export const main = defineFunction({
     uploadFolder: (ctx) => uploadFolder(ctx),
     markRead: (ctx, input) => markRead(ctx, input),
     templates: (ctx) => chatTemplates(ctx),
-    remindUnread: async (ctx) => {
-      requireTimer(ctx)
-      return remindUnread(ctx)
-    },
   },
 })

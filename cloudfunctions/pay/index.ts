@@ -1,3 +1,4 @@
+import '../../shared/flows/payment-owners'
 import { payInput, payOutput } from '../../shared/payments/contract'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
 import {
@@ -5,8 +6,13 @@ import {
   createProbe,
   probeStatus,
   refundProbe,
-} from '../../shared/services/payment-probe'
+  probeOwner,
+} from '../../shared/payments/probe-owner'
+import { registerPaymentOwner } from '../../shared/payments/owners'
 import { receiveNotification } from '../../shared/payments/payment-service'
+
+// The probe pays for nothing; it exists to exercise the payment edge on the local stack only.
+registerPaymentOwner('probe', probeOwner)
 
 export const main = defineFunction({
   name: 'pay',
@@ -18,12 +24,11 @@ export const main = defineFunction({
     probeRefund: (ctx, input) => refundProbe(ctx, input),
     probeClose: (ctx, input) => closeProbe(ctx, input),
   },
+  // Its HTTP access (`/pay/notify`) is WeChat Pay's notifications (payments and refunds):
+  // verified, applied once, answered 204, whatever path CloudBase hands over.
   http: {
-    // WeChat Pay notifications (payments and refunds): verified, applied once, answered 204.
-    '/pay/notify': {
-      action: 'notify',
-      role: 'wechatpay',
-      handle: (ctx, request) => receiveNotification(ctx, request),
-    },
+    action: 'notify',
+    role: 'wechatpay',
+    handle: (ctx, request) => receiveNotification(ctx, request),
   },
 })

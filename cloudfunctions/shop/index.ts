@@ -1,19 +1,10 @@
+import '../../shared/flows/payment-owners'
 import { shopInput, shopOutput } from '../../shared/shop/contract'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
-import { settleCommission } from '../../shared/commission/commission-service'
-import {
-  applyDueOrderEffects,
-  cancelOrder,
-  confirmReceipt,
-  createOrder,
-  expireOrders,
-  listProducts,
-  myOrders,
-  orderDetail,
-  payOrder,
-  pickupStores,
-  productDetail,
-} from '../../shared/shop/shop-service'
+import { confirmReceipt } from '../../shared/flows/order-fulfilment'
+import { cancelOrder, createOrder, orderDetail, payOrder } from '../../shared/flows/orders'
+import { listProducts, pickupStores, productDetail } from '../../shared/shop/catalog-service'
+import { myOrders } from '../../shared/shop/orders'
 
 export const main = defineFunction({
   name: 'shop',
@@ -29,8 +20,5 @@ export const main = defineFunction({
     cancelOrder: (ctx, input) => cancelOrder(ctx, input),
     payOrder: (ctx, input) => payOrder(ctx, input),
     confirmReceipt: (ctx, input) => confirmReceipt(ctx, input),
-    applyOrderEffects: (ctx) => applyDueOrderEffects(ctx),
-    expireOrders: (ctx) => expireOrders(ctx),
-    settleCommission: (ctx) => settleCommission(ctx),
   },
 })

@@ -4,13 +4,13 @@ import { clerkPerformance } from '../../shared/commission/commission-service'
 import { pickupCodeDetail, verifyPickupCode } from '../../shared/flows/pickup-counter'
 import { recordSale, voidSaleOfMyStore } from '../../shared/flows/offline-sale'
 import { createStoreCampaign, storeAudienceCount } from '../../shared/campaigns/campaign-service'
+import { requireStaff } from '../../shared/staff/lookups'
 import {
   bindStaffInvite,
   listMyMembers,
   memberDetail,
   myCode,
   myStats,
-  requireStaff,
   scanMember,
   staffMe,
 } from '../../shared/staff/staff-service'

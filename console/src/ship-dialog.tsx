@@ -1,5 +1,5 @@
 import { Form, Input, Modal, Typography } from 'antd'
-import type { PostalAddressDoc } from '../../shared/db/documents'
+import type { PostalAddressDoc } from '../../shared/shop/documents'
 
 /** Carriers HQ ships with most; any other can be typed. */
 const CARRIERS = ['顺丰速运', '中通快递', '圆通速递', '韵达快递', '申通快递', '京东物流', 'EMS']

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { COLLECTIONS } from '../../shared/platform/db/collections'
+import { COLLECTIONS } from '../../shared/collections'
 import { buildFunctions } from '../build-functions'
 import { startLocalStack } from '../local-cloud/stack'
 

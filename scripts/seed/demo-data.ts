@@ -4,7 +4,7 @@
  * offers. Written through the real SDK, so it goes the same path as production writes.
  * Idempotent: what a data folder already has is left alone.
  */
-import { COLLECTIONS } from '../../shared/platform/db/collections'
+import { COLLECTIONS } from '../../shared/collections'
 import { signScene } from '../../shared/membership/rules/scene'
 import type { Database } from '../../shared/platform/runtime/cloudbase'
 import { seedDemoGifts } from './demo-gifts'

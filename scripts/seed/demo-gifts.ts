@@ -2,8 +2,8 @@
  * Demo gifts: a few items with stock in every store (pickup) and in the central warehouse (mail).
  * Idempotent: fixed ids, and nothing is written once any gift exists.
  */
-import { COLLECTIONS } from '../../shared/platform/db/collections'
-import type { GiftDoc, GiftStockDoc } from '../../shared/db/documents'
+import { COLLECTIONS } from '../../shared/collections'
+import type { GiftDoc, GiftStockDoc } from '../../shared/gifts/documents'
 import type { Database } from '../../shared/platform/runtime/cloudbase'
 import { isDbError } from '../../shared/platform/runtime/transaction'
 import { stockIdOf } from '../../shared/gifts/gift-service'

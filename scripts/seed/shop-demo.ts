@@ -2,8 +2,8 @@
  * Demo shop: a few products with one price, stock in every store and in the central warehouse.
  * Idempotent: a data folder that already has products is left alone.
  */
-import { COLLECTIONS } from '../../shared/platform/db/collections'
-import type { ProductDoc, StockDoc } from '../../shared/db/documents'
+import { COLLECTIONS } from '../../shared/collections'
+import type { ProductDoc, StockDoc } from '../../shared/shop/documents'
 import type { Database } from '../../shared/platform/runtime/cloudbase'
 import { CENTRAL, stockId } from '../../shared/shop/rules/shop'
 

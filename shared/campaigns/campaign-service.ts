@@ -14,8 +14,10 @@
 import { randomBytes } from 'node:crypto'
 import type { z } from 'zod'
 import type { campaignView } from './contract'
-import { COLLECTIONS } from '../platform/db/collections'
-import type { CampaignDeliveryDoc, CampaignDoc, ClerkDoc, MemberDoc } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { CampaignDeliveryDoc, CampaignDoc } from './documents'
+import type { MemberDoc } from '../membership/documents'
+import type { ClerkDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { startOfShanghaiWeek } from '../platform/calendar'
 import {
@@ -33,7 +35,7 @@ import { ports } from '../platform/runtime/ports'
 import { isDbError } from '../platform/runtime/transaction'
 import { clearConsent, refundConsent, spendConsent } from './consent-service'
 import { namesFor } from '../staff/lookups'
-import { requireMember } from '../membership/member-service'
+import { requireMember } from '../membership/lookups'
 
 type Rows<T> = { data: T[] }
 type Db = ReturnType<typeof database>

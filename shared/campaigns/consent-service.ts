@@ -3,7 +3,7 @@
  * request (`wx.requestSubscribeMessage`), so each acceptance is one credit for that member and
  * template; sending spends one credit by an atomic conditional decrement, never below zero.
  */
-import { COLLECTIONS } from '../platform/db/collections'
+import { COLLECTIONS } from '../collections'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import {
@@ -11,7 +11,7 @@ import {
   SUBSCRIBE_TEMPLATE_KEYS,
   type SubscribeTemplateKey,
 } from '../platform/runtime/ports'
-import { requireMember } from '../membership/member-service'
+import { requireMember } from '../membership/lookups'
 
 type Rows<T> = { data: T[] }
 const consentId = (memberId: string, key: SubscribeTemplateKey) => `${memberId}:${key}`

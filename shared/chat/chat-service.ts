@@ -13,26 +13,28 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import type { chatInput, conversationView, messageView } from './contract'
 import { MAX_IMAGE_BYTES } from './contract'
-import { COLLECTIONS } from '../platform/db/collections'
-import type { ClerkDoc, ConversationDoc, MemberDoc, MessageBody, MessageDoc } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { ConversationDoc, MessageBody, MessageDoc } from './documents'
+import type { MemberDoc } from '../membership/documents'
+import type { ClerkDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { maskPhone } from '../platform/phone'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
 import { isDbError, withTransaction } from '../platform/runtime/transaction'
-import { clearConsent, refundConsent, spendConsent } from '../campaigns/consent-service'
 import { findOne, getClerk } from '../staff/lookups'
-import { findMemberByOpenid, requireOpenid } from '../membership/member-service'
+import { requireOpenid } from '../platform/runtime/identity'
+import { findMemberByOpenid } from '../membership/lookups'
 
-type Rows<T> = { data: T[] }
+export type Rows<T> = { data: T[] }
 type Input<K extends keyof typeof chatInput> = z.output<(typeof chatInput)[K]>
 type MessageView = z.infer<typeof messageView>
 type ConversationView = z.infer<typeof conversationView>
 
 export const REMIND_AFTER_MS = 10 * 60_000
 export const REMIND_AT_MOST_EVERY_MS = 60 * 60_000
-const CHAT_PAGE = 'pages/chat/index'
+export const CHAT_PAGE = 'pages/chat/index'
 
 interface Participant {
   side: 'member' | 'clerk'
@@ -43,9 +45,9 @@ interface Participant {
   openid: string
 }
 
-const conversations = () => database().collection(COLLECTIONS.conversations.name)
+export const conversations = () => database().collection(COLLECTIONS.conversations.name)
 
-async function getConversation(id: string): Promise<ConversationDoc | null> {
+export async function getConversation(id: string): Promise<ConversationDoc | null> {
   const res = (await conversations().doc(id).get()) as Rows<ConversationDoc>
   return res.data[0] ?? null
 }
@@ -364,12 +366,6 @@ export async function sharePhone(ctx: InvocationContext, input: Input<'sharePhon
   return { ...(await toView(result.message, who)), duplicate: result.duplicate }
 }
 
-/** Whether the member shared their phone number with this clerk in chat. */
-export async function phoneSharedWith(memberId: string, clerkId: string): Promise<boolean> {
-  const conversation = await getConversation(memberId)
-  return Boolean(conversation?.phoneSharedWith?.includes(clerkId))
-}
-
 async function appendMessage(
   ctx: InvocationContext,
   who: Participant,
@@ -482,85 +478,6 @@ export async function chatTemplates(ctx: InvocationContext) {
     text: string
   }>
   return { items: res.data.map((t) => ({ templateId: t._id, title: t.title, text: t.text })) }
-}
-
-/**
- * Timer job: members who have had an unread clerk message for 10 minutes get one subscribe
- * message, at most one an hour, and only with an unused consent. Safe to run concurrently: the
- * credit is spent by a conditional decrement and the hourly slot is claimed by a conditional
- * update on the value this run read, so two runs cannot both remind one member.
- */
-export async function remindUnread(ctx: InvocationContext) {
-  const db = database()
-  const _ = db.command
-  const now = ctx.clock.now()
-  const due = (await conversations()
-    .where(
-      _.and([
-        {
-          memberUnread: _.gt(0),
-          memberUnreadSince: _.lte(new Date(now.getTime() - REMIND_AFTER_MS)),
-        },
-        _.or([
-          { memberRemindedAt: null },
-          { memberRemindedAt: _.lte(new Date(now.getTime() - REMIND_AT_MOST_EVERY_MS)) },
-        ]),
-      ]),
-    )
-    .limit(100)
-    .get()) as Rows<ConversationDoc>
-  let sent = 0
-  let skipped = 0
-  for (const conversation of due.data) {
-    if (!(await spendConsent(conversation.memberId, 'newMessage'))) {
-      skipped++
-      continue
-    }
-    const claimed = (await conversations()
-      .where({ _id: conversation._id, memberRemindedAt: conversation.memberRemindedAt })
-      .update({ memberRemindedAt: now })) as { updated: number }
-    if (claimed.updated !== 1) {
-      await refundConsent(conversation.memberId, 'newMessage')
-      continue
-    }
-    const clerk = await getClerk(conversation.clerkId)
-    const result = await ports().wechat.sendSubscribeMessage({
-      touser: conversation.memberOpenid,
-      templateId: ports().templateId('newMessage'),
-      page: `${CHAT_PAGE}?from=reminder`,
-      data: {
-        thing1: { value: thing(clerk?.name ?? '你的导购') },
-        thing2: { value: thing(conversation.lastMessagePreview || '你有一条新消息') },
-        time3: {
-          value: new Date(now.getTime() + 8 * 3_600_000)
-            .toISOString()
-            .slice(0, 16)
-            .replace('T', ' '),
-        },
-      },
-    })
-    if (result.errcode === 0) sent++
-    else {
-      skipped++
-      // 43101: the member holds no subscription (our count was wrong). Any other refusal is
-      // about our template or data, not the member: the credit stays theirs.
-      if (result.errcode === 43101) await clearConsent(conversation.memberId, 'newMessage')
-      else {
-        await refundConsent(conversation.memberId, 'newMessage')
-        console.error(
-          `[chat] reminder refused by WeChat: ${result.errcode} ${result.errmsg.slice(0, 200)}`,
-        )
-      }
-    }
-  }
-  return { due: due.data.length, sent, skipped }
-}
-
-/** A `thing` field: at most 20 characters (not UTF-16 units), no line breaks (WeChat's rule). */
-function thing(text: string): string {
-  return Array.from(text.replace(/\p{Cc}+/gu, ' ').trim() || '…')
-    .slice(0, 20)
-    .join('')
 }
 
 /** HQ's read of one member's conversation (the admin function audits each opening). */

@@ -10,13 +10,12 @@
  * is applied to the earn entry once (its refund number joins `reversals` in a conditional update),
  * and an after-window refund's negative entry has its own unique key.
  */
-import { COLLECTIONS } from '../platform/db/collections'
-import type { CommissionEntryDoc } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { CommissionEntryDoc } from './documents'
 import { AppError } from '../platform/errors'
 import {
   commissionFen,
   commissionTakeback,
-  DEFAULT_COMMISSION_RULES,
   fenToYuan,
   insideRefundWindow,
   monthsEndingWith,
@@ -28,42 +27,19 @@ import { database } from '../platform/runtime/cloudbase'
 import { requireTimer, type InvocationContext } from '../platform/runtime/define-function'
 import { isDbError } from '../platform/runtime/transaction'
 import { namesFor } from '../staff/lookups'
+import { commissionEntryId, saleCommissionKey } from './rules/commission'
+import { SETTINGS_ID, loadCommissionRules, rememberCommissionRules } from './lookups'
 
 type Rows<T> = { data: T[] }
 
-const SETTINGS_ID = 'commission'
 const ledger = () => database().collection(COLLECTIONS.commissionLedger.name)
-
-/** Ledger document ids are their keys (`:` is not used in ids). */
-export const commissionEntryId = (key: string) => key.replace(/:/g, '_')
-export const saleCommissionKey = (source: CommissionEntryDoc['source']) =>
-  `${source.kind}:${source.id}:commission`
-
-// ------------------------------------------------------------------ rules (HQ-settable)
-
-let cached: { rules: CommissionRules; at: number } | null = null
-
-/** The commission rules, cached for 30 s per instance (saves a round trip on every payment). */
-export async function loadCommissionRules(): Promise<CommissionRules> {
-  if (cached && Date.now() - cached.at < 30_000) return cached.rules
-  const res = (await database().collection(COLLECTIONS.settings.name).doc(SETTINGS_ID).get()) as {
-    data: Partial<CommissionRules>[]
-  }
-  const stored = res.data[0]
-  const rules = {
-    rateBp: stored?.rateBp ?? DEFAULT_COMMISSION_RULES.rateBp,
-    refundWindowDays: stored?.refundWindowDays ?? DEFAULT_COMMISSION_RULES.refundWindowDays,
-  }
-  cached = { rules, at: Date.now() }
-  return rules
-}
 
 export async function saveCommissionRules(rules: CommissionRules): Promise<CommissionRules> {
   await database()
     .collection(COLLECTIONS.settings.name)
     .doc(SETTINGS_ID)
     .set({ ...rules })
-  cached = { rules, at: Date.now() }
+  rememberCommissionRules(rules)
   return rules
 }
 

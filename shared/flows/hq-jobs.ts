@@ -8,8 +8,9 @@
  */
 import { z } from 'zod'
 import type { adminInput, jobView } from '../hq/contract'
-import { COLLECTIONS } from '../platform/db/collections'
-import type { JobDoc, StaffInviteDoc, StoreDoc } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { JobDoc } from '../hq/documents'
+import type { StaffInviteDoc, StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { toCsv } from '../commission/rules/commission'
 import {
@@ -24,12 +25,9 @@ import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
 import { isDbError } from '../platform/runtime/transaction'
-import {
-  moveClerkMembers,
-  randomCode,
-  transferClerks,
-  type AdminSession,
-} from '../hq/admin-service'
+import { randomCode } from '../platform/ids'
+import { type AdminSession } from '../hq/documents'
+import { moveClerkMembers, transferClerks } from './transfer-members'
 import { settlementCsv } from '../commission/commission-service'
 
 type Rows<T> = { data: T[] }

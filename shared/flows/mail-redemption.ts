@@ -13,17 +13,19 @@
  */
 import type { z } from 'zod'
 import type { mailAddress } from '../points/contract'
-import { COLLECTIONS } from '../platform/db/collections'
-import type { MemberDoc, PendingSpend, RedemptionDoc } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { RedemptionDoc } from '../gifts/documents'
+import type { MemberDoc, PendingSpend } from '../membership/documents'
 import { AppError } from '../platform/errors'
 import { formatShanghaiMinute } from '../platform/calendar'
 import { MAIL_PAYMENT_WINDOW_MS } from '../points/rules/points'
 import { isPaymentWindowOver } from '../shop/rules/shop'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
-import type { AdminSession } from '../hq/admin-service'
+import type { AdminSession } from '../hq/documents'
 import { getGift, stockIdOf } from '../gifts/gift-service'
-import { newDocId, requireOpenid } from '../membership/member-service'
+import { newDocId } from '../platform/ids'
+import { requireOpenid } from '../platform/runtime/identity'
 import type { PaymentOwner } from '../payments/owners'
 import {
   closePayment,

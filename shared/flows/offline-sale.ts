@@ -4,23 +4,22 @@
  * for an online order, and the selling store is recorded. Within the refund window a clerk of the
  * selling store (or HQ) voids a sale by its receipt number: its points and commission go back.
  */
-import { COLLECTIONS } from '../platform/db/collections'
-import type { ClerkDoc, OfflineSaleDoc } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { OfflineSaleDoc } from '../shop/documents'
+import type { ClerkDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { formatShanghaiMinute } from '../platform/calendar'
 import { insideRefundWindow, settleAfterFor } from '../commission/rules/commission'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { isDbError, withTransaction } from '../platform/runtime/transaction'
-import {
-  bookCommission,
-  loadCommissionRules,
-  reverseCommission,
-} from '../commission/commission-service'
+import { loadCommissionRules } from '../commission/lookups'
+import { bookCommission, reverseCommission } from '../commission/commission-service'
 import { findOne } from '../staff/lookups'
-import { newDocId } from '../membership/member-service'
+import { newDocId } from '../platform/ids'
 import { creditPurchasePoints, reversePurchasePoints } from '../points/points-account-service'
-import { requireStaff, resolveMemberCode } from '../staff/staff-service'
+import { requireStaff } from '../staff/lookups'
+import { resolveMemberCode } from '../staff/staff-service'
 
 const sales = () => database().collection(COLLECTIONS.offlineSales.name)
 

@@ -6,8 +6,8 @@
 import { normalisePickupCode } from '../gifts/rules/pickup-code'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { pickupDetail, verifyPickup } from './redemption'
-import { orderPickupDetail, verifyOrderPickup } from '../shop/shop-service'
-import { requireStaff } from '../staff/staff-service'
+import { orderPickupDetail, verifyOrderPickup } from './order-fulfilment'
+import { requireStaff } from '../staff/lookups'
 
 const isOrderCode = (code: string) => code.length === 8
 

@@ -11,17 +11,11 @@
  */
 import { z } from 'zod'
 import type { redemptionView } from '../points/contract'
-import { COLLECTIONS } from '../platform/db/collections'
-import type {
-  ClerkDoc,
-  GiftDoc,
-  GiftStockDoc,
-  MemberDoc,
-  PendingSpend,
-  PointsLedgerDoc,
-  RedemptionDoc,
-  RedemptionStatus,
-} from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { GiftDoc, GiftStockDoc, RedemptionDoc, RedemptionStatus } from '../gifts/documents'
+import type { MemberDoc, PendingSpend } from '../membership/documents'
+import type { PointsLedgerDoc } from '../points/documents'
+import type { ClerkDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { formatShanghaiMinute } from '../platform/calendar'
 import { newPickupCode, normalisePickupCode } from '../gifts/rules/pickup-code'
@@ -30,15 +24,12 @@ import { findDebitGap, isExpiryDue } from '../points/rules/points-ledger'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { isDbError } from '../platform/runtime/transaction'
-import type { AdminSession } from '../hq/admin-service'
+import type { AdminSession } from '../hq/documents'
 import { namesFor } from '../staff/lookups'
 import { stockIdOf } from '../gifts/gift-service'
-import {
-  findMemberByOpenid,
-  newDocId,
-  requireMember,
-  requireOpenid,
-} from '../membership/member-service'
+import { newDocId } from '../platform/ids'
+import { requireOpenid } from '../platform/runtime/identity'
+import { findMemberByOpenid, requireMember } from '../membership/lookups'
 import { maskPhone } from '../platform/phone'
 import {
   accountOf,
@@ -50,8 +41,8 @@ import {
   withMemberAccount,
   type PointsContext,
 } from '../points/points-account-service'
-import { loadPointsRules } from '../points/points-rules-service'
-import { requireStaff } from '../staff/staff-service'
+import { loadPointsRules } from '../points/lookups'
+import { requireStaff } from '../staff/lookups'
 import { afterCursor, cursorOf } from '../platform/db/paging'
 
 type Rows<T> = { data: T[] }

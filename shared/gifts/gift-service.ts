@@ -5,14 +5,15 @@
 import { z } from 'zod'
 import type { giftDetail, giftSummary } from '../points/contract'
 import type { pointsAdminInput } from '../points/admin-contract'
-import { COLLECTIONS } from '../platform/db/collections'
-import type { GiftDoc, GiftStockDoc, StoreDoc } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { GiftDoc, GiftStockDoc } from './documents'
+import type { StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { isDbError } from '../platform/runtime/transaction'
 import { getStore } from '../staff/lookups'
-import { newDocId } from '../membership/member-service'
+import { newDocId } from '../platform/ids'
 
 type Rows<T> = { data: T[] }
 type AdminInput<K extends keyof typeof pointsAdminInput> = z.output<(typeof pointsAdminInput)[K]>

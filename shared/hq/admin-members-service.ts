@@ -1,8 +1,9 @@
 /** HQ's read side of members and the audit log: server-side pagination, sorting and filters. */
 import { z } from 'zod'
 import type { adminInput } from './contract'
-import { COLLECTIONS } from '../platform/db/collections'
-import type { AttributionLogDoc, MemberDoc, PointsLedgerDoc, VisitDoc } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { AttributionLogDoc, MemberDoc, VisitDoc } from '../membership/documents'
+import type { PointsLedgerDoc } from '../points/documents'
 import { AppError } from '../platform/errors'
 import { maskPhone } from '../platform/phone'
 import { database } from '../platform/runtime/cloudbase'

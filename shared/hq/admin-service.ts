@@ -6,8 +6,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import type { adminInput, clerkView, storeView } from './contract'
-import { COLLECTIONS } from '../platform/db/collections'
-import type { ClerkDoc, MemberDoc, StaffInviteDoc, StoreDoc } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { ClerkDoc, StaffInviteDoc, StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { hashPassword, verifyPassword } from './rules/password'
 import { signScene } from '../membership/rules/scene'
@@ -16,13 +16,12 @@ import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
 import { isDbError } from '../platform/runtime/transaction'
 import { findOne, getClerk, getStore } from '../staff/lookups'
-import { moveMember } from '../membership/member-service'
-import { BIND_PAGE, STAFF_INVITE_PAGE } from '../staff/staff-service'
+import { BIND_PAGE, STAFF_INVITE_PAGE } from '../platform/pages'
+import { randomCode } from '../platform/ids'
+import type { AdminRole, AdminSession } from './documents'
 
-type Rows<T> = { data: T[] }
-type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
-
-export type AdminRole = 'hq-admin' | 'analyst'
+export type Rows<T> = { data: T[] }
+export type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
 
 interface AdminDoc {
   _id: string
@@ -42,12 +41,6 @@ interface SessionDoc {
   role: AdminRole
   expiresAt: Date
   createdAt: Date
-}
-
-export interface AdminSession {
-  adminId: string
-  username: string
-  role: AdminRole
 }
 
 export const SESSION_HOURS = 12
@@ -323,12 +316,6 @@ export async function listClerks(input: Input<'listClerks'>) {
   return { items: res.data.map(clerkViewOf) }
 }
 
-const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
-export function randomCode(length: number): string {
-  const bytes = randomBytes(length)
-  return Array.from(bytes, (b) => INVITE_ALPHABET[b % INVITE_ALPHABET.length]).join('')
-}
-
 export async function createStaffInvite(
   ctx: InvocationContext,
   session: AdminSession,
@@ -371,79 +358,6 @@ export async function disableClerk(ctx: InvocationContext, input: Input<'disable
     .doc(clerk._id)
     .update({ status: 'disabled', disabledAt: now, disabledReason: input.reason })
   return clerkViewOf({ ...clerk, status: 'disabled', disabledAt: now })
-}
-
-/** The two clerks of a transfer: different, both known, and the receiving one active. */
-export async function transferClerks(input: {
-  fromClerkId: string
-  toClerkId: string
-}): Promise<{ from: ClerkDoc; to: ClerkDoc }> {
-  if (input.fromClerkId === input.toClerkId)
-    throw new AppError('INVALID_INPUT', '转出和转入导购不能相同', 'toClerkId')
-  const [from, to] = await Promise.all([getClerk(input.fromClerkId), getClerk(input.toClerkId)])
-  if (!from) throw new AppError('NOT_FOUND', '转出导购不存在', 'fromClerkId')
-  if (!to) throw new AppError('NOT_FOUND', '转入导购不存在', 'toClerkId')
-  if (to.status !== 'active') throw new AppError('CONFLICT', '不能转给已停用的导购', 'toClerkId')
-  return { from, to }
-}
-
-/**
- * Moves up to `limit` of `from`'s active members (or of the chosen ones) to `to`, each in its own
- * transaction (member, both counts and the log entry together). Idempotent: a member already moved
- * no longer matches, so a re-run moves only those left. `remaining` counts all of `from`'s members.
- */
-export async function moveClerkMembers(
-  ctx: InvocationContext,
-  actor: string,
-  transfer: { from: ClerkDoc; to: ClerkDoc; reason: string; memberIds?: string[] },
-  limit: number,
-): Promise<{ moved: number; remaining: number }> {
-  const db = database()
-  const where: Record<string, unknown> = { clerkId: transfer.from._id, status: 'active' }
-  if (transfer.memberIds) where._id = db.command.in(transfer.memberIds)
-  const res = (await db
-    .collection(COLLECTIONS.members.name)
-    .where(where)
-    .field({ _id: true })
-    .limit(limit)
-    .get()) as Rows<Pick<MemberDoc, '_id'>>
-  const now = ctx.clock.now()
-  let moved = 0
-  for (const { _id } of res.data) {
-    const result = await moveMember(db, _id, transfer.to, {
-      key: `transfer:${ctx.requestId}:${_id}`,
-      reason: 'transfer',
-      actor: { kind: 'admin', id: actor },
-      note: transfer.reason,
-      now,
-    })
-    if (result) moved++
-  }
-  const remaining = transfer.memberIds
-    ? 0
-    : (
-        (await db
-          .collection(COLLECTIONS.members.name)
-          .where({ clerkId: transfer.from._id, status: 'active' })
-          .count()) as { total: number }
-      ).total
-  return { moved, remaining }
-}
-
-/** Moves the chosen members (or the next 200 of a clerk's); `remaining` tells the console whether to call again. */
-export async function transferMembers(
-  ctx: InvocationContext,
-  session: AdminSession,
-  input: Input<'transferMembers'>,
-) {
-  const { from, to } = await transferClerks(input)
-  const { moved, remaining } = await moveClerkMembers(
-    ctx,
-    session.username,
-    { from, to, reason: input.reason, memberIds: input.memberIds },
-    200,
-  )
-  return { moved, skipped: input.memberIds ? input.memberIds.length - moved : 0, remaining }
 }
 
 export async function codeImage(input: Input<'codeImage'>) {

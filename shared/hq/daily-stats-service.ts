@@ -14,15 +14,12 @@
  * time budget; the next timer run goes on from the cursor and only a finished run moves the
  * watermark (to when it started).
  */
-import { COLLECTIONS } from '../platform/db/collections'
-import type {
-  CommissionEntryDoc,
-  DailyStatsDoc,
-  DailyStatsRollupState,
-  MemberDoc,
-  OrderDoc,
-  RefundDoc,
-} from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { CommissionEntryDoc } from '../commission/documents'
+import type { DailyStatsDoc, DailyStatsRollupState } from './documents'
+import type { MemberDoc } from '../membership/documents'
+import type { RefundDoc } from '../payments/documents'
+import type { OrderDoc } from '../shop/documents'
 import {
   ALL_STORES,
   addDays,
@@ -42,7 +39,7 @@ import {
 import { AppError } from '../platform/errors'
 import { database } from '../platform/runtime/cloudbase'
 import { requireTimer, type InvocationContext } from '../platform/runtime/define-function'
-import { commissionEntryId, saleCommissionKey } from '../commission/commission-service'
+import { commissionEntryId, saleCommissionKey } from '../commission/rules/commission'
 
 type Rows<T> = { data: T[] }
 

@@ -2,16 +2,11 @@
  * Membership: binding a WeChat user from a scanned code, the member's own views, the dynamic
  * member code, and the member's rights over their data.
  */
-import { randomBytes } from 'node:crypto'
 import type { MemberView } from './contract'
-import { COLLECTIONS } from '../platform/db/collections'
-import type {
-  AttributionLogDoc,
-  ClerkDoc,
-  MemberDoc,
-  PointsLedgerDoc,
-  StoreDoc,
-} from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { AttributionLogDoc, MemberDoc } from './documents'
+import type { PointsLedgerDoc } from '../points/documents'
+import type { ClerkDoc, StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import {
   DEFAULT_ATTRIBUTION_POLICY,
@@ -30,31 +25,12 @@ import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
 import { isDbError, withTransaction } from '../platform/runtime/transaction'
 import { findOne, getStore, namesFor } from '../staff/lookups'
-import { loadPointsRules } from '../points/points-rules-service'
+import { loadPointsRules } from '../points/lookups'
+import { newDocId } from '../platform/ids'
+import { requireOpenid } from '../platform/runtime/identity'
+import { findMemberByOpenid, requireMember } from './lookups'
 
 type Rows<T> = { data: T[] }
-
-export function newDocId(): string {
-  return randomBytes(16).toString('hex')
-}
-
-export function requireOpenid(ctx: InvocationContext): string {
-  if (!ctx.caller.openid) throw new AppError('UNAUTHENTICATED', '请在微信中打开小程序')
-  return ctx.caller.openid
-}
-
-/** The caller's member record, or null if they have not bound a card. One round trip. */
-export async function findMemberByOpenid(openid: string): Promise<MemberDoc | null> {
-  return findOne<MemberDoc>(COLLECTIONS.members.name, { openid })
-}
-
-export async function requireMember(ctx: InvocationContext): Promise<MemberDoc> {
-  const member = await findMemberByOpenid(requireOpenid(ctx))
-  if (!member || member.status !== 'active')
-    throw new AppError('NOT_FOUND', '还不是会员：请扫描门店或导购的二维码开卡')
-  ctx.caller.role = 'member'
-  return member
-}
 
 export async function toMemberView(
   member: MemberDoc,

@@ -11,16 +11,12 @@
  * - onPaid never comes after onClosed (payments.ts refuses that), and onRefunded only after
  *   onPaid has returned.
  *
- * Kinds: `order` (shop-service.ts), `redemption` (mail redemptions' shipping fee,
- * mail-redemption-service.ts), `probe` (payment-probe.ts, local stack only).
+ * Kinds: `order` (flows/orders.ts), `redemption` (mail redemptions' shipping fee,
+ * flows/mail-redemption.ts), `probe` (payments/probe-owner.ts, local stack only).
  */
-import type { PaymentDoc, PaymentPurposeKind, RefundDoc } from '../db/documents'
+import type { PaymentDoc, PaymentPurposeKind, RefundDoc } from './documents'
 import { AppError } from '../platform/errors'
 import type { InvocationContext } from '../platform/runtime/define-function'
-import { redemptionOwner } from '../flows/mail-redemption'
-import { probeOwner } from '../services/payment-probe'
-import { orderOwner } from '../shop/shop-service'
-
 export interface PaymentOwner {
   /** The payment is paid: move the purpose on (once). */
   onPaid(ctx: InvocationContext, payment: PaymentDoc): Promise<void>
@@ -30,16 +26,21 @@ export interface PaymentOwner {
   onRefunded(ctx: InvocationContext, payment: PaymentDoc, refund: RefundDoc): Promise<void>
 }
 
-/** Looked up at call time, so owners may import the payments service without an import cycle at load. */
+const owners = new Map<PaymentPurposeKind, PaymentOwner>()
+
+/**
+ * Wired where a function starts (shared/flows/payment-owners.ts for the shop and the points mall,
+ * the pay function for the local stack's probe): the payments domain never imports what it sells.
+ * Registering a kind twice with another owner is a wiring mistake and throws.
+ */
+export function registerPaymentOwner(kind: PaymentPurposeKind, owner: PaymentOwner): void {
+  const existing = owners.get(kind)
+  if (existing && existing !== owner) throw new Error(`payment owner for ${kind} registered twice`)
+  owners.set(kind, owner)
+}
+
 export function ownerOf(kind: PaymentPurposeKind): PaymentOwner {
-  switch (kind) {
-    case 'probe':
-      return probeOwner
-    case 'order':
-      return orderOwner
-    case 'redemption':
-      return redemptionOwner
-    default:
-      throw new AppError('INTERNAL', `没有处理「${kind}」支付的服务`)
-  }
+  const owner = owners.get(kind)
+  if (!owner) throw new AppError('INTERNAL', `没有处理「${kind}」支付的服务`)
+  return owner
 }

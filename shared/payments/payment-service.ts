@@ -11,8 +11,8 @@
  *   refunds never add up to more than was paid;
  * - a refund notification that arrives before the payment's counts as proof of payment.
  */
-import { COLLECTIONS } from '../platform/db/collections'
-import type { PaymentDoc, PaymentPurpose, RefundDoc, RefundDocStatus } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { PaymentDoc, PaymentPurpose, RefundDoc, RefundDocStatus } from './documents'
 import { AppError } from '../platform/errors'
 import {
   PayError,

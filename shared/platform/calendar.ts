@@ -1,5 +1,7 @@
 /** Calendar boundaries as people in the stores count them: Asia/Shanghai, weeks from Monday. */
-import { SHANGHAI_OFFSET_MS } from '../points/rules/points'
+
+/** Asia/Shanghai is UTC+8 all year (no daylight saving). */
+export const SHANGHAI_OFFSET_MS = 8 * 3_600_000
 
 const DAY_MS = 86_400_000
 

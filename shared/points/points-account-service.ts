@@ -13,8 +13,9 @@
  * Functions the shop calls when an order is paid or refunded: creditPurchasePoints(),
  * reversePurchasePoints().
  */
-import { COLLECTIONS } from '../platform/db/collections'
-import type { MemberDoc, PendingSpend, PointsLedgerDoc, Tier } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { MemberDoc, PendingSpend } from '../membership/documents'
+import type { PointsLedgerDoc, Tier } from './documents'
 import { AppError } from '../platform/errors'
 import type { Clock } from '../platform/ports/clock'
 import { earnedPoints, pointsExpiryFor, refundTakeback, type PointsRules } from './rules/points'
@@ -31,7 +32,7 @@ import { tierFor, tierWindowStart } from './rules/tiers'
 import { database } from '../platform/runtime/cloudbase'
 import { isDbError, withTransaction, type Transaction } from '../platform/runtime/transaction'
 import { findOne } from '../staff/lookups'
-import { loadPointsRules } from './points-rules-service'
+import { loadPointsRules } from './lookups'
 
 type Rows<T> = { data: T[] }
 

@@ -1,9 +1,9 @@
 /** HQ's manual points adjustments, by member number. */
-import { COLLECTIONS } from '../platform/db/collections'
-import type { MemberDoc } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { MemberDoc } from '../membership/documents'
 import { AppError } from '../platform/errors'
 import type { InvocationContext } from '../platform/runtime/define-function'
-import type { AdminSession } from '../hq/admin-service'
+import type { AdminSession } from '../hq/documents'
 import { findOne } from '../staff/lookups'
 import { adjustMemberPoints } from './points-account-service'
 

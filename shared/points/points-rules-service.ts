@@ -1,26 +1,9 @@
 /** HQ's points rules, one settings document (`settings/points`); defaults until HQ saves some. */
-import { COLLECTIONS } from '../platform/db/collections'
-import { DEFAULT_POINTS_RULES, type PointsRules } from './rules/points'
+import { COLLECTIONS } from '../collections'
+import { type PointsRules } from './rules/points'
 import { database } from '../platform/runtime/cloudbase'
 
 export const POINTS_SETTINGS_ID = 'points'
-
-/** One round trip. Read on every use: a rule HQ saves applies to the next purchase. */
-export async function loadPointsRules(): Promise<PointsRules> {
-  const res = (await database()
-    .collection(COLLECTIONS.settings.name)
-    .doc(POINTS_SETTINGS_ID)
-    .get()) as { data: Partial<PointsRules>[] }
-  const stored = res.data[0]
-  if (!stored) return DEFAULT_POINTS_RULES
-  return {
-    pointsPerYuan: stored.pointsPerYuan ?? DEFAULT_POINTS_RULES.pointsPerYuan,
-    multipliers: { ...DEFAULT_POINTS_RULES.multipliers, ...stored.multipliers },
-    welcomeBonus: stored.welcomeBonus ?? DEFAULT_POINTS_RULES.welcomeBonus,
-    expiryYears: stored.expiryYears ?? DEFAULT_POINTS_RULES.expiryYears,
-    tierThresholdsFen: { ...DEFAULT_POINTS_RULES.tierThresholdsFen, ...stored.tierThresholdsFen },
-  }
-}
 
 export async function savePointsRules(rules: PointsRules): Promise<PointsRules> {
   await database()

@@ -4,8 +4,9 @@
  */
 import { z } from 'zod'
 import type { ledgerItem, nextExpiry } from './contract'
-import { COLLECTIONS } from '../platform/db/collections'
-import type { MemberDoc, PointsLedgerDoc, Tier } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { MemberDoc } from '../membership/documents'
+import type { PointsLedgerDoc, Tier } from './documents'
 import { AppError } from '../platform/errors'
 import { shanghaiDay, shanghaiMonth } from '../platform/calendar'
 import { nextExpiringBatch, remainingOf } from './rules/points-ledger'
@@ -13,9 +14,9 @@ import { tierProgress } from './rules/tiers'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { findOne } from '../staff/lookups'
-import { requireMember } from '../membership/member-service'
+import { requireMember } from '../membership/lookups'
 import { creditSpanOf, openCredits, refreshTier, trailingPaidFen } from './points-account-service'
-import { loadPointsRules } from './points-rules-service'
+import { loadPointsRules } from './lookups'
 import { afterCursor, cursorOf } from '../platform/db/paging'
 
 type Rows<T> = { data: T[] }

@@ -1,7 +1,10 @@
 /** Reads of stores and clerks shared by the services. */
-import { COLLECTIONS } from '../platform/db/collections'
-import type { ClerkDoc, StoreDoc } from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { ClerkDoc, StoreDoc } from './documents'
 import { database } from '../platform/runtime/cloudbase'
+import { AppError } from '../platform/errors'
+import type { InvocationContext } from '../platform/runtime/define-function'
+import { requireOpenid } from '../platform/runtime/identity'
 
 type Rows<T> = { data: T[] }
 
@@ -69,4 +72,13 @@ export async function namesFor(
     stores: new Map(stores.data.map((s) => [s._id, s.name])),
     clerks: new Map(clerks.data.map((c) => [c._id, c.name])),
   }
+}
+
+/** The caller's clerk record; FORBIDDEN for anyone who is not an active clerk. One round trip. */
+export async function requireStaff(ctx: InvocationContext): Promise<ClerkDoc> {
+  const openid = requireOpenid(ctx)
+  const clerk = await findOne<ClerkDoc>(COLLECTIONS.clerks.name, { openid })
+  if (!clerk || clerk.status !== 'active') throw new AppError('FORBIDDEN', '仅限在岗店员使用')
+  ctx.caller.role = clerk.isManager ? 'manager' : 'clerk'
+  return clerk
 }

@@ -4,15 +4,10 @@
  */
 import { z } from 'zod'
 import type { memberListItem, staffInput } from './contract'
-import { COLLECTIONS } from '../platform/db/collections'
-import type {
-  AttributionLogDoc,
-  ClerkDoc,
-  MemberDoc,
-  PointsLedgerDoc,
-  StaffInviteDoc,
-  VisitDoc,
-} from '../db/documents'
+import { COLLECTIONS } from '../collections'
+import type { AttributionLogDoc, MemberDoc, VisitDoc } from '../membership/documents'
+import type { PointsLedgerDoc } from '../points/documents'
+import type { ClerkDoc, StaffInviteDoc } from './documents'
 import { AppError } from '../platform/errors'
 import { startOfShanghaiMonth, startOfShanghaiWeek } from '../platform/calendar'
 import { maskPhone } from '../platform/phone'
@@ -22,23 +17,14 @@ import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
 import { isDbError, withTransaction } from '../platform/runtime/transaction'
-import { phoneSharedWith } from '../chat/chat-service'
+import { phoneSharedWith } from '../chat/lookups'
 import { findOne, getStore, namesFor } from './lookups'
-import { newDocId, requireOpenid } from '../membership/member-service'
+import { newDocId } from '../platform/ids'
+import { requireOpenid } from '../platform/runtime/identity'
+import { BIND_PAGE } from '../platform/pages'
+import { requireStaff } from './lookups'
 
 type Rows<T> = { data: T[] }
-
-export const BIND_PAGE = 'pages/bind/index'
-export const STAFF_INVITE_PAGE = 'staff/invite/index'
-
-/** The caller's clerk record; FORBIDDEN for anyone who is not an active clerk. One round trip. */
-export async function requireStaff(ctx: InvocationContext): Promise<ClerkDoc> {
-  const openid = requireOpenid(ctx)
-  const clerk = await findOne<ClerkDoc>(COLLECTIONS.clerks.name, { openid })
-  if (!clerk || clerk.status !== 'active') throw new AppError('FORBIDDEN', '仅限在岗店员使用')
-  ctx.caller.role = clerk.isManager ? 'manager' : 'clerk'
-  return clerk
-}
 
 async function staffProfile(clerk: ClerkDoc, storeName?: string) {
   return {

@@ -14,7 +14,7 @@ import fs from 'fs'
 import os from 'os'
 import path from 'path'
 import tcb from '@cloudbase/node-sdk'
-import type { CollectionSpec } from '../../shared/platform/db/collections'
+import type { CollectionSpec } from '../../shared/collections'
 
 /** The gateway's public contract (scripts/local-cloud/gateway/index.ts). */
 export interface GatewayOptions {

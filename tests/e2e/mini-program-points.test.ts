@@ -7,7 +7,7 @@
  * Screenshots of every step: .test-artifacts/e2e/mini-program-points/.
  */
 import type { Browser } from 'playwright-core'
-import { COLLECTIONS } from '../../shared/platform/db/collections'
+import { COLLECTIONS } from '../../shared/collections'
 import { launchChromium } from '../support/browser'
 import { startTestStack, type Personas, type TestStack } from '../support/local-stack'
 import { ensureH5Built, openMiniProgram, type MiniProgramSession } from './harness/mini-program'

@@ -9,7 +9,7 @@ import { distanceMetres } from '../../shared/shop/rules/store-distance'
 import { formatDistance } from '../../miniprogram/src/lib/format'
 import { launchChromium } from '../support/browser'
 import { startTestStack, type TestStack } from '../support/local-stack'
-import { COLLECTIONS } from '../../shared/platform/db/collections'
+import { COLLECTIONS } from '../../shared/collections'
 import { ensureH5Built, openMiniProgram, type MiniProgramSession } from './harness/mini-program'
 
 jest.setTimeout(120_000)

@@ -99,7 +99,7 @@ describe('WeChat refusals at send time', () => {
       body: JSON.stringify({ openid: 'o-rf0001', errcode: 43101 }),
     })
     const created = await stack.admin(body('r43101', { thing1: '会员日' }))
-    await stack.fireTimer('campaign', 'dispatch')
+    await stack.runJob('dispatchCampaigns')
     expect(await credits('rf0001')).toBe(0)
     expect(await credits('rf0002')).toBe(2) // sent: one credit used
     const results = await stack.admin({
@@ -134,7 +134,7 @@ describe('WeChat refusals at send time', () => {
       leaseId: null,
       leaseUntil: null,
     })
-    await stack.fireTimer('campaign', 'dispatch')
+    await stack.runJob('dispatchCampaigns')
     const view = await campaign(campaignId)
     expect(view.status).toBe('stopped')
     expect(view.stopReason).toContain('47003')
@@ -150,7 +150,7 @@ describe('WeChat refusals at send time', () => {
     const created = await stack.admin(body('r40037', { thing1: '会员日' }))
     const campaignId = created.body.data.campaignId as string
     try {
-      await stack.fireTimer('campaign', 'dispatch')
+      await stack.runJob('dispatchCampaigns')
     } finally {
       stack.wechat.setTemplate('local-campaign', ['thing1', 'time2', 'thing3'])
     }
@@ -163,7 +163,7 @@ describe('WeChat refusals at send time', () => {
 
     const resumed = await stack.admin({ action: 'resumeCampaign', campaignId })
     expect(resumed.body.data.stopReason).toBeNull()
-    await stack.fireTimer('campaign', 'dispatch')
+    await stack.runJob('dispatchCampaigns')
     const results = await stack.admin({ action: 'campaignResults', campaignId })
     expect(results.body.data).toMatchObject({ sent: 2, failed: 0 })
     expect(await credits('rf0201')).toBe(0)

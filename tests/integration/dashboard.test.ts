@@ -4,8 +4,8 @@
  * `rollupDailyStats` timer fired as CloudBase would, and the `dashboard` action's figures checked
  * exactly per day and per store. Running the rollup again (or from scratch) changes nothing.
  */
-import { COLLECTIONS } from '../../shared/platform/db/collections'
-import type { DailyStatsDoc } from '../../shared/db/documents'
+import { COLLECTIONS } from '../../shared/collections'
+import type { DailyStatsDoc } from '../../shared/hq/documents'
 import { hashPassword } from '../../shared/hq/rules/password'
 import { emptyFigures, statsDay, type DailyFigures } from '../../shared/hq/rules/daily-stats'
 import { startTestStack, type TestStack } from '../support/local-stack'
@@ -360,7 +360,7 @@ function sum(rows: DailyFigures[]): DailyFigures {
 
 async function rollUp() {
   for (let run = 0; run < 10; run++) {
-    const res = (await stack.fireTimer('admin', 'rollupDailyStats')) as {
+    const res = (await stack.runJob('rollupDailyStats')) as {
       ok: boolean
       data: { done: boolean }
     }
@@ -516,7 +516,13 @@ describe('the daily rollup and the dashboard', () => {
       expect(res.status).toBe(401)
     }
     // Nor can anyone run the timer's action by calling it.
-    expect((await stack.admin({ action: 'rollupDailyStats' })).status).toBe(403)
+    const token = await stack.adminToken()
+    const res = await stack.call(
+      'jobs',
+      { action: 'everyMinute', message: 'rollupDailyStats' },
+      { headers: { authorization: `Bearer ${token}` } },
+    )
+    expect(res.status).toBe(403)
   })
 
   it('refuses a range the wrong way round or longer than a year', async () => {

@@ -3,7 +3,7 @@
  * nearest first (or the member's own store first) with what each cannot fill; and the delivery
  * address a delivery order carries.
  */
-import { COLLECTIONS } from '../../shared/platform/db/collections'
+import { COLLECTIONS } from '../../shared/collections'
 import { startTestStack, type TestStack } from '../support/local-stack'
 
 let stack: TestStack

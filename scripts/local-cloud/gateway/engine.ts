@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
 import { Aggregator, Query, update as applyUpdate } from 'mingo'
 import * as updateOperators from 'mingo/operators/update'
-import type { CollectionSpec, IndexSpec } from '../../../shared/platform/db/collections'
+import type { CollectionSpec, IndexSpec } from '../../../shared/collections'
 import { cloneValue, fromLogJSON, isPlainObject, toLogJSON, type Doc } from './ejson'
 import type { DurableLog, LogOp, RecoveredState } from './durable-log'
 

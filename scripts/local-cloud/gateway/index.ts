@@ -5,7 +5,7 @@
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { ALL_COLLECTIONS, type CollectionSpec } from '../../../shared/platform/db/collections'
+import { ALL_COLLECTIONS, type CollectionSpec } from '../../../shared/collections'
 import { createApi, type InvokeFunction } from './api'
 import { DurableLog } from './durable-log'
 import { Engine } from './engine'

@@ -9,7 +9,7 @@
  * refund: a member whose last purchase left the 365-day window has spent nothing in it, whatever
  * the stored figure (written before the purchases aged out) says.
  */
-import type { Tier } from '../../db/documents'
+import type { Tier } from '../../points/documents'
 import { tierWindowStart } from '../../points/rules/tiers'
 
 const DAY_MS = 86_400_000

@@ -3,7 +3,8 @@
  * takes it back, and how money is shown in a settlement export. Pure: no database, no WeChat.
  */
 import { shanghaiMonth } from '../../platform/calendar'
-import { SHANGHAI_OFFSET_MS } from '../../points/rules/points'
+import { SHANGHAI_OFFSET_MS } from '../../platform/calendar'
+import type { CommissionEntryDoc } from '../documents'
 
 export const DAY_MS = 86_400_000
 
@@ -98,3 +99,11 @@ export function toCsv(
 ): string {
   return `\uFEFF${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`
 }
+
+/** Ledger document ids are their keys (`:` is not used in ids). */
+export const commissionEntryId = (key: string) => key.replace(/:/g, '_')
+
+export const saleCommissionKey = (source: CommissionEntryDoc['source']) =>
+  `${source.kind}:${source.id}:commission`
+
+// ------------------------------------------------------------------ rules (HQ-settable)

@@ -2,9 +2,9 @@
  * The dashboard's daily figures: which Asia/Shanghai day an event counts on, which days a rollup
  * run recomputes, and how one day's figures add up. Pure: no database.
  */
-import type { DailyStatsDoc } from '../../db/documents'
+import type { DailyStatsDoc } from '../documents'
 import { shanghaiDay } from '../../platform/calendar'
-import { SHANGHAI_OFFSET_MS } from '../../points/rules/points'
+import { SHANGHAI_OFFSET_MS } from '../../platform/calendar'
 
 const DAY_MS = 86_400_000
 

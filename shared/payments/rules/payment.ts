@@ -1,20 +1,10 @@
 /**
- * Payment rules that need no database: notification freshness, merchant order and refund
+ * Payment rules that need no database: merchant order and refund
  * numbers, and the facts a verified notification must agree with before it changes anything.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { PaymentSucceeded, RefundSettled } from '../../platform/ports/pay'
-import { SHANGHAI_OFFSET_MS } from '../../points/rules/points'
-
-/** A notification whose Wechatpay-Timestamp is further than this from now is refused (either way). */
-export const NOTIFICATION_MAX_SKEW_MS = 5 * 60_000
-
-export function isFreshTimestamp(timestampSeconds: number, now: Date): boolean {
-  return (
-    Number.isSafeInteger(timestampSeconds) &&
-    Math.abs(now.getTime() - timestampSeconds * 1000) <= NOTIFICATION_MAX_SKEW_MS
-  )
-}
+import { SHANGHAI_OFFSET_MS } from '../../platform/calendar'
 
 /**
  * A new out_trade_no: `P` + Beijing time to the second + 12 random hex digits (27 characters;

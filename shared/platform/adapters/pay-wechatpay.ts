@@ -17,6 +17,7 @@
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
 import Pay from 'wechatpay-node-v3'
+import { isFreshTimestamp } from './wechatpay-wire'
 import {
   type JsapiOrder,
   type JsapiOrderRequest,
@@ -30,7 +31,6 @@ import {
   type PayTransaction,
   type RefundRequest,
 } from '../ports/pay'
-import { isFreshTimestamp } from '../../payments/rules/payment'
 import {
   decryptResource,
   formatWechatTime,

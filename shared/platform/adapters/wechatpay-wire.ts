@@ -209,3 +209,13 @@ export const refundAnswer = z.object({
 export function formatWechatTime(at: Date): string {
   return `${new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`
 }
+
+/** A notification whose Wechatpay-Timestamp is further than this from now is refused (either way). */
+export const NOTIFICATION_MAX_SKEW_MS = 5 * 60_000
+
+export function isFreshTimestamp(timestampSeconds: number, now: Date): boolean {
+  return (
+    Number.isSafeInteger(timestampSeconds) &&
+    Math.abs(now.getTime() - timestampSeconds * 1000) <= NOTIFICATION_MAX_SKEW_MS
+  )
+}

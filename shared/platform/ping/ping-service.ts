@@ -1,4 +1,4 @@
-import { COLLECTIONS } from '../db/collections'
+import { PING_COLLECTIONS as COLLECTIONS } from './collections'
 import { database } from '../runtime/cloudbase'
 import type { InvocationContext } from '../runtime/define-function'
 import type { PingResult } from './contract'

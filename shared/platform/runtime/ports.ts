@@ -10,7 +10,7 @@
 import { CloudBaseStorage } from '../adapters/storage-cloudbase'
 import { LocalStorage } from '../adapters/storage-local'
 import { WeChatHttpsAdapter } from '../adapters/wechat-https'
-import { COLLECTIONS } from '../db/collections'
+import { WECHAT_COLLECTIONS as COLLECTIONS } from '../db/platform-collections'
 import type { StoragePort } from '../ports/storage'
 import type { WeChatPort } from '../ports/wechat'
 import { database } from './cloudbase'

@@ -1,3 +1,4 @@
+import { SHANGHAI_OFFSET_MS } from '../../platform/calendar'
 /**
  * Points rules that do not need the database: what HQ can set, how many points a payment earns,
  * and when points expire.
@@ -6,9 +7,7 @@
  * earned (default 1): an entry earned any time in 2026 expires at 2028-01-01T00:00:00+08:00,
  * which is stored in UTC as 2027-12-31T16:00:00Z.
  */
-import type { Tier } from '../../db/documents'
-
-export const SHANGHAI_OFFSET_MS = 8 * 3_600_000
+import type { Tier } from '../documents'
 
 export interface PointsRules {
   /** Points per whole yuan paid, before the tier multiplier (at most two decimals). */

@@ -2,7 +2,7 @@
  * Tiers by paid amount over the trailing 365 days (refunds deducted): silver and gold from
  * thresholds HQ sets (defaults 1,000 and 5,000 yuan).
  */
-import type { Tier } from '../../db/documents'
+import type { Tier } from '../documents'
 import type { PointsRules } from './points'
 
 export const TIER_WINDOW_MS = 365 * 86_400_000

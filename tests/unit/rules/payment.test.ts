@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import type { PaymentSucceeded, RefundSettled } from '../../../shared/platform/ports/pay'
+import { isFreshTimestamp } from '../../../shared/platform/adapters/wechatpay-wire'
 import {
-  isFreshTimestamp,
   newOutTradeNo,
   OUT_TRADE_NO,
   outRefundNoFor,

@@ -1,6 +1,6 @@
 import { Query } from 'mingo'
 import { segmentSchema } from '../../../shared/campaigns/contract'
-import type { Tier } from '../../../shared/db/documents'
+import type { Tier } from '../../../shared/points/documents'
 import { startOfShanghaiWeek } from '../../../shared/platform/calendar'
 import {
   afterMember,

@@ -1,0 +1,169 @@
+/**
+ * The layout's two promises, checked on every lint run (`npm run lint`, `npm test`):
+ * 1. No import cycle anywhere in the tree (type-only imports included: a cycle of types is still
+ *    two modules that cannot be understood apart).
+ * 2. shared/ keeps its layers: `platform/` imports no domain; a domain imports another domain only
+ *    through what that domain publishes for others (its documents, collections, contract, pure
+ *    rules, read-only lookups and lifecycle tables), never its services; only `flows/` combine the
+ *    services of several domains.
+ *
+ * Exits 1 with one line per violation. `checkImports(root)` is what the unit test calls.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
+
+const SCANNED = ['shared', 'cloudfunctions', 'scripts', 'tests', 'console/src', 'miniprogram/src']
+const SKIPPED_DIRS = new Set(['node_modules', 'dist', '.build', '.data', '.test-artifacts'])
+const EXTENSIONS = ['.ts', '.tsx', '.js', '/index.ts', '/index.tsx', '/index.js']
+const SPECIFIER =
+  /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*|\bjest\.mock\s*\(\s*)(['"])(\.{1,2}\/[^'"]+)\1/g
+
+/** What a domain publishes to the rest of shared/ (paths inside the domain's folder). */
+const PUBLISHED = [
+  /^documents\.ts$/,
+  /^collections\.ts$/,
+  /^(?:[\w-]+-)?contract\.ts$/,
+  /^lookups\.ts$/,
+  /^lifecycle\.ts$/,
+  /^rules\//,
+]
+
+export interface ImportViolation {
+  kind: 'cycle' | 'layer'
+  message: string
+}
+
+function listFiles(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    if (SKIPPED_DIRS.has(name)) continue
+    const full = path.join(dir, name)
+    if (statSync(full).isDirectory()) listFiles(full, out)
+    else if (/\.(ts|tsx)$/.test(name) && !name.endsWith('.d.ts')) out.push(full)
+  }
+  return out
+}
+
+function resolveImport(fromFile: string, specifier: string): string | null {
+  const base = path.resolve(path.dirname(fromFile), specifier)
+  for (const candidate of ['', ...EXTENSIONS]) {
+    const file = base + candidate
+    try {
+      if (statSync(file).isFile()) return file
+    } catch {
+      // not this candidate
+    }
+  }
+  return null
+}
+
+/** Every file's relative imports, resolved to files (specifiers that resolve to nothing are tsc's to report). */
+export function importGraph(root: string): Map<string, string[]> {
+  const graph = new Map<string, string[]>()
+  for (const folder of SCANNED) {
+    const dir = path.join(root, folder)
+    try {
+      statSync(dir)
+    } catch {
+      continue
+    }
+    for (const file of listFiles(dir)) {
+      const source = readFileSync(file, 'utf8')
+      const targets = new Set<string>()
+      for (const match of source.matchAll(SPECIFIER)) {
+        const target = resolveImport(file, match[2]!)
+        if (target && /\.(ts|tsx)$/.test(target)) targets.add(target)
+      }
+      graph.set(file, [...targets])
+    }
+  }
+  return graph
+}
+
+/** Cycles as file lists (Tarjan's strongly connected components, each reported once). */
+export function findCycles(graph: Map<string, string[]>): string[][] {
+  let next = 0
+  const index = new Map<string, number>()
+  const low = new Map<string, number>()
+  const stack: string[] = []
+  const onStack = new Set<string>()
+  const cycles: string[][] = []
+  const visit = (node: string) => {
+    index.set(node, next)
+    low.set(node, next)
+    next += 1
+    stack.push(node)
+    onStack.add(node)
+    for (const target of graph.get(node) ?? []) {
+      if (!index.has(target)) {
+        visit(target)
+        low.set(node, Math.min(low.get(node)!, low.get(target)!))
+      } else if (onStack.has(target)) {
+        low.set(node, Math.min(low.get(node)!, index.get(target)!))
+      }
+    }
+    if (low.get(node) === index.get(node)) {
+      const component: string[] = []
+      let member: string
+      do {
+        member = stack.pop()!
+        onStack.delete(member)
+        component.push(member)
+      } while (member !== node)
+      const selfLoop = (graph.get(node) ?? []).includes(node)
+      if (component.length > 1 || selfLoop) cycles.push(component.reverse())
+    }
+  }
+  for (const node of graph.keys()) if (!index.has(node)) visit(node)
+  return cycles
+}
+
+/** Where a file under shared/ sits: `platform`, `flows`, `index` (shared/*.ts) or a domain's name. */
+function areaOf(sharedRelative: string): string {
+  const [first, ...rest] = sharedRelative.split('/')
+  return rest.length === 0 ? 'index' : first!
+}
+
+export function layerViolations(root: string, graph: Map<string, string[]>): ImportViolation[] {
+  const shared = path.join(root, 'shared') + path.sep
+  const violations: ImportViolation[] = []
+  for (const [file, targets] of graph) {
+    if (!file.startsWith(shared)) continue
+    const from = path.relative(path.join(root, 'shared'), file).split(path.sep).join('/')
+    const fromArea = areaOf(from)
+    for (const target of targets) {
+      if (!target.startsWith(shared)) continue
+      const to = path.relative(path.join(root, 'shared'), target).split(path.sep).join('/')
+      const toArea = areaOf(to)
+      if (toArea === fromArea || toArea === 'platform') continue
+      let reason: string | null = null
+      if (fromArea === 'platform') reason = 'platform/ imports no domain, flow or index'
+      else if (toArea === 'flows') reason = 'only flows/ may call flows'
+      else if (fromArea !== 'flows' && fromArea !== 'index' && toArea !== 'index') {
+        const inside = to.slice(toArea.length + 1)
+        if (!PUBLISHED.some((pattern) => pattern.test(inside)))
+          reason = `a domain uses another domain's documents, collections, contract, rules and lookups only (${toArea}/${inside} is its service); cross-domain work belongs in flows/`
+      }
+      if (reason) violations.push({ kind: 'layer', message: `shared/${from} → shared/${to}: ${reason}` })
+    }
+  }
+  return violations
+}
+
+export function checkImports(root: string): ImportViolation[] {
+  const graph = importGraph(root)
+  const cycles = findCycles(graph).map((cycle) => ({
+    kind: 'cycle' as const,
+    message: `import cycle: ${cycle.map((file) => path.relative(root, file)).join(' → ')}`,
+  }))
+  return [...cycles, ...layerViolations(root, graph)]
+}
+
+if (require.main === module) {
+  const violations = checkImports(path.resolve(__dirname, '..'))
+  for (const violation of violations) process.stdout.write(`${violation.message}\n`)
+  if (violations.length > 0) {
+    process.stdout.write(`\n${violations.length} import problem(s)\n`)
+    process.exit(1)
+  }
+  process.stdout.write('imports: no cycle, layers kept\n')
+}

@@ -1,0 +1,52 @@
+/** campaigns: shapes of the stored documents. Dates are Date (UTC); money is integer fen; points integers. */
+
+import type { Segment } from './rules/segments'
+
+export type CampaignStatus = 'scheduled' | 'sending' | 'stopped' | 'done'
+
+/** A subscribe-message campaign to a member segment; the dispatch state lives here too. */
+export interface CampaignDoc {
+  _id: string
+  name: string
+  scope: 'hq' | 'store'
+  /** Store campaigns: the manager's store (the segment is limited to it). */
+  storeId: string | null
+  segment: Segment
+  templateKey: 'campaign'
+  page: string
+  fields: Record<string, string>
+  status: CampaignStatus
+  sendAt: Date
+  createdAt: Date
+  createdBy: string
+  /** Set when sending starts: the instant the segment's relative dates are resolved against. */
+  startedAt: Date | null
+  finishedAt: Date | null
+  /** Members matching the segment when sending started. */
+  targeted: number | null
+  /** Dispatch cursor: members are walked in _id order; everyone up to here has been handled. */
+  cursor: string | null
+  processed: number
+  /** One dispatcher at a time: the lease holder's id and until when it holds. */
+  leaseId: string | null
+  leaseUntil: Date | null
+  /** Set when dispatch stopped the campaign itself (WeChat refused the template or its data). */
+  stopReason?: string | null
+}
+
+export type CampaignDeliveryStatus = 'claimed' | 'sent' | 'failed' | 'skipped'
+
+/** `_id` = `<campaignId>:<memberId>`: claimed before the send, so a member is sent a campaign at most once. */
+export interface CampaignDeliveryDoc {
+  _id: string
+  campaignId: string
+  memberId: string
+  openid: string
+  status: CampaignDeliveryStatus
+  claimedAt: Date
+  doneAt?: Date
+  errcode?: number
+  errmsg?: string
+  /** skipped: 'weeklyCap'; failed without a WeChat answer: 'interrupted'. */
+  reason?: string
+}

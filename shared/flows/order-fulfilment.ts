@@ -1,0 +1,134 @@
+/**
+ * Handover of an order, where the shop meets commission: verifying a pickup at the counter and
+ * marking a delivery received both start the commission's refund window in the same transaction.
+ */
+import { COLLECTIONS } from '../collections'
+import type { OrderDoc } from '../shop/documents'
+import type { ClerkDoc } from '../staff/documents'
+import { AppError } from '../platform/errors'
+import { database } from '../platform/runtime/cloudbase'
+import { type InvocationContext } from '../platform/runtime/define-function'
+import { withTransaction } from '../platform/runtime/transaction'
+import { loadCommissionRules } from '../commission/lookups'
+import { applyPaidEffects, startRefundWindow } from './order-effects'
+import {
+  OrderPickupView,
+  notPickable,
+  notReceivable,
+  orderByPickupCode,
+  orderPickupView,
+} from '../shop/fulfilment-service'
+import { OrderView, ownOrder, toView, txGet } from '../shop/orders'
+
+/**
+ * What an 8-digit pickup code is for (clerks and managers of the pickup store). The clerk looks
+ * before handing over: a chance to finish the order's after-payment effects.
+ */
+export async function orderPickupDetail(
+  ctx: InvocationContext,
+  clerk: ClerkDoc,
+  code: string,
+): Promise<OrderPickupView> {
+  const order = await orderByPickupCode(clerk, code)
+  await applyPaidEffects(ctx, order)
+  return orderPickupView(order)
+}
+
+/**
+ * A clerk of the pickup store hands a paid order over, and the commission's refund window starts.
+ * It does not wait for the after-payment effects: the window starts with whichever of the two
+ * commits second (startRefundWindow).
+ *
+ * Guarantee: one transaction moves the order paid → picked_up and sets the commission entry's
+ * settleAfter, so of any number of verifications of one code exactly one succeeds (the others
+ * conflict, retry, and are told when and by whom it was picked up), and the window starts once.
+ */
+export async function verifyOrderPickup(
+  ctx: InvocationContext,
+  clerk: ClerkDoc,
+  code: string,
+): Promise<OrderPickupView> {
+  const found = await orderByPickupCode(clerk, code)
+  if (found.status !== 'paid' || found.refundedFen >= found.totalFen) throw notPickable(found)
+  const rules = await loadCommissionRules()
+  const now = ctx.clock.now()
+  const pickedUpBy = { clerkId: clerk._id, name: clerk.name }
+  const picked = await withTransaction(database(), async (t) => {
+    const order = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, found._id)
+    if (!order || order.status !== 'paid' || order.refundedFen >= order.totalFen)
+      throw notPickable(order ?? found)
+    const handedOver = {
+      ...order,
+      _id: found._id,
+      status: 'picked_up' as const,
+      pickedUpAt: now,
+      pickedUpBy,
+    }
+    await t
+      .collection(COLLECTIONS.orders.name)
+      .doc(found._id)
+      .update({ status: 'picked_up', pickedUpAt: now, pickedUpBy })
+    await startRefundWindow(t, handedOver, rules)
+    return handedOver
+  })
+  return orderPickupView(picked)
+}
+
+// ------------------------------------------------------------------ delivery: shipping and receipt
+
+/**
+ * A shipped delivery order arrived (the member confirms, or HQ marks it from the carrier's
+ * tracking), and the commission's refund window starts. Marking it again changes nothing.
+ *
+ * Guarantee: one transaction moves the order shipped → delivered and starts the commission
+ * entry's window (startRefundWindow), so the window starts once however often it is marked.
+ */
+async function markDelivered(
+  ctx: InvocationContext,
+  orderId: string,
+  by: NonNullable<OrderDoc['deliveredBy']>,
+): Promise<OrderView> {
+  const rules = await loadCommissionRules()
+  const now = ctx.clock.now()
+  const order = await withTransaction(database(), async (t) => {
+    const found = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, orderId)
+    if (!found || found.fulfilment !== 'delivery') throw new AppError('NOT_FOUND', '配送订单不存在')
+    const current = { ...found, _id: orderId }
+    if (current.status === 'delivered') return current
+    if (current.status !== 'shipped') throw notReceivable(current)
+    const delivered = {
+      ...current,
+      status: 'delivered' as const,
+      deliveredAt: now,
+      deliveredBy: by,
+    }
+    await t
+      .collection(COLLECTIONS.orders.name)
+      .doc(orderId)
+      .update({ status: 'delivered', deliveredAt: now, deliveredBy: by })
+    await startRefundWindow(t, delivered, rules)
+    return delivered
+  })
+  return toView(order)
+}
+
+/** The member confirms that their delivery arrived. */
+export async function confirmReceipt(
+  ctx: InvocationContext,
+  input: { orderId: string },
+): Promise<OrderView> {
+  const order = await ownOrder(ctx, input.orderId)
+  if (order.fulfilment !== 'delivery')
+    throw new AppError('CONFLICT', '自提订单请到门店出示提货码取货')
+  return markDelivered(ctx, order._id, 'member')
+}
+
+/** HQ marks a shipped order delivered (the carrier's tracking says it arrived). */
+export async function markOrderDelivered(
+  ctx: InvocationContext,
+  input: { orderId: string },
+): Promise<OrderView> {
+  return markDelivered(ctx, input.orderId, 'hq')
+}
+
+// ------------------------------------------------------------------ refunds from the console

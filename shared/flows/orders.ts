@@ -1,0 +1,455 @@
+/**
+ * The shop: products with one price, stock per store and in the central warehouse, and orders
+ * for pickup at a store or for delivery. Stock is reserved when an order is created and released
+ * if it is not paid within 15 minutes or is cancelled; a paid pickup order gets a pickup code.
+ *
+ * Orders are paid through the payments service; this flow is the `order` owner
+ * (payments/owners.ts, wired in flows/payment-owners.ts): it hears onPaid / onClosed / onRefunded and never reads WeChat Pay itself.
+ * onPaid does only what the payment notification must not wait for; the rest (points,
+ * commission) follows through applyPaidEffects. A delivery order is shipped by HQ and received by
+ * the member (or marked by HQ); its commission's refund window starts at delivery.
+ */
+import { createHash } from 'node:crypto'
+import { COLLECTIONS } from '../collections'
+import type { MemberDoc } from '../membership/documents'
+import type { PaymentDoc, RefundDoc } from '../payments/documents'
+import type { PostalAddressDoc, OrderDoc, StockDoc } from '../shop/documents'
+import type { StoreDoc } from '../staff/documents'
+import { AppError } from '../platform/errors'
+import type { JsapiPayParams } from '../platform/ports/pay'
+import {
+  isPaymentWindowOver,
+  mergeLines,
+  newPickupCode,
+  ORDER_PAYMENT_WINDOW_MS,
+  orderTotalFen,
+  stockId,
+  stockLocation,
+  type Fulfilment,
+  type OrderLine,
+} from '../shop/rules/shop'
+import { outRefundNoFor } from '../payments/rules/payment'
+import { database } from '../platform/runtime/cloudbase'
+import { type InvocationContext } from '../platform/runtime/define-function'
+import { isDbError, withTransaction } from '../platform/runtime/transaction'
+import { findOne, getStore } from '../staff/lookups'
+import { newDocId } from '../platform/ids'
+import { requireOpenid } from '../platform/runtime/identity'
+import type { PaymentOwner } from '../payments/owners'
+import { reverseCommission } from '../commission/commission-service'
+import {
+  closePayment,
+  createPayment,
+  getPayment,
+  getRefund,
+  paymentForPurpose,
+  requestRefund,
+  syncPayment,
+} from '../payments/payment-service'
+import { reversePurchasePoints } from '../points/points-account-service'
+import { applyPaidEffects, skipGoneMember } from './order-effects'
+import {
+  OrderView,
+  Rows,
+  getOrder,
+  notPayable,
+  orders,
+  ownOrder,
+  priceLines,
+  releaseOrder,
+  restockRefundedOrder,
+  toView,
+  txGet,
+} from '../shop/orders'
+
+export interface CreateOrderInput {
+  items: OrderLine[]
+  fulfilment: Fulfilment
+  storeId?: string
+  /** Delivery only (and required there). */
+  deliveryAddress?: PostalAddressDoc
+}
+
+/**
+ * Creates an order, reserves its stock and starts its payment.
+ *
+ * Guarantee: the order and every line's reservation are one optimistic transaction over the
+ * stock documents it read, so either all lines are reserved and the order exists, or nothing
+ * changed; a concurrent order that touched the same stock makes one of them retry and check
+ * again, so `available` never goes below zero at any location.
+ */
+export async function createOrder(
+  ctx: InvocationContext,
+  input: CreateOrderInput,
+): Promise<{
+  orderId: string
+  outTradeNo: string
+  payParams: JsapiPayParams
+  totalFen: number
+  expiresAt: string
+}> {
+  const openid = requireOpenid(ctx)
+  const now = ctx.clock.now()
+  if (input.fulfilment === 'pickup') {
+    if (!input.storeId) throw new AppError('INVALID_INPUT', '自提订单请选择门店', 'storeId')
+    const store: StoreDoc | null = await getStore(input.storeId)
+    if (!store) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
+    if (store.status !== 'active') throw new AppError('CONFLICT', '该门店已停业，请选择其他门店')
+    if (input.deliveryAddress)
+      throw new AppError('INVALID_INPUT', '自提订单不需要收货地址', 'deliveryAddress')
+  } else {
+    if (input.storeId)
+      throw new AppError('INVALID_INPUT', '配送订单由中心仓发货，不需要选择门店', 'storeId')
+    if (!input.deliveryAddress)
+      throw new AppError('INVALID_INPUT', '配送订单请填写收货地址', 'deliveryAddress')
+  }
+  const items = await priceLines(mergeLines(input.items))
+  const member = await findOne<MemberDoc>(COLLECTIONS.members.name, { openid })
+  if (member && member.status === 'active') ctx.caller.role = 'member'
+  const locationId = stockLocation(input.fulfilment, input.storeId)
+  const order: OrderDoc = {
+    _id: newDocId(),
+    openid,
+    memberId: member?.status === 'active' ? member._id : null,
+    fulfilment: input.fulfilment,
+    storeId: input.fulfilment === 'pickup' ? input.storeId! : null,
+    locationId,
+    items,
+    totalFen: orderTotalFen(items),
+    status: 'awaiting_payment',
+    outTradeNo: null,
+    expiresAt: new Date(now.getTime() + ORDER_PAYMENT_WINDOW_MS),
+    createdAt: now,
+    paidAt: null,
+    attribution: null,
+    paidEffectsAt: null,
+    cancelledAt: null,
+    cancelReason: null,
+    refundedFen: 0,
+    refundNos: [],
+    ...(input.fulfilment === 'delivery' ? { deliveryAddress: input.deliveryAddress } : {}),
+  }
+
+  const db = database()
+  await withTransaction(db, async (t) => {
+    const rows: StockDoc[] = []
+    for (const line of items) {
+      const s = await txGet<StockDoc>(
+        t,
+        COLLECTIONS.stock.name,
+        stockId(line.productId, locationId),
+      )
+      if (!s || s.available < line.qty)
+        throw new AppError(
+          'CONFLICT',
+          `库存不足：${line.name}${s ? `（剩余 ${s.available}）` : ''}`,
+        )
+      rows.push(s)
+    }
+    for (const [i, line] of items.entries()) {
+      const s = rows[i]!
+      await t
+        .collection(COLLECTIONS.stock.name)
+        .doc(s._id)
+        .update({
+          available: s.available - line.qty,
+          reserved: s.reserved + line.qty,
+          updatedAt: now,
+        })
+    }
+    const { _id, ...fields } = order
+    await t
+      .collection(COLLECTIONS.orders.name)
+      .doc(_id)
+      .create(fields as never)
+  })
+
+  let started
+  try {
+    started = await startOrderPayment(ctx, order)
+  } catch (err) {
+    // Compensation next to the action: nothing can be paid, so give the stock back now.
+    await cancelUnpaid(ctx, order).catch(() => undefined)
+    throw err
+  }
+  await orders().doc(order._id).update({ outTradeNo: started.outTradeNo })
+  return started
+}
+
+export interface OrderPayment {
+  orderId: string
+  outTradeNo: string
+  payParams: JsapiPayParams
+  totalFen: number
+  expiresAt: string
+}
+
+/** The order's one payment: created on the first call, the same payment (fresh parameters) after. */
+async function startOrderPayment(ctx: InvocationContext, order: OrderDoc): Promise<OrderPayment> {
+  const { items } = order
+  const started = await createPayment(ctx, {
+    purpose: { kind: 'order', id: order._id },
+    description:
+      items.length === 1 ? items[0]!.name : `${items[0]!.name} 等 ${items.length} 件商品`,
+    amountFen: order.totalFen,
+    payerOpenid: order.openid,
+    expiresAt: order.expiresAt,
+  })
+  return {
+    orderId: order._id,
+    outTradeNo: started.payment._id,
+    payParams: started.payParams,
+    totalFen: order.totalFen,
+    expiresAt: order.expiresAt.toISOString(),
+  }
+}
+
+/**
+ * The payer left WeChat's pay sheet and pays later: fresh payment parameters for the order's one
+ * payment (never a second payment for the same order), while it is still unpaid and in time.
+ */
+export async function payOrder(
+  ctx: InvocationContext,
+  input: { orderId: string },
+): Promise<OrderPayment> {
+  const order = await ownOrder(ctx, input.orderId)
+  if (
+    order.status === 'awaiting_payment' &&
+    isPaymentWindowOver(order.expiresAt, ctx.clock.now())
+  ) {
+    await cancelUnpaid(ctx, order)
+    throw notPayable((await getOrder(order._id)) ?? order)
+  }
+  if (order.status !== 'awaiting_payment') throw notPayable(order)
+  return startOrderPayment(ctx, order)
+}
+
+/**
+ * The caller's order. An unpaid one is brought up to date first: after its window it is
+ * cancelled; otherwise WeChat Pay is asked (the payer may just have paid: no waiting for the
+ * notification). A paid one's due after-payment effects are applied.
+ */
+export async function orderDetail(
+  ctx: InvocationContext,
+  input: { orderId: string },
+): Promise<OrderView> {
+  let order = await ownOrder(ctx, input.orderId)
+  if (order.status === 'awaiting_payment') {
+    if (isPaymentWindowOver(order.expiresAt, ctx.clock.now())) await cancelUnpaid(ctx, order)
+    else if (order.outTradeNo) await syncPayment(ctx, order.outTradeNo)
+    order = (await getOrder(order._id))!
+  }
+  // The payer polls the order after paying: the points and commission follow right away.
+  await applyPaidEffects(ctx, order)
+  return toView(order)
+}
+
+/** The payer cancels an unpaid order: its payment is closed and its stock released. */
+export async function cancelOrder(
+  ctx: InvocationContext,
+  input: { orderId: string },
+): Promise<OrderView> {
+  const order = await ownOrder(ctx, input.orderId)
+  if (order.status === 'cancelled') return toView(order)
+  if (order.status !== 'awaiting_payment')
+    throw new AppError('CONFLICT', '订单已支付，如需退款请联系门店')
+  await cancelUnpaid(ctx, order)
+  const after = (await getOrder(order._id))!
+  // Paid just before the cancel reached WeChat: it stays paid.
+  return toView(after)
+}
+
+/**
+ * Cancels an unpaid order: through its payment when there is one (closed at WeChat first, so it
+ * can no longer be paid; the payments service then calls onClosed), directly otherwise.
+ */
+async function cancelUnpaid(ctx: InvocationContext, order: OrderDoc): Promise<void> {
+  const payment = await paymentForPurpose({ kind: 'order', id: order._id })
+  if (payment) await closePayment(ctx, payment._id)
+  else await releaseOrder(ctx, order._id)
+}
+
+/**
+ * Timer `expireOrders` (every minute): cancels unpaid orders whose 15 minutes are over and
+ * releases their stock. One failure does not stop the others; it is retried next minute.
+ */
+export async function expireOrders(
+  ctx: InvocationContext,
+): Promise<{ expired: number; failed: number }> {
+  if (ctx.caller.source !== 'timer') throw new AppError('FORBIDDEN', '仅供定时任务调用')
+  const db = database()
+  const due = (await orders()
+    .where({ status: 'awaiting_payment', expiresAt: db.command.lte(ctx.clock.now()) })
+    .limit(100)
+    .get()) as Rows<OrderDoc>
+  let expired = 0
+  let failed = 0
+  for (const order of due.data) {
+    try {
+      await cancelUnpaid(ctx, order)
+      expired++
+    } catch (err) {
+      failed++
+      process.stderr.write(
+        `${JSON.stringify({ fn: ctx.fn, action: ctx.action, requestId: ctx.requestId, orderId: order._id, error: (err as Error).message })}\n`,
+      )
+    }
+  }
+  return { expired, failed }
+}
+
+/**
+ * Once per succeeded refund (keyed by out_refund_no), until it has returned once; each step is
+ * idempotent by key: points take-back (`order:<id>:refund:<refundNo>`), commission reversal
+ * (the refund number on the commission entry), and for a fully refunded pickup order that was
+ * never picked up, its stock back on the shelf (a conditional transition paid → refunded).
+ */
+async function afterOrderRefunded(
+  ctx: InvocationContext,
+  order: OrderDoc,
+  refund: RefundDoc,
+): Promise<void> {
+  if (order.memberId) {
+    await reversePurchasePoints(ctx, {
+      orderId: order._id,
+      refundId: refund._id,
+      refundFen: refund.amountFen,
+    }).catch(skipGoneMember(ctx, order))
+  }
+  if (order.attribution)
+    await reverseCommission(ctx, {
+      source: { kind: 'order', id: order._id },
+      refundNo: refund._id,
+      refundFen: refund.amountFen,
+    })
+  if (order.refundedFen >= order.totalFen) await restockRefundedOrder(ctx, order._id)
+}
+
+/**
+ * What must happen before the payment notification is answered: the order becomes paid with the
+ * member's attribution frozen onto it, a pickup order gets its unique pickup code, and the
+ * after-payment effects are recorded as due (effectsDueAt) in the same write, so they can never
+ * be forgotten. Two reads (order and member, at once) and one write.
+ *
+ * Guarantee: the conditional update `where({_id, status: 'awaiting_payment'})` moves the order
+ * once; a repeated call finds it paid and changes nothing. A concurrent cancellation (a
+ * transaction over the order) conflicts with it and re-reads. A pickup code that collides with
+ * another order's fails the update on the unique index and is drawn again.
+ */
+async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promise<void> {
+  const orderId = payment.purpose.id
+  const now = ctx.clock.now()
+  const [order, member] = await Promise.all([
+    getOrder(orderId),
+    findOne<MemberDoc>(COLLECTIONS.members.name, { openid: payment.payerOpenid }),
+  ])
+  if (!order) throw new Error(`order ${orderId} of payment ${payment._id} not found`)
+  const unpaid = (o: OrderDoc) => {
+    if (o.status === 'cancelled')
+      throw new Error(`order ${orderId} was cancelled before its payment ${payment._id} succeeded`)
+    return o.status === 'awaiting_payment'
+  }
+  if (!unpaid(order)) {
+    // Paid before effects were deferred, by a call that died before finishing them: due now.
+    if (!order.paidEffectsAt && !order.effectsDueAt)
+      await orders().doc(orderId).update({ effectsDueAt: now })
+    return
+  }
+  const attribution =
+    member && member.status === 'active'
+      ? { storeId: member.storeId, clerkId: member.clerkId }
+      : null
+  for (let attempt = 1; ; attempt++) {
+    const paid = {
+      status: 'paid' as const,
+      paidAt: payment.paidAt ?? now,
+      attribution,
+      effectsDueAt: now,
+      ...(order.fulfilment === 'pickup' ? { pickupCode: newPickupCode() } : {}),
+    }
+    try {
+      const res = (await orders()
+        .where({ _id: orderId, status: 'awaiting_payment' })
+        .update(paid)) as { updated?: number }
+      if (res.updated === 1) return
+      const current = await getOrder(orderId)
+      if (!current || !unpaid(current)) return
+    } catch (err) {
+      if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
+    }
+    if (attempt >= 5) throw new AppError('CONFLICT', '订单状态更新冲突，请稍后重试')
+  }
+}
+
+export const orderOwner: PaymentOwner = {
+  async onPaid(ctx, payment) {
+    await markOrderPaid(ctx, payment)
+  },
+  async onClosed(ctx, payment) {
+    await releaseOrder(ctx, payment.purpose.id)
+  },
+  async onRefunded(ctx, payment, refund) {
+    const _ = database().command
+    // A refund takes back what the payment gave: the effects must have happened first.
+    const paid = await getOrder(payment.purpose.id)
+    if (paid) await applyPaidEffects(ctx, paid)
+    // Once per refund: the refund's number joins the order's list in the same conditional update.
+    await orders()
+      .where({ _id: payment.purpose.id, refundNos: _.neq(refund._id) })
+      .update({ refundNos: _.push(refund._id), refundedFen: _.inc(refund.amountFen) })
+    // Every step of afterOrderRefunded is idempotent by key, so it runs on every call until the
+    // payments service records that one returned (a crash after the update above still finishes).
+    await afterOrderRefunded(ctx, (await getOrder(payment.purpose.id))!, refund)
+  },
+}
+
+// ------------------------------------------------------------------ the counter: order pickup
+
+/**
+ * HQ refunds (part of) a paid order. The refund's idempotency key is the request itself:
+ * `order:<id>:refund:full` for a full refund, `order:<id>:refund:<amount>:<hash of reason>` for a
+ * partial one, so a retried request (a timeout, a double click) is the same refund with the same
+ * refund number, and WeChat refunds it once. A second partial refund of the same amount needs a
+ * different reason.
+ */
+export async function refundOrder(
+  ctx: InvocationContext,
+  input: { orderId: string; amountFen?: number; reason: string },
+): Promise<{
+  orderId: string
+  outRefundNo: string
+  amountFen: number
+  status: RefundDoc['status']
+}> {
+  const order = await getOrder(input.orderId)
+  if (!order) throw new AppError('NOT_FOUND', '订单不存在')
+  if (!order.outTradeNo || order.status === 'awaiting_payment' || order.status === 'cancelled')
+    throw new AppError('CONFLICT', '只有已支付的订单可以退款')
+  let key: string
+  let amountFen: number
+  if (input.amountFen === undefined) {
+    key = `order:${order._id}:refund:full`
+    const earlier = await getRefund(outRefundNoFor(key))
+    if (earlier) amountFen = earlier.amountFen
+    else {
+      const payment = await getPayment(order.outTradeNo)
+      amountFen = payment ? payment.amountFen - payment.refundCommittedFen : 0
+      if (amountFen <= 0) throw new AppError('CONFLICT', '该订单已全额退款')
+    }
+  } else {
+    amountFen = input.amountFen
+    key = `order:${order._id}:refund:${amountFen}:${createHash('sha256').update(input.reason.trim()).digest('hex').slice(0, 12)}`
+  }
+  const refund = await requestRefund(ctx, {
+    outTradeNo: order.outTradeNo,
+    key,
+    amountFen,
+    reason: input.reason,
+  })
+  return {
+    orderId: order._id,
+    outRefundNo: refund._id,
+    amountFen: refund.amountFen,
+    status: refund.status,
+  }
+}

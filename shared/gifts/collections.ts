@@ -1,0 +1,26 @@
+import type { CollectionSpec } from '../platform/db/collection-spec'
+
+/** The gifts domain's collections and indexes. */
+export const GIFTS_COLLECTIONS = {
+  /** The gift catalog HQ keeps. */
+  gifts: { name: 'gifts', indexes: [{ name: 'status', fields: ['status', 'sort'] }] },
+  /** Stock per gift and place (`<giftId>_<storeId>`, `<giftId>_central`), taken by conditional updates. */
+  giftStock: {
+    name: 'giftStock',
+    indexes: [
+      { name: 'giftId', fields: ['giftId'] },
+      { name: 'storeId', fields: ['storeId'] },
+    ],
+  },
+  /** Gift redemptions: pickup at a store (with a pickup code) or mail. */
+  redemptions: {
+    name: 'redemptions',
+    indexes: [
+      { name: 'pickupCode', fields: ['pickupCode'], unique: true, sparse: true },
+      { name: 'memberId', fields: ['memberId', 'createdAt'] },
+      { name: 'storeId', fields: ['storeId', 'status'] },
+      // expireMailRedemptions' work list (awaitingPayment past payBy) and HQ's shipping list.
+      { name: 'statusPayBy', fields: ['status', 'payBy'] },
+    ],
+  },
+} as const satisfies Record<string, CollectionSpec>

@@ -1,0 +1,43 @@
+import type { CollectionSpec } from '../platform/db/collection-spec'
+
+/** The membership domain's collections and indexes. */
+export const MEMBERSHIP_COLLECTIONS = {
+  members: {
+    name: 'members',
+    indexes: [
+      // One member per WeChat user: this index is what makes concurrent first scans safe.
+      { name: 'openid', fields: ['openid'], unique: true, sparse: true },
+      { name: 'memberNo', fields: ['memberNo'], unique: true },
+      { name: 'clerkId', fields: ['clerkId', 'lastPurchaseAt'] },
+      { name: 'storeId', fields: ['storeId', 'joinedAt'] },
+      { name: 'phone', fields: ['phone'] },
+      // The expiry job's work list: members whose oldest remaining points have come due.
+      { name: 'nextExpiryAt', fields: ['nextExpiryAt'] },
+      // repairRedemptions' work list: redemptions whose invocation may have died half way.
+      { name: 'pendingSpendsAt', fields: ['pendingSpends.at'] },
+      // Campaign segments by birthday month (a range per month) and by trailing spend.
+      { name: 'birthday', fields: ['birthday'] },
+      { name: 'trailingSpendFen', fields: ['trailingSpendFen'] },
+      // The daily stats rollup reads the members who joined in a range of days.
+      { name: 'joinedAt', fields: ['joinedAt'] },
+    ],
+  },
+  /** Append-only: every move of a member's attribution, with who, when and why. */
+  attributionLog: {
+    name: 'attributionLog',
+    indexes: [
+      { name: 'key', fields: ['key'], unique: true },
+      { name: 'memberId', fields: ['memberId', 'at'] },
+      { name: 'toClerkId', fields: ['toClerkId', 'at'] },
+    ],
+  },
+  /** Later scans of any code by an existing member. */
+  visits: { name: 'visits', indexes: [{ name: 'memberId', fields: ['memberId', 'at'] }] },
+  /** Monotonic counters (member numbers), advanced with atomic increments. */
+  counters: { name: 'counters', indexes: [] },
+  /** Member codes already used for a sale: a scan books once. */
+  memberCodeUses: {
+    name: 'memberCodeUses',
+    indexes: [{ name: 'code', fields: ['code'], unique: true }],
+  },
+} as const satisfies Record<string, CollectionSpec>

@@ -1,0 +1,92 @@
+/** membership: shapes of the stored documents. Dates are Date (UTC); money is integer fen; points integers. */
+
+import type { Tier } from '../points/documents'
+
+export interface MemberDoc {
+  _id: string
+  /** Absent once the member deleted their account. */
+  openid?: string
+  unionid?: string
+  /** 9 digits, printed in the member code. */
+  memberNo: string
+  phone?: string
+  status: 'active' | 'deleted'
+  tier: Tier
+  points: number
+  /** Attribution now (moves only by HQ transfer or, with a protection window, a later scan). */
+  storeId: string
+  clerkId: string
+  attributedAt: Date
+  /** Who opened the card: never changes. */
+  openedStoreId: string
+  openedClerkId: string
+  joinedAt: Date
+  lastPurchaseAt: Date | null
+  tags: string[]
+  /**
+   * 'MM-DD', for birthday offers. The member sets it once (so it cannot be moved to collect a
+   * birthday gift twice); only HQ corrects it afterwards, audited. Absent until set.
+   */
+  birthday?: string
+  /**
+   * Paid amount over the trailing 365 days, written with the tier on every purchase and refund
+   * (and when a view finds the tier stale), so campaigns can segment by it. Absent: nothing paid.
+   */
+  trailingSpendFen?: number
+  deletedAt?: Date
+  /**
+   * The points queue (shared/rules/points-ledger.ts): `points` = pointsCredited − pointsDebited.
+   * Debits move `pointsDebited` by atomic conditional updates; credits go through transactions.
+   */
+  pointsCredited: number
+  pointsDebited: number
+  /** No later than the expiry of the oldest points remaining; spending waits while it is due. */
+  nextExpiryAt: Date
+  /** The latest expiry of any credit so far: later credits never expire before it. */
+  latestExpiryAt: Date | null
+  /** Bumped by every points transaction, so two of them on one member always serialise. */
+  ledgerVersion?: number
+  /**
+   * Redemptions that took points but may not have written their ledger entry and redemption yet
+   * (pushed in the same atomic update that takes the points, pulled once both are written).
+   * An entry older than a few minutes belongs to an invocation that died: repairRedemptions
+   * finishes or cancels it.
+   */
+  pendingSpends?: PendingSpend[]
+}
+
+export interface PendingSpend {
+  redemptionId: string
+  points: number
+  stockId: string
+  giftId: string
+  giftName: string
+  storeId: string | null
+  at: Date
+}
+
+export type AttributionReason = 'bind' | 'transfer' | 'rescan'
+
+export interface AttributionLogDoc {
+  _id: string
+  /** Idempotency key: `bind:<memberId>`, `transfer:<batchId>:<memberId>`, … */
+  key: string
+  memberId: string
+  reason: AttributionReason
+  fromStoreId: string | null
+  fromClerkId: string | null
+  toStoreId: string
+  toClerkId: string
+  actor: { kind: 'member' | 'admin' | 'system'; id: string }
+  note?: string
+  at: Date
+}
+
+export interface VisitDoc {
+  _id: string
+  memberId: string
+  scene: string
+  storeId: string
+  clerkId: string | null
+  at: Date
+}

@@ -1,0 +1,22 @@
+/**
+ * Who the calling member is: read-only lookups other domains may use.
+ */
+import { COLLECTIONS } from '../collections'
+import type { MemberDoc } from './documents'
+import { AppError } from '../platform/errors'
+import type { InvocationContext } from '../platform/runtime/define-function'
+import { findOne } from '../staff/lookups'
+import { requireOpenid } from '../platform/runtime/identity'
+
+/** The caller's member record, or null if they have not bound a card. One round trip. */
+export async function findMemberByOpenid(openid: string): Promise<MemberDoc | null> {
+  return findOne<MemberDoc>(COLLECTIONS.members.name, { openid })
+}
+
+export async function requireMember(ctx: InvocationContext): Promise<MemberDoc> {
+  const member = await findMemberByOpenid(requireOpenid(ctx))
+  if (!member || member.status !== 'active')
+    throw new AppError('NOT_FOUND', '还不是会员：请扫描门店或导购的二维码开卡')
+  ctx.caller.role = 'member'
+  return member
+}

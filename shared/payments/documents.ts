@@ -1,0 +1,82 @@
+/** payments: shapes of the stored documents. Dates are Date (UTC); money is integer fen; points integers. */
+
+/** What a payment pays for; the kind names the service that owns it (shared/services/payment-owners.ts). */
+export type PaymentPurposeKind = 'order' | 'redemption' | 'probe'
+
+export interface PaymentPurpose {
+  kind: PaymentPurposeKind
+  id: string
+}
+
+/**
+ * pending → paid → (partly refunded: still paid, refundedFen > 0) → refunded
+ * pending → closed (closed at WeChat first, so it can no longer be paid)
+ */
+export type PaymentStatus = 'pending' | 'paid' | 'refunded' | 'closed'
+
+export interface PaymentDoc {
+  /** out_trade_no */
+  _id: string
+  purpose: PaymentPurpose
+  description: string
+  amountFen: number
+  payerOpenid: string
+  appid: string
+  mchid: string
+  status: PaymentStatus
+  prepayId: string | null
+  createdAt: Date
+  /** WeChat refuses payment after this. */
+  expiresAt: Date
+  transactionId: string | null
+  paidAt: Date | null
+  /** How the payment became known: its notification, a query, or a refund (which proves it). */
+  paidVia: 'notification' | 'query' | 'refund-notification' | null
+  closedAt: Date | null
+  /** Sum of succeeded refunds. */
+  refundedFen: number
+  /** Sum of refunds requested and not failed (processing, abnormal or succeeded): at most amountFen. */
+  refundCommittedFen: number
+  /** When the owner's onPaid / onClosed hook last returned (it is called until then). */
+  ownerPaidAt: Date | null
+  ownerClosedAt: Date | null
+  /** A genuine notification that disagreed with this payment (kept for HQ; the last one). */
+  anomaly?: { kind: string; detail: string; at: Date }
+}
+
+export type RefundDocStatus = 'processing' | 'succeeded' | 'abnormal' | 'closed' | 'failed'
+
+export interface RefundDoc {
+  /** out_refund_no */
+  _id: string
+  outTradeNo: string
+  purpose: PaymentPurpose
+  /** The business key it was derived from; null for a refund made outside this system (merchant platform). */
+  key: string | null
+  amountFen: number
+  reason: string | null
+  status: RefundDocStatus
+  refundId: string | null
+  createdAt: Date
+  settledAt: Date | null
+  failure?: string
+  /** When the owner's onRefunded hook returned. */
+  ownerNotifiedAt: Date | null
+}
+
+export interface PayProbeDoc {
+  _id: string
+  openid: string
+  amountFen: number
+  outTradeNo: string
+  status: 'awaiting_payment' | 'paid' | 'closed'
+  /** Every onPaid call (at least once per delivery that found the payment paid)… */
+  onPaidCalls: number
+  /** …and the effects of winning the transition: must be exactly 1. */
+  paidEffects: number
+  refundNos: string[]
+  refundedFen: number
+  refundEffects: number
+  createdAt: Date
+  paidAt: Date | null
+}

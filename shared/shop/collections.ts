@@ -1,0 +1,44 @@
+import type { CollectionSpec } from '../platform/db/collection-spec'
+
+/** The shop domain's collections and indexes. */
+export const SHOP_COLLECTIONS = {
+  /** Shop products: one price online and offline. */
+  products: { name: 'products', indexes: [{ name: 'status', fields: ['status', 'sort'] }] },
+  /**
+   * Stock per product and location (a store, or `central` for delivery), `_id` =
+   * `<productId>_<locationId>`; `available` never goes below zero.
+   */
+  stock: {
+    name: 'stock',
+    indexes: [
+      { name: 'productLocation', fields: ['productId', 'locationId'], unique: true },
+      { name: 'locationId', fields: ['locationId'] },
+    ],
+  },
+  /** Shop orders (pickup or delivery); a paid pickup order has a unique pickup code. */
+  orders: {
+    name: 'orders',
+    indexes: [
+      { name: 'openid', fields: ['openid', 'createdAt'] },
+      { name: 'status', fields: ['status', 'expiresAt'] },
+      { name: 'pickupCode', fields: ['pickupCode'], unique: true, sparse: true },
+      // HQ's orders list: newest first, overall, per pickup store and per member.
+      { name: 'createdAt', fields: ['createdAt'] },
+      { name: 'storeId', fields: ['storeId', 'createdAt'] },
+      { name: 'memberId', fields: ['memberId', 'createdAt'] },
+      { name: 'effectsDueAt', fields: ['effectsDueAt'] },
+      // The daily stats rollup reads the orders paid in a range of days.
+      { name: 'paidAt', fields: ['paidAt'] },
+    ],
+  },
+  /** Offline sales booked at the till: a receipt number counts once per store. */
+  offlineSales: {
+    name: 'offlineSales',
+    indexes: [
+      { name: 'storeReceipt', fields: ['storeId', 'receiptNo'], unique: true },
+      { name: 'memberId', fields: ['memberId', 'at'] },
+      // The daily stats rollup reads the sales of a range of days.
+      { name: 'at', fields: ['at'] },
+    ],
+  },
+} as const satisfies Record<string, CollectionSpec>

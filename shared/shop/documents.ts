@@ -1,0 +1,112 @@
+/** shop: shapes of the stored documents. Dates are Date (UTC); money is integer fen; points integers. */
+
+export interface ProductDoc {
+  _id: string
+  name: string
+  description: string
+  /** One price online and in every store. */
+  priceFen: number
+  status: 'active' | 'inactive'
+  sort: number
+  createdAt: Date
+}
+
+export interface StockDoc {
+  /** `<productId>_<locationId>` */
+  _id: string
+  productId: string
+  /** A store id, or `central` (the warehouse that ships deliveries). */
+  locationId: string
+  /** What can still be ordered; never below zero. */
+  available: number
+  /** Held by unpaid orders (counted out of available already). */
+  reserved: number
+  updatedAt: Date
+}
+
+export type OrderStatus =
+  'awaiting_payment' | 'paid' | 'cancelled' | 'picked_up' | 'refunded' | 'shipped' | 'delivered'
+
+export interface OrderLineDoc {
+  productId: string
+  name: string
+  priceFen: number
+  qty: number
+}
+
+export interface OrderDoc {
+  _id: string
+  openid: string
+  memberId: string | null
+  fulfilment: 'pickup' | 'delivery'
+  /** The pickup store; null for delivery. */
+  storeId: string | null
+  /** Where the stock is reserved: the pickup store or `central`. */
+  locationId: string
+  items: OrderLineDoc[]
+  totalFen: number
+  status: OrderStatus
+  outTradeNo: string | null
+  /** Unpaid by then: cancelled and its stock released. */
+  expiresAt: Date
+  createdAt: Date
+  paidAt: Date | null
+  /** Issued when a pickup order is paid. */
+  pickupCode?: string
+  /** The member's attribution at the moment of payment, frozen for commission. */
+  attribution: { storeId: string; clerkId: string } | null
+  /** When the after-payment effects (points, commission) were done; they run until then. */
+  paidEffectsAt: Date | null
+  /**
+   * Set with the payment (the effects are due), null once they are done: the timer sweep and the
+   * next read of the order apply them. Absent on orders paid before effects were deferred.
+   */
+  effectsDueAt?: Date | null
+  cancelledAt: Date | null
+  cancelReason: 'expired' | 'cancelled' | null
+  refundedFen: number
+  refundNos: string[]
+  /** Set when a clerk of the pickup store handed the order over. */
+  pickedUpAt?: Date
+  pickedUpBy?: { clerkId: string; name: string }
+  /** A fully refunded pickup order that was never picked up: its stock went back. */
+  refundedAt?: Date
+  /** Delivery: where to send it (given when ordering). */
+  deliveryAddress?: PostalAddressDoc
+  /** Delivery: set when HQ hands it to the carrier. */
+  shipment?: { carrier: string; trackingNo: string; shippedAt: Date; by: string }
+  /** Delivery: received (confirmed by the member, or marked by HQ); the refund window starts here. */
+  deliveredAt?: Date
+  deliveredBy?: 'member' | 'hq'
+}
+
+/** A postal address in mainland China as WeChat's address book gives it (orders for delivery, mail redemptions). */
+export interface PostalAddressDoc {
+  name: string
+  phone: string
+  province: string
+  city: string
+  district: string
+  detail: string
+}
+
+/** A sale at a store's till, booked by a clerk scanning the member's code (one per store and receipt). */
+export interface OfflineSaleDoc {
+  _id: string
+  memberId: string
+  memberNo: string
+  amountFen: number
+  receiptNo: string
+  /** The store where the sale happened (the clerk's). */
+  storeId: string
+  clerkId: string
+  clerkName: string
+  /** The member's attribution at the moment of the sale, for commission. */
+  attribution: { storeId: string; clerkId: string }
+  memberCode: string
+  at: Date
+  /** When points and commission were booked; they run (idempotently) until then. */
+  effectsAt: Date | null
+  /** Voided within the refund window (the till took it back): points and commission reversed. */
+  voided?: { at: Date; by: { kind: 'clerk' | 'hq'; id: string; name: string }; reason: string }
+}

@@ -1,0 +1,142 @@
+/**
+ * Handing orders over: finding a paid order by its pickup code for the clerk at the counter, and
+ * shipping delivery orders (HQ).
+ */
+import { COLLECTIONS } from '../collections'
+import type { MemberDoc } from '../membership/documents'
+import type { OrderDoc, OrderLineDoc } from './documents'
+import type { ClerkDoc } from '../staff/documents'
+import { AppError } from '../platform/errors'
+import { formatShanghaiMinute } from '../platform/calendar'
+import { maskPhone } from '../platform/phone'
+import { database } from '../platform/runtime/cloudbase'
+import { type InvocationContext } from '../platform/runtime/define-function'
+import { namesFor } from '../staff/lookups'
+import { OrderView, Rows, getOrder, orders, toView } from './orders'
+
+export interface OrderPickupView {
+  kind: 'order'
+  orderId: string
+  pickupCode: string
+  status: OrderDoc['status']
+  storeId: string
+  items: OrderLineDoc[]
+  totalFen: number
+  refundedFen: number
+  paidAt: string | null
+  pickedUpAt: string | null
+  pickedUpBy: string | null
+  memberNo: string | null
+  phoneMasked: string | null
+}
+
+export async function orderPickupView(order: OrderDoc): Promise<OrderPickupView> {
+  const member = order.memberId
+    ? ((
+        (await database()
+          .collection(COLLECTIONS.members.name)
+          .doc(order.memberId)
+          .get()) as Rows<MemberDoc>
+      ).data[0] ?? null)
+    : null
+  return {
+    kind: 'order',
+    orderId: order._id,
+    pickupCode: order.pickupCode ?? '',
+    status: order.status,
+    storeId: order.storeId ?? '',
+    items: order.items,
+    totalFen: order.totalFen,
+    refundedFen: order.refundedFen,
+    paidAt: order.paidAt?.toISOString() ?? null,
+    pickedUpAt: order.pickedUpAt?.toISOString() ?? null,
+    pickedUpBy: order.pickedUpBy?.name ?? null,
+    memberNo: member?.memberNo ?? null,
+    phoneMasked: member?.phone ? maskPhone(member.phone) : null,
+  }
+}
+
+export async function orderByPickupCode(clerk: ClerkDoc, code: string): Promise<OrderDoc> {
+  const res = (await orders().where({ pickupCode: code }).limit(1).get()) as Rows<OrderDoc>
+  const order = res.data[0]
+  if (!order) throw new AppError('NOT_FOUND', '提货码不存在，请核对后重试', 'pickupCode')
+  if (order.storeId !== clerk.storeId) {
+    const storeName = order.storeId
+      ? ((await namesFor([order.storeId], [])).stores.get(order.storeId) ?? '其他门店')
+      : ''
+    throw new AppError('FORBIDDEN', `该订单需在「${storeName}」提货，本店不能核销`)
+  }
+  return order
+}
+
+export function notPickable(order: OrderDoc): AppError {
+  if (order.status === 'picked_up' && order.pickedUpAt) {
+    return new AppError(
+      'CONFLICT',
+      `该订单已于 ${formatShanghaiMinute(order.pickedUpAt)} 由 ${order.pickedUpBy?.name ?? '店员'} 核销提货`,
+    )
+  }
+  if (order.status === 'refunded' || order.refundedFen >= order.totalFen)
+    return new AppError('CONFLICT', '该订单已退款，不能提货')
+  return new AppError('CONFLICT', '该订单未支付或已取消，不能提货')
+}
+
+async function deliveryOrder(orderId: string): Promise<OrderDoc> {
+  const order = await getOrder(orderId)
+  if (!order || order.fulfilment !== 'delivery') throw new AppError('NOT_FOUND', '配送订单不存在')
+  return order
+}
+
+function notShippable(order: OrderDoc): AppError {
+  if (order.shipment)
+    return new AppError(
+      'CONFLICT',
+      `该订单已于 ${formatShanghaiMinute(order.shipment.shippedAt)} 发货（${order.shipment.carrier} ${order.shipment.trackingNo}）`,
+    )
+  if (order.refundedFen >= order.totalFen)
+    return new AppError('CONFLICT', '该订单已全额退款，不能发货')
+  if (order.status === 'cancelled') return new AppError('CONFLICT', '订单已取消，不能发货')
+  return new AppError('CONFLICT', '订单尚未支付，不能发货')
+}
+
+/**
+ * HQ hands a paid delivery order to the carrier. Sending the same carrier and tracking number
+ * again (a retry, a double click) is the same shipment.
+ *
+ * Guarantee: the conditional update `where({_id, status: 'paid', refundedFen})` ships once, and
+ * never an order a refund (which raises refundedFen) has just fully refunded: that one reads again.
+ */
+export async function shipOrder(
+  ctx: InvocationContext,
+  input: { orderId: string; carrier: string; trackingNo: string },
+  by: string,
+): Promise<OrderView> {
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const order = await deliveryOrder(input.orderId)
+    if (
+      order.shipment &&
+      order.shipment.carrier === input.carrier &&
+      order.shipment.trackingNo === input.trackingNo
+    )
+      return toView(order)
+    if (order.status !== 'paid' || order.refundedFen >= order.totalFen) throw notShippable(order)
+    const shipment = {
+      carrier: input.carrier,
+      trackingNo: input.trackingNo,
+      shippedAt: ctx.clock.now(),
+      by,
+    }
+    const res = (await orders()
+      .where({ _id: order._id, status: 'paid', refundedFen: order.refundedFen })
+      .update({ status: 'shipped', shipment })) as { updated?: number }
+    if (res.updated === 1) return toView({ ...order, status: 'shipped', shipment })
+  }
+  throw new AppError('CONFLICT', '订单状态正在变化，请刷新后重试')
+}
+
+export function notReceivable(order: OrderDoc): AppError {
+  if (order.status === 'paid') return new AppError('CONFLICT', '订单尚未发货，不能确认收货')
+  if (order.status === 'refunded' || order.refundedFen >= order.totalFen)
+    return new AppError('CONFLICT', '该订单已退款')
+  return new AppError('CONFLICT', '该订单未支付或已取消')
+}

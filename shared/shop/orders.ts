@@ -1,0 +1,193 @@
+/**
+ * The shop's orders as the shop sees them: reads, the member's view of an order, pricing lines and
+ * releasing or restocking an order's stock. Payments, points and commission are the flows' business
+ * (flows/orders.ts, flows/order-effects.ts).
+ */
+import { COLLECTIONS } from '../collections'
+import type { PostalAddressDoc, OrderDoc, OrderLineDoc, ProductDoc, StockDoc } from './documents'
+import { AppError } from '../platform/errors'
+import { isPaymentWindowOver, stockId, type Fulfilment, type OrderLine } from './rules/shop'
+import { database } from '../platform/runtime/cloudbase'
+import { type InvocationContext } from '../platform/runtime/define-function'
+import { withTransaction, type Transaction } from '../platform/runtime/transaction'
+import { requireOpenid } from '../platform/runtime/identity'
+
+export type Rows<T> = { data: T[] }
+
+export const orders = () => database().collection(COLLECTIONS.orders.name)
+
+export async function getOrder(orderId: string): Promise<OrderDoc | null> {
+  const res = (await orders().doc(orderId).get()) as Rows<OrderDoc>
+  return res.data[0] ?? null
+}
+
+export async function txGet<T>(t: Transaction, collection: string, id: string): Promise<T | null> {
+  return ((await t.collection(collection).doc(id).get()) as { data: T | null }).data
+}
+
+// ------------------------------------------------------------------ products
+
+export interface OrderView {
+  orderId: string
+  status: OrderDoc['status']
+  fulfilment: Fulfilment
+  storeId: string | null
+  items: OrderLineDoc[]
+  totalFen: number
+  outTradeNo: string | null
+  expiresAt: string
+  createdAt: string
+  paidAt: string | null
+  pickupCode: string | null
+  deliveryAddress: PostalAddressDoc | null
+  shipment: { carrier: string; trackingNo: string; shippedAt: string } | null
+  deliveredAt: string | null
+}
+
+export function toView(order: OrderDoc): OrderView {
+  return {
+    orderId: order._id,
+    status: order.status,
+    fulfilment: order.fulfilment,
+    storeId: order.storeId,
+    items: order.items,
+    totalFen: order.totalFen,
+    outTradeNo: order.outTradeNo,
+    expiresAt: order.expiresAt.toISOString(),
+    createdAt: order.createdAt.toISOString(),
+    paidAt: order.paidAt?.toISOString() ?? null,
+    pickupCode:
+      order.status === 'paid' || order.status === 'picked_up' ? (order.pickupCode ?? null) : null,
+    deliveryAddress: order.deliveryAddress ?? null,
+    shipment: order.shipment
+      ? {
+          carrier: order.shipment.carrier,
+          trackingNo: order.shipment.trackingNo,
+          shippedAt: order.shipment.shippedAt.toISOString(),
+        }
+      : null,
+    deliveredAt: order.deliveredAt?.toISOString() ?? null,
+  }
+}
+
+export async function priceLines(lines: OrderLine[]): Promise<OrderLineDoc[]> {
+  const db = database()
+  const found = (await db
+    .collection(COLLECTIONS.products.name)
+    .where({ _id: db.command.in(lines.map((l) => l.productId)) })
+    .limit(lines.length)
+    .get()) as Rows<ProductDoc>
+  const byId = new Map(found.data.map((p) => [p._id, p]))
+  return lines.map((line, i) => {
+    const product = byId.get(line.productId)
+    if (!product || product.status !== 'active')
+      throw new AppError('NOT_FOUND', '商品不存在或已下架', `items.${i}.productId`)
+    return { productId: product._id, name: product.name, priceFen: product.priceFen, qty: line.qty }
+  })
+}
+
+export function notPayable(order: OrderDoc): AppError {
+  const expired = '订单已超过 15 分钟未支付，已自动取消，请重新下单'
+  if (order.status === 'awaiting_payment') return new AppError('CONFLICT', expired)
+  if (order.status === 'cancelled')
+    return new AppError(
+      'CONFLICT',
+      order.cancelReason === 'expired' ? expired : '订单已取消，请重新下单',
+    )
+  return new AppError('CONFLICT', '订单已支付，无需再次支付')
+}
+
+export async function ownOrder(ctx: InvocationContext, orderId: string): Promise<OrderDoc> {
+  const openid = requireOpenid(ctx)
+  const order = await getOrder(orderId)
+  if (!order || order.openid !== openid) throw new AppError('NOT_FOUND', '订单不存在')
+  return order
+}
+
+export async function myOrders(ctx: InvocationContext): Promise<OrderView[]> {
+  const openid = requireOpenid(ctx)
+  const res = (await orders()
+    .where({ openid })
+    .orderBy('createdAt', 'desc')
+    .limit(50)
+    .get()) as Rows<OrderDoc>
+  return res.data.map(toView)
+}
+
+/**
+ * Gives an unpaid order's stock back.
+ *
+ * Guarantee: one transaction moves the order awaiting_payment → cancelled and returns every
+ * line to its stock document, so stock is released once and never for a paid order.
+ */
+export async function releaseOrder(ctx: InvocationContext, orderId: string): Promise<void> {
+  const now = ctx.clock.now()
+  await withTransaction(database(), async (t) => {
+    const order = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, orderId)
+    if (!order || order.status !== 'awaiting_payment') return
+    const rows: (StockDoc | null)[] = []
+    for (const line of order.items)
+      rows.push(
+        await txGet<StockDoc>(t, COLLECTIONS.stock.name, stockId(line.productId, order.locationId)),
+      )
+    for (const [i, line] of order.items.entries()) {
+      const s = rows[i]
+      if (s)
+        await t
+          .collection(COLLECTIONS.stock.name)
+          .doc(s._id)
+          .update({
+            available: s.available + line.qty,
+            reserved: Math.max(0, s.reserved - line.qty),
+            updatedAt: now,
+          })
+    }
+    await t
+      .collection(COLLECTIONS.orders.name)
+      .doc(orderId)
+      .update({
+        status: 'cancelled',
+        cancelledAt: now,
+        cancelReason: isPaymentWindowOver(order.expiresAt, now) ? 'expired' : 'cancelled',
+      })
+  })
+}
+
+// ------------------------------------------------------------------ after payment
+
+/**
+ * A fully refunded order nobody picked up: its sold units go back to the store's stock.
+ *
+ * Guarantee: one transaction moves the order paid → refunded and adds its lines back, so the
+ * stock returns once; a picked-up order (or a delivery order, which may have shipped) keeps it.
+ */
+export async function restockRefundedOrder(ctx: InvocationContext, orderId: string): Promise<void> {
+  const now = ctx.clock.now()
+  await withTransaction(database(), async (t) => {
+    const order = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, orderId)
+    if (
+      !order ||
+      order.status !== 'paid' ||
+      order.fulfilment !== 'pickup' ||
+      order.refundedFen < order.totalFen
+    )
+      return
+    const rows: (StockDoc | null)[] = []
+    for (const line of order.items)
+      rows.push(
+        await txGet<StockDoc>(t, COLLECTIONS.stock.name, stockId(line.productId, order.locationId)),
+      )
+    for (const [i, line] of order.items.entries()) {
+      const s = rows[i]
+      if (s)
+        await t
+          .collection(COLLECTIONS.stock.name)
+          .doc(s._id)
+          .update({ available: s.available + line.qty, updatedAt: now })
+    }
+    await t
+      .collection(COLLECTIONS.orders.name)
+      .doc(orderId)
+      .update({ status: 'refunded', refundedAt: now })
+  })
+}

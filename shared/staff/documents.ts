@@ -1,0 +1,44 @@
+/** staff: shapes of the stored documents. Dates are Date (UTC); money is integer fen; points integers. */
+
+export interface StoreDoc {
+  _id: string
+  /** Short code used in the store's mini-program scene (1-12 letters/digits). */
+  code: string
+  name: string
+  address: string
+  location?: { lat: number; lng: number }
+  status: 'active' | 'closed'
+  createdAt: Date
+}
+
+export interface ClerkDoc {
+  _id: string
+  code: string
+  storeId: string
+  name: string
+  /** Absent until the clerk opens their staff invite. */
+  openid?: string
+  isManager: boolean
+  status: 'active' | 'disabled'
+  /** Members currently attributed to this clerk; kept by atomic increments. */
+  memberCount: number
+  createdAt: Date
+  disabledAt?: Date
+}
+
+export interface StaffInviteDoc {
+  _id: string
+  /** Random, unguessable; signed into the invite's scene. */
+  code: string
+  /** The code the new clerk's own mini-program code will carry. */
+  clerkCode: string
+  storeId: string
+  name: string
+  isManager: boolean
+  expiresAt: Date
+  createdAt: Date
+  createdBy: string
+  usedAt?: Date
+  usedByOpenid?: string
+  clerkId?: string
+}
