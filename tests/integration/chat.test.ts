@@ -485,4 +485,55 @@ describe('subscribe-message reminders', () => {
     expect(await outbox(MEMBER)).toHaveLength(2)
     stack.setClockOffset(0)
   })
+  it('43101 sets the credit count to 0; a message with line breaks still keeps the template rules', async () => {
+    const consentOf = async () =>
+      (
+        (await stack.call('member', { action: 'consentStatus' }, { openid: MEMBER })).body.data
+          .templates as any[]
+      ).find((t) => t.templateKey === 'newMessage').credits as number
+    const unread = async (body: string, offsetMin: number) => {
+      const conv = (await stack.call('chat', { action: 'myConversation' }, { openid: MEMBER })).body
+        .data
+      await stack.call(
+        'chat',
+        { action: 'markRead', conversationId, upToSeq: conv.lastSeq },
+        { openid: MEMBER },
+      )
+      stack.setClockOffset(offsetMin * 60_000)
+      await send(clerkOpenid, text(body))
+      stack.setClockOffset((offsetMin + 11) * 60_000)
+    }
+    for (let i = 0; i < 3; i++)
+      await stack.call(
+        'member',
+        { action: 'reportConsent', results: [{ templateKey: 'newMessage', accepted: true }] },
+        { openid: MEMBER },
+      )
+    const before = await consentOf()
+    expect(before).toBeGreaterThanOrEqual(3)
+    // a preview with a line break and 30 characters: sent, cut to WeChat's 20
+    await unread(`第一行\n${'长'.repeat(30)}`, 300)
+    const sentBefore = (await outbox(MEMBER)).length
+    expect(((await stack.runJob('remindUnread')) as any).data.sent).toBe(1)
+    const last = (await outbox(MEMBER)).at(-1)
+    expect((await outbox(MEMBER)).length).toBe(sentBefore + 1)
+    expect(Array.from(last.data.thing2.value as string)).toHaveLength(20)
+    expect(await consentOf()).toBe(before - 1)
+    // WeChat says the member holds no subscription: our count was wrong, it becomes 0
+    await fetch(`${stack.url}/sandbox/wechat/refuse`, {
+      method: 'POST',
+      body: JSON.stringify({ openid: MEMBER, errcode: 43101 }),
+    })
+    await unread('再提醒一次', 400)
+    try {
+      await stack.runJob('remindUnread')
+    } finally {
+      await fetch(`${stack.url}/sandbox/wechat/refuse`, {
+        method: 'POST',
+        body: JSON.stringify({ openid: MEMBER, errcode: 0 }),
+      })
+      stack.setClockOffset(0)
+    }
+    expect(await consentOf()).toBe(0)
+  })
 })
