@@ -11,6 +11,11 @@ import { api } from '../api'
 import type { ClientError } from '../api/errors'
 import type { PickedImage } from './pick-image'
 
+// A build-time constant at module level, so the WeChat build drops the local upload (and the
+// persona code it uses) entirely, as page-shell does with the persona switcher.
+const localUpload: typeof import('../dev/upload-local') | null =
+  process.env.TARO_ENV === 'h5' ? require('../dev/upload-local') : null
+
 export type UploadResult = { ok: true; fileId: string } | { ok: false; error: ClientError }
 
 const failure = (message: string, detail: string, retryable = true): UploadResult => ({
@@ -21,25 +26,6 @@ const failure = (message: string, detail: string, retryable = true): UploadResul
 function fileName(contentType: PickedImage['contentType']): string {
   const random = Math.random().toString(36).slice(2, 12)
   return `${Date.now().toString(36)}-${random}.${contentType === 'image/png' ? 'png' : 'jpg'}`
-}
-
-async function uploadH5(
-  cloudPath: string,
-  image: PickedImage,
-  maxBytes: number,
-  identity: () => Promise<string | undefined>,
-) {
-  const blob = await (await fetch(image.path)).blob()
-  if (blob.size > maxBytes) return { tooLarge: true as const }
-  const openid = await identity()
-  const res = await fetch(`/files/${cloudPath}`, {
-    method: 'POST',
-    headers: { 'content-type': image.contentType, ...(openid ? { 'x-openid': openid } : {}) },
-    body: blob,
-  })
-  const body = (await res.json().catch(() => ({}))) as { fileID?: string; errMsg?: string }
-  if (!res.ok || !body.fileID) throw new Error(body.errMsg ?? `HTTP ${res.status}`)
-  return { fileId: body.fileID }
 }
 
 export async function uploadChatImage(image: PickedImage): Promise<UploadResult> {
@@ -55,9 +41,7 @@ export async function uploadChatImage(image: PickedImage): Promise<UploadResult>
   const cloudPath = `${folder}/${fileName(image.contentType)}`
   try {
     if (process.env.TARO_ENV === 'h5') {
-      // A build-time constant: the WeChat build drops this branch and the persona code with it.
-      const personas: typeof import('../dev/persona-store') = require('../dev/persona-store')
-      const uploaded = await uploadH5(cloudPath, image, maxBytes, personas.activeOpenid)
+      const uploaded = await localUpload!.uploadH5(cloudPath, image, maxBytes)
       return 'tooLarge' in uploaded ? tooLarge : { ok: true, fileId: uploaded.fileId }
     }
     const res = await Taro.cloud.uploadFile({ cloudPath, filePath: image.path })
