@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { docId, emptyInput, isoDate, tier } from '../platform/contract/common'
 import { templateDataProblems } from './templates'
+import { CAMPAIGN_ACTIONS, type CampaignAction } from './lifecycle'
 
 const days = z.number().int().min(1).max(3650)
 const tag = z.string().trim().min(1).max(20)
@@ -85,6 +86,10 @@ export const campaignView = z.object({
   scope: z.enum(['hq', 'store']),
   storeId: z.string().nullable(),
   status: campaignStatus,
+  /** The one label of its status (campaigns/lifecycle.ts). */
+  statusLabel: z.string(),
+  /** HQ's next actions (sendNow, stop, resume); none for an analyst or a store's manager. */
+  actions: z.array(z.enum(CAMPAIGN_ACTIONS as [CampaignAction, ...CampaignAction[]])),
   segment: z.record(z.string(), z.unknown()),
   page: z.string(),
   fields: z.record(z.string(), z.string()),
