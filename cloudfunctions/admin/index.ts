@@ -68,7 +68,8 @@ import {
 import { markOrderDelivered } from '../../shared/flows/order-fulfilment'
 import { refundOrder } from '../../shared/flows/orders'
 import { shipOrder } from '../../shared/shop/fulfilment-service'
-import { voidSale } from '../../shared/flows/offline-sale'
+import { listRefusedSales, voidSale } from '../../shared/flows/offline-sale'
+import { loadShopRules, saveShopRules } from '../../shared/shop/lookups'
 
 export const main = defineFunction({
   name: 'admin',
@@ -137,6 +138,9 @@ export const main = defineFunction({
       adminAction(ctx, 'read', input, () => mailRedemptionsForHq(input)),
     shipRedemption: (ctx, input) =>
       adminAction(ctx, 'write', input, (s) => shipRedemption(ctx, s, input)),
+    shopRules: (ctx) => adminAction(ctx, 'read', {}, () => loadShopRules()),
+    setShopRules: (ctx, input) => adminAction(ctx, 'write', input, () => saveShopRules(input)),
+    refusedSales: (ctx, input) => adminAction(ctx, 'read', input, () => listRefusedSales(input)),
     refundOrder: (ctx, input) => adminAction(ctx, 'write', input, () => refundOrder(ctx, input)),
     shipOrder: (ctx, input) =>
       adminAction(ctx, 'write', input, (session) => shipOrder(ctx, input, session.username)),

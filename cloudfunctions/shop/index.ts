@@ -1,9 +1,10 @@
 import '../../shared/flows/payment-owners'
 import { shopInput, shopOutput } from '../../shared/shop/contract'
-import { defineFunction } from '../../shared/platform/runtime/define-function'
+import { defineFunction, requireTimer } from '../../shared/platform/runtime/define-function'
+import { reconcilePayments } from '../../shared/payments/payment-service'
 import { settleCommission } from '../../shared/commission/commission-service'
 import { applyDueOrderEffects } from '../../shared/flows/order-effects'
-import { confirmReceipt } from '../../shared/flows/order-fulfilment'
+import { autoDeliverOrders, confirmReceipt } from '../../shared/flows/order-fulfilment'
 import {
   cancelOrder,
   createOrder,
@@ -31,5 +32,13 @@ export const main = defineFunction({
     applyOrderEffects: (ctx) => applyDueOrderEffects(ctx),
     expireOrders: (ctx) => expireOrders(ctx),
     settleCommission: (ctx) => settleCommission(ctx),
+    reconcilePayments: (ctx) => {
+      requireTimer(ctx)
+      return reconcilePayments(ctx, { budgetMs: 15_000 })
+    },
+    autoDeliverOrders: (ctx) => {
+      requireTimer(ctx)
+      return autoDeliverOrders(ctx, { budgetMs: 15_000 })
+    },
   },
 })

@@ -137,6 +137,10 @@ export const shopInput = {
   expireOrders: emptyInput,
   /** Timer trigger (daily): pending commission whose refund window is over settles. */
   settleCommission: emptyInput,
+  /** Timer trigger (every 5 minutes): payments and refunds a crash or a lost notification left half done. */
+  reconcilePayments: emptyInput,
+  /** Timer trigger (hourly): shipped delivery orders nobody confirmed are delivered after HQ's days. */
+  autoDeliverOrders: emptyInput,
 } as const
 
 export const shopOutput = {
@@ -154,6 +158,24 @@ export const shopOutput = {
     failed: z.number().int(),
     more: z.boolean(),
   }),
-  expireOrders: z.object({ expired: z.number().int(), failed: z.number().int() }),
+  expireOrders: z.object({
+    expired: z.number().int(),
+    failed: z.number().int(),
+    paid: z.number().int(),
+  }),
+  reconcilePayments: z.object({
+    paidApplied: z.number().int(),
+    pendingChecked: z.number().int(),
+    pendingPaid: z.number().int(),
+    refundsApplied: z.number().int(),
+    refundsChecked: z.number().int(),
+    failed: z.number().int(),
+    more: z.boolean(),
+  }),
+  autoDeliverOrders: z.object({
+    delivered: z.number().int(),
+    failed: z.number().int(),
+    more: z.boolean(),
+  }),
   settleCommission: z.object({ settled: z.number().int(), more: z.boolean() }),
 } as const
