@@ -11,9 +11,15 @@ export interface LocalSecrets {
   SCENE_SECRET: string
   MEMBER_CODE_SECRET: string
   SESSION_SECRET: string
+  IDENTITY_HASH_SECRET: string
 }
 
-const NAMES: (keyof LocalSecrets)[] = ['SCENE_SECRET', 'MEMBER_CODE_SECRET', 'SESSION_SECRET']
+const NAMES: (keyof LocalSecrets)[] = [
+  'SCENE_SECRET',
+  'MEMBER_CODE_SECRET',
+  'SESSION_SECRET',
+  'IDENTITY_HASH_SECRET',
+]
 
 export function loadOrCreateSecrets(dataDir: string): LocalSecrets {
   const file = path.join(dataDir, 'secrets.json')
