@@ -1,17 +1,8 @@
 import '../../shared/flows/payment-owners'
 import { shopInput, shopOutput } from '../../shared/shop/contract'
-import { defineFunction, requireTimer } from '../../shared/platform/runtime/define-function'
-import { reconcilePayments } from '../../shared/payments/payment-service'
-import { settleCommission } from '../../shared/commission/commission-service'
-import { applyDueOrderEffects } from '../../shared/flows/order-effects'
-import { autoDeliverOrders, confirmReceipt } from '../../shared/flows/order-fulfilment'
-import {
-  cancelOrder,
-  createOrder,
-  expireOrders,
-  orderDetail,
-  payOrder,
-} from '../../shared/flows/orders'
+import { defineFunction } from '../../shared/platform/runtime/define-function'
+import { confirmReceipt } from '../../shared/flows/order-fulfilment'
+import { cancelOrder, createOrder, orderDetail, payOrder } from '../../shared/flows/orders'
 import { listProducts, pickupStores, productDetail } from '../../shared/shop/catalog-service'
 import { myOrders } from '../../shared/shop/orders'
 
@@ -29,16 +20,5 @@ export const main = defineFunction({
     cancelOrder: (ctx, input) => cancelOrder(ctx, input),
     payOrder: (ctx, input) => payOrder(ctx, input),
     confirmReceipt: (ctx, input) => confirmReceipt(ctx, input),
-    applyOrderEffects: (ctx) => applyDueOrderEffects(ctx),
-    expireOrders: (ctx) => expireOrders(ctx),
-    settleCommission: (ctx) => settleCommission(ctx),
-    reconcilePayments: (ctx) => {
-      requireTimer(ctx)
-      return reconcilePayments(ctx, { budgetMs: 15_000 })
-    },
-    autoDeliverOrders: (ctx) => {
-      requireTimer(ctx)
-      return autoDeliverOrders(ctx, { budgetMs: 15_000 })
-    },
   },
 })

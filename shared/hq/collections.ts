@@ -24,4 +24,6 @@ export const HQ_COLLECTIONS = {
    * all stores), written by the `rollupDailyStats` timer so the dashboard never aggregates orders.
    */
   dailyStats: { name: 'dailyStats', indexes: [{ name: 'day', fields: ['day', 'storeId'] }] },
+  /** The scheduled jobs' last runs, one document per job (`_id` = the job's name; system-jobs.ts). */
+  jobRuns: { name: 'jobRuns', indexes: [] },
 } as const satisfies Record<string, CollectionSpec>

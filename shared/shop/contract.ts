@@ -131,16 +131,6 @@ export const shopInput = {
   payOrder: z.strictObject({ orderId: docId }),
   /** The member confirms a shipped delivery order arrived; its commission's refund window starts. */
   confirmReceipt: z.strictObject({ orderId: docId }),
-  /** Timer trigger (every minute): after-payment effects (points, commission) nobody applied yet. */
-  applyOrderEffects: emptyInput,
-  /** Timer trigger (every minute): unpaid orders past their 15 minutes are cancelled. */
-  expireOrders: emptyInput,
-  /** Timer trigger (daily): pending commission whose refund window is over settles. */
-  settleCommission: emptyInput,
-  /** Timer trigger (every 5 minutes): payments and refunds a crash or a lost notification left half done. */
-  reconcilePayments: emptyInput,
-  /** Timer trigger (hourly): shipped delivery orders nobody confirmed are delivered after HQ's days. */
-  autoDeliverOrders: emptyInput,
 } as const
 
 export const shopOutput = {
@@ -153,29 +143,4 @@ export const shopOutput = {
   cancelOrder: orderView,
   payOrder: orderPayment,
   confirmReceipt: orderView,
-  applyOrderEffects: z.object({
-    applied: z.number().int(),
-    failed: z.number().int(),
-    more: z.boolean(),
-  }),
-  expireOrders: z.object({
-    expired: z.number().int(),
-    failed: z.number().int(),
-    paid: z.number().int(),
-  }),
-  reconcilePayments: z.object({
-    paidApplied: z.number().int(),
-    pendingChecked: z.number().int(),
-    pendingPaid: z.number().int(),
-    refundsApplied: z.number().int(),
-    refundsChecked: z.number().int(),
-    failed: z.number().int(),
-    more: z.boolean(),
-  }),
-  autoDeliverOrders: z.object({
-    delivered: z.number().int(),
-    failed: z.number().int(),
-    more: z.boolean(),
-  }),
-  settleCommission: z.object({ settled: z.number().int(), more: z.boolean() }),
 } as const

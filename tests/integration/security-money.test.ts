@@ -79,7 +79,7 @@ const memberCode = async (openid: string) =>
   (await stack.call('member', { action: 'memberCode' }, { openid })).body.data.code as string
 const sale = (openid: string, body: Record<string, unknown>) =>
   stack.call('staff', { action: 'recordSale', ...body }, { openid })
-const timer = (trigger: string) => stack.fireTimer('shop', trigger) as Promise<any>
+const timer = (job: string) => stack.runJob(job) as Promise<any>
 
 async function sandbox(path: string, body: unknown = {}) {
   const res = await fetch(`${stack.url}${path}`, { method: 'POST', body: JSON.stringify(body) })
@@ -252,10 +252,9 @@ describe('delete and bind again', () => {
     // Another WeChat identity with the same phone: no welcome either.
     expect((await bind('oFarmerTwin', phone)).points).toBe(0)
     // Nothing of the phone itself is kept.
-    const kept = (await stack.db
-      .collection('memberTombstones')
-      .limit(100)
-      .get()) as { data: object[] }
+    const kept = (await stack.db.collection('memberTombstones').limit(100).get()) as {
+      data: object[]
+    }
     expect(JSON.stringify(kept.data)).not.toContain(phone)
     expect(JSON.stringify(kept.data)).not.toContain('oFarmer')
   })
