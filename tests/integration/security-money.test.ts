@@ -240,6 +240,7 @@ describe('delete and bind again', () => {
       expect(del.status).toBe(200)
       const again = await bind('oFarmer', phone)
       welcomes.push(again.points)
+      expect(again.points).toBe(0)
       expect((await profile('oFarmer')).birthday).toBe('05-01')
       const move = await stack.call(
         'member',
