@@ -557,6 +557,30 @@ describe("the member's own data", () => {
     expect((await bind('oLeaving', code.scene, 401)).body.data.outcome).toBe('created')
   })
 
+  it("deleting twice at once lowers the clerk's member count once", async () => {
+    const code = sceneOf('store', 1)
+    const created = (await bind('oLeavingTwice', code.scene, 410)).body.data
+    const clerkCount = async () =>
+      (
+        (await stack.db.collection('clerks').doc(created.clerkId).get()) as {
+          data: { memberCount: number }[]
+        }
+      ).data[0]!.memberCount
+    const before = await clerkCount()
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        stack.call(
+          'member',
+          { action: 'deleteAccount', confirm: 'DELETE' },
+          { openid: 'oLeavingTwice' },
+        ),
+      ),
+    )
+    expect(results.some((r) => r.status === 200)).toBe(true)
+    for (const r of results) expect([200, 404]).toContain(r.status)
+    expect(await clerkCount()).toBe(before - 1)
+  })
+
   it('deleting needs the explicit confirmation', async () => {
     const res = await stack.call('member', { action: 'deleteAccount' }, { openid: 'oSpread2' })
     expect(res.status).toBe(400)
