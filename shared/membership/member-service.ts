@@ -204,6 +204,7 @@ export async function bindMember(
             memberCount: c.memberCount,
             createdAt: c.createdAt,
             status: c.status,
+            isManager: c.isManager,
           })),
         )
         if (!chosen) throw new AppError('CONFLICT', '该门店暂无在岗导购，请联系店员')

@@ -139,7 +139,7 @@ describe('binding from a scanned code', () => {
     expect(members.data[0].points).toBe(100)
   })
 
-  it("a store's code spreads 30 concurrent new members evenly over its active clerks", async () => {
+  it("a store's code spreads 30 concurrent new members evenly over its clerks, never to its manager", async () => {
     const store = sceneOf('store', 0)
     const clerksBefore = (await stack.db
       .collection('clerks')
@@ -157,8 +157,12 @@ describe('binding from a scanned code', () => {
       .collection('clerks')
       .where({ storeId: store.storeId, status: 'active' })
       .get()) as { data: any[] }
-    const counts = clerksAfter.data.map((c) => c.memberCount)
+    const onDuty = clerksAfter.data.filter((c) => !c.isManager)
+    expect(onDuty.length).toBeGreaterThan(1)
+    const counts = onDuty.map((c) => c.memberCount)
     expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1)
+    for (const manager of clerksAfter.data.filter((c) => c.isManager))
+      expect(manager.memberCount).toBe(before.get(manager._id))
     const added = clerksAfter.data.reduce(
       (sum, c) => sum + c.memberCount - (before.get(c._id) ?? 0),
       0,
