@@ -67,8 +67,9 @@ import {
 } from '../../shared/flows/hq-jobs'
 import { markOrderDelivered } from '../../shared/flows/order-fulfilment'
 import { refundOrder } from '../../shared/flows/orders'
+import { loadShopRules, saveShopRules } from '../../shared/shop/lookups'
 import { shipOrder } from '../../shared/shop/fulfilment-service'
-import { voidSale } from '../../shared/flows/offline-sale'
+import { listRefusedSales, voidSale } from '../../shared/flows/offline-sale'
 
 export const main = defineFunction({
   name: 'admin',
@@ -112,6 +113,9 @@ export const main = defineFunction({
     cancelRedemption: 'hq:write',
     mailRedemptions: 'hq:read',
     shipRedemption: 'hq:write',
+    shopRules: 'hq:read',
+    setShopRules: 'hq:write',
+    refusedSales: 'hq:read',
     refundOrder: 'hq:write',
     shipOrder: 'hq:write',
     markOrderDelivered: 'hq:write',
@@ -183,6 +187,9 @@ export const main = defineFunction({
     mailRedemptions: async (ctx, input) =>
       mailRedemptionsForHq(input, { actor: (await hqSession(ctx)).role, now: ctx.clock.now() }),
     shipRedemption: async (ctx, input) => shipRedemption(ctx, await hqSession(ctx), input),
+    shopRules: () => loadShopRules(),
+    setShopRules: (_ctx, input) => saveShopRules(input),
+    refusedSales: (_ctx, input) => listRefusedSales(input),
     refundOrder: (ctx, input) => refundOrder(ctx, input),
     shipOrder: async (ctx, input) => shipOrder(ctx, input, (await hqSession(ctx)).username),
     markOrderDelivered: (ctx, input) => markOrderDelivered(ctx, input),

@@ -14,6 +14,8 @@ import {
 } from '../../shared/hq/system-jobs'
 import { applyDueOrderEffects } from '../../shared/flows/order-effects'
 import { expireOrders } from '../../shared/flows/orders'
+import { autoDeliverOrders } from '../../shared/flows/order-fulfilment'
+import { reconcilePayments } from '../../shared/payments/payment-service'
 import { settleCommission } from '../../shared/commission/commission-service'
 import { expireDuePoints } from '../../shared/points/points-account-service'
 import { repairRedemptions } from '../../shared/flows/redemption'
@@ -35,6 +37,20 @@ export const SCHEDULE: readonly ScheduledJob[] = [
     run: applyDueOrderEffects,
   },
   { name: 'expireOrders', schedule: { everyMinutes: 1 }, budgetMs: 20_000, run: expireOrders },
+  // Payments and refunds a crash or a lost notification left half done, finished once.
+  {
+    name: 'reconcilePayments',
+    schedule: { everyMinutes: 5 },
+    budgetMs: 20_000,
+    run: (ctx) => reconcilePayments(ctx, { budgetMs: 15_000 }),
+  },
+  // Shipped delivery orders nobody confirmed are delivered after HQ's days (shop rules).
+  {
+    name: 'autoDeliverOrders',
+    schedule: { everyMinutes: 60 },
+    budgetMs: 20_000,
+    run: (ctx) => autoDeliverOrders(ctx, { budgetMs: 15_000 }),
+  },
   // Commission whose refund window is over settles, daily (bounded batches; resumes next day).
   {
     name: 'settleCommission',

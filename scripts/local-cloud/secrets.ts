@@ -13,6 +13,7 @@ export interface LocalSecrets {
   SESSION_SECRET: string
   /** The mini-program's app secret in the WeChat sandbox (WECHAT_SECRET). */
   WECHAT_SECRET: string
+  IDENTITY_HASH_SECRET: string
 }
 
 const NAMES: (keyof LocalSecrets)[] = [
@@ -20,6 +21,7 @@ const NAMES: (keyof LocalSecrets)[] = [
   'MEMBER_CODE_SECRET',
   'SESSION_SECRET',
   'WECHAT_SECRET',
+  'IDENTITY_HASH_SECRET',
 ]
 
 export function loadOrCreateSecrets(dataDir: string): LocalSecrets {

@@ -5,10 +5,12 @@
  * selling store (or HQ) voids a sale by its receipt number: its points and commission go back.
  */
 import { COLLECTIONS } from '../collections'
-import type { OfflineSaleDoc } from '../shop/documents'
+import { createHash } from 'node:crypto'
+import type { OfflineSaleDayDoc, OfflineSaleDoc, OfflineSaleRefusalDoc } from '../shop/documents'
+import type { MemberDoc } from '../membership/documents'
 import type { ClerkDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
-import { formatShanghaiMinute } from '../platform/calendar'
+import { formatShanghaiMinute, shanghaiDay } from '../platform/calendar'
 import { insideRefundWindow, settleAfterFor } from '../commission/rules/commission'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
@@ -20,6 +22,8 @@ import { newDocId } from '../platform/ids'
 import { creditPurchasePoints, reversePurchasePoints } from '../points/points-account-service'
 import { requireStaff } from '../staff/lookups'
 import { resolveMemberCode } from '../staff/staff-service'
+import { loadShopRules } from '../shop/lookups'
+import { yuan } from '../shop/rules/shop-rules'
 
 const sales = () => database().collection(COLLECTIONS.offlineSales.name)
 
@@ -84,12 +88,18 @@ function view(sale: OfflineSaleDoc, pointsEarned: number) {
  * unique index (`memberCodeUses.code`, `offlineSales.storeId+receiptNo`), so a code books one sale
  * and a receipt number counts once per store, however many scans or taps arrive at once. The same
  * request repeated (same code, receipt and amount) answers the sale already booked.
+ *
+ * Refused (and kept for HQ review, listRefusedSales): a sale to the clerk's own card (the same
+ * WeChat identity), a receipt over HQ's per-receipt ceiling, and a sale that would take the
+ * clerk's Asia/Shanghai day over HQ's per-clerk daily ceiling. The day's total lives in one
+ * document per clerk and day, read and advanced inside the sale's transaction, so concurrent
+ * sales never book more than the ceiling together.
  */
 export async function recordSale(
   ctx: InvocationContext,
   input: { memberCode: string; amountFen: number; receiptNo: string },
 ) {
-  const clerk: ClerkDoc = await requireStaff(ctx)
+  const [clerk, rules] = await Promise.all([requireStaff(ctx), loadShopRules()])
   const receiptNo = input.receiptNo.trim()
   const existing = await saleByReceipt(clerk.storeId, receiptNo)
   if (existing) {
@@ -99,6 +109,16 @@ export async function recordSale(
   }
   const member = await resolveMemberCode(ctx, input.memberCode)
   const now = ctx.clock.now()
+  const attempt = { ctx, clerk, member, input: { ...input, receiptNo }, now }
+  if (isOwnCard(ctx, clerk, member))
+    await refuse(attempt, 'ownCard', '店员不能给自己（或同一微信身份）的会员卡登记消费', null)
+  if (input.amountFen > rules.offlineReceiptLimitFen)
+    await refuse(
+      attempt,
+      'receiptLimit',
+      `单张小票金额 ¥${yuan(input.amountFen)} 超过总部设定的单笔上限 ¥${yuan(rules.offlineReceiptLimitFen)}，已提交总部核查`,
+      rules.offlineReceiptLimitFen,
+    )
   const sale: OfflineSaleDoc = {
     _id: newDocId(),
     memberId: member._id,
@@ -113,8 +133,23 @@ export async function recordSale(
     at: now,
     effectsAt: null,
   }
+  const dayId = await ensureClerkDay(clerk._id, now)
   try {
     await withTransaction(database(), async (t) => {
+      // The clerk's day total is read and advanced in the sale's own transaction: two sales
+      // that both read the old total conflict at the write, and the loser retries and sees it.
+      const day = (
+        (await t.collection(COLLECTIONS.offlineSaleDays.name).doc(dayId).get()) as {
+          data: OfflineSaleDayDoc | null
+        }
+      ).data
+      const bookedFen = day?.totalFen ?? 0
+      if (bookedFen + input.amountFen > rules.offlineClerkDailyLimitFen)
+        throw new DailyLimitReached(bookedFen)
+      await t
+        .collection(COLLECTIONS.offlineSaleDays.name)
+        .doc(dayId)
+        .update({ totalFen: bookedFen + input.amountFen, sales: (day?.sales ?? 0) + 1 })
       await t
         .collection(COLLECTIONS.memberCodeUses.name)
         .doc(newDocId())
@@ -132,6 +167,14 @@ export async function recordSale(
         .create(fields as never)
     })
   } catch (err) {
+    if (err instanceof DailyLimitReached)
+      return refuse(
+        attempt,
+        'dailyLimit',
+        `今日已登记 ¥${yuan(err.bookedFen)}，加上本单 ¥${yuan(input.amountFen)} 超过总部设定的每位店员每日上限 ¥${yuan(rules.offlineClerkDailyLimitFen)}，已提交总部核查`,
+        rules.offlineClerkDailyLimitFen,
+        err.bookedFen,
+      )
     if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
     const raced = await saleByReceipt(clerk.storeId, receiptNo)
     if (raced) {
@@ -142,6 +185,107 @@ export async function recordSale(
     throw new AppError('CONFLICT', '该会员码已使用过，请顾客刷新会员码后重新扫描', 'memberCode')
   }
   return view(sale, await bookEffects(ctx, sale))
+}
+
+class DailyLimitReached extends Error {
+  constructor(readonly bookedFen: number) {
+    super('daily limit reached')
+  }
+}
+
+/** The member card is the clerk's own: the same WeChat identity (openid, or unionid when the caller has one). */
+function isOwnCard(ctx: InvocationContext, clerk: ClerkDoc, member: MemberDoc): boolean {
+  if (member.openid && (member.openid === clerk.openid || member.openid === ctx.caller.openid))
+    return true
+  return !!member.unionid && member.unionid === ctx.caller.unionid
+}
+
+/** The clerk's counter for the day, created once (a concurrent creator wins; both go on). */
+async function ensureClerkDay(clerkId: string, now: Date): Promise<string> {
+  const day = shanghaiDay(now)
+  const _id = `${clerkId}:${day}`
+  try {
+    await database()
+      .collection(COLLECTIONS.offlineSaleDays.name)
+      .add({ _id, clerkId, day, totalFen: 0, sales: 0 } satisfies OfflineSaleDayDoc)
+  } catch (err) {
+    if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
+  }
+  return _id
+}
+
+interface SaleAttempt {
+  ctx: InvocationContext
+  clerk: ClerkDoc
+  member: MemberDoc
+  input: { memberCode: string; amountFen: number; receiptNo: string }
+  now: Date
+}
+
+/**
+ * Refuses a sale: kept for HQ review (once per scanned code and receipt, however often the clerk
+ * retries), then the clerk is told which rule refused it.
+ */
+async function refuse(
+  attempt: SaleAttempt,
+  reason: OfflineSaleRefusalDoc['reason'],
+  message: string,
+  limitFen: number | null,
+  bookedTodayFen?: number,
+): Promise<never> {
+  const { clerk, member, input, now } = attempt
+  const refusal: OfflineSaleRefusalDoc = {
+    _id: createHash('sha256')
+      .update(`${clerk.storeId}\n${input.receiptNo}\n${input.memberCode}\n${input.amountFen}`)
+      .digest('hex')
+      .slice(0, 32),
+    reason,
+    message,
+    clerkId: clerk._id,
+    clerkName: clerk.name,
+    storeId: clerk.storeId,
+    memberId: member._id,
+    memberNo: member.memberNo,
+    amountFen: input.amountFen,
+    receiptNo: input.receiptNo,
+    limitFen,
+    ...(bookedTodayFen !== undefined ? { bookedTodayFen } : {}),
+    at: now,
+  }
+  try {
+    await database().collection(COLLECTIONS.offlineSaleRefusals.name).add(refusal)
+  } catch (err) {
+    if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
+  }
+  throw new AppError(
+    reason === 'ownCard' ? 'FORBIDDEN' : 'CONFLICT',
+    message,
+    reason === 'ownCard' ? 'memberCode' : 'amountFen',
+  )
+}
+
+/** HQ's review list of refused sales, newest first. */
+export async function listRefusedSales(input: { limit?: number }) {
+  const res = (await database()
+    .collection(COLLECTIONS.offlineSaleRefusals.name)
+    .orderBy('at', 'desc')
+    .limit(Math.min(input.limit ?? 100, 200))
+    .get()) as { data: OfflineSaleRefusalDoc[] }
+  return {
+    items: res.data.map((r) => ({
+      refusalId: r._id,
+      reason: r.reason,
+      message: r.message,
+      clerkId: r.clerkId,
+      clerkName: r.clerkName,
+      storeId: r.storeId,
+      memberNo: r.memberNo,
+      amountFen: r.amountFen,
+      receiptNo: r.receiptNo,
+      limitFen: r.limitFen,
+      at: new Date(r.at).toISOString(),
+    })),
+  }
 }
 
 // ------------------------------------------------------------------ voiding

@@ -10,6 +10,8 @@ import { database } from '../platform/runtime/cloudbase'
 import { type InvocationContext } from '../platform/runtime/define-function'
 import { withTransaction } from '../platform/runtime/transaction'
 import { loadCommissionRules } from '../commission/lookups'
+import { loadShopRules } from '../shop/lookups'
+import { DAY_MS } from '../commission/rules/commission'
 import { applyPaidEffects, startRefundWindow } from './order-effects'
 import {
   OrderPickupView,
@@ -135,6 +137,49 @@ export async function markOrderDelivered(
   input: { orderId: string },
 ): Promise<OrderView> {
   return markDelivered(ctx, input.orderId, 'hq', 'hq-admin')
+}
+
+/**
+ * Scheduled job `autoDeliverOrders`: a shipped delivery order nobody confirmed is marked
+ * delivered `autoDeliverDays` (HQ's shop rules) after shipment, through the same transaction as
+ * a member's confirmation, so its commission's refund window starts once and the commission
+ * does not stay pending forever. Oldest shipments first, a bounded batch within `budgetMs`.
+ */
+export async function autoDeliverOrders(
+  ctx: InvocationContext,
+  options: { budgetMs?: number; batch?: number } = {},
+): Promise<{ delivered: number; failed: number; more: boolean }> {
+  const startedAt = Date.now()
+  const { autoDeliverDays } = await loadShopRules()
+  const db = database()
+  const due = (await db
+    .collection(COLLECTIONS.orders.name)
+    .where({
+      status: 'shipped',
+      fulfilment: 'delivery',
+      'shipment.shippedAt': db.command.lte(
+        new Date(ctx.clock.now().getTime() - autoDeliverDays * DAY_MS),
+      ),
+    })
+    .orderBy('shipment.shippedAt', 'asc')
+    .limit(options.batch ?? 100)
+    .get()) as { data: OrderDoc[] }
+  let delivered = 0
+  let failed = 0
+  for (const order of due.data) {
+    if (Date.now() - startedAt > (options.budgetMs ?? 15_000))
+      return { delivered, failed, more: true }
+    try {
+      await markDelivered(ctx, order._id, 'auto', 'hq-admin')
+      delivered++
+    } catch (err) {
+      failed++
+      process.stderr.write(
+        `${JSON.stringify({ fn: ctx.fn, action: ctx.action, requestId: ctx.requestId, orderId: order._id, error: (err as Error).message })}\n`,
+      )
+    }
+  }
+  return { delivered, failed, more: false }
 }
 
 // ------------------------------------------------------------------ refunds from the console

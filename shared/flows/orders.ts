@@ -273,11 +273,13 @@ async function cancelUnpaid(ctx: InvocationContext, order: OrderDoc): Promise<vo
 
 /**
  * Timer `expireOrders` (every minute): cancels unpaid orders whose 15 minutes are over and
- * releases their stock. One failure does not stop the others; it is retried next minute.
+ * releases their stock, after asking WeChat Pay (syncPayment) whether the payment was taken
+ * after all: such an order becomes paid instead (counted in `paid`). One failure does not stop
+ * the others; it is retried next minute.
  */
 export async function expireOrders(
   ctx: InvocationContext,
-): Promise<{ expired: number; failed: number }> {
+): Promise<{ expired: number; failed: number; paid: number }> {
   const db = database()
   const due = (await orders()
     .where({ status: 'awaiting_payment', expiresAt: db.command.lte(ctx.clock.now()) })
@@ -285,8 +287,18 @@ export async function expireOrders(
     .get()) as Rows<OrderDoc>
   let expired = 0
   let failed = 0
+  let paid = 0
   for (const order of due.data) {
     try {
+      // Ask WeChat Pay first: a payment it took (whose notification was lost, or whose owner
+      // never heard because an invocation died) makes the order paid, never expired.
+      if (order.outTradeNo) {
+        const payment = await syncPayment(ctx, order.outTradeNo)
+        if (payment.status === 'paid' || payment.status === 'refunded') {
+          paid++
+          continue
+        }
+      }
       await cancelUnpaid(ctx, order)
       expired++
     } catch (err) {
@@ -296,7 +308,7 @@ export async function expireOrders(
       )
     }
   }
-  return { expired, failed }
+  return { expired, failed, paid }
 }
 
 /**

@@ -27,6 +27,11 @@ const dailyFigures = z.object({
 })
 
 const settlementMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM')
+const shopRulesView = z.object({
+  offlineReceiptLimitFen: z.number().int(),
+  offlineClerkDailyLimitFen: z.number().int(),
+  autoDeliverDays: z.number().int(),
+})
 const commissionRulesView = z.object({
   rateBp: z.number().int(),
   refundWindowDays: z.number().int(),
@@ -237,6 +242,15 @@ export const adminInput = {
       .regex(/^[A-Za-z0-9_-]{1,40}$/, '小票号为 1-40 位字母、数字、- 或 _'),
     reason: voidReason,
   }),
+  /** Offline-sale ceilings and auto-delivery days. */
+  shopRules: emptyInput,
+  setShopRules: z.strictObject({
+    offlineReceiptLimitFen: z.number().int().min(100).max(100_000_000),
+    offlineClerkDailyLimitFen: z.number().int().min(100).max(1_000_000_000),
+    autoDeliverDays: z.number().int().min(1).max(60),
+  }),
+  /** Offline sales the till refused (ceilings, a clerk's own card), newest first, for review. */
+  refusedSales: z.strictObject({ limit: z.number().int().min(1).max(200).optional() }),
   commissionRules: emptyInput,
   setCommissionRules: z.strictObject({
     rateBp: z.number().int().min(0).max(5_000),
@@ -393,6 +407,25 @@ export const adminOutput = {
   shipOrder: orderView,
   markOrderDelivered: orderView,
   voidOfflineSale: offlineSaleVoid,
+  shopRules: shopRulesView,
+  setShopRules: shopRulesView,
+  refusedSales: z.object({
+    items: z.array(
+      z.object({
+        refusalId: z.string(),
+        reason: z.enum(['receiptLimit', 'dailyLimit', 'ownCard']),
+        message: z.string(),
+        clerkId: z.string(),
+        clerkName: z.string(),
+        storeId: z.string(),
+        memberNo: z.string(),
+        amountFen: z.number().int(),
+        receiptNo: z.string(),
+        limitFen: z.number().int().nullable(),
+        at: z.string(),
+      }),
+    ),
+  }),
   commissionRules: commissionRulesView,
   setCommissionRules: commissionRulesView,
   settlement: z.object({

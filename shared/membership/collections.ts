@@ -35,6 +35,8 @@ export const MEMBERSHIP_COLLECTIONS = {
   visits: { name: 'visits', indexes: [{ name: 'memberId', fields: ['memberId', 'at'] }] },
   /** Monotonic counters (member numbers), advanced with atomic increments. */
   counters: { name: 'counters', indexes: [] },
+  /** Keyed hashes of deleted cards' identities and phones (MemberTombstoneDoc): no second welcome. */
+  memberTombstones: { name: 'memberTombstones', indexes: [] },
   /** Member codes already used for a sale: a scan books once. */
   memberCodeUses: {
     name: 'memberCodeUses',

@@ -96,3 +96,18 @@ export interface VisitDoc {
   clerkId: string | null
   at: Date
 }
+
+/**
+ * What a deleted card leaves behind for its identity and its phone, so deleting and binding
+ * again cannot farm the welcome bonus or move the once-only birthday. `_id` is a keyed hash
+ * (HMAC with IDENTITY_HASH_SECRET) of `openid:<openid>`, `unionid:<unionid>` or `phone:<phone>`:
+ * the identity and the phone themselves are not kept.
+ */
+export interface MemberTombstoneDoc {
+  _id: string
+  /** A card of this identity or phone already had its welcome bonus (its one chance). */
+  welcomeGiven: boolean
+  /** The birthday the card had set ('MM-DD'): a new card starts with it, locked. */
+  birthday?: string
+  deletedAt: Date
+}

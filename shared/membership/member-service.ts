@@ -4,7 +4,8 @@
  */
 import type { MemberView } from './contract'
 import { COLLECTIONS } from '../collections'
-import type { AttributionLogDoc, MemberDoc } from './documents'
+import { createHmac } from 'node:crypto'
+import type { AttributionLogDoc, MemberDoc, MemberTombstoneDoc } from './documents'
 import type { PointsLedgerDoc } from '../points/documents'
 import type { ClerkDoc, StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
@@ -14,7 +15,7 @@ import {
   leastLoadedClerk,
   type AttributionPolicy,
 } from './rules/attribution'
-import { issueMemberCode, MEMBER_CODE_WINDOW_MS } from './rules/member-code'
+import { issueMemberCode, MEMBER_CODE_SEQUENCES, MEMBER_CODE_WINDOW_MS } from './rules/member-code'
 import { maskPhone, normalisePhone } from '../platform/phone'
 import { pointsExpiryFor } from '../points/rules/points'
 import { emptyAccount, planCredit } from '../points/rules/points-ledger'
@@ -176,9 +177,14 @@ export async function bindMember(
   const db = database()
   const _ = db.command
   const memberId = newDocId()
-  const memberNo = await allocateMemberNo()
-  const rules = await loadPointsRules()
-  const welcome = rules.welcomeBonus
+  const [memberNo, rules, tombstones] = await Promise.all([
+    allocateMemberNo(),
+    loadPointsRules(),
+    tombstonesFor({ openid, unionid: ctx.caller.unionid, phone }),
+  ])
+  // An identity or phone whose card was deleted had its welcome bonus, and keeps its birthday.
+  const welcome = tombstones.some((t) => t.welcomeGiven) ? 0 : rules.welcomeBonus
+  const carriedBirthday = tombstones.find((t) => t.birthday)?.birthday
   // The welcome bonus is the first credit on the member's points line (shared/rules/points-ledger.ts).
   const welcomeCredit =
     welcome > 0
@@ -242,6 +248,7 @@ export async function bindMember(
         joinedAt: now,
         lastPurchaseAt: null,
         tags: [],
+        ...(carriedBirthday ? { birthday: carriedBirthday } : {}),
       }
       await t
         .collection(COLLECTIONS.members.name)
@@ -431,17 +438,39 @@ export async function correctBirthday(
   return { memberId, birthday }
 }
 
+/**
+ * The member's code for this minute: the first of the minute's codes (sequence 0-9) that no sale
+ * has used yet, so right after a clerk scans it the card gets a fresh one (one round trip over the
+ * unique index of used codes). The page asks again every few seconds, so it notices the use.
+ */
 export async function memberCode(ctx: InvocationContext) {
   const member = await requireMember(ctx)
-  const issued = issueMemberCode(member.memberNo, ctx.clock.now(), ports().secrets.memberCode)
+  const now = ctx.clock.now()
+  const secret = ports().secrets.memberCode
+  const candidates = Array.from({ length: MEMBER_CODE_SEQUENCES }, (_, sequence) =>
+    issueMemberCode(member.memberNo, now, secret, sequence),
+  )
+  const db = database()
+  const used = (await db
+    .collection(COLLECTIONS.memberCodeUses.name)
+    .where({ code: db.command.in(candidates.map((c) => c.code)) })
+    .field({ code: true })
+    .limit(MEMBER_CODE_SEQUENCES)
+    .get()) as Rows<{ code: string }>
+  const usedCodes = new Set(used.data.map((u) => u.code))
+  const issued = candidates.find((c) => !usedCodes.has(c.code)) ?? candidates.at(-1)!
+  const toBoundary = MEMBER_CODE_WINDOW_MS - (now.getTime() % MEMBER_CODE_WINDOW_MS)
   return {
     code: issued.code,
     memberNo: member.memberNo,
     expiresAt: issued.expiresAt.toISOString(),
-    // Refresh at the next window boundary so the code on screen is always the current one.
-    refreshAfterMs: MEMBER_CODE_WINDOW_MS - (ctx.clock.now().getTime() % MEMBER_CODE_WINDOW_MS),
+    // Ask again at the next window boundary, or sooner: a sale may use this code any moment.
+    refreshAfterMs: Math.min(toBoundary, MEMBER_CODE_POLL_MS),
   }
 }
+
+/** How often the card asks whether its code was used (the page waits at least 5 s anyway). */
+const MEMBER_CODE_POLL_MS = 5_000
 
 function plain(doc: object): Record<string, unknown> {
   return JSON.parse(JSON.stringify(doc)) as Record<string, unknown>
@@ -472,16 +501,59 @@ export async function myData(ctx: InvocationContext) {
   }
 }
 
+/** The keyed hashes a card's identity and phone are remembered by once it is deleted. */
+function identityHashes(who: {
+  openid?: string | null
+  unionid?: string | null
+  phone?: string | null
+}): string[] {
+  const key = ports().secrets.identityHash
+  const hash = (value: string) => createHmac('sha256', key).update(value).digest('hex')
+  return [
+    who.openid ? hash(`openid:${who.openid}`) : null,
+    who.unionid ? hash(`unionid:${who.unionid}`) : null,
+    who.phone ? hash(`phone:${who.phone}`) : null,
+  ].filter((id): id is string => id !== null)
+}
+
+/** The tombstones of deleted cards of this identity or phone: one round trip. */
+async function tombstonesFor(who: {
+  openid: string
+  unionid: string | null | undefined
+  phone: string
+}): Promise<MemberTombstoneDoc[]> {
+  const db = database()
+  const res = (await db
+    .collection(COLLECTIONS.memberTombstones.name)
+    .where({ _id: db.command.in(identityHashes(who)) })
+    .limit(10)
+    .get()) as Rows<MemberTombstoneDoc>
+  return res.data
+}
+
 /**
  * Deletes the caller's account: the personal fields go (openid, unionid, phone, tags, mail
  * addresses), the member record stays as an anonymised row so ledgers, orders and commission
- * keep a consistent trail, and the clerk's member count drops.
+ * keep a consistent trail, and the clerk's member count drops. What stays of the identity and
+ * the phone is a keyed hash each (memberTombstones), so binding again with either gets no second
+ * welcome bonus and keeps the birthday the card had.
  */
 export async function deleteAccount(ctx: InvocationContext): Promise<{ deleted: true }> {
   const member = await requireMember(ctx)
   const db = database()
   const _ = db.command
   const now = ctx.clock.now()
+  // First the tombstones (a crash after them leaves an active card that simply had them early).
+  const tombstone: Omit<MemberTombstoneDoc, '_id'> = {
+    welcomeGiven: true,
+    ...(member.birthday ? { birthday: member.birthday } : {}),
+    deletedAt: now,
+  }
+  await Promise.all(
+    identityHashes({ openid: member.openid, unionid: member.unionid, phone: member.phone }).map(
+      (id) => db.collection(COLLECTIONS.memberTombstones.name).doc(id).set(tombstone),
+    ),
+  )
   await withTransaction(db, async (t) => {
     // Read in the transaction and written by it: a second deletion (or a retry after a conflict)
     // finds it deleted, and a transfer that committed first is the clerk whose count drops.

@@ -12,6 +12,9 @@ export const PAYMENTS_COLLECTIONS = {
       { name: 'purpose', fields: ['purpose.kind', 'purpose.id'], unique: true },
       { name: 'status', fields: ['status', 'expiresAt'] },
       { name: 'payerOpenid', fields: ['payerOpenid', 'createdAt'] },
+      // reconcilePayments' work lists: paid with an owner that never heard, and pending ones.
+      { name: 'ownerPaidAt', fields: ['ownerPaidAt', 'status', 'paidAt'] },
+      { name: 'statusCreatedAt', fields: ['status', 'createdAt'] },
     ],
   },
   /** Refunds, `_id` = out_refund_no (derived from the business key, so a retry is the same refund). */
@@ -21,6 +24,8 @@ export const PAYMENTS_COLLECTIONS = {
       { name: 'outTradeNo', fields: ['outTradeNo', 'createdAt'] },
       // The daily stats rollup reads the refunds that succeeded in a range of days.
       { name: 'settledAt', fields: ['settledAt'] },
+      // reconcilePayments' work lists: succeeded but not applied by the owner, and processing.
+      { name: 'status', fields: ['status', 'ownerNotifiedAt', 'createdAt'] },
     ],
   },
   /** Payments with nothing behind them, to check the payment edge end to end (local stack only). */

@@ -44,3 +44,8 @@ export function ownerOf(kind: PaymentPurposeKind): PaymentOwner {
   if (!owner) throw new AppError('INTERNAL', `没有处理「${kind}」支付的服务`)
   return owner
 }
+
+/** The kinds with an owner in this function instance (the reconciliation job works on these only). */
+export function registeredPaymentKinds(): PaymentPurposeKind[] {
+  return [...owners.keys()]
+}

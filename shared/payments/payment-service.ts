@@ -26,7 +26,7 @@ import { database } from '../platform/runtime/cloudbase'
 import type { HttpReply, HttpRequest, InvocationContext } from '../platform/runtime/define-function'
 import { payPort } from '../platform/runtime/pay-port'
 import { isDbError, withTransaction } from '../platform/runtime/transaction'
-import { ownerOf } from './owners'
+import { ownerOf, registeredPaymentKinds } from './owners'
 import { canTransition } from './lifecycle'
 
 type Rows<T> = { data: T[] }
@@ -397,7 +397,10 @@ async function notifyOwnerOfRefund(
   refund: RefundDoc,
 ): Promise<void> {
   if (refund.status !== 'succeeded' || refund.ownerNotifiedAt) return
-  const payment = await requirePayment(outTradeNo)
+  let payment = await requirePayment(outTradeNo)
+  // The owner hears "paid" before "refunded": a payment whose onPaid never returned gets it first.
+  if (!payment.ownerPaidAt && payment.status !== 'closed' && payment.status !== 'pending')
+    payment = await markPaid(ctx, payment, paidFactsOf(payment, ctx.clock.now()))
   await ownerOf(payment.purpose.kind).onRefunded(ctx, payment, refund)
   await refunds().doc(refund._id).update({ ownerNotifiedAt: ctx.clock.now() })
 }
@@ -476,7 +479,11 @@ export async function requestRefund(
     }))
   if (refund.outTradeNo !== input.outTradeNo || refund.amountFen !== input.amountFen)
     throw new AppError('CONFLICT', '同一退款请求的金额或订单不一致')
-  if (refund.status !== 'processing') return refund
+  if (refund.status !== 'processing') {
+    // Asked again (HQ retries): a refund whose owner never finished applying it finishes now.
+    await notifyOwnerOfRefund(ctx, refund.outTradeNo, refund)
+    return refund
+  }
   const payment = await requirePayment(refund.outTradeNo)
   let answer
   try {
@@ -588,4 +595,162 @@ export async function closePayment(
     payment = { ...payment, ownerClosedAt }
   }
   return payment
+}
+
+// ------------------------------------------------------------------ reconciliation
+
+function paidFactsOf(payment: PaymentDoc, now: Date): PaidFacts {
+  return {
+    transactionId: payment.transactionId ?? '',
+    paidAt: payment.paidAt ?? now,
+    via: payment.paidVia ?? 'query',
+  }
+}
+
+/** Work younger than this is left to the invocation that may still be doing it. */
+export const RECONCILE_GRACE_MS = 60_000
+/** Pending payments and processing refunds are looked at for this long, then left to people. */
+const RECONCILE_HORIZON_MS = 7 * 86_400_000
+
+export interface ReconcileResult {
+  /** Paid payments whose owner had never heard of it, now told. */
+  paidApplied: number
+  /** Pending payments asked at WeChat (a notification may have been lost)… */
+  pendingChecked: number
+  /** …of which WeChat said paid. */
+  pendingPaid: number
+  /** Succeeded refunds whose owner had never finished applying them, now finished. */
+  refundsApplied: number
+  /** Processing refunds asked at WeChat (their notification may have been lost). */
+  refundsChecked: number
+  failed: number
+  /** True when the budget ran out before every list was worked through. */
+  more: boolean
+}
+
+/**
+ * Scheduled job `reconcilePayments`: finishes what a crash or a lost notification left half
+ * done, oldest first, in bounded batches, within `budgetMs`:
+ * 1. payments paid here whose owner's onPaid never returned (ownerPaidAt null): onPaid now;
+ * 2. payments still pending here after a minute: WeChat is asked (its notification may be lost);
+ * 3. refunds succeeded here whose owner's onRefunded never returned (ownerNotifiedAt null);
+ * 4. refunds still processing here after a minute: WeChat is asked, and the outcome applied.
+ *
+ * Exactly once: each step goes through the same path as a notification (pending → paid by a
+ * conditional update, a refund's money by one transaction) and the owners' hooks act once by
+ * themselves (payments/owners.ts), so running it again, or alongside a late notification, adds
+ * nothing; the markers are written only after a hook returned. One item's failure is logged and
+ * the others go on; it is retried on the next run.
+ */
+export async function reconcilePayments(
+  ctx: InvocationContext,
+  options: { budgetMs?: number; batch?: number } = {},
+): Promise<ReconcileResult> {
+  const budgetMs = options.budgetMs ?? 15_000
+  const batch = options.batch ?? 50
+  const startedAt = Date.now()
+  const outOfTime = () => Date.now() - startedAt > budgetMs
+  const db = database()
+  const _ = db.command
+  const now = ctx.clock.now()
+  const settled = new Date(now.getTime() - RECONCILE_GRACE_MS)
+  const horizon = new Date(now.getTime() - RECONCILE_HORIZON_MS)
+  const kinds = registeredPaymentKinds()
+  const result: ReconcileResult = {
+    paidApplied: 0,
+    pendingChecked: 0,
+    pendingPaid: 0,
+    refundsApplied: 0,
+    refundsChecked: 0,
+    failed: 0,
+    more: false,
+  }
+  const attempt = async (what: string, id: string, step: () => Promise<void>) => {
+    if (outOfTime()) {
+      result.more = true
+      return
+    }
+    try {
+      await step()
+    } catch (err) {
+      result.failed++
+      process.stderr.write(
+        `${JSON.stringify({ fn: ctx.fn, action: ctx.action, requestId: ctx.requestId, reconcile: what, id, error: (err as Error).message })}\n`,
+      )
+    }
+  }
+  if (!kinds.length) return result
+
+  const unacknowledged = (await payments()
+    .where({
+      ownerPaidAt: null,
+      status: _.in(['paid', 'refunded']),
+      paidAt: _.lte(settled),
+      'purpose.kind': _.in(kinds),
+    })
+    .orderBy('paidAt', 'asc')
+    .limit(batch)
+    .get()) as Rows<PaymentDoc>
+  for (const payment of unacknowledged.data)
+    await attempt('paid', payment._id, async () => {
+      await markPaid(ctx, payment, paidFactsOf(payment, now))
+      result.paidApplied++
+    })
+
+  const pending = (await payments()
+    .where({
+      status: 'pending',
+      createdAt: _.and(_.gte(horizon), _.lte(settled)),
+      'purpose.kind': _.in(kinds),
+    })
+    .orderBy('createdAt', 'asc')
+    .limit(batch)
+    .get()) as Rows<PaymentDoc>
+  for (const payment of pending.data)
+    await attempt('pending', payment._id, async () => {
+      result.pendingChecked++
+      const after = await syncPayment(ctx, payment._id)
+      if (after.status !== 'pending') result.pendingPaid++
+    })
+
+  const unapplied = (await refunds()
+    .where({
+      status: 'succeeded',
+      ownerNotifiedAt: null,
+      settledAt: _.lte(settled),
+      'purpose.kind': _.in(kinds),
+    })
+    .orderBy('createdAt', 'asc')
+    .limit(batch)
+    .get()) as Rows<RefundDoc>
+  for (const refund of unapplied.data)
+    await attempt('refund', refund._id, async () => {
+      await notifyOwnerOfRefund(ctx, refund.outTradeNo, refund)
+      result.refundsApplied++
+    })
+
+  const processing = (await refunds()
+    .where({
+      status: 'processing',
+      createdAt: _.and(_.gte(horizon), _.lte(settled)),
+      'purpose.kind': _.in(kinds),
+    })
+    .orderBy('createdAt', 'asc')
+    .limit(batch)
+    .get()) as Rows<RefundDoc>
+  for (const refund of processing.data)
+    await attempt('processing', refund._id, async () => {
+      result.refundsChecked++
+      const answer = await payPort().queryRefund(refund._id).catch(unavailable)
+      if (!answer || answer.status === 'PROCESSING') return
+      const outcome = await applyRefundOutcome(ctx, refund.outTradeNo, {
+        outRefundNo: refund._id,
+        refundId: answer.refundId,
+        amountFen: refund.amountFen,
+        status: REFUND_STATUS[answer.status],
+      })
+      await notifyOwnerOfRefund(ctx, refund.outTradeNo, outcome)
+      if (outcome.status === 'succeeded') result.refundsApplied++
+    })
+  return result
 }

@@ -157,7 +157,12 @@ export async function orderForAdmin(input: Input<'orderDetail'>, viewer: Viewer)
   if (order.deliveredAt)
     timeline.push({
       at: order.deliveredAt,
-      event: order.deliveredBy === 'member' ? '会员确认收货' : '总部标记签收',
+      event:
+        order.deliveredBy === 'member'
+          ? '会员确认收货'
+          : order.deliveredBy === 'auto'
+            ? '超时自动确认收货'
+            : '总部标记签收',
     })
   if (order.cancelledAt)
     timeline.push({

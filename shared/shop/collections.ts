@@ -27,6 +27,8 @@ export const SHOP_COLLECTIONS = {
       { name: 'storeId', fields: ['storeId', 'createdAt'] },
       { name: 'memberId', fields: ['memberId', 'createdAt'] },
       { name: 'effectsDueAt', fields: ['effectsDueAt'] },
+      // autoDeliverOrders' work list: shipped delivery orders by shipment time.
+      { name: 'shippedAt', fields: ['status', 'shipment.shippedAt'] },
       // The daily stats rollup reads the orders paid in a range of days.
       { name: 'paidAt', fields: ['paidAt'] },
     ],
@@ -40,5 +42,12 @@ export const SHOP_COLLECTIONS = {
       // The daily stats rollup reads the sales of a range of days.
       { name: 'at', fields: ['at'] },
     ],
+  },
+  /** Per clerk per Asia/Shanghai day: what the clerk booked (`_id` = `<clerkId>:<day>`). */
+  offlineSaleDays: { name: 'offlineSaleDays', indexes: [] },
+  /** Sales the till refused (ceilings, a clerk's own card), newest first for HQ review. */
+  offlineSaleRefusals: {
+    name: 'offlineSaleRefusals',
+    indexes: [{ name: 'at', fields: ['at'] }],
   },
 } as const satisfies Record<string, CollectionSpec>

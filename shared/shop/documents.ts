@@ -77,7 +77,8 @@ export interface OrderDoc {
   shipment?: { carrier: string; trackingNo: string; shippedAt: Date; by: string }
   /** Delivery: received (confirmed by the member, or marked by HQ); the refund window starts here. */
   deliveredAt?: Date
-  deliveredBy?: 'member' | 'hq'
+  /** Who marked it delivered: the member, HQ, or the auto-delivery job (days after shipment). */
+  deliveredBy?: 'member' | 'hq' | 'auto'
 }
 
 /** A postal address in mainland China as WeChat's address book gives it (orders for delivery, mail redemptions). */
@@ -109,4 +110,35 @@ export interface OfflineSaleDoc {
   effectsAt: Date | null
   /** Voided within the refund window (the till took it back): points and commission reversed. */
   voided?: { at: Date; by: { kind: 'clerk' | 'hq'; id: string; name: string }; reason: string }
+}
+
+/**
+ * What one clerk booked on one Asia/Shanghai day, `_id` = `<clerkId>:<YYYY-MM-DD>`: advanced in
+ * the same transaction as each sale, so the clerk's daily ceiling holds under concurrency.
+ */
+export interface OfflineSaleDayDoc {
+  _id: string
+  clerkId: string
+  day: string
+  totalFen: number
+  sales: number
+}
+
+/** A sale the till refused (a ceiling, or the clerk's own card), kept for HQ review. */
+export interface OfflineSaleRefusalDoc {
+  _id: string
+  reason: 'receiptLimit' | 'dailyLimit' | 'ownCard'
+  message: string
+  clerkId: string
+  clerkName: string
+  storeId: string
+  memberId: string
+  memberNo: string
+  amountFen: number
+  receiptNo: string
+  /** The ceiling in force when refused (fen); null for the clerk's own card. */
+  limitFen: number | null
+  /** The clerk's total that day before this sale (daily ceiling only). */
+  bookedTodayFen?: number
+  at: Date
 }

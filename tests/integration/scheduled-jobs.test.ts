@@ -46,10 +46,12 @@ describe('the jobs function', () => {
     expect(ran).toEqual(
       [
         'applyOrderEffects',
+        'autoDeliverOrders',
         'dispatchCampaigns',
         'expireMailRedemptions',
         'expireOrders',
         'expirePoints',
+        'reconcilePayments',
         'remindUnread',
         'repairRedemptions',
         'rollupDailyStats',
@@ -72,7 +74,7 @@ describe('the jobs function', () => {
     stack.setClockOffset(7 * 86_400_000)
     try {
       const tick = (await stack.fireTimer('jobs', 'everyMinute')) as any
-      expect(tick.data.ran).toHaveLength(10)
+      expect(tick.data.ran).toHaveLength(12)
       expect((await runDoc('expireOrders'))!.runs).toBe(before + 1)
       expect((await runDoc('settleCommission'))!.runs).toBe(2)
     } finally {
@@ -84,7 +86,7 @@ describe('the jobs function', () => {
     for (const url of ['/dev/jobs/expireOrders', '/dev/timer/jobs/expireOrders']) {
       const res = await fetch(`${stack.url}${url}`, { method: 'POST' })
       expect(res.status).toBe(200)
-      expect(await res.json()).toEqual({ ok: true, data: { expired: 0, failed: 0 } })
+      expect(await res.json()).toEqual({ ok: true, data: { expired: 0, failed: 0, paid: 0 } })
     }
     const unknown = (await stack.runJob('noSuchJob')) as any
     expect(unknown.error.code).toBe('NOT_FOUND')

@@ -20,6 +20,8 @@ export interface Secrets {
   scene: string
   memberCode: string
   session: string
+  /** Keys the hashes of deleted members' identities and phones (membership tombstones). */
+  identityHash: string
 }
 
 export interface Ports {
@@ -72,6 +74,7 @@ export function ports(): Ports {
         scene: requiredEnv('SCENE_SECRET'),
         memberCode: requiredEnv('MEMBER_CODE_SECRET'),
         session: requiredEnv('SESSION_SECRET'),
+        identityHash: requiredEnv('IDENTITY_HASH_SECRET'),
       }
       return secrets
     },
