@@ -78,6 +78,37 @@ describe('the gift catalog', () => {
   })
 })
 
+describe('pickup codes', () => {
+  it('two redemptions at once get distinct codes, each held by a claim naming its redemption', async () => {
+    await Promise.all([bind('oCodes1', 901), bind('oCodes2', 902)])
+    const res = await Promise.all(
+      ['oCodes1', 'oCodes2'].map((openid) =>
+        points(openid, {
+          action: 'redeem',
+          giftId: 'demo-gift-tote',
+          fulfilment: 'pickup',
+          storeId: storeA,
+        }),
+      ),
+    )
+    for (const r of res) expect(r.status).toBe(200)
+    const [a, b] = res.map((r) => r.body.data as { redemptionId: string; pickupCode: string })
+    expect(a!.pickupCode).toMatch(/^\d{10}$/)
+    expect(b!.pickupCode).toMatch(/^\d{10}$/)
+    expect(a!.pickupCode).not.toBe(b!.pickupCode)
+    for (const r of [a!, b!]) {
+      const claim = (
+        (await stack.db.collection('pickupCodes').doc(r.pickupCode).get()) as { data: any[] }
+      ).data[0]
+      expect(claim).toMatchObject({ kind: 'redemption', ownerId: r.redemptionId })
+      const stored = (
+        (await stack.db.collection('redemptions').doc(r.redemptionId).get()) as { data: any[] }
+      ).data[0]
+      expect(stored.pickupCode).toBe(r.pickupCode)
+    }
+  })
+})
+
 describe('redeeming for pickup and handing it over at the counter', () => {
   let member: { memberId: string; memberNo: string }
   let redemption: { redemptionId: string; pickupCode: string }
