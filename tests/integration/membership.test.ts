@@ -32,7 +32,7 @@ beforeAll(async () => {
     const me = await stack.call('staff', { action: 'me' }, { openid: persona.openid })
     clerkIds[persona.openid] = me.body.data.clerkId
   }
-})
+}, 120_000) // the stack start: the shared 2-core box runs at load 10
 afterAll(() => stack.stop())
 
 describe('binding from a scanned code', () => {

@@ -49,7 +49,7 @@ beforeAll(async () => {
   clerkA = demo.personas.find((p) => p.role === 'clerk' && p.storeId === storeA)!
   managerA = demo.personas.find((p) => p.role === 'manager' && p.storeId === storeA)!
   clerkB = demo.personas.find((p) => p.role === 'clerk' && p.storeId === storeB)!
-})
+}, 120_000) // the stack start: the shared 2-core box runs at load 10
 afterAll(() => stack.stop())
 
 describe('the gift catalog', () => {

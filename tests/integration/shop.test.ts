@@ -33,7 +33,7 @@ beforeAll(async () => {
     ),
   ]
   ;[storeA, storeB] = stores as [string, string]
-})
+}, 120_000) // the stack start: the shared 2-core box runs at load 10
 afterAll(() => stack.stop())
 
 const shop = (body: Record<string, unknown>, openid = 'oShopper') =>
