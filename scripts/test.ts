@@ -30,6 +30,9 @@ step('type check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])
 step('type check (console)', bin('tsc'), ['-p', 'console/tsconfig.json', '--noEmit'])
 step('lint', bin('eslint'), ['.'])
 step('imports: no cycle, domains meet in flows/', bin('tsx'), ['scripts/check-imports.ts'])
+// The WeChat build needs a CloudBase environment id (miniprogram/config/cloud-env.ts); tests name
+// a local one explicitly.
+process.env.CLOUDBASE_ENV_ID ||= 'o2o-local-test'
 step('formatting (prettier --check; npm run format fixes it)', bin('prettier'), [
   '--check',
   '--log-level=warn',

@@ -10,7 +10,7 @@ import {
   poll,
   sendMessage,
   sharePhone,
-  uploadImage,
+  uploadFolder,
 } from '../../shared/chat/chat-service'
 
 export const main = defineFunction({
@@ -27,7 +27,7 @@ export const main = defineFunction({
     poll: 'wechat',
     send: 'wechat',
     sharePhone: 'wechat',
-    uploadImage: 'wechat',
+    uploadFolder: 'wechat',
     markRead: 'wechat',
     templates: 'clerk',
   },
@@ -38,7 +38,7 @@ export const main = defineFunction({
     poll: (ctx, input) => poll(ctx, input),
     send: (ctx, input) => sendMessage(ctx, input),
     sharePhone: (ctx, input) => sharePhone(ctx, input),
-    uploadImage: (ctx, input) => uploadImage(ctx, input),
+    uploadFolder: (ctx) => uploadFolder(ctx),
     markRead: (ctx, input) => markRead(ctx, input),
     templates: (ctx) => chatTemplates(ctx),
   },

@@ -6,6 +6,7 @@
  */
 import path from 'node:path'
 import { defineConfig } from '@tarojs/cli'
+import { cloudbaseEnvId } from './cloud-env'
 
 // Contract types and shared helpers live outside src/; Taro only compiles src/ and Taro's own
 // packages unless told otherwise (webpack5-runner's getScriptRule reads `compile.include`).
@@ -23,8 +24,10 @@ export default defineConfig<'webpack5'>(async () => ({
   // the few seconds a warm cache would save.
   cache: { enable: false },
   defineConstants: {
-    // Empty means "the environment the mini-program is bound to" (wx.cloud.DYNAMIC_CURRENT_ENV).
-    CLOUDBASE_ENV_ID: JSON.stringify(process.env.CLOUDBASE_ENV_ID ?? ''),
+    // Required for weapp (./cloud-env.ts): the build fails rather than fall back to a default.
+    CLOUDBASE_ENV_ID: JSON.stringify(
+      cloudbaseEnvId(process.env.TARO_ENV, process.env.CLOUDBASE_ENV_ID),
+    ),
     APP_VERSION: JSON.stringify(process.env.npm_package_version ?? '0.1.0'),
     // The WeChat subscribe-message template the chat reminders use (the same variable the
     // functions read); empty: the app does not ask for consent.
@@ -43,7 +46,7 @@ export default defineConfig<'webpack5'>(async () => ({
   },
   h5: {
     // Served at the root of the local stack. Hash routing (`/#/pages/bind/index?scene=…`) is
-    // what the simulated mini-program codes open (shared/adapters/wechat-simulator.ts), and it
+    // what the local mini-program codes open (scripts/local-cloud/wechat-sandbox.ts), and it
     // needs no server-side fallback for deep links.
     publicPath: '/',
     staticDirectory: 'static',

@@ -137,7 +137,9 @@ async function flashSale(shoppers: number, units: number, concurrency: number): 
   try {
     const personas = (await (await fetch(`${server.url}/dev/personas`)).json()) as Personas
     const storeId = personas.codes.find((c) => c.kind === 'store')!.storeId
-    const product = (await post('/fn/shop', { action: 'products' })).body.data[0] as {
+    const product = (
+      await post('/fn/shop', { action: 'products' }, { 'x-openid': 'flash-browser' })
+    ).body.data[0] as {
       productId: string
     }
     const stock = db.collection('stock')

@@ -101,7 +101,9 @@ export async function benchHotpaths(options: { shoppers?: number } = {}): Promis
       await measured('member', 'bind', () => bindAll('store', storeCode.scene, 0)),
     )
 
-    const products = (await call('shop', { action: 'products' })) as { productId: string }[]
+    const products = (await call('shop', { action: 'products' }, shopper('store', 0))) as {
+      productId: string
+    }[]
     const orders: { orderId: string; outTradeNo: string; openid: string }[] = []
     report(
       'shop.createOrder',

@@ -55,7 +55,8 @@ export async function benchShop(
       codes: { kind: string; storeId: string; scene: string }[]
     }
     const storeId = personas.codes.find((c) => c.kind === 'store')!.storeId
-    const products = (await call('shop', { action: 'products' })).body.data as {
+    const products = (await call('shop', { action: 'products' }, { 'x-openid': 'bench-browser' }))
+      .body.data as {
       productId: string
     }[]
     const members: string[] = []

@@ -47,6 +47,17 @@ export interface InvocationResult {
   headers?: Record<string, string>
 }
 
+/**
+ * CloudBase refuses a cloud function request whose text body is over 100 KB (EXCEED_MAX_PAYLOAD_SIZE:
+ * "text type request body 100KB, other types 6MB", docs.cloudbase.net/error-code/EXCEED_MAX_PAYLOAD_SIZE),
+ * and WeChat's `Cloud.callFunction` docs advise keeping data under about 100 KB. A mini-program
+ * call's data is JSON text, so the host refuses more, before the function runs: large content
+ * (chat images) goes to storage first and the call carries the file id.
+ */
+export const MAX_CALL_DATA_BYTES = 100 * 1024
+/** What the host reads at most of any request (the console's HTTP-access calls, e.g. CSV imports). */
+const MAX_REQUEST_BYTES = 1024 * 1024
+
 const FUNCTION_NAME = /^[a-z][a-z0-9-]{0,59}$/
 const OPENID = /^[A-Za-z0-9_-]{1,64}$/
 
@@ -237,8 +248,29 @@ export class FunctionHost {
       })
       return
     }
-    const raw = (await readBody(req, 1024 * 1024)).toString('utf8')
     const authorization = req.headers.authorization
+    const declared = Number(req.headers['content-length'] ?? 0)
+    let body: Buffer | null = null
+    if (declared <= MAX_REQUEST_BYTES) {
+      try {
+        body = await readBody(req, MAX_REQUEST_BYTES)
+      } catch {
+        body = null
+      }
+    }
+    if (body === null || (!authorization && body.length > MAX_CALL_DATA_BYTES)) {
+      sendJson(res, 413, {
+        ok: false,
+        error: {
+          code: 'PAYLOAD_TOO_LARGE',
+          message: `调用数据超过 ${MAX_CALL_DATA_BYTES / 1024}KB 的上限（云函数请求体限制）：图片等大文件请先上传到云存储，再传文件 ID`,
+          field: 'body',
+        },
+      })
+      if (body === null) req.resume()
+      return
+    }
+    const raw = body.toString('utf8')
     const openidHeader = req.headers['x-openid']
     const openid = typeof openidHeader === 'string' && openidHeader !== '' ? openidHeader : null
     if (openid !== null && !OPENID.test(openid)) {

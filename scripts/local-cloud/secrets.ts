@@ -11,9 +11,16 @@ export interface LocalSecrets {
   SCENE_SECRET: string
   MEMBER_CODE_SECRET: string
   SESSION_SECRET: string
+  /** The mini-program's app secret in the WeChat sandbox (WECHAT_SECRET). */
+  WECHAT_SECRET: string
 }
 
-const NAMES: (keyof LocalSecrets)[] = ['SCENE_SECRET', 'MEMBER_CODE_SECRET', 'SESSION_SECRET']
+const NAMES: (keyof LocalSecrets)[] = [
+  'SCENE_SECRET',
+  'MEMBER_CODE_SECRET',
+  'SESSION_SECRET',
+  'WECHAT_SECRET',
+]
 
 export function loadOrCreateSecrets(dataDir: string): LocalSecrets {
   const file = path.join(dataDir, 'secrets.json')

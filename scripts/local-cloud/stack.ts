@@ -7,6 +7,9 @@
  *   *    /http/<path>       CloudBase HTTP access (cloudbaserc.json `httpAccess`), e.g. POST /http/pay/notify
  *   POST /sandbox/pay/<out_trade_no>, /sandbox/refund/<out_trade_no>, /sandbox/wxpay/v3/…
  *                          the WeChat Pay sandbox (pay-sandbox.ts)
+ *   POST /sandbox/wechat/cgi-bin/…, /sandbox/wechat/wxa/…, GET /sandbox/messages
+ *                          WeChat's open API sandbox (wechat-sandbox.ts)
+ *   POST /files/<cloudPath> a client upload to storage (storage-upload.ts); GET /files/… serves it
  *   GET  /admin/…          the HQ console build;  GET /…  the H5 mini-program build
  */
 import { mkdirSync } from 'node:fs'
@@ -40,6 +43,7 @@ import {
 } from './pay-sandbox'
 import { loadOrCreateSecrets, type LocalSecrets } from './secrets'
 import { serveStatic } from './static-files'
+import { serveUpload } from './storage-upload'
 import { runTimers, type TimerSpec } from './timers'
 import { WeChatSandbox } from './wechat-sandbox'
 
@@ -101,6 +105,8 @@ export interface LocalStack {
   /** The WeChat Pay sandbox and its keys (local only; tests sign their own notifications with them). */
   paySandbox: PaySandbox
   payKeys: PaySandboxKeys
+  /** WeChat's open API sandbox (local only): outbox, refusals, phone codes, token controls. */
+  wechat: WeChatSandbox
   /** An SDK database client pointed at this stack, for seeding and tests. */
   db: Database
   /** Set when this start created or reset the console's `admin` account. */
@@ -133,7 +139,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   // Both need the port, known only once the server listens; routes read them after that.
   const late: { functions?: FunctionHost; db?: Database; paySandbox?: PaySandbox } = {}
-  const wechatSandbox = new WeChatSandbox(dataDir)
+  const appid = 'wx-local-app'
+  // What the mini-program's WeChat console would hold: its subscribe templates and their keys.
+  const templateIds = {
+    WECHAT_TEMPLATE_CAMPAIGN: 'local-campaign',
+    WECHAT_TEMPLATE_NEW_MESSAGE: 'local-newMessage',
+    WECHAT_TEMPLATE_ORDER_READY: 'local-orderReady',
+  }
+  let stackUrl = ''
+  const wechatSandbox = new WeChatSandbox({
+    dataDir,
+    appid,
+    secret: secrets.WECHAT_SECRET,
+    templates: {
+      [templateIds.WECHAT_TEMPLATE_CAMPAIGN]: ['thing1', 'time2', 'thing3'],
+      [templateIds.WECHAT_TEMPLATE_NEW_MESSAGE]: ['thing1', 'thing2', 'time3'],
+      [templateIds.WECHAT_TEMPLATE_ORDER_READY]: ['character_string1', 'thing2', 'thing3'],
+    },
+    h5BaseUrl: () => stackUrl,
+  })
   const storageDir = path.join(dataDir, 'files')
   const clockNow = options.now ?? (() => Date.now() + (Number(process.env.CLOCK_OFFSET_MS) || 0))
   // Read per request, so a test can try both shapes against one stack.
@@ -216,35 +240,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           now: new Date(clockNow()).toISOString(),
         })
       }
-      if (pathname === '/sandbox/wechat/subscribe' && req.method === 'POST') {
-        return sendJson(
-          res,
-          200,
-          wechatSandbox.send(JSON.parse((await readBody(req, 64 * 1024)).toString('utf8'))),
-        )
-      }
-      if (pathname === '/sandbox/wechat/refuse' && req.method === 'POST') {
-        const body = JSON.parse((await readBody(req, 1024)).toString('utf8')) as {
-          openid?: string
-          errcode?: number
-        }
-        if (typeof body.openid !== 'string')
-          return sendJson(res, 400, {
-            ok: false,
-            error: { code: 'INVALID_INPUT', message: 'openid is required', field: 'openid' },
-          })
-        wechatSandbox.refuse(body.openid, Number(body.errcode ?? 43101))
-        return sendJson(res, 200, { ok: true })
-      }
-      if (pathname === '/sandbox/messages' && req.method === 'GET') {
-        const query = new URL(req.url ?? '/', 'http://local').searchParams
-        return sendJson(res, 200, {
-          messages: wechatSandbox.list({
-            touser: query.get('touser'),
-            templateId: query.get('templateId'),
-          }),
-        })
-      }
+      if (wechatSandbox.handles(pathname)) return wechatSandbox.serve(req, res, pathname)
+      if (pathname.startsWith('/files/') && req.method === 'POST')
+        return serveUpload(storageDir, req, res, pathname)
       if (req.method === 'GET' || req.method === 'HEAD') {
         if (pathname.startsWith('/files/')) {
           if (
@@ -278,6 +276,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   })
   const { port } = server.address() as AddressInfo
   const url = `http://${host}:${port}`
+  stackUrl = url
   const serviceUrl = `${url}/admin`
 
   const manifest = readManifest()
@@ -321,7 +320,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       error: { code: 'NOT_FOUND', message: `no timer ${trigger} on ${fn} in cloudbaserc.json` },
     }
   }
-  const appid = 'wx-local-app'
   const paySandbox = new PaySandbox({
     keys: payKeys,
     mode: payVerification,
@@ -335,11 +333,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     serviceUrl,
     timeoutsMs,
     appid,
-    // The WeChat edges are simulated locally: codes open this stack's H5 app; WeChat Pay is the
-    // sandbox, reached by the production adapter through the same PAY_* variables as on CloudBase.
+    // WeChat's open API and WeChat Pay are sandboxes on this stack, reached by the production
+    // adapters through the same variables as on CloudBase (WECHAT_*, PAY_*), with local values.
     env: {
       ...secrets,
-      WECHAT_ADAPTER: 'simulator',
+      WECHAT_APPID: appid,
+      WECHAT_API_BASE: WeChatSandbox.apiBase(url),
+      ...templateIds,
+      // Local stack only: `bind {phone}` may carry a typed number (H5 and outside checks), as the
+      // contract in shared/README.md keeps; a phoneCode still goes through WeChat's API.
+      LOCAL_TYPED_PHONE: 'on',
       H5_BASE_URL: url,
       STORAGE_DIR: storageDir,
       ...payEnvironment(payKeys, { appid, stackUrl: url, mode: payVerification }),
@@ -370,6 +373,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     functions,
     paySandbox,
     payKeys,
+    wechat: wechatSandbox,
     db,
     adminPassword,
     setClockOffset(ms: number) {

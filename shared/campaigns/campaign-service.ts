@@ -33,7 +33,7 @@ import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
 import { isDbError } from '../platform/runtime/transaction'
-import { refundConsent, spendConsent } from './consent-service'
+import { clearConsent, refundConsent, spendConsent } from './consent-service'
 import { namesFor } from '../staff/lookups'
 import { requireMember } from '../membership/lookups'
 import type { Actor } from '../platform/lifecycle'
@@ -133,6 +133,7 @@ export function campaignViewOf(c: CampaignDoc, actor: Actor): z.infer<typeof cam
     finishedAt: c.finishedAt?.toISOString() ?? null,
     targeted: c.targeted,
     processed: c.processed,
+    stopReason: c.stopReason ?? null,
   }
 }
 
@@ -322,7 +323,7 @@ export const stopCampaign = (campaignId: string) =>
 /** Resumes where it stopped: a campaign that had started goes on from its cursor. */
 export async function resumeCampaign(campaignId: string) {
   const doc = await getCampaign(campaignId)
-  return transition(campaignId, resumeEvent(doc), {}, '只有已停止的活动可以继续')
+  return transition(campaignId, resumeEvent(doc), { stopReason: null }, '只有已停止的活动可以继续')
 }
 
 export const sendCampaignNow = (ctx: InvocationContext, campaignId: string) =>
@@ -339,7 +340,15 @@ export async function dispatchCampaigns(ctx: InvocationContext) {
   const db = database()
   const _ = db.command
   const started = Date.now()
-  const totals = { campaigns: 0, processed: 0, sent: 0, failed: 0, skipped: 0, finalized: 0 }
+  const totals = {
+    campaigns: 0,
+    processed: 0,
+    sent: 0,
+    failed: 0,
+    skipped: 0,
+    finalized: 0,
+    stopped: 0,
+  }
   let batches = 0
   const now = () => ctx.clock.now()
   const limits = await loadCampaignLimits()
@@ -392,6 +401,15 @@ export async function dispatchCampaigns(ctx: InvocationContext) {
       totals.sent += outcome.sent
       totals.failed += outcome.failed
       totals.skipped += outcome.skipped
+      if (outcome.halt) {
+        // WeChat refused what we send to everyone: stop here (the cursor stays, so a resumed
+        // campaign reaches the members this batch did not), and tell HQ why.
+        await campaigns()
+          .where({ _id: campaign._id, status: 'sending', leaseId })
+          .update({ status: 'stopped', stopReason: outcome.halt, leaseId: null, leaseUntil: null })
+        totals.stopped++
+        break
+      }
       totals.processed += page.data.length
       processed += page.data.length
       const last = page.data.length < batchSize
@@ -439,7 +457,7 @@ async function sendBatch(
 ) {
   const db = database()
   const _ = db.command
-  const out = { sent: 0, failed: 0, skipped: 0 }
+  const out = { sent: 0, failed: 0, skipped: 0, halt: null as string | null }
   if (!members.length) return out
   // Who has a consent credit now: one read for the batch instead of one failed spend per member.
   const consents = (await db
@@ -459,6 +477,7 @@ async function sendBatch(
   for (let i = 0; i < todo.length; i += SEND_CONCURRENCY) {
     await Promise.all(
       todo.slice(i, i + SEND_CONCURRENCY).map(async (member) => {
+        if (out.halt) return
         const id = `${campaign._id}:${member._id}`
         const row: CampaignDeliveryDoc = {
           _id: id,
@@ -511,7 +530,16 @@ async function sendBatch(
         if (result.errcode === 0) {
           await finish({ status: 'sent', errcode: 0 })
           out.sent++
+        } else if (campaignWideRefusal(result)) {
+          // Our fault, the same for every recipient: the member's credit is not used, nothing is
+          // recorded for them (a resumed campaign can still reach them), and the campaign stops.
+          await releaseWeeklySlot(member._id, weekKey)
+          await refundConsent(member._id, 'campaign')
+          await deliveries().doc(id).remove()
+          out.halt ??= campaignWideRefusal(result)
         } else {
+          // 43101: the member holds no subscription, so our credit count was wrong.
+          if (result.errcode === 43101) await clearConsent(member._id, 'campaign')
           // Refused by WeChat: the message did not reach them, so it does not count toward their week.
           await releaseWeeklySlot(member._id, weekKey)
           await finish({
@@ -525,6 +553,25 @@ async function sendBatch(
     )
   }
   return out
+}
+
+/**
+ * WeChat refusals that are the same for every recipient (our template id, our data, our page): the
+ * Chinese reason HQ sees on the stopped campaign, or null for a refusal about one member.
+ */
+export function campaignWideRefusal(result: { errcode: number; errmsg: string }): string | null {
+  switch (result.errcode) {
+    case 47003: {
+      const field = /data\.([A-Za-z_]+\d*)/.exec(result.errmsg)?.[1]
+      return `微信拒绝了消息内容（47003）：${field ? `字段 ${field} ` : ''}不符合模板规则。活动已停止，会员的订阅次数未被使用，请修改活动内容后重新创建。`
+    }
+    case 40037:
+      return '微信不认识活动模板 ID（40037）：请检查部署变量 WECHAT_TEMPLATE_CAMPAIGN 后继续发送。会员的订阅次数未被使用。'
+    case 41030:
+      return '活动页面不在已发布的小程序中（41030）：请修改页面后重新创建。会员的订阅次数未被使用。'
+    default:
+      return null
+  }
 }
 
 /** At most MEMBER_CAMPAIGNS_PER_WEEK per member and week: a conditional increment (count < cap). */

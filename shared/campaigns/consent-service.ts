@@ -105,3 +105,14 @@ export async function refundConsent(memberId: string, key: SubscribeTemplateKey)
     .where({ _id: consentId(memberId, key) })
     .update({ credits: db.command.inc(1) })
 }
+
+/**
+ * WeChat answered 43101 (the user holds no subscription): our count was wrong, so it becomes 0
+ * rather than being spent down one failed send at a time.
+ */
+export async function clearConsent(memberId: string, key: SubscribeTemplateKey): Promise<void> {
+  await database()
+    .collection(COLLECTIONS.subscribeConsents.name)
+    .where({ _id: consentId(memberId, key) })
+    .update({ credits: 0 })
+}

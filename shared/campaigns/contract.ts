@@ -1,6 +1,7 @@
 /** Campaigns: HQ's actions (spread into admin.ts), the store manager's (staff.ts), the timer function. */
 import { z } from 'zod'
 import { docId, emptyInput, isoDate, tier } from '../platform/contract/common'
+import { templateDataProblems } from './templates'
 import { CAMPAIGN_ACTIONS, type CampaignAction } from './lifecycle'
 
 const days = z.number().int().min(1).max(3650)
@@ -49,13 +50,21 @@ export const segmentSchema = z
     }
   })
 
-/** Template data: `{ thing1: '…', time2: '…' }` → WeChat's `{ thing1: { value } }`; values at most 20 characters. */
+/**
+ * Template data: `{ thing1: '…', time2: '…' }` → WeChat's `{ thing1: { value } }`. Checked against
+ * the campaign template's catalogue (./templates.ts): a field WeChat would refuse with 47003 at
+ * every recipient is refused here, naming the field.
+ */
 const templateFields = z
   .record(
     z.string().regex(/^[a-z_]+\d{1,2}$/, '模板字段名如 thing1'),
-    z.string().trim().min(1).max(20),
+    z.string().trim().min(1).max(40),
   )
   .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= 10, '模板字段 1-10 个')
+  .superRefine((fields, issues) => {
+    for (const problem of templateDataProblems('campaign', fields))
+      issues.addIssue({ code: 'custom', path: [problem.key], message: problem.message })
+  })
 
 const campaignFields = {
   name: z.string().trim().min(1).max(40),
@@ -91,6 +100,8 @@ export const campaignView = z.object({
   finishedAt: isoDate.nullable(),
   targeted: z.number().int().nullable(),
   processed: z.number().int(),
+  /** Why sending stopped by itself (Chinese; e.g. WeChat refused the template), null otherwise. */
+  stopReason: z.string().nullable(),
 })
 
 export const campaignResultsView = z.object({

@@ -30,6 +30,8 @@ export interface CampaignDoc {
   /** One dispatcher at a time: the lease holder's id and until when it holds. */
   leaseId: string | null
   leaseUntil: Date | null
+  /** Set when dispatch stopped the campaign itself (WeChat refused the template or its data). */
+  stopReason?: string | null
 }
 
 export type CampaignDeliveryStatus = 'claimed' | 'sent' | 'failed' | 'skipped'

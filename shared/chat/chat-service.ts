@@ -9,7 +9,7 @@
  * message id, so a resend finds the first message instead of storing it twice. Unread counters
  * change in the same transactions, so they are exact.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import type { chatInput, conversationView, messageView } from './contract'
 import { MAX_IMAGE_BYTES } from './contract'
@@ -306,13 +306,16 @@ export async function poll(ctx: InvocationContext, input: Input<'poll'>) {
 async function resolveBody(
   body: Input<'send'>['body'],
   side: 'member' | 'clerk',
+  openid: string,
 ): Promise<MessageBody> {
   switch (body.type) {
     case 'text':
       return body
     case 'image':
-      if (!/^(local|cloud):\/\/.*chat\//.test(body.fileId))
-        throw new AppError('INVALID_INPUT', '图片须先通过聊天上传', 'body.fileId')
+      // Only an image the sender uploaded into their own folder: never another user's file,
+      // a path that climbs out (`..`), or any other file id.
+      if (!ports().storage.ownsUpload(body.fileId, chatUploadFolder(openid)))
+        throw new AppError('INVALID_INPUT', '图片须先上传到自己的聊天文件夹', 'body.fileId')
       return body
     case 'product': {
       if (side !== 'clerk') throw new AppError('FORBIDDEN', '只有导购可以发送商品卡片')
@@ -350,7 +353,7 @@ export async function sendMessage(ctx: InvocationContext, input: Input<'send'>) 
     if (!template || !template.active)
       throw new AppError('NOT_FOUND', '文案不存在或已停用', 'templateId')
   }
-  const body = await resolveBody(input.body, who.side)
+  const body = await resolveBody(input.body, who.side, who.openid)
   const result = await appendMessage(
     ctx,
     who,
@@ -472,24 +475,11 @@ export async function markRead(ctx: InvocationContext, input: Input<'markRead'>)
   })
 }
 
-export async function uploadImage(ctx: InvocationContext, input: Input<'uploadImage'>) {
-  const openid = requireOpenid(ctx)
-  const bytes = Buffer.from(input.base64, 'base64')
-  if (bytes.length === 0 || bytes.length > MAX_IMAGE_BYTES)
-    throw new AppError('INVALID_INPUT', '图片不能超过 2MB', 'base64')
-  const png = bytes.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))
-  const jpeg = bytes.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))
-  if (
-    (input.contentType === 'image/png' && !png) ||
-    (input.contentType === 'image/jpeg' && !jpeg)
-  ) {
-    throw new AppError('INVALID_INPUT', '只能发送 PNG 或 JPEG 图片', 'base64')
-  }
-  const now = ctx.clock.now()
-  const month = now.toISOString().slice(0, 7)
-  const name = `${createHash('sha256').update(openid).digest('hex').slice(0, 12)}-${randomBytes(8).toString('hex')}.${png ? 'png' : 'jpg'}`
-  const fileId = await ports().storage.put(`chat/${month}/${name}`, bytes, input.contentType)
-  return { fileId, url: await ports().storage.url(fileId) }
+/** Each sender's own upload folder: images are uploaded there first, then sent by file id. */
+export const chatUploadFolder = (openid: string) => `chat/${openid}`
+
+export async function uploadFolder(ctx: InvocationContext) {
+  return { folder: chatUploadFolder(requireOpenid(ctx)), maxBytes: MAX_IMAGE_BYTES }
 }
 
 export async function chatTemplates(ctx: InvocationContext) {

@@ -84,13 +84,11 @@ export const chatInput = {
   }),
   /** Member only: send my phone number to my clerk, who may then see it unmasked. */
   sharePhone: z.strictObject({ conversationId: docId, clientMsgId }),
-  uploadImage: z.strictObject({
-    contentType: z.enum(['image/png', 'image/jpeg']),
-    base64: z
-      .string()
-      .min(1)
-      .max(Math.ceil((MAX_IMAGE_BYTES * 4) / 3) + 4),
-  }),
+  /**
+   * Where the caller uploads chat images (`wx.cloud.uploadFile` cloudPath `<folder>/<name>`, or the
+   * local stack's `POST /files/<folder>/<name>`) before sending the file id: their own folder.
+   */
+  uploadFolder: emptyInput,
   markRead: z.strictObject({ conversationId: docId, upToSeq: z.number().int().min(0) }),
   templates: emptyInput,
 } as const
@@ -106,7 +104,7 @@ export const chatOutput = {
   poll: z.object({ items: z.array(messageView), lastSeq: z.number().int() }),
   send: messageView.extend({ duplicate: z.boolean() }),
   sharePhone: messageView.extend({ duplicate: z.boolean() }),
-  uploadImage: z.object({ fileId: z.string(), url: z.string() }),
+  uploadFolder: z.object({ folder: z.string(), maxBytes: z.number().int() }),
   markRead: z.object({ unread: z.number().int() }),
   templates: z.object({
     items: z.array(z.object({ templateId: z.string(), title: z.string(), text: z.string() })),

@@ -6,7 +6,7 @@ import type { ConversationDoc } from '../chat/documents'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
-import { refundConsent, spendConsent } from '../campaigns/consent-service'
+import { clearConsent, refundConsent, spendConsent } from '../campaigns/consent-service'
 import { getClerk } from '../staff/lookups'
 import {
   CHAT_PAGE,
@@ -61,8 +61,8 @@ export async function remindUnread(ctx: InvocationContext) {
       templateId: ports().templateId('newMessage'),
       page: `${CHAT_PAGE}?from=reminder`,
       data: {
-        thing1: { value: (clerk?.name ?? '你的导购').slice(0, 20) },
-        thing2: { value: (conversation.lastMessagePreview || '你有一条新消息').slice(0, 20) },
+        thing1: { value: thing(clerk?.name ?? '你的导购') },
+        thing2: { value: thing(conversation.lastMessagePreview || '你有一条新消息') },
         time3: {
           value: new Date(now.getTime() + 8 * 3_600_000)
             .toISOString()
@@ -72,7 +72,25 @@ export async function remindUnread(ctx: InvocationContext) {
       },
     })
     if (result.errcode === 0) sent++
-    else skipped++
+    else {
+      skipped++
+      // 43101: the member holds no subscription (our count was wrong). Any other refusal is
+      // about our template or data, not the member: the credit stays theirs.
+      if (result.errcode === 43101) await clearConsent(conversation.memberId, 'newMessage')
+      else {
+        await refundConsent(conversation.memberId, 'newMessage')
+        console.error(
+          `[chat] reminder refused by WeChat: ${result.errcode} ${result.errmsg.slice(0, 200)}`,
+        )
+      }
+    }
   }
   return { due: due.data.length, sent, skipped }
+}
+
+/** A `thing` field: at most 20 characters (not UTF-16 units), no line breaks (WeChat's rule). */
+function thing(text: string): string {
+  return Array.from(text.replace(/\p{Cc}+/gu, ' ').trim() || '…')
+    .slice(0, 20)
+    .join('')
 }

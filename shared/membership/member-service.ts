@@ -15,7 +15,7 @@ import {
   type AttributionPolicy,
 } from './rules/attribution'
 import { issueMemberCode, MEMBER_CODE_WINDOW_MS } from './rules/member-code'
-import { maskPhone } from '../platform/phone'
+import { maskPhone, normalisePhone } from '../platform/phone'
 import { pointsExpiryFor } from '../points/rules/points'
 import { emptyAccount, planCredit } from '../points/rules/points-ledger'
 import { verifyScene } from './rules/scene'
@@ -124,6 +124,17 @@ async function allocateMemberNo(): Promise<string> {
 export type BindOutcome = 'created' | 'existing' | 'reattributed'
 
 /**
+ * A number typed by hand: only the local stack accepts one (LOCAL_TYPED_PHONE, for the H5 app and
+ * outside checks); on WeChat the number comes from the phone button's code, through WeChat.
+ */
+function typedPhone(typed: string | undefined): string {
+  const phone =
+    process.env.LOCAL_TYPED_PHONE === 'on' && typed !== undefined ? normalisePhone(typed) : null
+  if (!phone) throw new WeChatError(40029, 'phoneCode from the getPhoneNumber button is required')
+  return phone
+}
+
+/**
  * Binds the caller as a member from a scanned code.
  *
  * Guarantees: one member per openid even when the same person's first scans of two codes race
@@ -150,7 +161,9 @@ export async function bindMember(
 
   let phone: string
   try {
-    phone = await ports().wechat.resolvePhone({ phone: input.phone, phoneCode: input.phoneCode })
+    phone = input.phoneCode
+      ? await ports().wechat.resolvePhone({ phoneCode: input.phoneCode })
+      : typedPhone(input.phone)
   } catch (err) {
     if (err instanceof WeChatError)
       throw new AppError(

@@ -524,7 +524,7 @@ describe('the member campaign centre', () => {
         ...campaignBody,
         name,
         segment: { storeIds: [storeId], birthdayMonths: [11] },
-        fields: { thing1, time2: '11月30日前' },
+        fields: { thing1, time2: '2026年11月30日 23:59' },
       })
       await stack.runJob('dispatchCampaigns')
       return created.body.data.campaignId as string
@@ -538,7 +538,7 @@ describe('the member campaign centre', () => {
       {
         campaignId: second,
         title: '生日月到店礼',
-        lines: ['到店领取生日礼', '11月30日前'],
+        lines: ['到店领取生日礼', '2026年11月30日 23:59'],
         storeName: null,
         page: 'pages/index/index',
         sentAt: expect.any(String),
@@ -546,7 +546,7 @@ describe('the member campaign centre', () => {
       {
         campaignId: first,
         title: '生日月礼遇',
-        lines: ['生日月双倍积分', '11月30日前'],
+        lines: ['生日月双倍积分', '2026年11月30日 23:59'],
         storeName: null,
         page: 'pages/index/index',
         sentAt: expect.any(String),

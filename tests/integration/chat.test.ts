@@ -220,27 +220,25 @@ describe('who may read and post', () => {
         )
       ).body.error.field,
     ).toBe('clientMsgId')
-    const fakePng = Buffer.from('not an image').toString('base64')
-    expect(
-      (
-        await stack.call(
-          'chat',
-          { action: 'uploadImage', contentType: 'image/png', base64: fakePng },
-          { openid: MEMBER },
-        )
-      ).status,
-    ).toBe(400)
   })
 
-  it('uploads a real PNG and sends it as an image the other side can open', async () => {
+  /** What the H5 app does before sending an image: upload to its own storage folder. */
+  async function upload(openid: string, bytes: Buffer, name = `${newId()}.png`) {
+    const folder = await stack.call('chat', { action: 'uploadFolder' }, { openid })
+    const res = await fetch(`${stack.url}/files/${folder.body.data.folder}/${name}`, {
+      method: 'POST',
+      headers: { 'x-openid': openid, 'content-type': 'image/png' },
+      body: bytes,
+    })
+    return { status: res.status, body: (await res.json()) as { fileID: string } }
+  }
+
+  it('uploads an image to storage first, then sends its file id; the other side can open it', async () => {
     const code = await stack.call('staff', { action: 'myCode' }, { openid: clerkOpenid })
-    const upload = await stack.call(
-      'chat',
-      { action: 'uploadImage', contentType: 'image/png', base64: code.body.data.pngBase64 },
-      { openid: MEMBER },
-    )
-    expect(upload.status).toBe(200)
-    const sent = await send(MEMBER, { type: 'image', fileId: upload.body.data.fileId })
+    const uploaded = await upload(MEMBER, Buffer.from(code.body.data.pngBase64, 'base64'))
+    expect(uploaded.status).toBe(200)
+    expect(uploaded.body.fileID).toMatch(new RegExp(`^local://chat/${MEMBER}/`))
+    const sent = await send(MEMBER, { type: 'image', fileId: uploaded.body.fileID })
     expect(sent.body.data.type).toBe('image')
     const image = await fetch(sent.body.data.imageUrl)
     expect(image.status).toBe(200)
@@ -249,6 +247,38 @@ describe('who may read and post', () => {
         .subarray(1, 4)
         .toString(),
     ).toBe('PNG')
+  })
+
+  it("refuses a file id outside the sender's own upload folder", async () => {
+    const theirs = await upload(clerkOpenid, Buffer.from('clerk file'))
+    expect(theirs.status).toBe(200)
+    for (const fileId of [
+      theirs.body.fileID, // another user's upload
+      `local://chat/${MEMBER}/../../secrets.json`,
+      'local://chat/../../x',
+      `local://chat/${MEMBER}/sub/dir.png`,
+      `cloud://prod-env.bucket/chat/${MEMBER}/a.png`,
+      'cloud://anything/chat/x.png',
+      `local://chat/${MEMBER}/`,
+    ]) {
+      const res = await send(MEMBER, { type: 'image', fileId })
+      expect([fileId, res.status, res.body.error?.field]).toEqual([fileId, 400, 'body.fileId'])
+    }
+  })
+
+  it("storage refuses an upload into someone else's folder", async () => {
+    const res = await fetch(`${stack.url}/files/chat/${clerkOpenid}/x.png`, {
+      method: 'POST',
+      headers: { 'x-openid': MEMBER },
+      body: Buffer.from('x'),
+    })
+    expect(res.status).toBe(403)
+    const climb = await fetch(`${stack.url}/files/chat/${MEMBER}/..%2F..%2Fsecrets.json`, {
+      method: 'POST',
+      headers: { 'x-openid': MEMBER },
+      body: Buffer.from('x'),
+    })
+    expect(climb.status).toBe(400)
   })
 
   it('HQ templates: a clerk picks one, edits it and sends; a member cannot use them', async () => {
@@ -512,5 +542,56 @@ describe('subscribe-message reminders', () => {
     await stack.runJob('remindUnread')
     expect(await outbox(MEMBER)).toHaveLength(2)
     stack.setClockOffset(0)
+  })
+  it('43101 sets the credit count to 0; a message with line breaks still keeps the template rules', async () => {
+    const consentOf = async () =>
+      (
+        (await stack.call('member', { action: 'consentStatus' }, { openid: MEMBER })).body.data
+          .templates as any[]
+      ).find((t) => t.templateKey === 'newMessage').credits as number
+    const unread = async (body: string, offsetMin: number) => {
+      const conv = (await stack.call('chat', { action: 'myConversation' }, { openid: MEMBER })).body
+        .data
+      await stack.call(
+        'chat',
+        { action: 'markRead', conversationId, upToSeq: conv.lastSeq },
+        { openid: MEMBER },
+      )
+      stack.setClockOffset(offsetMin * 60_000)
+      await send(clerkOpenid, text(body))
+      stack.setClockOffset((offsetMin + 11) * 60_000)
+    }
+    for (let i = 0; i < 3; i++)
+      await stack.call(
+        'member',
+        { action: 'reportConsent', results: [{ templateKey: 'newMessage', accepted: true }] },
+        { openid: MEMBER },
+      )
+    const before = await consentOf()
+    expect(before).toBeGreaterThanOrEqual(3)
+    // a preview with a line break and 30 characters: sent, cut to WeChat's 20
+    await unread(`第一行\n${'长'.repeat(30)}`, 300)
+    const sentBefore = (await outbox(MEMBER)).length
+    expect(((await stack.runJob('remindUnread')) as any).data.sent).toBe(1)
+    const last = (await outbox(MEMBER)).at(-1)
+    expect((await outbox(MEMBER)).length).toBe(sentBefore + 1)
+    expect(Array.from(last.data.thing2.value as string)).toHaveLength(20)
+    expect(await consentOf()).toBe(before - 1)
+    // WeChat says the member holds no subscription: our count was wrong, it becomes 0
+    await fetch(`${stack.url}/sandbox/wechat/refuse`, {
+      method: 'POST',
+      body: JSON.stringify({ openid: MEMBER, errcode: 43101 }),
+    })
+    await unread('再提醒一次', 400)
+    try {
+      await stack.runJob('remindUnread')
+    } finally {
+      await fetch(`${stack.url}/sandbox/wechat/refuse`, {
+        method: 'POST',
+        body: JSON.stringify({ openid: MEMBER, errcode: 0 }),
+      })
+      stack.setClockOffset(0)
+    }
+    expect(await consentOf()).toBe(0)
   })
 })

@@ -187,3 +187,27 @@ describe('the rest of the contract', () => {
     }
   })
 })
+
+describe('invocation data limit', () => {
+  it('refuses a mini-program call over 100 KB with 413 and a clear error, before the function runs', async () => {
+    const note = 'x'.repeat(101 * 1024)
+    const res = await stack.call('ping', { action: 'ping', note }, { openid: 'oBigCaller' })
+    expect(res.status).toBe(413)
+    expect(res.body).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } })
+    expect(res.body.error.message).toContain('100KB')
+    const pings = (await stack.db.collection('pings').where({ openid: 'oBigCaller' }).get()) as {
+      data: unknown[]
+    }
+    expect(pings.data).toEqual([])
+  })
+
+  it('a chat image as base64 inside the call (up to 2 MB before) is refused the same way', async () => {
+    const base64 = Buffer.alloc(300 * 1024, 1).toString('base64')
+    const res = await stack.call(
+      'chat',
+      { action: 'uploadImage', contentType: 'image/png', base64 },
+      { openid: 'oBigCaller' },
+    )
+    expect(res.status).toBe(413)
+  })
+})

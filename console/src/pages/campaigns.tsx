@@ -182,6 +182,11 @@ function ResultsDrawer({ campaignId, onClose }: { campaignId: string; onClose: (
             <Descriptions.Item label="超出每周上限">{r.skippedCap}</Descriptions.Item>
             <Descriptions.Item label="7 天内下单">{r.orderedWithin7Days}</Descriptions.Item>
             <Descriptions.Item label="状态">{r.campaign.statusLabel}</Descriptions.Item>
+            {r.campaign.stopReason && (
+              <Descriptions.Item label="停止原因" span={3}>
+                {r.campaign.stopReason}
+              </Descriptions.Item>
+            )}
             <Descriptions.Item label="进度">
               {r.campaign.processed} / {r.campaign.targeted ?? '—'}
             </Descriptions.Item>
@@ -256,6 +261,18 @@ export function CampaignsPage() {
       }
     >
       {campaigns.error && <Alert type="error" showIcon message={campaigns.error} />}
+      {(campaigns.data?.items ?? [])
+        .filter((c) => c.status === 'stopped' && c.stopReason)
+        .map((c) => (
+          <Alert
+            key={c.campaignId}
+            type="warning"
+            showIcon
+            style={{ marginBottom: 12 }}
+            message={`活动「${c.name}」已自动停止`}
+            description={c.stopReason}
+          />
+        ))}
       <Table<Campaign>
         rowKey="campaignId"
         loading={campaigns.loading}
@@ -268,7 +285,14 @@ export function CampaignsPage() {
             title: '状态',
             dataIndex: 'status',
             render: (s: Campaign['status'], c) => (
-              <Tag color={STATUS_COLOR[s]}>{c.statusLabel}</Tag>
+              <Space direction="vertical" size={2}>
+                <Tag color={c.stopReason ? 'error' : STATUS_COLOR[s]}>{c.statusLabel}</Tag>
+                {c.stopReason && (
+                  <span className="campaign-stop-reason" style={{ color: '#cf1322', fontSize: 12 }}>
+                    {c.stopReason}
+                  </span>
+                )}
+              </Space>
             ),
           },
           {
@@ -417,7 +441,11 @@ export function CampaignsPage() {
             >
               <Input id="campaign-thing1" style={{ width: 260 }} />
             </Form.Item>
-            <Form.Item name="time2" label="活动时间（time2）" rules={[{ max: 20 }]}>
+            <Form.Item
+              name="time2"
+              label="活动时间（time2，如 2026-12-12 10:00 或 10:00~12:00）"
+              rules={[{ max: 40 }]}
+            >
               <Input style={{ width: 200 }} placeholder="2026-12-12 10:00" />
             </Form.Item>
             <Form.Item name="page" label="打开页面" rules={[{ required: true }]}>

@@ -1,14 +1,15 @@
 /**
- * Lets the person pick one photo and reads it as base64 for `chat.uploadImage`.
- * Resolves undefined when they cancel.
+ * Lets the person pick one photo. Resolves undefined when they cancel. The photo is uploaded to
+ * storage next (./upload-image.ts), never sent inside a function call.
  */
 import Taro from '@tarojs/taro'
 
 export interface PickedImage {
-  /** Local path (WeChat temp file, H5 blob URL) to preview while the upload runs. */
+  /** Local path (WeChat temp file, H5 blob URL): what is uploaded, and previewed meanwhile. */
   path: string
   contentType: 'image/png' | 'image/jpeg'
-  base64: string
+  /** Bytes, when the platform says (WeChat's tempFiles, the H5 File). */
+  size: number | null
 }
 
 function contentTypeOf(path: string, declared?: string): 'image/png' | 'image/jpeg' {
@@ -29,28 +30,10 @@ export async function pickImage(): Promise<PickedImage | undefined> {
   }
   const path = picked.tempFilePaths[0]
   if (!path) return undefined
-  if (process.env.TARO_ENV === 'h5') {
-    // H5: the path is a blob URL; the File keeps the browser's idea of the type.
-    const blob = await (await fetch(path)).blob()
-    const dataUrl = await new Promise<string>((resolve, reject) => {
-      const reader = new FileReader()
-      reader.onload = () => resolve(String(reader.result))
-      reader.onerror = () => reject(reader.error)
-      reader.readAsDataURL(blob)
-    })
-    return {
-      path,
-      contentType: contentTypeOf(path, blob.type),
-      base64: dataUrl.slice(dataUrl.indexOf(',') + 1),
-    }
+  const file = picked.tempFiles?.[0] as { size?: number; type?: string } | undefined
+  return {
+    path,
+    contentType: contentTypeOf(path, file?.type),
+    size: typeof file?.size === 'number' ? file.size : null,
   }
-  const base64 = await new Promise<string>((resolve, reject) => {
-    Taro.getFileSystemManager().readFile({
-      filePath: path,
-      encoding: 'base64',
-      success: (res) => resolve(res.data as string),
-      fail: (err) => reject(new Error(err.errMsg)),
-    })
-  })
-  return { path, contentType: contentTypeOf(path), base64 }
 }

@@ -1,5 +1,5 @@
 /** Production storage: CloudBase cloud storage through the node SDK. */
-import type { StoragePort } from '../ports/storage'
+import { UPLOAD_NAME, type StoragePort } from '../ports/storage'
 import { cloudApp } from '../runtime/cloudbase'
 
 export class CloudBaseStorage implements StoragePort {
@@ -8,6 +8,19 @@ export class CloudBaseStorage implements StoragePort {
       fileID: string
     }
     return res.fileID
+  }
+
+  /**
+   * `cloud://<env>.<bucket>/<folder>/<name>`, the fileID `wx.cloud.uploadFile` answers for
+   * `cloudPath: '<folder>/<name>'`, in this function's own environment when it is known.
+   */
+  ownsUpload(fileId: string, folder: string): boolean {
+    const m = /^cloud:\/\/([A-Za-z0-9-]+)\.([A-Za-z0-9-]+)\/(.+)$/.exec(fileId)
+    if (!m) return false
+    const env = process.env.TCB_ENV || process.env.SCF_NAMESPACE
+    if (env && m[1] !== env) return false
+    const path = m[3]!
+    return path.startsWith(`${folder}/`) && UPLOAD_NAME.test(path.slice(folder.length + 1))
   }
 
   async url(fileId: string): Promise<string> {

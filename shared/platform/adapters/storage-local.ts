@@ -1,7 +1,7 @@
 /** The local stack's storage: files under STORAGE_DIR, served by the stack at /files/<path>. */
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { StoragePort } from '../ports/storage'
+import { UPLOAD_NAME, type StoragePort } from '../ports/storage'
 
 export class LocalStorage implements StoragePort {
   constructor(
@@ -16,6 +16,12 @@ export class LocalStorage implements StoragePort {
     await mkdir(path.dirname(full), { recursive: true })
     await writeFile(full, content)
     return `local://${filePath}`
+  }
+
+  /** `local://<folder>/<name>`: what the stack's upload endpoint (`POST /files/<folder>/<name>`) answers. */
+  ownsUpload(fileId: string, folder: string): boolean {
+    const prefix = `local://${folder}/`
+    return fileId.startsWith(prefix) && UPLOAD_NAME.test(fileId.slice(prefix.length))
   }
 
   async url(fileId: string): Promise<string> {

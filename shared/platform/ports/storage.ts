@@ -4,4 +4,12 @@ export interface StoragePort {
   put(path: string, content: Buffer, contentType: string): Promise<string>
   /** A URL the mini-program can show (temporary in production). */
   url(fileId: string): Promise<string>
+  /**
+   * Whether `fileId` names an image the client uploaded into `folder` (e.g. `chat/<openid>`) of
+   * this storage: exactly one file name below it, nothing else (no `..`, no other folder or bucket).
+   */
+  ownsUpload(fileId: string, folder: string): boolean
 }
+
+/** The file names clients give their uploads: `<random>.png|jpg|jpeg`. */
+export const UPLOAD_NAME = /^[A-Za-z0-9_-]{1,64}\.(png|jpe?g)$/

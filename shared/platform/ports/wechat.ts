@@ -1,7 +1,7 @@
 /**
- * The WeChat edges the functions need, as one port. Production: `WeChatHttpsAdapter`
- * (api.weixin.qq.com with an access token cached in the database). Local stack: the simulator
- * (QR codes that open the H5 app, phone numbers typed by hand, an outbox for messages).
+ * The WeChat edges the functions need, as one port: `WeChatHttpsAdapter` (api.weixin.qq.com with
+ * an access token cached in the database), which the local stack points at its WeChat sandbox
+ * (scripts/local-cloud/wechat-sandbox.ts) at the same paths.
  */
 export interface MiniProgramCodeRequest {
   /** At most 32 visible characters (see shared/rules/scene.ts). */
@@ -12,10 +12,8 @@ export interface MiniProgramCodeRequest {
 }
 
 export interface PhoneProof {
-  /** Production: the code from `<button open-type="getPhoneNumber">`. */
+  /** The code from `<button open-type="getPhoneNumber">`. */
   phoneCode?: string
-  /** Local stack only: a number typed by hand. */
-  phone?: string
 }
 
 export interface SubscribeMessage {

@@ -1,14 +1,15 @@
 /**
  * The adapters behind the ports, chosen from the function's environment once per process.
- * Production: WeChat over HTTPS (WECHAT_APPID, WECHAT_SECRET). The local stack's function host
- * sets WECHAT_ADAPTER=simulator and H5_BASE_URL. Secrets come from the environment in both.
+ * WeChat's open API is always the HTTPS adapter (WECHAT_APPID, WECHAT_SECRET, and
+ * WECHAT_API_BASE, https://api.weixin.qq.com unless set: the local stack points it at its WeChat
+ * sandbox). Storage is CloudBase's unless STORAGE_DIR is set (the local stack, with H5_BASE_URL).
+ * Secrets come from the environment in both.
  * WeChat Pay lives in ./pay-port.ts, so only the functions that take payments bundle its SDK.
  * Each port is built when first used, so a function needs only the variables of the ports it uses.
  */
 import { CloudBaseStorage } from '../adapters/storage-cloudbase'
 import { LocalStorage } from '../adapters/storage-local'
 import { WeChatHttpsAdapter } from '../adapters/wechat-https'
-import { WeChatSimulator } from '../adapters/wechat-simulator'
 import { WECHAT_COLLECTIONS as COLLECTIONS } from '../db/platform-collections'
 import type { StoragePort } from '../ports/storage'
 import type { WeChatPort } from '../ports/wechat'
@@ -32,14 +33,12 @@ export interface Ports {
 export const SUBSCRIBE_TEMPLATE_KEYS = ['newMessage', 'campaign', 'orderReady'] as const
 export type SubscribeTemplateKey = (typeof SUBSCRIBE_TEMPLATE_KEYS)[number]
 
-const isLocal = () => process.env.WECHAT_ADAPTER === 'simulator'
-
 function wechatFromEnv(): WeChatPort {
-  if (isLocal()) return new WeChatSimulator(requiredEnv('H5_BASE_URL'))
   const tokens = database().collection(COLLECTIONS.wechatTokens.name)
   return new WeChatHttpsAdapter({
     appid: requiredEnv('WECHAT_APPID'),
     secret: requiredEnv('WECHAT_SECRET'),
+    baseUrl: process.env.WECHAT_API_BASE || undefined,
     tokens: {
       async read(appid) {
         const res = (await tokens.doc(appid).get()) as {
@@ -55,7 +54,7 @@ function wechatFromEnv(): WeChatPort {
 }
 
 function storageFromEnv(): StoragePort {
-  return isLocal()
+  return process.env.STORAGE_DIR
     ? new LocalStorage(requiredEnv('STORAGE_DIR'), requiredEnv('H5_BASE_URL'))
     : new CloudBaseStorage()
 }
@@ -86,7 +85,7 @@ export function ports(): Ports {
     },
     templateId(key: SubscribeTemplateKey) {
       const envName = `WECHAT_TEMPLATE_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`
-      return process.env[envName] ?? (isLocal() ? `local-${key}` : requiredEnv(envName))
+      return requiredEnv(envName)
     },
   }
   return cached

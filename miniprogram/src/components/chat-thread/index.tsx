@@ -17,6 +17,7 @@ import {
 } from '../../lib/chat-session'
 import { formatDateTime, formatFen, formatPoints } from '../../lib/format'
 import { pickImage } from '../../lib/pick-image'
+import { uploadChatImage } from '../../lib/upload-image'
 import './index.scss'
 
 const chatApi: ChatApi = {
@@ -107,19 +108,13 @@ export function ChatThread({
     const image = await pickImage().catch(() => undefined)
     if (!image) return
     setUploading(true)
-    const uploaded = await api.call('chat', 'uploadImage', {
-      contentType: image.contentType,
-      base64: image.base64,
-    })
+    const uploaded = await uploadChatImage(image)
     setUploading(false)
     if (!uploaded.ok) {
       notifyFailure(uploaded.error)
       return
     }
-    void session.send(
-      { type: 'image', fileId: uploaded.data.fileId },
-      { localPreview: uploaded.data.url },
-    )
+    void session.send({ type: 'image', fileId: uploaded.fileId }, { localPreview: image.path })
   }
 
   const insert = (text: string, picked?: string) => {
