@@ -8,14 +8,14 @@ import { ALL_COLLECTIONS } from '../shared/collections'
 
 export function indexTableMarkdown(): string {
   const rows = [
-    '| collection | index name | fields (ascending) | unique | sparse |',
-    '| --- | --- | --- | --- | --- |',
+    '| collection | index name | fields (ascending) | unique |',
+    '| --- | --- | --- | --- |',
   ]
   for (const coll of ALL_COLLECTIONS) {
-    if (coll.indexes.length === 0) rows.push(`| \`${coll.name}\` | (only \`_id\`) | | | |`)
+    if (coll.indexes.length === 0) rows.push(`| \`${coll.name}\` | (only \`_id\`) | | |`)
     for (const index of coll.indexes) {
       rows.push(
-        `| \`${coll.name}\` | \`${index.name}\` | ${index.fields.map((f) => `\`${f}\``).join(', ')} | ${index.unique ? 'yes' : ''} | ${index.sparse ? 'yes' : ''} |`,
+        `| \`${coll.name}\` | \`${index.name}\` | ${index.fields.map((f) => `\`${f}\``).join(', ')} | ${index.unique ? 'yes' : ''} |`,
       )
     }
   }

@@ -8,6 +8,7 @@
 import type { CollectionSpec } from './platform/db/collection-spec'
 import { PING_COLLECTIONS } from './platform/ping/collections'
 import { WECHAT_COLLECTIONS } from './platform/db/platform-collections'
+import { CLAIM_COLLECTIONS } from './platform/claims/collections'
 import { STAFF_COLLECTIONS } from './staff/collections'
 import { MEMBERSHIP_COLLECTIONS } from './membership/collections'
 import { POINTS_COLLECTIONS } from './points/collections'
@@ -25,6 +26,7 @@ export type { CollectionSpec, IndexSpec } from './platform/db/collection-spec'
 export const COLLECTIONS = {
   ...PING_COLLECTIONS,
   ...WECHAT_COLLECTIONS,
+  ...CLAIM_COLLECTIONS,
   ...STAFF_COLLECTIONS,
   ...MEMBERSHIP_COLLECTIONS,
   ...POINTS_COLLECTIONS,

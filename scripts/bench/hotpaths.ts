@@ -61,13 +61,15 @@ export async function benchHotpaths(options: { shoppers?: number } = {}): Promis
   const rows: object[] = []
   const report = (name: string, lines: FunctionLogLine[]) => {
     const stats = tripStats(lines)
-    const target = TARGETS[name]!
+    const target = TARGETS[name]
     rows.push({
       bench: 'hotpaths',
       action: name,
       ...stats,
-      target: `≤ ${target}`,
-      meetsTarget: stats.calls > 0 && stats.max <= target,
+      // A row without a target is reported for comparison only (pay.notify).
+      ...(target === undefined
+        ? {}
+        : { target: `≤ ${target}`, meetsTarget: stats.calls > 0 && stats.max <= target }),
     })
   }
   try {
@@ -123,7 +125,12 @@ export async function benchHotpaths(options: { shoppers?: number } = {}): Promis
       }),
     )
     // Paid in the sandbox; the notification leaves the points and commission due.
-    for (const order of orders) await post(`/sandbox/pay/${order.outTradeNo}`, {})
+    report(
+      'pay.notify (pickup order: paid, code claimed)',
+      await measured('pay', 'notify', async () => {
+        for (const order of orders) await post(`/sandbox/pay/${order.outTradeNo}`, {})
+      }),
+    )
     const half = orders.slice(0, Math.ceil(orders.length / 2))
     report(
       'shop.order (first read, applying effects)',

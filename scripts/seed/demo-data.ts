@@ -8,6 +8,8 @@ import { COLLECTIONS } from '../../shared/collections'
 import { signScene } from '../../shared/membership/rules/scene'
 import type { Database } from '../../shared/platform/runtime/cloudbase'
 import { seedDemoGifts } from './demo-gifts'
+import { openidClaim } from '../../shared/platform/claims/claims'
+import { newDocId } from '../../shared/platform/ids'
 
 export interface Persona {
   openid: string
@@ -77,8 +79,10 @@ export async function seedDemoData(
       status: 'active',
       createdAt: now,
     })) as { id: string }
+    const staffIds = store.staff.map(() => newDocId())
     await db.collection(COLLECTIONS.clerks.name).add(
-      store.staff.map((staff) => ({
+      store.staff.map((staff, i) => ({
+        _id: staffIds[i],
         code: staff.code,
         storeId: added.id,
         name: staff.name,
@@ -89,6 +93,10 @@ export async function seedDemoData(
         createdAt: now,
       })),
     )
+    // Bound clerks hold their openid's claim, as bindStaffInvite would have written it.
+    await db
+      .collection(COLLECTIONS.openidClaims.name)
+      .add(store.staff.map((staff, i) => openidClaim('clerk', staff.openid, staffIds[i]!, now)))
   }
   await seedDemoGifts(db, now)
   return { seeded: true }

@@ -31,7 +31,8 @@ import {
 import { outRefundNoFor } from '../payments/rules/payment'
 import { database } from '../platform/runtime/cloudbase'
 import { type InvocationContext } from '../platform/runtime/define-function'
-import { isDbError, withTransaction } from '../platform/runtime/transaction'
+import { withTransaction } from '../platform/runtime/transaction'
+import { claimPickupCode } from '../platform/claims/claims'
 import { findOne, getStore } from '../staff/lookups'
 import { newDocId } from '../platform/ids'
 import { requireOpenid } from '../platform/runtime/identity'
@@ -346,8 +347,8 @@ async function afterOrderRefunded(
  *
  * Guarantee: the conditional update `where({_id, status: 'awaiting_payment'})` moves the order
  * once; a repeated call finds it paid and changes nothing. A concurrent cancellation (a
- * transaction over the order) conflicts with it and re-reads. A pickup code that collides with
- * another order's fails the update on the unique index and is drawn again.
+ * transaction over the order) conflicts with it and re-reads. A pickup order's code is claimed
+ * (pickupCodes, `_id` = the code) before the update, so no other order or redemption can hold it.
  */
 async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promise<void> {
   const orderId = payment.purpose.id
@@ -372,24 +373,27 @@ async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promi
     member && member.status === 'active'
       ? { storeId: member.storeId, clerkId: member.clerkId }
       : null
+  // The code is claimed first (its `_id` in pickupCodes is what keeps it unique); a call that
+  // loses the race below leaves its claimed code unused, which is harmless (platform/claims).
+  const pickupCode =
+    order.fulfilment === 'pickup'
+      ? await claimPickupCode(newPickupCode, { kind: 'order', ownerId: orderId }, now)
+      : null
+  const paid = {
+    status: 'paid' as const,
+    paidAt: payment.paidAt ?? now,
+    attribution,
+    effectsDueAt: now,
+    ...(pickupCode ? { pickupCode } : {}),
+  }
   for (let attempt = 1; ; attempt++) {
-    const paid = {
-      status: 'paid' as const,
-      paidAt: payment.paidAt ?? now,
-      attribution,
-      effectsDueAt: now,
-      ...(order.fulfilment === 'pickup' ? { pickupCode: newPickupCode() } : {}),
-    }
-    try {
-      const res = (await orders()
-        .where({ _id: orderId, status: 'awaiting_payment' })
-        .update(paid)) as { updated?: number }
-      if (res.updated === 1) return
-      const current = await getOrder(orderId)
-      if (!current || !unpaid(current)) return
-    } catch (err) {
-      if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
-    }
+    const res = (await orders()
+      .where({ _id: orderId, status: 'awaiting_payment' })
+      .update(paid)) as { updated?: number }
+    if (res.updated === 1) return
+    // Not moved: by someone else first (a concurrent notification, a cancellation), or not yet.
+    const current = await getOrder(orderId)
+    if (!current || !unpaid(current)) return
     if (attempt >= 5) throw new AppError('CONFLICT', '订单状态更新冲突，请稍后重试')
   }
 }

@@ -19,6 +19,7 @@ import type { ClerkDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { formatShanghaiMinute } from '../platform/calendar'
 import { newPickupCode, normalisePickupCode } from '../gifts/rules/pickup-code'
+import { claimPickupCode } from '../platform/claims/claims'
 import { pointsExpiryFor } from '../points/rules/points'
 import { findDebitGap, isExpiryDue } from '../points/rules/points-ledger'
 import { database } from '../platform/runtime/cloudbase'
@@ -166,9 +167,9 @@ export function spendEntry(
 }
 
 /**
- * Redeems a gift for pickup in five round trips: take the store's unit (1), take the points (2),
- * write the spend entry and the redemption with its pickup code (3, 4, sent together), clear the
- * pending mark (5). Stock is taken first because it also reads the price; if the points then
+ * Redeems a gift for pickup in five steps of six round trips: take the store's unit (1), take the
+ * points and claim a pickup code (2, 3, sent together), write the spend entry and the redemption
+ * with its code (4, 5, sent together), clear the pending mark (6). Stock is taken first because it also reads the price; if the points then
  * cannot be taken, the unit goes back. A crash between 1 and 2 can under-count one unit (never
  * oversell); one after 2 is finished or undone by repairRedemptions().
  */
@@ -195,8 +196,13 @@ export async function redeemGift(
     storeId,
     at: now,
   }
-  const { member, span } = await takePointsForUnit(ctx, openid, pending)
-  const redemption: Omit<RedemptionDoc, '_id' | 'pickupCode'> = {
+  // The pickup code is claimed (pickupCodes, `_id` = the code) while the points are taken; if
+  // they cannot be, the claimed code stays unused, which is harmless (platform/claims).
+  const [{ member, span }, pickupCode] = await Promise.all([
+    takePointsForUnit(ctx, openid, pending),
+    claimPickupCode(newPickupCode, { kind: 'redemption', ownerId: redemptionId }, now),
+  ])
+  const redemption: Omit<RedemptionDoc, '_id'> = {
     memberId: member._id,
     giftId: unit.giftId,
     giftName: unit.giftName,
@@ -205,11 +211,14 @@ export async function redeemGift(
     stockId,
     storeId,
     status: 'awaitingPickup',
+    pickupCode,
     createdAt: now,
   }
-  const [, pickupCode] = await Promise.all([
+  await Promise.all([
     ledger().add(spendEntry(pending, member._id, span)),
-    insertWithPickupCode(redemptionId, redemption),
+    redemptions()
+      .doc(redemptionId)
+      .create(redemption as never),
   ])
   await clearPendingSpend(member._id, redemptionId)
   return {
@@ -218,27 +227,6 @@ export async function redeemGift(
     status: 'awaitingPickup' as const,
     points: unit.pointsPrice,
     balance: member.points,
-  }
-}
-
-/** Inserts the redemption under a fresh pickup code, drawing again on the rare collision. */
-async function insertWithPickupCode(
-  redemptionId: string,
-  redemption: Omit<RedemptionDoc, '_id' | 'pickupCode'>,
-): Promise<string> {
-  for (let attempt = 0; ; attempt++) {
-    const pickupCode = newPickupCode()
-    try {
-      await redemptions()
-        .doc(redemptionId)
-        .create({ ...redemption, pickupCode } as never)
-      return pickupCode
-    } catch (err) {
-      if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE') || attempt >= 5) throw err
-      // The id itself taken means repairRedemptions already settled this one: stop here.
-      if (((await redemptions().doc(redemptionId).get()) as Rows<RedemptionDoc>).data.length > 0)
-        throw err
-    }
   }
 }
 

@@ -16,7 +16,7 @@ export const GIFTS_COLLECTIONS = {
   redemptions: {
     name: 'redemptions',
     indexes: [
-      { name: 'pickupCode', fields: ['pickupCode'], unique: true, sparse: true },
+      { name: 'pickupCode', fields: ['pickupCode'] },
       { name: 'memberId', fields: ['memberId', 'createdAt'] },
       { name: 'storeId', fields: ['storeId', 'status'] },
       // expireMailRedemptions' work list (awaitingPayment past payBy) and HQ's shipping list.

@@ -5,8 +5,9 @@ export const MEMBERSHIP_COLLECTIONS = {
   members: {
     name: 'members',
     indexes: [
-      // One member per WeChat user: this index is what makes concurrent first scans safe.
-      { name: 'openid', fields: ['openid'], unique: true, sparse: true },
+      // A lookup only: one member per WeChat user is kept by the `member:<openid>` claim
+      // (platform/claims, openidClaims), created in the member's transaction.
+      { name: 'openid', fields: ['openid'] },
       { name: 'memberNo', fields: ['memberNo'], unique: true },
       { name: 'clerkId', fields: ['clerkId', 'lastPurchaseAt'] },
       { name: 'storeId', fields: ['storeId', 'joinedAt'] },

@@ -28,6 +28,7 @@ import { isDbError, withTransaction } from '../platform/runtime/transaction'
 import { findOne, getStore, namesFor } from '../staff/lookups'
 import { loadPointsRules } from '../points/lookups'
 import { newDocId } from '../platform/ids'
+import { openidClaim, openidClaimId } from '../platform/claims/claims'
 import { requireOpenid } from '../platform/runtime/identity'
 import { findMemberByOpenid, requireMember } from './lookups'
 
@@ -138,8 +139,8 @@ function typedPhone(typed: string | undefined): string {
  * Binds the caller as a member from a scanned code.
  *
  * Guarantees: one member per openid even when the same person's first scans of two codes race
- * (the unique `members.openid` index decides; the loser's transaction applies nothing and it
- * returns the winner's member). The store code's clerk is chosen inside the same transaction:
+ * (the `member:<openid>` claim, inserted in the member's transaction, decides; the loser's
+ * transaction applies nothing and it returns the winner's member). The store code's clerk is chosen inside the same transaction:
  * it reads the least-loaded clerk and increments their count, and the optimistic transaction
  * makes the choice and the increment one step, so concurrent binds spread evenly.
  */
@@ -254,6 +255,12 @@ export async function bindMember(
         .collection(COLLECTIONS.members.name)
         .doc(memberId)
         .create(member as never)
+      // One member per openid: a second first bind fails this insert and applies nothing.
+      const { _id: claimId, ...claim } = openidClaim('member', openid, memberId, now)
+      await t
+        .collection(COLLECTIONS.openidClaims.name)
+        .doc(claimId)
+        .create(claim as never)
       const log: Omit<AttributionLogDoc, '_id'> = {
         key: `bind:${memberId}`,
         memberId,
@@ -576,6 +583,12 @@ export async function deleteAccount(ctx: InvocationContext): Promise<{ deleted: 
       .collection(COLLECTIONS.clerks.name)
       .doc(fresh.clerkId)
       .update({ memberCount: _.inc(-1) })
+    // The openid is free again: the same person may bind anew.
+    if (member.openid)
+      await t
+        .collection(COLLECTIONS.openidClaims.name)
+        .doc(openidClaimId('member', member.openid))
+        .remove()
   })
   await db.collection(COLLECTIONS.visits.name).where({ memberId: member._id }).remove()
   // A paid mail redemption HQ has yet to ship keeps its address: the gift is still owed.

@@ -21,7 +21,7 @@ export const SHOP_COLLECTIONS = {
     indexes: [
       { name: 'openid', fields: ['openid', 'createdAt'] },
       { name: 'status', fields: ['status', 'expiresAt'] },
-      { name: 'pickupCode', fields: ['pickupCode'], unique: true, sparse: true },
+      { name: 'pickupCode', fields: ['pickupCode'] },
       // HQ's orders list: newest first, overall, per pickup store and per member.
       { name: 'createdAt', fields: ['createdAt'] },
       { name: 'storeId', fields: ['storeId', 'createdAt'] },

@@ -7,7 +7,8 @@ export const STAFF_COLLECTIONS = {
     name: 'clerks',
     indexes: [
       { name: 'code', fields: ['code'], unique: true },
-      { name: 'openid', fields: ['openid'], unique: true, sparse: true },
+      // A lookup only: one clerk per WeChat user is kept by the `clerk:<openid>` claim.
+      { name: 'openid', fields: ['openid'] },
       { name: 'storeId', fields: ['storeId', 'status', 'memberCount'] },
     ],
   },

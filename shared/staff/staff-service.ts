@@ -20,6 +20,7 @@ import { isDbError, withTransaction } from '../platform/runtime/transaction'
 import { phoneSharedWith } from '../chat/lookups'
 import { findOne, getStore, namesFor } from './lookups'
 import { newDocId } from '../platform/ids'
+import { openidClaim } from '../platform/claims/claims'
 import { requireOpenid } from '../platform/runtime/identity'
 import { BIND_PAGE } from '../platform/pages'
 import { requireStaff } from './lookups'
@@ -45,7 +46,8 @@ export async function staffMe(ctx: InvocationContext) {
 /**
  * Opens a one-time staff invite. The invite document is read and marked used inside one
  * transaction with the new clerk record, so two people opening the same invite at once cannot
- * both become clerks; the unique `clerks.openid` index stops one WeChat user holding two records.
+ * both become clerks; the `clerk:<openid>` claim (platform/claims), inserted in the same
+ * transaction, stops one WeChat user holding two records.
  */
 export async function bindStaffInvite(ctx: InvocationContext, input: { invite: string }) {
   const openid = requireOpenid(ctx)
@@ -91,6 +93,12 @@ export async function bindStaffInvite(ctx: InvocationContext, input: { invite: s
         .collection(COLLECTIONS.clerks.name)
         .doc(clerkId)
         .create(clerk as never)
+      // One clerk per openid: a second bind of the same WeChat user fails this insert.
+      const { _id: claimId, ...claim } = openidClaim('clerk', openid, clerkId, now)
+      await t
+        .collection(COLLECTIONS.openidClaims.name)
+        .doc(claimId)
+        .create(claim as never)
     })
   } catch (err) {
     if (isDbError(err, 'DATABASE_DUPLICATE_WRITE'))

@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core'
 import { buildConsole } from '../../scripts/build-console'
 import { launchChromium, screenshotter } from '../support/browser'
 import { startTestStack, TEST_ADMIN_PASSWORD, type TestStack } from '../support/local-stack'
+import { addMembers } from '../support/fixtures'
 import { ensureH5Built, openMiniProgram } from './harness/mini-program'
 
 jest.setTimeout(90_000)
@@ -80,7 +81,7 @@ beforeAll(async () => {
       data: any[]
     }
   ).data[0]
-  await stack.db.collection('members').add([
+  await addMembers(stack.db, [
     ...GOLD.map((id, i) => member(id, i, 'gold', store._id, clerk._id, now)),
     // not in the segment: silver in store 1, gold in store 2 (both could be messaged)
     member('e2eSilver', 10, 'silver', store._id, clerk._id, now),

@@ -5,6 +5,7 @@
  * sending one member a campaign twice, stop/resume, and store managers within HQ's limits.
  */
 import { startTestStack, type TestStack } from '../support/local-stack'
+import { addMembers } from '../support/fixtures'
 
 jest.setTimeout(180_000)
 
@@ -77,7 +78,7 @@ beforeAll(async () => {
     nextExpiryAt: new Date('2099-01-01'),
     latestExpiryAt: null,
   }))
-  await stack.db.collection('members').add(members)
+  await addMembers(stack.db, members)
   await stack.db.collection('subscribeConsents').add(
     consenting.map((id) => ({
       _id: `${id}:campaign`,
@@ -331,7 +332,8 @@ describe('member facts: birthday and trailing spend', () => {
       (await stack.db.collection('clerks').where({ storeId }).limit(1).get()) as { data: any[] }
     ).data[0]
     const now = Date.now()
-    await stack.db.collection('members').add(
+    await addMembers(
+      stack.db,
       facts.map((f, i) => ({
         _id: f.id,
         ...(f.status === 'deleted' ? {} : { openid: openid(f.id) }),

@@ -9,6 +9,7 @@ import type { DailyStatsDoc } from '../../shared/hq/documents'
 import { hashPassword } from '../../shared/hq/rules/password'
 import { emptyFigures, statsDay, type DailyFigures } from '../../shared/hq/rules/daily-stats'
 import { startTestStack, type TestStack } from '../support/local-stack'
+import { addClerks, addMembers } from '../support/fixtures'
 
 jest.setTimeout(120_000)
 
@@ -203,7 +204,7 @@ beforeAll(async () => {
       createdAt: at('2026-01-01T00:00:00Z'),
     },
   ])
-  await db.collection(COLLECTIONS.members.name).add([
+  await addMembers(db, [
     member('dm01', A, '2026-02-28T16:30:00Z'), // 03-01 in Shanghai
     member('dm02', A, '2026-03-02T03:00:00Z'),
     member('dm03', B, '2026-03-02T15:59:00Z'), // 23:59 on 03-02
@@ -501,7 +502,7 @@ describe('the daily rollup and the dashboard', () => {
       200,
     )
 
-    await stack.db.collection(COLLECTIONS.clerks.name).add({
+    await addClerks(stack.db, {
       _id: 'dash-clerk',
       code: 'DC1',
       openid: 'o-dash-clerk',

@@ -32,7 +32,7 @@ beforeAll(async () => {
     const me = await stack.call('staff', { action: 'me' }, { openid: persona.openid })
     clerkIds[persona.openid] = me.body.data.clerkId
   }
-})
+}, 120_000) // the stack start: the shared 2-core box runs at load 10
 afterAll(() => stack.stop())
 
 describe('binding from a scanned code', () => {
@@ -137,6 +137,11 @@ describe('binding from a scanned code', () => {
     }
     expect(ledger.data).toHaveLength(1)
     expect(members.data[0].points).toBe(100)
+    // What decided the race: the one claim of this openid, naming the member.
+    const claim = (
+      (await stack.db.collection('openidClaims').doc('member:oRacer').get()) as { data: any[] }
+    ).data[0]
+    expect(claim).toMatchObject({ role: 'member', openid: 'oRacer', ownerId: memberId })
   })
 
   it("a store's code spreads 30 concurrent new members evenly over its clerks, never to its manager", async () => {
@@ -444,6 +449,34 @@ describe('staff invites', () => {
     expect(results.filter((r) => r.status === 409)).toHaveLength(9)
   })
 
+  it('one WeChat user opening two invites at once becomes one clerk', async () => {
+    const storeId = sceneOf('store', 1).storeId
+    const invites = await Promise.all(
+      ['双码一', '双码二'].map(
+        async (name) =>
+          (await stack.admin({ action: 'createStaffInvite', storeId, name })).body.data
+            .invite as string,
+      ),
+    )
+    const results = await Promise.all(
+      invites.map((invite) =>
+        stack.call('staff', { action: 'bindInvite', invite }, { openid: 'oTwoInvites' }),
+      ),
+    )
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409])
+    expect(results.find((r) => r.status === 409)!.body.error.message).toContain('已绑定为店员')
+    const clerks = (await stack.db.collection('clerks').where({ openid: 'oTwoInvites' }).get()) as {
+      data: any[]
+    }
+    expect(clerks.data).toHaveLength(1)
+    const claim = (
+      (await stack.db.collection('openidClaims').doc('clerk:oTwoInvites').get()) as {
+        data: any[]
+      }
+    ).data[0]
+    expect(claim).toMatchObject({ role: 'clerk', ownerId: clerks.data[0]._id })
+  })
+
   it('an expired invite is refused', async () => {
     const storeId = sceneOf('store', 1).storeId
     const { invite } = (
@@ -557,8 +590,37 @@ describe("the member's own data", () => {
       .where({ memberId: created.memberId })
       .get()) as { data: any[] }
     expect(ledger.data).toHaveLength(1)
-    // and scanning again starts a fresh membership
-    expect((await bind('oLeaving', code.scene, 401)).body.data.outcome).toBe('created')
+    // The openid's claim went with the account ...
+    const claimOf = async () =>
+      (
+        (await stack.db.collection('openidClaims').doc('member:oLeaving').get()) as {
+          data: any[]
+        }
+      ).data[0]
+    expect(await claimOf()).toBeUndefined()
+    // ... so scanning again starts a fresh membership, which holds a new claim.
+    const again = (await bind('oLeaving', code.scene, 401)).body.data
+    expect(again.outcome).toBe('created')
+    expect(again.memberId).not.toBe(created.memberId)
+    expect(await claimOf()).toMatchObject({ ownerId: again.memberId })
+    const rows = (await stack.db.collection('members').where({ openid: 'oLeaving' }).get()) as {
+      data: any[]
+    }
+    expect(rows.data.map((m) => m._id)).toEqual([again.memberId])
+  })
+
+  it('a rebound member deletes again and binds a third time', async () => {
+    const code = sceneOf('store', 1)
+    const first = (await bind('oTwice', code.scene, 410)).body.data
+    const del = () =>
+      stack.call('member', { action: 'deleteAccount', confirm: 'DELETE' }, { openid: 'oTwice' })
+    expect((await del()).status).toBe(200)
+    const second = (await bind('oTwice', code.scene, 411)).body.data
+    expect(second.outcome).toBe('created')
+    expect((await del()).status).toBe(200)
+    const third = (await bind('oTwice', code.scene, 412)).body.data
+    expect(third.outcome).toBe('created')
+    expect(new Set([first.memberId, second.memberId, third.memberId]).size).toBe(3)
   })
 
   it("deleting twice at once lowers the clerk's member count once", async () => {

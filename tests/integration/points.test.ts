@@ -49,7 +49,7 @@ beforeAll(async () => {
   clerkA = demo.personas.find((p) => p.role === 'clerk' && p.storeId === storeA)!
   managerA = demo.personas.find((p) => p.role === 'manager' && p.storeId === storeA)!
   clerkB = demo.personas.find((p) => p.role === 'clerk' && p.storeId === storeB)!
-})
+}, 120_000) // the stack start: the shared 2-core box runs at load 10
 afterAll(() => stack.stop())
 
 describe('the gift catalog', () => {
@@ -75,6 +75,37 @@ describe('the gift catalog', () => {
     expect(res.body.data.stores.map((s: any) => s.storeId).sort()).toEqual([storeA, storeB].sort())
     expect(res.body.data.stores[0]).toMatchObject({ available: 50 })
     expect((await points('oBrowser', { action: 'gift', giftId: 'no-such-gift' })).status).toBe(404)
+  })
+})
+
+describe('pickup codes', () => {
+  it('two redemptions at once get distinct codes, each held by a claim naming its redemption', async () => {
+    await Promise.all([bind('oCodes1', 901), bind('oCodes2', 902)])
+    const res = await Promise.all(
+      ['oCodes1', 'oCodes2'].map((openid) =>
+        points(openid, {
+          action: 'redeem',
+          giftId: 'demo-gift-tote',
+          fulfilment: 'pickup',
+          storeId: storeA,
+        }),
+      ),
+    )
+    for (const r of res) expect(r.status).toBe(200)
+    const [a, b] = res.map((r) => r.body.data as { redemptionId: string; pickupCode: string })
+    expect(a!.pickupCode).toMatch(/^\d{10}$/)
+    expect(b!.pickupCode).toMatch(/^\d{10}$/)
+    expect(a!.pickupCode).not.toBe(b!.pickupCode)
+    for (const r of [a!, b!]) {
+      const claim = (
+        (await stack.db.collection('pickupCodes').doc(r.pickupCode).get()) as { data: any[] }
+      ).data[0]
+      expect(claim).toMatchObject({ kind: 'redemption', ownerId: r.redemptionId })
+      const stored = (
+        (await stack.db.collection('redemptions').doc(r.redemptionId).get()) as { data: any[] }
+      ).data[0]
+      expect(stored.pickupCode).toBe(r.pickupCode)
+    }
   })
 })
 

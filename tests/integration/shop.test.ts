@@ -33,7 +33,7 @@ beforeAll(async () => {
     ),
   ]
   ;[storeA, storeB] = stores as [string, string]
-})
+}, 120_000) // the stack start: the shared 2-core box runs at load 10
 afterAll(() => stack.stop())
 
 const shop = (body: Record<string, unknown>, openid = 'oShopper') =>
@@ -159,6 +159,58 @@ describe('ordering for pickup', () => {
       status: 'paid',
       pickupCode: expect.stringMatching(/^\d{8}$/),
     })
+  })
+
+  it('paid pickup orders get distinct claimed codes; paid delivery orders carry none and coexist', async () => {
+    const order = async (fulfilment: 'pickup' | 'delivery', openid: string) => {
+      const created = await shop(
+        {
+          action: 'createOrder',
+          items: [{ productId: HAND, qty: 1 }],
+          fulfilment,
+          ...(fulfilment === 'pickup' ? { storeId: storeA } : { deliveryAddress: ADDRESS }),
+        },
+        openid,
+      )
+      expect(created.status).toBe(200)
+      return created.body.data as { orderId: string; outTradeNo: string }
+    }
+    const created = await Promise.all([
+      order('pickup', 'oCodesA'),
+      order('pickup', 'oCodesB'),
+      order('delivery', 'oCodesA'),
+      order('delivery', 'oCodesB'),
+    ])
+    // Paid at once: the two pickup codes are drawn concurrently.
+    const paid = await Promise.all(created.map((c) => pay(c.outTradeNo)))
+    for (const p of paid) expect(p.body.delivery.status).toBe(204)
+    const stored = await Promise.all(
+      created.map(
+        async (c) =>
+          (
+            (await stack.db.collection(COLLECTIONS.orders.name).doc(c.orderId).get()) as {
+              data: { status: string; pickupCode?: string }[]
+            }
+          ).data[0]!,
+      ),
+    )
+    for (const o of stored) expect(o.status).toBe('paid')
+    const [codeA, codeB] = stored.map((o) => o.pickupCode)
+    expect(codeA).toMatch(/^\d{8}$/)
+    expect(codeB).toMatch(/^\d{8}$/)
+    expect(codeA).not.toBe(codeB)
+    // Two paid orders without a code: a unique (non-sparse) index on pickupCode would refuse one.
+    expect(stored[2]!.pickupCode).toBeUndefined()
+    expect(stored[3]!.pickupCode).toBeUndefined()
+    // Each code is held by its claim, which names the order that carries it.
+    for (const [i, code] of [codeA!, codeB!].entries()) {
+      const claim = (
+        (await stack.db.collection(COLLECTIONS.pickupCodes.name).doc(code).get()) as {
+          data: { kind: string; ownerId: string }[]
+        }
+      ).data[0]
+      expect(claim).toMatchObject({ kind: 'order', ownerId: created[i]!.orderId })
+    }
   })
 
   it('refuses a pickup order without a store, and a delivery order with one', async () => {

@@ -129,7 +129,6 @@ class UniqueIndex {
     const parts: string[] = []
     for (const field of this.spec.fields) {
       const value = getPath(doc, field)
-      if (value === undefined && this.spec.sparse) return null
       parts.push(
         value === ANY_PATH
           ? JSON.stringify(toLogJSON({ v: getPath(doc, field) }))
@@ -316,6 +315,19 @@ function fieldRange(query: Record<string, unknown>, field: string): unknown {
     (c): c is Record<string, unknown> => isPlainObject(c) && rangeBounds(c) !== null,
   )
   return conditions.length ? Object.assign({}, ...conditions) : query[field]
+}
+
+/**
+ * Every declared index must be one the CloudBase console can create as declared: it offers no
+ * `sparse` option (only the management API does), so the gateway refuses one at start rather
+ * than enforce a uniqueness production would not have (shared/platform/claims is the way).
+ */
+export function refuseUndeployableIndexes(spec: CollectionSpec): void {
+  for (const index of spec.indexes)
+    if ('sparse' in index)
+      throw new Error(
+        `${spec.name}.${index.name} declares sparse, which the CloudBase console cannot create; keep a value unique where present with a claim document (shared/platform/claims)`,
+      )
 }
 
 /** A document's state that snapshots in [from, to) see; `doc` undefined = it did not exist. */
@@ -681,7 +693,10 @@ export class Engine {
     state: RecoveredState,
     private readonly now: () => number = Date.now,
   ) {
-    for (const spec of specs) this.specs.set(spec.name, spec)
+    for (const spec of specs) {
+      refuseUndeployableIndexes(spec)
+      this.specs.set(spec.name, spec)
+    }
     for (const name of state.collections) this.ensureCollectionObject(name)
     for (const { c, d } of state.docs) this.loadDoc(c, d)
     for (const record of state.records) {

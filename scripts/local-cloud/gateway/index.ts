@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { ALL_COLLECTIONS, type CollectionSpec } from '../../../shared/collections'
 import { createApi, type InvokeFunction } from './api'
 import { DurableLog } from './durable-log'
-import { Engine } from './engine'
+import { Engine, refuseUndeployableIndexes } from './engine'
 
 export interface GatewayOptions {
   dataDir: string
@@ -39,6 +39,8 @@ export async function openGatewayCore(
   options: Omit<GatewayOptions, 'port' | 'host'>,
 ): Promise<GatewayCore> {
   const collections = options.collections ?? ALL_COLLECTIONS
+  // Refused before the data folder is opened, so a refusal leaves nothing open.
+  for (const spec of collections) refuseUndeployableIndexes(spec)
   const { log, state } = await DurableLog.open(options.dataDir)
   const engine = new Engine(log, collections, state, options.now ?? Date.now)
   await engine.ensureCollections(collections)

@@ -4,12 +4,13 @@ export interface IndexSpec {
   name: string
   /** Field paths, in order; ascending. */
   fields: readonly string[]
-  unique?: boolean
   /**
-   * Skip documents that lack any of the fields (MongoDB's sparse/partial index). Without it a
-   * unique index treats a missing field as null, so only one such document could exist.
+   * A unique index treats a missing field as null, so only one document may lack it. There is no
+   * `sparse` option on purpose: the CloudBase console cannot create one, so every index here must
+   * be creatable as declared. A value unique only where present is kept unique by a claim
+   * document whose `_id` is the value (platform/claims); the gateway refuses a sparse index.
    */
-  sparse?: boolean
+  unique?: boolean
 }
 
 export interface CollectionSpec {

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { checkManifest, readManifest } from '../../../scripts/build-functions'
 import { indexTableMarkdown } from '../../../scripts/print-indexes'
+import { refuseUndeployableIndexes } from '../../../scripts/local-cloud/gateway/engine'
+import { ALL_COLLECTIONS } from '../../../shared/collections'
 
 const root = path.resolve(__dirname, '..', '..', '..')
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8')
@@ -53,6 +55,24 @@ describe('project files', () => {
         )
         .join('\n')
     expect(cells(table)).toBe(cells(indexTableMarkdown()))
+  })
+
+  it('every declared index can be created in the console as declared: name, fields, unique; no sparse', () => {
+    const extra = ALL_COLLECTIONS.flatMap((c) =>
+      c.indexes.flatMap((i) =>
+        Object.keys(i)
+          .filter((key) => !['name', 'fields', 'unique'].includes(key))
+          .map((key) => `${c.name}.${i.name}.${key}`),
+      ),
+    )
+    expect(extra).toEqual([])
+    for (const spec of ALL_COLLECTIONS) expect(() => refuseUndeployableIndexes(spec)).not.toThrow()
+    expect(() =>
+      refuseUndeployableIndexes({
+        name: 'x',
+        indexes: [{ name: 'y', fields: ['y'], unique: true, sparse: true } as never],
+      }),
+    ).toThrow(/declares sparse/)
   })
 
   it('project.config.json points the WeChat IDE at the builds', () => {
