@@ -78,7 +78,9 @@ test('HQ filters the dashboard by store and reads its sales, fresh after 刷新'
   const [first, second] = stores
   await memberBuysAtTill('o-dash-e2e-a', first!.storeId, 12_345, 'E2E-A-1', '13900000101')
   await memberBuysAtTill('o-dash-e2e-b', second!.storeId, 50_000, 'E2E-B-1', '13900000102')
-  const product = (await ok(stack.call('shop', { action: 'products' })))[0] as {
+  const product = (
+    await ok(stack.call('shop', { action: 'products' }, { openid: 'o-dash-e2e-c' }))
+  )[0] as {
     productId: string
     priceFen: number
   }
