@@ -11,6 +11,7 @@ import {
   disableClerk,
   listClerks,
   listStores,
+  changeMyPassword,
   login,
   logout,
   setAttributionPolicy,
@@ -76,6 +77,9 @@ export const main = defineFunction({
   handlers: {
     login: (ctx, input) => login(ctx, input),
     logout: (ctx) => logout(ctx),
+    // Any role changes its own password (a read-only analyst too); audited without the passwords.
+    changeMyPassword: (ctx, input) =>
+      adminAction(ctx, 'read', {}, (s) => changeMyPassword(ctx, s, input), { auditRead: true }),
     createStore: (ctx, input) => adminAction(ctx, 'write', input, () => createStore(ctx, input)),
     listStores: (ctx) => adminAction(ctx, 'read', {}, () => listStores()),
     setStoreLocation: (ctx, input) =>
