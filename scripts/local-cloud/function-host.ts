@@ -47,6 +47,9 @@ export interface InvocationResult {
   headers?: Record<string, string>
 }
 
+/** The largest body `POST /fn/<name>` and HTTP access (`/http/…`) read; larger answers 413. */
+export const FUNCTION_BODY_LIMIT = 1024 * 1024
+
 const FUNCTION_NAME = /^[a-z][a-z0-9-]{0,59}$/
 const OPENID = /^[A-Za-z0-9_-]{1,64}$/
 
@@ -174,7 +177,7 @@ export class FunctionHost {
       sendJson(res, 404, { code: 'NOT_FOUND', message: `no cloud function named "${name}"` })
       return
     }
-    const raw = await readBody(req, 1024 * 1024)
+    const raw = await readBody(req, FUNCTION_BODY_LIMIT)
     const type = String(req.headers['content-type'] ?? '')
     const text = type === '' || /json|text|xml|x-www-form-urlencoded/.test(type)
     const headers: Record<string, string> = {}
@@ -234,7 +237,7 @@ export class FunctionHost {
       })
       return
     }
-    const raw = (await readBody(req, 1024 * 1024)).toString('utf8')
+    const raw = (await readBody(req, FUNCTION_BODY_LIMIT)).toString('utf8')
     const authorization = req.headers.authorization
     const openidHeader = req.headers['x-openid']
     const openid = typeof openidHeader === 'string' && openidHeader !== '' ? openidHeader : null

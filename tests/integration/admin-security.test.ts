@@ -70,7 +70,7 @@ describe('sign-in lockout under a burst', () => {
     const after = await login('burst', 'right-password-1')
     expect(after.status).toBe(200)
     expect(typeof after.body.data.token).toBe('string')
-  })
+  }, 120_000)
 
   it('after the lock passes, a new window again checks at most the limit', async () => {
     await ensureAdminAccount('burst2', 'right-password-2')
@@ -80,7 +80,7 @@ describe('sign-in lockout under a burst', () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => login('burst2', `again-${i}`)))
     expect(await checkedSignIns('burst2')).toBe(2 * MAX_FAILED_SIGN_INS)
     expect((await login('burst2', 'right-password-2')).status).toBe(429)
-  })
+  }, 120_000)
 
   it('a right password resets the count: typos before it do not add up to a lock', async () => {
     await ensureAdminAccount('typo', 'right-password-3')
