@@ -258,7 +258,8 @@ export async function changeMyPassword(
   const admin = await findOne<AdminDoc>(COLLECTIONS.admins.name, { _id: session.adminId })
   if (!admin) throw new AppError('UNAUTHENTICATED', '登录已过期，请重新登录')
   if (!(await checkPassword(ctx, admin, input.oldPassword)))
-    throw new AppError('UNAUTHENTICATED', '原密码不正确', 'oldPassword')
+    // INVALID_INPUT, not UNAUTHENTICATED: the session is still good, only the field is wrong.
+    throw new AppError('INVALID_INPUT', '原密码不正确', 'oldPassword')
   if (input.newPassword === input.oldPassword)
     throw new AppError('INVALID_INPUT', '新密码不能与原密码相同', 'newPassword')
   const sessionsEnded = await setPassword(admin._id, await hashPassword(input.newPassword))

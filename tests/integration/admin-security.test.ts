@@ -131,8 +131,8 @@ describe('sessions end when the password changes', () => {
       { action: 'changeMyPassword', oldPassword: 'not-it', newPassword: 'new-password-1' },
       a,
     )
-    expect(wrongOld.status).toBe(401)
-    expect(wrongOld.body.error.field).toBe('oldPassword')
+    expect(wrongOld.status).toBe(400)
+    expect(wrongOld.body.error).toMatchObject({ code: 'INVALID_INPUT', field: 'oldPassword' })
     expect((await stack.admin({ action: 'me' }, a)).status).toBe(200)
 
     const changed = await stack.admin(
