@@ -22,7 +22,7 @@ import { maskPhone } from '../platform/phone'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
-import { isDbError, withTransaction } from '../platform/runtime/transaction'
+import { withTransaction } from '../platform/runtime/transaction'
 import { findOne, getClerk } from '../staff/lookups'
 import { requireOpenid } from '../platform/runtime/identity'
 import { findMemberByOpenid } from '../membership/lookups'
@@ -52,35 +52,54 @@ export async function getConversation(id: string): Promise<ConversationDoc | nul
   return res.data[0] ?? null
 }
 
-/** The member's conversation, created on first use. */
+/**
+ * The member's conversation, created on first use, with the member's clerk at that moment. An HQ
+ * transfer (moveMember) moves an existing conversation in its transaction, but cannot see one
+ * created after its snapshot; so the creation reads the member in a transaction and writes it
+ * too (`conversationAt`): the two transactions conflict and one runs again on the other's result.
+ */
 async function ensureConversation(member: MemberDoc, now: Date): Promise<ConversationDoc> {
   const existing = await getConversation(member._id)
   if (existing) return existing
-  const fresh: ConversationDoc = {
-    _id: member._id,
-    memberId: member._id,
-    memberOpenid: member.openid ?? '',
-    storeId: member.storeId,
-    clerkId: member.clerkId,
-    lastSeq: 0,
-    lastMessageAt: null,
-    lastClerkMessageAt: null,
-    lastMessagePreview: '',
-    memberUnread: 0,
-    clerkUnread: 0,
-    memberLastReadSeq: 0,
-    clerkLastReadSeq: 0,
-    memberUnreadSince: null,
-    memberRemindedAt: null,
-    createdAt: now,
-  }
-  try {
-    await conversations().add(fresh)
+  return withTransaction(database(), async (t) => {
+    const found = (
+      (await t.collection(COLLECTIONS.conversations.name).doc(member._id).get()) as {
+        data: ConversationDoc | null
+      }
+    ).data
+    if (found) return { ...found, _id: member._id }
+    const current =
+      (
+        (await t.collection(COLLECTIONS.members.name).doc(member._id).get()) as {
+          data: MemberDoc | null
+        }
+      ).data ?? member
+    const fresh: ConversationDoc = {
+      _id: member._id,
+      memberId: member._id,
+      memberOpenid: current.openid ?? '',
+      storeId: current.storeId,
+      clerkId: current.clerkId,
+      lastSeq: 0,
+      lastMessageAt: null,
+      lastClerkMessageAt: null,
+      lastMessagePreview: '',
+      memberUnread: 0,
+      clerkUnread: 0,
+      memberLastReadSeq: 0,
+      clerkLastReadSeq: 0,
+      memberUnreadSince: null,
+      memberRemindedAt: null,
+      createdAt: now,
+    }
+    const { _id, ...fields } = fresh
+    await t
+      .collection(COLLECTIONS.conversations.name)
+      .doc(_id)
+      .create(fields as never)
+    await t.collection(COLLECTIONS.members.name).doc(member._id).update({ conversationAt: now })
     return fresh
-  } catch (err) {
-    if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
-    return (await getConversation(member._id))!
-  }
+  })
 }
 
 /**

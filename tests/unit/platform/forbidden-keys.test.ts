@@ -19,6 +19,7 @@ const main = defineFunction({
     }),
   },
   output: { save: z.object({ saved: z.literal(true) }) },
+  policy: { save: 'public' },
   handlers: {
     save: async (_ctx, input) => {
       // What a careless service does with its input.
