@@ -33,7 +33,7 @@ export function ChangePasswordButton() {
       setOpen(false)
       forget()
       message.success('密码已修改，请用新密码重新登录')
-      navigate('/login', { replace: true })
+      void navigate('/login', { replace: true })
     } catch (err) {
       const failure = err instanceof ApiFailure ? err : null
       if (failure?.field === 'oldPassword' || failure?.field === 'newPassword')
