@@ -5,6 +5,7 @@ import { accessGuard } from '../../shared/flows/access'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { transferMembers } from '../../shared/flows/transfer-members'
 import {
+  changeMyPassword,
   hqSession,
   codeImage,
   createStaffInvite,
@@ -81,6 +82,8 @@ export const main = defineFunction({
   policy: {
     login: 'public',
     logout: 'hq:read',
+    // Any role changes its own password (a read-only analyst too); audited without the passwords.
+    changeMyPassword: { access: 'hq:read', auditRead: true, auditDetails: () => ({}) },
     me: 'hq:read',
     createStore: 'hq:write',
     listStores: 'hq:read',
@@ -152,6 +155,7 @@ export const main = defineFunction({
   handlers: {
     login: (ctx, input) => login(ctx, input),
     logout: (ctx) => logout(ctx),
+    changeMyPassword: async (ctx, input) => changeMyPassword(ctx, await hqSession(ctx), input),
     me: async (ctx) => {
       const session = await hqSession(ctx)
       return { username: session.username, role: session.role }

@@ -15,6 +15,8 @@ interface AuthValue {
   canWrite: boolean
   login(username: string, password: string): Promise<void>
   logout(): Promise<void>
+  /** Forgets the session locally (after a password change ended it on the server). */
+  forget(): void
 }
 
 const AuthContext = createContext<AuthValue | null>(null)
@@ -47,9 +49,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       setSession(null)
     }
   }, [])
+  const forget = useCallback(() => {
+    saveSession(null)
+    setSession(null)
+  }, [])
   const value = useMemo(
-    () => ({ session, canWrite: session?.role === 'hq-admin', login, logout }),
-    [session, login, logout],
+    () => ({ session, canWrite: session?.role === 'hq-admin', login, logout, forget }),
+    [session, login, logout, forget],
   )
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>
 }

@@ -18,6 +18,7 @@ import {
 import { Button, Layout, Menu, Space, Tag, Typography } from 'antd'
 import { Outlet, useLocation, useNavigate } from 'react-router-dom'
 import { useAuth } from './auth'
+import { ChangePasswordButton } from './change-password'
 
 const MENU = [
   { key: '/', icon: <DashboardOutlined />, label: '数据看板' },
@@ -71,6 +72,7 @@ export function ConsoleLayout() {
             <Tag color={session?.role === 'hq-admin' ? 'volcano' : 'blue'}>
               {session?.role === 'hq-admin' ? '总部管理员' : '只读分析'}
             </Tag>
+            <ChangePasswordButton />
             <Button
               icon={<LogoutOutlined />}
               onClick={async () => {

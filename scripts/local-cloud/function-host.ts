@@ -55,8 +55,9 @@ export interface InvocationResult {
  * (chat images) goes to storage first and the call carries the file id.
  */
 export const MAX_CALL_DATA_BYTES = 100 * 1024
-/** What the host reads at most of any request (the console's HTTP-access calls, e.g. CSV imports). */
-const MAX_REQUEST_BYTES = 1024 * 1024
+/** The largest body `POST /fn/<name>` and HTTP access (`/http/…`) read (the console's calls, e.g. CSV imports); larger answers 413. */
+export const FUNCTION_BODY_LIMIT = 1024 * 1024
+const MAX_REQUEST_BYTES = FUNCTION_BODY_LIMIT
 
 const FUNCTION_NAME = /^[a-z][a-z0-9-]{0,59}$/
 const OPENID = /^[A-Za-z0-9_-]{1,64}$/
@@ -188,7 +189,7 @@ export class FunctionHost {
       })
       return
     }
-    const raw = await readBody(req, 1024 * 1024)
+    const raw = await readBody(req, FUNCTION_BODY_LIMIT)
     const type = String(req.headers['content-type'] ?? '')
     const text = type === '' || /json|text|xml|x-www-form-urlencoded/.test(type)
     const headers: Record<string, string> = {}

@@ -25,15 +25,19 @@ import { ensureAdminAccount } from '../../shared/hq/admin-service'
 import { listPersonas, seedDemoData } from '../seed/demo-data'
 import { seedShopDemo } from '../seed/shop-demo'
 import {
+  declaredTooLarge,
   isSdkRequest,
+  MAX_SDK_BODY_BYTES,
   openGatewayCore,
+  PayloadTooLargeError,
   readBody,
   sendJson,
+  sendPayloadTooLarge,
   serveSdkRequest,
   type GatewayCore,
 } from './gateway'
 import { functionNotFound } from './gateway/api'
-import { FunctionHost } from './function-host'
+import { FUNCTION_BODY_LIMIT, FunctionHost } from './function-host'
 import {
   loadOrCreatePaySandboxKeys,
   PaySandbox,
@@ -64,6 +68,19 @@ const MOVED_TIMERS: Record<string, string> = {
   'admin/rollupDailyStats': 'rollupDailyStats',
   'chat/remindUnread': 'remindUnread',
   'campaign/dispatch': 'dispatchCampaigns',
+}
+
+/** The largest body the sandboxes and /dev routes read (their bodies are a few fields). */
+const SMALL_BODY_LIMIT = 64 * 1024
+
+/**
+ * The body limit of each entry. A request declaring more is answered 413 before a byte of its body
+ * is read; a chunked one is cut off by `readBody` at the same limit.
+ */
+export function bodyLimitFor(req: http.IncomingMessage, pathname: string): number {
+  if (isSdkRequest(req)) return MAX_SDK_BODY_BYTES
+  if (pathname.startsWith('/fn/') || pathname.startsWith('/http/')) return FUNCTION_BODY_LIMIT
+  return SMALL_BODY_LIMIT
 }
 
 export interface LocalStackOptions {
@@ -174,7 +191,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/'
+    const limit = bodyLimitFor(req, pathname)
     const route = async () => {
+      if (declaredTooLarge(req, limit))
+        return sendPayloadTooLarge(req, res, limit, isSdkRequest(req))
       if (isSdkRequest(req)) return serveSdkRequest(gateway, req, res)
       if (req.method === 'OPTIONS') {
         // Loopback only; lets a Taro H5 dev server on another port call the functions.
@@ -186,7 +206,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         return void res.end()
       }
       res.setHeader('access-control-allow-origin', '*')
-      if (pathname === '/health') return sendJson(res, 200, { ok: true })
+      // Routes that take no body still read (and drop) one within the limit: a streamed 8 MB
+      // body is refused there too, never left to the server to swallow after the answer.
+      const noBody = () => readBody(req, limit)
+      if (pathname === '/health') {
+        await noBody()
+        return sendJson(res, 200, { ok: true })
+      }
       const fn = /^\/fn\/([^/]+)$/.exec(pathname)
       if (fn) {
         if (req.method !== 'POST')
@@ -211,6 +237,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }
       }
       if (late.paySandbox?.handles(pathname)) return late.paySandbox.serve(req, res, pathname)
+      if (!(pathname === '/dev/clock' || pathname.startsWith('/sandbox/wechat/'))) await noBody()
       if (pathname === '/dev/personas' && req.method === 'GET')
         return sendJson(res, 200, await listPersonas(late.db!, secrets.SCENE_SECRET))
       const timer = /^\/dev\/timer\/([a-z][a-z0-9-]*)\/([A-Za-z0-9_-]+)$/.exec(pathname)
@@ -220,7 +247,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (job && req.method === 'POST') return sendJson(res, 200, await runJob(job[1]!))
       if (pathname === '/dev/clock') {
         if (req.method === 'POST') {
-          const body = JSON.parse((await readBody(req, 1024)).toString('utf8') || '{}') as {
+          const body = JSON.parse(
+            (await readBody(req, SMALL_BODY_LIMIT)).toString('utf8') || '{}',
+          ) as {
             offsetMs?: unknown
           }
           if (typeof body.offsetMs !== 'number' || !Number.isFinite(body.offsetMs)) {
@@ -260,6 +289,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       })
     }
     route().catch((err) => {
+      if (err instanceof PayloadTooLargeError)
+        return sendPayloadTooLarge(req, res, err.limit, isSdkRequest(req))
       process.stderr.write(
         `[local-stack] ${req.method} ${pathname}: ${(err as Error).stack ?? err}\n`,
       )

@@ -12,6 +12,7 @@
  */
 import { COLLECTIONS } from '../collections'
 import type { CommissionEntryDoc } from './documents'
+import { csvNumber, toCsv } from '../platform/csv'
 import { AppError } from '../platform/errors'
 import {
   commissionFen,
@@ -20,7 +21,6 @@ import {
   insideRefundWindow,
   monthsEndingWith,
   shanghaiMonth,
-  toCsv,
   type CommissionRules,
 } from './rules/commission'
 import { database } from '../platform/runtime/cloudbase'
@@ -374,13 +374,15 @@ export async function settlementCsv(input: {
     input.month,
     ...(input.by === 'clerk' ? [r.name, r.storeName] : [r.name]),
     r.orders,
-    fenToYuan(r.salesOnlineFen),
-    fenToYuan(r.salesOfflineFen),
-    fenToYuan(r.salesFen),
-    fenToYuan(r.commissionPendingFen),
-    fenToYuan(r.commissionSettledFen),
-    fenToYuan(r.commissionReversedFen),
-    fenToYuan(r.payableFen),
+    ...[
+      r.salesOnlineFen,
+      r.salesOfflineFen,
+      r.salesFen,
+      r.commissionPendingFen,
+      r.commissionSettledFen,
+      r.commissionReversedFen,
+      r.payableFen,
+    ].map((fen) => csvNumber(fenToYuan(fen))),
   ])
   return { filename: `commission-${input.by}-${input.month}.csv`, csv: toCsv(header, body) }
 }

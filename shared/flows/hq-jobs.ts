@@ -12,7 +12,7 @@ import { COLLECTIONS } from '../collections'
 import type { JobDoc } from '../hq/documents'
 import type { StaffInviteDoc, StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
-import { toCsv } from '../commission/rules/commission'
+import { toCsv } from '../platform/csv'
 import {
   parseClerkImport,
   parseStoreImport,

@@ -50,7 +50,11 @@ export const LOCK_MINUTES = 15
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
-/** Creates or resets the `admin` account (local stack bootstrap, and first deploy). */
+/**
+ * Sets an account's password at start (the local stack's `ADMIN_PASSWORD`, first deploy): creates
+ * the account, or, when the password differs from the stored one, replaces it and ends every
+ * session of that account. The same password again (a restart) changes nothing and keeps sessions.
+ */
 export async function ensureAdminAccount(
   username: string,
   password: string,
@@ -60,16 +64,14 @@ export async function ensureAdminAccount(
   const db = database()
   const admins = db.collection(COLLECTIONS.admins.name)
   const existing = await findOne<AdminDoc>(COLLECTIONS.admins.name, { username })
-  const passwordHash = await hashPassword(password)
   if (existing) {
-    await admins
-      .doc(existing._id)
-      .update({ passwordHash, role, failedAttempts: 0, lockedUntil: null })
+    if (existing.role === role && (await verifyPassword(password, existing.passwordHash))) return
+    await setPassword(existing._id, await hashPassword(password), { role })
     return
   }
   await admins.add({
     username,
-    passwordHash,
+    passwordHash: await hashPassword(password),
     role,
     failedAttempts: 0,
     lockedUntil: null,
@@ -77,50 +79,162 @@ export async function ensureAdminAccount(
   })
 }
 
-export async function login(ctx: InvocationContext, input: Input<'login'>) {
+/**
+ * Replaces an account's password (unlocking it) and ends every session of the account: a token
+ * taken before the change never reads or writes afterwards. Sessions are removed after the new
+ * hash is stored; a sign-in that checked the old password concurrently removes its own session
+ * again (see `login`).
+ */
+async function setPassword(
+  adminId: string,
+  passwordHash: string,
+  extra: Partial<Pick<AdminDoc, 'role'>> = {},
+): Promise<number> {
+  const db = database()
+  await db
+    .collection(COLLECTIONS.admins.name)
+    .doc(adminId)
+    .update({ ...extra, passwordHash, failedAttempts: 0, lockedUntil: null })
+  const removed = (await db
+    .collection(COLLECTIONS.adminSessions.name)
+    .where({ adminId })
+    .remove()) as { deleted?: number }
+  return removed.deleted ?? 0
+}
+
+/**
+ * A hash of a random password, checked when the user name is unknown or the account cannot take a
+ * guess now, so every refused sign-in costs one scrypt: the answer's timing does not tell whether
+ * the user name exists.
+ */
+let dummyHash: Promise<string> | undefined
+async function burnOneHash(password: string): Promise<void> {
+  dummyHash ??= hashPassword(randomBytes(16).toString('hex'))
+  await verifyPassword(password, await dummyHash)
+}
+
+type Claim = { claimed: true } | { claimed: false; lockedUntil: Date }
+
+/**
+ * Claims one password check for the account, atomically, before the password is hashed: a
+ * conditional increment that succeeds only while fewer than MAX_FAILED_SIGN_INS checks are
+ * claimed. The claim that takes the last one locks the account in the same update, so however
+ * many sign-ins arrive at once, at most MAX_FAILED_SIGN_INS passwords are checked per lockout
+ * window. Invariant: `lockedUntil` is set exactly when `failedAttempts` is at the limit; a
+ * successful sign-in (or a password change) resets both. Once the lock has passed, one claim
+ * swaps the expired lock (compare-and-set on its exact value) for a fresh window holding itself.
+ */
+async function claimAttempt(adminId: string, now: Date): Promise<Claim> {
   const db = database()
   const _ = db.command
+  const admins = db.collection(COLLECTIONS.admins.name)
+  const last = MAX_FAILED_SIGN_INS - 1
+  for (let round = 0; round < 5; round++) {
+    const open = (await admins
+      .where({ _id: adminId, failedAttempts: _.lt(last) })
+      .update({ failedAttempts: _.inc(1) })) as { updated: number }
+    if (open.updated === 1) return { claimed: true }
+    const closing = (await admins.where({ _id: adminId, failedAttempts: last }).update({
+      failedAttempts: MAX_FAILED_SIGN_INS,
+      lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000),
+    })) as { updated: number }
+    if (closing.updated === 1) return { claimed: true }
+    const current = await findOne<AdminDoc>(COLLECTIONS.admins.name, { _id: adminId })
+    if (!current) return { claimed: false, lockedUntil: now }
+    if (current.failedAttempts < MAX_FAILED_SIGN_INS) continue // moved on meanwhile: try again
+    if (current.lockedUntil && current.lockedUntil.getTime() > now.getTime())
+      return { claimed: false, lockedUntil: current.lockedUntil }
+    // At the limit with the lock passed (or, from older data, no lock): start a new window.
+    const reopened = (await admins
+      .where({
+        _id: adminId,
+        failedAttempts: current.failedAttempts,
+        lockedUntil: current.lockedUntil ?? null,
+      })
+      .update({ failedAttempts: 1, lockedUntil: null })) as { updated: number }
+    if (reopened.updated === 1) return { claimed: true }
+  }
+  // Lost every race: refuse rather than check a password without a claim.
+  return { claimed: false, lockedUntil: new Date(now.getTime() + 60_000) }
+}
+
+function lockedError(lockedUntil: Date, now: Date): AppError {
+  return new AppError(
+    'RATE_LIMITED',
+    `登录失败次数过多，请 ${Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 60_000))} 分钟后再试`,
+  )
+}
+
+/**
+ * Checks an account's password under the lockout: claim an attempt first, then hash. Returns
+ * whether it matched; a refused claim throws RATE_LIMITED after burning a hash like a check would.
+ * A match resets the counter and the lock; a miss keeps its claim counted.
+ */
+async function checkPassword(
+  ctx: InvocationContext,
+  admin: AdminDoc,
+  password: string,
+): Promise<boolean> {
+  const now = ctx.clock.now()
+  // A lock already in the document read (also a lock left by older data) refuses without a claim.
+  const claim: Claim =
+    admin.lockedUntil && admin.lockedUntil.getTime() > now.getTime()
+      ? { claimed: false, lockedUntil: admin.lockedUntil }
+      : await claimAttempt(admin._id, now)
+  if (!claim.claimed) {
+    await burnOneHash(password)
+    await audit(ctx, null, ctx.action, { username: admin.username }, 'RATE_LIMITED')
+    throw lockedError(claim.lockedUntil, now)
+  }
+  const matched = await verifyPassword(password, admin.passwordHash)
+  if (matched)
+    await database()
+      .collection(COLLECTIONS.admins.name)
+      .doc(admin._id)
+      .update({ failedAttempts: 0, lockedUntil: null })
+  return matched
+}
+
+/**
+ * Console sign-in. An unknown user name and a wrong password answer alike (401, the same message,
+ * one scrypt each); every password check is claimed first (`claimAttempt`), so a burst of guesses
+ * checks at most MAX_FAILED_SIGN_INS of them and the rest answer 429 without a check. The audit
+ * log's `login` entries tell them apart: `UNAUTHENTICATED` and `ok` were checked, `RATE_LIMITED`
+ * were not.
+ */
+export async function login(ctx: InvocationContext, input: Input<'login'>) {
+  const db = database()
   const now = ctx.clock.now()
   const admin = await findOne<AdminDoc>(COLLECTIONS.admins.name, { username: input.username })
   const refused = new AppError('UNAUTHENTICATED', '用户名或密码错误')
   if (!admin) {
+    await burnOneHash(input.password)
     await audit(ctx, null, 'login', { username: input.username }, 'UNAUTHENTICATED')
     throw refused
   }
-  if (admin.lockedUntil && admin.lockedUntil.getTime() > now.getTime()) {
-    await audit(ctx, null, 'login', { username: input.username }, 'RATE_LIMITED')
-    throw new AppError(
-      'RATE_LIMITED',
-      `登录失败次数过多，请 ${Math.ceil((admin.lockedUntil.getTime() - now.getTime()) / 60_000)} 分钟后再试`,
-    )
-  }
-  if (!(await verifyPassword(input.password, admin.passwordHash))) {
-    // Atomic increment: parallel guesses cannot slip under the limit.
-    const res = (await db
-      .collection(COLLECTIONS.admins.name)
-      .where({ _id: admin._id })
-      .updateAndReturn({ failedAttempts: _.inc(1) })) as { doc?: AdminDoc }
-    if ((res.doc?.failedAttempts ?? 0) >= MAX_FAILED_SIGN_INS) {
-      await db
-        .collection(COLLECTIONS.admins.name)
-        .doc(admin._id)
-        .update({ lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000), failedAttempts: 0 })
-    }
+  if (!(await checkPassword(ctx, admin, input.password))) {
     await audit(ctx, null, 'login', { username: input.username }, 'UNAUTHENTICATED')
     throw refused
   }
   const token = randomBytes(32).toString('base64url')
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000)
+  const tokenHash = sha256(token)
   await db.collection(COLLECTIONS.adminSessions.name).add({
-    tokenHash: sha256(token),
+    tokenHash,
     adminId: admin._id,
     username: admin.username,
     role: admin.role,
     expiresAt,
     createdAt: now,
   } satisfies Omit<SessionDoc, '_id'>)
-  if (admin.failedAttempts > 0)
-    await db.collection(COLLECTIONS.admins.name).doc(admin._id).update({ failedAttempts: 0 })
+  // The password may have changed while this one was being checked: then this session, created
+  // after the change removed the others, must not outlive it either.
+  const after = await findOne<AdminDoc>(COLLECTIONS.admins.name, { _id: admin._id })
+  if (!after || after.passwordHash !== admin.passwordHash) {
+    await db.collection(COLLECTIONS.adminSessions.name).where({ tokenHash }).remove()
+    await audit(ctx, null, 'login', { username: input.username }, 'UNAUTHENTICATED')
+    throw refused
+  }
   ctx.caller.role = admin.role
   await audit(
     ctx,
@@ -130,6 +244,27 @@ export async function login(ctx: InvocationContext, input: Input<'login'>) {
     'ok',
   )
   return { token, expiresAt: expiresAt.toISOString(), role: admin.role, username: admin.username }
+}
+
+/**
+ * The signed-in account changes its own password: the old one is checked under the same lockout
+ * as sign-in (a stolen session cannot guess it faster), then every session of the account ends,
+ * the caller's included (the console signs in again with the new password).
+ */
+export async function changeMyPassword(
+  ctx: InvocationContext,
+  session: AdminSession,
+  input: Input<'changeMyPassword'>,
+) {
+  const admin = await findOne<AdminDoc>(COLLECTIONS.admins.name, { _id: session.adminId })
+  if (!admin) throw new AppError('UNAUTHENTICATED', '登录已过期，请重新登录')
+  if (!(await checkPassword(ctx, admin, input.oldPassword)))
+    // INVALID_INPUT, not UNAUTHENTICATED: the session is still good, only the field is wrong.
+    throw new AppError('INVALID_INPUT', '原密码不正确', 'oldPassword')
+  if (input.newPassword === input.oldPassword)
+    throw new AppError('INVALID_INPUT', '新密码不能与原密码相同', 'newPassword')
+  const sessionsEnded = await setPassword(admin._id, await hashPassword(input.newPassword))
+  return { sessionsEnded }
 }
 
 /** The session behind the caller's bearer token; only the HQ console's HTTP access calls carry one. */

@@ -5,7 +5,11 @@ export const HQ_COLLECTIONS = {
   admins: { name: 'admins', indexes: [{ name: 'username', fields: ['username'], unique: true }] },
   adminSessions: {
     name: 'adminSessions',
-    indexes: [{ name: 'tokenHash', fields: ['tokenHash'], unique: true }],
+    indexes: [
+      { name: 'tokenHash', fields: ['tokenHash'], unique: true },
+      // A password change removes every session of the account.
+      { name: 'adminId', fields: ['adminId'] },
+    ],
   },
   /** Append-only log of every HQ action. */
   auditLog: { name: 'auditLog', indexes: [{ name: 'at', fields: ['at'] }] },

@@ -143,6 +143,11 @@ export const adminInput = {
     password: z.string().min(1).max(200),
   }),
   logout: emptyInput,
+  /** The signed-in account's own password; every session of the account ends, the caller's too. */
+  changeMyPassword: z.strictObject({
+    oldPassword: z.string().min(1).max(200).describe('原密码'),
+    newPassword: z.string().min(8).max(200).describe('新密码'),
+  }),
   createStore: z.strictObject({
     code: storeCode,
     name: z.string().trim().min(1).max(40).describe('门店名称'),
@@ -299,6 +304,7 @@ export const adminInput = {
 export const adminOutput = {
   login: z.object({ token: z.string(), expiresAt: isoDate, role: adminRole, username: z.string() }),
   logout: z.object({ loggedOut: z.literal(true) }),
+  changeMyPassword: z.object({ sessionsEnded: z.number().int() }),
   createStore: storeView,
   listStores: z.object({ items: z.array(storeView) }),
   setStoreLocation: z.object({

@@ -319,3 +319,30 @@ test('the audit log lists what HQ did', async () => {
   expect(await page.locator('.ant-alert-error').count()).toBe(0)
   await shot(page, 'audit')
 })
+
+test('修改密码 ends the session: back to sign-in, the old password no longer works', async () => {
+  await page.click('#change-password')
+  await page.waitForSelector('.ant-modal-title:has-text("修改密码")')
+  const field = (label: string) =>
+    page.locator(`.ant-modal .ant-form-item:has-text("${label}") input`)
+  await field('原密码').fill('not-the-password')
+  await field('新密码').first().fill('console-new-password')
+  await field('再次输入新密码').fill('console-new-password')
+  await page.click('.ant-modal-footer button.ant-btn-primary')
+  // A wrong old password is shown on its field; the console stays signed in.
+  await page.waitForSelector('.ant-modal .ant-form-item-explain-error:has-text("原密码不正确")')
+  await field('原密码').fill(TEST_ADMIN_PASSWORD)
+  await page.click('.ant-modal-footer button.ant-btn-primary')
+  await page.waitForSelector('#login-username')
+  await shot(page, 'password-changed')
+  const old = await stack.call('admin', {
+    action: 'login',
+    username: 'admin',
+    password: TEST_ADMIN_PASSWORD,
+  })
+  expect(old.status).toBe(401)
+  await page.fill('#login-username', 'admin')
+  await page.fill('#login-password', 'console-new-password')
+  await page.click('#login-submit')
+  await page.waitForSelector('#console-user')
+})

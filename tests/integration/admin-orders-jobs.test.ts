@@ -7,7 +7,8 @@
 import { COLLECTIONS } from '../../shared/collections'
 import type { JobDoc } from '../../shared/hq/documents'
 import type { StoreDoc } from '../../shared/staff/documents'
-import { toCsv } from '../../shared/commission/rules/commission'
+import { toCsv } from '../../shared/platform/csv'
+import { parseCsv } from '../../shared/hq/rules/csv-import'
 import { hashPassword } from '../../shared/hq/rules/password'
 import { JOB_BATCH_SIZE } from '../../shared/flows/hq-jobs'
 import { startTestStack, type Personas, type TestStack } from '../support/local-stack'
@@ -383,6 +384,24 @@ describe('CSV import jobs', () => {
         name: stack.db.command.in(['赵导购', '钱导购']),
       }),
     ).toBe(2)
+  })
+
+  it('writes a clerk named like a formula into the invite list as text (CSV injection)', async () => {
+    const formula = "=cmd|' /C calc'!A0"
+    const res = await stack.admin({
+      action: 'createImportJob',
+      kind: 'importClerks',
+      title: 'hostile.csv',
+      // The uploaded file as an attacker writes it (a plain writer, no neutralising).
+      csv: `\uFEFF门店编码,姓名,店长\r\nIM000,"${formula}",否\r\nIM000,+1+2,否\r\nIM000,@SUM(A1),否\r\n`,
+    })
+    expect(res.body.data.errors).toEqual([])
+    const jobId = res.body.data.jobId as string
+    while ((await job(jobId)).status === 'running') await stack.admin({ action: 'jobStep', jobId })
+    const detail = await stack.admin({ action: 'job', jobId })
+    const rows = parseCsv(detail.body.data.output.csv as string).records.map((r) => r.cells)
+    expect(rows.slice(1).map((cells) => cells[1])).toEqual([`'${formula}`, "'+1+2", "'@SUM(A1)"])
+    for (const cells of rows) for (const cell of cells) expect(cell).not.toMatch(/^[=+\-@\t\r]/)
   })
 
   it('exports the settlement as a job with a file to download', async () => {

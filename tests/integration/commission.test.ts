@@ -878,6 +878,28 @@ describe('performance and settlement', () => {
       yuan(mine.payableFen),
     ])
 
+    // A clerk whose name is a formula (e.g. from a CSV import) is written as text, not run
+    // by Excel; the amounts, the product's own numbers, stay unprefixed (issue #16, item 6).
+    const formula = "=cmd|' /C calc'!A0"
+    await stack.db
+      .collection(COLLECTIONS.clerks.name)
+      .doc(clerkCode.clerkId!)
+      .update({ name: formula })
+    const hostile = (await stack.admin({ action: 'settlementCsv', month, by: 'clerk' })).body.data
+      .csv as string
+    const hostileRow = hostile
+      .split('\r\n')
+      .find((l) => l.includes('cmd|'))!
+      .split(',')
+    expect(hostileRow[1]).toBe(`'${formula}`)
+    expect(hostileRow.slice(4)).toEqual(row.slice(4))
+    for (const cell of hostile.replace(/^\uFEFF/, '').split(/,|\r\n/))
+      expect(cell).not.toMatch(/^[=+@\t\r]/)
+    await stack.db
+      .collection(COLLECTIONS.clerks.name)
+      .doc(clerkCode.clerkId!)
+      .update({ name: mine.name })
+
     const byStore = await stack.admin({ action: 'settlement', month, by: 'store' })
     expect(byStore.body.data.rows.find((r: { id: string }) => r.id === storeA)).toBeDefined()
     // Audited.

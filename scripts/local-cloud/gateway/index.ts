@@ -60,22 +60,111 @@ export async function openGatewayCore(
   }
 }
 
-const MAX_BODY_BYTES = 64 * 1024 * 1024
+/**
+ * The largest SDK request the gateway reads. The SDK sends one call per request (a batch insert
+ * of at most a few thousand documents); CloudBase's own gateway refuses far smaller bodies than
+ * the 8 MB an attacker may send, and so does this one, before buffering them.
+ */
+export const MAX_SDK_BODY_BYTES = 4 * 1024 * 1024
 
-export function readBody(req: http.IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+/** A request body over its entry's limit; the stack answers it with 413 (`sendPayloadTooLarge`). */
+export class PayloadTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`request body over ${limit} bytes`)
+    this.name = 'PayloadTooLargeError'
+  }
+}
+
+/** `1 MB`, `64 KB`: the limit as the 413 message names it. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`
+  return `${bytes} 字节`
+}
+
+/** Whether the declared `content-length` is already over the limit (nothing needs reading). */
+export function declaredTooLarge(req: http.IncomingMessage, limit: number): boolean {
+  const declared = Number(req.headers['content-length'])
+  return Number.isFinite(declared) && declared > limit
+}
+
+/**
+ * Reads a request body of at most `limit` bytes. A body declared larger is refused before a byte
+ * is read; a chunked one is refused as soon as it passes the limit, and what was read is dropped.
+ * Either way it rejects with PayloadTooLargeError and leaves the connection open, so the caller
+ * can answer 413 (`sendPayloadTooLarge`) instead of resetting it.
+ */
+export function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
+    if (declaredTooLarge(req, limit)) return reject(new PayloadTooLargeError(limit))
+    let chunks: Buffer[] = []
     let size = 0
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length
       if (size > limit) {
-        reject(new Error('request body too large'))
-        req.destroy()
+        chunks = []
+        req.off('data', onData)
+        req.off('end', onEnd)
+        req.pause()
+        reject(new PayloadTooLargeError(limit))
       } else chunks.push(chunk)
-    })
-    req.on('end', () => resolve(Buffer.concat(chunks)))
+    }
+    const onEnd = () => resolve(Buffer.concat(chunks))
+    req.on('data', onData)
+    req.on('end', onEnd)
     req.on('error', reject)
   })
+}
+
+/** How long and how much of a refused body is discarded after the 413, so the client reads it. */
+const DRAIN_MS = 5_000
+const DRAIN_BYTES = 64 * 1024 * 1024
+
+/**
+ * Answers 413 with the envelope naming the limit, then closes the connection. The client may
+ * still be sending: the rest is discarded unread (never buffered) for a moment so the client gets
+ * the answer instead of a TCP reset, and the socket is destroyed if it keeps going.
+ * `sdkShape` adds the top-level `{code, message}` the SDK throws, for the gateway's callers.
+ */
+export function sendPayloadTooLarge(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  limit: number,
+  sdkShape = false,
+): void {
+  const error = {
+    code: 'PAYLOAD_TOO_LARGE',
+    message: `请求体超过 ${formatBytes(limit)} 的上限`,
+    limitBytes: limit,
+  }
+  if (!res.headersSent) {
+    const body = JSON.stringify(
+      sdkShape
+        ? { ok: false, error, code: error.code, message: error.message }
+        : { ok: false, error },
+    )
+    res.writeHead(413, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+    })
+    res.end(body)
+  }
+  if (req.complete) return
+  let drained = 0
+  const stop = () => {
+    clearTimeout(timer)
+    req.destroy()
+  }
+  const timer = setTimeout(stop, DRAIN_MS)
+  timer.unref()
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length
+    if (drained > DRAIN_BYTES) stop()
+  })
+  req.on('end', () => clearTimeout(timer))
+  req.on('error', () => clearTimeout(timer))
+  req.resume()
 }
 
 export function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
@@ -95,8 +184,9 @@ export async function serveSdkRequest(
 ) {
   let body: unknown
   try {
-    body = JSON.parse((await readBody(req)).toString('utf8'))
+    body = JSON.parse((await readBody(req, MAX_SDK_BODY_BYTES)).toString('utf8'))
   } catch (err) {
+    if (err instanceof PayloadTooLargeError) return sendPayloadTooLarge(req, res, err.limit, true)
     sendJson(res, 200, {
       code: 'INVALID_PARAM',
       message: `invalid JSON body: ${(err as Error).message}`,

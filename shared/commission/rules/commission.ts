@@ -87,19 +87,6 @@ export function yuanToFen(text: string): number | null {
   return fen > 0 ? fen : null
 }
 
-function csvCell(value: string | number): string {
-  const s = String(value)
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
-
-/** CSV for Excel: UTF-8 with a BOM (so Chinese headers open right), CRLF line ends. */
-export function toCsv(
-  header: readonly string[],
-  rows: readonly (readonly (string | number)[])[],
-): string {
-  return `\uFEFF${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`
-}
-
 /** Ledger document ids are their keys (`:` is not used in ids). */
 export const commissionEntryId = (key: string) => key.replace(/:/g, '_')
 

@@ -13,6 +13,7 @@ import type { Caller, InvocationContext } from './context'
 import { z } from 'zod'
 import type { Envelope } from '../contract/envelope'
 import { describeInputIssue } from '../contract/input-errors'
+import { findForbiddenKey } from '../contract/forbidden-keys'
 import { AppError, httpStatusOf, type ApiError } from '../errors'
 import { systemClock, type Clock } from '../ports/clock'
 import {
@@ -248,6 +249,13 @@ export function defineFunction<
   ): Promise<unknown> {
     const { params, caller } = normaliseEvent(event, context)
     scope.caller = caller
+    const forbidden = findForbiddenKey(params)
+    if (forbidden !== null)
+      throw new AppError(
+        'INVALID_INPUT',
+        `不允许的字段名「${forbidden.split('.').pop()}」`,
+        forbidden,
+      )
     const head = actionSchema.safeParse(params)
     if (!head.success) throw new AppError('INVALID_INPUT', '缺少要调用的操作（action）', 'action')
     const { action, ...rest } = head.data

@@ -6,8 +6,8 @@ import {
   insideRefundWindow,
   monthRange,
   monthsEndingWith,
-  toCsv,
 } from '../../../shared/commission/rules/commission'
+import { toCsv } from '../../../shared/platform/csv'
 
 describe('commission rules', () => {
   it('3% of the net amount, rounded half up to the fen', () => {
