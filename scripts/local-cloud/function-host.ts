@@ -250,16 +250,9 @@ export class FunctionHost {
       return
     }
     const authorization = req.headers.authorization
-    const declared = Number(req.headers['content-length'] ?? 0)
-    let body: Buffer | null = null
-    if (declared <= MAX_REQUEST_BYTES) {
-      try {
-        body = await readBody(req, MAX_REQUEST_BYTES)
-      } catch {
-        body = null
-      }
-    }
-    if (body === null || (!authorization && body.length > MAX_CALL_DATA_BYTES)) {
+    // Over the request limit: readBody refuses without buffering and the stack answers 413.
+    const body = await readBody(req, MAX_REQUEST_BYTES)
+    if (!authorization && body.length > MAX_CALL_DATA_BYTES) {
       sendJson(res, 413, {
         ok: false,
         error: {
@@ -268,7 +261,6 @@ export class FunctionHost {
           field: 'body',
         },
       })
-      if (body === null) req.resume()
       return
     }
     const raw = body.toString('utf8')

@@ -26,7 +26,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs'
 import type http from 'node:http'
 import path from 'node:path'
 import QRCode from 'qrcode'
-import { readBody, sendJson } from './gateway'
+import { PayloadTooLargeError, readBody, sendJson } from './gateway'
 import { wechatAcceptsField } from './wechat-field-rules'
 
 export const WECHAT_API_PREFIX = '/sandbox/wechat'
@@ -110,7 +110,9 @@ export class WeChatSandbox {
       const parsed: unknown = raw.trim() === '' ? {} : JSON.parse(raw)
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error()
       body = parsed as Record<string, unknown>
-    } catch {
+    } catch (error) {
+      // Over the limit: the stack answers 413 with the envelope, as at every local entry.
+      if (error instanceof PayloadTooLargeError) throw error
       return sendJson(res, 200, err(47001, 'data format error'))
     }
     switch (route) {
