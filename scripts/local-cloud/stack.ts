@@ -47,7 +47,7 @@ import {
 } from './pay-sandbox'
 import { loadOrCreateSecrets, type LocalSecrets } from './secrets'
 import { serveStatic } from './static-files'
-import { serveUpload } from './storage-upload'
+import { MAX_UPLOAD_BYTES, serveUpload } from './storage-upload'
 import { runTimers, type TimerSpec } from './timers'
 import { WeChatSandbox } from './wechat-sandbox'
 
@@ -80,6 +80,8 @@ const SMALL_BODY_LIMIT = 64 * 1024
 export function bodyLimitFor(req: http.IncomingMessage, pathname: string): number {
   if (isSdkRequest(req)) return MAX_SDK_BODY_BYTES
   if (pathname.startsWith('/fn/') || pathname.startsWith('/http/')) return FUNCTION_BODY_LIMIT
+  // Client uploads (chat images) go to storage, not through a function call.
+  if (pathname.startsWith('/files/') && req.method === 'POST') return MAX_UPLOAD_BYTES
   return SMALL_BODY_LIMIT
 }
 
@@ -237,7 +239,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }
       }
       if (late.paySandbox?.handles(pathname)) return late.paySandbox.serve(req, res, pathname)
-      if (!(pathname === '/dev/clock' || pathname.startsWith('/sandbox/wechat/'))) await noBody()
+      const readsOwnBody =
+        pathname === '/dev/clock' ||
+        pathname.startsWith('/sandbox/wechat/') ||
+        (pathname.startsWith('/files/') && req.method === 'POST')
+      if (!readsOwnBody) await noBody()
       if (pathname === '/dev/personas' && req.method === 'GET')
         return sendJson(res, 200, await listPersonas(late.db!, secrets.SCENE_SECRET))
       const timer = /^\/dev\/timer\/([a-z][a-z0-9-]*)\/([A-Za-z0-9_-]+)$/.exec(pathname)

@@ -14,7 +14,7 @@ import path from 'node:path'
 import { readBody, sendJson } from './gateway'
 
 /** CloudBase's client upload is far larger; this bounds a loopback stack's disk use. */
-const MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 const CLOUD_PATH = /^([a-z][a-z0-9-]{0,30})\/([A-Za-z0-9_-]{1,64})\/([A-Za-z0-9_.-]{1,100})$/
 
 export async function serveUpload(
