@@ -48,3 +48,20 @@ export interface CampaignDeliveryDoc {
   /** skipped: 'weeklyCap'; failed without a WeChat answer: 'interrupted'. */
   reason?: string
 }
+
+/** A member's subscription credits for one template (`_id` = `<memberId>:<templateKey>`). */
+export interface SubscribeConsentDoc {
+  _id: string
+  memberId: string
+  templateKey: string
+  credits: number
+  updatedAt: Date
+}
+
+/** How many campaigns a member was sent in one week (`_id` = `<memberId>:<week>`). */
+export interface CampaignWeekDoc {
+  _id: string
+  memberId: string
+  week: string
+  count: number
+}
