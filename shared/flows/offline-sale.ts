@@ -5,6 +5,7 @@
  * selling store (or HQ) voids a sale by its receipt number: its points and commission go back.
  */
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
 import type { OfflineSaleDoc } from '../shop/documents'
 import type { ClerkDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
@@ -15,7 +16,6 @@ import type { InvocationContext } from '../platform/runtime/define-function'
 import { isDbError, withTransaction } from '../platform/runtime/transaction'
 import { loadCommissionRules } from '../commission/lookups'
 import { bookCommission, reverseCommission } from '../commission/commission-service'
-import { findOne } from '../staff/lookups'
 import { newDocId } from '../platform/ids'
 import { creditPurchasePoints, reversePurchasePoints } from '../points/points-account-service'
 import { requireStaff } from '../staff/lookups'
@@ -24,7 +24,7 @@ import { resolveMemberCode } from '../staff/staff-service'
 const sales = () => database().collection(COLLECTIONS.offlineSales.name)
 
 async function saleByReceipt(storeId: string, receiptNo: string): Promise<OfflineSaleDoc | null> {
-  return findOne<OfflineSaleDoc>(COLLECTIONS.offlineSales.name, { storeId, receiptNo })
+  return collection(COLLECTIONS.offlineSales).findOne({ storeId, receiptNo })
 }
 
 function receiptTaken(sale: OfflineSaleDoc): AppError {

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto'
 import { COLLECTIONS } from '../collections'
-import type { MemberDoc } from '../membership/documents'
+import { collection } from '../platform/db/collection'
 import type { PaymentDoc, RefundDoc } from '../payments/documents'
 import type { PostalAddressDoc, OrderDoc, StockDoc } from '../shop/documents'
 import type { StoreDoc } from '../staff/documents'
@@ -32,7 +32,7 @@ import { outRefundNoFor } from '../payments/rules/payment'
 import { database } from '../platform/runtime/cloudbase'
 import { type InvocationContext } from '../platform/runtime/define-function'
 import { isDbError, withTransaction } from '../platform/runtime/transaction'
-import { findOne, getStore } from '../staff/lookups'
+import { getStore } from '../staff/lookups'
 import { newDocId } from '../platform/ids'
 import { requireOpenid } from '../platform/runtime/identity'
 import type { PaymentOwner } from '../payments/owners'
@@ -104,7 +104,7 @@ export async function createOrder(
       throw new AppError('INVALID_INPUT', '配送订单请填写收货地址', 'deliveryAddress')
   }
   const items = await priceLines(mergeLines(input.items))
-  const member = await findOne<MemberDoc>(COLLECTIONS.members.name, { openid })
+  const member = await collection(COLLECTIONS.members).findOne({ openid })
   if (member && member.status === 'active') ctx.caller.role = 'member'
   const locationId = stockLocation(input.fulfilment, input.storeId)
   const order: OrderDoc = {
@@ -341,7 +341,7 @@ async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promi
   const now = ctx.clock.now()
   const [order, member] = await Promise.all([
     getOrder(orderId),
-    findOne<MemberDoc>(COLLECTIONS.members.name, { openid: payment.payerOpenid }),
+    collection(COLLECTIONS.members).findOne({ openid: payment.payerOpenid }),
   ])
   if (!order) throw new Error(`order ${orderId} of payment ${payment._id} not found`)
   const unpaid = (o: OrderDoc) => {

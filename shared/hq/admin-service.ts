@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import type { adminInput, clerkView, storeView } from './contract'
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
 import type { ClerkDoc, StaffInviteDoc, StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { hashPassword, verifyPassword } from './rules/password'
@@ -15,7 +16,7 @@ import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
 import { isDbError } from '../platform/runtime/transaction'
-import { findOne, getClerk, getStore } from '../staff/lookups'
+import { getClerk, getStore } from '../staff/lookups'
 import { BIND_PAGE, STAFF_INVITE_PAGE } from '../platform/pages'
 import { randomCode } from '../platform/ids'
 import type { AdminRole, AdminSession } from './documents'
@@ -58,7 +59,7 @@ export async function ensureAdminAccount(
 ): Promise<void> {
   const db = database()
   const admins = db.collection(COLLECTIONS.admins.name)
-  const existing = await findOne<AdminDoc>(COLLECTIONS.admins.name, { username })
+  const existing = await collection(COLLECTIONS.admins).findOne({ username })
   const passwordHash = await hashPassword(password)
   if (existing) {
     await admins
@@ -80,7 +81,7 @@ export async function login(ctx: InvocationContext, input: Input<'login'>) {
   const db = database()
   const _ = db.command
   const now = ctx.clock.now()
-  const admin = await findOne<AdminDoc>(COLLECTIONS.admins.name, { username: input.username })
+  const admin = await collection(COLLECTIONS.admins).findOne({ username: input.username })
   const refused = new AppError('UNAUTHENTICATED', '用户名或密码错误')
   if (!admin) {
     await audit(ctx, null, 'login', { username: input.username }, 'UNAUTHENTICATED')
@@ -138,7 +139,7 @@ export async function requireAdmin(
 ): Promise<AdminSession> {
   const token = ctx.caller.bearerToken
   if (!token) throw new AppError('UNAUTHENTICATED', '请先登录总部后台')
-  const session = await findOne<SessionDoc>(COLLECTIONS.adminSessions.name, {
+  const session = await collection(COLLECTIONS.adminSessions).findOne({
     tokenHash: sha256(token),
   })
   if (!session || session.expiresAt.getTime() <= ctx.clock.now().getTime())

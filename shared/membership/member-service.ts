@@ -4,6 +4,7 @@
  */
 import type { MemberView } from './contract'
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
 import type { AttributionLogDoc, MemberDoc } from './documents'
 import type { PointsLedgerDoc } from '../points/documents'
 import type { ClerkDoc, StoreDoc } from '../staff/documents'
@@ -24,7 +25,7 @@ import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
 import { isDbError, withTransaction } from '../platform/runtime/transaction'
-import { findOne, getStore, namesFor } from '../staff/lookups'
+import { getStore, namesFor } from '../staff/lookups'
 import { loadPointsRules } from '../points/lookups'
 import { newDocId } from '../platform/ids'
 import { requireOpenid } from '../platform/runtime/identity'
@@ -70,13 +71,13 @@ async function resolveScene(scene: string): Promise<ScanTarget> {
     throw new AppError('INVALID_INPUT', '二维码无效：请扫描门店或导购出示的小程序码', 'scene')
   }
   if (target.kind === 'clerk') {
-    const clerk = await findOne<ClerkDoc>(COLLECTIONS.clerks.name, { code: target.code })
+    const clerk = await collection(COLLECTIONS.clerks).findOne({ code: target.code })
     if (!clerk) throw new AppError('NOT_FOUND', '该导购不存在')
     const store = await getStore(clerk.storeId)
     if (!store) throw new AppError('NOT_FOUND', '该门店不存在')
     return { store, clerk }
   }
-  const store = await findOne<StoreDoc>(COLLECTIONS.stores.name, { code: target.code })
+  const store = await collection(COLLECTIONS.stores).findOne({ code: target.code })
   if (!store) throw new AppError('NOT_FOUND', '该门店不存在')
   return { store, clerk: null }
 }

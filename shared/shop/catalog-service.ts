@@ -3,14 +3,14 @@
  * from, nearest first.
  */
 import { COLLECTIONS } from '../collections'
-import type { MemberDoc } from '../membership/documents'
+import { collection } from '../platform/db/collection'
 import type { ProductDoc, StockDoc } from './documents'
 import { AppError } from '../platform/errors'
 import { CENTRAL, mergeLines, stockId, type OrderLine } from './rules/shop'
 import { byDistance, homeStoreFirst, type LatLng } from './rules/store-distance'
 import { database } from '../platform/runtime/cloudbase'
 import { type InvocationContext } from '../platform/runtime/define-function'
-import { activeStores, findOne } from '../staff/lookups'
+import { activeStores } from '../staff/lookups'
 import { Rows, priceLines } from './orders'
 
 export interface ProductView {
@@ -108,7 +108,7 @@ export async function pickupStores(
           .limit(1000)
           .get() as Promise<Rows<StockDoc>>)
       : { data: [] },
-    openid ? findOne<MemberDoc>(COLLECTIONS.members.name, { openid }) : null,
+    openid ? collection(COLLECTIONS.members).findOne({ openid }) : null,
   ])
   const available = new Map(stock.data.map((s) => [s._id, s.available]))
   const homeStoreId = member?.status === 'active' ? member.storeId : null

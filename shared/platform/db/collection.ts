@@ -15,12 +15,16 @@
  * `_.inc`, ...); `raw` is the SDK's own collection for what this layer does not cover
  * (aggregate, watch).
  */
-import { database } from '../runtime/cloudbase'
+import { database, type DbCommand } from '../runtime/cloudbase'
 import { isDbError, type Transaction } from '../runtime/transaction'
 import type { DocumentCollectionSpec, StoredDoc } from './collection-spec'
 
-/** A query filter: document fields (with values or command operators) and dotted paths. */
-export type Where<T> = { [K in keyof T]?: unknown } & Record<string, unknown>
+/**
+ * A query filter: document fields (with values or command operators) and dotted paths, or a
+ * logic command (`_.and([...])`, `_.or([...])`).
+ */
+export type Where<T> =
+  ({ [K in keyof T]?: unknown } & Record<string, unknown>) | ReturnType<DbCommand['and']>
 /** An update: fields to set (values or command operators such as `_.inc(1)`) and dotted paths. */
 export type Patch<T> = { [K in keyof T]?: unknown } & Record<string, unknown>
 /** A document to insert: `_id` optional (the database assigns one when it is missing). */
@@ -224,10 +228,13 @@ export class TypedCollection<T extends StoredDoc> {
    * was full and the time budget is not spent. `handler` must make the document stop matching
    * `where` (or the next batch reads it again); one that fails is left out of later batches.
    */
-  async sweepDue(
+  async sweepDue<K extends keyof T & string = keyof T & string>(
     where: Where<T>,
-    options: SweepOptions<T>,
-    handler: (doc: T) => Promise<void>,
+    options: SweepOptions<Pick<T, K | '_id'>> & {
+      /** Read only these fields (and `_id`) of each due document. */
+      fields?: readonly K[]
+    },
+    handler: (doc: Pick<T, K | '_id'>) => Promise<void>,
   ): Promise<SweepResult> {
     const clock = options.clock ?? Date.now
     const parallel = Math.max(1, options.parallel ?? 1)
@@ -237,10 +244,17 @@ export class TypedCollection<T extends StoredDoc> {
     let handled = 0
     let more: boolean
     do {
-      const due = await this.find(failedIds.length ? { ...where, _id: _.nin(failedIds) } : where, {
-        orderBy: options.orderBy,
-        limit: options.batch,
-      })
+      const skipFailed = { _id: _.nin(failedIds) }
+      let query = this.raw.where(
+        failedIds.length === 0
+          ? where
+          : Object.getPrototypeOf(where) === Object.prototype
+            ? { ...where, ...skipFailed }
+            : _.and([where, skipFailed]),
+      )
+      if (options.fields) query = query.field(projection(['_id', ...options.fields]))
+      const due = (await applyFind(query, { orderBy: options.orderBy, limit: options.batch }).get())
+        .data as Pick<T, K | '_id'>[]
       more = due.length === options.batch
       for (let i = 0; i < due.length; i += parallel) {
         await Promise.all(
