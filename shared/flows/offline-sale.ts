@@ -13,7 +13,7 @@ import { formatShanghaiMinute } from '../platform/calendar'
 import { insideRefundWindow, settleAfterFor } from '../commission/rules/commission'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
-import { isDbError, withTransaction } from '../platform/runtime/transaction'
+import { unlessDuplicate, withTransaction } from '../platform/runtime/transaction'
 import { loadCommissionRules } from '../commission/lookups'
 import { bookCommission, reverseCommission } from '../commission/commission-service'
 import { newDocId } from '../platform/ids'
@@ -21,10 +21,10 @@ import { creditPurchasePoints, reversePurchasePoints } from '../points/points-ac
 import { requireStaff } from '../staff/lookups'
 import { resolveMemberCode } from '../staff/staff-service'
 
-const sales = () => database().collection(COLLECTIONS.offlineSales.name)
+const sales = () => collection(COLLECTIONS.offlineSales)
 
 async function saleByReceipt(storeId: string, receiptNo: string): Promise<OfflineSaleDoc | null> {
-  return collection(COLLECTIONS.offlineSales).findOne({ storeId, receiptNo })
+  return sales().findOne({ storeId, receiptNo })
 }
 
 function receiptTaken(sale: OfflineSaleDoc): AppError {
@@ -61,7 +61,7 @@ async function bookEffects(ctx: InvocationContext, sale: OfflineSaleDoc): Promis
     },
     rules,
   )
-  if (!sale.effectsAt) await sales().doc(sale._id).update({ effectsAt: ctx.clock.now() })
+  if (!sale.effectsAt) await sales().update(sale._id, { effectsAt: ctx.clock.now() })
   return points.points
 }
 
@@ -113,26 +113,24 @@ export async function recordSale(
     at: now,
     effectsAt: null,
   }
-  try {
-    await withTransaction(database(), async (t) => {
-      await t
-        .collection(COLLECTIONS.memberCodeUses.name)
-        .doc(newDocId())
-        .create({
+  // The member code's and the receipt's unique keys: of two racing scans one books the sale.
+  const booked = await unlessDuplicate(
+    () =>
+      withTransaction(database(), async (t) => {
+        await collection(COLLECTIONS.memberCodeUses, t).insert({
+          _id: newDocId(),
           code: input.memberCode,
           memberId: member._id,
           saleId: sale._id,
           storeId: clerk.storeId,
           at: now,
-        } as never)
-      const { _id, ...fields } = sale
-      await t
-        .collection(COLLECTIONS.offlineSales.name)
-        .doc(_id)
-        .create(fields as never)
-    })
-  } catch (err) {
-    if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
+        })
+        await collection(COLLECTIONS.offlineSales, t).insert(sale)
+        return true
+      }),
+    async () => false,
+  )
+  if (!booked) {
     const raced = await saleByReceipt(clerk.storeId, receiptNo)
     if (raced) {
       if (raced.memberCode === input.memberCode && raced.amountFen === input.amountFen)
@@ -183,13 +181,8 @@ export async function voidSale(ctx: InvocationContext, input: VoidSaleInput) {
       )
     }
     const voided = { at: now, by: input.by, reason: input.reason }
-    const res = (await sales().where({ _id: sale._id, voided: null }).update({ voided })) as {
-      updated?: number
-    }
-    sale =
-      res.updated === 1
-        ? { ...sale, voided }
-        : ((await saleByReceipt(input.storeId, receiptNo)) ?? sale)
+    const applied = await sales().updateIf({ _id: sale._id, voided: null }, { voided })
+    sale = applied ? { ...sale, voided } : ((await saleByReceipt(input.storeId, receiptNo)) ?? sale)
   }
   if (!sale.effectsAt) await bookEffects(ctx, sale)
   const points = await reversePurchasePoints(ctx, {

@@ -3,6 +3,7 @@
  * marking a delivery received both start the commission's refund window in the same transaction.
  */
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
 import type { OrderDoc } from '../shop/documents'
 import type { ClerkDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
@@ -18,7 +19,7 @@ import {
   orderByPickupCode,
   orderPickupView,
 } from '../shop/fulfilment-service'
-import { OrderView, ownOrder, toView, txGet } from '../shop/orders'
+import { OrderView, ownOrder, toView } from '../shop/orders'
 
 /**
  * What an 8-digit pickup code is for (clerks and managers of the pickup store). The clerk looks
@@ -54,7 +55,7 @@ export async function verifyOrderPickup(
   const now = ctx.clock.now()
   const pickedUpBy = { clerkId: clerk._id, name: clerk.name }
   const picked = await withTransaction(database(), async (t) => {
-    const order = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, found._id)
+    const order = await collection(COLLECTIONS.orders, t).get(found._id)
     if (!order || order.status !== 'paid' || order.refundedFen >= order.totalFen)
       throw notPickable(order ?? found)
     const handedOver = {
@@ -64,10 +65,11 @@ export async function verifyOrderPickup(
       pickedUpAt: now,
       pickedUpBy,
     }
-    await t
-      .collection(COLLECTIONS.orders.name)
-      .doc(found._id)
-      .update({ status: 'picked_up', pickedUpAt: now, pickedUpBy })
+    await collection(COLLECTIONS.orders, t).update(found._id, {
+      status: 'picked_up',
+      pickedUpAt: now,
+      pickedUpBy,
+    })
     await startRefundWindow(t, handedOver, rules)
     return handedOver
   })
@@ -91,7 +93,7 @@ async function markDelivered(
   const rules = await loadCommissionRules()
   const now = ctx.clock.now()
   const order = await withTransaction(database(), async (t) => {
-    const found = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, orderId)
+    const found = await collection(COLLECTIONS.orders, t).get(orderId)
     if (!found || found.fulfilment !== 'delivery') throw new AppError('NOT_FOUND', '配送订单不存在')
     const current = { ...found, _id: orderId }
     if (current.status === 'delivered') return current
@@ -102,10 +104,11 @@ async function markDelivered(
       deliveredAt: now,
       deliveredBy: by,
     }
-    await t
-      .collection(COLLECTIONS.orders.name)
-      .doc(orderId)
-      .update({ status: 'delivered', deliveredAt: now, deliveredBy: by })
+    await collection(COLLECTIONS.orders, t).update(orderId, {
+      status: 'delivered',
+      deliveredAt: now,
+      deliveredBy: by,
+    })
     await startRefundWindow(t, delivered, rules)
     return delivered
   })

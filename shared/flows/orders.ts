@@ -31,7 +31,7 @@ import {
 import { outRefundNoFor } from '../payments/rules/payment'
 import { database } from '../platform/runtime/cloudbase'
 import { type InvocationContext } from '../platform/runtime/define-function'
-import { isDbError, withTransaction } from '../platform/runtime/transaction'
+import { unlessDuplicate, withTransaction } from '../platform/runtime/transaction'
 import { getStore } from '../staff/lookups'
 import { newDocId } from '../platform/ids'
 import { requireOpenid } from '../platform/runtime/identity'
@@ -50,7 +50,6 @@ import { reversePurchasePoints } from '../points/points-account-service'
 import { applyPaidEffects, skipGoneMember } from './order-effects'
 import {
   OrderView,
-  Rows,
   getOrder,
   notPayable,
   orders,
@@ -59,7 +58,6 @@ import {
   releaseOrder,
   restockRefundedOrder,
   toView,
-  txGet,
 } from '../shop/orders'
 
 export interface CreateOrderInput {
@@ -134,11 +132,7 @@ export async function createOrder(
   await withTransaction(db, async (t) => {
     const rows: StockDoc[] = []
     for (const line of items) {
-      const s = await txGet<StockDoc>(
-        t,
-        COLLECTIONS.stock.name,
-        stockId(line.productId, locationId),
-      )
+      const s = await collection(COLLECTIONS.stock, t).get(stockId(line.productId, locationId))
       if (!s || s.available < line.qty)
         throw new AppError(
           'CONFLICT',
@@ -148,20 +142,13 @@ export async function createOrder(
     }
     for (const [i, line] of items.entries()) {
       const s = rows[i]!
-      await t
-        .collection(COLLECTIONS.stock.name)
-        .doc(s._id)
-        .update({
-          available: s.available - line.qty,
-          reserved: s.reserved + line.qty,
-          updatedAt: now,
-        })
+      await collection(COLLECTIONS.stock, t).update(s._id, {
+        available: s.available - line.qty,
+        reserved: s.reserved + line.qty,
+        updatedAt: now,
+      })
     }
-    const { _id, ...fields } = order
-    await t
-      .collection(COLLECTIONS.orders.name)
-      .doc(_id)
-      .create(fields as never)
+    await collection(COLLECTIONS.orders, t).insert(order)
   })
 
   let started
@@ -172,7 +159,7 @@ export async function createOrder(
     await cancelUnpaid(ctx, order).catch(() => undefined)
     throw err
   }
-  await orders().doc(order._id).update({ outTradeNo: started.outTradeNo })
+  await orders().update(order._id, { outTradeNo: started.outTradeNo })
   return started
 }
 
@@ -277,14 +264,13 @@ export async function expireOrders(
   ctx: InvocationContext,
 ): Promise<{ expired: number; failed: number }> {
   if (ctx.caller.source !== 'timer') throw new AppError('FORBIDDEN', '仅供定时任务调用')
-  const db = database()
-  const due = (await orders()
-    .where({ status: 'awaiting_payment', expiresAt: db.command.lte(ctx.clock.now()) })
-    .limit(100)
-    .get()) as Rows<OrderDoc>
+  const due = await orders().find(
+    { status: 'awaiting_payment', expiresAt: database().command.lte(ctx.clock.now()) },
+    { limit: 100 },
+  )
   let expired = 0
   let failed = 0
-  for (const order of due.data) {
+  for (const order of due) {
     try {
       await cancelUnpaid(ctx, order)
       expired++
@@ -352,7 +338,7 @@ async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promi
   if (!unpaid(order)) {
     // Paid before effects were deferred, by a call that died before finishing them: due now.
     if (!order.paidEffectsAt && !order.effectsDueAt)
-      await orders().doc(orderId).update({ effectsDueAt: now })
+      await orders().update(orderId, { effectsDueAt: now })
     return
   }
   const attribution =
@@ -367,15 +353,18 @@ async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promi
       effectsDueAt: now,
       ...(order.fulfilment === 'pickup' ? { pickupCode: newPickupCode() } : {}),
     }
-    try {
-      const res = (await orders()
-        .where({ _id: orderId, status: 'awaiting_payment' })
-        .update(paid)) as { updated?: number }
-      if (res.updated === 1) return
+    // A pickup code another order holds (its unique index): draw again.
+    const outcome = await unlessDuplicate(
+      async () =>
+        (await orders().updateIf({ _id: orderId, status: 'awaiting_payment' }, paid))
+          ? ('paid' as const)
+          : ('not-matched' as const),
+      async () => 'code-taken' as const,
+    )
+    if (outcome === 'paid') return
+    if (outcome === 'not-matched') {
       const current = await getOrder(orderId)
       if (!current || !unpaid(current)) return
-    } catch (err) {
-      if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
     }
     if (attempt >= 5) throw new AppError('CONFLICT', '订单状态更新冲突，请稍后重试')
   }
@@ -394,9 +383,10 @@ export const orderOwner: PaymentOwner = {
     const paid = await getOrder(payment.purpose.id)
     if (paid) await applyPaidEffects(ctx, paid)
     // Once per refund: the refund's number joins the order's list in the same conditional update.
-    await orders()
-      .where({ _id: payment.purpose.id, refundNos: _.neq(refund._id) })
-      .update({ refundNos: _.push(refund._id), refundedFen: _.inc(refund.amountFen) })
+    await orders().updateIf(
+      { _id: payment.purpose.id, refundNos: _.neq(refund._id) },
+      { refundNos: _.push(refund._id), refundedFen: _.inc(refund.amountFen) },
+    )
     // Every step of afterOrderRefunded is idempotent by key, so it runs on every call until the
     // payments service records that one returned (a crash after the update above still finishes).
     await afterOrderRefunded(ctx, (await getOrder(payment.purpose.id))!, refund)

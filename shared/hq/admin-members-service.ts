@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import type { adminInput } from './contract'
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
 import type { AttributionLogDoc, MemberDoc, VisitDoc } from '../membership/documents'
 import type { PointsLedgerDoc } from '../points/documents'
 import { AppError } from '../platform/errors'
@@ -44,7 +45,7 @@ export async function listMembers(input: Input<'listMembers'>) {
     else if (/^\d{4}$/.test(input.search)) where.phone = db.RegExp({ regexp: `${input.search}$` })
     else throw new AppError('INVALID_INPUT', '请输入手机号、手机号后四位或 9 位会员号', 'search')
   }
-  const page = await offsetPage<MemberDoc>(db, COLLECTIONS.members.name, where, input)
+  const page = await offsetPage(collection(COLLECTIONS.members), where, input)
   const names = await namesFor(
     page.rows.map((m) => m.storeId),
     page.rows.map((m) => m.clerkId),

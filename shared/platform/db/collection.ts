@@ -52,7 +52,8 @@ export interface InsertOnceOptions<T> {
   existing?: 'id' | Where<T>
 }
 
-export interface SweepOptions<T> {
+/** `T` the collection's documents, `D` what the sweep reads of each (all of it, or `fields`). */
+export interface SweepOptions<T, D = T> {
   orderBy?: OrderBy<T> | readonly OrderBy<T>[]
   /** Documents per query (one round trip each). */
   batch: number
@@ -66,7 +67,7 @@ export interface SweepOptions<T> {
    * A handler that throws: report it here and go on (the document stays due for the next run and
    * this sweep does not pick it again). Without it, the error ends the sweep and is rethrown.
    */
-  onError?: (doc: T, err: unknown) => void
+  onError?: (doc: D, err: unknown) => void
 }
 
 export interface SweepResult {
@@ -230,7 +231,7 @@ export class TypedCollection<T extends StoredDoc> {
    */
   async sweepDue<K extends keyof T & string = keyof T & string>(
     where: Where<T>,
-    options: SweepOptions<Pick<T, K | '_id'>> & {
+    options: SweepOptions<T, Pick<T, K | '_id'>> & {
       /** Read only these fields (and `_id`) of each due document. */
       fields?: readonly K[]
     },
