@@ -42,8 +42,21 @@ export function readHttpAccess(): HttpAccessRoute[] {
   return rc.httpAccess ?? []
 }
 
+/**
+ * CloudBase and the WeChat IDE accept one trigger per function ("currently supports only one
+ * trigger"): a second would be refused on deploy, so the build and the local stack refuse it.
+ */
+export function checkTriggers(fn: Pick<FunctionManifest, 'name' | 'triggers'>): void {
+  const triggers = fn.triggers ?? []
+  if (triggers.length > 1)
+    throw new Error(
+      `function ${fn.name} declares ${triggers.length} triggers (${triggers.map((t) => t.name).join(', ')}); CloudBase allows one per function`,
+    )
+}
+
 /** Every folder in cloudfunctions/ must be declared in cloudbaserc.json and the other way round. */
 export function checkManifest(manifest: FunctionManifest[]): void {
+  for (const fn of manifest) checkTriggers(fn)
   const folders = readdirSync(path.join(root, 'cloudfunctions')).filter((name) =>
     statSync(path.join(root, 'cloudfunctions', name)).isDirectory(),
   )

@@ -48,7 +48,7 @@ import { memberPointsForAdmin } from '../../shared/points/points-views'
 import { mailRedemptionsForHq, shipRedemption } from '../../shared/flows/mail-redemption'
 import { cancelRedemption } from '../../shared/flows/redemption'
 import { correctBirthday } from '../../shared/membership/member-service'
-import { dashboard, refreshToday, rollupDailyStats } from '../../shared/hq/daily-stats-service'
+import { dashboard, refreshToday } from '../../shared/hq/daily-stats-service'
 import { loadCommissionRules } from '../../shared/commission/lookups'
 import {
   saveCommissionRules,
@@ -63,7 +63,6 @@ import {
   jobDetail,
   listJobs,
   stepJob,
-  stepRunningJobs,
 } from '../../shared/flows/hq-jobs'
 import { markOrderDelivered } from '../../shared/flows/order-fulfilment'
 import { refundOrder } from '../../shared/flows/orders'
@@ -112,7 +111,6 @@ export const main = defineFunction({
       adminAction(ctx, 'read', input, () => dashboard(input, ctx.clock.now())),
     // Recomputing derived figures changes no business data: an analyst may refresh too.
     refreshDashboard: (ctx) => adminAction(ctx, 'read', {}, () => refreshToday(ctx.clock.now())),
-    rollupDailyStats: (ctx) => rollupDailyStats(ctx),
     listAudit: (ctx, input) => adminAction(ctx, 'read', input, () => listAudit(input)),
     pointsRules: (ctx) => adminAction(ctx, 'read', {}, () => loadPointsRules()),
     setPointsRules: (ctx, input) => adminAction(ctx, 'write', input, () => savePointsRules(input)),
@@ -192,6 +190,5 @@ export const main = defineFunction({
     // Audited like settlementCsv: the job's file is the settlement, or the imported clerks' invites.
     job: (ctx, input) =>
       adminAction(ctx, 'read', input, () => jobDetail(input), { auditRead: true }),
-    stepJobs: (ctx) => stepRunningJobs(ctx),
   },
 })

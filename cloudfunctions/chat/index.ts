@@ -1,6 +1,5 @@
 import { chatInput, chatOutput } from '../../shared/chat/contract'
-import { defineFunction, requireTimer } from '../../shared/platform/runtime/define-function'
-import { remindUnread } from '../../shared/flows/chat-reminders'
+import { defineFunction } from '../../shared/platform/runtime/define-function'
 import {
   chatTemplates,
   inbox,
@@ -27,9 +26,5 @@ export const main = defineFunction({
     uploadImage: (ctx, input) => uploadImage(ctx, input),
     markRead: (ctx, input) => markRead(ctx, input),
     templates: (ctx) => chatTemplates(ctx),
-    remindUnread: async (ctx) => {
-      requireTimer(ctx)
-      return remindUnread(ctx)
-    },
   },
 })

@@ -24,12 +24,11 @@ export const main = defineFunction({
     probeRefund: (ctx, input) => refundProbe(ctx, input),
     probeClose: (ctx, input) => closeProbe(ctx, input),
   },
+  // Its HTTP access (`/pay/notify`) is WeChat Pay's notifications (payments and refunds):
+  // verified, applied once, answered 204, whatever path CloudBase hands over.
   http: {
-    // WeChat Pay notifications (payments and refunds): verified, applied once, answered 204.
-    '/pay/notify': {
-      action: 'notify',
-      role: 'wechatpay',
-      handle: (ctx, request) => receiveNotification(ctx, request),
-    },
+    action: 'notify',
+    role: 'wechatpay',
+    handle: (ctx, request) => receiveNotification(ctx, request),
   },
 })

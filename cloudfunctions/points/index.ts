@@ -2,17 +2,14 @@ import '../../shared/flows/payment-owners'
 import { pointsInput, pointsOutput } from '../../shared/points/contract'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { catalogGift, listCatalog } from '../../shared/gifts/gift-service'
-import { expireDuePoints } from '../../shared/points/points-account-service'
 import { pointsHistory, pointsSummary } from '../../shared/points/points-views'
 import {
   cancelMyRedemption,
-  expireMailRedemptions,
   payRedemption,
   redeemForMail,
   redemptionDetail,
 } from '../../shared/flows/mail-redemption'
-import { myRedemptions, redeemGift, repairRedemptions } from '../../shared/flows/redemption'
-import { runAsTimer } from '../../shared/hq/system-jobs'
+import { myRedemptions, redeemGift } from '../../shared/flows/redemption'
 
 export const main = defineFunction({
   name: 'points',
@@ -29,8 +26,5 @@ export const main = defineFunction({
     redemption: (ctx, input) => redemptionDetail(ctx, input),
     payRedemption: (ctx, input) => payRedemption(ctx, input),
     cancelRedemption: (ctx, input) => cancelMyRedemption(ctx, input),
-    expirePoints: (ctx) => runAsTimer(ctx, () => expireDuePoints(ctx)),
-    repairRedemptions: (ctx) => runAsTimer(ctx, () => repairRedemptions(ctx)),
-    expireMailRedemptions: (ctx) => runAsTimer(ctx, () => expireMailRedemptions(ctx)),
   },
 })

@@ -1,16 +1,8 @@
 import '../../shared/flows/payment-owners'
 import { shopInput, shopOutput } from '../../shared/shop/contract'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
-import { settleCommission } from '../../shared/commission/commission-service'
-import { applyDueOrderEffects } from '../../shared/flows/order-effects'
 import { confirmReceipt } from '../../shared/flows/order-fulfilment'
-import {
-  cancelOrder,
-  createOrder,
-  expireOrders,
-  orderDetail,
-  payOrder,
-} from '../../shared/flows/orders'
+import { cancelOrder, createOrder, orderDetail, payOrder } from '../../shared/flows/orders'
 import { listProducts, pickupStores, productDetail } from '../../shared/shop/catalog-service'
 import { myOrders } from '../../shared/shop/orders'
 
@@ -28,8 +20,5 @@ export const main = defineFunction({
     cancelOrder: (ctx, input) => cancelOrder(ctx, input),
     payOrder: (ctx, input) => payOrder(ctx, input),
     confirmReceipt: (ctx, input) => confirmReceipt(ctx, input),
-    applyOrderEffects: (ctx) => applyDueOrderEffects(ctx),
-    expireOrders: (ctx) => expireOrders(ctx),
-    settleCommission: (ctx) => settleCommission(ctx),
   },
 })

@@ -91,7 +91,7 @@ export async function benchCampaigns(
     let sent = 0
     let status = 'scheduled'
     while (performance.now() - t0 < budget && status !== 'done') {
-      const res = (await stack.fireTimer('campaign', 'dispatch')) as {
+      const res = (await stack.runJob('dispatchCampaigns')) as {
         data: { processed: number; sent: number }
       }
       runs++

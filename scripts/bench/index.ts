@@ -5,10 +5,12 @@
  */
 import { existsSync } from 'node:fs'
 import path from 'node:path'
+import { benchBursts } from './bursts'
 import { benchCampaigns } from './campaigns'
 import { benchDashboard } from './dashboard'
 import { benchFunctions } from './functions'
 import { benchGateway } from './gateway'
+import { benchHotpaths } from './hotpaths'
 import { benchPoints } from './points'
 import { benchShop } from './shop'
 
@@ -21,6 +23,8 @@ const groups: Record<string, Bench> = {
   shop: () => benchShop(),
   campaigns: () => benchCampaigns(),
   dashboard: () => benchDashboard(),
+  hotpaths: () => benchHotpaths(),
+  bursts: () => benchBursts(),
 }
 
 // Benchmarks owned by other parts of the project register here when present.

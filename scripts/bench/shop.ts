@@ -142,7 +142,7 @@ export async function benchShop(
     const drainStarted = performance.now()
     let applied = 0
     for (;;) {
-      const run = (await post('/dev/timer/shop/applyOrderEffects', {})).body as {
+      const run = (await post('/dev/jobs/applyOrderEffects', {})).body as {
         ok: boolean
         data: { applied: number; failed: number; more: boolean }
       }

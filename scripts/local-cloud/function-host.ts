@@ -9,7 +9,7 @@
  * HTTP-access event instead, as it is in production.
  */
 import { randomUUID } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import type http from 'node:http'
 import path from 'node:path'
 import { httpStatusOf } from '../../shared/platform/errors'
@@ -21,6 +21,12 @@ export interface CallerHeaders {
   openid?: string | null
   unionid?: string | null
   clientIp?: string | null
+  /**
+   * What invoked the function, told in the context as CloudBase tells it: a mini-program
+   * `callFunction` (`TCB_SOURCE=wx_client`), HTTP access, a timer trigger (`TRIGGER_SRC=timer`,
+   * no identity) or another function (the default).
+   */
+  source?: 'client' | 'http' | 'timer'
 }
 
 export interface FunctionHostOptions {
@@ -71,6 +77,17 @@ export class FunctionHost {
   private load(name: string): Main {
     let main = this.loaded.get(name)
     if (!main) {
+      // The WeChat IDE deploys from config.json, whose `triggers` "supports only one trigger":
+      // a function declaring more would not deploy, so it does not load here either.
+      const configPath = path.join(this.options.functionsDir, name, 'config.json')
+      if (existsSync(configPath)) {
+        const config = JSON.parse(readFileSync(configPath, 'utf8')) as { triggers?: unknown[] }
+        const count = Array.isArray(config.triggers) ? config.triggers.length : 0
+        if (count > 1)
+          throw new Error(
+            `function ${name} declares ${count} triggers in config.json; CloudBase allows one per function`,
+          )
+      }
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const mod = require(path.join(this.options.functionsDir, name, 'index.js')) as { main?: Main }
       if (typeof mod.main !== 'function') throw new Error(`function ${name} exports no main()`)
@@ -89,8 +106,10 @@ export class FunctionHost {
       TCB_CONTEXT_KEYS: 'TCB_ENV,TCB_SEQID,TCB_SOURCE',
       TCB_ENV: 'local',
       TCB_SEQID: requestId,
-      TCB_SOURCE: caller.openid ? 'wx_client' : 'http',
     }
+    if (caller.source === 'client' || caller.openid) environment.TCB_SOURCE = 'wx_client'
+    else if (caller.source === 'http') environment.TCB_SOURCE = 'http'
+    if (caller.source === 'timer') environment.TRIGGER_SRC = 'timer'
     if (caller.openid) environment.WX_OPENID = caller.openid
     if (caller.unionid) environment.WX_UNIONID = caller.unionid
     if (caller.clientIp) environment.WX_CLIENTIP = caller.clientIp
@@ -149,6 +168,7 @@ export class FunctionHost {
     accessPath: string,
     req: http.IncomingMessage,
     res: http.ServerResponse,
+    eventPath: string = accessPath,
   ): Promise<void> {
     if (!this.has(name)) {
       sendJson(res, 404, { code: 'NOT_FOUND', message: `no cloud function named "${name}"` })
@@ -163,7 +183,7 @@ export class FunctionHost {
     const query = new URL(req.url ?? '/', 'http://local').searchParams
     const event = {
       httpMethod: req.method ?? 'GET',
-      path: accessPath,
+      path: eventPath,
       headers,
       queryStringParameters: Object.fromEntries(query),
       body: text ? raw.toString('utf8') : raw.toString('base64'),
@@ -178,6 +198,7 @@ export class FunctionHost {
     try {
       result = (await this.invoke(name, event, {
         clientIp: req.socket.remoteAddress ?? null,
+        source: 'http',
       })) as typeof result
     } catch (err) {
       process.stderr.write(
@@ -268,9 +289,12 @@ export class FunctionHost {
       const unionid = req.headers['x-unionid']
       answer = FunctionHost.toHttp(
         await this.invoke(name, event, {
-          openid,
-          unionid: typeof unionid === 'string' ? unionid : null,
+          // HTTP access carries no WeChat identity, whatever headers came with it.
+          openid: authorization ? null : openid,
+          unionid: !authorization && typeof unionid === 'string' ? unionid : null,
           clientIp: req.socket.remoteAddress ?? null,
+          // The console's bearer calls are HTTP access; everything else stands for callFunction.
+          source: authorization ? 'http' : 'client',
         }),
       )
     } catch (err) {

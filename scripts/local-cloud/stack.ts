@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import tcb from '@cloudbase/node-sdk'
 import type { Database } from '../../shared/platform/runtime/cloudbase'
-import { readHttpAccess, readManifest } from '../build-functions'
+import { checkTriggers, readHttpAccess, readManifest } from '../build-functions'
 import { randomBytes } from 'node:crypto'
 import { COLLECTIONS } from '../../shared/collections'
 import { ensureAdminAccount } from '../../shared/hq/admin-service'
@@ -44,6 +44,23 @@ import { WeChatSandbox } from './wechat-sandbox'
 
 const root = path.resolve(__dirname, '..', '..')
 
+/** The function that holds every scheduled job behind its one trigger (cloudfunctions/jobs). */
+const JOBS_FUNCTION = 'jobs'
+
+/** Timer triggers that once lived in user-facing functions, now jobs of `jobs`. */
+const MOVED_TIMERS: Record<string, string> = {
+  'shop/applyOrderEffects': 'applyOrderEffects',
+  'shop/expireOrders': 'expireOrders',
+  'shop/settleCommission': 'settleCommission',
+  'points/expirePoints': 'expirePoints',
+  'points/repairRedemptions': 'repairRedemptions',
+  'points/expireMailRedemptions': 'expireMailRedemptions',
+  'admin/stepJobs': 'stepJobs',
+  'admin/rollupDailyStats': 'rollupDailyStats',
+  'chat/remindUnread': 'remindUnread',
+  'campaign/dispatch': 'dispatchCampaigns',
+}
+
 export interface LocalStackOptions {
   dataDir: string
   port?: number
@@ -58,6 +75,12 @@ export interface LocalStackOptions {
   adminPassword?: string
   /** Run cloudbaserc.json's timer triggers on their schedule (npm start); tests fire them by hand. */
   timers?: boolean
+  /**
+   * The `path` an HTTP-access event carries: the whole request path (`/pay/notify`, as
+   * CloudBase's doc shows) or the part below the access path (`/`, as uniCloud's doc for the
+   * same service shows). Functions must handle both; default `full` (HTTP_ACCESS_PATH=relative).
+   */
+  httpAccessPath?: 'full' | 'relative'
   /**
    * How the sandbox signs WeChat Pay notifications and the functions verify them: the WeChat Pay
    * public key (`PUB_KEY_ID_…`, the default, as for merchants since 2024) or platform certificates.
@@ -83,8 +106,14 @@ export interface LocalStack {
   adminPassword: string | null
   /** Moves the functions' and the gateway's clock (local only; tests of timeouts). */
   setClockOffset(ms: number): void
-  /** Fires a timer trigger now, as CloudBase would; returns the function's answer. */
+  /**
+   * Fires a timer trigger now, as CloudBase would, and returns the function's answer:
+   * `fireTimer('jobs', 'everyMinute')` runs the jobs that are due; `fireTimer('jobs', <job>)`
+   * runs that one job now (the trigger with the job's name as its message), as `runJob` does.
+   */
   fireTimer(fn: string, trigger: string): Promise<unknown>
+  /** `POST /dev/jobs/<job>`: runs one scheduled job now; answers its result. */
+  runJob(job: string): Promise<unknown>
   close(): Promise<void>
 }
 
@@ -106,6 +135,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const wechatSandbox = new WeChatSandbox(dataDir)
   const storageDir = path.join(dataDir, 'files')
   const clockNow = options.now ?? (() => Date.now() + (Number(process.env.CLOCK_OFFSET_MS) || 0))
+  // Read per request, so a test can try both shapes against one stack.
+  const httpAccessPathStyle = () =>
+    options.httpAccessPath ?? (process.env.HTTP_ACCESS_PATH === 'relative' ? 'relative' : 'full')
   const gateway = await openGatewayCore({
     dataDir,
     now: clockNow,
@@ -145,7 +177,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         const route = httpAccess
           .filter((r) => accessPath === r.path || accessPath.startsWith(`${r.path}/`))
           .sort((a, b) => b.path.length - a.path.length)[0]
-        if (route) return late.functions!.serveHttpAccess(route.function, accessPath, req, res)
+        if (route) {
+          const eventPath =
+            httpAccessPathStyle() === 'relative'
+              ? accessPath.slice(route.path.length) || '/'
+              : accessPath
+          return late.functions!.serveHttpAccess(route.function, accessPath, req, res, eventPath)
+        }
       }
       if (late.paySandbox?.handles(pathname)) return late.paySandbox.serve(req, res, pathname)
       if (pathname === '/dev/personas' && req.method === 'GET')
@@ -153,6 +191,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const timer = /^\/dev\/timer\/([a-z][a-z0-9-]*)\/([A-Za-z0-9_-]+)$/.exec(pathname)
       if (timer && req.method === 'POST')
         return sendJson(res, 200, await fireTimer(timer[1]!, timer[2]!))
+      const job = /^\/dev\/jobs\/([A-Za-z0-9_-]+)$/.exec(pathname)
+      if (job && req.method === 'POST') return sendJson(res, 200, await runJob(job[1]!))
       if (pathname === '/dev/clock') {
         if (req.method === 'POST') {
           const body = JSON.parse((await readBody(req, 1024)).toString('utf8') || '{}') as {
@@ -240,23 +280,45 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const serviceUrl = `${url}/admin`
 
   const manifest = readManifest()
+  // CloudBase refuses a function with more than one trigger on deploy: so does the local stack.
+  for (const fn of manifest) checkTriggers(fn)
   const timeoutsMs = Object.fromEntries(manifest.map((fn) => [fn.name, fn.timeout * 1000]))
   const timerSpecs: TimerSpec[] = manifest.flatMap((fn) =>
     (fn.triggers ?? []).map((t) => ({ fn: fn.name, name: t.name, cron: t.config })),
   )
-  async function fireTimer(fn: string, trigger: string): Promise<unknown> {
-    if (!timerSpecs.some((t) => t.fn === fn && t.name === trigger)) {
+  const jobsTimer = timerSpecs.find((t) => t.fn === JOBS_FUNCTION)
+  function invokeTimer(timer: TimerSpec, message?: string): Promise<unknown> {
+    return late.functions!.invoke(
+      timer.fn,
+      {
+        Type: 'Timer',
+        TriggerName: timer.name,
+        Time: new Date(clockNow()).toISOString(),
+        ...(message ? { Message: message } : {}),
+      },
+      { source: 'timer' },
+    )
+  }
+  async function runJob(name: string): Promise<unknown> {
+    if (!jobsTimer)
       return {
         ok: false,
-        error: { code: 'NOT_FOUND', message: `no timer ${trigger} on ${fn} in cloudbaserc.json` },
+        error: { code: 'NOT_FOUND', message: `no timer on ${JOBS_FUNCTION} in cloudbaserc.json` },
       }
+    return invokeTimer(jobsTimer, name)
+  }
+  async function fireTimer(fn: string, trigger: string): Promise<unknown> {
+    const declared = timerSpecs.find((t) => t.fn === fn && t.name === trigger)
+    if (declared) return invokeTimer(declared)
+    // `/dev/timer/jobs/<job>`, and the timers that once lived in other functions
+    // (`/dev/timer/shop/applyOrderEffects`, …): that one job, now.
+    if (fn === JOBS_FUNCTION) return runJob(trigger)
+    const moved = MOVED_TIMERS[`${fn}/${trigger}`]
+    if (moved) return runJob(moved)
+    return {
+      ok: false,
+      error: { code: 'NOT_FOUND', message: `no timer ${trigger} on ${fn} in cloudbaserc.json` },
     }
-    const at = new Date(clockNow())
-    return late.functions!.invoke(fn, {
-      Type: 'Timer',
-      TriggerName: trigger,
-      Time: at.toISOString(),
-    })
   }
   const appid = 'wx-local-app'
   const paySandbox = new PaySandbox({
@@ -313,6 +375,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       process.env.CLOCK_OFFSET_MS = String(ms)
     },
     fireTimer,
+    runJob,
     async close() {
       stopTimers()
       paySandbox.close()

@@ -1,7 +1,8 @@
 /**
  * Timer triggers in the local stack, from cloudbaserc.json's `triggers`: CloudBase's seven-field
  * cron (second minute hour day month weekday year) with `*`, `*\/n`, `a-b` and lists. `npm start`
- * runs them; tests fire them by hand (`POST /dev/timer/<function>/<trigger>`), deterministically.
+ * runs them; tests fire them by hand (`POST /dev/timer/<function>/<trigger>`, `POST /dev/jobs/<job>`),
+ * deterministically.
  */
 export interface TimerSpec {
   fn: string
@@ -45,7 +46,21 @@ export function cronMatches(cron: string, at: Date): boolean {
   return fields.every((field, i) => fieldMatches(field, values[i]!))
 }
 
-/** Fires matching timers once a second; returns a stop function. */
+/**
+ * Whether `cron` fires at some second in (fromSec, toSec]. Scans forward and stops at the first
+ * match, so an every-minute cron costs at most 60 steps however far the clock jumped.
+ */
+export function firesBetween(cron: string, fromSec: number, toSec: number): boolean {
+  for (let second = fromSec + 1; second <= toSec; second++)
+    if (cronMatches(cron, new Date(second * 1000))) return true
+  return false
+}
+
+/**
+ * Fires due timers once a second; returns a stop function. A timer due at any second since the
+ * last check fires once: when the clock jumps forward (POST /dev/clock), each due timer runs
+ * once, as a trigger that missed its ticks would, not once per missed second.
+ */
 export function runTimers(
   timers: TimerSpec[],
   fire: (timer: TimerSpec, at: Date) => Promise<unknown>,
@@ -54,14 +69,13 @@ export function runTimers(
   let last = Math.floor(now() / 1000)
   const handle = setInterval(() => {
     const current = Math.floor(now() / 1000)
-    for (let second = last + 1; second <= current; second++) {
-      const at = new Date(second * 1000)
-      for (const timer of timers) {
-        if (cronMatches(timer.cron, at)) {
-          fire(timer, at).catch((err) =>
-            process.stderr.write(`[timer] ${timer.fn}/${timer.name}: ${(err as Error).message}\n`),
-          )
-        }
+    if (current <= last) return
+    const at = new Date(current * 1000)
+    for (const timer of timers) {
+      if (firesBetween(timer.cron, last, current)) {
+        fire(timer, at).catch((err) =>
+          process.stderr.write(`[timer] ${timer.fn}/${timer.name}: ${(err as Error).message}\n`),
+        )
       }
     }
     last = current

@@ -145,15 +145,3 @@ export const campaignStaffOutput = {
   storeCampaignAudienceCount: z.object({ count: z.number().int() }),
   createStoreCampaign: campaignView,
 } as const
-
-export const campaignInput = { dispatch: emptyInput } as const
-export const campaignOutput = {
-  dispatch: z.object({
-    campaigns: z.number().int(),
-    processed: z.number().int(),
-    sent: z.number().int(),
-    failed: z.number().int(),
-    skipped: z.number().int(),
-    finalized: z.number().int(),
-  }),
-} as const

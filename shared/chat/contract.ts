@@ -93,8 +93,6 @@ export const chatInput = {
   }),
   markRead: z.strictObject({ conversationId: docId, upToSeq: z.number().int().min(0) }),
   templates: emptyInput,
-  /** Timer trigger only: subscribe-message reminders for unread clerk messages. */
-  remindUnread: emptyInput,
 } as const
 
 export const chatOutput = {
@@ -112,10 +110,5 @@ export const chatOutput = {
   markRead: z.object({ unread: z.number().int() }),
   templates: z.object({
     items: z.array(z.object({ templateId: z.string(), title: z.string(), text: z.string() })),
-  }),
-  remindUnread: z.object({
-    due: z.number().int(),
-    sent: z.number().int(),
-    skipped: z.number().int(),
   }),
 } as const

@@ -5,6 +5,7 @@ import type {
   AuditDoc,
   DailyStatsDoc,
   JobDoc,
+  JobRunDoc,
   SettingsDoc,
 } from './documents'
 
@@ -41,4 +42,6 @@ export const HQ_COLLECTIONS = {
     name: 'dailyStats',
     indexes: [{ name: 'day', fields: ['day', 'storeId'] }],
   }),
+  /** The scheduled jobs' last runs, one document per job (`_id` = the job's name; system-jobs.ts). */
+  jobRuns: defineCollection<JobRunDoc>({ name: 'jobRuns', indexes: [] }),
 } as const satisfies Record<string, CollectionSpec>

@@ -132,10 +132,10 @@ export const adminInput = {
   logout: emptyInput,
   createStore: z.strictObject({
     code: storeCode,
-    name: z.string().trim().min(1).max(40),
-    address: z.string().trim().min(1).max(120),
-    lat: z.number().min(-90).max(90).optional(),
-    lng: z.number().min(-180).max(180).optional(),
+    name: z.string().trim().min(1).max(40).describe('门店名称'),
+    address: z.string().trim().min(1).max(120).describe('门店地址'),
+    lat: z.number().min(-90).max(90).describe('纬度').optional(),
+    lng: z.number().min(-180).max(180).describe('经度').optional(),
   }),
   listStores: emptyInput,
   /** Where the store is (GCJ-02, as Chinese maps give it), so shoppers see it by distance. */
@@ -203,8 +203,6 @@ export const adminInput = {
   }),
   /** Recomputes today's figures now (the 刷新 button); the timer does it every few minutes anyway. */
   refreshDashboard: emptyInput,
-  /** Timer: the daily rollup the dashboard reads. */
-  rollupDailyStats: emptyInput,
   /** `auditAction`, not `action`: a request's `action` names the admin action being called. */
   listAudit: z.strictObject({
     ...pageInput,
@@ -274,8 +272,6 @@ export const adminInput = {
   jobStep: z.strictObject({ jobId: docId }),
   listJobs: z.strictObject({ ...pageInput }),
   job: z.strictObject({ jobId: docId }),
-  /** Timer: advances every running job by a batch. */
-  stepJobs: emptyInput,
 } as const
 
 export const adminOutput = {
@@ -366,12 +362,6 @@ export const adminOutput = {
     updatedAt: isoDate.nullable(),
   }),
   refreshDashboard: z.object({ updatedAt: isoDate }),
-  rollupDailyStats: z.object({
-    days: z.number().int(),
-    written: z.number().int(),
-    done: z.boolean(),
-    nextDay: z.string().nullable(),
-  }),
   listAudit: paged(
     z.object({
       id: z.string(),
@@ -462,5 +452,4 @@ export const adminOutput = {
     allErrors: z.array(rowError),
     output: z.object({ filename: z.string(), csv: z.string() }).nullable(),
   }),
-  stepJobs: z.object({ stepped: z.number().int() }),
 } as const

@@ -120,3 +120,16 @@ export interface SettingsDoc {
   _id: string
   [field: string]: unknown
 }
+
+/** A scheduled job's last run (`_id` = the job's name). */
+export interface JobRunDoc {
+  _id: string
+  /** The slot (epoch ms) this job last ran for. */
+  slotMs: number
+  runs: number
+  startedAt: Date
+  finishedAt?: Date
+  outcome: 'running' | 'ok' | 'failed' | 'timeout'
+  durationMs?: number
+  error?: string
+}

@@ -43,13 +43,13 @@ export const adminGiftView = giftSummary.extend({
 })
 
 const giftFields = {
-  name: z.string().trim().min(1).max(40),
-  description: z.string().trim().max(1000),
-  pointsPrice: z.number().int().min(1).max(10_000_000),
-  images: z.array(imageRef).max(9),
-  fulfilments: z.array(fulfilment).min(1).max(2),
-  shippingFeeFen: z.number().int().min(0).max(100_000),
-  sort: z.number().int().min(0).max(1_000_000),
+  name: z.string().trim().min(1).max(40).describe('礼品名称'),
+  description: z.string().trim().max(1000).describe('礼品介绍'),
+  pointsPrice: z.number().int().min(1).max(10_000_000).describe('所需积分'),
+  images: z.array(imageRef).max(9).describe('礼品图片'),
+  fulfilments: z.array(fulfilment).min(1).max(2).describe('兑换方式'),
+  shippingFeeFen: z.number().int().min(0).max(100_000).describe('运费'),
+  sort: z.number().int().min(0).max(1_000_000).describe('排序'),
 }
 
 export const pointsAdminInput = {

@@ -156,12 +156,6 @@ export const pointsInput = {
   payRedemption: z.strictObject({ redemptionId: docId }),
   /** Mail, unpaid: the member gives up; points and stock go back. */
   cancelRedemption: z.strictObject({ redemptionId: docId }),
-  /** Timer: expire points that have come due (idempotent, resumable). */
-  expirePoints: emptyInput,
-  /** Timer: finish or cancel redemptions whose invocation died half way. */
-  repairRedemptions: emptyInput,
-  /** Timer: cancel mail redemptions whose shipping fee was not paid within 15 minutes. */
-  expireMailRedemptions: emptyInput,
 } as const
 
 export const pointsOutput = {
@@ -215,15 +209,4 @@ export const pointsOutput = {
     payBy: isoDate,
   }),
   cancelRedemption: redemptionView,
-  expirePoints: z.object({
-    members: z.number().int(),
-    expiredPoints: z.number().int(),
-    more: z.boolean(),
-  }),
-  repairRedemptions: z.object({
-    checked: z.number().int(),
-    completed: z.number().int(),
-    cancelled: z.number().int(),
-  }),
-  expireMailRedemptions: z.object({ expired: z.number().int(), failed: z.number().int() }),
 } as const

@@ -131,12 +131,6 @@ export const shopInput = {
   payOrder: z.strictObject({ orderId: docId }),
   /** The member confirms a shipped delivery order arrived; its commission's refund window starts. */
   confirmReceipt: z.strictObject({ orderId: docId }),
-  /** Timer trigger (every minute): after-payment effects (points, commission) nobody applied yet. */
-  applyOrderEffects: emptyInput,
-  /** Timer trigger (every minute): unpaid orders past their 15 minutes are cancelled. */
-  expireOrders: emptyInput,
-  /** Timer trigger (daily): pending commission whose refund window is over settles. */
-  settleCommission: emptyInput,
 } as const
 
 export const shopOutput = {
@@ -149,11 +143,4 @@ export const shopOutput = {
   cancelOrder: orderView,
   payOrder: orderPayment,
   confirmReceipt: orderView,
-  applyOrderEffects: z.object({
-    applied: z.number().int(),
-    failed: z.number().int(),
-    more: z.boolean(),
-  }),
-  expireOrders: z.object({ expired: z.number().int(), failed: z.number().int() }),
-  settleCommission: z.object({ settled: z.number().int(), more: z.boolean() }),
 } as const

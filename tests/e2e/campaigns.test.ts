@@ -138,7 +138,7 @@ test('create a campaign for gold members of store 1, send it, see the outbox and
   await row.locator('button:has-text("立即发送")').click()
   await page.waitForSelector('text=已安排立即发送')
 
-  const fired = (await stack.fireTimer('campaign', 'dispatch')) as any
+  const fired = (await stack.runJob('dispatchCampaigns')) as any
   expect(fired.data).toMatchObject({ sent: 2 })
   const outbox = (
     (await (await fetch(`${stack.url}/sandbox/messages?templateId=local-campaign`)).json()) as {
@@ -201,7 +201,7 @@ test('a member opens the campaign centre on H5, subscribes, and finds the next c
       fields: { thing1: '到店领取护手霜小样' },
     })
     expect(created.status).toBe(200)
-    await stack.fireTimer('campaign', 'dispatch')
+    await stack.runJob('dispatchCampaigns')
     const outbox = (
       (await (await fetch(`${stack.url}/sandbox/messages?touser=${shopper.openid}`)).json()) as {
         messages: any[]

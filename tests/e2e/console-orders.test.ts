@@ -245,8 +245,7 @@ test('imports stores from CSV as a job; it reaches 100% and the stores appear', 
   await page.waitForSelector('#jobs-table tr:has-text("门店.csv")')
   // Leave while it runs; the timer carries it on, and coming back shows where it is.
   await nav('门店')
-  for (let i = 0; i < 3; i++)
-    await fetch(`${stack.url}/dev/timer/admin/stepJobs`, { method: 'POST' })
+  for (let i = 0; i < 3; i++) await fetch(`${stack.url}/dev/jobs/stepJobs`, { method: 'POST' })
   await nav('任务')
   const row = page.locator('#jobs-table tr', { hasText: '门店.csv' })
   await row.locator(`text=${n} / ${n}`).waitFor()

@@ -207,7 +207,7 @@ describe('CSV import jobs', () => {
     for (let round = 0; round < 10 && (await job(jobId)).status === 'running'; round++) {
       const steps = await Promise.all([
         ...Array.from({ length: 4 }, () => stack.admin({ action: 'jobStep', jobId })),
-        fetch(`${stack.url}/dev/timer/admin/stepJobs`, { method: 'POST' }),
+        fetch(`${stack.url}/dev/jobs/stepJobs`, { method: 'POST' }),
       ])
       for (const step of steps.slice(0, 4)) expect((step as { status: number }).status).toBe(200)
     }
@@ -249,9 +249,7 @@ describe('CSV import jobs', () => {
       title: 'timer.csv',
       csv: toCsv(STORE_HEADER, rows),
     })
-    expect((await fetch(`${stack.url}/dev/timer/admin/stepJobs`, { method: 'POST' })).status).toBe(
-      200,
-    )
+    expect((await fetch(`${stack.url}/dev/jobs/stepJobs`, { method: 'POST' })).status).toBe(200)
     expect(await job(res.body.data.jobId)).toMatchObject({
       status: 'succeeded',
       done: rows.length,
@@ -418,7 +416,7 @@ describe('CSV import jobs', () => {
       await Promise.all([
         stack.admin({ action: 'jobStep', jobId }),
         stack.admin({ action: 'jobStep', jobId }),
-        fetch(`${stack.url}/dev/timer/admin/stepJobs`, { method: 'POST' }),
+        fetch(`${stack.url}/dev/jobs/stepJobs`, { method: 'POST' }),
       ])
     }
     expect(await job(jobId)).toMatchObject({
@@ -475,7 +473,15 @@ describe('CSV import jobs', () => {
         )
       ).status,
     ).toBe(401)
-    expect((await stack.admin({ action: 'stepJobs' })).status).toBe(403)
+    expect(
+      (
+        await stack.call(
+          'jobs',
+          { action: 'everyMinute', message: 'stepJobs' },
+          { headers: { authorization: `Bearer ${await stack.adminToken()}` } },
+        )
+      ).status,
+    ).toBe(403)
     expect(await auditCount('createImportJob', 'FORBIDDEN')).toBe(1)
     expect(await auditCount('jobStep', 'FORBIDDEN')).toBe(1)
     expect(await count(COLLECTIONS.stores.name, { code: 'AN000' })).toBe(0)

@@ -128,7 +128,13 @@ describe('an HQ campaign', () => {
 
   it('timer-only dispatch refuses users', async () => {
     expect(
-      (await stack.call('campaign', { action: 'dispatch' }, { openid: 'o-cm0000' })).status,
+      (
+        await stack.call(
+          'jobs',
+          { action: 'everyMinute', message: 'dispatchCampaigns' },
+          { openid: 'o-cm0000' },
+        )
+      ).status,
     ).toBe(403)
   })
 
@@ -137,7 +143,7 @@ describe('an HQ campaign', () => {
     expect(created.body.data).toMatchObject({ status: 'scheduled', targeted: null })
     campaignId = created.body.data.campaignId
     await setBatchesPerRun(1)
-    const first = (await stack.fireTimer('campaign', 'dispatch')) as any
+    const first = (await stack.runJob('dispatchCampaigns')) as any
     expect(first.data).toMatchObject({ processed: 100 })
     let doc = ((await stack.db.collection('campaigns').doc(campaignId).get()) as { data: any[] })
       .data[0]
@@ -162,10 +168,7 @@ describe('an HQ campaign', () => {
 
     // Restart: two timer runs at once walk the whole audience again.
     await setBatchesPerRun(10)
-    await Promise.all([
-      stack.fireTimer('campaign', 'dispatch'),
-      stack.fireTimer('campaign', 'dispatch'),
-    ])
+    await Promise.all([stack.runJob('dispatchCampaigns'), stack.runJob('dispatchCampaigns')])
     doc = ((await stack.db.collection('campaigns').doc(campaignId).get()) as { data: any[] })
       .data[0]
     expect(doc.status).toBe('done')
@@ -237,20 +240,20 @@ describe('weekly cap across campaigns, stop and resume', () => {
       .campaignId
     // Stopped before its first batch: nothing goes out until resumed.
     await stack.admin({ action: 'stopCampaign', campaignId: second })
-    await stack.fireTimer('campaign', 'dispatch')
+    await stack.runJob('dispatchCampaigns')
     expect(await forCampaign(second)).toHaveLength(0)
     expect(
       (await stack.admin({ action: 'resumeCampaign', campaignId: second })).body.data.status,
     ).toBe('scheduled')
     await setBatchesPerRun(10)
-    await stack.fireTimer('campaign', 'dispatch')
+    await stack.runJob('dispatchCampaigns')
     // cm0150 still holds the credit the dead run never used, so the second campaign reaches it too
     expect((await forCampaign(second)).map((m) => m.touser).sort()).toEqual(
       [...few, 'cm0150'].map(openid).sort(),
     )
     const third = (await stack.admin({ ...campaignBody, name: '第三波', segment: seg })).body.data
       .campaignId
-    await stack.fireTimer('campaign', 'dispatch')
+    await stack.runJob('dispatchCampaigns')
     expect(await forCampaign(third)).toHaveLength(0)
     const res = await stack.admin({ action: 'campaignResults', campaignId: third })
     expect(res.body.data).toMatchObject({ sent: 0, skippedCap: 15 }) // the ten, and cm0000-04 (full since before)
@@ -514,7 +517,7 @@ describe('the member campaign centre', () => {
         segment: { storeIds: [storeId], birthdayMonths: [11] },
         fields: { thing1, time2: '11月30日前' },
       })
-      await stack.fireTimer('campaign', 'dispatch')
+      await stack.runJob('dispatchCampaigns')
       return created.body.data.campaignId as string
     }
     const first = await send('生日月礼遇', '生日月双倍积分')

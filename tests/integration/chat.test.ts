@@ -381,9 +381,15 @@ describe('transfer keeps history', () => {
 
 describe('subscribe-message reminders', () => {
   it('only a timer may run the reminder job', async () => {
-    expect((await stack.call('chat', { action: 'remindUnread' }, { openid: MEMBER })).status).toBe(
-      403,
-    )
+    expect(
+      (
+        await stack.call(
+          'jobs',
+          { action: 'everyMinute', message: 'remindUnread' },
+          { openid: MEMBER },
+        )
+      ).status,
+    ).toBe(403)
   })
 
   it('reminds once after 10 unread minutes, never more than once an hour, and only with consent', async () => {
@@ -397,7 +403,7 @@ describe('subscribe-message reminders', () => {
     await send(clerkOpenid, text('你的礼品到了'))
     // no consent yet: nothing is sent
     stack.setClockOffset(11 * 60_000)
-    expect((await stack.fireTimer('chat', 'remindUnread')) as any).toMatchObject({
+    expect((await stack.runJob('remindUnread')) as any).toMatchObject({
       ok: true,
       data: { sent: 0 },
     })
@@ -413,7 +419,7 @@ describe('subscribe-message reminders', () => {
       },
       { openid: MEMBER },
     )
-    expect((await stack.fireTimer('chat', 'remindUnread')) as any).toMatchObject({
+    expect((await stack.runJob('remindUnread')) as any).toMatchObject({
       ok: true,
       data: { sent: 1 },
     })
@@ -425,11 +431,11 @@ describe('subscribe-message reminders', () => {
     })
     // within the hour: still one, even with a credit left
     stack.setClockOffset(40 * 60_000)
-    await stack.fireTimer('chat', 'remindUnread')
+    await stack.runJob('remindUnread')
     expect(await outbox(MEMBER)).toHaveLength(1)
     // an hour later the second credit is used
     stack.setClockOffset(72 * 60_000)
-    await stack.fireTimer('chat', 'remindUnread')
+    await stack.runJob('remindUnread')
     expect(await outbox(MEMBER)).toHaveLength(2)
     // reading clears it: no more reminders
     const after = (await stack.call('chat', { action: 'myConversation' }, { openid: MEMBER })).body
@@ -445,7 +451,7 @@ describe('subscribe-message reminders', () => {
       { action: 'reportConsent', results: [{ templateKey: 'newMessage', accepted: true }] },
       { openid: MEMBER },
     )
-    await stack.fireTimer('chat', 'remindUnread')
+    await stack.runJob('remindUnread')
     expect(await outbox(MEMBER)).toHaveLength(2)
     stack.setClockOffset(0)
   })

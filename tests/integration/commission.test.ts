@@ -171,7 +171,7 @@ const commissionEntries = async (orderId: string) =>
       .count()) as { total: number }
   ).total
 const applyEffects = () =>
-  stack.fireTimer('shop', 'applyOrderEffects') as Promise<{
+  stack.runJob('applyOrderEffects') as Promise<{
     ok: boolean
     data: { applied: number; failed: number }
   }>
@@ -299,7 +299,13 @@ describe('after-payment effects, off the notification', () => {
     expect((await stock(CREAM, storeA)).reserved).toBe(reserved - 1)
     // Only the timer runs the sweep.
     expect(
-      (await stack.call('shop', { action: 'applyOrderEffects' }, { openid: 'oEffects1' })).status,
+      (
+        await stack.call(
+          'jobs',
+          { action: 'everyMinute', message: 'applyOrderEffects' },
+          { openid: 'oEffects1' },
+        )
+      ).status,
     ).toBe(403)
   })
 
@@ -540,15 +546,15 @@ describe('refunds from the console', () => {
     const order = await buyPaid('oRefund3')
     expect((await pickup(order.pickupCode)).status).toBe(200)
     // Inside the window the timer settles nothing of this order.
-    await stack.fireTimer('shop', 'settleCommission')
+    await stack.runJob('settleCommission')
     expect((await entry(`order:${order.orderId}:commission`))!.status).toBe('pending')
     stack.setClockOffset(8 * DAY_MS)
-    const run = (await stack.fireTimer('shop', 'settleCommission')) as any
+    const run = (await stack.runJob('settleCommission')) as any
     expect(JSON.stringify(run)).toContain('settled')
     const settled = (await entry(`order:${order.orderId}:commission`))!
     expect(settled).toMatchObject({ status: 'settled', amountFen: 504 })
     // Running it again changes nothing.
-    await stack.fireTimer('shop', 'settleCommission')
+    await stack.runJob('settleCommission')
     expect((await entry(`order:${order.orderId}:commission`))!.settledAt).toEqual(settled.settledAt)
 
     // Eight days on, the console signs in again (sessions last 12 hours).

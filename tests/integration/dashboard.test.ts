@@ -360,7 +360,7 @@ function sum(rows: DailyFigures[]): DailyFigures {
 
 async function rollUp() {
   for (let run = 0; run < 10; run++) {
-    const res = (await stack.fireTimer('admin', 'rollupDailyStats')) as {
+    const res = (await stack.runJob('rollupDailyStats')) as {
       ok: boolean
       data: { done: boolean }
     }
@@ -516,7 +516,13 @@ describe('the daily rollup and the dashboard', () => {
       expect(res.status).toBe(401)
     }
     // Nor can anyone run the timer's action by calling it.
-    expect((await stack.admin({ action: 'rollupDailyStats' })).status).toBe(403)
+    const token = await stack.adminToken()
+    const res = await stack.call(
+      'jobs',
+      { action: 'everyMinute', message: 'rollupDailyStats' },
+      { headers: { authorization: `Bearer ${token}` } },
+    )
+    expect(res.status).toBe(403)
   })
 
   it('refuses a range the wrong way round or longer than a year', async () => {

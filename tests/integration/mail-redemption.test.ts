@@ -26,11 +26,7 @@ const centralStock = async (giftId: string) =>
 const balance = async (memberId: string) =>
   ((await stack.db.collection('members').doc(memberId).get()) as { data: any[] }).data[0]!
     .points as number
-const timer = () =>
-  stack.functions.invoke('points', {
-    Type: 'Timer',
-    TriggerName: 'expireMailRedemptions',
-  }) as Promise<any>
+const timer = () => stack.runJob('expireMailRedemptions') as Promise<any>
 
 async function pay(outTradeNo: string, body: Record<string, unknown> = {}) {
   const res = await fetch(`${stack.url}/sandbox/pay/${outTradeNo}`, {
@@ -379,7 +375,12 @@ describe('unpaid mail redemptions', () => {
   })
 
   it('only the timer may run the expiry', async () => {
-    expect((await points('oChangedMind', { action: 'expireMailRedemptions' })).status).toBe(403)
+    const res = await stack.call(
+      'jobs',
+      { action: 'everyMinute', message: 'expireMailRedemptions' },
+      { openid: 'oChangedMind' },
+    )
+    expect(res.status).toBe(403)
   })
 })
 

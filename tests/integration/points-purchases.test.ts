@@ -53,8 +53,7 @@ const redeem = (openid: string) =>
     { action: 'redeem', giftId, fulfilment: 'pickup', storeId: storeA },
     { openid },
   )
-const timer = (name: string) =>
-  stack.functions.invoke('points', { Type: 'Timer', TriggerName: name }) as Promise<any>
+const timer = (name: string) => stack.runJob(name) as Promise<any>
 /** Milliseconds from now to a Shanghai calendar date. */
 const until = (year: number, month: number, day: number) =>
   Date.UTC(year, month - 1, day) - SHANGHAI_OFFSET_MS - Date.now()

@@ -74,6 +74,7 @@ function wordingFor(code: string): Wording {
 // message, an empty string) stays detail for logs and the code's own wording is shown. Server
 // faults and transport failures never show their text: it may carry internals.
 const CHINESE = /[\u4e00-\u9fff]/
+const UNLABELED = '填写的信息有误：'
 
 function showsServerText(code: string, detail: string): boolean {
   return (
@@ -86,11 +87,17 @@ function showsServerText(code: string, detail: string): boolean {
 export function clientError(code: string, detail: string, field?: string): ClientError {
   const wording = wordingFor(code)
   const label = field === undefined ? undefined : FIELD_LABELS[field.split('.').pop() ?? field]
-  const message = showsServerText(code, detail)
-    ? detail
-    : code === 'INVALID_INPUT' && label !== undefined
-      ? `${label}填写有误，请检查后再试`
-      : wording.message
+  // The server words a refusal without a subject when its schema names no label
+  // ("填写的信息有误：不能为空"); the page knows which box it was.
+  const unlabeled = code === 'INVALID_INPUT' && detail.startsWith(UNLABELED)
+  const message =
+    unlabeled && label !== undefined
+      ? `${label}${detail.slice(UNLABELED.length)}`
+      : showsServerText(code, detail)
+        ? detail
+        : code === 'INVALID_INPUT' && label !== undefined
+          ? `${label}填写有误，请检查后再试`
+          : wording.message
   return field === undefined
     ? { code, message, detail, retryable: wording.retryable }
     : { code, message, detail, field, retryable: wording.retryable }

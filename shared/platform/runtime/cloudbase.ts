@@ -13,6 +13,8 @@ import tcb from '@cloudbase/node-sdk'
 export interface InvocationScope {
   requestId: string
   dbRoundTrips: number
+  /** Transactions this invocation had to start again after a write conflict. */
+  txRetries?: number
 }
 
 export const invocationScope = new AsyncLocalStorage<InvocationScope>()
@@ -52,6 +54,15 @@ export function database(): Database {
     }
   }
   return db
+}
+
+/** Every variable of the invocation's context (and the process's CloudBase ones); {} if unreadable. */
+export function cloudbaseContext(context: unknown): Record<string, unknown> {
+  try {
+    return tcb.getCloudbaseContext(context as never) as unknown as Record<string, unknown>
+  } catch {
+    return {}
+  }
 }
 
 /** Identity fields CloudBase puts in a mini-program invocation's context. */

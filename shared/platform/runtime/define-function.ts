@@ -11,9 +11,10 @@
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import type { Envelope } from '../contract/envelope'
+import { describeInputIssue } from '../contract/input-errors'
 import { AppError, httpStatusOf, type ApiError } from '../errors'
 import { systemClock, type Clock } from '../ports/clock'
-import { invocationScope, wechatContext } from './cloudbase'
+import { cloudbaseContext, invocationScope, wechatContext, type InvocationScope } from './cloudbase'
 
 export type CallerSource = 'wechat' | 'http' | 'timer'
 
@@ -77,8 +78,13 @@ export interface FunctionSpec<
   input: In
   output: Out
   handlers: Handlers<In, Out>
-  /** Raw HTTP routes by HTTP access path, e.g. `{'/pay/notify': …}`. */
-  http?: Record<string, HttpRoute>
+  /**
+   * The raw route every HTTP-access event reaching this function goes to (e.g. WeChat Pay's
+   * notifications). It is chosen by the function the access path reaches, never by the path
+   * string: CloudBase may hand the function the path whole (`/pay/notify`) or relative to the
+   * access path (`/`).
+   */
+  http?: HttpRoute
   clock?: Clock
 }
 
@@ -95,6 +101,8 @@ interface TimerEvent {
   Type: 'Timer'
   TriggerName: string
   Time?: string
+  /** The trigger's additional message (SCF's 附加信息); the local stack names a job with it. */
+  Message?: string
 }
 
 export interface HttpAccessResponse {
@@ -112,8 +120,27 @@ function isHttpAccessEvent(event: unknown): event is HttpAccessEvent {
   )
 }
 
-function isTimerEvent(event: unknown): event is TimerEvent {
-  return typeof event === 'object' && event !== null && (event as TimerEvent).Type === 'Timer'
+function isTimerShaped(event: unknown): event is TimerEvent {
+  return (
+    typeof event === 'object' &&
+    event !== null &&
+    (event as TimerEvent).Type === 'Timer' &&
+    typeof (event as TimerEvent).TriggerName === 'string'
+  )
+}
+
+/**
+ * What the invocation context (never the event) says about who invoked the function. A
+ * mini-program `callFunction` always carries the caller's identity (`WX_OPENID`, or a CloudBase
+ * web user's `TCB_UUID`); a timer trigger carries none and runs with `TRIGGER_SRC=timer`. The
+ * event's data is the caller's to choose, so it can claim anything: only the context decides.
+ */
+export function invocationKind(context: unknown): 'client' | 'timer' | 'other' {
+  const ctx = cloudbaseContext(context)
+  const has = (key: string) => typeof ctx[key] === 'string' && ctx[key] !== ''
+  if (['WX_OPENID', 'WX_UNIONID', 'TCB_UUID', 'TCB_CUSTOM_USER_ID'].some(has)) return 'client'
+  if (typeof ctx.TCB_SOURCE === 'string' && /client/i.test(ctx.TCB_SOURCE)) return 'client'
+  return ctx.TRIGGER_SRC === 'timer' ? 'timer' : 'other'
 }
 
 function header(headers: HttpAccessEvent['headers'], name: string): string | null {
@@ -129,7 +156,13 @@ interface Normalised {
 }
 
 function normaliseEvent(event: unknown, context: unknown): Normalised {
-  if (isHttpAccessEvent(event)) {
+  const kind = invocationKind(context)
+  // Data shaped like a timer or HTTP-access event from a caller is a forgery, refused as such.
+  if (kind !== 'timer' && isTimerShaped(event))
+    throw new AppError('FORBIDDEN', 'only the timer trigger sends timer events')
+  if (kind === 'client' && isHttpAccessEvent(event))
+    throw new AppError('FORBIDDEN', 'only CloudBase HTTP access sends HTTP-access events')
+  if (kind !== 'client' && isHttpAccessEvent(event)) {
     const raw = event.body
       ? event.isBase64Encoded
         ? Buffer.from(event.body, 'base64').toString('utf8')
@@ -139,7 +172,7 @@ function normaliseEvent(event: unknown, context: unknown): Normalised {
     try {
       params = JSON.parse(raw)
     } catch {
-      throw new AppError('INVALID_INPUT', 'request body is not valid JSON', 'body')
+      throw new AppError('INVALID_INPUT', '请求内容不是有效的 JSON', 'body')
     }
     const authorization = header(event.headers, 'authorization')
     const bearerToken = authorization?.startsWith('Bearer ')
@@ -157,9 +190,14 @@ function normaliseEvent(event: unknown, context: unknown): Normalised {
       },
     }
   }
-  if (isTimerEvent(event)) {
+  if (kind === 'timer' && isTimerShaped(event)) {
     return {
-      params: { action: event.TriggerName },
+      params: {
+        action: event.TriggerName,
+        ...(typeof event.Message === 'string' && event.Message !== ''
+          ? { message: event.Message }
+          : {}),
+      },
       caller: {
         source: 'timer',
         openid: null,
@@ -187,14 +225,9 @@ function normaliseEvent(event: unknown, context: unknown): Normalised {
   }
 }
 
-function invalidInput(error: z.ZodError): AppError {
-  const issue = error.issues[0]
-  const path = issue ? issue.path.map(String) : []
-  // An unknown key is reported on the object; name the key itself, which is what was wrong.
-  if (issue?.code === 'unrecognized_keys' && issue.keys[0]) path.push(issue.keys[0])
-  const field = path.join('.')
-  const message = issue ? `${field || 'input'}: ${issue.message}` : 'invalid input'
-  return new AppError('INVALID_INPUT', message, field || undefined)
+function invalidInput(error: z.ZodError, schema?: z.ZodType): AppError {
+  const { message, field } = describeInputIssue(error, schema)
+  return new AppError('INVALID_INPUT', message, field)
 }
 
 function requestIdOf(context: unknown): string {
@@ -217,19 +250,19 @@ export function defineFunction<
     const { params, caller } = normaliseEvent(event, context)
     scope.caller = caller
     const head = actionSchema.safeParse(params)
-    if (!head.success) throw new AppError('INVALID_INPUT', 'action is required', 'action')
+    if (!head.success) throw new AppError('INVALID_INPUT', '缺少要调用的操作（action）', 'action')
     const { action, ...rest } = head.data
     scope.action = action
     if (!Object.prototype.hasOwnProperty.call(spec.input, action)) {
       throw new AppError(
         'UNKNOWN_ACTION',
-        `${spec.name} has no action "${action}" (known: ${actionNames.join(', ')})`,
+        `${spec.name} 没有「${action}」这个操作（可用：${actionNames.join('、')}）`,
         'action',
       )
     }
     const schema = spec.input[action] as z.ZodType
     const parsed = schema.safeParse(rest)
-    if (!parsed.success) throw invalidInput(parsed.error)
+    if (!parsed.success) throw invalidInput(parsed.error, schema)
     const requestId = requestIdOf(context)
     const ctx: InvocationContext = {
       fn: spec.name,
@@ -245,10 +278,9 @@ export function defineFunction<
     return handler(ctx, parsed.data)
   }
 
-  function rawRouteFor(event: unknown): HttpRoute | null {
-    if (!spec.http || !isHttpAccessEvent(event) || typeof event.path !== 'string') return null
-    const path = event.path.replace(/\/+$/, '') || '/'
-    return Object.prototype.hasOwnProperty.call(spec.http, path) ? spec.http[path]! : null
+  function rawRouteFor(event: unknown, context: unknown): HttpRoute | null {
+    if (!spec.http || !isHttpAccessEvent(event)) return null
+    return invocationKind(context) === 'client' ? null : spec.http
   }
 
   async function runRaw(
@@ -258,7 +290,7 @@ export function defineFunction<
   ): Promise<HttpAccessResponse> {
     const started = Date.now()
     const requestId = requestIdOf(context)
-    const invocation = { requestId, dbRoundTrips: 0 }
+    const invocation: InvocationScope = { requestId, dbRoundTrips: 0 }
     const caller: Caller = {
       source: 'http',
       openid: null,
@@ -315,6 +347,7 @@ export function defineFunction<
       status: reply.statusCode,
       durationMs: Date.now() - started,
       dbRoundTrips: invocation.dbRoundTrips,
+      txRetries: invocation.txRetries ?? 0,
     }
     if (detail) line.detail = detail
     if (failure)
@@ -333,11 +366,11 @@ export function defineFunction<
     event: unknown,
     context: unknown,
   ): Promise<Envelope<unknown> | HttpAccessResponse> {
-    const raw = rawRouteFor(event)
+    const raw = rawRouteFor(event, context)
     if (raw) return runRaw(raw, event as HttpAccessEvent, context)
     const started = Date.now()
     const requestId = requestIdOf(context)
-    const invocation = { requestId, dbRoundTrips: 0 }
+    const invocation: InvocationScope = { requestId, dbRoundTrips: 0 }
     const scope: { action: string; caller?: Caller } = { action: '' }
     let envelope: Envelope<unknown>
     let failure: unknown
@@ -364,11 +397,12 @@ export function defineFunction<
       outcome: envelope.ok ? 'ok' : envelope.error.code,
       durationMs: Date.now() - started,
       dbRoundTrips: invocation.dbRoundTrips,
+      txRetries: invocation.txRetries ?? 0,
     }
     if (failure)
       line.error = failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)
     if (process.env.FUNCTION_LOG !== 'off') process.stdout.write(`${JSON.stringify(line)}\n`)
-    if (isHttpAccessEvent(event)) {
+    if (invocationKind(context) !== 'client' && isHttpAccessEvent(event)) {
       return {
         statusCode: envelope.ok ? 200 : httpStatusOf(envelope.error.code),
         headers: { 'content-type': 'application/json; charset=utf-8' },

@@ -7,7 +7,7 @@
  * the transaction (nothing of it is applied) and is rethrown unchanged.
  */
 import { AppError } from '../errors'
-import type { Database } from './cloudbase'
+import { invocationScope, type Database } from './cloudbase'
 
 export type Transaction = Awaited<ReturnType<Database['startTransaction']>>
 
@@ -47,6 +47,8 @@ export async function withTransaction<T>(
     } catch (err) {
       await t.rollback().catch(() => undefined)
       if (!isDbError(err, 'DATABASE_TRANSACTION_CONFLICT')) throw err
+      const scope = invocationScope.getStore()
+      if (scope) scope.txRetries = (scope.txRetries ?? 0) + 1
       if (attempt >= attempts) {
         // Still contended after every retry: tell the caller to try again rather than fail hard.
         throw new AppError('CONFLICT', '当前操作的人较多，请稍后重试')

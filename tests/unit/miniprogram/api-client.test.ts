@@ -92,6 +92,19 @@ describe('API client', () => {
     })
   })
 
+  it('puts its own label on a server refusal worded without one', async () => {
+    const { api } = clientReplying({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: '填写的信息有误：最多 32 个字', field: 'receiptNo' },
+    })
+    const result = await api.call('staff', 'recordSale', {
+      memberCode: 'M1',
+      amountFen: 100,
+      receiptNo: 'R'.repeat(40),
+    })
+    expect(!result.ok && result.error).toMatchObject({ message: '小票号最多 32 个字' })
+  })
+
   it('gives a code this build does not know a generic message and a retry', async () => {
     const { api } = clientReplying({
       ok: false,

@@ -1,0 +1,89 @@
+import '../../shared/flows/payment-owners'
+/**
+ * All scheduled work, behind one every-minute timer trigger (CloudBase allows one trigger per
+ * function). The table says when each job is due and how long it may take; shared/hq/system-jobs
+ * runs the due ones once per slot. No user can call this function: only its timer.
+ */
+import { z } from 'zod'
+import { defineFunction } from '../../shared/platform/runtime/define-function'
+import {
+  checkSchedule,
+  runDueJobs,
+  runJobNow,
+  type ScheduledJob,
+} from '../../shared/hq/system-jobs'
+import { applyDueOrderEffects } from '../../shared/flows/order-effects'
+import { expireOrders } from '../../shared/flows/orders'
+import { settleCommission } from '../../shared/commission/commission-service'
+import { expireDuePoints } from '../../shared/points/points-account-service'
+import { repairRedemptions } from '../../shared/flows/redemption'
+import { expireMailRedemptions } from '../../shared/flows/mail-redemption'
+import { stepRunningJobs } from '../../shared/flows/hq-jobs'
+import { rollupDailyStats } from '../../shared/hq/daily-stats-service'
+import { remindUnread } from '../../shared/flows/chat-reminders'
+import { dispatchCampaigns } from '../../shared/campaigns/campaign-service'
+
+/** The trigger's name in cloudbaserc.json (`0 * * * * * *`). */
+export const TRIGGER = 'everyMinute'
+
+export const SCHEDULE: readonly ScheduledJob[] = [
+  // Shop: after-payment effects nobody applied yet; unpaid orders past their 15 minutes.
+  {
+    name: 'applyOrderEffects',
+    schedule: { everyMinutes: 1 },
+    budgetMs: 20_000,
+    run: applyDueOrderEffects,
+  },
+  { name: 'expireOrders', schedule: { everyMinutes: 1 }, budgetMs: 20_000, run: expireOrders },
+  // Commission whose refund window is over settles, daily (bounded batches; resumes next day).
+  {
+    name: 'settleCommission',
+    schedule: { dailyAt: '03:30' },
+    budgetMs: 40_000,
+    run: settleCommission,
+  },
+  // Points: expiry, half-finished redemptions, unpaid mail redemptions.
+  { name: 'expirePoints', schedule: { everyMinutes: 10 }, budgetMs: 40_000, run: expireDuePoints },
+  {
+    name: 'repairRedemptions',
+    schedule: { everyMinutes: 5 },
+    budgetMs: 20_000,
+    run: repairRedemptions,
+  },
+  {
+    name: 'expireMailRedemptions',
+    schedule: { everyMinutes: 1 },
+    budgetMs: 20_000,
+    run: expireMailRedemptions,
+  },
+  // HQ: long jobs (imports, exports, transfers) a batch at a time; the dashboard's daily rollup.
+  { name: 'stepJobs', schedule: { everyMinutes: 1 }, budgetMs: 40_000, run: stepRunningJobs },
+  {
+    name: 'rollupDailyStats',
+    schedule: { everyMinutes: 5 },
+    budgetMs: 40_000,
+    run: rollupDailyStats,
+  },
+  // Chat reminders and campaign sends.
+  { name: 'remindUnread', schedule: { everyMinutes: 1 }, budgetMs: 20_000, run: remindUnread },
+  {
+    name: 'dispatchCampaigns',
+    schedule: { everyMinutes: 1 },
+    budgetMs: 40_000,
+    run: dispatchCampaigns,
+  },
+]
+checkSchedule(SCHEDULE)
+
+const timerInput = z.object({ message: z.string().optional() }).strict()
+
+export const main = defineFunction({
+  name: 'jobs',
+  input: { [TRIGGER]: timerInput } as { everyMinute: typeof timerInput },
+  output: { [TRIGGER]: z.unknown() } as { everyMinute: z.ZodUnknown },
+  handlers: {
+    // A message names one job to run now (the local stack's `POST /dev/jobs/<job>`).
+    everyMinute: (ctx, input) =>
+      input.message ? runJobNow(ctx, SCHEDULE, input.message) : runDueJobs(ctx, SCHEDULE),
+  },
+})

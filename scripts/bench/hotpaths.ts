@@ -1,0 +1,169 @@
+/**
+ * `npm run bench -- hotpaths`: the database round trips of the actions a shopper, a clerk and HQ
+ * wait on, read from the functions' own log lines (`dbRoundTrips`), each beside its target. On
+ * CloudBase every round trip is a network hop of tens of milliseconds, so these counts, not the
+ * local milliseconds, decide how fast the product feels.
+ *
+ * Each action runs for several different shoppers on a fresh demo stack; a row gives the calls,
+ * the average and the maximum, and whether the maximum meets the target.
+ */
+import { randomBytes } from 'node:crypto'
+import { collectFunctionLogs, startChildServer, tripStats, type FunctionLogLine } from './child'
+
+interface Personas {
+  codes: { kind: 'store' | 'clerk'; storeId: string; scene: string }[]
+}
+
+/** The targets of the hot-path issue: what each action may cost at most. */
+const TARGETS: Record<string, number> = {
+  'member.bind (first, store code)': 6,
+  'member.bind (first, clerk code)': 6,
+  'member.bind (repeat scan)': 2,
+  'shop.createOrder': 8,
+  'shop.order (first read, applying effects)': 6,
+  'after-payment effects per order (timer)': 8,
+  'admin.refundOrder': 8,
+}
+
+export async function benchHotpaths(options: { shoppers?: number } = {}): Promise<object[]> {
+  const shoppers = options.shoppers ?? 8
+  const password = randomBytes(12).toString('base64url')
+  const server = await startChildServer(
+    'scripts/bench/stack-process.ts',
+    { BENCH_NAME: 'hotpaths', ADMIN_PASSWORD: password, FUNCTION_LOG: 'on' },
+    180_000,
+  )
+  const logs = collectFunctionLogs(server)
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 300))
+  const post = async (pathname: string, body: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${server.url}${pathname}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    })
+    const text = await res.text()
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as any }
+  }
+  const call = async (fn: string, body: object, headers: Record<string, string> = {}) => {
+    const res = await post(`/fn/${fn}`, body, headers)
+    if (res.status !== 200)
+      throw new Error(`${fn}.${JSON.stringify(body)}: ${JSON.stringify(res.body)}`)
+    return res.body.data
+  }
+  /** Runs `step` and returns the log lines of `fn.action` it produced. */
+  const measured = async (fn: string, action: string, step: () => Promise<unknown>) => {
+    await settle()
+    logs.length = 0
+    await step()
+    await settle()
+    return logs.filter((l) => l.fn === fn && l.action === action && l.outcome === 'ok')
+  }
+  const rows: object[] = []
+  const report = (name: string, lines: FunctionLogLine[]) => {
+    const stats = tripStats(lines)
+    const target = TARGETS[name]!
+    rows.push({
+      bench: 'hotpaths',
+      action: name,
+      ...stats,
+      target: `≤ ${target}`,
+      meetsTarget: stats.calls > 0 && stats.max <= target,
+    })
+  }
+  try {
+    const token = (await call('admin', { action: 'login', username: 'admin', password }))
+      .token as string
+    const hq = { authorization: `Bearer ${token}` }
+    const personas = (await (await fetch(`${server.url}/dev/personas`)).json()) as Personas
+    const storeCode = personas.codes.find((c) => c.kind === 'store')!
+    const clerkCode = personas.codes.find((c) => c.kind === 'clerk')!
+    const shopper = (kind: string, i: number) => ({ 'x-openid': `hot-${kind}-${i}` })
+    const phone = (i: number) => `139${String(20_000_000 + i).slice(-8)}`
+
+    const bindAll = (kind: string, scene: string, offset: number) =>
+      Promise.all(
+        Array.from({ length: shoppers }, (_, i) =>
+          call('member', { action: 'bind', scene, phone: phone(offset + i) }, shopper(kind, i)),
+        ),
+      )
+    report(
+      'member.bind (first, store code)',
+      await measured('member', 'bind', () => bindAll('store', storeCode.scene, 0)),
+    )
+    report(
+      'member.bind (first, clerk code)',
+      await measured('member', 'bind', () => bindAll('clerk', clerkCode.scene, 100)),
+    )
+    report(
+      'member.bind (repeat scan)',
+      await measured('member', 'bind', () => bindAll('store', storeCode.scene, 0)),
+    )
+
+    const products = (await call('shop', { action: 'products' })) as { productId: string }[]
+    const orders: { orderId: string; outTradeNo: string; openid: string }[] = []
+    report(
+      'shop.createOrder',
+      await measured('shop', 'createOrder', async () => {
+        for (let i = 0; i < shoppers; i += 1) {
+          const headers = shopper('store', i)
+          const created = await call(
+            'shop',
+            {
+              action: 'createOrder',
+              items: [{ productId: products[i % products.length]!.productId, qty: 1 }],
+              fulfilment: 'pickup',
+              storeId: storeCode.storeId,
+            },
+            headers,
+          )
+          orders.push({ ...created, openid: headers['x-openid'] })
+        }
+      }),
+    )
+    // Paid in the sandbox; the notification leaves the points and commission due.
+    for (const order of orders) await post(`/sandbox/pay/${order.outTradeNo}`, {})
+    const half = orders.slice(0, Math.ceil(orders.length / 2))
+    report(
+      'shop.order (first read, applying effects)',
+      await measured('shop', 'order', async () => {
+        for (const order of half)
+          await call(
+            'shop',
+            { action: 'order', orderId: order.orderId },
+            { 'x-openid': order.openid },
+          )
+      }),
+    )
+    // The rest are applied by the timer, as nobody reads them.
+    await settle()
+    logs.length = 0
+    await post('/dev/jobs/applyOrderEffects', {})
+    await settle()
+    const timerLines = logs.filter((l) => l.action === 'applyOrderEffects' && l.outcome === 'ok')
+    const applied = orders.length - half.length
+    const timerTrips = timerLines.reduce((sum, l) => sum + l.dbRoundTrips, 0)
+    rows.push({
+      bench: 'hotpaths',
+      action: 'after-payment effects per order (timer)',
+      calls: applied,
+      avg: applied ? Number((timerTrips / applied).toFixed(2)) : 0,
+      max: applied ? Number((timerTrips / applied).toFixed(2)) : 0,
+      target: `≤ ${TARGETS['after-payment effects per order (timer)']}`,
+      meetsTarget: applied > 0 && timerTrips / applied <= 8,
+    })
+    report(
+      'admin.refundOrder',
+      await measured('admin', 'refundOrder', async () => {
+        for (const order of half)
+          await call(
+            'admin',
+            { action: 'refundOrder', orderId: order.orderId, reason: '顾客退货' },
+            hq,
+          )
+      }),
+    )
+    return rows
+  } finally {
+    await server.stop()
+  }
+}
