@@ -1,6 +1,7 @@
 /** campaigns: shapes of the stored documents. Dates are Date (UTC); money is integer fen; points integers. */
 
 import type { Segment } from './rules/segments'
+import type { SubscribeTemplateKey } from '../platform/runtime/ports'
 
 export type CampaignStatus = 'scheduled' | 'sending' | 'stopped' | 'done'
 
@@ -53,7 +54,7 @@ export interface CampaignDeliveryDoc {
 export interface SubscribeConsentDoc {
   _id: string
   memberId: string
-  templateKey: string
+  templateKey: SubscribeTemplateKey
   credits: number
   updatedAt: Date
 }
