@@ -16,7 +16,7 @@ const root = path.resolve(__dirname, '..')
 const appDir = path.join(root, 'miniprogram')
 const bin = (name: string) => path.join(root, 'node_modules', '.bin', name)
 
-type Target = 'weapp' | 'h5'
+export type Target = 'weapp' | 'h5'
 
 interface StepResult {
   title: string
@@ -79,23 +79,29 @@ function report(step: StepResult): boolean {
   return passed
 }
 
-async function main(): Promise<void> {
-  const requested = process.argv
-    .slice(2)
-    .filter((arg): arg is Target => arg === 'weapp' || arg === 'h5')
-  const targets: Target[] = requested.length > 0 ? requested : ['weapp', 'h5']
+export const TARGETS: readonly Target[] = ['weapp', 'h5']
 
+/**
+ * Type check, then the requested targets side by side. Prints each step (and a failed step's own
+ * output); resolves false when any step failed or warned.
+ */
+export async function buildMiniprogram(targets: readonly Target[] = TARGETS): Promise<boolean> {
   const typeCheck = await run(
     'tsc -p miniprogram/tsconfig.json',
     bin('tsc'),
     ['-p', 'miniprogram/tsconfig.json', '--noEmit'],
     root,
   )
-  if (!report(typeCheck)) process.exit(1)
-
+  if (!report(typeCheck)) return false
   const builds = await Promise.all(targets.map(taroBuild))
-  const allPassed = builds.map(report).every(Boolean)
-  if (!allPassed) process.exit(1)
+  return builds.map(report).every(Boolean)
 }
 
-void main()
+if (require.main === module) {
+  const requested = process.argv
+    .slice(2)
+    .filter((arg): arg is Target => arg === 'weapp' || arg === 'h5')
+  void buildMiniprogram(requested.length > 0 ? requested : TARGETS).then((ok) => {
+    if (!ok) process.exit(1)
+  })
+}

@@ -143,7 +143,8 @@ export function layerViolations(root: string, graph: Map<string, string[]>): Imp
         if (!PUBLISHED.some((pattern) => pattern.test(inside)))
           reason = `a domain uses another domain's documents, collections, contract, rules and lookups only (${toArea}/${inside} is its service); cross-domain work belongs in flows/`
       }
-      if (reason) violations.push({ kind: 'layer', message: `shared/${from} → shared/${to}: ${reason}` })
+      if (reason)
+        violations.push({ kind: 'layer', message: `shared/${from} → shared/${to}: ${reason}` })
     }
   }
   return violations

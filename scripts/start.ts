@@ -1,33 +1,33 @@
 /**
- * `npm start`: bundles the functions, then runs the whole local stack with demo data on
- * http://127.0.0.1:${PORT:-8787}, data in ${DATA_DIR:-.data}. Ctrl-C stops it cleanly.
+ * `npm start`: builds whatever is missing or stale (the function bundles, the HQ console, the H5
+ * mini-program; scripts/builds.ts, each skipped when its inputs are unchanged), then runs the
+ * whole local stack with demo data on http://127.0.0.1:${PORT:-8787}, data in ${DATA_DIR:-.data}.
+ * A failed build stops here, with its own error, before anything is served. Ctrl-C stops it cleanly.
  */
-import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { buildConsole } from './build-console'
-import { buildFunctions } from './build-functions'
+import { readManifest } from './build-functions'
+import { BuildFailed, buildAll } from './builds'
 import { startLocalStack } from './local-cloud/stack'
 
 const root = path.resolve(__dirname, '..')
 
 async function main() {
-  const built = await buildFunctions()
-  await buildConsole()
+  await buildAll()
   const stack = await startLocalStack({
     port: Number(process.env.PORT ?? 8787),
     dataDir: path.resolve(root, process.env.DATA_DIR ?? '.data'),
     seed: true,
     timers: true,
   })
-  const h5Built = existsSync(path.join(root, 'miniprogram', 'dist', 'h5', 'index.html'))
-  const consoleBuilt = existsSync(path.join(root, 'console', 'dist', 'index.html'))
   const lines = [
     '',
     `  Local stack running on ${stack.url}  (data: ${stack.dataDir})`,
     '',
-    `  Mini-program (H5)  ${stack.url}/${h5Built ? '' : '   (not built yet: npm run build:miniprogram)'}`,
-    `  HQ console         ${stack.url}/admin/${consoleBuilt ? '' : '   (build failed)'}`,
-    `  Functions          POST ${stack.url}/fn/<name>   (${built.map((f) => f.name).join(', ')})`,
+    `  Mini-program (H5)  ${stack.url}/   (open this; the pill at the bottom left switches persona)`,
+    `  HQ console         ${stack.url}/admin/`,
+    `  Functions          POST ${stack.url}/fn/<name>   (${readManifest()
+      .map((f) => f.name)
+      .join(', ')})`,
     `  Demo identities    ${stack.url}/dev/personas`,
     `  WeChat Pay sandbox POST ${stack.url}/sandbox/pay/<out_trade_no>   (verification: ${process.env.PAY_VERIFICATION === 'certificate' ? 'platform certificate' : 'WeChat Pay public key'})`,
     `  Health             ${stack.url}/health`,
@@ -46,6 +46,10 @@ async function main() {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${(err as Error).stack ?? err}\n`)
+  process.stderr.write(
+    err instanceof BuildFailed
+      ? `\n✗ ${err.message}\n  Nothing was started; fix the error and run npm start again.\n`
+      : `${(err as Error).stack ?? err}\n`,
+  )
   process.exit(1)
 })

@@ -1,11 +1,13 @@
 /**
  * `npm test`: everything a change must pass, in the order that fails fastest.
- * 1. type check and lint  2. bundle the cloud functions  3. build the console and the mini-program
- * 4. jest over every project (unit, integration, conformance, component, e2e).
+ * 1. type check, lint and formatting (prettier --check)  2. build what changed (scripts/builds.ts:
+ * the cloud functions, the console, the mini-program for WeChat and H5; an unchanged input skips
+ * its build)  3. jest over every project (unit, integration, conformance, component, e2e; the
+ * end-to-end tests' Chromium comes with npm install, tests/support/bundled-chromium.ts).
  * Extra arguments go to jest (e.g. `npm test -- tests/unit`).
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 
 const root = path.resolve(__dirname, '..')
@@ -28,11 +30,15 @@ step('type check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])
 step('type check (console)', bin('tsc'), ['-p', 'console/tsconfig.json', '--noEmit'])
 step('lint', bin('eslint'), ['.'])
 step('imports: no cycle, domains meet in flows/', bin('tsx'), ['scripts/check-imports.ts'])
-step('bundle cloud functions', bin('tsx'), ['scripts/build-functions.ts'])
-step('build HQ console', bin('tsx'), ['scripts/build-console.ts'])
-if (existsSync(path.join(root, 'scripts/build-miniprogram.ts'))) {
-  step('build mini-program (weapp + h5)', bin('tsx'), ['scripts/build-miniprogram.ts'])
-}
+step('formatting (prettier --check; npm run format fixes it)', bin('prettier'), [
+  '--check',
+  '--log-level=warn',
+  '.',
+])
+step('build functions, console, mini-program (what changed)', bin('tsx'), [
+  'scripts/builds.ts',
+  '--weapp',
+])
 const report = path.join(root, '.test-artifacts', 'jest-results.json')
 mkdirSync(path.dirname(report), { recursive: true })
 step('jest', bin('jest'), ['--ci', '--json', `--outputFile=${report}`, ...jestArgs])

@@ -1,10 +1,11 @@
 import '../../shared/flows/payment-owners'
 import { adminInput, adminOutput } from '../../shared/hq/contract'
 import { conversationForHq } from '../../shared/chat/chat-service'
+import { accessGuard } from '../../shared/flows/access'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { transferMembers } from '../../shared/flows/transfer-members'
 import {
-  adminAction,
+  hqSession,
   codeImage,
   createStaffInvite,
   createStore,
@@ -73,122 +74,149 @@ export const main = defineFunction({
   name: 'admin',
   input: adminInput,
   output: adminOutput,
+  guard: accessGuard,
+  // Who may call what: analysts read (hq:read), HQ admins also write (hq:write, always audited);
+  // reads that show personal data are audited too (auditRead).
+  policy: {
+    login: 'public',
+    logout: 'hq:read',
+    me: 'hq:read',
+    createStore: 'hq:write',
+    listStores: 'hq:read',
+    setStoreLocation: 'hq:write',
+    listClerks: 'hq:read',
+    createStaffInvite: 'hq:write',
+    disableClerk: 'hq:write',
+    transferMembers: 'hq:write',
+    codeImage: 'hq:read',
+    setAttributionPolicy: 'hq:write',
+    getAttributionPolicy: 'hq:read',
+    listMembers: 'hq:read',
+    memberProfile: { access: 'hq:read', auditRead: true },
+    setMemberBirthday: 'hq:write',
+    memberConversation: { access: 'hq:read', auditRead: true },
+    listChatTemplates: 'hq:read',
+    saveChatTemplate: 'hq:write',
+    dashboard: 'hq:read',
+    // Recomputing derived figures changes no business data: an analyst may refresh too.
+    refreshDashboard: 'hq:read',
+    listAudit: 'hq:read',
+    pointsRules: 'hq:read',
+    setPointsRules: 'hq:write',
+    adjustPoints: 'hq:write',
+    memberPoints: 'hq:read',
+    listGifts: 'hq:read',
+    createGift: { access: 'hq:write', auditDetails: (i) => ({ ...i, images: i.images.length }) },
+    updateGift: { access: 'hq:write', auditDetails: (i) => ({ ...i, images: i.images?.length }) },
+    adjustGiftStock: 'hq:write',
+    cancelRedemption: 'hq:write',
+    mailRedemptions: 'hq:read',
+    shipRedemption: 'hq:write',
+    refundOrder: 'hq:write',
+    shipOrder: 'hq:write',
+    markOrderDelivered: 'hq:write',
+    voidOfflineSale: 'hq:write',
+    commissionRules: 'hq:read',
+    setCommissionRules: 'hq:write',
+    settlement: { access: 'hq:read', auditRead: true },
+    settlementCsv: { access: 'hq:read', auditRead: true },
+    campaignAudienceCount: { access: 'hq:read', auditDetails: () => ({}) },
+    createCampaign: {
+      access: 'hq:write',
+      auditDetails: (i) => ({ name: i.name, segment: i.segment }),
+    },
+    listCampaigns: 'hq:read',
+    campaignResults: 'hq:read',
+    stopCampaign: 'hq:write',
+    resumeCampaign: 'hq:write',
+    sendCampaignNow: 'hq:write',
+    campaignLimits: 'hq:read',
+    setCampaignLimits: 'hq:write',
+    listOrders: 'hq:read',
+    orderDetail: 'hq:read',
+    createImportJob: {
+      access: 'hq:write',
+      auditDetails: (i) => ({ kind: i.kind, title: i.title, bytes: i.csv.length }),
+    },
+    createExportJob: 'hq:write',
+    createTransferJob: 'hq:write',
+    jobStep: 'hq:write',
+    listJobs: 'hq:read',
+    // Audited like settlementCsv: the job's file is the settlement, or the imported clerks' invites.
+    job: { access: 'hq:read', auditRead: true },
+  },
   handlers: {
     login: (ctx, input) => login(ctx, input),
     logout: (ctx) => logout(ctx),
-    createStore: (ctx, input) => adminAction(ctx, 'write', input, () => createStore(ctx, input)),
-    listStores: (ctx) => adminAction(ctx, 'read', {}, () => listStores()),
-    setStoreLocation: (ctx, input) =>
-      adminAction(ctx, 'write', input, () => setStoreLocation(input)),
-    listClerks: (ctx, input) => adminAction(ctx, 'read', input, () => listClerks(input)),
-    createStaffInvite: (ctx, input) =>
-      adminAction(ctx, 'write', input, (s) => createStaffInvite(ctx, s, input)),
-    disableClerk: (ctx, input) => adminAction(ctx, 'write', input, () => disableClerk(ctx, input)),
-    transferMembers: (ctx, input) =>
-      adminAction(ctx, 'write', input, (s) => transferMembers(ctx, s, input)),
-    codeImage: (ctx, input) => adminAction(ctx, 'read', input, () => codeImage(input)),
-    setAttributionPolicy: (ctx, input) =>
-      adminAction(ctx, 'write', input, () => setAttributionPolicy(input)),
-    getAttributionPolicy: (ctx) => adminAction(ctx, 'read', {}, () => getAttributionPolicy()),
-    me: (ctx) =>
-      adminAction(ctx, 'read', {}, async (session) => ({
-        username: session.username,
-        role: session.role,
-      })),
-    listMembers: (ctx, input) => adminAction(ctx, 'read', input, () => listMembers(input)),
-    memberProfile: (ctx, input) =>
-      adminAction(ctx, 'read', input, () => memberProfile(input), { auditRead: true }),
-    setMemberBirthday: (ctx, input) =>
-      adminAction(ctx, 'write', input, () => correctBirthday(input.memberId, input.birthday)),
-    memberConversation: (ctx, input) =>
-      adminAction(ctx, 'read', input, () => conversationForHq(input.memberId, input), {
-        auditRead: true,
-      }),
-    listChatTemplates: (ctx) => adminAction(ctx, 'read', {}, () => listChatTemplates()),
-    saveChatTemplate: (ctx, input) =>
-      adminAction(ctx, 'write', input, () => saveChatTemplate(input, ctx.clock.now())),
-    dashboard: (ctx, input) =>
-      adminAction(ctx, 'read', input, () => dashboard(input, ctx.clock.now())),
-    // Recomputing derived figures changes no business data: an analyst may refresh too.
-    refreshDashboard: (ctx) => adminAction(ctx, 'read', {}, () => refreshToday(ctx.clock.now())),
-    listAudit: (ctx, input) => adminAction(ctx, 'read', input, () => listAudit(input)),
-    pointsRules: (ctx) => adminAction(ctx, 'read', {}, () => loadPointsRules()),
-    setPointsRules: (ctx, input) => adminAction(ctx, 'write', input, () => savePointsRules(input)),
-    adjustPoints: (ctx, input) =>
-      adminAction(ctx, 'write', input, (s) => adjustPointsByMemberNo(ctx, s, input)),
-    memberPoints: (ctx, input) =>
-      adminAction(ctx, 'read', input, () => memberPointsForAdmin(ctx, input)),
-    listGifts: (ctx, input) => adminAction(ctx, 'read', input, () => listGiftsForAdmin(input)),
-    createGift: (ctx, input) =>
-      adminAction(ctx, 'write', { ...input, images: input.images.length }, () =>
-        createGift(ctx, input),
-      ),
-    updateGift: (ctx, input) =>
-      adminAction(ctx, 'write', { ...input, images: input.images?.length }, () =>
-        updateGift(ctx, input),
-      ),
-    adjustGiftStock: (ctx, input) =>
-      adminAction(ctx, 'write', input, () => adjustGiftStock(ctx, input)),
-    cancelRedemption: (ctx, input) =>
-      adminAction(ctx, 'write', input, (s) => cancelRedemption(ctx, s, input)),
-    mailRedemptions: (ctx, input) =>
-      adminAction(ctx, 'read', input, () => mailRedemptionsForHq(input)),
-    shipRedemption: (ctx, input) =>
-      adminAction(ctx, 'write', input, (s) => shipRedemption(ctx, s, input)),
-    refundOrder: (ctx, input) => adminAction(ctx, 'write', input, () => refundOrder(ctx, input)),
-    shipOrder: (ctx, input) =>
-      adminAction(ctx, 'write', input, (session) => shipOrder(ctx, input, session.username)),
-    markOrderDelivered: (ctx, input) =>
-      adminAction(ctx, 'write', input, () => markOrderDelivered(ctx, input)),
-    voidOfflineSale: (ctx, input) =>
-      adminAction(ctx, 'write', input, (session) =>
-        voidSale(ctx, {
-          ...input,
-          by: { kind: 'hq', id: session.adminId, name: session.username },
-        }),
-      ),
-    commissionRules: (ctx) => adminAction(ctx, 'read', {}, () => loadCommissionRules()),
-    setCommissionRules: (ctx, input) =>
-      adminAction(ctx, 'write', input, () => saveCommissionRules(input)),
-    settlement: (ctx, input) =>
-      adminAction(ctx, 'read', input, () => settlement(input), { auditRead: true }),
-    settlementCsv: (ctx, input) =>
-      adminAction(ctx, 'read', input, () => settlementCsv(input), { auditRead: true }),
-    campaignAudienceCount: (ctx, input) =>
-      adminAction(ctx, 'read', {}, () => audienceCount(ctx, input.segment)),
-    createCampaign: (ctx, input) =>
-      adminAction(ctx, 'write', { name: input.name, segment: input.segment }, (s) =>
-        createCampaign(ctx, s.username, input),
-      ),
-    listCampaigns: (ctx, input) => adminAction(ctx, 'read', input, () => listCampaigns(input)),
-    campaignResults: (ctx, input) =>
-      adminAction(ctx, 'read', input, () => campaignResults(ctx, input.campaignId)),
-    stopCampaign: (ctx, input) =>
-      adminAction(ctx, 'write', input, () => stopCampaign(input.campaignId)),
-    resumeCampaign: (ctx, input) =>
-      adminAction(ctx, 'write', input, () => resumeCampaign(input.campaignId)),
-    sendCampaignNow: (ctx, input) =>
-      adminAction(ctx, 'write', input, () => sendCampaignNow(ctx, input.campaignId)),
-    campaignLimits: (ctx) => adminAction(ctx, 'read', {}, () => loadCampaignLimits()),
-    setCampaignLimits: (ctx, input) =>
-      adminAction(ctx, 'write', input, () => saveCampaignLimits(input)),
-    listOrders: (ctx, input) => adminAction(ctx, 'read', input, () => listOrders(input)),
-    orderDetail: (ctx, input) => adminAction(ctx, 'read', input, () => orderForAdmin(input)),
-    createImportJob: (ctx, input) =>
-      adminAction(
-        ctx,
-        'write',
-        { kind: input.kind, title: input.title, bytes: input.csv.length },
-        (s) => createImportJob(ctx, s, input),
-      ),
-    createExportJob: (ctx, input) =>
-      adminAction(ctx, 'write', input, (s) => createExportJob(ctx, s, input)),
-    createTransferJob: (ctx, input) =>
-      adminAction(ctx, 'write', input, (s) => createTransferJob(ctx, s, input)),
-    jobStep: (ctx, input) => adminAction(ctx, 'write', input, () => stepJob(ctx, input.jobId)),
-    listJobs: (ctx, input) => adminAction(ctx, 'read', input, () => listJobs(input)),
-    // Audited like settlementCsv: the job's file is the settlement, or the imported clerks' invites.
-    job: (ctx, input) =>
-      adminAction(ctx, 'read', input, () => jobDetail(input), { auditRead: true }),
+    me: async (ctx) => {
+      const session = await hqSession(ctx)
+      return { username: session.username, role: session.role }
+    },
+    createStore: (ctx, input) => createStore(ctx, input),
+    listStores: () => listStores(),
+    setStoreLocation: (_ctx, input) => setStoreLocation(input),
+    listClerks: (_ctx, input) => listClerks(input),
+    createStaffInvite: async (ctx, input) => createStaffInvite(ctx, await hqSession(ctx), input),
+    disableClerk: (ctx, input) => disableClerk(ctx, input),
+    transferMembers: async (ctx, input) => transferMembers(ctx, await hqSession(ctx), input),
+    codeImage: (_ctx, input) => codeImage(input),
+    setAttributionPolicy: (_ctx, input) => setAttributionPolicy(input),
+    getAttributionPolicy: () => getAttributionPolicy(),
+    listMembers: (_ctx, input) => listMembers(input),
+    memberProfile: (_ctx, input) => memberProfile(input),
+    setMemberBirthday: (_ctx, input) => correctBirthday(input.memberId, input.birthday),
+    memberConversation: (_ctx, input) => conversationForHq(input.memberId, input),
+    listChatTemplates: () => listChatTemplates(),
+    saveChatTemplate: (ctx, input) => saveChatTemplate(input, ctx.clock.now()),
+    dashboard: (ctx, input) => dashboard(input, ctx.clock.now()),
+    refreshDashboard: (ctx) => refreshToday(ctx.clock.now()),
+    listAudit: (_ctx, input) => listAudit(input),
+    pointsRules: () => loadPointsRules(),
+    setPointsRules: (_ctx, input) => savePointsRules(input),
+    adjustPoints: async (ctx, input) => adjustPointsByMemberNo(ctx, await hqSession(ctx), input),
+    memberPoints: (ctx, input) => memberPointsForAdmin(ctx, input),
+    listGifts: (_ctx, input) => listGiftsForAdmin(input),
+    createGift: (ctx, input) => createGift(ctx, input),
+    updateGift: (ctx, input) => updateGift(ctx, input),
+    adjustGiftStock: (ctx, input) => adjustGiftStock(ctx, input),
+    cancelRedemption: async (ctx, input) => cancelRedemption(ctx, await hqSession(ctx), input),
+    mailRedemptions: async (ctx, input) =>
+      mailRedemptionsForHq(input, { actor: (await hqSession(ctx)).role, now: ctx.clock.now() }),
+    shipRedemption: async (ctx, input) => shipRedemption(ctx, await hqSession(ctx), input),
+    refundOrder: (ctx, input) => refundOrder(ctx, input),
+    shipOrder: async (ctx, input) => shipOrder(ctx, input, (await hqSession(ctx)).username),
+    markOrderDelivered: (ctx, input) => markOrderDelivered(ctx, input),
+    voidOfflineSale: async (ctx, input) => {
+      const session = await hqSession(ctx)
+      return voidSale(ctx, {
+        ...input,
+        by: { kind: 'hq', id: session.adminId, name: session.username },
+      })
+    },
+    commissionRules: () => loadCommissionRules(),
+    setCommissionRules: (_ctx, input) => saveCommissionRules(input),
+    settlement: (_ctx, input) => settlement(input),
+    settlementCsv: (_ctx, input) => settlementCsv(input),
+    campaignAudienceCount: (ctx, input) => audienceCount(ctx, input.segment),
+    createCampaign: async (ctx, input) =>
+      createCampaign(ctx, (await hqSession(ctx)).username, input),
+    listCampaigns: async (ctx, input) => listCampaigns(input, (await hqSession(ctx)).role),
+    campaignResults: async (ctx, input) =>
+      campaignResults(ctx, input.campaignId, (await hqSession(ctx)).role),
+    stopCampaign: (_ctx, input) => stopCampaign(input.campaignId),
+    resumeCampaign: (_ctx, input) => resumeCampaign(input.campaignId),
+    sendCampaignNow: (ctx, input) => sendCampaignNow(ctx, input.campaignId),
+    campaignLimits: () => loadCampaignLimits(),
+    setCampaignLimits: (_ctx, input) => saveCampaignLimits(input),
+    listOrders: async (ctx, input) =>
+      listOrders(input, { actor: (await hqSession(ctx)).role, now: ctx.clock.now() }),
+    orderDetail: async (ctx, input) =>
+      orderForAdmin(input, { actor: (await hqSession(ctx)).role, now: ctx.clock.now() }),
+    createImportJob: async (ctx, input) => createImportJob(ctx, await hqSession(ctx), input),
+    createExportJob: async (ctx, input) => createExportJob(ctx, await hqSession(ctx), input),
+    createTransferJob: async (ctx, input) => createTransferJob(ctx, await hqSession(ctx), input),
+    jobStep: (ctx, input) => stepJob(ctx, input.jobId),
+    listJobs: async (ctx, input) => listJobs(input, (await hqSession(ctx)).role),
+    job: async (ctx, input) => jobDetail(input, (await hqSession(ctx)).role),
   },
 })

@@ -81,6 +81,9 @@ export const main = defineFunction({
   name: 'jobs',
   input: { [TRIGGER]: timerInput } as { everyMinute: typeof timerInput },
   output: { [TRIGGER]: z.unknown() } as { everyMinute: z.ZodUnknown },
+  policy: {
+    everyMinute: 'timer',
+  },
   handlers: {
     // A message names one job to run now (the local stack's `POST /dev/jobs/<job>`).
     everyMinute: (ctx, input) =>

@@ -1,4 +1,5 @@
 import { memberInput, memberOutput } from '../../shared/membership/contract'
+import { accessGuard } from '../../shared/flows/access'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { myCampaigns } from '../../shared/campaigns/campaign-service'
 import { consentStatus, reportConsent } from '../../shared/campaigns/consent-service'
@@ -15,6 +16,18 @@ export const main = defineFunction({
   name: 'member',
   input: memberInput,
   output: memberOutput,
+  guard: accessGuard,
+  policy: {
+    bind: 'wechat',
+    profile: 'member',
+    memberCode: 'member',
+    myData: 'member',
+    deleteAccount: 'member',
+    reportConsent: 'member',
+    consentStatus: 'member',
+    setBirthday: 'member',
+    myCampaigns: 'member',
+  },
   handlers: {
     bind: (ctx, input) => bindMember(ctx, input),
     profile: (ctx) => memberProfile(ctx),

@@ -18,6 +18,12 @@ export const main = defineFunction({
   name: 'pay',
   input: payInput,
   output: payOutput,
+  policy: {
+    probeCreate: 'wechat',
+    probeStatus: 'wechat',
+    probeRefund: 'wechat',
+    probeClose: 'wechat',
+  },
   handlers: {
     probeCreate: (ctx, input) => createProbe(ctx, input),
     probeStatus: (ctx, input) => probeStatus(ctx, input),

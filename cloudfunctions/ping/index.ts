@@ -6,6 +6,9 @@ export const main = defineFunction({
   name: 'ping',
   input: pingInput,
   output: pingOutput,
+  policy: {
+    ping: 'public',
+  },
   handlers: {
     ping: (ctx, input) => recordPing(ctx, input.note),
   },

@@ -1,5 +1,6 @@
 import '../../shared/flows/payment-owners'
 import { pointsInput, pointsOutput } from '../../shared/points/contract'
+import { accessGuard } from '../../shared/flows/access'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { catalogGift, listCatalog } from '../../shared/gifts/gift-service'
 import { pointsHistory, pointsSummary } from '../../shared/points/points-views'
@@ -15,6 +16,18 @@ export const main = defineFunction({
   name: 'points',
   input: pointsInput,
   output: pointsOutput,
+  guard: accessGuard,
+  policy: {
+    gifts: 'wechat',
+    gift: 'wechat',
+    redeem: 'member',
+    ledger: 'member',
+    summary: 'member',
+    myRedemptions: 'member',
+    redemption: 'member',
+    payRedemption: 'member',
+    cancelRedemption: 'member',
+  },
   handlers: {
     gifts: () => listCatalog(),
     gift: (_ctx, input) => catalogGift(input.giftId),

@@ -10,6 +10,17 @@ export const main = defineFunction({
   name: 'shop',
   input: shopInput,
   output: shopOutput,
+  policy: {
+    products: 'wechat',
+    product: 'wechat',
+    stores: 'wechat',
+    createOrder: 'wechat',
+    order: 'wechat',
+    myOrders: 'wechat',
+    cancelOrder: 'wechat',
+    payOrder: 'wechat',
+    confirmReceipt: 'wechat',
+  },
   handlers: {
     products: () => listProducts(),
     product: (_ctx, input) => productDetail(input),

@@ -1,4 +1,5 @@
 import { staffInput, staffOutput } from '../../shared/staff/contract'
+import { accessGuard } from '../../shared/flows/access'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { clerkPerformance } from '../../shared/commission/commission-service'
 import { pickupCodeDetail, verifyPickupCode } from '../../shared/flows/pickup-counter'
@@ -19,6 +20,23 @@ export const main = defineFunction({
   name: 'staff',
   input: staffInput,
   output: staffOutput,
+  guard: accessGuard,
+  policy: {
+    bindInvite: 'wechat',
+    me: 'clerk',
+    myMembers: 'clerk',
+    memberDetail: 'clerk',
+    myCode: 'clerk',
+    myStats: 'clerk',
+    scanMember: 'clerk',
+    pickupDetail: 'clerk',
+    verifyPickup: 'clerk',
+    recordSale: 'clerk',
+    voidSale: 'clerk',
+    performance: 'clerk',
+    storeCampaignAudienceCount: 'manager',
+    createStoreCampaign: 'manager',
+  },
   handlers: {
     bindInvite: (ctx, input) => bindStaffInvite(ctx, input),
     me: (ctx) => staffMe(ctx),

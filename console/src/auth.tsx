@@ -25,7 +25,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     setUnauthenticatedHandler(() => {
       setSession(null)
-      navigate('/login', { replace: true })
+      void navigate('/login', { replace: true })
     })
   }, [navigate])
   const login = useCallback(async (username: string, password: string) => {

@@ -75,7 +75,7 @@ export function ConsoleLayout() {
               icon={<LogoutOutlined />}
               onClick={async () => {
                 await logout()
-                navigate('/login')
+                void navigate('/login')
               }}
             >
               退出

@@ -171,7 +171,10 @@ export class FunctionHost {
     eventPath: string = accessPath,
   ): Promise<void> {
     if (!this.has(name)) {
-      sendJson(res, 404, { code: 'NOT_FOUND', message: `no cloud function named "${name}"` })
+      sendJson(res, 404, {
+        code: 'FUNCTION_NOT_FOUND',
+        message: `no cloud function named "${name}"`,
+      })
       return
     }
     const raw = await readBody(req, 1024 * 1024)
@@ -230,7 +233,7 @@ export class FunctionHost {
     if (!this.has(name)) {
       sendJson(res, 404, {
         ok: false,
-        error: { code: 'NOT_FOUND', message: `no cloud function named "${name}"` },
+        error: { code: 'FUNCTION_NOT_FOUND', message: `no cloud function named "${name}"` },
       })
       return
     }

@@ -29,6 +29,7 @@ import {
   serveSdkRequest,
   type GatewayCore,
 } from './gateway'
+import { functionNotFound } from './gateway/api'
 import { FunctionHost } from './function-host'
 import {
   loadOrCreatePaySandboxKeys,
@@ -142,7 +143,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dataDir,
     now: clockNow,
     invokeFunction: (name, data) => {
-      if (!late.functions?.has(name)) throw new Error(`no cloud function named "${name}"`)
+      if (!late.functions?.has(name)) throw functionNotFound(name)
       return late.functions.invoke(name, data)
     },
   })

@@ -36,6 +36,15 @@ import { isDbError } from '../platform/runtime/transaction'
 import { refundConsent, spendConsent } from './consent-service'
 import { namesFor } from '../staff/lookups'
 import { requireMember } from '../membership/lookups'
+import type { Actor } from '../platform/lifecycle'
+import {
+  CAMPAIGN_STATUS_LABELS,
+  CAMPAIGN_TRANSITIONS,
+  nextCampaignActions,
+  resumeEvent,
+  statusesAllowing,
+  type CampaignEvent,
+} from './lifecycle'
 
 type Rows<T> = { data: T[] }
 type Db = ReturnType<typeof database>
@@ -104,13 +113,16 @@ export async function audienceCount(
   return { count: await countQuery(compileSegment(segment, ctx.clock.now())) }
 }
 
-export function campaignViewOf(c: CampaignDoc): z.infer<typeof campaignView> {
+/** The campaign as `actor` sees it: its status's label and what that caller may do next. */
+export function campaignViewOf(c: CampaignDoc, actor: Actor): z.infer<typeof campaignView> {
   return {
     campaignId: c._id,
     name: c.name,
     scope: c.scope,
     storeId: c.storeId,
     status: c.status,
+    statusLabel: CAMPAIGN_STATUS_LABELS[c.status],
+    actions: nextCampaignActions(c, actor),
     segment: c.segment as Record<string, unknown>,
     page: c.page,
     fields: c.fields,
@@ -163,7 +175,8 @@ async function insertCampaign(
     leaseUntil: null,
   }
   await campaigns().add(doc)
-  return campaignViewOf(doc)
+  // HQ creates HQ campaigns; a store's manager (a clerk) creates the store's.
+  return campaignViewOf(doc, scope === 'hq' ? 'hq-admin' : 'clerk')
 }
 
 export async function createCampaign(ctx: InvocationContext, by: string, input: CampaignInput) {
@@ -272,51 +285,48 @@ async function getCampaign(campaignId: string): Promise<CampaignDoc> {
   return doc
 }
 
-export async function listCampaigns(input: { status?: CampaignDoc['status'] }) {
+export async function listCampaigns(input: { status?: CampaignDoc['status'] }, actor: Actor) {
   const q = input.status ? campaigns().where({ status: input.status }) : campaigns().where({})
   const res = (await q.orderBy('createdAt', 'desc').limit(200).get()) as Rows<CampaignDoc>
-  return { items: res.data.map(campaignViewOf) }
+  return { items: res.data.map((c) => campaignViewOf(c, actor)) }
 }
 
-/** State changes by conditional update on the current status: a stop and a finishing dispatch cannot both win. */
+/**
+ * HQ's state changes: the table (campaigns/lifecycle.ts) names the statuses an event may start from
+ * and where it goes; the conditional update on the current status applies it, so a stop and a
+ * finishing dispatch cannot both win.
+ */
 async function transition(
   campaignId: string,
-  from: CampaignDoc['status'][],
+  event: CampaignEvent,
   patch: Partial<CampaignDoc>,
   refusal: string,
 ) {
   const _ = database().command
+  const from = statusesAllowing(event)
+  const to = from.map((s) => CAMPAIGN_TRANSITIONS[s][event])[0]
   const res = (await campaigns()
     .where({ _id: campaignId, status: _.in(from) })
-    .update(patch)) as { updated: number }
+    .update({ ...patch, ...(to ? { status: to } : {}) })) as { updated: number }
   if (res.updated !== 1) {
     await getCampaign(campaignId)
     throw new AppError('CONFLICT', refusal)
   }
-  return campaignViewOf(await getCampaign(campaignId))
+  // Only HQ's admins write (an analyst is refused before this).
+  return campaignViewOf(await getCampaign(campaignId), 'hq-admin')
 }
 
 export const stopCampaign = (campaignId: string) =>
-  transition(
-    campaignId,
-    ['scheduled', 'sending'],
-    { status: 'stopped', leaseId: null, leaseUntil: null },
-    '活动已结束或已停止',
-  )
+  transition(campaignId, 'stop', { leaseId: null, leaseUntil: null }, '活动已结束或已停止')
 
 /** Resumes where it stopped: a campaign that had started goes on from its cursor. */
 export async function resumeCampaign(campaignId: string) {
   const doc = await getCampaign(campaignId)
-  return transition(
-    campaignId,
-    ['stopped'],
-    { status: doc.startedAt ? 'sending' : 'scheduled' },
-    '只有已停止的活动可以继续',
-  )
+  return transition(campaignId, resumeEvent(doc), {}, '只有已停止的活动可以继续')
 }
 
 export const sendCampaignNow = (ctx: InvocationContext, campaignId: string) =>
-  transition(campaignId, ['scheduled'], { sendAt: ctx.clock.now() }, '只有待发送的活动可以立即发送')
+  transition(campaignId, 'sendNow', { sendAt: ctx.clock.now() }, '只有待发送的活动可以立即发送')
 
 // ---- dispatch (timer) ----
 
@@ -589,7 +599,7 @@ export async function myCampaigns(ctx: InvocationContext) {
 
 // ---- results ----
 
-export async function campaignResults(ctx: InvocationContext, campaignId: string) {
+export async function campaignResults(ctx: InvocationContext, campaignId: string, actor: Actor) {
   const db = database()
   const _ = db.command
   const campaign = await getCampaign(campaignId)
@@ -629,7 +639,7 @@ export async function campaignResults(ctx: InvocationContext, campaignId: string
   const targeted = campaign.targeted ?? 0
   const eligible = tally.sent + tally.failed + tally.inFlight + tally.skippedCap
   return {
-    campaign: campaignViewOf(campaign),
+    campaign: campaignViewOf(campaign, actor),
     targeted,
     eligible,
     noConsent:

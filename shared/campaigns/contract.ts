@@ -1,6 +1,7 @@
 /** Campaigns: HQ's actions (spread into admin.ts), the store manager's (staff.ts), the timer function. */
 import { z } from 'zod'
 import { docId, emptyInput, isoDate, tier } from '../platform/contract/common'
+import { CAMPAIGN_ACTIONS, type CampaignAction } from './lifecycle'
 
 const days = z.number().int().min(1).max(3650)
 const tag = z.string().trim().min(1).max(20)
@@ -76,6 +77,10 @@ export const campaignView = z.object({
   scope: z.enum(['hq', 'store']),
   storeId: z.string().nullable(),
   status: campaignStatus,
+  /** The one label of its status (campaigns/lifecycle.ts). */
+  statusLabel: z.string(),
+  /** HQ's next actions (sendNow, stop, resume); none for an analyst or a store's manager. */
+  actions: z.array(z.enum(CAMPAIGN_ACTIONS as [CampaignAction, ...CampaignAction[]])),
   segment: z.record(z.string(), z.unknown()),
   page: z.string(),
   fields: z.record(z.string(), z.string()),

@@ -51,31 +51,41 @@ export async function getConversation(id: string): Promise<ConversationDoc | nul
   return conversations().get(id)
 }
 
-/** The member's conversation, created on first use. */
+/**
+ * The member's conversation, created on first use, with the member's clerk at that moment. An HQ
+ * transfer (moveMember) moves an existing conversation in its transaction, but cannot see one
+ * created after its snapshot; so the creation reads the member in a transaction and writes it
+ * too (`conversationAt`): the two transactions conflict and one runs again on the other's result.
+ */
 async function ensureConversation(member: MemberDoc, now: Date): Promise<ConversationDoc> {
   const existing = await getConversation(member._id)
   if (existing) return existing
-  const fresh: ConversationDoc = {
-    _id: member._id,
-    memberId: member._id,
-    memberOpenid: member.openid ?? '',
-    storeId: member.storeId,
-    clerkId: member.clerkId,
-    lastSeq: 0,
-    lastMessageAt: null,
-    lastClerkMessageAt: null,
-    lastMessagePreview: '',
-    memberUnread: 0,
-    clerkUnread: 0,
-    memberLastReadSeq: 0,
-    clerkLastReadSeq: 0,
-    memberUnreadSince: null,
-    memberRemindedAt: null,
-    createdAt: now,
-  }
-  // Created meanwhile by a concurrent first message: that one is the conversation.
-  const created = await conversations().insertOnce(fresh, { existing: 'id' })
-  return created.inserted ? fresh : created.existing!
+  return withTransaction(database(), async (t) => {
+    const found = await collection(COLLECTIONS.conversations, t).get(member._id)
+    if (found) return { ...found, _id: member._id }
+    const current = (await collection(COLLECTIONS.members, t).get(member._id)) ?? member
+    const fresh: ConversationDoc = {
+      _id: member._id,
+      memberId: member._id,
+      memberOpenid: current.openid ?? '',
+      storeId: current.storeId,
+      clerkId: current.clerkId,
+      lastSeq: 0,
+      lastMessageAt: null,
+      lastClerkMessageAt: null,
+      lastMessagePreview: '',
+      memberUnread: 0,
+      clerkUnread: 0,
+      memberLastReadSeq: 0,
+      clerkLastReadSeq: 0,
+      memberUnreadSince: null,
+      memberRemindedAt: null,
+      createdAt: now,
+    }
+    await collection(COLLECTIONS.conversations, t).insert(fresh)
+    await collection(COLLECTIONS.members, t).update(member._id, { conversationAt: now })
+    return fresh
+  })
 }
 
 /**

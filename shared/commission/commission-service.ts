@@ -24,7 +24,7 @@ import {
   type CommissionRules,
 } from './rules/commission'
 import { database } from '../platform/runtime/cloudbase'
-import { requireTimer, type InvocationContext } from '../platform/runtime/define-function'
+import type { InvocationContext } from '../platform/runtime/define-function'
 import { collection } from '../platform/db/collection'
 import { namesFor } from '../staff/lookups'
 import { commissionEntryId, saleCommissionKey } from './rules/commission'
@@ -184,7 +184,6 @@ export async function settleCommission(
   ctx: InvocationContext,
   options: { batch?: number; maxBatches?: number } = {},
 ): Promise<{ settled: number; more: boolean }> {
-  requireTimer(ctx)
   const batch = options.batch ?? 200
   const maxBatches = options.maxBatches ?? 25
   const now = ctx.clock.now()

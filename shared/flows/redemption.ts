@@ -45,16 +45,20 @@ import {
 import { loadPointsRules } from '../points/lookups'
 import { requireStaff } from '../staff/lookups'
 import { afterCursor, cursorOf } from '../platform/db/paging'
+import type { Actor } from '../platform/lifecycle'
+import {
+  canTransition,
+  nextRedemptionActions,
+  REDEMPTION_STATUS_LABELS,
+  statusesAllowing,
+} from '../gifts/lifecycle'
 
 type RedemptionView = z.infer<typeof redemptionView>
 
-export const STATUS_TEXT: Record<RedemptionStatus, string> = {
-  awaitingPickup: '待自提',
-  collected: '已领取',
-  awaitingPayment: '待支付运费',
-  awaitingShipment: '待发货',
-  shipped: '已发货',
-  cancelled: '已取消',
+/** Who is looking, and when: the actions a view offers depend on both. */
+export interface RedemptionViewer {
+  actor: Actor
+  now: Date
 }
 
 /** An invocation older than this has ended (function timeouts are seconds), whatever it did. */
@@ -237,7 +241,10 @@ async function insertWithPickupCode(
 
 // ------------------------------------------------------------------ the member's redemptions
 
-export async function viewsOf(docs: RedemptionDoc[]): Promise<RedemptionView[]> {
+export async function viewsOf(
+  docs: RedemptionDoc[],
+  viewer: RedemptionViewer,
+): Promise<RedemptionView[]> {
   if (docs.length === 0) return []
   const giftIds = [...new Set(docs.map((d) => d.giftId))]
   const [names, gifts] = await Promise.all([
@@ -252,7 +259,12 @@ export async function viewsOf(docs: RedemptionDoc[]): Promise<RedemptionView[]> 
   ])
   const covers = new Map(gifts.map((g) => [g._id, g.images[0] ?? null]))
   return docs.map((d) =>
-    viewOf(d, d.storeId ? (names.stores.get(d.storeId) ?? '') : null, covers.get(d.giftId) ?? null),
+    viewOf(
+      d,
+      d.storeId ? (names.stores.get(d.storeId) ?? '') : null,
+      covers.get(d.giftId) ?? null,
+      viewer,
+    ),
   )
 }
 
@@ -260,6 +272,7 @@ export function viewOf(
   doc: RedemptionDoc,
   storeName: string | null,
   giftImage: string | null,
+  viewer: RedemptionViewer,
 ): RedemptionView {
   return {
     redemptionId: doc._id,
@@ -269,7 +282,8 @@ export function viewOf(
     points: doc.points,
     fulfilment: doc.fulfilment,
     status: doc.status,
-    statusText: STATUS_TEXT[doc.status],
+    statusLabel: REDEMPTION_STATUS_LABELS[doc.status],
+    actions: nextRedemptionActions(doc, viewer.actor, viewer.now),
     storeId: doc.storeId,
     storeName,
     pickupCode: doc.status === 'awaitingPickup' ? (doc.pickupCode ?? null) : null,
@@ -308,7 +322,7 @@ export async function myRedemptions(
   const docs = page.slice(0, input.limit)
   const last = docs.at(-1)
   return {
-    items: await viewsOf(docs),
+    items: await viewsOf(docs, { actor: 'member', now: ctx.clock.now() }),
     nextCursor: page.length > input.limit && last ? cursorOf(last.createdAt, last._id) : null,
   }
 }
@@ -352,11 +366,17 @@ function alreadyDone(doc: RedemptionDoc): AppError {
     )
   }
   if (doc.status === 'cancelled') return new AppError('CONFLICT', '该兑换已取消，不能核销')
-  return new AppError('CONFLICT', `该兑换当前状态为「${STATUS_TEXT[doc.status]}」，不能核销`)
+  return new AppError(
+    'CONFLICT',
+    `该兑换当前状态为「${REDEMPTION_STATUS_LABELS[doc.status]}」，不能核销`,
+  )
 }
 
-async function pickupView(doc: RedemptionDoc) {
-  const [view, member] = await Promise.all([viewsOf([doc]), getMember(doc.memberId)])
+async function pickupView(doc: RedemptionDoc, now: Date) {
+  const [view, member] = await Promise.all([
+    viewsOf([doc], { actor: 'clerk', now }),
+    getMember(doc.memberId),
+  ])
   return {
     ...view[0]!,
     memberNo: member?.memberNo ?? '',
@@ -369,7 +389,7 @@ export async function pickupDetail(ctx: InvocationContext, input: { pickupCode: 
   const clerk = await requireStaff(ctx)
   const doc = await byPickupCode(input.pickupCode)
   await refuseOtherStore(clerk, doc)
-  return pickupView(doc)
+  return pickupView(doc, ctx.clock.now())
 }
 
 /**
@@ -382,7 +402,7 @@ export async function verifyPickup(ctx: InvocationContext, input: { pickupCode: 
   const clerk = await requireStaff(ctx)
   const doc = await byPickupCode(input.pickupCode)
   await refuseOtherStore(clerk, doc)
-  if (doc.status !== 'awaitingPickup') throw alreadyDone(doc)
+  if (!canTransition(doc, 'verifyPickup')) throw alreadyDone(doc)
   const now = ctx.clock.now()
   const collectedBy = { clerkId: clerk._id, name: clerk.name }
   const handedOver = await redemptions().updateIf(
@@ -393,7 +413,7 @@ export async function verifyPickup(ctx: InvocationContext, input: { pickupCode: 
     const winner = (await redemptions().get(doc._id))!
     throw alreadyDone(winner)
   }
-  return pickupView({ ...doc, status: 'collected', collectedAt: now, collectedBy })
+  return pickupView({ ...doc, status: 'collected', collectedAt: now, collectedBy }, now)
 }
 
 // ------------------------------------------------------------------ cancelling and repair
@@ -481,7 +501,10 @@ function alreadyDoneForCancel(doc: RedemptionDoc): AppError {
       `该兑换已于 ${formatShanghaiMinute(doc.collectedAt)} 由 ${doc.collectedBy?.name ?? '店员'} 核销，不能取消`,
     )
   }
-  return new AppError('CONFLICT', `该兑换当前状态为「${STATUS_TEXT[doc.status]}」，不能取消`)
+  return new AppError(
+    'CONFLICT',
+    `该兑换当前状态为「${REDEMPTION_STATUS_LABELS[doc.status]}」，不能取消`,
+  )
 }
 
 /** HQ cancels a redemption that was not collected: points and stock go back. */
@@ -506,9 +529,9 @@ export async function cancelRedemption(
       giftName: doc.giftName,
     },
     `${input.reason}（总部 ${session.username}）`,
-    { from: ['awaitingPickup'] },
+    { from: statusesAllowing('revoke') },
   )
-  return (await viewsOf([cancelled]))[0]!
+  return (await viewsOf([cancelled], { actor: session.role, now: ctx.clock.now() }))[0]!
 }
 
 /**

@@ -15,6 +15,7 @@ import { signScene } from '../membership/rules/scene'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
+import { remembered } from '../platform/runtime/policy'
 import { isDbError } from '../platform/runtime/transaction'
 import { getClerk, getStore } from '../staff/lookups'
 import { BIND_PAGE, STAFF_INVITE_PAGE } from '../platform/pages'
@@ -137,17 +138,25 @@ export async function requireAdmin(
   ctx: InvocationContext,
   needs: 'read' | 'write',
 ): Promise<AdminSession> {
-  const token = ctx.caller.bearerToken
-  if (!token) throw new AppError('UNAUTHENTICATED', '请先登录总部后台')
-  const session = await collection(COLLECTIONS.adminSessions).findOne({
-    tokenHash: sha256(token),
+  const session = await remembered(ctx, 'hq', async () => {
+    const token = ctx.caller.bearerToken
+    if (!token) throw new AppError('UNAUTHENTICATED', '请先登录总部后台')
+    const found = await collection(COLLECTIONS.adminSessions).findOne({
+      tokenHash: sha256(token),
+    })
+    if (!found || found.expiresAt.getTime() <= ctx.clock.now().getTime())
+      throw new AppError('UNAUTHENTICATED', '登录已过期，请重新登录')
+    ctx.caller.role = found.role
+    return { adminId: found.adminId, username: found.username, role: found.role }
   })
-  if (!session || session.expiresAt.getTime() <= ctx.clock.now().getTime())
-    throw new AppError('UNAUTHENTICATED', '登录已过期，请重新登录')
-  ctx.caller.role = session.role
   if (needs === 'write' && session.role !== 'hq-admin')
     throw new AppError('FORBIDDEN', '只读账号不能修改数据')
-  return { adminId: session.adminId, username: session.username, role: session.role }
+  return session
+}
+
+/** The signed-in HQ account of this invocation (the guard has resolved it: no second read). */
+export function hqSession(ctx: InvocationContext): Promise<AdminSession> {
+  return requireAdmin(ctx, 'read')
 }
 
 export async function logout(ctx: InvocationContext) {

@@ -3,7 +3,7 @@ import { docId, emptyInput, isoDate, salesFigures, tier } from '../platform/cont
 import { campaignAdminInput, campaignAdminOutput } from '../campaigns/contract'
 import { birthday } from '../membership/contract'
 import { pointsAdminInput, pointsAdminOutput } from '../points/admin-contract'
-import { orderStatus, orderView, shipOrderInput } from '../shop/contract'
+import { orderActions, orderState, orderStatus, orderView, shipOrderInput } from '../shop/contract'
 import { offlineSaleVoid, voidReason } from '../staff/contract'
 
 const storeCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/, '门店编码为 1-12 位字母或数字')
@@ -94,6 +94,10 @@ export const adminOrderRow = z.object({
   orderId: z.string(),
   createdAt: isoDate,
   status: orderStatus,
+  state: orderState,
+  statusLabel: z.string(),
+  /** HQ's next actions (ship, markDelivered, refund); none for an analyst. */
+  actions: orderActions,
   fulfilment: z.enum(['pickup', 'delivery']),
   storeId: z.string().nullable(),
   storeName: z.string().nullable(),
@@ -111,6 +115,10 @@ export const jobView = z.object({
   kind: jobKind,
   title: z.string(),
   status: z.enum(['running', 'succeeded', 'failed']),
+  /** The one label of its status (hq/lifecycle.ts); a failed import says how many rows were wrong. */
+  statusLabel: z.string(),
+  /** step (advance a batch: HQ admins while it runs), download (its file, when there is one). */
+  actions: z.array(z.enum(['step', 'download'])),
   total: z.number().int(),
   done: z.number().int(),
   created: z.number().int(),
@@ -379,7 +387,9 @@ export const adminOutput = {
     outRefundNo: z.string(),
     amountFen: z.number().int(),
     status: z.enum(['processing', 'succeeded', 'abnormal', 'closed', 'failed']),
+    statusLabel: z.string(),
   }),
+  /** The order as HQ sees it next (actions for an HQ admin). */
   shipOrder: orderView,
   markOrderDelivered: orderView,
   voidOfflineSale: offlineSaleVoid,
@@ -423,6 +433,7 @@ export const adminOutput = {
       .object({
         outTradeNo: z.string(),
         status: z.enum(['pending', 'paid', 'refunded', 'closed']),
+        statusLabel: z.string(),
         amountFen: z.number().int(),
         transactionId: z.string().nullable(),
         paidAt: isoDate.nullable(),
@@ -437,6 +448,9 @@ export const adminOutput = {
         amountFen: z.number().int(),
         reason: z.string().nullable(),
         status: z.enum(['processing', 'succeeded', 'abnormal', 'closed', 'failed']),
+        statusLabel: z.string(),
+        /** Not settled yet by WeChat Pay (the console looks again while one is). */
+        open: z.boolean(),
         createdAt: isoDate,
         settledAt: isoDate.nullable(),
       }),

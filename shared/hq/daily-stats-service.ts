@@ -37,7 +37,7 @@ import {
 } from './rules/daily-stats'
 import { AppError } from '../platform/errors'
 import { database } from '../platform/runtime/cloudbase'
-import { requireTimer, type InvocationContext } from '../platform/runtime/define-function'
+import type { InvocationContext } from '../platform/runtime/define-function'
 import { commissionEntryId, saleCommissionKey } from '../commission/rules/commission'
 
 const STATE_ID = 'dailyStatsRollup'
@@ -310,7 +310,6 @@ async function firstStoreCreatedAt(): Promise<Date | null> {
 export async function rollupDailyStats(
   ctx: InvocationContext,
 ): Promise<{ days: number; written: number; done: boolean; nextDay: string | null }> {
-  requireTimer(ctx)
   const started = Date.now()
   const now = ctx.clock.now()
   const _ = database().command

@@ -20,13 +20,6 @@ import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { collection } from '../platform/db/collection'
 
-/** Actions only the timer runs (expiry, repair): anyone else calling them is refused. */
-export async function runAsTimer<T>(ctx: InvocationContext, job: () => Promise<T>): Promise<T> {
-  if (ctx.caller.source !== 'timer') throw new AppError('FORBIDDEN', '该操作仅由定时任务执行')
-  ctx.caller.role = 'system'
-  return job()
-}
-
 /** Every `everyMinutes` minutes (slots aligned to the epoch), or once a day at `dailyAt` (Asia/Shanghai, `HH:MM`). */
 export type JobSchedule = { everyMinutes: number } | { dailyAt: string }
 
@@ -130,7 +123,7 @@ export async function runDueJobs(
   ctx: InvocationContext,
   jobs: readonly ScheduledJob[],
 ): Promise<TickResult> {
-  if (ctx.caller.source !== 'timer') throw new AppError('FORBIDDEN', '该操作仅由定时任务执行')
+  // Only the timer gets here: the jobs function's policy is `timer` (shared/platform/runtime/policy.ts).
   ctx.caller.role = 'system'
   const now = ctx.clock.now()
   const known = new Map((await runsColl().find({}, { limit: 1000 })).map((d) => [d._id, d]))
@@ -181,7 +174,7 @@ export async function runJobNow(
   jobs: readonly ScheduledJob[],
   name: string,
 ): Promise<unknown> {
-  if (ctx.caller.source !== 'timer') throw new AppError('FORBIDDEN', '该操作仅由定时任务执行')
+  // Only the timer gets here: the jobs function's policy is `timer` (shared/platform/runtime/policy.ts).
   ctx.caller.role = 'system'
   const job = jobs.find((j) => j.name === name)
   if (!job)

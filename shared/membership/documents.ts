@@ -22,6 +22,12 @@ export interface MemberDoc {
   openedClerkId: string
   joinedAt: Date
   lastPurchaseAt: Date | null
+  /**
+   * When the member's conversation was created. Written by that creation so it conflicts with an
+   * HQ transfer's transaction (which writes the member too): the conversation starts with the
+   * clerk the transfer left, or the transfer sees it and moves it. Absent until the first chat.
+   */
+  conversationAt?: Date
   tags: string[]
   /**
    * 'MM-DD', for birthday offers. The member sets it once (so it cannot be moved to collect a

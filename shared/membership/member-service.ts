@@ -185,7 +185,10 @@ export async function bindMember(
         if (!clerk || clerk.status !== 'active')
           throw new AppError('CONFLICT', '该导购已停用，请扫描门店二维码开卡')
       } else {
-        const candidates = (await db
+        // Chosen from the transaction's snapshot (a where().get() carrying the transaction id);
+        // the chosen clerk's count is written first, below, so two binds that pick the same
+        // clerk conflict at that write and one runs again on the other's count.
+        const candidates = (await t
           .collection(COLLECTIONS.clerks.name)
           .where({ storeId: target.store._id, status: 'active' })
           .limit(1000)
@@ -196,19 +199,17 @@ export async function bindMember(
             memberCount: c.memberCount,
             createdAt: c.createdAt,
             status: c.status,
+            isManager: c.isManager,
           })),
         )
         if (!chosen) throw new AppError('CONFLICT', '该门店暂无在岗导购，请联系店员')
-        // Read inside the transaction: if anyone changes this clerk before we commit, we retry.
-        clerk = (
-          (await t.collection(COLLECTIONS.clerks.name).doc(chosen.clerkId).get()) as {
-            data: ClerkDoc | null
-          }
-        ).data
-        if (!clerk || clerk.status !== 'active' || clerk.memberCount !== chosen.memberCount) {
-          throw Object.assign(new Error('clerk changed'), { code: 'DATABASE_TRANSACTION_CONFLICT' })
-        }
+        clerk = candidates.data.find((c) => c._id === chosen.clerkId) ?? null
+        if (!clerk) throw new AppError('CONFLICT', '该门店暂无在岗导购，请联系店员')
       }
+      await t
+        .collection(COLLECTIONS.clerks.name)
+        .doc(clerk._id)
+        .update({ memberCount: _.inc(1) })
       const member: Omit<MemberDoc, '_id'> = {
         openid,
         ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}),
@@ -262,10 +263,6 @@ export async function bindMember(
         }
         await t.collection(COLLECTIONS.pointsLedger.name).add(entry)
       }
-      await t
-        .collection(COLLECTIONS.clerks.name)
-        .doc(clerk._id)
-        .update({ memberCount: _.inc(1) })
       return clerk
     })
     ctx.caller.role = 'member'
@@ -474,6 +471,14 @@ export async function deleteAccount(ctx: InvocationContext): Promise<{ deleted: 
   const _ = db.command
   const now = ctx.clock.now()
   await withTransaction(db, async (t) => {
+    // Read in the transaction and written by it: a second deletion (or a retry after a conflict)
+    // finds it deleted, and a transfer that committed first is the clerk whose count drops.
+    const fresh = (
+      (await t.collection(COLLECTIONS.members.name).doc(member._id).get()) as {
+        data: MemberDoc | null
+      }
+    ).data
+    if (!fresh || fresh.status !== 'active') return
     await t.collection(COLLECTIONS.members.name).doc(member._id).update({
       openid: _.remove(),
       unionid: _.remove(),
@@ -485,7 +490,7 @@ export async function deleteAccount(ctx: InvocationContext): Promise<{ deleted: 
     })
     await t
       .collection(COLLECTIONS.clerks.name)
-      .doc(member.clerkId)
+      .doc(fresh.clerkId)
       .update({ memberCount: _.inc(-1) })
   })
   await db.collection(COLLECTIONS.visits.name).where({ memberId: member._id }).remove()

@@ -27,6 +27,7 @@ import type { HttpReply, HttpRequest, InvocationContext } from '../platform/runt
 import { payPort } from '../platform/runtime/pay-port'
 import { isDbError, withTransaction } from '../platform/runtime/transaction'
 import { ownerOf } from './owners'
+import { canTransition } from './lifecycle'
 
 type Rows<T> = { data: T[] }
 
@@ -110,7 +111,7 @@ export async function createPayment(
     if (!existing) throw err
     payment = existing
   }
-  if (payment.status !== 'pending')
+  if (!canTransition(payment, 'prepay'))
     throw new AppError('CONFLICT', payment.status === 'closed' ? '支付已关闭' : '已经支付过了')
   if (payment.amountFen !== input.amountFen || payment.payerOpenid !== input.payerOpenid)
     throw new AppError('CONFLICT', '该订单已有一笔不同的支付')
@@ -442,7 +443,7 @@ export async function requestRefund(
         }
       ).data
       if (existing) return existing
-      if (payment.status !== 'paid')
+      if (!canTransition(payment, 'requestRefund'))
         throw new AppError(
           'CONFLICT',
           payment.status === 'refunded' ? '已全额退款' : '只有已支付的订单可以退款',

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { docId, emptyInput, isoDate, tier } from '../platform/contract/common'
 import { payParams } from '../payments/contract'
+import { REDEMPTION_ACTIONS, type RedemptionAction } from '../gifts/lifecycle'
 
 export const fulfilment = z.enum(['pickup', 'mail'])
 
@@ -95,7 +96,10 @@ export const redemptionView = z.object({
   points: z.number().int(),
   fulfilment,
   status: redemptionStatus,
-  statusText: z.string(),
+  /** The one label of its status (gifts/lifecycle.ts), the same in both apps. */
+  statusLabel: z.string(),
+  /** The caller's next actions: the member's pay / cancel, the clerk's verifyPickup, HQ's ship / revoke. */
+  actions: z.array(z.enum(REDEMPTION_ACTIONS as [RedemptionAction, ...RedemptionAction[]])),
   storeId: z.string().nullable(),
   storeName: z.string().nullable(),
   /** While awaiting pickup: the code to show, as text and as the content of a QR code. */

@@ -10,6 +10,9 @@ import { SHANGHAI_OFFSET_MS } from '../platform/calendar'
 import { database } from '../platform/runtime/cloudbase'
 import { namesFor } from '../staff/lookups'
 import { offsetPage } from '../platform/db/paging'
+import type { Actor } from '../platform/lifecycle'
+import { PAYMENT_STATUS_LABELS, REFUND_STATUS_LABELS, isRefundOpen } from '../payments/lifecycle'
+import { nextOrderActions, orderState, orderStatusLabel } from './lifecycle'
 
 type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
 
@@ -20,15 +23,25 @@ function shanghaiDayStart(day: string): Date {
   return new Date(Date.parse(`${day}T00:00:00Z`) - SHANGHAI_OFFSET_MS)
 }
 
+/** Who is looking, and when: what HQ may do next depends on both. */
+export interface Viewer {
+  actor: Actor
+  now: Date
+}
+
 function orderRow(
   order: OrderDoc,
   stores: Map<string, string>,
   memberNos: Map<string, string>,
+  viewer: Viewer,
 ): z.infer<typeof adminOrderRow> {
   return {
     orderId: order._id,
     createdAt: order.createdAt.toISOString(),
     status: order.status,
+    state: orderState(order),
+    statusLabel: orderStatusLabel(order),
+    actions: nextOrderActions(order, viewer.actor, viewer.now),
     fulfilment: order.fulfilment,
     storeId: order.storeId,
     storeName: order.storeId ? (stores.get(order.storeId) ?? '') : null,
@@ -49,7 +62,7 @@ async function memberNosOf(memberIds: string[]): Promise<Map<string, string>> {
   return new Map(rows.map((m) => [m._id, m.memberNo]))
 }
 
-export async function listOrders(input: Input<'listOrders'>) {
+export async function listOrders(input: Input<'listOrders'>, viewer: Viewer) {
   const db = database()
   const _ = db.command
   const where: Record<string, unknown> = {}
@@ -80,7 +93,7 @@ export async function listOrders(input: Input<'listOrders'>) {
     memberNosOf(page.rows.flatMap((o) => (o.memberId ? [o.memberId] : []))),
   ])
   return {
-    items: page.rows.map((o) => orderRow(o, names.stores, memberNos)),
+    items: page.rows.map((o) => orderRow(o, names.stores, memberNos, viewer)),
     total: page.total,
     page: input.page,
     pageSize: input.pageSize,
@@ -95,7 +108,7 @@ const REFUND_EVENT: Record<RefundDoc['status'], string> = {
   failed: '退款失败',
 }
 
-export async function orderForAdmin(input: Input<'orderDetail'>) {
+export async function orderForAdmin(input: Input<'orderDetail'>, viewer: Viewer) {
   const order = await collection(COLLECTIONS.orders).get(input.orderId)
   if (!order) throw new AppError('NOT_FOUND', '订单不存在', 'orderId')
   const [payment, refunds, names, memberNos] = await Promise.all([
@@ -148,9 +161,16 @@ export async function orderForAdmin(input: Input<'orderDetail'>) {
   timeline.sort((a, b) => a.at.getTime() - b.at.getTime())
   // WeChat reports payment times to the second, so a payment can read as before the order: the order comes first regardless.
   timeline.unshift({ at: order.createdAt, event: '下单' })
+  const refundableFen =
+    pay && (pay.status === 'paid' || pay.status === 'refunded')
+      ? Math.max(0, pay.amountFen - pay.refundCommittedFen)
+      : 0
+  const row = orderRow(order, names.stores, memberNos, viewer)
   return {
     order: {
-      ...orderRow(order, names.stores, memberNos),
+      ...row,
+      // Refunds in flight may already commit the whole amount: nothing left to refund then.
+      actions: row.actions.filter((a) => a !== 'refund' || refundableFen > 0),
       items: order.items.map((i) => ({
         productId: i.productId,
         name: i.name,
@@ -173,20 +193,20 @@ export async function orderForAdmin(input: Input<'orderDetail'>) {
     payment: pay && {
       outTradeNo: pay._id,
       status: pay.status,
+      statusLabel: PAYMENT_STATUS_LABELS[pay.status],
       amountFen: pay.amountFen,
       transactionId: pay.transactionId,
       paidAt: pay.paidAt?.toISOString() ?? null,
       refundedFen: pay.refundedFen,
     },
-    refundableFen:
-      pay && (pay.status === 'paid' || pay.status === 'refunded')
-        ? Math.max(0, pay.amountFen - pay.refundCommittedFen)
-        : 0,
+    refundableFen,
     refunds: refunds.map((r) => ({
       outRefundNo: r._id,
       amountFen: r.amountFen,
       reason: r.reason,
       status: r.status,
+      statusLabel: REFUND_STATUS_LABELS[r.status],
+      open: isRefundOpen(r),
       createdAt: r.createdAt.toISOString(),
       settledAt: r.settledAt?.toISOString() ?? null,
     })),

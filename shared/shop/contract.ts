@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { docId, emptyInput, isoDate } from '../platform/contract/common'
 import { payParams } from '../payments/contract'
 import { mailAddress } from '../points/contract'
+import { ORDER_ACTIONS, ORDER_STATES, type OrderAction, type OrderState } from './lifecycle'
 
 const fulfilment = z.enum(['pickup', 'delivery'])
 
@@ -39,6 +40,11 @@ export const orderStatus = z.enum([
   'delivered',
 ])
 
+/** The order's lifecycle state (shop/lifecycle.ts): the status with refunds and expiry folded in. */
+export const orderState = z.enum(ORDER_STATES as [OrderState, ...OrderState[]])
+/** What the caller may do next with an order (the server decides; the apps only render it). */
+export const orderActions = z.array(z.enum(ORDER_ACTIONS as [OrderAction, ...OrderAction[]]))
+
 /** Where a delivery order is sent (required for delivery, refused for pickup): the same address a mail redemption takes. */
 export const deliveryAddress = mailAddress
 
@@ -57,6 +63,11 @@ export const productView = z.object({
 export const orderView = z.object({
   orderId: z.string(),
   status: orderStatus,
+  state: orderState,
+  /** The one label of its state (the same in both apps), with 部分退款 when part of it went back. */
+  statusLabel: z.string(),
+  /** The member's next actions: pay, cancel, confirmReceipt. */
+  actions: orderActions,
   fulfilment,
   storeId: z.string().nullable(),
   items: z.array(
@@ -80,6 +91,7 @@ export const orderView = z.object({
     .object({ carrier: z.string(), trackingNo: z.string(), shippedAt: isoDate })
     .nullable(),
   deliveredAt: isoDate.nullable(),
+  refundedFen: z.number().int(),
 })
 
 const orderPayment = z.object({

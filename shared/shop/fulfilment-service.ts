@@ -12,12 +12,16 @@ import { maskPhone } from '../platform/phone'
 import { type InvocationContext } from '../platform/runtime/define-function'
 import { namesFor } from '../staff/lookups'
 import { OrderView, getOrder, orders, toView } from './orders'
+import { canTransition, nextOrderActions, orderStatusLabel, type OrderAction } from './lifecycle'
 
 export interface OrderPickupView {
   kind: 'order'
   orderId: string
   pickupCode: string
   status: OrderDoc['status']
+  statusLabel: string
+  /** The clerk's next action: verifyPickup while it may be handed over. */
+  actions: OrderAction[]
   storeId: string
   items: OrderLineDoc[]
   totalFen: number
@@ -29,13 +33,15 @@ export interface OrderPickupView {
   phoneMasked: string | null
 }
 
-export async function orderPickupView(order: OrderDoc): Promise<OrderPickupView> {
+export async function orderPickupView(order: OrderDoc, now: Date): Promise<OrderPickupView> {
   const member = order.memberId ? await collection(COLLECTIONS.members).get(order.memberId) : null
   return {
     kind: 'order',
     orderId: order._id,
     pickupCode: order.pickupCode ?? '',
     status: order.status,
+    statusLabel: orderStatusLabel(order),
+    actions: nextOrderActions(order, 'clerk', now),
     storeId: order.storeId ?? '',
     items: order.items,
     totalFen: order.totalFen,
@@ -94,6 +100,7 @@ function notShippable(order: OrderDoc): AppError {
  * HQ hands a paid delivery order to the carrier. Sending the same carrier and tracking number
  * again (a retry, a double click) is the same shipment.
  *
+ * The table (shop/lifecycle.ts) decides whether it may ship: paid, for delivery, not fully refunded.
  * Guarantee: the conditional update `where({_id, status: 'paid', refundedFen})` ships once, and
  * never an order a refund (which raises refundedFen) has just fully refunded: that one reads again.
  */
@@ -109,8 +116,8 @@ export async function shipOrder(
       order.shipment.carrier === input.carrier &&
       order.shipment.trackingNo === input.trackingNo
     )
-      return toView(order)
-    if (order.status !== 'paid' || order.refundedFen >= order.totalFen) throw notShippable(order)
+      return toView(order, 'hq-admin', ctx.clock.now())
+    if (!canTransition(order, 'ship')) throw notShippable(order)
     const shipment = {
       carrier: input.carrier,
       trackingNo: input.trackingNo,
@@ -121,7 +128,8 @@ export async function shipOrder(
       { _id: order._id, status: 'paid', refundedFen: order.refundedFen },
       { status: 'shipped', shipment },
     )
-    if (shipped) return toView({ ...order, status: 'shipped', shipment })
+    if (shipped)
+      return toView({ ...order, status: 'shipped', shipment }, 'hq-admin', ctx.clock.now())
   }
   throw new AppError('CONFLICT', '订单状态正在变化，请刷新后重试')
 }

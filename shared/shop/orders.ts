@@ -12,6 +12,15 @@ import { database } from '../platform/runtime/cloudbase'
 import { type InvocationContext } from '../platform/runtime/define-function'
 import { withTransaction } from '../platform/runtime/transaction'
 import { requireOpenid } from '../platform/runtime/identity'
+import type { Actor } from '../platform/lifecycle'
+import {
+  canTransition,
+  nextOrderActions,
+  orderState,
+  orderStatusLabel,
+  type OrderAction,
+  type OrderState,
+} from './lifecycle'
 
 export const orders = () => collection(COLLECTIONS.orders)
 
@@ -24,6 +33,9 @@ export async function getOrder(orderId: string): Promise<OrderDoc | null> {
 export interface OrderView {
   orderId: string
   status: OrderDoc['status']
+  state: OrderState
+  statusLabel: string
+  actions: OrderAction[]
   fulfilment: Fulfilment
   storeId: string | null
   items: OrderLineDoc[]
@@ -36,12 +48,17 @@ export interface OrderView {
   deliveryAddress: PostalAddressDoc | null
   shipment: { carrier: string; trackingNo: string; shippedAt: string } | null
   deliveredAt: string | null
+  refundedFen: number
 }
 
-export function toView(order: OrderDoc): OrderView {
+/** The order as `actor` sees it at `now`: its state's label and what that caller may do next. */
+export function toView(order: OrderDoc, actor: Actor, now: Date): OrderView {
   return {
     orderId: order._id,
     status: order.status,
+    state: orderState(order),
+    statusLabel: orderStatusLabel(order),
+    actions: nextOrderActions(order, actor, now),
     fulfilment: order.fulfilment,
     storeId: order.storeId,
     items: order.items,
@@ -61,6 +78,7 @@ export function toView(order: OrderDoc): OrderView {
         }
       : null,
     deliveredAt: order.deliveredAt?.toISOString() ?? null,
+    refundedFen: order.refundedFen,
   }
 }
 
@@ -99,7 +117,8 @@ export async function ownOrder(ctx: InvocationContext, orderId: string): Promise
 export async function myOrders(ctx: InvocationContext): Promise<OrderView[]> {
   const openid = requireOpenid(ctx)
   const mine = await orders().find({ openid }, { orderBy: ['createdAt', 'desc'], limit: 50 })
-  return mine.map(toView)
+  const now = ctx.clock.now()
+  return mine.map((o) => toView(o, 'member', now))
 }
 
 /**
@@ -112,7 +131,7 @@ export async function releaseOrder(ctx: InvocationContext, orderId: string): Pro
   const now = ctx.clock.now()
   await withTransaction(database(), async (t) => {
     const order = await collection(COLLECTIONS.orders, t).get(orderId)
-    if (!order || order.status !== 'awaiting_payment') return
+    if (!order || !canTransition(order, 'cancel')) return
     const rows: (StockDoc | null)[] = []
     for (const line of order.items)
       rows.push(

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { campaignStaffInput, campaignStaffOutput } from '../campaigns/contract'
 import { docId, emptyInput, isoDate, salesFigures, tier } from '../platform/contract/common'
 import { redemptionView } from '../points/contract'
-import { orderStatus } from '../shop/contract'
+import { orderActions, orderStatus } from '../shop/contract'
 
 const receiptNoInput = z
   .string()
@@ -62,6 +62,9 @@ export const orderPickupView = z.object({
   orderId: z.string(),
   pickupCode: z.string(),
   status: orderStatus,
+  statusLabel: z.string(),
+  /** verifyPickup while the clerk may hand it over. */
+  actions: orderActions,
   storeId: z.string(),
   items: z.array(
     z.object({

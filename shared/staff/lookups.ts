@@ -6,6 +6,7 @@ import { database } from '../platform/runtime/cloudbase'
 import { AppError } from '../platform/errors'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { requireOpenid } from '../platform/runtime/identity'
+import { remembered } from '../platform/runtime/policy'
 
 const stores = () => collection(COLLECTIONS.stores)
 const clerks = () => collection(COLLECTIONS.clerks)
@@ -45,10 +46,20 @@ export async function namesFor(
 }
 
 /** The caller's clerk record; FORBIDDEN for anyone who is not an active clerk. One round trip. */
-export async function requireStaff(ctx: InvocationContext): Promise<ClerkDoc> {
-  const openid = requireOpenid(ctx)
-  const clerk = await clerks().findOne({ openid })
-  if (!clerk || clerk.status !== 'active') throw new AppError('FORBIDDEN', '仅限在岗店员使用')
-  ctx.caller.role = clerk.isManager ? 'manager' : 'clerk'
+/** The calling clerk (active), read once per invocation however often it is asked for. */
+export function requireStaff(ctx: InvocationContext): Promise<ClerkDoc> {
+  return remembered(ctx, 'clerk', async () => {
+    const openid = requireOpenid(ctx)
+    const clerk = await clerks().findOne({ openid })
+    if (!clerk || clerk.status !== 'active') throw new AppError('FORBIDDEN', '仅限在岗店员使用')
+    ctx.caller.role = clerk.isManager ? 'manager' : 'clerk'
+    return clerk
+  })
+}
+
+/** The calling store manager. */
+export async function requireManager(ctx: InvocationContext): Promise<ClerkDoc> {
+  const clerk = await requireStaff(ctx)
+  if (!clerk.isManager) throw new AppError('FORBIDDEN', '仅店长可以使用')
   return clerk
 }

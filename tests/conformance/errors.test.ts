@@ -197,3 +197,36 @@ describe('unknown collection', () => {
     expect((await h.db.collection('conf_plain').where({ nothing: 1 }).get()).data).toEqual([])
   })
 })
+
+describe('cloud functions', () => {
+  test('callFunction of a name with no deployed function answers FUNCTION_NOT_FOUND', async () => {
+    const tcb = (await import('@cloudbase/node-sdk')).default
+    const app = tcb.init({
+      env: 'local-test',
+      serviceUrl: h.gw.serviceUrl,
+      secretId: 'local',
+      secretKey: 'local',
+    })
+    const err = await rejectionOf(app.callFunction({ name: 'nope', data: {} }))
+    expect(err.code).toBe('FUNCTION_NOT_FOUND')
+  })
+})
+
+describe('CloudBase features the gateway does not serve answer a clear error', () => {
+  test('realtime watch: its first request (auth.wsWebSign, sent by watch()) is refused naming the feature', async () => {
+    // watch() itself only logs the refusal and keeps retrying (realtime/websocket-client.js), so
+    // this sends its first request through the SDK's own request class.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Db } = require('@cloudbase/database') as {
+      Db: {
+        reqClass: new (config: unknown) => {
+          send(action: string, params: object): Promise<unknown>
+        }
+      }
+    }
+    const request = new Db.reqClass((h.db as unknown as { config: unknown }).config)
+    const err = await rejectionOf(request.send('auth.wsWebSign', { runtime: 'node' }))
+    expect(err.code).toBe('ACTION_NOT_SUPPORTED')
+    expect(err.message).toContain('realtime watch (websocket push) is not served')
+  })
+})

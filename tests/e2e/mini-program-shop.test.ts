@@ -73,7 +73,7 @@ test('a member buys for pickup, pays in the sandbox and gets the pickup code', a
   await app.shot('order-awaiting-payment')
 
   await app.current().locator('#sandbox-pay').click()
-  await app.current().getByText('已付款').first().waitFor()
+  await app.current().getByText('待提货').first().waitFor()
   await app.current().locator('#pickup-code').waitFor()
   expect(await app.current().locator('#pickup-code .member-code__run').count()).toBeGreaterThan(50)
   await app.shot('order-paid-pickup-code')
@@ -83,7 +83,7 @@ test('the order is listed in "my orders" and the cart is empty again', async () 
   // A fresh load (another query string), not just a new hash in the same document.
   await app.open('?after=pay#/pages/orders/index')
   await app.waitFor('/pages/orders/index', creamName)
-  expect(await app.current().locator('.order-item').first().textContent()).toContain('已付款')
+  expect(await app.current().locator('.order-item').first().textContent()).toContain('待提货')
   await app.shot('my-orders')
   await app.open('?after=orders#/pages/shop/index')
   await app.waitFor('/pages/shop/index', creamName)

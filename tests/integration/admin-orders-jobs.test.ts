@@ -159,6 +159,25 @@ describe('orders and refunds', () => {
   it('an analyst sees orders but cannot refund; a WeChat identity cannot call admin actions at all', async () => {
     const seen = await stack.admin({ action: 'listOrders', search: order.orderId }, analystToken)
     expect(seen.status).toBe(200)
+    // The same order and label for both; the actions are the caller's: none for an analyst.
+    const asAdmin = await stack.admin({ action: 'listOrders', search: order.orderId })
+    expect(asAdmin.body.data.items[0]).toMatchObject({
+      state: 'awaiting_pickup',
+      statusLabel: '待提货（部分退款）',
+      actions: ['refund'],
+    })
+    expect(seen.body.data.items[0]).toMatchObject({
+      state: 'awaiting_pickup',
+      statusLabel: '待提货（部分退款）',
+      actions: [],
+    })
+    const analystDetail = await stack.admin(
+      { action: 'orderDetail', orderId: order.orderId },
+      analystToken,
+    )
+    expect(analystDetail.body.data.order.actions).toEqual([])
+    expect(analystDetail.body.data.payment).toMatchObject({ status: 'paid', statusLabel: '已支付' })
+    expect(analystDetail.body.data.refunds[0]).toMatchObject({ statusLabel: '成功', open: false })
     const refused = await stack.admin(
       { action: 'refundOrder', orderId: order.orderId, amountFen: 100, reason: '试试' },
       analystToken,
@@ -443,6 +462,9 @@ describe('CSV import jobs', () => {
     expect(refused.status).toBe(403)
     const listed = await stack.admin({ action: 'listJobs' }, analystToken)
     expect(listed.status).toBe(200)
+    // Nobody offers an analyst a step; a file to download is offered to anyone at HQ.
+    for (const j of listed.body.data.items as { actions: string[]; hasOutput: boolean }[])
+      expect(j.actions).toEqual(j.hasOutput ? ['download'] : [])
     const someJob = listed.body.data.items[0].jobId as string
     expect((await stack.admin({ action: 'jobStep', jobId: someJob }, analystToken)).status).toBe(
       403,

@@ -238,8 +238,15 @@ describe('weekly cap across campaigns, stop and resume', () => {
     await setBatchesPerRun(1)
     const second = (await stack.admin({ ...campaignBody, name: '第二波', segment: seg })).body.data
       .campaignId
+    const listed = await stack.admin({ action: 'listCampaigns' })
+    expect(listed.body.data.items.find((c: any) => c.campaignId === second)).toMatchObject({
+      statusLabel: '待发送',
+      actions: ['sendNow', 'stop'],
+    })
     // Stopped before its first batch: nothing goes out until resumed.
-    await stack.admin({ action: 'stopCampaign', campaignId: second })
+    expect(
+      (await stack.admin({ action: 'stopCampaign', campaignId: second })).body.data,
+    ).toMatchObject({ status: 'stopped', statusLabel: '已停止', actions: ['resume'] })
     await stack.runJob('dispatchCampaigns')
     expect(await forCampaign(second)).toHaveLength(0)
     expect(

@@ -379,6 +379,64 @@ describe('transfer keeps history', () => {
   })
 })
 
+describe('a first message racing a transfer', () => {
+  it('a conversation opened while a transfer transaction holds the member starts with the clerk the transfer leaves', async () => {
+    const m = await bindMember('oRaceHeld', 2)
+    const storeClerks = (await stack.db
+      .collection('clerks')
+      .where({ storeId: m.storeId, status: 'active' })
+      .get()) as { data: any[] }
+    const to = storeClerks.data.find((c) => c._id !== m.clerkId)._id as string
+    // A transaction shaped as moveMember's: it has read the member and found no conversation,
+    // and written the member's new clerk, but not committed yet.
+    const t = (await stack.db.startTransaction()) as any
+    expect((await t.collection('conversations').doc(m.memberId).get()).data).toBeNull()
+    await t.collection('members').doc(m.memberId).update({ clerkId: to })
+    const opening = stack.call('chat', { action: 'myConversation' }, { openid: 'oRaceHeld' })
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    await t.commit()
+    expect((await opening).status).toBe(200)
+    const conversation = (
+      (await stack.db.collection('conversations').doc(m.memberId).get()) as { data: any[] }
+    ).data[0]
+    expect(conversation.clerkId).toBe(to)
+  })
+
+  it('the new conversation follows the member: it ends with the clerk the member ends with', async () => {
+    const N = 12
+    const openids = Array.from({ length: N }, (_, i) => `oRace${i}`)
+    const bound = []
+    for (const openid of openids) bound.push(await bindMember(openid, 2))
+    const from = bound[0].clerkId as string
+    const storeClerks = (await stack.db
+      .collection('clerks')
+      .where({ storeId: bound[0].storeId, status: 'active' })
+      .get()) as { data: any[] }
+    const to = storeClerks.data.find((c) => c._id !== from)._id as string
+    // Each member opens their conversation while HQ moves them all, one transaction per member.
+    await Promise.all([
+      stack.admin({
+        action: 'transferMembers',
+        fromClerkId: from,
+        toClerkId: to,
+        memberIds: bound.map((m) => m.memberId),
+        reason: '调岗',
+      }),
+      ...openids.map((openid) => stack.call('chat', { action: 'myConversation' }, { openid })),
+    ])
+    for (const m of bound) {
+      const member = (
+        (await stack.db.collection('members').doc(m.memberId).get()) as { data: any[] }
+      ).data[0]
+      const conversation = (
+        (await stack.db.collection('conversations').doc(m.memberId).get()) as { data: any[] }
+      ).data[0]
+      expect(member.clerkId).toBe(to)
+      expect(conversation.clerkId).toBe(member.clerkId)
+    }
+  })
+})
+
 describe('subscribe-message reminders', () => {
   it('only a timer may run the reminder job', async () => {
     expect(

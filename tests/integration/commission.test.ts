@@ -475,6 +475,42 @@ describe('delivery orders', () => {
       (await stack.admin({ action: 'markOrderDelivered', orderId: refunded.orderId })).status,
     ).toBe(409)
   })
+
+  it('a shipped order refunded in full reads 已退款 and offers nothing: no 标记签收 for HQ, no 确认收货 for the member', async () => {
+    await bind('oDeliver3')
+    const order = await payUnread('oDeliver3', delivery)
+    expect((await ship(order.orderId, 'SF0000000003')).status).toBe(200)
+    const mine = () =>
+      stack.call('shop', { action: 'order', orderId: order.orderId }, { openid: 'oDeliver3' })
+    const hq = () => stack.admin({ action: 'orderDetail', orderId: order.orderId })
+    expect((await hq()).body.data.order).toMatchObject({
+      state: 'shipped',
+      statusLabel: '待收货',
+      actions: ['markDelivered', 'refund'],
+    })
+    expect((await mine()).body.data).toMatchObject({
+      state: 'shipped',
+      statusLabel: '待收货',
+      actions: ['confirmReceipt'],
+    })
+
+    await refund(order.orderId, order.outTradeNo)
+    expect((await hq()).body.data.order).toMatchObject({
+      status: 'shipped',
+      state: 'refunded',
+      statusLabel: '已退款',
+      actions: [],
+    })
+    const listed = await stack.admin({ action: 'listOrders', search: order.orderId })
+    expect(listed.body.data.items[0]).toMatchObject({ statusLabel: '已退款', actions: [] })
+    expect((await mine()).body.data).toMatchObject({ statusLabel: '已退款', actions: [] })
+    // The server refuses what it no longer offers.
+    expect(
+      (await stack.admin({ action: 'markOrderDelivered', orderId: order.orderId })).status,
+    ).toBe(409)
+    expect((await confirm(order.orderId, 'oDeliver3')).status).toBe(409)
+    expect(await orderDoc(order.orderId)).toMatchObject({ status: 'shipped' })
+  })
 })
 
 describe('refunds from the console', () => {

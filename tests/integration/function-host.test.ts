@@ -100,7 +100,7 @@ describe('bad input gets a clear error, never a 500', () => {
   it('an unknown function → 404', async () => {
     const res = await stack.call('nope', { action: 'x' })
     expect(res.status).toBe(404)
-    expect(res.body).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    expect(res.body).toMatchObject({ ok: false, error: { code: 'FUNCTION_NOT_FOUND' } })
   })
 
   it('a path that tries to escape the functions folder → 404', async () => {
@@ -141,6 +141,19 @@ describe('the rest of the contract', () => {
       data: { action: 'ping', note: 'from sdk' },
     })) as { result: any }
     expect(res.result).toMatchObject({ ok: true, data: { note: 'from sdk', openid: null } })
+  })
+
+  it('callFunction of a name with no function answers FUNCTION_NOT_FOUND, as CloudBase does', async () => {
+    const tcb = (await import('@cloudbase/node-sdk')).default
+    const app = tcb.init({
+      env: 'local',
+      serviceUrl: stack.serviceUrl,
+      secretId: 'local',
+      secretKey: 'local',
+    })
+    await expect(app.callFunction({ name: 'nope', data: {} })).rejects.toMatchObject({
+      code: 'FUNCTION_NOT_FOUND',
+    })
   })
 
   it('writes one structured log line per invocation with the DB round trips', async () => {

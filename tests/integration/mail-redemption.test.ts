@@ -116,7 +116,8 @@ describe('redeeming for mail, paying the shipping fee, shipping', () => {
     expect(one.body.data).toMatchObject({
       fulfilment: 'mail',
       status: 'awaitingPayment',
-      statusText: '待支付运费',
+      statusLabel: '待支付运费',
+      actions: ['pay', 'cancel'],
       storeId: null,
       pickupCode: null,
       address,
@@ -183,7 +184,9 @@ describe('redeeming for mail, paying the shipping fee, shipping', () => {
     })
     expect(one.body.data).toMatchObject({
       status: 'awaitingShipment',
-      statusText: '待发货',
+      statusLabel: '待发货',
+      // Paid: nothing left for the member to do (HQ ships it).
+      actions: [],
       shipment: null,
     })
     expect(one.body.data.paidAt).not.toBeNull()
@@ -206,6 +209,8 @@ describe('redeeming for mail, paying the shipping fee, shipping', () => {
         memberNo: member.memberNo,
         address,
         giftName: '帆布购物袋',
+        statusLabel: '待发货',
+        actions: ['ship'],
       }),
     ])
   })
@@ -228,7 +233,8 @@ describe('redeeming for mail, paying the shipping fee, shipping', () => {
     expect(shipped.status).toBe(200)
     expect(shipped.body.data).toMatchObject({
       status: 'shipped',
-      statusText: '已发货',
+      statusLabel: '已发货',
+      actions: [],
       shipment: { carrier: '顺丰速运', trackingNo: 'SF1234567890' },
     })
     const twice = await stack.admin({
@@ -245,7 +251,7 @@ describe('redeeming for mail, paying the shipping fee, shipping', () => {
     })
     expect(one.body.data).toMatchObject({
       status: 'shipped',
-      statusText: '已发货',
+      statusLabel: '已发货',
       shipment: { carrier: '顺丰速运', trackingNo: 'SF1234567890' },
     })
     expect(one.body.data.shippedAt).not.toBeNull()
@@ -324,7 +330,7 @@ describe('unpaid mail redemptions', () => {
     const keys = (await ledgerKeys(member.memberId)).map((e) => e.key)
     expect(keys.filter((k) => k === `redemption:${redemptionId}:return`)).toHaveLength(1)
     const one = await points('oSlowMailer', { action: 'redemption', redemptionId })
-    expect(one.body.data).toMatchObject({ status: 'cancelled', statusText: '已取消' })
+    expect(one.body.data).toMatchObject({ status: 'cancelled', statusLabel: '已取消' })
     expect(one.body.data.cancelReason).toContain('15 分钟未支付')
     // Closed at WeChat: it can no longer be paid.
     expect((await pay(outTradeNo)).status).toBe(409)

@@ -139,7 +139,7 @@ describe('binding from a scanned code', () => {
     expect(members.data[0].points).toBe(100)
   })
 
-  it("a store's code spreads 30 concurrent new members evenly over its active clerks", async () => {
+  it("a store's code spreads 30 concurrent new members evenly over its clerks, never to its manager", async () => {
     const store = sceneOf('store', 0)
     const clerksBefore = (await stack.db
       .collection('clerks')
@@ -157,8 +157,12 @@ describe('binding from a scanned code', () => {
       .collection('clerks')
       .where({ storeId: store.storeId, status: 'active' })
       .get()) as { data: any[] }
-    const counts = clerksAfter.data.map((c) => c.memberCount)
+    const onDuty = clerksAfter.data.filter((c) => !c.isManager)
+    expect(onDuty.length).toBeGreaterThan(1)
+    const counts = onDuty.map((c) => c.memberCount)
     expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1)
+    for (const manager of clerksAfter.data.filter((c) => c.isManager))
+      expect(manager.memberCount).toBe(before.get(manager._id))
     const added = clerksAfter.data.reduce(
       (sum, c) => sum + c.memberCount - (before.get(c._id) ?? 0),
       0,
@@ -555,6 +559,30 @@ describe("the member's own data", () => {
     expect(ledger.data).toHaveLength(1)
     // and scanning again starts a fresh membership
     expect((await bind('oLeaving', code.scene, 401)).body.data.outcome).toBe('created')
+  })
+
+  it("deleting twice at once lowers the clerk's member count once", async () => {
+    const code = sceneOf('store', 1)
+    const created = (await bind('oLeavingTwice', code.scene, 410)).body.data
+    const clerkCount = async () =>
+      (
+        (await stack.db.collection('clerks').doc(created.clerkId).get()) as {
+          data: { memberCount: number }[]
+        }
+      ).data[0]!.memberCount
+    const before = await clerkCount()
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        stack.call(
+          'member',
+          { action: 'deleteAccount', confirm: 'DELETE' },
+          { openid: 'oLeavingTwice' },
+        ),
+      ),
+    )
+    expect(results.some((r) => r.status === 200)).toBe(true)
+    for (const r of results) expect([200, 404]).toContain(r.status)
+    expect(await clerkCount()).toBe(before - 1)
   })
 
   it('deleting needs the explicit confirmation', async () => {

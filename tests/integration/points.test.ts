@@ -109,7 +109,7 @@ describe('redeeming for pickup and handing it over at the counter', () => {
       expect.objectContaining({
         redemptionId: redemption.redemptionId,
         status: 'awaitingPickup',
-        statusText: '待自提',
+        statusLabel: '待自提',
         pickupCode: redemption.pickupCode,
         storeId: storeA,
         giftName: '帆布购物袋',
@@ -194,7 +194,7 @@ describe('redeeming for pickup and handing it over at the counter', () => {
     })
     expect(mine.body.data).toMatchObject({
       status: 'collected',
-      statusText: '已领取',
+      statusLabel: '已领取',
       collectedByName: clerkA.name,
       pickupCode: null,
     })
@@ -256,7 +256,7 @@ describe('redemptions that cannot go through', () => {
     expect(noAddress.body.error).toMatchObject({
       code: 'INVALID_INPUT',
       field: 'address',
-      message: 'address: 请填写收货地址',
+      message: '请填写收货地址',
     })
     const address = {
       name: '林',

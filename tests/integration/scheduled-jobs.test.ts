@@ -5,6 +5,7 @@
  * records a failure without stopping the others; after a clock jump a due job runs once.
  * (On the old code there was no `jobs` function and the timers lived in admin, shop, points…)
  */
+import { checkSource } from '../../shared/platform/runtime/policy'
 import { ManualClock } from '../../shared/platform/ports/clock'
 import type { InvocationContext } from '../../shared/platform/runtime/define-function'
 import { runDueJobs, type JobRunDoc, type ScheduledJob } from '../../shared/hq/system-jobs'
@@ -160,10 +161,11 @@ describe('the runner', () => {
     expect(later.ran.map((r) => r.job)).toEqual(['t_count'])
   })
 
-  it('refuses anyone but the timer', async () => {
+  it('refuses anyone but the timer: the jobs function declares `timer` for its one action', () => {
     const ctx = timerCtx(new ManualClock())
+    expect(() => checkSource(ctx, 'timer')).not.toThrow()
     ctx.caller.source = 'wechat'
-    await expect(runDueJobs(ctx, [])).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    expect(() => checkSource(ctx, 'timer')).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }))
   })
 })
 

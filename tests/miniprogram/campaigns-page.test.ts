@@ -102,6 +102,11 @@ describe('after an order is paid', () => {
   const order = (orderId: string) => ({
     orderId,
     status: 'paid',
+    // The server's state, label and actions (shop/lifecycle.ts): a paid delivery order.
+    state: 'awaiting_shipment',
+    statusLabel: '待发货',
+    actions: [],
+    refundedFen: 0,
     fulfilment: 'delivery',
     items: [{ productId: 'p1', name: '玫瑰保湿面霜 50g', priceFen: 16800, qty: 1 }],
     totalFen: 16800,

@@ -32,9 +32,14 @@ const PRODUCTS = [
   },
 ]
 
+/** A paid pickup order as the server views it for its member (label and actions from shop/lifecycle.ts). */
 const ORDER = {
   orderId: 'o1',
   status: 'paid',
+  state: 'awaiting_pickup',
+  statusLabel: '待提货',
+  actions: [] as string[],
+  refundedFen: 0,
   fulfilment: 'pickup',
   storeId: 's1',
   items: [{ productId: 'p-cream', name: '玫瑰保湿面霜 50g', priceFen: 16800, qty: 2 }],
@@ -110,7 +115,7 @@ describe('shop (the built WeChat pages)', () => {
           : ok({}),
     )
     page = openPage('pages/order/index', { id: 'o1' })
-    await page.waitForText('已付款')
+    await page.waitForText('待提货')
     expect(cloudCalls().find((c) => c.name === 'shop')?.data).toMatchObject({
       action: 'order',
       orderId: 'o1',
@@ -330,6 +335,10 @@ describe('shop (the built WeChat pages)', () => {
   it('shows a shipped delivery order with carrier, tracking number and where it goes', async () => {
     const shipped = {
       ...ORDER,
+      status: 'shipped',
+      state: 'shipped',
+      statusLabel: '待收货',
+      actions: ['confirmReceipt'],
       fulfilment: 'delivery',
       storeId: null,
       pickupCode: null,
@@ -356,6 +365,8 @@ describe('shop (the built WeChat pages)', () => {
     )
     page = openPage('pages/order/index', { id: 'o1' })
     await page.waitForText('已发货')
+    expect(page.textOf('#order-status')).toContain('待收货')
+    expect(page.find('#confirm-receipt')).toBeDefined()
     expect(page.text()).toContain('顺丰速运 运单号 SF1234567890')
     expect(page.text()).toContain('2026-11-20 14:00')
     expect(page.textOf('#order-address')).toMatch(
@@ -366,8 +377,43 @@ describe('shop (the built WeChat pages)', () => {
     expect(page.findAll('.timeline-step')).toHaveLength(4)
     expect(page.find('#pickup-code')).toBeUndefined()
   })
+  it('shows a fully refunded shipped order as the server labels it, with nothing to confirm', async () => {
+    const refunded = {
+      ...ORDER,
+      status: 'shipped',
+      state: 'refunded',
+      statusLabel: '已退款',
+      actions: [],
+      refundedFen: ORDER.totalFen,
+      fulfilment: 'delivery',
+      storeId: null,
+      pickupCode: null,
+      shipment: { carrier: '顺丰速运', trackingNo: 'SF1', shippedAt: '2026-11-20T06:00:00.000Z' },
+    }
+    answerFunctions((name, event) =>
+      name === 'shop' && event.action === 'order'
+        ? ok(refunded)
+        : event.action === 'consentStatus'
+          ? ok(CONSENT_NONE)
+          : ok({}),
+    )
+    page = openPage('pages/order/index', { id: 'o1' })
+    await page.waitForText('顺丰速运 运单号 SF1')
+    expect(page.textOf('#order-status')).toContain('已退款')
+    expect(page.find('#confirm-receipt')).toBeUndefined()
+    expect(page.find('#consent-card')).toBeUndefined()
+  })
+
   it('pays an unpaid order again with fresh parameters for the same payment', async () => {
-    const unpaid = { ...ORDER, status: 'awaiting_payment', paidAt: null, pickupCode: null }
+    const unpaid = {
+      ...ORDER,
+      status: 'awaiting_payment',
+      state: 'awaiting_payment',
+      statusLabel: '待付款',
+      actions: ['pay', 'cancel'],
+      paidAt: null,
+      pickupCode: null,
+    }
     const payParams = {
       appId: 'wx-app',
       timeStamp: '1763900000',
@@ -396,7 +442,7 @@ describe('shop (the built WeChat pages)', () => {
     await page.waitForText('待付款')
     expect(page.find('#sandbox-pay')).toBeUndefined()
     await page.tap('pay-again')
-    await page.waitForText('已付款')
+    await page.waitForText('待提货')
     expect(cloudCalls().find((c) => c.data.action === 'payOrder')?.data).toMatchObject({
       action: 'payOrder',
       orderId: 'o1',
@@ -412,6 +458,9 @@ describe('shop (the built WeChat pages)', () => {
       storeId: null,
       pickupCode: null,
       status: 'shipped',
+      state: 'shipped',
+      statusLabel: '待收货',
+      actions: ['confirmReceipt'],
       deliveryAddress: {
         name: '林女士',
         phone: '13812345678',
@@ -432,7 +481,14 @@ describe('shop (the built WeChat pages)', () => {
       if (event.action === 'confirmReceipt') delivered = true
       return ok(
         delivered
-          ? { ...shipped, status: 'delivered', deliveredAt: '2026-11-22T02:00:00.000Z' }
+          ? {
+              ...shipped,
+              status: 'delivered',
+              state: 'delivered',
+              statusLabel: '已签收',
+              actions: [],
+              deliveredAt: '2026-11-22T02:00:00.000Z',
+            }
           : shipped,
       )
     })

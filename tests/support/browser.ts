@@ -1,10 +1,12 @@
 /**
- * Headless Chromium for end-to-end tests: Debian's /usr/bin/chromium driven by playwright-core,
- * a fresh profile per browser, and screenshots of each step saved under .test-artifacts/e2e/.
+ * Headless Chromium for end-to-end tests, driven by playwright-core: the browser `npm install`
+ * brings (./bundled-chromium.ts), or the one CHROMIUM_PATH names. A fresh profile per browser,
+ * and screenshots of each step saved under .test-artifacts/e2e/.
  */
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { bundledChromium } from './bundled-chromium'
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -18,9 +20,14 @@ export const CHROMIUM_ARGS = [
 ]
 
 export function launchChromium(): Promise<Browser> {
+  if (process.env.CHROMIUM_PATH) {
+    return chromium.launch({ executablePath: process.env.CHROMIUM_PATH, args: CHROMIUM_ARGS })
+  }
+  const bundled = bundledChromium()
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: bundled.executablePath,
     args: CHROMIUM_ARGS,
+    env: { ...process.env, ...bundled.env },
   })
 }
 

@@ -1,2 +1,2 @@
 // Stacks start and bundles build in beforeAll; on a shared 2-core machine that can take seconds.
-jest.setTimeout(30_000)
+jest.setTimeout(90_000)

@@ -31,11 +31,12 @@ echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer])
 type Campaign = AdminResult<'listCampaigns'>['items'][number]
 type Segment = AdminParams<'campaignAudienceCount'>['segment']
 
-const STATUS: Record<Campaign['status'], { color: string; label: string }> = {
-  scheduled: { color: 'blue', label: '待发送' },
-  sending: { color: 'orange', label: '发送中' },
-  stopped: { color: 'default', label: '已停止' },
-  done: { color: 'green', label: '已完成' },
+/** Colours only: the label and what may be done come with the campaign from the server. */
+const STATUS_COLOR: Record<Campaign['status'], string> = {
+  scheduled: 'blue',
+  sending: 'orange',
+  stopped: 'default',
+  done: 'green',
 }
 
 const MONTHS = Array.from({ length: 12 }, (_, i) => ({ value: i + 1, label: `${i + 1} 月` }))
@@ -180,7 +181,7 @@ function ResultsDrawer({ campaignId, onClose }: { campaignId: string; onClose: (
             <Descriptions.Item label="失败">{r.failed}</Descriptions.Item>
             <Descriptions.Item label="超出每周上限">{r.skippedCap}</Descriptions.Item>
             <Descriptions.Item label="7 天内下单">{r.orderedWithin7Days}</Descriptions.Item>
-            <Descriptions.Item label="状态">{STATUS[r.campaign.status].label}</Descriptions.Item>
+            <Descriptions.Item label="状态">{r.campaign.statusLabel}</Descriptions.Item>
             <Descriptions.Item label="进度">
               {r.campaign.processed} / {r.campaign.targeted ?? '—'}
             </Descriptions.Item>
@@ -266,7 +267,9 @@ export function CampaignsPage() {
           {
             title: '状态',
             dataIndex: 'status',
-            render: (s: Campaign['status']) => <Tag color={STATUS[s].color}>{STATUS[s].label}</Tag>,
+            render: (s: Campaign['status'], c) => (
+              <Tag color={STATUS_COLOR[s]}>{c.statusLabel}</Tag>
+            ),
           },
           {
             title: '发送时间',
@@ -284,32 +287,22 @@ export function CampaignsPage() {
             title: '操作',
             render: (_, c) => (
               <Space>
-                {c.status === 'scheduled' && (
+                {c.actions.includes('sendNow') && (
                   <Button
                     size="small"
                     type="primary"
-                    disabled={!canWrite}
                     onClick={() => void act('sendCampaignNow', c, '已安排立即发送')}
                   >
                     立即发送
                   </Button>
                 )}
-                {(c.status === 'scheduled' || c.status === 'sending') && (
-                  <Button
-                    size="small"
-                    danger
-                    disabled={!canWrite}
-                    onClick={() => void act('stopCampaign', c, '已停止')}
-                  >
+                {c.actions.includes('stop') && (
+                  <Button size="small" danger onClick={() => void act('stopCampaign', c, '已停止')}>
                     停止
                   </Button>
                 )}
-                {c.status === 'stopped' && (
-                  <Button
-                    size="small"
-                    disabled={!canWrite}
-                    onClick={() => void act('resumeCampaign', c, '已继续')}
-                  >
+                {c.actions.includes('resume') && (
+                  <Button size="small" onClick={() => void act('resumeCampaign', c, '已继续')}>
                     继续
                   </Button>
                 )}

@@ -17,10 +17,11 @@ const KIND_LABEL: Record<Job['kind'], string> = {
   exportSettlement: '导出提成结算',
   transferMembers: '会员转移',
 }
-const STATUS: Record<Job['status'], { label: string; color: string }> = {
-  running: { label: '进行中', color: 'processing' },
-  succeeded: { label: '已完成', color: 'green' },
-  failed: { label: '有错误，未导入', color: 'red' },
+/** Colours only: the label and what may be done come with the job from the server. */
+const STATUS_COLOR: Record<Job['status'], string> = {
+  running: 'processing',
+  succeeded: 'green',
+  failed: 'red',
 }
 const TEMPLATES: Record<ImportKind, string> = {
   importStores: '门店编码,门店名称,地址,纬度,经度（纬度、经度可不填）',
@@ -31,7 +32,7 @@ const STEP_PAUSE_MS = 200
 const WATCH_PAUSE_MS = 2000
 
 const percentOf = (job: Job) =>
-  job.total === 0 ? (job.status === 'running' ? 0 : 100) : Math.floor((job.done / job.total) * 100)
+  job.total === 0 ? (job.finishedAt ? 100 : 0) : Math.floor((job.done / job.total) * 100)
 
 function ErrorList({ errors, more }: { errors: Job['errors']; more: number }) {
   return (
@@ -71,29 +72,29 @@ export function JobsPage() {
   }, [refresh])
 
   useEffect(() => {
-    const running = (data?.items ?? []).filter((j) => j.status === 'running')
-    if (running.length === 0) return
+    const unfinished = (data?.items ?? []).filter((j) => j.finishedAt === null)
+    if (unfinished.length === 0) return
+    // The server offers step to those who may advance a job (HQ admins); others watch.
+    const steppable = unfinished.filter((j) => j.actions.includes('step'))
     let cancelled = false
     const timer = setTimeout(
       async () => {
-        if (canWrite) {
-          for (const job of running) {
-            try {
-              await callAdmin('jobStep', { jobId: job.jobId })
-            } catch (err) {
-              if (!cancelled) setError(err instanceof ApiFailure ? err.message : String(err))
-            }
+        for (const job of steppable) {
+          try {
+            await callAdmin('jobStep', { jobId: job.jobId })
+          } catch (err) {
+            if (!cancelled) setError(err instanceof ApiFailure ? err.message : String(err))
           }
         }
         if (!cancelled) await refresh()
       },
-      canWrite ? STEP_PAUSE_MS : WATCH_PAUSE_MS,
+      steppable.length > 0 ? STEP_PAUSE_MS : WATCH_PAUSE_MS,
     )
     return () => {
       cancelled = true
       clearTimeout(timer)
     }
-  }, [data, canWrite, refresh])
+  }, [data, refresh])
 
   async function download(job: Job) {
     const full = await mutate('job', { jobId: job.jobId })
@@ -167,11 +168,7 @@ export function JobsPage() {
           {
             title: '状态',
             dataIndex: 'status',
-            render: (s: Job['status'], job) => (
-              <Tag color={STATUS[s].color}>
-                {job.errorCount ? `${job.errorCount} 处错误，未导入` : STATUS[s].label}
-              </Tag>
-            ),
+            render: (s: Job['status'], job) => <Tag color={STATUS_COLOR[s]}>{job.statusLabel}</Tag>,
           },
           { title: '发起人', dataIndex: 'createdBy' },
           {
@@ -182,7 +179,7 @@ export function JobsPage() {
           {
             title: '文件',
             render: (_, job) =>
-              job.hasOutput && (
+              job.actions.includes('download') && (
                 <Button
                   size="small"
                   className="job-download"
@@ -231,7 +228,8 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
         })
         setSubmitting(false)
         if (!job) return
-        if (job.status === 'failed') setFailed(job)
+        // A refused import comes back failed with its row errors: show them.
+        if (job.errorCount > 0) setFailed(job)
         else onClose()
       }}
     >

@@ -40,7 +40,7 @@ export function LoginPage() {
             setError(null)
             try {
               await login(values.username, values.password)
-              navigate(from, { replace: true })
+              void navigate(from, { replace: true })
             } catch (err) {
               setError(err instanceof ApiFailure ? err.message : '登录失败')
             } finally {

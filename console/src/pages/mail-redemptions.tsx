@@ -2,7 +2,7 @@ import { Alert, Button, Card, Segmented, Table, Typography } from 'antd'
 import dayjs from 'dayjs'
 import { useState } from 'react'
 import type { AdminResult } from '../api'
-import { useAuth } from '../auth'
+import { REDEMPTION_STATUS_LABELS } from '../../../shared/gifts/lifecycle'
 import { formatPostalAddress, ShipDialog } from '../ship-dialog'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 
@@ -10,7 +10,6 @@ type MailRedemption = AdminResult<'mailRedemptions'>['items'][number]
 
 /** Mail redemptions whose shipping fee is paid: HQ ships them (carrier + tracking number) and sees what shipped. */
 export function MailRedemptionsPage() {
-  const { canWrite } = useAuth()
   const [status, setStatus] = useState<'awaitingShipment' | 'shipped'>('awaitingShipment')
   const list = useAdminQuery('mailRedemptions', { status })
   const mutate = useAdminMutation()
@@ -25,8 +24,8 @@ export function MailRedemptionsPage() {
           value={status}
           onChange={(v) => setStatus(v as typeof status)}
           options={[
-            { value: 'awaitingShipment', label: '待发货' },
-            { value: 'shipped', label: '已发货' },
+            { value: 'awaitingShipment', label: REDEMPTION_STATUS_LABELS.awaitingShipment },
+            { value: 'shipped', label: REDEMPTION_STATUS_LABELS.shipped },
           ]}
         />
       }
@@ -72,17 +71,18 @@ export function MailRedemptionsPage() {
           status === 'awaitingShipment'
             ? {
                 title: '操作',
-                render: (_, r) => (
-                  <Button
-                    size="small"
-                    type="primary"
-                    className="mail-ship"
-                    disabled={!canWrite}
-                    onClick={() => setShipping(r)}
-                  >
-                    发货
-                  </Button>
-                ),
+                // The server offers ship to HQ admins only (an analyst sees no button).
+                render: (_, r) =>
+                  r.actions.includes('ship') && (
+                    <Button
+                      size="small"
+                      type="primary"
+                      className="mail-ship"
+                      onClick={() => setShipping(r)}
+                    >
+                      发货
+                    </Button>
+                  ),
               }
             : {
                 title: '快递',

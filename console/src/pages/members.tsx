@@ -100,8 +100,10 @@ export function MembersPage() {
         reason: values.reason,
       })
       while (job) {
-        setProgress({ moved: job.done, total: job.total, done: job.status !== 'running' })
-        if (job.status !== 'running' || !transferOpen.current) break
+        // The server offers step while the job can go on (hq/lifecycle.ts).
+        const more = job.actions.includes('step')
+        setProgress({ moved: job.done, total: job.total, done: !more })
+        if (!more || !transferOpen.current) break
         job = await mutate('jobStep', { jobId: job.jobId })
       }
     }

@@ -22,8 +22,8 @@ import type { SorterResult } from 'antd/es/table/interface'
 import dayjs, { type Dayjs } from 'dayjs'
 import { useEffect, useMemo, useState } from 'react'
 import { fenToYuan, yuanToFen } from '../../../shared/commission/rules/commission'
+import { ORDER_STORED_STATUS_LABELS } from '../../../shared/shop/lifecycle'
 import type { AdminResult } from '../api'
-import { useAuth } from '../auth'
 import { formatPostalAddress, ShipDialog } from '../ship-dialog'
 import { useUrlState } from '../url-state'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
@@ -31,6 +31,7 @@ import { useAdminMutation, useAdminQuery } from '../use-admin'
 type Row = AdminResult<'listOrders'>['items'][number]
 type Detail = AdminResult<'orderDetail'>
 type OrderStatus = Row['status']
+type OrderState = Row['state']
 
 const DEFAULTS = {
   page: 1,
@@ -44,25 +45,26 @@ const DEFAULTS = {
   sortOrder: 'desc',
   order: '',
 }
-const ORDER_STATUS: Record<OrderStatus, { label: string; color: string }> = {
-  awaiting_payment: { label: '待支付', color: 'default' },
-  paid: { label: '已支付', color: 'blue' },
-  picked_up: { label: '已提货', color: 'green' },
-  refunded: { label: '已退款', color: 'orange' },
-  cancelled: { label: '已取消', color: 'default' },
-  shipped: { label: '已发货', color: 'cyan' },
-  delivered: { label: '已签收', color: 'green' },
+/** Colours only: the label and what may be done come with the order from the server. */
+const STATE_COLOR: Record<OrderState, string> = {
+  awaiting_payment: 'default',
+  awaiting_pickup: 'blue',
+  awaiting_shipment: 'blue',
+  shipped: 'cyan',
+  delivered: 'green',
+  picked_up: 'green',
+  cancelled: 'default',
+  expired: 'default',
+  refunded: 'orange',
 }
-const REFUND_STATUS: Record<
-  AdminResult<'refundOrder'>['status'],
-  { label: string; color: string }
-> = {
-  processing: { label: '处理中', color: 'processing' },
-  succeeded: { label: '成功', color: 'green' },
-  abnormal: { label: '异常', color: 'red' },
-  closed: { label: '已关闭', color: 'default' },
-  failed: { label: '失败', color: 'red' },
+const REFUND_COLOR: Record<AdminResult<'refundOrder'>['status'], string> = {
+  processing: 'processing',
+  succeeded: 'green',
+  abnormal: 'red',
+  closed: 'default',
+  failed: 'red',
 }
+
 const yuan = (fen: number) => `¥${fenToYuan(fen)}`
 const REFUND_POLL_MS = 1000
 
@@ -114,7 +116,10 @@ export function OrdersPage() {
           placeholder="状态"
           style={{ width: 120 }}
           value={state.status || undefined}
-          options={Object.entries(ORDER_STATUS).map(([value, s]) => ({ value, label: s.label }))}
+          options={Object.entries(ORDER_STORED_STATUS_LABELS).map(([value, label]) => ({
+            value,
+            label,
+          }))}
           onChange={(v?: string) => setState({ status: v ?? '', page: 1 })}
         />
         <Select
@@ -210,10 +215,8 @@ export function OrdersPage() {
           },
           {
             title: '状态',
-            dataIndex: 'status',
-            render: (s: OrderStatus) => (
-              <Tag color={ORDER_STATUS[s].color}>{ORDER_STATUS[s].label}</Tag>
-            ),
+            dataIndex: 'statusLabel',
+            render: (label: string, row) => <Tag color={STATE_COLOR[row.state]}>{label}</Tag>,
           },
         ]}
       />
@@ -253,7 +256,6 @@ function OrderDrawer({
 }
 
 function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () => void }) {
-  const { canWrite } = useAuth()
   const detail = useAdminQuery('orderDetail', { orderId })
   const [refunding, setRefunding] = useState(false)
   const [shipping, setShipping] = useState(false)
@@ -261,7 +263,7 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
   const { data: loaded, reload } = detail
   // WeChat Pay settles a refund after the request: look again until none is processing.
   useEffect(() => {
-    if (!loaded?.refunds.some((r) => r.status === 'processing')) return
+    if (!loaded?.refunds.some((r) => r.open)) return
     const timer = setTimeout(() => void reload(), REFUND_POLL_MS)
     return () => clearTimeout(timer)
   }, [loaded, reload])
@@ -269,12 +271,15 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
   if (detail.error) return <Alert type="error" showIcon message={detail.error} />
   const data = detail.data!
   const o = data.order
-  const canRefund = data.refundableFen > 0
+  // What HQ may do next is the server's answer (none for an analyst, no shipping a refunded order).
+  const can = (action: Detail['order']['actions'][number]) => o.actions.includes(action)
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }} id="order-detail">
       <Descriptions column={2} size="small" bordered>
         <Descriptions.Item label="状态">
-          <Tag color={ORDER_STATUS[o.status].color}>{ORDER_STATUS[o.status].label}</Tag>
+          <Tag id="order-status" color={STATE_COLOR[o.state]}>
+            {o.statusLabel}
+          </Tag>
         </Descriptions.Item>
         <Descriptions.Item label="会员号">{o.memberNo ?? '—'}</Descriptions.Item>
         <Descriptions.Item label="方式">
@@ -309,20 +314,14 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
           id="order-delivery"
           extra={
             <Space>
-              {o.status === 'paid' && !o.shipment && (
-                <Button
-                  id="ship-open"
-                  type="primary"
-                  disabled={!canWrite}
-                  onClick={() => setShipping(true)}
-                >
+              {can('ship') && (
+                <Button id="ship-open" type="primary" onClick={() => setShipping(true)}>
                   发货
                 </Button>
               )}
-              {o.shipment && !o.deliveredAt && o.status !== 'refunded' && (
+              {can('markDelivered') && (
                 <Button
                   id="mark-delivered"
-                  disabled={!canWrite}
                   onClick={() =>
                     Modal.confirm({
                       title: '标记为已签收？',
@@ -382,15 +381,11 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
         size="small"
         title="退款记录"
         extra={
-          <Button
-            id="refund-open"
-            danger
-            disabled={!canWrite || !canRefund}
-            title={canWrite ? undefined : '只读账号不能退款'}
-            onClick={() => setRefunding(true)}
-          >
-            退款
-          </Button>
+          can('refund') && (
+            <Button id="refund-open" danger onClick={() => setRefunding(true)}>
+              退款
+            </Button>
+          )
         }
       >
         <Table
@@ -407,8 +402,8 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
             {
               title: '状态',
               dataIndex: 'status',
-              render: (s: Detail['refunds'][number]['status']) => (
-                <Tag color={REFUND_STATUS[s].color}>{REFUND_STATUS[s].label}</Tag>
+              render: (s: Detail['refunds'][number]['status'], refund) => (
+                <Tag color={REFUND_COLOR[s]}>{refund.statusLabel}</Tag>
               ),
             },
             {
@@ -508,7 +503,7 @@ function RefundDialog({
                 ? 'success'
                 : 'warning'
             }
-            title={`退款 ${yuan(outcome.amountFen)}：${REFUND_STATUS[outcome.status].label}`}
+            title={`退款 ${yuan(outcome.amountFen)}：${outcome.statusLabel}`}
             subTitle={`退款单号 ${outcome.outRefundNo}${outcome.status === 'processing' ? '，微信支付处理完成后自动到账' : ''}`}
           />
         </div>

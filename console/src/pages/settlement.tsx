@@ -32,7 +32,7 @@ export function SettlementPage() {
       { kind: 'exportSettlement', month: state.month, by },
       '已在后台生成，可在「任务」中下载',
     )
-    if (job) navigate('/jobs')
+    if (job) void navigate('/jobs')
   }
 
   const rows = settlement.data?.rows ?? []

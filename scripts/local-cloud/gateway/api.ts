@@ -4,8 +4,10 @@
  * (which the SDK throws). Result shapes follow what the SDK's database module reads.
  */
 import { randomUUID } from 'node:crypto'
-import { DbError, ERR, type Engine } from './engine'
-import { decodeEJSON, encodeEJSON, isPlainObject, type Doc } from './ejson'
+import { DbError, ERR, isDocId, type Engine } from './engine'
+import { MingoError } from 'mingo/util'
+import { OperatorError } from './operators'
+import { decodeEJSON, encodeEJSON, isPlainObject, type Doc, type DocId } from './ejson'
 
 export type InvokeFunction = (name: string, data: unknown) => Promise<unknown>
 
@@ -42,12 +44,15 @@ function parseOrder(raw: unknown, now: number): Record<string, 1 | -1> | undefin
   return sort
 }
 
-/** The _id of a document-level call (`doc(id).…`), whose query is `{_id: id}`. */
-function docId(query: Record<string, unknown>): string {
+/** The _id of a document-level call (`doc(id).…`), whose query is `{_id: id}`; its type kept. */
+function docId(query: Record<string, unknown>): DocId {
   const id = query._id
-  if (typeof id !== 'string' && typeof id !== 'number') throw ERR.invalid('document id is required')
-  return String(id)
+  if (!isDocId(id)) throw ERR.invalid('document id is required')
+  return id
 }
+
+export const functionNotFound = (name: string) =>
+  new DbError('FUNCTION_NOT_FOUND', `cloud function ${name} not found`)
 
 export function createApi(
   engine: Engine,
@@ -76,12 +81,18 @@ export function createApi(
         const offset =
           Number.isInteger(Number(p.offset)) && Number(p.offset) > 0 ? Number(p.offset) : 0
         const projection = decodeEJSON(p.projection, t)
-        const docs = engine.find(coll, query, {
+        const findOptions = {
           sort: parseOrder(p.order, t),
           skip: offset,
           limit,
           projection: projection === undefined ? undefined : asObject(projection, 'projection'),
-        })
+        }
+        // A where().get() carrying a transaction id reads the transaction's snapshot and writes.
+        if (txId) {
+          const docs = engine.txFind(txId, coll, query, findOptions)
+          return { data: { list: docs.map(encodeEJSON), limit, offset } }
+        }
+        const docs = engine.find(coll, query, findOptions)
         await engine.settle()
         return { data: { list: docs.map(encodeEJSON), limit, offset } }
       }
@@ -125,9 +136,12 @@ export function createApi(
         const coll = str(p, 'collectionName')
         const query = asObject(decodeEJSON(p.query, t), 'query')
         const data = asObject(decodeEJSON(p.data, t), 'data')
-        const result = await engine.modifyAndReturn(coll, query, data)
+        // Carrying a transaction id it joins the transaction (applied only by its commit).
+        const result = txId
+          ? engine.txModifyAndReturn(txId, coll, query, data)
+          : await engine.modifyAndReturn(coll, query, data)
         return {
-          data: { updated: result.updated, doc: result.doc ? encodeEJSON(result.doc) : undefined },
+          data: { updated: result.updated, doc: result.doc ? encodeEJSON(result.doc) : null },
         }
       }
       case 'database.removeDocument': {
@@ -174,9 +188,10 @@ export function createApi(
         await engine.createCollection(str(p, 'collectionName'))
         return {}
       case 'functions.invokeFunction': {
-        if (!options.invokeFunction)
-          throw new DbError('FUNCTIONS_NOT_AVAILABLE', 'no function host attached')
         const name = str(p, 'function_name')
+        // CloudBase's answer for a name with no deployed function; a gateway without a function
+        // host has none.
+        if (!options.invokeFunction) throw functionNotFound(name)
         const raw =
           typeof p.request_data === 'string' && p.request_data !== ''
             ? JSON.parse(p.request_data)
@@ -184,6 +199,12 @@ export function createApi(
         const result = await options.invokeFunction(name, raw)
         return { data: { response_data: JSON.stringify(result ?? null) } }
       }
+      case 'auth.wsWebSign':
+        // The first request of `watch()`: realtime runs over CloudBase's websocket service.
+        throw new DbError(
+          'ACTION_NOT_SUPPORTED',
+          'realtime watch (websocket push) is not served by the local gateway: poll with get() instead',
+        )
       default:
         throw new DbError(
           'ACTION_NOT_SUPPORTED',
@@ -202,6 +223,9 @@ export function createApi(
       return { requestId, ...reply }
     } catch (err) {
       if (err instanceof DbError) return { requestId, code: err.code, message: err.message }
+      // A query or expression mingo or the gateway's operators refuse; the message names it.
+      if (err instanceof OperatorError || err instanceof MingoError)
+        return { requestId, code: 'DATABASE_REQUEST_FAILED', message: err.message }
       if (err instanceof SyntaxError)
         return { requestId, code: 'INVALID_PARAM', message: err.message }
       return { requestId, code: 'SYS_ERR', message: (err as Error).message }

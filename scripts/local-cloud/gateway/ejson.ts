@@ -3,9 +3,19 @@
  * parses whatever EJSON the server answers. Inside the gateway documents are plain JS values
  * (numbers, strings, Date, RegExp, arrays, objects), which is what the query engine expects.
  */
-import { BSONRegExp, EJSON, Long } from 'bson'
+import { BSONRegExp, EJSON, Long, type ObjectId } from 'bson'
 
-export type Doc = Record<string, unknown> & { _id: string }
+/** An `_id` keeps the type it was written with, as in CloudBase: a string, a number or an ObjectId. */
+export type DocId = string | number | ObjectId
+export type Doc = Record<string, unknown> & { _id: DocId }
+
+export function isObjectId(value: unknown): value is ObjectId {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { _bsontype?: unknown })._bsontype === 'ObjectId'
+  )
+}
 
 const JS_REGEXP_FLAGS = new Set(['i', 'm', 's', 'u'])
 

@@ -5,17 +5,33 @@
  *
  * Concurrency model: Node runs each request's engine work synchronously, so every single
  * operation (including a multi-document `where().update()` and a transaction commit) is applied
- * atomically with respect to all others. Transactions are optimistic: each document a
- * transaction reads or writes remembers its version at first touch; a write to a document that
- * changed since, or a commit when any touched document changed since, fails with
- * DATABASE_TRANSACTION_CONFLICT and applies nothing (the SDK's runTransaction then retries).
+ * atomically with respect to all others. Transactions behave as CloudBase's (MongoDB's) do:
+ * - reads come from a snapshot taken at the transaction's first operation, as MongoDB takes it
+ *   (startTransaction only opens it; documents changed since the snapshot keep
+ *   their older versions in a per-document history while a transaction may still need them);
+ * - a write takes the document's lock: a document another open transaction has written, or one
+ *   changed since this transaction's snapshot, fails the write at once with
+ *   DATABASE_TRANSACTION_CONFLICT and aborts the transaction (the SDK's runTransaction retries);
+ * - a plain (non-transaction) write to a document an open transaction holds waits until it ends;
+ * - nothing validates the documents a transaction only read (write skew is possible, as in
+ *   production);
+ * - a transaction must commit or abort within 30 seconds of its start.
  */
 import { randomBytes } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
-import { Aggregator, Query, update as applyUpdate } from 'mingo'
+import { update as applyUpdate } from 'mingo'
 import * as updateOperators from 'mingo/operators/update'
 import type { CollectionSpec, IndexSpec } from '../../../shared/collections'
-import { cloneValue, fromLogJSON, isPlainObject, toLogJSON, type Doc } from './ejson'
+import { Aggregator, Query } from './operators'
+import {
+  cloneValue,
+  fromLogJSON,
+  isObjectId,
+  isPlainObject,
+  toLogJSON,
+  type Doc,
+  type DocId,
+} from './ejson'
 import type { DurableLog, LogOp, RecoveredState } from './durable-log'
 
 export class DbError extends Error {
@@ -35,14 +51,35 @@ export const ERR = {
   duplicate: (c: string, index: string) =>
     new DbError('DATABASE_DUPLICATE_WRITE', `duplicate key in ${c}, unique index ${index}`),
   conflict: () => new DbError('DATABASE_TRANSACTION_CONFLICT', 'database transaction conflict'),
-  txNotFound: (id: string) =>
-    new DbError('DATABASE_TRANSACTION_FAIL', `transaction ${id} does not exist or has ended`),
+  /** CloudBase's answer for a transaction that ended (committed, aborted, or past 30 s). */
+  txNotFound: () =>
+    new DbError(
+      'DATABASE_TRANSACTION_FAIL',
+      '[ResourceUnavailable.TransactionNotExist] Transaction does not exist on the server, transaction must be commit or abort in 30 seconds. Please check your request, but if the problem persists, contact us.',
+    ),
   invalid: (message: string) => new DbError('INVALID_PARAM', message),
 }
 
 interface Entry {
   doc: Doc
   ver: number
+}
+
+/** Whether a value may be an `_id`: a string, a finite number or an ObjectId. */
+export function isDocId(value: unknown): value is DocId {
+  return (
+    (typeof value === 'string' && value !== '') ||
+    (typeof value === 'number' && Number.isFinite(value)) ||
+    isObjectId(value)
+  )
+}
+
+/** The key a document is stored and indexed under: its `_id`, with the type kept apart. */
+export function idKey(id: unknown): string {
+  if (typeof id === 'string') return id
+  if (typeof id === 'number') return `\u0001n${id}`
+  if (isObjectId(id)) return `\u0001o${id.toHexString()}`
+  throw ERR.invalid('_id must be a string, a number or an ObjectId')
 }
 
 type Scalar = string | number | boolean | null
@@ -140,16 +177,17 @@ class RangeIndex {
 
   add(doc: Doc, docs: Map<string, Entry>): void {
     const raw = getPath(doc, this.field)
+    const id = idKey(doc._id)
     if (raw === ANY_PATH || Array.isArray(raw)) {
-      this.arrays.add(doc._id)
+      this.arrays.add(id)
       return
     }
     const v = rangeValue(raw)
     if (v === null) {
-      this.unorderable.add(doc._id)
+      this.unorderable.add(id)
       return
     }
-    this.tail.push({ v, id: doc._id })
+    this.tail.push({ v, id })
     if (this.tail.length > Math.max(4096, this.sorted.length / 4)) this.merge(docs)
   }
 
@@ -280,8 +318,17 @@ function fieldRange(query: Record<string, unknown>, field: string): unknown {
   return conditions.length ? Object.assign({}, ...conditions) : query[field]
 }
 
+/** A document's state that snapshots in [from, to) see; `doc` undefined = it did not exist. */
+interface Version {
+  doc: Doc | undefined
+  from: number
+  to: number
+}
+
 class Collection {
   readonly docs = new Map<string, Entry>()
+  /** Older versions (ascending), kept only while an open transaction's snapshot may need them. */
+  readonly history = new Map<string, Version[]>()
   readonly unique: UniqueIndex[]
   /** field → key → ids; the first field of every declared index, for equality lookups. */
   readonly fieldIndexes = new Map<string, Map<string, Set<string>>>()
@@ -303,14 +350,15 @@ class Collection {
   }
 
   indexDoc(doc: Doc, add: boolean): void {
+    const id = idKey(doc._id)
     for (const [field, buckets] of this.fieldIndexes) {
       for (const key of indexKeys(doc, field)) {
         let bucket = buckets.get(key)
         if (add) {
           if (!bucket) buckets.set(key, (bucket = new Set()))
-          bucket.add(doc._id)
+          bucket.add(id)
         } else if (bucket) {
-          bucket.delete(doc._id)
+          bucket.delete(id)
           if (bucket.size === 0) buckets.delete(key)
         }
       }
@@ -319,8 +367,8 @@ class Collection {
     for (const unique of this.unique) {
       const key = unique.key(doc)
       if (key === null) continue
-      if (add) unique.owners.set(key, doc._id)
-      else if (unique.owners.get(key) === doc._id) unique.owners.delete(key)
+      if (add) unique.owners.set(key, id)
+      else if (unique.owners.get(key) === id) unique.owners.delete(key)
     }
   }
 
@@ -366,12 +414,16 @@ class Collection {
   /** Candidate documents for a query: narrowed by _id or an indexed equality when possible. */
   candidates(query: Record<string, unknown>): Iterable<Entry> {
     const idCondition = query._id
+    if (isObjectId(idCondition)) {
+      const entry = this.docs.get(idKey(idCondition))
+      return entry ? [entry] : []
+    }
     const idValues = equalityValues(idCondition)
     if (idValues) {
       const out: Entry[] = []
       for (const id of idValues) {
         const entry =
-          typeof id === 'string' || typeof id === 'number' ? this.docs.get(String(id)) : undefined
+          typeof id === 'string' || typeof id === 'number' ? this.docs.get(idKey(id)) : undefined
         if (entry) out.push(entry)
       }
       return out
@@ -500,6 +552,18 @@ function equalityValues(condition: unknown): Scalar[] | Date[] | null {
   return null
 }
 
+/** MongoDB refuses stored field names that start with `$` (they would read as operators). */
+function checkFieldNames(value: unknown): void {
+  if (Array.isArray(value)) for (const item of value) checkFieldNames(item)
+  else if (isPlainObject(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.startsWith('$'))
+        throw ERR.invalid(`field name ${key} is not valid for storage: it must not start with $`)
+      checkFieldNames(item)
+    }
+  }
+}
+
 function hasOperators(data: Record<string, unknown>): boolean {
   return Object.keys(data).some((k) => k.startsWith('$'))
 }
@@ -564,20 +628,26 @@ interface Change {
   after: Doc | null
 }
 
-interface TxTouch {
+interface TxWrite {
   coll: string
   id: string
-  /** version at first touch; 0 = did not exist */
-  ver: number
-  /** the transaction's view of the document (undefined = missing) */
-  view: Doc | undefined
-  written: boolean
+  /** the transaction's version of the document (undefined = removed / missing) */
+  doc: Doc | undefined
 }
 
 interface Transaction {
   id: string
-  touched: Map<string, TxTouch>
-  lastUsed: number
+  /** the engine version its reads see; -1 until its first operation takes the snapshot */
+  snap: number
+  started: number
+  /** its own writes, by lock key; each holds that document's lock */
+  writes: Map<string, TxWrite>
+}
+
+interface Lock {
+  txId: string
+  released: Promise<void>
+  release: () => void
 }
 
 export interface ModifyArgs {
@@ -588,7 +658,10 @@ export interface ModifyArgs {
   upsert: boolean
 }
 
-const TRANSACTION_IDLE_MS = 60_000
+/** CloudBase: "transaction must be commit or abort in 30 seconds". */
+export const TRANSACTION_MAX_MS = 30_000
+
+const lockKey = (collName: string, id: string) => `${collName}\u0000${id}`
 
 export class Engine {
   private readonly collections = new Map<string, Collection>()
@@ -596,11 +669,17 @@ export class Engine {
   private readonly transactions = new Map<string, Transaction>()
   private version = 0
   private readonly sweeper: NodeJS.Timeout
+  /** Documents open transactions have written: plain writes to them wait, other transactions' conflict. */
+  private readonly locks = new Map<string, Lock>()
+  /** Every history version, in the order their `to` grew, for dropping them once unneeded. */
+  private historyQueue: { coll: Collection; id: string; to: number }[] = []
+  private historyHead = 0
 
   constructor(
     private readonly log: DurableLog,
     specs: readonly CollectionSpec[],
     state: RecoveredState,
+    private readonly now: () => number = Date.now,
   ) {
     for (const spec of specs) this.specs.set(spec.name, spec)
     for (const name of state.collections) this.ensureCollectionObject(name)
@@ -619,14 +698,14 @@ export class Engine {
         }
       }
     }
-    this.sweeper = setInterval(() => this.sweepTransactions(), 10_000)
+    this.sweeper = setInterval(() => this.sweepTransactions(), 1_000)
     this.sweeper.unref()
   }
 
   private loadDoc(c: string, d: unknown): void {
     const coll = this.ensureCollectionObject(c)
     const doc = fromLogJSON(d) as Doc
-    coll.docs.set(doc._id, { doc, ver: ++this.version })
+    coll.docs.set(idKey(doc._id), { doc, ver: ++this.version })
     coll.indexDoc(doc, true)
   }
 
@@ -727,78 +806,127 @@ export class Engine {
 
   // ---------------------------------------------------------------- writes (outside transactions)
 
-  async insert(collName: string, docs: Record<string, unknown>[]): Promise<string[]> {
-    const coll = this.coll(collName)
-    const changes: Change[] = []
-    const ids: string[] = []
-    for (const raw of docs) {
-      if (!isPlainObject(raw)) throw ERR.invalid('document must be an object')
-      const id = raw._id === undefined ? newId() : String(raw._id)
-      if (coll.docs.has(id) || ids.includes(id)) throw ERR.duplicate(collName, '_id')
-      const doc = { ...cloneValue(raw), _id: id } as Doc
-      changes.push({ coll, id, before: undefined, after: doc })
-      ids.push(id)
+  // A plain write to a document an open transaction has written waits until that transaction
+  // ends, then runs on the state it left (as MongoDB's non-transaction writes wait for the lock).
+  // Each attempt is synchronous from matching to commit, so it stays atomic.
+
+  async insert(collName: string, docs: Record<string, unknown>[]): Promise<DocId[]> {
+    for (;;) {
+      const coll = this.coll(collName)
+      const changes: Change[] = []
+      const ids: DocId[] = []
+      const keys: string[] = []
+      for (const raw of docs) {
+        if (!isPlainObject(raw)) throw ERR.invalid('document must be an object')
+        checkFieldNames(raw)
+        const id = raw._id === undefined ? newId() : raw._id
+        if (!isDocId(id)) throw ERR.invalid('_id must be a string, a number or an ObjectId')
+        const key = idKey(id)
+        if (coll.docs.has(key) || keys.includes(key)) throw ERR.duplicate(collName, '_id')
+        const doc = { ...cloneValue(raw), _id: id } as Doc
+        changes.push({ coll, id: key, before: undefined, after: doc })
+        ids.push(id)
+        keys.push(key)
+      }
+      const lock = this.heldLock(collName, keys)
+      if (lock) {
+        await lock.released
+        continue
+      }
+      await this.commit(changes)
+      return ids
     }
-    await this.commit(changes)
-    return ids
   }
 
-  async modify(
-    collName: string,
-    args: ModifyArgs,
-  ): Promise<{ updated: number; upsertId?: string }> {
-    const coll = this.coll(collName)
-    const matcher = new Query(args.query)
-    const changes: Change[] = []
-    let matched = 0
-    for (const entry of coll.candidates(args.query)) {
-      if (!matcher.test(entry.doc)) continue
-      matched++
-      const after = this.applyData(entry.doc, args.data, args.merge)
-      if (!isDeepStrictEqual(after, entry.doc))
-        changes.push({ coll, id: entry.doc._id, before: entry, after })
-      if (!args.multi) break
-    }
-    if (matched === 0 && args.upsert) {
+  async modify(collName: string, args: ModifyArgs): Promise<{ updated: number; upsertId?: DocId }> {
+    for (;;) {
+      const coll = this.coll(collName)
+      const matcher = new Query(args.query)
+      const changes: Change[] = []
+      const matchedIds: string[] = []
+      for (const entry of coll.candidates(args.query)) {
+        if (!matcher.test(entry.doc)) continue
+        const key = idKey(entry.doc._id)
+        matchedIds.push(key)
+        const after = this.applyData(entry.doc, args.data, args.merge)
+        if (!isDeepStrictEqual(after, entry.doc))
+          changes.push({ coll, id: key, before: entry, after })
+        if (!args.multi) break
+      }
       const idFromQuery = args.query._id
-      const id = typeof idFromQuery === 'string' ? idFromQuery : newId()
-      const base = { _id: id } as Doc
-      const after = this.applyData(base, args.data, args.merge)
-      await this.commit([{ coll, id, before: undefined, after }])
-      return { updated: 0, upsertId: id }
+      const upsertId =
+        matchedIds.length === 0 && args.upsert
+          ? isDocId(idFromQuery)
+            ? idFromQuery
+            : newId()
+          : undefined
+      const lock = this.heldLock(collName, upsertId !== undefined ? [idKey(upsertId)] : matchedIds)
+      if (lock) {
+        await lock.released
+        continue
+      }
+      if (upsertId !== undefined) {
+        const after = this.applyData({ _id: upsertId } as Doc, args.data, args.merge)
+        await this.commit([{ coll, id: idKey(upsertId), before: undefined, after }])
+        return { updated: 0, upsertId }
+      }
+      await this.commit(changes)
+      // A replacement (set) counts every matched document as updated, changed or not.
+      return { updated: args.merge ? changes.length : matchedIds.length }
     }
-    await this.commit(changes)
-    return { updated: changes.length }
   }
 
+  /** `updateAndReturn`: the first match after the update; a match counts as updated even if unchanged. */
   async modifyAndReturn(
     collName: string,
     query: Record<string, unknown>,
     data: Record<string, unknown>,
   ): Promise<{ updated: number; doc: Doc | null }> {
-    const coll = this.coll(collName)
-    const matcher = new Query(query)
-    for (const entry of coll.candidates(query)) {
-      if (!matcher.test(entry.doc)) continue
-      const after = this.applyData(entry.doc, data, true)
-      if (isDeepStrictEqual(after, entry.doc)) return { updated: 0, doc: cloneValue(entry.doc) }
-      await this.commit([{ coll, id: entry.doc._id, before: entry, after }])
+    for (;;) {
+      const coll = this.coll(collName)
+      const matcher = new Query(query)
+      let found: Entry | undefined
+      for (const entry of coll.candidates(query)) {
+        if (!matcher.test(entry.doc)) continue
+        found = entry
+        break
+      }
+      if (!found) return { updated: 0, doc: null }
+      const key = idKey(found.doc._id)
+      const lock = this.heldLock(collName, [key])
+      if (lock) {
+        await lock.released
+        continue
+      }
+      const after = this.applyData(found.doc, data, true)
+      if (!isDeepStrictEqual(after, found.doc))
+        await this.commit([{ coll, id: key, before: found, after }])
+      else await this.log.waitDurable()
       return { updated: 1, doc: cloneValue(after) }
     }
-    return { updated: 0, doc: null }
   }
 
   async remove(collName: string, query: Record<string, unknown>, multi: boolean): Promise<number> {
-    const coll = this.coll(collName)
-    const matcher = new Query(query)
-    const changes: Change[] = []
-    for (const entry of coll.candidates(query)) {
-      if (!matcher.test(entry.doc)) continue
-      changes.push({ coll, id: entry.doc._id, before: entry, after: null })
-      if (!multi) break
+    for (;;) {
+      const coll = this.coll(collName)
+      const matcher = new Query(query)
+      const changes: Change[] = []
+      for (const entry of coll.candidates(query)) {
+        if (!matcher.test(entry.doc)) continue
+        changes.push({ coll, id: idKey(entry.doc._id), before: entry, after: null })
+        if (!multi) break
+      }
+      const lock = this.heldLock(
+        collName,
+        changes.map((c) => c.id),
+      )
+      if (lock) {
+        await lock.released
+        continue
+      }
+      await this.commit(changes)
+      return changes.length
     }
-    await this.commit(changes)
-    return changes.length
   }
 
   /** The document after `data`: an operator update, a merge of plain fields, or a replacement. */
@@ -825,17 +953,19 @@ export class Engine {
     if (changes.length === 0) return this.log.waitDurable()
     this.checkUnique(changes)
     const ops: LogOp[] = []
+    const keepHistory = this.transactions.size > 0
     for (const change of changes) {
       const { coll, id, after } = change
       const existing = coll.docs.get(id)
+      const ver = ++this.version
+      if (keepHistory) this.remember(coll, id, existing, ver)
       if (existing) coll.indexDoc(existing.doc, false)
       if (after) {
-        coll.docs.set(id, { doc: after, ver: ++this.version })
+        coll.docs.set(id, { doc: after, ver })
         coll.indexDoc(after, true)
         ops.push({ c: coll.name, id, d: toLogJSON(after) })
       } else {
         coll.docs.delete(id)
-        this.version++
         ops.push({ c: coll.name, id })
       }
     }
@@ -896,66 +1026,169 @@ export class Engine {
     return { collections: [...this.collections.keys()], docs }
   }
 
+  // ---------------------------------------------------------------- snapshots
+
+  /** Keeps the state a document had before version `to` for open transactions' snapshots. */
+  private remember(coll: Collection, id: string, existing: Entry | undefined, to: number): void {
+    let list = coll.history.get(id)
+    if (!list) coll.history.set(id, (list = []))
+    // A missing document's state began when it was last removed (or never existed).
+    const from = existing ? existing.ver : (list[list.length - 1]?.to ?? 0)
+    list.push({ doc: existing?.doc, from, to })
+    this.historyQueue.push({ coll, id, to })
+  }
+
+  /** Drops history no open transaction can read (every version that ended at or before the oldest snapshot). */
+  private dropHistory(): void {
+    let oldest = Infinity
+    for (const tx of this.transactions.values())
+      if (tx.snap >= 0 && tx.snap < oldest) oldest = tx.snap
+    const queue = this.historyQueue
+    while (this.historyHead < queue.length && queue[this.historyHead]!.to <= oldest) {
+      const { coll, id, to } = queue[this.historyHead++]!
+      const list = coll.history.get(id)
+      if (!list) continue
+      while (list.length > 0 && list[0]!.to <= to) list.shift()
+      if (list.length === 0) coll.history.delete(id)
+    }
+    if (this.historyHead === queue.length) {
+      this.historyQueue = []
+      this.historyHead = 0
+    } else if (this.historyHead > 1024 && this.historyHead * 2 > queue.length) {
+      this.historyQueue = queue.slice(this.historyHead)
+      this.historyHead = 0
+    }
+  }
+
+  /** The document as a snapshot at version `snap` sees it. */
+  private atSnapshot(coll: Collection, id: string, snap: number): Doc | undefined {
+    const current = coll.docs.get(id)
+    if (current && current.ver <= snap) return current.doc
+    const list = coll.history.get(id)
+    if (list) {
+      for (let i = list.length - 1; i >= 0; i--) {
+        const v = list[i]!
+        if (v.from <= snap && snap < v.to) return v.doc
+      }
+    }
+    return undefined
+  }
+
+  /** Whether the document changed (was written, created or removed) after version `snap`. */
+  private changedSince(coll: Collection, id: string, snap: number): boolean {
+    if ((coll.docs.get(id)?.ver ?? 0) > snap) return true
+    const list = coll.history.get(id)
+    return list !== undefined && list.length > 0 && list[list.length - 1]!.to > snap
+  }
+
   // ---------------------------------------------------------------- transactions
 
   startTransaction(): string {
     const id = `tx-${newId()}`
-    this.transactions.set(id, { id, touched: new Map(), lastUsed: Date.now() })
+    this.transactions.set(id, {
+      id,
+      snap: -1,
+      started: this.now(),
+      writes: new Map(),
+    })
     return id
   }
 
+  /** An open transaction; one past its 30 s ends here (rolled back), answering as CloudBase does. */
   private tx(id: string): Transaction {
     const tx = this.transactions.get(id)
-    if (!tx) throw ERR.txNotFound(id)
-    tx.lastUsed = Date.now()
+    if (!tx) throw ERR.txNotFound()
+    if (this.now() - tx.started > TRANSACTION_MAX_MS) {
+      this.abort(id)
+      throw ERR.txNotFound()
+    }
+    if (tx.snap < 0) tx.snap = this.version
     return tx
   }
 
-  private touch(tx: Transaction, collName: string, id: string): TxTouch {
-    const key = `${collName}\u0000${id}`
-    let touched = tx.touched.get(key)
-    if (!touched) {
-      const entry = this.coll(collName).docs.get(id)
-      touched = { coll: collName, id, ver: entry?.ver ?? 0, view: entry?.doc, written: false }
-      tx.touched.set(key, touched)
+  /** The transaction's view of one document (by key): its own write, else its snapshot. */
+  private txView(tx: Transaction, collName: string, key: string): Doc | undefined {
+    const own = tx.writes.get(lockKey(collName, key))
+    if (own) return own.doc
+    return this.atSnapshot(this.coll(collName), key, tx.snap)
+  }
+
+  txGet(txId: string, collName: string, id: DocId): Doc | undefined {
+    const doc = this.txView(this.tx(txId), collName, idKey(id))
+    return doc && cloneValue(doc)
+  }
+
+  /**
+   * `where().get()` carrying a transaction id: the transaction's snapshot with its own writes.
+   * Candidates: the indexes' (current state), every document changed since some open snapshot
+   * (its history), and the transaction's own writes; each is read as the transaction sees it.
+   */
+  txFind(
+    txId: string,
+    collName: string,
+    query: Record<string, unknown>,
+    options: FindOptions = {},
+  ): Doc[] {
+    const tx = this.tx(txId)
+    const coll = this.coll(collName)
+    const matcher = new Query(query)
+    const ids = new Set<string>()
+    for (const entry of coll.candidates(query)) ids.add(idKey(entry.doc._id))
+    for (const id of coll.history.keys()) ids.add(id)
+    for (const w of tx.writes.values()) if (w.coll === collName) ids.add(w.id)
+    const matched: Doc[] = []
+    for (const id of ids) {
+      const doc = this.txView(tx, collName, id)
+      if (doc && matcher.test(doc)) matched.push(doc)
     }
-    return touched
+    let cursor = new Query({}).find<Doc>(matched, options.projection as never)
+    if (options.sort && Object.keys(options.sort).length > 0) cursor = cursor.sort(options.sort)
+    else cursor = cursor.sort({ _id: 1 })
+    if (options.skip) cursor = cursor.skip(options.skip)
+    if (options.limit !== undefined) cursor = cursor.limit(options.limit)
+    return cursor.all().map((doc) => cloneValue(doc))
   }
 
-  private currentVersion(collName: string, id: string): number {
-    return this.coll(collName).docs.get(id)?.ver ?? 0
-  }
-
-  txGet(txId: string, collName: string, id: string): Doc | undefined {
-    const touched = this.touch(this.tx(txId), collName, id)
-    return touched.view && cloneValue(touched.view)
-  }
-
-  /** A document-level write inside a transaction; `fn` gets the transaction's view. */
+  /**
+   * A document-level write inside a transaction; `fn` gets the transaction's view. Fails at once
+   * (and ends the transaction) when another open transaction holds the document or it changed
+   * after this transaction's snapshot: CloudBase's write conflict.
+   */
   txWrite(
     txId: string,
     collName: string,
-    id: string,
+    docId: DocId,
     fn: (current: Doc | undefined) => Doc | null,
   ): number {
     const tx = this.tx(txId)
-    const touched = this.touch(tx, collName, id)
-    if (this.currentVersion(collName, id) !== touched.ver) {
-      this.abort(txId)
-      throw ERR.conflict()
+    const coll = this.coll(collName)
+    const id = idKey(docId)
+    const key = lockKey(collName, id)
+    let own = tx.writes.get(key)
+    if (!own) {
+      const lock = this.locks.get(key)
+      if ((lock && lock.txId !== txId) || this.changedSince(coll, id, tx.snap)) {
+        this.abort(txId)
+        throw ERR.conflict()
+      }
+      own = { coll: collName, id, doc: this.atSnapshot(coll, id, tx.snap) }
+      tx.writes.set(key, own)
+      let release!: () => void
+      const released = new Promise<void>((resolve) => (release = resolve))
+      this.locks.set(key, { txId, released, release })
     }
-    const next = fn(touched.view)
-    const changed = !isDeepStrictEqual(next ?? undefined, touched.view)
-    touched.view = next ?? undefined
-    touched.written = touched.written || changed
-    return changed ? 1 : 0
+    const before = own.doc
+    const next = fn(before) ?? undefined
+    own.doc = next
+    return isDeepStrictEqual(next, before) ? 0 : 1
   }
 
-  txInsert(txId: string, collName: string, raw: Record<string, unknown>): string {
-    const id = raw._id === undefined ? newId() : String(raw._id)
+  txInsert(txId: string, collName: string, raw: Record<string, unknown>): DocId {
+    checkFieldNames(raw)
+    const id = raw._id === undefined ? newId() : raw._id
+    if (!isDocId(id)) throw ERR.invalid('_id must be a string, a number or an ObjectId')
     const tx = this.tx(txId)
-    const touched = this.touch(tx, collName, id)
-    if (touched.view) throw ERR.duplicate(collName, '_id')
+    if (this.txView(tx, collName, idKey(id))) throw ERR.duplicate(collName, '_id')
     this.txWrite(txId, collName, id, () => ({ ...cloneValue(raw), _id: id }) as Doc)
     return id
   }
@@ -963,44 +1196,107 @@ export class Engine {
   txModify(
     txId: string,
     collName: string,
-    id: string,
+    id: DocId,
     data: Record<string, unknown>,
     merge: boolean,
     upsert: boolean,
-  ): { updated: number; upsertId?: string } {
-    let upsertId: string | undefined
+  ): { updated: number; upsertId?: DocId } {
+    let upsertId: DocId | undefined
+    let matched = false
     const updated = this.txWrite(txId, collName, id, (current) => {
       if (!current) {
         if (!upsert) return null
         upsertId = id
         return this.applyData({ _id: id } as Doc, data, merge)
       }
+      matched = true
       return this.applyData(current, data, merge)
     })
-    return upsertId ? { updated: 0, upsertId } : { updated }
+    if (upsertId !== undefined) return { updated: 0, upsertId }
+    // A replacement (set) of an existing document counts as updated even when nothing changed.
+    return { updated: !merge && matched ? 1 : updated }
+  }
+
+  /** `updateAndReturn` carrying a transaction id joins it: the first match in its view. */
+  txModifyAndReturn(
+    txId: string,
+    collName: string,
+    query: Record<string, unknown>,
+    data: Record<string, unknown>,
+  ): { updated: number; doc: Doc | null } {
+    const [found] = this.txFind(txId, collName, query, { limit: 1 })
+    if (!found) return { updated: 0, doc: null }
+    let after: Doc | undefined
+    this.txWrite(txId, collName, found._id, (current) => {
+      after = this.applyData(current ?? found, data, true)
+      return after
+    })
+    return { updated: 1, doc: cloneValue(after!) }
   }
 
   async commitTransaction(txId: string): Promise<void> {
     const tx = this.tx(txId)
-    this.transactions.delete(txId)
     const changes: Change[] = []
-    for (const touched of tx.touched.values()) {
-      // Optimistic validation: anything this transaction read or wrote must be unchanged.
-      if (this.currentVersion(touched.coll, touched.id) !== touched.ver) throw ERR.conflict()
-      if (!touched.written) continue
-      const coll = this.coll(touched.coll)
-      changes.push({
-        coll,
-        id: touched.id,
-        before: coll.docs.get(touched.id),
-        after: touched.view ?? null,
-      })
+    for (const w of tx.writes.values()) {
+      const coll = this.coll(w.coll)
+      // Only the documents it wrote are checked (held by its locks, so only a plain write that
+      // slipped past a lock could have changed them); what it only read is not validated.
+      if (this.changedSince(coll, w.id, tx.snap)) {
+        this.abort(txId)
+        throw ERR.conflict()
+      }
+      const before = coll.docs.get(w.id)
+      if (w.doc === undefined && before === undefined) continue
+      if (w.doc !== undefined && before !== undefined && isDeepStrictEqual(w.doc, before.doc))
+        continue
+      changes.push({ coll, id: w.id, before, after: w.doc ?? null })
     }
-    await this.commit(changes)
+    try {
+      this.checkUnique(changes)
+    } catch (err) {
+      this.abort(txId)
+      throw err
+    }
+    this.transactions.delete(txId)
+    const durable = this.commit(changes)
+    this.releaseLocks(tx)
+    this.dropHistory()
+    await durable
   }
 
   abort(txId: string): void {
+    const tx = this.transactions.get(txId)
+    if (!tx) return
     this.transactions.delete(txId)
+    this.releaseLocks(tx)
+    this.dropHistory()
+  }
+
+  private releaseLocks(tx: Transaction): void {
+    for (const key of tx.writes.keys()) {
+      const lock = this.locks.get(key)
+      if (lock?.txId === tx.id) {
+        this.locks.delete(key)
+        lock.release()
+      }
+    }
+  }
+
+  /** The lock an open transaction holds on any of these documents (plain writes wait for it). */
+  private heldLock(collName: string, ids: Iterable<string>): Lock | undefined {
+    if (this.locks.size === 0) return undefined
+    for (const id of ids) {
+      const lock = this.locks.get(lockKey(collName, id))
+      if (lock) {
+        if (process.env.GATEWAY_DEBUG_LOCKS)
+          console.error(
+            `[gateway] plain write waits: ${collName}/${id} held by ${lock.txId}`,
+            new Error().stack,
+          )
+        return lock
+      }
+    }
+    return undefined
   }
 
   hasTransaction(txId: string): boolean {
@@ -1008,8 +1304,8 @@ export class Engine {
   }
 
   private sweepTransactions(): void {
-    const cutoff = Date.now() - TRANSACTION_IDLE_MS
-    for (const [id, tx] of this.transactions) if (tx.lastUsed < cutoff) this.transactions.delete(id)
+    const cutoff = this.now() - TRANSACTION_MAX_MS
+    for (const [id, tx] of this.transactions) if (tx.started < cutoff) this.abort(id)
   }
 
   close(): void {

@@ -40,7 +40,7 @@ export async function openGatewayCore(
 ): Promise<GatewayCore> {
   const collections = options.collections ?? ALL_COLLECTIONS
   const { log, state } = await DurableLog.open(options.dataDir)
-  const engine = new Engine(log, collections, state)
+  const engine = new Engine(log, collections, state, options.now ?? Date.now)
   await engine.ensureCollections(collections)
   // Fold the replayed log into a snapshot so the next start reads one file.
   if (state.records.length > 0) await log.beginSnapshot(() => engine.captureState())

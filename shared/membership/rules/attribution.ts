@@ -5,8 +5,9 @@
  *   later scans of any code are only visits.
  * - HQ may instead set a protection window of N days: a scan after the window re-attributes to
  *   the scanned code's clerk (the clerk who opened the card is kept apart and never changes).
- * - A store's code assigns the store's active clerk with the fewest members (ties: the earliest
- *   created, so the choice is deterministic).
+ * - A store's code assigns the store's active clerk with the fewest members; a manager only when
+ *   the store has no clerk. Ties are broken at random: binds arriving together then spread over
+ *   the tied clerks instead of all writing the same clerk's count (a hot document).
  */
 
 export interface AttributionPolicy {
@@ -21,22 +22,31 @@ export interface ClerkLoad {
   memberCount: number
   createdAt: Date
   status: string
+  /** Store managers look after the store; a store code gives them members only when no clerk works there. */
+  isManager?: boolean
 }
 
-export function leastLoadedClerk(clerks: readonly ClerkLoad[]): ClerkLoad | null {
-  let best: ClerkLoad | null = null
-  for (const clerk of clerks) {
-    if (clerk.status !== 'active') continue
-    if (
-      best === null ||
-      clerk.memberCount < best.memberCount ||
-      (clerk.memberCount === best.memberCount &&
-        clerk.createdAt.getTime() < best.createdAt.getTime())
-    ) {
-      best = clerk
-    }
-  }
-  return best
+/**
+ * The clerk a store code assigns: among active clerks (managers only if there is no clerk), one
+ * with the fewest members, chosen at random among equals.
+ *
+ * Why the spread stays within one under concurrent binds: a bind increments the chosen clerk's
+ * count in its transaction, which fails if that count changed after the bind read it. Counts only
+ * grow while members bind, so a clerk that was least loaded in the bind's snapshot and is still
+ * unchanged at its commit is still least loaded then.
+ */
+export function leastLoadedClerk(
+  clerks: readonly ClerkLoad[],
+  random: () => number = Math.random,
+): ClerkLoad | null {
+  const active = clerks.filter((clerk) => clerk.status === 'active')
+  const staff = active.some((clerk) => !clerk.isManager)
+    ? active.filter((clerk) => !clerk.isManager)
+    : active
+  if (staff.length === 0) return null
+  const fewest = Math.min(...staff.map((clerk) => clerk.memberCount))
+  const tied = staff.filter((clerk) => clerk.memberCount === fewest)
+  return tied[Math.min(tied.length - 1, Math.floor(random() * tied.length))]!
 }
 
 export type ScanDecision = { kind: 'visit' } | { kind: 'reattribute' }

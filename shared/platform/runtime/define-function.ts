@@ -9,34 +9,23 @@
  *    database round trips), the same on CloudBase and in the local stack.
  */
 import { randomUUID } from 'node:crypto'
+import type { Caller, InvocationContext } from './context'
 import { z } from 'zod'
 import type { Envelope } from '../contract/envelope'
 import { describeInputIssue } from '../contract/input-errors'
 import { AppError, httpStatusOf, type ApiError } from '../errors'
 import { systemClock, type Clock } from '../ports/clock'
+import {
+  checkSource,
+  GUARDED,
+  policyOf,
+  type Access,
+  type AccessGuard,
+  type ActionPolicy,
+} from './policy'
 import { cloudbaseContext, invocationScope, wechatContext, type InvocationScope } from './cloudbase'
 
-export type CallerSource = 'wechat' | 'http' | 'timer'
-
-export interface Caller {
-  source: CallerSource
-  /** WeChat identity from the invocation context; null for HTTP access and timers. */
-  openid: string | null
-  unionid: string | null
-  appid: string | null
-  /** `authorization: Bearer …` of an HTTP access call (the HQ console). */
-  bearerToken: string | null
-  /** Set by the service that resolved the caller's role; reported in the log line. */
-  role: string
-}
-
-export interface InvocationContext {
-  fn: string
-  action: string
-  requestId: string
-  caller: Caller
-  clock: Clock
-}
+export type { Caller, CallerSource, InvocationContext } from './context'
 
 type Handlers<In extends Record<string, z.ZodType>, Out extends Record<keyof In, z.ZodType>> = {
   [K in keyof In]: (ctx: InvocationContext, input: z.output<In[K]>) => Promise<z.input<Out[K]>>
@@ -78,6 +67,10 @@ export interface FunctionSpec<
   input: In
   output: Out
   handlers: Handlers<In, Out>
+  /** Who may call each action (policy.ts); checked before the handler runs. */
+  policy: { [K in keyof In]: Access | ActionPolicy<z.output<In[K]>> }
+  /** Resolves members, clerks, managers and HQ sessions, and audits HQ actions (shared/flows/access.ts). */
+  guard?: AccessGuard
   /**
    * The raw route every HTTP-access event reaching this function goes to (e.g. WeChat Pay's
    * notifications). It is chosen by the function the access path reaches, never by the path
@@ -240,6 +233,12 @@ export function defineFunction<
   Out extends Record<keyof In, z.ZodType>,
 >(spec: FunctionSpec<In, Out>) {
   const actionNames = Object.keys(spec.input)
+  for (const name of actionNames) {
+    const declared = (spec.policy as Record<string, Access | ActionPolicy | undefined>)[name]
+    if (!declared) throw new Error(`${spec.name}.${name} declares no access policy`)
+    if (GUARDED.has(policyOf(declared).access) && !spec.guard)
+      throw new Error(`${spec.name}.${name} needs a guard for ${policyOf(declared).access}`)
+  }
   const actionSchema = z.object({ action: z.string().min(1) }).loose()
 
   async function run(
@@ -260,9 +259,6 @@ export function defineFunction<
         'action',
       )
     }
-    const schema = spec.input[action] as z.ZodType
-    const parsed = schema.safeParse(rest)
-    if (!parsed.success) throw invalidInput(parsed.error, schema)
     const requestId = requestIdOf(context)
     const ctx: InvocationContext = {
       fn: spec.name,
@@ -271,11 +267,20 @@ export function defineFunction<
       caller,
       clock: spec.clock ?? systemClock,
     }
+    // Who may call comes before what they sent: a stranger learns nothing from validation.
+    const policy = policyOf(
+      (spec.policy as Record<string, Access | ActionPolicy>)[action] as Access | ActionPolicy,
+    )
+    checkSource(ctx, policy.access)
+    const schema = spec.input[action] as z.ZodType
+    const parsed = schema.safeParse(rest)
+    if (!parsed.success) throw invalidInput(parsed.error, schema)
     const handler = spec.handlers[action as keyof In] as (
       c: InvocationContext,
       i: unknown,
     ) => Promise<unknown>
-    return handler(ctx, parsed.data)
+    if (!GUARDED.has(policy.access)) return handler(ctx, parsed.data)
+    return spec.guard!.run(ctx, policy, parsed.data, () => handler(ctx, parsed.data))
   }
 
   function rawRouteFor(event: unknown, context: unknown): HttpRoute | null {
@@ -412,10 +417,4 @@ export function defineFunction<
     }
     return envelope
   }
-}
-
-/** Timer-trigger actions must not be callable by users: only CloudBase's timer may run them. */
-export function requireTimer(ctx: InvocationContext): void {
-  if (ctx.caller.source !== 'timer')
-    throw new AppError('FORBIDDEN', 'this action runs on a timer only')
 }

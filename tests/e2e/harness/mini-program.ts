@@ -5,47 +5,29 @@
  *
  * The stack comes from tests/support/local-stack (free port, temporary data folder, demo data);
  * the browser from tests/support/browser. This file adds what is specific to the mini-program:
- * building H5 when it is missing or older than its sources, Taro's H5 page structure, the tab
+ * building H5 when it is missing or stale, Taro's H5 page structure, the tab
  * bar, the persona switcher, and a log of the function calls the app made.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import { checkFresh } from '../../../scripts/build-cache'
+import { miniprogramSpec } from '../../../scripts/builds'
 import { screenshotter } from '../../support/browser'
 
 const root = path.resolve(__dirname, '..', '..', '..')
 export const H5_DIR = path.join(root, 'miniprogram', 'dist', 'h5')
 
-function newestMtime(dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs)
-  }
-  return newest
-}
-
 /**
  * The H5 build to serve. `npm test` builds it just before jest; run by hand, a missing or stale
- * build (older than miniprogram/src, its config or the shared contracts) is rebuilt first.
+ * build (its inputs' hash differs from the one beside it, scripts/build-cache.ts) is rebuilt first.
  */
 export function ensureH5Built(): string {
-  const index = path.join(H5_DIR, 'index.html')
-  const sources = Math.max(
-    ...['miniprogram/src', 'miniprogram/config', 'shared/contract'].map((dir) =>
-      newestMtime(path.join(root, dir)),
-    ),
-  )
-  if (!existsSync(index) || statSync(index).mtimeMs < sources) {
-    const build = spawnSync(
-      path.join(root, 'node_modules', '.bin', 'tsx'),
-      ['scripts/build-miniprogram.ts', 'h5'],
-      {
-        cwd: root,
-        encoding: 'utf8',
-      },
-    )
+  if (!checkFresh(miniprogramSpec('h5'), root).fresh) {
+    const build = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/builds.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+    })
     if (build.status !== 0) throw new Error(`H5 build failed:\n${build.stdout}\n${build.stderr}`)
   }
   return H5_DIR

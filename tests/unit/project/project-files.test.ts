@@ -14,12 +14,20 @@ describe('project files', () => {
     expect(firstBlock).toContain('npm install && npm test')
   })
 
-  it('.ci/run runs the README test command after installing what a fresh machine lacks', () => {
-    const ci = read('.ci/run')
-    expect(ci).toMatch(/chromium/)
-    expect(ci).toMatch(/fonts-wqy-zenhei/)
-    expect(ci).toMatch(/npm install/)
-    expect(ci).toMatch(/\nnpm test\n/)
+  it('.ci/run is the README test command: npm install, then npm test, and no apt-get', () => {
+    const commands = read('.ci/run')
+      .split('\n')
+      .map((line) => line.replace(/#.*$/, '').trim())
+      .filter((line) => line !== '' && !line.startsWith('set ') && !line.startsWith('cd '))
+    expect(commands.join('\n')).not.toMatch(/apt-get|apt install|\bapt\b/)
+    expect(commands).toEqual(['npm install --no-audit --no-fund', 'npm test'])
+  })
+
+  it('the end-to-end browser and its CJK font come from npm, not from the system', () => {
+    const pkg = JSON.parse(read('package.json')) as { devDependencies: Record<string, string> }
+    expect(pkg.devDependencies).toHaveProperty(['@sparticuz/chromium'])
+    expect(pkg.devDependencies).toHaveProperty(['@embedpdf/fonts-sc'])
+    expect(read('tests/support/browser.ts')).not.toContain('/usr/bin/chromium')
   })
 
   it('cloudbaserc.json declares exactly the folders in cloudfunctions/', () => {

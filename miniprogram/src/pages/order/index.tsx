@@ -14,7 +14,6 @@ import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
 import { formatDateTime, formatFen, formatPostalAddress } from '../../lib/format'
-import { orderStatusLabel } from '../../lib/order-status'
 import { requestWechatPayment } from '../../lib/pay'
 import './index.scss'
 
@@ -24,24 +23,25 @@ type Order = OutputOf<Contracts, 'shop', 'order'>
 const sandboxPay: ((outTradeNo: string) => Promise<boolean>) | null =
   process.env.TARO_ENV === 'h5' ? require('../../lib/sandbox-pay').sandboxPay : null
 
-/** The steps an order goes through, with the time of each one reached. */
+/** The steps an order goes through, with the time of each one reached (its state is the server's). */
 function timeline(order: Order): TimelineStep[] {
   const steps: TimelineStep[] = [
     { key: 'created', label: '提交订单', at: order.createdAt, done: true },
   ]
-  if (order.status === 'cancelled')
-    return [...steps, { key: 'cancelled', label: '订单已取消', at: null, done: true }]
+  if (order.state === 'cancelled' || order.state === 'expired')
+    return [...steps, { key: 'cancelled', label: order.statusLabel, at: null, done: true }]
   steps.push({ key: 'paid', label: '支付成功', at: order.paidAt, done: order.paidAt !== null })
+  const refunded = { key: 'refunded', label: order.statusLabel, at: null, done: true }
   if (order.fulfilment === 'pickup') {
-    if (order.status === 'refunded')
-      return [...steps, { key: 'refunded', label: '已退款', at: null, done: true }]
+    const pickedUp = order.state === 'picked_up'
+    if (order.state === 'refunded') return [...steps, refunded]
     steps.push({
       key: 'ready',
       label: '到店出示自提码',
       at: null,
-      done: order.status === 'paid' || order.status === 'picked_up',
+      done: order.state === 'awaiting_pickup' || pickedUp,
     })
-    steps.push({ key: 'picked', label: '已取货', at: null, done: order.status === 'picked_up' })
+    steps.push({ key: 'picked', label: '已提货', at: null, done: pickedUp })
     return steps
   }
   // A delivery order keeps its shipping history when refunded afterwards (it may be on its way).
@@ -63,8 +63,7 @@ function timeline(order: Order): TimelineStep[] {
     at: order.deliveredAt,
     done: order.deliveredAt !== null,
   })
-  if (order.status === 'refunded')
-    steps.push({ key: 'refunded', label: '已退款', at: null, done: true })
+  if (order.state === 'refunded') steps.push(refunded)
   return steps
 }
 
@@ -124,20 +123,22 @@ export default function OrderPage() {
         {(o) => (
           <View>
             <View className="order-status" id="order-status">
-              <View className="order-status__label">{orderStatusLabel(o)}</View>
-              {o.status === 'awaiting_payment' && (
+              <View className="order-status__label">{o.statusLabel}</View>
+              {o.actions.includes('pay') && (
                 <View className="order-status__hint">
                   请在 {formatDateTime(o.expiresAt)} 前完成支付
                 </View>
               )}
             </View>
-            {o.status === 'paid' && o.pickupCode && (
+            {o.state === 'awaiting_pickup' && o.pickupCode && (
               <View className="order-card" id="pickup-code">
                 <MemberCodePanel code={o.pickupCode} caption="到店出示给店员扫描，即可取货" />
               </View>
             )}
             {/* Just paid: the moment to offer campaign notifications (once per order, only without a credit). */}
-            {o.status === 'paid' && <ConsentCard moment={`order:${o.orderId}`} />}
+            {(o.state === 'awaiting_pickup' || o.state === 'awaiting_shipment') && (
+              <ConsentCard moment={`order:${o.orderId}`} />
+            )}
             <View className="order-card">
               <StatusTimeline steps={timeline(o)} />
             </View>
@@ -165,17 +166,19 @@ export default function OrderPage() {
                 <View>合计 {formatFen(o.totalFen)}</View>
               </View>
             </View>
-            {o.status === 'awaiting_payment' && (
+            {(o.actions.includes('pay') || o.actions.includes('cancel')) && (
               <View className="order-actions">
-                <ActionButton
-                  kind="secondary"
-                  size="small"
-                  busy={busy === 'cancel'}
-                  onTap={() => void cancel()}
-                >
-                  取消订单
-                </ActionButton>
-                {process.env.TARO_ENV === 'weapp' && (
+                {o.actions.includes('cancel') && (
+                  <ActionButton
+                    kind="secondary"
+                    size="small"
+                    busy={busy === 'cancel'}
+                    onTap={() => void cancel()}
+                  >
+                    取消订单
+                  </ActionButton>
+                )}
+                {o.actions.includes('pay') && process.env.TARO_ENV === 'weapp' && (
                   <ActionButton
                     id="pay-again"
                     size="small"
@@ -185,7 +188,7 @@ export default function OrderPage() {
                     去支付
                   </ActionButton>
                 )}
-                {sandboxPay && o.outTradeNo && (
+                {o.actions.includes('pay') && sandboxPay && o.outTradeNo && (
                   <ActionButton
                     id="sandbox-pay"
                     size="small"
@@ -197,21 +200,18 @@ export default function OrderPage() {
                 )}
               </View>
             )}
-            {o.fulfilment === 'delivery' &&
-              o.shipment &&
-              !o.deliveredAt &&
-              o.status !== 'refunded' && (
-                <View className="order-actions">
-                  <ActionButton
-                    id="confirm-receipt"
-                    size="small"
-                    busy={busy === 'receive'}
-                    onTap={() => void confirmReceipt()}
-                  >
-                    确认收货
-                  </ActionButton>
-                </View>
-              )}
+            {o.actions.includes('confirmReceipt') && (
+              <View className="order-actions">
+                <ActionButton
+                  id="confirm-receipt"
+                  size="small"
+                  busy={busy === 'receive'}
+                  onTap={() => void confirmReceipt()}
+                >
+                  确认收货
+                </ActionButton>
+              </View>
+            )}
           </View>
         )}
       </QueryView>

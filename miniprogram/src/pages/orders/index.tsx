@@ -10,36 +10,26 @@ import { Skeleton } from '../../components/skeleton'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
 import { formatDateTime, formatFen } from '../../lib/format'
-import { orderStatusLabel } from '../../lib/order-status'
 import { ROUTES } from '../../lib/routes'
 import './index.scss'
 
 type Order = OutputOf<Contracts, 'shop', 'myOrders'>[number]
-type State = 'unpaid' | 'awaiting-pickup' | 'done'
 
-const FILTERS = [
-  { key: 'all', label: '全部' },
-  { key: 'unpaid', label: '待付款' },
-  { key: 'awaiting-pickup', label: '待自提' },
-  { key: 'done', label: '已完成' },
-] as const
-
-type Filter = (typeof FILTERS)[number]['key']
-
-const STATE_OF: Record<Order['status'], State | 'cancelled'> = {
-  awaiting_payment: 'unpaid',
-  paid: 'awaiting-pickup',
-  picked_up: 'done',
-  cancelled: 'cancelled',
+/** Tabs over the server's order states (cancelled and expired ones are under 全部 only). */
+const FILTERS: { key: string; label: string; states: Order['state'][] | null }[] = [
+  { key: 'all', label: '全部', states: null },
+  { key: 'unpaid', label: '待付款', states: ['awaiting_payment'] },
+  // Waiting at the store or on its way: still open.
+  { key: 'open', label: '进行中', states: ['awaiting_pickup', 'awaiting_shipment', 'shipped'] },
   // Refunded by HQ: finished, listed with the completed ones.
-  refunded: 'done',
-  // On its way: still open, like one waiting at the store.
-  shipped: 'awaiting-pickup',
-  delivered: 'done',
-}
+  { key: 'done', label: '已完成', states: ['picked_up', 'delivered', 'refunded'] },
+]
+
+type Filter = string
 
 function matches(filter: Filter, order: Order): boolean {
-  return filter === 'all' || STATE_OF[order.status] === filter
+  const states = FILTERS.find((f) => f.key === filter)?.states
+  return !states || states.includes(order.state)
 }
 
 function loadOrders(): Promise<ApiResult<Order[]>> {
@@ -96,7 +86,7 @@ export default function OrdersPage() {
                   <View>
                     <View>{order.items.map((i) => i.name).join('、')}</View>
                     <View className="order-item__meta">
-                      {orderStatusLabel(order)} · {formatDateTime(order.createdAt)}
+                      {order.statusLabel} · {formatDateTime(order.createdAt)}
                     </View>
                   </View>
                   <View className="order-item__total">{formatFen(order.totalFen)}</View>

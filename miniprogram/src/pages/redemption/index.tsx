@@ -25,7 +25,7 @@ const sandboxPay: ((outTradeNo: string) => Promise<boolean>) | null =
 /** The steps of a mail redemption, with the time of each one reached. */
 function mailTimeline(r: Redemption): TimelineStep[] {
   const steps: TimelineStep[] = [{ key: 'created', label: '提交兑换', at: r.createdAt, done: true }]
-  if (r.status === 'cancelled')
+  if (r.cancelledAt)
     return [
       ...steps,
       { key: 'cancelled', label: '已取消，积分已退回', at: r.cancelledAt, done: true },
@@ -41,7 +41,7 @@ function mailTimeline(r: Redemption): TimelineStep[] {
     key: 'shipped',
     label: r.shipment ? `已发货 · ${r.shipment.carrier} ${r.shipment.trackingNo}` : '仓库发货',
     at: r.shippedAt,
-    done: r.status === 'shipped',
+    done: r.shippedAt !== null,
   })
   return steps
 }
@@ -74,8 +74,9 @@ export default function RedemptionPage() {
   )
   usePullDownRefreshOf(redemption.refresh)
   const [busy, setBusy] = useState<'pay' | 'cancel' | undefined>(undefined)
+  // The server offers pay while the shipping fee may still be paid.
   const payBy =
-    redemption.status === 'ready' && redemption.data.status === 'awaitingPayment'
+    redemption.status === 'ready' && redemption.data.actions.includes('pay')
       ? redemption.data.payBy
       : null
   const timeLeft = useCountdown(payBy)
@@ -117,23 +118,20 @@ export default function RedemptionPage() {
       <QueryView query={redemption} skeleton={<Skeleton variant="card" />}>
         {(r) => (
           <View className="redemption" id="redemption">
-            {fresh &&
-              (r.status === 'awaitingPickup' ||
-                r.status === 'awaitingPayment' ||
-                r.status === 'awaitingShipment') && (
-                <View className="redemption__success" id="redeem-success">
-                  兑换成功，已扣除 {formatPoints(r.points)} 积分
-                </View>
-              )}
+            {fresh && r.cancelledAt === null && (
+              <View className="redemption__success" id="redeem-success">
+                兑换成功，已扣除 {formatPoints(r.points)} 积分
+              </View>
+            )}
             <View className="redemption__card">
               <View className="redemption__gift">{r.giftName}</View>
               <View
                 className={`redemption__status redemption__status--${r.status}`}
                 id="redemption-status"
               >
-                {r.statusText}
+                {r.statusLabel}
               </View>
-              {r.status === 'awaitingPayment' && (
+              {r.actions.includes('pay') && (
                 <View className="redemption__pay" id="redemption-pay">
                   <View className="redemption__hint" id="redemption-countdown">
                     {timeLeft
@@ -141,15 +139,17 @@ export default function RedemptionPage() {
                       : '支付已超时，正在取消…'}
                   </View>
                   <View className="redemption__actions">
-                    <ActionButton
-                      id="redemption-cancel"
-                      kind="secondary"
-                      size="small"
-                      busy={busy === 'cancel'}
-                      onTap={() => void cancel()}
-                    >
-                      取消兑换
-                    </ActionButton>
+                    {r.actions.includes('cancel') && (
+                      <ActionButton
+                        id="redemption-cancel"
+                        kind="secondary"
+                        size="small"
+                        busy={busy === 'cancel'}
+                        onTap={() => void cancel()}
+                      >
+                        取消兑换
+                      </ActionButton>
+                    )}
                     <ActionButton
                       id="redemption-pay-button"
                       size="small"
@@ -162,7 +162,7 @@ export default function RedemptionPage() {
                   </View>
                 </View>
               )}
-              {r.status === 'awaitingPickup' && r.pickupCode && (
+              {r.pickupCode && (
                 <View className="redemption__code">
                   <View className="redemption__hint">到 {r.storeName} 出示此码给店员核销</View>
                   {/* The renderer draws the QR and, under it, the code in groups of digits. */}
@@ -171,13 +171,13 @@ export default function RedemptionPage() {
                   </View>
                 </View>
               )}
-              {r.status === 'collected' && (
+              {r.collectedAt && (
                 <View className="redemption__line" id="redemption-collected">
                   {formatDateTime(r.collectedAt ?? '')} 已在 {r.storeName} 领取
                   {r.collectedByName ? `（${r.collectedByName} 核销）` : ''}
                 </View>
               )}
-              {r.status === 'cancelled' && (
+              {r.cancelledAt && (
                 <View className="redemption__line">
                   {formatDateTime(r.cancelledAt ?? '')} 已取消
                   {r.cancelReason ? `：${r.cancelReason}` : ''}

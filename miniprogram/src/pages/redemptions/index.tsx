@@ -18,10 +18,9 @@ import './index.scss'
 type Item = OutputOf<Contracts, 'points', 'myRedemptions'>['items'][number]
 const PAGE_SIZE = 20
 
+/** The server's label of the status, with when it was collected. */
 function statusLine(r: Item): string {
-  if (r.status === 'collected' && r.collectedAt) return `已领取 · ${formatDateTime(r.collectedAt)}`
-  if (r.status === 'cancelled') return '已取消'
-  return r.statusText
+  return r.collectedAt ? `${r.statusLabel} · ${formatDateTime(r.collectedAt)}` : r.statusLabel
 }
 
 /** The member's redemptions, newest first, with their status; tap for the detail and pickup code. */

@@ -14,19 +14,14 @@ import './index.scss'
 
 type Pickup = OutputOf<Contracts, 'staff', 'pickupDetail'>
 
-const ORDER_STATUS: Record<string, string> = {
-  awaiting_payment: '待支付',
-  paid: '待自提',
-  picked_up: '已提货',
-  cancelled: '已取消',
-  refunded: '已退款',
-}
-
-/** What the counter shows for a code: a redeemed gift (10 digits) or a paid shop order (8 digits). */
+/**
+ * What the counter shows for a code: a redeemed gift (10 digits) or a paid shop order (8 digits).
+ * Its status label and whether it may be handed over come from the server (`actions`).
+ */
 interface PickupCard {
   title: string
-  statusText: string
-  /** Still waiting to be handed over. */
+  statusLabel: string
+  /** The server offers this clerk verifyPickup: it may be handed over now. */
   open: boolean
   handedOver: boolean
   lines: string[]
@@ -39,9 +34,9 @@ function describePickup(pickup: Pickup): PickupCard {
   if ('kind' in pickup && pickup.kind === 'order') {
     return {
       title: pickup.items.map((item) => `${item.name} ×${item.qty}`).join('，'),
-      statusText: ORDER_STATUS[pickup.status] ?? pickup.status,
-      open: pickup.status === 'paid',
-      handedOver: pickup.status === 'picked_up',
+      statusLabel: pickup.statusLabel,
+      open: pickup.actions.includes('verifyPickup'),
+      handedOver: pickup.pickedUpAt !== null,
       lines: [
         member,
         `实付：${formatFen(pickup.totalFen - pickup.refundedFen)}`,
@@ -54,9 +49,9 @@ function describePickup(pickup: Pickup): PickupCard {
   const gift = pickup as Exclude<Pickup, { kind: 'order' }>
   return {
     title: gift.giftName,
-    statusText: gift.statusText,
-    open: gift.status === 'awaitingPickup',
-    handedOver: gift.status === 'collected',
+    statusLabel: gift.statusLabel,
+    open: gift.actions.includes('verifyPickup'),
+    handedOver: gift.collectedAt !== null,
     lines: [
       member,
       `积分：${formatPoints(gift.points)}`,
@@ -163,7 +158,7 @@ export default function VerifyPickupPage() {
             </View>
           )}
           <View className="pickup-card__gift">{card!.title}</View>
-          <View className="pickup-card__line">状态：{card!.statusText}</View>
+          <View className="pickup-card__line">状态：{card!.statusLabel}</View>
           {card!.lines.map((line) => (
             <View key={line} className="pickup-card__line">
               {line}
@@ -181,7 +176,7 @@ export default function VerifyPickupPage() {
         <View className="pickup-problem" id="pickup-not-open">
           {card!.handedOver
             ? '该码已核销，已领取，不能再次核销'
-            : `当前「${card!.statusText}」，不能核销`}
+            : `当前「${card!.statusLabel}」，不能核销`}
         </View>
       )}
       {problem && (

@@ -1,0 +1,45 @@
+/**
+ * The one guard every function uses (`defineFunction({ policy, guard: accessGuard })`): it turns
+ * an action's declared access into the lookup that proves it, in the domain that owns the answer,
+ * and audits HQ actions. The platform has already checked what the invocation proves by itself
+ * (a WeChat identity, a console token, the timer), so each access here costs at most one read,
+ * remembered for the rest of the invocation.
+ */
+import { adminAction } from '../hq/admin-service'
+import { requireMember } from '../membership/lookups'
+import type { InvocationContext } from '../platform/runtime/define-function'
+import type { AccessGuard, ActionPolicy } from '../platform/runtime/policy'
+import { requireManager, requireStaff } from '../staff/lookups'
+
+export const accessGuard: AccessGuard = {
+  async run<T>(
+    ctx: InvocationContext,
+    policy: ActionPolicy,
+    input: unknown,
+    action: () => Promise<T>,
+  ): Promise<T> {
+    switch (policy.access) {
+      case 'member':
+        await requireMember(ctx)
+        return action()
+      case 'clerk':
+        await requireStaff(ctx)
+        return action()
+      case 'manager':
+        await requireManager(ctx)
+        return action()
+      case 'hq:read':
+      case 'hq:write': {
+        // Every HQ write is audited (refusals included); a read only when it shows personal data.
+        const details = policy.auditDetails
+          ? policy.auditDetails(input)
+          : ((input ?? {}) as Record<string, unknown>)
+        return adminAction(ctx, policy.access === 'hq:write' ? 'write' : 'read', details, action, {
+          auditRead: policy.auditRead === true,
+        })
+      }
+      default:
+        return action()
+    }
+  },
+}

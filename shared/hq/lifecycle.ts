@@ -1,0 +1,56 @@
+/**
+ * An HQ job's lifecycle (pure): imports, exports and member transfers run in batches.
+ *
+ *   running ─step→ running ─succeed→ succeeded
+ *   running ─fail→ failed (a refused import or transfer: its errors say why)
+ *
+ * Where each happens: flows/hq-jobs.ts (create*Job, stepJob).
+ */
+import type { JobDoc } from './documents'
+import { type Actor, nextState, type TransitionTable } from '../platform/lifecycle'
+
+type JobStatus = JobDoc['status']
+
+export type JobEvent = 'step' | 'succeed' | 'fail'
+
+/** step: advance a batch (a write); download: the file the job produced (a read). */
+export type JobAction = 'step' | 'download'
+
+export const JOB_STATES: readonly JobStatus[] = ['running', 'succeeded', 'failed']
+
+export const JOB_TRANSITIONS: TransitionTable<JobStatus, JobEvent> = {
+  running: { step: 'running', succeed: 'succeeded', fail: 'failed' },
+  succeeded: {},
+  failed: {},
+}
+
+export const JOB_STATUS_LABELS: Record<JobStatus, string> = {
+  running: '进行中',
+  succeeded: '已完成',
+  failed: '失败',
+}
+
+export function canTransition(job: Pick<JobDoc, 'status'>, event: JobEvent): boolean {
+  return nextState(JOB_TRANSITIONS, job.status, event) !== null
+}
+
+type JobFacts = Pick<JobDoc, 'status' | 'kind'> & { errorCount: number; hasOutput: boolean }
+
+/** A failed import names how many rows were wrong (none of it was imported). */
+export function jobStatusLabel(job: JobFacts): string {
+  if (
+    job.status === 'failed' &&
+    job.errorCount > 0 &&
+    (job.kind === 'importStores' || job.kind === 'importClerks')
+  )
+    return `${job.errorCount} 处错误，未导入`
+  return JOB_STATUS_LABELS[job.status]
+}
+
+export function nextJobActions(job: JobFacts, actor: Actor): JobAction[] {
+  if (actor !== 'hq-admin' && actor !== 'analyst') return []
+  return [
+    ...(actor === 'hq-admin' && canTransition(job, 'step') ? (['step'] as const) : []),
+    ...(job.hasOutput ? (['download'] as const) : []),
+  ]
+}
