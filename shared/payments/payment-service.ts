@@ -12,44 +12,31 @@
  * - a refund notification that arrives before the payment's counts as proof of payment.
  */
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
 import type { PaymentDoc, PaymentPurpose, RefundDoc, RefundDocStatus } from './documents'
 import { AppError } from '../platform/errors'
-import {
-  PayError,
-  type JsapiPayParams,
-  type NotificationRefusal,
-  type PaymentSucceeded,
-  type RefundSettled,
-} from '../platform/ports/pay'
+import { PayError, type JsapiPayParams, type NotificationRefusal, type PaymentSucceeded, type RefundSettled } from '../platform/ports/pay'
 import { newOutTradeNo, outRefundNoFor, paymentMismatch, refundMismatch } from './rules/payment'
 import { database } from '../platform/runtime/cloudbase'
 import type { HttpReply, HttpRequest, InvocationContext } from '../platform/runtime/define-function'
 import { payPort } from '../platform/runtime/pay-port'
-import { isDbError, withTransaction } from '../platform/runtime/transaction'
+import { withTransaction } from '../platform/runtime/transaction'
 import { ownerOf } from './owners'
 import { canTransition } from './lifecycle'
 
-type Rows<T> = { data: T[] }
-
-const payments = () => database().collection(COLLECTIONS.payments.name)
-const refunds = () => database().collection(COLLECTIONS.refunds.name)
+const payments = () => collection(COLLECTIONS.payments)
+const refunds = () => collection(COLLECTIONS.refunds)
 
 export async function getPayment(outTradeNo: string): Promise<PaymentDoc | null> {
-  const res = (await payments().doc(outTradeNo).get()) as Rows<PaymentDoc>
-  return res.data[0] ?? null
+  return payments().get(outTradeNo)
 }
 
 export async function getRefund(outRefundNo: string): Promise<RefundDoc | null> {
-  const res = (await refunds().doc(outRefundNo).get()) as Rows<RefundDoc>
-  return res.data[0] ?? null
+  return refunds().get(outRefundNo)
 }
 
 export async function paymentForPurpose(purpose: PaymentPurpose): Promise<PaymentDoc | null> {
-  const res = (await payments()
-    .where({ 'purpose.kind': purpose.kind, 'purpose.id': purpose.id })
-    .limit(1)
-    .get()) as Rows<PaymentDoc>
-  return res.data[0] ?? null
+  return payments().findOne({ 'purpose.kind': purpose.kind, 'purpose.id': purpose.id })
 }
 
 function unavailable(err: unknown): never {
@@ -103,13 +90,13 @@ export async function createPayment(
     ownerPaidAt: null,
     ownerClosedAt: null,
   }
-  try {
-    await payments().add(payment)
-  } catch (err) {
-    if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
-    const existing = await paymentForPurpose(input.purpose)
-    if (!existing) throw err
-    payment = existing
+  // One payment per purpose (its unique index): a retry or a racing call finds the first one.
+  const created = await payments().insertOnce(payment, {
+    existing: { 'purpose.kind': input.purpose.kind, 'purpose.id': input.purpose.id },
+  })
+  if (!created.inserted) {
+    if (!created.existing) throw new AppError('CONFLICT', '支付正在创建，请稍后重试')
+    payment = created.existing
   }
   if (!canTransition(payment, 'prepay'))
     throw new AppError('CONFLICT', payment.status === 'closed' ? '支付已关闭' : '已经支付过了')
@@ -125,7 +112,7 @@ export async function createPayment(
     })
     .catch(unavailable)
   if (payment.prepayId !== order.prepayId) {
-    await payments().doc(payment._id).update({ prepayId: order.prepayId })
+    await payments().update(payment._id, { prepayId: order.prepayId })
     payment = { ...payment, prepayId: order.prepayId }
   }
   return { payment, payParams: order.payParams }
@@ -176,9 +163,7 @@ async function recordAnomaly(
   detail: string,
   now: Date,
 ): Promise<void> {
-  await payments()
-    .doc(payment._id)
-    .update({ anomaly: { kind, detail, at: now } })
+  await payments().update(payment._id, { anomaly: { kind, detail, at: now } })
 }
 
 async function requirePayment(outTradeNo: string): Promise<PaymentDoc> {
@@ -240,10 +225,11 @@ async function movePendingToPaid(
     paidAt: facts.paidAt,
     paidVia: facts.via,
   }
-  const res = (await payments()
-    .where({ ...agreed, _id: outTradeNo, status: 'pending' })
-    .updateAndReturn(change)) as { updated?: number; doc?: PaymentDoc }
-  return res.updated === 1 && res.doc ? { ...res.doc, ...change, _id: outTradeNo } : null
+  const doc = await payments().updateAndReturn(
+    { ...agreed, _id: outTradeNo, status: 'pending' },
+    change,
+  )
+  return doc ? { ...doc, ...change, _id: outTradeNo } : null
 }
 
 /**
@@ -273,7 +259,7 @@ async function markPaid(
   if (!payment.ownerPaidAt) {
     await ownerOf(payment.purpose.kind).onPaid(ctx, payment)
     const ownerPaidAt = ctx.clock.now()
-    await payments().doc(payment._id).update({ ownerPaidAt })
+    await payments().update(payment._id, { ownerPaidAt })
     payment = { ...payment, ownerPaidAt }
   }
   return payment
@@ -399,7 +385,7 @@ async function notifyOwnerOfRefund(
   if (refund.status !== 'succeeded' || refund.ownerNotifiedAt) return
   const payment = await requirePayment(outTradeNo)
   await ownerOf(payment.purpose.kind).onRefunded(ctx, payment, refund)
-  await refunds().doc(refund._id).update({ ownerNotifiedAt: ctx.clock.now() })
+  await refunds().update(refund._id, { ownerNotifiedAt: ctx.clock.now() })
 }
 
 // ------------------------------------------------------------------ refunds, closing, syncing
@@ -497,21 +483,20 @@ export async function requestRefund(
       err.code !== 'FREQUENCY_LIMITED'
     ) {
       // Refused for good: release the reservation once (the conditional update decides who does).
-      const res = (await refunds()
-        .where({ _id: outRefundNo, status: 'processing' })
-        .update({ status: 'failed', failure: `${err.code}: ${err.message}` })) as {
-        updated?: number
-      }
-      if (res.updated === 1)
-        await payments()
-          .doc(refund.outTradeNo)
-          .update({ refundCommittedFen: db.command.inc(-refund.amountFen) })
+      const failed = await refunds().updateIf(
+        { _id: outRefundNo, status: 'processing' },
+        { status: 'failed', failure: `${err.code}: ${err.message}` },
+      )
+      if (failed)
+        await payments().update(refund.outTradeNo, {
+          refundCommittedFen: db.command.inc(-refund.amountFen),
+        })
       throw new AppError('CONFLICT', `微信支付拒绝退款（${err.code}）`)
     }
     return unavailable(err)
   }
   if (answer.status === 'PROCESSING') {
-    if (!refund.refundId) await refunds().doc(outRefundNo).update({ refundId: answer.refundId })
+    if (!refund.refundId) await refunds().update(outRefundNo, { refundId: answer.refundId })
     return { ...refund, refundId: answer.refundId }
   }
   refund = await applyRefundOutcome(ctx, refund.outTradeNo, {
@@ -573,18 +558,16 @@ export async function closePayment(
       if (!(err instanceof PayError && err.code === 'ORDER_NOT_EXIST')) return unavailable(err)
     }
     const closedAt = ctx.clock.now()
-    const res = (await payments()
-      .where({ _id: outTradeNo, status: 'pending' })
-      .update({ status: 'closed', closedAt })) as { updated?: number }
-    payment =
-      res.updated === 1
-        ? { ...payment, status: 'closed', closedAt }
-        : await requirePayment(outTradeNo)
+    const closed = await payments().updateIf(
+      { _id: outTradeNo, status: 'pending' },
+      { status: 'closed', closedAt },
+    )
+    payment = closed ? { ...payment, status: 'closed', closedAt } : await requirePayment(outTradeNo)
   }
   if (payment.status === 'closed' && !payment.ownerClosedAt) {
     await ownerOf(payment.purpose.kind).onClosed(ctx, payment)
     const ownerClosedAt = ctx.clock.now()
-    await payments().doc(outTradeNo).update({ ownerClosedAt })
+    await payments().update(outTradeNo, { ownerClosedAt })
     payment = { ...payment, ownerClosedAt }
   }
   return payment
