@@ -292,7 +292,12 @@ export class TransactionCollection<T extends StoredDoc> {
   ) {}
 
   /** The transaction's own collection handle (its typings are `any`). */
-  get raw(): { doc(id: string): any; add(doc: unknown): Promise<any> } {
+  get raw(): {
+    doc(id: string): any
+    add(doc: unknown): Promise<any>
+    /** A query carrying the transaction id (reads the transaction's snapshot). */
+    where(query: object): any
+  } {
     return this.t.collection(this.name)
   }
 
