@@ -16,34 +16,12 @@ import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
 import { remembered } from '../platform/runtime/policy'
-import { isDbError } from '../platform/runtime/transaction'
 import { getClerk, getStore } from '../staff/lookups'
 import { BIND_PAGE, STAFF_INVITE_PAGE } from '../platform/pages'
 import { randomCode } from '../platform/ids'
-import type { AdminRole, AdminSession } from './documents'
+import type { AdminDoc, AdminRole, AdminSession, AdminSessionDoc as SessionDoc } from './documents'
 
-export type Rows<T> = { data: T[] }
 export type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
-
-interface AdminDoc {
-  _id: string
-  username: string
-  passwordHash: string
-  role: AdminRole
-  failedAttempts: number
-  lockedUntil: Date | null
-  createdAt: Date
-}
-
-interface SessionDoc {
-  _id: string
-  tokenHash: string
-  adminId: string
-  username: string
-  role: AdminRole
-  expiresAt: Date
-  createdAt: Date
-}
 
 export const SESSION_HOURS = 12
 export const MAX_FAILED_SIGN_INS = 5
@@ -258,7 +236,6 @@ function clerkViewOf(clerk: ClerkDoc): z.infer<typeof clerkView> {
 }
 
 export async function createStore(ctx: InvocationContext, input: Input<'createStore'>) {
-  const db = database()
   const store: Omit<StoreDoc, '_id'> = {
     code: input.code.toUpperCase(),
     name: input.name,
@@ -269,31 +246,23 @@ export async function createStore(ctx: InvocationContext, input: Input<'createSt
     status: 'active',
     createdAt: ctx.clock.now(),
   }
-  try {
-    const { id } = (await db.collection(COLLECTIONS.stores.name).add(store)) as { id: string }
-    return storeViewOf({ _id: id, ...store }, 0, 0)
-  } catch (err) {
-    if (isDbError(err, 'DATABASE_DUPLICATE_WRITE'))
-      throw new AppError('CONFLICT', `门店编码 ${store.code} 已存在`, 'code')
-    throw err
-  }
+  // The store code's unique index decides between two HQ users creating the same store.
+  const created = await collection(COLLECTIONS.stores).insertOnce(store)
+  if (!created.inserted) throw new AppError('CONFLICT', `门店编码 ${store.code} 已存在`, 'code')
+  return storeViewOf({ _id: created.id, ...store }, 0, 0)
 }
 
 export async function listStores() {
-  const db = database()
   const [stores, clerks] = await Promise.all([
-    db.collection(COLLECTIONS.stores.name).orderBy('createdAt', 'asc').limit(1000).get() as Promise<
-      Rows<StoreDoc>
-    >,
-    db
-      .collection(COLLECTIONS.clerks.name)
-      .field({ storeId: true, memberCount: true, status: true })
-      .limit(1000)
-      .get() as Promise<Rows<ClerkDoc>>,
+    collection(COLLECTIONS.stores).find({}, { orderBy: ['createdAt', 'asc'], limit: 1000 }),
+    collection(COLLECTIONS.clerks).find(
+      {},
+      { fields: ['storeId', 'memberCount', 'status'], limit: 1000 },
+    ),
   ])
   return {
-    items: stores.data.map((store) => {
-      const mine = clerks.data.filter((c) => c.storeId === store._id)
+    items: stores.map((store) => {
+      const mine = clerks.filter((c) => c.storeId === store._id)
       return storeViewOf(
         store,
         mine.filter((c) => c.status === 'active').length,
@@ -317,13 +286,11 @@ export async function setStoreLocation(input: Input<'setStoreLocation'>) {
 
 export async function listClerks(input: Input<'listClerks'>) {
   const where = input.storeId ? { storeId: input.storeId } : {}
-  const res = (await database()
-    .collection(COLLECTIONS.clerks.name)
-    .where(where)
-    .orderBy('createdAt', 'asc')
-    .limit(1000)
-    .get()) as Rows<ClerkDoc>
-  return { items: res.data.map(clerkViewOf) }
+  const clerks = await collection(COLLECTIONS.clerks).find(where, {
+    orderBy: ['createdAt', 'asc'],
+    limit: 1000,
+  })
+  return { items: clerks.map(clerkViewOf) }
 }
 
 export async function createStaffInvite(
