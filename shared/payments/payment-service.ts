@@ -15,7 +15,13 @@ import { COLLECTIONS } from '../collections'
 import { collection } from '../platform/db/collection'
 import type { PaymentDoc, PaymentPurpose, RefundDoc, RefundDocStatus } from './documents'
 import { AppError } from '../platform/errors'
-import { PayError, type JsapiPayParams, type NotificationRefusal, type PaymentSucceeded, type RefundSettled } from '../platform/ports/pay'
+import {
+  PayError,
+  type JsapiPayParams,
+  type NotificationRefusal,
+  type PaymentSucceeded,
+  type RefundSettled,
+} from '../platform/ports/pay'
 import { newOutTradeNo, outRefundNoFor, paymentMismatch, refundMismatch } from './rules/payment'
 import { database } from '../platform/runtime/cloudbase'
 import type { HttpReply, HttpRequest, InvocationContext } from '../platform/runtime/define-function'
