@@ -28,15 +28,27 @@ export const accessGuard: AccessGuard = {
       case 'manager':
         await requireManager(ctx)
         return action()
+      case 'hq:session':
       case 'hq:read':
-      case 'hq:write': {
+      case 'hq:write':
+      case 'hq:admin': {
         // Every HQ write is audited (refusals included); a read only when it shows personal data.
         const details = policy.auditDetails
           ? policy.auditDetails(input)
           : ((input ?? {}) as Record<string, unknown>)
-        return adminAction(ctx, policy.access === 'hq:write' ? 'write' : 'read', details, action, {
-          auditRead: policy.auditRead === true,
-        })
+        const writes = policy.access === 'hq:write' || policy.access === 'hq:admin'
+        return adminAction(
+          ctx,
+          {
+            access: policy.access,
+            storeScoped: policy.stores !== undefined,
+            store: policy.stores?.(input) ?? null,
+            chatContent: policy.chatContent === true,
+            audit: writes ? 'write' : policy.auditRead === true ? 'read' : null,
+          },
+          details,
+          action,
+        )
       }
       default:
         return action()

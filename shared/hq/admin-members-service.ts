@@ -32,10 +32,17 @@ function memberRow(m: MemberDoc, names: Awaited<ReturnType<typeof namesFor>>, wi
   }
 }
 
-export async function listMembers(input: Input<'listMembers'>) {
+/** Who is looking: a store manager sees their stores' members only; an analyst never a full phone number. */
+export interface MemberViewer {
+  stores: string[] | null
+  fullPhone: boolean
+}
+
+export async function listMembers(input: Input<'listMembers'>, viewer: MemberViewer) {
   const db = database()
   const where: Record<string, unknown> = { status: 'active' }
   if (input.storeId) where.storeId = input.storeId
+  else if (viewer.stores) where.storeId = db.command.in(viewer.stores)
   if (input.clerkId) where.clerkId = input.clerkId
   if (input.tier) where.tier = input.tier
   if (input.search) {
@@ -57,14 +64,16 @@ export async function listMembers(input: Input<'listMembers'>) {
   }
 }
 
-export async function memberProfile(input: Input<'memberProfile'>) {
+export async function memberProfile(input: Input<'memberProfile'>, viewer: MemberViewer) {
   const db = database()
   const found = (await db
     .collection(COLLECTIONS.members.name)
     .doc(input.memberId)
     .get()) as Rows<MemberDoc>
   const member = found.data[0]
-  if (!member) throw new AppError('NOT_FOUND', '会员不存在', 'memberId')
+  // Another store's member reads as missing to a store manager.
+  if (!member || (viewer.stores && !viewer.stores.includes(member.storeId)))
+    throw new AppError('NOT_FOUND', '会员不存在', 'memberId')
   const recent = <T>(collection: string) =>
     db
       .collection(collection)
@@ -87,7 +96,7 @@ export async function memberProfile(input: Input<'memberProfile'>) {
   )
   return {
     member: {
-      ...memberRow(member, names, true),
+      ...memberRow(member, names, viewer.fullPhone),
       openedStoreName: names.stores.get(member.openedStoreId) ?? '',
       openedClerkName: names.clerks.get(member.openedClerkId) ?? '',
       tags: member.tags,

@@ -28,6 +28,8 @@ function shanghaiDayStart(day: string): Date {
 export interface Viewer {
   actor: Actor
   now: Date
+  /** A store manager's stores (orders of other stores are not theirs to see); null: every store. */
+  stores?: string[] | null
 }
 
 function orderRow(
@@ -72,6 +74,7 @@ export async function listOrders(input: Input<'listOrders'>, viewer: Viewer) {
   const where: Record<string, unknown> = {}
   if (input.status) where.status = input.status
   if (input.storeId) where.storeId = input.storeId
+  else if (viewer.stores) where.storeId = _.in(viewer.stores)
   const range = [
     ...(input.from ? [_.gte(shanghaiDayStart(input.from))] : []),
     ...(input.to ? [_.lt(new Date(shanghaiDayStart(input.to).getTime() + DAY_MS))] : []),
@@ -122,7 +125,9 @@ export async function orderForAdmin(input: Input<'orderDetail'>, viewer: Viewer)
     .doc(input.orderId)
     .get()) as Rows<OrderDoc>
   const order = found.data[0]
-  if (!order) throw new AppError('NOT_FOUND', '订单不存在', 'orderId')
+  // Another store's order reads as missing to a store manager (its existence is not theirs either).
+  if (!order || (viewer.stores && !(order.storeId && viewer.stores.includes(order.storeId))))
+    throw new AppError('NOT_FOUND', '订单不存在', 'orderId')
   const [payment, refunds, names, memberNos] = await Promise.all([
     order.outTradeNo
       ? (db.collection(COLLECTIONS.payments.name).doc(order.outTradeNo).get() as Promise<

@@ -1,0 +1,188 @@
+/**
+ * HQ console accounts (admins only, declared `hq:admin` in the admin function): list, create,
+ * disable and enable, reset a password, lift a lock. Rights change only with the account's
+ * sessions ended, so a session's role and stores (read once per call) are never stale.
+ */
+import type { z } from 'zod'
+import { COLLECTIONS } from '../collections'
+import { AppError } from '../platform/errors'
+import { database } from '../platform/runtime/cloudbase'
+import type { InvocationContext } from '../platform/runtime/define-function'
+import { isDbError } from '../platform/runtime/transaction'
+import type { StoreDoc } from '../staff/documents'
+import { findOne } from '../staff/lookups'
+import { endSessions, setPassword, type Input } from './admin-service'
+import type { adminAccountView } from './contract'
+import type { AdminDoc, AdminSession } from './documents'
+import { accountStatusLabel, nextAccountActions } from './lifecycle'
+import { hashPassword } from './rules/password'
+import { ROLE_LABELS, roleOf } from './rules/roles'
+
+type Rows<T> = { data: T[] }
+type AccountView = z.infer<typeof adminAccountView>
+type StoreNames = Map<string, Pick<StoreDoc, 'name' | 'code'>>
+
+async function storesByIds(ids: string[]): Promise<StoreNames> {
+  const unique = [...new Set(ids)]
+  if (unique.length === 0) return new Map()
+  const db = database()
+  const res = (await db
+    .collection(COLLECTIONS.stores.name)
+    .where({ _id: db.command.in(unique) })
+    .field({ name: true, code: true })
+    .limit(1000)
+    .get()) as Rows<Pick<StoreDoc, '_id' | 'name' | 'code'>>
+  return new Map(res.data.map((s) => [s._id, { name: s.name, code: s.code }]))
+}
+
+function viewOf(admin: AdminDoc, viewer: AdminSession, stores: StoreNames, now: Date): AccountView {
+  const role = roleOf(admin.role)
+  const status = admin.status ?? 'active'
+  const locked = admin.lockedUntil !== null && admin.lockedUntil.getTime() > now.getTime()
+  const facts = { status, locked, self: admin._id === viewer.adminId }
+  return {
+    adminId: admin._id,
+    username: admin.username,
+    displayName: admin.displayName ?? admin.username,
+    role,
+    roleLabel: ROLE_LABELS[role],
+    status,
+    statusLabel: accountStatusLabel(facts),
+    lockedUntil: locked ? admin.lockedUntil!.toISOString() : null,
+    actions: nextAccountActions(facts, viewer.role === 'admin'),
+    stores: (role === 'storeManager' ? (admin.storeIds ?? []) : []).map((storeId) => ({
+      storeId,
+      name: stores.get(storeId)?.name ?? '（门店已删除）',
+      code: stores.get(storeId)?.code ?? '',
+    })),
+    self: facts.self,
+    createdAt: admin.createdAt.toISOString(),
+    createdBy: admin.createdBy ?? null,
+    lastLoginAt: admin.lastLoginAt ? admin.lastLoginAt.toISOString() : null,
+  }
+}
+
+async function accountView(ctx: InvocationContext, viewer: AdminSession, admin: AdminDoc) {
+  return viewOf(admin, viewer, await storesByIds(admin.storeIds ?? []), ctx.clock.now())
+}
+
+async function requireAccount(adminId: string): Promise<AdminDoc> {
+  const admin = await findOne<AdminDoc>(COLLECTIONS.admins.name, { _id: adminId })
+  if (!admin) throw new AppError('NOT_FOUND', '账号不存在', 'adminId')
+  return admin
+}
+
+/** Every account (a chain has tens), with its stores' names: two round trips. */
+export async function listAdminAccounts(ctx: InvocationContext, viewer: AdminSession) {
+  const res = (await database()
+    .collection(COLLECTIONS.admins.name)
+    .orderBy('createdAt', 'asc')
+    .limit(1000)
+    .get()) as Rows<AdminDoc>
+  const stores = await storesByIds(res.data.flatMap((a) => a.storeIds ?? []))
+  const now = ctx.clock.now()
+  return { items: res.data.map((admin) => viewOf(admin, viewer, stores, now)) }
+}
+
+/**
+ * A new account. The user name is unique by the `admins.username` index: two creations of one
+ * name at once insert one account and the other is told the name is taken.
+ */
+export async function createAdminAccount(
+  ctx: InvocationContext,
+  viewer: AdminSession,
+  input: Input<'createAdminAccount'>,
+) {
+  const storeIds = [...new Set(input.storeIds ?? [])]
+  const stores = await storesByIds(storeIds)
+  const missing = storeIds.find((id) => !stores.has(id))
+  if (missing !== undefined) throw new AppError('NOT_FOUND', '所选门店不存在', 'storeIds')
+  const doc: Omit<AdminDoc, '_id'> = {
+    username: input.username,
+    displayName: input.displayName,
+    passwordHash: await hashPassword(input.password),
+    role: input.role,
+    status: 'active',
+    storeIds,
+    failedAttempts: 0,
+    lockedUntil: null,
+    createdAt: ctx.clock.now(),
+    createdBy: viewer.username,
+  }
+  try {
+    const { id } = (await database().collection(COLLECTIONS.admins.name).add(doc)) as {
+      id: string
+    }
+    return viewOf({ _id: id, ...doc }, viewer, stores, ctx.clock.now())
+  } catch (err) {
+    if (isDbError(err, 'DATABASE_DUPLICATE_WRITE'))
+      throw new AppError('CONFLICT', `用户名 ${input.username} 已被使用`, 'username')
+    throw err
+  }
+}
+
+function refuseSelf(viewer: AdminSession, adminId: string, message: string): void {
+  if (viewer.adminId === adminId) throw new AppError('FORBIDDEN', message, 'adminId')
+}
+
+/**
+ * Disables or enables an account. Disabling ends its sessions at once (after the status is
+ * stored; a sign-in racing with it checks the status again after creating its session).
+ * The last active admin cannot be disabled (the start-up password restores `admin` anyway).
+ */
+export async function setAdminAccountStatus(
+  ctx: InvocationContext,
+  viewer: AdminSession,
+  input: Input<'setAdminAccountStatus'>,
+) {
+  refuseSelf(viewer, input.adminId, '不能停用或启用自己的账号')
+  const admin = await requireAccount(input.adminId)
+  const db = database()
+  if (input.status === 'disabled' && roleOf(admin.role) === 'admin') {
+    const _ = db.command
+    const others = (await db
+      .collection(COLLECTIONS.admins.name)
+      .where({
+        _id: _.neq(admin._id),
+        role: _.in(['admin', 'hq-admin']),
+        status: _.neq('disabled'),
+      })
+      .count()) as { total: number }
+    if (others.total === 0) throw new AppError('CONFLICT', '至少保留一个启用的总部管理员账号')
+  }
+  await db.collection(COLLECTIONS.admins.name).doc(admin._id).update({ status: input.status })
+  const sessionsEnded = input.status === 'disabled' ? await endSessions(admin._id) : 0
+  return {
+    ...(await accountView(ctx, viewer, { ...admin, status: input.status })),
+    sessionsEnded,
+  }
+}
+
+/** Sets another account's password: it is unlocked, and every session of it ends. */
+export async function resetAdminPassword(
+  ctx: InvocationContext,
+  viewer: AdminSession,
+  input: Input<'resetAdminPassword'>,
+) {
+  refuseSelf(viewer, input.adminId, '自己的密码请在右上角「修改密码」中更改')
+  const admin = await requireAccount(input.adminId)
+  const sessionsEnded = await setPassword(admin._id, await hashPassword(input.newPassword))
+  return {
+    ...(await accountView(ctx, viewer, { ...admin, failedAttempts: 0, lockedUntil: null })),
+    sessionsEnded,
+  }
+}
+
+/** Lifts the sign-in lock (the count of wrong passwords starts again). */
+export async function unlockAdminAccount(
+  ctx: InvocationContext,
+  viewer: AdminSession,
+  input: Input<'unlockAdminAccount'>,
+) {
+  const admin = await requireAccount(input.adminId)
+  await database()
+    .collection(COLLECTIONS.admins.name)
+    .doc(admin._id)
+    .update({ failedAttempts: 0, lockedUntil: null })
+  return accountView(ctx, viewer, { ...admin, failedAttempts: 0, lockedUntil: null })
+}
