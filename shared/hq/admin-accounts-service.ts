@@ -8,7 +8,7 @@ import { COLLECTIONS } from '../collections'
 import { AppError } from '../platform/errors'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
-import { isDbError } from '../platform/runtime/transaction'
+import { isDbError, withTransaction } from '../platform/runtime/transaction'
 import type { StoreDoc } from '../staff/documents'
 import { findOne } from '../staff/lookups'
 import { endSessions, setPassword, type Input } from './admin-service'
@@ -126,9 +126,14 @@ function refuseSelf(viewer: AdminSession, adminId: string, message: string): voi
 }
 
 /**
- * Disables or enables an account. Disabling ends its sessions at once (after the status is
- * stored; a sign-in racing with it checks the status again after creating its session).
- * The last active admin cannot be disabled (the start-up password restores `admin` anyway).
+ * Disables or enables an account; disabling ends its sessions at once (after the status is
+ * stored: a sign-in racing with it checks the status again after creating its session).
+ *
+ * Guarantee: an admin disabled by someone else can no longer disable anyone, even at the same
+ * moment. The change runs in a transaction that also writes the acting account (after checking
+ * it is still active), so two admins disabling each other at once conflict at that write, and
+ * the retry of the second sees its own account disabled: the chain never loses its last admin
+ * this way (and nobody can disable their own account).
  */
 export async function setAdminAccountStatus(
   ctx: InvocationContext,
@@ -136,21 +141,21 @@ export async function setAdminAccountStatus(
   input: Input<'setAdminAccountStatus'>,
 ) {
   refuseSelf(viewer, input.adminId, '不能停用或启用自己的账号')
-  const admin = await requireAccount(input.adminId)
   const db = database()
-  if (input.status === 'disabled' && roleOf(admin.role) === 'admin') {
-    const _ = db.command
-    const others = (await db
-      .collection(COLLECTIONS.admins.name)
-      .where({
-        _id: _.neq(admin._id),
-        role: _.in(['admin', 'hq-admin']),
-        status: _.neq('disabled'),
-      })
-      .count()) as { total: number }
-    if (others.total === 0) throw new AppError('CONFLICT', '至少保留一个启用的总部管理员账号')
-  }
-  await db.collection(COLLECTIONS.admins.name).doc(admin._id).update({ status: input.status })
+  const admins = COLLECTIONS.admins.name
+  const now = ctx.clock.now()
+  const admin = await withTransaction(db, async (t) => {
+    const [me, target] = (await Promise.all([
+      t.collection(admins).doc(viewer.adminId).get(),
+      t.collection(admins).doc(input.adminId).get(),
+    ])) as { data: AdminDoc | null }[]
+    if (!me!.data || me!.data.status === 'disabled')
+      throw new AppError('UNAUTHENTICATED', '你的账号已停用')
+    if (!target!.data) throw new AppError('NOT_FOUND', '账号不存在', 'adminId')
+    await t.collection(admins).doc(viewer.adminId).update({ lastAccountChangeAt: now })
+    await t.collection(admins).doc(input.adminId).update({ status: input.status })
+    return target!.data
+  })
   const sessionsEnded = input.status === 'disabled' ? await endSessions(admin._id) : 0
   return {
     ...(await accountView(ctx, viewer, { ...admin, status: input.status })),

@@ -100,6 +100,8 @@ export interface AdminDoc {
   createdAt: Date
   createdBy?: string
   lastLoginAt?: Date
+  /** When this admin last changed another account's status (written so such changes conflict). */
+  lastAccountChangeAt?: Date
 }
 
 /** A console session: the token is stored only as its hash; role and stores as at sign-in. */
