@@ -15,6 +15,7 @@ import {
   unlockAdminAccount,
 } from '../../shared/hq/admin-accounts-service'
 import { lifecycleActor, ROLE_LABELS, seesFullPhone } from '../../shared/hq/rules/roles'
+import { listAudit } from '../../shared/hq/audit-service'
 import type { AdminSession } from '../../shared/hq/documents'
 import {
   changeMyPassword,
@@ -33,7 +34,6 @@ import {
 } from '../../shared/hq/admin-service'
 import {
   getAttributionPolicy,
-  listAudit,
   listChatTemplates,
   listMembers,
   memberProfile,
@@ -226,8 +226,7 @@ export const main = defineFunction({
     setAttributionPolicy: (_ctx, input) => setAttributionPolicy(input),
     getAttributionPolicy: () => getAttributionPolicy(),
     listMembers: async (ctx, input) => listMembers(input, memberViewer(await hqSession(ctx))),
-    memberProfile: async (ctx, input) =>
-      memberProfile(input, memberViewer(await hqSession(ctx))),
+    memberProfile: async (ctx, input) => memberProfile(input, memberViewer(await hqSession(ctx))),
     setMemberBirthday: (_ctx, input) => correctBirthday(input.memberId, input.birthday),
     memberConversation: (_ctx, input) => conversationForHq(input.memberId, input),
     listChatTemplates: () => listChatTemplates(),

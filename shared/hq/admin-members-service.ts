@@ -124,47 +124,6 @@ export async function memberProfile(input: Input<'memberProfile'>, viewer: Membe
   }
 }
 
-interface AuditDoc {
-  _id: string
-  at: Date
-  username: string | null
-  action: string
-  details: unknown
-  outcome: string
-  requestId: string
-}
-
-export async function listAudit(input: Input<'listAudit'>) {
-  const db = database()
-  const where: Record<string, unknown> = {}
-  if (input.auditAction) where.action = input.auditAction
-  if (input.username) where.username = input.username
-  const collection = db.collection(COLLECTIONS.auditLog.name)
-  const [page, total] = await Promise.all([
-    collection
-      .where(where)
-      .orderBy('at', 'desc')
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .get() as Promise<Rows<AuditDoc>>,
-    collection.where(where).count() as Promise<{ total: number }>,
-  ])
-  return {
-    items: page.data.map((a) => ({
-      id: a._id,
-      at: a.at.toISOString(),
-      username: a.username,
-      action: a.action,
-      details: JSON.stringify(a.details ?? {}),
-      outcome: a.outcome,
-      requestId: a.requestId,
-    })),
-    total: total.total,
-    page: input.page,
-    pageSize: input.pageSize,
-  }
-}
-
 export async function getAttributionPolicy() {
   const res = (await database()
     .collection(COLLECTIONS.settings.name)

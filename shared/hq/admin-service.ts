@@ -26,6 +26,7 @@ import type {
   AdminSessionDoc as SessionDoc,
   AuditDoc,
 } from './documents'
+import { AUDIT_ACTIONS } from './rules/audit'
 import { refusalFor, roleOf, type HqCall } from './rules/roles'
 
 export type Rows<T> = { data: T[] }
@@ -340,10 +341,9 @@ async function audit(
   const entry: Omit<AuditDoc, '_id'> = {
     at: ctx.clock.now(),
     adminId: session?.adminId ?? null,
-    username:
-      session?.username ?? (typeof details.username === 'string' ? details.username : null),
+    username: session?.username ?? (typeof details.username === 'string' ? details.username : null),
     action,
-    kind,
+    kind: AUDIT_ACTIONS[action]?.kind ?? kind,
     details,
     outcome: outcome instanceof AppError ? outcome.code : outcome,
     ...(outcome instanceof AppError ? { message: outcome.message } : {}),

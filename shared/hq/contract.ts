@@ -288,6 +288,13 @@ export const adminInput = {
     ...pageInput,
     auditAction: z.string().max(40).optional(),
     username: z.string().max(64).optional(),
+    /** Changes apart from reads of personal data and sign-ins. */
+    kind: z.enum(['write', 'read', 'signIn']).optional(),
+    /** Asia/Shanghai days, both included. */
+    from: shanghaiDayInput.describe('开始日期').optional(),
+    to: shanghaiDayInput.describe('结束日期').optional(),
+    /** An action's name (退款) or an account's user name. */
+    search: z.string().trim().max(40).describe('搜索内容').optional(),
   }),
   ...pointsAdminInput,
   /** Refund a paid order, fully (no amount) or partly; a retried request is the same refund. */
@@ -474,10 +481,17 @@ export const adminOutput = {
       id: z.string(),
       at: isoDate,
       username: z.string().nullable(),
+      /** The action's code, for links; people read `actionLabel`. */
       action: z.string(),
-      details: z.string(),
-      outcome: z.string(),
-      requestId: z.string(),
+      actionLabel: z.string(),
+      kind: z.enum(['write', 'read', 'signIn']),
+      kindLabel: z.string(),
+      /** What was done, with names and numbers (no ids, no JSON). */
+      summary: z.string(),
+      ok: z.boolean(),
+      outcomeLabel: z.string(),
+      /** A refusal's message, as the person saw it. */
+      message: z.string().nullable(),
     }),
   ),
   ...pointsAdminOutput,

@@ -40,14 +40,9 @@ export interface HqCall {
 }
 
 /** Why this role may not make this call (a Chinese sentence for the person), or null when it may. */
-export function refusalFor(
-  role: HqRole,
-  storeIds: readonly string[],
-  call: HqCall,
-): string | null {
+export function refusalFor(role: HqRole, storeIds: readonly string[], call: HqCall): string | null {
   if (call.access === 'hq:session') return null
-  if (call.access === 'hq:admin' && role !== 'admin')
-    return '只有总部管理员可以管理账号和规则'
+  if (call.access === 'hq:admin' && role !== 'admin') return '只有总部管理员可以管理账号和规则'
   if (role === 'analyst') {
     if (call.access !== 'hq:read') return '只读分析账号不能修改数据'
     if (call.chatContent) return '只读分析账号不能查看聊天内容'

@@ -49,8 +49,9 @@ describe('refusalFor', () => {
     expect(refusalFor('storeManager', ['s1'], call('hq:write'))).toMatch(/所管门店/)
     expect(allowed('storeManager', call('hq:read', { storeScoped: true }))).toBe(true)
     expect(allowed('storeManager', call('hq:read', { storeScoped: true, store: 's1' }))).toBe(true)
-    expect(refusalFor('storeManager', ['s1'], call('hq:read', { storeScoped: true, store: 's2' })))
-      .toBe('只能查看或处理所管门店的数据')
+    expect(
+      refusalFor('storeManager', ['s1'], call('hq:read', { storeScoped: true, store: 's2' })),
+    ).toBe('只能查看或处理所管门店的数据')
     expect(allowed('storeManager', call('hq:write', { storeScoped: true, store: 's1' }))).toBe(true)
     expect(allowed('storeManager', call('hq:admin', { storeScoped: true, store: 's1' }))).toBe(
       false,
