@@ -6,11 +6,11 @@
 import type { z } from 'zod'
 import { COLLECTIONS } from '../collections'
 import { AppError } from '../platform/errors'
+import { collection } from '../platform/db/collection'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
-import { isDbError, withTransaction } from '../platform/runtime/transaction'
+import { withTransaction } from '../platform/runtime/transaction'
 import type { StoreDoc } from '../staff/documents'
-import { findOne } from '../staff/lookups'
 import { endSessions, setPassword, type Input } from './admin-service'
 import type { adminAccountView } from './contract'
 import type { AdminDoc, AdminSession } from './documents'
@@ -18,21 +18,17 @@ import { accountStatusLabel, nextAccountActions } from './lifecycle'
 import { hashPassword } from './rules/password'
 import { ROLE_LABELS, roleOf } from './rules/roles'
 
-type Rows<T> = { data: T[] }
 type AccountView = z.infer<typeof adminAccountView>
 type StoreNames = Map<string, Pick<StoreDoc, 'name' | 'code'>>
 
 async function storesByIds(ids: string[]): Promise<StoreNames> {
   const unique = [...new Set(ids)]
   if (unique.length === 0) return new Map()
-  const db = database()
-  const res = (await db
-    .collection(COLLECTIONS.stores.name)
-    .where({ _id: db.command.in(unique) })
-    .field({ name: true, code: true })
-    .limit(1000)
-    .get()) as Rows<Pick<StoreDoc, '_id' | 'name' | 'code'>>
-  return new Map(res.data.map((s) => [s._id, { name: s.name, code: s.code }]))
+  const stores = await collection(COLLECTIONS.stores).find(
+    { _id: database().command.in(unique) },
+    { fields: ['name', 'code'], limit: 1000 },
+  )
+  return new Map(stores.map((s) => [s._id, { name: s.name, code: s.code }]))
 }
 
 function viewOf(admin: AdminDoc, viewer: AdminSession, stores: StoreNames, now: Date): AccountView {
@@ -67,21 +63,20 @@ async function accountView(ctx: InvocationContext, viewer: AdminSession, admin: 
 }
 
 async function requireAccount(adminId: string): Promise<AdminDoc> {
-  const admin = await findOne<AdminDoc>(COLLECTIONS.admins.name, { _id: adminId })
+  const admin = await collection(COLLECTIONS.admins).get(adminId)
   if (!admin) throw new AppError('NOT_FOUND', '账号不存在', 'adminId')
   return admin
 }
 
 /** Every account (a chain has tens), with its stores' names: two round trips. */
 export async function listAdminAccounts(ctx: InvocationContext, viewer: AdminSession) {
-  const res = (await database()
-    .collection(COLLECTIONS.admins.name)
-    .orderBy('createdAt', 'asc')
-    .limit(1000)
-    .get()) as Rows<AdminDoc>
-  const stores = await storesByIds(res.data.flatMap((a) => a.storeIds ?? []))
+  const admins = await collection(COLLECTIONS.admins).find(
+    {},
+    { orderBy: ['createdAt', 'asc'], limit: 1000 },
+  )
+  const stores = await storesByIds(admins.flatMap((a) => a.storeIds ?? []))
   const now = ctx.clock.now()
-  return { items: res.data.map((admin) => viewOf(admin, viewer, stores, now)) }
+  return { items: admins.map((admin) => viewOf(admin, viewer, stores, now)) }
 }
 
 /**
@@ -109,16 +104,10 @@ export async function createAdminAccount(
     createdAt: ctx.clock.now(),
     createdBy: viewer.username,
   }
-  try {
-    const { id } = (await database().collection(COLLECTIONS.admins.name).add(doc)) as {
-      id: string
-    }
-    return viewOf({ _id: id, ...doc }, viewer, stores, ctx.clock.now())
-  } catch (err) {
-    if (isDbError(err, 'DATABASE_DUPLICATE_WRITE'))
-      throw new AppError('CONFLICT', `用户名 ${input.username} 已被使用`, 'username')
-    throw err
-  }
+  const created = await collection(COLLECTIONS.admins).insertOnce(doc)
+  if (!created.inserted)
+    throw new AppError('CONFLICT', `用户名 ${input.username} 已被使用`, 'username')
+  return viewOf({ _id: created.id, ...doc }, viewer, stores, ctx.clock.now())
 }
 
 function refuseSelf(viewer: AdminSession, adminId: string, message: string): void {
@@ -141,20 +130,15 @@ export async function setAdminAccountStatus(
   input: Input<'setAdminAccountStatus'>,
 ) {
   refuseSelf(viewer, input.adminId, '不能停用或启用自己的账号')
-  const db = database()
-  const admins = COLLECTIONS.admins.name
   const now = ctx.clock.now()
-  const admin = await withTransaction(db, async (t) => {
-    const [me, target] = (await Promise.all([
-      t.collection(admins).doc(viewer.adminId).get(),
-      t.collection(admins).doc(input.adminId).get(),
-    ])) as { data: AdminDoc | null }[]
-    if (!me!.data || me!.data.status === 'disabled')
-      throw new AppError('UNAUTHENTICATED', '你的账号已停用')
-    if (!target!.data) throw new AppError('NOT_FOUND', '账号不存在', 'adminId')
-    await t.collection(admins).doc(viewer.adminId).update({ lastAccountChangeAt: now })
-    await t.collection(admins).doc(input.adminId).update({ status: input.status })
-    return target!.data
+  const admin = await withTransaction(database(), async (t) => {
+    const admins = collection(COLLECTIONS.admins, t)
+    const [me, target] = await Promise.all([admins.get(viewer.adminId), admins.get(input.adminId)])
+    if (!me || me.status === 'disabled') throw new AppError('UNAUTHENTICATED', '你的账号已停用')
+    if (!target) throw new AppError('NOT_FOUND', '账号不存在', 'adminId')
+    await admins.update(viewer.adminId, { lastAccountChangeAt: now })
+    await admins.update(input.adminId, { status: input.status })
+    return target
   })
   const sessionsEnded = input.status === 'disabled' ? await endSessions(admin._id) : 0
   return {
@@ -185,9 +169,6 @@ export async function unlockAdminAccount(
   input: Input<'unlockAdminAccount'>,
 ) {
   const admin = await requireAccount(input.adminId)
-  await database()
-    .collection(COLLECTIONS.admins.name)
-    .doc(admin._id)
-    .update({ failedAttempts: 0, lockedUntil: null })
+  await collection(COLLECTIONS.admins).update(admin._id, { failedAttempts: 0, lockedUntil: null })
   return accountView(ctx, viewer, { ...admin, failedAttempts: 0, lockedUntil: null })
 }

@@ -7,15 +7,13 @@
  */
 import type { z } from 'zod'
 import { COLLECTIONS } from '../collections'
-import type { CampaignDoc } from '../campaigns/documents'
-import type { GiftDoc } from '../gifts/documents'
-import type { MemberDoc } from '../membership/documents'
+import { collection } from '../platform/db/collection'
+import type { DocumentCollectionSpec } from '../platform/db/collection-spec'
 import { formatShanghaiMinute, SHANGHAI_OFFSET_MS } from '../platform/calendar'
 import { database } from '../platform/runtime/cloudbase'
-import type { OrderDoc } from '../shop/documents'
 import { namesFor } from '../staff/lookups'
 import type { adminInput } from './contract'
-import type { AdminDoc, AuditDoc } from './documents'
+import type { AuditDoc } from './documents'
 import {
   AUDIT_ACTIONS,
   AUDIT_KIND_LABELS,
@@ -28,7 +26,6 @@ import {
   type AuditNames,
 } from './rules/audit'
 
-type Rows<T> = { data: T[] }
 type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
 
 const DAY_MS = 86_400_000
@@ -38,22 +35,19 @@ function kindOf(entry: AuditDoc): AuditKind {
   return entry.kind ?? AUDIT_ACTIONS[entry.action]?.kind ?? 'write'
 }
 
-/** Reads `{_id → text}` for the ids of one collection (one round trip; none without ids). */
-async function namesIn<T extends { _id: string }>(
-  collection: string,
+/** `{_id → text}` for the ids of one collection (one round trip; none without ids). */
+async function namesIn<T extends { _id: string }, K extends keyof T & string>(
+  spec: DocumentCollectionSpec<T>,
   ids: string[],
-  fields: Record<string, true>,
-  text: (doc: T) => string,
+  fields: readonly K[],
+  text: (doc: Pick<T, K | '_id'>) => string,
 ): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map()
-  const db = database()
-  const res = (await db
-    .collection(collection)
-    .where({ _id: db.command.in([...new Set(ids)].slice(0, 1000)) })
-    .field(fields)
-    .limit(1000)
-    .get()) as Rows<T>
-  return new Map(res.data.map((doc) => [doc._id, text(doc)]))
+  const docs = await collection(spec).find(
+    { _id: database().command.in([...new Set(ids)].slice(0, 1000)) },
+    { fields, limit: 1000 },
+  )
+  return new Map(docs.map((doc) => [doc._id, text(doc)]))
 }
 
 async function namesOf(entries: AuditDoc[]): Promise<AuditNames> {
@@ -75,33 +69,19 @@ async function namesOf(entries: AuditDoc[]): Promise<AuditNames> {
     ids.stores.length || ids.clerks.length
       ? namesFor(ids.stores, ids.clerks)
       : { stores: new Map<string, string>(), clerks: new Map<string, string>() },
-    namesIn<MemberDoc>(
-      COLLECTIONS.members.name,
-      ids.members,
-      { memberNo: true },
-      (m) => m.memberNo,
+    namesIn(COLLECTIONS.members, ids.members, ['memberNo'], (m) => m.memberNo),
+    namesIn(COLLECTIONS.admins, ids.admins, ['username', 'displayName'], (a) =>
+      a.displayName && a.displayName !== a.username
+        ? `${a.displayName}（${a.username}）`
+        : a.username,
     ),
-    namesIn<AdminDoc>(
-      COLLECTIONS.admins.name,
-      ids.admins,
-      { username: true, displayName: true },
-      (a) =>
-        a.displayName && a.displayName !== a.username
-          ? `${a.displayName}（${a.username}）`
-          : a.username,
-    ),
-    namesIn<GiftDoc>(COLLECTIONS.gifts.name, ids.gifts, { name: true }, (g) => `「${g.name}」`),
-    namesIn<CampaignDoc>(
-      COLLECTIONS.campaigns.name,
-      ids.campaigns,
-      { name: true },
-      (c) => `「${c.name}」`,
-    ),
+    namesIn(COLLECTIONS.gifts, ids.gifts, ['name'], (g) => `「${g.name}」`),
+    namesIn(COLLECTIONS.campaigns, ids.campaigns, ['name'], (c) => `「${c.name}」`),
     // Until orders carry a number of their own, an order reads as when it was placed and its total.
-    namesIn<OrderDoc>(
-      COLLECTIONS.orders.name,
+    namesIn(
+      COLLECTIONS.orders,
       ids.orders,
-      { createdAt: true, totalFen: true },
+      ['createdAt', 'totalFen'],
       (o) => `${formatShanghaiMinute(o.createdAt)} 下单 ¥${(o.totalFen / 100).toFixed(2)}`,
     ),
   ])
@@ -143,19 +123,18 @@ export async function listAudit(input: Input<'listAudit'>) {
       : conditions.length === 1
         ? conditions[0]!
         : _.and(conditions as never[])
-  const collection = db.collection(COLLECTIONS.auditLog.name)
+  const audit = collection(COLLECTIONS.auditLog)
   const [page, total] = await Promise.all([
-    collection
-      .where(where)
-      .orderBy('at', 'desc')
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .get() as Promise<Rows<AuditDoc>>,
-    collection.where(where).count() as Promise<{ total: number }>,
+    audit.find(where, {
+      orderBy: ['at', 'desc'],
+      skip: (input.page - 1) * input.pageSize,
+      limit: input.pageSize,
+    }),
+    audit.count(where),
   ])
-  const names = await namesOf(page.data)
+  const names = await namesOf(page)
   return {
-    items: page.data.map((a) => {
+    items: page.map((a) => {
       const kind = kindOf(a)
       return {
         id: a._id,
@@ -171,7 +150,7 @@ export async function listAudit(input: Input<'listAudit'>) {
         message: a.message ?? null,
       }
     }),
-    total: total.total,
+    total,
     page: input.page,
     pageSize: input.pageSize,
   }

@@ -133,3 +133,26 @@ export interface AuditDoc {
   message?: string
   requestId: string
 }
+
+/**
+ * The settings collection: one document per concern, by `_id` (`attribution`, `campaigns`, the
+ * points and commission rules, the daily stats state). A domain reading its own settings
+ * document declares a typed view of this collection for it (`defineCollection`).
+ */
+export interface SettingsDoc {
+  _id: string
+  [field: string]: unknown
+}
+
+/** A scheduled job's last run (`_id` = the job's name). */
+export interface JobRunDoc {
+  _id: string
+  /** The slot (epoch ms) this job last ran for. */
+  slotMs: number
+  runs: number
+  startedAt: Date
+  finishedAt?: Date
+  outcome: 'running' | 'ok' | 'failed' | 'timeout'
+  durationMs?: number
+  error?: string
+}
