@@ -66,11 +66,11 @@ const MESSAGES: Record<string, string> = {
 export function showOnField(
   form: FormInstance | undefined,
   failure: ApiFailure,
-  fields: Record<string, NamePath> = {},
+  fields: Record<string, NamePath> | ((field: string) => NamePath) = {},
 ): boolean {
   if (!form || !failure.field) return false
   const name =
-    fields[failure.field] ??
+    (typeof fields === 'function' ? fields(failure.field) : fields[failure.field]) ??
     failure.field.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part))
   form.setFields([{ name, errors: [failure.message] }])
   if (form.getFieldError(name).length === 0) return false

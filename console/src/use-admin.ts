@@ -40,7 +40,7 @@ export function useAdminQuery<A extends AdminAction>(action: A, params: AdminPar
 export interface MutationOptions {
   form?: FormInstance
   /** Server field → the form's name, where they differ (`segment.pointsMax` → `pointsMax`). */
-  fields?: Record<string, NamePath>
+  fields?: Record<string, NamePath> | ((field: string) => NamePath)
 }
 
 /**

@@ -221,8 +221,8 @@ export const adminInput = {
   /** Where the store is (GCJ-02, as Chinese maps give it), so shoppers see it by distance. */
   setStoreLocation: z.strictObject({
     storeId: docId,
-    lat: z.number().min(-90).max(90),
-    lng: z.number().min(-180).max(180),
+    lat: z.number().min(-90).max(90).describe('纬度'),
+    lng: z.number().min(-180).max(180).describe('经度'),
   }),
   listClerks: z.strictObject({ storeId: docId.optional() }),
   createStaffInvite: z.strictObject({
