@@ -56,6 +56,13 @@ export function useAdminMutation() {
       success?: string,
       options: MutationOptions = {},
     ): Promise<AdminResult<A> | null> => {
+      // The server's earlier refusals on this form are answered by this submission.
+      options.form?.setFields(
+        options.form
+          .getFieldsError()
+          .filter((f) => f.errors.length > 0)
+          .map((f) => ({ name: f.name, errors: [] })),
+      )
       try {
         const result = await callAdmin(action, params)
         if (success) void message.success(success)
