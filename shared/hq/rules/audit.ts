@@ -228,7 +228,7 @@ export function auditSummary(details: Record<string, unknown>, names: AuditNames
     const text = field.format ? field.format(value) : String(value)
     if (text === null || text === '') continue
     if (key === 'reason') reason = text
-    else parts.push(`${field.label} ${text}`)
+    else parts.push(text.startsWith('「') ? `${field.label}${text}` : `${field.label} ${text}`)
   }
   if (reason) parts.push(`原因：${reason}`)
   return parts.join('，')
