@@ -22,7 +22,7 @@ import { TIER_LABEL } from './members'
 type MemberPoints = AdminResult<'memberPoints'>
 
 export function PointsPage() {
-  const { canWrite } = useAuth()
+  const { canWrite, isAdmin } = useAuth()
   const rules = useAdminQuery('pointsRules', {})
   const mutate = useAdminMutation()
   const [rulesForm] = Form.useForm()
@@ -54,7 +54,7 @@ export function PointsPage() {
             <Form
               form={rulesForm}
               layout="vertical"
-              disabled={!canWrite}
+              disabled={!isAdmin}
               onFinish={async (v: {
                 pointsPerYuan: number
                 multipliers: { standard: number; silver: number; gold: number }
