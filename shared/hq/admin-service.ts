@@ -51,8 +51,9 @@ export async function ensureAdminAccount(
   const admins = collection(COLLECTIONS.admins)
   const existing = await admins.findOne({ username })
   if (existing) {
+    // An account stored as `hq-admin` is already an admin: a restart keeps its sessions.
     const same =
-      existing.role === role &&
+      roleOf(existing.role) === role &&
       (existing.status ?? 'active') === 'active' &&
       (await verifyPassword(password, existing.passwordHash))
     if (same) return
