@@ -24,7 +24,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       // Property tests run hundreds of cases: seconds on a shared 2-core machine, not 5.
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/tests/support/jest-timeouts.ts'],
       testMatch: ['<rootDir>/tests/unit/**/*.test.ts'],
     },
     {
@@ -38,7 +38,7 @@ module.exports = {
       ...common,
       displayName: 'component',
       testEnvironment: 'jsdom',
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/tests/support/jest-timeouts.ts'],
       testMatch: ['<rootDir>/tests/miniprogram/**/*.test.{ts,tsx}'],
     },
     {
