@@ -516,7 +516,9 @@ export async function cancelRedemption(
     `${input.reason}（总部 ${session.username}）`,
     { from: statusesAllowing('revoke') },
   )
-  return (await viewsOf([cancelled], { actor: lifecycleActor(session.role), now: ctx.clock.now() }))[0]!
+  return (
+    await viewsOf([cancelled], { actor: lifecycleActor(session.role), now: ctx.clock.now() })
+  )[0]!
 }
 
 /**

@@ -95,7 +95,8 @@ beforeAll(async () => {
     locale: 'zh-CN',
   })
   page = await signIn(context, 'admin', TEST_ADMIN_PASSWORD)
-})
+  // Building the functions (when stale) and seeding take a while on a shared machine.
+}, 240_000)
 
 afterAll(async () => {
   await browser?.close()
@@ -214,8 +215,14 @@ test('refused input reads in Chinese on its field; nothing is clamped', async ()
   expect(gifts.total).toBe(0)
   await page.keyboard.press('Escape')
 
-  // Points 1.5 by hand.
+  // A member number that is not 9 digits: the message without its field path.
   await nav(page, '积分规则与调整')
+  await page.fill('#points-member-search', '12345')
+  await page.press('#points-member-search', 'Enter')
+  await page.waitForSelector('.ant-message-notice:has-text("会员号为 9 位数字")')
+  expect(await page.locator('.ant-message-notice', { hasText: 'memberNo' }).count()).toBe(0)
+
+  // Points 1.5 by hand.
   await page.fill('#points-member-search', members[0]!.memberNo)
   await page.press('#points-member-search', 'Enter')
   await page.waitForSelector('#points-member')
@@ -296,4 +303,43 @@ test('the audit log reads in Chinese, finds 退款, filters by date and keeps re
   await table.getByText('新建账号').first().waitFor()
   expect(await page.inputValue('#audit-range')).toBe(today)
   await shot(page, 'audit-today')
+})
+
+test('disable, enable and reset an account from the list; the analyst is signed out at once', async () => {
+  const context = await browser.newContext({
+    viewport: { width: 1360, height: 860 },
+    locale: 'zh-CN',
+  })
+  const analyst = await signIn(context, 'ana.wang', 'analyst-password-1')
+  await nav(page, '账号与权限')
+  const row = page.locator('#accounts-table tr', { hasText: 'ana.wang' })
+  await row.locator('.account-disable').click()
+  await page.click('.ant-popconfirm .ant-btn-primary')
+  await row.getByText('已停用').waitFor()
+  await row.locator('.account-enable').waitFor()
+  expect(await row.locator('.account-disable').count()).toBe(0)
+  await shot(page, 'account-disabled')
+  // The analyst's next call finds the session gone: back to sign-in.
+  await nav(analyst, '订单与退款')
+  await analyst.waitForSelector('#login-username')
+  await analyst.fill('#login-username', 'ana.wang')
+  await analyst.fill('#login-password', 'analyst-password-1')
+  await analyst.click('#login-submit')
+  await analyst.waitForSelector('text=该账号已停用，请联系总部管理员')
+  await shot(analyst, 'disabled-sign-in')
+
+  await row.locator('.account-enable').click()
+  await row.getByText('正常').waitFor()
+  await row.locator('.account-reset').click()
+  await page.fill('#account-new-password', 'short')
+  await page.click('#account-reset-submit')
+  await fieldError(page, '新密码').getByText('密码至少 8 位').waitFor()
+  await page.fill('#account-new-password', 'analyst-password-2')
+  await page.click('#account-reset-submit')
+  await page.waitForSelector('.ant-message-notice:has-text("已重置 ana.wang 的密码")')
+  await analyst.fill('#login-password', 'analyst-password-2')
+  await analyst.click('#login-submit')
+  await analyst.waitForSelector('#console-user')
+  expect(await analyst.textContent('#console-role')).toBe('只读分析')
+  await context.close()
 })
