@@ -9,6 +9,7 @@
  * (`fulfilment: 'mail'`, statuses awaitingPayment → awaitingShipment → shipped): see
  * mail-redemption-service.ts.
  */
+import { lifecycleActor } from '../hq/rules/roles'
 import { z } from 'zod'
 import type { redemptionView } from '../points/contract'
 import { COLLECTIONS } from '../collections'
@@ -520,7 +521,9 @@ export async function cancelRedemption(
     `${input.reason}（总部 ${session.username}）`,
     { from: statusesAllowing('revoke') },
   )
-  return (await viewsOf([cancelled], { actor: session.role, now: ctx.clock.now() }))[0]!
+  return (
+    await viewsOf([cancelled], { actor: lifecycleActor(session.role), now: ctx.clock.now() })
+  )[0]!
 }
 
 /**
