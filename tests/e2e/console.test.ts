@@ -314,7 +314,7 @@ test('the audit log lists what HQ did, in words', async () => {
   for (let tries = 0; ; tries++) {
     const cells = await actionCells.allTextContents()
     if (cells.length > 0 && cells.every((c) => c === '查看会员聊天记录')) break
-    if (tries > 100) throw new Error(`the audit table still lists ${cells.join(', ')}`)
+    if (tries > 300) throw new Error(`the audit table still lists ${cells.join(', ')}`)
     await page.waitForTimeout(100)
   }
   expect(page.url()).toContain('kind=read')
