@@ -2,7 +2,15 @@
 
 export type AdminRole = 'hq-admin' | 'analyst'
 
-export type JobKind = 'importStores' | 'importClerks' | 'exportSettlement' | 'transferMembers'
+export type JobKind =
+  | 'importStores'
+  | 'importClerks'
+  | 'importStock'
+  | 'exportSettlement'
+  | 'exportOrders'
+  | 'exportMembers'
+  | 'exportOfflineSales'
+  | 'transferMembers'
 
 /**
  * A long HQ operation. Imports are validated in full when the job is created (a file with errors
@@ -31,6 +39,13 @@ export interface JobDoc {
   errors: { line: number; field: string; reason: string }[]
   /** A file the job produced (the export, or the imported clerks' invites), for the console to download. */
   output: { filename: string; csv: string } | null
+  /**
+   * A file too large for one document (the data exports): written a batch at a time into
+   * `jobFileParts` (`<jobId>:<part>`), joined by the console. `parts` counts those written.
+   */
+  file?: { filename: string; parts: number } | null
+  /** Data exports: where the next batch starts (after this `<epoch ms>.<id>`). */
+  cursor?: string | null
   /** Who is stepping the job now; a step takes the lease with a conditional update, so batches never overlap. */
   leaseId: string | null
   leaseUntil: Date

@@ -9,6 +9,7 @@ import { AppError } from '../platform/errors'
 import { CENTRAL, mergeLines, stockId, type OrderLine } from './rules/shop'
 import { byDistance, homeStoreFirst, type LatLng } from './rules/store-distance'
 import { database } from '../platform/runtime/cloudbase'
+import { ports } from '../platform/runtime/ports'
 import { type InvocationContext } from '../platform/runtime/define-function'
 import { activeStores, findOne } from '../staff/lookups'
 import { Rows, priceLines } from './orders'
@@ -18,6 +19,8 @@ export interface ProductView {
   name: string
   description: string
   priceFen: number
+  /** Image URLs to show (the first is the cover); none for a product without images. */
+  images: string[]
   /** Orderable now: in the central warehouse (delivery) and per store (pickup). */
   available: { central: number; stores: Record<string, number> }
 }
@@ -53,14 +56,19 @@ async function productViews(products: ProductDoc[]): Promise<ProductView[]> {
     .where({ productId: db.command.in(products.map((p) => p._id)) })
     .limit(1000)
     .get()) as Rows<StockDoc>
+  const storage = ports().storage
+  const images = await Promise.all(
+    products.map((p) => Promise.all((p.images ?? []).map((fileId) => storage.url(fileId)))),
+  )
   const views = new Map<string, ProductView>(
-    products.map((p) => [
+    products.map((p, i) => [
       p._id,
       {
         productId: p._id,
         name: p.name,
         description: p.description,
         priceFen: p.priceFen,
+        images: images[i]!,
         available: { central: 0, stores: {} },
       },
     ]),
