@@ -101,7 +101,9 @@ async function stockTotals(productIds: string[]): Promise<Map<string, StockTotal
     })
     .limit(1000)
     .end()) as Rows<StockTotals & { _id: string }>
-  return new Map(res.data.map((r) => [r._id, r]))
+  return new Map(
+    res.data.map((r) => [r._id, { central: r.central, stores: r.stores, reserved: r.reserved }]),
+  )
 }
 
 /** The console's product list: two round trips (the products, their stock totals) and image URLs. */
