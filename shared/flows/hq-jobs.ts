@@ -45,6 +45,7 @@ import { isDbError } from '../platform/runtime/transaction'
 import { randomCode } from '../platform/ids'
 import { type AdminSession } from '../hq/documents'
 import { moveClerkMembers, transferClerks } from './transfer-members'
+import { getStore } from '../staff/lookups'
 import { settlementCsv } from '../commission/commission-service'
 import type { Actor } from '../platform/lifecycle'
 import { jobStatusLabel, nextJobActions } from '../hq/lifecycle'
@@ -266,9 +267,14 @@ export async function createDataExport(
       : {}),
     until: ctx.clock.now().toISOString(),
   }
-  const total = await exportTotal(kind, params)
+  const [total, store] = await Promise.all([
+    exportTotal(kind, params),
+    filter.storeId ? getStore(filter.storeId) : null,
+  ])
+  if (filter.storeId && !store) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
   const range =
-    filter.from || filter.to ? ` ${filter.from ?? '最早'} 至 ${filter.to ?? '今天'}` : ''
+    (store ? ` · ${store.name}` : '') +
+    (filter.from || filter.to ? ` · ${filter.from ?? '最早'} 至 ${filter.to ?? '今天'}` : '')
   return writerView(
     await insertJob(ctx, session, {
       kind,

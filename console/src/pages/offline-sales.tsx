@@ -156,7 +156,7 @@ export function OfflineSalesPage() {
             title: '状态',
             dataIndex: 'status',
             render: (s: Sale['status'], sale) => (
-              <Tag color={s === 'valid' ? 'green' : 'default'}>{sale.statusLabel}</Tag>
+              <Tag color={s === 'valid' ? 'green' : undefined}>{sale.statusLabel}</Tag>
             ),
           },
           {

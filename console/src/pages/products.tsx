@@ -129,17 +129,7 @@ export function ProductsPage() {
                 <Typography.Text type="secondary">无</Typography.Text>
               ),
           },
-          {
-            title: '商品',
-            render: (_, p) => (
-              <div className="product-name">
-                <div>{p.name}</div>
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  编号 {p.productId}
-                </Typography.Text>
-              </div>
-            ),
-          },
+          { title: '商品', dataIndex: 'name' },
           { title: '价格', dataIndex: 'priceFen', align: 'right', render: yuan },
           { title: '中央仓', align: 'right', render: (_, p) => p.stock.central },
           { title: '门店合计', align: 'right', render: (_, p) => p.stock.stores },
@@ -496,7 +486,7 @@ function StockDrawer({
           },
           {
             title: '设为',
-            width: 260,
+            width: 340,
             render: (_, r) => (
               <div className="stock-set" data-location={r.locationCode}>
                 <Space.Compact>
