@@ -15,6 +15,8 @@ import { randomBytes } from 'node:crypto'
 import type { z } from 'zod'
 import type { campaignView } from './contract'
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
+import { defineCollection } from '../platform/db/collection-spec'
 import type { CampaignDeliveryDoc, CampaignDoc } from './documents'
 import type { MemberDoc } from '../membership/documents'
 import type { ClerkDoc } from '../staff/documents'
@@ -32,7 +34,6 @@ import {
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
-import { isDbError } from '../platform/runtime/transaction'
 import { clearConsent, refundConsent, spendConsent } from './consent-service'
 import { namesFor } from '../staff/lookups'
 import { requireMember } from '../membership/lookups'
@@ -46,7 +47,6 @@ import {
   type CampaignEvent,
 } from './lifecycle'
 
-type Rows<T> = { data: T[] }
 type Db = ReturnType<typeof database>
 
 /** Members read per batch (settings may lower it), sends in flight at once, and the time one run may take. */
@@ -59,6 +59,12 @@ const DAY_MS = 86_400_000
 
 const campaigns = () => database().collection(COLLECTIONS.campaigns.name)
 const deliveries = () => database().collection(COLLECTIONS.campaignDeliveries.name)
+const campaignDocs = () => collection(COLLECTIONS.campaigns)
+const deliveryDocs = () => collection(COLLECTIONS.campaignDeliveries)
+/** The campaign limits document of the settings collection (`_id` = 'campaigns'). */
+const CAMPAIGN_SETTINGS = defineCollection<{ _id: string } & Partial<CampaignLimits>>(
+  COLLECTIONS.settings,
+)
 
 /** The pure rules' MongoDB-style query as CloudBase `db.command` conditions. */
 export function toCloudbaseQuery(db: Db, query: Query): Record<string, unknown> {
@@ -201,11 +207,10 @@ const DEFAULT_LIMITS: CampaignLimits = {
 }
 
 export async function loadCampaignLimits(): Promise<CampaignLimits> {
-  const res = (await database()
-    .collection(COLLECTIONS.settings.name)
-    .doc('campaigns')
-    .get()) as Rows<Partial<CampaignLimits>>
-  return { ...DEFAULT_LIMITS, ...(res.data[0] ?? {}) }
+  const saved = await collection(CAMPAIGN_SETTINGS).get('campaigns')
+  if (!saved) return DEFAULT_LIMITS
+  const { _id: _settingsId, ...limits } = saved
+  return { ...DEFAULT_LIMITS, ...limits }
 }
 
 export async function saveCampaignLimits(limits: CampaignLimits): Promise<CampaignLimits> {
@@ -280,16 +285,17 @@ export async function createStoreCampaign(
 // ---- HQ controls ----
 
 async function getCampaign(campaignId: string): Promise<CampaignDoc> {
-  const res = (await campaigns().doc(campaignId).get()) as Rows<CampaignDoc>
-  const doc = res.data[0]
+  const doc = await campaignDocs().get(campaignId)
   if (!doc) throw new AppError('NOT_FOUND', '活动不存在', 'campaignId')
   return doc
 }
 
 export async function listCampaigns(input: { status?: CampaignDoc['status'] }, actor: Actor) {
-  const q = input.status ? campaigns().where({ status: input.status }) : campaigns().where({})
-  const res = (await q.orderBy('createdAt', 'desc').limit(200).get()) as Rows<CampaignDoc>
-  return { items: res.data.map((c) => campaignViewOf(c, actor)) }
+  const list = await campaignDocs().find(input.status ? { status: input.status } : {}, {
+    orderBy: ['createdAt', 'desc'],
+    limit: 200,
+  })
+  return { items: list.map((c) => campaignViewOf(c, actor)) }
 }
 
 /**
@@ -354,12 +360,11 @@ export async function dispatchCampaigns(ctx: InvocationContext) {
   const limits = await loadCampaignLimits()
   const MAX_BATCHES_PER_INVOCATION = limits.dispatchBatchesPerRun ?? 20
   const batchSize = Math.min(1000, limits.dispatchBatchSize ?? BATCH_SIZE)
-  const due = (await campaigns()
-    .where(_.or([{ status: 'sending' }, { status: 'scheduled', sendAt: _.lte(now()) }]))
-    .orderBy('sendAt', 'asc')
-    .limit(20)
-    .get()) as Rows<CampaignDoc>
-  for (const candidate of due.data) {
+  const due = await campaignDocs().find(
+    _.or([{ status: 'sending' }, { status: 'scheduled', sendAt: _.lte(now()) }]),
+    { orderBy: ['sendAt', 'asc'], limit: 20 },
+  )
+  for (const candidate of due) {
     if (batches >= MAX_BATCHES_PER_INVOCATION || Date.now() - started > TIME_BUDGET_MS) break
     const leaseId = randomBytes(8).toString('hex')
     const at = now()
@@ -390,30 +395,28 @@ export async function dispatchCampaigns(ctx: InvocationContext) {
     for (;;) {
       if (batches >= MAX_BATCHES_PER_INVOCATION || Date.now() - started > TIME_BUDGET_MS) break
       batches++
-      const page = (await db
-        .collection(COLLECTIONS.members.name)
-        .where(toCloudbaseQuery(db, afterMember(query, cursor)))
-        .orderBy('_id', 'asc')
-        .field({ _id: true, openid: true })
-        .limit(batchSize)
-        .get()) as Rows<Pick<MemberDoc, '_id' | 'openid'>>
-      const outcome = await sendBatch(ctx, campaign, page.data)
+      const page = await collection(COLLECTIONS.members).find(
+        toCloudbaseQuery(db, afterMember(query, cursor)),
+        { orderBy: ['_id', 'asc'], fields: ['_id', 'openid'], limit: batchSize },
+      )
+      const outcome = await sendBatch(ctx, campaign, page)
       totals.sent += outcome.sent
       totals.failed += outcome.failed
       totals.skipped += outcome.skipped
       if (outcome.halt) {
         // WeChat refused what we send to everyone: stop here (the cursor stays, so a resumed
         // campaign reaches the members this batch did not), and tell HQ why.
-        await campaigns()
-          .where({ _id: campaign._id, status: 'sending', leaseId })
-          .update({ status: 'stopped', stopReason: outcome.halt, leaseId: null, leaseUntil: null })
+        await collection(COLLECTIONS.campaigns).updateIf(
+          { _id: campaign._id, status: 'sending', leaseId },
+          { status: 'stopped', stopReason: outcome.halt, leaseId: null, leaseUntil: null },
+        )
         totals.stopped++
         break
       }
-      totals.processed += page.data.length
-      processed += page.data.length
-      const last = page.data.length < batchSize
-      if (page.data.length) cursor = page.data[page.data.length - 1]!._id
+      totals.processed += page.length
+      processed += page.length
+      const last = page.length < batchSize
+      if (page.length) cursor = page[page.length - 1]!._id
       // The cursor moves only under our lease and while the campaign is still sending: a stop wins.
       const patch = last
         ? {
@@ -460,13 +463,11 @@ async function sendBatch(
   const out = { sent: 0, failed: 0, skipped: 0, halt: null as string | null }
   if (!members.length) return out
   // Who has a consent credit now: one read for the batch instead of one failed spend per member.
-  const consents = (await db
-    .collection(COLLECTIONS.subscribeConsents.name)
-    .where({ _id: _.in(members.map((m) => `${m._id}:campaign`)), credits: _.gt(0) })
-    .field({ memberId: true })
-    .limit(1000)
-    .get()) as Rows<{ memberId: string }>
-  const consenting = new Set(consents.data.map((c) => c.memberId))
+  const consents = await collection(COLLECTIONS.subscribeConsents).find(
+    { _id: _.in(members.map((m) => `${m._id}:campaign`)), credits: _.gt(0) },
+    { fields: ['memberId'], limit: 1000 },
+  )
+  const consenting = new Set(consents.map((c) => c.memberId))
   const weekKey = campaignWeekKey(startOfShanghaiWeek(ctx.clock.now()))
   const templateId = ports().templateId('campaign')
   const page = `${campaign.page}${campaign.page.includes('?') ? '&' : '?'}campaign=${campaign._id}`
@@ -487,14 +488,9 @@ async function sendBatch(
           status: 'claimed',
           claimedAt: ctx.clock.now(),
         }
-        try {
-          await deliveries().add(row)
-        } catch (err) {
-          // Claimed before (a restart or a concurrent run): this member is handled once, elsewhere.
-          // Any other failure fails the run before the cursor moves, so the next run retries the batch.
-          if (isDbError(err, 'DATABASE_DUPLICATE_WRITE')) return
-          throw err
-        }
+        // Claimed before (a restart or a concurrent run): this member is handled once, elsewhere.
+        // Any other failure fails the run before the cursor moves, so the next run retries the batch.
+        if (!(await deliveryDocs().insertOnce(row)).inserted) return
         const finish = (patch: Partial<CampaignDeliveryDoc>) =>
           deliveries()
             .doc(id)
@@ -611,23 +607,20 @@ const CAMPAIGN_CENTRE_SIZE = 50
 export async function myCampaigns(ctx: InvocationContext) {
   const member = await requireMember(ctx)
   const _ = database().command
-  const sent = (await deliveries()
-    .where({ memberId: member._id, status: 'sent' })
-    .orderBy('doneAt', 'desc')
-    .field({ campaignId: true, doneAt: true })
-    .limit(CAMPAIGN_CENTRE_SIZE)
-    .get()) as Rows<Pick<CampaignDeliveryDoc, 'campaignId' | 'doneAt'>>
-  if (!sent.data.length) return { items: [] }
-  const found = (await campaigns()
-    .where({ _id: _.in(sent.data.map((d) => d.campaignId)) })
-    .field({ name: true, storeId: true, page: true, fields: true })
-    .limit(CAMPAIGN_CENTRE_SIZE)
-    .get()) as Rows<Pick<CampaignDoc, '_id' | 'name' | 'storeId' | 'page' | 'fields'>>
-  const byId = new Map(found.data.map((c) => [c._id, c]))
-  const storeIds = found.data.flatMap((c) => (c.storeId ? [c.storeId] : []))
+  const sent = await deliveryDocs().find(
+    { memberId: member._id, status: 'sent' },
+    { orderBy: ['doneAt', 'desc'], fields: ['campaignId', 'doneAt'], limit: CAMPAIGN_CENTRE_SIZE },
+  )
+  if (!sent.length) return { items: [] }
+  const found = await campaignDocs().find(
+    { _id: _.in(sent.map((d) => d.campaignId)) },
+    { fields: ['name', 'storeId', 'page', 'fields'], limit: CAMPAIGN_CENTRE_SIZE },
+  )
+  const byId = new Map(found.map((c) => [c._id, c]))
+  const storeIds = found.flatMap((c) => (c.storeId ? [c.storeId] : []))
   const names = storeIds.length ? await namesFor(storeIds, []) : null
   return {
-    items: sent.data.flatMap((delivery) => {
+    items: sent.flatMap((delivery) => {
       const campaign = byId.get(delivery.campaignId)
       if (!campaign) return []
       return [
@@ -651,18 +644,23 @@ export async function campaignResults(ctx: InvocationContext, campaignId: string
   const _ = db.command
   const campaign = await getCampaign(campaignId)
   await finalizeStaleClaims(campaignId, ctx.clock.now())
-  const rows: (CampaignDeliveryDoc & { _id: string })[] = []
+  const rows: Pick<
+    CampaignDeliveryDoc,
+    '_id' | 'status' | 'errcode' | 'reason' | 'memberId' | 'doneAt'
+  >[] = []
   let after = ''
   for (;;) {
-    const page = (await deliveries()
-      .where({ campaignId, _id: _.gt(after) })
-      .orderBy('_id', 'asc')
-      .field({ status: true, errcode: true, reason: true, memberId: true, doneAt: true })
-      .limit(1000)
-      .get()) as Rows<CampaignDeliveryDoc>
-    rows.push(...page.data)
-    if (page.data.length < 1000) break
-    after = page.data[page.data.length - 1]!._id
+    const page = await deliveryDocs().find(
+      { campaignId, _id: _.gt(after) },
+      {
+        orderBy: ['_id', 'asc'],
+        fields: ['status', 'errcode', 'reason', 'memberId', 'doneAt'],
+        limit: 1000,
+      },
+    )
+    rows.push(...page)
+    if (page.length < 1000) break
+    after = page[page.length - 1]!._id
   }
   const tally = tallyDeliveries(rows)
   let ordered = 0
@@ -670,16 +668,14 @@ export async function campaignResults(ctx: InvocationContext, campaignId: string
   for (let i = 0; i < sent.length; i += 1000) {
     const chunk = sent.slice(i, i + 1000)
     const since = new Date(Math.min(...chunk.map((r) => r.doneAt!.getTime())))
-    const members = (await db
-      .collection(COLLECTIONS.members.name)
-      .where({ _id: _.in(chunk.map((r) => r.memberId)), lastPurchaseAt: _.gte(since) })
-      .field({ lastPurchaseAt: true })
-      .limit(1000)
-      .get()) as Rows<{ _id: string; lastPurchaseAt: Date }>
+    const members = await collection(COLLECTIONS.members).find(
+      { _id: _.in(chunk.map((r) => r.memberId)), lastPurchaseAt: _.gte(since) },
+      { fields: ['lastPurchaseAt'], limit: 1000 },
+    )
     const sentAt = new Map(chunk.map((r) => [r.memberId, r.doneAt!.getTime()]))
-    for (const m of members.data) {
+    for (const m of members) {
       const t = sentAt.get(m._id)!
-      const p = new Date(m.lastPurchaseAt).getTime()
+      const p = new Date(m.lastPurchaseAt!).getTime()
       if (p >= t && p <= t + 7 * DAY_MS) ordered++
     }
   }

@@ -14,6 +14,8 @@ import { fenToYuan } from '../commission/rules/commission'
 import { loadCommissionRules } from '../commission/lookups'
 import { maskPhone } from '../platform/phone'
 import { database } from '../platform/runtime/cloudbase'
+import { collection } from '../platform/db/collection'
+import type { DocumentCollectionSpec, StoredDoc } from '../platform/db/collection-spec'
 import { afterCursor, cursorOf } from '../platform/db/paging'
 import { namesFor } from '../staff/lookups'
 import { orderStatusLabel } from '../shop/lifecycle'
@@ -52,8 +54,8 @@ const TIER_LABEL: Record<MemberDoc['tier'], string> = {
   gold: '金卡会员',
 }
 
-interface ExportSpec<T> {
-  collection: string
+interface ExportSpec<T extends StoredDoc> {
+  collection: DocumentCollectionSpec<T>
   /** The newest-first field the cursor walks. */
   field: 'createdAt' | 'joinedAt' | 'at'
   header: readonly string[]
@@ -74,7 +76,7 @@ function dayRange(params: DataExportParams, field: string): Record<string, unkno
 }
 
 const ORDERS: ExportSpec<OrderDoc> = {
-  collection: COLLECTIONS.orders.name,
+  collection: COLLECTIONS.orders,
   field: 'createdAt',
   filename: 'orders',
   header: [
@@ -97,7 +99,6 @@ const ORDERS: ExportSpec<OrderDoc> = {
     }
   },
   async rows(orders) {
-    const db = database()
     const memberIds = [...new Set(orders.flatMap((o) => (o.memberId ? [o.memberId] : [])))]
     const [names, members] = await Promise.all([
       namesFor(
@@ -105,15 +106,13 @@ const ORDERS: ExportSpec<OrderDoc> = {
         [],
       ),
       memberIds.length
-        ? (db
-            .collection(COLLECTIONS.members.name)
-            .where({ _id: db.command.in(memberIds) })
-            .field({ memberNo: true })
-            .limit(1000)
-            .get() as Promise<{ data: Pick<MemberDoc, '_id' | 'memberNo'>[] }>)
-        : { data: [] },
+        ? collection(COLLECTIONS.members).find(
+            { _id: database().command.in(memberIds) },
+            { fields: ['memberNo'], limit: 1000 },
+          )
+        : [],
     ])
-    const memberNos = new Map(members.data.map((m) => [m._id, m.memberNo]))
+    const memberNos = new Map(members.map((m) => [m._id, m.memberNo]))
     return orders.map((o) => [
       minute(o.createdAt),
       o._id,
@@ -130,7 +129,7 @@ const ORDERS: ExportSpec<OrderDoc> = {
 }
 
 const MEMBERS: ExportSpec<MemberDoc> = {
-  collection: COLLECTIONS.members.name,
+  collection: COLLECTIONS.members,
   field: 'joinedAt',
   filename: 'members',
   header: ['会员号', '手机号', '等级', '积分', '门店', '导购', '开卡时间', '最近消费'],
@@ -161,7 +160,7 @@ const MEMBERS: ExportSpec<MemberDoc> = {
 }
 
 const OFFLINE_SALES: ExportSpec<OfflineSaleDoc> = {
-  collection: COLLECTIONS.offlineSales.name,
+  collection: COLLECTIONS.offlineSales,
   field: 'at',
   filename: 'offline-sales',
   header: ['时间', '门店', '导购', '会员号', '小票号', '金额（元）', '状态', '作废原因'],
@@ -192,11 +191,12 @@ const OFFLINE_SALES: ExportSpec<OfflineSaleDoc> = {
   },
 }
 
-const SPECS: Record<DataExportKind, ExportSpec<never>> = {
-  exportOrders: ORDERS as ExportSpec<never>,
-  exportMembers: MEMBERS as ExportSpec<never>,
-  exportOfflineSales: OFFLINE_SALES as ExportSpec<never>,
-}
+/** Each kind's spec; `run` keeps the document type of one spec inside one call. */
+const SPECS = {
+  exportOrders: ORDERS,
+  exportMembers: MEMBERS,
+  exportOfflineSales: OFFLINE_SALES,
+} as const
 
 export const EXPORT_TITLES: Record<DataExportKind, string> = {
   exportOrders: '订单导出',
@@ -205,12 +205,9 @@ export const EXPORT_TITLES: Record<DataExportKind, string> = {
 }
 
 /** How many rows the export will have as it starts (its progress bar's total). */
-export async function exportTotal(kind: DataExportKind, params: DataExportParams): Promise<number> {
-  const spec = SPECS[kind]
-  const res = (await database().collection(spec.collection).where(spec.where(params)).count()) as {
-    total: number
-  }
-  return res.total
+export function exportTotal(kind: DataExportKind, params: DataExportParams): Promise<number> {
+  const spec: ExportSpec<StoredDoc> = SPECS[kind] as unknown as ExportSpec<StoredDoc>
+  return collection(spec.collection).count(spec.where(params))
 }
 
 export function exportFilename(kind: DataExportKind, jobId: string): string {
@@ -226,26 +223,28 @@ export async function exportBatch(
   params: DataExportParams,
   cursor: string | null,
 ): Promise<{ csv: string; count: number; cursor: string | null; finished: boolean }> {
-  const spec = SPECS[kind] as ExportSpec<{ _id: string } & Record<string, unknown>>
+  const spec = SPECS[kind] as unknown as ExportSpec<StoredDoc & Record<string, unknown>>
   const db = database()
   const after = afterCursor(db, spec.field, cursor ?? undefined)
   const base = spec.where(params)
-  const res = (await db
-    .collection(spec.collection)
-    .where(after ? db.command.and([base, after]) : base)
-    .orderBy(spec.field, 'desc')
-    .orderBy('_id', 'desc')
-    .limit(EXPORT_BATCH_SIZE)
-    .get()) as { data: ({ _id: string } & Record<string, unknown>)[] }
-  const rows = await spec.rows(res.data, params)
-  const csv = toCsv(spec.header, rows)
-  const last = res.data[res.data.length - 1]
+  const docs = await collection(spec.collection).find(
+    after ? db.command.and([base, after]) : base,
+    {
+      orderBy: [
+        [spec.field, 'desc'],
+        ['_id', 'desc'],
+      ],
+      limit: EXPORT_BATCH_SIZE,
+    },
+  )
+  const csv = toCsv(spec.header, await spec.rows(docs, params))
+  const last = docs[docs.length - 1]
   return {
     // Only the first part keeps the BOM and the header: the parts are joined into one file.
     csv: cursor === null ? csv : csv.slice(csv.indexOf('\r\n') + 2),
-    count: res.data.length,
+    count: docs.length,
     cursor: last ? cursorOf(last[spec.field] as Date, last._id) : cursor,
-    finished: res.data.length < EXPORT_BATCH_SIZE,
+    finished: docs.length < EXPORT_BATCH_SIZE,
   }
 }
 

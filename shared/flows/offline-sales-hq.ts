@@ -17,6 +17,7 @@ import {
 import { loadCommissionRules } from '../commission/lookups'
 import { database, type Database } from '../platform/runtime/cloudbase'
 import { offsetPage } from '../platform/db/paging'
+import { collection } from '../platform/db/collection'
 import { namesFor } from '../staff/lookups'
 import type { Actor } from '../platform/lifecycle'
 
@@ -84,7 +85,7 @@ export function saleRow(
 export async function listOfflineSales(input: Input, viewer: { actor: Actor; now: Date }) {
   const db = database()
   const where = offlineSalesWhere(db, input)
-  const page = await offsetPage<OfflineSaleDoc>(db, COLLECTIONS.offlineSales.name, where, {
+  const page = await offsetPage(collection(COLLECTIONS.offlineSales), where, {
     ...input,
     sortBy: 'at',
     sortOrder: 'desc',

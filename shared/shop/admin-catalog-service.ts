@@ -6,20 +6,18 @@ import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { COLLECTIONS } from '../collections'
 import type { ProductDoc, StockDoc } from './documents'
-import type { StoreDoc } from '../staff/documents'
 import type { shopAdminInput, adminProductView, stockRowView } from './admin-contract'
 import { MAX_PRODUCT_IMAGE_BYTES } from './admin-contract'
 import { AppError } from '../platform/errors'
 import { newDocId } from '../platform/ids'
+import { collection } from '../platform/db/collection'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
-import { isDbError } from '../platform/runtime/transaction'
 import { getStore } from '../staff/lookups'
 import { CENTRAL, stockId } from './rules/shop'
 import { afterSet, belowReservedMessage, onHand } from './rules/stock'
 
-type Rows<T> = { data: T[] }
 type Input<K extends keyof typeof shopAdminInput> = z.output<(typeof shopAdminInput)[K]>
 type ProductView = z.infer<typeof adminProductView>
 type StockRowView = z.infer<typeof stockRowView>
@@ -29,16 +27,11 @@ export const PRODUCT_IMAGE_FOLDER = 'products'
 const CENTRAL_NAME = '中央仓'
 const STATUS_LABEL: Record<ProductDoc['status'], string> = { active: '在售', inactive: '已下架' }
 
-const products = () => database().collection(COLLECTIONS.products.name)
-const stock = () => database().collection(COLLECTIONS.stock.name)
-
-async function getProduct(productId: string): Promise<ProductDoc | null> {
-  const res = (await products().doc(productId).get()) as Rows<ProductDoc>
-  return res.data[0] ?? null
-}
+const products = () => collection(COLLECTIONS.products)
+const stock = () => collection(COLLECTIONS.stock)
 
 async function requireProduct(productId: string): Promise<ProductDoc> {
-  const product = await getProduct(productId)
+  const product = await products().get(productId)
   if (!product) throw new AppError('NOT_FOUND', '商品不存在', 'productId')
   return product
 }
@@ -76,11 +69,12 @@ async function productView(p: ProductDoc, totals: StockTotals | undefined): Prom
  */
 async function stockTotals(productIds: string[]): Promise<Map<string, StockTotals>> {
   if (productIds.length === 0) return new Map()
-  const db = database()
-  const $ = db.command.aggregate
+  const _ = database().command
+  const $ = _.aggregate
+  // An aggregation is outside the typed layer (`raw`): one round trip, its groups typed here.
   const res = (await stock()
-    .aggregate()
-    .match({ productId: db.command.in(productIds) })
+    .raw.aggregate()
+    .match({ productId: _.in(productIds) })
     .group({
       _id: '$productId',
       central: $.sum(
@@ -100,7 +94,7 @@ async function stockTotals(productIds: string[]): Promise<Map<string, StockTotal
       reserved: $.sum('$reserved'),
     })
     .limit(1000)
-    .end()) as Rows<StockTotals & { _id: string }>
+    .end()) as { data: (StockTotals & { _id: string })[] }
   return new Map(
     res.data.map((r) => [r._id, { central: r.central, stores: r.stores, reserved: r.reserved }]),
   )
@@ -108,22 +102,22 @@ async function stockTotals(productIds: string[]): Promise<Map<string, StockTotal
 
 /** The console's product list: two round trips (the products, their stock totals) and image URLs. */
 export async function listProductsForAdmin(input: Input<'listProducts'>) {
-  const db = database()
   const where: Record<string, unknown> = {}
   if (input.status) where.status = input.status
   if (input.search)
-    where.name = db.RegExp({
+    where.name = database().RegExp({
       regexp: input.search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
       options: 'i',
     })
-  const res = (await products()
-    .where(where)
-    .orderBy('sort', 'asc')
-    .orderBy('createdAt', 'desc')
-    .limit(500)
-    .get()) as Rows<ProductDoc>
-  const totals = await stockTotals(res.data.map((p) => p._id))
-  return { items: await Promise.all(res.data.map((p) => productView(p, totals.get(p._id)))) }
+  const found = await products().find(where, {
+    orderBy: [
+      ['sort', 'asc'],
+      ['createdAt', 'desc'],
+    ],
+    limit: 500,
+  })
+  const totals = await stockTotals(found.map((p) => p._id))
+  return { items: await Promise.all(found.map((p) => productView(p, totals.get(p._id)))) }
 }
 
 /** Images must be uploads of the admin function into the products folder of this storage. */
@@ -148,7 +142,7 @@ export async function createProduct(ctx: InvocationContext, input: Input<'create
     createdAt: now,
     updatedAt: now,
   }
-  await products().add(product)
+  await products().insert(product)
   return productView(product, undefined)
 }
 
@@ -163,15 +157,13 @@ export async function updateProduct(ctx: InvocationContext, input: Input<'update
     Object.entries(fields).filter(([, v]) => v !== undefined),
   ) as Partial<ProductDoc>
   const now = ctx.clock.now()
-  const res = (await products()
-    .where({ _id: productId })
-    .update({
-      ...changes,
-      // An array is replaced whole (set), not merged element by element.
-      ...(changes.images ? { images: database().command.set(changes.images) } : {}),
-      updatedAt: now,
-    })) as { updated?: number }
-  if (!res.updated) throw new AppError('NOT_FOUND', '商品不存在', 'productId')
+  const updated = await products().update(productId, {
+    ...changes,
+    // An array is replaced whole (set), not merged element by element.
+    ...(changes.images ? { images: database().command.set(changes.images) } : {}),
+    updatedAt: now,
+  })
+  if (!updated) throw new AppError('NOT_FOUND', '商品不存在', 'productId')
   const [product, totals] = await Promise.all([requireProduct(productId), stockTotals([productId])])
   return productView(product, totals.get(productId))
 }
@@ -221,15 +213,13 @@ function stockRow(
 export async function productStock(input: Input<'productStock'>) {
   const [product, rows, stores] = await Promise.all([
     requireProduct(input.productId),
-    stock().where({ productId: input.productId }).limit(1000).get() as Promise<Rows<StockDoc>>,
-    database()
-      .collection(COLLECTIONS.stores.name)
-      .field({ code: true, name: true, status: true })
-      .orderBy('code', 'asc')
-      .limit(1000)
-      .get() as Promise<Rows<Pick<StoreDoc, '_id' | 'code' | 'name' | 'status'>>>,
+    stock().find({ productId: input.productId }, { limit: 1000 }),
+    collection(COLLECTIONS.stores).find(
+      {},
+      { fields: ['code', 'name', 'status'], orderBy: ['code', 'asc'], limit: 1000 },
+    ),
   ])
-  const byLocation = new Map(rows.data.map((r) => [r.locationId, r]))
+  const byLocation = new Map(rows.map((r) => [r.locationId, r]))
   return {
     productId: product._id,
     rows: [
@@ -238,7 +228,7 @@ export async function productStock(input: Input<'productStock'>) {
         { id: CENTRAL, name: CENTRAL_NAME, code: CENTRAL_NAME },
         byLocation.get(CENTRAL),
       ),
-      ...stores.data
+      ...stores
         .filter((s) => s.status === 'active' || (byLocation.get(s._id)?.available ?? 0) > 0)
         .map((s) =>
           stockRow(product._id, { id: s._id, name: s.name, code: s.code }, byLocation.get(s._id)),
@@ -273,7 +263,7 @@ export async function setStockLevel(
   const _ = database().command
   for (let attempt = 0; attempt < 10; attempt++) {
     const now = ctx.clock.now()
-    const current = ((await stock().doc(id).get()) as Rows<StockDoc>).data[0]
+    const current = await stock().get(id)
     if (!current) {
       const row: StockDoc = {
         _id: id,
@@ -283,14 +273,9 @@ export async function setStockLevel(
         reserved: 0,
         updatedAt: now,
       }
-      try {
-        await stock().add(row)
-        return stockRow(productId, location, row)
-      } catch (err) {
-        // An order cannot reserve a row that does not exist, but another set may have made it.
-        if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
-        continue
-      }
+      // An order cannot reserve a row that does not exist, but another set may have made it: then set that one.
+      if ((await stock().insertOnce(row)).inserted) return stockRow(productId, location, row)
+      continue
     }
     const next = afterSet(current, input.quantity)
     if (!next)
@@ -304,11 +289,11 @@ export async function setStockLevel(
     // this matches nothing and the set reads again; the holds of open orders are never
     // overwritten and `available` is never below zero. (An order's transaction that read the row
     // before this write fails its own write with a conflict and retries against the new count.)
-    const res = (await stock()
-      .where({ _id: id, available: current.available, reserved: current.reserved })
-      .update({ available: next.available, updatedAt: now })) as { updated?: number }
-    if (res.updated === 1)
-      return stockRow(productId, location, { ...current, ...next, updatedAt: now })
+    const set = await stock().updateIf(
+      { _id: id, available: current.available, reserved: current.reserved },
+      { available: next.available, updatedAt: now },
+    )
+    if (set) return stockRow(productId, location, { ...current, ...next, updatedAt: now })
   }
   throw new AppError('CONFLICT', '库存正在变动，请稍后重试')
 }
@@ -317,17 +302,15 @@ export async function setStockLevel(
 export async function stockLocationsByCode(
   codes: string[],
 ): Promise<Map<string, { id: string; name: string; code: string; closed: boolean }>> {
-  const db = database()
+  const _ = database().command
   const out = new Map<string, { id: string; name: string; code: string; closed: boolean }>()
   const storeCodes = codes.filter((c) => c !== CENTRAL)
   for (let i = 0; i < storeCodes.length; i += 1000) {
-    const res = (await db
-      .collection(COLLECTIONS.stores.name)
-      .where({ code: db.command.in(storeCodes.slice(i, i + 1000)) })
-      .field({ code: true, name: true, status: true })
-      .limit(1000)
-      .get()) as Rows<Pick<StoreDoc, '_id' | 'code' | 'name' | 'status'>>
-    for (const s of res.data)
+    const found = await collection(COLLECTIONS.stores).find(
+      { code: _.in(storeCodes.slice(i, i + 1000)) },
+      { fields: ['code', 'name', 'status'], limit: 1000 },
+    )
+    for (const s of found)
       out.set(s.code, { id: s._id, name: s.name, code: s.code, closed: s.status !== 'active' })
   }
   if (codes.includes(CENTRAL))
@@ -337,15 +320,14 @@ export async function stockLocationsByCode(
 
 /** Which of these product ids exist (a stock file names products by id). */
 export async function existingProductIds(ids: string[]): Promise<Set<string>> {
-  const db = database()
+  const _ = database().command
   const out = new Set<string>()
   for (let i = 0; i < ids.length; i += 1000) {
-    const res = (await products()
-      .where({ _id: db.command.in(ids.slice(i, i + 1000)) })
-      .field({ _id: true })
-      .limit(1000)
-      .get()) as Rows<{ _id: string }>
-    for (const p of res.data) out.add(p._id)
+    const found = await products().find(
+      { _id: _.in(ids.slice(i, i + 1000)) },
+      { fields: ['status'], limit: 1000 },
+    )
+    for (const p of found) out.add(p._id)
   }
   return out
 }
