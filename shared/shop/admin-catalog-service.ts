@@ -229,7 +229,10 @@ export async function productStock(input: Input<'productStock'>) {
         byLocation.get(CENTRAL),
       ),
       ...stores
-        .filter((s) => s.status === 'active' || (byLocation.get(s._id)?.available ?? 0) > 0)
+        .filter((s) => {
+          const row = byLocation.get(s._id)
+          return s.status === 'active' || (row !== undefined && onHand(row) > 0)
+        })
         .map((s) =>
           stockRow(product._id, { id: s._id, name: s.name, code: s.code }, byLocation.get(s._id)),
         ),
