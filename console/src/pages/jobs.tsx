@@ -123,8 +123,9 @@ export function JobsPage() {
   const [data, setData] = useState<AdminResult<'listJobs'> | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [search, setSearch] = useSearchParams()
+  // 导入库存 on the products page opens the stock import here (for those who may write).
   const [importing, setImporting] = useState<ImportKind | null>(
-    (search.get('import') as ImportKind | null) ?? null,
+    canWrite ? ((search.get('import') as ImportKind | null) ?? null) : null,
   )
   const [exporting, setExporting] = useState(false)
   const mutate = useAdminMutation()
