@@ -137,6 +137,17 @@ export async function takePointsForUnit(
   return taken
 }
 
+/** What a redemption's spend entry says it paid for (the ledger line's source). */
+function spendSource(pending: PendingSpend) {
+  return {
+    type: 'redemption' as const,
+    redemptionId: pending.redemptionId,
+    giftId: pending.giftId,
+    giftName: pending.giftName,
+    storeId: pending.storeId,
+  }
+}
+
 /** The spend entry of a redemption, placed on the span its debit took (`redemption:<id>:spend`). */
 export function spendEntry(
   pending: PendingSpend,
@@ -150,13 +161,7 @@ export function spendEntry(
     points: -pending.points,
     start: span.start,
     end: span.end,
-    source: {
-      type: 'redemption',
-      redemptionId: pending.redemptionId,
-      giftId: pending.giftId,
-      giftName: pending.giftName,
-      storeId: pending.storeId,
-    },
+    source: spendSource(pending),
     at: pending.at,
   }
 }
@@ -549,14 +554,7 @@ async function settlePendingSpend(
       kind: 'spend',
       points: -pending.points,
       ...(gap ? { start: gap.start, end: gap.end } : {}),
-      source: {
-        type: 'redemption',
-        redemptionId: pending.redemptionId,
-        giftId: pending.giftId,
-        giftName: pending.giftName,
-        storeId: pending.storeId,
-        repaired: true,
-      },
+      source: { ...spendSource(pending), repaired: true },
       at: pending.at,
     })
   }
