@@ -71,8 +71,10 @@ import {
 } from '../../shared/commission/commission-service'
 import { listOrders, orderForAdmin } from '../../shared/shop/admin-orders-service'
 import {
+  createDataExport,
   createExportJob,
   createImportJob,
+  jobFilePart,
   createTransferJob,
   jobDetail,
   listJobs,
@@ -83,6 +85,15 @@ import { refundOrder } from '../../shared/flows/orders'
 import { loadShopRules, saveShopRules } from '../../shared/shop/lookups'
 import { shipOrder } from '../../shared/shop/fulfilment-service'
 import { listRefusedSales, voidSale } from '../../shared/flows/offline-sale'
+import { listOfflineSales } from '../../shared/flows/offline-sales-hq'
+import {
+  createProduct,
+  listProductsForAdmin,
+  productStock,
+  setStockLevel,
+  updateProduct,
+  uploadProductImage,
+} from '../../shared/shop/admin-catalog-service'
 
 /** The lifecycle tables' actor for the signed-in account (who may take a status's next actions). */
 const hqActor = async (ctx: InvocationContext) => lifecycleActor((await hqSession(ctx)).role)
@@ -188,6 +199,26 @@ export const main = defineFunction({
     listJobs: 'hq:read',
     // Audited like settlementCsv: the job's file is the settlement, or the imported clerks' invites.
     job: { access: 'hq:read', auditRead: true },
+    // Exports hold personal data: any HQ role may export what it may read (phones masked unless
+    // its role may see them), and both the export and every download are audited.
+    createDataExport: { access: 'hq:read', auditRead: true },
+    jobFile: { access: 'hq:read', auditRead: true },
+    listProducts: 'hq:read',
+    productStock: 'hq:read',
+    createProduct: { access: 'hq:write', auditDetails: (i) => ({ ...i, images: i.images.length }) },
+    updateProduct: {
+      access: 'hq:write',
+      auditDetails: (i) => ({ ...i, images: i.images?.length }),
+    },
+    setStock: 'hq:write',
+    uploadProductImage: {
+      access: 'hq:write',
+      auditDetails: (i) => ({
+        contentType: i.contentType,
+        bytes: Math.floor((i.dataBase64.length * 3) / 4),
+      }),
+    },
+    listOfflineSales: { access: 'hq:read', stores: (i) => i.storeId },
   },
   handlers: {
     login: (ctx, input) => login(ctx, input),
@@ -285,5 +316,19 @@ export const main = defineFunction({
     jobStep: (ctx, input) => stepJob(ctx, input.jobId),
     listJobs: async (ctx, input) => listJobs(input, await hqActor(ctx)),
     job: async (ctx, input) => jobDetail(input, await hqActor(ctx)),
+    createDataExport: async (ctx, input) => createDataExport(ctx, await hqSession(ctx), input),
+    jobFile: async (ctx, input) => jobFilePart(input, await hqSession(ctx)),
+    listProducts: (_ctx, input) => listProductsForAdmin(input),
+    productStock: (_ctx, input) => productStock(input),
+    createProduct: (ctx, input) => createProduct(ctx, input),
+    updateProduct: (ctx, input) => updateProduct(ctx, input),
+    setStock: (ctx, input) => setStockLevel(ctx, input),
+    uploadProductImage: (_ctx, input) => uploadProductImage(input),
+    listOfflineSales: async (ctx, input) =>
+      listOfflineSales(input, {
+        actor: await hqActor(ctx),
+        now: ctx.clock.now(),
+        stores: await hqStoreScope(ctx),
+      }),
   },
 })

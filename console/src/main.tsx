@@ -18,6 +18,8 @@ import { LoginPage } from './pages/login'
 import { MailRedemptionsPage } from './pages/mail-redemptions'
 import { MemberDetailPage } from './pages/member-detail'
 import { MembersPage } from './pages/members'
+import { OfflineSalesPage } from './pages/offline-sales'
+import { ProductsPage } from './pages/products'
 import { OrdersPage } from './pages/orders'
 import { PointsPage } from './pages/points'
 import { SettlementPage } from './pages/settlement'
@@ -47,6 +49,8 @@ function Console() {
                 <Route path="/members" element={<MembersPage />} />
                 <Route path="/members/:memberId" element={<MemberDetailPage />} />
                 <Route path="/gifts" element={<GiftsPage />} />
+                <Route path="/products" element={<ProductsPage />} />
+                <Route path="/offline-sales" element={<OfflineSalesPage />} />
                 <Route path="/mail-redemptions" element={<MailRedemptionsPage />} />
                 <Route path="/points" element={<PointsPage />} />
                 <Route path="/campaigns" element={<CampaignsPage />} />

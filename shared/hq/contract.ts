@@ -6,6 +6,7 @@ import { birthday } from '../membership/contract'
 import { pointsAdminInput, pointsAdminOutput } from '../points/admin-contract'
 import { orderActions, orderState, orderStatus, orderView, shipOrderInput } from '../shop/contract'
 import { offlineSaleVoid, voidReason } from '../staff/contract'
+import { shopAdminInput, shopAdminOutput } from '../shop/admin-contract'
 
 const storeCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/, '门店编码为 1-12 位字母或数字')
 
@@ -145,7 +146,16 @@ export const adminOrderRow = z.object({
   paidAt: isoDate.nullable(),
 })
 
-const jobKind = z.enum(['importStores', 'importClerks', 'exportSettlement', 'transferMembers'])
+const jobKind = z.enum([
+  'importStores',
+  'importClerks',
+  'importStock',
+  'exportSettlement',
+  'exportOrders',
+  'exportMembers',
+  'exportOfflineSales',
+  'transferMembers',
+])
 const rowError = z.object({ line: z.number().int(), field: z.string(), reason: z.string() })
 export const jobView = z.object({
   jobId: z.string(),
@@ -349,7 +359,7 @@ export const adminInput = {
   orderDetail: z.strictObject({ orderId: docId }),
   /** Starts a CSV import (validated in full first: a file with errors writes nothing). */
   createImportJob: z.strictObject({
-    kind: z.enum(['importStores', 'importClerks']),
+    kind: z.enum(['importStores', 'importClerks', 'importStock']),
     title: z.string().trim().min(1).max(100),
     csv: z.string().min(1).max(1_000_000),
   }),
@@ -358,6 +368,20 @@ export const adminInput = {
     month: settlementMonth,
     by: z.enum(['clerk', 'store']),
   }),
+  /**
+   * Orders, members or offline sales as a CSV file, written by a job in batches (any size); by
+   * store and Asia/Shanghai days. Members' phones are masked unless the caller's role may see them.
+   */
+  createDataExport: z.strictObject({
+    kind: z.enum(['exportOrders', 'exportMembers', 'exportOfflineSales']),
+    storeId: docId.optional(),
+    from: shanghaiDayInput.optional(),
+    to: shanghaiDayInput.optional(),
+    status: orderStatus.optional(),
+    tier: tier.optional(),
+  }),
+  /** One part of a job's large file (a data export), in order from 0; the console joins them. */
+  jobFile: z.strictObject({ jobId: docId, part: z.number().int().min(0).max(100_000) }),
   /** All of a clerk's members to another clerk, as a job (any number of members; leave and come back). */
   createTransferJob: z.strictObject({
     fromClerkId: docId,
@@ -368,6 +392,7 @@ export const adminInput = {
   jobStep: z.strictObject({ jobId: docId }),
   listJobs: z.strictObject({ ...pageInput }),
   job: z.strictObject({ jobId: docId }),
+  ...shopAdminInput,
 } as const
 
 export const adminOutput = {
@@ -597,5 +622,15 @@ export const adminOutput = {
   job: jobView.extend({
     allErrors: z.array(rowError),
     output: z.object({ filename: z.string(), csv: z.string() }).nullable(),
+    /** A file written in parts (data exports): fetch parts 0…parts-1 with `jobFile` and join them. */
+    file: z.object({ filename: z.string(), parts: z.number().int() }).nullable(),
   }),
+  createDataExport: jobView,
+  jobFile: z.object({
+    filename: z.string(),
+    part: z.number().int(),
+    parts: z.number().int(),
+    csv: z.string(),
+  }),
+  ...shopAdminOutput,
 } as const

@@ -4,7 +4,15 @@ import type { HqRole } from './rules/roles'
 /** A console role (rules/roles.ts); accounts stored earlier as `hq-admin` read as `admin`. */
 export type AdminRole = HqRole
 
-export type JobKind = 'importStores' | 'importClerks' | 'exportSettlement' | 'transferMembers'
+export type JobKind =
+  | 'importStores'
+  | 'importClerks'
+  | 'importStock'
+  | 'exportSettlement'
+  | 'exportOrders'
+  | 'exportMembers'
+  | 'exportOfflineSales'
+  | 'transferMembers'
 
 /**
  * A long HQ operation. Imports are validated in full when the job is created (a file with errors
@@ -33,9 +41,24 @@ export interface JobDoc {
   errors: { line: number; field: string; reason: string }[]
   /** A file the job produced (the export, or the imported clerks' invites), for the console to download. */
   output: { filename: string; csv: string } | null
+  /**
+   * A file too large for one document (the data exports): written a batch at a time into
+   * `jobFileParts` (`<jobId>:<part>`), joined by the console. `parts` counts those written.
+   */
+  file?: { filename: string; parts: number } | null
+  /** Data exports: where the next batch starts (after this `<epoch ms>.<id>`). */
+  cursor?: string | null
   /** Who is stepping the job now; a step takes the lease with a conditional update, so batches never overlap. */
   leaseId: string | null
   leaseUntil: Date
+}
+
+/** One batch of a data export's file (`_id` = `<jobId>:<part>`); the parts joined in order are the file. */
+export interface JobFilePartDoc {
+  _id: string
+  jobId: string
+  part: number
+  csv: string
 }
 
 /** One Asia/Shanghai day's dashboard figures for one store (`*`: all stores), rebuilt by the rollup timer. */
