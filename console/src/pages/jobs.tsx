@@ -18,6 +18,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react'
 import { useSearchParams } from 'react-router-dom'
 import { formatShanghaiMinute } from '../../../shared/platform/calendar'
 import { toCsv } from '../../../shared/platform/csv'
+import { seesFullPhone } from '../../../shared/hq/rules/roles'
 import {
   CsvDecodeError,
   csvFileProblem,
@@ -473,7 +474,7 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
       <Typography.Paragraph type="secondary" id="export-note">
         导出为 CSV（UTF-8，Excel 可直接打开），在服务器上分批生成，可以离开本页。
         {kind === 'exportMembers' &&
-          (session?.role === 'hq-admin'
+          (session && seesFullPhone(session.role)
             ? '会员手机号为完整号码，下载记入操作日志。'
             : '当前账号导出的手机号为脱敏号码（如 138****8000）。')}
       </Typography.Paragraph>
