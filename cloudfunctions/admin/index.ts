@@ -4,6 +4,7 @@ import { conversationForHq } from '../../shared/chat/chat-service'
 import { accessGuard } from '../../shared/flows/access'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { transferMembers } from '../../shared/flows/transfer-members'
+import { agreements, saveAgreement } from '../../shared/membership/agreement-service'
 import {
   changeMyPassword,
   hqSession,
@@ -16,6 +17,7 @@ import {
   login,
   logout,
   setAttributionPolicy,
+  setStoreHours,
   setStoreLocation,
 } from '../../shared/hq/admin-service'
 import {
@@ -88,6 +90,9 @@ export const main = defineFunction({
     createStore: 'hq:write',
     listStores: 'hq:read',
     setStoreLocation: 'hq:write',
+    setStoreHours: 'hq:write',
+    agreements: 'hq:read',
+    setAgreement: 'hq:write',
     listClerks: 'hq:read',
     createStaffInvite: 'hq:write',
     disableClerk: 'hq:write',
@@ -163,6 +168,10 @@ export const main = defineFunction({
     createStore: (ctx, input) => createStore(ctx, input),
     listStores: () => listStores(),
     setStoreLocation: (_ctx, input) => setStoreLocation(input),
+    setStoreHours: (_ctx, input) => setStoreHours(input),
+    agreements: () => agreements(),
+    setAgreement: async (ctx, input) =>
+      saveAgreement(ctx, input, (await hqSession(ctx)).username),
     listClerks: (_ctx, input) => listClerks(input),
     createStaffInvite: async (ctx, input) => createStaffInvite(ctx, await hqSession(ctx), input),
     disableClerk: (ctx, input) => disableClerk(ctx, input),

@@ -3,15 +3,15 @@ import { accessGuard } from '../../shared/flows/access'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { clerkPerformance } from '../../shared/commission/commission-service'
 import { pickupCodeDetail, verifyPickupCode } from '../../shared/flows/pickup-counter'
-import { recordSale, voidSaleOfMyStore } from '../../shared/flows/offline-sale'
+import { recordSale, tillRules, voidSaleOfMyStore } from '../../shared/flows/offline-sale'
 import { createStoreCampaign, storeAudienceCount } from '../../shared/campaigns/campaign-service'
 import { requireStaff } from '../../shared/staff/lookups'
+import { deskStats } from '../../shared/flows/staff-desk'
 import {
   bindStaffInvite,
   listMyMembers,
   memberDetail,
   myCode,
-  myStats,
   scanMember,
   staffMe,
 } from '../../shared/staff/staff-service'
@@ -32,6 +32,7 @@ export const main = defineFunction({
     pickupDetail: 'clerk',
     verifyPickup: 'clerk',
     recordSale: 'clerk',
+    saleRules: 'clerk',
     voidSale: 'clerk',
     performance: 'clerk',
     storeCampaignAudienceCount: 'manager',
@@ -43,11 +44,12 @@ export const main = defineFunction({
     myMembers: (ctx, input) => listMyMembers(ctx, input),
     memberDetail: (ctx, input) => memberDetail(ctx, input),
     myCode: (ctx) => myCode(ctx),
-    myStats: (ctx) => myStats(ctx),
+    myStats: (ctx) => deskStats(ctx),
     scanMember: (ctx, input) => scanMember(ctx, input),
     pickupDetail: (ctx, input) => pickupCodeDetail(ctx, input),
     verifyPickup: (ctx, input) => verifyPickupCode(ctx, input),
     recordSale: (ctx, input) => recordSale(ctx, input),
+    saleRules: () => tillRules(),
     voidSale: (ctx, input) => voidSaleOfMyStore(ctx, input),
     performance: async (ctx, input) =>
       clerkPerformance(ctx, (await requireStaff(ctx))._id, input.month),

@@ -30,6 +30,7 @@ interface DemoStore {
   name: string
   address: string
   location: { lat: number; lng: number }
+  hours: string
   staff: { code: string; name: string; openid: string; isManager: boolean }[]
 }
 
@@ -39,6 +40,7 @@ const DEMO_STORES: DemoStore[] = [
     name: '静安寺店',
     address: '上海市静安区南京西路 1618 号',
     location: { lat: 31.2235, lng: 121.4453 },
+    hours: '10:00–22:00',
     staff: [
       { code: 'C1001', name: '周店长', openid: 'demo-manager-1', isManager: true },
       { code: 'C1002', name: '王小美', openid: 'demo-clerk-1', isManager: false },
@@ -50,6 +52,7 @@ const DEMO_STORES: DemoStore[] = [
     name: '徐家汇店',
     address: '上海市徐汇区虹桥路 1 号',
     location: { lat: 31.1955, lng: 121.4375 },
+    hours: '10:00–21:30',
     staff: [
       { code: 'C2001', name: '陈店长', openid: 'demo-manager-2', isManager: true },
       { code: 'C2002', name: '张婷', openid: 'demo-clerk-2', isManager: false },
@@ -76,6 +79,7 @@ export async function seedDemoData(
       name: store.name,
       address: store.address,
       location: store.location,
+      hours: store.hours,
       status: 'active',
       createdAt: now,
     })) as { id: string }

@@ -9,7 +9,7 @@ import type { AttributionLogDoc, MemberDoc, VisitDoc } from '../membership/docum
 import type { PointsLedgerDoc } from '../points/documents'
 import type { ClerkDoc, StaffInviteDoc } from './documents'
 import { AppError } from '../platform/errors'
-import { startOfShanghaiMonth, startOfShanghaiWeek } from '../platform/calendar'
+import { startOfShanghaiDay, startOfShanghaiMonth, startOfShanghaiWeek } from '../platform/calendar'
 import { maskPhone } from '../platform/phone'
 import { verifyMemberCode } from '../membership/rules/member-code'
 import { signScene, verifyScene } from '../membership/rules/scene'
@@ -246,12 +246,14 @@ export async function myStats(ctx: InvocationContext) {
       .collection(COLLECTIONS.attributionLog.name)
       .where({ toClerkId: clerk._id, reason: 'bind', at: _.gte(since) })
       .count() as Promise<{ total: number }>
-  const [week, month] = await Promise.all([
+  const [day, week, month] = await Promise.all([
+    newSince(startOfShanghaiDay(now)),
     newSince(startOfShanghaiWeek(now)),
     newSince(startOfShanghaiMonth(now)),
   ])
   return {
     memberCount: clerk.memberCount,
+    newMembersToday: day.total,
     newMembersThisWeek: week.total,
     newMembersThisMonth: month.total,
   }
