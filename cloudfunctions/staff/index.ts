@@ -4,7 +4,12 @@ import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { clerkPerformance } from '../../shared/commission/commission-service'
 import { pickupCodeDetail, verifyPickupCode } from '../../shared/flows/pickup-counter'
 import { recordSale, tillRules, voidSaleOfMyStore } from '../../shared/flows/offline-sale'
-import { createStoreCampaign, storeAudienceCount } from '../../shared/campaigns/campaign-service'
+import {
+  createStoreCampaign,
+  storeAudienceCount,
+  storeCampaignResults,
+  storeCampaigns,
+} from '../../shared/campaigns/campaign-service'
 import { requireStaff } from '../../shared/staff/lookups'
 import { deskStats } from '../../shared/flows/staff-desk'
 import {
@@ -37,6 +42,8 @@ export const main = defineFunction({
     performance: 'clerk',
     storeCampaignAudienceCount: 'manager',
     createStoreCampaign: 'manager',
+    storeCampaigns: 'manager',
+    storeCampaignResults: 'manager',
   },
   handlers: {
     bindInvite: (ctx, input) => bindStaffInvite(ctx, input),
@@ -57,5 +64,8 @@ export const main = defineFunction({
       storeAudienceCount(ctx, await requireStaff(ctx), input.segment),
     createStoreCampaign: async (ctx, input) =>
       createStoreCampaign(ctx, await requireStaff(ctx), input),
+    storeCampaigns: async (ctx) => storeCampaigns(ctx, await requireStaff(ctx)),
+    storeCampaignResults: async (ctx, input) =>
+      storeCampaignResults(ctx, await requireStaff(ctx), input.campaignId),
   },
 })

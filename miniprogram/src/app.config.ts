@@ -19,6 +19,8 @@ export default defineAppConfig({
     'pages/product/index',
     'pages/campaigns/index',
     'pages/profile/index',
+    'pages/account/index',
+    'pages/agreement/index',
   ],
   // The staff desk is a subpackage: shoppers never download it. Its invite page path is what the
   // server puts in staff invite codes (shared/services/staff-service.ts STAFF_INVITE_PAGE).
@@ -37,6 +39,7 @@ export default defineAppConfig({
         'performance/index',
         'inbox/index',
         'chat/index',
+        'campaigns/index',
       ],
     },
   ],

@@ -224,12 +224,85 @@ function storeSegment(clerk: ClerkDoc, segment: Segment): Segment {
   return { ...segment, storeIds: [clerk.storeId] }
 }
 
+/**
+ * A store manager's audience: the members the segment picks in their store and, while it is within
+ * HQ's audience limit, how many of them can be reached now (a campaign consent credit to spend).
+ * Reachable reads the audience's ids (at most the limit, 1,000 a page) and counts their consents.
+ */
 export async function storeAudienceCount(
   ctx: InvocationContext,
   clerk: ClerkDoc,
   segment: Segment,
+): Promise<{ count: number; reachable: number | null; limit: number }> {
+  const scoped = storeSegment(clerk, segment)
+  const [{ count }, limits] = await Promise.all([audienceCount(ctx, scoped), loadCampaignLimits()])
+  if (count === 0 || count > limits.maxStoreAudience)
+    return { count, reachable: count === 0 ? 0 : null, limit: limits.maxStoreAudience }
+  const db = database()
+  const _ = db.command
+  const where = toCloudbaseQuery(db, compileSegment(scoped, ctx.clock.now()))
+  const pages = await Promise.all(
+    Array.from({ length: Math.ceil(count / 1000) }, (_unused, i) =>
+      db
+        .collection(COLLECTIONS.members.name)
+        .where(where)
+        .orderBy('_id', 'asc')
+        .skip(i * 1000)
+        .field({ _id: true })
+        .limit(1000)
+        .get(),
+    ),
+  )
+  const ids = (pages as Rows<{ _id: string }>[]).flatMap((p) => p.data.map((m) => m._id))
+  const counts = await Promise.all(
+    Array.from({ length: Math.ceil(ids.length / 1000) }, (_unused, i) =>
+      db
+        .collection(COLLECTIONS.subscribeConsents.name)
+        .where({
+          _id: _.in(ids.slice(i * 1000, (i + 1) * 1000).map((id) => `${id}:campaign`)),
+          credits: _.gt(0),
+        })
+        .count(),
+    ),
+  )
+  const reachable = (counts as { total: number }[]).reduce((sum, c) => sum + c.total, 0)
+  return { count, reachable, limit: limits.maxStoreAudience }
+}
+
+/** The store's campaigns (newest first), HQ's limits and how many this week has used. */
+export async function storeCampaigns(ctx: InvocationContext, clerk: ClerkDoc) {
+  if (!clerk.isManager) throw new AppError('FORBIDDEN', '仅店长可以查看门店活动')
+  const db = database()
+  const counterId = `storeCampaigns:${clerk.storeId}:${campaignWeekKey(startOfShanghaiWeek(ctx.clock.now()))}`
+  const [limits, list, counter] = await Promise.all([
+    loadCampaignLimits(),
+    campaigns()
+      .where({ storeId: clerk.storeId })
+      .orderBy('createdAt', 'desc')
+      .limit(50)
+      .get() as Promise<Rows<CampaignDoc>>,
+    db.collection(COLLECTIONS.counters.name).doc(counterId).get() as Promise<
+      Rows<{ value: number }>
+    >,
+  ])
+  return {
+    maxStoreCampaignsPerWeek: limits.maxStoreCampaignsPerWeek,
+    maxStoreAudience: limits.maxStoreAudience,
+    usedThisWeek: counter.data[0]?.value ?? 0,
+    items: list.data.map((c) => campaignViewOf(c, 'clerk')),
+  }
+}
+
+/** One of the store's campaigns with its results; another store's is not found. */
+export async function storeCampaignResults(
+  ctx: InvocationContext,
+  clerk: ClerkDoc,
+  campaignId: string,
 ) {
-  return audienceCount(ctx, storeSegment(clerk, segment))
+  if (!clerk.isManager) throw new AppError('FORBIDDEN', '仅店长可以查看门店活动')
+  const campaign = await getCampaign(campaignId)
+  if (campaign.storeId !== clerk.storeId) throw new AppError('NOT_FOUND', '活动不存在')
+  return campaignResults(ctx, campaignId, 'clerk')
 }
 
 /**

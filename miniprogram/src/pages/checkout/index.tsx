@@ -5,6 +5,7 @@ import { api, type ApiResult } from '../../api'
 import type { Contracts, InputOf, OutputOf } from '../../api/contracts'
 import { ActionButton } from '../../components/action-button'
 import { EmptyState } from '../../components/empty-state'
+import { useJoinBeforePaying } from '../../components/join-before-paying'
 import { EMPTY_ADDRESS, MailAddressForm } from '../../components/mail-address-form'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
@@ -78,12 +79,19 @@ export default function CheckoutPage() {
   const [showErrors, setShowErrors] = useState(false)
   const [busy, setBusy] = useState(false)
   const checkout = useQuery(() => loadCheckout(buyNow), [buyNow])
+  const cartFen =
+    checkout.status === 'ready'
+      ? checkout.data.lines.reduce((sum, l) => sum + l.product.priceFen * l.qty, 0)
+      : 0
+  // Not a member yet: a card is offered before paying (the pickup store's code when chosen).
+  const join = useJoinBeforePaying(cartFen, fulfilment === 'pickup' ? storeId : undefined)
 
   const submit = async (state: Checkout, chosenStore: string | undefined) => {
     if (fulfilment === 'delivery' && Object.keys(addressErrors(address)).length > 0) {
       setShowErrors(true)
       return
     }
+    if (!(await join.confirmPaying())) return
     setBusy(true)
     const created = await api.call('shop', 'createOrder', {
       items: state.lines.map((l) => ({ productId: l.product.productId, qty: l.qty })),
@@ -222,6 +230,7 @@ export default function CheckoutPage() {
                   </View>
                 )}
               </View>
+              {join.card}
               <View className="checkout-bar">
                 <View className="checkout-bar__total">合计 {formatFen(totalFen)}</View>
                 <ActionButton

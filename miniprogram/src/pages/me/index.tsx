@@ -69,6 +69,13 @@ export default function MePage() {
             onTap={go(ROUTES.campaigns)}
           />
         )}
+        <ListRow
+          id="account-entry"
+          glyph="私"
+          title="账户与隐私"
+          note="协议、导出数据、注销"
+          onTap={go(ROUTES.account)}
+        />
       </ListGroup>
       {/* Only staff see the way to the desk; for everyone else `staff.me` says FORBIDDEN. A failed
           check hides the entry too: the desk is not what a shopper came for. */}

@@ -11,6 +11,7 @@ import { TileGrid } from '../../components/tile-grid'
 import { loadStaffStatus, type StaffProfile } from '../../hooks/use-staff-status'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
+import { formatFen } from '../../lib/format'
 import { ROUTES } from '../../lib/routes'
 import './index.scss'
 
@@ -99,6 +100,17 @@ export default function StaffHomePage() {
                     subtitle: '回复会员的咨询',
                     onTap: go(ROUTES.staffInbox),
                   },
+                  ...(state.profile.isManager
+                    ? [
+                        {
+                          key: 'campaigns',
+                          glyph: '活',
+                          title: '门店活动',
+                          subtitle: '给本店会员发活动通知',
+                          onTap: go(ROUTES.staffCampaigns),
+                        },
+                      ]
+                    : []),
                   {
                     key: 'member-side',
                     glyph: '返',
@@ -125,13 +137,28 @@ export default function StaffHomePage() {
                 </View>
               </Section>
               <Section title="今日业绩">
-                {/* Sales and commission come with the staff sales issue (recordSale, commission ledger). */}
-                <EmptyState
-                  compact
-                  glyph="绩"
-                  title="暂无业绩数据"
-                  description="记录销售后，这里会显示今日销售额与提成"
-                />
+                <View className="staff-stats staff-today" id="staff-today">
+                  <View className="staff-stats__item">
+                    <View className="staff-stats__figure" id="today-sales">
+                      {formatFen(state.stats.today.salesFen)}
+                    </View>
+                    <View className="staff-stats__label">
+                      会员消费 · {state.stats.today.orders} 笔
+                    </View>
+                  </View>
+                  <View className="staff-stats__item">
+                    <View className="staff-stats__figure" id="today-commission">
+                      {formatFen(state.stats.today.commissionFen)}
+                    </View>
+                    <View className="staff-stats__label">提成</View>
+                  </View>
+                  <View className="staff-stats__item">
+                    <View className="staff-stats__figure" id="today-members">
+                      {state.stats.newMembersToday}
+                    </View>
+                    <View className="staff-stats__label">新会员</View>
+                  </View>
+                </View>
               </Section>
             </>
           )
