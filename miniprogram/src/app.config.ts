@@ -44,6 +44,9 @@ export default defineAppConfig({
     },
   ],
   window: {
+    // WeChat draws its own title bar; 'default' also makes Taro's H5 router draw one, with the
+    // page's title and a back button (home on the first page).
+    navigationStyle: 'default',
     navigationBarBackgroundColor: '#d6453d',
     navigationBarTextStyle: 'white',
     navigationBarTitleText: '会员中心',

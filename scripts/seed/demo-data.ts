@@ -21,8 +21,14 @@ export interface Persona {
 export interface DemoCode {
   kind: 'store' | 'clerk'
   storeId: string
+  /** Which store and clerk the code binds to, for people reading /dev/personas. */
+  storeName: string
   clerkId: string | null
+  /** The clerk's name; null for a store code (the store's least-loaded clerk is assigned). */
+  clerkName: string | null
   scene: string
+  /** Opens binding with this scene in the H5 app: `/?scene=<scene>`. */
+  h5Path: string
 }
 
 interface DemoStore {
@@ -113,9 +119,10 @@ export async function listPersonas(
 ): Promise<{ personas: Persona[]; codes: DemoCode[] }> {
   const storeDocs = (
     (await db.collection(COLLECTIONS.stores.name).limit(1000).get()) as {
-      data: { _id: string; code: string }[]
+      data: { _id: string; code: string; name: string }[]
     }
   ).data
+  const storeNames = new Map(storeDocs.map((s) => [s._id, s.name]))
   const clerkDocs = (
     (await db.collection(COLLECTIONS.clerks.name).limit(1000).get()) as {
       data: {
@@ -131,21 +138,30 @@ export async function listPersonas(
   ).data
   const personas: Persona[] = [...DEMO_SHOPPERS]
   const codes: DemoCode[] = []
+  const h5Path = (scene: string) => `/?scene=${encodeURIComponent(scene)}`
   for (const store of storeDocs) {
+    const scene = signScene({ kind: 'store', code: store.code }, sceneSecret)
     codes.push({
       kind: 'store',
       storeId: store._id,
+      storeName: store.name,
       clerkId: null,
-      scene: signScene({ kind: 'store', code: store.code }, sceneSecret),
+      clerkName: null,
+      scene,
+      h5Path: h5Path(scene),
     })
   }
   for (const clerk of clerkDocs) {
     if (clerk.status !== 'active') continue
+    const scene = signScene({ kind: 'clerk', code: clerk.code }, sceneSecret)
     codes.push({
       kind: 'clerk',
       storeId: clerk.storeId,
+      storeName: storeNames.get(clerk.storeId) ?? '',
       clerkId: clerk._id,
-      scene: signScene({ kind: 'clerk', code: clerk.code }, sceneSecret),
+      clerkName: clerk.name,
+      scene,
+      h5Path: h5Path(scene),
     })
     if (clerk.openid?.startsWith('demo-')) {
       personas.push({

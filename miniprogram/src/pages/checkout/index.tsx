@@ -49,6 +49,12 @@ async function loadCheckout(buyNow: string | undefined): Promise<ApiResult<Check
   return { ok: true, data: { lines, stores: stores.data, located: near !== null } }
 }
 
+/** The pickup store: the one picked while it can fill the order, else the first that can. */
+function pickupStoreOf(state: Checkout, picked: string | undefined): string | undefined {
+  const open = state.stores.filter((s) => s.shortages.length === 0)
+  return picked && open.some((s) => s.storeId === picked) ? picked : open[0]?.storeId
+}
+
 /** Why a store cannot take this order, in a line. */
 function shortageText(store: StoreOption): string {
   return `缺货：${store.shortages.map((s) => `${s.name}（剩 ${s.available} 件）`).join('、')}`
@@ -84,7 +90,12 @@ export default function CheckoutPage() {
       ? checkout.data.lines.reduce((sum, l) => sum + l.product.priceFen * l.qty, 0)
       : 0
   // Not a member yet: a card is offered before paying (the pickup store's code when chosen).
-  const join = useJoinBeforePaying(cartFen, fulfilment === 'pickup' ? storeId : undefined)
+  const join = useJoinBeforePaying(
+    cartFen,
+    fulfilment === 'pickup' && checkout.status === 'ready'
+      ? pickupStoreOf(checkout.data, storeId)
+      : undefined,
+  )
 
   const submit = async (state: Checkout, chosenStore: string | undefined) => {
     if (fulfilment === 'delivery' && Object.keys(addressErrors(address)).length > 0) {
@@ -131,8 +142,7 @@ export default function CheckoutPage() {
       >
         {(state) => {
           const open = state.stores.filter((s) => s.shortages.length === 0)
-          const chosenStore =
-            storeId && open.some((s) => s.storeId === storeId) ? storeId : open[0]?.storeId
+          const chosenStore = pickupStoreOf(state, storeId)
           const totalFen = state.lines.reduce((sum, l) => sum + l.product.priceFen * l.qty, 0)
           const blocked =
             (fulfilment === 'pickup' && chosenStore === undefined) ||
