@@ -18,6 +18,7 @@ export interface ProductView {
   name: string
   description: string
   priceFen: number
+  image: string | null
   /** Orderable now: in the central warehouse (delivery) and per store (pickup). */
   available: { central: number; stores: Record<string, number> }
 }
@@ -61,6 +62,7 @@ async function productViews(products: ProductDoc[]): Promise<ProductView[]> {
         name: p.name,
         description: p.description,
         priceFen: p.priceFen,
+        image: p.images?.[0] ?? null,
         available: { central: 0, stores: {} },
       },
     ]),

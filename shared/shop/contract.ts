@@ -53,6 +53,8 @@ export const productView = z.object({
   name: z.string(),
   description: z.string(),
   priceFen: z.number().int(),
+  /** The cover picture, or null: the app shows a neutral placeholder. */
+  image: z.string().nullable(),
   /** Orderable now: central warehouse (delivery) and per store id (pickup). */
   available: z.object({
     central: z.number().int(),

@@ -6,6 +6,8 @@ export interface ProductDoc {
   description: string
   /** One price online and in every store. */
   priceFen: number
+  /** Picture URLs (storage file ids or https), the first one the cover; HQ uploads them. */
+  images?: string[]
   status: 'active' | 'inactive'
   sort: number
   createdAt: Date

@@ -84,8 +84,8 @@ export default function AccountPage() {
   return (
     <PageShell>
       <ListGroup>
-        <ListRow id="read-terms" glyph="约" title="会员服务协议" onTap={read('terms')} />
-        <ListRow id="read-privacy" glyph="私" title="隐私政策" onTap={read('privacy')} />
+        <ListRow id="read-terms" glyph="doc" title="会员服务协议" onTap={read('terms')} />
+        <ListRow id="read-privacy" glyph="shield" title="隐私政策" onTap={read('privacy')} />
       </ListGroup>
       <QueryView query={status} skeleton={<Skeleton variant="list" rows={3} />}>
         {(s) =>

@@ -46,7 +46,7 @@ export default function BindPage() {
     return (
       <PageShell>
         <EmptyState
-          glyph="扫"
+          glyph="scan"
           title="请扫描门店或导购的二维码"
           description="在门店收银台或导购处扫码，即可开通会员卡"
           action={{ text: '返回首页', onTap: () => void Taro.switchTab({ url: ROUTES.home }) }}

@@ -134,7 +134,7 @@ export default function CheckoutPage() {
         isEmpty={(state) => state.lines.length === 0}
         empty={
           <EmptyState
-            glyph="购"
+            glyph="bag"
             title="购物车是空的"
             action={{ text: '去逛逛', onTap: () => void Taro.switchTab({ url: ROUTES.shop }) }}
           />

@@ -94,7 +94,7 @@ export default function MemberCodePage() {
             </View>
           ) : (
             <EmptyState
-              glyph="码"
+              glyph="qr"
               title="开卡后显示会员码"
               description="结账时向店员出示会员码，消费即可累积积分"
               action={{ text: '去开卡', onTap: () => void Taro.switchTab({ url: ROUTES.home }) }}

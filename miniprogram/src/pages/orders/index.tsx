@@ -74,7 +74,7 @@ export default function OrdersPage() {
         isEmpty={(list) => !list.some((o) => matches(filter, o))}
         empty={
           <EmptyState
-            glyph="单"
+            glyph="receipt"
             title={FILTERS.find((f) => f.key === filter)?.empty ?? '还没有订单'}
             description={
               filter === 'all'

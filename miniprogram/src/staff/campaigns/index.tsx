@@ -194,7 +194,7 @@ export default function StoreCampaignsPage() {
         {(state) =>
           !state.manager ? (
             <EmptyState
-              glyph="店"
+              glyph="store"
               title="仅店长可以发起门店活动"
               description="如需给本店会员发活动通知，请联系店长"
             />
