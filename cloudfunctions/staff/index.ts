@@ -4,12 +4,9 @@ import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { clerkPerformance } from '../../shared/commission/commission-service'
 import { pickupCodeDetail, verifyPickupCode } from '../../shared/flows/pickup-counter'
 import { recordSale, tillRules, voidSaleOfMyStore } from '../../shared/flows/offline-sale'
-import {
-  createStoreCampaign,
-  storeAudienceCount,
-  storeCampaignResults,
-  storeCampaigns,
-} from '../../shared/campaigns/campaign-service'
+import { storeAudienceCount } from '../../shared/campaigns/campaign-audience'
+import { createStoreCampaign } from '../../shared/campaigns/campaign-authoring'
+import { storeCampaignResults, storeCampaigns } from '../../shared/campaigns/store-campaigns'
 import { requireStaff } from '../../shared/staff/lookups'
 import { deskStats } from '../../shared/flows/staff-desk'
 import {

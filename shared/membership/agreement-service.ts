@@ -3,6 +3,7 @@
  * (./rules/agreements.ts). Anyone in the mini-program reads them (before opening a card too).
  */
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import {
@@ -34,24 +35,29 @@ function viewOf(kind: AgreementKind, doc: AgreementDoc | undefined): AgreementVi
     : { kind, ...DEFAULT_AGREEMENTS[kind], updatedAt: null }
 }
 
+const settings = () => collection(COLLECTIONS.settings)
+
+/** A stored text, or undefined while the default applies. */
+function asAgreement(doc: Record<string, unknown> | null | undefined): AgreementDoc | undefined {
+  return doc && typeof doc.title === 'string' && typeof doc.body === 'string'
+    ? (doc as unknown as AgreementDoc)
+    : undefined
+}
+
 export async function agreement(kind: AgreementKind): Promise<AgreementView> {
-  const res = (await database()
-    .collection(COLLECTIONS.settings.name)
-    .doc(AGREEMENT_SETTINGS_ID[kind])
-    .get()) as { data: AgreementDoc[] }
-  return viewOf(kind, res.data[0])
+  return viewOf(kind, asAgreement(await settings().get(AGREEMENT_SETTINGS_ID[kind])))
 }
 
 /** Both texts, for the console's editor: one round trip. */
 export async function agreements(): Promise<{ items: AgreementView[] }> {
-  const db = database()
-  const res = (await db
-    .collection(COLLECTIONS.settings.name)
-    .where({ _id: db.command.in(AGREEMENT_KINDS.map((k) => AGREEMENT_SETTINGS_ID[k])) })
-    .limit(AGREEMENT_KINDS.length)
-    .get()) as { data: AgreementDoc[] }
-  const byId = new Map(res.data.map((d) => [d._id, d]))
-  return { items: AGREEMENT_KINDS.map((k) => viewOf(k, byId.get(AGREEMENT_SETTINGS_ID[k]))) }
+  const found = await settings().find(
+    { _id: database().command.in(AGREEMENT_KINDS.map((k) => AGREEMENT_SETTINGS_ID[k])) },
+    { limit: AGREEMENT_KINDS.length },
+  )
+  const byId = new Map(found.map((d) => [d._id, d]))
+  return {
+    items: AGREEMENT_KINDS.map((k) => viewOf(k, asAgreement(byId.get(AGREEMENT_SETTINGS_ID[k])))),
+  }
 }
 
 /** HQ saves a text (the admin function audits the request). The latest save wins. */
@@ -66,9 +72,6 @@ export async function saveAgreement(
     updatedAt: ctx.clock.now(),
     updatedBy: by,
   }
-  await database()
-    .collection(COLLECTIONS.settings.name)
-    .doc(AGREEMENT_SETTINGS_ID[input.kind])
-    .set(doc)
+  await settings().set(AGREEMENT_SETTINGS_ID[input.kind], doc)
   return viewOf(input.kind, { _id: AGREEMENT_SETTINGS_ID[input.kind], ...doc })
 }
