@@ -1,7 +1,9 @@
 /** campaigns: shapes of the stored documents. Dates are Date (UTC); money is integer fen; points integers. */
 
 import type { Segment } from './rules/segments'
-import type { SubscribeTemplateKey } from '../platform/runtime/ports'
+// From the pure template catalogue, not runtime/ports: the mini-program type-checks these documents
+// (through the contracts' lifecycles) and must not pull the functions' Node runtime.
+import type { SubscribeTemplateKey } from './templates'
 
 export type CampaignStatus = 'scheduled' | 'sending' | 'stopped' | 'done'
 

@@ -17,7 +17,12 @@ export function ShopRulesCard() {
   const rules = useAdminQuery('shopRules', {})
   const refused = useAdminQuery('refusedSales', { limit: 50 })
   const mutate = useAdminMutation()
-  const [edits, setEdits] = useState<{ receipt?: number; daily?: number; confirm?: number; days?: number }>({})
+  const [edits, setEdits] = useState<{
+    receipt?: number
+    daily?: number
+    confirm?: number
+    days?: number
+  }>({})
   if (rules.loading && !rules.data)
     return (
       <Card>
