@@ -169,8 +169,7 @@ export const main = defineFunction({
     setStoreLocation: (_ctx, input) => setStoreLocation(input),
     setStoreHours: (_ctx, input) => setStoreHours(input),
     agreements: () => agreements(),
-    setAgreement: async (ctx, input) =>
-      saveAgreement(ctx, input, (await hqSession(ctx)).username),
+    setAgreement: async (ctx, input) => saveAgreement(ctx, input, (await hqSession(ctx)).username),
     listClerks: (_ctx, input) => listClerks(input),
     createStaffInvite: async (ctx, input) => createStaffInvite(ctx, await hqSession(ctx), input),
     disableClerk: (ctx, input) => disableClerk(ctx, input),

@@ -14,7 +14,8 @@ import { launchChromium } from '../support/browser'
 import { startTestStack, type Personas, type TestStack } from '../support/local-stack'
 import { ensureH5Built, openMiniProgram, type MiniProgramSession } from './harness/mini-program'
 
-jest.setTimeout(180_000)
+// Generous: the stack, Chromium and five journeys on a shared, loaded machine.
+jest.setTimeout(420_000)
 
 const CREAM = 'p-rose-cream'
 

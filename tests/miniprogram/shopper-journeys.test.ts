@@ -120,14 +120,14 @@ describe('where to collect (the built WeChat pages)', () => {
     page.detach()
 
     orderFunctions({
-        ...ORDER,
-        fulfilment: 'delivery',
-        state: 'awaiting_shipment',
-        statusLabel: '待发货',
-        storeId: null,
-        store: null,
-        pickupCode: null,
-      })
+      ...ORDER,
+      fulfilment: 'delivery',
+      state: 'awaiting_shipment',
+      statusLabel: '待发货',
+      storeId: null,
+      store: null,
+      pickupCode: null,
+    })
     page = openPage('pages/order/index', { id: 'o1' })
     await page.waitForText('待发货')
     expect(page.find('#order-store')).toBeUndefined()

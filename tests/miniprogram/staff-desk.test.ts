@@ -265,7 +265,11 @@ describe('store campaigns (the built WeChat subpackage)', () => {
         })
       if (event.action === 'storeCampaignAudienceCount') {
         segments.push(event.segment)
-        return ok({ count: event.segment && 'tiers' in (event.segment as object) ? 12 : 40, reachable: 9, limit: 2000 })
+        return ok({
+          count: event.segment && 'tiers' in (event.segment as object) ? 12 : 40,
+          reachable: 9,
+          limit: 2000,
+        })
       }
       if (event.action === 'storeCampaignResults')
         return ok({

@@ -28,7 +28,9 @@ describe('the terminal request log', () => {
       dbRoundTrips: 2,
       error: 'TypeError: x is undefined\n    at f (a.js:1:1)',
     })
-    expect(compactLine(failed, at)).toMatch(/shop\.createOrder +INTERNAL .* {2}TypeError: x is undefined$/)
+    expect(compactLine(failed, at)).toMatch(
+      /shop\.createOrder +INTERNAL .* {2}TypeError: x is undefined$/,
+    )
     expect(compactLine('Local stack running on http://127.0.0.1:8787', at)).toBeNull()
     expect(compactLine('{"fn": broken', at)).toBeNull()
   })

@@ -159,7 +159,9 @@ export default function BindPage() {
         <Text
           id="bind-terms-link"
           className="bind-terms__link"
-          onClick={() => void Taro.navigateTo({ url: withQuery(ROUTES.agreement, { kind: 'terms' }) })}
+          onClick={() =>
+            void Taro.navigateTo({ url: withQuery(ROUTES.agreement, { kind: 'terms' }) })
+          }
         >
           《会员服务协议》
         </Text>

@@ -100,16 +100,16 @@ export default function ShopPage() {
                   >
                     <CoverImage className="product-item__image" src={product.image} />
                     <View className="product-item__text">
-                    <View className="product-item__name">{product.name}</View>
-                    {product.description !== '' && (
-                      <View className="product-item__desc">{product.description}</View>
-                    )}
-                    <View className="product-item__price">{formatFen(product.priceFen)}</View>
-                    <View className="product-item__stock">
-                      {available > 0
-                        ? `${fulfilment === 'pickup' ? '各门店共' : '仓库'}可订 ${available} 件`
-                        : '暂时缺货'}
-                    </View>
+                      <View className="product-item__name">{product.name}</View>
+                      {product.description !== '' && (
+                        <View className="product-item__desc">{product.description}</View>
+                      )}
+                      <View className="product-item__price">{formatFen(product.priceFen)}</View>
+                      <View className="product-item__stock">
+                        {available > 0
+                          ? `${fulfilment === 'pickup' ? '各门店共' : '仓库'}可订 ${available} 件`
+                          : '暂时缺货'}
+                      </View>
                     </View>
                   </View>
                   <View className="product-item__qty">

@@ -17,8 +17,7 @@ import './index.scss'
 
 type StaffStats = OutputOf<Contracts, 'staff', 'myStats'>
 type Desk =
-  | { staff: false }
-  | { staff: true; profile: StaffProfile; stats: StaffStats; unread: number }
+  { staff: false } | { staff: true; profile: StaffProfile; stats: StaffStats; unread: number }
 
 async function loadDesk(): Promise<ApiResult<Desk>> {
   const [status, stats, inbox] = await Promise.all([
@@ -31,7 +30,10 @@ async function loadDesk(): Promise<ApiResult<Desk>> {
   if (!stats.ok) return stats
   // The unread count is a hint on a tile: without it the desk still works.
   const unread = inbox.ok ? inbox.data.totalUnread : 0
-  return { ok: true, data: { staff: true, profile: status.data.profile, stats: stats.data, unread } }
+  return {
+    ok: true,
+    data: { staff: true, profile: status.data.profile, stats: stats.data, unread },
+  }
 }
 
 /** The clerk's desk: who and where they are, the counter tasks, their members in numbers. */
