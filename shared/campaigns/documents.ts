@@ -1,8 +1,7 @@
 /** campaigns: shapes of the stored documents. Dates are Date (UTC); money is integer fen; points integers. */
 
 import type { Segment } from './rules/segments'
-// From the pure template catalogue, not runtime/ports: the mini-program type-checks these documents
-// (through the contracts' lifecycles) and must not pull the functions' Node runtime.
+// From the pure catalogue, not runtime/ports: the apps type-check this file without Node.
 import type { SubscribeTemplateKey } from './templates'
 
 export type CampaignStatus = 'scheduled' | 'sending' | 'stopped' | 'done'
