@@ -135,7 +135,9 @@ test('the desk: 今日业绩 after a sale, the real ceiling, an already collecte
 
   await app.switchPersona(clerk.name)
   await app.waitFor('/staff/home/index', '今日业绩')
-  expect(await app.current().locator('#today-sales').textContent()).toBe('¥88.50')
+  // B's members' purchases today with this clerk: the ¥168.00 pickup order and the ¥88.50 sale.
+  expect(await app.current().locator('#today-sales').textContent()).toBe('¥256.50')
+  expect(await app.current().locator('#staff-today').textContent()).toContain('会员消费 · 2 笔')
   expect(await app.current().textContent()).not.toContain('暂无业绩数据')
   await app.current().locator('#staff-today').scrollIntoViewIfNeeded()
   await app.shot('08-desk-today')
