@@ -71,6 +71,14 @@ import { refundOrder } from '../../shared/flows/orders'
 import { loadShopRules, saveShopRules } from '../../shared/shop/lookups'
 import { shipOrder } from '../../shared/shop/fulfilment-service'
 import { listRefusedSales, voidSale } from '../../shared/flows/offline-sale'
+import {
+  couponTemplateStats,
+  createCouponTemplate,
+  issueCouponsToMembers,
+  listCouponTemplates,
+  memberCouponsForHq,
+  updateCouponTemplate,
+} from '../../shared/coupons/coupon-service'
 
 export const main = defineFunction({
   name: 'admin',
@@ -151,6 +159,15 @@ export const main = defineFunction({
     listJobs: 'hq:read',
     // Audited like settlementCsv: the job's file is the settlement, or the imported clerks' invites.
     job: { access: 'hq:read', auditRead: true },
+    createCouponTemplate: 'hq:write',
+    updateCouponTemplate: 'hq:write',
+    listCouponTemplates: 'hq:read',
+    couponTemplateStats: 'hq:read',
+    issueCoupons: {
+      access: 'hq:write',
+      auditDetails: (i) => ({ templateId: i.templateId, members: i.memberNos.length }),
+    },
+    memberCoupons: { access: 'hq:read', auditRead: true },
   },
   handlers: {
     login: (ctx, input) => login(ctx, input),
@@ -229,5 +246,12 @@ export const main = defineFunction({
     jobStep: (ctx, input) => stepJob(ctx, input.jobId),
     listJobs: async (ctx, input) => listJobs(input, (await hqSession(ctx)).role),
     job: async (ctx, input) => jobDetail(input, (await hqSession(ctx)).role),
+    createCouponTemplate: async (ctx, input) =>
+      createCouponTemplate(ctx, (await hqSession(ctx)).username, input),
+    updateCouponTemplate: (ctx, input) => updateCouponTemplate(ctx, input),
+    listCouponTemplates: (_ctx, input) => listCouponTemplates(input),
+    couponTemplateStats: (ctx, input) => couponTemplateStats(ctx, input),
+    issueCoupons: (ctx, input) => issueCouponsToMembers(ctx, input),
+    memberCoupons: (ctx, input) => memberCouponsForHq(ctx, input),
   },
 })

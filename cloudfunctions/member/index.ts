@@ -2,6 +2,12 @@ import { memberInput, memberOutput } from '../../shared/membership/contract'
 import { accessGuard } from '../../shared/flows/access'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { myCampaigns } from '../../shared/campaigns/campaign-service'
+import {
+  claimCoupon,
+  couponCentre,
+  couponDetail,
+  myCoupons,
+} from '../../shared/coupons/coupon-service'
 import { consentStatus, reportConsent } from '../../shared/campaigns/consent-service'
 import {
   bindMember,
@@ -27,6 +33,10 @@ export const main = defineFunction({
     consentStatus: 'member',
     setBirthday: 'member',
     myCampaigns: 'member',
+    couponCentre: 'member',
+    claimCoupon: 'member',
+    myCoupons: 'member',
+    coupon: 'member',
   },
   handlers: {
     bind: (ctx, input) => bindMember(ctx, input),
@@ -38,5 +48,9 @@ export const main = defineFunction({
     consentStatus: (ctx) => consentStatus(ctx),
     setBirthday: (ctx, input) => setBirthday(ctx, input.birthday),
     myCampaigns: (ctx) => myCampaigns(ctx),
+    couponCentre: (ctx) => couponCentre(ctx),
+    claimCoupon: (ctx, input) => claimCoupon(ctx, input),
+    myCoupons: (ctx, input) => myCoupons(ctx, input),
+    coupon: (ctx, input) => couponDetail(ctx, input),
   },
 })

@@ -4,6 +4,7 @@ import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { clerkPerformance } from '../../shared/commission/commission-service'
 import { pickupCodeDetail, verifyPickupCode } from '../../shared/flows/pickup-counter'
 import { recordSale, voidSaleOfMyStore } from '../../shared/flows/offline-sale'
+import { memberCouponsAtTill } from '../../shared/flows/coupon-till'
 import { createStoreCampaign, storeAudienceCount } from '../../shared/campaigns/campaign-service'
 import { requireStaff } from '../../shared/staff/lookups'
 import {
@@ -32,6 +33,7 @@ export const main = defineFunction({
     pickupDetail: 'clerk',
     verifyPickup: 'clerk',
     recordSale: 'clerk',
+    memberCoupons: 'clerk',
     voidSale: 'clerk',
     performance: 'clerk',
     storeCampaignAudienceCount: 'manager',
@@ -48,6 +50,7 @@ export const main = defineFunction({
     pickupDetail: (ctx, input) => pickupCodeDetail(ctx, input),
     verifyPickup: (ctx, input) => verifyPickupCode(ctx, input),
     recordSale: (ctx, input) => recordSale(ctx, input),
+    memberCoupons: (ctx, input) => memberCouponsAtTill(ctx, input),
     voidSale: (ctx, input) => voidSaleOfMyStore(ctx, input),
     performance: async (ctx, input) =>
       clerkPerformance(ctx, (await requireStaff(ctx))._id, input.month),

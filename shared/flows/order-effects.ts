@@ -16,6 +16,7 @@ import { loadCommissionRules } from '../commission/lookups'
 import { bookCommission } from '../commission/commission-service'
 import { creditPurchasePoints } from '../points/points-account-service'
 import { Rows, orders, txGet } from '../shop/orders'
+import { useOrderCouponInTx } from './coupon-orders'
 
 /**
  * A member who deleted their account (or an order that never earned points) has no points to
@@ -124,6 +125,7 @@ export async function applyPaidEffects(ctx: InvocationContext, order: OrderDoc):
           .update({ reserved: Math.max(0, s.reserved - line.qty), updatedAt: now })
     }
     await startRefundWindow(t, current, rules)
+    await useOrderCouponInTx(t, current, now)
     await t
       .collection(COLLECTIONS.orders.name)
       .doc(order._id)

@@ -49,6 +49,7 @@ import {
 } from '../payments/payment-service'
 import { reversePurchasePoints } from '../points/points-account-service'
 import { applyPaidEffects, skipGoneMember } from './order-effects'
+import { lockOrderCouponInTx, releaseOrderWithCoupon, returnOrderCoupon } from './coupon-orders'
 import {
   OrderView,
   Rows,
@@ -57,7 +58,6 @@ import {
   orders,
   ownOrder,
   priceLines,
-  releaseOrder,
   restockRefundedOrder,
   toView,
   txGet,
@@ -71,6 +71,8 @@ export interface CreateOrderInput {
   storeId?: string
   /** Delivery only (and required there). */
   deliveryAddress?: PostalAddressDoc
+  /** One of the member's coupons: locked by the order in its creation transaction. */
+  couponId?: string
 }
 
 /**
@@ -79,7 +81,8 @@ export interface CreateOrderInput {
  * Guarantee: the order and every line's reservation are one optimistic transaction over the
  * stock documents it read, so either all lines are reserved and the order exists, or nothing
  * changed; a concurrent order that touched the same stock makes one of them retry and check
- * again, so `available` never goes below zero at any location.
+ * again, so `available` never goes below zero at any location. A coupon is locked in the same
+ * transaction (flows/coupon-orders.ts), so the order exists exactly when its coupon is held.
  */
 export async function createOrder(
   ctx: InvocationContext,
@@ -89,6 +92,9 @@ export async function createOrder(
   outTradeNo: string
   payParams: JsapiPayParams
   totalFen: number
+  subtotalFen: number
+  discountFen: number
+  payableFen: number
   expiresAt: string
 }> {
   const openid = requireOpenid(ctx)
@@ -134,7 +140,11 @@ export async function createOrder(
   }
 
   const db = database()
+  const lines = order.items
   await withTransaction(db, async (t) => {
+    // A retried attempt starts from the undiscounted lines again.
+    Object.assign(order, { items: lines, totalFen: orderTotalFen(lines) })
+    if (input.couponId) await lockOrderCouponInTx(t, order, input.couponId, now)
     const rows: StockDoc[] = []
     for (const line of items) {
       const s = await txGet<StockDoc>(
@@ -184,6 +194,9 @@ export interface OrderPayment {
   outTradeNo: string
   payParams: JsapiPayParams
   totalFen: number
+  subtotalFen: number
+  discountFen: number
+  payableFen: number
   expiresAt: string
 }
 
@@ -203,6 +216,9 @@ async function startOrderPayment(ctx: InvocationContext, order: OrderDoc): Promi
     outTradeNo: started.payment._id,
     payParams: started.payParams,
     totalFen: order.totalFen,
+    subtotalFen: order.subtotalFen ?? order.totalFen,
+    discountFen: order.discountFen ?? 0,
+    payableFen: order.totalFen,
     expiresAt: order.expiresAt.toISOString(),
   }
 }
@@ -269,7 +285,7 @@ export async function cancelOrder(
 async function cancelUnpaid(ctx: InvocationContext, order: OrderDoc): Promise<void> {
   const payment = await paymentForPurpose({ kind: 'order', id: order._id })
   if (payment) await closePayment(ctx, payment._id)
-  else await releaseOrder(ctx, order._id)
+  else await releaseOrderWithCoupon(ctx, order._id)
 }
 
 /**
@@ -337,6 +353,7 @@ async function afterOrderRefunded(
       refundFen: refund.amountFen,
     })
   if (order.refundedFen >= order.totalFen) await restockRefundedOrder(ctx, order._id)
+  await returnOrderCoupon(ctx, order)
 }
 
 /**
@@ -403,7 +420,7 @@ export const orderOwner: PaymentOwner = {
     await markOrderPaid(ctx, payment)
   },
   async onClosed(ctx, payment) {
-    await releaseOrder(ctx, payment.purpose.id)
+    await releaseOrderWithCoupon(ctx, payment.purpose.id)
   },
   async onRefunded(ctx, payment, refund) {
     const _ = database().command

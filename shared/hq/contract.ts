@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { docId, emptyInput, isoDate, salesFigures, tier } from '../platform/contract/common'
 import { campaignAdminInput, campaignAdminOutput } from '../campaigns/contract'
+import { couponsAdminInput, couponsAdminOutput } from '../coupons/contract'
 import { birthday } from '../membership/contract'
 import { pointsAdminInput, pointsAdminOutput } from '../points/admin-contract'
 import { orderActions, orderState, orderStatus, orderView, shipOrderInput } from '../shop/contract'
@@ -266,6 +267,7 @@ export const adminInput = {
   /** The same as CSV for Excel (UTF-8 with BOM, amounts in yuan). */
   settlementCsv: z.strictObject({ month: settlementMonth, by: z.enum(['clerk', 'store']) }),
   ...campaignAdminInput,
+  ...couponsAdminInput,
   /** HQ's orders, filtered and sorted on the server; `search` is a 9-digit member number or an order id. */
   listOrders: z.strictObject({
     ...pageInput,
@@ -449,6 +451,7 @@ export const adminOutput = {
   }),
   settlementCsv: z.object({ filename: z.string(), csv: z.string() }),
   ...campaignAdminOutput,
+  ...couponsAdminOutput,
   listOrders: paged(adminOrderRow),
   orderDetail: z.object({
     order: adminOrderRow.extend({

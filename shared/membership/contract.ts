@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { isBirthday } from './rules/birthday'
 import { emptyInput, isoDate, tier } from '../platform/contract/common'
+import { couponsMemberInput, couponsMemberOutput } from '../coupons/contract'
 
 const templateKey = z.enum(['newMessage', 'campaign', 'orderReady'])
 export const birthday = z.string().refine(isBirthday, '生日格式为 月-日，如 03-15')
@@ -49,6 +50,7 @@ export const memberInput = {
   setBirthday: z.strictObject({ birthday: birthday }),
   /** The campaign centre: the offers sent to the caller, newest first. */
   myCampaigns: emptyInput,
+  ...couponsMemberInput,
 } as const
 
 export const memberOutput = {
@@ -88,4 +90,5 @@ export const memberOutput = {
       }),
     ),
   }),
+  ...couponsMemberOutput,
 } as const

@@ -44,8 +44,11 @@ export interface OrderView {
   actions: OrderAction[]
   fulfilment: Fulfilment
   storeId: string | null
-  items: OrderLineDoc[]
+  items: (OrderLineDoc & { discountFen: number })[]
   totalFen: number
+  subtotalFen: number
+  discountFen: number
+  coupon: { couponId: string; name: string } | null
   outTradeNo: string | null
   expiresAt: string
   createdAt: string
@@ -67,8 +70,11 @@ export function toView(order: OrderDoc, actor: Actor, now: Date): OrderView {
     actions: nextOrderActions(order, actor, now),
     fulfilment: order.fulfilment,
     storeId: order.storeId,
-    items: order.items,
+    items: order.items.map((l) => ({ ...l, discountFen: l.discountFen ?? 0 })),
     totalFen: order.totalFen,
+    subtotalFen: order.subtotalFen ?? order.totalFen,
+    discountFen: order.discountFen ?? 0,
+    coupon: order.coupon ?? null,
     outTradeNo: order.outTradeNo,
     expiresAt: order.expiresAt.toISOString(),
     createdAt: order.createdAt.toISOString(),
@@ -137,9 +143,15 @@ export async function myOrders(ctx: InvocationContext): Promise<OrderView[]> {
  * Gives an unpaid order's stock back.
  *
  * Guarantee: one transaction moves the order awaiting_payment → cancelled and returns every
- * line to its stock document, so stock is released once and never for a paid order.
+ * line to its stock document, so stock is released once and never for a paid order. `alsoInTx`
+ * (a flow's step, e.g. releasing the order's coupon) runs in the same transaction, so it happens
+ * exactly when the order is cancelled.
  */
-export async function releaseOrder(ctx: InvocationContext, orderId: string): Promise<void> {
+export async function releaseOrder(
+  ctx: InvocationContext,
+  orderId: string,
+  alsoInTx?: (t: Transaction, order: OrderDoc, now: Date) => Promise<void>,
+): Promise<void> {
   const now = ctx.clock.now()
   await withTransaction(database(), async (t) => {
     const order = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, orderId)
@@ -161,6 +173,7 @@ export async function releaseOrder(ctx: InvocationContext, orderId: string): Pro
             updatedAt: now,
           })
     }
+    if (alsoInTx) await alsoInTx(t, order, now)
     await t
       .collection(COLLECTIONS.orders.name)
       .doc(orderId)

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { campaignStaffInput, campaignStaffOutput } from '../campaigns/contract'
+import { couponsStaffInput, couponsStaffOutput } from '../coupons/contract'
 import { docId, emptyInput, isoDate, salesFigures, tier } from '../platform/contract/common'
 import { redemptionView } from '../points/contract'
 import { orderActions, orderStatus } from '../shop/contract'
@@ -114,14 +115,18 @@ export const staffInput = {
   /** Book an offline sale for the member whose dynamic code was scanned; a receipt number counts once per store. */
   recordSale: z.strictObject({
     memberCode: z.string().regex(/^\d{20}$/, '会员码应为 20 位数字'),
+    /** The receipt's amount; with a coupon, before its discount. */
     amountFen: z.number().int().min(1).max(100_000_000),
     receiptNo: receiptNoInput,
+    /** One of the member's coupons usable at this store's till (see memberCoupons). */
+    couponId: docId.optional(),
   }),
   /** Void an offline sale of my store by its receipt number, within the refund window: points and commission go back. */
   voidSale: z.strictObject({ receiptNo: receiptNoInput, reason: voidReason }),
   /** My members' sales and my commission for a month (default: this month), with a 6-month trend. */
   performance: z.strictObject({ month: month.optional() }),
   ...campaignStaffInput,
+  ...couponsStaffInput,
 } as const
 
 export const staffOutput = {
@@ -166,7 +171,13 @@ export const staffOutput = {
   recordSale: z.object({
     saleId: z.string(),
     memberNo: z.string(),
+    /** What the member paid (after the coupon): points and commission count this. */
     amountFen: z.number().int(),
+    grossFen: z.number().int(),
+    discountFen: z.number().int(),
+    coupon: z
+      .object({ couponId: z.string(), name: z.string(), giftName: z.string().nullable() })
+      .nullable(),
     receiptNo: z.string(),
     storeId: z.string(),
     pointsEarned: z.number().int(),
@@ -180,4 +191,5 @@ export const staffOutput = {
     ),
   }),
   ...campaignStaffOutput,
+  ...couponsStaffOutput,
 } as const
