@@ -24,6 +24,7 @@ import { stepRunningJobs } from '../../shared/flows/hq-jobs'
 import { rollupDailyStats } from '../../shared/hq/daily-stats-service'
 import { remindUnread } from '../../shared/flows/chat-reminders'
 import { dispatchCampaigns } from '../../shared/campaigns/campaign-service'
+import { repairCouponIssues } from '../../shared/coupons/coupon-service'
 
 /** The trigger's name in cloudbaserc.json (`0 * * * * * *`). */
 export const TRIGGER = 'everyMinute'
@@ -65,6 +66,13 @@ export const SCHEDULE: readonly ScheduledJob[] = [
     schedule: { everyMinutes: 5 },
     budgetMs: 20_000,
     run: repairRedemptions,
+  },
+  // Coupons: issuances that took a unit and died before inserting the coupon, finished once.
+  {
+    name: 'repairCouponIssues',
+    schedule: { everyMinutes: 5 },
+    budgetMs: 20_000,
+    run: repairCouponIssues,
   },
   {
     name: 'expireMailRedemptions',

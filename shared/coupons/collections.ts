@@ -3,7 +3,7 @@ import type { CouponClaimDoc, CouponDoc, CouponTemplateDoc } from './documents'
 
 /** The coupons domain's collections and indexes. */
 export const COUPONS_COLLECTIONS = {
-  /** HQ's coupon templates; `issued` is the counter every issuing transaction advances. */
+  /** HQ's coupon templates; `issued` is the claim counter every issuance advances conditionally. */
   couponTemplates: defineCollection<CouponTemplateDoc>({
     name: 'couponTemplates',
     indexes: [
@@ -14,10 +14,17 @@ export const COUPONS_COLLECTIONS = {
       { name: 'createdAt', fields: ['createdAt'] },
     ],
   }),
-  /** Per template and member, how many they received (`_id` = `<templateId>:<memberId>`). */
+  /**
+   * A member's slots of a template (`_id` = `<templateId>:<memberId>:<slot>`): taken once each,
+   * before the template's unit, so perMemberLimit holds under racing claims.
+   */
   couponClaims: defineCollection<CouponClaimDoc>({
     name: 'couponClaims',
-    indexes: [{ name: 'templateId', fields: ['templateId'] }],
+    indexes: [
+      { name: 'templateMember', fields: ['templateId', 'memberId'] },
+      // repairCouponIssues looks at the recent ones.
+      { name: 'at', fields: ['at'] },
+    ],
   }),
   /** One document per member's coupon: available → locked → used (expired when its time is over). */
   coupons: defineCollection<CouponDoc>({

@@ -2,11 +2,19 @@
  * Coupon templates (HQ) and issuing coupons to members, over every channel: the coupon centre,
  * HQ's lists, and the flows that give one on first bind, with a campaign or for points.
  *
- * Guarantee (issuing), stated once: a coupon is issued by one transaction that reads the template
- * and the member's claim counter, advances both and inserts the coupon. A concurrent issuance of
- * the same template writes the same template document, so one of them conflicts and retries
- * against the new count: `totalQuantity` and `perMemberLimit` are never exceeded however many
- * claims race, and a counter never counts a coupon that does not exist (or the reverse).
+ * Guarantee (issuing), stated once. An issuance takes, in this order:
+ *  1. one of the member's slots 1..perMemberLimit: a claim document whose `_id` names the slot,
+ *     inserted once (a racing claim of the same member gets a duplicate and tries the next slot,
+ *     or is refused at the limit), so `perMemberLimit` is never exceeded;
+ *  2. one unit of the template: the conditional update
+ *     `where({_id, status: 'active', issued: < totalQuantity}).update({issued: +1, pendingIssues: push})`,
+ *     checked and written in one database operation, so `totalQuantity` is never exceeded however
+ *     many claims race; a unit is only taken for a member whose slot is already held, so no unit
+ *     is held back by a claim that will be refused, and exactly `totalQuantity` are issued;
+ *  3. the coupon, then the pending entry is removed.
+ * No read-then-write and no hot-document transaction (200 claims at once would only conflict and
+ * retry). An invocation that dies half way is finished by repairCouponIssues: a unit with its
+ * pending entry ends as exactly one coupon, a slot without a unit is freed.
  */
 import { createHash } from 'node:crypto'
 import { COLLECTIONS } from '../collections'
@@ -18,15 +26,20 @@ import { shanghaiDay } from '../platform/calendar'
 import { collection } from '../platform/db/collection'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
-import { unlessDuplicate, withTransaction } from '../platform/runtime/transaction'
 import type { CreateCouponTemplateInput } from './contract'
-import type { CouponDoc, CouponSourceKind, CouponTemplateDoc, CouponTermsDoc } from './documents'
-import { couponWindow, issueRefusal } from './rules/coupons'
+import type {
+  CouponDoc,
+  CouponSourceKind,
+  CouponTemplateDoc,
+  CouponTermsDoc,
+  PendingIssueDoc,
+} from './documents'
+import { couponWindow, issueRefusal, termsSummary } from './rules/coupons'
 import { channelsText, couponView, restrictionNames, templateView, validityText } from './views'
-import { termsSummary } from './rules/coupons'
 
 const templates = () => collection(COLLECTIONS.couponTemplates)
 const coupons = () => collection(COLLECTIONS.coupons)
+const claims = () => collection(COLLECTIONS.couponClaims)
 
 export function couponUnavailable(reason: string): AppError {
   return new AppError('COUPON_UNAVAILABLE', reason)
@@ -64,6 +77,7 @@ export async function createCouponTemplate(
     inCentre: input.publishToCentre ?? false,
     onBind: input.onBind ?? false,
     issued: 0,
+    pendingIssues: [],
     createdAt: now,
     updatedAt: now,
     createdBy,
@@ -192,83 +206,178 @@ export interface IssueSource {
 const keyedId = (templateId: string, key: string) =>
   createHash('sha256').update(`${templateId}\n${key}`).digest('hex').slice(0, 32)
 
+function couponFrom(template: CouponTemplateDoc, p: PendingIssueDoc): CouponDoc {
+  const { name, kind, valueFen, rateBp, maxOffFen, minSpendFen, giftName } = template
+  const { channels, storeIds, productIds } = template
+  return {
+    _id: p.couponId,
+    templateId: template._id,
+    memberId: p.memberId,
+    memberNo: p.memberNo,
+    slot: p.slot,
+    terms: {
+      name,
+      kind,
+      valueFen,
+      rateBp,
+      maxOffFen,
+      minSpendFen,
+      giftName,
+      channels,
+      storeIds,
+      productIds,
+    },
+    ...couponWindow(template.validity, p.at),
+    status: 'available',
+    source: p.source,
+    issuedAt: p.at,
+    lock: null,
+    use: null,
+    history: [],
+  }
+}
+
+/** Takes one unit of the template with `pending` recorded beside it; whether it was taken. */
+async function takeUnit(template: CouponTemplateDoc, pending: PendingIssueDoc): Promise<boolean> {
+  const _ = database().command
+  // Guarantee: see the file's header, step 2 (the one place `issued` goes up).
+  return templates().updateIf(
+    {
+      _id: template._id,
+      status: 'active',
+      ...(template.totalQuantity !== null ? { issued: _.lt(template.totalQuantity) } : {}),
+    },
+    { issued: _.inc(1), pendingIssues: _.push(pending) },
+  )
+}
+
+/** Gives a unit back, once: only while its pending entry is still there. */
+async function giveUnitBack(templateId: string, couponId: string): Promise<void> {
+  const _ = database().command
+  await templates().updateIf(
+    { _id: templateId, 'pendingIssues.couponId': couponId },
+    { issued: _.inc(-1), pendingIssues: _.pull({ couponId }) },
+  )
+}
+
+async function settlePending(templateId: string, couponId: string): Promise<void> {
+  const _ = database().command
+  await templates().updateIf(
+    { _id: templateId, 'pendingIssues.couponId': couponId },
+    { pendingIssues: _.pull({ couponId }) },
+  )
+}
+
+const claimId = (templateId: string, memberId: string, slot: number) =>
+  `${templateId}:${memberId}:${slot}`
+
 /**
  * Issues one coupon of `templateId` to `member`: the coupon, or COUPON_UNAVAILABLE with the
  * reason (paused, exhausted, over the member's limit, not for their tier). A keyed issuance
- * repeated answers the coupon it issued.
+ * repeated answers the coupon it issued. Round trips: the template, then slot, unit, coupon and
+ * settling (5); a refusal by the template after the first, a taken slot one more each.
  */
 export async function issueCoupon(
   ctx: InvocationContext,
   templateId: string,
   member: Recipient,
   source: IssueSource,
+  /** The template, when the caller has read it already. */
+  known?: CouponTemplateDoc | null,
 ): Promise<CouponDoc> {
   const now = ctx.clock.now()
   const couponId = source.key ? keyedId(templateId, source.key) : newDocId()
-  const claimId = `${templateId}:${member._id}`
-  const issue = () =>
-    withTransaction(database(), async (t) => {
-      const tx = {
-        templates: collection(COLLECTIONS.couponTemplates, t),
-        claims: collection(COLLECTIONS.couponClaims, t),
-        coupons: collection(COLLECTIONS.coupons, t),
+  const [template, earlier] = await Promise.all([
+    known !== undefined ? known : templates().get(templateId),
+    source.key ? coupons().get(couponId) : null,
+  ])
+  if (earlier) return earlier
+  if (!template) throw new AppError('NOT_FOUND', '优惠券不存在')
+  // Slots are tried from the first: a taken one answers a duplicate at once (most members hold
+  // none yet, so this costs less than counting them first).
+  for (let slot = 1; ; slot++) {
+    const refusal = issueRefusal(template, slot - 1, member.tier, now)
+    if (refusal) {
+      // A keyed twin racing this call took the slot for the same coupon: answer that coupon.
+      const twin = source.key ? await coupons().get(couponId) : null
+      if (twin) return twin
+      throw couponUnavailable(refusal)
+    }
+    // Step 1: the member's slot (a racing claim of theirs holds it: try the next one).
+    const claim = { templateId, memberId: member._id, slot, couponId, at: now }
+    const slotId = claimId(templateId, member._id, slot)
+    if (!(await claims().insertOnce({ _id: slotId, ...claim })).inserted) continue
+    // Step 2: the unit. Not taken: the last units went to claims racing this one (or HQ paused
+    // it just now); the slot is freed again.
+    const pending: PendingIssueDoc = {
+      couponId,
+      memberId: member._id,
+      memberNo: member.memberNo,
+      slot,
+      source,
+      at: now,
+    }
+    if (!(await takeUnit(template, pending))) {
+      await claims().remove(slotId)
+      throw couponUnavailable('该优惠券已被领完')
+    }
+    // Step 3: the coupon (a keyed one a racing twin inserted first: give ours back).
+    const inserted = await coupons().insertOnce(couponFrom(template, pending), { existing: 'id' })
+    if (!inserted.inserted) {
+      await giveUnitBack(templateId, couponId)
+      await claims().remove(slotId)
+      return inserted.existing ?? (await coupons().get(couponId))!
+    }
+    await settlePending(templateId, couponId)
+    return couponFrom(template, pending)
+  }
+}
+
+/**
+ * Timer `repairCouponIssues`, for invocations that died half way (a function lives at most its
+ * timeout, far under the minute waited here): a unit whose pending entry is over a minute old
+ * becomes its coupon (the id is in the entry, so at most once) and the entry is settled; a slot
+ * taken over a minute ago with neither a coupon nor a pending unit is freed.
+ */
+export async function repairCouponIssues(
+  ctx: InvocationContext,
+): Promise<{ finished: number; freed: number }> {
+  const _ = database().command
+  const now = ctx.clock.now()
+  const cutoff = new Date(now.getTime() - 60_000)
+  const [stale, recentSlots] = await Promise.all([
+    templates().find({ 'pendingIssues.at': _.lte(cutoff) }, { limit: 100 }),
+    // Slots from the last half hour (the timer runs every 5 minutes: each is seen several times).
+    claims().find(
+      { at: _.gte(new Date(now.getTime() - 30 * 60_000)).and(_.lte(cutoff)) },
+      { limit: 1000 },
+    ),
+  ])
+  let finished = 0
+  for (const template of stale) {
+    for (const pending of template.pendingIssues.filter((p) => p.at <= cutoff)) {
+      await coupons().insertOnce(couponFrom(template, pending))
+      await settlePending(template._id, pending.couponId)
+      finished++
+    }
+  }
+  let freed = 0
+  if (recentSlots.length) {
+    const ids = [...new Set(recentSlots.map((c) => c.couponId))]
+    const templateIds = [...new Set(recentSlots.map((c) => c.templateId))]
+    const [issued, owners] = await Promise.all([
+      coupons().find({ _id: _.in(ids) }, { fields: ['_id'], limit: ids.length }),
+      templates().find({ _id: _.in(templateIds) }, { limit: templateIds.length }),
+    ])
+    const exists = new Set(issued.map((c) => c._id))
+    const inFlight = new Set(owners.flatMap((t) => t.pendingIssues.map((p) => p.couponId)))
+    for (const slot of recentSlots)
+      if (!exists.has(slot.couponId) && !inFlight.has(slot.couponId)) {
+        await claims().remove(slot._id)
+        freed++
       }
-      if (source.key) {
-        const earlier = await tx.coupons.get(couponId)
-        if (earlier) return earlier
-      }
-      const [template, claim] = await Promise.all([
-        tx.templates.get(templateId),
-        tx.claims.get(claimId),
-      ])
-      if (!template) throw new AppError('NOT_FOUND', '优惠券不存在')
-      const refusal = issueRefusal(template, claim?.count ?? 0, member.tier, now)
-      if (refusal) throw couponUnavailable(refusal)
-      // Guarantee: see the file's header. The template and the claim counter are written from
-      // this transaction's snapshot; a concurrent issuance that wrote either makes this conflict.
-      await tx.templates.update(templateId, { issued: template.issued + 1 })
-      await tx.claims.set(claimId, {
-        templateId,
-        memberId: member._id,
-        count: (claim?.count ?? 0) + 1,
-        updatedAt: now,
-      })
-      const { name, kind, valueFen, rateBp, maxOffFen, minSpendFen, giftName } = template
-      const { channels, storeIds, productIds } = template
-      const coupon: CouponDoc = {
-        _id: couponId,
-        templateId,
-        memberId: member._id,
-        memberNo: member.memberNo,
-        terms: {
-          name,
-          kind,
-          valueFen,
-          rateBp,
-          maxOffFen,
-          minSpendFen,
-          giftName,
-          channels,
-          storeIds,
-          productIds,
-        },
-        ...couponWindow(template.validity, now),
-        status: 'available',
-        source,
-        issuedAt: now,
-        lock: null,
-        use: null,
-        history: [],
-      }
-      await tx.coupons.insert(coupon)
-      return coupon
-    })
-  // Two keyed issuances racing: the loser's insert finds the winner's coupon.
-  return unlessDuplicate(issue, async () => {
-    const coupon = await coupons().get(couponId)
-    if (!coupon) throw new AppError('CONFLICT', '发券冲突，请稍后重试')
-    return coupon
-  })
+  }
+  return { finished, freed }
 }
 
 /** The member claims a coupon published in the centre. */
@@ -276,7 +385,8 @@ export async function claimCoupon(ctx: InvocationContext, input: { templateId: s
   const member = await requireMember(ctx)
   const template = await templates().get(input.templateId)
   if (!template || !template.inCentre) throw new AppError('NOT_FOUND', '该优惠券不在领券中心')
-  const coupon = await issueCoupon(ctx, input.templateId, member, { kind: 'centre', key: null })
+  const source = { kind: 'centre' as const, key: null }
+  const coupon = await issueCoupon(ctx, input.templateId, member, source, template)
   return couponView(coupon, 'member', ctx.clock.now(), await restrictionNames([coupon.terms]))
 }
 
@@ -337,13 +447,14 @@ export async function couponCentre(ctx: InvocationContext) {
     templates().find({ inCentre: true, status: 'active' }, { limit: 100 }),
   ])
   const _ = database().command
-  const claims = published.length
-    ? await collection(COLLECTIONS.couponClaims).find(
-        { _id: _.in(published.map((t) => `${t._id}:${member._id}`)) },
-        { limit: published.length },
+  const mine = published.length
+    ? await claims().find(
+        { templateId: _.in(published.map((t) => t._id)), memberId: member._id },
+        { fields: ['templateId'], limit: 1000 },
       )
     : []
-  const held = new Map(claims.map((c) => [c.templateId, c.count]))
+  const held = new Map<string, number>()
+  for (const c of mine) held.set(c.templateId, (held.get(c.templateId) ?? 0) + 1)
   const now = ctx.clock.now()
   const items = published
     .map((t) => {

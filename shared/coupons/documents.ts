@@ -57,22 +57,44 @@ export interface CouponTemplateDoc extends CouponTermsDoc {
   /** Given to every member on their first bind. */
   onBind: boolean
   /**
-   * Coupons issued so far: read and advanced inside each issuing transaction, with the member's
-   * claim counter, so `totalQuantity` and `perMemberLimit` hold however many claims race.
+   * The claim counter: coupons issued so far. Advanced only by the conditional update that also
+   * requires `issued < totalQuantity`, so it never passes the total (coupon-service.ts).
    */
   issued: number
+  /**
+   * Issuances that took a unit of `issued` and have not yet inserted their coupon: written in the
+   * same conditional update as the unit, removed when the coupon exists (or the unit is given
+   * back). An entry older than a minute belongs to an invocation that died; repairCouponIssues
+   * finishes it, so every counted unit ends as exactly one coupon or is given back.
+   */
+  pendingIssues: PendingIssueDoc[]
   createdAt: Date
   updatedAt: Date
   createdBy: string
 }
 
-/** How many coupons of one template one member has received, `_id` = `<templateId>:<memberId>`. */
+/**
+ * One of a member's slots of a template (`_id` = `<templateId>:<memberId>:<slot>`, slot 1 …
+ * perMemberLimit): inserted before a unit of the template is taken, so a member never holds more
+ * than the limit however many of their claims race (the `_id` is taken once).
+ */
 export interface CouponClaimDoc {
   _id: string
   templateId: string
   memberId: string
-  count: number
-  updatedAt: Date
+  slot: number
+  couponId: string
+  at: Date
+}
+
+/** One issuance in flight (see CouponTemplateDoc.pendingIssues): all the coupon needs. */
+export interface PendingIssueDoc {
+  couponId: string
+  memberId: string
+  memberNo: string
+  slot: number
+  source: { kind: CouponSourceKind; key: string | null }
+  at: Date
 }
 
 export type CouponSourceKind = 'centre' | 'hq' | 'welcome' | 'campaign' | 'points'
@@ -88,6 +110,8 @@ export interface CouponDoc {
   templateId: string
   memberId: string
   memberNo: string
+  /** Which of the member's slots of this template it holds (CouponClaimDoc). */
+  slot: number
   terms: CouponTermsDoc
   /** Usable from (inclusive) until (exclusive); day ends are Asia/Shanghai midnights. */
   startsAt: Date

@@ -53,6 +53,7 @@ describe('the jobs function', () => {
         'expirePoints',
         'reconcilePayments',
         'remindUnread',
+        'repairCouponIssues',
         'repairRedemptions',
         'rollupDailyStats',
         'settleCommission',
