@@ -1,4 +1,5 @@
 import '../../shared/flows/payment-owners'
+import { createCampaignWithCoupon } from '../../shared/flows/campaign-coupons'
 import { adminInput, adminOutput } from '../../shared/hq/contract'
 import { conversationForHq } from '../../shared/chat/chat-service'
 import { accessGuard } from '../../shared/flows/access'
@@ -29,7 +30,6 @@ import {
 import {
   audienceCount,
   campaignResults,
-  createCampaign,
   listCampaigns,
   loadCampaignLimits,
   resumeCampaign,
@@ -138,7 +138,11 @@ export const main = defineFunction({
     campaignAudienceCount: { access: 'hq:read', auditDetails: () => ({}) },
     createCampaign: {
       access: 'hq:write',
-      auditDetails: (i) => ({ name: i.name, segment: i.segment }),
+      auditDetails: (i) => ({
+        name: i.name,
+        segment: i.segment,
+        couponTemplateId: i.couponTemplateId,
+      }),
     },
     listCampaigns: 'hq:read',
     campaignResults: 'hq:read',
@@ -227,7 +231,7 @@ export const main = defineFunction({
     settlementCsv: (_ctx, input) => settlementCsv(input),
     campaignAudienceCount: (ctx, input) => audienceCount(ctx, input.segment),
     createCampaign: async (ctx, input) =>
-      createCampaign(ctx, (await hqSession(ctx)).username, input),
+      createCampaignWithCoupon(ctx, (await hqSession(ctx)).username, input),
     listCampaigns: async (ctx, input) => listCampaigns(input, (await hqSession(ctx)).role),
     campaignResults: async (ctx, input) =>
       campaignResults(ctx, input.campaignId, (await hqSession(ctx)).role),

@@ -9,8 +9,8 @@ import {
   myCoupons,
 } from '../../shared/coupons/coupon-service'
 import { consentStatus, reportConsent } from '../../shared/campaigns/consent-service'
+import { bindWithWelcome } from '../../shared/flows/welcome-coupons'
 import {
-  bindMember,
   deleteAccount,
   memberCode,
   memberProfile,
@@ -39,7 +39,7 @@ export const main = defineFunction({
     coupon: 'member',
   },
   handlers: {
-    bind: (ctx, input) => bindMember(ctx, input),
+    bind: (ctx, input) => bindWithWelcome(ctx, input),
     profile: (ctx) => memberProfile(ctx),
     memberCode: (ctx) => memberCode(ctx),
     myData: (ctx) => myData(ctx),

@@ -36,6 +36,7 @@ import { isDbError } from '../platform/runtime/transaction'
 import { clearConsent, refundConsent, spendConsent } from './consent-service'
 import { namesFor } from '../staff/lookups'
 import { requireMember } from '../membership/lookups'
+import { deliveryReward } from './delivery-rewards'
 import type { Actor } from '../platform/lifecycle'
 import {
   CAMPAIGN_STATUS_LABELS,
@@ -134,6 +135,7 @@ export function campaignViewOf(c: CampaignDoc, actor: Actor): z.infer<typeof cam
     targeted: c.targeted,
     processed: c.processed,
     stopReason: c.stopReason ?? null,
+    couponTemplateId: c.couponTemplateId ?? null,
   }
 }
 
@@ -144,6 +146,7 @@ interface CampaignInput {
   page: string
   fields: Record<string, string>
   sendAt?: string
+  couponTemplateId?: string
 }
 
 async function insertCampaign(
@@ -174,6 +177,7 @@ async function insertCampaign(
     processed: 0,
     leaseId: null,
     leaseUntil: null,
+    couponTemplateId: input.couponTemplateId ?? null,
   }
   await campaigns().add(doc)
   // HQ creates HQ campaigns; a store's manager (a clerk) creates the store's.
@@ -528,7 +532,11 @@ async function sendBatch(
           return
         }
         if (result.errcode === 0) {
-          await finish({ status: 'sent', errcode: 0 })
+          // Reached: the campaign's coupon, if it carries one (once per member, by its key).
+          const couponId = campaign.couponTemplateId
+            ? await deliveryReward()(ctx, campaign, member._id)
+            : null
+          await finish({ status: 'sent', errcode: 0, ...(couponId ? { couponId } : {}) })
           out.sent++
         } else if (campaignWideRefusal(result)) {
           // Our fault, the same for every recipient: the member's credit is not used, nothing is

@@ -685,3 +685,124 @@ describe('refusals with the reason', () => {
     expect(badNo.body.error).toMatchObject({ field: 'memberNos.0', message: '会员号为 9 位数字' })
   })
 })
+
+describe('issuance channels and repair', () => {
+  it('a campaign carrying a coupon gives one to each member it reaches, once', async () => {
+    const templateId = await template({ name: '活动券', publishToCentre: false })
+    const reached = await bind('oCampaignYes', storeB)
+    const silent = await bind('oCampaignNo', storeB)
+    await member('reportConsent', 'oCampaignYes', {
+      results: [{ templateKey: 'campaign', accepted: true }],
+    })
+    const missing = await stack.admin({
+      action: 'createCampaign',
+      name: '回店礼',
+      segment: { storeIds: [storeB] },
+      page: 'pages/index/index',
+      fields: { thing1: '送您一张满100减20券', time2: '2026-12-12 10:00' },
+      couponTemplateId: 'no-such-template',
+    })
+    expect(missing.status).toBe(400)
+    expect(missing.body.error).toMatchObject({
+      field: 'couponTemplateId',
+      message: '附带的优惠券不存在',
+    })
+    const created = await stack.admin({
+      action: 'createCampaign',
+      name: '回店礼',
+      segment: { storeIds: [storeB] },
+      page: 'pages/index/index',
+      fields: { thing1: '送您一张满100减20券', time2: '2026-12-12 10:00' },
+      couponTemplateId: templateId,
+    })
+    expect(created.status).toBe(200)
+    expect(created.body.data.couponTemplateId).toBe(templateId)
+    await stack.runJob('dispatchCampaigns')
+    await stack.runJob('dispatchCampaigns')
+    const got = await stack.admin({ action: 'memberCoupons', memberId: reached.memberId })
+    expect(got.body.data.items).toEqual([
+      expect.objectContaining({ templateId, source: '活动赠送' }),
+    ])
+    const none = await stack.admin({ action: 'memberCoupons', memberId: silent.memberId })
+    expect(none.body.data.items).toEqual([])
+    const stats = await stack.admin({ action: 'couponTemplateStats', templateId })
+    expect(stats.body.data.issued).toBe(1)
+  })
+
+  it('repairCoupons finishes an issuance that died after taking its unit, and frees a slot left alone', async () => {
+    const templateId = await template({ name: '修复券', totalQuantity: 5 })
+    const m = await bind('oRepair')
+    const long = new Date(Date.now() - 5 * 60_000)
+    const db = stack.db
+    // As a claim that died after step 2: slot and unit (with its pending entry), no coupon.
+    await db
+      .collection(COLLECTIONS.couponClaims.name)
+      .add({
+        _id: `${templateId}:${m.memberId}:1`,
+        templateId,
+        memberId: m.memberId,
+        slot: 1,
+        couponId: 'c-dead-1',
+        at: long,
+      })
+    await db
+      .collection(COLLECTIONS.couponTemplates.name)
+      .doc(templateId)
+      .update({
+        issued: 1,
+        pendingIssues: [
+          {
+            couponId: 'c-dead-1',
+            memberId: m.memberId,
+            memberNo: m.memberNo,
+            slot: 1,
+            source: { kind: 'centre', key: null },
+            at: long,
+          },
+        ],
+      })
+    // As a claim that died after step 1: a slot with neither unit nor coupon.
+    await db
+      .collection(COLLECTIONS.couponClaims.name)
+      .add({
+        _id: `${templateId}:${m.memberId}:2`,
+        templateId,
+        memberId: m.memberId,
+        slot: 2,
+        couponId: 'c-dead-2',
+        at: long,
+      })
+    const run = await stack.runJob('repairCoupons')
+    expect(run).toMatchObject({ ok: true, data: { finished: 1, freed: 1 } })
+    const again = await stack.runJob('repairCoupons')
+    expect(again).toMatchObject({ ok: true, data: { finished: 0, freed: 0 } })
+    expect((await couponDoc('c-dead-1')).status).toBe('available')
+    const t = (
+      (await db.collection(COLLECTIONS.couponTemplates.name).doc(templateId).get()) as {
+        data: any[]
+      }
+    ).data[0]
+    expect(t).toMatchObject({ issued: 1, pendingIssues: [] })
+    const slots = (await db
+      .collection(COLLECTIONS.couponClaims.name)
+      .where({ templateId })
+      .count()) as { total: number }
+    expect(slots.total).toBe(1)
+  })
+
+  it('a welcome coupon is given on the first bind only', async () => {
+    const templateId = await template({ name: '开卡礼券', publishToCentre: false, onBind: true })
+    try {
+      await bind('oWelcome')
+      const mine = await member('myCoupons', 'oWelcome')
+      expect(mine.body.data.items).toEqual([
+        expect.objectContaining({ templateId, source: '开卡礼' }),
+      ])
+      // Scanning again is no first bind.
+      await bind('oWelcome')
+      expect((await member('myCoupons', 'oWelcome')).body.data.items).toHaveLength(1)
+    } finally {
+      await stack.admin({ action: 'updateCouponTemplate', templateId, status: 'paused' })
+    }
+  })
+})

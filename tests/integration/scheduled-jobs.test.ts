@@ -53,7 +53,7 @@ describe('the jobs function', () => {
         'expirePoints',
         'reconcilePayments',
         'remindUnread',
-        'repairCouponIssues',
+        'repairCoupons',
         'repairRedemptions',
         'rollupDailyStats',
         'settleCommission',
