@@ -27,16 +27,15 @@ import {
   memberProfile,
   saveChatTemplate,
 } from '../../shared/hq/admin-members-service'
+import { audienceCount } from '../../shared/campaigns/campaign-audience'
 import {
-  audienceCount,
   campaignResults,
   listCampaigns,
-  loadCampaignLimits,
   resumeCampaign,
-  saveCampaignLimits,
   sendCampaignNow,
   stopCampaign,
-} from '../../shared/campaigns/campaign-service'
+} from '../../shared/campaigns/campaign-controls'
+import { loadCampaignLimits, saveCampaignLimits } from '../../shared/campaigns/campaign-limits'
 import {
   adjustGiftStock,
   createGift,

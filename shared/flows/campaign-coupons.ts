@@ -9,7 +9,7 @@ import type { MemberDoc } from '../membership/documents'
 import { AppError } from '../platform/errors'
 import { collection } from '../platform/db/collection'
 import type { InvocationContext } from '../platform/runtime/define-function'
-import { createCampaign } from '../campaigns/campaign-service'
+import { createCampaign } from '../campaigns/campaign-authoring'
 import { registerDeliveryReward } from '../campaigns/delivery-rewards'
 import { issueCoupon } from '../coupons/coupon-service'
 

@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
 import type { PaymentDoc, PayProbeDoc, RefundDoc } from './documents'
 import { AppError } from '../platform/errors'
 import type { JsapiPayParams } from '../platform/ports/pay'
@@ -21,8 +22,6 @@ import {
   requestRefund,
   syncPayment,
 } from './payment-service'
-
-type Rows<T> = { data: T[] }
 
 const PROBE_PAYMENT_WINDOW_MS = 15 * 60_000
 
@@ -38,8 +37,7 @@ function requireProbesEnabled(ctx: InvocationContext): string {
 
 async function ownProbe(ctx: InvocationContext, probeId: string): Promise<PayProbeDoc> {
   const openid = requireProbesEnabled(ctx)
-  const res = (await probes().doc(probeId).get()) as Rows<PayProbeDoc>
-  const probe = res.data[0]
+  const probe = await collection(COLLECTIONS.payProbes).get(probeId)
   if (!probe || probe.openid !== openid) throw new AppError('NOT_FOUND', '没有这个支付探针')
   return probe
 }
@@ -144,7 +142,7 @@ export const probeOwner: PaymentOwner = {
       await probes()
         .doc(id)
         .update({ paidEffects: _.inc(1) })
-    else if (!((await probes().doc(id).get()) as Rows<PayProbeDoc>).data[0])
+    else if (!(await collection(COLLECTIONS.payProbes).get(id)))
       throw new Error(`probe ${id} not written yet`)
   },
   async onClosed(_ctx, payment) {
