@@ -735,16 +735,14 @@ describe('issuance channels and repair', () => {
     const long = new Date(Date.now() - 5 * 60_000)
     const db = stack.db
     // As a claim that died after step 2: slot and unit (with its pending entry), no coupon.
-    await db
-      .collection(COLLECTIONS.couponClaims.name)
-      .add({
-        _id: `${templateId}:${m.memberId}:1`,
-        templateId,
-        memberId: m.memberId,
-        slot: 1,
-        couponId: 'c-dead-1',
-        at: long,
-      })
+    await db.collection(COLLECTIONS.couponClaims.name).add({
+      _id: `${templateId}:${m.memberId}:1`,
+      templateId,
+      memberId: m.memberId,
+      slot: 1,
+      couponId: 'c-dead-1',
+      at: long,
+    })
     await db
       .collection(COLLECTIONS.couponTemplates.name)
       .doc(templateId)
@@ -762,16 +760,14 @@ describe('issuance channels and repair', () => {
         ],
       })
     // As a claim that died after step 1: a slot with neither unit nor coupon.
-    await db
-      .collection(COLLECTIONS.couponClaims.name)
-      .add({
-        _id: `${templateId}:${m.memberId}:2`,
-        templateId,
-        memberId: m.memberId,
-        slot: 2,
-        couponId: 'c-dead-2',
-        at: long,
-      })
+    await db.collection(COLLECTIONS.couponClaims.name).add({
+      _id: `${templateId}:${m.memberId}:2`,
+      templateId,
+      memberId: m.memberId,
+      slot: 2,
+      couponId: 'c-dead-2',
+      at: long,
+    })
     const run = await stack.runJob('repairCoupons')
     expect(run).toMatchObject({ ok: true, data: { finished: 1, freed: 1 } })
     const again = await stack.runJob('repairCoupons')
