@@ -44,6 +44,9 @@ export default function MePage() {
         <ListRow glyph="码" title="会员码" onTap={go(ROUTES.memberCode)} />
         <ListRow glyph="单" title="我的订单" onTap={go(ROUTES.orders)} />
         {status.status === 'ready' && status.data.bound && (
+          <ListRow id="coupons-entry" glyph="券" title="优惠券" onTap={go(ROUTES.coupons)} />
+        )}
+        {status.status === 'ready' && status.data.bound && (
           <ListRow id="chat-entry" glyph="聊" title="联系我的导购" onTap={go(ROUTES.chat)} />
         )}
         <ListRow
