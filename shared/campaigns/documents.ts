@@ -1,7 +1,6 @@
 /** campaigns: shapes of the stored documents. Dates are Date (UTC); money is integer fen; points integers. */
 
 import type { Segment } from './rules/segments'
-import type { SubscribeTemplateKey } from '../platform/runtime/ports'
 
 export type CampaignStatus = 'scheduled' | 'sending' | 'stopped' | 'done'
 
@@ -60,7 +59,11 @@ export interface CampaignDeliveryDoc {
 export interface SubscribeConsentDoc {
   _id: string
   memberId: string
-  templateKey: SubscribeTemplateKey
+  /**
+   * SUBSCRIBE_TEMPLATE_KEYS (platform/runtime/ports.ts), spelled out: documents are read by both
+   * apps' type checks, which must not pull in the server's runtime.
+   */
+  templateKey: 'newMessage' | 'campaign' | 'orderReady'
   credits: number
   updatedAt: Date
 }

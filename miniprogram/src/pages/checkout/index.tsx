@@ -75,7 +75,7 @@ function CouponPicker(props: {
     )
     return res
   }, [JSON.stringify(items), fulfilment, storeId, chosen])
-  const data = quote.data
+  const data = quote.status === 'ready' ? quote.data : null
   if (!data || data.coupons.length === 0) return null
   return (
     <View className="checkout-card" id="coupon-picker">
