@@ -1,6 +1,8 @@
 /** campaigns: shapes of the stored documents. Dates are Date (UTC); money is integer fen; points integers. */
 
 import type { Segment } from './rules/segments'
+// From the pure catalogue, not runtime/ports: the apps type-check this file without Node.
+import type { SubscribeTemplateKey } from './templates'
 
 export type CampaignStatus = 'scheduled' | 'sending' | 'stopped' | 'done'
 
@@ -59,11 +61,7 @@ export interface CampaignDeliveryDoc {
 export interface SubscribeConsentDoc {
   _id: string
   memberId: string
-  /**
-   * SUBSCRIBE_TEMPLATE_KEYS (platform/runtime/ports.ts), spelled out: documents are read by both
-   * apps' type checks, which must not pull in the server's runtime.
-   */
-  templateKey: 'newMessage' | 'campaign' | 'orderReady'
+  templateKey: SubscribeTemplateKey
   credits: number
   updatedAt: Date
 }
