@@ -19,6 +19,7 @@ import { CAMPAIGNS_COLLECTIONS } from './campaigns/collections'
 import { PAYMENTS_COLLECTIONS } from './payments/collections'
 import { SHOP_COLLECTIONS } from './shop/collections'
 import { COMMISSION_COLLECTIONS } from './commission/collections'
+import { COUPONS_COLLECTIONS } from './coupons/collections'
 
 export type { CollectionSpec, IndexSpec } from './platform/db/collection-spec'
 
@@ -37,6 +38,7 @@ export const COLLECTIONS = {
   ...PAYMENTS_COLLECTIONS,
   ...SHOP_COLLECTIONS,
   ...COMMISSION_COLLECTIONS,
+  ...COUPONS_COLLECTIONS,
 } as const satisfies Record<string, CollectionSpec>
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS]['name']

@@ -1,4 +1,5 @@
 import '../../shared/flows/payment-owners'
+import { createCampaignWithCoupon } from '../../shared/flows/campaign-coupons'
 import { adminInput, adminOutput } from '../../shared/hq/contract'
 import { conversationForHq } from '../../shared/chat/chat-service'
 import { accessGuard } from '../../shared/flows/access'
@@ -42,7 +43,6 @@ import {
   saveChatTemplate,
 } from '../../shared/hq/admin-members-service'
 import { audienceCount } from '../../shared/campaigns/campaign-audience'
-import { createCampaign } from '../../shared/campaigns/campaign-authoring'
 import {
   campaignResults,
   listCampaigns,
@@ -96,6 +96,14 @@ import {
   updateProduct,
   uploadProductImage,
 } from '../../shared/shop/admin-catalog-service'
+import {
+  couponTemplateStats,
+  createCouponTemplate,
+  issueCouponsToMembers,
+  listCouponTemplates,
+  memberCouponsForHq,
+  updateCouponTemplate,
+} from '../../shared/coupons/coupon-service'
 
 /** The lifecycle tables' actor for the signed-in account (who may take a status's next actions). */
 const hqActor = async (ctx: InvocationContext) => lifecycleActor((await hqSession(ctx)).role)
@@ -184,7 +192,11 @@ export const main = defineFunction({
     campaignAudienceCount: { access: 'hq:read', auditDetails: () => ({}) },
     createCampaign: {
       access: 'hq:write',
-      auditDetails: (i) => ({ name: i.name, segment: i.segment }),
+      auditDetails: (i) => ({
+        name: i.name,
+        segment: i.segment,
+        couponTemplateId: i.couponTemplateId,
+      }),
     },
     listCampaigns: 'hq:read',
     campaignResults: 'hq:read',
@@ -225,6 +237,15 @@ export const main = defineFunction({
       }),
     },
     listOfflineSales: { access: 'hq:read', stores: (i) => i.storeId },
+    createCouponTemplate: 'hq:write',
+    updateCouponTemplate: 'hq:write',
+    listCouponTemplates: 'hq:read',
+    couponTemplateStats: 'hq:read',
+    issueCoupons: {
+      access: 'hq:write',
+      auditDetails: (i) => ({ templateId: i.templateId, members: i.memberNos.length }),
+    },
+    memberCoupons: { access: 'hq:read', auditRead: true },
   },
   handlers: {
     login: (ctx, input) => login(ctx, input),
@@ -308,7 +329,7 @@ export const main = defineFunction({
     settlementCsv: async (ctx, input) => settlementCsv(input, await hqStoreScope(ctx)),
     campaignAudienceCount: (ctx, input) => audienceCount(ctx, input.segment),
     createCampaign: async (ctx, input) =>
-      createCampaign(ctx, (await hqSession(ctx)).username, input),
+      createCampaignWithCoupon(ctx, (await hqSession(ctx)).username, input),
     listCampaigns: async (ctx, input) => listCampaigns(input, await hqActor(ctx)),
     campaignResults: async (ctx, input) =>
       campaignResults(ctx, input.campaignId, await hqActor(ctx)),
@@ -339,5 +360,12 @@ export const main = defineFunction({
         now: ctx.clock.now(),
         stores: await hqStoreScope(ctx),
       }),
+    createCouponTemplate: async (ctx, input) =>
+      createCouponTemplate(ctx, (await hqSession(ctx)).username, input),
+    updateCouponTemplate: (ctx, input) => updateCouponTemplate(ctx, input),
+    listCouponTemplates: (_ctx, input) => listCouponTemplates(input),
+    couponTemplateStats: (ctx, input) => couponTemplateStats(ctx, input),
+    issueCoupons: (ctx, input) => issueCouponsToMembers(ctx, input),
+    memberCoupons: (ctx, input) => memberCouponsForHq(ctx, input),
   },
 })

@@ -1,4 +1,5 @@
 import '../../shared/flows/payment-owners'
+import '../../shared/flows/campaign-coupons'
 /**
  * All scheduled work, behind one every-minute timer trigger (CloudBase allows one trigger per
  * function). The table says when each job is due and how long it may take; shared/hq/system-jobs
@@ -24,6 +25,7 @@ import { stepRunningJobs } from '../../shared/flows/hq-jobs'
 import { rollupDailyStats } from '../../shared/hq/daily-stats-service'
 import { remindUnread } from '../../shared/flows/chat-reminders'
 import { dispatchCampaigns } from '../../shared/campaigns/campaign-dispatch'
+import { repairCoupons } from '../../shared/flows/welcome-coupons'
 
 /** The trigger's name in cloudbaserc.json (`0 * * * * * *`). */
 export const TRIGGER = 'everyMinute'
@@ -66,6 +68,8 @@ export const SCHEDULE: readonly ScheduledJob[] = [
     budgetMs: 20_000,
     run: repairRedemptions,
   },
+  // Coupons: issuances a dying invocation left half done, and welcome coupons a bind left out.
+  { name: 'repairCoupons', schedule: { everyMinutes: 5 }, budgetMs: 20_000, run: repairCoupons },
   {
     name: 'expireMailRedemptions',
     schedule: { everyMinutes: 1 },

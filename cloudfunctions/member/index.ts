@@ -2,9 +2,15 @@ import { memberInput, memberOutput } from '../../shared/membership/contract'
 import { accessGuard } from '../../shared/flows/access'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { myCampaigns } from '../../shared/campaigns/member-campaigns'
-import { consentStatus, reportConsent } from '../../shared/campaigns/consent-service'
 import {
-  bindMember,
+  claimCoupon,
+  couponCentre,
+  couponDetail,
+  myCoupons,
+} from '../../shared/coupons/coupon-service'
+import { consentStatus, reportConsent } from '../../shared/campaigns/consent-service'
+import { bindWithWelcome } from '../../shared/flows/welcome-coupons'
+import {
   deleteAccount,
   memberCode,
   memberProfile,
@@ -33,9 +39,13 @@ export const main = defineFunction({
     consentStatus: 'member',
     setBirthday: 'member',
     myCampaigns: 'member',
+    couponCentre: 'member',
+    claimCoupon: 'member',
+    myCoupons: 'member',
+    coupon: 'member',
   },
   handlers: {
-    bind: (ctx, input) => bindMember(ctx, input),
+    bind: (ctx, input) => bindWithWelcome(ctx, input),
     profile: (ctx) => memberProfile(ctx),
     setPhone: (ctx, input) => setPhone(ctx, input),
     agreement: (_ctx, input) => agreement(input.kind),
@@ -47,5 +57,9 @@ export const main = defineFunction({
     consentStatus: (ctx) => consentStatus(ctx),
     setBirthday: (ctx, input) => setBirthday(ctx, input.birthday),
     myCampaigns: (ctx) => myCampaigns(ctx),
+    couponCentre: (ctx) => couponCentre(ctx),
+    claimCoupon: (ctx, input) => claimCoupon(ctx, input),
+    myCoupons: (ctx, input) => myCoupons(ctx, input),
+    coupon: (ctx, input) => couponDetail(ctx, input),
   },
 })

@@ -5,6 +5,7 @@ import { confirmReceipt } from '../../shared/flows/order-fulfilment'
 import { cancelOrder, createOrder, orderDetail, payOrder } from '../../shared/flows/orders'
 import { listProducts, pickupStores, productDetail } from '../../shared/shop/catalog-service'
 import { myOrders } from '../../shared/shop/orders'
+import { orderQuote } from '../../shared/flows/coupon-orders'
 
 export const main = defineFunction({
   name: 'shop',
@@ -15,6 +16,7 @@ export const main = defineFunction({
     product: 'wechat',
     stores: 'wechat',
     createOrder: 'wechat',
+    orderQuote: 'wechat',
     order: 'wechat',
     myOrders: 'wechat',
     cancelOrder: 'wechat',
@@ -26,6 +28,7 @@ export const main = defineFunction({
     product: (_ctx, input) => productDetail(input),
     stores: (ctx, input) => pickupStores(ctx, input),
     createOrder: (ctx, input) => createOrder(ctx, input),
+    orderQuote: (ctx, input) => orderQuote(ctx, input),
     order: (ctx, input) => orderDetail(ctx, input),
     myOrders: (ctx) => myOrders(ctx),
     cancelOrder: (ctx, input) => cancelOrder(ctx, input),

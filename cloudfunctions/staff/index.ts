@@ -4,6 +4,7 @@ import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { clerkPerformance } from '../../shared/commission/commission-service'
 import { pickupCodeDetail, verifyPickupCode } from '../../shared/flows/pickup-counter'
 import { recordSale, tillRules, voidSaleOfMyStore } from '../../shared/flows/offline-sale'
+import { memberCouponsAtTill } from '../../shared/flows/coupon-till'
 import { storeAudienceCount } from '../../shared/campaigns/campaign-audience'
 import { createStoreCampaign } from '../../shared/campaigns/campaign-authoring'
 import { storeCampaignResults, storeCampaigns } from '../../shared/campaigns/store-campaigns'
@@ -35,6 +36,7 @@ export const main = defineFunction({
     verifyPickup: 'clerk',
     recordSale: 'clerk',
     saleRules: 'clerk',
+    memberCoupons: 'clerk',
     voidSale: 'clerk',
     performance: 'clerk',
     storeCampaignAudienceCount: 'manager',
@@ -54,6 +56,7 @@ export const main = defineFunction({
     verifyPickup: (ctx, input) => verifyPickupCode(ctx, input),
     recordSale: (ctx, input) => recordSale(ctx, input),
     saleRules: () => tillRules(),
+    memberCoupons: (ctx, input) => memberCouponsAtTill(ctx, input),
     voidSale: (ctx, input) => voidSaleOfMyStore(ctx, input),
     performance: async (ctx, input) =>
       clerkPerformance(ctx, (await requireStaff(ctx))._id, input.month),

@@ -52,6 +52,7 @@ const MESSAGES: Record<string, string> = {
   FORBIDDEN: '没有权限',
   NOT_FOUND: '找不到对应的数据',
   CONFLICT: '操作冲突',
+  COUPON_UNAVAILABLE: '优惠券不可用',
   PAYLOAD_TOO_LARGE: '提交的内容太大',
   RATE_LIMITED: '操作过于频繁',
   INTERNAL: '服务器开小差了，请稍后重试',

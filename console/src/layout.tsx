@@ -17,6 +17,7 @@ import {
   TeamOutlined,
   UserOutlined,
   SafetyCertificateOutlined,
+  TagsOutlined,
 } from '@ant-design/icons'
 import { Button, Layout, Menu, Space, Tag, Typography } from 'antd'
 import { Outlet, useLocation, useNavigate } from 'react-router-dom'
@@ -34,6 +35,7 @@ const MENU = [
   { key: '/mail-redemptions', icon: <SendOutlined />, label: '邮寄兑换发货' },
   { key: '/points', icon: <StarOutlined />, label: '积分规则与调整' },
   { key: '/campaigns', icon: <NotificationOutlined />, label: '营销活动' },
+  { key: '/coupons', icon: <TagsOutlined />, label: '优惠券' },
   { key: '/chat-templates', icon: <MessageOutlined />, label: '聊天文案' },
   { key: '/settings', icon: <SettingOutlined />, label: '业绩归属规则' },
   { key: '/orders', icon: <ShoppingOutlined />, label: '订单与退款' },

@@ -13,6 +13,7 @@ import { ChatTemplatesPage } from './pages/chat-templates'
 import { ClerksPage } from './pages/clerks'
 import { DashboardPage } from './pages/dashboard'
 import { GiftsPage } from './pages/gifts'
+import { CouponsPage } from './pages/coupons'
 import { JobsPage } from './pages/jobs'
 import { LoginPage } from './pages/login'
 import { MailRedemptionsPage } from './pages/mail-redemptions'
@@ -47,6 +48,7 @@ function Console() {
                 <Route path="/stores" element={<StoresPage />} />
                 <Route path="/clerks" element={<ClerksPage />} />
                 <Route path="/members" element={<MembersPage />} />
+                <Route path="/coupons" element={<CouponsPage />} />
                 <Route path="/members/:memberId" element={<MemberDetailPage />} />
                 <Route path="/gifts" element={<GiftsPage />} />
                 <Route path="/products" element={<ProductsPage />} />

@@ -21,6 +21,9 @@ export default defineAppConfig({
     'pages/profile/index',
     'pages/account/index',
     'pages/agreement/index',
+    'pages/coupons/index',
+    'pages/coupon-centre/index',
+    'pages/coupon/index',
   ],
   // The staff desk is a subpackage: shoppers never download it. Its invite page path is what the
   // server puts in staff invite codes (shared/services/staff-service.ts STAFF_INVITE_PAGE).

@@ -20,6 +20,8 @@ interface CampaignInput {
   page: string
   fields: Record<string, string>
   sendAt?: string
+  /** HQ only: every member reached receives one coupon of this template. */
+  couponTemplateId?: string
 }
 
 async function insertCampaign(
@@ -50,6 +52,7 @@ async function insertCampaign(
     processed: 0,
     leaseId: null,
     leaseUntil: null,
+    couponTemplateId: input.couponTemplateId ?? null,
   }
   await campaigns().add(doc)
   // HQ creates HQ campaigns; a store's manager (a clerk) creates the store's.

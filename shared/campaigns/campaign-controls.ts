@@ -42,6 +42,7 @@ export function campaignViewOf(c: CampaignDoc, actor: Actor): z.infer<typeof cam
     targeted: c.targeted,
     processed: c.processed,
     stopReason: c.stopReason ?? null,
+    couponTemplateId: c.couponTemplateId ?? null,
   }
 }
 

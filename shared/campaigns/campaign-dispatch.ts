@@ -29,6 +29,7 @@ import { ports } from '../platform/runtime/ports'
 import { clearConsent, refundConsent, spendConsent } from './consent-service'
 import { countQuery, toCloudbaseQuery } from './campaign-audience'
 import { BATCH_SIZE, loadCampaignLimits } from './campaign-limits'
+import { deliveryReward } from './delivery-rewards'
 
 /** Sends in flight at once, the time one run may take, and how long a run holds a campaign. */
 const SEND_CONCURRENCY = 50
@@ -228,7 +229,11 @@ async function sendBatch(
           return
         }
         if (result.errcode === 0) {
-          await finish({ status: 'sent', errcode: 0 })
+          // Reached: the campaign's coupon, if it carries one (once per member, by its key).
+          const couponId = campaign.couponTemplateId
+            ? await deliveryReward()(ctx, campaign, member._id)
+            : null
+          await finish({ status: 'sent', errcode: 0, ...(couponId ? { couponId } : {}) })
           out.sent++
         } else if (campaignWideRefusal(result)) {
           // Our fault, the same for every recipient: the member's credit is not used, nothing is

@@ -102,6 +102,8 @@ export const campaignView = z.object({
   processed: z.number().int(),
   /** Why sending stopped by itself (Chinese; e.g. WeChat refused the template), null otherwise. */
   stopReason: z.string().nullable(),
+  /** The coupon template every member reached receives, or null. */
+  couponTemplateId: z.string().nullable(),
 })
 
 export const campaignResultsView = z.object({
@@ -126,7 +128,11 @@ export const campaignLimitsView = z.object({
 
 export const campaignAdminInput = {
   campaignAudienceCount: z.strictObject({ segment: segmentSchema }),
-  createCampaign: z.strictObject(campaignFields),
+  createCampaign: z.strictObject({
+    ...campaignFields,
+    /** HQ only: a coupon template; every member the message reaches receives one coupon of it. */
+    couponTemplateId: docId.describe('附带优惠券').optional(),
+  }),
   listCampaigns: z.strictObject({ status: campaignStatus.optional() }),
   campaignResults: z.strictObject({ campaignId: docId }),
   stopCampaign: z.strictObject({ campaignId: docId }),

@@ -34,6 +34,8 @@ export interface CampaignDoc {
   leaseUntil: Date | null
   /** Set when dispatch stopped the campaign itself (WeChat refused the template or its data). */
   stopReason?: string | null
+  /** A coupon template: each member the campaign reaches receives one coupon of it. */
+  couponTemplateId?: string | null
 }
 
 export type CampaignDeliveryStatus = 'claimed' | 'sent' | 'failed' | 'skipped'
@@ -51,6 +53,8 @@ export interface CampaignDeliveryDoc {
   errmsg?: string
   /** skipped: 'weeklyCap'; failed without a WeChat answer: 'interrupted'. */
   reason?: string
+  /** The coupon the campaign gave this member (sent, and the campaign carries one). */
+  couponId?: string | null
 }
 
 /** A member's subscription credits for one template (`_id` = `<memberId>:<templateKey>`). */

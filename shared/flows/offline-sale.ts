@@ -15,7 +15,8 @@ import { formatShanghaiMinute, shanghaiDay } from '../platform/calendar'
 import { insideRefundWindow, settleAfterFor } from '../commission/rules/commission'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
-import { unlessDuplicate, withTransaction } from '../platform/runtime/transaction'
+import { unlessDuplicate, withTransaction, type Transaction } from '../platform/runtime/transaction'
+import { returnCoupon, useCouponForSaleInTx } from '../coupons/coupon-use'
 import { loadCommissionRules } from '../commission/lookups'
 import { bookCommission, reverseCommission } from '../commission/commission-service'
 import { newDocId } from '../platform/ids'
@@ -74,6 +75,11 @@ function view(sale: OfflineSaleDoc, pointsEarned: number) {
     saleId: sale._id,
     memberNo: sale.memberNo,
     amountFen: sale.amountFen,
+    grossFen: sale.grossFen ?? sale.amountFen,
+    discountFen: sale.coupon?.discountFen ?? 0,
+    coupon: sale.coupon
+      ? { couponId: sale.coupon.couponId, name: sale.coupon.name, giftName: sale.coupon.giftName }
+      : null,
     receiptNo: sale.receiptNo,
     storeId: sale.storeId,
     pointsEarned,
@@ -103,17 +109,25 @@ export async function tillRules() {
  * clerk's Asia/Shanghai day over HQ's per-clerk daily ceiling. The day's total lives in one
  * document per clerk and day, read and advanced inside the sale's transaction, so concurrent
  * sales never book more than the ceiling together.
+ *
+ * With a coupon (`couponId`, one of the member's, usable in this store at the till), `amountFen`
+ * is the receipt before it: the coupon is used in the sale's own transaction
+ * (coupons/coupon-use.ts), so a coupon is used by one sale or order at most, and the amount booked
+ * (points, commission, the clerk's day) is what the member paid after the discount.
  */
 export async function recordSale(
   ctx: InvocationContext,
-  input: { memberCode: string; amountFen: number; receiptNo: string },
+  input: { memberCode: string; amountFen: number; receiptNo: string; couponId?: string },
 ) {
   const [clerk, rules] = await Promise.all([requireStaff(ctx), loadShopRules()])
   const receiptNo = input.receiptNo.trim()
   const existing = await saleByReceipt(clerk.storeId, receiptNo)
+  const sameSale = (s: OfflineSaleDoc) =>
+    s.memberCode === input.memberCode &&
+    (s.grossFen ?? s.amountFen) === input.amountFen &&
+    (s.coupon?.couponId ?? null) === (input.couponId ?? null)
   if (existing) {
-    if (existing.memberCode !== input.memberCode || existing.amountFen !== input.amountFen)
-      throw receiptTaken(existing)
+    if (!sameSale(existing)) throw receiptTaken(existing)
     return view(existing, await bookEffects(ctx, existing))
   }
   const member = await resolveMemberCode(ctx, input.memberCode)
@@ -149,13 +163,14 @@ export async function recordSale(
       withTransaction(database(), async (t) => {
         // The clerk's day total is read and advanced in the sale's own transaction: two sales
         // that both read the old total conflict at the write, and the loser retries and sees it.
+        if (input.couponId) await applySaleCouponInTx(t, sale, input.couponId, input.amountFen, now)
         const days = collection(COLLECTIONS.offlineSaleDays, t)
         const day = await days.get(dayId)
         const bookedFen = day?.totalFen ?? 0
-        if (bookedFen + input.amountFen > rules.offlineClerkDailyLimitFen)
+        if (bookedFen + sale.amountFen > rules.offlineClerkDailyLimitFen)
           throw new DailyLimitReached(bookedFen)
         await days.update(dayId, {
-          totalFen: bookedFen + input.amountFen,
+          totalFen: bookedFen + sale.amountFen,
           sales: (day?.sales ?? 0) + 1,
         })
         await collection(COLLECTIONS.memberCodeUses, t).insert({
@@ -183,13 +198,33 @@ export async function recordSale(
   if (!booked) {
     const raced = await saleByReceipt(clerk.storeId, receiptNo)
     if (raced) {
-      if (raced.memberCode === input.memberCode && raced.amountFen === input.amountFen)
-        return view(raced, await bookEffects(ctx, raced))
+      if (sameSale(raced)) return view(raced, await bookEffects(ctx, raced))
       throw receiptTaken(raced)
     }
     throw new AppError('CONFLICT', '该会员码已使用过，请顾客刷新会员码后重新扫描', 'memberCode')
   }
   return view(sale, await bookEffects(ctx, sale))
+}
+
+/** Inside the sale's transaction: the coupon is used by the sale, and the sale books what is paid. */
+async function applySaleCouponInTx(
+  t: Transaction,
+  sale: OfflineSaleDoc,
+  couponId: string,
+  grossFen: number,
+  now: Date,
+): Promise<void> {
+  const { coupon, discountFen } = await useCouponForSaleInTx(t, {
+    couponId,
+    memberId: sale.memberId,
+    saleId: sale._id,
+    storeId: sale.storeId,
+    use: { channel: 'offline', storeId: sale.storeId, lines: null, amountFen: grossFen },
+    now,
+  })
+  sale.grossFen = grossFen
+  sale.amountFen = grossFen - discountFen
+  sale.coupon = { couponId, name: coupon.terms.name, discountFen, giftName: coupon.terms.giftName }
 }
 
 class DailyLimitReached extends Error {
@@ -342,6 +377,9 @@ export async function voidSale(ctx: InvocationContext, input: VoidSaleInput) {
     refundNo: VOID_REFUND_NO,
     refundFen: sale.amountFen,
   })
+  // A voided sale is a full refund: its coupon comes back while still valid (once: returnCoupon).
+  if (sale.coupon)
+    await returnCoupon(sale.coupon.couponId, { kind: 'sale', id: sale._id }, ctx.clock.now())
   return {
     saleId: sale._id,
     receiptNo: sale.receiptNo,

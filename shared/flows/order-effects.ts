@@ -17,6 +17,7 @@ import { loadCommissionRules } from '../commission/lookups'
 import { bookCommission } from '../commission/commission-service'
 import { creditPurchasePoints } from '../points/points-account-service'
 import { orders } from '../shop/orders'
+import { useOrderCouponInTx } from './coupon-orders'
 
 /**
  * A member who deleted their account (or an order that never earned points) has no points to
@@ -120,6 +121,7 @@ export async function applyPaidEffects(ctx: InvocationContext, order: OrderDoc):
       effectsDueAt: null,
       paidEffectsAt: now,
     })
+    await useOrderCouponInTx(t, current, now)
   })
 }
 

@@ -50,6 +50,7 @@ import {
 } from '../payments/payment-service'
 import { reversePurchasePoints } from '../points/points-account-service'
 import { applyPaidEffects, skipGoneMember } from './order-effects'
+import { lockOrderCouponInTx, releaseOrderWithCoupon, returnOrderCoupon } from './coupon-orders'
 import {
   OrderView,
   getOrder,
@@ -57,7 +58,6 @@ import {
   orders,
   ownOrder,
   priceLines,
-  releaseOrder,
   restockRefundedOrder,
   toView,
 } from '../shop/orders'
@@ -70,6 +70,8 @@ export interface CreateOrderInput {
   storeId?: string
   /** Delivery only (and required there). */
   deliveryAddress?: PostalAddressDoc
+  /** One of the member's coupons: locked by the order in its creation transaction. */
+  couponId?: string
 }
 
 /**
@@ -78,7 +80,8 @@ export interface CreateOrderInput {
  * Guarantee: the order and every line's reservation are one optimistic transaction over the
  * stock documents it read, so either all lines are reserved and the order exists, or nothing
  * changed; a concurrent order that touched the same stock makes one of them retry and check
- * again, so `available` never goes below zero at any location.
+ * again, so `available` never goes below zero at any location. A coupon is locked in the same
+ * transaction (flows/coupon-orders.ts), so the order exists exactly when its coupon is held.
  */
 export async function createOrder(
   ctx: InvocationContext,
@@ -88,6 +91,9 @@ export async function createOrder(
   outTradeNo: string
   payParams: JsapiPayParams
   totalFen: number
+  subtotalFen: number
+  discountFen: number
+  payableFen: number
   expiresAt: string
 }> {
   const openid = requireOpenid(ctx)
@@ -133,7 +139,11 @@ export async function createOrder(
   }
 
   const db = database()
+  const lines = order.items
   await withTransaction(db, async (t) => {
+    // A retried attempt starts from the undiscounted lines again.
+    Object.assign(order, { items: lines, totalFen: orderTotalFen(lines) })
+    if (input.couponId) await lockOrderCouponInTx(t, order, input.couponId, now)
     const rows: StockDoc[] = []
     for (const line of items) {
       const s = await collection(COLLECTIONS.stock, t).get(stockId(line.productId, locationId))
@@ -172,6 +182,9 @@ export interface OrderPayment {
   outTradeNo: string
   payParams: JsapiPayParams
   totalFen: number
+  subtotalFen: number
+  discountFen: number
+  payableFen: number
   expiresAt: string
 }
 
@@ -191,6 +204,9 @@ async function startOrderPayment(ctx: InvocationContext, order: OrderDoc): Promi
     outTradeNo: started.payment._id,
     payParams: started.payParams,
     totalFen: order.totalFen,
+    subtotalFen: order.subtotalFen ?? order.totalFen,
+    discountFen: order.discountFen ?? 0,
+    payableFen: order.totalFen,
     expiresAt: order.expiresAt.toISOString(),
   }
 }
@@ -257,7 +273,7 @@ export async function cancelOrder(
 async function cancelUnpaid(ctx: InvocationContext, order: OrderDoc): Promise<void> {
   const payment = await paymentForPurpose({ kind: 'order', id: order._id })
   if (payment) await closePayment(ctx, payment._id)
-  else await releaseOrder(ctx, order._id)
+  else await releaseOrderWithCoupon(ctx, order._id)
 }
 
 /**
@@ -324,6 +340,7 @@ async function afterOrderRefunded(
       refundFen: refund.amountFen,
     })
   if (order.refundedFen >= order.totalFen) await restockRefundedOrder(ctx, order._id)
+  await returnOrderCoupon(ctx, order)
 }
 
 /**
@@ -387,7 +404,7 @@ export const orderOwner: PaymentOwner = {
     await markOrderPaid(ctx, payment)
   },
   async onClosed(ctx, payment) {
-    await releaseOrder(ctx, payment.purpose.id)
+    await releaseOrderWithCoupon(ctx, payment.purpose.id)
   },
   async onRefunded(ctx, payment, refund) {
     const _ = database().command

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { docId, emptyInput, isoDate, salesFigures, tier } from '../platform/contract/common'
 import { HQ_ROLES } from './rules/roles'
 import { campaignAdminInput, campaignAdminOutput } from '../campaigns/contract'
+import { couponsAdminInput, couponsAdminOutput } from '../coupons/contract'
 import { birthday } from '../membership/contract'
 import { AGREEMENT_KINDS } from '../membership/rules/agreements'
 import { pointsAdminInput, pointsAdminOutput } from '../points/admin-contract'
@@ -376,6 +377,7 @@ export const adminInput = {
   /** The same as CSV for Excel (UTF-8 with BOM, amounts in yuan). */
   settlementCsv: z.strictObject({ month: settlementMonth, by: z.enum(['clerk', 'store']) }),
   ...campaignAdminInput,
+  ...couponsAdminInput,
   /** HQ's orders, filtered and sorted on the server; `search` is a 9-digit member number or an order id. */
   listOrders: z.strictObject({
     ...pageInput,
@@ -601,6 +603,7 @@ export const adminOutput = {
   }),
   settlementCsv: z.object({ filename: z.string(), csv: z.string() }),
   ...campaignAdminOutput,
+  ...couponsAdminOutput,
   listOrders: paged(adminOrderRow),
   orderDetail: z.object({
     order: adminOrderRow.extend({

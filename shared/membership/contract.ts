@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { isBirthday } from './rules/birthday'
 import { docId, emptyInput, isoDate, tier } from '../platform/contract/common'
 import { AGREEMENT_KINDS } from './rules/agreements'
+import { couponsMemberInput, couponsMemberOutput } from '../coupons/contract'
 
 const templateKey = z.enum(['newMessage', 'campaign', 'orderReady'])
 export const birthday = z.string().refine(isBirthday, '生日格式为 月-日，如 03-15')
@@ -67,6 +68,7 @@ export const memberInput = {
   setBirthday: z.strictObject({ birthday: birthday }),
   /** The campaign centre: the offers sent to the caller, newest first. */
   myCampaigns: emptyInput,
+  ...couponsMemberInput,
 } as const
 
 export const memberOutput = {
@@ -115,4 +117,5 @@ export const memberOutput = {
       }),
     ),
   }),
+  ...couponsMemberOutput,
 } as const

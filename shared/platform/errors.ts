@@ -9,6 +9,8 @@ export const ERROR_HTTP_STATUS = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** A coupon that cannot be used or issued now (used, locked, expired, exhausted, paused); the message says why. */
+  COUPON_UNAVAILABLE: 409,
   /** A request body over its entry's limit (answered by the HTTP layer before any function runs). */
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { docId, emptyInput, isoDate, storeCard } from '../platform/contract/common'
 import { payParams } from '../payments/contract'
 import { mailAddress } from '../points/contract'
+import { orderQuote, orderQuoteInput } from '../coupons/contract'
 import { ORDER_ACTIONS, ORDER_STATES, type OrderAction, type OrderState } from './lifecycle'
 
 const fulfilment = z.enum(['pickup', 'delivery'])
@@ -78,9 +79,15 @@ export const orderView = z.object({
       name: z.string(),
       priceFen: z.number().int(),
       qty: z.number().int(),
+      /** This line's share of the coupon's discount. */
+      discountFen: z.number().int(),
     }),
   ),
+  /** What is paid: the subtotal less the coupon's discount. */
   totalFen: z.number().int(),
+  subtotalFen: z.number().int(),
+  discountFen: z.number().int(),
+  coupon: z.object({ couponId: z.string(), name: z.string() }).nullable(),
   outTradeNo: z.string().nullable(),
   expiresAt: isoDate,
   createdAt: isoDate,
@@ -103,7 +110,11 @@ const orderPayment = z.object({
   orderId: z.string(),
   outTradeNo: z.string(),
   payParams,
+  /** What WeChat Pay charges (= payableFen). */
   totalFen: z.number().int(),
+  subtotalFen: z.number().int(),
+  discountFen: z.number().int(),
+  payableFen: z.number().int(),
   expiresAt: isoDate,
 })
 
@@ -138,7 +149,11 @@ export const shopInput = {
     fulfilment,
     storeId: docId.optional(),
     deliveryAddress: deliveryAddress.optional(),
+    /** One of the member's coupons; it is locked by the order until paid (then used) or cancelled. */
+    couponId: docId.optional(),
   }),
+  /** Prices a cart: the lines, the member's coupons (usable with their discount, or greyed with the reason), the best applied. */
+  orderQuote: orderQuoteInput,
   /** One of the caller's orders, brought up to date (asks WeChat Pay while unpaid). */
   order: z.strictObject({ orderId: docId }),
   myOrders: emptyInput,
@@ -155,6 +170,7 @@ export const shopOutput = {
   product: productView,
   stores: z.array(storeOption),
   createOrder: orderPayment,
+  orderQuote,
   order: orderDetailView,
   myOrders: z.array(orderView),
   cancelOrder: orderView,

@@ -36,6 +36,8 @@ export interface OrderLineDoc {
   name: string
   priceFen: number
   qty: number
+  /** This line's share of the order's coupon discount (absent: none). */
+  discountFen?: number
 }
 
 export interface OrderDoc {
@@ -48,7 +50,17 @@ export interface OrderDoc {
   /** Where the stock is reserved: the pickup store or `central`. */
   locationId: string
   items: OrderLineDoc[]
+  /**
+   * What the member pays (and WeChat Pay charges): the lines' prices less the coupon's discount.
+   * Points, commission, refunds and the dashboard count this amount.
+   */
   totalFen: number
+  /** The lines' prices before the coupon (absent on orders without one: = totalFen). */
+  subtotalFen?: number
+  /** Taken off by the coupon (absent: 0). */
+  discountFen?: number
+  /** The coupon the order holds (locked while unpaid, used once paid). */
+  coupon?: { couponId: string; name: string }
   status: OrderStatus
   outTradeNo: string | null
   /** Unpaid by then: cancelled and its stock released. */
@@ -100,7 +112,12 @@ export interface OfflineSaleDoc {
   _id: string
   memberId: string
   memberNo: string
+  /** What the member paid at the till (after a coupon's discount): points and commission count this. */
   amountFen: number
+  /** The receipt before the coupon, as the clerk typed it (absent: no coupon, = amountFen). */
+  grossFen?: number
+  /** The coupon applied at the till and what it took off (a gift coupon takes 0 and names the gift). */
+  coupon?: { couponId: string; name: string; discountFen: number; giftName: string | null }
   receiptNo: string
   /** The store where the sale happened (the clerk's). */
   storeId: string

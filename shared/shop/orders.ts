@@ -10,7 +10,7 @@ import { AppError } from '../platform/errors'
 import { isPaymentWindowOver, stockId, type Fulfilment, type OrderLine } from './rules/shop'
 import { database } from '../platform/runtime/cloudbase'
 import { type InvocationContext } from '../platform/runtime/define-function'
-import { withTransaction } from '../platform/runtime/transaction'
+import { withTransaction, type Transaction } from '../platform/runtime/transaction'
 import { requireOpenid } from '../platform/runtime/identity'
 import type { Actor } from '../platform/lifecycle'
 import {
@@ -38,8 +38,11 @@ export interface OrderView {
   actions: OrderAction[]
   fulfilment: Fulfilment
   storeId: string | null
-  items: OrderLineDoc[]
+  items: (OrderLineDoc & { discountFen: number })[]
   totalFen: number
+  subtotalFen: number
+  discountFen: number
+  coupon: { couponId: string; name: string } | null
   outTradeNo: string | null
   expiresAt: string
   createdAt: string
@@ -61,8 +64,11 @@ export function toView(order: OrderDoc, actor: Actor, now: Date): OrderView {
     actions: nextOrderActions(order, actor, now),
     fulfilment: order.fulfilment,
     storeId: order.storeId,
-    items: order.items,
+    items: order.items.map((l) => ({ ...l, discountFen: l.discountFen ?? 0 })),
     totalFen: order.totalFen,
+    subtotalFen: order.subtotalFen ?? order.totalFen,
+    discountFen: order.discountFen ?? 0,
+    coupon: order.coupon ?? null,
     outTradeNo: order.outTradeNo,
     expiresAt: order.expiresAt.toISOString(),
     createdAt: order.createdAt.toISOString(),
@@ -125,9 +131,15 @@ export async function myOrders(ctx: InvocationContext): Promise<OrderView[]> {
  * Gives an unpaid order's stock back.
  *
  * Guarantee: one transaction moves the order awaiting_payment → cancelled and returns every
- * line to its stock document, so stock is released once and never for a paid order.
+ * line to its stock document, so stock is released once and never for a paid order. `alsoInTx`
+ * (a flow's step, e.g. releasing the order's coupon) runs in the same transaction, so it happens
+ * exactly when the order is cancelled.
  */
-export async function releaseOrder(ctx: InvocationContext, orderId: string): Promise<void> {
+export async function releaseOrder(
+  ctx: InvocationContext,
+  orderId: string,
+  alsoInTx?: (t: Transaction, order: OrderDoc, now: Date) => Promise<void>,
+): Promise<void> {
   const now = ctx.clock.now()
   await withTransaction(database(), async (t) => {
     const order = await collection(COLLECTIONS.orders, t).get(orderId)
@@ -146,6 +158,7 @@ export async function releaseOrder(ctx: InvocationContext, orderId: string): Pro
           updatedAt: now,
         })
     }
+    if (alsoInTx) await alsoInTx(t, order, now)
     await collection(COLLECTIONS.orders, t).update(orderId, {
       status: 'cancelled',
       cancelledAt: now,

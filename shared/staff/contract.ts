@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { campaignStaffInput, campaignStaffOutput } from '../campaigns/contract'
+import { couponsStaffInput, couponsStaffOutput } from '../coupons/contract'
 import { docId, emptyInput, isoDate, salesFigures, tier } from '../platform/contract/common'
 import { redemptionView } from '../points/contract'
 import { orderActions, orderStatus } from '../shop/contract'
@@ -114,8 +115,11 @@ export const staffInput = {
   /** Book an offline sale for the member whose dynamic code was scanned; a receipt number counts once per store. */
   recordSale: z.strictObject({
     memberCode: z.string().regex(/^\d{20}$/, '会员码应为 20 位数字'),
+    /** The receipt's amount; with a coupon, before its discount. */
     amountFen: z.number().int().min(1).max(100_000_000),
     receiptNo: receiptNoInput,
+    /** One of the member's coupons usable at this store's till (see memberCoupons). */
+    couponId: docId.optional(),
   }),
   /** What the till checks before sending a sale: HQ's per-receipt ceiling and the confirmation threshold. */
   saleRules: emptyInput,
@@ -124,6 +128,7 @@ export const staffInput = {
   /** My members' sales and my commission for a month (default: this month), with a 6-month trend. */
   performance: z.strictObject({ month: month.optional() }),
   ...campaignStaffInput,
+  ...couponsStaffInput,
 } as const
 
 export const staffOutput = {
@@ -175,7 +180,13 @@ export const staffOutput = {
   recordSale: z.object({
     saleId: z.string(),
     memberNo: z.string(),
+    /** What the member paid (after the coupon): points and commission count this. */
     amountFen: z.number().int(),
+    grossFen: z.number().int(),
+    discountFen: z.number().int(),
+    coupon: z
+      .object({ couponId: z.string(), name: z.string(), giftName: z.string().nullable() })
+      .nullable(),
     receiptNo: z.string(),
     storeId: z.string(),
     pointsEarned: z.number().int(),
@@ -195,4 +206,5 @@ export const staffOutput = {
     ),
   }),
   ...campaignStaffOutput,
+  ...couponsStaffOutput,
 } as const

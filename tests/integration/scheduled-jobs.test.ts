@@ -53,6 +53,7 @@ describe('the jobs function', () => {
         'expirePoints',
         'reconcilePayments',
         'remindUnread',
+        'repairCoupons',
         'repairRedemptions',
         'rollupDailyStats',
         'settleCommission',
@@ -74,7 +75,7 @@ describe('the jobs function', () => {
     stack.setClockOffset(7 * 86_400_000)
     try {
       const tick = (await stack.fireTimer('jobs', 'everyMinute')) as any
-      expect(tick.data.ran).toHaveLength(12)
+      expect(tick.data.ran).toHaveLength(13)
       expect((await runDoc('expireOrders'))!.runs).toBe(before + 1)
       expect((await runDoc('settleCommission'))!.runs).toBe(2)
     } finally {

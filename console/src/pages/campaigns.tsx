@@ -66,6 +66,7 @@ interface FormValues {
   thing1: string
   time2?: string
   sendAt?: Dayjs | null
+  couponTemplateId?: string
 }
 
 /** The segment the form describes: empty fields are left out (no condition). */
@@ -202,6 +203,7 @@ export function CampaignsPage() {
   const { canWrite } = useAuth()
   const campaigns = useAdminQuery('listCampaigns', {})
   const stores = useAdminQuery('listStores', {})
+  const coupons = useAdminQuery('listCouponTemplates', { status: 'active' })
   const mutate = useAdminMutation()
   const [creating, setCreating] = useState(false)
   const [resultsOf, setResultsOf] = useState<string | null>(null)
@@ -221,6 +223,7 @@ export function CampaignsPage() {
         page: v.page,
         fields,
         ...(v.sendAt ? { sendAt: v.sendAt.toISOString() } : {}),
+        ...(v.couponTemplateId ? { couponTemplateId: v.couponTemplateId } : {}),
       },
       '活动已创建',
       {
@@ -463,6 +466,20 @@ export function CampaignsPage() {
             </Form.Item>
             <Form.Item name="sendAt" label="发送时间（空为立即）">
               <DatePicker showTime />
+            </Form.Item>
+            <Form.Item name="couponTemplateId" label="附带优惠券（收到消息的会员各得一张）">
+              <Select
+                id="campaign-coupon"
+                allowClear
+                showSearch
+                optionFilterProp="label"
+                style={{ width: 260 }}
+                placeholder="不附带"
+                options={(coupons.data?.items ?? []).map((t) => ({
+                  value: t.templateId,
+                  label: `${t.name}（${t.summary}）`,
+                }))}
+              />
             </Form.Item>
           </Space>
           <Alert

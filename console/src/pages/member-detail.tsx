@@ -158,6 +158,7 @@ export function MemberDetailPage() {
           ]}
         />
       </Card>
+      <MemberCoupons memberId={memberId} />
       <Card title="到店记录">
         <Table
           rowKey={(v) => `${v.at}-${v.storeName}`}
@@ -260,5 +261,29 @@ function Conversation({ memberId }: { memberId: string }) {
         </div>
       ))}
     </div>
+  )
+}
+
+/** The member's coupons with their state as the server labels it. */
+function MemberCoupons({ memberId }: { memberId: string }) {
+  const coupons = useAdminQuery('memberCoupons', { memberId })
+  return (
+    <Card title="优惠券" id="member-coupons">
+      {coupons.error && <Alert type="error" showIcon message={coupons.error} />}
+      <Table
+        rowKey="couponId"
+        size="small"
+        loading={coupons.loading}
+        dataSource={coupons.data?.items ?? []}
+        pagination={{ pageSize: 10 }}
+        columns={[
+          { title: '优惠券', dataIndex: 'name' },
+          { title: '内容', dataIndex: 'summary' },
+          { title: '来源', dataIndex: 'source' },
+          { title: '有效期', dataIndex: 'validText' },
+          { title: '状态', dataIndex: 'statusLabel', render: (l: string) => <Tag>{l}</Tag> },
+        ]}
+      />
+    </Card>
   )
 }

@@ -34,6 +34,7 @@ const SERVER_CODES: { [K in ErrorCode]: Wording } = {
   FORBIDDEN: { message: '没有权限进行此操作', retryable: false },
   NOT_FOUND: { message: '没有找到相关内容，可能已被删除', retryable: false },
   CONFLICT: { message: '操作未完成：数据已变化，请刷新后再试', retryable: false },
+  COUPON_UNAVAILABLE: { message: '这张优惠券现在不能使用', retryable: false },
   PAYLOAD_TOO_LARGE: { message: '提交的内容太大，请精简后再试', retryable: false },
   RATE_LIMITED: { message: '操作太频繁，请稍后再试', retryable: true },
   INTERNAL: { message: '服务开小差了，请稍后重试', retryable: true },

@@ -55,6 +55,70 @@ function pickupStoreOf(state: Checkout, picked: string | undefined): string | un
   return picked && open.some((s) => s.storeId === picked) ? picked : open[0]?.storeId
 }
 
+/**
+ * The member's coupons for this cart as the server prices it: the best usable one preselected,
+ * another chosen by a tap, none by tapping the chosen one again; the rest greyed with the reason
+ * (未满 ¥x, 不适用于该门店 …). Non-members see nothing here.
+ */
+function CouponPicker(props: {
+  lines: Checkout['lines']
+  fulfilment: Fulfilment
+  storeId: string | undefined
+  chosen: string | null | undefined
+  onChoose: (couponId: string | null) => void
+  onQuote: (quote: { couponId: string | null; discountFen: number } | null) => void
+}) {
+  const { lines, fulfilment, storeId, chosen } = props
+  const items = lines.map((l) => ({ productId: l.product.productId, qty: l.qty }))
+  const quote = useQuery(async () => {
+    const res = await api.call('shop', 'orderQuote', {
+      items,
+      fulfilment,
+      ...(fulfilment === 'pickup' && storeId ? { storeId } : {}),
+      ...(chosen !== undefined ? { couponId: chosen } : {}),
+    })
+    props.onQuote(
+      res.ok ? { couponId: res.data.couponId, discountFen: res.data.discountFen } : null,
+    )
+    return res
+  }, [JSON.stringify(items), fulfilment, storeId, chosen])
+  const data = quote.status === 'ready' ? quote.data : null
+  if (!data || data.coupons.length === 0) return null
+  return (
+    <View className="checkout-card" id="coupon-picker">
+      <View className="checkout-card__title">优惠券</View>
+      {data.coupons.map((c) => {
+        const on = c.couponId === data.couponId
+        return (
+          <View
+            key={c.couponId}
+            id={`coupon-${c.couponId}`}
+            className={
+              !c.usable
+                ? 'checkout-coupon checkout-coupon--off'
+                : on
+                  ? 'checkout-coupon checkout-coupon--on'
+                  : 'checkout-coupon'
+            }
+            onClick={c.usable ? () => props.onChoose(on ? null : c.couponId) : undefined}
+          >
+            <View className="checkout-coupon__head">
+              <View className="checkout-coupon__name">{c.name}</View>
+              <View className="checkout-coupon__off">
+                {c.usable ? `-${formatFen(c.discountFen)}` : c.reason}
+              </View>
+            </View>
+            <View className="checkout-coupon__rule">
+              {c.summary} · {c.validText}
+            </View>
+          </View>
+        )
+      })}
+      {data.couponId === null && <View className="checkout-hint">不使用优惠券</View>}
+    </View>
+  )
+}
+
 /** Why a store cannot take this order, in a line. */
 function shortageText(store: StoreOption): string {
   return `缺货：${store.shortages.map((s) => `${s.name}（剩 ${s.available} 件）`).join('、')}`
@@ -84,6 +148,11 @@ export default function CheckoutPage() {
   const [address, setAddress] = useState<DeliveryAddress>(EMPTY_ADDRESS)
   const [showErrors, setShowErrors] = useState(false)
   const [busy, setBusy] = useState(false)
+  // undefined: the best coupon (the server's choice); null: none; an id: that one.
+  const [coupon, setCoupon] = useState<string | null | undefined>(undefined)
+  const [quoted, setQuoted] = useState<{ couponId: string | null; discountFen: number } | null>(
+    null,
+  )
   const checkout = useQuery(() => loadCheckout(buyNow), [buyNow])
   const cartFen =
     checkout.status === 'ready'
@@ -110,6 +179,7 @@ export default function CheckoutPage() {
       ...(fulfilment === 'pickup' && chosenStore ? { storeId: chosenStore } : {}),
       // The contract trims every field of the address, as for a mail redemption's.
       ...(fulfilment === 'delivery' ? { deliveryAddress: address } : {}),
+      ...(quoted?.couponId ? { couponId: quoted.couponId } : {}),
     })
     if (!created.ok) {
       setBusy(false)
@@ -241,8 +311,20 @@ export default function CheckoutPage() {
                 )}
               </View>
               {join.card}
+              <CouponPicker
+                lines={state.lines}
+                fulfilment={fulfilment}
+                storeId={chosenStore}
+                chosen={coupon}
+                onChoose={setCoupon}
+                onQuote={setQuoted}
+              />
               <View className="checkout-bar">
-                <View className="checkout-bar__total">合计 {formatFen(totalFen)}</View>
+                <View className="checkout-bar__total" id="checkout-total">
+                  {quoted && quoted.discountFen > 0
+                    ? `实付 ${formatFen(totalFen - quoted.discountFen)}（已优惠 ${formatFen(quoted.discountFen)}）`
+                    : `合计 ${formatFen(totalFen)}`}
+                </View>
                 <ActionButton
                   id="place-order"
                   size="small"

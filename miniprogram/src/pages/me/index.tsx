@@ -44,6 +44,9 @@ export default function MePage() {
         <ListRow glyph="qr" title="会员码" onTap={go(ROUTES.memberCode)} />
         <ListRow glyph="receipt" title="我的订单" onTap={go(ROUTES.orders)} />
         {status.status === 'ready' && status.data.bound && (
+          <ListRow id="coupons-entry" glyph="ticket" title="优惠券" onTap={go(ROUTES.coupons)} />
+        )}
+        {status.status === 'ready' && status.data.bound && (
           <ListRow id="chat-entry" glyph="chat" title="联系我的导购" onTap={go(ROUTES.chat)} />
         )}
         <ListRow

@@ -166,15 +166,24 @@ export default function OrderPage() {
                   </View>
                 </View>
               )}
+              {o.coupon && o.discountFen > 0 && (
+                <View className="order-line" id="order-coupon">
+                  <View>优惠券「{o.coupon.name}」</View>
+                  <View>-{formatFen(o.discountFen)}</View>
+                </View>
+              )}
               <View className="order-line order-line--total">
                 <View>{o.fulfilment === 'pickup' ? '到店自提' : '快递到家'}</View>
-                <View>合计 {formatFen(o.totalFen)}</View>
+                <View id="order-total">
+                  {o.discountFen > 0 ? '实付' : '合计'} {formatFen(o.totalFen)}
+                </View>
               </View>
             </View>
             {(o.actions.includes('pay') || o.actions.includes('cancel')) && (
               <View className="order-actions">
                 {o.actions.includes('cancel') && (
                   <ActionButton
+                    id="cancel-order"
                     kind="secondary"
                     size="small"
                     busy={busy === 'cancel'}

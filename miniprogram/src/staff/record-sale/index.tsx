@@ -7,7 +7,7 @@ import { ActionButton } from '../../components/action-button'
 import { FormField } from '../../components/form-field'
 import { NoticeBar } from '../../components/notice-bar'
 import { PageShell } from '../../components/page-shell'
-import { formatFen, formatPoints, TIER_LABELS } from '../../lib/format'
+import { formatFen, formatPoints, parseYuanToFen, TIER_LABELS } from '../../lib/format'
 import { checkSale, normalizeMemberCode, type SaleDraft } from '../../lib/staff-forms'
 import { useQuery } from '../../hooks/use-query'
 import '../staff-form.scss'
@@ -43,6 +43,69 @@ function MemberPreview({ lookup }: { lookup: Lookup }) {
   )
 }
 
+type TillCoupons = OutputOf<Contracts, 'staff', 'memberCoupons'>
+
+/**
+ * The scanned member's coupons as this store's till sees them for the amount typed: usable ones
+ * can be applied (one per sale, tap again to remove), the rest show why not.
+ */
+function TillCouponPicker(props: {
+  memberCode: string
+  amountFen: number | undefined
+  chosen: string | null
+  onChoose: (couponId: string | null) => void
+}) {
+  const { memberCode, amountFen } = props
+  const [coupons, setCoupons] = useState<TillCoupons | null>(null)
+  useEffect(() => {
+    let current = true
+    void api
+      .call('staff', 'memberCoupons', { memberCode, ...(amountFen ? { amountFen } : {}) })
+      .then((reply) => {
+        if (current) setCoupons(reply.ok ? reply.data : null)
+      })
+    return () => {
+      current = false
+    }
+  }, [memberCode, amountFen])
+  if (!coupons || coupons.items.length === 0) return null
+  return (
+    <View className="sale-coupons" id="sale-coupons">
+      <View className="sale-member__meta">会员的优惠券（每单限用一张）</View>
+      {coupons.items.map((c) => (
+        <View
+          key={c.couponId}
+          id={`sale-coupon-${c.couponId}`}
+          className={
+            !c.usable
+              ? 'sale-coupon sale-coupon--off'
+              : c.couponId === props.chosen
+                ? 'sale-coupon sale-coupon--on'
+                : 'sale-coupon'
+          }
+          onClick={
+            c.usable
+              ? () => props.onChoose(c.couponId === props.chosen ? null : c.couponId)
+              : undefined
+          }
+        >
+          <View className="sale-member__name">{c.name}</View>
+          <View className="sale-member__meta">
+            {c.summary} ·{' '}
+            {c.usable
+              ? c.kind === 'gift'
+                ? `赠送 ${c.giftName ?? ''}`
+                : amountFen
+                  ? `立减 ${formatFen(c.discountFen)}`
+                  : '填写金额后计算优惠'
+              : c.reason}
+          </View>
+        </View>
+      ))}
+    </View>
+  )
+}
+
 function SaleLookupError({ error }: { error: ClientError }) {
   return <View className="sale-member sale-member--error">{error.message}</View>
 }
@@ -66,6 +129,7 @@ export default function RecordSalePage() {
   const [sending, setSending] = useState(false)
   const [problem, setProblem] = useState<ClientError | undefined>(undefined)
   const [recorded, setRecorded] = useState<RecordedSale | undefined>(undefined)
+  const [couponId, setCouponId] = useState<string | null>(null)
 
   const submit = async () => {
     if (!check.ready || !saleRules) return
@@ -80,7 +144,10 @@ export default function RecordSalePage() {
     }
     setSending(true)
     setProblem(undefined)
-    const reply = await api.call('staff', 'recordSale', check.ready)
+    const reply = await api.call('staff', 'recordSale', {
+      ...check.ready,
+      ...(couponId ? { couponId } : {}),
+    })
     setSending(false)
     if (reply.ok) setRecorded(reply.data)
     else setProblem(reply.error)
@@ -88,6 +155,7 @@ export default function RecordSalePage() {
 
   const next = () => {
     setDraft({ memberCode: '', amount: '', receiptNo: '' })
+    setCouponId(null)
     setRecorded(undefined)
     setProblem(undefined)
   }
@@ -116,6 +184,14 @@ export default function RecordSalePage() {
             会员号 {recorded.memberNo} · 小票 {recorded.receiptNo} · {formatFen(recorded.amountFen)}{' '}
             · 积分 +{formatPoints(recorded.pointsEarned)}
           </View>
+          {recorded.coupon && (
+            <View className="sale-member__meta" id="sale-recorded-coupon">
+              已用券「{recorded.coupon.name}」
+              {recorded.coupon.giftName
+                ? `，请交付礼品：${recorded.coupon.giftName}`
+                : `，优惠 ${formatFen(recorded.discountFen)}（小票 ${formatFen(recorded.grossFen)}）`}
+            </View>
+          )}
         </View>
         <View className="staff-form-actions">
           <ActionButton block id="sale-next" onTap={next}>
@@ -161,6 +237,14 @@ export default function RecordSalePage() {
                 : undefined
           }
         />
+        {memberCode !== undefined && lookup.state === 'done' && lookup.reply.ok && (
+          <TillCouponPicker
+            memberCode={memberCode}
+            amountFen={draft.amount.trim() ? parseYuanToFen(draft.amount) : undefined}
+            chosen={couponId}
+            onChoose={setCouponId}
+          />
+        )}
         <FormField
           id="sale-receipt"
           label="小票号"

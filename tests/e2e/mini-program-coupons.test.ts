@@ -1,0 +1,145 @@
+/**
+ * Coupons in the mini-program's H5 build against the local stack, as a member uses them: claim two
+ * in the coupon centre (我的 → 优惠券 → 去领券中心), check out with the best one preselected and
+ * the rest shown with their reason, pay (the sandbox charges the discounted amount), see the coupon
+ * under 已使用; then order again with the other one, cancel that unpaid order and see the coupon
+ * back under 可使用. Screenshots: .test-artifacts/e2e/mini-program-coupons/.
+ */
+import type { Browser } from 'playwright-core'
+import { COLLECTIONS } from '../../shared/collections'
+import type { PaymentDoc } from '../../shared/payments/documents'
+import { launchChromium } from '../support/browser'
+import { startTestStack, type TestStack } from '../support/local-stack'
+import { ensureH5Built, openMiniProgram, type MiniProgramSession } from './harness/mini-program'
+
+jest.setTimeout(120_000)
+
+const CREAM = 'p-rose-cream' // ¥168
+let stack: TestStack
+let browser: Browser
+let app: MiniProgramSession
+const templates: Record<string, string> = {}
+
+beforeAll(async () => {
+  const h5Dir = ensureH5Built()
+  stack = await startTestStack({ seed: true, h5Dir })
+  const demo = await stack.personas()
+  const code = demo.codes.find((c) => c.kind === 'store')!
+  const bound = await stack.call(
+    'member',
+    { action: 'bind', scene: code.scene, phone: '13700137001' },
+    { openid: 'demo-shopper-a' },
+  )
+  expect(bound.body.ok).toBe(true)
+  for (const [name, valueFen, minSpendFen] of [
+    ['满100减30', 3_000, 10_000],
+    ['满100减20', 2_000, 10_000],
+    ['满500减80', 8_000, 50_000],
+  ] as const) {
+    const res = await stack.admin({
+      action: 'createCouponTemplate',
+      name,
+      kind: 'amountOff',
+      valueFen,
+      minSpendFen,
+      channels: ['online', 'offline'],
+      validDays: 30,
+      perMemberLimit: 1,
+      publishToCentre: true,
+    })
+    templates[name] = res.body.data.templateId
+  }
+  browser = await launchChromium()
+  app = await openMiniProgram(browser, stack.url, 'mini-program-coupons')
+})
+
+afterAll(async () => {
+  await app?.close()
+  await browser?.close()
+  await stack?.stop()
+})
+
+test('claims coupons in the coupon centre from 我的 → 优惠券', async () => {
+  await app.open()
+  await app.waitFor('/pages/home/index', '静安寺店')
+  await app.tapTab('我的')
+  await app.current().locator('#coupons-entry').click()
+  await app.waitFor('/pages/coupons/index', '还没有可用的优惠券')
+  await app.current().locator('#coupon-centre-entry').click()
+  await app.waitFor('/pages/coupon-centre/index', '满100减30')
+  await app.shot('centre')
+  for (const name of ['满100减30', '满100减20', '满500减80']) {
+    await app.current().locator(`#claim-${templates[name]}`).click()
+    await app
+      .current()
+      .locator(`#centre-${templates[name]}`)
+      .getByText('每人限领 1 张，已领完')
+      .waitFor()
+  }
+  await app.shot('centre-claimed')
+  const mine = await stack.call('member', { action: 'myCoupons' }, { openid: 'demo-shopper-a' })
+  expect(mine.body.data.items).toHaveLength(3)
+})
+
+test('checks out with the best coupon preselected, pays the discounted amount and sees it used', async () => {
+  await app.open(`#/pages/checkout/index?buy=${CREAM}`)
+  await app.waitFor('/pages/checkout/index', '优惠券')
+  const picker = app.current().locator('#coupon-picker')
+  await picker.locator('.checkout-coupon--on').getByText('满100减30').waitFor()
+  expect(await picker.textContent()).toContain('未满 ¥500')
+  await app.current().getByText('实付 ¥138.00（已优惠 ¥30.00）').waitFor()
+  await app.shot('checkout-coupons')
+  await app.current().locator('#place-order').click()
+  await app.waitFor('/pages/order/index', '待付款')
+  expect(await app.current().locator('#order-total').textContent()).toContain('实付 ¥138.00')
+  expect(await app.current().locator('#order-coupon').textContent()).toContain('-¥30.00')
+  const orders = await stack.call('shop', { action: 'myOrders' }, { openid: 'demo-shopper-a' })
+  const outTradeNo = orders.body.data[0].outTradeNo as string
+  const payment = (
+    (await stack.db.collection(COLLECTIONS.payments.name).doc(outTradeNo).get()) as {
+      data: PaymentDoc[]
+    }
+  ).data[0]!
+  expect(payment.amountFen).toBe(13_800)
+  await app.current().locator('#sandbox-pay').click()
+  await app.current().getByText('待提货').first().waitFor()
+  await app.shot('order-paid')
+
+  await app.open('?after=pay#/pages/coupons/index')
+  await app.waitFor('/pages/coupons/index', '满100减20')
+  await app.current().locator('#coupon-tab-used').click()
+  await app.current().locator('#coupon-list').getByText('满100减30').waitFor()
+  expect(await app.current().locator('#coupon-list').textContent()).toContain('已使用')
+  await app.shot('coupons-used')
+})
+
+test('cancels another unpaid order and sees its coupon back', async () => {
+  await app.open(`?again=1#/pages/checkout/index?buy=${CREAM}`)
+  await app.waitFor('/pages/checkout/index', '优惠券')
+  await app
+    .current()
+    .locator('#coupon-picker .checkout-coupon--on')
+    .getByText('满100减20')
+    .waitFor()
+  await app.current().locator('#place-order').click()
+  await app.waitFor('/pages/order/index', '待付款')
+  const coupon = (
+    await stack.call(
+      'member',
+      { action: 'myCoupons', status: 'available' },
+      { openid: 'demo-shopper-a' },
+    )
+  ).body.data.items.find((c: { name: string }) => c.name === '满100减20')
+  expect(coupon.statusLabel).toBe('使用中')
+  await app.current().locator('#cancel-order').click()
+  await app.current().getByText('已取消').first().waitFor()
+  await app.shot('order-cancelled')
+  await app.open('?after=cancel#/pages/coupons/index')
+  await app.waitFor('/pages/coupons/index', '满100减20')
+  const card = app.current().locator(`#my-coupon-${coupon.couponId}`)
+  expect(await card.textContent()).toContain('可使用')
+  await card.click()
+  await app.waitFor('/pages/coupon/index', '到店结账时出示此码')
+  expect(await app.current().locator('#coupon-detail').textContent()).toContain('满 ¥100 减 ¥20')
+  await app.shot('coupon-detail')
+})
