@@ -1,0 +1,227 @@
+/**
+ * A small RGBA canvas in pure JavaScript: filled rectangles, filled vector paths (glyph outlines,
+ * anti-aliased) and scaled images. Enough to lay out a poster on the server without a native
+ * canvas (CloudBase installs no native modules: the function bundles are self-contained).
+ */
+import { PNG } from 'pngjs'
+
+export type Rgb = readonly [number, number, number]
+
+/** A path as opentype.js gives glyph outlines: moves, lines, quadratic and cubic curves. */
+export type PathCommand =
+  | { type: 'M' | 'L'; x: number; y: number }
+  | { type: 'Q'; x1: number; y1: number; x: number; y: number }
+  | { type: 'C'; x1: number; y1: number; x2: number; y2: number; x: number; y: number }
+  | { type: 'Z' }
+
+interface Edge {
+  x0: number
+  y0: number
+  x1: number
+  y1: number
+  /** +1 going down, -1 going up (nonzero winding). */
+  dir: number
+}
+
+/** Vertical samples per pixel row; horizontal coverage is computed exactly per span. */
+const SUBSAMPLES = 5
+const CURVE_STEPS = 12
+
+export function hexColor(hex: string): Rgb {
+  const n = Number.parseInt(hex.replace('#', ''), 16)
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255]
+}
+
+export class Canvas {
+  readonly data: Buffer
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    background: Rgb = [255, 255, 255],
+  ) {
+    this.data = Buffer.alloc(width * height * 4)
+    for (let i = 0; i < width * height; i++) {
+      this.data[i * 4] = background[0]
+      this.data[i * 4 + 1] = background[1]
+      this.data[i * 4 + 2] = background[2]
+      this.data[i * 4 + 3] = 255
+    }
+  }
+
+  /** Blends `color` into one pixel with coverage `alpha` (0..1). */
+  private blend(x: number, y: number, color: Rgb, alpha: number): void {
+    if (alpha <= 0 || x < 0 || y < 0 || x >= this.width || y >= this.height) return
+    const a = Math.min(1, alpha)
+    const i = (y * this.width + x) * 4
+    for (let c = 0; c < 3; c++)
+      this.data[i + c] = Math.round(this.data[i + c]! * (1 - a) + color[c]! * a)
+  }
+
+  fillRect(x: number, y: number, w: number, h: number, color: Rgb): void {
+    for (let yy = Math.max(0, Math.floor(y)); yy < Math.min(this.height, y + h); yy++)
+      for (let xx = Math.max(0, Math.floor(x)); xx < Math.min(this.width, x + w); xx++)
+        this.blend(xx, yy, color, 1)
+  }
+
+  /**
+   * Fills a closed path with the nonzero rule. Each pixel row is sampled on SUBSAMPLES scanlines;
+   * on each, the covered spans add their exact horizontal coverage, so edges are anti-aliased.
+   */
+  fillPath(commands: readonly PathCommand[], color: Rgb): void {
+    const edges = flatten(commands)
+    if (edges.length === 0) return
+    let top = Infinity
+    let bottom = -Infinity
+    for (const e of edges) {
+      top = Math.min(top, e.y0, e.y1)
+      bottom = Math.max(bottom, e.y0, e.y1)
+    }
+    const y0 = Math.max(0, Math.floor(top))
+    const y1 = Math.min(this.height - 1, Math.ceil(bottom))
+    const coverage = new Float32Array(this.width + 1)
+    for (let y = y0; y <= y1; y++) {
+      coverage.fill(0)
+      let any = false
+      for (let s = 0; s < SUBSAMPLES; s++) {
+        const sy = y + (s + 0.5) / SUBSAMPLES
+        const crossings: { x: number; dir: number }[] = []
+        for (const e of edges) {
+          const lo = Math.min(e.y0, e.y1)
+          const hi = Math.max(e.y0, e.y1)
+          if (sy < lo || sy >= hi) continue
+          const t = (sy - e.y0) / (e.y1 - e.y0)
+          crossings.push({ x: e.x0 + t * (e.x1 - e.x0), dir: e.dir })
+        }
+        if (crossings.length < 2) continue
+        crossings.sort((a, b) => a.x - b.x)
+        let winding = 0
+        for (let k = 0; k < crossings.length - 1; k++) {
+          winding += crossings[k]!.dir
+          if (winding === 0) continue
+          addSpan(coverage, crossings[k]!.x, crossings[k + 1]!.x, 1 / SUBSAMPLES, this.width)
+          any = true
+        }
+      }
+      if (!any) continue
+      for (let x = 0; x < this.width; x++)
+        if (coverage[x]! > 0) this.blend(x, y, color, coverage[x]!)
+    }
+  }
+
+  /** Draws an RGBA image scaled into the rectangle (bilinear), blending by its alpha. */
+  drawImage(
+    src: { width: number; height: number; data: Buffer | Uint8Array },
+    dx: number,
+    dy: number,
+    dw: number,
+    dh: number,
+  ): void {
+    for (let y = 0; y < dh; y++) {
+      const fy = Math.max(0, ((y + 0.5) * src.height) / dh - 0.5)
+      const y0 = Math.min(src.height - 1, Math.floor(fy))
+      const y1 = Math.min(src.height - 1, y0 + 1)
+      const wy = fy - y0
+      for (let x = 0; x < dw; x++) {
+        const fx = Math.max(0, ((x + 0.5) * src.width) / dw - 0.5)
+        const x0 = Math.min(src.width - 1, Math.floor(fx))
+        const x1 = Math.min(src.width - 1, x0 + 1)
+        const wx = fx - x0
+        const px = [0, 0, 0, 0]
+        for (const [sx, sy, w] of [
+          [x0, y0, (1 - wx) * (1 - wy)],
+          [x1, y0, wx * (1 - wy)],
+          [x0, y1, (1 - wx) * wy],
+          [x1, y1, wx * wy],
+        ] as const) {
+          const i = (sy * src.width + sx) * 4
+          for (let c = 0; c < 4; c++) px[c]! += src.data[i + c]! * w
+        }
+        this.blend(Math.round(dx) + x, Math.round(dy) + y, [px[0]!, px[1]!, px[2]!], px[3]! / 255)
+      }
+    }
+  }
+
+  toPng(): Buffer {
+    const png = new PNG({ width: this.width, height: this.height })
+    this.data.copy(png.data)
+    return PNG.sync.write(png, { colorType: 2 })
+  }
+}
+
+/** Any PNG (palette, grey, alpha, interlaced) as RGBA. */
+export function decodePng(bytes: Buffer): { width: number; height: number; data: Buffer } {
+  const png = PNG.sync.read(bytes)
+  return { width: png.width, height: png.height, data: png.data }
+}
+
+/** Adds `weight` × the part of each pixel column that lies between xa and xb. */
+function addSpan(coverage: Float32Array, xa: number, xb: number, weight: number, width: number) {
+  const a = Math.max(0, xa)
+  const b = Math.min(width, xb)
+  if (b <= a) return
+  const ia = Math.floor(a)
+  const ib = Math.floor(b)
+  if (ia === ib) {
+    coverage[ia]! += (b - a) * weight
+    return
+  }
+  coverage[ia]! += (ia + 1 - a) * weight
+  for (let x = ia + 1; x < ib; x++) coverage[x]! += weight
+  if (ib < width) coverage[ib]! += (b - ib) * weight
+}
+
+/** The path as straight edges (curves subdivided), each closed contour closed. */
+function flatten(commands: readonly PathCommand[]): Edge[] {
+  const edges: Edge[] = []
+  let sx = 0
+  let sy = 0
+  let cx = 0
+  let cy = 0
+  const line = (x: number, y: number) => {
+    if (y !== cy) edges.push({ x0: cx, y0: cy, x1: x, y1: y, dir: y > cy ? 1 : -1 })
+    cx = x
+    cy = y
+  }
+  for (const c of commands) {
+    switch (c.type) {
+      case 'M':
+        if (cx !== sx || cy !== sy) line(sx, sy)
+        sx = cx = c.x
+        sy = cy = c.y
+        break
+      case 'L':
+        line(c.x, c.y)
+        break
+      case 'Q': {
+        const [px, py] = [cx, cy]
+        for (let i = 1; i <= CURVE_STEPS; i++) {
+          const t = i / CURVE_STEPS
+          const u = 1 - t
+          line(
+            u * u * px + 2 * u * t * c.x1 + t * t * c.x,
+            u * u * py + 2 * u * t * c.y1 + t * t * c.y,
+          )
+        }
+        break
+      }
+      case 'C': {
+        const [px, py] = [cx, cy]
+        for (let i = 1; i <= CURVE_STEPS; i++) {
+          const t = i / CURVE_STEPS
+          const u = 1 - t
+          line(
+            u * u * u * px + 3 * u * u * t * c.x1 + 3 * u * t * t * c.x2 + t * t * t * c.x,
+            u * u * u * py + 3 * u * u * t * c.y1 + 3 * u * t * t * c.y2 + t * t * t * c.y,
+          )
+        }
+        break
+      }
+      case 'Z':
+        line(sx, sy)
+        break
+    }
+  }
+  if (cx !== sx || cy !== sy) line(sx, sy)
+  return edges
+}
