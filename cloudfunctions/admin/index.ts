@@ -4,6 +4,16 @@ import { conversationForHq } from '../../shared/chat/chat-service'
 import { accessGuard } from '../../shared/flows/access'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { transferMembers } from '../../shared/flows/transfer-members'
+import { closeStore, reopenStore, storeClosingCheck } from '../../shared/flows/store-closing'
+import { moveClerk } from '../../shared/flows/move-clerk'
+import {
+  enableClerk,
+  inviteCode,
+  listInvites,
+  revokeInvite,
+  updateStore,
+} from '../../shared/hq/staff-admin-service'
+import { posterBrand, posterFor, savePosterBrand } from '../../shared/hq/poster-service'
 import {
   changeMyPassword,
   hqSession,
@@ -61,6 +71,7 @@ import { listOrders, orderForAdmin } from '../../shared/shop/admin-orders-servic
 import {
   createExportJob,
   createImportJob,
+  createPosterJob,
   createTransferJob,
   jobDetail,
   listJobs,
@@ -93,6 +104,20 @@ export const main = defineFunction({
     disableClerk: 'hq:write',
     transferMembers: 'hq:write',
     codeImage: 'hq:read',
+    updateStore: 'hq:write',
+    storeClosingCheck: 'hq:read',
+    closeStore: 'hq:write',
+    reopenStore: 'hq:write',
+    enableClerk: 'hq:write',
+    moveClerk: 'hq:write',
+    listInvites: 'hq:read',
+    revokeInvite: 'hq:write',
+    // The scene in an invite's code makes whoever opens it a clerk: handing one out is audited.
+    inviteCode: { access: 'hq:read', auditRead: true },
+    poster: { access: 'hq:read', auditRead: true },
+    posterBrand: 'hq:read',
+    setPosterBrand: 'hq:write',
+    createPosterJob: 'hq:write',
     setAttributionPolicy: 'hq:write',
     getAttributionPolicy: 'hq:read',
     listMembers: 'hq:read',
@@ -161,13 +186,26 @@ export const main = defineFunction({
       return { username: session.username, role: session.role }
     },
     createStore: (ctx, input) => createStore(ctx, input),
-    listStores: () => listStores(),
+    listStores: async (ctx, input) => listStores(input, (await hqSession(ctx)).role),
     setStoreLocation: (_ctx, input) => setStoreLocation(input),
-    listClerks: (_ctx, input) => listClerks(input),
+    listClerks: async (ctx, input) => listClerks(input, (await hqSession(ctx)).role),
     createStaffInvite: async (ctx, input) => createStaffInvite(ctx, await hqSession(ctx), input),
     disableClerk: (ctx, input) => disableClerk(ctx, input),
     transferMembers: async (ctx, input) => transferMembers(ctx, await hqSession(ctx), input),
     codeImage: (_ctx, input) => codeImage(input),
+    updateStore: (ctx, input) => updateStore(ctx, input),
+    storeClosingCheck: (_ctx, input) => storeClosingCheck(input),
+    closeStore: async (ctx, input) => closeStore(ctx, await hqSession(ctx), input),
+    reopenStore: async (ctx, input) => reopenStore(ctx, await hqSession(ctx), input),
+    enableClerk: (ctx, input) => enableClerk(ctx, input),
+    moveClerk: async (ctx, input) => moveClerk(ctx, await hqSession(ctx), input),
+    listInvites: async (ctx, input) => listInvites(ctx, input, (await hqSession(ctx)).role),
+    revokeInvite: async (ctx, input) => revokeInvite(ctx, await hqSession(ctx), input),
+    inviteCode: (ctx, input) => inviteCode(ctx, input),
+    poster: (ctx, input) => posterFor(input, ctx.clock.now()),
+    posterBrand: async () => ({ brand: await posterBrand() }),
+    setPosterBrand: (_ctx, input) => savePosterBrand(input.brand),
+    createPosterJob: async (ctx, input) => createPosterJob(ctx, await hqSession(ctx), input),
     setAttributionPolicy: (_ctx, input) => setAttributionPolicy(input),
     getAttributionPolicy: () => getAttributionPolicy(),
     listMembers: (_ctx, input) => listMembers(input),

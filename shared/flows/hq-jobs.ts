@@ -10,7 +10,7 @@ import { z } from 'zod'
 import type { adminInput, jobView } from '../hq/contract'
 import { COLLECTIONS } from '../collections'
 import type { JobDoc } from '../hq/documents'
-import type { StaffInviteDoc, StoreDoc } from '../staff/documents'
+import type { ClerkDoc, StaffInviteDoc, StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { toCsv } from '../platform/csv'
 import {
@@ -26,8 +26,12 @@ import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
 import { isDbError } from '../platform/runtime/transaction'
 import { randomCode } from '../platform/ids'
+import { formatShanghaiMinute } from '../platform/calendar'
+import { zipFiles, type ZipEntry } from '../platform/zip'
+import { posterFileName } from '../staff/rules/poster'
+import { clerkPoster, invitePoster, posterBrand, storePoster } from '../hq/poster-service'
 import { type AdminSession } from '../hq/documents'
-import { moveClerkMembers, transferClerks } from './transfer-members'
+import { jobTransferClerks, moveClerkMembers, transferClerks } from './transfer-members'
 import { settlementCsv } from '../commission/commission-service'
 import type { Actor } from '../platform/lifecycle'
 import { jobStatusLabel, nextJobActions } from '../hq/lifecycle'
@@ -50,7 +54,8 @@ const jobs = () => database().collection(COLLECTIONS.jobs.name)
 
 /** The job as `actor` sees it: its status's label and what that caller may do next. */
 function viewOf(job: JobDoc, actor: Actor): z.infer<typeof jobView> {
-  const facts = { ...job, errorCount: job.errors.length, hasOutput: Boolean(job.output) }
+  const hasOutput = Boolean(job.output || job.file)
+  const facts = { ...job, errorCount: job.errors.length, hasOutput }
   return {
     jobId: job._id,
     kind: job.kind,
@@ -64,7 +69,7 @@ function viewOf(job: JobDoc, actor: Actor): z.infer<typeof jobView> {
     skipped: job.skipped,
     errors: job.errors.slice(0, ERRORS_SHOWN),
     errorCount: job.errors.length,
-    hasOutput: Boolean(job.output),
+    hasOutput,
     createdBy: job.createdBy,
     createdAt: job.createdAt.toISOString(),
     finishedAt: job.finishedAt?.toISOString() ?? null,
@@ -72,7 +77,7 @@ function viewOf(job: JobDoc, actor: Actor): z.infer<typeof jobView> {
 }
 
 /** What a write answers with: only HQ's admins write (an analyst is refused before the service). */
-const writerView = (job: JobDoc) => viewOf(job, 'hq-admin')
+export const writerView = (job: JobDoc) => viewOf(job, 'hq-admin')
 
 async function getJob(jobId: string): Promise<JobDoc> {
   const res = (await jobs().doc(jobId).get()) as Rows<JobDoc>
@@ -85,6 +90,17 @@ async function insertJob(
   session: AdminSession,
   fields: Pick<JobDoc, 'kind' | 'title' | 'rows' | 'params' | 'errors' | 'total'>,
 ): Promise<JobDoc> {
+  const job = newJobDoc(ctx, session, fields)
+  const { id } = (await jobs().add(job)) as { id: string }
+  return { _id: id, ...job }
+}
+
+/** A job as it starts (a flow that must create it with other writes inserts it in its transaction). */
+export function newJobDoc(
+  ctx: InvocationContext,
+  session: AdminSession,
+  fields: Pick<JobDoc, 'kind' | 'title' | 'rows' | 'params' | 'errors' | 'total'>,
+): Omit<JobDoc, '_id'> {
   const now = ctx.clock.now()
   const failed = fields.errors.length > 0
   const job: Omit<JobDoc, '_id'> = {
@@ -101,8 +117,7 @@ async function insertJob(
     leaseId: null,
     leaseUntil: new Date(0),
   }
-  const { id } = (await jobs().add(job)) as { id: string }
-  return { _id: id, ...job }
+  return job
 }
 
 /** Active stores by code, for checking a clerk file (at most a few round trips of 1000 codes). */
@@ -229,7 +244,7 @@ async function importBatch(
   job: JobDoc,
 ): Promise<{ created: number; skipped: number; count: number }> {
   const now = ctx.clock.now()
-  const batch = job.rows.slice(job.done, job.done + JOB_BATCH_SIZE)
+  const batch = job.rows.slice(job.done, job.done + batchSizeOf(job))
   const results = await Promise.all(
     batch.map((raw) => {
       if (job.kind === 'importStores') {
@@ -260,7 +275,176 @@ async function importBatch(
     }),
   )
   const created = results.filter(Boolean).length
+  if (job.kind === 'importClerks') await renderInvitePosters(job, batch as ClerkJobRow[])
   return { created, skipped: results.length - created, count: batch.length }
+}
+
+/** Posters are drawn in the step (about half a second each): fewer rows per step. */
+export const POSTER_BATCH_SIZE = 10
+
+function batchSizeOf(job: Pick<JobDoc, 'kind'>): number {
+  return job.kind === 'importClerks' || job.kind === 'exportPosters'
+    ? POSTER_BATCH_SIZE
+    : JOB_BATCH_SIZE
+}
+
+/** Where a job keeps the posters it has drawn until the last step puts them in one ZIP. */
+const partPath = (jobId: string, key: string | number) => `jobs/${jobId}/parts/${key}.png`
+
+async function invitesOf(ids: string[]): Promise<Map<string, StaffInviteDoc>> {
+  const db = database()
+  const invites = new Map<string, StaffInviteDoc>()
+  for (let i = 0; i < ids.length; i += 1000) {
+    const res = (await db
+      .collection(COLLECTIONS.staffInvites.name)
+      .where({ _id: db.command.in(ids.slice(i, i + 1000)) })
+      .limit(1000)
+      .get()) as Rows<StaffInviteDoc>
+    for (const invite of res.data) invites.set(invite._id, invite)
+  }
+  return invites
+}
+
+async function storesById(ids: string[]): Promise<Map<string, StoreDoc>> {
+  const db = database()
+  const res = (await db
+    .collection(COLLECTIONS.stores.name)
+    .where({ _id: db.command.in([...new Set(ids)]) })
+    .limit(1000)
+    .get()) as Rows<StoreDoc>
+  return new Map(res.data.map((s) => [s._id, s]))
+}
+
+/**
+ * Draws the posters of a batch's invites into storage (overwriting the same path on a re-run, so
+ * a redone batch leaves one poster per line).
+ */
+async function renderInvitePosters(job: JobDoc, rows: ClerkJobRow[]): Promise<void> {
+  const [invites, stores, brand] = await Promise.all([
+    invitesOf(rows.map((r) => inviteIdOf(job._id, r.line))),
+    storesById(rows.map((r) => r.storeId)),
+    posterBrand(),
+  ])
+  for (const row of rows) {
+    const invite = invites.get(inviteIdOf(job._id, row.line))
+    const store = stores.get(row.storeId)
+    if (!invite || !store) continue
+    const poster = await invitePoster(invite, store, brand)
+    await ports().storage.put(partPath(job._id, row.line), poster.png, 'image/png')
+  }
+}
+
+type PosterRow = { kind: 'store' | 'clerk'; id: string }
+
+/** The posters of a store and its active clerks, drawn a batch per step (`exportPosters`). */
+export async function createPosterJob(
+  ctx: InvocationContext,
+  session: AdminSession,
+  input: Input<'createPosterJob'>,
+) {
+  const db = database()
+  const [store, clerks] = await Promise.all([
+    database().collection(COLLECTIONS.stores.name).doc(input.storeId).get() as Promise<
+      Rows<StoreDoc>
+    >,
+    db
+      .collection(COLLECTIONS.clerks.name)
+      .where({ storeId: input.storeId, status: 'active' })
+      .orderBy('createdAt', 'asc')
+      .field({ _id: true })
+      .limit(1000)
+      .get() as Promise<Rows<Pick<ClerkDoc, '_id'>>>,
+  ])
+  const found = store.data[0]
+  if (!found) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
+  if (found.status !== 'active')
+    throw new AppError('CONFLICT', '门店已停业，不能生成海报', 'storeId')
+  const rows: PosterRow[] = [
+    { kind: 'store', id: found._id },
+    ...clerks.data.map((c) => ({ kind: 'clerk' as const, id: c._id })),
+  ]
+  return writerView(
+    await insertJob(ctx, session, {
+      kind: 'exportPosters',
+      title: `海报：${found.name}（门店码及 ${clerks.data.length} 名导购）`,
+      rows,
+      total: rows.length,
+      params: { storeId: found._id },
+      errors: [],
+    }),
+  )
+}
+
+async function posterBatch(job: JobDoc): Promise<{ count: number }> {
+  const rows = (job.rows as PosterRow[]).slice(job.done, job.done + POSTER_BATCH_SIZE)
+  const db = database()
+  const [store, clerks, brand] = await Promise.all([
+    db
+      .collection(COLLECTIONS.stores.name)
+      .doc((job.params as { storeId: string }).storeId)
+      .get() as Promise<Rows<StoreDoc>>,
+    db
+      .collection(COLLECTIONS.clerks.name)
+      .where({ _id: db.command.in(rows.filter((r) => r.kind === 'clerk').map((r) => r.id)) })
+      .limit(1000)
+      .get() as Promise<Rows<ClerkDoc>>,
+    posterBrand(),
+  ])
+  const found = store.data[0]
+  if (!found) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
+  const byId = new Map(clerks.data.map((c) => [c._id, c]))
+  for (const [i, row] of rows.entries()) {
+    const clerk = byId.get(row.id)
+    if (row.kind === 'clerk' && !clerk) continue
+    const poster =
+      row.kind === 'store'
+        ? await storePoster(found, brand)
+        : await clerkPoster(clerk!, found, brand)
+    await ports().storage.put(partPath(job._id, job.done + i), poster.png, 'image/png')
+  }
+  return { count: rows.length }
+}
+
+/** The finished archive: the parts a job drew (and any text files), in one ZIP in storage. */
+async function storeArchive(
+  ctx: InvocationContext,
+  job: JobDoc,
+  filename: string,
+  parts: { key: string | number; name: string }[],
+  extra: ZipEntry[],
+): Promise<{ filename: string; fileId: string }> {
+  const entries: ZipEntry[] = [...extra]
+  for (let i = 0; i < parts.length; i += 20) {
+    const chunk = parts.slice(i, i + 20)
+    const bytes = await Promise.all(
+      chunk.map((p) =>
+        ports()
+          .storage.get(partPath(job._id, p.key))
+          .catch(() => null),
+      ),
+    )
+    chunk.forEach((p, k) => {
+      if (bytes[k]) entries.push({ name: p.name, data: bytes[k] })
+    })
+  }
+  const zip = zipFiles(uniqueNames(entries), ctx.clock.now())
+  // A random folder: the download address is the only way to the file (as CloudBase's temporary URLs are).
+  const fileId = await ports().storage.put(
+    `jobs/${job._id}/${randomCode(16)}/${filename}`,
+    zip,
+    'application/zip',
+  )
+  return { filename, fileId }
+}
+
+/** Two clerks of the same name in one store still get two files. */
+function uniqueNames(entries: ZipEntry[]): ZipEntry[] {
+  const seen = new Map<string, number>()
+  return entries.map((e) => {
+    const n = (seen.get(e.name) ?? 0) + 1
+    seen.set(e.name, n)
+    return n === 1 ? e : { ...e, name: e.name.replace(/(\.[a-z]+)$/, `(${n})$1`) }
+  })
 }
 
 /** The imported clerks' invites as a file HQ hands out: each clerk opens their scene's code. */
@@ -285,14 +469,14 @@ async function inviteList(job: JobDoc): Promise<{ filename: string; csv: string 
             row.name,
             row.isManager ? '是' : '否',
             signScene({ kind: 'invite', code: invite.code }, ports().secrets.scene),
-            invite.expiresAt.toISOString(),
+            formatShanghaiMinute(invite.expiresAt),
           ],
         ]
       : []
   })
   return {
     filename: `clerk-invites-${job._id}.csv`,
-    csv: toCsv(['门店编码', '姓名', '店长', '邀请码', '有效期至'], body),
+    csv: toCsv(['门店编码', '姓名', '店长', '邀请码', '有效期至（北京时间）'], body),
   }
 }
 
@@ -315,11 +499,20 @@ export async function stepJob(
   try {
     let change: Partial<JobDoc> & Pick<JobDoc, 'done'>
     if (job.kind === 'transferMembers') {
-      const params = job.params as { fromClerkId: string; toClerkId: string; reason: string }
+      const params = job.params as {
+        fromClerkId: string
+        toClerkId: string
+        reason: string
+        fromStoreId?: string
+      }
       const batch = await moveClerkMembers(
         ctx,
         job.createdBy,
-        { ...(await transferClerks(params)), reason: params.reason },
+        {
+          ...(await jobTransferClerks(params)),
+          reason: params.reason,
+          fromStoreId: params.fromStoreId,
+        },
         JOB_BATCH_SIZE,
       )
       const done = job.done + batch.moved
@@ -332,6 +525,20 @@ export async function stepJob(
             ? done
             : Math.max(job.total, done + batch.remaining),
       }
+    } else if (job.kind === 'exportPosters') {
+      const batch = await posterBatch(job)
+      change = { done: job.done + batch.count, created: job.created + batch.count }
+      if (change.done === job.total) {
+        const store = (job.params as { storeId: string }).storeId
+        const names = await posterNames(job, store)
+        change.file = await storeArchive(
+          ctx,
+          job,
+          `门店海报-${names.storeCode}.zip`,
+          names.parts,
+          [],
+        )
+      }
     } else if (job.kind === 'exportSettlement') {
       const output = await settlementCsv(job.params as { month: string; by: 'clerk' | 'store' })
       change = { done: 1, created: 1, output }
@@ -342,8 +549,16 @@ export async function stepJob(
         created: job.created + batch.created,
         skipped: job.skipped + batch.skipped,
       }
-      if (change.done === job.total && job.kind === 'importClerks')
+      if (change.done === job.total && job.kind === 'importClerks') {
         change.output = await inviteList(job)
+        const parts = (job.rows as ClerkJobRow[]).map((r) => ({
+          key: r.line,
+          name: `海报/${posterFileName('导购邀请', r.storeCode, r.name)}`,
+        }))
+        change.file = await storeArchive(ctx, job, `导购邀请-${job._id}.zip`, parts, [
+          { name: '导购邀请清单.csv', data: Buffer.from(change.output.csv, 'utf8') },
+        ])
+      }
     }
     const finished = change.done === (change.total ?? job.total)
     const next: Partial<JobDoc> = {
@@ -356,7 +571,11 @@ export async function stepJob(
     // A step that outlived its lease records nothing: the stepper that took over redoes the batch, idempotently.
     await jobs()
       .where({ _id: job._id, leaseId })
-      .update({ ...next, ...(next.output ? { output: _.set(next.output) } : {}) })
+      .update({
+        ...next,
+        ...(next.output ? { output: _.set(next.output) } : {}),
+        ...(next.file ? { file: _.set(next.file) } : {}),
+      })
     return writerView({ ...job, ...next })
   } catch (err) {
     // A refusal (a clerk disabled meanwhile, say) ends the job with its reason; anything else is retried by the next step.
@@ -425,6 +644,7 @@ const LIST_FIELDS = Object.fromEntries(
     'leaseId',
     'leaseUntil',
     'output.filename',
+    'file.filename',
   ].map((f) => [f, true]),
 )
 
@@ -436,7 +656,12 @@ export async function listJobs(input: Input<'listJobs'>, actor: Actor) {
       .skip((input.page - 1) * input.pageSize)
       .limit(input.pageSize)
       .get() as Promise<
-      Rows<Omit<JobDoc, 'rows' | 'output'> & { output?: { filename: string } | null }>
+      Rows<
+        Omit<JobDoc, 'rows' | 'output' | 'file'> & {
+          output?: { filename: string } | null
+          file?: { filename: string } | null
+        }
+      >
     >,
     jobs().count() as Promise<{ total: number }>,
   ])
@@ -447,6 +672,7 @@ export async function listJobs(input: Input<'listJobs'>, actor: Actor) {
           ...j,
           rows: [],
           output: j.output ? { filename: j.output.filename, csv: '' } : null,
+          file: j.file ? { filename: j.file.filename, fileId: '' } : null,
         },
         actor,
       ),
@@ -459,5 +685,46 @@ export async function listJobs(input: Input<'listJobs'>, actor: Actor) {
 
 export async function jobDetail(input: Input<'job'>, actor: Actor) {
   const job = await getJob(input.jobId)
-  return { ...viewOf(job, actor), allErrors: job.errors, output: job.output }
+  return {
+    ...viewOf(job, actor),
+    allErrors: job.errors,
+    output: job.output,
+    file: job.file
+      ? { filename: job.file.filename, url: await ports().storage.url(job.file.fileId) }
+      : null,
+  }
+}
+
+/** File names inside a store's poster archive, in the order the job drew them. */
+async function posterNames(
+  job: JobDoc,
+  storeId: string,
+): Promise<{ storeCode: string; parts: { key: number; name: string }[] }> {
+  const rows = job.rows as PosterRow[]
+  const db = database()
+  const [store, clerks] = await Promise.all([
+    db.collection(COLLECTIONS.stores.name).doc(storeId).get() as Promise<Rows<StoreDoc>>,
+    db
+      .collection(COLLECTIONS.clerks.name)
+      .where({ _id: db.command.in(rows.filter((r) => r.kind === 'clerk').map((r) => r.id)) })
+      .field({ name: true, code: true })
+      .limit(1000)
+      .get() as Promise<Rows<Pick<ClerkDoc, '_id' | 'name' | 'code'>>>,
+  ])
+  const code = store.data[0]?.code ?? storeId
+  const storeName = store.data[0]?.name ?? ''
+  const byId = new Map(clerks.data.map((c) => [c._id, c]))
+  return {
+    storeCode: code,
+    parts: rows.map((row, key) => {
+      const clerk = byId.get(row.id)
+      return {
+        key,
+        name:
+          row.kind === 'store'
+            ? posterFileName('门店海报', code, storeName)
+            : posterFileName('导购海报', code, clerk?.name ?? '', clerk?.code ?? ''),
+      }
+    }),
+  }
 }

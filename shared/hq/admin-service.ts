@@ -20,6 +20,13 @@ import { findOne, getClerk, getStore } from '../staff/lookups'
 import { BIND_PAGE, STAFF_INVITE_PAGE } from '../platform/pages'
 import { randomCode } from '../platform/ids'
 import type { AdminRole, AdminSession } from './documents'
+import type { Actor } from '../platform/lifecycle'
+import {
+  CLERK_STATUS_LABELS,
+  STORE_STATUS_LABELS,
+  nextClerkActions,
+  nextStoreActions,
+} from '../staff/lifecycle'
 
 export type Rows<T> = { data: T[] }
 export type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
@@ -359,10 +366,11 @@ export async function adminAction<T>(
   }
 }
 
-function storeViewOf(
+export function storeViewOf(
   store: StoreDoc,
   clerkCount: number,
   memberCount: number,
+  actor: Actor = 'hq-admin',
 ): z.infer<typeof storeView> {
   return {
     storeId: store._id,
@@ -371,13 +379,17 @@ function storeViewOf(
     address: store.address,
     location: store.location ?? null,
     status: store.status,
+    statusLabel: STORE_STATUS_LABELS[store.status],
+    actions: nextStoreActions(store.status, actor),
     clerkCount,
     memberCount,
     createdAt: store.createdAt.toISOString(),
+    closedAt: store.closedAt?.toISOString() ?? null,
+    closedReason: store.closedReason ?? null,
   }
 }
 
-function clerkViewOf(clerk: ClerkDoc): z.infer<typeof clerkView> {
+export function clerkViewOf(clerk: ClerkDoc, actor: Actor = 'hq-admin'): z.infer<typeof clerkView> {
   return {
     clerkId: clerk._id,
     code: clerk.code,
@@ -385,10 +397,31 @@ function clerkViewOf(clerk: ClerkDoc): z.infer<typeof clerkView> {
     storeId: clerk.storeId,
     isManager: clerk.isManager,
     status: clerk.status,
+    statusLabel: CLERK_STATUS_LABELS[clerk.status],
+    actions: nextClerkActions(clerk.status, actor),
     memberCount: clerk.memberCount,
     bound: Boolean(clerk.openid),
     createdAt: clerk.createdAt.toISOString(),
+    disabledReason: clerk.status === 'disabled' ? (clerk.disabledReason ?? null) : null,
   }
+}
+
+/** The active clerks and their members per store, in one aggregation (a chain has thousands of clerks). */
+export async function staffCountsByStore(
+  storeIds?: string[],
+): Promise<Map<string, { clerks: number; members: number }>> {
+  const db = database()
+  const $ = db.command.aggregate
+  const match: Record<string, unknown> = { status: 'active' }
+  if (storeIds) match.storeId = db.command.in(storeIds)
+  const res = (await db
+    .collection(COLLECTIONS.clerks.name)
+    .aggregate()
+    .match(match)
+    .group({ _id: '$storeId', clerks: $.sum(1), members: $.sum('$memberCount') })
+    .limit(10_000)
+    .end()) as { data: { _id: string; clerks: number; members: number }[] }
+  return new Map(res.data.map((r) => [r._id, { clerks: r.clerks, members: r.members }]))
 }
 
 export async function createStore(ctx: InvocationContext, input: Input<'createStore'>) {
@@ -413,26 +446,42 @@ export async function createStore(ctx: InvocationContext, input: Input<'createSt
   }
 }
 
-export async function listStores() {
+/**
+ * Every store, or those whose name contains `search` or whose code starts with it (any case),
+ * with their active clerks and those clerks' members: two round trips in parallel.
+ */
+export async function listStores(input: Input<'listStores'>, actor: Actor = 'hq-admin') {
   const db = database()
-  const [stores, clerks] = await Promise.all([
-    db.collection(COLLECTIONS.stores.name).orderBy('createdAt', 'asc').limit(1000).get() as Promise<
-      Rows<StoreDoc>
-    >,
-    db
-      .collection(COLLECTIONS.clerks.name)
-      .field({ storeId: true, memberCount: true, status: true })
-      .limit(1000)
-      .get() as Promise<Rows<ClerkDoc>>,
+  const _ = db.command
+  const conditions: object[] = []
+  if (input.status) conditions.push({ status: input.status })
+  if (input.search) {
+    const pattern = input.search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    conditions.push(
+      _.or([
+        { name: db.RegExp({ regexp: pattern, options: 'i' }) },
+        { code: db.RegExp({ regexp: `^${pattern}`, options: 'i' }) },
+      ]),
+    )
+  }
+  const all = db.collection(COLLECTIONS.stores.name)
+  const query =
+    conditions.length === 0
+      ? all
+      : all.where(
+          (conditions.length === 1 ? conditions[0] : _.and(conditions as never)) as Record<
+            string,
+            unknown
+          >,
+        )
+  const [stores, counts] = await Promise.all([
+    query.orderBy('createdAt', 'asc').limit(1000).get() as Promise<Rows<StoreDoc>>,
+    staffCountsByStore(),
   ])
   return {
     items: stores.data.map((store) => {
-      const mine = clerks.data.filter((c) => c.storeId === store._id)
-      return storeViewOf(
-        store,
-        mine.filter((c) => c.status === 'active').length,
-        mine.reduce((sum, c) => sum + c.memberCount, 0),
-      )
+      const count = counts.get(store._id)
+      return storeViewOf(store, count?.clerks ?? 0, count?.members ?? 0, actor)
     }),
   }
 }
@@ -449,7 +498,7 @@ export async function setStoreLocation(input: Input<'setStoreLocation'>) {
   return { storeId: input.storeId, location }
 }
 
-export async function listClerks(input: Input<'listClerks'>) {
+export async function listClerks(input: Input<'listClerks'>, actor: Actor = 'hq-admin') {
   const where = input.storeId ? { storeId: input.storeId } : {}
   const res = (await database()
     .collection(COLLECTIONS.clerks.name)
@@ -457,7 +506,7 @@ export async function listClerks(input: Input<'listClerks'>) {
     .orderBy('createdAt', 'asc')
     .limit(1000)
     .get()) as Rows<ClerkDoc>
-  return { items: res.data.map(clerkViewOf) }
+  return { items: res.data.map((clerk) => clerkViewOf(clerk, actor)) }
 }
 
 export async function createStaffInvite(

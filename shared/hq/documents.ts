@@ -2,7 +2,8 @@
 
 export type AdminRole = 'hq-admin' | 'analyst'
 
-export type JobKind = 'importStores' | 'importClerks' | 'exportSettlement' | 'transferMembers'
+export type JobKind =
+  'importStores' | 'importClerks' | 'exportSettlement' | 'transferMembers' | 'exportPosters'
 
 /**
  * A long HQ operation. Imports are validated in full when the job is created (a file with errors
@@ -26,11 +27,20 @@ export interface JobDoc {
   skipped: number
   /** importStores: StoreImportRow[]; importClerks: ClerkImportRow[] with storeId; empty for exports. */
   rows: unknown[]
-  /** exportSettlement: `{ month, by }`; transferMembers: `{ fromClerkId, toClerkId, reason }`. */
+  /**
+   * exportSettlement: `{ month, by }`; transferMembers: `{ fromClerkId, toClerkId, reason,
+   * fromStoreId? }` (fromStoreId: only the members still at that store, for a clerk's move);
+   * exportPosters: `{ storeId }`.
+   */
   params: Record<string, unknown>
   errors: { line: number; field: string; reason: string }[]
-  /** A file the job produced (the export, or the imported clerks' invites), for the console to download. */
+  /** A file the job produced (the export), for the console to download. */
   output: { filename: string; csv: string } | null
+  /**
+   * A file the job put in storage (a ZIP: the imported clerks' invites with their posters, or a
+   * store's posters); the parts a step renders go to storage too, under `parts/`.
+   */
+  file?: { filename: string; fileId: string } | null
   /** Who is stepping the job now; a step takes the lease with a conditional update, so batches never overlap. */
   leaseId: string | null
   leaseUntil: Date

@@ -373,19 +373,28 @@ export async function moveMember(
         data: MemberDoc | null
       }
     ).data
-    if (!member || member.status !== 'active' || member.clerkId === to._id) return null
+    // Already there: nothing to move. (The same clerk at another store is a clerk who moved
+    // store with their members following: the member follows to the clerk's new store.)
+    if (
+      !member ||
+      member.status !== 'active' ||
+      (member.clerkId === to._id && member.storeId === to.storeId)
+    )
+      return null
     await t
       .collection(COLLECTIONS.members.name)
       .doc(memberId)
       .update({ clerkId: to._id, storeId: to.storeId, attributedAt: options.now })
-    await t
-      .collection(COLLECTIONS.clerks.name)
-      .doc(member.clerkId)
-      .update({ memberCount: _.inc(-1) })
-    await t
-      .collection(COLLECTIONS.clerks.name)
-      .doc(to._id)
-      .update({ memberCount: _.inc(1) })
+    if (member.clerkId !== to._id) {
+      await t
+        .collection(COLLECTIONS.clerks.name)
+        .doc(member.clerkId)
+        .update({ memberCount: _.inc(-1) })
+      await t
+        .collection(COLLECTIONS.clerks.name)
+        .doc(to._id)
+        .update({ memberCount: _.inc(1) })
+    }
     const log: Omit<AttributionLogDoc, '_id'> = {
       key: options.key,
       memberId,

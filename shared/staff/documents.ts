@@ -7,8 +7,17 @@ export interface StoreDoc {
   name: string
   address: string
   location?: { lat: number; lng: number }
+  /**
+   * A closed store takes no new members, orders, pickups or clerks; it is closed only once it has
+   * no active clerk and nothing waiting to be picked up there (flows/store-closing.ts). Its
+   * members keep it as their store (history and commission stay where they were earned).
+   */
   status: 'active' | 'closed'
   createdAt: Date
+  updatedAt?: Date
+  closedAt?: Date
+  closedReason?: string
+  closedBy?: string
 }
 
 export interface ClerkDoc {
@@ -24,6 +33,10 @@ export interface ClerkDoc {
   memberCount: number
   createdAt: Date
   disabledAt?: Date
+  disabledReason?: string
+  /** When HQ last re-enabled the clerk, or moved them to another store. */
+  enabledAt?: Date
+  movedAt?: Date
 }
 
 export interface StaffInviteDoc {
@@ -41,4 +54,7 @@ export interface StaffInviteDoc {
   usedAt?: Date
   usedByOpenid?: string
   clerkId?: string
+  /** HQ withdrew the invite before anyone opened it; it never binds afterwards. */
+  revokedAt?: Date
+  revokedBy?: string
 }

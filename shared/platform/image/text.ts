@@ -69,7 +69,8 @@ export function drawText(
   }
   const width = measure(font, text, size)
   const left = style.align === 'center' ? x - width / 2 : x
-  const glyphPath = font.getPath(text, left, y, size)
-  canvas.fillPath(glyphPath.commands as PathCommand[], style.color)
+  // Glyph by glyph: each fill scans only its own few edges.
+  for (const glyph of font.getPaths(text, left, y, size))
+    canvas.fillPath(glyph.commands as PathCommand[], style.color)
   return size
 }

@@ -1,0 +1,112 @@
+/**
+ * Closing a store (staff, shop and gifts meet here). What closing means:
+ * - the store's code stops opening member cards; shoppers can no longer pick it for a pickup
+ *   order (the order checks the store) and the console no longer offers it for invites, imports
+ *   or a clerk's move;
+ * - it closes only with nothing left there: no active clerk (move them, their members following
+ *   or staying, or disable them first), no paid or unpaid pickup order waiting at the store, no
+ *   gift waiting to be picked up there. Each of these is named to HQ when it stands in the way;
+ * - its members keep it as their store: their history, points and the commission already booked
+ *   stay where they were earned; HQ moves them with the transfer job when it wants them served
+ *   elsewhere. Reopening brings the store back as it was.
+ */
+import { COLLECTIONS } from '../collections'
+import { AppError } from '../platform/errors'
+import { database } from '../platform/runtime/cloudbase'
+import type { InvocationContext } from '../platform/runtime/define-function'
+import type { StoreDoc } from '../staff/documents'
+import { getStore } from '../staff/lookups'
+import { storeView } from '../hq/staff-admin-service'
+import type { AdminSession } from '../hq/documents'
+import type { Input } from '../hq/admin-service'
+
+/** Orders that still need the store: unpaid (may yet be paid) or paid and not picked up. */
+const OPEN_PICKUP_ORDER = ['awaiting_payment', 'paid']
+
+async function blockersOf(storeId: string) {
+  const db = database()
+  const _ = db.command
+  const count = (collection: string, where: Record<string, unknown>) =>
+    (db.collection(collection).where(where).count() as Promise<{ total: number }>).then(
+      (r) => r.total,
+    )
+  const [activeClerks, openOrders, pendingPickups, members] = await Promise.all([
+    count(COLLECTIONS.clerks.name, { storeId, status: 'active' }),
+    count(COLLECTIONS.orders.name, {
+      storeId,
+      fulfilment: 'pickup',
+      status: _.in(OPEN_PICKUP_ORDER),
+    }),
+    count(COLLECTIONS.redemptions.name, { storeId, status: 'awaitingPickup' }),
+    count(COLLECTIONS.members.name, { storeId, status: 'active' }),
+  ])
+  const blockers = [
+    ...(activeClerks
+      ? [`还有 ${activeClerks} 名在岗导购：请先调到其他门店（会员可随调或留店）或停用`]
+      : []),
+    ...(openOrders ? [`还有 ${openOrders} 笔自提订单未完成：请等顾客取货，或退款后再停业`] : []),
+    ...(pendingPickups ? [`还有 ${pendingPickups} 件礼品待顾客到店领取`] : []),
+  ]
+  return { storeId, activeClerks, openOrders, pendingPickups, members, blockers }
+}
+
+async function requireStore(storeId: string): Promise<StoreDoc> {
+  const store = await getStore(storeId)
+  if (!store) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
+  return store
+}
+
+export async function storeClosingCheck(input: Input<'storeClosingCheck'>) {
+  await requireStore(input.storeId)
+  return blockersOf(input.storeId)
+}
+
+/**
+ * Guarantee: nothing is left at a closed store. The blockers are counted, the store is closed
+ * by a conditional update (`status: 'active'`), then counted again: an order, an invite or a move
+ * checks the store's status, so anything that arrived between the two counts is seen by the
+ * second, and the close is taken back (conditionally, on this close's own `closedAt`).
+ */
+export async function closeStore(
+  ctx: InvocationContext,
+  session: AdminSession,
+  input: Input<'closeStore'>,
+) {
+  const store = await requireStore(input.storeId)
+  if (store.status === 'closed') return storeView(store, session.role)
+  const before = await blockersOf(store._id)
+  if (before.blockers.length) throw new AppError('CONFLICT', before.blockers.join('；'), 'storeId')
+  const now = ctx.clock.now()
+  const stores = database().collection(COLLECTIONS.stores.name)
+  const closed = (await stores.where({ _id: store._id, status: 'active' }).update({
+    status: 'closed',
+    closedAt: now,
+    closedReason: input.reason,
+    closedBy: session.username,
+    updatedAt: now,
+  })) as { updated: number }
+  if (closed.updated === 1) {
+    const after = await blockersOf(store._id)
+    if (after.blockers.length) {
+      await stores
+        .where({ _id: store._id, status: 'closed', closedAt: now })
+        .update({ status: 'active', updatedAt: now })
+      throw new AppError('CONFLICT', after.blockers.join('；'), 'storeId')
+    }
+  }
+  return storeView(await requireStore(store._id), session.role)
+}
+
+export async function reopenStore(
+  ctx: InvocationContext,
+  session: AdminSession,
+  input: Input<'reopenStore'>,
+) {
+  const store = await requireStore(input.storeId)
+  if (store.status === 'closed')
+    await database()
+      .collection(COLLECTIONS.stores.name)
+      .where({ _id: store._id, status: 'closed' })
+      .update({ status: 'active', updatedAt: ctx.clock.now() })
+  return storeView(await requireStore(store._id), session.role)
+}
