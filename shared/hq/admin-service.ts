@@ -550,7 +550,12 @@ export async function disableClerk(ctx: InvocationContext, input: Input<'disable
     .collection(COLLECTIONS.clerks.name)
     .doc(clerk._id)
     .update({ status: 'disabled', disabledAt: now, disabledReason: input.reason })
-  return clerkViewOf({ ...clerk, status: 'disabled', disabledAt: now })
+  return clerkViewOf({
+    ...clerk,
+    status: 'disabled',
+    disabledAt: now,
+    disabledReason: input.reason,
+  })
 }
 
 export async function codeImage(input: Input<'codeImage'>) {
