@@ -2,7 +2,7 @@ import { DownloadOutlined, UploadOutlined } from '@ant-design/icons'
 import { Alert, Button, Card, Form, Modal, Progress, Select, Table, Tag, Typography } from 'antd'
 import dayjs from 'dayjs'
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { ApiFailure, callAdmin, downloadCsv, type AdminResult } from '../api'
+import { ApiFailure, callAdmin, downloadCsv, downloadUrl, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useUrlState } from '../url-state'
 import { useAdminMutation } from '../use-admin'
@@ -16,6 +16,7 @@ const KIND_LABEL: Record<Job['kind'], string> = {
   importClerks: '导入导购',
   exportSettlement: '导出提成结算',
   transferMembers: '会员转移',
+  exportPosters: '门店海报',
 }
 /** Colours only: the label and what may be done come with the job from the server. */
 const STATUS_COLOR: Record<Job['status'], string> = {
@@ -98,7 +99,9 @@ export function JobsPage() {
 
   async function download(job: Job) {
     const full = await mutate('job', { jobId: job.jobId })
-    if (full?.output) downloadCsv(full.output.csv, full.output.filename)
+    // A ZIP (posters; an import's invites with their posters) comes from storage by its address.
+    if (full?.file) downloadUrl(full.file.url, full.file.filename)
+    else if (full?.output) downloadCsv(full.output.csv, full.output.filename)
   }
 
   return (
