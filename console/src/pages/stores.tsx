@@ -156,7 +156,7 @@ export function StoresPage() {
         size="small"
         loading={stores.loading}
         dataSource={stores.data?.items ?? []}
-        scroll={{ x: 1200 }}
+        scroll={{ x: 1300 }}
         pagination={{
           current: state.page,
           pageSize: state.pageSize,
@@ -167,17 +167,17 @@ export function StoresPage() {
         }}
         columns={[
           { title: '编码', dataIndex: 'code', width: 90 },
-          { title: '门店', dataIndex: 'name', width: 180 },
-          { title: '地址', dataIndex: 'address', ellipsis: true },
+          { title: '门店', dataIndex: 'name', width: 160 },
           {
-            title: '坐标',
-            width: 170,
-            render: (_, store) =>
-              store.location ? (
-                `${store.location.lat.toFixed(4)}, ${store.location.lng.toFixed(4)}`
-              ) : (
-                <Tag color="orange">未设置</Tag>
-              ),
+            title: '地址',
+            dataIndex: 'address',
+            ellipsis: true,
+            render: (address: string, store) => (
+              <Space size={4}>
+                {!store.location && <Tag color="orange">未设坐标</Tag>}
+                {address}
+              </Space>
+            ),
           },
           { title: '在岗导购', dataIndex: 'clerkCount', align: 'right', width: 90 },
           {
@@ -206,7 +206,7 @@ export function StoresPage() {
           {
             title: '操作',
             fixed: 'right',
-            width: 330,
+            width: 400,
             render: (_, store) => (
               <Space size={4} wrap={false}>
                 <Button
