@@ -123,6 +123,7 @@ test('closing a store that still has clerks says what is left and cannot be conf
   await page.waitForSelector('#store-close-blockers')
   expect(await page.textContent('#store-close-blockers')).toContain('名在岗导购')
   expect(await page.locator('#store-close-submit').isDisabled()).toBe(true)
+  await page.waitForTimeout(400) // the dialog's opening animation
   await shot(page, 'store-close-blocked')
   await page.keyboard.press('Escape')
 })

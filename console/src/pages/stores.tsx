@@ -25,7 +25,6 @@ import { useState } from 'react'
 import { useNavigate } from 'react-router-dom'
 import { downloadPng, type AdminResult } from '../api'
 import { useAuth } from '../auth'
-import { shanghaiDay } from '../shanghai'
 import { reloadStores } from '../store-picker'
 import { useUrlState } from '../url-state'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
@@ -156,7 +155,6 @@ export function StoresPage() {
         size="small"
         loading={stores.loading}
         dataSource={stores.data?.items ?? []}
-        scroll={{ x: 1300 }}
         pagination={{
           current: state.page,
           pageSize: state.pageSize,
@@ -166,8 +164,8 @@ export function StoresPage() {
           onChange: (page, pageSize) => setState({ page, pageSize }),
         }}
         columns={[
-          { title: '编码', dataIndex: 'code', width: 90 },
-          { title: '门店', dataIndex: 'name', width: 160 },
+          { title: '编码', dataIndex: 'code', width: 80 },
+          { title: '门店', dataIndex: 'name', width: 150 },
           {
             title: '地址',
             dataIndex: 'address',
@@ -179,7 +177,7 @@ export function StoresPage() {
               </Space>
             ),
           },
-          { title: '在岗导购', dataIndex: 'clerkCount', align: 'right', width: 90 },
+          { title: '在岗导购', dataIndex: 'clerkCount', align: 'right', width: 80 },
           {
             title: '会员',
             dataIndex: 'memberCount',
@@ -198,15 +196,8 @@ export function StoresPage() {
             ),
           },
           {
-            title: '创建日期',
-            dataIndex: 'createdAt',
-            width: 110,
-            render: (d: string) => shanghaiDay(d),
-          },
-          {
             title: '操作',
-            fixed: 'right',
-            width: 400,
+            width: 370,
             render: (_, store) => (
               <Space size={4} wrap={false}>
                 <Button
