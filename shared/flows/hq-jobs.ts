@@ -9,8 +9,9 @@
 import { z } from 'zod'
 import type { adminInput, jobView } from '../hq/contract'
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
 import type { JobDoc } from '../hq/documents'
-import type { ClerkDoc, StaffInviteDoc, StoreDoc } from '../staff/documents'
+import type { StaffInviteDoc, StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { toCsv } from '../platform/csv'
 import {
@@ -24,7 +25,6 @@ import { signScene } from '../membership/rules/scene'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
-import { isDbError } from '../platform/runtime/transaction'
 import { randomCode } from '../platform/ids'
 import { formatShanghaiMinute } from '../platform/calendar'
 import { zipFiles, type ZipEntry } from '../platform/zip'
@@ -36,7 +36,6 @@ import { settlementCsv } from '../commission/commission-service'
 import type { Actor } from '../platform/lifecycle'
 import { jobStatusLabel, nextJobActions } from '../hq/lifecycle'
 
-type Rows<T> = { data: T[] }
 type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
 type ClerkJobRow = ClerkImportRow & { storeId: string }
 
@@ -50,7 +49,7 @@ const TIMER_JOBS_PER_RUN = 10
 /** The admin function times out at 30 s; a timer run stops starting batches after this. */
 const TIMER_BUDGET_MS = 20_000
 
-const jobs = () => database().collection(COLLECTIONS.jobs.name)
+const jobs = () => collection(COLLECTIONS.jobs)
 
 /** The job as `actor` sees it: its status's label and what that caller may do next. */
 function viewOf(job: JobDoc, actor: Actor): z.infer<typeof jobView> {
@@ -80,9 +79,9 @@ function viewOf(job: JobDoc, actor: Actor): z.infer<typeof jobView> {
 export const writerView = (job: JobDoc) => viewOf(job, 'hq-admin')
 
 async function getJob(jobId: string): Promise<JobDoc> {
-  const res = (await jobs().doc(jobId).get()) as Rows<JobDoc>
-  if (!res.data[0]) throw new AppError('NOT_FOUND', '任务不存在', 'jobId')
-  return res.data[0]
+  const job = await jobs().get(jobId)
+  if (!job) throw new AppError('NOT_FOUND', '任务不存在', 'jobId')
+  return job
 }
 
 async function insertJob(
@@ -91,7 +90,7 @@ async function insertJob(
   fields: Pick<JobDoc, 'kind' | 'title' | 'rows' | 'params' | 'errors' | 'total'>,
 ): Promise<JobDoc> {
   const job = newJobDoc(ctx, session, fields)
-  const { id } = (await jobs().add(job)) as { id: string }
+  const id = await jobs().insert(job)
   return { _id: id, ...job }
 }
 
@@ -122,15 +121,13 @@ export function newJobDoc(
 
 /** Active stores by code, for checking a clerk file (at most a few round trips of 1000 codes). */
 async function storesByCode(codes: string[]): Promise<Map<string, StoreDoc>> {
-  const db = database()
   const out = new Map<string, StoreDoc>()
   for (let i = 0; i < codes.length; i += 1000) {
-    const res = (await db
-      .collection(COLLECTIONS.stores.name)
-      .where({ code: db.command.in(codes.slice(i, i + 1000)) })
-      .limit(1000)
-      .get()) as Rows<StoreDoc>
-    for (const store of res.data) out.set(store.code, store)
+    const found = await collection(COLLECTIONS.stores).find(
+      { code: database().command.in(codes.slice(i, i + 1000)) },
+      { limit: 1000 },
+    )
+    for (const store of found) out.set(store.code, store)
   }
   return out
 }
@@ -226,17 +223,6 @@ export async function createTransferJob(
   )
 }
 
-/** Inserts a document; false when it is already there (its unique key says so). */
-async function insertOnce(collection: string, doc: object): Promise<boolean> {
-  try {
-    await database().collection(collection).add(doc)
-    return true
-  } catch (err) {
-    if (isDbError(err, 'DATABASE_DUPLICATE_WRITE')) return false
-    throw err
-  }
-}
-
 const inviteIdOf = (jobId: string, line: number) => `${jobId}-${line}`
 
 async function importBatch(
@@ -258,7 +244,10 @@ async function importBatch(
           status: 'active',
           createdAt: now,
         }
-        return insertOnce(COLLECTIONS.stores.name, store)
+        // A store code already there (its unique index) is skipped.
+        return collection(COLLECTIONS.stores)
+          .insertOnce(store)
+          .then((r) => r.inserted)
       }
       const row = raw as ClerkJobRow
       const invite: StaffInviteDoc = {
@@ -272,7 +261,10 @@ async function importBatch(
         createdAt: now,
         createdBy: job.createdBy,
       }
-      return insertOnce(COLLECTIONS.staffInvites.name, invite)
+      // A step redone after a lost lease finds its invites there (their ids come from the job).
+      return collection(COLLECTIONS.staffInvites)
+        .insertOnce(invite)
+        .then((r) => r.inserted)
     }),
   )
   const created = results.filter(Boolean).length
@@ -315,10 +307,11 @@ async function importClerkRows(
       createdAt: now,
       createdBy: job.createdBy,
     }
-    const inserted = await insertOnce(COLLECTIONS.staffInvites.name, fresh)
+    // A row redone after a lost step finds its invite there (its id comes from the job and line).
+    const inserted = (await collection(COLLECTIONS.staffInvites).insertOnce(fresh)).inserted
     if (inserted) created++
-    // A row redone after a lost step: the poster carries the invite that was stored first.
-    const invite = inserted ? fresh : (await invitesOf([fresh._id])).get(fresh._id)
+    // Redone: the poster carries the invite that was stored first.
+    const invite = inserted ? fresh : await collection(COLLECTIONS.staffInvites).get(fresh._id)
     const store = stores.get(row.storeId)
     if (invite && store) {
       const poster = await invitePoster(invite, store, brand)
@@ -332,28 +325,13 @@ async function importClerkRows(
 /** Where a job keeps the posters it has drawn until the last step puts them in one ZIP. */
 const partPath = (jobId: string, key: string | number) => `jobs/${jobId}/parts/${key}.png`
 
-async function invitesOf(ids: string[]): Promise<Map<string, StaffInviteDoc>> {
-  const db = database()
-  const invites = new Map<string, StaffInviteDoc>()
-  for (let i = 0; i < ids.length; i += 1000) {
-    const res = (await db
-      .collection(COLLECTIONS.staffInvites.name)
-      .where({ _id: db.command.in(ids.slice(i, i + 1000)) })
-      .limit(1000)
-      .get()) as Rows<StaffInviteDoc>
-    for (const invite of res.data) invites.set(invite._id, invite)
-  }
-  return invites
-}
-
 async function storesById(ids: string[]): Promise<Map<string, StoreDoc>> {
-  const db = database()
-  const res = (await db
-    .collection(COLLECTIONS.stores.name)
-    .where({ _id: db.command.in([...new Set(ids)]) })
-    .limit(1000)
-    .get()) as Rows<StoreDoc>
-  return new Map(res.data.map((s) => [s._id, s]))
+  const _ = database().command
+  const found = await collection(COLLECTIONS.stores).find(
+    { _id: _.in([...new Set(ids)]) },
+    { limit: 1000 },
+  )
+  return new Map(found.map((s) => [s._id, s]))
 }
 
 type PosterRow = { kind: 'store' | 'clerk'; id: string }
@@ -364,31 +342,24 @@ export async function createPosterJob(
   session: AdminSession,
   input: Input<'createPosterJob'>,
 ) {
-  const db = database()
-  const [store, clerks] = await Promise.all([
-    database().collection(COLLECTIONS.stores.name).doc(input.storeId).get() as Promise<
-      Rows<StoreDoc>
-    >,
-    db
-      .collection(COLLECTIONS.clerks.name)
-      .where({ storeId: input.storeId, status: 'active' })
-      .orderBy('createdAt', 'asc')
-      .field({ _id: true })
-      .limit(1000)
-      .get() as Promise<Rows<Pick<ClerkDoc, '_id'>>>,
+  const [found, clerks] = await Promise.all([
+    collection(COLLECTIONS.stores).get(input.storeId),
+    collection(COLLECTIONS.clerks).find(
+      { storeId: input.storeId, status: 'active' },
+      { orderBy: ['createdAt', 'asc'], limit: 1000, fields: ['name'] },
+    ),
   ])
-  const found = store.data[0]
   if (!found) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
   if (found.status !== 'active')
     throw new AppError('CONFLICT', '门店已停业，不能生成海报', 'storeId')
   const rows: PosterRow[] = [
     { kind: 'store', id: found._id },
-    ...clerks.data.map((c) => ({ kind: 'clerk' as const, id: c._id })),
+    ...clerks.map((c) => ({ kind: 'clerk' as const, id: c._id })),
   ]
   return writerView(
     await insertJob(ctx, session, {
       kind: 'exportPosters',
-      title: `海报：${found.name}（门店码及 ${clerks.data.length} 名导购）`,
+      title: `海报：${found.name}（门店码及 ${clerks.length} 名导购）`,
       rows,
       total: rows.length,
       params: { storeId: found._id },
@@ -400,22 +371,17 @@ export async function createPosterJob(
 async function posterBatch(job: JobDoc): Promise<{ count: number }> {
   const started = Date.now()
   const rows = (job.rows as PosterRow[]).slice(job.done, job.done + POSTER_BATCH_SIZE)
-  const db = database()
-  const [store, clerks, brand] = await Promise.all([
-    db
-      .collection(COLLECTIONS.stores.name)
-      .doc((job.params as { storeId: string }).storeId)
-      .get() as Promise<Rows<StoreDoc>>,
-    db
-      .collection(COLLECTIONS.clerks.name)
-      .where({ _id: db.command.in(rows.filter((r) => r.kind === 'clerk').map((r) => r.id)) })
-      .limit(1000)
-      .get() as Promise<Rows<ClerkDoc>>,
+  const _ = database().command
+  const [found, clerks, brand] = await Promise.all([
+    collection(COLLECTIONS.stores).get((job.params as { storeId: string }).storeId),
+    collection(COLLECTIONS.clerks).find(
+      { _id: _.in(rows.filter((r) => r.kind === 'clerk').map((r) => r.id)) },
+      { limit: 1000 },
+    ),
     posterBrand(),
   ])
-  const found = store.data[0]
   if (!found) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
-  const byId = new Map(clerks.data.map((c) => [c._id, c]))
+  const byId = new Map(clerks.map((c) => [c._id, c]))
   let count = 0
   for (const [i, row] of rows.entries()) {
     if (count > 0 && Date.now() - started > POSTER_STEP_BUDGET_MS) break
@@ -475,16 +441,14 @@ function uniqueNames(entries: ZipEntry[]): ZipEntry[] {
 
 /** The imported clerks' invites as a file HQ hands out: each clerk opens their scene's code. */
 async function inviteList(job: JobDoc): Promise<{ filename: string; csv: string }> {
-  const db = database()
   const ids = (job.rows as ClerkJobRow[]).map((r) => inviteIdOf(job._id, r.line))
   const invites = new Map<string, StaffInviteDoc>()
   for (let i = 0; i < ids.length; i += 1000) {
-    const res = (await db
-      .collection(COLLECTIONS.staffInvites.name)
-      .where({ _id: db.command.in(ids.slice(i, i + 1000)) })
-      .limit(1000)
-      .get()) as Rows<StaffInviteDoc>
-    for (const invite of res.data) invites.set(invite._id, invite)
+    const found = await collection(COLLECTIONS.staffInvites).find(
+      { _id: database().command.in(ids.slice(i, i + 1000)) },
+      { limit: 1000 },
+    )
+    for (const invite of found) invites.set(invite._id, invite)
   }
   const body = (job.rows as ClerkJobRow[]).flatMap((row) => {
     const invite = invites.get(inviteIdOf(job._id, row.line))
@@ -517,11 +481,12 @@ export async function stepJob(
   const _ = database().command
   const now = ctx.clock.now()
   const leaseId = `${ctx.requestId}:${jobId}`
-  const taken = (await jobs()
-    .where({ _id: jobId, status: 'running', leaseUntil: _.lt(now) })
-    .update({ leaseId, leaseUntil: new Date(now.getTime() + LEASE_MS) })) as { updated?: number }
+  const taken = await jobs().updateIf(
+    { _id: jobId, status: 'running', leaseUntil: _.lt(now) },
+    { leaseId, leaseUntil: new Date(now.getTime() + LEASE_MS) },
+  )
   const job = await getJob(jobId)
-  if (taken.updated !== 1 || job.leaseId !== leaseId) return writerView(job)
+  if (!taken || job.leaseId !== leaseId) return writerView(job)
   try {
     let change: Partial<JobDoc> & Pick<JobDoc, 'done'>
     if (job.kind === 'transferMembers') {
@@ -595,13 +560,14 @@ export async function stepJob(
       ...(finished ? { status: 'succeeded', finishedAt: now } : {}),
     }
     // A step that outlived its lease records nothing: the stepper that took over redoes the batch, idempotently.
-    await jobs()
-      .where({ _id: job._id, leaseId })
-      .update({
+    await jobs().updateIf(
+      { _id: job._id, leaseId },
+      {
         ...next,
         ...(next.output ? { output: _.set(next.output) } : {}),
         ...(next.file ? { file: _.set(next.file) } : {}),
-      })
+      },
+    )
     return writerView({ ...job, ...next })
   } catch (err) {
     // A refusal (a clerk disabled meanwhile, say) ends the job with its reason; anything else is retried by the next step.
@@ -613,9 +579,10 @@ export async function stepJob(
             errors: _.set([{ line: 0, field: err.field ?? '', reason: err.message }]),
           }
         : {}
-    await jobs()
-      .where({ _id: job._id, leaseId })
-      .update({ leaseId: null, leaseUntil: new Date(0), ...refused })
+    await jobs().updateIf(
+      { _id: job._id, leaseId },
+      { leaseId: null, leaseUntil: new Date(0), ...refused },
+    )
     throw err
   }
 }
@@ -626,14 +593,12 @@ export async function stepJob(
  */
 export async function stepRunningJobs(ctx: InvocationContext): Promise<{ stepped: number }> {
   const started = Date.now()
-  const running = (await jobs()
-    .where({ status: 'running' })
-    .orderBy('createdAt', 'asc')
-    .field({ _id: true })
-    .limit(TIMER_JOBS_PER_RUN)
-    .get()) as Rows<Pick<JobDoc, '_id'>>
+  const running = await jobs().find(
+    { status: 'running' },
+    { orderBy: ['createdAt', 'asc'], fields: ['_id'], limit: TIMER_JOBS_PER_RUN },
+  )
   let stepped = 0
-  for (const { _id } of running.data) {
+  for (const { _id } of running) {
     let lastDone = -1
     for (;;) {
       if (Date.now() - started > TIMER_BUDGET_MS) return { stepped }
@@ -674,25 +639,25 @@ const LIST_FIELDS = Object.fromEntries(
   ].map((f) => [f, true]),
 )
 
+/** A job as the list reads it (LIST_FIELDS: a nested projection, so through the SDK's query). */
+type ListedJob = Omit<JobDoc, 'rows' | 'output' | 'file'> & {
+  output?: { filename: string } | null
+  file?: { filename: string } | null
+}
+
 export async function listJobs(input: Input<'listJobs'>, actor: Actor) {
   const [page, total] = await Promise.all([
     jobs()
-      .orderBy('createdAt', 'desc')
+      .raw.orderBy('createdAt', 'desc')
       .field(LIST_FIELDS)
       .skip((input.page - 1) * input.pageSize)
       .limit(input.pageSize)
-      .get() as Promise<
-      Rows<
-        Omit<JobDoc, 'rows' | 'output' | 'file'> & {
-          output?: { filename: string } | null
-          file?: { filename: string } | null
-        }
-      >
-    >,
-    jobs().count() as Promise<{ total: number }>,
+      .get(),
+    jobs().count(),
   ])
+  const listed: ListedJob[] = page.data
   return {
-    items: page.data.map((j) =>
+    items: listed.map((j) =>
       viewOf(
         {
           ...j,
@@ -703,7 +668,7 @@ export async function listJobs(input: Input<'listJobs'>, actor: Actor) {
         actor,
       ),
     ),
-    total: total.total,
+    total,
     page: input.page,
     pageSize: input.pageSize,
   }
@@ -727,19 +692,17 @@ async function posterNames(
   storeId: string,
 ): Promise<{ storeCode: string; parts: { key: number; name: string }[] }> {
   const rows = job.rows as PosterRow[]
-  const db = database()
+  const _ = database().command
   const [store, clerks] = await Promise.all([
-    db.collection(COLLECTIONS.stores.name).doc(storeId).get() as Promise<Rows<StoreDoc>>,
-    db
-      .collection(COLLECTIONS.clerks.name)
-      .where({ _id: db.command.in(rows.filter((r) => r.kind === 'clerk').map((r) => r.id)) })
-      .field({ name: true, code: true })
-      .limit(1000)
-      .get() as Promise<Rows<Pick<ClerkDoc, '_id' | 'name' | 'code'>>>,
+    collection(COLLECTIONS.stores).get(storeId),
+    collection(COLLECTIONS.clerks).find(
+      { _id: _.in(rows.filter((r) => r.kind === 'clerk').map((r) => r.id)) },
+      { limit: 1000, fields: ['name', 'code'] },
+    ),
   ])
-  const code = store.data[0]?.code ?? storeId
-  const storeName = store.data[0]?.name ?? ''
-  const byId = new Map(clerks.data.map((c) => [c._id, c]))
+  const code = store?.code ?? storeId
+  const storeName = store?.name ?? ''
+  const byId = new Map(clerks.map((c) => [c._id, c]))
   return {
     storeCode: code,
     parts: rows.map((row, key) => {

@@ -22,6 +22,8 @@ import { withTransaction } from '../platform/runtime/transaction'
 import type { ClerkDoc } from '../staff/documents'
 import { getClerk, getStore } from '../staff/lookups'
 import { newJobDoc, writerView } from './hq-jobs'
+import { lifecycleActor } from '../hq/rules/roles'
+import { collection } from '../platform/db/collection'
 
 export async function moveClerk(
   ctx: InvocationContext,
@@ -52,12 +54,11 @@ export async function moveClerk(
       )
     receiver = to
   }
-  const members = (
-    (await db
-      .collection(COLLECTIONS.members.name)
-      .where({ clerkId: clerk._id, storeId: clerk.storeId, status: 'active' })
-      .count()) as { total: number }
-  ).total
+  const members = await collection(COLLECTIONS.members).count({
+    clerkId: clerk._id,
+    storeId: clerk.storeId,
+    status: 'active',
+  })
   const now = ctx.clock.now()
   const job: JobDoc | null =
     members > 0
@@ -84,27 +85,18 @@ export async function moveClerk(
   // Guarantee: the clerk's new store and the job that moves their members are written together
   // or not at all; the transaction re-reads the clerk, so two moves at once cannot both apply.
   await withTransaction(db, async (t) => {
-    const fresh = (
-      (await t.collection(COLLECTIONS.clerks.name).doc(clerk._id).get()) as {
-        data: ClerkDoc | null
-      }
-    ).data
+    const clerks = collection(COLLECTIONS.clerks, t)
+    const fresh = await clerks.get(clerk._id)
     if (!fresh || fresh.storeId !== clerk.storeId || fresh.status !== 'active')
       throw new AppError('CONFLICT', '导购刚被调整过，请刷新后重试', 'clerkId')
-    await t
-      .collection(COLLECTIONS.clerks.name)
-      .doc(clerk._id)
-      .update({ storeId: toStore._id, movedAt: now })
-    if (job) {
-      const { _id, ...doc } = job
-      await t
-        .collection(COLLECTIONS.jobs.name)
-        .doc(_id)
-        .create(doc as never)
-    }
+    await clerks.update(clerk._id, { storeId: toStore._id, movedAt: now })
+    if (job) await collection(COLLECTIONS.jobs, t).insert(job)
   })
   return {
-    clerk: clerkViewOf({ ...clerk, storeId: toStore._id, movedAt: now }, session.role),
+    clerk: clerkViewOf(
+      { ...clerk, storeId: toStore._id, movedAt: now },
+      lifecycleActor(session.role),
+    ),
     job: job ? writerView(job) : null,
   }
 }

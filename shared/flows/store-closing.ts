@@ -19,6 +19,8 @@ import { getStore } from '../staff/lookups'
 import { storeView } from '../hq/staff-admin-service'
 import type { AdminSession } from '../hq/documents'
 import type { Input } from '../hq/admin-service'
+import { lifecycleActor } from '../hq/rules/roles'
+import { collection } from '../platform/db/collection'
 
 /** Orders that still need the store: unpaid (may yet be paid) or paid and not picked up. */
 const OPEN_PICKUP_ORDER = ['awaiting_payment', 'paid']
@@ -26,19 +28,15 @@ const OPEN_PICKUP_ORDER = ['awaiting_payment', 'paid']
 async function blockersOf(storeId: string) {
   const db = database()
   const _ = db.command
-  const count = (collection: string, where: Record<string, unknown>) =>
-    (db.collection(collection).where(where).count() as Promise<{ total: number }>).then(
-      (r) => r.total,
-    )
   const [activeClerks, openOrders, pendingPickups, members] = await Promise.all([
-    count(COLLECTIONS.clerks.name, { storeId, status: 'active' }),
-    count(COLLECTIONS.orders.name, {
+    collection(COLLECTIONS.clerks).count({ storeId, status: 'active' }),
+    collection(COLLECTIONS.orders).count({
       storeId,
       fulfilment: 'pickup',
       status: _.in(OPEN_PICKUP_ORDER),
     }),
-    count(COLLECTIONS.redemptions.name, { storeId, status: 'awaitingPickup' }),
-    count(COLLECTIONS.members.name, { storeId, status: 'active' }),
+    collection(COLLECTIONS.redemptions).count({ storeId, status: 'awaitingPickup' }),
+    collection(COLLECTIONS.members).count({ storeId, status: 'active' }),
   ])
   const blockers = [
     ...(activeClerks
@@ -73,28 +71,32 @@ export async function closeStore(
   input: Input<'closeStore'>,
 ) {
   const store = await requireStore(input.storeId)
-  if (store.status === 'closed') return storeView(store, session.role)
+  if (store.status === 'closed') return storeView(store, lifecycleActor(session.role))
   const before = await blockersOf(store._id)
   if (before.blockers.length) throw new AppError('CONFLICT', before.blockers.join('；'), 'storeId')
   const now = ctx.clock.now()
-  const stores = database().collection(COLLECTIONS.stores.name)
-  const closed = (await stores.where({ _id: store._id, status: 'active' }).update({
-    status: 'closed',
-    closedAt: now,
-    closedReason: input.reason,
-    closedBy: session.username,
-    updatedAt: now,
-  })) as { updated: number }
-  if (closed.updated === 1) {
+  const stores = collection(COLLECTIONS.stores)
+  const closed = await stores.updateIf(
+    { _id: store._id, status: 'active' },
+    {
+      status: 'closed',
+      closedAt: now,
+      closedReason: input.reason,
+      closedBy: session.username,
+      updatedAt: now,
+    },
+  )
+  if (closed) {
     const after = await blockersOf(store._id)
     if (after.blockers.length) {
-      await stores
-        .where({ _id: store._id, status: 'closed', closedAt: now })
-        .update({ status: 'active', updatedAt: now })
+      await stores.updateIf(
+        { _id: store._id, status: 'closed', closedAt: now },
+        { status: 'active', updatedAt: now },
+      )
       throw new AppError('CONFLICT', after.blockers.join('；'), 'storeId')
     }
   }
-  return storeView(await requireStore(store._id), session.role)
+  return storeView(await requireStore(store._id), lifecycleActor(session.role))
 }
 
 export async function reopenStore(
@@ -104,9 +106,9 @@ export async function reopenStore(
 ) {
   const store = await requireStore(input.storeId)
   if (store.status === 'closed')
-    await database()
-      .collection(COLLECTIONS.stores.name)
-      .where({ _id: store._id, status: 'closed' })
-      .update({ status: 'active', updatedAt: ctx.clock.now() })
-  return storeView(await requireStore(store._id), session.role)
+    await collection(COLLECTIONS.stores).updateIf(
+      { _id: store._id, status: 'closed' },
+      { status: 'active', updatedAt: ctx.clock.now() },
+    )
+  return storeView(await requireStore(store._id), lifecycleActor(session.role))
 }

@@ -10,6 +10,7 @@ import { formatShanghaiMinute } from '../platform/calendar'
 import { posterFont } from '../platform/image/text'
 import { BIND_PAGE, STAFF_INVITE_PAGE } from '../platform/pages'
 import { database } from '../platform/runtime/cloudbase'
+import { collection } from '../platform/db/collection'
 import { ports } from '../platform/runtime/ports'
 import { signScene } from '../membership/rules/scene'
 import type { ClerkDoc, StaffInviteDoc, StoreDoc } from '../staff/documents'
@@ -107,11 +108,7 @@ export async function posterFor(
     if (!store) throw new AppError('NOT_FOUND', '导购所在门店不存在', 'id')
     poster = await clerkPoster(clerk, store, await brand)
   } else {
-    const res = (await database()
-      .collection(COLLECTIONS.staffInvites.name)
-      .doc(input.id)
-      .get()) as { data: StaffInviteDoc[] }
-    const invite = res.data[0]
+    const invite = await collection(COLLECTIONS.staffInvites).get(input.id)
     if (!invite) throw new AppError('NOT_FOUND', '邀请不存在', 'id')
     if (invite.usedAt || invite.revokedAt || invite.expiresAt.getTime() <= now.getTime())
       throw new AppError('CONFLICT', '该邀请已使用、撤销或过期，不能再下载海报', 'id')

@@ -20,17 +20,13 @@ import {
   type InviteStatus,
 } from '../staff/lifecycle'
 import { getClerk, getStore } from '../staff/lookups'
-import {
-  clerkViewOf,
-  staffCountsByStore,
-  storeViewOf,
-  type Input,
-  type Rows,
-} from './admin-service'
+import { clerkViewOf, staffCountsByStore, storeViewOf, type Input } from './admin-service'
+import { lifecycleActor } from './rules/roles'
+import { collection } from '../platform/db/collection'
 import type { AdminSession } from './documents'
 
-const stores = () => database().collection(COLLECTIONS.stores.name)
-const invites = () => database().collection(COLLECTIONS.staffInvites.name)
+const stores = () => collection(COLLECTIONS.stores)
+const invites = () => collection(COLLECTIONS.staffInvites)
 
 /** A store with its active clerks and their members, as the stores page shows it. */
 export async function storeView(store: StoreDoc, actor: Actor = 'hq-admin') {
@@ -47,9 +43,9 @@ export async function updateStore(ctx: InvocationContext, input: Input<'updateSt
       ? { location: { lat: input.lat, lng: input.lng } }
       : {}),
   }
-  const res = (await stores().doc(input.storeId).update(change)) as { updated: number }
+  await stores().update(input.storeId, change)
   const store = await getStore(input.storeId)
-  if (!store || res.updated === 0) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
+  if (!store) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
   return storeView(store)
 }
 
@@ -65,11 +61,10 @@ export async function enableClerk(ctx: InvocationContext, input: Input<'enableCl
   if (!store || store.status !== 'active')
     throw new AppError('CONFLICT', '该导购所在门店已停业，请先把导购调到营业中的门店', 'clerkId')
   const now = ctx.clock.now()
-  const db = database()
-  await db
-    .collection(COLLECTIONS.clerks.name)
-    .where({ _id: clerk._id, status: 'disabled' })
-    .update({ status: 'active', enabledAt: now, disabledReason: db.command.remove() })
+  await collection(COLLECTIONS.clerks).updateIf(
+    { _id: clerk._id, status: 'disabled' },
+    { status: 'active', enabledAt: now, disabledReason: database().command.remove() },
+  )
   const after = await getClerk(clerk._id)
   return clerkViewOf(after as ClerkDoc)
 }
@@ -120,15 +115,15 @@ function inviteViewOf(
   }
 }
 
-async function storesOf(ids: string[]): Promise<Map<string, StoreDoc>> {
+async function storesOf(
+  ids: string[],
+): Promise<Map<string, Pick<StoreDoc, '_id' | 'name' | 'code'>>> {
   if (ids.length === 0) return new Map()
-  const db = database()
-  const res = (await stores()
-    .where({ _id: db.command.in([...new Set(ids)]) })
-    .field({ name: true, code: true })
-    .limit(1000)
-    .get()) as Rows<StoreDoc>
-  return new Map(res.data.map((s) => [s._id, s]))
+  const found = await stores().find(
+    { _id: database().command.in([...new Set(ids)]) },
+    { fields: ['name', 'code'], limit: 1000 },
+  )
+  return new Map(found.map((s) => [s._id, s]))
 }
 
 /** Invites by status (derived: a use or a revoke is stored, expiry is the clock), newest first. */
@@ -141,27 +136,26 @@ export async function listInvites(
   const where = inviteWhere(input.status, now)
   if (input.storeId) where.storeId = input.storeId
   const [page, total] = await Promise.all([
-    invites()
-      .where(where)
-      .orderBy('createdAt', 'desc')
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .get() as Promise<Rows<StaffInviteDoc>>,
-    invites().where(where).count() as Promise<{ total: number }>,
+    invites().find(where, {
+      orderBy: ['createdAt', 'desc'],
+      skip: (input.page - 1) * input.pageSize,
+      limit: input.pageSize,
+    }),
+    invites().count(where),
   ])
-  const names = await storesOf(page.data.map((i) => i.storeId))
+  const names = await storesOf(page.map((i) => i.storeId))
   return {
-    items: page.data.map((i) => inviteViewOf(i, names.get(i.storeId), now, actor)),
-    total: total.total,
+    items: page.map((i) => inviteViewOf(i, names.get(i.storeId), now, actor)),
+    total,
     page: input.page,
     pageSize: input.pageSize,
   }
 }
 
 async function getInvite(inviteId: string): Promise<StaffInviteDoc> {
-  const res = (await invites().doc(inviteId).get()) as Rows<StaffInviteDoc>
-  if (!res.data[0]) throw new AppError('NOT_FOUND', '邀请不存在', 'inviteId')
-  return res.data[0]
+  const invite = await invites().get(inviteId)
+  if (!invite) throw new AppError('NOT_FOUND', '邀请不存在', 'inviteId')
+  return invite
 }
 
 /**
@@ -177,11 +171,12 @@ export async function revokeInvite(
 ) {
   const now = ctx.clock.now()
   const _ = database().command
-  const res = (await invites()
-    .where({ _id: input.inviteId, usedAt: _.exists(false), revokedAt: _.exists(false) })
-    .update({ revokedAt: now, revokedBy: session.username })) as { updated: number }
+  const revoked = await invites().updateIf(
+    { _id: input.inviteId, usedAt: _.exists(false), revokedAt: _.exists(false) },
+    { revokedAt: now, revokedBy: session.username },
+  )
   const invite = await getInvite(input.inviteId)
-  if (res.updated !== 1 && invite.usedAt)
+  if (!revoked && invite.usedAt)
     throw new AppError(
       'CONFLICT',
       `该邀请已被 ${invite.name} 使用，不能撤销；如需停用请在导购列表中停用`,
@@ -189,7 +184,7 @@ export async function revokeInvite(
     )
   // Revoked already (a repeated click) answers the same view.
   const names = await storesOf([invite.storeId])
-  return inviteViewOf(invite, names.get(invite.storeId), now, session.role)
+  return inviteViewOf(invite, names.get(invite.storeId), now, lifecycleActor(session.role))
 }
 
 /** A pending invite's code again (the dialog that showed it was closed): same scene, same expiry. */

@@ -2,8 +2,8 @@
 import { z } from 'zod'
 import type { adminInput, adminOrderRow } from '../hq/contract'
 import { COLLECTIONS } from '../collections'
-import type { MemberDoc } from '../membership/documents'
-import type { PaymentDoc, RefundDoc } from '../payments/documents'
+import { collection } from '../platform/db/collection'
+import type { RefundDoc } from '../payments/documents'
 import type { OrderDoc } from './documents'
 import { AppError } from '../platform/errors'
 import { SHANGHAI_OFFSET_MS } from '../platform/calendar'
@@ -14,7 +14,6 @@ import type { Actor } from '../platform/lifecycle'
 import { PAYMENT_STATUS_LABELS, REFUND_STATUS_LABELS, isRefundOpen } from '../payments/lifecycle'
 import { nextOrderActions, orderState, orderStatusLabel } from './lifecycle'
 
-type Rows<T> = { data: T[] }
 type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
 
 const DAY_MS = 86_400_000
@@ -28,6 +27,8 @@ function shanghaiDayStart(day: string): Date {
 export interface Viewer {
   actor: Actor
   now: Date
+  /** A store manager's stores (orders of other stores are not theirs to see); null: every store. */
+  stores?: string[] | null
 }
 
 function orderRow(
@@ -56,14 +57,11 @@ function orderRow(
 
 async function memberNosOf(memberIds: string[]): Promise<Map<string, string>> {
   if (memberIds.length === 0) return new Map()
-  const db = database()
-  const res = (await db
-    .collection(COLLECTIONS.members.name)
-    .where({ _id: db.command.in([...new Set(memberIds)]) })
-    .field({ memberNo: true })
-    .limit(1000)
-    .get()) as Rows<Pick<MemberDoc, '_id' | 'memberNo'>>
-  return new Map(res.data.map((m) => [m._id, m.memberNo]))
+  const rows = await collection(COLLECTIONS.members).find(
+    { _id: database().command.in([...new Set(memberIds)]) },
+    { fields: ['memberNo'], limit: 1000 },
+  )
+  return new Map(rows.map((m) => [m._id, m.memberNo]))
 }
 
 export async function listOrders(input: Input<'listOrders'>, viewer: Viewer) {
@@ -72,6 +70,7 @@ export async function listOrders(input: Input<'listOrders'>, viewer: Viewer) {
   const where: Record<string, unknown> = {}
   if (input.status) where.status = input.status
   if (input.storeId) where.storeId = input.storeId
+  else if (viewer.stores) where.storeId = _.in(viewer.stores)
   const range = [
     ...(input.from ? [_.gte(shanghaiDayStart(input.from))] : []),
     ...(input.to ? [_.lt(new Date(shanghaiDayStart(input.to).getTime() + DAY_MS))] : []),
@@ -79,19 +78,16 @@ export async function listOrders(input: Input<'listOrders'>, viewer: Viewer) {
   if (range.length) where.createdAt = range.length === 2 ? _.and(range as never[]) : range[0]
   if (input.search) {
     if (/^\d{9}$/.test(input.search)) {
-      const member = (await db
-        .collection(COLLECTIONS.members.name)
-        .where({ memberNo: input.search })
-        .field({ _id: true })
-        .limit(1)
-        .get()) as Rows<{ _id: string }>
-      if (!member.data[0])
-        return { items: [], total: 0, page: input.page, pageSize: input.pageSize }
-      where.memberId = member.data[0]._id
+      const [member] = await collection(COLLECTIONS.members).find(
+        { memberNo: input.search },
+        { fields: ['_id'], limit: 1 },
+      )
+      if (!member) return { items: [], total: 0, page: input.page, pageSize: input.pageSize }
+      where.memberId = member._id
     } else if (/^[A-Za-z0-9_-]{1,64}$/.test(input.search)) where._id = input.search
     else throw new AppError('INVALID_INPUT', '请输入 9 位会员号或订单号', 'search')
   }
-  const page = await offsetPage<OrderDoc>(db, COLLECTIONS.orders.name, where, input)
+  const page = await offsetPage(collection(COLLECTIONS.orders), where, input)
   const [names, memberNos] = await Promise.all([
     namesFor(
       page.rows.flatMap((o) => (o.storeId ? [o.storeId] : [])),
@@ -116,31 +112,22 @@ const REFUND_EVENT: Record<RefundDoc['status'], string> = {
 }
 
 export async function orderForAdmin(input: Input<'orderDetail'>, viewer: Viewer) {
-  const db = database()
-  const found = (await db
-    .collection(COLLECTIONS.orders.name)
-    .doc(input.orderId)
-    .get()) as Rows<OrderDoc>
-  const order = found.data[0]
-  if (!order) throw new AppError('NOT_FOUND', '订单不存在', 'orderId')
+  const order = await collection(COLLECTIONS.orders).get(input.orderId)
+  // Another store's order reads as missing to a store manager (its existence is not theirs either).
+  if (!order || (viewer.stores && !(order.storeId && viewer.stores.includes(order.storeId))))
+    throw new AppError('NOT_FOUND', '订单不存在', 'orderId')
   const [payment, refunds, names, memberNos] = await Promise.all([
+    order.outTradeNo ? collection(COLLECTIONS.payments).get(order.outTradeNo) : null,
     order.outTradeNo
-      ? (db.collection(COLLECTIONS.payments.name).doc(order.outTradeNo).get() as Promise<
-          Rows<PaymentDoc>
-        >)
-      : { data: [] as PaymentDoc[] },
-    order.outTradeNo
-      ? (db
-          .collection(COLLECTIONS.refunds.name)
-          .where({ outTradeNo: order.outTradeNo })
-          .orderBy('createdAt', 'asc')
-          .limit(100)
-          .get() as Promise<Rows<RefundDoc>>)
-      : { data: [] as RefundDoc[] },
+      ? collection(COLLECTIONS.refunds).find(
+          { outTradeNo: order.outTradeNo },
+          { orderBy: ['createdAt', 'asc'], limit: 100 },
+        )
+      : [],
     namesFor(order.storeId ? [order.storeId] : [], []),
     memberNosOf(order.memberId ? [order.memberId] : []),
   ])
-  const pay = payment.data[0] ?? null
+  const pay = payment
   const timeline: { at: Date; event: string }[] = []
   if (order.paidAt)
     timeline.push({ at: order.paidAt, event: `支付成功 ¥${(order.totalFen / 100).toFixed(2)}` })
@@ -169,7 +156,7 @@ export async function orderForAdmin(input: Input<'orderDetail'>, viewer: Viewer)
       at: order.cancelledAt,
       event: order.cancelReason === 'expired' ? '超时未支付，已取消' : '已取消',
     })
-  for (const r of refunds.data) {
+  for (const r of refunds) {
     timeline.push({
       at: r.createdAt,
       event: `申请退款 ¥${(r.amountFen / 100).toFixed(2)}${r.reason ? `：${r.reason}` : ''}`,
@@ -223,7 +210,7 @@ export async function orderForAdmin(input: Input<'orderDetail'>, viewer: Viewer)
       refundedFen: pay.refundedFen,
     },
     refundableFen,
-    refunds: refunds.data.map((r) => ({
+    refunds: refunds.map((r) => ({
       outRefundNo: r._id,
       amountFen: r.amountFen,
       reason: r.reason,
