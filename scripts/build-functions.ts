@@ -6,9 +6,10 @@
  * cloudbaserc.json). The local stack runs these same bundles.
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { build } from 'esbuild'
+import { POSTER_FONT_FILE, POSTER_FONT_SOURCE } from '../shared/platform/image/text'
 
 const root = path.resolve(__dirname, '..')
 
@@ -101,6 +102,10 @@ export async function bundleFunction(
     logLevel: 'warning',
     define: { 'process.env.NODE_ENV': '"production"' },
   })
+  // A function that draws posters reads its font from beside index.js (nothing is installed
+  // on CloudBase): only those carry the 8 MB file.
+  if (readFileSync(path.join(dir, 'index.js'), 'utf8').includes(POSTER_FONT_FILE))
+    await copyFile(path.join(root, POSTER_FONT_SOURCE), path.join(dir, POSTER_FONT_FILE))
   await writeFile(
     path.join(dir, 'package.json'),
     `${JSON.stringify({ name: fn.name, version: '1.0.0', private: true, main: 'index.js' }, null, 2)}\n`,

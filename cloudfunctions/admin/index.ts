@@ -9,6 +9,16 @@ import {
 } from '../../shared/platform/runtime/define-function'
 import { transferMembers } from '../../shared/flows/transfer-members'
 import { agreements, saveAgreement } from '../../shared/membership/agreement-service'
+import { closeStore, reopenStore, storeClosingCheck } from '../../shared/flows/store-closing'
+import { moveClerk } from '../../shared/flows/move-clerk'
+import {
+  enableClerk,
+  inviteCode,
+  listInvites,
+  revokeInvite,
+  updateStore,
+} from '../../shared/hq/staff-admin-service'
+import { posterBrand, posterFor, savePosterBrand } from '../../shared/hq/poster-service'
 import {
   createAdminAccount,
   listAdminAccounts,
@@ -77,6 +87,7 @@ import {
   createExportJob,
   createImportJob,
   jobFilePart,
+  createPosterJob,
   createTransferJob,
   jobDetail,
   listJobs,
@@ -155,6 +166,20 @@ export const main = defineFunction({
     disableClerk: 'hq:write',
     transferMembers: 'hq:write',
     codeImage: 'hq:read',
+    updateStore: 'hq:write',
+    storeClosingCheck: 'hq:read',
+    closeStore: 'hq:write',
+    reopenStore: 'hq:write',
+    enableClerk: 'hq:write',
+    moveClerk: 'hq:write',
+    listInvites: 'hq:read',
+    revokeInvite: 'hq:write',
+    // The scene in an invite's code makes whoever opens it a clerk: handing one out is audited.
+    inviteCode: { access: 'hq:read', auditRead: true },
+    poster: { access: 'hq:read', auditRead: true },
+    posterBrand: 'hq:read',
+    setPosterBrand: 'hq:write',
+    createPosterJob: 'hq:write',
     setAttributionPolicy: 'hq:admin',
     getAttributionPolicy: 'hq:read',
     listMembers: { access: 'hq:read', stores: (i) => i.storeId },
@@ -267,22 +292,45 @@ export const main = defineFunction({
     resetAdminPassword: async (ctx, input) => resetAdminPassword(ctx, await hqSession(ctx), input),
     unlockAdminAccount: async (ctx, input) => unlockAdminAccount(ctx, await hqSession(ctx), input),
     createStore: (ctx, input) => createStore(ctx, input),
-    listStores: async (ctx) => {
-      const [all, scope] = await Promise.all([listStores(), hqStoreScope(ctx)])
-      return scope ? { items: all.items.filter((s) => scope.includes(s.storeId)) } : all
+    listStores: async (ctx, input) => {
+      const [all, scope, actor] = await Promise.all([
+        listStores(input),
+        hqStoreScope(ctx),
+        hqActor(ctx),
+      ])
+      const items = scope ? all.items.filter((s) => scope.includes(s.storeId)) : all.items
+      return { items: items.map((s) => ({ ...s, actions: actor === 'hq-admin' ? s.actions : [] })) }
     },
     setStoreLocation: (_ctx, input) => setStoreLocation(input),
     setStoreHours: (_ctx, input) => setStoreHours(input),
     agreements: () => agreements(),
     setAgreement: async (ctx, input) => saveAgreement(ctx, input, (await hqSession(ctx)).username),
     listClerks: async (ctx, input) => {
-      const [all, scope] = await Promise.all([listClerks(input), hqStoreScope(ctx)])
-      return scope ? { items: all.items.filter((c) => scope.includes(c.storeId)) } : all
+      const [all, scope, actor] = await Promise.all([
+        listClerks(input),
+        hqStoreScope(ctx),
+        hqActor(ctx),
+      ])
+      const items = scope ? all.items.filter((c) => scope.includes(c.storeId)) : all.items
+      return { items: items.map((c) => ({ ...c, actions: actor === 'hq-admin' ? c.actions : [] })) }
     },
     createStaffInvite: async (ctx, input) => createStaffInvite(ctx, await hqSession(ctx), input),
     disableClerk: (ctx, input) => disableClerk(ctx, input),
     transferMembers: async (ctx, input) => transferMembers(ctx, await hqSession(ctx), input),
     codeImage: (_ctx, input) => codeImage(input),
+    updateStore: (ctx, input) => updateStore(ctx, input),
+    storeClosingCheck: (_ctx, input) => storeClosingCheck(input),
+    closeStore: async (ctx, input) => closeStore(ctx, await hqSession(ctx), input),
+    reopenStore: async (ctx, input) => reopenStore(ctx, await hqSession(ctx), input),
+    enableClerk: (ctx, input) => enableClerk(ctx, input),
+    moveClerk: async (ctx, input) => moveClerk(ctx, await hqSession(ctx), input),
+    listInvites: async (ctx, input) => listInvites(ctx, input, await hqActor(ctx)),
+    revokeInvite: async (ctx, input) => revokeInvite(ctx, await hqSession(ctx), input),
+    inviteCode: (ctx, input) => inviteCode(ctx, input),
+    poster: (ctx, input) => posterFor(input, ctx.clock.now()),
+    posterBrand: async () => ({ brand: await posterBrand() }),
+    setPosterBrand: (_ctx, input) => savePosterBrand(input.brand),
+    createPosterJob: async (ctx, input) => createPosterJob(ctx, await hqSession(ctx), input),
     setAttributionPolicy: (_ctx, input) => setAttributionPolicy(input),
     getAttributionPolicy: () => getAttributionPolicy(),
     listMembers: async (ctx, input) => listMembers(input, memberViewer(await hqSession(ctx))),

@@ -159,3 +159,13 @@ export function downloadCsv(csv: string, filename: string): void {
   link.remove()
   URL.revokeObjectURL(url)
 }
+
+/** Saves a file the server stored (a ZIP from a job) under its name. */
+export function downloadUrl(url: string, filename: string): void {
+  const link = document.createElement('a')
+  link.href = url
+  link.download = filename
+  document.body.appendChild(link)
+  link.click()
+  link.remove()
+}

@@ -43,8 +43,12 @@ import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
 import { randomCode } from '../platform/ids'
+import { formatShanghaiMinute } from '../platform/calendar'
+import { zipFiles, type ZipEntry } from '../platform/zip'
+import { posterFileName } from '../staff/rules/poster'
+import { clerkPoster, invitePoster, posterBrand, storePoster } from '../hq/poster-service'
 import { type AdminSession } from '../hq/documents'
-import { moveClerkMembers, transferClerks } from './transfer-members'
+import { jobTransferClerks, moveClerkMembers, transferClerks } from './transfer-members'
 import { getStore } from '../staff/lookups'
 import { settlementCsv } from '../commission/commission-service'
 import type { Actor } from '../platform/lifecycle'
@@ -100,7 +104,7 @@ function viewOf(job: JobDoc, actor: Actor): z.infer<typeof jobView> {
 }
 
 /** What a write answers with: only HQ's admins write (an analyst is refused before the service). */
-const writerView = (job: JobDoc) => viewOf(job, 'hq-admin')
+export const writerView = (job: JobDoc) => viewOf(job, 'hq-admin')
 
 async function getJob(jobId: string): Promise<JobDoc> {
   const job = await jobs().get(jobId)
@@ -114,6 +118,17 @@ async function insertJob(
   fields: Pick<JobDoc, 'kind' | 'title' | 'rows' | 'params' | 'errors' | 'total'> &
     Partial<Pick<JobDoc, 'file' | 'cursor'>>,
 ): Promise<JobDoc> {
+  const job = newJobDoc(ctx, session, fields)
+  const id = await jobs().insert(job)
+  return { _id: id, ...job }
+}
+
+/** A job as it starts (a flow that must create it with other writes inserts it in its transaction). */
+export function newJobDoc(
+  ctx: InvocationContext,
+  session: AdminSession,
+  fields: Pick<JobDoc, 'kind' | 'title' | 'rows' | 'params' | 'errors' | 'total'>,
+): Omit<JobDoc, '_id'> {
   const now = ctx.clock.now()
   const failed = fields.errors.length > 0
   const job: Omit<JobDoc, '_id'> = {
@@ -130,8 +145,7 @@ async function insertJob(
     leaseId: null,
     leaseUntil: new Date(0),
   }
-  const id = await jobs().insert(job)
-  return { _id: id, ...job }
+  return job
 }
 
 /** Active stores by code, for checking a clerk file (at most a few round trips of 1000 codes). */
@@ -297,7 +311,7 @@ const partIdOf = (jobId: string, part: number) => `${jobId}:${part}`
 async function exportStep(
   job: JobDoc & { kind: DataExportKind },
 ): Promise<Partial<JobDoc> & Pick<JobDoc, 'done'>> {
-  const part = job.file?.parts ?? 0
+  const part = job.file && 'parts' in job.file ? job.file.parts : 0
   const batch = await exportBatch(
     job.kind,
     job.params as unknown as DataExportParams,
@@ -321,6 +335,7 @@ export async function jobFilePart(input: Input<'jobFile'>, session: AdminSession
   const job = await getJob(input.jobId)
   if (!job.file || job.status !== 'succeeded')
     throw new AppError('CONFLICT', '文件还没有生成完，请稍后再下载', 'jobId')
+  if (!('parts' in job.file)) throw new AppError('NOT_FOUND', '这个任务的文件请直接下载', 'jobId')
   checkExportReader(job.params as unknown as DataExportParams, session.role)
   if (input.part >= job.file.parts) throw new AppError('NOT_FOUND', '文件没有这一部分', 'part')
   const found = await fileParts().get(partIdOf(job._id, input.part))
@@ -415,6 +430,7 @@ async function importBatch(
   ctx: InvocationContext,
   job: JobDoc,
 ): Promise<{ created: number; skipped: number; count: number }> {
+  if (job.kind === 'importClerks') return importClerkRows(ctx, job)
   const now = ctx.clock.now()
   const batch = job.rows.slice(job.done, job.done + JOB_BATCH_SIZE)
   const results = await Promise.all(
@@ -456,6 +472,174 @@ async function importBatch(
   return { created, skipped: results.length - created, count: batch.length }
 }
 
+/**
+ * Posters are drawn in the step (a fraction of a second each on CloudBase, more on a busy
+ * machine): a step draws at most POSTER_BATCH_SIZE and starts no new one after
+ * POSTER_STEP_BUDGET_MS, so it ends well inside the function's 30 s; `done` moves by the rows
+ * whose poster is in storage.
+ */
+export const POSTER_BATCH_SIZE = 10
+const POSTER_STEP_BUDGET_MS = 8_000
+
+/**
+ * Imported clerks, row by row: the invite (once, by its `_id` from the job and line), then its
+ * poster into storage (the same path on a re-run, so a redone row leaves one poster).
+ */
+async function importClerkRows(
+  ctx: InvocationContext,
+  job: JobDoc,
+): Promise<{ created: number; skipped: number; count: number }> {
+  const started = Date.now()
+  const now = ctx.clock.now()
+  const rows = (job.rows as ClerkJobRow[]).slice(job.done, job.done + POSTER_BATCH_SIZE)
+  const [stores, brand] = await Promise.all([storesById(rows.map((r) => r.storeId)), posterBrand()])
+  let created = 0
+  let count = 0
+  for (const row of rows) {
+    if (count > 0 && Date.now() - started > POSTER_STEP_BUDGET_MS) break
+    const fresh: StaffInviteDoc = {
+      _id: inviteIdOf(job._id, row.line),
+      code: randomCode(10),
+      clerkCode: `C${randomCode(7)}`,
+      storeId: row.storeId,
+      name: row.name,
+      isManager: row.isManager,
+      expiresAt: new Date(now.getTime() + IMPORT_INVITE_HOURS * 3_600_000),
+      createdAt: now,
+      createdBy: job.createdBy,
+    }
+    // A row redone after a lost step finds its invite there (its id comes from the job and line).
+    const inserted = (await collection(COLLECTIONS.staffInvites).insertOnce(fresh)).inserted
+    if (inserted) created++
+    // Redone: the poster carries the invite that was stored first.
+    const invite = inserted ? fresh : await collection(COLLECTIONS.staffInvites).get(fresh._id)
+    const store = stores.get(row.storeId)
+    if (invite && store) {
+      const poster = await invitePoster(invite, store, brand)
+      await ports().storage.put(partPath(job._id, row.line), poster.png, 'image/png')
+    }
+    count++
+  }
+  return { created, skipped: count - created, count }
+}
+
+/** Where a job keeps the posters it has drawn until the last step puts them in one ZIP. */
+const partPath = (jobId: string, key: string | number) => `jobs/${jobId}/parts/${key}.png`
+
+async function storesById(ids: string[]): Promise<Map<string, StoreDoc>> {
+  const _ = database().command
+  const found = await collection(COLLECTIONS.stores).find(
+    { _id: _.in([...new Set(ids)]) },
+    { limit: 1000 },
+  )
+  return new Map(found.map((s) => [s._id, s]))
+}
+
+type PosterRow = { kind: 'store' | 'clerk'; id: string }
+
+/** The posters of a store and its active clerks, drawn a batch per step (`exportPosters`). */
+export async function createPosterJob(
+  ctx: InvocationContext,
+  session: AdminSession,
+  input: Input<'createPosterJob'>,
+) {
+  const [found, clerks] = await Promise.all([
+    collection(COLLECTIONS.stores).get(input.storeId),
+    collection(COLLECTIONS.clerks).find(
+      { storeId: input.storeId, status: 'active' },
+      { orderBy: ['createdAt', 'asc'], limit: 1000, fields: ['name'] },
+    ),
+  ])
+  if (!found) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
+  if (found.status !== 'active')
+    throw new AppError('CONFLICT', '门店已停业，不能生成海报', 'storeId')
+  const rows: PosterRow[] = [
+    { kind: 'store', id: found._id },
+    ...clerks.map((c) => ({ kind: 'clerk' as const, id: c._id })),
+  ]
+  return writerView(
+    await insertJob(ctx, session, {
+      kind: 'exportPosters',
+      title: `海报：${found.name}（门店码及 ${clerks.length} 名导购）`,
+      rows,
+      total: rows.length,
+      params: { storeId: found._id },
+      errors: [],
+    }),
+  )
+}
+
+async function posterBatch(job: JobDoc): Promise<{ count: number }> {
+  const started = Date.now()
+  const rows = (job.rows as PosterRow[]).slice(job.done, job.done + POSTER_BATCH_SIZE)
+  const _ = database().command
+  const [found, clerks, brand] = await Promise.all([
+    collection(COLLECTIONS.stores).get((job.params as { storeId: string }).storeId),
+    collection(COLLECTIONS.clerks).find(
+      { _id: _.in(rows.filter((r) => r.kind === 'clerk').map((r) => r.id)) },
+      { limit: 1000 },
+    ),
+    posterBrand(),
+  ])
+  if (!found) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
+  const byId = new Map(clerks.map((c) => [c._id, c]))
+  let count = 0
+  for (const [i, row] of rows.entries()) {
+    if (count > 0 && Date.now() - started > POSTER_STEP_BUDGET_MS) break
+    count++
+    const clerk = byId.get(row.id)
+    if (row.kind === 'clerk' && !clerk) continue
+    const poster =
+      row.kind === 'store'
+        ? await storePoster(found, brand)
+        : await clerkPoster(clerk!, found, brand)
+    await ports().storage.put(partPath(job._id, job.done + i), poster.png, 'image/png')
+  }
+  return { count }
+}
+
+/** The finished archive: the parts a job drew (and any text files), in one ZIP in storage. */
+async function storeArchive(
+  ctx: InvocationContext,
+  job: JobDoc,
+  filename: string,
+  parts: { key: string | number; name: string }[],
+  extra: ZipEntry[],
+): Promise<{ filename: string; fileId: string }> {
+  const entries: ZipEntry[] = [...extra]
+  for (let i = 0; i < parts.length; i += 20) {
+    const chunk = parts.slice(i, i + 20)
+    const bytes = await Promise.all(
+      chunk.map((p) =>
+        ports()
+          .storage.get(partPath(job._id, p.key))
+          .catch(() => null),
+      ),
+    )
+    chunk.forEach((p, k) => {
+      if (bytes[k]) entries.push({ name: p.name, data: bytes[k] })
+    })
+  }
+  const zip = zipFiles(uniqueNames(entries), ctx.clock.now())
+  // A random folder: the download address is the only way to the file (as CloudBase's temporary URLs are).
+  const fileId = await ports().storage.put(
+    `jobs/${job._id}/${randomCode(16)}/${filename}`,
+    zip,
+    'application/zip',
+  )
+  return { filename, fileId }
+}
+
+/** Two clerks of the same name in one store still get two files. */
+function uniqueNames(entries: ZipEntry[]): ZipEntry[] {
+  const seen = new Map<string, number>()
+  return entries.map((e) => {
+    const n = (seen.get(e.name) ?? 0) + 1
+    seen.set(e.name, n)
+    return n === 1 ? e : { ...e, name: e.name.replace(/(\.[a-z]+)$/, `(${n})$1`) }
+  })
+}
+
 /** The imported clerks' invites as a file HQ hands out: each clerk opens their scene's code. */
 async function inviteList(job: JobDoc): Promise<{ filename: string; csv: string }> {
   const ids = (job.rows as ClerkJobRow[]).map((r) => inviteIdOf(job._id, r.line))
@@ -476,14 +660,14 @@ async function inviteList(job: JobDoc): Promise<{ filename: string; csv: string 
             row.name,
             row.isManager ? '是' : '否',
             signScene({ kind: 'invite', code: invite.code }, ports().secrets.scene),
-            invite.expiresAt.toISOString(),
+            formatShanghaiMinute(invite.expiresAt),
           ],
         ]
       : []
   })
   return {
     filename: `clerk-invites-${job._id}.csv`,
-    csv: toCsv(['门店编码', '姓名', '店长', '邀请码', '有效期至'], body),
+    csv: toCsv(['门店编码', '姓名', '店长', '邀请码', '有效期至（北京时间）'], body),
   }
 }
 
@@ -507,11 +691,20 @@ export async function stepJob(
   try {
     let change: Partial<JobDoc> & Pick<JobDoc, 'done'>
     if (job.kind === 'transferMembers') {
-      const params = job.params as { fromClerkId: string; toClerkId: string; reason: string }
+      const params = job.params as {
+        fromClerkId: string
+        toClerkId: string
+        reason: string
+        fromStoreId?: string
+      }
       const batch = await moveClerkMembers(
         ctx,
         job.createdBy,
-        { ...(await transferClerks(params)), reason: params.reason },
+        {
+          ...(await jobTransferClerks(params)),
+          reason: params.reason,
+          fromStoreId: params.fromStoreId,
+        },
         JOB_BATCH_SIZE,
       )
       const done = job.done + batch.moved
@@ -523,6 +716,20 @@ export async function stepJob(
           batch.remaining === 0 || batch.moved === 0
             ? done
             : Math.max(job.total, done + batch.remaining),
+      }
+    } else if (job.kind === 'exportPosters') {
+      const batch = await posterBatch(job)
+      change = { done: job.done + batch.count, created: job.created + batch.count }
+      if (change.done === job.total) {
+        const store = (job.params as { storeId: string }).storeId
+        const names = await posterNames(job, store)
+        change.file = await storeArchive(
+          ctx,
+          job,
+          `门店海报-${names.storeCode}.zip`,
+          names.parts,
+          [],
+        )
       }
     } else if (job.kind === 'exportSettlement') {
       const output = await settlementCsv(job.params as { month: string; by: 'clerk' | 'store' })
@@ -544,8 +751,16 @@ export async function stepJob(
         created: job.created + batch.created,
         skipped: job.skipped + batch.skipped,
       }
-      if (change.done === job.total && job.kind === 'importClerks')
+      if (change.done === job.total && job.kind === 'importClerks') {
         change.output = await inviteList(job)
+        const parts = (job.rows as ClerkJobRow[]).map((r) => ({
+          key: r.line,
+          name: `海报/${posterFileName('导购邀请', r.storeCode, r.name)}`,
+        }))
+        change.file = await storeArchive(ctx, job, `导购邀请-${job._id}.zip`, parts, [
+          { name: '导购邀请清单.csv', data: Buffer.from(change.output.csv, 'utf8') },
+        ])
+      }
     }
     const finished = change.done === (change.total ?? job.total)
     const next: Partial<JobDoc> = {
@@ -638,7 +853,10 @@ const LIST_FIELDS = Object.fromEntries(
 )
 
 /** A job as the list reads it (LIST_FIELDS: a nested projection, so through the SDK's query). */
-type ListedJob = Omit<JobDoc, 'rows' | 'output'> & { output?: { filename: string } | null }
+type ListedJob = Omit<JobDoc, 'rows' | 'output' | 'file'> & {
+  output?: { filename: string } | null
+  file?: { filename: string } | null
+}
 
 export async function listJobs(input: Input<'listJobs'>, actor: Actor) {
   const [page, total] = await Promise.all([
@@ -658,6 +876,7 @@ export async function listJobs(input: Input<'listJobs'>, actor: Actor) {
           ...j,
           rows: [],
           output: j.output ? { filename: j.output.filename, csv: '' } : null,
+          file: j.file ? { filename: j.file.filename, fileId: '' } : null,
         },
         actor,
       ),
@@ -674,6 +893,44 @@ export async function jobDetail(input: Input<'job'>, actor: Actor) {
     ...viewOf(job, actor),
     allErrors: job.errors,
     output: job.output,
-    file: job.status === 'succeeded' && job.file ? job.file : null,
+    // A ZIP in storage (posters) answers a short-lived address; a data export, its part count.
+    file:
+      job.status !== 'succeeded' || !job.file
+        ? null
+        : 'fileId' in job.file
+          ? { filename: job.file.filename, url: await ports().storage.url(job.file.fileId) }
+          : { filename: job.file.filename, parts: job.file.parts },
+  }
+}
+
+/** File names inside a store's poster archive, in the order the job drew them. */
+async function posterNames(
+  job: JobDoc,
+  storeId: string,
+): Promise<{ storeCode: string; parts: { key: number; name: string }[] }> {
+  const rows = job.rows as PosterRow[]
+  const _ = database().command
+  const [store, clerks] = await Promise.all([
+    collection(COLLECTIONS.stores).get(storeId),
+    collection(COLLECTIONS.clerks).find(
+      { _id: _.in(rows.filter((r) => r.kind === 'clerk').map((r) => r.id)) },
+      { limit: 1000, fields: ['name', 'code'] },
+    ),
+  ])
+  const code = store?.code ?? storeId
+  const storeName = store?.name ?? ''
+  const byId = new Map(clerks.map((c) => [c._id, c]))
+  return {
+    storeCode: code,
+    parts: rows.map((row, key) => {
+      const clerk = byId.get(row.id)
+      return {
+        key,
+        name:
+          row.kind === 'store'
+            ? posterFileName('门店海报', code, storeName)
+            : posterFileName('导购海报', code, clerk?.name ?? '', clerk?.code ?? ''),
+      }
+    }),
   }
 }

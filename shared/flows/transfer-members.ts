@@ -28,18 +28,43 @@ export async function transferClerks(input: {
 }
 
 /**
- * Moves up to `limit` of `from`'s active members (or of the chosen ones) to `to`, each in its own
- * transaction (member, both counts and the log entry together). Idempotent: a member already moved
- * no longer matches, so a re-run moves only those left. `remaining` counts all of `from`'s members.
+ * The clerks of a transfer job. A clerk's move to another store with their members following is
+ * a transfer from the clerk to themselves: only the members still at `fromStoreId` move, to the
+ * clerk's new store.
+ */
+export async function jobTransferClerks(params: {
+  fromClerkId: string
+  toClerkId: string
+  fromStoreId?: string
+}): Promise<{ from: ClerkDoc; to: ClerkDoc }> {
+  if (params.fromClerkId !== params.toClerkId || !params.fromStoreId) return transferClerks(params)
+  const clerk = await getClerk(params.fromClerkId)
+  if (!clerk) throw new AppError('NOT_FOUND', '导购不存在', 'fromClerkId')
+  return { from: clerk, to: clerk }
+}
+
+/**
+ * Moves up to `limit` of `from`'s active members (or of the chosen ones, or those still at
+ * `fromStoreId`) to `to`, each in its own transaction (member, both counts and the log entry
+ * together). Idempotent: a member already moved no longer matches (another clerk, or another
+ * store), so a re-run after a crash moves only those left, each exactly once. `remaining` counts
+ * all of `from`'s members still to move.
  */
 export async function moveClerkMembers(
   ctx: InvocationContext,
   actor: string,
-  transfer: { from: ClerkDoc; to: ClerkDoc; reason: string; memberIds?: string[] },
+  transfer: {
+    from: ClerkDoc
+    to: ClerkDoc
+    reason: string
+    memberIds?: string[]
+    fromStoreId?: string
+  },
   limit: number,
 ): Promise<{ moved: number; remaining: number }> {
   const db = database()
   const where: Record<string, unknown> = { clerkId: transfer.from._id, status: 'active' }
+  if (transfer.fromStoreId) where.storeId = transfer.fromStoreId
   if (transfer.memberIds) where._id = db.command.in(transfer.memberIds)
   const members = collection(COLLECTIONS.members)
   const batch = await members.find(where, { fields: ['_id'], limit })
@@ -57,7 +82,11 @@ export async function moveClerkMembers(
   }
   const remaining = transfer.memberIds
     ? 0
-    : await members.count({ clerkId: transfer.from._id, status: 'active' })
+    : await members.count(
+        transfer.fromStoreId
+          ? { clerkId: transfer.from._id, status: 'active', storeId: transfer.fromStoreId }
+          : { clerkId: transfer.from._id, status: 'active' },
+      )
   return { moved, remaining }
 }
 

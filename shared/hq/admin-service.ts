@@ -28,6 +28,13 @@ import type {
 } from './documents'
 import { AUDIT_ACTIONS } from './rules/audit'
 import { refusalFor, roleOf, type HqCall } from './rules/roles'
+import type { Actor } from '../platform/lifecycle'
+import {
+  CLERK_STATUS_LABELS,
+  STORE_STATUS_LABELS,
+  nextClerkActions,
+  nextStoreActions,
+} from '../staff/lifecycle'
 
 export type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
 
@@ -391,10 +398,11 @@ export async function adminAction<T>(
   }
 }
 
-function storeViewOf(
+export function storeViewOf(
   store: StoreDoc,
   clerkCount: number,
   memberCount: number,
+  actor: Actor = 'hq-admin',
 ): z.infer<typeof storeView> {
   return {
     storeId: store._id,
@@ -404,13 +412,17 @@ function storeViewOf(
     location: store.location ?? null,
     hours: store.hours ?? null,
     status: store.status,
+    statusLabel: STORE_STATUS_LABELS[store.status],
+    actions: nextStoreActions(store.status, actor),
     clerkCount,
     memberCount,
     createdAt: store.createdAt.toISOString(),
+    closedAt: store.closedAt?.toISOString() ?? null,
+    closedReason: store.closedReason ?? null,
   }
 }
 
-function clerkViewOf(clerk: ClerkDoc): z.infer<typeof clerkView> {
+export function clerkViewOf(clerk: ClerkDoc, actor: Actor = 'hq-admin'): z.infer<typeof clerkView> {
   return {
     clerkId: clerk._id,
     code: clerk.code,
@@ -418,10 +430,31 @@ function clerkViewOf(clerk: ClerkDoc): z.infer<typeof clerkView> {
     storeId: clerk.storeId,
     isManager: clerk.isManager,
     status: clerk.status,
+    statusLabel: CLERK_STATUS_LABELS[clerk.status],
+    actions: nextClerkActions(clerk.status, actor),
     memberCount: clerk.memberCount,
     bound: Boolean(clerk.openid),
     createdAt: clerk.createdAt.toISOString(),
+    disabledReason: clerk.status === 'disabled' ? (clerk.disabledReason ?? null) : null,
   }
+}
+
+/** The active clerks and their members per store, in one aggregation (a chain has thousands of clerks). */
+export async function staffCountsByStore(
+  storeIds?: string[],
+): Promise<Map<string, { clerks: number; members: number }>> {
+  const db = database()
+  const $ = db.command.aggregate
+  const match: Record<string, unknown> = { status: 'active' }
+  if (storeIds) match.storeId = db.command.in(storeIds)
+  const res = (await db
+    .collection(COLLECTIONS.clerks.name)
+    .aggregate()
+    .match(match)
+    .group({ _id: '$storeId', clerks: $.sum(1), members: $.sum('$memberCount') })
+    .limit(10_000)
+    .end()) as { data: { _id: string; clerks: number; members: number }[] }
+  return new Map(res.data.map((r) => [r._id, { clerks: r.clerks, members: r.members }]))
 }
 
 export async function createStore(ctx: InvocationContext, input: Input<'createStore'>) {
@@ -442,22 +475,39 @@ export async function createStore(ctx: InvocationContext, input: Input<'createSt
   return storeViewOf({ _id: created.id, ...store }, 0, 0)
 }
 
-export async function listStores() {
-  const [stores, clerks] = await Promise.all([
-    collection(COLLECTIONS.stores).find({}, { orderBy: ['createdAt', 'asc'], limit: 1000 }),
-    collection(COLLECTIONS.clerks).find(
-      {},
-      { fields: ['storeId', 'memberCount', 'status'], limit: 1000 },
-    ),
+/**
+ * Every store, or those whose name contains `search` or whose code starts with it (any case),
+ * with their active clerks and those clerks' members: two round trips in parallel.
+ */
+export async function listStores(input: Input<'listStores'> = {}, actor: Actor = 'hq-admin') {
+  const db = database()
+  const _ = db.command
+  const conditions: object[] = []
+  if (input.status) conditions.push({ status: input.status })
+  if (input.search) {
+    const pattern = input.search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    conditions.push(
+      _.or([
+        { name: db.RegExp({ regexp: pattern, options: 'i' }) },
+        { code: db.RegExp({ regexp: `^${pattern}`, options: 'i' }) },
+      ]),
+    )
+  }
+  const where = (
+    conditions.length === 0
+      ? {}
+      : conditions.length === 1
+        ? conditions[0]
+        : _.and(conditions as never)
+  ) as Record<string, unknown>
+  const [stores, counts] = await Promise.all([
+    collection(COLLECTIONS.stores).find(where, { orderBy: ['createdAt', 'asc'], limit: 1000 }),
+    staffCountsByStore(),
   ])
   return {
     items: stores.map((store) => {
-      const mine = clerks.filter((c) => c.storeId === store._id)
-      return storeViewOf(
-        store,
-        mine.filter((c) => c.status === 'active').length,
-        mine.reduce((sum, c) => sum + c.memberCount, 0),
-      )
+      const count = counts.get(store._id)
+      return storeViewOf(store, count?.clerks ?? 0, count?.members ?? 0, actor)
     }),
   }
 }
@@ -484,13 +534,13 @@ export async function setStoreHours(input: Input<'setStoreHours'>) {
   return { storeId: input.storeId, hours: input.hours }
 }
 
-export async function listClerks(input: Input<'listClerks'>) {
+export async function listClerks(input: Input<'listClerks'>, actor: Actor = 'hq-admin') {
   const where = input.storeId ? { storeId: input.storeId } : {}
   const clerks = await collection(COLLECTIONS.clerks).find(where, {
     orderBy: ['createdAt', 'asc'],
     limit: 1000,
   })
-  return { items: clerks.map(clerkViewOf) }
+  return { items: clerks.map((clerk) => clerkViewOf(clerk, actor)) }
 }
 
 export async function createStaffInvite(
@@ -534,7 +584,12 @@ export async function disableClerk(ctx: InvocationContext, input: Input<'disable
     .collection(COLLECTIONS.clerks.name)
     .doc(clerk._id)
     .update({ status: 'disabled', disabledAt: now, disabledReason: input.reason })
-  return clerkViewOf({ ...clerk, status: 'disabled', disabledAt: now })
+  return clerkViewOf({
+    ...clerk,
+    status: 'disabled',
+    disabledAt: now,
+    disabledReason: input.reason,
+  })
 }
 
 export async function codeImage(input: Input<'codeImage'>) {

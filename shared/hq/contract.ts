@@ -94,9 +94,14 @@ export const storeView = z.object({
   /** Opening hours shoppers see on pickup orders and gift redemptions; null until set. */
   hours: z.string().nullable(),
   status: z.enum(['active', 'closed']),
+  statusLabel: z.string(),
+  /** What the caller may do next (staff/lifecycle.ts): edit, close, reopen. */
+  actions: z.array(z.enum(['edit', 'close', 'reopen'])),
   clerkCount: z.number().int(),
   memberCount: z.number().int(),
   createdAt: isoDate,
+  closedAt: isoDate.nullable(),
+  closedReason: z.string().nullable(),
 })
 
 export const clerkView = z.object({
@@ -106,10 +111,41 @@ export const clerkView = z.object({
   storeId: z.string(),
   isManager: z.boolean(),
   status: z.enum(['active', 'disabled']),
+  statusLabel: z.string(),
+  /** What the caller may do next (staff/lifecycle.ts): disable, enable, move. */
+  actions: z.array(z.enum(['disable', 'enable', 'move'])),
   memberCount: z.number().int(),
   bound: z.boolean(),
   createdAt: isoDate,
+  disabledReason: z.string().nullable(),
 })
+
+export const inviteStatus = z.enum(['pending', 'used', 'expired', 'revoked'])
+
+export const inviteView = z.object({
+  inviteId: z.string(),
+  /** The signed scene the invite's code carries. */
+  invite: z.string(),
+  status: inviteStatus,
+  statusLabel: z.string(),
+  actions: z.array(z.enum(['download', 'revoke'])),
+  name: z.string(),
+  isManager: z.boolean(),
+  storeId: z.string(),
+  storeName: z.string(),
+  storeCode: z.string(),
+  expiresAt: isoDate,
+  createdAt: isoDate,
+  createdBy: z.string(),
+  usedAt: isoDate.nullable(),
+  /** The clerk the invite made (used invites). */
+  clerkId: z.string().nullable(),
+  revokedAt: isoDate.nullable(),
+  revokedBy: z.string().nullable(),
+})
+
+const reasonText = (label: string) =>
+  z.string().trim().min(1, `请填写${label}`).max(200, `${label}不能超过 200 个字`).describe(label)
 
 const pageInput = {
   page: z.number().int().min(1).max(10_000).default(1),
@@ -169,6 +205,7 @@ const jobKind = z.enum([
   'exportMembers',
   'exportOfflineSales',
   'transferMembers',
+  'exportPosters',
 ])
 const rowError = z.object({ line: z.number().int(), field: z.string(), reason: z.string() })
 export const jobView = z.object({
@@ -242,7 +279,11 @@ export const adminInput = {
     lng: z.number().min(-180).max(180).describe('经度').optional(),
     hours: storeHours.optional(),
   }),
-  listStores: emptyInput,
+  /** Every store (a chain has hundreds, not thousands), or those whose name or code matches. */
+  listStores: z.strictObject({
+    search: z.string().trim().max(40, '搜索内容不能超过 40 个字').optional(),
+    status: z.enum(['active', 'closed']).optional(),
+  }),
   /** The member agreement and the privacy policy as shoppers read them (defaults until saved). */
   agreements: emptyInput,
   setAgreement: z.strictObject({
@@ -252,6 +293,66 @@ export const adminInput = {
   }),
   /** Opening hours as shoppers read them, e.g. "10:00–22:00" or "周一至周五 9:00–21:00". */
   setStoreHours: z.strictObject({ storeId: docId, hours: storeHours }),
+  /** Name and address (and location); the code is printed in every code of the store and never changes. */
+  updateStore: z.strictObject({
+    storeId: docId,
+    name: z
+      .string()
+      .trim()
+      .min(1, '请填写门店名称')
+      .max(40, '门店名称不能超过 40 个字')
+      .describe('门店名称'),
+    address: z
+      .string()
+      .trim()
+      .min(1, '请填写门店地址')
+      .max(120, '门店地址不能超过 120 个字')
+      .describe('门店地址'),
+    lat: z.number().min(-90, '纬度在 -90 到 90 之间').max(90, '纬度在 -90 到 90 之间').optional(),
+    lng: z
+      .number()
+      .min(-180, '经度在 -180 到 180 之间')
+      .max(180, '经度在 -180 到 180 之间')
+      .optional(),
+  }),
+  /** What stands in the way of closing a store (clerks, open pickup orders and gift pickups). */
+  storeClosingCheck: z.strictObject({ storeId: docId }),
+  /** Closes a store with nothing left there; refused (naming what is left) otherwise. */
+  closeStore: z.strictObject({ storeId: docId, reason: reasonText('停业原因') }),
+  reopenStore: z.strictObject({ storeId: docId }),
+  /** A disabled clerk back at work (their code binds again); their store must be open. */
+  enableClerk: z.strictObject({ clerkId: docId }),
+  /**
+   * A clerk to another store. `follow`: their members move with them (store and conversations);
+   * `stay`: their members stay with the old store and go to `toClerkId` there. Either way the
+   * members move as a job (the transfer flow), each exactly once.
+   */
+  moveClerk: z.strictObject({
+    clerkId: docId,
+    toStoreId: docId,
+    members: z.enum(['follow', 'stay']),
+    toClerkId: docId.optional(),
+    reason: reasonText('调店原因'),
+  }),
+  /** Staff invites by status, newest first. */
+  listInvites: z.strictObject({
+    ...pageInput,
+    status: inviteStatus.optional(),
+    storeId: docId.optional(),
+  }),
+  /** Withdraws a pending invite: its code never binds afterwards. */
+  revokeInvite: z.strictObject({ inviteId: docId }),
+  /** A pending invite's code again (the dialog that showed it was closed). */
+  inviteCode: z.strictObject({ inviteId: docId }),
+  /** A printable poster (PNG): the brand, the store's or clerk's (or invited clerk's) name, the code. */
+  poster: z.strictObject({ kind: z.enum(['store', 'clerk', 'invite']), id: docId }),
+  /** The posters of a store and every active clerk of it, as a ZIP made by a job. */
+  createPosterJob: z.strictObject({ storeId: docId }),
+  /** The brand at the top of every poster. */
+  posterBrand: emptyInput,
+  setPosterBrand: z.strictObject({
+    brand: z.string().trim().min(1, '请填写品牌名称').max(20, '品牌名称不能超过 20 个字'),
+  }),
   /** Where the store is (GCJ-02, as Chinese maps give it), so shoppers see it by distance. */
   setStoreLocation: z.strictObject({
     storeId: docId,
@@ -446,6 +547,32 @@ export const adminOutput = {
   changeMyPassword: z.object({ sessionsEnded: z.number().int() }),
   createStore: storeView,
   listStores: z.object({ items: z.array(storeView) }),
+  updateStore: storeView,
+  storeClosingCheck: z.object({
+    storeId: z.string(),
+    activeClerks: z.number().int(),
+    openOrders: z.number().int(),
+    pendingPickups: z.number().int(),
+    members: z.number().int(),
+    /** Each thing that must be settled first, as HQ reads it; empty when the store can close. */
+    blockers: z.array(z.string()),
+  }),
+  closeStore: storeView,
+  reopenStore: storeView,
+  enableClerk: clerkView,
+  moveClerk: z.object({ clerk: clerkView, job: jobView.nullable() }),
+  listInvites: paged(inviteView),
+  revokeInvite: inviteView,
+  inviteCode: z.object({
+    invite: z.string(),
+    expiresAt: isoDate,
+    pngBase64: z.string(),
+    page: z.string(),
+  }),
+  poster: z.object({ filename: z.string(), pngBase64: z.string() }),
+  createPosterJob: jobView,
+  posterBrand: z.object({ brand: z.string() }),
+  setPosterBrand: z.object({ brand: z.string() }),
   setStoreLocation: z.object({
     storeId: z.string(),
     location: z.object({ lat: z.number(), lng: z.number() }),
@@ -659,8 +786,17 @@ export const adminOutput = {
   job: jobView.extend({
     allErrors: z.array(rowError),
     output: z.object({ filename: z.string(), csv: z.string() }).nullable(),
-    /** A file written in parts (data exports): fetch parts 0…parts-1 with `jobFile` and join them. */
-    file: z.object({ filename: z.string(), parts: z.number().int() }).nullable(),
+    /**
+     * A file the job made: a ZIP in storage (posters) with a short-lived download address, or a
+     * data export written in parts (fetch 0…parts-1 with `jobFile` and join them).
+     */
+    file: z
+      .object({
+        filename: z.string(),
+        url: z.string().optional(),
+        parts: z.number().int().optional(),
+      })
+      .nullable(),
   }),
   createDataExport: jobView,
   jobFile: z.object({

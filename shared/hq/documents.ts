@@ -13,6 +13,7 @@ export type JobKind =
   | 'exportMembers'
   | 'exportOfflineSales'
   | 'transferMembers'
+  | 'exportPosters'
 
 /**
  * A long HQ operation. Imports are validated in full when the job is created (a file with errors
@@ -36,16 +37,22 @@ export interface JobDoc {
   skipped: number
   /** importStores: StoreImportRow[]; importClerks: ClerkImportRow[] with storeId; empty for exports. */
   rows: unknown[]
-  /** exportSettlement: `{ month, by }`; transferMembers: `{ fromClerkId, toClerkId, reason }`. */
+  /**
+   * exportSettlement: `{ month, by }`; transferMembers: `{ fromClerkId, toClerkId, reason,
+   * fromStoreId? }` (fromStoreId: only the members still at that store, for a clerk's move);
+   * exportPosters: `{ storeId }`.
+   */
   params: Record<string, unknown>
   errors: { line: number; field: string; reason: string }[]
-  /** A file the job produced (the export, or the imported clerks' invites), for the console to download. */
+  /** A file the job produced (the export), for the console to download. */
   output: { filename: string; csv: string } | null
   /**
-   * A file too large for one document (the data exports): written a batch at a time into
-   * `jobFileParts` (`<jobId>:<part>`), joined by the console. `parts` counts those written.
+   * A file the job made: a ZIP it put in storage (the imported clerks' invites with their
+   * posters, or a store's posters; the parts a step renders go to storage too, under `parts/`),
+   * or a file too large for one document (the data exports), written a batch at a time into
+   * `jobFileParts` (`<jobId>:<part>`) and joined by the console; `parts` counts those written.
    */
-  file?: { filename: string; parts: number } | null
+  file?: { filename: string; fileId: string } | { filename: string; parts: number } | null
   /** Data exports: where the next batch starts (after this `<epoch ms>.<id>`). */
   cursor?: string | null
   /** Who is stepping the job now; a step takes the lease with a conditional update, so batches never overlap. */

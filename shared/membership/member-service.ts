@@ -394,14 +394,23 @@ export async function moveMember(
         data: MemberDoc | null
       }
     ).data
-    if (!member || member.status !== 'active' || member.clerkId === to._id) return null
+    // Already there: nothing to move. (The same clerk at another store is a clerk who moved
+    // store with their members following: the member follows to the clerk's new store.)
+    if (
+      !member ||
+      member.status !== 'active' ||
+      (member.clerkId === to._id && member.storeId === to.storeId)
+    )
+      return null
     await collection(COLLECTIONS.members, t).update(memberId, {
       clerkId: to._id,
       storeId: to.storeId,
       attributedAt: options.now,
     })
-    await collection(COLLECTIONS.clerks, t).update(member.clerkId, { memberCount: _.inc(-1) })
-    await collection(COLLECTIONS.clerks, t).update(to._id, { memberCount: _.inc(1) })
+    if (member.clerkId !== to._id) {
+      await collection(COLLECTIONS.clerks, t).update(member.clerkId, { memberCount: _.inc(-1) })
+      await collection(COLLECTIONS.clerks, t).update(to._id, { memberCount: _.inc(1) })
+    }
     const log: Omit<AttributionLogDoc, '_id'> = {
       key: options.key,
       memberId,

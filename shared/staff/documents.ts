@@ -9,8 +9,17 @@ export interface StoreDoc {
   location?: { lat: number; lng: number }
   /** Opening hours as shoppers read them ("10:00–22:00"); absent until HQ sets them. */
   hours?: string
+  /**
+   * A closed store takes no new members, orders, pickups or clerks; it is closed only once it has
+   * no active clerk and nothing waiting to be picked up there (flows/store-closing.ts). Its
+   * members keep it as their store (history and commission stay where they were earned).
+   */
   status: 'active' | 'closed'
   createdAt: Date
+  updatedAt?: Date
+  closedAt?: Date
+  closedReason?: string
+  closedBy?: string
 }
 
 export interface ClerkDoc {
@@ -26,6 +35,10 @@ export interface ClerkDoc {
   memberCount: number
   createdAt: Date
   disabledAt?: Date
+  disabledReason?: string
+  /** When HQ last re-enabled the clerk, or moved them to another store. */
+  enabledAt?: Date
+  movedAt?: Date
 }
 
 export interface StaffInviteDoc {
@@ -43,4 +56,7 @@ export interface StaffInviteDoc {
   usedAt?: Date
   usedByOpenid?: string
   clerkId?: string
+  /** HQ withdrew the invite before anyone opened it; it never binds afterwards. */
+  revokedAt?: Date
+  revokedBy?: string
 }

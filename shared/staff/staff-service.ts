@@ -25,6 +25,8 @@ import { requireOpenid } from '../platform/runtime/identity'
 import { BIND_PAGE } from '../platform/pages'
 import { requireStaff } from './lookups'
 
+const REVOKED = '该邀请码已被总部撤销，请向总部申请新的邀请'
+
 async function staffProfile(clerk: ClerkDoc, storeName?: string) {
   return {
     clerkId: clerk._id,
@@ -59,6 +61,7 @@ export async function bindStaffInvite(ctx: InvocationContext, input: { invite: s
   if (already && invite.usedByOpenid === openid && already._id === invite.clerkId)
     return staffProfile(already)
   if (invite.usedAt) throw new AppError('CONFLICT', '该邀请码已被使用，请向总部申请新的邀请')
+  if (invite.revokedAt) throw new AppError('CONFLICT', REVOKED)
   if (invite.expiresAt.getTime() <= now.getTime())
     throw new AppError('CONFLICT', '该邀请码已过期，请向总部申请新的邀请')
   if (already) throw new AppError('CONFLICT', '你的微信已绑定为店员，无需重复绑定')
@@ -80,6 +83,9 @@ export async function bindStaffInvite(ctx: InvocationContext, input: { invite: s
       const fresh = await invites.get(invite._id)
       if (!fresh || fresh.usedAt)
         throw new AppError('CONFLICT', '该邀请码已被使用，请向总部申请新的邀请')
+      // A revoke that committed before this snapshot is seen here; one that lands after it
+      // changes the invite, so the update below conflicts and the retry sees the revoke.
+      if (fresh.revokedAt) throw new AppError('CONFLICT', REVOKED)
       await invites.update(invite._id, { usedAt: now, usedByOpenid: openid, clerkId })
       await collection(COLLECTIONS.clerks, t).insertOnce({ _id: clerkId, ...clerk })
       // One clerk per WeChat user: the `clerk:<openid>` claim is the unique key (a user bound

@@ -24,6 +24,7 @@ import { CanvasRenderer } from 'echarts/renderers'
 import { useEffect, useRef, useState } from 'react'
 import { callAdmin, type AdminParams, type AdminResult } from '../api'
 import { useAuth } from '../auth'
+import { StorePicker } from '../store-picker'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 
 echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer])
@@ -389,15 +390,11 @@ export function CampaignsPage() {
                 />
               </Form.Item>
               <Form.Item name="storeIds" label="门店">
-                <Select
+                <StorePicker
                   id="campaign-stores"
                   mode="multiple"
                   style={{ width: 220 }}
                   placeholder="全部"
-                  options={(stores.data?.items ?? []).map((s) => ({
-                    value: s.storeId,
-                    label: s.name,
-                  }))}
                 />
               </Form.Item>
               <Form.Item name="clerkIds" label="导购">

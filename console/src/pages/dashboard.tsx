@@ -6,7 +6,6 @@ import {
   Col,
   DatePicker,
   Row,
-  Select,
   Skeleton,
   Space,
   Statistic,
@@ -20,6 +19,7 @@ import { CanvasRenderer } from 'echarts/renderers'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { formatShanghaiMinute } from '../../../shared/platform/calendar'
 import type { AdminResult } from '../api'
+import { StorePicker } from '../store-picker'
 import { useUrlState } from '../url-state'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 
@@ -136,7 +136,6 @@ function Total({
 
 export function DashboardPage() {
   const [state, setState] = useUrlState(DEFAULTS)
-  const stores = useAdminQuery('listStores', {})
   const params = useMemo(
     () => ({
       ...(state.storeId ? { storeId: state.storeId } : {}),
@@ -160,15 +159,12 @@ export function DashboardPage() {
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <Space wrap>
-        <Select
+        <StorePicker
           id="dashboard-store"
           allowClear
-          showSearch
-          optionFilterProp="label"
           placeholder="全部门店"
           style={{ width: 200 }}
           value={state.storeId || undefined}
-          options={(stores.data?.items ?? []).map((s) => ({ value: s.storeId, label: s.name }))}
           onChange={(v?: string) => setState({ storeId: v ?? '' })}
         />
         <DatePicker.RangePicker

@@ -26,7 +26,7 @@ import {
   formatBytes,
   MAX_CSV_FILE_BYTES,
 } from '../../../shared/platform/csv-decode'
-import { ApiFailure, callAdmin, downloadCsv, type AdminResult } from '../api'
+import { ApiFailure, callAdmin, downloadCsv, downloadUrl, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useUrlState } from '../url-state'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
@@ -45,6 +45,7 @@ const KIND_LABEL: Record<Job['kind'], string> = {
   exportMembers: '导出会员',
   exportOfflineSales: '导出线下销售',
   transferMembers: '会员转移',
+  exportPosters: '门店海报',
 }
 /** Colours only: the label and what may be done come with the job from the server. */
 const STATUS_COLOR: Record<Job['status'], string> = {
@@ -170,9 +171,15 @@ export function JobsPage() {
 
   async function download(job: Job) {
     const full = await mutate('job', { jobId: job.jobId })
-    if (full?.output) downloadCsv(full.output.csv, full.output.filename)
-    else if (full?.file)
-      await downloadParts(job.jobId, full.file).catch((err: unknown) =>
+    // A ZIP (posters; an import's invites with their posters) comes from storage by its address;
+    // a data export comes in parts, joined here.
+    if (full?.file?.url) downloadUrl(full.file.url, full.file.filename)
+    else if (full?.output) downloadCsv(full.output.csv, full.output.filename)
+    else if (full?.file?.parts)
+      await downloadParts(job.jobId, {
+        filename: full.file.filename,
+        parts: full.file.parts,
+      }).catch((err: unknown) =>
         setError(err instanceof ApiFailure ? err.message : '下载失败，请重试'),
       )
   }

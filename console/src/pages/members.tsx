@@ -19,6 +19,7 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import { Link } from 'react-router-dom'
 import type { AdminResult } from '../api'
 import { useAuth } from '../auth'
+import { StorePicker } from '../store-picker'
 import { useUrlState } from '../url-state'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 
@@ -39,7 +40,6 @@ export const TIER_LABEL: Record<string, string> = { standard: '普通', silver: 
 export function MembersPage() {
   const { canWrite } = useAuth()
   const [state, setState] = useUrlState(DEFAULTS)
-  const stores = useAdminQuery('listStores', {})
   const clerks = useAdminQuery('listClerks', {})
   const params = useMemo(
     () => ({
@@ -145,12 +145,12 @@ export function MembersPage() {
           onSearch={(value) => setState({ search: value.trim(), page: 1 })}
           style={{ width: 240 }}
         />
-        <Select
+        <StorePicker
+          id="member-store-filter"
           allowClear
           placeholder="门店"
-          style={{ width: 160 }}
+          style={{ width: 200 }}
           value={state.storeId || undefined}
-          options={(stores.data?.items ?? []).map((s) => ({ value: s.storeId, label: s.name }))}
           onChange={(v?: string) => setState({ storeId: v ?? '', page: 1 })}
         />
         <Select

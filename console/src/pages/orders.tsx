@@ -25,6 +25,7 @@ import { fenToYuan, yuanToFen } from '../../../shared/commission/rules/commissio
 import { ORDER_STORED_STATUS_LABELS } from '../../../shared/shop/lifecycle'
 import type { AdminResult } from '../api'
 import { formatPostalAddress, ShipDialog } from '../ship-dialog'
+import { StorePicker } from '../store-picker'
 import { useUrlState } from '../url-state'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 
@@ -70,7 +71,6 @@ const REFUND_POLL_MS = 1000
 
 export function OrdersPage() {
   const [state, setState] = useUrlState(DEFAULTS)
-  const stores = useAdminQuery('listStores', {})
   const params = useMemo(
     () => ({
       page: state.page,
@@ -122,12 +122,12 @@ export function OrdersPage() {
           }))}
           onChange={(v?: string) => setState({ status: v ?? '', page: 1 })}
         />
-        <Select
+        <StorePicker
+          id="order-store-filter"
           allowClear
           placeholder="提货门店"
-          style={{ width: 160 }}
+          style={{ width: 200 }}
           value={state.storeId || undefined}
-          options={(stores.data?.items ?? []).map((s) => ({ value: s.storeId, label: s.name }))}
           onChange={(v?: string) => setState({ storeId: v ?? '', page: 1 })}
         />
         <DatePicker.RangePicker

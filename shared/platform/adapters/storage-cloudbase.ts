@@ -10,6 +10,12 @@ export class CloudBaseStorage implements StoragePort {
     return res.fileID
   }
 
+  async get(fileId: string): Promise<Buffer> {
+    const res = (await cloudApp().downloadFile({ fileID: fileId })) as { fileContent?: Buffer }
+    if (!res.fileContent) throw new Error(`no content for ${fileId}`)
+    return res.fileContent
+  }
+
   /**
    * `cloud://<env>.<bucket>/<folder>/<name>`, the fileID `wx.cloud.uploadFile` answers for
    * `cloudPath: '<folder>/<name>'`, in this function's own environment when it is known.

@@ -1,5 +1,5 @@
 /** The local stack's storage: files under STORAGE_DIR, served by the stack at /files/<path>. */
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { UPLOAD_NAME, type StoragePort } from '../ports/storage'
 
@@ -16,6 +16,13 @@ export class LocalStorage implements StoragePort {
     await mkdir(path.dirname(full), { recursive: true })
     await writeFile(full, content)
     return `local://${filePath}`
+  }
+
+  async get(fileId: string): Promise<Buffer> {
+    const filePath = fileId.replace(/^local:\/\//, '')
+    if (filePath.includes('..') || path.isAbsolute(filePath))
+      throw new Error(`invalid storage path ${filePath}`)
+    return readFile(path.join(this.dir, filePath))
   }
 
   /** `local://<folder>/<name>`: what the stack's upload endpoint (`POST /files/<folder>/<name>`) answers. */

@@ -2,6 +2,8 @@
 export interface StoragePort {
   /** Stores the bytes; returns a stable file id to keep in documents. */
   put(path: string, content: Buffer, contentType: string): Promise<string>
+  /** The bytes of a file this storage holds (a job assembling an archive from its parts). */
+  get(fileId: string): Promise<Buffer>
   /** A URL the mini-program can show (temporary in production). */
   url(fileId: string): Promise<string>
   /**
