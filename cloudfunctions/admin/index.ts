@@ -27,7 +27,7 @@ import {
   saveChatTemplate,
 } from '../../shared/hq/admin-members-service'
 import {
-  audienceCount,
+  audienceForHq,
   campaignResults,
   createCampaign,
   listCampaigns,
@@ -208,7 +208,7 @@ export const main = defineFunction({
     setCommissionRules: (_ctx, input) => saveCommissionRules(input),
     settlement: (_ctx, input) => settlement(input),
     settlementCsv: (_ctx, input) => settlementCsv(input),
-    campaignAudienceCount: (ctx, input) => audienceCount(ctx, input.segment),
+    campaignAudienceCount: (ctx, input) => audienceForHq(ctx, input.segment),
     createCampaign: async (ctx, input) =>
       createCampaign(ctx, (await hqSession(ctx)).username, input),
     listCampaigns: async (ctx, input) => listCampaigns(input, (await hqSession(ctx)).role),

@@ -34,6 +34,8 @@ import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
 import { isDbError } from '../platform/runtime/transaction'
 import { clearConsent, refundConsent, spendConsent } from './consent-service'
+import { sendFailures } from './rules/send-failures'
+import { SUBSCRIBE_TEMPLATES } from './templates'
 import { namesFor } from '../staff/lookups'
 import { requireMember } from '../membership/lookups'
 import type { Actor } from '../platform/lifecycle'
@@ -111,6 +113,37 @@ export async function audienceCount(
   segment: Segment,
 ): Promise<{ count: number }> {
   return { count: await countQuery(compileSegment(segment, ctx.clock.now())) }
+}
+
+/**
+ * What HQ sees before sending: the members the segment matches, and how many of them can receive
+ * the campaign now (an unused consent credit for its template; the weekly cap is applied when each
+ * member's turn comes). Two counts at once; the second joins each matching member's consent.
+ */
+export async function audienceForHq(
+  ctx: InvocationContext,
+  segment: Segment,
+): Promise<{ count: number; reachable: number }> {
+  const db = database()
+  const _ = db.command
+  const query = toCloudbaseQuery(db, compileSegment(segment, ctx.clock.now()))
+  const [count, reachable] = await Promise.all([
+    countQuery(compileSegment(segment, ctx.clock.now())),
+    db
+      .collection(COLLECTIONS.members.name)
+      .aggregate()
+      .match(query)
+      .lookup({
+        from: COLLECTIONS.subscribeConsents.name,
+        localField: '_id',
+        foreignField: 'memberId',
+        as: 'consents',
+      })
+      .match({ consents: _.elemMatch({ templateKey: 'campaign', credits: _.gt(0) }) })
+      .count('n')
+      .end() as Promise<Rows<{ n: number }>>,
+  ])
+  return { count, reachable: reachable.data[0]?.n ?? 0 }
 }
 
 /** The campaign as `actor` sees it: its status's label and what that caller may do next. */
@@ -562,13 +595,14 @@ async function sendBatch(
 export function campaignWideRefusal(result: { errcode: number; errmsg: string }): string | null {
   switch (result.errcode) {
     case 47003: {
-      const field = /data\.([A-Za-z_]+\d*)/.exec(result.errmsg)?.[1]
-      return `微信拒绝了消息内容（47003）：${field ? `字段 ${field} ` : ''}不符合模板规则。活动已停止，会员的订阅次数未被使用，请修改活动内容后重新创建。`
+      const key = /data\.([A-Za-z_]+\d*)/.exec(result.errmsg)?.[1]
+      const label = SUBSCRIBE_TEMPLATES.campaign.fields.find((f) => f.key === key)?.label
+      return `微信拒绝了消息内容：${label ? `「${label}」` : ''}不符合模板规则。活动已停止，会员的订阅次数未被使用，请修改活动内容后重新创建。`
     }
     case 40037:
-      return '微信不认识活动模板 ID（40037）：请检查部署变量 WECHAT_TEMPLATE_CAMPAIGN 后继续发送。会员的订阅次数未被使用。'
+      return '微信不认识活动模板（40037）：请检查部署变量 WECHAT_TEMPLATE_CAMPAIGN 后继续发送。会员的订阅次数未被使用。'
     case 41030:
-      return '活动页面不在已发布的小程序中（41030）：请修改页面后重新创建。会员的订阅次数未被使用。'
+      return '活动页面不在已发布的小程序中：请修改页面后重新创建。会员的订阅次数未被使用。'
     default:
       return null
   }
@@ -697,6 +731,7 @@ export async function campaignResults(ctx: InvocationContext, campaignId: string
     sent: tally.sent,
     failed: tally.failed,
     failedByCode: tally.failedByCode,
+    failures: sendFailures(tally.failedByCode),
     inFlight: tally.inFlight,
     orderedWithin7Days: ordered,
   }

@@ -49,7 +49,7 @@ export const SUBSCRIBE_TEMPLATES: Record<
 export interface TemplateDataProblem {
   /** The field's key, e.g. `thing1`. */
   key: string
-  /** Chinese, naming the field, e.g. `活动名称（thing1）最多 20 个字`. */
+  /** Chinese, naming the field by its label (people never see the keys), e.g. `活动名称：最多 20 个字`. */
   message: string
 }
 
@@ -71,12 +71,12 @@ export function templateDataProblems(
     const value = data[field.key]
     if (value === undefined) {
       if (field.required)
-        problems.push({ key: field.key, message: `请填写${field.label}（${field.key}）` })
+        problems.push({ key: field.key, message: `请填写${field.label}` })
       continue
     }
     const problem = subscribeFieldProblem(field.type, value)
     if (problem)
-      problems.push({ key: field.key, message: `${field.label}（${field.key}）${problem}` })
+      problems.push({ key: field.key, message: `${field.label}：${problem}` })
   }
   return problems
 }

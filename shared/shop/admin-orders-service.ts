@@ -13,6 +13,8 @@ import { offsetPage } from '../platform/db/paging'
 import type { Actor } from '../platform/lifecycle'
 import { PAYMENT_STATUS_LABELS, REFUND_STATUS_LABELS, isRefundOpen } from '../payments/lifecycle'
 import { nextOrderActions, orderState, orderStatusLabel } from './lifecycle'
+import { normalisePhone } from '../platform/phone'
+import { ORDER_NO } from './rules/order-number'
 
 type Rows<T> = { data: T[] }
 type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
@@ -38,6 +40,7 @@ function orderRow(
 ): z.infer<typeof adminOrderRow> {
   return {
     orderId: order._id,
+    orderNo: order.orderNo ?? null,
     createdAt: order.createdAt.toISOString(),
     status: order.status,
     state: orderState(order),
@@ -66,6 +69,51 @@ async function memberNosOf(memberIds: string[]): Promise<Map<string, string>> {
   return new Map(res.data.map((m) => [m._id, m.memberNo]))
 }
 
+/**
+ * What HQ typed into the orders search, as a condition on orders: an order number (14 digits), a
+ * member number (9 digits), a phone (11 digits from 1: that member's orders), a merchant payment
+ * number (the payment names its order) or an order id (from a link). One indexed read at most
+ * before the orders query; null when nothing can match.
+ */
+async function searchCondition(search: string): Promise<Record<string, unknown> | null> {
+  const db = database()
+  const memberWhere = (where: Record<string, unknown>) =>
+    db
+      .collection(COLLECTIONS.members.name)
+      .where(where)
+      .field({ _id: true })
+      .limit(20)
+      .get() as Promise<Rows<{ _id: string }>>
+  const text = search.replace(/\s+/g, '')
+  if (ORDER_NO.test(text)) return { orderNo: text }
+  if (/^\d{9}$/.test(text)) {
+    const member = (await memberWhere({ memberNo: text })).data[0]
+    return member ? { memberId: member._id } : null
+  }
+  const phone = normalisePhone(text)
+  if (phone) {
+    // A phone may belong to more than one card over time (a deleted card, a new one).
+    const members = (await memberWhere({ phone })).data
+    return members.length ? { memberId: db.command.in(members.map((m) => m._id)) } : null
+  }
+  if (/^P\d{14}[0-9a-f]{12}$/.test(text)) {
+    const payment = (await db
+      .collection(COLLECTIONS.payments.name)
+      .where({ _id: text })
+      .field({ purpose: true })
+      .limit(1)
+      .get()) as Rows<Pick<PaymentDoc, '_id' | 'purpose'>>
+    const purpose = payment.data[0]?.purpose
+    return purpose?.kind === 'order' ? { _id: purpose.id } : null
+  }
+  if (/^[0-9a-f]{32}$/.test(text)) return { _id: text }
+  throw new AppError(
+    'INVALID_INPUT',
+    '请输入 14 位订单号、9 位会员号、11 位手机号或商户支付单号',
+    'search',
+  )
+}
+
 export async function listOrders(input: Input<'listOrders'>, viewer: Viewer) {
   const db = database()
   const _ = db.command
@@ -78,18 +126,9 @@ export async function listOrders(input: Input<'listOrders'>, viewer: Viewer) {
   ]
   if (range.length) where.createdAt = range.length === 2 ? _.and(range as never[]) : range[0]
   if (input.search) {
-    if (/^\d{9}$/.test(input.search)) {
-      const member = (await db
-        .collection(COLLECTIONS.members.name)
-        .where({ memberNo: input.search })
-        .field({ _id: true })
-        .limit(1)
-        .get()) as Rows<{ _id: string }>
-      if (!member.data[0])
-        return { items: [], total: 0, page: input.page, pageSize: input.pageSize }
-      where.memberId = member.data[0]._id
-    } else if (/^[A-Za-z0-9_-]{1,64}$/.test(input.search)) where._id = input.search
-    else throw new AppError('INVALID_INPUT', '请输入 9 位会员号或订单号', 'search')
+    const found = await searchCondition(input.search)
+    if (!found) return { items: [], total: 0, page: input.page, pageSize: input.pageSize }
+    Object.assign(where, found)
   }
   const page = await offsetPage<OrderDoc>(db, COLLECTIONS.orders.name, where, input)
   const [names, memberNos] = await Promise.all([
@@ -181,6 +220,7 @@ export async function orderForAdmin(input: Input<'orderDetail'>, viewer: Viewer)
       })
   }
   if (order.refundedAt) timeline.push({ at: order.refundedAt, event: '全额退款，库存已退回' })
+  else if (order.fullyRefundedAt) timeline.push({ at: order.fullyRefundedAt, event: '已全额退款' })
   timeline.sort((a, b) => a.at.getTime() - b.at.getTime())
   // WeChat reports payment times to the second, so a payment can read as before the order: the order comes first regardless.
   timeline.unshift({ at: order.createdAt, event: '下单' })

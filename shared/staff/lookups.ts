@@ -93,3 +93,31 @@ export async function requireManager(ctx: InvocationContext): Promise<ClerkDoc> 
   if (!clerk.isManager) throw new AppError('FORBIDDEN', '仅店长可以使用')
   return clerk
 }
+
+/** Names and codes (门店编码, 导购编号) of stores and clerks, for reports people file (settlement). */
+export async function directoryFor(
+  storeIds: string[],
+  clerkIds: string[],
+): Promise<{
+  stores: Map<string, { name: string; code: string }>
+  clerks: Map<string, { name: string; code: string }>
+}> {
+  const db = database()
+  const _ = db.command
+  const read = (collection: string, ids: string[]) =>
+    ids.length
+      ? (db
+          .collection(collection)
+          .where({ _id: _.in([...new Set(ids)].slice(0, 1000)) })
+          .field({ name: true, code: true })
+          .limit(1000)
+          .get() as Promise<Rows<{ _id: string; name: string; code: string }>>)
+      : Promise.resolve({ data: [] as { _id: string; name: string; code: string }[] })
+  const [stores, clerks] = await Promise.all([
+    read(COLLECTIONS.stores.name, storeIds),
+    read(COLLECTIONS.clerks.name, clerkIds),
+  ])
+  const byId = (rows: { _id: string; name: string; code: string }[]) =>
+    new Map(rows.map((r) => [r._id, { name: r.name, code: r.code }]))
+  return { stores: byId(stores.data), clerks: byId(clerks.data) }
+}

@@ -1,9 +1,9 @@
 import { Alert, Card, Input, Space, Table, Tag, Typography } from 'antd'
-import dayjs from 'dayjs'
 import { useMemo } from 'react'
 import type { AdminResult } from '../api'
 import { useUrlState } from '../url-state'
 import { useAdminQuery } from '../use-admin'
+import { shanghai } from '../time'
 
 type Row = AdminResult<'listAudit'>['items'][number]
 const DEFAULTS = { page: 1, pageSize: 20, action: '', username: '' }
@@ -55,7 +55,7 @@ export function AuditPage() {
           {
             title: '时间',
             dataIndex: 'at',
-            render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm:ss'),
+            render: (d: string) => shanghai(d).format('YYYY-MM-DD HH:mm:ss'),
           },
           { title: '用户', dataIndex: 'username' },
           { title: '操作', dataIndex: 'action' },

@@ -25,6 +25,7 @@ import { useEffect, useRef, useState } from 'react'
 import { callAdmin, type AdminParams, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { shanghai } from '../time'
 
 echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer])
 
@@ -277,7 +278,7 @@ export function CampaignsPage() {
         rowKey="campaignId"
         loading={campaigns.loading}
         dataSource={campaigns.data?.items ?? []}
-        pagination={{ pageSize: 20 }}
+        pagination={{ defaultPageSize: 20 }}
         columns={[
           { title: '活动', dataIndex: 'name' },
           { title: '发起方', dataIndex: 'storeId', render: (id: string | null) => storeName(id) },
@@ -298,7 +299,7 @@ export function CampaignsPage() {
           {
             title: '发送时间',
             dataIndex: 'sendAt',
-            render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm'),
+            render: (d: string) => shanghai(d).format('YYYY-MM-DD HH:mm'),
           },
           {
             title: '目标',

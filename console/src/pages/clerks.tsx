@@ -15,12 +15,12 @@ import {
   Tag,
   Typography,
 } from 'antd'
-import dayjs from 'dayjs'
 import { useState } from 'react'
 import { downloadPng, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useUrlState } from '../url-state'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { shanghai } from '../time'
 
 type Clerk = AdminResult<'listClerks'>['items'][number]
 type Invite = AdminResult<'createStaffInvite'>
@@ -71,7 +71,7 @@ export function ClerksPage() {
         rowKey="clerkId"
         loading={clerks.loading}
         dataSource={clerks.data?.items ?? []}
-        pagination={{ pageSize: 20 }}
+        pagination={{ defaultPageSize: 20 }}
         columns={[
           {
             title: '姓名',
@@ -108,7 +108,7 @@ export function ClerksPage() {
           {
             title: '加入',
             dataIndex: 'createdAt',
-            render: (d: string) => dayjs(d).format('YYYY-MM-DD'),
+            render: (d: string) => shanghai(d).format('YYYY-MM-DD'),
           },
           {
             title: '操作',
@@ -217,7 +217,7 @@ export function ClerksPage() {
               {invite.invite}
             </Typography.Text>
             <Typography.Text type="secondary">
-              一次性使用，{dayjs(invite.expiresAt).format('MM-DD HH:mm')}{' '}
+              一次性使用，{shanghai(invite.expiresAt).format('MM-DD HH:mm')}{' '}
               前有效。请导购用微信扫码完成绑定。
             </Typography.Text>
           </Space>

@@ -1,11 +1,11 @@
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons'
 import { Alert, Button, Card, Form, Modal, Progress, Select, Table, Tag, Typography } from 'antd'
-import dayjs from 'dayjs'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { ApiFailure, callAdmin, downloadCsv, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useUrlState } from '../url-state'
 import { useAdminMutation } from '../use-admin'
+import { shanghai } from '../time'
 
 type Job = AdminResult<'listJobs'>['items'][number]
 type ImportKind = 'importStores' | 'importClerks'
@@ -174,7 +174,7 @@ export function JobsPage() {
           {
             title: '创建时间',
             dataIndex: 'createdAt',
-            render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm:ss'),
+            render: (d: string) => shanghai(d).format('YYYY-MM-DD HH:mm:ss'),
           },
           {
             title: '文件',

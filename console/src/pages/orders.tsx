@@ -27,6 +27,7 @@ import type { AdminResult } from '../api'
 import { formatPostalAddress, ShipDialog } from '../ship-dialog'
 import { useUrlState } from '../url-state'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { shanghai } from '../time'
 
 type Row = AdminResult<'listOrders'>['items'][number]
 type Detail = AdminResult<'orderDetail'>
@@ -190,7 +191,7 @@ export function OrdersPage() {
             dataIndex: 'createdAt',
             sorter: true,
             sortOrder: sortOrderOf('createdAt'),
-            render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm'),
+            render: (d: string) => shanghai(d).format('YYYY-MM-DD HH:mm'),
           },
           { title: '会员号', dataIndex: 'memberNo', render: (no: string | null) => no ?? '—' },
           {
@@ -351,12 +352,12 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
             <Descriptions.Item label="快递">
               <span id="order-shipment">
                 {o.shipment
-                  ? `${o.shipment.carrier} ${o.shipment.trackingNo}（${dayjs(o.shipment.shippedAt).format('YYYY-MM-DD HH:mm')}）`
+                  ? `${o.shipment.carrier} ${o.shipment.trackingNo}（${shanghai(o.shipment.shippedAt).format('YYYY-MM-DD HH:mm')}）`
                   : '未发货'}
               </span>
             </Descriptions.Item>
             <Descriptions.Item label="签收">
-              {o.deliveredAt ? dayjs(o.deliveredAt).format('YYYY-MM-DD HH:mm') : '—'}
+              {o.deliveredAt ? shanghai(o.deliveredAt).format('YYYY-MM-DD HH:mm') : '—'}
             </Descriptions.Item>
           </Descriptions>
         </Card>
@@ -370,7 +371,7 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
             </Descriptions.Item>
             <Descriptions.Item label="支付金额">{yuan(data.payment.amountFen)}</Descriptions.Item>
             <Descriptions.Item label="支付时间">
-              {data.payment.paidAt ? dayjs(data.payment.paidAt).format('YYYY-MM-DD HH:mm:ss') : '—'}
+              {data.payment.paidAt ? shanghai(data.payment.paidAt).format('YYYY-MM-DD HH:mm:ss') : '—'}
             </Descriptions.Item>
           </Descriptions>
         ) : (
@@ -409,7 +410,7 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
             {
               title: '申请时间',
               dataIndex: 'createdAt',
-              render: (d: string) => dayjs(d).format('MM-DD HH:mm'),
+              render: (d: string) => shanghai(d).format('MM-DD HH:mm'),
             },
           ]}
         />
@@ -417,7 +418,7 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
       <Card size="small" title="状态时间线">
         <Timeline
           items={data.timeline.map((t) => ({
-            children: `${dayjs(t.at).format('YYYY-MM-DD HH:mm:ss')}  ${t.event}`,
+            children: `${shanghai(t.at).format('YYYY-MM-DD HH:mm:ss')}  ${t.event}`,
           }))}
         />
       </Card>

@@ -92,7 +92,7 @@ export function SettlementPage() {
         size="small"
         loading={settlement.loading}
         dataSource={rows}
-        pagination={{ pageSize: 50, showTotal: (t) => `共 ${t} 行` }}
+        pagination={{ defaultPageSize: 50, showTotal: (t) => `共 ${t} 行` }}
         columns={[
           ...(by === 'clerk' ? [{ title: '导购', dataIndex: 'name' }] : []),
           { title: '门店', dataIndex: 'storeName' },

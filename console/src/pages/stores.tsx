@@ -5,11 +5,11 @@ import {
   ReloadOutlined,
 } from '@ant-design/icons'
 import { Alert, Button, Card, Form, Input, InputNumber, Modal, Space, Table, Tag } from 'antd'
-import dayjs from 'dayjs'
 import { useState } from 'react'
 import { downloadPng, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { shanghai } from '../time'
 
 type Store = AdminResult<'listStores'>['items'][number]
 
@@ -57,7 +57,7 @@ export function StoresPage() {
         rowKey="storeId"
         loading={stores.loading}
         dataSource={stores.data?.items ?? []}
-        pagination={{ pageSize: 20 }}
+        pagination={{ defaultPageSize: 20 }}
         columns={[
           { title: '编码', dataIndex: 'code' },
           { title: '门店', dataIndex: 'name' },
@@ -102,7 +102,7 @@ export function StoresPage() {
           {
             title: '创建时间',
             dataIndex: 'createdAt',
-            render: (d: string) => dayjs(d).format('YYYY-MM-DD'),
+            render: (d: string) => shanghai(d).format('YYYY-MM-DD'),
           },
           {
             title: '门店码',
