@@ -5,11 +5,7 @@
  */
 import dayjs, { type Dayjs } from 'dayjs'
 import utc from 'dayjs/plugin/utc'
-import {
-  SHANGHAI_OFFSET_MS,
-  shanghaiDay,
-  shanghaiMonth,
-} from '../../shared/platform/calendar'
+import { SHANGHAI_OFFSET_MS, shanghaiDay, shanghaiMonth } from '../../shared/platform/calendar'
 
 dayjs.extend(utc)
 

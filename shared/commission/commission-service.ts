@@ -313,10 +313,7 @@ export interface SettlementRow {
 }
 
 /** One row per clerk (or per attributed store) for a month's sales and commission. */
-export async function settlement(input: {
-  month: string
-  by: 'clerk' | 'store'
-}): Promise<{
+export async function settlement(input: { month: string; by: 'clerk' | 'store' }): Promise<{
   month: string
   by: 'clerk' | 'store'
   rows: SettlementRow[]

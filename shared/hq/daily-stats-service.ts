@@ -446,13 +446,13 @@ async function clerkSums(prevStart: Date, start: Date, end: Date, storeId?: stri
       _id: { key: '$clerkId', current: $.gte(['$at', start]) },
       salesFen: $.sum($.subtract(['$baseFen', '$refundedFen'])),
       orders: $.sum(1),
-      commissionFen: $.sum($.cond({ if: $.eq(['$status', 'cancelled']), then: 0, else: '$amountFen' })),
+      commissionFen: $.sum(
+        $.cond({ if: $.eq(['$status', 'cancelled']), then: 0, else: '$amountFen' }),
+      ),
       storeId: $.first('$storeId'),
     })
     .limit(100_000)
-    .end()) as Rows<
-    PeriodSums<'salesFen' | 'orders' | 'commissionFen'> & { storeId: string }
-  >
+    .end()) as Rows<PeriodSums<'salesFen' | 'orders' | 'commissionFen'> & { storeId: string }>
   return res.data
 }
 
@@ -522,7 +522,11 @@ export async function dashboard(input: DashboardQuery, now: Date) {
   }
   const clerkFigures = new Map<
     string,
-    { storeId: string; current: Record<'salesFen' | 'orders' | 'commissionFen', number>; previousSalesFen: number }
+    {
+      storeId: string
+      current: Record<'salesFen' | 'orders' | 'commissionFen', number>
+      previousSalesFen: number
+    }
   >()
   for (const g of clerks) {
     if (!g._id.key) continue
@@ -562,7 +566,9 @@ export async function dashboard(input: DashboardQuery, now: Date) {
       newMembers: f.current.newMembers,
       previousNetSalesFen: netSales(f.previous),
     }))
-    .filter((r) => r.orders > 0 || r.newMembers > 0 || r.previousNetSalesFen !== 0 || r.refundsFen > 0)
+    .filter(
+      (r) => r.orders > 0 || r.newMembers > 0 || r.previousNetSalesFen !== 0 || r.refundsFen > 0,
+    )
     .sort((a, b) => b.netSalesFen - a.netSalesFen || a.storeCode.localeCompare(b.storeCode))
   const clerkRanking = topClerks.map(([id, c]) => ({
     clerkId: id,

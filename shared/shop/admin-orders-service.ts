@@ -229,11 +229,17 @@ export async function orderForAdmin(input: Input<'orderDetail'>, viewer: Viewer)
       ? Math.max(0, pay.amountFen - pay.refundCommittedFen)
       : 0
   const row = orderRow(order, names.stores, memberNos, viewer)
+  // Refunds in flight may already commit the whole amount: nothing is left to refund, and an
+  // order whose money is all on its way back is not shipped or marked delivered either.
+  const fullRefundPending =
+    refundableFen === 0 && row.state !== 'refunded' && refunds.data.some(isRefundOpen)
   return {
     order: {
       ...row,
-      // Refunds in flight may already commit the whole amount: nothing left to refund then.
-      actions: row.actions.filter((a) => a !== 'refund' || refundableFen > 0),
+      statusLabel: fullRefundPending ? `${row.statusLabel}（全额退款处理中）` : row.statusLabel,
+      actions: fullRefundPending
+        ? []
+        : row.actions.filter((a) => a !== 'refund' || refundableFen > 0),
       items: order.items.map((i) => ({
         productId: i.productId,
         name: i.name,

@@ -495,21 +495,42 @@ describe('delivery orders', () => {
     })
 
     await refund(order.orderId, order.outTradeNo)
+    // The table's refundAll: the stored status is refunded too (the shipment stays on record),
+    // so HQ's 已退款 filter finds it and the 待收货 filter no longer does.
     expect((await hq()).body.data.order).toMatchObject({
-      status: 'shipped',
+      status: 'refunded',
       state: 'refunded',
       statusLabel: '已退款',
       actions: [],
+      shipment: { carrier: expect.any(String), trackingNo: 'SF0000000003' },
     })
+    expect((await hq()).body.data.timeline.at(-1).event).toBe('已全额退款')
+    expect((await hq()).body.data.refundableFen).toBe(0)
     const listed = await stack.admin({ action: 'listOrders', search: order.orderId })
     expect(listed.body.data.items[0]).toMatchObject({ statusLabel: '已退款', actions: [] })
+    const underRefunded = await stack.admin({
+      action: 'listOrders',
+      status: 'refunded',
+      pageSize: 100,
+    })
+    expect(underRefunded.body.data.items.map((o: { orderId: string }) => o.orderId)).toContain(
+      order.orderId,
+    )
+    const underShipped = await stack.admin({
+      action: 'listOrders',
+      status: 'shipped',
+      pageSize: 100,
+    })
+    expect(underShipped.body.data.items.map((o: { orderId: string }) => o.orderId)).not.toContain(
+      order.orderId,
+    )
     expect((await mine()).body.data).toMatchObject({ statusLabel: '已退款', actions: [] })
     // The server refuses what it no longer offers.
     expect(
       (await stack.admin({ action: 'markOrderDelivered', orderId: order.orderId })).status,
     ).toBe(409)
     expect((await confirm(order.orderId, 'oDeliver3')).status).toBe(409)
-    expect(await orderDoc(order.orderId)).toMatchObject({ status: 'shipped' })
+    expect(await orderDoc(order.orderId)).toMatchObject({ status: 'refunded' })
   })
 })
 
@@ -849,9 +870,11 @@ describe('performance and settlement', () => {
     const mine = rows.body.data.rows.find((r: { id: string }) => r.id === clerkCode.clerkId)
     // Each row names the clerk and the store by id and by the codes payroll files (导购编号, 门店编码).
     const storeCodeOf = (id: string) =>
-      (stack.db.collection(COLLECTIONS.stores.name).doc(id).get() as Promise<{
-        data: { code: string }[]
-      }>).then((r) => r.data[0]!.code)
+      (
+        stack.db.collection(COLLECTIONS.stores.name).doc(id).get() as Promise<{
+          data: { code: string }[]
+        }>
+      ).then((r) => r.data[0]!.code)
     const clerkDoc = (
       (await stack.db.collection(COLLECTIONS.clerks.name).doc(clerkCode.clerkId!).get()) as {
         data: { code: string; storeId: string }[]

@@ -1,6 +1,7 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons'
 import {
   Alert,
+  App,
   Button,
   Card,
   DatePicker,
@@ -16,16 +17,21 @@ import {
   Table,
   Tag,
 } from 'antd'
-import dayjs, { type Dayjs } from 'dayjs'
+import type { Dayjs } from 'dayjs'
 import { BarChart } from 'echarts/charts'
 import { GridComponent, TooltipComponent } from 'echarts/components'
 import * as echarts from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
-import { useEffect, useRef, useState } from 'react'
-import { callAdmin, type AdminParams, type AdminResult } from '../api'
+import { useCallback, useEffect, useRef, useState } from 'react'
+import {
+  CAMPAIGN_PAGES,
+  campaignPageLabel,
+  SUBSCRIBE_TEMPLATES,
+} from '../../../shared/campaigns/templates'
+import { ApiFailure, callAdmin, type AdminParams, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
-import { shanghai } from '../time'
+import { pickedShanghaiTime, shanghai } from '../time'
 
 echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer])
 
@@ -64,9 +70,17 @@ interface FormValues {
   spendMaxYuan?: number | null
   birthdayMonths?: number[]
   page: string
-  thing1: string
-  time2?: string
+  /** The template's fields by key (thing1, time2, …): the form shows their labels only. */
+  fields: Record<string, string | undefined>
   sendAt?: Dayjs | null
+}
+
+const TEMPLATE_FIELDS = SUBSCRIBE_TEMPLATES.campaign.fields
+
+/** What each field takes, said as the operator reads it (WeChat's rule for its type). */
+const FIELD_HINT: Record<string, string> = {
+  thing: '20 字以内',
+  time: '如 2026-12-12 10:00 或 10:00~12:00',
 }
 
 /** The segment the form describes: empty fields are left out (no condition). */
@@ -91,7 +105,12 @@ function segmentOf(v: Partial<FormValues>): Segment {
 
 function AudienceCount({ segment }: { segment: Segment }) {
   const key = JSON.stringify(segment)
-  const [state, setState] = useState<{ count?: number; error?: string; loading: boolean }>({
+  const [state, setState] = useState<{
+    count?: number
+    reachable?: number
+    error?: string
+    loading: boolean
+  }>({
     loading: true,
   })
   useEffect(() => {
@@ -99,7 +118,7 @@ function AudienceCount({ segment }: { segment: Segment }) {
     setState((s) => ({ ...s, loading: true }))
     const timer = setTimeout(() => {
       callAdmin('campaignAudienceCount', { segment: JSON.parse(key) as Segment })
-        .then((r) => live && setState({ count: r.count, loading: false }))
+        .then((r) => live && setState({ count: r.count, reachable: r.reachable, loading: false }))
         .catch((err: Error) => live && setState({ error: err.message, loading: false }))
     }, 300)
     return () => {
@@ -108,32 +127,58 @@ function AudienceCount({ segment }: { segment: Segment }) {
     }
   }, [key])
   if (state.error) return <Alert type="warning" showIcon message={state.error} />
+  // Both numbers: who matches, and who of them can receive it now (the others never accepted
+  // the campaign subscription, or used it up).
   return (
-    <Statistic
-      title="目标会员（实时）"
-      value={state.count ?? 0}
-      formatter={() => <span id="campaign-audience">{state.count ?? '…'}</span>}
-      loading={state.loading && state.count === undefined}
-      suffix="人"
-      valueStyle={{ color: '#c2410c' }}
-    />
+    <Space size="large">
+      <Statistic
+        title="符合条件"
+        value={state.count ?? 0}
+        formatter={() => <span id="campaign-audience">{state.count ?? '…'}</span>}
+        loading={state.loading && state.count === undefined}
+        suffix="人"
+      />
+      <Statistic
+        title="可接收（已订阅）"
+        value={state.reachable ?? 0}
+        formatter={() => <span id="campaign-reachable">{state.reachable ?? '…'}</span>}
+        loading={state.loading && state.reachable === undefined}
+        suffix="人"
+        valueStyle={{ color: '#c2410c' }}
+      />
+    </Space>
   )
 }
 
-function ResultsDrawer({ campaignId, onClose }: { campaignId: string; onClose: () => void }) {
+/** How often the list looks again while a campaign is sending or due (the dispatcher runs every minute). */
+const LIST_POLL_MS = 5000
+
+function ResultsDrawer({
+  campaignId,
+  onClose,
+  onStatus,
+}: {
+  campaignId: string
+  onClose: () => void
+  /** The campaign as the results found it: the list catches up when its row is behind. */
+  onStatus: (status: Campaign['status']) => void
+}) {
   const results = useAdminQuery('campaignResults', { campaignId })
+  const seenStatus = results.data?.campaign.status
+  useEffect(() => {
+    if (seenStatus) onStatus(seenStatus)
+  }, [seenStatus, onStatus])
   const chartRef = useRef<HTMLDivElement>(null)
   const r = results.data
   useEffect(() => {
     if (!chartRef.current || !r) return
     const chart = echarts.init(chartRef.current)
-    const failures = Object.entries(r.failedByCode)
     const labels = [
       '目标',
       '有订阅授权',
       '已送达',
       '超出每周上限',
-      ...failures.map(([code]) => `失败 ${code}`),
+      ...r.failures.map((f) => `失败：${f.reason}`),
       '7 天内下单',
     ]
     const values = [
@@ -141,13 +186,17 @@ function ResultsDrawer({ campaignId, onClose }: { campaignId: string; onClose: (
       r.eligible,
       r.sent,
       r.skippedCap,
-      ...failures.map(([, n]) => n),
+      ...r.failures.map((f) => f.count),
       r.orderedWithin7Days,
     ]
     chart.setOption({
       tooltip: { trigger: 'axis' },
-      grid: { left: 48, right: 16, top: 16, bottom: 48 },
-      xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, rotate: 20 } },
+      grid: { left: 48, right: 16, top: 24, bottom: 96 },
+      xAxis: {
+        type: 'category',
+        data: labels,
+        axisLabel: { interval: 0, rotate: 30, width: 120, overflow: 'break' },
+      },
       yAxis: { type: 'value', minInterval: 1 },
       series: [
         {
@@ -191,7 +240,23 @@ function ResultsDrawer({ campaignId, onClose }: { campaignId: string; onClose: (
             <Descriptions.Item label="进度">
               {r.campaign.processed} / {r.campaign.targeted ?? '—'}
             </Descriptions.Item>
+            <Descriptions.Item label="打开页面" span={2}>
+              {campaignPageLabel(r.campaign.page)}
+            </Descriptions.Item>
           </Descriptions>
+          {r.failures.length > 0 && (
+            <Table
+              id="campaign-failures"
+              size="small"
+              rowKey="code"
+              pagination={false}
+              dataSource={r.failures}
+              columns={[
+                { title: '失败原因', dataIndex: 'reason' },
+                { title: '人数', dataIndex: 'count', align: 'right' },
+              ]}
+            />
+          )}
           <div ref={chartRef} style={{ height: 320 }} id="campaign-chart" />
         </Space>
       )}
@@ -204,27 +269,59 @@ export function CampaignsPage() {
   const campaigns = useAdminQuery('listCampaigns', {})
   const stores = useAdminQuery('listStores', {})
   const mutate = useAdminMutation()
+  const { message } = App.useApp()
   const [creating, setCreating] = useState(false)
   const [resultsOf, setResultsOf] = useState<string | null>(null)
   const [form] = Form.useForm<FormValues>()
   const values = Form.useWatch([], form) as Partial<FormValues> | undefined
   const storeIds = Form.useWatch('storeIds', form) as string[] | undefined
   const clerks = useAdminQuery('listClerks', storeIds?.length === 1 ? { storeId: storeIds[0] } : {})
+  const { data: list, reload: reloadList } = campaigns
+  // A campaign sending or due moves on by itself (the dispatcher's timer): keep its row current.
+  useEffect(() => {
+    const moving = list?.items.some(
+      (c) =>
+        c.status === 'sending' ||
+        (c.status === 'scheduled' && Date.parse(c.sendAt) <= Date.now() + LIST_POLL_MS),
+    )
+    if (!moving) return
+    const timer = setTimeout(() => void reloadList(), LIST_POLL_MS)
+    return () => clearTimeout(timer)
+  }, [list, reloadList])
+  const onResultsStatus = useCallback(
+    (status: Campaign['status']) => {
+      const row = list?.items.find((c) => c.campaignId === resultsOf)
+      if (row && row.status !== status) void reloadList()
+    },
+    [list, resultsOf, reloadList],
+  )
 
   async function create(v: FormValues) {
-    const fields: Record<string, string> = { thing1: v.thing1 }
-    if (v.time2) fields.time2 = v.time2
-    const created = await mutate(
-      'createCampaign',
-      {
+    const fields: Record<string, string> = {}
+    for (const f of TEMPLATE_FIELDS) {
+      const value = v.fields?.[f.key]?.trim()
+      if (value) fields[f.key] = value
+    }
+    let created: AdminResult<'createCampaign'> | null = null
+    try {
+      created = await callAdmin('createCampaign', {
         name: v.name,
         segment: segmentOf(v),
         page: v.page,
         fields,
-        ...(v.sendAt ? { sendAt: v.sendAt.toISOString() } : {}),
-      },
-      '活动已创建',
-    )
+        // The picked time is Shanghai's wall clock, whatever the browser's zone.
+        ...(v.sendAt ? { sendAt: pickedShanghaiTime(v.sendAt) } : {}),
+      })
+    } catch (err) {
+      // A refused template field is shown under that field, by its label.
+      const failure = err instanceof ApiFailure ? err : null
+      const key = failure?.field?.replace(/^fields\./, '')
+      if (failure && key && TEMPLATE_FIELDS.some((f) => f.key === key))
+        form.setFields([{ name: ['fields', key], errors: [failure.message] }])
+      else void message.error(failure?.message ?? '创建失败，请重试')
+      return
+    }
+    void message.success('活动已创建')
     if (created) {
       setCreating(false)
       form.resetFields()
@@ -276,7 +373,7 @@ export function CampaignsPage() {
         ))}
       <Table<Campaign>
         rowKey="campaignId"
-        loading={campaigns.loading}
+        loading={campaigns.loading && !campaigns.data}
         dataSource={campaigns.data?.items ?? []}
         pagination={{ defaultPageSize: 20 }}
         columns={[
@@ -435,25 +532,32 @@ export function CampaignsPage() {
             </Space>
           </Card>
           <Space wrap style={{ marginTop: 16 }}>
-            <Form.Item
-              name="thing1"
-              label="消息内容（thing1，20 字内）"
-              rules={[{ required: true, max: 20 }]}
-            >
-              <Input id="campaign-thing1" style={{ width: 260 }} />
+            {TEMPLATE_FIELDS.map((f) => (
+              <Form.Item
+                key={f.key}
+                name={['fields', f.key]}
+                label={`${f.label}（${FIELD_HINT[f.type] ?? '按模板要求填写'}${f.required ? '' : '，可不填'}）`}
+                rules={[
+                  { required: f.required, whitespace: true, message: `请填写${f.label}` },
+                  ...(f.type === 'thing' ? [{ max: 20, message: `${f.label}最多 20 个字` }] : []),
+                ]}
+              >
+                <Input
+                  id={`campaign-field-${f.key}`}
+                  style={{ width: 260 }}
+                  placeholder={f.type === 'time' ? '2026-12-12 10:00' : undefined}
+                />
+              </Form.Item>
+            ))}
+            <Form.Item name="page" label="点击消息后打开" rules={[{ required: true }]}>
+              <Select
+                id="campaign-page"
+                style={{ width: 220 }}
+                options={CAMPAIGN_PAGES.map((p) => ({ value: p.path, label: p.label }))}
+              />
             </Form.Item>
-            <Form.Item
-              name="time2"
-              label="活动时间（time2，如 2026-12-12 10:00 或 10:00~12:00）"
-              rules={[{ max: 40 }]}
-            >
-              <Input style={{ width: 200 }} placeholder="2026-12-12 10:00" />
-            </Form.Item>
-            <Form.Item name="page" label="打开页面" rules={[{ required: true }]}>
-              <Input style={{ width: 220 }} />
-            </Form.Item>
-            <Form.Item name="sendAt" label="发送时间（空为立即）">
-              <DatePicker showTime />
+            <Form.Item name="sendAt" label="发送时间（北京时间，空为立即）">
+              <DatePicker showTime format="YYYY-MM-DD HH:mm" />
             </Form.Item>
           </Space>
           <Alert
@@ -463,7 +567,16 @@ export function CampaignsPage() {
           />
         </Form>
       </Modal>
-      {resultsOf && <ResultsDrawer campaignId={resultsOf} onClose={() => setResultsOf(null)} />}
+      {resultsOf && (
+        <ResultsDrawer
+          campaignId={resultsOf}
+          onStatus={onResultsStatus}
+          onClose={() => {
+            setResultsOf(null)
+            void reloadList()
+          }}
+        />
+      )}
     </Card>
   )
 }

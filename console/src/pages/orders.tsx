@@ -106,10 +106,10 @@ export function OrdersPage() {
         <Input.Search
           id="order-search"
           allowClear
-          placeholder="9 位会员号 / 订单号"
+          placeholder="订单号 / 会员号 / 手机号 / 商户单号"
           defaultValue={state.search}
           onSearch={(value) => setState({ search: value.trim(), page: 1 })}
-          style={{ width: 240 }}
+          style={{ width: 300 }}
         />
         <Select
           id="order-status-filter"
@@ -174,15 +174,16 @@ export function OrdersPage() {
         columns={[
           {
             title: '订单号',
-            dataIndex: 'orderId',
-            render: (id: string) => (
+            dataIndex: 'orderNo',
+            // The number people read and type; the id only travels in the link.
+            render: (no: string | null, row) => (
               <Button
                 type="link"
                 size="small"
                 className="order-open"
-                onClick={() => setState({ order: id })}
+                onClick={() => setState({ order: row.orderId })}
               >
-                {id}
+                {no ?? '（无编号）'}
               </Button>
             ),
           },
@@ -244,13 +245,7 @@ function OrderDrawer({
   onRefunded: () => void
 }) {
   return (
-    <Drawer
-      title={orderId ? `订单 ${orderId}` : ''}
-      width={640}
-      open={orderId !== null}
-      onClose={onClose}
-      destroyOnClose
-    >
+    <Drawer title="订单详情" width={640} open={orderId !== null} onClose={onClose} destroyOnClose>
       {orderId && <OrderDetail orderId={orderId} onRefunded={onRefunded} />}
     </Drawer>
   )
@@ -277,6 +272,12 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }} id="order-detail">
       <Descriptions column={2} size="small" bordered>
+        <Descriptions.Item label="订单号">
+          <span id="order-no">{o.orderNo ?? '—'}</span>
+        </Descriptions.Item>
+        <Descriptions.Item label="下单时间">
+          {shanghai(o.createdAt).format('YYYY-MM-DD HH:mm:ss')}
+        </Descriptions.Item>
         <Descriptions.Item label="状态">
           <Tag id="order-status" color={STATE_COLOR[o.state]}>
             {o.statusLabel}
@@ -371,7 +372,9 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
             </Descriptions.Item>
             <Descriptions.Item label="支付金额">{yuan(data.payment.amountFen)}</Descriptions.Item>
             <Descriptions.Item label="支付时间">
-              {data.payment.paidAt ? shanghai(data.payment.paidAt).format('YYYY-MM-DD HH:mm:ss') : '—'}
+              {data.payment.paidAt
+                ? shanghai(data.payment.paidAt).format('YYYY-MM-DD HH:mm:ss')
+                : '—'}
             </Descriptions.Item>
           </Descriptions>
         ) : (
@@ -423,7 +426,7 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
         />
       </Card>
       <ShipDialog
-        title={`发货 · 订单 ${o.orderId}`}
+        title={`发货 · 订单 ${o.orderNo ?? ''}`}
         address={o.deliveryAddress}
         open={shipping}
         onCancel={() => setShipping(false)}

@@ -2,6 +2,7 @@ import { Alert, Button, Card, Form, InputNumber, Radio, Skeleton, Typography } f
 import { useState } from 'react'
 import { useAuth } from '../auth'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { CommissionRulesCard } from './commission-rules'
 import { ShopRulesCard } from './shop-rules'
 
 export function SettingsPage() {
@@ -64,6 +65,7 @@ export function SettingsPage() {
           </Button>
         </Form>
       </Card>
+      <CommissionRulesCard />
       <ShopRulesCard />
     </>
   )
