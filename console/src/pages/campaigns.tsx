@@ -173,30 +173,13 @@ function ResultsDrawer({
   useEffect(() => {
     if (!chartRef.current || !r) return
     const chart = echarts.init(chartRef.current)
-    const labels = [
-      '目标',
-      '有订阅授权',
-      '已送达',
-      '超出每周上限',
-      ...r.failures.map((f) => `失败：${f.reason}`),
-      '7 天内下单',
-    ]
-    const values = [
-      r.targeted,
-      r.eligible,
-      r.sent,
-      r.skippedCap,
-      ...r.failures.map((f) => f.count),
-      r.orderedWithin7Days,
-    ]
+    // The failures' reasons are in the table above; the chart keeps short labels.
+    const labels = ['目标', '有订阅授权', '已送达', '失败', '超出每周上限', '7 天内下单']
+    const values = [r.targeted, r.eligible, r.sent, r.failed, r.skippedCap, r.orderedWithin7Days]
     chart.setOption({
       tooltip: { trigger: 'axis' },
-      grid: { left: 48, right: 16, top: 24, bottom: 96 },
-      xAxis: {
-        type: 'category',
-        data: labels,
-        axisLabel: { interval: 0, rotate: 30, width: 120, overflow: 'break' },
-      },
+      grid: { left: 48, right: 16, top: 24, bottom: 32 },
+      xAxis: { type: 'category', data: labels, axisLabel: { interval: 0 } },
       yAxis: { type: 'value', minInterval: 1 },
       series: [
         {
@@ -531,24 +514,33 @@ export function CampaignsPage() {
               </Form.Item>
             </Space>
           </Card>
+          <Card
+            size="small"
+            title="消息内容（会员在微信服务通知中看到）"
+            style={{ marginTop: 16 }}
+            id="campaign-message"
+          >
+            <Space wrap>
+              {TEMPLATE_FIELDS.map((f) => (
+                <Form.Item
+                  key={f.key}
+                  name={['fields', f.key]}
+                  label={`${f.label}（${FIELD_HINT[f.type] ?? '按模板要求填写'}${f.required ? '' : '，可不填'}）`}
+                  rules={[
+                    { required: f.required, whitespace: true, message: `请填写${f.label}` },
+                    ...(f.type === 'thing' ? [{ max: 20, message: `${f.label}最多 20 个字` }] : []),
+                  ]}
+                >
+                  <Input
+                    id={`campaign-field-${f.key}`}
+                    style={{ width: 260 }}
+                    placeholder={f.type === 'time' ? '2026-12-12 10:00' : undefined}
+                  />
+                </Form.Item>
+              ))}
+            </Space>
+          </Card>
           <Space wrap style={{ marginTop: 16 }}>
-            {TEMPLATE_FIELDS.map((f) => (
-              <Form.Item
-                key={f.key}
-                name={['fields', f.key]}
-                label={`${f.label}（${FIELD_HINT[f.type] ?? '按模板要求填写'}${f.required ? '' : '，可不填'}）`}
-                rules={[
-                  { required: f.required, whitespace: true, message: `请填写${f.label}` },
-                  ...(f.type === 'thing' ? [{ max: 20, message: `${f.label}最多 20 个字` }] : []),
-                ]}
-              >
-                <Input
-                  id={`campaign-field-${f.key}`}
-                  style={{ width: 260 }}
-                  placeholder={f.type === 'time' ? '2026-12-12 10:00' : undefined}
-                />
-              </Form.Item>
-            ))}
             <Form.Item name="page" label="点击消息后打开" rules={[{ required: true }]}>
               <Select
                 id="campaign-page"

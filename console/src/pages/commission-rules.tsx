@@ -1,5 +1,4 @@
 import { Alert, App, Button, Card, Form, InputNumber, Skeleton, Typography } from 'antd'
-import { useEffect } from 'react'
 import { ApiFailure, callAdmin } from '../api'
 import { useAuth } from '../auth'
 import { useAdminQuery } from '../use-admin'
@@ -23,13 +22,6 @@ export function CommissionRulesCard() {
   const { message } = App.useApp()
   const rules = useAdminQuery('commissionRules', {})
   const [form] = Form.useForm<Values>()
-  useEffect(() => {
-    if (rules.data)
-      form.setFieldsValue({
-        ratePercent: bpToPercent(rules.data.rateBp),
-        refundWindowDays: rules.data.refundWindowDays,
-      })
-  }, [rules.data, form])
 
   async function save(values: Values) {
     try {
@@ -62,6 +54,12 @@ export function CommissionRulesCard() {
       </Typography.Paragraph>
       <Form<Values>
         form={form}
+        // Keyed by what was loaded: after a save the form starts again from the stored rules.
+        key={`${rules.data!.rateBp}-${rules.data!.refundWindowDays}`}
+        initialValues={{
+          ratePercent: bpToPercent(rules.data!.rateBp),
+          refundWindowDays: rules.data!.refundWindowDays,
+        }}
         layout="vertical"
         style={{ maxWidth: 420 }}
         onFinish={(v) => void save(v)}
@@ -72,7 +70,7 @@ export function CommissionRulesCard() {
           label="提成比例（%）"
           rules={[{ required: true, message: '请填写提成比例' }]}
         >
-          <InputNumber id="commission-rate" style={{ width: 160 }} step={0.5} suffix="%" />
+          <InputNumber id="commission-rate" style={{ width: 160 }} />
         </Form.Item>
         <Form.Item
           name="refundWindowDays"
@@ -80,7 +78,7 @@ export function CommissionRulesCard() {
           extra="自提、签收或门店消费后多少天内退款会冲减待结算提成，期满后结算。"
           rules={[{ required: true, message: '请填写退款期' }]}
         >
-          <InputNumber id="commission-window" style={{ width: 160 }} suffix="天" />
+          <InputNumber id="commission-window" style={{ width: 160 }} />
         </Form.Item>
         <Button id="commission-save" type="primary" htmlType="submit">
           保存
