@@ -151,7 +151,7 @@ test('orders: a fully refunded shipped order reads 已退款 under its filter, b
   await ok(stack.admin({ action: 'refundOrder', orderId: order.orderId, reason: '顾客拒收' }))
   // WeChat Pay settles the refund a moment later and notifies; the order is refunded then.
   let detail = await ok(stack.admin({ action: 'orderDetail', orderId: order.orderId }))
-  for (let i = 0; i < 50 && detail.order.state !== 'refunded'; i++) {
+  for (let i = 0; i < 50 && detail.order.status !== 'refunded'; i++) {
     await new Promise((resolve) => setTimeout(resolve, 200))
     detail = await ok(stack.admin({ action: 'orderDetail', orderId: order.orderId }))
   }
@@ -169,21 +169,25 @@ test('orders: a fully refunded shipped order reads 已退款 under its filter, b
   await page.click('#order-status-filter')
   await page.click('.ant-select-dropdown:visible .ant-select-item-option[title="已退款"]')
   await page.waitForFunction(`location.hash.includes('status=refunded')`)
-  await page.waitForSelector(`#orders-table .order-open:text-is("${orderNo}")`)
+  await page.waitForSelector(`#orders-table .order-open:has-text("${orderNo}")`)
   const row = page.locator('#orders-table tr', { hasText: orderNo })
   expect(await row.locator('.ant-tag').textContent()).toBe('已退款')
   // Created at, in Shanghai (New York would read 13 hours earlier).
   expect(await row.textContent()).toContain(formatShanghaiMinute(new Date(detail.order.createdAt)))
   await shot(page, 'orders-refunded-filter')
+  // Compact tables offer up to 100 rows a page.
+  await page.click('.ant-card:has(#orders-table) .ant-pagination-options .ant-select')
+  await page.click('.ant-select-dropdown:visible .ant-select-item-option[title="100 条/页"]')
+  await page.waitForFunction(`location.hash.includes('pageSize=100')`)
 
   await page.fill('#order-search', '139 0000 2002')
   await page.press('#order-search', 'Enter')
   await page.waitForFunction(`location.hash.includes('search=')`)
-  await page.waitForSelector(`#orders-table .order-open:text-is("${orderNo}")`)
+  await page.waitForSelector(`#orders-table .order-open:has-text("${orderNo}")`)
   await page.fill('#order-search', orderNo)
   await page.press('#order-search', 'Enter')
   await page.waitForFunction(`location.hash.includes('search=${orderNo}')`)
-  await page.click(`#orders-table .order-open:text-is("${orderNo}")`)
+  await page.click(`#orders-table .order-open:has-text("${orderNo}")`)
   await page.waitForSelector('#order-detail')
   expect(await page.textContent('#order-no')).toBe(orderNo)
   expect(await page.textContent('#order-status')).toBe('已退款')
@@ -194,15 +198,12 @@ test('orders: a fully refunded shipped order reads 已退款 under its filter, b
   await page.waitForTimeout(400) // the drawer's slide-in, for the screenshot only
   await shot(page, 'order-refunded-detail')
   await page.keyboard.press('Escape')
-
-  // Compact tables offer up to 100 rows a page.
-  await page.click('#orders-table .ant-pagination-options .ant-select')
-  await page.click('.ant-select-dropdown:visible .ant-select-item-option:has-text("100")')
-  await page.waitForFunction(`location.hash.includes('pageSize=100')`)
 })
 
 test('dashboard: stores and clerks ranked against the previous period, and the CSV of what is shown', async () => {
-  // A till sale at each store by members of that store's code.
+  // A till sale at each store by members of that store's code: the second store's is the
+  // biggest sale of the day (bigger than the first store's online orders and till sale together).
+  const TILL = [10_000, 90_000]
   for (const [i, code] of demo.codes.filter((c) => c.kind === 'store').entries()) {
     const openid = `o-ops-e2e-till-${i}`
     await ok(
@@ -218,7 +219,7 @@ test('dashboard: stores and clerks ranked against the previous period, and the C
     await ok(
       stack.call(
         'staff',
-        { action: 'recordSale', memberCode, amountFen: 10_000 * (i + 1), receiptNo: `OPS-${i}` },
+        { action: 'recordSale', memberCode, amountFen: TILL[i]!, receiptNo: `OPS-${i}` },
         { openid: clerk.openid },
       ),
     )
@@ -228,7 +229,15 @@ test('dashboard: stores and clerks ranked against the previous period, and the C
   await page.waitForSelector('#dashboard-updated:has-text("数据更新于")')
   await page.waitForSelector('#store-ranking tbody tr.ant-table-row')
   const stores = await page.locator('#store-ranking tbody tr.ant-table-row').allTextContents()
-  expect(stores[0]).toContain('徐家汇店') // ¥200.00 at the till beats ¥100.00 (and 静安寺店's online orders)
+  const second = demo.codes.filter((c) => c.kind === 'store')[1]!.storeId
+  const names = (await ok(stack.admin({ action: 'listStores' }))).items as {
+    storeId: string
+    name: string
+    code: string
+  }[]
+  const top = names.find((n) => n.storeId === second)!
+  expect(stores[0]).toContain(top.name)
+  expect(stores[0]).toContain('¥900.00')
   expect(await page.locator('#clerk-ranking tbody tr.ant-table-row').count()).toBeGreaterThan(0)
   expect(await page.textContent('#total-offline-sales')).toContain('上期')
   // "数据更新于 HH:mm" is Shanghai's clock.
@@ -248,8 +257,8 @@ test('dashboard: stores and clerks ranked against the previous period, and the C
   expect(lines[0]).toBe('数据看板')
   expect(lines).toContain('门店排行')
   expect(lines).toContain('导购排行')
-  expect(lines.some((l) => l.startsWith('线下销售额（元）,300.00,'))).toBe(true)
-  expect(lines.find((l) => l.startsWith('1,SH002,徐家汇店,'))).toBeDefined()
+  expect(lines.some((l) => l.startsWith('线下销售额（元）,1000.00,'))).toBe(true)
+  expect(lines.find((l) => l.startsWith(`1,${top.code},${top.name},900.00,`))).toBeDefined()
 })
 
 test('campaigns: labelled fields and a page picker, who matches and who can receive, reasons in Chinese, a list that keeps up', async () => {
