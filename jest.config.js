@@ -23,6 +23,8 @@ module.exports = {
       ...common,
       displayName: 'unit',
       testEnvironment: 'node',
+      // Property tests run hundreds of cases: seconds on a shared 2-core machine, not 5.
+      setupFilesAfterEnv: ['<rootDir>/tests/support/jest-timeouts.ts'],
       testMatch: ['<rootDir>/tests/unit/**/*.test.ts'],
     },
     {
@@ -36,6 +38,7 @@ module.exports = {
       ...common,
       displayName: 'component',
       testEnvironment: 'jsdom',
+      setupFilesAfterEnv: ['<rootDir>/tests/support/jest-timeouts.ts'],
       testMatch: ['<rootDir>/tests/miniprogram/**/*.test.{ts,tsx}'],
     },
     {

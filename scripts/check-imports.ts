@@ -7,6 +7,10 @@
  *    rules, read-only lookups and lifecycle tables), never its services; only `flows/` combine the
  *    services of several domains.
  *
+ * 3. shared/ reads and writes the database through typed collections (platform/db/collection.ts):
+ *    no `as Rows<...>` cast of a query's result and no hand-written DATABASE_DUPLICATE_WRITE catch
+ *    (`insertOnce` / `unlessDuplicate` are the one place a duplicate is handled).
+ *
  * Exits 1 with one line per violation. `checkImports(root)` is what the unit test calls.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs'
@@ -29,7 +33,7 @@ const PUBLISHED = [
 ]
 
 export interface ImportViolation {
-  kind: 'cycle' | 'layer'
+  kind: 'cycle' | 'layer' | 'untyped-db'
   message: string
 }
 
@@ -150,13 +154,42 @@ export function layerViolations(root: string, graph: Map<string, string[]>): Imp
   return violations
 }
 
+/** The casts and catches typed collections replaced; only the database layer may name them. */
+const UNTYPED_DB = [
+  {
+    pattern: /\bas\s+(?:Promise<\s*)?Rows</,
+    what: 'an `as Rows<...>` cast (use collection(spec))',
+  },
+  { pattern: /\btype\s+Rows\s*</, what: 'a local `type Rows` (use collection(spec))' },
+  {
+    pattern: /DATABASE_DUPLICATE_WRITE/,
+    what: 'a hand-written duplicate-write catch (use insertOnce or unlessDuplicate)',
+  },
+]
+const DB_LAYER = /^shared\/platform\/(?:db|runtime)\//
+
+export function untypedDbViolations(root: string, graph = importGraph(root)): ImportViolation[] {
+  const violations: ImportViolation[] = []
+  for (const file of graph.keys()) {
+    const rel = path.relative(root, file).split(path.sep).join('/')
+    if (!rel.startsWith('shared/') || DB_LAYER.test(rel)) continue
+    const source = readFileSync(file, 'utf8')
+    for (const { pattern, what } of UNTYPED_DB)
+      for (const match of source.matchAll(new RegExp(pattern.source, 'g'))) {
+        const line = source.slice(0, match.index).split('\n').length
+        violations.push({ kind: 'untyped-db', message: `${rel}:${line}: ${what}` })
+      }
+  }
+  return violations
+}
+
 export function checkImports(root: string): ImportViolation[] {
   const graph = importGraph(root)
   const cycles = findCycles(graph).map((cycle) => ({
     kind: 'cycle' as const,
     message: `import cycle: ${cycle.map((file) => path.relative(root, file)).join(' → ')}`,
   }))
-  return [...cycles, ...layerViolations(root, graph)]
+  return [...cycles, ...layerViolations(root, graph), ...untypedDbViolations(root, graph)]
 }
 
 if (require.main === module) {
@@ -166,5 +199,5 @@ if (require.main === module) {
     process.stdout.write(`\n${violations.length} import problem(s)\n`)
     process.exit(1)
   }
-  process.stdout.write('imports: no cycle, layers kept\n')
+  process.stdout.write('imports: no cycle, layers kept, database access typed\n')
 }

@@ -26,17 +26,16 @@ import {
   memberProfile,
   saveChatTemplate,
 } from '../../shared/hq/admin-members-service'
+import { audienceForHq } from '../../shared/campaigns/campaign-audience'
+import { createCampaign } from '../../shared/campaigns/campaign-authoring'
 import {
-  audienceForHq,
   campaignResults,
-  createCampaign,
   listCampaigns,
-  loadCampaignLimits,
   resumeCampaign,
-  saveCampaignLimits,
   sendCampaignNow,
   stopCampaign,
-} from '../../shared/campaigns/campaign-service'
+} from '../../shared/campaigns/campaign-controls'
+import { loadCampaignLimits, saveCampaignLimits } from '../../shared/campaigns/campaign-limits'
 import {
   adjustGiftStock,
   createGift,

@@ -23,7 +23,7 @@ import { expireMailRedemptions } from '../../shared/flows/mail-redemption'
 import { stepRunningJobs } from '../../shared/flows/hq-jobs'
 import { rollupDailyStats } from '../../shared/hq/daily-stats-service'
 import { remindUnread } from '../../shared/flows/chat-reminders'
-import { dispatchCampaigns } from '../../shared/campaigns/campaign-service'
+import { dispatchCampaigns } from '../../shared/campaigns/campaign-dispatch'
 
 /** The trigger's name in cloudbaserc.json (`0 * * * * * *`). */
 export const TRIGGER = 'everyMinute'

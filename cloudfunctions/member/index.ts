@@ -1,7 +1,7 @@
 import { memberInput, memberOutput } from '../../shared/membership/contract'
 import { accessGuard } from '../../shared/flows/access'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
-import { myCampaigns } from '../../shared/campaigns/campaign-service'
+import { myCampaigns } from '../../shared/campaigns/member-campaigns'
 import { consentStatus, reportConsent } from '../../shared/campaigns/consent-service'
 import {
   bindMember,

@@ -4,7 +4,8 @@ import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { clerkPerformance } from '../../shared/commission/commission-service'
 import { pickupCodeDetail, verifyPickupCode } from '../../shared/flows/pickup-counter'
 import { recordSale, voidSaleOfMyStore } from '../../shared/flows/offline-sale'
-import { createStoreCampaign, storeAudienceCount } from '../../shared/campaigns/campaign-service'
+import { storeAudienceCount } from '../../shared/campaigns/campaign-audience'
+import { createStoreCampaign } from '../../shared/campaigns/campaign-authoring'
 import { requireStaff } from '../../shared/staff/lookups'
 import {
   bindStaffInvite,

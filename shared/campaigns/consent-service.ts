@@ -4,6 +4,7 @@
  * template; sending spends one credit by an atomic conditional decrement, never below zero.
  */
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import {
@@ -13,7 +14,7 @@ import {
 } from '../platform/runtime/ports'
 import { requireMember } from '../membership/lookups'
 
-type Rows<T> = { data: T[] }
+const consents = () => collection(COLLECTIONS.subscribeConsents)
 const consentId = (memberId: string, key: SubscribeTemplateKey) => `${memberId}:${key}`
 
 export async function reportConsent(
@@ -27,26 +28,17 @@ export async function reportConsent(
   for (const result of input.results) {
     if (!result.accepted) continue
     const id = consentId(member._id, result.templateKey)
-    const updated = (await db
-      .collection(COLLECTIONS.subscribeConsents.name)
-      .where({ _id: id })
-      .update({ credits: _.inc(1), updatedAt: now })) as { updated: number }
-    if (updated.updated === 0) {
-      try {
-        await db.collection(COLLECTIONS.subscribeConsents.name).add({
-          _id: id,
-          memberId: member._id,
-          templateKey: result.templateKey,
-          credits: 1,
-          updatedAt: now,
-        })
-      } catch {
-        // created concurrently by another report: add ours to it
-        await db
-          .collection(COLLECTIONS.subscribeConsents.name)
-          .where({ _id: id })
-          .update({ credits: _.inc(1), updatedAt: now })
-      }
+    const addCredit = () => consents().updateIf({ _id: id }, { credits: _.inc(1), updatedAt: now })
+    if (!(await addCredit())) {
+      const created = await consents().insertOnce({
+        _id: id,
+        memberId: member._id,
+        templateKey: result.templateKey,
+        credits: 1,
+        updatedAt: now,
+      })
+      // Created concurrently by another report: add ours to it.
+      if (!created.inserted) await addCredit()
     }
   }
   return consentCredits(member._id)
@@ -55,15 +47,12 @@ export async function reportConsent(
 export async function consentCredits(
   memberId: string,
 ): Promise<Record<SubscribeTemplateKey, number>> {
-  const res = (await database()
-    .collection(COLLECTIONS.subscribeConsents.name)
-    .where({ memberId })
-    .get()) as Rows<{ templateKey: SubscribeTemplateKey; credits: number }>
+  const rows = await consents().find({ memberId })
   const out = Object.fromEntries(SUBSCRIBE_TEMPLATE_KEYS.map((k) => [k, 0])) as Record<
     SubscribeTemplateKey,
     number
   >
-  for (const row of res.data) out[row.templateKey] = row.credits
+  for (const row of rows) out[row.templateKey] = row.credits
   return out
 }
 
@@ -90,11 +79,10 @@ export async function consentStatus(ctx: InvocationContext) {
 export async function spendConsent(memberId: string, key: SubscribeTemplateKey): Promise<boolean> {
   const db = database()
   const _ = db.command
-  const res = (await db
-    .collection(COLLECTIONS.subscribeConsents.name)
-    .where({ _id: consentId(memberId, key), credits: _.gt(0) })
-    .update({ credits: _.inc(-1) })) as { updated: number }
-  return res.updated === 1
+  return consents().updateIf(
+    { _id: consentId(memberId, key), credits: _.gt(0) },
+    { credits: _.inc(-1) },
+  )
 }
 
 /** Gives a credit back when a message could not be sent for reasons that did not use it up. */

@@ -1,6 +1,7 @@
 /** campaigns: shapes of the stored documents. Dates are Date (UTC); money is integer fen; points integers. */
 
 import type { Segment } from './rules/segments'
+import type { SubscribeTemplateKey } from '../platform/runtime/ports'
 
 export type CampaignStatus = 'scheduled' | 'sending' | 'stopped' | 'done'
 
@@ -49,4 +50,21 @@ export interface CampaignDeliveryDoc {
   errmsg?: string
   /** skipped: 'weeklyCap'; failed without a WeChat answer: 'interrupted'. */
   reason?: string
+}
+
+/** A member's subscription credits for one template (`_id` = `<memberId>:<templateKey>`). */
+export interface SubscribeConsentDoc {
+  _id: string
+  memberId: string
+  templateKey: SubscribeTemplateKey
+  credits: number
+  updatedAt: Date
+}
+
+/** How many campaigns a member was sent in one week (`_id` = `<memberId>:<week>`). */
+export interface CampaignWeekDoc {
+  _id: string
+  memberId: string
+  week: string
+  count: number
 }

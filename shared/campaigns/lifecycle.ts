@@ -6,7 +6,7 @@
  *   stopped ─resume→ scheduled (it never started) | ─continue→ sending (goes on from its cursor)
  *   scheduled ─sendNow→ scheduled (its sendAt becomes now)
  *
- * Where each happens: campaigns/campaign-service.ts (transition, dispatchCampaigns).
+ * Where each happens: campaign-controls.ts (transition) and campaign-dispatch.ts (dispatchCampaigns).
  */
 import type { CampaignDoc, CampaignStatus } from './documents'
 import { type Actor, nextState, statesAllowing, type TransitionTable } from '../platform/lifecycle'

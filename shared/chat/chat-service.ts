@@ -14,20 +14,19 @@ import { z } from 'zod'
 import type { chatInput, conversationView, messageView } from './contract'
 import { MAX_IMAGE_BYTES } from './contract'
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
 import type { ConversationDoc, MessageBody, MessageDoc } from './documents'
 import type { MemberDoc } from '../membership/documents'
-import type { ClerkDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { maskPhone } from '../platform/phone'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
 import { withTransaction } from '../platform/runtime/transaction'
-import { findOne, getClerk } from '../staff/lookups'
+import { getClerk } from '../staff/lookups'
 import { requireOpenid } from '../platform/runtime/identity'
 import { findMemberByOpenid } from '../membership/lookups'
 
-export type Rows<T> = { data: T[] }
 type Input<K extends keyof typeof chatInput> = z.output<(typeof chatInput)[K]>
 type MessageView = z.infer<typeof messageView>
 type ConversationView = z.infer<typeof conversationView>
@@ -45,11 +44,11 @@ interface Participant {
   openid: string
 }
 
-export const conversations = () => database().collection(COLLECTIONS.conversations.name)
+export const conversations = () => collection(COLLECTIONS.conversations)
+const messages = () => collection(COLLECTIONS.messages)
 
 export async function getConversation(id: string): Promise<ConversationDoc | null> {
-  const res = (await conversations().doc(id).get()) as Rows<ConversationDoc>
-  return res.data[0] ?? null
+  return conversations().get(id)
 }
 
 /**
@@ -62,18 +61,9 @@ async function ensureConversation(member: MemberDoc, now: Date): Promise<Convers
   const existing = await getConversation(member._id)
   if (existing) return existing
   return withTransaction(database(), async (t) => {
-    const found = (
-      (await t.collection(COLLECTIONS.conversations.name).doc(member._id).get()) as {
-        data: ConversationDoc | null
-      }
-    ).data
+    const found = await collection(COLLECTIONS.conversations, t).get(member._id)
     if (found) return { ...found, _id: member._id }
-    const current =
-      (
-        (await t.collection(COLLECTIONS.members.name).doc(member._id).get()) as {
-          data: MemberDoc | null
-        }
-      ).data ?? member
+    const current = (await collection(COLLECTIONS.members, t).get(member._id)) ?? member
     const fresh: ConversationDoc = {
       _id: member._id,
       memberId: member._id,
@@ -92,12 +82,8 @@ async function ensureConversation(member: MemberDoc, now: Date): Promise<Convers
       memberRemindedAt: null,
       createdAt: now,
     }
-    const { _id, ...fields } = fresh
-    await t
-      .collection(COLLECTIONS.conversations.name)
-      .doc(_id)
-      .create(fields as never)
-    await t.collection(COLLECTIONS.members.name).doc(member._id).update({ conversationAt: now })
+    await collection(COLLECTIONS.conversations, t).insert(fresh)
+    await collection(COLLECTIONS.members, t).update(member._id, { conversationAt: now })
     return fresh
   })
 }
@@ -114,7 +100,7 @@ async function participant(ctx: InvocationContext, conversationId: string): Prom
     const conversation = await ensureConversation(member, ctx.clock.now())
     return { side: 'member', conversation, id: member._id, name: '会员', openid }
   }
-  const clerk = await findOne<ClerkDoc>(COLLECTIONS.clerks.name, { openid })
+  const clerk = await collection(COLLECTIONS.clerks).findOne({ openid })
   if (clerk && clerk.status === 'active') {
     ctx.caller.role = clerk.isManager ? 'manager' : 'clerk'
     const conversation = await getConversation(conversationId)
@@ -176,21 +162,17 @@ async function conversationViews(
   const db = database()
   const _ = db.command
   const [members, clerks] = await Promise.all([
-    db
-      .collection(COLLECTIONS.members.name)
-      .where({ _id: _.in(list.map((c) => c.memberId)) })
-      .field({ memberNo: true, phone: true })
-      .limit(100)
-      .get() as Promise<Rows<MemberDoc>>,
-    db
-      .collection(COLLECTIONS.clerks.name)
-      .where({ _id: _.in([...new Set(list.map((c) => c.clerkId))]) })
-      .field({ name: true })
-      .limit(100)
-      .get() as Promise<Rows<ClerkDoc>>,
+    collection(COLLECTIONS.members).find(
+      { _id: _.in(list.map((c) => c.memberId)) },
+      { fields: ['memberNo', 'phone'], limit: 100 },
+    ),
+    collection(COLLECTIONS.clerks).find(
+      { _id: _.in([...new Set(list.map((c) => c.clerkId))]) },
+      { fields: ['name'], limit: 100 },
+    ),
   ])
-  const memberById = new Map(members.data.map((m) => [m._id, m]))
-  const clerkName = new Map(clerks.data.map((c) => [c._id, c.name]))
+  const memberById = new Map(members.map((m) => [m._id, m]))
+  const clerkName = new Map(clerks.map((c) => [c._id, c.name]))
   return list.map((c) => {
     const member = memberById.get(c.memberId)
     return {
@@ -222,7 +204,7 @@ export async function myConversation(ctx: InvocationContext): Promise<Conversati
 
 export async function inbox(ctx: InvocationContext, input: Input<'inbox'>) {
   const openid = requireOpenid(ctx)
-  const clerk = await findOne<ClerkDoc>(COLLECTIONS.clerks.name, { openid })
+  const clerk = await collection(COLLECTIONS.clerks).findOne({ openid })
   if (!clerk || clerk.status !== 'active') throw new AppError('FORBIDDEN', '仅限在岗店员使用')
   ctx.caller.role = clerk.isManager ? 'manager' : 'clerk'
   if (input.scope === 'store' && !clerk.isManager)
@@ -234,21 +216,20 @@ export async function inbox(ctx: InvocationContext, input: Input<'inbox'>) {
       ? { storeId: clerk.storeId, lastSeq: _.gt(0) }
       : { clerkId: clerk._id, lastSeq: _.gt(0) }
   const [page, unread] = await Promise.all([
+    conversations().find(where, {
+      orderBy: ['lastMessageAt', 'desc'],
+      skip: input.offset,
+      limit: input.limit + 1,
+    }),
     conversations()
-      .where(where)
-      .orderBy('lastMessageAt', 'desc')
-      .skip(input.offset)
-      .limit(input.limit + 1)
-      .get() as Promise<Rows<ConversationDoc>>,
-    conversations()
-      .aggregate()
+      .raw.aggregate()
       .match(input.scope === 'store' ? { storeId: clerk.storeId } : { clerkId: clerk._id })
       .group({ _id: null, total: _.aggregate.sum('$clerkUnread') })
       .end() as Promise<{ data: { total: number }[] }>,
   ])
   return {
-    items: await conversationViews(page.data.slice(0, input.limit), 'clerk'),
-    nextOffset: page.data.length > input.limit ? input.offset + input.limit : null,
+    items: await conversationViews(page.slice(0, input.limit), 'clerk'),
+    nextOffset: page.length > input.limit ? input.offset + input.limit : null,
     totalUnread: unread.data[0]?.total ?? 0,
   }
 }
@@ -257,27 +238,19 @@ async function fetchMessages(
   conversationId: string,
   input: { afterSeq?: number; beforeSeq?: number; limit: number },
 ): Promise<MessageDoc[]> {
-  const db = database()
-  const _ = db.command
-  const messages = db.collection(COLLECTIONS.messages.name)
+  const _ = database().command
   if (input.afterSeq !== undefined) {
-    const res = (await messages
-      .where({ conversationId, seq: _.gt(input.afterSeq) })
-      .orderBy('seq', 'asc')
-      .limit(input.limit)
-      .get()) as Rows<MessageDoc>
-    return res.data
+    return messages().find(
+      { conversationId, seq: _.gt(input.afterSeq) },
+      { orderBy: ['seq', 'asc'], limit: input.limit },
+    )
   }
   const where =
     input.beforeSeq !== undefined
       ? { conversationId, seq: _.lt(input.beforeSeq) }
       : { conversationId }
-  const res = (await messages
-    .where(where)
-    .orderBy('seq', 'desc')
-    .limit(input.limit)
-    .get()) as Rows<MessageDoc>
-  return res.data.reverse()
+  const page = await messages().find(where, { orderBy: ['seq', 'desc'], limit: input.limit })
+  return page.reverse()
 }
 
 export async function listMessages(ctx: InvocationContext, input: Input<'messages'>) {
@@ -319,9 +292,7 @@ async function resolveBody(
       return body
     case 'product': {
       if (side !== 'clerk') throw new AppError('FORBIDDEN', '只有导购可以发送商品卡片')
-      const product = await findOne<{ _id: string; name: string; priceFen: number }>('products', {
-        _id: body.productId,
-      })
+      const product = await collection(COLLECTIONS.products).get(body.productId)
       if (!product) throw new AppError('NOT_FOUND', '商品不存在', 'body.productId')
       return {
         type: 'product',
@@ -332,9 +303,7 @@ async function resolveBody(
     }
     case 'gift': {
       if (side !== 'clerk') throw new AppError('FORBIDDEN', '只有导购可以发送礼品卡片')
-      const gift = await findOne<{ _id: string; name: string; pointsPrice: number }>('gifts', {
-        _id: body.giftId,
-      })
+      const gift = await collection(COLLECTIONS.gifts).get(body.giftId)
       if (!gift) throw new AppError('NOT_FOUND', '礼品不存在', 'body.giftId')
       return { type: 'gift', giftId: gift._id, name: gift.name, pointsPrice: gift.pointsPrice }
     }
@@ -346,10 +315,7 @@ export async function sendMessage(ctx: InvocationContext, input: Input<'send'>) 
   if (input.templateId && who.side !== 'clerk')
     throw new AppError('FORBIDDEN', '只有导购可以使用总部文案')
   if (input.templateId) {
-    const template = await findOne<{ _id: string; active: boolean }>(
-      COLLECTIONS.chatTemplates.name,
-      { _id: input.templateId },
-    )
+    const template = await collection(COLLECTIONS.chatTemplates).findOne({ _id: input.templateId })
     if (!template || !template.active)
       throw new AppError('NOT_FOUND', '文案不存在或已停用', 'templateId')
   }
@@ -379,9 +345,9 @@ export async function sharePhone(ctx: InvocationContext, input: Input<'sharePhon
     type: 'phone',
     phone: member.phone,
   })
-  await conversations()
-    .doc(input.conversationId)
-    .update({ phoneSharedWith: database().command.addToSet(who.conversation.clerkId) })
+  await conversations().update(input.conversationId, {
+    phoneSharedWith: database().command.addToSet(who.conversation.clerkId),
+  })
   return { ...(await toView(result.message, who)), duplicate: result.duplicate }
 }
 
@@ -403,17 +369,9 @@ async function appendMessage(
   const clerkOpenid =
     who.side === 'clerk' ? who.openid : ((await getClerk(who.conversation.clerkId))?.openid ?? '')
   return withTransaction(db, async (t) => {
-    const conversation = (
-      (await t.collection(COLLECTIONS.conversations.name).doc(conversationId).get()) as {
-        data: ConversationDoc | null
-      }
-    ).data
+    const conversation = await collection(COLLECTIONS.conversations, t).get(conversationId)
     if (!conversation) throw new AppError('NOT_FOUND', '会话不存在')
-    const existing = (
-      (await t.collection(COLLECTIONS.messages.name).doc(messageId).get()) as {
-        data: MessageDoc | null
-      }
-    ).data
+    const existing = await collection(COLLECTIONS.messages, t).get(messageId)
     if (existing) return { message: existing, duplicate: true }
     const message: MessageDoc = {
       _id: messageId,
@@ -426,10 +384,7 @@ async function appendMessage(
       participantOpenids: [conversation.memberOpenid, clerkOpenid].filter(Boolean),
       at: now,
     }
-    await t
-      .collection(COLLECTIONS.messages.name)
-      .doc(messageId)
-      .create(message as never)
+    await collection(COLLECTIONS.messages, t).insert(message)
     const update: Record<string, unknown> = {
       lastSeq: message.seq,
       lastMessageAt: now,
@@ -442,7 +397,7 @@ async function appendMessage(
     } else {
       update.clerkUnread = _.inc(1)
     }
-    await t.collection(COLLECTIONS.conversations.name).doc(conversationId).update(update)
+    await collection(COLLECTIONS.conversations, t).update(conversationId, update)
     return { message, duplicate: false }
   })
 }
@@ -455,23 +410,21 @@ export async function markRead(ctx: InvocationContext, input: Input<'markRead'>)
   const unreadField = who.side === 'member' ? 'memberUnread' : 'clerkUnread'
   const otherSide = who.side === 'member' ? 'clerk' : 'member'
   return withTransaction(db, async (t) => {
-    const conversation = (
-      (await t.collection(COLLECTIONS.conversations.name).doc(input.conversationId).get()) as {
-        data: ConversationDoc
-      }
-    ).data
+    const conversation = await collection(COLLECTIONS.conversations, t).get(input.conversationId)
+    if (!conversation) throw new AppError('NOT_FOUND', '会话不存在')
     const upTo = Math.min(input.upToSeq, conversation.lastSeq)
     if (upTo <= conversation[readField]) return { unread: conversation[unreadField] }
     // Counted outside the transaction; a message sent meanwhile changes the conversation, which
     // makes this transaction conflict and run again with the new count.
-    const remaining = (await db
-      .collection(COLLECTIONS.messages.name)
-      .where({ conversationId: input.conversationId, seq: _.gt(upTo), 'sender.kind': otherSide })
-      .count()) as { total: number }
-    const update: Record<string, unknown> = { [readField]: upTo, [unreadField]: remaining.total }
-    if (who.side === 'member' && remaining.total === 0) update.memberUnreadSince = null
-    await t.collection(COLLECTIONS.conversations.name).doc(input.conversationId).update(update)
-    return { unread: remaining.total }
+    const remaining = await messages().count({
+      conversationId: input.conversationId,
+      seq: _.gt(upTo),
+      'sender.kind': otherSide,
+    })
+    const update: Record<string, unknown> = { [readField]: upTo, [unreadField]: remaining }
+    if (who.side === 'member' && remaining === 0) update.memberUnreadSince = null
+    await collection(COLLECTIONS.conversations, t).update(input.conversationId, update)
+    return { unread: remaining }
   })
 }
 
@@ -484,19 +437,13 @@ export async function uploadFolder(ctx: InvocationContext) {
 
 export async function chatTemplates(ctx: InvocationContext) {
   const openid = requireOpenid(ctx)
-  const clerk = await findOne<ClerkDoc>(COLLECTIONS.clerks.name, { openid })
+  const clerk = await collection(COLLECTIONS.clerks).findOne({ openid })
   if (!clerk || clerk.status !== 'active') throw new AppError('FORBIDDEN', '仅限在岗店员使用')
-  const res = (await database()
-    .collection(COLLECTIONS.chatTemplates.name)
-    .where({ active: true })
-    .orderBy('sort', 'asc')
-    .limit(200)
-    .get()) as Rows<{
-    _id: string
-    title: string
-    text: string
-  }>
-  return { items: res.data.map((t) => ({ templateId: t._id, title: t.title, text: t.text })) }
+  const templates = await collection(COLLECTIONS.chatTemplates).find(
+    { active: true },
+    { orderBy: ['sort', 'asc'], limit: 200 },
+  )
+  return { items: templates.map((t) => ({ templateId: t._id, title: t.title, text: t.text })) }
 }
 
 /** HQ's read of one member's conversation (the admin function audits each opening). */

@@ -47,3 +47,13 @@ export interface MessageDoc {
   participantOpenids: string[]
   at: Date
 }
+
+/** A canned reply HQ offers clerks in the chat. */
+export interface ChatTemplateDoc {
+  _id: string
+  title: string
+  text: string
+  active: boolean
+  sort: number
+  updatedAt: Date
+}

@@ -1,9 +1,10 @@
-import type { CollectionSpec } from '../platform/db/collection-spec'
+import { defineCollection, type CollectionSpec } from '../platform/db/collection-spec'
+import type { CommissionEntryDoc } from './documents'
 
 /** The commission domain's collections and indexes. */
 export const COMMISSION_COLLECTIONS = {
   /** Commission per sale and its reversals, keyed (`order:<id>:commission`), settled monthly. */
-  commissionLedger: {
+  commissionLedger: defineCollection<CommissionEntryDoc>({
     name: 'commissionLedger',
     indexes: [
       { name: 'key', fields: ['key'], unique: true },
@@ -14,5 +15,5 @@ export const COMMISSION_COLLECTIONS = {
       // The daily stats rollup reads the entries of a range of days.
       { name: 'at', fields: ['at'] },
     ],
-  },
+  }),
 } as const satisfies Record<string, CollectionSpec>

@@ -25,14 +25,12 @@ import {
 } from './rules/commission'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
-import { isDbError } from '../platform/runtime/transaction'
+import { collection } from '../platform/db/collection'
 import { directoryFor } from '../staff/lookups'
 import { commissionEntryId, saleCommissionKey } from './rules/commission'
 import { SETTINGS_ID, loadCommissionRules, rememberCommissionRules } from './lookups'
 
-type Rows<T> = { data: T[] }
-
-const ledger = () => database().collection(COLLECTIONS.commissionLedger.name)
+const ledger = () => collection(COLLECTIONS.commissionLedger)
 
 export async function saveCommissionRules(rules: CommissionRules): Promise<CommissionRules> {
   await database()
@@ -59,8 +57,8 @@ export interface SaleForCommission {
 
 /**
  * Books the pending commission of one sale. Guarantee: the entry's `_id` (and its unique `key`)
- * come from the sale, so of any number of calls exactly one insert succeeds; the others hit
- * DATABASE_DUPLICATE_WRITE and change nothing.
+ * come from the sale, so of any number of calls exactly one insert succeeds; the others find
+ * the key taken (insertOnce) and change nothing.
  */
 export async function bookCommission(
   _ctx: InvocationContext,
@@ -90,15 +88,11 @@ export async function bookCommission(
     month: shanghaiMonth(sale.at),
     at: sale.at,
   }
-  try {
-    await ledger().add(entry)
-  } catch (err) {
-    if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
-  }
+  await ledger().insertOnce(entry)
 }
 
 async function getEntry(id: string): Promise<CommissionEntryDoc | null> {
-  return ((await ledger().doc(id).get()) as Rows<CommissionEntryDoc>).data[0] ?? null
+  return ledger().get(id)
 }
 
 async function bookNegative(
@@ -123,11 +117,7 @@ async function bookNegative(
     month: shanghaiMonth(rev.at),
     at: rev.at,
   }
-  try {
-    await ledger().add(negative)
-  } catch (err) {
-    if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
-  }
+  await ledger().insertOnce(negative)
 }
 
 /**
@@ -164,17 +154,18 @@ export async function reverseCommission(
     const inWindow = entry.status !== 'settled' && insideRefundWindow(entry.settleAfter, now)
     const rev = { refundNo: input.refundNo, refundFen, takebackFen, inWindow, at: now }
     const amountFen = inWindow ? entry.amountFen - takebackFen : entry.amountFen
-    const res = (await ledger()
-      .where({ _id: id, refundedFen: entry.refundedFen, status: entry.status })
-      .update({
+    const applied = await ledger().updateIf(
+      { _id: id, refundedFen: entry.refundedFen, status: entry.status },
+      {
         refundedFen: entry.refundedFen + refundFen,
         amountFen,
         reversals: database().command.push(rev),
         ...(inWindow && entry.refundedFen + refundFen >= entry.baseFen
           ? { status: 'cancelled' }
           : {}),
-      })) as { updated?: number }
-    if (res.updated !== 1) continue
+      },
+    )
+    if (!applied) continue
     if (!inWindow) await bookNegative(entry, rev)
     return { takebackFen, inWindow }
   }
@@ -199,16 +190,16 @@ export async function settleCommission(
   const _ = database().command
   let settled = 0
   for (let i = 0; i < maxBatches; i++) {
-    const due = (await ledger()
-      .where({ status: 'pending', settleAfter: _.lte(now) })
-      .limit(batch)
-      .get()) as Rows<CommissionEntryDoc>
-    if (due.data.length === 0) return { settled, more: false }
-    const res = (await ledger()
-      .where({ _id: _.in(due.data.map((e) => e._id)), status: 'pending', settleAfter: _.lte(now) })
-      .update({ status: 'settled', settledAt: now })) as { updated?: number }
-    settled += res.updated ?? 0
-    if (due.data.length < batch) return { settled, more: false }
+    const due = await ledger().find(
+      { status: 'pending', settleAfter: _.lte(now) },
+      { limit: batch },
+    )
+    if (due.length === 0) return { settled, more: false }
+    settled += await ledger().updateWhere(
+      { _id: _.in(due.map((e) => e._id)), status: 'pending', settleAfter: _.lte(now) },
+      { status: 'settled', settledAt: now },
+    )
+    if (due.length < batch) return { settled, more: false }
   }
   return { settled, more: true }
 }
@@ -218,13 +209,9 @@ export async function settleCommission(
 async function entriesWhere(where: Record<string, unknown>): Promise<CommissionEntryDoc[]> {
   const out: CommissionEntryDoc[] = []
   for (let skip = 0; skip < 20_000; skip += 1000) {
-    const page = (await ledger()
-      .where(where)
-      .skip(skip)
-      .limit(1000)
-      .get()) as Rows<CommissionEntryDoc>
-    out.push(...page.data)
-    if (page.data.length < 1000) break
+    const page = await ledger().find(where, { skip, limit: 1000 })
+    out.push(...page)
+    if (page.length < 1000) break
   }
   return out
 }

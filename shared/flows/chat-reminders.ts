@@ -2,7 +2,6 @@
  * Chat meets campaigns' subscribe consents: a member with an unread clerk message is reminded by a
  * subscribe message, spending one consent credit.
  */
-import type { ConversationDoc } from '../chat/documents'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
@@ -12,7 +11,6 @@ import {
   CHAT_PAGE,
   REMIND_AFTER_MS,
   REMIND_AT_MOST_EVERY_MS,
-  Rows,
   conversations,
 } from '../chat/chat-service'
 
@@ -26,32 +24,31 @@ export async function remindUnread(ctx: InvocationContext) {
   const db = database()
   const _ = db.command
   const now = ctx.clock.now()
-  const due = (await conversations()
-    .where(
-      _.and([
-        {
-          memberUnread: _.gt(0),
-          memberUnreadSince: _.lte(new Date(now.getTime() - REMIND_AFTER_MS)),
-        },
-        _.or([
-          { memberRemindedAt: null },
-          { memberRemindedAt: _.lte(new Date(now.getTime() - REMIND_AT_MOST_EVERY_MS)) },
-        ]),
+  const due = await conversations().find(
+    _.and([
+      {
+        memberUnread: _.gt(0),
+        memberUnreadSince: _.lte(new Date(now.getTime() - REMIND_AFTER_MS)),
+      },
+      _.or([
+        { memberRemindedAt: null },
+        { memberRemindedAt: _.lte(new Date(now.getTime() - REMIND_AT_MOST_EVERY_MS)) },
       ]),
-    )
-    .limit(100)
-    .get()) as Rows<ConversationDoc>
+    ]),
+    { limit: 100 },
+  )
   let sent = 0
   let skipped = 0
-  for (const conversation of due.data) {
+  for (const conversation of due) {
     if (!(await spendConsent(conversation.memberId, 'newMessage'))) {
       skipped++
       continue
     }
-    const claimed = (await conversations()
-      .where({ _id: conversation._id, memberRemindedAt: conversation.memberRemindedAt })
-      .update({ memberRemindedAt: now })) as { updated: number }
-    if (claimed.updated !== 1) {
+    const claimed = await conversations().updateIf(
+      { _id: conversation._id, memberRemindedAt: conversation.memberRemindedAt },
+      { memberRemindedAt: now },
+    )
+    if (!claimed) {
       await refundConsent(conversation.memberId, 'newMessage')
       continue
     }
@@ -85,7 +82,7 @@ export async function remindUnread(ctx: InvocationContext) {
       }
     }
   }
-  return { due: due.data.length, sent, skipped }
+  return { due: due.length, sent, skipped }
 }
 
 /** A `thing` field: at most 20 characters (not UTF-16 units), no line breaks (WeChat's rule). */

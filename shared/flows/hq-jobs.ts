@@ -9,6 +9,7 @@
 import { z } from 'zod'
 import type { adminInput, jobView } from '../hq/contract'
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
 import type { JobDoc } from '../hq/documents'
 import type { StaffInviteDoc, StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
@@ -24,7 +25,6 @@ import { signScene } from '../membership/rules/scene'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
-import { isDbError } from '../platform/runtime/transaction'
 import { randomCode } from '../platform/ids'
 import { type AdminSession } from '../hq/documents'
 import { moveClerkMembers, transferClerks } from './transfer-members'
@@ -32,7 +32,6 @@ import { settlementCsv } from '../commission/commission-service'
 import type { Actor } from '../platform/lifecycle'
 import { jobStatusLabel, nextJobActions } from '../hq/lifecycle'
 
-type Rows<T> = { data: T[] }
 type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
 type ClerkJobRow = ClerkImportRow & { storeId: string }
 
@@ -46,7 +45,7 @@ const TIMER_JOBS_PER_RUN = 10
 /** The admin function times out at 30 s; a timer run stops starting batches after this. */
 const TIMER_BUDGET_MS = 20_000
 
-const jobs = () => database().collection(COLLECTIONS.jobs.name)
+const jobs = () => collection(COLLECTIONS.jobs)
 
 /** The job as `actor` sees it: its status's label and what that caller may do next. */
 function viewOf(job: JobDoc, actor: Actor): z.infer<typeof jobView> {
@@ -75,9 +74,9 @@ function viewOf(job: JobDoc, actor: Actor): z.infer<typeof jobView> {
 const writerView = (job: JobDoc) => viewOf(job, 'hq-admin')
 
 async function getJob(jobId: string): Promise<JobDoc> {
-  const res = (await jobs().doc(jobId).get()) as Rows<JobDoc>
-  if (!res.data[0]) throw new AppError('NOT_FOUND', '任务不存在', 'jobId')
-  return res.data[0]
+  const job = await jobs().get(jobId)
+  if (!job) throw new AppError('NOT_FOUND', '任务不存在', 'jobId')
+  return job
 }
 
 async function insertJob(
@@ -101,21 +100,19 @@ async function insertJob(
     leaseId: null,
     leaseUntil: new Date(0),
   }
-  const { id } = (await jobs().add(job)) as { id: string }
+  const id = await jobs().insert(job)
   return { _id: id, ...job }
 }
 
 /** Active stores by code, for checking a clerk file (at most a few round trips of 1000 codes). */
 async function storesByCode(codes: string[]): Promise<Map<string, StoreDoc>> {
-  const db = database()
   const out = new Map<string, StoreDoc>()
   for (let i = 0; i < codes.length; i += 1000) {
-    const res = (await db
-      .collection(COLLECTIONS.stores.name)
-      .where({ code: db.command.in(codes.slice(i, i + 1000)) })
-      .limit(1000)
-      .get()) as Rows<StoreDoc>
-    for (const store of res.data) out.set(store.code, store)
+    const found = await collection(COLLECTIONS.stores).find(
+      { code: database().command.in(codes.slice(i, i + 1000)) },
+      { limit: 1000 },
+    )
+    for (const store of found) out.set(store.code, store)
   }
   return out
 }
@@ -211,17 +208,6 @@ export async function createTransferJob(
   )
 }
 
-/** Inserts a document; false when it is already there (its unique key says so). */
-async function insertOnce(collection: string, doc: object): Promise<boolean> {
-  try {
-    await database().collection(collection).add(doc)
-    return true
-  } catch (err) {
-    if (isDbError(err, 'DATABASE_DUPLICATE_WRITE')) return false
-    throw err
-  }
-}
-
 const inviteIdOf = (jobId: string, line: number) => `${jobId}-${line}`
 
 async function importBatch(
@@ -242,7 +228,10 @@ async function importBatch(
           status: 'active',
           createdAt: now,
         }
-        return insertOnce(COLLECTIONS.stores.name, store)
+        // A store code already there (its unique index) is skipped.
+        return collection(COLLECTIONS.stores)
+          .insertOnce(store)
+          .then((r) => r.inserted)
       }
       const row = raw as ClerkJobRow
       const invite: StaffInviteDoc = {
@@ -256,7 +245,10 @@ async function importBatch(
         createdAt: now,
         createdBy: job.createdBy,
       }
-      return insertOnce(COLLECTIONS.staffInvites.name, invite)
+      // A step redone after a lost lease finds its invites there (their ids come from the job).
+      return collection(COLLECTIONS.staffInvites)
+        .insertOnce(invite)
+        .then((r) => r.inserted)
     }),
   )
   const created = results.filter(Boolean).length
@@ -265,16 +257,14 @@ async function importBatch(
 
 /** The imported clerks' invites as a file HQ hands out: each clerk opens their scene's code. */
 async function inviteList(job: JobDoc): Promise<{ filename: string; csv: string }> {
-  const db = database()
   const ids = (job.rows as ClerkJobRow[]).map((r) => inviteIdOf(job._id, r.line))
   const invites = new Map<string, StaffInviteDoc>()
   for (let i = 0; i < ids.length; i += 1000) {
-    const res = (await db
-      .collection(COLLECTIONS.staffInvites.name)
-      .where({ _id: db.command.in(ids.slice(i, i + 1000)) })
-      .limit(1000)
-      .get()) as Rows<StaffInviteDoc>
-    for (const invite of res.data) invites.set(invite._id, invite)
+    const found = await collection(COLLECTIONS.staffInvites).find(
+      { _id: database().command.in(ids.slice(i, i + 1000)) },
+      { limit: 1000 },
+    )
+    for (const invite of found) invites.set(invite._id, invite)
   }
   const body = (job.rows as ClerkJobRow[]).flatMap((row) => {
     const invite = invites.get(inviteIdOf(job._id, row.line))
@@ -307,11 +297,12 @@ export async function stepJob(
   const _ = database().command
   const now = ctx.clock.now()
   const leaseId = `${ctx.requestId}:${jobId}`
-  const taken = (await jobs()
-    .where({ _id: jobId, status: 'running', leaseUntil: _.lt(now) })
-    .update({ leaseId, leaseUntil: new Date(now.getTime() + LEASE_MS) })) as { updated?: number }
+  const taken = await jobs().updateIf(
+    { _id: jobId, status: 'running', leaseUntil: _.lt(now) },
+    { leaseId, leaseUntil: new Date(now.getTime() + LEASE_MS) },
+  )
   const job = await getJob(jobId)
-  if (taken.updated !== 1 || job.leaseId !== leaseId) return writerView(job)
+  if (!taken || job.leaseId !== leaseId) return writerView(job)
   try {
     let change: Partial<JobDoc> & Pick<JobDoc, 'done'>
     if (job.kind === 'transferMembers') {
@@ -354,9 +345,10 @@ export async function stepJob(
       ...(finished ? { status: 'succeeded', finishedAt: now } : {}),
     }
     // A step that outlived its lease records nothing: the stepper that took over redoes the batch, idempotently.
-    await jobs()
-      .where({ _id: job._id, leaseId })
-      .update({ ...next, ...(next.output ? { output: _.set(next.output) } : {}) })
+    await jobs().updateIf(
+      { _id: job._id, leaseId },
+      { ...next, ...(next.output ? { output: _.set(next.output) } : {}) },
+    )
     return writerView({ ...job, ...next })
   } catch (err) {
     // A refusal (a clerk disabled meanwhile, say) ends the job with its reason; anything else is retried by the next step.
@@ -368,9 +360,10 @@ export async function stepJob(
             errors: _.set([{ line: 0, field: err.field ?? '', reason: err.message }]),
           }
         : {}
-    await jobs()
-      .where({ _id: job._id, leaseId })
-      .update({ leaseId: null, leaseUntil: new Date(0), ...refused })
+    await jobs().updateIf(
+      { _id: job._id, leaseId },
+      { leaseId: null, leaseUntil: new Date(0), ...refused },
+    )
     throw err
   }
 }
@@ -381,14 +374,12 @@ export async function stepJob(
  */
 export async function stepRunningJobs(ctx: InvocationContext): Promise<{ stepped: number }> {
   const started = Date.now()
-  const running = (await jobs()
-    .where({ status: 'running' })
-    .orderBy('createdAt', 'asc')
-    .field({ _id: true })
-    .limit(TIMER_JOBS_PER_RUN)
-    .get()) as Rows<Pick<JobDoc, '_id'>>
+  const running = await jobs().find(
+    { status: 'running' },
+    { orderBy: ['createdAt', 'asc'], fields: ['_id'], limit: TIMER_JOBS_PER_RUN },
+  )
   let stepped = 0
-  for (const { _id } of running.data) {
+  for (const { _id } of running) {
     let lastDone = -1
     for (;;) {
       if (Date.now() - started > TIMER_BUDGET_MS) return { stepped }
@@ -428,20 +419,22 @@ const LIST_FIELDS = Object.fromEntries(
   ].map((f) => [f, true]),
 )
 
+/** A job as the list reads it (LIST_FIELDS: a nested projection, so through the SDK's query). */
+type ListedJob = Omit<JobDoc, 'rows' | 'output'> & { output?: { filename: string } | null }
+
 export async function listJobs(input: Input<'listJobs'>, actor: Actor) {
   const [page, total] = await Promise.all([
     jobs()
-      .orderBy('createdAt', 'desc')
+      .raw.orderBy('createdAt', 'desc')
       .field(LIST_FIELDS)
       .skip((input.page - 1) * input.pageSize)
       .limit(input.pageSize)
-      .get() as Promise<
-      Rows<Omit<JobDoc, 'rows' | 'output'> & { output?: { filename: string } | null }>
-    >,
-    jobs().count() as Promise<{ total: number }>,
+      .get(),
+    jobs().count(),
   ])
+  const listed: ListedJob[] = page.data
   return {
-    items: page.data.map((j) =>
+    items: listed.map((j) =>
       viewOf(
         {
           ...j,
@@ -451,7 +444,7 @@ export async function listJobs(input: Input<'listJobs'>, actor: Actor) {
         actor,
       ),
     ),
-    total: total.total,
+    total,
     page: input.page,
     pageSize: input.pageSize,
   }

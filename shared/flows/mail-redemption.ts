@@ -14,8 +14,9 @@
 import type { z } from 'zod'
 import type { mailAddress } from '../points/contract'
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
 import type { RedemptionDoc } from '../gifts/documents'
-import type { MemberDoc, PendingSpend } from '../membership/documents'
+import type { PendingSpend } from '../membership/documents'
 import { AppError } from '../platform/errors'
 import { formatShanghaiMinute } from '../platform/calendar'
 import { MAIL_PAYMENT_WINDOW_MS } from '../points/rules/points'
@@ -46,13 +47,12 @@ import {
 } from './redemption'
 import { canTransition, REDEMPTION_STATUS_LABELS } from '../gifts/lifecycle'
 
-type Rows<T> = { data: T[] }
 type MailAddress = z.output<typeof mailAddress>
 
-const ledger = () => database().collection(COLLECTIONS.pointsLedger.name)
+const ledger = () => collection(COLLECTIONS.pointsLedger)
 
 async function getRedemption(redemptionId: string): Promise<RedemptionDoc | null> {
-  return ((await redemptions().doc(redemptionId).get()) as Rows<RedemptionDoc>).data[0] ?? null
+  return redemptions().get(redemptionId)
 }
 
 // ------------------------------------------------------------------ redeem
@@ -111,10 +111,8 @@ export async function redeemForMail(
     createdAt: now,
   }
   await Promise.all([
-    ledger().add(spendEntry(pending, member._id, span)),
-    redemptions()
-      .doc(redemptionId)
-      .create(redemption as never),
+    ledger().insert(spendEntry(pending, member._id, span)),
+    redemptions().insert({ _id: redemptionId, ...redemption }),
   ])
   const done = {
     redemptionId,
@@ -156,7 +154,7 @@ async function startPayment(ctx: InvocationContext, doc: RedemptionDoc, openid: 
     expiresAt: doc.payBy!,
   })
   if (doc.outTradeNo !== payment._id)
-    await redemptions().doc(doc._id).update({ outTradeNo: payment._id })
+    await redemptions().update(doc._id, { outTradeNo: payment._id })
   return { outTradeNo: payment._id, payParams }
 }
 
@@ -254,13 +252,13 @@ async function releaseUnpaid(ctx: InvocationContext, doc: RedemptionDoc): Promis
 export async function expireMailRedemptions(
   ctx: InvocationContext,
 ): Promise<{ expired: number; failed: number }> {
-  const due = (await redemptions()
-    .where({ status: 'awaitingPayment', payBy: database().command.lte(ctx.clock.now()) })
-    .limit(100)
-    .get()) as Rows<RedemptionDoc>
+  const due = await redemptions().find(
+    { status: 'awaitingPayment', payBy: database().command.lte(ctx.clock.now()) },
+    { limit: 100 },
+  )
   let expired = 0
   let failed = 0
-  for (const doc of due.data) {
+  for (const doc of due) {
     try {
       await cancelUnpaid(ctx, doc)
       expired++
@@ -280,12 +278,11 @@ export const redemptionOwner: PaymentOwner = {
   async onPaid(ctx, payment) {
     const now = ctx.clock.now()
     // Once: only the call that moves awaitingPayment → awaitingShipment changes anything.
-    const res = (await redemptions()
-      .where({ _id: payment.purpose.id, status: 'awaitingPayment' })
-      .update({ status: 'awaitingShipment', paidAt: payment.paidAt ?? now })) as {
-      updated?: number
-    }
-    if (res.updated === 1) return
+    const paid = await redemptions().updateIf(
+      { _id: payment.purpose.id, status: 'awaitingPayment' },
+      { status: 'awaitingShipment', paidAt: payment.paidAt ?? now },
+    )
+    if (paid) return
     const doc = await getRedemption(payment.purpose.id)
     if (!doc)
       throw new Error(`redemption ${payment.purpose.id} of payment ${payment._id} not found`)
@@ -303,9 +300,10 @@ export const redemptionOwner: PaymentOwner = {
   async onRefunded(_ctx, payment, refund) {
     // Refunds of a shipping fee are made by hand in the merchant platform: recorded once per refund.
     const _ = database().command
-    await redemptions()
-      .where({ _id: payment.purpose.id, refundNos: _.neq(refund._id) })
-      .update({ refundNos: _.push(refund._id), refundedFen: _.inc(refund.amountFen) })
+    await redemptions().updateIf(
+      { _id: payment.purpose.id, refundNos: _.neq(refund._id) },
+      { refundNos: _.push(refund._id), refundedFen: _.inc(refund.amountFen) },
+    )
   },
 }
 
@@ -313,18 +311,15 @@ export const redemptionOwner: PaymentOwner = {
 
 async function mailViewsOf(docs: RedemptionDoc[], viewer: RedemptionViewer) {
   if (docs.length === 0) return []
-  const db = database()
   const memberIds = [...new Set(docs.map((d) => d.memberId))]
   const [views, members] = await Promise.all([
     viewsOf(docs, viewer),
-    db
-      .collection(COLLECTIONS.members.name)
-      .where({ _id: db.command.in(memberIds) })
-      .field({ memberNo: true })
-      .limit(1000)
-      .get() as Promise<Rows<Pick<MemberDoc, '_id' | 'memberNo'>>>,
+    collection(COLLECTIONS.members).find(
+      { _id: database().command.in(memberIds) },
+      { fields: ['memberNo'], limit: 1000 },
+    ),
   ])
-  const numbers = new Map(members.data.map((m) => [m._id, m.memberNo]))
+  const numbers = new Map(members.map((m) => [m._id, m.memberNo]))
   return views.map((view, i) => ({ ...view, memberNo: numbers.get(docs[i]!.memberId) ?? '' }))
 }
 
@@ -336,12 +331,11 @@ export async function mailRedemptionsForHq(
   },
   viewer: RedemptionViewer,
 ) {
-  const res = (await redemptions()
-    .where({ status: input.status, fulfilment: 'mail' })
-    .orderBy('createdAt', 'asc')
-    .limit(input.limit)
-    .get()) as Rows<RedemptionDoc>
-  return { items: await mailViewsOf(res.data, viewer) }
+  const docs = await redemptions().find(
+    { status: input.status, fulfilment: 'mail' },
+    { orderBy: ['createdAt', 'asc'], limit: input.limit },
+  )
+  return { items: await mailViewsOf(docs, viewer) }
 }
 
 /**
@@ -356,14 +350,11 @@ export async function shipRedemption(
 ) {
   const now = ctx.clock.now()
   const shipment = { carrier: input.carrier, trackingNo: input.trackingNo, by: session.username }
-  const res = (await redemptions()
-    .where({ _id: input.redemptionId, fulfilment: 'mail', status: 'awaitingShipment' })
-    .updateAndReturn({ status: 'shipped', shippedAt: now, shipment })) as {
-    updated: number
-    doc?: RedemptionDoc
-  }
-  if (res.updated && res.doc)
-    return (await mailViewsOf([res.doc], { actor: session.role, now }))[0]!
+  const shipped = await redemptions().updateAndReturn(
+    { _id: input.redemptionId, fulfilment: 'mail', status: 'awaitingShipment' },
+    { status: 'shipped', shippedAt: now, shipment },
+  )
+  if (shipped) return (await mailViewsOf([shipped], { actor: session.role, now }))[0]!
   const doc = await getRedemption(input.redemptionId)
   if (!doc) throw new AppError('NOT_FOUND', '兑换记录不存在', 'redemptionId')
   if (doc.fulfilment !== 'mail') throw new AppError('CONFLICT', '到店自提的兑换无需发货')

@@ -6,7 +6,8 @@
  */
 import { COLLECTIONS } from '../collections'
 import { createHash } from 'node:crypto'
-import type { OfflineSaleDayDoc, OfflineSaleDoc, OfflineSaleRefusalDoc } from '../shop/documents'
+import { collection } from '../platform/db/collection'
+import type { OfflineSaleDoc, OfflineSaleRefusalDoc } from '../shop/documents'
 import type { MemberDoc } from '../membership/documents'
 import type { ClerkDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
@@ -14,10 +15,9 @@ import { formatShanghaiMinute, shanghaiDay } from '../platform/calendar'
 import { insideRefundWindow, settleAfterFor } from '../commission/rules/commission'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
-import { isDbError, withTransaction } from '../platform/runtime/transaction'
+import { unlessDuplicate, withTransaction } from '../platform/runtime/transaction'
 import { loadCommissionRules } from '../commission/lookups'
 import { bookCommission, reverseCommission } from '../commission/commission-service'
-import { findOne } from '../staff/lookups'
 import { newDocId } from '../platform/ids'
 import { creditPurchasePoints, reversePurchasePoints } from '../points/points-account-service'
 import { requireStaff } from '../staff/lookups'
@@ -25,10 +25,10 @@ import { resolveMemberCode } from '../staff/staff-service'
 import { loadShopRules } from '../shop/lookups'
 import { yuan } from '../shop/rules/shop-rules'
 
-const sales = () => database().collection(COLLECTIONS.offlineSales.name)
+const sales = () => collection(COLLECTIONS.offlineSales)
 
 async function saleByReceipt(storeId: string, receiptNo: string): Promise<OfflineSaleDoc | null> {
-  return findOne<OfflineSaleDoc>(COLLECTIONS.offlineSales.name, { storeId, receiptNo })
+  return sales().findOne({ storeId, receiptNo })
 }
 
 function receiptTaken(sale: OfflineSaleDoc): AppError {
@@ -65,7 +65,7 @@ async function bookEffects(ctx: InvocationContext, sale: OfflineSaleDoc): Promis
     },
     rules,
   )
-  if (!sale.effectsAt) await sales().doc(sale._id).update({ effectsAt: ctx.clock.now() })
+  if (!sale.effectsAt) await sales().update(sale._id, { effectsAt: ctx.clock.now() })
   return points.points
 }
 
@@ -134,48 +134,44 @@ export async function recordSale(
     effectsAt: null,
   }
   const dayId = await ensureClerkDay(clerk._id, now)
-  try {
-    await withTransaction(database(), async (t) => {
-      // The clerk's day total is read and advanced in the sale's own transaction: two sales
-      // that both read the old total conflict at the write, and the loser retries and sees it.
-      const day = (
-        (await t.collection(COLLECTIONS.offlineSaleDays.name).doc(dayId).get()) as {
-          data: OfflineSaleDayDoc | null
-        }
-      ).data
-      const bookedFen = day?.totalFen ?? 0
-      if (bookedFen + input.amountFen > rules.offlineClerkDailyLimitFen)
-        throw new DailyLimitReached(bookedFen)
-      await t
-        .collection(COLLECTIONS.offlineSaleDays.name)
-        .doc(dayId)
-        .update({ totalFen: bookedFen + input.amountFen, sales: (day?.sales ?? 0) + 1 })
-      await t
-        .collection(COLLECTIONS.memberCodeUses.name)
-        .doc(newDocId())
-        .create({
+  // The member code's and the receipt's unique keys: of two racing scans one books the sale.
+  const booked = await unlessDuplicate(
+    () =>
+      withTransaction(database(), async (t) => {
+        // The clerk's day total is read and advanced in the sale's own transaction: two sales
+        // that both read the old total conflict at the write, and the loser retries and sees it.
+        const days = collection(COLLECTIONS.offlineSaleDays, t)
+        const day = await days.get(dayId)
+        const bookedFen = day?.totalFen ?? 0
+        if (bookedFen + input.amountFen > rules.offlineClerkDailyLimitFen)
+          throw new DailyLimitReached(bookedFen)
+        await days.update(dayId, {
+          totalFen: bookedFen + input.amountFen,
+          sales: (day?.sales ?? 0) + 1,
+        })
+        await collection(COLLECTIONS.memberCodeUses, t).insert({
+          _id: newDocId(),
           code: input.memberCode,
           memberId: member._id,
           saleId: sale._id,
           storeId: clerk.storeId,
           at: now,
-        } as never)
-      const { _id, ...fields } = sale
-      await t
-        .collection(COLLECTIONS.offlineSales.name)
-        .doc(_id)
-        .create(fields as never)
-    })
-  } catch (err) {
-    if (err instanceof DailyLimitReached)
-      return refuse(
-        attempt,
-        'dailyLimit',
-        `今日已登记 ¥${yuan(err.bookedFen)}，加上本单 ¥${yuan(input.amountFen)} 超过总部设定的每位店员每日上限 ¥${yuan(rules.offlineClerkDailyLimitFen)}，已提交总部核查`,
-        rules.offlineClerkDailyLimitFen,
-        err.bookedFen,
-      )
-    if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
+        })
+        await collection(COLLECTIONS.offlineSales, t).insert(sale)
+        return true
+      }),
+    async () => false,
+  ).catch((err: unknown) => {
+    if (!(err instanceof DailyLimitReached)) throw err
+    return refuse(
+      attempt,
+      'dailyLimit',
+      `今日已登记 ¥${yuan(err.bookedFen)}，加上本单 ¥${yuan(input.amountFen)} 超过总部设定的每位店员每日上限 ¥${yuan(rules.offlineClerkDailyLimitFen)}，已提交总部核查`,
+      rules.offlineClerkDailyLimitFen,
+      err.bookedFen,
+    )
+  })
+  if (!booked) {
     const raced = await saleByReceipt(clerk.storeId, receiptNo)
     if (raced) {
       if (raced.memberCode === input.memberCode && raced.amountFen === input.amountFen)
@@ -204,13 +200,13 @@ function isOwnCard(ctx: InvocationContext, clerk: ClerkDoc, member: MemberDoc): 
 async function ensureClerkDay(clerkId: string, now: Date): Promise<string> {
   const day = shanghaiDay(now)
   const _id = `${clerkId}:${day}`
-  try {
-    await database()
-      .collection(COLLECTIONS.offlineSaleDays.name)
-      .add({ _id, clerkId, day, totalFen: 0, sales: 0 } satisfies OfflineSaleDayDoc)
-  } catch (err) {
-    if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
-  }
+  await collection(COLLECTIONS.offlineSaleDays).insertOnce({
+    _id,
+    clerkId,
+    day,
+    totalFen: 0,
+    sales: 0,
+  })
   return _id
 }
 
@@ -252,11 +248,7 @@ async function refuse(
     ...(bookedTodayFen !== undefined ? { bookedTodayFen } : {}),
     at: now,
   }
-  try {
-    await database().collection(COLLECTIONS.offlineSaleRefusals.name).add(refusal)
-  } catch (err) {
-    if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
-  }
+  await collection(COLLECTIONS.offlineSaleRefusals).insertOnce(refusal)
   throw new AppError(
     reason === 'ownCard' ? 'FORBIDDEN' : 'CONFLICT',
     message,
@@ -266,13 +258,12 @@ async function refuse(
 
 /** HQ's review list of refused sales, newest first. */
 export async function listRefusedSales(input: { limit?: number }) {
-  const res = (await database()
-    .collection(COLLECTIONS.offlineSaleRefusals.name)
-    .orderBy('at', 'desc')
-    .limit(Math.min(input.limit ?? 100, 200))
-    .get()) as { data: OfflineSaleRefusalDoc[] }
+  const refusals = await collection(COLLECTIONS.offlineSaleRefusals).find(
+    {},
+    { orderBy: ['at', 'desc'], limit: Math.min(input.limit ?? 100, 200) },
+  )
   return {
-    items: res.data.map((r) => ({
+    items: refusals.map((r) => ({
       refusalId: r._id,
       reason: r.reason,
       message: r.message,
@@ -327,13 +318,8 @@ export async function voidSale(ctx: InvocationContext, input: VoidSaleInput) {
       )
     }
     const voided = { at: now, by: input.by, reason: input.reason }
-    const res = (await sales().where({ _id: sale._id, voided: null }).update({ voided })) as {
-      updated?: number
-    }
-    sale =
-      res.updated === 1
-        ? { ...sale, voided }
-        : ((await saleByReceipt(input.storeId, receiptNo)) ?? sale)
+    const applied = await sales().updateIf({ _id: sale._id, voided: null }, { voided })
+    sale = applied ? { ...sale, voided } : ((await saleByReceipt(input.storeId, receiptNo)) ?? sale)
   }
   if (!sale.effectsAt) await bookEffects(ctx, sale)
   const points = await reversePurchasePoints(ctx, {

@@ -4,6 +4,7 @@
  * payment notification (by the next read or the timer), each step once by its idempotency key.
  */
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
 import type { OrderDoc, StockDoc } from '../shop/documents'
 import { AppError } from '../platform/errors'
 import { stockId } from '../shop/rules/shop'
@@ -15,7 +16,7 @@ import { commissionEntryId, saleCommissionKey } from '../commission/rules/commis
 import { loadCommissionRules } from '../commission/lookups'
 import { bookCommission } from '../commission/commission-service'
 import { creditPurchasePoints } from '../points/points-account-service'
-import { Rows, orders, txGet } from '../shop/orders'
+import { orders } from '../shop/orders'
 
 /**
  * A member who deleted their account (or an order that never earned points) has no points to
@@ -48,16 +49,11 @@ export async function startRefundWindow(
   const from = refundWindowFrom(order)
   if (!from || !order.attribution) return
   const entryId = commissionEntryId(saleCommissionKey({ kind: 'order', id: order._id }))
-  const entry = await txGet<{ settleAfter: Date | null }>(
-    t,
-    COLLECTIONS.commissionLedger.name,
-    entryId,
-  )
+  const entry = await collection(COLLECTIONS.commissionLedger, t).get(entryId)
   if (entry && entry.settleAfter === null)
-    await t
-      .collection(COLLECTIONS.commissionLedger.name)
-      .doc(entryId)
-      .update({ settleAfter: settleAfterFor(from, rules) })
+    await collection(COLLECTIONS.commissionLedger, t).update(entryId, {
+      settleAfter: settleAfterFor(from, rules),
+    })
 }
 
 /**
@@ -103,31 +99,27 @@ export async function applyPaidEffects(ctx: InvocationContext, order: OrderDoc):
   }
   const now = ctx.clock.now()
   await withTransaction(database(), async (t) => {
-    const fresh = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, order._id)
+    const fresh = await collection(COLLECTIONS.orders, t).get(order._id)
     if (!fresh?.effectsDueAt) return
     const current = { ...fresh, _id: order._id }
     const rows: (StockDoc | null)[] = []
     for (const line of current.items)
       rows.push(
-        await txGet<StockDoc>(
-          t,
-          COLLECTIONS.stock.name,
-          stockId(line.productId, current.locationId),
-        ),
+        await collection(COLLECTIONS.stock, t).get(stockId(line.productId, current.locationId)),
       )
     for (const [i, line] of current.items.entries()) {
       const s = rows[i]
       if (s)
-        await t
-          .collection(COLLECTIONS.stock.name)
-          .doc(s._id)
-          .update({ reserved: Math.max(0, s.reserved - line.qty), updatedAt: now })
+        await collection(COLLECTIONS.stock, t).update(s._id, {
+          reserved: Math.max(0, s.reserved - line.qty),
+          updatedAt: now,
+        })
     }
     await startRefundWindow(t, current, rules)
-    await t
-      .collection(COLLECTIONS.orders.name)
-      .doc(order._id)
-      .update({ effectsDueAt: null, paidEffectsAt: now })
+    await collection(COLLECTIONS.orders, t).update(order._id, {
+      effectsDueAt: null,
+      paidEffectsAt: now,
+    })
   })
 }
 
@@ -141,37 +133,20 @@ export async function applyDueOrderEffects(
   ctx: InvocationContext,
   options: { batch?: number; budgetMs?: number; parallel?: number } = {},
 ): Promise<{ applied: number; failed: number; more: boolean }> {
-  const batch = options.batch ?? 100
-  const budgetMs = options.budgetMs ?? 15_000
-  const parallel = options.parallel ?? 4
-  const started = Date.now()
   const _ = database().command
-  const dueBy = ctx.clock.now()
-  const failedIds: string[] = []
-  let applied = 0
-  let more: boolean
-  do {
-    const due = (await orders()
-      .where({ effectsDueAt: _.lte(dueBy), ...(failedIds.length ? { _id: _.nin(failedIds) } : {}) })
-      .orderBy('effectsDueAt', 'asc')
-      .limit(batch)
-      .get()) as Rows<OrderDoc>
-    more = due.data.length === batch
-    for (let i = 0; i < due.data.length; i += parallel) {
-      await Promise.all(
-        due.data.slice(i, i + parallel).map(async (order) => {
-          try {
-            await applyPaidEffects(ctx, order)
-            applied++
-          } catch (err) {
-            failedIds.push(order._id)
-            process.stderr.write(
-              `${JSON.stringify({ fn: ctx.fn, action: ctx.action, requestId: ctx.requestId, orderId: order._id, error: (err as Error).message })}\n`,
-            )
-          }
-        }),
-      )
-    }
-  } while (more && Date.now() - started < budgetMs)
-  return { applied, failed: failedIds.length, more }
+  const { handled, failed, more } = await orders().sweepDue(
+    { effectsDueAt: _.lte(ctx.clock.now()) },
+    {
+      orderBy: ['effectsDueAt', 'asc'],
+      batch: options.batch ?? 100,
+      budgetMs: options.budgetMs ?? 15_000,
+      parallel: options.parallel ?? 4,
+      onError: (order, err) =>
+        process.stderr.write(
+          `${JSON.stringify({ fn: ctx.fn, action: ctx.action, requestId: ctx.requestId, orderId: order._id, error: (err as Error).message })}\n`,
+        ),
+    },
+    (order) => applyPaidEffects(ctx, order),
+  )
+  return { applied: handled, failed, more }
 }

@@ -3,6 +3,7 @@
  * marking a delivery received both start the commission's refund window in the same transaction.
  */
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
 import type { OrderDoc } from '../shop/documents'
 import type { ClerkDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
@@ -20,7 +21,7 @@ import {
   orderByPickupCode,
   orderPickupView,
 } from '../shop/fulfilment-service'
-import { OrderView, ownOrder, toView, txGet } from '../shop/orders'
+import { OrderView, ownOrder, toView } from '../shop/orders'
 import { canTransition } from '../shop/lifecycle'
 import type { Actor } from '../platform/lifecycle'
 
@@ -58,7 +59,7 @@ export async function verifyOrderPickup(
   const now = ctx.clock.now()
   const pickedUpBy = { clerkId: clerk._id, name: clerk.name }
   const picked = await withTransaction(database(), async (t) => {
-    const order = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, found._id)
+    const order = await collection(COLLECTIONS.orders, t).get(found._id)
     if (!order || !canTransition(order, 'verifyPickup')) throw notPickable(order ?? found)
     const handedOver = {
       ...order,
@@ -67,10 +68,11 @@ export async function verifyOrderPickup(
       pickedUpAt: now,
       pickedUpBy,
     }
-    await t
-      .collection(COLLECTIONS.orders.name)
-      .doc(found._id)
-      .update({ status: 'picked_up', pickedUpAt: now, pickedUpBy })
+    await collection(COLLECTIONS.orders, t).update(found._id, {
+      status: 'picked_up',
+      pickedUpAt: now,
+      pickedUpBy,
+    })
     await startRefundWindow(t, handedOver, rules)
     return handedOver
   })
@@ -98,7 +100,7 @@ async function markDelivered(
   const rules = await loadCommissionRules()
   const now = ctx.clock.now()
   const order = await withTransaction(database(), async (t) => {
-    const found = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, orderId)
+    const found = await collection(COLLECTIONS.orders, t).get(orderId)
     if (!found || found.fulfilment !== 'delivery') throw new AppError('NOT_FOUND', '配送订单不存在')
     const current = { ...found, _id: orderId }
     if (current.status === 'delivered') return current
@@ -110,10 +112,11 @@ async function markDelivered(
       deliveredAt: now,
       deliveredBy: by,
     }
-    await t
-      .collection(COLLECTIONS.orders.name)
-      .doc(orderId)
-      .update({ status: 'delivered', deliveredAt: now, deliveredBy: by })
+    await collection(COLLECTIONS.orders, t).update(orderId, {
+      status: 'delivered',
+      deliveredAt: now,
+      deliveredBy: by,
+    })
     await startRefundWindow(t, delivered, rules)
     return delivered
   })

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto'
 import { COLLECTIONS } from '../collections'
-import type { MemberDoc } from '../membership/documents'
+import { collection } from '../platform/db/collection'
 import type { PaymentDoc, RefundDoc } from '../payments/documents'
 import type { PostalAddressDoc, OrderDoc, StockDoc } from '../shop/documents'
 import type { StoreDoc } from '../staff/documents'
@@ -33,7 +33,7 @@ import { database } from '../platform/runtime/cloudbase'
 import { type InvocationContext } from '../platform/runtime/define-function'
 import { withTransaction } from '../platform/runtime/transaction'
 import { claimPickupCode } from '../platform/claims/claims'
-import { findOne, getStore } from '../staff/lookups'
+import { getStore } from '../staff/lookups'
 import { newDocId } from '../platform/ids'
 import { requireOpenid } from '../platform/runtime/identity'
 import type { PaymentOwner } from '../payments/owners'
@@ -51,7 +51,6 @@ import { reversePurchasePoints } from '../points/points-account-service'
 import { applyPaidEffects, skipGoneMember } from './order-effects'
 import {
   OrderView,
-  Rows,
   getOrder,
   notPayable,
   orders,
@@ -61,7 +60,6 @@ import {
   markFullyRefunded,
   restockRefundedOrder,
   toView,
-  txGet,
 } from '../shop/orders'
 import { canTransition, orderState } from '../shop/lifecycle'
 import { allocateOrderNo } from '../shop/order-numbers'
@@ -111,7 +109,7 @@ export async function createOrder(
   // Three independent reads at once: the prices, the member, the day's next order number.
   const [items, member, orderNo] = await Promise.all([
     priceLines(mergeLines(input.items)),
-    findOne<MemberDoc>(COLLECTIONS.members.name, { openid }),
+    collection(COLLECTIONS.members).findOne({ openid }),
     allocateOrderNo(now),
   ])
   if (member && member.status === 'active') ctx.caller.role = 'member'
@@ -144,11 +142,7 @@ export async function createOrder(
   await withTransaction(db, async (t) => {
     const rows: StockDoc[] = []
     for (const line of items) {
-      const s = await txGet<StockDoc>(
-        t,
-        COLLECTIONS.stock.name,
-        stockId(line.productId, locationId),
-      )
+      const s = await collection(COLLECTIONS.stock, t).get(stockId(line.productId, locationId))
       if (!s || s.available < line.qty)
         throw new AppError(
           'CONFLICT',
@@ -158,20 +152,13 @@ export async function createOrder(
     }
     for (const [i, line] of items.entries()) {
       const s = rows[i]!
-      await t
-        .collection(COLLECTIONS.stock.name)
-        .doc(s._id)
-        .update({
-          available: s.available - line.qty,
-          reserved: s.reserved + line.qty,
-          updatedAt: now,
-        })
+      await collection(COLLECTIONS.stock, t).update(s._id, {
+        available: s.available - line.qty,
+        reserved: s.reserved + line.qty,
+        updatedAt: now,
+      })
     }
-    const { _id, ...fields } = order
-    await t
-      .collection(COLLECTIONS.orders.name)
-      .doc(_id)
-      .create(fields as never)
+    await collection(COLLECTIONS.orders, t).insert(order)
   })
 
   let started
@@ -182,7 +169,7 @@ export async function createOrder(
     await cancelUnpaid(ctx, order).catch(() => undefined)
     throw err
   }
-  await orders().doc(order._id).update({ outTradeNo: started.outTradeNo })
+  await orders().update(order._id, { outTradeNo: started.outTradeNo })
   return started
 }
 
@@ -288,15 +275,14 @@ async function cancelUnpaid(ctx: InvocationContext, order: OrderDoc): Promise<vo
 export async function expireOrders(
   ctx: InvocationContext,
 ): Promise<{ expired: number; failed: number; paid: number }> {
-  const db = database()
-  const due = (await orders()
-    .where({ status: 'awaiting_payment', expiresAt: db.command.lte(ctx.clock.now()) })
-    .limit(100)
-    .get()) as Rows<OrderDoc>
+  const due = await orders().find(
+    { status: 'awaiting_payment', expiresAt: database().command.lte(ctx.clock.now()) },
+    { limit: 100 },
+  )
   let expired = 0
   let failed = 0
   let paid = 0
-  for (const order of due.data) {
+  for (const order of due) {
     try {
       // Ask WeChat Pay first: a payment it took (whose notification was lost, or whose owner
       // never heard because an invocation died) makes the order paid, never expired.
@@ -367,7 +353,7 @@ async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promi
   const now = ctx.clock.now()
   const [order, member] = await Promise.all([
     getOrder(orderId),
-    findOne<MemberDoc>(COLLECTIONS.members.name, { openid: payment.payerOpenid }),
+    collection(COLLECTIONS.members).findOne({ openid: payment.payerOpenid }),
   ])
   if (!order) throw new Error(`order ${orderId} of payment ${payment._id} not found`)
   const unpaid = (o: OrderDoc) => {
@@ -378,7 +364,7 @@ async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promi
   if (!unpaid(order)) {
     // Paid before effects were deferred, by a call that died before finishing them: due now.
     if (!order.paidEffectsAt && !order.effectsDueAt)
-      await orders().doc(orderId).update({ effectsDueAt: now })
+      await orders().update(orderId, { effectsDueAt: now })
     return
   }
   const attribution =
@@ -399,10 +385,7 @@ async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promi
     ...(pickupCode ? { pickupCode } : {}),
   }
   for (let attempt = 1; ; attempt++) {
-    const res = (await orders()
-      .where({ _id: orderId, status: 'awaiting_payment' })
-      .update(paid)) as { updated?: number }
-    if (res.updated === 1) return
+    if (await orders().updateIf({ _id: orderId, status: 'awaiting_payment' }, paid)) return
     // Not moved: by someone else first (a concurrent notification, a cancellation), or not yet.
     const current = await getOrder(orderId)
     if (!current || !unpaid(current)) return
@@ -423,9 +406,10 @@ export const orderOwner: PaymentOwner = {
     const paid = await getOrder(payment.purpose.id)
     if (paid) await applyPaidEffects(ctx, paid)
     // Once per refund: the refund's number joins the order's list in the same conditional update.
-    await orders()
-      .where({ _id: payment.purpose.id, refundNos: _.neq(refund._id) })
-      .update({ refundNos: _.push(refund._id), refundedFen: _.inc(refund.amountFen) })
+    await orders().updateIf(
+      { _id: payment.purpose.id, refundNos: _.neq(refund._id) },
+      { refundNos: _.push(refund._id), refundedFen: _.inc(refund.amountFen) },
+    )
     // Every step of afterOrderRefunded is idempotent by key, so it runs on every call until the
     // payments service records that one returned (a crash after the update above still finishes).
     await afterOrderRefunded(ctx, (await getOrder(payment.purpose.id))!, refund)

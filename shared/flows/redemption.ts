@@ -12,7 +12,8 @@
 import { z } from 'zod'
 import type { redemptionView } from '../points/contract'
 import { COLLECTIONS } from '../collections'
-import type { GiftDoc, GiftStockDoc, RedemptionDoc, RedemptionStatus } from '../gifts/documents'
+import { collection } from '../platform/db/collection'
+import type { GiftStockDoc, RedemptionDoc, RedemptionStatus } from '../gifts/documents'
 import type { MemberDoc, PendingSpend } from '../membership/documents'
 import type { PointsLedgerDoc } from '../points/documents'
 import type { ClerkDoc } from '../staff/documents'
@@ -24,7 +25,7 @@ import { pointsExpiryFor } from '../points/rules/points'
 import { findDebitGap, isExpiryDue } from '../points/rules/points-ledger'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
-import { isDbError } from '../platform/runtime/transaction'
+import { unlessDuplicate } from '../platform/runtime/transaction'
 import type { AdminSession } from '../hq/documents'
 import { namesFor } from '../staff/lookups'
 import { stockIdOf } from '../gifts/gift-service'
@@ -53,7 +54,6 @@ import {
   statusesAllowing,
 } from '../gifts/lifecycle'
 
-type Rows<T> = { data: T[] }
 type RedemptionView = z.infer<typeof redemptionView>
 
 /** Who is looking, and when: the actions a view offers depend on both. */
@@ -65,9 +65,9 @@ export interface RedemptionViewer {
 /** An invocation older than this has ended (function timeouts are seconds), whatever it did. */
 export const PENDING_STALE_MS = 2 * 60_000
 
-export const redemptions = () => database().collection(COLLECTIONS.redemptions.name)
-const stock = () => database().collection(COLLECTIONS.giftStock.name)
-const ledger = () => database().collection(COLLECTIONS.pointsLedger.name)
+export const redemptions = () => collection(COLLECTIONS.redemptions)
+const stock = () => collection(COLLECTIONS.giftStock)
+const ledger = () => collection(COLLECTIONS.pointsLedger)
 
 // ------------------------------------------------------------------ redeem
 
@@ -78,27 +78,22 @@ const ledger = () => database().collection(COLLECTIONS.pointsLedger.name)
  */
 export async function takeStock(stockId: string): Promise<GiftStockDoc | null> {
   const _ = database().command
-  const res = (await stock()
-    .where({ _id: stockId, available: _.gte(1), active: true })
-    .updateAndReturn({ available: _.inc(-1) })) as {
-    updated: number
-    doc?: GiftStockDoc
-  }
-  return res.updated && res.doc ? res.doc : null
+  return stock().updateAndReturn(
+    { _id: stockId, available: _.gte(1), active: true },
+    { available: _.inc(-1) },
+  )
 }
 
 /** Compensation for takeStock when the points could not be taken. */
 export async function returnStock(stockId: string): Promise<void> {
-  await stock()
-    .doc(stockId)
-    .update({ available: database().command.inc(1) })
+  await stock().update(stockId, { available: database().command.inc(1) })
 }
 
 async function whyNoStock(giftId: string, stockId: string): Promise<AppError> {
   const [row, gift] = await Promise.all([
-    stock().doc(stockId).get() as Promise<Rows<GiftStockDoc>>,
-    database().collection(COLLECTIONS.gifts.name).doc(giftId).get() as Promise<Rows<GiftDoc>>,
-  ]).then(([r, g]) => [r.data[0], g.data[0]] as const)
+    stock().get(stockId),
+    collection(COLLECTIONS.gifts).get(giftId),
+  ])
   if (!gift) return new AppError('NOT_FOUND', '该礼品不存在', 'giftId')
   if (gift.status !== 'active') return new AppError('CONFLICT', '该礼品已下架')
   if (!gift.fulfilments.includes('pickup'))
@@ -215,10 +210,8 @@ export async function redeemGift(
     createdAt: now,
   }
   await Promise.all([
-    ledger().add(spendEntry(pending, member._id, span)),
-    redemptions()
-      .doc(redemptionId)
-      .create(redemption as never),
+    ledger().insert(spendEntry(pending, member._id, span)),
+    redemptions().insert({ _id: redemptionId, ...redemption }),
   ])
   await clearPendingSpend(member._id, redemptionId)
   return {
@@ -237,21 +230,18 @@ export async function viewsOf(
   viewer: RedemptionViewer,
 ): Promise<RedemptionView[]> {
   if (docs.length === 0) return []
-  const db = database()
   const giftIds = [...new Set(docs.map((d) => d.giftId))]
   const [names, gifts] = await Promise.all([
     namesFor(
       docs.flatMap((d) => (d.storeId ? [d.storeId] : [])),
       [],
     ),
-    db
-      .collection(COLLECTIONS.gifts.name)
-      .where({ _id: db.command.in(giftIds) })
-      .field({ images: true })
-      .limit(1000)
-      .get() as Promise<Rows<Pick<GiftDoc, '_id' | 'images'>>>,
+    collection(COLLECTIONS.gifts).find(
+      { _id: database().command.in(giftIds) },
+      { fields: ['images'], limit: 1000 },
+    ),
   ])
-  const covers = new Map(gifts.data.map((g) => [g._id, g.images[0] ?? null]))
+  const covers = new Map(gifts.map((g) => [g._id, g.images[0] ?? null]))
   return docs.map((d) =>
     viewOf(
       d,
@@ -306,17 +296,18 @@ export async function myRedemptions(
   const mine: Record<string, unknown> = { memberId: member._id }
   if (input.status) mine.status = input.status
   const after = afterCursor(db, 'createdAt', input.cursor)
-  const page = (await redemptions()
-    .where(after ? db.command.and([mine, after]) : mine)
-    .orderBy('createdAt', 'desc')
-    .orderBy('_id', 'desc')
-    .limit(input.limit + 1)
-    .get()) as Rows<RedemptionDoc>
-  const docs = page.data.slice(0, input.limit)
+  const page = await redemptions().find(after ? db.command.and([mine, after]) : mine, {
+    orderBy: [
+      ['createdAt', 'desc'],
+      ['_id', 'desc'],
+    ],
+    limit: input.limit + 1,
+  })
+  const docs = page.slice(0, input.limit)
   const last = docs.at(-1)
   return {
     items: await viewsOf(docs, { actor: 'member', now: ctx.clock.now() }),
-    nextCursor: page.data.length > input.limit && last ? cursorOf(last.createdAt, last._id) : null,
+    nextCursor: page.length > input.limit && last ? cursorOf(last.createdAt, last._id) : null,
   }
 }
 
@@ -326,7 +317,7 @@ export async function ownRedemption(
   redemptionId: string,
 ): Promise<RedemptionDoc> {
   const member = await requireMember(ctx)
-  const doc = ((await redemptions().doc(redemptionId).get()) as Rows<RedemptionDoc>).data[0]
+  const doc = await redemptions().get(redemptionId)
   if (!doc || doc.memberId !== member._id) throw new AppError('NOT_FOUND', '兑换记录不存在')
   return doc
 }
@@ -335,11 +326,7 @@ export async function ownRedemption(
 
 async function byPickupCode(pickupCode: string): Promise<RedemptionDoc> {
   const code = normalisePickupCode(pickupCode)
-  const res = (await redemptions()
-    .where({ pickupCode: code })
-    .limit(1)
-    .get()) as Rows<RedemptionDoc>
-  const doc = res.data[0]
+  const doc = await redemptions().findOne({ pickupCode: code })
   if (!doc) throw new AppError('NOT_FOUND', '兑换码不存在，请核对后重试', 'pickupCode')
   return doc
 }
@@ -402,13 +389,12 @@ export async function verifyPickup(ctx: InvocationContext, input: { pickupCode: 
   if (!canTransition(doc, 'verifyPickup')) throw alreadyDone(doc)
   const now = ctx.clock.now()
   const collectedBy = { clerkId: clerk._id, name: clerk.name }
-  const res = (await redemptions()
-    .where({ _id: doc._id, status: 'awaitingPickup' })
-    .update({ status: 'collected', collectedAt: now, collectedBy })) as {
-    updated: number
-  }
-  if (!res.updated) {
-    const winner = ((await redemptions().doc(doc._id).get()) as Rows<RedemptionDoc>).data[0]!
+  const handedOver = await redemptions().updateIf(
+    { _id: doc._id, status: 'awaitingPickup' },
+    { status: 'collected', collectedAt: now, collectedBy },
+  )
+  if (!handedOver) {
+    const winner = (await redemptions().get(doc._id))!
     throw alreadyDone(winner)
   }
   return pickupView({ ...doc, status: 'collected', collectedAt: now, collectedBy }, now)
@@ -469,10 +455,7 @@ export async function cancelAndReturn(
         cancelReason: reason,
       })
     }
-    await t
-      .collection(COLLECTIONS.giftStock.name)
-      .doc(target.stockId)
-      .update({ available: _.inc(1) })
+    await collection(COLLECTIONS.giftStock, t).update(target.stockId, { available: _.inc(1) })
     await creditInTransaction(
       t,
       member,
@@ -514,7 +497,7 @@ export async function cancelRedemption(
   session: AdminSession,
   input: { redemptionId: string; reason: string },
 ) {
-  const doc = ((await redemptions().doc(input.redemptionId).get()) as Rows<RedemptionDoc>).data[0]
+  const doc = await redemptions().get(input.redemptionId)
   if (!doc) throw new AppError('NOT_FOUND', '兑换记录不存在', 'redemptionId')
   // An unpaid mail redemption still has an open WeChat Pay order: it is cancelled by closing that
   // (the member's cancel or the 15-minute timer), never behind its back.
@@ -548,77 +531,74 @@ async function settlePendingSpend(
   pending: PendingSpend,
 ): Promise<'completed' | 'cancelled'> {
   const key = `redemption:${pending.redemptionId}:spend`
-  const existing = ((await ledger().where({ key }).limit(1).get()) as Rows<PointsLedgerDoc>).data[0]
+  const existing = await ledger().findOne({ key })
   if (!existing) {
-    const debits = (await ledger()
-      .where({ memberId: member._id, points: database().command.lt(0) })
-      .field({ start: true, end: true })
-      .limit(1000)
-      .get()) as Rows<{ start?: number; end?: number }>
-    const recorded = debits.data.filter((d) => d.start !== undefined && d.end !== undefined) as {
+    const debits = await ledger().find(
+      { memberId: member._id, points: database().command.lt(0) },
+      { fields: ['start', 'end'], limit: 1000 },
+    )
+    const recorded = debits.filter((d) => d.start !== undefined && d.end !== undefined) as {
       start: number
       end: number
     }[]
     const gap = findDebitGap(recorded, member.pointsDebited, pending.points)
-    try {
-      await ledger().add({
-        key,
-        memberId: member._id,
-        kind: 'spend',
-        points: -pending.points,
-        ...(gap ? { start: gap.start, end: gap.end } : {}),
-        source: {
-          type: 'redemption',
-          redemptionId: pending.redemptionId,
-          giftId: pending.giftId,
-          giftName: pending.giftName,
-          storeId: pending.storeId,
-          repaired: true,
-        },
-        at: pending.at,
-      } satisfies Omit<PointsLedgerDoc, '_id'>)
-    } catch (err) {
-      if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
-    }
+    // Written meanwhile by a concurrent repair (the key is unique): nothing to add.
+    await ledger().insertOnce({
+      key,
+      memberId: member._id,
+      kind: 'spend',
+      points: -pending.points,
+      ...(gap ? { start: gap.start, end: gap.end } : {}),
+      source: {
+        type: 'redemption',
+        redemptionId: pending.redemptionId,
+        giftId: pending.giftId,
+        giftName: pending.giftName,
+        storeId: pending.storeId,
+        repaired: true,
+      },
+      at: pending.at,
+    })
   }
-  const redemption = ((await redemptions().doc(pending.redemptionId).get()) as Rows<RedemptionDoc>)
-    .data[0]
+  const redemption = await redemptions().get(pending.redemptionId)
   if (redemption) {
     await clearPendingSpend(member._id, pending.redemptionId)
     return 'completed'
   }
   try {
-    await cancelAndReturn(
-      ctx,
-      { ...pending, memberId: member._id },
-      '兑换未完成，积分与库存已退回',
-      {
-        from: ['awaitingPickup'],
-        missing: {
-          memberId: member._id,
-          giftId: pending.giftId,
-          giftName: pending.giftName,
-          points: pending.points,
-          // Mail spends take central stock and carry no store.
-          fulfilment: pending.storeId ? 'pickup' : 'mail',
-          stockId: pending.stockId,
-          storeId: pending.storeId,
-          createdAt: pending.at,
-        },
+    // A late write of the redemption itself won the race (its id is taken) or it was handed over
+    // meanwhile (CONFLICT): then it is complete after all.
+    const outcome = await unlessDuplicate(
+      async () => {
+        await cancelAndReturn(
+          ctx,
+          { ...pending, memberId: member._id },
+          '兑换未完成，积分与库存已退回',
+          {
+            from: ['awaitingPickup'],
+            missing: {
+              memberId: member._id,
+              giftId: pending.giftId,
+              giftName: pending.giftName,
+              points: pending.points,
+              // Mail spends take central stock and carry no store.
+              fulfilment: pending.storeId ? 'pickup' : 'mail',
+              stockId: pending.stockId,
+              storeId: pending.storeId,
+              createdAt: pending.at,
+            },
+          },
+        )
+        return 'cancelled' as const
       },
+      async () => 'completed' as const,
     )
+    if (outcome === 'cancelled') return 'cancelled'
   } catch (err) {
-    // A late write of the redemption itself won the race and it was handed over meanwhile: then
-    // it is complete after all.
-    if (
-      !isDbError(err, 'DATABASE_DUPLICATE_WRITE') &&
-      !(err instanceof AppError && err.code === 'CONFLICT')
-    )
-      throw err
-    await clearPendingSpend(member._id, pending.redemptionId)
-    return 'completed'
+    if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err
   }
-  return 'cancelled'
+  await clearPendingSpend(member._id, pending.redemptionId)
+  return 'completed'
 }
 
 /**
@@ -628,15 +608,14 @@ async function settlePendingSpend(
 export async function repairRedemptions(ctx: PointsContext, options: { batch?: number } = {}) {
   const now = ctx.clock.now()
   const before = new Date(now.getTime() - PENDING_STALE_MS)
-  const res = (await database()
-    .collection(COLLECTIONS.members.name)
-    .where({ 'pendingSpends.at': database().command.lt(before) })
-    .limit(options.batch ?? 50)
-    .get()) as Rows<MemberDoc>
+  const stale = await collection(COLLECTIONS.members).find(
+    { 'pendingSpends.at': database().command.lt(before) },
+    { limit: options.batch ?? 50 },
+  )
   let checked = 0
   let completed = 0
   let cancelled = 0
-  for (const member of res.data) {
+  for (const member of stale) {
     for (const pending of member.pendingSpends ?? []) {
       if (pending.at.getTime() >= before.getTime()) continue
       checked++

@@ -3,7 +3,7 @@
  * staff and membership meet here.
  */
 import { COLLECTIONS } from '../collections'
-import type { MemberDoc } from '../membership/documents'
+import { collection } from '../platform/db/collection'
 import type { ClerkDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { database } from '../platform/runtime/cloudbase'
@@ -11,7 +11,7 @@ import type { InvocationContext } from '../platform/runtime/define-function'
 import { getClerk } from '../staff/lookups'
 import { moveMember } from '../membership/member-service'
 import type { AdminSession } from '../hq/documents'
-import { Input, Rows } from '../hq/admin-service'
+import { Input } from '../hq/admin-service'
 
 /** The two clerks of a transfer: different, both known, and the receiving one active. */
 export async function transferClerks(input: {
@@ -41,15 +41,11 @@ export async function moveClerkMembers(
   const db = database()
   const where: Record<string, unknown> = { clerkId: transfer.from._id, status: 'active' }
   if (transfer.memberIds) where._id = db.command.in(transfer.memberIds)
-  const res = (await db
-    .collection(COLLECTIONS.members.name)
-    .where(where)
-    .field({ _id: true })
-    .limit(limit)
-    .get()) as Rows<Pick<MemberDoc, '_id'>>
+  const members = collection(COLLECTIONS.members)
+  const batch = await members.find(where, { fields: ['_id'], limit })
   const now = ctx.clock.now()
   let moved = 0
-  for (const { _id } of res.data) {
+  for (const { _id } of batch) {
     const result = await moveMember(db, _id, transfer.to, {
       key: `transfer:${ctx.requestId}:${_id}`,
       reason: 'transfer',
@@ -61,12 +57,7 @@ export async function moveClerkMembers(
   }
   const remaining = transfer.memberIds
     ? 0
-    : (
-        (await db
-          .collection(COLLECTIONS.members.name)
-          .where({ clerkId: transfer.from._id, status: 'active' })
-          .count()) as { total: number }
-      ).total
+    : await members.count({ clerkId: transfer.from._id, status: 'active' })
   return { moved, remaining }
 }
 

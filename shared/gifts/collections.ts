@@ -1,19 +1,23 @@
-import type { CollectionSpec } from '../platform/db/collection-spec'
+import { defineCollection, type CollectionSpec } from '../platform/db/collection-spec'
+import type { GiftDoc, GiftStockDoc, RedemptionDoc } from './documents'
 
 /** The gifts domain's collections and indexes. */
 export const GIFTS_COLLECTIONS = {
   /** The gift catalog HQ keeps. */
-  gifts: { name: 'gifts', indexes: [{ name: 'status', fields: ['status', 'sort'] }] },
+  gifts: defineCollection<GiftDoc>({
+    name: 'gifts',
+    indexes: [{ name: 'status', fields: ['status', 'sort'] }],
+  }),
   /** Stock per gift and place (`<giftId>_<storeId>`, `<giftId>_central`), taken by conditional updates. */
-  giftStock: {
+  giftStock: defineCollection<GiftStockDoc>({
     name: 'giftStock',
     indexes: [
       { name: 'giftId', fields: ['giftId'] },
       { name: 'storeId', fields: ['storeId'] },
     ],
-  },
+  }),
   /** Gift redemptions: pickup at a store (with a pickup code) or mail. */
-  redemptions: {
+  redemptions: defineCollection<RedemptionDoc>({
     name: 'redemptions',
     indexes: [
       { name: 'pickupCode', fields: ['pickupCode'] },
@@ -22,5 +26,5 @@ export const GIFTS_COLLECTIONS = {
       // expireMailRedemptions' work list (awaitingPayment past payBy) and HQ's shipping list.
       { name: 'statusPayBy', fields: ['status', 'payBy'] },
     ],
-  },
+  }),
 } as const satisfies Record<string, CollectionSpec>

@@ -7,15 +7,13 @@ import type { giftDetail, giftSummary } from '../points/contract'
 import type { pointsAdminInput } from '../points/admin-contract'
 import { COLLECTIONS } from '../collections'
 import type { GiftDoc, GiftStockDoc } from './documents'
-import type { StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
-import { isDbError } from '../platform/runtime/transaction'
+import { collection } from '../platform/db/collection'
 import { getStore } from '../staff/lookups'
 import { newDocId } from '../platform/ids'
 
-type Rows<T> = { data: T[] }
 type AdminInput<K extends keyof typeof pointsAdminInput> = z.output<(typeof pointsAdminInput)[K]>
 
 export const CENTRAL = 'central'
@@ -24,21 +22,16 @@ export function stockIdOf(giftId: string, storeId: string | null): string {
   return `${giftId}_${storeId ?? CENTRAL}`
 }
 
-const gifts = () => database().collection(COLLECTIONS.gifts.name)
-const stock = () => database().collection(COLLECTIONS.giftStock.name)
+const gifts = () => collection(COLLECTIONS.gifts)
+const stock = () => collection(COLLECTIONS.giftStock)
 
 export async function getGift(giftId: string): Promise<GiftDoc | null> {
-  const res = (await gifts().doc(giftId).get()) as Rows<GiftDoc>
-  return res.data[0] ?? null
+  return gifts().get(giftId)
 }
 
 async function stockOf(giftIds: string[]): Promise<GiftStockDoc[]> {
   if (giftIds.length === 0) return []
-  const res = (await stock()
-    .where({ giftId: database().command.in(giftIds) })
-    .limit(1000)
-    .get()) as Rows<GiftStockDoc>
-  return res.data
+  return stock().find({ giftId: database().command.in(giftIds) }, { limit: 1000 })
 }
 
 function summaryOf(gift: GiftDoc, rows: GiftStockDoc[]): z.infer<typeof giftSummary> {
@@ -63,14 +56,18 @@ function summaryOf(gift: GiftDoc, rows: GiftStockDoc[]): z.infer<typeof giftSumm
 
 /** The catalog: active gifts in HQ's order with what is available. Two round trips. */
 export async function listCatalog(): Promise<z.infer<typeof giftSummary>[]> {
-  const res = (await gifts()
-    .where({ status: 'active' })
-    .orderBy('sort', 'asc')
-    .orderBy('createdAt', 'desc')
-    .limit(200)
-    .get()) as Rows<GiftDoc>
-  const rows = await stockOf(res.data.map((g) => g._id))
-  return res.data.map((gift) => summaryOf(gift, rows))
+  const active = await gifts().find(
+    { status: 'active' },
+    {
+      orderBy: [
+        ['sort', 'asc'],
+        ['createdAt', 'desc'],
+      ],
+      limit: 200,
+    },
+  )
+  const rows = await stockOf(active.map((g) => g._id))
+  return active.map((gift) => summaryOf(gift, rows))
 }
 
 /** One gift with the stores that hold it for pickup (active stores only). Three round trips. */
@@ -80,13 +77,10 @@ export async function catalogGift(giftId: string): Promise<z.infer<typeof giftDe
   const rows = await stockOf([gift._id])
   const storeIds = rows.filter((r) => r.storeId !== null).map((r) => r.storeId!)
   const stores = storeIds.length
-    ? (
-        (await database()
-          .collection(COLLECTIONS.stores.name)
-          .where({ _id: database().command.in(storeIds), status: 'active' })
-          .limit(1000)
-          .get()) as Rows<StoreDoc>
-      ).data
+    ? await collection(COLLECTIONS.stores).find(
+        { _id: database().command.in(storeIds), status: 'active' },
+        { limit: 1000 },
+      )
     : []
   const byId = new Map(stores.map((s) => [s._id, s]))
   return {
@@ -126,20 +120,17 @@ function adminGiftView(gift: GiftDoc, rows: GiftStockDoc[], storeNames: Map<stri
 
 export async function listGiftsForAdmin(input: AdminInput<'listGifts'>) {
   const where = input.status ? { status: input.status } : {}
-  const res = (await gifts()
-    .where(where)
-    .orderBy('sort', 'asc')
-    .orderBy('createdAt', 'desc')
-    .limit(500)
-    .get()) as Rows<GiftDoc>
-  const rows = await stockOf(res.data.map((g) => g._id))
-  const stores = (await database()
-    .collection(COLLECTIONS.stores.name)
-    .field({ name: true })
-    .limit(1000)
-    .get()) as Rows<{ _id: string; name: string }>
-  const names = new Map(stores.data.map((s) => [s._id, s.name]))
-  return { items: res.data.map((gift) => adminGiftView(gift, rows, names)) }
+  const list = await gifts().find(where, {
+    orderBy: [
+      ['sort', 'asc'],
+      ['createdAt', 'desc'],
+    ],
+    limit: 500,
+  })
+  const rows = await stockOf(list.map((g) => g._id))
+  const stores = await collection(COLLECTIONS.stores).find({}, { fields: ['name'], limit: 1000 })
+  const names = new Map(stores.map((s) => [s._id, s.name]))
+  return { items: list.map((gift) => adminGiftView(gift, rows, names)) }
 }
 
 /** Store stock serves pickup and central stock serves mail: a gift holds only what it offers. */
@@ -199,11 +190,9 @@ export async function createGift(ctx: InvocationContext, input: AdminInput<'crea
     createdAt: now,
     updatedAt: now,
   }
-  await gifts()
-    .doc(gift._id)
-    .create(gift as never)
+  await gifts().insert(gift)
   const rows = input.stock.map((row) => stockRowFor(gift, row.storeId, row.available, now))
-  if (rows.length) await stock().add(rows)
+  if (rows.length) await stock().insertMany(rows)
   const names = new Map<string, string>()
   for (const row of rows)
     if (row.storeId) names.set(row.storeId, (await getStore(row.storeId))?.name ?? '')
@@ -221,9 +210,7 @@ export async function updateGift(ctx: InvocationContext, input: AdminInput<'upda
   const { giftId: _giftId, ...changes } = input
   const now = ctx.clock.now()
   const next: GiftDoc = { ...gift, ...changes, updatedAt: now }
-  await gifts()
-    .doc(gift._id)
-    .update({ ...changes, updatedAt: now })
+  await gifts().update(gift._id, { ...changes, updatedAt: now })
   if (
     changes.name !== undefined ||
     changes.pointsPrice !== undefined ||
@@ -232,12 +219,14 @@ export async function updateGift(ctx: InvocationContext, input: AdminInput<'upda
   ) {
     const copy = { giftName: next.name, pointsPrice: next.pointsPrice, updatedAt: now }
     const _ = database().command
-    await stock()
-      .where({ giftId: gift._id, storeId: _.neq(null) })
-      .update({ ...copy, active: rowActive(next, 'store') })
-    await stock()
-      .where({ giftId: gift._id, storeId: null })
-      .update({ ...copy, active: rowActive(next, null) })
+    await stock().updateWhere(
+      { giftId: gift._id, storeId: _.neq(null) },
+      { ...copy, active: rowActive(next, 'store') },
+    )
+    await stock().updateWhere(
+      { giftId: gift._id, storeId: null },
+      { ...copy, active: rowActive(next, null) },
+    )
   }
   const rows = await stockOf([gift._id])
   const names = new Map<string, string>()
@@ -262,15 +251,12 @@ export async function adjustGiftStock(
   const id = stockIdOf(gift._id, input.storeId)
   const now = ctx.clock.now()
   for (let attempt = 0; attempt < 3; attempt++) {
-    const res = (await stock()
-      .where({ _id: id, available: _.gte(Math.max(0, -input.delta)) })
-      .updateAndReturn({ available: _.inc(input.delta), updatedAt: now })) as {
-      updated: number
-      doc?: GiftStockDoc
-    }
-    if (res.updated && res.doc)
-      return { giftId: gift._id, storeId: input.storeId, available: res.doc.available }
-    const existing = ((await stock().doc(id).get()) as Rows<GiftStockDoc>).data[0]
+    const row = await stock().updateAndReturn(
+      { _id: id, available: _.gte(Math.max(0, -input.delta)) },
+      { available: _.inc(input.delta), updatedAt: now },
+    )
+    if (row) return { giftId: gift._id, storeId: input.storeId, available: row.available }
+    const existing = await stock().get(id)
     if (existing) {
       if (existing.available + input.delta < 0)
         throw new AppError(
@@ -281,14 +267,10 @@ export async function adjustGiftStock(
       continue
     }
     if (input.delta < 0) throw new AppError('CONFLICT', '该地点还没有这件礼品的库存', 'delta')
-    try {
-      await stock()
-        .doc(id)
-        .create(stockRowFor(gift, input.storeId, input.delta, now) as never)
+    // A row created meanwhile by a concurrent adjustment: go round and increment it.
+    const created = await stock().insertOnce(stockRowFor(gift, input.storeId, input.delta, now))
+    if (created.inserted)
       return { giftId: gift._id, storeId: input.storeId, available: input.delta }
-    } catch (err) {
-      if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
-    }
   }
   throw new AppError('CONFLICT', '库存正在变动，请重试')
 }

@@ -2,15 +2,19 @@
 import { z } from 'zod'
 import type { adminInput } from './contract'
 import { COLLECTIONS } from '../collections'
-import type { AttributionLogDoc, MemberDoc, VisitDoc } from '../membership/documents'
-import type { PointsLedgerDoc } from '../points/documents'
+import { collection } from '../platform/db/collection'
+import { defineCollection } from '../platform/db/collection-spec'
+import type { AttributionLogDoc, MemberDoc } from '../membership/documents'
 import { AppError } from '../platform/errors'
 import { maskPhone } from '../platform/phone'
 import { database } from '../platform/runtime/cloudbase'
 import { namesFor } from '../staff/lookups'
 import { offsetPage } from '../platform/db/paging'
 
-type Rows<T> = { data: T[] }
+/** The attribution document of the settings collection (`_id` = 'attribution'). */
+const ATTRIBUTION_SETTINGS = defineCollection<{ _id: string; protectionDays?: number | null }>(
+  COLLECTIONS.settings,
+)
 type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
 
 function memberRow(m: MemberDoc, names: Awaited<ReturnType<typeof namesFor>>, withPhone = false) {
@@ -44,7 +48,7 @@ export async function listMembers(input: Input<'listMembers'>) {
     else if (/^\d{4}$/.test(input.search)) where.phone = db.RegExp({ regexp: `${input.search}$` })
     else throw new AppError('INVALID_INPUT', '请输入手机号、手机号后四位或 9 位会员号', 'search')
   }
-  const page = await offsetPage<MemberDoc>(db, COLLECTIONS.members.name, where, input)
+  const page = await offsetPage(collection(COLLECTIONS.members), where, input)
   const names = await namesFor(
     page.rows.map((m) => m.storeId),
     page.rows.map((m) => m.clerkId),
@@ -73,31 +77,21 @@ function noteLabel(note: string | undefined): string | null {
 }
 
 export async function memberProfile(input: Input<'memberProfile'>) {
-  const db = database()
-  const found = (await db
-    .collection(COLLECTIONS.members.name)
-    .doc(input.memberId)
-    .get()) as Rows<MemberDoc>
-  const member = found.data[0]
+  const member = await collection(COLLECTIONS.members).get(input.memberId)
   if (!member) throw new AppError('NOT_FOUND', '会员不存在', 'memberId')
-  const recent = <T>(collection: string) =>
-    db
-      .collection(collection)
-      .where({ memberId: member._id })
-      .orderBy('at', 'desc')
-      .limit(200)
-      .get() as Promise<Rows<T>>
+  const recent = { orderBy: ['at', 'desc'], limit: 200 } as const
+  const mine = { memberId: member._id }
   const [log, visits, ledger] = await Promise.all([
-    recent<AttributionLogDoc>(COLLECTIONS.attributionLog.name),
-    recent<VisitDoc>(COLLECTIONS.visits.name),
-    recent<PointsLedgerDoc>(COLLECTIONS.pointsLedger.name),
+    collection(COLLECTIONS.attributionLog).find(mine, recent),
+    collection(COLLECTIONS.visits).find(mine, recent),
+    collection(COLLECTIONS.pointsLedger).find(mine, recent),
   ])
   const names = await namesFor(
-    [member.storeId, member.openedStoreId, ...visits.data.map((v) => v.storeId)],
+    [member.storeId, member.openedStoreId, ...visits.map((v) => v.storeId)],
     [
       member.clerkId,
       member.openedClerkId,
-      ...log.data.flatMap((l) => [l.toClerkId, l.fromClerkId ?? '']).filter(Boolean),
+      ...log.flatMap((l) => [l.toClerkId, l.fromClerkId ?? '']).filter(Boolean),
     ],
   )
   return {
@@ -109,7 +103,7 @@ export async function memberProfile(input: Input<'memberProfile'>) {
       birthday: member.birthday ?? null,
       trailingSpendFen: member.trailingSpendFen ?? 0,
     },
-    attributionLog: log.data.map((l) => ({
+    attributionLog: log.map((l) => ({
       reason: l.reason,
       fromClerkName: l.fromClerkId ? (names.clerks.get(l.fromClerkId) ?? '') : null,
       toClerkName: names.clerks.get(l.toClerkId) ?? '',
@@ -117,11 +111,11 @@ export async function memberProfile(input: Input<'memberProfile'>) {
       note: noteLabel(l.note),
       at: l.at.toISOString(),
     })),
-    visits: visits.data.map((v) => ({
+    visits: visits.map((v) => ({
       storeName: names.stores.get(v.storeId) ?? '',
       at: v.at.toISOString(),
     })),
-    pointsLedger: ledger.data.map((e) => ({
+    pointsLedger: ledger.map((e) => ({
       key: e.key,
       kind: e.kind,
       points: e.points,
@@ -130,33 +124,21 @@ export async function memberProfile(input: Input<'memberProfile'>) {
   }
 }
 
-interface AuditDoc {
-  _id: string
-  at: Date
-  username: string | null
-  action: string
-  details: unknown
-  outcome: string
-  requestId: string
-}
-
 export async function listAudit(input: Input<'listAudit'>) {
-  const db = database()
   const where: Record<string, unknown> = {}
   if (input.auditAction) where.action = input.auditAction
   if (input.username) where.username = input.username
-  const collection = db.collection(COLLECTIONS.auditLog.name)
+  const audit = collection(COLLECTIONS.auditLog)
   const [page, total] = await Promise.all([
-    collection
-      .where(where)
-      .orderBy('at', 'desc')
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .get() as Promise<Rows<AuditDoc>>,
-    collection.where(where).count() as Promise<{ total: number }>,
+    audit.find(where, {
+      orderBy: ['at', 'desc'],
+      skip: (input.page - 1) * input.pageSize,
+      limit: input.pageSize,
+    }),
+    audit.count(where),
   ])
   return {
-    items: page.data.map((a) => ({
+    items: page.map((a) => ({
       id: a._id,
       at: a.at.toISOString(),
       username: a.username,
@@ -165,37 +147,24 @@ export async function listAudit(input: Input<'listAudit'>) {
       outcome: a.outcome,
       requestId: a.requestId,
     })),
-    total: total.total,
+    total,
     page: input.page,
     pageSize: input.pageSize,
   }
 }
 
 export async function getAttributionPolicy() {
-  const res = (await database()
-    .collection(COLLECTIONS.settings.name)
-    .doc('attribution')
-    .get()) as Rows<{ protectionDays?: number | null }>
-  return { protectionDays: res.data[0]?.protectionDays ?? null }
-}
-
-interface ChatTemplateDoc {
-  _id: string
-  title: string
-  text: string
-  active: boolean
-  sort: number
-  updatedAt: Date
+  const policy = await collection(ATTRIBUTION_SETTINGS).get('attribution')
+  return { protectionDays: policy?.protectionDays ?? null }
 }
 
 export async function listChatTemplates() {
-  const res = (await database()
-    .collection(COLLECTIONS.chatTemplates.name)
-    .orderBy('sort', 'asc')
-    .limit(1000)
-    .get()) as Rows<ChatTemplateDoc>
+  const templates = await collection(COLLECTIONS.chatTemplates).find(
+    {},
+    { orderBy: ['sort', 'asc'], limit: 1000 },
+  )
   return {
-    items: res.data.map((t) => ({
+    items: templates.map((t) => ({
       templateId: t._id,
       title: t.title,
       text: t.text,
@@ -207,7 +176,7 @@ export async function listChatTemplates() {
 }
 
 export async function saveChatTemplate(input: Input<'saveChatTemplate'>, now: Date) {
-  const templates = database().collection(COLLECTIONS.chatTemplates.name)
+  const templates = collection(COLLECTIONS.chatTemplates)
   const fields = {
     title: input.title,
     text: input.text,
@@ -216,15 +185,12 @@ export async function saveChatTemplate(input: Input<'saveChatTemplate'>, now: Da
     updatedAt: now,
   }
   if (input.templateId) {
-    const res = (await templates.doc(input.templateId).update(fields)) as { updated: number }
-    if (
-      res.updated === 0 &&
-      ((await templates.doc(input.templateId).get()) as Rows<unknown>).data.length === 0
-    ) {
+    const updated = await templates.update(input.templateId, fields)
+    if (updated === 0 && !(await templates.get(input.templateId))) {
       throw new AppError('NOT_FOUND', '文案不存在', 'templateId')
     }
     return { templateId: input.templateId }
   }
-  const { id } = (await templates.add(fields)) as { id: string }
+  const id = await templates.insert(fields)
   return { templateId: id }
 }

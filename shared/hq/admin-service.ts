@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import type { adminInput, clerkView, storeView } from './contract'
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
 import type { ClerkDoc, StaffInviteDoc, StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { hashPassword, verifyPassword } from './rules/password'
@@ -15,34 +16,12 @@ import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
 import { remembered } from '../platform/runtime/policy'
-import { isDbError } from '../platform/runtime/transaction'
-import { findOne, getClerk, getStore } from '../staff/lookups'
+import { getClerk, getStore } from '../staff/lookups'
 import { BIND_PAGE, STAFF_INVITE_PAGE } from '../platform/pages'
 import { randomCode } from '../platform/ids'
-import type { AdminRole, AdminSession } from './documents'
+import type { AdminDoc, AdminRole, AdminSession, AdminSessionDoc as SessionDoc } from './documents'
 
-export type Rows<T> = { data: T[] }
 export type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
-
-interface AdminDoc {
-  _id: string
-  username: string
-  passwordHash: string
-  role: AdminRole
-  failedAttempts: number
-  lockedUntil: Date | null
-  createdAt: Date
-}
-
-interface SessionDoc {
-  _id: string
-  tokenHash: string
-  adminId: string
-  username: string
-  role: AdminRole
-  expiresAt: Date
-  createdAt: Date
-}
 
 export const SESSION_HOURS = 12
 export const MAX_FAILED_SIGN_INS = 5
@@ -61,15 +40,14 @@ export async function ensureAdminAccount(
   role: AdminRole = 'hq-admin',
   now = new Date(),
 ): Promise<void> {
-  const db = database()
-  const admins = db.collection(COLLECTIONS.admins.name)
-  const existing = await findOne<AdminDoc>(COLLECTIONS.admins.name, { username })
+  const admins = collection(COLLECTIONS.admins)
+  const existing = await admins.findOne({ username })
   if (existing) {
     if (existing.role === role && (await verifyPassword(password, existing.passwordHash))) return
     await setPassword(existing._id, await hashPassword(password), { role })
     return
   }
-  await admins.add({
+  await admins.insert({
     username,
     passwordHash: await hashPassword(password),
     role,
@@ -139,7 +117,7 @@ async function claimAttempt(adminId: string, now: Date): Promise<Claim> {
       lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000),
     })) as { updated: number }
     if (closing.updated === 1) return { claimed: true }
-    const current = await findOne<AdminDoc>(COLLECTIONS.admins.name, { _id: adminId })
+    const current = await collection(COLLECTIONS.admins).get(adminId)
     if (!current) return { claimed: false, lockedUntil: now }
     if (current.failedAttempts < MAX_FAILED_SIGN_INS) continue // moved on meanwhile: try again
     if (current.lockedUntil && current.lockedUntil.getTime() > now.getTime())
@@ -205,7 +183,7 @@ async function checkPassword(
 export async function login(ctx: InvocationContext, input: Input<'login'>) {
   const db = database()
   const now = ctx.clock.now()
-  const admin = await findOne<AdminDoc>(COLLECTIONS.admins.name, { username: input.username })
+  const admin = await collection(COLLECTIONS.admins).findOne({ username: input.username })
   const refused = new AppError('UNAUTHENTICATED', '用户名或密码错误')
   if (!admin) {
     await burnOneHash(input.password)
@@ -229,7 +207,7 @@ export async function login(ctx: InvocationContext, input: Input<'login'>) {
   } satisfies Omit<SessionDoc, '_id'>)
   // The password may have changed while this one was being checked: then this session, created
   // after the change removed the others, must not outlive it either.
-  const after = await findOne<AdminDoc>(COLLECTIONS.admins.name, { _id: admin._id })
+  const after = await collection(COLLECTIONS.admins).get(admin._id)
   if (!after || after.passwordHash !== admin.passwordHash) {
     await db.collection(COLLECTIONS.adminSessions.name).where({ tokenHash }).remove()
     await audit(ctx, null, 'login', { username: input.username }, 'UNAUTHENTICATED')
@@ -256,7 +234,7 @@ export async function changeMyPassword(
   session: AdminSession,
   input: Input<'changeMyPassword'>,
 ) {
-  const admin = await findOne<AdminDoc>(COLLECTIONS.admins.name, { _id: session.adminId })
+  const admin = await collection(COLLECTIONS.admins).get(session.adminId)
   if (!admin) throw new AppError('UNAUTHENTICATED', '登录已过期，请重新登录')
   if (!(await checkPassword(ctx, admin, input.oldPassword)))
     // INVALID_INPUT, not UNAUTHENTICATED: the session is still good, only the field is wrong.
@@ -275,7 +253,7 @@ export async function requireAdmin(
   const session = await remembered(ctx, 'hq', async () => {
     const token = ctx.caller.bearerToken
     if (!token) throw new AppError('UNAUTHENTICATED', '请先登录总部后台')
-    const found = await findOne<SessionDoc>(COLLECTIONS.adminSessions.name, {
+    const found = await collection(COLLECTIONS.adminSessions).findOne({
       tokenHash: sha256(token),
     })
     if (!found || found.expiresAt.getTime() <= ctx.clock.now().getTime())
@@ -392,7 +370,6 @@ function clerkViewOf(clerk: ClerkDoc): z.infer<typeof clerkView> {
 }
 
 export async function createStore(ctx: InvocationContext, input: Input<'createStore'>) {
-  const db = database()
   const store: Omit<StoreDoc, '_id'> = {
     code: input.code.toUpperCase(),
     name: input.name,
@@ -403,31 +380,23 @@ export async function createStore(ctx: InvocationContext, input: Input<'createSt
     status: 'active',
     createdAt: ctx.clock.now(),
   }
-  try {
-    const { id } = (await db.collection(COLLECTIONS.stores.name).add(store)) as { id: string }
-    return storeViewOf({ _id: id, ...store }, 0, 0)
-  } catch (err) {
-    if (isDbError(err, 'DATABASE_DUPLICATE_WRITE'))
-      throw new AppError('CONFLICT', `门店编码 ${store.code} 已存在`, 'code')
-    throw err
-  }
+  // The store code's unique index decides between two HQ users creating the same store.
+  const created = await collection(COLLECTIONS.stores).insertOnce(store)
+  if (!created.inserted) throw new AppError('CONFLICT', `门店编码 ${store.code} 已存在`, 'code')
+  return storeViewOf({ _id: created.id, ...store }, 0, 0)
 }
 
 export async function listStores() {
-  const db = database()
   const [stores, clerks] = await Promise.all([
-    db.collection(COLLECTIONS.stores.name).orderBy('createdAt', 'asc').limit(1000).get() as Promise<
-      Rows<StoreDoc>
-    >,
-    db
-      .collection(COLLECTIONS.clerks.name)
-      .field({ storeId: true, memberCount: true, status: true })
-      .limit(1000)
-      .get() as Promise<Rows<ClerkDoc>>,
+    collection(COLLECTIONS.stores).find({}, { orderBy: ['createdAt', 'asc'], limit: 1000 }),
+    collection(COLLECTIONS.clerks).find(
+      {},
+      { fields: ['storeId', 'memberCount', 'status'], limit: 1000 },
+    ),
   ])
   return {
-    items: stores.data.map((store) => {
-      const mine = clerks.data.filter((c) => c.storeId === store._id)
+    items: stores.map((store) => {
+      const mine = clerks.filter((c) => c.storeId === store._id)
       return storeViewOf(
         store,
         mine.filter((c) => c.status === 'active').length,
@@ -451,13 +420,11 @@ export async function setStoreLocation(input: Input<'setStoreLocation'>) {
 
 export async function listClerks(input: Input<'listClerks'>) {
   const where = input.storeId ? { storeId: input.storeId } : {}
-  const res = (await database()
-    .collection(COLLECTIONS.clerks.name)
-    .where(where)
-    .orderBy('createdAt', 'asc')
-    .limit(1000)
-    .get()) as Rows<ClerkDoc>
-  return { items: res.data.map(clerkViewOf) }
+  const clerks = await collection(COLLECTIONS.clerks).find(where, {
+    orderBy: ['createdAt', 'asc'],
+    limit: 1000,
+  })
+  return { items: clerks.map(clerkViewOf) }
 }
 
 export async function createStaffInvite(

@@ -15,11 +15,10 @@
  * watermark (to when it started).
  */
 import { COLLECTIONS } from '../collections'
-import type { CommissionEntryDoc } from '../commission/documents'
+import { collection } from '../platform/db/collection'
+import { defineCollection } from '../platform/db/collection-spec'
 import type { DailyStatsDoc, DailyStatsRollupState } from './documents'
-import type { MemberDoc } from '../membership/documents'
 import type { RefundDoc } from '../payments/documents'
-import type { OrderDoc } from '../shop/documents'
 import {
   ALL_STORES,
   addDays,
@@ -42,8 +41,6 @@ import type { InvocationContext } from '../platform/runtime/define-function'
 import { commissionEntryId, saleCommissionKey } from '../commission/rules/commission'
 import { directoryFor } from '../staff/lookups'
 
-type Rows<T> = { data: T[] }
-
 const STATE_ID = 'dailyStatsRollup'
 /** One run's time, well inside the admin function's 30 s timeout. */
 const TIME_BUDGET_MS = 20_000
@@ -54,8 +51,9 @@ const PAGE = 1000
 /** The longest range the dashboard shows: a year, leap day included. */
 const MAX_DASHBOARD_DAYS = 366
 
-const stats = () => database().collection(COLLECTIONS.dailyStats.name)
-const state = () => database().collection(COLLECTIONS.settings.name).doc(STATE_ID)
+const stats = () => collection(COLLECTIONS.dailyStats)
+/** The rollup's own document of the settings collection (`_id` = STATE_ID). */
+const ROLLUP_STATE = defineCollection<DailyStatsRollupState>(COLLECTIONS.settings)
 
 /** day → store (null: a sale with no attributed store, counted only in all stores) → figures */
 type DayFigures = Map<string, Map<string | null, DailyFigures>>
@@ -68,14 +66,11 @@ function figuresOf(acc: DayFigures, day: string, storeId: string | null | undefi
   return figures
 }
 
-async function inBatches<T>(
-  ids: string[],
-  read: (batch: string[]) => Promise<Rows<T>>,
-): Promise<T[]> {
+async function inBatches<T>(ids: string[], read: (batch: string[]) => Promise<T[]>): Promise<T[]> {
   const out: T[] = []
   const pages = []
   for (let i = 0; i < ids.length; i += PAGE) pages.push(read(ids.slice(i, i + PAGE)))
-  for (const page of await Promise.all(pages)) out.push(...page.data)
+  for (const page of await Promise.all(pages)) out.push(...page)
   return out
 }
 
@@ -93,19 +88,20 @@ async function computeDays(from: string, to: string): Promise<DayFigures> {
   type Group<K extends string> = {
     _id: { day: string; store?: string | null; memberId?: string }
   } & Record<K, number>
-  const grouped = <K extends string>(
-    collection: string,
+  // Aggregations go through the SDK's builder (`raw`); their rows are the groups asked for.
+  const grouped = async <K extends string>(
+    collectionName: string,
     match: Record<string, unknown>,
     id: Record<string, unknown>,
     sums: Record<K, unknown>,
-  ) =>
+  ): Promise<{ data: Group<K>[] }> =>
     db
-      .collection(collection)
+      .collection(collectionName)
       .aggregate()
       .match(match)
       .group({ _id: id, ...sums })
       .limit(100_000)
-      .end() as Promise<Rows<Group<K>>>
+      .end()
 
   const [members, orders, offline, commission, points, refunds] = await Promise.all([
     grouped(
@@ -173,15 +169,11 @@ async function computeDays(from: string, to: string): Promise<DayFigures> {
 
   const pointGroups = points.data.filter((g) => g.issued !== 0 || g.redeemed !== 0)
   const memberIds = [...new Set(pointGroups.map((g) => g._id.memberId!))]
-  const owners = await inBatches(
-    memberIds,
-    (batch) =>
-      db
-        .collection(COLLECTIONS.members.name)
-        .where({ _id: _.in(batch) })
-        .field({ storeId: true })
-        .limit(PAGE)
-        .get() as Promise<Rows<Pick<MemberDoc, '_id' | 'storeId'>>>,
+  const owners = await inBatches(memberIds, (batch) =>
+    collection(COLLECTIONS.members).find(
+      { _id: _.in(batch) },
+      { fields: ['storeId'], limit: PAGE },
+    ),
   )
   const storeOfMember = new Map(owners.map((m) => [m._id, m.storeId]))
   for (const g of pointGroups)
@@ -198,18 +190,16 @@ async function succeededOrderRefunds(from: string, to: string): Promise<RefundDo
   const _ = database().command
   const out: RefundDoc[] = []
   for (let skip = 0; ; skip += PAGE) {
-    const page = (await database()
-      .collection(COLLECTIONS.refunds.name)
-      .where({
+    const page = await collection(COLLECTIONS.refunds).find(
+      {
         settledAt: _.gte(dayStart(from)).and(_.lt(dayStart(addDays(to, 1)))),
         status: 'succeeded',
         'purpose.kind': 'order',
-      })
-      .skip(skip)
-      .limit(PAGE)
-      .get()) as Rows<RefundDoc>
-    out.push(...page.data)
-    if (page.data.length < PAGE) return out
+      },
+      { skip, limit: PAGE },
+    )
+    out.push(...page)
+    if (page.length < PAGE) return out
   }
 }
 
@@ -219,27 +209,19 @@ async function addRefunds(acc: DayFigures, refunds: RefundDoc[]): Promise<void> 
   const _ = database().command
   const orderIds = [...new Set(refunds.map((r) => r.purpose.id))]
   const [orders, entries] = await Promise.all([
-    inBatches(
-      orderIds,
-      (batch) =>
-        database()
-          .collection(COLLECTIONS.orders.name)
-          .where({ _id: _.in(batch) })
-          .field({ attribution: true })
-          .limit(PAGE)
-          .get() as Promise<Rows<Pick<OrderDoc, '_id' | 'attribution'>>>,
+    inBatches(orderIds, (batch) =>
+      collection(COLLECTIONS.orders).find(
+        { _id: _.in(batch) },
+        { fields: ['attribution'], limit: PAGE },
+      ),
     ),
     inBatches(
       orderIds.map((id) => commissionEntryId(saleCommissionKey({ kind: 'order', id }))),
       (batch) =>
-        database()
-          .collection(COLLECTIONS.commissionLedger.name)
-          .where({ _id: _.in(batch) })
-          .field({ source: true, storeId: true, reversals: true })
-          .limit(PAGE)
-          .get() as Promise<
-          Rows<Pick<CommissionEntryDoc, '_id' | 'source' | 'storeId' | 'reversals'>>
-        >,
+        collection(COLLECTIONS.commissionLedger).find(
+          { _id: _.in(batch) },
+          { fields: ['source', 'storeId', 'reversals'], limit: PAGE },
+        ),
     ),
   ])
   const storeOfOrder = new Map(orders.map((o) => [o._id, o.attribution?.storeId ?? null]))
@@ -272,21 +254,21 @@ async function recomputeDays(
   const days = daysBetween(from, to)
   const [computed, existing] = await Promise.all([
     computeDays(from, to),
-    stats()
-      .where({ day: database().command.in(days) })
-      .limit(PAGE)
-      .get() as Promise<Rows<DailyStatsDoc>>,
+    stats().find({ day: database().command.in(days) }, { limit: PAGE }),
   ])
-  const before = new Map(existing.data.map((d) => [d._id, d]))
+  const before = new Map(existing.map((d) => [d._id, d]))
   const writes: Promise<unknown>[] = []
   for (const day of days) {
     const byStore = computed.get(day) ?? new Map<string | null, DailyFigures>()
     const all = emptyFigures()
     for (const figures of byStore.values()) addFigures(all, figures)
     writes.push(
-      stats()
-        .doc(dailyStatsId(day, ALL_STORES))
-        .set({ day, storeId: ALL_STORES, ...all, computedAt: now }),
+      stats().set(dailyStatsId(day, ALL_STORES), {
+        day,
+        storeId: ALL_STORES,
+        ...all,
+        computedAt: now,
+      }),
     )
     const stores = new Set([
       ...storeIds,
@@ -297,11 +279,7 @@ async function recomputeDays(
       const old = before.get(dailyStatsId(day, storeId))
       if (old ? sameFigures(figuresFromDoc(old), figures) : sameFigures(figures, emptyFigures()))
         continue
-      writes.push(
-        stats()
-          .doc(dailyStatsId(day, storeId))
-          .set({ day, storeId, ...figures }),
-      )
+      writes.push(stats().set(dailyStatsId(day, storeId), { day, storeId, ...figures }))
     }
   }
   await Promise.all(writes)
@@ -309,12 +287,8 @@ async function recomputeDays(
 }
 
 async function storeIds(): Promise<string[]> {
-  const res = (await database()
-    .collection(COLLECTIONS.stores.name)
-    .field({ _id: true })
-    .limit(PAGE)
-    .get()) as Rows<{ _id: string }>
-  return res.data.map((s) => s._id)
+  const stores = await collection(COLLECTIONS.stores).find({}, { fields: ['_id'], limit: PAGE })
+  return stores.map((s) => s._id)
 }
 
 /**
@@ -323,13 +297,11 @@ async function storeIds(): Promise<string[]> {
  * finds that with one small read, where the earliest order would take a sort of all of them).
  */
 async function firstStoreCreatedAt(): Promise<Date | null> {
-  const res = (await database()
-    .collection(COLLECTIONS.stores.name)
-    .orderBy('createdAt', 'asc')
-    .limit(1)
-    .field({ createdAt: true })
-    .get()) as Rows<{ createdAt: Date }>
-  return res.data[0]?.createdAt ?? null
+  const [first] = await collection(COLLECTIONS.stores).find(
+    {},
+    { orderBy: ['createdAt', 'asc'], limit: 1, fields: ['createdAt'] },
+  )
+  return first?.createdAt ?? null
 }
 
 /**
@@ -342,7 +314,8 @@ export async function rollupDailyStats(
   const started = Date.now()
   const now = ctx.clock.now()
   const _ = database().command
-  const saved = ((await state().get()) as Rows<DailyStatsRollupState>).data[0]
+  const state = collection(ROLLUP_STATE)
+  const saved = await state.get(STATE_ID)
   let run = saved?.run ?? null
   if (!run) {
     const watermark = saved?.watermark ?? null
@@ -352,7 +325,7 @@ export async function rollupDailyStats(
       now,
     })
     run = { startedAt: now, nextDay, lastDay: statsDay(now) }
-    await state().set({ watermark, run })
+    await state.set(STATE_ID, { watermark, run })
   }
   const stores = await storeIds()
   let days = 0
@@ -408,20 +381,22 @@ type PeriodSums<K extends string> = { _id: { key: string | null; current: boolea
  * Every store's figures over the range and over the period before it, from the rollup's
  * per-store documents: one aggregation over at most (2 × days × stores) small documents.
  */
-async function storeSums(prevFrom: string, from: string, to: string) {
+async function storeSums(
+  prevFrom: string,
+  from: string,
+  to: string,
+): Promise<PeriodSums<(typeof FIGURE_KEYS)[number]>[]> {
   const db = database()
   const _ = db.command
   const $ = _.aggregate
-  const sums = Object.fromEntries(FIGURE_KEYS.map((k) => [k, $.sum(`$${k}`)])) as Record<
-    (typeof FIGURE_KEYS)[number],
-    unknown
-  >
-  const res = (await stats()
-    .aggregate()
+  const sums = Object.fromEntries(FIGURE_KEYS.map((k) => [k, $.sum(`$${k}`)]))
+  // The SDK's aggregation builder (`raw`); its rows are the groups asked for.
+  const res = await stats()
+    .raw.aggregate()
     .match({ day: _.gte(prevFrom).and(_.lte(to)), storeId: _.neq(ALL_STORES) })
     .group({ _id: { key: '$storeId', current: $.gte(['$day', from]) }, ...sums })
     .limit(100_000)
-    .end()) as Rows<PeriodSums<(typeof FIGURE_KEYS)[number]>>
+    .end()
   return res.data
 }
 
@@ -430,13 +405,17 @@ async function storeSums(prevFrom: string, from: string, to: string) {
  * refunds so far) over the range and the period before, from the ledger's `at` index: one
  * aggregation. `storeId` limits it to the clerks' attributed store.
  */
-async function clerkSums(prevStart: Date, start: Date, end: Date, storeId?: string) {
+async function clerkSums(
+  prevStart: Date,
+  start: Date,
+  end: Date,
+  storeId?: string,
+): Promise<(PeriodSums<'salesFen' | 'orders' | 'commissionFen'> & { storeId: string })[]> {
   const db = database()
   const _ = db.command
   const $ = _.aggregate
-  const res = (await db
-    .collection(COLLECTIONS.commissionLedger.name)
-    .aggregate()
+  const res = await collection(COLLECTIONS.commissionLedger)
+    .raw.aggregate()
     .match({
       at: _.gte(prevStart).and(_.lt(end)),
       kind: 'earn',
@@ -452,7 +431,7 @@ async function clerkSums(prevStart: Date, start: Date, end: Date, storeId?: stri
       storeId: $.first('$storeId'),
     })
     .limit(100_000)
-    .end()) as Rows<PeriodSums<'salesFen' | 'orders' | 'commissionFen'> & { storeId: string }>
+    .end()
   return res.data
 }
 
@@ -481,22 +460,19 @@ export async function dashboard(input: DashboardQuery, now: Date) {
   const ids = [...prevDays, ...days].map((day) => dailyStatsId(day, storeId))
   if (storeId !== ALL_STORES) ids.push(dailyStatsId(to, ALL_STORES))
   const [docs, members, stores, clerks] = await Promise.all([
-    stats()
-      .where({ _id: db.command.in(ids) })
-      .limit(PAGE)
-      .get() as Promise<Rows<DailyStatsDoc>>,
+    stats().find({ _id: db.command.in(ids) }, { limit: PAGE }),
     // Members now: the clerks' counters, which every bind, transfer and deletion moves in its
     // transaction (a count over the members collection would read every member).
-    db
-      .collection(COLLECTIONS.clerks.name)
-      .aggregate()
+    collection(COLLECTIONS.clerks)
+      .raw.aggregate()
       .match(input.storeId ? { storeId: input.storeId } : {})
       .group({ _id: null, total: db.command.aggregate.sum('$memberCount') })
-      .end() as Promise<Rows<{ total: number }>>,
+      .end()
+      .then((res): { total: number }[] => res.data),
     storeSums(prevFrom, from, to),
     clerkSums(dayStart(prevFrom), dayStart(from), dayStart(addDays(to, 1)), input.storeId),
   ])
-  const byId = new Map(docs.data.map((d) => [d._id, d]))
+  const byId = new Map(docs.map((d) => [d._id, d]))
   const totals = emptyFigures()
   const previousTotals = emptyFigures()
   for (const day of prevDays) {
@@ -583,7 +559,7 @@ export async function dashboard(input: DashboardQuery, now: Date) {
   return {
     from,
     to,
-    totalMembers: members.data[0]?.total ?? 0,
+    totalMembers: members[0]?.total ?? 0,
     totals,
     byDay,
     previous: { from: prevFrom, to: prevTo, totals: previousTotals },

@@ -77,3 +77,59 @@ export interface AdminSession {
   username: string
   role: AdminRole
 }
+
+/** An HQ console account. */
+export interface AdminDoc {
+  _id: string
+  username: string
+  passwordHash: string
+  role: AdminRole
+  failedAttempts: number
+  lockedUntil: Date | null
+  createdAt: Date
+}
+
+/** A console session: the token is stored only as its hash. */
+export interface AdminSessionDoc {
+  _id: string
+  tokenHash: string
+  adminId: string
+  username: string
+  role: AdminRole
+  expiresAt: Date
+  createdAt: Date
+}
+
+/** One audited console action. */
+export interface AuditDoc {
+  _id: string
+  at: Date
+  username: string | null
+  action: string
+  details: unknown
+  outcome: string
+  requestId: string
+}
+
+/**
+ * The settings collection: one document per concern, by `_id` (`attribution`, `campaigns`, the
+ * points and commission rules, the daily stats state). A domain reading its own settings
+ * document declares a typed view of this collection for it (`defineCollection`).
+ */
+export interface SettingsDoc {
+  _id: string
+  [field: string]: unknown
+}
+
+/** A scheduled job's last run (`_id` = the job's name). */
+export interface JobRunDoc {
+  _id: string
+  /** The slot (epoch ms) this job last ran for. */
+  slotMs: number
+  runs: number
+  startedAt: Date
+  finishedAt?: Date
+  outcome: 'running' | 'ok' | 'failed' | 'timeout'
+  durationMs?: number
+  error?: string
+}

@@ -15,9 +15,10 @@
  */
 import { AppError } from '../platform/errors'
 import { HQ_COLLECTIONS } from './collections'
+import type { JobRunDoc } from './documents'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
-import { isDbError } from '../platform/runtime/transaction'
+import { collection } from '../platform/db/collection'
 
 /** Every `everyMinutes` minutes (slots aligned to the epoch), or once a day at `dailyAt` (Asia/Shanghai, `HH:MM`). */
 export type JobSchedule = { everyMinutes: number } | { dailyAt: string }
@@ -30,17 +31,7 @@ export interface ScheduledJob {
   run(ctx: InvocationContext): Promise<unknown>
 }
 
-export interface JobRunDoc {
-  _id: string
-  /** The slot (epoch ms) this job last ran for. */
-  slotMs: number
-  runs: number
-  startedAt: Date
-  finishedAt?: Date
-  outcome: 'running' | 'ok' | 'failed' | 'timeout'
-  durationMs?: number
-  error?: string
-}
+export type { JobRunDoc }
 
 const MINUTE = 60_000
 const DAY = 86_400_000
@@ -71,29 +62,27 @@ export function checkSchedule(jobs: readonly ScheduledJob[]): void {
   }
 }
 
-const runsColl = () => database().collection(HQ_COLLECTIONS.jobRuns.name)
+const runsColl = () => collection(HQ_COLLECTIONS.jobRuns)
 
 /** Takes `job`'s slot; false when it already ran for it (or another tick just took it). */
 async function claim(job: ScheduledJob, slotMs: number, known: JobRunDoc | undefined, now: Date) {
   const _ = database().command
   if (known) {
     if (known.slotMs >= slotMs) return false
-    const res = (await runsColl()
-      .where({ _id: job.name, slotMs: _.lt(slotMs) })
-      .update({ slotMs, startedAt: now, outcome: 'running', runs: _.inc(1) })) as {
-      updated?: number
-    }
-    return res.updated === 1
+    return runsColl().updateIf(
+      { _id: job.name, slotMs: _.lt(slotMs) },
+      { slotMs, startedAt: now, outcome: 'running', runs: _.inc(1) },
+    )
   }
-  try {
-    await runsColl()
-      .doc(job.name)
-      .create({ slotMs, runs: 1, startedAt: now, outcome: 'running' } as never)
-    return true
-  } catch (err) {
-    if (isDbError(err, 'DATABASE_DUPLICATE_WRITE')) return false
-    throw err
-  }
+  // The job's first run ever: of two ticks at once, the one whose insert lands claims it.
+  const first = await runsColl().insertOnce({
+    _id: job.name,
+    slotMs,
+    runs: 1,
+    startedAt: now,
+    outcome: 'running',
+  })
+  return first.inserted
 }
 
 type Outcome =
@@ -137,9 +126,7 @@ export async function runDueJobs(
   // Only the timer gets here: the jobs function's policy is `timer` (shared/platform/runtime/policy.ts).
   ctx.caller.role = 'system'
   const now = ctx.clock.now()
-  const known = new Map(
-    ((await runsColl().limit(1000).get()) as { data: JobRunDoc[] }).data.map((d) => [d._id, d]),
-  )
+  const known = new Map((await runsColl().find({}, { limit: 1000 })).map((d) => [d._id, d]))
   const notDue: string[] = []
   const ran = await Promise.all(
     jobs.map(async (job) => {
@@ -168,8 +155,7 @@ export async function runDueJobs(
       }
       // Only this tick's claim is overwritten: a later slot's run keeps its own record.
       await runsColl()
-        .where({ _id: job.name, slotMs })
-        .update(record)
+        .updateWhere({ _id: job.name, slotMs }, record)
         .catch((err: unknown) =>
           process.stderr.write(`[jobs] ${job.name}: recording the run failed: ${describe(err)}\n`),
         )

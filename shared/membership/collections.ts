@@ -1,8 +1,16 @@
-import type { CollectionSpec } from '../platform/db/collection-spec'
+import { defineCollection, type CollectionSpec } from '../platform/db/collection-spec'
+import type {
+  AttributionLogDoc,
+  CounterDoc,
+  MemberCodeUseDoc,
+  MemberDoc,
+  MemberTombstoneDoc,
+  VisitDoc,
+} from './documents'
 
 /** The membership domain's collections and indexes. */
 export const MEMBERSHIP_COLLECTIONS = {
-  members: {
+  members: defineCollection<MemberDoc>({
     name: 'members',
     indexes: [
       // A lookup only: one member per WeChat user is kept by the `member:<openid>` claim
@@ -22,25 +30,28 @@ export const MEMBERSHIP_COLLECTIONS = {
       // The daily stats rollup reads the members who joined in a range of days.
       { name: 'joinedAt', fields: ['joinedAt'] },
     ],
-  },
+  }),
   /** Append-only: every move of a member's attribution, with who, when and why. */
-  attributionLog: {
+  attributionLog: defineCollection<AttributionLogDoc>({
     name: 'attributionLog',
     indexes: [
       { name: 'key', fields: ['key'], unique: true },
       { name: 'memberId', fields: ['memberId', 'at'] },
       { name: 'toClerkId', fields: ['toClerkId', 'at'] },
     ],
-  },
+  }),
   /** Later scans of any code by an existing member. */
-  visits: { name: 'visits', indexes: [{ name: 'memberId', fields: ['memberId', 'at'] }] },
+  visits: defineCollection<VisitDoc>({
+    name: 'visits',
+    indexes: [{ name: 'memberId', fields: ['memberId', 'at'] }],
+  }),
   /** Monotonic counters (member numbers), advanced with atomic increments. */
-  counters: { name: 'counters', indexes: [] },
+  counters: defineCollection<CounterDoc>({ name: 'counters', indexes: [] }),
   /** Keyed hashes of deleted cards' identities and phones (MemberTombstoneDoc): no second welcome. */
-  memberTombstones: { name: 'memberTombstones', indexes: [] },
+  memberTombstones: defineCollection<MemberTombstoneDoc>({ name: 'memberTombstones', indexes: [] }),
   /** Member codes already used for a sale: a scan books once. */
-  memberCodeUses: {
+  memberCodeUses: defineCollection<MemberCodeUseDoc>({
     name: 'memberCodeUses',
     indexes: [{ name: 'code', fields: ['code'], unique: true }],
-  },
+  }),
 } as const satisfies Record<string, CollectionSpec>

@@ -111,3 +111,19 @@ export interface MemberTombstoneDoc {
   birthday?: string
   deletedAt: Date
 }
+
+/** A monotonic counter (`_id` = its name, e.g. `memberNo`), advanced with atomic increments. */
+export interface CounterDoc {
+  _id: string
+  value: number
+}
+
+/** A member code used for an offline sale: the unique `code` makes a scan book once. */
+export interface MemberCodeUseDoc {
+  _id: string
+  code: string
+  memberId: string
+  saleId: string
+  storeId: string
+  at: Date
+}

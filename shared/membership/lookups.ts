@@ -2,16 +2,16 @@
  * Who the calling member is: read-only lookups other domains may use.
  */
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
 import type { MemberDoc } from './documents'
 import { AppError } from '../platform/errors'
 import type { InvocationContext } from '../platform/runtime/define-function'
-import { findOne } from '../staff/lookups'
 import { requireOpenid } from '../platform/runtime/identity'
 import { remembered } from '../platform/runtime/policy'
 
 /** The caller's member record, or null if they have not bound a card. One round trip. */
 export async function findMemberByOpenid(openid: string): Promise<MemberDoc | null> {
-  return findOne<MemberDoc>(COLLECTIONS.members.name, { openid })
+  return collection(COLLECTIONS.members).findOne({ openid })
 }
 
 /** The calling member (an active card), read once per invocation however often it is asked for. */

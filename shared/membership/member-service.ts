@@ -5,6 +5,8 @@
 import type { MemberView } from './contract'
 import { COLLECTIONS } from '../collections'
 import { createHmac } from 'node:crypto'
+import { collection } from '../platform/db/collection'
+import { defineCollection } from '../platform/db/collection-spec'
 import type { AttributionLogDoc, MemberDoc, MemberTombstoneDoc } from './documents'
 import type { PointsLedgerDoc } from '../points/documents'
 import type { ClerkDoc, StoreDoc } from '../staff/documents'
@@ -24,15 +26,18 @@ import { WeChatError } from '../platform/ports/wechat'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
-import { isDbError, withTransaction } from '../platform/runtime/transaction'
-import { findOne, getStore, namesFor } from '../staff/lookups'
+import { unlessDuplicate, withTransaction } from '../platform/runtime/transaction'
+import { getStore, namesFor } from '../staff/lookups'
 import { loadPointsRules } from '../points/lookups'
 import { newDocId } from '../platform/ids'
 import { openidClaim, openidClaimId } from '../platform/claims/claims'
 import { requireOpenid } from '../platform/runtime/identity'
 import { findMemberByOpenid, requireMember } from './lookups'
 
-type Rows<T> = { data: T[] }
+/** The attribution document of the settings collection (`_id` = 'attribution'). */
+const ATTRIBUTION_SETTINGS = defineCollection<{ _id: string } & Partial<AttributionPolicy>>(
+  COLLECTIONS.settings,
+)
 
 export async function toMemberView(
   member: MemberDoc,
@@ -72,13 +77,13 @@ async function resolveScene(scene: string): Promise<ScanTarget> {
     throw new AppError('INVALID_INPUT', '二维码无效：请扫描门店或导购出示的小程序码', 'scene')
   }
   if (target.kind === 'clerk') {
-    const clerk = await findOne<ClerkDoc>(COLLECTIONS.clerks.name, { code: target.code })
+    const clerk = await collection(COLLECTIONS.clerks).findOne({ code: target.code })
     if (!clerk) throw new AppError('NOT_FOUND', '该导购不存在')
     const store = await getStore(clerk.storeId)
     if (!store) throw new AppError('NOT_FOUND', '该门店不存在')
     return { store, clerk }
   }
-  const store = await findOne<StoreDoc>(COLLECTIONS.stores.name, { code: target.code })
+  const store = await collection(COLLECTIONS.stores).findOne({ code: target.code })
   if (!store) throw new AppError('NOT_FOUND', '该门店不存在')
   return { store, clerk: null }
 }
@@ -88,11 +93,7 @@ let policyCache: { value: AttributionPolicy; readAt: number } | undefined
 /** HQ's attribution policy; cached for a minute per function instance. */
 async function attributionPolicy(now: Date): Promise<AttributionPolicy> {
   if (policyCache && now.getTime() - policyCache.readAt < 60_000) return policyCache.value
-  const res = (await database()
-    .collection(COLLECTIONS.settings.name)
-    .doc('attribution')
-    .get()) as Rows<Partial<AttributionPolicy>>
-  const stored = res.data[0]
+  const stored = await collection(ATTRIBUTION_SETTINGS).get('attribution')
   const value: AttributionPolicy = {
     protectionDays:
       typeof stored?.protectionDays === 'number'
@@ -104,19 +105,13 @@ async function attributionPolicy(now: Date): Promise<AttributionPolicy> {
 }
 
 async function allocateMemberNo(): Promise<string> {
-  const db = database()
-  const res = (await db
-    .collection(COLLECTIONS.counters.name)
-    .where({ _id: 'memberNo' })
-    .updateAndReturn({ value: db.command.inc(1) })) as { doc?: { value: number } }
-  const value = res.doc?.value
+  const counters = collection(COLLECTIONS.counters)
+  const value = (
+    await counters.updateAndReturn({ _id: 'memberNo' }, { value: database().command.inc(1) })
+  )?.value
   if (value === undefined) {
     // First member ever: create the counter (a concurrent creator wins; then increment again).
-    try {
-      await db.collection(COLLECTIONS.counters.name).add({ _id: 'memberNo', value: 100_000_000 })
-    } catch (err) {
-      if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
-    }
+    await counters.insertOnce({ _id: 'memberNo', value: 100_000_000 })
     return allocateMemberNo()
   }
   return String(value).padStart(9, '0')
@@ -192,119 +187,111 @@ export async function bindMember(
       ? planCredit(emptyAccount(), welcome, pointsExpiryFor(now, rules.expiryYears))
       : null
   const account = welcomeCredit?.account ?? emptyAccount()
-  try {
-    const clerk = await withTransaction(db, async (t) => {
-      let clerk: ClerkDoc | null
-      if (target.clerk) {
-        clerk = (
-          (await t.collection(COLLECTIONS.clerks.name).doc(target.clerk._id).get()) as {
-            data: ClerkDoc | null
-          }
-        ).data
-        if (!clerk || clerk.status !== 'active')
-          throw new AppError('CONFLICT', '该导购已停用，请扫描门店二维码开卡')
-      } else {
-        // Chosen from the transaction's snapshot (a where().get() carrying the transaction id);
-        // the chosen clerk's count is written first, below, so two binds that pick the same
-        // clerk conflict at that write and one runs again on the other's count.
-        const candidates = (await t
-          .collection(COLLECTIONS.clerks.name)
-          .where({ storeId: target.store._id, status: 'active' })
-          .limit(1000)
-          .get()) as Rows<ClerkDoc>
-        const chosen = leastLoadedClerk(
-          candidates.data.map((c) => ({
-            clerkId: c._id,
-            memberCount: c.memberCount,
-            createdAt: c.createdAt,
-            status: c.status,
-            isManager: c.isManager,
-          })),
+  // The `member:<openid>` claim: another first scan by the same person won the race.
+  return unlessDuplicate<MemberView & { outcome: BindOutcome }>(
+    async () => {
+      const clerk = await withTransaction(db, async (t) => {
+        let clerk: ClerkDoc | null
+        if (target.clerk) {
+          clerk = await collection(COLLECTIONS.clerks, t).get(target.clerk._id)
+          if (!clerk || clerk.status !== 'active')
+            throw new AppError('CONFLICT', '该导购已停用，请扫描门店二维码开卡')
+        } else {
+          // Chosen from the transaction's snapshot (a where().get() carrying the transaction id);
+          // the chosen clerk's count is written first, below, so two binds that pick the same
+          // clerk conflict at that write and one runs again on the other's count.
+          const candidates: ClerkDoc[] = (
+            await collection(COLLECTIONS.clerks, t)
+              .raw.where({ storeId: target.store._id, status: 'active' })
+              .limit(1000)
+              .get()
+          ).data
+          const chosen = leastLoadedClerk(
+            candidates.map((c) => ({
+              clerkId: c._id,
+              memberCount: c.memberCount,
+              createdAt: c.createdAt,
+              status: c.status,
+              isManager: c.isManager,
+            })),
+          )
+          if (!chosen) throw new AppError('CONFLICT', '该门店暂无在岗导购，请联系店员')
+          clerk = candidates.find((c) => c._id === chosen.clerkId) ?? null
+          if (!clerk) throw new AppError('CONFLICT', '该门店暂无在岗导购，请联系店员')
+        }
+        await collection(COLLECTIONS.clerks, t).update(clerk._id, { memberCount: _.inc(1) })
+        const member: Omit<MemberDoc, '_id'> = {
+          openid,
+          ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}),
+          memberNo,
+          phone,
+          status: 'active',
+          tier: 'standard',
+          points: account.points,
+          pointsCredited: account.credited,
+          pointsDebited: account.debited,
+          nextExpiryAt: account.nextExpiryAt,
+          latestExpiryAt: account.latestExpiryAt,
+          storeId: target.store._id,
+          clerkId: clerk._id,
+          attributedAt: now,
+          openedStoreId: target.store._id,
+          openedClerkId: clerk._id,
+          joinedAt: now,
+          lastPurchaseAt: null,
+          tags: [],
+          ...(carriedBirthday ? { birthday: carriedBirthday } : {}),
+        }
+        await collection(COLLECTIONS.members, t).insert({ _id: memberId, ...member })
+        // One member per openid: a second first bind fails this insert and applies nothing.
+        await collection(COLLECTIONS.openidClaims, t).insert(
+          openidClaim('member', openid, memberId, now),
         )
-        if (!chosen) throw new AppError('CONFLICT', '该门店暂无在岗导购，请联系店员')
-        clerk = candidates.data.find((c) => c._id === chosen.clerkId) ?? null
-        if (!clerk) throw new AppError('CONFLICT', '该门店暂无在岗导购，请联系店员')
-      }
-      await t
-        .collection(COLLECTIONS.clerks.name)
-        .doc(clerk._id)
-        .update({ memberCount: _.inc(1) })
-      const member: Omit<MemberDoc, '_id'> = {
-        openid,
-        ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}),
-        memberNo,
-        phone,
-        status: 'active',
-        tier: 'standard',
-        points: account.points,
-        pointsCredited: account.credited,
-        pointsDebited: account.debited,
-        nextExpiryAt: account.nextExpiryAt,
-        latestExpiryAt: account.latestExpiryAt,
-        storeId: target.store._id,
-        clerkId: clerk._id,
-        attributedAt: now,
-        openedStoreId: target.store._id,
-        openedClerkId: clerk._id,
-        joinedAt: now,
-        lastPurchaseAt: null,
-        tags: [],
-        ...(carriedBirthday ? { birthday: carriedBirthday } : {}),
-      }
-      await t
-        .collection(COLLECTIONS.members.name)
-        .doc(memberId)
-        .create(member as never)
-      // One member per openid: a second first bind fails this insert and applies nothing.
-      const { _id: claimId, ...claim } = openidClaim('member', openid, memberId, now)
-      await t
-        .collection(COLLECTIONS.openidClaims.name)
-        .doc(claimId)
-        .create(claim as never)
-      const log: Omit<AttributionLogDoc, '_id'> = {
-        key: `bind:${memberId}`,
-        memberId,
-        reason: 'bind',
-        fromStoreId: null,
-        fromClerkId: null,
-        toStoreId: target.store._id,
-        toClerkId: clerk._id,
-        actor: { kind: 'member', id: memberId },
-        note: `scene ${input.scene}`,
-        at: now,
-      }
-      await t.collection(COLLECTIONS.attributionLog.name).add(log)
-      if (welcomeCredit) {
-        const entry: Omit<PointsLedgerDoc, '_id'> = {
-          key: `member:${memberId}:welcome`,
+        const log: Omit<AttributionLogDoc, '_id'> = {
+          key: `bind:${memberId}`,
           memberId,
-          kind: 'welcome',
-          points: welcome,
-          remaining: welcome,
-          start: welcomeCredit.span.start,
-          end: welcomeCredit.span.end,
-          expiresAt: welcomeCredit.span.expiresAt,
-          source: { type: 'welcome' },
+          reason: 'bind',
+          fromStoreId: null,
+          fromClerkId: null,
+          toStoreId: target.store._id,
+          toClerkId: clerk._id,
+          actor: { kind: 'member', id: memberId },
+          note: `scene ${input.scene}`,
           at: now,
         }
-        await t.collection(COLLECTIONS.pointsLedger.name).add(entry)
+        await collection(COLLECTIONS.attributionLog, t).insert(log)
+        if (welcomeCredit) {
+          const entry: Omit<PointsLedgerDoc, '_id'> = {
+            key: `member:${memberId}:welcome`,
+            memberId,
+            kind: 'welcome',
+            points: welcome,
+            remaining: welcome,
+            start: welcomeCredit.span.start,
+            end: welcomeCredit.span.end,
+            expiresAt: welcomeCredit.span.expiresAt,
+            source: { type: 'welcome' },
+            at: now,
+          }
+          await collection(COLLECTIONS.pointsLedger, t).insert(entry)
+        }
+        return clerk
+      })
+      ctx.caller.role = 'member'
+      const member = (await findMemberByOpenid(openid))!
+      return {
+        ...(await toMemberView(member, { storeName: target.store.name, clerkName: clerk.name })),
+        outcome: 'created',
       }
-      return clerk
-    })
-    ctx.caller.role = 'member'
-    const member = (await findMemberByOpenid(openid))!
-    return {
-      ...(await toMemberView(member, { storeName: target.store.name, clerkName: clerk.name })),
-      outcome: 'created',
-    }
-  } catch (err) {
-    if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
-    // Another first scan by the same person won the race: theirs is the member.
-    const winner = await findMemberByOpenid(openid)
-    if (!winner) throw err
-    ctx.caller.role = 'member'
-    return { ...(await toMemberView(winner)), outcome: 'existing' }
-  }
+    },
+    async (err) => {
+      // Another first scan by the same person won the race: theirs is the member.
+      const winner = await findMemberByOpenid(openid)
+      if (!winner) throw err
+      ctx.caller.role = 'member'
+      return { ...(await toMemberView(winner)), outcome: 'existing' }
+    },
+  )
 }
 
 /** A later scan by an existing member: logged as a visit, or a re-attribution under a protection window. */
@@ -374,18 +361,13 @@ export async function moveMember(
       }
     ).data
     if (!member || member.status !== 'active' || member.clerkId === to._id) return null
-    await t
-      .collection(COLLECTIONS.members.name)
-      .doc(memberId)
-      .update({ clerkId: to._id, storeId: to.storeId, attributedAt: options.now })
-    await t
-      .collection(COLLECTIONS.clerks.name)
-      .doc(member.clerkId)
-      .update({ memberCount: _.inc(-1) })
-    await t
-      .collection(COLLECTIONS.clerks.name)
-      .doc(to._id)
-      .update({ memberCount: _.inc(1) })
+    await collection(COLLECTIONS.members, t).update(memberId, {
+      clerkId: to._id,
+      storeId: to.storeId,
+      attributedAt: options.now,
+    })
+    await collection(COLLECTIONS.clerks, t).update(member.clerkId, { memberCount: _.inc(-1) })
+    await collection(COLLECTIONS.clerks, t).update(to._id, { memberCount: _.inc(1) })
     const log: Omit<AttributionLogDoc, '_id'> = {
       key: options.key,
       memberId,
@@ -398,16 +380,16 @@ export async function moveMember(
       ...(options.note ? { note: options.note } : {}),
       at: options.now,
     }
-    await t.collection(COLLECTIONS.attributionLog.name).add(log)
+    await collection(COLLECTIONS.attributionLog, t).insert(log)
     // The member's conversation follows them: the new clerk sees the whole history.
     const conversation = (
       (await t.collection(COLLECTIONS.conversations.name).doc(memberId).get()) as { data: unknown }
     ).data
     if (conversation)
-      await t
-        .collection(COLLECTIONS.conversations.name)
-        .doc(memberId)
-        .update({ clerkId: to._id, storeId: to.storeId })
+      await collection(COLLECTIONS.conversations, t).update(memberId, {
+        clerkId: to._id,
+        storeId: to.storeId,
+      })
     return { ...member, clerkId: to._id, storeId: to.storeId, attributedAt: options.now }
   })
 }
@@ -457,14 +439,11 @@ export async function memberCode(ctx: InvocationContext) {
   const candidates = Array.from({ length: MEMBER_CODE_SEQUENCES }, (_, sequence) =>
     issueMemberCode(member.memberNo, now, secret, sequence),
   )
-  const db = database()
-  const used = (await db
-    .collection(COLLECTIONS.memberCodeUses.name)
-    .where({ code: db.command.in(candidates.map((c) => c.code)) })
-    .field({ code: true })
-    .limit(MEMBER_CODE_SEQUENCES)
-    .get()) as Rows<{ code: string }>
-  const usedCodes = new Set(used.data.map((u) => u.code))
+  const used = await collection(COLLECTIONS.memberCodeUses).find(
+    { code: database().command.in(candidates.map((c) => c.code)) },
+    { fields: ['code'], limit: MEMBER_CODE_SEQUENCES },
+  )
+  const usedCodes = new Set(used.map((u) => u.code))
   const issued = candidates.find((c) => !usedCodes.has(c.code)) ?? candidates.at(-1)!
   const toBoundary = MEMBER_CODE_WINDOW_MS - (now.getTime() % MEMBER_CODE_WINDOW_MS)
   return {
@@ -485,26 +464,20 @@ function plain(doc: object): Record<string, unknown> {
 
 export async function myData(ctx: InvocationContext) {
   const member = await requireMember(ctx)
-  const db = database()
-  const byMember = (collection: string, order = 'at') =>
-    db
-      .collection(collection)
-      .where({ memberId: member._id })
-      .orderBy(order, 'asc')
-      .limit(1000)
-      .get() as Promise<Rows<object>>
+  const mine = { memberId: member._id }
+  const byAt = { orderBy: ['at', 'asc'], limit: 1000 } as const
   const [log, visits, ledger, redemptions] = await Promise.all([
-    byMember(COLLECTIONS.attributionLog.name),
-    byMember(COLLECTIONS.visits.name),
-    byMember(COLLECTIONS.pointsLedger.name),
-    byMember(COLLECTIONS.redemptions.name, 'createdAt'),
+    collection(COLLECTIONS.attributionLog).find(mine, byAt),
+    collection(COLLECTIONS.visits).find(mine, byAt),
+    collection(COLLECTIONS.pointsLedger).find(mine, byAt),
+    collection(COLLECTIONS.redemptions).find(mine, { orderBy: ['createdAt', 'asc'], limit: 1000 }),
   ])
   return {
     member: plain(member),
-    attributionLog: log.data.map(plain),
-    visits: visits.data.map(plain),
-    pointsLedger: ledger.data.map(plain),
-    redemptions: redemptions.data.map(plain),
+    attributionLog: log.map(plain),
+    visits: visits.map(plain),
+    pointsLedger: ledger.map(plain),
+    redemptions: redemptions.map(plain),
   }
 }
 
@@ -529,13 +502,10 @@ async function tombstonesFor(who: {
   unionid: string | null | undefined
   phone: string
 }): Promise<MemberTombstoneDoc[]> {
-  const db = database()
-  const res = (await db
-    .collection(COLLECTIONS.memberTombstones.name)
-    .where({ _id: db.command.in(identityHashes(who)) })
-    .limit(10)
-    .get()) as Rows<MemberTombstoneDoc>
-  return res.data
+  return collection(COLLECTIONS.memberTombstones).find(
+    { _id: database().command.in(identityHashes(who)) },
+    { limit: 10 },
+  )
 }
 
 /**
@@ -558,7 +528,7 @@ export async function deleteAccount(ctx: InvocationContext): Promise<{ deleted: 
   }
   await Promise.all(
     identityHashes({ openid: member.openid, unionid: member.unionid, phone: member.phone }).map(
-      (id) => db.collection(COLLECTIONS.memberTombstones.name).doc(id).set(tombstone),
+      (id) => collection(COLLECTIONS.memberTombstones).set(id, tombstone),
     ),
   )
   await withTransaction(db, async (t) => {
@@ -570,7 +540,7 @@ export async function deleteAccount(ctx: InvocationContext): Promise<{ deleted: 
       }
     ).data
     if (!fresh || fresh.status !== 'active') return
-    await t.collection(COLLECTIONS.members.name).doc(member._id).update({
+    await collection(COLLECTIONS.members, t).update(member._id, {
       openid: _.remove(),
       unionid: _.remove(),
       phone: _.remove(),
@@ -579,16 +549,10 @@ export async function deleteAccount(ctx: InvocationContext): Promise<{ deleted: 
       status: 'deleted',
       deletedAt: now,
     })
-    await t
-      .collection(COLLECTIONS.clerks.name)
-      .doc(fresh.clerkId)
-      .update({ memberCount: _.inc(-1) })
+    await collection(COLLECTIONS.clerks, t).update(fresh.clerkId, { memberCount: _.inc(-1) })
     // The openid is free again: the same person may bind anew.
     if (member.openid)
-      await t
-        .collection(COLLECTIONS.openidClaims.name)
-        .doc(openidClaimId('member', member.openid))
-        .remove()
+      await collection(COLLECTIONS.openidClaims, t).remove(openidClaimId('member', member.openid))
   })
   await db.collection(COLLECTIONS.visits.name).where({ memberId: member._id }).remove()
   // A paid mail redemption HQ has yet to ship keeps its address: the gift is still owed.

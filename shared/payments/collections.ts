@@ -1,4 +1,5 @@
-import type { CollectionSpec } from '../platform/db/collection-spec'
+import { defineCollection, type CollectionSpec } from '../platform/db/collection-spec'
+import type { PaymentDoc, RefundDoc } from './documents'
 
 /** The payments domain's collections and indexes. */
 export const PAYMENTS_COLLECTIONS = {
@@ -6,7 +7,7 @@ export const PAYMENTS_COLLECTIONS = {
    * WeChat Pay payments, `_id` = out_trade_no. One payment per purpose (an order, a mail
    * redemption): the unique index is what stops one order being charged twice.
    */
-  payments: {
+  payments: defineCollection<PaymentDoc>({
     name: 'payments',
     indexes: [
       { name: 'purpose', fields: ['purpose.kind', 'purpose.id'], unique: true },
@@ -16,9 +17,9 @@ export const PAYMENTS_COLLECTIONS = {
       { name: 'ownerPaidAt', fields: ['ownerPaidAt', 'status', 'paidAt'] },
       { name: 'statusCreatedAt', fields: ['status', 'createdAt'] },
     ],
-  },
+  }),
   /** Refunds, `_id` = out_refund_no (derived from the business key, so a retry is the same refund). */
-  refunds: {
+  refunds: defineCollection<RefundDoc>({
     name: 'refunds',
     indexes: [
       { name: 'outTradeNo', fields: ['outTradeNo', 'createdAt'] },
@@ -27,7 +28,5 @@ export const PAYMENTS_COLLECTIONS = {
       // reconcilePayments' work lists: succeeded but not applied by the owner, and processing.
       { name: 'status', fields: ['status', 'ownerNotifiedAt', 'createdAt'] },
     ],
-  },
-  /** Payments with nothing behind them, to check the payment edge end to end (local stack only). */
-  payProbes: { name: 'payProbes', indexes: [{ name: 'openid', fields: ['openid', 'createdAt'] }] },
+  }),
 } as const satisfies Record<string, CollectionSpec>

@@ -12,6 +12,7 @@
  * - a refund notification that arrives before the payment's counts as proof of payment.
  */
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
 import type { PaymentDoc, PaymentPurpose, RefundDoc, RefundDocStatus } from './documents'
 import { AppError } from '../platform/errors'
 import {
@@ -25,31 +26,23 @@ import { newOutTradeNo, outRefundNoFor, paymentMismatch, refundMismatch } from '
 import { database } from '../platform/runtime/cloudbase'
 import type { HttpReply, HttpRequest, InvocationContext } from '../platform/runtime/define-function'
 import { payPort } from '../platform/runtime/pay-port'
-import { isDbError, withTransaction } from '../platform/runtime/transaction'
+import { withTransaction } from '../platform/runtime/transaction'
 import { ownerOf, registeredPaymentKinds } from './owners'
 import { canTransition } from './lifecycle'
 
-type Rows<T> = { data: T[] }
-
-const payments = () => database().collection(COLLECTIONS.payments.name)
-const refunds = () => database().collection(COLLECTIONS.refunds.name)
+const payments = () => collection(COLLECTIONS.payments)
+const refunds = () => collection(COLLECTIONS.refunds)
 
 export async function getPayment(outTradeNo: string): Promise<PaymentDoc | null> {
-  const res = (await payments().doc(outTradeNo).get()) as Rows<PaymentDoc>
-  return res.data[0] ?? null
+  return payments().get(outTradeNo)
 }
 
 export async function getRefund(outRefundNo: string): Promise<RefundDoc | null> {
-  const res = (await refunds().doc(outRefundNo).get()) as Rows<RefundDoc>
-  return res.data[0] ?? null
+  return refunds().get(outRefundNo)
 }
 
 export async function paymentForPurpose(purpose: PaymentPurpose): Promise<PaymentDoc | null> {
-  const res = (await payments()
-    .where({ 'purpose.kind': purpose.kind, 'purpose.id': purpose.id })
-    .limit(1)
-    .get()) as Rows<PaymentDoc>
-  return res.data[0] ?? null
+  return payments().findOne({ 'purpose.kind': purpose.kind, 'purpose.id': purpose.id })
 }
 
 function unavailable(err: unknown): never {
@@ -66,6 +59,11 @@ export interface CreatePaymentInput {
   amountFen: number
   payerOpenid: string
   expiresAt: Date
+  /**
+   * Where WeChat Pay notifies about this payment and its refunds, when the owner is served by
+   * another function than `pay` (the local stack's probe); default PAY_NOTIFY_URL.
+   */
+  notifyUrl?: string
 }
 
 /**
@@ -102,14 +100,15 @@ export async function createPayment(
     refundCommittedFen: 0,
     ownerPaidAt: null,
     ownerClosedAt: null,
+    ...(input.notifyUrl ? { notifyUrl: input.notifyUrl } : {}),
   }
-  try {
-    await payments().add(payment)
-  } catch (err) {
-    if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
-    const existing = await paymentForPurpose(input.purpose)
-    if (!existing) throw err
-    payment = existing
+  // One payment per purpose (its unique index): a retry or a racing call finds the first one.
+  const created = await payments().insertOnce(payment, {
+    existing: { 'purpose.kind': input.purpose.kind, 'purpose.id': input.purpose.id },
+  })
+  if (!created.inserted) {
+    if (!created.existing) throw new AppError('CONFLICT', '支付正在创建，请稍后重试')
+    payment = created.existing
   }
   if (!canTransition(payment, 'prepay'))
     throw new AppError('CONFLICT', payment.status === 'closed' ? '支付已关闭' : '已经支付过了')
@@ -122,10 +121,11 @@ export async function createPayment(
       amountFen: payment.amountFen,
       payerOpenid: payment.payerOpenid,
       expiresAt: payment.expiresAt,
+      ...(payment.notifyUrl ? { notifyUrl: payment.notifyUrl } : {}),
     })
     .catch(unavailable)
   if (payment.prepayId !== order.prepayId) {
-    await payments().doc(payment._id).update({ prepayId: order.prepayId })
+    await payments().update(payment._id, { prepayId: order.prepayId })
     payment = { ...payment, prepayId: order.prepayId }
   }
   return { payment, payParams: order.payParams }
@@ -176,9 +176,7 @@ async function recordAnomaly(
   detail: string,
   now: Date,
 ): Promise<void> {
-  await payments()
-    .doc(payment._id)
-    .update({ anomaly: { kind, detail, at: now } })
+  await payments().update(payment._id, { anomaly: { kind, detail, at: now } })
 }
 
 async function requirePayment(outTradeNo: string): Promise<PaymentDoc> {
@@ -240,10 +238,11 @@ async function movePendingToPaid(
     paidAt: facts.paidAt,
     paidVia: facts.via,
   }
-  const res = (await payments()
-    .where({ ...agreed, _id: outTradeNo, status: 'pending' })
-    .updateAndReturn(change)) as { updated?: number; doc?: PaymentDoc }
-  return res.updated === 1 && res.doc ? { ...res.doc, ...change, _id: outTradeNo } : null
+  const doc = await payments().updateAndReturn(
+    { ...agreed, _id: outTradeNo, status: 'pending' },
+    change,
+  )
+  return doc ? { ...doc, ...change, _id: outTradeNo } : null
 }
 
 /**
@@ -273,7 +272,7 @@ async function markPaid(
   if (!payment.ownerPaidAt) {
     await ownerOf(payment.purpose.kind).onPaid(ctx, payment)
     const ownerPaidAt = ctx.clock.now()
-    await payments().doc(payment._id).update({ ownerPaidAt })
+    await payments().update(payment._id, { ownerPaidAt })
     payment = { ...payment, ownerPaidAt }
   }
   return payment
@@ -337,27 +336,20 @@ async function applyRefundOutcome(
   const db = database()
   const now = ctx.clock.now()
   return withTransaction(db, async (t) => {
-    const payment = (
-      (await t.collection(COLLECTIONS.payments.name).doc(outTradeNo).get()) as {
-        data: PaymentDoc | null
-      }
-    ).data
+    const payment = await collection(COLLECTIONS.payments, t).get(outTradeNo)
     if (!payment) throw new AppError('NOT_FOUND', `没有这笔支付：${outTradeNo}`)
-    const existing = (
-      (await t.collection(COLLECTIONS.refunds.name).doc(outcome.outRefundNo).get()) as {
-        data: RefundDoc | null
-      }
-    ).data
+    const existing = await collection(COLLECTIONS.refunds, t).get(outcome.outRefundNo)
     if (existing && existing.status !== 'processing' && existing.status !== 'abnormal')
       return existing
     let committed = payment.refundCommittedFen
     let refund: RefundDoc
     if (existing) {
       refund = { ...existing, status: outcome.status, refundId: outcome.refundId, settledAt: now }
-      await t
-        .collection(COLLECTIONS.refunds.name)
-        .doc(existing._id)
-        .update({ status: refund.status, refundId: refund.refundId, settledAt: now })
+      await collection(COLLECTIONS.refunds, t).update(existing._id, {
+        status: refund.status,
+        refundId: refund.refundId,
+        settledAt: now,
+      })
     } else {
       refund = {
         _id: outcome.outRefundNo,
@@ -372,20 +364,17 @@ async function applyRefundOutcome(
         settledAt: now,
         ownerNotifiedAt: null,
       }
-      const { _id, ...fields } = refund
-      await t
-        .collection(COLLECTIONS.refunds.name)
-        .doc(_id)
-        .create(fields as never)
+      await collection(COLLECTIONS.refunds, t).insert(refund)
       committed += refund.amountFen
     }
     if (refund.status === 'closed') committed -= refund.amountFen
     const refundedFen = payment.refundedFen + (refund.status === 'succeeded' ? refund.amountFen : 0)
     const status = refundedFen >= payment.amountFen ? 'refunded' : payment.status
-    await t
-      .collection(COLLECTIONS.payments.name)
-      .doc(outTradeNo)
-      .update({ refundedFen, refundCommittedFen: committed, status })
+    await collection(COLLECTIONS.payments, t).update(outTradeNo, {
+      refundedFen,
+      refundCommittedFen: committed,
+      status,
+    })
     return refund
   })
 }
@@ -402,7 +391,7 @@ async function notifyOwnerOfRefund(
   if (!payment.ownerPaidAt && payment.status !== 'closed' && payment.status !== 'pending')
     payment = await markPaid(ctx, payment, paidFactsOf(payment, ctx.clock.now()))
   await ownerOf(payment.purpose.kind).onRefunded(ctx, payment, refund)
-  await refunds().doc(refund._id).update({ ownerNotifiedAt: ctx.clock.now() })
+  await refunds().update(refund._id, { ownerNotifiedAt: ctx.clock.now() })
 }
 
 // ------------------------------------------------------------------ refunds, closing, syncing
@@ -434,17 +423,9 @@ export async function requestRefund(
   let refund =
     (await getRefund(outRefundNo)) ??
     (await withTransaction(db, async (t) => {
-      const payment = (
-        (await t.collection(COLLECTIONS.payments.name).doc(input.outTradeNo).get()) as {
-          data: PaymentDoc | null
-        }
-      ).data
+      const payment = await collection(COLLECTIONS.payments, t).get(input.outTradeNo)
       if (!payment) throw new AppError('NOT_FOUND', `没有这笔支付：${input.outTradeNo}`)
-      const existing = (
-        (await t.collection(COLLECTIONS.refunds.name).doc(outRefundNo).get()) as {
-          data: RefundDoc | null
-        }
-      ).data
+      const existing = await collection(COLLECTIONS.refunds, t).get(outRefundNo)
       if (existing) return existing
       if (!canTransition(payment, 'requestRefund'))
         throw new AppError(
@@ -466,15 +447,10 @@ export async function requestRefund(
         settledAt: null,
         ownerNotifiedAt: null,
       }
-      const { _id, ...fields } = created
-      await t
-        .collection(COLLECTIONS.refunds.name)
-        .doc(_id)
-        .create(fields as never)
-      await t
-        .collection(COLLECTIONS.payments.name)
-        .doc(payment._id)
-        .update({ refundCommittedFen: payment.refundCommittedFen + input.amountFen })
+      await collection(COLLECTIONS.refunds, t).insert(created)
+      await collection(COLLECTIONS.payments, t).update(payment._id, {
+        refundCommittedFen: payment.refundCommittedFen + input.amountFen,
+      })
       return created
     }))
   if (refund.outTradeNo !== input.outTradeNo || refund.amountFen !== input.amountFen)
@@ -493,6 +469,7 @@ export async function requestRefund(
       refundFen: refund.amountFen,
       totalFen: payment.amountFen,
       ...(input.reason ? { reason: input.reason } : {}),
+      ...(payment.notifyUrl ? { notifyUrl: payment.notifyUrl } : {}),
     })
   } catch (err) {
     if (
@@ -504,21 +481,20 @@ export async function requestRefund(
       err.code !== 'FREQUENCY_LIMITED'
     ) {
       // Refused for good: release the reservation once (the conditional update decides who does).
-      const res = (await refunds()
-        .where({ _id: outRefundNo, status: 'processing' })
-        .update({ status: 'failed', failure: `${err.code}: ${err.message}` })) as {
-        updated?: number
-      }
-      if (res.updated === 1)
-        await payments()
-          .doc(refund.outTradeNo)
-          .update({ refundCommittedFen: db.command.inc(-refund.amountFen) })
+      const failed = await refunds().updateIf(
+        { _id: outRefundNo, status: 'processing' },
+        { status: 'failed', failure: `${err.code}: ${err.message}` },
+      )
+      if (failed)
+        await payments().update(refund.outTradeNo, {
+          refundCommittedFen: db.command.inc(-refund.amountFen),
+        })
       throw new AppError('CONFLICT', `微信支付拒绝退款（${err.code}）`)
     }
     return unavailable(err)
   }
   if (answer.status === 'PROCESSING') {
-    if (!refund.refundId) await refunds().doc(outRefundNo).update({ refundId: answer.refundId })
+    if (!refund.refundId) await refunds().update(outRefundNo, { refundId: answer.refundId })
     return { ...refund, refundId: answer.refundId }
   }
   refund = await applyRefundOutcome(ctx, refund.outTradeNo, {
@@ -580,18 +556,16 @@ export async function closePayment(
       if (!(err instanceof PayError && err.code === 'ORDER_NOT_EXIST')) return unavailable(err)
     }
     const closedAt = ctx.clock.now()
-    const res = (await payments()
-      .where({ _id: outTradeNo, status: 'pending' })
-      .update({ status: 'closed', closedAt })) as { updated?: number }
-    payment =
-      res.updated === 1
-        ? { ...payment, status: 'closed', closedAt }
-        : await requirePayment(outTradeNo)
+    const closed = await payments().updateIf(
+      { _id: outTradeNo, status: 'pending' },
+      { status: 'closed', closedAt },
+    )
+    payment = closed ? { ...payment, status: 'closed', closedAt } : await requirePayment(outTradeNo)
   }
   if (payment.status === 'closed' && !payment.ownerClosedAt) {
     await ownerOf(payment.purpose.kind).onClosed(ctx, payment)
     const ownerClosedAt = ctx.clock.now()
-    await payments().doc(outTradeNo).update({ ownerClosedAt })
+    await payments().update(outTradeNo, { ownerClosedAt })
     payment = { ...payment, ownerClosedAt }
   }
   return payment
@@ -681,64 +655,60 @@ export async function reconcilePayments(
   }
   if (!kinds.length) return result
 
-  const unacknowledged = (await payments()
-    .where({
+  const unacknowledged = await payments().find(
+    {
       ownerPaidAt: null,
       status: _.in(['paid', 'refunded']),
       paidAt: _.lte(settled),
       'purpose.kind': _.in(kinds),
-    })
-    .orderBy('paidAt', 'asc')
-    .limit(batch)
-    .get()) as Rows<PaymentDoc>
-  for (const payment of unacknowledged.data)
+    },
+    { orderBy: ['paidAt', 'asc'], limit: batch },
+  )
+  for (const payment of unacknowledged)
     await attempt('paid', payment._id, async () => {
       await markPaid(ctx, payment, paidFactsOf(payment, now))
       result.paidApplied++
     })
 
-  const pending = (await payments()
-    .where({
+  const pending = await payments().find(
+    {
       status: 'pending',
       createdAt: _.and(_.gte(horizon), _.lte(settled)),
       'purpose.kind': _.in(kinds),
-    })
-    .orderBy('createdAt', 'asc')
-    .limit(batch)
-    .get()) as Rows<PaymentDoc>
-  for (const payment of pending.data)
+    },
+    { orderBy: ['createdAt', 'asc'], limit: batch },
+  )
+  for (const payment of pending)
     await attempt('pending', payment._id, async () => {
       result.pendingChecked++
       const after = await syncPayment(ctx, payment._id)
       if (after.status !== 'pending') result.pendingPaid++
     })
 
-  const unapplied = (await refunds()
-    .where({
+  const unapplied = await refunds().find(
+    {
       status: 'succeeded',
       ownerNotifiedAt: null,
       settledAt: _.lte(settled),
       'purpose.kind': _.in(kinds),
-    })
-    .orderBy('createdAt', 'asc')
-    .limit(batch)
-    .get()) as Rows<RefundDoc>
-  for (const refund of unapplied.data)
+    },
+    { orderBy: ['createdAt', 'asc'], limit: batch },
+  )
+  for (const refund of unapplied)
     await attempt('refund', refund._id, async () => {
       await notifyOwnerOfRefund(ctx, refund.outTradeNo, refund)
       result.refundsApplied++
     })
 
-  const processing = (await refunds()
-    .where({
+  const processing = await refunds().find(
+    {
       status: 'processing',
       createdAt: _.and(_.gte(horizon), _.lte(settled)),
       'purpose.kind': _.in(kinds),
-    })
-    .orderBy('createdAt', 'asc')
-    .limit(batch)
-    .get()) as Rows<RefundDoc>
-  for (const refund of processing.data)
+    },
+    { orderBy: ['createdAt', 'asc'], limit: batch },
+  )
+  for (const refund of processing)
     await attempt('processing', refund._id, async () => {
       result.refundsChecked++
       const answer = await payPort().queryRefund(refund._id).catch(unavailable)

@@ -1,9 +1,10 @@
-import type { CollectionSpec } from '../platform/db/collection-spec'
+import { defineCollection, type CollectionSpec } from '../platform/db/collection-spec'
+import type { PointsLedgerDoc } from './documents'
 
 /** The points domain's collections and indexes. */
 export const POINTS_COLLECTIONS = {
   /** Append-only points ledger; `key` is the idempotency key (e.g. `member:<id>:welcome`). */
-  pointsLedger: {
+  pointsLedger: defineCollection<PointsLedgerDoc>({
     name: 'pointsLedger',
     indexes: [
       { name: 'key', fields: ['key'], unique: true },
@@ -13,5 +14,5 @@ export const POINTS_COLLECTIONS = {
       // The daily stats rollup reads the entries of a range of days.
       { name: 'at', fields: ['at'] },
     ],
-  },
+  }),
 } as const satisfies Record<string, CollectionSpec>

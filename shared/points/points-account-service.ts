@@ -30,19 +30,17 @@ import {
 } from './rules/points-ledger'
 import { tierFor, tierWindowStart } from './rules/tiers'
 import { database } from '../platform/runtime/cloudbase'
-import { isDbError, withTransaction, type Transaction } from '../platform/runtime/transaction'
-import { findOne } from '../staff/lookups'
+import { unlessDuplicate, withTransaction, type Transaction } from '../platform/runtime/transaction'
+import { collection } from '../platform/db/collection'
 import { loadPointsRules } from './lookups'
-
-type Rows<T> = { data: T[] }
 
 /** What these services need from the caller: a clock (an InvocationContext is one). */
 export interface PointsContext {
   clock: Clock
 }
 
-const ledger = () => database().collection(COLLECTIONS.pointsLedger.name)
-const members = () => database().collection(COLLECTIONS.members.name)
+const ledger = () => collection(COLLECTIONS.pointsLedger)
+const members = () => collection(COLLECTIONS.members)
 
 export function accountOf(
   member: Pick<
@@ -72,13 +70,12 @@ export async function openCredits(
   limit = 1000,
 ): Promise<{ credits: CreditSpan[]; complete: boolean }> {
   const _ = database().command
-  const res = (await ledger()
-    .where({ memberId, end: _.gt(debited), points: _.gt(0) })
-    .orderBy('end', 'asc')
-    .limit(limit)
-    .get()) as Rows<PointsLedgerDoc>
-  const credits = res.data.map(creditSpanOf).filter((c): c is CreditSpan => c !== null)
-  return { credits, complete: res.data.length < limit }
+  const rows = await ledger().find(
+    { memberId, end: _.gt(debited), points: _.gt(0) },
+    { orderBy: ['end', 'asc'], limit },
+  )
+  const credits = rows.map(creditSpanOf).filter((c): c is CreditSpan => c !== null)
+  return { credits, complete: rows.length < limit }
 }
 
 // ------------------------------------------------------------------ transactions on the account
@@ -87,9 +84,7 @@ export async function openCredits(
 class ExpiryDue extends Error {}
 
 async function readMember(t: Transaction, memberId: string): Promise<MemberDoc | null> {
-  return (
-    (await t.collection(COLLECTIONS.members.name).doc(memberId).get()) as { data: MemberDoc | null }
-  ).data
+  return collection(COLLECTIONS.members, t).get(memberId)
 }
 
 /**
@@ -142,17 +137,14 @@ export async function creditInTransaction(
 ): Promise<{ entryId: string; account: PointsAccount }> {
   const _ = database().command
   const plan = planCredit(accountOf(member), points, rulesExpiry)
-  await t
-    .collection(COLLECTIONS.members.name)
-    .doc(member._id)
-    .update({
-      points: _.inc(points),
-      pointsCredited: _.inc(points),
-      nextExpiryAt: plan.account.nextExpiryAt,
-      latestExpiryAt: plan.account.latestExpiryAt,
-      ledgerVersion: _.inc(1),
-      ...extra,
-    })
+  await collection(COLLECTIONS.members, t).update(member._id, {
+    points: _.inc(points),
+    pointsCredited: _.inc(points),
+    nextExpiryAt: plan.account.nextExpiryAt,
+    latestExpiryAt: plan.account.latestExpiryAt,
+    ledgerVersion: _.inc(1),
+    ...extra,
+  })
   const doc: Omit<PointsLedgerDoc, '_id'> = {
     ...entry,
     memberId: member._id,
@@ -161,8 +153,8 @@ export async function creditInTransaction(
     end: plan.span.end,
     expiresAt: plan.span.expiresAt,
   }
-  const added = (await t.collection(COLLECTIONS.pointsLedger.name).add(doc)) as { id: string }
-  return { entryId: added.id, account: plan.account }
+  const entryId = await collection(COLLECTIONS.pointsLedger, t).insert(doc)
+  return { entryId, account: plan.account }
 }
 
 /** Takes `points` from the front of the queue inside `t` (the caller checked they are there). */
@@ -183,27 +175,24 @@ async function debitInTransaction(
     span = plan.span
     account = plan.account
   }
-  await t
-    .collection(COLLECTIONS.members.name)
-    .doc(member._id)
-    .update({
-      points: _.inc(-points),
-      pointsDebited: _.inc(points),
-      ledgerVersion: _.inc(1),
-      ...extra,
-    })
+  await collection(COLLECTIONS.members, t).update(member._id, {
+    points: _.inc(-points),
+    pointsDebited: _.inc(points),
+    ledgerVersion: _.inc(1),
+    ...extra,
+  })
   const doc: Omit<PointsLedgerDoc, '_id'> = {
     ...entry,
     memberId: member._id,
     points: -points,
     ...(span ? { start: span.start, end: span.end } : {}),
   }
-  const added = (await t.collection(COLLECTIONS.pointsLedger.name).add(doc)) as { id: string }
-  return { entryId: added.id, account }
+  const entryId = await collection(COLLECTIONS.pointsLedger, t).insert(doc)
+  return { entryId, account }
 }
 
 async function entryByKey(key: string): Promise<PointsLedgerDoc | null> {
-  return findOne<PointsLedgerDoc>(COLLECTIONS.pointsLedger.name, { key })
+  return ledger().findOne({ key })
 }
 
 /** Runs an idempotent ledger change: if its key was applied before (now or by a racing call), `replay` answers. */
@@ -214,14 +203,11 @@ async function once<T>(
 ): Promise<T> {
   const before = await entryByKey(key)
   if (before) return replay(before)
-  try {
-    return await apply()
-  } catch (err) {
-    if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
+  return unlessDuplicate(apply, async (err) => {
     const winner = await entryByKey(key)
     if (!winner) throw err
     return replay(winner)
-  }
+  })
 }
 
 // ------------------------------------------------------------------ spending (no transaction)
@@ -241,24 +227,23 @@ export async function takePoints(
   now: Date,
 ): Promise<{ member: MemberDoc; span: Span } | null> {
   const _ = database().command
-  const res = (await members()
-    .where({ openid, status: 'active', points: _.gte(pending.points), nextExpiryAt: _.gt(now) })
-    .updateAndReturn({
+  const member = await members().updateAndReturn(
+    { openid, status: 'active', points: _.gte(pending.points), nextExpiryAt: _.gt(now) },
+    {
       points: _.inc(-pending.points),
       pointsDebited: _.inc(pending.points),
       pendingSpends: _.push(pending),
-    })) as { updated: number; doc?: MemberDoc }
-  if (!res.updated || !res.doc) return null
-  const end = res.doc.pointsDebited
-  return { member: res.doc, span: { start: end - pending.points, end } }
+    },
+  )
+  if (!member) return null
+  const end = member.pointsDebited
+  return { member, span: { start: end - pending.points, end } }
 }
 
 /** Removes a finished spend from the member's pending list (one round trip). */
 export async function clearPendingSpend(memberId: string, redemptionId: string): Promise<void> {
   const _ = database().command
-  await members()
-    .doc(memberId)
-    .update({ pendingSpends: _.pull({ redemptionId }) })
+  await members().update(memberId, { pendingSpends: _.pull({ redemptionId }) })
 }
 
 // ------------------------------------------------------------------ expiry
@@ -278,15 +263,12 @@ export async function expireMemberPoints(memberId: string, now: Date): Promise<{
     if (!member || !isExpiryDue(accountOf(member), now)) return { points: 0 }
     const open = await openCredits(memberId, member.pointsDebited)
     const plan = planExpiry(accountOf(member), open.credits, open.complete, now)
-    await t
-      .collection(COLLECTIONS.members.name)
-      .doc(memberId)
-      .update({
-        points: _.inc(-plan.points),
-        pointsDebited: _.inc(plan.points),
-        nextExpiryAt: plan.account.nextExpiryAt,
-        ledgerVersion: _.inc(1),
-      })
+    await collection(COLLECTIONS.members, t).update(memberId, {
+      points: _.inc(-plan.points),
+      pointsDebited: _.inc(plan.points),
+      nextExpiryAt: plan.account.nextExpiryAt,
+      ledgerVersion: _.inc(1),
+    })
     if (plan.points > 0) {
       const entry: Omit<PointsLedgerDoc, '_id'> = {
         key: `member:${memberId}:expire:${plan.span.start}`,
@@ -298,7 +280,7 @@ export async function expireMemberPoints(memberId: string, now: Date): Promise<{
         source: { type: 'expiry' },
         at: now,
       }
-      await t.collection(COLLECTIONS.pointsLedger.name).add(entry)
+      await collection(COLLECTIONS.pointsLedger, t).insert(entry)
     }
     return { points: plan.points }
   })
@@ -313,32 +295,22 @@ export async function expireDuePoints(
   ctx: PointsContext,
   options: { batch?: number; budgetMs?: number; parallel?: number } = {},
 ) {
-  const batch = options.batch ?? 100
-  const budgetMs = options.budgetMs ?? 20_000
-  const parallel = options.parallel ?? 4
   const now = ctx.clock.now()
-  const started = Date.now()
   const _ = database().command
-  let memberCount = 0
   let points = 0
-  let more: boolean
-  do {
-    const due = (await members()
-      .where({ nextExpiryAt: _.lte(now) })
-      .field({ _id: true })
-      .limit(batch)
-      .get()) as Rows<{ _id: string }>
-    more = due.data.length === batch
-    const ids = due.data.map((m) => m._id)
-    for (let i = 0; i < ids.length; i += parallel) {
-      const results = await Promise.all(
-        ids.slice(i, i + parallel).map((id) => expireMemberPoints(id, now)),
-      )
-      for (const r of results) points += r.points
-    }
-    memberCount += ids.length
-  } while (more && Date.now() - started < budgetMs)
-  return { members: memberCount, expiredPoints: points, more }
+  const { handled, more } = await members().sweepDue(
+    { nextExpiryAt: _.lte(now) },
+    {
+      fields: ['_id'],
+      batch: options.batch ?? 100,
+      budgetMs: options.budgetMs ?? 20_000,
+      parallel: options.parallel ?? 4,
+    },
+    async ({ _id }) => {
+      points += (await expireMemberPoints(_id, now)).points
+    },
+  )
+  return { members: handled, expiredPoints: points, more }
 }
 
 // ------------------------------------------------------------------ purchases and tiers
@@ -351,7 +323,7 @@ export async function trailingPaidFen(memberId: string, at: Date): Promise<numbe
   const db = database()
   const $ = db.command.aggregate
   const res = (await ledger()
-    .aggregate()
+    .raw.aggregate()
     .match({ memberId, 'order.paidAt': db.command.gt(tierWindowStart(at)) })
     .group({ _id: null, paid: $.sum('$order.paidFen'), refunded: $.sum('$order.refundFen') })
     .end()) as { data: { paid?: number; refunded?: number }[] }
@@ -419,18 +391,17 @@ export async function creditPurchasePoints(
           return { applied: true, points, tier, balance: account.points }
         }
         // Nothing to credit: still record the paid amount (it counts towards the tier).
-        await t
-          .collection(COLLECTIONS.members.name)
-          .doc(member._id)
-          .update({
-            tier,
-            trailingSpendFen,
-            lastPurchaseAt,
-            ledgerVersion: database().command.inc(1),
-          })
-        await t
-          .collection(COLLECTIONS.pointsLedger.name)
-          .add({ ...entry, memberId: member._id, points: 0 })
+        await collection(COLLECTIONS.members, t).update(member._id, {
+          tier,
+          trailingSpendFen,
+          lastPurchaseAt,
+          ledgerVersion: database().command.inc(1),
+        })
+        await collection(COLLECTIONS.pointsLedger, t).insert({
+          ...entry,
+          memberId: member._id,
+          points: 0,
+        })
         return { applied: true, points: 0, tier, balance: member.points }
       }),
     async (existing) => {
@@ -489,17 +460,14 @@ export async function reversePurchasePoints(
     key,
     () =>
       withMemberAccount(earn.memberId, now, async (t, member) => {
-        const earlier = (await ledger()
-          .where({ memberId: member._id, kind: 'refund', 'order.orderId': input.orderId })
-          .limit(1000)
-          .get()) as Rows<PointsLedgerDoc>
-        // A concurrent call with the same key committed after `once` looked: that one applied it.
-        const mine = earlier.data.find((e) => e.key === key)
-        if (mine) return replay(mine)
-        const refundedBeforeFen = earlier.data.reduce(
-          (sum, e) => sum + (e.order?.refundFen ?? 0),
-          0,
+        const earlier = await ledger().find(
+          { memberId: member._id, kind: 'refund', 'order.orderId': input.orderId },
+          { limit: 1000 },
         )
+        // A concurrent call with the same key committed after `once` looked: that one applied it.
+        const mine = earlier.find((e) => e.key === key)
+        if (mine) return replay(mine)
+        const refundedBeforeFen = earlier.reduce((sum, e) => sum + (e.order?.refundFen ?? 0), 0)
         if (refundedBeforeFen + input.refundFen > paid.paidFen) {
           throw new AppError(
             'INVALID_INPUT',
@@ -566,14 +534,11 @@ export async function refreshTier(
     const recount = await trailingPaidFen(fresh._id, now)
     const current = tierFor(recount, rules.tierThresholdsFen)
     if (current !== fresh.tier || recount !== (fresh.trailingSpendFen ?? 0)) {
-      await t
-        .collection(COLLECTIONS.members.name)
-        .doc(fresh._id)
-        .update({
-          tier: current,
-          trailingSpendFen: recount,
-          ledgerVersion: database().command.inc(1),
-        })
+      await collection(COLLECTIONS.members, t).update(fresh._id, {
+        tier: current,
+        trailingSpendFen: recount,
+        ledgerVersion: database().command.inc(1),
+      })
     }
     return { tier: current, paidFen: recount }
   })
@@ -632,6 +597,5 @@ export async function adjustMemberPoints(
 }
 
 export async function getMember(memberId: string): Promise<MemberDoc | null> {
-  const res = (await members().doc(memberId).get()) as Rows<MemberDoc>
-  return res.data[0] ?? null
+  return members().get(memberId)
 }

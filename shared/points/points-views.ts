@@ -12,14 +12,13 @@ import { shanghaiDay, shanghaiMonth } from '../platform/calendar'
 import { nextExpiringBatch, remainingOf } from './rules/points-ledger'
 import { tierProgress } from './rules/tiers'
 import { database } from '../platform/runtime/cloudbase'
+import { collection } from '../platform/db/collection'
 import type { InvocationContext } from '../platform/runtime/define-function'
-import { findOne } from '../staff/lookups'
 import { requireMember } from '../membership/lookups'
 import { creditSpanOf, openCredits, refreshTier, trailingPaidFen } from './points-account-service'
 import { loadPointsRules } from './lookups'
 import { afterCursor, cursorOf } from '../platform/db/paging'
 
-type Rows<T> = { data: T[] }
 type LedgerItem = z.infer<typeof ledgerItem>
 
 export const TIER_NAMES: Record<Tier, string> = {
@@ -99,16 +98,16 @@ export async function pointsHistory(
   const after = afterCursor(db, 'at', input.cursor)
   const where = after ? db.command.and([{ memberId: member._id }, after]) : { memberId: member._id }
   const [page, expiry] = await Promise.all([
-    db
-      .collection(COLLECTIONS.pointsLedger.name)
-      .where(where)
-      .orderBy('at', 'desc')
-      .orderBy('_id', 'desc')
-      .limit(input.limit + 1)
-      .get() as Promise<Rows<PointsLedgerDoc>>,
+    collection(COLLECTIONS.pointsLedger).find(where, {
+      orderBy: [
+        ['at', 'desc'],
+        ['_id', 'desc'],
+      ],
+      limit: input.limit + 1,
+    }),
     input.cursor ? Promise.resolve(null) : nextExpiryOf(member),
   ])
-  const entries = page.data.slice(0, input.limit)
+  const entries = page.slice(0, input.limit)
   const groups: { month: string; items: LedgerItem[] }[] = []
   for (const entry of entries) {
     const month = shanghaiMonth(entry.at)
@@ -121,7 +120,7 @@ export async function pointsHistory(
     balance: member.points,
     nextExpiry: input.cursor ? null : expiry,
     groups,
-    nextCursor: page.data.length > input.limit && last ? cursorOf(last.at, last._id) : null,
+    nextCursor: page.length > input.limit && last ? cursorOf(last.at, last._id) : null,
   }
 }
 
@@ -149,16 +148,13 @@ export async function pointsSummary(ctx: InvocationContext) {
 
 /** HQ: a member's points at a glance, by member number. */
 export async function memberPointsForAdmin(ctx: InvocationContext, input: { memberNo: string }) {
-  const member = await findOne<MemberDoc>(COLLECTIONS.members.name, { memberNo: input.memberNo })
+  const member = await collection(COLLECTIONS.members).findOne({ memberNo: input.memberNo })
   if (!member) throw new AppError('NOT_FOUND', '会员不存在', 'memberNo')
-  const db = database()
   const [recent, paidFen] = await Promise.all([
-    db
-      .collection(COLLECTIONS.pointsLedger.name)
-      .where({ memberId: member._id })
-      .orderBy('at', 'desc')
-      .limit(50)
-      .get() as Promise<Rows<PointsLedgerDoc>>,
+    collection(COLLECTIONS.pointsLedger).find(
+      { memberId: member._id },
+      { orderBy: ['at', 'desc'], limit: 50 },
+    ),
     trailingPaidFen(member._id, ctx.clock.now()),
   ])
   return {
@@ -167,6 +163,6 @@ export async function memberPointsForAdmin(ctx: InvocationContext, input: { memb
     points: member.points,
     tier: member.tier,
     paid365Fen: paidFen,
-    ledger: recent.data.map((e) => ledgerItemOf(e, member.pointsDebited)),
+    ledger: recent.map((e) => ledgerItemOf(e, member.pointsDebited)),
   }
 }

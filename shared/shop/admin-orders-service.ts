@@ -2,8 +2,8 @@
 import { z } from 'zod'
 import type { adminInput, adminOrderRow } from '../hq/contract'
 import { COLLECTIONS } from '../collections'
-import type { MemberDoc } from '../membership/documents'
-import type { PaymentDoc, RefundDoc } from '../payments/documents'
+import { collection } from '../platform/db/collection'
+import type { RefundDoc } from '../payments/documents'
 import type { OrderDoc } from './documents'
 import { AppError } from '../platform/errors'
 import { SHANGHAI_OFFSET_MS } from '../platform/calendar'
@@ -16,7 +16,6 @@ import { nextOrderActions, orderState, orderStatusLabel } from './lifecycle'
 import { normalisePhone } from '../platform/phone'
 import { ORDER_NO } from './rules/order-number'
 
-type Rows<T> = { data: T[] }
 type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
 
 const DAY_MS = 86_400_000
@@ -59,14 +58,11 @@ function orderRow(
 
 async function memberNosOf(memberIds: string[]): Promise<Map<string, string>> {
   if (memberIds.length === 0) return new Map()
-  const db = database()
-  const res = (await db
-    .collection(COLLECTIONS.members.name)
-    .where({ _id: db.command.in([...new Set(memberIds)]) })
-    .field({ memberNo: true })
-    .limit(1000)
-    .get()) as Rows<Pick<MemberDoc, '_id' | 'memberNo'>>
-  return new Map(res.data.map((m) => [m._id, m.memberNo]))
+  const rows = await collection(COLLECTIONS.members).find(
+    { _id: database().command.in([...new Set(memberIds)]) },
+    { fields: ['memberNo'], limit: 1000 },
+  )
+  return new Map(rows.map((m) => [m._id, m.memberNo]))
 }
 
 /**
@@ -76,34 +72,26 @@ async function memberNosOf(memberIds: string[]): Promise<Map<string, string>> {
  * before the orders query; null when nothing can match.
  */
 async function searchCondition(search: string): Promise<Record<string, unknown> | null> {
-  const db = database()
-  const memberWhere = (where: Record<string, unknown>) =>
-    db
-      .collection(COLLECTIONS.members.name)
-      .where(where)
-      .field({ _id: true })
-      .limit(20)
-      .get() as Promise<Rows<{ _id: string }>>
+  const members = (where: Record<string, unknown>) =>
+    collection(COLLECTIONS.members).find(where, { fields: ['_id'], limit: 20 })
   const text = search.replace(/\s+/g, '')
   if (ORDER_NO.test(text)) return { orderNo: text }
   if (/^\d{9}$/.test(text)) {
-    const member = (await memberWhere({ memberNo: text })).data[0]
+    const [member] = await members({ memberNo: text })
     return member ? { memberId: member._id } : null
   }
   const phone = normalisePhone(text)
   if (phone) {
     // A phone may belong to more than one card over time (a deleted card, a new one).
-    const members = (await memberWhere({ phone })).data
-    return members.length ? { memberId: db.command.in(members.map((m) => m._id)) } : null
+    const holders = await members({ phone })
+    return holders.length ? { memberId: database().command.in(holders.map((m) => m._id)) } : null
   }
   if (/^P\d{14}[0-9a-f]{12}$/.test(text)) {
-    const payment = (await db
-      .collection(COLLECTIONS.payments.name)
-      .where({ _id: text })
-      .field({ purpose: true })
-      .limit(1)
-      .get()) as Rows<Pick<PaymentDoc, '_id' | 'purpose'>>
-    const purpose = payment.data[0]?.purpose
+    const [payment] = await collection(COLLECTIONS.payments).find(
+      { _id: text },
+      { fields: ['purpose'], limit: 1 },
+    )
+    const purpose = payment?.purpose
     return purpose?.kind === 'order' ? { _id: purpose.id } : null
   }
   if (/^[0-9a-f]{32}$/.test(text)) return { _id: text }
@@ -130,7 +118,7 @@ export async function listOrders(input: Input<'listOrders'>, viewer: Viewer) {
     if (!found) return { items: [], total: 0, page: input.page, pageSize: input.pageSize }
     Object.assign(where, found)
   }
-  const page = await offsetPage<OrderDoc>(db, COLLECTIONS.orders.name, where, input)
+  const page = await offsetPage(collection(COLLECTIONS.orders), where, input)
   const [names, memberNos] = await Promise.all([
     namesFor(
       page.rows.flatMap((o) => (o.storeId ? [o.storeId] : [])),
@@ -155,31 +143,20 @@ const REFUND_EVENT: Record<RefundDoc['status'], string> = {
 }
 
 export async function orderForAdmin(input: Input<'orderDetail'>, viewer: Viewer) {
-  const db = database()
-  const found = (await db
-    .collection(COLLECTIONS.orders.name)
-    .doc(input.orderId)
-    .get()) as Rows<OrderDoc>
-  const order = found.data[0]
+  const order = await collection(COLLECTIONS.orders).get(input.orderId)
   if (!order) throw new AppError('NOT_FOUND', '订单不存在', 'orderId')
   const [payment, refunds, names, memberNos] = await Promise.all([
+    order.outTradeNo ? collection(COLLECTIONS.payments).get(order.outTradeNo) : null,
     order.outTradeNo
-      ? (db.collection(COLLECTIONS.payments.name).doc(order.outTradeNo).get() as Promise<
-          Rows<PaymentDoc>
-        >)
-      : { data: [] as PaymentDoc[] },
-    order.outTradeNo
-      ? (db
-          .collection(COLLECTIONS.refunds.name)
-          .where({ outTradeNo: order.outTradeNo })
-          .orderBy('createdAt', 'asc')
-          .limit(100)
-          .get() as Promise<Rows<RefundDoc>>)
-      : { data: [] as RefundDoc[] },
+      ? collection(COLLECTIONS.refunds).find(
+          { outTradeNo: order.outTradeNo },
+          { orderBy: ['createdAt', 'asc'], limit: 100 },
+        )
+      : [],
     namesFor(order.storeId ? [order.storeId] : [], []),
     memberNosOf(order.memberId ? [order.memberId] : []),
   ])
-  const pay = payment.data[0] ?? null
+  const pay = payment
   const timeline: { at: Date; event: string }[] = []
   if (order.paidAt)
     timeline.push({ at: order.paidAt, event: `支付成功 ¥${(order.totalFen / 100).toFixed(2)}` })
@@ -208,7 +185,7 @@ export async function orderForAdmin(input: Input<'orderDetail'>, viewer: Viewer)
       at: order.cancelledAt,
       event: order.cancelReason === 'expired' ? '超时未支付，已取消' : '已取消',
     })
-  for (const r of refunds.data) {
+  for (const r of refunds) {
     timeline.push({
       at: r.createdAt,
       event: `申请退款 ¥${(r.amountFen / 100).toFixed(2)}${r.reason ? `：${r.reason}` : ''}`,
@@ -232,7 +209,7 @@ export async function orderForAdmin(input: Input<'orderDetail'>, viewer: Viewer)
   // Refunds in flight may already commit the whole amount: nothing is left to refund, and an
   // order whose money is all on its way back is not shipped or marked delivered either.
   const fullRefundPending =
-    refundableFen === 0 && row.state !== 'refunded' && refunds.data.some(isRefundOpen)
+    refundableFen === 0 && row.state !== 'refunded' && refunds.some(isRefundOpen)
   return {
     order: {
       ...row,
@@ -269,7 +246,7 @@ export async function orderForAdmin(input: Input<'orderDetail'>, viewer: Viewer)
       refundedFen: pay.refundedFen,
     },
     refundableFen,
-    refunds: refunds.data.map((r) => ({
+    refunds: refunds.map((r) => ({
       outRefundNo: r._id,
       amountFen: r.amountFen,
       reason: r.reason,

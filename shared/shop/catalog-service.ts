@@ -3,15 +3,15 @@
  * from, nearest first.
  */
 import { COLLECTIONS } from '../collections'
-import type { MemberDoc } from '../membership/documents'
-import type { ProductDoc, StockDoc } from './documents'
+import { collection } from '../platform/db/collection'
+import type { ProductDoc } from './documents'
 import { AppError } from '../platform/errors'
 import { CENTRAL, mergeLines, stockId, type OrderLine } from './rules/shop'
 import { byDistance, homeStoreFirst, type LatLng } from './rules/store-distance'
 import { database } from '../platform/runtime/cloudbase'
 import { type InvocationContext } from '../platform/runtime/define-function'
-import { activeStores, findOne } from '../staff/lookups'
-import { Rows, priceLines } from './orders'
+import { activeStores } from '../staff/lookups'
+import { priceLines } from './orders'
 
 export interface ProductView {
   productId: string
@@ -23,22 +23,16 @@ export interface ProductView {
 }
 
 export async function listProducts(): Promise<ProductView[]> {
-  const products = (await database()
-    .collection(COLLECTIONS.products.name)
-    .where({ status: 'active' })
-    .orderBy('sort', 'asc')
-    .limit(1000)
-    .get()) as Rows<ProductDoc>
-  return productViews(products.data)
+  const products = await collection(COLLECTIONS.products).find(
+    { status: 'active' },
+    { orderBy: ['sort', 'asc'], limit: 1000 },
+  )
+  return productViews(products)
 }
 
 /** One active product for its detail page. */
 export async function productDetail(input: { productId: string }): Promise<ProductView> {
-  const res = (await database()
-    .collection(COLLECTIONS.products.name)
-    .doc(input.productId)
-    .get()) as Rows<ProductDoc>
-  const product = res.data[0]
+  const product = await collection(COLLECTIONS.products).get(input.productId)
   if (!product || product.status !== 'active')
     throw new AppError('NOT_FOUND', '商品不存在或已下架', 'productId')
   return (await productViews([product]))[0]!
@@ -47,12 +41,10 @@ export async function productDetail(input: { productId: string }): Promise<Produ
 /** Products with their stock, in one more round trip. */
 async function productViews(products: ProductDoc[]): Promise<ProductView[]> {
   if (products.length === 0) return []
-  const db = database()
-  const stock = (await db
-    .collection(COLLECTIONS.stock.name)
-    .where({ productId: db.command.in(products.map((p) => p._id)) })
-    .limit(1000)
-    .get()) as Rows<StockDoc>
+  const stock = await collection(COLLECTIONS.stock).find(
+    { productId: database().command.in(products.map((p) => p._id)) },
+    { limit: 1000 },
+  )
   const views = new Map<string, ProductView>(
     products.map((p) => [
       p._id,
@@ -65,7 +57,7 @@ async function productViews(products: ProductDoc[]): Promise<ProductView[]> {
       },
     ]),
   )
-  for (const s of stock.data) {
+  for (const s of stock) {
     const view = views.get(s.productId)
     if (!view) continue
     if (s.locationId === CENTRAL) view.available.central = s.available
@@ -102,15 +94,14 @@ export async function pickupStores(
     activeStores(),
     lines.length ? priceLines(lines) : [],
     lines.length
-      ? (db
-          .collection(COLLECTIONS.stock.name)
-          .where({ productId: db.command.in(lines.map((l) => l.productId)) })
-          .limit(1000)
-          .get() as Promise<Rows<StockDoc>>)
-      : { data: [] },
-    openid ? findOne<MemberDoc>(COLLECTIONS.members.name, { openid }) : null,
+      ? collection(COLLECTIONS.stock).find(
+          { productId: db.command.in(lines.map((l) => l.productId)) },
+          { limit: 1000 },
+        )
+      : [],
+    openid ? collection(COLLECTIONS.members).findOne({ openid }) : null,
   ])
-  const available = new Map(stock.data.map((s) => [s._id, s.available]))
+  const available = new Map(stock.map((s) => [s._id, s.available]))
   const homeStoreId = member?.status === 'active' ? member.storeId : null
   const options = stores.map((store) => ({
     storeId: store._id,

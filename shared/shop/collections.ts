@@ -1,22 +1,34 @@
-import type { CollectionSpec } from '../platform/db/collection-spec'
+import { defineCollection, type CollectionSpec } from '../platform/db/collection-spec'
+import type {
+  OfflineSaleDayDoc,
+  OfflineSaleDoc,
+  OfflineSaleRefusalDoc,
+  OrderCounterDoc,
+  OrderDoc,
+  ProductDoc,
+  StockDoc,
+} from './documents'
 
 /** The shop domain's collections and indexes. */
 export const SHOP_COLLECTIONS = {
   /** Shop products: one price online and offline. */
-  products: { name: 'products', indexes: [{ name: 'status', fields: ['status', 'sort'] }] },
+  products: defineCollection<ProductDoc>({
+    name: 'products',
+    indexes: [{ name: 'status', fields: ['status', 'sort'] }],
+  }),
   /**
    * Stock per product and location (a store, or `central` for delivery), `_id` =
    * `<productId>_<locationId>`; `available` never goes below zero.
    */
-  stock: {
+  stock: defineCollection<StockDoc>({
     name: 'stock',
     indexes: [
       { name: 'productLocation', fields: ['productId', 'locationId'], unique: true },
       { name: 'locationId', fields: ['locationId'] },
     ],
-  },
+  }),
   /** Shop orders (pickup or delivery); a paid pickup order has a unique pickup code. */
-  orders: {
+  orders: defineCollection<OrderDoc>({
     name: 'orders',
     indexes: [
       { name: 'openid', fields: ['openid', 'createdAt'] },
@@ -35,14 +47,14 @@ export const SHOP_COLLECTIONS = {
       // the day's counter below hands out each number once).
       { name: 'orderNo', fields: ['orderNo'] },
     ],
-  },
+  }),
   /**
    * One document per Asia/Shanghai day (`_id` = `orderNo:<YYYYMMDD>`) whose `seq` an atomic
    * increment advances: the source of the day's order numbers.
    */
-  orderCounters: { name: 'orderCounters', indexes: [] },
+  orderCounters: defineCollection<OrderCounterDoc>({ name: 'orderCounters', indexes: [] }),
   /** Offline sales booked at the till: a receipt number counts once per store. */
-  offlineSales: {
+  offlineSales: defineCollection<OfflineSaleDoc>({
     name: 'offlineSales',
     indexes: [
       { name: 'storeReceipt', fields: ['storeId', 'receiptNo'], unique: true },
@@ -50,12 +62,12 @@ export const SHOP_COLLECTIONS = {
       // The daily stats rollup reads the sales of a range of days.
       { name: 'at', fields: ['at'] },
     ],
-  },
+  }),
   /** Per clerk per Asia/Shanghai day: what the clerk booked (`_id` = `<clerkId>:<day>`). */
-  offlineSaleDays: { name: 'offlineSaleDays', indexes: [] },
+  offlineSaleDays: defineCollection<OfflineSaleDayDoc>({ name: 'offlineSaleDays', indexes: [] }),
   /** Sales the till refused (ceilings, a clerk's own card), newest first for HQ review. */
-  offlineSaleRefusals: {
+  offlineSaleRefusals: defineCollection<OfflineSaleRefusalDoc>({
     name: 'offlineSaleRefusals',
     indexes: [{ name: 'at', fields: ['at'] }],
-  },
+  }),
 } as const satisfies Record<string, CollectionSpec>

@@ -3,16 +3,15 @@
  * shipping delivery orders (HQ).
  */
 import { COLLECTIONS } from '../collections'
-import type { MemberDoc } from '../membership/documents'
+import { collection } from '../platform/db/collection'
 import type { OrderDoc, OrderLineDoc } from './documents'
 import type { ClerkDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { formatShanghaiMinute } from '../platform/calendar'
 import { maskPhone } from '../platform/phone'
-import { database } from '../platform/runtime/cloudbase'
 import { type InvocationContext } from '../platform/runtime/define-function'
 import { namesFor } from '../staff/lookups'
-import { OrderView, Rows, getOrder, orders, toView } from './orders'
+import { OrderView, getOrder, orders, toView } from './orders'
 import { canTransition, nextOrderActions, orderStatusLabel, type OrderAction } from './lifecycle'
 
 export interface OrderPickupView {
@@ -35,14 +34,7 @@ export interface OrderPickupView {
 }
 
 export async function orderPickupView(order: OrderDoc, now: Date): Promise<OrderPickupView> {
-  const member = order.memberId
-    ? ((
-        (await database()
-          .collection(COLLECTIONS.members.name)
-          .doc(order.memberId)
-          .get()) as Rows<MemberDoc>
-      ).data[0] ?? null)
-    : null
+  const member = order.memberId ? await collection(COLLECTIONS.members).get(order.memberId) : null
   return {
     kind: 'order',
     orderId: order._id,
@@ -63,8 +55,7 @@ export async function orderPickupView(order: OrderDoc, now: Date): Promise<Order
 }
 
 export async function orderByPickupCode(clerk: ClerkDoc, code: string): Promise<OrderDoc> {
-  const res = (await orders().where({ pickupCode: code }).limit(1).get()) as Rows<OrderDoc>
-  const order = res.data[0]
+  const order = await orders().findOne({ pickupCode: code })
   if (!order) throw new AppError('NOT_FOUND', '提货码不存在，请核对后重试', 'pickupCode')
   if (order.storeId !== clerk.storeId) {
     const storeName = order.storeId
@@ -133,10 +124,11 @@ export async function shipOrder(
       shippedAt: ctx.clock.now(),
       by,
     }
-    const res = (await orders()
-      .where({ _id: order._id, status: 'paid', refundedFen: order.refundedFen })
-      .update({ status: 'shipped', shipment })) as { updated?: number }
-    if (res.updated === 1)
+    const shipped = await orders().updateIf(
+      { _id: order._id, status: 'paid', refundedFen: order.refundedFen },
+      { status: 'shipped', shipment },
+    )
+    if (shipped)
       return toView({ ...order, status: 'shipped', shipment }, 'hq-admin', ctx.clock.now())
   }
   throw new AppError('CONFLICT', '订单状态正在变化，请刷新后重试')

@@ -4,12 +4,13 @@
  * (flows/orders.ts, flows/order-effects.ts).
  */
 import { COLLECTIONS } from '../collections'
-import type { PostalAddressDoc, OrderDoc, OrderLineDoc, ProductDoc, StockDoc } from './documents'
+import { collection } from '../platform/db/collection'
+import type { PostalAddressDoc, OrderDoc, OrderLineDoc, StockDoc } from './documents'
 import { AppError } from '../platform/errors'
 import { isPaymentWindowOver, stockId, type Fulfilment, type OrderLine } from './rules/shop'
 import { database } from '../platform/runtime/cloudbase'
 import { type InvocationContext } from '../platform/runtime/define-function'
-import { withTransaction, type Transaction } from '../platform/runtime/transaction'
+import { withTransaction } from '../platform/runtime/transaction'
 import { requireOpenid } from '../platform/runtime/identity'
 import type { Actor } from '../platform/lifecycle'
 import {
@@ -21,17 +22,10 @@ import {
   type OrderState,
 } from './lifecycle'
 
-export type Rows<T> = { data: T[] }
-
-export const orders = () => database().collection(COLLECTIONS.orders.name)
+export const orders = () => collection(COLLECTIONS.orders)
 
 export async function getOrder(orderId: string): Promise<OrderDoc | null> {
-  const res = (await orders().doc(orderId).get()) as Rows<OrderDoc>
-  return res.data[0] ?? null
-}
-
-export async function txGet<T>(t: Transaction, collection: string, id: string): Promise<T | null> {
-  return ((await t.collection(collection).doc(id).get()) as { data: T | null }).data
+  return orders().get(orderId)
 }
 
 // ------------------------------------------------------------------ products
@@ -91,13 +85,11 @@ export function toView(order: OrderDoc, actor: Actor, now: Date): OrderView {
 }
 
 export async function priceLines(lines: OrderLine[]): Promise<OrderLineDoc[]> {
-  const db = database()
-  const found = (await db
-    .collection(COLLECTIONS.products.name)
-    .where({ _id: db.command.in(lines.map((l) => l.productId)) })
-    .limit(lines.length)
-    .get()) as Rows<ProductDoc>
-  const byId = new Map(found.data.map((p) => [p._id, p]))
+  const found = await collection(COLLECTIONS.products).find(
+    { _id: database().command.in(lines.map((l) => l.productId)) },
+    { limit: lines.length },
+  )
+  const byId = new Map(found.map((p) => [p._id, p]))
   return lines.map((line, i) => {
     const product = byId.get(line.productId)
     if (!product || product.status !== 'active')
@@ -126,13 +118,9 @@ export async function ownOrder(ctx: InvocationContext, orderId: string): Promise
 
 export async function myOrders(ctx: InvocationContext): Promise<OrderView[]> {
   const openid = requireOpenid(ctx)
-  const res = (await orders()
-    .where({ openid })
-    .orderBy('createdAt', 'desc')
-    .limit(50)
-    .get()) as Rows<OrderDoc>
+  const mine = await orders().find({ openid }, { orderBy: ['createdAt', 'desc'], limit: 50 })
   const now = ctx.clock.now()
-  return res.data.map((o) => toView(o, 'member', now))
+  return mine.map((o) => toView(o, 'member', now))
 }
 
 /**
@@ -144,33 +132,27 @@ export async function myOrders(ctx: InvocationContext): Promise<OrderView[]> {
 export async function releaseOrder(ctx: InvocationContext, orderId: string): Promise<void> {
   const now = ctx.clock.now()
   await withTransaction(database(), async (t) => {
-    const order = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, orderId)
+    const order = await collection(COLLECTIONS.orders, t).get(orderId)
     if (!order || !canTransition(order, 'cancel')) return
     const rows: (StockDoc | null)[] = []
     for (const line of order.items)
       rows.push(
-        await txGet<StockDoc>(t, COLLECTIONS.stock.name, stockId(line.productId, order.locationId)),
+        await collection(COLLECTIONS.stock, t).get(stockId(line.productId, order.locationId)),
       )
     for (const [i, line] of order.items.entries()) {
       const s = rows[i]
       if (s)
-        await t
-          .collection(COLLECTIONS.stock.name)
-          .doc(s._id)
-          .update({
-            available: s.available + line.qty,
-            reserved: Math.max(0, s.reserved - line.qty),
-            updatedAt: now,
-          })
+        await collection(COLLECTIONS.stock, t).update(s._id, {
+          available: s.available + line.qty,
+          reserved: Math.max(0, s.reserved - line.qty),
+          updatedAt: now,
+        })
     }
-    await t
-      .collection(COLLECTIONS.orders.name)
-      .doc(orderId)
-      .update({
-        status: 'cancelled',
-        cancelledAt: now,
-        cancelReason: isPaymentWindowOver(order.expiresAt, now) ? 'expired' : 'cancelled',
-      })
+    await collection(COLLECTIONS.orders, t).update(orderId, {
+      status: 'cancelled',
+      cancelledAt: now,
+      cancelReason: isPaymentWindowOver(order.expiresAt, now) ? 'expired' : 'cancelled',
+    })
   })
 }
 
@@ -185,7 +167,7 @@ export async function releaseOrder(ctx: InvocationContext, orderId: string): Pro
 export async function restockRefundedOrder(ctx: InvocationContext, orderId: string): Promise<void> {
   const now = ctx.clock.now()
   await withTransaction(database(), async (t) => {
-    const order = await txGet<OrderDoc>(t, COLLECTIONS.orders.name, orderId)
+    const order = await collection(COLLECTIONS.orders, t).get(orderId)
     if (
       !order ||
       order.status !== 'paid' ||
@@ -196,20 +178,17 @@ export async function restockRefundedOrder(ctx: InvocationContext, orderId: stri
     const rows: (StockDoc | null)[] = []
     for (const line of order.items)
       rows.push(
-        await txGet<StockDoc>(t, COLLECTIONS.stock.name, stockId(line.productId, order.locationId)),
+        await collection(COLLECTIONS.stock, t).get(stockId(line.productId, order.locationId)),
       )
     for (const [i, line] of order.items.entries()) {
       const s = rows[i]
       if (s)
-        await t
-          .collection(COLLECTIONS.stock.name)
-          .doc(s._id)
-          .update({ available: s.available + line.qty, updatedAt: now })
+        await collection(COLLECTIONS.stock, t).update(s._id, {
+          available: s.available + line.qty,
+          updatedAt: now,
+        })
     }
-    await t
-      .collection(COLLECTIONS.orders.name)
-      .doc(orderId)
-      .update({ status: 'refunded', refundedAt: now })
+    await collection(COLLECTIONS.orders, t).update(orderId, { status: 'refunded', refundedAt: now })
   })
 }
 
@@ -229,12 +208,8 @@ const FULLY_REFUNDABLE: OrderDoc['status'][] = ['paid', 'shipped', 'delivered', 
 export async function markFullyRefunded(ctx: InvocationContext, order: OrderDoc): Promise<void> {
   if (order.refundedFen < order.totalFen) return
   const _ = database().command
-  await database()
-    .collection(COLLECTIONS.orders.name)
-    .where({
-      _id: order._id,
-      status: _.in(FULLY_REFUNDABLE),
-      refundedFen: _.gte(order.totalFen),
-    })
-    .update({ status: 'refunded', fullyRefundedAt: ctx.clock.now() })
+  await orders().updateIf(
+    { _id: order._id, status: _.in(FULLY_REFUNDABLE), refundedFen: _.gte(order.totalFen) },
+    { status: 'refunded', fullyRefundedAt: ctx.clock.now() },
+  )
 }

@@ -1,9 +1,13 @@
-import type { CollectionSpec } from '../platform/db/collection-spec'
+import { defineCollection, type CollectionSpec } from '../platform/db/collection-spec'
+import type { ClerkDoc, StaffInviteDoc, StoreDoc } from './documents'
 
 /** The staff domain's collections and indexes. */
 export const STAFF_COLLECTIONS = {
-  stores: { name: 'stores', indexes: [{ name: 'code', fields: ['code'], unique: true }] },
-  clerks: {
+  stores: defineCollection<StoreDoc>({
+    name: 'stores',
+    indexes: [{ name: 'code', fields: ['code'], unique: true }],
+  }),
+  clerks: defineCollection<ClerkDoc>({
     name: 'clerks',
     indexes: [
       { name: 'code', fields: ['code'], unique: true },
@@ -11,10 +15,10 @@ export const STAFF_COLLECTIONS = {
       { name: 'openid', fields: ['openid'] },
       { name: 'storeId', fields: ['storeId', 'status', 'memberCount'] },
     ],
-  },
+  }),
   /** One-time staff invites: a WeChat user who opens one becomes a clerk of the store. */
-  staffInvites: {
+  staffInvites: defineCollection<StaffInviteDoc>({
     name: 'staffInvites',
     indexes: [{ name: 'code', fields: ['code'], unique: true }],
-  },
+  }),
 } as const satisfies Record<string, CollectionSpec>

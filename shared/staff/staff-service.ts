@@ -5,9 +5,9 @@
 import { z } from 'zod'
 import type { memberListItem, staffInput } from './contract'
 import { COLLECTIONS } from '../collections'
-import type { AttributionLogDoc, MemberDoc, VisitDoc } from '../membership/documents'
-import type { PointsLedgerDoc } from '../points/documents'
-import type { ClerkDoc, StaffInviteDoc } from './documents'
+import { collection } from '../platform/db/collection'
+import type { MemberDoc } from '../membership/documents'
+import type { ClerkDoc } from './documents'
 import { AppError } from '../platform/errors'
 import { startOfShanghaiMonth, startOfShanghaiWeek } from '../platform/calendar'
 import { maskPhone } from '../platform/phone'
@@ -18,14 +18,12 @@ import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
 import { isDbError, withTransaction } from '../platform/runtime/transaction'
 import { phoneSharedWith } from '../chat/lookups'
-import { findOne, getStore, namesFor } from './lookups'
+import { getStore, namesFor } from './lookups'
 import { newDocId } from '../platform/ids'
 import { openidClaim } from '../platform/claims/claims'
 import { requireOpenid } from '../platform/runtime/identity'
 import { BIND_PAGE } from '../platform/pages'
 import { requireStaff } from './lookups'
-
-type Rows<T> = { data: T[] }
 
 async function staffProfile(clerk: ClerkDoc, storeName?: string) {
   return {
@@ -55,9 +53,9 @@ export async function bindStaffInvite(ctx: InvocationContext, input: { invite: s
   const target = verifyScene(input.invite, ports().secrets.scene)
   if (!target || target.kind !== 'invite')
     throw new AppError('INVALID_INPUT', '邀请码无效', 'invite')
-  const invite = await findOne<StaffInviteDoc>(COLLECTIONS.staffInvites.name, { code: target.code })
+  const invite = await collection(COLLECTIONS.staffInvites).findOne({ code: target.code })
   if (!invite) throw new AppError('NOT_FOUND', '邀请码不存在')
-  const already = await findOne<ClerkDoc>(COLLECTIONS.clerks.name, { openid })
+  const already = await collection(COLLECTIONS.clerks).findOne({ openid })
   if (already && invite.usedByOpenid === openid && already._id === invite.clerkId)
     return staffProfile(already)
   if (invite.usedAt) throw new AppError('CONFLICT', '该邀请码已被使用，请向总部申请新的邀请')
@@ -78,31 +76,20 @@ export async function bindStaffInvite(ctx: InvocationContext, input: { invite: s
   }
   try {
     await withTransaction(db, async (t) => {
-      const fresh = (
-        (await t.collection(COLLECTIONS.staffInvites.name).doc(invite._id).get()) as {
-          data: StaffInviteDoc | null
-        }
-      ).data
+      const invites = collection(COLLECTIONS.staffInvites, t)
+      const fresh = await invites.get(invite._id)
       if (!fresh || fresh.usedAt)
         throw new AppError('CONFLICT', '该邀请码已被使用，请向总部申请新的邀请')
-      await t
-        .collection(COLLECTIONS.staffInvites.name)
-        .doc(invite._id)
-        .update({ usedAt: now, usedByOpenid: openid, clerkId })
-      await t
-        .collection(COLLECTIONS.clerks.name)
-        .doc(clerkId)
-        .create(clerk as never)
-      // One clerk per openid: a second bind of the same WeChat user fails this insert.
-      const { _id: claimId, ...claim } = openidClaim('clerk', openid, clerkId, now)
-      await t
-        .collection(COLLECTIONS.openidClaims.name)
-        .doc(claimId)
-        .create(claim as never)
+      await invites.update(invite._id, { usedAt: now, usedByOpenid: openid, clerkId })
+      await collection(COLLECTIONS.clerks, t).insertOnce({ _id: clerkId, ...clerk })
+      // One clerk per WeChat user: the `clerk:<openid>` claim is the unique key (a user bound
+      // meanwhile holds it; throwing rolls back the invite's use).
+      const claimed = await collection(COLLECTIONS.openidClaims, t).insertOnce(
+        openidClaim('clerk', openid, clerkId, now),
+      )
+      if (!claimed.inserted) throw new AppError('CONFLICT', '你的微信已绑定为店员，无需重复绑定')
     })
   } catch (err) {
-    if (isDbError(err, 'DATABASE_DUPLICATE_WRITE'))
-      throw new AppError('CONFLICT', '你的微信已绑定为店员，无需重复绑定')
     if (isDbError(err, 'DATABASE_TRANSACTION_CONFLICT'))
       throw new AppError('CONFLICT', '该邀请码已被使用，请向总部申请新的邀请')
     throw err
@@ -147,17 +134,19 @@ export async function listMyMembers(
     else if (s.length === 4) where.phone = db.RegExp({ regexp: `${s}$` })
     else throw new AppError('INVALID_INPUT', '请输入手机号后四位、完整手机号或会员号', 'search')
   }
-  let query = db.collection(COLLECTIONS.members.name).where(where)
-  query =
-    input.sort === 'lastPurchase'
-      ? query.orderBy('lastPurchaseAt', 'desc').orderBy('joinedAt', 'desc')
-      : query.orderBy('joinedAt', 'desc')
   // One extra row tells whether there is a next page without a count query.
-  const res = (await query
-    .skip(input.offset)
-    .limit(input.limit + 1)
-    .get()) as Rows<MemberDoc>
-  const page = res.data.slice(0, input.limit)
+  const rows = await collection(COLLECTIONS.members).find(where, {
+    orderBy:
+      input.sort === 'lastPurchase'
+        ? [
+            ['lastPurchaseAt', 'desc'],
+            ['joinedAt', 'desc'],
+          ]
+        : ['joinedAt', 'desc'],
+    skip: input.offset,
+    limit: input.limit + 1,
+  })
+  const page = rows.slice(0, input.limit)
   const names =
     input.scope === 'store'
       ? (
@@ -169,38 +158,28 @@ export async function listMyMembers(
       : new Map([[clerk._id, clerk.name]])
   return {
     items: page.map((m) => listItem(m, names.get(m.clerkId) ?? '')),
-    nextOffset: res.data.length > input.limit ? input.offset + input.limit : null,
+    nextOffset: rows.length > input.limit ? input.offset + input.limit : null,
   }
 }
 
 export async function memberDetail(ctx: InvocationContext, input: { memberId: string }) {
   const clerk = await requireStaff(ctx)
-  const db = database()
-  const found = (await db
-    .collection(COLLECTIONS.members.name)
-    .doc(input.memberId)
-    .get()) as Rows<MemberDoc>
-  const member = found.data[0]
+  const member = await collection(COLLECTIONS.members).get(input.memberId)
   if (!member || member.status !== 'active') throw new AppError('NOT_FOUND', '会员不存在')
   const visible = clerk.isManager ? member.storeId === clerk.storeId : member.clerkId === clerk._id
   if (!visible) throw new AppError('FORBIDDEN', '只能查看自己的会员')
-  const recent = <T>(collection: string) =>
-    db
-      .collection(collection)
-      .where({ memberId: member._id })
-      .orderBy('at', 'desc')
-      .limit(50)
-      .get() as Promise<Rows<T>>
+  const recent = { orderBy: ['at', 'desc'], limit: 50 } as const
+  const mine = { memberId: member._id }
   const [log, visits, ledger] = await Promise.all([
-    recent<AttributionLogDoc>(COLLECTIONS.attributionLog.name),
-    recent<VisitDoc>(COLLECTIONS.visits.name),
-    recent<PointsLedgerDoc>(COLLECTIONS.pointsLedger.name),
+    collection(COLLECTIONS.attributionLog).find(mine, recent),
+    collection(COLLECTIONS.visits).find(mine, recent),
+    collection(COLLECTIONS.pointsLedger).find(mine, recent),
   ])
   const clerkIds = [
     member.clerkId,
-    ...log.data.flatMap((l) => [l.toClerkId, l.fromClerkId ?? '']),
+    ...log.flatMap((l) => [l.toClerkId, l.fromClerkId ?? '']),
   ].filter(Boolean)
-  const names = await namesFor([member.storeId, ...visits.data.map((v) => v.storeId)], clerkIds)
+  const names = await namesFor([member.storeId, ...visits.map((v) => v.storeId)], clerkIds)
   const shared = member.phone && (await phoneSharedWith(member._id, clerk._id))
   return {
     member: {
@@ -210,18 +189,18 @@ export async function memberDetail(ctx: InvocationContext, input: { memberId: st
       storeId: member.storeId,
       storeName: names.stores.get(member.storeId) ?? '',
     },
-    attributionLog: log.data.map((l) => ({
+    attributionLog: log.map((l) => ({
       reason: l.reason,
       fromClerkName: l.fromClerkId ? (names.clerks.get(l.fromClerkId) ?? '') : null,
       toClerkName: names.clerks.get(l.toClerkId) ?? '',
       at: l.at.toISOString(),
       note: l.reason === 'transfer' ? (l.note ?? null) : null,
     })),
-    visits: visits.data.map((v) => ({
+    visits: visits.map((v) => ({
       storeName: names.stores.get(v.storeId) ?? '',
       at: v.at.toISOString(),
     })),
-    pointsLedger: ledger.data.map((e) => ({
+    pointsLedger: ledger.map((e) => ({
       kind: e.kind,
       points: e.points,
       at: e.at.toISOString(),
@@ -242,18 +221,19 @@ export async function myStats(ctx: InvocationContext) {
   const _ = db.command
   const now = ctx.clock.now()
   const newSince = (since: Date) =>
-    db
-      .collection(COLLECTIONS.attributionLog.name)
-      .where({ toClerkId: clerk._id, reason: 'bind', at: _.gte(since) })
-      .count() as Promise<{ total: number }>
+    collection(COLLECTIONS.attributionLog).count({
+      toClerkId: clerk._id,
+      reason: 'bind',
+      at: _.gte(since),
+    })
   const [week, month] = await Promise.all([
     newSince(startOfShanghaiWeek(now)),
     newSince(startOfShanghaiMonth(now)),
   ])
   return {
     memberCount: clerk.memberCount,
-    newMembersThisWeek: week.total,
-    newMembersThisMonth: month.total,
+    newMembersThisWeek: week,
+    newMembersThisMonth: month,
   }
 }
 
@@ -273,7 +253,7 @@ export async function resolveMemberCode(
         : '会员码无效，请重新扫描'
     throw new AppError('INVALID_INPUT', message, 'memberCode')
   }
-  const member = await findOne<MemberDoc>(COLLECTIONS.members.name, { memberNo: check.memberNo })
+  const member = await collection(COLLECTIONS.members).findOne({ memberNo: check.memberNo })
   if (!member || member.status !== 'active') throw new AppError('NOT_FOUND', '会员不存在或已注销')
   return member
 }

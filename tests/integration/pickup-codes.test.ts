@@ -34,11 +34,10 @@ test('a code already claimed is not handed out again: the next one is drawn', as
     drawing(['11112222']).draw,
     { kind: 'order', ownerId: 'o1' },
     at,
-    h.db,
   )
   expect(first).toBe('11112222')
   const second = drawing(['11112222', '11112222', '33334444'])
-  const code = await claimPickupCode(second.draw, { kind: 'order', ownerId: 'o2' }, at, h.db)
+  const code = await claimPickupCode(second.draw, { kind: 'order', ownerId: 'o2' }, at)
   expect(code).toBe('33334444')
   expect(second.drawn).toEqual(['11112222', '11112222', '33334444'])
   // The first claim still names its owner; the new one names the second.
@@ -51,9 +50,7 @@ test('a code already claimed is not handed out again: the next one is drawn', as
 
 test('a redemption cannot take an order’s code either (one code space, one collection)', async () => {
   const { draw } = drawing(['11112222', '5555666677'])
-  expect(await claimPickupCode(draw, { kind: 'redemption', ownerId: 'r1' }, at, h.db)).toBe(
-    '5555666677',
-  )
+  expect(await claimPickupCode(draw, { kind: 'redemption', ownerId: 'r1' }, at)).toBe('5555666677')
 })
 
 test('concurrent claims of the same drawn code: exactly one wins it', async () => {
@@ -63,7 +60,6 @@ test('concurrent claims of the same drawn code: exactly one wins it', async () =
         drawing(['77778888', `7777000${i}`]).draw,
         { kind: 'order', ownerId: `race${i}` },
         at,
-        h.db,
       ),
     ),
   )
@@ -72,7 +68,7 @@ test('concurrent claims of the same drawn code: exactly one wins it', async () =
 })
 
 test('a code space that is all taken ends in a CONFLICT, not a loop', async () => {
-  const err = await claimPickupCode(() => '11112222', { kind: 'order', ownerId: 'o3' }, at, h.db)
+  const err = await claimPickupCode(() => '11112222', { kind: 'order', ownerId: 'o3' }, at)
     .then(() => null)
     .catch((e: unknown) => e)
   expect(err).toBeInstanceOf(AppError)

@@ -4,7 +4,9 @@
  * (which the SDK throws). Result shapes follow what the SDK's database module reads.
  */
 import { randomUUID } from 'node:crypto'
-import { DbError, ERR, isDocId, type Engine } from './engine'
+import { isDocId } from './doc-ids'
+import { type Engine } from './engine'
+import { DbError, ERR } from './errors'
 import { MingoError } from 'mingo/util'
 import { OperatorError } from './operators'
 import { decodeEJSON, encodeEJSON, isPlainObject, type Doc, type DocId } from './ejson'

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net'
 import { ALL_COLLECTIONS, type CollectionSpec } from '../../../shared/collections'
 import { createApi, type InvokeFunction } from './api'
 import { DurableLog } from './durable-log'
-import { Engine, refuseUndeployableIndexes } from './engine'
+import { Engine } from './engine'
+import { refuseUndeployableIndexes } from './indexes'
 
 export interface GatewayOptions {
   dataDir: string

@@ -10,37 +10,20 @@
  *
  * Openids: `openidClaimId('member', openid)` is the `_id` of the claim created in the member's
  * (or clerk's) transaction; a second bind of the same openid fails that insert with
- * DATABASE_DUPLICATE_WRITE and applies nothing.
+ * a duplicate key and applies nothing.
  */
 import { AppError } from '../errors'
-import { database, type Database } from '../runtime/cloudbase'
-import { isDbError } from '../runtime/transaction'
+import { collection } from '../db/collection'
 import { CLAIM_COLLECTIONS } from './collections'
 
-export type PickupCodeOwner = { kind: 'order' | 'redemption'; ownerId: string }
-
-export interface PickupCodeDoc extends PickupCodeOwner {
-  _id: string
-  at: Date
-}
-
-export type OpenidRole = 'member' | 'clerk'
-
-export interface OpenidClaimDoc {
-  /** `<role>:<openid>` */
-  _id: string
-  role: OpenidRole
-  openid: string
-  /** The member's or clerk's `_id`. */
-  ownerId: string
-  at: Date
-}
+export type { OpenidClaimDoc, OpenidRole, PickupCodeDoc, PickupCodeOwner } from './documents'
+import type { OpenidClaimDoc, OpenidRole, PickupCodeOwner } from './documents'
 
 export function openidClaimId(role: OpenidRole, openid: string): string {
   return `${role}:${openid}`
 }
 
-/** The claim document for a new member or clerk; insert it with `.doc(claim._id).create(rest)`. */
+/** The claim document for a new member or clerk, inserted in its transaction with `insertOnce`. */
 export function openidClaim(
   role: OpenidRole,
   openid: string,
@@ -61,19 +44,17 @@ export async function claimPickupCode(
   draw: () => string,
   owner: PickupCodeOwner,
   at: Date,
-  db: Database = database(),
 ): Promise<string> {
+  const pickupCodes = collection(CLAIM_COLLECTIONS.pickupCodes)
   for (let attempt = 1; ; attempt++) {
     const code = draw()
-    try {
-      await db
-        .collection(CLAIM_COLLECTIONS.pickupCodes.name)
-        .doc(code)
-        .create({ kind: owner.kind, ownerId: owner.ownerId, at } as never)
-      return code
-    } catch (err) {
-      if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
-      if (attempt >= PICKUP_CODE_DRAWS) throw new AppError('CONFLICT', '取货码生成失败，请稍后重试')
-    }
+    const claimed = await pickupCodes.insertOnce({
+      _id: code,
+      kind: owner.kind,
+      ownerId: owner.ownerId,
+      at,
+    })
+    if (claimed.inserted) return code
+    if (attempt >= PICKUP_CODE_DRAWS) throw new AppError('CONFLICT', '取货码生成失败，请稍后重试')
   }
 }

@@ -17,3 +17,25 @@ export interface CollectionSpec {
   name: string
   indexes: readonly IndexSpec[]
 }
+
+/** A stored document: every document has a string `_id`. */
+export interface StoredDoc {
+  _id: string
+}
+
+declare const documentType: unique symbol
+
+/**
+ * A collection spec that also knows its document type (a phantom: nothing at run time), so
+ * `collection(COLLECTIONS.orders)` reads and writes `OrderDoc` without casts.
+ */
+export interface DocumentCollectionSpec<T extends StoredDoc> extends CollectionSpec {
+  readonly [documentType]?: T
+}
+
+/** Declares a collection whose documents are `T`: `orders: defineCollection<OrderDoc>({ name, indexes })`. */
+export function defineCollection<T extends StoredDoc>(
+  spec: CollectionSpec,
+): DocumentCollectionSpec<T> {
+  return spec
+}

@@ -3,28 +3,27 @@
  * offset, a cursor does not shift when new entries arrive at the top while someone scrolls.
  */
 import type { Database } from '../runtime/cloudbase'
+import type { StoredDoc } from './collection-spec'
+import type { TypedCollection, Where } from './collection'
 
 /**
  * One server-side page of a console table (page numbers, a sort, a total), the page and the
  * count read in parallel: two round trips however deep the page.
  */
-export async function offsetPage<T>(
-  db: Database,
-  collectionName: string,
-  where: Record<string, unknown>,
+export async function offsetPage<T extends StoredDoc>(
+  collection: TypedCollection<T>,
+  where: Where<T>,
   input: { page: number; pageSize: number; sortBy: string; sortOrder: 'asc' | 'desc' },
 ): Promise<{ rows: T[]; total: number }> {
-  const collection = db.collection(collectionName)
-  const [page, total] = await Promise.all([
-    collection
-      .where(where)
-      .orderBy(input.sortBy, input.sortOrder)
-      .skip((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .get() as Promise<{ data: T[] }>,
-    collection.where(where).count() as Promise<{ total: number }>,
+  const [rows, total] = await Promise.all([
+    collection.find(where, {
+      orderBy: [input.sortBy, input.sortOrder],
+      skip: (input.page - 1) * input.pageSize,
+      limit: input.pageSize,
+    }),
+    collection.count(where),
   ])
-  return { rows: page.data, total: total.total }
+  return { rows, total }
 }
 
 export function cursorOf(at: Date, id: string): string {

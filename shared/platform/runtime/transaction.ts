@@ -15,6 +15,24 @@ export function isDbError(err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code
 }
 
+/**
+ * Runs `body` (typically a transaction that inserts under a unique key); if it fails because the
+ * key was taken meanwhile (a racing call won: DATABASE_DUPLICATE_WRITE, nothing of `body` was
+ * applied), answers with `onDuplicate()` instead. The one place a duplicate write is caught for
+ * work larger than one insert (one insert: `collection(spec).insertOnce`).
+ */
+export async function unlessDuplicate<T>(
+  body: () => Promise<T>,
+  onDuplicate: (err: unknown) => Promise<T>,
+): Promise<T> {
+  try {
+    return await body()
+  } catch (err) {
+    if (!isDbError(err, 'DATABASE_DUPLICATE_WRITE')) throw err
+    return onDuplicate(err)
+  }
+}
+
 export async function withTransaction<T>(
   db: Database,
   body: (t: Transaction) => Promise<T>,

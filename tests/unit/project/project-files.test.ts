@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { checkManifest, readManifest } from '../../../scripts/build-functions'
 import { indexTableMarkdown } from '../../../scripts/print-indexes'
-import { refuseUndeployableIndexes } from '../../../scripts/local-cloud/gateway/engine'
+import { refuseUndeployableIndexes } from '../../../scripts/local-cloud/gateway/indexes'
 import { ALL_COLLECTIONS } from '../../../shared/collections'
 
 const root = path.resolve(__dirname, '..', '..', '..')

@@ -1,0 +1,111 @@
+/** Who a campaign reaches: a segment as CloudBase conditions, its count, and a store's part of it. */
+import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
+import type { ClerkDoc } from '../staff/documents'
+import { AppError } from '../platform/errors'
+import { compileSegment, type Query, type Segment } from './rules/segments'
+import { database } from '../platform/runtime/cloudbase'
+import type { InvocationContext } from '../platform/runtime/define-function'
+
+type Db = ReturnType<typeof database>
+
+/** The pure rules' MongoDB-style query as CloudBase `db.command` conditions. */
+export function toCloudbaseQuery(db: Db, query: Query): Record<string, unknown> {
+  const _ = db.command
+  const convert = (q: Query): unknown => {
+    if (Array.isArray(q.$and)) return _.and((q.$and as Query[]).map(convert) as never[])
+    if (Array.isArray(q.$or)) return _.or((q.$or as Query[]).map(convert) as never[])
+    const out: Record<string, unknown> = {}
+    for (const [field, cond] of Object.entries(q)) {
+      if (cond === null || cond instanceof Date || typeof cond !== 'object') {
+        out[field] = cond
+        continue
+      }
+      const ops = Object.entries(cond as Record<string, unknown>).map(([op, v]) => {
+        switch (op) {
+          case '$in':
+            return _.in(v as never[])
+          case '$gte':
+            return _.gte(v)
+          case '$gt':
+            return _.gt(v)
+          case '$lte':
+            return _.lte(v)
+          case '$lt':
+            return _.lt(v)
+          case '$exists':
+            return _.exists(v as boolean)
+          default:
+            throw new Error(`segment operator ${op} has no CloudBase form`)
+        }
+      })
+      out[field] = ops.length === 1 ? ops[0] : _.and(ops as never[])
+    }
+    return out
+  }
+  return convert(query) as Record<string, unknown>
+}
+
+export async function countQuery(query: Query): Promise<number> {
+  const db = database()
+  const res = (await db
+    .collection(COLLECTIONS.members.name)
+    .where(toCloudbaseQuery(db, query))
+    .count()) as { total: number }
+  return res.total
+}
+
+export async function audienceCount(
+  ctx: InvocationContext,
+  segment: Segment,
+): Promise<{ count: number }> {
+  return { count: await countQuery(compileSegment(segment, ctx.clock.now())) }
+}
+
+/**
+ * What HQ sees before sending: the members the segment matches, and how many of them can receive
+ * the campaign now (an unused consent credit for its template; the weekly cap is applied when each
+ * member's turn comes). Two counts at once; the second joins each matching member's consent.
+ */
+export async function audienceForHq(
+  ctx: InvocationContext,
+  segment: Segment,
+): Promise<{ count: number; reachable: number }> {
+  const db = database()
+  const _ = db.command
+  const query = compileSegment(segment, ctx.clock.now())
+  const [count, reachable] = await Promise.all([
+    countQuery(query),
+    // The SDK's aggregation builder (`raw`): its one row is the count asked for.
+    collection(COLLECTIONS.members)
+      .raw.aggregate()
+      .match(toCloudbaseQuery(db, query))
+      .lookup({
+        from: COLLECTIONS.subscribeConsents.name,
+        localField: '_id',
+        foreignField: 'memberId',
+        as: 'consents',
+      })
+      .match({ consents: _.elemMatch({ templateKey: 'campaign', credits: _.gt(0) }) })
+      .count('n')
+      .end()
+      .then((res): { n: number }[] => res.data),
+  ])
+  return { count, reachable: reachable[0]?.n ?? 0 }
+}
+
+export function storeSegment(clerk: ClerkDoc, segment: Segment): Segment {
+  if (!clerk.isManager) throw new AppError('FORBIDDEN', '仅店长可以创建门店活动')
+  if (segment.storeIds && segment.storeIds.some((s) => s !== clerk.storeId)) {
+    throw new AppError('FORBIDDEN', '门店活动只能面向本店会员', 'segment.storeIds')
+  }
+  return { ...segment, storeIds: [clerk.storeId] }
+}
+
+export async function storeAudienceCount(
+  ctx: InvocationContext,
+  clerk: ClerkDoc,
+  segment: Segment,
+) {
+  return audienceCount(ctx, storeSegment(clerk, segment))
+}
