@@ -122,6 +122,7 @@ test('exports the settlement CSV; the downloaded rows match the settlement', asy
   const [header, ...rows] = records.map((r) => r.cells)
   expect(header).toEqual([
     '月份',
+    '门店编码',
     '门店',
     '订单数',
     '线上销售额（元）',
@@ -136,6 +137,7 @@ test('exports the settlement CSV; the downloaded rows match the settlement', asy
   expect(rows).toEqual(
     settlement.rows.map((r: Record<string, number | string>) => [
       month,
+      r.storeCode,
       r.name,
       String(r.orders),
       ...[
@@ -149,7 +151,7 @@ test('exports the settlement CSV; the downloaded rows match the settlement', asy
       ].map((k) => fenToYuan(r[k] as number)),
     ]),
   )
-  expect(rows.some((r) => r[5] === '147.50')).toBe(true)
+  expect(rows.some((r) => r[6] === '147.50')).toBe(true)
   await shot(page, 'settlement')
 })
 
