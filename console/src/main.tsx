@@ -6,6 +6,7 @@ import { createRoot } from 'react-dom/client'
 import { HashRouter, Navigate, Route, Routes } from 'react-router-dom'
 import { AuthProvider, RequireSession } from './auth'
 import { ConsoleLayout } from './layout'
+import { AccountsPage } from './pages/accounts'
 import { AuditPage } from './pages/audit'
 import { CampaignsPage } from './pages/campaigns'
 import { ChatTemplatesPage } from './pages/chat-templates'
@@ -65,6 +66,7 @@ function Console() {
                 <Route path="/settlement" element={<SettlementPage />} />
                 <Route path="/jobs" element={<JobsPage />} />
                 <Route path="/audit" element={<AuditPage />} />
+                <Route path="/accounts" element={<AccountsPage />} />
                 <Route path="*" element={<Navigate to="/" replace />} />
               </Route>
             </Routes>

@@ -300,7 +300,14 @@ export interface SettlementRow {
 }
 
 /** One row per clerk (or per attributed store) for a month's sales and commission. */
-export async function settlement(input: { month: string; by: 'clerk' | 'store' }): Promise<{
+export async function settlement(
+  input: {
+    month: string
+    by: 'clerk' | 'store'
+  },
+  /** A store manager's stores (null: every store). */
+  stores: string[] | null = null,
+): Promise<{
   month: string
   by: 'clerk' | 'store'
   rows: SettlementRow[]
@@ -309,7 +316,11 @@ export async function settlement(input: { month: string; by: 'clerk' | 'store' }
   if (!MONTH_RE.test(input.month))
     throw new AppError('INVALID_INPUT', '月份格式应为 YYYY-MM', 'month')
   const [entries, rules] = await Promise.all([
-    entriesWhere({ month: input.month }),
+    entriesWhere(
+      stores
+        ? { month: input.month, storeId: database().command.in(stores) }
+        : { month: input.month },
+    ),
     loadCommissionRules(),
   ])
   const groups = new Map<string, { storeId: string; totals: Totals }>()
@@ -355,11 +366,14 @@ export async function settlement(input: { month: string; by: 'clerk' | 'store' }
 }
 
 /** The settlement as CSV for Excel (UTF-8 with BOM, amounts in yuan with two decimals). */
-export async function settlementCsv(input: {
-  month: string
-  by: 'clerk' | 'store'
-}): Promise<{ filename: string; csv: string }> {
-  const { rows } = await settlement(input)
+export async function settlementCsv(
+  input: {
+    month: string
+    by: 'clerk' | 'store'
+  },
+  stores: string[] | null = null,
+): Promise<{ filename: string; csv: string }> {
+  const { rows } = await settlement(input, stores)
   // The same words as the console's settlement table (导购, 门店), with the codes payroll files by.
   const header = [
     '月份',

@@ -1,6 +1,8 @@
 /** hq: shapes of the stored documents. Dates are Date (UTC); money is integer fen; points integers. */
+import type { HqRole } from './rules/roles'
 
-export type AdminRole = 'hq-admin' | 'analyst'
+/** A console role (rules/roles.ts); accounts stored earlier as `hq-admin` read as `admin`. */
+export type AdminRole = HqRole
 
 export type JobKind = 'importStores' | 'importClerks' | 'exportSettlement' | 'transferMembers'
 
@@ -76,38 +78,59 @@ export interface AdminSession {
   adminId: string
   username: string
   role: AdminRole
+  /** A store manager's stores (empty for the other roles, who see every store). */
+  storeIds: string[]
 }
 
 /** An HQ console account. */
 export interface AdminDoc {
   _id: string
   username: string
+  /** The name people see in lists and the audit log (the user name when not given). */
+  displayName?: string
   passwordHash: string
-  role: AdminRole
+  /** `hq-admin` in accounts stored before the four roles (read through `roleOf`). */
+  role: AdminRole | 'hq-admin'
+  /** Missing in accounts stored before statuses: active. */
+  status?: 'active' | 'disabled'
+  /** storeManager: the stores the account sees. */
+  storeIds?: string[]
   failedAttempts: number
   lockedUntil: Date | null
   createdAt: Date
+  createdBy?: string
+  lastLoginAt?: Date
+  /** When this admin last changed another account's status (written so such changes conflict). */
+  lastAccountChangeAt?: Date
 }
 
-/** A console session: the token is stored only as its hash. */
+/** A console session: the token is stored only as its hash; role and stores as at sign-in. */
 export interface AdminSessionDoc {
   _id: string
   tokenHash: string
   adminId: string
   username: string
-  role: AdminRole
+  role: AdminRole | 'hq-admin'
+  storeIds?: string[]
   expiresAt: Date
   createdAt: Date
 }
 
-/** One audited console action. */
+/** One audited console action (append-only). */
 export interface AuditDoc {
   _id: string
   at: Date
+  adminId: string | null
   username: string | null
   action: string
-  details: unknown
+  /** `write` (changes data), `read` (personal data shown), `signIn` (sign-in and out); missing in older entries. */
+  kind?: 'write' | 'read' | 'signIn'
+  /** What the action was given (passwords and file contents left out). */
+  details: Record<string, unknown>
+  /** `ok` or the refusal's code. */
   outcome: string
+  /** The refusal's Chinese message, as the person was shown it. */
+  message?: string
   requestId: string
 }
 

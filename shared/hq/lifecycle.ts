@@ -54,3 +54,30 @@ export function nextJobActions(job: JobFacts, actor: Actor): JobAction[] {
     ...(job.hasOutput ? (['download'] as const) : []),
   ]
 }
+
+/**
+ * An HQ account's status (pure): active ⇄ disabled; an active account is also locked for a while
+ * after too many wrong passwords (admin-service.ts `claimAttempt`), which an admin may lift.
+ * Where each happens: hq/admin-accounts-service.ts. Nobody disables or resets their own account
+ * here (their own password changes through `changeMyPassword`).
+ */
+export type AccountStatus = 'active' | 'disabled'
+export type AccountAction = 'disable' | 'enable' | 'resetPassword' | 'unlock'
+
+export interface AccountFacts {
+  status: AccountStatus
+  locked: boolean
+  self: boolean
+}
+
+export function accountStatusLabel(account: AccountFacts): string {
+  if (account.status === 'disabled') return '已停用'
+  return account.locked ? '已锁定' : '正常'
+}
+
+/** What the viewer may do to the account next (none for anyone but an admin, none to oneself). */
+export function nextAccountActions(account: AccountFacts, viewerIsAdmin: boolean): AccountAction[] {
+  if (!viewerIsAdmin || account.self) return []
+  if (account.status === 'disabled') return ['enable', 'resetPassword']
+  return [...(account.locked ? (['unlock'] as const) : []), 'resetPassword', 'disable']
+}

@@ -1,7 +1,6 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons'
 import {
   Alert,
-  App,
   Button,
   Card,
   DatePicker,
@@ -28,7 +27,7 @@ import {
   campaignPageLabel,
   SUBSCRIBE_TEMPLATES,
 } from '../../../shared/campaigns/templates'
-import { ApiFailure, callAdmin, type AdminParams, type AdminResult } from '../api'
+import { callAdmin, type AdminParams, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 import { pickedShanghaiTime, shanghai } from '../time'
@@ -252,7 +251,6 @@ export function CampaignsPage() {
   const campaigns = useAdminQuery('listCampaigns', {})
   const stores = useAdminQuery('listStores', {})
   const mutate = useAdminMutation()
-  const { message } = App.useApp()
   const [creating, setCreating] = useState(false)
   const [resultsOf, setResultsOf] = useState<string | null>(null)
   const [form] = Form.useForm<FormValues>()
@@ -285,26 +283,29 @@ export function CampaignsPage() {
       const value = v.fields?.[f.key]?.trim()
       if (value) fields[f.key] = value
     }
-    let created: AdminResult<'createCampaign'> | null = null
-    try {
-      created = await callAdmin('createCampaign', {
+    const created = await mutate(
+      'createCampaign',
+      {
         name: v.name,
         segment: segmentOf(v),
         page: v.page,
         fields,
         // The picked time is Shanghai's wall clock, whatever the browser's zone.
         ...(v.sendAt ? { sendAt: pickedShanghaiTime(v.sendAt) } : {}),
-      })
-    } catch (err) {
-      // A refused template field is shown under that field, by its label.
-      const failure = err instanceof ApiFailure ? err : null
-      const key = failure?.field?.replace(/^fields\./, '')
-      if (failure && key && TEMPLATE_FIELDS.some((f) => f.key === key))
-        form.setFields([{ name: ['fields', key], errors: [failure.message] }])
-      else void message.error(failure?.message ?? '创建失败，请重试')
-      return
-    }
-    void message.success('活动已创建')
+      },
+      '活动已创建',
+      {
+        form,
+        // The audience's conditions are flat in the form; amounts are typed in yuan; a template
+        // field's refusal goes under that field (shown by its label).
+        fields: (field) =>
+          field.startsWith('segment.')
+            ? field.slice(8).split('.')[0]!.replace(/Fen$/, 'Yuan')
+            : field.startsWith('fields.')
+              ? ['fields', field.slice(7)]
+              : field,
+      },
+    )
     if (created) {
       setCreating(false)
       form.resetFields()
@@ -480,10 +481,10 @@ export function CampaignsPage() {
                 />
               </Form.Item>
               <Form.Item name="pointsMin" label="积分不少于">
-                <InputNumber min={0} />
+                <InputNumber id="campaign-points-min" />
               </Form.Item>
               <Form.Item name="pointsMax" label="积分不多于">
-                <InputNumber min={0} />
+                <InputNumber id="campaign-points-max" />
               </Form.Item>
               <Form.Item name="purchasedWithinDays" label="近 N 天有购买">
                 <InputNumber min={1} max={3650} />

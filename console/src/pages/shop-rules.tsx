@@ -14,7 +14,7 @@ const yuan = (fen: number) => (fen / 100).toFixed(2)
 
 /** HQ's offline-sale ceilings, the auto-delivery days, and the till's refused sales for review. */
 export function ShopRulesCard() {
-  const { canWrite } = useAuth()
+  const { isAdmin } = useAuth()
   const rules = useAdminQuery('shopRules', {})
   const refused = useAdminQuery('refusedSales', { limit: 50 })
   const mutate = useAdminMutation()
@@ -43,7 +43,7 @@ export function ShopRulesCard() {
             max={1_000_000}
             value={receipt}
             onChange={(v) => setEdits({ ...edits, receipt: v ?? undefined })}
-            disabled={!canWrite}
+            disabled={!isAdmin}
           />
         </Form.Item>
         <Form.Item label="每位店员每日上限（元）">
@@ -53,7 +53,7 @@ export function ShopRulesCard() {
             max={10_000_000}
             value={daily}
             onChange={(v) => setEdits({ ...edits, daily: v ?? undefined })}
-            disabled={!canWrite}
+            disabled={!isAdmin}
           />
         </Form.Item>
         <Form.Item label="发货后自动确认收货（天）">
@@ -63,12 +63,12 @@ export function ShopRulesCard() {
             max={60}
             value={days}
             onChange={(v) => setEdits({ ...edits, days: v ?? undefined })}
-            disabled={!canWrite}
+            disabled={!isAdmin}
           />
         </Form.Item>
         <Button
           type="primary"
-          disabled={!canWrite}
+          disabled={!isAdmin}
           onClick={async () => {
             const result = await mutate(
               'setShopRules',
