@@ -52,7 +52,7 @@ import {
   memberProfile,
   saveChatTemplate,
 } from '../../shared/hq/admin-members-service'
-import { audienceCount } from '../../shared/campaigns/campaign-audience'
+import { audienceForHq } from '../../shared/campaigns/campaign-audience'
 import {
   campaignResults,
   listCampaigns,
@@ -375,7 +375,7 @@ export const main = defineFunction({
     setCommissionRules: (_ctx, input) => saveCommissionRules(input),
     settlement: async (ctx, input) => settlement(input, await hqStoreScope(ctx)),
     settlementCsv: async (ctx, input) => settlementCsv(input, await hqStoreScope(ctx)),
-    campaignAudienceCount: (ctx, input) => audienceCount(ctx, input.segment),
+    campaignAudienceCount: (ctx, input) => audienceForHq(ctx, input.segment),
     createCampaign: async (ctx, input) =>
       createCampaignWithCoupon(ctx, (await hqSession(ctx)).username, input),
     listCampaigns: async (ctx, input) => listCampaigns(input, await hqActor(ctx)),

@@ -1,11 +1,11 @@
 /** Who a campaign reaches: a segment as CloudBase conditions, its count, and a store's part of it. */
 import { COLLECTIONS } from '../collections'
+import { collection } from '../platform/db/collection'
 import type { ClerkDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import { compileSegment, type Query, type Segment } from './rules/segments'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
-import { collection } from '../platform/db/collection'
 import { loadCampaignLimits } from './campaign-limits'
 
 type Db = ReturnType<typeof database>
@@ -61,6 +61,38 @@ export async function audienceCount(
   segment: Segment,
 ): Promise<{ count: number }> {
   return { count: await countQuery(compileSegment(segment, ctx.clock.now())) }
+}
+
+/**
+ * What HQ sees before sending: the members the segment matches, and how many of them can receive
+ * the campaign now (an unused consent credit for its template; the weekly cap is applied when each
+ * member's turn comes). Two counts at once; the second joins each matching member's consent.
+ */
+export async function audienceForHq(
+  ctx: InvocationContext,
+  segment: Segment,
+): Promise<{ count: number; reachable: number }> {
+  const db = database()
+  const _ = db.command
+  const query = compileSegment(segment, ctx.clock.now())
+  const [count, reachable] = await Promise.all([
+    countQuery(query),
+    // The SDK's aggregation builder (`raw`): its one row is the count asked for.
+    collection(COLLECTIONS.members)
+      .raw.aggregate()
+      .match(toCloudbaseQuery(db, query))
+      .lookup({
+        from: COLLECTIONS.subscribeConsents.name,
+        localField: '_id',
+        foreignField: 'memberId',
+        as: 'consents',
+      })
+      .match({ consents: _.elemMatch({ templateKey: 'campaign', credits: _.gt(0) }) })
+      .count('n')
+      .end()
+      .then((res): { n: number }[] => res.data),
+  ])
+  return { count, reachable: reachable[0]?.n ?? 0 }
 }
 
 export function storeSegment(clerk: ClerkDoc, segment: Segment): Segment {

@@ -6,6 +6,7 @@ import { collection } from '../platform/db/collection'
 import type { CampaignDeliveryDoc, CampaignDoc } from './documents'
 import { AppError } from '../platform/errors'
 import { tallyDeliveries } from './rules/segments'
+import { sendFailures } from './rules/send-failures'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import type { Actor } from '../platform/lifecycle'
@@ -153,6 +154,7 @@ export async function campaignResults(ctx: InvocationContext, campaignId: string
     sent: tally.sent,
     failed: tally.failed,
     failedByCode: tally.failedByCode,
+    failures: sendFailures(tally.failedByCode),
     inFlight: tally.inFlight,
     orderedWithin7Days: ordered,
   }

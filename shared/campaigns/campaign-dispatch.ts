@@ -30,6 +30,7 @@ import { clearConsent, refundConsent, spendConsent } from './consent-service'
 import { countQuery, toCloudbaseQuery } from './campaign-audience'
 import { BATCH_SIZE, loadCampaignLimits } from './campaign-limits'
 import { deliveryReward } from './delivery-rewards'
+import { SUBSCRIBE_TEMPLATES } from './templates'
 
 /** Sends in flight at once, the time one run may take, and how long a run holds a campaign. */
 const SEND_CONCURRENCY = 50
@@ -267,13 +268,15 @@ async function sendBatch(
 export function campaignWideRefusal(result: { errcode: number; errmsg: string }): string | null {
   switch (result.errcode) {
     case 47003: {
-      const field = /data\.([A-Za-z_]+\d*)/.exec(result.errmsg)?.[1]
-      return `微信拒绝了消息内容（47003）：${field ? `字段 ${field} ` : ''}不符合模板规则。活动已停止，会员的订阅次数未被使用，请修改活动内容后重新创建。`
+      // Said as HQ reads the form: the field's label, not WeChat's key or code.
+      const key = /data\.([A-Za-z_]+\d*)/.exec(result.errmsg)?.[1]
+      const label = SUBSCRIBE_TEMPLATES.campaign.fields.find((f) => f.key === key)?.label
+      return `微信拒绝了消息内容：${label ? `「${label}」` : ''}不符合模板规则。活动已停止，会员的订阅次数未被使用，请修改活动内容后重新创建。`
     }
     case 40037:
-      return '微信不认识活动模板 ID（40037）：请检查部署变量 WECHAT_TEMPLATE_CAMPAIGN 后继续发送。会员的订阅次数未被使用。'
+      return '微信不认识活动模板（40037）：请检查部署变量 WECHAT_TEMPLATE_CAMPAIGN 后继续发送。会员的订阅次数未被使用。'
     case 41030:
-      return '活动页面不在已发布的小程序中（41030）：请修改页面后重新创建。会员的订阅次数未被使用。'
+      return '活动页面不在已发布的小程序中：请修改页面后重新创建。会员的订阅次数未被使用。'
     default:
       return null
   }

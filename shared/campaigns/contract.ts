@@ -116,6 +116,8 @@ export const campaignResultsView = z.object({
   sent: z.number().int(),
   failed: z.number().int(),
   failedByCode: z.record(z.string(), z.number().int()),
+  /** The failures with their reason in Chinese (rules/send-failures.ts), the most frequent first. */
+  failures: z.array(z.object({ code: z.string(), reason: z.string(), count: z.number().int() })),
   inFlight: z.number().int(),
   /** Members sent the message whose last purchase is within 7 days after it. */
   orderedWithin7Days: z.number().int(),
@@ -146,7 +148,8 @@ export const campaignAdminInput = {
 } as const
 
 export const campaignAdminOutput = {
-  campaignAudienceCount: z.object({ count: z.number().int() }),
+  /** Matching members, and those of them who can receive it now (an unused consent credit). */
+  campaignAudienceCount: z.object({ count: z.number().int(), reachable: z.number().int() }),
   createCampaign: campaignView,
   listCampaigns: z.object({ items: z.array(campaignView) }),
   campaignResults: campaignResultsView,

@@ -49,7 +49,7 @@ export const SUBSCRIBE_TEMPLATES: Record<
 export interface TemplateDataProblem {
   /** The field's key, e.g. `thing1`. */
   key: string
-  /** Chinese, naming the field, e.g. `活动名称（thing1）最多 20 个字`. */
+  /** Chinese, naming the field by its label (people never see the keys), e.g. `活动名称：最多 20 个字`. */
   message: string
 }
 
@@ -70,13 +70,31 @@ export function templateDataProblems(
   for (const field of fields) {
     const value = data[field.key]
     if (value === undefined) {
-      if (field.required)
-        problems.push({ key: field.key, message: `请填写${field.label}（${field.key}）` })
+      if (field.required) problems.push({ key: field.key, message: `请填写${field.label}` })
       continue
     }
     const problem = subscribeFieldProblem(field.type, value)
-    if (problem)
-      problems.push({ key: field.key, message: `${field.label}（${field.key}）${problem}` })
+    if (problem) problems.push({ key: field.key, message: `${field.label}：${problem}` })
   }
   return problems
+}
+
+/**
+ * The pages a campaign message may open, as HQ picks them (paths stay out of sight). Every path is
+ * a page of the released app (miniprogram/src/app.config.ts): WeChat refuses others (41030).
+ */
+export const CAMPAIGN_PAGES: readonly { path: string; label: string }[] = [
+  { path: 'pages/campaigns/index', label: '活动中心' },
+  { path: 'pages/home/index', label: '首页' },
+  { path: 'pages/shop/index', label: '商城' },
+  { path: 'pages/gifts/index', label: '积分兑换' },
+  { path: 'pages/points/index', label: '我的积分' },
+  { path: 'pages/member-code/index', label: '会员码' },
+  { path: 'pages/orders/index', label: '我的订单' },
+]
+
+/** The label of a campaign's page (`pages/shop/index` → 商城); an unlisted path reads 其他页面. */
+export function campaignPageLabel(path: string): string {
+  const base = path.split('?')[0]
+  return CAMPAIGN_PAGES.find((p) => p.path === base)?.label ?? '其他页面'
 }

@@ -27,7 +27,7 @@ import { database } from '../platform/runtime/cloudbase'
 import { startOfShanghaiDay } from '../platform/calendar'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { collection } from '../platform/db/collection'
-import { namesFor } from '../staff/lookups'
+import { directoryFor } from '../staff/lookups'
 import { commissionEntryId, saleCommissionKey } from './rules/commission'
 import { SETTINGS_ID, loadCommissionRules, rememberCommissionRules } from './lookups'
 
@@ -302,8 +302,13 @@ export async function clerkToday(ctx: InvocationContext, clerkId: string) {
 export interface SettlementRow {
   id: string
   name: string
+  /** By clerk: the clerk's id (links) and 导购编号 (what payroll files); null by store. */
+  clerkId: string | null
+  clerkCode: string | null
   storeId: string
   storeName: string
+  /** 门店编码. */
+  storeCode: string
   orders: number
   salesOnlineFen: number
   salesOfflineFen: number
@@ -323,14 +328,22 @@ export async function settlement(
   },
   /** A store manager's stores (null: every store). */
   stores: string[] | null = null,
-): Promise<{ month: string; by: 'clerk' | 'store'; rows: SettlementRow[] }> {
+): Promise<{
+  month: string
+  by: 'clerk' | 'store'
+  rows: SettlementRow[]
+  rules: CommissionRules
+}> {
   if (!MONTH_RE.test(input.month))
     throw new AppError('INVALID_INPUT', '月份格式应为 YYYY-MM', 'month')
-  const entries = await entriesWhere(
-    stores
-      ? { month: input.month, storeId: database().command.in(stores) }
-      : { month: input.month },
-  )
+  const [entries, rules] = await Promise.all([
+    entriesWhere(
+      stores
+        ? { month: input.month, storeId: database().command.in(stores) }
+        : { month: input.month },
+    ),
+    loadCommissionRules(),
+  ])
   const groups = new Map<string, { storeId: string; totals: Totals }>()
   for (const e of entries) {
     const id = input.by === 'clerk' ? e.clerkId : e.storeId
@@ -338,17 +351,22 @@ export async function settlement(
     if (!g) groups.set(id, (g = { storeId: e.storeId, totals: emptyTotals() }))
     add(g.totals, e)
   }
-  const names = await namesFor(
+  const directory = await directoryFor(
     [...groups.values()].map((g) => g.storeId),
     input.by === 'clerk' ? [...groups.keys()] : [],
   )
   const rows = [...groups.entries()].map(([id, g]): SettlementRow => {
     const t = g.totals
+    const clerk = input.by === 'clerk' ? directory.clerks.get(id) : undefined
+    const store = directory.stores.get(g.storeId)
     return {
       id,
-      name: (input.by === 'clerk' ? names.clerks.get(id) : names.stores.get(id)) ?? id,
+      name: (input.by === 'clerk' ? clerk?.name : store?.name) ?? '（已删除）',
+      clerkId: input.by === 'clerk' ? id : null,
+      clerkCode: input.by === 'clerk' ? (clerk?.code ?? '') : null,
       storeId: g.storeId,
-      storeName: names.stores.get(g.storeId) ?? g.storeId,
+      storeName: store?.name ?? '（已删除）',
+      storeCode: store?.code ?? '',
       orders: t.orders,
       salesOnlineFen: t.onlineFen,
       salesOfflineFen: t.offlineFen,
@@ -365,7 +383,7 @@ export async function settlement(
       b.salesFen - a.salesFen ||
       a.id.localeCompare(b.id),
   )
-  return { month: input.month, by: input.by, rows }
+  return { month: input.month, by: input.by, rows, rules }
 }
 
 /** The settlement as CSV for Excel (UTF-8 with BOM, amounts in yuan with two decimals). */
@@ -377,9 +395,10 @@ export async function settlementCsv(
   stores: string[] | null = null,
 ): Promise<{ filename: string; csv: string }> {
   const { rows } = await settlement(input, stores)
+  // The same words as the console's settlement table (导购, 门店), with the codes payroll files by.
   const header = [
     '月份',
-    ...(input.by === 'clerk' ? ['店员', '门店'] : ['门店']),
+    ...(input.by === 'clerk' ? ['导购编号', '导购', '门店编码', '门店'] : ['门店编码', '门店']),
     '订单数',
     '线上销售额（元）',
     '线下销售额（元）',
@@ -391,7 +410,9 @@ export async function settlementCsv(
   ]
   const body = rows.map((r) => [
     input.month,
-    ...(input.by === 'clerk' ? [r.name, r.storeName] : [r.name]),
+    ...(input.by === 'clerk'
+      ? [r.clerkCode ?? '', r.name, r.storeCode, r.storeName]
+      : [r.storeCode, r.name]),
     r.orders,
     ...[
       r.salesOnlineFen,

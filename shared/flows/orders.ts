@@ -58,10 +58,12 @@ import {
   orders,
   ownOrder,
   priceLines,
+  markFullyRefunded,
   restockRefundedOrder,
   toView,
 } from '../shop/orders'
 import { canTransition, orderState } from '../shop/lifecycle'
+import { allocateOrderNo } from '../shop/order-numbers'
 import { REFUND_STATUS_LABELS } from '../payments/lifecycle'
 
 export interface CreateOrderInput {
@@ -111,12 +113,17 @@ export async function createOrder(
     if (!input.deliveryAddress)
       throw new AppError('INVALID_INPUT', '配送订单请填写收货地址', 'deliveryAddress')
   }
-  const items = await priceLines(mergeLines(input.items))
-  const member = await collection(COLLECTIONS.members).findOne({ openid })
+  // Three independent reads at once: the prices, the member, the day's next order number.
+  const [items, member, orderNo] = await Promise.all([
+    priceLines(mergeLines(input.items)),
+    collection(COLLECTIONS.members).findOne({ openid }),
+    allocateOrderNo(now),
+  ])
   if (member && member.status === 'active') ctx.caller.role = 'member'
   const locationId = stockLocation(input.fulfilment, input.storeId)
   const order: OrderDoc = {
     _id: newDocId(),
+    orderNo,
     openid,
     memberId: member?.status === 'active' ? member._id : null,
     fulfilment: input.fulfilment,
@@ -339,7 +346,12 @@ async function afterOrderRefunded(
       refundNo: refund._id,
       refundFen: refund.amountFen,
     })
-  if (order.refundedFen >= order.totalFen) await restockRefundedOrder(ctx, order._id)
+  if (order.refundedFen >= order.totalFen) {
+    // A paid pickup order nobody collected gets its stock back (and becomes refunded there);
+    // any other fully refunded order becomes refunded in its stored status.
+    await restockRefundedOrder(ctx, order._id)
+    await markFullyRefunded(ctx, order)
+  }
   await returnOrderCoupon(ctx, order)
 }
 

@@ -4,7 +4,7 @@ import type { adminInput } from './contract'
 import { COLLECTIONS } from '../collections'
 import { collection } from '../platform/db/collection'
 import { defineCollection } from '../platform/db/collection-spec'
-import type { MemberDoc } from '../membership/documents'
+import type { AttributionLogDoc, MemberDoc } from '../membership/documents'
 import { AppError } from '../platform/errors'
 import { maskPhone } from '../platform/phone'
 import { database } from '../platform/runtime/cloudbase'
@@ -68,6 +68,21 @@ export async function listMembers(input: Input<'listMembers'>, viewer: MemberVie
   }
 }
 
+/** Who moved the member, as HQ reads it (the stored actor carries ids). */
+function actorLabel(actor: AttributionLogDoc['actor']): string {
+  if (actor.kind === 'member') return '会员扫码'
+  if (actor.kind === 'admin') return `总部 ${actor.id}`
+  return '系统'
+}
+
+/** A stored note as HQ reads it: a scan's signed scene becomes which kind of code was scanned. */
+function noteLabel(note: string | undefined): string | null {
+  if (!note) return null
+  const scene = /^scene ([sci])\./.exec(note)
+  if (scene) return scene[1] === 's' ? '扫门店码' : scene[1] === 'c' ? '扫导购码' : '扫邀请码'
+  return note
+}
+
 export async function memberProfile(input: Input<'memberProfile'>, viewer: MemberViewer) {
   const member = await collection(COLLECTIONS.members).get(input.memberId)
   // Another store's member reads as missing to a store manager.
@@ -101,8 +116,8 @@ export async function memberProfile(input: Input<'memberProfile'>, viewer: Membe
       reason: l.reason,
       fromClerkName: l.fromClerkId ? (names.clerks.get(l.fromClerkId) ?? '') : null,
       toClerkName: names.clerks.get(l.toClerkId) ?? '',
-      actor: `${l.actor.kind}:${l.actor.id}`,
-      note: l.note ?? null,
+      actor: actorLabel(l.actor),
+      note: noteLabel(l.note),
       at: l.at.toISOString(),
     })),
     visits: visits.map((v) => ({

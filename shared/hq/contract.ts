@@ -179,7 +179,9 @@ export const adminMemberRow = z.object({
 const shanghaiDayInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
 
 export const adminOrderRow = z.object({
+  /** For links only; people read `orderNo`. */
   orderId: z.string(),
+  orderNo: z.string().nullable(),
   createdAt: isoDate,
   status: orderStatus,
   state: orderState,
@@ -469,9 +471,24 @@ export const adminInput = {
   /** Offline sales the till refused (ceilings, a clerk's own card), newest first, for review. */
   refusedSales: z.strictObject({ limit: z.number().int().min(1).max(200).optional() }),
   commissionRules: emptyInput,
+  /**
+   * The commission rate (basis points: 300 = 3%) and the refund window (days after pickup,
+   * delivery or an offline sale). New sales book at the new rate; booked entries keep theirs.
+   * The console shows the rate in percent, so the messages speak percent.
+   */
   setCommissionRules: z.strictObject({
-    rateBp: z.number().int().min(0).max(5_000),
-    refundWindowDays: z.number().int().min(0).max(90),
+    rateBp: z
+      .number('请填写提成比例')
+      .int('提成比例最多保留两位小数')
+      .min(0, '提成比例不能为负数')
+      .max(5_000, '提成比例不能超过 50%')
+      .describe('提成比例'),
+    refundWindowDays: z
+      .number('请填写退款期')
+      .int('退款期须为整数天')
+      .min(0, '退款期不能为负数')
+      .max(90, '退款期最多 90 天')
+      .describe('退款期'),
   }),
   /** The month's commission settlement, one row per clerk or per (attributed) store. */
   settlement: z.strictObject({ month: settlementMonth, by: z.enum(['clerk', 'store']) }),
@@ -479,7 +496,10 @@ export const adminInput = {
   settlementCsv: z.strictObject({ month: settlementMonth, by: z.enum(['clerk', 'store']) }),
   ...campaignAdminInput,
   ...couponsAdminInput,
-  /** HQ's orders, filtered and sorted on the server; `search` is a 9-digit member number or an order id. */
+  /**
+   * HQ's orders, filtered and sorted on the server. `search`: a 14-digit order number, a 9-digit
+   * member number, an 11-digit phone, a merchant payment number (out_trade_no, `P…`) or an order id.
+   */
   listOrders: z.strictObject({
     ...pageInput,
     status: orderStatus.optional(),
@@ -660,6 +680,36 @@ export const adminOutput = {
     totalMembers: z.number().int(),
     totals: dailyFigures,
     byDay: z.array(dailyFigures.extend({ day: z.string() })),
+    /** The as-long period just before `from`, for comparison. */
+    previous: z.object({ from: z.string(), to: z.string(), totals: dailyFigures }),
+    /** Every store with activity in either period, by net sales (online + offline − refunds). */
+    storeRanking: z.array(
+      z.object({
+        storeId: z.string(),
+        storeName: z.string(),
+        storeCode: z.string(),
+        netSalesFen: z.number().int(),
+        onlineSalesFen: z.number().int(),
+        offlineSalesFen: z.number().int(),
+        refundsFen: z.number().int(),
+        orders: z.number().int(),
+        newMembers: z.number().int(),
+        previousNetSalesFen: z.number().int(),
+      }),
+    ),
+    /** The best clerks (at most 50) by their members' sales net of refunds, in the store asked. */
+    clerkRanking: z.array(
+      z.object({
+        clerkId: z.string(),
+        clerkName: z.string(),
+        clerkCode: z.string(),
+        storeName: z.string(),
+        salesFen: z.number().int(),
+        orders: z.number().int(),
+        commissionFen: z.number().int(),
+        previousSalesFen: z.number().int(),
+      }),
+    ),
     /** When the last day of the range was computed; null before the rollup first covered it. */
     updatedAt: isoDate.nullable(),
   }),
@@ -722,11 +772,16 @@ export const adminOutput = {
       salesFigures.extend({
         id: z.string(),
         name: z.string(),
+        clerkId: z.string().nullable(),
+        clerkCode: z.string().nullable(),
         storeId: z.string(),
         storeName: z.string(),
+        storeCode: z.string(),
         payableFen: z.number().int(),
       }),
     ),
+    /** The rules in force now (new sales book at this rate). */
+    rules: commissionRulesView,
   }),
   settlementCsv: z.object({ filename: z.string(), csv: z.string() }),
   ...campaignAdminOutput,

@@ -39,6 +39,7 @@ import { AppError } from '../platform/errors'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { commissionEntryId, saleCommissionKey } from '../commission/rules/commission'
+import { directoryFor } from '../staff/lookups'
 
 const STATE_ID = 'dailyStatsRollup'
 /** One run's time, well inside the admin function's 30 s timeout. */
@@ -368,7 +369,80 @@ export interface DashboardQuery {
   to?: string
 }
 
-/** The dashboard: the rollup's documents for the days asked (one read), their totals, and members now. */
+/** How many clerks the ranking lists (the best by net sales in the range). */
+const CLERK_RANKING_SIZE = 50
+
+type PeriodSums<K extends string> = { _id: { key: string | null; current: boolean } } & Record<
+  K,
+  number
+>
+
+/**
+ * Every store's figures over the range and over the period before it, from the rollup's
+ * per-store documents: one aggregation over at most (2 × days × stores) small documents.
+ */
+async function storeSums(
+  prevFrom: string,
+  from: string,
+  to: string,
+): Promise<PeriodSums<(typeof FIGURE_KEYS)[number]>[]> {
+  const db = database()
+  const _ = db.command
+  const $ = _.aggregate
+  const sums = Object.fromEntries(FIGURE_KEYS.map((k) => [k, $.sum(`$${k}`)]))
+  // The SDK's aggregation builder (`raw`); its rows are the groups asked for.
+  const res = await stats()
+    .raw.aggregate()
+    .match({ day: _.gte(prevFrom).and(_.lte(to)), storeId: _.neq(ALL_STORES) })
+    .group({ _id: { key: '$storeId', current: $.gte(['$day', from]) }, ...sums })
+    .limit(100_000)
+    .end()
+  return res.data
+}
+
+/**
+ * Each clerk's members' sales (the commission ledger's sales: attributed at payment, net of
+ * refunds so far) over the range and the period before, from the ledger's `at` index: one
+ * aggregation. `storeId` limits it to the clerks' attributed store.
+ */
+async function clerkSums(
+  prevStart: Date,
+  start: Date,
+  end: Date,
+  storeId?: string,
+): Promise<(PeriodSums<'salesFen' | 'orders' | 'commissionFen'> & { storeId: string })[]> {
+  const db = database()
+  const _ = db.command
+  const $ = _.aggregate
+  const res = await collection(COLLECTIONS.commissionLedger)
+    .raw.aggregate()
+    .match({
+      at: _.gte(prevStart).and(_.lt(end)),
+      kind: 'earn',
+      ...(storeId ? { storeId } : {}),
+    })
+    .group({
+      _id: { key: '$clerkId', current: $.gte(['$at', start]) },
+      salesFen: $.sum($.subtract(['$baseFen', '$refundedFen'])),
+      orders: $.sum(1),
+      commissionFen: $.sum(
+        $.cond({ if: $.eq(['$status', 'cancelled']), then: 0, else: '$amountFen' }),
+      ),
+      storeId: $.first('$storeId'),
+    })
+    .limit(100_000)
+    .end()
+  return res.data
+}
+
+const netSales = (f: DailyFigures) => f.onlineSalesFen + f.offlineSalesFen - f.refundsFen
+
+/**
+ * The dashboard: the rollup's documents for the days asked and for as many days before them (the
+ * previous period, one read), their totals, members now, and the rankings: every store by net
+ * sales, and the best clerks by their members' sales, each with the previous period's figure.
+ * Five reads at once.
+ */
 export async function dashboard(input: DashboardQuery, now: Date) {
   const db = database()
   const to = input.to ?? statsDay(now)
@@ -378,10 +452,14 @@ export async function dashboard(input: DashboardQuery, now: Date) {
     throw new AppError('INVALID_INPUT', `一次最多查看 ${MAX_DASHBOARD_DAYS} 天`, 'from')
   }
   const days = daysBetween(from, to)
+  // The previous period: as many days, ending the day before `from`.
+  const prevTo = addDays(from, -1)
+  const prevFrom = addDays(from, -days.length)
+  const prevDays = daysBetween(prevFrom, prevTo)
   const storeId = input.storeId ?? ALL_STORES
-  const ids = days.map((day) => dailyStatsId(day, storeId))
+  const ids = [...prevDays, ...days].map((day) => dailyStatsId(day, storeId))
   if (storeId !== ALL_STORES) ids.push(dailyStatsId(to, ALL_STORES))
-  const [docs, members] = await Promise.all([
+  const [docs, members, stores, clerks] = await Promise.all([
     stats().find({ _id: db.command.in(ids) }, { limit: PAGE }),
     // Members now: the clerks' counters, which every bind, transfer and deletion moves in its
     // transaction (a count over the members collection would read every member).
@@ -391,9 +469,16 @@ export async function dashboard(input: DashboardQuery, now: Date) {
       .group({ _id: null, total: db.command.aggregate.sum('$memberCount') })
       .end()
       .then((res): { total: number }[] => res.data),
+    storeSums(prevFrom, from, to),
+    clerkSums(dayStart(prevFrom), dayStart(from), dayStart(addDays(to, 1)), input.storeId),
   ])
   const byId = new Map(docs.map((d) => [d._id, d]))
   const totals = emptyFigures()
+  const previousTotals = emptyFigures()
+  for (const day of prevDays) {
+    const doc = byId.get(dailyStatsId(day, storeId))
+    if (doc) addFigures(previousTotals, figuresFromDoc(doc))
+  }
   const byDay = days.map((day) => {
     const doc = byId.get(dailyStatsId(day, storeId))
     const figures = doc ? figuresFromDoc(doc) : emptyFigures()
@@ -401,12 +486,86 @@ export async function dashboard(input: DashboardQuery, now: Date) {
     return { day, ...figures }
   })
   const lastComputed = byId.get(dailyStatsId(to, ALL_STORES))?.computedAt ?? null
+
+  const storeFigures = new Map<string, { current: DailyFigures; previous: DailyFigures }>()
+  for (const g of stores) {
+    if (!g._id.key) continue
+    let entry = storeFigures.get(g._id.key)
+    if (!entry)
+      storeFigures.set(g._id.key, (entry = { current: emptyFigures(), previous: emptyFigures() }))
+    const { _id: _group, ...figures } = g
+    addFigures(g._id.current ? entry.current : entry.previous, figures)
+  }
+  const clerkFigures = new Map<
+    string,
+    {
+      storeId: string
+      current: Record<'salesFen' | 'orders' | 'commissionFen', number>
+      previousSalesFen: number
+    }
+  >()
+  for (const g of clerks) {
+    if (!g._id.key) continue
+    let entry = clerkFigures.get(g._id.key)
+    if (!entry)
+      clerkFigures.set(
+        g._id.key,
+        (entry = {
+          storeId: g.storeId,
+          current: { salesFen: 0, orders: 0, commissionFen: 0 },
+          previousSalesFen: 0,
+        }),
+      )
+    if (g._id.current) {
+      entry.storeId = g.storeId
+      entry.current = { salesFen: g.salesFen, orders: g.orders, commissionFen: g.commissionFen }
+    } else entry.previousSalesFen = g.salesFen
+  }
+  const topClerks = [...clerkFigures.entries()]
+    .filter(([, c]) => c.current.orders > 0)
+    .sort((a, b) => b[1].current.salesFen - a[1].current.salesFen || a[0].localeCompare(b[0]))
+    .slice(0, CLERK_RANKING_SIZE)
+  const directory = await directoryFor(
+    [...storeFigures.keys(), ...topClerks.map(([, c]) => c.storeId)],
+    topClerks.map(([id]) => id),
+  )
+  const storeRanking = [...storeFigures.entries()]
+    .map(([id, f]) => ({
+      storeId: id,
+      storeName: directory.stores.get(id)?.name ?? '（已删除门店）',
+      storeCode: directory.stores.get(id)?.code ?? '',
+      netSalesFen: netSales(f.current),
+      onlineSalesFen: f.current.onlineSalesFen,
+      offlineSalesFen: f.current.offlineSalesFen,
+      refundsFen: f.current.refundsFen,
+      orders: f.current.onlineOrders + f.current.offlineSales,
+      newMembers: f.current.newMembers,
+      previousNetSalesFen: netSales(f.previous),
+    }))
+    .filter(
+      (r) => r.orders > 0 || r.newMembers > 0 || r.previousNetSalesFen !== 0 || r.refundsFen > 0,
+    )
+    .sort((a, b) => b.netSalesFen - a.netSalesFen || a.storeCode.localeCompare(b.storeCode))
+  const clerkRanking = topClerks.map(([id, c]) => ({
+    clerkId: id,
+    clerkName: directory.clerks.get(id)?.name ?? '（已删除导购）',
+    clerkCode: directory.clerks.get(id)?.code ?? '',
+    storeName: directory.stores.get(c.storeId)?.name ?? '（已删除门店）',
+    salesFen: c.current.salesFen,
+    orders: c.current.orders,
+    commissionFen: c.current.commissionFen,
+    previousSalesFen: c.previousSalesFen,
+  }))
   return {
     from,
     to,
     totalMembers: members[0]?.total ?? 0,
     totals,
     byDay,
+    previous: { from: prevFrom, to: prevTo, totals: previousTotals },
+    storeRanking,
+    clerkRanking,
+    /** When the last day of the range was computed; null before the rollup first covered it. */
     updatedAt: lastComputed ? lastComputed.toISOString() : null,
   }
 }

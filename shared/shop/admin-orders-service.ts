@@ -13,6 +13,8 @@ import { offsetPage } from '../platform/db/paging'
 import type { Actor } from '../platform/lifecycle'
 import { PAYMENT_STATUS_LABELS, REFUND_STATUS_LABELS, isRefundOpen } from '../payments/lifecycle'
 import { nextOrderActions, orderState, orderStatusLabel } from './lifecycle'
+import { normalisePhone } from '../platform/phone'
+import { ORDER_NO } from './rules/order-number'
 
 type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
 
@@ -39,6 +41,7 @@ function orderRow(
 ): z.infer<typeof adminOrderRow> {
   return {
     orderId: order._id,
+    orderNo: order.orderNo ?? null,
     createdAt: order.createdAt.toISOString(),
     status: order.status,
     state: orderState(order),
@@ -64,6 +67,43 @@ async function memberNosOf(memberIds: string[]): Promise<Map<string, string>> {
   return new Map(rows.map((m) => [m._id, m.memberNo]))
 }
 
+/**
+ * What HQ typed into the orders search, as a condition on orders: an order number (14 digits), a
+ * member number (9 digits), a phone (11 digits from 1: that member's orders), a merchant payment
+ * number (the payment names its order) or an order id (from a link). One indexed read at most
+ * before the orders query; null when nothing can match.
+ */
+async function searchCondition(search: string): Promise<Record<string, unknown> | null> {
+  const members = (where: Record<string, unknown>) =>
+    collection(COLLECTIONS.members).find(where, { fields: ['_id'], limit: 20 })
+  const text = search.replace(/\s+/g, '')
+  if (ORDER_NO.test(text)) return { orderNo: text }
+  if (/^\d{9}$/.test(text)) {
+    const [member] = await members({ memberNo: text })
+    return member ? { memberId: member._id } : null
+  }
+  const phone = normalisePhone(text)
+  if (phone) {
+    // A phone may belong to more than one card over time (a deleted card, a new one).
+    const holders = await members({ phone })
+    return holders.length ? { memberId: database().command.in(holders.map((m) => m._id)) } : null
+  }
+  if (/^P\d{14}[0-9a-f]{12}$/.test(text)) {
+    const [payment] = await collection(COLLECTIONS.payments).find(
+      { _id: text },
+      { fields: ['purpose'], limit: 1 },
+    )
+    const purpose = payment?.purpose
+    return purpose?.kind === 'order' ? { _id: purpose.id } : null
+  }
+  if (/^[0-9a-f]{32}$/.test(text)) return { _id: text }
+  throw new AppError(
+    'INVALID_INPUT',
+    '请输入 14 位订单号、9 位会员号、11 位手机号或商户支付单号',
+    'search',
+  )
+}
+
 export async function listOrders(input: Input<'listOrders'>, viewer: Viewer) {
   const db = database()
   const _ = db.command
@@ -77,15 +117,9 @@ export async function listOrders(input: Input<'listOrders'>, viewer: Viewer) {
   ]
   if (range.length) where.createdAt = range.length === 2 ? _.and(range as never[]) : range[0]
   if (input.search) {
-    if (/^\d{9}$/.test(input.search)) {
-      const [member] = await collection(COLLECTIONS.members).find(
-        { memberNo: input.search },
-        { fields: ['_id'], limit: 1 },
-      )
-      if (!member) return { items: [], total: 0, page: input.page, pageSize: input.pageSize }
-      where.memberId = member._id
-    } else if (/^[A-Za-z0-9_-]{1,64}$/.test(input.search)) where._id = input.search
-    else throw new AppError('INVALID_INPUT', '请输入 9 位会员号或订单号', 'search')
+    const found = await searchCondition(input.search)
+    if (!found) return { items: [], total: 0, page: input.page, pageSize: input.pageSize }
+    Object.assign(where, found)
   }
   const page = await offsetPage(collection(COLLECTIONS.orders), where, input)
   const [names, memberNos] = await Promise.all([
@@ -168,6 +202,7 @@ export async function orderForAdmin(input: Input<'orderDetail'>, viewer: Viewer)
       })
   }
   if (order.refundedAt) timeline.push({ at: order.refundedAt, event: '全额退款，库存已退回' })
+  else if (order.fullyRefundedAt) timeline.push({ at: order.fullyRefundedAt, event: '已全额退款' })
   timeline.sort((a, b) => a.at.getTime() - b.at.getTime())
   // WeChat reports payment times to the second, so a payment can read as before the order: the order comes first regardless.
   timeline.unshift({ at: order.createdAt, event: '下单' })
@@ -176,11 +211,17 @@ export async function orderForAdmin(input: Input<'orderDetail'>, viewer: Viewer)
       ? Math.max(0, pay.amountFen - pay.refundCommittedFen)
       : 0
   const row = orderRow(order, names.stores, memberNos, viewer)
+  // Refunds in flight may already commit the whole amount: nothing is left to refund, and an
+  // order whose money is all on its way back is not shipped or marked delivered either.
+  const fullRefundPending =
+    refundableFen === 0 && row.state !== 'refunded' && refunds.some(isRefundOpen)
   return {
     order: {
       ...row,
-      // Refunds in flight may already commit the whole amount: nothing left to refund then.
-      actions: row.actions.filter((a) => a !== 'refund' || refundableFen > 0),
+      statusLabel: fullRefundPending ? `${row.statusLabel}（全额退款处理中）` : row.statusLabel,
+      actions: fullRefundPending
+        ? []
+        : row.actions.filter((a) => a !== 'refund' || refundableFen > 0),
       items: order.items.map((i) => ({
         productId: i.productId,
         name: i.name,

@@ -3,6 +3,7 @@ import type {
   OfflineSaleDayDoc,
   OfflineSaleDoc,
   OfflineSaleRefusalDoc,
+  OrderCounterDoc,
   OrderDoc,
   ProductDoc,
   StockDoc,
@@ -42,8 +43,16 @@ export const SHOP_COLLECTIONS = {
       { name: 'shippedAt', fields: ['status', 'shipment.shippedAt'] },
       // The daily stats rollup reads the orders paid in a range of days.
       { name: 'paidAt', fields: ['paidAt'] },
+      // HQ finds an order by its human number (not unique as an index: older orders have none;
+      // the day's counter below hands out each number once).
+      { name: 'orderNo', fields: ['orderNo'] },
     ],
   }),
+  /**
+   * One document per Asia/Shanghai day (`_id` = `orderNo:<YYYYMMDD>`) whose `seq` an atomic
+   * increment advances: the source of the day's order numbers.
+   */
+  orderCounters: defineCollection<OrderCounterDoc>({ name: 'orderCounters', indexes: [] }),
   /** Offline sales booked at the till: a receipt number counts once per store. */
   offlineSales: defineCollection<OfflineSaleDoc>({
     name: 'offlineSales',

@@ -65,6 +65,8 @@ export const productView = z.object({
 
 export const orderView = z.object({
   orderId: z.string(),
+  /** What people read and type (date + the day's sequence); null only on orders older than numbers. */
+  orderNo: z.string().nullable(),
   status: orderStatus,
   state: orderState,
   /** The one label of its state (the same in both apps), with 部分退款 when part of it went back. */

@@ -42,6 +42,11 @@ export interface OrderLineDoc {
 
 export interface OrderDoc {
   _id: string
+  /**
+   * What people read and type: the Asia/Shanghai day and the day's sequence (`20261203000042`,
+   * rules/order-number.ts). Absent on orders created before numbers were given.
+   */
+  orderNo?: string
   openid: string
   memberId: string | null
   fulfilment: 'pickup' | 'delivery'
@@ -87,6 +92,8 @@ export interface OrderDoc {
   pickedUpBy?: { clerkId: string; name: string }
   /** A fully refunded pickup order that was never picked up: its stock went back. */
   refundedAt?: Date
+  /** When the last refund made the order refunded in full (any order; stock back only as above). */
+  fullyRefundedAt?: Date
   /** Delivery: where to send it (given when ordering). */
   deliveryAddress?: PostalAddressDoc
   /** Delivery: set when HQ hands it to the carrier. */
@@ -95,6 +102,13 @@ export interface OrderDoc {
   deliveredAt?: Date
   /** Who marked it delivered: the member, HQ, or the auto-delivery job (days after shipment). */
   deliveredBy?: 'member' | 'hq' | 'auto'
+}
+
+/** A day's order-number counter (`_id` = `orderNo:<YYYYMMDD>`). */
+export interface OrderCounterDoc {
+  _id: string
+  day: string
+  seq: number
 }
 
 /** A postal address in mainland China as WeChat's address book gives it (orders for delivery, mail redemptions). */

@@ -32,6 +32,7 @@ export async function getOrder(orderId: string): Promise<OrderDoc | null> {
 
 export interface OrderView {
   orderId: string
+  orderNo: string | null
   status: OrderDoc['status']
   state: OrderState
   statusLabel: string
@@ -58,6 +59,7 @@ export interface OrderView {
 export function toView(order: OrderDoc, actor: Actor, now: Date): OrderView {
   return {
     orderId: order._id,
+    orderNo: order.orderNo ?? null,
     status: order.status,
     state: orderState(order),
     statusLabel: orderStatusLabel(order),
@@ -201,4 +203,26 @@ export async function restockRefundedOrder(ctx: InvocationContext, orderId: stri
     }
     await collection(COLLECTIONS.orders, t).update(orderId, { status: 'refunded', refundedAt: now })
   })
+}
+
+/** What a paid order's stored status may be when its last refund lands (restock handles paid pickup). */
+const FULLY_REFUNDABLE: OrderDoc['status'][] = ['paid', 'shipped', 'delivered', 'picked_up']
+
+/**
+ * A fully refunded order reads `refunded` in its stored status too, whatever it had reached
+ * (shipped, delivered, picked up; a paid pickup order goes through restockRefundedOrder first),
+ * so HQ's 已退款 filter, the auto-delivery sweep and every status query see it as refunded.
+ *
+ * Guarantee: one conditional update `where({_id, status in FULLY_REFUNDABLE, refundedFen >=
+ * totalFen})`; refunds only ever raise refundedFen and totalFen never changes, so the condition
+ * is exact, a repeat (every refund notification runs it) changes nothing, and a concurrent
+ * markDelivered or ship either lands first (then this moves the new status) or finds it refunded.
+ */
+export async function markFullyRefunded(ctx: InvocationContext, order: OrderDoc): Promise<void> {
+  if (order.refundedFen < order.totalFen) return
+  const _ = database().command
+  await orders().updateIf(
+    { _id: order._id, status: _.in(FULLY_REFUNDABLE), refundedFen: _.gte(order.totalFen) },
+    { status: 'refunded', fullyRefundedAt: ctx.clock.now() },
+  )
 }

@@ -82,3 +82,23 @@ export async function requireManager(ctx: InvocationContext): Promise<ClerkDoc> 
   if (!clerk.isManager) throw new AppError('FORBIDDEN', '仅店长可以使用')
   return clerk
 }
+
+/** Names and codes (门店编码, 导购编号) of stores and clerks, for reports people file (settlement). */
+export async function directoryFor(
+  storeIds: string[],
+  clerkIds: string[],
+): Promise<{
+  stores: Map<string, { name: string; code: string }>
+  clerks: Map<string, { name: string; code: string }>
+}> {
+  const _ = database().command
+  const unique = (ids: string[]) => [...new Set(ids)].slice(0, 1000)
+  const fields = ['name', 'code'] as const
+  const [storeRows, clerkRows] = await Promise.all([
+    storeIds.length ? stores().find({ _id: _.in(unique(storeIds)) }, { fields, limit: 1000 }) : [],
+    clerkIds.length ? clerks().find({ _id: _.in(unique(clerkIds)) }, { fields, limit: 1000 }) : [],
+  ])
+  const byId = (rows: { _id: string; name: string; code: string }[]) =>
+    new Map(rows.map((r) => [r._id, { name: r.name, code: r.code }]))
+  return { stores: byId(storeRows), clerks: byId(clerkRows) }
+}

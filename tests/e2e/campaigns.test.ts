@@ -129,7 +129,7 @@ test('create a campaign for gold members of store 1, send it, see the outbox and
   await pick('等级', '金卡')
   await audience('4')
   await pick('门店', '静安寺店')
-  await page.fill('#campaign-thing1', '金卡会员双倍积分')
+  await page.fill('#campaign-field-thing1', '金卡会员双倍积分')
   // the live count: only our three gold members are gold in 静安寺店
   await audience('3')
   await shot(page, 'segment-builder')

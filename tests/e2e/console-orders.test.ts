@@ -23,7 +23,7 @@ let browser: Browser
 let page: Page
 const shot = screenshotter('console-orders')
 const nav = (label: string) => page.click(`.ant-menu-item:has-text("${label}")`)
-let order: { orderId: string; memberNo: string }
+let order: { orderId: string; orderNo: string; memberNo: string }
 
 beforeAll(async () => {
   if (!existsSync(path.resolve(__dirname, '..', '..', 'console', 'dist', 'index.html')))
@@ -58,7 +58,13 @@ beforeAll(async () => {
     body: '{}',
   })
   expect(paid.status).toBe(200)
-  order = { orderId: created.body.data.orderId, memberNo: bound.body.data.memberNo }
+  const detail = await stack.admin({ action: 'orderDetail', orderId: created.body.data.orderId })
+  order = {
+    orderId: created.body.data.orderId,
+    // What the console shows and HQ types: the order number, not the document id.
+    orderNo: detail.body.data.order.orderNo,
+    memberNo: bound.body.data.memberNo,
+  }
 })
 
 afterAll(async () => {
@@ -75,9 +81,9 @@ test('signs in and refunds part of a paid order found by member number', async (
   await nav('订单与退款')
   await page.fill('#order-search', order.memberNo)
   await page.press('#order-search', 'Enter')
-  await page.waitForSelector(`#orders-table tr:has-text("${order.orderId}")`)
+  await page.waitForSelector(`#orders-table tr:has-text("${order.orderNo}")`)
   expect(page.url()).toContain(`search=${order.memberNo}`)
-  await page.click(`#orders-table .order-open:has-text("${order.orderId}")`)
+  await page.click(`#orders-table .order-open:has-text("${order.orderNo}")`)
   await page.waitForSelector('#order-detail >> text=支付成功 ¥168.00')
   expect(await page.textContent('#order-refundable')).toBe('¥168.00')
   await page.click('#refund-open')
@@ -116,6 +122,7 @@ test('exports the settlement CSV; the downloaded rows match the settlement', asy
   const [header, ...rows] = records.map((r) => r.cells)
   expect(header).toEqual([
     '月份',
+    '门店编码',
     '门店',
     '订单数',
     '线上销售额（元）',
@@ -130,6 +137,7 @@ test('exports the settlement CSV; the downloaded rows match the settlement', asy
   expect(rows).toEqual(
     settlement.rows.map((r: Record<string, number | string>) => [
       month,
+      r.storeCode,
       r.name,
       String(r.orders),
       ...[
@@ -143,7 +151,7 @@ test('exports the settlement CSV; the downloaded rows match the settlement', asy
       ].map((k) => fenToYuan(r[k] as number)),
     ]),
   )
-  expect(rows.some((r) => r[5] === '147.50')).toBe(true)
+  expect(rows.some((r) => r[6] === '147.50')).toBe(true)
   await shot(page, 'settlement')
 })
 
@@ -176,11 +184,13 @@ test('ships a paid delivery order from its drawer, then marks it delivered; the 
     ).status,
   ).toBe(200)
   const orderId: string = created.body.data.orderId
+  const orderNo: string = (await stack.admin({ action: 'orderDetail', orderId })).body.data.order
+    .orderNo
 
   await nav('订单与退款')
-  await page.fill('#order-search', orderId)
+  await page.fill('#order-search', orderNo)
   await page.press('#order-search', 'Enter')
-  await page.click(`#orders-table .order-open:has-text("${orderId}")`)
+  await page.click(`#orders-table .order-open:has-text("${orderNo}")`)
   await page.waitForSelector('#order-delivery >> text=上海市长宁区 愚园路 1088 号 3 楼')
   expect(await page.textContent('#order-shipment')).toBe('未发货')
   await page.click('#ship-open')

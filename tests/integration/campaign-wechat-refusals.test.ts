@@ -107,6 +107,9 @@ describe('WeChat refusals at send time', () => {
       campaignId: created.body.data.campaignId,
     })
     expect(results.body.data).toMatchObject({ sent: 1, failedByCode: { '43101': 1 } })
+    expect(results.body.data.failures).toEqual([
+      { code: '43101', reason: '会员未授权或授权次数已用完', count: 1 },
+    ])
   })
 
   it('47003: the campaign stops with the field named in Chinese; no credit is spent', async () => {
@@ -137,8 +140,9 @@ describe('WeChat refusals at send time', () => {
     await stack.runJob('dispatchCampaigns')
     const view = await campaign(campaignId)
     expect(view.status).toBe('stopped')
-    expect(view.stopReason).toContain('47003')
-    expect(view.stopReason).toContain('thing1')
+    // Said as HQ reads the form: the field's label, no WeChat code or field key.
+    expect(view.stopReason).toContain('「活动名称」')
+    expect(view.stopReason).not.toMatch(/47003|thing1/)
     expect(view.stopReason).toMatch(/活动已停止/)
     for (const id of ['rf0101', 'rf0102', 'rf0103']) expect(await credits(id)).toBe(1)
     expect(await deliveriesOf(campaignId)).toEqual([])

@@ -113,8 +113,9 @@ describe('an HQ campaign', () => {
   let campaignId: string
 
   it('counts the audience live before saving', async () => {
+    // Both numbers HQ needs: who matches, and who of them can receive it (a consent credit).
     const count = await stack.admin({ action: 'campaignAudienceCount', segment })
-    expect(count.body).toEqual({ ok: true, data: { count: N } })
+    expect(count.body).toEqual({ ok: true, data: { count: N, reachable: consenting.length } })
     const gold = await stack.admin({
       action: 'campaignAudienceCount',
       segment: { ...segment, tiers: ['silver'] },

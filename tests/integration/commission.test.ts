@@ -495,21 +495,42 @@ describe('delivery orders', () => {
     })
 
     await refund(order.orderId, order.outTradeNo)
+    // The table's refundAll: the stored status is refunded too (the shipment stays on record),
+    // so HQ's 已退款 filter finds it and the 待收货 filter no longer does.
     expect((await hq()).body.data.order).toMatchObject({
-      status: 'shipped',
+      status: 'refunded',
       state: 'refunded',
       statusLabel: '已退款',
       actions: [],
+      shipment: { carrier: expect.any(String), trackingNo: 'SF0000000003' },
     })
+    expect((await hq()).body.data.timeline.at(-1).event).toBe('已全额退款')
+    expect((await hq()).body.data.refundableFen).toBe(0)
     const listed = await stack.admin({ action: 'listOrders', search: order.orderId })
     expect(listed.body.data.items[0]).toMatchObject({ statusLabel: '已退款', actions: [] })
+    const underRefunded = await stack.admin({
+      action: 'listOrders',
+      status: 'refunded',
+      pageSize: 100,
+    })
+    expect(underRefunded.body.data.items.map((o: { orderId: string }) => o.orderId)).toContain(
+      order.orderId,
+    )
+    const underShipped = await stack.admin({
+      action: 'listOrders',
+      status: 'shipped',
+      pageSize: 100,
+    })
+    expect(underShipped.body.data.items.map((o: { orderId: string }) => o.orderId)).not.toContain(
+      order.orderId,
+    )
     expect((await mine()).body.data).toMatchObject({ statusLabel: '已退款', actions: [] })
     // The server refuses what it no longer offers.
     expect(
       (await stack.admin({ action: 'markOrderDelivered', orderId: order.orderId })).status,
     ).toBe(409)
     expect((await confirm(order.orderId, 'oDeliver3')).status).toBe(409)
-    expect(await orderDoc(order.orderId)).toMatchObject({ status: 'shipped' })
+    expect(await orderDoc(order.orderId)).toMatchObject({ status: 'refunded' })
   })
 })
 
@@ -847,7 +868,24 @@ describe('performance and settlement', () => {
     const rows = await stack.admin({ action: 'settlement', month, by: 'clerk' })
     expect(rows.status).toBe(200)
     const mine = rows.body.data.rows.find((r: { id: string }) => r.id === clerkCode.clerkId)
+    // Each row names the clerk and the store by id and by the codes payroll files (导购编号, 门店编码).
+    const storeCodeOf = (id: string) =>
+      (
+        stack.db.collection(COLLECTIONS.stores.name).doc(id).get() as Promise<{
+          data: { code: string }[]
+        }>
+      ).then((r) => r.data[0]!.code)
+    const clerkDoc = (
+      (await stack.db.collection(COLLECTIONS.clerks.name).doc(clerkCode.clerkId!).get()) as {
+        data: { code: string; storeId: string }[]
+      }
+    ).data[0]!
+    expect(rows.body.data.rules).toEqual({ rateBp: 300, refundWindowDays: 7 })
     expect(mine).toMatchObject({
+      clerkId: clerkCode.clerkId,
+      clerkCode: clerkDoc.code,
+      storeId: clerkDoc.storeId,
+      storeCode: await storeCodeOf(clerkDoc.storeId),
       salesFen: perf.body.data.salesFen,
       commissionPendingFen: perf.body.data.commissionPendingFen,
       orders: perf.body.data.orders,
@@ -859,14 +897,16 @@ describe('performance and settlement', () => {
     expect(text.charCodeAt(0)).toBe(0xfeff)
     const lines = text.slice(1).trimEnd().split('\r\n')
     expect(lines[0]).toBe(
-      '月份,店员,门店,订单数,线上销售额（元）,线下销售额（元）,净销售额（元）,待结算提成（元）,已结算提成（元）,退款冲减（元）,应付提成（元）',
+      '月份,导购编号,导购,门店编码,门店,订单数,线上销售额（元）,线下销售额（元）,净销售额（元）,待结算提成（元）,已结算提成（元）,退款冲减（元）,应付提成（元）',
     )
     expect(lines).toHaveLength(rows.body.data.rows.length + 1)
     const yuan = (fen: number) => (fen / 100).toFixed(2)
     const row = lines.find((l) => l.includes(mine.name))!.split(',')
     expect(row).toEqual([
       month,
+      mine.clerkCode,
       mine.name,
+      mine.storeCode,
       mine.storeName,
       String(mine.orders),
       yuan(mine.salesOnlineFen),
@@ -891,8 +931,8 @@ describe('performance and settlement', () => {
       .split('\r\n')
       .find((l) => l.includes('cmd|'))!
       .split(',')
-    expect(hostileRow[1]).toBe(`'${formula}`)
-    expect(hostileRow.slice(4)).toEqual(row.slice(4))
+    expect(hostileRow[2]).toBe(`'${formula}`)
+    expect(hostileRow.slice(6)).toEqual(row.slice(6))
     for (const cell of hostile.replace(/^\uFEFF/, '').split(/,|\r\n/))
       expect(cell).not.toMatch(/^[=+@\t\r]/)
     await stack.db
@@ -901,7 +941,11 @@ describe('performance and settlement', () => {
       .update({ name: mine.name })
 
     const byStore = await stack.admin({ action: 'settlement', month, by: 'store' })
-    expect(byStore.body.data.rows.find((r: { id: string }) => r.id === storeA)).toBeDefined()
+    expect(byStore.body.data.rows.find((r: { id: string }) => r.id === storeA)).toMatchObject({
+      clerkId: null,
+      clerkCode: null,
+      storeCode: await storeCodeOf(storeA),
+    })
     // Audited.
     const audited = (await stack.db
       .collection(COLLECTIONS.auditLog.name)

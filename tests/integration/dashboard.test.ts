@@ -421,6 +421,72 @@ describe('the daily rollup and the dashboard', () => {
     ])
   })
 
+  it('compares with the as-long period before and ranks stores and clerks with their previous figures', async () => {
+    const data = await dashboard({ from: '2026-03-02', to: '2026-03-03' })
+    // Two days: the previous period is the two days before (03-01 had all of its figures).
+    expect(data.previous).toEqual({
+      from: '2026-02-28',
+      to: '2026-03-01',
+      totals: sum([f({}), expected['2026-03-01']!['*']!]),
+    })
+    // Stores by net sales (online + offline − refunds), each with the previous period's.
+    expect(data.storeRanking).toEqual([
+      {
+        storeId: A,
+        storeName: '看板甲店',
+        storeCode: 'DA',
+        netSalesFen: 5_000 + 20_000 - 3_000,
+        onlineSalesFen: 5_000,
+        offlineSalesFen: 20_000,
+        refundsFen: 3_000,
+        orders: 2,
+        newMembers: 1,
+        previousNetSalesFen: 10_000,
+      },
+      {
+        storeId: B,
+        storeName: '看板乙店',
+        storeCode: 'DB',
+        netSalesFen: 8_000 + 4_050,
+        onlineSalesFen: 8_000,
+        offlineSalesFen: 4_050,
+        refundsFen: 0,
+        orders: 2,
+        newMembers: 2,
+        previousNetSalesFen: 0,
+      },
+    ])
+    // Clerks by their members' sales net of refunds so far (the commission ledger), with the
+    // commission still owed on them: do2's after-window refund is a separate negative entry.
+    expect(data.clerkRanking).toEqual([
+      {
+        clerkId: `${A}-c1`,
+        clerkName: '甲店导购',
+        clerkCode: 'DA1',
+        storeName: '看板甲店',
+        salesFen: 5_000 - 1_000 + 20_000,
+        orders: 2,
+        commissionFen: 150 + 600,
+        previousSalesFen: 10_000 - 2_000,
+      },
+      {
+        clerkId: `${B}-c1`,
+        clerkName: '乙店导购',
+        clerkCode: 'DB1',
+        storeName: '看板乙店',
+        salesFen: 8_000 + 4_050,
+        orders: 2,
+        commissionFen: 240 + 122,
+        previousSalesFen: 0,
+      },
+    ])
+    // A store's dashboard ranks that store's clerks only; the store ranking stays chain-wide.
+    const onlyB = await dashboard({ storeId: B, from: '2026-03-02', to: '2026-03-03' })
+    expect(onlyB.clerkRanking.map((c: { clerkId: string }) => c.clerkId)).toEqual([`${B}-c1`])
+    expect(onlyB.previous.totals).toEqual(f({}))
+    expect(onlyB.storeRanking).toHaveLength(2)
+  })
+
   it('running the rollup again, or again from scratch, changes nothing', async () => {
     const before = await rollupDocs()
     await rollUp()

@@ -16,16 +16,22 @@ import {
   Table,
   Tag,
 } from 'antd'
-import dayjs, { type Dayjs } from 'dayjs'
+import type { Dayjs } from 'dayjs'
 import { BarChart } from 'echarts/charts'
 import { GridComponent, TooltipComponent } from 'echarts/components'
 import * as echarts from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
-import { useEffect, useRef, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
+import {
+  CAMPAIGN_PAGES,
+  campaignPageLabel,
+  SUBSCRIBE_TEMPLATES,
+} from '../../../shared/campaigns/templates'
 import { callAdmin, type AdminParams, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { StorePicker } from '../store-picker'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { pickedShanghaiTime, shanghai } from '../time'
 
 echarts.use([BarChart, GridComponent, TooltipComponent, CanvasRenderer])
 
@@ -64,10 +70,18 @@ interface FormValues {
   spendMaxYuan?: number | null
   birthdayMonths?: number[]
   page: string
-  thing1: string
-  time2?: string
+  /** The template's fields by key (thing1, time2, …): the form shows their labels only. */
+  fields: Record<string, string | undefined>
   sendAt?: Dayjs | null
   couponTemplateId?: string
+}
+
+const TEMPLATE_FIELDS = SUBSCRIBE_TEMPLATES.campaign.fields
+
+/** What each field takes, said as the operator reads it (WeChat's rule for its type). */
+const FIELD_HINT: Record<string, string> = {
+  thing: '20 字以内',
+  time: '如 2026-12-12 10:00 或 10:00~12:00',
 }
 
 /** The segment the form describes: empty fields are left out (no condition). */
@@ -92,7 +106,12 @@ function segmentOf(v: Partial<FormValues>): Segment {
 
 function AudienceCount({ segment }: { segment: Segment }) {
   const key = JSON.stringify(segment)
-  const [state, setState] = useState<{ count?: number; error?: string; loading: boolean }>({
+  const [state, setState] = useState<{
+    count?: number
+    reachable?: number
+    error?: string
+    loading: boolean
+  }>({
     loading: true,
   })
   useEffect(() => {
@@ -100,7 +119,7 @@ function AudienceCount({ segment }: { segment: Segment }) {
     setState((s) => ({ ...s, loading: true }))
     const timer = setTimeout(() => {
       callAdmin('campaignAudienceCount', { segment: JSON.parse(key) as Segment })
-        .then((r) => live && setState({ count: r.count, loading: false }))
+        .then((r) => live && setState({ count: r.count, reachable: r.reachable, loading: false }))
         .catch((err: Error) => live && setState({ error: err.message, loading: false }))
     }, 300)
     return () => {
@@ -109,46 +128,59 @@ function AudienceCount({ segment }: { segment: Segment }) {
     }
   }, [key])
   if (state.error) return <Alert type="warning" showIcon message={state.error} />
+  // Both numbers: who matches, and who of them can receive it now (the others never accepted
+  // the campaign subscription, or used it up).
   return (
-    <Statistic
-      title="目标会员（实时）"
-      value={state.count ?? 0}
-      formatter={() => <span id="campaign-audience">{state.count ?? '…'}</span>}
-      loading={state.loading && state.count === undefined}
-      suffix="人"
-      valueStyle={{ color: '#c2410c' }}
-    />
+    <Space size="large">
+      <Statistic
+        title="符合条件"
+        value={state.count ?? 0}
+        formatter={() => <span id="campaign-audience">{state.count ?? '…'}</span>}
+        loading={state.loading && state.count === undefined}
+        suffix="人"
+      />
+      <Statistic
+        title="可接收（已订阅）"
+        value={state.reachable ?? 0}
+        formatter={() => <span id="campaign-reachable">{state.reachable ?? '…'}</span>}
+        loading={state.loading && state.reachable === undefined}
+        suffix="人"
+        valueStyle={{ color: '#c2410c' }}
+      />
+    </Space>
   )
 }
 
-function ResultsDrawer({ campaignId, onClose }: { campaignId: string; onClose: () => void }) {
+/** How often the list looks again while a campaign is sending or due (the dispatcher runs every minute). */
+const LIST_POLL_MS = 5000
+
+function ResultsDrawer({
+  campaignId,
+  onClose,
+  onStatus,
+}: {
+  campaignId: string
+  onClose: () => void
+  /** The campaign as the results found it: the list catches up when its row is behind. */
+  onStatus: (status: Campaign['status']) => void
+}) {
   const results = useAdminQuery('campaignResults', { campaignId })
+  const seenStatus = results.data?.campaign.status
+  useEffect(() => {
+    if (seenStatus) onStatus(seenStatus)
+  }, [seenStatus, onStatus])
   const chartRef = useRef<HTMLDivElement>(null)
   const r = results.data
   useEffect(() => {
     if (!chartRef.current || !r) return
     const chart = echarts.init(chartRef.current)
-    const failures = Object.entries(r.failedByCode)
-    const labels = [
-      '目标',
-      '有订阅授权',
-      '已送达',
-      '超出每周上限',
-      ...failures.map(([code]) => `失败 ${code}`),
-      '7 天内下单',
-    ]
-    const values = [
-      r.targeted,
-      r.eligible,
-      r.sent,
-      r.skippedCap,
-      ...failures.map(([, n]) => n),
-      r.orderedWithin7Days,
-    ]
+    // The failures' reasons are in the table above; the chart keeps short labels.
+    const labels = ['目标', '有订阅授权', '已送达', '失败', '超出每周上限', '7 天内下单']
+    const values = [r.targeted, r.eligible, r.sent, r.failed, r.skippedCap, r.orderedWithin7Days]
     chart.setOption({
       tooltip: { trigger: 'axis' },
-      grid: { left: 48, right: 16, top: 16, bottom: 48 },
-      xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, rotate: 20 } },
+      grid: { left: 48, right: 16, top: 24, bottom: 32 },
+      xAxis: { type: 'category', data: labels, axisLabel: { interval: 0 } },
       yAxis: { type: 'value', minInterval: 1 },
       series: [
         {
@@ -192,7 +224,23 @@ function ResultsDrawer({ campaignId, onClose }: { campaignId: string; onClose: (
             <Descriptions.Item label="进度">
               {r.campaign.processed} / {r.campaign.targeted ?? '—'}
             </Descriptions.Item>
+            <Descriptions.Item label="打开页面" span={2}>
+              {campaignPageLabel(r.campaign.page)}
+            </Descriptions.Item>
           </Descriptions>
+          {r.failures.length > 0 && (
+            <Table
+              id="campaign-failures"
+              size="small"
+              rowKey="code"
+              pagination={false}
+              dataSource={r.failures}
+              columns={[
+                { title: '失败原因', dataIndex: 'reason' },
+                { title: '人数', dataIndex: 'count', align: 'right' },
+              ]}
+            />
+          )}
           <div ref={chartRef} style={{ height: 320 }} id="campaign-chart" />
         </Space>
       )}
@@ -212,10 +260,32 @@ export function CampaignsPage() {
   const values = Form.useWatch([], form) as Partial<FormValues> | undefined
   const storeIds = Form.useWatch('storeIds', form) as string[] | undefined
   const clerks = useAdminQuery('listClerks', storeIds?.length === 1 ? { storeId: storeIds[0] } : {})
+  const { data: list, reload: reloadList } = campaigns
+  // A campaign sending or due moves on by itself (the dispatcher's timer): keep its row current.
+  useEffect(() => {
+    const moving = list?.items.some(
+      (c) =>
+        c.status === 'sending' ||
+        (c.status === 'scheduled' && Date.parse(c.sendAt) <= Date.now() + LIST_POLL_MS),
+    )
+    if (!moving) return
+    const timer = setTimeout(() => void reloadList(), LIST_POLL_MS)
+    return () => clearTimeout(timer)
+  }, [list, reloadList])
+  const onResultsStatus = useCallback(
+    (status: Campaign['status']) => {
+      const row = list?.items.find((c) => c.campaignId === resultsOf)
+      if (row && row.status !== status) void reloadList()
+    },
+    [list, resultsOf, reloadList],
+  )
 
   async function create(v: FormValues) {
-    const fields: Record<string, string> = { thing1: v.thing1 }
-    if (v.time2) fields.time2 = v.time2
+    const fields: Record<string, string> = {}
+    for (const f of TEMPLATE_FIELDS) {
+      const value = v.fields?.[f.key]?.trim()
+      if (value) fields[f.key] = value
+    }
     const created = await mutate(
       'createCampaign',
       {
@@ -223,18 +293,20 @@ export function CampaignsPage() {
         segment: segmentOf(v),
         page: v.page,
         fields,
-        ...(v.sendAt ? { sendAt: v.sendAt.toISOString() } : {}),
+        // The picked time is Shanghai's wall clock, whatever the browser's zone.
+        ...(v.sendAt ? { sendAt: pickedShanghaiTime(v.sendAt) } : {}),
         ...(v.couponTemplateId ? { couponTemplateId: v.couponTemplateId } : {}),
       },
       '活动已创建',
       {
         form,
-        // The audience's conditions are flat in the form; amounts are typed in yuan.
+        // The audience's conditions are flat in the form; amounts are typed in yuan; a template
+        // field's refusal goes under that field (shown by its label).
         fields: (field) =>
           field.startsWith('segment.')
             ? field.slice(8).split('.')[0]!.replace(/Fen$/, 'Yuan')
             : field.startsWith('fields.')
-              ? field.slice(7)
+              ? ['fields', field.slice(7)]
               : field,
       },
     )
@@ -289,9 +361,9 @@ export function CampaignsPage() {
         ))}
       <Table<Campaign>
         rowKey="campaignId"
-        loading={campaigns.loading}
+        loading={campaigns.loading && !campaigns.data}
         dataSource={campaigns.data?.items ?? []}
-        pagination={{ pageSize: 20 }}
+        pagination={{ defaultPageSize: 20 }}
         columns={[
           { title: '活动', dataIndex: 'name' },
           { title: '发起方', dataIndex: 'storeId', render: (id: string | null) => storeName(id) },
@@ -312,7 +384,7 @@ export function CampaignsPage() {
           {
             title: '发送时间',
             dataIndex: 'sendAt',
-            render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm'),
+            render: (d: string) => shanghai(d).format('YYYY-MM-DD HH:mm'),
           },
           {
             title: '目标',
@@ -443,26 +515,42 @@ export function CampaignsPage() {
               </Form.Item>
             </Space>
           </Card>
+          <Card
+            size="small"
+            title="消息内容（会员在微信服务通知中看到）"
+            style={{ marginTop: 16 }}
+            id="campaign-message"
+          >
+            <Space wrap>
+              {TEMPLATE_FIELDS.map((f) => (
+                <Form.Item
+                  key={f.key}
+                  name={['fields', f.key]}
+                  label={`${f.label}（${FIELD_HINT[f.type] ?? '按模板要求填写'}${f.required ? '' : '，可不填'}）`}
+                  rules={[
+                    { required: f.required, whitespace: true, message: `请填写${f.label}` },
+                    ...(f.type === 'thing' ? [{ max: 20, message: `${f.label}最多 20 个字` }] : []),
+                  ]}
+                >
+                  <Input
+                    id={`campaign-field-${f.key}`}
+                    style={{ width: 260 }}
+                    placeholder={f.type === 'time' ? '2026-12-12 10:00' : undefined}
+                  />
+                </Form.Item>
+              ))}
+            </Space>
+          </Card>
           <Space wrap style={{ marginTop: 16 }}>
-            <Form.Item
-              name="thing1"
-              label="消息内容（thing1，20 字内）"
-              rules={[{ required: true, max: 20 }]}
-            >
-              <Input id="campaign-thing1" style={{ width: 260 }} />
+            <Form.Item name="page" label="点击消息后打开" rules={[{ required: true }]}>
+              <Select
+                id="campaign-page"
+                style={{ width: 220 }}
+                options={CAMPAIGN_PAGES.map((p) => ({ value: p.path, label: p.label }))}
+              />
             </Form.Item>
-            <Form.Item
-              name="time2"
-              label="活动时间（time2，如 2026-12-12 10:00 或 10:00~12:00）"
-              rules={[{ max: 40 }]}
-            >
-              <Input style={{ width: 200 }} placeholder="2026-12-12 10:00" />
-            </Form.Item>
-            <Form.Item name="page" label="打开页面" rules={[{ required: true }]}>
-              <Input style={{ width: 220 }} />
-            </Form.Item>
-            <Form.Item name="sendAt" label="发送时间（空为立即）">
-              <DatePicker showTime />
+            <Form.Item name="sendAt" label="发送时间（北京时间，空为立即）">
+              <DatePicker showTime format="YYYY-MM-DD HH:mm" />
             </Form.Item>
             <Form.Item name="couponTemplateId" label="附带优惠券（收到消息的会员各得一张）">
               <Select
@@ -486,7 +574,16 @@ export function CampaignsPage() {
           />
         </Form>
       </Modal>
-      {resultsOf && <ResultsDrawer campaignId={resultsOf} onClose={() => setResultsOf(null)} />}
+      {resultsOf && (
+        <ResultsDrawer
+          campaignId={resultsOf}
+          onStatus={onResultsStatus}
+          onClose={() => {
+            setResultsOf(null)
+            void reloadList()
+          }}
+        />
+      )}
     </Card>
   )
 }

@@ -12,11 +12,11 @@ import {
   Tag,
   Typography,
 } from 'antd'
-import dayjs from 'dayjs'
 import { useState } from 'react'
 import type { AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { shanghai } from '../time'
 
 type Template = AdminResult<'listChatTemplates'>['items'][number]
 
@@ -59,7 +59,7 @@ export function ChatTemplatesPage() {
         rowKey="templateId"
         loading={templates.loading}
         dataSource={templates.data?.items ?? []}
-        pagination={{ pageSize: 20 }}
+        pagination={{ defaultPageSize: 20 }}
         columns={[
           { title: '标题', dataIndex: 'title' },
           { title: '内容', dataIndex: 'text', ellipsis: true },
@@ -72,7 +72,7 @@ export function ChatTemplatesPage() {
           {
             title: '更新',
             dataIndex: 'updatedAt',
-            render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm'),
+            render: (d: string) => shanghai(d).format('YYYY-MM-DD HH:mm'),
           },
           {
             title: '操作',

@@ -56,7 +56,7 @@ export function GiftsPage() {
         rowKey="giftId"
         loading={gifts.loading}
         dataSource={gifts.data?.items ?? []}
-        pagination={{ pageSize: 20 }}
+        pagination={{ defaultPageSize: 20 }}
         expandable={{
           expandedRowRender: (gift) => (
             <Table

@@ -1,10 +1,10 @@
 import { Alert, Button, Card, Segmented, Table, Typography } from 'antd'
-import dayjs from 'dayjs'
 import { useState } from 'react'
 import type { AdminResult } from '../api'
 import { REDEMPTION_STATUS_LABELS } from '../../../shared/gifts/lifecycle'
 import { formatPostalAddress, ShipDialog } from '../ship-dialog'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { shanghai } from '../time'
 
 type MailRedemption = AdminResult<'mailRedemptions'>['items'][number]
 
@@ -36,7 +36,7 @@ export function MailRedemptionsPage() {
         rowKey="redemptionId"
         loading={list.loading}
         dataSource={list.data?.items ?? []}
-        pagination={{ pageSize: 20 }}
+        pagination={{ defaultPageSize: 20 }}
         locale={{
           emptyText:
             status === 'awaitingShipment' ? '没有待发货的邮寄兑换' : '还没有已发货的邮寄兑换',
@@ -45,7 +45,7 @@ export function MailRedemptionsPage() {
           {
             title: '兑换时间',
             dataIndex: 'createdAt',
-            render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm'),
+            render: (d: string) => shanghai(d).format('YYYY-MM-DD HH:mm'),
           },
           { title: '礼品', dataIndex: 'giftName' },
           { title: '会员号', dataIndex: 'memberNo' },
@@ -92,7 +92,7 @@ export function MailRedemptionsPage() {
                       {r.shipment.carrier} {r.shipment.trackingNo}
                       <br />
                       <Typography.Text type="secondary">
-                        {r.shippedAt ? dayjs(r.shippedAt).format('YYYY-MM-DD HH:mm') : ''}
+                        {r.shippedAt ? shanghai(r.shippedAt).format('YYYY-MM-DD HH:mm') : ''}
                       </Typography.Text>
                     </span>
                   ),

@@ -14,12 +14,12 @@ import {
   Timeline,
   Typography,
 } from 'antd'
-import dayjs from 'dayjs'
 import { useState } from 'react'
 import { useNavigate, useParams } from 'react-router-dom'
 import { useAuth } from '../auth'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 import { TIER_LABEL } from './members'
+import { shanghai } from '../time'
 
 const REASON: Record<string, string> = {
   bind: '扫码开卡',
@@ -65,10 +65,10 @@ export function MemberDetailPage() {
           <Descriptions.Item label="归属导购">{m.clerkName}</Descriptions.Item>
           <Descriptions.Item label="开卡导购">{`${m.openedClerkName}（${m.openedStoreName}）`}</Descriptions.Item>
           <Descriptions.Item label="入会">
-            {dayjs(m.joinedAt).format('YYYY-MM-DD HH:mm')}
+            {shanghai(m.joinedAt).format('YYYY-MM-DD HH:mm')}
           </Descriptions.Item>
           <Descriptions.Item label="最近消费">
-            {m.lastPurchaseAt ? dayjs(m.lastPurchaseAt).format('YYYY-MM-DD') : '—'}
+            {m.lastPurchaseAt ? shanghai(m.lastPurchaseAt).format('YYYY-MM-DD') : '—'}
           </Descriptions.Item>
           <Descriptions.Item label="标签">
             {m.tags.length ? m.tags.map((t) => <Tag key={t}>{t}</Tag>) : '—'}
@@ -109,7 +109,7 @@ export function MemberDetailPage() {
                   {l.fromClerkName ? `${l.fromClerkName} → ` : ''}
                   {l.toClerkName}{' '}
                   <Typography.Text type="secondary">
-                    {dayjs(l.at).format('YYYY-MM-DD HH:mm')} · {l.actor}
+                    {shanghai(l.at).format('YYYY-MM-DD HH:mm')} · {l.actor}
                     {l.note ? ` · ${l.note}` : ''}
                   </Typography.Text>
                 </span>
@@ -141,12 +141,12 @@ export function MemberDetailPage() {
           rowKey="key"
           size="small"
           dataSource={data.pointsLedger}
-          pagination={{ pageSize: 10 }}
+          pagination={{ defaultPageSize: 10 }}
           columns={[
             {
               title: '时间',
               dataIndex: 'at',
-              render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm'),
+              render: (d: string) => shanghai(d).format('YYYY-MM-DD HH:mm'),
             },
             { title: '类型', dataIndex: 'kind', render: (k: string) => KIND[k] ?? k },
             {
@@ -164,12 +164,12 @@ export function MemberDetailPage() {
           rowKey={(v) => `${v.at}-${v.storeName}`}
           size="small"
           dataSource={data.visits}
-          pagination={{ pageSize: 10 }}
+          pagination={{ defaultPageSize: 10 }}
           columns={[
             {
               title: '时间',
               dataIndex: 'at',
-              render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm'),
+              render: (d: string) => shanghai(d).format('YYYY-MM-DD HH:mm'),
             },
             { title: '门店', dataIndex: 'storeName' },
           ]}
@@ -253,7 +253,7 @@ function Conversation({ memberId }: { memberId: string }) {
           style={{ textAlign: m.sender === 'member' ? 'left' : 'right', margin: '6px 0' }}
         >
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {m.senderName} · {dayjs(m.at).format('MM-DD HH:mm')}
+            {m.senderName} · {shanghai(m.at).format('MM-DD HH:mm')}
           </Typography.Text>
           <div>
             <Tag color={m.sender === 'member' ? 'blue' : 'volcano'}>{m.text}</Tag>

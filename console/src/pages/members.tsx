@@ -14,7 +14,6 @@ import {
   Typography,
 } from 'antd'
 import type { SorterResult } from 'antd/es/table/interface'
-import dayjs from 'dayjs'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { Link } from 'react-router-dom'
 import type { AdminResult } from '../api'
@@ -22,6 +21,7 @@ import { useAuth } from '../auth'
 import { StorePicker } from '../store-picker'
 import { useUrlState } from '../url-state'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { shanghai } from '../time'
 
 type Row = AdminResult<'listMembers'>['items'][number]
 
@@ -242,7 +242,7 @@ export function MembersPage() {
                   ? 'ascend'
                   : 'descend'
                 : null,
-            render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm'),
+            render: (d: string) => shanghai(d).format('YYYY-MM-DD HH:mm'),
           },
           {
             title: '最近消费',
@@ -256,7 +256,7 @@ export function MembersPage() {
                 : null,
             render: (d: string | null) =>
               d ? (
-                dayjs(d).format('YYYY-MM-DD')
+                shanghai(d).format('YYYY-MM-DD')
               ) : (
                 <Typography.Text type="secondary">—</Typography.Text>
               ),

@@ -28,6 +28,7 @@ import { formatPostalAddress, ShipDialog } from '../ship-dialog'
 import { StorePicker } from '../store-picker'
 import { useUrlState } from '../url-state'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { shanghai } from '../time'
 
 type Row = AdminResult<'listOrders'>['items'][number]
 type Detail = AdminResult<'orderDetail'>
@@ -105,10 +106,10 @@ export function OrdersPage() {
         <Input.Search
           id="order-search"
           allowClear
-          placeholder="9 位会员号 / 订单号"
+          placeholder="订单号 / 会员号 / 手机号 / 商户单号"
           defaultValue={state.search}
           onSearch={(value) => setState({ search: value.trim(), page: 1 })}
-          style={{ width: 240 }}
+          style={{ width: 300 }}
         />
         <Select
           id="order-status-filter"
@@ -173,15 +174,16 @@ export function OrdersPage() {
         columns={[
           {
             title: '订单号',
-            dataIndex: 'orderId',
-            render: (id: string) => (
+            dataIndex: 'orderNo',
+            // The number people read and type; the id only travels in the link.
+            render: (no: string | null, row) => (
               <Button
                 type="link"
                 size="small"
                 className="order-open"
-                onClick={() => setState({ order: id })}
+                onClick={() => setState({ order: row.orderId })}
               >
-                {id}
+                {no ?? '（无编号）'}
               </Button>
             ),
           },
@@ -190,7 +192,7 @@ export function OrdersPage() {
             dataIndex: 'createdAt',
             sorter: true,
             sortOrder: sortOrderOf('createdAt'),
-            render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm'),
+            render: (d: string) => shanghai(d).format('YYYY-MM-DD HH:mm'),
           },
           { title: '会员号', dataIndex: 'memberNo', render: (no: string | null) => no ?? '—' },
           {
@@ -243,13 +245,7 @@ function OrderDrawer({
   onRefunded: () => void
 }) {
   return (
-    <Drawer
-      title={orderId ? `订单 ${orderId}` : ''}
-      width={640}
-      open={orderId !== null}
-      onClose={onClose}
-      destroyOnClose
-    >
+    <Drawer title="订单详情" width={640} open={orderId !== null} onClose={onClose} destroyOnClose>
       {orderId && <OrderDetail orderId={orderId} onRefunded={onRefunded} />}
     </Drawer>
   )
@@ -276,6 +272,12 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }} id="order-detail">
       <Descriptions column={2} size="small" bordered>
+        <Descriptions.Item label="订单号">
+          <span id="order-no">{o.orderNo ?? '—'}</span>
+        </Descriptions.Item>
+        <Descriptions.Item label="下单时间">
+          {shanghai(o.createdAt).format('YYYY-MM-DD HH:mm:ss')}
+        </Descriptions.Item>
         <Descriptions.Item label="状态">
           <Tag id="order-status" color={STATE_COLOR[o.state]}>
             {o.statusLabel}
@@ -351,12 +353,12 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
             <Descriptions.Item label="快递">
               <span id="order-shipment">
                 {o.shipment
-                  ? `${o.shipment.carrier} ${o.shipment.trackingNo}（${dayjs(o.shipment.shippedAt).format('YYYY-MM-DD HH:mm')}）`
+                  ? `${o.shipment.carrier} ${o.shipment.trackingNo}（${shanghai(o.shipment.shippedAt).format('YYYY-MM-DD HH:mm')}）`
                   : '未发货'}
               </span>
             </Descriptions.Item>
             <Descriptions.Item label="签收">
-              {o.deliveredAt ? dayjs(o.deliveredAt).format('YYYY-MM-DD HH:mm') : '—'}
+              {o.deliveredAt ? shanghai(o.deliveredAt).format('YYYY-MM-DD HH:mm') : '—'}
             </Descriptions.Item>
           </Descriptions>
         </Card>
@@ -370,7 +372,9 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
             </Descriptions.Item>
             <Descriptions.Item label="支付金额">{yuan(data.payment.amountFen)}</Descriptions.Item>
             <Descriptions.Item label="支付时间">
-              {data.payment.paidAt ? dayjs(data.payment.paidAt).format('YYYY-MM-DD HH:mm:ss') : '—'}
+              {data.payment.paidAt
+                ? shanghai(data.payment.paidAt).format('YYYY-MM-DD HH:mm:ss')
+                : '—'}
             </Descriptions.Item>
           </Descriptions>
         ) : (
@@ -409,7 +413,7 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
             {
               title: '申请时间',
               dataIndex: 'createdAt',
-              render: (d: string) => dayjs(d).format('MM-DD HH:mm'),
+              render: (d: string) => shanghai(d).format('MM-DD HH:mm'),
             },
           ]}
         />
@@ -417,12 +421,12 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
       <Card size="small" title="状态时间线">
         <Timeline
           items={data.timeline.map((t) => ({
-            children: `${dayjs(t.at).format('YYYY-MM-DD HH:mm:ss')}  ${t.event}`,
+            children: `${shanghai(t.at).format('YYYY-MM-DD HH:mm:ss')}  ${t.event}`,
           }))}
         />
       </Card>
       <ShipDialog
-        title={`发货 · 订单 ${o.orderId}`}
+        title={`发货 · 订单 ${o.orderNo ?? ''}`}
         address={o.deliveryAddress}
         open={shipping}
         onCancel={() => setShipping(false)}

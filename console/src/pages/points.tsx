@@ -12,12 +12,12 @@ import {
   Table,
   Typography,
 } from 'antd'
-import dayjs from 'dayjs'
 import { useEffect, useState } from 'react'
 import type { AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 import { TIER_LABEL } from './members'
+import { shanghai } from '../time'
 
 type MemberPoints = AdminResult<'memberPoints'>
 
@@ -175,12 +175,12 @@ export function PointsPage() {
                 size="small"
                 rowKey="entryId"
                 dataSource={member.ledger}
-                pagination={{ pageSize: 8 }}
+                pagination={{ defaultPageSize: 8 }}
                 columns={[
                   {
                     title: '时间',
                     dataIndex: 'at',
-                    render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm'),
+                    render: (d: string) => shanghai(d).format('YYYY-MM-DD HH:mm'),
                   },
                   { title: '来源', dataIndex: 'title' },
                   {

@@ -3,6 +3,7 @@ import { useState } from 'react'
 import { useAuth } from '../auth'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 import { AgreementsCard } from './agreements'
+import { CommissionRulesCard } from './commission-rules'
 import { ShopRulesCard } from './shop-rules'
 
 export function SettingsPage() {
@@ -65,6 +66,7 @@ export function SettingsPage() {
           </Button>
         </Form>
       </Card>
+      <CommissionRulesCard />
       <ShopRulesCard />
       <AgreementsCard />
     </>

@@ -7,10 +7,11 @@ import { downloadCsv, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useUrlState } from '../url-state'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { shanghaiThisMonth } from '../time'
 
 type Row = AdminResult<'settlement'>['rows'][number]
 
-const DEFAULTS = { month: dayjs().format('YYYY-MM'), by: 'clerk' }
+const DEFAULTS = { month: shanghaiThisMonth(), by: 'clerk' }
 const yuan = (fen: number) => `¥${fenToYuan(fen)}`
 
 export function SettlementPage() {
@@ -78,6 +79,15 @@ export function SettlementPage() {
           <Radio.Button value="store">按门店</Radio.Button>
         </Radio.Group>
       </Space>
+      {settlement.data && (
+        <Typography.Paragraph type="secondary" id="settlement-rules">
+          当前提成规则：实付金额的 {settlement.data.rules.rateBp / 100}%，退款期{' '}
+          {settlement.data.rules.refundWindowDays} 天（自提、签收或门店消费后，期满结算）。
+          {canWrite && (
+            <Typography.Link onClick={() => void navigate('/settings')}> 修改规则</Typography.Link>
+          )}
+        </Typography.Paragraph>
+      )}
       {settlement.error && (
         <Alert
           type="error"
@@ -92,9 +102,15 @@ export function SettlementPage() {
         size="small"
         loading={settlement.loading}
         dataSource={rows}
-        pagination={{ pageSize: 50, showTotal: (t) => `共 ${t} 行` }}
+        pagination={{ defaultPageSize: 50, showTotal: (t) => `共 ${t} 行` }}
         columns={[
-          ...(by === 'clerk' ? [{ title: '导购', dataIndex: 'name' }] : []),
+          ...(by === 'clerk'
+            ? [
+                { title: '导购编号', dataIndex: 'clerkCode' },
+                { title: '导购', dataIndex: 'name' },
+              ]
+            : []),
+          { title: '门店编码', dataIndex: 'storeCode' },
           { title: '门店', dataIndex: 'storeName' },
           { title: '订单数', dataIndex: 'orders', align: 'right' as const },
           { title: '线上销售', dataIndex: 'salesOnlineFen', align: 'right' as const, render: yuan },
@@ -133,7 +149,7 @@ export function SettlementPage() {
         summary={() =>
           rows.length > 0 && (
             <Table.Summary.Row>
-              <Table.Summary.Cell index={0} colSpan={by === 'clerk' ? 2 : 1}>
+              <Table.Summary.Cell index={0} colSpan={by === 'clerk' ? 4 : 2}>
                 合计
               </Table.Summary.Cell>
               <Table.Summary.Cell index={1} align="right">

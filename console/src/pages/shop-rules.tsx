@@ -2,6 +2,7 @@ import { Alert, Button, Card, Form, InputNumber, Skeleton, Table, Tag, Typograph
 import { useState } from 'react'
 import { useAuth } from '../auth'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { shanghai } from '../time'
 
 const REASONS: Record<string, string> = {
   receiptLimit: '超过单笔上限',
@@ -123,7 +124,7 @@ export function ShopRulesCard() {
             {
               title: '时间',
               dataIndex: 'at',
-              render: (at: string) => new Date(at).toLocaleString(),
+              render: (at: string) => shanghai(at).format('YYYY-MM-DD HH:mm:ss'),
             },
             {
               title: '原因',

@@ -28,6 +28,7 @@ import { useAuth } from '../auth'
 import { reloadStores } from '../store-picker'
 import { useUrlState } from '../url-state'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { shanghai } from '../time'
 
 type Store = AdminResult<'listStores'>['items'][number]
 type ClosingCheck = AdminResult<'storeClosingCheck'>
@@ -194,6 +195,11 @@ export function StoresPage() {
                 {label}
               </Tag>
             ),
+          },
+          {
+            title: '创建时间',
+            dataIndex: 'createdAt',
+            render: (d: string) => shanghai(d).format('YYYY-MM-DD'),
           },
           {
             title: '操作',

@@ -130,17 +130,17 @@ describe('the campaign template catalogue', () => {
       templateDataProblems('campaign', { thing1: '会员日', time2: '2026-12-12 10:00' }),
     ).toEqual([])
     expect(templateDataProblems('campaign', { thing1: '一'.repeat(21) })).toEqual([
-      { key: 'thing1', message: '活动名称（thing1）最多 20 个字' },
+      { key: 'thing1', message: '活动名称：最多 20 个字' },
     ])
     expect(templateDataProblems('campaign', { thing1: '会员日', time2: '11月30日前' })[0]).toEqual({
       key: 'time2',
-      message: expect.stringContaining('活动时间（time2）时间格式'),
+      message: expect.stringContaining('活动时间：时间格式'),
     })
     expect(templateDataProblems('campaign', { thing1: '会员日', amount9: '¥1' })[0]?.key).toBe(
       'amount9',
     )
     expect(templateDataProblems('campaign', { time2: '15:01' })).toEqual([
-      { key: 'thing1', message: '请填写活动名称（thing1）' },
+      { key: 'thing1', message: '请填写活动名称' },
     ])
   })
 })
