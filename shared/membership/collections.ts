@@ -14,7 +14,7 @@ export const MEMBERSHIP_COLLECTIONS = {
     name: 'members',
     indexes: [
       // A lookup only: one member per WeChat user is kept by the `member:<openid>` claim
-      // (platform/claims, openidClaims), created in the member's transaction.
+      // (platform/claims, openidClaims), inserted once before the member.
       { name: 'openid', fields: ['openid'] },
       { name: 'memberNo', fields: ['memberNo'], unique: true },
       { name: 'clerkId', fields: ['clerkId', 'lastPurchaseAt'] },
@@ -29,6 +29,8 @@ export const MEMBERSHIP_COLLECTIONS = {
       { name: 'trailingSpendFen', fields: ['trailingSpendFen'] },
       // The daily stats rollup reads the members who joined in a range of days.
       { name: 'joinedAt', fields: ['joinedAt'] },
+      // finishBinds' work list: new cards whose bind left its follow-up (BindPending).
+      { name: 'bindPendingAt', fields: ['bindPending.at'] },
     ],
   }),
   /** Append-only: every move of a member's attribution, with who, when and why. */

@@ -8,13 +8,13 @@ import { createHmac } from 'node:crypto'
 import { collection } from '../platform/db/collection'
 import { defineCollection } from '../platform/db/collection-spec'
 import type { AttributionLogDoc, MemberDoc, MemberTombstoneDoc } from './documents'
-import type { PointsLedgerDoc } from '../points/documents'
 import type { ClerkDoc, StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import {
   DEFAULT_ATTRIBUTION_POLICY,
+  clerkInTurn,
   decideScan,
-  leastLoadedClerk,
+  storeRoster,
   type AttributionPolicy,
 } from './rules/attribution'
 import { issueMemberCode, MEMBER_CODE_SEQUENCES, MEMBER_CODE_WINDOW_MS } from './rules/member-code'
@@ -26,11 +26,18 @@ import { WeChatError } from '../platform/ports/wechat'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
-import { unlessDuplicate, withTransaction } from '../platform/runtime/transaction'
-import { getStore, namesFor } from '../staff/lookups'
+import { withTransaction } from '../platform/runtime/transaction'
+import {
+  getClerk,
+  namesFor,
+  rosterVersionOf,
+  staffDirectory,
+  type StaffDirectory,
+} from '../staff/lookups'
 import { loadPointsRules } from '../points/lookups'
+import type { PointsRules } from '../points/rules/points'
 import { newDocId } from '../platform/ids'
-import { openidClaim, openidClaimId } from '../platform/claims/claims'
+import { openidClaim, openidClaimId, type OpenidClaimDoc } from '../platform/claims/claims'
 import { requireOpenid } from '../platform/runtime/identity'
 import { findMemberByOpenid, requireMember } from './lookups'
 
@@ -65,27 +72,95 @@ export async function toMemberView(
   }
 }
 
-interface ScanTarget {
-  store: StoreDoc
-  /** The clerk whose code was scanned; null for a store code. */
-  clerk: ClerkDoc | null
-}
+/** What a scanned scene names, checked for its signature (no database read). */
+type ScannedCode = { kind: 'store' | 'clerk'; code: string }
 
-async function resolveScene(scene: string): Promise<ScanTarget> {
+function scannedCode(scene: string): ScannedCode {
   const target = verifyScene(scene, ports().secrets.scene)
   if (!target || target.kind === 'invite') {
     throw new AppError('INVALID_INPUT', '二维码无效：请扫描门店或导购出示的小程序码', 'scene')
   }
-  if (target.kind === 'clerk') {
-    const clerk = await collection(COLLECTIONS.clerks).findOne({ code: target.code })
+  return { kind: target.kind, code: target.code }
+}
+
+/**
+ * The scanned code's store and clerk from the staff directory (names and ids only: a repeat
+ * scan's visit and the card's names). A code the directory does not know is read again once.
+ */
+async function directoryTarget(
+  scanned: ScannedCode,
+): Promise<{ store: StoreDoc; clerk: ClerkDoc | null; directory: StaffDirectory }> {
+  for (const fresh of [false, true]) {
+    const directory = await staffDirectory({ fresh })
+    if (scanned.kind === 'clerk') {
+      const clerk = directory.clerksByCode.get(scanned.code)
+      const store = clerk && directory.stores.get(clerk.storeId)
+      if (clerk && store) return { store, clerk, directory }
+    } else {
+      const store = directory.storesByCode.get(scanned.code)
+      if (store) return { store, clerk: null, directory }
+    }
+  }
+  throw new AppError('NOT_FOUND', scanned.kind === 'clerk' ? '该导购不存在' : '该门店不存在')
+}
+
+/** The names a card shows, from the staff directory (read again once for an unknown id). */
+async function cardNames(member: Pick<MemberDoc, 'storeId' | 'clerkId'>) {
+  for (const fresh of [false, true]) {
+    const directory = await staffDirectory({ fresh })
+    const store = directory.stores.get(member.storeId)
+    const clerk = directory.clerks.get(member.clerkId)
+    if ((store && clerk) || fresh) return { storeName: store?.name ?? '', clerkName: clerk?.name ?? '' }
+  }
+  return { storeName: '', clerkName: '' }
+}
+
+/**
+ * A first bind's store and clerk, decided on fresh data in one round trip:
+ * - a clerk's code: the clerk as stored now (a disabled clerk's code stops binding at once);
+ * - a store's code: the store's next turn (`bindSeq`, one atomic increment on an active store)
+ *   and the clerk holding it on the store's roster (rules/attribution.ts). The roster comes from
+ *   the staff directory, read again when the store's `rosterVersion` is newer than the directory's.
+ */
+async function firstBindTarget(
+  scanned: ScannedCode,
+): Promise<{ store: StoreDoc; clerk: ClerkDoc }> {
+  const _ = database().command
+  if (scanned.kind === 'clerk') {
+    const clerk = await collection(COLLECTIONS.clerks).findOne({ code: scanned.code })
     if (!clerk) throw new AppError('NOT_FOUND', '该导购不存在')
-    const store = await getStore(clerk.storeId)
-    if (!store) throw new AppError('NOT_FOUND', '该门店不存在')
+    if (clerk.status !== 'active')
+      throw new AppError('CONFLICT', '该导购已停用，请扫描门店二维码开卡')
+    const { store } = await directoryTarget(scanned)
+    if (store.status !== 'active')
+      throw new AppError('CONFLICT', '该门店已停业，请扫描其他门店的二维码')
     return { store, clerk }
   }
-  const store = await collection(COLLECTIONS.stores).findOne({ code: target.code })
-  if (!store) throw new AppError('NOT_FOUND', '该门店不存在')
-  return { store, clerk: null }
+  // Guarantee: every store-code bind holds a distinct turn (one atomic increment, no read
+  // before it), so binds arriving together take the clerks in turn without conflicting.
+  const store = await collection(COLLECTIONS.stores).updateAndReturn(
+    { code: scanned.code, status: 'active' },
+    { bindSeq: _.inc(1) },
+  )
+  if (!store) {
+    const { store: known } = await directoryTarget(scanned)
+    if (known) throw new AppError('CONFLICT', '该门店已停业，请扫描其他门店的二维码')
+    throw new AppError('NOT_FOUND', '该门店不存在')
+  }
+  for (const fresh of [false, true]) {
+    const directory = await staffDirectory({ fresh })
+    const known = directory.stores.get(store._id)
+    if (!fresh && (!known || rosterVersionOf(known) < rosterVersionOf(store))) continue
+    const roster = storeRoster(
+      [...directory.clerks.values()]
+        .filter((c) => c.storeId === store._id)
+        .map((c) => ({ ...c, clerkId: c._id })),
+    )
+    const clerk = clerkInTurn(roster, store.bindSeq ?? 1)
+    if (!clerk) throw new AppError('CONFLICT', '该门店暂无在岗导购，请联系店员')
+    return { store, clerk }
+  }
+  throw new AppError('CONFLICT', '该门店暂无在岗导购，请联系店员')
 }
 
 let policyCache: { value: AttributionPolicy; readAt: number } | undefined
@@ -130,14 +205,30 @@ function typedPhone(typed: string | undefined): string {
   return phone
 }
 
+let rulesCache: { value: PointsRules; readAt: number } | undefined
+
+/** HQ's points rules for the welcome bonus; cached for a minute per function instance. */
+async function welcomeRules(now: Date): Promise<PointsRules> {
+  if (rulesCache && now.getTime() - rulesCache.readAt < 60_000) return rulesCache.value
+  const value = await loadPointsRules()
+  rulesCache = { value, readAt: now.getTime() }
+  return value
+}
+
 /**
  * Binds the caller as a member from a scanned code.
  *
- * Guarantees: one member per openid even when the same person's first scans of two codes race
- * (the `member:<openid>` claim, inserted in the member's transaction, decides; the loser's
- * transaction applies nothing and it returns the winner's member). The store code's clerk is chosen inside the same transaction:
- * it reads the least-loaded clerk and increments their count, and the optimistic transaction
- * makes the choice and the increment one step, so concurrent binds spread evenly.
+ * A repeat scan is two round trips (the member, the visit). A first bind is six on a warm
+ * instance: the member (none yet); then together the store's turn or the scanned clerk, the
+ * tombstones and the member number; the openid's claim; the member. The attribution log entry,
+ * the welcome points' ledger entry and the clerk's count are the bind's follow-up (BindPending),
+ * finished exactly once after the answer (bind-follow-up.ts).
+ *
+ * Guarantees: one member per openid even when the same person's first scans race: the
+ * `member:<openid>` claim, inserted once, decides, and it carries the planned member, so whoever
+ * finds the claim without its member (the loser of the race, or a later bind after the winner
+ * died between the two writes) inserts that same member once by its `_id`. A store code's clerks
+ * take turns (firstBindTarget), so concurrent binds spread within one and never conflict.
  */
 export async function bindMember(
   ctx: InvocationContext,
@@ -145,15 +236,10 @@ export async function bindMember(
 ): Promise<MemberView & { outcome: BindOutcome }> {
   const openid = requireOpenid(ctx)
   const now = ctx.clock.now()
-  const target = await resolveScene(input.scene)
+  const scanned = scannedCode(input.scene)
   const existing = await findMemberByOpenid(openid)
   if (existing && existing.status === 'active')
-    return recordScan(ctx, existing, input.scene, target, now)
-
-  if (target.store.status !== 'active')
-    throw new AppError('CONFLICT', '该门店已停业，请扫描其他门店的二维码')
-  if (target.clerk && target.clerk.status !== 'active')
-    throw new AppError('CONFLICT', '该导购已停用，请扫描门店二维码开卡')
+    return recordScan(ctx, existing, input.scene, scanned, now)
 
   let phone: string
   try {
@@ -170,14 +256,13 @@ export async function bindMember(
     throw err
   }
 
-  const db = database()
-  const _ = db.command
-  const memberId = newDocId()
-  const [memberNo, rules, tombstones] = await Promise.all([
+  const [{ store, clerk }, memberNo, rules, tombstones] = await Promise.all([
+    firstBindTarget(scanned),
     allocateMemberNo(),
-    loadPointsRules(),
+    welcomeRules(now),
     tombstonesFor({ openid, unionid: ctx.caller.unionid, phone }),
   ])
+  const memberId = newDocId()
   // An identity or phone whose card was deleted had its welcome bonus, and keeps its birthday.
   const welcome = tombstones.some((t) => t.welcomeGiven) ? 0 : rules.welcomeBonus
   const carriedBirthday = tombstones.find((t) => t.birthday)?.birthday
@@ -187,81 +272,45 @@ export async function bindMember(
       ? planCredit(emptyAccount(), welcome, pointsExpiryFor(now, rules.expiryYears))
       : null
   const account = welcomeCredit?.account ?? emptyAccount()
-  // The `member:<openid>` claim: another first scan by the same person won the race.
-  return unlessDuplicate<MemberView & { outcome: BindOutcome }>(
-    async () => {
-      const clerk = await withTransaction(db, async (t) => {
-        let clerk: ClerkDoc | null
-        if (target.clerk) {
-          clerk = await collection(COLLECTIONS.clerks, t).get(target.clerk._id)
-          if (!clerk || clerk.status !== 'active')
-            throw new AppError('CONFLICT', '该导购已停用，请扫描门店二维码开卡')
-        } else {
-          // Chosen from the transaction's snapshot (a where().get() carrying the transaction id);
-          // the chosen clerk's count is written first, below, so two binds that pick the same
-          // clerk conflict at that write and one runs again on the other's count.
-          const candidates: ClerkDoc[] = (
-            await collection(COLLECTIONS.clerks, t)
-              .raw.where({ storeId: target.store._id, status: 'active' })
-              .limit(1000)
-              .get()
-          ).data
-          const chosen = leastLoadedClerk(
-            candidates.map((c) => ({
-              clerkId: c._id,
-              memberCount: c.memberCount,
-              createdAt: c.createdAt,
-              status: c.status,
-              isManager: c.isManager,
-            })),
-          )
-          if (!chosen) throw new AppError('CONFLICT', '该门店暂无在岗导购，请联系店员')
-          clerk = candidates.find((c) => c._id === chosen.clerkId) ?? null
-          if (!clerk) throw new AppError('CONFLICT', '该门店暂无在岗导购，请联系店员')
-        }
-        await collection(COLLECTIONS.clerks, t).update(clerk._id, { memberCount: _.inc(1) })
-        const member: Omit<MemberDoc, '_id'> = {
-          openid,
-          ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}),
-          memberNo,
-          phone,
-          status: 'active',
-          tier: 'standard',
-          points: account.points,
-          pointsCredited: account.credited,
-          pointsDebited: account.debited,
-          nextExpiryAt: account.nextExpiryAt,
-          latestExpiryAt: account.latestExpiryAt,
-          storeId: target.store._id,
-          clerkId: clerk._id,
-          attributedAt: now,
-          openedStoreId: target.store._id,
-          openedClerkId: clerk._id,
-          joinedAt: now,
-          lastPurchaseAt: null,
-          tags: [],
-          ...(carriedBirthday ? { birthday: carriedBirthday } : {}),
-        }
-        await collection(COLLECTIONS.members, t).insert({ _id: memberId, ...member })
-        // One member per openid: a second first bind fails this insert and applies nothing.
-        await collection(COLLECTIONS.openidClaims, t).insert(
-          openidClaim('member', openid, memberId, now),
-        )
-        const log: Omit<AttributionLogDoc, '_id'> = {
-          key: `bind:${memberId}`,
-          memberId,
-          reason: 'bind',
-          fromStoreId: null,
-          fromClerkId: null,
-          toStoreId: target.store._id,
-          toClerkId: clerk._id,
-          actor: { kind: 'member', id: memberId },
-          note: `scene ${input.scene}`,
-          at: now,
-        }
-        await collection(COLLECTIONS.attributionLog, t).insert(log)
-        if (welcomeCredit) {
-          const entry: Omit<PointsLedgerDoc, '_id'> = {
+  const member: MemberDoc = {
+    _id: memberId,
+    openid,
+    ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}),
+    memberNo,
+    phone,
+    status: 'active',
+    tier: 'standard',
+    points: account.points,
+    pointsCredited: account.credited,
+    pointsDebited: account.debited,
+    nextExpiryAt: account.nextExpiryAt,
+    latestExpiryAt: account.latestExpiryAt,
+    storeId: store._id,
+    clerkId: clerk._id,
+    attributedAt: now,
+    openedStoreId: store._id,
+    openedClerkId: clerk._id,
+    joinedAt: now,
+    lastPurchaseAt: null,
+    tags: [],
+    ...(carriedBirthday ? { birthday: carriedBirthday } : {}),
+    bindPending: {
+      at: now,
+      clerkId: clerk._id,
+      log: {
+        key: `bind:${memberId}`,
+        memberId,
+        reason: 'bind',
+        fromStoreId: null,
+        fromClerkId: null,
+        toStoreId: store._id,
+        toClerkId: clerk._id,
+        actor: { kind: 'member', id: memberId },
+        note: `scene ${input.scene}`,
+        at: now,
+      },
+      welcome: welcomeCredit
+        ? {
             key: `member:${memberId}:welcome`,
             memberId,
             kind: 'welcome',
@@ -273,65 +322,91 @@ export async function bindMember(
             source: { type: 'welcome' },
             at: now,
           }
-          await collection(COLLECTIONS.pointsLedger, t).insert(entry)
-        }
-        return clerk
-      })
-      ctx.caller.role = 'member'
-      const member = (await findMemberByOpenid(openid))!
-      return {
-        ...(await toMemberView(member, { storeName: target.store.name, clerkName: clerk.name })),
-        outcome: 'created',
-      }
+        : null,
     },
-    async (err) => {
-      // Another first scan by the same person won the race: theirs is the member.
-      const winner = await findMemberByOpenid(openid)
-      if (!winner) throw err
-      ctx.caller.role = 'member'
-      return { ...(await toMemberView(winner)), outcome: 'existing' }
-    },
+  }
+  ctx.caller.role = 'member'
+  // One member per openid: the claim is inserted once; it carries the planned member.
+  const claim = await collection(COLLECTIONS.openidClaims).insertOnce(
+    { ...openidClaim('member', openid, memberId, now), plan: member },
+    { existing: 'id' },
   )
+  if (claim.inserted) {
+    // Inserted once by its `_id`: a racing bind that found our claim may have written it first.
+    await collection(COLLECTIONS.members).insertOnce(member)
+    return {
+      ...(await toMemberView(member, { storeName: store.name, clerkName: clerk.name })),
+      outcome: 'created',
+    }
+  }
+  // Another first scan by the same person holds the claim: theirs is the member.
+  const winner = await memberOfClaim(claim.existing)
+  return { ...(await toMemberView(winner, await cardNames(winner))), outcome: 'existing' }
 }
 
-/** A later scan by an existing member: logged as a visit, or a re-attribution under a protection window. */
+/**
+ * The member a `member:<openid>` claim names. Its creator writes the member right after the
+ * claim; found missing (the creator is between the two writes, or died there), the claim's plan
+ * is written now, once by its `_id`, so both end with the same member.
+ */
+async function memberOfClaim(claim: OpenidClaimDoc | null): Promise<MemberDoc> {
+  if (!claim) throw new AppError('CONFLICT', '当前操作的人较多，请稍后重试')
+  const members = collection(COLLECTIONS.members)
+  const found = await members.get(claim.ownerId)
+  if (found) return found
+  const plan = claim.plan as MemberDoc | undefined
+  if (!plan || plan._id !== claim.ownerId)
+    throw new AppError('CONFLICT', '当前操作的人较多，请稍后重试')
+  const written = await members.insertOnce(plan, { existing: 'id' })
+  if (written.inserted) return plan
+  if (!written.existing) throw new AppError('CONFLICT', '当前操作的人较多，请稍后重试')
+  return written.existing
+}
+
+/**
+ * A later scan by an existing member: logged as a visit (one round trip; the code's ids and the
+ * card's names come from the staff directory), or a re-attribution under a protection window.
+ */
 async function recordScan(
   ctx: InvocationContext,
   member: MemberDoc,
   scene: string,
-  target: ScanTarget,
+  scanned: ScannedCode,
   now: Date,
 ): Promise<MemberView & { outcome: BindOutcome }> {
   ctx.caller.role = 'member'
   const db = database()
-  const policy = await attributionPolicy(now)
-  const scannedClerk = target.clerk && target.clerk.status === 'active' ? target.clerk : null
-  const decision = decideScan(member, scannedClerk?._id ?? null, policy, now)
-  if (decision.kind === 'reattribute' && scannedClerk) {
-    const moved = await moveMember(db, member._id, scannedClerk, {
-      key: `rescan:${member._id}:${now.getTime()}`,
-      reason: 'rescan',
-      actor: { kind: 'member', id: member._id },
-      note: `scene ${scene}`,
-      now,
-    })
-    if (moved)
-      return {
-        ...(await toMemberView(moved, {
-          storeName: target.store.name,
-          clerkName: scannedClerk.name,
-        })),
-        outcome: 'reattributed',
-      }
+  const [policy, target] = await Promise.all([attributionPolicy(now), directoryTarget(scanned)])
+  const decision = decideScan(member, target.clerk?._id ?? null, policy, now)
+  if (decision.kind === 'reattribute' && target.clerk) {
+    // Moving a member is rare: the scanned clerk is read fresh (a disabled clerk takes no one).
+    const scannedClerk = await getClerk(target.clerk._id)
+    if (scannedClerk && scannedClerk.status === 'active') {
+      const moved = await moveMember(db, member._id, scannedClerk, {
+        key: `rescan:${member._id}:${now.getTime()}`,
+        reason: 'rescan',
+        actor: { kind: 'member', id: member._id },
+        note: `scene ${scene}`,
+        now,
+      })
+      if (moved)
+        return {
+          ...(await toMemberView(moved, {
+            storeName: target.store.name,
+            clerkName: scannedClerk.name,
+          })),
+          outcome: 'reattributed',
+        }
+    }
   }
-  await db.collection(COLLECTIONS.visits.name).add({
+  await collection(COLLECTIONS.visits).insert({
     memberId: member._id,
     scene,
     storeId: target.store._id,
     clerkId: target.clerk?._id ?? null,
     at: now,
   })
-  return { ...(await toMemberView(member)), outcome: 'existing' }
+  return { ...(await toMemberView(member, await cardNames(member))), outcome: 'existing' }
 }
 
 export interface MoveOptions {
