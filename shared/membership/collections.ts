@@ -13,8 +13,8 @@ export const MEMBERSHIP_COLLECTIONS = {
   members: defineCollection<MemberDoc>({
     name: 'members',
     indexes: [
-      // A lookup only: one member per WeChat user is kept by the `member:<openid>` claim
-      // (platform/claims, openidClaims), inserted once before the member.
+      // A lookup only: one member per WeChat user is kept by the card's `_id`, derived from the
+      // openid (member-service memberIdFor), so a second first bind is a duplicate insert.
       { name: 'openid', fields: ['openid'] },
       { name: 'memberNo', fields: ['memberNo'], unique: true },
       { name: 'clerkId', fields: ['clerkId', 'lastPurchaseAt'] },

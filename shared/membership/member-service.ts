@@ -4,10 +4,11 @@
  */
 import type { MemberView } from './contract'
 import { COLLECTIONS } from '../collections'
-import { createHmac } from 'node:crypto'
+import { createHmac, randomInt } from 'node:crypto'
 import { collection } from '../platform/db/collection'
 import { defineCollection } from '../platform/db/collection-spec'
 import type { AttributionLogDoc, MemberDoc, MemberTombstoneDoc } from './documents'
+import type { PointsLedgerDoc } from '../points/documents'
 import type { ClerkDoc, StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import {
@@ -35,9 +36,7 @@ import {
   type StaffDirectory,
 } from '../staff/lookups'
 import { loadPointsRules } from '../points/lookups'
-import type { PointsRules } from '../points/rules/points'
-import { newDocId } from '../platform/ids'
-import { openidClaim, openidClaimId, type OpenidClaimDoc } from '../platform/claims/claims'
+import { openidClaimId } from '../platform/claims/claims'
 import { requireOpenid } from '../platform/runtime/identity'
 import { findMemberByOpenid, requireMember } from './lookups'
 
@@ -110,7 +109,8 @@ async function cardNames(member: Pick<MemberDoc, 'storeId' | 'clerkId'>) {
     const directory = await staffDirectory({ fresh })
     const store = directory.stores.get(member.storeId)
     const clerk = directory.clerks.get(member.clerkId)
-    if ((store && clerk) || fresh) return { storeName: store?.name ?? '', clerkName: clerk?.name ?? '' }
+    if ((store && clerk) || fresh)
+      return { storeName: store?.name ?? '', clerkName: clerk?.name ?? '' }
   }
   return { storeName: '', clerkName: '' }
 }
@@ -163,33 +163,53 @@ async function firstBindTarget(
   throw new AppError('CONFLICT', '该门店暂无在岗导购，请联系店员')
 }
 
-let policyCache: { value: AttributionPolicy; readAt: number } | undefined
+/**
+ * A value read at most once a minute per function instance (by the invocation's clock);
+ * concurrent callers share one read, and a failed read is not kept.
+ */
+function readEveryMinute<T>(read: () => Promise<T>): (now: Date) => Promise<T> {
+  let cached: { value: Promise<T>; readAt: number } | undefined
+  return (now) => {
+    if (!cached || now.getTime() - cached.readAt >= 60_000) {
+      const value = read()
+      const entry = { value, readAt: now.getTime() }
+      cached = entry
+      value.catch(() => {
+        if (cached === entry) cached = undefined
+      })
+    }
+    return cached.value
+  }
+}
 
-/** HQ's attribution policy; cached for a minute per function instance. */
-async function attributionPolicy(now: Date): Promise<AttributionPolicy> {
-  if (policyCache && now.getTime() - policyCache.readAt < 60_000) return policyCache.value
+/** HQ's attribution policy. */
+const attributionPolicy = readEveryMinute(async (): Promise<AttributionPolicy> => {
   const stored = await collection(ATTRIBUTION_SETTINGS).get('attribution')
-  const value: AttributionPolicy = {
+  return {
     protectionDays:
       typeof stored?.protectionDays === 'number'
         ? stored.protectionDays
         : DEFAULT_ATTRIBUTION_POLICY.protectionDays,
   }
-  policyCache = { value, readAt: now.getTime() }
-  return value
+})
+
+/** Member numbers are 9 digits, drawn at random; the unique index on `memberNo` refuses a repeat. */
+function drawMemberNo(): string {
+  return String(randomInt(100_000_000, 1_000_000_000))
 }
 
-async function allocateMemberNo(): Promise<string> {
-  const counters = collection(COLLECTIONS.counters)
-  const value = (
-    await counters.updateAndReturn({ _id: 'memberNo' }, { value: database().command.inc(1) })
-  )?.value
-  if (value === undefined) {
-    // First member ever: create the counter (a concurrent creator wins; then increment again).
-    await counters.insertOnce({ _id: 'memberNo', value: 100_000_000 })
-    return allocateMemberNo()
-  }
-  return String(value).padStart(9, '0')
+/**
+ * A new card's `_id`, derived from the openid and the deletion (if any) of its previous card, so
+ * every first bind of one person computes the same id and inserting it is the idempotency check:
+ * two racing first scans insert one member. A deleted card's tombstone moves `deletedAt`, so the
+ * next card is a new id.
+ */
+function memberIdFor(openid: string, openidTombstone: MemberTombstoneDoc | undefined): string {
+  const generation = openidTombstone?.deletedAt.getTime() ?? 0
+  return createHmac('sha256', ports().secrets.identityHash)
+    .update(`member:${openid}:${generation}`)
+    .digest('hex')
+    .slice(0, 32)
 }
 
 export type BindOutcome = 'created' | 'existing' | 'reattributed'
@@ -205,30 +225,19 @@ function typedPhone(typed: string | undefined): string {
   return phone
 }
 
-let rulesCache: { value: PointsRules; readAt: number } | undefined
-
-/** HQ's points rules for the welcome bonus; cached for a minute per function instance. */
-async function welcomeRules(now: Date): Promise<PointsRules> {
-  if (rulesCache && now.getTime() - rulesCache.readAt < 60_000) return rulesCache.value
-  const value = await loadPointsRules()
-  rulesCache = { value, readAt: now.getTime() }
-  return value
-}
-
 /**
  * Binds the caller as a member from a scanned code.
  *
  * A repeat scan is two round trips (the member, the visit). A first bind is six on a warm
  * instance: the member (none yet); then together the store's turn or the scanned clerk, the
- * tombstones and the member number; the openid's claim; the member. The attribution log entry,
- * the welcome points' ledger entry and the clerk's count are the bind's follow-up (BindPending),
- * finished exactly once after the answer (bind-follow-up.ts).
+ * tombstones and the points rules; the member; its welcome points' ledger entry. The attribution
+ * log entry and the clerk's count are the bind's follow-up (BindPending), finished exactly once
+ * after the answer (bind-follow-up.ts).
  *
- * Guarantees: one member per openid even when the same person's first scans race: the
- * `member:<openid>` claim, inserted once, decides, and it carries the planned member, so whoever
- * finds the claim without its member (the loser of the race, or a later bind after the winner
- * died between the two writes) inserts that same member once by its `_id`. A store code's clerks
- * take turns (firstBindTarget), so concurrent binds spread within one and never conflict.
+ * Guarantees: one member per openid even when the same person's first scans race: the card's
+ * `_id` is derived from the openid (memberIdFor), so the racers insert the same id and one insert
+ * wins; the others answer with the winner's card. A store code's clerks take turns
+ * (firstBindTarget), so concurrent binds spread within one and never conflict.
  */
 export async function bindMember(
   ctx: InvocationContext,
@@ -256,13 +265,16 @@ export async function bindMember(
     throw err
   }
 
-  const [{ store, clerk }, memberNo, rules, tombstones] = await Promise.all([
+  const who = { openid, unionid: ctx.caller.unionid, phone }
+  const [{ store, clerk }, rules, tombstones] = await Promise.all([
     firstBindTarget(scanned),
-    allocateMemberNo(),
-    welcomeRules(now),
-    tombstonesFor({ openid, unionid: ctx.caller.unionid, phone }),
+    loadPointsRules(),
+    tombstonesFor(who),
   ])
-  const memberId = newDocId()
+  const memberId = memberIdFor(
+    openid,
+    tombstones.find((t) => t._id === identityHashes({ openid })[0]),
+  )
   // An identity or phone whose card was deleted had its welcome bonus, and keeps its birthday.
   const welcome = tombstones.some((t) => t.welcomeGiven) ? 0 : rules.welcomeBonus
   const carriedBirthday = tombstones.find((t) => t.birthday)?.birthday
@@ -272,11 +284,25 @@ export async function bindMember(
       ? planCredit(emptyAccount(), welcome, pointsExpiryFor(now, rules.expiryYears))
       : null
   const account = welcomeCredit?.account ?? emptyAccount()
+  const welcomeEntry: Omit<PointsLedgerDoc, '_id'> | null = welcomeCredit
+    ? {
+        key: `member:${memberId}:welcome`,
+        memberId,
+        kind: 'welcome',
+        points: welcome,
+        remaining: welcome,
+        start: welcomeCredit.span.start,
+        end: welcomeCredit.span.end,
+        expiresAt: welcomeCredit.span.expiresAt,
+        source: { type: 'welcome' },
+        at: now,
+      }
+    : null
   const member: MemberDoc = {
     _id: memberId,
     openid,
     ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}),
-    memberNo,
+    memberNo: drawMemberNo(),
     phone,
     status: 'active',
     tier: 'standard',
@@ -309,58 +335,32 @@ export async function bindMember(
         note: `scene ${input.scene}`,
         at: now,
       },
-      welcome: welcomeCredit
-        ? {
-            key: `member:${memberId}:welcome`,
-            memberId,
-            kind: 'welcome',
-            points: welcome,
-            remaining: welcome,
-            start: welcomeCredit.span.start,
-            end: welcomeCredit.span.end,
-            expiresAt: welcomeCredit.span.expiresAt,
-            source: { type: 'welcome' },
-            at: now,
-          }
-        : null,
+      welcome: welcomeEntry,
     },
   }
   ctx.caller.role = 'member'
-  // One member per openid: the claim is inserted once; it carries the planned member.
-  const claim = await collection(COLLECTIONS.openidClaims).insertOnce(
-    { ...openidClaim('member', openid, memberId, now), plan: member },
-    { existing: 'id' },
-  )
-  if (claim.inserted) {
-    // Inserted once by its `_id`: a racing bind that found our claim may have written it first.
-    await collection(COLLECTIONS.members).insertOnce(member)
-    return {
-      ...(await toMemberView(member, { storeName: store.name, clerkName: clerk.name })),
-      outcome: 'created',
-    }
-  }
-  // Another first scan by the same person holds the claim: theirs is the member.
-  const winner = await memberOfClaim(claim.existing)
-  return { ...(await toMemberView(winner, await cardNames(winner))), outcome: 'existing' }
-}
-
-/**
- * The member a `member:<openid>` claim names. Its creator writes the member right after the
- * claim; found missing (the creator is between the two writes, or died there), the claim's plan
- * is written now, once by its `_id`, so both end with the same member.
- */
-async function memberOfClaim(claim: OpenidClaimDoc | null): Promise<MemberDoc> {
-  if (!claim) throw new AppError('CONFLICT', '当前操作的人较多，请稍后重试')
   const members = collection(COLLECTIONS.members)
-  const found = await members.get(claim.ownerId)
-  if (found) return found
-  const plan = claim.plan as MemberDoc | undefined
-  if (!plan || plan._id !== claim.ownerId)
-    throw new AppError('CONFLICT', '当前操作的人较多，请稍后重试')
-  const written = await members.insertOnce(plan, { existing: 'id' })
-  if (written.inserted) return plan
-  if (!written.existing) throw new AppError('CONFLICT', '当前操作的人较多，请稍后重试')
-  return written.existing
+  for (let draw = 1; ; draw++) {
+    const written = await members.insertOnce(member, { existing: 'id' })
+    if (written.inserted) break
+    if (written.existing) {
+      // Another first scan by the same person inserted this card first: theirs is the member.
+      return {
+        ...(await toMemberView(written.existing, await cardNames(written.existing))),
+        outcome: 'existing',
+      }
+    }
+    // The member number was taken (the only other unique key): draw another.
+    if (draw >= 5) throw new AppError('CONFLICT', '当前操作的人较多，请稍后重试')
+    member.memberNo = drawMemberNo()
+  }
+  // The welcome entry right away, so the balance always equals the ledger; inserted once by its
+  // key (the follow-up inserts it too if this invocation dies first).
+  if (welcomeEntry) await collection(COLLECTIONS.pointsLedger).insertOnce(welcomeEntry)
+  return {
+    ...(await toMemberView(member, { storeName: store.name, clerkName: clerk.name })),
+    outcome: 'created',
+  }
 }
 
 /**
@@ -625,7 +625,8 @@ export async function deleteAccount(ctx: InvocationContext): Promise<{ deleted: 
       deletedAt: now,
     })
     await collection(COLLECTIONS.clerks, t).update(fresh.clerkId, { memberCount: _.inc(-1) })
-    // The openid is free again: the same person may bind anew.
+    // A card bound before cards had derived ids holds a `member:<openid>` claim: it goes too.
+    // (The same person may bind anew: the tombstone's new deletedAt gives the next card a new id.)
     if (member.openid)
       await collection(COLLECTIONS.openidClaims, t).remove(openidClaimId('member', member.openid))
   })

@@ -146,11 +146,12 @@ describe('binding from a scanned code', () => {
     }
     expect(ledger.data).toHaveLength(1)
     expect(members.data[0].points).toBe(100)
-    // What decided the race: the one claim of this openid, naming the member.
+    // What decided the race: the card's id is derived from the openid, so every racer inserted
+    // the same id and one insert won; no claim document is needed.
     const claim = (
       (await stack.db.collection('openidClaims').doc('member:oRacer').get()) as { data: any[] }
     ).data[0]
-    expect(claim).toMatchObject({ role: 'member', openid: 'oRacer', ownerId: memberId })
+    expect(claim).toBeUndefined()
   })
 
   it("a store's code spreads 30 concurrent new members evenly over its clerks, never to its manager", async () => {
@@ -606,19 +607,12 @@ describe("the member's own data", () => {
       .where({ memberId: created.memberId })
       .get()) as { data: any[] }
     expect(ledger.data).toHaveLength(1)
-    // The openid's claim went with the account ...
-    const claimOf = async () =>
-      (
-        (await stack.db.collection('openidClaims').doc('member:oLeaving').get()) as {
-          data: any[]
-        }
-      ).data[0]
-    expect(await claimOf()).toBeUndefined()
-    // ... so scanning again starts a fresh membership, which holds a new claim.
+    // Scanning again starts a fresh membership: a new card id (the deletion moved the id's
+    // generation), with its own welcome entry withheld (the tombstone remembers the bonus).
     const again = (await bind('oLeaving', code.scene, 401)).body.data
     expect(again.outcome).toBe('created')
     expect(again.memberId).not.toBe(created.memberId)
-    expect(await claimOf()).toMatchObject({ ownerId: again.memberId })
+    expect(again.points).toBe(0)
     const rows = (await stack.db.collection('members').where({ openid: 'oLeaving' }).get()) as {
       data: any[]
     }

@@ -16,10 +16,4 @@ export interface OpenidClaimDoc {
   /** The member's or clerk's `_id`. */
   ownerId: string
   at: Date
-  /**
-   * The owner document as its creator planned it, when the claim is written before it (a member's
-   * first bind): whoever finds the claim without its owner writes the plan (insert once by `_id`),
-   * so a creator that died between the two writes never leaves the openid unable to bind.
-   */
-  plan?: object
 }
