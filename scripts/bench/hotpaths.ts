@@ -100,6 +100,17 @@ export async function benchHotpaths(options: { shoppers?: number } = {}): Promis
       ),
     )
     report('member.bind (cold instance, store code)', cold)
+    // (A repeat scan also reads HQ's attribution policy, at most once a minute per instance.)
+    report(
+      'member.bind (cold instance, repeat scan)',
+      await measured('member', 'bind', () =>
+        call(
+          'member',
+          { action: 'bind', scene: storeCode.scene, phone: phone(900) },
+          shopper('warm', 0),
+        ),
+      ),
+    )
     const jobTrips = async (job: string) => {
       await settle()
       logs.length = 0

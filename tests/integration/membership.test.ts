@@ -657,6 +657,38 @@ describe("the member's own data", () => {
     expect(await clerkCount()).toBe(before - 1)
   })
 
+  it("a card deleted before its bind's follow-up: the clerk's count goes up and down once", async () => {
+    const code = sceneOf('clerk', 3)
+    await stack.runJob('finishBinds')
+    const clerkCount = async () =>
+      (
+        (await stack.db.collection('clerks').doc(code.clerkId).get()) as {
+          data: { memberCount: number }[]
+        }
+      ).data[0]!.memberCount
+    const before = await clerkCount()
+    const created = (await bind('oQuickLeaver', code.scene, 420)).body.data
+    expect(created.clerkId).toBe(code.clerkId)
+    const deleted = await stack.call(
+      'member',
+      { action: 'deleteAccount', confirm: 'DELETE' },
+      { openid: 'oQuickLeaver' },
+    )
+    expect(deleted.status).toBe(200)
+    // Three runs of the follow-up at once: the card is added to its clerk once.
+    await Promise.all([1, 2, 3].map(() => stack.runJob('finishBinds')))
+    expect(await clerkCount()).toBe(before)
+    const log = (await stack.db
+      .collection('attributionLog')
+      .where({ memberId: created.memberId })
+      .get()) as { data: any[] }
+    expect(log.data).toHaveLength(1)
+    const card = (
+      (await stack.db.collection('members').doc(created.memberId).get()) as { data: any[] }
+    ).data[0]
+    expect(card.bindPending).toBeUndefined()
+  })
+
   it('deleting needs the explicit confirmation', async () => {
     const res = await stack.call('member', { action: 'deleteAccount' }, { openid: 'oSpread2' })
     expect(res.status).toBe(400)
