@@ -77,6 +77,43 @@ export interface BuiltFunction {
   buildMs: number
 }
 
+/**
+ * Bundles one function entry into `dir/index.js` with `package.json` and `config.json`: the
+ * settings every bundle shares, deployable or a local-stack fixture (scripts/local-cloud/fixtures).
+ */
+export async function bundleFunction(
+  fn: Pick<FunctionManifest, 'name' | 'triggers' | 'config'>,
+  entry: string,
+  dir: string,
+): Promise<BuiltFunction> {
+  const started = Date.now()
+  await mkdir(dir, { recursive: true })
+  await build({
+    entryPoints: [entry],
+    outfile: path.join(dir, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node18',
+    format: 'cjs',
+    minify: true,
+    mainFields: ['module', 'main'],
+    legalComments: 'none',
+    logLevel: 'warning',
+    define: { 'process.env.NODE_ENV': '"production"' },
+  })
+  await writeFile(
+    path.join(dir, 'package.json'),
+    `${JSON.stringify({ name: fn.name, version: '1.0.0', private: true, main: 'index.js' }, null, 2)}\n`,
+  )
+  const config = {
+    permissions: { openapi: fn.config?.permissions?.openapi ?? [] },
+    triggers: fn.triggers ?? [],
+  }
+  await writeFile(path.join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`)
+  const bytes = statSync(path.join(dir, 'index.js')).size
+  return { name: fn.name, dir, bytes, buildMs: Date.now() - started }
+}
+
 export async function buildFunctions(
   outRoot = path.join(root, 'dist', 'cloudfunctions'),
 ): Promise<BuiltFunction[]> {
@@ -84,35 +121,13 @@ export async function buildFunctions(
   checkManifest(manifest)
   if (existsSync(outRoot)) rmSync(outRoot, { recursive: true, force: true })
   return Promise.all(
-    manifest.map(async (fn) => {
-      const started = Date.now()
-      const dir = path.join(outRoot, fn.name)
-      await mkdir(dir, { recursive: true })
-      await build({
-        entryPoints: [path.join(root, 'cloudfunctions', fn.name, 'index.ts')],
-        outfile: path.join(dir, 'index.js'),
-        bundle: true,
-        platform: 'node',
-        target: 'node18',
-        format: 'cjs',
-        minify: true,
-        mainFields: ['module', 'main'],
-        legalComments: 'none',
-        logLevel: 'warning',
-        define: { 'process.env.NODE_ENV': '"production"' },
-      })
-      await writeFile(
-        path.join(dir, 'package.json'),
-        `${JSON.stringify({ name: fn.name, version: '1.0.0', private: true, main: 'index.js' }, null, 2)}\n`,
-      )
-      const config = {
-        permissions: { openapi: fn.config?.permissions?.openapi ?? [] },
-        triggers: fn.triggers ?? [],
-      }
-      await writeFile(path.join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`)
-      const bytes = statSync(path.join(dir, 'index.js')).size
-      return { name: fn.name, dir, bytes, buildMs: Date.now() - started }
-    }),
+    manifest.map((fn) =>
+      bundleFunction(
+        fn,
+        path.join(root, 'cloudfunctions', fn.name, 'index.ts'),
+        path.join(outRoot, fn.name),
+      ),
+    ),
   )
 }
 

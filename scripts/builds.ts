@@ -1,6 +1,7 @@
 /**
  * Every build the local stack serves, each rebuilt only when its inputs changed
- * (scripts/build-cache.ts): the cloud function bundles, the HQ console and the mini-program
+ * (scripts/build-cache.ts): the cloud function bundles (and the local stack's fixtures beside
+ * them, scripts/local-cloud/fixtures), the HQ console and the mini-program
  * (H5 for the browser; WeChat too for `npm test`). `npm start` and `npm test` both call
  * `buildAll`; a failed build throws `BuildFailed` after printing the build's own output.
  *
@@ -11,6 +12,7 @@ import { buildIfStale, checkFresh, recordBuilt, type BuildSpec } from './build-c
 import { buildConsole } from './build-console'
 import { buildFunctions, readManifest } from './build-functions'
 import { buildMiniprogram, type Target } from './build-miniprogram'
+import { buildLocalFixtures, FIXTURES_OUT_DIR, LOCAL_FIXTURES } from './local-cloud/fixtures'
 
 const root = path.resolve(__dirname, '..')
 
@@ -31,6 +33,16 @@ export function functionsSpec(): BuildSpec {
       'scripts/build-functions.ts',
     ],
     expect: readManifest().map((fn) => path.join(fn.name, 'index.js')),
+  }
+}
+
+/** The local stack's fixture functions (never deployed), bundled with the same settings. */
+export function fixturesSpec(): BuildSpec {
+  return {
+    title: 'local-stack fixtures',
+    outDir: FIXTURES_OUT_DIR,
+    inputs: [...COMMON, 'shared', 'scripts/local-cloud/fixtures', 'scripts/build-functions.ts'],
+    expect: LOCAL_FIXTURES.map((fixture) => path.join(fixture.name, 'index.js')),
   }
 }
 
@@ -76,6 +88,13 @@ export async function buildAll(options: { weapp?: boolean } = {}): Promise<void>
     functions,
     root,
     () => failing(functions.title, () => buildFunctions()).then(() => undefined),
+    log,
+  )
+  const fixtures = fixturesSpec()
+  await buildIfStale(
+    fixtures,
+    root,
+    () => failing(fixtures.title, () => buildLocalFixtures()).then(() => undefined),
     log,
   )
   const hq = consoleSpec()

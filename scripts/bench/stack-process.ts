@@ -11,16 +11,20 @@ import path from 'node:path'
 import readline from 'node:readline'
 import { COLLECTIONS } from '../../shared/collections'
 import { buildFunctions } from '../build-functions'
+import { buildLocalFixtures } from '../local-cloud/fixtures'
 import { startLocalStack } from '../local-cloud/stack'
 
 async function main() {
   const name = process.env.BENCH_NAME ?? 'bench'
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `bench-${name}-data-`))
   const functionsDir = mkdtempSync(path.join(os.tmpdir(), `bench-${name}-fn-`))
+  const fixturesDir = mkdtempSync(path.join(os.tmpdir(), `bench-${name}-fixtures-`))
   await buildFunctions(functionsDir)
+  await buildLocalFixtures(fixturesDir)
   const stack = await startLocalStack({
     dataDir,
     functionsDir,
+    fixturesDir,
     port: 0,
     seed: true,
     adminPassword: process.env.ADMIN_PASSWORD,
@@ -44,6 +48,7 @@ async function main() {
     void stack.close().then(() => {
       rmSync(dataDir, { recursive: true, force: true })
       rmSync(functionsDir, { recursive: true, force: true })
+      rmSync(fixturesDir, { recursive: true, force: true })
       process.exit(0)
     })
   }

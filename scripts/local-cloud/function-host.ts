@@ -1,6 +1,7 @@
 /**
  * The local function host: `POST /fn/<name>` runs the bundled `dist/cloudfunctions/<name>`'s
- * `main(event, context)` the way CloudBase does.
+ * `main(event, context)` the way CloudBase does (and, from an extra folder, the local stack's
+ * fixtures: `dist/local-fixtures/<name>`, scripts/local-cloud/fixtures).
  *
  * Identity travels in the invocation's `context.environment` (JSON with WX_OPENID, …), exactly
  * where CloudBase puts it for a mini-program call, and never in `process.env`: the host runs many
@@ -32,6 +33,11 @@ export interface CallerHeaders {
 export interface FunctionHostOptions {
   /** Folder of bundled functions (dist/cloudfunctions). */
   functionsDir: string
+  /**
+   * Folder of bundled local-stack fixtures (dist/local-fixtures), run the same way; looked up
+   * after functionsDir, so a fixture never stands in for a deployable function.
+   */
+  fixturesDir?: string
   /** The gateway the functions' SDK talks to, e.g. http://127.0.0.1:8787/admin */
   serviceUrl: string
   appid?: string
@@ -80,18 +86,29 @@ export class FunctionHost {
     })
   }
 
+  /** The folder holding the bundle of `name` (deployable first, then fixtures), or null. */
+  private dirOf(name: string): string | null {
+    if (!FUNCTION_NAME.test(name)) return null
+    for (const root of [this.options.functionsDir, this.options.fixturesDir]) {
+      if (root === undefined) continue
+      const dir = path.join(root, name)
+      if (existsSync(path.join(dir, 'index.js'))) return dir
+    }
+    return null
+  }
+
   has(name: string): boolean {
-    return (
-      FUNCTION_NAME.test(name) && existsSync(path.join(this.options.functionsDir, name, 'index.js'))
-    )
+    return this.dirOf(name) !== null
   }
 
   private load(name: string): Main {
     let main = this.loaded.get(name)
     if (!main) {
+      const dir = this.dirOf(name)
+      if (!dir) throw new Error(`no cloud function named "${name}"`)
       // The WeChat IDE deploys from config.json, whose `triggers` "supports only one trigger":
       // a function declaring more would not deploy, so it does not load here either.
-      const configPath = path.join(this.options.functionsDir, name, 'config.json')
+      const configPath = path.join(dir, 'config.json')
       if (existsSync(configPath)) {
         const config = JSON.parse(readFileSync(configPath, 'utf8')) as { triggers?: unknown[] }
         const count = Array.isArray(config.triggers) ? config.triggers.length : 0
@@ -101,7 +118,7 @@ export class FunctionHost {
           )
       }
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mod = require(path.join(this.options.functionsDir, name, 'index.js')) as { main?: Main }
+      const mod = require(path.join(dir, 'index.js')) as { main?: Main }
       if (typeof mod.main !== 'function') throw new Error(`function ${name} exports no main()`)
       main = mod.main
       this.loaded.set(name, main)

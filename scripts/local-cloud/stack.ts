@@ -5,6 +5,7 @@
  *   GET  /health           {"ok":true}
  *   GET  /dev/personas     demo identities and code scenes (local only)
  *   *    /http/<path>       CloudBase HTTP access (cloudbaserc.json `httpAccess`), e.g. POST /http/pay/notify
+ *                          (and the fixtures' own, e.g. POST /http/payprobe/notify)
  *   POST /sandbox/pay/<out_trade_no>, /sandbox/refund/<out_trade_no>, /sandbox/wxpay/v3/…
  *                          the WeChat Pay sandbox (pay-sandbox.ts)
  *   POST /sandbox/wechat/cgi-bin/…, /sandbox/wechat/wxa/…, GET /sandbox/messages
@@ -20,7 +21,7 @@ import tcb from '@cloudbase/node-sdk'
 import type { Database } from '../../shared/platform/runtime/cloudbase'
 import { checkTriggers, readHttpAccess, readManifest } from '../build-functions'
 import { randomBytes } from 'node:crypto'
-import { COLLECTIONS } from '../../shared/collections'
+import { ALL_COLLECTIONS, COLLECTIONS } from '../../shared/collections'
 import { ensureAdminAccount } from '../../shared/hq/admin-service'
 import { listPersonas, seedDemoData } from '../seed/demo-data'
 import { seedShopDemo } from '../seed/shop-demo'
@@ -37,6 +38,13 @@ import {
   type GatewayCore,
 } from './gateway'
 import { functionNotFound } from './gateway/api'
+import {
+  checkFixtures,
+  fixtureCollections,
+  fixtureHttpAccess,
+  FIXTURES_OUT_DIR,
+  LOCAL_FIXTURES,
+} from './fixtures'
 import { FUNCTION_BODY_LIMIT, FunctionHost } from './function-host'
 import {
   loadOrCreatePaySandboxKeys,
@@ -92,6 +100,8 @@ export interface LocalStackOptions {
   /** Seed demo data into an empty data folder. */
   seed?: boolean
   functionsDir?: string
+  /** Bundled local-stack fixtures (scripts/local-cloud/fixtures), default dist/local-fixtures. */
+  fixturesDir?: string
   h5Dir?: string
   consoleDir?: string
   now?: () => number
@@ -151,8 +161,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const payVerification =
     options.payVerification ??
     (process.env.PAY_VERIFICATION === 'certificate' ? 'certificate' : 'public-key')
-  const httpAccess = readHttpAccess()
+  const manifest = readManifest()
+  const deployedAccess = readHttpAccess()
+  // The fixtures (never deployed) come with their own HTTP access and collections, which only
+  // this stack serves and creates; none may shadow what cloudbaserc.json or shared/ declares.
+  checkFixtures(manifest, deployedAccess, ALL_COLLECTIONS)
+  const httpAccess = [...deployedAccess, ...fixtureHttpAccess()]
   const functionsDir = options.functionsDir ?? path.join(root, 'dist', 'cloudfunctions')
+  const fixturesDir = options.fixturesDir ?? FIXTURES_OUT_DIR
   const h5Dir = options.h5Dir ?? path.join(root, 'miniprogram', 'dist', 'h5')
   const consoleDir = options.consoleDir ?? path.join(root, 'console', 'dist')
 
@@ -185,6 +201,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const gateway = await openGatewayCore({
     dataDir,
     now: clockNow,
+    collections: [...ALL_COLLECTIONS, ...fixtureCollections()],
     invokeFunction: (name, data) => {
       if (!late.functions?.has(name)) throw functionNotFound(name)
       return late.functions.invoke(name, data)
@@ -316,10 +333,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   stackUrl = url
   const serviceUrl = `${url}/admin`
 
-  const manifest = readManifest()
   // CloudBase refuses a function with more than one trigger on deploy: so does the local stack.
   for (const fn of manifest) checkTriggers(fn)
-  const timeoutsMs = Object.fromEntries(manifest.map((fn) => [fn.name, fn.timeout * 1000]))
+  const timeoutsMs = Object.fromEntries(
+    [...manifest, ...LOCAL_FIXTURES].map((fn) => [fn.name, fn.timeout * 1000]),
+  )
   const timerSpecs: TimerSpec[] = manifest.flatMap((fn) =>
     (fn.triggers ?? []).map((t) => ({ fn: fn.name, name: t.name, cron: t.config })),
   )
@@ -367,6 +385,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   })
   const functions = new FunctionHost({
     functionsDir,
+    fixturesDir,
     serviceUrl,
     timeoutsMs,
     appid,
@@ -383,7 +402,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       H5_BASE_URL: url,
       STORAGE_DIR: storageDir,
       ...payEnvironment(payKeys, { appid, stackUrl: url, mode: payVerification }),
-      PAY_PROBE_ENABLED: 'on',
+      ...Object.assign({}, ...LOCAL_FIXTURES.map((fixture) => fixture.env(url))),
     },
   })
   const db = tcb

@@ -1,5 +1,5 @@
 import { defineCollection, type CollectionSpec } from '../platform/db/collection-spec'
-import type { PayProbeDoc, PaymentDoc, RefundDoc } from './documents'
+import type { PaymentDoc, RefundDoc } from './documents'
 
 /** The payments domain's collections and indexes. */
 export const PAYMENTS_COLLECTIONS = {
@@ -28,10 +28,5 @@ export const PAYMENTS_COLLECTIONS = {
       // reconcilePayments' work lists: succeeded but not applied by the owner, and processing.
       { name: 'status', fields: ['status', 'ownerNotifiedAt', 'createdAt'] },
     ],
-  }),
-  /** Payments with nothing behind them, to check the payment edge end to end (local stack only). */
-  payProbes: defineCollection<PayProbeDoc>({
-    name: 'payProbes',
-    indexes: [{ name: 'openid', fields: ['openid', 'createdAt'] }],
   }),
 } as const satisfies Record<string, CollectionSpec>

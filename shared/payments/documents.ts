@@ -1,6 +1,10 @@
 /** payments: shapes of the stored documents. Dates are Date (UTC); money is integer fen; points integers. */
 
-/** What a payment pays for; the kind names the service that owns it (shared/services/payment-owners.ts). */
+/**
+ * What a payment pays for; the kind names the service that owns it (payments/owners.ts): `order`
+ * and `redemption` (wired in flows/payment-owners.ts), and `probe`, the local stack's fixture
+ * (scripts/local-cloud/fixtures/payprobe), which no deployed function registers.
+ */
 export type PaymentPurposeKind = 'order' | 'redemption' | 'probe'
 
 export interface PaymentPurpose {
@@ -40,6 +44,11 @@ export interface PaymentDoc {
   /** When the owner's onPaid / onClosed hook last returned (it is called until then). */
   ownerPaidAt: Date | null
   ownerClosedAt: Date | null
+  /**
+   * Where WeChat Pay notifies about this payment and its refunds, when not the function's
+   * PAY_NOTIFY_URL (the `pay` function): WeChat takes notify_url per order and per refund.
+   */
+  notifyUrl?: string
   /** A genuine notification that disagreed with this payment (kept for HQ; the last one). */
   anomaly?: { kind: string; detail: string; at: Date }
 }
@@ -62,21 +71,4 @@ export interface RefundDoc {
   failure?: string
   /** When the owner's onRefunded hook returned. */
   ownerNotifiedAt: Date | null
-}
-
-export interface PayProbeDoc {
-  _id: string
-  openid: string
-  amountFen: number
-  outTradeNo: string
-  status: 'awaiting_payment' | 'paid' | 'closed'
-  /** Every onPaid call (at least once per delivery that found the payment paid)… */
-  onPaidCalls: number
-  /** …and the effects of winning the transition: must be exactly 1. */
-  paidEffects: number
-  refundNos: string[]
-  refundedFen: number
-  refundEffects: number
-  createdAt: Date
-  paidAt: Date | null
 }

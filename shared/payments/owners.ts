@@ -12,7 +12,7 @@
  *   onPaid has returned.
  *
  * Kinds: `order` (flows/orders.ts), `redemption` (mail redemptions' shipping fee,
- * flows/mail-redemption.ts), `probe` (payments/probe-owner.ts, local stack only).
+ * flows/mail-redemption.ts), `probe` (the local stack's fixture, scripts/local-cloud/fixtures/payprobe).
  */
 import type { PaymentDoc, PaymentPurposeKind, RefundDoc } from './documents'
 import { AppError } from '../platform/errors'
@@ -30,7 +30,7 @@ const owners = new Map<PaymentPurposeKind, PaymentOwner>()
 
 /**
  * Wired where a function starts (shared/flows/payment-owners.ts for the shop and the points mall,
- * the pay function for the local stack's probe): the payments domain never imports what it sells.
+ * the local stack's payprobe fixture for its probes): the payments domain never imports what it sells.
  * Registering a kind twice with another owner is a wiring mistake and throws.
  */
 export function registerPaymentOwner(kind: PaymentPurposeKind, owner: PaymentOwner): void {

@@ -59,6 +59,11 @@ export interface CreatePaymentInput {
   amountFen: number
   payerOpenid: string
   expiresAt: Date
+  /**
+   * Where WeChat Pay notifies about this payment and its refunds, when the owner is served by
+   * another function than `pay` (the local stack's probe); default PAY_NOTIFY_URL.
+   */
+  notifyUrl?: string
 }
 
 /**
@@ -95,6 +100,7 @@ export async function createPayment(
     refundCommittedFen: 0,
     ownerPaidAt: null,
     ownerClosedAt: null,
+    ...(input.notifyUrl ? { notifyUrl: input.notifyUrl } : {}),
   }
   // One payment per purpose (its unique index): a retry or a racing call finds the first one.
   const created = await payments().insertOnce(payment, {
@@ -115,6 +121,7 @@ export async function createPayment(
       amountFen: payment.amountFen,
       payerOpenid: payment.payerOpenid,
       expiresAt: payment.expiresAt,
+      ...(payment.notifyUrl ? { notifyUrl: payment.notifyUrl } : {}),
     })
     .catch(unavailable)
   if (payment.prepayId !== order.prepayId) {
@@ -462,6 +469,7 @@ export async function requestRefund(
       refundFen: refund.amountFen,
       totalFen: payment.amountFen,
       ...(input.reason ? { reason: input.reason } : {}),
+      ...(payment.notifyUrl ? { notifyUrl: payment.notifyUrl } : {}),
     })
   } catch (err) {
     if (

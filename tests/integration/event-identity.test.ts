@@ -6,6 +6,8 @@
  * - The WeChat Pay notification is recognised by the function it reaches, not by the path string:
  *   CloudBase may hand over the path whole (`/pay/notify`) or relative to the access path (`/`).
  *   (On the old code the relative `/` fell through to the action envelope: 400, never paid.)
+ *   Checked at `pay` and at the local stack's payment probe (`payprobe`, whose payments name
+ *   its own `/payprobe/notify`).
  */
 import { readManifest } from '../../scripts/build-functions'
 import { SCHEDULE } from '../../cloudfunctions/jobs'
@@ -101,14 +103,22 @@ describe.each(['full', 'relative'] as const)(
     afterAll(() => {
       delete process.env.HTTP_ACCESS_PATH
     })
-    it('reaches the pay function and pays', async () => {
+    const payer = `oPathPayer${style}`
+    async function createProbe(amountFen: number) {
       const created = await stack.call(
-        'pay',
-        { action: 'probeCreate', amountFen: 1234 },
-        { openid: 'oPathPayer' },
+        'payprobe',
+        { action: 'probeCreate', amountFen },
+        { openid: payer },
       )
       expect(created.status).toBe(200)
-      const { probeId, outTradeNo } = created.body.data
+      return created.body.data as { probeId: string; outTradeNo: string }
+    }
+    const probeStatus = async (probeId: string) =>
+      (await stack.call('payprobe', { action: 'probeStatus', probeId }, { openid: payer })).body
+        .data
+
+    it('reaches the function the payment names (the local payment probe) and pays', async () => {
+      const { probeId, outTradeNo } = await createProbe(1234)
       const paid = await fetch(`${stack.url}/sandbox/pay/${outTradeNo}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -116,14 +126,34 @@ describe.each(['full', 'relative'] as const)(
       })
       expect(paid.status).toBe(200)
       expect(((await paid.json()) as any).delivery).toEqual({ status: 204, body: '' })
-      const status = await stack.call(
-        'pay',
-        { action: 'probeStatus', probeId },
-        { openid: 'oPathPayer' },
-      )
-      expect(status.body.data).toMatchObject({
+      expect(await probeStatus(probeId)).toMatchObject({
         status: 'paid',
         payment: { status: 'paid', paidVia: 'notification' },
+      })
+    })
+
+    it('reaches the pay function as a notification: verified, then checked against its payment', async () => {
+      const { probeId, outTradeNo } = await createProbe(4321)
+      // Genuinely signed by the sandbox, but for another amount: only the notification handler
+      // (not the action envelope, which would answer 400) gets to 409 and notes the anomaly.
+      const held = await fetch(`${stack.url}/sandbox/pay/${outTradeNo}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ notify: false, amountFen: 1 }),
+      })
+      const { notification } = (await held.json()) as {
+        notification: { headers: Record<string, string>; body: string }
+      }
+      const res = await fetch(`${stack.url}/http/pay/notify`, {
+        method: 'POST',
+        headers: notification.headers,
+        body: notification.body,
+      })
+      expect(res.status).toBe(409)
+      expect(((await res.json()) as { code: string }).code).toBe('CONFLICT')
+      expect(await probeStatus(probeId)).toMatchObject({
+        status: 'awaiting_payment',
+        payment: { status: 'pending', anomaly: 'payment-amount' },
       })
     })
 

@@ -1,7 +1,9 @@
 /**
  * The payment edge with platform-certificate verification: the sandbox signs notifications with
  * its platform certificate's key, and the functions trust only the certificates the v3 API
- * serves (downloaded through wechatpay-node-v3, decrypted with the APIv3 key).
+ * serves (downloaded through wechatpay-node-v3, decrypted with the APIv3 key). The payments are
+ * the local stack's probes (`payprobe`, scripts/local-cloud/fixtures), notified at their own
+ * `/http/payprobe/notify`; the production `pay` function verifies the same way (checked at the end).
  */
 import { startTestStack, type TestStack } from '../support/local-stack'
 import {
@@ -20,9 +22,9 @@ beforeAll(async () => {
 })
 afterAll(() => stack.stop())
 
-async function notify(n: Notification) {
+async function notify(n: Notification, fn: 'payprobe' | 'pay' = 'payprobe') {
   return (
-    await fetch(`${stack.url}/http/pay/notify`, {
+    await fetch(`${stack.url}/http/${fn}/notify`, {
       method: 'POST',
       headers: n.headers,
       body: n.body,
@@ -31,13 +33,13 @@ async function notify(n: Notification) {
 }
 
 async function createProbe(amountFen: number) {
-  const res = await stack.call('pay', { action: 'probeCreate', amountFen }, { openid: PAYER })
+  const res = await stack.call('payprobe', { action: 'probeCreate', amountFen }, { openid: PAYER })
   expect(res.status).toBe(200)
   return res.body.data as { probeId: string; outTradeNo: string }
 }
 
 const probe = async (probeId: string) =>
-  (await stack.call('pay', { action: 'probeStatus', probeId }, { openid: PAYER })).body.data
+  (await stack.call('payprobe', { action: 'probeStatus', probeId }, { openid: PAYER })).body.data
 
 describe('platform-certificate mode', () => {
   it('a payment is verified with the downloaded platform certificate and applied once', async () => {
@@ -90,7 +92,7 @@ describe('platform-certificate mode', () => {
     const { probeId, outTradeNo } = await createProbe(500)
     await fetch(`${stack.url}/sandbox/pay/${outTradeNo}`, { method: 'POST' })
     const refund = await stack.call(
-      'pay',
+      'payprobe',
       { action: 'probeRefund', probeId, amountFen: 500, key: 'all' },
       { openid: PAYER },
     )
@@ -104,6 +106,47 @@ describe('platform-certificate mode', () => {
       refundedFen: 500,
       refundEffects: 1,
       payment: { status: 'refunded' },
+    })
+  })
+
+  it('the production pay function refuses the same forgeries, and knows the genuine signer', async () => {
+    const { probeId, outTradeNo } = await createProbe(770)
+    const resource = transactionResource({
+      mchid: stack.payKeys.mchid,
+      appid: stack.functions.appid,
+      outTradeNo,
+      amountFen: 770,
+      openid: PAYER,
+      at: new Date(),
+    })
+    const build = (signer: { serial: string; privateKey: string }) =>
+      buildNotification({ resource, at: new Date(), apiV3Key: stack.payKeys.apiV3Key, signer })
+    expect(await notify(build(sandboxSigner(stack.payKeys, 'public-key')), 'pay')).toBe(401)
+    expect(
+      await notify(
+        build({ serial: stack.payKeys.platform.serialNo, privateKey: otherPrivateKey() }),
+        'pay',
+      ),
+    ).toBe(401)
+    // Genuine but disagreeing with the payment (another amount): verified, then refused as such.
+    const other = buildNotification({
+      resource: transactionResource({
+        mchid: stack.payKeys.mchid,
+        appid: stack.functions.appid,
+        outTradeNo,
+        amountFen: 1,
+        openid: PAYER,
+        at: new Date(),
+      }),
+      at: new Date(),
+      apiV3Key: stack.payKeys.apiV3Key,
+      signer: sandboxSigner(stack.payKeys, 'certificate'),
+    })
+    expect(await notify(other, 'pay')).toBe(409)
+    expect(await probe(probeId)).toMatchObject({
+      status: 'awaiting_payment',
+      paidEffects: 0,
+      payment: { status: 'pending', anomaly: 'payment-amount' },
     })
   })
 })

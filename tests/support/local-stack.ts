@@ -1,11 +1,18 @@
 /**
  * Starts the real local stack for a test file: a free port, a fresh temporary data folder,
- * the bundled functions (built on the fly when missing, e.g. when one file is run by hand).
+ * the bundled functions and the local stack's fixtures (built on the fly when missing, e.g. when
+ * one file is run by hand).
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { buildFunctions, readManifest } from '../../scripts/build-functions'
+import {
+  buildLocalFixtures,
+  FIXTURES_OUT_DIR,
+  FIXTURES_SOURCE_DIR,
+  LOCAL_FIXTURES,
+} from '../../scripts/local-cloud/fixtures'
 import {
   startLocalStack,
   type LocalStack,
@@ -26,31 +33,46 @@ function newestSourceMtime(dir: string): number {
   return newest
 }
 
-let builtDir: Promise<string> | undefined
+export interface BuiltBundles {
+  /** The deployable functions (dist/cloudfunctions or a private build of them). */
+  functionsDir: string
+  /** The local stack's fixtures (dist/local-fixtures or a private build of them). */
+  fixturesDir: string
+}
+
+let built: Promise<BuiltBundles> | undefined
+
+const fresh = (dir: string, names: string[], sources: number) =>
+  names.every((name) => {
+    const bundle = path.join(dir, name, 'index.js')
+    return existsSync(bundle) && statSync(bundle).mtimeMs >= sources
+  })
 
 /**
- * The folder of bundled functions to run: dist/cloudfunctions when it is complete and newer
- * than the sources (npm test builds it first); otherwise a private build for this test process,
- * so a test run by hand never runs stale code and parallel workers never race on one folder.
+ * The folders of bundles to run: dist/cloudfunctions and dist/local-fixtures when each is
+ * complete and newer than its sources (npm test builds them first); otherwise a private build
+ * for this test process, so a test run by hand never runs stale code and parallel workers never
+ * race on one folder.
  */
-export function ensureFunctionsBuilt(): Promise<string> {
-  builtDir ??= (async () => {
-    const dist = path.join(root, 'dist', 'cloudfunctions')
-    const manifest = readManifest()
-    const sources = Math.max(
-      newestSourceMtime(path.join(root, 'shared')),
-      newestSourceMtime(path.join(root, 'cloudfunctions')),
-    )
-    const fresh = manifest.every((fn) => {
-      const bundle = path.join(dist, fn.name, 'index.js')
-      return existsSync(bundle) && statSync(bundle).mtimeMs >= sources
-    })
-    if (fresh) return dist
-    const privateDir = mkdtempSync(path.join(os.tmpdir(), 'o2o-functions-'))
-    await buildFunctions(privateDir)
-    return privateDir
+export function ensureFunctionsBuilt(): Promise<BuiltBundles> {
+  built ??= (async () => {
+    const shared = newestSourceMtime(path.join(root, 'shared'))
+    const functionSources = Math.max(shared, newestSourceMtime(path.join(root, 'cloudfunctions')))
+    const fixtureSources = Math.max(shared, newestSourceMtime(FIXTURES_SOURCE_DIR))
+    const names = (list: readonly { name: string }[]) => list.map((fn) => fn.name)
+    let functionsDir = path.join(root, 'dist', 'cloudfunctions')
+    let fixturesDir = FIXTURES_OUT_DIR
+    if (!fresh(functionsDir, names(readManifest()), functionSources)) {
+      functionsDir = mkdtempSync(path.join(os.tmpdir(), 'o2o-functions-'))
+      await buildFunctions(functionsDir)
+    }
+    if (!fresh(fixturesDir, names(LOCAL_FIXTURES), fixtureSources)) {
+      fixturesDir = mkdtempSync(path.join(os.tmpdir(), 'o2o-fixtures-'))
+      await buildLocalFixtures(fixturesDir)
+    }
+    return { functionsDir, fixturesDir }
   })()
-  return builtDir
+  return built
 }
 
 export interface Personas {
@@ -76,12 +98,13 @@ export interface TestStack extends LocalStack {
 
 export async function startTestStack(options: Partial<LocalStackOptions> = {}): Promise<TestStack> {
   process.env.FUNCTION_LOG ??= 'off'
-  const functionsDir = await ensureFunctionsBuilt()
+  const { functionsDir, fixturesDir } = await ensureFunctionsBuilt()
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'o2o-stack-'))
   const stack = await startLocalStack({
     port: 0,
     seed: false,
     functionsDir,
+    fixturesDir,
     adminPassword: TEST_ADMIN_PASSWORD,
     ...options,
     dataDir,

@@ -55,7 +55,10 @@ export interface WeChatPayOptions {
   merchantPrivateKey: string
   /** The 32-character APIv3 key (APIv3密钥). */
   apiV3Key: string
-  /** Where WeChat posts notifications (the `pay` function's HTTP access path). */
+  /**
+   * Where WeChat posts notifications (the `pay` function's HTTP access path), unless an order or
+   * a refund names its own (WeChat takes notify_url per request).
+   */
   notifyUrl: string
   /** WeChat Pay public-key mode: the key's id (`PUB_KEY_ID_…`) and PEM. */
   publicKey?: { id: string; pem: string }
@@ -201,7 +204,7 @@ export class WeChatPayAdapter implements PayPort {
       description: request.description.slice(0, 127),
       out_trade_no: request.outTradeNo,
       time_expire: formatWechatTime(request.expiresAt),
-      notify_url: this.options.notifyUrl,
+      notify_url: request.notifyUrl ?? this.options.notifyUrl,
       amount: { total: request.amountFen, currency: 'CNY' },
       payer: { openid: request.payerOpenid },
     })) as Output
@@ -259,7 +262,7 @@ export class WeChatPayAdapter implements PayPort {
       out_trade_no: request.outTradeNo,
       out_refund_no: request.outRefundNo,
       ...(request.reason ? { reason: request.reason.slice(0, 80) } : {}),
-      notify_url: this.options.notifyUrl,
+      notify_url: request.notifyUrl ?? this.options.notifyUrl,
       amount: { refund: request.refundFen, total: request.totalFen, currency: 'CNY' },
     })) as Output
     if (out.status !== 200) throw payErrorOf('refund', out)

@@ -16,6 +16,8 @@ export interface JsapiOrderRequest {
   payerOpenid: string
   /** WeChat refuses payment after this moment. */
   expiresAt: Date
+  /** Where WeChat notifies about this order; default the adapter's (PAY_NOTIFY_URL). */
+  notifyUrl?: string
 }
 
 /** Exactly what `Taro.requestPayment` / `wx.requestPayment` takes. */
@@ -54,6 +56,8 @@ export interface RefundRequest {
   refundFen: number
   totalFen: number
   reason?: string
+  /** Where WeChat notifies about this refund; default the adapter's (PAY_NOTIFY_URL). */
+  notifyUrl?: string
 }
 
 export type RefundStatus = 'SUCCESS' | 'CLOSED' | 'PROCESSING' | 'ABNORMAL'

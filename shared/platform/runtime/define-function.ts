@@ -263,7 +263,9 @@ export function defineFunction<
     if (!Object.prototype.hasOwnProperty.call(spec.input, action)) {
       throw new AppError(
         'UNKNOWN_ACTION',
-        `${spec.name} 没有「${action}」这个操作（可用：${actionNames.join('、')}）`,
+        actionNames.length > 0
+          ? `${spec.name} 没有「${action}」这个操作（可用：${actionNames.join('、')}）`
+          : `${spec.name} 没有可调用的操作`,
         'action',
       )
     }
