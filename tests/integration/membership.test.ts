@@ -662,7 +662,7 @@ describe("the member's own data", () => {
     await stack.runJob('finishBinds')
     const clerkCount = async () =>
       (
-        (await stack.db.collection('clerks').doc(code.clerkId).get()) as {
+        (await stack.db.collection('clerks').doc(code.clerkId!).get()) as {
           data: { memberCount: number }[]
         }
       ).data[0]!.memberCount
