@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto'
 import { COLLECTIONS } from '../collections'
 import { collection } from '../platform/db/collection'
 import type { PaymentDoc, RefundDoc } from '../payments/documents'
-import type { PostalAddressDoc, OrderDoc, StockDoc } from '../shop/documents'
+import type { PostalAddressDoc, OrderDoc } from '../shop/documents'
 import type { StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import type { JsapiPayParams } from '../platform/ports/pay'
@@ -31,7 +31,6 @@ import {
 import { outRefundNoFor } from '../payments/rules/payment'
 import { database } from '../platform/runtime/cloudbase'
 import { type InvocationContext } from '../platform/runtime/define-function'
-import { withTransaction } from '../platform/runtime/transaction'
 import { claimPickupCode } from '../platform/claims/claims'
 import { getStore } from '../staff/lookups'
 import { newDocId } from '../platform/ids'
@@ -56,8 +55,10 @@ import {
   orders,
   ownOrder,
   priceLines,
+  giveBackHold,
   releaseOrder,
   restockRefundedOrder,
+  takeHold,
   toView,
 } from '../shop/orders'
 import { canTransition, orderState } from '../shop/lifecycle'
@@ -72,12 +73,14 @@ export interface CreateOrderInput {
 }
 
 /**
- * Creates an order, reserves its stock and starts its payment.
+ * Creates an order, reserves its stock and starts its payment (eight round trips for one line:
+ * store, prices and member together; the order; its hold; the payment; its number on the order).
  *
- * Guarantee: the order and every line's reservation are one optimistic transaction over the
- * stock documents it read, so either all lines are reserved and the order exists, or nothing
- * changed; a concurrent order that touched the same stock makes one of them retry and check
- * again, so `available` never goes below zero at any location.
+ * Guarantee: each line's units are held by one conditional update on its stock document
+ * (shop/orders.ts takeHold), so `available` never goes below zero at any location and shoppers
+ * racing for the last units never conflict; an order that cannot hold every line gives back what
+ * it held and is removed, and an unpaid order's holds are given back once when it is cancelled
+ * or expires (releaseOrder).
  */
 export async function createOrder(
   ctx: InvocationContext,
@@ -104,8 +107,10 @@ export async function createOrder(
     if (!input.deliveryAddress)
       throw new AppError('INVALID_INPUT', '配送订单请填写收货地址', 'deliveryAddress')
   }
-  const items = await priceLines(mergeLines(input.items))
-  const member = await collection(COLLECTIONS.members).findOne({ openid })
+  const [items, member] = await Promise.all([
+    priceLines(mergeLines(input.items)),
+    collection(COLLECTIONS.members).findOne({ openid }),
+  ])
   if (member && member.status === 'active') ctx.caller.role = 'member'
   const locationId = stockLocation(input.fulfilment, input.storeId)
   const order: OrderDoc = {
@@ -131,28 +136,24 @@ export async function createOrder(
     ...(input.fulfilment === 'delivery' ? { deliveryAddress: input.deliveryAddress } : {}),
   }
 
-  const db = database()
-  await withTransaction(db, async (t) => {
-    const rows: StockDoc[] = []
-    for (const line of items) {
-      const s = await collection(COLLECTIONS.stock, t).get(stockId(line.productId, locationId))
-      if (!s || s.available < line.qty)
-        throw new AppError(
-          'CONFLICT',
-          `库存不足：${line.name}${s ? `（剩余 ${s.available}）` : ''}`,
-        )
-      rows.push(s)
+  // The order first, then its holds: an order whose invocation dies before taking them simply
+  // holds nothing (its expiry gives back only holds it has).
+  order.stockHolds = true
+  await orders().insert(order)
+  const taken: OrderLine[] = []
+  for (const line of items) {
+    if (await takeHold(order._id, locationId, line, now)) {
+      taken.push(line)
+      continue
     }
-    for (const [i, line] of items.entries()) {
-      const s = rows[i]!
-      await collection(COLLECTIONS.stock, t).update(s._id, {
-        available: s.available - line.qty,
-        reserved: s.reserved + line.qty,
-        updatedAt: now,
-      })
-    }
-    await collection(COLLECTIONS.orders, t).insert(order)
-  })
+    // Sold out: what this order took goes back, and the order never existed for the shopper.
+    await Promise.all(
+      taken.map((l) => giveBackHold(order._id, stockId(l.productId, locationId), l.qty, now)),
+    )
+    await orders().remove(order._id)
+    const s = await collection(COLLECTIONS.stock).get(stockId(line.productId, locationId))
+    throw new AppError('CONFLICT', `库存不足：${line.name}${s ? `（剩余 ${s.available}）` : ''}`)
+  }
 
   let started
   try {
