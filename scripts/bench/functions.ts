@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { build } from 'esbuild'
-import { bundleFunction, buildFunctions } from '../build-functions'
+import { bundleFunction, buildFunctions, zodEnglishOnly } from '../build-functions'
 
 const root = path.resolve(__dirname, '..', '..')
 
@@ -46,6 +46,7 @@ async function composition(entry: string): Promise<Map<string, number>> {
     outfile: 'out.js',
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [zodEnglishOnly],
     absWorkingDir: root,
   })
   const byOwner = new Map<string, number>()
