@@ -11,6 +11,10 @@
  *    no `as Rows<...>` cast of a query's result and no hand-written DATABASE_DUPLICATE_WRITE catch
  *    (`insertOnce` / `unlessDuplicate` are the one place a duplicate is handled).
  *
+ * 4. The apps (console/src, miniprogram/src) reach only what runs in a browser or the mini-program:
+ *    no module under shared/platform/runtime/ or adapters/, the database layer, or a `node:` import,
+ *    type-only imports included (the apps type-check without Node's types).
+ *
  * Exits 1 with one line per violation. `checkImports(root)` is what the unit test calls.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs'
@@ -33,7 +37,7 @@ const PUBLISHED = [
 ]
 
 export interface ImportViolation {
-  kind: 'cycle' | 'layer' | 'untyped-db'
+  kind: 'cycle' | 'layer' | 'untyped-db' | 'app-reach'
   message: string
 }
 
@@ -183,13 +187,57 @@ export function untypedDbViolations(root: string, graph = importGraph(root)): Im
   return violations
 }
 
+const APPS = /^(?:console|miniprogram)\/src\//
+const SERVER_ONLY =
+  /^shared\/platform\/(?:runtime|adapters)\/|^shared\/platform\/db\/collection\.ts$/
+const NODE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)['"]node:/
+
+/** Server-only modules an app reaches, each with the chain that leads there from an app file. */
+export function appReachViolations(root: string, graph = importGraph(root)): ImportViolation[] {
+  const rel = (file: string) => path.relative(root, file).split(path.sep).join('/')
+  const via = new Map<string, string | null>()
+  const queue: string[] = []
+  for (const file of graph.keys())
+    if (APPS.test(rel(file))) {
+      via.set(file, null)
+      queue.push(file)
+    }
+  const violations: ImportViolation[] = []
+  while (queue.length > 0) {
+    const file = queue.shift()!
+    const name = rel(file)
+    const serverOnly =
+      SERVER_ONLY.test(name) || (!APPS.test(name) && NODE_IMPORT.test(readFileSync(file, 'utf8')))
+    if (serverOnly) {
+      const chain: string[] = []
+      for (let at: string | null = file; at; at = via.get(at) ?? null) chain.unshift(rel(at))
+      violations.push({
+        kind: 'app-reach',
+        message: `an app reaches server-only ${name}: ${chain.join(' → ')}`,
+      })
+      continue
+    }
+    for (const target of graph.get(file) ?? [])
+      if (!via.has(target)) {
+        via.set(target, file)
+        queue.push(target)
+      }
+  }
+  return violations
+}
+
 export function checkImports(root: string): ImportViolation[] {
   const graph = importGraph(root)
   const cycles = findCycles(graph).map((cycle) => ({
     kind: 'cycle' as const,
     message: `import cycle: ${cycle.map((file) => path.relative(root, file)).join(' → ')}`,
   }))
-  return [...cycles, ...layerViolations(root, graph), ...untypedDbViolations(root, graph)]
+  return [
+    ...cycles,
+    ...layerViolations(root, graph),
+    ...untypedDbViolations(root, graph),
+    ...appReachViolations(root, graph),
+  ]
 }
 
 if (require.main === module) {
@@ -199,5 +247,5 @@ if (require.main === module) {
     process.stdout.write(`\n${violations.length} import problem(s)\n`)
     process.exit(1)
   }
-  process.stdout.write('imports: no cycle, layers kept, database access typed\n')
+  process.stdout.write('imports: no cycle, layers kept, database access typed, apps server-free\n')
 }

@@ -2,11 +2,25 @@ import '../../shared/flows/payment-owners'
 import { adminInput, adminOutput } from '../../shared/hq/contract'
 import { conversationForHq } from '../../shared/chat/chat-service'
 import { accessGuard } from '../../shared/flows/access'
-import { defineFunction } from '../../shared/platform/runtime/define-function'
+import {
+  defineFunction,
+  type InvocationContext,
+} from '../../shared/platform/runtime/define-function'
 import { transferMembers } from '../../shared/flows/transfer-members'
+import {
+  createAdminAccount,
+  listAdminAccounts,
+  resetAdminPassword,
+  setAdminAccountStatus,
+  unlockAdminAccount,
+} from '../../shared/hq/admin-accounts-service'
+import { lifecycleActor, ROLE_LABELS, seesFullPhone } from '../../shared/hq/rules/roles'
+import { listAudit } from '../../shared/hq/audit-service'
+import type { AdminSession } from '../../shared/hq/documents'
 import {
   changeMyPassword,
   hqSession,
+  hqStoreScope,
   codeImage,
   createStaffInvite,
   createStore,
@@ -20,7 +34,6 @@ import {
 } from '../../shared/hq/admin-service'
 import {
   getAttributionPolicy,
-  listAudit,
   listChatTemplates,
   listMembers,
   memberProfile,
@@ -58,8 +71,10 @@ import {
 } from '../../shared/commission/commission-service'
 import { listOrders, orderForAdmin } from '../../shared/shop/admin-orders-service'
 import {
+  createDataExport,
   createExportJob,
   createImportJob,
+  jobFilePart,
   createTransferJob,
   jobDetail,
   listJobs,
@@ -70,42 +85,76 @@ import { refundOrder } from '../../shared/flows/orders'
 import { loadShopRules, saveShopRules } from '../../shared/shop/lookups'
 import { shipOrder } from '../../shared/shop/fulfilment-service'
 import { listRefusedSales, voidSale } from '../../shared/flows/offline-sale'
+import { listOfflineSales } from '../../shared/flows/offline-sales-hq'
+import {
+  createProduct,
+  listProductsForAdmin,
+  productStock,
+  setStockLevel,
+  updateProduct,
+  uploadProductImage,
+} from '../../shared/shop/admin-catalog-service'
+
+/** The lifecycle tables' actor for the signed-in account (who may take a status's next actions). */
+const hqActor = async (ctx: InvocationContext) => lifecycleActor((await hqSession(ctx)).role)
+const memberViewer = (session: AdminSession) => ({
+  stores: session.role === 'storeManager' ? session.storeIds : null,
+  fullPhone: seesFullPhone(session.role),
+})
+const orderViewer = async (ctx: InvocationContext) => {
+  const session = await hqSession(ctx)
+  return {
+    actor: lifecycleActor(session.role),
+    now: ctx.clock.now(),
+    stores: session.role === 'storeManager' ? session.storeIds : null,
+  }
+}
 
 export const main = defineFunction({
   name: 'admin',
   input: adminInput,
   output: adminOutput,
   guard: accessGuard,
-  // Who may call what: analysts read (hq:read), HQ admins also write (hq:write, always audited);
-  // reads that show personal data are audited too (auditRead).
+  // Who may call what (shared/hq/rules/roles.ts): hq:read for admins, operators and analysts;
+  // hq:write (always audited) for admins and operators; hq:admin (accounts and rules) for admins;
+  // `stores` opens an action to store managers, for their own stores; reads that show personal
+  // data are audited too (auditRead).
   policy: {
     login: 'public',
-    logout: 'hq:read',
+    logout: 'hq:session',
     // Any role changes its own password (a read-only analyst too); audited without the passwords.
-    changeMyPassword: { access: 'hq:read', auditRead: true, auditDetails: () => ({}) },
-    me: 'hq:read',
+    changeMyPassword: { access: 'hq:session', auditRead: true, auditDetails: () => ({}) },
+    me: 'hq:session',
+    listAdminAccounts: 'hq:admin',
+    createAdminAccount: {
+      access: 'hq:admin',
+      auditDetails: ({ password: _password, ...rest }) => rest,
+    },
+    setAdminAccountStatus: 'hq:admin',
+    resetAdminPassword: { access: 'hq:admin', auditDetails: (i) => ({ adminId: i.adminId }) },
+    unlockAdminAccount: 'hq:admin',
     createStore: 'hq:write',
-    listStores: 'hq:read',
+    listStores: { access: 'hq:read', stores: () => undefined },
     setStoreLocation: 'hq:write',
-    listClerks: 'hq:read',
+    listClerks: { access: 'hq:read', stores: (i) => i.storeId },
     createStaffInvite: 'hq:write',
     disableClerk: 'hq:write',
     transferMembers: 'hq:write',
     codeImage: 'hq:read',
-    setAttributionPolicy: 'hq:write',
+    setAttributionPolicy: 'hq:admin',
     getAttributionPolicy: 'hq:read',
-    listMembers: 'hq:read',
-    memberProfile: { access: 'hq:read', auditRead: true },
+    listMembers: { access: 'hq:read', stores: (i) => i.storeId },
+    memberProfile: { access: 'hq:read', auditRead: true, stores: () => undefined },
     setMemberBirthday: 'hq:write',
-    memberConversation: { access: 'hq:read', auditRead: true },
+    memberConversation: { access: 'hq:read', auditRead: true, chatContent: true },
     listChatTemplates: 'hq:read',
     saveChatTemplate: 'hq:write',
-    dashboard: 'hq:read',
+    dashboard: { access: 'hq:read', stores: (i) => i.storeId },
     // Recomputing derived figures changes no business data: an analyst may refresh too.
     refreshDashboard: 'hq:read',
     listAudit: 'hq:read',
     pointsRules: 'hq:read',
-    setPointsRules: 'hq:write',
+    setPointsRules: 'hq:admin',
     adjustPoints: 'hq:write',
     memberPoints: 'hq:read',
     listGifts: 'hq:read',
@@ -116,16 +165,16 @@ export const main = defineFunction({
     mailRedemptions: 'hq:read',
     shipRedemption: 'hq:write',
     shopRules: 'hq:read',
-    setShopRules: 'hq:write',
+    setShopRules: 'hq:admin',
     refusedSales: 'hq:read',
     refundOrder: 'hq:write',
     shipOrder: 'hq:write',
     markOrderDelivered: 'hq:write',
-    voidOfflineSale: 'hq:write',
+    voidOfflineSale: { access: 'hq:write', stores: (i) => i.storeId },
     commissionRules: 'hq:read',
-    setCommissionRules: 'hq:write',
-    settlement: { access: 'hq:read', auditRead: true },
-    settlementCsv: { access: 'hq:read', auditRead: true },
+    setCommissionRules: 'hq:admin',
+    settlement: { access: 'hq:read', auditRead: true, stores: () => undefined },
+    settlementCsv: { access: 'hq:read', auditRead: true, stores: () => undefined },
     campaignAudienceCount: { access: 'hq:read', auditDetails: () => ({}) },
     createCampaign: {
       access: 'hq:write',
@@ -137,9 +186,9 @@ export const main = defineFunction({
     resumeCampaign: 'hq:write',
     sendCampaignNow: 'hq:write',
     campaignLimits: 'hq:read',
-    setCampaignLimits: 'hq:write',
-    listOrders: 'hq:read',
-    orderDetail: 'hq:read',
+    setCampaignLimits: 'hq:admin',
+    listOrders: { access: 'hq:read', stores: (i) => i.storeId },
+    orderDetail: { access: 'hq:read', stores: () => undefined },
     createImportJob: {
       access: 'hq:write',
       auditDetails: (i) => ({ kind: i.kind, title: i.title, bytes: i.csv.length }),
@@ -150,6 +199,26 @@ export const main = defineFunction({
     listJobs: 'hq:read',
     // Audited like settlementCsv: the job's file is the settlement, or the imported clerks' invites.
     job: { access: 'hq:read', auditRead: true },
+    // Exports hold personal data: any HQ role may export what it may read (phones masked unless
+    // its role may see them), and both the export and every download are audited.
+    createDataExport: { access: 'hq:read', auditRead: true },
+    jobFile: { access: 'hq:read', auditRead: true },
+    listProducts: 'hq:read',
+    productStock: 'hq:read',
+    createProduct: { access: 'hq:write', auditDetails: (i) => ({ ...i, images: i.images.length }) },
+    updateProduct: {
+      access: 'hq:write',
+      auditDetails: (i) => ({ ...i, images: i.images?.length }),
+    },
+    setStock: 'hq:write',
+    uploadProductImage: {
+      access: 'hq:write',
+      auditDetails: (i) => ({
+        contentType: i.contentType,
+        bytes: Math.floor((i.dataBase64.length * 3) / 4),
+      }),
+    },
+    listOfflineSales: { access: 'hq:read', stores: (i) => i.storeId },
   },
   handlers: {
     login: (ctx, input) => login(ctx, input),
@@ -157,25 +226,46 @@ export const main = defineFunction({
     changeMyPassword: async (ctx, input) => changeMyPassword(ctx, await hqSession(ctx), input),
     me: async (ctx) => {
       const session = await hqSession(ctx)
-      return { username: session.username, role: session.role }
+      return {
+        username: session.username,
+        role: session.role,
+        roleLabel: ROLE_LABELS[session.role],
+        storeIds: session.storeIds,
+      }
     },
+    listAdminAccounts: async (ctx) => listAdminAccounts(ctx, await hqSession(ctx)),
+    createAdminAccount: async (ctx, input) => createAdminAccount(ctx, await hqSession(ctx), input),
+    setAdminAccountStatus: async (ctx, input) =>
+      setAdminAccountStatus(ctx, await hqSession(ctx), input),
+    resetAdminPassword: async (ctx, input) => resetAdminPassword(ctx, await hqSession(ctx), input),
+    unlockAdminAccount: async (ctx, input) => unlockAdminAccount(ctx, await hqSession(ctx), input),
     createStore: (ctx, input) => createStore(ctx, input),
-    listStores: () => listStores(),
+    listStores: async (ctx) => {
+      const [all, scope] = await Promise.all([listStores(), hqStoreScope(ctx)])
+      return scope ? { items: all.items.filter((s) => scope.includes(s.storeId)) } : all
+    },
     setStoreLocation: (_ctx, input) => setStoreLocation(input),
-    listClerks: (_ctx, input) => listClerks(input),
+    listClerks: async (ctx, input) => {
+      const [all, scope] = await Promise.all([listClerks(input), hqStoreScope(ctx)])
+      return scope ? { items: all.items.filter((c) => scope.includes(c.storeId)) } : all
+    },
     createStaffInvite: async (ctx, input) => createStaffInvite(ctx, await hqSession(ctx), input),
     disableClerk: (ctx, input) => disableClerk(ctx, input),
     transferMembers: async (ctx, input) => transferMembers(ctx, await hqSession(ctx), input),
     codeImage: (_ctx, input) => codeImage(input),
     setAttributionPolicy: (_ctx, input) => setAttributionPolicy(input),
     getAttributionPolicy: () => getAttributionPolicy(),
-    listMembers: (_ctx, input) => listMembers(input),
-    memberProfile: (_ctx, input) => memberProfile(input),
+    listMembers: async (ctx, input) => listMembers(input, memberViewer(await hqSession(ctx))),
+    memberProfile: async (ctx, input) => memberProfile(input, memberViewer(await hqSession(ctx))),
     setMemberBirthday: (_ctx, input) => correctBirthday(input.memberId, input.birthday),
     memberConversation: (_ctx, input) => conversationForHq(input.memberId, input),
     listChatTemplates: () => listChatTemplates(),
     saveChatTemplate: (ctx, input) => saveChatTemplate(input, ctx.clock.now()),
-    dashboard: (ctx, input) => dashboard(input, ctx.clock.now()),
+    dashboard: async (ctx, input) => {
+      // A store manager without a store chosen sees their first store.
+      const scope = await hqStoreScope(ctx)
+      return dashboard({ ...input, storeId: input.storeId ?? scope?.[0] }, ctx.clock.now())
+    },
     refreshDashboard: (ctx) => refreshToday(ctx.clock.now()),
     listAudit: (_ctx, input) => listAudit(input),
     pointsRules: () => loadPointsRules(),
@@ -188,7 +278,7 @@ export const main = defineFunction({
     adjustGiftStock: (ctx, input) => adjustGiftStock(ctx, input),
     cancelRedemption: async (ctx, input) => cancelRedemption(ctx, await hqSession(ctx), input),
     mailRedemptions: async (ctx, input) =>
-      mailRedemptionsForHq(input, { actor: (await hqSession(ctx)).role, now: ctx.clock.now() }),
+      mailRedemptionsForHq(input, { actor: await hqActor(ctx), now: ctx.clock.now() }),
     shipRedemption: async (ctx, input) => shipRedemption(ctx, await hqSession(ctx), input),
     shopRules: () => loadShopRules(),
     setShopRules: (_ctx, input) => saveShopRules(input),
@@ -205,28 +295,40 @@ export const main = defineFunction({
     },
     commissionRules: () => loadCommissionRules(),
     setCommissionRules: (_ctx, input) => saveCommissionRules(input),
-    settlement: (_ctx, input) => settlement(input),
-    settlementCsv: (_ctx, input) => settlementCsv(input),
+    settlement: async (ctx, input) => settlement(input, await hqStoreScope(ctx)),
+    settlementCsv: async (ctx, input) => settlementCsv(input, await hqStoreScope(ctx)),
     campaignAudienceCount: (ctx, input) => audienceCount(ctx, input.segment),
     createCampaign: async (ctx, input) =>
       createCampaign(ctx, (await hqSession(ctx)).username, input),
-    listCampaigns: async (ctx, input) => listCampaigns(input, (await hqSession(ctx)).role),
+    listCampaigns: async (ctx, input) => listCampaigns(input, await hqActor(ctx)),
     campaignResults: async (ctx, input) =>
-      campaignResults(ctx, input.campaignId, (await hqSession(ctx)).role),
+      campaignResults(ctx, input.campaignId, await hqActor(ctx)),
     stopCampaign: (_ctx, input) => stopCampaign(input.campaignId),
     resumeCampaign: (_ctx, input) => resumeCampaign(input.campaignId),
     sendCampaignNow: (ctx, input) => sendCampaignNow(ctx, input.campaignId),
     campaignLimits: () => loadCampaignLimits(),
     setCampaignLimits: (_ctx, input) => saveCampaignLimits(input),
-    listOrders: async (ctx, input) =>
-      listOrders(input, { actor: (await hqSession(ctx)).role, now: ctx.clock.now() }),
-    orderDetail: async (ctx, input) =>
-      orderForAdmin(input, { actor: (await hqSession(ctx)).role, now: ctx.clock.now() }),
+    listOrders: async (ctx, input) => listOrders(input, await orderViewer(ctx)),
+    orderDetail: async (ctx, input) => orderForAdmin(input, await orderViewer(ctx)),
     createImportJob: async (ctx, input) => createImportJob(ctx, await hqSession(ctx), input),
     createExportJob: async (ctx, input) => createExportJob(ctx, await hqSession(ctx), input),
     createTransferJob: async (ctx, input) => createTransferJob(ctx, await hqSession(ctx), input),
     jobStep: (ctx, input) => stepJob(ctx, input.jobId),
-    listJobs: async (ctx, input) => listJobs(input, (await hqSession(ctx)).role),
-    job: async (ctx, input) => jobDetail(input, (await hqSession(ctx)).role),
+    listJobs: async (ctx, input) => listJobs(input, await hqActor(ctx)),
+    job: async (ctx, input) => jobDetail(input, await hqActor(ctx)),
+    createDataExport: async (ctx, input) => createDataExport(ctx, await hqSession(ctx), input),
+    jobFile: async (ctx, input) => jobFilePart(input, await hqSession(ctx)),
+    listProducts: (_ctx, input) => listProductsForAdmin(input),
+    productStock: (_ctx, input) => productStock(input),
+    createProduct: (ctx, input) => createProduct(ctx, input),
+    updateProduct: (ctx, input) => updateProduct(ctx, input),
+    setStock: (ctx, input) => setStockLevel(ctx, input),
+    uploadProductImage: (_ctx, input) => uploadProductImage(input),
+    listOfflineSales: async (ctx, input) =>
+      listOfflineSales(input, {
+        actor: await hqActor(ctx),
+        now: ctx.clock.now(),
+        stores: await hqStoreScope(ctx),
+      }),
   },
 })

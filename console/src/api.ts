@@ -5,6 +5,8 @@
  */
 import type { z } from 'zod'
 import type { adminInput, adminOutput } from '../../shared/hq/contract'
+import type { FormInstance } from 'antd'
+import type { NamePath } from 'antd/es/form/interface'
 import type { ApiError } from '../../shared/platform/errors'
 
 declare const __CONSOLE_API_URL__: string
@@ -19,7 +21,10 @@ const SESSION_KEY = 'o2o.console.session'
 export interface Session {
   token: string
   username: string
-  role: 'hq-admin' | 'analyst'
+  displayName: string
+  role: AdminResult<'login'>['role']
+  /** A store manager's stores. */
+  storeIds: string[]
   expiresAt: string
 }
 
@@ -28,6 +33,8 @@ export function loadSession(): Session | null {
     const raw = localStorage.getItem(SESSION_KEY)
     if (!raw) return null
     const session = JSON.parse(raw) as Session
+    // A session saved before the four roles: sign in again for the role and stores.
+    if (!Array.isArray(session.storeIds)) return null
     return new Date(session.expiresAt).getTime() > Date.now() ? session : null
   } catch {
     return null
@@ -48,6 +55,27 @@ const MESSAGES: Record<string, string> = {
   PAYLOAD_TOO_LARGE: '提交的内容太大',
   RATE_LIMITED: '操作过于频繁',
   INTERNAL: '服务器开小差了，请稍后重试',
+}
+
+/**
+ * Shows a refused input on its form field (the server names it in `field`: `name`,
+ * `segment.pointsMax`), so the person reads the message where they typed. `fields` maps a server
+ * field to the form's name when the two differ. Returns false when the form has no such field
+ * (then the caller shows the message another way).
+ */
+export function showOnField(
+  form: FormInstance | undefined,
+  failure: ApiFailure,
+  fields: Record<string, NamePath> | ((field: string) => NamePath) = {},
+): boolean {
+  if (!form || !failure.field) return false
+  const name =
+    (typeof fields === 'function' ? fields(failure.field) : fields[failure.field]) ??
+    failure.field.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part))
+  form.setFields([{ name, errors: [failure.message] }])
+  if (form.getFieldError(name).length === 0) return false
+  form.scrollToField(name)
+  return true
 }
 
 export class ApiFailure extends Error {

@@ -12,7 +12,10 @@ import { callAdmin, loadSession, saveSession, setUnauthenticatedHandler, type Se
 
 interface AuthValue {
   session: Session | null
+  /** Admins and operators change data (the server decides; this only hides buttons). */
   canWrite: boolean
+  /** Admins manage accounts and rules. */
+  isAdmin: boolean
   login(username: string, password: string): Promise<void>
   logout(): Promise<void>
   /** Forgets the session locally (after a password change ended it on the server). */
@@ -35,7 +38,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const next: Session = {
       token: result.token,
       username: result.username,
+      displayName: result.displayName,
       role: result.role,
+      storeIds: result.storeIds,
       expiresAt: result.expiresAt,
     }
     saveSession(next)
@@ -54,7 +59,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setSession(null)
   }, [])
   const value = useMemo(
-    () => ({ session, canWrite: session?.role === 'hq-admin', login, logout, forget }),
+    () => ({
+      session,
+      canWrite: session?.role === 'admin' || session?.role === 'operator',
+      isAdmin: session?.role === 'admin',
+      login,
+      logout,
+      forget,
+    }),
     [session, login, logout, forget],
   )
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>

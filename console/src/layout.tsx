@@ -1,6 +1,8 @@
 import {
   AccountBookOutlined,
   AuditOutlined,
+  AppstoreOutlined,
+  ShopFilled,
   CloudSyncOutlined,
   MessageOutlined,
   GiftOutlined,
@@ -14,9 +16,11 @@ import {
   ShoppingOutlined,
   TeamOutlined,
   UserOutlined,
+  SafetyCertificateOutlined,
 } from '@ant-design/icons'
 import { Button, Layout, Menu, Space, Tag, Typography } from 'antd'
 import { Outlet, useLocation, useNavigate } from 'react-router-dom'
+import { ROLE_LABELS, type HqRole } from '../../shared/hq/rules/roles'
 import { useAuth } from './auth'
 import { ChangePasswordButton } from './change-password'
 
@@ -25,6 +29,7 @@ const MENU = [
   { key: '/stores', icon: <ShopOutlined />, label: '门店' },
   { key: '/clerks', icon: <TeamOutlined />, label: '导购与邀请' },
   { key: '/members', icon: <UserOutlined />, label: '会员' },
+  { key: '/products', icon: <AppstoreOutlined />, label: '商品与库存' },
   { key: '/gifts', icon: <GiftOutlined />, label: '礼品与库存' },
   { key: '/mail-redemptions', icon: <SendOutlined />, label: '邮寄兑换发货' },
   { key: '/points', icon: <StarOutlined />, label: '积分规则与调整' },
@@ -32,18 +37,45 @@ const MENU = [
   { key: '/chat-templates', icon: <MessageOutlined />, label: '聊天文案' },
   { key: '/settings', icon: <SettingOutlined />, label: '业绩归属规则' },
   { key: '/orders', icon: <ShoppingOutlined />, label: '订单与退款' },
+  { key: '/offline-sales', icon: <ShopFilled />, label: '线下销售' },
   { key: '/settlement', icon: <AccountBookOutlined />, label: '提成结算' },
   { key: '/jobs', icon: <CloudSyncOutlined />, label: '任务' },
   { key: '/audit', icon: <AuditOutlined />, label: '操作日志' },
+  { key: '/accounts', icon: <SafetyCertificateOutlined />, label: '账号与权限' },
 ]
+
+/**
+ * Pages a role has nothing to do on are left out of its menu (the server refuses their actions
+ * anyway): accounts are for admins; a store manager sees their stores' figures, members, orders
+ * and settlement.
+ */
+const ONLY: Partial<Record<string, readonly HqRole[]>> = {
+  '/accounts': ['admin'],
+  '/audit': ['admin', 'operator', 'analyst'],
+}
+const STORE_MANAGER_PAGES = new Set([
+  '/',
+  '/stores',
+  '/clerks',
+  '/members',
+  '/orders',
+  '/settlement',
+])
+const menuFor = (role: HqRole | undefined) =>
+  MENU.filter((m) => {
+    if (!role) return false
+    if (role === 'storeManager') return STORE_MANAGER_PAGES.has(m.key)
+    return ONLY[m.key]?.includes(role) ?? true
+  })
 
 export function ConsoleLayout() {
   const { session, logout } = useAuth()
   const navigate = useNavigate()
   const location = useLocation()
-  const selected = MENU.filter((m) => m.key !== '/' && location.pathname.startsWith(m.key)).map(
-    (m) => m.key,
-  )
+  const menu = menuFor(session?.role)
+  const selected = menu
+    .filter((m) => m.key !== '/' && location.pathname.startsWith(m.key))
+    .map((m) => m.key)
   return (
     <Layout style={{ minHeight: '100%' }}>
       <Layout.Sider width={208} theme="light" style={{ borderRight: '1px solid #eee' }}>
@@ -53,7 +85,7 @@ export function ConsoleLayout() {
         <Menu
           mode="inline"
           selectedKeys={selected.length ? selected : ['/']}
-          items={MENU}
+          items={menu}
           onClick={({ key }) => navigate(key)}
         />
       </Layout.Sider>
@@ -69,8 +101,8 @@ export function ConsoleLayout() {
         >
           <Space>
             <Typography.Text id="console-user">{session?.username}</Typography.Text>
-            <Tag color={session?.role === 'hq-admin' ? 'volcano' : 'blue'}>
-              {session?.role === 'hq-admin' ? '总部管理员' : '只读分析'}
+            <Tag id="console-role" color={session?.role === 'admin' ? 'volcano' : 'blue'}>
+              {session ? ROLE_LABELS[session.role] : ''}
             </Tag>
             <ChangePasswordButton />
             <Button

@@ -6,6 +6,7 @@ import { createRoot } from 'react-dom/client'
 import { HashRouter, Navigate, Route, Routes } from 'react-router-dom'
 import { AuthProvider, RequireSession } from './auth'
 import { ConsoleLayout } from './layout'
+import { AccountsPage } from './pages/accounts'
 import { AuditPage } from './pages/audit'
 import { CampaignsPage } from './pages/campaigns'
 import { ChatTemplatesPage } from './pages/chat-templates'
@@ -17,6 +18,8 @@ import { LoginPage } from './pages/login'
 import { MailRedemptionsPage } from './pages/mail-redemptions'
 import { MemberDetailPage } from './pages/member-detail'
 import { MembersPage } from './pages/members'
+import { OfflineSalesPage } from './pages/offline-sales'
+import { ProductsPage } from './pages/products'
 import { OrdersPage } from './pages/orders'
 import { PointsPage } from './pages/points'
 import { SettlementPage } from './pages/settlement'
@@ -46,6 +49,8 @@ function Console() {
                 <Route path="/members" element={<MembersPage />} />
                 <Route path="/members/:memberId" element={<MemberDetailPage />} />
                 <Route path="/gifts" element={<GiftsPage />} />
+                <Route path="/products" element={<ProductsPage />} />
+                <Route path="/offline-sales" element={<OfflineSalesPage />} />
                 <Route path="/mail-redemptions" element={<MailRedemptionsPage />} />
                 <Route path="/points" element={<PointsPage />} />
                 <Route path="/campaigns" element={<CampaignsPage />} />
@@ -55,6 +60,7 @@ function Console() {
                 <Route path="/settlement" element={<SettlementPage />} />
                 <Route path="/jobs" element={<JobsPage />} />
                 <Route path="/audit" element={<AuditPage />} />
+                <Route path="/accounts" element={<AccountsPage />} />
                 <Route path="*" element={<Navigate to="/" replace />} />
               </Route>
             </Routes>

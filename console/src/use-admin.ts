@@ -1,6 +1,14 @@
-import { App } from 'antd'
+import { App, type FormInstance } from 'antd'
+import type { NamePath } from 'antd/es/form/interface'
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { ApiFailure, callAdmin, type AdminAction, type AdminParams, type AdminResult } from './api'
+import {
+  ApiFailure,
+  callAdmin,
+  showOnField,
+  type AdminAction,
+  type AdminParams,
+  type AdminResult,
+} from './api'
 
 /** Loads an admin read action; reloads when `params` change (compared by value). */
 export function useAdminQuery<A extends AdminAction>(action: A, params: AdminParams<A>) {
@@ -28,7 +36,17 @@ export function useAdminQuery<A extends AdminAction>(action: A, params: AdminPar
   return { data, error, loading, reload: load }
 }
 
-/** Runs a write action with a success toast or an error toast that names the problem. */
+/** Where a write's refusal is shown: on the form's field it names, when the form has it. */
+export interface MutationOptions {
+  form?: FormInstance
+  /** Server field → the form's name, where they differ (`segment.pointsMax` → `pointsMax`). */
+  fields?: Record<string, NamePath> | ((field: string) => NamePath)
+}
+
+/**
+ * Runs a write action with a success toast; a refusal is shown under the form field it names
+ * (`options.form`), or as an error toast that names the problem.
+ */
 export function useAdminMutation() {
   const { message } = App.useApp()
   return useCallback(
@@ -36,12 +54,21 @@ export function useAdminMutation() {
       action: A,
       params: AdminParams<A>,
       success?: string,
+      options: MutationOptions = {},
     ): Promise<AdminResult<A> | null> => {
+      // The server's earlier refusals on this form are answered by this submission.
+      options.form?.setFields(
+        options.form
+          .getFieldsError()
+          .filter((f) => f.errors.length > 0)
+          .map((f) => ({ name: f.name, errors: [] })),
+      )
       try {
         const result = await callAdmin(action, params)
         if (success) void message.success(success)
         return result
       } catch (err) {
+        if (err instanceof ApiFailure && showOnField(options.form, err, options.fields)) return null
         void message.error(err instanceof ApiFailure ? err.message : '操作失败，请重试')
         return null
       }

@@ -1,7 +1,8 @@
 /** campaigns: shapes of the stored documents. Dates are Date (UTC); money is integer fen; points integers. */
 
 import type { Segment } from './rules/segments'
-import type { SubscribeTemplateKey } from '../platform/runtime/ports'
+// From the pure catalogue, not runtime/ports: the apps type-check this file without Node.
+import type { SubscribeTemplateKey } from './templates'
 
 export type CampaignStatus = 'scheduled' | 'sending' | 'stopped' | 'done'
 

@@ -7,7 +7,7 @@
 import { subscribeFieldProblem, type SubscribeFieldType } from './rules/subscribe-fields'
 
 /** Our names for the templates (SUBSCRIBE_TEMPLATE_KEYS in shared/platform/runtime/ports.ts). */
-type SubscribeTemplateKey = 'newMessage' | 'campaign' | 'orderReady'
+export type SubscribeTemplateKey = 'newMessage' | 'campaign' | 'orderReady'
 
 export interface TemplateField {
   key: string

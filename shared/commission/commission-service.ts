@@ -295,13 +295,21 @@ export interface SettlementRow {
 }
 
 /** One row per clerk (or per attributed store) for a month's sales and commission. */
-export async function settlement(input: {
-  month: string
-  by: 'clerk' | 'store'
-}): Promise<{ month: string; by: 'clerk' | 'store'; rows: SettlementRow[] }> {
+export async function settlement(
+  input: {
+    month: string
+    by: 'clerk' | 'store'
+  },
+  /** A store manager's stores (null: every store). */
+  stores: string[] | null = null,
+): Promise<{ month: string; by: 'clerk' | 'store'; rows: SettlementRow[] }> {
   if (!MONTH_RE.test(input.month))
     throw new AppError('INVALID_INPUT', '月份格式应为 YYYY-MM', 'month')
-  const entries = await entriesWhere({ month: input.month })
+  const entries = await entriesWhere(
+    stores
+      ? { month: input.month, storeId: database().command.in(stores) }
+      : { month: input.month },
+  )
   const groups = new Map<string, { storeId: string; totals: Totals }>()
   for (const e of entries) {
     const id = input.by === 'clerk' ? e.clerkId : e.storeId
@@ -340,11 +348,14 @@ export async function settlement(input: {
 }
 
 /** The settlement as CSV for Excel (UTF-8 with BOM, amounts in yuan with two decimals). */
-export async function settlementCsv(input: {
-  month: string
-  by: 'clerk' | 'store'
-}): Promise<{ filename: string; csv: string }> {
-  const { rows } = await settlement(input)
+export async function settlementCsv(
+  input: {
+    month: string
+    by: 'clerk' | 'store'
+  },
+  stores: string[] | null = null,
+): Promise<{ filename: string; csv: string }> {
+  const { rows } = await settlement(input, stores)
   const header = [
     '月份',
     ...(input.by === 'clerk' ? ['店员', '门店'] : ['门店']),

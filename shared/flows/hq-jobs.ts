@@ -16,11 +16,28 @@ import { AppError } from '../platform/errors'
 import { toCsv } from '../platform/csv'
 import {
   parseClerkImport,
+  parseStockImport,
   parseStoreImport,
   type ClerkImportRow,
   type CsvRowError,
   type StoreImportRow,
 } from '../hq/rules/csv-import'
+import {
+  existingProductIds,
+  setStockLevel,
+  stockLocationsByCode,
+} from '../shop/admin-catalog-service'
+import { MAX_STOCK_QUANTITY } from '../shop/rules/stock'
+import {
+  checkExportReader,
+  EXPORT_TITLES,
+  exportBatch,
+  exportFilename,
+  exportTotal,
+  seesFullPhones,
+  type DataExportKind,
+  type DataExportParams,
+} from './hq-exports'
 import { signScene } from '../membership/rules/scene'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
@@ -28,12 +45,23 @@ import { ports } from '../platform/runtime/ports'
 import { randomCode } from '../platform/ids'
 import { type AdminSession } from '../hq/documents'
 import { moveClerkMembers, transferClerks } from './transfer-members'
+import { getStore } from '../staff/lookups'
 import { settlementCsv } from '../commission/commission-service'
 import type { Actor } from '../platform/lifecycle'
 import { jobStatusLabel, nextJobActions } from '../hq/lifecycle'
 
 type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
 type ClerkJobRow = ClerkImportRow & { storeId: string }
+/** A stock file's row with its place resolved when the job was created. */
+interface StockJobRow {
+  line: number
+  productId: string
+  location: { id: string; name: string; code: string }
+  quantity: number
+}
+
+const DATA_EXPORTS: readonly string[] = ['exportOrders', 'exportMembers', 'exportOfflineSales']
+const isDataExport = (kind: string): kind is DataExportKind => DATA_EXPORTS.includes(kind)
 
 /** Rows written per step: one round trip each, in parallel, well inside a function's timeout. */
 export const JOB_BATCH_SIZE = 50
@@ -49,7 +77,8 @@ const jobs = () => collection(COLLECTIONS.jobs)
 
 /** The job as `actor` sees it: its status's label and what that caller may do next. */
 function viewOf(job: JobDoc, actor: Actor): z.infer<typeof jobView> {
-  const facts = { ...job, errorCount: job.errors.length, hasOutput: Boolean(job.output) }
+  const hasOutput = Boolean(job.output) || (job.status === 'succeeded' && Boolean(job.file))
+  const facts = { ...job, errorCount: job.errors.length, hasOutput }
   return {
     jobId: job._id,
     kind: job.kind,
@@ -63,7 +92,7 @@ function viewOf(job: JobDoc, actor: Actor): z.infer<typeof jobView> {
     skipped: job.skipped,
     errors: job.errors.slice(0, ERRORS_SHOWN),
     errorCount: job.errors.length,
-    hasOutput: Boolean(job.output),
+    hasOutput,
     createdBy: job.createdBy,
     createdAt: job.createdAt.toISOString(),
     finishedAt: job.finishedAt?.toISOString() ?? null,
@@ -82,7 +111,8 @@ async function getJob(jobId: string): Promise<JobDoc> {
 async function insertJob(
   ctx: InvocationContext,
   session: AdminSession,
-  fields: Pick<JobDoc, 'kind' | 'title' | 'rows' | 'params' | 'errors' | 'total'>,
+  fields: Pick<JobDoc, 'kind' | 'title' | 'rows' | 'params' | 'errors' | 'total'> &
+    Partial<Pick<JobDoc, 'file' | 'cursor'>>,
 ): Promise<JobDoc> {
   const now = ctx.clock.now()
   const failed = fields.errors.length > 0
@@ -126,6 +156,7 @@ export async function createImportJob(
   session: AdminSession,
   input: Input<'createImportJob'>,
 ) {
+  if (input.kind === 'importStock') return writerView(await createStockImport(ctx, session, input))
   if (input.kind === 'importStores') {
     const parsed = parseStoreImport(input.csv)
     return writerView(
@@ -164,6 +195,142 @@ export async function createImportJob(
       errors,
     }),
   )
+}
+
+/**
+ * A stock file: checked whole first (every product id and store code must exist, a closed store
+ * is refused), then set row by row. Setting a count is idempotent, so a batch run twice sets the
+ * same counts again.
+ */
+async function createStockImport(
+  ctx: InvocationContext,
+  session: AdminSession,
+  input: Input<'createImportJob'>,
+): Promise<JobDoc> {
+  const parsed = parseStockImport(input.csv, MAX_STOCK_QUANTITY)
+  const errors: CsvRowError[] = [...parsed.errors]
+  let rows: StockJobRow[] = []
+  if (errors.length === 0) {
+    const [products, locations] = await Promise.all([
+      existingProductIds([...new Set(parsed.rows.map((r) => r.productId))]),
+      stockLocationsByCode([...new Set(parsed.rows.map((r) => r.locationCode))]),
+    ])
+    for (const row of parsed.rows) {
+      const place = locations.get(row.locationCode)
+      if (!products.has(row.productId))
+        errors.push({ line: row.line, field: '商品编号', reason: `商品 ${row.productId} 不存在` })
+      if (!place)
+        errors.push({
+          line: row.line,
+          field: '门店编码',
+          reason: `门店 ${row.locationCode} 不存在`,
+        })
+      else if (place.closed)
+        errors.push({
+          line: row.line,
+          field: '门店编码',
+          reason: `门店 ${row.locationCode} 已停业`,
+        })
+    }
+    if (errors.length === 0)
+      rows = parsed.rows.map((r) => {
+        const { closed: _closed, ...location } = locations.get(r.locationCode)!
+        return { line: r.line, productId: r.productId, location, quantity: r.quantity }
+      })
+  }
+  return insertJob(ctx, session, {
+    kind: 'importStock',
+    title: input.title,
+    rows,
+    total: rows.length,
+    params: {},
+    errors,
+  })
+}
+
+/** Orders, members or offline sales to a CSV file, a batch per step (see flows/hq-exports.ts). */
+export async function createDataExport(
+  ctx: InvocationContext,
+  session: AdminSession,
+  input: Input<'createDataExport'>,
+) {
+  const { kind, ...filter } = input
+  if (filter.from && filter.to && filter.from > filter.to)
+    throw new AppError('INVALID_INPUT', '开始日期不能晚于结束日期', 'from')
+  const params: DataExportParams = {
+    ...filter,
+    ...(kind === 'exportMembers'
+      ? { phones: seesFullPhones(session.role) ? ('full' as const) : ('masked' as const) }
+      : {}),
+    until: ctx.clock.now().toISOString(),
+  }
+  const [total, store] = await Promise.all([
+    exportTotal(kind, params),
+    filter.storeId ? getStore(filter.storeId) : null,
+  ])
+  if (filter.storeId && !store) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
+  const range =
+    (store ? ` · ${store.name}` : '') +
+    (filter.from || filter.to ? ` · ${filter.from ?? '最早'} 至 ${filter.to ?? '今天'}` : '')
+  return writerView(
+    await insertJob(ctx, session, {
+      kind,
+      title: `${EXPORT_TITLES[kind]}${range}`,
+      rows: [],
+      total,
+      params: params as unknown as Record<string, unknown>,
+      errors: [],
+      file: { filename: '', parts: 0 },
+      cursor: null,
+    }),
+  )
+}
+
+const fileParts = () => collection(COLLECTIONS.jobFileParts)
+const partIdOf = (jobId: string, part: number) => `${jobId}:${part}`
+
+/**
+ * One batch of a data export. Its part is written with `set` under the job's lease: a batch re-run
+ * after a lost lease or a crash reads the same rows from the same cursor and overwrites the same
+ * part, so the joined file never holds a row twice.
+ */
+async function exportStep(
+  job: JobDoc & { kind: DataExportKind },
+): Promise<Partial<JobDoc> & Pick<JobDoc, 'done'>> {
+  const part = job.file?.parts ?? 0
+  const batch = await exportBatch(
+    job.kind,
+    job.params as unknown as DataExportParams,
+    job.cursor ?? null,
+  )
+  await fileParts().set(partIdOf(job._id, part), { jobId: job._id, part, csv: batch.csv })
+  const done = job.done + batch.count
+  return {
+    done,
+    created: done,
+    cursor: batch.cursor,
+    file: { filename: exportFilename(job.kind, job._id), parts: part + 1 },
+    // Rows can still enter the filter while the job runs (an order paid meanwhile): the total
+    // follows until the last, short batch.
+    total: batch.finished ? done : Math.max(job.total, done + 1),
+  }
+}
+
+/** One part of a data export's file; a file with full phone numbers only for a role that may see them. */
+export async function jobFilePart(input: Input<'jobFile'>, session: AdminSession) {
+  const job = await getJob(input.jobId)
+  if (!job.file || job.status !== 'succeeded')
+    throw new AppError('CONFLICT', '文件还没有生成完，请稍后再下载', 'jobId')
+  checkExportReader(job.params as unknown as DataExportParams, session.role)
+  if (input.part >= job.file.parts) throw new AppError('NOT_FOUND', '文件没有这一部分', 'part')
+  const found = await fileParts().get(partIdOf(job._id, input.part))
+  if (!found) throw new AppError('NOT_FOUND', '文件没有这一部分', 'part')
+  return {
+    filename: job.file.filename,
+    part: input.part,
+    parts: job.file.parts,
+    csv: found.csv,
+  }
 }
 
 export async function createExportJob(
@@ -209,6 +376,40 @@ export async function createTransferJob(
 }
 
 const inviteIdOf = (jobId: string, line: number) => `${jobId}-${line}`
+
+/**
+ * Sets a batch of stock rows. A row that open orders hold more of than its count is not set and
+ * is listed with its reason; the other rows go on.
+ */
+async function stockBatch(
+  ctx: InvocationContext,
+  job: JobDoc,
+): Promise<{ created: number; skipped: number; count: number; errors: CsvRowError[] }> {
+  const batch = (job.rows as StockJobRow[]).slice(job.done, job.done + JOB_BATCH_SIZE)
+  const results = await Promise.all(
+    batch.map((row) =>
+      setStockLevel(
+        ctx,
+        { productId: row.productId, locationId: row.location.id, quantity: row.quantity },
+        { location: row.location },
+      ).then(
+        () => null,
+        (err: unknown) => {
+          if (err instanceof AppError && err.code === 'CONFLICT')
+            return { line: row.line, field: '库存', reason: err.message }
+          throw err
+        },
+      ),
+    ),
+  )
+  const errors = results.filter((e): e is CsvRowError => e !== null)
+  return {
+    created: batch.length - errors.length,
+    skipped: errors.length,
+    count: batch.length,
+    errors,
+  }
+}
 
 async function importBatch(
   ctx: InvocationContext,
@@ -326,6 +527,16 @@ export async function stepJob(
     } else if (job.kind === 'exportSettlement') {
       const output = await settlementCsv(job.params as { month: string; by: 'clerk' | 'store' })
       change = { done: 1, created: 1, output }
+    } else if (isDataExport(job.kind)) {
+      change = await exportStep(job as JobDoc & { kind: DataExportKind })
+    } else if (job.kind === 'importStock') {
+      const batch = await stockBatch(ctx, job)
+      change = {
+        done: job.done + batch.count,
+        created: job.created + batch.created,
+        skipped: job.skipped + batch.skipped,
+        ...(batch.errors.length ? { errors: [...job.errors, ...batch.errors] } : {}),
+      }
     } else {
       const batch = await importBatch(ctx, job)
       change = {
@@ -347,7 +558,13 @@ export async function stepJob(
     // A step that outlived its lease records nothing: the stepper that took over redoes the batch, idempotently.
     await jobs().updateIf(
       { _id: job._id, leaseId },
-      { ...next, ...(next.output ? { output: _.set(next.output) } : {}) },
+      {
+        ...next,
+        // Objects and arrays are replaced whole (set), not merged key by key.
+        ...(next.output ? { output: _.set(next.output) } : {}),
+        ...(next.file ? { file: _.set(next.file) } : {}),
+        ...(next.errors ? { errors: _.set(next.errors) } : {}),
+      },
     )
     return writerView({ ...job, ...next })
   } catch (err) {
@@ -416,6 +633,7 @@ const LIST_FIELDS = Object.fromEntries(
     'leaseId',
     'leaseUntil',
     'output.filename',
+    'file',
   ].map((f) => [f, true]),
 )
 
@@ -452,5 +670,10 @@ export async function listJobs(input: Input<'listJobs'>, actor: Actor) {
 
 export async function jobDetail(input: Input<'job'>, actor: Actor) {
   const job = await getJob(input.jobId)
-  return { ...viewOf(job, actor), allErrors: job.errors, output: job.output }
+  return {
+    ...viewOf(job, actor),
+    allErrors: job.errors,
+    output: job.output,
+    file: job.status === 'succeeded' && job.file ? job.file : null,
+  }
 }

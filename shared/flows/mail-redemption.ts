@@ -11,6 +11,7 @@
  * onRefunded and never reads WeChat Pay itself; an unpaid redemption is only ever cancelled by
  * closing its payment first, so a payment can never succeed for a cancelled redemption.
  */
+import { lifecycleActor } from '../hq/rules/roles'
 import type { z } from 'zod'
 import type { mailAddress } from '../points/contract'
 import { COLLECTIONS } from '../collections'
@@ -354,7 +355,8 @@ export async function shipRedemption(
     { _id: input.redemptionId, fulfilment: 'mail', status: 'awaitingShipment' },
     { status: 'shipped', shippedAt: now, shipment },
   )
-  if (shipped) return (await mailViewsOf([shipped], { actor: session.role, now }))[0]!
+  if (shipped)
+    return (await mailViewsOf([shipped], { actor: lifecycleActor(session.role), now }))[0]!
   const doc = await getRedemption(input.redemptionId)
   if (!doc) throw new AppError('NOT_FOUND', '兑换记录不存在', 'redemptionId')
   if (doc.fulfilment !== 'mail') throw new AppError('CONFLICT', '到店自提的兑换无需发货')

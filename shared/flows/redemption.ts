@@ -9,6 +9,7 @@
  * (`fulfilment: 'mail'`, statuses awaitingPayment → awaitingShipment → shipped): see
  * mail-redemption-service.ts.
  */
+import { lifecycleActor } from '../hq/rules/roles'
 import { z } from 'zod'
 import type { redemptionView } from '../points/contract'
 import { COLLECTIONS } from '../collections'
@@ -137,6 +138,17 @@ export async function takePointsForUnit(
   return taken
 }
 
+/** What a redemption's spend entry says it paid for (the ledger line's source). */
+function spendSource(pending: PendingSpend) {
+  return {
+    type: 'redemption' as const,
+    redemptionId: pending.redemptionId,
+    giftId: pending.giftId,
+    giftName: pending.giftName,
+    storeId: pending.storeId,
+  }
+}
+
 /** The spend entry of a redemption, placed on the span its debit took (`redemption:<id>:spend`). */
 export function spendEntry(
   pending: PendingSpend,
@@ -150,13 +162,7 @@ export function spendEntry(
     points: -pending.points,
     start: span.start,
     end: span.end,
-    source: {
-      type: 'redemption',
-      redemptionId: pending.redemptionId,
-      giftId: pending.giftId,
-      giftName: pending.giftName,
-      storeId: pending.storeId,
-    },
+    source: spendSource(pending),
     at: pending.at,
   }
 }
@@ -515,7 +521,9 @@ export async function cancelRedemption(
     `${input.reason}（总部 ${session.username}）`,
     { from: statusesAllowing('revoke') },
   )
-  return (await viewsOf([cancelled], { actor: session.role, now: ctx.clock.now() }))[0]!
+  return (
+    await viewsOf([cancelled], { actor: lifecycleActor(session.role), now: ctx.clock.now() })
+  )[0]!
 }
 
 /**
@@ -549,14 +557,7 @@ async function settlePendingSpend(
       kind: 'spend',
       points: -pending.points,
       ...(gap ? { start: gap.start, end: gap.end } : {}),
-      source: {
-        type: 'redemption',
-        redemptionId: pending.redemptionId,
-        giftId: pending.giftId,
-        giftName: pending.giftName,
-        storeId: pending.storeId,
-        repaired: true,
-      },
+      source: { ...spendSource(pending), repaired: true },
       at: pending.at,
     })
   }

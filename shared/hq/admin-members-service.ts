@@ -36,10 +36,17 @@ function memberRow(m: MemberDoc, names: Awaited<ReturnType<typeof namesFor>>, wi
   }
 }
 
-export async function listMembers(input: Input<'listMembers'>) {
+/** Who is looking: a store manager sees their stores' members only; an analyst never a full phone number. */
+export interface MemberViewer {
+  stores: string[] | null
+  fullPhone: boolean
+}
+
+export async function listMembers(input: Input<'listMembers'>, viewer: MemberViewer) {
   const db = database()
   const where: Record<string, unknown> = { status: 'active' }
   if (input.storeId) where.storeId = input.storeId
+  else if (viewer.stores) where.storeId = db.command.in(viewer.stores)
   if (input.clerkId) where.clerkId = input.clerkId
   if (input.tier) where.tier = input.tier
   if (input.search) {
@@ -61,9 +68,11 @@ export async function listMembers(input: Input<'listMembers'>) {
   }
 }
 
-export async function memberProfile(input: Input<'memberProfile'>) {
+export async function memberProfile(input: Input<'memberProfile'>, viewer: MemberViewer) {
   const member = await collection(COLLECTIONS.members).get(input.memberId)
-  if (!member) throw new AppError('NOT_FOUND', '会员不存在', 'memberId')
+  // Another store's member reads as missing to a store manager.
+  if (!member || (viewer.stores && !viewer.stores.includes(member.storeId)))
+    throw new AppError('NOT_FOUND', '会员不存在', 'memberId')
   const recent = { orderBy: ['at', 'desc'], limit: 200 } as const
   const mine = { memberId: member._id }
   const [log, visits, ledger] = await Promise.all([
@@ -81,7 +90,7 @@ export async function memberProfile(input: Input<'memberProfile'>) {
   )
   return {
     member: {
-      ...memberRow(member, names, true),
+      ...memberRow(member, names, viewer.fullPhone),
       openedStoreName: names.stores.get(member.openedStoreId) ?? '',
       openedClerkName: names.clerks.get(member.openedClerkId) ?? '',
       tags: member.tags,
@@ -106,35 +115,6 @@ export async function memberProfile(input: Input<'memberProfile'>) {
       points: e.points,
       at: e.at.toISOString(),
     })),
-  }
-}
-
-export async function listAudit(input: Input<'listAudit'>) {
-  const where: Record<string, unknown> = {}
-  if (input.auditAction) where.action = input.auditAction
-  if (input.username) where.username = input.username
-  const audit = collection(COLLECTIONS.auditLog)
-  const [page, total] = await Promise.all([
-    audit.find(where, {
-      orderBy: ['at', 'desc'],
-      skip: (input.page - 1) * input.pageSize,
-      limit: input.pageSize,
-    }),
-    audit.count(where),
-  ])
-  return {
-    items: page.map((a) => ({
-      id: a._id,
-      at: a.at.toISOString(),
-      username: a.username,
-      action: a.action,
-      details: JSON.stringify(a.details ?? {}),
-      outcome: a.outcome,
-      requestId: a.requestId,
-    })),
-    total,
-    page: input.page,
-    pageSize: input.pageSize,
   }
 }
 

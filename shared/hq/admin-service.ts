@@ -19,7 +19,15 @@ import { remembered } from '../platform/runtime/policy'
 import { getClerk, getStore } from '../staff/lookups'
 import { BIND_PAGE, STAFF_INVITE_PAGE } from '../platform/pages'
 import { randomCode } from '../platform/ids'
-import type { AdminDoc, AdminRole, AdminSession, AdminSessionDoc as SessionDoc } from './documents'
+import type {
+  AdminDoc,
+  AdminRole,
+  AdminSession,
+  AdminSessionDoc as SessionDoc,
+  AuditDoc,
+} from './documents'
+import { AUDIT_ACTIONS } from './rules/audit'
+import { refusalFor, roleOf, type HqCall } from './rules/roles'
 
 export type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
 
@@ -37,24 +45,33 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 export async function ensureAdminAccount(
   username: string,
   password: string,
-  role: AdminRole = 'hq-admin',
+  role: AdminRole = 'admin',
   now = new Date(),
 ): Promise<void> {
   const admins = collection(COLLECTIONS.admins)
   const existing = await admins.findOne({ username })
   if (existing) {
-    if (existing.role === role && (await verifyPassword(password, existing.passwordHash))) return
-    await setPassword(existing._id, await hashPassword(password), { role })
+    // An account stored as `hq-admin` is already an admin: a restart keeps its sessions.
+    const same =
+      roleOf(existing.role) === role &&
+      (existing.status ?? 'active') === 'active' &&
+      (await verifyPassword(password, existing.passwordHash))
+    if (same) return
+    // The start-up password also brings the account back: role as given, active again.
+    await setPassword(existing._id, await hashPassword(password), { role, status: 'active' })
     return
   }
   await admins.insert({
     username,
+    displayName: username,
     passwordHash: await hashPassword(password),
     role,
+    status: 'active',
+    storeIds: [],
     failedAttempts: 0,
     lockedUntil: null,
     createdAt: now,
-  })
+  } satisfies Omit<AdminDoc, '_id'>)
 }
 
 /**
@@ -63,21 +80,23 @@ export async function ensureAdminAccount(
  * hash is stored; a sign-in that checked the old password concurrently removes its own session
  * again (see `login`).
  */
-async function setPassword(
+export async function setPassword(
   adminId: string,
   passwordHash: string,
-  extra: Partial<Pick<AdminDoc, 'role'>> = {},
+  extra: Partial<Pick<AdminDoc, 'role' | 'status'>> = {},
 ): Promise<number> {
-  const db = database()
-  await db
-    .collection(COLLECTIONS.admins.name)
-    .doc(adminId)
-    .update({ ...extra, passwordHash, failedAttempts: 0, lockedUntil: null })
-  const removed = (await db
-    .collection(COLLECTIONS.adminSessions.name)
-    .where({ adminId })
-    .remove()) as { deleted?: number }
-  return removed.deleted ?? 0
+  await collection(COLLECTIONS.admins).update(adminId, {
+    ...extra,
+    passwordHash,
+    failedAttempts: 0,
+    lockedUntil: null,
+  })
+  return endSessions(adminId)
+}
+
+/** Ends every session of an account (a password change, a disabled account). */
+export function endSessions(adminId: string): Promise<number> {
+  return collection(COLLECTIONS.adminSessions).removeWhere({ adminId })
 }
 
 /**
@@ -194,6 +213,14 @@ export async function login(ctx: InvocationContext, input: Input<'login'>) {
     await audit(ctx, null, 'login', { username: input.username }, 'UNAUTHENTICATED')
     throw refused
   }
+  // Only the right password learns that the account is disabled.
+  if (admin.status === 'disabled') {
+    const disabled = new AppError('FORBIDDEN', '该账号已停用，请联系总部管理员')
+    await audit(ctx, null, 'login', { username: input.username }, disabled)
+    throw disabled
+  }
+  const role = roleOf(admin.role)
+  const storeIds = role === 'storeManager' ? (admin.storeIds ?? []) : []
   const token = randomBytes(32).toString('base64url')
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000)
   const tokenHash = sha256(token)
@@ -201,27 +228,32 @@ export async function login(ctx: InvocationContext, input: Input<'login'>) {
     tokenHash,
     adminId: admin._id,
     username: admin.username,
-    role: admin.role,
+    role,
+    storeIds,
     expiresAt,
     createdAt: now,
   } satisfies Omit<SessionDoc, '_id'>)
-  // The password may have changed while this one was being checked: then this session, created
-  // after the change removed the others, must not outlive it either.
+  // The password may have changed (or the account been disabled) while this one was being
+  // checked: then this session, created after the change removed the others, must not outlive it.
   const after = await collection(COLLECTIONS.admins).get(admin._id)
-  if (!after || after.passwordHash !== admin.passwordHash) {
+  if (!after || after.passwordHash !== admin.passwordHash || after.status === 'disabled') {
     await db.collection(COLLECTIONS.adminSessions.name).where({ tokenHash }).remove()
     await audit(ctx, null, 'login', { username: input.username }, 'UNAUTHENTICATED')
     throw refused
   }
-  ctx.caller.role = admin.role
-  await audit(
-    ctx,
-    { adminId: admin._id, username: admin.username, role: admin.role },
-    'login',
-    {},
-    'ok',
-  )
-  return { token, expiresAt: expiresAt.toISOString(), role: admin.role, username: admin.username }
+  ctx.caller.role = role
+  await Promise.all([
+    collection(COLLECTIONS.admins).update(admin._id, { lastLoginAt: now }),
+    audit(ctx, { adminId: admin._id, username: admin.username, role, storeIds }, 'login', {}, 'ok'),
+  ])
+  return {
+    token,
+    expiresAt: expiresAt.toISOString(),
+    role,
+    username: admin.username,
+    displayName: admin.displayName ?? admin.username,
+    storeIds,
+  }
 }
 
 /**
@@ -245,12 +277,13 @@ export async function changeMyPassword(
   return { sessionsEnded }
 }
 
-/** The session behind the caller's bearer token; only the HQ console's HTTP access calls carry one. */
-export async function requireAdmin(
-  ctx: InvocationContext,
-  needs: 'read' | 'write',
-): Promise<AdminSession> {
-  const session = await remembered(ctx, 'hq', async () => {
+/**
+ * The session behind the caller's bearer token (only the HQ console's HTTP access calls carry
+ * one), read once per invocation. Role and stores are the account's as at sign-in: changing an
+ * account's rights ends its sessions.
+ */
+export function requireAdmin(ctx: InvocationContext): Promise<AdminSession> {
+  return remembered(ctx, 'hq', async () => {
     const token = ctx.caller.bearerToken
     if (!token) throw new AppError('UNAUTHENTICATED', '请先登录总部后台')
     const found = await collection(COLLECTIONS.adminSessions).findOne({
@@ -258,21 +291,33 @@ export async function requireAdmin(
     })
     if (!found || found.expiresAt.getTime() <= ctx.clock.now().getTime())
       throw new AppError('UNAUTHENTICATED', '登录已过期，请重新登录')
-    ctx.caller.role = found.role
-    return { adminId: found.adminId, username: found.username, role: found.role }
+    const role = roleOf(found.role)
+    ctx.caller.role = role
+    return {
+      adminId: found.adminId,
+      username: found.username,
+      role,
+      storeIds: role === 'storeManager' ? (found.storeIds ?? []) : [],
+    }
   })
-  if (needs === 'write' && session.role !== 'hq-admin')
-    throw new AppError('FORBIDDEN', '只读账号不能修改数据')
-  return session
 }
 
 /** The signed-in HQ account of this invocation (the guard has resolved it: no second read). */
 export function hqSession(ctx: InvocationContext): Promise<AdminSession> {
-  return requireAdmin(ctx, 'read')
+  return requireAdmin(ctx)
+}
+
+/**
+ * The stores a list may show this caller: a store manager's own stores, or null for every store.
+ * Store-scoped services (`stores` in the action's policy) narrow their reads with it.
+ */
+export async function hqStoreScope(ctx: InvocationContext): Promise<string[] | null> {
+  const session = await requireAdmin(ctx)
+  return session.role === 'storeManager' ? session.storeIds : null
 }
 
 export async function logout(ctx: InvocationContext) {
-  const session = await requireAdmin(ctx, 'read')
+  const session = await requireAdmin(ctx)
   await database()
     .collection(COLLECTIONS.adminSessions.name)
     .where({ tokenHash: sha256(ctx.caller.bearerToken!) })
@@ -281,57 +326,66 @@ export async function logout(ctx: InvocationContext) {
   return { loggedOut: true as const }
 }
 
+/** Appends one entry to the audit log; a refusal keeps its code and the message the person saw. */
 async function audit(
   ctx: InvocationContext,
   session: AdminSession | null,
   action: string,
   details: Record<string, unknown>,
-  outcome: string,
+  outcome: 'ok' | AppError | string,
+  kind: AuditDoc['kind'] = 'signIn',
 ): Promise<void> {
-  await database()
-    .collection(COLLECTIONS.auditLog.name)
-    .add({
-      at: ctx.clock.now(),
-      adminId: session?.adminId ?? null,
-      username:
-        session?.username ?? (typeof details.username === 'string' ? details.username : null),
-      action,
-      details,
-      outcome,
-      requestId: ctx.requestId,
-    })
+  const entry: Omit<AuditDoc, '_id'> = {
+    at: ctx.clock.now(),
+    adminId: session?.adminId ?? null,
+    username: session?.username ?? (typeof details.username === 'string' ? details.username : null),
+    action,
+    kind: AUDIT_ACTIONS[action]?.kind ?? kind,
+    details,
+    outcome: outcome instanceof AppError ? outcome.code : outcome,
+    ...(outcome instanceof AppError ? { message: outcome.message } : {}),
+    requestId: ctx.requestId,
+  }
+  await collection(COLLECTIONS.auditLog).insert(entry)
+}
+
+/** An HQ call as the guard sees it: the role check's inputs, and whether to audit it. */
+export interface HqActionCall extends HqCall {
+  /** Audited when it succeeds or fails after the check: writes always, reads showing personal data. */
+  audit: 'write' | 'read' | null
 }
 
 /**
- * Runs an HQ action: authorise (analysts may only read), run, and audit the outcome either way.
- * Every write is audited; reads are audited only when they show personal data (`auditRead`).
+ * Runs an HQ action: resolve the session, check the role against the action's policy
+ * (rules/roles.ts), run, and audit. Every refusal by role is audited, and so is every audited
+ * call's outcome (success or the refusal's code and message).
  */
 export async function adminAction<T>(
   ctx: InvocationContext,
-  needs: 'read' | 'write',
+  call: HqActionCall,
   details: Record<string, unknown>,
   run: (session: AdminSession) => Promise<T>,
-  options: { auditRead?: boolean } = {},
 ): Promise<T> {
-  const audited = needs === 'write' || options.auditRead === true
-  const session = await requireAdmin(ctx, needs).catch(async (err) => {
-    if (needs === 'write' && err instanceof AppError && err.code === 'FORBIDDEN') {
-      await audit(ctx, null, ctx.action, { ...details, refused: 'read-only' }, 'FORBIDDEN')
-    }
-    throw err
-  })
+  const session = await requireAdmin(ctx)
+  const refusal = refusalFor(session.role, session.storeIds, call)
+  if (refusal) {
+    const refused = new AppError('FORBIDDEN', refusal)
+    await audit(ctx, session, ctx.action, details, refused, call.audit ?? 'read')
+    throw refused
+  }
   try {
     const result = await run(session)
-    if (audited) await audit(ctx, session, ctx.action, details, 'ok')
+    if (call.audit) await audit(ctx, session, ctx.action, details, 'ok', call.audit)
     return result
   } catch (err) {
-    if (audited)
+    if (call.audit)
       await audit(
         ctx,
         session,
         ctx.action,
         details,
-        err instanceof AppError ? err.code : 'INTERNAL',
+        err instanceof AppError ? err : 'INTERNAL',
+        call.audit,
       )
     throw err
   }

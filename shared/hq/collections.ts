@@ -5,6 +5,7 @@ import type {
   AuditDoc,
   DailyStatsDoc,
   JobDoc,
+  JobFilePartDoc,
   JobRunDoc,
   SettingsDoc,
 } from './documents'
@@ -38,6 +39,8 @@ export const HQ_COLLECTIONS = {
       { name: 'createdAt', fields: ['createdAt'] },
     ],
   }),
+  /** The parts of a job's large file (data exports), `_id` = `<jobId>:<part>`, read by id. */
+  jobFileParts: defineCollection<JobFilePartDoc>({ name: 'jobFileParts', indexes: [] }),
   /**
    * The dashboard's figures per Asia/Shanghai day and store (`_id` = `<day>_<storeId>`, `*` for
    * all stores), written by the `rollupDailyStats` timer so the dashboard never aggregates orders.

@@ -1,10 +1,12 @@
 import { z } from 'zod'
 import { docId, emptyInput, isoDate, salesFigures, tier } from '../platform/contract/common'
+import { HQ_ROLES } from './rules/roles'
 import { campaignAdminInput, campaignAdminOutput } from '../campaigns/contract'
 import { birthday } from '../membership/contract'
 import { pointsAdminInput, pointsAdminOutput } from '../points/admin-contract'
 import { orderActions, orderState, orderStatus, orderView, shipOrderInput } from '../shop/contract'
 import { offlineSaleVoid, voidReason } from '../staff/contract'
+import { shopAdminInput, shopAdminOutput } from '../shop/admin-contract'
 
 const storeCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/, '门店编码为 1-12 位字母或数字')
 
@@ -37,7 +39,38 @@ const commissionRulesView = z.object({
   refundWindowDays: z.number().int(),
 })
 
-export const adminRole = z.enum(['hq-admin', 'analyst'])
+export const adminRole = z.enum(HQ_ROLES)
+
+const adminUsername = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_.-]{3,32}$/, '用户名为 3-32 位字母、数字、点、- 或 _')
+  .describe('用户名')
+const accountPassword = z
+  .string()
+  .min(8, '密码至少 8 位')
+  .max(200, '密码最多 200 位')
+  .describe('密码')
+
+export const adminAccountView = z.object({
+  adminId: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: adminRole,
+  roleLabel: z.string(),
+  status: z.enum(['active', 'disabled']),
+  /** 正常, 已锁定 (too many wrong passwords, until `lockedUntil`) or 已停用. */
+  statusLabel: z.string(),
+  lockedUntil: isoDate.nullable(),
+  /** What the viewer may do next (an admin; never to their own account). */
+  actions: z.array(z.enum(['disable', 'enable', 'resetPassword', 'unlock'])),
+  /** A store manager's stores, with their names for the list. */
+  stores: z.array(z.object({ storeId: z.string(), name: z.string(), code: z.string() })),
+  self: z.boolean(),
+  createdAt: isoDate,
+  createdBy: z.string().nullable(),
+  lastLoginAt: isoDate.nullable(),
+})
 
 export const storeView = z.object({
   storeId: z.string(),
@@ -113,7 +146,16 @@ export const adminOrderRow = z.object({
   paidAt: isoDate.nullable(),
 })
 
-const jobKind = z.enum(['importStores', 'importClerks', 'exportSettlement', 'transferMembers'])
+const jobKind = z.enum([
+  'importStores',
+  'importClerks',
+  'importStock',
+  'exportSettlement',
+  'exportOrders',
+  'exportMembers',
+  'exportOfflineSales',
+  'transferMembers',
+])
 const rowError = z.object({ line: z.number().int(), field: z.string(), reason: z.string() })
 export const jobView = z.object({
   jobId: z.string(),
@@ -148,6 +190,36 @@ export const adminInput = {
     oldPassword: z.string().min(1).max(200).describe('原密码'),
     newPassword: z.string().min(8).max(200).describe('新密码'),
   }),
+  /** HQ accounts (admins only): who can sign in to the console, with which role. */
+  listAdminAccounts: emptyInput,
+  /** A new console account; a store manager names the stores it sees. */
+  createAdminAccount: z
+    .strictObject({
+      username: adminUsername,
+      displayName: z.string().trim().min(1).max(20).describe('姓名'),
+      role: adminRole.describe('角色'),
+      password: accountPassword,
+      storeIds: z.array(docId).max(500).describe('所管门店').optional(),
+    })
+    .superRefine((input, issues) => {
+      const stores = input.storeIds ?? []
+      if (input.role === 'storeManager' && stores.length === 0)
+        issues.addIssue({ code: 'custom', path: ['storeIds'], message: '门店店长至少选择一个门店' })
+      if (input.role !== 'storeManager' && stores.length > 0)
+        issues.addIssue({ code: 'custom', path: ['storeIds'], message: '只有门店店长需要选择门店' })
+    }),
+  /** Disable (every session ends at once) or enable an account. */
+  setAdminAccountStatus: z.strictObject({
+    adminId: docId,
+    status: z.enum(['active', 'disabled']).describe('状态'),
+  }),
+  /** Sets another account's password (and unlocks it); every session of that account ends. */
+  resetAdminPassword: z.strictObject({
+    adminId: docId,
+    newPassword: accountPassword.describe('新密码'),
+  }),
+  /** Lifts a lock left by too many wrong passwords. */
+  unlockAdminAccount: z.strictObject({ adminId: docId }),
   createStore: z.strictObject({
     code: storeCode,
     name: z.string().trim().min(1).max(40).describe('门店名称'),
@@ -159,8 +231,8 @@ export const adminInput = {
   /** Where the store is (GCJ-02, as Chinese maps give it), so shoppers see it by distance. */
   setStoreLocation: z.strictObject({
     storeId: docId,
-    lat: z.number().min(-90).max(90),
-    lng: z.number().min(-180).max(180),
+    lat: z.number().min(-90).max(90).describe('纬度'),
+    lng: z.number().min(-180).max(180).describe('经度'),
   }),
   listClerks: z.strictObject({ storeId: docId.optional() }),
   createStaffInvite: z.strictObject({
@@ -226,6 +298,13 @@ export const adminInput = {
     ...pageInput,
     auditAction: z.string().max(40).optional(),
     username: z.string().max(64).optional(),
+    /** Changes apart from reads of personal data and sign-ins. */
+    kind: z.enum(['write', 'read', 'signIn']).optional(),
+    /** Asia/Shanghai days, both included. */
+    from: shanghaiDayInput.describe('开始日期').optional(),
+    to: shanghaiDayInput.describe('结束日期').optional(),
+    /** An action's name (退款) or an account's user name. */
+    search: z.string().trim().max(40).describe('搜索内容').optional(),
   }),
   ...pointsAdminInput,
   /** Refund a paid order, fully (no amount) or partly; a retried request is the same refund. */
@@ -280,7 +359,7 @@ export const adminInput = {
   orderDetail: z.strictObject({ orderId: docId }),
   /** Starts a CSV import (validated in full first: a file with errors writes nothing). */
   createImportJob: z.strictObject({
-    kind: z.enum(['importStores', 'importClerks']),
+    kind: z.enum(['importStores', 'importClerks', 'importStock']),
     title: z.string().trim().min(1).max(100),
     csv: z.string().min(1).max(1_000_000),
   }),
@@ -289,6 +368,20 @@ export const adminInput = {
     month: settlementMonth,
     by: z.enum(['clerk', 'store']),
   }),
+  /**
+   * Orders, members or offline sales as a CSV file, written by a job in batches (any size); by
+   * store and Asia/Shanghai days. Members' phones are masked unless the caller's role may see them.
+   */
+  createDataExport: z.strictObject({
+    kind: z.enum(['exportOrders', 'exportMembers', 'exportOfflineSales']),
+    storeId: docId.optional(),
+    from: shanghaiDayInput.optional(),
+    to: shanghaiDayInput.optional(),
+    status: orderStatus.optional(),
+    tier: tier.optional(),
+  }),
+  /** One part of a job's large file (a data export), in order from 0; the console joins them. */
+  jobFile: z.strictObject({ jobId: docId, part: z.number().int().min(0).max(100_000) }),
   /** All of a clerk's members to another clerk, as a job (any number of members; leave and come back). */
   createTransferJob: z.strictObject({
     fromClerkId: docId,
@@ -299,10 +392,23 @@ export const adminInput = {
   jobStep: z.strictObject({ jobId: docId }),
   listJobs: z.strictObject({ ...pageInput }),
   job: z.strictObject({ jobId: docId }),
+  ...shopAdminInput,
 } as const
 
 export const adminOutput = {
-  login: z.object({ token: z.string(), expiresAt: isoDate, role: adminRole, username: z.string() }),
+  login: z.object({
+    token: z.string(),
+    expiresAt: isoDate,
+    role: adminRole,
+    username: z.string(),
+    displayName: z.string(),
+    storeIds: z.array(z.string()),
+  }),
+  listAdminAccounts: z.object({ items: z.array(adminAccountView) }),
+  createAdminAccount: adminAccountView,
+  setAdminAccountStatus: adminAccountView.extend({ sessionsEnded: z.number().int() }),
+  resetAdminPassword: adminAccountView.extend({ sessionsEnded: z.number().int() }),
+  unlockAdminAccount: adminAccountView,
   logout: z.object({ loggedOut: z.literal(true) }),
   changeMyPassword: z.object({ sessionsEnded: z.number().int() }),
   createStore: storeView,
@@ -327,7 +433,12 @@ export const adminOutput = {
   codeImage: z.object({ scene: z.string(), pngBase64: z.string(), page: z.string() }),
   setAttributionPolicy: z.object({ protectionDays: z.number().int().nullable() }),
   getAttributionPolicy: z.object({ protectionDays: z.number().int().nullable() }),
-  me: z.object({ username: z.string(), role: adminRole }),
+  me: z.object({
+    username: z.string(),
+    role: adminRole,
+    roleLabel: z.string(),
+    storeIds: z.array(z.string()),
+  }),
   listMembers: paged(adminMemberRow),
   memberProfile: z.object({
     member: adminMemberRow.extend({
@@ -395,10 +506,17 @@ export const adminOutput = {
       id: z.string(),
       at: isoDate,
       username: z.string().nullable(),
+      /** The action's code, for links; people read `actionLabel`. */
       action: z.string(),
-      details: z.string(),
-      outcome: z.string(),
-      requestId: z.string(),
+      actionLabel: z.string(),
+      kind: z.enum(['write', 'read', 'signIn']),
+      kindLabel: z.string(),
+      /** What was done, with names and numbers (no ids, no JSON). */
+      summary: z.string(),
+      ok: z.boolean(),
+      outcomeLabel: z.string(),
+      /** A refusal's message, as the person saw it. */
+      message: z.string().nullable(),
     }),
   ),
   ...pointsAdminOutput,
@@ -504,5 +622,15 @@ export const adminOutput = {
   job: jobView.extend({
     allErrors: z.array(rowError),
     output: z.object({ filename: z.string(), csv: z.string() }).nullable(),
+    /** A file written in parts (data exports): fetch parts 0…parts-1 with `jobFile` and join them. */
+    file: z.object({ filename: z.string(), parts: z.number().int() }).nullable(),
   }),
+  createDataExport: jobView,
+  jobFile: z.object({
+    filename: z.string(),
+    part: z.number().int(),
+    parts: z.number().int(),
+    csv: z.string(),
+  }),
+  ...shopAdminOutput,
 } as const

@@ -1,8 +1,18 @@
 /** hq: shapes of the stored documents. Dates are Date (UTC); money is integer fen; points integers. */
+import type { HqRole } from './rules/roles'
 
-export type AdminRole = 'hq-admin' | 'analyst'
+/** A console role (rules/roles.ts); accounts stored earlier as `hq-admin` read as `admin`. */
+export type AdminRole = HqRole
 
-export type JobKind = 'importStores' | 'importClerks' | 'exportSettlement' | 'transferMembers'
+export type JobKind =
+  | 'importStores'
+  | 'importClerks'
+  | 'importStock'
+  | 'exportSettlement'
+  | 'exportOrders'
+  | 'exportMembers'
+  | 'exportOfflineSales'
+  | 'transferMembers'
 
 /**
  * A long HQ operation. Imports are validated in full when the job is created (a file with errors
@@ -31,9 +41,24 @@ export interface JobDoc {
   errors: { line: number; field: string; reason: string }[]
   /** A file the job produced (the export, or the imported clerks' invites), for the console to download. */
   output: { filename: string; csv: string } | null
+  /**
+   * A file too large for one document (the data exports): written a batch at a time into
+   * `jobFileParts` (`<jobId>:<part>`), joined by the console. `parts` counts those written.
+   */
+  file?: { filename: string; parts: number } | null
+  /** Data exports: where the next batch starts (after this `<epoch ms>.<id>`). */
+  cursor?: string | null
   /** Who is stepping the job now; a step takes the lease with a conditional update, so batches never overlap. */
   leaseId: string | null
   leaseUntil: Date
+}
+
+/** One batch of a data export's file (`_id` = `<jobId>:<part>`); the parts joined in order are the file. */
+export interface JobFilePartDoc {
+  _id: string
+  jobId: string
+  part: number
+  csv: string
 }
 
 /** One Asia/Shanghai day's dashboard figures for one store (`*`: all stores), rebuilt by the rollup timer. */
@@ -76,38 +101,59 @@ export interface AdminSession {
   adminId: string
   username: string
   role: AdminRole
+  /** A store manager's stores (empty for the other roles, who see every store). */
+  storeIds: string[]
 }
 
 /** An HQ console account. */
 export interface AdminDoc {
   _id: string
   username: string
+  /** The name people see in lists and the audit log (the user name when not given). */
+  displayName?: string
   passwordHash: string
-  role: AdminRole
+  /** `hq-admin` in accounts stored before the four roles (read through `roleOf`). */
+  role: AdminRole | 'hq-admin'
+  /** Missing in accounts stored before statuses: active. */
+  status?: 'active' | 'disabled'
+  /** storeManager: the stores the account sees. */
+  storeIds?: string[]
   failedAttempts: number
   lockedUntil: Date | null
   createdAt: Date
+  createdBy?: string
+  lastLoginAt?: Date
+  /** When this admin last changed another account's status (written so such changes conflict). */
+  lastAccountChangeAt?: Date
 }
 
-/** A console session: the token is stored only as its hash. */
+/** A console session: the token is stored only as its hash; role and stores as at sign-in. */
 export interface AdminSessionDoc {
   _id: string
   tokenHash: string
   adminId: string
   username: string
-  role: AdminRole
+  role: AdminRole | 'hq-admin'
+  storeIds?: string[]
   expiresAt: Date
   createdAt: Date
 }
 
-/** One audited console action. */
+/** One audited console action (append-only). */
 export interface AuditDoc {
   _id: string
   at: Date
+  adminId: string | null
   username: string | null
   action: string
-  details: unknown
+  /** `write` (changes data), `read` (personal data shown), `signIn` (sign-in and out); missing in older entries. */
+  kind?: 'write' | 'read' | 'signIn'
+  /** What the action was given (passwords and file contents left out). */
+  details: Record<string, unknown>
+  /** `ok` or the refusal's code. */
   outcome: string
+  /** The refusal's Chinese message, as the person was shown it. */
+  message?: string
   requestId: string
 }
 

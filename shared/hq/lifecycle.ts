@@ -41,9 +41,11 @@ export function jobStatusLabel(job: JobFacts): string {
   if (
     job.status === 'failed' &&
     job.errorCount > 0 &&
-    (job.kind === 'importStores' || job.kind === 'importClerks')
+    (job.kind === 'importStores' || job.kind === 'importClerks' || job.kind === 'importStock')
   )
     return `${job.errorCount} 处错误，未导入`
+  // A stock row refused while importing (open orders held more than its count) is listed, the rest set.
+  if (job.status === 'succeeded' && job.errorCount > 0) return `已完成，${job.errorCount} 行未更新`
   return JOB_STATUS_LABELS[job.status]
 }
 
@@ -53,4 +55,31 @@ export function nextJobActions(job: JobFacts, actor: Actor): JobAction[] {
     ...(actor === 'hq-admin' && canTransition(job, 'step') ? (['step'] as const) : []),
     ...(job.hasOutput ? (['download'] as const) : []),
   ]
+}
+
+/**
+ * An HQ account's status (pure): active ⇄ disabled; an active account is also locked for a while
+ * after too many wrong passwords (admin-service.ts `claimAttempt`), which an admin may lift.
+ * Where each happens: hq/admin-accounts-service.ts. Nobody disables or resets their own account
+ * here (their own password changes through `changeMyPassword`).
+ */
+export type AccountStatus = 'active' | 'disabled'
+export type AccountAction = 'disable' | 'enable' | 'resetPassword' | 'unlock'
+
+export interface AccountFacts {
+  status: AccountStatus
+  locked: boolean
+  self: boolean
+}
+
+export function accountStatusLabel(account: AccountFacts): string {
+  if (account.status === 'disabled') return '已停用'
+  return account.locked ? '已锁定' : '正常'
+}
+
+/** What the viewer may do to the account next (none for anyone but an admin, none to oneself). */
+export function nextAccountActions(account: AccountFacts, viewerIsAdmin: boolean): AccountAction[] {
+  if (!viewerIsAdmin || account.self) return []
+  if (account.status === 'disabled') return ['enable', 'resetPassword']
+  return [...(account.locked ? (['unlock'] as const) : []), 'resetPassword', 'disable']
 }

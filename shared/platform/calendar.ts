@@ -35,3 +35,18 @@ export function shanghaiMonth(at: Date): string {
 export function shanghaiDay(at: Date): string {
   return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10)
 }
+
+/**
+ * The instants of Asia/Shanghai days `from`…`to` (both `YYYY-MM-DD`, both included, either
+ * open): `{ gte, lt }` for a stored UTC date to fall in. Null bounds are left out.
+ */
+export function shanghaiDaysRange(
+  from: string | undefined,
+  to: string | undefined,
+): { gte: Date | null; lt: Date | null } {
+  const start = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - SHANGHAI_OFFSET_MS)
+  return {
+    gte: from ? start(from) : null,
+    lt: to ? new Date(start(to).getTime() + DAY_MS) : null,
+  }
+}

@@ -87,8 +87,9 @@ export const pointsAdminInput = {
       .int()
       .min(-1_000_000)
       .max(1_000_000)
-      .refine((n) => n !== 0, '调整积分不能为 0'),
-    reason: z.string().trim().min(2).max(200),
+      .refine((n) => n !== 0, '调整积分不能为 0')
+      .describe('调整积分'),
+    reason: z.string().trim().min(2).max(200).describe('调整原因'),
     /** One per form submission: a retried submission applies once. */
     requestKey: z
       .string()
@@ -110,7 +111,7 @@ export const pointsAdminInput = {
       .array(
         z.strictObject({
           storeId: docId.nullable(),
-          available: z.number().int().min(0).max(1_000_000),
+          available: z.number().int().min(0).max(1_000_000).describe('初始库存'),
         }),
       )
       .max(500)
@@ -136,8 +137,9 @@ export const pointsAdminInput = {
       .int()
       .min(-1_000_000)
       .max(1_000_000)
-      .refine((n) => n !== 0, '调整数量不能为 0'),
-    reason: z.string().trim().min(2).max(200),
+      .refine((n) => n !== 0, '调整数量不能为 0')
+      .describe('调整数量'),
+    reason: z.string().trim().min(2).max(200).describe('调整原因'),
   }),
   /** Cancel a redemption not yet collected: points and stock go back. */
   cancelRedemption: z.strictObject({

@@ -27,6 +27,8 @@ function shanghaiDayStart(day: string): Date {
 export interface Viewer {
   actor: Actor
   now: Date
+  /** A store manager's stores (orders of other stores are not theirs to see); null: every store. */
+  stores?: string[] | null
 }
 
 function orderRow(
@@ -68,6 +70,7 @@ export async function listOrders(input: Input<'listOrders'>, viewer: Viewer) {
   const where: Record<string, unknown> = {}
   if (input.status) where.status = input.status
   if (input.storeId) where.storeId = input.storeId
+  else if (viewer.stores) where.storeId = _.in(viewer.stores)
   const range = [
     ...(input.from ? [_.gte(shanghaiDayStart(input.from))] : []),
     ...(input.to ? [_.lt(new Date(shanghaiDayStart(input.to).getTime() + DAY_MS))] : []),
@@ -110,7 +113,9 @@ const REFUND_EVENT: Record<RefundDoc['status'], string> = {
 
 export async function orderForAdmin(input: Input<'orderDetail'>, viewer: Viewer) {
   const order = await collection(COLLECTIONS.orders).get(input.orderId)
-  if (!order) throw new AppError('NOT_FOUND', '订单不存在', 'orderId')
+  // Another store's order reads as missing to a store manager (its existence is not theirs either).
+  if (!order || (viewer.stores && !(order.storeId && viewer.stores.includes(order.storeId))))
+    throw new AppError('NOT_FOUND', '订单不存在', 'orderId')
   const [payment, refunds, names, memberNos] = await Promise.all([
     order.outTradeNo ? collection(COLLECTIONS.payments).get(order.outTradeNo) : null,
     order.outTradeNo

@@ -9,6 +9,7 @@ import { AppError } from '../platform/errors'
 import { CENTRAL, mergeLines, stockId, type OrderLine } from './rules/shop'
 import { byDistance, homeStoreFirst, type LatLng } from './rules/store-distance'
 import { database } from '../platform/runtime/cloudbase'
+import { ports } from '../platform/runtime/ports'
 import { type InvocationContext } from '../platform/runtime/define-function'
 import { activeStores } from '../staff/lookups'
 import { priceLines } from './orders'
@@ -18,6 +19,8 @@ export interface ProductView {
   name: string
   description: string
   priceFen: number
+  /** Image URLs to show (the first is the cover); none for a product without images. */
+  images: string[]
   /** Orderable now: in the central warehouse (delivery) and per store (pickup). */
   available: { central: number; stores: Record<string, number> }
 }
@@ -41,18 +44,25 @@ export async function productDetail(input: { productId: string }): Promise<Produ
 /** Products with their stock, in one more round trip. */
 async function productViews(products: ProductDoc[]): Promise<ProductView[]> {
   if (products.length === 0) return []
-  const stock = await collection(COLLECTIONS.stock).find(
-    { productId: database().command.in(products.map((p) => p._id)) },
-    { limit: 1000 },
-  )
+  const storage = ports().storage
+  const [stock, images] = await Promise.all([
+    collection(COLLECTIONS.stock).find(
+      { productId: database().command.in(products.map((p) => p._id)) },
+      { limit: 1000 },
+    ),
+    Promise.all(
+      products.map((p) => Promise.all((p.images ?? []).map((fileId) => storage.url(fileId)))),
+    ),
+  ])
   const views = new Map<string, ProductView>(
-    products.map((p) => [
+    products.map((p, i) => [
       p._id,
       {
         productId: p._id,
         name: p.name,
         description: p.description,
         priceFen: p.priceFen,
+        images: images[i]!,
         available: { central: 0, stores: {} },
       },
     ]),

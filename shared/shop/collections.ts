@@ -52,6 +52,8 @@ export const SHOP_COLLECTIONS = {
       { name: 'memberId', fields: ['memberId', 'at'] },
       // The daily stats rollup reads the sales of a range of days.
       { name: 'at', fields: ['at'] },
+      // HQ's offline-sales list and export: one store's sales, newest first.
+      { name: 'storeAt', fields: ['storeId', 'at'] },
     ],
   }),
   /** Per clerk per Asia/Shanghai day: what the clerk booked (`_id` = `<clerkId>:<day>`). */

@@ -53,6 +53,8 @@ export const productView = z.object({
   name: z.string(),
   description: z.string(),
   priceFen: z.number().int(),
+  /** Image URLs (the first is the cover); empty when HQ gave none. */
+  images: z.array(z.string()),
   /** Orderable now: central warehouse (delivery) and per store id (pickup). */
   available: z.object({
     central: z.number().int(),

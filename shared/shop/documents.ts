@@ -8,7 +8,11 @@ export interface ProductDoc {
   priceFen: number
   status: 'active' | 'inactive'
   sort: number
+  /** Storage file ids (HQ uploads them through `admin.uploadProductImage`); the first is the cover. */
+  images?: string[]
   createdAt: Date
+  /** Last edit in the console; absent on products seeded before the console could edit them. */
+  updatedAt?: Date
 }
 
 export interface StockDoc {

@@ -37,6 +37,7 @@ describe('shop.product', () => {
       name: '玫瑰保湿面霜 50g',
       description: '温和保湿，四季可用',
       priceFen: 16_800,
+      images: [],
       available: { central: 200, stores: { [jingan]: 20, [xujiahui]: 20 } },
     })
   })

@@ -21,6 +21,7 @@ const PRODUCTS = [
     name: '玫瑰保湿面霜 50g',
     description: '温和保湿',
     priceFen: 16800,
+    images: ['https://example.com/cream.png'],
     available: { central: 200, stores: { s1: 20, s2: 0 } },
   },
   {
@@ -28,6 +29,7 @@ const PRODUCTS = [
     name: '明前龙井礼盒',
     description: '',
     priceFen: 39900,
+    images: [],
     available: { central: 0, stores: {} },
   },
 ]
@@ -104,6 +106,10 @@ describe('shop (the built WeChat pages)', () => {
     expect(page.text()).toContain('¥168.00')
     expect(page.text()).toContain('各门店共可订 20 件')
     expect(page.text()).toContain('暂时缺货')
+    // HQ's cover image for the product that has one (its src is checked in the H5 e2e); none for the other.
+    const items = page.dom.querySelectorAll('[class~="main--product-item"]')
+    expect(items[0]!.querySelectorAll('[class~="main--product-item__cover"]')).toHaveLength(1)
+    expect(items[1]!.querySelectorAll('[class~="main--product-item__cover"]')).toHaveLength(0)
   })
 
   it('shows a paid pickup order with its timeline, the pickup code and no sandbox pay button', async () => {

@@ -223,6 +223,16 @@ export function CampaignsPage() {
         ...(v.sendAt ? { sendAt: v.sendAt.toISOString() } : {}),
       },
       '活动已创建',
+      {
+        form,
+        // The audience's conditions are flat in the form; amounts are typed in yuan.
+        fields: (field) =>
+          field.startsWith('segment.')
+            ? field.slice(8).split('.')[0]!.replace(/Fen$/, 'Yuan')
+            : field.startsWith('fields.')
+              ? field.slice(7)
+              : field,
+      },
     )
     if (created) {
       setCreating(false)
@@ -399,10 +409,10 @@ export function CampaignsPage() {
                 />
               </Form.Item>
               <Form.Item name="pointsMin" label="积分不少于">
-                <InputNumber min={0} />
+                <InputNumber id="campaign-points-min" />
               </Form.Item>
               <Form.Item name="pointsMax" label="积分不多于">
-                <InputNumber min={0} />
+                <InputNumber id="campaign-points-max" />
               </Form.Item>
               <Form.Item name="purchasedWithinDays" label="近 N 天有购买">
                 <InputNumber min={1} max={3650} />

@@ -158,6 +158,16 @@ export function GiftsPage() {
               stock,
             },
             `礼品「${v.name}」已创建`,
+            {
+              form: createForm,
+              // The form asks one opening stock for every store, and the fee in yuan.
+              fields: (field) =>
+                field.startsWith('stock.')
+                  ? 'stockEach'
+                  : field === 'shippingFeeFen'
+                    ? 'shippingFeeYuan'
+                    : field,
+            },
           )
           if (created) {
             setCreating(false)
@@ -174,17 +184,18 @@ export function GiftsPage() {
             <Input.TextArea rows={2} maxLength={1000} />
           </Form.Item>
           <Form.Item name="pointsPrice" label="所需积分" rules={[{ required: true }]}>
-            <InputNumber id="gift-points" min={1} max={10_000_000} />
+            {/* No min/max: out of range is refused by the server with a message, never clamped. */}
+            <InputNumber id="gift-points" />
           </Form.Item>
           <Form.Item name="stockEach" label="每个门店的初始库存" rules={[{ required: true }]}>
-            <InputNumber id="gift-stock" min={0} max={1_000_000} />
+            <InputNumber id="gift-stock" />
           </Form.Item>
           <Space>
             <Form.Item name="mail" label="可邮寄" valuePropName="checked">
               <Switch />
             </Form.Item>
             <Form.Item name="shippingFeeYuan" label="邮费（元）">
-              <InputNumber min={0} max={1000} step={0.01} />
+              <InputNumber id="gift-shipping-fee" step={0.01} />
             </Form.Item>
           </Space>
         </Form>
@@ -211,6 +222,7 @@ export function GiftsPage() {
               reason: v.reason,
             },
             '库存已调整',
+            { form: stockForm, fields: { storeId: 'location' } },
           )
           if (result) {
             setStocking(null)
@@ -229,7 +241,7 @@ export function GiftsPage() {
             />
           </Form.Item>
           <Form.Item name="delta" label="调整数量（负数为减少）" rules={[{ required: true }]}>
-            <InputNumber id="stock-delta" min={-1_000_000} max={1_000_000} />
+            <InputNumber id="stock-delta" />
           </Form.Item>
           <Form.Item name="reason" label="原因" rules={[{ required: true, min: 2, max: 200 }]}>
             <Input id="stock-reason" />

@@ -1,20 +1,49 @@
-import { DownloadOutlined, UploadOutlined } from '@ant-design/icons'
-import { Alert, Button, Card, Form, Modal, Progress, Select, Table, Tag, Typography } from 'antd'
-import dayjs from 'dayjs'
+import { DownloadOutlined, FileTextOutlined, UploadOutlined } from '@ant-design/icons'
+import {
+  Alert,
+  Button,
+  Card,
+  DatePicker,
+  Form,
+  Modal,
+  Progress,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd'
+import type { Dayjs } from 'dayjs'
 import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useSearchParams } from 'react-router-dom'
+import { formatShanghaiMinute } from '../../../shared/platform/calendar'
+import { toCsv } from '../../../shared/platform/csv'
+import { seesFullPhone } from '../../../shared/hq/rules/roles'
+import {
+  CsvDecodeError,
+  csvFileProblem,
+  decodeCsvBytes,
+  formatBytes,
+  MAX_CSV_FILE_BYTES,
+} from '../../../shared/platform/csv-decode'
 import { ApiFailure, callAdmin, downloadCsv, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useUrlState } from '../url-state'
-import { useAdminMutation } from '../use-admin'
+import { useAdminMutation, useAdminQuery } from '../use-admin'
 
 type Job = AdminResult<'listJobs'>['items'][number]
-type ImportKind = 'importStores' | 'importClerks'
+type ImportKind = 'importStores' | 'importClerks' | 'importStock'
+type ExportKind = 'exportOrders' | 'exportMembers' | 'exportOfflineSales'
 
 const DEFAULTS = { page: 1, pageSize: 20 }
 const KIND_LABEL: Record<Job['kind'], string> = {
   importStores: '导入门店',
   importClerks: '导入导购',
+  importStock: '导入库存',
   exportSettlement: '导出提成结算',
+  exportOrders: '导出订单',
+  exportMembers: '导出会员',
+  exportOfflineSales: '导出线下销售',
   transferMembers: '会员转移',
 }
 /** Colours only: the label and what may be done come with the job from the server. */
@@ -26,6 +55,44 @@ const STATUS_COLOR: Record<Job['status'], string> = {
 const TEMPLATES: Record<ImportKind, string> = {
   importStores: '门店编码,门店名称,地址,纬度,经度（纬度、经度可不填）',
   importClerks: '门店编码,姓名,店长（店长填「是」或「否」，可不填）',
+  importStock:
+    '商品编号,商品名称,门店编码,库存（门店编码填「中央仓」即中央仓库；商品名称只供核对，不会导入；库存是货架上的实际件数）',
+}
+
+/** Each import's template file: its header and example rows (the stock template: every product at 中央仓). */
+async function templateCsv(kind: ImportKind): Promise<string> {
+  if (kind === 'importStores')
+    return toCsv(
+      ['门店编码', '门店名称', '地址', '纬度', '经度'],
+      [['SH101', '南京西路店', '上海市静安区南京西路 1000 号', 31.2304, 121.4737]],
+    )
+  if (kind === 'importClerks')
+    return toCsv(
+      ['门店编码', '姓名', '店长'],
+      [
+        ['SH101', '王小美', '否'],
+        ['SH101', '周店长', '是'],
+      ],
+    )
+  const products = await callAdmin('listProducts', {})
+  return toCsv(
+    ['商品编号', '商品名称', '门店编码', '库存'],
+    products.items.map((p) => [p.productId, p.name, '中央仓', p.stock.central]),
+  )
+}
+
+const TEMPLATE_NAMES: Record<ImportKind, string> = {
+  importStores: '门店导入模板.csv',
+  importClerks: '导购导入模板.csv',
+  importStock: '库存导入模板.csv',
+}
+
+/** A data export's file, its parts fetched in order and joined (each part is a batch of rows). */
+async function downloadParts(jobId: string, file: { filename: string; parts: number }) {
+  let csv = ''
+  for (let part = 0; part < file.parts; part++)
+    csv += (await callAdmin('jobFile', { jobId, part })).csv
+  downloadCsv(csv, file.filename)
 }
 /** While this page is open it steps running jobs itself; the server's timer steps them otherwise. */
 const STEP_PAUSE_MS = 200
@@ -56,7 +123,12 @@ export function JobsPage() {
   )
   const [data, setData] = useState<AdminResult<'listJobs'> | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const [importing, setImporting] = useState(false)
+  const [search, setSearch] = useSearchParams()
+  // 导入库存 on the products page opens the stock import here (for those who may write).
+  const [importing, setImporting] = useState<ImportKind | null>(
+    canWrite ? ((search.get('import') as ImportKind | null) ?? null) : null,
+  )
+  const [exporting, setExporting] = useState(false)
   const mutate = useAdminMutation()
 
   const refresh = useCallback(async () => {
@@ -99,21 +171,30 @@ export function JobsPage() {
   async function download(job: Job) {
     const full = await mutate('job', { jobId: job.jobId })
     if (full?.output) downloadCsv(full.output.csv, full.output.filename)
+    else if (full?.file)
+      await downloadParts(job.jobId, full.file).catch((err: unknown) =>
+        setError(err instanceof ApiFailure ? err.message : '下载失败，请重试'),
+      )
   }
 
   return (
     <Card
       title="任务"
       extra={
-        <Button
-          id="import-open"
-          type="primary"
-          icon={<UploadOutlined />}
-          disabled={!canWrite}
-          onClick={() => setImporting(true)}
-        >
-          导入 CSV
-        </Button>
+        <Space>
+          <Button id="export-open" icon={<DownloadOutlined />} onClick={() => setExporting(true)}>
+            新建导出
+          </Button>
+          <Button
+            id="import-open"
+            type="primary"
+            icon={<UploadOutlined />}
+            disabled={!canWrite}
+            onClick={() => setImporting('importStores')}
+          >
+            导入 CSV
+          </Button>
+        </Space>
       }
     >
       <Typography.Paragraph type="secondary">
@@ -161,6 +242,8 @@ export function JobsPage() {
                   {job.done} / {job.total}
                   {(job.kind === 'importStores' || job.kind === 'importClerks') &&
                     `，新建 ${job.created}，已存在跳过 ${job.skipped}`}
+                  {job.kind === 'importStock' &&
+                    `，已更新 ${job.created}${job.skipped ? `，未更新 ${job.skipped}` : ''}`}
                 </Typography.Text>
               </div>
             ),
@@ -174,7 +257,7 @@ export function JobsPage() {
           {
             title: '创建时间',
             dataIndex: 'createdAt',
-            render: (d: string) => dayjs(d).format('YYYY-MM-DD HH:mm:ss'),
+            render: (d: string) => formatShanghaiMinute(new Date(d)),
           },
           {
             title: '文件',
@@ -194,8 +277,21 @@ export function JobsPage() {
       />
       {importing && (
         <ImportDialog
+          initialKind={importing}
           onClose={() => {
-            setImporting(false)
+            setImporting(null)
+            if (search.has('import')) {
+              search.delete('import')
+              setSearch(search, { replace: true })
+            }
+            void refresh()
+          }}
+        />
+      )}
+      {exporting && (
+        <ExportDialog
+          onClose={() => {
+            setExporting(false)
             void refresh()
           }}
         />
@@ -204,13 +300,30 @@ export function JobsPage() {
   )
 }
 
-function ImportDialog({ onClose }: { onClose: () => void }) {
+function ImportDialog({ initialKind, onClose }: { initialKind: ImportKind; onClose: () => void }) {
   const [form] = Form.useForm()
-  const kind = (Form.useWatch('kind', form) as ImportKind | undefined) ?? 'importStores'
-  const [file, setFile] = useState<File | null>(null)
+  const kind = (Form.useWatch('kind', form) as ImportKind | undefined) ?? initialKind
+  const [file, setFile] = useState<{ name: string; text: string; encoding: string } | null>(null)
+  const [fileError, setFileError] = useState<string | null>(null)
   const [failed, setFailed] = useState<Job | null>(null)
   const [submitting, setSubmitting] = useState(false)
   const mutate = useAdminMutation()
+
+  /** Checked here before anything is sent: the size against the limit, then the encoding. */
+  async function pick(picked: File | undefined) {
+    setFile(null)
+    setFailed(null)
+    setFileError(null)
+    if (!picked) return
+    const problem = csvFileProblem(picked.size)
+    if (problem) return setFileError(problem)
+    try {
+      const { text, encoding } = decodeCsvBytes(new Uint8Array(await picked.arrayBuffer()))
+      setFile({ name: picked.name, text, encoding })
+    } catch (err) {
+      setFileError(err instanceof CsvDecodeError ? err.message : '文件读取失败，请重试')
+    }
+  }
   return (
     <Modal
       title="导入 CSV"
@@ -224,7 +337,7 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
         const job = await mutate('createImportJob', {
           kind,
           title: file.name,
-          csv: await file.text(),
+          csv: file.text,
         })
         setSubmitting(false)
         if (!job) return
@@ -233,30 +346,45 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
         else onClose()
       }}
     >
-      <Form form={form} layout="vertical" initialValues={{ kind: 'importStores' }}>
+      <Form form={form} layout="vertical" initialValues={{ kind: initialKind }}>
         <Form.Item name="kind" label="导入内容">
           <Select
             id="import-kind"
             options={[
               { value: 'importStores', label: '门店（按门店编码，已存在的跳过）' },
               { value: 'importClerks', label: '导购（每人生成一张邀请码）' },
+              { value: 'importStock', label: '库存（按商品和门店设置实际库存）' },
             ]}
             onChange={() => setFailed(null)}
           />
         </Form.Item>
-        <Typography.Paragraph type="secondary">
-          表头：{TEMPLATES[kind]}。UTF-8 编码（Excel「CSV
-          UTF-8」格式）。整份文件先全部检查，有任何错误都不会导入。
+        <Typography.Paragraph type="secondary" id="import-rules">
+          表头：{TEMPLATES[kind]}。文件不超过 {formatBytes(MAX_CSV_FILE_BYTES)}
+          （约 5000 行），UTF-8（Excel「CSV UTF-8」）或 GBK（Excel 默认的「CSV」）编码均可。
+          整份文件先全部检查，有任何错误都不会导入。
         </Typography.Paragraph>
-        <Form.Item label="CSV 文件">
+        <Button
+          id="import-template"
+          size="small"
+          icon={<FileTextOutlined />}
+          style={{ marginBottom: 16 }}
+          onClick={async () => downloadCsv(await templateCsv(kind), TEMPLATE_NAMES[kind])}
+        >
+          下载模板
+        </Button>
+        <Form.Item
+          label="CSV 文件"
+          validateStatus={fileError ? 'error' : undefined}
+          help={
+            fileError ??
+            (file?.encoding === 'gbk' ? '已按 GBK 编码读取（Excel 默认的 CSV 格式）' : undefined)
+          }
+        >
           <input
             id="import-file"
             type="file"
             accept=".csv,text/csv"
-            onChange={(e) => {
-              setFile(e.target.files?.[0] ?? null)
-              setFailed(null)
-            }}
+            onChange={(e) => void pick(e.target.files?.[0])}
           />
         </Form.Item>
       </Form>
@@ -271,6 +399,85 @@ function ImportDialog({ onClose }: { onClose: () => void }) {
           }
         />
       )}
+    </Modal>
+  )
+}
+
+const EXPORT_OPTIONS: { value: ExportKind; label: string }[] = [
+  { value: 'exportOrders', label: '订单' },
+  { value: 'exportMembers', label: '会员' },
+  { value: 'exportOfflineSales', label: '线下销售' },
+]
+
+function ExportDialog({ onClose }: { onClose: () => void }) {
+  const [form] = Form.useForm<{
+    kind: ExportKind
+    storeId?: string
+    range?: [Dayjs, Dayjs] | null
+  }>()
+  const kind = (Form.useWatch('kind', form) as ExportKind | undefined) ?? 'exportOrders'
+  const { session } = useAuth()
+  const stores = useAdminQuery('listStores', {})
+  const mutate = useAdminMutation()
+  const [submitting, setSubmitting] = useState(false)
+  return (
+    <Modal
+      title="新建导出"
+      open
+      okText="开始导出"
+      okButtonProps={{ id: 'export-submit', loading: submitting }}
+      onCancel={onClose}
+      onOk={async () => {
+        const v = await form.validateFields()
+        setSubmitting(true)
+        const job = await mutate(
+          'createDataExport',
+          {
+            kind: v.kind,
+            ...(v.storeId ? { storeId: v.storeId } : {}),
+            ...(v.range
+              ? { from: v.range[0].format('YYYY-MM-DD'), to: v.range[1].format('YYYY-MM-DD') }
+              : {}),
+          },
+          '已开始导出，完成后可在列表中下载',
+        )
+        setSubmitting(false)
+        if (job) onClose()
+      }}
+    >
+      <Form form={form} layout="vertical" initialValues={{ kind: 'exportOrders' }}>
+        <Form.Item name="kind" label="导出内容">
+          <Select id="export-kind" options={EXPORT_OPTIONS} />
+        </Form.Item>
+        <Form.Item name="storeId" label="门店（不选为全部门店）">
+          <Select
+            id="export-store"
+            allowClear
+            showSearch
+            optionFilterProp="label"
+            placeholder="按名称或编码查找"
+            options={(stores.data?.items ?? []).map((s) => ({
+              value: s.storeId,
+              label: `${s.name}（${s.code}）`,
+            }))}
+          />
+        </Form.Item>
+        <Form.Item
+          name="range"
+          label={
+            kind === 'exportMembers' ? '开卡日期（不选为全部）' : '日期（北京时间，不选为全部）'
+          }
+        >
+          <DatePicker.RangePicker id="export-range" />
+        </Form.Item>
+      </Form>
+      <Typography.Paragraph type="secondary" id="export-note">
+        导出为 CSV（UTF-8，Excel 可直接打开），在服务器上分批生成，可以离开本页。
+        {kind === 'exportMembers' &&
+          (session && seesFullPhone(session.role)
+            ? '会员手机号为完整号码，下载记入操作日志。'
+            : '当前账号导出的手机号为脱敏号码（如 138****8000）。')}
+      </Typography.Paragraph>
     </Modal>
   )
 }

@@ -22,7 +22,7 @@ import { TIER_LABEL } from './members'
 type MemberPoints = AdminResult<'memberPoints'>
 
 export function PointsPage() {
-  const { canWrite } = useAuth()
+  const { canWrite, isAdmin } = useAuth()
   const rules = useAdminQuery('pointsRules', {})
   const mutate = useAdminMutation()
   const [rulesForm] = Form.useForm()
@@ -54,7 +54,7 @@ export function PointsPage() {
             <Form
               form={rulesForm}
               layout="vertical"
-              disabled={!canWrite}
+              disabled={!isAdmin}
               onFinish={async (v: {
                 pointsPerYuan: number
                 multipliers: { standard: number; silver: number; gold: number }
@@ -150,6 +150,7 @@ export function PointsPage() {
                     'adjustPoints',
                     { memberNo: member.memberNo, points: v.points, reason: v.reason, requestKey },
                     '已调整',
+                    { form: adjustForm },
                   )
                   if (result) {
                     adjustForm.resetFields()
@@ -158,12 +159,7 @@ export function PointsPage() {
                 }}
               >
                 <Form.Item name="points" rules={[{ required: true, message: '数量' }]}>
-                  <InputNumber
-                    id="adjust-points"
-                    placeholder="+/− 积分"
-                    min={-1_000_000}
-                    max={1_000_000}
-                  />
+                  <InputNumber id="adjust-points" placeholder="+/− 积分" />
                 </Form.Item>
                 <Form.Item
                   name="reason"

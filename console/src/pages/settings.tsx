@@ -5,7 +5,7 @@ import { useAdminMutation, useAdminQuery } from '../use-admin'
 import { ShopRulesCard } from './shop-rules'
 
 export function SettingsPage() {
-  const { canWrite } = useAuth()
+  const { isAdmin } = useAuth()
   const policy = useAdminQuery('getAttributionPolicy', {})
   const mutate = useAdminMutation()
   const [mode, setMode] = useState<'permanent' | 'window' | null>(null)
@@ -31,7 +31,7 @@ export function SettingsPage() {
             <Radio.Group
               value={effectiveMode}
               onChange={(e) => setMode(e.target.value as 'permanent' | 'window')}
-              disabled={!canWrite}
+              disabled={!isAdmin}
             >
               <Radio value="permanent">永久归属（首次扫码）</Radio>
               <Radio value="window">保护期</Radio>
@@ -44,13 +44,13 @@ export function SettingsPage() {
                 max={3650}
                 value={effectiveDays}
                 onChange={(v) => setDays(v)}
-                disabled={!canWrite}
+                disabled={!isAdmin}
               />
             </Form.Item>
           )}
           <Button
             type="primary"
-            disabled={!canWrite}
+            disabled={!isAdmin}
             onClick={async () => {
               const result = await mutate(
                 'setAttributionPolicy',

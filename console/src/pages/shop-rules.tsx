@@ -13,7 +13,7 @@ const yuan = (fen: number) => (fen / 100).toFixed(2)
 
 /** HQ's offline-sale ceilings, the auto-delivery days, and the till's refused sales for review. */
 export function ShopRulesCard() {
-  const { canWrite } = useAuth()
+  const { isAdmin } = useAuth()
   const rules = useAdminQuery('shopRules', {})
   const refused = useAdminQuery('refusedSales', { limit: 50 })
   const mutate = useAdminMutation()
@@ -42,7 +42,7 @@ export function ShopRulesCard() {
             max={1_000_000}
             value={receipt}
             onChange={(v) => setEdits({ ...edits, receipt: v ?? undefined })}
-            disabled={!canWrite}
+            disabled={!isAdmin}
           />
         </Form.Item>
         <Form.Item label="每位店员每日上限（元）">
@@ -52,7 +52,7 @@ export function ShopRulesCard() {
             max={10_000_000}
             value={daily}
             onChange={(v) => setEdits({ ...edits, daily: v ?? undefined })}
-            disabled={!canWrite}
+            disabled={!isAdmin}
           />
         </Form.Item>
         <Form.Item label="发货后自动确认收货（天）">
@@ -62,12 +62,12 @@ export function ShopRulesCard() {
             max={60}
             value={days}
             onChange={(v) => setEdits({ ...edits, days: v ?? undefined })}
-            disabled={!canWrite}
+            disabled={!isAdmin}
           />
         </Form.Item>
         <Button
           type="primary"
-          disabled={!canWrite}
+          disabled={!isAdmin}
           onClick={async () => {
             const result = await mutate(
               'setShopRules',

@@ -133,7 +133,9 @@ export function StoresPage() {
             lat?: number
             lng?: number
           }
-          const created = await mutate('createStore', values, `门店「${values.name}」已创建`)
+          const created = await mutate('createStore', values, `门店「${values.name}」已创建`, {
+            form,
+          })
           if (created) {
             setCreating(false)
             form.resetFields()
@@ -159,10 +161,10 @@ export function StoresPage() {
           </Form.Item>
           <Space>
             <Form.Item name="lat" label="纬度">
-              <InputNumber min={-90} max={90} step={0.0001} />
+              <InputNumber id="store-lat" step={0.0001} />
             </Form.Item>
             <Form.Item name="lng" label="经度">
-              <InputNumber min={-180} max={180} step={0.0001} />
+              <InputNumber id="store-lng" step={0.0001} />
             </Form.Item>
           </Space>
         </Form>
@@ -181,6 +183,7 @@ export function StoresPage() {
               'setStoreLocation',
               { storeId: locating.storeId, ...values },
               `「${locating.name}」的坐标已保存`,
+              { form: locationForm },
             )
           ) {
             setLocating(null)

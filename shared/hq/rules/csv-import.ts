@@ -116,6 +116,19 @@ function byHeader<K extends string>(
       header,
       errors: errors.length ? errors : [{ line: 1, field: '', reason: '文件是空的' }],
     }
+  if (text.includes('\uFFFD'))
+    return {
+      rows: [],
+      header,
+      errors: [
+        {
+          line: head.line,
+          field: '',
+          reason:
+            '文件不是 UTF-8 编码，无法读取中文（Excel 默认保存的 CSV 是 GBK 编码）：请在 Excel 中另存为「CSV UTF-8（逗号分隔）」后重新上传',
+        },
+      ],
+    }
   const headerNames = head.cells.map((c) => c.trim().toLowerCase())
   const index = new Map<K, number>()
   for (const key of keys) {
@@ -290,6 +303,86 @@ export function parseClerkImport(text: string): { rows: ClerkImportRow[]; errors
     if (!YES.has(flag) && !NO.has(flag))
       errors.push({ line, field: header.isManager, reason: '请填「是」或「否」' })
     out.push({ line, storeCode, name, isManager: YES.has(flag) })
+  }
+  errors.sort((a, b) => a.line - b.line)
+  return { rows: errors.length ? [] : out, errors }
+}
+
+export interface StockImportRow {
+  line: number
+  productId: string
+  /** A store code (upper case), or `central` for the warehouse. */
+  locationCode: string
+  quantity: number
+}
+
+/** What a stock file calls the central warehouse. */
+export const CENTRAL_NAMES = ['中央仓', 'central']
+
+const STOCK_COLUMNS = {
+  productId: { headers: ['商品编号', 'productId'], required: true },
+  productName: { headers: ['商品名称', 'name'], required: false },
+  location: { headers: ['门店编码', 'location', 'storeCode'], required: true },
+  quantity: { headers: ['库存', 'quantity'], required: true },
+} satisfies Record<string, Column>
+
+/**
+ * Shelf counts to set (商品编号, 门店编码 or 中央仓, 库存; 商品名称 is for people and not read).
+ * Product ids and store codes are checked by the caller against the database.
+ */
+export function parseStockImport(
+  text: string,
+  maxQuantity: number,
+): { rows: StockImportRow[]; errors: CsvRowError[] } {
+  const { rows, header, errors } = byHeader(text, STOCK_COLUMNS)
+  if (rows.length > MAX_IMPORT_ROWS)
+    return {
+      rows: [],
+      errors: [
+        ...errors,
+        {
+          line: 1,
+          field: '',
+          reason: `一次最多导入 ${MAX_IMPORT_ROWS} 行，本文件有 ${rows.length} 行`,
+        },
+      ],
+    }
+  const seen = new Map<string, number>()
+  const out: StockImportRow[] = []
+  for (const { line, values } of rows) {
+    const productId = values.productId
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(productId))
+      errors.push({
+        line,
+        field: header.productId,
+        reason: productId === '' ? '不能为空' : '商品编号只含字母、数字、- 或 _',
+      })
+    const location = values.location
+    const locationCode = CENTRAL_NAMES.includes(location.toLowerCase())
+      ? 'central'
+      : location.toUpperCase()
+    if (locationCode !== 'central' && !/^[A-Z0-9]{1,12}$/.test(locationCode))
+      errors.push({
+        line,
+        field: header.location,
+        reason: location === '' ? '不能为空' : '应为门店编码（1-12 位字母或数字）或「中央仓」',
+      })
+    const quantity = Number(values.quantity)
+    if (!/^\d+$/.test(values.quantity) || quantity > maxQuantity)
+      errors.push({
+        line,
+        field: header.quantity,
+        reason: values.quantity === '' ? '不能为空' : `应为 0 到 ${maxQuantity} 之间的整数`,
+      })
+    const key = `${productId}|${locationCode}`
+    if (seen.has(key))
+      errors.push({
+        line,
+        field: header.location,
+        reason: `与第 ${seen.get(key)} 行是同一商品和地点`,
+      })
+    else seen.set(key, line)
+    out.push({ line, productId, locationCode, quantity })
   }
   errors.sort((a, b) => a.line - b.line)
   return { rows: errors.length ? [] : out, errors }

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
 /** Document ids: CloudBase ids are 32 hex characters; demo and test ids stay within this too. */
-export const docId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id')
+export const docId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '编号格式不正确')
 
 export const tier = z.enum(['standard', 'silver', 'gold'])
 

@@ -22,10 +22,14 @@ export type Access =
   | 'clerk'
   /** An active store manager. */
   | 'manager'
-  /** An HQ console session, any role. */
+  /** Any signed-in HQ console account, whatever its role (its own session and password). */
+  | 'hq:session'
+  /** HQ reads across the chain: admins, operators, analysts (store managers where `stores` is declared). */
   | 'hq:read'
-  /** An HQ console session whose role may change data; always audited. */
+  /** HQ day-to-day writes: admins and operators (store managers where `stores` is declared); always audited. */
   | 'hq:write'
+  /** HQ accounts and rules: admins only; always audited. */
+  | 'hq:admin'
   /** Only the function's own timer trigger. */
   | 'timer'
 
@@ -35,6 +39,14 @@ export interface ActionPolicy<Input = unknown> {
   auditRead?: boolean
   /** What the audit log keeps of the input (default: the input itself). */
   auditDetails?: (input: Input) => Record<string, unknown>
+  /**
+   * The action is store-scoped: a store manager may call it, for the stores on their account only.
+   * Returns the store the input names (refused when it is not theirs); `undefined` means "every
+   * store the caller may see", and the service narrows its reads with `hqStoreScope(ctx)`.
+   */
+  stores?: (input: Input) => string | undefined
+  /** The action shows chat content: analysts are refused. */
+  chatContent?: boolean
 }
 
 /** Resolves and checks the callers whose rights live in the database, and audits HQ actions. */
@@ -52,8 +64,10 @@ export const GUARDED: ReadonlySet<Access> = new Set([
   'member',
   'clerk',
   'manager',
+  'hq:session',
   'hq:read',
   'hq:write',
+  'hq:admin',
 ])
 
 export function policyOf<Input>(declared: Access | ActionPolicy<Input>): ActionPolicy<Input> {
@@ -76,8 +90,10 @@ export function checkSource(ctx: InvocationContext, access: Access): void {
       if (caller.source !== 'wechat' || !caller.openid)
         throw new AppError('UNAUTHENTICATED', '请在微信中打开小程序')
       return
+    case 'hq:session':
     case 'hq:read':
     case 'hq:write':
+    case 'hq:admin':
       if (caller.source !== 'http' || !caller.bearerToken)
         throw new AppError('UNAUTHENTICATED', '请先登录总部后台')
       return

@@ -1,6 +1,13 @@
 /** The layout's promises (scripts/check-imports.ts): no cycle, domains meet only in flows/. */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
-import { checkImports, findCycles, importGraph } from '../../../scripts/check-imports'
+import {
+  appReachViolations,
+  checkImports,
+  findCycles,
+  importGraph,
+} from '../../../scripts/check-imports'
 
 const root = path.resolve(__dirname, '..', '..', '..')
 
@@ -45,5 +52,38 @@ describe('imports', () => {
     })
     expect(missing.map((file) => path.relative(root, file))).toEqual([])
     expect(functions.length).toBeGreaterThan(5)
+  })
+
+  it('an app that reaches the functions’ runtime or a node: import through a shared type is refused', () => {
+    const tree = mkdtempSync(path.join(os.tmpdir(), 'app-reach-'))
+    const write = (file: string, text: string) => {
+      mkdirSync(path.dirname(path.join(tree, file)), { recursive: true })
+      writeFileSync(path.join(tree, file), text)
+    }
+    write('console/src/api.ts', "import type { View } from '../../shared/shop/contract'\n")
+    write(
+      'shared/shop/contract.ts',
+      "import type { OrderDoc } from './documents'\nexport type View = OrderDoc\n",
+    )
+    write(
+      'shared/shop/documents.ts',
+      "import type { Port } from '../platform/runtime/ports'\nexport type OrderDoc = Port\n",
+    )
+    write('shared/platform/runtime/ports.ts', 'export type Port = 1\n')
+    write('miniprogram/src/app.ts', "import { hash } from '../../shared/platform/hash'\n")
+    write(
+      'shared/platform/hash.ts',
+      "import { createHash } from 'node:crypto'\nexport const hash = createHash\n",
+    )
+    write('miniprogram/src/fine.ts', "import { View } from '../../shared/shop/pure'\n")
+    write('shared/shop/pure.ts', 'export const View = 1\n')
+    expect(
+      appReachViolations(tree)
+        .map((v) => v.message)
+        .sort(),
+    ).toEqual([
+      'an app reaches server-only shared/platform/hash.ts: miniprogram/src/app.ts → shared/platform/hash.ts',
+      'an app reaches server-only shared/platform/runtime/ports.ts: console/src/api.ts → shared/shop/contract.ts → shared/shop/documents.ts → shared/platform/runtime/ports.ts',
+    ])
   })
 })

@@ -1,4 +1,4 @@
-import { View } from '@tarojs/components'
+import { Image, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import { useState } from 'react'
 import { api } from '../../api'
@@ -88,6 +88,13 @@ export default function ShopPage() {
               const qty = cart.find((l) => l.productId === product.productId)?.qty ?? 0
               return (
                 <View key={product.productId} className="product-item">
+                  {product.images.length > 0 && (
+                    <Image
+                      className="product-item__cover"
+                      src={product.images[0]!}
+                      mode="aspectFill"
+                    />
+                  )}
                   <View
                     id={`product-${product.productId}`}
                     className="product-item__main"
