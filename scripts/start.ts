@@ -8,6 +8,7 @@ import path from 'node:path'
 import { readManifest } from './build-functions'
 import { BuildFailed, buildAll } from './builds'
 import { startLocalStack } from './local-cloud/stack'
+import { installRequestLog } from './local-cloud/request-log'
 
 const root = path.resolve(__dirname, '..')
 
@@ -23,7 +24,8 @@ async function main() {
     '',
     `  Local stack running on ${stack.url}  (data: ${stack.dataDir})`,
     '',
-    `  Mini-program (H5)  ${stack.url}/   (open this; the pill at the bottom left switches persona)`,
+    `  Mini-program (H5)  ${stack.url}/   (open this; the pill in the title bar switches persona)`,
+    `  Bind from a code   ${stack.url}/?scene=<scene>   (scenes: /dev/personas → codes[].h5Path)`,
     `  HQ console         ${stack.url}/admin/`,
     `  Functions          POST ${stack.url}/fn/<name>   (${readManifest()
       .map((f) => f.name)
@@ -34,9 +36,11 @@ async function main() {
     stack.adminPassword
       ? `  Console sign-in    admin / ${stack.adminPassword}${process.env.ADMIN_PASSWORD ? '  (from ADMIN_PASSWORD)' : '  (generated; set ADMIN_PASSWORD to choose)'}`
       : '  Console sign-in    admin / (unchanged; set ADMIN_PASSWORD to reset it)',
+    `  Request log        one line per call below; full JSON lines in ${path.join(stack.dataDir, 'requests.log')}`,
     '',
   ]
   process.stdout.write(`${lines.join('\n')}\n`)
+  installRequestLog(stack.dataDir)
   const stop = () => {
     process.stdout.write('\n  stopping…\n')
     void stack.close().then(() => process.exit(0))

@@ -7,6 +7,7 @@ import {
   type InvocationContext,
 } from '../../shared/platform/runtime/define-function'
 import { transferMembers } from '../../shared/flows/transfer-members'
+import { agreements, saveAgreement } from '../../shared/membership/agreement-service'
 import {
   createAdminAccount,
   listAdminAccounts,
@@ -30,6 +31,7 @@ import {
   login,
   logout,
   setAttributionPolicy,
+  setStoreHours,
   setStoreLocation,
 } from '../../shared/hq/admin-service'
 import {
@@ -136,6 +138,10 @@ export const main = defineFunction({
     createStore: 'hq:write',
     listStores: { access: 'hq:read', stores: () => undefined },
     setStoreLocation: 'hq:write',
+    setStoreHours: 'hq:write',
+    agreements: 'hq:read',
+    // The texts shoppers agree to are rules: admins only.
+    setAgreement: 'hq:admin',
     listClerks: { access: 'hq:read', stores: (i) => i.storeId },
     createStaffInvite: 'hq:write',
     disableClerk: 'hq:write',
@@ -245,6 +251,9 @@ export const main = defineFunction({
       return scope ? { items: all.items.filter((s) => scope.includes(s.storeId)) } : all
     },
     setStoreLocation: (_ctx, input) => setStoreLocation(input),
+    setStoreHours: (_ctx, input) => setStoreHours(input),
+    agreements: () => agreements(),
+    setAgreement: async (ctx, input) => saveAgreement(ctx, input, (await hqSession(ctx)).username),
     listClerks: async (ctx, input) => {
       const [all, scope] = await Promise.all([listClerks(input), hqStoreScope(ctx)])
       return scope ? { items: all.items.filter((c) => scope.includes(c.storeId)) } : all

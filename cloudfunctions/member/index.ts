@@ -10,7 +10,10 @@ import {
   memberProfile,
   myData,
   setBirthday,
+  setPhone,
+  storeCodeFor,
 } from '../../shared/membership/member-service'
+import { agreement } from '../../shared/membership/agreement-service'
 
 export const main = defineFunction({
   name: 'member',
@@ -20,6 +23,9 @@ export const main = defineFunction({
   policy: {
     bind: 'wechat',
     profile: 'member',
+    setPhone: 'member',
+    agreement: 'wechat',
+    storeCode: 'wechat',
     memberCode: 'member',
     myData: 'member',
     deleteAccount: 'member',
@@ -31,6 +37,9 @@ export const main = defineFunction({
   handlers: {
     bind: (ctx, input) => bindMember(ctx, input),
     profile: (ctx) => memberProfile(ctx),
+    setPhone: (ctx, input) => setPhone(ctx, input),
+    agreement: (_ctx, input) => agreement(input.kind),
+    storeCode: (_ctx, input) => storeCodeFor(input),
     memberCode: (ctx) => memberCode(ctx),
     myData: (ctx) => myData(ctx),
     deleteAccount: (ctx) => deleteAccount(ctx),

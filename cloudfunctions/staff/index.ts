@@ -3,16 +3,17 @@ import { accessGuard } from '../../shared/flows/access'
 import { defineFunction } from '../../shared/platform/runtime/define-function'
 import { clerkPerformance } from '../../shared/commission/commission-service'
 import { pickupCodeDetail, verifyPickupCode } from '../../shared/flows/pickup-counter'
-import { recordSale, voidSaleOfMyStore } from '../../shared/flows/offline-sale'
+import { recordSale, tillRules, voidSaleOfMyStore } from '../../shared/flows/offline-sale'
 import { storeAudienceCount } from '../../shared/campaigns/campaign-audience'
 import { createStoreCampaign } from '../../shared/campaigns/campaign-authoring'
+import { storeCampaignResults, storeCampaigns } from '../../shared/campaigns/store-campaigns'
 import { requireStaff } from '../../shared/staff/lookups'
+import { deskStats } from '../../shared/flows/staff-desk'
 import {
   bindStaffInvite,
   listMyMembers,
   memberDetail,
   myCode,
-  myStats,
   scanMember,
   staffMe,
 } from '../../shared/staff/staff-service'
@@ -33,10 +34,13 @@ export const main = defineFunction({
     pickupDetail: 'clerk',
     verifyPickup: 'clerk',
     recordSale: 'clerk',
+    saleRules: 'clerk',
     voidSale: 'clerk',
     performance: 'clerk',
     storeCampaignAudienceCount: 'manager',
     createStoreCampaign: 'manager',
+    storeCampaigns: 'manager',
+    storeCampaignResults: 'manager',
   },
   handlers: {
     bindInvite: (ctx, input) => bindStaffInvite(ctx, input),
@@ -44,11 +48,12 @@ export const main = defineFunction({
     myMembers: (ctx, input) => listMyMembers(ctx, input),
     memberDetail: (ctx, input) => memberDetail(ctx, input),
     myCode: (ctx) => myCode(ctx),
-    myStats: (ctx) => myStats(ctx),
+    myStats: (ctx) => deskStats(ctx),
     scanMember: (ctx, input) => scanMember(ctx, input),
     pickupDetail: (ctx, input) => pickupCodeDetail(ctx, input),
     verifyPickup: (ctx, input) => verifyPickupCode(ctx, input),
     recordSale: (ctx, input) => recordSale(ctx, input),
+    saleRules: () => tillRules(),
     voidSale: (ctx, input) => voidSaleOfMyStore(ctx, input),
     performance: async (ctx, input) =>
       clerkPerformance(ctx, (await requireStaff(ctx))._id, input.month),
@@ -56,5 +61,8 @@ export const main = defineFunction({
       storeAudienceCount(ctx, await requireStaff(ctx), input.segment),
     createStoreCampaign: async (ctx, input) =>
       createStoreCampaign(ctx, await requireStaff(ctx), input),
+    storeCampaigns: async (ctx) => storeCampaigns(ctx, await requireStaff(ctx)),
+    storeCampaignResults: async (ctx, input) =>
+      storeCampaignResults(ctx, await requireStaff(ctx), input.campaignId),
   },
 })

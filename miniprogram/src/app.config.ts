@@ -19,6 +19,8 @@ export default defineAppConfig({
     'pages/product/index',
     'pages/campaigns/index',
     'pages/profile/index',
+    'pages/account/index',
+    'pages/agreement/index',
   ],
   // The staff desk is a subpackage: shoppers never download it. Its invite page path is what the
   // server puts in staff invite codes (shared/services/staff-service.ts STAFF_INVITE_PAGE).
@@ -37,10 +39,14 @@ export default defineAppConfig({
         'performance/index',
         'inbox/index',
         'chat/index',
+        'campaigns/index',
       ],
     },
   ],
   window: {
+    // WeChat draws its own title bar; 'default' also makes Taro's H5 router draw one, with the
+    // page's title and a back button (home on the first page).
+    navigationStyle: 'default',
     navigationBarBackgroundColor: '#d6453d',
     navigationBarTextStyle: 'white',
     navigationBarTitleText: '会员中心',

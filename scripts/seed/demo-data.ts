@@ -21,8 +21,14 @@ export interface Persona {
 export interface DemoCode {
   kind: 'store' | 'clerk'
   storeId: string
+  /** Which store and clerk the code binds to, for people reading /dev/personas. */
+  storeName: string
   clerkId: string | null
+  /** The clerk's name; null for a store code (the store's least-loaded clerk is assigned). */
+  clerkName: string | null
   scene: string
+  /** Opens binding with this scene in the H5 app: `/?scene=<scene>`. */
+  h5Path: string
 }
 
 interface DemoStore {
@@ -30,6 +36,7 @@ interface DemoStore {
   name: string
   address: string
   location: { lat: number; lng: number }
+  hours: string
   staff: { code: string; name: string; openid: string; isManager: boolean }[]
 }
 
@@ -39,6 +46,7 @@ const DEMO_STORES: DemoStore[] = [
     name: '静安寺店',
     address: '上海市静安区南京西路 1618 号',
     location: { lat: 31.2235, lng: 121.4453 },
+    hours: '10:00–22:00',
     staff: [
       { code: 'C1001', name: '周店长', openid: 'demo-manager-1', isManager: true },
       { code: 'C1002', name: '王小美', openid: 'demo-clerk-1', isManager: false },
@@ -50,6 +58,7 @@ const DEMO_STORES: DemoStore[] = [
     name: '徐家汇店',
     address: '上海市徐汇区虹桥路 1 号',
     location: { lat: 31.1955, lng: 121.4375 },
+    hours: '10:00–21:30',
     staff: [
       { code: 'C2001', name: '陈店长', openid: 'demo-manager-2', isManager: true },
       { code: 'C2002', name: '张婷', openid: 'demo-clerk-2', isManager: false },
@@ -76,6 +85,7 @@ export async function seedDemoData(
       name: store.name,
       address: store.address,
       location: store.location,
+      hours: store.hours,
       status: 'active',
       createdAt: now,
     })) as { id: string }
@@ -109,9 +119,10 @@ export async function listPersonas(
 ): Promise<{ personas: Persona[]; codes: DemoCode[] }> {
   const storeDocs = (
     (await db.collection(COLLECTIONS.stores.name).limit(1000).get()) as {
-      data: { _id: string; code: string }[]
+      data: { _id: string; code: string; name: string }[]
     }
   ).data
+  const storeNames = new Map(storeDocs.map((s) => [s._id, s.name]))
   const clerkDocs = (
     (await db.collection(COLLECTIONS.clerks.name).limit(1000).get()) as {
       data: {
@@ -127,21 +138,30 @@ export async function listPersonas(
   ).data
   const personas: Persona[] = [...DEMO_SHOPPERS]
   const codes: DemoCode[] = []
+  const h5Path = (scene: string) => `/?scene=${encodeURIComponent(scene)}`
   for (const store of storeDocs) {
+    const scene = signScene({ kind: 'store', code: store.code }, sceneSecret)
     codes.push({
       kind: 'store',
       storeId: store._id,
+      storeName: store.name,
       clerkId: null,
-      scene: signScene({ kind: 'store', code: store.code }, sceneSecret),
+      clerkName: null,
+      scene,
+      h5Path: h5Path(scene),
     })
   }
   for (const clerk of clerkDocs) {
     if (clerk.status !== 'active') continue
+    const scene = signScene({ kind: 'clerk', code: clerk.code }, sceneSecret)
     codes.push({
       kind: 'clerk',
       storeId: clerk.storeId,
+      storeName: storeNames.get(clerk.storeId) ?? '',
       clerkId: clerk._id,
-      scene: signScene({ kind: 'clerk', code: clerk.code }, sceneSecret),
+      clerkName: clerk.name,
+      scene,
+      h5Path: h5Path(scene),
     })
     if (clerk.openid?.startsWith('demo-')) {
       personas.push({

@@ -5,6 +5,8 @@ import { AppError } from '../platform/errors'
 import { compileSegment, type Query, type Segment } from './rules/segments'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
+import { collection } from '../platform/db/collection'
+import { loadCampaignLimits } from './campaign-limits'
 
 type Db = ReturnType<typeof database>
 
@@ -69,10 +71,48 @@ export function storeSegment(clerk: ClerkDoc, segment: Segment): Segment {
   return { ...segment, storeIds: [clerk.storeId] }
 }
 
+/**
+ * A store manager's audience: the members the segment picks in their store and, while it is within
+ * HQ's audience limit, how many of them can be reached now (a campaign consent credit to spend).
+ * Reachable reads the audience's ids (at most the limit, 1,000 a page, in parallel) and counts
+ * their consents (one count per 1,000).
+ */
 export async function storeAudienceCount(
   ctx: InvocationContext,
   clerk: ClerkDoc,
   segment: Segment,
-) {
-  return audienceCount(ctx, storeSegment(clerk, segment))
+): Promise<{ count: number; reachable: number | null; limit: number }> {
+  const scoped = storeSegment(clerk, segment)
+  const [{ count }, limits] = await Promise.all([audienceCount(ctx, scoped), loadCampaignLimits()])
+  if (count === 0 || count > limits.maxStoreAudience)
+    return { count, reachable: count === 0 ? 0 : null, limit: limits.maxStoreAudience }
+  const db = database()
+  const _ = db.command
+  const where = toCloudbaseQuery(db, compileSegment(scoped, ctx.clock.now()))
+  const members = collection(COLLECTIONS.members)
+  const pages = await Promise.all(
+    Array.from({ length: Math.ceil(count / 1000) }, (_unused, i) =>
+      members.find(where, {
+        orderBy: ['_id', 'asc'],
+        skip: i * 1000,
+        limit: 1000,
+        fields: ['_id'],
+      }),
+    ),
+  )
+  const ids = pages.flat().map((m) => m._id)
+  const consents = collection(COLLECTIONS.subscribeConsents)
+  const counts = await Promise.all(
+    Array.from({ length: Math.ceil(ids.length / 1000) }, (_unused, i) =>
+      consents.count({
+        _id: _.in(ids.slice(i * 1000, (i + 1) * 1000).map((id) => `${id}:campaign`)),
+        credits: _.gt(0),
+      }),
+    ),
+  )
+  return {
+    count,
+    reachable: counts.reduce((sum, n) => sum + n, 0),
+    limit: limits.maxStoreAudience,
+  }
 }

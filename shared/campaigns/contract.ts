@@ -155,9 +155,23 @@ export const campaignAdminOutput = {
 export const campaignStaffInput = {
   storeCampaignAudienceCount: z.strictObject({ segment: segmentSchema }),
   createStoreCampaign: z.strictObject(campaignFields),
+  /** The manager's store's campaigns, HQ's limits and this week's use of them. */
+  storeCampaigns: z.strictObject({}),
+  storeCampaignResults: z.strictObject({ campaignId: docId }),
 } as const
 
 export const campaignStaffOutput = {
-  storeCampaignAudienceCount: z.object({ count: z.number().int() }),
+  storeCampaignAudienceCount: z.object({
+    count: z.number().int(),
+    /** Members with a campaign consent to spend; null when the audience is over the limit. */
+    reachable: z.number().int().nullable(),
+    /** HQ's audience limit for a store campaign. */
+    limit: z.number().int(),
+  }),
   createStoreCampaign: campaignView,
+  storeCampaigns: campaignLimitsView.extend({
+    usedThisWeek: z.number().int(),
+    items: z.array(campaignView),
+  }),
+  storeCampaignResults: campaignResultsView,
 } as const

@@ -24,6 +24,7 @@ import {
   type CommissionRules,
 } from './rules/commission'
 import { database } from '../platform/runtime/cloudbase'
+import { startOfShanghaiDay } from '../platform/calendar'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { collection } from '../platform/db/collection'
 import { namesFor } from '../staff/lookups'
@@ -275,6 +276,26 @@ export async function clerkPerformance(ctx: InvocationContext, clerkId: string, 
         commissionFen: mt.pendingFen + mt.settledFen + mt.reversedFen,
       }
     }),
+  }
+}
+
+/**
+ * The clerk's members' sales booked today (Asia/Shanghai) and the commission they earn: the staff
+ * desk's 今日业绩. Reads this month's entries from today's start (the clerkMonth index).
+ */
+export async function clerkToday(ctx: InvocationContext, clerkId: string) {
+  const now = ctx.clock.now()
+  const entries = await entriesWhere({
+    clerkId,
+    month: shanghaiMonth(now),
+    at: database().command.gte(startOfShanghaiDay(now)),
+  })
+  const t = emptyTotals()
+  for (const e of entries) add(t, e)
+  return {
+    orders: t.orders,
+    salesFen: t.onlineFen + t.offlineFen,
+    commissionFen: t.pendingFen + t.settledFen + t.reversedFen,
   }
 }
 

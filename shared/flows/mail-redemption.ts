@@ -28,6 +28,7 @@ import type { AdminSession } from '../hq/documents'
 import { getGift, stockIdOf } from '../gifts/gift-service'
 import { newDocId } from '../platform/ids'
 import { requireOpenid } from '../platform/runtime/identity'
+import { storeCardFor } from '../staff/lookups'
 import type { PaymentOwner } from '../payments/owners'
 import {
   closePayment,
@@ -193,7 +194,11 @@ export async function redemptionDetail(ctx: InvocationContext, input: { redempti
     else if (doc.outTradeNo) await syncPayment(ctx, doc.outTradeNo)
     doc = (await getRedemption(doc._id))!
   }
-  return (await viewsOf([doc], { actor: 'member', now: ctx.clock.now() }))[0]!
+  const [views, store] = await Promise.all([
+    viewsOf([doc], { actor: 'member', now: ctx.clock.now() }),
+    storeCardFor(doc.fulfilment === 'pickup' ? doc.storeId : null),
+  ])
+  return { ...views[0]!, store }
 }
 
 /** The member gives up an unpaid mail redemption: its payment is closed, points and stock go back. */

@@ -81,6 +81,15 @@ function view(sale: OfflineSaleDoc, pointsEarned: number) {
   }
 }
 
+/** What the till checks before sending: HQ's per-receipt ceiling and when to ask for confirmation. */
+export async function tillRules() {
+  const rules = await loadShopRules()
+  return {
+    receiptLimitFen: rules.offlineReceiptLimitFen,
+    confirmAboveFen: rules.offlineConfirmAboveFen,
+  }
+}
+
 /**
  * Books a sale at the clerk's store for the member whose code was scanned.
  *

@@ -16,6 +16,7 @@ import type { PaymentDoc, RefundDoc } from '../payments/documents'
 import type { PostalAddressDoc, OrderDoc } from '../shop/documents'
 import type { StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
+import type { StoreCard } from '../platform/contract/common'
 import type { JsapiPayParams } from '../platform/ports/pay'
 import {
   isPaymentWindowOver,
@@ -32,7 +33,7 @@ import { outRefundNoFor } from '../payments/rules/payment'
 import { database } from '../platform/runtime/cloudbase'
 import { type InvocationContext } from '../platform/runtime/define-function'
 import { claimPickupCode } from '../platform/claims/claims'
-import { getStore } from '../staff/lookups'
+import { getStore, storeCardFor } from '../staff/lookups'
 import { newDocId } from '../platform/ids'
 import { requireOpenid } from '../platform/runtime/identity'
 import type { PaymentOwner } from '../payments/owners'
@@ -223,7 +224,7 @@ export async function payOrder(
 export async function orderDetail(
   ctx: InvocationContext,
   input: { orderId: string },
-): Promise<OrderView> {
+): Promise<OrderView & { store: StoreCard | null }> {
   let order = await ownOrder(ctx, input.orderId)
   if (order.status === 'awaiting_payment') {
     if (isPaymentWindowOver(order.expiresAt, ctx.clock.now())) await cancelUnpaid(ctx, order)
@@ -231,8 +232,8 @@ export async function orderDetail(
     order = (await getOrder(order._id))!
   }
   // The payer polls the order after paying: the points and commission follow right away.
-  await applyPaidEffects(ctx, order)
-  return toView(order, 'member', ctx.clock.now())
+  const [store] = await Promise.all([storeCardFor(order.storeId), applyPaidEffects(ctx, order)])
+  return { ...toView(order, 'member', ctx.clock.now()), store }
 }
 
 /** The payer cancels an unpaid order: its payment is closed and its stock released. */

@@ -402,6 +402,7 @@ function storeViewOf(
     name: store.name,
     address: store.address,
     location: store.location ?? null,
+    hours: store.hours ?? null,
     status: store.status,
     clerkCount,
     memberCount,
@@ -431,6 +432,7 @@ export async function createStore(ctx: InvocationContext, input: Input<'createSt
     ...(input.lat !== undefined && input.lng !== undefined
       ? { location: { lat: input.lat, lng: input.lng } }
       : {}),
+    ...(input.hours ? { hours: input.hours } : {}),
     status: 'active',
     createdAt: ctx.clock.now(),
   }
@@ -470,6 +472,16 @@ export async function setStoreLocation(input: Input<'setStoreLocation'>) {
   if (res.updated === 0 && !(await getStore(input.storeId)))
     throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
   return { storeId: input.storeId, location }
+}
+
+export async function setStoreHours(input: Input<'setStoreHours'>) {
+  const updated = await collection(COLLECTIONS.stores).update(input.storeId, {
+    hours: input.hours,
+  })
+  // Nothing changed is also what setting the same hours again answers.
+  if (updated === 0 && !(await getStore(input.storeId)))
+    throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
+  return { storeId: input.storeId, hours: input.hours }
 }
 
 export async function listClerks(input: Input<'listClerks'>) {

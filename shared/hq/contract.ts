@@ -3,6 +3,7 @@ import { docId, emptyInput, isoDate, salesFigures, tier } from '../platform/cont
 import { HQ_ROLES } from './rules/roles'
 import { campaignAdminInput, campaignAdminOutput } from '../campaigns/contract'
 import { birthday } from '../membership/contract'
+import { AGREEMENT_KINDS } from '../membership/rules/agreements'
 import { pointsAdminInput, pointsAdminOutput } from '../points/admin-contract'
 import { orderActions, orderState, orderStatus, orderView, shipOrderInput } from '../shop/contract'
 import { offlineSaleVoid, voidReason } from '../staff/contract'
@@ -28,10 +29,20 @@ const dailyFigures = z.object({
   commissionReversedFen: z.number().int(),
 })
 
+const agreementView = z.object({
+  kind: z.enum(AGREEMENT_KINDS),
+  title: z.string(),
+  body: z.string(),
+  updatedAt: isoDate.nullable(),
+})
+
+const storeHours = z.string().trim().min(1).max(40).describe('营业时间')
+
 const settlementMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM')
 const shopRulesView = z.object({
   offlineReceiptLimitFen: z.number().int(),
   offlineClerkDailyLimitFen: z.number().int(),
+  offlineConfirmAboveFen: z.number().int(),
   autoDeliverDays: z.number().int(),
 })
 const commissionRulesView = z.object({
@@ -79,6 +90,8 @@ export const storeView = z.object({
   address: z.string(),
   /** For the shoppers' store picker (nearest first); null until HQ sets it. */
   location: z.object({ lat: z.number(), lng: z.number() }).nullable(),
+  /** Opening hours shoppers see on pickup orders and gift redemptions; null until set. */
+  hours: z.string().nullable(),
   status: z.enum(['active', 'closed']),
   clerkCount: z.number().int(),
   memberCount: z.number().int(),
@@ -226,8 +239,18 @@ export const adminInput = {
     address: z.string().trim().min(1).max(120).describe('门店地址'),
     lat: z.number().min(-90).max(90).describe('纬度').optional(),
     lng: z.number().min(-180).max(180).describe('经度').optional(),
+    hours: storeHours.optional(),
   }),
   listStores: emptyInput,
+  /** The member agreement and the privacy policy as shoppers read them (defaults until saved). */
+  agreements: emptyInput,
+  setAgreement: z.strictObject({
+    kind: z.enum(AGREEMENT_KINDS),
+    title: z.string().trim().min(1).max(40).describe('标题'),
+    body: z.string().trim().min(20).max(20_000).describe('正文'),
+  }),
+  /** Opening hours as shoppers read them, e.g. "10:00–22:00" or "周一至周五 9:00–21:00". */
+  setStoreHours: z.strictObject({ storeId: docId, hours: storeHours }),
   /** Where the store is (GCJ-02, as Chinese maps give it), so shoppers see it by distance. */
   setStoreLocation: z.strictObject({
     storeId: docId,
@@ -331,6 +354,14 @@ export const adminInput = {
   setShopRules: z.strictObject({
     offlineReceiptLimitFen: z.number().int().min(100).max(100_000_000),
     offlineClerkDailyLimitFen: z.number().int().min(100).max(1_000_000_000),
+    /** The till asks the clerk to confirm a sale above this amount; kept as it was when absent. */
+    offlineConfirmAboveFen: z
+      .number()
+      .int()
+      .min(100)
+      .max(100_000_000)
+      .describe('需店员确认的金额')
+      .optional(),
     autoDeliverDays: z.number().int().min(1).max(60),
   }),
   /** Offline sales the till refused (ceilings, a clerk's own card), newest first, for review. */
@@ -417,6 +448,9 @@ export const adminOutput = {
     storeId: z.string(),
     location: z.object({ lat: z.number(), lng: z.number() }),
   }),
+  setStoreHours: z.object({ storeId: z.string(), hours: z.string() }),
+  agreements: z.object({ items: z.array(agreementView) }),
+  setAgreement: agreementView,
   listClerks: z.object({ items: z.array(clerkView) }),
   createStaffInvite: z.object({
     invite: z.string(),

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { isBirthday } from './rules/birthday'
-import { emptyInput, isoDate, tier } from '../platform/contract/common'
+import { docId, emptyInput, isoDate, tier } from '../platform/contract/common'
+import { AGREEMENT_KINDS } from './rules/agreements'
 
 const templateKey = z.enum(['newMessage', 'campaign', 'orderReady'])
 export const birthday = z.string().refine(isBirthday, '生日格式为 月-日，如 03-15')
@@ -31,6 +32,23 @@ export const memberInput = {
     phoneCode: z.string().max(128).optional(),
   }),
   profile: emptyInput,
+  /** Add or replace the card's phone: WeChat's phone button (phoneCode), or typed on the local stack. */
+  setPhone: z.strictObject({
+    phone: z.string().max(20).optional(),
+    phoneCode: z.string().max(128).optional(),
+  }),
+  /** The member agreement or the privacy policy, as HQ last saved it (anyone may read them). */
+  agreement: z.strictObject({ kind: z.enum(AGREEMENT_KINDS) }),
+  /**
+   * A store's code for someone who is not a member yet (checkout offers to open a card first):
+   * the given store's, else the nearest to `near`, else the first store.
+   */
+  storeCode: z.strictObject({
+    storeId: docId.optional(),
+    near: z
+      .strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
+      .optional(),
+  }),
   memberCode: emptyInput,
   /** Everything stored about the caller (personal-information law: right of access). */
   myData: emptyInput,
@@ -54,6 +72,15 @@ export const memberInput = {
 export const memberOutput = {
   bind: memberView.extend({ outcome: z.enum(['created', 'existing', 'reattributed']) }),
   profile: memberView,
+  setPhone: memberView,
+  agreement: z.object({
+    kind: z.enum(AGREEMENT_KINDS),
+    title: z.string(),
+    /** Paragraphs separated by blank lines. */
+    body: z.string(),
+    updatedAt: isoDate.nullable(),
+  }),
+  storeCode: z.object({ scene: z.string(), storeId: z.string(), storeName: z.string() }),
   memberCode: z.object({
     code: z.string(),
     memberNo: z.string(),

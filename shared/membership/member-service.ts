@@ -22,13 +22,15 @@ import { issueMemberCode, MEMBER_CODE_SEQUENCES, MEMBER_CODE_WINDOW_MS } from '.
 import { maskPhone, normalisePhone } from '../platform/phone'
 import { pointsExpiryFor } from '../points/rules/points'
 import { emptyAccount, planCredit } from '../points/rules/points-ledger'
-import { verifyScene } from './rules/scene'
+import { signScene, verifyScene } from './rules/scene'
+import { byDistance } from '../shop/rules/store-distance'
 import { WeChatError } from '../platform/ports/wechat'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
 import { withTransaction } from '../platform/runtime/transaction'
 import {
+  activeStores,
   getClerk,
   namesFor,
   rosterVersionOf,
@@ -218,11 +220,57 @@ export type BindOutcome = 'created' | 'existing' | 'reattributed'
  * A number typed by hand: only the local stack accepts one (LOCAL_TYPED_PHONE, for the H5 app and
  * outside checks); on WeChat the number comes from the phone button's code, through WeChat.
  */
-function typedPhone(typed: string | undefined): string {
-  const phone =
-    process.env.LOCAL_TYPED_PHONE === 'on' && typed !== undefined ? normalisePhone(typed) : null
+function typedPhone(typed: string): string {
+  const phone = process.env.LOCAL_TYPED_PHONE === 'on' ? normalisePhone(typed) : null
   if (!phone) throw new WeChatError(40029, 'phoneCode from the getPhoneNumber button is required')
   return phone
+}
+
+/**
+ * The phone the member offered, if any: WeChat's phone-button code, or (local stack only) a typed
+ * number. Nothing offered is no phone: the card opens without one and the member may add it
+ * later from 我的 (setPhone); whatever needs a phone asks for it then.
+ */
+async function offeredPhone(input: {
+  phone?: string
+  phoneCode?: string
+}): Promise<string | undefined> {
+  const typed = input.phone?.trim() ?? ''
+  if (!input.phoneCode && typed === '') return undefined
+  try {
+    return input.phoneCode
+      ? await ports().wechat.resolvePhone({ phoneCode: input.phoneCode })
+      : typedPhone(typed)
+  } catch (err) {
+    if (err instanceof WeChatError)
+      throw new AppError(
+        'INVALID_INPUT',
+        input.phoneCode
+          ? '未能获取微信手机号，请重试或暂不提供手机号'
+          : '请输入正确的手机号（中国大陆 11 位手机号）',
+        input.phoneCode ? 'phoneCode' : 'phone',
+      )
+    throw err
+  }
+}
+
+/**
+ * The member adds (or replaces) the phone on their card: WeChat's phone button in production, a
+ * typed number on the local stack. One conditional update on an active card.
+ */
+export async function setPhone(
+  ctx: InvocationContext,
+  input: { phone?: string; phoneCode?: string },
+): Promise<MemberView> {
+  const member = await requireMember(ctx)
+  const phone = await offeredPhone(input)
+  if (!phone) throw new AppError('INVALID_INPUT', '请提供手机号', 'phone')
+  const updated = await collection(COLLECTIONS.members).updateIf(
+    { _id: member._id, status: 'active' },
+    { phone },
+  )
+  if (!updated) throw new AppError('NOT_FOUND', '会员卡不存在或已注销')
+  return toMemberView({ ...member, phone })
 }
 
 /**
@@ -250,20 +298,7 @@ export async function bindMember(
   if (existing && existing.status === 'active')
     return recordScan(ctx, existing, input.scene, scanned, now)
 
-  let phone: string
-  try {
-    phone = input.phoneCode
-      ? await ports().wechat.resolvePhone({ phoneCode: input.phoneCode })
-      : typedPhone(input.phone)
-  } catch (err) {
-    if (err instanceof WeChatError)
-      throw new AppError(
-        'INVALID_INPUT',
-        '请提供有效的手机号（中国大陆 11 位手机号）',
-        input.phoneCode ? 'phoneCode' : 'phone',
-      )
-    throw err
-  }
+  const phone = await offeredPhone(input)
 
   const who = { openid, unionid: ctx.caller.unionid, phone }
   const [{ store, clerk }, rules, tombstones] = await Promise.all([
@@ -303,7 +338,7 @@ export async function bindMember(
     openid,
     ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}),
     memberNo: drawMemberNo(),
-    phone,
+    ...(phone ? { phone } : {}),
     status: 'active',
     tier: 'standard',
     points: account.points,
@@ -469,6 +504,26 @@ export async function moveMember(
   })
 }
 
+/**
+ * A store's code for a shopper who is not a member yet: the store they chose, else the nearest
+ * to them, else the first open store. The same signed scene the store's printed code carries.
+ */
+export async function storeCodeFor(input: {
+  storeId?: string
+  near?: { lat: number; lng: number }
+}): Promise<{ scene: string; storeId: string; storeName: string }> {
+  const stores = await activeStores()
+  const chosen =
+    (input.storeId && stores.find((s) => s._id === input.storeId)) ||
+    byDistance(stores, input.near ?? null)[0]
+  if (!chosen) throw new AppError('NOT_FOUND', '暂无营业中的门店')
+  return {
+    scene: signScene({ kind: 'store', code: chosen.code }, ports().secrets.scene),
+    storeId: chosen._id,
+    storeName: chosen.name,
+  }
+}
+
 export async function memberProfile(ctx: InvocationContext): Promise<MemberView> {
   return toMemberView(await requireMember(ctx))
 }
@@ -575,7 +630,7 @@ function identityHashes(who: {
 async function tombstonesFor(who: {
   openid: string
   unionid: string | null | undefined
-  phone: string
+  phone: string | undefined
 }): Promise<MemberTombstoneDoc[]> {
   return collection(COLLECTIONS.memberTombstones).find(
     { _id: database().command.in(identityHashes(who)) },

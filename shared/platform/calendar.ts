@@ -10,6 +10,10 @@ function shanghaiMidnight(at: Date): number {
   return local - (local % DAY_MS) - SHANGHAI_OFFSET_MS
 }
 
+export function startOfShanghaiDay(at: Date): Date {
+  return new Date(shanghaiMidnight(at))
+}
+
 export function startOfShanghaiWeek(at: Date): Date {
   const midnight = shanghaiMidnight(at)
   const weekday = new Date(midnight + SHANGHAI_OFFSET_MS).getUTCDay() // 0 = Sunday

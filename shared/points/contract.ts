@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { docId, emptyInput, isoDate, tier } from '../platform/contract/common'
+import { docId, emptyInput, isoDate, storeCard, tier } from '../platform/contract/common'
 import { payParams } from '../payments/contract'
 import { REDEMPTION_ACTIONS, type RedemptionAction } from '../gifts/lifecycle'
 
@@ -204,7 +204,8 @@ export const pointsOutput = {
     nextExpiry,
   }),
   myRedemptions: z.object({ items: z.array(redemptionView), nextCursor: z.string().nullable() }),
-  redemption: redemptionView,
+  /** One redemption on its own page: also where to collect it (pickup; null for mail). */
+  redemption: redemptionView.extend({ store: storeCard.nullable() }),
   payRedemption: z.object({
     redemptionId: z.string(),
     outTradeNo: z.string(),

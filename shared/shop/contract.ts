@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { docId, emptyInput, isoDate } from '../platform/contract/common'
+import { docId, emptyInput, isoDate, storeCard } from '../platform/contract/common'
 import { payParams } from '../payments/contract'
 import { mailAddress } from '../points/contract'
 import { ORDER_ACTIONS, ORDER_STATES, type OrderAction, type OrderState } from './lifecycle'
@@ -96,6 +96,9 @@ export const orderView = z.object({
   refundedFen: z.number().int(),
 })
 
+/** One order on its own page: also where to collect it (a pickup order's store; null for delivery). */
+export const orderDetailView = orderView.extend({ store: storeCard.nullable() })
+
 const orderPayment = z.object({
   orderId: z.string(),
   outTradeNo: z.string(),
@@ -152,7 +155,7 @@ export const shopOutput = {
   product: productView,
   stores: z.array(storeOption),
   createOrder: orderPayment,
-  order: orderView,
+  order: orderDetailView,
   myOrders: z.array(orderView),
   cancelOrder: orderView,
   payOrder: orderPayment,

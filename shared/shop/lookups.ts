@@ -22,6 +22,8 @@ export async function loadShopRules(): Promise<ShopRules> {
       stored?.offlineReceiptLimitFen ?? DEFAULT_SHOP_RULES.offlineReceiptLimitFen,
     offlineClerkDailyLimitFen:
       stored?.offlineClerkDailyLimitFen ?? DEFAULT_SHOP_RULES.offlineClerkDailyLimitFen,
+    offlineConfirmAboveFen:
+      stored?.offlineConfirmAboveFen ?? DEFAULT_SHOP_RULES.offlineConfirmAboveFen,
     autoDeliverDays: stored?.autoDeliverDays ?? DEFAULT_SHOP_RULES.autoDeliverDays,
   }
   rememberShopRules(rules)
@@ -29,7 +31,14 @@ export async function loadShopRules(): Promise<ShopRules> {
 }
 
 /** HQ saves the rules (the admin function audits the request). */
-export async function saveShopRules(rules: ShopRules): Promise<ShopRules> {
+export async function saveShopRules(
+  input: Omit<ShopRules, 'offlineConfirmAboveFen'> & { offlineConfirmAboveFen?: number },
+): Promise<ShopRules> {
+  const rules: ShopRules = {
+    ...input,
+    offlineConfirmAboveFen:
+      input.offlineConfirmAboveFen ?? (await loadShopRules()).offlineConfirmAboveFen,
+  }
   await database()
     .collection(COLLECTIONS.settings.name)
     .doc(SHOP_SETTINGS_ID)

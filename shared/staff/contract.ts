@@ -117,6 +117,8 @@ export const staffInput = {
     amountFen: z.number().int().min(1).max(100_000_000),
     receiptNo: receiptNoInput,
   }),
+  /** What the till checks before sending a sale: HQ's per-receipt ceiling and the confirmation threshold. */
+  saleRules: emptyInput,
   /** Void an offline sale of my store by its receipt number, within the refund window: points and commission go back. */
   voidSale: z.strictObject({ receiptNo: receiptNoInput, reason: voidReason }),
   /** My members' sales and my commission for a month (default: this month), with a 6-month trend. */
@@ -149,8 +151,15 @@ export const staffOutput = {
   myCode: z.object({ scene: z.string(), pngBase64: z.string(), page: z.string() }),
   myStats: z.object({
     memberCount: z.number().int(),
+    newMembersToday: z.number().int(),
     newMembersThisWeek: z.number().int(),
     newMembersThisMonth: z.number().int(),
+    /** 今日业绩: the clerk's members' sales booked today (Asia/Shanghai) and their commission. */
+    today: z.object({
+      orders: z.number().int(),
+      salesFen: z.number().int(),
+      commissionFen: z.number().int(),
+    }),
   }),
   scanMember: z.object({
     memberId: z.string(),
@@ -171,6 +180,12 @@ export const staffOutput = {
     storeId: z.string(),
     pointsEarned: z.number().int(),
     at: isoDate,
+  }),
+  saleRules: z.object({
+    /** One receipt may book at most this much (fen). */
+    receiptLimitFen: z.number().int(),
+    /** Above this amount (fen) the till asks the clerk to confirm. */
+    confirmAboveFen: z.number().int(),
   }),
   voidSale: offlineSaleVoid,
   performance: salesFigures.extend({

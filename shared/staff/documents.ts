@@ -7,6 +7,8 @@ export interface StoreDoc {
   name: string
   address: string
   location?: { lat: number; lng: number }
+  /** Opening hours as shoppers read them ("10:00–22:00"); absent until HQ sets them. */
+  hours?: string
   status: 'active' | 'closed'
   createdAt: Date
   /**

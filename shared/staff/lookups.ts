@@ -7,9 +7,28 @@ import { AppError } from '../platform/errors'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { requireOpenid } from '../platform/runtime/identity'
 import { remembered } from '../platform/runtime/policy'
+import type { StoreCard } from '../platform/contract/common'
 
 const stores = () => collection(COLLECTIONS.stores)
 const clerks = () => collection(COLLECTIONS.clerks)
+
+/** What a shopper needs to find the store (shared/platform/contract/common.ts `storeCard`). */
+export function storeCardOf(store: StoreDoc): StoreCard {
+  return {
+    storeId: store._id,
+    name: store.name,
+    address: store.address,
+    hours: store.hours ?? null,
+    location: store.location ?? null,
+  }
+}
+
+/** The store's card, or null when there is no store (a delivery order) or it is gone. */
+export async function storeCardFor(storeId: string | null): Promise<StoreCard | null> {
+  if (!storeId) return null
+  const store = await getStore(storeId)
+  return store ? storeCardOf(store) : null
+}
 
 export async function getStore(storeId: string): Promise<StoreDoc | null> {
   return stores().get(storeId)

@@ -9,7 +9,7 @@ import { collection } from '../platform/db/collection'
 import type { MemberDoc } from '../membership/documents'
 import type { ClerkDoc } from './documents'
 import { AppError } from '../platform/errors'
-import { startOfShanghaiMonth, startOfShanghaiWeek } from '../platform/calendar'
+import { startOfShanghaiDay, startOfShanghaiMonth, startOfShanghaiWeek } from '../platform/calendar'
 import { maskPhone } from '../platform/phone'
 import { verifyMemberCode } from '../membership/rules/member-code'
 import { signScene, verifyScene } from '../membership/rules/scene'
@@ -231,12 +231,14 @@ export async function myStats(ctx: InvocationContext) {
       reason: 'bind',
       at: _.gte(since),
     })
-  const [week, month] = await Promise.all([
+  const [day, week, month] = await Promise.all([
+    newSince(startOfShanghaiDay(now)),
     newSince(startOfShanghaiWeek(now)),
     newSince(startOfShanghaiMonth(now)),
   ])
   return {
     memberCount: clerk.memberCount,
+    newMembersToday: day,
     newMembersThisWeek: week,
     newMembersThisMonth: month,
   }

@@ -255,9 +255,12 @@ test('issue 5 mail: redeem for mail with an address, pay the shipping fee (模�
   await modal.locator('.taro-model__confirm', { hasText: '确认兑换' }).click()
 
   await app.waitFor('/pages/redemption/index', '待支付运费')
+  // Issue 20: minutes and seconds in words, and no 兑换成功 before the fee is paid.
   expect(await app.current().locator('#redemption-countdown').textContent()).toMatch(
-    /请在 1[45]:\d{2} 内支付运费 ¥8\.00/,
+    /^运费 ¥8\.00，剩余 1[45] 分 \d{2} 秒，超时将自动取消并退回积分$/,
   )
+  expect(await app.current().locator('#redeem-pending').textContent()).toContain('待支付运费')
+  expect(await app.current().locator('#redeem-success').count()).toBe(0)
   await app.shot('21-mail-awaiting-payment')
   await app.current().locator('#redemption-pay-button').click()
   await app.waitFor('/pages/redemption/index', '待发货')

@@ -47,9 +47,7 @@ test('a new shopper opens the app and is told how to become a member', async () 
   await app.waitFor('/pages/home/index', '还不是会员')
 
   expect(await app.current().textContent()).toContain('到店扫描门店或导购的二维码，即可开卡')
-  expect(await app.current().locator('#persona-switcher').textContent()).toContain(
-    '顾客 A（林女士）',
-  )
+  expect(await app.page.locator('#persona-switcher').textContent()).toContain('顾客 A（林女士）')
   // The H5 app stands in for WeChat's identity with the first shopper persona.
   expect(app.calls).toContainEqual({
     name: 'member',
@@ -122,7 +120,7 @@ test('switching to a clerk lands on the staff desk', async () => {
     openid: 'demo-clerk-1',
     status: 200,
   })
-  expect(await app.current().locator('#persona-switcher').textContent()).toContain('店员 · 王小美')
+  expect(await app.page.locator('#persona-switcher').textContent()).toContain('店员 · 王小美')
   await app.shot('staff-desk-clerk')
 })
 

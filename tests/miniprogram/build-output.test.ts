@@ -58,6 +58,7 @@ describe('WeChat package', () => {
           'performance/index',
           'inbox/index',
           'chat/index',
+          'campaigns/index',
         ],
       },
     ])

@@ -2,6 +2,7 @@ import { Alert, Button, Card, Form, InputNumber, Radio, Skeleton, Typography } f
 import { useState } from 'react'
 import { useAuth } from '../auth'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { AgreementsCard } from './agreements'
 import { ShopRulesCard } from './shop-rules'
 
 export function SettingsPage() {
@@ -65,6 +66,7 @@ export function SettingsPage() {
         </Form>
       </Card>
       <ShopRulesCard />
+      <AgreementsCard />
     </>
   )
 }

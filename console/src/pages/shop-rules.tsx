@@ -17,7 +17,12 @@ export function ShopRulesCard() {
   const rules = useAdminQuery('shopRules', {})
   const refused = useAdminQuery('refusedSales', { limit: 50 })
   const mutate = useAdminMutation()
-  const [edits, setEdits] = useState<{ receipt?: number; daily?: number; days?: number }>({})
+  const [edits, setEdits] = useState<{
+    receipt?: number
+    daily?: number
+    confirm?: number
+    days?: number
+  }>({})
   if (rules.loading && !rules.data)
     return (
       <Card>
@@ -28,6 +33,7 @@ export function ShopRulesCard() {
   const current = rules.data!
   const receipt = edits.receipt ?? current.offlineReceiptLimitFen / 100
   const daily = edits.daily ?? current.offlineClerkDailyLimitFen / 100
+  const confirm = edits.confirm ?? current.offlineConfirmAboveFen / 100
   const days = edits.days ?? current.autoDeliverDays
   return (
     <Card title="线下消费限额与自动收货" style={{ marginTop: 16 }}>
@@ -55,6 +61,19 @@ export function ShopRulesCard() {
             disabled={!isAdmin}
           />
         </Form.Item>
+        <Form.Item
+          label="超过此金额需店员二次确认（元）"
+          extra="店员录入的金额超过此值时，小程序会弹窗请店员核对后再提交，防止多输几个零。"
+        >
+          <InputNumber
+            id="shop-rules-confirm"
+            min={1}
+            max={1_000_000}
+            value={confirm}
+            onChange={(v) => setEdits({ ...edits, confirm: v ?? undefined })}
+            disabled={!isAdmin}
+          />
+        </Form.Item>
         <Form.Item label="发货后自动确认收货（天）">
           <InputNumber
             id="shop-rules-days"
@@ -74,6 +93,7 @@ export function ShopRulesCard() {
               {
                 offlineReceiptLimitFen: Math.round(receipt * 100),
                 offlineClerkDailyLimitFen: Math.round(daily * 100),
+                offlineConfirmAboveFen: Math.round(confirm * 100),
                 autoDeliverDays: days,
               },
               '已保存',

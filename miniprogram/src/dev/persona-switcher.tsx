@@ -18,10 +18,44 @@ import {
 } from './persona-store'
 import './persona-switcher.scss'
 
+const PILL_ID = 'persona-switcher'
+let instances = 0
+
+/**
+ * The pill lives in Taro's H5 title bar (one for the app, outside every page), so it never covers
+ * a page: each page is its own stacking context under the sticky bar, so a pill inside a page
+ * could not be drawn over the bar. A tap opens the sheet of the page on screen.
+ */
+function useTitleBarPill(label: string, anchorId: string, onTap: () => void): void {
+  useEffect(() => {
+    const bar = document.getElementById('taro-navigation-bar')
+    if (!bar) return undefined
+    let pill = document.getElementById(PILL_ID)
+    if (!pill) {
+      pill = document.createElement('div')
+      pill.id = PILL_ID
+      pill.className = 'persona-pill'
+      bar.appendChild(pill)
+    }
+    pill.innerHTML = ''
+    const dot = document.createElement('span')
+    dot.className = 'persona-pill__dot'
+    pill.append(dot, label)
+    const tap = () => {
+      // Pages under the one on screen are hidden (display: none): their anchor has no box.
+      if (document.getElementById(anchorId)?.getClientRects().length) onTap()
+    }
+    pill.addEventListener('click', tap)
+    return () => pill?.removeEventListener('click', tap)
+  }, [label, anchorId])
+}
+
 export function PersonaSwitcher() {
   const [current, setCurrent] = useState<Persona | undefined>(storedPersona)
   const [open, setOpen] = useState(false)
   const [personas, setPersonas] = useState<Persona[] | undefined>(undefined)
+  const [anchorId] = useState(() => `persona-anchor-${(instances += 1)}`)
+  useTitleBarPill(current ? personaLabel(current) : '选择本地身份', anchorId, () => setOpen(true))
 
   useEffect(() => {
     // A fresh browser gets the default persona on its first call; show it once chosen.
@@ -44,10 +78,7 @@ export function PersonaSwitcher() {
 
   return (
     <>
-      <View id="persona-switcher" className="persona-pill" onClick={() => setOpen(true)}>
-        <View className="persona-pill__dot" />
-        {current ? personaLabel(current) : '选择本地身份'}
-      </View>
+      <View id={anchorId} className="persona-anchor" />
       {open && (
         <View className="persona-sheet" onClick={() => setOpen(false)}>
           <View className="persona-sheet__panel" onClick={(e) => e.stopPropagation()}>

@@ -23,15 +23,21 @@ export function formatFen(fen: number): string {
 export const MAX_SALE_FEN = 100_000_000
 
 /**
- * What a clerk types ("88", "88.5", "88.50", "¥1,088.00") → fen, or undefined when it is not a
- * positive amount with at most two decimals. Parsed as text, never through floating point.
+ * What a clerk types ("88", "88.5", "88.50", "¥1,088.00") → fen; 'format' when it is not a number
+ * with at most two decimals, 'zero' for nothing to pay. Parsed as text, never through floating point.
  */
-export function parseYuanToFen(input: string): number | undefined {
+export function readYuan(input: string): number | 'format' | 'zero' {
   const text = input.trim().replace(/^¥/, '').replace(/,/g, '')
-  const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text)
-  if (match === null) return undefined
+  const match = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(text)
+  if (match === null) return 'format'
   const fen = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'))
-  return fen > 0 && fen <= MAX_SALE_FEN ? fen : undefined
+  return fen > 0 ? fen : 'zero'
+}
+
+/** A positive amount of at most MAX_SALE_FEN with at most two decimals → fen; else undefined. */
+export function parseYuanToFen(input: string): number | undefined {
+  const fen = readYuan(input)
+  return typeof fen === 'number' && fen <= MAX_SALE_FEN ? fen : undefined
 }
 
 /** Mainland China mobile number, 11 digits starting 13–19. */
@@ -65,6 +71,13 @@ export function formatDateTime(iso: string): string {
     `${china.getUTCFullYear()}-${pad2(china.getUTCMonth() + 1)}-${pad2(china.getUTCDate())} ` +
     `${pad2(china.getUTCHours())}:${pad2(china.getUTCMinutes())}`
   )
+}
+
+/** Seconds → "14 分 56 秒" ("45 秒" under a minute): a countdown a person reads at a glance. */
+export function formatTimeLeft(seconds: number): string {
+  const whole = Math.max(0, Math.floor(seconds))
+  const minutes = Math.floor(whole / 60)
+  return minutes > 0 ? `${minutes} 分 ${pad2(whole % 60)} 秒` : `${whole} 秒`
 }
 
 /** A greeting for the home header by China-time hour. */

@@ -20,6 +20,8 @@ export const ROUTES = {
   product: '/pages/product/index',
   campaigns: '/pages/campaigns/index',
   profile: '/pages/profile/index',
+  account: '/pages/account/index',
+  agreement: '/pages/agreement/index',
   staffHome: '/staff/home/index',
   staffInvite: '/staff/invite/index',
   staffMembers: '/staff/members/index',
@@ -30,6 +32,7 @@ export const ROUTES = {
   staffPerformance: '/staff/performance/index',
   staffInbox: '/staff/inbox/index',
   staffChat: '/staff/chat/index',
+  staffCampaigns: '/staff/campaigns/index',
 } as const
 
 export type Route = (typeof ROUTES)[keyof typeof ROUTES]

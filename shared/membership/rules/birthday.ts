@@ -8,3 +8,8 @@ export function isBirthday(value: string): boolean {
   const [month, day] = value.split('-').map(Number) as [number, number]
   return day <= DAYS_IN_MONTH[month - 1]!
 }
+
+/** Days a birthday month can have (1-12): February 29, since members born on it exist. */
+export function birthdayDaysIn(month: number): number {
+  return DAYS_IN_MONTH[month - 1] ?? 31
+}

@@ -19,3 +19,18 @@ export const salesFigures = z.object({
   commissionSettledFen: z.number().int(),
   commissionReversedFen: z.number().int(),
 })
+
+/**
+ * A store as a shopper needs it to get there: name, address, opening hours and where it is (for
+ * the distance and `openLocation`). Shown on pickup orders and gift redemptions.
+ */
+export const storeCard = z.object({
+  storeId: z.string(),
+  name: z.string(),
+  address: z.string(),
+  /** e.g. "10:00–22:00"; null until HQ sets it. */
+  hours: z.string().nullable(),
+  /** GCJ-02, as Chinese maps give it; null until HQ sets it. */
+  location: z.object({ lat: z.number(), lng: z.number() }).nullable(),
+})
+export type StoreCard = z.infer<typeof storeCard>

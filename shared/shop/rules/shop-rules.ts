@@ -8,6 +8,11 @@ export interface ShopRules {
   offlineReceiptLimitFen: number
   /** One clerk may book at most this much per Asia/Shanghai day, all receipts together (fen). */
   offlineClerkDailyLimitFen: number
+  /**
+   * The till asks the clerk to confirm a sale above this amount (fen) before sending it: a typo
+   * of a few zeros is caught at the counter, below the hard per-receipt ceiling.
+   */
+  offlineConfirmAboveFen: number
   /** A shipped delivery order is marked delivered this many days after shipment. */
   autoDeliverDays: number
 }
@@ -15,6 +20,7 @@ export interface ShopRules {
 export const DEFAULT_SHOP_RULES: ShopRules = {
   offlineReceiptLimitFen: 2_000_000,
   offlineClerkDailyLimitFen: 10_000_000,
+  offlineConfirmAboveFen: 500_000,
   // Chinese e-commerce commonly confirms receipt 7-15 days after shipping.
   autoDeliverDays: 10,
 }

@@ -135,8 +135,8 @@ export async function openMiniProgram(
       await page.locator('.weui-tabbar__item', { hasText: label }).click()
     },
     async switchPersona(name) {
-      // Every page carries its own switcher; use the one on screen.
-      await current().locator('#persona-switcher').click()
+      // The pill sits in the H5 title bar; it opens the sheet of the page on screen.
+      await page.locator('#persona-switcher').click()
       await current().locator('.persona-option', { hasText: name }).click()
     },
     shot: (label) => screenshot(page, label),

@@ -33,8 +33,10 @@ export const STAFF_PROFILE = {
 
 export const STAFF_STATS = {
   memberCount: 12,
+  newMembersToday: 1,
   newMembersThisWeek: 3,
   newMembersThisMonth: 7,
+  today: { orders: 2, salesFen: 54_250, commissionFen: 1_628 },
 } as const
 
 export const NOT_A_MEMBER = {

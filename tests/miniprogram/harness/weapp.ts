@@ -210,6 +210,10 @@ export function installWeapp(): void {
     // The payer completes the WeChat pay sheet.
     requestPayment: recorded('requestPayment'),
     navigateTo: recorded('navigateTo'),
+    navigateBack: recorded('navigateBack'),
+    openLocation: recorded('openLocation'),
+    setClipboardData: recorded('setClipboardData'),
+    setNavigationBarTitle: recorded('setNavigationBarTitle'),
     redirectTo: recorded('redirectTo'),
     switchTab: recorded('switchTab'),
     reLaunch: recorded('reLaunch'),

@@ -26,9 +26,29 @@ describe('counter forms', () => {
     expect(check.ready).toBeUndefined()
     expect(check.errors).toEqual({
       memberCode: '会员码应为 20 位数字，请重新扫描',
-      amount: '请输入大于 0 的金额，最多两位小数',
-      receiptNo: '小票号只能包含字母、数字和短横线',
+      amount: '金额格式不对：请输入数字，最多两位小数',
+      receiptNo: '小票号只能包含字母、数字、- 和 _',
     })
+  })
+
+  it('names the real reason an amount is refused: zero, or over HQ’s per-receipt ceiling', () => {
+    const rules = { receiptLimitFen: 2_000_000, confirmAboveFen: 500_000 }
+    const draft = { memberCode: code, receiptNo: 'R-1' }
+    expect(checkSale({ ...draft, amount: '0' }, rules).errors.amount).toBe('请输入大于 0 的金额')
+    expect(checkSale({ ...draft, amount: '99999999' }, rules).errors.amount).toBe(
+      '单张小票不能超过 ¥20,000.00（总部设定的上限）',
+    )
+    expect(checkSale({ ...draft, amount: '20000.01' }, rules).ready).toBeUndefined()
+    expect(checkSale({ ...draft, amount: '20000' }, rules).ready?.amountFen).toBe(2_000_000)
+  })
+
+  it('asks for confirmation only above HQ’s threshold', () => {
+    const rules = { receiptLimitFen: 2_000_000, confirmAboveFen: 500_000 }
+    const draft = { memberCode: code, receiptNo: 'R-1' }
+    expect(checkSale({ ...draft, amount: '5000' }, rules).needsConfirm).toBeUndefined()
+    expect(checkSale({ ...draft, amount: '5000.01' }, rules).needsConfirm).toBe(true)
+    // Not loaded yet: nothing to confirm against, the server still checks.
+    expect(checkSale({ ...draft, amount: '5000.01' }).needsConfirm).toBeUndefined()
   })
 
   it('normalizes scanned codes', () => {

@@ -5,7 +5,7 @@ import './index.scss'
 interface ActionButtonProps {
   children: ReactNode
   onTap?: () => void
-  kind?: 'primary' | 'secondary' | 'ghost'
+  kind?: 'primary' | 'secondary' | 'ghost' | 'danger'
   size?: 'large' | 'small'
   disabled?: boolean
   /** Shows a busy label and ignores taps, for an action in flight. */

@@ -140,7 +140,7 @@ export function ChatThread({
             </View>
           )}
           {items.length === 0 && (
-            <EmptyState compact glyph="聊" title="还没有消息" description={emptyHint} />
+            <EmptyState compact glyph="chat" title="还没有消息" description={emptyHint} />
           )}
           {items.map((item) => (
             <ChatBubble key={item.key} item={item} onRetry={(id) => void session.retry(id)} />

@@ -1,10 +1,11 @@
 import { View } from '@tarojs/components'
 import { ActionButton } from '../action-button'
+import { Icon, type IconName } from '../icon'
 import './index.scss'
 
 interface EmptyStateProps {
-  /** One character drawn as the illustration, e.g. "礼" for gifts. */
-  glyph: string
+  /** The illustration's icon, e.g. "gift" for gifts. */
+  glyph: IconName
   title: string
   description?: string
   action?: { text: string; onTap: () => void }
@@ -16,7 +17,9 @@ interface EmptyStateProps {
 export function EmptyState({ glyph, title, description, action, compact }: EmptyStateProps) {
   return (
     <View className={compact ? 'empty-state empty-state--compact' : 'empty-state'}>
-      <View className="empty-state__glyph">{glyph}</View>
+      <View className="empty-state__glyph">
+        <Icon name={glyph} className="empty-state__icon" />
+      </View>
       <View className="empty-state__title">{title}</View>
       {description && <View className="empty-state__description">{description}</View>}
       {action && (

@@ -1,11 +1,12 @@
 import { View } from '@tarojs/components'
 import type { ReactNode } from 'react'
+import { Icon, type IconName } from '../icon'
 import './index.scss'
 
 interface ListRowProps {
   title: string
-  /** A short character badge in front of the title. */
-  glyph?: string
+  /** The row's icon, in front of the title. */
+  glyph?: IconName
   /** Right-hand text, e.g. a count or status. */
   note?: ReactNode
   onTap?: () => void
@@ -21,7 +22,11 @@ export function ListRow({ title, glyph, note, onTap, id }: ListRowProps) {
       hoverClass={onTap ? 'list-row--pressed' : 'none'}
       onClick={onTap}
     >
-      {glyph && <View className="list-row__glyph">{glyph}</View>}
+      {glyph && (
+        <View className="list-row__glyph">
+          <Icon name={glyph} className="list-row__icon" />
+        </View>
+      )}
       <View className="list-row__title">{title}</View>
       {note !== undefined && <View className="list-row__note">{note}</View>}
       {onTap && <View className="list-row__arrow" />}

@@ -1,4 +1,4 @@
-import { Button, Input, View } from '@tarojs/components'
+import { Button, Input, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useState } from 'react'
 import { api } from '../../api'
@@ -9,7 +9,7 @@ import { EmptyState } from '../../components/empty-state'
 import { PageShell } from '../../components/page-shell'
 import { isMainlandMobile } from '../../lib/format'
 import { sceneFromQuery } from '../../lib/launch-scene'
-import { ROUTES } from '../../lib/routes'
+import { ROUTES, withQuery } from '../../lib/routes'
 import './index.scss'
 
 type Phone = { phone: string } | { phoneCode: string } | Record<string, never>
@@ -32,6 +32,9 @@ const goHome = () => void Taro.reLaunch({ url: ROUTES.home })
 export default function BindPage() {
   const router = useRouter()
   const scene = sceneFromQuery(router.params)
+  // Opened from checkout (`then=back`): once the card is open, back to paying.
+  const returnTo = router.params.then === 'back'
+  const finish = returnTo ? () => void Taro.navigateBack() : goHome
   const [phone, setPhone] = useState('')
   const [busy, setBusy] = useState(false)
   const [failure, setFailure] = useState<string | undefined>(undefined)
@@ -43,7 +46,7 @@ export default function BindPage() {
     return (
       <PageShell>
         <EmptyState
-          glyph="扫"
+          glyph="scan"
           title="请扫描门店或导购的二维码"
           description="在门店收银台或导购处扫码，即可开通会员卡"
           action={{ text: '返回首页', onTap: () => void Taro.switchTab({ url: ROUTES.home }) }}
@@ -65,7 +68,7 @@ export default function BindPage() {
     void Taro.showToast({ title: OUTCOME_TOAST[reply.data.outcome], icon: 'success' })
     // A new card is the moment to offer campaign notifications (the card asks once, and only
     // without a credit); someone who already had one goes straight home.
-    if (reply.data.outcome === 'existing') setTimeout(goHome, 800)
+    if (reply.data.outcome === 'existing') setTimeout(finish, 800)
     else setOpened(true)
   }
 
@@ -77,10 +80,10 @@ export default function BindPage() {
           <View className="bind-card__title">开卡成功</View>
           <View className="bind-card__text">积分已到账，消费累积积分可兑换礼品</View>
         </View>
-        <ConsentCard moment="bind" onDone={goHome} />
+        <ConsentCard moment="bind" onDone={finish} />
         <View className="bind-actions">
-          <ActionButton block id="bind-go-home" kind="secondary" onTap={goHome}>
-            进入会员首页
+          <ActionButton block id="bind-go-home" kind="secondary" onTap={finish}>
+            {returnTo ? '返回继续付款' : '进入会员首页'}
           </ActionButton>
         </View>
       </PageShell>
@@ -119,7 +122,7 @@ export default function BindPage() {
       ) : (
         <>
           <View className="bind-form">
-            <View className="bind-form__label">手机号（选填，用于门店查询会员）</View>
+            <View className="bind-form__label">手机号（选填，可稍后在「我的」补充）</View>
             <Input
               id="bind-phone"
               className="bind-form__input"
@@ -151,7 +154,28 @@ export default function BindPage() {
           {failure}
         </View>
       )}
-      <View className="bind-terms">开卡即表示同意《会员服务协议》与《隐私政策》</View>
+      <View className="bind-terms">
+        开卡即表示同意
+        <Text
+          id="bind-terms-link"
+          className="bind-terms__link"
+          onClick={() =>
+            void Taro.navigateTo({ url: withQuery(ROUTES.agreement, { kind: 'terms' }) })
+          }
+        >
+          《会员服务协议》
+        </Text>
+        与
+        <Text
+          id="bind-privacy-link"
+          className="bind-terms__link"
+          onClick={() =>
+            void Taro.navigateTo({ url: withQuery(ROUTES.agreement, { kind: 'privacy' }) })
+          }
+        >
+          《隐私政策》
+        </Text>
+      </View>
     </PageShell>
   )
 }

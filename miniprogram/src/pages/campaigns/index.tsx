@@ -30,7 +30,7 @@ export default function CampaignsPage() {
           empty={
             <EmptyState
               compact
-              glyph="惠"
+              glyph="ticket"
               title="暂时没有活动"
               description="订阅活动通知后，会员专属优惠会推送给你并出现在这里"
             />

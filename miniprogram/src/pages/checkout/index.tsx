@@ -5,6 +5,7 @@ import { api, type ApiResult } from '../../api'
 import type { Contracts, InputOf, OutputOf } from '../../api/contracts'
 import { ActionButton } from '../../components/action-button'
 import { EmptyState } from '../../components/empty-state'
+import { useJoinBeforePaying } from '../../components/join-before-paying'
 import { EMPTY_ADDRESS, MailAddressForm } from '../../components/mail-address-form'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
@@ -48,6 +49,12 @@ async function loadCheckout(buyNow: string | undefined): Promise<ApiResult<Check
   return { ok: true, data: { lines, stores: stores.data, located: near !== null } }
 }
 
+/** The pickup store: the one picked while it can fill the order, else the first that can. */
+function pickupStoreOf(state: Checkout, picked: string | undefined): string | undefined {
+  const open = state.stores.filter((s) => s.shortages.length === 0)
+  return picked && open.some((s) => s.storeId === picked) ? picked : open[0]?.storeId
+}
+
 /** Why a store cannot take this order, in a line. */
 function shortageText(store: StoreOption): string {
   return `缺货：${store.shortages.map((s) => `${s.name}（剩 ${s.available} 件）`).join('、')}`
@@ -78,12 +85,24 @@ export default function CheckoutPage() {
   const [showErrors, setShowErrors] = useState(false)
   const [busy, setBusy] = useState(false)
   const checkout = useQuery(() => loadCheckout(buyNow), [buyNow])
+  const cartFen =
+    checkout.status === 'ready'
+      ? checkout.data.lines.reduce((sum, l) => sum + l.product.priceFen * l.qty, 0)
+      : 0
+  // Not a member yet: a card is offered before paying (the pickup store's code when chosen).
+  const join = useJoinBeforePaying(
+    cartFen,
+    fulfilment === 'pickup' && checkout.status === 'ready'
+      ? pickupStoreOf(checkout.data, storeId)
+      : undefined,
+  )
 
   const submit = async (state: Checkout, chosenStore: string | undefined) => {
     if (fulfilment === 'delivery' && Object.keys(addressErrors(address)).length > 0) {
       setShowErrors(true)
       return
     }
+    if (!(await join.confirmPaying())) return
     setBusy(true)
     const created = await api.call('shop', 'createOrder', {
       items: state.lines.map((l) => ({ productId: l.product.productId, qty: l.qty })),
@@ -115,7 +134,7 @@ export default function CheckoutPage() {
         isEmpty={(state) => state.lines.length === 0}
         empty={
           <EmptyState
-            glyph="购"
+            glyph="bag"
             title="购物车是空的"
             action={{ text: '去逛逛', onTap: () => void Taro.switchTab({ url: ROUTES.shop }) }}
           />
@@ -123,8 +142,7 @@ export default function CheckoutPage() {
       >
         {(state) => {
           const open = state.stores.filter((s) => s.shortages.length === 0)
-          const chosenStore =
-            storeId && open.some((s) => s.storeId === storeId) ? storeId : open[0]?.storeId
+          const chosenStore = pickupStoreOf(state, storeId)
           const totalFen = state.lines.reduce((sum, l) => sum + l.product.priceFen * l.qty, 0)
           const blocked =
             (fulfilment === 'pickup' && chosenStore === undefined) ||
@@ -222,6 +240,7 @@ export default function CheckoutPage() {
                   </View>
                 )}
               </View>
+              {join.card}
               <View className="checkout-bar">
                 <View className="checkout-bar__total">合计 {formatFen(totalFen)}</View>
                 <ActionButton

@@ -1,4 +1,4 @@
-import { Image, View } from '@tarojs/components'
+import { View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useState } from 'react'
 import { api } from '../../api'
@@ -18,6 +18,7 @@ import { notifyFailure } from '../../feedback/notify-failure'
 import { useQuery } from '../../hooks/use-query'
 import { formatFen, formatPoints, formatPostalAddress } from '../../lib/format'
 import { requestWechatPayment } from '../../lib/pay'
+import { CoverImage } from '../../components/cover-image'
 import { ROUTES, withQuery } from '../../lib/routes'
 import './index.scss'
 
@@ -105,11 +106,7 @@ export default function GiftPage() {
           const addressComplete = Object.values(address).every((v) => v.trim() !== '')
           return (
             <View id="gift-detail">
-              {detail.cover ? (
-                <Image className="gift-cover" src={detail.cover} mode="aspectFill" />
-              ) : (
-                <View className="gift-cover gift-cover--blank">礼</View>
-              )}
+              <CoverImage className="gift-cover" ratio="wide" src={detail.cover} id="gift-cover" />
               <View className="gift-head">
                 <View className="gift-head__name" id="gift-name">
                   {detail.name}

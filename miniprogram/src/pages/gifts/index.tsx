@@ -1,4 +1,4 @@
-import { Image, View } from '@tarojs/components'
+import { View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { api } from '../../api'
 import { EmptyState } from '../../components/empty-state'
@@ -8,6 +8,7 @@ import { Skeleton } from '../../components/skeleton'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
 import { formatPoints } from '../../lib/format'
+import { CoverImage } from '../../components/cover-image'
 import { ROUTES, withQuery } from '../../lib/routes'
 import './index.scss'
 
@@ -37,7 +38,7 @@ export default function GiftsPage() {
         isEmpty={(list) => list.length === 0}
         empty={
           <EmptyState
-            glyph="礼"
+            glyph="gift"
             title="礼品正在上架"
             description="新礼品上架后会出现在这里，下拉可刷新"
           />
@@ -55,11 +56,7 @@ export default function GiftsPage() {
                     void Taro.navigateTo({ url: withQuery(ROUTES.gift, { giftId: gift.giftId }) })
                   }
                 >
-                  {gift.cover ? (
-                    <Image className="gift-item__image" src={gift.cover} mode="aspectFill" />
-                  ) : (
-                    <View className="gift-item__image gift-item__image--blank">礼</View>
-                  )}
+                  <CoverImage className="gift-item__image" src={gift.cover} />
                   <View className="gift-item__body">
                     <View className="gift-item__name">{gift.name}</View>
                     <View className="gift-item__price">{formatPoints(gift.pointsPrice)} 积分</View>

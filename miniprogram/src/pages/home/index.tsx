@@ -4,6 +4,7 @@ import { useRef } from 'react'
 import { api, type ApiResult } from '../../api'
 import type { Contracts, OutputOf } from '../../api/contracts'
 import { MemberCard } from '../../components/member-card'
+import { Icon, type IconName } from '../../components/icon'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Section } from '../../components/section'
@@ -18,15 +19,15 @@ import { ROUTES } from '../../lib/routes'
 import { sceneFromScannedPath } from '../../lib/scan'
 import './index.scss'
 
-const BENEFITS = [
+const BENEFITS: Array<{ key: string; glyph: IconName; title: string; text: string }> = [
   {
     key: 'earn',
-    glyph: '积',
+    glyph: 'star',
     title: '消费得积分',
     text: '线上线下消费都累积积分，等级越高积分越多',
   },
-  { key: 'redeem', glyph: '礼', title: '积分兑好礼', text: '积分换礼品，到店自提或邮寄到家' },
-  { key: 'pickup', glyph: '取', title: '线上买，到店取', text: '在线下单，选择附近门店自提' },
+  { key: 'redeem', glyph: 'gift', title: '积分兑好礼', text: '积分换礼品，到店自提或邮寄到家' },
+  { key: 'pickup', glyph: 'box', title: '线上买，到店取', text: '在线下单，选择附近门店自提' },
 ]
 
 // Store and clerk codes are mini-program codes ('wxCode'), which WeChat accepts but Taro's
@@ -112,17 +113,19 @@ export default function HomePage() {
       </View>
       <TileGrid
         tiles={[
-          { key: 'member-code', glyph: '码', title: '会员码', onTap: go(ROUTES.memberCode) },
-          { key: 'points', glyph: '积', title: '我的积分', onTap: tab(ROUTES.points) },
-          { key: 'gifts', glyph: '礼', title: '积分兑礼', onTap: tab(ROUTES.gifts) },
-          { key: 'shop', glyph: '购', title: '线上商城', onTap: tab(ROUTES.shop) },
-          { key: 'campaigns', glyph: '惠', title: '会员活动', onTap: go(ROUTES.campaigns) },
+          { key: 'member-code', glyph: 'qr', title: '会员码', onTap: go(ROUTES.memberCode) },
+          { key: 'points', glyph: 'star', title: '我的积分', onTap: tab(ROUTES.points) },
+          { key: 'gifts', glyph: 'gift', title: '积分兑礼', onTap: tab(ROUTES.gifts) },
+          { key: 'shop', glyph: 'bag', title: '线上商城', onTap: tab(ROUTES.shop) },
+          { key: 'campaigns', glyph: 'ticket', title: '会员活动', onTap: go(ROUTES.campaigns) },
         ]}
       />
       <Section title="会员权益">
         {BENEFITS.map((benefit) => (
           <View key={benefit.key} className="benefit">
-            <View className="benefit__glyph">{benefit.glyph}</View>
+            <View className="benefit__glyph">
+              <Icon name={benefit.glyph} className="benefit__icon" />
+            </View>
             <View className="benefit__body">
               <View className="benefit__title">{benefit.title}</View>
               <View className="benefit__text">{benefit.text}</View>

@@ -41,20 +41,20 @@ export default function MePage() {
         </View>
       </View>
       <ListGroup>
-        <ListRow glyph="码" title="会员码" onTap={go(ROUTES.memberCode)} />
-        <ListRow glyph="单" title="我的订单" onTap={go(ROUTES.orders)} />
+        <ListRow glyph="qr" title="会员码" onTap={go(ROUTES.memberCode)} />
+        <ListRow glyph="receipt" title="我的订单" onTap={go(ROUTES.orders)} />
         {status.status === 'ready' && status.data.bound && (
-          <ListRow id="chat-entry" glyph="聊" title="联系我的导购" onTap={go(ROUTES.chat)} />
+          <ListRow id="chat-entry" glyph="chat" title="联系我的导购" onTap={go(ROUTES.chat)} />
         )}
         <ListRow
-          glyph="积"
+          glyph="star"
           title="积分明细"
           onTap={() => void Taro.switchTab({ url: ROUTES.points })}
         />
         {status.status === 'ready' && status.data.bound && (
           <ListRow
             id="profile-entry"
-            glyph="资"
+            glyph="user"
             title="资料"
             note={status.data.member.birthday ? undefined : '填写生日，享生日礼遇'}
             onTap={go(ROUTES.profile)}
@@ -63,12 +63,19 @@ export default function MePage() {
         {status.status === 'ready' && status.data.bound && (
           <ListRow
             id="campaigns-entry"
-            glyph="惠"
+            glyph="ticket"
             title="会员活动"
             note="优惠与活动通知"
             onTap={go(ROUTES.campaigns)}
           />
         )}
+        <ListRow
+          id="account-entry"
+          glyph="shield"
+          title="账户与隐私"
+          note="协议、导出数据、注销"
+          onTap={go(ROUTES.account)}
+        />
       </ListGroup>
       {/* Only staff see the way to the desk; for everyone else `staff.me` says FORBIDDEN. A failed
           check hides the entry too: the desk is not what a shopper came for. */}
@@ -76,7 +83,7 @@ export default function MePage() {
         <ListGroup>
           <ListRow
             id="staff-entry"
-            glyph="店"
+            glyph="store"
             title="店员工作台"
             note={staff.data.profile.storeName}
             onTap={go(ROUTES.staffHome)}

@@ -29,6 +29,18 @@ function refreshDelay(ms: number): number {
   return Math.min(Math.max(ms, 5_000), 5 * 60_000)
 }
 
+/** Whole seconds until `iso`, ticking each second while shown; 0 once it has passed. */
+function useSecondsUntil(iso: string | undefined, ticking: boolean): number {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    if (!iso || !ticking) return undefined
+    setNow(Date.now())
+    const timer = setInterval(() => setNow(Date.now()), 1000)
+    return () => clearInterval(timer)
+  }, [iso, ticking])
+  return iso ? Math.max(0, Math.ceil((Date.parse(iso) - now) / 1000)) : 0
+}
+
 /**
  * The code a clerk scans at the counter to record a sale to this member. It changes every minute,
  * so the page asks for a new one when the server says to, while the page is on screen.
@@ -45,6 +57,8 @@ export default function MemberCodePage() {
   // dropped connection keeps being retried while the stale code stays on screen with a notice.
   const refreshError = code.status === 'ready' ? code.refreshError : undefined
   const { refresh } = code
+  const secondsLeft = useSecondsUntil(shown?.expiresAt, visible)
+  const refreshing = code.status === 'ready' && code.refreshing
   useEffect(() => {
     if (!visible || shown === undefined) return undefined
     const timer = setTimeout(() => void refresh(), refreshDelay(shown.refreshAfterMs))
@@ -64,10 +78,23 @@ export default function MemberCodePage() {
               />
               <BarcodeView digits={state.code.code} />
               <View className="member-code-card__number">会员号 {state.code.memberNo}</View>
+              <View className="member-code-card__timer">
+                <View id="member-code-countdown">
+                  {refreshing || secondsLeft === 0 ? '正在更新…' : `${secondsLeft} 秒后更新`}
+                </View>
+                <View
+                  id="member-code-refresh"
+                  className="member-code-card__refresh"
+                  hoverClass="member-code-card__refresh--pressed"
+                  onClick={() => void refresh()}
+                >
+                  刷新
+                </View>
+              </View>
             </View>
           ) : (
             <EmptyState
-              glyph="码"
+              glyph="qr"
               title="开卡后显示会员码"
               description="结账时向店员出示会员码，消费即可累积积分"
               action={{ text: '去开卡', onTap: () => void Taro.switchTab({ url: ROUTES.home }) }}

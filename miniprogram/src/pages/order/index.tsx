@@ -9,6 +9,7 @@ import { MemberCodePanel } from '../../components/member-code-panel'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { StatusTimeline, type TimelineStep } from '../../components/status-timeline'
+import { StoreCard } from '../../components/store-card'
 import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
@@ -132,9 +133,13 @@ export default function OrderPage() {
             </View>
             {o.state === 'awaiting_pickup' && o.pickupCode && (
               <View className="order-card" id="pickup-code">
-                <MemberCodePanel code={o.pickupCode} caption="到店出示给店员扫描，即可取货" />
+                <MemberCodePanel
+                  code={o.pickupCode}
+                  caption={`到${o.store?.name ?? '门店'}出示给店员扫描，即可取货`}
+                />
               </View>
             )}
+            {o.store && <StoreCard id="order-store" title="自提门店" store={o.store} />}
             {/* Just paid: the moment to offer campaign notifications (once per order, only without a credit). */}
             {(o.state === 'awaiting_pickup' || o.state === 'awaiting_shipment') && (
               <ConsentCard moment={`order:${o.orderId}`} />

@@ -15,14 +15,23 @@ import './index.scss'
 
 type Order = OutputOf<Contracts, 'shop', 'myOrders'>[number]
 
-/** Tabs over the server's order states (cancelled and expired ones are under 全部 only). */
-const FILTERS: { key: string; label: string; states: Order['state'][] | null }[] = [
-  { key: 'all', label: '全部', states: null },
-  { key: 'unpaid', label: '待付款', states: ['awaiting_payment'] },
-  // Waiting at the store or on its way: still open.
-  { key: 'open', label: '进行中', states: ['awaiting_pickup', 'awaiting_shipment', 'shipped'] },
+/**
+ * Tabs over the server's order states (cancelled and expired ones are under 全部 only), each
+ * with what an empty tab is empty of.
+ */
+const FILTERS: { key: string; label: string; states: Order['state'][] | null; empty: string }[] = [
+  { key: 'all', label: '全部', states: null, empty: '还没有订单' },
+  { key: 'unpaid', label: '待付款', states: ['awaiting_payment'], empty: '没有待付款的订单' },
+  { key: 'pickup', label: '待自提', states: ['awaiting_pickup'], empty: '没有待自提的订单' },
+  { key: 'ship', label: '待发货', states: ['awaiting_shipment'], empty: '没有待发货的订单' },
+  { key: 'receive', label: '待收货', states: ['shipped'], empty: '没有待收货的订单' },
   // Refunded by HQ: finished, listed with the completed ones.
-  { key: 'done', label: '已完成', states: ['picked_up', 'delivered', 'refunded'] },
+  {
+    key: 'done',
+    label: '已完成',
+    states: ['picked_up', 'delivered', 'refunded'],
+    empty: '没有已完成的订单',
+  },
 ]
 
 type Filter = string
@@ -47,6 +56,7 @@ export default function OrdersPage() {
         {FILTERS.map((f) => (
           <View
             key={f.key}
+            id={`order-filter-${f.key}`}
             className={
               f.key === filter
                 ? 'order-filters__item order-filters__item--on'
@@ -64,9 +74,13 @@ export default function OrdersPage() {
         isEmpty={(list) => !list.some((o) => matches(filter, o))}
         empty={
           <EmptyState
-            glyph="单"
-            title="还没有订单"
-            description="在线下单后，可在这里查看进度和自提码"
+            glyph="receipt"
+            title={FILTERS.find((f) => f.key === filter)?.empty ?? '还没有订单'}
+            description={
+              filter === 'all'
+                ? '在线下单后，可在这里查看进度和自提码'
+                : '其他状态的订单可在「全部」中查看'
+            }
             action={{ text: '去逛逛', onTap: () => void Taro.switchTab({ url: ROUTES.shop }) }}
           />
         }

@@ -118,7 +118,7 @@ export default function PointsPage() {
                 {state.ledger.groups.length === 0 ? (
                   <EmptyState
                     compact
-                    glyph="积"
+                    glyph="star"
                     title="还没有积分记录"
                     description="消费、兑换礼品后，每一笔积分都会列在这里"
                   />
@@ -180,7 +180,7 @@ export default function PointsPage() {
               <Section title="积分明细">
                 <EmptyState
                   compact
-                  glyph="积"
+                  glyph="star"
                   title="还没有积分记录"
                   description="到店扫描门店或导购的二维码开卡，开卡即送积分"
                   action={{

@@ -11,6 +11,7 @@ import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
 import { changeQty, loadCart, MAX_QTY, saveCart } from '../../lib/cart'
 import { formatFen } from '../../lib/format'
+import { CoverImage } from '../../components/cover-image'
 import { ROUTES, withQuery } from '../../lib/routes'
 import './index.scss'
 
@@ -41,8 +42,7 @@ export default function ProductPage() {
           const orderable = Math.max(pickupUnits, p.available.central)
           return (
             <View id="product-detail">
-              {/* Products carry no pictures yet: a tile with the name's first character stands in. */}
-              <View className="product-cover">{p.name.slice(0, 1)}</View>
+              <CoverImage className="product-cover" src={p.images[0] ?? null} id="product-cover" />
               <View className="product-head">
                 <View className="product-head__name" id="product-name">
                   {p.name}

@@ -10,11 +10,19 @@ import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
 import { useMemberStatus } from '../../hooks/use-member-status'
 import { formatDate, TIER_LABELS } from '../../lib/format'
+import { birthdayDaysIn } from '../../../../shared/membership/rules/birthday'
 import './index.scss'
 
 const MONTHS = Array.from({ length: 12 }, (_, i) => `${i + 1}月`)
-const DAYS = Array.from({ length: 31 }, (_, i) => `${i + 1}日`)
+/** The days the month (0-based index) really has: the picker never offers 2月31日. */
+const daysOf = (monthIndex: number) =>
+  Array.from({ length: birthdayDaysIn(monthIndex + 1) }, (_, i) => `${i + 1}日`)
 const pad2 = (n: number) => String(n).padStart(2, '0')
+/** [month, day] indexes with the day kept within the month. */
+const realDate = (month: number, day: number): [number, number] => [
+  month,
+  Math.min(day, birthdayDaysIn(month + 1) - 1),
+]
 
 /** '03-15' → '3月15日'. */
 function birthdayLabel(birthday: string): string {
@@ -29,6 +37,8 @@ function birthdayLabel(birthday: string): string {
 export default function ProfilePage() {
   const status = useMemberStatus()
   const [picked, setPicked] = useState<[number, number] | undefined>(undefined)
+  // The columns while the wheel turns: the day column follows the month shown.
+  const [turning, setTurning] = useState<[number, number]>([0, 0])
   const [busy, setBusy] = useState(false)
 
   const save = async (birthday: string) => {
@@ -77,16 +87,25 @@ export default function ProfilePage() {
                   <View>{birthdayLabel(s.member.birthday)}</View>
                 ) : (
                   <Picker
+                    id="birthday-picker-control"
                     mode="multiSelector"
-                    range={[MONTHS, DAYS]}
-                    value={picked ?? [0, 0]}
+                    range={[MONTHS, daysOf(turning[0])]}
+                    value={turning}
+                    onColumnChange={(e) => {
+                      const { column, value } = e.detail as { column: number; value: number }
+                      setTurning((t) =>
+                        column === 0 ? realDate(value, t[1]) : realDate(t[0], value),
+                      )
+                    }}
                     onChange={(e) => {
                       const [m, d] = e.detail.value as number[]
-                      setPicked([m ?? 0, d ?? 0])
+                      const date = realDate(m ?? 0, d ?? 0)
+                      setTurning(date)
+                      setPicked(date)
                     }}
                   >
                     <View id="birthday-picker" className="profile-row__pick">
-                      {picked ? `${MONTHS[picked[0]]}${DAYS[picked[1]]}` : '请选择（用于生日礼遇）'}
+                      {picked ? `${MONTHS[picked[0]]}${picked[1] + 1}日` : '请选择（用于生日礼遇）'}
                     </View>
                   </Picker>
                 )}

@@ -8,11 +8,18 @@ import { MemberCodePanel } from '../../components/member-code-panel'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { StatusTimeline, type TimelineStep } from '../../components/status-timeline'
+import { StoreCard } from '../../components/store-card'
 import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
-import { formatDateTime, formatFen, formatPoints, formatPostalAddress } from '../../lib/format'
+import {
+  formatDateTime,
+  formatFen,
+  formatPoints,
+  formatPostalAddress,
+  formatTimeLeft,
+} from '../../lib/format'
 import { requestWechatPayment } from '../../lib/pay'
 import './index.scss'
 
@@ -46,8 +53,8 @@ function mailTimeline(r: Redemption): TimelineStep[] {
   return steps
 }
 
-/** mm:ss left until `iso`, ticking every second; null once it has passed. */
-function useCountdown(iso: string | null): string | null {
+/** Seconds left until `iso`, ticking every second; null once it has passed. */
+function useSecondsLeft(iso: string | null): number | null {
   const [now, setNow] = useState(() => Date.now())
   useEffect(() => {
     if (!iso) return undefined
@@ -56,8 +63,7 @@ function useCountdown(iso: string | null): string | null {
   }, [iso])
   if (!iso) return null
   const left = Math.floor((new Date(iso).getTime() - now) / 1000)
-  if (left <= 0) return null
-  return `${String(Math.floor(left / 60)).padStart(2, '0')}:${String(left % 60).padStart(2, '0')}`
+  return left > 0 ? left : null
 }
 
 /**
@@ -79,7 +85,8 @@ export default function RedemptionPage() {
     redemption.status === 'ready' && redemption.data.actions.includes('pay')
       ? redemption.data.payBy
       : null
-  const timeLeft = useCountdown(payBy)
+  const secondsLeft = useSecondsLeft(payBy)
+  const timeLeft = secondsLeft === null ? null : formatTimeLeft(secondsLeft)
   const expired = payBy !== null && timeLeft === null
 
   useEffect(() => {
@@ -118,9 +125,15 @@ export default function RedemptionPage() {
       <QueryView query={redemption} skeleton={<Skeleton variant="card" />}>
         {(r) => (
           <View className="redemption" id="redemption">
-            {fresh && r.cancelledAt === null && (
+            {/* Success only once nothing is left to do: a mail gift still owing its fee is not yet redeemed. */}
+            {fresh && r.cancelledAt === null && !r.actions.includes('pay') && (
               <View className="redemption__success" id="redeem-success">
                 兑换成功，已扣除 {formatPoints(r.points)} 积分
+              </View>
+            )}
+            {r.actions.includes('pay') && (
+              <View className="redemption__pending" id="redeem-pending">
+                待支付运费：积分已预留，支付运费后完成兑换
               </View>
             )}
             <View className="redemption__card">
@@ -135,7 +148,7 @@ export default function RedemptionPage() {
                 <View className="redemption__pay" id="redemption-pay">
                   <View className="redemption__hint" id="redemption-countdown">
                     {timeLeft
-                      ? `请在 ${timeLeft} 内支付运费 ${formatFen(r.shippingFeeFen ?? 0)}，超时将自动取消并退回积分`
+                      ? `运费 ${formatFen(r.shippingFeeFen ?? 0)}，剩余 ${timeLeft}，超时将自动取消并退回积分`
                       : '支付已超时，正在取消…'}
                   </View>
                   <View className="redemption__actions">
@@ -164,7 +177,7 @@ export default function RedemptionPage() {
               )}
               {r.pickupCode && (
                 <View className="redemption__code">
-                  <View className="redemption__hint">到 {r.storeName} 出示此码给店员核销</View>
+                  <View className="redemption__hint">到 {r.storeName} 出示此码给店员核销领取</View>
                   {/* The renderer draws the QR and, under it, the code in groups of digits. */}
                   <View id="pickup-code">
                     <MemberCodePanel code={r.pickupCode} />
@@ -204,8 +217,14 @@ export default function RedemptionPage() {
               )}
               <View className="redemption__line">消耗积分 {formatPoints(r.points)}</View>
               <View className="redemption__line">兑换时间 {formatDateTime(r.createdAt)}</View>
-              {r.storeName && <View className="redemption__line">自提门店 {r.storeName}</View>}
             </View>
+            {r.store && (
+              <StoreCard
+                id="redemption-store"
+                title={r.collectedAt ? '领取门店' : '自提门店'}
+                store={r.store}
+              />
+            )}
           </View>
         )}
       </QueryView>

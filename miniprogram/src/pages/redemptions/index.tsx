@@ -68,7 +68,7 @@ export default function RedemptionsPage() {
         isEmpty={(page) => page.items.length === 0}
         empty={
           <EmptyState
-            glyph="礼"
+            glyph="gift"
             title="还没有兑换记录"
             description="用积分兑换礼品后，会出现在这里"
           />

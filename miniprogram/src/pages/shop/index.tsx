@@ -12,6 +12,7 @@ import { useQuery } from '../../hooks/use-query'
 import { cartCount, changeQty, loadCart, saveCart, type CartLine } from '../../lib/cart'
 import { formatFen } from '../../lib/format'
 import { ROUTES, withQuery } from '../../lib/routes'
+import { CoverImage } from '../../components/cover-image'
 import './index.scss'
 
 type Fulfilment = 'pickup' | 'delivery'
@@ -65,7 +66,7 @@ export default function ShopPage() {
         isEmpty={(list) => list.length === 0}
         empty={
           <EmptyState
-            glyph="购"
+            glyph="bag"
             title="商品正在上架"
             description={
               fulfilment === 'pickup'
@@ -104,15 +105,18 @@ export default function ShopPage() {
                       })
                     }
                   >
-                    <View className="product-item__name">{product.name}</View>
-                    {product.description !== '' && (
-                      <View className="product-item__desc">{product.description}</View>
-                    )}
-                    <View className="product-item__price">{formatFen(product.priceFen)}</View>
-                    <View className="product-item__stock">
-                      {available > 0
-                        ? `${fulfilment === 'pickup' ? '各门店共' : '仓库'}可订 ${available} 件`
-                        : '暂时缺货'}
+                    <CoverImage className="product-item__image" src={product.images[0] ?? null} />
+                    <View className="product-item__text">
+                      <View className="product-item__name">{product.name}</View>
+                      {product.description !== '' && (
+                        <View className="product-item__desc">{product.description}</View>
+                      )}
+                      <View className="product-item__price">{formatFen(product.priceFen)}</View>
+                      <View className="product-item__stock">
+                        {available > 0
+                          ? `${fulfilment === 'pickup' ? '各门店共' : '仓库'}可订 ${available} 件`
+                          : '暂时缺货'}
+                      </View>
                     </View>
                   </View>
                   <View className="product-item__qty">

@@ -5,6 +5,8 @@ import { api, type ClientError } from '../../api'
 import type { Contracts, OutputOf } from '../../api/contracts'
 import { ChatThread } from '../../components/chat-thread'
 import { PageShell } from '../../components/page-shell'
+import { formatDate, formatPoints, TIER_LABELS } from '../../lib/format'
+import { ROUTES, withQuery } from '../../lib/routes'
 import './index.scss'
 
 type Template = OutputOf<Contracts, 'chat', 'templates'>['items'][number]
@@ -56,6 +58,50 @@ function TemplatePicker({ onPick }: { onPick: (text: string, templateId: string)
   )
 }
 
+type MemberDetail = OutputOf<Contracts, 'staff', 'memberDetail'>['member']
+
+/**
+ * Who the clerk is talking to, beside the thread: tier, points and last purchase (a conversation's
+ * id is its member's), with the way to the full record.
+ */
+function MemberSummary({ memberId }: { memberId: string }) {
+  const [member, setMember] = useState<MemberDetail | undefined>(undefined)
+  useEffect(() => {
+    let current = true
+    void api.call('staff', 'memberDetail', { memberId }).then((reply) => {
+      if (current && reply.ok) setMember(reply.data.member)
+    })
+    return () => {
+      current = false
+    }
+  }, [memberId])
+  if (!member) return null
+  return (
+    <View
+      className="chat-member"
+      id="chat-member"
+      onClick={() =>
+        void Taro.navigateTo({ url: withQuery(ROUTES.staffMemberDetail, { memberId }) })
+      }
+    >
+      <View className="chat-member__item">
+        <View className="chat-member__figure">{TIER_LABELS[member.tier]}</View>
+        <View className="chat-member__label">等级</View>
+      </View>
+      <View className="chat-member__item">
+        <View className="chat-member__figure">{formatPoints(member.points)}</View>
+        <View className="chat-member__label">积分</View>
+      </View>
+      <View className="chat-member__item">
+        <View className="chat-member__figure">
+          {member.lastPurchaseAt ? formatDate(member.lastPurchaseAt) : '暂无'}
+        </View>
+        <View className="chat-member__label">最近消费</View>
+      </View>
+    </View>
+  )
+}
+
 function safeDecode(value: string): string {
   try {
     return decodeURIComponent(value)
@@ -78,11 +124,14 @@ export default function StaffChatPage() {
       <ChatThread
         conversationId={conversationId}
         header={
-          label ? (
-            <View className="staff-chat__header" id="chat-peer">
-              {label}
-            </View>
-          ) : undefined
+          <>
+            {label && (
+              <View className="staff-chat__header" id="chat-peer">
+                {label}
+              </View>
+            )}
+            {conversationId && <MemberSummary memberId={conversationId} />}
+          </>
         }
         emptyHint="打个招呼，或从总部模板里挑一条"
         tools={(insert) => <TemplatePicker onPick={insert} />}

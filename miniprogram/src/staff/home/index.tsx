@@ -11,18 +11,29 @@ import { TileGrid } from '../../components/tile-grid'
 import { loadStaffStatus, type StaffProfile } from '../../hooks/use-staff-status'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
+import { formatFen } from '../../lib/format'
 import { ROUTES } from '../../lib/routes'
 import './index.scss'
 
 type StaffStats = OutputOf<Contracts, 'staff', 'myStats'>
-type Desk = { staff: false } | { staff: true; profile: StaffProfile; stats: StaffStats }
+type Desk =
+  { staff: false } | { staff: true; profile: StaffProfile; stats: StaffStats; unread: number }
 
 async function loadDesk(): Promise<ApiResult<Desk>> {
-  const [status, stats] = await Promise.all([loadStaffStatus(), api.call('staff', 'myStats')])
+  const [status, stats, inbox] = await Promise.all([
+    loadStaffStatus(),
+    api.call('staff', 'myStats'),
+    api.call('chat', 'inbox', { limit: 1 }),
+  ])
   if (!status.ok) return status
   if (!status.data.staff) return { ok: true, data: { staff: false } }
   if (!stats.ok) return stats
-  return { ok: true, data: { staff: true, profile: status.data.profile, stats: stats.data } }
+  // The unread count is a hint on a tile: without it the desk still works.
+  const unread = inbox.ok ? inbox.data.totalUnread : 0
+  return {
+    ok: true,
+    data: { staff: true, profile: status.data.profile, stats: stats.data, unread },
+  }
 }
 
 /** The clerk's desk: who and where they are, the counter tasks, their members in numbers. */
@@ -37,7 +48,7 @@ export default function StaffHomePage() {
         {(state) =>
           !state.staff ? (
             <EmptyState
-              glyph="店"
+              glyph="store"
               title="仅限在岗店员使用"
               description="店员请扫描总部发放的店员邀请码完成绑定"
               action={{
@@ -56,52 +67,65 @@ export default function StaffHomePage() {
               </View>
               <TileGrid
                 columns={2}
+                iconColor="#2563eb"
                 tiles={[
                   {
                     key: 'record-sale',
-                    glyph: '销',
+                    glyph: 'receipt',
                     title: '记录销售',
                     subtitle: '扫描会员码',
                     onTap: go(ROUTES.staffRecordSale),
                   },
                   {
                     key: 'verify-pickup',
-                    glyph: '核',
+                    glyph: 'check',
                     title: '核销自提',
                     subtitle: '输入或扫描核销码',
                     onTap: go(ROUTES.staffVerifyPickup),
                   },
                   {
                     key: 'members',
-                    glyph: '员',
+                    glyph: 'users',
                     title: state.profile.isManager ? '门店会员' : '我的会员',
                     subtitle: `${state.stats.memberCount} 位会员`,
                     onTap: go(ROUTES.staffMembers),
                   },
                   {
                     key: 'performance',
-                    glyph: '绩',
+                    glyph: 'chart',
                     title: '我的业绩',
                     subtitle: '销售与提成',
                     onTap: go(ROUTES.staffPerformance),
                   },
                   {
                     key: 'my-code',
-                    glyph: '码',
+                    glyph: 'qr',
                     title: '我的导购码',
                     subtitle: '顾客扫码即归属于你',
                     onTap: go(ROUTES.staffMyCode),
                   },
                   {
                     key: 'inbox',
-                    glyph: '聊',
+                    glyph: 'chat',
                     title: '会员消息',
-                    subtitle: '回复会员的咨询',
+                    subtitle: state.unread > 0 ? `${state.unread} 条未读` : '回复会员的咨询',
+                    badge: state.unread,
                     onTap: go(ROUTES.staffInbox),
                   },
+                  ...(state.profile.isManager
+                    ? [
+                        {
+                          key: 'campaigns',
+                          glyph: 'megaphone' as const,
+                          title: '门店活动',
+                          subtitle: '给本店会员发活动通知',
+                          onTap: go(ROUTES.staffCampaigns),
+                        },
+                      ]
+                    : []),
                   {
                     key: 'member-side',
-                    glyph: '返',
+                    glyph: 'swap',
                     title: '返回会员端',
                     subtitle: '以顾客身份浏览',
                     onTap: () => void Taro.switchTab({ url: ROUTES.home }),
@@ -125,13 +149,28 @@ export default function StaffHomePage() {
                 </View>
               </Section>
               <Section title="今日业绩">
-                {/* Sales and commission come with the staff sales issue (recordSale, commission ledger). */}
-                <EmptyState
-                  compact
-                  glyph="绩"
-                  title="暂无业绩数据"
-                  description="记录销售后，这里会显示今日销售额与提成"
-                />
+                <View className="staff-stats staff-today" id="staff-today">
+                  <View className="staff-stats__item">
+                    <View className="staff-stats__figure" id="today-sales">
+                      {formatFen(state.stats.today.salesFen)}
+                    </View>
+                    <View className="staff-stats__label">
+                      会员消费 · {state.stats.today.orders} 笔
+                    </View>
+                  </View>
+                  <View className="staff-stats__item">
+                    <View className="staff-stats__figure" id="today-commission">
+                      {formatFen(state.stats.today.commissionFen)}
+                    </View>
+                    <View className="staff-stats__label">提成</View>
+                  </View>
+                  <View className="staff-stats__item">
+                    <View className="staff-stats__figure" id="today-members">
+                      {state.stats.newMembersToday}
+                    </View>
+                    <View className="staff-stats__label">新会员</View>
+                  </View>
+                </View>
               </Section>
             </>
           )

@@ -73,7 +73,11 @@ export default function StaffInboxPage() {
         skeleton={<Skeleton variant="list" rows={5} />}
         isEmpty={(state) => state.inbox.items.length === 0}
         empty={
-          <EmptyState glyph="聊" title="还没有会话" description="会员给你发消息后，会出现在这里" />
+          <EmptyState
+            glyph="chat"
+            title="还没有会话"
+            description="会员给你发消息后，会出现在这里"
+          />
         }
       >
         {(state) => (

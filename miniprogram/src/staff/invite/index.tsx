@@ -24,7 +24,7 @@ export default function StaffInvitePage() {
     return (
       <PageShell>
         <EmptyState
-          glyph="邀"
+          glyph="doc"
           title="邀请码无效"
           description="请扫描总部发给你的店员邀请码"
           action={{ text: '返回首页', onTap: () => void Taro.switchTab({ url: ROUTES.home }) }}

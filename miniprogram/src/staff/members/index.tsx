@@ -134,10 +134,10 @@ export default function StaffMembersPage() {
         isEmpty={(state) => state.page.items.length === 0}
         empty={
           search ? (
-            <EmptyState glyph="搜" title="没有找到会员" description="换个手机号或会员号试试" />
+            <EmptyState glyph="search" title="没有找到会员" description="换个手机号或会员号试试" />
           ) : (
             <EmptyState
-              glyph="员"
+              glyph="users"
               title="还没有会员"
               description="顾客扫描你的导购码开卡后，会出现在这里"
             />

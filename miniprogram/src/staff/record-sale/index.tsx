@@ -9,6 +9,7 @@ import { NoticeBar } from '../../components/notice-bar'
 import { PageShell } from '../../components/page-shell'
 import { formatFen, formatPoints, TIER_LABELS } from '../../lib/format'
 import { checkSale, normalizeMemberCode, type SaleDraft } from '../../lib/staff-forms'
+import { useQuery } from '../../hooks/use-query'
 import '../staff-form.scss'
 
 type ScannedMember = OutputOf<Contracts, 'staff', 'scanMember'>
@@ -55,7 +56,10 @@ function SaleLookupError({ error }: { error: ClientError }) {
 export default function RecordSalePage() {
   const [draft, setDraft] = useState<SaleDraft>({ memberCode: '', amount: '', receiptNo: '' })
   const [lookup, setLookup] = useState<Lookup>({ state: 'idle' })
-  const check = checkSale(draft)
+  // HQ's per-receipt ceiling and confirmation threshold; nothing is sent before they are known.
+  const rules = useQuery(() => api.call('staff', 'saleRules'), [])
+  const saleRules = rules.status === 'ready' ? rules.data : undefined
+  const check = checkSale(draft, saleRules)
   const update = (field: keyof SaleDraft) => (value: string) =>
     setDraft((d) => ({ ...d, [field]: value }))
   const memberCode = normalizeMemberCode(draft.memberCode)
@@ -64,7 +68,16 @@ export default function RecordSalePage() {
   const [recorded, setRecorded] = useState<RecordedSale | undefined>(undefined)
 
   const submit = async () => {
-    if (!check.ready) return
+    if (!check.ready || !saleRules) return
+    if (check.needsConfirm) {
+      const answer = await Taro.showModal({
+        title: '请核对金额',
+        content: `本单金额 ${formatFen(check.ready.amountFen)}，超过总部设定的 ${formatFen(saleRules.confirmAboveFen)}，确认无误再提交`,
+        confirmText: '确认提交',
+        cancelText: '返回修改',
+      })
+      if (!answer.confirm) return
+    }
     setSending(true)
     setProblem(undefined)
     const reply = await api.call('staff', 'recordSale', check.ready)
@@ -140,7 +153,13 @@ export default function RecordSalePage() {
           value={draft.amount}
           onChange={update('amount')}
           error={check.errors.amount}
-          hint={check.amountPreview ? `将记录 ${check.amountPreview}` : undefined}
+          hint={
+            check.amountPreview
+              ? `将记录 ${check.amountPreview}`
+              : saleRules
+                ? `单张小票最多 ${formatFen(saleRules.receiptLimitFen)}`
+                : undefined
+          }
         />
         <FormField
           id="sale-receipt"
@@ -153,10 +172,13 @@ export default function RecordSalePage() {
         />
       </View>
       {problem && <NoticeBar>{problem.message}</NoticeBar>}
+      {rules.status === 'error' && (
+        <NoticeBar>{`未能读取总部的登记规则：${rules.error.message}`}</NoticeBar>
+      )}
       <View className="staff-form-actions">
         <ActionButton
           block
-          disabled={!check.ready}
+          disabled={!check.ready || !saleRules}
           busy={sending}
           id="sale-submit"
           onTap={() => void submit()}

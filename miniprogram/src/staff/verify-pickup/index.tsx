@@ -19,6 +19,8 @@ type Pickup = OutputOf<Contracts, 'staff', 'pickupDetail'>
  * Its status label and whether it may be handed over come from the server (`actions`).
  */
 interface PickupCard {
+  /** 商品 for a shop order, 礼品 for a redeemed gift: what the clerk hands over. */
+  goods: '商品' | '礼品'
   title: string
   statusLabel: string
   /** The server offers this clerk verifyPickup: it may be handed over now. */
@@ -33,6 +35,7 @@ function describePickup(pickup: Pickup): PickupCard {
   const member = `会员：${pickup.phoneMasked ?? ''} 会员号 ${pickup.memberNo ?? ''}`
   if ('kind' in pickup && pickup.kind === 'order') {
     return {
+      goods: '商品',
       title: pickup.items.map((item) => `${item.name} ×${item.qty}`).join('，'),
       statusLabel: pickup.statusLabel,
       open: pickup.actions.includes('verifyPickup'),
@@ -48,6 +51,7 @@ function describePickup(pickup: Pickup): PickupCard {
   }
   const gift = pickup as Exclude<Pickup, { kind: 'order' }>
   return {
+    goods: '礼品',
     title: gift.giftName,
     statusLabel: gift.statusLabel,
     open: gift.actions.includes('verifyPickup'),
@@ -123,7 +127,7 @@ export default function VerifyPickupPage() {
             <FormField
               id="pickup-code"
               label="核销码"
-              placeholder="输入顾客的兑换码"
+              placeholder="提货码 8 位或兑换码 10 位"
               value={input}
               onChange={(value) => {
                 setInput(value)
@@ -145,7 +149,7 @@ export default function VerifyPickupPage() {
               busy={busy}
               onTap={() => void lookUp(code)}
             >
-              查询兑换
+              查询
             </ActionButton>
           </View>
         </>
@@ -154,11 +158,19 @@ export default function VerifyPickupPage() {
         <View className="pickup-card" id="pickup-card">
           {step.at === 'done' && (
             <View className="pickup-card__done" id="pickup-done">
-              核销成功，请将礼品交给顾客
+              核销成功，请将{card!.goods}交给顾客
             </View>
           )}
+          <View className="pickup-card__kind">
+            {card!.goods === '商品' ? '商城自提订单' : '积分兑换礼品'}
+          </View>
           <View className="pickup-card__gift">{card!.title}</View>
-          <View className="pickup-card__line">状态：{card!.statusLabel}</View>
+          <View
+            className={`pickup-card__status pickup-card__status--${card!.open ? 'open' : 'closed'}`}
+            id="pickup-status"
+          >
+            {card!.statusLabel}
+          </View>
           {card!.lines.map((line) => (
             <View key={line} className="pickup-card__line">
               {line}
@@ -175,7 +187,7 @@ export default function VerifyPickupPage() {
       {step.at === 'confirm' && !card!.open && (
         <View className="pickup-problem" id="pickup-not-open">
           {card!.handedOver
-            ? '该码已核销，已领取，不能再次核销'
+            ? `该${card!.goods}已交给顾客，无需再次核销`
             : `当前「${card!.statusLabel}」，不能核销`}
         </View>
       )}
@@ -186,17 +198,24 @@ export default function VerifyPickupPage() {
       )}
       {step.at === 'confirm' && (
         <View className="staff-form-actions">
-          <ActionButton
-            block
-            id="pickup-submit"
-            busy={busy}
-            disabled={!card!.open}
-            onTap={() => void verify(step.pickup)}
-          >
-            确认核销
-          </ActionButton>
-          <View className="pickup-secondary">
-            <ActionButton block kind="secondary" onTap={restart}>
+          {/* Only what may be handed over now offers the hand-over. */}
+          {card!.open && (
+            <ActionButton
+              block
+              id="pickup-submit"
+              busy={busy}
+              onTap={() => void verify(step.pickup)}
+            >
+              {`确认交付${card!.goods}`}
+            </ActionButton>
+          )}
+          <View className={card!.open ? 'pickup-secondary' : undefined}>
+            <ActionButton
+              block
+              id="pickup-restart"
+              kind={card!.open ? 'secondary' : 'primary'}
+              onTap={restart}
+            >
               换一个码
             </ActionButton>
           </View>

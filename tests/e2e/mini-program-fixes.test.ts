@@ -1,0 +1,189 @@
+/**
+ * Issue 20 in the H5 build, in Chromium on a phone-sized screen against the local stack, as the
+ * people involved would go through it:
+ *   - shopper B opens a store's code, leaves the phone empty and opens a card;
+ *   - B orders for pickup at 徐家汇店 (B's store is 静安寺店) and the paid order names 徐家汇店;
+ *   - 我的 → 账户与隐私: the agreements HQ edits, export, deletion with what is kept;
+ *   - a clerk records a sale for B: 今日业绩 on the desk shows it; an amount over HQ's ceiling
+ *     says so; the pickup counter shows an already collected order's state, with no hand-over;
+ *   - the store manager's campaigns page.
+ * Screenshots of every step: .test-artifacts/e2e/mini-program-fixes/.
+ */
+import type { Browser } from 'playwright-core'
+import { launchChromium } from '../support/browser'
+import { startTestStack, type Personas, type TestStack } from '../support/local-stack'
+import { ensureH5Built, openMiniProgram, type MiniProgramSession } from './harness/mini-program'
+
+// Generous: the stack, Chromium and five journeys on a shared, loaded machine.
+jest.setTimeout(420_000)
+
+const CREAM = 'p-rose-cream'
+
+let stack: TestStack
+let browser: Browser
+let app: MiniProgramSession
+let demo: Personas
+
+function storeCode(name: '静安寺店' | '徐家汇店') {
+  const code = demo.codes.find(
+    (c) => c.kind === 'store' && (c as { storeName?: string }).storeName === name,
+  )
+  if (!code) throw new Error(`no store code for ${name}`)
+  return code
+}
+
+beforeAll(async () => {
+  const h5Dir = ensureH5Built()
+  stack = await startTestStack({ seed: true, h5Dir })
+  demo = await stack.personas()
+  browser = await launchChromium()
+  app = await openMiniProgram(browser, stack.url, 'mini-program-fixes')
+})
+
+afterAll(async () => {
+  await app?.close()
+  await browser?.close()
+  await stack?.stop()
+})
+
+test('shopper B opens a card without a phone from a store code (H5: /?scene=…)', async () => {
+  await app.open(`?as=b#/pages/home/index`)
+  await app.waitFor('/pages/home/index', '欢迎来到会员中心')
+  await app.switchPersona('顾客 B')
+  await app.open(`?scene=${encodeURIComponent(storeCode('静安寺店').scene)}`)
+  await app.waitFor('/pages/bind/index', '开通会员卡')
+  expect(await app.current().textContent()).toContain('手机号（选填')
+  await app.shot('01-bind-phone-empty')
+  await app.current().locator('#bind-submit').click()
+  await app.current().locator('#bind-done').waitFor()
+  expect(await app.current().textContent()).not.toContain('请提供有效的手机号')
+  await app.shot('02-card-opened-without-phone')
+})
+
+test('a pickup order at 徐家汇店 names 徐家汇店 with its address, hours and a map', async () => {
+  const created = await stack.call(
+    'shop',
+    {
+      action: 'createOrder',
+      items: [{ productId: CREAM, qty: 1 }],
+      fulfilment: 'pickup',
+      storeId: storeCode('徐家汇店').storeId,
+    },
+    { openid: 'demo-shopper-b' },
+  )
+  expect(created.body.ok).toBe(true)
+  await fetch(`${stack.url}/sandbox/pay/${created.body.data.outTradeNo}`, {
+    method: 'POST',
+    body: '{}',
+  })
+  await app.open(`?o=1#/pages/order/index?id=${created.body.data.orderId}`)
+  await app.waitFor('/pages/order/index', '自提门店')
+  expect(await app.current().locator('#order-store-name').textContent()).toBe('徐家汇店')
+  const card = (await app.current().locator('#order-store').textContent()) ?? ''
+  expect(card).toContain('上海市徐汇区虹桥路 1 号')
+  expect(card).toContain('营业时间：10:00–21:30')
+  await app.current().locator('#order-store').scrollIntoViewIfNeeded()
+  await app.shot('03-order-names-its-store')
+  // The H5 title bar: the page's title and a way back.
+  await app.page.locator('#taro-navigation-bar').waitFor()
+  expect(await app.page.locator('#taro-navigation-bar').isVisible()).toBe(true)
+
+  await app.open('?tabs=1#/pages/orders/index')
+  await app.waitFor('/pages/orders/index', '全部')
+  await app.current().locator('#order-filter-ship').click()
+  await app.current().getByText('没有待发货的订单').waitFor()
+  await app.shot('04-orders-empty-tab-says-what')
+})
+
+test('账户与隐私: agreements HQ edits, export and a clear deletion', async () => {
+  const saved = await stack.admin({
+    action: 'setAgreement',
+    kind: 'privacy',
+    title: '隐私政策',
+    body: '我们只收集提供会员服务所必需的信息。\n\n你可以随时在「我的 → 账户与隐私」中导出或删除你的数据。',
+  })
+  expect(saved.body.ok).toBe(true)
+  await app.open('?me=1#/pages/me/index')
+  await app.waitFor('/pages/me/index', '账户与隐私')
+  await app.current().locator('#account-entry').click()
+  await app.waitFor('/pages/account/index', '注销会员卡')
+  expect(await app.current().locator('#account-phone-now').textContent()).toContain('未提供')
+  await app.current().locator('#account-export').click()
+  await app.current().locator('#account-exported').waitFor()
+  await app.shot('05-account-and-privacy')
+  await app.current().locator('#account-delete').scrollIntoViewIfNeeded()
+  await app.shot('06-deletion-says-what-is-kept')
+
+  await app.current().locator('#read-privacy').click()
+  await app.waitFor('/pages/agreement/index', '导出或删除你的数据')
+  await app.shot('07-privacy-policy-from-hq')
+})
+
+test('the desk: 今日业绩 after a sale, the real ceiling, an already collected order', async () => {
+  const memberCode = (
+    await stack.call('member', { action: 'memberCode' }, { openid: 'demo-shopper-b' })
+  ).body.data.code as string
+  const profile = (await stack.call('member', { action: 'profile' }, { openid: 'demo-shopper-b' }))
+    .body.data
+  const clerk = demo.personas.find((p) => p.name === profile.clerkName)!
+  const sale = await stack.call(
+    'staff',
+    { action: 'recordSale', memberCode, amountFen: 8_850, receiptNo: 'E2E-1' },
+    { openid: clerk.openid },
+  )
+  expect(sale.body.ok).toBe(true)
+
+  await app.switchPersona(clerk.name)
+  await app.waitFor('/staff/home/index', '今日业绩')
+  // B's members' purchases today with this clerk: the ¥168.00 pickup order and the ¥88.50 sale.
+  expect(await app.current().locator('#today-sales').textContent()).toBe('¥256.50')
+  expect(await app.current().locator('#staff-today').textContent()).toContain('会员消费 · 2 笔')
+  expect(await app.current().textContent()).not.toContain('暂无业绩数据')
+  await app.current().locator('#staff-today').scrollIntoViewIfNeeded()
+  await app.shot('08-desk-today')
+
+  await app.current().locator('#tile-record-sale').click()
+  await app.waitFor('/staff/record-sale/index', '单张小票最多 ¥20,000.00')
+  await app.current().locator('#sale-amount input').fill('99999999')
+  await app.current().getByText('单张小票不能超过 ¥20,000.00（总部设定的上限）').waitFor()
+  await app.shot('09-record-sale-real-limit')
+
+  // B's order, picked up already: the counter shows the state and offers no hand-over.
+  const orders = (await stack.call('shop', { action: 'myOrders' }, { openid: 'demo-shopper-b' }))
+    .body.data as { pickupCode: string | null }[]
+  const pickupCode = orders.find((o) => o.pickupCode)!.pickupCode!
+  const manager = demo.personas.find(
+    (p) => p.role === 'manager' && p.storeId === storeCode('徐家汇店').storeId,
+  )!
+  const handed = await stack.call(
+    'staff',
+    { action: 'verifyPickup', pickupCode },
+    { openid: manager.openid },
+  )
+  expect(handed.body.ok).toBe(true)
+  await app.switchPersona(manager.name)
+  await app.waitFor('/staff/home/index', '门店活动')
+  await app.current().locator('#tile-verify-pickup').click()
+  await app.waitFor('/staff/verify-pickup/index', '核销码')
+  await app.current().locator('#pickup-code input').fill(pickupCode)
+  await app.current().locator('#pickup-lookup').click()
+  await app.current().getByText('该商品已交给顾客，无需再次核销').waitFor()
+  expect(await app.current().locator('#pickup-submit').count()).toBe(0)
+  await app.shot('10-pickup-already-collected')
+})
+
+test('the store manager sends a store campaign from the desk', async () => {
+  await app.open('?c=1#/staff/home/index')
+  await app.waitFor('/staff/home/index', '门店活动')
+  await app.current().locator('#tile-campaigns').click()
+  await app.waitFor('/staff/campaigns/index', '已订阅可触达')
+  await app.shot('11-store-campaign-form')
+  await app.current().locator('#field-thing1 input').fill('周末会员日')
+  await app.current().locator('#campaign-send').click()
+  await app.page.locator('.taro-model__confirm', { hasText: '发送' }).waitFor()
+  await app.shot('12-store-campaign-confirm')
+  await app.page.locator('.taro-model__confirm', { hasText: '发送' }).click()
+  await app.current().locator('#campaign-list').getByText('周末会员日').waitFor()
+  await app.current().locator('#campaign-list').scrollIntoViewIfNeeded()
+  await app.shot('13-store-campaign-listed')
+})
