@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { copyFile, mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { build } from 'esbuild'
+import { build, type Plugin } from 'esbuild'
 import { POSTER_FONT_FILE, POSTER_FONT_SOURCE } from '../shared/platform/image/text'
 
 const root = path.resolve(__dirname, '..')
@@ -78,6 +78,19 @@ export interface BuiltFunction {
   buildMs: number
 }
 
+/** zod's `locales` namespace as English only (scripts/build/zod-locales.mjs says why). */
+export const zodEnglishOnly: Plugin = {
+  name: 'zod-english-only',
+  setup(b) {
+    // Imported by zod's classic API (`z.locales`) and its core (`core.locales`).
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer)
+        ? { path: path.join(root, 'scripts', 'build', 'zod-locales.mjs') }
+        : undefined,
+    )
+  },
+}
+
 /**
  * Bundles one function entry into `dir/index.js` with `package.json` and `config.json`: the
  * settings every bundle shares, deployable or a local-stack fixture (scripts/local-cloud/fixtures).
@@ -101,6 +114,7 @@ export async function bundleFunction(
     legalComments: 'none',
     logLevel: 'warning',
     define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [zodEnglishOnly],
   })
   // A function that draws posters reads its font from beside index.js (nothing is installed
   // on CloudBase): only those carry the 8 MB file.

@@ -13,6 +13,7 @@ import {
   runJobNow,
   type ScheduledJob,
 } from '../../shared/hq/system-jobs'
+import { finishBinds } from '../../shared/membership/bind-follow-up'
 import { applyDueOrderEffects } from '../../shared/flows/order-effects'
 import { expireOrders } from '../../shared/flows/orders'
 import { autoDeliverOrders } from '../../shared/flows/order-fulfilment'
@@ -31,6 +32,8 @@ import { repairCoupons } from '../../shared/flows/welcome-coupons'
 export const TRIGGER = 'everyMinute'
 
 export const SCHEDULE: readonly ScheduledJob[] = [
+  // Membership: new cards' attribution and welcome entries and their clerks' counts.
+  { name: 'finishBinds', schedule: { everyMinutes: 1 }, budgetMs: 20_000, run: finishBinds },
   // Shop: after-payment effects nobody applied yet; unpaid orders past their 15 minutes.
   {
     name: 'applyOrderEffects',

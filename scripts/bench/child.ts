@@ -20,7 +20,7 @@ export function startChildServer(
   const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, script)], {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   })
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -121,4 +121,32 @@ export async function closedLoop(
   const seconds = (performance.now() - started) / 1000
   latencies.sort((a, b) => a - b)
   return { latencies, ok, seconds }
+}
+
+/**
+ * The transaction conflicts a stack child has seen so far, by document, most first (the child
+ * prints them when asked on stdin; scripts/bench/stack-process.ts).
+ */
+export function conflictsOf(server: ChildServer): Promise<{ doc: string; conflicts: number }[]> {
+  return new Promise((resolve, reject) => {
+    const lines = readline.createInterface({ input: server.child.stdout! })
+    // Never closed: closing a readline interface pauses the stream the log reader shares.
+    let done = false
+    const timer = setTimeout(() => {
+      done = true
+      reject(new Error('no conflict figures from the stack child'))
+    }, 10_000)
+    lines.on('line', (line) => {
+      if (done || !line.startsWith('{"conflicts"')) return
+      done = true
+      clearTimeout(timer)
+      const conflicts = (JSON.parse(line) as { conflicts: Record<string, number> }).conflicts
+      resolve(
+        Object.entries(conflicts)
+          .map(([doc, n]) => ({ doc, conflicts: n }))
+          .sort((a, b) => b.conflicts - a.conflicts),
+      )
+    })
+    server.child.stdin!.write('conflicts\n')
+  })
 }

@@ -2,11 +2,13 @@
  * A local stack for a benchmark, in its own process (so the load generator does not share its
  * event loop): private data and function folders, demo data, function log lines on stdout (the
  * parent reads `dbRoundTrips` from them), then `{"listening": url}`.
+ * A `conflicts` line on stdin prints `{"conflicts": {"<collection>/<id>": n}}`, the transaction conflicts by document.
  * BENCH_DEEP_STOCK=1 sets every shop stock row to a million, so a long run never sells out.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import readline from 'node:readline'
 import { COLLECTIONS } from '../../shared/collections'
 import { buildFunctions } from '../build-functions'
 import { buildLocalFixtures } from '../local-cloud/fixtures'
@@ -33,6 +35,14 @@ async function main() {
       .where({ available: stack.db.command.gte(0) })
       .update({ available: 1_000_000 })
   }
+  // A `conflicts` line on stdin: print the transaction conflicts so far, by document.
+  readline.createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line.trim() !== 'conflicts') return
+    const conflicts = Object.fromEntries(
+      [...stack.gateway.engine.conflicts].map(([key, n]) => [key.replace('\u0000', '/'), n]),
+    )
+    process.stdout.write(`${JSON.stringify({ conflicts })}\n`)
+  })
   process.stdout.write(`${JSON.stringify({ listening: stack.url })}\n`)
   const stop = () => {
     void stack.close().then(() => {

@@ -8,6 +8,7 @@
  */
 import { adminAction } from '../hq/admin-service'
 import { AUDIT_ACTIONS } from '../hq/rules/audit'
+import { finishBindEntries } from '../membership/bind-follow-up'
 import { requireMember } from '../membership/lookups'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import type { AccessGuard, ActionPolicy } from '../platform/runtime/policy'
@@ -21,9 +22,12 @@ export const accessGuard: AccessGuard = {
     action: () => Promise<T>,
   ): Promise<T> {
     switch (policy.access) {
-      case 'member':
-        await requireMember(ctx)
+      case 'member': {
+        // A new card's entries (its attribution and welcome points) before anything shows them.
+        const member = await requireMember(ctx)
+        if (member.bindPending && !member.bindPending.entriesDone) await finishBindEntries(member)
         return action()
+      }
       case 'clerk':
         await requireStaff(ctx)
         return action()

@@ -92,6 +92,14 @@ export async function moveClerk(
     await clerks.update(clerk._id, { storeId: toStore._id, movedAt: now })
     if (job) await collection(COLLECTIONS.jobs, t).insert(job)
   })
+  // Both stores' rosters changed: store-code binds read them again (staff/lookups.ts); a crash
+  // before this leaves the directories at most a minute behind, their read interval.
+  const _ = db.command
+  await Promise.all(
+    [clerk.storeId, toStore._id].map((storeId) =>
+      collection(COLLECTIONS.stores).update(storeId, { rosterVersion: _.inc(1) }),
+    ),
+  )
   return {
     clerk: clerkViewOf(
       { ...clerk, storeId: toStore._id, movedAt: now },

@@ -5,9 +5,8 @@
  */
 import { COLLECTIONS } from '../collections'
 import { collection } from '../platform/db/collection'
-import type { OrderDoc, StockDoc } from '../shop/documents'
+import type { OrderDoc } from '../shop/documents'
 import { AppError } from '../platform/errors'
-import { stockId } from '../shop/rules/shop'
 import { settleAfterFor, type CommissionRules } from '../commission/rules/commission'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
@@ -16,7 +15,7 @@ import { commissionEntryId, saleCommissionKey } from '../commission/rules/commis
 import { loadCommissionRules } from '../commission/lookups'
 import { bookCommission } from '../commission/commission-service'
 import { creditPurchasePoints } from '../points/points-account-service'
-import { orders } from '../shop/orders'
+import { orders, settleHolds } from '../shop/orders'
 import { useOrderCouponInTx } from './coupon-orders'
 
 /**
@@ -66,7 +65,7 @@ export async function startRefundWindow(
  * - points: `order:<id>:earn` on the paid amount, with the tier and lastPurchaseAt (points module);
  * - commission: a pending entry `order:<id>:commission` for the attribution frozen at payment;
  * - finally one transaction that re-reads the order: the reservation becomes a sale (stock's
- *   `reserved` goes down), the refund window starts if the order was already handed over, and
+ *   hold leaves `reserved`), the refund window starts if the order was already handed over, and
  *   the effects are marked done. The order's own transition makes that transaction act once.
  */
 export async function applyPaidEffects(ctx: InvocationContext, order: OrderDoc): Promise<void> {
@@ -103,19 +102,7 @@ export async function applyPaidEffects(ctx: InvocationContext, order: OrderDoc):
     const fresh = await collection(COLLECTIONS.orders, t).get(order._id)
     if (!fresh?.effectsDueAt) return
     const current = { ...fresh, _id: order._id }
-    const rows: (StockDoc | null)[] = []
-    for (const line of current.items)
-      rows.push(
-        await collection(COLLECTIONS.stock, t).get(stockId(line.productId, current.locationId)),
-      )
-    for (const [i, line] of current.items.entries()) {
-      const s = rows[i]
-      if (s)
-        await collection(COLLECTIONS.stock, t).update(s._id, {
-          reserved: Math.max(0, s.reserved - line.qty),
-          updatedAt: now,
-        })
-    }
+    await settleHolds(t, current, 'sold', now)
     await startRefundWindow(t, current, rules)
     await collection(COLLECTIONS.orders, t).update(order._id, {
       effectsDueAt: null,

@@ -584,6 +584,9 @@ export async function disableClerk(ctx: InvocationContext, input: Input<'disable
     .collection(COLLECTIONS.clerks.name)
     .doc(clerk._id)
     .update({ status: 'disabled', disabledAt: now, disabledReason: input.reason })
+  // The store's roster changed: store-code binds read it again (a crash before this leaves the
+  // directories at most a minute behind, their read interval).
+  await collection(COLLECTIONS.stores).update(clerk.storeId, { rosterVersion: db.command.inc(1) })
   return clerkViewOf({
     ...clerk,
     status: 'disabled',

@@ -65,6 +65,10 @@ export async function enableClerk(ctx: InvocationContext, input: Input<'enableCl
     { _id: clerk._id, status: 'disabled' },
     { status: 'active', enabledAt: now, disabledReason: database().command.remove() },
   )
+  // The store's roster changed: store-code binds read it again (staff/lookups.ts).
+  await collection(COLLECTIONS.stores).update(clerk.storeId, {
+    rosterVersion: database().command.inc(1),
+  })
   const after = await getClerk(clerk._id)
   return clerkViewOf(after as ClerkDoc)
 }

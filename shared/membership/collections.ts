@@ -13,8 +13,8 @@ export const MEMBERSHIP_COLLECTIONS = {
   members: defineCollection<MemberDoc>({
     name: 'members',
     indexes: [
-      // A lookup only: one member per WeChat user is kept by the `member:<openid>` claim
-      // (platform/claims, openidClaims), created in the member's transaction.
+      // A lookup only: one member per WeChat user is kept by the card's `_id`, derived from the
+      // openid (member-service memberIdFor), so a second first bind is a duplicate insert.
       { name: 'openid', fields: ['openid'] },
       { name: 'memberNo', fields: ['memberNo'], unique: true },
       { name: 'clerkId', fields: ['clerkId', 'lastPurchaseAt'] },
@@ -29,6 +29,8 @@ export const MEMBERSHIP_COLLECTIONS = {
       { name: 'trailingSpendFen', fields: ['trailingSpendFen'] },
       // The daily stats rollup reads the members who joined in a range of days.
       { name: 'joinedAt', fields: ['joinedAt'] },
+      // finishBinds' work list: new cards whose bind left its follow-up (BindPending).
+      { name: 'bindPendingAt', fields: ['bindPending.at'] },
     ],
   }),
   /** Append-only: every move of a member's attribution, with who, when and why. */

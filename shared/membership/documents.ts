@@ -1,6 +1,6 @@
 /** membership: shapes of the stored documents. Dates are Date (UTC); money is integer fen; points integers. */
 
-import type { Tier } from '../points/documents'
+import type { PointsLedgerDoc, Tier } from '../points/documents'
 
 export interface MemberDoc {
   _id: string
@@ -59,6 +59,25 @@ export interface MemberDoc {
    * finishes or cancels it.
    */
   pendingSpends?: PendingSpend[]
+  /** What the bind that created this card left to its follow-up (BindPending); absent once done. */
+  bindPending?: BindPending
+}
+
+/**
+ * A new card's bind answers as soon as the member document is written (first bind, at most six
+ * round trips); the rest is this follow-up, finished exactly once by the `finishBinds` job or by
+ * the member's own next call, whichever comes first (membership/bind-follow-up.ts):
+ * the attribution log entry and the welcome points' ledger entry (inserted once by their unique
+ * keys), then the clerk's member count (incremented in one transaction with removing this mark).
+ */
+export interface BindPending {
+  at: Date
+  /** The clerk the bind chose: the count goes to them even if the member moved meanwhile. */
+  clerkId: string
+  log: Omit<AttributionLogDoc, '_id'>
+  welcome: Omit<PointsLedgerDoc, '_id'> | null
+  /** The two entries are written (the count may still be due). */
+  entriesDone?: boolean
 }
 
 export interface PendingSpend {

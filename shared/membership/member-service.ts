@@ -4,7 +4,7 @@
  */
 import type { MemberView } from './contract'
 import { COLLECTIONS } from '../collections'
-import { createHmac } from 'node:crypto'
+import { createHmac, randomInt } from 'node:crypto'
 import { collection } from '../platform/db/collection'
 import { defineCollection } from '../platform/db/collection-spec'
 import type { AttributionLogDoc, MemberDoc, MemberTombstoneDoc } from './documents'
@@ -13,8 +13,9 @@ import type { ClerkDoc, StoreDoc } from '../staff/documents'
 import { AppError } from '../platform/errors'
 import {
   DEFAULT_ATTRIBUTION_POLICY,
+  clerkInTurn,
   decideScan,
-  leastLoadedClerk,
+  storeRoster,
   type AttributionPolicy,
 } from './rules/attribution'
 import { issueMemberCode, MEMBER_CODE_SEQUENCES, MEMBER_CODE_WINDOW_MS } from './rules/member-code'
@@ -27,11 +28,17 @@ import { WeChatError } from '../platform/ports/wechat'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
-import { unlessDuplicate, withTransaction } from '../platform/runtime/transaction'
-import { activeStores, getStore, namesFor } from '../staff/lookups'
+import { withTransaction } from '../platform/runtime/transaction'
+import {
+  activeStores,
+  getClerk,
+  namesFor,
+  rosterVersionOf,
+  staffDirectory,
+  type StaffDirectory,
+} from '../staff/lookups'
 import { loadPointsRules } from '../points/lookups'
-import { newDocId } from '../platform/ids'
-import { openidClaim, openidClaimId } from '../platform/claims/claims'
+import { openidClaimId } from '../platform/claims/claims'
 import { requireOpenid } from '../platform/runtime/identity'
 import { findMemberByOpenid, requireMember } from './lookups'
 
@@ -66,56 +73,145 @@ export async function toMemberView(
   }
 }
 
-interface ScanTarget {
-  store: StoreDoc
-  /** The clerk whose code was scanned; null for a store code. */
-  clerk: ClerkDoc | null
-}
+/** What a scanned scene names, checked for its signature (no database read). */
+type ScannedCode = { kind: 'store' | 'clerk'; code: string }
 
-async function resolveScene(scene: string): Promise<ScanTarget> {
+function scannedCode(scene: string): ScannedCode {
   const target = verifyScene(scene, ports().secrets.scene)
   if (!target || target.kind === 'invite') {
     throw new AppError('INVALID_INPUT', '二维码无效：请扫描门店或导购出示的小程序码', 'scene')
   }
-  if (target.kind === 'clerk') {
-    const clerk = await collection(COLLECTIONS.clerks).findOne({ code: target.code })
-    if (!clerk) throw new AppError('NOT_FOUND', '该导购不存在')
-    const store = await getStore(clerk.storeId)
-    if (!store) throw new AppError('NOT_FOUND', '该门店不存在')
-    return { store, clerk }
-  }
-  const store = await collection(COLLECTIONS.stores).findOne({ code: target.code })
-  if (!store) throw new AppError('NOT_FOUND', '该门店不存在')
-  return { store, clerk: null }
+  return { kind: target.kind, code: target.code }
 }
 
-let policyCache: { value: AttributionPolicy; readAt: number } | undefined
+/**
+ * The scanned code's store and clerk from the staff directory (names and ids only: a repeat
+ * scan's visit and the card's names). A code the directory does not know is read again once.
+ */
+async function directoryTarget(
+  scanned: ScannedCode,
+): Promise<{ store: StoreDoc; clerk: ClerkDoc | null; directory: StaffDirectory }> {
+  for (const fresh of [false, true]) {
+    const directory = await staffDirectory({ fresh })
+    if (scanned.kind === 'clerk') {
+      const clerk = directory.clerksByCode.get(scanned.code)
+      const store = clerk && directory.stores.get(clerk.storeId)
+      if (clerk && store) return { store, clerk, directory }
+    } else {
+      const store = directory.storesByCode.get(scanned.code)
+      if (store) return { store, clerk: null, directory }
+    }
+  }
+  throw new AppError('NOT_FOUND', scanned.kind === 'clerk' ? '该导购不存在' : '该门店不存在')
+}
 
-/** HQ's attribution policy; cached for a minute per function instance. */
-async function attributionPolicy(now: Date): Promise<AttributionPolicy> {
-  if (policyCache && now.getTime() - policyCache.readAt < 60_000) return policyCache.value
+/** The names a card shows, from the staff directory (read again once for an unknown id). */
+async function cardNames(member: Pick<MemberDoc, 'storeId' | 'clerkId'>) {
+  for (const fresh of [false, true]) {
+    const directory = await staffDirectory({ fresh })
+    const store = directory.stores.get(member.storeId)
+    const clerk = directory.clerks.get(member.clerkId)
+    if ((store && clerk) || fresh)
+      return { storeName: store?.name ?? '', clerkName: clerk?.name ?? '' }
+  }
+  return { storeName: '', clerkName: '' }
+}
+
+/**
+ * A first bind's store and clerk, decided on fresh data in one round trip:
+ * - a clerk's code: the clerk as stored now (a disabled clerk's code stops binding at once);
+ * - a store's code: the store's next turn (`bindSeq`, one atomic increment on an active store)
+ *   and the clerk holding it on the store's roster (rules/attribution.ts). The roster comes from
+ *   the staff directory, read again when the store's `rosterVersion` is newer than the directory's.
+ */
+async function firstBindTarget(
+  scanned: ScannedCode,
+): Promise<{ store: StoreDoc; clerk: ClerkDoc }> {
+  const _ = database().command
+  if (scanned.kind === 'clerk') {
+    const clerk = await collection(COLLECTIONS.clerks).findOne({ code: scanned.code })
+    if (!clerk) throw new AppError('NOT_FOUND', '该导购不存在')
+    if (clerk.status !== 'active')
+      throw new AppError('CONFLICT', '该导购已停用，请扫描门店二维码开卡')
+    const { store } = await directoryTarget(scanned)
+    if (store.status !== 'active')
+      throw new AppError('CONFLICT', '该门店已停业，请扫描其他门店的二维码')
+    return { store, clerk }
+  }
+  // Guarantee: every store-code bind holds a distinct turn (one atomic increment, no read
+  // before it), so binds arriving together take the clerks in turn without conflicting.
+  const store = await collection(COLLECTIONS.stores).updateAndReturn(
+    { code: scanned.code, status: 'active' },
+    { bindSeq: _.inc(1) },
+  )
+  if (!store) {
+    const { store: known } = await directoryTarget(scanned)
+    if (known) throw new AppError('CONFLICT', '该门店已停业，请扫描其他门店的二维码')
+    throw new AppError('NOT_FOUND', '该门店不存在')
+  }
+  for (const fresh of [false, true]) {
+    const directory = await staffDirectory({ fresh })
+    const known = directory.stores.get(store._id)
+    if (!fresh && (!known || rosterVersionOf(known) < rosterVersionOf(store))) continue
+    const roster = storeRoster(
+      [...directory.clerks.values()]
+        .filter((c) => c.storeId === store._id)
+        .map((c) => ({ ...c, clerkId: c._id })),
+    )
+    const clerk = clerkInTurn(roster, store.bindSeq ?? 1)
+    if (!clerk) throw new AppError('CONFLICT', '该门店暂无在岗导购，请联系店员')
+    return { store, clerk }
+  }
+  throw new AppError('CONFLICT', '该门店暂无在岗导购，请联系店员')
+}
+
+/**
+ * A value read at most once a minute per function instance (by the invocation's clock);
+ * concurrent callers share one read, and a failed read is not kept.
+ */
+function readEveryMinute<T>(read: () => Promise<T>): (now: Date) => Promise<T> {
+  let cached: { value: Promise<T>; readAt: number } | undefined
+  return (now) => {
+    if (!cached || now.getTime() - cached.readAt >= 60_000) {
+      const value = read()
+      const entry = { value, readAt: now.getTime() }
+      cached = entry
+      value.catch(() => {
+        if (cached === entry) cached = undefined
+      })
+    }
+    return cached.value
+  }
+}
+
+/** HQ's attribution policy. */
+const attributionPolicy = readEveryMinute(async (): Promise<AttributionPolicy> => {
   const stored = await collection(ATTRIBUTION_SETTINGS).get('attribution')
-  const value: AttributionPolicy = {
+  return {
     protectionDays:
       typeof stored?.protectionDays === 'number'
         ? stored.protectionDays
         : DEFAULT_ATTRIBUTION_POLICY.protectionDays,
   }
-  policyCache = { value, readAt: now.getTime() }
-  return value
+})
+
+/** Member numbers are 9 digits, drawn at random; the unique index on `memberNo` refuses a repeat. */
+function drawMemberNo(): string {
+  return String(randomInt(100_000_000, 1_000_000_000))
 }
 
-async function allocateMemberNo(): Promise<string> {
-  const counters = collection(COLLECTIONS.counters)
-  const value = (
-    await counters.updateAndReturn({ _id: 'memberNo' }, { value: database().command.inc(1) })
-  )?.value
-  if (value === undefined) {
-    // First member ever: create the counter (a concurrent creator wins; then increment again).
-    await counters.insertOnce({ _id: 'memberNo', value: 100_000_000 })
-    return allocateMemberNo()
-  }
-  return String(value).padStart(9, '0')
+/**
+ * A new card's `_id`, derived from the openid and the deletion (if any) of its previous card, so
+ * every first bind of one person computes the same id and inserting it is the idempotency check:
+ * two racing first scans insert one member. A deleted card's tombstone moves `deletedAt`, so the
+ * next card is a new id.
+ */
+function memberIdFor(openid: string, openidTombstone: MemberTombstoneDoc | undefined): string {
+  const generation = openidTombstone?.deletedAt.getTime() ?? 0
+  return createHmac('sha256', ports().secrets.identityHash)
+    .update(`member:${openid}:${generation}`)
+    .digest('hex')
+    .slice(0, 32)
 }
 
 export type BindOutcome = 'created' | 'existing' | 'reattributed'
@@ -180,11 +276,16 @@ export async function setPhone(
 /**
  * Binds the caller as a member from a scanned code.
  *
- * Guarantees: one member per openid even when the same person's first scans of two codes race
- * (the `member:<openid>` claim, inserted in the member's transaction, decides; the loser's
- * transaction applies nothing and it returns the winner's member). The store code's clerk is chosen inside the same transaction:
- * it reads the least-loaded clerk and increments their count, and the optimistic transaction
- * makes the choice and the increment one step, so concurrent binds spread evenly.
+ * A repeat scan is two round trips (the member, the visit). A first bind is six on a warm
+ * instance: the member (none yet); then together the store's turn or the scanned clerk, the
+ * tombstones and the points rules; the member; its welcome points' ledger entry. The attribution
+ * log entry and the clerk's count are the bind's follow-up (BindPending), finished exactly once
+ * after the answer (bind-follow-up.ts).
+ *
+ * Guarantees: one member per openid even when the same person's first scans race: the card's
+ * `_id` is derived from the openid (memberIdFor), so the racers insert the same id and one insert
+ * wins; the others answer with the winner's card. A store code's clerks take turns
+ * (firstBindTarget), so concurrent binds spread within one and never conflict.
  */
 export async function bindMember(
   ctx: InvocationContext,
@@ -192,26 +293,23 @@ export async function bindMember(
 ): Promise<MemberView & { outcome: BindOutcome }> {
   const openid = requireOpenid(ctx)
   const now = ctx.clock.now()
-  const target = await resolveScene(input.scene)
+  const scanned = scannedCode(input.scene)
   const existing = await findMemberByOpenid(openid)
   if (existing && existing.status === 'active')
-    return recordScan(ctx, existing, input.scene, target, now)
-
-  if (target.store.status !== 'active')
-    throw new AppError('CONFLICT', '该门店已停业，请扫描其他门店的二维码')
-  if (target.clerk && target.clerk.status !== 'active')
-    throw new AppError('CONFLICT', '该导购已停用，请扫描门店二维码开卡')
+    return recordScan(ctx, existing, input.scene, scanned, now)
 
   const phone = await offeredPhone(input)
 
-  const db = database()
-  const _ = db.command
-  const memberId = newDocId()
-  const [memberNo, rules, tombstones] = await Promise.all([
-    allocateMemberNo(),
+  const who = { openid, unionid: ctx.caller.unionid, phone }
+  const [{ store, clerk }, rules, tombstones] = await Promise.all([
+    firstBindTarget(scanned),
     loadPointsRules(),
-    tombstonesFor({ openid, unionid: ctx.caller.unionid, phone }),
+    tombstonesFor(who),
   ])
+  const memberId = memberIdFor(
+    openid,
+    tombstones.find((t) => t._id === identityHashes({ openid })[0]),
+  )
   // An identity or phone whose card was deleted had its welcome bonus, and keeps its birthday.
   const welcome = tombstones.some((t) => t.welcomeGiven) ? 0 : rules.welcomeBonus
   const carriedBirthday = tombstones.find((t) => t.birthday)?.birthday
@@ -221,151 +319,129 @@ export async function bindMember(
       ? planCredit(emptyAccount(), welcome, pointsExpiryFor(now, rules.expiryYears))
       : null
   const account = welcomeCredit?.account ?? emptyAccount()
-  // The `member:<openid>` claim: another first scan by the same person won the race.
-  return unlessDuplicate<MemberView & { outcome: BindOutcome }>(
-    async () => {
-      const clerk = await withTransaction(db, async (t) => {
-        let clerk: ClerkDoc | null
-        if (target.clerk) {
-          clerk = await collection(COLLECTIONS.clerks, t).get(target.clerk._id)
-          if (!clerk || clerk.status !== 'active')
-            throw new AppError('CONFLICT', '该导购已停用，请扫描门店二维码开卡')
-        } else {
-          // Chosen from the transaction's snapshot (a where().get() carrying the transaction id);
-          // the chosen clerk's count is written first, below, so two binds that pick the same
-          // clerk conflict at that write and one runs again on the other's count.
-          const candidates: ClerkDoc[] = (
-            await collection(COLLECTIONS.clerks, t)
-              .raw.where({ storeId: target.store._id, status: 'active' })
-              .limit(1000)
-              .get()
-          ).data
-          const chosen = leastLoadedClerk(
-            candidates.map((c) => ({
-              clerkId: c._id,
-              memberCount: c.memberCount,
-              createdAt: c.createdAt,
-              status: c.status,
-              isManager: c.isManager,
-            })),
-          )
-          if (!chosen) throw new AppError('CONFLICT', '该门店暂无在岗导购，请联系店员')
-          clerk = candidates.find((c) => c._id === chosen.clerkId) ?? null
-          if (!clerk) throw new AppError('CONFLICT', '该门店暂无在岗导购，请联系店员')
-        }
-        await collection(COLLECTIONS.clerks, t).update(clerk._id, { memberCount: _.inc(1) })
-        const member: Omit<MemberDoc, '_id'> = {
-          openid,
-          ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}),
-          memberNo,
-          ...(phone ? { phone } : {}),
-          status: 'active',
-          tier: 'standard',
-          points: account.points,
-          pointsCredited: account.credited,
-          pointsDebited: account.debited,
-          nextExpiryAt: account.nextExpiryAt,
-          latestExpiryAt: account.latestExpiryAt,
-          storeId: target.store._id,
-          clerkId: clerk._id,
-          attributedAt: now,
-          openedStoreId: target.store._id,
-          openedClerkId: clerk._id,
-          joinedAt: now,
-          lastPurchaseAt: null,
-          tags: [],
-          ...(carriedBirthday ? { birthday: carriedBirthday } : {}),
-        }
-        await collection(COLLECTIONS.members, t).insert({ _id: memberId, ...member })
-        // One member per openid: a second first bind fails this insert and applies nothing.
-        await collection(COLLECTIONS.openidClaims, t).insert(
-          openidClaim('member', openid, memberId, now),
-        )
-        const log: Omit<AttributionLogDoc, '_id'> = {
-          key: `bind:${memberId}`,
-          memberId,
-          reason: 'bind',
-          fromStoreId: null,
-          fromClerkId: null,
-          toStoreId: target.store._id,
-          toClerkId: clerk._id,
-          actor: { kind: 'member', id: memberId },
-          note: `scene ${input.scene}`,
-          at: now,
-        }
-        await collection(COLLECTIONS.attributionLog, t).insert(log)
-        if (welcomeCredit) {
-          const entry: Omit<PointsLedgerDoc, '_id'> = {
-            key: `member:${memberId}:welcome`,
-            memberId,
-            kind: 'welcome',
-            points: welcome,
-            remaining: welcome,
-            start: welcomeCredit.span.start,
-            end: welcomeCredit.span.end,
-            expiresAt: welcomeCredit.span.expiresAt,
-            source: { type: 'welcome' },
-            at: now,
-          }
-          await collection(COLLECTIONS.pointsLedger, t).insert(entry)
-        }
-        return clerk
-      })
-      ctx.caller.role = 'member'
-      const member = (await findMemberByOpenid(openid))!
-      return {
-        ...(await toMemberView(member, { storeName: target.store.name, clerkName: clerk.name })),
-        outcome: 'created',
+  const welcomeEntry: Omit<PointsLedgerDoc, '_id'> | null = welcomeCredit
+    ? {
+        key: `member:${memberId}:welcome`,
+        memberId,
+        kind: 'welcome',
+        points: welcome,
+        remaining: welcome,
+        start: welcomeCredit.span.start,
+        end: welcomeCredit.span.end,
+        expiresAt: welcomeCredit.span.expiresAt,
+        source: { type: 'welcome' },
+        at: now,
       }
+    : null
+  const member: MemberDoc = {
+    _id: memberId,
+    openid,
+    ...(ctx.caller.unionid ? { unionid: ctx.caller.unionid } : {}),
+    memberNo: drawMemberNo(),
+    ...(phone ? { phone } : {}),
+    status: 'active',
+    tier: 'standard',
+    points: account.points,
+    pointsCredited: account.credited,
+    pointsDebited: account.debited,
+    nextExpiryAt: account.nextExpiryAt,
+    latestExpiryAt: account.latestExpiryAt,
+    storeId: store._id,
+    clerkId: clerk._id,
+    attributedAt: now,
+    openedStoreId: store._id,
+    openedClerkId: clerk._id,
+    joinedAt: now,
+    lastPurchaseAt: null,
+    tags: [],
+    ...(carriedBirthday ? { birthday: carriedBirthday } : {}),
+    bindPending: {
+      at: now,
+      clerkId: clerk._id,
+      log: {
+        key: `bind:${memberId}`,
+        memberId,
+        reason: 'bind',
+        fromStoreId: null,
+        fromClerkId: null,
+        toStoreId: store._id,
+        toClerkId: clerk._id,
+        actor: { kind: 'member', id: memberId },
+        note: `scene ${input.scene}`,
+        at: now,
+      },
+      welcome: welcomeEntry,
     },
-    async (err) => {
-      // Another first scan by the same person won the race: theirs is the member.
-      const winner = await findMemberByOpenid(openid)
-      if (!winner) throw err
-      ctx.caller.role = 'member'
-      return { ...(await toMemberView(winner)), outcome: 'existing' }
-    },
-  )
+  }
+  ctx.caller.role = 'member'
+  const members = collection(COLLECTIONS.members)
+  for (let draw = 1; ; draw++) {
+    const written = await members.insertOnce(member, { existing: 'id' })
+    if (written.inserted) break
+    if (written.existing) {
+      // Another first scan by the same person inserted this card first: theirs is the member.
+      return {
+        ...(await toMemberView(written.existing, await cardNames(written.existing))),
+        outcome: 'existing',
+      }
+    }
+    // The member number was taken (the only other unique key): draw another.
+    if (draw >= 5) throw new AppError('CONFLICT', '当前操作的人较多，请稍后重试')
+    member.memberNo = drawMemberNo()
+  }
+  // The welcome entry right away, so the balance always equals the ledger; inserted once by its
+  // key (the follow-up inserts it too if this invocation dies first).
+  if (welcomeEntry) await collection(COLLECTIONS.pointsLedger).insertOnce(welcomeEntry)
+  return {
+    ...(await toMemberView(member, { storeName: store.name, clerkName: clerk.name })),
+    outcome: 'created',
+  }
 }
 
-/** A later scan by an existing member: logged as a visit, or a re-attribution under a protection window. */
+/**
+ * A later scan by an existing member: logged as a visit (one round trip; the code's ids and the
+ * card's names come from the staff directory), or a re-attribution under a protection window.
+ */
 async function recordScan(
   ctx: InvocationContext,
   member: MemberDoc,
   scene: string,
-  target: ScanTarget,
+  scanned: ScannedCode,
   now: Date,
 ): Promise<MemberView & { outcome: BindOutcome }> {
   ctx.caller.role = 'member'
   const db = database()
-  const policy = await attributionPolicy(now)
-  const scannedClerk = target.clerk && target.clerk.status === 'active' ? target.clerk : null
-  const decision = decideScan(member, scannedClerk?._id ?? null, policy, now)
-  if (decision.kind === 'reattribute' && scannedClerk) {
-    const moved = await moveMember(db, member._id, scannedClerk, {
-      key: `rescan:${member._id}:${now.getTime()}`,
-      reason: 'rescan',
-      actor: { kind: 'member', id: member._id },
-      note: `scene ${scene}`,
-      now,
-    })
-    if (moved)
-      return {
-        ...(await toMemberView(moved, {
-          storeName: target.store.name,
-          clerkName: scannedClerk.name,
-        })),
-        outcome: 'reattributed',
-      }
+  const [policy, target] = await Promise.all([attributionPolicy(now), directoryTarget(scanned)])
+  const decision = decideScan(member, target.clerk?._id ?? null, policy, now)
+  if (decision.kind === 'reattribute' && target.clerk) {
+    // Moving a member is rare: the scanned clerk is read fresh (a disabled clerk takes no one).
+    const scannedClerk = await getClerk(target.clerk._id)
+    if (scannedClerk && scannedClerk.status === 'active') {
+      const moved = await moveMember(db, member._id, scannedClerk, {
+        key: `rescan:${member._id}:${now.getTime()}`,
+        reason: 'rescan',
+        actor: { kind: 'member', id: member._id },
+        note: `scene ${scene}`,
+        now,
+      })
+      if (moved)
+        return {
+          ...(await toMemberView(moved, {
+            storeName: target.store.name,
+            clerkName: scannedClerk.name,
+          })),
+          outcome: 'reattributed',
+        }
+    }
   }
-  await db.collection(COLLECTIONS.visits.name).add({
+  await collection(COLLECTIONS.visits).insert({
     memberId: member._id,
     scene,
     storeId: target.store._id,
     clerkId: target.clerk?._id ?? null,
     at: now,
   })
-  return { ...(await toMemberView(member)), outcome: 'existing' }
+  return { ...(await toMemberView(member, await cardNames(member))), outcome: 'existing' }
 }
 
 export interface MoveOptions {
@@ -613,7 +689,8 @@ export async function deleteAccount(ctx: InvocationContext): Promise<{ deleted: 
       deletedAt: now,
     })
     await collection(COLLECTIONS.clerks, t).update(fresh.clerkId, { memberCount: _.inc(-1) })
-    // The openid is free again: the same person may bind anew.
+    // A card bound before cards had derived ids holds a `member:<openid>` claim: it goes too.
+    // (The same person may bind anew: the tombstone's new deletedAt gives the next card a new id.)
     if (member.openid)
       await collection(COLLECTIONS.openidClaims, t).remove(openidClaimId('member', member.openid))
   })

@@ -25,6 +25,12 @@ export interface StockDoc {
   available: number
   /** Held by unpaid orders (counted out of available already). */
   reserved: number
+  /**
+   * The units each unpaid order holds here, by order id: the reservation record. An order takes
+   * its hold with one conditional update (shop/orders.ts takeHold) and the hold is given back or
+   * turned into a sale exactly once, by removing its key. Only open holds are kept.
+   */
+  holds?: Record<string, number>
   updatedAt: Date
 }
 
@@ -78,6 +84,8 @@ export interface OrderDoc {
   attribution: { storeId: string; clerkId: string } | null
   /** When the after-payment effects (points, commission) were done; they run until then. */
   paidEffectsAt: Date | null
+  /** Its stock is held per order on the stock documents (StockDoc.holds); absent on older orders. */
+  stockHolds?: boolean
   /**
    * Set with the payment (the effects are due), null once they are done: the timer sweep and the
    * next read of the order apply them. Absent on orders paid before effects were deferred.

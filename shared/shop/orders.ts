@@ -130,12 +130,90 @@ export async function myOrders(ctx: InvocationContext): Promise<OrderView[]> {
 }
 
 /**
+ * Takes `line`'s units for `orderId` at `locationId`: one conditional update, outside any
+ * transaction, so a thousand shoppers racing for the last units never conflict or retry.
+ *
+ * Guarantee: `available` never goes below zero (the update applies only while `available ≥ qty`)
+ * and an order holds a stock document at most once (only while it has no hold there); the hold,
+ * keyed by the order's id, is the reservation record that giving back or selling removes once.
+ */
+export async function takeHold(
+  orderId: string,
+  locationId: string,
+  line: Pick<OrderLine, 'productId' | 'qty'>,
+  now: Date,
+): Promise<boolean> {
+  const _ = database().command
+  return collection(COLLECTIONS.stock).updateIf(
+    {
+      _id: stockId(line.productId, locationId),
+      available: _.gte(line.qty),
+      [`holds.${orderId}`]: _.exists(false),
+    },
+    {
+      available: _.inc(-line.qty),
+      reserved: _.inc(line.qty),
+      [`holds.${orderId}`]: line.qty,
+      updatedAt: now,
+    },
+  )
+}
+
+/** Gives back `orderId`'s hold on one stock document, if it still has one (once: the key goes). */
+export async function giveBackHold(
+  orderId: string,
+  stockDocId: string,
+  qty: number,
+  now: Date,
+): Promise<void> {
+  const _ = database().command
+  await collection(COLLECTIONS.stock).updateIf(
+    { _id: stockDocId, [`holds.${orderId}`]: _.exists(true) },
+    {
+      available: _.inc(qty),
+      reserved: _.inc(-qty),
+      [`holds.${orderId}`]: _.remove(),
+      updatedAt: now,
+    },
+  )
+}
+
+/**
+ * Inside transaction `t` that moves `order` on (cancelled, or its sale booked): what each line's
+ * stock document gets. With holds, only a hold the order still has moves (a take that never
+ * happened, or a hold given back already, moves nothing); `sold` keeps the units out of
+ * `available`. Older orders (no holds) move their lines as they were reserved.
+ */
+export async function settleHolds(
+  t: Transaction,
+  order: Pick<OrderDoc, '_id' | 'items' | 'locationId' | 'stockHolds'>,
+  outcome: 'released' | 'sold',
+  now: Date,
+): Promise<void> {
+  const _ = database().command
+  const stock = collection(COLLECTIONS.stock, t)
+  for (const line of order.items) {
+    const id = stockId(line.productId, order.locationId)
+    const s = await stock.get(id)
+    if (!s) continue
+    const held = order.stockHolds ? (s.holds?.[order._id] ?? 0) : line.qty
+    if (held === 0) continue
+    await stock.update(id, {
+      ...(outcome === 'released' ? { available: _.inc(held) } : {}),
+      reserved: order.stockHolds ? _.inc(-held) : Math.max(0, s.reserved - held),
+      ...(order.stockHolds ? { [`holds.${order._id}`]: _.remove() } : {}),
+      updatedAt: now,
+    })
+  }
+}
+
+/**
  * Gives an unpaid order's stock back.
  *
- * Guarantee: one transaction moves the order awaiting_payment → cancelled and returns every
- * line to its stock document, so stock is released once and never for a paid order. `alsoInTx`
- * (a flow's step, e.g. releasing the order's coupon) runs in the same transaction, so it happens
- * exactly when the order is cancelled.
+ * Guarantee: one transaction moves the order awaiting_payment → cancelled and gives back the
+ * holds it still has, so stock is released once and never for a paid order. `alsoInTx` (a flow's
+ * step, e.g. releasing the order's coupon) runs in the same transaction, so it happens exactly
+ * when the order is cancelled.
  */
 export async function releaseOrder(
   ctx: InvocationContext,
@@ -146,20 +224,7 @@ export async function releaseOrder(
   await withTransaction(database(), async (t) => {
     const order = await collection(COLLECTIONS.orders, t).get(orderId)
     if (!order || !canTransition(order, 'cancel')) return
-    const rows: (StockDoc | null)[] = []
-    for (const line of order.items)
-      rows.push(
-        await collection(COLLECTIONS.stock, t).get(stockId(line.productId, order.locationId)),
-      )
-    for (const [i, line] of order.items.entries()) {
-      const s = rows[i]
-      if (s)
-        await collection(COLLECTIONS.stock, t).update(s._id, {
-          available: s.available + line.qty,
-          reserved: Math.max(0, s.reserved - line.qty),
-          updatedAt: now,
-        })
-    }
+    await settleHolds(t, { ...order, _id: orderId }, 'released', now)
     if (alsoInTx) await alsoInTx(t, order, now)
     await collection(COLLECTIONS.orders, t).update(orderId, {
       status: 'cancelled',

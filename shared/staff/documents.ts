@@ -20,6 +20,16 @@ export interface StoreDoc {
   closedAt?: Date
   closedReason?: string
   closedBy?: string
+  /**
+   * Store-code binds so far: each takes the next number with one atomic increment, and the
+   * number picks the clerk in turn (membership/rules/attribution.ts). Absent: none yet.
+   */
+  bindSeq?: number
+  /**
+   * Bumped whenever the store's roster changes (a clerk joins, is disabled): an instance whose
+   * staff directory holds an older roster reads it again before choosing. Absent: 0.
+   */
+  rosterVersion?: number
 }
 
 export interface ClerkDoc {
@@ -31,7 +41,11 @@ export interface ClerkDoc {
   openid?: string
   isManager: boolean
   status: 'active' | 'disabled'
-  /** Members currently attributed to this clerk; kept by atomic increments. */
+  /**
+   * Members currently attributed to this clerk. A bind adds its member later, with the bind's
+   * follow-up (finishBinds, in one transaction with the member's pending mark); transfers and
+   * deletions change it in their own transactions.
+   */
   memberCount: number
   createdAt: Date
   disabledAt?: Date

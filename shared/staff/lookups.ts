@@ -102,3 +102,71 @@ export async function directoryFor(
     new Map(rows.map((r) => [r._id, { name: r.name, code: r.code }]))
   return { stores: byId(storeRows), clerks: byId(clerkRows) }
 }
+
+/**
+ * Stores and clerks as one instance last read them: names, codes and each store's roster (the
+ * clerks a store code takes turns over). A chain has tens of stores and hundreds of clerks, so the
+ * whole directory is two parallel reads, repeated at most once a minute per function instance.
+ *
+ * Only what may lag is taken from here: names shown on a card and codes resolved to ids (both
+ * immutable or display-only). What decides a bind is read fresh: the scanned clerk's status, the
+ * store's status and turn (`stores.bindSeq`), and the store's `rosterVersion`, which every change
+ * of a roster bumps; a directory holding an older version of a store's roster is read again.
+ */
+export interface StaffDirectory {
+  readAt: number
+  stores: Map<string, StoreDoc>
+  storesByCode: Map<string, StoreDoc>
+  clerks: Map<string, ClerkDoc>
+  clerksByCode: Map<string, ClerkDoc>
+}
+
+const DIRECTORY_TTL_MS = 60_000
+let directoryCache: Promise<StaffDirectory> | undefined
+let directoryReadAt = 0
+
+async function readDirectory(): Promise<StaffDirectory> {
+  const readAt = Date.now()
+  const all = async <T extends { _id: string }>(read: (skip: number) => Promise<T[]>) => {
+    const out: T[] = []
+    for (let skip = 0; ; skip += 1000) {
+      const page = await read(skip)
+      out.push(...page)
+      if (page.length < 1000) return out
+    }
+  }
+  const [storeDocs, clerkDocs] = await Promise.all([
+    all((skip) => stores().find({}, { orderBy: ['_id', 'asc'], skip, limit: 1000 })),
+    all((skip) => clerks().find({}, { orderBy: ['_id', 'asc'], skip, limit: 1000 })),
+  ])
+  return {
+    readAt,
+    stores: new Map(storeDocs.map((s) => [s._id, s])),
+    storesByCode: new Map(storeDocs.map((s) => [s.code, s])),
+    clerks: new Map(clerkDocs.map((c) => [c._id, c])),
+    clerksByCode: new Map(clerkDocs.map((c) => [c.code, c])),
+  }
+}
+
+/**
+ * The staff directory, read again when it is over a minute old or `fresh` asks for it (a code or
+ * id it does not know, a roster older than the store says). Concurrent callers share one read.
+ */
+export async function staffDirectory(options: { fresh?: boolean } = {}): Promise<StaffDirectory> {
+  const stale = Date.now() - directoryReadAt > DIRECTORY_TTL_MS
+  if (!directoryCache || stale || options.fresh) {
+    directoryReadAt = Date.now()
+    const reading = readDirectory()
+    directoryCache = reading
+    reading.catch(() => {
+      // A failed read is not remembered: the next caller reads again.
+      if (directoryCache === reading) directoryCache = undefined
+    })
+  }
+  return directoryCache
+}
+
+/** The store's roster version as the directory holds it (0 for a store never changed). */
+export function rosterVersionOf(store: Pick<StoreDoc, 'rosterVersion'>): number {
+  return store.rosterVersion ?? 0
+}

@@ -100,6 +100,11 @@ export async function bindStaffInvite(ctx: InvocationContext, input: { invite: s
       throw new AppError('CONFLICT', '该邀请码已被使用，请向总部申请新的邀请')
     throw err
   }
+  // The store's roster changed: store-code binds read it again (a crash before this leaves the
+  // directories at most a minute behind, their read interval).
+  await collection(COLLECTIONS.stores).update(invite.storeId, {
+    rosterVersion: db.command.inc(1),
+  })
   ctx.caller.role = invite.isManager ? 'manager' : 'clerk'
   return staffProfile({ _id: clerkId, ...clerk })
 }

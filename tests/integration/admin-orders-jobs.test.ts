@@ -432,6 +432,8 @@ describe('CSV import jobs', () => {
       )
       expect(bound.status).toBe(200)
     }
+    // The clerks' counts follow the binds with their follow-up job.
+    await stack.runJob('finishBinds')
     const clerks = (await stack.db
       .collection(COLLECTIONS.clerks.name)
       .where({ storeId: code.storeId, status: 'active' })

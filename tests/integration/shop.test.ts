@@ -417,6 +417,69 @@ describe('stock never goes below zero', () => {
   })
 })
 
+describe('a flash sale on the last units', () => {
+  it('60 shoppers for the last 10 at once: 10 orders each holding once; 3 cancel while the expiry runs, 7 pay: every hold given back or sold once', async () => {
+    const stockDoc = async () =>
+      (
+        (await stack.db.collection(COLLECTIONS.stock.name).doc(stockId(SCARF, storeA)).get()) as {
+          data: StockDoc[]
+        }
+      ).data[0]!
+    await stack.db
+      .collection(COLLECTIONS.stock.name)
+      .doc(stockId(SCARF, storeA))
+      .update({ available: 10 })
+    const reservedBefore = (await stockDoc()).reserved
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        shop(
+          {
+            action: 'createOrder',
+            items: [{ productId: SCARF, qty: 1 }],
+            fulfilment: 'pickup',
+            storeId: storeA,
+          },
+          `oFlash${i}`,
+        ),
+      ),
+    )
+    const won = answers
+      .map((a, i) => ({ a, openid: `oFlash${i}` }))
+      .filter(({ a }) => a.status === 200)
+    expect(won).toHaveLength(10)
+    for (const a of answers.filter((x) => x.status !== 200)) {
+      expect(a.status).toBe(409)
+      expect(a.body.error.message).toContain('库存不足')
+    }
+    let held = await stockDoc()
+    expect(held.available).toBe(0)
+    expect(held.reserved).toBe(reservedBefore + 10)
+    expect(Object.keys(held.holds ?? {}).sort()).toEqual(
+      won.map(({ a }) => a.body.data.orderId).sort(),
+    )
+    // The 50 refused shoppers have no order left behind.
+    const flashOrders = (await stack.db
+      .collection(COLLECTIONS.orders.name)
+      .where({ openid: stack.db.command.in(answers.map((_, i) => `oFlash${i}`)) })
+      .count()) as { total: number }
+    expect(flashOrders.total).toBe(10)
+    // Three cancel twice each while the expiry job runs; seven pay and their effects apply.
+    const [cancelling, paying] = [won.slice(0, 3), won.slice(3)]
+    await Promise.all([
+      ...cancelling.flatMap(({ a, openid }) =>
+        [1, 2].map(() => shop({ action: 'cancelOrder', orderId: a.body.data.orderId }, openid)),
+      ),
+      stack.runJob('expireOrders'),
+      ...paying.map(({ a }) => pay(a.body.data.outTradeNo)),
+    ])
+    await Promise.all([stack.runJob('applyOrderEffects'), stack.runJob('applyOrderEffects')])
+    held = await stockDoc()
+    expect(held.available).toBe(3)
+    expect(held.reserved).toBe(reservedBefore)
+    expect(held.holds ?? {}).toEqual({})
+  })
+})
+
 describe('cancelling and expiry', () => {
   it('the payer cancels an unpaid order: stock back, payment closed at WeChat, cannot be paid', async () => {
     const before = await available(HAND, CENTRAL)

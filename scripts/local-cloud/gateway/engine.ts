@@ -85,6 +85,16 @@ export const TRANSACTION_MAX_MS = 30_000
 const lockKey = (collName: string, id: string) => `${collName}\u0000${id}`
 
 export class Engine {
+  /**
+   * Transaction conflicts so far by document (`<collection>:<id>` as the locks name it): where
+   * contention lives, for the benchmarks. A diagnostic only; nothing depends on it.
+   */
+  readonly conflicts = new Map<string, number>()
+
+  private tallyConflict(key: string): void {
+    this.conflicts.set(key, (this.conflicts.get(key) ?? 0) + 1)
+  }
+
   private readonly collections = new Map<string, Collection>()
   private readonly specs = new Map<string, CollectionSpec>()
   private readonly transactions = new Map<string, Transaction>()
@@ -593,6 +603,7 @@ export class Engine {
       const lock = this.locks.get(key)
       if ((lock && lock.txId !== txId) || this.changedSince(coll, id, tx.snap)) {
         this.abort(txId)
+        this.tallyConflict(key)
         throw ERR.conflict()
       }
       own = { coll: collName, id, doc: this.atSnapshot(coll, id, tx.snap) }
@@ -667,6 +678,7 @@ export class Engine {
       // slipped past a lock could have changed them); what it only read is not validated.
       if (this.changedSince(coll, w.id, tx.snap)) {
         this.abort(txId)
+        this.tallyConflict(lockKey(w.coll, w.id))
         throw ERR.conflict()
       }
       const before = coll.docs.get(w.id)

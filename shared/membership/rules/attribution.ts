@@ -5,9 +5,8 @@
  *   later scans of any code are only visits.
  * - HQ may instead set a protection window of N days: a scan after the window re-attributes to
  *   the scanned code's clerk (the clerk who opened the card is kept apart and never changes).
- * - A store's code assigns the store's active clerk with the fewest members; a manager only when
- *   the store has no clerk. Ties are broken at random: binds arriving together then spread over
- *   the tied clerks instead of all writing the same clerk's count (a hot document).
+ * - A store's code assigns the store's active clerks in turn (a manager only when the store has
+ *   no clerk): the store's bind sequence, one atomic increment per bind, picks the clerk.
  */
 
 export interface AttributionPolicy {
@@ -17,9 +16,8 @@ export interface AttributionPolicy {
 
 export const DEFAULT_ATTRIBUTION_POLICY: AttributionPolicy = { protectionDays: null }
 
-export interface ClerkLoad {
+export interface RosterClerk {
   clerkId: string
-  memberCount: number
   createdAt: Date
   status: string
   /** Store managers look after the store; a store code gives them members only when no clerk works there. */
@@ -27,26 +25,35 @@ export interface ClerkLoad {
 }
 
 /**
- * The clerk a store code assigns: among active clerks (managers only if there is no clerk), one
- * with the fewest members, chosen at random among equals.
- *
- * Why the spread stays within one under concurrent binds: a bind increments the chosen clerk's
- * count in its transaction, which fails if that count changed after the bind read it. Counts only
- * grow while members bind, so a clerk that was least loaded in the bind's snapshot and is still
- * unchanged at its commit is still least loaded then.
+ * The clerks a store code takes turns over, in turn order: the active clerks (the active managers
+ * only if there is no clerk), oldest first, then by id.
  */
-export function leastLoadedClerk(
-  clerks: readonly ClerkLoad[],
-  random: () => number = Math.random,
-): ClerkLoad | null {
+export function storeRoster<T extends RosterClerk>(clerks: readonly T[]): T[] {
   const active = clerks.filter((clerk) => clerk.status === 'active')
   const staff = active.some((clerk) => !clerk.isManager)
     ? active.filter((clerk) => !clerk.isManager)
     : active
-  if (staff.length === 0) return null
-  const fewest = Math.min(...staff.map((clerk) => clerk.memberCount))
-  const tied = staff.filter((clerk) => clerk.memberCount === fewest)
-  return tied[Math.min(tied.length - 1, Math.floor(random() * tied.length))]!
+  return [...staff].sort(
+    (a, b) =>
+      a.createdAt.getTime() - b.createdAt.getTime() ||
+      (a.clerkId < b.clerkId ? -1 : a.clerkId > b.clerkId ? 1 : 0),
+  )
+}
+
+/**
+ * The clerk a store code assigns to the bind holding turn `seq` (1, 2, 3, ... from the store's
+ * `bindSeq`): round robin over the roster.
+ *
+ * Why the spread stays within one however many bind at once: every store-code bind takes a
+ * distinct consecutive number from one atomic increment, so over any run of binds with one roster
+ * each clerk gets every n-th number; no bind reads another's choice, so nothing conflicts or
+ * retries. (Members bound through a clerk's own code, transfers and deletions are not turns: they
+ * move that clerk's count without moving the turn.)
+ */
+export function clerkInTurn<T extends RosterClerk>(roster: readonly T[], seq: number): T | null {
+  if (roster.length === 0) return null
+  const index = (((seq - 1) % roster.length) + roster.length) % roster.length
+  return roster[index]!
 }
 
 export type ScanDecision = { kind: 'visit' } | { kind: 'reattribute' }

@@ -8,9 +8,10 @@
  * at it, a lookup by that code finds no order or redemption, and the code space (9·10^7 order
  * codes, 10^10 redemption codes) is far larger than the codes ever drawn.
  *
- * Openids: `openidClaimId('member', openid)` is the `_id` of the claim created in the member's
- * (or clerk's) transaction; a second bind of the same openid fails that insert with
- * a duplicate key and applies nothing.
+ * Openids: `openidClaimId('clerk', openid)` is the `_id` of the claim created in the clerk's
+ * transaction; a second bind of the same openid fails that insert with a duplicate key and
+ * applies nothing. (Members no longer need one: a card's `_id` is derived from the openid. Cards
+ * bound before that hold a `member:<openid>` claim, removed when the card is deleted.)
  */
 import { AppError } from '../errors'
 import { collection } from '../db/collection'
