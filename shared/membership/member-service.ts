@@ -133,7 +133,15 @@ async function firstBindTarget(
     if (!clerk) throw new AppError('NOT_FOUND', '该导购不存在')
     if (clerk.status !== 'active')
       throw new AppError('CONFLICT', '该导购已停用，请扫描门店二维码开卡')
-    const { store } = await directoryTarget(scanned)
+    // The clerk's store as the fresh clerk says (a clerk moved a moment ago binds at the new
+    // store); the directory is read again when it still has the clerk elsewhere.
+    let store: StoreDoc | undefined
+    for (const fresh of [false, true]) {
+      const directory = await staffDirectory({ fresh })
+      store = directory.stores.get(clerk.storeId)
+      if (store && directory.clerks.get(clerk._id)?.storeId === clerk.storeId) break
+    }
+    if (!store) throw new AppError('NOT_FOUND', '该门店不存在')
     if (store.status !== 'active')
       throw new AppError('CONFLICT', '该门店已停业，请扫描其他门店的二维码')
     return { store, clerk }
