@@ -373,6 +373,16 @@ describe('a shopper without a card at checkout (the built WeChat page)', () => {
       if (event.action === 'stores') return ok([STORE])
       if (event.action === 'storeCode')
         return ok({ scene: 's.SH002.abcdefghijkl', storeId: 's2', storeName: '徐家汇店' })
+      // Someone without a card has no coupons: the cart priced as it is.
+      if (event.action === 'orderQuote')
+        return ok({
+          lines: [],
+          subtotalFen: 16800,
+          discountFen: 0,
+          payableFen: 16800,
+          couponId: null,
+          coupons: [],
+        })
       return ok({})
     })
     page = openPage('pages/checkout/index', { buy: 'p-cream' })

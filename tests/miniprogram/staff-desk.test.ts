@@ -23,6 +23,8 @@ function staff(extra: CloudHandler = () => ok({})) {
     if (event.action === 'me') return ok(STAFF_PROFILE)
     if (event.action === 'myStats') return ok(STAFF_STATS)
     if (event.action === 'saleRules') return ok(RULES)
+    // The member has no coupons at this till.
+    if (event.action === 'memberCoupons') return ok({ memberNo: '100000007', items: [] })
     if (event.action === 'scanMember')
       return ok({
         memberId: 'm1',
