@@ -82,7 +82,7 @@ test('creates a store and downloads its mini-program code', async () => {
 
 test('places the new store on the map so shoppers see it by distance', async () => {
   const row = page.locator('tr', { hasText: '南京东路店' })
-  expect(await row.textContent()).toContain('未设置')
+  expect(await row.textContent()).toContain('未设坐标')
   await row.locator('.store-location-edit').click()
   await page.fill('#store-location-lat', '95')
   await page.fill('#store-location-lng', '121.4840')
