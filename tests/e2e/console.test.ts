@@ -90,7 +90,8 @@ test('places the new store on the map so shoppers see it by distance', async () 
   await page.waitForSelector('text=纬度在 -90 到 90 之间')
   await page.fill('#store-location-lat', '31.2376')
   await page.click('#store-location-submit')
-  await row.getByText('31.2376, 121.4840').waitFor()
+  // Located: the row loses its 未设坐标 tag (the coordinates are checked in the database below).
+  await row.getByText('未设坐标').waitFor({ state: 'detached' })
   await shot(page, 'store-located')
   const stored = (await stack.db.collection('stores').where({ code: 'SH009' }).get()) as {
     data: { location?: { lat: number; lng: number } }[]
