@@ -51,6 +51,7 @@ describe('the jobs function', () => {
         'expireMailRedemptions',
         'expireOrders',
         'expirePoints',
+        'finishBinds',
         'reconcilePayments',
         'remindUnread',
         'repairCoupons',
@@ -75,7 +76,7 @@ describe('the jobs function', () => {
     stack.setClockOffset(7 * 86_400_000)
     try {
       const tick = (await stack.fireTimer('jobs', 'everyMinute')) as any
-      expect(tick.data.ran).toHaveLength(13)
+      expect(tick.data.ran).toHaveLength(14)
       expect((await runDoc('expireOrders'))!.runs).toBe(before + 1)
       expect((await runDoc('settleCommission'))!.runs).toBe(2)
     } finally {

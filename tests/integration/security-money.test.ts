@@ -40,6 +40,7 @@ const RULES = {
   offlineReceiptLimitFen: 100_000,
   offlineClerkDailyLimitFen: 300_000,
   autoDeliverDays: 10,
+  offlineConfirmAboveFen: 500_000,
 }
 
 beforeAll(async () => {
