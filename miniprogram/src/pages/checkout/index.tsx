@@ -83,7 +83,8 @@ function CouponPicker(props: {
     return res
   }, [JSON.stringify(items), fulfilment, storeId, chosen])
   const data = quote.status === 'ready' ? quote.data : null
-  if (!data || data.coupons.length === 0) return null
+  // Nothing to offer (no card, no coupons, or an answer without the list): no picker.
+  if (!data || !Array.isArray(data.coupons) || data.coupons.length === 0) return null
   return (
     <View className="checkout-card" id="coupon-picker">
       <View className="checkout-card__title">优惠券</View>
