@@ -11,6 +11,15 @@ import { type Harness, readDoc, removeDir, startHarness } from '../conformance/h
 let h: Harness
 beforeAll(async () => {
   h = await startHarness() // every declared collection, as the stack creates them
+  // claimPickupCode uses the functions' own database(): point it at this gateway, as the local
+  // function host does (scripts/local-cloud/function-host.ts).
+  Object.assign(process.env, {
+    TENCENTCLOUD: 'true',
+    TCB_CONTEXT_CNFG: JSON.stringify({ URL: h.gw.serviceUrl }),
+    TCB_ENV: 'local',
+    TENCENTCLOUD_SECRETID: 'local',
+    TENCENTCLOUD_SECRETKEY: 'local',
+  })
 })
 afterAll(async () => {
   await h?.close()
