@@ -10,7 +10,8 @@ import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
-import './index.scss'
+// The coupon list's styles: the centre shows the same cards.
+import '../coupons/index.scss'
 
 /** 领券中心: the coupons HQ published, what is left, and a claim button (or why not). */
 export default function CouponCentrePage() {
