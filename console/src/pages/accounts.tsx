@@ -57,15 +57,14 @@ export function AccountsPage() {
   }))
 
   async function act(account: Account, action: 'disable' | 'enable' | 'unlock') {
-    const done =
-      action === 'unlock'
-        ? await mutate('unlockAdminAccount', { adminId: account.adminId }, '已解除锁定')
-        : await mutate(
-            'setAdminAccountStatus',
-            { adminId: account.adminId, status: action === 'disable' ? 'disabled' : 'active' },
-            action === 'disable' ? `已停用 ${account.username}，其登录已失效` : '已启用',
-          )
-    if (done) void accounts.reload()
+    if (action === 'unlock')
+      await mutate('unlockAdminAccount', { adminId: account.adminId }, '已解除锁定')
+    else
+      await mutate(
+        'setAdminAccountStatus',
+        { adminId: account.adminId, status: action === 'disable' ? 'disabled' : 'active' },
+        action === 'disable' ? `已停用 ${account.username}，其登录已失效` : '已启用',
+      )
   }
 
   return (
@@ -213,10 +212,7 @@ export function AccountsPage() {
               `已创建账号 ${values.username}`,
               { form },
             )
-            if (created) {
-              setCreating(false)
-              void accounts.reload()
-            }
+            if (created) setCreating(false)
           }}
         >
           <Form.Item
@@ -282,10 +278,7 @@ export function AccountsPage() {
               `已重置 ${resetting.username} 的密码，其登录已失效`,
               { form: resetForm },
             )
-            if (done) {
-              setResetting(null)
-              void accounts.reload()
-            }
+            if (done) setResetting(null)
           }}
         >
           <Form.Item

@@ -77,8 +77,7 @@ export function CouponsPage() {
         : patch.inCentre
           ? '已发布到领券中心'
           : '已从领券中心撤下'
-    if (await mutate('updateCouponTemplate', { templateId: t.templateId, ...patch }, label))
-      void templates.reload()
+    await mutate('updateCouponTemplate', { templateId: t.templateId, ...patch }, label)
   }
 
   return (
@@ -240,7 +239,6 @@ export function CouponsPage() {
           if (created) {
             setCreating(false)
             createForm.resetFields()
-            void templates.reload()
           }
         }}
       >
@@ -358,10 +356,7 @@ export function CouponsPage() {
             templateId: issuing.templateId,
             memberNos,
           })
-          if (result) {
-            setIssued(result)
-            void templates.reload()
-          }
+          if (result) setIssued(result)
         }}
       >
         <Form form={issueForm} layout="vertical">

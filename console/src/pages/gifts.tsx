@@ -98,16 +98,13 @@ export function GiftsPage() {
               <Switch
                 checked={status === 'active'}
                 disabled={!canWrite}
-                onChange={async (on) => {
-                  if (
-                    await mutate(
-                      'updateGift',
-                      { giftId: gift.giftId, status: on ? 'active' : 'inactive' },
-                      on ? '已上架' : '已下架',
-                    )
+                onChange={(on) =>
+                  void mutate(
+                    'updateGift',
+                    { giftId: gift.giftId, status: on ? 'active' : 'inactive' },
+                    on ? '已上架' : '已下架',
                   )
-                    void gifts.reload()
-                }}
+                }
               />
             ),
           },
@@ -172,7 +169,6 @@ export function GiftsPage() {
           if (created) {
             setCreating(false)
             createForm.resetFields()
-            void gifts.reload()
           }
         }}
       >
@@ -227,7 +223,6 @@ export function GiftsPage() {
           if (result) {
             setStocking(null)
             stockForm.resetFields()
-            void gifts.reload()
           }
         }}
       >

@@ -14,7 +14,7 @@ import {
   Typography,
 } from 'antd'
 import type { Dayjs } from 'dayjs'
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { useSearchParams } from 'react-router-dom'
 import { formatShanghaiMinute } from '../../../shared/platform/calendar'
 import { toCsv } from '../../../shared/platform/csv'
@@ -29,7 +29,7 @@ import {
 import { ApiFailure, callAdmin, downloadCsv, downloadUrl, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useUrlState } from '../url-state'
-import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { useAdminMutation, useAdminQuery, useAdminWrite } from '../use-admin'
 
 type Job = AdminResult<'listJobs'>['items'][number]
 type ImportKind = 'importStores' | 'importClerks' | 'importStock'
@@ -122,8 +122,15 @@ export function JobsPage() {
     () => ({ page: state.page, pageSize: state.pageSize }),
     [state.page, state.pageSize],
   )
-  const [data, setData] = useState<AdminResult<'listJobs'> | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  // Unfinished jobs are watched: polled while any runs (the server's timer steps them; this page
+  // steps them too when the operator may, below); once every job on the page has ended, polling
+  // stops.
+  const jobs = useAdminQuery('listJobs', params, {
+    refetchInterval: (d) => (d?.items.some((j) => j.finishedAt === null) ? WATCH_PAUSE_MS : false),
+  })
+  const data = jobs.data
+  const [stepError, setStepError] = useState<string | null>(null)
+  const error = stepError ?? jobs.error
   const [search, setSearch] = useSearchParams()
   // 导入库存 on the products page opens the stock import here (for those who may write).
   const [importing, setImporting] = useState<ImportKind | null>(
@@ -131,43 +138,32 @@ export function JobsPage() {
   )
   const [exporting, setExporting] = useState(false)
   const mutate = useAdminMutation()
+  const write = useAdminWrite()
 
-  const refresh = useCallback(async () => {
-    try {
-      setData(await callAdmin('listJobs', params))
-      setError(null)
-    } catch (err) {
-      setError(err instanceof ApiFailure ? err.message : String(err))
-    }
-  }, [params])
+  // The server offers step to those who may advance a job (HQ admins): each answer of the list
+  // with a steppable job schedules one step of each, and the step marks the list stale, whose
+  // next answer schedules the next, until none is left to step.
+  const steppable = (data?.items ?? [])
+    .filter((j) => j.finishedAt === null && j.actions.includes('step'))
+    .map((j) => j.jobId)
+    .join(',')
+  const answeredAt = jobs.updatedAt
   useEffect(() => {
-    void refresh()
-  }, [refresh])
-
-  useEffect(() => {
-    const unfinished = (data?.items ?? []).filter((j) => j.finishedAt === null)
-    if (unfinished.length === 0) return
-    // The server offers step to those who may advance a job (HQ admins); others watch.
-    const steppable = unfinished.filter((j) => j.actions.includes('step'))
+    if (!steppable) return
     let cancelled = false
-    const timer = setTimeout(
-      async () => {
-        for (const job of steppable) {
-          try {
-            await callAdmin('jobStep', { jobId: job.jobId })
-          } catch (err) {
-            if (!cancelled) setError(err instanceof ApiFailure ? err.message : String(err))
-          }
-        }
-        if (!cancelled) await refresh()
-      },
-      steppable.length > 0 ? STEP_PAUSE_MS : WATCH_PAUSE_MS,
-    )
+    const timer = setTimeout(() => {
+      for (const jobId of steppable.split(','))
+        write('jobStep', { jobId }).then(
+          () => !cancelled && setStepError(null),
+          (err: unknown) =>
+            !cancelled && setStepError(err instanceof ApiFailure ? err.message : String(err)),
+        )
+    }, STEP_PAUSE_MS)
     return () => {
       cancelled = true
       clearTimeout(timer)
     }
-  }, [data, refresh])
+  }, [steppable, answeredAt, write])
 
   async function download(job: Job) {
     const full = await mutate('job', { jobId: job.jobId })
@@ -180,7 +176,7 @@ export function JobsPage() {
         filename: full.file.filename,
         parts: full.file.parts,
       }).catch((err: unknown) =>
-        setError(err instanceof ApiFailure ? err.message : '下载失败，请重试'),
+        setStepError(err instanceof ApiFailure ? err.message : '下载失败，请重试'),
       )
   }
 
@@ -211,7 +207,7 @@ export function JobsPage() {
       <Table<Job>
         id="jobs-table"
         rowKey="jobId"
-        loading={data === null && error === null}
+        loading={jobs.loading}
         dataSource={data?.items ?? []}
         pagination={{
           current: state.page,
@@ -291,18 +287,10 @@ export function JobsPage() {
               search.delete('import')
               setSearch(search, { replace: true })
             }
-            void refresh()
           }}
         />
       )}
-      {exporting && (
-        <ExportDialog
-          onClose={() => {
-            setExporting(false)
-            void refresh()
-          }}
-        />
-      )}
+      {exporting && <ExportDialog onClose={() => setExporting(false)} />}
     </Card>
   )
 }
