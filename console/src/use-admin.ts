@@ -98,6 +98,23 @@ export function useAdminQuery<A extends AdminAction>(
   }
 }
 
+/**
+ * Reads an action once, on demand (a lookup on Enter, a template to download), through the same
+ * cache as useAdminQuery: a component that then shows it with useAdminQuery finds it there.
+ * Throws the refusal, for the caller to show.
+ */
+export function useAdminFetch() {
+  const client = useQueryClient()
+  return useCallback(
+    <A extends AdminAction>(action: A, params: AdminParams<A>) =>
+      client.fetchQuery({
+        queryKey: adminKey(action, params),
+        queryFn: () => callAdmin(action, params),
+      }),
+    [client],
+  )
+}
+
 function messageOf(err: unknown): string {
   return err instanceof ApiFailure ? err.message : '操作失败，请重试'
 }

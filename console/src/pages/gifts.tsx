@@ -191,7 +191,7 @@ export function GiftsPage() {
               <Switch />
             </Form.Item>
             <Form.Item name="shippingFeeYuan" label="邮费（元）">
-              <InputNumber id="gift-shipping-fee" step={0.01} />
+              <InputNumber id="gift-shipping-fee" />
             </Form.Item>
           </Space>
         </Form>

@@ -29,7 +29,7 @@ import {
 import { ApiFailure, callAdmin, downloadCsv, downloadUrl, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useUrlState } from '../url-state'
-import { useAdminMutation, useAdminQuery, useAdminWrite } from '../use-admin'
+import { useAdminFetch, useAdminMutation, useAdminQuery, useAdminWrite } from '../use-admin'
 
 type Job = AdminResult<'listJobs'>['items'][number]
 type ImportKind = 'importStores' | 'importClerks' | 'importStock'
@@ -61,7 +61,10 @@ const TEMPLATES: Record<ImportKind, string> = {
 }
 
 /** Each import's template file: its header and example rows (the stock template: every product at 中央仓). */
-async function templateCsv(kind: ImportKind): Promise<string> {
+async function templateCsv(
+  kind: ImportKind,
+  fetchAdmin: ReturnType<typeof useAdminFetch>,
+): Promise<string> {
   if (kind === 'importStores')
     return toCsv(
       ['门店编码', '门店名称', '地址', '纬度', '经度'],
@@ -75,7 +78,7 @@ async function templateCsv(kind: ImportKind): Promise<string> {
         ['SH101', '周店长', '是'],
       ],
     )
-  const products = await callAdmin('listProducts', {})
+  const products = await fetchAdmin('listProducts', {})
   return toCsv(
     ['商品编号', '商品名称', '门店编码', '库存'],
     products.items.map((p) => [p.productId, p.name, '中央仓', p.stock.central]),
@@ -303,6 +306,7 @@ function ImportDialog({ initialKind, onClose }: { initialKind: ImportKind; onClo
   const [failed, setFailed] = useState<Job | null>(null)
   const [submitting, setSubmitting] = useState(false)
   const mutate = useAdminMutation()
+  const fetchAdmin = useAdminFetch()
 
   /** Checked here before anything is sent: the size against the limit, then the encoding. */
   async function pick(picked: File | undefined) {
@@ -363,7 +367,9 @@ function ImportDialog({ initialKind, onClose }: { initialKind: ImportKind; onClo
           size="small"
           icon={<FileTextOutlined />}
           style={{ marginBottom: 16 }}
-          onClick={async () => downloadCsv(await templateCsv(kind), TEMPLATE_NAMES[kind])}
+          onClick={async () =>
+            downloadCsv(await templateCsv(kind, fetchAdmin), TEMPLATE_NAMES[kind])
+          }
         >
           下载模板
         </Button>

@@ -1,5 +1,6 @@
 import {
   Alert,
+  App,
   Button,
   Card,
   Col,
@@ -13,10 +14,10 @@ import {
   Typography,
 } from 'antd'
 import { useEffect, useState } from 'react'
-import type { AdminResult } from '../api'
+import { ApiFailure, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { numberRules } from '../number-rules'
-import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { useAdminFetch, useAdminMutation, useAdminQuery } from '../use-admin'
 import { TIER_LABEL } from './members'
 import { shanghai } from '../time'
 
@@ -37,6 +38,18 @@ export function PointsPage() {
     { enabled: memberNo !== null, keepPrevious: false },
   )
   const member: MemberPoints | null = memberNo === null ? null : lookedUp.data
+  const fetchAdmin = useAdminFetch()
+  const { message } = App.useApp()
+
+  /** A refused number (not 9 digits, no such member) is said at once, as a message. */
+  async function lookup(no: string) {
+    try {
+      await fetchAdmin('memberPoints', { memberNo: no })
+      setMemberNo(no)
+    } catch (err) {
+      void message.error(err instanceof ApiFailure ? err.message : '查询失败，请重试')
+    }
+  }
 
   useEffect(() => {
     if (!rules.data) return
@@ -96,7 +109,7 @@ export function PointsPage() {
                 label="每消费 1 元得积分"
                 rules={numberRules('每元积分', { min: 0, max: 100, decimals: 2 })}
               >
-                <InputNumber id="rules-per-yuan" step={0.1} />
+                <InputNumber id="rules-per-yuan" />
               </Form.Item>
               <Form.Item label="等级倍率">
                 <Input.Group compact>
@@ -105,21 +118,21 @@ export function PointsPage() {
                     noStyle
                     rules={numberRules('普通倍率', { min: 0, max: 10, decimals: 2 })}
                   >
-                    <InputNumber id="rules-multiplier-standard" addonBefore="普通" step={0.1} />
+                    <InputNumber id="rules-multiplier-standard" addonBefore="普通" />
                   </Form.Item>
                   <Form.Item
                     name={['multipliers', 'silver']}
                     noStyle
                     rules={numberRules('银卡倍率', { min: 0, max: 10, decimals: 2 })}
                   >
-                    <InputNumber id="rules-multiplier-silver" addonBefore="银卡" step={0.1} />
+                    <InputNumber id="rules-multiplier-silver" addonBefore="银卡" />
                   </Form.Item>
                   <Form.Item
                     name={['multipliers', 'gold']}
                     noStyle
                     rules={numberRules('金卡倍率', { min: 0, max: 10, decimals: 2 })}
                   >
-                    <InputNumber id="rules-multiplier-gold" addonBefore="金卡" step={0.1} />
+                    <InputNumber id="rules-multiplier-gold" addonBefore="金卡" />
                   </Form.Item>
                 </Input.Group>
               </Form.Item>
@@ -168,13 +181,10 @@ export function PointsPage() {
             id="points-member-search"
             placeholder="9 位会员号"
             enterButton="查询"
-            onSearch={(v) => setMemberNo(v.trim())}
+            onSearch={(v) => void lookup(v.trim())}
             loading={lookedUp.fetching}
             style={{ marginBottom: 16 }}
           />
-          {memberNo !== null && lookedUp.error && (
-            <Alert type="error" showIcon message={lookedUp.error} style={{ marginBottom: 16 }} />
-          )}
           {member && (
             <>
               <Descriptions column={3} size="small" id="points-member">

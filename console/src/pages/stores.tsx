@@ -164,6 +164,7 @@ export function StoresPage() {
         />
       )}
       <Table<Store>
+        id="stores-table"
         rowKey="storeId"
         size="small"
         loading={stores.loading}
@@ -346,10 +347,10 @@ export function StoresPage() {
           </Form.Item>
           <Space>
             <Form.Item name="lat" label="纬度" rules={latRules(false)}>
-              <InputNumber id="store-lat" step={0.0001} />
+              <InputNumber id="store-lat" />
             </Form.Item>
             <Form.Item name="lng" label="经度" rules={lngRules(false)}>
-              <InputNumber id="store-lng" step={0.0001} />
+              <InputNumber id="store-lng" />
             </Form.Item>
           </Space>
         </Form>
@@ -412,10 +413,10 @@ export function StoresPage() {
           </Form.Item>
           <Space>
             <Form.Item name="lat" label="纬度" rules={latRules(false)}>
-              <InputNumber id="store-edit-lat" step={0.0001} />
+              <InputNumber id="store-edit-lat" />
             </Form.Item>
             <Form.Item name="lng" label="经度" rules={lngRules(false)}>
-              <InputNumber id="store-edit-lng" step={0.0001} />
+              <InputNumber id="store-edit-lng" />
             </Form.Item>
           </Space>
         </Form>
@@ -508,10 +509,10 @@ export function StoresPage() {
           />
           <Space>
             <Form.Item name="lat" label="纬度" rules={latRules(true)}>
-              <InputNumber id="store-location-lat" step={0.0001} />
+              <InputNumber id="store-location-lat" />
             </Form.Item>
             <Form.Item name="lng" label="经度" rules={lngRules(true)}>
-              <InputNumber id="store-location-lng" step={0.0001} />
+              <InputNumber id="store-location-lng" />
             </Form.Item>
           </Space>
         </Form>
