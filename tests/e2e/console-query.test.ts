@@ -22,6 +22,8 @@ const shot = screenshotter('console-query')
 const nav = (label: string) => page.click(`.ant-menu-item:has-text("${label}")`)
 /** Every admin action the page asked for, in order, with when it was sent. */
 const sent: { action: string; at: number }[] = []
+/** What each listJobs answer said of the newest job: its status and rows done, in order. */
+const jobSeen: { status: string; done: number; total: number }[] = []
 const count = (action: string, since = 0) =>
   sent.filter((r) => r.action === action && r.at >= since).length
 
@@ -69,6 +71,16 @@ beforeAll(async () => {
     if (!request.url().endsWith('/fn/admin')) return
     const body = JSON.parse(request.postData() ?? '{}') as { action?: string }
     sent.push({ action: body.action ?? '', at: Date.now() })
+  })
+  page.on('response', async (response) => {
+    if (!response.url().endsWith('/fn/admin')) return
+    const body = JSON.parse(response.request().postData() ?? '{}') as { action?: string }
+    if (body.action !== 'listJobs') return
+    const answer = (await response.json().catch(() => null)) as {
+      data?: { items: { status: string; done: number; total: number }[] }
+    } | null
+    const newest = answer?.data?.items[0]
+    if (newest) jobSeen.push({ status: newest.status, done: newest.done, total: newest.total })
   })
   await page.goto(`${stack.url}/admin/`)
   await page.fill('#login-username', 'admin')
@@ -130,14 +142,25 @@ test('an export’s progress advances by itself, and the page stops asking once 
   await page.waitForSelector('#jobs-table')
   const started = Date.now()
   await page.click('#export-open')
+  await page.click('#export-kind')
+  await page.click('.ant-select-item-option:has-text("会员")')
   await page.click('#export-submit')
   await page.waitForSelector('text=已开始导出')
-  const row = page.locator('#jobs-table tr.ant-table-row', { hasText: '导出订单' }).first()
+  const row = page.locator('#jobs-table tr.ant-table-row', { hasText: '导出会员' }).first()
   await row.getByText('已完成').waitFor({ timeout: 60_000 })
   await shot(page, 'export-finished')
   // It moved on with nobody touching the page: stepped from here, and the list asked again.
   expect(count('jobStep', started)).toBeGreaterThanOrEqual(1)
   expect(count('listJobs', started)).toBeGreaterThanOrEqual(2)
+  // The list showed it running, then done, its rows counting up.
+  const statuses = jobSeen.map((j) => j.status)
+  expect(statuses).toContain('running')
+  expect(statuses.at(-1)).toBe('succeeded')
+  expect(statuses.indexOf('running')).toBeLessThan(statuses.indexOf('succeeded'))
+  const done = jobSeen.map((j) => j.done)
+  expect(done).toEqual([...done].sort((a, b) => a - b))
+  expect(jobSeen.at(-1)!.done).toBe(jobSeen.at(-1)!.total)
+  expect(jobSeen.at(-1)!.total).toBeGreaterThan(0)
   // Ended: no more asking (the watch interval is 2 s; wait three of them).
   await page.waitForTimeout(500)
   const settled = sent.length

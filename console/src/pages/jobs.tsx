@@ -14,7 +14,7 @@ import {
   Typography,
 } from 'antd'
 import type { Dayjs } from 'dayjs'
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { useSearchParams } from 'react-router-dom'
 import { formatShanghaiMinute } from '../../../shared/platform/calendar'
 import { toCsv } from '../../../shared/platform/csv'
@@ -145,28 +145,31 @@ export function JobsPage() {
 
   // The server offers step to those who may advance a job (HQ admins): each answer of the list
   // with a steppable job schedules one step of each, and the step marks the list stale, whose
-  // next answer schedules the next, until none is left to step.
+  // next answer schedules the next, until none is left to step. One round at a time: a poll's
+  // answer arriving while a step runs starts nothing (a second step would only meet the lease).
   const steppable = (data?.items ?? [])
     .filter((j) => j.finishedAt === null && j.actions.includes('step'))
     .map((j) => j.jobId)
     .join(',')
   const answeredAt = jobs.updatedAt
+  const stepping = useRef(false)
+  const [rounds, setRounds] = useState(0)
   useEffect(() => {
-    if (!steppable) return
-    let cancelled = false
-    const timer = setTimeout(() => {
-      for (const jobId of steppable.split(','))
-        write('jobStep', { jobId }).then(
-          () => !cancelled && setStepError(null),
-          (err: unknown) =>
-            !cancelled && setStepError(err instanceof ApiFailure ? err.message : String(err)),
-        )
+    if (!steppable || stepping.current) return
+    const timer = setTimeout(async () => {
+      stepping.current = true
+      try {
+        await Promise.all(steppable.split(',').map((jobId) => write('jobStep', { jobId })))
+        setStepError(null)
+      } catch (err) {
+        setStepError(err instanceof ApiFailure ? err.message : String(err))
+      } finally {
+        stepping.current = false
+        setRounds((n) => n + 1)
+      }
     }, STEP_PAUSE_MS)
-    return () => {
-      cancelled = true
-      clearTimeout(timer)
-    }
-  }, [steppable, answeredAt, write])
+    return () => clearTimeout(timer)
+  }, [steppable, answeredAt, rounds, write])
 
   async function download(job: Job) {
     const full = await mutate('job', { jobId: job.jobId })

@@ -242,14 +242,22 @@ function OrderDrawer({ orderId, onClose }: { orderId: string | null; onClose: ()
   )
 }
 
+function refundSettling(d: AdminResult<'orderDetail'>): boolean {
+  const succeeded = d.refunds
+    .filter((r) => r.status === 'succeeded')
+    .reduce((sum, r) => sum + r.amountFen, 0)
+  return d.refunds.some((r) => r.open) || succeeded !== d.order.refundedFen
+}
+
 function OrderDetail({ orderId }: { orderId: string }) {
-  // WeChat Pay settles a refund after the request: look again until none is processing.
+  // WeChat Pay settles a refund after the request, and the order books it after that: look again
+  // until none is processing and the order's refunded total has caught up with the refunds.
   const detail = useAdminQuery(
     'orderDetail',
     { orderId },
     {
       keepPrevious: false,
-      refetchInterval: (d) => (d?.refunds.some((r) => r.open) ? REFUND_POLL_MS : false),
+      refetchInterval: (d) => (d && refundSettling(d) ? REFUND_POLL_MS : false),
     },
   )
   const [refunding, setRefunding] = useState(false)
