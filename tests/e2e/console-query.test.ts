@@ -98,7 +98,7 @@ test('a new store shows in the list and in another page’s store picker without
   await nav('门店')
   await page.waitForSelector('#stores-table >> text=静安寺店')
   // A full reload would drop this mark.
-  await page.evaluate(() => ((window as unknown as { samePage: boolean }).samePage = true))
+  await page.evaluate(() => ((globalThis as unknown as { samePage: boolean }).samePage = true))
   const before = Date.now()
   await page.click('#store-create')
   await page.fill('#store-code', 'SH077')
@@ -107,9 +107,9 @@ test('a new store shows in the list and in another page’s store picker without
   await page.click('#store-submit')
   await page.waitForSelector('#stores-table >> text=大悦城店')
   await shot(page, 'store-listed-after-create')
-  expect(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(
-    true,
-  )
+  expect(
+    await page.evaluate(() => (globalThis as unknown as { samePage?: boolean }).samePage),
+  ).toBe(true)
   // The list asked again after the write, once; nobody clicked 刷新.
   const created = sent.findIndex((r) => r.action === 'createStore' && r.at >= before)
   expect(created).toBeGreaterThanOrEqual(0)
@@ -292,10 +292,11 @@ test('product sort and stock refuse -5 and 1.5 as typed (the server’s words), 
   const row = page.locator('#products-table tr.ant-table-row').first()
   await row.locator('.product-stock').click()
   const central = page.locator('.stock-set[data-location="中央仓"]')
-  for (const [typed, message] of [
+  const cases: [typed: string, message: string][] = [
     ['-5', '库存不能小于 0'],
     ['1.5', '库存应为整数'],
-  ]) {
+  ]
+  for (const [typed, message] of cases) {
     await central.locator('.stock-quantity input').fill(typed)
     await central.locator('.stock-save').click()
     await central.locator('.stock-error').getByText(message).waitFor()
