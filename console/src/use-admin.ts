@@ -27,10 +27,13 @@ import {
 import { staleAfter } from './invalidation'
 
 /**
- * How long a read is fresh: a page opened again within it shows the cache without asking; older,
- * it shows the cache and asks again in the background. Writes do not wait for it (they invalidate).
+ * How long a read is fresh. Most of what the console shows also changes outside it (a shopper's
+ * order holds stock, a clerk records a sale, the timer steps a job), so by default a read is stale
+ * at once: a page or drawer opened again shows the cached answer immediately and asks again in the
+ * background. The store list (every page's store picker) changes only by HQ writes, which
+ * invalidate it, and imports, whose steps do: it stays fresh for a minute.
  */
-export const STALE_MS = 30_000
+const STALE_MS: Partial<Record<AdminAction, number>> = { listStores: 60_000 }
 
 /** Only a dropped connection is worth trying again by itself; a refusal says the same twice. */
 function retry(failures: number, err: unknown): boolean {
@@ -40,7 +43,7 @@ function retry(failures: number, err: unknown): boolean {
 export function createQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
-      queries: { staleTime: STALE_MS, retry },
+      queries: { staleTime: 0, retry },
       mutations: { retry: false },
     },
   })
@@ -73,6 +76,7 @@ export function useAdminQuery<A extends AdminAction>(
   const query = useQuery({
     queryKey: adminKey(action, params),
     queryFn: () => callAdmin(action, params),
+    staleTime: STALE_MS[action] ?? 0,
     placeholderData: keepPrevious ? keepPreviousData : undefined,
     refetchInterval:
       typeof refetchInterval === 'function'
