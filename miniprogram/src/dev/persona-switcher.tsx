@@ -5,6 +5,7 @@
 import { View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { useEffect, useState } from 'react'
+import { forgetEverything } from '../lib/queries'
 import { ROUTES } from '../lib/routes'
 import {
   activeOpenid,
@@ -72,6 +73,8 @@ export function PersonaSwitcher() {
     choosePersona(persona)
     setCurrent(persona)
     setOpen(false)
+    // Nothing the previous identity saw carries over (pages still mounted ask again as the new one).
+    void forgetEverything()
     // Start over as the new identity, where that role starts: shoppers at home, staff at the desk.
     void Taro.reLaunch({ url: persona.role === 'member' ? ROUTES.home : ROUTES.staffHome })
   }

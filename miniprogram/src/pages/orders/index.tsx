@@ -46,7 +46,7 @@ function loadOrders(): Promise<ApiResult<Order[]>> {
 }
 
 export default function OrdersPage() {
-  const orders = useQuery(loadOrders)
+  const orders = useQuery(['shop', 'myOrders'], loadOrders)
   usePullDownRefreshOf(orders.refresh)
   const [filter, setFilter] = useState<Filter>('all')
 
