@@ -172,14 +172,28 @@ test('the desk: 今日业绩 after a sale, the real ceiling, an already collecte
   await app.shot('10-pickup-already-collected')
 })
 
-// Skipped: the demo's 徐家汇店 has no member to reach, so 发送活动通知 stays disabled; the journey
-// needs a member bound there (with a consent credit) first. The page's own behaviour is covered by
-// tests/miniprogram/staff-desk.test.ts ("store campaigns").
-test.skip('the store manager sends a store campaign from the desk', async () => {
+test('the store manager sends a store campaign from the desk', async () => {
+  // A shopper who opened a card at 徐家汇店 and accepted campaign notifications once: someone
+  // the manager can reach (the demo's shoppers are 静安寺店's or not members yet).
+  const shopper = { openid: 'e2e-shopper-xujiahui' }
+  const bound = await stack.call(
+    'member',
+    { action: 'bind', scene: storeCode('徐家汇店').scene },
+    shopper,
+  )
+  expect(bound.body.ok).toBe(true)
+  const consent = await stack.call(
+    'member',
+    { action: 'reportConsent', results: [{ templateKey: 'campaign', accepted: true }] },
+    shopper,
+  )
+  expect(consent.body.data).toMatchObject({ campaign: 1 })
+
   await app.open('?c=1#/staff/home/index')
   await app.waitFor('/staff/home/index', '门店活动')
   await app.current().locator('#tile-campaigns').click()
   await app.waitFor('/staff/campaigns/index', '已订阅可触达')
+  await app.current().getByText('徐家汇店符合条件 1 位，已订阅可触达 1 位').waitFor()
   await app.shot('11-store-campaign-form')
   await app.current().locator('#field-thing1 input').fill('周末会员日')
   await app.current().locator('#campaign-send').click()

@@ -42,6 +42,8 @@ function useTitleBarPill(label: string, anchorId: string, onTap: () => void): vo
     const dot = document.createElement('span')
     dot.className = 'persona-pill__dot'
     pill.append(dot, label)
+    // The title keeps clear of the pill (app.scss): its width, its 16 px from the edge, a gap.
+    bar.style.setProperty('--title-bar-end', `${Math.ceil(pill.offsetWidth) + 24}px`)
     const tap = () => {
       // Pages under the one on screen are hidden (display: none): their anchor has no box.
       if (document.getElementById(anchorId)?.getClientRects().length) onTap()

@@ -129,6 +129,11 @@ export default function OrderPage() {
           <View>
             <View className="order-status" id="order-status">
               <View className="order-status__label">{o.statusLabel}</View>
+              {o.orderNo && (
+                <View className="order-status__no" id="order-no">
+                  订单号 {o.orderNo}
+                </View>
+              )}
               {o.actions.includes('pay') && (
                 <View className="order-status__hint">
                   请在 {formatDateTime(o.expiresAt)} 前完成支付

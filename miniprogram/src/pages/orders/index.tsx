@@ -102,6 +102,11 @@ export default function OrdersPage() {
                     <View className="order-item__meta">
                       {order.statusLabel} · {formatDateTime(order.createdAt)}
                     </View>
+                    {order.orderNo && (
+                      <View className="order-item__no" id={`order-no-${order.orderNo}`}>
+                        订单号 {order.orderNo}
+                      </View>
+                    )}
                   </View>
                   <View className="order-item__total">{formatFen(order.totalFen)}</View>
                 </View>
