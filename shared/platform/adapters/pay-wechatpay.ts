@@ -254,7 +254,7 @@ export class WeChatPayAdapter implements PayPort {
     const out = (await this.pay.query({ out_trade_no: outTradeNo })) as Output
     if (out.status === 404) return null
     if (out.status !== 200) throw payErrorOf('query order', out)
-    const parsed = transactionAnswer.safeParse(out.data)
+    const parsed = transactionAnswer().safeParse(out.data)
     if (!parsed.success)
       throw new PayError(
         'INVALID_ANSWER',
@@ -299,7 +299,7 @@ export class WeChatPayAdapter implements PayPort {
   }
 
   private refundOf(out: Output): PayRefund {
-    const parsed = refundAnswer.safeParse(out.data)
+    const parsed = refundAnswer().safeParse(out.data)
     if (!parsed.success)
       throw new PayError(
         'INVALID_ANSWER',
@@ -381,7 +381,7 @@ export class WeChatPayAdapter implements PayPort {
 
     let envelope
     try {
-      envelope = notificationEnvelope.safeParse(JSON.parse(request.rawBody))
+      envelope = notificationEnvelope().safeParse(JSON.parse(request.rawBody))
     } catch {
       return refuse('malformed', 'the body is not JSON')
     }
@@ -403,7 +403,7 @@ export class WeChatPayAdapter implements PayPort {
 
     let event: PayEvent
     if (eventType === 'TRANSACTION.SUCCESS') {
-      const parsed = transactionResource.safeParse(decrypted)
+      const parsed = transactionResource().safeParse(decrypted)
       if (!parsed.success)
         return refuse(
           'invalid-resource',
@@ -427,7 +427,7 @@ export class WeChatPayAdapter implements PayPort {
       eventType === 'REFUND.ABNORMAL' ||
       eventType === 'REFUND.CLOSED'
     ) {
-      const parsed = refundResource.safeParse(decrypted)
+      const parsed = refundResource().safeParse(decrypted)
       if (!parsed.success)
         return refuse(
           'invalid-resource',
