@@ -42,7 +42,12 @@ interface Leftover {
 export async function repairOrders(
   ctx: InvocationContext,
   options: { budgetMs?: number } = {},
-): Promise<{ checked: number; abandoned: number; holdsGivenBack: number; couponsReleased: number }> {
+): Promise<{
+  checked: number
+  abandoned: number
+  holdsGivenBack: number
+  couponsReleased: number
+}> {
   const budgetMs = options.budgetMs ?? 15_000
   const started = Date.now()
   const inBudget = () => Date.now() - started < budgetMs
@@ -56,7 +61,7 @@ export async function repairOrders(
   }
 
   // Holds older than the grace (an order's id says when it was chosen), page by page.
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page = await stockWithHolds(after, PAGE)
     for (const doc of page)
       for (const [orderId, qty] of Object.entries(doc.holds ?? {})) {
@@ -73,7 +78,7 @@ export async function repairOrders(
     after = page[page.length - 1]!._id
   }
   // Coupons locked before the grace, page by page.
-  for (let after: Date | undefined; ; ) {
+  for (let after: Date | undefined; ;) {
     const page = await couponsLockedBefore(before, { after, limit: PAGE })
     for (const c of page)
       if (c.lock)

@@ -36,5 +36,9 @@ export async function allocateOrderNo(now: Date): Promise<string> {
  */
 export async function prepareOrderDay(now: Date): Promise<void> {
   const day = orderNoDay(new Date(now.getTime() + DAY_MS))
-  await collection(COLLECTIONS.orderCounters).insertOnce({ _id: orderNoCounterId(day), day, seq: 0 })
+  await collection(COLLECTIONS.orderCounters).insertOnce({
+    _id: orderNoCounterId(day),
+    day,
+    seq: 0,
+  })
 }
