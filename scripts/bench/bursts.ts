@@ -159,7 +159,11 @@ async function storeOpening(shoppers: number, concurrency: number): Promise<obje
   }
 }
 
-export async function flashSale(shoppers: number, units: number, concurrency: number): Promise<object> {
+export async function flashSale(
+  shoppers: number,
+  units: number,
+  concurrency: number,
+): Promise<object> {
   const server = await startChildServer(
     'scripts/bench/stack-process.ts',
     { BENCH_NAME: 'flash', FUNCTION_LOG: 'on' },

@@ -103,7 +103,7 @@ const TIMED_OUT = '下单超时，请重新下单'
  * of this order (giveBackHold, unlockCoupon, and the order's own transitions: releaseOrder,
  * the sale in applyPaidEffects). A refusal (sold out, the coupon refused) gives back what this
  * call took before answering, and no order exists. A call that dies between the writes leaves
- * holds or a lock without an order: the `repairOrderHolds` job gives them back once it is sure
+ * holds or a lock without an order: the `repairOrders` job gives them back once it is sure
  * the order can never come (flows/order-repair.ts), or the order without a payment, which the
  * member can still pay (payOrder records it) and which expires like any unpaid order.
  */

@@ -47,7 +47,12 @@ const anyOrder = fc.record({
   fulfilment: fc.constantFrom<OrderDoc['fulfilment']>('pickup', 'delivery'),
   totalFen: fc.integer({ min: 1, max: 100_000 }),
   refundedFen: fc.integer({ min: 0, max: 100_000 }),
-  cancelReason: fc.constantFrom<OrderDoc['cancelReason']>(null, 'expired', 'cancelled', 'abandoned'),
+  cancelReason: fc.constantFrom<OrderDoc['cancelReason']>(
+    null,
+    'expired',
+    'cancelled',
+    'abandoned',
+  ),
   expiresAt: fc.date({
     min: new Date('2026-03-01T00:00:00Z'),
     max: new Date('2026-03-03T00:00:00Z'),
