@@ -168,7 +168,11 @@ async function storeOpening(shoppers: number, concurrency: number): Promise<obje
   }
 }
 
-async function flashSale(shoppers: number, units: number, concurrency: number): Promise<object> {
+export async function flashSale(
+  shoppers: number,
+  units: number,
+  concurrency: number,
+): Promise<object> {
   const server = await startChildServer(
     'scripts/bench/stack-process.ts',
     { BENCH_NAME: 'flash', FUNCTION_LOG: 'on' },
@@ -195,6 +199,7 @@ async function flashSale(shoppers: number, units: number, concurrency: number): 
     // Anything but an order or "sold out" (库存不足; a CONFLICT after every retry, a timeout) is a
     // failure.
     let failures = 0
+    const failureReasons: Record<string, number> = {}
     logs.length = 0
     const { latencies, seconds } = await closedLoop(shoppers, concurrency, async (i) => {
       const res = await post(
@@ -210,7 +215,11 @@ async function flashSale(shoppers: number, units: number, concurrency: number): 
       if (res.status === 200) outTradeNos.push(res.body.data.outTradeNo as string)
       else if (res.status === 409 && String(res.body?.error?.message).startsWith('库存不足'))
         soldOut += 1
-      else failures += 1
+      else {
+        failures += 1
+        const reason = `${res.status} ${String(res.body?.error?.message ?? '').slice(0, 60)}`
+        failureReasons[reason] = (failureReasons[reason] ?? 0) + 1
+      }
       return res.status === 200
     })
     for (const outTradeNo of outTradeNos) await post(`/sandbox/pay/${outTradeNo}`, {})
@@ -220,6 +229,11 @@ async function flashSale(shoppers: number, units: number, concurrency: number): 
       available: number
     }[]
     const paid = (await db.collection('orders').where({ status: 'paid', storeId }).count()).total
+    // Orders whose answer never reached the shopper (the function host gave up at the function's
+    // timeout while the invocation went on): created, never paid; their expiry gives them back.
+    const unanswered = (
+      await db.collection('orders').where({ status: 'awaiting_payment', storeId }).count()
+    ).total
     const creates = logs.filter((l) => l.fn === 'shop' && l.action === 'createOrder')
     return {
       bench: 'bursts.flashSale',
@@ -230,6 +244,8 @@ async function flashSale(shoppers: number, units: number, concurrency: number): 
       paid,
       refusedSoldOut: soldOut,
       failures,
+      failureReasons,
+      unansweredOrders: unanswered,
       oversold: Math.max(0, outTradeNos.length - units),
       stockLeft: left[0]?.available ?? null,
       txRetries: retriesOf(creates),
