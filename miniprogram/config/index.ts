@@ -12,6 +12,16 @@ import { cloudbaseEnvId } from './cloud-env'
 // packages unless told otherwise (webpack5-runner's getScriptRule reads `compile.include`).
 const sharedDir = path.resolve(__dirname, '../../shared')
 
+// TanStack Query's package exports its "modern" build (private class fields, `#x`), which Taro's
+// H5 minification mangles into a syntax error and older WeChat JS engines may not parse; its
+// "legacy" build is the same code compiled down. Exact-match aliases ($) to those files.
+const tanstack = (name: string) =>
+  path.resolve(__dirname, `../../node_modules/@tanstack/${name}/build/legacy/index.js`)
+const alias = {
+  '@tanstack/query-core$': tanstack('query-core'),
+  '@tanstack/react-query$': tanstack('react-query'),
+}
+
 export default defineConfig<'webpack5'>(async () => ({
   projectName: 'o2o-membership',
   designWidth: 750,
@@ -20,6 +30,7 @@ export default defineConfig<'webpack5'>(async () => ({
   outputRoot: `dist/${process.env.TARO_ENV}`,
   framework: 'react',
   compiler: 'webpack5',
+  alias,
   // Persistent cache is off: a clean, reproducible build on every `npm test` is worth more than
   // the few seconds a warm cache would save.
   cache: { enable: false },

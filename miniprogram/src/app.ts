@@ -1,5 +1,7 @@
+import { QueryClientProvider } from '@tanstack/react-query'
 import Taro from '@tarojs/taro'
-import type { PropsWithChildren } from 'react'
+import { createElement, type PropsWithChildren } from 'react'
+import { queryClient } from './lib/queries'
 import './app.scss'
 
 if (process.env.TARO_ENV === 'weapp') {
@@ -8,8 +10,9 @@ if (process.env.TARO_ENV === 'weapp') {
   Taro.cloud.init({ env: CLOUDBASE_ENV_ID, traceUser: true })
 }
 
+/** Every page renders inside the app, so every page shares the one data cache. */
 function App({ children }: PropsWithChildren) {
-  return children
+  return createElement(QueryClientProvider, { client: queryClient }, children)
 }
 
 export default App

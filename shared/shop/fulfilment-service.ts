@@ -17,6 +17,8 @@ import { canTransition, nextOrderActions, orderStatusLabel, type OrderAction } f
 export interface OrderPickupView {
   kind: 'order'
   orderId: string
+  /** What the clerk reads out and the shopper sees on their order (date + the day's sequence). */
+  orderNo: string | null
   pickupCode: string
   status: OrderDoc['status']
   statusLabel: string
@@ -38,6 +40,7 @@ export async function orderPickupView(order: OrderDoc, now: Date): Promise<Order
   return {
     kind: 'order',
     orderId: order._id,
+    orderNo: order.orderNo ?? null,
     pickupCode: order.pickupCode ?? '',
     status: order.status,
     statusLabel: orderStatusLabel(order),

@@ -61,6 +61,8 @@ export const pickupView = redemptionView.extend({
 export const orderPickupView = z.object({
   kind: z.literal('order'),
   orderId: z.string(),
+  /** The human order number (date + the day's sequence); null only on orders older than numbers. */
+  orderNo: z.string().nullable(),
   pickupCode: z.string(),
   status: orderStatus,
   statusLabel: z.string(),

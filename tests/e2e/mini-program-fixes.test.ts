@@ -32,6 +32,44 @@ function storeCode(name: '静安寺店' | '徐家汇店') {
   return code
 }
 
+/**
+ * The H5 title bar's title: its text, whether it is cut with an ellipsis, and whether it keeps
+ * clear of the back (or home) button and the persona pill.
+ */
+async function titleBar() {
+  const bar = app.page.locator('#taro-navigation-bar')
+  const title = bar.locator('.taro-navigation-bar-title')
+  const box = (await title.boundingBox())!
+  let backRight = 0
+  for (const side of ['.taro-navigation-bar-back', '.taro-navigation-bar-home']) {
+    const button = bar.locator(side)
+    if (await button.isVisible()) {
+      const b = (await button.boundingBox())!
+      backRight = Math.max(backRight, b.x + b.width)
+    }
+  }
+  const pill = app.page.locator('#persona-switcher')
+  const pillLeft = (await pill.isVisible()) ? (await pill.boundingBox())!.x : Infinity
+  const widths = await title.evaluate((el) => {
+    const shown = el as unknown as { scrollWidth: number; clientWidth: number }
+    return { scroll: shown.scrollWidth, client: shown.clientWidth }
+  })
+  return {
+    text: await title.textContent(),
+    ellipsis: widths.scroll > widths.client,
+    clearOfBack: backRight <= box.x,
+    clearOfPill: box.x + box.width <= pillLeft,
+  }
+}
+
+/** Waits until the title bar reads `text` (the agreement page sets HQ's title once loaded). */
+async function barTitle(text: string) {
+  await app.page
+    .locator('#taro-navigation-bar .taro-navigation-bar-title')
+    .filter({ hasText: text })
+    .waitFor()
+}
+
 beforeAll(async () => {
   const h5Dir = ensureH5Built()
   stack = await startTestStack({ seed: true, h5Dir })
@@ -99,10 +137,20 @@ test('账户与隐私: agreements HQ edits, export and a clear deletion', async 
   const saved = await stack.admin({
     action: 'setAgreement',
     kind: 'privacy',
-    title: '隐私政策',
+    title: '隐私政策（会员版）',
     body: '我们只收集提供会员服务所必需的信息。\n\n你可以随时在「我的 → 账户与隐私」中导出或删除你的数据。',
   })
   expect(saved.body.ok).toBe(true)
+  // A title of ten characters fits beside the back button and the persona pill; a longer one
+  // ends in an ellipsis, still clear of both.
+  const terms = await stack.admin({
+    action: 'setAgreement',
+    kind: 'terms',
+    title: '会员服务协议（适用于全部门店与线上商城）',
+    body: '本协议适用于会员卡的开通、积分、礼品兑换与线上商城。',
+  })
+  expect(terms.body.ok).toBe(true)
+  const walkStart = app.calls.length
   await app.open('?me=1#/pages/me/index')
   await app.waitFor('/pages/me/index', '账户与隐私')
   await app.current().locator('#account-entry').click()
@@ -116,7 +164,27 @@ test('账户与隐私: agreements HQ edits, export and a clear deletion', async 
 
   await app.current().locator('#read-privacy').click()
   await app.waitFor('/pages/agreement/index', '导出或删除你的数据')
+  await barTitle('隐私政策（会员版）')
+  const fitting = await titleBar()
+  expect(fitting.text).toBe('隐私政策（会员版）')
+  expect(fitting.ellipsis).toBe(false)
+  expect(fitting.clearOfBack && fitting.clearOfPill).toBe(true)
   await app.shot('07-privacy-policy-from-hq')
+
+  await app.page.goBack()
+  await app.waitFor('/pages/account/index', '注销会员卡')
+  await app.current().locator('#read-terms').click()
+  await app.waitFor('/pages/agreement/index', '积分、礼品兑换与线上商城')
+  await barTitle('会员服务协议（适用于全部门店与线上商城）')
+  const long = await titleBar()
+  expect(long.text).toBe('会员服务协议（适用于全部门店与线上商城）')
+  expect(long.ellipsis).toBe(true)
+  expect(long.clearOfBack && long.clearOfPill).toBe(true)
+  await app.shot('07b-long-title-ellipsis')
+
+  // 我的, 账户与隐私 and both agreements: the member status was asked for once.
+  const walk = app.calls.slice(walkStart)
+  expect(walk.filter((c) => c.name === 'member' && c.action === 'profile')).toHaveLength(1)
 })
 
 test('the desk: 今日业绩 after a sale, the real ceiling, an already collected order', async () => {
@@ -172,14 +240,28 @@ test('the desk: 今日业绩 after a sale, the real ceiling, an already collecte
   await app.shot('10-pickup-already-collected')
 })
 
-// Skipped: the demo's 徐家汇店 has no member to reach, so 发送活动通知 stays disabled; the journey
-// needs a member bound there (with a consent credit) first. The page's own behaviour is covered by
-// tests/miniprogram/staff-desk.test.ts ("store campaigns").
-test.skip('the store manager sends a store campaign from the desk', async () => {
+test('the store manager sends a store campaign from the desk', async () => {
+  // A shopper who opened a card at 徐家汇店 and accepted campaign notifications once: someone
+  // the manager can reach (the demo's shoppers are 静安寺店's or not members yet).
+  const shopper = { openid: 'e2e-shopper-xujiahui' }
+  const bound = await stack.call(
+    'member',
+    { action: 'bind', scene: storeCode('徐家汇店').scene },
+    shopper,
+  )
+  expect(bound.body.ok).toBe(true)
+  const consent = await stack.call(
+    'member',
+    { action: 'reportConsent', results: [{ templateKey: 'campaign', accepted: true }] },
+    shopper,
+  )
+  expect(consent.body.data).toMatchObject({ campaign: 1 })
+
   await app.open('?c=1#/staff/home/index')
   await app.waitFor('/staff/home/index', '门店活动')
   await app.current().locator('#tile-campaigns').click()
   await app.waitFor('/staff/campaigns/index', '已订阅可触达')
+  await app.current().getByText('徐家汇店符合条件 1 位，已订阅可触达 1 位').waitFor()
   await app.shot('11-store-campaign-form')
   await app.current().locator('#field-thing1 input').fill('周末会员日')
   await app.current().locator('#campaign-send').click()

@@ -318,6 +318,10 @@ describe('after-payment effects, off the notification', () => {
       { openid: clerkOpenid },
     )
     expect(looked.status).toBe(200)
+    // The clerk reads the order by the number the shopper sees (Shanghai day + sequence).
+    const stored = await orderDoc(order.orderId)
+    expect(stored.orderNo).toMatch(/^\d{14}$/)
+    expect(looked.body.data).toMatchObject({ kind: 'order', orderNo: stored.orderNo })
     expect(await entry(`order:${order.orderId}:commission`)).toMatchObject({
       status: 'pending',
       settleAfter: null,

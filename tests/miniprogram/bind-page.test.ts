@@ -61,7 +61,7 @@ describe('binding (the built WeChat page)', () => {
       action: 'reportConsent',
       results: [{ templateKey: 'campaign', accepted: true }],
     })
-    page.detach()
+    await page.detach()
 
     // Asked once: binding again on this device goes straight to the "enter" button, no card.
     resetCalls()

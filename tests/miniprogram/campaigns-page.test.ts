@@ -129,7 +129,7 @@ describe('after an order is paid', () => {
     )
     page = openPage('pages/order/index', { id: 'o-first' })
     await page.waitForText('订阅活动通知')
-    page.detach()
+    await page.detach()
 
     // The same order again: asked already, so not even the status is loaded.
     resetCalls()
@@ -137,7 +137,7 @@ describe('after an order is paid', () => {
     await page.waitForText('待发货')
     expect(page.find('#consent-card')).toBeUndefined()
     expect(cloudCalls().map((c) => c.data.action)).toEqual(['order'])
-    page.detach()
+    await page.detach()
 
     consent = { templates: [{ templateKey: 'campaign', templateId: 'tmpl-campaign', credits: 2 }] }
     page = openPage('pages/order/index', { id: 'o-second' })

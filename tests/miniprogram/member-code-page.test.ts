@@ -30,7 +30,7 @@ describe('member code page (built)', () => {
     )
     // Under the QR, the same digits as a Code 128 barcode drawn with views.
     expect(page.findAll('.barcode__bar')).toHaveLength(barsOf(encodeCode128C(CODE)).length)
-    page.detach()
+    await page.detach()
   })
 
   it('counts down to the next code and refreshes on a tap', async () => {
@@ -50,13 +50,13 @@ describe('member code page (built)', () => {
     await page.tap('member-code-refresh')
     await page.waitForText('0987 6543 2109 8765 4321')
     expect(cloudCalls().filter((c) => c.data.action === 'memberCode')).toHaveLength(2)
-    page.detach()
+    await page.detach()
   })
 
   it('tells someone without a card that the code comes with one', async () => {
     answerFunctions(() => NOT_A_MEMBER)
     const page = openPage('pages/member-code/index')
     await page.waitForText('开卡后显示会员码')
-    page.detach()
+    await page.detach()
   })
 })

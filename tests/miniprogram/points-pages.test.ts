@@ -126,7 +126,7 @@ describe('points tab (the built WeChat page)', () => {
     page = openPage('pages/points/index')
     await page.waitForText('还没有积分记录')
     expect(page.textOf('#points-expiry')).toBe('暂无即将到期的积分')
-    page.detach()
+    await page.detach()
 
     answerFunctions(() => NOT_A_MEMBER)
     page = openPage('pages/points/index')

@@ -37,6 +37,7 @@ const PRODUCTS = [
 /** A paid pickup order as the server views it for its member (label and actions from shop/lifecycle.ts). */
 const ORDER = {
   orderId: 'o1',
+  orderNo: '20261120000042',
   status: 'paid',
   state: 'awaiting_pickup',
   statusLabel: '待提货',
@@ -127,6 +128,7 @@ describe('shop (the built WeChat pages)', () => {
       orderId: 'o1',
     })
     expect(page.findAll('.timeline-step--done')).toHaveLength(3)
+    expect(page.textOf('#order-no')).toBe('订单号 20261120000042')
     // The pickup code drawn as a QR by the native member-code component (classes prefixed by its tag).
     await page.waitForText('5207 4687')
     expect(page.dom.querySelectorAll('[class~="member-code--member-code__run"]').length).toBe(

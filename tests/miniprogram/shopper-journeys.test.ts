@@ -28,6 +28,7 @@ const XUJIAHUI = {
 /** A paid pickup order at 徐家汇店, as `shop.order` answers it. */
 const ORDER = {
   orderId: 'o1',
+  orderNo: '20261120000042',
   status: 'paid',
   state: 'awaiting_pickup',
   statusLabel: '待提货',
@@ -117,7 +118,7 @@ describe('where to collect (the built WeChat pages)', () => {
     await page.waitForText('营业时间')
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(page.find('#order-store-distance')).toBeUndefined()
-    page.detach()
+    await page.detach()
 
     orderFunctions({
       ...ORDER,
@@ -179,9 +180,10 @@ describe('where to collect (the built WeChat pages)', () => {
   })
 })
 
-const orderIn = (state: string, statusLabel: string, orderId: string) => ({
+const orderIn = (state: string, statusLabel: string, orderId: string, seq = 7) => ({
   ...ORDER,
   orderId,
+  orderNo: `20261120${String(seq).padStart(6, '0')}`,
   state,
   statusLabel,
   items: [{ productId: orderId, name: `商品${orderId}`, priceFen: 100, qty: 1 }],
@@ -195,14 +197,17 @@ describe('order tabs (the built WeChat page)', () => {
   it('a delivery order waiting for the warehouse is under 待发货, not 待自提; an empty tab says what it lacks', async () => {
     answerFunctions(() =>
       ok([
-        orderIn('awaiting_shipment', '待发货', 'ship1'),
-        orderIn('awaiting_pickup', '待提货', 'pick1'),
-        orderIn('shipped', '已发货', 'road1'),
+        orderIn('awaiting_shipment', '待发货', 'ship1', 1),
+        orderIn('awaiting_pickup', '待提货', 'pick1', 2),
+        orderIn('shipped', '已发货', 'road1', 3),
       ]),
     )
     page = openPage('pages/orders/index')
     await page.waitForText('商品ship1')
     expect(page.textOf('.order-filters')).toBe('全部待付款待自提待发货待收货已完成')
+    // Each order by the number the shopper can quote to a clerk (Shanghai day + sequence).
+    expect(page.textOf('#order-no-20261120000001')).toBe('订单号 20261120000001')
+    expect(page.textOf('#order-no-20261120000003')).toBe('订单号 20261120000003')
 
     await page.tap('order-filter-ship')
     await page.waitFor(() => !(page?.text() ?? '').includes('商品pick1'), 'the 待发货 tab')
@@ -268,7 +273,7 @@ describe('account and privacy (the built WeChat pages)', () => {
     await page.waitForText('账户与隐私')
     await page.tap('account-entry')
     expect(wxCalls('navigateTo')[0]?.args).toMatchObject({ url: '/pages/account/index' })
-    page.detach()
+    await page.detach()
 
     answerFunctions((_name, event) => {
       if (event.action === 'profile') return ok({ ...MEMBER_PROFILE, phoneMasked: null })

@@ -68,7 +68,7 @@ describe('the desk (the built WeChat subpackage)', () => {
     expect(page.text()).not.toContain('暂无业绩数据')
     // A clerk has no campaigns tile; a manager does.
     expect(page.find('#tile-campaigns')).toBeUndefined()
-    page.detach()
+    await page.detach()
 
     answerFunctions((_name, event) =>
       event.action === 'me' ? ok({ ...STAFF_PROFILE, isManager: true }) : ok(STAFF_STATS),
@@ -155,6 +155,7 @@ describe('record sale (the built WeChat subpackage)', () => {
 const ORDER_AT_COUNTER = {
   kind: 'order',
   orderId: 'o1',
+  orderNo: '20261120000042',
   pickupCode: '52074687',
   status: 'paid',
   statusLabel: '待提货',
@@ -196,6 +197,9 @@ describe('verify pickup (the built WeChat subpackage)', () => {
     await page.tap('pickup-lookup')
     await page.waitForText('商城自提订单')
     expect(page.textOf('#pickup-status')).toBe('待提货')
+    // The clerk reads the same order number the shopper sees on their order, never an id.
+    expect(page.text()).toContain('订单号：20261120000042')
+    expect(page.text()).not.toContain('o1')
     expect(page.textOf('#pickup-submit')).toBe('确认交付商品')
     await page.tap('pickup-submit')
     await page.waitForText('核销成功，请将商品交给顾客')

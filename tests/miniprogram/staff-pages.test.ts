@@ -44,7 +44,7 @@ describe('staff side (the built WeChat subpackage)', () => {
     expect(page.textOf('#staff-entry')).toContain('静安寺店')
     await page.tap('staff-entry')
     expect(wxCalls('navigateTo')[0]?.args).toMatchObject({ url: '/staff/home/index' })
-    page.detach()
+    await page.detach()
 
     staffFunctions(false)
     page = openPage('pages/me/index')

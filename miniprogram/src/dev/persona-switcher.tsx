@@ -5,6 +5,7 @@
 import { View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { useEffect, useState } from 'react'
+import { forgetEverything } from '../lib/queries'
 import { ROUTES } from '../lib/routes'
 import {
   activeOpenid,
@@ -41,6 +42,8 @@ function useTitleBarPill(label: string, anchorId: string, onTap: () => void): vo
     const dot = document.createElement('span')
     dot.className = 'persona-pill__dot'
     pill.append(dot, label)
+    // The title keeps clear of the pill (app.scss): its width, its 16 px from the edge, a gap.
+    bar.style.setProperty('--title-bar-end', `${Math.ceil(pill.offsetWidth) + 24}px`)
     const tap = () => {
       // Pages under the one on screen are hidden (display: none): their anchor has no box.
       if (document.getElementById(anchorId)?.getClientRects().length) onTap()
@@ -72,6 +75,8 @@ export function PersonaSwitcher() {
     choosePersona(persona)
     setCurrent(persona)
     setOpen(false)
+    // Nothing the previous identity saw carries over (pages still mounted ask again as the new one).
+    void forgetEverything()
     // Start over as the new identity, where that role starts: shoppers at home, staff at the desk.
     void Taro.reLaunch({ url: persona.role === 'member' ? ROUTES.home : ROUTES.staffHome })
   }

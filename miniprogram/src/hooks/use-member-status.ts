@@ -1,5 +1,6 @@
 import { api, type ApiResult } from '../api'
 import type { OutputOf, Contracts } from '../api/contracts'
+import { MEMBER_STATUS_KEY } from '../lib/queries'
 import { useQuery } from './use-query'
 
 export type MemberProfile = OutputOf<Contracts, 'member', 'profile'>
@@ -18,6 +19,11 @@ export async function loadMemberStatus(): Promise<ApiResult<MemberStatus>> {
   return reply
 }
 
+/**
+ * The member status from the app's cache: asked once while pages show it, and again only when
+ * an answer changes it (lib/queries.ts memberChanged, pointsChanged) or the person pulls to
+ * refresh.
+ */
 export function useMemberStatus() {
-  return useQuery(loadMemberStatus)
+  return useQuery(MEMBER_STATUS_KEY, loadMemberStatus, { staleTime: Infinity })
 }

@@ -1,5 +1,6 @@
 import { api, type ApiResult } from '../api'
 import type { Contracts, OutputOf } from '../api/contracts'
+import { STAFF_STATUS_KEY } from '../lib/queries'
 import { useQuery } from './use-query'
 
 export type StaffProfile = OutputOf<Contracts, 'staff', 'me'>
@@ -14,6 +15,7 @@ export async function loadStaffStatus(): Promise<ApiResult<StaffStatus>> {
   return reply
 }
 
+/** The staff status from the app's cache: asked once while the desk's pages show it. */
 export function useStaffStatus() {
-  return useQuery(loadStaffStatus)
+  return useQuery(STAFF_STATUS_KEY, loadStaffStatus, { staleTime: Infinity })
 }

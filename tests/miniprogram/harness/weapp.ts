@@ -110,7 +110,12 @@ export interface RenderedPage {
   waitForText(text: string, timeoutMs?: number): Promise<void>
   /** The person pulls the page down (WeChat calls the page's onPullDownRefresh). */
   pullDown(): void
-  detach(): void
+  /**
+   * Closes the page and waits until the app has unmounted it: React's effect clean-ups run after
+   * the commit, and only then does the app's data cache forget what no page shows any more (as it
+   * has long done when a person opens the next page).
+   */
+  detach(): Promise<void>
 }
 
 const state: Harness = {
@@ -384,6 +389,9 @@ export function openPage(route: string, query: Record<string, string> = {}): Ren
         )
       handler.call(component.instance)
     },
-    detach: () => component.detach(),
+    async detach() {
+      component.detach()
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 5))
+    },
   }
 }

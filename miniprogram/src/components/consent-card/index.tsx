@@ -33,12 +33,10 @@ interface ConsentCardProps {
  */
 export function ConsentCard({ moment, onDone }: ConsentCardProps) {
   const [askedBefore] = useState(() => moment !== undefined && consentAskedAt(moment))
-  const status = useQuery(
-    () =>
-      askedBefore
-        ? Promise.resolve({ ok: true as const, data: { templates: [] } })
-        : api.call('member', 'consentStatus'),
-    [askedBefore],
+  const status = useQuery(['member', 'consentStatus', askedBefore], () =>
+    askedBefore
+      ? Promise.resolve({ ok: true as const, data: { templates: [] } })
+      : api.call('member', 'consentStatus'),
   )
   const [sheet, setSheet] = useState<ConsentTemplate[] | undefined>(undefined)
   const [dismissed, setDismissed] = useState(false)

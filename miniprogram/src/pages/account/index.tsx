@@ -14,6 +14,7 @@ import { useMemberStatus } from '../../hooks/use-member-status'
 import { formatPoints, isMainlandMobile } from '../../lib/format'
 import { ROUTES, withQuery } from '../../lib/routes'
 import './index.scss'
+import { forgetEverything, memberChanged } from '../../lib/queries'
 
 /** What deleting the card removes and what stays (shared/membership/member-service.ts deleteAccount). */
 const DELETED = '微信身份、手机号、生日、标签和收货地址，以及到店记录'
@@ -43,7 +44,7 @@ export default function AccountPage() {
     }
     setPhone('')
     void Taro.showToast({ title: '手机号已保存', icon: 'success' })
-    await status.refresh()
+    await memberChanged()
   }
 
   const exportData = async () => {
@@ -78,6 +79,8 @@ export default function AccountPage() {
       return
     }
     void Taro.showToast({ title: '会员卡已注销', icon: 'success' })
+    // No page may show the deleted card's points or status again.
+    void forgetEverything()
     setTimeout(() => void Taro.reLaunch({ url: ROUTES.home }), 800)
   }
 

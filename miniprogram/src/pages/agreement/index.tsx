@@ -1,11 +1,10 @@
 import { View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect } from 'react'
-import { api } from '../../api'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Skeleton } from '../../components/skeleton'
-import { useQuery } from '../../hooks/use-query'
+import { useApiQuery } from '../../hooks/use-query'
 import { formatDate } from '../../lib/format'
 import './index.scss'
 
@@ -15,7 +14,7 @@ type Kind = 'terms' | 'privacy'
 export default function AgreementPage() {
   const { params } = useRouter()
   const kind: Kind = params.kind === 'privacy' ? 'privacy' : 'terms'
-  const text = useQuery(() => api.call('member', 'agreement', { kind }), [kind])
+  const text = useApiQuery('member', 'agreement', { kind })
   const title = text.status === 'ready' ? text.data.title : undefined
   useEffect(() => {
     if (title) void Taro.setNavigationBarTitle({ title })

@@ -11,6 +11,7 @@ import { isMainlandMobile } from '../../lib/format'
 import { sceneFromQuery } from '../../lib/launch-scene'
 import { ROUTES, withQuery } from '../../lib/routes'
 import './index.scss'
+import { pointsChanged } from '../../lib/queries'
 
 type Phone = { phone: string } | { phoneCode: string } | Record<string, never>
 
@@ -65,6 +66,8 @@ export default function BindPage() {
       notifyFailure(reply.error, () => void bind(contact))
       return
     }
+    // Every page showing the member status (home, 我的, checkout) now sees the card.
+    void pointsChanged()
     void Taro.showToast({ title: OUTCOME_TOAST[reply.data.outcome], icon: 'success' })
     // A new card is the moment to offer campaign notifications (the card asks once, and only
     // without a credit); someone who already had one goes straight home.

@@ -1,5 +1,4 @@
 import { View } from '@tarojs/components'
-import { api } from '../../api'
 import { ConsentCard } from '../../components/consent-card'
 import { EmptyState } from '../../components/empty-state'
 import { PageShell } from '../../components/page-shell'
@@ -7,7 +6,7 @@ import { QueryView } from '../../components/query-view'
 import { Section } from '../../components/section'
 import { Skeleton } from '../../components/skeleton'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
-import { useQuery } from '../../hooks/use-query'
+import { useApiQuery } from '../../hooks/use-query'
 import { formatDateTime } from '../../lib/format'
 import './index.scss'
 
@@ -16,7 +15,7 @@ import './index.scss'
  * to receive the next ones (subscribe consent, with the credits held per template).
  */
 export default function CampaignsPage() {
-  const list = useQuery(() => api.call('member', 'myCampaigns'))
+  const list = useApiQuery('member', 'myCampaigns')
   usePullDownRefreshOf(list.refresh)
 
   return (

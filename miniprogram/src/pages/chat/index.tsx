@@ -4,7 +4,7 @@ import { ChatThread } from '../../components/chat-thread'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Skeleton } from '../../components/skeleton'
-import { useQuery } from '../../hooks/use-query'
+import { useApiQuery } from '../../hooks/use-query'
 import { api } from '../../api'
 import { newClientMsgId } from '../../lib/chat-session'
 import { askNewMessageConsent } from '../../lib/subscribe-consent'
@@ -30,7 +30,7 @@ async function sharePhone(conversationId: string, clerkName: string): Promise<vo
 
 /** The member's chat with their clerk (what the chat subscribe reminders open). */
 export default function ChatPage() {
-  const conversation = useQuery(() => api.call('chat', 'myConversation'), [])
+  const conversation = useApiQuery('chat', 'myConversation')
   return (
     <PageShell className="chat-page">
       <QueryView query={conversation} skeleton={<Skeleton variant="list" rows={4} />}>

@@ -70,18 +70,21 @@ function CouponPicker(props: {
 }) {
   const { lines, fulfilment, storeId, chosen } = props
   const items = lines.map((l) => ({ productId: l.product.productId, qty: l.qty }))
-  const quote = useQuery(async () => {
-    const res = await api.call('shop', 'orderQuote', {
-      items,
-      fulfilment,
-      ...(fulfilment === 'pickup' && storeId ? { storeId } : {}),
-      ...(chosen !== undefined ? { couponId: chosen } : {}),
-    })
-    props.onQuote(
-      res.ok ? { couponId: res.data.couponId, discountFen: res.data.discountFen } : null,
-    )
-    return res
-  }, [JSON.stringify(items), fulfilment, storeId, chosen])
+  const quote = useQuery(
+    ['shop', 'orderQuote', items, fulfilment, storeId ?? null, chosen ?? 'best'],
+    async () => {
+      const res = await api.call('shop', 'orderQuote', {
+        items,
+        fulfilment,
+        ...(fulfilment === 'pickup' && storeId ? { storeId } : {}),
+        ...(chosen !== undefined ? { couponId: chosen } : {}),
+      })
+      props.onQuote(
+        res.ok ? { couponId: res.data.couponId, discountFen: res.data.discountFen } : null,
+      )
+      return res
+    },
+  )
   const data = quote.status === 'ready' ? quote.data : null
   // Nothing to offer (no card, no coupons, or an answer without the list): no picker.
   if (!data || !Array.isArray(data.coupons) || data.coupons.length === 0) return null
@@ -154,7 +157,7 @@ export default function CheckoutPage() {
   const [quoted, setQuoted] = useState<{ couponId: string | null; discountFen: number } | null>(
     null,
   )
-  const checkout = useQuery(() => loadCheckout(buyNow), [buyNow])
+  const checkout = useQuery(['shop', 'checkout', buyNow ?? null], () => loadCheckout(buyNow))
   const cartFen =
     checkout.status === 'ready'
       ? checkout.data.lines.reduce((sum, l) => sum + l.product.priceFen * l.qty, 0)

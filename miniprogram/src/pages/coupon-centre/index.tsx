@@ -9,13 +9,13 @@ import { QueryView } from '../../components/query-view'
 import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
-import { useQuery } from '../../hooks/use-query'
+import { useApiQuery } from '../../hooks/use-query'
 // The coupon list's styles: the centre shows the same cards.
 import '../coupons/index.scss'
 
 /** 领券中心: the coupons HQ published, what is left, and a claim button (or why not). */
 export default function CouponCentrePage() {
-  const list = useQuery(() => api.call('member', 'couponCentre'))
+  const list = useApiQuery('member', 'couponCentre')
   const [busy, setBusy] = useState<string | null>(null)
   usePullDownRefreshOf(list.refresh)
   const claim = async (templateId: string) => {

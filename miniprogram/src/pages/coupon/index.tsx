@@ -1,18 +1,17 @@
 import { View } from '@tarojs/components'
 import { useRouter } from '@tarojs/taro'
-import { api } from '../../api'
 import { MemberCodeView } from '../../components/member-code-view'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Skeleton } from '../../components/skeleton'
-import { useQuery } from '../../hooks/use-query'
+import { useApiQuery } from '../../hooks/use-query'
 import './index.scss'
 
 /** One coupon: its rules, its state, and the code a clerk scans at the till while it is usable. */
 export default function CouponPage() {
   const { params } = useRouter()
   const couponId = params.id ?? ''
-  const coupon = useQuery(() => api.call('member', 'coupon', { couponId }), [couponId])
+  const coupon = useApiQuery('member', 'coupon', { couponId })
   return (
     <PageShell>
       <QueryView query={coupon} skeleton={<Skeleton variant="list" rows={4} />}>

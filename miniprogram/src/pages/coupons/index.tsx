@@ -1,13 +1,12 @@
 import { View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { useState } from 'react'
-import { api } from '../../api'
 import { EmptyState } from '../../components/empty-state'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Skeleton } from '../../components/skeleton'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
-import { useQuery } from '../../hooks/use-query'
+import { useApiQuery } from '../../hooks/use-query'
 import { ROUTES, withQuery } from '../../lib/routes'
 import './index.scss'
 
@@ -21,7 +20,7 @@ const TABS: [Tab, string][] = [
 /** 我的 → 优惠券: the member's coupons by tab; each opens its detail (rules and the code a clerk scans). */
 export default function CouponsPage() {
   const [tab, setTab] = useState<Tab>('available')
-  const list = useQuery(() => api.call('member', 'myCoupons', { status: tab }), [tab])
+  const list = useApiQuery('member', 'myCoupons', { status: tab })
   usePullDownRefreshOf(list.refresh)
   return (
     <PageShell>

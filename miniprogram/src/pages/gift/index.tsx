@@ -15,12 +15,13 @@ import { QueryView } from '../../components/query-view'
 import { Section } from '../../components/section'
 import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
-import { useQuery } from '../../hooks/use-query'
+import { useApiQuery } from '../../hooks/use-query'
 import { formatFen, formatPoints, formatPostalAddress } from '../../lib/format'
 import { requestWechatPayment } from '../../lib/pay'
 import { CoverImage } from '../../components/cover-image'
 import { ROUTES, withQuery } from '../../lib/routes'
 import './index.scss'
+import { pointsChanged } from '../../lib/queries'
 
 type Mode = 'pickup' | 'mail'
 
@@ -31,7 +32,7 @@ type Mode = 'pickup' | 'mail'
 export default function GiftPage() {
   const { params } = useRouter()
   const giftId = params.giftId ?? ''
-  const gift = useQuery(() => api.call('points', 'gift', { giftId }), [giftId])
+  const gift = useApiQuery('points', 'gift', { giftId })
   const [mode, setMode] = useState<Mode>('pickup')
   const [storeId, setStoreId] = useState<string | undefined>(undefined)
   const [address, setAddress] = useState<MailAddress>(EMPTY_ADDRESS)
@@ -54,6 +55,7 @@ export default function GiftPage() {
       void gift.refresh()
       return
     }
+    void pointsChanged()
     void Taro.redirectTo({
       url: withQuery(ROUTES.redemption, { redemptionId: reply.data.redemptionId, fresh: '1' }),
     })
@@ -89,6 +91,7 @@ export default function GiftPage() {
     if (process.env.TARO_ENV === 'weapp' && reply.data.payParams)
       await requestWechatPayment(reply.data.payParams)
     setBusy(false)
+    void pointsChanged()
     void Taro.redirectTo({
       url: withQuery(ROUTES.redemption, { redemptionId: reply.data.redemptionId, fresh: '1' }),
     })

@@ -16,7 +16,7 @@ const loadGifts = () => api.call('points', 'gifts')
 
 /** The gift catalog (`points.gifts`): image, name, price in points, what is left. */
 export default function GiftsPage() {
-  const gifts = useQuery(loadGifts)
+  const gifts = useQuery(['points', 'gifts'], loadGifts)
   usePullDownRefreshOf(gifts.refresh)
 
   return (

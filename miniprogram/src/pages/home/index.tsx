@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query'
 import { View } from '@tarojs/components'
 import Taro, { useDidShow, useLoad } from '@tarojs/taro'
 import { useRef } from 'react'
@@ -10,8 +11,8 @@ import { QueryView } from '../../components/query-view'
 import { Section } from '../../components/section'
 import { Skeleton } from '../../components/skeleton'
 import { TileGrid } from '../../components/tile-grid'
-import { loadMemberStatus, type MemberStatus } from '../../hooks/use-member-status'
-import { useQuery } from '../../hooks/use-query'
+import { useMemberStatus, type MemberStatus } from '../../hooks/use-member-status'
+import { useQueryAfter } from '../../hooks/use-query'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { greeting } from '../../lib/format'
 import { landingForScene, sceneFromQuery } from '../../lib/launch-scene'
@@ -59,28 +60,34 @@ async function scanToBind(): Promise<void> {
 }
 
 type Summary = OutputOf<Contracts, 'points', 'summary'>
+const CARD_KEY = ['points', 'summary', 'card']
 
 /**
  * The card's points and tier come from `points.summary` (the ledger's own view), laid over the
- * profile; a summary that fails to load leaves the profile's figures rather than failing the card.
+ * cached member status; a summary that fails to load leaves the profile's figures rather than
+ * failing the card.
  */
-async function loadCard(): Promise<ApiResult<MemberStatus>> {
-  const [status, summary] = await Promise.all([loadMemberStatus(), api.call('points', 'summary')])
-  if (!status.ok || !status.data.bound || !summary.ok) return status
+async function loadCard(status: MemberStatus): Promise<ApiResult<MemberStatus>> {
+  if (!status.bound) return { ok: true, data: status }
+  const summary = await api.call('points', 'summary')
+  if (!summary.ok) return { ok: true, data: status }
   const s: Summary = summary.data
   return {
     ok: true,
-    data: { bound: true, member: { ...status.data.member, points: s.points, tier: s.tier } },
+    data: { bound: true, member: { ...status.member, points: s.points, tier: s.tier } },
   }
 }
 
 export default function HomePage() {
-  const status = useQuery(loadCard)
-  usePullDownRefreshOf(status.refresh)
-  // Back on the tab after redeeming or a purchase: the card shows the new balance.
+  const member = useMemberStatus()
+  const card = useQueryAfter(member, CARD_KEY, loadCard)
+  usePullDownRefreshOf(card.refresh)
+  // Back on the tab after a purchase or a till sale: the card shows the new balance (the member
+  // status itself stays cached; answers that change it invalidate it).
+  const client = useQueryClient()
   const seen = useRef(false)
   useDidShow(() => {
-    if (seen.current) void status.refresh()
+    if (seen.current) void client.invalidateQueries({ queryKey: CARD_KEY })
     seen.current = true
   })
 
@@ -101,7 +108,7 @@ export default function HomePage() {
         <View className="home-header__title">欢迎来到会员中心</View>
       </View>
       <View className="home-card-slot">
-        <QueryView query={status} skeleton={<Skeleton variant="card" />}>
+        <QueryView query={card} skeleton={<Skeleton variant="card" />}>
           {(member) => (
             <MemberCard
               status={member}

@@ -46,7 +46,7 @@ function useSecondsUntil(iso: string | undefined, ticking: boolean): number {
  * so the page asks for a new one when the server says to, while the page is on screen.
  */
 export default function MemberCodePage() {
-  const code = useQuery(loadCode)
+  const code = useQuery(['member', 'memberCode'], loadCode)
   usePullDownRefreshOf(code.refresh)
   const [visible, setVisible] = useState(true)
   useDidShow(() => setVisible(true))

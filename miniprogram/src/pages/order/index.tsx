@@ -13,10 +13,11 @@ import { StoreCard } from '../../components/store-card'
 import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
-import { useQuery } from '../../hooks/use-query'
+import { useApiQuery } from '../../hooks/use-query'
 import { formatDateTime, formatFen, formatPostalAddress } from '../../lib/format'
 import { requestWechatPayment } from '../../lib/pay'
 import './index.scss'
+import { pointsChanged } from '../../lib/queries'
 
 type Order = OutputOf<Contracts, 'shop', 'order'>
 
@@ -72,7 +73,7 @@ function timeline(order: Order): TimelineStep[] {
 export default function OrderPage() {
   const { params } = useRouter()
   const orderId = params.id ?? ''
-  const order = useQuery(() => api.call('shop', 'order', { orderId }), [orderId])
+  const order = useApiQuery('shop', 'order', { orderId })
   usePullDownRefreshOf(order.refresh)
   const [busy, setBusy] = useState<'pay' | 'cancel' | 'receive' | undefined>(undefined)
 
@@ -82,6 +83,8 @@ export default function OrderPage() {
     const paid = await sandboxPay(outTradeNo)
     setBusy(undefined)
     if (!paid) void Taro.showToast({ title: '模拟支付失败', icon: 'none' })
+    // A paid order earns points (credited once the payment's effects run).
+    void pointsChanged()
     await order.refresh()
   }
 
@@ -92,6 +95,7 @@ export default function OrderPage() {
     if (reply.ok) await requestWechatPayment(reply.data.payParams)
     else notifyFailure(reply.error)
     setBusy(undefined)
+    void pointsChanged()
     await order.refresh()
   }
 
@@ -125,6 +129,11 @@ export default function OrderPage() {
           <View>
             <View className="order-status" id="order-status">
               <View className="order-status__label">{o.statusLabel}</View>
+              {o.orderNo && (
+                <View className="order-status__no" id="order-no">
+                  订单号 {o.orderNo}
+                </View>
+              )}
               {o.actions.includes('pay') && (
                 <View className="order-status__hint">
                   请在 {formatDateTime(o.expiresAt)} 前完成支付

@@ -46,7 +46,7 @@ function loadOrders(): Promise<ApiResult<Order[]>> {
 }
 
 export default function OrdersPage() {
-  const orders = useQuery(loadOrders)
+  const orders = useQuery(['shop', 'myOrders'], loadOrders)
   usePullDownRefreshOf(orders.refresh)
   const [filter, setFilter] = useState<Filter>('all')
 
@@ -102,6 +102,11 @@ export default function OrdersPage() {
                     <View className="order-item__meta">
                       {order.statusLabel} · {formatDateTime(order.createdAt)}
                     </View>
+                    {order.orderNo && (
+                      <View className="order-item__no" id={`order-no-${order.orderNo}`}>
+                        订单号 {order.orderNo}
+                      </View>
+                    )}
                   </View>
                   <View className="order-item__total">{formatFen(order.totalFen)}</View>
                 </View>

@@ -44,7 +44,7 @@ async function loadPoints(): Promise<ApiResult<PointsState>> {
 
 /** Balance, tier and progress, the next expiring batch, and the ledger by month (loads on scroll). */
 export default function PointsPage() {
-  const points = useQuery(loadPoints)
+  const points = useQuery(['points', 'summaryAndLedger'], loadPoints)
   usePullDownRefreshOf(points.refresh)
   // Back on the tab after a redemption or a purchase: show the new balance and entries.
   const seen = useRef(false)

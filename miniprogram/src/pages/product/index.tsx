@@ -1,14 +1,13 @@
 import { View } from '@tarojs/components'
 import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { useState } from 'react'
-import { api } from '../../api'
 import { ActionButton } from '../../components/action-button'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Section } from '../../components/section'
 import { Skeleton } from '../../components/skeleton'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
-import { useQuery } from '../../hooks/use-query'
+import { useApiQuery } from '../../hooks/use-query'
 import { changeQty, loadCart, MAX_QTY, saveCart } from '../../lib/cart'
 import { formatFen } from '../../lib/format'
 import { CoverImage } from '../../components/cover-image'
@@ -19,7 +18,7 @@ import './index.scss'
 export default function ProductPage() {
   const { params } = useRouter()
   const productId = params.id ?? ''
-  const product = useQuery(() => api.call('shop', 'product', { productId }), [productId])
+  const product = useApiQuery('shop', 'product', { productId })
   usePullDownRefreshOf(product.refresh)
   const inCart = () => loadCart().find((l) => l.productId === productId)?.qty ?? 0
   const [qtyInCart, setQtyInCart] = useState(inCart)

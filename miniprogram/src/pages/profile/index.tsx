@@ -12,6 +12,7 @@ import { useMemberStatus } from '../../hooks/use-member-status'
 import { formatDate, TIER_LABELS } from '../../lib/format'
 import { birthdayDaysIn } from '../../../../shared/membership/rules/birthday'
 import './index.scss'
+import { memberChanged } from '../../lib/queries'
 
 const MONTHS = Array.from({ length: 12 }, (_, i) => `${i + 1}月`)
 /** The days the month (0-based index) really has: the picker never offers 2月31日. */
@@ -56,7 +57,7 @@ export default function ProfilePage() {
       return
     }
     void Taro.showToast({ title: '生日已保存', icon: 'success' })
-    await status.refresh()
+    await memberChanged()
   }
 
   return (

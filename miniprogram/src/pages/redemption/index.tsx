@@ -12,7 +12,7 @@ import { StoreCard } from '../../components/store-card'
 import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
-import { useQuery } from '../../hooks/use-query'
+import { useApiQuery } from '../../hooks/use-query'
 import {
   formatDateTime,
   formatFen,
@@ -22,6 +22,7 @@ import {
 } from '../../lib/format'
 import { requestWechatPayment } from '../../lib/pay'
 import './index.scss'
+import { pointsChanged } from '../../lib/queries'
 
 type Redemption = OutputOf<Contracts, 'points', 'redemption'>
 
@@ -74,10 +75,7 @@ export default function RedemptionPage() {
   const { params } = useRouter()
   const redemptionId = params.redemptionId ?? ''
   const fresh = params.fresh === '1'
-  const redemption = useQuery(
-    () => api.call('points', 'redemption', { redemptionId }),
-    [redemptionId],
-  )
+  const redemption = useApiQuery('points', 'redemption', { redemptionId })
   usePullDownRefreshOf(redemption.refresh)
   const [busy, setBusy] = useState<'pay' | 'cancel' | undefined>(undefined)
   // The server offers pay while the shipping fee may still be paid.
@@ -117,6 +115,8 @@ export default function RedemptionPage() {
     const reply = await api.call('points', 'cancelRedemption', { redemptionId })
     setBusy(undefined)
     if (!reply.ok) notifyFailure(reply.error)
+    // The points come back to the balance.
+    else void pointsChanged()
     await redemption.refresh()
   }
 

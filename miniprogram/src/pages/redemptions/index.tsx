@@ -10,7 +10,7 @@ import { QueryView } from '../../components/query-view'
 import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
-import { useQuery } from '../../hooks/use-query'
+import { useApiQuery } from '../../hooks/use-query'
 import { formatDateTime, formatPoints } from '../../lib/format'
 import { ROUTES, withQuery } from '../../lib/routes'
 import './index.scss'
@@ -25,7 +25,7 @@ function statusLine(r: Item): string {
 
 /** The member's redemptions, newest first, with their status; tap for the detail and pickup code. */
 export default function RedemptionsPage() {
-  const list = useQuery(() => api.call('points', 'myRedemptions', { limit: PAGE_SIZE }))
+  const list = useApiQuery('points', 'myRedemptions', { limit: PAGE_SIZE })
   usePullDownRefreshOf(list.refresh)
   // Coming back from a detail: show what changed (e.g. collected at the counter meanwhile).
   const [shownOnce, setShownOnce] = useState(false)

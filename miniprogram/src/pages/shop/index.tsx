@@ -1,14 +1,13 @@
 import { Image, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import { useState } from 'react'
-import { api } from '../../api'
 import { ActionButton } from '../../components/action-button'
 import { EmptyState } from '../../components/empty-state'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Skeleton } from '../../components/skeleton'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
-import { useQuery } from '../../hooks/use-query'
+import { useApiQuery } from '../../hooks/use-query'
 import { cartCount, changeQty, loadCart, saveCart, type CartLine } from '../../lib/cart'
 import { formatFen } from '../../lib/format'
 import { ROUTES, withQuery } from '../../lib/routes'
@@ -19,7 +18,7 @@ type Fulfilment = 'pickup' | 'delivery'
 
 /** Products with what can be ordered now, a cart kept in storage, and the way to checkout. */
 export default function ShopPage() {
-  const products = useQuery(() => api.call('shop', 'products'), [])
+  const products = useApiQuery('shop', 'products')
   usePullDownRefreshOf(products.refresh)
   const [fulfilment, setFulfilment] = useState<Fulfilment>('pickup')
   const [cart, setCart] = useState<CartLine[]>(loadCart)

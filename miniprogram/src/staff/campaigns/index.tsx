@@ -13,8 +13,8 @@ import { Section } from '../../components/section'
 import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
-import { useQuery } from '../../hooks/use-query'
-import { loadStaffStatus, type StaffProfile } from '../../hooks/use-staff-status'
+import { useQueryAfter } from '../../hooks/use-query'
+import { useStaffStatus, type StaffProfile, type StaffStatus } from '../../hooks/use-staff-status'
 import { formatDateTime, TIER_LABELS, type Tier } from '../../lib/format'
 import { ROUTES } from '../../lib/routes'
 import '../staff-form.scss'
@@ -29,14 +29,11 @@ type Desk = { manager: false } | { manager: true; profile: StaffProfile; list: S
 /** What the shopper's notification opens: the campaign centre. */
 const CAMPAIGN_PAGE = ROUTES.campaigns.slice(1)
 
-async function loadDesk(): Promise<ApiResult<Desk>> {
-  const status = await loadStaffStatus()
-  if (!status.ok) return status
-  if (!status.data.staff || !status.data.profile.isManager)
-    return { ok: true, data: { manager: false } }
+async function loadDesk(status: StaffStatus): Promise<ApiResult<Desk>> {
+  if (!status.staff || !status.profile.isManager) return { ok: true, data: { manager: false } }
   const list = await api.call('staff', 'storeCampaigns', {})
   if (!list.ok) return list
-  return { ok: true, data: { manager: true, profile: status.data.profile, list: list.data } }
+  return { ok: true, data: { manager: true, profile: status.profile, list: list.data } }
 }
 
 interface Choice {
@@ -115,7 +112,7 @@ function ResultsView({ results }: { results: Results }) {
  * HQ's limits (per week, audience size). Sent ones show their results.
  */
 export default function StoreCampaignsPage() {
-  const desk = useQuery(loadDesk)
+  const desk = useQueryAfter(useStaffStatus(), ['staff', 'storeCampaigns'], loadDesk)
   usePullDownRefreshOf(desk.refresh)
   const [choice, setChoice] = useState<Choice>({
     tiers: [],

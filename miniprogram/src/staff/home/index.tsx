@@ -8,9 +8,9 @@ import { QueryView } from '../../components/query-view'
 import { Section } from '../../components/section'
 import { Skeleton } from '../../components/skeleton'
 import { TileGrid } from '../../components/tile-grid'
-import { loadStaffStatus, type StaffProfile } from '../../hooks/use-staff-status'
+import { useStaffStatus, type StaffProfile, type StaffStatus } from '../../hooks/use-staff-status'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
-import { useQuery } from '../../hooks/use-query'
+import { useQueryAfter } from '../../hooks/use-query'
 import { formatFen } from '../../lib/format'
 import { ROUTES } from '../../lib/routes'
 import './index.scss'
@@ -19,26 +19,24 @@ type StaffStats = OutputOf<Contracts, 'staff', 'myStats'>
 type Desk =
   { staff: false } | { staff: true; profile: StaffProfile; stats: StaffStats; unread: number }
 
-async function loadDesk(): Promise<ApiResult<Desk>> {
-  const [status, stats, inbox] = await Promise.all([
-    loadStaffStatus(),
+async function loadDesk(status: StaffStatus): Promise<ApiResult<Desk>> {
+  if (!status.staff) return { ok: true, data: { staff: false } }
+  const [stats, inbox] = await Promise.all([
     api.call('staff', 'myStats'),
     api.call('chat', 'inbox', { limit: 1 }),
   ])
-  if (!status.ok) return status
-  if (!status.data.staff) return { ok: true, data: { staff: false } }
   if (!stats.ok) return stats
   // The unread count is a hint on a tile: without it the desk still works.
   const unread = inbox.ok ? inbox.data.totalUnread : 0
   return {
     ok: true,
-    data: { staff: true, profile: status.data.profile, stats: stats.data, unread },
+    data: { staff: true, profile: status.profile, stats: stats.data, unread },
   }
 }
 
 /** The clerk's desk: who and where they are, the counter tasks, their members in numbers. */
 export default function StaffHomePage() {
-  const desk = useQuery(loadDesk)
+  const desk = useQueryAfter(useStaffStatus(), ['staff', 'desk'], loadDesk)
   usePullDownRefreshOf(desk.refresh)
   const go = (url: string) => () => void Taro.navigateTo({ url })
 

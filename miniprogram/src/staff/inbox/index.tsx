@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query'
 import { View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import { useRef, useState } from 'react'
@@ -8,8 +9,8 @@ import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Skeleton } from '../../components/skeleton'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
-import { useQuery } from '../../hooks/use-query'
-import { loadStaffStatus } from '../../hooks/use-staff-status'
+import { useQueryAfter } from '../../hooks/use-query'
+import { useStaffStatus, type StaffStatus } from '../../hooks/use-staff-status'
 import { formatDateTime } from '../../lib/format'
 import { ROUTES, withQuery } from '../../lib/routes'
 import './index.scss'
@@ -18,16 +19,12 @@ type Inbox = OutputOf<Contracts, 'chat', 'inbox'>
 type Scope = 'mine' | 'store'
 
 function loadInbox(scope: Scope) {
-  return async (): Promise<ApiResult<{ isManager: boolean; inbox: Inbox }>> => {
-    const [status, inbox] = await Promise.all([
-      loadStaffStatus(),
-      api.call('chat', 'inbox', { scope, limit: 50 }),
-    ])
-    if (!status.ok) return status
+  return async (status: StaffStatus): Promise<ApiResult<{ isManager: boolean; inbox: Inbox }>> => {
+    const inbox = await api.call('chat', 'inbox', { scope, limit: 50 })
     if (!inbox.ok) return inbox
     return {
       ok: true,
-      data: { isManager: status.data.staff && status.data.profile.isManager, inbox: inbox.data },
+      data: { isManager: status.staff && status.profile.isManager, inbox: inbox.data },
     }
   }
 }
@@ -35,12 +32,13 @@ function loadInbox(scope: Scope) {
 /** A clerk's conversations, newest first with unread counts; a manager can see the whole store. */
 export default function StaffInboxPage() {
   const [scope, setScope] = useState<Scope>('mine')
-  const inbox = useQuery(loadInbox(scope), [scope])
+  const inbox = useQueryAfter(useStaffStatus(), ['chat', 'inbox', scope], loadInbox(scope))
   usePullDownRefreshOf(inbox.refresh)
   // Coming back from a conversation: its unread count has changed.
+  const client = useQueryClient()
   const shownOnce = useRef(false)
   useDidShow(() => {
-    if (shownOnce.current) void inbox.refresh()
+    if (shownOnce.current) void client.invalidateQueries({ queryKey: ['chat', 'inbox'] })
     shownOnce.current = true
   })
 

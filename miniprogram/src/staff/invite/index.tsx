@@ -9,6 +9,7 @@ import { notifyFailure } from '../../feedback/notify-failure'
 import { sceneFromQuery } from '../../lib/launch-scene'
 import { ROUTES } from '../../lib/routes'
 import './index.scss'
+import { staffChanged } from '../../lib/queries'
 
 /**
  * Where a staff invite (a one-time code HQ issues) opens. Accepting binds this WeChat user to the
@@ -43,6 +44,8 @@ export default function StaffInvitePage() {
       notifyFailure(reply.error, () => void accept())
       return
     }
+    // 我的 shows the way to the desk, and the desk opens, from now on.
+    void staffChanged()
     void Taro.showToast({ title: `欢迎，${reply.data.name}`, icon: 'success' })
     void Taro.redirectTo({ url: ROUTES.staffHome })
   }

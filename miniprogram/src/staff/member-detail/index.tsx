@@ -1,13 +1,12 @@
 import { View } from '@tarojs/components'
 import { useRouter } from '@tarojs/taro'
-import { api } from '../../api'
 import { ListGroup, ListRow } from '../../components/list-row'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Section } from '../../components/section'
 import { Skeleton } from '../../components/skeleton'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
-import { useQuery } from '../../hooks/use-query'
+import { useApiQuery } from '../../hooks/use-query'
 import { formatDate, formatDateTime, formatPoints, TIER_LABELS } from '../../lib/format'
 import './index.scss'
 
@@ -34,7 +33,7 @@ const KIND: Record<string, string> = {
 export default function StaffMemberDetailPage() {
   const { params } = useRouter()
   const memberId = typeof params.memberId === 'string' ? params.memberId : ''
-  const detail = useQuery(() => api.call('staff', 'memberDetail', { memberId }), [memberId])
+  const detail = useApiQuery('staff', 'memberDetail', { memberId })
   usePullDownRefreshOf(detail.refresh)
   return (
     <PageShell>

@@ -10,8 +10,8 @@ import { QueryView } from '../../components/query-view'
 import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
-import { useQuery } from '../../hooks/use-query'
-import { loadStaffStatus } from '../../hooks/use-staff-status'
+import { useQueryAfter } from '../../hooks/use-query'
+import { useStaffStatus, type StaffStatus } from '../../hooks/use-staff-status'
 import { formatDate, formatPoints, TIER_LABELS } from '../../lib/format'
 import { ROUTES, withQuery } from '../../lib/routes'
 import './index.scss'
@@ -31,16 +31,16 @@ interface ListState {
 }
 
 function loadList(scope: Scope, search: string | undefined) {
-  return async (): Promise<ApiResult<ListState>> => {
-    const [status, page] = await Promise.all([
-      loadStaffStatus(),
-      api.call('staff', 'myMembers', { scope, limit: PAGE_SIZE, ...(search ? { search } : {}) }),
-    ])
-    if (!status.ok) return status
+  return async (status: StaffStatus): Promise<ApiResult<ListState>> => {
+    const page = await api.call('staff', 'myMembers', {
+      scope,
+      limit: PAGE_SIZE,
+      ...(search ? { search } : {}),
+    })
     if (!page.ok) return page
     return {
       ok: true,
-      data: { isManager: status.data.staff && status.data.profile.isManager, page: page.data },
+      data: { isManager: status.staff && status.profile.isManager, page: page.data },
     }
   }
 }
@@ -50,7 +50,11 @@ export default function StaffMembersPage() {
   const [scope, setScope] = useState<Scope>('mine')
   const [draft, setDraft] = useState('')
   const [search, setSearch] = useState<string | undefined>(undefined)
-  const list = useQuery(loadList(scope, search), [scope, search])
+  const list = useQueryAfter(
+    useStaffStatus(),
+    ['staff', 'myMembers', scope, search ?? null],
+    loadList(scope, search),
+  )
   usePullDownRefreshOf(list.refresh)
 
   // Pages after the first, appended by "load more"; reset whenever the first page is reloaded.

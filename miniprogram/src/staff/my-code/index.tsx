@@ -1,11 +1,10 @@
 import { Image, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
-import { api } from '../../api'
 import { ActionButton } from '../../components/action-button'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Skeleton } from '../../components/skeleton'
-import { useQuery } from '../../hooks/use-query'
+import { useApiQuery } from '../../hooks/use-query'
 import './index.scss'
 
 /** Saves the code to the phone's album (WeChat) or downloads it (H5), to print or share. */
@@ -29,7 +28,7 @@ async function saveCode(pngBase64: string): Promise<void> {
 
 /** The clerk's own mini-program code: customers who scan it become this clerk's members. */
 export default function MyCodePage() {
-  const code = useQuery(() => api.call('staff', 'myCode'), [])
+  const code = useApiQuery('staff', 'myCode')
   return (
     <PageShell>
       <QueryView query={code} skeleton={<Skeleton variant="card" />}>

@@ -1,11 +1,10 @@
 import { View } from '@tarojs/components'
-import { api } from '../../api'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Section } from '../../components/section'
 import { Skeleton } from '../../components/skeleton'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
-import { useQuery } from '../../hooks/use-query'
+import { useApiQuery } from '../../hooks/use-query'
 import { formatFen } from '../../lib/format'
 import './index.scss'
 
@@ -14,7 +13,7 @@ import './index.scss'
  * until the refund window has passed, then settled — with a six-month trend.
  */
 export default function PerformancePage() {
-  const performance = useQuery(() => api.call('staff', 'performance', {}), [])
+  const performance = useApiQuery('staff', 'performance', {})
   usePullDownRefreshOf(performance.refresh)
   return (
     <PageShell>

@@ -9,7 +9,7 @@ import { NoticeBar } from '../../components/notice-bar'
 import { PageShell } from '../../components/page-shell'
 import { formatFen, formatPoints, parseYuanToFen, TIER_LABELS } from '../../lib/format'
 import { checkSale, normalizeMemberCode, type SaleDraft } from '../../lib/staff-forms'
-import { useQuery } from '../../hooks/use-query'
+import { useApiQuery } from '../../hooks/use-query'
 import '../staff-form.scss'
 
 type ScannedMember = OutputOf<Contracts, 'staff', 'scanMember'>
@@ -120,7 +120,7 @@ export default function RecordSalePage() {
   const [draft, setDraft] = useState<SaleDraft>({ memberCode: '', amount: '', receiptNo: '' })
   const [lookup, setLookup] = useState<Lookup>({ state: 'idle' })
   // HQ's per-receipt ceiling and confirmation threshold; nothing is sent before they are known.
-  const rules = useQuery(() => api.call('staff', 'saleRules'), [])
+  const rules = useApiQuery('staff', 'saleRules')
   const saleRules = rules.status === 'ready' ? rules.data : undefined
   const check = checkSale(draft, saleRules)
   const update = (field: keyof SaleDraft) => (value: string) =>

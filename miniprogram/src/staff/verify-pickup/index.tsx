@@ -41,6 +41,7 @@ function describePickup(pickup: Pickup): PickupCard {
       open: pickup.actions.includes('verifyPickup'),
       handedOver: pickup.pickedUpAt !== null,
       lines: [
+        ...(pickup.orderNo ? [`订单号：${pickup.orderNo}`] : []),
         member,
         `实付：${formatFen(pickup.totalFen - pickup.refundedFen)}`,
         ...(pickup.paidAt ? [`支付时间：${formatDateTime(pickup.paidAt)}`] : []),
