@@ -95,6 +95,12 @@ export interface PendingIssueDoc {
   slot: number
   source: { kind: CouponSourceKind; key: string | null }
   at: Date
+  /**
+   * A unit held for a purchase that has not paid yet (points for a coupon gift): repairCouponIssues
+   * leaves it alone, and the purchase's own repair finishes it (paid) or gives it back (not paid)
+   * (flows/coupon-exchange.ts).
+   */
+  heldFor?: { kind: 'points'; redemptionId: string }
 }
 
 export type CouponSourceKind = 'centre' | 'hq' | 'welcome' | 'campaign' | 'points'
