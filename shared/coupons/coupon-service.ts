@@ -284,6 +284,8 @@ export async function issueCoupon(
   source: IssueSource,
   /** The template, when the caller has read it already. */
   known?: CouponTemplateDoc | null,
+  /** Set to whether this call issued the coupon (false: a keyed repeat answered the earlier one). */
+  outcome?: { fresh: boolean },
 ): Promise<CouponDoc> {
   const now = ctx.clock.now()
   const couponId = source.key ? keyedId(templateId, source.key) : newDocId()
@@ -329,6 +331,7 @@ export async function issueCoupon(
       return inserted.existing ?? (await coupons().get(couponId))!
     }
     await settlePending(templateId, couponId)
+    if (outcome) outcome.fresh = true
     return couponFrom(template, pending)
   }
 }
