@@ -67,7 +67,7 @@ export default function GiftPage() {
     }
     exchangeRequest.current = null
     void Taro.showToast({ title: '兑换成功', icon: 'success' })
-    void Taro.redirectTo({ url: withQuery(ROUTES.coupon, { couponId: reply.data.couponId ?? '' }) })
+    void Taro.redirectTo({ url: withQuery(ROUTES.coupon, { id: reply.data.couponId ?? '' }) })
   }
 
   const redeem = async (giftName: string, points: number, storeName: string) => {
