@@ -1,5 +1,6 @@
 import '../../shared/flows/payment-owners'
 import { createCampaignWithCoupon } from '../../shared/flows/campaign-coupons'
+import { listCouponBudgets, setCouponBudget } from '../../shared/flows/coupon-budgets'
 import { adminInput, adminOutput } from '../../shared/hq/contract'
 import { conversationForHq } from '../../shared/chat/chat-service'
 import { accessGuard } from '../../shared/flows/access'
@@ -271,6 +272,8 @@ export const main = defineFunction({
       auditDetails: (i) => ({ templateId: i.templateId, members: i.memberNos.length }),
     },
     memberCoupons: { access: 'hq:read', auditRead: true },
+    setCouponBudget: 'hq:write',
+    couponBudgets: 'hq:read',
   },
   handlers: {
     login: (ctx, input) => login(ctx, input),
@@ -415,5 +418,8 @@ export const main = defineFunction({
     couponTemplateStats: (ctx, input) => couponTemplateStats(ctx, input),
     issueCoupons: (ctx, input) => issueCouponsToMembers(ctx, input),
     memberCoupons: (ctx, input) => memberCouponsForHq(ctx, input),
+    setCouponBudget: async (ctx, input) =>
+      setCouponBudget(ctx, (await hqSession(ctx)).username, input),
+    couponBudgets: (_ctx, input) => listCouponBudgets(input),
   },
 })

@@ -109,6 +109,8 @@ export const INVALIDATES: Record<AdminAction, readonly AdminAction[]> = {
   createCouponTemplate: ['listCouponTemplates'],
   updateCouponTemplate: ['listCouponTemplates', 'couponTemplateStats'],
   issueCoupons: ['listCouponTemplates', 'couponTemplateStats', 'memberCoupons'],
+  couponBudgets: [],
+  setCouponBudget: ['couponBudgets'],
 
   // A job's own writes land as it steps: each step makes what the job kind touches stale.
   createImportJob: ['listJobs'],

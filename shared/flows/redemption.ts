@@ -290,6 +290,7 @@ export function viewOf(
     shipment: doc.shipment
       ? { carrier: doc.shipment.carrier, trackingNo: doc.shipment.trackingNo }
       : null,
+    couponId: doc.status === 'couponIssued' ? (doc.couponId ?? null) : null,
   }
 }
 
@@ -527,17 +528,11 @@ export async function cancelRedemption(
 }
 
 /**
- * Settles one spend whose invocation ended before clearing its pending mark. The points were
- * taken (the mark was written in the same update), so the spend entry must exist: it is written
- * if missing (idempotent by key), placed in the gap its debit left on the points line. Then, if
- * the redemption exists the spend was complete and the mark goes; if not, the member never got
- * a pickup code, so the redemption is recorded as cancelled and the points and stock go back.
+ * The spend entry of a spend whose points were taken (the pending mark was written in the same
+ * update), written if missing (idempotent by key), placed in the gap its debit left on the
+ * points line.
  */
-async function settlePendingSpend(
-  ctx: PointsContext,
-  member: MemberDoc,
-  pending: PendingSpend,
-): Promise<'completed' | 'cancelled'> {
+export async function ensureSpendEntry(member: MemberDoc, pending: PendingSpend): Promise<void> {
   const key = `redemption:${pending.redemptionId}:spend`
   const existing = await ledger().findOne({ key })
   if (!existing) {
@@ -561,6 +556,21 @@ async function settlePendingSpend(
       at: pending.at,
     })
   }
+}
+
+/**
+ * Settles one spend whose invocation ended before clearing its pending mark. The points were
+ * taken (the mark was written in the same update), so the spend entry must exist: it is written
+ * if missing (idempotent by key), placed in the gap its debit left on the points line. Then, if
+ * the redemption exists the spend was complete and the mark goes; if not, the member never got
+ * a pickup code, so the redemption is recorded as cancelled and the points and stock go back.
+ */
+async function settlePendingSpend(
+  ctx: PointsContext,
+  member: MemberDoc,
+  pending: PendingSpend,
+): Promise<'completed' | 'cancelled'> {
+  await ensureSpendEntry(member, pending)
   const redemption = await redemptions().get(pending.redemptionId)
   if (redemption) {
     await clearPendingSpend(member._id, pending.redemptionId)

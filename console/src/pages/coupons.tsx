@@ -20,6 +20,7 @@ import { useState } from 'react'
 import type { AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { CouponBudgets } from './coupon-budgets'
 
 type Template = AdminResult<'listCouponTemplates'>['items'][number]
 type IssueResult = AdminResult<'issueCoupons'>
@@ -103,7 +104,12 @@ export function CouponsPage() {
         dataSource={templates.data?.items ?? []}
         pagination={{ pageSize: 20 }}
         expandable={{
-          expandedRowRender: (t) => <TemplateStats templateId={t.templateId} />,
+          expandedRowRender: (t) => (
+            <>
+              <TemplateStats templateId={t.templateId} />
+              {t.channels.includes('offline') && <CouponBudgets templateId={t.templateId} />}
+            </>
+          ),
           expandRowByClick: false,
         }}
         columns={[

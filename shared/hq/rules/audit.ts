@@ -81,6 +81,8 @@ export const AUDIT_ACTIONS: Record<string, { label: string; kind: AuditKind }> =
   couponTemplateStats: { label: '查看优惠券数据', kind: 'read' },
   issueCoupons: { label: '发放优惠券', kind: 'write' },
   memberCoupons: { label: '查看会员优惠券', kind: 'read' },
+  setCouponBudget: { label: '设置门店发券额度', kind: 'write' },
+  couponBudgets: { label: '查看门店发券额度', kind: 'read' },
   listProducts: { label: '查看商品', kind: 'read' },
   productStock: { label: '查看商品库存', kind: 'read' },
   createProduct: { label: '新建商品', kind: 'write' },
