@@ -29,7 +29,6 @@ import {
   type Fulfilment,
   type OrderLine,
 } from '../shop/rules/shop'
-import { outRefundNoFor } from '../payments/rules/payment'
 import { database } from '../platform/runtime/cloudbase'
 import { type InvocationContext } from '../platform/runtime/define-function'
 import { claimPickupCode } from '../platform/claims/claims'
@@ -42,8 +41,6 @@ import { reverseCommission } from '../commission/commission-service'
 import {
   closePayment,
   createPayment,
-  getPayment,
-  getRefund,
   paymentForPurpose,
   requestRefund,
   syncPayment,
@@ -459,21 +456,13 @@ export async function refundOrder(
   // refund it made (below), so that state passes here and the payment's figures decide.
   if (!order.outTradeNo || (orderState(order) !== 'refunded' && !canTransition(order, 'refund')))
     throw new AppError('CONFLICT', '只有已支付的订单可以退款')
-  let key: string
-  let amountFen: number
-  if (input.amountFen === undefined) {
-    key = `order:${order._id}:refund:full`
-    const earlier = await getRefund(outRefundNoFor(key))
-    if (earlier) amountFen = earlier.amountFen
-    else {
-      const payment = await getPayment(order.outTradeNo)
-      amountFen = payment ? payment.amountFen - payment.refundCommittedFen : 0
-      if (amountFen <= 0) throw new AppError('CONFLICT', '该订单已全额退款')
-    }
-  } else {
-    amountFen = input.amountFen
-    key = `order:${order._id}:refund:${amountFen}:${createHash('sha256').update(input.reason.trim()).digest('hex').slice(0, 12)}`
-  }
+  // A full refund is what is left of the payment, decided in the refund's own transaction; a
+  // retried one finds its refund by the key (requestRefund), so nothing is read before.
+  const amountFen = input.amountFen ?? 'remaining'
+  const key =
+    input.amountFen === undefined
+      ? `order:${order._id}:refund:full`
+      : `order:${order._id}:refund:${input.amountFen}:${createHash('sha256').update(input.reason.trim()).digest('hex').slice(0, 12)}`
   const refund = await requestRefund(ctx, {
     outTradeNo: order.outTradeNo,
     key,

@@ -32,7 +32,7 @@ import { tierFor, tierWindowStart } from './rules/tiers'
 import { database } from '../platform/runtime/cloudbase'
 import { unlessDuplicate, withTransaction, type Transaction } from '../platform/runtime/transaction'
 import { collection } from '../platform/db/collection'
-import { loadPointsRules } from './lookups'
+import { loadPointsRules, loadPointsRulesForPurchases } from './lookups'
 
 /** What these services need from the caller: a clock (an InvocationContext is one). */
 export interface PointsContext {
@@ -116,6 +116,8 @@ export async function withMemberAccount<T>(
 }
 
 export interface NewEntry {
+  /** A deterministic id (ledgerEntryId of the key) makes a repeat fail at once, inside the transaction. */
+  _id?: string
   key: string
   kind: PointsLedgerDoc['kind']
   source?: Record<string, unknown>
@@ -317,19 +319,71 @@ export async function expireDuePoints(
 
 /**
  * Paid amount over the trailing 365 days that end at `at`: purchases paid since the window
- * opened minus what was refunded of them. One aggregation round trip.
+ * opened minus what was refunded of them, and the oldest of those purchases' payment times (null:
+ * none). One aggregation round trip.
  */
-export async function trailingPaidFen(memberId: string, at: Date): Promise<number> {
+export async function trailingWindowAt(
+  memberId: string,
+  at: Date,
+): Promise<{ paidFen: number; oldestPaidAt: Date | null }> {
   const db = database()
   const $ = db.command.aggregate
   const res = (await ledger()
     .raw.aggregate()
     .match({ memberId, 'order.paidAt': db.command.gt(tierWindowStart(at)) })
-    .group({ _id: null, paid: $.sum('$order.paidFen'), refunded: $.sum('$order.refundFen') })
-    .end()) as { data: { paid?: number; refunded?: number }[] }
+    .group({
+      _id: null,
+      paid: $.sum('$order.paidFen'),
+      refunded: $.sum('$order.refundFen'),
+      oldest: $.min('$order.paidAt'),
+    })
+    .end()) as { data: { paid?: number; refunded?: number; oldest?: Date | null }[] }
   const row = res.data[0]
-  return row ? (row.paid ?? 0) - (row.refunded ?? 0) : 0
+  return row
+    ? { paidFen: (row.paid ?? 0) - (row.refunded ?? 0), oldestPaidAt: row.oldest ?? null }
+    : { paidFen: 0, oldestPaidAt: null }
 }
+
+export async function trailingPaidFen(memberId: string, at: Date): Promise<number> {
+  return (await trailingWindowAt(memberId, at)).paidFen
+}
+
+const earliest = (a: Date | null, b: Date): Date => (a && a.getTime() < b.getTime() ? a : b)
+
+/**
+ * The trailing paid amount after a purchase of `paidFen` paid at `at`, and the window it covers.
+ * From the member's stored figure when nothing it counts has left the window since (its oldest
+ * counted payment is still inside, and `at` is not before the figure's own window end); otherwise
+ * summed from the ledger (one aggregation). Exact either way: every change to the ledger's paid
+ * amounts writes the member in the same transaction.
+ */
+async function trailingAfterPurchase(
+  member: MemberDoc,
+  paidFen: number,
+  at: Date,
+): Promise<{ trailingSpendFen: number; trailingWindow: { asOf: Date; oldestPaidAt: Date } }> {
+  const stored = member.trailingWindow
+  const windowStart = tierWindowStart(at).getTime()
+  if (
+    stored &&
+    member.trailingSpendFen !== undefined &&
+    stored.asOf.getTime() <= at.getTime() &&
+    (stored.oldestPaidAt === null || stored.oldestPaidAt.getTime() > windowStart)
+  ) {
+    return {
+      trailingSpendFen: member.trailingSpendFen + paidFen,
+      trailingWindow: { asOf: at, oldestPaidAt: earliest(stored.oldestPaidAt, at) },
+    }
+  }
+  const summed = await trailingWindowAt(member._id, at)
+  return {
+    trailingSpendFen: summed.paidFen + paidFen,
+    trailingWindow: { asOf: at, oldestPaidAt: earliest(summed.oldestPaidAt, at) },
+  }
+}
+
+/** Ledger entry ids derived from their unique key, so inserting one twice is a duplicate write. */
+export const ledgerEntryId = (key: string) => key.replace(/:/g, '_')
 
 export interface PurchasePointsResult {
   /** false when this order was credited before (the call was a retry). */
@@ -342,9 +396,14 @@ export interface PurchasePointsResult {
 /**
  * An order was paid: credits its points (1 per whole yuan × the tier multiplier, rounded down),
  * records the paid amount and recomputes the tier over the trailing 365 days. Idempotent per
- * order (`order:<id>:earn`). The tier is exact under concurrency: the transaction read the
- * member before summing the window, and any other purchase or refund committing in between
- * changes the member, so this one runs again and sums again.
+ * order (`order:<id>:earn`): the entry's `_id` is derived from that key, so in a repeat the
+ * transaction's insert is a duplicate write and nothing of it applies (no read before). The tier
+ * is exact under concurrency: the transaction read the member, whose stored trailing figure every
+ * purchase and refund writes (or, when it is stale, the ledger is summed after that read); any
+ * other purchase or refund committing in between changes the member, so this one runs again.
+ *
+ * Round trips: the transaction's start, member, member update, entry, commit (5); the rules at
+ * most every 30 s; the ledger sum only when the stored figure has aged.
  */
 export async function creditPurchasePoints(
   ctx: PointsContext,
@@ -353,21 +412,21 @@ export async function creditPurchasePoints(
   if (!Number.isInteger(input.paidFen) || input.paidFen < 0)
     throw new AppError('INVALID_INPUT', '实付金额必须是非负整数（分）', 'paidFen')
   const key = `order:${input.orderId}:earn`
-  const rules = await loadPointsRules()
+  const rules = await loadPointsRulesForPurchases()
   const now = ctx.clock.now()
-  return once<PurchasePointsResult>(
-    key,
+  return unlessDuplicate<PurchasePointsResult>(
     () =>
       withMemberAccount(input.memberId, now, async (t, member) => {
         if (member.status !== 'active') throw new AppError('NOT_FOUND', '会员不存在或已注销')
         const points = earnedPoints(input.paidFen, member.tier, rules)
-        const trailingSpendFen = (await trailingPaidFen(member._id, input.at)) + input.paidFen
-        const tier = tierFor(trailingSpendFen, rules.tierThresholdsFen)
+        const trailing = await trailingAfterPurchase(member, input.paidFen, input.at)
+        const tier = tierFor(trailing.trailingSpendFen, rules.tierThresholdsFen)
         const lastPurchaseAt =
           member.lastPurchaseAt && member.lastPurchaseAt.getTime() > input.at.getTime()
             ? member.lastPurchaseAt
             : input.at
         const entry: NewEntry = {
+          _id: ledgerEntryId(key),
           key,
           kind: 'earn',
           order: { orderId: input.orderId, paidFen: input.paidFen, paidAt: input.at },
@@ -379,6 +438,7 @@ export async function creditPurchasePoints(
           },
           at: input.at,
         }
+        const extra = { tier, lastPurchaseAt, ...trailing }
         if (points > 0) {
           const { account } = await creditInTransaction(
             t,
@@ -386,15 +446,13 @@ export async function creditPurchasePoints(
             points,
             pointsExpiryFor(input.at, rules.expiryYears),
             entry,
-            { tier, trailingSpendFen, lastPurchaseAt },
+            extra,
           )
           return { applied: true, points, tier, balance: account.points }
         }
         // Nothing to credit: still record the paid amount (it counts towards the tier).
         await collection(COLLECTIONS.members, t).update(member._id, {
-          tier,
-          trailingSpendFen,
-          lastPurchaseAt,
+          ...extra,
           ledgerVersion: database().command.inc(1),
         })
         await collection(COLLECTIONS.pointsLedger, t).insert({
@@ -404,8 +462,10 @@ export async function creditPurchasePoints(
         })
         return { applied: true, points: 0, tier, balance: member.points }
       }),
-    async (existing) => {
-      const member = await getMember(existing.memberId)
+    async (err) => {
+      // Credited before (a repeat, or a racing call that committed first).
+      const [existing, member] = await Promise.all([entryByKey(key), getMember(input.memberId)])
+      if (!existing) throw err
       return {
         applied: false,
         points: existing.points,
@@ -483,9 +543,10 @@ export async function reversePurchasePoints(
         })
         const taken = Math.min(due, member.points)
         const shortfall = due - taken
-        const windowPaid = await trailingPaidFen(member._id, now)
+        const window = await trailingWindowAt(member._id, now)
         const countsInWindow = paid.paidAt.getTime() > tierWindowStart(now).getTime()
-        const trailingSpendFen = windowPaid - (countsInWindow ? input.refundFen : 0)
+        const trailingSpendFen = window.paidFen - (countsInWindow ? input.refundFen : 0)
+        const trailingWindow = { asOf: now, oldestPaidAt: window.oldestPaidAt }
         const tier = tierFor(trailingSpendFen, rules.tierThresholdsFen)
         const { account } = await debitInTransaction(
           t,
@@ -510,7 +571,7 @@ export async function reversePurchasePoints(
             ...(shortfall > 0 ? { shortfall } : {}),
             at,
           },
-          { tier, trailingSpendFen },
+          { tier, trailingSpendFen, trailingWindow },
         )
         return { applied: true, points: taken, shortfall, tier, balance: account.points }
       }),
@@ -531,12 +592,14 @@ export async function refreshTier(
   const tier = tierFor(paidFen, rules.tierThresholdsFen)
   if (tier === member.tier && paidFen === (member.trailingSpendFen ?? 0)) return { tier, paidFen }
   return withMemberAccount(member._id, now, async (t, fresh) => {
-    const recount = await trailingPaidFen(fresh._id, now)
+    const window = await trailingWindowAt(fresh._id, now)
+    const recount = window.paidFen
     const current = tierFor(recount, rules.tierThresholdsFen)
     if (current !== fresh.tier || recount !== (fresh.trailingSpendFen ?? 0)) {
       await collection(COLLECTIONS.members, t).update(fresh._id, {
         tier: current,
         trailingSpendFen: recount,
+        trailingWindow: { asOf: now, oldestPaidAt: window.oldestPaidAt },
         ledgerVersion: database().command.inc(1),
       })
     }
