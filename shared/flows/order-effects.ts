@@ -78,21 +78,46 @@ export async function startRefundWindow(
  * Orders reserved before holds existed (no `stockHolds`) settle their stock in one transaction
  * with the order's update instead, as they always did.
  *
- * Round trips (a one-line pickup order, warm instance): points 5, commission 1, stock 1, order 1.
+ * The member's read of the order (`scope: 'points'`) credits only the points, marking the order
+ * (`pointsCreditedAt`) in the points' transaction so neither later reads nor the timer credit
+ * them again; the timer finishes the rest within the minute.
+ *
+ * Round trips (a one-line pickup order, warm instance): points 4 (its transaction: start, the
+ * member's conditional update, the entry, commit; 5 with the order's mark), commission 1,
+ * stock 1, order 1.
  */
-export async function applyPaidEffects(ctx: InvocationContext, order: OrderDoc): Promise<void> {
+export async function applyPaidEffects(
+  ctx: InvocationContext,
+  order: OrderDoc,
+  scope: 'all' | 'points' = 'all',
+): Promise<void> {
   if (!order.effectsDueAt) return
   const paidAt = order.paidAt ?? ctx.clock.now()
-  const rules = await loadCommissionRules()
   const now = ctx.clock.now()
-  const points = order.memberId
-    ? creditPurchasePoints(ctx, {
-        memberId: order.memberId,
-        orderId: order._id,
-        paidFen: order.totalFen,
-        at: paidAt,
-      }).catch(skipGoneMember(ctx, order))
-    : undefined
+  const credit = (alsoInTx?: (t: Transaction) => Promise<void>) =>
+    order.memberId && !order.pointsCreditedAt
+      ? creditPurchasePoints(
+          ctx,
+          {
+            memberId: order.memberId,
+            orderId: order._id,
+            paidFen: order.totalFen,
+            at: paidAt,
+            ...(order.paidTier ? { tier: order.paidTier } : {}),
+          },
+          alsoInTx,
+        ).catch(skipGoneMember(ctx, order))
+      : undefined
+  if (scope === 'points') {
+    // The member's read: their points now, with the order marked in the same transaction (so
+    // later reads skip them); the rest is bookkeeping nobody waits for, left to the timer.
+    await credit(async (t) => {
+      await collection(COLLECTIONS.orders, t).update(order._id, { pointsCreditedAt: now })
+    })
+    return
+  }
+  const rules = await loadCommissionRules()
+  const points = credit()
   const from = refundWindowFrom(order)
   const commission = order.attribution
     ? bookCommission(

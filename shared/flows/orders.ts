@@ -250,8 +250,12 @@ export async function orderDetail(
     else if (order.outTradeNo) await syncPayment(ctx, order.outTradeNo)
     order = (await getOrder(order._id))!
   }
-  // The payer polls the order after paying: the points and commission follow right away.
-  const [store] = await Promise.all([storeCardFor(order.storeId), applyPaidEffects(ctx, order)])
+  // The payer polls the order after paying: their points follow right away (the commission and
+  // the stock's bookkeeping within the minute, by the timer).
+  const [store] = await Promise.all([
+    storeCardFor(order.storeId),
+    applyPaidEffects(ctx, order, 'points'),
+  ])
   return { ...toView(order, 'member', ctx.clock.now()), store }
 }
 
@@ -396,6 +400,7 @@ async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promi
     status: 'paid' as const,
     paidAt: payment.paidAt ?? now,
     attribution,
+    ...(member && member.status === 'active' ? { paidTier: member.tier } : {}),
     effectsDueAt: now,
     ...(pickupCode ? { pickupCode } : {}),
   }

@@ -41,11 +41,11 @@ export interface MemberDoc {
   trailingSpendFen?: number
   /**
    * What `trailingSpendFen` covers: the window ending at `asOf`, whose oldest counted purchase was
-   * paid at `oldestPaidAt` (null: none). While that purchase is still inside a later purchase's
+   * paid at `oldestPaidAt` (NO_PAYMENT, far future: none). While that purchase is still inside a later purchase's
    * window nothing has aged out, so the purchase adds to the stored figure without re-summing the
    * ledger. Absent (older members): the next purchase sums the ledger and writes it.
    */
-  trailingWindow?: { asOf: Date; oldestPaidAt: Date | null }
+  trailingWindow?: { asOf: Date; oldestPaidAt: Date }
   deletedAt?: Date
   /**
    * The points queue (shared/rules/points-ledger.ts): `points` = pointsCredited − pointsDebited.
