@@ -78,9 +78,10 @@ export async function startRefundWindow(
  * Orders reserved before holds existed (no `stockHolds`) settle their stock in one transaction
  * with the order's update instead, as they always did.
  *
- * The member's read of the order (`scope: 'points'`) credits only the points, marking the order
- * (`pointsCreditedAt`) in the points' transaction so neither later reads nor the timer credit
- * them again; the timer finishes the rest within the minute.
+ * The member's read of the order (`scope: 'points'`) does what the member sees: it credits the
+ * points, marking the order (`pointsCreditedAt`) in the points' transaction so neither later
+ * reads nor the timer credit them again, and uses the order's coupon (one more round trip, for
+ * an order with one); the timer finishes the rest within the minute.
  *
  * Round trips (a one-line pickup order, warm instance): points 4 (its transaction: start, the
  * member's conditional update, the entry, commit; 5 with the order's mark), commission 1,
@@ -109,11 +110,16 @@ export async function applyPaidEffects(
         ).catch(skipGoneMember(ctx, order))
       : undefined
   if (scope === 'points') {
-    // The member's read: their points now, with the order marked in the same transaction (so
-    // later reads skip them); the rest is bookkeeping nobody waits for, left to the timer.
-    await credit(async (t) => {
-      await collection(COLLECTIONS.orders, t).update(order._id, { pointsCreditedAt: now })
-    })
+    // The member's read: what they see follows now, their points (with the order marked in the
+    // same transaction, so later reads skip them) and their coupon used; the rest is bookkeeping
+    // nobody waits for (commission, the stock's hold), left to the timer.
+    const results = await Promise.allSettled([
+      credit(async (t) => {
+        await collection(COLLECTIONS.orders, t).update(order._id, { pointsCreditedAt: now })
+      }),
+      order.stockHolds && !order.pointsCreditedAt ? useOrderCoupon(order, now) : undefined,
+    ])
+    for (const r of results) if (r.status === 'rejected') throw r.reason
     return
   }
   const rules = await loadCommissionRules()
