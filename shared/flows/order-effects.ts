@@ -117,7 +117,7 @@ export async function applyPaidEffects(
       credit(async (t) => {
         await collection(COLLECTIONS.orders, t).update(order._id, { pointsCreditedAt: now })
       }),
-      order.stockHolds && !order.pointsCreditedAt ? useOrderCoupon(order, now) : undefined,
+      order.pointsCreditedAt ? undefined : useOrderCoupon(order, now),
     ])
     for (const r of results) if (r.status === 'rejected') throw r.reason
     return
@@ -144,7 +144,8 @@ export async function applyPaidEffects(
   const sale = order.stockHolds
     ? Promise.all(order.items.map((line) => sellHold(order, line.productId, line.qty, now)))
     : undefined
-  const coupon = order.stockHolds ? useOrderCoupon(order, now) : undefined
+  // (An order reserved without holds also has its coupon used in its transaction: a no-op then.)
+  const coupon = useOrderCoupon(order, now)
   // allSettled first: no step is abandoned half way because another failed; then the first error.
   const results = await Promise.allSettled([points, commission, sale, coupon])
   for (const r of results) if (r.status === 'rejected') throw r.reason

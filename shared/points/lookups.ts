@@ -15,8 +15,12 @@ let cached: { rules: PointsRules; at: number } | null = null
  */
 export async function loadPointsRulesForPurchases(): Promise<PointsRules> {
   if (cached && Date.now() - cached.at < 30_000) return cached.rules
-  return loadPointsRules()
+  // Handlers running side by side on a fresh instance (the timer's parallel batch) share one read.
+  inFlight ??= loadPointsRules().finally(() => (inFlight = null))
+  return inFlight
 }
+
+let inFlight: Promise<PointsRules> | null = null
 
 /** After HQ saves new rules, this instance uses them at once. */
 export function rememberPointsRules(rules: PointsRules): void {
