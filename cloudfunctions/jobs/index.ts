@@ -16,6 +16,7 @@ import {
 import { finishBinds } from '../../shared/membership/bind-follow-up'
 import { applyDueOrderEffects } from '../../shared/flows/order-effects'
 import { expireOrders } from '../../shared/flows/orders'
+import { repairOrders } from '../../shared/flows/order-repair'
 import { autoDeliverOrders } from '../../shared/flows/order-fulfilment'
 import { reconcilePayments } from '../../shared/payments/payment-service'
 import { settleCommission } from '../../shared/commission/commission-service'
@@ -42,6 +43,9 @@ export const SCHEDULE: readonly ScheduledJob[] = [
     run: applyDueOrderEffects,
   },
   { name: 'expireOrders', schedule: { everyMinutes: 1 }, budgetMs: 20_000, run: expireOrders },
+  // Stock holds and coupon locks of orders a dying createOrder never wrote, given back once;
+  // the next day's order-number counter made ahead.
+  { name: 'repairOrders', schedule: { everyMinutes: 5 }, budgetMs: 20_000, run: repairOrders },
   // Payments and refunds a crash or a lost notification left half done, finished once.
   {
     name: 'reconcilePayments',

@@ -29,6 +29,7 @@ const TARGETS: Record<string, number> = {
   'member.bind (first, clerk code)': 6,
   'member.bind (repeat scan)': 2,
   'shop.createOrder': 8,
+  'shop.createOrder (with coupon)': 8,
   'shop.order (first read, applying effects)': 6,
   'shop.order (later reads)': 3,
   'after-payment effects per order (timer)': 8,
@@ -181,6 +182,51 @@ export async function benchHotpaths(options: { shoppers?: number } = {}): Promis
         }
       }),
     )
+    // With a coupon (the clerk-code members, each claiming one from the centre): the lock is one
+    // more conditional update beside the holds.
+    const template = (await call(
+      'admin',
+      {
+        action: 'createCouponTemplate',
+        name: '热路径测试券',
+        kind: 'amountOff',
+        valueFen: 500,
+        minSpendFen: 0,
+        channels: ['online'],
+        validDays: 30,
+        perMemberLimit: 1,
+        publishToCentre: true,
+      },
+      hq,
+    )) as { templateId: string }
+    const couponOf = new Map<number, string>()
+    for (let i = 0; i < shoppers; i += 1) {
+      const claimed = (await call(
+        'member',
+        { action: 'claimCoupon', templateId: template.templateId },
+        shopper('clerk', i),
+      )) as { couponId: string }
+      couponOf.set(i, claimed.couponId)
+    }
+    report(
+      'shop.createOrder (with coupon)',
+      await measured('shop', 'createOrder', async () => {
+        for (let i = 0; i < shoppers; i += 1)
+          await call(
+            'shop',
+            {
+              action: 'createOrder',
+              items: [{ productId: products[i % products.length]!.productId, qty: 1 }],
+              fulfilment: 'pickup',
+              storeId: storeCode.storeId,
+              couponId: couponOf.get(i),
+            },
+            shopper('clerk', i),
+          )
+      }),
+    )
+    // The order repair (every 5 minutes) with nothing to repair: what it costs per run.
+    perItem('repairOrders job per run (nothing to repair)', 1, await jobTrips('repairOrders'))
     // Two groups, paid one after the other, so the timer's runs can be told apart: the first is
     // never read (the timer applies everything), the second is read by its payers (the first
     // read credits the points, the timer does the rest).

@@ -122,6 +122,11 @@ export interface LocalStackOptions {
   payVerification?: PayVerificationMode
   /** Delay before an API-created refund settles in the sandbox (default 50 ms); null holds it. */
   refundSettleMs?: number | null
+  /**
+   * Function timeouts in ms instead of cloudbaserc.json's, by function name: tests that stall an
+   * invocation on purpose (crash injection) and must hear its own answer when it goes on.
+   */
+  functionTimeoutsMs?: Record<string, number>
 }
 
 export interface LocalStack {
@@ -335,9 +340,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   // CloudBase refuses a function with more than one trigger on deploy: so does the local stack.
   for (const fn of manifest) checkTriggers(fn)
-  const timeoutsMs = Object.fromEntries(
-    [...manifest, ...LOCAL_FIXTURES].map((fn) => [fn.name, fn.timeout * 1000]),
-  )
+  const timeoutsMs = {
+    ...Object.fromEntries(
+      [...manifest, ...LOCAL_FIXTURES].map((fn) => [fn.name, fn.timeout * 1000]),
+    ),
+    ...options.functionTimeoutsMs,
+  }
   const timerSpecs: TimerSpec[] = manifest.flatMap((fn) =>
     (fn.triggers ?? []).map((t) => ({ fn: fn.name, name: t.name, cron: t.config })),
   )

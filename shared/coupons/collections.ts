@@ -34,6 +34,8 @@ export const COUPONS_COLLECTIONS = {
       { name: 'memberStatus', fields: ['memberId', 'status', 'expiresAt'] },
       // HQ's per-template figures.
       { name: 'templateStatus', fields: ['templateId', 'status', 'expiresAt'] },
+      // The order repair's work list: coupons locked longest (flows/order-repair.ts).
+      { name: 'statusLockAt', fields: ['status', 'lock.at'] },
     ],
   }),
 } as const satisfies Record<string, CollectionSpec>

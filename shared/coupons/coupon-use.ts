@@ -1,14 +1,18 @@
 /**
  * Using a coupon: locked by an unpaid order, used when it is paid or at the till, released when
  * the order is cancelled or expires, returned on a full refund while still valid. The flows call
- * these inside the transaction (or next to the conditional update) that moves the order or sale,
- * so the coupon moves exactly when its order does.
+ * these next to the write that moves the order or sale (inside its transaction, or as the
+ * conditional update that is that write), so the coupon moves exactly when its order does.
  *
- * Guarantee (use), stated once: a coupon leaves `available` only inside a transaction that writes
- * the coupon document (the order's creation, the till sale) after reading it available from its
- * snapshot. A second transaction writing the same coupon conflicts (and, retried, reads it locked
- * or used and refuses); so one coupon is held or used by at most one order or sale, whatever
- * races.
+ * Guarantee (use), stated once: a coupon leaves `available` by exactly one database operation
+ * that requires it to be available: the order's lock is one conditional update
+ * (`status: available` → `locked` with the order's id, lockCoupon), the till sale a transaction
+ * that read it available from its snapshot and writes it used. Two locks cannot both match; a
+ * lock landing after the sale's snapshot makes the sale's write conflict (and, retried, read it
+ * locked and refuse); a sale that committed first leaves nothing for the lock to match. So one
+ * coupon is held or used by at most one order or sale, whatever races. Every way back
+ * (unlockCoupon, releaseCouponInTx, returnCoupon) names the order or sale that holds it, so each
+ * happens once.
  */
 import { COLLECTIONS } from '../collections'
 import { AppError } from '../platform/errors'
@@ -45,18 +49,88 @@ async function applicable(
   return { coupon, discountFen: discountFor(coupon.terms, use) }
 }
 
-/** In the order's creation transaction: the coupon becomes locked by `orderId`. */
-export async function lockCouponInTx(
-  t: Transaction,
-  input: { couponId: string; memberId: string; orderId: string; use: CouponUse; now: Date },
-): Promise<{ coupon: CouponDoc; discountFen: number }> {
-  const found = await applicable(t, input.couponId, input.memberId, input.use, input.now)
-  if (!canTransition(found.coupon, 'lock', input.now)) throw unavailable('已被使用')
-  await collection(COLLECTIONS.coupons, t).update(input.couponId, {
-    status: 'locked',
-    lock: { orderId: input.orderId, at: input.now },
-  })
-  return found
+/**
+ * Locks the coupon for `orderId` (which need not exist yet: the order is written after its
+ * locks) and says what it takes off `use`. One conditional update when it can be used; a
+ * refusal (COUPON_UNAVAILABLE with the reason) leaves it as it was.
+ *
+ * The update matches only the member's coupon, available and inside its dates, and answers it;
+ * the terms that depend on the purchase (channel, store, products, minimum spend) are checked on
+ * that answer, and a coupon they refuse is unlocked again at once (unlockCoupon, by this order's
+ * id). Nothing else can have used it in between: it was locked by this order.
+ */
+export async function lockCoupon(input: {
+  couponId: string
+  memberId: string
+  orderId: string
+  use: CouponUse
+  now: Date
+}): Promise<{ coupon: CouponDoc; discountFen: number }> {
+  const _ = database().command
+  const { couponId, memberId, orderId, use, now } = input
+  const locked = await coupons().updateAndReturn(
+    {
+      _id: couponId,
+      memberId,
+      status: _.in(statusesAllowing('lock')),
+      startsAt: _.lte(now),
+      expiresAt: _.gt(now),
+    },
+    { status: 'locked', lock: { orderId, at: now } },
+  )
+  if (!locked) {
+    // Not locked: say why from the coupon as it is now (a refusal costs this one read more).
+    const coupon = await coupons().get(couponId)
+    if (!coupon || coupon.memberId !== memberId) throw unavailable('这张优惠券不属于该会员')
+    throw unavailable(couponRefusal(coupon, use, now) ?? '已被使用')
+  }
+  const reason = couponRefusal({ ...locked, status: 'available' }, use, now)
+  if (reason) {
+    await unlockCoupon(couponId, orderId, now)
+    throw unavailable(reason)
+  }
+  return { coupon: locked, discountFen: discountFor(locked.terms, use) }
+}
+
+/**
+ * Gives back a lock that `orderId` took, if it still holds it: the undo of lockCoupon when the
+ * order is not created after all, and the repair of a lock whose order never came (`repair`:
+ * recorded in the coupon's history, as a released lock is). One conditional update
+ * (`status: locked` by this order), so it happens once and never touches another order's lock.
+ */
+export async function unlockCoupon(
+  couponId: string,
+  orderId: string,
+  now: Date,
+  options: { repair?: boolean } = {},
+): Promise<boolean> {
+  const _ = database().command
+  return coupons().updateIf(
+    { _id: couponId, status: _.in(statusesAllowing('release')), 'lock.orderId': orderId },
+    {
+      status: 'available',
+      lock: null,
+      ...(options.repair ? { history: _.push({ event: 'release', id: orderId, at: now }) } : {}),
+    },
+  )
+}
+
+/**
+ * Coupons locked at or before `before` (and after `after`, when paging on), oldest lock first:
+ * the repair's work list, one read per page.
+ */
+export async function couponsLockedBefore(
+  before: Date,
+  options: { after?: Date; limit: number },
+): Promise<Pick<CouponDoc, '_id' | 'memberId' | 'lock'>[]> {
+  const _ = database().command
+  return coupons().find(
+    {
+      status: 'locked',
+      'lock.at': options.after ? _.and([_.gt(options.after), _.lte(before)]) : _.lte(before),
+    },
+    { orderBy: ['lock.at', 'asc'], limit: options.limit, fields: ['memberId', 'lock'] },
+  )
 }
 
 /** In the till sale's transaction: the coupon is used by `saleId` at once. */

@@ -1,7 +1,7 @@
 /**
  * Coupons in online orders: the checkout's quote (usable coupons with the best one preselected,
- * the rest greyed with the reason), the coupon locked in the order's creation transaction,
- * released in the transaction that cancels it (by the member, or the expiry job through the
+ * the rest greyed with the reason), the coupon locked by one conditional update before the order
+ * is written (given back if the order is not created), released in the transaction that cancels it (by the member, or the expiry job through the
  * payment's close), used in the transaction that finishes the paid order's effects, and returned
  * by a full refund while still valid. Each step rides on the order's own transition, so it
  * happens exactly once (coupons/coupon-use.ts states the coupon's guarantee).
@@ -17,10 +17,11 @@ import { requireOpenid } from '../platform/runtime/identity'
 import type { Transaction } from '../platform/runtime/transaction'
 import {
   heldCoupons,
-  lockCouponInTx,
+  lockCoupon,
   releaseCouponInTx,
   returnCoupon,
   useLockedCoupon,
+  unlockCoupon,
   useLockedCouponInTx,
 } from '../coupons/coupon-use'
 import { allocateDiscount, bestCoupon, type CouponUse } from '../coupons/rules/coupons'
@@ -104,20 +105,16 @@ export async function orderQuote(
 }
 
 /**
- * Inside the order's creation transaction: locks the coupon for `order` and writes the discount
+ * Before the order is written: locks the coupon for `order` (by its id) and writes the discount
  * onto the order (its lines' shares, the subtotal, what is paid). Refusals are
- * COUPON_UNAVAILABLE with the reason; the transaction then creates nothing.
+ * COUPON_UNAVAILABLE with the reason, and leave the coupon as it was (coupons/coupon-use.ts
+ * lockCoupon); an order that is then not created gives the lock back (unlockOrderCoupon).
  */
-export async function lockOrderCouponInTx(
-  t: Transaction,
-  order: OrderDoc,
-  couponId: string,
-  now: Date,
-): Promise<void> {
+export async function lockOrderCoupon(order: OrderDoc, couponId: string, now: Date): Promise<void> {
   if (!order.memberId)
     throw new AppError('COUPON_UNAVAILABLE', '优惠券不可用：开通会员卡后才能使用优惠券')
   const subtotalFen = orderTotalFen(order.items)
-  const { coupon, discountFen } = await lockCouponInTx(t, {
+  const { coupon, discountFen } = await lockCoupon({
     couponId,
     memberId: order.memberId,
     orderId: order._id,
@@ -129,6 +126,11 @@ export async function lockOrderCouponInTx(
   order.discountFen = discountFen
   order.totalFen = subtotalFen - discountFen
   order.coupon = { couponId, name: coupon.terms.name }
+}
+
+/** The order was not created after all: the lock it took goes back (once; see unlockCoupon). */
+export async function unlockOrderCoupon(couponId: string, orderId: string, now: Date) {
+  await unlockCoupon(couponId, orderId, now)
 }
 
 /** Cancels an unpaid order (stock back) and releases its coupon in the same transaction. */

@@ -13,8 +13,7 @@ import { createHash } from 'node:crypto'
 import { COLLECTIONS } from '../collections'
 import { collection } from '../platform/db/collection'
 import type { PaymentDoc, RefundDoc } from '../payments/documents'
-import type { PostalAddressDoc, OrderDoc, StockDoc } from '../shop/documents'
-import type { StoreDoc } from '../staff/documents'
+import type { PostalAddressDoc, OrderDoc } from '../shop/documents'
 import { AppError } from '../platform/errors'
 import type { StoreCard } from '../platform/contract/common'
 import type { JsapiPayParams } from '../platform/ports/pay'
@@ -29,12 +28,12 @@ import {
   type Fulfilment,
   type OrderLine,
 } from '../shop/rules/shop'
+import { newOutTradeNo } from '../payments/rules/payment'
 import { database } from '../platform/runtime/cloudbase'
 import { type InvocationContext } from '../platform/runtime/define-function'
 import { claimPickupCode } from '../platform/claims/claims'
-import { withTransaction } from '../platform/runtime/transaction'
 import { getStore, storeCardFor } from '../staff/lookups'
-import { newDocId } from '../platform/ids'
+import { newTimeOrderedId } from '../platform/ids'
 import { requireOpenid } from '../platform/runtime/identity'
 import type { PaymentOwner } from '../payments/owners'
 import { reverseCommission } from '../commission/commission-service'
@@ -47,16 +46,23 @@ import {
 } from '../payments/payment-service'
 import { reversePurchasePoints } from '../points/points-account-service'
 import { applyPaidEffects, skipGoneMember } from './order-effects'
-import { lockOrderCouponInTx, releaseOrderWithCoupon, returnOrderCoupon } from './coupon-orders'
+import {
+  lockOrderCoupon,
+  releaseOrderWithCoupon,
+  returnOrderCoupon,
+  unlockOrderCoupon,
+} from './coupon-orders'
 import {
   OrderView,
   getOrder,
+  giveBackHold,
   notPayable,
   orders,
   ownOrder,
   priceLines,
   markFullyRefunded,
   restockRefundedOrder,
+  takeHold,
   toView,
 } from '../shop/orders'
 import { canTransition, orderState } from '../shop/lifecycle'
@@ -69,18 +75,35 @@ export interface CreateOrderInput {
   storeId?: string
   /** Delivery only (and required there). */
   deliveryAddress?: PostalAddressDoc
-  /** One of the member's coupons: locked by the order in its creation transaction. */
+  /** One of the member's coupons: locked by the order before it is written. */
   couponId?: string
 }
 
+/** The order was claimed by the repair job while this invocation stalled (see claimAbandonedOrder). */
+const TIMED_OUT = '下单超时，请重新下单'
+
 /**
- * Creates an order, reserves its stock and starts its payment.
+ * Creates an order, reserves its stock, locks its coupon and starts its payment. Round trips
+ * (warm instance): the store, the prices, the member and the day's order number at once (4);
+ * every line's hold and the coupon's lock at once (1 per line, +1 with a coupon); the order (1);
+ * the payment (1): 7 for one line, 8 with a coupon. No transaction: a flash sale's shoppers never
+ * conflict or retry on the one stock document they all want.
  *
- * Guarantee: the order and every line's reservation are one optimistic transaction over the
- * stock documents it read, so either all lines are reserved and the order exists, or nothing
- * changed; a concurrent order that touched the same stock makes one of them retry and check
- * again, so `available` never goes below zero at any location. A coupon is locked in the same
- * transaction (flows/coupon-orders.ts), so the order exists exactly when its coupon is held.
+ * The order's id is fixed first (time-ordered, platform/ids.ts) and keys every write:
+ * 1. each line's units are held by one conditional update on its stock document (takeHold:
+ *    `available ≥ qty` → `available −= qty, reserved += qty, holds.<orderId> = qty`), and the
+ *    coupon is locked by one (`available` → `locked` by this order, coupons/coupon-use.ts);
+ * 2. the order is inserted under that id, already naming its payment's out_trade_no;
+ * 3. the payment is recorded.
+ *
+ * Guarantees: `available` never goes below zero (the condition of each hold); every hold and
+ * lock is given back or turned into a sale exactly once, because each way back removes the key
+ * of this order (giveBackHold, unlockCoupon, and the order's own transitions: releaseOrder,
+ * the sale in applyPaidEffects). A refusal (sold out, the coupon refused) gives back what this
+ * call took before answering, and no order exists. A call that dies between the writes leaves
+ * holds or a lock without an order: the `repairOrders` job gives them back once it is sure
+ * the order can never come (flows/order-repair.ts), or the order without a payment, which the
+ * member can still pay (payOrder records it) and which expires like any unpaid order.
  */
 export async function createOrder(
   ctx: InvocationContext,
@@ -99,9 +122,6 @@ export async function createOrder(
   const now = ctx.clock.now()
   if (input.fulfilment === 'pickup') {
     if (!input.storeId) throw new AppError('INVALID_INPUT', '自提订单请选择门店', 'storeId')
-    const store: StoreDoc | null = await getStore(input.storeId)
-    if (!store) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
-    if (store.status !== 'active') throw new AppError('CONFLICT', '该门店已停业，请选择其他门店')
     if (input.deliveryAddress)
       throw new AppError('INVALID_INPUT', '自提订单不需要收货地址', 'deliveryAddress')
   } else {
@@ -110,16 +130,21 @@ export async function createOrder(
     if (!input.deliveryAddress)
       throw new AppError('INVALID_INPUT', '配送订单请填写收货地址', 'deliveryAddress')
   }
-  // Three independent reads at once: the prices, the member, the day's next order number.
-  const [items, member, orderNo] = await Promise.all([
+  // Four independent reads at once: the store, the prices, the member, the day's next number.
+  const [store, items, member, orderNo] = await Promise.all([
+    input.fulfilment === 'pickup' ? getStore(input.storeId!) : Promise.resolve(null),
     priceLines(mergeLines(input.items)),
     collection(COLLECTIONS.members).findOne({ openid }),
     allocateOrderNo(now),
   ])
+  if (input.fulfilment === 'pickup') {
+    if (!store) throw new AppError('NOT_FOUND', '门店不存在', 'storeId')
+    if (store.status !== 'active') throw new AppError('CONFLICT', '该门店已停业，请选择其他门店')
+  }
   if (member && member.status === 'active') ctx.caller.role = 'member'
   const locationId = stockLocation(input.fulfilment, input.storeId)
   const order: OrderDoc = {
-    _id: newDocId(),
+    _id: newTimeOrderedId(now),
     orderNo,
     openid,
     memberId: member?.status === 'active' ? member._id : null,
@@ -129,12 +154,14 @@ export async function createOrder(
     items,
     totalFen: orderTotalFen(items),
     status: 'awaiting_payment',
-    outTradeNo: null,
+    // Its payment's number, chosen now so the order needs no second write once it is paid for.
+    outTradeNo: newOutTradeNo(now),
     expiresAt: new Date(now.getTime() + ORDER_PAYMENT_WINDOW_MS),
     createdAt: now,
     paidAt: null,
     attribution: null,
     paidEffectsAt: null,
+    stockHolds: true,
     cancelledAt: null,
     cancelReason: null,
     refundedFen: 0,
@@ -142,43 +169,69 @@ export async function createOrder(
     ...(input.fulfilment === 'delivery' ? { deliveryAddress: input.deliveryAddress } : {}),
   }
 
-  const db = database()
-  const lines = order.items
-  await withTransaction(db, async (t) => {
-    // A retried attempt starts from the undiscounted lines again.
-    Object.assign(order, { items: lines, totalFen: orderTotalFen(lines) })
-    if (input.couponId) await lockOrderCouponInTx(t, order, input.couponId, now)
-    const rows: StockDoc[] = []
-    for (const line of items) {
-      const s = await collection(COLLECTIONS.stock, t).get(stockId(line.productId, locationId))
-      if (!s || s.available < line.qty)
-        throw new AppError(
-          'CONFLICT',
-          `库存不足：${line.name}${s ? `（剩余 ${s.available}）` : ''}`,
+  // 1. Every line's hold and the coupon's lock, at once, each keyed by the order's id.
+  const couponId = input.couponId
+  const [held, locked] = await Promise.all([
+    Promise.allSettled(items.map((line) => takeHold(order._id, locationId, line, now))),
+    couponId
+      ? lockOrderCoupon(order, couponId, now).then(
+          () => ({ ok: true as const }),
+          (err: unknown) => ({ ok: false as const, err }),
         )
-      rows.push(s)
-    }
-    for (const [i, line] of items.entries()) {
-      const s = rows[i]!
-      await collection(COLLECTIONS.stock, t).update(s._id, {
-        available: s.available - line.qty,
-        reserved: s.reserved + line.qty,
-        updatedAt: now,
-      })
-    }
-    await collection(COLLECTIONS.orders, t).insert(order)
-  })
+      : null,
+  ])
+  /**
+   * Gives back what this call may have taken (a hold that answered yes, or whose answer was
+   * lost; the coupon when it is locked). Each is conditional on this order's key, so it is
+   * harmless where nothing was taken; what it cannot give back (it dies) the repair job does.
+   */
+  const giveBack = async () => {
+    await Promise.all([
+      ...items.map((line, i) =>
+        held[i]!.status === 'fulfilled' && !held[i]!.value
+          ? undefined
+          : giveBackHold(order._id, stockId(line.productId, locationId), line.qty, now),
+      ),
+      // The coupon: locked, or its answer lost (a refusal left it as it was).
+      couponId && (locked?.ok || !(locked?.err instanceof AppError))
+        ? unlockOrderCoupon(couponId, order._id, now)
+        : undefined,
+    ])
+  }
+  const failed = held.find((h) => h.status === 'rejected')
+  if (locked && !locked.ok) {
+    await giveBack()
+    throw locked.err
+  }
+  if (failed) {
+    await giveBack()
+    throw failed.reason
+  }
+  const short = items.findIndex((_, i) => held[i]!.status === 'fulfilled' && !held[i]!.value)
+  if (short >= 0) {
+    await giveBack()
+    const line = items[short]!
+    const s = await collection(COLLECTIONS.stock).get(stockId(line.productId, locationId))
+    throw new AppError('CONFLICT', `库存不足：${line.name}${s ? `（剩余 ${s.available}）` : ''}`)
+  }
 
-  let started
+  // 2. The order, under the id its holds and lock carry. A duplicate means the repair job
+  // found them first (this call stalled past its grace) and closed the id: give back, refuse.
+  // Any other failure leaves the outcome unknown, so nothing is given back here: the order's
+  // expiry or the repair job settles it either way.
+  if (!(await orders().insertOnce(order)).inserted) {
+    await giveBack()
+    throw new AppError('CONFLICT', TIMED_OUT)
+  }
+
+  // 3. Its payment, under the number the order names.
   try {
-    started = await startOrderPayment(ctx, order)
+    return await startOrderPayment(ctx, order)
   } catch (err) {
     // Compensation next to the action: nothing can be paid, so give the stock back now.
     await cancelUnpaid(ctx, order).catch(() => undefined)
     throw err
   }
-  await orders().update(order._id, { outTradeNo: started.outTradeNo })
-  return started
 }
 
 export interface OrderPayment {
@@ -202,6 +255,7 @@ async function startOrderPayment(ctx: InvocationContext, order: OrderDoc): Promi
     amountFen: order.totalFen,
     payerOpenid: order.openid,
     expiresAt: order.expiresAt,
+    ...(order.outTradeNo ? { outTradeNo: order.outTradeNo } : {}),
   })
   return {
     orderId: order._id,
@@ -247,7 +301,7 @@ export async function orderDetail(
   let order = await ownOrder(ctx, input.orderId)
   if (order.status === 'awaiting_payment') {
     if (isPaymentWindowOver(order.expiresAt, ctx.clock.now())) await cancelUnpaid(ctx, order)
-    else if (order.outTradeNo) await syncPayment(ctx, order.outTradeNo)
+    else await syncOrderPayment(ctx, order)
     order = (await getOrder(order._id))!
   }
   // The payer polls the order after paying: their points follow right away (the commission and
@@ -272,6 +326,25 @@ export async function cancelOrder(
   const after = (await getOrder(order._id))!
   // Paid just before the cancel reached WeChat: it stays paid.
   return toView(after, 'member', ctx.clock.now())
+}
+
+/**
+ * Asks WeChat Pay whether the order's payment was taken (syncPayment). An order whose creation
+ * died after writing it and before recording its payment names a payment that does not exist:
+ * nothing can have been paid then (the payer never got the parameters), so null, as for an
+ * order without a number.
+ */
+async function syncOrderPayment(
+  ctx: InvocationContext,
+  order: OrderDoc,
+): Promise<PaymentDoc | null> {
+  if (!order.outTradeNo) return null
+  try {
+    return await syncPayment(ctx, order.outTradeNo)
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'NOT_FOUND') return null
+    throw err
+  }
 }
 
 /**
@@ -304,12 +377,10 @@ export async function expireOrders(
     try {
       // Ask WeChat Pay first: a payment it took (whose notification was lost, or whose owner
       // never heard because an invocation died) makes the order paid, never expired.
-      if (order.outTradeNo) {
-        const payment = await syncPayment(ctx, order.outTradeNo)
-        if (payment.status === 'paid' || payment.status === 'refunded') {
-          paid++
-          continue
-        }
+      const payment = await syncOrderPayment(ctx, order)
+      if (payment && (payment.status === 'paid' || payment.status === 'refunded')) {
+        paid++
+        continue
       }
       await cancelUnpaid(ctx, order)
       expired++

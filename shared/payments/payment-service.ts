@@ -64,12 +64,24 @@ export interface CreatePaymentInput {
    * another function than `pay` (the local stack's probe); default PAY_NOTIFY_URL.
    */
   notifyUrl?: string
+  /**
+   * The payment's out_trade_no when the owner chose it beforehand (an order writes it on itself
+   * when it is created, so it needs no second write after the payment). Absent: a new one.
+   */
+  outTradeNo?: string
 }
 
 /**
- * Records the payment, then asks WeChat for the prepay id: the record exists before WeChat
- * could ever notify about it. A purpose already paying returns its payment (with fresh payment
- * parameters for the same prepay id, as WeChat answers a repeated order the same way).
+ * Records the payment and asks WeChat for the prepay id; a purpose already paying returns its
+ * payment (with fresh payment parameters for the same prepay id, as WeChat answers a repeated
+ * order the same way).
+ *
+ * Order of the two: a new number is recorded first, then asked for. A number the owner chose
+ * (`outTradeNo`) is asked for first and recorded once with its prepay id (one write, not two):
+ * that is as safe, because nobody can pay before this call answers (the payer needs the
+ * parameters signed from the prepay id, which only the answer carries), so a notification still
+ * always finds the record; a call that dies in between leaves WeChat an order nobody can pay,
+ * which lapses at `expiresAt`, and the owner asking again (payOrder) records it then.
  */
 export async function createPayment(
   ctx: InvocationContext,
@@ -81,7 +93,7 @@ export async function createPayment(
   const pay = payPort()
   const now = ctx.clock.now()
   let payment: PaymentDoc = {
-    _id: newOutTradeNo(now),
+    _id: input.outTradeNo ?? newOutTradeNo(now),
     purpose: input.purpose,
     description: input.description,
     amountFen: input.amountFen,
@@ -102,33 +114,56 @@ export async function createPayment(
     ownerClosedAt: null,
     ...(input.notifyUrl ? { notifyUrl: input.notifyUrl } : {}),
   }
+  const prepay = (p: PaymentDoc) =>
+    pay
+      .createJsapiOrder({
+        outTradeNo: p._id,
+        description: p.description,
+        amountFen: p.amountFen,
+        payerOpenid: p.payerOpenid,
+        expiresAt: p.expiresAt,
+        ...(p.notifyUrl ? { notifyUrl: p.notifyUrl } : {}),
+      })
+      .catch(unavailable)
+  // A number the owner chose is asked for first; a refusal there (the purpose's payment is paid
+  // or closed already) is answered from the record below when there is one.
+  let asked: Awaited<ReturnType<typeof prepay>> | null = null
+  let refused: unknown = null
+  if (input.outTradeNo) {
+    try {
+      asked = await prepay(payment)
+      payment = { ...payment, prepayId: asked.prepayId }
+    } catch (err) {
+      refused = err
+    }
+  }
   // One payment per purpose (its unique index): a retry or a racing call finds the first one.
-  const created = await payments().insertOnce(payment, {
-    existing: { 'purpose.kind': input.purpose.kind, 'purpose.id': input.purpose.id },
-  })
+  const created =
+    refused === null
+      ? await payments().insertOnce(payment, {
+          existing: { 'purpose.kind': input.purpose.kind, 'purpose.id': input.purpose.id },
+        })
+      : { inserted: false, existing: await paymentForPurpose(input.purpose) }
   if (!created.inserted) {
-    if (!created.existing) throw new AppError('CONFLICT', '支付正在创建，请稍后重试')
+    if (!created.existing) {
+      if (refused !== null) throw refused
+      throw new AppError('CONFLICT', '支付正在创建，请稍后重试')
+    }
+    // What WeChat was asked holds only for the same number.
+    if (created.existing._id !== payment._id) asked = null
     payment = created.existing
   }
   if (!canTransition(payment, 'prepay'))
     throw new AppError('CONFLICT', payment.status === 'closed' ? '支付已关闭' : '已经支付过了')
   if (payment.amountFen !== input.amountFen || payment.payerOpenid !== input.payerOpenid)
     throw new AppError('CONFLICT', '该订单已有一笔不同的支付')
-  const order = await pay
-    .createJsapiOrder({
-      outTradeNo: payment._id,
-      description: payment.description,
-      amountFen: payment.amountFen,
-      payerOpenid: payment.payerOpenid,
-      expiresAt: payment.expiresAt,
-      ...(payment.notifyUrl ? { notifyUrl: payment.notifyUrl } : {}),
-    })
-    .catch(unavailable)
-  if (payment.prepayId !== order.prepayId) {
-    await payments().update(payment._id, { prepayId: order.prepayId })
-    payment = { ...payment, prepayId: order.prepayId }
+  if (refused !== null) throw refused
+  asked ??= await prepay(payment)
+  if (payment.prepayId !== asked.prepayId) {
+    await payments().update(payment._id, { prepayId: asked.prepayId })
+    payment = { ...payment, prepayId: asked.prepayId }
   }
-  return { payment, payParams: order.payParams }
+  return { payment, payParams: asked.payParams }
 }
 
 // ------------------------------------------------------------------ notifications

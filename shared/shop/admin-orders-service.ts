@@ -188,7 +188,12 @@ export async function orderForAdmin(input: Input<'orderDetail'>, viewer: Viewer)
   if (order.cancelledAt)
     timeline.push({
       at: order.cancelledAt,
-      event: order.cancelReason === 'expired' ? '超时未支付，已取消' : '已取消',
+      event:
+        order.cancelReason === 'expired'
+          ? '超时未支付，已取消'
+          : order.cancelReason === 'abandoned'
+            ? '下单未完成，已自动取消'
+            : '已取消',
     })
   for (const r of refunds) {
     timeline.push({

@@ -25,6 +25,8 @@ export const SHOP_COLLECTIONS = {
     indexes: [
       { name: 'productLocation', fields: ['productId', 'locationId'], unique: true },
       { name: 'locationId', fields: ['locationId'] },
+      // The order repair's work list: the documents some order holds units on.
+      { name: 'reserved', fields: ['reserved'] },
     ],
   }),
   /** Shop orders (pickup or delivery); a paid pickup order has a unique pickup code. */

@@ -97,7 +97,8 @@ export interface OrderDoc {
    */
   effectsDueAt?: Date | null
   cancelledAt: Date | null
-  cancelReason: 'expired' | 'cancelled' | null
+  /** `abandoned`: the invocation creating it died before writing it; the repair job wrote it cancelled (shop/orders.ts claimAbandonedOrder). */
+  cancelReason: 'expired' | 'cancelled' | 'abandoned' | null
   refundedFen: number
   refundNos: string[]
   /** Set when a clerk of the pickup store handed the order over. */

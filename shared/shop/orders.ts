@@ -7,7 +7,13 @@ import { COLLECTIONS } from '../collections'
 import { collection } from '../platform/db/collection'
 import type { PostalAddressDoc, OrderDoc, OrderLineDoc, StockDoc } from './documents'
 import { AppError } from '../platform/errors'
-import { isPaymentWindowOver, stockId, type Fulfilment, type OrderLine } from './rules/shop'
+import {
+  CENTRAL,
+  isPaymentWindowOver,
+  stockId,
+  type Fulfilment,
+  type OrderLine,
+} from './rules/shop'
 import { database } from '../platform/runtime/cloudbase'
 import { type InvocationContext } from '../platform/runtime/define-function'
 import { withTransaction, type Transaction } from '../platform/runtime/transaction'
@@ -159,15 +165,18 @@ export async function takeHold(
   )
 }
 
-/** Gives back `orderId`'s hold on one stock document, if it still has one (once: the key goes). */
+/**
+ * Gives back `orderId`'s hold on one stock document, if it still has one (once: the key goes);
+ * whether it did.
+ */
 export async function giveBackHold(
   orderId: string,
   stockDocId: string,
   qty: number,
   now: Date,
-): Promise<void> {
+): Promise<boolean> {
   const _ = database().command
-  await collection(COLLECTIONS.stock).updateIf(
+  return collection(COLLECTIONS.stock).updateIf(
     { _id: stockDocId, [`holds.${orderId}`]: _.exists(true) },
     {
       available: _.inc(qty),
@@ -176,6 +185,87 @@ export async function giveBackHold(
       updatedAt: now,
     },
   )
+}
+
+/**
+ * Stock documents where some order holds units (`reserved > 0`: unpaid orders, and paid ones
+ * whose sale is not booked yet), in `_id` order after `afterId`: the order repair's work list,
+ * one read per page.
+ */
+export async function stockWithHolds(
+  afterId: string | null,
+  limit: number,
+): Promise<Pick<StockDoc, '_id' | 'productId' | 'locationId' | 'holds'>[]> {
+  const _ = database().command
+  return collection(COLLECTIONS.stock).find(
+    { reserved: _.gt(0), ...(afterId ? { _id: _.gt(afterId) } : {}) },
+    { orderBy: ['_id', 'asc'], limit, fields: ['productId', 'locationId', 'holds'] },
+  )
+}
+
+/**
+ * The repair's claim on an order id whose invocation died after taking its holds or coupon lock
+ * and before writing the order: a cancelled order (`cancelReason: 'abandoned'`, no payer) with
+ * what the holds say it was for, inserted under that id. Whether the id is now abandoned: by
+ * this insert or an earlier repair's (true), or the real order is there (false: its own
+ * lifecycle gives back or sells what it holds).
+ *
+ * Guarantee: the order's `_id` is the arbiter. createOrder writes its order only by inserting
+ * that id, after its holds and lock; if this claim landed first, that insert fails as a
+ * duplicate and createOrder gives back instead of going on. So a hold or lock is given back by
+ * the repair only when its order can never exist.
+ */
+export async function claimAbandonedOrder(
+  orderId: string,
+  facts: {
+    createdAt: Date
+    locationId: string | null
+    lines: { productId: string; qty: number }[]
+    memberId: string | null
+  },
+  now: Date,
+): Promise<boolean> {
+  const _ = database().command
+  const products = facts.lines.length
+    ? await collection(COLLECTIONS.products).find(
+        { _id: _.in(facts.lines.map((l) => l.productId)) },
+        { limit: facts.lines.length, fields: ['name', 'priceFen'] },
+      )
+    : []
+  const byId = new Map(products.map((p) => [p._id, p]))
+  const items = facts.lines.map((l) => ({
+    productId: l.productId,
+    name: byId.get(l.productId)?.name ?? '',
+    priceFen: byId.get(l.productId)?.priceFen ?? 0,
+    qty: l.qty,
+  }))
+  const delivery = facts.locationId === CENTRAL
+  const claimed = await orders().insertOnce(
+    {
+      _id: orderId,
+      openid: '',
+      memberId: facts.memberId,
+      fulfilment: delivery ? 'delivery' : 'pickup',
+      storeId: delivery ? null : facts.locationId,
+      locationId: facts.locationId ?? '',
+      items,
+      totalFen: items.reduce((sum, l) => sum + l.priceFen * l.qty, 0),
+      status: 'cancelled',
+      outTradeNo: null,
+      expiresAt: facts.createdAt,
+      createdAt: facts.createdAt,
+      paidAt: null,
+      attribution: null,
+      paidEffectsAt: null,
+      stockHolds: true,
+      cancelledAt: now,
+      cancelReason: 'abandoned',
+      refundedFen: 0,
+      refundNos: [],
+    },
+    { existing: 'id' },
+  )
+  return claimed.inserted || claimed.existing?.status === 'cancelled'
 }
 
 /**

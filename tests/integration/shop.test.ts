@@ -421,10 +421,7 @@ describe('stock never goes below zero', () => {
 })
 
 describe('a flash sale on the last units', () => {
-  // Skipped: it checks the per-order hold records of the holds-based createOrder (wt-hotpaths),
-  // which is not merged: main's createOrder reserves stock in the transaction that locks the
-  // coupon (see the closing note of #17). The oversell guarantee is tested above.
-  it.skip('60 shoppers for the last 10 at once: 10 orders each holding once; 3 cancel while the expiry runs, 7 pay: every hold given back or sold once', async () => {
+  it('60 shoppers for the last 10 at once: 10 orders each holding once; 3 cancel while the expiry runs, 7 pay: every hold given back or sold once', async () => {
     const stockDoc = async () =>
       (
         (await stack.db.collection(COLLECTIONS.stock.name).doc(stockId(SCARF, storeA)).get()) as {

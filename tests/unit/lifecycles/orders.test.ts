@@ -47,7 +47,12 @@ const anyOrder = fc.record({
   fulfilment: fc.constantFrom<OrderDoc['fulfilment']>('pickup', 'delivery'),
   totalFen: fc.integer({ min: 1, max: 100_000 }),
   refundedFen: fc.integer({ min: 0, max: 100_000 }),
-  cancelReason: fc.constantFrom<OrderDoc['cancelReason']>(null, 'expired', 'cancelled'),
+  cancelReason: fc.constantFrom<OrderDoc['cancelReason']>(
+    null,
+    'expired',
+    'cancelled',
+    'abandoned',
+  ),
   expiresAt: fc.date({
     min: new Date('2026-03-01T00:00:00Z'),
     max: new Date('2026-03-03T00:00:00Z'),
@@ -75,6 +80,8 @@ describe('the order lifecycle', () => {
     expect(orderState(order({ status: 'shipped', refundedFen: 1000 }))).toBe('shipped')
     expect(orderState(order({ status: 'cancelled', cancelReason: 'expired' }))).toBe('expired')
     expect(orderState(order({ status: 'cancelled', cancelReason: 'cancelled' }))).toBe('cancelled')
+    // An order id the repair closed because its invocation died before writing it.
+    expect(orderState(order({ status: 'cancelled', cancelReason: 'abandoned' }))).toBe('cancelled')
     expect(orderState(order({ status: 'refunded', fulfilment: 'pickup' }))).toBe('refunded')
   })
 
