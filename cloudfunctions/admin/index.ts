@@ -25,6 +25,7 @@ import {
   resetAdminPassword,
   setAdminAccountStatus,
   unlockAdminAccount,
+  updateAdminAccount,
 } from '../../shared/hq/admin-accounts-service'
 import { lifecycleActor, ROLE_LABELS, seesFullPhone } from '../../shared/hq/rules/roles'
 import { listAudit } from '../../shared/hq/audit-service'
@@ -151,6 +152,7 @@ export const main = defineFunction({
       access: 'hq:admin',
       auditDetails: ({ password: _password, ...rest }) => rest,
     },
+    updateAdminAccount: 'hq:admin',
     setAdminAccountStatus: 'hq:admin',
     resetAdminPassword: { access: 'hq:admin', auditDetails: (i) => ({ adminId: i.adminId }) },
     unlockAdminAccount: 'hq:admin',
@@ -287,6 +289,7 @@ export const main = defineFunction({
     },
     listAdminAccounts: async (ctx) => listAdminAccounts(ctx, await hqSession(ctx)),
     createAdminAccount: async (ctx, input) => createAdminAccount(ctx, await hqSession(ctx), input),
+    updateAdminAccount: async (ctx, input) => updateAdminAccount(ctx, await hqSession(ctx), input),
     setAdminAccountStatus: async (ctx, input) =>
       setAdminAccountStatus(ctx, await hqSession(ctx), input),
     resetAdminPassword: async (ctx, input) => resetAdminPassword(ctx, await hqSession(ctx), input),
