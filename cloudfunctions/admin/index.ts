@@ -132,6 +132,11 @@ const orderViewer = async (ctx: InvocationContext) => {
   }
 }
 
+const jobReader = (session: AdminSession) => ({
+  actor: lifecycleActor(session.role),
+  owner: session.role === 'storeManager' ? session.username : null,
+})
+
 export const main = defineFunction({
   name: 'admin',
   input: adminInput,
@@ -241,13 +246,15 @@ export const main = defineFunction({
     createExportJob: 'hq:write',
     createTransferJob: 'hq:write',
     jobStep: 'hq:write',
-    listJobs: 'hq:read',
+    // A store manager sees only the jobs they created (their exports; flows/hq-jobs.ts).
+    listJobs: { access: 'hq:read', stores: () => undefined },
     // Audited like settlementCsv: the job's file is the settlement, or the imported clerks' invites.
-    job: { access: 'hq:read', auditRead: true },
+    job: { access: 'hq:read', auditRead: true, stores: () => undefined },
     // Exports hold personal data: any HQ role may export what it may read (phones masked unless
-    // its role may see them), and both the export and every download are audited.
-    createDataExport: { access: 'hq:read', auditRead: true },
-    jobFile: { access: 'hq:read', auditRead: true },
+    // its role may see them; a store manager only their stores' rows, checked at creation and at
+    // every batch), and both the export and every download are audited.
+    createDataExport: { access: 'hq:read', auditRead: true, stores: (i) => i.storeId },
+    jobFile: { access: 'hq:read', auditRead: true, stores: () => undefined },
     listProducts: 'hq:read',
     productStock: 'hq:read',
     createProduct: { access: 'hq:write', auditDetails: (i) => ({ ...i, images: i.images.length }) },
@@ -395,8 +402,8 @@ export const main = defineFunction({
     createExportJob: async (ctx, input) => createExportJob(ctx, await hqSession(ctx), input),
     createTransferJob: async (ctx, input) => createTransferJob(ctx, await hqSession(ctx), input),
     jobStep: (ctx, input) => stepJob(ctx, input.jobId),
-    listJobs: async (ctx, input) => listJobs(input, await hqActor(ctx)),
-    job: async (ctx, input) => jobDetail(input, await hqActor(ctx)),
+    listJobs: async (ctx, input) => listJobs(input, jobReader(await hqSession(ctx))),
+    job: async (ctx, input) => jobDetail(input, jobReader(await hqSession(ctx))),
     createDataExport: async (ctx, input) => createDataExport(ctx, await hqSession(ctx), input),
     jobFile: async (ctx, input) => jobFilePart(input, await hqSession(ctx)),
     listProducts: (_ctx, input) => listProductsForAdmin(input),

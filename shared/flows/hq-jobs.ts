@@ -53,6 +53,7 @@ import { getStore } from '../staff/lookups'
 import { settlementCsv } from '../commission/commission-service'
 import type { Actor } from '../platform/lifecycle'
 import { jobStatusLabel, nextJobActions } from '../hq/lifecycle'
+import { roleOf } from '../hq/rules/roles'
 
 type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
 type ClerkJobRow = ClerkImportRow & { storeId: string }
@@ -271,8 +272,13 @@ export async function createDataExport(
   const { kind, ...filter } = input
   if (filter.from && filter.to && filter.from > filter.to)
     throw new AppError('INVALID_INPUT', '开始日期不能晚于结束日期', 'from')
+  // A store manager exports their stores' rows only: the scope is the session's, never the input's.
+  const scope = session.role === 'storeManager' ? session.storeIds : null
+  if (scope && filter.storeId && !scope.includes(filter.storeId))
+    throw new AppError('FORBIDDEN', '只能导出所管门店的数据', 'storeId')
   const params: DataExportParams = {
     ...filter,
+    ...(scope ? { storeIds: [...scope] } : {}),
     ...(kind === 'exportMembers'
       ? { phones: seesFullPhones(session.role) ? ('full' as const) : ('masked' as const) }
       : {}),
@@ -312,11 +318,9 @@ async function exportStep(
   job: JobDoc & { kind: DataExportKind },
 ): Promise<Partial<JobDoc> & Pick<JobDoc, 'done'>> {
   const part = job.file && 'parts' in job.file ? job.file.parts : 0
-  const batch = await exportBatch(
-    job.kind,
-    job.params as unknown as DataExportParams,
-    job.cursor ?? null,
-  )
+  const params = job.params as unknown as DataExportParams
+  if (params.storeIds) await checkExportScope(job.createdBy, params.storeIds)
+  const batch = await exportBatch(job.kind, params, job.cursor ?? null)
   await fileParts().set(partIdOf(job._id, part), { jobId: job._id, part, csv: batch.csv })
   const done = job.done + batch.count
   return {
@@ -330,9 +334,37 @@ async function exportStep(
   }
 }
 
+/**
+ * A store manager's export runs only while its creator still manages every store it covers: an
+ * account moved to other stores, demoted or disabled meanwhile stops the job (it fails with the
+ * reason) instead of writing rows it may no longer read. One read of the account per batch.
+ */
+async function checkExportScope(username: string, storeIds: readonly string[]): Promise<void> {
+  const account = await collection(COLLECTIONS.admins).findOne({ username })
+  const current =
+    account && (account.status ?? 'active') === 'active' && roleOf(account.role) === 'storeManager'
+      ? (account.storeIds ?? [])
+      : []
+  if (!storeIds.every((id) => current.includes(id)))
+    throw new AppError('FORBIDDEN', '创建导出的店长账号已不再管理这些门店，导出已停止')
+}
+
+/** A store manager sees only the jobs they created (their exports); other roles see every job. */
+export interface JobReader {
+  actor: Actor
+  /** The store manager's user name, or null for a role that sees every job. */
+  owner: string | null
+}
+
+function readableBy(job: Pick<JobDoc, 'createdBy'>, reader: JobReader): boolean {
+  return reader.owner === null || job.createdBy === reader.owner
+}
+
 /** One part of a data export's file; a file with full phone numbers only for a role that may see them. */
 export async function jobFilePart(input: Input<'jobFile'>, session: AdminSession) {
   const job = await getJob(input.jobId)
+  if (session.role === 'storeManager' && job.createdBy !== session.username)
+    throw new AppError('NOT_FOUND', '任务不存在', 'jobId')
   if (!job.file || job.status !== 'succeeded')
     throw new AppError('CONFLICT', '文件还没有生成完，请稍后再下载', 'jobId')
   if (!('parts' in job.file)) throw new AppError('NOT_FOUND', '这个任务的文件请直接下载', 'jobId')
@@ -858,15 +890,18 @@ type ListedJob = Omit<JobDoc, 'rows' | 'output' | 'file'> & {
   file?: { filename: string } | null
 }
 
-export async function listJobs(input: Input<'listJobs'>, actor: Actor) {
+export async function listJobs(input: Input<'listJobs'>, reader: JobReader) {
+  const where = reader.owner === null ? {} : { createdBy: reader.owner }
+  const { actor } = reader
   const [page, total] = await Promise.all([
     jobs()
-      .raw.orderBy('createdAt', 'desc')
+      .raw.where(where)
+      .orderBy('createdAt', 'desc')
       .field(LIST_FIELDS)
       .skip((input.page - 1) * input.pageSize)
       .limit(input.pageSize)
       .get(),
-    jobs().count(),
+    jobs().count(where),
   ])
   const listed: ListedJob[] = page.data
   return {
@@ -887,8 +922,10 @@ export async function listJobs(input: Input<'listJobs'>, actor: Actor) {
   }
 }
 
-export async function jobDetail(input: Input<'job'>, actor: Actor) {
+export async function jobDetail(input: Input<'job'>, reader: JobReader) {
   const job = await getJob(input.jobId)
+  if (!readableBy(job, reader)) throw new AppError('NOT_FOUND', '任务不存在', 'jobId')
+  const { actor } = reader
   return {
     ...viewOf(job, actor),
     allErrors: job.errors,
