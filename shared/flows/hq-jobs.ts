@@ -82,7 +82,10 @@ const jobs = () => collection(COLLECTIONS.jobs)
 
 /** The job as `actor` sees it: its status's label and what that caller may do next. */
 function viewOf(job: JobDoc, actor: Actor): z.infer<typeof jobView> {
-  const hasOutput = Boolean(job.output) || (job.status === 'succeeded' && Boolean(job.file))
+  const expired = Boolean(job.filesExpiredAt)
+  const hadFile = Boolean(job.output) || Boolean(job.file)
+  const hasOutput =
+    !expired && (Boolean(job.output) || (job.status === 'succeeded' && Boolean(job.file)))
   const facts = { ...job, errorCount: job.errors.length, hasOutput }
   return {
     jobId: job._id,
@@ -98,6 +101,7 @@ function viewOf(job: JobDoc, actor: Actor): z.infer<typeof jobView> {
     errors: job.errors.slice(0, ERRORS_SHOWN),
     errorCount: job.errors.length,
     hasOutput,
+    fileExpiredLabel: expired && hadFile ? '文件已过保留期，已删除' : null,
     createdBy: job.createdBy,
     createdAt: job.createdAt.toISOString(),
     finishedAt: job.finishedAt?.toISOString() ?? null,
@@ -365,6 +369,8 @@ export async function jobFilePart(input: Input<'jobFile'>, session: AdminSession
   const job = await getJob(input.jobId)
   if (session.role === 'storeManager' && job.createdBy !== session.username)
     throw new AppError('NOT_FOUND', '任务不存在', 'jobId')
+  if (job.filesExpiredAt)
+    throw new AppError('NOT_FOUND', '文件已过保留期，已删除：请重新导出', 'jobId')
   if (!job.file || job.status !== 'succeeded')
     throw new AppError('CONFLICT', '文件还没有生成完，请稍后再下载', 'jobId')
   if (!('parts' in job.file)) throw new AppError('NOT_FOUND', '这个任务的文件请直接下载', 'jobId')
@@ -881,6 +887,7 @@ const LIST_FIELDS = Object.fromEntries(
     'leaseUntil',
     'output.filename',
     'file',
+    'filesExpiredAt',
   ].map((f) => [f, true]),
 )
 
@@ -929,10 +936,10 @@ export async function jobDetail(input: Input<'job'>, reader: JobReader) {
   return {
     ...viewOf(job, actor),
     allErrors: job.errors,
-    output: job.output,
+    output: job.filesExpiredAt ? null : job.output,
     // A ZIP in storage (posters) answers a short-lived address; a data export, its part count.
     file:
-      job.status !== 'succeeded' || !job.file
+      job.status !== 'succeeded' || !job.file || job.filesExpiredAt
         ? null
         : 'fileId' in job.file
           ? { filename: job.file.filename, url: await ports().storage.url(job.file.fileId) }
@@ -970,4 +977,90 @@ async function posterNames(
       }
     }),
   }
+}
+
+// ------------------------------------------------------------------ files past their retention
+
+/** Days a finished job's files are kept, unless HQ's settings (`settings/jobFiles`) say otherwise. */
+export const DEFAULT_JOB_FILE_RETENTION_DAYS = 7
+export const JOB_FILES_SETTINGS_ID = 'jobFiles'
+const EXPIRE_BATCH = 50
+/** A claim older than this without its deletion recorded died midway: the next run finishes it. */
+const PURGE_RETRY_MS = 10 * 60_000
+
+export async function jobFileRetentionDays(): Promise<number> {
+  const stored = await collection(COLLECTIONS.settings).get(JOB_FILES_SETTINGS_ID)
+  const days = stored?.retentionDays
+  return typeof days === 'number' && Number.isInteger(days) && days >= 1
+    ? days
+    : DEFAULT_JOB_FILE_RETENTION_DAYS
+}
+
+/** What a job left in storage (its ZIP and the posters drawn for it) and its export parts. */
+function filesOf(job: JobDoc): { storage: string[]; parts: string[] } {
+  const storage: string[] = []
+  if (job.file && 'fileId' in job.file && job.file.fileId) storage.push(job.file.fileId)
+  if (job.kind === 'exportPosters')
+    job.rows.forEach((_row, i) => storage.push(partPath(job._id, i)))
+  if (job.kind === 'importClerks')
+    for (const row of job.rows as ClerkJobRow[]) storage.push(partPath(job._id, row.line))
+  const parts =
+    job.file && 'parts' in job.file
+      ? Array.from({ length: job.file.parts }, (_p, i) => partIdOf(job._id, i))
+      : []
+  return { storage, parts }
+}
+
+async function purgeFiles(job: JobDoc, now: Date): Promise<void> {
+  const { storage, parts } = filesOf(job)
+  if (storage.length) await ports().storage.remove(storage)
+  if (parts.length) await fileParts().removeWhere({ _id: database().command.in(parts) })
+  await jobs().updateIf({ _id: job._id, filesPurgedAt: null }, { filesPurgedAt: now })
+}
+
+/**
+ * Timer (`expireJobFiles`, hourly): the files of jobs finished more than the retention days ago
+ * (exports' parts, poster and invite ZIPs, the posters drawn for them, a settlement or invite
+ * list kept on the job) are deleted; the job stays in the list, saying its file expired.
+ *
+ * Guarantee: each job's files expire exactly once. A job is claimed by a conditional update
+ * (`filesExpiredAt` still unset → now) before anything is deleted, so of two runs at once only one
+ * claims it, and from that moment nobody is offered its link; deleting is idempotent and recorded
+ * (`filesPurgedAt`) after, so a run that died in between leaves a claimed job that a later run
+ * finishes, deleting what is left and nothing else.
+ */
+export async function expireJobFiles(
+  ctx: InvocationContext,
+): Promise<{ retentionDays: number; expired: number; purged: number }> {
+  const _ = database().command
+  const now = ctx.clock.now()
+  const retentionDays = await jobFileRetentionDays()
+  const cutoff = new Date(now.getTime() - retentionDays * 86_400_000)
+  const [due, unfinished] = await Promise.all([
+    jobs().find(
+      { finishedAt: _.lt(cutoff), filesExpiredAt: null },
+      { orderBy: ['finishedAt', 'asc'], limit: EXPIRE_BATCH },
+    ),
+    jobs().find(
+      { filesExpiredAt: _.lt(new Date(now.getTime() - PURGE_RETRY_MS)), filesPurgedAt: null },
+      { limit: EXPIRE_BATCH },
+    ),
+  ])
+  let expired = 0
+  for (const job of due) {
+    const claimed = await jobs().updateIf(
+      { _id: job._id, filesExpiredAt: null },
+      {
+        filesExpiredAt: now,
+        filesPurgedAt: null,
+        // The inline list keeps its name (the list says which file expired), not its content.
+        ...(job.output ? { output: _.set({ filename: job.output.filename, csv: '' }) } : {}),
+      },
+    )
+    if (!claimed) continue
+    expired++
+    await purgeFiles(job, now)
+  }
+  for (const job of unfinished) await purgeFiles(job, now)
+  return { retentionDays, expired, purged: expired + unfinished.length }
 }

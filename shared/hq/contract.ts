@@ -227,6 +227,8 @@ export const jobView = z.object({
   errors: z.array(rowError),
   errorCount: z.number().int(),
   hasOutput: z.boolean(),
+  /** Set once the job's file was deleted after the retention days: the list says so, no link. */
+  fileExpiredLabel: z.string().nullable(),
   createdBy: z.string(),
   createdAt: isoDate,
   finishedAt: isoDate.nullable(),
