@@ -368,7 +368,7 @@ test('修改账号: a store manager is moved to 徐家汇店 with the store pick
   await dialog.getByText('保存后该账号的登录立即失效').waitFor()
   await fieldError(page, '所管门店').waitFor({ state: 'detached' })
   await shot(page, 'account-edit-stores')
-  await expectChineseOnly(page, '.ant-modal-content')
+  await expectChineseOnly(page, '.ant-modal:visible:has-text("修改账号")')
   await page.click('#account-edit-submit')
   await page.getByText('该账号的 1 个登录已失效，需重新登录').waitFor()
   await shot(page, 'account-edit-saved')

@@ -59,6 +59,12 @@ export function AccountEditDialog({
         form={form}
         layout="vertical"
         autoComplete="off"
+        // A refusal shown on a field is answered by changing that field.
+        onValuesChange={(changed: Partial<Values>) =>
+          form.setFields(
+            (Object.keys(changed) as (keyof Values)[]).map((name) => ({ name, errors: [] })),
+          )
+        }
         onFinish={async (values) => {
           if (!account) return
           const saved = await mutate(
