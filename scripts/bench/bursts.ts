@@ -10,11 +10,20 @@
  *    (the finishBinds job, drained here and timed) has run.
  *  - bursts.flashSale: 1,000 shoppers order the last 100 units of one product at one store
  *    (concurrency 50), then pay. Orders created (exactly 100), oversold (0), p50/p99, retries.
+ *  - bursts.campaignDay: a campaign to 100,000 seeded members, 10,000 of them with a consent
+ *    credit, dispatched by back-to-back timer runs while shoppers bind through one store's code
+ *    and order one product there (all on the same store counters and stock document). Messages
+ *    per second while the shoppers are there and after they leave; the shoppers' p50/p99 beside
+ *    the same workload in a quiet run before the campaign; failures, duplicate recipients,
+ *    transaction retries and conflicts by document. BENCH_CAMPAIGN_MEMBERS sets the population
+ *    (a tenth get a credit) where 100,000 does not fit.
  *
+ * BENCH_BURSTS=campaignDay (a comma list of the names above) runs only those scenarios.
  * Figures, never pass/fail: compare the ratios, which were measured side by side.
  */
 import tcb from '@cloudbase/node-sdk'
 import { performance } from 'node:perf_hooks'
+import { benchMember, benchMemberId, insertMany } from './seed-bulk'
 import {
   closedLoop,
   collectFunctionLogs,
@@ -235,13 +244,263 @@ async function flashSale(shoppers: number, units: number, concurrency: number): 
   }
 }
 
+const BENCH_ADMIN_PASSWORD = 'bench-admin-password'
+
+/** Latency figures of one kind of call, in ms. */
+function latencyOf(sorted: number[]) {
+  return {
+    calls: sorted.length,
+    p50Ms: round(percentile(sorted, 50)),
+    p99Ms: round(percentile(sorted, 99)),
+  }
+}
+
+/**
+ * `count` shoppers, `concurrency` at a time, each making a first bind through the store's code
+ * and then a pickup order of one product at that store.
+ */
+async function shoppersAt(
+  post: ReturnType<typeof client>['post'],
+  shop: { scene: string; storeId: string; productId: string },
+  prefix: string,
+  firstPhone: number,
+  count: number,
+  concurrency: number,
+) {
+  const binds: number[] = []
+  const orders: number[] = []
+  let failures = 0
+  const { seconds } = await closedLoop(count, concurrency, async (i) => {
+    const openid = `${prefix}-${i}`
+    let t0 = performance.now()
+    const bound = await post(
+      '/fn/member',
+      { action: 'bind', scene: shop.scene, phone: `139${String(firstPhone + i).padStart(8, '0')}` },
+      { 'x-openid': openid },
+    )
+    binds.push(performance.now() - t0)
+    if (bound.status !== 200) {
+      failures++
+      return false
+    }
+    t0 = performance.now()
+    const ordered = await post(
+      '/fn/shop',
+      {
+        action: 'createOrder',
+        items: [{ productId: shop.productId, qty: 1 }],
+        fulfilment: 'pickup',
+        storeId: shop.storeId,
+      },
+      { 'x-openid': openid },
+    )
+    orders.push(performance.now() - t0)
+    if (ordered.status !== 200) failures++
+    return ordered.status === 200
+  })
+  binds.sort((a, b) => a - b)
+  orders.sort((a, b) => a - b)
+  return {
+    shoppers: count,
+    concurrency,
+    failures,
+    seconds: round(seconds, 1),
+    bind: latencyOf(binds),
+    createOrder: latencyOf(orders),
+  }
+}
+
+async function campaignDay(options: {
+  members: number
+  shoppers: number
+  concurrency: number
+  dispatchBudgetMs: number
+}): Promise<object> {
+  const server = await startChildServer(
+    'scripts/bench/stack-process.ts',
+    {
+      BENCH_NAME: 'campaign-day',
+      FUNCTION_LOG: 'on',
+      BENCH_DEEP_STOCK: '1',
+      ADMIN_PASSWORD: BENCH_ADMIN_PASSWORD,
+    },
+    180_000,
+  )
+  const logs = collectFunctionLogs(server)
+  const { post, db } = client(server)
+  try {
+    // The population: members by batch inserts, every tenth with one campaign consent credit.
+    const now = new Date()
+    const seedStarted = performance.now()
+    await insertMany(server, 'members', options.members, (i) => benchMember(i, now))
+    await insertMany(server, 'subscribeConsents', options.members, (i) =>
+      i % 10 === 0
+        ? {
+            _id: `${benchMemberId(i)}:campaign`,
+            memberId: benchMemberId(i),
+            templateKey: 'campaign',
+            credits: 1,
+            updatedAt: now,
+          }
+        : null,
+    )
+    const seedSeconds = (performance.now() - seedStarted) / 1000
+    const consents = Math.ceil(options.members / 10)
+
+    const personas = (await (await fetch(`${server.url}/dev/personas`)).json()) as Personas
+    const store = personas.codes.find((c) => c.kind === 'store')!
+    const product = (
+      await post('/fn/shop', { action: 'products' }, { 'x-openid': 'campaign-day-browser' })
+    ).body.data[0] as { productId: string }
+    const shop = { scene: store.scene, storeId: store.storeId, productId: product.productId }
+
+    // The same shopper workload alone first: the baseline of this run.
+    const quiet = await shoppersAt(
+      post,
+      shop,
+      'quiet',
+      10_000_000,
+      options.shoppers,
+      options.concurrency,
+    )
+
+    const login = await post('/fn/admin', {
+      action: 'login',
+      username: 'admin',
+      password: BENCH_ADMIN_PASSWORD,
+    })
+    if (!login.body?.ok) throw new Error(`admin login: ${JSON.stringify(login.body)}`)
+    const hq = { authorization: `Bearer ${login.body.data.token as string}` }
+    await db
+      .collection('settings')
+      .doc('campaigns')
+      .set({ maxStoreCampaignsPerWeek: 2, maxStoreAudience: 2000 })
+    const created = await post(
+      '/fn/admin',
+      {
+        action: 'createCampaign',
+        name: '会员日',
+        segment: {},
+        page: 'pages/index/index',
+        fields: { thing1: '会员日' },
+      },
+      hq,
+    )
+    if (!created.body?.ok) throw new Error(`createCampaign: ${JSON.stringify(created.body)}`)
+    const campaignId = created.body.data.campaignId as string
+    const sentSoFar = async () =>
+      (await db.collection('campaignDeliveries').where({ campaignId, status: 'sent' }).count())
+        .total
+
+    // The dispatcher as its timer would drive it, back to back, while the shoppers come.
+    logs.length = 0
+    const dispatchStarted = performance.now()
+    let runs = 0
+    let processed = 0
+    let dispatchFailures = 0
+    let status = 'scheduled'
+    let dispatchEnded = Infinity
+    const dispatching = (async () => {
+      while (performance.now() - dispatchStarted < options.dispatchBudgetMs && status !== 'done') {
+        const res = await post('/dev/jobs/dispatchCampaigns', {})
+        runs++
+        const answer = res.body as { ok?: boolean; data?: { processed: number; failed: number } }
+        if (res.status !== 200 || !answer.ok)
+          throw new Error(`dispatchCampaigns: ${JSON.stringify(res.body)}`)
+        processed += answer.data!.processed
+        dispatchFailures += answer.data!.failed
+        const doc = (await db.collection('campaigns').doc(campaignId).get()).data as {
+          status: string
+        }[]
+        status = doc[0]?.status ?? ''
+      }
+      dispatchEnded = performance.now()
+    })()
+    const busy = await shoppersAt(
+      post,
+      shop,
+      'campaign-day',
+      20_000_000,
+      options.shoppers,
+      options.concurrency,
+    )
+    const shoppersLeft = performance.now()
+    const sentWhileShopping = await sentSoFar()
+    await dispatching
+    const sent = await sentSoFar()
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const outbox = (
+      (await (await fetch(`${server.url}/sandbox/messages?templateId=local-campaign`)).json()) as {
+        messages: { touser: string }[]
+      }
+    ).messages
+    const dispatchLines = logs.filter((l) => l.fn === 'jobs')
+    const shopperLines = logs.filter(
+      (l) =>
+        (l.fn === 'member' && l.action === 'bind') ||
+        (l.fn === 'shop' && l.action === 'createOrder'),
+    )
+    // A campaign done before the shoppers left was sending only until it was done.
+    const withShoppersSeconds = (Math.min(shoppersLeft, dispatchEnded) - dispatchStarted) / 1000
+    const aloneSeconds = (dispatchEnded - shoppersLeft) / 1000
+    return {
+      bench: 'bursts.campaignDay',
+      members: options.members,
+      consentCredits: consents,
+      seedSeconds: round(seedSeconds, 1),
+      quiet,
+      duringDispatch: busy,
+      bindP99OverQuiet: round(busy.bind.p99Ms / quiet.bind.p99Ms),
+      orderP99OverQuiet: round(busy.createOrder.p99Ms / quiet.createOrder.p99Ms),
+      dispatch: {
+        finished: status === 'done',
+        timerRuns: runs,
+        membersProcessed: processed,
+        messagesSent: sent,
+        failed: dispatchFailures,
+        duplicateRecipients: outbox.length - new Set(outbox.map((m) => m.touser)).size,
+        seconds: round((dispatchEnded - dispatchStarted) / 1000, 1),
+        messagesPerSecWithShoppers: round(sentWhileShopping / withShoppersSeconds, 1),
+        messagesPerSecAfter:
+          aloneSeconds > 1 ? round((sent - sentWhileShopping) / aloneSeconds, 1) : null,
+        dbRoundTripsPerRun: round(
+          dispatchLines.reduce((s, l) => s + l.dbRoundTrips, 0) / Math.max(1, dispatchLines.length),
+          1,
+        ),
+      },
+      txRetries: retriesOf(shopperLines),
+      conflictsByDoc: await conflictsOf(server),
+      target: '0 failures, 0 duplicate recipients; shoppers p99 beside the quiet run',
+    }
+  } finally {
+    await server.stop()
+  }
+}
+
 export async function benchBursts(
-  options: { shoppers?: number; units?: number; concurrency?: number } = {},
+  options: {
+    shoppers?: number
+    units?: number
+    concurrency?: number
+    campaignMembers?: number
+    only?: string[]
+  } = {},
 ): Promise<object[]> {
   const shoppers = options.shoppers ?? 1000
   const concurrency = options.concurrency ?? 50
-  return [
-    await storeOpening(shoppers, concurrency),
-    await flashSale(shoppers, options.units ?? 100, concurrency),
-  ]
+  const only = options.only ?? process.env.BENCH_BURSTS?.split(',').filter(Boolean) ?? []
+  const wanted = (name: string) => only.length === 0 || only.includes(name)
+  const rows: object[] = []
+  if (wanted('storeOpening')) rows.push(await storeOpening(shoppers, concurrency))
+  if (wanted('flashSale')) rows.push(await flashSale(shoppers, options.units ?? 100, concurrency))
+  if (wanted('campaignDay'))
+    rows.push(
+      await campaignDay({
+        members: options.campaignMembers ?? Number(process.env.BENCH_CAMPAIGN_MEMBERS ?? 100_000),
+        shoppers: 300,
+        concurrency: 20,
+        dispatchBudgetMs: 240_000,
+      }),
+    )
+  return rows
 }

@@ -3,7 +3,6 @@
  * thousand per insert (one durable write each), far faster than going through the functions.
  */
 import tcb from '@cloudbase/node-sdk'
-import type { TestStack } from '../../tests/support/local-stack'
 
 const DAY_MS = 86_400_000
 
@@ -13,7 +12,7 @@ const DAY_MS = 86_400_000
  * a snapshot, which at a million documents takes a while.
  */
 export async function insertMany(
-  stack: TestStack,
+  stack: { url: string },
   collection: string,
   count: number,
   make: (i: number) => object | null,

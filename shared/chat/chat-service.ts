@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import type { chatInput, conversationView, messageView } from './contract'
-import { MAX_IMAGE_BYTES } from './contract'
+import { MAX_IMAGE_BYTES } from './rules/limits'
 import { COLLECTIONS } from '../collections'
 import { collection } from '../platform/db/collection'
 import type { ConversationDoc, MessageBody, MessageDoc } from './documents'

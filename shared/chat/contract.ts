@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { docId, emptyInput, isoDate } from '../platform/contract/common'
+import { MAX_IMAGE_BYTES, MAX_TEXT_LENGTH } from './rules/limits'
 
-export const MAX_TEXT_LENGTH = 1000
-export const MAX_IMAGE_BYTES = 2 * 1024 * 1024
+export { MAX_IMAGE_BYTES, MAX_TEXT_LENGTH }
 
 const clientMsgId = z
   .string()

@@ -14,9 +14,14 @@
  * over the raw body, authenticated decryption, then the decrypted object validated with zod and
  * its merchant and appid checked. Amount and payer are the payments service's to check against
  * the order.
+ *
+ * The library (with superagent, @fidm/x509, tweetnacl and mime, about 350 KB bundled) is loaded
+ * on the first call that needs it, not at cold start: verifying a notification with the WeChat Pay
+ * public key never does, and most invocations of the functions that carry this adapter make no
+ * payment call at all. scripts/build-functions.ts puts it in its own file beside index.js.
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
-import Pay from 'wechatpay-node-v3'
+import type Pay from 'wechatpay-node-v3'
 import { isFreshTimestamp } from './wechatpay-wire'
 import {
   type JsapiOrder,
@@ -160,10 +165,17 @@ function payErrorOf(operation: string, out: Output): PayError {
   return new PayError(code, `${operation}: ${message}`, out.status)
 }
 
+/** wechatpay-node-v3, required on first use (a `require` the build keeps out of index.js). */
+function wechatpayLibrary(): typeof Pay {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('wechatpay-node-v3') as typeof Pay
+}
+
 export class WeChatPayAdapter implements PayPort {
   readonly appid: string
   readonly mchid: string
-  private readonly pay: Pay
+  private readonly merchantPrivateKey: KeyObject
+  private library: Pay | undefined
   /** serial (certificate serial or PUB_KEY_ID_…) → the key WeChat signs with. */
   private readonly trusted = new Map<string, KeyObject>()
   private refreshing: Promise<void> | null = null
@@ -176,8 +188,18 @@ export class WeChatPayAdapter implements PayPort {
       throw new Error('configure a WeChat Pay public key or platform certificates (or both)')
     this.appid = options.appid
     this.mchid = options.mchid
-    const privateKey = createPrivateKey(options.merchantPrivateKey)
-    this.pay = new Pay({
+    // Parsed here, so a malformed key fails when the port is built, as before the library was lazy.
+    this.merchantPrivateKey = createPrivateKey(options.merchantPrivateKey)
+    if (options.publicKey)
+      this.trusted.set(options.publicKey.id, createPublicKey(options.publicKey.pem))
+  }
+
+  /** The library's client, built on the first call that signs a request or reads certificates. */
+  private get pay(): Pay {
+    if (this.library) return this.library
+    const { options, merchantPrivateKey: privateKey } = this
+    const Library = wechatpayLibrary()
+    const pay = new Library({
       appid: options.appid,
       mchid: options.mchid,
       serial_no: options.merchantSerialNo,
@@ -188,15 +210,15 @@ export class WeChatPayAdapter implements PayPort {
       privateKey: Buffer.from(privateKey.export({ type: 'pkcs8', format: 'pem' }) as string),
       key: options.apiV3Key,
     })
-    this.pay.createHttp(
+    pay.createHttp(
       new FetchHttp(
         (options.baseUrl ?? WECHATPAY_API).replace(/\/$/, ''),
         options.fetch ?? fetch,
         options.requestTimeoutMs ?? 10_000,
       ) as never,
     )
-    if (options.publicKey)
-      this.trusted.set(options.publicKey.id, createPublicKey(options.publicKey.pem))
+    this.library = pay
+    return pay
   }
 
   async createJsapiOrder(request: JsapiOrderRequest): Promise<JsapiOrder> {
@@ -232,7 +254,7 @@ export class WeChatPayAdapter implements PayPort {
     const out = (await this.pay.query({ out_trade_no: outTradeNo })) as Output
     if (out.status === 404) return null
     if (out.status !== 200) throw payErrorOf('query order', out)
-    const parsed = transactionAnswer.safeParse(out.data)
+    const parsed = transactionAnswer().safeParse(out.data)
     if (!parsed.success)
       throw new PayError(
         'INVALID_ANSWER',
@@ -277,7 +299,7 @@ export class WeChatPayAdapter implements PayPort {
   }
 
   private refundOf(out: Output): PayRefund {
-    const parsed = refundAnswer.safeParse(out.data)
+    const parsed = refundAnswer().safeParse(out.data)
     if (!parsed.success)
       throw new PayError(
         'INVALID_ANSWER',
@@ -359,7 +381,7 @@ export class WeChatPayAdapter implements PayPort {
 
     let envelope
     try {
-      envelope = notificationEnvelope.safeParse(JSON.parse(request.rawBody))
+      envelope = notificationEnvelope().safeParse(JSON.parse(request.rawBody))
     } catch {
       return refuse('malformed', 'the body is not JSON')
     }
@@ -381,7 +403,7 @@ export class WeChatPayAdapter implements PayPort {
 
     let event: PayEvent
     if (eventType === 'TRANSACTION.SUCCESS') {
-      const parsed = transactionResource.safeParse(decrypted)
+      const parsed = transactionResource().safeParse(decrypted)
       if (!parsed.success)
         return refuse(
           'invalid-resource',
@@ -405,7 +427,7 @@ export class WeChatPayAdapter implements PayPort {
       eventType === 'REFUND.ABNORMAL' ||
       eventType === 'REFUND.CLOSED'
     ) {
-      const parsed = refundResource.safeParse(decrypted)
+      const parsed = refundResource().safeParse(decrypted)
       if (!parsed.success)
         return refuse(
           'invalid-resource',

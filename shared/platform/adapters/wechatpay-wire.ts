@@ -101,109 +101,131 @@ export function decryptResource(
   }
 }
 
-const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
+/**
+ * A schema built when first used. The functions that carry the WeChat Pay adapter (the shop's,
+ * points', admin's, jobs') read these only in a payment call or a notification, so building the
+ * ~190 zod objects below belongs to that call, not to every cold start.
+ */
+function onFirstUse<T>(build: () => T): () => T {
+  let built: T | undefined
+  return () => (built ??= build())
+}
+
+const fen = onFirstUse(() => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER))
 const id = (max: number) => z.string().min(1).max(max)
 /** RFC 3339 with an offset, as WeChat writes times (`2026-01-01T10:00:00+08:00`). */
-const wechatTime = z
-  .string()
-  .refine(
-    (s) =>
-      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)$/.test(s) &&
-      !Number.isNaN(Date.parse(s)),
-    'not an RFC 3339 time',
-  )
+const wechatTime = onFirstUse(() =>
+  z
+    .string()
+    .refine(
+      (s) =>
+        /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)$/.test(s) &&
+        !Number.isNaN(Date.parse(s)),
+      'not an RFC 3339 time',
+    ),
+)
 
 /** The notification envelope (the body WeChat posts). */
-export const notificationEnvelope = z.object({
-  id: id(64),
-  create_time: wechatTime,
-  event_type: id(64),
-  resource_type: z.literal('encrypt-resource'),
-  summary: z.string().max(256).optional(),
-  resource: z.object({
-    algorithm: z.literal('AEAD_AES_256_GCM'),
-    ciphertext: z.string().min(1).max(65_536),
-    associated_data: z.string().max(256).optional(),
-    nonce: z.string().min(1).max(64),
-    original_type: z.string().max(64).optional(),
+export const notificationEnvelope = onFirstUse(() =>
+  z.object({
+    id: id(64),
+    create_time: wechatTime(),
+    event_type: id(64),
+    resource_type: z.literal('encrypt-resource'),
+    summary: z.string().max(256).optional(),
+    resource: z.object({
+      algorithm: z.literal('AEAD_AES_256_GCM'),
+      ciphertext: z.string().min(1).max(65_536),
+      associated_data: z.string().max(256).optional(),
+      nonce: z.string().min(1).max(64),
+      original_type: z.string().max(64).optional(),
+    }),
   }),
-})
-export type NotificationEnvelope = z.infer<typeof notificationEnvelope>
+)
+export type NotificationEnvelope = z.infer<ReturnType<typeof notificationEnvelope>>
 
 /** The decrypted resource of TRANSACTION.SUCCESS. */
-export const transactionResource = z.object({
-  mchid: id(32),
-  appid: id(32),
-  out_trade_no: id(32),
-  transaction_id: id(32),
-  trade_type: z.string().max(16),
-  trade_state: z.literal('SUCCESS'),
-  success_time: wechatTime,
-  payer: z.object({ openid: id(128) }),
-  amount: z.object({
-    total: fen.min(1),
-    payer_total: fen.optional(),
-    currency: z.literal('CNY'),
-    payer_currency: z.string().optional(),
+export const transactionResource = onFirstUse(() =>
+  z.object({
+    mchid: id(32),
+    appid: id(32),
+    out_trade_no: id(32),
+    transaction_id: id(32),
+    trade_type: z.string().max(16),
+    trade_state: z.literal('SUCCESS'),
+    success_time: wechatTime(),
+    payer: z.object({ openid: id(128) }),
+    amount: z.object({
+      total: fen().min(1),
+      payer_total: fen().optional(),
+      currency: z.literal('CNY'),
+      payer_currency: z.string().optional(),
+    }),
   }),
-})
-export type TransactionResource = z.infer<typeof transactionResource>
+)
+export type TransactionResource = z.infer<ReturnType<typeof transactionResource>>
 
 /** The decrypted resource of REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED. */
-export const refundResource = z.object({
-  mchid: id(32),
-  out_trade_no: id(32),
-  transaction_id: id(32),
-  out_refund_no: id(64),
-  refund_id: id(32),
-  refund_status: z.enum(['SUCCESS', 'ABNORMAL', 'CLOSED']),
-  success_time: wechatTime.optional(),
-  user_received_account: z.string().max(64).optional(),
-  amount: z.object({
-    total: fen.min(1),
-    refund: fen.min(1),
-    payer_total: fen.optional(),
-    payer_refund: fen.optional(),
+export const refundResource = onFirstUse(() =>
+  z.object({
+    mchid: id(32),
+    out_trade_no: id(32),
+    transaction_id: id(32),
+    out_refund_no: id(64),
+    refund_id: id(32),
+    refund_status: z.enum(['SUCCESS', 'ABNORMAL', 'CLOSED']),
+    success_time: wechatTime().optional(),
+    user_received_account: z.string().max(64).optional(),
+    amount: z.object({
+      total: fen().min(1),
+      refund: fen().min(1),
+      payer_total: fen().optional(),
+      payer_refund: fen().optional(),
+    }),
   }),
-})
-export type RefundResource = z.infer<typeof refundResource>
+)
+export type RefundResource = z.infer<ReturnType<typeof refundResource>>
 
 /** GET /v3/pay/transactions/out-trade-no/{out_trade_no} */
-export const transactionAnswer = z.object({
-  mchid: id(32),
-  appid: id(32),
-  out_trade_no: id(32),
-  transaction_id: id(32).optional(),
-  trade_state: z.enum([
-    'SUCCESS',
-    'REFUND',
-    'NOTPAY',
-    'CLOSED',
-    'REVOKED',
-    'USERPAYING',
-    'PAYERROR',
-  ]),
-  success_time: wechatTime.optional(),
-  payer: z.object({ openid: id(128).optional() }).optional(),
-  amount: z
-    .object({
-      total: fen.min(1).optional(),
-      payer_total: fen.optional(),
-      currency: z.string().optional(),
-    })
-    .optional(),
-})
+export const transactionAnswer = onFirstUse(() =>
+  z.object({
+    mchid: id(32),
+    appid: id(32),
+    out_trade_no: id(32),
+    transaction_id: id(32).optional(),
+    trade_state: z.enum([
+      'SUCCESS',
+      'REFUND',
+      'NOTPAY',
+      'CLOSED',
+      'REVOKED',
+      'USERPAYING',
+      'PAYERROR',
+    ]),
+    success_time: wechatTime().optional(),
+    payer: z.object({ openid: id(128).optional() }).optional(),
+    amount: z
+      .object({
+        total: fen().min(1).optional(),
+        payer_total: fen().optional(),
+        currency: z.string().optional(),
+      })
+      .optional(),
+  }),
+)
 
 /** POST /v3/refund/domestic/refunds and GET /v3/refund/domestic/refunds/{out_refund_no} */
-export const refundAnswer = z.object({
-  refund_id: id(32),
-  out_refund_no: id(64),
-  transaction_id: id(32),
-  out_trade_no: id(32),
-  status: z.enum(['SUCCESS', 'CLOSED', 'PROCESSING', 'ABNORMAL']),
-  success_time: wechatTime.optional(),
-  amount: z.object({ total: fen.min(1), refund: fen.min(1) }),
-})
+export const refundAnswer = onFirstUse(() =>
+  z.object({
+    refund_id: id(32),
+    out_refund_no: id(64),
+    transaction_id: id(32),
+    out_trade_no: id(32),
+    status: z.enum(['SUCCESS', 'CLOSED', 'PROCESSING', 'ABNORMAL']),
+    success_time: wechatTime().optional(),
+    amount: z.object({ total: fen().min(1), refund: fen().min(1) }),
+  }),
+)
 
 /** WeChat writes times in Beijing time with an explicit offset. */
 export function formatWechatTime(at: Date): string {

@@ -4,8 +4,17 @@
  * canvas (CloudBase installs no native modules: the function bundles are self-contained).
  */
 import { deflateSync } from 'node:zlib'
-import { PNG } from 'pngjs'
+import type { PNG } from 'pngjs'
 import { crc32 } from '../zip'
+
+/**
+ * pngjs, required when a PNG is first decoded: only posters do, so the functions that draw them
+ * do not pay for it at cold start (scripts/build-functions.ts keeps it out of index.js).
+ */
+function pngjs(): { PNG: typeof PNG } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('pngjs') as { PNG: typeof PNG }
+}
 
 export type Rgb = readonly [number, number, number]
 
@@ -221,7 +230,7 @@ function chunk(type: string, body: Buffer): Buffer {
 
 /** Any PNG (palette, grey, alpha, interlaced) as RGBA. */
 export function decodePng(bytes: Buffer): { width: number; height: number; data: Uint8Array } {
-  const png = PNG.sync.read(bytes)
+  const png = pngjs().PNG.sync.read(bytes)
   // A plain typed array: indexed reads of a Buffer subclass are far slower in some hosts (jest's).
   return { width: png.width, height: png.height, data: new Uint8Array(png.data) }
 }

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { parse, type Font } from 'opentype.js'
+import type { Font, parse } from 'opentype.js'
 import type { Canvas, PathCommand, Rgb } from './raster'
 
 /**
@@ -23,6 +23,15 @@ export const POSTER_FONT_SOURCE = path.join(
 
 let loaded: Font | undefined
 
+/**
+ * opentype.js, required with the font on the first poster: the functions that draw posters do not
+ * pay for it at cold start (scripts/build-functions.ts keeps it out of index.js).
+ */
+function opentype(): { parse: typeof parse } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('opentype.js') as { parse: typeof parse }
+}
+
 export function posterFont(): Font {
   if (loaded) return loaded
   const candidates = [
@@ -34,9 +43,12 @@ export function posterFont(): Font {
   if (!file) throw new Error(`poster font not found (looked in ${candidates.join(', ')})`)
   const bytes = readFileSync(file)
   // lowMemory: glyphs are parsed when first drawn, not all 30,000 at load.
-  loaded = parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), {
-    lowMemory: true,
-  })
+  loaded = opentype().parse(
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    {
+      lowMemory: true,
+    },
+  )
   return loaded
 }
 
