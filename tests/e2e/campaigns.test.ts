@@ -150,6 +150,8 @@ test('create a campaign for gold members of store 1, send it, see the outbox and
   // the live count: only our three gold members are gold in 静安寺店, two of whom can receive it
   await audience('3')
   await page.waitForSelector('#campaign-reachable:text-is("2")')
+  // The page list has closed: nothing covers the message fields in the screenshot.
+  await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'detached' })
   await shot(page, 'segment-builder')
   await page.click('.ant-modal-footer button.ant-btn-primary')
   await page.waitForSelector('td:has-text("金卡会员专享日")')

@@ -358,6 +358,9 @@ test('修改账号: a store manager is moved to 徐家汇店 with the store pick
   expect(await page.inputValue('#account-edit-display-name')).toBe('赵店长')
   // Clearing the stores is refused on the field.
   await dialog.locator('.ant-select-clear').click({ force: true })
+  // Clicking the title closes the store list the clear may have opened over the buttons.
+  await dialog.locator('.ant-modal-title').click()
+  await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'detached' })
   await page.click('#account-edit-submit')
   await fieldError(page, '所管门店').getByText('门店店长至少选择一个门店').waitFor()
   // The picker searches by name: 徐家汇 finds SH002.
@@ -368,7 +371,8 @@ test('修改账号: a store manager is moved to 徐家汇店 with the store pick
   await dialog.getByText('保存后该账号的登录立即失效').waitFor()
   await fieldError(page, '所管门店').waitFor({ state: 'detached' })
   await shot(page, 'account-edit-stores')
-  await expectChineseOnly(page, '.ant-modal:visible:has-text("修改账号")')
+  // The form's words (the title names the account by its user name, which is Latin by design).
+  await expectChineseOnly(page, '.ant-modal:visible:has-text("修改账号") form')
   await page.click('#account-edit-submit')
   await page.getByText('该账号的 1 个登录已失效，需重新登录').waitFor()
   await shot(page, 'account-edit-saved')
