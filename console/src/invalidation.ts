@@ -21,6 +21,7 @@ export const INVALIDATES: Record<AdminAction, readonly AdminAction[]> = {
   changeMyPassword: ['listAdminAccounts'],
   listAdminAccounts: [],
   createAdminAccount: ['listAdminAccounts'],
+  updateAdminAccount: ['listAdminAccounts'],
   setAdminAccountStatus: ['listAdminAccounts'],
   resetAdminPassword: ['listAdminAccounts'],
   unlockAdminAccount: ['listAdminAccounts'],

@@ -23,6 +23,7 @@ import { useState } from 'react'
 import { ROLE_LABELS, type HqRole } from '../../../shared/hq/rules/roles'
 import type { AdminParams, AdminResult } from '../api'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { AccountEditDialog } from './account-edit-dialog'
 
 type Account = AdminResult<'listAdminAccounts'>['items'][number]
 
@@ -47,6 +48,7 @@ export function AccountsPage() {
   const mutate = useAdminMutation()
   const [creating, setCreating] = useState(false)
   const [resetting, setResetting] = useState<Account | null>(null)
+  const [editing, setEditing] = useState<Account | null>(null)
   const [form] = Form.useForm()
   const [resetForm] = Form.useForm()
   const role = Form.useWatch<HqRole | undefined>('role', form)
@@ -128,6 +130,11 @@ export function AccountsPage() {
             title: '操作',
             render: (_, a) => (
               <Space size="small">
+                {a.actions.includes('edit') && (
+                  <Button size="small" className="account-edit" onClick={() => setEditing(a)}>
+                    修改
+                  </Button>
+                )}
                 {a.actions.includes('unlock') && (
                   <Button
                     size="small"
@@ -256,6 +263,16 @@ export function AccountsPage() {
           </Form.Item>
         </Form>
       </Modal>
+
+      <AccountEditDialog
+        account={editing}
+        roleHelp={ROLE_HELP}
+        onClose={() => setEditing(null)}
+        onSaved={() => {
+          setEditing(null)
+          void accounts.reload()
+        }}
+      />
 
       <Modal
         title={`重置密码：${resetting?.displayName ?? ''}`}

@@ -271,15 +271,21 @@ export function JobsPage() {
           {
             title: '文件',
             render: (_, job) =>
-              job.actions.includes('download') && (
-                <Button
-                  size="small"
-                  className="job-download"
-                  icon={<DownloadOutlined />}
-                  onClick={() => void download(job)}
-                >
-                  {job.kind === 'importClerks' ? '邀请清单' : '下载'}
-                </Button>
+              job.fileExpiredLabel ? (
+                <Typography.Text type="secondary" className="job-file-expired">
+                  {job.fileExpiredLabel}
+                </Typography.Text>
+              ) : (
+                job.actions.includes('download') && (
+                  <Button
+                    size="small"
+                    className="job-download"
+                    icon={<DownloadOutlined />}
+                    onClick={() => void download(job)}
+                  >
+                    {job.kind === 'importClerks' ? '邀请清单' : '下载'}
+                  </Button>
+                )
               ),
           },
         ]}

@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS: Record<string, { label: string; kind: AuditKind }> =
   me: { label: '查看当前账号', kind: 'read' },
   listAdminAccounts: { label: '查看账号列表', kind: 'read' },
   createAdminAccount: { label: '新建账号', kind: 'write' },
+  updateAdminAccount: { label: '修改账号角色和门店', kind: 'write' },
   setAdminAccountStatus: { label: '停用或启用账号', kind: 'write' },
   resetAdminPassword: { label: '重置账号密码', kind: 'write' },
   unlockAdminAccount: { label: '解除账号锁定', kind: 'write' },
