@@ -1,5 +1,6 @@
-/** Campaigns: HQ's actions (spread into admin.ts), the store manager's (staff.ts), the timer function. */
+/** Campaigns: HQ's actions (joined into hq/contract.ts), the store manager's (staff/contract.ts), the timer function. */
 import { z } from 'zod'
+import { lazyActions } from '../platform/contract/lazy-actions'
 import { docId, emptyInput, isoDate, tier } from '../platform/contract/common'
 import { templateDataProblems } from './templates'
 import { CAMPAIGN_ACTIONS, type CampaignAction } from './lifecycle'
@@ -128,59 +129,63 @@ export const campaignLimitsView = z.object({
   maxStoreAudience: z.number().int(),
 })
 
-export const campaignAdminInput = {
-  campaignAudienceCount: z.strictObject({ segment: segmentSchema }),
-  createCampaign: z.strictObject({
-    ...campaignFields,
-    /** HQ only: a coupon template; every member the message reaches receives one coupon of it. */
-    couponTemplateId: docId.describe('附带优惠券').optional(),
-  }),
-  listCampaigns: z.strictObject({ status: campaignStatus.optional() }),
-  campaignResults: z.strictObject({ campaignId: docId }),
-  stopCampaign: z.strictObject({ campaignId: docId }),
-  resumeCampaign: z.strictObject({ campaignId: docId }),
-  sendCampaignNow: z.strictObject({ campaignId: docId }),
-  campaignLimits: emptyInput,
-  setCampaignLimits: z.strictObject({
-    maxStoreCampaignsPerWeek: z.number().int().min(0).max(50),
-    maxStoreAudience: z.number().int().min(0).max(1_000_000),
-  }),
-} as const
+export const campaignAdminInput = lazyActions({
+  campaignAudienceCount: () => z.strictObject({ segment: segmentSchema }),
+  createCampaign: () =>
+    z.strictObject({
+      ...campaignFields,
+      /** HQ only: a coupon template; every member the message reaches receives one coupon of it. */
+      couponTemplateId: docId.describe('附带优惠券').optional(),
+    }),
+  listCampaigns: () => z.strictObject({ status: campaignStatus.optional() }),
+  campaignResults: () => z.strictObject({ campaignId: docId }),
+  stopCampaign: () => z.strictObject({ campaignId: docId }),
+  resumeCampaign: () => z.strictObject({ campaignId: docId }),
+  sendCampaignNow: () => z.strictObject({ campaignId: docId }),
+  campaignLimits: () => emptyInput,
+  setCampaignLimits: () =>
+    z.strictObject({
+      maxStoreCampaignsPerWeek: z.number().int().min(0).max(50),
+      maxStoreAudience: z.number().int().min(0).max(1_000_000),
+    }),
+})
 
-export const campaignAdminOutput = {
+export const campaignAdminOutput = lazyActions({
   /** Matching members, and those of them who can receive it now (an unused consent credit). */
-  campaignAudienceCount: z.object({ count: z.number().int(), reachable: z.number().int() }),
-  createCampaign: campaignView,
-  listCampaigns: z.object({ items: z.array(campaignView) }),
-  campaignResults: campaignResultsView,
-  stopCampaign: campaignView,
-  resumeCampaign: campaignView,
-  sendCampaignNow: campaignView,
-  campaignLimits: campaignLimitsView,
-  setCampaignLimits: campaignLimitsView,
-} as const
+  campaignAudienceCount: () => z.object({ count: z.number().int(), reachable: z.number().int() }),
+  createCampaign: () => campaignView,
+  listCampaigns: () => z.object({ items: z.array(campaignView) }),
+  campaignResults: () => campaignResultsView,
+  stopCampaign: () => campaignView,
+  resumeCampaign: () => campaignView,
+  sendCampaignNow: () => campaignView,
+  campaignLimits: () => campaignLimitsView,
+  setCampaignLimits: () => campaignLimitsView,
+})
 
 /** A store manager's campaign: the segment is limited to their store's members. */
-export const campaignStaffInput = {
-  storeCampaignAudienceCount: z.strictObject({ segment: segmentSchema }),
-  createStoreCampaign: z.strictObject(campaignFields),
+export const campaignStaffInput = lazyActions({
+  storeCampaignAudienceCount: () => z.strictObject({ segment: segmentSchema }),
+  createStoreCampaign: () => z.strictObject(campaignFields),
   /** The manager's store's campaigns, HQ's limits and this week's use of them. */
-  storeCampaigns: z.strictObject({}),
-  storeCampaignResults: z.strictObject({ campaignId: docId }),
-} as const
+  storeCampaigns: () => z.strictObject({}),
+  storeCampaignResults: () => z.strictObject({ campaignId: docId }),
+})
 
-export const campaignStaffOutput = {
-  storeCampaignAudienceCount: z.object({
-    count: z.number().int(),
-    /** Members with a campaign consent to spend; null when the audience is over the limit. */
-    reachable: z.number().int().nullable(),
-    /** HQ's audience limit for a store campaign. */
-    limit: z.number().int(),
-  }),
-  createStoreCampaign: campaignView,
-  storeCampaigns: campaignLimitsView.extend({
-    usedThisWeek: z.number().int(),
-    items: z.array(campaignView),
-  }),
-  storeCampaignResults: campaignResultsView,
-} as const
+export const campaignStaffOutput = lazyActions({
+  storeCampaignAudienceCount: () =>
+    z.object({
+      count: z.number().int(),
+      /** Members with a campaign consent to spend; null when the audience is over the limit. */
+      reachable: z.number().int().nullable(),
+      /** HQ's audience limit for a store campaign. */
+      limit: z.number().int(),
+    }),
+  createStoreCampaign: () => campaignView,
+  storeCampaigns: () =>
+    campaignLimitsView.extend({
+      usedThisWeek: z.number().int(),
+      items: z.array(campaignView),
+    }),
+  storeCampaignResults: () => campaignResultsView,
+})

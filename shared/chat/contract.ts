@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { lazyActions } from '../platform/contract/lazy-actions'
 import { docId, emptyInput, isoDate } from '../platform/contract/common'
 import { MAX_IMAGE_BYTES, MAX_TEXT_LENGTH } from './rules/limits'
 
@@ -54,59 +55,65 @@ export const conversationView = z.object({
   lastSeq: z.number().int(),
 })
 
-export const chatInput = {
+export const chatInput = lazyActions({
   /** The caller's conversation (member) — created on first use. */
-  myConversation: emptyInput,
+  myConversation: () => emptyInput,
   /** Clerk: my members' conversations; manager with scope 'store': the whole store's. */
-  inbox: z.strictObject({
-    scope: z.enum(['mine', 'store']).default('mine'),
-    offset: z.number().int().min(0).default(0),
-    limit: z.number().int().min(1).max(50).default(20),
-  }),
+  inbox: () =>
+    z.strictObject({
+      scope: z.enum(['mine', 'store']).default('mine'),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(50).default(20),
+    }),
   /** Messages after `afterSeq` (oldest first), or the latest page when `beforeSeq` is given. */
-  messages: z.strictObject({
-    conversationId: docId,
-    afterSeq: z.number().int().min(0).optional(),
-    beforeSeq: z.number().int().min(1).optional(),
-    limit: z.number().int().min(1).max(100).default(30),
-  }),
+  messages: () =>
+    z.strictObject({
+      conversationId: docId,
+      afterSeq: z.number().int().min(0).optional(),
+      beforeSeq: z.number().int().min(1).optional(),
+      limit: z.number().int().min(1).max(100).default(30),
+    }),
   /** Long poll for H5: waits up to `waitMs` for messages after `afterSeq`. */
-  poll: z.strictObject({
-    conversationId: docId,
-    afterSeq: z.number().int().min(0),
-    waitMs: z.number().int().min(0).max(20_000).default(15_000),
-  }),
-  send: z.strictObject({
-    conversationId: docId,
-    clientMsgId,
-    body: messageBody,
-    templateId: docId.optional(),
-  }),
+  poll: () =>
+    z.strictObject({
+      conversationId: docId,
+      afterSeq: z.number().int().min(0),
+      waitMs: z.number().int().min(0).max(20_000).default(15_000),
+    }),
+  send: () =>
+    z.strictObject({
+      conversationId: docId,
+      clientMsgId,
+      body: messageBody,
+      templateId: docId.optional(),
+    }),
   /** Member only: send my phone number to my clerk, who may then see it unmasked. */
-  sharePhone: z.strictObject({ conversationId: docId, clientMsgId }),
+  sharePhone: () => z.strictObject({ conversationId: docId, clientMsgId }),
   /**
    * Where the caller uploads chat images (`wx.cloud.uploadFile` cloudPath `<folder>/<name>`, or the
    * local stack's `POST /files/<folder>/<name>`) before sending the file id: their own folder.
    */
-  uploadFolder: emptyInput,
-  markRead: z.strictObject({ conversationId: docId, upToSeq: z.number().int().min(0) }),
-  templates: emptyInput,
-} as const
+  uploadFolder: () => emptyInput,
+  markRead: () => z.strictObject({ conversationId: docId, upToSeq: z.number().int().min(0) }),
+  templates: () => emptyInput,
+})
 
-export const chatOutput = {
-  myConversation: conversationView,
-  inbox: z.object({
-    items: z.array(conversationView),
-    nextOffset: z.number().int().nullable(),
-    totalUnread: z.number().int(),
-  }),
-  messages: z.object({ items: z.array(messageView), lastSeq: z.number().int() }),
-  poll: z.object({ items: z.array(messageView), lastSeq: z.number().int() }),
-  send: messageView.extend({ duplicate: z.boolean() }),
-  sharePhone: messageView.extend({ duplicate: z.boolean() }),
-  uploadFolder: z.object({ folder: z.string(), maxBytes: z.number().int() }),
-  markRead: z.object({ unread: z.number().int() }),
-  templates: z.object({
-    items: z.array(z.object({ templateId: z.string(), title: z.string(), text: z.string() })),
-  }),
-} as const
+export const chatOutput = lazyActions({
+  myConversation: () => conversationView,
+  inbox: () =>
+    z.object({
+      items: z.array(conversationView),
+      nextOffset: z.number().int().nullable(),
+      totalUnread: z.number().int(),
+    }),
+  messages: () => z.object({ items: z.array(messageView), lastSeq: z.number().int() }),
+  poll: () => z.object({ items: z.array(messageView), lastSeq: z.number().int() }),
+  send: () => messageView.extend({ duplicate: z.boolean() }),
+  sharePhone: () => messageView.extend({ duplicate: z.boolean() }),
+  uploadFolder: () => z.object({ folder: z.string(), maxBytes: z.number().int() }),
+  markRead: () => z.object({ unread: z.number().int() }),
+  templates: () =>
+    z.object({
+      items: z.array(z.object({ templateId: z.string(), title: z.string(), text: z.string() })),
+    }),
+})

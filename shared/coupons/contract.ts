@@ -1,9 +1,10 @@
 /**
  * The coupons contract: zod schemas of every coupon action (HQ's templates and issuance, the
  * member's centre and coupons, the checkout's quote, the till), shared by the functions and both
- * apps. The admin, member, shop and staff contracts spread these in.
+ * apps. The admin, member, shop and staff contracts join these in (joinActions).
  */
 import { z } from 'zod'
+import { lazyActions } from '../platform/contract/lazy-actions'
 import { docId, emptyInput, isoDate, tier } from '../platform/contract/common'
 import { COUPON_ACTIONS, COUPON_STATES, type CouponAction, type CouponState } from './lifecycle'
 
@@ -201,28 +202,31 @@ export const centreItem = z.object({
 
 const memberNo = z.string().regex(/^\d{9}$/, '会员号为 9 位数字')
 
-export const couponsAdminInput = {
-  createCouponTemplate: createCouponTemplateInput,
-  updateCouponTemplate: updateCouponTemplateInput,
-  listCouponTemplates: z.strictObject({
-    status: z.enum(['active', 'paused']).describe('状态').optional(),
-  }),
-  couponTemplateStats: z.strictObject({ templateId: docId }),
+export const couponsAdminInput = lazyActions({
+  createCouponTemplate: () => createCouponTemplateInput,
+  updateCouponTemplate: () => updateCouponTemplateInput,
+  listCouponTemplates: () =>
+    z.strictObject({
+      status: z.enum(['active', 'paused']).describe('状态').optional(),
+    }),
+  couponTemplateStats: () => z.strictObject({ templateId: docId }),
   /** Issue one coupon to each listed member (up to 200; larger lists as an import job). */
-  issueCoupons: z.strictObject({
-    templateId: docId,
-    memberNos: z.array(memberNo).describe('会员号').min(1).max(200),
-  }),
+  issueCoupons: () =>
+    z.strictObject({
+      templateId: docId,
+      memberNos: z.array(memberNo).describe('会员号').min(1).max(200),
+    }),
   /** A member's coupons for the member detail page. */
-  memberCoupons: z.strictObject({ memberId: docId }),
+  memberCoupons: () => z.strictObject({ memberId: docId }),
   /** What a store's clerks may hand to their own members of a template (0 stops it). */
-  setCouponBudget: z.strictObject({
-    storeId: docId,
-    templateId: docId,
-    budget: z.number().describe('门店额度').int().min(0).max(1_000_000),
-  }),
-  couponBudgets: z.strictObject({ storeId: docId.optional(), templateId: docId.optional() }),
-} as const
+  setCouponBudget: () =>
+    z.strictObject({
+      storeId: docId,
+      templateId: docId,
+      budget: z.number().describe('门店额度').int().min(0).max(1_000_000),
+    }),
+  couponBudgets: () => z.strictObject({ storeId: docId.optional(), templateId: docId.optional() }),
+})
 
 export const couponBudgetView = z.object({
   storeId: z.string(),
@@ -235,71 +239,79 @@ export const couponBudgetView = z.object({
   updatedAt: isoDate,
 })
 
-export const couponsAdminOutput = {
-  createCouponTemplate: z.object({ templateId: z.string() }),
-  updateCouponTemplate: couponTemplateView,
-  listCouponTemplates: z.object({ items: z.array(couponTemplateView) }),
-  couponTemplateStats: couponTemplateStats,
-  issueCoupons: z.object({
-    issued: z.number().int(),
-    refused: z.array(z.object({ memberNo: z.string(), reason: z.string() })),
-  }),
-  memberCoupons: z.object({ items: z.array(couponView) }),
-  setCouponBudget: couponBudgetView,
-  couponBudgets: z.object({ items: z.array(couponBudgetView) }),
-} as const
+export const couponsAdminOutput = lazyActions({
+  createCouponTemplate: () => z.object({ templateId: z.string() }),
+  updateCouponTemplate: () => couponTemplateView,
+  listCouponTemplates: () => z.object({ items: z.array(couponTemplateView) }),
+  couponTemplateStats: () => couponTemplateStats,
+  issueCoupons: () =>
+    z.object({
+      issued: z.number().int(),
+      refused: z.array(z.object({ memberNo: z.string(), reason: z.string() })),
+    }),
+  memberCoupons: () => z.object({ items: z.array(couponView) }),
+  setCouponBudget: () => couponBudgetView,
+  couponBudgets: () => z.object({ items: z.array(couponBudgetView) }),
+})
 
-export const couponsMemberInput = {
+export const couponsMemberInput = lazyActions({
   /** Published templates the member may claim, with what is left and what they hold. */
-  couponCentre: emptyInput,
-  claimCoupon: z.strictObject({ templateId: docId }),
+  couponCentre: () => emptyInput,
+  claimCoupon: () => z.strictObject({ templateId: docId }),
   /** The member's coupons: available (and in use), used or expired. */
-  myCoupons: z.strictObject({
-    status: z.enum(['available', 'used', 'expired']).describe('状态').optional(),
-  }),
+  myCoupons: () =>
+    z.strictObject({
+      status: z.enum(['available', 'used', 'expired']).describe('状态').optional(),
+    }),
   /** One coupon with its rules and the code a clerk scans. */
-  coupon: z.strictObject({ couponId: docId }),
-} as const
+  coupon: () => z.strictObject({ couponId: docId }),
+})
 
-export const couponsMemberOutput = {
-  couponCentre: z.object({ items: z.array(centreItem) }),
-  claimCoupon: couponView,
-  myCoupons: z.object({ items: z.array(couponView) }),
-  coupon: couponView.extend({ code: z.string() }),
-} as const
+export const couponsMemberOutput = lazyActions({
+  couponCentre: () => z.object({ items: z.array(centreItem) }),
+  claimCoupon: () => couponView,
+  myCoupons: () => z.object({ items: z.array(couponView) }),
+  coupon: () => couponView.extend({ code: z.string() }),
+})
 
 export const memberCodeInput = z.string().regex(/^\d{20}$/, '会员码应为 20 位数字')
 
-export const couponsStaffInput = {
+export const couponsStaffInput = lazyActions({
   /** The scanned member's coupons at the clerk's store: usable at the till, or why not. */
-  memberCoupons: z.strictObject({
-    memberCode: memberCodeInput,
-    amountFen: z.number().describe('金额').int().min(1).max(100_000_000).optional(),
-  }),
+  memberCoupons: () =>
+    z.strictObject({
+      memberCode: memberCodeInput,
+      amountFen: z.number().describe('金额').int().min(1).max(100_000_000).optional(),
+    }),
   /** The store's budgets a clerk may give from (what is left of each). */
-  couponBudgets: emptyInput,
+  couponBudgets: () => emptyInput,
   /**
    * A clerk gives one coupon of a budgeted template to one of their own members (by the scanned
    * member code or from their member list); `requestId` makes a retried tap give once.
    */
-  giveCoupon: z
-    .strictObject({
-      memberCode: memberCodeInput.optional(),
-      memberId: docId.optional(),
-      templateId: docId,
-      requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '请求编号格式不对'),
-    })
-    .superRefine((v, issues) => {
-      if (!v.memberCode === !v.memberId)
-        issues.addIssue({ code: 'custom', path: ['memberCode'], message: '请扫描会员码或选择会员' })
-    }),
-} as const
+  giveCoupon: () =>
+    z
+      .strictObject({
+        memberCode: memberCodeInput.optional(),
+        memberId: docId.optional(),
+        templateId: docId,
+        requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '请求编号格式不对'),
+      })
+      .superRefine((v, issues) => {
+        if (!v.memberCode === !v.memberId)
+          issues.addIssue({
+            code: 'custom',
+            path: ['memberCode'],
+            message: '请扫描会员码或选择会员',
+          })
+      }),
+})
 
-export const couponsStaffOutput = {
-  memberCoupons: z.object({ memberNo: z.string(), items: z.array(couponOption) }),
-  couponBudgets: z.object({ items: z.array(couponBudgetView) }),
-  giveCoupon: z.object({ memberNo: z.string(), coupon: couponView, left: z.number().int() }),
-} as const
+export const couponsStaffOutput = lazyActions({
+  memberCoupons: () => z.object({ memberNo: z.string(), items: z.array(couponOption) }),
+  couponBudgets: () => z.object({ items: z.array(couponBudgetView) }),
+  giveCoupon: () => z.object({ memberNo: z.string(), coupon: couponView, left: z.number().int() }),
+})
 
 const cartItems = z
   .array(

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { lazyActions } from '../platform/contract/lazy-actions'
 import { docId, emptyInput, isoDate, storeCard, tier } from '../platform/contract/common'
 import { payParams } from '../payments/contract'
 import { REDEMPTION_ACTIONS, type RedemptionAction } from '../gifts/lifecycle'
@@ -134,118 +135,126 @@ export const redemptionView = z.object({
   couponId: z.string().nullable(),
 })
 
-export const pointsInput = {
+export const pointsInput = lazyActions({
   /** The gift catalog (anyone in the mini-program may browse). */
-  gifts: emptyInput,
-  gift: z.strictObject({ giftId: docId }),
-  redeem: z
-    .strictObject({
-      giftId: docId,
-      fulfilment,
-      /** Pickup: the store to collect at. */
-      storeId: docId.optional(),
-      /** Mail: where to send it. */
-      address: mailAddress.optional(),
-      /**
-       * Coupon gifts: one per tap of 兑换, sent again unchanged when the app retries, so a retried
-       * exchange takes the points and gives the coupon once.
-       */
-      requestId: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{8,64}$/, '请求编号格式不对')
-        .optional(),
-    })
-    .superRefine((value, issues) => {
-      if (value.fulfilment === 'coupon' && !value.requestId)
-        issues.addIssue({ code: 'custom', path: ['requestId'], message: '缺少请求编号' })
-      if (value.fulfilment === 'coupon' && (value.storeId || value.address))
-        issues.addIssue({
-          code: 'custom',
-          path: [value.storeId ? 'storeId' : 'address'],
-          message: '兑换优惠券不需要门店或地址',
-        })
-      if (value.fulfilment === 'pickup' && !value.storeId)
-        issues.addIssue({ code: 'custom', path: ['storeId'], message: '请选择自提门店' })
-      if (value.fulfilment === 'mail' && !value.address)
-        issues.addIssue({ code: 'custom', path: ['address'], message: '请填写收货地址' })
-      if (value.fulfilment === 'mail' && value.storeId)
-        issues.addIssue({
-          code: 'custom',
-          path: ['storeId'],
-          message: '邮寄兑换由中心仓发货，不需要选择门店',
-        })
-    }),
-  /** Points history, newest first, grouped by month (Asia/Shanghai). */
-  ledger: z.strictObject({
-    cursor: cursor.optional(),
-    limit: z.number().int().min(1).max(50).default(20),
-  }),
-  /** The card: balance, tier, progress to the next tier, next expiring points. */
-  summary: emptyInput,
-  myRedemptions: z.strictObject({
-    status: redemptionStatus.optional(),
-    cursor: cursor.optional(),
-    limit: z.number().int().min(1).max(50).default(20),
-  }),
-  redemption: z.strictObject({ redemptionId: docId }),
-  /** Mail, unpaid: the payment parameters again (the member left WeChat's payment sheet). */
-  payRedemption: z.strictObject({ redemptionId: docId }),
-  /** Mail, unpaid: the member gives up; points and stock go back. */
-  cancelRedemption: z.strictObject({ redemptionId: docId }),
-} as const
-
-export const pointsOutput = {
-  gifts: z.array(giftSummary),
-  gift: giftDetail,
-  redeem: z.object({
-    redemptionId: z.string(),
-    pickupCode: z.string().optional(),
-    status: redemptionStatus,
-    points: z.number().int(),
-    balance: z.number().int(),
-    /** Mail with a shipping fee: the WeChat Pay order to pay before `payBy`. */
-    outTradeNo: z.string().optional(),
-    payParams: payParams.optional(),
-    shippingFeeFen: z.number().int().optional(),
-    payBy: isoDate.optional(),
-    /** Coupon gifts: the coupon given (under 我的 → 优惠券). */
-    couponId: z.string().optional(),
-  }),
-  ledger: z.object({
-    balance: z.number().int(),
-    nextExpiry,
-    /** This page's entries by month; a month may continue on the next page (merge by `month`). */
-    groups: z.array(z.object({ month: z.string(), items: z.array(ledgerItem) })),
-    nextCursor: z.string().nullable(),
-  }),
-  summary: z.object({
-    points: z.number().int(),
-    tier,
-    tierName: z.string(),
-    multiplier: z.number(),
-    /** Paid over the trailing 365 days, refunds deducted. */
-    paid365Fen: z.number().int(),
-    nextTier: z
-      .object({
-        tier,
-        tierName: z.string(),
-        thresholdFen: z.number().int(),
-        remainingFen: z.number().int(),
+  gifts: () => emptyInput,
+  gift: () => z.strictObject({ giftId: docId }),
+  redeem: () =>
+    z
+      .strictObject({
+        giftId: docId,
+        fulfilment,
+        /** Pickup: the store to collect at. */
+        storeId: docId.optional(),
+        /** Mail: where to send it. */
+        address: mailAddress.optional(),
+        /**
+         * Coupon gifts: one per tap of 兑换, sent again unchanged when the app retries, so a retried
+         * exchange takes the points and gives the coupon once.
+         */
+        requestId: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{8,64}$/, '请求编号格式不对')
+          .optional(),
       })
-      .nullable(),
-    /** 0..1 of the way from this tier to the next. */
-    progress: z.number(),
-    nextExpiry,
-  }),
-  myRedemptions: z.object({ items: z.array(redemptionView), nextCursor: z.string().nullable() }),
+      .superRefine((value, issues) => {
+        if (value.fulfilment === 'coupon' && !value.requestId)
+          issues.addIssue({ code: 'custom', path: ['requestId'], message: '缺少请求编号' })
+        if (value.fulfilment === 'coupon' && (value.storeId || value.address))
+          issues.addIssue({
+            code: 'custom',
+            path: [value.storeId ? 'storeId' : 'address'],
+            message: '兑换优惠券不需要门店或地址',
+          })
+        if (value.fulfilment === 'pickup' && !value.storeId)
+          issues.addIssue({ code: 'custom', path: ['storeId'], message: '请选择自提门店' })
+        if (value.fulfilment === 'mail' && !value.address)
+          issues.addIssue({ code: 'custom', path: ['address'], message: '请填写收货地址' })
+        if (value.fulfilment === 'mail' && value.storeId)
+          issues.addIssue({
+            code: 'custom',
+            path: ['storeId'],
+            message: '邮寄兑换由中心仓发货，不需要选择门店',
+          })
+      }),
+  /** Points history, newest first, grouped by month (Asia/Shanghai). */
+  ledger: () =>
+    z.strictObject({
+      cursor: cursor.optional(),
+      limit: z.number().int().min(1).max(50).default(20),
+    }),
+  /** The card: balance, tier, progress to the next tier, next expiring points. */
+  summary: () => emptyInput,
+  myRedemptions: () =>
+    z.strictObject({
+      status: redemptionStatus.optional(),
+      cursor: cursor.optional(),
+      limit: z.number().int().min(1).max(50).default(20),
+    }),
+  redemption: () => z.strictObject({ redemptionId: docId }),
+  /** Mail, unpaid: the payment parameters again (the member left WeChat's payment sheet). */
+  payRedemption: () => z.strictObject({ redemptionId: docId }),
+  /** Mail, unpaid: the member gives up; points and stock go back. */
+  cancelRedemption: () => z.strictObject({ redemptionId: docId }),
+})
+
+export const pointsOutput = lazyActions({
+  gifts: () => z.array(giftSummary),
+  gift: () => giftDetail,
+  redeem: () =>
+    z.object({
+      redemptionId: z.string(),
+      pickupCode: z.string().optional(),
+      status: redemptionStatus,
+      points: z.number().int(),
+      balance: z.number().int(),
+      /** Mail with a shipping fee: the WeChat Pay order to pay before `payBy`. */
+      outTradeNo: z.string().optional(),
+      payParams: payParams.optional(),
+      shippingFeeFen: z.number().int().optional(),
+      payBy: isoDate.optional(),
+      /** Coupon gifts: the coupon given (under 我的 → 优惠券). */
+      couponId: z.string().optional(),
+    }),
+  ledger: () =>
+    z.object({
+      balance: z.number().int(),
+      nextExpiry,
+      /** This page's entries by month; a month may continue on the next page (merge by `month`). */
+      groups: z.array(z.object({ month: z.string(), items: z.array(ledgerItem) })),
+      nextCursor: z.string().nullable(),
+    }),
+  summary: () =>
+    z.object({
+      points: z.number().int(),
+      tier,
+      tierName: z.string(),
+      multiplier: z.number(),
+      /** Paid over the trailing 365 days, refunds deducted. */
+      paid365Fen: z.number().int(),
+      nextTier: z
+        .object({
+          tier,
+          tierName: z.string(),
+          thresholdFen: z.number().int(),
+          remainingFen: z.number().int(),
+        })
+        .nullable(),
+      /** 0..1 of the way from this tier to the next. */
+      progress: z.number(),
+      nextExpiry,
+    }),
+  myRedemptions: () =>
+    z.object({ items: z.array(redemptionView), nextCursor: z.string().nullable() }),
   /** One redemption on its own page: also where to collect it (pickup; null for mail). */
-  redemption: redemptionView.extend({ store: storeCard.nullable() }),
-  payRedemption: z.object({
-    redemptionId: z.string(),
-    outTradeNo: z.string(),
-    payParams,
-    shippingFeeFen: z.number().int(),
-    payBy: isoDate,
-  }),
-  cancelRedemption: redemptionView,
-} as const
+  redemption: () => redemptionView.extend({ store: storeCard.nullable() }),
+  payRedemption: () =>
+    z.object({
+      redemptionId: z.string(),
+      outTradeNo: z.string(),
+      payParams,
+      shippingFeeFen: z.number().int(),
+      payBy: isoDate,
+    }),
+  cancelRedemption: () => redemptionView,
+})

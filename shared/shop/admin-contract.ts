@@ -1,14 +1,13 @@
 /**
- * HQ's products, stock and offline sales on the `admin` function (spread into hq/contract.ts):
+ * HQ's products, stock and offline sales on the `admin` function (joined into hq/contract.ts):
  * the console's 商品与库存 and 线下销售 pages.
  */
 import { z } from 'zod'
+import { lazyActions } from '../platform/contract/lazy-actions'
 import { docId, isoDate } from '../platform/contract/common'
+import { MAX_PRODUCT_IMAGE_BYTES, MAX_PRODUCT_IMAGES } from './rules/product-images'
 import { MAX_STOCK_QUANTITY } from './rules/stock'
 
-/** The biggest image HQ can upload for a product (the decoded bytes). */
-export const MAX_PRODUCT_IMAGE_BYTES = 500 * 1024
-export const MAX_PRODUCT_IMAGES = 6
 
 const shanghaiDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
 
@@ -105,66 +104,73 @@ export const offlineSaleRow = z.object({
   voided: z.object({ at: isoDate, by: z.string(), reason: z.string() }).nullable(),
 })
 
-export const shopAdminInput = {
+export const shopAdminInput = lazyActions({
   /** Products for the console, in the shop's order (sort, then newest), with stock totals. */
-  listProducts: z.strictObject({
-    status: z.enum(['active', 'inactive']).optional(),
-    search: z.string().trim().max(40).optional(),
-  }),
+  listProducts: () =>
+    z.strictObject({
+      status: z.enum(['active', 'inactive']).optional(),
+      search: z.string().trim().max(40).optional(),
+    }),
   /** One product's stock at the central warehouse and every store (stores without a row show 0). */
-  productStock: z.strictObject({ productId: docId }),
-  createProduct: z.strictObject({
-    ...productFields,
-    description: productFields.description.default(''),
-    status: productFields.status.default('active'),
-    sort: productFields.sort.default(100),
-    images: productFields.images.default([]),
-  }),
-  updateProduct: z.strictObject({
-    productId: docId,
-    name: productFields.name.optional(),
-    description: productFields.description.optional(),
-    priceFen: productFields.priceFen.optional(),
-    status: productFields.status.optional(),
-    sort: productFields.sort.optional(),
-    images: productFields.images.optional(),
-  }),
+  productStock: () => z.strictObject({ productId: docId }),
+  createProduct: () =>
+    z.strictObject({
+      ...productFields,
+      description: productFields.description.default(''),
+      status: productFields.status.default('active'),
+      sort: productFields.sort.default(100),
+      images: productFields.images.default([]),
+    }),
+  updateProduct: () =>
+    z.strictObject({
+      productId: docId,
+      name: productFields.name.optional(),
+      description: productFields.description.optional(),
+      priceFen: productFields.priceFen.optional(),
+      status: productFields.status.optional(),
+      sort: productFields.sort.optional(),
+      images: productFields.images.optional(),
+    }),
   /** Sets the shelf count at one place; never below what unpaid orders hold there. */
-  setStock: z.strictObject({ productId: docId, locationId, quantity: quantity.describe('库存') }),
+  setStock: () =>
+    z.strictObject({ productId: docId, locationId, quantity: quantity.describe('库存') }),
   /** Stores one product image (PNG or JPEG, base64) and answers its file id for create/update. */
-  uploadProductImage: z.strictObject({
-    contentType: z.enum(['image/png', 'image/jpeg'], '图片只能是 PNG 或 JPG'),
-    dataBase64: z
-      .string()
-      .min(1, '图片是空的')
-      .max(
-        Math.ceil(MAX_PRODUCT_IMAGE_BYTES / 3) * 4,
-        `图片不能超过 ${MAX_PRODUCT_IMAGE_BYTES / 1024} KB`,
-      )
-      .regex(/^[A-Za-z0-9+/]+={0,2}$/, '图片内容无法识别'),
-  }),
+  uploadProductImage: () =>
+    z.strictObject({
+      contentType: z.enum(['image/png', 'image/jpeg'], '图片只能是 PNG 或 JPG'),
+      dataBase64: z
+        .string()
+        .min(1, '图片是空的')
+        .max(
+          Math.ceil(MAX_PRODUCT_IMAGE_BYTES / 3) * 4,
+          `图片不能超过 ${MAX_PRODUCT_IMAGE_BYTES / 1024} KB`,
+        )
+        .regex(/^[A-Za-z0-9+/]+={0,2}$/, '图片内容无法识别'),
+    }),
   /** Offline sales, newest first; by store and Asia/Shanghai days; `search` a receipt or member number. */
-  listOfflineSales: z.strictObject({
-    page: z.number().int().min(1).max(10_000).default(1),
-    pageSize: z.number().int().min(1).max(100).default(20),
-    storeId: docId.optional(),
-    from: shanghaiDay.optional(),
-    to: shanghaiDay.optional(),
-    search: z.string().trim().max(40).optional(),
-  }),
-} as const
+  listOfflineSales: () =>
+    z.strictObject({
+      page: z.number().int().min(1).max(10_000).default(1),
+      pageSize: z.number().int().min(1).max(100).default(20),
+      storeId: docId.optional(),
+      from: shanghaiDay.optional(),
+      to: shanghaiDay.optional(),
+      search: z.string().trim().max(40).optional(),
+    }),
+})
 
-export const shopAdminOutput = {
-  listProducts: z.object({ items: z.array(adminProductView) }),
-  productStock: z.object({ productId: z.string(), rows: z.array(stockRowView) }),
-  createProduct: adminProductView,
-  updateProduct: adminProductView,
-  setStock: stockRowView,
-  uploadProductImage: z.object({ fileId: z.string(), url: z.string() }),
-  listOfflineSales: z.object({
-    items: z.array(offlineSaleRow),
-    total: z.number().int(),
-    page: z.number().int(),
-    pageSize: z.number().int(),
-  }),
-} as const
+export const shopAdminOutput = lazyActions({
+  listProducts: () => z.object({ items: z.array(adminProductView) }),
+  productStock: () => z.object({ productId: z.string(), rows: z.array(stockRowView) }),
+  createProduct: () => adminProductView,
+  updateProduct: () => adminProductView,
+  setStock: () => stockRowView,
+  uploadProductImage: () => z.object({ fileId: z.string(), url: z.string() }),
+  listOfflineSales: () =>
+    z.object({
+      items: z.array(offlineSaleRow),
+      total: z.number().int(),
+      page: z.number().int(),
+      pageSize: z.number().int(),
+    }),
+})

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { lazyActions } from '../platform/contract/lazy-actions'
 import { docId, emptyInput, isoDate, storeCard } from '../platform/contract/common'
 import { payParams } from '../payments/contract'
 import { mailAddress } from '../points/contract'
@@ -130,52 +131,54 @@ export const shipOrderInput = z.strictObject({
     .regex(/^[A-Za-z0-9-]{4,40}$/, '运单号只能包含字母、数字和连字符（4–40 位）'),
 })
 
-export const shopInput = {
+export const shopInput = lazyActions({
   /** Active products with one price and what is orderable where. */
-  products: emptyInput,
+  products: () => emptyInput,
   /** One active product with what is orderable where. */
-  product: z.strictObject({ productId: docId }),
+  product: () => z.strictObject({ productId: docId }),
   /**
    * Active pickup stores, nearest first when the shopper shares `near` (otherwise their own store
    * first, then by name), each with what of `items` it cannot fill.
    */
-  stores: z.strictObject({
-    items: cartItems,
-    near: z
-      .strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
-      .optional(),
-  }),
+  stores: () =>
+    z.strictObject({
+      items: cartItems,
+      near: z
+        .strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
+        .optional(),
+    }),
   /** Reserves stock (pickup: at the store; delivery: central) and starts a WeChat Pay payment. */
-  createOrder: z.strictObject({
-    items: cartItems.min(1),
-    fulfilment,
-    storeId: docId.optional(),
-    deliveryAddress: deliveryAddress.optional(),
-    /** One of the member's coupons; it is locked by the order until paid (then used) or cancelled. */
-    couponId: docId.optional(),
-  }),
+  createOrder: () =>
+    z.strictObject({
+      items: cartItems.min(1),
+      fulfilment,
+      storeId: docId.optional(),
+      deliveryAddress: deliveryAddress.optional(),
+      /** One of the member's coupons; it is locked by the order until paid (then used) or cancelled. */
+      couponId: docId.optional(),
+    }),
   /** Prices a cart: the lines, the member's coupons (usable with their discount, or greyed with the reason), the best applied. */
-  orderQuote: orderQuoteInput,
+  orderQuote: () => orderQuoteInput,
   /** One of the caller's orders, brought up to date (asks WeChat Pay while unpaid). */
-  order: z.strictObject({ orderId: docId }),
-  myOrders: emptyInput,
+  order: () => z.strictObject({ orderId: docId }),
+  myOrders: () => emptyInput,
   /** Cancels an unpaid order: closes its payment and releases its stock. */
-  cancelOrder: z.strictObject({ orderId: docId }),
+  cancelOrder: () => z.strictObject({ orderId: docId }),
   /** Fresh payment parameters for an unpaid order's one payment (the payer left the pay sheet). */
-  payOrder: z.strictObject({ orderId: docId }),
+  payOrder: () => z.strictObject({ orderId: docId }),
   /** The member confirms a shipped delivery order arrived; its commission's refund window starts. */
-  confirmReceipt: z.strictObject({ orderId: docId }),
-} as const
+  confirmReceipt: () => z.strictObject({ orderId: docId }),
+})
 
-export const shopOutput = {
-  products: z.array(productView),
-  product: productView,
-  stores: z.array(storeOption),
-  createOrder: orderPayment,
-  orderQuote,
-  order: orderDetailView,
-  myOrders: z.array(orderView),
-  cancelOrder: orderView,
-  payOrder: orderPayment,
-  confirmReceipt: orderView,
-} as const
+export const shopOutput = lazyActions({
+  products: () => z.array(productView),
+  product: () => productView,
+  stores: () => z.array(storeOption),
+  createOrder: () => orderPayment,
+  orderQuote: () => orderQuote,
+  order: () => orderDetailView,
+  myOrders: () => z.array(orderView),
+  cancelOrder: () => orderView,
+  payOrder: () => orderPayment,
+  confirmReceipt: () => orderView,
+})
