@@ -8,7 +8,6 @@ import { docId, isoDate } from '../platform/contract/common'
 import { MAX_PRODUCT_IMAGE_BYTES, MAX_PRODUCT_IMAGES } from './rules/product-images'
 import { MAX_STOCK_QUANTITY } from './rules/stock'
 
-
 const shanghaiDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
 
 const productFields = {

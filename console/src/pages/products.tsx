@@ -20,7 +20,10 @@ import { useMemo, useState } from 'react'
 import { useNavigate } from 'react-router-dom'
 import { fenToYuan } from '../../../shared/commission/rules/commission'
 import { formatShanghaiMinute } from '../../../shared/platform/calendar'
-import { MAX_PRODUCT_IMAGE_BYTES, MAX_PRODUCT_IMAGES } from '../../../shared/shop/rules/product-images'
+import {
+  MAX_PRODUCT_IMAGE_BYTES,
+  MAX_PRODUCT_IMAGES,
+} from '../../../shared/shop/rules/product-images'
 import { ApiFailure, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useUrlState } from '../url-state'
