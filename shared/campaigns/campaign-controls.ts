@@ -23,7 +23,10 @@ import { campaignDocs, campaigns, deliveryDocs, finalizeStaleClaims } from './ca
 const DAY_MS = 86_400_000
 
 /** The campaign as `actor` sees it: its status's label and what that caller may do next. */
-export function campaignViewOf(c: CampaignDoc, actor: Actor): z.infer<typeof campaignView> {
+export function campaignViewOf(
+  c: CampaignDoc,
+  actor: Actor,
+): z.infer<ReturnType<typeof campaignView>> {
   return {
     campaignId: c._id,
     name: c.name,

@@ -28,8 +28,8 @@ import { requireOpenid } from '../platform/runtime/identity'
 import { findMemberByOpenid } from '../membership/lookups'
 
 type Input<K extends keyof typeof chatInput> = z.output<(typeof chatInput)[K]>
-type MessageView = z.infer<typeof messageView>
-type ConversationView = z.infer<typeof conversationView>
+type MessageView = z.infer<ReturnType<typeof messageView>>
+type ConversationView = z.infer<ReturnType<typeof conversationView>>
 
 export const REMIND_AFTER_MS = 10 * 60_000
 export const REMIND_AT_MOST_EVERY_MS = 60 * 60_000

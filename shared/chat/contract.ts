@@ -1,59 +1,65 @@
 import { z } from 'zod'
-import { lazyActions } from '../platform/contract/lazy-actions'
+import { lazyActions, onFirstUse } from '../platform/contract/lazy-actions'
 import { docId, emptyInput, isoDate } from '../platform/contract/common'
 import { MAX_IMAGE_BYTES, MAX_TEXT_LENGTH } from './rules/limits'
 
 export { MAX_IMAGE_BYTES, MAX_TEXT_LENGTH }
 
-const clientMsgId = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientMsgId: 8-64 letters, digits, _ or -')
+const clientMsgId = onFirstUse(() =>
+  z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientMsgId: 8-64 letters, digits, _ or -'),
+)
 
-export const messageBody = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('text'),
-    text: z
-      .string()
-      .trim()
-      .min(1, '消息不能为空')
-      .max(MAX_TEXT_LENGTH, `消息不能超过 ${MAX_TEXT_LENGTH} 字`),
+export const messageBody = onFirstUse(() =>
+  z.discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('text'),
+      text: z
+        .string()
+        .trim()
+        .min(1, '消息不能为空')
+        .max(MAX_TEXT_LENGTH, `消息不能超过 ${MAX_TEXT_LENGTH} 字`),
+    }),
+    z.strictObject({ type: z.literal('image'), fileId: z.string().min(1).max(300) }),
+    z.strictObject({ type: z.literal('product'), productId: docId }),
+    z.strictObject({ type: z.literal('gift'), giftId: docId }),
+  ]),
+)
+
+export const messageView = onFirstUse(() =>
+  z.object({
+    messageId: z.string(),
+    seq: z.number().int(),
+    sender: z.object({ kind: z.enum(['member', 'clerk']), name: z.string() }),
+    mine: z.boolean(),
+    type: z.enum(['text', 'image', 'product', 'gift', 'phone']),
+    text: z.string().nullable(),
+    imageUrl: z.string().nullable(),
+    card: z
+      .object({
+        id: z.string(),
+        name: z.string(),
+        priceFen: z.number().int().nullable(),
+        pointsPrice: z.number().int().nullable(),
+      })
+      .nullable(),
+    at: isoDate,
   }),
-  z.strictObject({ type: z.literal('image'), fileId: z.string().min(1).max(300) }),
-  z.strictObject({ type: z.literal('product'), productId: docId }),
-  z.strictObject({ type: z.literal('gift'), giftId: docId }),
-])
+)
 
-export const messageView = z.object({
-  messageId: z.string(),
-  seq: z.number().int(),
-  sender: z.object({ kind: z.enum(['member', 'clerk']), name: z.string() }),
-  mine: z.boolean(),
-  type: z.enum(['text', 'image', 'product', 'gift', 'phone']),
-  text: z.string().nullable(),
-  imageUrl: z.string().nullable(),
-  card: z
-    .object({
-      id: z.string(),
-      name: z.string(),
-      priceFen: z.number().int().nullable(),
-      pointsPrice: z.number().int().nullable(),
-    })
-    .nullable(),
-  at: isoDate,
-})
-
-export const conversationView = z.object({
-  conversationId: z.string(),
-  memberId: z.string(),
-  memberNo: z.string(),
-  memberLabel: z.string(),
-  clerkId: z.string(),
-  clerkName: z.string(),
-  lastMessagePreview: z.string(),
-  lastMessageAt: isoDate.nullable(),
-  unread: z.number().int(),
-  lastSeq: z.number().int(),
-})
+export const conversationView = onFirstUse(() =>
+  z.object({
+    conversationId: z.string(),
+    memberId: z.string(),
+    memberNo: z.string(),
+    memberLabel: z.string(),
+    clerkId: z.string(),
+    clerkName: z.string(),
+    lastMessagePreview: z.string(),
+    lastMessageAt: isoDate.nullable(),
+    unread: z.number().int(),
+    lastSeq: z.number().int(),
+  }),
+)
 
 export const chatInput = lazyActions({
   /** The caller's conversation (member) — created on first use. */
@@ -83,12 +89,12 @@ export const chatInput = lazyActions({
   send: () =>
     z.strictObject({
       conversationId: docId,
-      clientMsgId,
-      body: messageBody,
+      clientMsgId: clientMsgId(),
+      body: messageBody(),
       templateId: docId.optional(),
     }),
   /** Member only: send my phone number to my clerk, who may then see it unmasked. */
-  sharePhone: () => z.strictObject({ conversationId: docId, clientMsgId }),
+  sharePhone: () => z.strictObject({ conversationId: docId, clientMsgId: clientMsgId() }),
   /**
    * Where the caller uploads chat images (`wx.cloud.uploadFile` cloudPath `<folder>/<name>`, or the
    * local stack's `POST /files/<folder>/<name>`) before sending the file id: their own folder.
@@ -99,17 +105,17 @@ export const chatInput = lazyActions({
 })
 
 export const chatOutput = lazyActions({
-  myConversation: () => conversationView,
+  myConversation: () => conversationView(),
   inbox: () =>
     z.object({
-      items: z.array(conversationView),
+      items: z.array(conversationView()),
       nextOffset: z.number().int().nullable(),
       totalUnread: z.number().int(),
     }),
-  messages: () => z.object({ items: z.array(messageView), lastSeq: z.number().int() }),
-  poll: () => z.object({ items: z.array(messageView), lastSeq: z.number().int() }),
-  send: () => messageView.extend({ duplicate: z.boolean() }),
-  sharePhone: () => messageView.extend({ duplicate: z.boolean() }),
+  messages: () => z.object({ items: z.array(messageView()), lastSeq: z.number().int() }),
+  poll: () => z.object({ items: z.array(messageView()), lastSeq: z.number().int() }),
+  send: () => messageView().extend({ duplicate: z.boolean() }),
+  sharePhone: () => messageView().extend({ duplicate: z.boolean() }),
   uploadFolder: () => z.object({ folder: z.string(), maxBytes: z.number().int() }),
   markRead: () => z.object({ unread: z.number().int() }),
   templates: () =>

@@ -81,7 +81,7 @@ const TIMER_BUDGET_MS = 20_000
 const jobs = () => collection(COLLECTIONS.jobs)
 
 /** The job as `actor` sees it: its status's label and what that caller may do next. */
-function viewOf(job: JobDoc, actor: Actor): z.infer<typeof jobView> {
+function viewOf(job: JobDoc, actor: Actor): z.infer<ReturnType<typeof jobView>> {
   const expired = Boolean(job.filesExpiredAt)
   const hadFile = Boolean(job.output) || Boolean(job.file)
   const hasOutput =
@@ -716,7 +716,7 @@ async function inviteList(job: JobDoc): Promise<{ filename: string; csv: string 
 export async function stepJob(
   ctx: InvocationContext,
   jobId: string,
-): Promise<z.infer<typeof jobView>> {
+): Promise<z.infer<ReturnType<typeof jobView>>> {
   const _ = database().command
   const now = ctx.clock.now()
   const leaseId = `${ctx.requestId}:${jobId}`

@@ -49,7 +49,7 @@ import {
 } from './redemption'
 import { canTransition, REDEMPTION_STATUS_LABELS } from '../gifts/lifecycle'
 
-type MailAddress = z.output<typeof mailAddress>
+type MailAddress = z.output<ReturnType<typeof mailAddress>>
 
 const ledger = () => collection(COLLECTIONS.pointsLedger)
 

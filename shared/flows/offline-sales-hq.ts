@@ -22,7 +22,7 @@ import { namesFor } from '../staff/lookups'
 import type { Actor } from '../platform/lifecycle'
 
 type Input = z.output<(typeof shopAdminInput)['listOfflineSales']>
-type Row = z.infer<typeof offlineSaleRow>
+type Row = z.infer<ReturnType<typeof offlineSaleRow>>
 
 export interface SaleFilter {
   storeId?: string

@@ -55,7 +55,7 @@ import {
   statusesAllowing,
 } from '../gifts/lifecycle'
 
-type RedemptionView = z.infer<typeof redemptionView>
+type RedemptionView = z.infer<ReturnType<typeof redemptionView>>
 
 /** Who is looking, and when: the actions a view offers depend on both. */
 export interface RedemptionViewer {

@@ -34,7 +34,7 @@ async function stockOf(giftIds: string[]): Promise<GiftStockDoc[]> {
   return stock().find({ giftId: database().command.in(giftIds) }, { limit: 1000 })
 }
 
-function summaryOf(gift: GiftDoc, rows: GiftStockDoc[]): z.infer<typeof giftSummary> {
+function summaryOf(gift: GiftDoc, rows: GiftStockDoc[]): z.infer<ReturnType<typeof giftSummary>> {
   const mine = rows.filter((r) => r.giftId === gift._id)
   return {
     giftId: gift._id,
@@ -58,7 +58,7 @@ function summaryOf(gift: GiftDoc, rows: GiftStockDoc[]): z.infer<typeof giftSumm
 }
 
 /** The catalog: active gifts in HQ's order with what is available. Two round trips. */
-export async function listCatalog(): Promise<z.infer<typeof giftSummary>[]> {
+export async function listCatalog(): Promise<z.infer<ReturnType<typeof giftSummary>>[]> {
   const active = await gifts().find(
     { status: 'active' },
     {
@@ -74,7 +74,7 @@ export async function listCatalog(): Promise<z.infer<typeof giftSummary>[]> {
 }
 
 /** One gift with the stores that hold it for pickup (active stores only). Three round trips. */
-export async function catalogGift(giftId: string): Promise<z.infer<typeof giftDetail>> {
+export async function catalogGift(giftId: string): Promise<z.infer<ReturnType<typeof giftDetail>>> {
   const gift = await getGift(giftId)
   if (!gift || gift.status !== 'active') throw new AppError('NOT_FOUND', '该礼品不存在或已下架')
   const rows = await stockOf([gift._id])

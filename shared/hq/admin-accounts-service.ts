@@ -18,7 +18,7 @@ import { accountStatusLabel, nextAccountActions } from './lifecycle'
 import { hashPassword } from './rules/password'
 import { ROLE_LABELS, roleOf } from './rules/roles'
 
-type AccountView = z.infer<typeof adminAccountView>
+type AccountView = z.infer<ReturnType<typeof adminAccountView>>
 type StoreNames = Map<string, Pick<StoreDoc, 'name' | 'code'>>
 
 async function storesByIds(ids: string[]): Promise<StoreNames> {

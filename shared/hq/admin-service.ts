@@ -410,7 +410,7 @@ export function storeViewOf(
   clerkCount: number,
   memberCount: number,
   actor: Actor = 'hq-admin',
-): z.infer<typeof storeView> {
+): z.infer<ReturnType<typeof storeView>> {
   return {
     storeId: store._id,
     code: store.code,
@@ -429,7 +429,10 @@ export function storeViewOf(
   }
 }
 
-export function clerkViewOf(clerk: ClerkDoc, actor: Actor = 'hq-admin'): z.infer<typeof clerkView> {
+export function clerkViewOf(
+  clerk: ClerkDoc,
+  actor: Actor = 'hq-admin',
+): z.infer<ReturnType<typeof clerkView>> {
   return {
     clerkId: clerk._id,
     code: clerk.code,

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { joinActions, lazyActions } from '../platform/contract/lazy-actions'
+import { joinActions, lazyActions, onFirstUse } from '../platform/contract/lazy-actions'
 import { docId, emptyInput, isoDate, salesFigures, tier } from '../platform/contract/common'
 import { HQ_ROLES } from './rules/roles'
 import { campaignAdminInput, campaignAdminOutput } from '../campaigns/contract'
@@ -11,147 +11,167 @@ import { orderActions, orderState, orderStatus, orderView, shipOrderInput } from
 import { offlineSaleVoid, voidReason } from '../staff/contract'
 import { shopAdminInput, shopAdminOutput } from '../shop/admin-contract'
 
-const storeCode = z.string().regex(/^[A-Za-z0-9]{1,12}$/, '门店编码为 1-12 位字母或数字')
+const storeCode = onFirstUse(() =>
+  z.string().regex(/^[A-Za-z0-9]{1,12}$/, '门店编码为 1-12 位字母或数字'),
+)
 
-const statsDayInput = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '日期格式应为 YYYY-MM-DD')
+const statsDayInput = onFirstUse(() =>
+  z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, '日期格式应为 YYYY-MM-DD'),
+)
 
 /** One day's (or a range's) dashboard figures; money in fen, sales gross with refunds apart. */
-const dailyFigures = z.object({
-  newMembers: z.number().int(),
-  onlineOrders: z.number().int(),
-  onlineSalesFen: z.number().int(),
-  offlineSales: z.number().int(),
-  offlineSalesFen: z.number().int(),
-  refundsFen: z.number().int(),
-  pointsIssued: z.number().int(),
-  pointsRedeemed: z.number().int(),
-  commissionAccruedFen: z.number().int(),
-  commissionReversedFen: z.number().int(),
-})
+const dailyFigures = onFirstUse(() =>
+  z.object({
+    newMembers: z.number().int(),
+    onlineOrders: z.number().int(),
+    onlineSalesFen: z.number().int(),
+    offlineSales: z.number().int(),
+    offlineSalesFen: z.number().int(),
+    refundsFen: z.number().int(),
+    pointsIssued: z.number().int(),
+    pointsRedeemed: z.number().int(),
+    commissionAccruedFen: z.number().int(),
+    commissionReversedFen: z.number().int(),
+  }),
+)
 
-const agreementView = z.object({
-  kind: z.enum(AGREEMENT_KINDS),
-  title: z.string(),
-  body: z.string(),
-  updatedAt: isoDate.nullable(),
-})
+const agreementView = onFirstUse(() =>
+  z.object({
+    kind: z.enum(AGREEMENT_KINDS),
+    title: z.string(),
+    body: z.string(),
+    updatedAt: isoDate.nullable(),
+  }),
+)
 
-const storeHours = z.string().trim().min(1).max(40).describe('营业时间')
+const storeHours = onFirstUse(() => z.string().trim().min(1).max(40).describe('营业时间'))
 
-const settlementMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM')
-const shopRulesView = z.object({
-  offlineReceiptLimitFen: z.number().int(),
-  offlineClerkDailyLimitFen: z.number().int(),
-  offlineConfirmAboveFen: z.number().int(),
-  autoDeliverDays: z.number().int(),
-})
-const commissionRulesView = z.object({
-  rateBp: z.number().int(),
-  refundWindowDays: z.number().int(),
-})
+const settlementMonth = onFirstUse(() =>
+  z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM'),
+)
+const shopRulesView = onFirstUse(() =>
+  z.object({
+    offlineReceiptLimitFen: z.number().int(),
+    offlineClerkDailyLimitFen: z.number().int(),
+    offlineConfirmAboveFen: z.number().int(),
+    autoDeliverDays: z.number().int(),
+  }),
+)
+const commissionRulesView = onFirstUse(() =>
+  z.object({
+    rateBp: z.number().int(),
+    refundWindowDays: z.number().int(),
+  }),
+)
 
-export const adminRole = z.enum(HQ_ROLES)
+export const adminRole = onFirstUse(() => z.enum(HQ_ROLES))
 
-const adminUsername = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9_.-]{3,32}$/, '用户名为 3-32 位字母、数字、点、- 或 _')
-  .describe('用户名')
-const accountPassword = z
-  .string()
-  .min(8, '密码至少 8 位')
-  .max(200, '密码最多 200 位')
-  .describe('密码')
+const adminUsername = onFirstUse(() =>
+  z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]{3,32}$/, '用户名为 3-32 位字母、数字、点、- 或 _')
+    .describe('用户名'),
+)
+const accountPassword = onFirstUse(() =>
+  z.string().min(8, '密码至少 8 位').max(200, '密码最多 200 位').describe('密码'),
+)
 
-export const adminAccountView = z.object({
-  adminId: z.string(),
-  username: z.string(),
-  displayName: z.string(),
-  role: adminRole,
-  roleLabel: z.string(),
-  status: z.enum(['active', 'disabled']),
-  /** 正常, 已锁定 (too many wrong passwords, until `lockedUntil`) or 已停用. */
-  statusLabel: z.string(),
-  lockedUntil: isoDate.nullable(),
-  /** What the viewer may do next (an admin; never to their own account). */
-  actions: z.array(z.enum(['edit', 'disable', 'enable', 'resetPassword', 'unlock'])),
-  /** A store manager's stores, with their names for the list. */
-  stores: z.array(z.object({ storeId: z.string(), name: z.string(), code: z.string() })),
-  self: z.boolean(),
-  createdAt: isoDate,
-  createdBy: z.string().nullable(),
-  lastLoginAt: isoDate.nullable(),
-})
+export const adminAccountView = onFirstUse(() =>
+  z.object({
+    adminId: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    role: adminRole(),
+    roleLabel: z.string(),
+    status: z.enum(['active', 'disabled']),
+    /** 正常, 已锁定 (too many wrong passwords, until `lockedUntil`) or 已停用. */
+    statusLabel: z.string(),
+    lockedUntil: isoDate.nullable(),
+    /** What the viewer may do next (an admin; never to their own account). */
+    actions: z.array(z.enum(['edit', 'disable', 'enable', 'resetPassword', 'unlock'])),
+    /** A store manager's stores, with their names for the list. */
+    stores: z.array(z.object({ storeId: z.string(), name: z.string(), code: z.string() })),
+    self: z.boolean(),
+    createdAt: isoDate,
+    createdBy: z.string().nullable(),
+    lastLoginAt: isoDate.nullable(),
+  }),
+)
 
-export const storeView = z.object({
-  storeId: z.string(),
-  code: z.string(),
-  name: z.string(),
-  address: z.string(),
-  /** For the shoppers' store picker (nearest first); null until HQ sets it. */
-  location: z.object({ lat: z.number(), lng: z.number() }).nullable(),
-  /** Opening hours shoppers see on pickup orders and gift redemptions; null until set. */
-  hours: z.string().nullable(),
-  status: z.enum(['active', 'closed']),
-  statusLabel: z.string(),
-  /** What the caller may do next (staff/lifecycle.ts): edit, close, reopen. */
-  actions: z.array(z.enum(['edit', 'close', 'reopen'])),
-  clerkCount: z.number().int(),
-  memberCount: z.number().int(),
-  createdAt: isoDate,
-  closedAt: isoDate.nullable(),
-  closedReason: z.string().nullable(),
-})
+export const storeView = onFirstUse(() =>
+  z.object({
+    storeId: z.string(),
+    code: z.string(),
+    name: z.string(),
+    address: z.string(),
+    /** For the shoppers' store picker (nearest first); null until HQ sets it. */
+    location: z.object({ lat: z.number(), lng: z.number() }).nullable(),
+    /** Opening hours shoppers see on pickup orders and gift redemptions; null until set. */
+    hours: z.string().nullable(),
+    status: z.enum(['active', 'closed']),
+    statusLabel: z.string(),
+    /** What the caller may do next (staff/lifecycle.ts): edit, close, reopen. */
+    actions: z.array(z.enum(['edit', 'close', 'reopen'])),
+    clerkCount: z.number().int(),
+    memberCount: z.number().int(),
+    createdAt: isoDate,
+    closedAt: isoDate.nullable(),
+    closedReason: z.string().nullable(),
+  }),
+)
 
-export const clerkView = z.object({
-  clerkId: z.string(),
-  code: z.string(),
-  name: z.string(),
-  storeId: z.string(),
-  isManager: z.boolean(),
-  status: z.enum(['active', 'disabled']),
-  statusLabel: z.string(),
-  /** What the caller may do next (staff/lifecycle.ts): disable, enable, move. */
-  actions: z.array(z.enum(['disable', 'enable', 'move'])),
-  memberCount: z.number().int(),
-  bound: z.boolean(),
-  createdAt: isoDate,
-  disabledReason: z.string().nullable(),
-})
+export const clerkView = onFirstUse(() =>
+  z.object({
+    clerkId: z.string(),
+    code: z.string(),
+    name: z.string(),
+    storeId: z.string(),
+    isManager: z.boolean(),
+    status: z.enum(['active', 'disabled']),
+    statusLabel: z.string(),
+    /** What the caller may do next (staff/lifecycle.ts): disable, enable, move. */
+    actions: z.array(z.enum(['disable', 'enable', 'move'])),
+    memberCount: z.number().int(),
+    bound: z.boolean(),
+    createdAt: isoDate,
+    disabledReason: z.string().nullable(),
+  }),
+)
 
-export const inviteStatus = z.enum(['pending', 'used', 'expired', 'revoked'])
+export const inviteStatus = onFirstUse(() => z.enum(['pending', 'used', 'expired', 'revoked']))
 
-export const inviteView = z.object({
-  inviteId: z.string(),
-  /** The signed scene the invite's code carries. */
-  invite: z.string(),
-  status: inviteStatus,
-  statusLabel: z.string(),
-  actions: z.array(z.enum(['download', 'revoke'])),
-  name: z.string(),
-  isManager: z.boolean(),
-  storeId: z.string(),
-  storeName: z.string(),
-  storeCode: z.string(),
-  expiresAt: isoDate,
-  createdAt: isoDate,
-  createdBy: z.string(),
-  usedAt: isoDate.nullable(),
-  /** The clerk the invite made (used invites). */
-  clerkId: z.string().nullable(),
-  revokedAt: isoDate.nullable(),
-  revokedBy: z.string().nullable(),
-})
+export const inviteView = onFirstUse(() =>
+  z.object({
+    inviteId: z.string(),
+    /** The signed scene the invite's code carries. */
+    invite: z.string(),
+    status: inviteStatus(),
+    statusLabel: z.string(),
+    actions: z.array(z.enum(['download', 'revoke'])),
+    name: z.string(),
+    isManager: z.boolean(),
+    storeId: z.string(),
+    storeName: z.string(),
+    storeCode: z.string(),
+    expiresAt: isoDate,
+    createdAt: isoDate,
+    createdBy: z.string(),
+    usedAt: isoDate.nullable(),
+    /** The clerk the invite made (used invites). */
+    clerkId: z.string().nullable(),
+    revokedAt: isoDate.nullable(),
+    revokedBy: z.string().nullable(),
+  }),
+)
 
 const reasonText = (label: string) =>
   z.string().trim().min(1, `请填写${label}`).max(200, `${label}不能超过 200 个字`).describe(label)
 
-const pageInput = {
+const pageInput = onFirstUse(() => ({
   page: z.number().int().min(1).max(10_000).default(1),
   pageSize: z.number().int().min(1).max(100).default(20),
-}
+}))
 
 const paged = <T extends z.ZodType>(item: T) =>
   z.object({
@@ -161,79 +181,91 @@ const paged = <T extends z.ZodType>(item: T) =>
     pageSize: z.number().int(),
   })
 
-export const adminMemberRow = z.object({
-  memberId: z.string(),
-  memberNo: z.string(),
-  phone: z.string().nullable(),
-  phoneMasked: z.string().nullable(),
-  tier,
-  points: z.number().int(),
-  storeId: z.string(),
-  storeName: z.string(),
-  clerkId: z.string(),
-  clerkName: z.string(),
-  joinedAt: isoDate,
-  lastPurchaseAt: isoDate.nullable(),
-  status: z.enum(['active', 'deleted']),
-})
+export const adminMemberRow = onFirstUse(() =>
+  z.object({
+    memberId: z.string(),
+    memberNo: z.string(),
+    phone: z.string().nullable(),
+    phoneMasked: z.string().nullable(),
+    tier,
+    points: z.number().int(),
+    storeId: z.string(),
+    storeName: z.string(),
+    clerkId: z.string(),
+    clerkName: z.string(),
+    joinedAt: isoDate,
+    lastPurchaseAt: isoDate.nullable(),
+    status: z.enum(['active', 'deleted']),
+  }),
+)
 
-const shanghaiDayInput = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+const shanghaiDayInput = onFirstUse(() =>
+  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'),
+)
 
-export const adminOrderRow = z.object({
-  /** For links only; people read `orderNo`. */
-  orderId: z.string(),
-  orderNo: z.string().nullable(),
-  createdAt: isoDate,
-  status: orderStatus,
-  state: orderState,
-  statusLabel: z.string(),
-  /** HQ's next actions (ship, markDelivered, refund); none for an analyst. */
-  actions: orderActions,
-  fulfilment: z.enum(['pickup', 'delivery']),
-  storeId: z.string().nullable(),
-  storeName: z.string().nullable(),
-  memberId: z.string().nullable(),
-  memberNo: z.string().nullable(),
-  totalFen: z.number().int(),
-  refundedFen: z.number().int(),
-  paidAt: isoDate.nullable(),
-})
+export const adminOrderRow = onFirstUse(() =>
+  z.object({
+    /** For links only; people read `orderNo`. */
+    orderId: z.string(),
+    orderNo: z.string().nullable(),
+    createdAt: isoDate,
+    status: orderStatus(),
+    state: orderState(),
+    statusLabel: z.string(),
+    /** HQ's next actions (ship, markDelivered, refund); none for an analyst. */
+    actions: orderActions(),
+    fulfilment: z.enum(['pickup', 'delivery']),
+    storeId: z.string().nullable(),
+    storeName: z.string().nullable(),
+    memberId: z.string().nullable(),
+    memberNo: z.string().nullable(),
+    totalFen: z.number().int(),
+    refundedFen: z.number().int(),
+    paidAt: isoDate.nullable(),
+  }),
+)
 
-const jobKind = z.enum([
-  'importStores',
-  'importClerks',
-  'importStock',
-  'exportSettlement',
-  'exportOrders',
-  'exportMembers',
-  'exportOfflineSales',
-  'transferMembers',
-  'exportPosters',
-])
-const rowError = z.object({ line: z.number().int(), field: z.string(), reason: z.string() })
-export const jobView = z.object({
-  jobId: z.string(),
-  kind: jobKind,
-  title: z.string(),
-  status: z.enum(['running', 'succeeded', 'failed']),
-  /** The one label of its status (hq/lifecycle.ts); a failed import says how many rows were wrong. */
-  statusLabel: z.string(),
-  /** step (advance a batch: HQ admins while it runs), download (its file, when there is one). */
-  actions: z.array(z.enum(['step', 'download'])),
-  total: z.number().int(),
-  done: z.number().int(),
-  created: z.number().int(),
-  skipped: z.number().int(),
-  /** The first row errors of a failed import (all of them are in `job`). */
-  errors: z.array(rowError),
-  errorCount: z.number().int(),
-  hasOutput: z.boolean(),
-  /** Set once the job's file was deleted after the retention days: the list says so, no link. */
-  fileExpiredLabel: z.string().nullable(),
-  createdBy: z.string(),
-  createdAt: isoDate,
-  finishedAt: isoDate.nullable(),
-})
+const jobKind = onFirstUse(() =>
+  z.enum([
+    'importStores',
+    'importClerks',
+    'importStock',
+    'exportSettlement',
+    'exportOrders',
+    'exportMembers',
+    'exportOfflineSales',
+    'transferMembers',
+    'exportPosters',
+  ]),
+)
+const rowError = onFirstUse(() =>
+  z.object({ line: z.number().int(), field: z.string(), reason: z.string() }),
+)
+export const jobView = onFirstUse(() =>
+  z.object({
+    jobId: z.string(),
+    kind: jobKind(),
+    title: z.string(),
+    status: z.enum(['running', 'succeeded', 'failed']),
+    /** The one label of its status (hq/lifecycle.ts); a failed import says how many rows were wrong. */
+    statusLabel: z.string(),
+    /** step (advance a batch: HQ admins while it runs), download (its file, when there is one). */
+    actions: z.array(z.enum(['step', 'download'])),
+    total: z.number().int(),
+    done: z.number().int(),
+    created: z.number().int(),
+    skipped: z.number().int(),
+    /** The first row errors of a failed import (all of them are in `job`). */
+    errors: z.array(rowError()),
+    errorCount: z.number().int(),
+    hasOutput: z.boolean(),
+    /** Set once the job's file was deleted after the retention days: the list says so, no link. */
+    fileExpiredLabel: z.string().nullable(),
+    createdBy: z.string(),
+    createdAt: isoDate,
+    finishedAt: isoDate.nullable(),
+  }),
+)
 
 export const adminInput = joinActions(
   lazyActions({
@@ -255,10 +287,10 @@ export const adminInput = joinActions(
     createAdminAccount: () =>
       z
         .strictObject({
-          username: adminUsername,
+          username: adminUsername(),
           displayName: z.string().trim().min(1).max(20).describe('姓名'),
-          role: adminRole.describe('角色'),
-          password: accountPassword,
+          role: adminRole().describe('角色'),
+          password: accountPassword(),
           storeIds: z.array(docId).max(500).describe('所管门店').optional(),
         })
         .superRefine((input, issues) => {
@@ -283,8 +315,8 @@ export const adminInput = joinActions(
     updateAdminAccount: () =>
       z
         .strictObject({
-          username: adminUsername,
-          role: adminRole.describe('角色'),
+          username: adminUsername(),
+          role: adminRole().describe('角色'),
           storeIds: z.array(docId).max(500).describe('所管门店').optional(),
           displayName: z.string().trim().min(1).max(20).describe('姓名').optional(),
         })
@@ -313,18 +345,18 @@ export const adminInput = joinActions(
     resetAdminPassword: () =>
       z.strictObject({
         adminId: docId,
-        newPassword: accountPassword.describe('新密码'),
+        newPassword: accountPassword().describe('新密码'),
       }),
     /** Lifts a lock left by too many wrong passwords. */
     unlockAdminAccount: () => z.strictObject({ adminId: docId }),
     createStore: () =>
       z.strictObject({
-        code: storeCode,
+        code: storeCode(),
         name: z.string().trim().min(1).max(40).describe('门店名称'),
         address: z.string().trim().min(1).max(120).describe('门店地址'),
         lat: z.number().min(-90).max(90).describe('纬度').optional(),
         lng: z.number().min(-180).max(180).describe('经度').optional(),
-        hours: storeHours.optional(),
+        hours: storeHours().optional(),
       }),
     /** Every store (a chain has hundreds, not thousands), or those whose name or code matches. */
     listStores: () =>
@@ -341,7 +373,7 @@ export const adminInput = joinActions(
         body: z.string().trim().min(20).max(20_000).describe('正文'),
       }),
     /** Opening hours as shoppers read them, e.g. "10:00–22:00" or "周一至周五 9:00–21:00". */
-    setStoreHours: () => z.strictObject({ storeId: docId, hours: storeHours }),
+    setStoreHours: () => z.strictObject({ storeId: docId, hours: storeHours() }),
     /** Name and address (and location); the code is printed in every code of the store and never changes. */
     updateStore: () =>
       z.strictObject({
@@ -392,8 +424,8 @@ export const adminInput = joinActions(
     /** Staff invites by status, newest first. */
     listInvites: () =>
       z.strictObject({
-        ...pageInput,
-        status: inviteStatus.optional(),
+        ...pageInput(),
+        status: inviteStatus().optional(),
         storeId: docId.optional(),
       }),
     /** Withdraws a pending invite: its code never binds afterwards. */
@@ -444,7 +476,7 @@ export const adminInput = joinActions(
     me: () => emptyInput,
     listMembers: () =>
       z.strictObject({
-        ...pageInput,
+        ...pageInput(),
         search: z.string().trim().max(20).optional(),
         storeId: docId.optional(),
         clerkId: docId.optional(),
@@ -457,7 +489,7 @@ export const adminInput = joinActions(
     setMemberBirthday: () =>
       z.strictObject({
         memberId: docId,
-        birthday,
+        birthday: birthday(),
         reason: z.string().trim().min(1).max(80),
       }),
     listChatTemplates: () => emptyInput,
@@ -480,22 +512,22 @@ export const adminInput = joinActions(
     dashboard: () =>
       z.strictObject({
         storeId: docId.optional(),
-        from: statsDayInput.optional(),
-        to: statsDayInput.optional(),
+        from: statsDayInput().optional(),
+        to: statsDayInput().optional(),
       }),
     /** Recomputes today's figures now (the 刷新 button); the timer does it every few minutes anyway. */
     refreshDashboard: () => emptyInput,
     /** `auditAction`, not `action`: a request's `action` names the admin action being called. */
     listAudit: () =>
       z.strictObject({
-        ...pageInput,
+        ...pageInput(),
         auditAction: z.string().max(40).optional(),
         username: z.string().max(64).optional(),
         /** Changes apart from reads of personal data and sign-ins. */
         kind: z.enum(['write', 'read', 'signIn']).optional(),
         /** Asia/Shanghai days, both included. */
-        from: shanghaiDayInput.describe('开始日期').optional(),
-        to: shanghaiDayInput.describe('结束日期').optional(),
+        from: shanghaiDayInput().describe('开始日期').optional(),
+        to: shanghaiDayInput().describe('结束日期').optional(),
         /** An action's name (退款) or an account's user name. */
         search: z.string().trim().max(40).describe('搜索内容').optional(),
       }),
@@ -510,7 +542,7 @@ export const adminInput = joinActions(
         reason: z.string().trim().min(1).max(80),
       }),
     /** Hand a paid delivery order to the carrier; the same carrier and tracking number again is the same shipment. */
-    shipOrder: () => shipOrderInput,
+    shipOrder: () => shipOrderInput(),
     /** Mark a shipped delivery order delivered (the member can also confirm receipt); its commission's refund window starts. */
     markOrderDelivered: () => z.strictObject({ orderId: docId }),
     /** Void a store's offline sale by its receipt number, within the refund window: points and commission go back. */
@@ -521,7 +553,7 @@ export const adminInput = joinActions(
           .string()
           .trim()
           .regex(/^[A-Za-z0-9_-]{1,40}$/, '小票号为 1-40 位字母、数字、- 或 _'),
-        reason: voidReason,
+        reason: voidReason(),
       }),
     /** Offline-sale ceilings and auto-delivery days. */
     shopRules: () => emptyInput,
@@ -563,9 +595,10 @@ export const adminInput = joinActions(
           .describe('退款期'),
       }),
     /** The month's commission settlement, one row per clerk or per (attributed) store. */
-    settlement: () => z.strictObject({ month: settlementMonth, by: z.enum(['clerk', 'store']) }),
+    settlement: () => z.strictObject({ month: settlementMonth(), by: z.enum(['clerk', 'store']) }),
     /** The same as CSV for Excel (UTF-8 with BOM, amounts in yuan). */
-    settlementCsv: () => z.strictObject({ month: settlementMonth, by: z.enum(['clerk', 'store']) }),
+    settlementCsv: () =>
+      z.strictObject({ month: settlementMonth(), by: z.enum(['clerk', 'store']) }),
   }),
   campaignAdminInput,
   couponsAdminInput,
@@ -576,11 +609,11 @@ export const adminInput = joinActions(
      */
     listOrders: () =>
       z.strictObject({
-        ...pageInput,
-        status: orderStatus.optional(),
+        ...pageInput(),
+        status: orderStatus().optional(),
         storeId: docId.optional(),
-        from: shanghaiDayInput.optional(),
-        to: shanghaiDayInput.optional(),
+        from: shanghaiDayInput().optional(),
+        to: shanghaiDayInput().optional(),
         search: z.string().trim().max(64).optional(),
         sortBy: z.enum(['createdAt', 'totalFen']).default('createdAt'),
         sortOrder: z.enum(['asc', 'desc']).default('desc'),
@@ -596,7 +629,7 @@ export const adminInput = joinActions(
     createExportJob: () =>
       z.strictObject({
         kind: z.literal('exportSettlement'),
-        month: settlementMonth,
+        month: settlementMonth(),
         by: z.enum(['clerk', 'store']),
       }),
     /**
@@ -607,9 +640,9 @@ export const adminInput = joinActions(
       z.strictObject({
         kind: z.enum(['exportOrders', 'exportMembers', 'exportOfflineSales']),
         storeId: docId.optional(),
-        from: shanghaiDayInput.optional(),
-        to: shanghaiDayInput.optional(),
-        status: orderStatus.optional(),
+        from: shanghaiDayInput().optional(),
+        to: shanghaiDayInput().optional(),
+        status: orderStatus().optional(),
         tier: tier.optional(),
       }),
     /** One part of a job's large file (a data export), in order from 0; the console joins them. */
@@ -623,7 +656,7 @@ export const adminInput = joinActions(
       }),
     /** Advances a running job by one batch (the console calls it while the page is open; a timer otherwise). */
     jobStep: () => z.strictObject({ jobId: docId }),
-    listJobs: () => z.strictObject({ ...pageInput }),
+    listJobs: () => z.strictObject({ ...pageInput() }),
     job: () => z.strictObject({ jobId: docId }),
   }),
   shopAdminInput,
@@ -635,22 +668,22 @@ export const adminOutput = joinActions(
       z.object({
         token: z.string(),
         expiresAt: isoDate,
-        role: adminRole,
+        role: adminRole(),
         username: z.string(),
         displayName: z.string(),
         storeIds: z.array(z.string()),
       }),
-    listAdminAccounts: () => z.object({ items: z.array(adminAccountView) }),
-    createAdminAccount: () => adminAccountView,
-    updateAdminAccount: () => adminAccountView.extend({ sessionsEnded: z.number().int() }),
-    setAdminAccountStatus: () => adminAccountView.extend({ sessionsEnded: z.number().int() }),
-    resetAdminPassword: () => adminAccountView.extend({ sessionsEnded: z.number().int() }),
-    unlockAdminAccount: () => adminAccountView,
+    listAdminAccounts: () => z.object({ items: z.array(adminAccountView()) }),
+    createAdminAccount: () => adminAccountView(),
+    updateAdminAccount: () => adminAccountView().extend({ sessionsEnded: z.number().int() }),
+    setAdminAccountStatus: () => adminAccountView().extend({ sessionsEnded: z.number().int() }),
+    resetAdminPassword: () => adminAccountView().extend({ sessionsEnded: z.number().int() }),
+    unlockAdminAccount: () => adminAccountView(),
     logout: () => z.object({ loggedOut: z.literal(true) }),
     changeMyPassword: () => z.object({ sessionsEnded: z.number().int() }),
-    createStore: () => storeView,
-    listStores: () => z.object({ items: z.array(storeView) }),
-    updateStore: () => storeView,
+    createStore: () => storeView(),
+    listStores: () => z.object({ items: z.array(storeView()) }),
+    updateStore: () => storeView(),
     storeClosingCheck: () =>
       z.object({
         storeId: z.string(),
@@ -661,12 +694,12 @@ export const adminOutput = joinActions(
         /** Each thing that must be settled first, as HQ reads it; empty when the store can close. */
         blockers: z.array(z.string()),
       }),
-    closeStore: () => storeView,
-    reopenStore: () => storeView,
-    enableClerk: () => clerkView,
-    moveClerk: () => z.object({ clerk: clerkView, job: jobView.nullable() }),
-    listInvites: () => paged(inviteView),
-    revokeInvite: () => inviteView,
+    closeStore: () => storeView(),
+    reopenStore: () => storeView(),
+    enableClerk: () => clerkView(),
+    moveClerk: () => z.object({ clerk: clerkView(), job: jobView().nullable() }),
+    listInvites: () => paged(inviteView()),
+    revokeInvite: () => inviteView(),
     inviteCode: () =>
       z.object({
         invite: z.string(),
@@ -675,7 +708,7 @@ export const adminOutput = joinActions(
         page: z.string(),
       }),
     poster: () => z.object({ filename: z.string(), pngBase64: z.string() }),
-    createPosterJob: () => jobView,
+    createPosterJob: () => jobView(),
     posterBrand: () => z.object({ brand: z.string() }),
     setPosterBrand: () => z.object({ brand: z.string() }),
     setStoreLocation: () =>
@@ -684,9 +717,9 @@ export const adminOutput = joinActions(
         location: z.object({ lat: z.number(), lng: z.number() }),
       }),
     setStoreHours: () => z.object({ storeId: z.string(), hours: z.string() }),
-    agreements: () => z.object({ items: z.array(agreementView) }),
-    setAgreement: () => agreementView,
-    listClerks: () => z.object({ items: z.array(clerkView) }),
+    agreements: () => z.object({ items: z.array(agreementView()) }),
+    setAgreement: () => agreementView(),
+    listClerks: () => z.object({ items: z.array(clerkView()) }),
     createStaffInvite: () =>
       z.object({
         invite: z.string(),
@@ -694,7 +727,7 @@ export const adminOutput = joinActions(
         pngBase64: z.string(),
         page: z.string(),
       }),
-    disableClerk: () => clerkView,
+    disableClerk: () => clerkView(),
     transferMembers: () =>
       z.object({
         moved: z.number().int(),
@@ -707,14 +740,14 @@ export const adminOutput = joinActions(
     me: () =>
       z.object({
         username: z.string(),
-        role: adminRole,
+        role: adminRole(),
         roleLabel: z.string(),
         storeIds: z.array(z.string()),
       }),
-    listMembers: () => paged(adminMemberRow),
+    listMembers: () => paged(adminMemberRow()),
     memberProfile: () =>
       z.object({
-        member: adminMemberRow.extend({
+        member: adminMemberRow().extend({
           openedStoreName: z.string(),
           openedClerkName: z.string(),
           tags: z.array(z.string()),
@@ -771,10 +804,10 @@ export const adminOutput = joinActions(
         from: z.string(),
         to: z.string(),
         totalMembers: z.number().int(),
-        totals: dailyFigures,
-        byDay: z.array(dailyFigures.extend({ day: z.string() })),
+        totals: dailyFigures(),
+        byDay: z.array(dailyFigures().extend({ day: z.string() })),
         /** The as-long period just before `from`, for comparison. */
-        previous: z.object({ from: z.string(), to: z.string(), totals: dailyFigures }),
+        previous: z.object({ from: z.string(), to: z.string(), totals: dailyFigures() }),
         /** Every store with activity in either period, by net sales (online + offline − refunds). */
         storeRanking: z.array(
           z.object({
@@ -838,11 +871,11 @@ export const adminOutput = joinActions(
         statusLabel: z.string(),
       }),
     /** The order as HQ sees it next (actions for an HQ admin). */
-    shipOrder: () => orderView,
-    markOrderDelivered: () => orderView,
-    voidOfflineSale: () => offlineSaleVoid,
-    shopRules: () => shopRulesView,
-    setShopRules: () => shopRulesView,
+    shipOrder: () => orderView(),
+    markOrderDelivered: () => orderView(),
+    voidOfflineSale: () => offlineSaleVoid(),
+    shopRules: () => shopRulesView(),
+    setShopRules: () => shopRulesView(),
     refusedSales: () =>
       z.object({
         items: z.array(
@@ -861,8 +894,8 @@ export const adminOutput = joinActions(
           }),
         ),
       }),
-    commissionRules: () => commissionRulesView,
-    setCommissionRules: () => commissionRulesView,
+    commissionRules: () => commissionRulesView(),
+    setCommissionRules: () => commissionRulesView(),
     settlement: () =>
       z.object({
         month: z.string(),
@@ -880,17 +913,17 @@ export const adminOutput = joinActions(
           }),
         ),
         /** The rules in force now (new sales book at this rate). */
-        rules: commissionRulesView,
+        rules: commissionRulesView(),
       }),
     settlementCsv: () => z.object({ filename: z.string(), csv: z.string() }),
   }),
   campaignAdminOutput,
   couponsAdminOutput,
   lazyActions({
-    listOrders: () => paged(adminOrderRow),
+    listOrders: () => paged(adminOrderRow()),
     orderDetail: () =>
       z.object({
-        order: adminOrderRow.extend({
+        order: adminOrderRow().extend({
           items: z.array(
             z.object({
               productId: z.string(),
@@ -903,8 +936,8 @@ export const adminOutput = joinActions(
           pickupCode: z.string().nullable(),
           pickedUpBy: z.string().nullable(),
           /** Delivery orders: where it goes, the shipment once HQ sent it, and when it arrived. */
-          deliveryAddress: orderView.shape.deliveryAddress,
-          shipment: orderView.shape.shipment,
+          deliveryAddress: orderView().shape.deliveryAddress,
+          shipment: orderView().shape.shipment,
           deliveredAt: isoDate.nullable(),
         }),
         payment: z
@@ -935,14 +968,14 @@ export const adminOutput = joinActions(
         ),
         timeline: z.array(z.object({ at: isoDate, event: z.string() })),
       }),
-    createImportJob: () => jobView,
-    createExportJob: () => jobView,
-    createTransferJob: () => jobView,
-    jobStep: () => jobView,
-    listJobs: () => paged(jobView),
+    createImportJob: () => jobView(),
+    createExportJob: () => jobView(),
+    createTransferJob: () => jobView(),
+    jobStep: () => jobView(),
+    listJobs: () => paged(jobView()),
     job: () =>
-      jobView.extend({
-        allErrors: z.array(rowError),
+      jobView().extend({
+        allErrors: z.array(rowError()),
         output: z.object({ filename: z.string(), csv: z.string() }).nullable(),
         /**
          * A file the job made: a ZIP in storage (posters) with a short-lived download address, or a
@@ -956,7 +989,7 @@ export const adminOutput = joinActions(
           })
           .nullable(),
       }),
-    createDataExport: () => jobView,
+    createDataExport: () => jobView(),
     jobFile: () =>
       z.object({
         filename: z.string(),

@@ -89,7 +89,7 @@ function inviteWhere(status: InviteStatus | undefined, now: Date): Record<string
   }
 }
 
-type InviteView = z.infer<typeof inviteView>
+type InviteView = z.infer<ReturnType<typeof inviteView>>
 
 function inviteViewOf(
   invite: StaffInviteDoc,

@@ -1,28 +1,32 @@
 import { z } from 'zod'
-import { joinActions, lazyActions } from '../platform/contract/lazy-actions'
+import { joinActions, lazyActions, onFirstUse } from '../platform/contract/lazy-actions'
 import { isBirthday } from './rules/birthday'
 import { docId, emptyInput, isoDate, tier } from '../platform/contract/common'
 import { AGREEMENT_KINDS } from './rules/agreements'
 import { couponsMemberInput, couponsMemberOutput } from '../coupons/contract'
 
-const templateKey = z.enum(['newMessage', 'campaign', 'orderReady'])
-export const birthday = z.string().refine(isBirthday, '生日格式为 月-日，如 03-15')
+const templateKey = onFirstUse(() => z.enum(['newMessage', 'campaign', 'orderReady']))
+export const birthday = onFirstUse(() =>
+  z.string().refine(isBirthday, '生日格式为 月-日，如 03-15'),
+)
 
-export const memberView = z.object({
-  memberId: z.string(),
-  memberNo: z.string(),
-  phoneMasked: z.string().nullable(),
-  tier,
-  points: z.number().int(),
-  storeId: z.string(),
-  storeName: z.string(),
-  clerkId: z.string(),
-  clerkName: z.string(),
-  joinedAt: isoDate,
-  /** 'MM-DD' once the member set it; null before. */
-  birthday: z.string().nullable(),
-})
-export type MemberView = z.infer<typeof memberView>
+export const memberView = onFirstUse(() =>
+  z.object({
+    memberId: z.string(),
+    memberNo: z.string(),
+    phoneMasked: z.string().nullable(),
+    tier,
+    points: z.number().int(),
+    storeId: z.string(),
+    storeName: z.string(),
+    clerkId: z.string(),
+    clerkName: z.string(),
+    joinedAt: isoDate,
+    /** 'MM-DD' once the member set it; null before. */
+    birthday: z.string().nullable(),
+  }),
+)
+export type MemberView = z.infer<ReturnType<typeof memberView>>
 
 export const memberInput = joinActions(
   lazyActions({
@@ -64,14 +68,14 @@ export const memberInput = joinActions(
     reportConsent: () =>
       z.strictObject({
         results: z
-          .array(z.strictObject({ templateKey, accepted: z.boolean() }))
+          .array(z.strictObject({ templateKey: templateKey(), accepted: z.boolean() }))
           .min(1)
           .max(3),
       }),
     /** The subscribe templates to ask for (WeChat's ids) and the caller's credits for each. */
     consentStatus: () => emptyInput,
     /** The birthday ('MM-DD'), once: afterwards only HQ corrects it. */
-    setBirthday: () => z.strictObject({ birthday: birthday }),
+    setBirthday: () => z.strictObject({ birthday: birthday() }),
     /** The campaign centre: the offers sent to the caller, newest first. */
     myCampaigns: () => emptyInput,
   }),
@@ -80,9 +84,9 @@ export const memberInput = joinActions(
 
 export const memberOutput = joinActions(
   lazyActions({
-    bind: () => memberView.extend({ outcome: z.enum(['created', 'existing', 'reattributed']) }),
-    profile: () => memberView,
-    setPhone: () => memberView,
+    bind: () => memberView().extend({ outcome: z.enum(['created', 'existing', 'reattributed']) }),
+    profile: () => memberView(),
+    setPhone: () => memberView(),
     agreement: () =>
       z.object({
         kind: z.enum(AGREEMENT_KINDS),
@@ -108,14 +112,18 @@ export const memberOutput = joinActions(
         redemptions: z.array(z.record(z.string(), z.unknown())),
       }),
     deleteAccount: () => z.object({ deleted: z.literal(true) }),
-    reportConsent: () => z.record(templateKey, z.number().int()),
+    reportConsent: () => z.record(templateKey(), z.number().int()),
     consentStatus: () =>
       z.object({
         templates: z.array(
-          z.object({ templateKey, templateId: z.string(), credits: z.number().int() }),
+          z.object({
+            templateKey: templateKey(),
+            templateId: z.string(),
+            credits: z.number().int(),
+          }),
         ),
       }),
-    setBirthday: () => memberView,
+    setBirthday: () => memberView(),
     myCampaigns: () =>
       z.object({
         items: z.array(

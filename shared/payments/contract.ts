@@ -1,14 +1,17 @@
 import { z } from 'zod'
+import { onFirstUse } from '../platform/contract/lazy-actions'
 
 /** What `Taro.requestPayment` takes, as the functions hand it to the mini-program. */
-export const payParams = z.object({
-  timeStamp: z.string(),
-  nonceStr: z.string(),
-  package: z.string(),
-  signType: z.literal('RSA'),
-  paySign: z.string(),
-})
-export type PayParams = z.infer<typeof payParams>
+export const payParams = onFirstUse(() =>
+  z.object({
+    timeStamp: z.string(),
+    nonceStr: z.string(),
+    package: z.string(),
+    signType: z.literal('RSA'),
+    paySign: z.string(),
+  }),
+)
+export type PayParams = z.infer<ReturnType<typeof payParams>>
 
 /**
  * `pay`: WeChat Pay's notifications arrive on the HTTP access path `/pay/notify` (not an action),

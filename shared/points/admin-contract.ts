@@ -1,11 +1,13 @@
 /** HQ's points, gift and stock actions on the `admin` function (joined into hq/contract.ts). */
 import { z } from 'zod'
-import { lazyActions } from '../platform/contract/lazy-actions'
+import { lazyActions, onFirstUse } from '../platform/contract/lazy-actions'
 import { docId, emptyInput, isoDate, tier } from '../platform/contract/common'
 import { fulfilment, giftSummary, ledgerItem, redemptionView } from './contract'
 
 /** A mail redemption as HQ ships it: who it is for, on top of what the member sees. */
-export const mailRedemptionView = redemptionView.extend({ memberNo: z.string() })
+export const mailRedemptionView = onFirstUse(() =>
+  redemptionView().extend({ memberNo: z.string() }),
+)
 
 const twoDecimals = (min: number, max: number) =>
   z
@@ -14,44 +16,53 @@ const twoDecimals = (min: number, max: number) =>
     .max(max)
     .refine((n) => Math.abs(n * 100 - Math.round(n * 100)) < 1e-9, '最多两位小数')
 
-const memberNo = z.string().regex(/^\d{9}$/, '会员号为 9 位数字')
+const memberNo = onFirstUse(() => z.string().regex(/^\d{9}$/, '会员号为 9 位数字'))
 
-const imageRef = z
-  .string()
-  .max(4096)
-  .regex(/^(cloud:\/\/|https:\/\/|data:image\/)/, '图片应为云存储 fileID（cloud://）或 https 地址')
+const imageRef = onFirstUse(() =>
+  z
+    .string()
+    .max(4096)
+    .regex(
+      /^(cloud:\/\/|https:\/\/|data:image\/)/,
+      '图片应为云存储 fileID（cloud://）或 https 地址',
+    ),
+)
 
-export const pointsRulesView = z.object({
-  pointsPerYuan: z.number(),
-  multipliers: z.object({ standard: z.number(), silver: z.number(), gold: z.number() }),
-  welcomeBonus: z.number().int(),
-  expiryYears: z.number().int(),
-  tierThresholdsFen: z.object({ silver: z.number().int(), gold: z.number().int() }),
-})
+export const pointsRulesView = onFirstUse(() =>
+  z.object({
+    pointsPerYuan: z.number(),
+    multipliers: z.object({ standard: z.number(), silver: z.number(), gold: z.number() }),
+    welcomeBonus: z.number().int(),
+    expiryYears: z.number().int(),
+    tierThresholdsFen: z.object({ silver: z.number().int(), gold: z.number().int() }),
+  }),
+)
 
-export const adminGiftView = giftSummary.extend({
-  status: z.enum(['active', 'inactive']),
-  sort: z.number().int(),
-  stock: z.array(
-    z.object({
-      storeId: z.string().nullable(),
-      storeName: z.string(),
-      available: z.number().int(),
-    }),
-  ),
-  createdAt: isoDate,
-  updatedAt: isoDate,
-})
+export const adminGiftView = onFirstUse(() =>
+  giftSummary().extend({
+    status: z.enum(['active', 'inactive']),
+    sort: z.number().int(),
+    stock: z.array(
+      z.object({
+        storeId: z.string().nullable(),
+        storeName: z.string(),
+        available: z.number().int(),
+      }),
+    ),
+    createdAt: isoDate,
+    updatedAt: isoDate,
+  }),
+)
 
-const giftFields = {
+const giftFields = onFirstUse(() => ({
   name: z.string().trim().min(1).max(40).describe('礼品名称'),
   description: z.string().trim().max(1000).describe('礼品介绍'),
   pointsPrice: z.number().int().min(1).max(10_000_000).describe('所需积分'),
-  images: z.array(imageRef).max(9).describe('礼品图片'),
-  fulfilments: z.array(fulfilment).min(1).max(2).describe('兑换方式'),
+  images: z.array(imageRef()).max(9).describe('礼品图片'),
+  fulfilments: z.array(fulfilment()).min(1).max(2).describe('兑换方式'),
   shippingFeeFen: z.number().int().min(0).max(100_000).describe('运费'),
   sort: z.number().int().min(0).max(1_000_000).describe('排序'),
-}
+}))
 
 export const pointsAdminInput = lazyActions({
   pointsRules: () => emptyInput,
@@ -84,7 +95,7 @@ export const pointsAdminInput = lazyActions({
   /** Add (positive) or remove (negative) points by hand, with the reason. */
   adjustPoints: () =>
     z.strictObject({
-      memberNo,
+      memberNo: memberNo(),
       points: z
         .number()
         .int()
@@ -100,17 +111,17 @@ export const pointsAdminInput = lazyActions({
         .optional(),
     }),
   /** A member's points, tier and recent ledger. */
-  memberPoints: () => z.strictObject({ memberNo }),
+  memberPoints: () => z.strictObject({ memberNo: memberNo() }),
   listGifts: () => z.strictObject({ status: z.enum(['active', 'inactive']).optional() }),
   createGift: () =>
     z
       .strictObject({
-        ...giftFields,
-        description: giftFields.description.default(''),
-        images: giftFields.images.default([]),
-        fulfilments: giftFields.fulfilments.default(['pickup']),
-        shippingFeeFen: giftFields.shippingFeeFen.default(0),
-        sort: giftFields.sort.default(100),
+        ...giftFields(),
+        description: giftFields().description.default(''),
+        images: giftFields().images.default([]),
+        fulfilments: giftFields().fulfilments.default(['pickup']),
+        shippingFeeFen: giftFields().shippingFeeFen.default(0),
+        sort: giftFields().sort.default(100),
         /** A coupon gift (`fulfilments: ['coupon']`): the coupon template it gives. */
         couponTemplateId: docId.describe('兑换的优惠券').optional(),
         /** Opening stock: storeId null is the central warehouse (mail). */
@@ -138,13 +149,13 @@ export const pointsAdminInput = lazyActions({
   updateGift: () =>
     z.strictObject({
       giftId: docId,
-      name: giftFields.name.optional(),
-      description: giftFields.description.optional(),
-      pointsPrice: giftFields.pointsPrice.optional(),
-      images: giftFields.images.optional(),
-      fulfilments: giftFields.fulfilments.optional(),
-      shippingFeeFen: giftFields.shippingFeeFen.optional(),
-      sort: giftFields.sort.optional(),
+      name: giftFields().name.optional(),
+      description: giftFields().description.optional(),
+      pointsPrice: giftFields().pointsPrice.optional(),
+      images: giftFields().images.optional(),
+      fulfilments: giftFields().fulfilments.optional(),
+      shippingFeeFen: giftFields().shippingFeeFen.optional(),
+      sort: giftFields().sort.optional(),
       status: z.enum(['active', 'inactive']).optional(),
     }),
   /** Add or remove stock at a store (storeId) or centrally (storeId null). */
@@ -186,8 +197,8 @@ export const pointsAdminInput = lazyActions({
 })
 
 export const pointsAdminOutput = lazyActions({
-  pointsRules: () => pointsRulesView,
-  setPointsRules: () => pointsRulesView,
+  pointsRules: () => pointsRulesView(),
+  setPointsRules: () => pointsRulesView(),
   adjustPoints: () =>
     z.object({
       applied: z.boolean(),
@@ -202,18 +213,18 @@ export const pointsAdminOutput = lazyActions({
       points: z.number().int(),
       tier,
       paid365Fen: z.number().int(),
-      ledger: z.array(ledgerItem),
+      ledger: z.array(ledgerItem()),
     }),
-  listGifts: () => z.object({ items: z.array(adminGiftView) }),
-  createGift: () => adminGiftView,
-  updateGift: () => adminGiftView,
+  listGifts: () => z.object({ items: z.array(adminGiftView()) }),
+  createGift: () => adminGiftView(),
+  updateGift: () => adminGiftView(),
   adjustGiftStock: () =>
     z.object({
       giftId: z.string(),
       storeId: z.string().nullable(),
       available: z.number().int(),
     }),
-  cancelRedemption: () => redemptionView,
-  mailRedemptions: () => z.object({ items: z.array(mailRedemptionView) }),
-  shipRedemption: () => mailRedemptionView,
+  cancelRedemption: () => redemptionView(),
+  mailRedemptions: () => z.object({ items: z.array(mailRedemptionView()) }),
+  shipRedemption: () => mailRedemptionView(),
 })

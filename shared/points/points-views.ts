@@ -19,7 +19,7 @@ import { creditSpanOf, openCredits, refreshTier, trailingPaidFen } from './point
 import { loadPointsRules } from './lookups'
 import { afterCursor, cursorOf } from '../platform/db/paging'
 
-type LedgerItem = z.infer<typeof ledgerItem>
+type LedgerItem = z.infer<ReturnType<typeof ledgerItem>>
 
 export const TIER_NAMES: Record<Tier, string> = {
   standard: '普通会员',
@@ -76,7 +76,7 @@ export function ledgerItemOf(entry: PointsLedgerDoc, debited: number): LedgerIte
 }
 
 /** The oldest points still there and when they expire (the last day they can be used). */
-async function nextExpiryOf(member: MemberDoc): Promise<z.infer<typeof nextExpiry>> {
+async function nextExpiryOf(member: MemberDoc): Promise<z.infer<ReturnType<typeof nextExpiry>>> {
   if (member.points <= 0) return null
   const open = await openCredits(member._id, member.pointsDebited, 50)
   const batch = nextExpiringBatch(open.credits, member.pointsDebited)

@@ -19,8 +19,8 @@ import { CENTRAL, stockId } from './rules/shop'
 import { afterSet, belowReservedMessage, onHand } from './rules/stock'
 
 type Input<K extends keyof typeof shopAdminInput> = z.output<(typeof shopAdminInput)[K]>
-type ProductView = z.infer<typeof adminProductView>
-type StockRowView = z.infer<typeof stockRowView>
+type ProductView = z.infer<ReturnType<typeof adminProductView>>
+type StockRowView = z.infer<ReturnType<typeof stockRowView>>
 
 /** Product images live in one storage folder the admin function writes (never a client). */
 export const PRODUCT_IMAGE_FOLDER = 'products'

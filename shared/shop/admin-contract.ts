@@ -3,14 +3,16 @@
  * the console's 商品与库存 and 线下销售 pages.
  */
 import { z } from 'zod'
-import { lazyActions } from '../platform/contract/lazy-actions'
+import { lazyActions, onFirstUse } from '../platform/contract/lazy-actions'
 import { docId, isoDate } from '../platform/contract/common'
 import { MAX_PRODUCT_IMAGE_BYTES, MAX_PRODUCT_IMAGES } from './rules/product-images'
 import { MAX_STOCK_QUANTITY } from './rules/stock'
 
-const shanghaiDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+const shanghaiDay = onFirstUse(() =>
+  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'),
+)
 
-const productFields = {
+const productFields = onFirstUse(() => ({
   name: z
     .string()
     .trim()
@@ -37,71 +39,81 @@ const productFields = {
     .array(z.string().max(1024))
     .max(MAX_PRODUCT_IMAGES, `最多 ${MAX_PRODUCT_IMAGES} 张图片`)
     .describe('商品图片'),
-}
+}))
 
 /** `central` (the warehouse that ships deliveries) or a store id. */
-const locationId = docId
+const locationId = onFirstUse(() => docId)
 
-const quantity = z
-  .number()
-  .int('库存应为整数')
-  .min(0, '库存不能小于 0')
-  .max(MAX_STOCK_QUANTITY, `库存不能超过 ${MAX_STOCK_QUANTITY}`)
+const quantity = onFirstUse(() =>
+  z
+    .number()
+    .int('库存应为整数')
+    .min(0, '库存不能小于 0')
+    .max(MAX_STOCK_QUANTITY, `库存不能超过 ${MAX_STOCK_QUANTITY}`),
+)
 
-export const productStatusView = z.object({
-  status: z.enum(['active', 'inactive']),
-  statusLabel: z.string(),
-})
-
-export const adminProductView = z.object({
-  productId: z.string(),
-  name: z.string(),
-  description: z.string(),
-  priceFen: z.number().int(),
-  status: z.enum(['active', 'inactive']),
-  /** 在售 / 已下架 */
-  statusLabel: z.string(),
-  sort: z.number().int(),
-  images: z.array(z.object({ fileId: z.string(), url: z.string() })),
-  /** On the shelf (orderable plus held by unpaid orders), summed: central and all stores. */
-  stock: z.object({
-    central: z.number().int(),
-    stores: z.number().int(),
-    reserved: z.number().int(),
+export const productStatusView = onFirstUse(() =>
+  z.object({
+    status: z.enum(['active', 'inactive']),
+    statusLabel: z.string(),
   }),
-  createdAt: isoDate,
-  updatedAt: isoDate,
-})
+)
 
-export const stockRowView = z.object({
-  productId: z.string(),
-  locationId: z.string(),
-  /** 中央仓, or the store's name. */
-  locationName: z.string(),
-  /** The store's code; 中央仓 for the warehouse. */
-  locationCode: z.string(),
-  onHand: z.number().int(),
-  available: z.number().int(),
-  reserved: z.number().int(),
-  updatedAt: isoDate.nullable(),
-})
+export const adminProductView = onFirstUse(() =>
+  z.object({
+    productId: z.string(),
+    name: z.string(),
+    description: z.string(),
+    priceFen: z.number().int(),
+    status: z.enum(['active', 'inactive']),
+    /** 在售 / 已下架 */
+    statusLabel: z.string(),
+    sort: z.number().int(),
+    images: z.array(z.object({ fileId: z.string(), url: z.string() })),
+    /** On the shelf (orderable plus held by unpaid orders), summed: central and all stores. */
+    stock: z.object({
+      central: z.number().int(),
+      stores: z.number().int(),
+      reserved: z.number().int(),
+    }),
+    createdAt: isoDate,
+    updatedAt: isoDate,
+  }),
+)
 
-export const offlineSaleRow = z.object({
-  saleId: z.string(),
-  at: isoDate,
-  storeId: z.string(),
-  storeName: z.string(),
-  clerkName: z.string(),
-  memberNo: z.string(),
-  amountFen: z.number().int(),
-  receiptNo: z.string(),
-  status: z.enum(['valid', 'voided']),
-  /** 有效 / 已作废 */
-  statusLabel: z.string(),
-  /** What HQ may do with it now: void (an HQ admin, not voided, inside the refund window). */
-  actions: z.array(z.enum(['void'])),
-  voided: z.object({ at: isoDate, by: z.string(), reason: z.string() }).nullable(),
-})
+export const stockRowView = onFirstUse(() =>
+  z.object({
+    productId: z.string(),
+    locationId: z.string(),
+    /** 中央仓, or the store's name. */
+    locationName: z.string(),
+    /** The store's code; 中央仓 for the warehouse. */
+    locationCode: z.string(),
+    onHand: z.number().int(),
+    available: z.number().int(),
+    reserved: z.number().int(),
+    updatedAt: isoDate.nullable(),
+  }),
+)
+
+export const offlineSaleRow = onFirstUse(() =>
+  z.object({
+    saleId: z.string(),
+    at: isoDate,
+    storeId: z.string(),
+    storeName: z.string(),
+    clerkName: z.string(),
+    memberNo: z.string(),
+    amountFen: z.number().int(),
+    receiptNo: z.string(),
+    status: z.enum(['valid', 'voided']),
+    /** 有效 / 已作废 */
+    statusLabel: z.string(),
+    /** What HQ may do with it now: void (an HQ admin, not voided, inside the refund window). */
+    actions: z.array(z.enum(['void'])),
+    voided: z.object({ at: isoDate, by: z.string(), reason: z.string() }).nullable(),
+  }),
+)
 
 export const shopAdminInput = lazyActions({
   /** Products for the console, in the shop's order (sort, then newest), with stock totals. */
@@ -114,25 +126,29 @@ export const shopAdminInput = lazyActions({
   productStock: () => z.strictObject({ productId: docId }),
   createProduct: () =>
     z.strictObject({
-      ...productFields,
-      description: productFields.description.default(''),
-      status: productFields.status.default('active'),
-      sort: productFields.sort.default(100),
-      images: productFields.images.default([]),
+      ...productFields(),
+      description: productFields().description.default(''),
+      status: productFields().status.default('active'),
+      sort: productFields().sort.default(100),
+      images: productFields().images.default([]),
     }),
   updateProduct: () =>
     z.strictObject({
       productId: docId,
-      name: productFields.name.optional(),
-      description: productFields.description.optional(),
-      priceFen: productFields.priceFen.optional(),
-      status: productFields.status.optional(),
-      sort: productFields.sort.optional(),
-      images: productFields.images.optional(),
+      name: productFields().name.optional(),
+      description: productFields().description.optional(),
+      priceFen: productFields().priceFen.optional(),
+      status: productFields().status.optional(),
+      sort: productFields().sort.optional(),
+      images: productFields().images.optional(),
     }),
   /** Sets the shelf count at one place; never below what unpaid orders hold there. */
   setStock: () =>
-    z.strictObject({ productId: docId, locationId, quantity: quantity.describe('库存') }),
+    z.strictObject({
+      productId: docId,
+      locationId: locationId(),
+      quantity: quantity().describe('库存'),
+    }),
   /** Stores one product image (PNG or JPEG, base64) and answers its file id for create/update. */
   uploadProductImage: () =>
     z.strictObject({
@@ -152,22 +168,22 @@ export const shopAdminInput = lazyActions({
       page: z.number().int().min(1).max(10_000).default(1),
       pageSize: z.number().int().min(1).max(100).default(20),
       storeId: docId.optional(),
-      from: shanghaiDay.optional(),
-      to: shanghaiDay.optional(),
+      from: shanghaiDay().optional(),
+      to: shanghaiDay().optional(),
       search: z.string().trim().max(40).optional(),
     }),
 })
 
 export const shopAdminOutput = lazyActions({
-  listProducts: () => z.object({ items: z.array(adminProductView) }),
-  productStock: () => z.object({ productId: z.string(), rows: z.array(stockRowView) }),
-  createProduct: () => adminProductView,
-  updateProduct: () => adminProductView,
-  setStock: () => stockRowView,
+  listProducts: () => z.object({ items: z.array(adminProductView()) }),
+  productStock: () => z.object({ productId: z.string(), rows: z.array(stockRowView()) }),
+  createProduct: () => adminProductView(),
+  updateProduct: () => adminProductView(),
+  setStock: () => stockRowView(),
   uploadProductImage: () => z.object({ fileId: z.string(), url: z.string() }),
   listOfflineSales: () =>
     z.object({
-      items: z.array(offlineSaleRow),
+      items: z.array(offlineSaleRow()),
       total: z.number().int(),
       page: z.number().int(),
       pageSize: z.number().int(),

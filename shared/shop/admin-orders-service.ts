@@ -38,7 +38,7 @@ function orderRow(
   stores: Map<string, string>,
   memberNos: Map<string, string>,
   viewer: Viewer,
-): z.infer<typeof adminOrderRow> {
+): z.infer<ReturnType<typeof adminOrderRow>> {
   return {
     orderId: order._id,
     orderNo: order.orderNo ?? null,

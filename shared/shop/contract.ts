@@ -1,135 +1,149 @@
 import { z } from 'zod'
-import { lazyActions } from '../platform/contract/lazy-actions'
+import { lazyActions, onFirstUse } from '../platform/contract/lazy-actions'
 import { docId, emptyInput, isoDate, storeCard } from '../platform/contract/common'
 import { payParams } from '../payments/contract'
 import { mailAddress } from '../points/contract'
 import { orderQuote, orderQuoteInput } from '../coupons/contract'
 import { ORDER_ACTIONS, ORDER_STATES, type OrderAction, type OrderState } from './lifecycle'
 
-const fulfilment = z.enum(['pickup', 'delivery'])
+const fulfilment = onFirstUse(() => z.enum(['pickup', 'delivery']))
 
-const cartItems = z
-  .array(z.strictObject({ productId: docId, qty: z.number().int().min(1).max(99) }))
-  .max(20)
+const cartItems = onFirstUse(() =>
+  z.array(z.strictObject({ productId: docId, qty: z.number().int().min(1).max(99) })).max(20),
+)
 
 /** A pickup store for the checkout's picker, with whether it can fill the cart now. */
-export const storeOption = z.object({
-  storeId: z.string(),
-  name: z.string(),
-  address: z.string(),
-  location: z.object({ lat: z.number(), lng: z.number() }).nullable(),
-  /** Metres from the shopper; null when either location is unknown. */
-  distanceM: z.number().int().nullable(),
-  /** The store the member belongs to. */
-  isHomeStore: z.boolean(),
-  /** Cart lines this store cannot fill (empty: it has everything). */
-  shortages: z.array(
-    z.object({
-      productId: z.string(),
-      name: z.string(),
-      available: z.number().int(),
-      wanted: z.number().int(),
-    }),
-  ),
-})
-export const orderStatus = z.enum([
-  'awaiting_payment',
-  'paid',
-  'cancelled',
-  'picked_up',
-  'refunded',
-  'shipped',
-  'delivered',
-])
+export const storeOption = onFirstUse(() =>
+  z.object({
+    storeId: z.string(),
+    name: z.string(),
+    address: z.string(),
+    location: z.object({ lat: z.number(), lng: z.number() }).nullable(),
+    /** Metres from the shopper; null when either location is unknown. */
+    distanceM: z.number().int().nullable(),
+    /** The store the member belongs to. */
+    isHomeStore: z.boolean(),
+    /** Cart lines this store cannot fill (empty: it has everything). */
+    shortages: z.array(
+      z.object({
+        productId: z.string(),
+        name: z.string(),
+        available: z.number().int(),
+        wanted: z.number().int(),
+      }),
+    ),
+  }),
+)
+export const orderStatus = onFirstUse(() =>
+  z.enum([
+    'awaiting_payment',
+    'paid',
+    'cancelled',
+    'picked_up',
+    'refunded',
+    'shipped',
+    'delivered',
+  ]),
+)
 
 /** The order's lifecycle state (shop/lifecycle.ts): the status with refunds and expiry folded in. */
-export const orderState = z.enum(ORDER_STATES as [OrderState, ...OrderState[]])
+export const orderState = onFirstUse(() => z.enum(ORDER_STATES as [OrderState, ...OrderState[]]))
 /** What the caller may do next with an order (the server decides; the apps only render it). */
-export const orderActions = z.array(z.enum(ORDER_ACTIONS as [OrderAction, ...OrderAction[]]))
+export const orderActions = onFirstUse(() =>
+  z.array(z.enum(ORDER_ACTIONS as [OrderAction, ...OrderAction[]])),
+)
 
 /** Where a delivery order is sent (required for delivery, refused for pickup): the same address a mail redemption takes. */
-export const deliveryAddress = mailAddress
+export const deliveryAddress = onFirstUse(() => mailAddress())
 
-export const productView = z.object({
-  productId: z.string(),
-  name: z.string(),
-  description: z.string(),
-  priceFen: z.number().int(),
-  /** Image URLs (the first is the cover); empty when HQ gave none. */
-  images: z.array(z.string()),
-  /** Orderable now: central warehouse (delivery) and per store id (pickup). */
-  available: z.object({
-    central: z.number().int(),
-    stores: z.record(z.string(), z.number().int()),
-  }),
-})
-
-export const orderView = z.object({
-  orderId: z.string(),
-  /** What people read and type (date + the day's sequence); null only on orders older than numbers. */
-  orderNo: z.string().nullable(),
-  status: orderStatus,
-  state: orderState,
-  /** The one label of its state (the same in both apps), with 部分退款 when part of it went back. */
-  statusLabel: z.string(),
-  /** The member's next actions: pay, cancel, confirmReceipt. */
-  actions: orderActions,
-  fulfilment,
-  storeId: z.string().nullable(),
-  items: z.array(
-    z.object({
-      productId: z.string(),
-      name: z.string(),
-      priceFen: z.number().int(),
-      qty: z.number().int(),
-      /** This line's share of the coupon's discount. */
-      discountFen: z.number().int(),
+export const productView = onFirstUse(() =>
+  z.object({
+    productId: z.string(),
+    name: z.string(),
+    description: z.string(),
+    priceFen: z.number().int(),
+    /** Image URLs (the first is the cover); empty when HQ gave none. */
+    images: z.array(z.string()),
+    /** Orderable now: central warehouse (delivery) and per store id (pickup). */
+    available: z.object({
+      central: z.number().int(),
+      stores: z.record(z.string(), z.number().int()),
     }),
-  ),
-  /** What is paid: the subtotal less the coupon's discount. */
-  totalFen: z.number().int(),
-  subtotalFen: z.number().int(),
-  discountFen: z.number().int(),
-  coupon: z.object({ couponId: z.string(), name: z.string() }).nullable(),
-  outTradeNo: z.string().nullable(),
-  expiresAt: isoDate,
-  createdAt: isoDate,
-  paidAt: isoDate.nullable(),
-  /** Shown at the counter; only on a paid pickup order. */
-  pickupCode: z.string().nullable(),
-  /** Delivery orders: where it goes, the carrier's tracking once shipped, and when it arrived. */
-  deliveryAddress: deliveryAddress.nullable(),
-  shipment: z
-    .object({ carrier: z.string(), trackingNo: z.string(), shippedAt: isoDate })
-    .nullable(),
-  deliveredAt: isoDate.nullable(),
-  refundedFen: z.number().int(),
-})
+  }),
+)
+
+export const orderView = onFirstUse(() =>
+  z.object({
+    orderId: z.string(),
+    /** What people read and type (date + the day's sequence); null only on orders older than numbers. */
+    orderNo: z.string().nullable(),
+    status: orderStatus(),
+    state: orderState(),
+    /** The one label of its state (the same in both apps), with 部分退款 when part of it went back. */
+    statusLabel: z.string(),
+    /** The member's next actions: pay, cancel, confirmReceipt. */
+    actions: orderActions(),
+    fulfilment: fulfilment(),
+    storeId: z.string().nullable(),
+    items: z.array(
+      z.object({
+        productId: z.string(),
+        name: z.string(),
+        priceFen: z.number().int(),
+        qty: z.number().int(),
+        /** This line's share of the coupon's discount. */
+        discountFen: z.number().int(),
+      }),
+    ),
+    /** What is paid: the subtotal less the coupon's discount. */
+    totalFen: z.number().int(),
+    subtotalFen: z.number().int(),
+    discountFen: z.number().int(),
+    coupon: z.object({ couponId: z.string(), name: z.string() }).nullable(),
+    outTradeNo: z.string().nullable(),
+    expiresAt: isoDate,
+    createdAt: isoDate,
+    paidAt: isoDate.nullable(),
+    /** Shown at the counter; only on a paid pickup order. */
+    pickupCode: z.string().nullable(),
+    /** Delivery orders: where it goes, the carrier's tracking once shipped, and when it arrived. */
+    deliveryAddress: deliveryAddress().nullable(),
+    shipment: z
+      .object({ carrier: z.string(), trackingNo: z.string(), shippedAt: isoDate })
+      .nullable(),
+    deliveredAt: isoDate.nullable(),
+    refundedFen: z.number().int(),
+  }),
+)
 
 /** One order on its own page: also where to collect it (a pickup order's store; null for delivery). */
-export const orderDetailView = orderView.extend({ store: storeCard.nullable() })
+export const orderDetailView = onFirstUse(() => orderView().extend({ store: storeCard.nullable() }))
 
-const orderPayment = z.object({
-  orderId: z.string(),
-  outTradeNo: z.string(),
-  payParams,
-  /** What WeChat Pay charges (= payableFen). */
-  totalFen: z.number().int(),
-  subtotalFen: z.number().int(),
-  discountFen: z.number().int(),
-  payableFen: z.number().int(),
-  expiresAt: isoDate,
-})
+const orderPayment = onFirstUse(() =>
+  z.object({
+    orderId: z.string(),
+    outTradeNo: z.string(),
+    payParams: payParams(),
+    /** What WeChat Pay charges (= payableFen). */
+    totalFen: z.number().int(),
+    subtotalFen: z.number().int(),
+    discountFen: z.number().int(),
+    payableFen: z.number().int(),
+    expiresAt: isoDate,
+  }),
+)
 
 /** HQ (admin function) ships a paid delivery order. */
-export const shipOrderInput = z.strictObject({
-  orderId: docId,
-  carrier: z.string().trim().min(1).max(20),
-  trackingNo: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9-]{4,40}$/, '运单号只能包含字母、数字和连字符（4–40 位）'),
-})
+export const shipOrderInput = onFirstUse(() =>
+  z.strictObject({
+    orderId: docId,
+    carrier: z.string().trim().min(1).max(20),
+    trackingNo: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]{4,40}$/, '运单号只能包含字母、数字和连字符（4–40 位）'),
+  }),
+)
 
 export const shopInput = lazyActions({
   /** Active products with one price and what is orderable where. */
@@ -142,7 +156,7 @@ export const shopInput = lazyActions({
    */
   stores: () =>
     z.strictObject({
-      items: cartItems,
+      items: cartItems(),
       near: z
         .strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
         .optional(),
@@ -150,15 +164,15 @@ export const shopInput = lazyActions({
   /** Reserves stock (pickup: at the store; delivery: central) and starts a WeChat Pay payment. */
   createOrder: () =>
     z.strictObject({
-      items: cartItems.min(1),
-      fulfilment,
+      items: cartItems().min(1),
+      fulfilment: fulfilment(),
       storeId: docId.optional(),
-      deliveryAddress: deliveryAddress.optional(),
+      deliveryAddress: deliveryAddress().optional(),
       /** One of the member's coupons; it is locked by the order until paid (then used) or cancelled. */
       couponId: docId.optional(),
     }),
   /** Prices a cart: the lines, the member's coupons (usable with their discount, or greyed with the reason), the best applied. */
-  orderQuote: () => orderQuoteInput,
+  orderQuote: () => orderQuoteInput(),
   /** One of the caller's orders, brought up to date (asks WeChat Pay while unpaid). */
   order: () => z.strictObject({ orderId: docId }),
   myOrders: () => emptyInput,
@@ -171,14 +185,14 @@ export const shopInput = lazyActions({
 })
 
 export const shopOutput = lazyActions({
-  products: () => z.array(productView),
-  product: () => productView,
-  stores: () => z.array(storeOption),
-  createOrder: () => orderPayment,
-  orderQuote: () => orderQuote,
-  order: () => orderDetailView,
-  myOrders: () => z.array(orderView),
-  cancelOrder: () => orderView,
-  payOrder: () => orderPayment,
-  confirmReceipt: () => orderView,
+  products: () => z.array(productView()),
+  product: () => productView(),
+  stores: () => z.array(storeOption()),
+  createOrder: () => orderPayment(),
+  orderQuote: () => orderQuote(),
+  order: () => orderDetailView(),
+  myOrders: () => z.array(orderView()),
+  cancelOrder: () => orderView(),
+  payOrder: () => orderPayment(),
+  confirmReceipt: () => orderView(),
 })

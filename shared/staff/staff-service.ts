@@ -109,7 +109,7 @@ export async function bindStaffInvite(ctx: InvocationContext, input: { invite: s
   return staffProfile({ _id: clerkId, ...clerk })
 }
 
-type MemberListItem = z.infer<typeof memberListItem>
+type MemberListItem = z.infer<ReturnType<typeof memberListItem>>
 
 function listItem(member: MemberDoc, clerkName: string): MemberListItem {
   return {

@@ -64,3 +64,19 @@ export function joinActions<P extends object[]>(
   Object.defineProperty(joined, LAZY, { value: true })
   return joined as Flat<UnionToIntersection<P[number]>>
 }
+
+/**
+ * A schema shared by several actions of a contract, built when the first of them is: the
+ * contracts' views and field sets are `onFirstUse(() => z…)` and read as `view()`.
+ */
+export function onFirstUse<T>(build: () => T): () => T {
+  let built: T | undefined
+  let done = false
+  return () => {
+    if (!done) {
+      built = build()
+      done = true
+    }
+    return built as T
+  }
+}

@@ -108,7 +108,7 @@ const POPULATION: M[] = [
 ]
 
 function run(segment: Segment): string[] {
-  const parsed = segmentSchema.parse(segment)
+  const parsed = segmentSchema().parse(segment)
   const q = new Query(compileSegment(parsed, NOW))
   return POPULATION.filter((doc) => q.test(doc)).map((doc) => doc._id)
 }
@@ -167,15 +167,15 @@ describe('compileSegment over a seeded population', () => {
     expect(POPULATION.filter((d) => q.test(d)).map((d) => d._id)).toEqual(['m02', 'm05', 'm10'])
   })
   test('validation refuses contradictions and unknown fields', () => {
-    expect(segmentSchema.safeParse({ pointsMin: 10, pointsMax: 5 }).success).toBe(false)
+    expect(segmentSchema().safeParse({ pointsMin: 10, pointsMax: 5 }).success).toBe(false)
     expect(
-      segmentSchema.safeParse({ purchasedWithinDays: 10, notPurchasedWithinDays: 30 }).success,
+      segmentSchema().safeParse({ purchasedWithinDays: 10, notPurchasedWithinDays: 30 }).success,
     ).toBe(false)
-    expect(segmentSchema.safeParse({ birthdayMonth: 5 }).success).toBe(false)
-    expect(segmentSchema.safeParse({ tiers: ['platinum'] }).success).toBe(false)
-    expect(segmentSchema.safeParse({ spendMinFen: 10, spendMaxFen: 5 }).success).toBe(false)
-    expect(segmentSchema.safeParse({ birthdayMonths: [13] }).success).toBe(false)
-    expect(segmentSchema.safeParse({ birthdayMonths: [] }).success).toBe(false)
+    expect(segmentSchema().safeParse({ birthdayMonth: 5 }).success).toBe(false)
+    expect(segmentSchema().safeParse({ tiers: ['platinum'] }).success).toBe(false)
+    expect(segmentSchema().safeParse({ spendMinFen: 10, spendMaxFen: 5 }).success).toBe(false)
+    expect(segmentSchema().safeParse({ birthdayMonths: [13] }).success).toBe(false)
+    expect(segmentSchema().safeParse({ birthdayMonths: [] }).success).toBe(false)
   })
 })
 
