@@ -5,6 +5,7 @@
  * fresh node process, the SDK-only bundle and the functions interleaved round by round so load
  * on the machine falls on both; the median of the rounds is reported, as wall time and as the
  * process's CPU time (steadier on a busy machine: waiting for a core is not counted).
+ * `zodObjectsAtLoad` counts the zod objects that require builds (contracts build theirs on first use).
  * `carries` names what index.js holds beyond the SDK-only bundle, largest first, by package or
  * shared/ folder (from esbuild's metafile; a package the SDK also bundles counts only for the
  * bytes beyond the SDK's, e.g. a second copy of `semver`). `lazy` lists the packages the
@@ -35,6 +36,19 @@ function coldRequire(file: string, lazyFiles: string[]): Sample {
     const lazyMs=${JSON.stringify(lazyFiles)}.map((f)=>{const s=process.hrtime.bigint();require(f);return Number(process.hrtime.bigint()-s)/1e6});
     process.stdout.write(JSON.stringify({wallMs,cpuMs,lazyMs}))`
   return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as Sample
+}
+
+/**
+ * zod objects (schemas and checks) built by requiring `file` in a fresh node process: zod installs
+ * its `_zod` internals with one `Object.defineProperty` per object, so counting those counts them.
+ * What a contract builds at load rather than on first use shows here (README "Benchmarks").
+ */
+function zodObjectsAtLoad(file: string): number {
+  const script = `
+    let n=0;const define=Object.defineProperty;
+    Object.defineProperty=function(o,k,d){if(k==='_zod'&&d&&d.value&&d.value.traits instanceof Set)n++;return define.call(this,o,k,d)};
+    require(${JSON.stringify(file)});process.stdout.write(String(n))`
+  return Number(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }))
 }
 
 /** Which package (or shared/ folder) a bundled input belongs to. */
@@ -107,6 +121,7 @@ export async function benchFunctions(): Promise<object[]> {
         coldRequireCpuMs: round1(cpu[i + 1]!),
         cpuOverSdkOnly: Number((cpu[i + 1]! / cpu[0]!).toFixed(2)),
         target: '≤ 1.3× the SDK-only bundle',
+        zodObjectsAtLoad: zodObjectsAtLoad(bundles[i + 1]!.file),
         carries,
         lazy: fn.lazy.map(
           (l, j) =>
