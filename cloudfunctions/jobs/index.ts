@@ -13,7 +13,6 @@ import {
   runJobNow,
   type ScheduledJob,
 } from '../../shared/hq/system-jobs'
-import { finishBinds } from '../../shared/membership/bind-follow-up'
 import { applyDueOrderEffects } from '../../shared/flows/order-effects'
 import { expireOrders } from '../../shared/flows/orders'
 import { repairOrders } from '../../shared/flows/order-repair'
@@ -27,14 +26,19 @@ import { expireJobFiles, stepRunningJobs } from '../../shared/flows/hq-jobs'
 import { rollupDailyStats } from '../../shared/hq/daily-stats-service'
 import { remindUnread } from '../../shared/flows/chat-reminders'
 import { dispatchCampaigns } from '../../shared/campaigns/campaign-dispatch'
-import { repairCoupons } from '../../shared/flows/welcome-coupons'
+import { finishBindsWithWelcome, repairCoupons } from '../../shared/flows/welcome-coupons'
 
 /** The trigger's name in cloudbaserc.json (`0 * * * * * *`). */
 export const TRIGGER = 'everyMinute'
 
 export const SCHEDULE: readonly ScheduledJob[] = [
-  // Membership: new cards' attribution and welcome entries and their clerks' counts.
-  { name: 'finishBinds', schedule: { everyMinutes: 1 }, budgetMs: 20_000, run: finishBinds },
+  // Membership: new cards' attribution and welcome entries, welcome coupons and clerks' counts.
+  {
+    name: 'finishBinds',
+    schedule: { everyMinutes: 1 },
+    budgetMs: 20_000,
+    run: (ctx) => finishBindsWithWelcome(ctx),
+  },
   // Shop: after-payment effects nobody applied yet; unpaid orders past their 15 minutes.
   {
     name: 'applyOrderEffects',

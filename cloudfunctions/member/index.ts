@@ -9,8 +9,8 @@ import {
   myCoupons,
 } from '../../shared/coupons/coupon-service'
 import { consentStatus, reportConsent } from '../../shared/campaigns/consent-service'
-import { bindWithWelcome } from '../../shared/flows/welcome-coupons'
 import {
+  bindMember,
   deleteAccount,
   memberCode,
   memberProfile,
@@ -45,7 +45,7 @@ export const main = defineFunction({
     coupon: 'member',
   },
   handlers: {
-    bind: (ctx, input) => bindWithWelcome(ctx, input),
+    bind: (ctx, input) => bindMember(ctx, input),
     profile: (ctx) => memberProfile(ctx),
     setPhone: (ctx, input) => setPhone(ctx, input),
     agreement: (_ctx, input) => agreement(input.kind),

@@ -28,6 +28,7 @@ const TARGETS: Record<string, number> = {
   'member.bind (first, store code)': 6,
   'member.bind (first, clerk code)': 6,
   'member.bind (repeat scan)': 2,
+  'member.bind (first, store code, with a welcome coupon)': 6,
   'shop.createOrder': 8,
   'shop.createOrder (with coupon)': 8,
   'shop.order (first read, applying effects)': 6,
@@ -152,7 +153,8 @@ export async function benchHotpaths(options: { shoppers?: number } = {}): Promis
       'member.bind (repeat scan)',
       await measured('member', 'bind', () => bindAll('store', storeCode.scene, 0)),
     )
-    // The binds' follow-up (log, welcome entry, clerk count), finished by the job.
+    // The binds' follow-up (log, welcome entry, welcome coupons if any, clerk count), finished by
+    // the job.
     perItem(
       'bind follow-up per card (finishBinds job)',
       shoppers * 2 + 1,
@@ -299,6 +301,40 @@ export async function benchHotpaths(options: { shoppers?: number } = {}): Promis
             hq,
           )
       }),
+    )
+    // A welcome coupon (HQ's `onBind` template): the bind still reads nothing for it; the coupon
+    // is the follow-up's, given by the member's next call (here `profile`) or by the job.
+    await call(
+      'admin',
+      {
+        action: 'createCouponTemplate',
+        name: '热路径开卡礼',
+        kind: 'amountOff',
+        valueFen: 500,
+        minSpendFen: 0,
+        channels: ['online'],
+        validDays: 30,
+        perMemberLimit: 1,
+        publishToCentre: false,
+        onBind: true,
+      },
+      hq,
+    )
+    report(
+      'member.bind (first, store code, with a welcome coupon)',
+      await measured('member', 'bind', () => bindAll('welcome', storeCode.scene, 200)),
+    )
+    report(
+      "member.profile (the next call: entries and the welcome coupon; the instance's first also reads the templates)",
+      await measured('member', 'profile', async () => {
+        for (let i = 0; i < shoppers; i += 1)
+          await call('member', { action: 'profile' }, shopper('welcome', i))
+      }),
+    )
+    perItem(
+      'bind follow-up per card with a welcome coupon given (finishBinds job)',
+      shoppers,
+      await jobTrips('finishBinds'),
     )
     return rows
   } finally {

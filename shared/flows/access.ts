@@ -8,11 +8,11 @@
  */
 import { adminAction } from '../hq/admin-service'
 import { AUDIT_ACTIONS } from '../hq/rules/audit'
-import { finishBindEntries } from '../membership/bind-follow-up'
 import { requireMember } from '../membership/lookups'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import type { AccessGuard, ActionPolicy } from '../platform/runtime/policy'
 import { requireManager, requireStaff } from '../staff/lookups'
+import { finishNewCard } from './welcome-coupons'
 
 export const accessGuard: AccessGuard = {
   async run<T>(
@@ -23,9 +23,10 @@ export const accessGuard: AccessGuard = {
   ): Promise<T> {
     switch (policy.access) {
       case 'member': {
-        // A new card's entries (its attribution and welcome points) before anything shows them.
+        // A new card's entries (its attribution and welcome points) and welcome coupons before
+        // anything shows them.
         const member = await requireMember(ctx)
-        if (member.bindPending && !member.bindPending.entriesDone) await finishBindEntries(member)
+        if (member.bindPending && !member.bindPending.entriesDone) await finishNewCard(ctx, member)
         return action()
       }
       case 'clerk':

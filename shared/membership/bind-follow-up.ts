@@ -1,7 +1,9 @@
 /**
  * A new card's follow-up (MemberDoc.bindPending): what its bind wrote after answering, finished
  * exactly once by whichever comes first, the member's own next call (the two entries they can
- * see) or the `finishBinds` job (the entries if still due, then the clerk's member count).
+ * see) or the `finishBinds` job (the entries if still due, then the clerk's member count). The
+ * welcome coupons ride along with both (flows/welcome-coupons.ts: the access guard's
+ * finishNewCard, and finishBindsWithWelcome passing `alsoFinish`).
  */
 import { COLLECTIONS } from '../collections'
 import { collection } from '../platform/db/collection'
@@ -37,9 +39,15 @@ export async function finishBindEntries(
 /** Members a count transaction covers at most: few writes, so a conflict retries little. */
 const COUNT_GROUP = 20
 
+/** A card due for its follow-up, as finishBinds reads it. */
+export type DueCard = Pick<MemberDoc, '_id' | 'memberNo' | 'tier' | 'bindPending'>
+
 /**
  * The `finishBinds` job: every card whose bind left a follow-up gets its two entries (if still
- * due) and then, per clerk, its count.
+ * due), then what another domain adds to a new card (`alsoFinish`: the welcome coupons, passed
+ * by flows/welcome-coupons.ts), and then, per clerk, its count. `alsoFinish` runs on every due
+ * card before its mark is removed, so it must be idempotent; if it fails, the run fails with the
+ * marks still there and the next run does it again.
  *
  * Guarantee: a card adds one to its clerk's count exactly once. The transaction reads each card,
  * removes the mark of those still marked and increments the clerk by that many; a second run (or
@@ -49,7 +57,11 @@ const COUNT_GROUP = 20
  */
 export async function finishBinds(
   ctx: InvocationContext,
-  options: { batch?: number; budgetMs?: number } = {},
+  options: {
+    batch?: number
+    budgetMs?: number
+    alsoFinish?: (cards: DueCard[]) => Promise<void>
+  } = {},
 ): Promise<{ finished: number; more: boolean }> {
   const db = database()
   const _ = db.command
@@ -62,12 +74,17 @@ export async function finishBinds(
   do {
     const due = await members.find(
       { 'bindPending.at': _.lte(ctx.clock.now()) },
-      { fields: ['bindPending'], orderBy: ['bindPending.at', 'asc'], limit: batch },
+      {
+        fields: ['bindPending', 'memberNo', 'tier'],
+        orderBy: ['bindPending.at', 'asc'],
+        limit: batch,
+      },
     )
     more = due.length === batch
     // The entries first (idempotent), a few cards at a time.
     for (let i = 0; i < due.length; i += 10)
       await Promise.all(due.slice(i, i + 10).map((m) => finishBindEntries(m, { mark: false })))
+    if (options.alsoFinish && due.length) await options.alsoFinish(due)
     const byClerk = new Map<string, string[]>()
     for (const m of due) {
       const clerkId = m.bindPending!.clerkId

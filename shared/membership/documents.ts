@@ -76,6 +76,7 @@ export interface MemberDoc {
  * the member's own next call, whichever comes first (membership/bind-follow-up.ts):
  * the attribution log entry and the welcome points' ledger entry (inserted once by their unique
  * keys), then the clerk's member count (incremented in one transaction with removing this mark).
+ * HQ's welcome coupons go with it (keyed by member, so once; flows/welcome-coupons.ts).
  */
 export interface BindPending {
   at: Date

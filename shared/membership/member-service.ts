@@ -30,6 +30,7 @@ import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
 import { withTransaction } from '../platform/runtime/transaction'
+import { readEveryMinute } from '../platform/runtime/instance-cache'
 import {
   activeStores,
   getClerk,
@@ -174,25 +175,6 @@ async function firstBindTarget(
   throw new AppError('CONFLICT', '该门店暂无在岗导购，请联系店员')
 }
 
-/**
- * A value read at most once a minute per function instance (by the invocation's clock);
- * concurrent callers share one read, and a failed read is not kept.
- */
-function readEveryMinute<T>(read: () => Promise<T>): (now: Date) => Promise<T> {
-  let cached: { value: Promise<T>; readAt: number } | undefined
-  return (now) => {
-    if (!cached || now.getTime() - cached.readAt >= 60_000) {
-      const value = read()
-      const entry = { value, readAt: now.getTime() }
-      cached = entry
-      value.catch(() => {
-        if (cached === entry) cached = undefined
-      })
-    }
-    return cached.value
-  }
-}
-
 /** HQ's attribution policy. */
 const attributionPolicy = readEveryMinute(async (): Promise<AttributionPolicy> => {
   const stored = await collection(ATTRIBUTION_SETTINGS).get('attribution')
@@ -289,7 +271,8 @@ export async function setPhone(
  * instance: the member (none yet); then together the store's turn or the scanned clerk, the
  * tombstones and the points rules; the member; its welcome points' ledger entry. The attribution
  * log entry and the clerk's count are the bind's follow-up (BindPending), finished exactly once
- * after the answer (bind-follow-up.ts).
+ * after the answer (bind-follow-up.ts), and so are HQ's welcome coupons (flows/welcome-coupons.ts):
+ * the bind itself reads nothing for them, with or without a welcome coupon.
  *
  * Guarantees: one member per openid even when the same person's first scans race: the card's
  * `_id` is derived from the openid (memberIdFor), so the racers insert the same id and one insert

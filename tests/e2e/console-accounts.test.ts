@@ -371,7 +371,8 @@ test('修改账号: a store manager is moved to 徐家汇店 with the store pick
   // The form's words (the title names the account by its user name, which is Latin by design).
   await expectChineseOnly(page, '.ant-modal:visible:has-text("修改账号") form')
   await page.click('#account-edit-submit')
-  await page.getByText('该账号的 1 个登录已失效，需重新登录').waitFor()
+  // At least the sign-in above; an earlier test of this file may have left another one open.
+  await page.getByText(/该账号的 [1-9]\d* 个登录已失效，需重新登录/).waitFor()
   await shot(page, 'account-edit-saved')
   await page.click('.ant-modal-confirm-btns .ant-btn')
   await row.getByText('徐家汇店').waitFor()

@@ -200,6 +200,8 @@ test('the desk: 今日业绩 after a sale, the real ceiling, an already collecte
     { openid: clerk.openid },
   )
   expect(sale.body.ok).toBe(true)
+  // An online order reaches the clerk's figures by the after-payment timer (within a minute).
+  await stack.runJob('applyOrderEffects')
 
   await app.switchPersona(clerk.name)
   await app.waitFor('/staff/home/index', '今日业绩')

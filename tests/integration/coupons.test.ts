@@ -786,17 +786,41 @@ describe('issuance channels and repair', () => {
     expect(slots.total).toBe(1)
   })
 
-  it('a welcome coupon is given on the first bind only', async () => {
+  it("a welcome coupon is given on the first bind only, once, with the bind's follow-up", async () => {
+    // Each function instance reads HQ's welcome templates at most once a minute: a member
+    // binding while this one still holds the list without the new template gets the coupon from
+    // the finishBinds job (templates read fresh) within the minute.
+    // A member's next call after binding: this instance holds the list (read now, or under a
+    // minute ago), without the template made below.
+    await bind('oWelcomeEarly')
+    await member('myCoupons', 'oWelcomeEarly')
     const templateId = await template({ name: '开卡礼券', publishToCentre: false, onBind: true })
+    const welcomeCoupons = async (openid: string) =>
+      ((await member('myCoupons', openid)).body.data.items as { templateId: string }[]).filter(
+        (c) => c.templateId === templateId,
+      )
     try {
+      await bind('oWelcomeStale')
+      await member('profile', 'oWelcomeStale')
+      await stack.runJob('finishBinds')
+      expect(await welcomeCoupons('oWelcomeStale')).toEqual([
+        expect.objectContaining({ templateId, source: '开卡礼' }),
+      ])
+      // A minute later every instance knows the template: the bind's next call shows it.
+      await stack.setClockOffset(61_000)
       await bind('oWelcome')
       const mine = await member('myCoupons', 'oWelcome')
       expect(mine.body.data.items).toEqual([
         expect.objectContaining({ templateId, source: '开卡礼' }),
       ])
-      // Scanning again is no first bind.
+      // Scanning again is no first bind; the job and the repair finishing the same cards give
+      // no second coupon.
       await bind('oWelcome')
-      expect((await member('myCoupons', 'oWelcome')).body.data.items).toHaveLength(1)
+      await Promise.all([stack.runJob('finishBinds'), stack.runJob('finishBinds')])
+      await stack.setClockOffset(3 * 60_000)
+      await stack.runJob('repairCoupons')
+      expect(await welcomeCoupons('oWelcome')).toHaveLength(1)
+      expect(await welcomeCoupons('oWelcomeStale')).toHaveLength(1)
     } finally {
       await stack.admin({ action: 'updateCouponTemplate', templateId, status: 'paused' })
     }
