@@ -194,6 +194,10 @@ export function installWeapp(): void {
   installed = true
   const g = globalThis as Record<string, unknown>
   const wx = g.wx as Record<string, unknown>
+  // WeChat's logic layer has no DOM, so no MutationObserver. Libraries that feature-detect it
+  // (asap, under the `promise` package Taroify's hooks import) would otherwise pick jsdom's and
+  // hand it Taro's virtual nodes, which jsdom rejects; on a phone they fall back to timers.
+  delete g.MutationObserver
 
   Object.assign(wx, {
     cloud: {
