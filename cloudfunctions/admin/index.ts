@@ -1,5 +1,6 @@
 import '../../shared/flows/payment-owners'
 import { createCampaignWithCoupon } from '../../shared/flows/campaign-coupons'
+import { listCouponBudgets, setCouponBudget } from '../../shared/flows/coupon-budgets'
 import { adminInput, adminOutput } from '../../shared/hq/contract'
 import { conversationForHq } from '../../shared/chat/chat-service'
 import { accessGuard } from '../../shared/flows/access'
@@ -25,6 +26,7 @@ import {
   resetAdminPassword,
   setAdminAccountStatus,
   unlockAdminAccount,
+  updateAdminAccount,
 } from '../../shared/hq/admin-accounts-service'
 import { lifecycleActor, ROLE_LABELS, seesFullPhone } from '../../shared/hq/rules/roles'
 import { listAudit } from '../../shared/hq/audit-service'
@@ -131,6 +133,11 @@ const orderViewer = async (ctx: InvocationContext) => {
   }
 }
 
+const jobReader = (session: AdminSession) => ({
+  actor: lifecycleActor(session.role),
+  owner: session.role === 'storeManager' ? session.username : null,
+})
+
 export const main = defineFunction({
   name: 'admin',
   input: adminInput,
@@ -151,6 +158,7 @@ export const main = defineFunction({
       access: 'hq:admin',
       auditDetails: ({ password: _password, ...rest }) => rest,
     },
+    updateAdminAccount: 'hq:admin',
     setAdminAccountStatus: 'hq:admin',
     resetAdminPassword: { access: 'hq:admin', auditDetails: (i) => ({ adminId: i.adminId }) },
     unlockAdminAccount: 'hq:admin',
@@ -239,13 +247,15 @@ export const main = defineFunction({
     createExportJob: 'hq:write',
     createTransferJob: 'hq:write',
     jobStep: 'hq:write',
-    listJobs: 'hq:read',
+    // A store manager sees only the jobs they created (their exports; flows/hq-jobs.ts).
+    listJobs: { access: 'hq:read', stores: () => undefined },
     // Audited like settlementCsv: the job's file is the settlement, or the imported clerks' invites.
-    job: { access: 'hq:read', auditRead: true },
+    job: { access: 'hq:read', auditRead: true, stores: () => undefined },
     // Exports hold personal data: any HQ role may export what it may read (phones masked unless
-    // its role may see them), and both the export and every download are audited.
-    createDataExport: { access: 'hq:read', auditRead: true },
-    jobFile: { access: 'hq:read', auditRead: true },
+    // its role may see them; a store manager only their stores' rows, checked at creation and at
+    // every batch), and both the export and every download are audited.
+    createDataExport: { access: 'hq:read', auditRead: true, stores: (i) => i.storeId },
+    jobFile: { access: 'hq:read', auditRead: true, stores: () => undefined },
     listProducts: 'hq:read',
     productStock: 'hq:read',
     createProduct: { access: 'hq:write', auditDetails: (i) => ({ ...i, images: i.images.length }) },
@@ -271,6 +281,8 @@ export const main = defineFunction({
       auditDetails: (i) => ({ templateId: i.templateId, members: i.memberNos.length }),
     },
     memberCoupons: { access: 'hq:read', auditRead: true },
+    setCouponBudget: 'hq:write',
+    couponBudgets: 'hq:read',
   },
   handlers: {
     login: (ctx, input) => login(ctx, input),
@@ -287,6 +299,7 @@ export const main = defineFunction({
     },
     listAdminAccounts: async (ctx) => listAdminAccounts(ctx, await hqSession(ctx)),
     createAdminAccount: async (ctx, input) => createAdminAccount(ctx, await hqSession(ctx), input),
+    updateAdminAccount: async (ctx, input) => updateAdminAccount(ctx, await hqSession(ctx), input),
     setAdminAccountStatus: async (ctx, input) =>
       setAdminAccountStatus(ctx, await hqSession(ctx), input),
     resetAdminPassword: async (ctx, input) => resetAdminPassword(ctx, await hqSession(ctx), input),
@@ -392,8 +405,8 @@ export const main = defineFunction({
     createExportJob: async (ctx, input) => createExportJob(ctx, await hqSession(ctx), input),
     createTransferJob: async (ctx, input) => createTransferJob(ctx, await hqSession(ctx), input),
     jobStep: (ctx, input) => stepJob(ctx, input.jobId),
-    listJobs: async (ctx, input) => listJobs(input, await hqActor(ctx)),
-    job: async (ctx, input) => jobDetail(input, await hqActor(ctx)),
+    listJobs: async (ctx, input) => listJobs(input, jobReader(await hqSession(ctx))),
+    job: async (ctx, input) => jobDetail(input, jobReader(await hqSession(ctx))),
     createDataExport: async (ctx, input) => createDataExport(ctx, await hqSession(ctx), input),
     jobFile: async (ctx, input) => jobFilePart(input, await hqSession(ctx)),
     listProducts: (_ctx, input) => listProductsForAdmin(input),
@@ -415,5 +428,8 @@ export const main = defineFunction({
     couponTemplateStats: (ctx, input) => couponTemplateStats(ctx, input),
     issueCoupons: (ctx, input) => issueCouponsToMembers(ctx, input),
     memberCoupons: (ctx, input) => memberCouponsForHq(ctx, input),
+    setCouponBudget: async (ctx, input) =>
+      setCouponBudget(ctx, (await hqSession(ctx)).username, input),
+    couponBudgets: (_ctx, input) => listCouponBudgets(input),
   },
 })

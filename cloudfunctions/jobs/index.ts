@@ -23,7 +23,7 @@ import { settleCommission } from '../../shared/commission/commission-service'
 import { expireDuePoints } from '../../shared/points/points-account-service'
 import { repairRedemptions } from '../../shared/flows/redemption'
 import { expireMailRedemptions } from '../../shared/flows/mail-redemption'
-import { stepRunningJobs } from '../../shared/flows/hq-jobs'
+import { expireJobFiles, stepRunningJobs } from '../../shared/flows/hq-jobs'
 import { rollupDailyStats } from '../../shared/hq/daily-stats-service'
 import { remindUnread } from '../../shared/flows/chat-reminders'
 import { dispatchCampaigns } from '../../shared/campaigns/campaign-dispatch'
@@ -85,6 +85,8 @@ export const SCHEDULE: readonly ScheduledJob[] = [
   },
   // HQ: long jobs (imports, exports, transfers) a batch at a time; the dashboard's daily rollup.
   { name: 'stepJobs', schedule: { everyMinutes: 1 }, budgetMs: 40_000, run: stepRunningJobs },
+  // Finished jobs' files (exports, poster ZIPs) past HQ's retention days, deleted once.
+  { name: 'expireJobFiles', schedule: { everyMinutes: 60 }, budgetMs: 20_000, run: expireJobFiles },
   {
     name: 'rollupDailyStats',
     schedule: { everyMinutes: 5 },

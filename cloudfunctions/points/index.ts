@@ -11,6 +11,7 @@ import {
   redemptionDetail,
 } from '../../shared/flows/mail-redemption'
 import { myRedemptions, redeemGift } from '../../shared/flows/redemption'
+import { exchangeForCoupon, withCouponTerms } from '../../shared/flows/coupon-exchange'
 
 export const main = defineFunction({
   name: 'points',
@@ -29,10 +30,14 @@ export const main = defineFunction({
     cancelRedemption: 'member',
   },
   handlers: {
-    gifts: () => listCatalog(),
-    gift: (_ctx, input) => catalogGift(input.giftId),
+    gifts: async () => withCouponTerms(await listCatalog()),
+    gift: async (_ctx, input) => (await withCouponTerms([await catalogGift(input.giftId)]))[0]!,
     redeem: (ctx, input) =>
-      input.fulfilment === 'mail' ? redeemForMail(ctx, input) : redeemGift(ctx, input),
+      input.fulfilment === 'mail'
+        ? redeemForMail(ctx, input)
+        : input.fulfilment === 'coupon'
+          ? exchangeForCoupon(ctx, input)
+          : redeemGift(ctx, input),
     ledger: (ctx, input) => pointsHistory(ctx, input),
     summary: (ctx) => pointsSummary(ctx),
     myRedemptions: (ctx, input) => myRedemptions(ctx, input),

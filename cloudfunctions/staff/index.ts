@@ -5,6 +5,7 @@ import { clerkPerformance } from '../../shared/commission/commission-service'
 import { pickupCodeDetail, verifyPickupCode } from '../../shared/flows/pickup-counter'
 import { recordSale, tillRules, voidSaleOfMyStore } from '../../shared/flows/offline-sale'
 import { memberCouponsAtTill } from '../../shared/flows/coupon-till'
+import { giveCoupon, myStoreBudgets } from '../../shared/flows/coupon-budgets'
 import { storeAudienceCount } from '../../shared/campaigns/campaign-audience'
 import { createStoreCampaign } from '../../shared/campaigns/campaign-authoring'
 import { storeCampaignResults, storeCampaigns } from '../../shared/campaigns/store-campaigns'
@@ -37,6 +38,8 @@ export const main = defineFunction({
     recordSale: 'clerk',
     saleRules: 'clerk',
     memberCoupons: 'clerk',
+    couponBudgets: 'clerk',
+    giveCoupon: 'clerk',
     voidSale: 'clerk',
     performance: 'clerk',
     storeCampaignAudienceCount: 'manager',
@@ -57,6 +60,8 @@ export const main = defineFunction({
     recordSale: (ctx, input) => recordSale(ctx, input),
     saleRules: () => tillRules(),
     memberCoupons: (ctx, input) => memberCouponsAtTill(ctx, input),
+    couponBudgets: (ctx) => myStoreBudgets(ctx),
+    giveCoupon: (ctx, input) => giveCoupon(ctx, input),
     voidSale: (ctx, input) => voidSaleOfMyStore(ctx, input),
     performance: async (ctx, input) =>
       clerkPerformance(ctx, (await requireStaff(ctx))._id, input.month),

@@ -7,6 +7,7 @@ import {
   useState,
   type ReactNode,
 } from 'react'
+import { useQueryClient } from '@tanstack/react-query'
 import { Navigate, useLocation, useNavigate } from 'react-router-dom'
 import { callAdmin, loadSession, saveSession, setUnauthenticatedHandler, type Session } from './api'
 
@@ -27,37 +28,46 @@ const AuthContext = createContext<AuthValue | null>(null)
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session | null>(() => loadSession())
   const navigate = useNavigate()
+  // What one session read is not shown to the next (another operator, another role's scope).
+  const queryClient = useQueryClient()
   useEffect(() => {
     setUnauthenticatedHandler(() => {
+      queryClient.clear()
       setSession(null)
       void navigate('/login', { replace: true })
     })
-  }, [navigate])
-  const login = useCallback(async (username: string, password: string) => {
-    const result = await callAdmin('login', { username, password })
-    const next: Session = {
-      token: result.token,
-      username: result.username,
-      displayName: result.displayName,
-      role: result.role,
-      storeIds: result.storeIds,
-      expiresAt: result.expiresAt,
-    }
-    saveSession(next)
-    setSession(next)
-  }, [])
+  }, [navigate, queryClient])
+  const login = useCallback(
+    async (username: string, password: string) => {
+      const result = await callAdmin('login', { username, password })
+      const next: Session = {
+        token: result.token,
+        username: result.username,
+        displayName: result.displayName,
+        role: result.role,
+        storeIds: result.storeIds,
+        expiresAt: result.expiresAt,
+      }
+      queryClient.clear()
+      saveSession(next)
+      setSession(next)
+    },
+    [queryClient],
+  )
   const logout = useCallback(async () => {
     try {
       await callAdmin('logout', {})
     } finally {
+      queryClient.clear()
       saveSession(null)
       setSession(null)
     }
-  }, [])
+  }, [queryClient])
   const forget = useCallback(() => {
+    queryClient.clear()
     saveSession(null)
     setSession(null)
-  }, [])
+  }, [queryClient])
   const value = useMemo(
     () => ({
       session,

@@ -6,8 +6,9 @@ import { KeyOutlined } from '@ant-design/icons'
 import { App, Button, Form, Input, Modal } from 'antd'
 import { useState } from 'react'
 import { useNavigate } from 'react-router-dom'
-import { ApiFailure, callAdmin } from './api'
+import { ApiFailure } from './api'
 import { useAuth } from './auth'
+import { useAdminWrite } from './use-admin'
 
 interface Values {
   oldPassword: string
@@ -22,11 +23,12 @@ export function ChangePasswordButton() {
   const { forget } = useAuth()
   const navigate = useNavigate()
   const { message } = App.useApp()
+  const write = useAdminWrite()
 
   async function submit(values: Values) {
     setSaving(true)
     try {
-      await callAdmin('changeMyPassword', {
+      await write('changeMyPassword', {
         oldPassword: values.oldPassword,
         newPassword: values.newPassword,
       })

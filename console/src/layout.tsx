@@ -48,8 +48,8 @@ const MENU = [
 
 /**
  * Pages a role has nothing to do on are left out of its menu (the server refuses their actions
- * anyway): accounts are for admins; a store manager sees their stores' figures, members, orders
- * and settlement.
+ * anyway): accounts are for admins; a store manager sees their stores' figures, members, orders,
+ * settlement and their own exports.
  */
 const ONLY: Partial<Record<string, readonly HqRole[]>> = {
   '/accounts': ['admin'],
@@ -62,6 +62,8 @@ const STORE_MANAGER_PAGES = new Set([
   '/members',
   '/orders',
   '/settlement',
+  // Their own exports (their stores' rows only, flows/hq-jobs.ts).
+  '/jobs',
 ])
 const menuFor = (role: HqRole | undefined) =>
   MENU.filter((m) => {

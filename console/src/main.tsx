@@ -1,3 +1,4 @@
+import { QueryClientProvider } from '@tanstack/react-query'
 import { App as AntApp, ConfigProvider, theme } from 'antd'
 import zhCN from 'antd/locale/zh_CN'
 import dayjs from 'dayjs'
@@ -26,8 +27,12 @@ import { PointsPage } from './pages/points'
 import { SettlementPage } from './pages/settlement'
 import { SettingsPage } from './pages/settings'
 import { StoresPage } from './pages/stores'
+import { createQueryClient } from './use-admin'
 
 dayjs.locale('zh-cn')
+
+/** One cache for the console's reads (use-admin.ts). */
+const queryClient = createQueryClient()
 
 function Console() {
   return (
@@ -43,41 +48,43 @@ function Console() {
       }}
     >
       <AntApp>
-        <HashRouter>
-          <AuthProvider>
-            <Routes>
-              <Route path="/login" element={<LoginPage />} />
-              <Route
-                element={
-                  <RequireSession>
-                    <ConsoleLayout />
-                  </RequireSession>
-                }
-              >
-                <Route path="/" element={<DashboardPage />} />
-                <Route path="/stores" element={<StoresPage />} />
-                <Route path="/clerks" element={<ClerksPage />} />
-                <Route path="/members" element={<MembersPage />} />
-                <Route path="/coupons" element={<CouponsPage />} />
-                <Route path="/members/:memberId" element={<MemberDetailPage />} />
-                <Route path="/gifts" element={<GiftsPage />} />
-                <Route path="/products" element={<ProductsPage />} />
-                <Route path="/offline-sales" element={<OfflineSalesPage />} />
-                <Route path="/mail-redemptions" element={<MailRedemptionsPage />} />
-                <Route path="/points" element={<PointsPage />} />
-                <Route path="/campaigns" element={<CampaignsPage />} />
-                <Route path="/chat-templates" element={<ChatTemplatesPage />} />
-                <Route path="/settings" element={<SettingsPage />} />
-                <Route path="/orders" element={<OrdersPage />} />
-                <Route path="/settlement" element={<SettlementPage />} />
-                <Route path="/jobs" element={<JobsPage />} />
-                <Route path="/audit" element={<AuditPage />} />
-                <Route path="/accounts" element={<AccountsPage />} />
-                <Route path="*" element={<Navigate to="/" replace />} />
-              </Route>
-            </Routes>
-          </AuthProvider>
-        </HashRouter>
+        <QueryClientProvider client={queryClient}>
+          <HashRouter>
+            <AuthProvider>
+              <Routes>
+                <Route path="/login" element={<LoginPage />} />
+                <Route
+                  element={
+                    <RequireSession>
+                      <ConsoleLayout />
+                    </RequireSession>
+                  }
+                >
+                  <Route path="/" element={<DashboardPage />} />
+                  <Route path="/stores" element={<StoresPage />} />
+                  <Route path="/clerks" element={<ClerksPage />} />
+                  <Route path="/members" element={<MembersPage />} />
+                  <Route path="/coupons" element={<CouponsPage />} />
+                  <Route path="/members/:memberId" element={<MemberDetailPage />} />
+                  <Route path="/gifts" element={<GiftsPage />} />
+                  <Route path="/products" element={<ProductsPage />} />
+                  <Route path="/offline-sales" element={<OfflineSalesPage />} />
+                  <Route path="/mail-redemptions" element={<MailRedemptionsPage />} />
+                  <Route path="/points" element={<PointsPage />} />
+                  <Route path="/campaigns" element={<CampaignsPage />} />
+                  <Route path="/chat-templates" element={<ChatTemplatesPage />} />
+                  <Route path="/settings" element={<SettingsPage />} />
+                  <Route path="/orders" element={<OrdersPage />} />
+                  <Route path="/settlement" element={<SettlementPage />} />
+                  <Route path="/jobs" element={<JobsPage />} />
+                  <Route path="/audit" element={<AuditPage />} />
+                  <Route path="/accounts" element={<AccountsPage />} />
+                  <Route path="*" element={<Navigate to="/" replace />} />
+                </Route>
+              </Routes>
+            </AuthProvider>
+          </HashRouter>
+        </QueryClientProvider>
       </AntApp>
     </ConfigProvider>
   )

@@ -1,52 +1,17 @@
 /**
  * The one store picker of the console: searchable by name or code (a chain has hundreds of
- * stores; the list is virtual, so 208 scroll as smoothly as 2). Every picker on every page shares
- * one load of `listStores` until a write to stores calls `reloadStores()`.
+ * stores; the list is virtual, so 208 scroll as smoothly as 2). Every picker on every page reads
+ * the one cached `listStores`; a write to stores marks it stale (invalidation.ts) and they follow.
  */
 import { Select, type SelectProps } from 'antd'
-import { useEffect, useState } from 'react'
-import { callAdmin, type AdminResult } from './api'
+import type { AdminResult } from './api'
+import { useAdminQuery } from './use-admin'
 
 export type StoreItem = AdminResult<'listStores'>['items'][number]
 
-let shared: Promise<StoreItem[]> | null = null
-const listeners = new Set<() => void>()
-
-function loadStores(): Promise<StoreItem[]> {
-  shared ??= callAdmin('listStores', {})
-    .then((r) => r.items)
-    .catch((err: unknown) => {
-      shared = null
-      throw err
-    })
-  return shared
-}
-
-/** After creating, editing, closing or reopening a store: every picker loads again. */
-export function reloadStores(): void {
-  shared = null
-  for (const listener of listeners) listener()
-}
-
 export function useStores(): { stores: StoreItem[]; loading: boolean } {
-  const [stores, setStores] = useState<StoreItem[] | null>(null)
-  const [version, setVersion] = useState(0)
-  useEffect(() => {
-    const listener = () => setVersion((v) => v + 1)
-    listeners.add(listener)
-    return () => void listeners.delete(listener)
-  }, [])
-  useEffect(() => {
-    let live = true
-    loadStores().then(
-      (items) => live && setStores(items),
-      () => live && setStores([]),
-    )
-    return () => {
-      live = false
-    }
-  }, [version])
-  return { stores: stores ?? [], loading: stores === null }
+  const { data, loading } = useAdminQuery('listStores', {})
+  return { stores: data?.items ?? [], loading }
 }
 
 /** Name or code, any case: 「静安」 finds 静安寺店, 「sh00」 finds SH001 and SH002. */

@@ -1,5 +1,5 @@
 /** Table state (page, sort, filters) kept in the URL, so a view can be shared and survives reload. */
-import { useCallback, useMemo } from 'react'
+import { useCallback, useEffect, useMemo, useRef } from 'react'
 import { useSearchParams } from 'react-router-dom'
 
 export function useUrlState<T extends Record<string, string | number | undefined>>(
@@ -15,16 +15,23 @@ export function useUrlState<T extends Record<string, string | number | undefined
     }
     return out as T
   }, [params, defaults])
+  // Built on the URL as the last update left it, not as this render saw it: two quick changes
+  // (a tab, then a search typed before the page re-rendered) both land.
+  const latest = useRef(params)
+  useEffect(() => {
+    latest.current = params
+  }, [params])
   const update = useCallback(
     (patch: Partial<T>) => {
-      const next = new URLSearchParams(params)
+      const next = new URLSearchParams(latest.current)
       for (const [key, value] of Object.entries(patch)) {
         if (value === undefined || value === '' || value === defaults[key]) next.delete(key)
         else next.set(key, String(value))
       }
+      latest.current = next
       setParams(next)
     },
-    [params, setParams, defaults],
+    [setParams, defaults],
   )
   return [state, update]
 }

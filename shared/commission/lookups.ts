@@ -17,6 +17,14 @@ export function rememberCommissionRules(rules: CommissionRules): void {
 /** The commission rules, cached for 30 s per instance (saves a round trip on every payment). */
 export async function loadCommissionRules(): Promise<CommissionRules> {
   if (cached && Date.now() - cached.at < 30_000) return cached.rules
+  // Handlers running side by side on a fresh instance (the timer's parallel batch) share one read.
+  inFlight ??= readCommissionRules().finally(() => (inFlight = null))
+  return inFlight
+}
+
+let inFlight: Promise<CommissionRules> | null = null
+
+async function readCommissionRules(): Promise<CommissionRules> {
   const res = (await database().collection(COLLECTIONS.settings.name).doc(SETTINGS_ID).get()) as {
     data: Partial<CommissionRules>[]
   }

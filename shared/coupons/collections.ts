@@ -1,5 +1,5 @@
 import { defineCollection, type CollectionSpec } from '../platform/db/collection-spec'
-import type { CouponClaimDoc, CouponDoc, CouponTemplateDoc } from './documents'
+import type { CouponBudgetDoc, CouponClaimDoc, CouponDoc, CouponTemplateDoc } from './documents'
 
 /** The coupons domain's collections and indexes. */
 export const COUPONS_COLLECTIONS = {
@@ -37,5 +37,10 @@ export const COUPONS_COLLECTIONS = {
       // The order repair's work list: coupons locked longest (flows/order-repair.ts).
       { name: 'statusLockAt', fields: ['status', 'lock.at'] },
     ],
+  }),
+  /** Per store and template: what its clerks may hand to their own members (`<storeId>:<templateId>`). */
+  couponBudgets: defineCollection<CouponBudgetDoc>({
+    name: 'couponBudgets',
+    indexes: [{ name: 'storeId', fields: ['storeId'] }],
   }),
 } as const satisfies Record<string, CollectionSpec>

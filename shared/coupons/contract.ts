@@ -215,7 +215,25 @@ export const couponsAdminInput = {
   }),
   /** A member's coupons for the member detail page. */
   memberCoupons: z.strictObject({ memberId: docId }),
+  /** What a store's clerks may hand to their own members of a template (0 stops it). */
+  setCouponBudget: z.strictObject({
+    storeId: docId,
+    templateId: docId,
+    budget: z.number().describe('门店额度').int().min(0).max(1_000_000),
+  }),
+  couponBudgets: z.strictObject({ storeId: docId.optional(), templateId: docId.optional() }),
 } as const
+
+export const couponBudgetView = z.object({
+  storeId: z.string(),
+  storeName: z.string(),
+  templateId: z.string(),
+  templateName: z.string(),
+  budget: z.number().int(),
+  given: z.number().int(),
+  left: z.number().int(),
+  updatedAt: isoDate,
+})
 
 export const couponsAdminOutput = {
   createCouponTemplate: z.object({ templateId: z.string() }),
@@ -227,6 +245,8 @@ export const couponsAdminOutput = {
     refused: z.array(z.object({ memberNo: z.string(), reason: z.string() })),
   }),
   memberCoupons: z.object({ items: z.array(couponView) }),
+  setCouponBudget: couponBudgetView,
+  couponBudgets: z.object({ items: z.array(couponBudgetView) }),
 } as const
 
 export const couponsMemberInput = {
@@ -256,10 +276,29 @@ export const couponsStaffInput = {
     memberCode: memberCodeInput,
     amountFen: z.number().describe('金额').int().min(1).max(100_000_000).optional(),
   }),
+  /** The store's budgets a clerk may give from (what is left of each). */
+  couponBudgets: emptyInput,
+  /**
+   * A clerk gives one coupon of a budgeted template to one of their own members (by the scanned
+   * member code or from their member list); `requestId` makes a retried tap give once.
+   */
+  giveCoupon: z
+    .strictObject({
+      memberCode: memberCodeInput.optional(),
+      memberId: docId.optional(),
+      templateId: docId,
+      requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '请求编号格式不对'),
+    })
+    .superRefine((v, issues) => {
+      if (!v.memberCode === !v.memberId)
+        issues.addIssue({ code: 'custom', path: ['memberCode'], message: '请扫描会员码或选择会员' })
+    }),
 } as const
 
 export const couponsStaffOutput = {
   memberCoupons: z.object({ memberNo: z.string(), items: z.array(couponOption) }),
+  couponBudgets: z.object({ items: z.array(couponBudgetView) }),
+  giveCoupon: z.object({ memberNo: z.string(), coupon: couponView, left: z.number().int() }),
 } as const
 
 const cartItems = z

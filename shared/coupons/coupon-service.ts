@@ -284,6 +284,8 @@ export async function issueCoupon(
   source: IssueSource,
   /** The template, when the caller has read it already. */
   known?: CouponTemplateDoc | null,
+  /** Set to whether this call issued the coupon (false: a keyed repeat answered the earlier one). */
+  outcome?: { fresh: boolean },
 ): Promise<CouponDoc> {
   const now = ctx.clock.now()
   const couponId = source.key ? keyedId(templateId, source.key) : newDocId()
@@ -329,6 +331,7 @@ export async function issueCoupon(
       return inserted.existing ?? (await coupons().get(couponId))!
     }
     await settlePending(templateId, couponId)
+    if (outcome) outcome.fresh = true
     return couponFrom(template, pending)
   }
 }
@@ -355,7 +358,8 @@ export async function repairCouponIssues(
   ])
   let finished = 0
   for (const template of stale) {
-    for (const pending of template.pendingIssues.filter((p) => p.at <= cutoff)) {
+    // A held unit waits on its purchase, whose repair decides (flows/coupon-exchange.ts).
+    for (const pending of template.pendingIssues.filter((p) => p.at <= cutoff && !p.heldFor)) {
       await coupons().insertOnce(couponFrom(template, pending))
       await settlePending(template._id, pending.couponId)
       finished++
@@ -378,6 +382,87 @@ export async function repairCouponIssues(
       }
   }
   return { finished, freed }
+}
+
+// ------------------------------------------------------------------ units held for a purchase
+
+/**
+ * Holds one unit of `template` for `member` while they pay for it (points for a coupon gift):
+ * the same slot and unit as issueCoupon (steps 1 and 2 of the file's guarantee, so the total and
+ * the member's limit hold however many purchases race), with the pending entry marked `heldFor`.
+ * The purchase then either pays and calls issueHeldCoupon, or calls releaseHeldUnit. Refused:
+ * COUPON_UNAVAILABLE with the reason, nothing held.
+ */
+export async function holdCouponUnit(
+  ctx: InvocationContext,
+  template: CouponTemplateDoc,
+  member: Recipient,
+  couponId: string,
+  source: IssueSource,
+  heldFor: NonNullable<PendingIssueDoc['heldFor']>,
+): Promise<PendingIssueDoc> {
+  const now = ctx.clock.now()
+  for (let slot = 1; ; slot++) {
+    const refusal = issueRefusal(template, slot - 1, member.tier, now)
+    if (refusal) throw couponUnavailable(refusal)
+    const slotId = claimId(template._id, member._id, slot)
+    const claim = { templateId: template._id, memberId: member._id, slot, couponId, at: now }
+    if (!(await claims().insertOnce({ _id: slotId, ...claim })).inserted) continue
+    const pending: PendingIssueDoc = {
+      couponId,
+      memberId: member._id,
+      memberNo: member.memberNo,
+      slot,
+      source,
+      at: now,
+      heldFor,
+    }
+    if (!(await takeUnit(template, pending))) {
+      await claims().remove(slotId)
+      throw couponUnavailable('该优惠券已被领完')
+    }
+    return pending
+  }
+}
+
+/** The held unit becomes its coupon (once: the coupon's `_id` is the held one). */
+export async function issueHeldCoupon(
+  template: CouponTemplateDoc,
+  pending: PendingIssueDoc,
+): Promise<CouponDoc> {
+  const coupon = couponFrom(template, pending)
+  await coupons().insertOnce(coupon)
+  return coupon
+}
+
+/** The coupon exists: the held entry goes (after issueHeldCoupon). */
+export async function settleHeldUnit(templateId: string, couponId: string): Promise<void> {
+  await settlePending(templateId, couponId)
+}
+
+/**
+ * The purchase did not pay: the unit goes back (once, while its entry is there) and the member's
+ * slot is freed.
+ */
+export async function releaseHeldUnit(
+  templateId: string,
+  memberId: string,
+  couponId: string,
+  slot: number | null,
+): Promise<void> {
+  await giveUnitBack(templateId, couponId)
+  if (slot !== null) {
+    await claims().remove(claimId(templateId, memberId, slot))
+    return
+  }
+  // The entry was gone already: free whichever slot names this coupon.
+  const mine = await claims().find({ templateId, memberId }, { limit: 1000 })
+  for (const c of mine.filter((c) => c.couponId === couponId)) await claims().remove(c._id)
+}
+
+/** A coupon's id for a keyed issuance (`points:<redemptionId>`): the same key, the same coupon. */
+export function couponIdFor(templateId: string, key: string): string {
+  return keyedId(templateId, key)
 }
 
 /** The member claims a coupon published in the centre. */

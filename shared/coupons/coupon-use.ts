@@ -215,6 +215,36 @@ export async function useLockedCouponInTx(
 }
 
 /**
+ * After the order is paid, outside a transaction: locked by `orderId` → used, one conditional
+ * update. Only the lock's own order matches, so it moves once; a transaction that read the coupon
+ * before (a cancellation's release) conflicts with it and, retried, finds it used.
+ */
+export async function useLockedCoupon(input: {
+  couponId: string
+  orderId: string
+  storeId: string | null
+  discountFen: number
+  paidFen: number
+  at: Date
+}): Promise<boolean> {
+  return coupons().updateIf(
+    { _id: input.couponId, status: 'locked', 'lock.orderId': input.orderId },
+    {
+      status: 'used',
+      lock: null,
+      use: {
+        kind: 'order',
+        id: input.orderId,
+        storeId: input.storeId,
+        discountFen: input.discountFen,
+        paidFen: input.paidFen,
+        at: input.at,
+      },
+    },
+  )
+}
+
+/**
  * A full refund (or a voided till sale) gives the coupon back while it is still valid.
  *
  * Guarantee: one conditional update from `used` by exactly this order or sale, so however often

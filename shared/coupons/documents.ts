@@ -95,9 +95,32 @@ export interface PendingIssueDoc {
   slot: number
   source: { kind: CouponSourceKind; key: string | null }
   at: Date
+  /**
+   * A unit held for a purchase that has not paid yet (points for a coupon gift): repairCouponIssues
+   * leaves it alone, and the purchase's own repair finishes it (paid) or gives it back (not paid)
+   * (flows/coupon-exchange.ts).
+   */
+  heldFor?: { kind: 'points'; redemptionId: string }
 }
 
-export type CouponSourceKind = 'centre' | 'hq' | 'welcome' | 'campaign' | 'points'
+export type CouponSourceKind = 'centre' | 'hq' | 'welcome' | 'campaign' | 'points' | 'clerk'
+
+/**
+ * What a store's clerks may hand out of one template (`_id` = `<storeId>:<templateId>`), set by HQ.
+ * `left` is what may still be given: a give takes one by the conditional update `left ≥ 1`, so the
+ * budget is never exceeded however many gives race; HQ changes `budget` and `left` by the same
+ * difference, never below what was given.
+ */
+export interface CouponBudgetDoc {
+  _id: string
+  storeId: string
+  templateId: string
+  budget: number
+  given: number
+  left: number
+  updatedAt: Date
+  updatedBy: string
+}
 
 /**
  * The stored status. `expired` is not stored: an `available` coupon whose `expiresAt` has passed

@@ -25,6 +25,7 @@ const SOURCE_LABELS: Record<CouponSourceKind, string> = {
   welcome: '开卡礼',
   campaign: '活动赠送',
   points: '积分兑换',
+  clerk: '导购赠送',
 }
 
 function monthDay(at: Date): string {

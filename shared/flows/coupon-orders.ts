@@ -20,6 +20,7 @@ import {
   lockCoupon,
   releaseCouponInTx,
   returnCoupon,
+  useLockedCoupon,
   unlockCoupon,
   useLockedCouponInTx,
 } from '../coupons/coupon-use'
@@ -143,6 +144,23 @@ export function releaseOrderWithCoupon(ctx: InvocationContext, orderId: string):
 export async function useOrderCouponInTx(t: Transaction, order: OrderDoc, now: Date) {
   if (!order.coupon) return
   await useLockedCouponInTx(t, {
+    couponId: order.coupon.couponId,
+    orderId: order._id,
+    storeId: order.storeId,
+    discountFen: order.discountFen ?? 0,
+    paidFen: order.totalFen,
+    at: order.paidAt ?? now,
+  })
+}
+
+/**
+ * After payment, outside a transaction: the order's locked coupon becomes used, by one
+ * conditional update (useLockedCoupon: only while this order still holds the lock), so it moves
+ * once however often the effects run.
+ */
+export async function useOrderCoupon(order: OrderDoc, now: Date): Promise<void> {
+  if (!order.coupon) return
+  await useLockedCoupon({
     couponId: order.coupon.couponId,
     orderId: order._id,
     storeId: order.storeId,

@@ -28,6 +28,11 @@ export type DataExportKind = 'exportOrders' | 'exportMembers' | 'exportOfflineSa
 /** What an export job keeps in `params`: its filter, and whether phones are written in full. */
 export interface DataExportParams {
   storeId?: string
+  /**
+   * A store manager's export: the stores their account listed when they created it. Every batch
+   * reads only these stores' rows, and runs only while the account still manages all of them.
+   */
+  storeIds?: string[]
   from?: string
   to?: string
   status?: OrderDoc['status']
@@ -63,6 +68,18 @@ interface ExportSpec<T extends StoredDoc> {
 const yuan = (fen: number) => csvNumber(fenToYuan(fen))
 const minute = (at: Date | null | undefined) => (at ? formatShanghaiMinute(at) : '')
 
+/** The store filter: the one store asked for, within a store manager's stores when scoped. */
+function storeFilter(params: DataExportParams): Record<string, unknown> {
+  const _ = database().command
+  if (params.storeIds) {
+    const stores = params.storeId
+      ? params.storeIds.filter((id) => id === params.storeId)
+      : params.storeIds
+    return { storeId: _.in(stores) }
+  }
+  return params.storeId ? { storeId: params.storeId } : {}
+}
+
 function dayRange(params: DataExportParams, field: string): Record<string, unknown> {
   const _ = database().command
   const { gte, lt } = shanghaiDaysRange(params.from, params.to)
@@ -90,7 +107,7 @@ const ORDERS: ExportSpec<OrderDoc> = {
   where(params) {
     return {
       ...dayRange(params, 'createdAt'),
-      ...(params.storeId ? { storeId: params.storeId } : {}),
+      ...storeFilter(params),
       ...(params.status ? { status: params.status } : {}),
     }
   },
@@ -133,7 +150,7 @@ const MEMBERS: ExportSpec<MemberDoc> = {
     return {
       status: 'active',
       ...dayRange(params, 'joinedAt'),
-      ...(params.storeId ? { storeId: params.storeId } : {}),
+      ...storeFilter(params),
       ...(params.tier ? { tier: params.tier } : {}),
     }
   },
@@ -161,7 +178,7 @@ const OFFLINE_SALES: ExportSpec<OfflineSaleDoc> = {
   filename: 'offline-sales',
   header: ['时间', '门店', '导购', '会员号', '小票号', '金额（元）', '状态', '作废原因'],
   where(params) {
-    return { ...(params.storeId ? { storeId: params.storeId } : {}), ...dayRange(params, 'at') }
+    return { ...storeFilter(params), ...dayRange(params, 'at') }
   },
   async rows(sales) {
     const [names, rules] = await Promise.all([

@@ -53,6 +53,7 @@ import { getStore } from '../staff/lookups'
 import { settlementCsv } from '../commission/commission-service'
 import type { Actor } from '../platform/lifecycle'
 import { jobStatusLabel, nextJobActions } from '../hq/lifecycle'
+import { roleOf } from '../hq/rules/roles'
 
 type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
 type ClerkJobRow = ClerkImportRow & { storeId: string }
@@ -81,7 +82,10 @@ const jobs = () => collection(COLLECTIONS.jobs)
 
 /** The job as `actor` sees it: its status's label and what that caller may do next. */
 function viewOf(job: JobDoc, actor: Actor): z.infer<typeof jobView> {
-  const hasOutput = Boolean(job.output) || (job.status === 'succeeded' && Boolean(job.file))
+  const expired = Boolean(job.filesExpiredAt)
+  const hadFile = Boolean(job.output) || Boolean(job.file)
+  const hasOutput =
+    !expired && (Boolean(job.output) || (job.status === 'succeeded' && Boolean(job.file)))
   const facts = { ...job, errorCount: job.errors.length, hasOutput }
   return {
     jobId: job._id,
@@ -97,6 +101,7 @@ function viewOf(job: JobDoc, actor: Actor): z.infer<typeof jobView> {
     errors: job.errors.slice(0, ERRORS_SHOWN),
     errorCount: job.errors.length,
     hasOutput,
+    fileExpiredLabel: expired && hadFile ? '文件已过保留期，已删除' : null,
     createdBy: job.createdBy,
     createdAt: job.createdAt.toISOString(),
     finishedAt: job.finishedAt?.toISOString() ?? null,
@@ -271,8 +276,13 @@ export async function createDataExport(
   const { kind, ...filter } = input
   if (filter.from && filter.to && filter.from > filter.to)
     throw new AppError('INVALID_INPUT', '开始日期不能晚于结束日期', 'from')
+  // A store manager exports their stores' rows only: the scope is the session's, never the input's.
+  const scope = session.role === 'storeManager' ? session.storeIds : null
+  if (scope && filter.storeId && !scope.includes(filter.storeId))
+    throw new AppError('FORBIDDEN', '只能导出所管门店的数据', 'storeId')
   const params: DataExportParams = {
     ...filter,
+    ...(scope ? { storeIds: [...scope] } : {}),
     ...(kind === 'exportMembers'
       ? { phones: seesFullPhones(session.role) ? ('full' as const) : ('masked' as const) }
       : {}),
@@ -312,11 +322,9 @@ async function exportStep(
   job: JobDoc & { kind: DataExportKind },
 ): Promise<Partial<JobDoc> & Pick<JobDoc, 'done'>> {
   const part = job.file && 'parts' in job.file ? job.file.parts : 0
-  const batch = await exportBatch(
-    job.kind,
-    job.params as unknown as DataExportParams,
-    job.cursor ?? null,
-  )
+  const params = job.params as unknown as DataExportParams
+  if (params.storeIds) await checkExportScope(job.createdBy, params.storeIds)
+  const batch = await exportBatch(job.kind, params, job.cursor ?? null)
   await fileParts().set(partIdOf(job._id, part), { jobId: job._id, part, csv: batch.csv })
   const done = job.done + batch.count
   return {
@@ -330,9 +338,39 @@ async function exportStep(
   }
 }
 
+/**
+ * A store manager's export runs only while its creator still manages every store it covers: an
+ * account moved to other stores, demoted or disabled meanwhile stops the job (it fails with the
+ * reason) instead of writing rows it may no longer read. One read of the account per batch.
+ */
+async function checkExportScope(username: string, storeIds: readonly string[]): Promise<void> {
+  const account = await collection(COLLECTIONS.admins).findOne({ username })
+  const current =
+    account && (account.status ?? 'active') === 'active' && roleOf(account.role) === 'storeManager'
+      ? (account.storeIds ?? [])
+      : []
+  if (!storeIds.every((id) => current.includes(id)))
+    throw new AppError('FORBIDDEN', '创建导出的店长账号已不再管理这些门店，导出已停止')
+}
+
+/** A store manager sees only the jobs they created (their exports); other roles see every job. */
+export interface JobReader {
+  actor: Actor
+  /** The store manager's user name, or null for a role that sees every job. */
+  owner: string | null
+}
+
+function readableBy(job: Pick<JobDoc, 'createdBy'>, reader: JobReader): boolean {
+  return reader.owner === null || job.createdBy === reader.owner
+}
+
 /** One part of a data export's file; a file with full phone numbers only for a role that may see them. */
 export async function jobFilePart(input: Input<'jobFile'>, session: AdminSession) {
   const job = await getJob(input.jobId)
+  if (session.role === 'storeManager' && job.createdBy !== session.username)
+    throw new AppError('NOT_FOUND', '任务不存在', 'jobId')
+  if (job.filesExpiredAt)
+    throw new AppError('NOT_FOUND', '文件已过保留期，已删除：请重新导出', 'jobId')
   if (!job.file || job.status !== 'succeeded')
     throw new AppError('CONFLICT', '文件还没有生成完，请稍后再下载', 'jobId')
   if (!('parts' in job.file)) throw new AppError('NOT_FOUND', '这个任务的文件请直接下载', 'jobId')
@@ -849,6 +887,7 @@ const LIST_FIELDS = Object.fromEntries(
     'leaseUntil',
     'output.filename',
     'file',
+    'filesExpiredAt',
   ].map((f) => [f, true]),
 )
 
@@ -858,15 +897,18 @@ type ListedJob = Omit<JobDoc, 'rows' | 'output' | 'file'> & {
   file?: { filename: string } | null
 }
 
-export async function listJobs(input: Input<'listJobs'>, actor: Actor) {
+export async function listJobs(input: Input<'listJobs'>, reader: JobReader) {
+  const where = reader.owner === null ? {} : { createdBy: reader.owner }
+  const { actor } = reader
   const [page, total] = await Promise.all([
     jobs()
-      .raw.orderBy('createdAt', 'desc')
+      .raw.where(where)
+      .orderBy('createdAt', 'desc')
       .field(LIST_FIELDS)
       .skip((input.page - 1) * input.pageSize)
       .limit(input.pageSize)
       .get(),
-    jobs().count(),
+    jobs().count(where),
   ])
   const listed: ListedJob[] = page.data
   return {
@@ -887,15 +929,17 @@ export async function listJobs(input: Input<'listJobs'>, actor: Actor) {
   }
 }
 
-export async function jobDetail(input: Input<'job'>, actor: Actor) {
+export async function jobDetail(input: Input<'job'>, reader: JobReader) {
   const job = await getJob(input.jobId)
+  if (!readableBy(job, reader)) throw new AppError('NOT_FOUND', '任务不存在', 'jobId')
+  const { actor } = reader
   return {
     ...viewOf(job, actor),
     allErrors: job.errors,
-    output: job.output,
+    output: job.filesExpiredAt ? null : job.output,
     // A ZIP in storage (posters) answers a short-lived address; a data export, its part count.
     file:
-      job.status !== 'succeeded' || !job.file
+      job.status !== 'succeeded' || !job.file || job.filesExpiredAt
         ? null
         : 'fileId' in job.file
           ? { filename: job.file.filename, url: await ports().storage.url(job.file.fileId) }
@@ -933,4 +977,90 @@ async function posterNames(
       }
     }),
   }
+}
+
+// ------------------------------------------------------------------ files past their retention
+
+/** Days a finished job's files are kept, unless HQ's settings (`settings/jobFiles`) say otherwise. */
+export const DEFAULT_JOB_FILE_RETENTION_DAYS = 7
+export const JOB_FILES_SETTINGS_ID = 'jobFiles'
+const EXPIRE_BATCH = 50
+/** A claim older than this without its deletion recorded died midway: the next run finishes it. */
+const PURGE_RETRY_MS = 10 * 60_000
+
+export async function jobFileRetentionDays(): Promise<number> {
+  const stored = await collection(COLLECTIONS.settings).get(JOB_FILES_SETTINGS_ID)
+  const days = stored?.retentionDays
+  return typeof days === 'number' && Number.isInteger(days) && days >= 1
+    ? days
+    : DEFAULT_JOB_FILE_RETENTION_DAYS
+}
+
+/** What a job left in storage (its ZIP and the posters drawn for it) and its export parts. */
+function filesOf(job: JobDoc): { storage: string[]; parts: string[] } {
+  const storage: string[] = []
+  if (job.file && 'fileId' in job.file && job.file.fileId) storage.push(job.file.fileId)
+  if (job.kind === 'exportPosters')
+    job.rows.forEach((_row, i) => storage.push(partPath(job._id, i)))
+  if (job.kind === 'importClerks')
+    for (const row of job.rows as ClerkJobRow[]) storage.push(partPath(job._id, row.line))
+  const parts =
+    job.file && 'parts' in job.file
+      ? Array.from({ length: job.file.parts }, (_p, i) => partIdOf(job._id, i))
+      : []
+  return { storage, parts }
+}
+
+async function purgeFiles(job: JobDoc, now: Date): Promise<void> {
+  const { storage, parts } = filesOf(job)
+  if (storage.length) await ports().storage.remove(storage)
+  if (parts.length) await fileParts().removeWhere({ _id: database().command.in(parts) })
+  await jobs().updateIf({ _id: job._id, filesPurgedAt: null }, { filesPurgedAt: now })
+}
+
+/**
+ * Timer (`expireJobFiles`, hourly): the files of jobs finished more than the retention days ago
+ * (exports' parts, poster and invite ZIPs, the posters drawn for them, a settlement or invite
+ * list kept on the job) are deleted; the job stays in the list, saying its file expired.
+ *
+ * Guarantee: each job's files expire exactly once. A job is claimed by a conditional update
+ * (`filesExpiredAt` still unset → now) before anything is deleted, so of two runs at once only one
+ * claims it, and from that moment nobody is offered its link; deleting is idempotent and recorded
+ * (`filesPurgedAt`) after, so a run that died in between leaves a claimed job that a later run
+ * finishes, deleting what is left and nothing else.
+ */
+export async function expireJobFiles(
+  ctx: InvocationContext,
+): Promise<{ retentionDays: number; expired: number; purged: number }> {
+  const _ = database().command
+  const now = ctx.clock.now()
+  const retentionDays = await jobFileRetentionDays()
+  const cutoff = new Date(now.getTime() - retentionDays * 86_400_000)
+  const [due, unfinished] = await Promise.all([
+    jobs().find(
+      { finishedAt: _.lt(cutoff), filesExpiredAt: null },
+      { orderBy: ['finishedAt', 'asc'], limit: EXPIRE_BATCH },
+    ),
+    jobs().find(
+      { filesExpiredAt: _.lt(new Date(now.getTime() - PURGE_RETRY_MS)), filesPurgedAt: null },
+      { limit: EXPIRE_BATCH },
+    ),
+  ])
+  let expired = 0
+  for (const job of due) {
+    const claimed = await jobs().updateIf(
+      { _id: job._id, filesExpiredAt: null },
+      {
+        filesExpiredAt: now,
+        filesPurgedAt: null,
+        // The inline list keeps its name (the list says which file expired), not its content.
+        ...(job.output ? { output: _.set({ filename: job.output.filename, csv: '' }) } : {}),
+      },
+    )
+    if (!claimed) continue
+    expired++
+    await purgeFiles(job, now)
+  }
+  for (const job of unfinished) await purgeFiles(job, now)
+  return { retentionDays, expired, purged: expired + unfinished.length }
 }

@@ -28,7 +28,7 @@ import {
   type Fulfilment,
   type OrderLine,
 } from '../shop/rules/shop'
-import { newOutTradeNo, outRefundNoFor } from '../payments/rules/payment'
+import { newOutTradeNo } from '../payments/rules/payment'
 import { database } from '../platform/runtime/cloudbase'
 import { type InvocationContext } from '../platform/runtime/define-function'
 import { claimPickupCode } from '../platform/claims/claims'
@@ -40,8 +40,6 @@ import { reverseCommission } from '../commission/commission-service'
 import {
   closePayment,
   createPayment,
-  getPayment,
-  getRefund,
   paymentForPurpose,
   requestRefund,
   syncPayment,
@@ -306,8 +304,12 @@ export async function orderDetail(
     else await syncOrderPayment(ctx, order)
     order = (await getOrder(order._id))!
   }
-  // The payer polls the order after paying: the points and commission follow right away.
-  const [store] = await Promise.all([storeCardFor(order.storeId), applyPaidEffects(ctx, order)])
+  // The payer polls the order after paying: their points follow right away (the commission and
+  // the stock's bookkeeping within the minute, by the timer).
+  const [store] = await Promise.all([
+    storeCardFor(order.storeId),
+    applyPaidEffects(ctx, order, 'points'),
+  ])
   return { ...toView(order, 'member', ctx.clock.now()), store }
 }
 
@@ -469,6 +471,7 @@ async function markOrderPaid(ctx: InvocationContext, payment: PaymentDoc): Promi
     status: 'paid' as const,
     paidAt: payment.paidAt ?? now,
     attribution,
+    ...(member && member.status === 'active' ? { paidTier: member.tier } : {}),
     effectsDueAt: now,
     ...(pickupCode ? { pickupCode } : {}),
   }
@@ -529,21 +532,13 @@ export async function refundOrder(
   // refund it made (below), so that state passes here and the payment's figures decide.
   if (!order.outTradeNo || (orderState(order) !== 'refunded' && !canTransition(order, 'refund')))
     throw new AppError('CONFLICT', '只有已支付的订单可以退款')
-  let key: string
-  let amountFen: number
-  if (input.amountFen === undefined) {
-    key = `order:${order._id}:refund:full`
-    const earlier = await getRefund(outRefundNoFor(key))
-    if (earlier) amountFen = earlier.amountFen
-    else {
-      const payment = await getPayment(order.outTradeNo)
-      amountFen = payment ? payment.amountFen - payment.refundCommittedFen : 0
-      if (amountFen <= 0) throw new AppError('CONFLICT', '该订单已全额退款')
-    }
-  } else {
-    amountFen = input.amountFen
-    key = `order:${order._id}:refund:${amountFen}:${createHash('sha256').update(input.reason.trim()).digest('hex').slice(0, 12)}`
-  }
+  // A full refund is what is left of the payment, decided in the refund's own transaction; a
+  // retried one finds its refund by the key (requestRefund), so nothing is read before.
+  const amountFen = input.amountFen ?? 'remaining'
+  const key =
+    input.amountFen === undefined
+      ? `order:${order._id}:refund:full`
+      : `order:${order._id}:refund:${input.amountFen}:${createHash('sha256').update(input.reason.trim()).digest('hex').slice(0, 12)}`
   const refund = await requestRefund(ctx, {
     outTradeNo: order.outTradeNo,
     key,

@@ -28,7 +28,7 @@ import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { unlessDuplicate } from '../platform/runtime/transaction'
 import type { AdminSession } from '../hq/documents'
-import { namesFor } from '../staff/lookups'
+import { getStore, namesFor } from '../staff/lookups'
 import { stockIdOf } from '../gifts/gift-service'
 import { newDocId } from '../platform/ids'
 import { requireOpenid } from '../platform/runtime/identity'
@@ -168,7 +168,8 @@ export function spendEntry(
 }
 
 /**
- * Redeems a gift for pickup in five steps of six round trips: take the store's unit (1), take the
+ * Redeems a gift for pickup in five steps of six round trips: take the store's unit while reading
+ * that the store is open (1), take the
  * points and claim a pickup code (2, 3, sent together), write the spend entry and the redemption
  * with its code (4, 5, sent together), clear the pending mark (6). Stock is taken first because it also reads the price; if the points then
  * cannot be taken, the unit goes back. A crash between 1 and 2 can under-count one unit (never
@@ -184,7 +185,17 @@ export async function redeemGift(
   const now = ctx.clock.now()
   const stockId = stockIdOf(input.giftId, storeId)
 
-  const unit = await takeStock(stockId)
+  // The store is read beside the first write (no extra wait): a closed store hands out nothing,
+  // and a unit taken there goes back. A close that lands after this read counts the store's
+  // redemptions again once closed (flows/store-closing.ts) and is taken back if it sees this one;
+  // one written after that second count is the same narrow window a pickup order has.
+  const [unit, store] = await Promise.all([takeStock(stockId), getStore(storeId)])
+  if (!store || store.status !== 'active') {
+    if (unit) await returnStock(stockId)
+    throw store
+      ? new AppError('CONFLICT', '该门店已停业，请选择其他门店自提', 'storeId')
+      : new AppError('NOT_FOUND', '门店不存在', 'storeId')
+  }
   if (!unit) throw await whyNoStock(input.giftId, stockId)
 
   const redemptionId = newDocId()
@@ -290,6 +301,7 @@ export function viewOf(
     shipment: doc.shipment
       ? { carrier: doc.shipment.carrier, trackingNo: doc.shipment.trackingNo }
       : null,
+    couponId: doc.status === 'couponIssued' ? (doc.couponId ?? null) : null,
   }
 }
 
@@ -527,17 +539,11 @@ export async function cancelRedemption(
 }
 
 /**
- * Settles one spend whose invocation ended before clearing its pending mark. The points were
- * taken (the mark was written in the same update), so the spend entry must exist: it is written
- * if missing (idempotent by key), placed in the gap its debit left on the points line. Then, if
- * the redemption exists the spend was complete and the mark goes; if not, the member never got
- * a pickup code, so the redemption is recorded as cancelled and the points and stock go back.
+ * The spend entry of a spend whose points were taken (the pending mark was written in the same
+ * update), written if missing (idempotent by key), placed in the gap its debit left on the
+ * points line.
  */
-async function settlePendingSpend(
-  ctx: PointsContext,
-  member: MemberDoc,
-  pending: PendingSpend,
-): Promise<'completed' | 'cancelled'> {
+export async function ensureSpendEntry(member: MemberDoc, pending: PendingSpend): Promise<void> {
   const key = `redemption:${pending.redemptionId}:spend`
   const existing = await ledger().findOne({ key })
   if (!existing) {
@@ -561,6 +567,21 @@ async function settlePendingSpend(
       at: pending.at,
     })
   }
+}
+
+/**
+ * Settles one spend whose invocation ended before clearing its pending mark. The points were
+ * taken (the mark was written in the same update), so the spend entry must exist: it is written
+ * if missing (idempotent by key), placed in the gap its debit left on the points line. Then, if
+ * the redemption exists the spend was complete and the mark goes; if not, the member never got
+ * a pickup code, so the redemption is recorded as cancelled and the points and stock go back.
+ */
+async function settlePendingSpend(
+  ctx: PointsContext,
+  member: MemberDoc,
+  pending: PendingSpend,
+): Promise<'completed' | 'cancelled'> {
+  await ensureSpendEntry(member, pending)
   const redemption = await redemptions().get(pending.redemptionId)
   if (redemption) {
     await clearPendingSpend(member._id, pending.redemptionId)

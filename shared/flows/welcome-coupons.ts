@@ -13,6 +13,7 @@ import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { issueCoupon, repairCouponIssues, welcomeTemplates } from '../coupons/coupon-service'
 import type { CouponTemplateDoc } from '../coupons/documents'
+import { repairCouponExchanges } from './coupon-exchange'
 
 type Recipient = Pick<MemberDoc, '_id' | 'memberNo' | 'tier'>
 
@@ -61,14 +62,15 @@ export async function bindWithWelcome(
 
 /**
  * Timer `repairCoupons` (every 5 minutes): issuances a dying invocation left half done
- * (repairCouponIssues), and welcome coupons for members who joined 1 to 10 minutes ago (keyed:
+ * (repairCouponIssues), coupon exchanges for points likewise (repairCouponExchanges), and welcome coupons for members who joined 1 to 10 minutes ago (keyed:
  * a member who has theirs costs one read per template).
  */
 export async function repairCoupons(ctx: InvocationContext) {
   const _ = database().command
   const now = ctx.clock.now().getTime()
-  const [issues, templates, joined] = await Promise.all([
+  const [issues, exchanges, templates, joined] = await Promise.all([
     repairCouponIssues(ctx),
+    repairCouponExchanges(ctx),
     welcomeTemplates(),
     collection<MemberDoc>(COLLECTIONS.members).find(
       {
@@ -79,5 +81,5 @@ export async function repairCoupons(ctx: InvocationContext) {
     ),
   ])
   if (templates.length) for (const member of joined) await giveWelcome(ctx, member, templates)
-  return { ...issues, welcomeChecked: templates.length ? joined.length : 0 }
+  return { ...issues, ...exchanges, welcomeChecked: templates.length ? joined.length : 0 }
 }

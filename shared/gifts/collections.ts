@@ -25,6 +25,8 @@ export const GIFTS_COLLECTIONS = {
       { name: 'storeId', fields: ['storeId', 'status'] },
       // expireMailRedemptions' work list (awaitingPayment past payBy) and HQ's shipping list.
       { name: 'statusPayBy', fields: ['status', 'payBy'] },
+      // repairCouponExchanges' work list: coupon exchanges still issuing after their invocation ended.
+      { name: 'statusCreatedAt', fields: ['status', 'createdAt'] },
     ],
   }),
 } as const satisfies Record<string, CollectionSpec>

@@ -2,7 +2,8 @@
 
 import type { PostalAddressDoc } from '../shop/documents'
 
-export type GiftFulfilment = 'pickup' | 'mail'
+/** `coupon`: a coupon gift, exchanged in the mall for one coupon of HQ's template (no stock of its own). */
+export type GiftFulfilment = 'pickup' | 'mail' | 'coupon'
 
 export interface GiftDoc {
   _id: string
@@ -14,6 +15,8 @@ export interface GiftDoc {
   fulfilments: GiftFulfilment[]
   /** Mail only: the shipping fee the member pays with WeChat Pay. */
   shippingFeeFen: number
+  /** A coupon gift (`fulfilments: ['coupon']`): the template whose coupon it gives. */
+  couponTemplateId?: string | null
   status: 'active' | 'inactive'
   /** Catalog order, ascending. */
   sort: number
@@ -39,7 +42,15 @@ export interface GiftStockDoc {
 }
 
 export type RedemptionStatus =
-  'awaitingPickup' | 'collected' | 'awaitingPayment' | 'awaitingShipment' | 'shipped' | 'cancelled'
+  | 'awaitingPickup'
+  | 'collected'
+  | 'awaitingPayment'
+  | 'awaitingShipment'
+  | 'shipped'
+  | 'cancelled'
+  /** A coupon gift while its points are taken and its coupon issued (flows/coupon-exchange.ts). */
+  | 'issuing'
+  | 'couponIssued'
 
 export interface RedemptionDoc {
   _id: string
@@ -52,6 +63,9 @@ export interface RedemptionDoc {
   /** Pickup: the chosen store. */
   storeId: string | null
   status: RedemptionStatus
+  /** Coupon gifts: the template and the coupon it gives (the coupon's id is fixed when it starts). */
+  couponTemplateId?: string
+  couponId?: string
   /** Pickup: what the member shows (as text and QR); unique. */
   pickupCode?: string
   /** Mail: where to send it, and the shipping fee order (WeChat Pay). */

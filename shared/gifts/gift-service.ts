@@ -51,6 +51,9 @@ function summaryOf(gift: GiftDoc, rows: GiftStockDoc[]): z.infer<typeof giftSumm
     mailAvailable: gift.fulfilments.includes('mail')
       ? (mine.find((r) => r.storeId === null)?.available ?? 0)
       : 0,
+    couponTemplateId: gift.couponTemplateId ?? null,
+    // The coupon's terms are added by flows/coupon-exchange.ts (withCouponTerms).
+    coupon: null,
   }
 }
 
@@ -175,6 +178,15 @@ function stockRowFor(
 
 export async function createGift(ctx: InvocationContext, input: AdminInput<'createGift'>) {
   const now = ctx.clock.now()
+  if (input.fulfilments.includes('coupon')) {
+    // A coupon gift has no stock of its own: the template's total is what is left.
+    const template = input.couponTemplateId
+      ? await collection(COLLECTIONS.couponTemplates).get(input.couponTemplateId)
+      : null
+    if (!template) throw new AppError('INVALID_INPUT', '请选择要兑换的优惠券', 'couponTemplateId')
+    if (template.status !== 'active')
+      throw new AppError('INVALID_INPUT', '该优惠券已暂停发放', 'couponTemplateId')
+  }
   for (const [i, row] of input.stock.entries())
     await requireStockPlace(input.fulfilments, row.storeId, `stock.${i}.storeId`)
   const gift: GiftDoc = {
@@ -185,6 +197,7 @@ export async function createGift(ctx: InvocationContext, input: AdminInput<'crea
     images: input.images,
     fulfilments: input.fulfilments,
     shippingFeeFen: input.shippingFeeFen,
+    couponTemplateId: input.fulfilments.includes('coupon') ? input.couponTemplateId! : null,
     status: 'active',
     sort: input.sort,
     createdAt: now,
@@ -208,6 +221,15 @@ export async function updateGift(ctx: InvocationContext, input: AdminInput<'upda
   const gift = await getGift(input.giftId)
   if (!gift) throw new AppError('NOT_FOUND', '礼品不存在', 'giftId')
   const { giftId: _giftId, ...changes } = input
+  if (
+    changes.fulfilments !== undefined &&
+    changes.fulfilments.includes('coupon') !== gift.fulfilments.includes('coupon')
+  )
+    throw new AppError(
+      'INVALID_INPUT',
+      '优惠券礼品和实物礼品不能互相转换，请新建礼品',
+      'fulfilments',
+    )
   const now = ctx.clock.now()
   const next: GiftDoc = { ...gift, ...changes, updatedAt: now }
   await gifts().update(gift._id, { ...changes, updatedAt: now })

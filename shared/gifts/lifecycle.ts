@@ -5,6 +5,8 @@
  *   mail:   awaitingPayment ─pay→ awaitingShipment ─ship→ shipped
  *           awaitingPayment ─cancel→ cancelled (the member) | ─expire→ cancelled (15 minutes unpaid)
  *           a mail redemption without a shipping fee starts at awaitingShipment
+ *   coupon: issuing ─issue→ couponIssued (points taken, coupon given; an exchange whose points were
+ *           never taken is removed, not cancelled: nothing happened)
  *
  * Where each happens: verifyPickup and revoke (HQ's cancelRedemption) in flows/redemption.ts; pay,
  * cancel, expire and ship in flows/mail-redemption.ts.
@@ -12,7 +14,8 @@
 import type { RedemptionDoc, RedemptionStatus } from './documents'
 import { type Actor, nextState, statesAllowing, type TransitionTable } from '../platform/lifecycle'
 
-export type RedemptionEvent = 'pay' | 'cancel' | 'expire' | 'verifyPickup' | 'ship' | 'revoke'
+export type RedemptionEvent =
+  'pay' | 'cancel' | 'expire' | 'verifyPickup' | 'ship' | 'revoke' | 'issue'
 
 /** What a caller may be offered (revoke: HQ cancels an uncollected pickup, points and stock back). */
 export type RedemptionAction = 'pay' | 'cancel' | 'verifyPickup' | 'ship' | 'revoke'
@@ -24,6 +27,8 @@ export const REDEMPTION_STATES: readonly RedemptionStatus[] = [
   'awaitingShipment',
   'shipped',
   'cancelled',
+  'issuing',
+  'couponIssued',
 ]
 
 export const REDEMPTION_ACTIONS: readonly RedemptionAction[] = [
@@ -41,6 +46,8 @@ export const REDEMPTION_TRANSITIONS: TransitionTable<RedemptionStatus, Redemptio
   awaitingShipment: { ship: 'shipped' },
   shipped: {},
   cancelled: {},
+  issuing: { issue: 'couponIssued' },
+  couponIssued: {},
 }
 
 export const REDEMPTION_ACTIONS_BY: Record<Actor, readonly RedemptionAction[]> = {
@@ -58,6 +65,8 @@ export const REDEMPTION_STATUS_LABELS: Record<RedemptionStatus, string> = {
   awaitingShipment: '待发货',
   shipped: '已发货',
   cancelled: '已取消',
+  issuing: '处理中',
+  couponIssued: '已发券',
 }
 
 type RedemptionFacts = Pick<RedemptionDoc, 'status'> & Partial<Pick<RedemptionDoc, 'payBy'>>

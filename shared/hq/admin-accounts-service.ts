@@ -1,6 +1,6 @@
 /**
  * HQ console accounts (admins only, declared `hq:admin` in the admin function): list, create,
- * disable and enable, reset a password, lift a lock. Rights change only with the account's
+ * change role, stores and name, disable and enable, reset a password, lift a lock. Rights change only with the account's
  * sessions ended, so a session's role and stores (read once per call) are never stale.
  */
 import type { z } from 'zod'
@@ -108,6 +108,66 @@ export async function createAdminAccount(
   if (!created.inserted)
     throw new AppError('CONFLICT', `用户名 ${input.username} 已被使用`, 'username')
   return viewOf({ _id: created.id, ...doc }, viewer, stores, ctx.clock.now())
+}
+
+const sameStores = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((id) => b.includes(id))
+
+/**
+ * Changes an account's role, stores or name (`edit` on 账号与权限). A change of role or stores
+ * ends every session of that account: a session keeps the role and stores it signed in with, so
+ * the person signs in again and gets the new rights, never a mix. A name alone ends nothing.
+ *
+ * Guarantee: the chain keeps an active admin. Only an active admin changes roles, never their own;
+ * the change runs in a transaction that also writes the acting account after checking it is still
+ * an active admin, so two admins demoting each other at once conflict at that write and the retry
+ * of the second finds itself demoted and is refused. The actor stays an admin, so the account it
+ * demotes is never the last one.
+ */
+export async function updateAdminAccount(
+  ctx: InvocationContext,
+  viewer: AdminSession,
+  input: Input<'updateAdminAccount'>,
+) {
+  const storeIds = input.role === 'storeManager' ? [...new Set(input.storeIds ?? [])] : []
+  const [found, stores] = await Promise.all([
+    collection(COLLECTIONS.admins).findOne({ username: input.username }),
+    storesByIds(storeIds),
+  ])
+  if (!found) throw new AppError('NOT_FOUND', '账号不存在', 'username')
+  if (storeIds.some((id) => !stores.has(id)))
+    throw new AppError('NOT_FOUND', '所选门店不存在', 'storeIds')
+  const self = found._id === viewer.adminId
+  if (self && input.role !== 'admin')
+    throw new AppError('FORBIDDEN', '不能更改自己的角色：请另一位总部管理员操作', 'role')
+  const now = ctx.clock.now()
+  const _ = database().command
+  const { before, after } = await withTransaction(database(), async (t) => {
+    const admins = collection(COLLECTIONS.admins, t)
+    const [me, target] = await Promise.all([admins.get(viewer.adminId), admins.get(found._id)])
+    if (!me || me.status === 'disabled') throw new AppError('UNAUTHENTICATED', '你的账号已停用')
+    if (roleOf(me.role) !== 'admin')
+      throw new AppError('FORBIDDEN', '只有总部管理员可以管理账号和规则')
+    if (!target) throw new AppError('NOT_FOUND', '账号不存在', 'username')
+    const change = {
+      role: input.role,
+      storeIds: _.set(storeIds),
+      ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
+    }
+    if (!self) await admins.update(me._id, { lastAccountChangeAt: now })
+    await admins.update(target._id, change)
+    const updated: AdminDoc = {
+      ...target,
+      role: input.role,
+      storeIds,
+      ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
+    }
+    return { before: target, after: updated }
+  })
+  const rightsChanged =
+    roleOf(before.role) !== input.role || !sameStores(before.storeIds ?? [], storeIds)
+  const sessionsEnded = rightsChanged ? await endSessions(after._id) : 0
+  return { ...viewOf(after, viewer, stores, now), sessionsEnded }
 }
 
 function refuseSelf(viewer: AdminSession, adminId: string, message: string): void {

@@ -243,7 +243,14 @@ export async function login(ctx: InvocationContext, input: Input<'login'>) {
   // The password may have changed (or the account been disabled) while this one was being
   // checked: then this session, created after the change removed the others, must not outlive it.
   const after = await collection(COLLECTIONS.admins).get(admin._id)
-  if (!after || after.passwordHash !== admin.passwordHash || after.status === 'disabled') {
+  // Likewise a change of role or stores (updateAdminAccount) ends the sessions taken before it.
+  if (
+    !after ||
+    after.passwordHash !== admin.passwordHash ||
+    after.status === 'disabled' ||
+    roleOf(after.role) !== role ||
+    (role === 'storeManager' && (after.storeIds ?? []).join() !== storeIds.join())
+  ) {
     await db.collection(COLLECTIONS.adminSessions.name).where({ tokenHash }).remove()
     await audit(ctx, null, 'login', { username: input.username }, 'UNAUTHENTICATED')
     throw refused

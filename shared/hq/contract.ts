@@ -75,7 +75,7 @@ export const adminAccountView = z.object({
   statusLabel: z.string(),
   lockedUntil: isoDate.nullable(),
   /** What the viewer may do next (an admin; never to their own account). */
-  actions: z.array(z.enum(['disable', 'enable', 'resetPassword', 'unlock'])),
+  actions: z.array(z.enum(['edit', 'disable', 'enable', 'resetPassword', 'unlock'])),
   /** A store manager's stores, with their names for the list. */
   stores: z.array(z.object({ storeId: z.string(), name: z.string(), code: z.string() })),
   self: z.boolean(),
@@ -227,6 +227,8 @@ export const jobView = z.object({
   errors: z.array(rowError),
   errorCount: z.number().int(),
   hasOutput: z.boolean(),
+  /** Set once the job's file was deleted after the retention days: the list says so, no link. */
+  fileExpiredLabel: z.string().nullable(),
   createdBy: z.string(),
   createdAt: isoDate,
   finishedAt: isoDate.nullable(),
@@ -253,6 +255,24 @@ export const adminInput = {
       role: adminRole.describe('角色'),
       password: accountPassword,
       storeIds: z.array(docId).max(500).describe('所管门店').optional(),
+    })
+    .superRefine((input, issues) => {
+      const stores = input.storeIds ?? []
+      if (input.role === 'storeManager' && stores.length === 0)
+        issues.addIssue({ code: 'custom', path: ['storeIds'], message: '门店店长至少选择一个门店' })
+      if (input.role !== 'storeManager' && stores.length > 0)
+        issues.addIssue({ code: 'custom', path: ['storeIds'], message: '只有门店店长需要选择门店' })
+    }),
+  /**
+   * Another account's role, stores or name (admins only). A change of role or stores ends every
+   * session of that account; nobody changes their own role (an admin may rename themselves).
+   */
+  updateAdminAccount: z
+    .strictObject({
+      username: adminUsername,
+      role: adminRole.describe('角色'),
+      storeIds: z.array(docId).max(500).describe('所管门店').optional(),
+      displayName: z.string().trim().min(1).max(20).describe('姓名').optional(),
     })
     .superRefine((input, issues) => {
       const stores = input.storeIds ?? []
@@ -560,6 +580,7 @@ export const adminOutput = {
   }),
   listAdminAccounts: z.object({ items: z.array(adminAccountView) }),
   createAdminAccount: adminAccountView,
+  updateAdminAccount: adminAccountView.extend({ sessionsEnded: z.number().int() }),
   setAdminAccountStatus: adminAccountView.extend({ sessionsEnded: z.number().int() }),
   resetAdminPassword: adminAccountView.extend({ sessionsEnded: z.number().int() }),
   unlockAdminAccount: adminAccountView,

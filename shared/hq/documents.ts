@@ -55,6 +55,13 @@ export interface JobDoc {
   file?: { filename: string; fileId: string } | { filename: string; parts: number } | null
   /** Data exports: where the next batch starts (after this `<epoch ms>.<id>`). */
   cursor?: string | null
+  /**
+   * When the job's files (storage, export parts, the inline output) were declared expired, after
+   * HQ's retention days (`expireJobFiles`); null or missing while they are kept.
+   */
+  filesExpiredAt?: Date | null
+  /** When their deletion finished (a run that died between the two is finished by the next). */
+  filesPurgedAt?: Date | null
   /** Who is stepping the job now; a step takes the lease with a conditional update, so batches never overlap. */
   leaseId: string | null
   leaseUntil: Date

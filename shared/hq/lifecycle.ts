@@ -60,11 +60,12 @@ export function nextJobActions(job: JobFacts, actor: Actor): JobAction[] {
 /**
  * An HQ account's status (pure): active ⇄ disabled; an active account is also locked for a while
  * after too many wrong passwords (admin-service.ts `claimAttempt`), which an admin may lift.
- * Where each happens: hq/admin-accounts-service.ts. Nobody disables or resets their own account
- * here (their own password changes through `changeMyPassword`).
+ * Where each happens: hq/admin-accounts-service.ts. Nobody disables, resets or changes the role of
+ * their own account here (their own password changes through `changeMyPassword`). `edit` changes
+ * another account's role, stores and name.
  */
 export type AccountStatus = 'active' | 'disabled'
-export type AccountAction = 'disable' | 'enable' | 'resetPassword' | 'unlock'
+export type AccountAction = 'edit' | 'disable' | 'enable' | 'resetPassword' | 'unlock'
 
 export interface AccountFacts {
   status: AccountStatus
@@ -80,6 +81,6 @@ export function accountStatusLabel(account: AccountFacts): string {
 /** What the viewer may do to the account next (none for anyone but an admin, none to oneself). */
 export function nextAccountActions(account: AccountFacts, viewerIsAdmin: boolean): AccountAction[] {
   if (!viewerIsAdmin || account.self) return []
-  if (account.status === 'disabled') return ['enable', 'resetPassword']
-  return [...(account.locked ? (['unlock'] as const) : []), 'resetPassword', 'disable']
+  if (account.status === 'disabled') return ['edit', 'enable', 'resetPassword']
+  return ['edit', ...(account.locked ? (['unlock'] as const) : []), 'resetPassword', 'disable']
 }

@@ -39,6 +39,13 @@ export interface MemberDoc {
    * (and when a view finds the tier stale), so campaigns can segment by it. Absent: nothing paid.
    */
   trailingSpendFen?: number
+  /**
+   * What `trailingSpendFen` covers: the window ending at `asOf`, whose oldest counted purchase was
+   * paid at `oldestPaidAt` (NO_PAYMENT, far future: none). While that purchase is still inside a later purchase's
+   * window nothing has aged out, so the purchase adds to the stored figure without re-summing the
+   * ledger. Absent (older members): the next purchase sums the ledger and writes it.
+   */
+  trailingWindow?: { asOf: Date; oldestPaidAt: Date }
   deletedAt?: Date
   /**
    * The points queue (shared/rules/points-ledger.ts): `points` = pointsCredited − pointsDebited.

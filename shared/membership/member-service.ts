@@ -2,6 +2,7 @@
  * Membership: binding a WeChat user from a scanned code, the member's own views, the dynamic
  * member code, and the member's rights over their data.
  */
+import { NO_PAYMENT } from '../points/rules/tiers'
 import type { MemberView } from './contract'
 import { COLLECTIONS } from '../collections'
 import { createHmac, randomInt } from 'node:crypto'
@@ -361,6 +362,9 @@ export async function bindMember(
     openedClerkId: clerk._id,
     joinedAt: now,
     lastPurchaseAt: null,
+    // A new card (its id is new per card) has no purchases: its trailing figure is exact from now.
+    trailingSpendFen: 0,
+    trailingWindow: { asOf: now, oldestPaidAt: NO_PAYMENT },
     tags: [],
     ...(carriedBirthday ? { birthday: carriedBirthday } : {}),
     bindPending: {

@@ -26,7 +26,7 @@ import { newOutTradeNo, outRefundNoFor, paymentMismatch, refundMismatch } from '
 import { database } from '../platform/runtime/cloudbase'
 import type { HttpReply, HttpRequest, InvocationContext } from '../platform/runtime/define-function'
 import { payPort } from '../platform/runtime/pay-port'
-import { withTransaction } from '../platform/runtime/transaction'
+import { unlessDuplicate, withTransaction } from '../platform/runtime/transaction'
 import { ownerOf, registeredPaymentKinds } from './owners'
 import { canTransition } from './lifecycle'
 
@@ -435,7 +435,8 @@ export interface RefundInput {
   outTradeNo: string
   /** The business reason as an idempotency key, e.g. `order:<id>:cancel`: one key, one refund. */
   key: string
-  amountFen: number
+  /** Fen, or `remaining`: what is left of the payment (a full refund), decided in the transaction. */
+  amountFen: number | 'remaining'
   reason?: string
 }
 
@@ -444,37 +445,55 @@ export interface RefundInput {
  * out_refund_no, which WeChat refunds once), also after a timeout.
  *
  * Guarantee: the refund is reserved against the payment (refundCommittedFen) in the same
- * optimistic transaction that creates it, so concurrent refunds never exceed what was paid.
+ * optimistic transaction that creates it, so concurrent refunds never exceed what was paid. The
+ * refund's `_id` is its out_refund_no (from the key), so a repeat's insert is a duplicate write
+ * that rolls the transaction back, and the refund made first answers (no read before).
+ *
+ * Round trips when new: the transaction (start, payment, refund, payment update, commit), then
+ * WeChat. WeChat's refund id is recorded with the outcome (notification or reconciliation).
  */
 export async function requestRefund(
   ctx: InvocationContext,
   input: RefundInput,
 ): Promise<RefundDoc> {
-  if (!Number.isSafeInteger(input.amountFen) || input.amountFen < 1)
+  if (
+    input.amountFen !== 'remaining' &&
+    (!Number.isSafeInteger(input.amountFen) || input.amountFen < 1)
+  )
     throw new AppError('INVALID_INPUT', '退款金额必须是正整数（分）', 'amountFen')
   const outRefundNo = outRefundNoFor(input.key)
   const db = database()
   const now = ctx.clock.now()
-  let refund =
-    (await getRefund(outRefundNo)) ??
-    (await withTransaction(db, async (t) => {
+  let paid: PaymentDoc | null = null
+  const made = () =>
+    withTransaction(db, async (t) => {
       const payment = await collection(COLLECTIONS.payments, t).get(input.outTradeNo)
       if (!payment) throw new AppError('NOT_FOUND', `没有这笔支付：${input.outTradeNo}`)
-      const existing = await collection(COLLECTIONS.refunds, t).get(outRefundNo)
-      if (existing) return existing
-      if (!canTransition(payment, 'requestRefund'))
-        throw new AppError(
-          'CONFLICT',
-          payment.status === 'refunded' ? '已全额退款' : '只有已支付的订单可以退款',
-        )
-      if (payment.refundCommittedFen + input.amountFen > payment.amountFen)
-        throw new AppError('CONFLICT', '退款金额超过可退金额')
+      const amountFen =
+        input.amountFen === 'remaining'
+          ? payment.amountFen - payment.refundCommittedFen
+          : input.amountFen
+      const refusal = !canTransition(payment, 'requestRefund')
+        ? payment.status === 'refunded'
+          ? '已全额退款'
+          : '只有已支付的订单可以退款'
+        : amountFen <= 0
+          ? '已全额退款'
+          : payment.refundCommittedFen + amountFen > payment.amountFen
+            ? '退款金额超过可退金额'
+            : null
+      if (refusal) {
+        // Refused now, but this very request may have been made before: that refund answers.
+        const existing = await collection(COLLECTIONS.refunds, t).get(outRefundNo)
+        if (existing) return existing
+        throw new AppError('CONFLICT', refusal)
+      }
       const created: RefundDoc = {
         _id: outRefundNo,
         outTradeNo: payment._id,
         purpose: payment.purpose,
         key: input.key,
-        amountFen: input.amountFen,
+        amountFen,
         reason: input.reason ?? null,
         status: 'processing',
         refundId: null,
@@ -484,18 +503,28 @@ export async function requestRefund(
       }
       await collection(COLLECTIONS.refunds, t).insert(created)
       await collection(COLLECTIONS.payments, t).update(payment._id, {
-        refundCommittedFen: payment.refundCommittedFen + input.amountFen,
+        refundCommittedFen: payment.refundCommittedFen + amountFen,
       })
+      paid = payment
       return created
-    }))
-  if (refund.outTradeNo !== input.outTradeNo || refund.amountFen !== input.amountFen)
+    })
+  let refund = await unlessDuplicate(made, async (err) => {
+    paid = null
+    const existing = await getRefund(outRefundNo)
+    if (!existing) throw err
+    return existing
+  })
+  if (
+    refund.outTradeNo !== input.outTradeNo ||
+    (input.amountFen !== 'remaining' && refund.amountFen !== input.amountFen)
+  )
     throw new AppError('CONFLICT', '同一退款请求的金额或订单不一致')
   if (refund.status !== 'processing') {
     // Asked again (HQ retries): a refund whose owner never finished applying it finishes now.
     await notifyOwnerOfRefund(ctx, refund.outTradeNo, refund)
     return refund
   }
-  const payment = await requirePayment(refund.outTradeNo)
+  const payment: PaymentDoc = paid ?? (await requirePayment(refund.outTradeNo))
   let answer
   try {
     answer = await payPort().refund({
@@ -528,10 +557,7 @@ export async function requestRefund(
     }
     return unavailable(err)
   }
-  if (answer.status === 'PROCESSING') {
-    if (!refund.refundId) await refunds().update(outRefundNo, { refundId: answer.refundId })
-    return { ...refund, refundId: answer.refundId }
-  }
+  if (answer.status === 'PROCESSING') return { ...refund, refundId: answer.refundId }
   refund = await applyRefundOutcome(ctx, refund.outTradeNo, {
     outRefundNo,
     refundId: answer.refundId,

@@ -99,24 +99,38 @@ export const pointsAdminInput = {
   /** A member's points, tier and recent ledger. */
   memberPoints: z.strictObject({ memberNo }),
   listGifts: z.strictObject({ status: z.enum(['active', 'inactive']).optional() }),
-  createGift: z.strictObject({
-    ...giftFields,
-    description: giftFields.description.default(''),
-    images: giftFields.images.default([]),
-    fulfilments: giftFields.fulfilments.default(['pickup']),
-    shippingFeeFen: giftFields.shippingFeeFen.default(0),
-    sort: giftFields.sort.default(100),
-    /** Opening stock: storeId null is the central warehouse (mail). */
-    stock: z
-      .array(
-        z.strictObject({
-          storeId: docId.nullable(),
-          available: z.number().int().min(0).max(1_000_000).describe('初始库存'),
-        }),
-      )
-      .max(500)
-      .default([]),
-  }),
+  createGift: z
+    .strictObject({
+      ...giftFields,
+      description: giftFields.description.default(''),
+      images: giftFields.images.default([]),
+      fulfilments: giftFields.fulfilments.default(['pickup']),
+      shippingFeeFen: giftFields.shippingFeeFen.default(0),
+      sort: giftFields.sort.default(100),
+      /** A coupon gift (`fulfilments: ['coupon']`): the coupon template it gives. */
+      couponTemplateId: docId.describe('兑换的优惠券').optional(),
+      /** Opening stock: storeId null is the central warehouse (mail). */
+      stock: z
+        .array(
+          z.strictObject({
+            storeId: docId.nullable(),
+            available: z.number().int().min(0).max(1_000_000).describe('初始库存'),
+          }),
+        )
+        .max(500)
+        .default([]),
+    })
+    .superRefine((g, issues) => {
+      const need = (path: string, message: string) =>
+        issues.addIssue({ code: 'custom', path: [path], message })
+      if (!g.fulfilments.includes('coupon')) {
+        if (g.couponTemplateId) need('couponTemplateId', '只有优惠券礼品选择优惠券')
+        return
+      }
+      if (g.fulfilments.length > 1) need('fulfilments', '优惠券礼品不能同时自提或邮寄')
+      if (!g.couponTemplateId) need('couponTemplateId', '请选择要兑换的优惠券')
+      if (g.stock.length > 0) need('stock', '优惠券礼品没有库存，剩余数量即优惠券的发放余量')
+    }),
   updateGift: z.strictObject({
     giftId: docId,
     name: giftFields.name.optional(),

@@ -3,7 +3,7 @@ import { docId, emptyInput, isoDate, storeCard, tier } from '../platform/contrac
 import { payParams } from '../payments/contract'
 import { REDEMPTION_ACTIONS, type RedemptionAction } from '../gifts/lifecycle'
 
-export const fulfilment = z.enum(['pickup', 'mail'])
+export const fulfilment = z.enum(['pickup', 'mail', 'coupon'])
 
 export const redemptionStatus = z.enum([
   'awaitingPickup',
@@ -12,6 +12,8 @@ export const redemptionStatus = z.enum([
   'awaitingShipment',
   'shipped',
   'cancelled',
+  'issuing',
+  'couponIssued',
 ])
 
 /** A postal address (mail redemptions and delivery orders), field by field as WeChat's address book has it. */
@@ -47,6 +49,18 @@ export const giftSummary = z.object({
   /** Units available for pickup over all stores, and centrally for mail. */
   pickupAvailable: z.number().int(),
   mailAvailable: z.number().int(),
+  /** A coupon gift: its template (HQ), and the coupon it gives with how many are left (null: no total). */
+  couponTemplateId: z.string().nullable(),
+  coupon: z
+    .object({
+      templateId: z.string(),
+      name: z.string(),
+      summary: z.string(),
+      validityText: z.string(),
+      channelsText: z.string(),
+      remaining: z.number().int().nullable(),
+    })
+    .nullable(),
 })
 
 export const giftDetail = giftSummary.extend({
@@ -116,6 +130,8 @@ export const redemptionView = z.object({
   paidAt: isoDate.nullable(),
   shippedAt: isoDate.nullable(),
   shipment: z.object({ carrier: z.string(), trackingNo: z.string() }).nullable(),
+  /** A coupon gift's coupon, once issued (under 我的 → 优惠券). */
+  couponId: z.string().nullable(),
 })
 
 export const pointsInput = {
@@ -130,8 +146,24 @@ export const pointsInput = {
       storeId: docId.optional(),
       /** Mail: where to send it. */
       address: mailAddress.optional(),
+      /**
+       * Coupon gifts: one per tap of 兑换, sent again unchanged when the app retries, so a retried
+       * exchange takes the points and gives the coupon once.
+       */
+      requestId: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{8,64}$/, '请求编号格式不对')
+        .optional(),
     })
     .superRefine((value, issues) => {
+      if (value.fulfilment === 'coupon' && !value.requestId)
+        issues.addIssue({ code: 'custom', path: ['requestId'], message: '缺少请求编号' })
+      if (value.fulfilment === 'coupon' && (value.storeId || value.address))
+        issues.addIssue({
+          code: 'custom',
+          path: [value.storeId ? 'storeId' : 'address'],
+          message: '兑换优惠券不需要门店或地址',
+        })
       if (value.fulfilment === 'pickup' && !value.storeId)
         issues.addIssue({ code: 'custom', path: ['storeId'], message: '请选择自提门店' })
       if (value.fulfilment === 'mail' && !value.address)
@@ -176,6 +208,8 @@ export const pointsOutput = {
     payParams: payParams.optional(),
     shippingFeeFen: z.number().int().optional(),
     payBy: isoDate.optional(),
+    /** Coupon gifts: the coupon given (under 我的 → 优惠券). */
+    couponId: z.string().optional(),
   }),
   ledger: z.object({
     balance: z.number().int(),

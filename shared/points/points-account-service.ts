@@ -28,11 +28,11 @@ import {
   type PointsAccount,
   type Span,
 } from './rules/points-ledger'
-import { tierFor, tierWindowStart } from './rules/tiers'
+import { NO_PAYMENT, tierFor, tierWindowStart } from './rules/tiers'
 import { database } from '../platform/runtime/cloudbase'
 import { unlessDuplicate, withTransaction, type Transaction } from '../platform/runtime/transaction'
 import { collection } from '../platform/db/collection'
-import { loadPointsRules } from './lookups'
+import { loadPointsRules, loadPointsRulesForPurchases } from './lookups'
 
 /** What these services need from the caller: a clock (an InvocationContext is one). */
 export interface PointsContext {
@@ -116,6 +116,8 @@ export async function withMemberAccount<T>(
 }
 
 export interface NewEntry {
+  /** A deterministic id (ledgerEntryId of the key) makes a repeat fail at once, inside the transaction. */
+  _id?: string
   key: string
   kind: PointsLedgerDoc['kind']
   source?: Record<string, unknown>
@@ -317,19 +319,71 @@ export async function expireDuePoints(
 
 /**
  * Paid amount over the trailing 365 days that end at `at`: purchases paid since the window
- * opened minus what was refunded of them. One aggregation round trip.
+ * opened minus what was refunded of them, and the oldest of those purchases' payment times (null:
+ * none). One aggregation round trip.
  */
-export async function trailingPaidFen(memberId: string, at: Date): Promise<number> {
+export async function trailingWindowAt(
+  memberId: string,
+  at: Date,
+): Promise<{ paidFen: number; oldestPaidAt: Date }> {
   const db = database()
   const $ = db.command.aggregate
   const res = (await ledger()
     .raw.aggregate()
     .match({ memberId, 'order.paidAt': db.command.gt(tierWindowStart(at)) })
-    .group({ _id: null, paid: $.sum('$order.paidFen'), refunded: $.sum('$order.refundFen') })
-    .end()) as { data: { paid?: number; refunded?: number }[] }
+    .group({
+      _id: null,
+      paid: $.sum('$order.paidFen'),
+      refunded: $.sum('$order.refundFen'),
+      oldest: $.min('$order.paidAt'),
+    })
+    .end()) as { data: { paid?: number; refunded?: number; oldest?: Date | null }[] }
   const row = res.data[0]
-  return row ? (row.paid ?? 0) - (row.refunded ?? 0) : 0
+  return row
+    ? { paidFen: (row.paid ?? 0) - (row.refunded ?? 0), oldestPaidAt: row.oldest ?? NO_PAYMENT }
+    : { paidFen: 0, oldestPaidAt: NO_PAYMENT }
 }
+
+export async function trailingPaidFen(memberId: string, at: Date): Promise<number> {
+  return (await trailingWindowAt(memberId, at)).paidFen
+}
+
+const earliest = (a: Date, b: Date): Date => (a.getTime() < b.getTime() ? a : b)
+
+/**
+ * The trailing paid amount after a purchase of `paidFen` paid at `at`, and the window it covers.
+ * From the member's stored figure when nothing it counts has left the window since (its oldest
+ * counted payment is still inside, and `at` is not before the figure's own window end); otherwise
+ * summed from the ledger (one aggregation). Exact either way: every change to the ledger's paid
+ * amounts writes the member in the same transaction.
+ */
+async function trailingAfterPurchase(
+  member: MemberDoc,
+  paidFen: number,
+  at: Date,
+): Promise<{ trailingSpendFen: number; trailingWindow: { asOf: Date; oldestPaidAt: Date } }> {
+  const stored = member.trailingWindow
+  const windowStart = tierWindowStart(at).getTime()
+  if (
+    stored &&
+    member.trailingSpendFen !== undefined &&
+    stored.asOf.getTime() <= at.getTime() &&
+    stored.oldestPaidAt.getTime() > windowStart
+  ) {
+    return {
+      trailingSpendFen: member.trailingSpendFen + paidFen,
+      trailingWindow: { asOf: at, oldestPaidAt: earliest(stored.oldestPaidAt, at) },
+    }
+  }
+  const summed = await trailingWindowAt(member._id, at)
+  return {
+    trailingSpendFen: summed.paidFen + paidFen,
+    trailingWindow: { asOf: at, oldestPaidAt: earliest(summed.oldestPaidAt, at) },
+  }
+}
+
+/** Ledger entry ids derived from their unique key, so inserting one twice is a duplicate write. */
+export const ledgerEntryId = (key: string) => key.replace(/:/g, '_')
 
 export interface PurchasePointsResult {
   /** false when this order was credited before (the call was a retry). */
@@ -340,61 +394,75 @@ export interface PurchasePointsResult {
 }
 
 /**
- * An order was paid: credits its points (1 per whole yuan × the tier multiplier, rounded down),
- * records the paid amount and recomputes the tier over the trailing 365 days. Idempotent per
- * order (`order:<id>:earn`). The tier is exact under concurrency: the transaction read the
- * member before summing the window, and any other purchase or refund committing in between
- * changes the member, so this one runs again and sums again.
+ * An order was paid: credits its points (1 per whole yuan × the multiplier of the tier held when
+ * paying, rounded down), records the paid amount and recomputes the tier over the trailing 365
+ * days. Idempotent per order (`order:<id>:earn`): the entry's `_id` is derived from that key, so
+ * in a repeat the transaction's insert is a duplicate write and nothing of it applies (no read
+ * before). `alsoInTx` (a flow's step, e.g. marking the order) commits with the credit.
+ *
+ * The common case is one transaction of two operations (start, the member's conditional update
+ * that returns it, the entry, commit): given `tier` (the tier when paid, frozen on the order),
+ * the member is updated only while it still holds that tier, has no points due to expire, and
+ * its stored trailing figure still covers the window (nothing has aged out of it), so the figure
+ * plus this purchase is exact, and the returned document places the credit on the points line.
+ * Otherwise the transaction reads the member first and sums the ledger when the figure is stale
+ * (withMemberAccount). The tier is exact under concurrency either way: every purchase and refund
+ * writes the member in its transaction, so two of them on one member serialise.
  */
 export async function creditPurchasePoints(
   ctx: PointsContext,
-  input: { memberId: string; orderId: string; paidFen: number; at: Date },
+  input: { memberId: string; orderId: string; paidFen: number; at: Date; tier?: Tier },
+  alsoInTx?: (t: Transaction) => Promise<void>,
 ): Promise<PurchasePointsResult> {
   if (!Number.isInteger(input.paidFen) || input.paidFen < 0)
     throw new AppError('INVALID_INPUT', '实付金额必须是非负整数（分）', 'paidFen')
   const key = `order:${input.orderId}:earn`
-  const rules = await loadPointsRules()
+  const rules = await loadPointsRulesForPurchases()
   const now = ctx.clock.now()
-  return once<PurchasePointsResult>(
+  const entryFor = (tier: Tier): NewEntry => ({
+    _id: ledgerEntryId(key),
     key,
-    () =>
-      withMemberAccount(input.memberId, now, async (t, member) => {
-        if (member.status !== 'active') throw new AppError('NOT_FOUND', '会员不存在或已注销')
-        const points = earnedPoints(input.paidFen, member.tier, rules)
-        const trailingSpendFen = (await trailingPaidFen(member._id, input.at)) + input.paidFen
-        const tier = tierFor(trailingSpendFen, rules.tierThresholdsFen)
-        const lastPurchaseAt =
-          member.lastPurchaseAt && member.lastPurchaseAt.getTime() > input.at.getTime()
-            ? member.lastPurchaseAt
-            : input.at
-        const entry: NewEntry = {
-          key,
-          kind: 'earn',
-          order: { orderId: input.orderId, paidFen: input.paidFen, paidAt: input.at },
-          source: {
-            type: 'order',
-            orderId: input.orderId,
-            paidFen: input.paidFen,
-            tier: member.tier,
-          },
-          at: input.at,
-        }
-        if (points > 0) {
-          const { account } = await creditInTransaction(
-            t,
-            member,
-            points,
-            pointsExpiryFor(input.at, rules.expiryYears),
-            entry,
-            { tier, trailingSpendFen, lastPurchaseAt },
-          )
-          return { applied: true, points, tier, balance: account.points }
-        }
+    kind: 'earn',
+    order: { orderId: input.orderId, paidFen: input.paidFen, paidAt: input.at },
+    source: { type: 'order', orderId: input.orderId, paidFen: input.paidFen, tier },
+    at: input.at,
+  })
+  const credit = async (): Promise<PurchasePointsResult> => {
+    if (input.tier) {
+      const fast = await creditWithoutRead(input as typeof input & { tier: Tier }, {
+        rules,
+        now,
+        entry: entryFor(input.tier),
+        alsoInTx,
+      })
+      if (fast) return fast
+    }
+    return withMemberAccount(input.memberId, now, async (t, member) => {
+      if (member.status !== 'active') throw new AppError('NOT_FOUND', '会员不存在或已注销')
+      const points = earnedPoints(input.paidFen, member.tier, rules)
+      const trailing = await trailingAfterPurchase(member, input.paidFen, input.at)
+      const tier = tierFor(trailing.trailingSpendFen, rules.tierThresholdsFen)
+      const lastPurchaseAt =
+        member.lastPurchaseAt && member.lastPurchaseAt.getTime() > input.at.getTime()
+          ? member.lastPurchaseAt
+          : input.at
+      const entry = entryFor(member.tier)
+      const extra = { tier, lastPurchaseAt, ...trailing }
+      let balance = member.points
+      if (points > 0) {
+        const { account } = await creditInTransaction(
+          t,
+          member,
+          points,
+          pointsExpiryFor(input.at, rules.expiryYears),
+          entry,
+          extra,
+        )
+        balance = account.points
+      } else {
         // Nothing to credit: still record the paid amount (it counts towards the tier).
         await collection(COLLECTIONS.members, t).update(member._id, {
-          tier,
-          trailingSpendFen,
-          lastPurchaseAt,
+          ...extra,
           ledgerVersion: database().command.inc(1),
         })
         await collection(COLLECTIONS.pointsLedger, t).insert({
@@ -402,18 +470,95 @@ export async function creditPurchasePoints(
           memberId: member._id,
           points: 0,
         })
-        return { applied: true, points: 0, tier, balance: member.points }
-      }),
-    async (existing) => {
-      const member = await getMember(existing.memberId)
-      return {
-        applied: false,
-        points: existing.points,
-        tier: member?.tier ?? 'standard',
-        balance: member?.points ?? 0,
       }
-    },
-  )
+      if (alsoInTx) await alsoInTx(t)
+      return { applied: true, points, tier, balance }
+    })
+  }
+  return unlessDuplicate<PurchasePointsResult>(credit, async (err) => {
+    // Credited before (a repeat, or a racing call that committed first).
+    const [existing, member] = await Promise.all([entryByKey(key), getMember(input.memberId)])
+    if (!existing) throw err
+    return {
+      applied: false,
+      points: existing.points,
+      tier: member?.tier ?? 'standard',
+      balance: member?.points ?? 0,
+    }
+  })
+}
+
+/** The member did not match the one-update credit: the transaction ends and the full one runs. */
+class NotSimple extends Error {}
+
+/**
+ * creditPurchasePoints' common case (see there): null when the member does not match it. The
+ * member's conditional update comes first in the transaction, so nothing else of the member is
+ * read before it and its snapshot is the one it writes.
+ */
+async function creditWithoutRead(
+  input: { memberId: string; orderId: string; paidFen: number; at: Date; tier: Tier },
+  options: {
+    rules: PointsRules
+    now: Date
+    entry: NewEntry
+    alsoInTx?: (t: Transaction) => Promise<void>
+  },
+): Promise<PurchasePointsResult | null> {
+  const { rules, now, entry } = options
+  const db = database()
+  const _ = db.command
+  const points = earnedPoints(input.paidFen, input.tier, options.rules)
+  const expiresAt = pointsExpiryFor(input.at, rules.expiryYears)
+  try {
+    return await withTransaction(db, async (t) => {
+      const member = await collection(COLLECTIONS.members, t).updateAndReturn(
+        {
+          _id: input.memberId,
+          status: 'active',
+          tier: input.tier,
+          // Nothing due to expire, and this credit queues after every earlier one (planCredit:
+          // its expiry is the new high-water mark; the oldest remaining still expires first).
+          nextExpiryAt: _.gt(now).and(_.lte(expiresAt)),
+          latestExpiryAt: _.lte(expiresAt),
+          // The stored trailing figure still covers the window ending at this payment.
+          trailingSpendFen: _.gte(0),
+          'trailingWindow.asOf': _.lte(input.at),
+          'trailingWindow.oldestPaidAt': _.gt(tierWindowStart(input.at)),
+        },
+        {
+          ...(points > 0
+            ? {
+                points: _.inc(points),
+                pointsCredited: _.inc(points),
+                latestExpiryAt: expiresAt,
+              }
+            : {}),
+          trailingSpendFen: _.inc(input.paidFen),
+          'trailingWindow.asOf': input.at,
+          'trailingWindow.oldestPaidAt': _.min(input.at),
+          lastPurchaseAt: _.max(input.at),
+          ledgerVersion: _.inc(1),
+        },
+      )
+      if (!member) throw new NotSimple()
+      const tier = tierFor(member.trailingSpendFen ?? 0, rules.tierThresholdsFen)
+      if (tier !== member.tier)
+        await collection(COLLECTIONS.members, t).update(member._id, { tier })
+      const end = member.pointsCredited
+      await collection(COLLECTIONS.pointsLedger, t).insert({
+        ...entry,
+        memberId: member._id,
+        points,
+        ...(points > 0 ? { start: end - points, end, expiresAt } : {}),
+      })
+      if (options.alsoInTx) await options.alsoInTx(t)
+      return { applied: true, points, tier, balance: member.points }
+    })
+  } catch (err) {
+    if (err instanceof NotSimple) return null
+    throw err
+  }
 }
 
 export interface RefundPointsResult {
@@ -483,9 +628,10 @@ export async function reversePurchasePoints(
         })
         const taken = Math.min(due, member.points)
         const shortfall = due - taken
-        const windowPaid = await trailingPaidFen(member._id, now)
+        const window = await trailingWindowAt(member._id, now)
         const countsInWindow = paid.paidAt.getTime() > tierWindowStart(now).getTime()
-        const trailingSpendFen = windowPaid - (countsInWindow ? input.refundFen : 0)
+        const trailingSpendFen = window.paidFen - (countsInWindow ? input.refundFen : 0)
+        const trailingWindow = { asOf: now, oldestPaidAt: window.oldestPaidAt }
         const tier = tierFor(trailingSpendFen, rules.tierThresholdsFen)
         const { account } = await debitInTransaction(
           t,
@@ -510,7 +656,7 @@ export async function reversePurchasePoints(
             ...(shortfall > 0 ? { shortfall } : {}),
             at,
           },
-          { tier, trailingSpendFen },
+          { tier, trailingSpendFen, trailingWindow },
         )
         return { applied: true, points: taken, shortfall, tier, balance: account.points }
       }),
@@ -531,12 +677,14 @@ export async function refreshTier(
   const tier = tierFor(paidFen, rules.tierThresholdsFen)
   if (tier === member.tier && paidFen === (member.trailingSpendFen ?? 0)) return { tier, paidFen }
   return withMemberAccount(member._id, now, async (t, fresh) => {
-    const recount = await trailingPaidFen(fresh._id, now)
+    const window = await trailingWindowAt(fresh._id, now)
+    const recount = window.paidFen
     const current = tierFor(recount, rules.tierThresholdsFen)
     if (current !== fresh.tier || recount !== (fresh.trailingSpendFen ?? 0)) {
       await collection(COLLECTIONS.members, t).update(fresh._id, {
         tier: current,
         trailingSpendFen: recount,
+        trailingWindow: { asOf: now, oldestPaidAt: window.oldestPaidAt },
         ledgerVersion: database().command.inc(1),
       })
     }

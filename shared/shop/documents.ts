@@ -1,4 +1,5 @@
 /** shop: shapes of the stored documents. Dates are Date (UTC); money is integer fen; points integers. */
+import type { Tier } from '../points/documents'
 
 export interface ProductDoc {
   _id: string
@@ -86,6 +87,10 @@ export interface OrderDoc {
   paidEffectsAt: Date | null
   /** Its stock is held per order on the stock documents (StockDoc.holds); absent on older orders. */
   stockHolds?: boolean
+  /** The member's tier when paid (frozen with the attribution): the points' multiplier. */
+  paidTier?: Tier
+  /** When the member's points for this order were credited (by the first read after payment). */
+  pointsCreditedAt?: Date
   /**
    * Set with the payment (the effects are due), null once they are done: the timer sweep and the
    * next read of the order apply them. Absent on orders paid before effects were deferred.

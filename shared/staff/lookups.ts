@@ -23,11 +23,21 @@ export function storeCardOf(store: StoreDoc): StoreCard {
   }
 }
 
-/** The store's card, or null when there is no store (a delivery order) or it is gone. */
+const storeCards = new Map<string, { card: StoreCard | null; at: number }>()
+
+/**
+ * The store's card, or null when there is no store (a delivery order) or it is gone. Read at most
+ * once a minute per instance (a chain has tens of stores; an edit to an address or opening hours
+ * shows on order pages within the minute), so polling an order reads only the order.
+ */
 export async function storeCardFor(storeId: string | null): Promise<StoreCard | null> {
   if (!storeId) return null
+  const cached = storeCards.get(storeId)
+  if (cached && Date.now() - cached.at < 60_000) return cached.card
   const store = await getStore(storeId)
-  return store ? storeCardOf(store) : null
+  const card = store ? storeCardOf(store) : null
+  storeCards.set(storeId, { card, at: Date.now() })
+  return card
 }
 
 export async function getStore(storeId: string): Promise<StoreDoc | null> {

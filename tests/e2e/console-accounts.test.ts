@@ -152,7 +152,7 @@ test('the store manager sees only their store’s members and the pages of their
   const manager = await signIn(context, 'mgr.zhao', 'manager-password-1')
   expect(await manager.textContent('#console-role')).toBe('门店店长')
   const menu = await manager.locator('.ant-menu-item').allTextContents()
-  expect(menu).toEqual(['数据看板', '门店', '导购与邀请', '会员', '订单与退款', '提成结算'])
+  expect(menu).toEqual(['数据看板', '门店', '导购与邀请', '会员', '订单与退款', '提成结算', '任务'])
   await nav(manager, '会员')
   const mine = members.filter((m) => m.storeId === storeA)
   for (const m of mine) await manager.waitForSelector(`#members-table >> text=${m.memberNo}`)
@@ -341,5 +341,56 @@ test('disable, enable and reset an account from the list; the analyst is signed 
   await analyst.click('#login-submit')
   await analyst.waitForSelector('#console-user')
   expect(await analyst.textContent('#console-role')).toBe('只读分析')
+  await context.close()
+})
+
+test('修改账号: a store manager is moved to 徐家汇店 with the store picker and signs in to see only it', async () => {
+  const context = await browser.newContext({
+    viewport: { width: 1360, height: 860 },
+    locale: 'zh-CN',
+  })
+  const manager = await signIn(context, 'mgr.zhao', 'manager-password-1')
+  await nav(page, '账号与权限')
+  const row = page.locator('#accounts-table tr', { hasText: 'mgr.zhao' })
+  await row.locator('.account-edit').click()
+  const dialog = page.locator('.ant-modal', { hasText: '修改账号' })
+  await dialog.getByText('赵店长（mgr.zhao）').waitFor()
+  expect(await page.inputValue('#account-edit-display-name')).toBe('赵店长')
+  // The picker searches by name: 徐家汇 finds SH002.
+  await page.click('#account-edit-stores')
+  await page.keyboard.type('徐家汇')
+  await page.locator('.ant-select-item-option', { hasText: '徐家汇店（SH002）' }).click()
+  await page.keyboard.press('Escape')
+  // 静安寺店 is taken off by its tag's ×: the manager keeps 徐家汇店 only.
+  await dialog
+    .locator('.ant-select-selection-item', { hasText: '静安寺店' })
+    .locator('.ant-select-selection-item-remove')
+    .click()
+  await dialog.getByText('保存后该账号的登录立即失效').waitFor()
+  await shot(page, 'account-edit-stores')
+  // The form's words (the title names the account by its user name, which is Latin by design).
+  await expectChineseOnly(page, '.ant-modal:visible:has-text("修改账号") form')
+  await page.click('#account-edit-submit')
+  // At least the sign-in above; an earlier test of this file may have left another one open.
+  await page.getByText(/该账号的 [1-9]\d* 个登录已失效，需重新登录/).waitFor()
+  await shot(page, 'account-edit-saved')
+  await page.click('.ant-modal-confirm-btns .ant-btn')
+  await row.getByText('徐家汇店').waitFor()
+  expect(await row.textContent()).not.toContain('静安寺店')
+
+  // The manager's open console finds the session gone; signed in again, only 徐家汇店's member.
+  await nav(manager, '订单与退款')
+  await manager.waitForSelector('#login-username')
+  await manager.fill('#login-username', 'mgr.zhao')
+  await manager.fill('#login-password', 'manager-password-1')
+  await manager.click('#login-submit')
+  await manager.waitForSelector('#console-user')
+  await nav(manager, '会员')
+  const theirs = members.find((m) => m.storeId !== storeA)!
+  await manager.waitForSelector(`#members-table >> text=${theirs.memberNo}`)
+  const table = (await manager.textContent('#members-table'))!
+  for (const m of members.filter((x) => x.storeId === storeA))
+    expect(table).not.toContain(m.memberNo)
+  await shot(manager, 'moved-manager-members')
   await context.close()
 })

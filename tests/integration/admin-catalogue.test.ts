@@ -7,18 +7,20 @@
  */
 import { COLLECTIONS } from '../../shared/collections'
 import type { StockDoc } from '../../shared/shop/documents'
-import { hashPassword } from '../../shared/hq/rules/password'
 import { parseCsv } from '../../shared/hq/rules/csv-import'
 import { toCsv } from '../../shared/platform/csv'
 import { shanghaiDay } from '../../shared/platform/calendar'
 import { EXPORT_BATCH_SIZE } from '../../shared/flows/hq-exports'
-import { startTestStack, type Personas, type TestStack } from '../support/local-stack'
+import { startConsoleStack, type ConsoleTestStack } from '../support/console-stack'
+import type { Personas, TestStack } from '../support/local-stack'
 
 jest.setTimeout(180_000)
 
 let stack: TestStack
 let demo: Personas
 let analystToken: string
+let runJob: ConsoleTestStack['runJob']
+let exportFile: ConsoleTestStack['exportFile']
 let storeA: string
 let storeB: string
 let storeACode: string
@@ -29,29 +31,11 @@ const PNG_1PX =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=='
 
 beforeAll(async () => {
-  stack = await startTestStack({ seed: true })
-  demo = await stack.personas()
-  const stores = (await stack.admin({ action: 'listStores' })).body.data.items as {
-    storeId: string
-    code: string
-  }[]
-  storeA = stores.find((s) => s.code === 'SH001')!.storeId
-  storeB = stores.find((s) => s.code === 'SH002')!.storeId
+  const setup = await startConsoleStack()
+  ;({ stack, demo, analystToken, runJob, exportFile } = setup)
+  storeA = setup.storeIds.SH001!
+  storeB = setup.storeIds.SH002!
   storeACode = 'SH001'
-  await stack.db.collection(COLLECTIONS.admins.name).add({
-    username: 'analyst',
-    passwordHash: await hashPassword('analyst-password'),
-    role: 'analyst',
-    failedAttempts: 0,
-    lockedUntil: null,
-    createdAt: new Date(),
-  })
-  const login = await stack.call('admin', {
-    action: 'login',
-    username: 'analyst',
-    password: 'analyst-password',
-  })
-  analystToken = login.body.data.token as string
 })
 afterAll(() => stack.stop())
 
@@ -82,29 +66,6 @@ async function newProduct(name: string, priceFen = 12_900): Promise<string> {
   const res = await stack.admin({ action: 'createProduct', name, priceFen })
   expect(res.status).toBe(200)
   return res.body.data.productId as string
-}
-
-/** Steps a job to its end as the console does, and answers it. */
-async function runJob(jobId: string, token?: string) {
-  for (let i = 0; i < 200; i++) {
-    const step = await stack.admin({ action: 'jobStep', jobId })
-    expect(step.status).toBe(200)
-    if (step.body.data.status !== 'running') break
-  }
-  return (await stack.admin({ action: 'job', jobId }, token)).body.data
-}
-
-/** The whole file of a finished export, its parts joined as the console joins them. */
-async function exportFile(jobId: string, token?: string): Promise<string> {
-  const job = (await stack.admin({ action: 'job', jobId }, token)).body.data
-  expect(job.file).not.toBeNull()
-  let csv = ''
-  for (let part = 0; part < job.file.parts; part++) {
-    const res = await stack.admin({ action: 'jobFile', jobId, part }, token)
-    expect(res.status).toBe(200)
-    csv += res.body.data.csv
-  }
-  return csv
 }
 
 describe('products', () => {

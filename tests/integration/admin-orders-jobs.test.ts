@@ -5,38 +5,26 @@
  * WeChat identities are refused every new write, and every write is in the audit log.
  */
 import { COLLECTIONS } from '../../shared/collections'
-import type { JobDoc } from '../../shared/hq/documents'
 import type { StoreDoc } from '../../shared/staff/documents'
 import { toCsv } from '../../shared/platform/csv'
 import { parseCsv } from '../../shared/hq/rules/csv-import'
-import { hashPassword } from '../../shared/hq/rules/password'
 import { JOB_BATCH_SIZE } from '../../shared/flows/hq-jobs'
-import { startTestStack, type Personas, type TestStack } from '../support/local-stack'
+import { startConsoleStack, type ConsoleTestStack } from '../support/console-stack'
+import type { Personas, TestStack } from '../support/local-stack'
 
 jest.setTimeout(120_000)
 
 let stack: TestStack
 let demo: Personas
 let analystToken: string
+let count: ConsoleTestStack['count']
+let job: ConsoleTestStack['jobDoc']
 const CREAM = 'p-rose-cream'
 
 beforeAll(async () => {
-  stack = await startTestStack({ seed: true })
-  demo = await stack.personas()
-  await stack.db.collection(COLLECTIONS.admins.name).add({
-    username: 'analyst',
-    passwordHash: await hashPassword('analyst-password'),
-    role: 'analyst',
-    failedAttempts: 0,
-    lockedUntil: null,
-    createdAt: new Date(),
-  })
-  const login = await stack.call('admin', {
-    action: 'login',
-    username: 'analyst',
-    password: 'analyst-password',
-  })
-  analystToken = login.body.data.token as string
+  const setup = await startConsoleStack()
+  ;({ stack, demo, analystToken, count } = setup)
+  job = setup.jobDoc
 })
 afterAll(() => stack.stop())
 
@@ -71,8 +59,6 @@ async function paidOrder(openid: string) {
   }
 }
 
-const count = async (collection: string, where: Record<string, unknown>) =>
-  ((await stack.db.collection(collection).where(where).count()) as { total: number }).total
 const auditCount = (action: string, outcome: string) =>
   count(COLLECTIONS.auditLog.name, { action, outcome })
 
@@ -206,11 +192,6 @@ const storeRows = (prefix: string, n: number) =>
     '',
     '',
   ])
-
-async function job(jobId: string): Promise<JobDoc> {
-  return ((await stack.db.collection(COLLECTIONS.jobs.name).doc(jobId).get()) as { data: JobDoc[] })
-    .data[0]!
-}
 
 describe('CSV import jobs', () => {
   it('imports every store once, stepped concurrently by the console and the timer', async () => {

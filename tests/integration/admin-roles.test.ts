@@ -103,7 +103,7 @@ describe('creating accounts', () => {
       roleLabel: '门店店长',
       statusLabel: '正常',
       stores: [{ storeId: storeA, name: '静安寺店', code: 'SH001' }],
-      actions: ['resetPassword', 'disable'],
+      actions: ['edit', 'resetPassword', 'disable'],
       createdBy: 'admin',
     })
     expect(JSON.stringify(list.body.data)).not.toMatch(/passwordHash|scrypt/)
@@ -383,7 +383,7 @@ describe('account lifecycle', () => {
     })
     expect(disabled.body.data).toMatchObject({
       statusLabel: '已停用',
-      actions: ['enable', 'resetPassword'],
+      actions: ['edit', 'enable', 'resetPassword'],
       sessionsEnded: 1,
     })
     expect((await stack.admin({ action: 'me' }, operator)).status).toBe(401)
@@ -469,7 +469,7 @@ describe('account lifecycle', () => {
     const mgr = list.body.data.items.find((a: any) => a.username === 'mgr.zhao')
     expect(mgr).toMatchObject({
       statusLabel: '已锁定',
-      actions: ['unlock', 'resetPassword', 'disable'],
+      actions: ['edit', 'unlock', 'resetPassword', 'disable'],
     })
     const unlocked = await stack.admin({ action: 'unlockAdminAccount', adminId: mgr.adminId })
     expect(unlocked.body.data.statusLabel).toBe('正常')
@@ -520,5 +520,157 @@ describe('account lifecycle', () => {
       .where({ username: stack.db.command.in(['boss.one', 'boss.two']) })
       .get()) as { data: { status: string }[] }
     expect(stored.data.map((a) => a.status).sort()).toEqual(['active', 'disabled'])
+  })
+})
+
+describe('changing an account’s role and stores', () => {
+  const update = (body: Record<string, unknown>, token?: string) =>
+    stack.admin({ action: 'updateAdminAccount', ...body }, token)
+  const memberIds = async (token: string) =>
+    (
+      (await stack.admin({ action: 'listMembers' }, token)).body.data.items as {
+        memberId: string
+      }[]
+    ).map((m) => m.memberId)
+
+  beforeAll(async () => {
+    for (const [username, role, storeIds] of [
+      ['mgr.qian', 'storeManager', [storeA]],
+      ['op.sun', 'operator', undefined],
+    ] as const)
+      expect(
+        (
+          await createAccount({
+            username,
+            displayName: username,
+            role,
+            password: `${username}-password`,
+            ...(storeIds ? { storeIds } : {}),
+          })
+        ).status,
+      ).toBe(200)
+  })
+
+  it('moves a store manager to another store: their sessions end and the new one sees only that store', async () => {
+    const before = await signIn('mgr.qian', 'mgr.qian-password')
+    expect(await memberIds(before)).toEqual(expect.arrayContaining([a1.memberId, a2.memberId]))
+    const moved = await update({ username: 'mgr.qian', role: 'storeManager', storeIds: [storeB] })
+    expect(moved.status).toBe(200)
+    expect(moved.body.data).toMatchObject({
+      username: 'mgr.qian',
+      role: 'storeManager',
+      stores: [{ storeId: storeB, name: '徐家汇店', code: 'SH002' }],
+      sessionsEnded: 1,
+    })
+    expect((await stack.admin({ action: 'listMembers' }, before)).status).toBe(401)
+    const after = await signIn('mgr.qian', 'mgr.qian-password')
+    const seen = await memberIds(after)
+    expect(seen).toContain(b1.memberId)
+    expect(seen).not.toContain(a1.memberId)
+    refusedWith(
+      await stack.admin({ action: 'listMembers', storeId: storeA }, after),
+      403,
+      /^只能查看或处理所管门店的数据$/,
+    )
+    const audited = (await stack.db
+      .collection(COLLECTIONS.auditLog.name)
+      .where({ action: 'updateAdminAccount', outcome: 'ok' })
+      .get()) as { data: { details: Record<string, unknown> }[] }
+    expect(audited.data.map((a) => a.details)).toContainEqual({
+      username: 'mgr.qian',
+      role: 'storeManager',
+      storeIds: [storeB],
+    })
+  })
+
+  it('an operator made an analyst can no longer write; a new name alone ends no session', async () => {
+    const session = await signIn('op.sun', 'op.sun-password')
+    const renamed = await update({ username: 'op.sun', role: 'operator', displayName: '孙运营' })
+    expect(renamed.body.data).toMatchObject({ displayName: '孙运营', sessionsEnded: 0 })
+    expect((await stack.admin({ action: 'me' }, session)).status).toBe(200)
+    const demoted = await update({ username: 'op.sun', role: 'analyst' })
+    expect(demoted.body.data).toMatchObject({
+      role: 'analyst',
+      roleLabel: '只读分析',
+      displayName: '孙运营',
+      stores: [],
+      sessionsEnded: 1,
+    })
+    const analystSession = await signIn('op.sun', 'op.sun-password')
+    expect((await stack.admin({ action: 'me' }, analystSession)).body.data.role).toBe('analyst')
+    refusedWith(
+      await stack.admin(
+        { action: 'createStore', code: 'OPS01', name: '运营店', address: '某路 1 号' },
+        analystSession,
+      ),
+      403,
+      /^只读分析账号不能修改数据$/,
+    )
+  })
+
+  it('refuses bad changes in Chinese, on the field', async () => {
+    const noStores = await update({ username: 'mgr.qian', role: 'storeManager', storeIds: [] })
+    expect(noStores.status).toBe(400)
+    expect(noStores.body.error).toMatchObject({
+      field: 'storeIds',
+      message: '门店店长至少选择一个门店',
+    })
+    const storesForAnalyst = await update({
+      username: 'op.sun',
+      role: 'analyst',
+      storeIds: [storeA],
+    })
+    expect(storesForAnalyst.body.error).toMatchObject({
+      field: 'storeIds',
+      message: '只有门店店长需要选择门店',
+    })
+    const unknownStore = await update({
+      username: 'mgr.qian',
+      role: 'storeManager',
+      storeIds: ['no-such-store'],
+    })
+    expect(unknownStore.status).toBe(404)
+    expect(unknownStore.body.error).toMatchObject({ field: 'storeIds', message: '所选门店不存在' })
+    const unknown = await update({ username: 'nobody.here', role: 'analyst' })
+    expect(unknown.status).toBe(404)
+    expect(unknown.body.error).toMatchObject({ field: 'username', message: '账号不存在' })
+    const self = await update({ username: 'admin', role: 'operator' })
+    refusedWith(self, 403, /^不能更改自己的角色/)
+    expect(self.body.error.field).toBe('role')
+    expect((await stack.admin({ action: 'me' })).body.data.role).toBe('admin')
+    // An admin may rename themselves: their role stays, nothing ends.
+    const renamed = await update({ username: 'admin', role: 'admin', displayName: '总部管理员' })
+    expect(renamed.body.data).toMatchObject({ displayName: '总部管理员', sessionsEnded: 0 })
+    refusedWith(
+      await update({ username: 'mgr.qian', role: 'analyst' }, operator),
+      403,
+      /^只有总部管理员可以管理账号和规则$/,
+    )
+  })
+
+  it('two admins demoting each other at once: one stays an admin', async () => {
+    for (const name of ['chief.one', 'chief.two'])
+      expect(
+        (
+          await createAccount({
+            username: name,
+            displayName: name,
+            role: 'admin',
+            password: `${name}-password`,
+          })
+        ).status,
+      ).toBe(200)
+    const one = await signIn('chief.one', 'chief.one-password')
+    const two = await signIn('chief.two', 'chief.two-password')
+    const [byOne, byTwo] = await Promise.all([
+      update({ username: 'chief.two', role: 'operator' }, one),
+      update({ username: 'chief.one', role: 'operator' }, two),
+    ])
+    expect([byOne.status, byTwo.status].sort()).toEqual([200, 403])
+    const stored = (await stack.db
+      .collection(COLLECTIONS.admins.name)
+      .where({ username: stack.db.command.in(['chief.one', 'chief.two']) })
+      .get()) as { data: { role: string }[] }
+    expect(stored.data.map((a) => a.role).sort()).toEqual(['admin', 'operator'])
   })
 })

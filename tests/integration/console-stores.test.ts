@@ -8,14 +8,13 @@
  */
 import { PNG } from 'pngjs'
 import { COLLECTIONS } from '../../shared/collections'
-import type { JobDoc } from '../../shared/hq/documents'
 import type { ClerkDoc, StoreDoc } from '../../shared/staff/documents'
-import { hashPassword } from '../../shared/hq/rules/password'
 import { JOB_BATCH_SIZE } from '../../shared/flows/hq-jobs'
 import { toCsv } from '../../shared/platform/csv'
 import { parseCsv } from '../../shared/hq/rules/csv-import'
 import { POSTER_HEIGHT, POSTER_WIDTH } from '../../shared/staff/rules/poster'
-import { startTestStack, type Personas, type TestStack } from '../support/local-stack'
+import { startConsoleStack, type ConsoleTestStack } from '../support/console-stack'
+import type { Personas, TestStack } from '../support/local-stack'
 import { unzip } from '../support/unzip'
 
 jest.setTimeout(240_000)
@@ -23,52 +22,21 @@ jest.setTimeout(240_000)
 let stack: TestStack
 let demo: Personas
 let analystToken: string
+let count: ConsoleTestStack['count']
+let runJob: ConsoleTestStack['runJob']
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 
 beforeAll(async () => {
-  stack = await startTestStack({ seed: true })
-  demo = await stack.personas()
-  await stack.db.collection(COLLECTIONS.admins.name).add({
-    username: 'analyst',
-    passwordHash: await hashPassword('analyst-password'),
-    role: 'analyst',
-    failedAttempts: 0,
-    lockedUntil: null,
-    createdAt: new Date(),
-  })
-  const login = await stack.call('admin', {
-    action: 'login',
-    username: 'analyst',
-    password: 'analyst-password',
-  })
-  analystToken = login.body.data.token as string
+  const setup = await startConsoleStack()
+  ;({ stack, demo, analystToken, count, runJob } = setup)
 })
 afterAll(() => stack.stop())
-
-const count = async (collection: string, where: Record<string, unknown>) =>
-  ((await stack.db.collection(collection).where(where).count()) as { total: number }).total
 
 async function clerk(clerkId: string): Promise<ClerkDoc> {
   const res = (await stack.db.collection(COLLECTIONS.clerks.name).doc(clerkId).get()) as {
     data: ClerkDoc[]
   }
   return res.data[0]!
-}
-
-async function job(jobId: string): Promise<JobDoc> {
-  const res = (await stack.db.collection(COLLECTIONS.jobs.name).doc(jobId).get()) as {
-    data: JobDoc[]
-  }
-  return res.data[0]!
-}
-
-async function runJob(jobId: string) {
-  while ((await job(jobId)).status === 'running') {
-    const step = await stack.admin({ action: 'jobStep', jobId })
-    if (step.status !== 200) console.log(JSON.stringify(step.body))
-    expect(step.status).toBe(200)
-  }
-  return (await stack.admin({ action: 'job', jobId })).body.data
 }
 
 async function newStore(code: string, name: string): Promise<string> {

@@ -48,6 +48,7 @@ describe('the jobs function', () => {
         'applyOrderEffects',
         'autoDeliverOrders',
         'dispatchCampaigns',
+        'expireJobFiles',
         'expireMailRedemptions',
         'expireOrders',
         'expirePoints',
@@ -77,7 +78,7 @@ describe('the jobs function', () => {
     stack.setClockOffset(7 * 86_400_000)
     try {
       const tick = (await stack.fireTimer('jobs', 'everyMinute')) as any
-      expect(tick.data.ran).toHaveLength(15)
+      expect(tick.data.ran).toHaveLength(16)
       expect((await runDoc('expireOrders'))!.runs).toBe(before + 1)
       expect((await runDoc('settleCommission'))!.runs).toBe(2)
     } finally {

@@ -421,6 +421,8 @@ describe('auto-delivery and a fresh member code', () => {
     const paid = await sandbox(`/sandbox/pay/${outTradeNo}`, { notify: false })
     expect(await deliver(paid.body.notification)).toBe(204)
     await stack.call('shop', { action: 'order', orderId }, { openid: 'oAutoDeliver' })
+    // The read credited the points; the commission entry follows by the timer within the minute.
+    await stack.runJob('applyOrderEffects')
     const shipped = await stack.admin({
       action: 'shipOrder',
       orderId,

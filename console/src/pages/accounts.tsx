@@ -23,6 +23,7 @@ import { useState } from 'react'
 import { ROLE_LABELS, type HqRole } from '../../../shared/hq/rules/roles'
 import type { AdminParams, AdminResult } from '../api'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { AccountEditDialog } from './account-edit-dialog'
 
 type Account = AdminResult<'listAdminAccounts'>['items'][number]
 
@@ -47,6 +48,7 @@ export function AccountsPage() {
   const mutate = useAdminMutation()
   const [creating, setCreating] = useState(false)
   const [resetting, setResetting] = useState<Account | null>(null)
+  const [editing, setEditing] = useState<Account | null>(null)
   const [form] = Form.useForm()
   const [resetForm] = Form.useForm()
   const role = Form.useWatch<HqRole | undefined>('role', form)
@@ -57,15 +59,14 @@ export function AccountsPage() {
   }))
 
   async function act(account: Account, action: 'disable' | 'enable' | 'unlock') {
-    const done =
-      action === 'unlock'
-        ? await mutate('unlockAdminAccount', { adminId: account.adminId }, '已解除锁定')
-        : await mutate(
-            'setAdminAccountStatus',
-            { adminId: account.adminId, status: action === 'disable' ? 'disabled' : 'active' },
-            action === 'disable' ? `已停用 ${account.username}，其登录已失效` : '已启用',
-          )
-    if (done) void accounts.reload()
+    if (action === 'unlock')
+      await mutate('unlockAdminAccount', { adminId: account.adminId }, '已解除锁定')
+    else
+      await mutate(
+        'setAdminAccountStatus',
+        { adminId: account.adminId, status: action === 'disable' ? 'disabled' : 'active' },
+        action === 'disable' ? `已停用 ${account.username}，其登录已失效` : '已启用',
+      )
   }
 
   return (
@@ -129,6 +130,11 @@ export function AccountsPage() {
             title: '操作',
             render: (_, a) => (
               <Space size="small">
+                {a.actions.includes('edit') && (
+                  <Button size="small" className="account-edit" onClick={() => setEditing(a)}>
+                    修改
+                  </Button>
+                )}
                 {a.actions.includes('unlock') && (
                   <Button
                     size="small"
@@ -213,10 +219,7 @@ export function AccountsPage() {
               `已创建账号 ${values.username}`,
               { form },
             )
-            if (created) {
-              setCreating(false)
-              void accounts.reload()
-            }
+            if (created) setCreating(false)
           }}
         >
           <Form.Item
@@ -261,6 +264,16 @@ export function AccountsPage() {
         </Form>
       </Modal>
 
+      <AccountEditDialog
+        account={editing}
+        roleHelp={ROLE_HELP}
+        onClose={() => setEditing(null)}
+        onSaved={() => {
+          setEditing(null)
+          void accounts.reload()
+        }}
+      />
+
       <Modal
         title={`重置密码：${resetting?.displayName ?? ''}`}
         open={resetting !== null}
@@ -282,10 +295,7 @@ export function AccountsPage() {
               `已重置 ${resetting.username} 的密码，其登录已失效`,
               { form: resetForm },
             )
-            if (done) {
-              setResetting(null)
-              void accounts.reload()
-            }
+            if (done) setResetting(null)
           }}
         >
           <Form.Item

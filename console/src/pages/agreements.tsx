@@ -74,10 +74,7 @@ export function AgreementsCard() {
                   disabled={!canWrite}
                   onClick={async () => {
                     const saved = await mutate('setAgreement', { kind, title, body }, '已保存')
-                    if (saved) {
-                      setEdits({ ...edits, [kind]: undefined })
-                      void texts.reload()
-                    }
+                    if (saved) setEdits({ ...edits, [kind]: undefined })
                   }}
                 >
                   保存

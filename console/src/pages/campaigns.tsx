@@ -27,9 +27,10 @@ import {
   campaignPageLabel,
   SUBSCRIBE_TEMPLATES,
 } from '../../../shared/campaigns/templates'
-import { callAdmin, type AdminParams, type AdminResult } from '../api'
+import type { AdminParams, AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { StorePicker } from '../store-picker'
+import { numberRules } from '../number-rules'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 import { pickedShanghaiTime, shanghai } from '../time'
 
@@ -78,6 +79,10 @@ interface FormValues {
 
 const TEMPLATE_FIELDS = SUBSCRIBE_TEMPLATES.campaign.fields
 
+/** The segment's limits (campaigns/contract.ts), checked on the field; never clamped. */
+const DAYS_RULES = numberRules('天数', { min: 1, max: 3650, required: false })
+const SPEND_LIMITS = { min: 0, max: 100_000_000, decimals: 2, required: false }
+
 /** What each field takes, said as the operator reads it (WeChat's rule for its type). */
 const FIELD_HINT: Record<string, string> = {
   thing: '20 字以内',
@@ -104,30 +109,25 @@ function segmentOf(v: Partial<FormValues>): Segment {
   return s as Segment
 }
 
+/** The audience is counted once typing pauses, not on every keystroke. */
+const COUNT_PAUSE_MS = 300
+
 function AudienceCount({ segment }: { segment: Segment }) {
   const key = JSON.stringify(segment)
-  const [state, setState] = useState<{
-    count?: number
-    reachable?: number
-    error?: string
-    loading: boolean
-  }>({
-    loading: true,
-  })
+  const [settled, setSettled] = useState(key)
   useEffect(() => {
-    let live = true
-    setState((s) => ({ ...s, loading: true }))
-    const timer = setTimeout(() => {
-      callAdmin('campaignAudienceCount', { segment: JSON.parse(key) as Segment })
-        .then((r) => live && setState({ count: r.count, reachable: r.reachable, loading: false }))
-        .catch((err: Error) => live && setState({ error: err.message, loading: false }))
-    }, 300)
-    return () => {
-      live = false
-      clearTimeout(timer)
-    }
+    const timer = setTimeout(() => setSettled(key), COUNT_PAUSE_MS)
+    return () => clearTimeout(timer)
   }, [key])
-  if (state.error) return <Alert type="warning" showIcon message={state.error} />
+  const counted = useAdminQuery('campaignAudienceCount', {
+    segment: JSON.parse(settled) as Segment,
+  })
+  const state = {
+    count: counted.data?.count,
+    reachable: counted.data?.reachable,
+    loading: counted.loading || settled !== key,
+  }
+  if (counted.error) return <Alert type="warning" showIcon message={counted.error} />
   // Both numbers: who matches, and who of them can receive it now (the others never accepted
   // the campaign subscription, or used it up).
   return (
@@ -164,7 +164,15 @@ function ResultsDrawer({
   /** The campaign as the results found it: the list catches up when its row is behind. */
   onStatus: (status: Campaign['status']) => void
 }) {
-  const results = useAdminQuery('campaignResults', { campaignId })
+  // While it sends, its figures move: look again as the list does.
+  const results = useAdminQuery(
+    'campaignResults',
+    { campaignId },
+    {
+      keepPrevious: false,
+      refetchInterval: (d) => (d?.campaign.status === 'sending' ? LIST_POLL_MS : false),
+    },
+  )
   const seenStatus = results.data?.campaign.status
   useEffect(() => {
     if (seenStatus) onStatus(seenStatus)
@@ -250,7 +258,22 @@ function ResultsDrawer({
 
 export function CampaignsPage() {
   const { canWrite } = useAuth()
-  const campaigns = useAdminQuery('listCampaigns', {})
+  // A campaign sending or due moves on by itself (the dispatcher's timer): its row is polled
+  // while it does, and polling stops once nothing is moving.
+  const campaigns = useAdminQuery(
+    'listCampaigns',
+    {},
+    {
+      refetchInterval: (data) =>
+        data?.items.some(
+          (c) =>
+            c.status === 'sending' ||
+            (c.status === 'scheduled' && Date.parse(c.sendAt) <= Date.now() + LIST_POLL_MS),
+        )
+          ? LIST_POLL_MS
+          : false,
+    },
+  )
   const stores = useAdminQuery('listStores', {})
   const coupons = useAdminQuery('listCouponTemplates', { status: 'active' })
   const mutate = useAdminMutation()
@@ -261,17 +284,6 @@ export function CampaignsPage() {
   const storeIds = Form.useWatch('storeIds', form) as string[] | undefined
   const clerks = useAdminQuery('listClerks', storeIds?.length === 1 ? { storeId: storeIds[0] } : {})
   const { data: list, reload: reloadList } = campaigns
-  // A campaign sending or due moves on by itself (the dispatcher's timer): keep its row current.
-  useEffect(() => {
-    const moving = list?.items.some(
-      (c) =>
-        c.status === 'sending' ||
-        (c.status === 'scheduled' && Date.parse(c.sendAt) <= Date.now() + LIST_POLL_MS),
-    )
-    if (!moving) return
-    const timer = setTimeout(() => void reloadList(), LIST_POLL_MS)
-    return () => clearTimeout(timer)
-  }, [list, reloadList])
   const onResultsStatus = useCallback(
     (status: Campaign['status']) => {
       const row = list?.items.find((c) => c.campaignId === resultsOf)
@@ -313,7 +325,6 @@ export function CampaignsPage() {
     if (created) {
       setCreating(false)
       form.resetFields()
-      void campaigns.reload()
     }
   }
 
@@ -322,7 +333,7 @@ export function CampaignsPage() {
     c: Campaign,
     done: string,
   ) {
-    if (await mutate(action, { campaignId: c.campaignId }, done)) void campaigns.reload()
+    await mutate(action, { campaignId: c.campaignId }, done)
   }
 
   const storeName = (id: string | null) =>
@@ -480,29 +491,45 @@ export function CampaignsPage() {
                   }))}
                 />
               </Form.Item>
-              <Form.Item name="pointsMin" label="积分不少于">
+              <Form.Item
+                name="pointsMin"
+                label="积分不少于"
+                rules={numberRules('积分下限', { min: 0, max: 100_000_000, required: false })}
+              >
                 <InputNumber id="campaign-points-min" />
               </Form.Item>
-              <Form.Item name="pointsMax" label="积分不多于">
+              <Form.Item
+                name="pointsMax"
+                label="积分不多于"
+                rules={numberRules('积分上限', { min: 0, max: 100_000_000, required: false })}
+              >
                 <InputNumber id="campaign-points-max" />
               </Form.Item>
-              <Form.Item name="purchasedWithinDays" label="近 N 天有购买">
-                <InputNumber min={1} max={3650} />
+              <Form.Item name="purchasedWithinDays" label="近 N 天有购买" rules={DAYS_RULES}>
+                <InputNumber id="campaign-purchased-days" />
               </Form.Item>
-              <Form.Item name="notPurchasedWithinDays" label="近 N 天未购买">
-                <InputNumber min={1} max={3650} />
+              <Form.Item name="notPurchasedWithinDays" label="近 N 天未购买" rules={DAYS_RULES}>
+                <InputNumber id="campaign-not-purchased-days" />
               </Form.Item>
-              <Form.Item name="joinedWithinDays" label="近 N 天入会">
-                <InputNumber min={1} max={3650} />
+              <Form.Item name="joinedWithinDays" label="近 N 天入会" rules={DAYS_RULES}>
+                <InputNumber id="campaign-joined-days" />
               </Form.Item>
               <Form.Item name="tags" label="标签（任一）">
                 <Select mode="tags" style={{ width: 220 }} placeholder="输入后回车" />
               </Form.Item>
-              <Form.Item name="spendMinYuan" label="近一年消费不少于（元）">
-                <InputNumber min={0} precision={2} />
+              <Form.Item
+                name="spendMinYuan"
+                label="近一年消费不少于（元）"
+                rules={numberRules('消费金额下限', SPEND_LIMITS)}
+              >
+                <InputNumber id="campaign-spend-min" />
               </Form.Item>
-              <Form.Item name="spendMaxYuan" label="近一年消费不多于（元）">
-                <InputNumber min={0} precision={2} />
+              <Form.Item
+                name="spendMaxYuan"
+                label="近一年消费不多于（元）"
+                rules={numberRules('消费金额上限', SPEND_LIMITS)}
+              >
+                <InputNumber id="campaign-spend-max" />
               </Form.Item>
               <Form.Item name="birthdayMonths" label="生日月份">
                 <Select
@@ -578,10 +605,7 @@ export function CampaignsPage() {
         <ResultsDrawer
           campaignId={resultsOf}
           onStatus={onResultsStatus}
-          onClose={() => {
-            setResultsOf(null)
-            void reloadList()
-          }}
+          onClose={() => setResultsOf(null)}
         />
       )}
     </Card>

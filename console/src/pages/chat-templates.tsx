@@ -15,6 +15,7 @@ import {
 import { useState } from 'react'
 import type { AdminResult } from '../api'
 import { useAuth } from '../auth'
+import { numberRules } from '../number-rules'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 import { shanghai } from '../time'
 
@@ -109,11 +110,9 @@ export function ChatTemplatesPage() {
               ...(editing && editing !== 'new' ? { templateId: editing.templateId } : {}),
             },
             '文案已保存',
+            { form },
           )
-          if (saved) {
-            setEditing(null)
-            void templates.reload()
-          }
+          if (saved) setEditing(null)
         }}
       >
         <Form form={form} layout="vertical">
@@ -123,8 +122,12 @@ export function ChatTemplatesPage() {
           <Form.Item name="text" label="内容" rules={[{ required: true, max: 1000 }]}>
             <Input.TextArea id="template-text" rows={4} showCount maxLength={1000} />
           </Form.Item>
-          <Form.Item name="sort" label="排序（小的在前）">
-            <InputNumber min={0} max={10_000} />
+          <Form.Item
+            name="sort"
+            label="排序（小的在前）"
+            rules={numberRules('排序', { min: 0, max: 10_000 })}
+          >
+            <InputNumber id="template-sort" />
           </Form.Item>
           <Form.Item name="active" label="启用" valuePropName="checked">
             <Switch />

@@ -32,6 +32,7 @@ import { downloadPng, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { shanghaiDay, shanghaiMinute } from '../shanghai'
 import { StorePicker, useStores } from '../store-picker'
+import { numberRules } from '../number-rules'
 import { useUrlState } from '../url-state'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 
@@ -73,7 +74,8 @@ export function ClerksPage() {
   // The colleagues of the clerk being moved, whatever the page's store filter.
   const sameStore = useAdminQuery(
     'listClerks',
-    moving ? { storeId: moving.storeId } : { storeId: '-' },
+    { storeId: moving?.storeId ?? '' },
+    { enabled: moving !== null, keepPrevious: false },
   )
   const receivers = (moving ? (sameStore.data?.items ?? []) : []).filter(
     (c) => c.clerkId !== moving?.clerkId && c.status === 'active',
@@ -198,16 +200,13 @@ export function ClerksPage() {
                   size="small"
                   icon={<UndoOutlined />}
                   className="clerk-enable"
-                  onClick={async () => {
-                    if (
-                      await mutate(
-                        'enableClerk',
-                        { clerkId: clerk.clerkId },
-                        `「${clerk.name}」已恢复在岗，导购码可以开卡了`,
-                      )
+                  onClick={() =>
+                    void mutate(
+                      'enableClerk',
+                      { clerkId: clerk.clerkId },
+                      `「${clerk.name}」已恢复在岗，导购码可以开卡了`,
                     )
-                      void clerks.reload()
-                  }}
+                  }
                 >
                   恢复在岗
                 </Button>
@@ -335,10 +334,9 @@ export function ClerksPage() {
                     okText="撤销"
                     cancelText="取消"
                     okButtonProps={{ danger: true, className: 'invite-revoke-confirm' }}
-                    onConfirm={async () => {
-                      if (await mutate('revokeInvite', { inviteId: row.inviteId }, '邀请已撤销'))
-                        void invites.reload()
-                    }}
+                    onConfirm={() =>
+                      void mutate('revokeInvite', { inviteId: row.inviteId }, '邀请已撤销')
+                    }
                   >
                     <Button size="small" danger className="invite-revoke">
                       撤销
@@ -400,12 +398,13 @@ export function ClerksPage() {
             isManager: boolean
             validHours: number
           }
-          const result = await mutate('createStaffInvite', values, '邀请码已生成')
+          const result = await mutate('createStaffInvite', values, '邀请码已生成', {
+            form: inviteForm,
+          })
           if (result) {
             setInviting(false)
             inviteForm.resetFields()
             setInvite({ ...result, name: values.name })
-            void invites.reload()
           }
         }}
       >
@@ -437,9 +436,9 @@ export function ClerksPage() {
           <Form.Item
             name="validHours"
             label="有效期（小时）"
-            rules={[{ required: true, message: '请填写有效期' }]}
+            rules={numberRules('有效期', { min: 1, max: 168 })}
           >
-            <InputNumber min={1} max={168} />
+            <InputNumber id="invite-hours" />
           </Form.Item>
         </Form>
       </Modal>
@@ -502,7 +501,6 @@ export function ClerksPage() {
           if (result) {
             setDisabling(null)
             disableForm.resetFields()
-            void clerks.reload()
           }
         }}
       >
@@ -545,7 +543,6 @@ export function ClerksPage() {
           if (result) {
             setMoving(null)
             setMoved(result)
-            void clerks.reload()
           }
         }}
       >

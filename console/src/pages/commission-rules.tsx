@@ -1,7 +1,7 @@
 import { Alert, App, Button, Card, Form, InputNumber, Skeleton, Typography } from 'antd'
-import { ApiFailure, callAdmin } from '../api'
+import { ApiFailure } from '../api'
 import { useAuth } from '../auth'
-import { useAdminQuery } from '../use-admin'
+import { useAdminQuery, useAdminWrite } from '../use-admin'
 
 interface Values {
   ratePercent: number | null
@@ -22,15 +22,15 @@ export function CommissionRulesCard() {
   const { message } = App.useApp()
   const rules = useAdminQuery('commissionRules', {})
   const [form] = Form.useForm<Values>()
+  const write = useAdminWrite()
 
   async function save(values: Values) {
     try {
-      await callAdmin('setCommissionRules', {
+      await write('setCommissionRules', {
         rateBp: percentToBp(values.ratePercent ?? Number.NaN),
         refundWindowDays: values.refundWindowDays ?? Number.NaN,
       })
       void message.success('提成规则已保存')
-      void rules.reload()
     } catch (err) {
       const failure = err instanceof ApiFailure ? err : null
       const field = failure?.field === 'rateBp' ? 'ratePercent' : failure?.field

@@ -20,6 +20,7 @@ import { useState } from 'react'
 import type { AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { CouponBudgets } from './coupon-budgets'
 
 type Template = AdminResult<'listCouponTemplates'>['items'][number]
 type IssueResult = AdminResult<'issueCoupons'>
@@ -77,8 +78,7 @@ export function CouponsPage() {
         : patch.inCentre
           ? '已发布到领券中心'
           : '已从领券中心撤下'
-    if (await mutate('updateCouponTemplate', { templateId: t.templateId, ...patch }, label))
-      void templates.reload()
+    await mutate('updateCouponTemplate', { templateId: t.templateId, ...patch }, label)
   }
 
   return (
@@ -104,7 +104,12 @@ export function CouponsPage() {
         dataSource={templates.data?.items ?? []}
         pagination={{ pageSize: 20 }}
         expandable={{
-          expandedRowRender: (t) => <TemplateStats templateId={t.templateId} />,
+          expandedRowRender: (t) => (
+            <>
+              <TemplateStats templateId={t.templateId} />
+              {t.channels.includes('offline') && <CouponBudgets templateId={t.templateId} />}
+            </>
+          ),
           expandRowByClick: false,
         }}
         columns={[
@@ -240,7 +245,6 @@ export function CouponsPage() {
           if (created) {
             setCreating(false)
             createForm.resetFields()
-            void templates.reload()
           }
         }}
       >
@@ -358,10 +362,7 @@ export function CouponsPage() {
             templateId: issuing.templateId,
             memberNos,
           })
-          if (result) {
-            setIssued(result)
-            void templates.reload()
-          }
+          if (result) setIssued(result)
         }}
       >
         <Form form={issueForm} layout="vertical">

@@ -356,7 +356,8 @@ export function DashboardPage() {
 
   const refresh = async () => {
     setRefreshing(true)
-    if (await mutate('refreshDashboard', {}, '今日数据已更新')) await dashboard.reload()
+    // refreshDashboard marks the figures stale: they load again before the spinner stops.
+    await mutate('refreshDashboard', {}, '今日数据已更新')
     setRefreshing(false)
   }
 

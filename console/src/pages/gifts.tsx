@@ -25,11 +25,17 @@ export function GiftsPage() {
   const { canWrite } = useAuth()
   const gifts = useAdminQuery('listGifts', {})
   const stores = useAdminQuery('listStores', {})
+  // A coupon gift gives a coupon of one of HQ's issuing templates (points → coupon).
+  const couponTemplates = useAdminQuery('listCouponTemplates', { status: 'active' })
   const mutate = useAdminMutation()
   const [creating, setCreating] = useState(false)
   const [stocking, setStocking] = useState<Gift | null>(null)
   const [createForm] = Form.useForm()
   const [stockForm] = Form.useForm()
+  const creatingKind = Form.useWatch('kind', createForm) as 'goods' | 'coupon' | undefined
+  const templateNames = new Map(
+    (couponTemplates.data?.items ?? []).map((t) => [t.templateId, `${t.name}（${t.summary}）`]),
+  )
   const storeOptions = [
     { value: '__central', label: '中央仓（邮寄）' },
     ...(stores.data?.items ?? []).map((s) => ({ value: s.storeId, label: s.name })),
@@ -84,11 +90,16 @@ export function GiftsPage() {
             title: '方式',
             dataIndex: 'fulfilments',
             render: (f: string[]) =>
-              f.map((x) => <Tag key={x}>{x === 'pickup' ? '到店自提' : '邮寄'}</Tag>),
+              f.map((x) => (
+                <Tag key={x}>{x === 'pickup' ? '到店自提' : x === 'mail' ? '邮寄' : '优惠券'}</Tag>
+              )),
           },
           {
             title: '总库存',
-            render: (_, g) => g.stock.reduce((sum, s) => sum + s.available, 0),
+            render: (_, g) =>
+              g.couponTemplateId
+                ? (templateNames.get(g.couponTemplateId) ?? '优惠券（按券的发放余量）')
+                : g.stock.reduce((sum, s) => sum + s.available, 0),
             align: 'right',
           },
           {
@@ -98,16 +109,13 @@ export function GiftsPage() {
               <Switch
                 checked={status === 'active'}
                 disabled={!canWrite}
-                onChange={async (on) => {
-                  if (
-                    await mutate(
-                      'updateGift',
-                      { giftId: gift.giftId, status: on ? 'active' : 'inactive' },
-                      on ? '已上架' : '已下架',
-                    )
+                onChange={(on) =>
+                  void mutate(
+                    'updateGift',
+                    { giftId: gift.giftId, status: on ? 'active' : 'inactive' },
+                    on ? '已上架' : '已下架',
                   )
-                    void gifts.reload()
-                }}
+                }
               />
             ),
           },
@@ -117,7 +125,7 @@ export function GiftsPage() {
               <Button
                 size="small"
                 className="gift-stock"
-                disabled={!canWrite}
+                disabled={!canWrite || gift.couponTemplateId !== null}
                 onClick={() => setStocking(gift)}
               >
                 调整库存
@@ -134,12 +142,35 @@ export function GiftsPage() {
         onCancel={() => setCreating(false)}
         onOk={async () => {
           const v = (await createForm.validateFields()) as {
+            kind: 'goods' | 'coupon'
             name: string
             description?: string
             pointsPrice: number
             mail: boolean
             shippingFeeYuan?: number
             stockEach: number
+            couponTemplateId?: string
+          }
+          if (v.kind === 'coupon') {
+            // No stock of its own: what is left is the template's total less what it issued.
+            const created = await mutate(
+              'createGift',
+              {
+                name: v.name,
+                description: v.description ?? '',
+                pointsPrice: v.pointsPrice,
+                fulfilments: ['coupon'],
+                ...(v.couponTemplateId ? { couponTemplateId: v.couponTemplateId } : {}),
+              },
+              `礼品「${v.name}」已创建`,
+              { form: createForm },
+            )
+            if (created) {
+              setCreating(false)
+              createForm.resetFields()
+              void gifts.reload()
+            }
+            return
           }
           const stock = [
             ...(stores.data?.items ?? [])
@@ -172,11 +203,39 @@ export function GiftsPage() {
           if (created) {
             setCreating(false)
             createForm.resetFields()
-            void gifts.reload()
           }
         }}
       >
-        <Form form={createForm} layout="vertical" initialValues={{ mail: false, stockEach: 10 }}>
+        <Form
+          form={createForm}
+          layout="vertical"
+          initialValues={{ kind: 'goods', mail: false, stockEach: 10 }}
+        >
+          <Form.Item name="kind" label="礼品类型">
+            <Select
+              id="gift-kind"
+              options={[
+                { value: 'goods', label: '实物礼品（到店自提或邮寄）' },
+                { value: 'coupon', label: '优惠券（积分兑换电子券）' },
+              ]}
+            />
+          </Form.Item>
+          {creatingKind === 'coupon' && (
+            <Form.Item
+              name="couponTemplateId"
+              label="兑换的优惠券"
+              extra="会员兑换后，券直接进入「我的 → 优惠券」；券的发放总量和每人限领同样适用。"
+            >
+              <Select
+                id="gift-coupon-template"
+                placeholder="选择发放中的优惠券"
+                options={(couponTemplates.data?.items ?? []).map((t) => ({
+                  value: t.templateId,
+                  label: `${t.name}（${t.summary}）`,
+                }))}
+              />
+            </Form.Item>
+          )}
           <Form.Item name="name" label="名称" rules={[{ required: true, max: 40 }]}>
             <Input id="gift-name" />
           </Form.Item>
@@ -187,17 +246,21 @@ export function GiftsPage() {
             {/* No min/max: out of range is refused by the server with a message, never clamped. */}
             <InputNumber id="gift-points" />
           </Form.Item>
-          <Form.Item name="stockEach" label="每个门店的初始库存" rules={[{ required: true }]}>
-            <InputNumber id="gift-stock" />
-          </Form.Item>
-          <Space>
-            <Form.Item name="mail" label="可邮寄" valuePropName="checked">
-              <Switch />
-            </Form.Item>
-            <Form.Item name="shippingFeeYuan" label="邮费（元）">
-              <InputNumber id="gift-shipping-fee" step={0.01} />
-            </Form.Item>
-          </Space>
+          {creatingKind !== 'coupon' && (
+            <>
+              <Form.Item name="stockEach" label="每个门店的初始库存" rules={[{ required: true }]}>
+                <InputNumber id="gift-stock" />
+              </Form.Item>
+              <Space>
+                <Form.Item name="mail" label="可邮寄" valuePropName="checked">
+                  <Switch />
+                </Form.Item>
+                <Form.Item name="shippingFeeYuan" label="邮费（元）">
+                  <InputNumber id="gift-shipping-fee" />
+                </Form.Item>
+              </Space>
+            </>
+          )}
         </Form>
       </Modal>
       <Modal
@@ -227,7 +290,6 @@ export function GiftsPage() {
           if (result) {
             setStocking(null)
             stockForm.resetFields()
-            void gifts.reload()
           }
         }}
       >

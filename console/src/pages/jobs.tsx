@@ -14,7 +14,7 @@ import {
   Typography,
 } from 'antd'
 import type { Dayjs } from 'dayjs'
-import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { useSearchParams } from 'react-router-dom'
 import { formatShanghaiMinute } from '../../../shared/platform/calendar'
 import { toCsv } from '../../../shared/platform/csv'
@@ -29,7 +29,7 @@ import {
 import { ApiFailure, callAdmin, downloadCsv, downloadUrl, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useUrlState } from '../url-state'
-import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { useAdminFetch, useAdminMutation, useAdminQuery, useAdminWrite } from '../use-admin'
 
 type Job = AdminResult<'listJobs'>['items'][number]
 type ImportKind = 'importStores' | 'importClerks' | 'importStock'
@@ -61,7 +61,10 @@ const TEMPLATES: Record<ImportKind, string> = {
 }
 
 /** Each import's template file: its header and example rows (the stock template: every product at 中央仓). */
-async function templateCsv(kind: ImportKind): Promise<string> {
+async function templateCsv(
+  kind: ImportKind,
+  fetchAdmin: ReturnType<typeof useAdminFetch>,
+): Promise<string> {
   if (kind === 'importStores')
     return toCsv(
       ['门店编码', '门店名称', '地址', '纬度', '经度'],
@@ -75,7 +78,7 @@ async function templateCsv(kind: ImportKind): Promise<string> {
         ['SH101', '周店长', '是'],
       ],
     )
-  const products = await callAdmin('listProducts', {})
+  const products = await fetchAdmin('listProducts', {})
   return toCsv(
     ['商品编号', '商品名称', '门店编码', '库存'],
     products.items.map((p) => [p.productId, p.name, '中央仓', p.stock.central]),
@@ -122,8 +125,15 @@ export function JobsPage() {
     () => ({ page: state.page, pageSize: state.pageSize }),
     [state.page, state.pageSize],
   )
-  const [data, setData] = useState<AdminResult<'listJobs'> | null>(null)
-  const [error, setError] = useState<string | null>(null)
+  // Unfinished jobs are watched: polled while any runs (the server's timer steps them; this page
+  // steps them too when the operator may, below); once every job on the page has ended, polling
+  // stops.
+  const jobs = useAdminQuery('listJobs', params, {
+    refetchInterval: (d) => (d?.items.some((j) => j.finishedAt === null) ? WATCH_PAUSE_MS : false),
+  })
+  const data = jobs.data
+  const [stepError, setStepError] = useState<string | null>(null)
+  const error = stepError ?? jobs.error
   const [search, setSearch] = useSearchParams()
   // 导入库存 on the products page opens the stock import here (for those who may write).
   const [importing, setImporting] = useState<ImportKind | null>(
@@ -131,43 +141,35 @@ export function JobsPage() {
   )
   const [exporting, setExporting] = useState(false)
   const mutate = useAdminMutation()
+  const write = useAdminWrite()
 
-  const refresh = useCallback(async () => {
-    try {
-      setData(await callAdmin('listJobs', params))
-      setError(null)
-    } catch (err) {
-      setError(err instanceof ApiFailure ? err.message : String(err))
-    }
-  }, [params])
+  // The server offers step to those who may advance a job (HQ admins): each answer of the list
+  // with a steppable job schedules one step of each, and the step marks the list stale, whose
+  // next answer schedules the next, until none is left to step. One round at a time: a poll's
+  // answer arriving while a step runs starts nothing (a second step would only meet the lease).
+  const steppable = (data?.items ?? [])
+    .filter((j) => j.finishedAt === null && j.actions.includes('step'))
+    .map((j) => j.jobId)
+    .join(',')
+  const answeredAt = jobs.updatedAt
+  const stepping = useRef(false)
+  const [rounds, setRounds] = useState(0)
   useEffect(() => {
-    void refresh()
-  }, [refresh])
-
-  useEffect(() => {
-    const unfinished = (data?.items ?? []).filter((j) => j.finishedAt === null)
-    if (unfinished.length === 0) return
-    // The server offers step to those who may advance a job (HQ admins); others watch.
-    const steppable = unfinished.filter((j) => j.actions.includes('step'))
-    let cancelled = false
-    const timer = setTimeout(
-      async () => {
-        for (const job of steppable) {
-          try {
-            await callAdmin('jobStep', { jobId: job.jobId })
-          } catch (err) {
-            if (!cancelled) setError(err instanceof ApiFailure ? err.message : String(err))
-          }
-        }
-        if (!cancelled) await refresh()
-      },
-      steppable.length > 0 ? STEP_PAUSE_MS : WATCH_PAUSE_MS,
-    )
-    return () => {
-      cancelled = true
-      clearTimeout(timer)
-    }
-  }, [data, refresh])
+    if (!steppable || stepping.current) return
+    const timer = setTimeout(async () => {
+      stepping.current = true
+      try {
+        await Promise.all(steppable.split(',').map((jobId) => write('jobStep', { jobId })))
+        setStepError(null)
+      } catch (err) {
+        setStepError(err instanceof ApiFailure ? err.message : String(err))
+      } finally {
+        stepping.current = false
+        setRounds((n) => n + 1)
+      }
+    }, STEP_PAUSE_MS)
+    return () => clearTimeout(timer)
+  }, [steppable, answeredAt, rounds, write])
 
   async function download(job: Job) {
     const full = await mutate('job', { jobId: job.jobId })
@@ -180,7 +182,7 @@ export function JobsPage() {
         filename: full.file.filename,
         parts: full.file.parts,
       }).catch((err: unknown) =>
-        setError(err instanceof ApiFailure ? err.message : '下载失败，请重试'),
+        setStepError(err instanceof ApiFailure ? err.message : '下载失败，请重试'),
       )
   }
 
@@ -211,7 +213,7 @@ export function JobsPage() {
       <Table<Job>
         id="jobs-table"
         rowKey="jobId"
-        loading={data === null && error === null}
+        loading={jobs.loading}
         dataSource={data?.items ?? []}
         pagination={{
           current: state.page,
@@ -269,15 +271,21 @@ export function JobsPage() {
           {
             title: '文件',
             render: (_, job) =>
-              job.actions.includes('download') && (
-                <Button
-                  size="small"
-                  className="job-download"
-                  icon={<DownloadOutlined />}
-                  onClick={() => void download(job)}
-                >
-                  {job.kind === 'importClerks' ? '邀请清单' : '下载'}
-                </Button>
+              job.fileExpiredLabel ? (
+                <Typography.Text type="secondary" className="job-file-expired">
+                  {job.fileExpiredLabel}
+                </Typography.Text>
+              ) : (
+                job.actions.includes('download') && (
+                  <Button
+                    size="small"
+                    className="job-download"
+                    icon={<DownloadOutlined />}
+                    onClick={() => void download(job)}
+                  >
+                    {job.kind === 'importClerks' ? '邀请清单' : '下载'}
+                  </Button>
+                )
               ),
           },
         ]}
@@ -291,18 +299,10 @@ export function JobsPage() {
               search.delete('import')
               setSearch(search, { replace: true })
             }
-            void refresh()
           }}
         />
       )}
-      {exporting && (
-        <ExportDialog
-          onClose={() => {
-            setExporting(false)
-            void refresh()
-          }}
-        />
-      )}
+      {exporting && <ExportDialog onClose={() => setExporting(false)} />}
     </Card>
   )
 }
@@ -315,6 +315,7 @@ function ImportDialog({ initialKind, onClose }: { initialKind: ImportKind; onClo
   const [failed, setFailed] = useState<Job | null>(null)
   const [submitting, setSubmitting] = useState(false)
   const mutate = useAdminMutation()
+  const fetchAdmin = useAdminFetch()
 
   /** Checked here before anything is sent: the size against the limit, then the encoding. */
   async function pick(picked: File | undefined) {
@@ -375,7 +376,9 @@ function ImportDialog({ initialKind, onClose }: { initialKind: ImportKind; onClo
           size="small"
           icon={<FileTextOutlined />}
           style={{ marginBottom: 16 }}
-          onClick={async () => downloadCsv(await templateCsv(kind), TEMPLATE_NAMES[kind])}
+          onClick={async () =>
+            downloadCsv(await templateCsv(kind, fetchAdmin), TEMPLATE_NAMES[kind])
+          }
         >
           下载模板
         </Button>

@@ -113,7 +113,6 @@ export function MailRedemptionsPage() {
           )
           if (!shipped) return false
           setShipping(null)
-          void list.reload()
           return true
         }}
       />

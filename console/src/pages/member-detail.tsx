@@ -38,7 +38,7 @@ const KIND: Record<string, string> = {
 export function MemberDetailPage() {
   const { memberId = '' } = useParams()
   const navigate = useNavigate()
-  const profile = useAdminQuery('memberProfile', { memberId })
+  const profile = useAdminQuery('memberProfile', { memberId }, { keepPrevious: false })
   const [showChat, setShowChat] = useState(false)
   const [correcting, setCorrecting] = useState(false)
   const { canWrite } = useAuth()
@@ -96,7 +96,6 @@ export function MemberDetailPage() {
           memberId={memberId}
           current={m.birthday}
           onClose={() => setCorrecting(false)}
-          onSaved={() => void profile.reload()}
         />
       )}
       <Card title="归属变更记录">
@@ -184,12 +183,10 @@ function CorrectBirthday({
   memberId,
   current,
   onClose,
-  onSaved,
 }: {
   memberId: string
   current: string | null
   onClose: () => void
-  onSaved: () => void
 }) {
   const mutate = useAdminMutation()
   const [form] = Form.useForm<{ birthday: string; reason: string }>()
@@ -199,11 +196,10 @@ function CorrectBirthday({
         'setMemberBirthday',
         { memberId, birthday: v.birthday, reason: v.reason },
         '生日已更正',
+        { form },
       )
-    ) {
-      onSaved()
+    )
       onClose()
-    }
   }
   return (
     <Modal

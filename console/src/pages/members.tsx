@@ -107,9 +107,8 @@ export function MembersPage() {
         job = await mutate('jobStep', { jobId: job.jobId })
       }
     }
+    // The members and clerks lists follow by themselves: both writes mark them stale.
     setSelected([])
-    void members.reload()
-    void clerks.reload()
   }
 
   return (

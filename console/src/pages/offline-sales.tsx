@@ -19,10 +19,10 @@ import { useMemo, useState } from 'react'
 import { Link } from 'react-router-dom'
 import { fenToYuan } from '../../../shared/commission/rules/commission'
 import { formatShanghaiMinute } from '../../../shared/platform/calendar'
-import { ApiFailure, callAdmin, type AdminResult } from '../api'
+import { ApiFailure, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useUrlState } from '../url-state'
-import { useAdminQuery } from '../use-admin'
+import { useAdminQuery, useAdminWrite } from '../use-admin'
 
 type Sale = AdminResult<'listOfflineSales'>['items'][number]
 
@@ -48,10 +48,11 @@ export function OfflineSalesPage() {
   const stores = useAdminQuery('listStores', {})
   const [voiding, setVoiding] = useState<Sale | null>(null)
   const [exported, setExported] = useState<string | null>(null)
+  const write = useAdminWrite()
 
   async function startExport() {
     try {
-      const job = await callAdmin('createDataExport', {
+      const job = await write('createDataExport', {
         kind: 'exportOfflineSales',
         ...(state.storeId ? { storeId: state.storeId } : {}),
         ...(state.from ? { from: state.from } : {}),
@@ -183,21 +184,14 @@ export function OfflineSalesPage() {
           },
         ]}
       />
-      {voiding && (
-        <VoidDialog
-          sale={voiding}
-          onClose={(done) => {
-            setVoiding(null)
-            if (done) void sales.reload()
-          }}
-        />
-      )}
+      {voiding && <VoidDialog sale={voiding} onClose={() => setVoiding(null)} />}
     </Card>
   )
 }
 
-function VoidDialog({ sale, onClose }: { sale: Sale; onClose: (done: boolean) => void }) {
+function VoidDialog({ sale, onClose }: { sale: Sale; onClose: () => void }) {
   const [form] = Form.useForm<{ reason: string }>()
+  const write = useAdminWrite()
   const [saving, setSaving] = useState(false)
   const { message } = App.useApp()
   return (
@@ -206,12 +200,12 @@ function VoidDialog({ sale, onClose }: { sale: Sale; onClose: (done: boolean) =>
       open
       okText="作废"
       okButtonProps={{ id: 'void-submit', danger: true, loading: saving }}
-      onCancel={() => onClose(false)}
+      onCancel={onClose}
       onOk={async () => {
         const { reason } = await form.validateFields()
         setSaving(true)
         try {
-          const result = await callAdmin('voidOfflineSale', {
+          const result = await write('voidOfflineSale', {
             storeId: sale.storeId,
             receiptNo: sale.receiptNo,
             reason,
@@ -221,7 +215,7 @@ function VoidDialog({ sale, onClose }: { sale: Sale; onClose: (done: boolean) =>
               result.pointsShortfall ? `（积分不足，差 ${result.pointsShortfall}）` : ''
             }`,
           )
-          onClose(true)
+          onClose()
         } catch (err) {
           const text = err instanceof ApiFailure ? err.message : '作废失败，请重试'
           form.setFields([{ name: 'reason', errors: [text] }])

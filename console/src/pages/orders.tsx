@@ -20,7 +20,7 @@ import {
 } from 'antd'
 import type { SorterResult } from 'antd/es/table/interface'
 import dayjs, { type Dayjs } from 'dayjs'
-import { useEffect, useMemo, useState } from 'react'
+import { useMemo, useState } from 'react'
 import { fenToYuan, yuanToFen } from '../../../shared/commission/rules/commission'
 import { ORDER_STORED_STATUS_LABELS } from '../../../shared/shop/lifecycle'
 import type { AdminResult } from '../api'
@@ -229,40 +229,40 @@ export function OrdersPage() {
           // A refund settles after the dialog closes: the list shows it from here on.
           void orders.reload()
         }}
-        onRefunded={() => void orders.reload()}
       />
     </Card>
   )
 }
 
-function OrderDrawer({
-  orderId,
-  onClose,
-  onRefunded,
-}: {
-  orderId: string | null
-  onClose: () => void
-  onRefunded: () => void
-}) {
+function OrderDrawer({ orderId, onClose }: { orderId: string | null; onClose: () => void }) {
   return (
     <Drawer title="订单详情" width={640} open={orderId !== null} onClose={onClose} destroyOnClose>
-      {orderId && <OrderDetail orderId={orderId} onRefunded={onRefunded} />}
+      {orderId && <OrderDetail orderId={orderId} />}
     </Drawer>
   )
 }
 
-function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () => void }) {
-  const detail = useAdminQuery('orderDetail', { orderId })
+function refundSettling(d: AdminResult<'orderDetail'>): boolean {
+  const succeeded = d.refunds
+    .filter((r) => r.status === 'succeeded')
+    .reduce((sum, r) => sum + r.amountFen, 0)
+  return d.refunds.some((r) => r.open) || succeeded !== d.order.refundedFen
+}
+
+function OrderDetail({ orderId }: { orderId: string }) {
+  // WeChat Pay settles a refund after the request, and the order books it after that: look again
+  // until none is processing and the order's refunded total has caught up with the refunds.
+  const detail = useAdminQuery(
+    'orderDetail',
+    { orderId },
+    {
+      keepPrevious: false,
+      refetchInterval: (d) => (d && refundSettling(d) ? REFUND_POLL_MS : false),
+    },
+  )
   const [refunding, setRefunding] = useState(false)
   const [shipping, setShipping] = useState(false)
   const mutate = useAdminMutation()
-  const { data: loaded, reload } = detail
-  // WeChat Pay settles a refund after the request: look again until none is processing.
-  useEffect(() => {
-    if (!loaded?.refunds.some((r) => r.open)) return
-    const timer = setTimeout(() => void reload(), REFUND_POLL_MS)
-    return () => clearTimeout(timer)
-  }, [loaded, reload])
   if (detail.loading && !detail.data) return <Skeleton active />
   if (detail.error) return <Alert type="error" showIcon message={detail.error} />
   const data = detail.data!
@@ -329,12 +329,8 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
                       title: '标记为已签收？',
                       content: '会员未点确认收货、但快递显示已签收时使用；退款期从签收时开始计算。',
                       okText: '标记签收',
-                      onOk: async () => {
-                        if (
-                          await mutate('markOrderDelivered', { orderId: o.orderId }, '已标记签收')
-                        )
-                          void detail.reload()
-                      },
+                      onOk: () =>
+                        mutate('markOrderDelivered', { orderId: o.orderId }, '已标记签收'),
                     })
                   }
                 >
@@ -438,8 +434,6 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
           )
           if (!shipped) return false
           setShipping(false)
-          void detail.reload()
-          onRefunded()
           return true
         }}
       />
@@ -447,13 +441,7 @@ function OrderDetail({ orderId, onRefunded }: { orderId: string; onRefunded: () 
         <RefundDialog
           orderId={o.orderId}
           refundableFen={data.refundableFen}
-          onClose={(changed) => {
-            setRefunding(false)
-            if (changed) {
-              void detail.reload()
-              onRefunded()
-            }
-          }}
+          onClose={() => setRefunding(false)}
         />
       )}
     </Space>
@@ -467,7 +455,7 @@ function RefundDialog({
 }: {
   orderId: string
   refundableFen: number
-  onClose: (changed: boolean) => void
+  onClose: () => void
 }) {
   const mutate = useAdminMutation()
   const [form] = Form.useForm()
@@ -481,9 +469,9 @@ function RefundDialog({
       okText={outcome ? '完成' : '确认退款'}
       okButtonProps={{ id: 'refund-submit', danger: !outcome, loading: submitting }}
       cancelButtonProps={{ style: outcome ? { display: 'none' } : undefined }}
-      onCancel={() => onClose(outcome !== null)}
+      onCancel={onClose}
       onOk={async () => {
-        if (outcome) return onClose(true)
+        if (outcome) return onClose()
         const values = (await form.validateFields()) as {
           mode: 'full' | 'partial'
           amount?: string

@@ -1,5 +1,6 @@
 import {
   Alert,
+  App,
   Button,
   Card,
   Col,
@@ -13,9 +14,10 @@ import {
   Typography,
 } from 'antd'
 import { useEffect, useState } from 'react'
-import type { AdminResult } from '../api'
+import { ApiFailure, type AdminResult } from '../api'
 import { useAuth } from '../auth'
-import { useAdminMutation, useAdminQuery } from '../use-admin'
+import { numberRules } from '../number-rules'
+import { useAdminFetch, useAdminMutation, useAdminQuery } from '../use-admin'
 import { TIER_LABEL } from './members'
 import { shanghai } from '../time'
 
@@ -27,7 +29,27 @@ export function PointsPage() {
   const mutate = useAdminMutation()
   const [rulesForm] = Form.useForm()
   const [adjustForm] = Form.useForm()
-  const [member, setMember] = useState<MemberPoints | null>(null)
+  // The member looked up: read through the cache, so an adjustment (which marks memberPoints
+  // stale) shows the new balance and ledger without looking again.
+  const [memberNo, setMemberNo] = useState<string | null>(null)
+  const lookedUp = useAdminQuery(
+    'memberPoints',
+    { memberNo: memberNo ?? '' },
+    { enabled: memberNo !== null, keepPrevious: false },
+  )
+  const member: MemberPoints | null = memberNo === null ? null : lookedUp.data
+  const fetchAdmin = useAdminFetch()
+  const { message } = App.useApp()
+
+  /** A refused number (not 9 digits, no such member) is said at once, as a message. */
+  async function lookup(no: string) {
+    try {
+      await fetchAdmin('memberPoints', { memberNo: no })
+      setMemberNo(no)
+    } catch (err) {
+      void message.error(err instanceof ApiFailure ? err.message : '查询失败，请重试')
+    }
+  }
 
   useEffect(() => {
     if (!rules.data) return
@@ -37,11 +59,6 @@ export function PointsPage() {
       goldYuan: rules.data.tierThresholdsFen.gold / 100,
     })
   }, [rules.data, rulesForm])
-
-  async function lookup(memberNo: string) {
-    const result = await mutate('memberPoints', { memberNo })
-    setMember(result)
-  }
 
   return (
     <Row gutter={16}>
@@ -76,43 +93,78 @@ export function PointsPage() {
                     },
                   },
                   '积分规则已保存',
+                  {
+                    form: rulesForm,
+                    fields: {
+                      'tierThresholdsFen.silver': 'silverYuan',
+                      'tierThresholdsFen.gold': 'goldYuan',
+                    },
+                  },
                 )
-                if (saved) void rules.reload()
+                return saved
               }}
             >
               <Form.Item
                 name="pointsPerYuan"
                 label="每消费 1 元得积分"
-                rules={[{ required: true }]}
+                rules={numberRules('每元积分', { min: 0, max: 100, decimals: 2 })}
               >
-                <InputNumber min={0} max={100} step={0.1} />
+                <InputNumber id="rules-per-yuan" />
               </Form.Item>
               <Form.Item label="等级倍率">
                 <Input.Group compact>
-                  <Form.Item name={['multipliers', 'standard']} noStyle>
-                    <InputNumber addonBefore="普通" min={0} max={10} step={0.1} />
+                  <Form.Item
+                    name={['multipliers', 'standard']}
+                    noStyle
+                    rules={numberRules('普通倍率', { min: 0, max: 10, decimals: 2 })}
+                  >
+                    <InputNumber id="rules-multiplier-standard" addonBefore="普通" />
                   </Form.Item>
-                  <Form.Item name={['multipliers', 'silver']} noStyle>
-                    <InputNumber addonBefore="银卡" min={0} max={10} step={0.1} />
+                  <Form.Item
+                    name={['multipliers', 'silver']}
+                    noStyle
+                    rules={numberRules('银卡倍率', { min: 0, max: 10, decimals: 2 })}
+                  >
+                    <InputNumber id="rules-multiplier-silver" addonBefore="银卡" />
                   </Form.Item>
-                  <Form.Item name={['multipliers', 'gold']} noStyle>
-                    <InputNumber addonBefore="金卡" min={0} max={10} step={0.1} />
+                  <Form.Item
+                    name={['multipliers', 'gold']}
+                    noStyle
+                    rules={numberRules('金卡倍率', { min: 0, max: 10, decimals: 2 })}
+                  >
+                    <InputNumber id="rules-multiplier-gold" addonBefore="金卡" />
                   </Form.Item>
                 </Input.Group>
               </Form.Item>
-              <Form.Item name="welcomeBonus" label="开卡礼（积分）">
-                <InputNumber id="rules-welcome" min={0} max={100_000} />
+              <Form.Item
+                name="welcomeBonus"
+                label="开卡礼（积分）"
+                rules={numberRules('开卡礼积分', { min: 0, max: 100_000 })}
+              >
+                <InputNumber id="rules-welcome" />
               </Form.Item>
-              <Form.Item name="expiryYears" label="有效期：获得当年之后第几年年底过期">
-                <InputNumber min={0} max={10} />
+              <Form.Item
+                name="expiryYears"
+                label="有效期：获得当年之后第几年年底过期"
+                rules={numberRules('有效期年数', { min: 0, max: 10 })}
+              >
+                <InputNumber id="rules-expiry" />
               </Form.Item>
               <Form.Item label="等级门槛（近 365 天消费，元）">
                 <Input.Group compact>
-                  <Form.Item name="silverYuan" noStyle>
-                    <InputNumber addonBefore="银卡" min={1} />
+                  <Form.Item
+                    name="silverYuan"
+                    noStyle
+                    rules={numberRules('银卡门槛', { min: 0.01, decimals: 2 })}
+                  >
+                    <InputNumber id="rules-silver" addonBefore="银卡" />
                   </Form.Item>
-                  <Form.Item name="goldYuan" noStyle>
-                    <InputNumber addonBefore="金卡" min={1} />
+                  <Form.Item
+                    name="goldYuan"
+                    noStyle
+                    rules={numberRules('金卡门槛', { min: 0.01, decimals: 2 })}
+                  >
+                    <InputNumber id="rules-gold" addonBefore="金卡" />
                   </Form.Item>
                 </Input.Group>
               </Form.Item>
@@ -130,6 +182,7 @@ export function PointsPage() {
             placeholder="9 位会员号"
             enterButton="查询"
             onSearch={(v) => void lookup(v.trim())}
+            loading={lookedUp.fetching}
             style={{ marginBottom: 16 }}
           />
           {member && (
@@ -152,13 +205,13 @@ export function PointsPage() {
                     '已调整',
                     { form: adjustForm },
                   )
-                  if (result) {
-                    adjustForm.resetFields()
-                    void lookup(member.memberNo)
-                  }
+                  if (result) adjustForm.resetFields()
                 }}
               >
-                <Form.Item name="points" rules={[{ required: true, message: '数量' }]}>
+                <Form.Item
+                  name="points"
+                  rules={numberRules('调整积分', { min: -1_000_000, max: 1_000_000 })}
+                >
                   <InputNumber id="adjust-points" placeholder="+/− 积分" />
                 </Form.Item>
                 <Form.Item

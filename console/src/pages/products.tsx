@@ -21,10 +21,10 @@ import { useNavigate } from 'react-router-dom'
 import { fenToYuan } from '../../../shared/commission/rules/commission'
 import { formatShanghaiMinute } from '../../../shared/platform/calendar'
 import { MAX_PRODUCT_IMAGE_BYTES, MAX_PRODUCT_IMAGES } from '../../../shared/shop/admin-contract'
-import { ApiFailure, callAdmin, type AdminResult } from '../api'
+import { ApiFailure, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useUrlState } from '../url-state'
-import { useAdminQuery } from '../use-admin'
+import { useAdminQuery, useAdminWrite } from '../use-admin'
 
 type Product = AdminResult<'listProducts'>['items'][number]
 type StockRow = AdminResult<'productStock'>['rows'][number]
@@ -170,21 +170,11 @@ export function ProductsPage() {
       {editing && (
         <ProductDialog
           product={editing === 'new' ? null : editing}
-          onClose={(changed) => {
-            setEditing(null)
-            if (changed) void products.reload()
-          }}
+          onClose={() => setEditing(null)}
         />
       )}
       {stockOf && (
-        <StockDrawer
-          product={stockOf}
-          canWrite={canWrite}
-          onClose={() => {
-            setStockOf(null)
-            void products.reload()
-          }}
-        />
+        <StockDrawer product={stockOf} canWrite={canWrite} onClose={() => setStockOf(null)} />
       )}
     </Card>
   )
@@ -198,14 +188,9 @@ interface ProductForm {
   description?: string
 }
 
-function ProductDialog({
-  product,
-  onClose,
-}: {
-  product: Product | null
-  onClose: (changed: boolean) => void
-}) {
+function ProductDialog({ product, onClose }: { product: Product | null; onClose: () => void }) {
   const { message } = App.useApp()
+  const write = useAdminWrite()
   const [form] = Form.useForm<ProductForm>()
   const [images, setImages] = useState<ProductImage[]>(product?.images ?? [])
   const [imageError, setImageError] = useState<string | null>(null)
@@ -231,7 +216,7 @@ function ProductDialog({
       }
       setUploading(true)
       try {
-        const uploaded = await callAdmin('uploadProductImage', {
+        const uploaded = await write('uploadProductImage', {
           contentType: file.type,
           dataBase64: await readBase64(file),
         })
@@ -257,10 +242,10 @@ function ProductDialog({
     }
     setSaving(true)
     try {
-      if (product) await callAdmin('updateProduct', { productId: product.productId, ...fields })
-      else await callAdmin('createProduct', fields)
+      if (product) await write('updateProduct', { productId: product.productId, ...fields })
+      else await write('createProduct', fields)
       void message.success(product ? '商品已保存' : `商品「${v.name}」已创建`)
-      onClose(true)
+      onClose()
     } catch (err) {
       if (!(err instanceof ApiFailure)) throw err
       // The server names the field it refused: show the message there.
@@ -281,7 +266,7 @@ function ProductDialog({
       width={640}
       okText={product ? '保存' : '创建'}
       okButtonProps={{ id: 'product-submit', loading: saving, disabled: uploading }}
-      onCancel={() => onClose(false)}
+      onCancel={onClose}
       onOk={() => void save()}
     >
       <Form<ProductForm>
@@ -336,7 +321,8 @@ function ProductDialog({
             label="排序（小的在前）"
             rules={[{ required: true, message: '请填写排序' }]}
           >
-            <InputNumber id="product-sort" min={0} max={1_000_000} precision={0} />
+            {/* No min/max/precision: the server refuses -5 or 1.5 on this field, never changed. */}
+            <InputNumber id="product-sort" />
           </Form.Item>
         </Space>
         <Form.Item
@@ -405,6 +391,7 @@ function StockDrawer({
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [saving, setSaving] = useState<string | null>(null)
   const { message } = App.useApp()
+  const write = useAdminWrite()
   const rows = (stock.data?.rows ?? []).filter(
     (r) =>
       !filter ||
@@ -417,7 +404,7 @@ function StockDrawer({
     if (quantity === null || quantity === undefined) return
     setSaving(row.locationId)
     try {
-      await callAdmin('setStock', {
+      await write('setStock', {
         productId: product.productId,
         locationId: row.locationId,
         quantity,
@@ -425,7 +412,6 @@ function StockDrawer({
       setErrors(({ [row.locationId]: _gone, ...rest }) => rest)
       setDrafts(({ [row.locationId]: _saved, ...rest }) => rest)
       void message.success(`${row.locationName}库存已设为 ${quantity}`)
-      await stock.reload()
     } catch (err) {
       setErrors((e) => ({
         ...e,
@@ -492,9 +478,6 @@ function StockDrawer({
                 <Space.Compact>
                   <InputNumber
                     className="stock-quantity"
-                    min={0}
-                    max={1_000_000}
-                    precision={0}
                     disabled={!canWrite}
                     placeholder={String(r.onHand)}
                     value={drafts[r.locationId] ?? null}

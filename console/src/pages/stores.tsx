@@ -21,11 +21,11 @@ import {
   Tag,
   Typography,
 } from 'antd'
+import type { Rule } from 'antd/es/form'
 import { useState } from 'react'
 import { useNavigate } from 'react-router-dom'
 import { downloadPng, type AdminResult } from '../api'
 import { useAuth } from '../auth'
-import { reloadStores } from '../store-picker'
 import { useUrlState } from '../url-state'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 import { shanghai } from '../time'
@@ -34,6 +34,19 @@ type Store = AdminResult<'listStores'>['items'][number]
 type ClosingCheck = AdminResult<'storeClosingCheck'>
 
 const DEFAULTS = { search: '', status: '', page: 1, pageSize: 50 }
+
+/** Coordinates as maps give them; out of range is refused on the field, never clamped. */
+const coordinateRule = (label: string, limit: number, required: boolean): Rule[] => [
+  { required, message: `请填写${label}` },
+  {
+    type: 'number',
+    min: -limit,
+    max: limit,
+    message: `${label}在 -${limit} 到 ${limit} 之间`,
+  },
+]
+const latRules = (required: boolean) => coordinateRule('纬度', 90, required)
+const lngRules = (required: boolean) => coordinateRule('经度', 180, required)
 const STATUS_COLOR: Record<Store['status'], string> = { active: 'green', closed: 'default' }
 
 export function StoresPage() {
@@ -56,11 +69,6 @@ export function StoresPage() {
   const [closeForm] = Form.useForm()
   const [branding, setBranding] = useState(false)
   const [brandForm] = Form.useForm()
-
-  const changed = () => {
-    reloadStores()
-    void stores.reload()
-  }
 
   async function downloadCode(store: Store) {
     const result = await mutate('codeImage', { kind: 'store', id: store.storeId })
@@ -107,7 +115,11 @@ export function StoresPage() {
           >
             修改品牌
           </Button>
-          <Button icon={<ReloadOutlined />} aria-label="刷新" onClick={changed} />
+          <Button
+            icon={<ReloadOutlined />}
+            aria-label="刷新"
+            onClick={() => void stores.reload()}
+          />
           <Button
             id="store-create"
             type="primary"
@@ -152,6 +164,7 @@ export function StoresPage() {
         />
       )}
       <Table<Store>
+        id="stores-table"
         rowKey="storeId"
         size="small"
         loading={stores.loading}
@@ -277,16 +290,13 @@ export function StoresPage() {
                   <Button
                     size="small"
                     className="store-reopen"
-                    onClick={async () => {
-                      if (
-                        await mutate(
-                          'reopenStore',
-                          { storeId: store.storeId },
-                          `「${store.name}」已恢复营业`,
-                        )
+                    onClick={() =>
+                      void mutate(
+                        'reopenStore',
+                        { storeId: store.storeId },
+                        `「${store.name}」已恢复营业`,
                       )
-                        changed()
-                    }}
+                    }
                   >
                     恢复营业
                   </Button>
@@ -316,7 +326,6 @@ export function StoresPage() {
           if (created) {
             setCreating(false)
             form.resetFields()
-            changed()
           }
         }}
       >
@@ -337,11 +346,11 @@ export function StoresPage() {
             <Input id="store-address" />
           </Form.Item>
           <Space>
-            <Form.Item name="lat" label="纬度">
-              <InputNumber id="store-lat" step={0.0001} />
+            <Form.Item name="lat" label="纬度" rules={latRules(false)}>
+              <InputNumber id="store-lat" />
             </Form.Item>
-            <Form.Item name="lng" label="经度">
-              <InputNumber id="store-lng" step={0.0001} />
+            <Form.Item name="lng" label="经度" rules={lngRules(false)}>
+              <InputNumber id="store-lng" />
             </Form.Item>
           </Space>
         </Form>
@@ -371,10 +380,10 @@ export function StoresPage() {
                 : {}),
             },
             `「${values.name}」已保存`,
+            { form: editForm },
           )
           if (saved) {
             setEditing(null)
-            changed()
           }
         }}
       >
@@ -403,11 +412,11 @@ export function StoresPage() {
             <Input id="store-edit-address" />
           </Form.Item>
           <Space>
-            <Form.Item name="lat" label="纬度">
-              <InputNumber min={-90} max={90} step={0.0001} />
+            <Form.Item name="lat" label="纬度" rules={latRules(false)}>
+              <InputNumber id="store-edit-lat" />
             </Form.Item>
-            <Form.Item name="lng" label="经度">
-              <InputNumber min={-180} max={180} step={0.0001} />
+            <Form.Item name="lng" label="经度" rules={lngRules(false)}>
+              <InputNumber id="store-edit-lng" />
             </Form.Item>
           </Space>
         </Form>
@@ -432,7 +441,6 @@ export function StoresPage() {
           )
           if (closed) {
             setClosing(null)
-            changed()
           }
         }}
       >
@@ -489,7 +497,6 @@ export function StoresPage() {
             )
           ) {
             setLocating(null)
-            changed()
           }
         }}
       >
@@ -501,35 +508,11 @@ export function StoresPage() {
             message="顾客下单选择自提门店时，按与此坐标的距离由近到远排序。请填写地图上取得的经纬度（GCJ-02）。"
           />
           <Space>
-            <Form.Item
-              name="lat"
-              label="纬度"
-              rules={[
-                {
-                  required: true,
-                  type: 'number',
-                  min: -90,
-                  max: 90,
-                  message: '纬度在 -90 到 90 之间',
-                },
-              ]}
-            >
-              <InputNumber id="store-location-lat" step={0.0001} />
+            <Form.Item name="lat" label="纬度" rules={latRules(true)}>
+              <InputNumber id="store-location-lat" />
             </Form.Item>
-            <Form.Item
-              name="lng"
-              label="经度"
-              rules={[
-                {
-                  required: true,
-                  type: 'number',
-                  min: -180,
-                  max: 180,
-                  message: '经度在 -180 到 180 之间',
-                },
-              ]}
-            >
-              <InputNumber id="store-location-lng" step={0.0001} />
+            <Form.Item name="lng" label="经度" rules={lngRules(true)}>
+              <InputNumber id="store-location-lng" />
             </Form.Item>
           </Space>
         </Form>
@@ -544,7 +527,6 @@ export function StoresPage() {
           const values = (await brandForm.validateFields()) as { brand: string }
           if (await mutate('setPosterBrand', values, '海报品牌已保存')) {
             setBranding(false)
-            void brand.reload()
           }
         }}
       >

@@ -16,6 +16,12 @@ export class CloudBaseStorage implements StoragePort {
     return res.fileContent
   }
 
+  /** CloudBase's deleteFile, 50 files a call; a file already gone answers a per-file code, not an error. */
+  async remove(fileIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < fileIds.length; i += 50)
+      await cloudApp().deleteFile({ fileList: fileIds.slice(i, i + 50) as string[] })
+  }
+
   /**
    * `cloud://<env>.<bucket>/<folder>/<name>`, the fileID `wx.cloud.uploadFile` answers for
    * `cloudPath: '<folder>/<name>'`, in this function's own environment when it is known.

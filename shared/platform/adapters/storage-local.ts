@@ -1,5 +1,5 @@
 /** The local stack's storage: files under STORAGE_DIR, served by the stack at /files/<path>. */
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { UPLOAD_NAME, type StoragePort } from '../ports/storage'
 
@@ -23,6 +23,15 @@ export class LocalStorage implements StoragePort {
     if (filePath.includes('..') || path.isAbsolute(filePath))
       throw new Error(`invalid storage path ${filePath}`)
     return readFile(path.join(this.dir, filePath))
+  }
+
+  async remove(fileIds: readonly string[]): Promise<void> {
+    for (const fileId of fileIds) {
+      const filePath = fileId.replace(/^local:\/\//, '')
+      if (filePath.includes('..') || path.isAbsolute(filePath))
+        throw new Error(`invalid storage path ${filePath}`)
+      await rm(path.join(this.dir, filePath), { force: true })
+    }
   }
 
   /** `local://<folder>/<name>`: what the stack's upload endpoint (`POST /files/<folder>/<name>`) answers. */

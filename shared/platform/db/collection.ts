@@ -341,6 +341,19 @@ export class TransactionCollection<T extends StoredDoc> {
     const res = (await this.raw.doc(id).remove()) as { deleted?: number | string }
     return Number(res.deleted ?? 0)
   }
+
+  /**
+   * The conditional update of ONE document inside the transaction, returning it after `patch`
+   * (null when `where` matched none in the transaction's view): a read and a write in one round
+   * trip. The write takes part in the transaction (conflicts and commit as `update`).
+   */
+  async updateAndReturn(where: Where<T>, patch: Patch<T>): Promise<T | null> {
+    const res = (await this.raw.where(where).updateAndReturn(patch)) as {
+      updated: number
+      doc?: T
+    }
+    return res.updated && res.doc ? res.doc : null
+  }
 }
 
 /** The typed collection for `spec`; with a transaction, its transactional (doc-level) view. */

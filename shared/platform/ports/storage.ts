@@ -4,6 +4,8 @@ export interface StoragePort {
   put(path: string, content: Buffer, contentType: string): Promise<string>
   /** The bytes of a file this storage holds (a job assembling an archive from its parts). */
   get(fileId: string): Promise<Buffer>
+  /** Deletes files (by what `put` answered, or the path a job put them at); a missing one is no error. */
+  remove(fileIds: readonly string[]): Promise<void>
   /** A URL the mini-program can show (temporary in production). */
   url(fileId: string): Promise<string>
   /**

@@ -10,6 +10,9 @@ export const TIER_WINDOW_MS = 365 * 86_400_000
 export const TIER_ORDER: readonly Tier[] = ['standard', 'silver', 'gold']
 
 /** Start of the trailing window that ends at `at`. */
+/** A member's trailing window with no purchase in it: its oldest payment is "never" (far future). */
+export const NO_PAYMENT = new Date(Date.UTC(9999, 11, 31))
+
 export function tierWindowStart(at: Date): Date {
   return new Date(at.getTime() - TIER_WINDOW_MS)
 }

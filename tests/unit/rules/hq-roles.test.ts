@@ -83,13 +83,13 @@ describe('account lifecycle', () => {
   it('labels and next actions', () => {
     const active = { status: 'active' as const, locked: false, self: false }
     expect(accountStatusLabel(active)).toBe('正常')
-    expect(nextAccountActions(active, true)).toEqual(['resetPassword', 'disable'])
+    expect(nextAccountActions(active, true)).toEqual(['edit', 'resetPassword', 'disable'])
     const locked = { ...active, locked: true }
     expect(accountStatusLabel(locked)).toBe('已锁定')
-    expect(nextAccountActions(locked, true)).toEqual(['unlock', 'resetPassword', 'disable'])
+    expect(nextAccountActions(locked, true)).toEqual(['edit', 'unlock', 'resetPassword', 'disable'])
     const disabled = { ...active, status: 'disabled' as const }
     expect(accountStatusLabel(disabled)).toBe('已停用')
-    expect(nextAccountActions(disabled, true)).toEqual(['enable', 'resetPassword'])
+    expect(nextAccountActions(disabled, true)).toEqual(['edit', 'enable', 'resetPassword'])
     expect(nextAccountActions({ ...active, self: true }, true)).toEqual([])
     expect(nextAccountActions(active, false)).toEqual([])
   })

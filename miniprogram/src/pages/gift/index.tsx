@@ -1,6 +1,6 @@
 import { View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import { api } from '../../api'
 import { ActionButton } from '../../components/action-button'
 import {
@@ -16,6 +16,7 @@ import { Section } from '../../components/section'
 import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
 import { useApiQuery } from '../../hooks/use-query'
+import { newClientMsgId } from '../../lib/chat-session'
 import { formatFen, formatPoints, formatPostalAddress } from '../../lib/format'
 import { requestWechatPayment } from '../../lib/pay'
 import { CoverImage } from '../../components/cover-image'
@@ -38,6 +39,38 @@ export default function GiftPage() {
   const [address, setAddress] = useState<MailAddress>(EMPTY_ADDRESS)
   const [addressErrors, setAddressErrors] = useState<Partial<Record<AddressField, string>>>({})
   const [busy, setBusy] = useState(false)
+  // A coupon exchange's request id: one per confirmed tap, the same when that tap is retried
+  // (the server gives the coupon and takes the points once per id).
+  const exchangeRequest = useRef<string | null>(null)
+
+  const exchangeForCoupon = async (giftName: string, points: number) => {
+    const confirm = await Taro.showModal({
+      title: '确认兑换',
+      content: `用 ${formatPoints(points)} 积分兑换「${giftName}」，券将放入「我的优惠券」`,
+      confirmText: '确认兑换',
+    })
+    if (!confirm.confirm) return
+    exchangeRequest.current ??= newClientMsgId()
+    setBusy(true)
+    const reply = await api.call('points', 'redeem', {
+      giftId,
+      fulfilment: 'coupon',
+      requestId: exchangeRequest.current,
+    })
+    setBusy(false)
+    if (!reply.ok) {
+      // Refused (not enough points, run out): nothing was taken, so a new tap is a new exchange.
+      // A failure worth retrying (no answer) keeps the id: the retry answers the same exchange.
+      if (!reply.error.retryable) exchangeRequest.current = null
+      notifyFailure(reply.error)
+      void gift.refresh()
+      return
+    }
+    exchangeRequest.current = null
+    void pointsChanged()
+    void Taro.showToast({ title: '兑换成功', icon: 'success' })
+    void Taro.redirectTo({ url: withQuery(ROUTES.coupon, { id: reply.data.couponId ?? '' }) })
+  }
 
   const redeem = async (giftName: string, points: number, storeName: string) => {
     if (storeId === undefined) return
@@ -119,6 +152,25 @@ export default function GiftPage() {
                 </View>
                 <View className="gift-head__text">{detail.description}</View>
               </View>
+              {detail.coupon && (
+                <Section title="兑换电子券">
+                  <View className="gift-store gift-store--on" id="gift-coupon">
+                    <View className="gift-store__name">
+                      {detail.coupon.name} · {detail.coupon.summary}
+                    </View>
+                    <View className="gift-store__meta">
+                      {detail.coupon.validityText} · {detail.coupon.channelsText}
+                    </View>
+                    <View className="gift-store__meta" id="gift-coupon-remaining">
+                      {detail.coupon.remaining === null
+                        ? '兑换后放入「我的优惠券」'
+                        : detail.coupon.remaining > 0
+                          ? `余 ${detail.coupon.remaining} 张，兑换后放入「我的优惠券」`
+                          : '已兑完'}
+                    </View>
+                  </View>
+                </Section>
+              )}
               {detail.fulfilments.includes('pickup') && (
                 <Section title="到店自提 · 选择门店">
                   {stores.length === 0 ? (
@@ -184,7 +236,17 @@ export default function GiftPage() {
                 <NoticeBar>请选择自提门店</NoticeBar>
               )}
               <View className="gift-actions">
-                {shown === 'mail' ? (
+                {detail.coupon ? (
+                  <ActionButton
+                    block
+                    id="gift-redeem"
+                    disabled={detail.coupon.remaining === 0}
+                    busy={busy}
+                    onTap={() => void exchangeForCoupon(detail.name, detail.pointsPrice)}
+                  >
+                    {detail.coupon.remaining === 0 ? '已兑完' : '立即兑换'}
+                  </ActionButton>
+                ) : shown === 'mail' ? (
                   <ActionButton
                     block
                     id="gift-redeem"

@@ -47,10 +47,14 @@ export default function GiftsPage() {
         {(list) => (
           <View className="gift-list" id="gift-list">
             {list.map((gift) => {
-              const available = gift.pickupAvailable + gift.mailAvailable
+              // A coupon gift has no stock of its own: what is left of its coupon (null: no limit).
+              const available = gift.coupon
+                ? (gift.coupon.remaining ?? Infinity)
+                : gift.pickupAvailable + gift.mailAvailable
               return (
                 <View
                   key={gift.giftId}
+                  id={`gift-item-${gift.giftId}`}
                   className="gift-item"
                   onClick={() =>
                     void Taro.navigateTo({ url: withQuery(ROUTES.gift, { giftId: gift.giftId }) })
@@ -67,7 +71,11 @@ export default function GiftsPage() {
                           : 'gift-item__stock gift-item__stock--out'
                       }
                     >
-                      {available > 0 ? `可兑 ${available} 件` : '已兑完'}
+                      {available <= 0
+                        ? '已兑完'
+                        : gift.coupon
+                          ? `电子券 · ${gift.coupon.summary}${available === Infinity ? '' : ` · 余 ${available} 张`}`
+                          : `可兑 ${available} 件`}
                     </View>
                   </View>
                 </View>

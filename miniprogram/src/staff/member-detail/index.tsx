@@ -1,12 +1,17 @@
 import { View } from '@tarojs/components'
-import { useRouter } from '@tarojs/taro'
+import Taro, { useRouter } from '@tarojs/taro'
+import { useState } from 'react'
+import { api } from '../../api'
+import { ActionButton } from '../../components/action-button'
 import { ListGroup, ListRow } from '../../components/list-row'
 import { PageShell } from '../../components/page-shell'
 import { QueryView } from '../../components/query-view'
 import { Section } from '../../components/section'
 import { Skeleton } from '../../components/skeleton'
+import { notifyFailure } from '../../feedback/notify-failure'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useApiQuery } from '../../hooks/use-query'
+import { newClientMsgId } from '../../lib/chat-session'
 import { formatDate, formatDateTime, formatPoints, TIER_LABELS } from '../../lib/format'
 import './index.scss'
 
@@ -23,6 +28,64 @@ const KIND: Record<string, string> = {
   refund: '退款扣回',
   adjust: '总部调整',
   return: '退回',
+}
+
+/**
+ * Coupons the store's budget lets the clerk give this member (HQ sets the budget per store): one
+ * tap gives one; a retry of the same tap (no answer) gives it once.
+ */
+function GiveCoupon(props: { memberId: string }) {
+  const budgets = useApiQuery('staff', 'couponBudgets')
+  const [busy, setBusy] = useState<string | null>(null)
+  const [request, setRequest] = useState<{ templateId: string; id: string } | null>(null)
+  if (budgets.status !== 'ready' || budgets.data.items.length === 0) return null
+  const give = async (templateId: string, name: string) => {
+    const confirm = await Taro.showModal({
+      title: '赠送优惠券',
+      content: `从本店额度赠送 1 张「${name}」给该会员`,
+      confirmText: '赠送',
+    })
+    if (!confirm.confirm) return
+    const requestId = request?.templateId === templateId ? request.id : newClientMsgId()
+    setRequest({ templateId, id: requestId })
+    setBusy(templateId)
+    const reply = await api.call('staff', 'giveCoupon', {
+      memberId: props.memberId,
+      templateId,
+      requestId,
+    })
+    setBusy(null)
+    if (!reply.ok) {
+      if (!reply.error.retryable) setRequest(null)
+      notifyFailure(reply.error)
+    } else {
+      setRequest(null)
+      void Taro.showToast({ title: '已赠送', icon: 'success' })
+    }
+    void budgets.refresh()
+  }
+  return (
+    <Section title="赠送优惠券">
+      <View id="give-coupons">
+        {budgets.data.items.map((b) => (
+          <View key={b.templateId} className="member-detail-line" id={`give-${b.templateId}`}>
+            <View>
+              {b.templateName} · 本店额度剩余 {b.left} 张
+            </View>
+            <ActionButton
+              size="small"
+              id={`give-coupon-${b.templateId}`}
+              disabled={b.left <= 0}
+              busy={busy === b.templateId}
+              onTap={() => void give(b.templateId, b.templateName)}
+            >
+              {b.left > 0 ? '赠送' : '额度已用完'}
+            </ActionButton>
+          </View>
+        ))}
+      </View>
+    </Section>
+  )
 }
 
 /**
@@ -66,6 +129,7 @@ export default function StaffMemberDetailPage() {
                 note={data.member.tags.length ? data.member.tags.join('、') : '暂无'}
               />
             </ListGroup>
+            <GiveCoupon memberId={memberId} />
             <Section title="归属记录">
               {data.attributionLog.map((entry) => (
                 <View key={`${entry.at}-${entry.reason}`} className="member-detail-line">

@@ -1,0 +1,121 @@
+/**
+ * 修改账号 on 账号与权限: another account's role, its stores (a store manager's, picked from the
+ * searchable store picker) and its name. The server ends that account's sessions when its role or
+ * stores change; the dialog says so before saving and reports how many ended.
+ */
+import { Alert, App, Form, Input, Modal, Radio } from 'antd'
+import { useEffect } from 'react'
+import { ROLE_LABELS, type HqRole } from '../../../shared/hq/rules/roles'
+import type { AdminParams, AdminResult } from '../api'
+import { StorePicker } from '../store-picker'
+import { useAdminMutation } from '../use-admin'
+
+type Account = AdminResult<'listAdminAccounts'>['items'][number]
+type Values = Omit<AdminParams<'updateAdminAccount'>, 'username'>
+
+export function AccountEditDialog({
+  account,
+  roleHelp,
+  onClose,
+  onSaved,
+}: {
+  account: Account | null
+  roleHelp: Record<HqRole, string>
+  onClose: () => void
+  onSaved: () => void
+}) {
+  const mutate = useAdminMutation()
+  const { modal } = App.useApp()
+  const [form] = Form.useForm<Values>()
+  const role = Form.useWatch('role', form)
+  const storeIds = Form.useWatch('storeIds', form)
+  useEffect(() => {
+    if (!account) return
+    form.resetFields()
+    form.setFieldsValue({
+      displayName: account.displayName,
+      role: account.role,
+      storeIds: account.stores.map((s) => s.storeId),
+    })
+  }, [account, form])
+  const before = account?.stores.map((s) => s.storeId).join() ?? ''
+  const rightsChange =
+    account !== null &&
+    role !== undefined &&
+    (role !== account.role || (role === 'storeManager' && (storeIds ?? []).join() !== before))
+
+  return (
+    <Modal
+      title={`修改账号：${account?.displayName ?? ''}（${account?.username ?? ''}）`}
+      open={account !== null}
+      okText="保存"
+      cancelText="取消"
+      okButtonProps={{ id: 'account-edit-submit' }}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+      forceRender
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        autoComplete="off"
+        // A refusal shown on a field is answered by changing that field.
+        onValuesChange={(changed: Partial<Values>) =>
+          form.setFields(
+            (Object.keys(changed) as (keyof Values)[]).map((name) => ({ name, errors: [] })),
+          )
+        }
+        onFinish={async (values) => {
+          if (!account) return
+          const saved = await mutate(
+            'updateAdminAccount',
+            {
+              username: account.username,
+              role: values.role,
+              displayName: values.displayName,
+              storeIds: values.role === 'storeManager' ? (values.storeIds ?? []) : undefined,
+            },
+            undefined,
+            { form },
+          )
+          if (!saved) return
+          modal.success({
+            title: `已保存 ${saved.displayName} 的账号`,
+            content:
+              saved.sessionsEnded > 0
+                ? `角色或门店已变更，该账号的 ${saved.sessionsEnded} 个登录已失效，需重新登录`
+                : '角色和门店未变，该账号的登录不受影响',
+            okText: '知道了',
+          })
+          onSaved()
+        }}
+      >
+        <Form.Item name="displayName" label="姓名">
+          <Input id="account-edit-display-name" />
+        </Form.Item>
+        <Form.Item name="role" label="角色" extra={role ? roleHelp[role] : undefined}>
+          <Radio.Group
+            id="account-edit-role"
+            optionType="button"
+            options={(Object.keys(ROLE_LABELS) as HqRole[]).map((r) => ({
+              value: r,
+              label: ROLE_LABELS[r],
+            }))}
+          />
+        </Form.Item>
+        {role === 'storeManager' && (
+          <Form.Item name="storeIds" label="所管门店">
+            <StorePicker id="account-edit-stores" mode="multiple" allowClear />
+          </Form.Item>
+        )}
+        {rightsChange && (
+          <Alert
+            type="warning"
+            showIcon
+            message="保存后该账号的登录立即失效，需用原密码重新登录以获得新的权限"
+          />
+        )}
+      </Form>
+    </Modal>
+  )
+}
