@@ -149,6 +149,42 @@ describe('shop (the built WeChat pages)', () => {
     })
   })
 
+  it('the list’s ± stepper adds up to the stock, stops there, and takes the line back out', async () => {
+    const storage = memoryStorage()
+    const twoLeft = { ...CREAM, available: { central: 200, stores: { s1: 2 } } }
+    answerFunctions((name, event) =>
+      name === 'shop' && event.action === 'products' ? ok([twoLeft, PRODUCTS[1]]) : ok({}),
+    )
+    page = openPage('pages/shop/index')
+    await page.waitForText('各门店共可订 2 件')
+    const classOf = (id: string) => page?.find(`#${id}`)?.dom?.getAttribute('class') ?? ''
+    // Nothing in the cart: each product shows only its +; the sold-out one's + is disabled.
+    expect(page.findAll('.qty-stepper--empty')).toHaveLength(2)
+    expect(classOf('add-p-cream')).not.toContain('stepper__increase--disabled')
+    expect(classOf('add-p-tea')).toContain('stepper__increase--disabled')
+    await page.tap('add-p-tea')
+    expect(storage.get('shop-cart') ?? []).toEqual([])
+
+    await page.tap('add-p-cream')
+    await page.waitForText('已选 1 件')
+    expect(storage.get('shop-cart')).toEqual([{ productId: 'p-cream', qty: 1 }])
+    expect(page.findAll('.qty-stepper--empty')).toHaveLength(1)
+    await page.tap('add-p-cream')
+    await page.waitForText('已选 2 件')
+    // Two in stock: the + greys out and a further tap changes nothing.
+    expect(classOf('add-p-cream')).toContain('stepper__increase--disabled')
+    await page.tap('add-p-cream')
+    expect(storage.get('shop-cart')).toEqual([{ productId: 'p-cream', qty: 2 }])
+
+    await page.tap('remove-p-cream')
+    await page.waitForText('已选 1 件')
+    expect(classOf('add-p-cream')).not.toContain('stepper__increase--disabled')
+    await page.tap('remove-p-cream')
+    await page.waitFor(() => !(page?.text() ?? '').includes('已选'), 'the cart bar to go')
+    expect(storage.get('shop-cart')).toEqual([])
+    expect(page.findAll('.qty-stepper--empty')).toHaveLength(2)
+  })
+
   it('shows a product with price, description and stock, and adds it to the cart', async () => {
     const storage = memoryStorage()
     answerFunctions((name, event) =>
