@@ -107,10 +107,14 @@ describe('shop (the built WeChat pages)', () => {
     expect(page.text()).toContain('¥168.00')
     expect(page.text()).toContain('各门店共可订 20 件')
     expect(page.text()).toContain('暂时缺货')
-    // HQ's cover image for the product that has one (its src is checked in the H5 e2e); none for the other.
+    // One cover per product: HQ's image where there is one (its src is checked in the H5 e2e), the
+    // neutral placeholder for the other.
     const items = page.dom.querySelectorAll('[class~="main--product-item"]')
-    expect(items[0]!.querySelectorAll('[class~="main--product-item__cover"]')).toHaveLength(1)
-    expect(items[1]!.querySelectorAll('[class~="main--product-item__cover"]')).toHaveLength(0)
+    for (const item of [items[0]!, items[1]!])
+      expect(item.querySelectorAll('[class~="main--product-item__cover"]')).toHaveLength(1)
+    expect(items[0]!.querySelectorAll('[class~="main--cover-image__img"]')).toHaveLength(1)
+    expect(items[1]!.querySelectorAll('[class~="main--cover-image__img"]')).toHaveLength(0)
+    expect(items[1]!.querySelectorAll('[class~="main--cover-image__placeholder"]')).toHaveLength(1)
   })
 
   it('shows a paid pickup order with its timeline, the pickup code and no sandbox pay button', async () => {

@@ -1,4 +1,4 @@
-import { Image, View } from '@tarojs/components'
+import { View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import { useState } from 'react'
 import Stepper from '@taroify/core/stepper'
@@ -96,13 +96,6 @@ export default function ShopPage() {
               const qty = cart.find((l) => l.productId === product.productId)?.qty ?? 0
               return (
                 <View key={product.productId} className="product-item">
-                  {product.images.length > 0 && (
-                    <Image
-                      className="product-item__cover"
-                      src={product.images[0]!}
-                      mode="aspectFill"
-                    />
-                  )}
                   <View
                     id={`product-${product.productId}`}
                     className="product-item__main"
@@ -112,7 +105,7 @@ export default function ShopPage() {
                       })
                     }
                   >
-                    <CoverImage className="product-item__image" src={product.images[0] ?? null} />
+                    <CoverImage className="product-item__cover" src={product.images[0] ?? null} />
                     <View className="product-item__text">
                       <View className="product-item__name">{product.name}</View>
                       {product.description !== '' && (
