@@ -111,6 +111,8 @@ test('HQ filters the dashboard by store and reads its sales, fresh after 刷新'
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   const onlineFen = product.priceFen * 2
+  // The order's commission is written by the after-payment timer (the shopper's read credits points).
+  await stack.runJob('applyOrderEffects')
 
   await page.goto(`${stack.url}/admin/`)
   await page.fill('#login-username', 'admin')

@@ -57,6 +57,18 @@ test('a member buys for pickup, pays in the sandbox and gets the pickup code', a
   await app.current().locator(`#add-${CREAM}`).click()
   await app.current().locator(`#add-${CREAM}`).click()
   await app.current().getByText('已选 2 件').waitFor()
+  // The stepper's − takes one back; its count shows between − and +.
+  await app.current().locator(`#remove-${CREAM}`).click()
+  await app.current().getByText('已选 1 件').waitFor()
+  await app.current().locator(`#add-${CREAM}`).click()
+  await app.current().getByText('已选 2 件').waitFor()
+  expect(
+    await app
+      .current()
+      .locator(`#product-list .qty-stepper:not(.qty-stepper--empty) input`)
+      .first()
+      .inputValue(),
+  ).toBe('2')
   await app.shot('shop-cart')
 
   await app.current().locator('#go-checkout').click()

@@ -107,10 +107,14 @@ describe('shop (the built WeChat pages)', () => {
     expect(page.text()).toContain('¥168.00')
     expect(page.text()).toContain('各门店共可订 20 件')
     expect(page.text()).toContain('暂时缺货')
-    // HQ's cover image for the product that has one (its src is checked in the H5 e2e); none for the other.
+    // One cover per product: HQ's image where there is one (its src is checked in the H5 e2e), the
+    // neutral placeholder for the other.
     const items = page.dom.querySelectorAll('[class~="main--product-item"]')
-    expect(items[0]!.querySelectorAll('[class~="main--product-item__cover"]')).toHaveLength(1)
-    expect(items[1]!.querySelectorAll('[class~="main--product-item__cover"]')).toHaveLength(0)
+    for (const item of [items[0]!, items[1]!])
+      expect(item.querySelectorAll('[class~="main--product-item__cover"]')).toHaveLength(1)
+    expect(items[0]!.querySelectorAll('[class~="main--cover-image__img"]')).toHaveLength(1)
+    expect(items[1]!.querySelectorAll('[class~="main--cover-image__img"]')).toHaveLength(0)
+    expect(items[1]!.querySelectorAll('[class~="main--cover-image__placeholder"]')).toHaveLength(1)
   })
 
   it('shows a paid pickup order with its timeline, the pickup code and no sandbox pay button', async () => {
@@ -147,6 +151,42 @@ describe('shop (the built WeChat pages)', () => {
     expect(wxCalls('navigateTo').at(-1)?.args).toMatchObject({
       url: '/pages/product/index?id=p-cream',
     })
+  })
+
+  it('the list’s ± stepper adds up to the stock, stops there, and takes the line back out', async () => {
+    const storage = memoryStorage()
+    const twoLeft = { ...CREAM, available: { central: 200, stores: { s1: 2 } } }
+    answerFunctions((name, event) =>
+      name === 'shop' && event.action === 'products' ? ok([twoLeft, PRODUCTS[1]]) : ok({}),
+    )
+    page = openPage('pages/shop/index')
+    await page.waitForText('各门店共可订 2 件')
+    const classOf = (id: string) => page?.find(`#${id}`)?.dom?.getAttribute('class') ?? ''
+    // Nothing in the cart: each product shows only its +; the sold-out one's + is disabled.
+    expect(page.findAll('.qty-stepper--empty')).toHaveLength(2)
+    expect(classOf('add-p-cream')).not.toContain('stepper__increase--disabled')
+    expect(classOf('add-p-tea')).toContain('stepper__increase--disabled')
+    await page.tap('add-p-tea')
+    expect(storage.get('shop-cart') ?? []).toEqual([])
+
+    await page.tap('add-p-cream')
+    await page.waitForText('已选 1 件')
+    expect(storage.get('shop-cart')).toEqual([{ productId: 'p-cream', qty: 1 }])
+    expect(page.findAll('.qty-stepper--empty')).toHaveLength(1)
+    await page.tap('add-p-cream')
+    await page.waitForText('已选 2 件')
+    // Two in stock: the + greys out and a further tap changes nothing.
+    expect(classOf('add-p-cream')).toContain('stepper__increase--disabled')
+    await page.tap('add-p-cream')
+    expect(storage.get('shop-cart')).toEqual([{ productId: 'p-cream', qty: 2 }])
+
+    await page.tap('remove-p-cream')
+    await page.waitForText('已选 1 件')
+    expect(classOf('add-p-cream')).not.toContain('stepper__increase--disabled')
+    await page.tap('remove-p-cream')
+    await page.waitFor(() => !(page?.text() ?? '').includes('已选'), 'the cart bar to go')
+    expect(storage.get('shop-cart')).toEqual([])
+    expect(page.findAll('.qty-stepper--empty')).toHaveLength(2)
   })
 
   it('shows a product with price, description and stock, and adds it to the cart', async () => {

@@ -194,6 +194,10 @@ export function installWeapp(): void {
   installed = true
   const g = globalThis as Record<string, unknown>
   const wx = g.wx as Record<string, unknown>
+  // WeChat's logic layer has no DOM, so no MutationObserver. Libraries that feature-detect it
+  // (asap, under the `promise` package Taroify's hooks import) would otherwise pick jsdom's and
+  // hand it Taro's virtual nodes, which jsdom rejects; on a phone they fall back to timers.
+  delete g.MutationObserver
 
   Object.assign(wx, {
     cloud: {
@@ -205,6 +209,53 @@ export function installWeapp(): void {
         if ('errMsg' in reply) throw reply
         return { result: reply, errMsg: 'cloud.callFunction:ok' }
       },
+    },
+    // miniprogram-simulate's own selector query is an empty shell (select() returns nothing).
+    // WeChat's answers every queued node in exec(); the simulator lays nothing out, so each
+    // rect is zero-sized, as a node not yet laid out would be.
+    createSelectorQuery: () => {
+      const zero = {
+        id: '',
+        dataset: {},
+        left: 0,
+        right: 0,
+        top: 0,
+        bottom: 0,
+        width: 0,
+        height: 0,
+      }
+      const results: unknown[] = []
+      const query = {
+        in: () => query,
+        select: () => nodes(zero),
+        selectAll: () => nodes([]),
+        selectViewport: () => nodes(zero),
+        exec: (callback?: (answers: unknown[]) => void) => {
+          setTimeout(() => callback?.(results), 0)
+        },
+      }
+      const nodes = (answer: unknown) => {
+        const ref = {
+          boundingClientRect: (callback?: (rect: unknown) => void) => {
+            results.push(answer)
+            if (callback) setTimeout(() => callback(answer), 0)
+            return query
+          },
+          scrollOffset: (callback?: (offset: unknown) => void) => {
+            const offset = { scrollLeft: 0, scrollTop: 0 }
+            results.push(offset)
+            if (callback) setTimeout(() => callback(offset), 0)
+            return query
+          },
+          fields: (_fields: unknown, callback?: (answer: unknown) => void) => {
+            results.push({})
+            if (callback) setTimeout(() => callback({}), 0)
+            return query
+          },
+        }
+        return ref
+      }
+      return query
     },
     showToast: recorded('showToast'),
     showModal: recorded('showModal', () => ({

@@ -11,6 +11,10 @@ import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useQuery } from '../../hooks/use-query'
 import { formatDateTime, formatFen } from '../../lib/format'
 import { ROUTES } from '../../lib/routes'
+import Tabs from '@taroify/core/tabs'
+// The tabs' and sticky's stylesheets alone (`…/style` would add Taroify's base styles and icon font).
+import '@taroify/core/tabs/index.css'
+import '@taroify/core/sticky/index.css'
 import './index.scss'
 
 type Order = OutputOf<Contracts, 'shop', 'myOrders'>[number]
@@ -52,22 +56,28 @@ export default function OrdersPage() {
 
   return (
     <PageShell>
-      <View className="order-filters">
+      {/* Taroify's tabs as the header only (empty panes; the list below filters): the bar scrolls
+          sideways past four tabs, sticks to the top while the list scrolls, and its line slides
+          to the chosen tab. Each title carries the id tests and analytics tap. */}
+      <Tabs
+        className="order-filters"
+        value={filter}
+        onChange={(value: Filter) => setFilter(value)}
+        sticky
+        swipeThreshold={4}
+      >
         {FILTERS.map((f) => (
-          <View
+          <Tabs.TabPane
             key={f.key}
-            id={`order-filter-${f.key}`}
-            className={
-              f.key === filter
-                ? 'order-filters__item order-filters__item--on'
-                : 'order-filters__item'
+            value={f.key}
+            title={
+              <View id={`order-filter-${f.key}`} className="order-filters__title">
+                {f.label}
+              </View>
             }
-            onClick={() => setFilter(f.key)}
-          >
-            {f.label}
-          </View>
+          />
         ))}
-      </View>
+      </Tabs>
       <QueryView
         query={orders}
         skeleton={<Skeleton variant="list" rows={3} />}

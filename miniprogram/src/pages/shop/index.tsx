@@ -1,6 +1,10 @@
-import { Image, View } from '@tarojs/components'
+import { View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import { useState } from 'react'
+import Stepper from '@taroify/core/stepper'
+// The stepper's stylesheet alone: `@taroify/core/stepper/style` would also pull Taroify's base
+// styles and its icon font, which the stepper (drawn with ::before/::after) does not use.
+import '@taroify/core/stepper/index.css'
 import { ActionButton } from '../../components/action-button'
 import { EmptyState } from '../../components/empty-state'
 import { PageShell } from '../../components/page-shell'
@@ -8,7 +12,7 @@ import { QueryView } from '../../components/query-view'
 import { Skeleton } from '../../components/skeleton'
 import { usePullDownRefreshOf } from '../../hooks/use-pull-down-refresh'
 import { useApiQuery } from '../../hooks/use-query'
-import { cartCount, changeQty, loadCart, saveCart, type CartLine } from '../../lib/cart'
+import { cartCount, changeQty, loadCart, MAX_QTY, saveCart, type CartLine } from '../../lib/cart'
 import { formatFen } from '../../lib/format'
 import { ROUTES, withQuery } from '../../lib/routes'
 import { CoverImage } from '../../components/cover-image'
@@ -25,8 +29,12 @@ export default function ShopPage() {
   // Checkout empties the cart on another page.
   useDidShow(() => setCart(loadCart()))
 
-  const change = (productId: string, delta: number) => {
-    const next = changeQty(cart, productId, delta)
+  // The stepper reports the quantity it wants (already clamped to 0…stock); typed input may
+  // arrive as '' while the shopper is still editing, which changes nothing.
+  const setQty = (productId: string, current: number, wanted: number | string) => {
+    const qty = Number(wanted)
+    if (wanted === '' || !Number.isInteger(qty) || qty === current) return
+    const next = changeQty(cart, productId, qty - current)
     saveCart(next)
     setCart(next)
   }
@@ -88,13 +96,6 @@ export default function ShopPage() {
               const qty = cart.find((l) => l.productId === product.productId)?.qty ?? 0
               return (
                 <View key={product.productId} className="product-item">
-                  {product.images.length > 0 && (
-                    <Image
-                      className="product-item__cover"
-                      src={product.images[0]!}
-                      mode="aspectFill"
-                    />
-                  )}
                   <View
                     id={`product-${product.productId}`}
                     className="product-item__main"
@@ -104,7 +105,7 @@ export default function ShopPage() {
                       })
                     }
                   >
-                    <CoverImage className="product-item__image" src={product.images[0] ?? null} />
+                    <CoverImage className="product-item__cover" src={product.images[0] ?? null} />
                     <View className="product-item__text">
                       <View className="product-item__name">{product.name}</View>
                       {product.description !== '' && (
@@ -119,23 +120,19 @@ export default function ShopPage() {
                     </View>
                   </View>
                   <View className="product-item__qty">
-                    {qty > 0 && (
-                      <View className="qty-button" onClick={() => change(product.productId, -1)}>
-                        −
-                      </View>
-                    )}
-                    {qty > 0 && <View className="qty-value">{qty}</View>}
-                    <View
-                      id={`add-${product.productId}`}
-                      className={
-                        available > qty
-                          ? 'qty-button qty-button--add'
-                          : 'qty-button qty-button--off'
-                      }
-                      onClick={available > qty ? () => change(product.productId, 1) : undefined}
+                    <Stepper
+                      className={qty > 0 ? 'qty-stepper' : 'qty-stepper qty-stepper--empty'}
+                      min={0}
+                      max={Math.min(available, MAX_QTY)}
+                      value={qty}
+                      // Long-press repeats taps every 200 ms: too easy to overshoot a cart.
+                      longPress={false}
+                      onChange={(value) => setQty(product.productId, qty, value)}
                     >
-                      +
-                    </View>
+                      <Stepper.Button id={`remove-${product.productId}`} />
+                      <Stepper.Input />
+                      <Stepper.Button id={`add-${product.productId}`} />
+                    </Stepper>
                   </View>
                 </View>
               )
