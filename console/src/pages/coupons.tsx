@@ -16,6 +16,7 @@ import {
   Tag,
   Typography,
 } from 'antd'
+import { numberRules } from '../number-rules'
 import { useState } from 'react'
 import type { AdminResult } from '../api'
 import { useAuth } from '../auth'
@@ -275,9 +276,9 @@ export function CouponsPage() {
               <Form.Item
                 name="valueYuan"
                 label="减免金额（元）"
-                rules={[{ required: true, message: '请填写减免金额' }]}
+                rules={numberRules('减免金额', { min: 0.01, decimals: 2 })}
               >
-                <InputNumber id="coupon-value" min={0.01} precision={2} />
+                <InputNumber id="coupon-value" />
               </Form.Item>
             )}
             {kind === 'discount' && (
@@ -285,12 +286,16 @@ export function CouponsPage() {
                 <Form.Item
                   name="rateZhe"
                   label="折扣（折）"
-                  rules={[{ required: true, message: '请填写折扣' }]}
+                  rules={numberRules('折扣', { min: 0.1, max: 9.9, decimals: 1 })}
                 >
-                  <InputNumber id="coupon-rate" min={0.1} max={9.9} step={0.5} precision={1} />
+                  <InputNumber id="coupon-rate" />
                 </Form.Item>
-                <Form.Item name="maxOffYuan" label="最多减免（元）">
-                  <InputNumber id="coupon-max-off" min={0.01} precision={2} />
+                <Form.Item
+                  name="maxOffYuan"
+                  label="最多减免（元）"
+                  rules={numberRules('最多减免', { min: 0.01, decimals: 2, required: false })}
+                >
+                  <InputNumber id="coupon-max-off" />
                 </Form.Item>
               </>
             )}
@@ -303,8 +308,12 @@ export function CouponsPage() {
                 <Input id="coupon-gift" maxLength={20} />
               </Form.Item>
             )}
-            <Form.Item name="minSpendYuan" label="使用门槛（元，0 为无门槛）">
-              <InputNumber id="coupon-min-spend" min={0} precision={2} />
+            <Form.Item
+              name="minSpendYuan"
+              label="使用门槛（元，0 为无门槛）"
+              rules={numberRules('使用门槛', { min: 0, decimals: 2, required: false })}
+            >
+              <InputNumber id="coupon-min-spend" />
             </Form.Item>
           </Space>
           {kind !== 'gift' && (
@@ -322,14 +331,26 @@ export function CouponsPage() {
             </Form.Item>
           )}
           <Space wrap>
-            <Form.Item name="validDays" label="领取后有效天数" rules={[{ required: true }]}>
-              <InputNumber id="coupon-valid-days" min={1} max={3650} />
+            <Form.Item
+              name="validDays"
+              label="领取后有效天数"
+              rules={numberRules('有效天数', { min: 1, max: 3650 })}
+            >
+              <InputNumber id="coupon-valid-days" />
             </Form.Item>
-            <Form.Item name="totalQuantity" label="发放总量（空为不限）">
-              <InputNumber id="coupon-total" min={1} />
+            <Form.Item
+              name="totalQuantity"
+              label="发放总量（空为不限）"
+              rules={numberRules('发放总量', { min: 1, max: 10_000_000, required: false })}
+            >
+              <InputNumber id="coupon-total" />
             </Form.Item>
-            <Form.Item name="perMemberLimit" label="每人限领" rules={[{ required: true }]}>
-              <InputNumber id="coupon-per-member" min={1} max={100} />
+            <Form.Item
+              name="perMemberLimit"
+              label="每人限领"
+              rules={numberRules('每人限领', { min: 1, max: 100 })}
+            >
+              <InputNumber id="coupon-per-member" />
             </Form.Item>
           </Space>
           <Space size="large">
