@@ -15,7 +15,7 @@ import {
 } from '@tanstack/react-query'
 import { App, type FormInstance } from 'antd'
 import type { NamePath } from 'antd/es/form/interface'
-import { useCallback } from 'react'
+import { useCallback, useEffect } from 'react'
 import {
   ApiFailure,
   callAdmin,
@@ -182,4 +182,31 @@ export function useAdminMutation() {
     },
     [message, write],
   )
+}
+
+/** Jobs seen unfinished in this tab (kept across pages: the operator leaves while one runs). */
+const jobsSeenRunning = new Set<string>()
+
+/**
+ * The jobs list's answers: when a job seen running has ended, what its steps wrote (stores,
+ * clerks, members, products…) is marked stale, as a step taken from this tab would. The server's
+ * timer steps jobs too, and a cached store list (fresh for a minute) would otherwise miss an
+ * import's stores.
+ */
+export function useJobsEndedInvalidation(
+  jobs: readonly { jobId: string; finishedAt: unknown }[] | undefined,
+): void {
+  const client = useQueryClient()
+  useEffect(() => {
+    if (!jobs) return
+    let ended = false
+    for (const job of jobs) {
+      if (job.finishedAt === null) jobsSeenRunning.add(job.jobId)
+      else if (jobsSeenRunning.delete(job.jobId)) ended = true
+    }
+    if (ended)
+      void Promise.all(
+        staleAfter('jobStep').map((read) => client.invalidateQueries({ queryKey: [read] })),
+      )
+  }, [jobs, client])
 }

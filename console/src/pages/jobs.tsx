@@ -29,7 +29,13 @@ import {
 import { ApiFailure, callAdmin, downloadCsv, downloadUrl, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useUrlState } from '../url-state'
-import { useAdminFetch, useAdminMutation, useAdminQuery, useAdminWrite } from '../use-admin'
+import {
+  useAdminFetch,
+  useAdminMutation,
+  useAdminQuery,
+  useAdminWrite,
+  useJobsEndedInvalidation,
+} from '../use-admin'
 
 type Job = AdminResult<'listJobs'>['items'][number]
 type ImportKind = 'importStores' | 'importClerks' | 'importStock'
@@ -132,6 +138,7 @@ export function JobsPage() {
     refetchInterval: (d) => (d?.items.some((j) => j.finishedAt === null) ? WATCH_PAUSE_MS : false),
   })
   const data = jobs.data
+  useJobsEndedInvalidation(data?.items)
   const [stepError, setStepError] = useState<string | null>(null)
   const error = stepError ?? jobs.error
   const [search, setSearch] = useSearchParams()
