@@ -16,17 +16,21 @@ interface CoverImageProps {
  * size, never a letter or a broken image.
  */
 export function CoverImage({ src, ratio = 'square', className, id }: CoverImageProps) {
-  const frame = ['cover-image', `cover-image--${ratio}`, className ?? ''].filter(Boolean).join(' ')
+  // The outer box takes the page's size (its className); the inner one holds the ratio. Its
+  // padding-top is a share of its containing block's width, which must be the outer box: on a flex
+  // item itself it would be the flex row's width, and a thumbnail beside text grew tall.
   return (
-    <View className={frame} id={id}>
-      {src ? (
-        <Image className="cover-image__img" src={src} mode="aspectFill" lazyLoad />
-      ) : (
-        <View className="cover-image__placeholder" aria-label="暂无图片">
-          <View className="cover-image__sun" />
-          <View className="cover-image__hill" />
-        </View>
-      )}
+    <View className={['cover-image', className ?? ''].filter(Boolean).join(' ')} id={id}>
+      <View className={`cover-image__frame cover-image__frame--${ratio}`}>
+        {src ? (
+          <Image className="cover-image__img" src={src} mode="aspectFill" lazyLoad />
+        ) : (
+          <View className="cover-image__placeholder" aria-label="暂无图片">
+            <View className="cover-image__sun" />
+            <View className="cover-image__hill" />
+          </View>
+        )}
+      </View>
     </View>
   )
 }
