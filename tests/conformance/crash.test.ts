@@ -90,7 +90,7 @@ interface Tx {
 
 const WRITERS = 8
 const TRANSFERERS = 3
-const RUN_MS = 2_000
+const RUN_MS = 10_000
 const KILL_AT_MS = 1_000
 const MAX_PER_WRITER = 5_000
 const START_BAL = 10_000
@@ -166,6 +166,9 @@ test('kill -9 mid-load: every acknowledged insert survives and transfers are all
     ...Array.from({ length: TRANSFERERS }, (_, k) => transferer(k)),
   ]
   await sleep(KILL_AT_MS)
+  // The kill must land mid-load: on a loaded machine no transfer may have committed after a second
+  // yet, so wait (within the run) until some inserts and some transfers are acknowledged.
+  while ((acked.length <= 20 || ackedMoved === 0) && Date.now() < deadline - 500) await sleep(50)
   const ackedAtKill = acked.length
   killGroup(first.proc)
   await exited(first.proc)
