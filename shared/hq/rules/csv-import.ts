@@ -204,21 +204,26 @@ function coordinate(
   return n
 }
 
+/** A file over MAX_IMPORT_ROWS imports nothing: the parse errors so far plus one naming the limit. */
+function tooManyRows(
+  count: number,
+  errors: CsvRowError[],
+): { rows: never[]; errors: CsvRowError[] } | null {
+  if (count <= MAX_IMPORT_ROWS) return null
+  return {
+    rows: [],
+    errors: [
+      ...errors,
+      { line: 1, field: '', reason: `一次最多导入 ${MAX_IMPORT_ROWS} 行，本文件有 ${count} 行` },
+    ],
+  }
+}
+
 /** Stores to create; codes are upper-cased (as `createStore` does) and must be unique in the file. */
 export function parseStoreImport(text: string): { rows: StoreImportRow[]; errors: CsvRowError[] } {
   const { rows, header, errors } = byHeader(text, STORE_COLUMNS)
-  if (rows.length > MAX_IMPORT_ROWS)
-    return {
-      rows: [],
-      errors: [
-        ...errors,
-        {
-          line: 1,
-          field: '',
-          reason: `一次最多导入 ${MAX_IMPORT_ROWS} 行，本文件有 ${rows.length} 行`,
-        },
-      ],
-    }
+  const tooMany = tooManyRows(rows.length, errors)
+  if (tooMany) return tooMany
   const seen = new Map<string, number>()
   const out: StoreImportRow[] = []
   for (const { line, values } of rows) {
@@ -277,18 +282,8 @@ const NO = new Set(['', '否', 'n', 'no', 'false', '0'])
 /** Clerks to invite (each gets a staff invite for their store); store codes are checked by the caller. */
 export function parseClerkImport(text: string): { rows: ClerkImportRow[]; errors: CsvRowError[] } {
   const { rows, header, errors } = byHeader(text, CLERK_COLUMNS)
-  if (rows.length > MAX_IMPORT_ROWS)
-    return {
-      rows: [],
-      errors: [
-        ...errors,
-        {
-          line: 1,
-          field: '',
-          reason: `一次最多导入 ${MAX_IMPORT_ROWS} 行，本文件有 ${rows.length} 行`,
-        },
-      ],
-    }
+  const tooMany = tooManyRows(rows.length, errors)
+  if (tooMany) return tooMany
   const out: ClerkImportRow[] = []
   for (const { line, values } of rows) {
     const storeCode = values.storeCode.toUpperCase()
@@ -335,18 +330,8 @@ export function parseStockImport(
   maxQuantity: number,
 ): { rows: StockImportRow[]; errors: CsvRowError[] } {
   const { rows, header, errors } = byHeader(text, STOCK_COLUMNS)
-  if (rows.length > MAX_IMPORT_ROWS)
-    return {
-      rows: [],
-      errors: [
-        ...errors,
-        {
-          line: 1,
-          field: '',
-          reason: `一次最多导入 ${MAX_IMPORT_ROWS} 行，本文件有 ${rows.length} 行`,
-        },
-      ],
-    }
+  const tooMany = tooManyRows(rows.length, errors)
+  if (tooMany) return tooMany
   const seen = new Map<string, number>()
   const out: StockImportRow[] = []
   for (const { line, values } of rows) {
