@@ -82,6 +82,14 @@ export async function lockCoupon(input: {
     // Not locked: say why from the coupon as it is now (a refusal costs this one read more).
     const coupon = await coupons().get(couponId)
     if (!coupon || coupon.memberId !== memberId) throw unavailable('这张优惠券不属于该会员')
+    // Locked by this very order already: a repeat of the same request (an order id derived
+    // from it, flows/orders.ts) finds the lock an earlier or concurrent call took. It is this
+    // order's lock, answered as if taken now (never unlocked here: it is not this call's alone).
+    if (coupon.status === 'locked' && coupon.lock?.orderId === orderId) {
+      const reason = couponRefusal({ ...coupon, status: 'available' }, use, now)
+      if (reason) throw unavailable(reason)
+      return { coupon, discountFen: discountFor(coupon.terms, use) }
+    }
     throw unavailable(couponRefusal(coupon, use, now) ?? '已被使用')
   }
   const reason = couponRefusal({ ...locked, status: 'available' }, use, now)

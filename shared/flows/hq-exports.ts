@@ -109,6 +109,8 @@ const ORDERS: ExportSpec<OrderDoc> = {
       ...dayRange(params, 'createdAt'),
       ...storeFilter(params),
       ...(params.status ? { status: params.status } : {}),
+      // An order id closed without an order (下单未完成) was never an order: not a row.
+      cancelReason: database().command.neq('abandoned'),
     }
   },
   async rows(orders) {

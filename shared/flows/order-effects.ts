@@ -181,7 +181,12 @@ async function sellHold(order: OrderDoc, productId: string, qty: number, now: Da
       _id: stockId(productId, order.locationId),
       [`holds.${order._id}`]: _.exists(true),
     },
-    { reserved: _.inc(-qty), [`holds.${order._id}`]: _.remove(), updatedAt: now },
+    {
+      reserved: _.inc(-qty),
+      [`holds.${order._id}`]: _.remove(),
+      [`holdsAt.${order._id}`]: _.remove(),
+      updatedAt: now,
+    },
   )
 }
 

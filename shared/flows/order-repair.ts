@@ -34,7 +34,8 @@ interface Leftover {
  * insert under that id: whoever inserts it first wins, so the late order of a stalled
  * invocation can no longer be written, and createOrder gives back instead), or when its order
  * exists and is cancelled (its own cancellation gives back in the same transaction; this finds
- * only what an interrupted repair left). Each give-back is conditional on that order's key
+ * only what an interrupted repair left), or when its order is paid and its sale booked (a late
+ * repeat of the same request took it after the sale). Each give-back is conditional on that order's key
  * (giveBackHold, unlockCoupon), so concurrent runs, a rerun after a crash, and the stalled
  * invocation's own give-back move each unit and each coupon once. A hold or lock whose order
  * is live is left to the order (its expiry, or its sale once paid).
@@ -65,7 +66,8 @@ export async function repairOrders(
     const page = await stockWithHolds(after, PAGE)
     for (const doc of page)
       for (const [orderId, qty] of Object.entries(doc.holds ?? {})) {
-        const at = timeOfId(orderId)
+        // When the hold was taken; holds from before that was kept have a time-ordered id.
+        const at = doc.holdsAt?.[orderId] ?? timeOfId(orderId)
         if (!at || at > before) continue
         leftover(orderId, at).holds.push({
           stockId: doc._id,
@@ -96,9 +98,12 @@ export async function repairOrders(
     const chunk = ids.slice(i, i + PAGE)
     const found = await orders().find(
       { _id: _.in(chunk) },
-      { limit: chunk.length, fields: ['status'] },
+      { limit: chunk.length, fields: ['status', 'paidEffectsAt', 'stockHolds'] },
     )
     const status = new Map(found.map((o) => [o._id, o.status]))
+    // A paid order whose sale is booked holds nothing any more (the sale removed its keys): a
+    // hold under its id is a late repeat's of the same request that died before giving it back.
+    const sold = new Set(found.filter((o) => o.stockHolds && o.paidEffectsAt).map((o) => o._id))
     for (const orderId of chunk) {
       const left = leftovers.get(orderId)!
       const known = status.get(orderId)
@@ -114,7 +119,7 @@ export async function repairOrders(
               },
               now,
             )
-          : known === 'cancelled'
+          : known === 'cancelled' || sold.has(orderId)
       if (!gone) continue
       if (known === undefined) abandoned++
       const [holds, coupon] = await Promise.all([

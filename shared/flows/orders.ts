@@ -23,6 +23,8 @@ import {
   newPickupCode,
   ORDER_PAYMENT_WINDOW_MS,
   orderTotalFen,
+  orderIdForRequest,
+  sameCart,
   stockId,
   stockLocation,
   type Fulfilment,
@@ -54,8 +56,11 @@ import {
 } from './coupon-orders'
 import {
   OrderView,
+  closeOrderId,
   getOrder,
   giveBackHold,
+  isAbandoned,
+  stockSeenBy,
   notPayable,
   orders,
   ownOrder,
@@ -77,10 +82,16 @@ export interface CreateOrderInput {
   deliveryAddress?: PostalAddressDoc
   /** One of the member's coupons: locked by the order before it is written. */
   couponId?: string
+  /** The app's key for this checkout attempt: the order's id is derived from it and the member. */
+  requestId?: string
 }
 
 /** The order was claimed by the repair job while this invocation stalled (see claimAbandonedOrder). */
 const TIMED_OUT = '下单超时，请重新下单'
+/** A requestId whose order id was closed: by the repair job, or by a refused attempt. */
+const NOT_COMPLETED = '这次下单未完成，请返回重新提交订单'
+/** The same requestId came with another cart (an app that kept it too long). */
+const CHANGED_CART = '订单内容与刚才提交的不一致，请返回购物车重新提交'
 
 /**
  * Creates an order, reserves its stock, locks its coupon and starts its payment. Round trips
@@ -89,10 +100,13 @@ const TIMED_OUT = '下单超时，请重新下单'
  * the payment (1): 7 for one line, 8 with a coupon. No transaction: a flash sale's shoppers never
  * conflict or retry on the one stock document they all want.
  *
- * The order's id is fixed first (time-ordered, platform/ids.ts) and keys every write:
+ * The order's id is fixed first and keys every write: derived from the member and the app's
+ * `requestId` when it sends one (shop/rules/shop.ts orderIdForRequest), time-ordered otherwise
+ * (platform/ids.ts):
  * 1. each line's units are held by one conditional update on its stock document (takeHold:
- *    `available ≥ qty` → `available −= qty, reserved += qty, holds.<orderId> = qty`), and the
- *    coupon is locked by one (`available` → `locked` by this order, coupons/coupon-use.ts);
+ *    `available ≥ qty` and no hold of this order → `available −= qty, reserved += qty,
+ *    holds.<orderId> = qty`), and the coupon is locked by one (`available` → `locked` by this
+ *    order, coupons/coupon-use.ts);
  * 2. the order is inserted under that id, already naming its payment's out_trade_no;
  * 3. the payment is recorded.
  *
@@ -104,20 +118,28 @@ const TIMED_OUT = '下单超时，请重新下单'
  * holds or a lock without an order: the `repairOrders` job gives them back once it is sure
  * the order can never come (flows/order-repair.ts), or the order without a payment, which the
  * member can still pay (payOrder records it) and which expires like any unpaid order.
+ *
+ * With a requestId, every call of the same member and requestId (a retry after a timeout, a
+ * double tap, twenty at once) makes the same writes under the same id, so there is one order,
+ * one hold per line and one coupon lock, and each call answers with that order:
+ * - a hold or lock refused because the id has it already is the order's (whichever call took
+ *   it), found by one read on that path only; a hold of another size there is a changed cart;
+ * - the order's insert is the arbiter: the call whose insert lands goes on to the payment; any
+ *   other finds the order and answers with its payment (same shape; fresh parameters for the
+ *   same payment), or refuses: another cart (409), already paid, cancelled or expired;
+ * - a refusal (sold out, coupon, changed cart) closes the id first (closeOrderId) when the id
+ *   holds anything, since a concurrent repeat may be about to write the order on those holds;
+ *   only once the id is closed does it give back everything the id holds (each give-back
+ *   conditional on the id and the held quantity, so once). If the repeat's order landed first,
+ *   that order is the answer instead;
+ * - what a late repeat takes after the order no longer holds (it was cancelled, or its sale
+ *   booked) is given back by that repeat, and left alone while the order holds (it is the order's).
+ * The normal path costs nothing more: the same seven (eight) round trips.
  */
 export async function createOrder(
   ctx: InvocationContext,
   input: CreateOrderInput,
-): Promise<{
-  orderId: string
-  outTradeNo: string
-  payParams: JsapiPayParams
-  totalFen: number
-  subtotalFen: number
-  discountFen: number
-  payableFen: number
-  expiresAt: string
-}> {
+): Promise<OrderPayment> {
   const openid = requireOpenid(ctx)
   const now = ctx.clock.now()
   if (input.fulfilment === 'pickup') {
@@ -143,14 +165,16 @@ export async function createOrder(
   }
   if (member && member.status === 'active') ctx.caller.role = 'member'
   const locationId = stockLocation(input.fulfilment, input.storeId)
+  const requestId = input.requestId
   const order: OrderDoc = {
-    _id: newTimeOrderedId(now),
+    _id: requestId ? orderIdForRequest(openid, requestId) : newTimeOrderedId(now),
     orderNo,
     openid,
     memberId: member?.status === 'active' ? member._id : null,
     fulfilment: input.fulfilment,
     storeId: input.fulfilment === 'pickup' ? input.storeId! : null,
     locationId,
+    ...(requestId ? { requestId } : {}),
     items,
     totalFen: orderTotalFen(items),
     status: 'awaiting_payment',
@@ -180,46 +204,93 @@ export async function createOrder(
         )
       : null,
   ])
+  const refused = (i: number) => held[i]!.status === 'fulfilled' && !held[i]!.value
   /**
    * Gives back what this call may have taken (a hold that answered yes, or whose answer was
    * lost; the coupon when it is locked). Each is conditional on this order's key, so it is
    * harmless where nothing was taken; what it cannot give back (it dies) the repair job does.
+   * With `everything`, also the holds this call was refused because the id had them (an id
+   * closed, or an order past holding: whatever the id holds now is nobody's).
    */
-  const giveBack = async () => {
+  const giveBack = async (scope: GiveBackScope = {}) => {
     await Promise.all([
       ...items.map((line, i) =>
-        held[i]!.status === 'fulfilled' && !held[i]!.value
+        (!scope.everything && refused(i)) || scope.keepLine?.(line)
           ? undefined
           : giveBackHold(order._id, stockId(line.productId, locationId), line.qty, now),
       ),
       // The coupon: locked, or its answer lost (a refusal left it as it was).
-      couponId && (locked?.ok || !(locked?.err instanceof AppError))
+      couponId &&
+      !scope.keepCoupon &&
+      (scope.everything || locked?.ok || !(locked?.err instanceof AppError))
         ? unlockOrderCoupon(couponId, order._id, now)
         : undefined,
     ])
   }
-  const failed = held.find((h) => h.status === 'rejected')
-  if (locked && !locked.ok) {
-    await giveBack()
-    throw locked.err
+
+  // A repeat of the request: a hold refused because the id has it already is the order's.
+  const seen =
+    requestId && items.some((_, i) => refused(i))
+      ? await stockSeenBy(
+          order._id,
+          items.flatMap((line, i) => (refused(i) ? [stockId(line.productId, locationId)] : [])),
+        )
+      : null
+  const heldAlready = (i: number) =>
+    seen?.get(stockId(items[i]!.productId, locationId))?.held !== undefined
+  let refusal: unknown = null
+  if (locked && !locked.ok) refusal = locked.err
+  else {
+    const failed = held.find((h) => h.status === 'rejected')
+    if (failed) refusal = failed.reason
+    else {
+      const other = items.findIndex(
+        (line, i) =>
+          heldAlready(i) && seen!.get(stockId(line.productId, locationId))!.held !== line.qty,
+      )
+      const short = items.findIndex((_, i) => refused(i) && !heldAlready(i))
+      if (other >= 0) refusal = new AppError('CONFLICT', CHANGED_CART)
+      else if (short >= 0) {
+        const line = items[short]!
+        const left = seen
+          ? seen.get(stockId(line.productId, locationId))?.available
+          : (await collection(COLLECTIONS.stock).get(stockId(line.productId, locationId)))
+              ?.available
+        refusal = new AppError(
+          'CONFLICT',
+          `库存不足：${line.name}${left !== undefined ? `（剩余 ${left}）` : ''}`,
+        )
+      }
+    }
   }
-  if (failed) {
-    await giveBack()
-    throw failed.reason
-  }
-  const short = items.findIndex((_, i) => held[i]!.status === 'fulfilled' && !held[i]!.value)
-  if (short >= 0) {
-    await giveBack()
-    const line = items[short]!
-    const s = await collection(COLLECTIONS.stock).get(stockId(line.productId, locationId))
-    throw new AppError('CONFLICT', `库存不足：${line.name}${s ? `（剩余 ${s.available}）` : ''}`)
+  if (refusal) {
+    if (!requestId) {
+      await giveBack()
+      throw refusal
+    }
+    // Nothing under the id, by this call or another: nothing to close or give back.
+    const idHolds =
+      items.some((_, i) => !refused(i) || heldAlready(i)) ||
+      (couponId !== undefined && (locked!.ok || !(locked!.err instanceof AppError)))
+    if (!idHolds) throw refusal
+    const live = await closeOrderId(order, now)
+    if (!live) {
+      await giveBack({ everything: true })
+      throw refusal
+    }
+    // A repeat wrote the order first: it is the answer.
+    return answerRepeat(ctx, live, order, couponId, giveBack)
   }
 
   // 2. The order, under the id its holds and lock carry. A duplicate means the repair job
-  // found them first (this call stalled past its grace) and closed the id: give back, refuse.
+  // found them first (this call stalled past its grace) and closed the id: give back, refuse;
+  // or, with a requestId, possibly a repeat of this request wrote it: that order is the answer.
   // Any other failure leaves the outcome unknown, so nothing is given back here: the order's
   // expiry or the repair job settles it either way.
-  if (!(await orders().insertOnce(order)).inserted) {
+  const written = await orders().insertOnce(order, requestId ? { existing: 'id' } : {})
+  if (!written.inserted) {
+    if (requestId && written.existing)
+      return answerRepeat(ctx, written.existing, order, couponId, giveBack)
     await giveBack()
     throw new AppError('CONFLICT', TIMED_OUT)
   }
@@ -232,6 +303,68 @@ export async function createOrder(
     await cancelUnpaid(ctx, order).catch(() => undefined)
     throw err
   }
+}
+
+/** What a createOrder call gives back of what its order id holds (see createOrder's giveBack). */
+interface GiveBackScope {
+  /** Also the holds this call was refused because the id had them already. */
+  everything?: boolean
+  /** Lines (and the coupon) the order that has the id holds: theirs, never given back here. */
+  keepLine?: (line: OrderLine) => boolean
+  keepCoupon?: boolean
+}
+
+/**
+ * A call with a requestId found its order id taken: by a closed record (the repair's, or a
+ * refused attempt's), or by the order a repeat of the request wrote. What this call took under
+ * the id is given back unless the order holds it: an unpaid order, or a paid one whose sale is
+ * not booked yet, holds its own lines and coupon (the hold or lock a repeat finds there is the
+ * order's); anything else the id holds is nobody's. Then the order's payment is the answer,
+ * or why there is none.
+ */
+async function answerRepeat(
+  ctx: InvocationContext,
+  existing: OrderDoc,
+  attempt: OrderDoc,
+  couponId: string | undefined,
+  giveBack: (scope?: GiveBackScope) => Promise<void>,
+): Promise<OrderPayment> {
+  if (isAbandoned(existing)) {
+    await giveBack({ everything: true })
+    throw new AppError('CONFLICT', NOT_COMPLETED)
+  }
+  const holding =
+    existing.status === 'awaiting_payment' ||
+    (existing.status !== 'cancelled' && !existing.paidEffectsAt)
+  if (holding) {
+    // The order's own lines and coupon stay; a line or coupon it does not have goes back.
+    const lines = new Set(existing.items.map((l) => stockId(l.productId, existing.locationId)))
+    await giveBack({
+      everything: true,
+      keepLine: (line) => lines.has(stockId(line.productId, attempt.locationId)),
+      keepCoupon: couponId === existing.coupon?.couponId,
+    })
+  } else await giveBack({ everything: true })
+  const asked = (o: OrderDoc, coupon: string | null) => ({
+    fulfilment: o.fulfilment,
+    locationId: o.locationId,
+    items: o.items,
+    couponId: coupon,
+    deliveryAddress: o.deliveryAddress ? { ...o.deliveryAddress } : null,
+  })
+  if (
+    existing.openid !== attempt.openid ||
+    !sameCart(asked(existing, existing.coupon?.couponId ?? null), asked(attempt, couponId ?? null))
+  )
+    throw new AppError('CONFLICT', CHANGED_CART)
+  if (existing.status === 'awaiting_payment') {
+    if (isPaymentWindowOver(existing.expiresAt, ctx.clock.now())) {
+      await cancelUnpaid(ctx, existing)
+      throw notPayable((await getOrder(existing._id)) ?? existing)
+    }
+    return startOrderPayment(ctx, existing)
+  }
+  throw notPayable(existing)
 }
 
 export interface OrderPayment {

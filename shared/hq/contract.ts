@@ -615,6 +615,11 @@ export const adminInput = joinActions(
         from: shanghaiDayInput().optional(),
         to: shanghaiDayInput().optional(),
         search: z.string().trim().max(64).optional(),
+        /**
+         * Also the order ids closed without an order (下单未完成: a checkout that died or was
+         * refused half way; nobody saw or paid them). Left out unless asked for.
+         */
+        includeAbandoned: z.boolean().optional(),
         sortBy: z.enum(['createdAt', 'totalFen']).default('createdAt'),
         sortOrder: z.enum(['asc', 'desc']).default('desc'),
       }),

@@ -96,7 +96,8 @@ async function searchCondition(search: string): Promise<Record<string, unknown> 
     const purpose = payment?.purpose
     return purpose?.kind === 'order' ? { _id: purpose.id } : null
   }
-  if (/^[0-9a-f]{32}$/.test(text)) return { _id: text }
+  // An order id: time-ordered, or derived from the app's requestId (shop/rules/shop.ts).
+  if (/^[0-9a-f]{32}$/.test(text) || /^o[0-9a-f]{31}$/.test(text)) return { _id: text }
   throw new AppError(
     'INVALID_INPUT',
     '请输入 14 位订单号、9 位会员号、11 位手机号或商户支付单号',
@@ -109,6 +110,7 @@ export async function listOrders(input: Input<'listOrders'>, viewer: Viewer) {
   const _ = db.command
   const where: Record<string, unknown> = {}
   if (input.status) where.status = input.status
+  if (!input.includeAbandoned) where.cancelReason = _.neq('abandoned')
   if (input.storeId) where.storeId = input.storeId
   else if (viewer.stores) where.storeId = _.in(viewer.stores)
   const range = [

@@ -170,6 +170,15 @@ export const shopInput = lazyActions({
       deliveryAddress: deliveryAddress().optional(),
       /** One of the member's coupons; it is locked by the order until paid (then used) or cancelled. */
       couponId: docId.optional(),
+      /**
+       * The app's key for this checkout attempt (random, kept across retries of the same submit,
+       * new once the cart changes or an answer came): the same member and requestId always name
+       * the same order. Optional while app versions without it are in use.
+       */
+      requestId: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{16,64}$/, '下单请求编号格式不正确，请返回购物车重新提交')
+        .optional(),
     }),
   /** Prices a cart: the lines, the member's coupons (usable with their discount, or greyed with the reason), the best applied. */
   orderQuote: () => orderQuoteInput(),

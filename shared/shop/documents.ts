@@ -32,6 +32,11 @@ export interface StockDoc {
    * turned into a sale exactly once, by removing its key. Only open holds are kept.
    */
   holds?: Record<string, number>
+  /**
+   * When each hold was taken, by order id (removed with the hold; absent on holds taken before
+   * it was kept). The order repair's clock: an order id derived from a request carries no time.
+   */
+  holdsAt?: Record<string, Date>
   updatedAt: Date
 }
 
@@ -61,6 +66,12 @@ export interface OrderDoc {
   storeId: string | null
   /** Where the stock is reserved: the pickup store or `central`. */
   locationId: string
+  /**
+   * The app's key for the checkout attempt that created it (shop.createOrder `requestId`): the
+   * order's id is derived from it and the member (rules/shop.ts orderIdForRequest). Absent on
+   * orders created without one.
+   */
+  requestId?: string
   items: OrderLineDoc[]
   /**
    * What the member pays (and WeChat Pay charges): the lines' prices less the coupon's discount.
@@ -97,7 +108,13 @@ export interface OrderDoc {
    */
   effectsDueAt?: Date | null
   cancelledAt: Date | null
-  /** `abandoned`: the invocation creating it died before writing it; the repair job wrote it cancelled (shop/orders.ts claimAbandonedOrder). */
+  /**
+   * `abandoned`: the order id was closed without an order: the invocation creating it died before
+   * writing it and the repair job wrote it cancelled (shop/orders.ts claimAbandonedOrder), or a
+   * refused createOrder closed its request's id before giving back what the id held
+   * (closeOrderId). Nobody ever saw such an order: the shopper's lists never show it, HQ's only
+   * when asked.
+   */
   cancelReason: 'expired' | 'cancelled' | 'abandoned' | null
   refundedFen: number
   refundNos: string[]

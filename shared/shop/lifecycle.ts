@@ -125,6 +125,9 @@ export const ORDER_STATUS_LABELS: Record<OrderState, string> = {
   refunded: '已退款',
 }
 
+/** An order id closed without an order (the repair's claim, a refused checkout's close). */
+export const ABANDONED_LABEL = `${ORDER_STATUS_LABELS.cancelled}（下单未完成）`
+
 /** Labels for filtering by the stored status (HQ's order list filters on what is stored). */
 export const ORDER_STORED_STATUS_LABELS: Record<OrderStatus, string> = {
   awaiting_payment: ORDER_STATUS_LABELS.awaiting_payment,
@@ -163,8 +166,13 @@ export function isPartlyRefunded(order: OrderFacts): boolean {
   return order.refundedFen > 0 && orderState(order) !== 'refunded'
 }
 
-/** The status as a person reads it: the state's label, and whether part of it was refunded. */
+/**
+ * The status as a person reads it: the state's label, and whether part of it was refunded. An
+ * order id closed without an order (cancelReason `abandoned`, only HQ sees it, and only when it
+ * asks) says so: 已取消（下单未完成）.
+ */
 export function orderStatusLabel(order: OrderFacts): string {
+  if (order.status === 'cancelled' && order.cancelReason === 'abandoned') return ABANDONED_LABEL
   const label = ORDER_STATUS_LABELS[orderState(order)]
   return isPartlyRefunded(order) ? `${label}（部分退款）` : label
 }

@@ -10,6 +10,7 @@ import { AppError } from '../platform/errors'
 import {
   CENTRAL,
   isPaymentWindowOver,
+  orderTotalFen,
   stockId,
   type Fulfilment,
   type OrderLine,
@@ -128,9 +129,17 @@ export async function ownOrder(ctx: InvocationContext, orderId: string): Promise
   return order
 }
 
+/**
+ * The caller's latest orders. An order id closed without an order (`cancelReason: abandoned`: a
+ * checkout that died or was refused half way) is never one: the shopper never saw it. Such
+ * records carry no payer today; the condition says so even if one ever does.
+ */
 export async function myOrders(ctx: InvocationContext): Promise<OrderView[]> {
   const openid = requireOpenid(ctx)
-  const mine = await orders().find({ openid }, { orderBy: ['createdAt', 'desc'], limit: 50 })
+  const mine = await orders().find(
+    { openid, cancelReason: database().command.neq('abandoned') },
+    { orderBy: ['createdAt', 'desc'], limit: 50 },
+  )
   const now = ctx.clock.now()
   return mine.map((o) => toView(o, 'member', now))
 }
@@ -160,14 +169,17 @@ export async function takeHold(
       available: _.inc(-line.qty),
       reserved: _.inc(line.qty),
       [`holds.${orderId}`]: line.qty,
+      [`holdsAt.${orderId}`]: now,
       updatedAt: now,
     },
   )
 }
 
 /**
- * Gives back `orderId`'s hold on one stock document, if it still has one (once: the key goes);
- * whether it did.
+ * Gives back `orderId`'s hold of `qty` units on one stock document, if it still has that hold
+ * (once: the key goes); whether it did. The condition names the quantity, so a hold of another
+ * size under the same id (a call with a changed cart under the same requestId) is never given
+ * back with the wrong count: whoever took it, or the repair reading it, gives it back.
  */
 export async function giveBackHold(
   orderId: string,
@@ -177,11 +189,12 @@ export async function giveBackHold(
 ): Promise<boolean> {
   const _ = database().command
   return collection(COLLECTIONS.stock).updateIf(
-    { _id: stockDocId, [`holds.${orderId}`]: _.exists(true) },
+    { _id: stockDocId, [`holds.${orderId}`]: qty },
     {
       available: _.inc(qty),
       reserved: _.inc(-qty),
       [`holds.${orderId}`]: _.remove(),
+      [`holdsAt.${orderId}`]: _.remove(),
       updatedAt: now,
     },
   )
@@ -195,11 +208,11 @@ export async function giveBackHold(
 export async function stockWithHolds(
   afterId: string | null,
   limit: number,
-): Promise<Pick<StockDoc, '_id' | 'productId' | 'locationId' | 'holds'>[]> {
+): Promise<Pick<StockDoc, '_id' | 'productId' | 'locationId' | 'holds' | 'holdsAt'>[]> {
   const _ = database().command
   return collection(COLLECTIONS.stock).find(
     { reserved: _.gt(0), ...(afterId ? { _id: _.gt(afterId) } : {}) },
-    { orderBy: ['_id', 'asc'], limit, fields: ['productId', 'locationId', 'holds'] },
+    { orderBy: ['_id', 'asc'], limit, fields: ['productId', 'locationId', 'holds', 'holdsAt'] },
   )
 }
 
@@ -241,31 +254,96 @@ export async function claimAbandonedOrder(
   }))
   const delivery = facts.locationId === CENTRAL
   const claimed = await orders().insertOnce(
-    {
-      _id: orderId,
-      openid: '',
-      memberId: facts.memberId,
-      fulfilment: delivery ? 'delivery' : 'pickup',
-      storeId: delivery ? null : facts.locationId,
-      locationId: facts.locationId ?? '',
-      items,
-      totalFen: items.reduce((sum, l) => sum + l.priceFen * l.qty, 0),
-      status: 'cancelled',
-      outTradeNo: null,
-      expiresAt: facts.createdAt,
-      createdAt: facts.createdAt,
-      paidAt: null,
-      attribution: null,
-      paidEffectsAt: null,
-      stockHolds: true,
-      cancelledAt: now,
-      cancelReason: 'abandoned',
-      refundedFen: 0,
-      refundNos: [],
-    },
+    abandonedOrder(
+      {
+        _id: orderId,
+        memberId: facts.memberId,
+        fulfilment: delivery ? 'delivery' : 'pickup',
+        storeId: delivery ? null : facts.locationId,
+        locationId: facts.locationId ?? '',
+        items,
+        createdAt: facts.createdAt,
+      },
+      now,
+    ),
     { existing: 'id' },
   )
   return claimed.inserted || claimed.existing?.status === 'cancelled'
+}
+
+/** The record that closes an order id without an order: cancelled, no payer, no number, no payment. */
+function abandonedOrder(
+  facts: Pick<
+    OrderDoc,
+    '_id' | 'memberId' | 'fulfilment' | 'storeId' | 'locationId' | 'items' | 'createdAt'
+  > & { requestId?: string },
+  now: Date,
+): OrderDoc {
+  return {
+    _id: facts._id,
+    openid: '',
+    memberId: facts.memberId,
+    fulfilment: facts.fulfilment,
+    storeId: facts.storeId,
+    locationId: facts.locationId,
+    ...(facts.requestId ? { requestId: facts.requestId } : {}),
+    items: facts.items.map((l) => ({
+      productId: l.productId,
+      name: l.name,
+      priceFen: l.priceFen,
+      qty: l.qty,
+    })),
+    totalFen: orderTotalFen(facts.items),
+    status: 'cancelled',
+    outTradeNo: null,
+    expiresAt: facts.createdAt,
+    createdAt: facts.createdAt,
+    paidAt: null,
+    attribution: null,
+    paidEffectsAt: null,
+    stockHolds: true,
+    cancelledAt: now,
+    cancelReason: 'abandoned',
+    refundedFen: 0,
+    refundNos: [],
+  }
+}
+
+/** Whether `order` is a closed id (claimAbandonedOrder, closeOrderId) rather than an order. */
+export function isAbandoned(order: Pick<OrderDoc, 'cancelReason'>): boolean {
+  return order.cancelReason === 'abandoned'
+}
+
+/**
+ * A refused createOrder with a requestId closes its order id before giving back what the id
+ * holds: the holds and the coupon lock under that id may be a concurrent repeat's too (the same
+ * member and requestId), which may be about to write the order on them. Inserting the closed
+ * record first settles it: if it lands, no order can be written under the id any more (that
+ * insert fails as a duplicate and gives back), so everything the id holds may go back; if the
+ * id is taken, the answer is what took it (the repeat's order, or an earlier close). One insert,
+ * one read when the id is taken. null: closed now or before; otherwise the live order.
+ */
+export async function closeOrderId(order: OrderDoc, now: Date): Promise<OrderDoc | null> {
+  const closed = await orders().insertOnce(abandonedOrder(order, now), { existing: 'id' })
+  if (closed.inserted || !closed.existing || isAbandoned(closed.existing)) return null
+  return closed.existing
+}
+
+/**
+ * The stock documents `stockDocIds` as a repeat of a request sees them: what is available and
+ * what `orderId` holds on each (undefined: no hold), to tell the order's own hold (taken by an
+ * earlier or concurrent call with the same requestId) from a shortage. One read.
+ */
+export async function stockSeenBy(
+  orderId: string,
+  stockDocIds: string[],
+): Promise<Map<string, { available: number; held: number | undefined }>> {
+  const _ = database().command
+  const docs = await collection(COLLECTIONS.stock).find(
+    { _id: _.in(stockDocIds) },
+    { limit: stockDocIds.length, fields: ['available', 'holds'] },
+  )
+  return new Map(docs.map((d) => [d._id, { available: d.available, held: d.holds?.[orderId] }]))
 }
 
 /**
@@ -291,7 +369,9 @@ export async function settleHolds(
     await stock.update(id, {
       ...(outcome === 'released' ? { available: _.inc(held) } : {}),
       reserved: order.stockHolds ? _.inc(-held) : Math.max(0, s.reserved - held),
-      ...(order.stockHolds ? { [`holds.${order._id}`]: _.remove() } : {}),
+      ...(order.stockHolds
+        ? { [`holds.${order._id}`]: _.remove(), [`holdsAt.${order._id}`]: _.remove() }
+        : {}),
       updatedAt: now,
     })
   }

@@ -2,6 +2,7 @@ import {
   Alert,
   Button,
   Card,
+  Checkbox,
   DatePicker,
   Descriptions,
   Drawer,
@@ -43,6 +44,8 @@ const DEFAULTS = {
   from: '',
   to: '',
   search: '',
+  /** '1': also the order ids closed without an order (下单未完成), hidden by default. */
+  abandoned: '',
   sortBy: 'createdAt',
   sortOrder: 'desc',
   order: '',
@@ -83,6 +86,7 @@ export function OrdersPage() {
       ...(state.from ? { from: state.from } : {}),
       ...(state.to ? { to: state.to } : {}),
       ...(state.search ? { search: state.search } : {}),
+      ...(state.abandoned ? { includeAbandoned: true } : {}),
     }),
     [
       state.page,
@@ -94,6 +98,7 @@ export function OrdersPage() {
       state.from,
       state.to,
       state.search,
+      state.abandoned,
     ],
   )
   const orders = useAdminQuery('listOrders', params)
@@ -141,6 +146,13 @@ export function OrdersPage() {
             })
           }
         />
+        <Checkbox
+          id="order-abandoned-filter"
+          checked={state.abandoned === '1'}
+          onChange={(e) => setState({ abandoned: e.target.checked ? '1' : '', page: 1 })}
+        >
+          显示未完成的下单
+        </Checkbox>
       </Space>
       {orders.error && (
         <Alert

@@ -94,6 +94,19 @@ describe('the order lifecycle', () => {
     expect(orderStatusLabel(refunded)).toBe('已退款')
   })
 
+  it('labels an order id closed without an order 已取消（下单未完成）, with nothing to do', () => {
+    const abandoned = order({
+      status: 'cancelled',
+      cancelReason: 'abandoned',
+      fulfilment: 'pickup',
+    })
+    expect(orderStatusLabel(abandoned)).toBe('已取消（下单未完成）')
+    expect(orderStatusLabel(order({ status: 'cancelled', cancelReason: 'cancelled' }))).toBe(
+      '已取消',
+    )
+    for (const actor of ACTORS) expect(nextOrderActions(abandoned, actor, NOW)).toEqual([])
+  })
+
   it('gives each caller its own actions, and an analyst none', () => {
     const shipped = order({ status: 'shipped', refundedFen: 1000 })
     expect(nextOrderActions(shipped, 'hq-admin', NOW)).toEqual(['markDelivered', 'refund'])
