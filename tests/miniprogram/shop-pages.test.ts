@@ -1,5 +1,5 @@
 import { qrPattern } from '../../miniprogram/src/lib/qr-matrix'
-import { CONSENT_NONE, ok } from './harness/fixtures'
+import { CONSENT_NONE, OFFLINE, ok } from './harness/fixtures'
 import {
   answerFunctions,
   answerLocation,
@@ -335,6 +335,72 @@ describe('shop (the built WeChat pages)', () => {
         detail: '虹桥路 1 号 1001 室',
       },
     })
+  })
+
+  it('checkout: a submit whose answer never came is sent again with the same requestId; a refusal or another store starts a new one', async () => {
+    const replies: unknown[] = [
+      OFFLINE, // the first submit times out: 重试 in the dialog sends it again
+      {
+        ok: false,
+        error: { code: 'CONFLICT', message: '库存不足：玫瑰保湿面霜 50g（剩余 0）' },
+      },
+      OFFLINE, // another store, then the dialog is dismissed; the next tap is the same attempt
+    ]
+    const created = {
+      orderId: 'o9',
+      outTradeNo: 'T9',
+      payParams: {},
+      totalFen: 16800,
+      expiresAt: '2026-11-20T02:15:00.000Z',
+    }
+    answerFunctions((name, event) => {
+      if (name === 'shop' && event.action === 'products') return ok(PRODUCTS)
+      if (name === 'shop' && event.action === 'stores')
+        return ok([
+          { ...JINGAN, distanceM: null, shortages: [] },
+          { ...XUJIAHUI, distanceM: null, shortages: [] },
+        ])
+      if (name === 'shop' && event.action === 'createOrder')
+        return (replies.shift() ?? ok(created)) as ReturnType<typeof ok>
+      return ok({})
+    })
+    const orderCalls = () =>
+      cloudCalls()
+        .filter((c) => c.data.action === 'createOrder')
+        .map((c) => c.data as { storeId: string; requestId: string })
+    answerModals(true)
+    page = openPage('pages/checkout/index', { buy: 'p-cream' })
+    await page.waitForText('静安寺店')
+    await page.tap('place-order')
+    await page.waitFor(() => orderCalls().length === 2, 'the retried createOrder')
+    const [first, retried] = orderCalls()
+    expect(first!.requestId).toMatch(/^[A-Za-z0-9_-]{16,64}$/)
+    expect(retried).toEqual(first)
+    expect(wxCalls('showModal').map((c) => (c.args as { content: string }).content)).toContain(
+      '网络连接失败，请检查网络后重试',
+    )
+    // The retry was refused (an answer): the shopper reads why, and the next submit is new.
+    await page.waitFor(
+      () =>
+        wxCalls('showToast').some(
+          (c) => (c.args as { title: string }).title === '库存不足：玫瑰保湿面霜 50g（剩余 0）',
+        ),
+      'the refusal',
+    )
+    answerModals(false)
+    await page.tap('store-s2')
+    await page.tap('place-order')
+    await page.waitFor(() => orderCalls().length === 3, 'the order at 徐家汇店')
+    const atXujiahui = orderCalls()[2]!
+    expect(atXujiahui.storeId).toBe('s2')
+    expect(atXujiahui.requestId).toMatch(/^[A-Za-z0-9_-]{16,64}$/)
+    expect(atXujiahui.requestId).not.toBe(first!.requestId)
+    // Its answer was lost and the dialog dismissed: tapping again is the same attempt.
+    await page.waitFor(() => wxCalls('showModal').length === 2, 'the second failure dialog')
+    await page.tap('place-order')
+    await page.waitFor(() => orderCalls().length === 4, 'the same order again')
+    expect(orderCalls()[3]).toEqual(atXujiahui)
+    await page.waitFor(() => wxCalls('redirectTo').length === 1, 'the order page')
   })
 
   it('checkout for delivery: the address comes from the WeChat address book', async () => {

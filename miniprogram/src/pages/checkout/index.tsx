@@ -13,6 +13,7 @@ import { Skeleton } from '../../components/skeleton'
 import { notifyFailure } from '../../feedback/notify-failure'
 import { useQuery } from '../../hooks/use-query'
 import { loadCart, saveCart, type CartLine } from '../../lib/cart'
+import { CheckoutAttempt } from '../../lib/order-request'
 import { formatDistance, formatFen, isMainlandMobile } from '../../lib/format'
 import { shopperLocation } from '../../lib/location'
 import { requestWechatPayment } from '../../lib/pay'
@@ -158,6 +159,8 @@ export default function CheckoutPage() {
     null,
   )
   const checkout = useQuery(['shop', 'checkout', buyNow ?? null], () => loadCheckout(buyNow))
+  // This page's checkout attempt: its requestId outlives a failed submit of the same cart.
+  const [attempt] = useState(() => new CheckoutAttempt())
   const cartFen =
     checkout.status === 'ready'
       ? checkout.data.lines.reduce((sum, l) => sum + l.product.priceFen * l.qty, 0)
@@ -177,19 +180,27 @@ export default function CheckoutPage() {
     }
     if (!(await join.confirmPaying())) return
     setBusy(true)
-    const created = await api.call('shop', 'createOrder', {
+    const order = {
       items: state.lines.map((l) => ({ productId: l.product.productId, qty: l.qty })),
       fulfilment,
       ...(fulfilment === 'pickup' && chosenStore ? { storeId: chosenStore } : {}),
       // The contract trims every field of the address, as for a mail redemption's.
       ...(fulfilment === 'delivery' ? { deliveryAddress: address } : {}),
       ...(quoted?.couponId ? { couponId: quoted.couponId } : {}),
+    }
+    const created = await api.call('shop', 'createOrder', {
+      ...order,
+      requestId: attempt.requestIdFor(order),
     })
     if (!created.ok) {
       setBusy(false)
-      notifyFailure(created.error)
+      // No answer to trust (the network, a timeout, a server fault): the order may have been
+      // made, so 重试 sends the same attempt and finds it. A refusal ends the attempt.
+      if (!created.error.retryable) attempt.answered()
+      notifyFailure(created.error, () => void submit(state, chosenStore))
       return
     }
+    attempt.answered()
     if (!buyNow) saveCart([])
     // WeChat: the pay sheet now; the order page shows the outcome (and lets them pay later).
     // H5 has no WeChat Pay: the order page offers the sandbox's 模拟支付.
