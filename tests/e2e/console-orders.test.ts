@@ -23,7 +23,7 @@ let browser: Browser
 let page: Page
 const shot = screenshotter('console-orders')
 const nav = (label: string) => page.click(`.ant-menu-item:has-text("${label}")`)
-let order: { orderId: string; orderNo: string; memberNo: string }
+let order: { orderId: string; orderNo: string; memberNo: string; storeId: string }
 
 beforeAll(async () => {
   if (!existsSync(path.resolve(__dirname, '..', '..', 'console', 'dist', 'index.html')))
@@ -64,6 +64,7 @@ beforeAll(async () => {
     // What the console shows and HQ types: the order number, not the document id.
     orderNo: detail.body.data.order.orderNo,
     memberNo: bound.body.data.memberNo,
+    storeId: code.storeId,
   }
 })
 
@@ -103,6 +104,37 @@ test('signs in and refunds part of a paid order found by member number', async (
   await shot(page, 'order-refunded')
   await page.keyboard.press('Escape')
   await page.waitForSelector(`#orders-table tr:has-text("¥20.50")`)
+})
+
+test('a checkout that never finished stays out of the list until HQ ticks 显示未完成的下单', async () => {
+  // The buyer's attempt held the cream, then the tea was short: it closed its id (下单未完成).
+  const refused = await stack.call(
+    'shop',
+    {
+      action: 'createOrder',
+      items: [
+        { productId: 'p-rose-cream', qty: 1 },
+        { productId: 'p-tea-gift', qty: 50 },
+      ],
+      fulfilment: 'pickup',
+      storeId: order.storeId,
+      requestId: 'console-abandoned-attempt-01',
+    },
+    { openid: 'oConsoleBuyer' },
+  )
+  expect(refused.status).toBe(409)
+  await page.fill('#order-search', order.memberNo)
+  await page.press('#order-search', 'Enter')
+  await page.waitForSelector(`#orders-table tr:has-text("${order.orderNo}")`)
+  const rows = '#orders-table tbody tr.ant-table-row'
+  expect(await page.locator(rows).count()).toBe(1)
+  await page.click('#order-abandoned-filter')
+  await page.waitForSelector(`${rows}:has-text("已取消（下单未完成）")`)
+  expect(await page.locator(rows).count()).toBe(2)
+  expect(page.url()).toContain('abandoned=1')
+  await shot(page, 'abandoned-shown')
+  await page.click('#order-abandoned-filter')
+  await page.waitForFunction((selector) => document.querySelectorAll(selector).length === 1, rows)
 })
 
 test('exports the settlement CSV; the downloaded rows match the settlement', async () => {
