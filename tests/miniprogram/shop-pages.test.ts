@@ -334,6 +334,8 @@ describe('shop (the built WeChat pages)', () => {
         district: '徐汇区',
         detail: '虹桥路 1 号 1001 室',
       },
+      // One checkout attempt's key (lib/order-request.ts): a retry of this submit sends it again.
+      requestId: expect.stringMatching(/^[A-Za-z0-9_-]{16,64}$/),
     })
   })
 
