@@ -13,7 +13,7 @@
  * redone batch overwrites its part), as the data exports are.
  */
 import { COLLECTIONS } from '../collections'
-import { issueCoupon, type Recipient } from '../coupons/coupon-service'
+import { couponIdFor, issueCoupon, type Recipient } from '../coupons/coupon-service'
 import type { CouponTemplateDoc } from '../coupons/documents'
 import type { MemberNoRow } from '../hq/rules/csv-import'
 import type { CsvRowError } from '../hq/rules/csv-import'
@@ -85,21 +85,29 @@ export async function couponIssueBatch(
   const rows = (job.rows as CouponIssueRow[]).slice(job.done, job.done + batchSize)
   const { templateId } = job.params as { templateId: string }
   const _ = database().command
-  const [template, members] = await Promise.all([
+  const couponIds = rows.map((r) => couponIdFor(templateId, couponIssueKey(job._id, r.memberId)))
+  // The batch's own coupons, read at once: a batch redone after a crash finds those it issued.
+  const [template, members, earlier] = await Promise.all([
     couponTemplate(templateId),
     collection<MemberDoc>(COLLECTIONS.members).find(
       { _id: _.in(rows.map((r) => r.memberId)) },
       { fields: ['memberNo', 'status', 'tier'], limit: rows.length },
     ),
+    collection(COLLECTIONS.coupons).find(
+      { _id: _.in(couponIds) },
+      { fields: ['_id'], limit: rows.length },
+    ),
   ])
   if (!template) throw new AppError('NOT_FOUND', '优惠券已不存在，发放已停止', 'templateId')
   const byId = new Map(members.map((m) => [m._id, m]))
+  const issuedBefore = new Set(earlier.map((c) => c._id))
   const results: string[] = []
   for (let i = 0; i < rows.length; i += PARALLEL) {
     const chunk = rows.slice(i, i + PARALLEL)
     results.push(
       ...(await Promise.all(
-        chunk.map(async (row) => {
+        chunk.map(async (row, k) => {
+          if (issuedBefore.has(couponIds[i + k]!)) return '已发放'
           const member = byId.get(row.memberId)
           if (!member || member.status !== 'active') return '未发放：会员已注销'
           const recipient: Recipient = {
@@ -114,6 +122,8 @@ export async function couponIssueBatch(
               recipient,
               { kind: 'hq', key: couponIssueKey(job._id, member._id) },
               template,
+              undefined,
+              null,
             )
             return '已发放'
           } catch (err) {
