@@ -99,6 +99,8 @@ test('a file with a repeated and a malformed row is refused, each row named, not
     '#coupon-csv-file',
     csvFile('名单有误.csv', [memberNos[0]!, '12345', memberNos[0]!]),
   )
+  // The chosen file's name beside the button (read in the page: size and encoding first).
+  await page.waitForSelector('#coupon-csv-name:has-text("名单有误.csv")')
   await page.click('#coupon-csv-submit')
   const errors = page.locator('#coupon-csv-errors')
   await errors.waitFor()

@@ -1,6 +1,6 @@
-import { FileTextOutlined } from '@ant-design/icons'
-import { Alert, Button, Form, Modal, Typography } from 'antd'
-import { useState } from 'react'
+import { FileTextOutlined, UploadOutlined } from '@ant-design/icons'
+import { Alert, Button, Form, Modal, Space, Typography } from 'antd'
+import { useRef, useState } from 'react'
 import { useNavigate } from 'react-router-dom'
 import { toCsv } from '../../../shared/platform/csv'
 import {
@@ -34,6 +34,7 @@ export function CouponCsvIssueDialog({
   const [submitting, setSubmitting] = useState(false)
   const mutate = useAdminMutation()
   const navigate = useNavigate()
+  const input = useRef<HTMLInputElement>(null)
 
   async function pick(picked: File | undefined) {
     setFile(null)
@@ -96,12 +97,30 @@ export function CouponCsvIssueDialog({
             (file?.encoding === 'gbk' ? '已按 GBK 编码读取（Excel 默认的 CSV 格式）' : undefined)
           }
         >
+          {/* The browser's own file button speaks the browser's language: a Chinese one opens it. */}
           <input
+            ref={input}
             id="coupon-csv-file"
             type="file"
             accept=".csv,text/csv"
-            onChange={(e) => void pick(e.target.files?.[0])}
+            style={{ display: 'none' }}
+            onChange={(e) => {
+              void pick(e.target.files?.[0])
+              e.target.value = ''
+            }}
           />
+          <Space>
+            <Button
+              id="coupon-csv-pick"
+              icon={<UploadOutlined />}
+              onClick={() => input.current?.click()}
+            >
+              选择文件
+            </Button>
+            <Typography.Text type={file ? undefined : 'secondary'} id="coupon-csv-name">
+              {file ? file.name : '未选择文件'}
+            </Typography.Text>
+          </Space>
         </Form.Item>
       </Form>
       {failed && (

@@ -260,6 +260,7 @@ export function JobsPage() {
                   {(job.kind === 'importStores' || job.kind === 'importClerks') &&
                     `，新建 ${job.created}，已存在跳过 ${job.skipped}`}
                   {job.kind === 'issueCouponsCsv' &&
+                    job.total > 0 &&
                     `，已发放 ${job.created}，未发放 ${job.skipped}`}
                   {job.kind === 'importStock' &&
                     `，已更新 ${job.created}${job.skipped ? `，未更新 ${job.skipped}` : ''}`}
