@@ -1,5 +1,6 @@
 /**
- * HQ's long operations as jobs: CSV imports of stores and clerks, and the settlement export. A job
+ * HQ's long operations as jobs: CSV imports of stores and clerks, a coupon for each member of a
+ * CSV of member numbers (flows/coupon-issue-job.ts), and the settlement export. A job
  * moves on one batch per step; the console steps it while its 任务 page is open and the `stepJobs`
  * timer steps every running job, so it finishes when nobody watches. A step holds the job's lease
  * (a conditional update), so two steppers never run the same batch at once; and each write is
