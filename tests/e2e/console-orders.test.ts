@@ -134,7 +134,8 @@ test('a checkout that never finished stays out of the list until HQ ticks 显示
   expect(page.url()).toContain('abandoned=1')
   await shot(page, 'abandoned-shown')
   await page.click('#order-abandoned-filter')
-  await page.waitForFunction((selector) => document.querySelectorAll(selector).length === 1, rows)
+  await page.waitForSelector(`${rows}:has-text("已取消（下单未完成）")`, { state: 'detached' })
+  expect(await page.locator(rows).count()).toBe(1)
 })
 
 test('exports the settlement CSV; the downloaded rows match the settlement', async () => {
