@@ -85,9 +85,11 @@ function JobNoticeBody({ jobId, close }: { jobId: string; close: () => void }) {
               : 'active'
         }
       />
-      <Typography.Text type="secondary" className="job-notice-status">
-        {job ? `${job.statusLabel}，${job.done} / ${job.total}` : '正在读取进度…'}
-      </Typography.Text>
+      <div>
+        <Typography.Text type="secondary" className="job-notice-status">
+          {job ? `${job.statusLabel}，${job.done} / ${job.total}` : '正在读取进度…'}
+        </Typography.Text>
+      </div>
       {error && (
         <div>
           <Typography.Text type="danger">{error}</Typography.Text>
