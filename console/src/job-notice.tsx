@@ -11,7 +11,7 @@ import { Button, notification, Progress, Space, Typography } from 'antd'
 import { createContext, useCallback, useContext, useState, type ReactNode } from 'react'
 import { Link } from 'react-router-dom'
 import type { AdminResult } from './api'
-import { useJobDownload, useJobStepping } from './job-watch'
+import { jobsPageSteps, useJobDownload, useJobStepping } from './job-watch'
 import { useAdminQuery, useJobsEndedInvalidation } from './use-admin'
 
 type StartedJob = Pick<AdminResult<'listJobs'>['items'][number], 'jobId' | 'title'>
@@ -60,7 +60,8 @@ function JobNoticeBody({ jobId, close }: { jobId: string; close: () => void }) {
   const job = progress.data
   const seen = job ? [job] : undefined
   useJobsEndedInvalidation(seen)
-  const stepError = useJobStepping(seen, progress.updatedAt)
+  // Stepped from here unless the 任务 page is open, which steps it (and shares its answers).
+  const stepError = useJobStepping(jobsPageSteps() ? undefined : seen, progress.updatedAt)
   const downloadJob = useJobDownload()
   const [downloadError, setDownloadError] = useState<string | null>(null)
   const error = downloadError ?? stepError ?? progress.error

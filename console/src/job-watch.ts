@@ -2,14 +2,42 @@
  * What the 任务 page and the job notice (job-notice.tsx) both do with a running job: step it while
  * they are on screen (the server's timer steps it otherwise), and fetch the file it made.
  */
-import { useEffect, useRef, useState } from 'react'
+import { useQueryClient } from '@tanstack/react-query'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import { ApiFailure, callAdmin, downloadCsv, downloadUrl, type AdminResult } from './api'
-import { useAdminMutation, useAdminWrite } from './use-admin'
+import { adminKey, useAdminMutation, useAdminWrite } from './use-admin'
 
 type JobRow = Pick<AdminResult<'listJobs'>['items'][number], 'jobId' | 'finishedAt' | 'actions'>
 
 /** Pause before a step, so a poll and a step never crowd one another. */
 const STEP_PAUSE_MS = 200
+
+/** While the 任务 page is open it steps every running job; a notice then only watches. */
+let jobsPagesOpen = 0
+export function useJobsPageSteps(): void {
+  useEffect(() => {
+    jobsPagesOpen++
+    return () => {
+      jobsPagesOpen--
+    }
+  }, [])
+}
+export const jobsPageSteps = () => jobsPagesOpen > 0
+
+/**
+ * What a list answer or a step says of a job is what a notice's `jobProgress` would say: it is
+ * put there, so a notice learns at once that a job has ended (and stops asking, and stepping).
+ */
+export function useShareJobViews() {
+  const client = useQueryClient()
+  return useCallback(
+    (jobs: readonly AdminResult<'jobProgress'>[]) => {
+      for (const job of jobs)
+        client.setQueryData(adminKey('jobProgress', { jobId: job.jobId }), job)
+    },
+    [client],
+  )
+}
 
 /**
  * The server offers step to those who may advance a job (HQ admins): each answer with a steppable
@@ -22,6 +50,7 @@ export function useJobStepping(
   answeredAt: number,
 ): string | null {
   const write = useAdminWrite()
+  const share = useShareJobViews()
   const [stepError, setStepError] = useState<string | null>(null)
   const steppable = (jobs ?? [])
     .filter((j) => j.finishedAt === null && j.actions.includes('step'))
@@ -34,7 +63,7 @@ export function useJobStepping(
     const timer = setTimeout(async () => {
       stepping.current = true
       try {
-        await Promise.all(steppable.split(',').map((jobId) => write('jobStep', { jobId })))
+        share(await Promise.all(steppable.split(',').map((jobId) => write('jobStep', { jobId }))))
         setStepError(null)
       } catch (err) {
         setStepError(err instanceof ApiFailure ? err.message : String(err))
@@ -44,7 +73,7 @@ export function useJobStepping(
       }
     }, STEP_PAUSE_MS)
     return () => clearTimeout(timer)
-  }, [steppable, answeredAt, rounds, write])
+  }, [steppable, answeredAt, rounds, write, share])
   return stepError
 }
 

@@ -14,7 +14,7 @@ import {
   Typography,
 } from 'antd'
 import type { Dayjs } from 'dayjs'
-import { useMemo, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { useSearchParams } from 'react-router-dom'
 import { formatShanghaiMinute } from '../../../shared/platform/calendar'
 import { toCsv } from '../../../shared/platform/csv'
@@ -29,7 +29,7 @@ import {
 import { downloadCsv, type AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useJobNotice } from '../job-notice'
-import { useJobDownload, useJobStepping } from '../job-watch'
+import { useJobDownload, useJobsPageSteps, useJobStepping, useShareJobViews } from '../job-watch'
 import { useUrlState } from '../url-state'
 import {
   useAdminFetch,
@@ -133,6 +133,12 @@ export function JobsPage() {
   })
   const data = jobs.data
   useJobsEndedInvalidation(data?.items)
+  // This page steps every running job; an open notice learns from its answers and only watches.
+  useJobsPageSteps()
+  const share = useShareJobViews()
+  useEffect(() => {
+    if (data) share(data.items)
+  }, [data, share])
   const [downloadError, setDownloadError] = useState<string | null>(null)
   const stepError = useJobStepping(data?.items, jobs.updatedAt)
   const error = downloadError ?? stepError ?? jobs.error
