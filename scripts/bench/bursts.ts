@@ -214,6 +214,7 @@ async function storeOpening(
       p50OverSingle: f.p50OverSingle,
       p99OverSingle: f.p99OverSingle,
       cpuMsPerBind: f.cpuMsPerBind,
+      stackCpuShare: f.stackCpuShare,
     })
     return {
       bench: 'bursts.storeOpening',
