@@ -36,10 +36,7 @@ import type {
 } from './documents'
 import { couponWindow, issueRefusal, termsSummary } from './rules/coupons'
 import { issueCouponCode } from './rules/coupon-code'
-import {
-  MEMBER_CODE_SEQUENCES,
-  MEMBER_CODE_WINDOW_MS,
-} from '../membership/rules/member-code'
+import { MEMBER_CODE_SEQUENCES, MEMBER_CODE_WINDOW_MS } from '../membership/rules/member-code'
 import { ports } from '../platform/runtime/ports'
 import { channelsText, couponView, restrictionNames, templateView, validityText } from './views'
 
@@ -616,7 +613,10 @@ export async function couponDetail(ctx: InvocationContext, input: { couponId: st
   const now = ctx.clock.now()
   const view = couponView(coupon, 'member', now, await restrictionNames([coupon.terms]))
   const atTill = view.state === 'available' && coupon.terms.channels.includes('offline')
-  return { ...view, tillCode: atTill ? await freshCouponCode(member.memberNo, coupon._id, now) : null }
+  return {
+    ...view,
+    tillCode: atTill ? await freshCouponCode(member.memberNo, coupon._id, now) : null,
+  }
 }
 
 async function freshCouponCode(memberNo: string, couponId: string, now: Date) {

@@ -28,7 +28,8 @@ export async function memberCouponsAtTill(
   const options = held
     ? held.map((c) => couponOption(c, use, now))
     : await couponOptions(member._id, use, now)
-  const shown = input.amountFen === undefined ? options.map((o) => ({ ...o, discountFen: 0 })) : options
+  const shown =
+    input.amountFen === undefined ? options.map((o) => ({ ...o, discountFen: 0 })) : options
   return {
     memberNo: member.memberNo,
     items: shown,

@@ -479,7 +479,10 @@ describe('the coupon code (券码) at the till', () => {
   it('scanned, it opens the sale with its coupon, books it with the discount, and is used once', async () => {
     const openid = 'oCouponCode'
     await bind(openid)
-    const couponId = await claim(openid, await template({ name: '券码满减', channels: ['offline'] }))
+    const couponId = await claim(
+      openid,
+      await template({ name: '券码满减', channels: ['offline'] }),
+    )
     const other = await claim(openid, await template({ name: '另一张', channels: ['offline'] }))
     const code = (await tillCode(openid, couponId))!
     const scan = await staff({ action: 'scanMember', memberCode: code })
@@ -542,13 +545,19 @@ describe('the coupon code (券码) at the till', () => {
     const couponId = await claim(openid, await template({ name: '可退回', channels: ['offline'] }))
     const code = (await tillCode(openid, couponId))!
     expect(
-      (await staff({ action: 'recordSale', memberCode: code, amountFen: 12_000, receiptNo: 'RE-1' }))
-        .status,
+      (
+        await staff({
+          action: 'recordSale',
+          memberCode: code,
+          amountFen: 12_000,
+          receiptNo: 'RE-1',
+        })
+      ).status,
     ).toBe(200)
     // Voided: the coupon is available again, but the scanned code stays spent.
-    expect((await staff({ action: 'voidSale', receiptNo: 'RE-1', reason: '顾客退货' })).status).toBe(
-      200,
-    )
+    expect(
+      (await staff({ action: 'voidSale', receiptNo: 'RE-1', reason: '顾客退货' })).status,
+    ).toBe(200)
     expect((await couponDoc(couponId)).status).toBe('available')
     const reused = await staff({
       action: 'recordSale',
@@ -561,8 +570,14 @@ describe('the coupon code (券码) at the till', () => {
     const fresh = (await tillCode(openid, couponId))!
     expect(fresh).not.toBe(code)
     expect(
-      (await staff({ action: 'recordSale', memberCode: fresh, amountFen: 12_000, receiptNo: 'RE-2' }))
-        .status,
+      (
+        await staff({
+          action: 'recordSale',
+          memberCode: fresh,
+          amountFen: 12_000,
+          receiptNo: 'RE-2',
+        })
+      ).status,
     ).toBe(200)
   })
 
@@ -578,7 +593,10 @@ describe('the coupon code (券码) at the till', () => {
     expect(swapped.startsWith(ownerNo)).toBe(false)
     const forged = await staff({ action: 'memberCoupons', memberCode: swapped })
     expect(forged.status).toBe(400)
-    expect(forged.body.error).toMatchObject({ message: '券码无效，请重新扫描', field: 'memberCode' })
+    expect(forged.body.error).toMatchObject({
+      message: '券码无效，请重新扫描',
+      field: 'memberCode',
+    })
     // The other member's code with the owner's coupon id: refused as not theirs.
     const byMemberCode = await staff({
       action: 'recordSale',

@@ -99,6 +99,9 @@ export function couponOfCode(
   return couponIds.find(
     (id) =>
       couponRef(id) === read.ref &&
-      timingSafeEqual(Buffer.from(mac(read.memberNo, id, read.window, read.sequence, secret)), given),
+      timingSafeEqual(
+        Buffer.from(mac(read.memberNo, id, read.window, read.sequence, secret)),
+        given,
+      ),
   )
 }
