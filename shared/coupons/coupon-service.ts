@@ -204,6 +204,8 @@ export interface IssueSource {
    * Null for a claim in the centre (bounded by the member's limit instead).
    */
   key: string | null
+  /** A clerk's give: the attempt whose budget unit pays for it (kept on the coupon). */
+  attempt?: string
 }
 
 const keyedId = (templateId: string, key: string) =>
