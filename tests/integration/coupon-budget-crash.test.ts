@@ -57,7 +57,12 @@ async function budgeted(name: string): Promise<string> {
   })
   if (res.status !== 200) throw new Error(JSON.stringify(res.body))
   const templateId = res.body.data.templateId as string
-  const set = await stack.admin({ action: 'setCouponBudget', storeId: storeA, templateId, budget: 5 })
+  const set = await stack.admin({
+    action: 'setCouponBudget',
+    storeId: storeA,
+    templateId,
+    budget: 5,
+  })
   if (set.status !== 200) throw new Error(JSON.stringify(set.body))
   return templateId
 }
