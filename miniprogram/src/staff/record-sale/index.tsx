@@ -224,10 +224,10 @@ export default function RecordSalePage() {
       <View className="staff-form">
         <FormField
           id="sale-member-code"
-          label="会员码"
+          label="会员码 / 券码"
           type="number"
           maxlength={24}
-          placeholder="扫描顾客出示的会员码"
+          placeholder="扫描顾客出示的会员码或券码"
           value={draft.memberCode}
           onChange={update('memberCode')}
           error={check.errors.memberCode}
