@@ -218,9 +218,18 @@ test('HQ sets a store budget on a coupon row, sees it given by a clerk, and cann
   expect(await cells()).toEqual(['5', '1', '4'])
 
   // Below what was given: refused with the number, the figures unchanged.
+  // Not a whole number: said under the store's own field, nothing sent.
+  await page.fill(`#budget-${templateId}-${store.storeId}`, '1.5')
+  await budgetRow.locator('.budget-save').click()
+  await budgetRow
+    .locator('.ant-form-item-explain-error', { hasText: '门店额度必须是整数' })
+    .waitFor()
+  // Below what was given: the server refuses with the number, under the same field.
   await page.fill(`#budget-${templateId}-${store.storeId}`, '0')
   await budgetRow.locator('.budget-save').click()
-  await page.getByText('门店额度不能少于已发放的 1 张').waitFor()
+  await budgetRow
+    .locator('.ant-form-item-explain-error', { hasText: '门店额度不能少于已发放的 1 张' })
+    .waitFor()
   await shot(page, 'budget-given-and-refused')
   expect(await cells()).toEqual(['5', '1', '4'])
   const text = (await page.locator('.coupon-budgets').textContent()) ?? ''
