@@ -7,10 +7,10 @@
  * 10,000 can receive it reads 10,000 rows, not 100,000. The cursor on the campaign is the last
  * member id walked: everyone up to it has been handled.
  *
- * Exactly-once per member and campaign, a batch at a time:
- *  1. CLAIM: one insert of the batch's delivery rows `<campaignId>:<memberId>` (status 'claimed',
- *     `claim` = the batch's token). The unique _id means a restarted or concurrent dispatch that
- *     reaches the same member again cannot claim it; on a duplicate the batch reads the keys back
+ * Exactly-once per member and campaign, a wave of members at a time:
+ *  1. CLAIM: one insert of the wave's delivery rows `<campaignId>:<memberId>` (status 'claimed',
+ *     `claim` = the wave's token). The unique _id means a restarted or concurrent dispatch that
+ *     reaches the same member again cannot claim it; on a duplicate the wave reads the keys back
  *     and keeps the rows carrying its token (insertManyUnlessTaken), inserting the free ones one
  *     by one.
  *  2. SPEND one credit per claimed member by one conditional update (consent-service: never below
@@ -18,7 +18,9 @@
  *     (the row is removed: as if never eligible).
  *  3. CAP: one slot of the member's week (weekly-slots); over the cap the credit is given back and
  *     the row is 'skipped'.
- *  4. SEND in waves of SEND_CONCURRENCY, each wave's answers recorded by one update per outcome.
+ *  4. SEND all at once, the answers recorded by one update per outcome.
+ * Steps 1–4 run per wave of SEND_CONCURRENCY members (a crash strands at most one wave's claims,
+ * as many as were in flight before), so about 5 round trips serve 50 messages.
  * A row left 'claimed' (the invocation died between claim and answer) is NEVER retried: whether
  * WeChat got the message is unknown, and a duplicate is worse than a miss; after CLAIM_STALE_MS
  * the dispatcher marks it failed ('interrupted') and it counts as failed in the results. Undoing
@@ -232,22 +234,46 @@ async function sendBatch(
   ctx: InvocationContext,
   campaign: CampaignDoc,
   members: Pick<MemberDoc, '_id' | 'openid'>[],
+  batchToken: string,
+) {
+  const out = { sent: 0, failed: 0, skipped: 0, halt: null as string | null }
+  const openids = new Map(members.filter((m) => m.openid).map((m) => [m._id, m.openid!]))
+  const reachable = [...openids.keys()]
+  const weekKey = campaignWeekKey(startOfShanghaiWeek(ctx.clock.now()))
+  for (let i = 0; i < reachable.length && !out.halt; i += SEND_CONCURRENCY) {
+    const wave = reachable.slice(i, i + SEND_CONCURRENCY)
+    const tally = await sendWave(ctx, campaign, wave, openids, weekKey, `${batchToken}:${i}`)
+    out.sent += tally.sent
+    out.failed += tally.failed
+    out.skipped += tally.skipped
+    out.halt = tally.halt
+  }
+  return out
+}
+
+/**
+ * One wave of at most SEND_CONCURRENCY members, claimed, spent and capped together and sent at
+ * once: a crash strands at most one wave's claims (never resent, failed once stale).
+ */
+async function sendWave(
+  ctx: InvocationContext,
+  campaign: CampaignDoc,
+  wave: string[],
+  openids: Map<string, string>,
+  weekKey: string,
   claim: string,
 ) {
   const _ = database().command
   const out = { sent: 0, failed: 0, skipped: 0, halt: null as string | null }
   const cid = campaign._id
-  const rowId = (memberId: string) => `${cid}:${memberId}`
-  const rowsOf = (ids: Iterable<string>) => ({ _id: _.in([...ids].map(rowId)) })
-  const openids = new Map(members.filter((m) => m.openid).map((m) => [m._id, m.openid!]))
-  if (!openids.size) return out
+  const rowsOf = (ids: Iterable<string>) => ({ _id: _.in([...ids].map((id) => `${cid}:${id}`)) })
   const claimedAt = ctx.clock.now()
   const claimed = await claimDeliveries(
-    [...openids].map(([memberId, openid]) => ({
-      _id: rowId(memberId),
+    wave.map((memberId) => ({
+      _id: `${cid}:${memberId}`,
       campaignId: cid,
       memberId,
-      openid,
+      openid: openids.get(memberId)!,
       status: 'claimed',
       claimedAt,
       claim,
@@ -258,7 +284,6 @@ async function sendBatch(
   // Credit spent meanwhile (another campaign): no consent, as if never eligible.
   const unspent = [...claimed].filter((id) => !spent.has(id))
   if (unspent.length) await deliveryDocs().removeWhere({ ...rowsOf(unspent), claim })
-  const weekKey = campaignWeekKey(startOfShanghaiWeek(ctx.clock.now()))
   const slotted = await takeWeeklySlots([...spent], weekKey, cid)
   const capped = [...spent].filter((id) => !slotted.has(id))
   if (capped.length) {
@@ -302,36 +327,23 @@ async function sendBatch(
     if (halt) return { kind: 'halt', reason: halt }
     return { kind: 'refused', errcode: result.errcode, errmsg: result.errmsg.slice(0, 200) }
   }
-
-  // Sent in waves; a campaign-wide refusal ends the batch, and what it did not reach is undone.
-  const todo = [...slotted]
-  const unreached: string[] = []
-  for (let i = 0; i < todo.length; i += SEND_CONCURRENCY) {
-    const wave = todo.slice(i, i + SEND_CONCURRENCY)
-    if (out.halt) {
-      unreached.push(...wave)
-      continue
-    }
-    const answers = await Promise.all(
-      wave.map(async (memberId) => ({ memberId, answer: await send(memberId) })),
-    )
-    for (const { memberId, answer } of answers) {
-      if (answer.kind !== 'halt') continue
-      out.halt ??= answer.reason
-      unreached.push(memberId)
-    }
-    const tally = await recordWave(ctx, cid, answers, weekKey)
-    out.sent += tally.sent
-    out.failed += tally.failed
-  }
-  if (unreached.length) {
+  const answers = await Promise.all(
+    [...slotted].map(async (memberId) => ({ memberId, answer: await send(memberId) })),
+  )
+  const halted = answers.filter((a) => a.answer.kind === 'halt').map((a) => a.memberId)
+  const recorded = await recordWave(ctx, cid, answers, weekKey)
+  out.sent += recorded.sent
+  out.failed += recorded.failed
+  if (halted.length) {
     // Our fault, the same for every recipient: their credit and week slot are given back and
     // their row removed (in that order: see top), so a resumed campaign can still reach them.
+    const first = answers.find((a) => a.answer.kind === 'halt')!.answer as { reason: string }
+    out.halt = first.reason
     await Promise.all([
-      releaseWeeklySlots(unreached, weekKey, cid),
-      refundCampaignCredits(unreached, cid),
+      releaseWeeklySlots(halted, weekKey, cid),
+      refundCampaignCredits(halted, cid),
     ])
-    await deliveryDocs().removeWhere({ ...rowsOf(unreached), claim })
+    await deliveryDocs().removeWhere({ ...rowsOf(halted), claim })
   }
   return out
 }
