@@ -64,7 +64,7 @@ const consentDocs = () => collection(COLLECTIONS.subscribeConsents)
  * (conditional update on leaseUntil, so two timer runs never walk one campaign at once), at most
  * `dispatchBatchesPerRun` (settings) batches of `dispatchBatchSize` credit holders or
  * TIME_BUDGET_MS in all. `processed` counts the segment's members walked past (with or without a
- * credit), so progress reads against `targeted`.
+ * credit), so progress reads against `targeted`: written when a run leaves the campaign.
  */
 export async function dispatchCampaigns(ctx: InvocationContext) {
   const db = database()
@@ -115,7 +115,9 @@ export async function dispatchCampaigns(ctx: InvocationContext) {
     totals.finalized += await finalizeStaleClaims(campaign._id, at)
     const query = compileSegment(campaign.segment, campaign.startedAt!)
     let cursor = campaign.cursor
-    let processed = campaign.processed
+    const processed = campaign.processed
+    // Whether this run still holds the campaign's lease (not finished, stopped or taken over).
+    let holding = true
     for (;;) {
       if (batches >= MAX_BATCHES_PER_INVOCATION || Date.now() - started > TIME_BUDGET_MS) break
       batches++
@@ -154,32 +156,42 @@ export async function dispatchCampaigns(ctx: InvocationContext) {
           { status: 'stopped', stopReason: outcome.halt, leaseId: null, leaseUntil: null },
         )
         totals.stopped++
+        holding = false
         break
       }
-      // The segment's members this batch walked past (the last batch: all the rest).
-      const walked = await countQuery(membersBetween(query, cursor, last ? null : through))
-      totals.processed += walked
-      processed += walked
-      cursor = through
       // The cursor moves only under our lease and while the campaign is still sending: a stop wins.
       const patch = last
         ? {
-            cursor,
-            processed,
+            cursor: through,
+            processed: await countQuery(query),
             status: 'done' as const,
             finishedAt: now(),
             leaseId: null,
             leaseUntil: null,
           }
-        : { cursor, processed, leaseUntil: new Date(now().getTime() + LEASE_MS) }
+        : { cursor: through, leaseUntil: new Date(now().getTime() + LEASE_MS) }
       const moved = (await campaigns()
         .where({ _id: campaign._id, status: 'sending', leaseId })
         .update(patch)) as { updated: number }
-      if (moved.updated !== 1 || last) break
+      if (moved.updated !== 1) break // stopped by HQ, or the lease lapsed and another run took it
+      cursor = through
+      if (last) {
+        totals.processed += patch.processed! - processed
+        holding = false
+        break
+      }
     }
-    await campaigns()
+    if (!holding) continue
+    // Progress, once per run: the segment's members up to the cursor (a count over the range the
+    // members' _id index orders on CloudBase). A run that died leaves it behind until the next one.
+    const progress =
+      cursor !== null && cursor !== campaign.cursor
+        ? await countQuery(membersBetween(query, null, cursor))
+        : processed
+    const released = (await campaigns()
       .where({ _id: campaign._id, leaseId })
-      .update({ leaseId: null, leaseUntil: null })
+      .update({ leaseId: null, leaseUntil: null, processed: progress })) as { updated: number }
+    if (released.updated === 1) totals.processed += progress - processed
   }
   return totals
 }
