@@ -88,6 +88,7 @@ import {
   createDataExport,
   createExportJob,
   createImportJob,
+  createCouponIssueJob,
   jobFilePart,
   createPosterJob,
   createTransferJob,
@@ -280,6 +281,10 @@ export const main = defineFunction({
       access: 'hq:write',
       auditDetails: (i) => ({ templateId: i.templateId, members: i.memberNos.length }),
     },
+    createCouponIssueJob: {
+      access: 'hq:write',
+      auditDetails: (i) => ({ templateId: i.templateId, title: i.title, bytes: i.csv.length }),
+    },
     memberCoupons: { access: 'hq:read', auditRead: true },
     setCouponBudget: 'hq:write',
     couponBudgets: 'hq:read',
@@ -427,6 +432,8 @@ export const main = defineFunction({
     listCouponTemplates: (_ctx, input) => listCouponTemplates(input),
     couponTemplateStats: (ctx, input) => couponTemplateStats(ctx, input),
     issueCoupons: (ctx, input) => issueCouponsToMembers(ctx, input),
+    createCouponIssueJob: async (ctx, input) =>
+      createCouponIssueJob(ctx, await hqSession(ctx), input),
     memberCoupons: (ctx, input) => memberCouponsForHq(ctx, input),
     setCouponBudget: async (ctx, input) =>
       setCouponBudget(ctx, (await hqSession(ctx)).username, input),

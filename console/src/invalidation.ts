@@ -115,10 +115,22 @@ export const INVALIDATES: Record<AdminAction, readonly AdminAction[]> = {
 
   // A job's own writes land as it steps: each step makes what the job kind touches stale.
   createImportJob: ['listJobs'],
+  createCouponIssueJob: ['listJobs'],
   createExportJob: ['listJobs'],
   createDataExport: ['listJobs'],
   createTransferJob: ['listJobs'],
-  jobStep: ['listJobs', 'listStores', 'listClerks', 'listInvites', 'listMembers', 'listProducts'],
+  jobStep: [
+    'listJobs',
+    'listStores',
+    'listClerks',
+    'listInvites',
+    'listMembers',
+    'listProducts',
+    // A coupon issue job's batches.
+    'listCouponTemplates',
+    'couponTemplateStats',
+    'memberCoupons',
+  ],
   listJobs: [],
   job: [],
   jobFile: [],

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { benchBursts } from './bursts'
 import { benchCampaigns } from './campaigns'
+import { benchCouponJobs } from './coupon-jobs'
 import { benchDashboard } from './dashboard'
 import { benchFunctions } from './functions'
 import { benchGateway } from './gateway'
@@ -22,6 +23,7 @@ const groups: Record<string, Bench> = {
   points: () => benchPoints(),
   shop: () => benchShop(),
   campaigns: () => benchCampaigns(),
+  couponJobs: () => benchCouponJobs(),
   dashboard: () => benchDashboard(),
   hotpaths: () => benchHotpaths(),
   bursts: () => benchBursts(),

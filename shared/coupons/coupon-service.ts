@@ -286,12 +286,17 @@ export async function issueCoupon(
   known?: CouponTemplateDoc | null,
   /** Set to whether this call issued the coupon (false: a keyed repeat answered the earlier one). */
   outcome?: { fresh: boolean },
+  /**
+   * A keyed issuance's coupon as the caller just read it (null: not there), when it read a
+   * batch's coupons at once (a repeat racing this call is still caught by the coupon's `_id`).
+   */
+  earlierKnown?: CouponDoc | null,
 ): Promise<CouponDoc> {
   const now = ctx.clock.now()
   const couponId = source.key ? keyedId(templateId, source.key) : newDocId()
   const [template, earlier] = await Promise.all([
     known !== undefined ? known : templates().get(templateId),
-    source.key ? coupons().get(couponId) : null,
+    !source.key ? null : earlierKnown !== undefined ? earlierKnown : coupons().get(couponId),
   ])
   if (earlier) return earlier
   if (!template) throw new AppError('NOT_FOUND', '优惠券不存在')

@@ -1,5 +1,6 @@
 /**
- * HQ's long operations as jobs: CSV imports of stores and clerks, and the settlement export. A job
+ * HQ's long operations as jobs: CSV imports of stores and clerks, a coupon for each member of a
+ * CSV of member numbers (flows/coupon-issue-job.ts), and the settlement export. A job
  * moves on one batch per step; the console steps it while its 任务 page is open and the `stepJobs`
  * timer steps every running job, so it finishes when nobody watches. A step holds the job's lease
  * (a conditional update), so two steppers never run the same batch at once; and each write is
@@ -16,6 +17,7 @@ import { AppError } from '../platform/errors'
 import { toCsv } from '../platform/csv'
 import {
   parseClerkImport,
+  parseMemberNoList,
   parseStockImport,
   parseStoreImport,
   type ClerkImportRow,
@@ -54,6 +56,14 @@ import { settlementCsv } from '../commission/commission-service'
 import type { Actor } from '../platform/lifecycle'
 import { jobStatusLabel, nextJobActions } from '../hq/lifecycle'
 import { roleOf } from '../hq/rules/roles'
+import {
+  checkListedMembers,
+  couponIssueBatch,
+  couponResultFilename,
+  couponTemplate,
+  type CouponIssueRow,
+} from './coupon-issue-job'
+import { issueRefusal } from '../coupons/rules/coupons'
 
 type Input<K extends keyof typeof adminInput> = z.output<(typeof adminInput)[K]>
 type ClerkJobRow = ClerkImportRow & { storeId: string }
@@ -265,6 +275,43 @@ async function createStockImport(
     params: {},
     errors,
   })
+}
+
+/**
+ * A coupon for each member of a CSV of member numbers (flows/coupon-issue-job.ts). The file is
+ * checked whole first, as the imports are: a file with errors becomes a failed job listing them
+ * and issues nothing. A template that is paused, used up or past its dates is refused at once.
+ */
+export async function createCouponIssueJob(
+  ctx: InvocationContext,
+  session: AdminSession,
+  input: Input<'createCouponIssueJob'>,
+) {
+  const template = await couponTemplate(input.templateId)
+  if (!template) throw new AppError('NOT_FOUND', '优惠券不存在', 'templateId')
+  // The template's own refusals only (its tiers and each member's limit are the rows' business).
+  const refusal = issueRefusal(
+    { ...template, tiers: null, perMemberLimit: 1 },
+    0,
+    'standard',
+    ctx.clock.now(),
+  )
+  if (refusal) throw new AppError('CONFLICT', `${refusal}，不能发放`, 'templateId')
+  const parsed = parseMemberNoList(input.csv)
+  const checked = parsed.errors.length
+    ? { rows: [] as CouponIssueRow[], errors: parsed.errors }
+    : await checkListedMembers(parsed.rows)
+  return writerView(
+    await insertJob(ctx, session, {
+      kind: 'issueCouponsCsv',
+      title: `发券：${template.name}（${input.title}）`,
+      rows: checked.rows,
+      total: checked.rows.length,
+      params: { templateId: template._id },
+      errors: checked.errors,
+      ...(checked.errors.length ? {} : { file: { filename: '', parts: 0 } }),
+    }),
+  )
 }
 
 /** Orders, members or offline sales to a CSV file, a batch per step (see flows/hq-exports.ts). */
@@ -774,6 +821,17 @@ export async function stepJob(
       change = { done: 1, created: 1, output }
     } else if (isDataExport(job.kind)) {
       change = await exportStep(job as JobDoc & { kind: DataExportKind })
+    } else if (job.kind === 'issueCouponsCsv') {
+      const part = job.file && 'parts' in job.file ? job.file.parts : 0
+      const batch = await couponIssueBatch(ctx, job, JOB_BATCH_SIZE)
+      // Set, not added: a batch redone after a lost lease overwrites its own part.
+      await fileParts().set(partIdOf(job._id, part), { jobId: job._id, part, csv: batch.csv })
+      change = {
+        done: job.done + batch.count,
+        created: job.created + batch.issued,
+        skipped: job.skipped + batch.notIssued,
+        file: { filename: couponResultFilename(job._id), parts: part + 1 },
+      }
     } else if (job.kind === 'importStock') {
       const batch = await stockBatch(ctx, job)
       change = {

@@ -236,6 +236,7 @@ const jobKind = onFirstUse(() =>
     'exportOfflineSales',
     'transferMembers',
     'exportPosters',
+    'issueCouponsCsv',
   ]),
 )
 const rowError = onFirstUse(() =>
@@ -626,6 +627,17 @@ export const adminInput = joinActions(
         title: z.string().trim().min(1).max(100),
         csv: z.string().min(1).max(1_000_000),
       }),
+    /**
+     * Gives a coupon to each member of a CSV of member numbers (会员号, one a line, up to 5000), as
+     * a job; the list is checked in full first (a file with errors issues nothing). The result
+     * file lists each row: issued, or not and why.
+     */
+    createCouponIssueJob: () =>
+      z.strictObject({
+        templateId: docId,
+        title: z.string().trim().min(1).max(100),
+        csv: z.string().min(1).max(1_000_000),
+      }),
     createExportJob: () =>
       z.strictObject({
         kind: z.literal('exportSettlement'),
@@ -969,6 +981,7 @@ export const adminOutput = joinActions(
         timeline: z.array(z.object({ at: isoDate, event: z.string() })),
       }),
     createImportJob: () => jobView(),
+    createCouponIssueJob: () => jobView(),
     createExportJob: () => jobView(),
     createTransferJob: () => jobView(),
     jobStep: () => jobView(),

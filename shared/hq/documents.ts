@@ -14,6 +14,7 @@ export type JobKind =
   | 'exportOfflineSales'
   | 'transferMembers'
   | 'exportPosters'
+  | 'issueCouponsCsv'
 
 /**
  * A long HQ operation. Imports are validated in full when the job is created (a file with errors
@@ -35,12 +36,15 @@ export interface JobDoc {
   /** Rows written by this job, and rows that already existed (a resumed batch, or a code already in use). */
   created: number
   skipped: number
-  /** importStores: StoreImportRow[]; importClerks: ClerkImportRow[] with storeId; empty for exports. */
+  /**
+   * importStores: StoreImportRow[]; importClerks: ClerkImportRow[] with storeId; issueCouponsCsv:
+   * `{ line, memberNo, memberId }`; empty for exports.
+   */
   rows: unknown[]
   /**
    * exportSettlement: `{ month, by }`; transferMembers: `{ fromClerkId, toClerkId, reason,
    * fromStoreId? }` (fromStoreId: only the members still at that store, for a clerk's move);
-   * exportPosters: `{ storeId }`.
+   * exportPosters: `{ storeId }`; issueCouponsCsv: `{ templateId }`.
    */
   params: Record<string, unknown>
   errors: { line: number; field: string; reason: string }[]

@@ -44,6 +44,8 @@ export function jobStatusLabel(job: JobFacts): string {
     (job.kind === 'importStores' || job.kind === 'importClerks' || job.kind === 'importStock')
   )
     return `${job.errorCount} 处错误，未导入`
+  if (job.status === 'failed' && job.errorCount > 0 && job.kind === 'issueCouponsCsv')
+    return `${job.errorCount} 处错误，未发放`
   // A stock row refused while importing (open orders held more than its count) is listed, the rest set.
   if (job.status === 'succeeded' && job.errorCount > 0) return `已完成，${job.errorCount} 行未更新`
   return JOB_STATUS_LABELS[job.status]

@@ -22,6 +22,7 @@ import type { AdminResult } from '../api'
 import { useAuth } from '../auth'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 import { CouponBudgets } from './coupon-budgets'
+import { CouponCsvIssueDialog } from './coupon-csv-issue'
 
 type Template = AdminResult<'listCouponTemplates'>['items'][number]
 type IssueResult = AdminResult<'issueCoupons'>
@@ -62,6 +63,7 @@ export function CouponsPage() {
   const mutate = useAdminMutation()
   const [creating, setCreating] = useState(false)
   const [issuing, setIssuing] = useState<Template | null>(null)
+  const [issuingFile, setIssuingFile] = useState<Template | null>(null)
   const [issued, setIssued] = useState<IssueResult | null>(null)
   const [createForm] = Form.useForm()
   const [issueForm] = Form.useForm()
@@ -179,18 +181,28 @@ export function CouponsPage() {
           {
             title: '操作',
             render: (_, t) => (
-              <Button
-                size="small"
-                className="coupon-issue"
-                disabled={!canWrite || t.status !== 'active'}
-                onClick={() => {
-                  setIssued(null)
-                  issueForm.resetFields()
-                  setIssuing(t)
-                }}
-              >
-                按会员号发放
-              </Button>
+              <Space size={4}>
+                <Button
+                  size="small"
+                  className="coupon-issue"
+                  disabled={!canWrite || t.status !== 'active'}
+                  onClick={() => {
+                    setIssued(null)
+                    issueForm.resetFields()
+                    setIssuing(t)
+                  }}
+                >
+                  按会员号发放
+                </Button>
+                <Button
+                  size="small"
+                  className="coupon-issue-file"
+                  disabled={!canWrite || t.status !== 'active'}
+                  onClick={() => setIssuingFile(t)}
+                >
+                  上传文件发放
+                </Button>
+              </Space>
             ),
           },
         ]}
@@ -389,7 +401,7 @@ export function CouponsPage() {
         <Form form={issueForm} layout="vertical">
           <Form.Item
             name="memberNos"
-            label="会员号（每行一个，最多 200 个；更多请用导入任务）"
+            label="会员号（每行一个，最多 200 个；更多请用「上传文件发放」）"
             rules={[{ required: true, message: '请填写会员号' }]}
           >
             <Input.TextArea id="issue-member-nos" rows={5} placeholder="100000001" />
@@ -415,6 +427,9 @@ export function CouponsPage() {
           />
         )}
       </Modal>
+      {issuingFile && (
+        <CouponCsvIssueDialog template={issuingFile} onClose={() => setIssuingFile(null)} />
+      )}
     </Card>
   )
 }

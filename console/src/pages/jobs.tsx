@@ -52,6 +52,7 @@ const KIND_LABEL: Record<Job['kind'], string> = {
   exportOfflineSales: '导出线下销售',
   transferMembers: '会员转移',
   exportPosters: '门店海报',
+  issueCouponsCsv: '批量发券',
 }
 /** Colours only: the label and what may be done come with the job from the server. */
 const STATUS_COLOR: Record<Job['status'], string> = {
@@ -111,7 +112,7 @@ const WATCH_PAUSE_MS = 2000
 const percentOf = (job: Job) =>
   job.total === 0 ? (job.finishedAt ? 100 : 0) : Math.floor((job.done / job.total) * 100)
 
-function ErrorList({ errors, more }: { errors: Job['errors']; more: number }) {
+export function ErrorList({ errors, more }: { errors: Job['errors']; more: number }) {
   return (
     <div className="job-errors">
       {errors.map((e) => (
@@ -258,6 +259,9 @@ export function JobsPage() {
                   {job.done} / {job.total}
                   {(job.kind === 'importStores' || job.kind === 'importClerks') &&
                     `，新建 ${job.created}，已存在跳过 ${job.skipped}`}
+                  {job.kind === 'issueCouponsCsv' &&
+                    job.total > 0 &&
+                    `，已发放 ${job.created}，未发放 ${job.skipped}`}
                   {job.kind === 'importStock' &&
                     `，已更新 ${job.created}${job.skipped ? `，未更新 ${job.skipped}` : ''}`}
                 </Typography.Text>
@@ -290,7 +294,11 @@ export function JobsPage() {
                     icon={<DownloadOutlined />}
                     onClick={() => void download(job)}
                   >
-                    {job.kind === 'importClerks' ? '邀请清单' : '下载'}
+                    {job.kind === 'importClerks'
+                      ? '邀请清单'
+                      : job.kind === 'issueCouponsCsv'
+                        ? '发放结果'
+                        : '下载'}
                   </Button>
                 )
               ),

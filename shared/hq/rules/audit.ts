@@ -81,6 +81,7 @@ export const AUDIT_ACTIONS: Record<string, { label: string; kind: AuditKind }> =
   listCouponTemplates: { label: '查看优惠券', kind: 'read' },
   couponTemplateStats: { label: '查看优惠券数据', kind: 'read' },
   issueCoupons: { label: '发放优惠券', kind: 'write' },
+  createCouponIssueJob: { label: '按会员号文件批量发券', kind: 'write' },
   memberCoupons: { label: '查看会员优惠券', kind: 'read' },
   setCouponBudget: { label: '设置门店发券额度', kind: 'write' },
   couponBudgets: { label: '查看门店发券额度', kind: 'read' },

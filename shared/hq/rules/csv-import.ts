@@ -372,3 +372,76 @@ export function parseStockImport(
   errors.sort((a, b) => a.line - b.line)
   return { rows: errors.length ? [] : out, errors }
 }
+
+export interface MemberNoRow {
+  line: number
+  memberNo: string
+}
+
+/** What a list of member numbers may call its one column (the header row itself is optional). */
+const MEMBER_NO_HEADERS = ['会员号', 'memberno', 'member_no']
+
+/**
+ * A list of member numbers (会员号, one per line) to give a coupon to: a header row is optional,
+ * every number must be 9 digits and appear once. Whether each member exists is checked by the
+ * caller against the database. All or nothing, as the other imports.
+ */
+export function parseMemberNoList(text: string): { rows: MemberNoRow[]; errors: CsvRowError[] } {
+  const { records, errors } = parseCsv(text)
+  if (records.length === 0)
+    return {
+      rows: [],
+      errors: errors.length ? errors : [{ line: 1, field: '', reason: '文件是空的' }],
+    }
+  if (text.includes('\uFFFD'))
+    return {
+      rows: [],
+      errors: [
+        {
+          line: 1,
+          field: '',
+          reason:
+            '文件不是 UTF-8 编码，无法读取（Excel 默认保存的 CSV 是 GBK 编码）：请在 Excel 中另存为「CSV UTF-8（逗号分隔）」后重新上传',
+        },
+      ],
+    }
+  const first = records[0]!
+  const hasHeader =
+    first.cells.length >= 1 && MEMBER_NO_HEADERS.includes(first.cells[0]!.trim().toLowerCase())
+  const body = hasHeader ? records.slice(1) : records
+  if (body.length === 0)
+    return {
+      rows: [],
+      errors: [...errors, { line: first.line, field: '', reason: '除表头外没有会员号' }],
+    }
+  const tooMany = tooManyRows(body.length, errors)
+  if (tooMany) return tooMany
+  const field = '会员号'
+  const seen = new Map<string, number>()
+  const out: MemberNoRow[] = []
+  for (const { line, cells } of body) {
+    // Excel writes trailing empty cells for a sheet that once had more columns: those are fine.
+    const filled = cells.map((c) => c.trim()).filter((c) => c !== '')
+    const memberNo = filled[0] ?? ''
+    if (memberNo === '') {
+      errors.push({ line, field, reason: '不能为空' })
+      continue
+    }
+    if (filled.length > 1) {
+      errors.push({ line, field: '', reason: '每行只填一个会员号' })
+      continue
+    }
+    if (!/^\d{9}$/.test(memberNo)) {
+      errors.push({ line, field, reason: `「${memberNo}」不是会员号：会员号为 9 位数字` })
+      continue
+    }
+    if (seen.has(memberNo)) {
+      errors.push({ line, field, reason: `与第 ${seen.get(memberNo)} 行的会员号 ${memberNo} 重复` })
+      continue
+    }
+    seen.set(memberNo, line)
+    out.push({ line, memberNo })
+  }
+  errors.sort((a, b) => a.line - b.line)
+  return { rows: errors.length ? [] : out, errors }
+}

@@ -78,6 +78,15 @@ describe('the job lifecycle', () => {
     expect(
       jobStatusLabel({ status: 'failed', kind: 'importClerks', errorCount: 3, hasOutput: false }),
     ).toBe('3 处错误，未导入')
+    // A refused member-number file issued no coupon: it says so in its own words.
+    expect(
+      jobStatusLabel({
+        status: 'failed',
+        kind: 'issueCouponsCsv',
+        errorCount: 2,
+        hasOutput: false,
+      }),
+    ).toBe('2 处错误，未发放')
     expect(
       jobStatusLabel({
         status: 'failed',
