@@ -579,6 +579,11 @@ async function campaignDay(options: {
           dispatchLines.reduce((s, l) => s + l.dbRoundTrips, 0) / Math.max(1, dispatchLines.length),
           1,
         ),
+        // Every round trip of the dispatch runs over the messages they sent.
+        dbRoundTripsPerMessage: round(
+          dispatchLines.reduce((s, l) => s + l.dbRoundTrips, 0) / Math.max(1, sent),
+          2,
+        ),
       },
       txRetries: retriesOf(shopperLines),
       conflictsByDoc: await conflictsOf(server),
