@@ -440,6 +440,10 @@ export function campaignWideRefusal(result: { errcode: number; errmsg: string })
     }
     case 40037:
       return '微信不认识活动模板（40037）：请检查部署变量 WECHAT_TEMPLATE_CAMPAIGN 后继续发送。会员的订阅次数未被使用。'
+    case 45009:
+      // The account's daily quota (every campaign and reminder shares it): later sends today
+      // would all be refused, so the campaign waits for HQ to resume it on another day.
+      return '今日微信订阅消息的发送量已达上限：活动已停止，未收到的会员订阅次数未被使用，明天可在活动列表中继续发送。'
     case 41030:
       return '活动页面不在已发布的小程序中：请修改页面后重新创建。会员的订阅次数未被使用。'
     default:
