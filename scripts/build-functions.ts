@@ -184,6 +184,14 @@ async function bundleLazyPackage(
   return { package: pkg, file, bytes: statSync(file).size, inputs: inputsOf(result.metafile) }
 }
 
+export interface BundleOptions {
+  /**
+   * Writes `index.js.map` beside `index.js` (the bundle itself unchanged): a CPU profile of the
+   * minified bundle then names our source files (scripts/bench/cpu-profile.ts). Never deployed.
+   */
+  sourceMap?: boolean
+}
+
 /**
  * Bundles one function entry into `dir/index.js` (and `dir/lazy/`) with `package.json` and
  * `config.json`: the settings every bundle shares, deployable or a local-stack fixture
@@ -193,12 +201,14 @@ export async function bundleFunction(
   fn: Pick<FunctionManifest, 'name' | 'triggers' | 'config'>,
   entry: string,
   dir: string,
+  options: BundleOptions = {},
 ): Promise<BuiltFunction> {
   const started = Date.now()
   await mkdir(dir, { recursive: true })
   const usedLazily = new Set<LazyPackage>()
   const main = await build({
     ...BUNDLE_SETTINGS,
+    ...(options.sourceMap ? { sourcemap: 'external' as const } : {}),
     entryPoints: [entry],
     outfile: path.join(dir, 'index.js'),
     plugins: [zodEnglishOnly, lazyPackages(usedLazily)],
@@ -234,6 +244,7 @@ export async function bundleFunction(
 
 export async function buildFunctions(
   outRoot = path.join(root, 'dist', 'cloudfunctions'),
+  options: BundleOptions = {},
 ): Promise<BuiltFunction[]> {
   const manifest = readManifest()
   checkManifest(manifest)
@@ -244,6 +255,7 @@ export async function buildFunctions(
         fn,
         path.join(root, 'cloudfunctions', fn.name, 'index.ts'),
         path.join(outRoot, fn.name),
+        options,
       ),
     ),
   )

@@ -6,7 +6,7 @@
  * end-to-end tests' Chromium comes with npm install, tests/support/bundled-chromium.ts).
  * Extra arguments go to jest (e.g. `npm test -- tests/unit`).
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 
@@ -26,31 +26,100 @@ function step(title: string, cmd: string, args: string[]): void {
 }
 
 const jestArgs = process.argv.slice(2)
-step('type check', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])
-step('type check (console)', bin('tsc'), ['-p', 'console/tsconfig.json', '--noEmit'])
-step('lint', bin('eslint'), ['.'])
-step('imports: no cycle, domains meet in flows/', bin('tsx'), ['scripts/check-imports.ts'])
-// The WeChat build needs a CloudBase environment id (miniprogram/config/cloud-env.ts); tests name
-// a local one explicitly.
 process.env.CLOUDBASE_ENV_ID ||= 'o2o-local-test'
-step('formatting (prettier --check; npm run format fixes it)', bin('prettier'), [
-  '--check',
-  '--log-level=warn',
-  '.',
-])
-step('build functions, console, mini-program (what changed)', bin('tsx'), [
-  'scripts/builds.ts',
-  '--weapp',
-])
-const report = path.join(root, '.test-artifacts', 'jest-results.json')
-mkdirSync(path.dirname(report), { recursive: true })
-step('jest', bin('jest'), ['--ci', '--json', `--outputFile=${report}`, ...jestArgs])
-// One plain closing line that any CI log reader understands.
-const results = JSON.parse(readFileSync(report, 'utf8')) as {
-  numPassedTests: number
-  numFailedTests: number
-  numPendingTests: number
+
+interface Check {
+  title: string
+  cmd: string
+  args: string[]
 }
-process.stdout.write(
-  `\n${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped\n`,
-)
+
+/** Runs one check with its output held back, so two lanes' output never interleaves. */
+function runQuiet(
+  check: Check,
+): Promise<{ check: Check; status: number; output: string; seconds: string }> {
+  const started = Date.now()
+  return new Promise((resolve) => {
+    const child = spawn(check.cmd, check.args, { cwd: root, env: process.env })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.on('close', (code) =>
+      resolve({
+        check,
+        status: code ?? 1,
+        output,
+        seconds: ((Date.now() - started) / 1000).toFixed(1),
+      }),
+    )
+  })
+}
+
+/**
+ * The checks are single-threaded, so on two cores they run in two lanes: eslint (the longest)
+ * beside the type checks, the import rules and prettier one after another. Each lane stops at
+ * its first failure; every failure is printed before the run stops.
+ */
+async function checks(lanes: Check[][]): Promise<void> {
+  const failed: string[] = []
+  await Promise.all(
+    lanes.map(async (lane) => {
+      for (const check of lane) {
+        const result = await runQuiet(check)
+        if (result.status === 0) {
+          process.stdout.write(`✓ ${check.title} (${result.seconds}s)\n`)
+          continue
+        }
+        process.stdout.write(
+          `\n✗ ${check.title} failed after ${result.seconds}s\n${result.output}\n`,
+        )
+        failed.push(check.title)
+        return
+      }
+    }),
+  )
+  if (failed.length > 0) process.exit(1)
+}
+
+async function main(): Promise<void> {
+  process.stdout.write('\n▶ checks: types, lint, import rules, formatting (two lanes)\n')
+  await checks([
+    [{ title: 'lint', cmd: bin('eslint'), args: ['.'] }],
+    [
+      { title: 'type check', cmd: bin('tsc'), args: ['-p', 'tsconfig.json', '--noEmit'] },
+      {
+        title: 'type check (console)',
+        cmd: bin('tsc'),
+        args: ['-p', 'console/tsconfig.json', '--noEmit'],
+      },
+      {
+        title: 'imports: no cycle, domains meet in flows/',
+        cmd: bin('tsx'),
+        args: ['scripts/check-imports.ts'],
+      },
+      {
+        title: 'formatting (prettier --check; npm run format fixes it)',
+        cmd: bin('prettier'),
+        args: ['--check', '--log-level=warn', '.'],
+      },
+    ],
+  ])
+  step('build functions, console, mini-program (what changed)', bin('tsx'), [
+    'scripts/builds.ts',
+    '--weapp',
+  ])
+  const report = path.join(root, '.test-artifacts', 'jest-results.json')
+  mkdirSync(path.dirname(report), { recursive: true })
+  step('jest', bin('jest'), ['--ci', '--json', `--outputFile=${report}`, ...jestArgs])
+  // One plain closing line that any CI log reader understands.
+  const results = JSON.parse(readFileSync(report, 'utf8')) as {
+    numPassedTests: number
+    numFailedTests: number
+    numPendingTests: number
+  }
+  process.stdout.write(
+    `\n${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped\n`,
+  )
+}
+
+void main()

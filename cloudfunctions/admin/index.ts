@@ -93,7 +93,10 @@ import {
   createPosterJob,
   createTransferJob,
   jobDetail,
+  jobFileRetentionDays,
+  jobProgress,
   listJobs,
+  setJobFileRetentionDays,
   stepJob,
 } from '../../shared/flows/hq-jobs'
 import { markOrderDelivered } from '../../shared/flows/order-fulfilment'
@@ -252,6 +255,11 @@ export const main = defineFunction({
     listJobs: { access: 'hq:read', stores: () => undefined },
     // Audited like settlementCsv: the job's file is the settlement, or the imported clerks' invites.
     job: { access: 'hq:read', auditRead: true, stores: () => undefined },
+    // Progress only (no file, nothing personal): unaudited, so a notice may poll it.
+    jobProgress: { access: 'hq:read', stores: () => undefined },
+    // The jobs page says how long files are kept, to every role that sees it (store managers too).
+    jobFileRetention: { access: 'hq:read', stores: () => undefined },
+    setJobFileRetention: 'hq:admin',
     // Exports hold personal data: any HQ role may export what it may read (phones masked unless
     // its role may see them; a store manager only their stores' rows, checked at creation and at
     // every batch), and both the export and every download are audited.
@@ -412,6 +420,9 @@ export const main = defineFunction({
     jobStep: (ctx, input) => stepJob(ctx, input.jobId),
     listJobs: async (ctx, input) => listJobs(input, jobReader(await hqSession(ctx))),
     job: async (ctx, input) => jobDetail(input, jobReader(await hqSession(ctx))),
+    jobProgress: async (ctx, input) => jobProgress(input, jobReader(await hqSession(ctx))),
+    jobFileRetention: async () => ({ retentionDays: await jobFileRetentionDays() }),
+    setJobFileRetention: (_ctx, input) => setJobFileRetentionDays(input.retentionDays),
     createDataExport: async (ctx, input) => createDataExport(ctx, await hqSession(ctx), input),
     jobFile: async (ctx, input) => jobFilePart(input, await hqSession(ctx)),
     listProducts: (_ctx, input) => listProductsForAdmin(input),

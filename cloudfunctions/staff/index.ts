@@ -5,6 +5,7 @@ import { clerkPerformance } from '../../shared/commission/commission-service'
 import { pickupCodeDetail, verifyPickupCode } from '../../shared/flows/pickup-counter'
 import { recordSale, tillRules, voidSaleOfMyStore } from '../../shared/flows/offline-sale'
 import { memberCouponsAtTill } from '../../shared/flows/coupon-till'
+import { scanTillCode } from '../../shared/flows/till-code'
 import { giveCoupon, myStoreBudgets } from '../../shared/flows/coupon-budgets'
 import { storeAudienceCount } from '../../shared/campaigns/campaign-audience'
 import { createStoreCampaign } from '../../shared/campaigns/campaign-authoring'
@@ -16,7 +17,6 @@ import {
   listMyMembers,
   memberDetail,
   myCode,
-  scanMember,
   staffMe,
 } from '../../shared/staff/staff-service'
 
@@ -54,7 +54,7 @@ export const main = defineFunction({
     memberDetail: (ctx, input) => memberDetail(ctx, input),
     myCode: (ctx) => myCode(ctx),
     myStats: (ctx) => deskStats(ctx),
-    scanMember: (ctx, input) => scanMember(ctx, input),
+    scanMember: (ctx, input) => scanTillCode(ctx, input),
     pickupDetail: (ctx, input) => pickupCodeDetail(ctx, input),
     verifyPickup: (ctx, input) => verifyPickupCode(ctx, input),
     recordSale: (ctx, input) => recordSale(ctx, input),

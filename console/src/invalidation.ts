@@ -134,6 +134,9 @@ export const INVALIDATES: Record<AdminAction, readonly AdminAction[]> = {
   listJobs: [],
   job: [],
   jobFile: [],
+  jobProgress: [],
+  jobFileRetention: [],
+  setJobFileRetention: ['jobFileRetention'],
 
   listProducts: [],
   productStock: [],

@@ -24,6 +24,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router-dom'
 import { ROLE_LABELS, type HqRole } from '../../shared/hq/rules/roles'
 import { useAuth } from './auth'
 import { ChangePasswordButton } from './change-password'
+import { JobNoticeProvider } from './job-notice'
 
 const MENU = [
   { key: '/', icon: <DashboardOutlined />, label: '数据看板' },
@@ -81,49 +82,52 @@ export function ConsoleLayout() {
     .filter((m) => m.key !== '/' && location.pathname.startsWith(m.key))
     .map((m) => m.key)
   return (
-    <Layout style={{ minHeight: '100%' }}>
-      <Layout.Sider width={208} theme="light" style={{ borderRight: '1px solid #eee' }}>
-        <div style={{ padding: '18px 20px', fontWeight: 600, fontSize: 16, color: '#c2410c' }}>
-          会员运营 · 总部
-        </div>
-        <Menu
-          mode="inline"
-          selectedKeys={selected.length ? selected : ['/']}
-          items={menu}
-          onClick={({ key }) => navigate(key)}
-        />
-      </Layout.Sider>
-      <Layout>
-        <Layout.Header
-          style={{
-            background: '#fff',
-            display: 'flex',
-            justifyContent: 'flex-end',
-            alignItems: 'center',
-            borderBottom: '1px solid #eee',
-          }}
-        >
-          <Space>
-            <Typography.Text id="console-user">{session?.username}</Typography.Text>
-            <Tag id="console-role" color={session?.role === 'admin' ? 'volcano' : 'blue'}>
-              {session ? ROLE_LABELS[session.role] : ''}
-            </Tag>
-            <ChangePasswordButton />
-            <Button
-              icon={<LogoutOutlined />}
-              onClick={async () => {
-                await logout()
-                void navigate('/login')
-              }}
-            >
-              退出
-            </Button>
-          </Space>
-        </Layout.Header>
-        <Layout.Content style={{ padding: 24 }}>
-          <Outlet />
-        </Layout.Content>
+    // Job notices live as long as the signed-in console: they follow the operator across pages.
+    <JobNoticeProvider>
+      <Layout style={{ minHeight: '100%' }}>
+        <Layout.Sider width={208} theme="light" style={{ borderRight: '1px solid #eee' }}>
+          <div style={{ padding: '18px 20px', fontWeight: 600, fontSize: 16, color: '#c2410c' }}>
+            会员运营 · 总部
+          </div>
+          <Menu
+            mode="inline"
+            selectedKeys={selected.length ? selected : ['/']}
+            items={menu}
+            onClick={({ key }) => navigate(key)}
+          />
+        </Layout.Sider>
+        <Layout>
+          <Layout.Header
+            style={{
+              background: '#fff',
+              display: 'flex',
+              justifyContent: 'flex-end',
+              alignItems: 'center',
+              borderBottom: '1px solid #eee',
+            }}
+          >
+            <Space>
+              <Typography.Text id="console-user">{session?.username}</Typography.Text>
+              <Tag id="console-role" color={session?.role === 'admin' ? 'volcano' : 'blue'}>
+                {session ? ROLE_LABELS[session.role] : ''}
+              </Tag>
+              <ChangePasswordButton />
+              <Button
+                icon={<LogoutOutlined />}
+                onClick={async () => {
+                  await logout()
+                  void navigate('/login')
+                }}
+              >
+                退出
+              </Button>
+            </Space>
+          </Layout.Header>
+          <Layout.Content style={{ padding: 24 }}>
+            <Outlet />
+          </Layout.Content>
+        </Layout>
       </Layout>
-    </Layout>
+    </JobNoticeProvider>
   )
 }

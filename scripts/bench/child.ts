@@ -124,29 +124,170 @@ export async function closedLoop(
 }
 
 /**
- * The transaction conflicts a stack child has seen so far, by document, most first (the child
- * prints them when asked on stdin; scripts/bench/stack-process.ts).
+ * Writes `command` on a stack child's stdin and resolves with the first stdout line that starts
+ * with `answerPrefix`, parsed (scripts/bench/stack-process.ts).
  */
-export function conflictsOf(server: ChildServer): Promise<{ doc: string; conflicts: number }[]> {
+function askChild<T>(server: ChildServer, command: string, answerPrefix: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const lines = readline.createInterface({ input: server.child.stdout! })
     // Never closed: closing a readline interface pauses the stream the log reader shares.
     let done = false
     const timer = setTimeout(() => {
       done = true
-      reject(new Error('no conflict figures from the stack child'))
-    }, 10_000)
+      reject(new Error(`no answer to "${command}" from the stack child`))
+    }, 30_000)
     lines.on('line', (line) => {
-      if (done || !line.startsWith('{"conflicts"')) return
+      if (done || !line.startsWith(answerPrefix)) return
       done = true
       clearTimeout(timer)
-      const conflicts = (JSON.parse(line) as { conflicts: Record<string, number> }).conflicts
-      resolve(
-        Object.entries(conflicts)
-          .map(([doc, n]) => ({ doc, conflicts: n }))
-          .sort((a, b) => b.conflicts - a.conflicts),
-      )
+      resolve(JSON.parse(line) as T)
     })
-    server.child.stdin!.write('conflicts\n')
+    server.child.stdin!.write(`${command}\n`)
   })
+}
+
+/** The CPU time (user + system, ms) a stack child has used so far. */
+export async function cpuMsOf(server: ChildServer): Promise<number> {
+  const { cpu } = await askChild<{ cpu: { userUs: number; systemUs: number } }>(
+    server,
+    'cpu',
+    '{"cpu"',
+  )
+  return (cpu.userUs + cpu.systemUs) / 1000
+}
+
+/**
+ * Runs `work` under the stack child's CPU profiler when BENCH_CPU_PROF names a folder (the child
+ * writes `<folder>/<name>.cpuprofile`; summarise it with scripts/bench/cpu-profile.ts), else just
+ * runs it. Only the work is sampled, not the stack's start or seeding.
+ */
+export async function profiled<T>(
+  server: ChildServer,
+  name: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (!process.env.BENCH_CPU_PROF) return work()
+  await askChild(server, 'profile start', '{"profiling"')
+  const result = await work()
+  const { profiled: file } = await askChild<{ profiled: string }>(
+    server,
+    `profile stop ${name}`,
+    '{"profiled"',
+  )
+  process.stderr.write(`  CPU profile: ${file}\n`)
+  return result
+}
+
+/** A small seeded generator (mulberry32): the same arrivals in every run. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * When each of `total` arrivals comes within `windowMs`, from the start, ascending. `poisson`:
+ * sorted uniform times, which is how a Poisson process's arrivals fall once their count in the
+ * window is known (bunches and gaps, as shoppers come); `even`: one every windowMs/total.
+ */
+export function arrivalTimes(
+  total: number,
+  windowMs: number,
+  arrivals: 'poisson' | 'even',
+  seed = 17,
+): number[] {
+  if (arrivals === 'even') return Array.from({ length: total }, (_, i) => (i * windowMs) / total)
+  const random = seededRandom(seed)
+  return Array.from({ length: total }, () => random() * windowMs).sort((a, b) => a - b)
+}
+
+/**
+ * An open-loop load, the way shoppers come: `total` operations arrive at `arrivalTimes` over
+ * `windowMs`, each starting when it arrives unless `cap` are already in flight, when it waits for
+ * the next free slot (first come, first served). A latency is from the arrival to the answer,
+ * the wait for a slot included: what the arriving shopper waits. `seconds` runs from the start to
+ * the last answer; `lateMsMax` is how far behind its schedule this generator started an arrival
+ * (a busy machine delays the load generator too).
+ */
+export async function openLoop(
+  total: number,
+  windowMs: number,
+  cap: number,
+  op: (index: number) => Promise<boolean>,
+  arrivals: 'poisson' | 'even' = 'poisson',
+): Promise<{
+  latencies: number[]
+  ok: number
+  seconds: number
+  maxInFlight: number
+  waitedForSlot: number
+  lateMsMax: number
+}> {
+  const times = arrivalTimes(total, windowMs, arrivals)
+  const latencies: number[] = []
+  const slotWaiters: (() => void)[] = []
+  let inFlight = 0
+  let maxInFlight = 0
+  let waitedForSlot = 0
+  let ok = 0
+  let lateMsMax = 0
+  // A freed slot passes straight to the longest waiter, so no new arrival slips in between.
+  const acquire = async () => {
+    if (inFlight < cap) inFlight++
+    else {
+      waitedForSlot++
+      await new Promise<void>((resolve) => slotWaiters.push(resolve))
+    }
+    maxInFlight = Math.max(maxInFlight, inFlight)
+  }
+  const release = () => {
+    const next = slotWaiters.shift()
+    if (next) next()
+    else inFlight--
+  }
+  const started = performance.now()
+  const calls: Promise<void>[] = []
+  for (let i = 0; i < total; i++) {
+    const due = started + times[i]!
+    const early = due - performance.now()
+    if (early > 0) await new Promise((resolve) => setTimeout(resolve, early))
+    lateMsMax = Math.max(lateMsMax, performance.now() - due)
+    calls.push(
+      (async () => {
+        await acquire()
+        try {
+          if (await op(i)) ok++
+        } finally {
+          release()
+        }
+        latencies.push(performance.now() - due)
+      })(),
+    )
+  }
+  await Promise.all(calls)
+  const seconds = (performance.now() - started) / 1000
+  latencies.sort((a, b) => a - b)
+  return { latencies, ok, seconds, maxInFlight, waitedForSlot, lateMsMax }
+}
+
+/**
+ * The transaction conflicts a stack child has seen so far, by document, most first (the child
+ * prints them when asked on stdin; scripts/bench/stack-process.ts).
+ */
+export async function conflictsOf(
+  server: ChildServer,
+): Promise<{ doc: string; conflicts: number }[]> {
+  const { conflicts } = await askChild<{ conflicts: Record<string, number> }>(
+    server,
+    'conflicts',
+    '{"conflicts"',
+  )
+  return Object.entries(conflicts)
+    .map(([doc, n]) => ({ doc, conflicts: n }))
+    .sort((a, b) => b.conflicts - a.conflicts)
 }

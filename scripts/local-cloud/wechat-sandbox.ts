@@ -12,7 +12,8 @@
  * with WeChat's error codes: 41001 no token, 40001 invalid token, 42001 expired token, 40013 bad
  * appid, 40125 bad secret, 40169 invalid scene, 40029 invalid phone code, 40037 unknown template,
  * 47003 a field breaks its type's rule (./wechat-field-rules.ts), 43101 the user holds no
- * subscription. Sent messages land in an outbox kept on disk (`<DATA_DIR>/outbox.jsonl`).
+ * subscription, 45009 the account's daily quota of the API is used up (counted per Beijing day,
+ * only when a test sets a quota with `setDailyQuota`). Sent messages land in an outbox kept on disk (`<DATA_DIR>/outbox.jsonl`).
  *
  * Controls (local only, not WeChat):
  *   GET  /sandbox/messages?touser=&templateId=   the outbox
@@ -68,6 +69,7 @@ export class WeChatSandbox {
   private current: string | null = null
   private messages: OutboxMessage[]
   private tokensIssued = 0
+  private dailyQuota: number | null = null
   private readonly now: () => number
 
   constructor(private readonly options: WeChatSandboxOptions) {
@@ -235,6 +237,8 @@ export class WeChatSandbox {
         return err(47003, `argument invalid! data.${key}.value invalid`)
     }
     const page = typeof body.page === 'string' ? body.page : ''
+    if (this.dailyQuota !== null && this.sentToday() >= this.dailyQuota)
+      return err(45009, 'reach max api daily quota limit')
     const errcode = this.refusals.get(touser) ?? 0
     if (errcode !== 0) return err(errcode, 'user refuse to accept the msg')
     const message: OutboxMessage = {
@@ -255,6 +259,18 @@ export class WeChatSandbox {
   setTemplate(templateId: string, keys: readonly string[] | null): void {
     if (keys) this.options.templates[templateId] = keys
     else delete this.options.templates[templateId]
+  }
+
+  /** WeChat's daily quota of subscribe messages for the account (null: no limit, the default). */
+  setDailyQuota(limit: number | null): void {
+    this.dailyQuota = limit
+  }
+
+  /** Messages sent since 00:00 Beijing time, when WeChat's daily quotas start again. */
+  sentToday(): number {
+    const beijingDay = (ms: number) => Math.floor((ms + 8 * 3_600_000) / 86_400_000)
+    const today = beijingDay(this.now())
+    return this.messages.filter((m) => beijingDay(Date.parse(m.at)) === today).length
   }
 
   refuse(openid: string, errcode: number): void {

@@ -1,15 +1,31 @@
 /**
  * Subscribe-message campaigns: the dispatcher (timer) that sends them.
  *
- * Exactly-once per member and campaign: the dispatcher walks the segment in member _id order, in
- * bounded batches, and for each member with a consent credit first INSERTS the delivery row
- * `<campaignId>:<memberId>` (status 'claimed'), then spends the credit and a weekly-cap slot,
- * then sends, then records WeChat's answer on the row. The unique _id means a restarted or
- * concurrent dispatch that reaches the same member again fails the insert and moves on, so no
- * member is sent one campaign twice. A row left 'claimed' (the invocation died between claim and
- * answer) is NEVER retried: whether WeChat got the message is unknown, and a duplicate is worse
- * than a miss; after CLAIM_STALE_MS the dispatcher marks it failed ('interrupted') and it counts
- * as failed in the results.
+ * The walk: the members holding a campaign consent credit, in member id order (one read of
+ * `subscribeConsents` per batch, by its memberId index), those of them in the segment (one read of
+ * `members` by id), instead of every member of the segment: a campaign to 100,000 members of whom
+ * 10,000 can receive it reads 10,000 rows, not 100,000. The cursor on the campaign is the last
+ * member id walked: everyone up to it has been handled.
+ *
+ * Exactly-once per member and campaign, a wave of members at a time:
+ *  1. CLAIM: one insert of the wave's delivery rows `<campaignId>:<memberId>` (status 'claimed',
+ *     `claim` = the wave's token). The unique _id means a restarted or concurrent dispatch that
+ *     reaches the same member again cannot claim it; on a duplicate the wave reads the keys back
+ *     and keeps the rows carrying its token (insertManyUnlessTaken), inserting the free ones one
+ *     by one.
+ *  2. SPEND one credit per claimed member by one conditional update (consent-service: never below
+ *     zero, once per member and campaign); a member whose credit went meanwhile loses the claim
+ *     (the row is removed: as if never eligible).
+ *  3. CAP: one slot of the member's week (weekly-slots); over the cap the credit is given back and
+ *     the row is 'skipped'.
+ *  4. SEND all at once, the answers recorded by one update per outcome.
+ * Steps 1–4 run per wave of SEND_CONCURRENCY members (a crash strands at most one wave's claims,
+ * as many as were in flight before), so about 5 round trips serve 50 messages.
+ * A row left 'claimed' (the invocation died between claim and answer) is NEVER retried: whether
+ * WeChat got the message is unknown, and a duplicate is worse than a miss; after CLAIM_STALE_MS
+ * the dispatcher marks it failed ('interrupted') and it counts as failed in the results. Undoing
+ * (refund, slot release) always happens before a row is removed, so a crash in between leaves a
+ * claimed row (failed later), never a free member whose credit is still marked spent.
  */
 import { randomBytes } from 'node:crypto'
 import { COLLECTIONS } from '../collections'
@@ -17,20 +33,20 @@ import { collection } from '../platform/db/collection'
 import type { CampaignDeliveryDoc, CampaignDoc } from './documents'
 import type { MemberDoc } from '../membership/documents'
 import { startOfShanghaiWeek } from '../platform/calendar'
-import {
-  afterMember,
-  campaignWeekKey,
-  compileSegment,
-  MEMBER_CAMPAIGNS_PER_WEEK,
-} from './rules/segments'
+import { amongMembers, campaignWeekKey, compileSegment, membersBetween } from './rules/segments'
 import { database } from '../platform/runtime/cloudbase'
 import type { InvocationContext } from '../platform/runtime/define-function'
 import { ports } from '../platform/runtime/ports'
-import { clearConsent, refundConsent, spendConsent } from './consent-service'
+import {
+  clearCampaignCredits,
+  refundCampaignCredits,
+  spendCampaignCredits,
+} from './consent-service'
 import { countQuery, toCloudbaseQuery } from './campaign-audience'
 import { BATCH_SIZE, loadCampaignLimits } from './campaign-limits'
 import { deliveryReward } from './delivery-rewards'
 import { SUBSCRIBE_TEMPLATES } from './templates'
+import { releaseWeeklySlots, takeWeeklySlots } from './weekly-slots'
 
 /** Sends in flight at once, the time one run may take, and how long a run holds a campaign. */
 const SEND_CONCURRENCY = 50
@@ -39,14 +55,16 @@ const LEASE_MS = 60_000
 export const CLAIM_STALE_MS = 5 * 60_000
 
 export const campaigns = () => database().collection(COLLECTIONS.campaigns.name)
-const deliveries = () => database().collection(COLLECTIONS.campaignDeliveries.name)
 export const campaignDocs = () => collection(COLLECTIONS.campaigns)
 export const deliveryDocs = () => collection(COLLECTIONS.campaignDeliveries)
+const consentDocs = () => collection(COLLECTIONS.subscribeConsents)
 
 /**
  * One timer run: starts due scheduled campaigns and advances sending ones, each under a lease
  * (conditional update on leaseUntil, so two timer runs never walk one campaign at once), at most
- * `dispatchBatchesPerRun` (settings) batches of `dispatchBatchSize` members or TIME_BUDGET_MS in all.
+ * `dispatchBatchesPerRun` (settings) batches of `dispatchBatchSize` credit holders or
+ * TIME_BUDGET_MS in all. `processed` counts the segment's members walked past (with or without a
+ * credit), so progress reads against `targeted`: written when a run leaves the campaign.
  */
 export async function dispatchCampaigns(ctx: InvocationContext) {
   const db = database()
@@ -97,15 +115,36 @@ export async function dispatchCampaigns(ctx: InvocationContext) {
     totals.finalized += await finalizeStaleClaims(campaign._id, at)
     const query = compileSegment(campaign.segment, campaign.startedAt!)
     let cursor = campaign.cursor
-    let processed = campaign.processed
+    const processed = campaign.processed
+    // Whether this run still holds the campaign's lease (not finished, stopped or taken over).
+    let holding = true
     for (;;) {
       if (batches >= MAX_BATCHES_PER_INVOCATION || Date.now() - started > TIME_BUDGET_MS) break
       batches++
-      const page = await collection(COLLECTIONS.members).find(
-        toCloudbaseQuery(db, afterMember(query, cursor)),
-        { orderBy: ['_id', 'asc'], fields: ['_id', 'openid'], limit: batchSize },
+      // Who can receive it next: credit holders after the cursor, in member id order.
+      const holders = await consentDocs().find(
+        {
+          templateKey: 'campaign',
+          credits: _.gt(0),
+          ...(cursor === null ? {} : { memberId: _.gt(cursor) }),
+        },
+        { orderBy: ['memberId', 'asc'], fields: ['memberId'], limit: batchSize },
       )
-      const outcome = await sendBatch(ctx, campaign, page)
+      const last = holders.length < batchSize
+      const through = holders.length ? holders[holders.length - 1]!.memberId : cursor
+      const recipients = holders.length
+        ? await collection(COLLECTIONS.members).find(
+            toCloudbaseQuery(
+              db,
+              amongMembers(
+                query,
+                holders.map((h) => h.memberId),
+              ),
+            ),
+            { fields: ['_id', 'openid'], limit: 1000 },
+          )
+        : []
+      const outcome = await sendBatch(ctx, campaign, recipients, `${leaseId}:${batches}`)
       totals.sent += outcome.sent
       totals.failed += outcome.failed
       totals.skipped += outcome.skipped
@@ -117,31 +156,42 @@ export async function dispatchCampaigns(ctx: InvocationContext) {
           { status: 'stopped', stopReason: outcome.halt, leaseId: null, leaseUntil: null },
         )
         totals.stopped++
+        holding = false
         break
       }
-      totals.processed += page.length
-      processed += page.length
-      const last = page.length < batchSize
-      if (page.length) cursor = page[page.length - 1]!._id
       // The cursor moves only under our lease and while the campaign is still sending: a stop wins.
       const patch = last
         ? {
-            cursor,
-            processed,
+            cursor: through,
+            processed: await countQuery(query),
             status: 'done' as const,
             finishedAt: now(),
             leaseId: null,
             leaseUntil: null,
           }
-        : { cursor, processed, leaseUntil: new Date(now().getTime() + LEASE_MS) }
+        : { cursor: through, leaseUntil: new Date(now().getTime() + LEASE_MS) }
       const moved = (await campaigns()
         .where({ _id: campaign._id, status: 'sending', leaseId })
         .update(patch)) as { updated: number }
-      if (moved.updated !== 1 || last) break
+      if (moved.updated !== 1) break // stopped by HQ, or the lease lapsed and another run took it
+      cursor = through
+      if (last) {
+        totals.processed += patch.processed! - processed
+        holding = false
+        break
+      }
     }
-    await campaigns()
+    if (!holding) continue
+    // Progress, once per run: the segment's members up to the cursor (a count over the range the
+    // members' _id index orders on CloudBase). A run that died leaves it behind until the next one.
+    const progress =
+      cursor !== null && cursor !== campaign.cursor
+        ? await countQuery(membersBetween(query, null, cursor))
+        : processed
+    const released = (await campaigns()
       .where({ _id: campaign._id, leaseId })
-      .update({ leaseId: null, leaseUntil: null })
+      .update({ leaseId: null, leaseUntil: null, processed: progress })) as { updated: number }
+    if (released.updated === 1) totals.processed += progress - processed
   }
   return totals
 }
@@ -149,116 +199,231 @@ export async function dispatchCampaigns(ctx: InvocationContext) {
 /** Rows claimed by an invocation that died before recording WeChat's answer: counted failed, never resent. */
 export async function finalizeStaleClaims(campaignId: string, at: Date): Promise<number> {
   const _ = database().command
-  const res = (await deliveries()
-    .where({
+  return deliveryDocs().updateWhere(
+    {
       campaignId,
       status: 'claimed',
       claimedAt: _.lt(new Date(at.getTime() - CLAIM_STALE_MS)),
-    })
-    .update({ status: 'failed', reason: 'interrupted', doneAt: at })) as { updated: number }
-  return res.updated
+    },
+    { status: 'failed', reason: 'interrupted', doneAt: at },
+  )
 }
+
+/**
+ * Claims the rows in one insert; the members whose row this batch holds. On a duplicate (a
+ * restart, a concurrent run) the keys are read back: rows carrying `claim` are ours (a database
+ * that kept part of the insert), absent ones are inserted one by one, others belong elsewhere.
+ */
+async function claimDeliveries(rows: CampaignDeliveryDoc[], claim: string): Promise<Set<string>> {
+  if (await deliveryDocs().insertManyUnlessTaken(rows)) return new Set(rows.map((r) => r.memberId))
+  const _ = database().command
+  const held = new Map(
+    (
+      await deliveryDocs().find(
+        { _id: _.in(rows.map((r) => r._id)) },
+        { fields: ['claim'], limit: 1000 },
+      )
+    ).map((row) => [row._id, row.claim]),
+  )
+  const mine = new Set<string>()
+  await Promise.all(
+    rows.map(async (row) => {
+      if (!held.has(row._id)) {
+        if ((await deliveryDocs().insertOnce(row)).inserted) mine.add(row.memberId)
+      } else if (held.get(row._id) === claim) mine.add(row.memberId)
+    }),
+  )
+  return mine
+}
+
+type SendAnswer =
+  | { kind: 'sent'; couponId: string | null }
+  | { kind: 'refused'; errcode: number; errmsg: string }
+  | { kind: 'halt'; reason: string }
+  | { kind: 'noAnswer'; errmsg: string }
 
 async function sendBatch(
   ctx: InvocationContext,
   campaign: CampaignDoc,
   members: Pick<MemberDoc, '_id' | 'openid'>[],
+  batchToken: string,
 ) {
-  const db = database()
-  const _ = db.command
   const out = { sent: 0, failed: 0, skipped: 0, halt: null as string | null }
-  if (!members.length) return out
-  // Who has a consent credit now: one read for the batch instead of one failed spend per member.
-  const consents = await collection(COLLECTIONS.subscribeConsents).find(
-    { _id: _.in(members.map((m) => `${m._id}:campaign`)), credits: _.gt(0) },
-    { fields: ['memberId'], limit: 1000 },
-  )
-  const consenting = new Set(consents.map((c) => c.memberId))
+  const openids = new Map(members.filter((m) => m.openid).map((m) => [m._id, m.openid!]))
+  const reachable = [...openids.keys()]
   const weekKey = campaignWeekKey(startOfShanghaiWeek(ctx.clock.now()))
+  for (let i = 0; i < reachable.length && !out.halt; i += SEND_CONCURRENCY) {
+    const wave = reachable.slice(i, i + SEND_CONCURRENCY)
+    const tally = await sendWave(ctx, campaign, wave, openids, weekKey, `${batchToken}:${i}`)
+    out.sent += tally.sent
+    out.failed += tally.failed
+    out.skipped += tally.skipped
+    out.halt = tally.halt
+  }
+  return out
+}
+
+/**
+ * One wave of at most SEND_CONCURRENCY members, claimed, spent and capped together and sent at
+ * once: a crash strands at most one wave's claims (never resent, failed once stale).
+ */
+async function sendWave(
+  ctx: InvocationContext,
+  campaign: CampaignDoc,
+  wave: string[],
+  openids: Map<string, string>,
+  weekKey: string,
+  claim: string,
+) {
+  const _ = database().command
+  const out = { sent: 0, failed: 0, skipped: 0, halt: null as string | null }
+  const cid = campaign._id
+  const rowsOf = (ids: Iterable<string>) => ({ _id: _.in([...ids].map((id) => `${cid}:${id}`)) })
+  const claimedAt = ctx.clock.now()
+  const claimed = await claimDeliveries(
+    wave.map((memberId) => ({
+      _id: `${cid}:${memberId}`,
+      campaignId: cid,
+      memberId,
+      openid: openids.get(memberId)!,
+      status: 'claimed',
+      claimedAt,
+      claim,
+    })),
+    claim,
+  )
+  const spent = await spendCampaignCredits([...claimed], cid)
+  // Credit spent meanwhile (another campaign): no consent, as if never eligible.
+  const unspent = [...claimed].filter((id) => !spent.has(id))
+  if (unspent.length) await deliveryDocs().removeWhere({ ...rowsOf(unspent), claim })
+  const slotted = await takeWeeklySlots([...spent], weekKey, cid)
+  const capped = [...spent].filter((id) => !slotted.has(id))
+  if (capped.length) {
+    await refundCampaignCredits(capped, cid)
+    await deliveryDocs().updateWhere(
+      { ...rowsOf(capped), status: 'claimed' },
+      { status: 'skipped', reason: 'weeklyCap', doneAt: ctx.clock.now() },
+    )
+    out.skipped += capped.length
+  }
+
   const templateId = ports().templateId('campaign')
-  const page = `${campaign.page}${campaign.page.includes('?') ? '&' : '?'}campaign=${campaign._id}`
+  const page = `${campaign.page}${campaign.page.includes('?') ? '&' : '?'}campaign=${cid}`
   const data = Object.fromEntries(
     Object.entries(campaign.fields).map(([k, v]) => [k, { value: v }]),
   )
-  const todo = members.filter((m) => consenting.has(m._id) && m.openid)
-  for (let i = 0; i < todo.length; i += SEND_CONCURRENCY) {
-    await Promise.all(
-      todo.slice(i, i + SEND_CONCURRENCY).map(async (member) => {
-        if (out.halt) return
-        const id = `${campaign._id}:${member._id}`
-        const row: CampaignDeliveryDoc = {
-          _id: id,
-          campaignId: campaign._id,
-          memberId: member._id,
-          openid: member.openid!,
-          status: 'claimed',
-          claimedAt: ctx.clock.now(),
-        }
-        // Claimed before (a restart or a concurrent run): this member is handled once, elsewhere.
-        // Any other failure fails the run before the cursor moves, so the next run retries the batch.
-        if (!(await deliveryDocs().insertOnce(row)).inserted) return
-        const finish = (patch: Partial<CampaignDeliveryDoc>) =>
-          deliveries()
-            .doc(id)
-            .update({ ...patch, doneAt: ctx.clock.now() })
-        if (!(await spendConsent(member._id, 'campaign'))) {
-          await deliveries().doc(id).remove() // credit spent meanwhile: no consent, as if never eligible
-          return
-        }
-        if (!(await takeWeeklySlot(member._id, weekKey))) {
-          await refundConsent(member._id, 'campaign')
-          await finish({ status: 'skipped', reason: 'weeklyCap' })
-          out.skipped++
-          return
-        }
-        let result: { errcode: number; errmsg: string }
-        try {
-          result = await ports().wechat.sendSubscribeMessage({
-            touser: member.openid!,
-            templateId,
-            page,
-            data,
-          })
-        } catch (err) {
-          // No answer from WeChat: the message may or may not have gone; not retried (see top).
-          await finish({
-            status: 'failed',
-            reason: 'interrupted',
-            errmsg: err instanceof Error ? err.message.slice(0, 200) : 'error',
-          })
-          out.failed++
-          return
-        }
-        if (result.errcode === 0) {
-          // Reached: the campaign's coupon, if it carries one (once per member, by its key).
-          const couponId = campaign.couponTemplateId
-            ? await deliveryReward()(ctx, campaign, member._id)
-            : null
-          await finish({ status: 'sent', errcode: 0, ...(couponId ? { couponId } : {}) })
-          out.sent++
-        } else if (campaignWideRefusal(result)) {
-          // Our fault, the same for every recipient: the member's credit is not used, nothing is
-          // recorded for them (a resumed campaign can still reach them), and the campaign stops.
-          await releaseWeeklySlot(member._id, weekKey)
-          await refundConsent(member._id, 'campaign')
-          await deliveries().doc(id).remove()
-          out.halt ??= campaignWideRefusal(result)
-        } else {
-          // 43101: the member holds no subscription, so our credit count was wrong.
-          if (result.errcode === 43101) await clearConsent(member._id, 'campaign')
-          // Refused by WeChat: the message did not reach them, so it does not count toward their week.
-          await releaseWeeklySlot(member._id, weekKey)
-          await finish({
-            status: 'failed',
-            errcode: result.errcode,
-            errmsg: result.errmsg.slice(0, 200),
-          })
-          out.failed++
-        }
-      }),
-    )
+  const send = async (memberId: string): Promise<SendAnswer> => {
+    let result: { errcode: number; errmsg: string }
+    try {
+      result = await ports().wechat.sendSubscribeMessage({
+        touser: openids.get(memberId)!,
+        templateId,
+        page,
+        data,
+      })
+    } catch (err) {
+      // No answer from WeChat: the message may or may not have gone; not retried (see top).
+      return {
+        kind: 'noAnswer',
+        errmsg: err instanceof Error ? err.message.slice(0, 200) : 'error',
+      }
+    }
+    if (result.errcode === 0) {
+      // Reached: the campaign's coupon, if it carries one (once per member, by its key).
+      const couponId = campaign.couponTemplateId
+        ? await deliveryReward()(ctx, campaign, memberId)
+        : null
+      return { kind: 'sent', couponId }
+    }
+    const halt = campaignWideRefusal(result)
+    if (halt) return { kind: 'halt', reason: halt }
+    return { kind: 'refused', errcode: result.errcode, errmsg: result.errmsg.slice(0, 200) }
+  }
+  const answers = await Promise.all(
+    [...slotted].map(async (memberId) => ({ memberId, answer: await send(memberId) })),
+  )
+  const halted = answers.filter((a) => a.answer.kind === 'halt').map((a) => a.memberId)
+  const recorded = await recordWave(ctx, cid, answers, weekKey)
+  out.sent += recorded.sent
+  out.failed += recorded.failed
+  if (halted.length) {
+    // Our fault, the same for every recipient: their credit and week slot are given back and
+    // their row removed (in that order: see top), so a resumed campaign can still reach them.
+    const first = answers.find((a) => a.answer.kind === 'halt')!.answer as { reason: string }
+    out.halt = first.reason
+    await Promise.all([
+      releaseWeeklySlots(halted, weekKey, cid),
+      refundCampaignCredits(halted, cid),
+    ])
+    await deliveryDocs().removeWhere({ ...rowsOf(halted), claim })
   }
   return out
+}
+
+/**
+ * Records a wave's answers on its rows: one update for all plain sends, one per kind of failure
+ * (the same errcode and errmsg), one per member given a coupon. A refusal about one member gives
+ * their week's slot back (the message did not reach them), not the credit (the attempt used it);
+ * 43101 (they hold no subscription: our count was wrong) sets their credits to 0.
+ */
+async function recordWave(
+  ctx: InvocationContext,
+  campaignId: string,
+  answers: { memberId: string; answer: SendAnswer }[],
+  weekKey: string,
+): Promise<{ sent: number; failed: number }> {
+  const _ = database().command
+  const doneAt = ctx.clock.now()
+  const rowsOf = (ids: string[]) => ({ _id: _.in(ids.map((id) => `${campaignId}:${id}`)) })
+  const writes: Promise<unknown>[] = []
+  const plain: string[] = []
+  const failures = new Map<string, { patch: Partial<CampaignDeliveryDoc>; ids: string[] }>()
+  const refused: string[] = []
+  const noSubscription: string[] = []
+  let sent = 0
+  let failed = 0
+  const fail = (memberId: string, patch: Partial<CampaignDeliveryDoc>) => {
+    const key = JSON.stringify(patch)
+    const group = failures.get(key) ?? { patch, ids: [] }
+    group.ids.push(memberId)
+    failures.set(key, group)
+    failed++
+  }
+  for (const { memberId, answer } of answers) {
+    switch (answer.kind) {
+      case 'sent':
+        sent++
+        if (answer.couponId)
+          writes.push(
+            deliveryDocs().update(`${campaignId}:${memberId}`, {
+              status: 'sent',
+              errcode: 0,
+              couponId: answer.couponId,
+              doneAt,
+            }),
+          )
+        else plain.push(memberId)
+        break
+      case 'refused':
+        refused.push(memberId)
+        if (answer.errcode === 43101) noSubscription.push(memberId)
+        fail(memberId, { status: 'failed', errcode: answer.errcode, errmsg: answer.errmsg })
+        break
+      case 'noAnswer':
+        fail(memberId, { status: 'failed', reason: 'interrupted', errmsg: answer.errmsg })
+        break
+      case 'halt':
+        break
+    }
+  }
+  if (plain.length)
+    writes.push(deliveryDocs().updateWhere(rowsOf(plain), { status: 'sent', errcode: 0, doneAt }))
+  for (const { patch, ids } of failures.values())
+    writes.push(deliveryDocs().updateWhere(rowsOf(ids), { ...patch, doneAt }))
+  if (refused.length) writes.push(releaseWeeklySlots(refused, weekKey, campaignId))
+  if (noSubscription.length) writes.push(clearCampaignCredits(noSubscription))
+  await Promise.all(writes)
+  return { sent, failed }
 }
 
 /**
@@ -275,40 +440,15 @@ export function campaignWideRefusal(result: { errcode: number; errmsg: string })
     }
     case 40037:
       return '微信不认识活动模板（40037）：请检查部署变量 WECHAT_TEMPLATE_CAMPAIGN 后继续发送。会员的订阅次数未被使用。'
+    case 45009:
+      // The account's daily quota (every campaign and reminder shares it): later sends today
+      // would all be refused, so the campaign waits for HQ to resume it on another day.
+      return '今日微信订阅消息的发送量已达上限：活动已停止，未收到的会员订阅次数未被使用，明天可在活动列表中继续发送。'
     case 41030:
       return '活动页面不在已发布的小程序中：请修改页面后重新创建。会员的订阅次数未被使用。'
     default:
       return null
   }
-}
-
-/** At most MEMBER_CAMPAIGNS_PER_WEEK per member and week: a conditional increment (count < cap). */
-export async function takeWeeklySlot(memberId: string, weekKey: string): Promise<boolean> {
-  const db = database()
-  const _ = db.command
-  const weeks = db.collection(COLLECTIONS.campaignWeeks.name)
-  const id = `${memberId}:${weekKey}`
-  const take = async () =>
-    (
-      (await weeks
-        .where({ _id: id, count: _.lt(MEMBER_CAMPAIGNS_PER_WEEK) })
-        .update({ count: _.inc(1) })) as { updated: number }
-    ).updated === 1
-  if (await take()) return true
-  try {
-    await weeks.add({ _id: id, memberId, week: weekKey, count: 1 })
-    return true
-  } catch {
-    return take() // the week's row exists (full, or created concurrently)
-  }
-}
-
-async function releaseWeeklySlot(memberId: string, weekKey: string) {
-  const _ = database().command
-  await database()
-    .collection(COLLECTIONS.campaignWeeks.name)
-    .where({ _id: `${memberId}:${weekKey}`, count: _.gt(0) })
-    .update({ count: _.inc(-1) })
 }
 
 // ---- the member's campaign centre ----

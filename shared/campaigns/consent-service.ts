@@ -104,3 +104,66 @@ export async function clearConsent(memberId: string, key: SubscribeTemplateKey):
     .where({ _id: consentId(memberId, key) })
     .update({ credits: 0 })
 }
+
+// ---- campaign credits, a dispatch batch at a time ----
+
+/** How many campaign ids a consent row keeps in `spentFor` (weekly cap 2: months of campaigns). */
+const SPENT_FOR_KEPT = 20
+
+/**
+ * Spends one campaign credit of each member, for `campaignId`, in one conditional update; the
+ * members whose credit was spent. Guarantee: a credit is spent only where one is left
+ * (`credits > 0`), and at most once per member and campaign (`spentFor` must not hold the
+ * campaign, and the update adds it), so a retried or racing batch never spends twice. When every
+ * member matched (the usual case) that is the answer; otherwise one read says which rows carry
+ * the campaign now, which are exactly the spends this campaign made (another campaign's spend
+ * adds its own id; ours is removed only by our refund).
+ */
+export async function spendCampaignCredits(
+  memberIds: readonly string[],
+  campaignId: string,
+): Promise<Set<string>> {
+  if (!memberIds.length) return new Set()
+  const _ = database().command
+  const ids = memberIds.map((id) => consentId(id, 'campaign'))
+  const spent = await consents().updateWhere(
+    { _id: _.in(ids), credits: _.gt(0), spentFor: _.neq(campaignId) },
+    {
+      credits: _.inc(-1),
+      spentFor: _.push({ each: [campaignId], slice: -SPENT_FOR_KEPT } as never),
+    },
+  )
+  if (spent === memberIds.length) return new Set(memberIds)
+  const rows = await consents().find(
+    { _id: _.in(ids), spentFor: campaignId },
+    { fields: ['memberId'], limit: 1000 },
+  )
+  return new Set(rows.map((r) => r.memberId))
+}
+
+/**
+ * Gives back the credits `campaignId` spent for these members (not sent: weekly cap, or WeChat
+ * refused the campaign itself). Guarded by `spentFor` holding the campaign, which the refund
+ * removes: a repeat gives nothing, and a resumed campaign may spend again.
+ */
+export async function refundCampaignCredits(
+  memberIds: readonly string[],
+  campaignId: string,
+): Promise<void> {
+  if (!memberIds.length) return
+  const _ = database().command
+  await consents().updateWhere(
+    { _id: _.in(memberIds.map((id) => consentId(id, 'campaign'))), spentFor: campaignId },
+    { credits: _.inc(1), spentFor: _.pull(campaignId) },
+  )
+}
+
+/** 43101 for these members: they hold no subscription, so their campaign credits become 0. */
+export async function clearCampaignCredits(memberIds: readonly string[]): Promise<void> {
+  if (!memberIds.length) return
+  const _ = database().command
+  await consents().updateWhere(
+    { _id: _.in(memberIds.map((id) => consentId(id, 'campaign'))) },
+    { credits: 0 },
+  )
+}

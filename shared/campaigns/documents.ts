@@ -55,6 +55,8 @@ export interface CampaignDeliveryDoc {
   reason?: string
   /** The coupon the campaign gave this member (sent, and the campaign carries one). */
   couponId?: string | null
+  /** The dispatch batch that claimed the row (a token per batch): how it recognises its own claims. */
+  claim?: string
 }
 
 /** A member's subscription credits for one template (`_id` = `<memberId>:<templateKey>`). */
@@ -64,6 +66,12 @@ export interface SubscribeConsentDoc {
   templateKey: SubscribeTemplateKey
   credits: number
   updatedAt: Date
+  /**
+   * Campaign templates only: the last campaigns that spent a credit here (newest last, at most
+   * SPENT_FOR_KEPT). A campaign spends at most one per member (the spend's condition), and a
+   * dispatch learns from it which of a batch's spends were its own.
+   */
+  spentFor?: string[]
 }
 
 /** How many campaigns a member was sent in one week (`_id` = `<memberId>:<week>`). */
@@ -72,4 +80,6 @@ export interface CampaignWeekDoc {
   memberId: string
   week: string
   count: number
+  /** The campaigns that took the week's slots (absent on rows written before it was kept). */
+  campaigns?: string[]
 }

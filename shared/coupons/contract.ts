@@ -295,18 +295,30 @@ export const couponsMemberOutput = lazyActions({
   couponCentre: () => z.object({ items: z.array(centreItem()) }),
   claimCoupon: () => couponView(),
   myCoupons: () => z.object({ items: z.array(couponView()) }),
-  coupon: () => couponView().extend({ code: z.string() }),
+  coupon: () =>
+    couponView().extend({
+      /** The coupon code (券码) a clerk scans, while the coupon can be used at a till; else null. */
+      tillCode: z
+        .object({ code: z.string(), expiresAt: isoDate, refreshAfterMs: z.number().int() })
+        .nullable(),
+    }),
 })
 
 export const memberCodeInput = onFirstUse(() =>
   z.string().regex(/^\d{20}$/, '会员码应为 20 位数字'),
 )
 
+/** What a till scans: a member code (20 digits) or a coupon code (22 digits, rules/coupon-code.ts). */
+export const tillCodeInput = onFirstUse(() =>
+  z.string().regex(/^(?:\d{20}|\d{22})$/, '请扫描会员码（20 位数字）或券码（22 位数字）'),
+)
+
 export const couponsStaffInput = lazyActions({
   /** The scanned member's coupons at the clerk's store: usable at the till, or why not. */
   memberCoupons: () =>
     z.strictObject({
-      memberCode: memberCodeInput(),
+      /** A member code, or a coupon code: then that coupon is `scannedCouponId`. */
+      memberCode: tillCodeInput(),
       amountFen: z.number().describe('金额').int().min(1).max(100_000_000).optional(),
     }),
   /** The store's budgets a clerk may give from (what is left of each). */
@@ -334,7 +346,13 @@ export const couponsStaffInput = lazyActions({
 })
 
 export const couponsStaffOutput = lazyActions({
-  memberCoupons: () => z.object({ memberNo: z.string(), items: z.array(couponOption()) }),
+  memberCoupons: () =>
+    z.object({
+      memberNo: z.string(),
+      items: z.array(couponOption()),
+      /** The coupon a scanned coupon code names (preselected for the sale); null for a member code. */
+      scanned: couponOption().nullable(),
+    }),
   couponBudgets: () => z.object({ items: z.array(couponBudgetView()) }),
   giveCoupon: () =>
     z.object({ memberNo: z.string(), coupon: couponView(), left: z.number().int() }),

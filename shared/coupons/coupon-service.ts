@@ -35,6 +35,9 @@ import type {
   PendingIssueDoc,
 } from './documents'
 import { couponWindow, issueRefusal, termsSummary } from './rules/coupons'
+import { issueCouponCode } from './rules/coupon-code'
+import { MEMBER_CODE_SEQUENCES, MEMBER_CODE_WINDOW_MS } from '../membership/rules/member-code'
+import { ports } from '../platform/runtime/ports'
 import { channelsText, couponView, restrictionNames, templateView, validityText } from './views'
 
 const templates = () => collection(COLLECTIONS.couponTemplates)
@@ -201,6 +204,8 @@ export interface IssueSource {
    * Null for a claim in the centre (bounded by the member's limit instead).
    */
   key: string | null
+  /** A clerk's give: the attempt whose budget unit pays for it (kept on the coupon). */
+  attempt?: string
 }
 
 const keyedId = (templateId: string, key: string) =>
@@ -602,14 +607,47 @@ export async function couponsOf(
   })
 }
 
-/** One of the member's coupons with its rules; the code a clerk scans is the coupon's id. */
+/**
+ * One of the member's coupons with its rules and, while it can be used at a till, its coupon code
+ * (券码, rules/coupon-code.ts): the first of this minute's codes no sale has used yet (one round
+ * trip over the used-codes unique index), so right after a clerk books it the page gets a fresh
+ * one. The page asks again when told, and so also sees the coupon turn used.
+ */
 export async function couponDetail(ctx: InvocationContext, input: { couponId: string }) {
   const member = await requireMember(ctx)
   const coupon = await coupons().get(input.couponId)
   if (!coupon || coupon.memberId !== member._id) throw new AppError('NOT_FOUND', '优惠券不存在')
-  const view = couponView(coupon, 'member', ctx.clock.now(), await restrictionNames([coupon.terms]))
-  return { ...view, code: coupon._id }
+  const now = ctx.clock.now()
+  const view = couponView(coupon, 'member', now, await restrictionNames([coupon.terms]))
+  const atTill = view.state === 'available' && coupon.terms.channels.includes('offline')
+  return {
+    ...view,
+    tillCode: atTill ? await freshCouponCode(member.memberNo, coupon._id, now) : null,
+  }
 }
+
+async function freshCouponCode(memberNo: string, couponId: string, now: Date) {
+  const secret = ports().secrets.memberCode
+  const candidates = Array.from({ length: MEMBER_CODE_SEQUENCES }, (_, sequence) =>
+    issueCouponCode(memberNo, couponId, now, secret, sequence),
+  )
+  const used = await collection(COLLECTIONS.memberCodeUses).find(
+    { code: database().command.in(candidates.map((c) => c.code)) },
+    { fields: ['code'], limit: MEMBER_CODE_SEQUENCES },
+  )
+  const usedCodes = new Set(used.map((u) => u.code))
+  const issued = candidates.find((c) => !usedCodes.has(c.code)) ?? candidates.at(-1)!
+  const toBoundary = MEMBER_CODE_WINDOW_MS - (now.getTime() % MEMBER_CODE_WINDOW_MS)
+  return {
+    code: issued.code,
+    expiresAt: issued.expiresAt.toISOString(),
+    // The next window, or sooner: a sale may use this code (and the coupon) any moment.
+    refreshAfterMs: Math.min(toBoundary, COUPON_CODE_POLL_MS),
+  }
+}
+
+/** How often the coupon page asks whether its code (and the coupon) was used. */
+const COUPON_CODE_POLL_MS = 5_000
 
 /** HQ's view of a member's coupons (member detail page). */
 export async function memberCouponsForHq(ctx: InvocationContext, input: { memberId: string }) {

@@ -93,7 +93,7 @@ export interface PendingIssueDoc {
   memberId: string
   memberNo: string
   slot: number
-  source: { kind: CouponSourceKind; key: string | null }
+  source: CouponSourceDoc
   at: Date
   /**
    * A unit held for a purchase that has not paid yet (points for a coupon gift): repairCouponIssues
@@ -104,6 +104,31 @@ export interface PendingIssueDoc {
 }
 
 export type CouponSourceKind = 'centre' | 'hq' | 'welcome' | 'campaign' | 'points' | 'clerk'
+
+export interface CouponSourceDoc {
+  kind: CouponSourceKind
+  key: string | null
+  /**
+   * A clerk's give: the attempt (one invocation of giveCoupon) whose store budget unit paid for
+   * this coupon, so a give left pending is settled against the right unit (flows/coupon-budgets.ts).
+   */
+  attempt?: string
+}
+
+/**
+ * A store budget unit taken for a give that has not settled yet (flows/coupon-budgets.ts): taken
+ * in the same conditional update as the unit, removed when the coupon is issued (kept) or the
+ * give refused (returned), or by repairCoupons for an invocation that died in between.
+ */
+export interface PendingGiveDoc {
+  /** The coupon's id, derived from the clerk and their request: one pending give per request. */
+  giveId: string
+  /** This invocation's own id: which unit a coupon (`source.attempt`) was issued against. */
+  attempt: string
+  memberId: string
+  clerkId: string
+  at: Date
+}
 
 /**
  * What a store's clerks may hand out of one template (`_id` = `<storeId>:<templateId>`), set by HQ.
@@ -120,6 +145,8 @@ export interface CouponBudgetDoc {
   left: number
   updatedAt: Date
   updatedBy: string
+  /** Units taken for gives still under way (absent on budgets no give has touched since). */
+  pendingGives?: PendingGiveDoc[]
 }
 
 /**
@@ -141,7 +168,7 @@ export interface CouponDoc {
   expiresAt: Date
   status: CouponStatus
   /** Where it came from; `key` makes an issuance by that channel happen once (the `_id` is derived from it). */
-  source: { kind: CouponSourceKind; key: string | null }
+  source: CouponSourceDoc
   issuedAt: Date
   /** Held by this unpaid order (status locked). */
   lock: { orderId: string; at: Date } | null

@@ -955,6 +955,18 @@ type ListedJob = Omit<JobDoc, 'rows' | 'output' | 'file'> & {
   file?: { filename: string } | null
 }
 
+function listedView(j: ListedJob, actor: Actor) {
+  return viewOf(
+    {
+      ...j,
+      rows: [],
+      output: j.output ? { filename: j.output.filename, csv: '' } : null,
+      file: j.file ? { filename: j.file.filename, fileId: '' } : null,
+    },
+    actor,
+  )
+}
+
 export async function listJobs(input: Input<'listJobs'>, reader: JobReader) {
   const where = reader.owner === null ? {} : { createdBy: reader.owner }
   const { actor } = reader
@@ -970,21 +982,23 @@ export async function listJobs(input: Input<'listJobs'>, reader: JobReader) {
   ])
   const listed: ListedJob[] = page.data
   return {
-    items: listed.map((j) =>
-      viewOf(
-        {
-          ...j,
-          rows: [],
-          output: j.output ? { filename: j.output.filename, csv: '' } : null,
-          file: j.file ? { filename: j.file.filename, fileId: '' } : null,
-        },
-        actor,
-      ),
-    ),
+    items: listed.map((j) => listedView(j, actor)),
     total,
     page: input.page,
     pageSize: input.pageSize,
   }
+}
+
+/**
+ * One job as the list shows it (progress, status, what may be done next), without its file or
+ * rows: what a notification polls while an export it started runs. One read of the list's fields;
+ * not audited (nothing personal is shown; `job`, which hands out the file, is).
+ */
+export async function jobProgress(input: Input<'jobProgress'>, reader: JobReader) {
+  const found = await jobs().raw.where({ _id: input.jobId }).field(LIST_FIELDS).limit(1).get()
+  const job = (found.data as ListedJob[])[0]
+  if (!job || !readableBy(job, reader)) throw new AppError('NOT_FOUND', '任务不存在', 'jobId')
+  return listedView(job, reader.actor)
 }
 
 export async function jobDetail(input: Input<'job'>, reader: JobReader) {
@@ -1045,6 +1059,14 @@ export const JOB_FILES_SETTINGS_ID = 'jobFiles'
 const EXPIRE_BATCH = 50
 /** A claim older than this without its deletion recorded died midway: the next run finishes it. */
 const PURGE_RETRY_MS = 10 * 60_000
+
+/** HQ's retention days (1–365, the contract checks): the next hourly run applies them. */
+export async function setJobFileRetentionDays(
+  retentionDays: number,
+): Promise<{ retentionDays: number }> {
+  await collection(COLLECTIONS.settings).set(JOB_FILES_SETTINGS_ID, { retentionDays })
+  return { retentionDays }
+}
 
 export async function jobFileRetentionDays(): Promise<number> {
   const stored = await collection(COLLECTIONS.settings).get(JOB_FILES_SETTINGS_ID)

@@ -22,7 +22,8 @@ import { bookCommission, reverseCommission } from '../commission/commission-serv
 import { newDocId } from '../platform/ids'
 import { creditPurchasePoints, reversePurchasePoints } from '../points/points-account-service'
 import { requireStaff } from '../staff/lookups'
-import { resolveMemberCode } from '../staff/staff-service'
+import { isCouponCode } from '../coupons/rules/coupon-code'
+import { resolveTillCode } from './till-code'
 import { loadShopRules } from '../shop/lookups'
 import { yuan } from '../shop/rules/shop-rules'
 
@@ -122,15 +123,22 @@ export async function recordSale(
   const [clerk, rules] = await Promise.all([requireStaff(ctx), loadShopRules()])
   const receiptNo = input.receiptNo.trim()
   const existing = await saleByReceipt(clerk.storeId, receiptNo)
+  // A coupon code's sale uses the coupon it names (couponId, when sent, must be that one).
+  const byCouponCode = isCouponCode(input.memberCode)
   const sameSale = (s: OfflineSaleDoc) =>
     s.memberCode === input.memberCode &&
     (s.grossFen ?? s.amountFen) === input.amountFen &&
-    (s.coupon?.couponId ?? null) === (input.couponId ?? null)
+    (s.coupon?.couponId ?? null) ===
+      (input.couponId ?? (byCouponCode ? (s.coupon?.couponId ?? null) : null))
   if (existing) {
     if (!sameSale(existing)) throw receiptTaken(existing)
     return view(existing, await bookEffects(ctx, existing))
   }
-  const member = await resolveMemberCode(ctx, input.memberCode)
+  const scanned = await resolveTillCode(ctx, input.memberCode)
+  const member = scanned.member
+  if (scanned.coupon && input.couponId && input.couponId !== scanned.coupon._id)
+    throw new AppError('INVALID_INPUT', '所选优惠券与顾客出示的券码不符，请重新扫描', 'couponId')
+  const couponId = scanned.coupon?._id ?? input.couponId
   const now = ctx.clock.now()
   const attempt = { ctx, clerk, member, input: { ...input, receiptNo }, now }
   if (isOwnCard(ctx, clerk, member))
@@ -163,7 +171,7 @@ export async function recordSale(
       withTransaction(database(), async (t) => {
         // The clerk's day total is read and advanced in the sale's own transaction: two sales
         // that both read the old total conflict at the write, and the loser retries and sees it.
-        if (input.couponId) await applySaleCouponInTx(t, sale, input.couponId, input.amountFen, now)
+        if (couponId) await applySaleCouponInTx(t, sale, couponId, input.amountFen, now)
         const days = collection(COLLECTIONS.offlineSaleDays, t)
         const day = await days.get(dayId)
         const bookedFen = day?.totalFen ?? 0
@@ -201,7 +209,13 @@ export async function recordSale(
       if (sameSale(raced)) return view(raced, await bookEffects(ctx, raced))
       throw receiptTaken(raced)
     }
-    throw new AppError('CONFLICT', '该会员码已使用过，请顾客刷新会员码后重新扫描', 'memberCode')
+    throw new AppError(
+      'CONFLICT',
+      byCouponCode
+        ? '该券码已使用过，请顾客刷新券码后重新扫描'
+        : '该会员码已使用过，请顾客刷新会员码后重新扫描',
+      'memberCode',
+    )
   }
   return view(sale, await bookEffects(ctx, sale))
 }

@@ -24,6 +24,7 @@ import type { InvocationContext } from '../platform/runtime/define-function'
 import { readEveryMinute } from '../platform/runtime/instance-cache'
 import { issueCoupon, repairCouponIssues, welcomeTemplates } from '../coupons/coupon-service'
 import type { CouponTemplateDoc } from '../coupons/documents'
+import { repairCouponGives } from './coupon-budgets'
 import { repairCouponExchanges } from './coupon-exchange'
 
 type Recipient = Pick<MemberDoc, '_id' | 'memberNo' | 'tier'>
@@ -106,14 +107,16 @@ export function finishBindsWithWelcome(
 
 /**
  * Timer `repairCoupons` (every 5 minutes): issuances a dying invocation left half done
- * (repairCouponIssues), coupon exchanges for points likewise (repairCouponExchanges), and welcome coupons for members who joined 1 to 10 minutes ago (keyed:
- * a member who has theirs costs one read per template).
+ * (repairCouponIssues), then clerks' gives from a store budget likewise (repairCouponGives, after
+ * the issuances so a give finished into its coupon keeps its unit this run), coupon exchanges for
+ * points likewise (repairCouponExchanges), and welcome coupons for members who joined 1 to 10
+ * minutes ago (keyed: a member who has theirs costs one read per template).
  */
 export async function repairCoupons(ctx: InvocationContext) {
   const _ = database().command
   const now = ctx.clock.now().getTime()
   const [issues, exchanges, templates, joined] = await Promise.all([
-    repairCouponIssues(ctx),
+    repairCouponIssues(ctx).then(async (done) => ({ ...done, ...(await repairCouponGives(ctx)) })),
     repairCouponExchanges(ctx),
     welcomeTemplates(),
     collection<MemberDoc>(COLLECTIONS.members).find(

@@ -675,6 +675,14 @@ export const adminInput = joinActions(
     jobStep: () => z.strictObject({ jobId: docId }),
     listJobs: () => z.strictObject({ ...pageInput() }),
     job: () => z.strictObject({ jobId: docId }),
+    /** One job's progress as the list shows it, without its file (unaudited: a notice polls it). */
+    jobProgress: () => z.strictObject({ jobId: docId }),
+    /** Days a finished job's files are kept; the hourly `expireJobFiles` deletes them after. */
+    jobFileRetention: () => emptyInput,
+    setJobFileRetention: () =>
+      z.strictObject({
+        retentionDays: z.number().int().min(1).max(365).describe('文件保留天数'),
+      }),
   }),
   shopAdminInput,
 )
@@ -991,6 +999,9 @@ export const adminOutput = joinActions(
     createTransferJob: () => jobView(),
     jobStep: () => jobView(),
     listJobs: () => paged(jobView()),
+    jobProgress: () => jobView(),
+    jobFileRetention: () => z.object({ retentionDays: z.number().int() }),
+    setJobFileRetention: () => z.object({ retentionDays: z.number().int() }),
     job: () =>
       jobView().extend({
         allErrors: z.array(rowError()),

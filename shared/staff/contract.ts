@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { joinActions, lazyActions, onFirstUse } from '../platform/contract/lazy-actions'
 import { campaignStaffInput, campaignStaffOutput } from '../campaigns/contract'
-import { couponsStaffInput, couponsStaffOutput } from '../coupons/contract'
+import { couponsStaffInput, couponsStaffOutput, tillCodeInput } from '../coupons/contract'
 import { docId, emptyInput, isoDate, salesFigures, tier } from '../platform/contract/common'
 import { redemptionView } from '../points/contract'
 import { orderActions, orderStatus } from '../shop/contract'
@@ -125,9 +125,8 @@ export const staffInput = joinActions(
     memberDetail: () => z.strictObject({ memberId: docId }),
     myCode: () => emptyInput,
     myStats: () => emptyInput,
-    /** Look up the member behind a scanned member code (any active clerk, any store). */
-    scanMember: () =>
-      z.strictObject({ memberCode: z.string().regex(/^\d{20}$/, '会员码应为 20 位数字') }),
+    /** Look up the member behind a scanned member code or coupon code (any active clerk, any store). */
+    scanMember: () => z.strictObject({ memberCode: tillCodeInput() }),
     /** What a scanned or typed code is for: a shop order (8 digits) or a gift redemption (10), clerks of its store. */
     pickupDetail: () => z.strictObject({ pickupCode: pickupCodeInput() }),
     /** Hand a paid pickup order (8 digits) or a redeemed gift (10 digits) over: once per code, by a clerk of its store. */
@@ -135,7 +134,8 @@ export const staffInput = joinActions(
     /** Book an offline sale for the member whose dynamic code was scanned; a receipt number counts once per store. */
     recordSale: () =>
       z.strictObject({
-        memberCode: z.string().regex(/^\d{20}$/, '会员码应为 20 位数字'),
+        /** The member code, or a coupon code: the sale then uses that coupon (couponId optional). */
+        memberCode: tillCodeInput(),
         /** The receipt's amount; with a coupon, before its discount. */
         amountFen: z.number().int().min(1).max(100_000_000),
         receiptNo: receiptNoInput(),
@@ -203,6 +203,8 @@ export const staffOutput = joinActions(
         points: z.number().int(),
         storeName: z.string(),
         clerkName: z.string(),
+        /** The coupon's name when a coupon code was scanned. */
+        couponName: z.string().nullable(),
       }),
     pickupDetail: () => z.union([orderPickupView(), pickupView()]),
     verifyPickup: () => z.union([orderPickupView(), pickupView()]),

@@ -271,9 +271,8 @@ export async function resolveMemberCode(
   return member
 }
 
-export async function scanMember(ctx: InvocationContext, input: { memberCode: string }) {
-  await requireStaff(ctx)
-  const member = await resolveMemberCode(ctx, input.memberCode)
+/** Who a scanned member is, as the till shows them before a sale (flows/till-code.ts). */
+export async function memberPreview(member: MemberDoc) {
   const names = await namesFor([member.storeId], [member.clerkId])
   return {
     memberId: member._id,

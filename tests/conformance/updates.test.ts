@@ -2,7 +2,7 @@
  * Conformance: updates (doc and where), update operators, set/upsert, remove, updateAndReturn,
  * conditional balance updates under concurrency, and db.serverDate() against the gateway clock.
  */
-import { type Harness, readDoc, removeDir, startHarness } from './helpers'
+import { type Harness, readDoc, rejectionOf, removeDir, startHarness } from './helpers'
 
 jest.setTimeout(30_000)
 
@@ -160,6 +160,28 @@ describe('doc(id).update', () => {
     expect((await readDoc(h.db, c, id))!.tags).toEqual(['a'])
     await doc.update({ tags: _().addToSet('b') })
     expect((await readDoc(h.db, c, id))!.tags).toEqual(['a', 'b'])
+  })
+
+  test('array operators refuse a field that is not an array; _.inc and _.mul one that is not a number; nothing is written', async () => {
+    const [c, id] = await seed('types', { name: 'a', count: '3', tags: null, n: 1 })
+    const doc = h.db.collection(c).doc(id)
+    for (const update of [
+      { name: _().push('x') },
+      { name: _().addToSet('x') },
+      { name: _().pull('x') },
+      { name: _().pop() },
+      { tags: _().push('x') },
+    ]) {
+      const err = await rejectionOf(doc.update(update))
+      expect(err.message).toMatch(/non-array/)
+    }
+    for (const update of [{ count: _().inc(1) }, { count: _().mul(2) }, { tags: _().inc(1) }]) {
+      const err = await rejectionOf(doc.update(update))
+      expect(err.message).toMatch(/non-numeric/)
+    }
+    // A refused operator takes the rest of its update with it.
+    await rejectionOf(doc.update({ n: _().inc(1), name: _().push('x') }))
+    expect(await readDoc(h.db, c, id)).toEqual({ _id: id, name: 'a', count: '3', tags: null, n: 1 })
   })
 
   test('several operators in one update apply together', async () => {

@@ -122,10 +122,23 @@ test('账号与权限: bad input is shown on its field, then a store manager and
   await page.click('#account-submit')
   await fieldError(page, '所管门店').getByText('门店店长至少选择一个门店').waitFor()
   await shot(page, 'account-errors-on-fields')
+  // The role's help and the store picker are the edit dialog's: the picker searches by name or
+  // code, 静安 finds 静安寺店 (SH001) only.
+  await page
+    .locator('.ant-modal:visible')
+    .getByText('只看所管门店的会员、订单、销售和提成结算')
+    .waitFor()
   await page.click('#account-stores')
-  await page.keyboard.type('SH001')
-  await page.keyboard.press('Enter')
+  await page.keyboard.type('静安')
+  const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option')
+  await options.first().waitFor()
+  expect(await options.allTextContents()).toEqual(['静安寺店（SH001）'])
+  await shot(page, 'account-create-store-picker')
+  await options.first().click()
   await page.keyboard.press('Escape')
+  await page
+    .locator('.ant-modal:visible .ant-select-selection-item', { hasText: '静安寺店' })
+    .waitFor()
   await page.click('#account-submit')
   await page.waitForSelector('#accounts-table tr:has-text("mgr.zhao") >> text=静安寺店')
 

@@ -223,14 +223,33 @@ test('lists offline sales by store in Shanghai time and voids one', async () => 
 })
 
 test('exports offline sales and members as jobs and downloads the files', async () => {
+  const asked: string[] = []
+  const askedFor = (request: { url(): string; postData(): string | null }) => {
+    if (request.url().endsWith('/fn/admin'))
+      asked.push((JSON.parse(request.postData() ?? '{}') as { action?: string }).action ?? '')
+  }
+  page.on('request', askedFor)
+  const progressAudited = async () =>
+    (
+      (await stack.db.collection('auditLog').where({ action: 'jobProgress' }).count()) as {
+        total: number
+      }
+    ).total
+  const progressAuditedBefore = await progressAudited()
+  // The export starts where the operator is: a notice at the corner follows it to its end, and
+  // its file downloads from there; the page stays usable underneath.
   await page.click('#sales-export')
-  await page.waitForSelector('#sales-export-started')
-  await page.click('#sales-export-started a')
-  const salesJob = page.locator('#jobs-table tr', { hasText: '导出线下销售' }).first()
-  await salesJob.locator('text=已完成').waitFor()
+  const salesNotice = page.locator('.job-notice', { hasText: '已开始导出' })
+  await salesNotice.getByText('线下销售').first().waitFor()
+  await salesNotice.locator('.job-notice-download').waitFor()
+  expect(await salesNotice.locator('.job-notice-status').textContent()).toMatch(/^已完成，/)
+  expect(page.url()).toContain('/offline-sales')
+  await shot(page, 'export-notice-done')
+  // What the notice says is Chinese: no ids, no English.
+  expect(await salesNotice.innerText()).not.toMatch(/[A-Za-z]{3,}/)
   const [salesFile] = await Promise.all([
     page.waitForEvent('download'),
-    salesJob.locator('.job-download').click(),
+    salesNotice.locator('.job-notice-download').click(),
   ])
   const sales = readFileSync((await salesFile.path())!)
   expect([...sales.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
@@ -246,6 +265,15 @@ test('exports offline sales and members as jobs and downloads the files', async 
     '作废原因',
   ])
   expect(rows).toContainEqual(expect.arrayContaining(['E2E-0001', '258.00', '已作废', '顾客退货']))
+  // The notice asked for the job's progress, which writes no audit entry however often it asks.
+  expect(asked).toContain('jobProgress')
+  expect(await progressAudited()).toBe(progressAuditedBefore)
+  page.off('request', askedFor)
+  // Its link opens 任务, where the same job is listed, done.
+  await salesNotice.locator('.job-notice-link').click()
+  const salesJob = page.locator('#jobs-table tr', { hasText: '导出线下销售' }).first()
+  await salesJob.locator('text=已完成').waitFor()
+  await salesNotice.waitFor({ state: 'detached' })
 
   await page.click('#export-open')
   await page.click('#export-kind')

@@ -219,6 +219,31 @@ test('attribution days and the shop rules refuse -5, 1.5 and too big on their fi
   })
 })
 
+test('the days a job’s files are kept: refused on the field out of 1–365, saved, and said on 任务', async () => {
+  await nav('业绩归属规则')
+  await page.locator('#job-files').scrollIntoViewIfNeeded()
+  expect(await page.inputValue('#job-retention-days')).toBe('7')
+  await refused('#job-retention-days', '文件保留天数', '#job-retention-save', [
+    ['0', '文件保留天数不能小于 1'],
+    ['1.5', '文件保留天数必须是整数'],
+    ['366', '文件保留天数不能大于 365'],
+  ])
+  await shot(page, 'job-retention-refused')
+  expect(await ok(stack.admin({ action: 'jobFileRetention' }))).toEqual({ retentionDays: 7 })
+  await page.fill('#job-retention-days', '30')
+  await page.click('#job-retention-save')
+  await page.getByText('已保存').waitFor()
+  expect(await ok(stack.admin({ action: 'jobFileRetention' }))).toEqual({ retentionDays: 30 })
+  await shot(page, 'job-retention-saved')
+  // Seen again after a reload, and where the files are: on 任务.
+  await page.reload()
+  await page.locator('#job-files').scrollIntoViewIfNeeded()
+  await page.waitForSelector('#job-retention-days[value="30"]')
+  await nav('任务')
+  await page.locator('#job-retention-note').getByText('生成的文件保留 30 天').waitFor()
+  await shot(page, 'job-retention-on-jobs')
+})
+
 test('points rules, chat texts, campaigns and stores refuse -5, 1.5 and too big on their fields', async () => {
   await nav('积分规则与调整')
   const pointsBefore = await ok(stack.admin({ action: 'pointsRules' }))

@@ -219,18 +219,26 @@ test('a store’s posters as a ZIP from a job; then the store closes and reopens
   await page.press('#store-search', 'Enter')
   await page.waitForSelector('#store-count:has-text("共 1 家")')
   await page.locator('tr', { hasText: 'CS150' }).locator('.store-posters-zip').click()
-  await page.waitForURL(/\/jobs/)
-  const job = page.locator('tr', { hasText: '门店海报' }).first()
-  await job.locator('.job-download').waitFor({ timeout: 120_000 })
+  // The operator stays on 门店: a notice follows the job and offers its ZIP when it is drawn.
+  const notice = page.locator('.job-notice', { hasText: '闵行150号店' })
+  await notice.locator('.job-notice-download').waitFor({ timeout: 120_000 })
+  expect(page.url()).toContain('/stores')
   await shot(page, 'poster-job-done')
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    job.locator('.job-download').click(),
+    notice.locator('.job-notice-download').click(),
   ])
   expect(download.suggestedFilename()).toBe('门店海报-CS150.zip')
   const files = [...unzip(readFileSync((await download.path())!)).keys()]
   expect(files).toContain('门店海报-CS150-闵行150号店.png')
   expect(files.some((f) => f.startsWith(`导购海报-CS150-${movingClerk.name}-`))).toBe(true)
+  // The same job is listed on 任务, done.
+  await notice.locator('.job-notice-link').click()
+  await page
+    .locator('#jobs-table tr', { hasText: '门店海报' })
+    .first()
+    .getByText('已完成')
+    .waitFor()
   // A store with nothing left closes; its members are told to stay.
   await nav('门店')
   await page.fill('#store-search', 'CS149')

@@ -142,9 +142,58 @@ test('cancels another unpaid order and sees its coupon back', async () => {
   const card = app.current().locator(`#my-coupon-${coupon.couponId}`)
   expect(await card.textContent()).toContain('可使用')
   await card.click()
-  await app.waitFor('/pages/coupon/index', '到店结账时出示此码')
+  await app.waitFor('/pages/coupon/index', '到店结账时出示此券码')
   expect(await app.current().locator('#coupon-detail').textContent()).toContain('满 ¥100 减 ¥20')
+  // The code under the QR is the coupon code in groups of four digits, never the coupon's id.
+  const shown = (await app.current().locator('#coupon-till-code .member-code__text').textContent())!
+  expect(shown).toMatch(/^\d{4}( \d{4}){4} \d{2}$/)
+  expect(await app.current().textContent()).not.toContain(coupon.couponId)
   await app.shot('coupon-detail')
+})
+
+test('a clerk scans the coupon code at the till: the sale opens with that coupon and books the discount', async () => {
+  const coupon = (
+    await stack.call(
+      'member',
+      { action: 'myCoupons', status: 'available' },
+      { openid: 'demo-shopper-a' },
+    )
+  ).body.data.items.find((c: { name: string }) => c.name === '满100减20')
+  await app.open(`?till=1#/pages/coupon/index?id=${coupon.couponId}`)
+  await app.waitFor('/pages/coupon/index', '到店结账时出示此券码')
+  const code = (await app.current().locator('#coupon-till-code .member-code__text').textContent())!
+  const demo = await stack.personas()
+  const storeId = demo.codes.find((c) => c.kind === 'store')!.storeId
+  const clerk = demo.personas.find((p) => p.role === 'clerk' && p.storeId === storeId)!
+  await app.switchPersona(clerk.name)
+  await app.waitFor('/staff/home/index', '今日业绩')
+  await app.current().locator('#tile-record-sale').click()
+  await app.waitFor('/staff/record-sale/index', '单张小票最多')
+  // Typed from the page's groups of four (H5 has no camera; the number field takes digits only).
+  await app.current().locator('#sale-member-code input').fill(code.replace(/\s+/g, ''))
+  await app.current().getByText('顾客出示券码：满100减20').waitFor()
+  await app.current().locator('#sale-amount input').fill('150')
+  await app.current().getByText('立减 ¥20.00').waitFor()
+  expect(await app.current().locator('#sale-coupons').textContent()).toContain(
+    '本单使用顾客出示的券',
+  )
+  await app.current().locator('#sale-receipt input').fill('H5-COUPON-1')
+  await app.shot('till-coupon-code')
+  await app.current().locator('#sale-submit').click()
+  await app.current().locator('#sale-recorded').waitFor()
+  expect(await app.current().locator('#sale-recorded-coupon').textContent()).toContain(
+    '已用券「满100减20」，优惠 ¥20.00（小票 ¥150.00）',
+  )
+  await app.shot('till-coupon-used')
+  const after = (
+    await stack.call(
+      'member',
+      { action: 'coupon', couponId: coupon.couponId },
+      { openid: 'demo-shopper-a' },
+    )
+  ).body.data
+  expect(after).toMatchObject({ status: 'used', tillCode: null })
+  await app.switchPersona('顾客 A')
 })
 
 test('exchanges points for a coupon in the points mall and finds it under 我的 → 优惠券', async () => {
@@ -186,7 +235,7 @@ test('exchanges points for a coupon in the points mall and finds it under 我的
   const modal = app.page.locator('.taro__modal')
   await modal.getByText('券将放入「我的优惠券」', { exact: false }).waitFor()
   await modal.locator('.taro-model__confirm', { hasText: '确认兑换' }).click()
-  await app.waitFor('/pages/coupon/index', '到店结账时出示此码')
+  await app.waitFor('/pages/coupon/index', '到店结账时出示此券码')
   expect(await app.current().locator('#coupon-detail').textContent()).toContain('来源：积分兑换')
   await app.shot('exchanged-coupon')
 

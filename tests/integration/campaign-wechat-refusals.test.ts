@@ -148,6 +148,32 @@ describe('WeChat refusals at send time', () => {
     expect(await deliveriesOf(campaignId)).toEqual([])
   })
 
+  it('45009: the daily quota stops the campaign; the unsent keep their credits and a resume the next day reaches them', async () => {
+    await addMembers('r45009', ['rf0301', 'rf0302', 'rf0303'], 1)
+    const sentBefore = stack.wechat.sentToday()
+    stack.wechat.setDailyQuota(sentBefore + 1) // room for one more message today
+    const created = await stack.admin(body('r45009', { thing1: '会员日' }))
+    const campaignId = created.body.data.campaignId as string
+    try {
+      await stack.runJob('dispatchCampaigns')
+    } finally {
+      stack.wechat.setDailyQuota(null) // the next day
+    }
+    const view = await campaign(campaignId)
+    expect(view.status).toBe('stopped')
+    expect(view.stopReason).toContain('发送量已达上限')
+    expect(view.stopReason).not.toMatch(/45009/)
+    const left = await Promise.all(['rf0301', 'rf0302', 'rf0303'].map(credits))
+    expect(left.sort()).toEqual([0, 1, 1])
+    expect(await deliveriesOf(campaignId)).toHaveLength(1)
+
+    await stack.admin({ action: 'resumeCampaign', campaignId })
+    await stack.runJob('dispatchCampaigns')
+    const results = await stack.admin({ action: 'campaignResults', campaignId })
+    expect(results.body.data).toMatchObject({ sent: 3, failed: 0 })
+    expect(await Promise.all(['rf0301', 'rf0302', 'rf0303'].map(credits))).toEqual([0, 0, 0])
+  })
+
   it('40037: an unknown template id stops the campaign; after the fix, resume sends', async () => {
     await addMembers('r40037', ['rf0201', 'rf0202'], 1)
     stack.wechat.setTemplate('local-campaign', null) // deleted in the WeChat console

@@ -175,7 +175,9 @@ describe('templates and the coupon centre', () => {
       }),
     ])
     const detail = await member('coupon', openid, { couponId })
-    expect(detail.body.data.code).toBe(couponId)
+    // The code the clerk scans is a 22-digit coupon code of this minute, never the coupon's id.
+    expect(detail.body.data.tillCode.code).toMatch(/^\d{22}$/)
+    expect(JSON.stringify(detail.body.data.tillCode)).not.toContain(couponId)
     expect(detail.body.data.rules).toContain('线上商城和门店均可使用')
     // Another member cannot open it.
     await bind('oCentreOther')
@@ -466,6 +468,170 @@ describe('using a coupon', () => {
     const back = await couponDoc(couponId)
     expect(back.status).toBe('available')
     expect(back.history.filter((h) => h.event === 'return')).toHaveLength(1)
+  })
+})
+
+describe('the coupon code (券码) at the till', () => {
+  const staff = (body: Record<string, unknown>) => stack.call('staff', body, { openid: clerkA })
+  const tillCode = async (openid: string, couponId: string) =>
+    (await member('coupon', openid, { couponId })).body.data.tillCode?.code as string | undefined
+
+  it('scanned, it opens the sale with its coupon, books it with the discount, and is used once', async () => {
+    const openid = 'oCouponCode'
+    await bind(openid)
+    const couponId = await claim(
+      openid,
+      await template({ name: '券码满减', channels: ['offline'] }),
+    )
+    const other = await claim(openid, await template({ name: '另一张', channels: ['offline'] }))
+    const code = (await tillCode(openid, couponId))!
+    const scan = await staff({ action: 'scanMember', memberCode: code })
+    expect(scan.status).toBe(200)
+    expect(scan.body.data).toMatchObject({ couponName: '券码满减' })
+    const seen = await staff({ action: 'memberCoupons', memberCode: code, amountFen: 15_000 })
+    expect(seen.status).toBe(200)
+    expect(seen.body.data.scanned).toMatchObject({ couponId, usable: true, discountFen: 2_000 })
+    expect(seen.body.data.items.map((c: any) => c.couponId).sort()).toEqual(
+      [couponId, other].sort(),
+    )
+    // A coupon code names its coupon: another coupon with it is refused, naming the field.
+    const mismatch = await staff({
+      action: 'recordSale',
+      memberCode: code,
+      amountFen: 15_000,
+      receiptNo: 'CODE-0',
+      couponId: other,
+    })
+    expect(mismatch.status).toBe(400)
+    expect(mismatch.body.error).toMatchObject({ field: 'couponId' })
+    const sale = await staff({
+      action: 'recordSale',
+      memberCode: code,
+      amountFen: 15_000,
+      receiptNo: 'CODE-1',
+    })
+    expect(sale.status).toBe(200)
+    expect(sale.body.data).toMatchObject({
+      grossFen: 15_000,
+      discountFen: 2_000,
+      amountFen: 13_000,
+      coupon: { couponId, name: '券码满减' },
+    })
+    expect((await couponDoc(couponId)).status).toBe('used')
+    // The same request again answers the same sale; the code on another receipt is refused.
+    const again = await staff({
+      action: 'recordSale',
+      memberCode: code,
+      amountFen: 15_000,
+      receiptNo: 'CODE-1',
+    })
+    expect(again.body.data.saleId).toBe(sale.body.data.saleId)
+    const reused = await staff({
+      action: 'recordSale',
+      memberCode: code,
+      amountFen: 9_000,
+      receiptNo: 'CODE-2',
+    })
+    expect(reused.status).toBe(409)
+    expect(reused.body.error.message).toBe('优惠券不可用：已使用')
+    // The page now shows the coupon used, with no code to scan.
+    const detail = await member('coupon', openid, { couponId })
+    expect(detail.body.data).toMatchObject({ status: 'used', tillCode: null })
+  })
+
+  it('a used code is refused even while its coupon is usable again, and the page shows a fresh one', async () => {
+    const openid = 'oCouponCodeReuse'
+    await bind(openid)
+    const couponId = await claim(openid, await template({ name: '可退回', channels: ['offline'] }))
+    const code = (await tillCode(openid, couponId))!
+    expect(
+      (
+        await staff({
+          action: 'recordSale',
+          memberCode: code,
+          amountFen: 12_000,
+          receiptNo: 'RE-1',
+        })
+      ).status,
+    ).toBe(200)
+    // Voided: the coupon is available again, but the scanned code stays spent.
+    expect(
+      (await staff({ action: 'voidSale', receiptNo: 'RE-1', reason: '顾客退货' })).status,
+    ).toBe(200)
+    expect((await couponDoc(couponId)).status).toBe('available')
+    const reused = await staff({
+      action: 'recordSale',
+      memberCode: code,
+      amountFen: 12_000,
+      receiptNo: 'RE-2',
+    })
+    expect(reused.status).toBe(409)
+    expect(reused.body.error.message).toBe('该券码已使用过，请顾客刷新券码后重新扫描')
+    const fresh = (await tillCode(openid, couponId))!
+    expect(fresh).not.toBe(code)
+    expect(
+      (
+        await staff({
+          action: 'recordSale',
+          memberCode: fresh,
+          amountFen: 12_000,
+          receiptNo: 'RE-2',
+        })
+      ).status,
+    ).toBe(200)
+  })
+
+  it("another member's coupon cannot be reached, a forged or stale code is refused, another store's coupon is refused with the reason", async () => {
+    const owner = 'oCouponCodeOwner'
+    const thief = 'oCouponCodeThief'
+    const ownerNo = (await bind(owner)).memberNo
+    const thiefNo = (await bind(thief)).memberNo
+    const couponId = await claim(owner, await template({ name: '别人的', channels: ['offline'] }))
+    const code = (await tillCode(owner, couponId))!
+    // The owner's coupon under the other member's number: no coupon of theirs matches.
+    const swapped = thiefNo + code.slice(9)
+    expect(swapped.startsWith(ownerNo)).toBe(false)
+    const forged = await staff({ action: 'memberCoupons', memberCode: swapped })
+    expect(forged.status).toBe(400)
+    expect(forged.body.error).toMatchObject({
+      message: '券码无效，请重新扫描',
+      field: 'memberCode',
+    })
+    // The other member's code with the owner's coupon id: refused as not theirs.
+    const byMemberCode = await staff({
+      action: 'recordSale',
+      memberCode: await memberCode(thief),
+      amountFen: 15_000,
+      receiptNo: 'THIEF-1',
+      couponId,
+    })
+    expect(byMemberCode.status).toBe(409)
+    expect(byMemberCode.body.error.message).toBe('优惠券不可用：这张优惠券不属于该会员')
+    // Two minutes later the code has expired.
+    stack.setClockOffset(125_000)
+    const stale = await staff({ action: 'scanMember', memberCode: code })
+    expect(stale.status).toBe(400)
+    expect(stale.body.error.message).toBe('券码已过期，请顾客刷新券码后重新扫描')
+    stack.setClockOffset(0)
+    // A coupon of another store: the scan shows it, the sale is refused with the reason.
+    const elsewhere = await claim(
+      owner,
+      await template({ name: '仅徐家汇', channels: ['offline'], storeIds: [storeB] }),
+    )
+    const elsewhereCode = (await tillCode(owner, elsewhere))!
+    const seen = await staff({ action: 'memberCoupons', memberCode: elsewhereCode })
+    expect(seen.body.data.scanned).toMatchObject({ usable: false, reason: '不适用于该门店' })
+    const refused = await staff({
+      action: 'recordSale',
+      memberCode: elsewhereCode,
+      amountFen: 15_000,
+      receiptNo: 'ELSEWHERE-1',
+    })
+    expect(refused.status).toBe(409)
+    expect(refused.body.error.message).toBe('优惠券不可用：不适用于该门店')
+    // An online-only coupon shows no code at all.
+    const online = await claim(owner, await template({ name: '线上券', channels: ['online'] }))
+    expect((await member('coupon', owner, { couponId: online })).body.data.tillCode).toBeNull()
   })
 })
 

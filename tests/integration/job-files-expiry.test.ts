@@ -2,10 +2,12 @@
  * Files of finished jobs are deleted after HQ's retention days (issue #18): an export's parts, a
  * store's poster ZIP and the posters drawn for it leave storage and the database exactly once, by
  * the `expireJobFiles` job of the one jobs timer, even when two runs overlap; the retention is a
- * setting; afterwards the job list says the file expired and offers no dead link.
+ * setting HQ's admins change in the console (`setJobFileRetention`, 1–365 whole days, audited);
+ * afterwards the job list says the file expired and offers no dead link. And `jobProgress`, what
+ * the console's notice polls while a job runs, answers one job's progress without an audit entry.
  */
 import { COLLECTIONS } from '../../shared/collections'
-import { DEFAULT_JOB_FILE_RETENTION_DAYS, JOB_FILES_SETTINGS_ID } from '../../shared/flows/hq-jobs'
+import { DEFAULT_JOB_FILE_RETENTION_DAYS } from '../../shared/flows/hq-jobs'
 import { startConsoleStack, type ConsoleTestStack } from '../support/console-stack'
 
 jest.setTimeout(180_000)
@@ -27,10 +29,17 @@ const expire = async () => {
 }
 const status = async (url: string) => (await fetch(url)).status
 const partsOf = (jobId: string) => setup.count(COLLECTIONS.jobFileParts.name, { jobId })
-const setRetention = (retentionDays: number) =>
-  setup.stack.db.collection(COLLECTIONS.settings.name).doc(JOB_FILES_SETTINGS_ID).set({
-    retentionDays,
-  })
+/**
+ * As HQ's admin sets it in the console: today (a console session does not last the days the clock
+ * is moved on), then back to the day the test is at.
+ */
+const setRetention = async (retentionDays: number, thenOffsetMs: number) => {
+  setup.stack.setClockOffset(0)
+  const res = await setup.stack.admin({ action: 'setJobFileRetention', retentionDays })
+  setup.stack.setClockOffset(thenOffsetMs)
+  expect(res.body).toEqual({ ok: true, data: { retentionDays } })
+}
+const audited = (action: string) => setup.count(COLLECTIONS.auditLog.name, { action })
 
 beforeAll(async () => {
   setup = await startConsoleStack()
@@ -49,6 +58,31 @@ beforeAll(async () => {
 })
 afterAll(() => setup.stack.stop())
 
+it('the retention is 1–365 whole days, set by admins only, read by every HQ role', async () => {
+  const { stack, analystToken } = setup
+  expect((await stack.admin({ action: 'jobFileRetention' })).body.data).toEqual({
+    retentionDays: DEFAULT_JOB_FILE_RETENTION_DAYS,
+  })
+  for (const [retentionDays, message] of [
+    [0, '文件保留天数不能小于 1'],
+    [366, '文件保留天数不能大于 365'],
+    [1.5, '文件保留天数必须是整数'],
+  ] as const) {
+    const refused = await stack.admin({ action: 'setJobFileRetention', retentionDays })
+    expect(refused.status).toBe(400)
+    expect(refused.body.error).toMatchObject({ message, field: 'retentionDays' })
+  }
+  const byAnalyst = await stack.admin(
+    { action: 'setJobFileRetention', retentionDays: 30 },
+    analystToken,
+  )
+  expect(byAnalyst.status).toBe(403)
+  // Nothing was saved; the analyst reads what is (the jobs page says it to every role).
+  expect((await stack.admin({ action: 'jobFileRetention' }, analystToken)).body.data).toEqual({
+    retentionDays: DEFAULT_JOB_FILE_RETENTION_DAYS,
+  })
+})
+
 it('keeps every file within the retention days, and the setting lengthens them', async () => {
   expect(DEFAULT_JOB_FILE_RETENTION_DAYS).toBe(7)
   expect(await partsOf(exportJob)).toBeGreaterThan(0)
@@ -56,15 +90,16 @@ it('keeps every file within the retention days, and the setting lengthens them',
   expect(await status(partUrl)).toBe(200)
   setup.stack.setClockOffset(6 * DAY)
   expect(await expire()).toMatchObject({ retentionDays: 7, expired: 0 })
-  await setRetention(10)
-  setup.stack.setClockOffset(8 * DAY)
+  const auditedBefore = await audited('setJobFileRetention')
+  await setRetention(10, 8 * DAY)
+  expect(await audited('setJobFileRetention')).toBe(auditedBefore + 1)
   expect(await expire()).toMatchObject({ retentionDays: 10, expired: 0 })
   expect(await partsOf(exportJob)).toBeGreaterThan(0)
   expect(await status(zipUrl)).toBe(200)
 })
 
 it('past them, two runs at once delete each job’s files exactly once', async () => {
-  await setRetention(7)
+  await setRetention(7, 8 * DAY)
   const finished = await setup.count(COLLECTIONS.jobs.name, {
     status: setup.stack.db.command.in(['succeeded', 'failed']),
   })
@@ -107,4 +142,32 @@ it('a fresh export keeps its link', async () => {
   const done = await setup.runJob(fresh.body.data.jobId)
   expect(done).toMatchObject({ hasOutput: true, actions: ['download'], fileExpiredLabel: null })
   expect((await expire()).expired).toBe(0)
+})
+
+it('jobProgress answers one job as the list shows it, polled without an audit entry', async () => {
+  const { stack } = setup
+  const started = await stack.admin({ action: 'createDataExport', kind: 'exportMembers' })
+  const jobId = started.body.data.jobId as string
+  const [jobAudits, progressAudits] = [await audited('job'), await audited('jobProgress')]
+  const running = await stack.admin({ action: 'jobProgress', jobId })
+  expect(running.body.data).toMatchObject({ jobId, kind: 'exportMembers', status: 'running' })
+  expect(running.body.data.actions).toContain('step')
+  await setup.runJob(jobId)
+  for (let poll = 0; poll < 3; poll++) {
+    const done = await stack.admin({ action: 'jobProgress', jobId })
+    expect(done.body.data).toMatchObject({
+      status: 'succeeded',
+      statusLabel: '已完成',
+      hasOutput: true,
+      actions: ['download'],
+    })
+    // Progress, never the file: that is `job`'s, which is audited.
+    expect(done.body.data).not.toHaveProperty('file')
+  }
+  expect(await audited('jobProgress')).toBe(progressAudits)
+  // setup.runJob read the job once through `job`: one audit entry, for the one download-ready read.
+  expect(await audited('job')).toBe(jobAudits + 1)
+  const missing = await stack.admin({ action: 'jobProgress', jobId: 'job_nothing_here' })
+  expect(missing.status).toBe(404)
+  expect(missing.body.error.message).toBe('任务不存在')
 })

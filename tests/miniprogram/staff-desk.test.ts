@@ -24,7 +24,8 @@ function staff(extra: CloudHandler = () => ok({})) {
     if (event.action === 'myStats') return ok(STAFF_STATS)
     if (event.action === 'saleRules') return ok(RULES)
     // The member has no coupons at this till.
-    if (event.action === 'memberCoupons') return ok({ memberNo: '100000007', items: [] })
+    if (event.action === 'memberCoupons')
+      return ok({ memberNo: '100000007', items: [], scanned: null })
     if (event.action === 'scanMember')
       return ok({
         memberId: 'm1',
@@ -34,6 +35,7 @@ function staff(extra: CloudHandler = () => ok({})) {
         points: 100,
         storeName: '静安寺店',
         clerkName: '王小美',
+        couponName: null,
       })
     return extra(name, event)
   })
@@ -149,6 +151,150 @@ describe('record sale (the built WeChat subpackage)', () => {
     await page.tap('sale-submit')
     await page.waitForText('销售已记录')
     expect(wxCalls('showModal')).toHaveLength(0)
+  })
+})
+
+const TILL_COUPON = {
+  name: '门店满100减20',
+  summary: '满 ¥100 减 ¥20',
+  kind: 'amountOff',
+  giftName: null,
+  expiresAt: '2026-12-31T15:59:59.999Z',
+  validText: '有效期至 12月31日',
+}
+
+describe('a coupon code (券码) at the till (the built WeChat subpackage)', () => {
+  let page: RenderedPage | undefined
+  beforeEach(resetCalls)
+  afterEach(() => page?.detach())
+
+  it('scanned, it names the member and the coupon, applies that coupon alone and books it', async () => {
+    const COUPON_CODE = '1000000071234567890123'
+    const scanned = { ...TILL_COUPON, couponId: 'c-shown', usable: true, reason: null }
+    answerFunctions((_name, event) => {
+      if (event.action === 'me') return ok(STAFF_PROFILE)
+      if (event.action === 'saleRules') return ok(RULES)
+      if (event.action === 'scanMember')
+        return ok({
+          memberId: 'm1',
+          memberNo: '100000007',
+          phoneMasked: '138****5678',
+          tier: 'standard',
+          points: 100,
+          storeName: '静安寺店',
+          clerkName: '王小美',
+          couponName: '门店满100减20',
+        })
+      if (event.action === 'memberCoupons') {
+        const discountFen = event.amountFen ? 2_000 : 0
+        return ok({
+          memberNo: '100000007',
+          items: [
+            { ...scanned, discountFen },
+            {
+              ...TILL_COUPON,
+              couponId: 'c-other',
+              name: '另一张店铺券',
+              usable: true,
+              reason: null,
+              discountFen,
+            },
+          ],
+          scanned: { ...scanned, discountFen },
+        })
+      }
+      if (event.action === 'recordSale')
+        return ok({
+          saleId: 's1',
+          memberNo: '100000007',
+          amountFen: 13_000,
+          grossFen: 15_000,
+          discountFen: 2_000,
+          receiptNo: 'R-9',
+          storeId: 's1',
+          pointsEarned: 130,
+          coupon: {
+            couponId: 'c-shown',
+            name: '门店满100减20',
+            giftName: null,
+            discountFen: 2_000,
+          },
+          at: '2026-11-20T02:00:00.000Z',
+        })
+      return ok({})
+    })
+    page = openPage('staff/record-sale/index')
+    await page.waitForText('单张小票最多')
+    // As the coupon page groups it: spaces are dropped.
+    type(page, 'sale-member-code', '1000 0000 7123 4567 8901 23')
+    await page.waitForText('顾客出示券码：门店满100减20')
+    await page.waitForText('本单使用顾客出示的券')
+    // The member's other coupons are not offered: the code brought this one.
+    expect(page.textOf('#sale-coupons')).not.toContain('另一张店铺券')
+    await page.waitFor(
+      () =>
+        (page!.find('#sale-coupon-c-shown')?.dom?.getAttribute('class') ?? '').includes(
+          'sale-coupon--on',
+        ),
+      'the scanned coupon applied',
+    )
+    type(page, 'sale-amount', '150')
+    await page.waitForText('立减 ¥20.00')
+    type(page, 'sale-receipt', 'R-9')
+    await enabled(page, 'sale-submit')
+    await page.tap('sale-submit')
+    await page.waitForText('销售已记录')
+    expect(page.textOf('#sale-recorded-coupon')).toContain('已用券「门店满100减20」')
+    expect(cloudCalls().find((c) => c.data.action === 'recordSale')?.data).toMatchObject({
+      memberCode: COUPON_CODE,
+      amountFen: 15_000,
+      receiptNo: 'R-9',
+      couponId: 'c-shown',
+    })
+    expect(page.text()).not.toMatch(/[A-Za-z]{4,}/)
+  })
+
+  it('a scanned coupon this store cannot take shows why, and the sale is refused with it', async () => {
+    const refused = {
+      ...TILL_COUPON,
+      couponId: 'c-far',
+      usable: false,
+      reason: '不适用于该门店',
+      discountFen: 0,
+    }
+    answerFunctions((_name, event) => {
+      if (event.action === 'memberCoupons')
+        return ok({ memberNo: '100000007', items: [refused], scanned: refused })
+      if (event.action === 'me') return ok(STAFF_PROFILE)
+      if (event.action === 'saleRules') return ok(RULES)
+      if (event.action === 'scanMember')
+        return ok({
+          memberId: 'm1',
+          memberNo: '100000007',
+          phoneMasked: '138****5678',
+          tier: 'standard',
+          points: 100,
+          storeName: '静安寺店',
+          clerkName: '王小美',
+          couponName: '门店满100减20',
+        })
+      if (event.action === 'recordSale')
+        return {
+          ok: false,
+          error: { code: 'COUPON_UNAVAILABLE', message: '优惠券不可用：不适用于该门店' },
+        }
+      return ok({})
+    })
+    page = openPage('staff/record-sale/index')
+    await page.waitForText('单张小票最多')
+    type(page, 'sale-member-code', '1000000071234567890123')
+    await page.waitForText('不适用于该门店')
+    type(page, 'sale-amount', '150')
+    type(page, 'sale-receipt', 'R-10')
+    await enabled(page, 'sale-submit')
+    await page.tap('sale-submit')
+    await page.waitForText('优惠券不可用：不适用于该门店')
+    expect(page.text()).not.toContain('销售已记录')
   })
 })
 

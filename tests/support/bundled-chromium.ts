@@ -17,6 +17,7 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  realpathSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -95,13 +96,23 @@ function fontsConf(dirs: string[], cacheDir: string): string {
 
 /** Unpacks the bundled Chromium once per installed version and says how to run it. */
 export function bundledChromium(): BrowserInstall {
-  const chromiumDir = packageDir('@sparticuz/chromium')
-  const fontDir = path.join(packageDir('@embedpdf/fonts-sc'), 'fonts')
+  // Real paths: a worktree's node_modules is often a symlink to another checkout's, and the
+  // fonts.conf written here is shared by every checkout that links it. A path through one
+  // worktree's link stops existing when that worktree is removed, and Chromium without fonts
+  // aborts at its first text ("SkFontMgr … Not implemented").
+  const chromiumDir = realpathSync(packageDir('@sparticuz/chromium'))
+  const fontDir = path.join(realpathSync(packageDir('@embedpdf/fonts-sc')), 'fonts')
   const { version } = JSON.parse(readFileSync(path.join(chromiumDir, 'package.json'), 'utf8')) as {
     version: string
   }
-  const dir = path.join(root, 'node_modules', '.cache', 'bundled-chromium', version)
+  const dir = path.join(
+    realpathSync(path.join(root, 'node_modules')),
+    '.cache',
+    'bundled-chromium',
+    version,
+  )
   const executablePath = path.join(dir, 'chromium')
+  const conf = fontsConf([path.join(dir, 'fonts'), fontDir], path.join(dir, 'fontconfig-cache'))
   if (!existsSync(path.join(dir, 'fonts.conf'))) {
     const staging = `${dir}.tmp-${process.pid}-${Date.now()}`
     rmSync(staging, { recursive: true, force: true })
@@ -112,16 +123,19 @@ export function bundledChromium(): BrowserInstall {
     chmodSync(path.join(staging, 'chromium'), 0o755)
     untar(bin('al2023.tar.br'), staging) // lib/: NSS, NSPR, expat
     untar(bin('fonts.tar.br'), staging) // fonts/: Open Sans (and a fonts.conf for Lambda, replaced)
-    writeFileSync(
-      path.join(staging, 'fonts.conf'),
-      fontsConf([path.join(dir, 'fonts'), fontDir], path.join(dir, 'fontconfig-cache')),
-    )
+    writeFileSync(path.join(staging, 'fonts.conf'), conf)
     try {
       renameSync(staging, dir)
     } catch (err) {
       rmSync(staging, { recursive: true, force: true })
       if (!existsSync(path.join(dir, 'fonts.conf'))) throw err
     }
+  } else if (readFileSync(path.join(dir, 'fonts.conf'), 'utf8') !== conf) {
+    // Written by an older version of this file through a path that may be gone: rewrite it
+    // whole (write aside, then rename: a parallel launch reads the old or the new, never half).
+    const aside = path.join(dir, `fonts.conf.tmp-${process.pid}-${Date.now()}`)
+    writeFileSync(aside, conf)
+    renameSync(aside, path.join(dir, 'fonts.conf'))
   }
   return {
     executablePath,

@@ -3,24 +3,21 @@
  * searchable store picker) and its name. The server ends that account's sessions when its role or
  * stores change; the dialog says so before saving and reports how many ended.
  */
-import { Alert, App, Form, Input, Modal, Radio } from 'antd'
+import { Alert, App, Form, Input, Modal } from 'antd'
 import { useEffect } from 'react'
-import { ROLE_LABELS, type HqRole } from '../../../shared/hq/rules/roles'
 import type { AdminParams, AdminResult } from '../api'
-import { StorePicker } from '../store-picker'
 import { useAdminMutation } from '../use-admin'
+import { AccountRoleFields } from './account-role-fields'
 
 type Account = AdminResult<'listAdminAccounts'>['items'][number]
 type Values = Omit<AdminParams<'updateAdminAccount'>, 'username'>
 
 export function AccountEditDialog({
   account,
-  roleHelp,
   onClose,
   onSaved,
 }: {
   account: Account | null
-  roleHelp: Record<HqRole, string>
   onClose: () => void
   onSaved: () => void
 }) {
@@ -93,21 +90,7 @@ export function AccountEditDialog({
         <Form.Item name="displayName" label="姓名">
           <Input id="account-edit-display-name" />
         </Form.Item>
-        <Form.Item name="role" label="角色" extra={role ? roleHelp[role] : undefined}>
-          <Radio.Group
-            id="account-edit-role"
-            optionType="button"
-            options={(Object.keys(ROLE_LABELS) as HqRole[]).map((r) => ({
-              value: r,
-              label: ROLE_LABELS[r],
-            }))}
-          />
-        </Form.Item>
-        {role === 'storeManager' && (
-          <Form.Item name="storeIds" label="所管门店">
-            <StorePicker id="account-edit-stores" mode="multiple" allowClear />
-          </Form.Item>
-        )}
+        <AccountRoleFields idPrefix="account-edit" />
         {rightsChange && (
           <Alert
             type="warning"

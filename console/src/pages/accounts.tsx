@@ -12,8 +12,6 @@ import {
   Input,
   Modal,
   Popconfirm,
-  Radio,
-  Select,
   Space,
   Table,
   Tag,
@@ -24,15 +22,9 @@ import { ROLE_LABELS, type HqRole } from '../../../shared/hq/rules/roles'
 import type { AdminParams, AdminResult } from '../api'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 import { AccountEditDialog } from './account-edit-dialog'
+import { AccountRoleFields, ROLE_HELP } from './account-role-fields'
 
 type Account = AdminResult<'listAdminAccounts'>['items'][number]
-
-const ROLE_HELP: Record<HqRole, string> = {
-  admin: '全部功能，包括账号和各项规则',
-  operator: '日常运营：门店、导购、会员、订单、礼品、活动；不能管理账号和规则',
-  analyst: '只读：查看数据，手机号打码，不能查看聊天内容',
-  storeManager: '只看所管门店的会员、订单、销售和提成结算',
-}
 
 const STATUS_COLORS: Record<string, string> = { 正常: 'green', 已锁定: 'orange', 已停用: 'default' }
 
@@ -44,19 +36,12 @@ const shanghai = (iso: string | null) =>
 
 export function AccountsPage() {
   const accounts = useAdminQuery('listAdminAccounts', {})
-  const stores = useAdminQuery('listStores', {})
   const mutate = useAdminMutation()
   const [creating, setCreating] = useState(false)
   const [resetting, setResetting] = useState<Account | null>(null)
   const [editing, setEditing] = useState<Account | null>(null)
   const [form] = Form.useForm()
   const [resetForm] = Form.useForm()
-  const role = Form.useWatch<HqRole | undefined>('role', form)
-
-  const storeOptions = (stores.data?.items ?? []).map((s) => ({
-    value: s.storeId,
-    label: `${s.name}（${s.code}）`,
-  }))
 
   async function act(account: Account, action: 'disable' | 'enable' | 'unlock') {
     if (action === 'unlock')
@@ -232,28 +217,7 @@ export function AccountsPage() {
           <Form.Item name="displayName" label="姓名">
             <Input id="account-display-name" />
           </Form.Item>
-          <Form.Item name="role" label="角色" extra={role ? ROLE_HELP[role] : undefined}>
-            <Radio.Group
-              id="account-role"
-              optionType="button"
-              options={(Object.keys(ROLE_LABELS) as HqRole[]).map((r) => ({
-                value: r,
-                label: ROLE_LABELS[r],
-              }))}
-            />
-          </Form.Item>
-          {role === 'storeManager' && (
-            <Form.Item name="storeIds" label="所管门店">
-              <Select
-                id="account-stores"
-                mode="multiple"
-                showSearch
-                optionFilterProp="label"
-                placeholder="输入门店名称或编码搜索"
-                options={storeOptions}
-              />
-            </Form.Item>
-          )}
+          <AccountRoleFields idPrefix="account" />
           <Form.Item
             name="password"
             label="初始密码"
@@ -266,7 +230,6 @@ export function AccountsPage() {
 
       <AccountEditDialog
         account={editing}
-        roleHelp={ROLE_HELP}
         onClose={() => setEditing(null)}
         onSaved={() => {
           setEditing(null)

@@ -1,7 +1,7 @@
-import { Alert, Button, InputNumber, Space, Table, Typography } from 'antd'
-import { useState } from 'react'
+import { Alert, Button, Form, InputNumber, Table, Typography } from 'antd'
 import type { AdminResult } from '../api'
 import { useAuth } from '../auth'
+import { numberRules } from '../number-rules'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 
 type Store = AdminResult<'listStores'>['items'][number]
@@ -15,8 +15,6 @@ export function CouponBudgets({ templateId }: { templateId: string }) {
   const { canWrite } = useAuth()
   const stores = useAdminQuery('listStores', {})
   const budgets = useAdminQuery('couponBudgets', { templateId })
-  const mutate = useAdminMutation()
-  const [drafts, setDrafts] = useState<Record<string, number | null>>({})
   const byStore = new Map((budgets.data?.items ?? []).map((b) => [b.storeId, b]))
   const open = (stores.data?.items ?? []).filter((s) => s.status === 'active')
   return (
@@ -49,40 +47,79 @@ export function CouponBudgets({ templateId }: { templateId: string }) {
           {
             title: '设置额度',
             render: (_, s) => (
-              <Space>
-                <InputNumber
-                  id={`budget-${templateId}-${s.storeId}`}
-                  size="small"
-                  placeholder={String(byStore.get(s.storeId)?.budget ?? 0)}
-                  value={drafts[s.storeId] ?? null}
-                  disabled={!canWrite}
-                  onChange={(v) => setDrafts({ ...drafts, [s.storeId]: v })}
-                />
-                <Button
-                  size="small"
-                  className="budget-save"
-                  disabled={!canWrite || drafts[s.storeId] == null}
-                  onClick={async () => {
-                    const budget = drafts[s.storeId]
-                    if (budget == null) return
-                    const saved = await mutate(
-                      'setCouponBudget',
-                      { storeId: s.storeId, templateId, budget },
-                      `${s.name}的额度已设为 ${budget} 张`,
-                    )
-                    if (saved) {
-                      setDrafts({ ...drafts, [s.storeId]: null })
-                      void budgets.reload()
-                    }
-                  }}
-                >
-                  保存
-                </Button>
-              </Space>
+              <BudgetEditor
+                templateId={templateId}
+                store={s}
+                current={byStore.get(s.storeId)?.budget ?? 0}
+                disabled={!canWrite}
+                onSaved={() => void budgets.reload()}
+              />
             ),
           },
         ]}
       />
     </div>
+  )
+}
+
+/**
+ * One store's new figure: its own small form, so a refusal (a number that is not a whole number
+ * of coupons, or below what the store's clerks have already given) is said under this store's
+ * field, not in a toast that leaves the row.
+ */
+function BudgetEditor({
+  templateId,
+  store,
+  current,
+  disabled,
+  onSaved,
+}: {
+  templateId: string
+  store: Store
+  current: number
+  disabled: boolean
+  onSaved: () => void
+}) {
+  const [form] = Form.useForm<{ budget: number | null }>()
+  const mutate = useAdminMutation()
+  const budget = Form.useWatch('budget', form)
+  const save = async ({ budget }: { budget: number | null }) => {
+    if (budget == null) return
+    const saved = await mutate(
+      'setCouponBudget',
+      { storeId: store.storeId, templateId, budget },
+      `${store.name}的额度已设为 ${budget} 张`,
+      { form },
+    )
+    if (saved) {
+      form.resetFields()
+      onSaved()
+    }
+  }
+  return (
+    <Form form={form} layout="inline" className="budget-form" onFinish={(v) => void save(v)}>
+      <Form.Item
+        name="budget"
+        rules={numberRules('门店额度', { min: 0, max: 1_000_000 })}
+        style={{ marginInlineEnd: 8 }}
+      >
+        <InputNumber
+          id={`budget-${templateId}-${store.storeId}`}
+          size="small"
+          placeholder={String(current)}
+          disabled={disabled}
+        />
+      </Form.Item>
+      <Form.Item style={{ marginInlineEnd: 0 }}>
+        <Button
+          size="small"
+          htmlType="submit"
+          className="budget-save"
+          disabled={disabled || budget == null}
+        >
+          保存
+        </Button>
+      </Form.Item>
+    </Form>
   )
 }

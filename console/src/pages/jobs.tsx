@@ -14,7 +14,7 @@ import {
   Typography,
 } from 'antd'
 import type { Dayjs } from 'dayjs'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { useSearchParams } from 'react-router-dom'
 import { formatShanghaiMinute } from '../../../shared/platform/calendar'
 import { toCsv } from '../../../shared/platform/csv'
@@ -26,14 +26,15 @@ import {
   formatBytes,
   MAX_CSV_FILE_BYTES,
 } from '../../../shared/platform/csv-decode'
-import { ApiFailure, callAdmin, downloadCsv, downloadUrl, type AdminResult } from '../api'
+import { downloadCsv, type AdminResult } from '../api'
 import { useAuth } from '../auth'
+import { useJobNotice } from '../job-notice'
+import { useJobDownload, useJobsPageSteps, useJobStepping, useShareJobViews } from '../job-watch'
 import { useUrlState } from '../url-state'
 import {
   useAdminFetch,
   useAdminMutation,
   useAdminQuery,
-  useAdminWrite,
   useJobsEndedInvalidation,
 } from '../use-admin'
 
@@ -98,15 +99,7 @@ const TEMPLATE_NAMES: Record<ImportKind, string> = {
   importStock: '库存导入模板.csv',
 }
 
-/** A data export's file, its parts fetched in order and joined (each part is a batch of rows). */
-async function downloadParts(jobId: string, file: { filename: string; parts: number }) {
-  let csv = ''
-  for (let part = 0; part < file.parts; part++)
-    csv += (await callAdmin('jobFile', { jobId, part })).csv
-  downloadCsv(csv, file.filename)
-}
-/** While this page is open it steps running jobs itself; the server's timer steps them otherwise. */
-const STEP_PAUSE_MS = 200
+/** While this page is open it steps running jobs itself (job-watch.ts); the timer otherwise. */
 const WATCH_PAUSE_MS = 2000
 
 const percentOf = (job: Job) =>
@@ -140,58 +133,26 @@ export function JobsPage() {
   })
   const data = jobs.data
   useJobsEndedInvalidation(data?.items)
-  const [stepError, setStepError] = useState<string | null>(null)
-  const error = stepError ?? jobs.error
+  // This page steps every running job; an open notice learns from its answers and only watches.
+  useJobsPageSteps()
+  const share = useShareJobViews()
+  useEffect(() => {
+    if (data) share(data.items)
+  }, [data, share])
+  const [downloadError, setDownloadError] = useState<string | null>(null)
+  const stepError = useJobStepping(data?.items, jobs.updatedAt)
+  const error = downloadError ?? stepError ?? jobs.error
+  const retention = useAdminQuery('jobFileRetention', {})
   const [search, setSearch] = useSearchParams()
   // 导入库存 on the products page opens the stock import here (for those who may write).
   const [importing, setImporting] = useState<ImportKind | null>(
     canWrite ? ((search.get('import') as ImportKind | null) ?? null) : null,
   )
   const [exporting, setExporting] = useState(false)
-  const mutate = useAdminMutation()
-  const write = useAdminWrite()
-
-  // The server offers step to those who may advance a job (HQ admins): each answer of the list
-  // with a steppable job schedules one step of each, and the step marks the list stale, whose
-  // next answer schedules the next, until none is left to step. One round at a time: a poll's
-  // answer arriving while a step runs starts nothing (a second step would only meet the lease).
-  const steppable = (data?.items ?? [])
-    .filter((j) => j.finishedAt === null && j.actions.includes('step'))
-    .map((j) => j.jobId)
-    .join(',')
-  const answeredAt = jobs.updatedAt
-  const stepping = useRef(false)
-  const [rounds, setRounds] = useState(0)
-  useEffect(() => {
-    if (!steppable || stepping.current) return
-    const timer = setTimeout(async () => {
-      stepping.current = true
-      try {
-        await Promise.all(steppable.split(',').map((jobId) => write('jobStep', { jobId })))
-        setStepError(null)
-      } catch (err) {
-        setStepError(err instanceof ApiFailure ? err.message : String(err))
-      } finally {
-        stepping.current = false
-        setRounds((n) => n + 1)
-      }
-    }, STEP_PAUSE_MS)
-    return () => clearTimeout(timer)
-  }, [steppable, answeredAt, rounds, write])
+  const downloadJob = useJobDownload()
 
   async function download(job: Job) {
-    const full = await mutate('job', { jobId: job.jobId })
-    // A ZIP (posters; an import's invites with their posters) comes from storage by its address;
-    // a data export comes in parts, joined here.
-    if (full?.file?.url) downloadUrl(full.file.url, full.file.filename)
-    else if (full?.output) downloadCsv(full.output.csv, full.output.filename)
-    else if (full?.file?.parts)
-      await downloadParts(job.jobId, {
-        filename: full.file.filename,
-        parts: full.file.parts,
-      }).catch((err: unknown) =>
-        setStepError(err instanceof ApiFailure ? err.message : '下载失败，请重试'),
-      )
+    setDownloadError(await downloadJob(job.jobId))
   }
 
   return (
@@ -216,6 +177,11 @@ export function JobsPage() {
     >
       <Typography.Paragraph type="secondary">
         导入和导出在服务器上分批进行：可以离开本页，任务会继续；回来即可看到进度。
+        {retention.data && (
+          <span id="job-retention-note">
+            任务完成后，生成的文件保留 {retention.data.retentionDays} 天，之后自动删除。
+          </span>
+        )}
       </Typography.Paragraph>
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
       <Table<Job>
@@ -444,6 +410,7 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
   const { session } = useAuth()
   const stores = useAdminQuery('listStores', {})
   const mutate = useAdminMutation()
+  const notice = useJobNotice()
   const [submitting, setSubmitting] = useState(false)
   return (
     <Modal
@@ -455,19 +422,17 @@ function ExportDialog({ onClose }: { onClose: () => void }) {
       onOk={async () => {
         const v = await form.validateFields()
         setSubmitting(true)
-        const job = await mutate(
-          'createDataExport',
-          {
-            kind: v.kind,
-            ...(v.storeId ? { storeId: v.storeId } : {}),
-            ...(v.range
-              ? { from: v.range[0].format('YYYY-MM-DD'), to: v.range[1].format('YYYY-MM-DD') }
-              : {}),
-          },
-          '已开始导出，完成后可在列表中下载',
-        )
+        const job = await mutate('createDataExport', {
+          kind: v.kind,
+          ...(v.storeId ? { storeId: v.storeId } : {}),
+          ...(v.range
+            ? { from: v.range[0].format('YYYY-MM-DD'), to: v.range[1].format('YYYY-MM-DD') }
+            : {}),
+        })
         setSubmitting(false)
-        if (job) onClose()
+        if (!job) return
+        notice(job, `已开始导出${EXPORT_OPTIONS.find((o) => o.value === v.kind)?.label ?? ''}`)
+        onClose()
       }}
     >
       <Form form={form} layout="vertical" initialValues={{ kind: 'exportOrders' }}>

@@ -16,11 +16,11 @@ import {
 } from 'antd'
 import dayjs, { type Dayjs } from 'dayjs'
 import { useMemo, useState } from 'react'
-import { Link } from 'react-router-dom'
 import { fenToYuan } from '../../../shared/commission/rules/commission'
 import { formatShanghaiMinute } from '../../../shared/platform/calendar'
 import { ApiFailure, type AdminResult } from '../api'
 import { useAuth } from '../auth'
+import { useJobNotice } from '../job-notice'
 import { useUrlState } from '../url-state'
 import { useAdminQuery, useAdminWrite } from '../use-admin'
 
@@ -47,8 +47,8 @@ export function OfflineSalesPage() {
   const sales = useAdminQuery('listOfflineSales', params)
   const stores = useAdminQuery('listStores', {})
   const [voiding, setVoiding] = useState<Sale | null>(null)
-  const [exported, setExported] = useState<string | null>(null)
   const write = useAdminWrite()
+  const notice = useJobNotice()
 
   async function startExport() {
     try {
@@ -58,7 +58,7 @@ export function OfflineSalesPage() {
         ...(state.from ? { from: state.from } : {}),
         ...(state.to ? { to: state.to } : {}),
       })
-      setExported(`已开始导出 ${job.total} 笔线下销售`)
+      notice(job, `已开始导出 ${job.total} 笔线下销售`)
     } catch (err) {
       void message.error(err instanceof ApiFailure ? err.message : '导出失败，请重试')
     }
@@ -111,21 +111,6 @@ export function OfflineSalesPage() {
       <Typography.Paragraph type="secondary">
         时间为北京时间。退货期内的销售可以作废：积分和提成随之退回。
       </Typography.Paragraph>
-      {exported && (
-        <Alert
-          id="sales-export-started"
-          type="success"
-          showIcon
-          closable
-          onClose={() => setExported(null)}
-          style={{ marginBottom: 12 }}
-          message={
-            <span>
-              {exported}，完成后在<Link to="/jobs">「任务」</Link>页下载。
-            </span>
-          }
-        />
-      )}
       {sales.error && <Alert type="error" showIcon message={sales.error} />}
       <Table<Sale>
         id="sales-table"

@@ -4,6 +4,7 @@ import { numberRules } from '../number-rules'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 import { AgreementsCard } from './agreements'
 import { CommissionRulesCard } from './commission-rules'
+import { JobFilesCard } from './job-files-settings'
 import { ShopRulesCard } from './shop-rules'
 
 export function SettingsPage() {
@@ -67,6 +68,7 @@ export function SettingsPage() {
       <CommissionRulesCard />
       <ShopRulesCard />
       <AgreementsCard />
+      <JobFilesCard />
     </>
   )
 }

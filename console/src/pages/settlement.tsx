@@ -5,6 +5,7 @@ import { useNavigate } from 'react-router-dom'
 import { fenToYuan } from '../../../shared/commission/rules/commission'
 import { downloadCsv, type AdminResult } from '../api'
 import { useAuth } from '../auth'
+import { useJobNotice } from '../job-notice'
 import { useUrlState } from '../url-state'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 import { shanghaiThisMonth } from '../time'
@@ -17,6 +18,7 @@ const yuan = (fen: number) => `¥${fenToYuan(fen)}`
 export function SettlementPage() {
   const { canWrite } = useAuth()
   const navigate = useNavigate()
+  const notice = useJobNotice()
   const [state, setState] = useUrlState(DEFAULTS)
   const by = state.by === 'store' ? 'store' : 'clerk'
   const settlement = useAdminQuery('settlement', { month: state.month, by })
@@ -28,12 +30,12 @@ export function SettlementPage() {
   }
 
   async function exportAsJob() {
-    const job = await mutate(
-      'createExportJob',
-      { kind: 'exportSettlement', month: state.month, by },
-      '已在后台生成，可在「任务」中下载',
-    )
-    if (job) void navigate('/jobs')
+    const job = await mutate('createExportJob', {
+      kind: 'exportSettlement',
+      month: state.month,
+      by,
+    })
+    if (job) notice(job, '已开始生成提成结算')
   }
 
   const rows = settlement.data?.rows ?? []

@@ -23,9 +23,9 @@ import {
 } from 'antd'
 import type { Rule } from 'antd/es/form'
 import { useState } from 'react'
-import { useNavigate } from 'react-router-dom'
 import { downloadPng, type AdminResult } from '../api'
 import { useAuth } from '../auth'
+import { useJobNotice } from '../job-notice'
 import { useUrlState } from '../url-state'
 import { useAdminMutation, useAdminQuery } from '../use-admin'
 import { shanghai } from '../time'
@@ -51,7 +51,7 @@ const STATUS_COLOR: Record<Store['status'], string> = { active: 'green', closed:
 
 export function StoresPage() {
   const { canWrite } = useAuth()
-  const navigate = useNavigate()
+  const notice = useJobNotice()
   const [state, setState] = useUrlState(DEFAULTS)
   const stores = useAdminQuery('listStores', {
     ...(state.search ? { search: state.search } : {}),
@@ -81,12 +81,8 @@ export function StoresPage() {
   }
 
   async function posterZip(store: Store) {
-    const job = await mutate(
-      'createPosterJob',
-      { storeId: store.storeId },
-      `正在生成「${store.name}」的海报压缩包，完成后在「任务」中下载`,
-    )
-    if (job) void navigate('/jobs')
+    const job = await mutate('createPosterJob', { storeId: store.storeId })
+    if (job) notice(job, `正在生成「${store.name}」的海报压缩包`)
   }
 
   async function startClosing(store: Store) {

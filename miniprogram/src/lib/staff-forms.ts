@@ -10,7 +10,7 @@ export interface SaleDraft {
   receiptNo: string
 }
 
-/** The member code as typed or scanned, without spaces, when it is one. */
+/** The member code or coupon code as typed or scanned, without spaces, when it is one. */
 export function normalizeMemberCode(input: string): string | undefined {
   const code = input.replace(/\s+/g, '')
   return MEMBER_CODE.test(code) ? code : undefined
@@ -33,8 +33,11 @@ export interface SaleCheck {
 }
 
 const RECEIPT_NO = /^[A-Za-z0-9_-]{1,40}$/
-/** A member code is 20 digits (shared/contract/staff.ts `scanMember`). */
-export const MEMBER_CODE = /^\d{20}$/
+/**
+ * What the till scans (shared/staff/contract.ts `scanMember`): a member code of 20 digits, or a
+ * coupon code (券码) of 22 shown on a coupon's page, which brings that coupon to the sale.
+ */
+export const MEMBER_CODE = /^(?:\d{20}|\d{22})$/
 /** Pickup codes are not specified yet; accept what a code printed on a screen can be. */
 const PICKUP_CODE = /^[A-Za-z0-9]{4,64}$/
 
@@ -50,7 +53,7 @@ export function checkSale(draft: SaleDraft, rules?: SaleRules): SaleCheck {
   const limitFen = Math.min(rules?.receiptLimitFen ?? MAX_SALE_FEN, MAX_SALE_FEN)
 
   if (memberCode !== '' && !MEMBER_CODE.test(memberCode))
-    errors.memberCode = '会员码应为 20 位数字，请重新扫描'
+    errors.memberCode = '会员码应为 20 位数字（券码 22 位），请重新扫描'
   if (read === 'format') errors.amount = '金额格式不对：请输入数字，最多两位小数'
   else if (read === 'zero') errors.amount = '请输入大于 0 的金额'
   else if (read !== undefined && read > limitFen)

@@ -40,6 +40,43 @@ export function applyOperators(doc: Doc, data: Record<string, unknown>): void {
   for (const [op, expr] of Object.entries(data)) {
     const operator = UPDATE_OPERATORS[op]
     if (!operator) throw new Error(`unknown update operator ${op}`)
+    if (isPlainObject(expr)) for (const path of Object.keys(expr)) checkOperand(doc, op, path)
     operator(expr)(doc)
   }
+}
+
+const NUMERIC_OPERATORS = new Set(['$inc', '$mul'])
+const ARRAY_OPERATORS = new Set(['$push', '$addToSet', '$pop', '$pull', '$pullAll'])
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'array'
+  if (value instanceof Date) return 'date'
+  if (isPlainObject(value)) return 'object'
+  return typeof value
+}
+
+/**
+ * MongoDB refuses an arithmetic operator on a field that holds something other than a number,
+ * and an array operator on a field that holds something other than an array (a missing field is
+ * fine: $inc starts it at 0, $push makes the array). mingo would skip or coerce such a field
+ * silently, so a write that fails on CloudBase would pass here.
+ */
+function checkOperand(doc: Doc, op: string, path: string): void {
+  const numeric = NUMERIC_OPERATORS.has(op)
+  if (!numeric && !ARRAY_OPERATORS.has(op)) return
+  let value: unknown = doc
+  for (const part of path.split('.')) {
+    if (!isPlainObject(value)) return
+    value = (value as Record<string, unknown>)[part]
+  }
+  if (value === undefined) return
+  if (numeric && typeof value !== 'number')
+    throw ERR.invalid(
+      `Cannot apply ${op} to a value of non-numeric type. {_id: ${JSON.stringify(doc._id)}} has the field '${path}' of non-numeric type ${typeName(value)}`,
+    )
+  if (!numeric && !Array.isArray(value))
+    throw ERR.invalid(
+      `Cannot apply ${op} to a non-array field. Field named '${path}' has non-array type ${typeName(value)}`,
+    )
 }

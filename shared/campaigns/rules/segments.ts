@@ -91,10 +91,25 @@ export function compileSegment(segment: Segment, now: Date): Query {
   return { $and: all }
 }
 
-/** The same query restricted to members after `afterId` (dispatch walks members in _id order). */
-export function afterMember(query: Query, afterId: string | null): Query {
-  if (afterId === null) return query
-  return { $and: [...(query.$and as Query[]), { _id: { $gt: afterId } }] }
+/**
+ * The same query restricted to the members after `afterId` up to and including `throughId`
+ * (null: no bound on that side): the segment's members one dispatch batch walked past.
+ */
+export function membersBetween(
+  query: Query,
+  afterId: string | null,
+  throughId: string | null,
+): Query {
+  const range: Record<string, string> = {}
+  if (afterId !== null) range.$gt = afterId
+  if (throughId !== null) range.$lte = throughId
+  if (!Object.keys(range).length) return query
+  return { $and: [...(query.$and as Query[]), { _id: range }] }
+}
+
+/** The same query restricted to these members (dispatch: the ones holding a consent credit). */
+export function amongMembers(query: Query, memberIds: readonly string[]): Query {
+  return { $and: [...(query.$and as Query[]), { _id: { $in: [...memberIds] } }] }
 }
 
 /** At most this many campaigns reach one member per Shanghai calendar week (Monday start). */

@@ -117,6 +117,9 @@ export const AUDIT_ACTIONS: Record<string, { label: string; kind: AuditKind }> =
   jobStep: { label: '推进任务', kind: 'write' },
   listJobs: { label: '查看任务', kind: 'read' },
   job: { label: '查看任务结果', kind: 'read' },
+  jobProgress: { label: '查看任务进度', kind: 'read' },
+  jobFileRetention: { label: '查看任务文件保留天数', kind: 'read' },
+  setJobFileRetention: { label: '修改任务文件保留天数', kind: 'write' },
 }
 
 export function auditActionLabel(action: string): string {

@@ -2,6 +2,9 @@
  * Production WeChat adapter: api.weixin.qq.com over HTTPS. The access token is shared by every
  * function instance through the database (`wechatTokens`), refreshed five minutes before it
  * expires; `stable_token` is used so that concurrent refreshes do not invalidate each other.
+ * Each instance also keeps the token it last used in memory until then, so a campaign's
+ * thousands of sends do not read it from the database once each; a token WeChat refuses is
+ * dropped and the database asked again (another instance may have refreshed it) before a refresh.
  */
 import { normalisePhone } from '../phone'
 import {
@@ -42,10 +45,22 @@ export class WeChatHttpsAdapter implements WeChatPort {
     this.now = options.now ?? (() => new Date())
   }
 
-  async accessToken(forceRefresh = false): Promise<string> {
-    const cached = forceRefresh ? null : await this.options.tokens.read(this.options.appid)
-    if (cached && cached.expiresAt.getTime() - REFRESH_MARGIN_MS > this.now().getTime())
-      return cached.token
+  private held: { token: string; expiresAt: Date } | null = null
+
+  /** A valid token: this instance's, the shared one, or a new one; never `refused`. */
+  async accessToken(refused: string | null = null): Promise<string> {
+    const usable = (
+      t: { token: string; expiresAt: Date } | null,
+    ): t is { token: string; expiresAt: Date } =>
+      t !== null &&
+      t.token !== refused &&
+      t.expiresAt.getTime() - REFRESH_MARGIN_MS > this.now().getTime()
+    if (usable(this.held)) return this.held.token
+    const stored = await this.options.tokens.read(this.options.appid)
+    if (usable(stored)) {
+      this.held = stored
+      return stored.token
+    }
     const res = await this.fetch(`${this.baseUrl}/cgi-bin/stable_token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -65,13 +80,15 @@ export class WeChatHttpsAdapter implements WeChatPort {
       throw new WeChatError(body.errcode ?? res.status, body.errmsg ?? 'no access token')
     const expiresAt = new Date(this.now().getTime() + (body.expires_in ?? 7200) * 1000)
     await this.options.tokens.write(this.options.appid, body.access_token, expiresAt)
+    this.held = { token: body.access_token, expiresAt }
     return body.access_token
   }
 
   /** POSTs JSON with the access token; retries once with a fresh token if WeChat says it expired. */
   private async post(path: string, payload: unknown): Promise<Response> {
+    let refused: string | null = null
     for (const refresh of [false, true]) {
-      const token = await this.accessToken(refresh)
+      const token = await this.accessToken(refused)
       const res = await this.fetch(
         `${this.baseUrl}${path}?access_token=${encodeURIComponent(token)}`,
         {
@@ -82,7 +99,11 @@ export class WeChatHttpsAdapter implements WeChatPort {
       )
       if (!refresh && (res.headers.get('content-type') ?? '').includes('json')) {
         const peek = (await res.clone().json()) as { errcode?: number }
-        if (peek.errcode === 40001 || peek.errcode === 42001) continue
+        if (peek.errcode === 40001 || peek.errcode === 42001) {
+          refused = token
+          if (this.held?.token === token) this.held = null
+          continue
+        }
       }
       return res
     }

@@ -155,6 +155,23 @@ export class TypedCollection<T extends StoredDoc> {
   }
 
   /**
+   * Inserts many documents in one call unless a key is taken: true when all went in, false on a
+   * duplicate. Which of the others went in then depends on the database (MongoDB's ordered insert
+   * keeps those before the duplicate, the local gateway none), so a caller on the false path reads
+   * the keys back and must recognise its own documents (a token it wrote in them).
+   */
+  async insertManyUnlessTaken(docs: readonly NewDoc<T>[]): Promise<boolean> {
+    if (!docs.length) return true
+    try {
+      await this.raw.add(docs as unknown[])
+      return true
+    } catch (err) {
+      if (!isDuplicate(err)) throw err
+      return false
+    }
+  }
+
+  /**
    * Inserts the document unless its `_id` or a unique index's key is taken: never throws for a
    * duplicate, says what happened instead.
    */

@@ -56,13 +56,27 @@ export function database(): Database {
   return db
 }
 
+/**
+ * The variables read from each invocation's context, kept with the context object (one per
+ * invocation): an invocation asks several times (what invoked it, who, and again for its log
+ * line), and the SDK re-parses the context's JSON and re-reads some twenty process variables on
+ * every call.
+ */
+const readContexts = new WeakMap<object, Readonly<Record<string, unknown>>>()
+
 /** Every variable of the invocation's context (and the process's CloudBase ones); {} if unreadable. */
-export function cloudbaseContext(context: unknown): Record<string, unknown> {
+export function cloudbaseContext(context: unknown): Readonly<Record<string, unknown>> {
+  const key = typeof context === 'object' && context !== null ? context : null
+  const known = key ? readContexts.get(key) : undefined
+  if (known) return known
+  let variables: Record<string, unknown>
   try {
-    return tcb.getCloudbaseContext(context as never) as unknown as Record<string, unknown>
+    variables = tcb.getCloudbaseContext(context as never) as unknown as Record<string, unknown>
   } catch {
-    return {}
+    variables = {}
   }
+  if (key) readContexts.set(key, variables)
+  return variables
 }
 
 /** Identity fields CloudBase puts in a mini-program invocation's context. */
@@ -71,12 +85,8 @@ export function wechatContext(context: unknown): {
   unionid: string | null
   appid: string | null
 } {
-  try {
-    const ctx = tcb.getCloudbaseContext(context as never) as unknown as Record<string, unknown>
-    const pick = (key: string) =>
-      typeof ctx[key] === 'string' && ctx[key] !== '' ? (ctx[key] as string) : null
-    return { openid: pick('WX_OPENID'), unionid: pick('WX_UNIONID'), appid: pick('WX_APPID') }
-  } catch {
-    return { openid: null, unionid: null, appid: null }
-  }
+  const ctx = cloudbaseContext(context)
+  const pick = (key: string) =>
+    typeof ctx[key] === 'string' && ctx[key] !== '' ? (ctx[key] as string) : null
+  return { openid: pick('WX_OPENID'), unionid: pick('WX_UNIONID'), appid: pick('WX_APPID') }
 }

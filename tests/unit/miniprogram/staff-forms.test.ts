@@ -25,7 +25,7 @@ describe('counter forms', () => {
     const check = checkSale({ memberCode: '123', amount: '1.234', receiptNo: '单号 1' })
     expect(check.ready).toBeUndefined()
     expect(check.errors).toEqual({
-      memberCode: '会员码应为 20 位数字，请重新扫描',
+      memberCode: '会员码应为 20 位数字（券码 22 位），请重新扫描',
       amount: '金额格式不对：请输入数字，最多两位小数',
       receiptNo: '小票号只能包含字母、数字、- 和 _',
     })
@@ -54,6 +54,9 @@ describe('counter forms', () => {
   it('normalizes scanned codes', () => {
     expect(normalizeMemberCode(` ${code} `)).toBe(code)
     expect(normalizeMemberCode('1234')).toBeUndefined()
+    // A coupon code (22 digits, as the coupon page groups it) is a till code too; 21 is neither.
+    expect(normalizeMemberCode('1000 0012 3451 2345 6789 01')).toBe('1000001234512345678901')
+    expect(normalizeMemberCode('1'.repeat(21))).toBeUndefined()
     expect(normalizePickupCode('AB12 CD34')).toBe('AB12CD34')
     expect(normalizePickupCode('a!')).toBeUndefined()
   })

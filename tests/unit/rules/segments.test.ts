@@ -3,9 +3,10 @@ import { segmentSchema } from '../../../shared/campaigns/contract'
 import type { Tier } from '../../../shared/points/documents'
 import { startOfShanghaiWeek } from '../../../shared/platform/calendar'
 import {
-  afterMember,
+  amongMembers,
   campaignWeekKey,
   compileSegment,
+  membersBetween,
   tallyDeliveries,
   underWeeklyCap,
   type Segment,
@@ -162,9 +163,21 @@ describe('compileSegment over a seeded population', () => {
       'm02',
     ])
   })
-  test('afterMember continues strictly after the cursor', () => {
-    const q = new Query(afterMember(compileSegment({ tiers: ['gold'] }, NOW), 'm01'))
-    expect(POPULATION.filter((d) => q.test(d)).map((d) => d._id)).toEqual(['m02', 'm05', 'm10'])
+  test('membersBetween: strictly after one cursor, up to and including the next', () => {
+    const gold = compileSegment({ tiers: ['gold'] }, NOW)
+    const ids = (query: Record<string, unknown>) => {
+      const q = new Query(query)
+      return POPULATION.filter((d) => q.test(d)).map((d) => d._id)
+    }
+    expect(ids(membersBetween(gold, 'm01', null))).toEqual(['m02', 'm05', 'm10'])
+    expect(ids(membersBetween(gold, 'm01', 'm05'))).toEqual(['m02', 'm05'])
+    expect(ids(membersBetween(gold, null, 'm02'))).toEqual(['m01', 'm02'])
+    expect(ids(membersBetween(gold, null, null))).toEqual(ids(gold))
+  })
+  test('amongMembers keeps the segment and only the given members', () => {
+    const gold = compileSegment({ tiers: ['gold'] }, NOW)
+    const q = new Query(amongMembers(gold, ['m02', 'm03', 'm10']))
+    expect(POPULATION.filter((d) => q.test(d)).map((d) => d._id)).toEqual(['m02', 'm10'])
   })
   test('validation refuses contradictions and unknown fields', () => {
     expect(segmentSchema().safeParse({ pointsMin: 10, pointsMax: 5 }).success).toBe(false)

@@ -1,6 +1,6 @@
 import { View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import { api } from '../../api'
 import { ActionButton } from '../../components/action-button'
 import { ListGroup, ListRow } from '../../components/list-row'
@@ -37,7 +37,9 @@ const KIND: Record<string, string> = {
 function GiveCoupon(props: { memberId: string }) {
   const budgets = useApiQuery('staff', 'couponBudgets')
   const [busy, setBusy] = useState<string | null>(null)
-  const [request, setRequest] = useState<{ templateId: string; id: string } | null>(null)
+  // The request a lost answer leaves open, in a ref: a tap straight after the failure (before the
+  // next render) must still send the same id, or a give that did land would be given again.
+  const request = useRef<{ templateId: string; id: string } | null>(null)
   if (budgets.status !== 'ready' || budgets.data.items.length === 0) return null
   const give = async (templateId: string, name: string) => {
     const confirm = await Taro.showModal({
@@ -46,8 +48,9 @@ function GiveCoupon(props: { memberId: string }) {
       confirmText: '赠送',
     })
     if (!confirm.confirm) return
-    const requestId = request?.templateId === templateId ? request.id : newClientMsgId()
-    setRequest({ templateId, id: requestId })
+    const open = request.current
+    const requestId = open?.templateId === templateId ? open.id : newClientMsgId()
+    request.current = { templateId, id: requestId }
     setBusy(templateId)
     const reply = await api.call('staff', 'giveCoupon', {
       memberId: props.memberId,
@@ -56,10 +59,10 @@ function GiveCoupon(props: { memberId: string }) {
     })
     setBusy(null)
     if (!reply.ok) {
-      if (!reply.error.retryable) setRequest(null)
+      if (!reply.error.retryable) request.current = null
       notifyFailure(reply.error)
     } else {
-      setRequest(null)
+      request.current = null
       void Taro.showToast({ title: '已赠送', icon: 'success' })
     }
     void budgets.refresh()

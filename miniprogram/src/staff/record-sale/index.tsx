@@ -39,6 +39,11 @@ function MemberPreview({ lookup }: { lookup: Lookup }) {
         {TIER_LABELS[member.tier]} · {formatPoints(member.points)} 积分 · {member.storeName}{' '}
         {member.clerkName}
       </View>
+      {member.couponName && (
+        <View className="sale-member__meta" id="sale-member-coupon">
+          顾客出示券码：{member.couponName}
+        </View>
+      )}
     </View>
   )
 }
@@ -47,7 +52,8 @@ type TillCoupons = OutputOf<Contracts, 'staff', 'memberCoupons'>
 
 /**
  * The scanned member's coupons as this store's till sees them for the amount typed: usable ones
- * can be applied (one per sale, tap again to remove), the rest show why not.
+ * can be applied (one per sale, tap again to remove), the rest show why not. A scanned coupon
+ * code brings its own coupon: it is the one applied (the sale uses it), shown alone.
  */
 function TillCouponPicker(props: {
   memberCode: string
@@ -68,11 +74,20 @@ function TillCouponPicker(props: {
       current = false
     }
   }, [memberCode, amountFen])
+  const scannedId = coupons?.scanned?.couponId ?? null
+  const { chosen, onChoose } = props
+  useEffect(() => {
+    if (scannedId !== null && chosen !== scannedId) onChoose(scannedId)
+  }, [scannedId, chosen, onChoose])
   if (!coupons || coupons.items.length === 0) return null
+  const scanned = coupons.scanned
+  const shown = scanned ? [scanned] : coupons.items
   return (
     <View className="sale-coupons" id="sale-coupons">
-      <View className="sale-member__meta">会员的优惠券（每单限用一张）</View>
-      {coupons.items.map((c) => (
+      <View className="sale-member__meta">
+        {scanned ? '本单使用顾客出示的券' : '会员的优惠券（每单限用一张）'}
+      </View>
+      {shown.map((c) => (
         <View
           key={c.couponId}
           id={`sale-coupon-${c.couponId}`}
@@ -84,7 +99,7 @@ function TillCouponPicker(props: {
                 : 'sale-coupon'
           }
           onClick={
-            c.usable
+            c.usable && !scanned
               ? () => props.onChoose(c.couponId === props.chosen ? null : c.couponId)
               : undefined
           }
@@ -161,6 +176,8 @@ export default function RecordSalePage() {
   }
 
   useEffect(() => {
+    // Another code is another sale's member (or coupon): nothing chosen for the last one stays.
+    setCouponId(null)
     if (memberCode === undefined) {
       setLookup({ state: 'idle' })
       return undefined
@@ -207,10 +224,10 @@ export default function RecordSalePage() {
       <View className="staff-form">
         <FormField
           id="sale-member-code"
-          label="会员码"
+          label="会员码 / 券码"
           type="number"
           maxlength={24}
-          placeholder="扫描顾客出示的会员码"
+          placeholder="扫描顾客出示的会员码或券码"
           value={draft.memberCode}
           onChange={update('memberCode')}
           error={check.errors.memberCode}
