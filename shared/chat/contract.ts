@@ -6,7 +6,9 @@ import { MAX_IMAGE_BYTES, MAX_TEXT_LENGTH } from './rules/limits'
 export { MAX_IMAGE_BYTES, MAX_TEXT_LENGTH }
 
 const clientMsgId = onFirstUse(() =>
-  z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientMsgId: 8-64 letters, digits, _ or -'),
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/, '消息编号格式不正确：需为 8–64 位字母、数字、下划线或连字符'),
 )
 
 export const messageBody = onFirstUse(() =>

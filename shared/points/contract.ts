@@ -40,7 +40,7 @@ export const mailAddress = onFirstUse(() =>
 
 /** Opaque position in a newest-first list; pass back `nextCursor` for the next page. */
 const cursor = onFirstUse(() =>
-  z.string().regex(/^\d{1,15}\.[A-Za-z0-9_-]{1,64}$/, 'not a valid cursor'),
+  z.string().regex(/^\d{1,15}\.[A-Za-z0-9_-]{1,64}$/, '分页位置无效，请刷新后重试'),
 )
 
 export const giftSummary = onFirstUse(() =>
