@@ -53,9 +53,10 @@ describe('openLoop', () => {
     expect(run.ok).toBe(11)
     expect(run.latencies).toHaveLength(12)
     // 12 calls of at least 40 ms, 3 at a time, take at least 4 rounds (160 ms); the last of them
-    // arrived by 60 ms, so it waited at least 100 ms from its arrival (1 ms for timer rounding).
+    // arrived by 60 ms, so it waited at least 100 ms from its arrival (less 5 ms: Node's timers
+    // may fire a little early against performance.now(), 38.7 ms for a 40 ms sleep was seen).
     expect(run.waitedForSlot).toBeGreaterThan(0)
-    expect(run.latencies.at(-1)!).toBeGreaterThanOrEqual(99)
-    expect(run.latencies[0]!).toBeGreaterThanOrEqual(39)
+    expect(run.latencies.at(-1)!).toBeGreaterThanOrEqual(95)
+    expect(run.latencies[0]!).toBeGreaterThanOrEqual(35)
   })
 })
