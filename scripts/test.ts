@@ -8,6 +8,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import path from 'node:path'
 
 const root = path.resolve(__dirname, '..')
@@ -110,7 +111,13 @@ async function main(): Promise<void> {
   ])
   const report = path.join(root, '.test-artifacts', 'jest-results.json')
   mkdirSync(path.dirname(report), { recursive: true })
-  step('jest', bin('jest'), ['--ci', '--json', `--outputFile=${report}`, ...jestArgs])
+  // Jest's default is one worker fewer than the cores, so on two cores one test file at a time
+  // with the other core mostly idle: a file spends much of its time waiting on its stack's
+  // answers and on Chromium. One worker per core (at least two) uses both.
+  const workers = jestArgs.some((a) => /^(--maxWorkers|-w|-i$|--runInBand)/.test(a))
+    ? []
+    : [`--maxWorkers=${Math.max(2, availableParallelism())}`]
+  step('jest', bin('jest'), ['--ci', '--json', `--outputFile=${report}`, ...workers, ...jestArgs])
   // One plain closing line that any CI log reader understands.
   const results = JSON.parse(readFileSync(report, 'utf8')) as {
     numPassedTests: number
