@@ -13,18 +13,19 @@
  * later, and a sale consumes it (the used-codes unique index), so the sequence lets the page show
  * a fresh one within the same minute.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
-import { MEMBER_CODE_SEQUENCES, MEMBER_CODE_WINDOW_MS } from '../../membership/rules/member-code'
+import { createHash, timingSafeEqual } from 'node:crypto'
+import {
+  codeWindow,
+  macDigits,
+  MEMBER_CODE_SEQUENCES,
+  MEMBER_CODE_WINDOW_MS,
+} from '../../membership/rules/member-code'
 
 export const COUPON_CODE_DIGITS = 22
 
 export type CouponCodeRead =
   | { ok: true; memberNo: string; window: number; sequence: number; ref: string }
   | { ok: false; reason: 'malformed' | 'expired' }
-
-function windowOf(at: Date): number {
-  return Math.floor(at.getTime() / MEMBER_CODE_WINDOW_MS)
-}
 
 /** Two digits naming the coupon among the member's (not secret; the mac is). */
 export function couponRef(couponId: string): string {
@@ -39,10 +40,7 @@ function mac(
   sequence: number,
   secret: string,
 ): string {
-  const digest = createHmac('sha256', secret)
-    .update(`coupon:${memberNo}:${couponId}:${window}:${sequence}`)
-    .digest()
-  return String(digest.readUIntBE(0, 5) % 100_000_000).padStart(8, '0')
+  return macDigits(secret, `coupon:${memberNo}:${couponId}:${window}:${sequence}`)
 }
 
 export function issueCouponCode(
@@ -55,7 +53,7 @@ export function issueCouponCode(
   if (!/^\d{9}$/.test(memberNo)) throw new Error(`member number must be 9 digits: ${memberNo}`)
   if (!Number.isInteger(sequence) || sequence < 0 || sequence >= MEMBER_CODE_SEQUENCES)
     throw new Error(`coupon code sequence must be 0-9: ${sequence}`)
-  const window = windowOf(at)
+  const window = codeWindow(at)
   const code =
     memberNo +
     String(window % 100).padStart(2, '0') +
@@ -72,7 +70,7 @@ export function isCouponCode(code: string): boolean {
 /** The code's member and window, if it is a coupon code of this minute or the last. */
 export function readCouponCode(code: string, at: Date): CouponCodeRead {
   if (!isCouponCode(code)) return { ok: false, reason: 'malformed' }
-  const now = windowOf(at)
+  const now = codeWindow(at)
   const shortWindow = Number(code.slice(9, 11))
   const window = [now, now - 1].find((w) => w % 100 === shortWindow)
   if (window === undefined) return { ok: false, reason: 'expired' }

@@ -20,14 +20,20 @@ export type MemberCodeCheck =
   | { ok: true; memberNo: string; window: number }
   | { ok: false; reason: 'malformed' | 'expired' | 'forged' }
 
-function windowOf(at: Date): number {
+/** The minute counter a till code is issued in (the coupon code shares it). */
+export function codeWindow(at: Date): number {
   return Math.floor(at.getTime() / MEMBER_CODE_WINDOW_MS)
 }
 
-function mac(memberNo: string, window: number, sequence: number, secret: string): string {
-  const digest = createHmac('sha256', secret).update(`${memberNo}:${window}:${sequence}`).digest()
+/** A till code's 8-digit signature: an HMAC-SHA256 of `message` (the coupon code shares it). */
+export function macDigits(secret: string, message: string): string {
+  const digest = createHmac('sha256', secret).update(message).digest()
   // 8 decimal digits from the first 5 bytes (40 bits, so the modulo bias is negligible)
   return String(digest.readUIntBE(0, 5) % 100_000_000).padStart(8, '0')
+}
+
+function mac(memberNo: string, window: number, sequence: number, secret: string): string {
+  return macDigits(secret, `${memberNo}:${window}:${sequence}`)
 }
 
 /** Codes per member per minute: after this many sales in one minute, the last one is shown again. */
@@ -42,7 +48,7 @@ export function issueMemberCode(
   if (!/^\d{9}$/.test(memberNo)) throw new Error(`member number must be 9 digits: ${memberNo}`)
   if (!Number.isInteger(sequence) || sequence < 0 || sequence >= MEMBER_CODE_SEQUENCES)
     throw new Error(`member code sequence must be 0-9: ${sequence}`)
-  const window = windowOf(at)
+  const window = codeWindow(at)
   const code = `${memberNo}${String(window % 100).padStart(2, '0')}${sequence}${mac(memberNo, window, sequence, secret)}`
   // Valid through the end of the next window.
   return { code, expiresAt: new Date((window + 2) * MEMBER_CODE_WINDOW_MS) }
@@ -54,7 +60,7 @@ export function verifyMemberCode(code: string, at: Date, secret: string): Member
   const shortWindow = Number(code.slice(9, 11))
   const sequence = Number(code.slice(11, 12))
   const given = Buffer.from(code.slice(12))
-  const now = windowOf(at)
+  const now = codeWindow(at)
   for (const window of [now, now - 1]) {
     if (window % 100 !== shortWindow) continue
     const expected = Buffer.from(mac(memberNo, window, sequence, secret))
