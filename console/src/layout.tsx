@@ -84,7 +84,7 @@ export function ConsoleLayout() {
   return (
     // Job notices live as long as the signed-in console: they follow the operator across pages.
     <JobNoticeProvider>
-      <Layout style={{ minHeight: '100%' }}>
+      <Layout style={{ minHeight: '100vh' }}>
         <Layout.Sider width={208} theme="light" style={{ borderRight: '1px solid #eee' }}>
           <div style={{ padding: '18px 20px', fontWeight: 600, fontSize: 16, color: '#c2410c' }}>
             会员运营 · 总部

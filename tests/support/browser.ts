@@ -41,6 +41,9 @@ export function screenshotter(name: string) {
     await page.screenshot({
       path: path.join(dir, `${String(step).padStart(2, '0')}-${label}.png`),
       fullPage: true,
+      // Transitions finished, as a person sees the page a moment later: antd grows a field's
+      // message in with a height transition, and a shot taken mid-way cut its text in half.
+      animations: 'disabled',
     })
   }
 }
