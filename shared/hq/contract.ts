@@ -77,6 +77,18 @@ const accountPassword = onFirstUse(() =>
   z.string().min(8, '密码至少 8 位').max(200, '密码最多 200 位').describe('密码'),
 )
 
+/** A store manager names at least one store; any other role names none (create and update). */
+function storesMatchRole(
+  input: { role: string; storeIds?: string[] },
+  issues: z.RefinementCtx,
+): void {
+  const stores = input.storeIds ?? []
+  if (input.role === 'storeManager' && stores.length === 0)
+    issues.addIssue({ code: 'custom', path: ['storeIds'], message: '门店店长至少选择一个门店' })
+  if (input.role !== 'storeManager' && stores.length > 0)
+    issues.addIssue({ code: 'custom', path: ['storeIds'], message: '只有门店店长需要选择门店' })
+}
+
 export const adminAccountView = onFirstUse(() =>
   z.object({
     adminId: z.string(),
@@ -294,21 +306,7 @@ export const adminInput = joinActions(
           password: accountPassword(),
           storeIds: z.array(docId).max(500).describe('所管门店').optional(),
         })
-        .superRefine((input, issues) => {
-          const stores = input.storeIds ?? []
-          if (input.role === 'storeManager' && stores.length === 0)
-            issues.addIssue({
-              code: 'custom',
-              path: ['storeIds'],
-              message: '门店店长至少选择一个门店',
-            })
-          if (input.role !== 'storeManager' && stores.length > 0)
-            issues.addIssue({
-              code: 'custom',
-              path: ['storeIds'],
-              message: '只有门店店长需要选择门店',
-            })
-        }),
+        .superRefine(storesMatchRole),
     /**
      * Another account's role, stores or name (admins only). A change of role or stores ends every
      * session of that account; nobody changes their own role (an admin may rename themselves).
@@ -321,21 +319,7 @@ export const adminInput = joinActions(
           storeIds: z.array(docId).max(500).describe('所管门店').optional(),
           displayName: z.string().trim().min(1).max(20).describe('姓名').optional(),
         })
-        .superRefine((input, issues) => {
-          const stores = input.storeIds ?? []
-          if (input.role === 'storeManager' && stores.length === 0)
-            issues.addIssue({
-              code: 'custom',
-              path: ['storeIds'],
-              message: '门店店长至少选择一个门店',
-            })
-          if (input.role !== 'storeManager' && stores.length > 0)
-            issues.addIssue({
-              code: 'custom',
-              path: ['storeIds'],
-              message: '只有门店店长需要选择门店',
-            })
-        }),
+        .superRefine(storesMatchRole),
     /** Disable (every session ends at once) or enable an account. */
     setAdminAccountStatus: () =>
       z.strictObject({
