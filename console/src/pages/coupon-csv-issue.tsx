@@ -1,16 +1,11 @@
-import { FileTextOutlined, UploadOutlined } from '@ant-design/icons'
-import { Alert, Button, Form, Modal, Space, Typography } from 'antd'
-import { useRef, useState } from 'react'
+import { FileTextOutlined } from '@ant-design/icons'
+import { Alert, Button, Form, Modal, Typography } from 'antd'
+import { useState } from 'react'
 import { useNavigate } from 'react-router-dom'
 import { toCsv } from '../../../shared/platform/csv'
-import {
-  CsvDecodeError,
-  csvFileProblem,
-  decodeCsvBytes,
-  formatBytes,
-  MAX_CSV_FILE_BYTES,
-} from '../../../shared/platform/csv-decode'
+import { formatBytes, MAX_CSV_FILE_BYTES } from '../../../shared/platform/csv-decode'
 import { downloadCsv, type AdminResult } from '../api'
+import { CsvFileField, type CsvFile } from '../csv-file-field'
 import { useAdminMutation } from '../use-admin'
 import { ErrorList } from './jobs'
 
@@ -28,28 +23,11 @@ export function CouponCsvIssueDialog({
   template: { templateId: string; name: string }
   onClose: () => void
 }) {
-  const [file, setFile] = useState<{ name: string; text: string; encoding: string } | null>(null)
-  const [fileError, setFileError] = useState<string | null>(null)
+  const [file, setFile] = useState<CsvFile | null>(null)
   const [failed, setFailed] = useState<Job | null>(null)
   const [submitting, setSubmitting] = useState(false)
   const mutate = useAdminMutation()
   const navigate = useNavigate()
-  const input = useRef<HTMLInputElement>(null)
-
-  async function pick(picked: File | undefined) {
-    setFile(null)
-    setFailed(null)
-    setFileError(null)
-    if (!picked) return
-    const problem = csvFileProblem(picked.size)
-    if (problem) return setFileError(problem)
-    try {
-      const { text, encoding } = decodeCsvBytes(new Uint8Array(await picked.arrayBuffer()))
-      setFile({ name: picked.name, text, encoding })
-    } catch (err) {
-      setFileError(err instanceof CsvDecodeError ? err.message : '文件读取失败，请重试')
-    }
-  }
 
   return (
     <Modal
@@ -89,39 +67,13 @@ export function CouponCsvIssueDialog({
         下载模板
       </Button>
       <Form layout="vertical">
-        <Form.Item
-          label="CSV 文件"
-          validateStatus={fileError ? 'error' : undefined}
-          help={
-            fileError ??
-            (file?.encoding === 'gbk' ? '已按 GBK 编码读取（Excel 默认的 CSV 格式）' : undefined)
-          }
-        >
-          {/* The browser's own file button speaks the browser's language: a Chinese one opens it. */}
-          <input
-            ref={input}
-            id="coupon-csv-file"
-            type="file"
-            accept=".csv,text/csv"
-            style={{ display: 'none' }}
-            onChange={(e) => {
-              void pick(e.target.files?.[0])
-              e.target.value = ''
-            }}
-          />
-          <Space>
-            <Button
-              id="coupon-csv-pick"
-              icon={<UploadOutlined />}
-              onClick={() => input.current?.click()}
-            >
-              选择文件
-            </Button>
-            <Typography.Text type={file ? undefined : 'secondary'} id="coupon-csv-name">
-              {file ? file.name : '未选择文件'}
-            </Typography.Text>
-          </Space>
-        </Form.Item>
+        <CsvFileField
+          id="coupon-csv"
+          onChange={(picked) => {
+            setFile(picked)
+            setFailed(null)
+          }}
+        />
       </Form>
       {failed && (
         <Alert

@@ -19,15 +19,10 @@ import { useSearchParams } from 'react-router-dom'
 import { formatShanghaiMinute } from '../../../shared/platform/calendar'
 import { toCsv } from '../../../shared/platform/csv'
 import { seesFullPhone } from '../../../shared/hq/rules/roles'
-import {
-  CsvDecodeError,
-  csvFileProblem,
-  decodeCsvBytes,
-  formatBytes,
-  MAX_CSV_FILE_BYTES,
-} from '../../../shared/platform/csv-decode'
+import { formatBytes, MAX_CSV_FILE_BYTES } from '../../../shared/platform/csv-decode'
 import { downloadCsv, type AdminResult } from '../api'
 import { useAuth } from '../auth'
+import { CsvFileField, type CsvFile } from '../csv-file-field'
 import { useJobNotice } from '../job-notice'
 import { useJobDownload, useJobsPageSteps, useJobStepping, useShareJobViews } from '../job-watch'
 import { useUrlState } from '../url-state'
@@ -291,28 +286,12 @@ export function JobsPage() {
 function ImportDialog({ initialKind, onClose }: { initialKind: ImportKind; onClose: () => void }) {
   const [form] = Form.useForm()
   const kind = (Form.useWatch('kind', form) as ImportKind | undefined) ?? initialKind
-  const [file, setFile] = useState<{ name: string; text: string; encoding: string } | null>(null)
-  const [fileError, setFileError] = useState<string | null>(null)
+  const [file, setFile] = useState<CsvFile | null>(null)
   const [failed, setFailed] = useState<Job | null>(null)
   const [submitting, setSubmitting] = useState(false)
   const mutate = useAdminMutation()
   const fetchAdmin = useAdminFetch()
 
-  /** Checked here before anything is sent: the size against the limit, then the encoding. */
-  async function pick(picked: File | undefined) {
-    setFile(null)
-    setFailed(null)
-    setFileError(null)
-    if (!picked) return
-    const problem = csvFileProblem(picked.size)
-    if (problem) return setFileError(problem)
-    try {
-      const { text, encoding } = decodeCsvBytes(new Uint8Array(await picked.arrayBuffer()))
-      setFile({ name: picked.name, text, encoding })
-    } catch (err) {
-      setFileError(err instanceof CsvDecodeError ? err.message : '文件读取失败，请重试')
-    }
-  }
   return (
     <Modal
       title="导入 CSV"
@@ -363,21 +342,13 @@ function ImportDialog({ initialKind, onClose }: { initialKind: ImportKind; onClo
         >
           下载模板
         </Button>
-        <Form.Item
-          label="CSV 文件"
-          validateStatus={fileError ? 'error' : undefined}
-          help={
-            fileError ??
-            (file?.encoding === 'gbk' ? '已按 GBK 编码读取（Excel 默认的 CSV 格式）' : undefined)
-          }
-        >
-          <input
-            id="import-file"
-            type="file"
-            accept=".csv,text/csv"
-            onChange={(e) => void pick(e.target.files?.[0])}
-          />
-        </Form.Item>
+        <CsvFileField
+          id="import"
+          onChange={(picked) => {
+            setFile(picked)
+            setFailed(null)
+          }}
+        />
       </Form>
       {failed && (
         <Alert
